@@ -1,0 +1,217 @@
+"""Opening a board file: inspection before touching, connection settings, migrations.
+
+Nothing here writes to a file before it has been recognised as a board (or is new):
+a file that is refused is left byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from .errors import (
+    BoardFileError,
+    CorruptBoardError,
+    NewerSchemaError,
+    NotABoardError,
+    NotSQLiteError,
+)
+from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def load_sqlite_utils() -> type[Database]:
+    """Import sqlite-utils without letting it pull in numpy and pandas.
+
+    sqlite-utils imports both when they are installed, only to map their scalar types;
+    planboard never hands it such values, and the import costs more than Textual's.
+    """
+    if "sqlite_utils" not in sys.modules:
+        blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
+        for name in blocked:
+            sys.modules[name] = None  # type: ignore[assignment]  # makes the import fail
+        try:
+            import sqlite_utils  # noqa: F401
+        finally:
+            for name in blocked:
+                del sys.modules[name]
+    from sqlite_utils import Database
+
+    return Database
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A connection on a recognised board file, and how it was opened."""
+
+    db: Database
+    path: Path
+    readonly: bool
+    created: bool
+    readonly_reason: str = ""
+
+
+def _uri(path: Path, mode: str) -> str:
+    return f"file:{quote(str(path.resolve()))}?mode={mode}"
+
+
+def _inspect(path: Path) -> tuple[int, int, set[str]]:
+    """Application id, user version and table names, read without writing anything."""
+    try:
+        conn = sqlite3.connect(_uri(path, "ro"), uri=True)
+    except sqlite3.Error as error:
+        raise BoardFileError(f"Cannot open {path}: {error}.") from error
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    except sqlite3.DatabaseError as error:
+        message = str(error)
+        if "not a database" in message or "file is encrypted" in message:
+            raise NotSQLiteError(
+                f"{path} is not a planboard file (it is not a readable SQLite database)."
+            ) from error
+        raise CorruptBoardError(f"{path} looks damaged: {message}.") from error
+    finally:
+        conn.close()
+    return app_id, version, tables
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(
+            _uri(path, "ro"), uri=True, isolation_level=None, check_same_thread=False
+        )
+    else:
+        conn = sqlite3.connect(
+            str(path),
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a commit is on disk before planboard shows it as done.
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def _migrate(db: Database) -> None:
+    conn = db.conn
+    for migration in MIGRATIONS:
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= migration.version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the write lock: another process may have just done it.
+            if conn.execute("PRAGMA user_version").fetchone()[0] < migration.version:
+                migration.apply(db)
+                conn.execute(f"PRAGMA user_version = {migration.version}")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def writable_reason(path: Path) -> str:
+    """Why the file can't be written to, or "" if it can."""
+    folder = path.resolve().parent
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(folder, os.W_OK):
+        return "its folder is read-only"
+    return ""
+
+
+def open_board_file(
+    path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False
+) -> Opened:
+    """Open `path` as a board, creating it if it does not exist (and `create`).
+
+    Raises a `BoardFileError` with a message for the user when the file is not a
+    board, is written by a newer planboard, or can't be opened; the file is untouched.
+    """
+    path = Path(path)
+    created = False
+    if path.is_dir():
+        raise BoardFileError(f"{path} is a folder, not a board file.")
+    if not path.exists():
+        if not create:
+            raise BoardFileError(f"{path} does not exist.")
+        if not path.resolve().parent.is_dir():
+            raise BoardFileError(
+                f"Cannot create {path}: the folder {path.resolve().parent} does not exist."
+            )
+        if readonly:
+            raise BoardFileError(f"{path} does not exist (and read-only was asked).")
+        created = True
+    else:
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(100)
+        except OSError as error:
+            raise BoardFileError(f"Cannot read {path}: {error.strerror}.") from error
+        if header and not header.startswith(SQLITE_HEADER):
+            raise NotSQLiteError(f"{path} is not a planboard file (it is not an SQLite database).")
+        if not header:
+            created = True  # an empty file: nothing to lose, it becomes a new board
+
+    reason = "read-only was asked" if readonly else writable_reason(path)
+    ro = bool(reason)
+    if created and ro:
+        raise BoardFileError(f"Cannot create a board at {path}: {reason}.")
+
+    if not created:
+        app_id, version, tables = _inspect(path)
+        if app_id != APPLICATION_ID:
+            if app_id == 0 and version == 0 and not tables:
+                created = True  # an SQLite file with nothing in it
+                if ro:
+                    raise BoardFileError(f"Cannot create a board at {path}: {reason}.")
+            else:
+                raise NotABoardError(
+                    f"{path} is an SQLite database, but not a planboard board "
+                    f"(its tables: {', '.join(sorted(tables)) or 'none'})."
+                )
+        elif version > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"{path} was written by a newer planboard (schema version {version}; "
+                f"this planboard knows up to {SCHEMA_VERSION}). Upgrade planboard to open it."
+            )
+        elif version < SCHEMA_VERSION and ro:
+            raise BoardFileError(
+                f"{path} needs an upgrade to schema version {SCHEMA_VERSION}, "
+                f"but {reason}; open it once where it can be written."
+            )
+        elif version >= 1 and not tables >= BOARD_TABLES:
+            missing = ", ".join(sorted(BOARD_TABLES - tables))
+            raise CorruptBoardError(f"{path} is a damaged board: tables missing ({missing}).")
+
+    database_cls = load_sqlite_utils()
+    try:
+        conn = _connect(path, readonly=ro)
+    except sqlite3.Error as error:
+        raise BoardFileError(f"Cannot open {path}: {error}.") from error
+    db = database_cls(conn, recursive_triggers=False, execute_plugins=False)
+    if not ro:
+        try:
+            _migrate(db)
+        except sqlite3.OperationalError as error:
+            conn.close()
+            raise BoardFileError(f"Cannot prepare {path}: {error}.") from error
+    return Opened(db=db, path=path, readonly=ro, created=created, readonly_reason=reason)

@@ -1,0 +1,47 @@
+"""Errors with messages meant for the person at the keyboard."""
+
+from __future__ import annotations
+
+
+class PlanboardError(Exception):
+    """Base class: `str(error)` is a complete sentence a user can act on."""
+
+
+class BoardFileError(PlanboardError):
+    """The file cannot be opened as a board; it has been left as it was."""
+
+
+class NotSQLiteError(BoardFileError):
+    pass
+
+
+class NotABoardError(BoardFileError):
+    pass
+
+
+class NewerSchemaError(BoardFileError):
+    pass
+
+
+class CorruptBoardError(BoardFileError):
+    pass
+
+
+class ValidationError(PlanboardError):
+    """A form or argument value was refused; nothing was written."""
+
+
+class ReadOnlyError(PlanboardError):
+    """The file, or the quarter, cannot be changed."""
+
+
+class NotFoundError(PlanboardError):
+    """The row an action refers to is gone (deleted here or by another program)."""
+
+
+class ConflictError(PlanboardError):
+    """The file changed in a way that makes the action unsafe (e.g. an undo)."""
+
+
+class BusyError(PlanboardError):
+    """Another program holds the write lock on the file."""

@@ -1,0 +1,221 @@
+"""Domain types: what a board holds, as small typed classes.
+
+The store converts rows to and from these; the UI only ever sees these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+QuarterStatus = Literal["preparing", "live", "decided"]
+ItemStatus = Literal["open", "dropped"]
+PlaceKind = Literal["list", "block", "dropped"]
+
+QUARTER_NAME = re.compile(r"^(\d{4})-Q([1-4])$")
+
+MAX_TITLE = 200
+MAX_NAME = 80
+MAX_NOTES = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an item sits: on a list, in a block, or in the dropped area.
+
+    For a list, `ref` is the stakeholder id (None for the team's own list);
+    for a block, the block id; for the dropped area, None.
+    """
+
+    kind: PlaceKind
+    ref: int | None = None
+
+    @classmethod
+    def team(cls) -> Place:
+        return cls("list", None)
+
+    @classmethod
+    def of_list(cls, stakeholder_id: int | None) -> Place:
+        return cls("list", stakeholder_id)
+
+    @classmethod
+    def block(cls, block_id: int) -> Place:
+        return cls("block", block_id)
+
+    @classmethod
+    def dropped(cls) -> Place:
+        return cls("dropped", None)
+
+    @property
+    def is_list(self) -> bool:
+        return self.kind == "list"
+
+    @property
+    def is_block(self) -> bool:
+        return self.kind == "block"
+
+    @property
+    def is_dropped(self) -> bool:
+        return self.kind == "dropped"
+
+
+@dataclass(slots=True)
+class Quarter:
+    id: int
+    name: str
+    status: QuarterStatus
+    vision: str
+    created_at: str
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == "decided"
+
+
+@dataclass(slots=True)
+class Stakeholder:
+    id: int
+    name: str
+    department: str = ""
+    archived: bool = False
+
+    @property
+    def tag(self) -> str:
+        """A short label to mark an item with whose it is."""
+        return short_tag(self.name, self.department)
+
+
+@dataclass(slots=True)
+class Item:
+    id: int
+    quarter_id: int
+    stakeholder_id: int | None
+    title: str
+    notes: str = ""
+    effort: float | None = None
+    block_id: int | None = None
+    status: ItemStatus = "open"
+    drop_reason: str | None = None
+    position: int = 0
+    place_position: int | None = None
+    created_at: str = ""
+
+    @property
+    def place(self) -> Place:
+        if self.status == "dropped":
+            return Place.dropped()
+        if self.block_id is not None:
+            return Place.block(self.block_id)
+        return Place.of_list(self.stakeholder_id)
+
+    @property
+    def home(self) -> Place:
+        """The list the item belongs to, wherever it sits now."""
+        return Place.of_list(self.stakeholder_id)
+
+    @property
+    def is_team(self) -> bool:
+        return self.stakeholder_id is None
+
+
+@dataclass(slots=True)
+class Block:
+    id: int
+    quarter_id: int
+    name: str
+    description: str = ""
+    effort: float | None = None
+    position: int = 0
+    chosen_rank: int | None = None
+    created_at: str = ""
+
+
+@dataclass(slots=True)
+class Decision:
+    quarter_id: int
+    decided_at: str
+    rationale: str
+    attendees: str = ""
+
+
+@dataclass(slots=True)
+class Event:
+    id: int
+    at: str
+    quarter_id: int | None
+    action: str
+    summary: str
+    undone: bool
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Board:
+    """Everything one quarter's board shows, loaded in one go."""
+
+    quarter: Quarter
+    stakeholders: list[Stakeholder]
+    blocks: list[Block]
+    places: dict[Place, list[Item]]
+
+    def items_at(self, place: Place) -> list[Item]:
+        return self.places.get(place, [])
+
+    def stakeholder(self, stakeholder_id: int | None) -> Stakeholder | None:
+        for stakeholder in self.stakeholders:
+            if stakeholder.id == stakeholder_id:
+                return stakeholder
+        return None
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(items) for items in self.places.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one user action changed, so the screen can repaint only that.
+
+    `places` are the containers whose items changed (moved in or out, reordered or
+    edited); `blocks`, `stakeholders` and `quarters` say whether those rows changed.
+    `item_id` / `block_id` name what the action was about, for focus.
+    """
+
+    summary: str
+    places: frozenset[Place] = frozenset()
+    blocks: bool = False
+    stakeholders: bool = False
+    quarters: bool = False
+    item_id: int | None = None
+    block_id: int | None = None
+    quarter_id: int | None = None
+    event_id: int | None = None
+
+
+def short_tag(name: str, department: str = "") -> str:
+    """A short label for a stakeholder: the department, else the name's initials."""
+    base = (department or "").strip()
+    if base:
+        return base if len(base) <= 10 else base[:9] + "…"
+    words = [w for w in re.split(r"[\s\-_/]+", name) if w]
+    if not words:
+        return "?"
+    if len(words) == 1:
+        return words[0][:10]
+    significant = [w for w in words if w.lower() not in {"of", "the", "and", "&", "for"}]
+    return "".join(w[0].upper() for w in significant)[:5]
+
+
+def next_quarter_name(name: str) -> str:
+    """The quarter after `name` ("2026-Q4" -> "2027-Q1")."""
+    match = QUARTER_NAME.match(name)
+    if not match:
+        raise ValueError(f"not a quarter name: {name!r}")
+    year, q = int(match.group(1)), int(match.group(2))
+    return f"{year + 1}-Q1" if q == 4 else f"{year}-Q{q + 1}"
+
+
+def quarter_of(year: int, month: int) -> str:
+    """The quarter name for a calendar month."""
+    return f"{year}-Q{(month - 1) // 3 + 1}"

@@ -1,0 +1,122 @@
+"""The board file's schema and its ordered migrations.
+
+The schema version lives in `PRAGMA user_version`; `PRAGMA application_id` marks the
+file as a planboard board, so that any other SQLite file is refused untouched. Each
+migration runs in its own `BEGIN IMMEDIATE` transaction together with the version bump,
+and re-reads the version inside that transaction, so two processes opening an old file
+at once apply it exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+APPLICATION_ID = 0x506C4264  # "PlBd"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Database], None]
+
+
+def _v1_initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE quarters (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL DEFAULT 'preparing'
+                CHECK (status IN ('preparing', 'live', 'decided')),
+            vision TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE stakeholders (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            department TEXT NOT NULL DEFAULT '',
+            archived INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE blocks (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            quarter_id INTEGER NOT NULL REFERENCES quarters(id),
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            effort REAL,
+            position INTEGER NOT NULL,
+            chosen_rank INTEGER CHECK (chosen_rank IN (1, 2)),
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            quarter_id INTEGER NOT NULL REFERENCES quarters(id),
+            stakeholder_id INTEGER REFERENCES stakeholders(id),
+            title TEXT NOT NULL,
+            notes TEXT NOT NULL DEFAULT '',
+            effort REAL,
+            block_id INTEGER REFERENCES blocks(id),
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'dropped')),
+            drop_reason TEXT,
+            position INTEGER NOT NULL,
+            place_position INTEGER,
+            created_at TEXT NOT NULL,
+            CHECK (status = 'open' OR block_id IS NULL)
+        )
+        """
+    )
+    db.execute("CREATE INDEX items_by_list ON items(quarter_id, stakeholder_id, position)")
+    db.execute("CREATE INDEX items_by_block ON items(block_id, place_position)")
+    db.execute("CREATE INDEX blocks_by_quarter ON blocks(quarter_id, position)")
+    db.execute(
+        """
+        CREATE TABLE decisions (
+            quarter_id INTEGER PRIMARY KEY REFERENCES quarters(id),
+            decided_at TEXT NOT NULL,
+            rationale TEXT NOT NULL,
+            attendees TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            quarter_id INTEGER,
+            action TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            payload TEXT NOT NULL DEFAULT '{}',
+            undone INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX events_by_quarter ON events(quarter_id, id)")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "initial schema", _v1_initial),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+BOARD_TABLES = frozenset({"quarters", "stakeholders", "items", "blocks", "decisions", "events"})

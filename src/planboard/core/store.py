@@ -1,0 +1,1150 @@
+"""The store: the only code that reads and writes a board file.
+
+Every user action is one `BEGIN IMMEDIATE` transaction that also appends one row to
+`events`. The event's payload holds the before and after of every row the action
+touched, which is what undo and redo apply (after checking that the rows still hold
+what the action left there, so an undo never overwrites someone else's change).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .db import Opened, open_board_file
+from .errors import (
+    BusyError,
+    ConflictError,
+    NotFoundError,
+    PlanboardError,
+    ReadOnlyError,
+    ValidationError,
+)
+from .model import (
+    MAX_NAME,
+    MAX_NOTES,
+    MAX_TITLE,
+    QUARTER_NAME,
+    Block,
+    Board,
+    Change,
+    Decision,
+    Event,
+    Item,
+    Place,
+    Quarter,
+    Stakeholder,
+    quarter_of,
+)
+from .text import clean_line, clean_multiline
+
+DEFAULT_VISION = "Help employees make better and faster decisions thanks to data."
+
+ITEM_COLUMNS = (
+    "id, quarter_id, stakeholder_id, title, notes, effort, block_id, status, "
+    "drop_reason, position, place_position, created_at"
+)
+BLOCK_COLUMNS = "id, quarter_id, name, description, effort, position, chosen_rank, created_at"
+QUARTER_COLUMNS = "id, name, status, vision, created_at"
+STAKEHOLDER_COLUMNS = "id, name, department, archived"
+
+_PK = {"decisions": "quarter_id"}
+_UNSET: Any = object()
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    """A title for a one-line summary: quoted, shortened."""
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"“{text}”"
+
+
+def _row_place(row: dict[str, Any]) -> Place:
+    if row["status"] == "dropped":
+        return Place.dropped()
+    if row["block_id"] is not None:
+        return Place.block(row["block_id"])
+    return Place.of_list(row["stakeholder_id"])
+
+
+class _Tx:
+    """One write transaction: records row changes for the event and the repaint."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.changes: list[list[Any]] = []
+        self.places: set[Place] = set()
+        self.blocks = False
+        self.stakeholders = False
+        self.quarters = False
+
+    def row(self, table: str, pk: Any) -> dict[str, Any] | None:
+        cursor = self.conn.execute(f"SELECT * FROM {table} WHERE {_PK.get(table, 'id')} = ?", (pk,))
+        values = cursor.fetchone()
+        if values is None:
+            return None
+        return {d[0]: v for d, v in zip(cursor.description, values, strict=True)}
+
+    def _touch(
+        self, table: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> None:
+        if table == "items":
+            for row in (before, after):
+                if row is not None:
+                    self.places.add(_row_place(row))
+        elif table == "blocks":
+            self.blocks = True
+            for row in (before, after):
+                if row is not None:
+                    self.places.add(Place.block(row["id"]))
+        elif table == "stakeholders":
+            self.stakeholders = True
+        elif table in ("quarters", "decisions"):
+            self.quarters = True
+
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(values.values())
+        )
+        pk = values.get(_PK.get(table, "id"), cursor.lastrowid)
+        after = self.row(table, pk)
+        self.changes.append([table, pk, None, after])
+        self._touch(table, None, after)
+        return int(pk) if pk is not None else 0
+
+    def update(self, table: str, pk: Any, values: dict[str, Any]) -> bool:
+        """Set `values` on one row; record only the columns that really change."""
+        full = self.row(table, pk)
+        if full is None:
+            raise NotFoundError(f"That {table[:-1]} no longer exists.")
+        before = {k: full[k] for k in values if full[k] != values[k]}
+        if not before:
+            return False
+        after = {k: values[k] for k in before}
+        assignments = ", ".join(f"{k} = ?" for k in after)
+        self.conn.execute(
+            f"UPDATE {table} SET {assignments} WHERE {_PK.get(table, 'id')} = ?",
+            (*after.values(), pk),
+        )
+        self.changes.append([table, pk, before, after])
+        self._touch(table, full, {**full, **after})
+        return True
+
+    def delete(self, table: str, pk: Any) -> None:
+        before = self.row(table, pk)
+        if before is None:
+            return
+        self.conn.execute(f"DELETE FROM {table} WHERE {_PK.get(table, 'id')} = ?", (pk,))
+        self.changes.append([table, pk, before, None])
+        self._touch(table, before, None)
+
+    def renumber(
+        self, table: str, column: str, rows: Sequence[tuple[int, int | None]], place: Place | None
+    ) -> None:
+        """Give `rows` (id, current value) the values 0..n-1 in the order given."""
+        updates = []
+        for index, (pk, current) in enumerate(rows):
+            if current != index:
+                self.changes.append([table, pk, {column: current}, {column: index}])
+                updates.append((index, pk))
+        if updates:
+            self.conn.executemany(f"UPDATE {table} SET {column} = ? WHERE id = ?", updates)
+            if place is not None:
+                self.places.add(place)
+            if table == "blocks":
+                self.blocks = True
+
+
+class Store:
+    """A board file, open. Reads return domain objects; writes return a `Change`."""
+
+    def __init__(self, opened: Opened, clock: Callable[[], str] = utc_now) -> None:
+        self.db = opened.db
+        self.conn: sqlite3.Connection = opened.db.conn
+        self.path = opened.path
+        self.readonly = opened.readonly
+        self.readonly_reason = opened.readonly_reason
+        self.created = opened.created
+        self.clock = clock
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        clock: Callable[[], str] = utc_now,
+        first_quarter: str | None = None,
+    ) -> Store:
+        """Open (or create) a board file. A new board gets a first quarter."""
+        store = cls(open_board_file(path, create=create, readonly=readonly), clock)
+        if store.created and not store.quarters():
+            now = datetime.now(UTC)
+            name = first_quarter or quarter_of(now.year, now.month)
+            with store._write() as tx:
+                quarter_id = tx.insert(
+                    "quarters",
+                    {
+                        "name": name,
+                        "status": "preparing",
+                        "vision": DEFAULT_VISION,
+                        "created_at": store.clock(),
+                    },
+                )
+                store._finish(
+                    tx,
+                    "create_board",
+                    f"Created the board with {name}",
+                    quarter_id,
+                    undoable=False,
+                )
+        return store
+
+    def close(self) -> None:
+        try:
+            if not self.readonly:
+                self.conn.execute("PRAGMA optimize")
+        except sqlite3.Error:
+            pass
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --------------------------------------------------------------- transactions
+
+    @contextmanager
+    def _write(self) -> Iterator[_Tx]:
+        """One user action: `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on any error.
+
+        sqlite-utils' own `atomic()` starts a deferred transaction; a read-then-write
+        needs the write lock up front, or it fails on meeting another writer.
+        """
+        if self.readonly:
+            raise ReadOnlyError(f"This board is open read-only ({self.readonly_reason}).")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise self._translate(error) from error
+        try:
+            yield _Tx(self.conn)
+        except BaseException as error:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise self._translate(error) from error
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise self._translate(error) from error
+
+    @staticmethod
+    def _translate(error: sqlite3.Error) -> PlanboardError:
+        message = str(error)
+        if "locked" in message or "busy" in message:
+            return BusyError(
+                "The board file is busy: another program is writing to it. Nothing was "
+                "changed; try again in a moment."
+            )
+        if "full" in message:
+            return PlanboardError("Could not save: the disk is full. Nothing was changed.")
+        if "readonly" in message or "read-only" in message:
+            return ReadOnlyError("Could not save: the file has become read-only.")
+        if isinstance(error, sqlite3.IntegrityError):
+            return ConflictError(f"That change conflicts with the board's data ({message}).")
+        return PlanboardError(f"Could not save: {message}. Nothing was changed.")
+
+    def _finish(
+        self,
+        tx: _Tx,
+        action: str,
+        summary: str,
+        quarter_id: int | None,
+        *,
+        item_id: int | None = None,
+        block_id: int | None = None,
+        undoable: bool = True,
+        extra: dict[str, Any] | None = None,
+    ) -> Change:
+        """Append the action's `events` row (if it changed anything) and describe it."""
+        event_id = None
+        if tx.changes or not undoable:
+            payload: dict[str, Any] = {"changes": tx.changes}
+            if item_id is not None:
+                payload["item_id"] = item_id
+            if block_id is not None:
+                payload["block_id"] = block_id
+            if not undoable:
+                payload["undoable"] = False
+            if extra:
+                payload.update(extra)
+            cursor = self.conn.execute(
+                "INSERT INTO events (at, quarter_id, action, summary, payload) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (self.clock(), quarter_id, action, summary, json.dumps(payload)),
+            )
+            event_id = cursor.lastrowid
+        return Change(
+            summary=summary if tx.changes or not undoable else "Nothing to change",
+            places=frozenset(tx.places),
+            blocks=tx.blocks,
+            stakeholders=tx.stakeholders,
+            quarters=tx.quarters,
+            item_id=item_id,
+            block_id=block_id,
+            quarter_id=quarter_id,
+            event_id=event_id,
+        )
+
+    def _check_quarter_writable(self, quarter_id: int) -> Quarter:
+        quarter = self.quarter(quarter_id)
+        if quarter.is_decided:
+            raise ReadOnlyError(
+                f"{quarter.name} is decided, so its board is read-only. "
+                "Reopen the quarter on purpose to change it."
+            )
+        return quarter
+
+    # ----------------------------------------------------------------------- reads
+
+    def quarters(self) -> list[Quarter]:
+        """All quarters, oldest first."""
+        rows = self.conn.execute(f"SELECT {QUARTER_COLUMNS} FROM quarters ORDER BY name")
+        return [Quarter(*row) for row in rows]
+
+    def quarter(self, quarter_id: int) -> Quarter:
+        row = self.conn.execute(
+            f"SELECT {QUARTER_COLUMNS} FROM quarters WHERE id = ?", (quarter_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError("That quarter no longer exists.")
+        return Quarter(*row)
+
+    def quarter_by_name(self, name: str) -> Quarter:
+        row = self.conn.execute(
+            f"SELECT {QUARTER_COLUMNS} FROM quarters WHERE name = ?", (name.strip(),)
+        ).fetchone()
+        if row is None:
+            known = ", ".join(q.name for q in self.quarters()) or "none"
+            raise NotFoundError(f"There is no quarter {name!r} (quarters: {known}).")
+        return Quarter(*row)
+
+    def default_quarter(self) -> Quarter:
+        """The newest quarter that is not decided, else the newest one."""
+        quarters = self.quarters()
+        if not quarters:
+            raise NotFoundError("This board has no quarter yet.")
+        open_ones = [q for q in quarters if not q.is_decided]
+        return (open_ones or quarters)[-1]
+
+    def stakeholders(self, quarter_id: int | None = None) -> list[Stakeholder]:
+        """Stakeholders shown on a quarter's board: the active ones, plus any archived
+        one who has items in that quarter. Without a quarter: everyone."""
+        if quarter_id is None:
+            sql = f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders ORDER BY name COLLATE NOCASE"
+            rows = self.conn.execute(sql)
+        else:
+            sql = (
+                f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders WHERE archived = 0 "
+                "OR id IN (SELECT stakeholder_id FROM items WHERE quarter_id = ?) "
+                "ORDER BY name COLLATE NOCASE"
+            )
+            rows = self.conn.execute(sql, (quarter_id,))
+        return [Stakeholder(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+    def stakeholder(self, stakeholder_id: int) -> Stakeholder:
+        row = self.conn.execute(
+            f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders WHERE id = ?", (stakeholder_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError("That stakeholder no longer exists.")
+        return Stakeholder(row[0], row[1], row[2], bool(row[3]))
+
+    def blocks(self, quarter_id: int) -> list[Block]:
+        rows = self.conn.execute(
+            f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE quarter_id = ? ORDER BY position, id",
+            (quarter_id,),
+        )
+        return [Block(*row) for row in rows]
+
+    def block(self, block_id: int) -> Block:
+        row = self.conn.execute(
+            f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE id = ?", (block_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError("That block no longer exists.")
+        return Block(*row)
+
+    def item(self, item_id: int) -> Item:
+        row = self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError("That item no longer exists.")
+        return Item(*row)
+
+    def items_at(self, quarter_id: int, place: Place) -> list[Item]:
+        """The items a place shows, in order."""
+        if place.is_list:
+            sql = (
+                f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
+                "AND block_id IS NULL AND status = 'open' ORDER BY position, id"
+            )
+            rows = self.conn.execute(sql, (quarter_id, place.ref))
+        elif place.is_block:
+            sql = f"SELECT {ITEM_COLUMNS} FROM items WHERE block_id = ? ORDER BY place_position, id"
+            rows = self.conn.execute(sql, (place.ref,))
+        else:
+            sql = (
+                f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND status = 'dropped' "
+                "ORDER BY place_position, id"
+            )
+            rows = self.conn.execute(sql, (quarter_id,))
+        return [Item(*row) for row in rows]
+
+    def board(self, quarter_id: int) -> Board:
+        """Everything a quarter's board shows, in three queries."""
+        quarter = self.quarter(quarter_id)
+        stakeholders = self.stakeholders(quarter_id)
+        blocks = self.blocks(quarter_id)
+        places: dict[Place, list[Item]] = {Place.team(): []}
+        for stakeholder in stakeholders:
+            places[Place.of_list(stakeholder.id)] = []
+        for block in blocks:
+            places[Place.block(block.id)] = []
+        places[Place.dropped()] = []
+        rows = self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? ORDER BY position, id",
+            (quarter_id,),
+        )
+        for row in rows:
+            item = Item(*row)
+            places.setdefault(item.place, []).append(item)
+        for place, items in places.items():
+            if not place.is_list:
+                items.sort(key=lambda i: (i.place_position or 0, i.id))
+        return Board(quarter, stakeholders, blocks, places)
+
+    def decision(self, quarter_id: int) -> Decision | None:
+        row = self.conn.execute(
+            "SELECT quarter_id, decided_at, rationale, attendees FROM decisions "
+            "WHERE quarter_id = ?",
+            (quarter_id,),
+        ).fetchone()
+        return Decision(*row) if row else None
+
+    def events(self, quarter_id: int | None = None, limit: int = 200) -> list[Event]:
+        """The newest events first (of one quarter, or of the whole file)."""
+        sql = "SELECT id, at, quarter_id, action, summary, undone, payload FROM events"
+        args: tuple[Any, ...] = ()
+        if quarter_id is not None:
+            sql += " WHERE quarter_id = ?"
+            args = (quarter_id,)
+        sql += " ORDER BY id DESC LIMIT ?"
+        rows = self.conn.execute(sql, (*args, limit))
+        return [
+            Event(r[0], r[1], r[2], r[3], r[4], bool(r[5]), json.loads(r[6] or "{}")) for r in rows
+        ]
+
+    def data_version(self) -> int:
+        """Changes when another connection commits to the file (cheap to poll)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # ------------------------------------------------------------- validation
+
+    @staticmethod
+    def _title(value: str, what: str = "title", limit: int = MAX_TITLE) -> str:
+        text = clean_line(value)
+        if not text:
+            raise ValidationError(f"The {what} can't be empty.")
+        if len(text) > limit:
+            raise ValidationError(
+                f"The {what} is {len(text)} characters long; keep it to {limit} or fewer."
+            )
+        return text
+
+    @staticmethod
+    def _notes(value: str | None, what: str = "notes") -> str:
+        text = clean_multiline(value)
+        if len(text) > MAX_NOTES:
+            raise ValidationError(
+                f"The {what} are {len(text)} characters long; keep them to {MAX_NOTES} or fewer."
+            )
+        return text
+
+    @staticmethod
+    def _effort(value: float | str | None) -> float | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(f"Effort must be a number of days, not {value!r}.") from None
+        if not (0 <= number <= 10000) or number != number:
+            raise ValidationError("Effort must be between 0 and 10000 days.")
+        return number
+
+    # ------------------------------------------------------ ordering helpers
+
+    def _list_rows(
+        self, quarter_id: int, stakeholder_id: int | None
+    ) -> list[tuple[int, int, bool]]:
+        """The whole list (id, position, shown on the list), in order."""
+        rows = self.conn.execute(
+            "SELECT id, position, block_id IS NULL AND status = 'open' FROM items "
+            "WHERE quarter_id = ? AND stakeholder_id IS ? ORDER BY position, id",
+            (quarter_id, stakeholder_id),
+        )
+        return [(r[0], r[1], bool(r[2])) for r in rows]
+
+    def _place_rows(self, quarter_id: int, place: Place) -> list[tuple[int, int | None]]:
+        """A block's or the dropped area's items (id, place_position), in order."""
+        if place.is_block:
+            rows = self.conn.execute(
+                "SELECT id, place_position FROM items WHERE block_id = ? "
+                "ORDER BY place_position, id",
+                (place.ref,),
+            )
+        else:
+            rows = self.conn.execute(
+                "SELECT id, place_position FROM items WHERE quarter_id = ? AND status = 'dropped' "
+                "ORDER BY place_position, id",
+                (quarter_id,),
+            )
+        return [(r[0], r[1]) for r in rows]
+
+    def _leave(self, tx: _Tx, item: Item) -> None:
+        """Close the gap an item leaves in its block or the dropped area."""
+        place = item.place
+        if place.is_list:
+            return
+        rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
+        tx.renumber("items", "place_position", rows, place)
+
+    def _enter(
+        self, tx: _Tx, item: Item, place: Place, index: int | None, values: dict[str, Any]
+    ) -> int:
+        """Put an item into a block or the dropped area at `index` (end if None)."""
+        rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
+        index = len(rows) if index is None else max(0, min(index, len(rows)))
+        tx.update("items", item.id, {**values, "place_position": index})
+        others = rows[:index] + [(item.id, index)] + rows[index:]
+        tx.renumber("items", "place_position", [r for r in others], place)
+        return index
+
+    def _reorder_list(self, tx: _Tx, item: Item, index: int) -> None:
+        """Move an item to the `index`-th shown position of its own list."""
+        rows = self._list_rows(item.quarter_id, item.stakeholder_id)
+        others = [r for r in rows if r[0] != item.id]
+        shown = [r for r in others if r[2]]
+        me = next(r for r in rows if r[0] == item.id)
+        index = max(0, min(index, len(shown)))
+        if index < len(shown):
+            at = others.index(shown[index])
+        elif shown:
+            at = others.index(shown[-1]) + 1
+        else:
+            at = len(others)
+        ordered = others[:at] + [me] + others[at:]
+        tx.renumber("items", "position", [(r[0], r[1]) for r in ordered], item.home)
+
+    def _shown_index(self, item: Item) -> int:
+        if item.place.is_list:
+            rows = [r for r in self._list_rows(item.quarter_id, item.stakeholder_id) if r[2]]
+        else:
+            rows = [(r[0], r[1], True) for r in self._place_rows(item.quarter_id, item.place)]
+        return next(i for i, r in enumerate(rows) if r[0] == item.id)
+
+    def _owner_name(self, stakeholder_id: int | None) -> str:
+        if stakeholder_id is None:
+            return "the team"
+        return self.stakeholder(stakeholder_id).name
+
+    def _place_label(self, place: Place) -> str:
+        if place.is_block:
+            return f"block {_quote(self.block(place.ref or 0).name)}"
+        if place.is_dropped:
+            return "dropped"
+        return "the team's list" if place.ref is None else f"{self._owner_name(place.ref)}'s list"
+
+    # ------------------------------------------------------------------- items
+
+    def add_item(
+        self,
+        quarter_id: int,
+        stakeholder_id: int | None,
+        title: str,
+        notes: str = "",
+        effort: float | str | None = None,
+    ) -> Change:
+        """Add an item at the end of the team's list or a stakeholder's list."""
+        title = self._title(title)
+        notes = self._notes(notes)
+        effort_value = self._effort(effort)
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            if stakeholder_id is not None:
+                self.stakeholder(stakeholder_id)
+            position = self.conn.execute(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM items "
+                "WHERE quarter_id = ? AND stakeholder_id IS ?",
+                (quarter_id, stakeholder_id),
+            ).fetchone()[0]
+            item_id = tx.insert(
+                "items",
+                {
+                    "quarter_id": quarter_id,
+                    "stakeholder_id": stakeholder_id,
+                    "title": title,
+                    "notes": notes,
+                    "effort": effort_value,
+                    "status": "open",
+                    "position": position,
+                    "created_at": self.clock(),
+                },
+            )
+            owner = self._owner_name(stakeholder_id)
+            return self._finish(
+                tx,
+                "add_item",
+                f"Added {_quote(title)} to {owner}'s list",
+                quarter_id,
+                item_id=item_id,
+            )
+
+    def edit_item(
+        self,
+        item_id: int,
+        *,
+        title: str | None = None,
+        notes: str | None = None,
+        effort: float | str | None = _UNSET,
+        drop_reason: str | None = None,
+    ) -> Change:
+        values: dict[str, Any] = {}
+        if title is not None:
+            values["title"] = self._title(title)
+        if notes is not None:
+            values["notes"] = self._notes(notes)
+        if effort is not _UNSET:
+            values["effort"] = self._effort(effort)
+        with self._write() as tx:
+            item = self.item(item_id)
+            self._check_quarter_writable(item.quarter_id)
+            if drop_reason is not None and item.status == "dropped":
+                values["drop_reason"] = self._title(drop_reason, "reason", MAX_NOTES)
+            tx.update("items", item_id, values)
+            return self._finish(
+                tx,
+                "edit_item",
+                f"Edited {_quote(values.get('title', item.title))}",
+                item.quarter_id,
+                item_id=item_id,
+            )
+
+    def remove_item(self, item_id: int) -> Change:
+        """Delete an item for good (dropping keeps it; this is for mistakes)."""
+        with self._write() as tx:
+            item = self.item(item_id)
+            self._check_quarter_writable(item.quarter_id)
+            self._leave(tx, item)
+            tx.delete("items", item_id)
+            rows = self._list_rows(item.quarter_id, item.stakeholder_id)
+            tx.renumber("items", "position", [(r[0], r[1]) for r in rows], item.home)
+            return self._finish(
+                tx,
+                "remove_item",
+                f"Removed {_quote(item.title)}",
+                item.quarter_id,
+                item_id=item_id,
+            )
+
+    def move_item(self, item_id: int, target: Place, index: int | None = None) -> Change:
+        """Move an item to a block or back to its own list, at `index` (end if None).
+
+        Within the same place this reorders. An item only ever goes back to its own
+        list; to the dropped area it goes through `drop_item`, which asks a reason.
+        """
+        with self._write() as tx:
+            item = self.item(item_id)
+            self._check_quarter_writable(item.quarter_id)
+            source = item.place
+            if target.is_dropped:
+                if not source.is_dropped:
+                    raise ValidationError("Dropping an item needs a reason.")
+            elif target.is_list and target.ref != item.stakeholder_id:
+                raise ValidationError(
+                    f"{_quote(item.title)} belongs to {self._owner_name(item.stakeholder_id)}'s "
+                    "list; it can only go back to that list."
+                )
+            elif target.is_block:
+                block = self.block(target.ref or 0)
+                if block.quarter_id != item.quarter_id:
+                    raise ValidationError("That block belongs to another quarter.")
+            if source == target:
+                if index is None:
+                    return self._finish(tx, "move_item", "", item.quarter_id, item_id=item_id)
+                if target.is_list:
+                    self._reorder_list(tx, item, index)
+                else:
+                    self._enter(tx, item, target, index, {})
+                return self._finish(
+                    tx,
+                    "reorder_item",
+                    f"Reordered {_quote(item.title)}",
+                    item.quarter_id,
+                    item_id=item_id,
+                )
+            self._leave(tx, item)
+            open_values = {"status": "open", "drop_reason": None}
+            if target.is_block:
+                self._enter(tx, item, target, index, {**open_values, "block_id": target.ref})
+            else:
+                tx.update(
+                    "items", item.id, {**open_values, "block_id": None, "place_position": None}
+                )
+                if index is not None:
+                    self._reorder_list(tx, self.item(item_id), index)
+            verb = "Restored" if source.is_dropped else "Moved"
+            return self._finish(
+                tx,
+                "move_item",
+                f"{verb} {_quote(item.title)} to {self._place_label(target)}",
+                item.quarter_id,
+                item_id=item_id,
+            )
+
+    def shift_item(self, item_id: int, delta: int) -> Change:
+        """Move an item `delta` places up (negative) or down within where it is."""
+        item = self.item(item_id)
+        return self.move_item(item_id, item.place, max(0, self._shown_index(item) + delta))
+
+    def drop_item(self, item_id: int, reason: str, index: int | None = None) -> Change:
+        """Eliminate an item for the quarter, with a reason. It is kept, never deleted."""
+        reason = self._title(reason, "reason", MAX_NOTES)
+        with self._write() as tx:
+            item = self.item(item_id)
+            self._check_quarter_writable(item.quarter_id)
+            if item.status == "dropped":
+                tx.update("items", item_id, {"drop_reason": reason})
+                if index is not None:
+                    self._enter(tx, item, Place.dropped(), index, {})
+                return self._finish(
+                    tx,
+                    "drop_item",
+                    f"Changed why {_quote(item.title)} is dropped",
+                    item.quarter_id,
+                    item_id=item_id,
+                )
+            self._leave(tx, item)
+            values = {"status": "dropped", "drop_reason": reason, "block_id": None}
+            self._enter(tx, item, Place.dropped(), index, values)
+            return self._finish(
+                tx,
+                "drop_item",
+                f"Dropped {_quote(item.title)}",
+                item.quarter_id,
+                item_id=item_id,
+            )
+
+    def restore_item(self, item_id: int) -> Change:
+        """Send an item back to its own list (from a block or the dropped area)."""
+        return self.move_item(item_id, self.item(item_id).home)
+
+    # ------------------------------------------------------------------ blocks
+
+    def add_block(
+        self,
+        quarter_id: int,
+        name: str,
+        description: str = "",
+        effort: float | str | None = None,
+        index: int | None = None,
+    ) -> Change:
+        name = self._title(name, "block name", MAX_NAME)
+        description = self._notes(description, "description")
+        effort_value = self._effort(effort)
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            rows = [(b.id, b.position) for b in self.blocks(quarter_id)]
+            index = len(rows) if index is None else max(0, min(index, len(rows)))
+            block_id = tx.insert(
+                "blocks",
+                {
+                    "quarter_id": quarter_id,
+                    "name": name,
+                    "description": description,
+                    "effort": effort_value,
+                    "position": index,
+                    "created_at": self.clock(),
+                },
+            )
+            tx.renumber(
+                "blocks", "position", rows[:index] + [(block_id, index)] + rows[index:], None
+            )
+            return self._finish(
+                tx, "add_block", f"Created block {_quote(name)}", quarter_id, block_id=block_id
+            )
+
+    def edit_block(
+        self,
+        block_id: int,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        effort: float | str | None = _UNSET,
+    ) -> Change:
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = self._title(name, "block name", MAX_NAME)
+        if description is not None:
+            values["description"] = self._notes(description, "description")
+        if effort is not _UNSET:
+            values["effort"] = self._effort(effort)
+        with self._write() as tx:
+            block = self.block(block_id)
+            self._check_quarter_writable(block.quarter_id)
+            tx.update("blocks", block_id, values)
+            what = "Renamed" if "name" in values and values["name"] != block.name else "Edited"
+            return self._finish(
+                tx,
+                "edit_block",
+                f"{what} block {_quote(values.get('name', block.name))}",
+                block.quarter_id,
+                block_id=block_id,
+            )
+
+    def move_block(self, block_id: int, index: int) -> Change:
+        with self._write() as tx:
+            block = self.block(block_id)
+            self._check_quarter_writable(block.quarter_id)
+            rows = [(b.id, b.position) for b in self.blocks(block.quarter_id) if b.id != block_id]
+            index = max(0, min(index, len(rows)))
+            ordered = rows[:index] + [(block_id, block.position)] + rows[index:]
+            tx.renumber("blocks", "position", ordered, None)
+            return self._finish(
+                tx,
+                "move_block",
+                f"Reordered block {_quote(block.name)}",
+                block.quarter_id,
+                block_id=block_id,
+            )
+
+    def shift_block(self, block_id: int, delta: int) -> Change:
+        block = self.block(block_id)
+        ids = [b.id for b in self.blocks(block.quarter_id)]
+        return self.move_block(block_id, max(0, ids.index(block_id) + delta))
+
+    def delete_block(self, block_id: int) -> Change:
+        """Delete a block; its items go back to their own lists."""
+        with self._write() as tx:
+            block = self.block(block_id)
+            self._check_quarter_writable(block.quarter_id)
+            for item_id, _ in self._place_rows(block.quarter_id, Place.block(block_id)):
+                tx.update("items", item_id, {"block_id": None, "place_position": None})
+            tx.delete("blocks", block_id)
+            rows = [(b.id, b.position) for b in self.blocks(block.quarter_id)]
+            tx.renumber("blocks", "position", rows, None)
+            return self._finish(
+                tx,
+                "delete_block",
+                f"Deleted block {_quote(block.name)}",
+                block.quarter_id,
+                block_id=block_id,
+            )
+
+    # ------------------------------------------------------------ stakeholders
+
+    def add_stakeholder(
+        self, name: str, department: str = "", *, quarter_id: int | None = None
+    ) -> Change:
+        """Add a stakeholder (shared by all quarters). A removed one of the same name
+        comes back."""
+        name = self._title(name, "name", MAX_NAME)
+        department = clean_line(department)[:MAX_NAME]
+        with self._write() as tx:
+            row = self.conn.execute(
+                "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
+            ).fetchone()
+            if row is not None and not row[1]:
+                raise ValidationError(f"There is already a stakeholder called {name!r}.")
+            if row is not None:
+                tx.update("stakeholders", row[0], {"archived": 0, "department": department})
+                stakeholder_id = row[0]
+                summary = f"Brought back stakeholder {_quote(name)}"
+            else:
+                stakeholder_id = tx.insert(
+                    "stakeholders",
+                    {"name": name, "department": department, "created_at": self.clock()},
+                )
+                summary = f"Added stakeholder {_quote(name)}"
+            tx.places.add(Place.of_list(stakeholder_id))
+            return self._finish(tx, "add_stakeholder", summary, quarter_id)
+
+    def edit_stakeholder(
+        self,
+        stakeholder_id: int,
+        *,
+        name: str | None = None,
+        department: str | None = None,
+        quarter_id: int | None = None,
+    ) -> Change:
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = self._title(name, "name", MAX_NAME)
+        if department is not None:
+            values["department"] = clean_line(department)[:MAX_NAME]
+        with self._write() as tx:
+            current = self.stakeholder(stakeholder_id)
+            if "name" in values:
+                clash = self.conn.execute(
+                    "SELECT id FROM stakeholders WHERE name = ? COLLATE NOCASE AND id != ?",
+                    (values["name"], stakeholder_id),
+                ).fetchone()
+                if clash:
+                    raise ValidationError(
+                        f"There is already a stakeholder called {values['name']!r}."
+                    )
+            tx.update("stakeholders", stakeholder_id, values)
+            tx.places.add(Place.of_list(stakeholder_id))
+            return self._finish(
+                tx,
+                "edit_stakeholder",
+                f"Edited stakeholder {_quote(values.get('name', current.name))}",
+                quarter_id,
+            )
+
+    def remove_stakeholder(self, stakeholder_id: int, quarter_id: int) -> Change:
+        """Remove a stakeholder and their items in this quarter. Someone with items in
+        other quarters is archived instead of deleted, so the history stays whole."""
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            stakeholder = self.stakeholder(stakeholder_id)
+            rows = self.conn.execute(
+                f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND stakeholder_id = ?",
+                (quarter_id, stakeholder_id),
+            ).fetchall()
+            for row in rows:
+                item = self.item(row[0])
+                self._leave(tx, item)
+                tx.delete("items", item.id)
+            elsewhere = self.conn.execute(
+                "SELECT COUNT(*) FROM items WHERE stakeholder_id = ?", (stakeholder_id,)
+            ).fetchone()[0]
+            if elsewhere:
+                tx.update("stakeholders", stakeholder_id, {"archived": 1})
+            else:
+                tx.delete("stakeholders", stakeholder_id)
+            tx.places.add(Place.of_list(stakeholder_id))
+            count = f" and {len(rows)} item{'s' if len(rows) != 1 else ''}" if rows else ""
+            return self._finish(
+                tx,
+                "remove_stakeholder",
+                f"Removed stakeholder {_quote(stakeholder.name)}{count}",
+                quarter_id,
+            )
+
+    # ---------------------------------------------------------------- quarters
+
+    def create_quarter(self, name: str, vision: str | None = None) -> Change:
+        """Create a quarter (named like 2026-Q3), preparing, with a vision."""
+        name = clean_line(name).upper().replace(" ", "")
+        if not QUARTER_NAME.match(name):
+            raise ValidationError(f"A quarter is named like 2026-Q3, not {name!r}.")
+        if vision is None:
+            latest = self.quarters()
+            vision = latest[-1].vision if latest else DEFAULT_VISION
+        vision = self._notes(vision, "vision")
+        with self._write() as tx:
+            if self.conn.execute("SELECT 1 FROM quarters WHERE name = ?", (name,)).fetchone():
+                raise ValidationError(f"There is already a quarter {name}.")
+            quarter_id = tx.insert(
+                "quarters",
+                {"name": name, "status": "preparing", "vision": vision, "created_at": self.clock()},
+            )
+            # A quarter's history starts here: undo stops at its creation.
+            return self._finish(
+                tx, "create_quarter", f"Created quarter {name}", quarter_id, undoable=False
+            )
+
+    def edit_quarter(self, quarter_id: int, *, vision: str | None = None) -> Change:
+        values: dict[str, Any] = {}
+        if vision is not None:
+            values["vision"] = self._notes(vision, "vision")
+        with self._write() as tx:
+            quarter = self._check_quarter_writable(quarter_id)
+            tx.update("quarters", quarter_id, values)
+            return self._finish(
+                tx, "edit_quarter", f"Edited the vision of {quarter.name}", quarter_id
+            )
+
+    def choose_block(self, block_id: int, rank: int | None) -> Change:
+        """Mark a block as choice 1 or 2 of its quarter (None: not chosen)."""
+        if rank not in (None, 1, 2):
+            raise ValidationError("A block is choice 1 or choice 2; only two can be chosen.")
+        with self._write() as tx:
+            block = self.block(block_id)
+            self._check_quarter_writable(block.quarter_id)
+            holder = self.conn.execute(
+                "SELECT id, name FROM blocks WHERE quarter_id = ? AND chosen_rank = ? AND id != ?",
+                (block.quarter_id, rank, block_id),
+            ).fetchone()
+            if rank is not None and holder is not None:
+                raise ValidationError(
+                    f"Choice {rank} is already {_quote(holder[1])}; unchoose it first."
+                )
+            tx.update("blocks", block_id, {"chosen_rank": rank})
+            summary = (
+                f"Chose {_quote(block.name)} as choice {rank}"
+                if rank
+                else f"Unchose {_quote(block.name)}"
+            )
+            return self._finish(tx, "choose_block", summary, block.quarter_id, block_id=block_id)
+
+    def decide(self, quarter_id: int, rationale: str, attendees: str = "") -> Change:
+        """Record the decision: the `decisions` row and the `decided` status, together."""
+        rationale = self._notes(rationale, "rationale")
+        if not rationale:
+            raise ValidationError("The decision needs a rationale: why these blocks?")
+        attendees = clean_multiline(attendees)
+        with self._write() as tx:
+            quarter = self._check_quarter_writable(quarter_id)
+            chosen = self.conn.execute(
+                "SELECT COUNT(*) FROM blocks WHERE quarter_id = ? AND chosen_rank IS NOT NULL",
+                (quarter_id,),
+            ).fetchone()[0]
+            if not chosen:
+                raise ValidationError("Choose one or two blocks before confirming the decision.")
+            tx.delete("decisions", quarter_id)
+            tx.insert(
+                "decisions",
+                {
+                    "quarter_id": quarter_id,
+                    "decided_at": self.clock(),
+                    "rationale": rationale,
+                    "attendees": attendees,
+                },
+            )
+            tx.update("quarters", quarter_id, {"status": "decided"})
+            return self._finish(tx, "decide", f"Decided {quarter.name}", quarter_id, undoable=False)
+
+    # --------------------------------------------------------------- undo/redo
+
+    def _undo_candidate(self, quarter_id: int) -> Event | None:
+        row = self.conn.execute(
+            "SELECT id, at, quarter_id, action, summary, undone, payload FROM events "
+            "WHERE quarter_id IS ? AND action NOT IN ('undo', 'redo') AND undone = 0 "
+            "ORDER BY id DESC LIMIT 1",
+            (quarter_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        event = Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), json.loads(row[6]))
+        if event.payload.get("undoable", True) is False:
+            return None
+        return event
+
+    def _redo_candidate(self, quarter_id: int) -> Event | None:
+        row = self.conn.execute(
+            "SELECT id, at, quarter_id, action, summary, undone, payload FROM events "
+            "WHERE quarter_id IS ? AND action NOT IN ('undo', 'redo') AND undone = 1 "
+            "AND id > COALESCE((SELECT MAX(id) FROM events WHERE quarter_id IS ? "
+            "AND action NOT IN ('undo', 'redo') AND undone = 0), 0) "
+            "ORDER BY id LIMIT 1",
+            (quarter_id, quarter_id),
+        ).fetchone()
+        if row is None:
+            return None
+        return Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), json.loads(row[6]))
+
+    def undo_summary(self, quarter_id: int) -> str | None:
+        event = self._undo_candidate(quarter_id)
+        return event.summary if event else None
+
+    def redo_summary(self, quarter_id: int) -> str | None:
+        event = self._redo_candidate(quarter_id)
+        return event.summary if event else None
+
+    def undo(self, quarter_id: int) -> Change:
+        """Undo the quarter's latest action (also after the file was closed and reopened)."""
+        return self._replay(quarter_id, undo=True)
+
+    def redo(self, quarter_id: int) -> Change:
+        return self._replay(quarter_id, undo=False)
+
+    def _replay(self, quarter_id: int, *, undo: bool) -> Change:
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            event = self._undo_candidate(quarter_id) if undo else self._redo_candidate(quarter_id)
+            if event is None:
+                return Change(summary="Nothing to undo" if undo else "Nothing to redo")
+            changes = event.payload.get("changes", [])
+            steps = reversed(changes) if undo else changes
+            for table, pk, before, after in steps:
+                want_now, set_to = (after, before) if undo else (before, after)
+                self._apply(tx, table, pk, want_now, set_to, event)
+            self.conn.execute(
+                "UPDATE events SET undone = ? WHERE id = ?", (1 if undo else 0, event.id)
+            )
+            verb = "Undid" if undo else "Redid"
+            return self._finish(
+                tx,
+                "undo" if undo else "redo",
+                f"{verb}: {event.summary}",
+                quarter_id,
+                item_id=event.payload.get("item_id"),
+                block_id=event.payload.get("block_id"),
+                extra={"event_id": event.id},
+            )
+
+    def _apply(
+        self,
+        tx: _Tx,
+        table: str,
+        pk: Any,
+        expected: dict[str, Any] | None,
+        target: dict[str, Any] | None,
+        event: Event,
+    ) -> None:
+        """Take one row from `expected` to `target`, refusing if it no longer matches."""
+        current = tx.row(table, pk)
+        conflict = ConflictError(
+            f"Can't {'undo' if event.undone is False else 'redo'} “{event.summary}”: "
+            "the board has changed since (perhaps from another program)."
+        )
+        if expected is None:
+            if current is not None:
+                raise conflict
+        else:
+            if current is None or any(current.get(k) != v for k, v in expected.items()):
+                raise conflict
+        if target is None:
+            tx.delete(table, pk)
+        elif current is None:
+            tx.insert(table, target)
+        else:
+            tx.update(table, pk, target)
+
+
+def open_store(path: str | Path, **kwargs: Any) -> Store:
+    return Store.open(path, **kwargs)
