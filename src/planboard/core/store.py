@@ -548,7 +548,7 @@ class Store:
         rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
         index = len(rows) if index is None else max(0, min(index, len(rows)))
         tx.update("items", item.id, {**values, "place_position": index})
-        others = rows[:index] + [(item.id, index)] + rows[index:]
+        others = [*rows[:index], (item.id, index), *rows[index:]]
         tx.renumber("items", "place_position", [r for r in others], place)
         return index
 
@@ -565,7 +565,7 @@ class Store:
             at = others.index(shown[-1]) + 1
         else:
             at = len(others)
-        ordered = others[:at] + [me] + others[at:]
+        ordered = [*others[:at], me, *others[at:]]
         tx.renumber("items", "position", [(r[0], r[1]) for r in ordered], item.home)
 
     def _shown_index(self, item: Item) -> int:
@@ -574,6 +574,12 @@ class Store:
         else:
             rows = [(r[0], r[1], True) for r in self._place_rows(item.quarter_id, item.place)]
         return next(i for i, r in enumerate(rows) if r[0] == item.id)
+
+    def _block_in(self, quarter_id: int, block_id: int) -> Block:
+        block = self.block(block_id)
+        if block.quarter_id != quarter_id:
+            raise ValidationError("That block belongs to another quarter.")
+        return block
 
     def _owner_name(self, stakeholder_id: int | None) -> str:
         if stakeholder_id is None:
@@ -596,8 +602,11 @@ class Store:
         title: str,
         notes: str = "",
         effort: float | str | None = None,
+        *,
+        block_id: int | None = None,
     ) -> Change:
-        """Add an item at the end of the team's list or a stakeholder's list."""
+        """Add an item at the end of the team's list or a stakeholder's list (and,
+        with `block_id`, straight into that block, in the same action)."""
         title = self._title(title)
         notes = self._notes(notes)
         effort_value = self._effort(effort)
@@ -624,13 +633,13 @@ class Store:
                 },
             )
             owner = self._owner_name(stakeholder_id)
-            return self._finish(
-                tx,
-                "add_item",
-                f"Added {_quote(title)} to {owner}'s list",
-                quarter_id,
-                item_id=item_id,
-            )
+            summary = f"Added {_quote(title)} to {owner}'s list"
+            if block_id is not None:
+                block = self._block_in(quarter_id, block_id)
+                item = self.item(item_id)
+                self._enter(tx, item, Place.block(block_id), None, {"block_id": block_id})
+                summary += f", in block {_quote(block.name)}"
+            return self._finish(tx, "add_item", summary, quarter_id, item_id=item_id)
 
     def edit_item(
         self,
@@ -698,9 +707,7 @@ class Store:
                     "list; it can only go back to that list."
                 )
             elif target.is_block:
-                block = self.block(target.ref or 0)
-                if block.quarter_id != item.quarter_id:
-                    raise ValidationError("That block belongs to another quarter.")
+                self._block_in(item.quarter_id, target.ref or 0)
             if source == target:
                 if index is None:
                     return self._finish(tx, "move_item", "", item.quarter_id, item_id=item_id)
@@ -780,7 +787,11 @@ class Store:
         description: str = "",
         effort: float | str | None = None,
         index: int | None = None,
+        *,
+        item_ids: Sequence[int] = (),
     ) -> Change:
+        """Create a block (at the end, or at `index`), and move `item_ids` into it in
+        the same action."""
         name = self._title(name, "block name", MAX_NAME)
         description = self._notes(description, "description")
         effort_value = self._effort(effort)
@@ -800,10 +811,30 @@ class Store:
                 },
             )
             tx.renumber(
-                "blocks", "position", rows[:index] + [(block_id, index)] + rows[index:], None
+                "blocks", "position", [*rows[:index], (block_id, index), *rows[index:]], None
             )
+            for item_id in item_ids:
+                item = self.item(item_id)
+                if item.quarter_id != quarter_id:
+                    raise ValidationError("That item belongs to another quarter.")
+                self._leave(tx, item)
+                self._enter(
+                    tx,
+                    item,
+                    Place.block(block_id),
+                    None,
+                    {"block_id": block_id, "status": "open", "drop_reason": None},
+                )
+            summary = f"Created block {_quote(name)}"
+            if item_ids:
+                summary += f" with {len(item_ids)} item{'s' if len(item_ids) != 1 else ''}"
             return self._finish(
-                tx, "add_block", f"Created block {_quote(name)}", quarter_id, block_id=block_id
+                tx,
+                "add_block",
+                summary,
+                quarter_id,
+                block_id=block_id,
+                item_id=item_ids[0] if len(item_ids) == 1 else None,
             )
 
     def edit_block(
@@ -840,7 +871,7 @@ class Store:
             self._check_quarter_writable(block.quarter_id)
             rows = [(b.id, b.position) for b in self.blocks(block.quarter_id) if b.id != block_id]
             index = max(0, min(index, len(rows)))
-            ordered = rows[:index] + [(block_id, block.position)] + rows[index:]
+            ordered = [*rows[:index], (block_id, block.position), *rows[index:]]
             tx.renumber("blocks", "position", ordered, None)
             return self._finish(
                 tx,

@@ -1,0 +1,70 @@
+"""The `planboard` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .core.errors import PlanboardError
+
+DEFAULT_FILE = "planboard.db"
+
+
+def _board_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planboard",
+        description="Run a data team's quarterly planning on one SQLite file.",
+        epilog="A file that does not exist is created as a new board.",
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=DEFAULT_FILE,
+        help=f"the board file (default: {DEFAULT_FILE} in the current folder)",
+    )
+    parser.add_argument("--quarter", "-q", help="open this quarter (e.g. 2026-Q3)")
+    parser.add_argument("--read-only", action="store_true", help="open without changing anything")
+    parser.add_argument("--version", action="version", version=f"planboard {__version__}")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"planboard: {message}", file=sys.stderr)
+    return 2
+
+
+def run_board(argv: list[str]) -> int:
+    args = _board_parser().parse_args(argv)
+    from .core.store import Store
+
+    path = Path(args.path)
+    try:
+        store = Store.open(path, readonly=args.read_only)
+    except PlanboardError as error:
+        return _fail(str(error))
+    try:
+        quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
+    except PlanboardError as error:
+        store.close()
+        return _fail(str(error))
+    notice = None
+    if store.created:
+        notice = f"New board {path} created, with quarter {quarter.name}. Press ? for help."
+    elif store.readonly:
+        notice = f"Opened read-only: {store.readonly_reason}."
+
+    from .ui.app import PlanboardApp
+
+    PlanboardApp(store, quarter_id=quarter.id, notice=notice).run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    return run_board(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Textual user interface: screens, widgets and modals that call the core."""

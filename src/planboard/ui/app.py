@@ -1,0 +1,94 @@
+"""The planboard application."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from ..core.store import Store
+from .screens.board import BoardScreen
+from .styles import stylesheet_paths
+
+DEFAULT_FILE = "planboard.db"
+
+
+class PlanboardApp(App[None]):
+    """A board on one SQLite file. Give it an open `Store`, or a path to open."""
+
+    CSS_PATH = stylesheet_paths()
+    TITLE = "planboard"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+
+    def __init__(
+        self,
+        store: Store | str | os.PathLike[str] | None = None,
+        *,
+        quarter_id: int | None = None,
+        notice: str | None = None,
+    ) -> None:
+        super().__init__()
+        if not isinstance(store, Store):
+            store = Store.open(Path(store or os.environ.get("PLANBOARD_DB", DEFAULT_FILE)))
+        self.store = store
+        self.quarter_id = quarter_id if quarter_id is not None else store.default_quarter().id
+        self.notice = notice
+
+    def on_mount(self) -> None:
+        self.push_screen(BoardScreen(self.store, self.quarter_id, self.notice))
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+    @property
+    def board_screen(self) -> BoardScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, BoardScreen):
+                return screen
+        return None
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        board = self.board_screen
+        if board is None or screen is not board:
+            return
+        commands = [
+            ("item: New", "Add an item to the list in focus", board.action_new_item),
+            ("item: Edit", "Edit the highlighted item, block or stakeholder", board.action_edit),
+            (
+                "item: Move to block…",
+                "Move the highlighted item into a block",
+                board.action_move_to_block,
+            ),
+            ("item: Drop…", "Drop the highlighted item, with a reason", board.action_drop),
+            (
+                "item: Back to its list",
+                "Send the item back to its list / restore it",
+                board.action_restore,
+            ),
+            ("item: Move up", "Move the highlighted item up", lambda: board.action_shift(-1)),
+            ("item: Move down", "Move the highlighted item down", lambda: board.action_shift(1)),
+            ("item: Delete", "Delete the highlighted item for good", board.action_delete),
+            ("block: New", "Create a block", board.action_new_block),
+            ("block: Edit", "Rename the block or write its case", board.action_edit),
+            ("block: Delete", "Delete the highlighted block (items go back)", board.action_delete),
+            ("stakeholder: New", "Add a stakeholder", board.action_new_stakeholder),
+            ("stakeholder: Edit", "Edit the highlighted stakeholder", board.action_edit),
+            ("stakeholder: Remove", "Remove the highlighted stakeholder", board.action_delete),
+            ("quarter: Open…", "Show another quarter", board.action_switch_quarter),
+            ("quarter: New…", "Create a quarter", board.action_new_quarter),
+            (
+                "quarter: Edit vision",
+                "Write the team's vision for the quarter",
+                board.action_edit_vision,
+            ),
+            ("board: Undo", "Undo the last change", board.action_undo),
+            ("board: Redo", "Redo what was undone", board.action_redo),
+            ("board: Help", "Keys and mouse gestures", board.action_help),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)

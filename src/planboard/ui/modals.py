@@ -1,0 +1,302 @@
+"""Modal screens: one form screen for every edit, a confirm, a picker, the help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from ..core.text import clean_line
+
+T = TypeVar("T")
+
+
+@dataclass
+class Field:
+    """One field of a form."""
+
+    name: str
+    label: str
+    value: Any = ""
+    kind: Literal["line", "text", "number", "select"] = "line"
+    placeholder: str = ""
+    options: Sequence[tuple[str, Any]] = ()
+    suggestions: Sequence[str] = field(default_factory=list)
+    height: int = 4
+
+
+Submit = Callable[[dict[str, Any]], "str | None"]
+
+
+class FormModal(ModalScreen[bool]):
+    """A form. `submit(values)` saves and returns an error message, or None when done.
+
+    On an error the form stays open with the message under it, so nothing typed is lost.
+    Dismisses with True when saved, False when cancelled.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, title: str, fields: list[Field], submit: Submit, save_label: str = "Save"):
+        super().__init__()
+        self.form_title = title
+        self.fields = fields
+        self.submit = submit
+        self.save_label = save_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(self.form_title), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                for spec in self.fields:
+                    yield Label(Content(spec.label), classes="field-label")
+                    yield self._widget(spec)
+            yield Static("", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.save_label, variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def _widget(self, spec: Field) -> Any:
+        field_id = f"field-{spec.name}"
+        if spec.kind == "text":
+            area = TextArea(
+                str(spec.value or ""), id=field_id, soft_wrap=True, tab_behavior="focus"
+            )
+            area.styles.height = spec.height + 2
+            return area
+        if spec.kind == "select":
+            return Select(
+                [(Content(label), value) for label, value in spec.options],
+                value=spec.value,
+                allow_blank=False,
+                id=field_id,
+            )
+        suggester = (
+            SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
+        )
+        value = "" if spec.value is None else spec.value
+        if spec.kind == "number" and isinstance(value, float):
+            value = f"{value:g}"
+        return Input(str(value), placeholder=spec.placeholder, id=field_id, suggester=suggester)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for spec in self.fields:
+            widget = self.query_one(f"#field-{spec.name}")
+            if isinstance(widget, TextArea):
+                out[spec.name] = widget.text
+            elif isinstance(widget, (Select, Input)):
+                out[spec.name] = widget.value
+        return out
+
+    def show_error(self, message: str) -> None:
+        self.query_one(".form-error", Static).update(Content(clean_line(message)))
+        self.query_one(".form-error").add_class("-shown")
+
+    def action_save(self) -> None:
+        error = self.submit(self.values())
+        if error:
+            self.show_error(error)
+        else:
+            self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _input_submitted(self) -> None:
+        self.action_save()
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Yes or no. `escape` and `n` say no."""
+
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -small"):
+            yield Static(Content(self.question), classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, variant="error", id="yes")
+                yield Button(self.no, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class PickerModal(ModalScreen[T | None], Generic[T]):
+    """Pick one of a list, with type-to-filter. Dismisses with the value or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: Sequence[tuple[Content | str, T]], hint: str = ""):
+        super().__init__()
+        self.picker_title = title
+        self.choices = list(choices)
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content(self.picker_title), classes="dialog-title")
+            yield Input(placeholder="Type to filter", id="filter")
+            yield OptionList(id="choices")
+            if self.hint:
+                yield Static(Content(self.hint), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def _fill(self, text: str) -> None:
+        options = self.query_one("#choices", OptionList)
+        options.clear_options()
+        needle = text.casefold().strip()
+        self._shown = [
+            (label, value)
+            for label, value in self.choices
+            if not needle
+            or needle in (label.plain if isinstance(label, Content) else label).casefold()
+        ]
+        options.add_options(
+            [
+                Option(label if isinstance(label, Content) else Content(label))
+                for label, _ in self._shown
+            ]
+        )
+        if self._shown:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _submit_filter(self) -> None:
+        options = self.query_one("#choices", OptionList)
+        if options.highlighted is not None and self._shown:
+            self.dismiss(self._shown[options.highlighted][1])
+
+    def on_key(self, event: Any) -> None:
+        options = self.query_one("#choices", OptionList)
+        if event.key in ("down", "up") and self.focused is self.query_one("#filter"):
+            options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
+            event.stop()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._shown[event.option_index][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key and mouse gesture of the board."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
+
+    SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
+        (
+            "Move around",
+            [
+                ("↑ ↓  j k", "previous / next line"),
+                ("← →  h l", "previous / next column (Tab works too)"),
+                ("Home End PgUp PgDn", "jump within a column"),
+            ],
+        ),
+        (
+            "Items",
+            [
+                ("m", "move the item to a block (pick it)"),
+                ("1 … 9", "move the item to block 1 … 9"),
+                ("d", "drop the item (asks a reason)"),
+                ("r", "send the item back to its list (restore a dropped one)"),
+                ("Shift+↑ ↓  K J", "move the item (or block) up / down"),
+                ("n", "new item on the list in focus"),
+                ("e  Enter", "edit what is highlighted"),
+                ("Delete  x", "delete what is highlighted (asks first)"),
+            ],
+        ),
+        (
+            "Blocks, stakeholders, quarters",
+            [
+                ("b", "new block"),
+                ("s", "new stakeholder"),
+                ("o", "open another quarter, or create one"),
+                ("v", "edit the quarter's vision"),
+            ],
+        ),
+        (
+            "Everything else",
+            [
+                ("u  Ctrl+Z", "undo (also after reopening the file)"),
+                ("Ctrl+Y  U", "redo"),
+                ("Ctrl+P", "command palette: every action by name"),
+                ("?  F1", "this help"),
+                ("Ctrl+Q", "quit (everything is already saved)"),
+            ],
+        ),
+        (
+            "Mouse",
+            [
+                (
+                    "drag an item",
+                    "onto a block (title or items), the dropped column, or back onto its own list",
+                ),
+                ("drag in a block", "reorder it; drag a block's title to reorder blocks"),
+                ("Esc while dragging", "cancel; releasing over nothing changes nothing"),
+                ("double-click", "edit"),
+            ],
+        ),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide"):
+            yield Label("planboard — keys and mouse", classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                for title, rows in self.SECTIONS:
+                    yield Static(Content.styled(title, "bold $text-accent"), classes="help-section")
+                    for keys, what in rows:
+                        yield Static(
+                            Content.assemble((f"{keys:<20}", "bold"), what), classes="help-row"
+                        )
+            yield Static("Esc closes this help.", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

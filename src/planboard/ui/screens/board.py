@@ -1,0 +1,1073 @@
+"""The board: every list side by side, the blocks, the dropped items.
+
+The screen owns the quarter on display and talks to the store; each action's `Change`
+tells it which groups to re-read, so a move repaints two groups, not the board.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal
+from textual.content import Content
+from textual.errors import NoWidget
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from ...core.errors import PlanboardError, ValidationError
+from ...core.model import Block, Board, Change, Item, Place, Quarter, Stakeholder
+from ...core.store import Store
+from ...core.text import clean_line
+from ..widgets.bars import DetailBar, DragGhost, StatusLine, TitleBar, VisionBar
+from ..widgets.board_list import BoardList, DropSpot, Group, Row
+
+COLUMN_IDS = ("team", "stakeholders", "blocks", "dropped")
+
+
+@dataclass
+class Drag:
+    """A press that may become a drag, and what it would do if released now."""
+
+    source: BoardList
+    row: Row
+    x: int
+    y: int
+    active: bool = False
+    target: BoardList | None = None
+    spot: DropSpot | None = None
+    valid: bool = False
+    pointer: tuple[int, int] = (0, 0)
+
+    @property
+    def item(self) -> Item | None:
+        return self.row.item
+
+    @property
+    def block(self) -> Block | None:
+        return self.row.group.block if self.row.kind == "header" else None
+
+
+class BoardScreen(Screen[None]):
+    """The planning board of one quarter."""
+
+    BINDINGS = [
+        Binding("n", "new_item", "New item", tooltip="Add an item to the list in focus"),
+        Binding("b", "new_block", "New block"),
+        Binding("m", "move_to_block", "Move", tooltip="Move the item to a block"),
+        Binding("d", "drop", "Drop", tooltip="Drop the item, with a reason"),
+        Binding("r", "restore", "Back", tooltip="Send the item back to its list"),
+        Binding("e,enter", "edit", "Edit", show=False),
+        Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y,U", "redo", "Redo", show=False),
+        Binding("o", "switch_quarter", "Quarter"),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("s", "new_stakeholder", "New stakeholder", show=False),
+        Binding("v", "edit_vision", "Vision", show=False),
+        Binding("shift+up,K", "shift(-1)", "Up", show=False),
+        Binding("shift+down,J", "shift(1)", "Down", show=False),
+        Binding("delete,x", "delete", "Delete", show=False),
+        Binding("left,h", "focus_column(-1)", "Column left", show=False),
+        Binding("right,l", "focus_column(1)", "Column right", show=False),
+        Binding("escape", "cancel_drag", "Cancel drag", show=False),
+        *[Binding(str(n), f"move_to_nth({n})", f"To block {n}", show=False) for n in range(1, 10)],
+    ]
+
+    def __init__(self, store: Store, quarter_id: int, notice: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.quarter_id = quarter_id
+        self.notice = notice
+        self.board: Board | None = None
+        self.stakeholder_map: dict[int, tuple[Stakeholder, int]] = {}
+        self.block_map: dict[int, Block] = {}
+        self.drag: Drag | None = None
+        self._scroll_timer: Timer | None = None
+        self._scroll_step = 0
+        self._suppress_click = False
+        self._data_version = 0
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(id="title")
+        yield VisionBar(id="vision")
+        with Horizontal(id="board"):
+            yield self._column("team", show_headers=False, show_tags=False)
+            yield self._column("stakeholders", show_headers=True, show_tags=True)
+            with Container(id="right"):
+                yield self._column("blocks", show_headers=True, show_tags=True, indent=1)
+                yield self._column("dropped", show_headers=False, show_tags=True)
+        yield DetailBar(id="detail")
+        yield StatusLine(id="status")
+        yield Footer()
+        yield DragGhost(id="ghost")
+
+    def _column(self, name: str, **options: Any) -> BoardList:
+        column = BoardList(tag_for=self.tag_for, id=name, **options)
+        column.drag_listener = self
+        return column
+
+    def column(self, name: str) -> BoardList:
+        return self.query_one(f"#{name}", BoardList)
+
+    @property
+    def columns(self) -> list[BoardList]:
+        return [self.column(name) for name in COLUMN_IDS]
+
+    def column_for(self, place: Place) -> BoardList:
+        if place.is_block:
+            return self.column("blocks")
+        if place.is_dropped:
+            return self.column("dropped")
+        return self.column("team" if place.ref is None else "stakeholders")
+
+    def on_mount(self) -> None:
+        self.load()
+        self.column("team").focus()
+        if self.notice:
+            self.query_one(StatusLine).say(self.notice)
+            self.notify(Content(self.notice), timeout=6)
+        self._data_version = self.store.data_version()
+        self.set_interval(0.5, self._poll_file)
+
+    # --------------------------------------------------------------- loading
+
+    @property
+    def quarter(self) -> Quarter:
+        assert self.board is not None
+        return self.board.quarter
+
+    def tag_for(self, item: Item) -> tuple[str, int]:
+        if item.stakeholder_id is None:
+            return ("Team", 0)
+        known = self.stakeholder_map.get(item.stakeholder_id)
+        if known is None:
+            return ("?", 0)
+        stakeholder, index = known
+        return (stakeholder.tag, index + 1)
+
+    def load(self) -> None:
+        """Read the whole quarter (on open, on switching quarter, after another program
+        changed the file). Actions repaint only what they changed."""
+        board = self.store.board(self.quarter_id)
+        self.board = board
+        self.stakeholder_map = {s.id: (s, i) for i, s in enumerate(board.stakeholders)}
+        self.block_map = {b.id: b for b in board.blocks}
+        self._show_quarter()
+        self.column("team").set_groups(
+            [
+                Group(
+                    Place.team(),
+                    "Team",
+                    board.items_at(Place.team()),
+                    empty_text="(no candidates yet — press n to add one)",
+                )
+            ]
+        )
+        self.column("stakeholders").set_groups(
+            [
+                self._stakeholder_group(s, board.items_at(Place.of_list(s.id)))
+                for s in board.stakeholders
+            ]
+        )
+        self._set_block_groups({b.id: board.items_at(Place.block(b.id)) for b in board.blocks})
+        self.column("dropped").set_groups(
+            [
+                Group(
+                    Place.dropped(),
+                    "Dropped",
+                    board.items_at(Place.dropped()),
+                    empty_text="(nothing dropped — drag here or press d)",
+                )
+            ]
+        )
+        self._update_titles()
+
+    def _stakeholder_group(self, stakeholder: Stakeholder, items: list[Item]) -> Group:
+        return Group(
+            Place.of_list(stakeholder.id),
+            stakeholder.name,
+            items,
+            stakeholder=stakeholder,
+            empty_text="(no items — press n to add)",
+        )
+
+    def _set_block_groups(self, items: dict[int, list[Item]]) -> None:
+        self.column("blocks").set_groups(
+            [
+                Group(
+                    Place.block(b.id),
+                    b.name,
+                    items.get(b.id, []),
+                    block=b,
+                    empty_text="(empty — drag items here)",
+                )
+                for b in self.block_map.values()
+            ]
+        )
+
+    def _show_quarter(self) -> None:
+        quarter = self.quarter
+        reason = ""
+        if self.store.readonly:
+            reason = self.store.readonly_reason
+        elif quarter.is_decided:
+            reason = "this quarter is decided"
+        self.query_one(TitleBar).show(quarter, self.store.path.name, reason)
+        self.query_one(VisionBar).show(quarter.vision)
+        self.set_class(bool(reason), "-readonly")
+
+    def _update_titles(self) -> None:
+        def count(name: str) -> int:
+            return sum(len(g.items) for g in self.column(name).groups)
+
+        team, stake = self.column("team"), self.column("stakeholders")
+        blocks, dropped = self.column("blocks"), self.column("dropped")
+        team.border_title = f"Team · {count('team')}"
+        stake.border_title = f"Stakeholders · {len(stake.groups)} · {count('stakeholders')} items"
+        blocks.border_title = f"Blocks · {len(blocks.groups)} · {count('blocks')} items"
+        dropped.border_title = f"Dropped · {count('dropped')}"
+
+    def apply(self, change: Change) -> None:
+        """Repaint what a change touched, then put the cursor on what it was about."""
+        if change.stakeholders or (change.quarters and change.quarter_id != self.quarter_id):
+            self.load()
+        else:
+            if change.quarters:
+                self.board = Board(
+                    self.store.quarter(self.quarter_id),
+                    self.board.stakeholders if self.board else [],
+                    [],
+                    {},
+                )
+                self._show_quarter()
+            if change.blocks:
+                self.block_map = {b.id: b for b in self.store.blocks(self.quarter_id)}
+                blocks = self.column("blocks")
+                current = {g.key.ref: g.items for g in blocks.groups}
+                items = {
+                    block_id: (
+                        self.store.items_at(self.quarter_id, Place.block(block_id))
+                        if Place.block(block_id) in change.places or block_id not in current
+                        else current[block_id]
+                    )
+                    for block_id in self.block_map
+                }
+                self._set_block_groups(items)
+            for place in change.places:
+                if place.is_block and (change.blocks or place.ref not in self.block_map):
+                    continue
+                self.column_for(place).update_group(
+                    place, self.store.items_at(self.quarter_id, place)
+                )
+            self._update_titles()
+        self._focus_change(change)
+        self.refresh_bindings()
+
+    def _focus_change(self, change: Change) -> None:
+        if change.item_id is not None:
+            try:
+                item = self.store.item(change.item_id)
+            except PlanboardError:
+                return
+            column = self.column_for(item.place)
+            if column.select_item(item.id):
+                column.focus()
+        elif change.block_id is not None and change.block_id in self.block_map:
+            column = self.column("blocks")
+            if column.select_group(Place.block(change.block_id)):
+                column.focus()
+
+    def _poll_file(self) -> None:
+        """Show within a second what another program wrote to the file."""
+        try:
+            version = self.store.data_version()
+        except PlanboardError:
+            return
+        except Exception:  # the file went away under us; the next action will say so
+            return
+        if version != self._data_version:
+            self._data_version = version
+            if self.drag is None:
+                self.load()
+
+    # ------------------------------------------------------------- running ops
+
+    def run_op(self, op: Callable[[], Change], *, quiet: bool = False) -> Change | None:
+        """Run one store action; show its outcome; on failure, show why and make sure
+        the screen shows what the file holds."""
+        try:
+            change = op()
+        except ValidationError as error:
+            self.say(str(error), error=True)
+            return None
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            self.load()
+            return None
+        self._data_version = self.store.data_version()
+        self.apply(change)
+        if not quiet:
+            self.say(change.summary + ("  (u to undo)" if change.event_id else ""))
+        return change
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.query_one(StatusLine).say(text, error=error)
+        if error:
+            self.notify(Content(clean_line(text)), severity="error", timeout=5)
+
+    def writable(self) -> bool:
+        """True if this quarter can be changed; otherwise says why."""
+        if self.store.readonly:
+            self.say(f"This board is open read-only ({self.store.readonly_reason}).", error=True)
+            return False
+        if self.quarter.is_decided:
+            self.say(f"{self.quarter.name} is decided, so its board is read-only.", error=True)
+            return False
+        return True
+
+    # ------------------------------------------------------------ selection
+
+    def focused_column(self) -> BoardList | None:
+        focused = self.focused
+        return focused if isinstance(focused, BoardList) else None
+
+    def selected_row(self) -> Row | None:
+        column = self.focused_column()
+        return column.selected if column else None
+
+    def selected_item(self) -> Item | None:
+        row = self.selected_row()
+        return row.item if row is not None and row.kind == "item" else None
+
+    @on(BoardList.CursorMoved)
+    def _cursor_moved(self, message: BoardList.CursorMoved) -> None:
+        if message.board_list is not self.focused and self.focused is not None:
+            return
+        self._show_detail(message.row)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, BoardList):
+            self._show_detail(event.widget.selected)
+        self.refresh_bindings()
+
+    def _show_detail(self, row: Row | None) -> None:
+        detail = self.query_one(DetailBar)
+        if row is None:
+            detail.show_text("")
+        elif row.kind == "item" and row.item is not None:
+            item = row.item
+            owner = self.stakeholder_map.get(item.stakeholder_id or -1, (None, 0))[0]
+            detail.show_item(item, owner, self.block_map.get(item.block_id or -1))
+        elif row.group.block is not None:
+            block = row.group.block
+            served = self._served(row.group.items)
+            detail.show_block(block, len(row.group.items), served)
+        elif row.group.key.is_list:
+            detail.show_stakeholder(row.group.stakeholder, len(row.group.items))
+        else:
+            detail.show_text(row.group.empty_text)
+
+    def _served(self, items: list[Item]) -> list[str]:
+        names: list[str] = []
+        for item in items:
+            name = "Team" if item.stakeholder_id is None else self.tag_for(item)[0]
+            if item.stakeholder_id is not None:
+                name = self.stakeholder_map[item.stakeholder_id][0].name
+            if name not in names:
+                names.append(name)
+        return names
+
+    @on(BoardList.Activated)
+    def _activated(self, message: BoardList.Activated) -> None:
+        if self._suppress_click:
+            self._suppress_click = False
+            return
+        self.action_edit()
+
+    # ---------------------------------------------------------------- actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_drag":
+            return self.drag is not None and self.drag.active
+        return True
+
+    def action_focus_column(self, delta: int) -> None:
+        columns = [c for c in self.columns if c.display]
+        current = self.focused_column()
+        index = columns.index(current) if current in columns else 0
+        columns[(index + delta) % len(columns)].focus()
+
+    def action_help(self) -> None:
+        from ..modals import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_undo(self) -> None:
+        if self.writable():
+            self.run_op(lambda: self.store.undo(self.quarter_id))
+
+    def action_redo(self) -> None:
+        if self.writable():
+            self.run_op(lambda: self.store.redo(self.quarter_id))
+
+    def _owner_choices(self) -> list[tuple[str, int | None]]:
+        assert self.board is not None
+        return [("Team (our own candidates)", None)] + [
+            (s.name, s.id) for s, _ in sorted(self.stakeholder_map.values(), key=lambda p: p[1])
+        ]
+
+    def action_new_item(self) -> None:
+        if not self.writable():
+            return
+        from ..modals import Field, FormModal
+
+        row = self.selected_row()
+        owner: int | None = None
+        block_id: int | None = None
+        if row is not None:
+            if row.group.key.is_list:
+                owner = row.group.key.ref
+            elif row.item is not None:
+                owner = row.item.stakeholder_id
+            if row.group.key.is_block:
+                block_id = row.group.key.ref
+        title = "New item"
+        if block_id is not None:
+            title += f" in block {clean_line(self.block_map[block_id].name)}"
+
+        def submit(values: dict[str, Any]) -> str | None:
+            return self._submit(
+                lambda: self.store.add_item(
+                    self.quarter_id,
+                    values["owner"],
+                    values["title"],
+                    values["notes"],
+                    values["effort"],
+                    block_id=block_id,
+                )
+            )
+
+        self.app.push_screen(
+            FormModal(
+                title,
+                [
+                    Field("title", "Title", placeholder="What is asked, in a few words"),
+                    Field(
+                        "owner", "Whose list", owner, kind="select", options=self._owner_choices()
+                    ),
+                    Field("notes", "Notes", kind="text"),
+                    Field("effort", "Effort (days, optional)", kind="number"),
+                ],
+                submit,
+                save_label="Add",
+            )
+        )
+
+    def _submit(self, op: Callable[[], Change]) -> str | None:
+        """Run an op from a form: a refusal is returned for the form to show."""
+        try:
+            change = op()
+        except ValidationError as error:
+            return str(error)
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            self.load()
+            return None
+        self._data_version = self.store.data_version()
+        self.apply(change)
+        self.say(change.summary + ("  (u to undo)" if change.event_id else ""))
+        return None
+
+    def action_edit(self) -> None:
+        row = self.selected_row()
+        if row is None or not self.writable():
+            return
+        from ..modals import Field, FormModal
+
+        if row.kind == "item" and row.item is not None:
+            item = row.item
+            fields = [
+                Field("title", "Title", item.title),
+                Field("notes", "Notes", item.notes, kind="text"),
+                Field("effort", "Effort (days, optional)", item.effort, kind="number"),
+            ]
+            if item.status == "dropped":
+                fields.append(Field("reason", "Why it is dropped", item.drop_reason or ""))
+
+            def submit(values: dict[str, Any]) -> str | None:
+                return self._submit(
+                    lambda: self.store.edit_item(
+                        item.id,
+                        title=values["title"],
+                        notes=values["notes"],
+                        effort=values["effort"],
+                        drop_reason=values.get("reason"),
+                    )
+                )
+
+            self.app.push_screen(FormModal("Edit item", fields, submit))
+        elif row.group.block is not None:
+            self._edit_block(row.group.block)
+        elif row.group.key.is_list and row.group.stakeholder is not None:
+            self._edit_stakeholder(row.group.stakeholder)
+
+    def _block_fields(self, block: Block | None) -> list[Any]:
+        from ..modals import Field
+
+        return [
+            Field(
+                "name",
+                "Name",
+                block.name if block else "",
+                placeholder="A large initiative, e.g. Sales cockpit",
+            ),
+            Field(
+                "description",
+                "Case: how it serves the vision",
+                block.description if block else "",
+                kind="text",
+                height=5,
+            ),
+            Field(
+                "effort", "Effort (days, optional)", block.effort if block else None, kind="number"
+            ),
+        ]
+
+    def _edit_block(self, block: Block) -> None:
+        from ..modals import FormModal
+
+        def submit(values: dict[str, Any]) -> str | None:
+            return self._submit(
+                lambda: self.store.edit_block(
+                    block.id,
+                    name=values["name"],
+                    description=values["description"],
+                    effort=values["effort"],
+                )
+            )
+
+        self.app.push_screen(FormModal("Edit block", self._block_fields(block), submit))
+
+    def action_new_block(self) -> None:
+        if not self.writable():
+            return
+        from ..modals import FormModal
+
+        def submit(values: dict[str, Any]) -> str | None:
+            return self._submit(
+                lambda: self.store.add_block(
+                    self.quarter_id, values["name"], values["description"], values["effort"]
+                )
+            )
+
+        self.app.push_screen(
+            FormModal("New block", self._block_fields(None), submit, save_label="Create")
+        )
+
+    def _stakeholder_fields(self, stakeholder: Stakeholder | None) -> list[Any]:
+        from ..modals import Field
+
+        return [
+            Field(
+                "name",
+                "Name",
+                stakeholder.name if stakeholder else "",
+                placeholder="e.g. Head of Sales",
+            ),
+            Field(
+                "department",
+                "Department (shown as a tag)",
+                stakeholder.department if stakeholder else "",
+                placeholder="e.g. Sales",
+            ),
+        ]
+
+    def _edit_stakeholder(self, stakeholder: Stakeholder) -> None:
+        from ..modals import FormModal
+
+        def submit(values: dict[str, Any]) -> str | None:
+            return self._submit(
+                lambda: self.store.edit_stakeholder(
+                    stakeholder.id,
+                    name=values["name"],
+                    department=values["department"],
+                    quarter_id=self.quarter_id,
+                )
+            )
+
+        self.app.push_screen(
+            FormModal("Edit stakeholder", self._stakeholder_fields(stakeholder), submit)
+        )
+
+    def action_new_stakeholder(self) -> None:
+        if not self.writable():
+            return
+        from ..modals import FormModal
+
+        def submit(values: dict[str, Any]) -> str | None:
+            return self._submit(
+                lambda: self.store.add_stakeholder(
+                    values["name"], values["department"], quarter_id=self.quarter_id
+                )
+            )
+
+        self.app.push_screen(
+            FormModal("New stakeholder", self._stakeholder_fields(None), submit, save_label="Add")
+        )
+
+    def action_edit_vision(self) -> None:
+        if not self.writable():
+            return
+        from ..modals import Field, FormModal
+
+        def submit(values: dict[str, Any]) -> str | None:
+            return self._submit(
+                lambda: self.store.edit_quarter(self.quarter_id, vision=values["vision"])
+            )
+
+        self.app.push_screen(
+            FormModal(
+                f"Vision for {self.quarter.name}",
+                [
+                    Field(
+                        "vision",
+                        "What the team's work serves",
+                        self.quarter.vision,
+                        kind="text",
+                        height=3,
+                    )
+                ],
+                submit,
+            )
+        )
+
+    def _need_item(self, verb: str) -> Item | None:
+        item = self.selected_item()
+        if item is None:
+            self.say(f"Highlight an item to {verb} it.", error=True)
+        return item
+
+    def action_move_to_block(self) -> None:
+        if not self.writable():
+            return
+        item = self._need_item("move")
+        if item is None:
+            return
+        from ..modals import PickerModal
+
+        choices: list[tuple[Content | str, int]] = [
+            (Content.assemble((f"{n:>2} ", "bold"), clean_line(b.name)), b.id)
+            for n, b in enumerate(self.block_map.values(), start=1)
+        ]
+        choices.append((Content.styled("+ New block…", "italic"), -1))
+
+        def picked(block_id: int | None) -> None:
+            if block_id is None:
+                return
+            if block_id == -1:
+                self._new_block_with(item)
+            else:
+                self.run_op(lambda: self.store.move_item(item.id, Place.block(block_id)))
+
+        self.app.push_screen(PickerModal(f"Move “{clean_line(item.title)}” to…", choices), picked)
+
+    def _new_block_with(self, item: Item) -> None:
+        from ..modals import FormModal
+
+        def submit(values: dict[str, Any]) -> str | None:
+            return self._submit(
+                lambda: self.store.add_block(
+                    self.quarter_id,
+                    values["name"],
+                    values["description"],
+                    values["effort"],
+                    item_ids=[item.id],
+                )
+            )
+
+        self.app.push_screen(
+            FormModal("New block", self._block_fields(None), submit, save_label="Create")
+        )
+
+    def action_move_to_nth(self, n: int) -> None:
+        if not self.writable():
+            return
+        item = self._need_item("move")
+        if item is None:
+            return
+        blocks = list(self.block_map.values())
+        if not 1 <= n <= len(blocks):
+            self.say(f"There is no block {n}; this quarter has {len(blocks)}.", error=True)
+            return
+        self.run_op(lambda: self.store.move_item(item.id, Place.block(blocks[n - 1].id)))
+
+    def action_drop(self) -> None:
+        if not self.writable():
+            return
+        item = self._need_item("drop")
+        if item is not None:
+            self._ask_drop(item, None)
+
+    def _ask_drop(self, item: Item, index: int | None) -> None:
+        from ..modals import Field, FormModal
+
+        def submit(values: dict[str, Any]) -> str | None:
+            return self._submit(lambda: self.store.drop_item(item.id, values["reason"], index))
+
+        self.app.push_screen(
+            FormModal(
+                f"Drop “{clean_line(item.title)}”",
+                [
+                    Field(
+                        "reason",
+                        "Why is it optional for the company this quarter?",
+                        item.drop_reason or "",
+                        suggestions=self._drop_reasons(),
+                    )
+                ],
+                submit,
+                save_label="Drop",
+            )
+        )
+
+    def _drop_reasons(self) -> list[str]:
+        return sorted(
+            {i.drop_reason for i in self.column("dropped").groups[0].items if i.drop_reason}
+        )
+
+    def action_restore(self) -> None:
+        if not self.writable():
+            return
+        item = self._need_item("send back")
+        if item is None:
+            return
+        if item.place.is_list:
+            self.say("That item is already on its list.", error=True)
+            return
+        self.run_op(lambda: self.store.restore_item(item.id))
+
+    def action_shift(self, delta: int) -> None:
+        if not self.writable():
+            return
+        row = self.selected_row()
+        if row is None:
+            return
+        if row.kind == "item" and row.item is not None:
+            item = row.item
+            self.run_op(lambda: self.store.shift_item(item.id, delta), quiet=True)
+        elif row.kind == "header" and row.group.block is not None:
+            block = row.group.block
+            self.run_op(lambda: self.store.shift_block(block.id, delta), quiet=True)
+
+    def action_delete(self) -> None:
+        if not self.writable():
+            return
+        row = self.selected_row()
+        if row is None:
+            return
+        from ..modals import ConfirmModal
+
+        if row.kind == "item" and row.item is not None:
+            item = row.item
+            question = (
+                f"Delete “{clean_line(item.title)}” for good?\n"
+                "(To eliminate it for the quarter, drop it instead: d.)"
+            )
+            op: Callable[[], Change] = lambda: self.store.remove_item(item.id)  # noqa: E731
+        elif row.group.block is not None:
+            block = row.group.block
+            count = len(row.group.items)
+            question = f"Delete block “{clean_line(block.name)}”?" + (
+                f"\nIts {count} item{'s go' if count != 1 else ' goes'} back to their lists."
+                if count
+                else ""
+            )
+            op = lambda: self.store.delete_block(block.id)  # noqa: E731
+        elif row.group.key.is_list and row.group.stakeholder is not None:
+            stakeholder = row.group.stakeholder
+            count = len(row.group.items)
+            question = f"Remove stakeholder “{clean_line(stakeholder.name)}”" + (
+                f" and their {count} item{'s' if count != 1 else ''} in {self.quarter.name}?"
+                if count
+                else "?"
+            )
+            op = lambda: self.store.remove_stakeholder(stakeholder.id, self.quarter_id)  # noqa: E731
+        else:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_op(op)
+
+        self.app.push_screen(ConfirmModal(question, yes="Delete"), answered)
+
+    def action_switch_quarter(self) -> None:
+        from ..modals import PickerModal
+
+        quarters = self.store.quarters()
+        choices: list[tuple[Content | str, int]] = [
+            (
+                Content.assemble(
+                    (q.name, "bold"),
+                    "  ",
+                    (q.status, "$text-muted"),
+                    ("  (on screen)" if q.id == self.quarter_id else "", "italic"),
+                ),
+                q.id,
+            )
+            for q in reversed(quarters)
+        ]
+        if not self.store.readonly:
+            choices.append((Content.styled("+ New quarter…", "italic"), -1))
+
+        def picked(quarter_id: int | None) -> None:
+            if quarter_id is None:
+                return
+            if quarter_id == -1:
+                self.action_new_quarter()
+            else:
+                self.open_quarter(quarter_id)
+
+        self.app.push_screen(PickerModal("Open a quarter", choices), picked)
+
+    def open_quarter(self, quarter_id: int) -> None:
+        self.quarter_id = quarter_id
+        self.load()
+        self.say(f"Showing {self.quarter.name} ({self.quarter.status})")
+        self.refresh_bindings()
+
+    def action_new_quarter(self) -> None:
+        if self.store.readonly:
+            self.writable()
+            return
+        from ...core.model import next_quarter_name
+        from ..modals import Field, FormModal
+
+        names = [q.name for q in self.store.quarters()]
+        suggestion = next_quarter_name(names[-1]) if names else ""
+
+        def submit(values: dict[str, Any]) -> str | None:
+            try:
+                change = self.store.create_quarter(values["name"], values["vision"])
+            except ValidationError as error:
+                return str(error)
+            except PlanboardError as error:
+                self.say(str(error), error=True)
+                return None
+            if change.quarter_id is not None:
+                self.open_quarter(change.quarter_id)
+            self.say(change.summary)
+            return None
+
+        self.app.push_screen(
+            FormModal(
+                "New quarter",
+                [
+                    Field("name", "Quarter", suggestion, placeholder="e.g. 2026-Q3"),
+                    Field("vision", "Vision", self.quarter.vision, kind="text", height=3),
+                ],
+                submit,
+                save_label="Create",
+            )
+        )
+
+    # ------------------------------------------------------------------- drag
+
+    def drag_press(self, source: BoardList, row: Row, x: int, y: int) -> None:
+        self._suppress_click = False
+        if row.kind == "item" or (row.kind == "header" and row.group.block is not None):
+            self.drag = Drag(source, row, x, y, pointer=(x, y))
+            source.capture_mouse()
+
+    def drag_move(self, x: int, y: int, buttons: int) -> None:
+        drag = self.drag
+        if drag is None:
+            return
+        if buttons == 0:
+            # The release happened where we could not see it (outside the window).
+            self.cancel_drag()
+            return
+        drag.pointer = (x, y)
+        if not drag.active:
+            if abs(x - drag.x) < 2 and y == drag.y:
+                return
+            if not self.writable():
+                self.cancel_drag(quietly=True)
+                return
+            drag.active = True
+            drag.source.show_carried(drag.item.id if drag.item else None)
+            self.refresh_bindings()
+        self._evaluate(drag)
+        self._auto_scroll(drag)
+
+    def drag_release(self, x: int, y: int) -> None:
+        drag = self.drag
+        if drag is None:
+            return
+        drag.source.release_mouse()
+        if not drag.active:
+            self.drag = None
+            return
+        drag.pointer = (x, y)
+        self._evaluate(drag)
+        self._suppress_click = True
+        self._end_drag_visuals()
+        self.drag = None
+        self._complete(drag)
+
+    def cancel_drag(self, *, quietly: bool = False) -> None:
+        drag = self.drag
+        if drag is None:
+            return
+        self.drag = None
+        if self.app.mouse_captured is drag.source:
+            drag.source.release_mouse()
+        if drag.active:
+            self._end_drag_visuals()
+            if not quietly:
+                self.say("Drag cancelled; nothing changed.")
+        self.refresh_bindings()
+
+    def action_cancel_drag(self) -> None:
+        self.cancel_drag()
+
+    def on_screen_suspend(self) -> None:
+        self.cancel_drag(quietly=True)
+
+    def on_app_blur(self) -> None:
+        self.cancel_drag(quietly=True)
+
+    def _end_drag_visuals(self) -> None:
+        self._stop_auto_scroll()
+        for column in self.columns:
+            column.show_drop_spot(None)
+            column.show_carried(None)
+        self.query_one(DragGhost).display = False
+
+    def _target_at(self, x: int, y: int) -> BoardList | None:
+        try:
+            widget, _ = self.get_widget_at(x, y)
+        except NoWidget:
+            return None
+        node: Any = widget
+        while node is not None and not isinstance(node, BoardList):
+            node = node.parent
+        return node
+
+    def _evaluate(self, drag: Drag) -> None:
+        x, y = drag.pointer
+        target = self._target_at(x, y)
+        spot = target.spot_at(y) if target is not None else None
+        drag.target, drag.spot = target, spot
+        valid, description = self._describe(drag)
+        drag.valid = valid
+        for column in self.columns:
+            column.show_drop_spot(spot if column is target and valid else None)
+        ghost = self.query_one(DragGhost)
+        title = drag.item.title if drag.item else (drag.block.name if drag.block else "")
+        ghost.carry(title, description, valid=valid)
+        ghost.display = True
+        width = ghost.outer_size.width or 30
+        ghost.styles.offset = (
+            max(0, min(x + 2, self.size.width - width)),
+            max(0, min(y + 1, self.size.height - 4)),
+        )
+
+    def _describe(self, drag: Drag) -> tuple[bool, str]:
+        """Whether releasing now would do something, and what, in words."""
+        spot = drag.spot
+        if spot is None:
+            return False, "release here to cancel"
+        place = spot.group.key
+        if drag.block is not None:
+            if not place.is_block:
+                return False, "blocks can only be reordered among blocks"
+            if spot.group.block is drag.block:
+                return True, "stays where it is"
+            return True, f"to the place of block {clean_line(spot.group.title)}"
+        item = drag.item
+        assert item is not None
+        if place.is_block:
+            where = "at the end" if spot.index is None else f"at position {spot.index + 1}"
+            verb = "reorder in" if item.block_id == place.ref else "into"
+            return True, f"{verb} block {clean_line(spot.group.title)}, {where}"
+        if place.is_dropped:
+            if item.status == "dropped":
+                return True, "reorder the dropped items"
+            return True, "drop it (you'll be asked why)"
+        if place != item.home:
+            owner = self._owner_label(item.stakeholder_id)
+            return False, f"not its list — it is on {owner}"
+        if item.place == place:
+            return True, "reorder its list"
+        return True, "back to its own list"
+
+    def _owner_label(self, stakeholder_id: int | None) -> str:
+        if stakeholder_id is None:
+            return "the team's list"
+        known = self.stakeholder_map.get(stakeholder_id)
+        return f"{known[0].name}'s list" if known else "another list"
+
+    def _complete(self, drag: Drag) -> None:
+        spot = drag.spot
+        if spot is None:
+            self.say("Released over nothing; nothing changed.")
+            return
+        if not drag.valid:
+            _, description = self._describe(drag)
+            self.say(f"Can't put it there: {description}.", error=True)
+            return
+        place = spot.group.key
+        if drag.block is not None:
+            target_block = spot.group.block
+            if target_block is None or target_block is drag.block:
+                return
+            order = list(self.block_map)
+            block_id = drag.block.id
+            self.run_op(lambda: self.store.move_block(block_id, order.index(target_block.id)))
+            return
+        item = drag.item
+        assert item is not None
+        if place.is_dropped and item.status != "dropped":
+            self._ask_drop(item, spot.index)
+        else:
+            self.run_op(lambda: self.store.move_item(item.id, place, spot.index))
+
+    def _auto_scroll(self, drag: Drag) -> None:
+        target = drag.target
+        step = 0
+        if target is not None:
+            region = target.content_region
+            y = drag.pointer[1]
+            if y <= region.y and target.scroll_offset.y > 0:
+                step = -1
+            elif y >= region.bottom - 1 and target.scroll_offset.y < target.max_scroll_y:
+                step = 1
+        self._scroll_step = step
+        if step and self._scroll_timer is None:
+            self._scroll_timer = self.set_interval(0.06, self._scroll_tick)
+        elif not step:
+            self._stop_auto_scroll()
+
+    def _scroll_tick(self) -> None:
+        drag = self.drag
+        if drag is None or drag.target is None or not self._scroll_step:
+            self._stop_auto_scroll()
+            return
+        drag.target.scroll_to(
+            y=drag.target.scroll_offset.y + self._scroll_step, animate=False, immediate=True
+        )
+        self._evaluate(drag)
+
+    def _stop_auto_scroll(self) -> None:
+        if self._scroll_timer is not None:
+            self._scroll_timer.stop()
+            self._scroll_timer = None
+        self._scroll_step = 0

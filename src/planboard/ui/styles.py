@@ -1,0 +1,28 @@
+"""Where the Textual stylesheets are: inside the installed package, or in a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+STYLESHEETS = ("planboard.tcss",)
+
+
+def styles_dir() -> Path:
+    """The folder holding planboard's `.tcss` files.
+
+    An installed wheel carries them as `planboard/styles/`; a source checkout keeps them
+    at the repository root, `styles/`, which is where `textual run --dev` finds them.
+    """
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "styles", package.parent.parent / "styles"):
+        if all((candidate / name).is_file() for name in STYLESHEETS):
+            return candidate
+    raise FileNotFoundError(
+        f"planboard's stylesheets are missing (looked in {package / 'styles'} and "
+        f"{package.parent.parent / 'styles'}); reinstall planboard."
+    )
+
+
+def stylesheet_paths() -> list[Path]:
+    folder = styles_dir()
+    return [folder / name for name in STYLESHEETS]

@@ -1,0 +1,137 @@
+"""The thin bars around the board: title, vision, details of the selection, status."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from ...core.model import Block, Item, Quarter, Stakeholder
+from ...core.text import clean_line, clean_multiline
+
+
+class TitleBar(Static):
+    """planboard · quarter · status · file, and a read-only badge when it applies."""
+
+    def show(self, quarter: Quarter, file_name: str, readonly_reason: str = "") -> None:
+        status_style = {
+            "preparing": "$text-primary",
+            "live": "bold $text-warning",
+            "decided": "bold $text-success",
+        }[quarter.status]
+        parts: list[str | tuple[str, str]] = [
+            (" planboard ", "bold reverse"),
+            "  ",
+            (quarter.name, "bold"),
+            "  ",
+            (quarter.status, status_style),
+            "  ",
+            (clean_line(file_name), "$text-muted"),
+        ]
+        if readonly_reason:
+            parts += ["  ", (f" READ-ONLY: {readonly_reason} ", "bold reverse $text-error")]
+        self.update(Content.assemble(*parts))
+
+
+class VisionBar(Static):
+    def show(self, vision: str) -> None:
+        text = clean_line(vision) or "No vision yet — press v to write the team's vision."
+        self.update(Content.assemble(("Vision ", "bold $text-accent"), text))
+
+
+class DetailBar(Static):
+    """Everything about the highlighted row, untruncated."""
+
+    def show_item(
+        self,
+        item: Item,
+        owner: Stakeholder | None,
+        block: Block | None,
+    ) -> None:
+        whose = owner.name if owner else "Team"
+        if item.status == "dropped":
+            where = f"dropped: {clean_line(item.drop_reason or '')}"
+        elif block is not None:
+            where = f"in block {clean_line(block.name)}"
+        else:
+            where = "on the list"
+        facts = [whose, where]
+        if item.effort is not None:
+            facts.append(f"{item.effort:g} days")
+        notes = clean_multiline(item.notes).replace("\n", " ¶ ")
+        self.update(
+            Content.assemble(
+                (clean_line(item.title), "bold"),
+                "\n",
+                (" · ".join(facts), "$text-muted"),
+                "\n",
+                (notes or "No notes.", "" if notes else "$text-muted italic"),
+            )
+        )
+
+    def show_block(self, block: Block, count: int, served: list[str]) -> None:
+        facts = [f"{count} item{'s' if count != 1 else ''}"]
+        if served:
+            facts.append("serves " + ", ".join(clean_line(s) for s in served))
+        if block.effort is not None:
+            facts.append(f"{block.effort:g} days")
+        if block.chosen_rank:
+            facts.append(f"choice {block.chosen_rank}")
+        case = clean_multiline(block.description).replace("\n", " ¶ ")
+        self.update(
+            Content.assemble(
+                ("Block ", "$text-accent"),
+                (clean_line(block.name), "bold"),
+                "\n",
+                (" · ".join(facts), "$text-muted"),
+                "\n",
+                (
+                    case or "No case yet: press e to say how it serves the vision.",
+                    "" if case else "$text-muted italic",
+                ),
+            )
+        )
+
+    def show_stakeholder(self, stakeholder: Stakeholder | None, count: int) -> None:
+        if stakeholder is None:
+            name, department = "Team", "the data team's own candidates"
+        else:
+            name, department = stakeholder.name, stakeholder.department
+        self.update(
+            Content.assemble(
+                (clean_line(name), "bold"),
+                "\n",
+                (
+                    " · ".join(p for p in (clean_line(department), f"{count} on the list") if p),
+                    "$text-muted",
+                ),
+            )
+        )
+
+    def show_text(self, text: str) -> None:
+        self.update(Content(text))
+
+
+class StatusLine(Static):
+    """The last action's outcome, with a reminder of how to undo it."""
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        if error:
+            self.update(Content.assemble(("✗ ", "bold $text-error"), clean_line(text)))
+        else:
+            self.update(Content.assemble(("✓ ", "bold $text-success"), clean_line(text)))
+
+
+class DragGhost(Static):
+    """What is being carried, and where it would land; follows the pointer."""
+
+    def carry(self, title: str, target: str, *, valid: bool) -> None:
+        self.update(
+            Content.assemble(
+                ("⠿ ", "bold"),
+                clean_line(title),
+                "\n",
+                ("→ " if valid else "✗ ", "bold"),
+                target,
+            )
+        )
+        self.set_class(not valid, "-invalid")

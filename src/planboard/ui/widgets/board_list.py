@@ -1,0 +1,528 @@
+"""BoardList: one column of the board, drawn line by line.
+
+A column holds groups (a stakeholder's list, a block, the dropped area), each a header
+line and one line per item. It is a line-API widget: only the lines on screen are
+rendered, and a change to one group splices that group's lines, so a column stays
+fluid with thousands of items. Mouse presses and drags are reported to the screen,
+which owns the drag (it spans columns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...core.model import Block, Item, Place, Stakeholder
+from ...core.text import clean_line
+
+TAG_COLOURS = 8
+
+RowKind = Literal["header", "item", "empty"]
+
+
+@dataclass(eq=False, slots=True)
+class Group:
+    """One group of a column: a header and its items."""
+
+    key: Place
+    title: str
+    items: list[Item] = field(default_factory=list)
+    block: Block | None = None
+    stakeholder: Stakeholder | None = None
+    empty_text: str = "(empty)"
+    note: str = ""
+
+
+@dataclass(eq=False, slots=True)
+class Row:
+    """One line of a column. Identity matters: a rebuilt group gets new rows, which
+    is what invalidates their cached rendering."""
+
+    kind: RowKind
+    group: Group
+    item: Item | None = None
+    index: int = -1  # the item's index within its group
+
+
+@dataclass(frozen=True, slots=True)
+class DropSpot:
+    """Where a drag would land in this column: a group and an index in it."""
+
+    group: Group
+    index: int | None  # None: the end (or, on a list, the item's own place)
+    row: int  # the row the pointer is on
+
+
+class DragListener(Protocol):
+    """Who runs drags that start in a column (the board screen: drags span columns)."""
+
+    def drag_press(self, source: BoardList, row: Row, x: int, y: int) -> None: ...
+    def drag_move(self, x: int, y: int, buttons: int) -> None: ...
+    def drag_release(self, x: int, y: int) -> None: ...
+    def cancel_drag(self, *, quietly: bool = False) -> None: ...
+
+
+class BoardList(ScrollView, can_focus=True):
+    """A column of grouped items with a cursor."""
+
+    ALLOW_SELECT = False
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("home", "cursor_to(0)", "First", show=False),
+        Binding("end", "cursor_to(-1)", "Last", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "board-list--header",
+        "board-list--cursor",
+        "board-list--cursor-blurred",
+        "board-list--empty",
+        "board-list--muted",
+        "board-list--target",
+        "board-list--marker",
+        "board-list--carried",
+        "board-list--chosen",
+        *(f"board-list--tag-{n}" for n in range(TAG_COLOURS)),
+    }
+
+    cursor: reactive[int] = reactive(-1, always_update=True, init=False)
+    """Index of the highlighted row, or -1 when the column is empty."""
+
+    class CursorMoved(Message):
+        """The highlighted row changed (or its content did)."""
+
+        def __init__(self, board_list: BoardList, row: Row | None) -> None:
+            super().__init__()
+            self.board_list = board_list
+            self.row = row
+
+        @property
+        def control(self) -> BoardList:
+            return self.board_list
+
+    class Activated(Message):
+        """A row was double-clicked."""
+
+        def __init__(self, board_list: BoardList, row: Row) -> None:
+            super().__init__()
+            self.board_list = board_list
+            self.row = row
+
+        @property
+        def control(self) -> BoardList:
+            return self.board_list
+
+    def __init__(
+        self,
+        *,
+        show_headers: bool,
+        show_tags: bool,
+        tag_for: Callable[[Item], tuple[str, int]],
+        indent: int = 0,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.show_headers = show_headers
+        self.show_tags = show_tags
+        self.tag_for = tag_for
+        self.indent = indent
+        self.groups: list[Group] = []
+        self.rows: list[Row] = []
+        self._group_rows: dict[Place, int] = {}  # group key -> number of rows
+        self._cache: LRUCache[Hashable, Strip] = LRUCache(2048)
+        self.drop_spot: DropSpot | None = None
+        self.carried_item: int | None = None
+        self.tag_width = 0
+        self.drag_listener: DragListener | None = None
+
+    # ----------------------------------------------------------------- content
+
+    def _rows_for(self, group: Group) -> list[Row]:
+        rows = [Row("header", group)] if self.show_headers else []
+        rows.extend(Row("item", group, item, index) for index, item in enumerate(group.items))
+        if not group.items:
+            rows.append(Row("empty", group))
+        return rows
+
+    def _update_tag_width(self) -> None:
+        if not self.show_tags:
+            self.tag_width = 0
+            return
+        widest = 0
+        for group in self.groups:
+            for item in group.items:
+                widest = max(widest, cell_len(self.tag_for(item)[0]))
+        self.tag_width = min(widest, 10)
+
+    def set_groups(self, groups: list[Group]) -> None:
+        """Replace everything the column shows, keeping the cursor on the same thing."""
+        keep = self._cursor_identity()
+        self.groups = groups
+        self.rows = []
+        self._group_rows = {}
+        for group in groups:
+            rows = self._rows_for(group)
+            self._group_rows[group.key] = len(rows)
+            self.rows.extend(rows)
+        self._cache.clear()
+        self._update_tag_width()
+        self._after_change(keep)
+
+    def group(self, key: Place) -> Group | None:
+        for group in self.groups:
+            if group.key == key:
+                return group
+        return None
+
+    def _group_start(self, key: Place) -> int:
+        start = 0
+        for group in self.groups:
+            if group.key == key:
+                return start
+            start += self._group_rows[group.key]
+        raise KeyError(key)
+
+    def update_group(self, key: Place, items: list[Item], **changes: object) -> bool:
+        """Replace one group's items (and optionally its title, block, ...): only its
+        lines are rebuilt. Returns False if the column has no such group."""
+        group = self.group(key)
+        if group is None:
+            return False
+        keep = self._cursor_identity()
+        start = self._group_start(key)
+        old_count = self._group_rows[key]
+        old_width = self.tag_width
+        group.items = items
+        for name, value in changes.items():
+            setattr(group, name, value)
+        rows = self._rows_for(group)
+        self.rows[start : start + old_count] = rows
+        self._group_rows[key] = len(rows)
+        if self.show_tags:
+            widest = max((cell_len(self.tag_for(i)[0]) for i in items), default=0)
+            if min(widest, 10) > self.tag_width:
+                self.tag_width = min(widest, 10)
+            if self.tag_width != old_width:
+                self._cache.clear()
+        self._after_change(keep)
+        return True
+
+    def _cursor_identity(self) -> tuple[str, object, int] | None:
+        row = self.selected
+        if row is None:
+            return None
+        if row.kind == "item" and row.item is not None:
+            return ("item", row.item.id, self.cursor)
+        return ("group", row.group.key, self.cursor)
+
+    def _after_change(self, keep: tuple[str, object, int] | None) -> None:
+        self.virtual_size = Size(self.size.width or 1, len(self.rows))
+        target = -1
+        if keep is not None:
+            kind, ident, old_index = keep
+            found = (
+                self.find_item(ident)  # type: ignore[arg-type]
+                if kind == "item"
+                else self.find_group(ident)  # type: ignore[arg-type]
+            )
+            target = found if found is not None else self._nearest_selectable(old_index)
+        elif self.rows:
+            target = self._nearest_selectable(0)
+        self.set_reactive(BoardList.cursor, target)
+        self.refresh()
+        self.post_message(self.CursorMoved(self, self.selected))
+
+    # ----------------------------------------------------------------- queries
+
+    @property
+    def selected(self) -> Row | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
+        return None
+
+    @property
+    def selected_item(self) -> Item | None:
+        row = self.selected
+        return row.item if row is not None and row.kind == "item" else None
+
+    @property
+    def selected_group(self) -> Group | None:
+        row = self.selected
+        return row.group if row is not None else None
+
+    def find_item(self, item_id: int) -> int | None:
+        for index, row in enumerate(self.rows):
+            if row.item is not None and row.item.id == item_id:
+                return index
+        return None
+
+    def find_group(self, key: Place) -> int | None:
+        try:
+            start = self._group_start(key)
+        except KeyError:
+            return None
+        return self._nearest_selectable(start)
+
+    def _selectable(self, index: int) -> bool:
+        return 0 <= index < len(self.rows) and self.rows[index].kind != "empty"
+
+    def _nearest_selectable(self, index: int) -> int:
+        if not self.rows:
+            return -1
+        index = max(0, min(index, len(self.rows) - 1))
+        for distance in range(len(self.rows)):
+            for candidate in (index + distance, index - distance):
+                if self._selectable(candidate):
+                    return candidate
+        return -1
+
+    def row_at_screen(self, screen_y: int) -> int | None:
+        """The row under a screen line, or None if that line is not on a row."""
+        region = self.content_region
+        if not (region.y <= screen_y < region.bottom):
+            return None
+        index = screen_y - region.y + round(self.scroll_offset.y)
+        return index if 0 <= index < len(self.rows) else None
+
+    def spot_at(self, screen_y: int) -> DropSpot | None:
+        """Where a drop at this screen line would land."""
+        index = self.row_at_screen(screen_y)
+        if index is None:
+            if not self.rows or screen_y < self.content_region.y:
+                return None
+            # Below the last row: the end of the last group.
+            index = len(self.rows) - 1
+            row = self.rows[index]
+            return DropSpot(row.group, None, index)
+        row = self.rows[index]
+        if row.kind == "item":
+            return DropSpot(row.group, row.index, index)
+        return DropSpot(row.group, None if row.kind == "header" else 0, index)
+
+    # ---------------------------------------------------------------- cursor
+
+    def select_row(self, index: int, *, scroll: bool = True) -> None:
+        index = self._nearest_selectable(index)
+        self.cursor = index
+        if scroll:
+            self.scroll_to_cursor()
+
+    def select_item(self, item_id: int, *, scroll: bool = True) -> bool:
+        index = self.find_item(item_id)
+        if index is None:
+            return False
+        self.select_row(index, scroll=scroll)
+        return True
+
+    def select_group(self, key: Place, *, scroll: bool = True) -> bool:
+        index = self.find_group(key)
+        if index is None:
+            return False
+        self.select_row(index, scroll=scroll)
+        return True
+
+    def scroll_to_cursor(self) -> None:
+        """Bring the cursor into view with the least scrolling (the view never jumps)."""
+        if self.cursor < 0:
+            return
+        self.scroll_to_region(
+            Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True, x_axis=False
+        )
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+        self.post_message(self.CursorMoved(self, self.selected))
+
+    def action_cursor(self, delta: int) -> None:
+        if not self.rows:
+            return
+        index = self.cursor
+        step = 1 if delta > 0 else -1
+        moved = 0
+        while moved < abs(delta):
+            candidate = index + step
+            while 0 <= candidate < len(self.rows) and not self._selectable(candidate):
+                candidate += step
+            if not (0 <= candidate < len(self.rows)):
+                break
+            index = candidate
+            moved += 1
+        if index != self.cursor:
+            self.cursor = index
+            self.scroll_to_cursor()
+
+    def action_cursor_to(self, index: int) -> None:
+        if self.rows:
+            self.select_row(index if index >= 0 else len(self.rows) - 1)
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.content_region.height - 1))
+
+    # ------------------------------------------------------------------ mouse
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        index = self.row_at_screen(int(event.screen_y))
+        if index is None:
+            return
+        if self._selectable(index):
+            self.cursor = index
+        self.focus()
+        if self.drag_listener is not None:
+            self.drag_listener.drag_press(
+                self, self.rows[index], int(event.screen_x), int(event.screen_y)
+            )
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self.drag_listener is not None and self.app.mouse_captured is self:
+            self.drag_listener.drag_move(int(event.screen_x), int(event.screen_y), event.button)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self.drag_listener is not None and self.app.mouse_captured is self:
+            self.drag_listener.drag_release(int(event.screen_x), int(event.screen_y))
+
+    def on_mouse_release(self, event: events.MouseRelease) -> None:
+        """The mouse capture was taken away (another screen, another capture)."""
+        if self.drag_listener is not None:
+            self.drag_listener.cancel_drag(quietly=True)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.chain >= 2:
+            row = self.selected
+            if row is not None:
+                self.post_message(self.Activated(self, row))
+
+    # -------------------------------------------------------------- drag paint
+
+    def show_drop_spot(self, spot: DropSpot | None) -> None:
+        if spot != self.drop_spot:
+            self.drop_spot = spot
+            self.refresh()
+
+    def show_carried(self, item_id: int | None) -> None:
+        if item_id != self.carried_item:
+            self.carried_item = item_id
+            self.refresh()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._cache.clear()
+
+    # ---------------------------------------------------------------- render
+
+    def render_line(self, y: int) -> Strip:
+        index = y + round(self.scroll_offset.y)
+        width = self.scrollable_content_region.width
+        if not (0 <= index < len(self.rows)):
+            return Strip.blank(width, self._style())
+        row = self.rows[index]
+        spot = self.drop_spot
+        in_target = spot is not None and spot.group is row.group
+        marker = in_target and spot is not None and self._marker_row(spot) == index
+        carried = row.item is not None and row.item.id == self.carried_item
+        cursor = "" if index != self.cursor else ("f" if self.has_focus else "b")
+        key = (row, width, cursor, in_target, marker, carried)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row(row, width, cursor, in_target, marker, carried)
+            self._cache[key] = strip
+        return strip
+
+    def _marker_row(self, spot: DropSpot) -> int:
+        """The row that shows where the drop lands (the insertion point)."""
+        start = self._group_start(spot.group.key)
+        header = 1 if self.show_headers else 0
+        if spot.index is None:
+            return start + self._group_rows[spot.group.key] - 1
+        return start + header + min(spot.index, max(len(spot.group.items) - 1, 0))
+
+    def _style(self, *names: str) -> Style:
+        """The widget's style with component classes layered on, backgrounds blended
+        (theme colours with alpha, like `$accent 40%`, need the blending)."""
+        return self.get_visual_style(*names).rich_style
+
+    def _render_row(
+        self, row: Row, width: int, cursor: str, in_target: bool, marker: bool, carried: bool
+    ) -> Strip:
+        layers = []
+        if row.kind == "header":
+            layers.append("board-list--header")
+        if in_target:
+            layers.append("board-list--target")
+        if cursor == "f":
+            layers.append("board-list--cursor")
+        elif cursor == "b":
+            layers.append("board-list--cursor-blurred")
+        style = self._style(*layers)
+        segments: list[Segment] = []
+        gutter = "▶" if marker else " "
+        gutter_style = self._style(*layers, "board-list--marker") if marker else style
+        segments.append(Segment(gutter, gutter_style))
+        used = 1
+        right: list[Segment] = []
+
+        if row.kind == "header":
+            group = row.group
+            count = f" {len(group.items)} "
+            if group.block is not None and group.block.chosen_rank:
+                badge = f"★{group.block.chosen_rank} "
+                right.append(Segment(badge, self._style(*layers, "board-list--chosen")))
+            right.append(Segment(count, self._style(*layers, "board-list--muted")))
+            title = clean_line(group.title)
+            text_style = style
+        elif row.kind == "empty":
+            title = row.group.empty_text
+            text_style = self._style(*layers, "board-list--empty")
+        else:
+            item = row.item
+            assert item is not None
+            if self.indent:
+                segments.append(Segment(" " * self.indent, style))
+                used += self.indent
+            if self.show_tags and self.tag_width:
+                tag, colour = self.tag_for(item)
+                tag = set_cell_size(clean_line(tag), self.tag_width)
+                tag_style = self._style(*layers, f"board-list--tag-{colour % TAG_COLOURS}")
+                segments.append(Segment(tag, tag_style))
+                segments.append(Segment(" ", style))
+                used += self.tag_width + 1
+            if item.effort is not None:
+                effort = f"{item.effort:g}d"
+                right.append(Segment(f" {effort} ", self._style(*layers, "board-list--muted")))
+            title = clean_line(item.title)
+            text_style = self._style(*layers, "board-list--carried") if carried else style
+
+        right_width = sum(cell_len(s.text) for s in right)
+        room = max(0, width - used - right_width)
+        if cell_len(title) > room:
+            title = set_cell_size(title, max(0, room - 1)) + ("…" if room else "")
+        segments.append(Segment(title, text_style))
+        used += cell_len(title)
+        if used + right_width < width:
+            segments.append(Segment(" " * (width - used - right_width), style))
+        segments.extend(right)
+        return Strip(segments).adjust_cell_length(width, style)
