@@ -128,12 +128,20 @@ def _migrate(db: Database) -> None:
         conn.execute("COMMIT")
 
 
+def _no_write_bits(path: Path) -> bool:
+    return not (path.stat().st_mode & 0o222)
+
+
 def writable_reason(path: Path) -> str:
-    """Why the file can't be written to, or "" if it can."""
+    """Why the file can't be written to, or "" if it can.
+
+    A file or folder without write permission bits counts as read-only even for a
+    user who could override them (root): the owner said so.
+    """
     folder = path.resolve().parent
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and (not os.access(path, os.W_OK) or _no_write_bits(path)):
         return "the file is read-only"
-    if not os.access(folder, os.W_OK):
+    if not os.access(folder, os.W_OK) or _no_write_bits(folder):
         return "its folder is read-only"
     return ""
 

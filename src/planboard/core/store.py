@@ -298,6 +298,12 @@ class Store:
                 payload["undoable"] = False
             if extra:
                 payload.update(extra)
+            if action not in ("undo", "redo"):
+                # A new action ends the redo stack: what was undone can't come back.
+                self.conn.execute(
+                    "UPDATE events SET undone = 2 WHERE quarter_id IS ? AND undone = 1",
+                    (quarter_id,),
+                )
             cursor = self.conn.execute(
                 "INSERT INTO events (at, quarter_id, action, summary, payload) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -319,10 +325,7 @@ class Store:
     def _check_quarter_writable(self, quarter_id: int) -> Quarter:
         quarter = self.quarter(quarter_id)
         if quarter.is_decided:
-            raise ReadOnlyError(
-                f"{quarter.name} is decided, so its board is read-only. "
-                "Reopen the quarter on purpose to change it."
-            )
+            raise ReadOnlyError(f"{quarter.name} is decided, so its board is read-only.")
         return quarter
 
     # ----------------------------------------------------------------------- reads
@@ -1099,10 +1102,8 @@ class Store:
         row = self.conn.execute(
             "SELECT id, at, quarter_id, action, summary, undone, payload FROM events "
             "WHERE quarter_id IS ? AND action NOT IN ('undo', 'redo') AND undone = 1 "
-            "AND id > COALESCE((SELECT MAX(id) FROM events WHERE quarter_id IS ? "
-            "AND action NOT IN ('undo', 'redo') AND undone = 0), 0) "
             "ORDER BY id LIMIT 1",
-            (quarter_id, quarter_id),
+            (quarter_id,),
         ).fetchone()
         if row is None:
             return None

@@ -2,8 +2,9 @@
 
 Every title, note and name passes through here on its way into the file, and again on
 its way to the screen (the file may have been written by another program). What stays
-is the literal text minus control characters: no escape sequences, no C1 bytes, no
-bidirectional overrides that could make a title read differently from what it holds.
+is the literal text minus control characters: an escape sequence loses its ESC (so
+"ESC[2J" shows as "[2J" and does nothing), C1 bytes go, and so do the bidirectional
+overrides that could make a title read differently from what it holds.
 """
 
 from __future__ import annotations
@@ -15,15 +16,6 @@ _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 # Bidi embeddings, overrides and isolates (the "Trojan source" characters), plus
 # the line and paragraph separators, which some terminals treat as newlines.
 _BIDI = "\u202a-\u202e\u2066-\u2069\u2028\u2029"
-# A whole ANSI/VT escape sequence is dropped rather than leaving its printable tail
-# ("[2J") behind: CSI ... final byte, OSC ... BEL/ST, and two-byte escapes.
-_ESCAPE_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, terminated or not
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit OSC
-    r"|\x1b[@-Z\\-_]"  # other two-byte escapes
-)
 _STRIP_MULTILINE = re.compile(f"[{_CONTROL}{_BIDI}]")
 _STRIP_LINE = re.compile(f"[{_CONTROL}{_BIDI}\t\n]")
 _SPACES = re.compile(r"[ \t]+")
@@ -33,8 +25,7 @@ def clean_line(text: str | None) -> str:
     """Text for one line (a title, a name): controls removed, whitespace collapsed."""
     if not text:
         return ""
-    text = _ESCAPE_SEQUENCE.sub("", str(text))
-    text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    text = str(text).replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
     text = _STRIP_LINE.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -43,8 +34,7 @@ def clean_multiline(text: str | None) -> str:
     """Text that may hold several lines (notes, a rationale): controls removed."""
     if not text:
         return ""
-    text = _ESCAPE_SEQUENCE.sub("", str(text))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     text = _STRIP_MULTILINE.sub("", text)
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n")

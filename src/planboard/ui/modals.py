@@ -60,7 +60,7 @@ class FormModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content(self.form_title), classes="dialog-title")
-            with VerticalScroll(classes="dialog-body"):
+            with VerticalScroll(classes="dialog-body", can_focus=False):
                 for spec in self.fields:
                     yield Label(Content(spec.label), classes="field-label")
                     yield self._widget(spec)
@@ -91,6 +91,10 @@ class FormModal(ModalScreen[bool]):
         if spec.kind == "number" and isinstance(value, float):
             value = f"{value:g}"
         return Input(str(value), placeholder=spec.placeholder, id=field_id, suggester=suggester)
+
+    def on_mount(self) -> None:
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].name}").focus()
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

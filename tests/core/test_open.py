@@ -1,0 +1,118 @@
+"""Opening files: what is a board, and what is refused untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from planboard.core import BoardFileError, Store
+from planboard.core.errors import NewerSchemaError, NotABoardError, NotSQLiteError
+from planboard.core.schema import SCHEMA_VERSION
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_missing_file_is_created_as_a_board(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    store = Store.open(path, first_quarter="2027-Q1")
+    assert store.created
+    assert [q.name for q in store.quarters()] == ["2027-Q1"]
+    store.close()
+    again = Store.open(path)
+    assert not again.created
+    again.close()
+
+
+def test_empty_file_becomes_a_board(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    store = Store.open(path)
+    assert store.created and len(store.quarters()) == 1
+    store.close()
+
+
+def test_text_file_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("Quarterly planning notes\n" * 20)
+    before = digest(path)
+    with pytest.raises(NotSQLiteError, match="not an SQLite database"):
+        Store.open(path)
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_other_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.execute("INSERT INTO invoices (total) VALUES (12.5)")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(NotABoardError, match=r"not a planboard board.*invoices"):
+        Store.open(path)
+    assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    before = digest(path)
+    with pytest.raises(NewerSchemaError, match="newer planboard"):
+        Store.open(path)
+    assert digest(path) == before
+
+
+def test_truncated_file_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "cut.db"
+    store = Store.open(path)
+    for n in range(200):
+        store.add_item(store.default_quarter().id, None, f"Item about topic {n}" * 3)
+    store.close()
+    data = path.read_bytes()
+    path.write_bytes(data[:100])  # the header survives, the pages do not
+    before = digest(path)
+    with pytest.raises(BoardFileError):
+        Store.open(path)
+    assert digest(path) == before
+
+
+def test_folder_and_missing_folder_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(BoardFileError, match="is a folder"):
+        Store.open(tmp_path)
+    with pytest.raises(BoardFileError, match="does not exist"):
+        Store.open(tmp_path / "nope" / "board.db")
+
+
+def test_read_only_file_opens_read_only_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "ro.db"
+    store = Store.open(path)
+    store.add_item(store.default_quarter().id, None, "Kept")
+    store.conn.execute("PRAGMA journal_mode = DELETE")
+    store.close()
+    path.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    before = digest(path)
+    try:
+        ro = Store.open(path)
+        assert ro.readonly and ro.readonly_reason == "the file is read-only"
+        assert [
+            i.title
+            for i in ro.board(ro.default_quarter().id).places[
+                next(iter(ro.board(ro.default_quarter().id).places))
+            ]
+        ] == ["Kept"]
+        ro.close()
+        assert digest(path) == before
+    finally:
+        path.chmod(stat.S_IRUSR | stat.S_IWUSR)

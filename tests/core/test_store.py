@@ -1,0 +1,341 @@
+"""The store: every action, its event row, undo and redo, the rules it enforces."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from conftest import Filled, assert_consistent
+
+from planboard.core import Place, ReadOnlyError, Store, ValidationError
+from planboard.core.errors import ConflictError
+
+
+def event_count(store: Store) -> int:
+    return store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+
+
+def test_new_board_has_a_first_quarter_and_pragmas(store: Store) -> None:
+    quarters = store.quarters()
+    assert [q.name for q in quarters] == ["2026-Q3"]
+    assert quarters[0].status == "preparing"
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] >= 1
+
+
+def test_every_action_writes_one_event_with_before_and_after(filled: Filled) -> None:
+    store = filled.store
+    before = event_count(store)
+    change = store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    assert event_count(store) == before + 1
+    event = store.events(limit=1)[0]
+    assert event.id == change.event_id
+    assert event.action == "move_item"
+    assert event.quarter_id == filled.quarter_id
+    changes = event.payload["changes"]
+    moved = [c for c in changes if c[0] == "items" and c[1] == filled.sales_items[0]]
+    assert moved and moved[0][2]["block_id"] is None
+    assert moved[0][3]["block_id"] == filled.block_a
+    assert json.loads(
+        store.conn.execute("SELECT payload FROM events WHERE id = ?", (event.id,)).fetchone()[0]
+    )
+
+
+def test_move_into_block_at_index_and_reorder(filled: Filled) -> None:
+    store, a = filled.store, Place.block(filled.block_a)
+    s1, s2, s3 = filled.sales_items
+    store.move_item(s1, a)
+    store.move_item(s2, a)
+    store.move_item(s3, a, 0)
+    assert filled.titles(a) == ["Quota attainment", "Pipeline by region", "Win rate by segment"]
+    store.move_item(s3, a, 2)  # reorder within the block
+    assert filled.titles(a) == ["Pipeline by region", "Win rate by segment", "Quota attainment"]
+    assert filled.titles(Place.of_list(filled.sales)) == []
+    assert_consistent(store)
+
+
+def test_item_returns_to_its_place_on_its_list(filled: Filled) -> None:
+    store = filled.store
+    store.move_item(filled.sales_items[1], Place.block(filled.block_a))
+    assert filled.titles(Place.of_list(filled.sales)) == ["Pipeline by region", "Quota attainment"]
+    store.restore_item(filled.sales_items[1])
+    assert filled.titles(Place.of_list(filled.sales)) == [
+        "Pipeline by region",
+        "Win rate by segment",
+        "Quota attainment",
+    ]
+    assert_consistent(store)
+
+
+def test_an_item_never_goes_to_another_stakeholders_list(filled: Filled) -> None:
+    with pytest.raises(ValidationError, match="Head of Sales's list"):
+        filled.store.move_item(filled.sales_items[0], Place.of_list(filled.service))
+    with pytest.raises(ValidationError):
+        filled.store.move_item(filled.sales_items[0], Place.team())
+
+
+def test_reorder_a_list_with_items_away_in_blocks(filled: Filled) -> None:
+    store = filled.store
+    _t1, t2, t3 = filled.team_items
+    store.move_item(t2, Place.block(filled.block_a))
+    store.move_item(t3, Place.team(), 0)
+    assert filled.titles(Place.team()) == ["Metric definitions", "Single customer view"]
+    store.shift_item(t3, 1)
+    assert filled.titles(Place.team()) == ["Single customer view", "Metric definitions"]
+    store.restore_item(t2)  # it comes back after the item it followed before
+    assert filled.titles(Place.team()) == [
+        "Single customer view",
+        "Metric definitions",
+        "Data quality alerts",
+    ]
+    assert_consistent(store)
+
+
+def test_drop_needs_a_reason_and_restore(filled: Filled) -> None:
+    store = filled.store
+    item = filled.service_items[1]
+    with pytest.raises(ValidationError, match="reason"):
+        store.drop_item(item, "   ")
+    store.move_item(item, Place.block(filled.block_b))
+    store.drop_item(item, "Finance already tracks refunds")
+    dropped = store.items_at(filled.quarter_id, Place.dropped())
+    assert [(i.title, i.drop_reason) for i in dropped] == [
+        ("Refund reasons", "Finance already tracks refunds")
+    ]
+    assert filled.titles(Place.block(filled.block_b)) == []
+    with pytest.raises(ValidationError, match="reason"):
+        store.move_item(filled.service_items[0], Place.dropped())
+    store.restore_item(item)
+    restored = store.item(item)
+    assert (restored.status, restored.drop_reason, restored.block_id) == ("open", None, None)
+    assert_consistent(store)
+
+
+def test_blocks_create_reorder_rename_delete(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.add_block(q, "Finance basics", index=0)
+    assert [b.name for b in store.blocks(q)] == [
+        "Finance basics",
+        "Sales cockpit",
+        "Service insights",
+    ]
+    store.shift_block(filled.block_b, -2)
+    assert next(b.name for b in store.blocks(q)) == "Service insights"
+    store.edit_block(filled.block_a, name="Sales cockpit 2.0", description="Why")
+    assert store.block(filled.block_a).name == "Sales cockpit 2.0"
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.move_item(filled.team_items[0], Place.block(filled.block_a))
+    store.delete_block(filled.block_a)
+    assert filled.titles(Place.of_list(filled.sales))[0] == "Pipeline by region"
+    assert filled.titles(Place.team())[0] == "Single customer view"
+    assert len(store.blocks(q)) == 2
+    assert_consistent(store)
+
+
+def test_new_block_with_items_is_one_action(filled: Filled) -> None:
+    store = filled.store
+    before = event_count(store)
+    change = store.add_block(filled.quarter_id, "Churn", item_ids=[filled.service_items[0]])
+    assert event_count(store) == before + 1
+    assert filled.titles(Place.block(change.block_id or 0)) == ["Ticket backlog age"]
+    store.undo(filled.quarter_id)
+    assert filled.titles(Place.of_list(filled.service))[0] == "Ticket backlog age"
+    assert "Churn" not in [b.name for b in store.blocks(filled.quarter_id)]
+
+
+def test_forms_refuse_bad_values_and_write_nothing(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    before = event_count(store)
+    with pytest.raises(ValidationError, match="can't be empty"):
+        store.add_item(q, None, "   ")
+    with pytest.raises(ValidationError, match="200 or fewer"):
+        store.add_item(q, None, "x" * 201)
+    with pytest.raises(ValidationError, match="number"):
+        store.add_item(q, None, "Fine", effort="a lot")
+    with pytest.raises(ValidationError, match="can't be empty"):
+        store.add_block(q, "")
+    with pytest.raises(ValidationError, match="already a stakeholder"):
+        store.add_stakeholder("head of sales")
+    with pytest.raises(ValidationError, match="named like"):
+        store.create_quarter("next quarter")
+    with pytest.raises(ValidationError, match="already a quarter"):
+        store.create_quarter("2026-q3")
+    assert event_count(store) == before
+
+
+def test_control_characters_never_reach_the_file(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    change = store.add_item(
+        q, None, "Churn \x1b[2J[bold]risk[/] \x1b]52;c;aGk=\x07\u202egnp", "a\x9bb"
+    )
+    item = store.item(change.item_id or 0)
+    assert item.title == "Churn [2J[bold]risk[/] ]52;c;aGk=gnp"
+    assert item.notes == "ab"
+
+
+def test_undo_redo_walk_back_and_forth(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    a = Place.block(filled.block_a)
+    store.move_item(filled.sales_items[0], a)
+    store.drop_item(filled.sales_items[1], "optional")
+    store.edit_item(filled.team_items[0], title="Customer 360")
+    snapshot = filled.titles(a), filled.titles(Place.dropped()), filled.titles(Place.team())
+    assert store.undo(q).summary.startswith("Undid: Edited")
+    assert store.undo(q).summary.startswith("Undid: Dropped")
+    assert store.undo(q).summary.startswith("Undid: Moved")
+    assert filled.titles(a) == []
+    assert store.redo(q).summary.startswith("Redid: Moved")
+    assert store.redo(q).summary.startswith("Redid: Dropped")
+    assert store.redo(q).summary.startswith("Redid: Edited")
+    assert store.redo(q).summary == "Nothing to redo"
+    assert (
+        filled.titles(a),
+        filled.titles(Place.dropped()),
+        filled.titles(Place.team()),
+    ) == snapshot
+    assert_consistent(store)
+
+
+def test_a_new_action_clears_the_redo_stack(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.undo(q)
+    store.move_item(filled.sales_items[1], Place.block(filled.block_a))
+    assert store.redo_summary(q) is None
+    assert store.redo(q).summary == "Nothing to redo"
+
+
+def test_undo_everything_returns_to_the_start(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.remove_stakeholder(filled.service, q)
+    store.delete_block(filled.block_a)
+    store.remove_item(filled.team_items[1])
+    while store.undo_summary(q):
+        store.undo(q)
+    assert store.items_at(q, Place.team()) == []
+    assert store.stakeholders(q) == []
+    assert store.blocks(q) == []
+    assert store.undo(q).summary == "Nothing to undo"
+    assert_consistent(store)
+
+
+def test_undo_after_closing_and_reopening(board_path, clock, filled: Filled) -> None:
+    store = filled.store
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.close()
+    reopened = Store.open(board_path, clock=clock)
+    try:
+        assert reopened.undo_summary(filled.quarter_id).startswith("Moved")
+        reopened.undo(filled.quarter_id)
+        assert reopened.item(filled.sales_items[0]).block_id is None
+        reopened.close()
+        again = Store.open(board_path, clock=clock)
+        assert again.redo(filled.quarter_id).summary.startswith("Redid: Moved")
+        assert again.item(filled.sales_items[0]).block_id == filled.block_a
+        again.close()
+    finally:
+        filled.store = Store.open(board_path, clock=clock)  # so the fixture can close one
+
+
+def test_undo_refuses_when_someone_else_changed_the_row(board_path, filled: Filled) -> None:
+    store = filled.store
+    store.edit_item(filled.team_items[0], title="Customer 360")
+    other = sqlite3.connect(board_path)  # e.g. someone fixing a title by hand
+    with other:
+        other.execute(
+            "UPDATE items SET title = 'Changed elsewhere' WHERE id = ?", (filled.team_items[0],)
+        )
+    other.close()
+    with pytest.raises(ConflictError, match="changed since"):
+        store.undo(filled.quarter_id)
+    assert store.item(filled.team_items[0]).title == "Changed elsewhere"
+
+
+def test_undo_is_per_quarter(filled: Filled) -> None:
+    store = filled.store
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    other = store.create_quarter("2026-Q4").quarter_id or 0
+    store.add_item(other, None, "Next quarter's idea")
+    assert store.undo(other).summary.startswith("Undid: Added")
+    assert store.undo(other).summary == "Nothing to undo"  # stops at the quarter's creation
+    assert store.undo(filled.quarter_id).summary.startswith("Undid: Moved")
+
+
+def test_remove_stakeholder_with_history_archives(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    next_q = store.create_quarter("2026-Q4").quarter_id or 0
+    store.remove_stakeholder(filled.service, next_q)  # nothing there: archived, not deleted
+    assert filled.service not in [s.id for s in store.stakeholders(next_q)]
+    assert filled.service in [s.id for s in store.stakeholders(q)]  # still shown where it has items
+    store.add_stakeholder("Customer Service Lead", "CS", quarter_id=next_q)
+    assert filled.service in [s.id for s in store.stakeholders(next_q)]
+
+
+def test_decided_quarter_is_read_only(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    with pytest.raises(ValidationError, match="Choose one or two"):
+        store.decide(q, "Because")
+    store.choose_block(filled.block_a, 1)
+    with pytest.raises(ValidationError, match="already"):
+        store.choose_block(filled.block_b, 1)
+    with pytest.raises(ValidationError, match="rationale"):
+        store.decide(q, "  ")
+    store.decide(q, "Sales first", "Ana, Ben")
+    assert store.quarter(q).status == "decided"
+    assert store.decision(q).rationale == "Sales first"
+    with pytest.raises(ReadOnlyError, match="decided"):
+        store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    with pytest.raises(ReadOnlyError):
+        store.undo(q)
+    assert store.default_quarter().id == q  # the only quarter, decided: still shown
+
+
+def test_default_quarter_is_the_newest_not_decided(store: Store) -> None:
+    store.create_quarter("2026-Q1")
+    store.create_quarter("2026-Q4")
+    assert store.default_quarter().name == "2026-Q4"
+
+
+def test_read_only_store_refuses_writes(board_path, filled: Filled) -> None:
+    filled.store.close()
+    ro = Store.open(board_path, readonly=True)
+    try:
+        assert ro.readonly
+        with pytest.raises(ReadOnlyError, match="read-only"):
+            ro.add_item(filled.quarter_id, None, "No")
+        assert len(ro.board(filled.quarter_id).items_at(Place.team())) == 3
+    finally:
+        ro.close()
+        filled.store = Store.open(board_path)
+
+
+def test_board_loads_every_place_in_order(filled: Filled) -> None:
+    store = filled.store
+    store.move_item(filled.sales_items[2], Place.block(filled.block_a))
+    store.move_item(filled.team_items[0], Place.block(filled.block_a), 0)
+    store.drop_item(filled.service_items[0], "later")
+    board = store.board(filled.quarter_id)
+    assert [i.title for i in board.items_at(Place.block(filled.block_a))] == [
+        "Single customer view",
+        "Quota attainment",
+    ]
+    assert [i.title for i in board.items_at(Place.dropped())] == ["Ticket backlog age"]
+    assert [s.name for s in board.stakeholders] == ["Customer Service Lead", "Head of Sales"]
+    assert Place.block(filled.block_b) in board.places  # empty blocks are there too
+    assert board.item_count == 8
+
+
+def test_redo_never_replays_an_abandoned_action(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.delete_block(filled.block_a)
+    store.undo(q)
+    store.delete_block(filled.block_b)  # a new action: deleting A can't be redone any more
+    store.undo(q)
+    assert store.redo_summary(q) == "Deleted block “Service insights”"
+    store.redo(q)
+    assert [b.name for b in store.blocks(q)] == ["Sales cockpit"]
+    assert store.redo(q).summary == "Nothing to redo"

@@ -1,0 +1,269 @@
+"""The board by keyboard: every move is in the file, and focus follows the item."""
+
+from __future__ import annotations
+
+from conftest import Filled, assert_consistent
+
+from planboard.core import Place
+from planboard.ui.app import PlanboardApp
+from planboard.ui.modals import ConfirmModal, FormModal, HelpScreen, PickerModal
+from planboard.ui.widgets.board_list import BoardList
+
+
+def columns(app: PlanboardApp) -> dict[str, BoardList]:
+    return {c.id or "": c for c in app.screen.query(BoardList)}
+
+
+def status(app: PlanboardApp) -> str:
+    return str(app.screen.query_one("#status").render())
+
+
+async def test_board_shows_every_list_side_by_side(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        cols = columns(app)
+        assert [g.title for g in cols["stakeholders"].groups] == [
+            "Customer Service Lead",
+            "Head of Sales",
+        ]
+        assert [i.title for i in cols["team"].groups[0].items] == [
+            "Single customer view",
+            "Data quality alerts",
+            "Metric definitions",
+        ]
+        assert [g.title for g in cols["blocks"].groups] == ["Sales cockpit", "Service insights"]
+        assert cols["dropped"].groups[0].items == []
+        assert app.screen.focused is cols["team"]
+        # each stakeholder item is marked with whose it is
+        row = cols["stakeholders"].rows[1]
+        assert row.item is not None and app.screen.tag_for(row.item)[0] == "Service"
+
+
+async def test_move_to_a_chosen_block_and_focus_follows(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "m")  # second team item
+        assert isinstance(app.screen, PickerModal)
+        await pilot.press("down", "enter")  # block 2
+        await pilot.pause()
+        moved = filled.store.item(filled.team_items[1])
+        assert moved.block_id == filled.block_b
+        cols = columns(app)
+        assert app.screen.focused is cols["blocks"]
+        assert cols["blocks"].selected_item is not None
+        assert cols["blocks"].selected_item.id == moved.id
+        assert "Moved “Data quality alerts” to block “Service insights”" in status(app)
+        # the team list lost it, and its cursor stays at the same place
+        assert [i.title for i in cols["team"].groups[0].items] == [
+            "Single customer view",
+            "Metric definitions",
+        ]
+
+
+async def test_digits_move_to_block_n_and_undo_redo(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert filled.store.item(filled.team_items[0]).block_id == filled.block_a
+        await pilot.press("u")
+        await pilot.pause()
+        assert filled.store.item(filled.team_items[0]).block_id is None
+        cols = columns(app)
+        assert cols["blocks"].groups[0].items == []
+        assert app.screen.focused is cols["team"]
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert filled.store.item(filled.team_items[0]).block_id == filled.block_a
+        await pilot.press("9")
+        assert "There is no block 9" in status(app)
+
+
+async def test_drop_with_a_reason_then_restore(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        assert isinstance(app.screen, FormModal)
+        await pilot.press("enter")  # empty reason: refused, the form stays
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        assert "reason can't be empty" in str(app.screen.query_one(".form-error").render())
+        assert filled.store.item(filled.team_items[0]).status == "open"
+        await pilot.press(*"Nice to have")
+        await pilot.press("enter")
+        await pilot.pause()
+        item = filled.store.item(filled.team_items[0])
+        assert (item.status, item.drop_reason) == ("dropped", "Nice to have")
+        cols = columns(app)
+        assert app.screen.focused is cols["dropped"]
+        await pilot.press("r")
+        await pilot.pause()
+        assert filled.store.item(filled.team_items[0]).status == "open"
+        assert app.screen.focused is cols["team"]
+        assert cols["team"].selected_item.id == filled.team_items[0]
+
+
+async def test_reorder_with_shift_keys_keeps_focus_on_the_item(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("shift+down", "shift+down")
+        await pilot.pause()
+        assert filled.titles(Place.team()) == [
+            "Data quality alerts",
+            "Metric definitions",
+            "Single customer view",
+        ]
+        team = columns(app)["team"]
+        assert team.selected_item.title == "Single customer view"
+        await pilot.press("K")
+        await pilot.pause()
+        assert filled.titles(Place.team())[1] == "Single customer view"
+
+
+async def test_new_item_form_validates_and_adds_to_the_focused_list(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "down", "n")  # on a Service item: new item for Service
+        assert isinstance(app.screen, FormModal)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "title can't be empty" in str(app.screen.query_one(".form-error").render())
+        await pilot.press(*"Churn [b]risk[/] list")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        titles = filled.titles(Place.of_list(filled.service))
+        assert titles[-1] == "Churn [b]risk[/] list"
+        stake = columns(app)["stakeholders"]
+        assert stake.selected_item.title == "Churn [b]risk[/] list"
+
+
+async def test_blocks_new_rename_reorder_delete(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")  # Single customer view into Sales cockpit
+        await pilot.press("b")
+        await pilot.press(*"Finance basics")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        blocks = columns(app)["blocks"]
+        assert [g.title for g in blocks.groups][-1] == "Finance basics"
+        assert blocks.selected_group.title == "Finance basics"
+        await pilot.press("shift+up")
+        await pilot.pause()
+        assert [b.name for b in filled.store.blocks(filled.quarter_id)] == [
+            "Sales cockpit",
+            "Finance basics",
+            "Service insights",
+        ]
+        await pilot.press("e")
+        assert isinstance(app.screen, FormModal)
+        await pilot.press("ctrl+u", *"Finance 101", "ctrl+s")
+        await pilot.pause()
+        assert [b.name for b in filled.store.blocks(filled.quarter_id)][1] == "Finance 101"
+        blocks.select_group(Place.block(filled.block_a))
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause()
+        assert [b.name for b in filled.store.blocks(filled.quarter_id)] == [
+            "Finance 101",
+            "Service insights",
+        ]
+        assert filled.store.item(filled.team_items[0]).block_id is None
+        assert_consistent(filled.store)
+
+
+async def test_stakeholder_add_and_remove(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("s", *"Head of Marketing", "tab", *"Marketing", "ctrl+s")
+        await pilot.pause()
+        stake = columns(app)["stakeholders"]
+        assert "Head of Marketing" in [g.title for g in stake.groups]
+        stake.focus()
+        stake.select_group(Place.of_list(filled.service))
+        await pilot.press("delete")
+        assert "and their 2 items" in str(app.screen.query_one(".dialog-question").render())
+        await pilot.press("y")
+        await pilot.pause()
+        assert "Customer Service Lead" not in [g.title for g in stake.groups]
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Customer Service Lead" in [g.title for g in stake.groups]
+        assert filled.titles(Place.of_list(filled.service)) == [
+            "Ticket backlog age",
+            "Refund reasons",
+        ]
+
+
+async def test_switch_and_create_quarter(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        assert isinstance(app.screen, PickerModal)
+        await pilot.press(*"new", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        await pilot.press("ctrl+s")  # suggested name: the next quarter
+        await pilot.pause()
+        assert app.screen.quarter.name == "2026-Q4"
+        assert columns(app)["team"].groups[0].items == []
+        await pilot.press("o", *"2026-Q3", "enter")
+        await pilot.pause()
+        assert app.screen.quarter.name == "2026-Q3"
+        assert len(columns(app)["team"].groups[0].items) == 3
+
+
+async def test_decided_quarter_refuses_edits_with_a_reason(filled: Filled) -> None:
+    filled.store.choose_block(filled.block_a, 1)
+    filled.store.decide(filled.quarter_id, "Sales first")
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "READ-ONLY" in str(app.screen.query_one("#title").render())
+        for key in ("m", "d", "n", "1", "u"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, (FormModal, PickerModal))
+            assert "is decided" in status(app)
+        assert filled.store.item(filled.team_items[0]).block_id is None
+
+
+async def test_help_screen_and_palette_commands(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for expected in (
+            "item: Move to block…",
+            "item: Drop…",
+            "block: New",
+            "board: Undo",
+            "quarter: New…",
+        ):
+            assert expected in titles
+
+
+async def test_columns_with_left_right(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        cols = columns(app)
+        await pilot.press("right")
+        assert app.screen.focused is cols["stakeholders"]
+        await pilot.press("right", "right")
+        assert app.screen.focused is cols["dropped"]
+        await pilot.press("right")
+        assert app.screen.focused is cols["team"]
