@@ -197,7 +197,7 @@ def short_tag(name: str, department: str = "") -> str:
     """A short label for a stakeholder: the department, else the name's initials."""
     base = (department or "").strip()
     if base:
-        return base if len(base) <= 10 else base[:9] + "…"
+        return base
     words = [w for w in re.split(r"[\s\-_/]+", name) if w]
     if not words:
         return "?"

@@ -57,8 +57,8 @@ class BoardScreen(Screen[None]):
     """The planning board of one quarter."""
 
     BINDINGS = [
-        Binding("n", "new_item", "New item", tooltip="Add an item to the list in focus"),
-        Binding("b", "new_block", "New block"),
+        Binding("n", "new_item", "New", tooltip="Add an item to the list in focus"),
+        Binding("b", "new_block", "Block"),
         Binding("m", "move_to_block", "Move", tooltip="Move the item to a block"),
         Binding("d", "drop", "Drop", tooltip="Drop the item, with a reason"),
         Binding("r", "restore", "Back", tooltip="Send the item back to its list"),
@@ -195,6 +195,7 @@ class BoardScreen(Screen[None]):
             stakeholder.name,
             items,
             stakeholder=stakeholder,
+            note=stakeholder.department,
             empty_text="(no items — press n to add)",
         )
 
@@ -952,11 +953,12 @@ class BoardScreen(Screen[None]):
         self.query_one(DragGhost).display = False
 
     def _target_at(self, x: int, y: int) -> BoardList | None:
+        """The column under the pointer, looking through the ghost that follows it."""
         try:
-            widget, _ = self.get_widget_at(x, y)
+            under = [w for w, _ in self.get_widgets_at(x, y) if not isinstance(w, DragGhost)]
         except NoWidget:
             return None
-        node: Any = widget
+        node: Any = under[0] if under else None
         while node is not None and not isinstance(node, BoardList):
             node = node.parent
         return node

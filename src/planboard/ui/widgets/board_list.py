@@ -32,6 +32,13 @@ TAG_COLOURS = 8
 
 RowKind = Literal["header", "item", "empty"]
 
+EFFORT_MIN_WIDTH = 36  # narrower columns keep the room for the title
+
+
+def tag_cap(width: int) -> int:
+    """How many cells an owner tag may take in a column this wide."""
+    return 8 if width >= 40 else 6 if width >= 28 else 4
+
 
 @dataclass(eq=False, slots=True)
 class Group:
@@ -493,6 +500,8 @@ class BoardList(ScrollView, can_focus=True):
                 right.append(Segment(badge, self._style(*layers, "board-list--chosen")))
             right.append(Segment(count, self._style(*layers, "board-list--muted")))
             title = clean_line(group.title)
+            if group.note:
+                title += f" · {clean_line(group.note)}"
             text_style = style
         elif row.kind == "empty":
             title = row.group.empty_text
@@ -503,14 +512,15 @@ class BoardList(ScrollView, can_focus=True):
             if self.indent:
                 segments.append(Segment(" " * self.indent, style))
                 used += self.indent
-            if self.show_tags and self.tag_width:
+            tag_width = min(self.tag_width, tag_cap(width))
+            if self.show_tags and tag_width:
                 tag, colour = self.tag_for(item)
-                tag = set_cell_size(clean_line(tag), self.tag_width)
+                tag = set_cell_size(clean_line(tag), tag_width)
                 tag_style = self._style(*layers, f"board-list--tag-{colour % TAG_COLOURS}")
                 segments.append(Segment(tag, tag_style))
                 segments.append(Segment(" ", style))
-                used += self.tag_width + 1
-            if item.effort is not None:
+                used += tag_width + 1
+            if item.effort is not None and width >= EFFORT_MIN_WIDTH:
                 effort = f"{item.effort:g}d"
                 right.append(Segment(f" {effort} ", self._style(*layers, "board-list--muted")))
             title = clean_line(item.title)

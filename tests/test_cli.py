@@ -1,0 +1,165 @@
+"""The command: refusals before any screen, and a real process in a real terminal."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pty
+import re
+import select
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from planboard.core import Store
+
+ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[=>]")
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "planboard", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_not_sqlite_is_refused_with_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "list.db"
+    path.write_text("- churn report\n- pipeline report\n")
+    before = digest(path)
+    result = run_cli(str(path))
+    assert result.returncode == 2
+    assert "not an SQLite database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(path) == before
+
+
+def test_other_sqlite_is_refused_with_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "crm.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE deals (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    result = run_cli(str(path))
+    assert result.returncode == 2
+    assert "not a planboard board" in result.stderr
+    assert digest(path) == before
+
+
+def test_newer_file_is_refused_with_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 999")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    before = digest(path)
+    result = run_cli(str(path))
+    assert result.returncode == 2 and "newer planboard" in result.stderr
+    assert digest(path) == before
+
+
+def test_unknown_quarter_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "b.db"
+    Store.open(path, first_quarter="2026-Q3").close()
+    result = run_cli(str(path), "--quarter", "1999-Q1")
+    assert result.returncode == 2 and "no quarter '1999-Q1'" in result.stderr
+
+
+class Terminal:
+    """A planboard process in a pseudo-terminal, read as plain text."""
+
+    def __init__(self, args: list[str], cwd: Path, size: tuple[int, int] = (120, 40)) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child
+            os.chdir(cwd)
+            os.environ.update(TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
+            os.execv(sys.executable, [sys.executable, "-m", "planboard", *args])
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        self.output = ""
+
+    def read_until(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 65536).decode(errors="replace")
+                except OSError:
+                    break
+                self.output += chunk
+                if text in ANSI.sub("", self.output):
+                    return self.output
+        raise AssertionError(f"{text!r} never showed; saw: {ANSI.sub('', self.output)[-2000:]}")
+
+    def send(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def wait(self, timeout: float = 20.0) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                select.select([self.fd], [], [], 0.1)
+                os.read(self.fd, 65536)
+            except OSError:
+                pass
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+        os.kill(self.pid, signal.SIGKILL)
+        raise AssertionError("planboard did not exit")
+
+
+def test_new_board_in_a_real_terminal(tmp_path: Path) -> None:
+    """`python -m planboard` alone opens planboard.db in the current folder, creating it
+    and saying so; keys work; quitting leaves a board with what was typed."""
+    term = Terminal([], cwd=tmp_path)
+    term.read_until("New board planboard.db created")
+    term.send("n")
+    term.read_until("Whose list")
+    term.send("Churn risk by segment")
+    term.send("\x13")  # ctrl+s
+    term.read_until("Added “Churn risk by segment”")
+    term.send("\x11")  # ctrl+q
+    assert term.wait() == 0
+    store = Store.open(tmp_path / "planboard.db")
+    try:
+        quarter = store.default_quarter()
+        titles = [i.title for items in store.board(quarter.id).places.values() for i in items]
+        assert titles == ["Churn risk by segment"]
+    finally:
+        store.close()
+
+
+def test_read_only_file_says_so_on_screen(tmp_path: Path) -> None:
+    path = tmp_path / "ro.db"
+    store = Store.open(path)
+    store.conn.execute("PRAGMA journal_mode = DELETE")
+    store.close()
+    path.chmod(0o444)
+    before = digest(path)
+    try:
+        term = Terminal([str(path)], cwd=tmp_path)
+        term.read_until("READ-ONLY")
+        term.send("n")
+        term.read_until("open read-only")
+        term.send("\x11")
+        assert term.wait() == 0
+        assert digest(path) == before
+    finally:
+        path.chmod(0o644)

@@ -1,0 +1,37 @@
+"""How the board looks, on the sample file, wide and small."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planboard.core import Store
+from planboard.ui.app import PlanboardApp
+
+
+def sample_app(sample_copy: Path) -> PlanboardApp:
+    return PlanboardApp(Store.open(sample_copy))
+
+
+def test_board_wide(snap_compare, sample_copy: Path) -> None:
+    assert snap_compare(sample_app(sample_copy), terminal_size=(120, 40))
+
+
+def test_board_small(snap_compare, sample_copy: Path) -> None:
+    assert snap_compare(sample_app(sample_copy), terminal_size=(80, 24))
+
+
+def test_board_while_dragging(snap_compare, sample_copy: Path) -> None:
+    async def start_drag(pilot) -> None:
+        from pointer import drag, item_xy, row_xy
+
+        app = pilot.app
+        team = app.screen.query_one("#team")
+        blocks = app.screen.query_one("#blocks")
+        first = team.groups[0].items[0].id
+        await drag(pilot, item_xy(team, first), row_xy(blocks, 2), release=False)
+
+    assert snap_compare(sample_app(sample_copy), terminal_size=(120, 40), run_before=start_drag)
+
+
+def test_move_picker(snap_compare, sample_copy: Path) -> None:
+    assert snap_compare(sample_app(sample_copy), terminal_size=(100, 30), press=["down", "m"])
