@@ -32,7 +32,7 @@ async def test_drag_an_item_onto_a_block_title(filled: Filled) -> None:
         ghost = app.screen.query_one(DragGhost)
         assert ghost.display
         text = str(ghost.render())
-        assert "Pipeline by region" in text and "into block Service insights" in text
+        assert "Pipeline by region" in text and "into Service insights · at the end" in text
         assert blocks.drop_spot is not None  # the target is highlighted
         await mouse(pilot, events.MouseUp, *header)
         await pilot.pause()

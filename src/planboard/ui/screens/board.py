@@ -976,10 +976,19 @@ class BoardScreen(Screen[None]):
         title = drag.item.title if drag.item else (drag.block.name if drag.block else "")
         ghost.carry(title, description, valid=valid)
         ghost.display = True
-        width = ghost.outer_size.width or 30
+        # Beside the column under the pointer (left of it where it fits), so it never
+        # hides the rows the drop would land on.
+        width = ghost.outer_size.width or 40
+        region = target.region if target is not None else None
+        if region is not None and region.x - width >= 0:
+            left = region.x - width
+        elif region is not None and region.right + width <= self.size.width:
+            left = region.right
+        else:
+            left = x - 2 - width if x - 2 - width >= 0 else x + 3
         ghost.styles.offset = (
-            max(0, min(x + 2, self.size.width - width)),
-            max(0, min(y + 1, self.size.height - 4)),
+            max(0, min(left, self.size.width - width)),
+            max(0, min(y - 1, self.size.height - 4)),
         )
 
     def _describe(self, drag: Drag) -> tuple[bool, str]:
@@ -997,9 +1006,9 @@ class BoardScreen(Screen[None]):
         item = drag.item
         assert item is not None
         if place.is_block:
-            where = "at the end" if spot.index is None else f"at position {spot.index + 1}"
+            where = "at the end" if spot.index is None else f"place {spot.index + 1}"
             verb = "reorder in" if item.block_id == place.ref else "into"
-            return True, f"{verb} block {clean_line(spot.group.title)}, {where}"
+            return True, f"{verb} {clean_line(spot.group.title)} · {where}"
         if place.is_dropped:
             if item.status == "dropped":
                 return True, "reorder the dropped items"

@@ -124,14 +124,20 @@ class StatusLine(Static):
 class DragGhost(Static):
     """What is being carried, and where it would land; follows the pointer."""
 
+    WIDTH = 44
+
     def carry(self, title: str, target: str, *, valid: bool) -> None:
+        def fit(text: str) -> str:
+            text = clean_line(text)
+            return text if len(text) <= self.WIDTH - 2 else text[: self.WIDTH - 3] + "…"
+
         self.update(
             Content.assemble(
                 ("⠿ ", "bold"),
-                clean_line(title),
+                fit(title),
                 "\n",
                 ("→ " if valid else "✗ ", "bold"),
-                target,
+                fit(target),
             )
         )
         self.set_class(not valid, "-invalid")
