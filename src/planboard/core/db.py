@@ -50,11 +50,17 @@ def load_sqlite_utils() -> type[Database]:
     return Database
 
 
+def wrap(conn: sqlite3.Connection) -> Database:
+    """A sqlite-utils view of a connection (imported on first use: opening a board
+    that needs no migration does not pay for the import)."""
+    return load_sqlite_utils()(conn, recursive_triggers=False, execute_plugins=False)
+
+
 @dataclass(frozen=True)
 class Opened:
     """A connection on a recognised board file, and how it was opened."""
 
-    db: Database
+    conn: sqlite3.Connection
     path: Path
     readonly: bool
     created: bool
@@ -110,8 +116,8 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     return conn
 
 
-def _migrate(db: Database) -> None:
-    conn = db.conn
+def _migrate(conn: sqlite3.Connection) -> None:
+    db: Database | None = None
     for migration in MIGRATIONS:
         if conn.execute("PRAGMA user_version").fetchone()[0] >= migration.version:
             continue
@@ -119,6 +125,7 @@ def _migrate(db: Database) -> None:
         try:
             # Re-read inside the write lock: another process may have just done it.
             if conn.execute("PRAGMA user_version").fetchone()[0] < migration.version:
+                db = db or wrap(conn)
                 migration.apply(db)
                 conn.execute(f"PRAGMA user_version = {migration.version}")
         except BaseException:
@@ -210,16 +217,14 @@ def open_board_file(
             missing = ", ".join(sorted(BOARD_TABLES - tables))
             raise CorruptBoardError(f"{path} is a damaged board: tables missing ({missing}).")
 
-    database_cls = load_sqlite_utils()
     try:
         conn = _connect(path, readonly=ro)
     except sqlite3.Error as error:
         raise BoardFileError(f"Cannot open {path}: {error}.") from error
-    db = database_cls(conn, recursive_triggers=False, execute_plugins=False)
     if not ro:
         try:
-            _migrate(db)
+            _migrate(conn)
         except sqlite3.OperationalError as error:
             conn.close()
             raise BoardFileError(f"Cannot prepare {path}: {error}.") from error
-    return Opened(db=db, path=path, readonly=ro, created=created, readonly_reason=reason)
+    return Opened(conn=conn, path=path, readonly=ro, created=created, readonly_reason=reason)

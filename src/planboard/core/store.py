@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .db import Opened, open_board_file
+from .db import Opened, open_board_file, wrap
 from .errors import (
     BusyError,
     ConflictError,
@@ -43,6 +43,9 @@ from .model import (
     quarter_of,
 )
 from .text import clean_line, clean_multiline
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 DEFAULT_VISION = "Help employees make better and faster decisions thanks to data."
 
@@ -170,13 +173,20 @@ class Store:
     """A board file, open. Reads return domain objects; writes return a `Change`."""
 
     def __init__(self, opened: Opened, clock: Callable[[], str] = utc_now) -> None:
-        self.db = opened.db
-        self.conn: sqlite3.Connection = opened.db.conn
+        self.conn: sqlite3.Connection = opened.conn
+        self._db: Database | None = None
         self.path = opened.path
         self.readonly = opened.readonly
         self.readonly_reason = opened.readonly_reason
         self.created = opened.created
         self.clock = clock
+
+    @property
+    def db(self) -> Database:
+        """The file through sqlite-utils (for schema work, imports and exports)."""
+        if self._db is None:
+            self._db = wrap(self.conn)
+        return self._db
 
     # ------------------------------------------------------------------ opening
 

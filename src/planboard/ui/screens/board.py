@@ -6,6 +6,7 @@ tells it which groups to re-read, so a move repaints two groups, not the board.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,13 +19,19 @@ from textual.content import Content
 from textual.errors import NoWidget
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from ...core.errors import PlanboardError, ValidationError
 from ...core.model import Block, Board, Change, Item, Place, Quarter, Stakeholder
 from ...core.store import Store
 from ...core.text import clean_line
-from ..widgets.bars import DetailBar, DragGhost, StatusLine, TitleBar, VisionBar
+from ..widgets.bars import (
+    BoardFooter,
+    DetailBar,
+    DragGhost,
+    StatusLine,
+    TitleBar,
+    VisionBar,
+)
 from ..widgets.board_list import BoardList, DropSpot, Group, Row
 
 COLUMN_IDS = ("team", "stakeholders", "blocks", "dropped")
@@ -105,7 +112,7 @@ class BoardScreen(Screen[None]):
                 yield self._column("dropped", show_headers=False, show_tags=True)
         yield DetailBar(id="detail")
         yield StatusLine(id="status")
-        yield Footer()
+        yield BoardFooter()
         yield DragGhost(id="ghost")
 
     def _column(self, name: str, **options: Any) -> BoardList:
@@ -129,6 +136,9 @@ class BoardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load()
+        # What is loaded now lives as long as the app: keep it out of the cyclic
+        # collector's scans, which otherwise stall a frame now and then on big boards.
+        gc.freeze()
         self.column("team").focus()
         if self.notice:
             self.query_one(StatusLine).say(self.notice)
@@ -228,12 +238,17 @@ class BoardScreen(Screen[None]):
         def count(name: str) -> int:
             return sum(len(g.items) for g in self.column(name).groups)
 
-        team, stake = self.column("team"), self.column("stakeholders")
-        blocks, dropped = self.column("blocks"), self.column("dropped")
-        team.border_title = f"Team · {count('team')}"
-        stake.border_title = f"Stakeholders · {len(stake.groups)} · {count('stakeholders')} items"
-        blocks.border_title = f"Blocks · {len(blocks.groups)} · {count('blocks')} items"
-        dropped.border_title = f"Dropped · {count('dropped')}"
+        stake, blocks = self.column("stakeholders"), self.column("blocks")
+        titles = {
+            "team": f"Team · {count('team')}",
+            "stakeholders": f"Stakeholders · {len(stake.groups)} · {count('stakeholders')} items",
+            "blocks": f"Blocks · {len(blocks.groups)} · {count('blocks')} items",
+            "dropped": f"Dropped · {count('dropped')}",
+        }
+        for name, title in titles.items():
+            column = self.column(name)
+            if column.border_title != title:
+                column.border_title = title
 
     def apply(self, change: Change) -> None:
         """Repaint what a change touched, then put the cursor on what it was about."""
@@ -278,7 +293,7 @@ class BoardScreen(Screen[None]):
             except PlanboardError:
                 return
             column = self.column_for(item.place)
-            if column.select_item(item.id):
+            if column.select_item(item.id, key=item.place):
                 column.focus()
         elif change.block_id is not None and change.block_id in self.block_map:
             column = self.column("blocks")

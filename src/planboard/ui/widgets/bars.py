@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widgets import Footer, Static
 
 from ...core.model import Block, Item, Quarter, Stakeholder
 from ...core.text import clean_line, clean_multiline
@@ -141,3 +142,25 @@ class DragGhost(Static):
             )
         )
         self.set_class(not valid, "-invalid")
+
+
+class BoardFooter(Footer):
+    """The footer, rebuilt only when the keys it shows change.
+
+    Textual's footer rebuilds itself on every focus change; on the board, focus moves
+    with every keyboard move while the keys stay the same, and that rebuild would cost
+    more than the move.
+    """
+
+    _shown: tuple[object, ...] | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        shown = tuple(
+            (binding.key, binding.description, enabled)
+            for (_, binding, enabled, _) in screen.active_bindings.values()
+            if binding.show
+        )
+        if shown == self._shown and self._bindings_ready:
+            return
+        self._shown = shown
+        super().bindings_changed(screen)

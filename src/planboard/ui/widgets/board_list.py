@@ -231,24 +231,24 @@ class BoardList(ScrollView, can_focus=True):
         self._after_change(keep)
         return True
 
-    def _cursor_identity(self) -> tuple[str, object, int] | None:
+    def _cursor_identity(self) -> tuple[int | None, Place | None, int] | None:
+        """What the cursor is on (an item id, or a group's key) and where."""
         row = self.selected
         if row is None:
             return None
         if row.kind == "item" and row.item is not None:
-            return ("item", row.item.id, self.cursor)
-        return ("group", row.group.key, self.cursor)
+            return (row.item.id, None, self.cursor)
+        return (None, row.group.key, self.cursor)
 
-    def _after_change(self, keep: tuple[str, object, int] | None) -> None:
+    def _after_change(self, keep: tuple[int | None, Place | None, int] | None) -> None:
         self.virtual_size = Size(self.size.width or 1, len(self.rows))
         target = -1
         if keep is not None:
-            kind, ident, old_index = keep
-            found = (
-                self.find_item(ident)  # type: ignore[arg-type]
-                if kind == "item"
-                else self.find_group(ident)  # type: ignore[arg-type]
-            )
+            item_id, key, old_index = keep
+            if item_id is not None:
+                found = self.find_item(item_id, old_index)
+            else:
+                found = self.find_group(key) if key is not None else None
             target = found if found is not None else self._nearest_selectable(old_index)
         elif self.rows:
             target = self._nearest_selectable(0)
@@ -274,11 +274,37 @@ class BoardList(ScrollView, can_focus=True):
         row = self.selected
         return row.group if row is not None else None
 
-    def find_item(self, item_id: int) -> int | None:
-        for index, row in enumerate(self.rows):
-            if row.item is not None and row.item.id == item_id:
-                return index
+    def find_item(self, item_id: int, near: int = 0) -> int | None:
+        """The row of an item, searching outwards from row `near` (usually where it
+        was), so that finding it again after a change is quick on long columns."""
+        rows = self.rows
+        count = len(rows)
+        near = max(0, min(near, count - 1))
+        for distance in range(count):
+            below, above = near + distance, near - distance - 1
+            if below >= count and above < 0:
+                break
+            if below < count:
+                item = rows[below].item
+                if item is not None and item.id == item_id:
+                    return below
+            if above >= 0:
+                item = rows[above].item
+                if item is not None and item.id == item_id:
+                    return above
         return None
+
+    def find_item_in(self, item_id: int, key: Place) -> int | None:
+        """The row of an item known to be in group `key`."""
+        try:
+            start = self._group_start(key)
+        except KeyError:
+            return self.find_item(item_id)
+        for index in range(start, start + self._group_rows[key]):
+            item = self.rows[index].item
+            if item is not None and item.id == item_id:
+                return index
+        return self.find_item(item_id)
 
     def find_group(self, key: Place) -> int | None:
         try:
@@ -331,8 +357,8 @@ class BoardList(ScrollView, can_focus=True):
         if scroll:
             self.scroll_to_cursor()
 
-    def select_item(self, item_id: int, *, scroll: bool = True) -> bool:
-        index = self.find_item(item_id)
+    def select_item(self, item_id: int, *, scroll: bool = True, key: Place | None = None) -> bool:
+        index = self.find_item_in(item_id, key) if key is not None else self.find_item(item_id)
         if index is None:
             return False
         self.select_row(index, scroll=scroll)
