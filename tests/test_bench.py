@@ -8,9 +8,22 @@ import sys
 
 def test_benchmark_runs_on_a_tiny_board() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "planboard.bench", "--sizes", "30", "--runs", "1",
-         "--keys", "2", "--commits", "4"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "planboard.bench",
+            "--sizes",
+            "30",
+            "--runs",
+            "1",
+            "--keys",
+            "2",
+            "--commits",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout

@@ -339,3 +339,49 @@ def test_redo_never_replays_an_abandoned_action(filled: Filled) -> None:
     store.redo(q)
     assert [b.name for b in store.blocks(q)] == ["Sales cockpit"]
     assert store.redo(q).summary == "Nothing to redo"
+
+
+def test_reorder_that_changes_nothing_visible_writes_nothing(filled: Filled) -> None:
+    store = filled.store
+    t1, t2, t3 = filled.team_items
+    store.drop_item(t3, "later")  # hidden at the end of the list
+    before = event_count(store)
+    change = store.shift_item(t2, 1)  # already the last one shown
+    assert change.event_id is None and event_count(store) == before
+    assert store.shift_item(t1, -1).event_id is None
+
+
+def test_change_an_items_owner(filled: Filled) -> None:
+    store = filled.store
+    item = filled.sales_items[0]
+    store.move_item(item, Place.block(filled.block_a))
+    change = store.edit_item(item, stakeholder_id=filled.service)
+    assert "now on Customer Service Lead's list" in change.summary
+    moved = store.item(item)
+    assert (moved.stakeholder_id, moved.block_id) == (filled.service, filled.block_a)
+    store.restore_item(item)
+    assert filled.titles(Place.of_list(filled.service))[-1] == "Pipeline by region"
+    assert filled.titles(Place.of_list(filled.sales)) == ["Win rate by segment", "Quota attainment"]
+    assert_consistent(store)
+    store.undo(filled.quarter_id)
+    store.undo(filled.quarter_id)
+    assert store.item(item).stakeholder_id == filled.sales
+    assert_consistent(store)
+
+
+def test_delete_only_an_empty_quarter(filled: Filled) -> None:
+    store = filled.store
+    with pytest.raises(ValidationError, match="only an empty quarter"):
+        store.delete_quarter(filled.quarter_id)
+    extra = store.create_quarter("2026-Q4").quarter_id or 0
+    store.delete_quarter(extra)
+    assert [q.name for q in store.quarters()] == ["2026-Q3"]
+
+
+def test_later_stakeholders_do_not_appear_in_decided_quarters(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Sales first")
+    store.add_stakeholder("General Counsel", "Legal")
+    assert "General Counsel" not in [s.name for s in store.stakeholders(q)]
+    assert "General Counsel" in [s.name for s in store.stakeholders()]

@@ -181,6 +181,7 @@ async def test_blocks_new_rename_reorder_delete(filled: Filled) -> None:
 
 
 async def test_stakeholder_add_and_remove(filled: Filled) -> None:
+    filled.store.move_item(filled.service_items[0], Place.block(filled.block_a))
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -188,20 +189,24 @@ async def test_stakeholder_add_and_remove(filled: Filled) -> None:
         await pilot.pause()
         stake = columns(app)["stakeholders"]
         assert "Head of Marketing" in [g.title for g in stake.groups]
+        assert app.screen.focused is stake  # the cursor goes to the new stakeholder
+        assert stake.selected_group.title == "Head of Marketing"
         stake.focus()
         stake.select_group(Place.of_list(filled.service))
         await pilot.press("delete")
-        assert "and their 2 items" in str(app.screen.query_one(".dialog-question").render())
+        question = str(app.screen.query_one(".dialog-question").render())
+        assert (
+            "all 2 of their items in 2026-Q3 (1 on their list; 1 in block “Sales cockpit”)"
+            in question
+        )
         await pilot.press("y")
         await pilot.pause()
         assert "Customer Service Lead" not in [g.title for g in stake.groups]
         await pilot.press("u")
         await pilot.pause()
         assert "Customer Service Lead" in [g.title for g in stake.groups]
-        assert filled.titles(Place.of_list(filled.service)) == [
-            "Ticket backlog age",
-            "Refund reasons",
-        ]
+        assert filled.titles(Place.of_list(filled.service)) == ["Refund reasons"]
+        assert filled.titles(Place.block(filled.block_a)) == ["Ticket backlog age"]
 
 
 async def test_switch_and_create_quarter(filled: Filled) -> None:
@@ -265,5 +270,57 @@ async def test_columns_with_left_right(filled: Filled) -> None:
         assert app.screen.focused is cols["stakeholders"]
         await pilot.press("right", "right")
         assert app.screen.focused is cols["dropped"]
-        await pilot.press("right")
+        await pilot.press("right")  # the last column: it stays
+        assert app.screen.focused is cols["dropped"]
+        await pilot.press("left", "h", "h", "h")
         assert app.screen.focused is cols["team"]
+
+
+async def test_a_quarter_created_by_mistake_can_be_deleted(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("o", *"new", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.quarter.name == "2026-Q4"
+        app.screen.action_delete_quarter()
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen.quarter.name == "2026-Q3"
+        assert [q.name for q in filled.store.quarters()] == ["2026-Q3"]
+
+
+async def test_reorder_by_keys_says_what_it_did(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("K")
+        assert "Already at the top" in status(app)
+        await pilot.press("J")
+        await pilot.pause()
+        assert "Reordered “Single customer view”" in status(app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Ctrl+Y redoes it" in status(app)
+
+
+async def test_edit_item_can_change_whose_it_is(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, FormModal)
+        assert "Edit “Single customer view”" in str(form.query_one(".dialog-title").render())
+        from textual.widgets import Select
+
+        form.query_one("#field-owner", Select).value = filled.sales
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert filled.store.item(filled.team_items[0]).stakeholder_id == filled.sales
+        stake = columns(app)["stakeholders"]
+        assert app.screen.focused is stake
+        assert stake.selected_item.title == "Single customer view"

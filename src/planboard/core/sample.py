@@ -186,6 +186,8 @@ class _Quarter:
     attendees: str = ""
 
 
+VISION = "Help employees make better and faster decisions thanks to data."
+
 # key, stakeholder name, department
 STAKEHOLDERS: tuple[tuple[str, str, str], ...] = (
     ("sales", "Head of Sales", "Sales"),
@@ -1045,6 +1047,7 @@ def build_sample(path: str | os.PathLike[str], *, overwrite: bool = False) -> No
             store.add_stakeholder(name, department)
             stakeholder_ids[key] = next(s.id for s in store.stakeholders() if s.name == name)
         quarter_id = store.quarter_by_name(specs[0].name).id
+        store.edit_quarter(quarter_id, vision=VISION)  # the next quarters inherit it
         for index, spec in enumerate(specs):
             if index:
                 clock.jump(_parse(spec.opens))

@@ -47,8 +47,6 @@ from .text import clean_line, clean_multiline
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-DEFAULT_VISION = "Help employees make better and faster decisions thanks to data."
-
 ITEM_COLUMNS = (
     "id, quarter_id, stakeholder_id, title, notes, effort, block_id, status, "
     "drop_reason, position, place_position, created_at"
@@ -211,7 +209,7 @@ class Store:
                     {
                         "name": name,
                         "status": "preparing",
-                        "vision": DEFAULT_VISION,
+                        "vision": "",
                         "created_at": store.clock(),
                     },
                 )
@@ -377,12 +375,15 @@ class Store:
             sql = f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders ORDER BY name COLLATE NOCASE"
             rows = self.conn.execute(sql)
         else:
+            # A decided quarter shows who was a stakeholder then, not who came later.
             sql = (
-                f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders WHERE archived = 0 "
+                f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders WHERE "
+                "(archived = 0 AND created_at <= COALESCE("
+                "(SELECT decided_at FROM decisions WHERE quarter_id = ?), '9999')) "
                 "OR id IN (SELECT stakeholder_id FROM items WHERE quarter_id = ?) "
                 "ORDER BY name COLLATE NOCASE"
             )
-            rows = self.conn.execute(sql, (quarter_id,))
+            rows = self.conn.execute(sql, (quarter_id, quarter_id))
         return [Stakeholder(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
     def stakeholder(self, stakeholder_id: int) -> Stakeholder:
@@ -572,6 +573,8 @@ class Store:
         shown = [r for r in others if r[2]]
         me = next(r for r in rows if r[0] == item.id)
         index = max(0, min(index, len(shown)))
+        if me[2] and [r[0] for r in rows if r[2]].index(item.id) == index:
+            return  # already there: nothing a user could see would change
         if index < len(shown):
             at = others.index(shown[index])
         elif shown:
@@ -662,7 +665,10 @@ class Store:
         notes: str | None = None,
         effort: float | str | None = _UNSET,
         drop_reason: str | None = None,
+        stakeholder_id: int | None = _UNSET,
     ) -> Change:
+        """Edit an item; a new `stakeholder_id` moves it to the end of that list (None:
+        the team's), wherever it sits now."""
         values: dict[str, Any] = {}
         if title is not None:
             values["title"] = self._title(title)
@@ -675,14 +681,22 @@ class Store:
             self._check_quarter_writable(item.quarter_id)
             if drop_reason is not None and item.status == "dropped":
                 values["drop_reason"] = self._title(drop_reason, "reason", MAX_NOTES)
+            summary = f"Edited {_quote(values.get('title', item.title))}"
+            if stakeholder_id is not _UNSET and stakeholder_id != item.stakeholder_id:
+                if stakeholder_id is not None:
+                    self.stakeholder(stakeholder_id)
+                values["stakeholder_id"] = stakeholder_id
+                values["position"] = self.conn.execute(
+                    "SELECT COALESCE(MAX(position) + 1, 0) FROM items "
+                    "WHERE quarter_id = ? AND stakeholder_id IS ?",
+                    (item.quarter_id, stakeholder_id),
+                ).fetchone()[0]
+                summary += f", now on {self._owner_name(stakeholder_id)}'s list"
             tx.update("items", item_id, values)
-            return self._finish(
-                tx,
-                "edit_item",
-                f"Edited {_quote(values.get('title', item.title))}",
-                item.quarter_id,
-                item_id=item_id,
-            )
+            if "stakeholder_id" in values:
+                old_list = self._list_rows(item.quarter_id, item.stakeholder_id)
+                tx.renumber("items", "position", [(r[0], r[1]) for r in old_list], item.home)
+            return self._finish(tx, "edit_item", summary, item.quarter_id, item_id=item_id)
 
     def remove_item(self, item_id: int) -> Change:
         """Delete an item for good (dropping keeps it; this is for mistakes)."""
@@ -1012,12 +1026,15 @@ class Store:
 
     def create_quarter(self, name: str, vision: str | None = None) -> Change:
         """Create a quarter (named like 2026-Q3), preparing, with a vision."""
-        name = clean_line(name).upper().replace(" ", "")
+        typed = clean_line(name)
+        name = typed.upper().replace(" ", "")
         if not QUARTER_NAME.match(name):
-            raise ValidationError(f"A quarter is named like 2026-Q3, not {name!r}.")
+            raise ValidationError(
+                "A quarter is named like 2026-Q3" + (f", not “{typed}”." if typed else ".")
+            )
         if vision is None:
             latest = self.quarters()
-            vision = latest[-1].vision if latest else DEFAULT_VISION
+            vision = latest[-1].vision if latest else ""
         vision = self._notes(vision, "vision")
         with self._write() as tx:
             if self.conn.execute("SELECT 1 FROM quarters WHERE name = ?", (name,)).fetchone():
@@ -1029,6 +1046,30 @@ class Store:
             # A quarter's history starts here: undo stops at its creation.
             return self._finish(
                 tx, "create_quarter", f"Created quarter {name}", quarter_id, undoable=False
+            )
+
+    def delete_quarter(self, quarter_id: int) -> Change:
+        """Delete a quarter created by mistake: only an empty one (no items, no blocks),
+        and never the last one."""
+        with self._write() as tx:
+            quarter = self._check_quarter_writable(quarter_id)
+            counts = self.conn.execute(
+                "SELECT (SELECT COUNT(*) FROM items WHERE quarter_id = ?), "
+                "(SELECT COUNT(*) FROM blocks WHERE quarter_id = ?), "
+                "(SELECT COUNT(*) FROM quarters)",
+                (quarter_id, quarter_id),
+            ).fetchone()
+            if counts[0] or counts[1]:
+                raise ValidationError(
+                    f"{quarter.name} has {counts[0]} items and {counts[1]} blocks; only an "
+                    "empty quarter can be deleted."
+                )
+            if counts[2] <= 1:
+                raise ValidationError("A board keeps at least one quarter.")
+            self.conn.execute("DELETE FROM events WHERE quarter_id = ?", (quarter_id,))
+            tx.delete("quarters", quarter_id)
+            return self._finish(
+                tx, "delete_quarter", f"Deleted quarter {quarter.name}", None, undoable=False
             )
 
     def edit_quarter(self, quarter_id: int, *, vision: str | None = None) -> Change:
@@ -1171,8 +1212,8 @@ class Store:
         """Take one row from `expected` to `target`, refusing if it no longer matches."""
         current = tx.row(table, pk)
         conflict = ConflictError(
-            f"Can't {'undo' if event.undone is False else 'redo'} “{event.summary}”: "
-            "the board has changed since (perhaps from another program)."
+            f"Can't {'undo' if event.undone is False else 'redo'} this — {event.summary} — "
+            "because the board has changed since (perhaps from another program)."
         )
         if expected is None:
             if current is not None:

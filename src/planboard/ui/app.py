@@ -82,6 +82,11 @@ class PlanboardApp(App[None]):
             ("quarter: Open…", "Show another quarter", board.action_switch_quarter),
             ("quarter: New…", "Create a quarter", board.action_new_quarter),
             (
+                "quarter: Delete (empty only)",
+                "Delete the quarter on screen if it holds nothing",
+                board.action_delete_quarter,
+            ),
+            (
                 "quarter: Edit vision",
                 "Write the team's vision for the quarter",
                 board.action_edit_vision,

@@ -66,16 +66,21 @@ class FormModal(ModalScreen[bool]):
                     yield self._widget(spec)
             yield Static("", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.save_label, variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Static("Ctrl+S saves · Esc cancels", classes="dialog-keys")
+                yield Button(self.save_label, variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def _widget(self, spec: Field) -> Any:
         field_id = f"field-{spec.name}"
         if spec.kind == "text":
             area = TextArea(
-                str(spec.value or ""), id=field_id, soft_wrap=True, tab_behavior="focus"
+                str(spec.value or ""),
+                id=field_id,
+                soft_wrap=True,
+                tab_behavior="focus",
+                compact=True,
             )
-            area.styles.height = spec.height + 2
+            area.styles.height = spec.height
             return area
         if spec.kind == "select":
             return Select(
@@ -83,6 +88,7 @@ class FormModal(ModalScreen[bool]):
                 value=spec.value,
                 allow_blank=False,
                 id=field_id,
+                compact=True,
             )
         suggester = (
             SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
@@ -90,7 +96,13 @@ class FormModal(ModalScreen[bool]):
         value = "" if spec.value is None else spec.value
         if spec.kind == "number" and isinstance(value, float):
             value = f"{value:g}"
-        return Input(str(value), placeholder=spec.placeholder, id=field_id, suggester=suggester)
+        return Input(
+            str(value),
+            placeholder=spec.placeholder,
+            id=field_id,
+            suggester=suggester,
+            compact=True,
+        )
 
     def on_mount(self) -> None:
         if self.fields:
@@ -107,8 +119,14 @@ class FormModal(ModalScreen[bool]):
         return out
 
     def show_error(self, message: str) -> None:
-        self.query_one(".form-error", Static).update(Content(clean_line(message)))
-        self.query_one(".form-error").add_class("-shown")
+        error = self.query_one(".form-error", Static)
+        error.update(Content.assemble(("✗ ", "bold"), clean_line(message)))
+        error.add_class("-shown")
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _clear_error(self) -> None:
+        self.query_one(".form-error").remove_class("-shown")
 
     def action_save(self) -> None:
         error = self.submit(self.values())
@@ -151,8 +169,8 @@ class ConfirmModal(ModalScreen[bool]):
         with Vertical(classes="dialog -small"):
             yield Static(Content(self.question), classes="dialog-question")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes, variant="error", id="yes")
-                yield Button(self.no, id="no")
+                yield Button(self.yes, variant="error", id="yes", compact=True)
+                yield Button(self.no, id="no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -106,9 +106,21 @@ class BoardScreen(Screen[None]):
         yield VisionBar(id="vision")
         with Horizontal(id="board"):
             yield self._column("team", show_headers=False, show_tags=False)
-            yield self._column("stakeholders", show_headers=True, show_tags=True)
+            yield self._column(
+                "stakeholders",
+                show_headers=True,
+                show_tags=True,
+                tag_as_bar=True,
+                placeholder="No stakeholders yet — press s to add one.",
+            )
             with Container(id="right"):
-                yield self._column("blocks", show_headers=True, show_tags=True, indent=1)
+                yield self._column(
+                    "blocks",
+                    show_headers=True,
+                    show_tags=True,
+                    indent=1,
+                    placeholder="No blocks yet — press b to create one.",
+                )
                 yield self._column("dropped", show_headers=False, show_tags=True)
         yield DetailBar(id="detail")
         yield StatusLine(id="status")
@@ -142,7 +154,6 @@ class BoardScreen(Screen[None]):
         self.column("team").focus()
         if self.notice:
             self.query_one(StatusLine).say(self.notice)
-            self.notify(Content(self.notice), timeout=6)
         self._data_version = self.store.data_version()
         self.set_interval(0.5, self._poll_file)
 
@@ -176,7 +187,7 @@ class BoardScreen(Screen[None]):
                     Place.team(),
                     "Team",
                     board.items_at(Place.team()),
-                    empty_text="(no candidates yet — press n to add one)",
+                    empty_text=self._hint("(no candidates yet — press n to add one)"),
                 )
             ]
         )
@@ -193,7 +204,7 @@ class BoardScreen(Screen[None]):
                     Place.dropped(),
                     "Dropped",
                     board.items_at(Place.dropped()),
-                    empty_text="(nothing dropped — drag here or press d)",
+                    empty_text=self._hint("(nothing dropped — drag here or press d)"),
                 )
             ]
         )
@@ -206,7 +217,7 @@ class BoardScreen(Screen[None]):
             items,
             stakeholder=stakeholder,
             note=stakeholder.department,
-            empty_text="(no items — press n to add)",
+            empty_text=self._hint("(no items — press n to add)"),
         )
 
     def _set_block_groups(self, items: dict[int, list[Item]]) -> None:
@@ -217,19 +228,27 @@ class BoardScreen(Screen[None]):
                     b.name,
                     items.get(b.id, []),
                     block=b,
-                    empty_text="(empty — drag items here)",
+                    empty_text=self._hint("(empty — drag items here)"),
+                    number=number,
                 )
-                for b in self.block_map.values()
+                for number, b in enumerate(self.block_map.values(), start=1)
             ]
         )
 
+    def _read_only_reason(self) -> str:
+        if self.store.readonly:
+            return self.store.readonly_reason
+        if self.board is not None and self.quarter.is_decided:
+            return "this quarter is decided"
+        return ""
+
+    def _hint(self, text: str) -> str:
+        """An empty place's hint; a read-only board just says it is empty."""
+        return "(empty)" if self._read_only_reason() else text
+
     def _show_quarter(self) -> None:
         quarter = self.quarter
-        reason = ""
-        if self.store.readonly:
-            reason = self.store.readonly_reason
-        elif quarter.is_decided:
-            reason = "this quarter is decided"
+        reason = self._read_only_reason()
         self.query_one(TitleBar).show(quarter, self.store.path.name, reason)
         self.query_one(VisionBar).show(quarter.vision)
         self.set_class(bool(reason), "-readonly")
@@ -299,6 +318,11 @@ class BoardScreen(Screen[None]):
             column = self.column("blocks")
             if column.select_group(Place.block(change.block_id)):
                 column.focus()
+        elif change.stakeholders:
+            lists = [p for p in change.places if p.is_list and p.ref is not None]
+            column = self.column("stakeholders")
+            if len(lists) == 1 and column.select_group(lists[0]):
+                column.focus()
 
     def _poll_file(self) -> None:
         """Show within a second what another program wrote to the file."""
@@ -315,7 +339,7 @@ class BoardScreen(Screen[None]):
 
     # ------------------------------------------------------------- running ops
 
-    def run_op(self, op: Callable[[], Change], *, quiet: bool = False) -> Change | None:
+    def run_op(self, op: Callable[[], Change]) -> Change | None:
         """Run one store action; show its outcome; on failure, show why and make sure
         the screen shows what the file holds."""
         try:
@@ -327,16 +351,24 @@ class BoardScreen(Screen[None]):
             self.say(str(error), error=True)
             self.load()
             return None
-        self._data_version = self.store.data_version()
-        self.apply(change)
-        if not quiet:
-            self.say(change.summary + ("  (u to undo)" if change.event_id else ""))
+        self._done(change)
         return change
 
+    def _done(self, change: Change) -> None:
+        """Repaint after a successful action and say what it did."""
+        self._data_version = self.store.data_version()
+        self.apply(change)
+        if change.event_id is None:
+            self.say(change.summary)
+        else:
+            hint = "Ctrl+Y redoes it" if change.summary.startswith("Undid") else "u undoes it"
+            self.say(f"{change.summary}  ({hint})")
+
     def say(self, text: str, *, error: bool = False) -> None:
+        """The outcome line under the board; a refusal also rings the bell."""
         self.query_one(StatusLine).say(text, error=error)
         if error:
-            self.notify(Content(clean_line(text)), severity="error", timeout=5)
+            self.app.bell()
 
     def writable(self) -> bool:
         """True if this quarter can be changed; otherwise says why."""
@@ -418,7 +450,7 @@ class BoardScreen(Screen[None]):
         columns = [c for c in self.columns if c.display]
         current = self.focused_column()
         index = columns.index(current) if current in columns else 0
-        columns[(index + delta) % len(columns)].focus()
+        columns[max(0, min(index + delta, len(columns) - 1))].focus()
 
     def action_help(self) -> None:
         from ..modals import HelpScreen
@@ -496,14 +528,15 @@ class BoardScreen(Screen[None]):
             self.say(str(error), error=True)
             self.load()
             return None
-        self._data_version = self.store.data_version()
-        self.apply(change)
-        self.say(change.summary + ("  (u to undo)" if change.event_id else ""))
+        self._done(change)
         return None
 
     def action_edit(self) -> None:
         row = self.selected_row()
-        if row is None or not self.writable():
+        if row is None:
+            self.say("Highlight an item, a block or a stakeholder to edit it.", error=True)
+            return
+        if not self.writable():
             return
         from ..modals import Field, FormModal
 
@@ -511,6 +544,13 @@ class BoardScreen(Screen[None]):
             item = row.item
             fields = [
                 Field("title", "Title", item.title),
+                Field(
+                    "owner",
+                    "Whose list",
+                    item.stakeholder_id,
+                    kind="select",
+                    options=self._owner_choices(),
+                ),
                 Field("notes", "Notes", item.notes, kind="text"),
                 Field("effort", "Effort (days, optional)", item.effort, kind="number"),
             ]
@@ -525,10 +565,12 @@ class BoardScreen(Screen[None]):
                         notes=values["notes"],
                         effort=values["effort"],
                         drop_reason=values.get("reason"),
+                        stakeholder_id=values["owner"],
                     )
                 )
 
-            self.app.push_screen(FormModal("Edit item", fields, submit))
+            title = f"Edit “{clean_line(item.title)}”"
+            self.app.push_screen(FormModal(title, fields, submit))
         elif row.group.block is not None:
             self._edit_block(row.group.block)
         elif row.group.key.is_list and row.group.stakeholder is not None:
@@ -664,16 +706,17 @@ class BoardScreen(Screen[None]):
             )
         )
 
-    def _need_item(self, verb: str) -> Item | None:
+    def _need_item(self, purpose: str) -> Item | None:
+        """The highlighted item, or None after saying one is needed `purpose`."""
         item = self.selected_item()
         if item is None:
-            self.say(f"Highlight an item to {verb} it.", error=True)
+            self.say(f"Highlight an item {purpose}.", error=True)
         return item
 
     def action_move_to_block(self) -> None:
         if not self.writable():
             return
-        item = self._need_item("move")
+        item = self._need_item("to move it")
         if item is None:
             return
         from ..modals import PickerModal
@@ -715,7 +758,7 @@ class BoardScreen(Screen[None]):
     def action_move_to_nth(self, n: int) -> None:
         if not self.writable():
             return
-        item = self._need_item("move")
+        item = self._need_item("to move it")
         if item is None:
             return
         blocks = list(self.block_map.values())
@@ -727,7 +770,7 @@ class BoardScreen(Screen[None]):
     def action_drop(self) -> None:
         if not self.writable():
             return
-        item = self._need_item("drop")
+        item = self._need_item("to drop it")
         if item is not None:
             self._ask_drop(item, None)
 
@@ -761,7 +804,7 @@ class BoardScreen(Screen[None]):
     def action_restore(self) -> None:
         if not self.writable():
             return
-        item = self._need_item("send back")
+        item = self._need_item("to send it back to its list")
         if item is None:
             return
         if item.place.is_list:
@@ -777,16 +820,22 @@ class BoardScreen(Screen[None]):
             return
         if row.kind == "item" and row.item is not None:
             item = row.item
-            self.run_op(lambda: self.store.shift_item(item.id, delta), quiet=True)
+            change = self.run_op(lambda: self.store.shift_item(item.id, delta))
         elif row.kind == "header" and row.group.block is not None:
             block = row.group.block
-            self.run_op(lambda: self.store.shift_block(block.id, delta), quiet=True)
+            change = self.run_op(lambda: self.store.shift_block(block.id, delta))
+        else:
+            self.say("Highlight an item, or a block's title, to move it.", error=True)
+            return
+        if change is not None and change.event_id is None:
+            self.say("Already at the top." if delta < 0 else "Already at the bottom.")
 
     def action_delete(self) -> None:
         if not self.writable():
             return
         row = self.selected_row()
         if row is None:
+            self.say("Highlight an item, a block or a stakeholder to delete it.", error=True)
             return
         from ..modals import ConfirmModal
 
@@ -808,12 +857,7 @@ class BoardScreen(Screen[None]):
             op = lambda: self.store.delete_block(block.id)  # noqa: E731
         elif row.group.key.is_list and row.group.stakeholder is not None:
             stakeholder = row.group.stakeholder
-            count = len(row.group.items)
-            question = f"Remove stakeholder “{clean_line(stakeholder.name)}”" + (
-                f" and their {count} item{'s' if count != 1 else ''} in {self.quarter.name}?"
-                if count
-                else "?"
-            )
+            question = self._removal_question(stakeholder)
             op = lambda: self.store.remove_stakeholder(stakeholder.id, self.quarter_id)  # noqa: E731
         else:
             return
@@ -823,6 +867,41 @@ class BoardScreen(Screen[None]):
                 self.run_op(op)
 
         self.app.push_screen(ConfirmModal(question, yes="Delete"), answered)
+
+    def _removal_question(self, stakeholder: Stakeholder) -> str:
+        """Say everything a stakeholder's removal deletes: on their list, in blocks,
+        and dropped."""
+        on_list = in_blocks = dropped = 0
+        blocks: list[str] = []
+        for column in self.columns:
+            for group in column.groups:
+                for item in group.items:
+                    if item.stakeholder_id != stakeholder.id:
+                        continue
+                    if group.key.is_block:
+                        in_blocks += 1
+                        if group.title not in blocks:
+                            blocks.append(group.title)
+                    elif group.key.is_dropped:
+                        dropped += 1
+                    else:
+                        on_list += 1
+        total = on_list + in_blocks + dropped
+        name = clean_line(stakeholder.name)
+        if not total:
+            return f"Remove stakeholder “{name}”? They have no items in {self.quarter.name}."
+        parts = []
+        if on_list:
+            parts.append(f"{on_list} on their list")
+        if in_blocks:
+            where = ", ".join(f"“{clean_line(b)}”" for b in blocks)
+            parts.append(f"{in_blocks} in block{'s' if len(blocks) != 1 else ''} {where}")
+        if dropped:
+            parts.append(f"{dropped} dropped")
+        return (
+            f"Remove stakeholder “{name}” and all {total} of their items in "
+            f"{self.quarter.name} ({'; '.join(parts)})?\nUndo (u) brings them back."
+        )
 
     def action_switch_quarter(self) -> None:
         from ..modals import PickerModal
@@ -852,6 +931,37 @@ class BoardScreen(Screen[None]):
                 self.open_quarter(quarter_id)
 
         self.app.push_screen(PickerModal("Open a quarter", choices), picked)
+
+    def action_delete_quarter(self) -> None:
+        if not self.writable():
+            return
+        from ..modals import ConfirmModal
+
+        quarter = self.quarter
+        if (
+            any(column.groups and any(g.items for g in column.groups) for column in self.columns)
+            or self.block_map
+        ):
+            self.say(
+                f"{quarter.name} holds items or blocks; only an empty quarter can be deleted.",
+                error=True,
+            )
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                change = self.store.delete_quarter(quarter.id)
+            except PlanboardError as error:
+                self.say(str(error), error=True)
+                return
+            self.open_quarter(self.store.default_quarter().id)
+            self.say(change.summary)
+
+        self.app.push_screen(
+            ConfirmModal(f"Delete quarter {quarter.name}? It is empty.", yes="Delete"), answered
+        )
 
     def open_quarter(self, quarter_id: int) -> None:
         self.quarter_id = quarter_id
@@ -982,6 +1092,8 @@ class BoardScreen(Screen[None]):
         x, y = drag.pointer
         target = self._target_at(x, y)
         spot = target.spot_at(y) if target is not None else None
+        if drag.block is not None and spot is not None:
+            spot = DropSpot(spot.group, None, spot.row, before_group=True)
         drag.target, drag.spot = target, spot
         valid, description = self._describe(drag)
         drag.valid = valid

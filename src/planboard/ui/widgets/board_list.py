@@ -36,8 +36,9 @@ EFFORT_MIN_WIDTH = 36  # narrower columns keep the room for the title
 
 
 def tag_cap(width: int) -> int:
-    """How many cells an owner tag may take in a column this wide."""
-    return 8 if width >= 40 else 6 if width >= 28 else 4
+    """How many cells an owner tag may take in a column this wide (0: too narrow for
+    a name; the tag becomes a coloured bar)."""
+    return 8 if width >= 40 else 6 if width >= 28 else 0
 
 
 @dataclass(eq=False, slots=True)
@@ -51,6 +52,7 @@ class Group:
     stakeholder: Stakeholder | None = None
     empty_text: str = "(empty)"
     note: str = ""
+    number: int | None = None  # shown before the title (blocks: the key that targets it)
 
 
 @dataclass(eq=False, slots=True)
@@ -71,6 +73,7 @@ class DropSpot:
     group: Group
     index: int | None  # None: the end (or, on a list, the item's own place)
     row: int  # the row the pointer is on
+    before_group: bool = False  # a block moving in front of this group
 
 
 class DragListener(Protocol):
@@ -142,12 +145,16 @@ class BoardList(ScrollView, can_focus=True):
         show_headers: bool,
         show_tags: bool,
         tag_for: Callable[[Item], tuple[str, int]],
+        tag_as_bar: bool = False,
+        placeholder: str = "",
         indent: int = 0,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.show_headers = show_headers
         self.show_tags = show_tags
+        self.tag_as_bar = tag_as_bar  # a coloured bar instead of the owner's name
+        self.placeholder = placeholder  # shown when the column has no group at all
         self.tag_for = tag_for
         self.indent = indent
         self.groups: list[Group] = []
@@ -171,6 +178,9 @@ class BoardList(ScrollView, can_focus=True):
     def _update_tag_width(self) -> None:
         if not self.show_tags:
             self.tag_width = 0
+            return
+        if self.tag_as_bar:
+            self.tag_width = 1
             return
         widest = 0
         for group in self.groups:
@@ -222,7 +232,7 @@ class BoardList(ScrollView, can_focus=True):
         rows = self._rows_for(group)
         self.rows[start : start + old_count] = rows
         self._group_rows[key] = len(rows)
-        if self.show_tags:
+        if self.show_tags and not self.tag_as_bar:
             widest = max((cell_len(self.tag_for(i)[0]) for i in items), default=0)
             if min(widest, 10) > self.tag_width:
                 self.tag_width = min(widest, 10)
@@ -471,6 +481,9 @@ class BoardList(ScrollView, can_focus=True):
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
         if not (0 <= index < len(self.rows)):
+            if index == 0 and self.placeholder:
+                text = set_cell_size(" " + self.placeholder, width)
+                return Strip([Segment(text, self._style("board-list--empty"))])
             return Strip.blank(width, self._style())
         row = self.rows[index]
         spot = self.drop_spot
@@ -489,6 +502,8 @@ class BoardList(ScrollView, can_focus=True):
         """The row that shows where the drop lands (the insertion point)."""
         start = self._group_start(spot.group.key)
         header = 1 if self.show_headers else 0
+        if spot.before_group:
+            return start
         if spot.index is None:
             return start + self._group_rows[spot.group.key] - 1
         return start + header + min(spot.index, max(len(spot.group.items) - 1, 0))
@@ -528,6 +543,10 @@ class BoardList(ScrollView, can_focus=True):
             title = clean_line(group.title)
             if group.note:
                 title += f" · {clean_line(group.note)}"
+            if group.number is not None:
+                number = f"{group.number} " if group.number < 10 else "  "
+                segments.append(Segment(number, self._style(*layers, "board-list--muted")))
+                used += len(number)
             text_style = style
         elif row.kind == "empty":
             title = row.group.empty_text
@@ -539,10 +558,16 @@ class BoardList(ScrollView, can_focus=True):
                 segments.append(Segment(" " * self.indent, style))
                 used += self.indent
             tag_width = min(self.tag_width, tag_cap(width))
-            if self.show_tags and tag_width:
+            if self.show_tags and self.tag_width:
                 tag, colour = self.tag_for(item)
-                tag = set_cell_size(clean_line(tag), tag_width)
                 tag_style = self._style(*layers, f"board-list--tag-{colour % TAG_COLOURS}")
+                if self.tag_as_bar or not tag_width:
+                    tag, tag_width = "▍", 1
+                else:
+                    tag = clean_line(tag)
+                    if cell_len(tag) > tag_width:
+                        tag = set_cell_size(tag, tag_width - 1) + "…"
+                    tag = set_cell_size(tag, tag_width)
                 segments.append(Segment(tag, tag_style))
                 segments.append(Segment(" ", style))
                 used += tag_width + 1
