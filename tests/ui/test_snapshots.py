@@ -24,6 +24,7 @@ def test_board_while_dragging(snap_compare, sample_copy: Path) -> None:
     async def start_drag(pilot) -> None:
         from pointer import drag, item_xy, row_xy
 
+        await pilot.pause()  # the pilot starts before the columns are mounted
         app = pilot.app
         team = app.screen.query_one("#team")
         blocks = app.screen.query_one("#blocks")

@@ -37,9 +37,13 @@ class PlanboardApp(App[None]):
         self.store = store
         self.quarter_id = quarter_id if quarter_id is not None else store.default_quarter().id
         self.notice = notice
+        self._board: BoardScreen | None = None
 
-    def on_mount(self) -> None:
-        self.push_screen(BoardScreen(self.store, self.quarter_id, self.notice))
+    def get_default_screen(self) -> Screen:
+        # The board is the first screen: the first frame painted is the board itself.
+        if self._board is None:
+            self._board = BoardScreen(self.store, self.quarter_id, self.notice)
+        return self._board
 
     def on_unmount(self) -> None:
         self.store.close()

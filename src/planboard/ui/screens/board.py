@@ -98,34 +98,50 @@ class BoardScreen(Screen[None]):
         self._scroll_step = 0
         self._suppress_click = False
         self._data_version = 0
+        self._build()
 
     # ------------------------------------------------------------------ layout
 
-    def compose(self) -> ComposeResult:
-        yield TitleBar(id="title")
-        yield VisionBar(id="vision")
-        with Horizontal(id="board"):
-            yield self._column("team", show_headers=False, show_tags=False)
-            yield self._column(
+    def _build(self) -> None:
+        """Make the widgets up front: loading can fill them before they are mounted,
+        so the first frame painted is the whole board."""
+        self.title_bar = TitleBar(id="title")
+        self.vision_bar = VisionBar(id="vision")
+        self.detail_bar = DetailBar(id="detail")
+        self.status_line = StatusLine(id="status")
+        self.ghost = DragGhost(id="ghost")
+        self._columns = {
+            "team": self._column("team", show_headers=False, show_tags=False),
+            "stakeholders": self._column(
                 "stakeholders",
                 show_headers=True,
                 show_tags=True,
                 tag_as_bar=True,
                 placeholder="No stakeholders yet — press s to add one.",
-            )
+            ),
+            "blocks": self._column(
+                "blocks",
+                show_headers=True,
+                show_tags=True,
+                indent=1,
+                placeholder="No blocks yet — press b to create one.",
+            ),
+            "dropped": self._column("dropped", show_headers=False, show_tags=True),
+        }
+
+    def compose(self) -> ComposeResult:
+        yield self.title_bar
+        yield self.vision_bar
+        with Horizontal(id="board"):
+            yield self._columns["team"]
+            yield self._columns["stakeholders"]
             with Container(id="right"):
-                yield self._column(
-                    "blocks",
-                    show_headers=True,
-                    show_tags=True,
-                    indent=1,
-                    placeholder="No blocks yet — press b to create one.",
-                )
-                yield self._column("dropped", show_headers=False, show_tags=True)
-        yield DetailBar(id="detail")
-        yield StatusLine(id="status")
+                yield self._columns["blocks"]
+                yield self._columns["dropped"]
+        yield self.detail_bar
+        yield self.status_line
         yield BoardFooter()
-        yield DragGhost(id="ghost")
+        yield self.ghost
 
     def _column(self, name: str, **options: Any) -> BoardList:
         column = BoardList(tag_for=self.tag_for, id=name, **options)
@@ -133,7 +149,7 @@ class BoardScreen(Screen[None]):
         return column
 
     def column(self, name: str) -> BoardList:
-        return self.query_one(f"#{name}", BoardList)
+        return self._columns[name]
 
     @property
     def columns(self) -> list[BoardList]:
@@ -153,7 +169,7 @@ class BoardScreen(Screen[None]):
         gc.freeze()
         self.column("team").focus()
         if self.notice:
-            self.query_one(StatusLine).say(self.notice)
+            self.status_line.say(self.notice)
         self._data_version = self.store.data_version()
         self.set_interval(0.5, self._poll_file)
 
@@ -249,8 +265,8 @@ class BoardScreen(Screen[None]):
     def _show_quarter(self) -> None:
         quarter = self.quarter
         reason = self._read_only_reason()
-        self.query_one(TitleBar).show(quarter, self.store.path.name, reason)
-        self.query_one(VisionBar).show(quarter.vision)
+        self.title_bar.show(quarter, self.store.path.name, reason)
+        self.vision_bar.show(quarter.vision)
         self.set_class(bool(reason), "-readonly")
 
     def _update_titles(self) -> None:
@@ -366,7 +382,7 @@ class BoardScreen(Screen[None]):
 
     def say(self, text: str, *, error: bool = False) -> None:
         """The outcome line under the board; a refusal also rings the bell."""
-        self.query_one(StatusLine).say(text, error=error)
+        self.status_line.say(text, error=error)
         if error:
             self.app.bell()
 
@@ -406,7 +422,7 @@ class BoardScreen(Screen[None]):
         self.refresh_bindings()
 
     def _show_detail(self, row: Row | None) -> None:
-        detail = self.query_one(DetailBar)
+        detail = self.detail_bar
         if row is None:
             detail.show_text("")
         elif row.kind == "item" and row.item is not None:
@@ -1075,7 +1091,7 @@ class BoardScreen(Screen[None]):
         for column in self.columns:
             column.show_drop_spot(None)
             column.show_carried(None)
-        self.query_one(DragGhost).display = False
+        self.ghost.display = False
 
     def _target_at(self, x: int, y: int) -> BoardList | None:
         """The column under the pointer, looking through the ghost that follows it."""
@@ -1099,7 +1115,7 @@ class BoardScreen(Screen[None]):
         drag.valid = valid
         for column in self.columns:
             column.show_drop_spot(spot if column is target and valid else None)
-        ghost = self.query_one(DragGhost)
+        ghost = self.ghost
         title = drag.item.title if drag.item else (drag.block.name if drag.block else "")
         ghost.carry(title, description, valid=valid)
         ghost.display = True
