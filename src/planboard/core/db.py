@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from .backup import backup_path, write_backup
 from .errors import (
     BoardFileError,
     CorruptBoardError,
@@ -110,14 +112,35 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if not readonly:
-        conn.execute("PRAGMA journal_mode = WAL")
+        # Switching to WAL needs the file to itself, and SQLite does not wait for it
+        # (the busy timeout does not cover it): retry while another process opens it.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    conn.close()
+                    raise
+                time.sleep(0.02)
         # FULL: a commit is on disk before planboard shows it as done.
         conn.execute("PRAGMA synchronous = FULL")
     return conn
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     db: Database | None = None
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if 1 <= version < SCHEMA_VERSION:
+        # An existing board about to be upgraded: keep a copy of it as it was.
+        try:
+            write_backup(conn, backup_path(path, f"before-schema-v{SCHEMA_VERSION}"))
+        except OSError as error:
+            raise BoardFileError(
+                f"{path} needs an upgrade, but a backup could not be written first "
+                f"({error.strerror or error}); nothing was changed."
+            ) from error
     for migration in MIGRATIONS:
         if conn.execute("PRAGMA user_version").fetchone()[0] >= migration.version:
             continue
@@ -223,7 +246,7 @@ def open_board_file(
         raise BoardFileError(f"Cannot open {path}: {error}.") from error
     if not ro:
         try:
-            _migrate(conn)
+            _migrate(conn, path)
         except sqlite3.OperationalError as error:
             conn.close()
             raise BoardFileError(f"Cannot prepare {path}: {error}.") from error

@@ -140,6 +140,31 @@ class Decision:
 
 
 @dataclass(slots=True)
+class Meeting:
+    """A quarter's planning event: its settings and its countdown."""
+
+    quarter_id: int
+    started_at: str
+    ended_at: str | None = None
+    dot_budget: int = 3
+    tally_hidden: bool = True
+    timebox_minutes: int = 45
+    timer_remaining: float | None = None  # seconds left when last paused
+    timer_started_at: str | None = None  # set while the countdown runs
+    backup_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CutOff:
+    """A stakeholder none of whose items is in a chosen block, and for how many
+    decided quarters in a row (this one included) that has been so."""
+
+    stakeholder: Stakeholder
+    items: int
+    streak: int
+
+
+@dataclass(slots=True)
 class Event:
     id: int
     at: str

@@ -1031,10 +1031,43 @@ def _fill_quarter(
         if event < clock.now:
             raise ValueError(f"{spec.name}: the event is set before the lists are packaged.")
         clock.jump(event)
+        store.start_meeting(quarter_id, backup=False)
+        _vote(store, spec, quarter_id, stakeholder_ids, block_ids)
         for block in sorted(spec.blocks, key=lambda b: b.rank or 3):
             if block.rank is not None:
                 store.choose_block(block_ids[block.key], block.rank)
         store.decide(quarter_id, spec.rationale, spec.attendees)
+
+
+def _vote(
+    store: Store,
+    spec: _Quarter,
+    quarter_id: int,
+    stakeholder_ids: dict[str, int | None],
+    block_ids: dict[str, int],
+) -> None:
+    """The dot vote of a past event: everyone who sent a list is present, with three
+    dots; two go on the block holding most of their own items, one on the block that
+    was chosen first (people vote for their needs, and for the company's)."""
+    senders = [key for key, _, _ in STAKEHOLDERS if any(i.owner == key for i in spec.items)]
+    store.set_attendance(quarter_id, [stakeholder_ids[key] or 0 for key in senders])
+    first = next(b.key for b in spec.blocks if b.rank == 1)
+    ranked = sorted(spec.blocks, key=lambda b: (b.rank or 3, spec.blocks.index(b)))
+    dots: dict[str, dict[int, int]] = {}
+    for key in senders:
+        own: dict[str, int] = {}
+        for item in spec.items:
+            if item.owner == key and item.block is not None and item.dropped is None:
+                own[item.block] = own.get(item.block, 0) + 1
+        favourite = max(own, key=lambda k: own[k]) if own else first
+        second = first if favourite != first else next(b.key for b in ranked if b.key != first)
+        person = stakeholder_ids[key] or 0
+        for block_key, count in ((favourite, 2), (second, 1)):
+            dots.setdefault(block_key, {})[person] = dots.get(block_key, {}).get(person, 0) + count
+    for block in spec.blocks:
+        if block.key in dots:
+            store.set_votes(block_ids[block.key], dict(dots[block.key]))
+    store.set_meeting(quarter_id, tally_hidden=False)
 
 
 def build_sample(path: str | os.PathLike[str], *, overwrite: bool = False) -> None:

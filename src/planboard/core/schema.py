@@ -113,10 +113,55 @@ def _v1_initial(db: Database) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def _v2_meetings(db: Database) -> None:
+    """The planning event: its settings, who is present, and their dot votes."""
+    db.execute(
+        """
+        CREATE TABLE meetings (
+            quarter_id INTEGER PRIMARY KEY REFERENCES quarters(id),
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            dot_budget INTEGER NOT NULL DEFAULT 3 CHECK (dot_budget BETWEEN 1 AND 99),
+            tally_hidden INTEGER NOT NULL DEFAULT 1,
+            timebox_minutes INTEGER NOT NULL DEFAULT 45
+                CHECK (timebox_minutes BETWEEN 1 AND 600),
+            timer_remaining REAL,
+            timer_started_at TEXT,
+            backup_path TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE attendance (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            quarter_id INTEGER NOT NULL REFERENCES quarters(id),
+            stakeholder_id INTEGER NOT NULL REFERENCES stakeholders(id),
+            UNIQUE (quarter_id, stakeholder_id)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE votes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            quarter_id INTEGER NOT NULL REFERENCES quarters(id),
+            stakeholder_id INTEGER NOT NULL REFERENCES stakeholders(id),
+            block_id INTEGER NOT NULL REFERENCES blocks(id),
+            dots INTEGER NOT NULL CHECK (dots > 0),
+            UNIQUE (stakeholder_id, block_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX votes_by_quarter ON votes(quarter_id, block_id)")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
+    Migration(2, "planning event: meetings, attendance, votes", _v2_meetings),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 BOARD_TABLES = frozenset({"quarters", "stakeholders", "items", "blocks", "decisions", "events"})
+"""The tables every board has had since version 1 (later ones arrive by migration)."""

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .backup import backup_path, write_backup
 from .db import Opened, open_board_file, wrap
 from .errors import (
     BusyError,
@@ -34,9 +35,11 @@ from .model import (
     Block,
     Board,
     Change,
+    CutOff,
     Decision,
     Event,
     Item,
+    Meeting,
     Place,
     Quarter,
     Stakeholder,
@@ -55,7 +58,10 @@ BLOCK_COLUMNS = "id, quarter_id, name, description, effort, position, chosen_ran
 QUARTER_COLUMNS = "id, name, status, vision, created_at"
 STAKEHOLDER_COLUMNS = "id, name, department, archived"
 
-_PK = {"decisions": "quarter_id"}
+_PK = {"decisions": "quarter_id", "meetings": "quarter_id"}
+# Actions that undo and redo step over: they neither undo nor end the redo stack.
+TRANSPARENT = ("undo", "redo", "timer")
+_TRANSPARENT_SQL = "(" + ", ".join(f"'{a}'" for a in TRANSPARENT) + ")"
 _UNSET: Any = object()
 
 
@@ -306,7 +312,7 @@ class Store:
                 payload["undoable"] = False
             if extra:
                 payload.update(extra)
-            if action not in ("undo", "redo"):
+            if action not in TRANSPARENT:
                 # A new action ends the redo stack: what was undone can't come back.
                 self.conn.execute(
                     "UPDATE events SET undone = 2 WHERE quarter_id IS ? AND undone = 1",
@@ -920,6 +926,10 @@ class Store:
             self._check_quarter_writable(block.quarter_id)
             for item_id, _ in self._place_rows(block.quarter_id, Place.block(block_id)):
                 tx.update("items", item_id, {"block_id": None, "place_position": None})
+            for (vote_id,) in self.conn.execute(
+                "SELECT id FROM votes WHERE block_id = ?", (block_id,)
+            ).fetchall():
+                tx.delete("votes", vote_id)
             tx.delete("blocks", block_id)
             rows = [(b.id, b.position) for b in self.blocks(block.quarter_id)]
             tx.renumber("blocks", "position", rows, None)
@@ -1006,8 +1016,17 @@ class Store:
                 item = self.item(row[0])
                 self._leave(tx, item)
                 tx.delete("items", item.id)
+            for table in ("votes", "attendance"):
+                for (row_id,) in self.conn.execute(
+                    f"SELECT id FROM {table} WHERE quarter_id = ? AND stakeholder_id = ?",
+                    (quarter_id, stakeholder_id),
+                ).fetchall():
+                    tx.delete(table, row_id)
             elsewhere = self.conn.execute(
-                "SELECT COUNT(*) FROM items WHERE stakeholder_id = ?", (stakeholder_id,)
+                "SELECT (SELECT COUNT(*) FROM items WHERE stakeholder_id = ?) "
+                "+ (SELECT COUNT(*) FROM votes WHERE stakeholder_id = ?) "
+                "+ (SELECT COUNT(*) FROM attendance WHERE stakeholder_id = ?)",
+                (stakeholder_id, stakeholder_id, stakeholder_id),
             ).fetchone()[0]
             if elsewhere:
                 tx.update("stakeholders", stakeholder_id, {"archived": 1})
@@ -1114,12 +1133,22 @@ class Store:
         attendees = clean_multiline(attendees)
         with self._write() as tx:
             quarter = self._check_quarter_writable(quarter_id)
-            chosen = self.conn.execute(
-                "SELECT COUNT(*) FROM blocks WHERE quarter_id = ? AND chosen_rank IS NOT NULL",
-                (quarter_id,),
-            ).fetchone()[0]
-            if not chosen:
+            ranks = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT chosen_rank FROM blocks WHERE quarter_id = ? "
+                    "AND chosen_rank IS NOT NULL",
+                    (quarter_id,),
+                )
+            ]
+            if not ranks:
                 raise ValidationError("Choose one or two blocks before confirming the decision.")
+            if 1 not in ranks:
+                raise ValidationError("Choice 1 is empty: make the chosen block choice 1.")
+            if self.meeting(quarter_id) is not None:
+                tx.update(
+                    "meetings", quarter_id, {"ended_at": self.clock(), "timer_started_at": None}
+                )
             tx.delete("decisions", quarter_id)
             tx.insert(
                 "decisions",
@@ -1133,12 +1162,331 @@ class Store:
             tx.update("quarters", quarter_id, {"status": "decided"})
             return self._finish(tx, "decide", f"Decided {quarter.name}", quarter_id, undoable=False)
 
+    # ----------------------------------------------------------- the event
+
+    def meeting(self, quarter_id: int) -> Meeting | None:
+        row = self.conn.execute(
+            "SELECT quarter_id, started_at, ended_at, dot_budget, tally_hidden, "
+            "timebox_minutes, timer_remaining, timer_started_at, backup_path "
+            "FROM meetings WHERE quarter_id = ?",
+            (quarter_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        values[4] = bool(values[4])
+        return Meeting(*values)
+
+    def start_meeting(self, quarter_id: int, *, backup: bool = True) -> tuple[Change, Path | None]:
+        """Start the planning event: first a backup of the whole file beside it, then
+        the quarter goes `live`. Returns the change and where the backup is."""
+        quarter = self._check_quarter_writable(quarter_id)
+        if quarter.status == "live":
+            meeting = self.meeting(quarter_id)
+            path = Path(meeting.backup_path) if meeting and meeting.backup_path else None
+            return Change(summary=f"{quarter.name} is already live", quarter_id=quarter_id), path
+        written: Path | None = None
+        if backup:
+            if self.readonly:
+                raise ReadOnlyError(f"This board is open read-only ({self.readonly_reason}).")
+            try:
+                written = write_backup(self.conn, backup_path(self.path, f"{quarter.name}-live"))
+            except (OSError, sqlite3.Error) as error:
+                raise PlanboardError(
+                    f"Could not write the backup before the event ({error}); the event did "
+                    "not start."
+                ) from error
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            now = self.clock()
+            existing = self.meeting(quarter_id)
+            values = {
+                "started_at": now,
+                "ended_at": None,
+                "backup_path": str(written) if written else "",
+            }
+            if existing is None:
+                tx.insert("meetings", {"quarter_id": quarter_id, **values})
+            else:
+                tx.update("meetings", quarter_id, values)
+            tx.update("quarters", quarter_id, {"status": "live"})
+            where = f"; backup: {written.name}" if written else ""
+            change = self._finish(
+                tx,
+                "start_meeting",
+                f"Started the planning event for {quarter.name}{where}",
+                quarter_id,
+                undoable=False,
+            )
+        return change, written
+
+    def end_meeting(self, quarter_id: int) -> Change:
+        """End the event without a decision: back to `preparing`. Votes stay."""
+        with self._write() as tx:
+            quarter = self._check_quarter_writable(quarter_id)
+            if quarter.status != "live":
+                raise ValidationError(f"{quarter.name} is not live; there is no event to end.")
+            tx.update("quarters", quarter_id, {"status": "preparing"})
+            if self.meeting(quarter_id) is not None:
+                tx.update(
+                    "meetings", quarter_id, {"ended_at": self.clock(), "timer_started_at": None}
+                )
+            return self._finish(
+                tx,
+                "end_meeting",
+                f"Ended the event for {quarter.name} without a decision",
+                quarter_id,
+                undoable=False,
+            )
+
+    def reopen(self, quarter_id: int) -> Change:
+        """Reopen a decided quarter on purpose: it goes back to `live`, its decision row
+        is removed (the event log keeps it), the chosen blocks stay chosen."""
+        with self._write() as tx:
+            quarter = self.quarter(quarter_id)
+            if quarter.status != "decided":
+                raise ValidationError(f"{quarter.name} is not decided; there is nothing to reopen.")
+            tx.delete("decisions", quarter_id)
+            tx.update("quarters", quarter_id, {"status": "live"})
+            if self.meeting(quarter_id) is not None:
+                tx.update("meetings", quarter_id, {"ended_at": None})
+            return self._finish(
+                tx, "reopen", f"Reopened {quarter.name}", quarter_id, undoable=False
+            )
+
+    def _need_meeting(self, quarter_id: int) -> Meeting:
+        meeting = self.meeting(quarter_id)
+        if meeting is None:
+            raise ValidationError("Start the planning event first.")
+        return meeting
+
+    def set_meeting(
+        self,
+        quarter_id: int,
+        *,
+        dot_budget: int | str | None = None,
+        tally_hidden: bool | None = None,
+        timebox_minutes: int | str | None = None,
+    ) -> Change:
+        """Change the event's settings: dots per person, hidden tally, timebox."""
+        values: dict[str, Any] = {}
+        if dot_budget is not None:
+            values["dot_budget"] = self._whole(dot_budget, "Dots per person", 1, 99)
+        if tally_hidden is not None:
+            values["tally_hidden"] = int(bool(tally_hidden))
+        if timebox_minutes is not None:
+            values["timebox_minutes"] = self._whole(timebox_minutes, "The timebox", 1, 600)
+        with self._write() as tx:
+            quarter = self._check_quarter_writable(quarter_id)
+            meeting = self._need_meeting(quarter_id)
+            if "dot_budget" in values:
+                over = self.conn.execute(
+                    "SELECT s.name, SUM(v.dots) FROM votes v JOIN stakeholders s "
+                    "ON s.id = v.stakeholder_id WHERE v.quarter_id = ? GROUP BY s.id "
+                    "HAVING SUM(v.dots) > ?",
+                    (quarter_id, values["dot_budget"]),
+                ).fetchone()
+                if over:
+                    raise ValidationError(
+                        f"{over[0]} has already placed {over[1]} dots; the budget can't go "
+                        "below that (votes are never wiped silently)."
+                    )
+            tx.update("meetings", quarter_id, values)
+            what = []
+            if "dot_budget" in values and values["dot_budget"] != meeting.dot_budget:
+                what.append(f"{values['dot_budget']} dots each")
+            if "tally_hidden" in values and bool(values["tally_hidden"]) != meeting.tally_hidden:
+                what.append("tally hidden" if values["tally_hidden"] else "tally revealed")
+            if "timebox_minutes" in values and values["timebox_minutes"] != meeting.timebox_minutes:
+                what.append(f"timebox {values['timebox_minutes']} minutes")
+            summary = f"Event of {quarter.name}: " + (", ".join(what) or "settings kept")
+            return self._finish(tx, "set_meeting", summary, quarter_id)
+
+    @staticmethod
+    def _whole(value: int | str, what: str, low: int, high: int) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"{what} must be a whole number, not {value!r}.") from None
+        if not low <= number <= high:
+            raise ValidationError(f"{what} must be between {low} and {high}.")
+        return number
+
+    def attendance(self, quarter_id: int) -> list[int]:
+        """The stakeholders present at the quarter's event (ids)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT stakeholder_id FROM attendance WHERE quarter_id = ? ORDER BY id",
+                (quarter_id,),
+            )
+        ]
+
+    def set_attendance(self, quarter_id: int, stakeholder_ids: Sequence[int]) -> Change:
+        """Who is present (and so has dots to place). Someone with dots placed can't be
+        marked absent: their votes would be lost."""
+        with self._write() as tx:
+            quarter = self._check_quarter_writable(quarter_id)
+            self._need_meeting(quarter_id)
+            wanted = list(dict.fromkeys(stakeholder_ids))
+            current = {
+                r[1]: r[0]
+                for r in self.conn.execute(
+                    "SELECT id, stakeholder_id FROM attendance WHERE quarter_id = ?",
+                    (quarter_id,),
+                )
+            }
+            for stakeholder_id, row_id in current.items():
+                if stakeholder_id in wanted:
+                    continue
+                voted = self.conn.execute(
+                    "SELECT SUM(dots) FROM votes WHERE quarter_id = ? AND stakeholder_id = ?",
+                    (quarter_id, stakeholder_id),
+                ).fetchone()[0]
+                if voted:
+                    name = self.stakeholder(stakeholder_id).name
+                    raise ValidationError(
+                        f"{name} has {voted} dots placed; take them back before marking "
+                        f"{name} absent."
+                    )
+                tx.delete("attendance", row_id)
+            for stakeholder_id in wanted:
+                if stakeholder_id not in current:
+                    self.stakeholder(stakeholder_id)
+                    tx.insert(
+                        "attendance", {"quarter_id": quarter_id, "stakeholder_id": stakeholder_id}
+                    )
+            return self._finish(
+                tx,
+                "set_attendance",
+                f"{len(wanted)} stakeholder{'s' if len(wanted) != 1 else ''} present at the "
+                f"event of {quarter.name}",
+                quarter_id,
+            )
+
+    def votes(self, quarter_id: int) -> dict[int, dict[int, int]]:
+        """Dots by block, then by stakeholder."""
+        tally: dict[int, dict[int, int]] = {}
+        for block_id, stakeholder_id, dots in self.conn.execute(
+            "SELECT block_id, stakeholder_id, dots FROM votes WHERE quarter_id = ?",
+            (quarter_id,),
+        ):
+            tally.setdefault(block_id, {})[stakeholder_id] = dots
+        return tally
+
+    def set_votes(self, block_id: int, dots: dict[int, int | str]) -> Change:
+        """Record the dots present stakeholders put on one block (0 takes them back).
+        Nobody can place more dots than the event's budget, over all blocks."""
+        with self._write() as tx:
+            block = self.block(block_id)
+            quarter = self._check_quarter_writable(block.quarter_id)
+            meeting = self._need_meeting(block.quarter_id)
+            present = set(self.attendance(block.quarter_id))
+            for stakeholder_id, raw in dots.items():
+                count = self._whole(raw if raw != "" else 0, "Dots", 0, 99)
+                stakeholder = self.stakeholder(stakeholder_id)
+                if count and stakeholder_id not in present:
+                    raise ValidationError(f"{stakeholder.name} is not marked present.")
+                elsewhere = self.conn.execute(
+                    "SELECT COALESCE(SUM(dots), 0) FROM votes WHERE quarter_id = ? "
+                    "AND stakeholder_id = ? AND block_id != ?",
+                    (block.quarter_id, stakeholder_id, block_id),
+                ).fetchone()[0]
+                if elsewhere + count > meeting.dot_budget:
+                    left = meeting.dot_budget - elsewhere
+                    raise ValidationError(
+                        f"{stakeholder.name} has {meeting.dot_budget} dots and {elsewhere} are "
+                        f"on other blocks: {left} left for this one, not {count}."
+                    )
+                row = self.conn.execute(
+                    "SELECT id FROM votes WHERE stakeholder_id = ? AND block_id = ?",
+                    (stakeholder_id, block_id),
+                ).fetchone()
+                if row and count:
+                    tx.update("votes", row[0], {"dots": count})
+                elif row:
+                    tx.delete("votes", row[0])
+                elif count:
+                    tx.insert(
+                        "votes",
+                        {
+                            "quarter_id": block.quarter_id,
+                            "stakeholder_id": stakeholder_id,
+                            "block_id": block_id,
+                            "dots": count,
+                        },
+                    )
+            tx.blocks = True
+            total = sum(self.votes(block.quarter_id).get(block_id, {}).values())
+            return self._finish(
+                tx,
+                "vote",
+                f"{_quote(block.name)} has {total} dot{'s' if total != 1 else ''}",
+                quarter.id,
+                block_id=block_id,
+            )
+
+    def set_timer(self, quarter_id: int, *, running: bool, remaining: float) -> Change:
+        """Start or pause the countdown (kept in the file, so a restart resumes it).
+        Undo steps over it."""
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            self._need_meeting(quarter_id)
+            tx.update(
+                "meetings",
+                quarter_id,
+                {
+                    "timer_remaining": max(0.0, float(remaining)),
+                    "timer_started_at": self.clock() if running else None,
+                },
+            )
+            return self._finish(
+                tx, "timer", "Timer started" if running else "Timer paused", quarter_id
+            )
+
+    def cut_off(self, quarter_id: int) -> list[CutOff]:
+        """Stakeholders who sent items this quarter and have none in a chosen block, with
+        how many decided quarters in a row, ending with this one, that has been so."""
+
+        def cut_in(qid: int) -> dict[int, int]:
+            rows = self.conn.execute(
+                "SELECT i.stakeholder_id, COUNT(*), "
+                "SUM(CASE WHEN b.chosen_rank IS NOT NULL THEN 1 ELSE 0 END) "
+                "FROM items i LEFT JOIN blocks b ON b.id = i.block_id "
+                "WHERE i.quarter_id = ? AND i.stakeholder_id IS NOT NULL "
+                "GROUP BY i.stakeholder_id",
+                (qid,),
+            )
+            return {sid: count for sid, count, served in rows if not served}
+
+        this = cut_in(quarter_id)
+        if not this:
+            return []
+        name = self.quarter(quarter_id).name
+        earlier = [q for q in self.quarters() if q.name < name and q.is_decided]
+        streaks = dict.fromkeys(this, 1)
+        still = set(this)
+        for quarter in reversed(earlier):
+            if not still:
+                break
+            cut = cut_in(quarter.id)
+            for sid in list(still):
+                if sid in cut:
+                    streaks[sid] += 1
+                else:
+                    still.discard(sid)
+        people = {s.id: s for s in self.stakeholders()}
+        return sorted(
+            (CutOff(people[sid], this[sid], streaks[sid]) for sid in this if sid in people),
+            key=lambda c: (-c.streak, c.stakeholder.name.casefold()),
+        )
+
     # --------------------------------------------------------------- undo/redo
 
     def _undo_candidate(self, quarter_id: int) -> Event | None:
         row = self.conn.execute(
             "SELECT id, at, quarter_id, action, summary, undone, payload FROM events "
-            "WHERE quarter_id IS ? AND action NOT IN ('undo', 'redo') AND undone = 0 "
+            f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = 0 "
             "ORDER BY id DESC LIMIT 1",
             (quarter_id,),
         ).fetchone()
@@ -1152,7 +1500,7 @@ class Store:
     def _redo_candidate(self, quarter_id: int) -> Event | None:
         row = self.conn.execute(
             "SELECT id, at, quarter_id, action, summary, undone, payload FROM events "
-            "WHERE quarter_id IS ? AND action NOT IN ('undo', 'redo') AND undone = 1 "
+            f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = 1 "
             "ORDER BY id LIMIT 1",
             (quarter_id,),
         ).fetchone()

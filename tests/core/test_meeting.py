@@ -1,0 +1,236 @@
+"""The planning event in the store: start, vote, choose, decide, cut-offs, reopen."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import Filled, assert_consistent
+
+from planboard.core import Place, ReadOnlyError, Store, ValidationError
+from planboard.core.backup import backups_of
+
+
+@pytest.fixture
+def live(filled: Filled) -> Filled:
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.move_item(filled.service_items[0], Place.block(filled.block_b))
+    store.add_block(q, "Data quality", "Trust the numbers")
+    store.start_meeting(q)
+    store.set_attendance(q, [filled.sales, filled.service])
+    return filled
+
+
+def test_start_writes_a_valid_backup_first(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    change, backup = store.start_meeting(q)
+    assert backup is not None and backup.exists()
+    assert backup.parent == store.path.parent
+    assert "2026-Q3" in backup.name and backup.name.endswith(".backup.db")
+    assert backup.name in change.summary
+    assert store.quarter(q).status == "live"
+    copy = Store.open(backup, readonly=True)
+    try:
+        assert copy.quarter(q).status == "preparing"  # taken just before going live
+        assert len(copy.board(q).items_at(Place.team())) == 3
+        assert copy.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        copy.close()
+    assert backups_of(store.path) == [backup]
+    assert store.undo_summary(q) is None  # the event start is not undone by accident
+
+
+def test_votes_respect_the_budget_and_presence(live: Filled) -> None:
+    store, q = live.store, live.quarter_id
+    store.set_meeting(q, dot_budget=3)
+    store.set_votes(live.block_a, {live.sales: 2, live.service: 1})
+    with pytest.raises(ValidationError, match="1 left for this one, not 2"):
+        store.set_votes(live.block_b, {live.sales: 2})
+    outsider = store.add_stakeholder("CFO", "Finance", quarter_id=q)
+    cfo = next(s.id for s in store.stakeholders(q) if s.name == "CFO")
+    with pytest.raises(ValidationError, match="not marked present"):
+        store.set_votes(live.block_b, {cfo: 1})
+    assert outsider.summary
+    store.set_votes(live.block_b, {live.sales: 1, live.service: 2})
+    assert store.votes(q) == {
+        live.block_a: {live.sales: 2, live.service: 1},
+        live.block_b: {live.sales: 1, live.service: 2},
+    }
+    with pytest.raises(ValidationError, match="can't go below"):
+        store.set_meeting(q, dot_budget=2)
+    with pytest.raises(ValidationError, match="take them back"):
+        store.set_attendance(q, [live.sales])
+    store.set_votes(live.block_a, {live.sales: 0})  # taken back
+    assert store.votes(q)[live.block_a] == {live.service: 1}
+    store.undo(q)
+    assert store.votes(q)[live.block_a] == {live.sales: 2, live.service: 1}
+
+
+def test_votes_stay_when_the_event_ends_and_starts_again(live: Filled) -> None:
+    store, q = live.store, live.quarter_id
+    store.set_votes(live.block_a, {live.sales: 2})
+    store.end_meeting(q)
+    assert store.quarter(q).status == "preparing"
+    assert store.votes(q) == {live.block_a: {live.sales: 2}}
+    store.start_meeting(q, backup=False)
+    assert store.votes(q) == {live.block_a: {live.sales: 2}}
+    assert store.attendance(q) == [live.sales, live.service]
+
+
+def test_choose_two_a_third_is_refused_then_decide(live: Filled) -> None:
+    store, q = live.store, live.quarter_id
+    blocks = store.blocks(q)
+    store.choose_block(blocks[0].id, 1)
+    store.choose_block(blocks[1].id, 2)
+    with pytest.raises(ValidationError, match="already"):
+        store.choose_block(blocks[2].id, 2)
+    with pytest.raises(ValidationError, match="only two"):
+        store.choose_block(blocks[2].id, 3)
+    store.choose_block(blocks[1].id, None)  # changed before confirming
+    store.choose_block(blocks[2].id, 2)
+    with pytest.raises(ValidationError, match="rationale"):
+        store.decide(q, "")
+    store.decide(q, "Sales and trust first.", "Ana (Sales), Ben (Service)")
+    decision = store.decision(q)
+    assert decision is not None and decision.attendees == "Ana (Sales), Ben (Service)"
+    assert [b.chosen_rank for b in store.blocks(q)] == [1, None, 2]
+    assert store.quarter(q).status == "decided"
+    assert store.meeting(q).ended_at is not None
+    with pytest.raises(ReadOnlyError, match="decided"):
+        store.edit_item(live.team_items[0], title="No")
+    with pytest.raises(ReadOnlyError):
+        store.set_votes(live.block_a, {live.sales: 1})
+    assert_consistent(store)
+
+
+def test_decide_needs_choice_one(live: Filled) -> None:
+    store, q = live.store, live.quarter_id
+    store.choose_block(live.block_b, 2)
+    with pytest.raises(ValidationError, match="Choice 1 is empty"):
+        store.decide(q, "Because")
+
+
+def test_cut_off_and_streaks(tmp_path: Path, clock) -> None:
+    store = Store.open(tmp_path / "b.db", clock=clock, first_quarter="2026-Q1")
+    try:
+        q1 = store.default_quarter().id
+        for name in ("Sales", "Marketing", "Product"):
+            store.add_stakeholder(name)
+        ids = {s.name: s.id for s in store.stakeholders()}
+
+        def quarter(qid: int, served: list[str], cut: list[str]) -> None:
+            block = store.add_block(qid, "Chosen").block_id or 0
+            for name in served:
+                item = store.add_item(qid, ids[name], f"{name} ask").item_id or 0
+                store.move_item(item, Place.block(block))
+            for name in cut:
+                store.add_item(qid, ids[name], f"{name} other ask")
+            store.choose_block(block, 1)
+            store.decide(qid, "Because")
+
+        quarter(q1, served=["Sales"], cut=["Marketing", "Product"])
+        q2 = store.create_quarter("2026-Q2").quarter_id or 0
+        quarter(q2, served=["Product"], cut=["Marketing"])
+        q3 = store.create_quarter("2026-Q3").quarter_id or 0
+        quarter(q3, served=["Sales"], cut=["Marketing", "Product"])
+        result = [(c.stakeholder.name, c.items, c.streak) for c in store.cut_off(q3)]
+        assert result == [("Marketing", 1, 3), ("Product", 1, 1)]
+        assert [c.stakeholder.name for c in store.cut_off(q2)] == ["Marketing"]
+    finally:
+        store.close()
+
+
+def test_reopen_is_recorded_and_on_purpose(live: Filled) -> None:
+    store, q = live.store, live.quarter_id
+    store.choose_block(live.block_a, 1)
+    store.decide(q, "Because")
+    change = store.reopen(q)
+    assert store.quarter(q).status == "live"
+    assert store.decision(q) is None
+    event = store.events(q, limit=1)[0]
+    assert (event.id, event.action) == (change.event_id, "reopen")
+    assert store.block(live.block_a).chosen_rank == 1
+    assert store.undo_summary(q) is None  # reopening is not undone by a stray key
+    with pytest.raises(ValidationError, match="not decided"):
+        store.reopen(q)
+
+
+def test_timer_is_kept_and_undo_steps_over_it(live: Filled) -> None:
+    store, q = live.store, live.quarter_id
+    store.set_votes(live.block_a, {live.sales: 1})
+    store.set_timer(q, running=True, remaining=600)
+    meeting = store.meeting(q)
+    assert meeting.timer_remaining == 600 and meeting.timer_started_at is not None
+    store.set_timer(q, running=False, remaining=420.5)
+    assert store.meeting(q).timer_started_at is None
+    assert store.undo_summary(q) == "“Sales cockpit” has 1 dot"
+
+
+def test_deleting_a_block_takes_its_votes_and_undo_brings_them(live: Filled) -> None:
+    store, q = live.store, live.quarter_id
+    store.set_votes(live.block_a, {live.sales: 2})
+    store.delete_block(live.block_a)
+    assert live.block_a not in store.votes(q)
+    store.undo(q)
+    assert store.votes(q)[live.block_a] == {live.sales: 2}
+
+
+def test_upgrade_from_schema_1_keeps_everything_and_backs_up(tmp_path: Path) -> None:
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "schema-v1.db"
+    path = tmp_path / "old.db"
+    shutil.copyfile(fixture, path)
+    tables = ("quarters", "stakeholders", "items", "blocks", "decisions", "events")
+
+    def dump(file: Path) -> dict[str, list[tuple]]:
+        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        try:
+            return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+        finally:
+            conn.close()
+
+    before = dump(path)
+    store = Store.open(path)
+    try:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert {"meetings", "attendance", "votes"} <= set(store.db.table_names())
+        board = store.board(store.default_quarter().id)
+        assert board.quarter.name == "2026-Q3" and board.item_count == 62
+    finally:
+        store.close()
+    assert dump(path) == before
+    backups = backups_of(path)
+    assert len(backups) == 1 and "before-schema-v2" in backups[0].name
+    conn = sqlite3.connect(backups[0])
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+
+
+def test_two_processes_upgrading_at_once_apply_it_once(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "schema-v1.db"
+    path = tmp_path / "old.db"
+    shutil.copyfile(fixture, path)
+    code = (
+        "import sys; from planboard.core import Store; "
+        "s = Store.open(sys.argv[1]); print(s.conn.execute('PRAGMA user_version').fetchone()[0])"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [o[0].strip() for o in outs] == ["2", "2"], outs
+    conn = sqlite3.connect(path)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name='votes'")]
+    conn.close()
+    assert tables == ["votes"]
