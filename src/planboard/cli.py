@@ -35,8 +35,26 @@ def _fail(message: str) -> int:
     return 2
 
 
-def run_board(argv: list[str]) -> int:
-    args = _board_parser().parse_args(argv)
+def _meeting_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planboard meeting",
+        description="Open the planning event on a shared screen: start it if the quarter "
+        "is being prepared (a backup of the file is written first), return to it if it is "
+        "live, show the decision if it is decided.",
+    )
+    parser.add_argument("path", help="the board file")
+    parser.add_argument("--quarter", "-q", help="the quarter (default: the newest not decided)")
+    return parser
+
+
+def run_board(argv: list[str], *, meeting: bool = False) -> int:
+    if meeting:
+        args = _meeting_parser().parse_args(argv)
+        args.read_only = False
+        if not Path(args.path).exists():
+            return _fail(f"{args.path} does not exist.")
+    else:
+        args = _board_parser().parse_args(argv)
     from .core.store import Store
 
     path = Path(args.path)
@@ -57,12 +75,17 @@ def run_board(argv: list[str]) -> int:
 
     from .ui.app import PlanboardApp
 
-    PlanboardApp(store, quarter_id=quarter.id, notice=notice).run()
+    PlanboardApp(store, quarter_id=quarter.id, notice=notice, start_meeting=meeting).run()
     return 0
+
+
+COMMANDS = ("meeting",)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "meeting":
+        return run_board(args[1:], meeting=True)
     return run_board(args)
 
 

@@ -234,3 +234,4 @@ def test_two_processes_upgrading_at_once_apply_it_once(tmp_path: Path) -> None:
     tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name='votes'")]
     conn.close()
     assert tables == ["votes"]
+    assert len(backups_of(path)) == 1  # the one that upgraded it backed it up first

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,8 +45,9 @@ def _fsync_dir(folder: Path) -> None:
 
 def write_backup(conn: sqlite3.Connection, dest: Path) -> Path:
     """Copy the database behind `conn` to `dest`, atomically. Returns `dest`."""
-    temporary = dest.with_name(dest.name + ".partial")
-    temporary.unlink(missing_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
+    os.close(handle)
+    temporary = Path(name)
     try:
         target = sqlite3.connect(temporary)
         try:

@@ -130,32 +130,46 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    db: Database | None = None
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if 1 <= version < SCHEMA_VERSION:
-        # An existing board about to be upgraded: keep a copy of it as it was.
+    """Bring the file to the current schema, all pending steps in one transaction.
+
+    A second connection takes the write lock first (so another planboard starting at the
+    same moment waits, then finds the work done); while it holds the lock, `conn` copies
+    the file as it was into a backup beside it. The backup API can't run on a connection
+    that is itself inside a write transaction, hence the two connections.
+    """
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
+    lock = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        lock.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        lock.execute("PRAGMA foreign_keys = ON")
+        lock.execute("BEGIN IMMEDIATE")
         try:
-            write_backup(conn, backup_path(path, f"before-schema-v{SCHEMA_VERSION}"))
-        except OSError as error:
-            raise BoardFileError(
-                f"{path} needs an upgrade, but a backup could not be written first "
-                f"({error.strerror or error}); nothing was changed."
-            ) from error
-    for migration in MIGRATIONS:
-        if conn.execute("PRAGMA user_version").fetchone()[0] >= migration.version:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Re-read inside the write lock: another process may have just done it.
-            if conn.execute("PRAGMA user_version").fetchone()[0] < migration.version:
-                db = db or wrap(conn)
-                migration.apply(db)
-                conn.execute(f"PRAGMA user_version = {migration.version}")
+            version = lock.execute("PRAGMA user_version").fetchone()[0]
+            if version >= SCHEMA_VERSION:
+                lock.execute("COMMIT")  # another process just did it
+                return
+            if version >= 1:
+                # An existing board about to be upgraded: keep a copy as it was.
+                try:
+                    write_backup(conn, backup_path(path, f"before-schema-v{SCHEMA_VERSION}"))
+                except OSError as error:
+                    raise BoardFileError(
+                        f"{path} needs an upgrade, but a backup could not be written first "
+                        f"({error.strerror or error}); nothing was changed."
+                    ) from error
+            db = wrap(lock)
+            for migration in MIGRATIONS:
+                if version < migration.version:
+                    migration.apply(db)
+                    lock.execute(f"PRAGMA user_version = {migration.version}")
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            if lock.in_transaction:
+                lock.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        lock.execute("COMMIT")
+    finally:
+        lock.close()
 
 
 def _no_write_bits(path: Path) -> bool:

@@ -486,6 +486,10 @@ class Store:
             Event(r[0], r[1], r[2], r[3], r[4], bool(r[5]), json.loads(r[6] or "{}")) for r in rows
         ]
 
+    def last_event_id(self) -> int:
+        """The newest event's id: it changes with every action, from any screen."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
     def data_version(self) -> int:
         """Changes when another connection commits to the file (cheap to poll)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
@@ -1267,8 +1271,10 @@ class Store:
         dot_budget: int | str | None = None,
         tally_hidden: bool | None = None,
         timebox_minutes: int | str | None = None,
+        present: Sequence[int] | None = None,
     ) -> Change:
-        """Change the event's settings: dots per person, hidden tally, timebox."""
+        """Change the event's settings — who is present, dots per person, hidden
+        tally, timebox — in one action."""
         values: dict[str, Any] = {}
         if dot_budget is not None:
             values["dot_budget"] = self._whole(dot_budget, "Dots per person", 1, 99)
@@ -1293,6 +1299,11 @@ class Store:
                     )
             tx.update("meetings", quarter_id, values)
             what = []
+            if present is not None:
+                before = len(self.attendance(quarter_id))
+                count = self._write_attendance(tx, quarter_id, present)
+                if count != before or tx.changes:
+                    what.append(f"{count} present")
             if "dot_budget" in values and values["dot_budget"] != meeting.dot_budget:
                 what.append(f"{values['dot_budget']} dots each")
             if "tally_hidden" in values and bool(values["tally_hidden"]) != meeting.tally_hidden:
@@ -1323,46 +1334,39 @@ class Store:
         ]
 
     def set_attendance(self, quarter_id: int, stakeholder_ids: Sequence[int]) -> Change:
-        """Who is present (and so has dots to place). Someone with dots placed can't be
-        marked absent: their votes would be lost."""
-        with self._write() as tx:
-            quarter = self._check_quarter_writable(quarter_id)
-            self._need_meeting(quarter_id)
-            wanted = list(dict.fromkeys(stakeholder_ids))
-            current = {
-                r[1]: r[0]
-                for r in self.conn.execute(
-                    "SELECT id, stakeholder_id FROM attendance WHERE quarter_id = ?",
-                    (quarter_id,),
-                )
-            }
-            for stakeholder_id, row_id in current.items():
-                if stakeholder_id in wanted:
-                    continue
-                voted = self.conn.execute(
-                    "SELECT SUM(dots) FROM votes WHERE quarter_id = ? AND stakeholder_id = ?",
-                    (quarter_id, stakeholder_id),
-                ).fetchone()[0]
-                if voted:
-                    name = self.stakeholder(stakeholder_id).name
-                    raise ValidationError(
-                        f"{name} has {voted} dots placed; take them back before marking "
-                        f"{name} absent."
-                    )
-                tx.delete("attendance", row_id)
-            for stakeholder_id in wanted:
-                if stakeholder_id not in current:
-                    self.stakeholder(stakeholder_id)
-                    tx.insert(
-                        "attendance", {"quarter_id": quarter_id, "stakeholder_id": stakeholder_id}
-                    )
-            return self._finish(
-                tx,
-                "set_attendance",
-                f"{len(wanted)} stakeholder{'s' if len(wanted) != 1 else ''} present at the "
-                f"event of {quarter.name}",
-                quarter_id,
+        """Who is present (and so has dots to place)."""
+        return self.set_meeting(quarter_id, present=stakeholder_ids)
+
+    def _write_attendance(self, tx: _Tx, quarter_id: int, stakeholder_ids: Sequence[int]) -> int:
+        """Make the attendance exactly `stakeholder_ids`. Someone with dots placed can't
+        be marked absent: their votes would be lost. Returns how many are present."""
+        wanted = list(dict.fromkeys(stakeholder_ids))
+        current = {
+            r[1]: r[0]
+            for r in self.conn.execute(
+                "SELECT id, stakeholder_id FROM attendance WHERE quarter_id = ?", (quarter_id,)
             )
+        }
+        for stakeholder_id, row_id in current.items():
+            if stakeholder_id in wanted:
+                continue
+            voted = self.conn.execute(
+                "SELECT SUM(dots) FROM votes WHERE quarter_id = ? AND stakeholder_id = ?",
+                (quarter_id, stakeholder_id),
+            ).fetchone()[0]
+            if voted:
+                name = self.stakeholder(stakeholder_id).name
+                raise ValidationError(
+                    f"{name} has {voted} dots placed; take them back before marking {name} absent."
+                )
+            tx.delete("attendance", row_id)
+        for stakeholder_id in wanted:
+            if stakeholder_id not in current:
+                self.stakeholder(stakeholder_id)
+                tx.insert(
+                    "attendance", {"quarter_id": quarter_id, "stakeholder_id": stakeholder_id}
+                )
+        return len(wanted)
 
     def votes(self, quarter_id: int) -> dict[int, dict[int, int]]:
         """Dots by block, then by stakeholder."""
@@ -1426,19 +1430,22 @@ class Store:
                 block_id=block_id,
             )
 
-    def set_timer(self, quarter_id: int, *, running: bool, remaining: float) -> Change:
+    def set_timer(
+        self, quarter_id: int, *, running: bool, remaining: float, now: datetime | None = None
+    ) -> Change:
         """Start or pause the countdown (kept in the file, so a restart resumes it).
-        Undo steps over it."""
+        Undo steps over it. The countdown runs on the wall clock, to the millisecond."""
+        started = None
+        if running:
+            moment = now or datetime.now(UTC)
+            started = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         with self._write() as tx:
             self._check_quarter_writable(quarter_id)
             self._need_meeting(quarter_id)
             tx.update(
                 "meetings",
                 quarter_id,
-                {
-                    "timer_remaining": max(0.0, float(remaining)),
-                    "timer_started_at": self.clock() if running else None,
-                },
+                {"timer_remaining": max(0.0, float(remaining)), "timer_started_at": started},
             )
             return self._finish(
                 tx, "timer", "Timer started" if running else "Timer paused", quarter_id

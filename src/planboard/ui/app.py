@@ -30,6 +30,7 @@ class PlanboardApp(App[None]):
         *,
         quarter_id: int | None = None,
         notice: str | None = None,
+        start_meeting: bool = False,
     ) -> None:
         super().__init__()
         if not isinstance(store, Store):
@@ -37,7 +38,19 @@ class PlanboardApp(App[None]):
         self.store = store
         self.quarter_id = quarter_id if quarter_id is not None else store.default_quarter().id
         self.notice = notice
+        self.start_meeting = start_meeting
         self._board: BoardScreen | None = None
+
+    def on_mount(self) -> None:
+        # A quarter left live (the laptop died mid-meeting) comes back to the event.
+        quarter = self.store.quarter(self.quarter_id)
+        board = self.board_screen
+        if board is None:
+            return
+        if self.start_meeting and quarter.status == "preparing":
+            self.call_later(board.start_meeting)
+        elif quarter.status == "live" or (self.start_meeting and quarter.status == "decided"):
+            self.call_later(board.action_meeting)
 
     def get_default_screen(self) -> Screen:
         # The board is the first screen: the first frame painted is the board itself.
@@ -94,6 +107,21 @@ class PlanboardApp(App[None]):
                 "quarter: Edit vision",
                 "Write the team's vision for the quarter",
                 board.action_edit_vision,
+            ),
+            (
+                "meeting: Start or open the event",
+                "The meeting view for the shared screen",
+                board.action_meeting,
+            ),
+            (
+                "meeting: End without a decision",
+                "Back to preparing; votes stay",
+                board.action_end_meeting,
+            ),
+            (
+                "quarter: Reopen (decided)…",
+                "Withdraw the decision, on purpose",
+                board.action_reopen,
             ),
             ("board: Undo", "Undo the last change", board.action_undo),
             ("board: Redo", "Redo what was undone", board.action_redo),

@@ -13,7 +13,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
 from ..core.text import clean_line
@@ -28,7 +38,7 @@ class Field:
     name: str
     label: str
     value: Any = ""
-    kind: Literal["line", "text", "number", "select"] = "line"
+    kind: Literal["line", "text", "number", "select", "choices", "switch"] = "line"
     placeholder: str = ""
     options: Sequence[tuple[str, Any]] = ()
     suggestions: Sequence[str] = field(default_factory=list)
@@ -82,6 +92,15 @@ class FormModal(ModalScreen[bool]):
             )
             area.styles.height = spec.height
             return area
+        if spec.kind == "choices":
+            chosen = set(spec.value or ())
+            return SelectionList(
+                *[(Content(label), value, value in chosen) for label, value in spec.options],
+                id=field_id,
+                compact=True,
+            )
+        if spec.kind == "switch":
+            return Checkbox(Content("yes"), bool(spec.value), id=field_id, compact=True)
         if spec.kind == "select":
             return Select(
                 [(Content(label), value) for label, value in spec.options],
@@ -114,7 +133,9 @@ class FormModal(ModalScreen[bool]):
             widget = self.query_one(f"#field-{spec.name}")
             if isinstance(widget, TextArea):
                 out[spec.name] = widget.text
-            elif isinstance(widget, (Select, Input)):
+            elif isinstance(widget, SelectionList):
+                out[spec.name] = list(widget.selected)
+            elif isinstance(widget, (Checkbox, Select, Input)):
                 out[spec.name] = widget.value
         return out
 
@@ -253,6 +274,26 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
+    MEETING: list[tuple[str, list[tuple[str, str]]]] = [
+        (
+            "The planning event",
+            [
+                ("← → ↑ ↓  h l k j", "select a block"),
+                ("Enter  Space", "open it full screen: its case, items and whose they are"),
+                ("1  2", "make it choice 1 / choice 2 (again: unchoose)"),
+                ("0  Backspace", "unchoose it"),
+                ("v", "record the dots people put on it"),
+                ("r", "reveal or hide the tally"),
+                ("t", "start or pause the timebox"),
+                ("a", "who is here, dots per person, timebox length"),
+                ("d", "confirm the decision (rationale, who was there)"),
+                ("e", "end the event without a decision"),
+                ("u  Ctrl+Y", "undo / redo"),
+                ("Esc  b", "back to the board (the event stays live)"),
+            ],
+        ),
+    ]
+
     SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
         (
             "Move around",
@@ -308,11 +349,15 @@ class HelpScreen(ModalScreen[None]):
         ),
     ]
 
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]] | None = None) -> None:
+        super().__init__()
+        self.sections = sections or self.SECTIONS
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide"):
             yield Label("planboard — keys and mouse", classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                for title, rows in self.SECTIONS:
+                for title, rows in self.sections:
                     yield Static(Content.styled(title, "bold $text-accent"), classes="help-section")
                     for keys, what in rows:
                         yield Static(

@@ -73,6 +73,7 @@ class BoardScreen(Screen[None]):
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("ctrl+y,U", "redo", "Redo", show=False),
         Binding("o", "switch_quarter", "Quarter"),
+        Binding("M", "meeting", "Meeting", tooltip="Start or open the planning event"),
         Binding("question_mark,f1", "help", "Help"),
         Binding("s", "new_stakeholder", "New stakeholder", show=False),
         Binding("v", "edit_vision", "Vision", show=False),
@@ -98,6 +99,7 @@ class BoardScreen(Screen[None]):
         self._scroll_step = 0
         self._suppress_click = False
         self._data_version = 0
+        self._seen_event = 0  # the last event this screen has shown
         self._build()
 
     # ------------------------------------------------------------------ layout
@@ -194,6 +196,7 @@ class BoardScreen(Screen[None]):
         changed the file). Actions repaint only what they changed."""
         board = self.store.board(self.quarter_id)
         self.board = board
+        self._seen_event = self.store.last_event_id()
         self.stakeholder_map = {s.id: (s, i) for i, s in enumerate(board.stakeholders)}
         self.block_map = {b.id: b for b in board.blocks}
         self._show_quarter()
@@ -373,6 +376,7 @@ class BoardScreen(Screen[None]):
     def _done(self, change: Change) -> None:
         """Repaint after a successful action and say what it did."""
         self._data_version = self.store.data_version()
+        self._seen_event = self.store.last_event_id()
         self.apply(change)
         if change.event_id is None:
             self.say(change.summary)
@@ -917,6 +921,119 @@ class BoardScreen(Screen[None]):
         return (
             f"Remove stakeholder “{name}” and all {total} of their items in "
             f"{self.quarter.name} ({'; '.join(parts)})?\nUndo (u) brings them back."
+        )
+
+    # ---------------------------------------------------------------- the event
+
+    def on_screen_resume(self) -> None:
+        from ..theme import use_projector
+
+        if self.app.screen is not self:
+            return  # a late resume, with another screen already on top
+        use_projector(self.app, False)
+        if self.store.last_event_id() != self._seen_event:
+            # Something was done on another screen (the event): show the file as it is.
+            self.load()
+            self.refresh_bindings()
+
+    def _open(self, screen: Screen[None]) -> None:
+        """Show an event screen (the board catches up with it when it comes back)."""
+        self.app.push_screen(screen)
+
+    def action_meeting(self) -> None:
+        """Start the event (after a confirmation), or open it, or show its decision."""
+        from .meeting import DecisionScreen, MeetingScreen
+
+        quarter = self.store.quarter(self.quarter_id)
+        if quarter.status == "live":
+            self._open(MeetingScreen(self.store, self.quarter_id))
+        elif quarter.status == "decided":
+            self._open(DecisionScreen(self.store, self.quarter_id))
+        elif self.writable():
+            from ..modals import ConfirmModal
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.start_meeting()
+
+            self.app.push_screen(
+                ConfirmModal(
+                    f"Start the planning event for {quarter.name}?\n"
+                    "A backup of the whole file is written first; the quarter goes live.",
+                    yes="Start",
+                    no="Not yet",
+                ),
+                answered,
+            )
+
+    def start_meeting(self) -> None:
+        from .meeting import MeetingScreen
+
+        try:
+            change, backup = self.store.start_meeting(self.quarter_id)
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            return
+        self._data_version = self.store.data_version()
+        notice = change.summary
+        if backup is not None:
+            notice = f"The event is live. Backup written: {backup}"
+        self._open(MeetingScreen(self.store, self.quarter_id, notice))
+
+    def action_end_meeting(self) -> None:
+        if self.store.quarter(self.quarter_id).status != "live":
+            self.say("There is no live event to end.", error=True)
+            return
+        from ..modals import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.run_op(lambda: self.store.end_meeting(self.quarter_id)):
+                self.load()
+
+        self.app.push_screen(
+            ConfirmModal(
+                "End the event without a decision? Votes and choices stay.", yes="End the event"
+            ),
+            answered,
+        )
+
+    def action_reopen(self) -> None:
+        """Reopen a decided quarter, on purpose: the user types its name."""
+        quarter = self.store.quarter(self.quarter_id)
+        if quarter.status != "decided":
+            self.say(f"{quarter.name} is not decided; there is nothing to reopen.", error=True)
+            return
+        if self.store.readonly:
+            self.writable()
+            return
+        from ..modals import Field, FormModal
+        from .meeting import MeetingScreen
+
+        def submit(values: dict[str, Any]) -> str | None:
+            if clean_line(values["name"]).upper() != quarter.name:
+                return f"Type {quarter.name} to reopen it."
+            try:
+                self.store.reopen(quarter.id)
+            except ValidationError as error:
+                return str(error)
+            except PlanboardError as error:
+                self.say(str(error), error=True)
+                return None
+            self._data_version = self.store.data_version()
+            self.load()
+            self.app.call_later(
+                self._open, MeetingScreen(self.store, quarter.id, f"Reopened {quarter.name}.")
+            )
+            return None
+
+        self.app.push_screen(
+            FormModal(
+                f"Reopen {quarter.name}? Its decision is withdrawn (the log keeps it) and "
+                "the event is live again.",
+                [Field("name", f"Type {quarter.name} to confirm", "")],
+                submit,
+                save_label="Reopen",
+            )
         )
 
     def action_switch_quarter(self) -> None:

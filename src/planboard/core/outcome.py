@@ -1,0 +1,198 @@
+"""A quarter's outcome, gathered once, and the minutes of its planning event.
+
+`outcome()` collects what a reader of the result needs (the vision, the chosen blocks with
+their items and whose they were, what was not chosen, the votes, who was cut off); the
+minutes and the exports are views of it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Block, CutOff, Decision, Item, Meeting, Place, Quarter, Stakeholder
+from .store import Store
+from .text import clean_line, clean_multiline
+
+
+@dataclass
+class BlockOutcome:
+    block: Block
+    items: list[Item]
+    owners: list[str]  # who asked for what the block holds ("Team" for the team)
+    dots: int = 0
+    votes: dict[str, int] = field(default_factory=dict)  # stakeholder name -> dots
+
+
+@dataclass
+class Outcome:
+    quarter: Quarter
+    decision: Decision | None
+    meeting: Meeting | None
+    chosen: list[BlockOutcome]
+    not_chosen: list[BlockOutcome]
+    dropped: list[Item]
+    loose: list[Item]
+    cut_off: list[CutOff]
+    present: list[str]
+    stakeholders: dict[int, Stakeholder]
+
+    def owner(self, item: Item) -> str:
+        if item.stakeholder_id is None:
+            return "Team"
+        person = self.stakeholders.get(item.stakeholder_id)
+        return person.name if person else "?"
+
+
+def outcome(store: Store, quarter_id: int) -> Outcome:
+    board = store.board(quarter_id)
+    people = {s.id: s for s in store.stakeholders()}
+    tally = store.votes(quarter_id)
+
+    def owner(item: Item) -> str:
+        if item.stakeholder_id is None:
+            return "Team"
+        return people[item.stakeholder_id].name if item.stakeholder_id in people else "?"
+
+    blocks: list[BlockOutcome] = []
+    for block in board.blocks:
+        items = board.items_at(Place.block(block.id))
+        owners = list(dict.fromkeys(owner(i) for i in items))
+        votes = {
+            people[sid].name: dots
+            for sid, dots in sorted(tally.get(block.id, {}).items())
+            if sid in people
+        }
+        blocks.append(BlockOutcome(block, items, owners, sum(votes.values()), votes))
+    chosen = sorted(
+        (b for b in blocks if b.block.chosen_rank), key=lambda b: b.block.chosen_rank or 0
+    )
+    loose = [item for place, items in board.places.items() if place.is_list for item in items]
+    return Outcome(
+        quarter=board.quarter,
+        decision=store.decision(quarter_id),
+        meeting=store.meeting(quarter_id),
+        chosen=chosen,
+        not_chosen=[b for b in blocks if not b.block.chosen_rank],
+        dropped=board.items_at(Place.dropped()),
+        loose=loose,
+        cut_off=store.cut_off(quarter_id),
+        present=[people[sid].name for sid in store.attendance(quarter_id) if sid in people],
+        stakeholders=people,
+    )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def md(text: str) -> str:
+    """User text as Markdown text: one line, its markup characters escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", clean_line(text))
+
+
+def md_block(text: str) -> str:
+    """Several lines of user text, escaped, as a Markdown paragraph."""
+    lines = clean_multiline(text).split("\n")
+    return "  \n".join(_MARKDOWN_SPECIAL.sub(r"\\\1", line) for line in lines)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def minutes_markdown(result: Outcome) -> str:
+    """The minutes of the planning event, as Markdown."""
+    quarter = result.quarter
+    out = [f"# Planning event, {md(quarter.name)}", ""]
+    if result.decision:
+        out.append(f"Decided {result.decision.decided_at.replace('T', ' ').replace('Z', ' UTC')}.")
+    else:
+        out.append(f"Not decided yet (the quarter is {quarter.status}).")
+    out.append("")
+    if quarter.vision:
+        out += [f"**Vision:** {md(quarter.vision)}", ""]
+    out += ["## Chosen", ""]
+    if not result.chosen:
+        out += ["No block was chosen.", ""]
+    for entry in result.chosen:
+        block = entry.block
+        out.append(f"### {block.chosen_rank}. {md(block.name)}")
+        out.append("")
+        if block.description:
+            out += [md_block(block.description), ""]
+        facts = [_plural(len(entry.items), "item")]
+        if block.effort is not None:
+            facts.append(f"{block.effort:g} days")
+        if entry.owners:
+            facts.append("asked by " + ", ".join(md(o) for o in entry.owners))
+        if entry.dots:
+            facts.append(_plural(entry.dots, "dot"))
+        out += ["*" + " · ".join(facts) + "*", ""]
+        out += [f"- {md(item.title)} ({md(result.owner(item))})" for item in entry.items]
+        out.append("")
+    if result.decision:
+        out += ["## Rationale", "", md_block(result.decision.rationale), ""]
+        if result.decision.attendees:
+            out += ["## Attendees", "", md_block(result.decision.attendees), ""]
+    elif result.present:
+        out += ["## Present", "", ", ".join(md(p) for p in result.present), ""]
+    if any(b.votes for b in result.chosen + result.not_chosen):
+        budget = result.meeting.dot_budget if result.meeting else None
+        out += ["## Votes", ""]
+        if budget:
+            out += [f"Each person present had {_plural(budget, 'dot')}.", ""]
+        out += ["| Block | Dots | From |", "|---|---:|---|"]
+        for entry in sorted(result.chosen + result.not_chosen, key=lambda b: -b.dots):
+            voters = ", ".join(f"{md(name)} {dots}" for name, dots in entry.votes.items())
+            out.append(f"| {md(entry.block.name)} | {entry.dots} | {voters or '—'} |")
+        out.append("")
+    out += ["## Not chosen", ""]
+    if not result.not_chosen:
+        out.append("Every block was chosen.")
+    for entry in result.not_chosen:
+        facts = [_plural(len(entry.items), "item")]
+        if entry.dots:
+            facts.append(_plural(entry.dots, "dot"))
+        out.append(f"- {md(entry.block.name)} ({', '.join(facts)})")
+    out.append("")
+    out += ["## Cut off this quarter", ""]
+    if not result.cut_off:
+        out.append("Nobody: every stakeholder who sent a list has an item in a chosen block.")
+    for cut in result.cut_off:
+        streak = f"; cut off {cut.streak} quarters in a row" if cut.streak > 1 else ""
+        out.append(
+            f"- **{md(cut.stakeholder.name)}**: {_plural(cut.items, 'item')}, none chosen{streak}"
+        )
+    out.append("")
+    return "\n".join(out)
+
+
+def write_atomically(path: Path, text: str) -> Path:
+    """Write `text` to `path` through a temporary file and a rename: a reader never
+    sees half a file, and a failure leaves no file behind."""
+    folder = path.resolve().parent
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def minutes_path(board: Path, quarter: Quarter) -> Path:
+    return board.with_name(f"{board.stem}.{quarter.name}.minutes.md")
+
+
+def write_minutes(store: Store, quarter_id: int, path: Path | None = None) -> Path:
+    """Save the minutes of a quarter's event next to the board file (or at `path`)."""
+    result = outcome(store, quarter_id)
+    target = path or minutes_path(store.path, result.quarter)
+    return write_atomically(target, minutes_markdown(result))

@@ -1,0 +1,756 @@
+"""The planning event on a shared screen: the blocks as cards, the timebox, the dots,
+the choice, and the decision summary.
+
+Everything here goes through the store like the board does; every action is saved as it
+is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from ...core.errors import PlanboardError, ValidationError
+from ...core.model import Block, Change, CutOff, Item, Meeting, Place, Quarter, Stakeholder
+from ...core.store import Store
+from ...core.text import clean_line, clean_multiline
+from ..theme import use_projector
+from ..widgets.bars import BoardFooter, StatusLine
+
+WARN_AT = 5 * 60  # seconds left when the timebox turns amber
+ALARM_AT = 60  # and red
+CASE_ON_CARD = 160  # characters of a block's case shown on its card
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def remaining_seconds(meeting: Meeting, now: datetime | None = None) -> float:
+    """Seconds left on the countdown (it may be running)."""
+    left = (
+        meeting.timer_remaining
+        if meeting.timer_remaining is not None
+        else meeting.timebox_minutes * 60.0
+    )
+    if meeting.timer_started_at:
+        now = now or datetime.now(UTC)
+        left -= (now - _parse(meeting.timer_started_at)).total_seconds()
+    return max(0.0, left)
+
+
+def clock_text(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+@dataclass
+class CardData:
+    """What one block's card shows: no notes, no drop reasons, no item estimates."""
+
+    number: int
+    block: Block
+    items: list[Item]
+    served: list[str]
+    dots: int
+    votes: dict[int, int]
+
+
+class BlockCard(Static):
+    """One block, large and plain, for the back of the room."""
+
+    def __init__(self, data: CardData, tally_hidden: bool) -> None:
+        super().__init__(classes="card")
+        self.data = data
+        self.show(data, tally_hidden)
+
+    def show(self, data: CardData, tally_hidden: bool) -> None:
+        self.data = data
+        block = data.block
+        parts: list[str | tuple[str, str] | Content] = [
+            (f"{data.number}  ", "bold $text-muted"),
+            (clean_line(block.name), "bold"),
+        ]
+        if block.chosen_rank:
+            parts += ["   ", (f" ★ CHOICE {block.chosen_rank} ", "bold reverse $text-success")]
+        case = clean_multiline(block.description).replace("\n", " ") or "(no case written)"
+        if len(case) > CASE_ON_CARD:  # the whole case is one key away (Enter)
+            case = case[: CASE_ON_CARD - 1].rsplit(" ", 1)[0] + " …"
+        parts += ["\n\n", (case, "" if block.description else "italic $text-muted"), "\n\n"]
+        size = f"{len(data.items)} item{'s' if len(data.items) != 1 else ''}"
+        if block.effort is not None:
+            size += f" · {block.effort:g} days"
+        parts += [("Size  ", "$text-muted"), size, "\n"]
+        served = ", ".join(clean_line(name) for name in data.served) or "nobody yet"
+        parts += [("For   ", "$text-muted"), served, "\n"]
+        if tally_hidden:
+            parts += [("Dots  ", "$text-muted"), ("hidden until revealed", "italic $text-muted")]
+        else:
+            dots = "●" * min(data.dots, 30) or "—"
+            parts += [("Dots  ", "$text-muted"), (dots, "bold $text-warning"), f"  {data.dots}"]
+        self.update(Content.assemble(*parts))
+        self.set_class(bool(block.chosen_rank), "-chosen")
+
+
+class MeetingScreen(Screen[None]):
+    """The event view: the vision on top, the blocks as cards, a visible timebox."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-cols-1"), (70, "-cols-2"), (160, "-cols-3")]
+
+    BINDINGS = [
+        Binding("left,h", "select(-1, 0)", "Prev", show=False),
+        Binding("right,l", "select(1, 0)", "Next", show=False),
+        Binding("up,k", "select(0, -1)", "Up", show=False),
+        Binding("down,j", "select(0, 1)", "Down", show=False),
+        Binding("enter,space", "present", "Open"),
+        Binding("1", "choose(1)", "Choice 1"),
+        Binding("2", "choose(2)", "Choice 2"),
+        Binding("0,backspace", "choose(0)", "Unchoose", show=False),
+        Binding("v", "vote", "Dots"),
+        Binding("r", "reveal", "Reveal", show=False),
+        Binding("t", "timer", "Timer"),
+        Binding("a", "settings", "Setup"),
+        Binding("d", "decide", "Decide"),
+        Binding("e", "end", "End", show=False),
+        Binding("u,ctrl+z", "undo", "Undo", show=False),
+        Binding("ctrl+y,U", "redo", "Redo", show=False),
+        Binding("escape,b", "back", "Board"),
+        Binding("question_mark,f1", "help", "Help", show=False),
+    ]
+
+    def __init__(self, store: Store, quarter_id: int, notice: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.quarter_id = quarter_id
+        self.notice = notice
+        self.selected = 0
+        self.cards: list[BlockCard] = []
+        self.meeting: Meeting | None = None
+        self.quarter: Quarter | None = None
+        self._alarm_level = 0
+        self._data_version = 0
+        self.head = Static(id="meeting-head")
+        self.vision = Static(id="meeting-vision")
+        self.grid = Grid(id="cards")
+        self.status_line = StatusLine(id="status")
+
+    def compose(self) -> ComposeResult:
+        yield self.head
+        yield self.vision
+        with VerticalScroll(id="cards-scroll"):
+            yield self.grid
+        yield self.status_line
+        yield BoardFooter()
+
+    def on_mount(self) -> None:
+        use_projector(self.app, True)
+        self.reload()
+        if self.notice:
+            self.say(self.notice)
+        self._data_version = self.store.data_version()
+        self.set_interval(0.5, self._tick)
+
+    # ------------------------------------------------------------------ data
+
+    def _cards(self) -> list[CardData]:
+        board = self.store.board(self.quarter_id)
+        people = {s.id: s for s in self.store.stakeholders()}
+        tally = self.store.votes(self.quarter_id)
+        cards = []
+        for number, block in enumerate(board.blocks, start=1):
+            items = board.items_at(Place.block(block.id))
+            served = list(
+                dict.fromkeys(
+                    "Team" if i.stakeholder_id is None else people[i.stakeholder_id].name
+                    for i in items
+                    if i.stakeholder_id is None or i.stakeholder_id in people
+                )
+            )
+            votes = tally.get(block.id, {})
+            cards.append(CardData(number, block, items, served, sum(votes.values()), votes))
+        return cards
+
+    def reload(self) -> None:
+        """Re-read the quarter and redraw the cards (a handful of widgets)."""
+        self.quarter = self.store.quarter(self.quarter_id)
+        self.meeting = self.store.meeting(self.quarter_id)
+        data = self._cards()
+        hidden = self.meeting.tally_hidden if self.meeting else True
+        if len(data) != len(self.cards):
+            for card in self.cards:
+                card.remove()
+            self.cards = [BlockCard(d, hidden) for d in data]
+            if self.cards:
+                self.grid.mount_all(self.cards)
+        else:
+            for card, d in zip(self.cards, data, strict=True):
+                card.show(d, hidden)
+        if not data:
+            self.say("This quarter has no blocks yet: press b to go back to the board.")
+        self.selected = max(0, min(self.selected, len(self.cards) - 1))
+        self._mark_selected()
+        self._show_head()
+        vision = clean_line(self.quarter.vision) or "No vision written for this quarter."
+        self.vision.update(Content.assemble(("Vision  ", "bold $text-accent"), (vision, "bold")))
+
+    def _mark_selected(self) -> None:
+        for index, card in enumerate(self.cards):
+            card.set_class(index == self.selected, "-selected")
+        if self.cards:
+            self.cards[self.selected].scroll_visible(animate=False)
+
+    def _show_head(self) -> None:
+        quarter = self.quarter
+        meeting = self.meeting
+        assert quarter is not None
+        status = {"live": " LIVE ", "decided": " DECIDED ", "preparing": " NOT STARTED "}
+        parts: list[str | tuple[str, str]] = [
+            (" planboard ", "bold reverse"),
+            "  ",
+            (quarter.name, "bold"),
+            "  ",
+            (
+                status[quarter.status],
+                "bold reverse $text-error"
+                if quarter.status == "live"
+                else "bold reverse $text-success",
+            ),
+        ]
+        if meeting is not None:
+            left = remaining_seconds(meeting)
+            running = bool(meeting.timer_started_at)
+            style = "bold"
+            if left <= ALARM_AT:
+                style = "bold reverse $text-error"
+            elif left <= WARN_AT:
+                style = "bold $text-warning"
+            parts += [
+                "   Time",
+                (f" {clock_text(left)} ", style),
+                (" running" if running else " paused", "$text-muted"),
+            ]
+            present = len(self.store.attendance(self.quarter_id))
+            parts += [
+                "   ",
+                (f"{meeting.dot_budget} dots each · {present} present", "$text-muted"),
+            ]
+            if meeting.tally_hidden:
+                parts += [(" · tally hidden", "$text-muted")]
+        self.head.update(Content.assemble(*parts))
+
+    def _tick(self) -> None:
+        """Once a second or so: the countdown, and changes made by another program."""
+        try:
+            version = self.store.data_version()
+        except PlanboardError:
+            return
+        if version != self._data_version:
+            self._data_version = version
+            self.reload()
+            return
+        if self.meeting is None or not self.meeting.timer_started_at:
+            return
+        left = remaining_seconds(self.meeting)
+        level = 3 if left <= 0 else 2 if left <= ALARM_AT else 1 if left <= WARN_AT else 0
+        if level > self._alarm_level:
+            self._alarm_level = level
+            self.app.bell()
+            message = {1: "Five minutes left.", 2: "One minute left.", 3: "Time is up."}[level]
+            self.say(message, error=level >= 2)
+        self._show_head()
+
+    # --------------------------------------------------------------- actions
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.status_line.say(text, error=error)
+        if error:
+            self.app.bell()
+
+    def run_op(self, op: Callable[[], Change]) -> Change | None:
+        try:
+            change = op()
+        except ValidationError as error:
+            self.say(str(error), error=True)
+            return None
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            self.reload()
+            return None
+        self._data_version = self.store.data_version()
+        self.reload()
+        if change.summary:
+            self.say(change.summary)
+        return change
+
+    def _writable(self) -> bool:
+        assert self.quarter is not None
+        if self.store.readonly:
+            self.say(f"This board is open read-only ({self.store.readonly_reason}).", error=True)
+            return False
+        if self.quarter.status != "live":
+            self.say(f"{self.quarter.name} is {self.quarter.status}, not live.", error=True)
+            return False
+        return True
+
+    @property
+    def card(self) -> CardData | None:
+        return self.cards[self.selected].data if self.cards else None
+
+    def _columns(self) -> int:
+        columns = self.grid.styles.grid_size_columns or 1
+        return max(1, columns)
+
+    def action_select(self, dx: int, dy: int) -> None:
+        if not self.cards:
+            return
+        step = dx + dy * self._columns()
+        self.selected = max(0, min(self.selected + step, len(self.cards) - 1))
+        self._mark_selected()
+
+    def on_click(self, event: Any) -> None:
+        widget = event.widget
+        while widget is not None and not isinstance(widget, BlockCard):
+            widget = widget.parent
+        if isinstance(widget, BlockCard) and widget in self.cards:
+            self.selected = self.cards.index(widget)
+            self._mark_selected()
+            if event.chain >= 2:
+                self.action_present()
+
+    def action_present(self) -> None:
+        if self.card is None:
+            return
+        self.app.push_screen(PresentScreen(self, self.selected))
+
+    def action_choose(self, rank: int) -> None:
+        card = self.card
+        if card is None or not self._writable():
+            return
+        block = card.block
+        if rank == 0 or block.chosen_rank == rank:
+            self.run_op(lambda: self.store.choose_block(block.id, None))
+            return
+        taken = [
+            c.data.block
+            for c in self.cards
+            if c.data.block.chosen_rank and c.data.block.id != block.id
+        ]
+        if len(taken) >= 2 and not block.chosen_rank:
+            names = " and ".join(f"“{clean_line(b.name)}”" for b in taken)
+            self.say(
+                f"Two blocks are already chosen ({names}): the team does one or two. "
+                "Unchoose one first (0).",
+                error=True,
+            )
+            return
+        self.run_op(lambda: self.store.choose_block(block.id, rank))
+
+    def action_reveal(self) -> None:
+        if self.meeting is None or not self._writable():
+            return
+        hidden = not self.meeting.tally_hidden
+        self.run_op(lambda: self.store.set_meeting(self.quarter_id, tally_hidden=hidden))
+
+    def action_timer(self) -> None:
+        meeting = self.meeting
+        if meeting is None or not self._writable():
+            return
+        left = remaining_seconds(meeting)
+        running = not meeting.timer_started_at
+        if running and left <= 0:
+            left = meeting.timebox_minutes * 60.0
+        self._alarm_level = 0 if running else self._alarm_level
+        try:
+            self.store.set_timer(self.quarter_id, running=running, remaining=left)
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            return
+        self._data_version = self.store.data_version()
+        self.meeting = self.store.meeting(self.quarter_id)
+        self._show_head()
+        self.say(f"Timer {'started' if running else 'paused'} at {clock_text(left)}.")
+
+    def action_settings(self) -> None:
+        if self.meeting is None or not self._writable():
+            return
+        from ..modals import Field, FormModal
+
+        people = self.store.stakeholders(self.quarter_id)
+        present = set(self.store.attendance(self.quarter_id))
+        meeting = self.meeting
+
+        def submit(values: dict[str, Any]) -> str | None:
+            try:
+                change = self.store.set_meeting(
+                    self.quarter_id,
+                    present=values["present"],
+                    dot_budget=values["dots"],
+                    timebox_minutes=values["minutes"],
+                    tally_hidden=values["hidden"],
+                )
+            except ValidationError as error:
+                return str(error)
+            except PlanboardError as error:
+                self.say(str(error), error=True)
+                return None
+            self._data_version = self.store.data_version()
+            self.reload()
+            self.say(change.summary)
+            return None
+
+        self.app.push_screen(
+            FormModal(
+                "The event",
+                [
+                    Field(
+                        "present",
+                        "Who is here (space to tick)",
+                        sorted(present),
+                        kind="choices",
+                        options=[(p.name, p.id) for p in people],
+                    ),
+                    Field("dots", "Dots per person", meeting.dot_budget, kind="number"),
+                    Field("minutes", "Timebox (minutes)", meeting.timebox_minutes, kind="number"),
+                    Field(
+                        "hidden",
+                        "Keep the tally hidden until revealed",
+                        meeting.tally_hidden,
+                        kind="switch",
+                    ),
+                ],
+                submit,
+            )
+        )
+
+    def action_vote(self) -> None:
+        card = self.card
+        if card is None or self.meeting is None or not self._writable():
+            return
+        from ..modals import Field, FormModal
+
+        present = self.store.attendance(self.quarter_id)
+        if not present:
+            self.say("Nobody is marked present yet: press a to say who is here.", error=True)
+            return
+        people = {s.id: s for s in self.store.stakeholders()}
+        tally = self.store.votes(self.quarter_id)
+        budget = self.meeting.dot_budget
+        block = card.block
+        fields = []
+        for sid in present:
+            used = sum(v.get(sid, 0) for bid, v in tally.items() if bid != block.id)
+            fields.append(
+                Field(
+                    f"s{sid}",
+                    f"{people[sid].name}  ({budget - used} of {budget} left for this block)",
+                    card.votes.get(sid, 0),
+                    kind="number",
+                )
+            )
+
+        def submit(values: dict[str, Any]) -> str | None:
+            dots = {int(name[1:]): value for name, value in values.items()}
+            try:
+                change = self.store.set_votes(block.id, dots)
+            except ValidationError as error:
+                return str(error)
+            except PlanboardError as error:
+                self.say(str(error), error=True)
+                return None
+            self._data_version = self.store.data_version()
+            self.reload()
+            self.say(
+                change.summary
+                + (
+                    "  (hidden until revealed: r)"
+                    if self.meeting and self.meeting.tally_hidden
+                    else ""
+                )
+            )
+            return None
+
+        self.app.push_screen(
+            FormModal(f"Dots on “{clean_line(block.name)}”", fields, submit, save_label="Record")
+        )
+
+    def action_decide(self) -> None:
+        if not self._writable():
+            return
+        chosen = [c.data.block for c in self.cards if c.data.block.chosen_rank]
+        if not chosen:
+            self.say("Choose one or two blocks first: 1 and 2 on a card.", error=True)
+            return
+        from ..modals import Field, FormModal
+
+        people = {s.id: s.name for s in self.store.stakeholders()}
+        present = ", ".join(
+            people[s] for s in self.store.attendance(self.quarter_id) if s in people
+        )
+        names = "; ".join(
+            f"{b.chosen_rank}. {clean_line(b.name)}"
+            for b in sorted(chosen, key=lambda b: b.chosen_rank or 0)
+        )
+
+        def submit(values: dict[str, Any]) -> str | None:
+            try:
+                self.store.decide(self.quarter_id, values["rationale"], values["attendees"])
+            except ValidationError as error:
+                return str(error)
+            except PlanboardError as error:
+                self.say(str(error), error=True)
+                return None
+            self._data_version = self.store.data_version()
+            self.reload()
+            self.app.call_later(self._show_decision)
+            return None
+
+        self.app.push_screen(
+            FormModal(
+                f"Confirm the decision: {names}",
+                [
+                    Field("rationale", "Why these? (required)", "", kind="text", height=4),
+                    Field("attendees", "Who was there", present),
+                ],
+                submit,
+                save_label="Confirm",
+            )
+        )
+
+    def _show_decision(self) -> None:
+        self.app.switch_screen(DecisionScreen(self.store, self.quarter_id))
+
+    def action_end(self) -> None:
+        if not self._writable():
+            return
+        from ..modals import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.run_op(lambda: self.store.end_meeting(self.quarter_id)):
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmModal(
+                "End the event without a decision? The quarter goes back to preparing; "
+                "votes and choices stay.",
+                yes="End the event",
+            ),
+            answered,
+        )
+
+    def action_undo(self) -> None:
+        if self._writable():
+            self.run_op(lambda: self.store.undo(self.quarter_id))
+
+    def action_redo(self) -> None:
+        if self._writable():
+            self.run_op(lambda: self.store.redo(self.quarter_id))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_help(self) -> None:
+        from ..modals import HelpScreen
+
+        self.app.push_screen(HelpScreen(HelpScreen.MEETING))
+
+
+class PresentScreen(Screen[None]):
+    """One block, full screen: its case, its items and whose they are. ← → step."""
+
+    BINDINGS = [
+        Binding("left,h,k,up", "step(-1)", "Previous"),
+        Binding("right,l,j,down", "step(1)", "Next"),
+        Binding("escape,enter,q", "close", "Back to the cards"),
+    ]
+
+    def __init__(self, meeting: MeetingScreen, index: int) -> None:
+        super().__init__()
+        self.meeting_screen = meeting
+        self.index = index
+        self.body = Static(id="present-body")
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="present"):
+            yield self.body
+        yield BoardFooter()
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        cards = self.meeting_screen.cards
+        if not cards:
+            self.dismiss(None)
+            return
+        self.index = max(0, min(self.index, len(cards) - 1))
+        data = cards[self.index].data
+        people = {s.id: s for s in self.meeting_screen.store.stakeholders()}
+        block = data.block
+        meeting = self.meeting_screen.meeting
+        parts: list[str | tuple[str, str]] = [
+            (f"Block {data.number} of {len(cards)}", "$text-muted"),
+            "\n\n",
+            (clean_line(block.name), "bold $text-accent"),
+        ]
+        if block.chosen_rank:
+            parts += ["   ", (f" ★ CHOICE {block.chosen_rank} ", "bold reverse $text-success")]
+        parts += [
+            "\n\n",
+            (clean_multiline(block.description) or "(no case written)", "bold"),
+            "\n\n",
+        ]
+        size = f"{len(data.items)} item{'s' if len(data.items) != 1 else ''}"
+        if block.effort is not None:
+            size += f" · {block.effort:g} days"
+        parts += [("Size  ", "$text-muted"), size, "\n"]
+        if meeting is not None and not meeting.tally_hidden:
+            parts += [
+                ("Dots  ", "$text-muted"),
+                ("●" * min(data.dots, 40), "bold $text-warning"),
+                f"  {data.dots}",
+                "\n",
+            ]
+        parts += ["\n", ("What it holds, and who asked", "bold"), "\n"]
+        for item in data.items:
+            owner = self._owner(item, people)
+            parts += ["  • ", clean_line(item.title), ("  — " + owner, "$text-muted"), "\n"]
+        if not data.items:
+            parts += [("  (nothing yet)", "italic $text-muted")]
+        self.body.update(Content.assemble(*parts))
+
+    @staticmethod
+    def _owner(item: Item, people: dict[int, Stakeholder]) -> str:
+        if item.stakeholder_id is None:
+            return "Team"
+        person = people.get(item.stakeholder_id)
+        return clean_line(person.name) if person else "?"
+
+    def action_step(self, delta: int) -> None:
+        self.index += delta
+        self.show()
+        self.meeting_screen.selected = self.index
+        self.meeting_screen._mark_selected()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class DecisionScreen(Screen[None]):
+    """Right after the decision: what was chosen, what was not, who is cut off."""
+
+    BINDINGS = [
+        Binding("s", "minutes", "Save minutes"),
+        Binding("escape,b", "back", "Board"),
+    ]
+
+    def __init__(self, store: Store, quarter_id: int) -> None:
+        super().__init__()
+        self.store = store
+        self.quarter_id = quarter_id
+        self.body = Static(id="decision-body")
+        self.status_line = StatusLine(id="status")
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="decision"):
+            yield self.body
+        yield self.status_line
+        yield BoardFooter()
+
+    def on_mount(self) -> None:
+        from ...core.outcome import outcome
+
+        use_projector(self.app, True)
+        result = outcome(self.store, self.quarter_id)
+        quarter = result.quarter
+        parts: list[str | tuple[str, str] | Content] = [
+            (f"{quarter.name} — ", "bold"),
+            ("decided" if result.decision else quarter.status, "bold $text-success"),
+            "\n\n",
+        ]
+        parts += [("Chosen", "bold $text-accent"), "\n"]
+        for entry in result.chosen:
+            parts += [
+                (f"  {entry.block.chosen_rank}. ", "bold"),
+                (clean_line(entry.block.name), "bold"),
+                (
+                    f"   {len(entry.items)} items · for {', '.join(entry.owners) or 'nobody'}",
+                    "$text-muted",
+                ),
+                "\n",
+            ]
+        parts += ["\n", ("Not chosen", "bold $text-accent"), "\n"]
+        for entry in result.not_chosen:
+            parts += [
+                f"  {clean_line(entry.block.name)}",
+                (f"   {len(entry.items)} items", "$text-muted"),
+                "\n",
+            ]
+        if not result.not_chosen:
+            parts += [("  (none)", "italic $text-muted"), "\n"]
+        parts += ["\n", ("Cut off this quarter", "bold $text-warning"), "\n"]
+        parts += self._cut_off(result.cut_off)
+        if result.decision:
+            parts += [
+                "\n",
+                ("Why", "bold $text-accent"),
+                "\n",
+                "  " + clean_multiline(result.decision.rationale).replace("\n", "\n  "),
+                "\n",
+            ]
+            if result.decision.attendees:
+                parts += [
+                    "\n",
+                    ("Who was there", "bold $text-accent"),
+                    "\n",
+                    "  " + clean_line(result.decision.attendees),
+                    "\n",
+                ]
+        self.body.update(Content.assemble(*parts))
+        self.status_line.say("Press s to save the minutes next to the board file.")
+
+    @staticmethod
+    def _cut_off(cuts: list[CutOff]) -> list[str | tuple[str, str]]:
+        if not cuts:
+            return [
+                ("  Nobody: everyone who sent a list has an item in a chosen block.", "italic"),
+                "\n",
+            ]
+        parts: list[str | tuple[str, str]] = []
+        for cut in cuts:
+            streak = (
+                (f"   cut off {cut.streak} quarters in a row", "bold $text-error")
+                if cut.streak > 1
+                else ("   first time", "$text-muted")
+            )
+            parts += [
+                "  ",
+                (clean_line(cut.stakeholder.name), "bold"),
+                (f"  {cut.items} item{'s' if cut.items != 1 else ''}, none chosen", "$text-muted"),
+                streak,
+                "\n",
+            ]
+        return parts
+
+    def action_minutes(self) -> None:
+        from ...core.outcome import write_minutes
+
+        try:
+            path = write_minutes(self.store, self.quarter_id)
+        except OSError as error:
+            self.status_line.say(
+                f"Could not save the minutes: {error.strerror or error}.", error=True
+            )
+            return
+        self.status_line.say(f"Minutes saved: {path}")
+
+    def action_back(self) -> None:
+        self.dismiss(None)

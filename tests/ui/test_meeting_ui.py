@@ -1,0 +1,206 @@
+"""A whole planning event through the meeting view, checked against the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Filled
+
+from planboard.core import Place, Store
+from planboard.core.backup import backups_of
+from planboard.ui.app import PlanboardApp
+from planboard.ui.modals import ConfirmModal, FormModal
+from planboard.ui.screens.board import BoardScreen
+from planboard.ui.screens.meeting import DecisionScreen, MeetingScreen, PresentScreen
+
+
+def status(app: PlanboardApp) -> str:
+    return str(app.screen.query_one("#status").render())
+
+
+def prepare(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.move_item(filled.team_items[0], Place.block(filled.block_b))
+    store.add_block(q, "Data quality", "Trust the numbers", item_ids=[filled.team_items[1]])
+
+
+async def test_a_whole_event(filled: Filled) -> None:
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("M")
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        # started: live, and a valid backup beside the file
+        assert store.quarter(q).status == "live"
+        backups = backups_of(store.path)
+        assert len(backups) == 1 and str(backups[0]) in status(app)
+        copy = Store.open(backups[0], readonly=True)
+        assert len(copy.blocks(q)) == 3
+        copy.close()
+        # who is here: Sales and Service, 3 dots each
+        await pilot.press("a")
+        form = app.screen
+        assert isinstance(form, FormModal)
+        from textual.widgets import SelectionList
+
+        form.query_one(SelectionList).select_all()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert sorted(store.attendance(q)) == sorted([filled.sales, filled.service])
+        # dots on block 1: Sales 2, Service 3 (too many for the budget of 3? no: exactly 3)
+        await pilot.press("v")
+        assert isinstance(app.screen, FormModal)
+        inputs = list(app.screen.query("Input"))
+        inputs[0].value, inputs[1].value = "2", "3"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        tally = store.votes(q)[filled.block_a]
+        assert tally == {filled.service: 2, filled.sales: 3} or tally == {
+            filled.service: 3,
+            filled.sales: 2,
+        }
+        assert "hidden until revealed" in str(screen.cards[0].render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert "●●●●● " in str(screen.cards[0].render())
+        # choose two; a third is refused
+        await pilot.press("1")
+        await pilot.press("right", "2")
+        await pilot.pause()
+        await pilot.press("right", "1")
+        await pilot.pause()
+        assert "already chosen" in status(app)
+        assert [b.chosen_rank for b in store.blocks(q)] == [1, 2, None]
+        # confirm: rationale required
+        await pilot.press("d")
+        assert isinstance(app.screen, FormModal)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "rationale" in str(app.screen.query_one(".form-error").render())
+        await pilot.press(*"Sales needs it most", "ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionScreen)
+        assert store.quarter(q).status == "decided"
+        decision = store.decision(q)
+        assert decision is not None and decision.rationale == "Sales needs it most"
+        # the summary names the cut-off stakeholder computed from the data
+        cut = [c.stakeholder.name for c in store.cut_off(q)]
+        assert cut == ["Customer Service Lead"]
+        text = str(app.screen.query_one("#decision-body").render())
+        assert "Cut off this quarter" in text and "Customer Service Lead" in text
+        # minutes beside the file
+        await pilot.press("s")
+        minutes = Path(str(store.path).replace("board.db", "board.2026-Q3.minutes.md"))
+        assert minutes.exists()
+        assert "Sales needs it most" in minutes.read_text()
+        # back to the board: read-only now
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("d")
+        assert "is decided" in status(app)
+        # reopen, on purpose, recorded
+        app.screen.action_reopen()
+        await pilot.pause()
+        await pilot.press(*"2026-q3", "ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert store.quarter(q).status == "live"
+        assert store.events(q, limit=1)[0].action == "reopen"
+        assert isinstance(app.screen, MeetingScreen)
+
+
+async def test_end_without_decision_keeps_votes(filled: Filled) -> None:
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_attendance(q, [filled.sales])
+    store.set_votes(filled.block_a, {filled.sales: 2})
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)  # a live quarter reopens in the event
+        await pilot.press("e", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert store.quarter(q).status == "preparing"
+        assert store.votes(q) == {filled.block_a: {filled.sales: 2}}
+
+
+async def test_moves_still_work_while_live_with_undo(filled: Filled) -> None:
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("b")  # back to the board; the event stays live
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("1")
+        await pilot.pause()
+        moved = store.item(filled.team_items[2])
+        assert moved.block_id == filled.block_a
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.item(filled.team_items[2]).block_id is None
+        assert store.quarter(q).status == "live"
+
+
+async def test_present_one_block_at_a_time_hides_preparation_detail(filled: Filled) -> None:
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.edit_item(filled.sales_items[0], notes="Internal: 3 days of SQL")
+    store.drop_item(filled.sales_items[1], "Secret reason")
+    store.start_meeting(q, backup=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("enter")
+        assert isinstance(app.screen, PresentScreen)
+        text = str(app.screen.query_one("#present-body").render())
+        assert "Pipeline by region" in text and "Head of Sales" in text
+        assert "Internal" not in text and "Secret" not in text
+        await pilot.press("right")
+        text = str(app.screen.query_one("#present-body").render())
+        assert "Block 2 of 3" in text and "Single customer view" in text
+
+
+async def test_timer_starts_and_pauses(filled: Filled) -> None:
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, timebox_minutes=10)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert "10:00" in str(app.screen.query_one("#meeting-head").render())
+        await pilot.press("t")
+        assert store.meeting(q).timer_started_at is not None
+        await pilot.press("t")
+        meeting = store.meeting(q)
+        assert meeting.timer_started_at is None and 595 <= meeting.timer_remaining <= 600
+
+
+def test_meeting_view_snapshot(snap_compare, sample_copy: Path) -> None:
+    store = Store.open(sample_copy)
+    quarter = store.default_quarter().id
+    store.start_meeting(quarter, backup=False)
+
+    async def settle(pilot) -> None:
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(PlanboardApp(store), terminal_size=(100, 30), run_before=settle)
