@@ -235,3 +235,23 @@ def test_two_processes_upgrading_at_once_apply_it_once(tmp_path: Path) -> None:
     conn.close()
     assert tables == ["votes"]
     assert len(backups_of(path)) == 1  # the one that upgraded it backed it up first
+
+
+def test_minutes_tell_the_whole_event(live: Filled) -> None:
+    from planboard.core.outcome import minutes_markdown, outcome, write_minutes
+
+    store, q = live.store, live.quarter_id
+    store.edit_block(live.block_a, description="Sales decide *faster* [link](x)")
+    store.set_votes(live.block_a, {live.sales: 2, live.service: 1})
+    store.choose_block(live.block_a, 1)
+    store.decide(q, "Sales first.", "Ana, Ben")
+    text = minutes_markdown(outcome(store, q))
+    assert "### 1. Sales cockpit" in text
+    assert "Sales decide \\*faster\\* \\[link\\](x)" in text  # user text is not markup
+    assert "- Pipeline by region (Head of Sales)" in text
+    assert "## Rationale\n\nSales first." in text
+    assert "## Attendees\n\nAna, Ben" in text
+    assert "| Sales cockpit | 3 | Head of Sales 2, Customer Service Lead 1 |" in text
+    assert "- **Customer Service Lead**: 2 items, none chosen" in text
+    path = write_minutes(store, q)
+    assert path.name == "board.2026-Q3.minutes.md" and path.read_text() == text

@@ -85,7 +85,7 @@ def outcome(store: Store, quarter_id: int) -> Outcome:
     )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
 def md(text: str) -> str:

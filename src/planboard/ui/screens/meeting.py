@@ -452,7 +452,7 @@ class MeetingScreen(Screen[None]):
                 Field(
                     f"s{sid}",
                     f"{people[sid].name}  ({budget - used} of {budget} left for this block)",
-                    card.votes.get(sid, 0),
+                    card.votes.get(sid) or "",
                     kind="number",
                 )
             )
