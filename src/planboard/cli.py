@@ -64,6 +64,7 @@ def run_board(argv: list[str], *, meeting: bool = False) -> int:
         return _fail(str(error))
     try:
         quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
+        store.board(quarter.id)  # the whole quarter reads: no surprise once on screen
     except PlanboardError as error:
         store.close()
         return _fail(str(error))
@@ -79,13 +80,73 @@ def run_board(argv: list[str], *, meeting: bool = False) -> int:
     return 0
 
 
-COMMANDS = ("meeting",)
+def run_restore(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="planboard restore",
+        description="List a board's backups, or restore one (the board as it is now is "
+        "backed up first).",
+    )
+    parser.add_argument("path", help="the board file")
+    parser.add_argument("backup", nargs="?", help="the number from the list, or a backup file")
+    parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    args = parser.parse_args(argv)
+    from .core.backup import backups_of, describe
+    from .core.store import Store
+
+    board = Path(args.path)
+    if not board.exists():
+        return _fail(f"{board} does not exist.")
+    found = backups_of(board)
+    if args.backup is None:
+        if not found:
+            print(f"{board} has no backups beside it.")
+            return 0
+        print(f"Backups of {board} (newest last):")
+        for number, backup in enumerate(found, start=1):
+            label, when = describe(board, backup)
+            print(f"  {number:>2}  {when}  {label:<28} {backup.name}")
+        print(f"Restore one with: planboard restore {board} NUMBER")
+        return 0
+    if args.backup.isdigit():
+        index = int(args.backup)
+        if not 1 <= index <= len(found):
+            return _fail(f"There is no backup {index}; {board} has {len(found)}.")
+        chosen = found[index - 1]
+    else:
+        chosen = Path(args.backup)
+        if not chosen.is_file():
+            return _fail(f"{chosen} does not exist.")
+    if not args.yes:
+        answer = input(f"Replace {board} with {chosen.name}? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            print("Nothing was changed.")
+            return 1
+    try:
+        store = Store.open(board, create=False)
+    except PlanboardError as error:
+        return _fail(str(error))
+    try:
+        if store.viewer:
+            return _fail(f"{board} is open in another planboard; close it, then restore.")
+        safety = store.restore(chosen)
+    except PlanboardError as error:
+        return _fail(str(error))
+    finally:
+        store.close()
+    print(f"Restored {board} from {chosen.name}.")
+    print(f"The board as it was is kept in {safety.name}.")
+    return 0
+
+
+COMMANDS = ("meeting", "restore")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] == "meeting":
         return run_board(args[1:], meeting=True)
+    if args and args[0] == "restore":
+        return run_restore(args[1:])
     return run_board(args)
 
 

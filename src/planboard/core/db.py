@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .backup import backup_path, write_backup
+from .backup import backup_board
 from .errors import (
     BoardFileError,
     CorruptBoardError,
@@ -23,6 +23,7 @@ from .errors import (
     NotABoardError,
     NotSQLiteError,
 )
+from .lock import OTHER_WRITER, WriterLock
 from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -67,14 +68,16 @@ class Opened:
     readonly: bool
     created: bool
     readonly_reason: str = ""
+    lock: WriterLock | None = None
 
 
 def _uri(path: Path, mode: str) -> str:
     return f"file:{quote(str(path.resolve()))}?mode={mode}"
 
 
-def _inspect(path: Path) -> tuple[int, int, set[str]]:
-    """Application id, user version and table names, read without writing anything."""
+def _inspect(path: Path) -> tuple[int, int, set[str], str]:
+    """Application id, user version, table names and `PRAGMA quick_check`'s verdict,
+    read without writing anything."""
     try:
         conn = sqlite3.connect(_uri(path, "ro"), uri=True)
     except sqlite3.Error as error:
@@ -85,6 +88,14 @@ def _inspect(path: Path) -> tuple[int, int, set[str]]:
         tables = {
             row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
+        found = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+        lines = [
+            line.strip()
+            for row in found
+            for line in row.splitlines()
+            if line.strip() and not line.startswith("***")
+        ]
+        check = "; ".join(lines) if found != ["ok"] else "ok"
     except sqlite3.DatabaseError as error:
         message = str(error)
         if "not a database" in message or "file is encrypted" in message:
@@ -94,7 +105,7 @@ def _inspect(path: Path) -> tuple[int, int, set[str]]:
         raise CorruptBoardError(f"{path} looks damaged: {message}.") from error
     finally:
         conn.close()
-    return app_id, version, tables
+    return app_id, version, tables, check
 
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
@@ -129,7 +140,7 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     return conn
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Bring the file to the current schema, all pending steps in one transaction.
 
     A second connection takes the write lock first (so another planboard starting at the
@@ -152,7 +163,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             if version >= 1:
                 # An existing board about to be upgraded: keep a copy as it was.
                 try:
-                    write_backup(conn, backup_path(path, f"before-schema-v{SCHEMA_VERSION}"))
+                    backup_board(conn, path, f"before-schema-v{SCHEMA_VERSION}")
                 except OSError as error:
                     raise BoardFileError(
                         f"{path} needs an upgrade, but a backup could not be written first "
@@ -228,8 +239,9 @@ def open_board_file(
     if created and ro:
         raise BoardFileError(f"Cannot create a board at {path}: {reason}.")
 
+    version = 0
     if not created:
-        app_id, version, tables = _inspect(path)
+        app_id, version, tables, check = _inspect(path)
         if app_id != APPLICATION_ID:
             if app_id == 0 and version == 0 and not tables:
                 created = True  # an SQLite file with nothing in it
@@ -253,15 +265,73 @@ def open_board_file(
         elif version >= 1 and not tables >= BOARD_TABLES:
             missing = ", ".join(sorted(BOARD_TABLES - tables))
             raise CorruptBoardError(f"{path} is a damaged board: tables missing ({missing}).")
+        if check != "ok" and not created:
+            # Show what can be read; never write to a damaged file.
+            if version < SCHEMA_VERSION:
+                raise CorruptBoardError(f"{path} is damaged ({check[:120]}) and too old to show.")
+            reason, ro = f"the file is damaged ({check[:120]})", True
 
+    lock: WriterLock | None = None
+    if not ro:
+        lock = WriterLock(path)
+        if path.exists() and not lock.acquire():
+            lock = None
+            reason, ro = OTHER_WRITER, True
+            if version < SCHEMA_VERSION:
+                _wait_for_upgrade(path)
     try:
         conn = _connect(path, readonly=ro)
     except sqlite3.Error as error:
+        if lock is not None:
+            lock.release()
         raise BoardFileError(f"Cannot open {path}: {error}.") from error
     if not ro:
         try:
-            _migrate(conn, path)
-        except sqlite3.OperationalError as error:
+            if lock is not None and not lock.held and not lock.acquire():
+                raise BoardFileError(f"Cannot create {path}: {OTHER_WRITER}.")
+            migrate(conn, path)
+        except (sqlite3.OperationalError, BoardFileError) as error:
             conn.close()
+            if lock is not None:
+                lock.release()
+            if isinstance(error, BoardFileError):
+                raise
             raise BoardFileError(f"Cannot prepare {path}: {error}.") from error
-    return Opened(conn=conn, path=path, readonly=ro, created=created, readonly_reason=reason)
+    return Opened(
+        conn=conn, path=path, readonly=ro, created=created, readonly_reason=reason, lock=lock
+    )
+
+
+def _wait_for_upgrade(path: Path, timeout: float = 15.0) -> None:
+    """Another planboard holds the file and is upgrading it: wait until it is done."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = sqlite3.connect(_uri(path, "ro"), uri=True)
+            try:
+                if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+                    return
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass
+        time.sleep(0.05)
+    raise BoardFileError(
+        f"{path} needs an upgrade, and {OTHER_WRITER}; open it there first, or close it."
+    )
+
+
+def reopen_writable(opened: Opened) -> Opened | None:
+    """A viewer becomes the writer once the other planboard has closed (or died).
+    Returns the new opening, or None if someone still holds the file."""
+    lock = WriterLock(opened.path)
+    if not lock.acquire():
+        return None
+    try:
+        conn = _connect(opened.path, readonly=False)
+        migrate(conn, opened.path)
+    except (sqlite3.Error, BoardFileError):
+        lock.release()
+        return None
+    opened.conn.close()
+    return Opened(conn=conn, path=opened.path, readonly=False, created=False, lock=lock)

@@ -17,16 +17,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .backup import backup_path, write_backup
-from .db import Opened, open_board_file, wrap
+from .backup import backup_board, backups_of, restore_into
+from .db import Opened, migrate, open_board_file, reopen_writable, wrap
 from .errors import (
     BusyError,
     ConflictError,
+    CorruptBoardError,
     NotFoundError,
     PlanboardError,
     ReadOnlyError,
     ValidationError,
 )
+from .lock import OTHER_WRITER
 from .model import (
     MAX_NAME,
     MAX_NOTES,
@@ -177,6 +179,7 @@ class Store:
     """A board file, open. Reads return domain objects; writes return a `Change`."""
 
     def __init__(self, opened: Opened, clock: Callable[[], str] = utc_now) -> None:
+        self._opened = opened
         self.conn: sqlite3.Connection = opened.conn
         self._db: Database | None = None
         self.path = opened.path
@@ -235,6 +238,48 @@ class Store:
         except sqlite3.Error:
             pass
         self.conn.close()
+        if self._opened.lock is not None:  # after SQLite has let go of the file
+            self._opened.lock.release()
+
+    def backups(self) -> list[Path]:
+        """This board's backups, oldest first."""
+        return backups_of(self.path)
+
+    def restore(self, backup: Path) -> Path:
+        """Replace the board with one of its backups, after backing up the board as it
+        is now. Returns that new backup. The undo history is the backup's."""
+        if self.readonly:
+            raise ReadOnlyError(f"This board is open read-only ({self.readonly_reason}).")
+        try:
+            checked = open_board_file(backup, create=False, readonly=True)
+        except PlanboardError as error:
+            raise PlanboardError(f"That backup can't be restored: {error}") from error
+        checked.conn.close()
+        try:
+            safety = backup_board(self.conn, self.path, "before-restore")
+            restore_into(self.conn, backup)
+            migrate(self.conn, self.path)
+        except (OSError, sqlite3.Error) as error:
+            raise PlanboardError(f"Could not restore {backup.name}: {error}.") from error
+        return safety
+
+    @property
+    def viewer(self) -> bool:
+        """Open read-only only because another planboard is editing the file."""
+        return self.readonly and self.readonly_reason == OTHER_WRITER
+
+    def take_over(self) -> bool:
+        """A viewer becomes the writer if the other planboard has closed (or died)."""
+        if not self.viewer:
+            return False
+        opened = reopen_writable(self._opened)
+        if opened is None:
+            return False
+        self._opened = opened
+        self.conn = opened.conn
+        self._db = None
+        self.readonly, self.readonly_reason = False, ""
+        return True
 
     def __enter__(self) -> Store:
         return self
@@ -444,6 +489,15 @@ class Store:
 
     def board(self, quarter_id: int) -> Board:
         """Everything a quarter's board shows, in three queries."""
+        try:
+            return self._board(quarter_id)
+        except sqlite3.DatabaseError as error:
+            raise CorruptBoardError(
+                f"{self.path.name} can't be read: {error}. Restore a backup "
+                "(planboard restore) or open a copy."
+            ) from error
+
+    def _board(self, quarter_id: int) -> Board:
         quarter = self.quarter(quarter_id)
         stakeholders = self.stakeholders(quarter_id)
         blocks = self.blocks(quarter_id)
@@ -1089,7 +1143,6 @@ class Store:
                 )
             if counts[2] <= 1:
                 raise ValidationError("A board keeps at least one quarter.")
-            self.conn.execute("DELETE FROM events WHERE quarter_id = ?", (quarter_id,))
             tx.delete("quarters", quarter_id)
             return self._finish(
                 tx, "delete_quarter", f"Deleted quarter {quarter.name}", None, undoable=False
@@ -1194,7 +1247,7 @@ class Store:
             if self.readonly:
                 raise ReadOnlyError(f"This board is open read-only ({self.readonly_reason}).")
             try:
-                written = write_backup(self.conn, backup_path(self.path, f"{quarter.name}-live"))
+                written = backup_board(self.conn, self.path, f"{quarter.name}-live")
             except (OSError, sqlite3.Error) as error:
                 raise PlanboardError(
                     f"Could not write the backup before the event ({error}); the event did "

@@ -42,6 +42,8 @@ class PlanboardApp(App[None]):
         self._board: BoardScreen | None = None
 
     def on_mount(self) -> None:
+        if self.store.viewer:
+            self.set_interval(1.0, self._take_over)
         # A quarter left live (the laptop died mid-meeting) comes back to the event.
         quarter = self.store.quarter(self.quarter_id)
         board = self.board_screen
@@ -51,6 +53,15 @@ class PlanboardApp(App[None]):
             self.call_later(board.start_meeting)
         elif quarter.status == "live" or (self.start_meeting and quarter.status == "decided"):
             self.call_later(board.action_meeting)
+
+    def _take_over(self) -> None:
+        """A viewer becomes the writer as soon as the other planboard lets go."""
+        if not self.store.viewer or not self.store.take_over():
+            return
+        board = self.board_screen
+        if board is not None:
+            board.load()
+            board.say("The other planboard closed: this one can edit the board now.")
 
     def get_default_screen(self) -> Screen:
         # The board is the first screen: the first frame painted is the board itself.

@@ -194,7 +194,13 @@ class BoardScreen(Screen[None]):
     def load(self) -> None:
         """Read the whole quarter (on open, on switching quarter, after another program
         changed the file). Actions repaint only what they changed."""
-        board = self.store.board(self.quarter_id)
+        try:
+            board = self.store.board(self.quarter_id)
+        except PlanboardError as error:
+            if self.board is None:
+                raise  # nothing to show at all: the app can't start on this file
+            self.say(str(error), error=True)  # keep showing what was last read
+            return
         self.board = board
         self._seen_event = self.store.last_event_id()
         self.stakeholder_map = {s.id: (s, i) for i, s in enumerate(board.stakeholders)}

@@ -1,0 +1,231 @@
+"""Files under stress: two processes, a damaged file, a full disk, a busy file."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from planboard.core import BusyError, PlanboardError, Store
+from planboard.core.lock import OTHER_WRITER, writer_is_active
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_second_opening_is_a_viewer(board_path: Path, store: Store) -> None:
+    q = store.default_quarter().id
+    viewer = Store.open(board_path)
+    try:
+        assert viewer.readonly and viewer.viewer and viewer.readonly_reason == OTHER_WRITER
+        version = viewer.data_version()
+        store.add_item(q, None, "Written by the writer")
+        assert viewer.data_version() != version  # cheap to poll, and it moved
+        assert [i.title for i in viewer.items_at(q, store.board(q).places.__iter__().__next__())]
+        assert not viewer.take_over()  # the writer is still there
+    finally:
+        viewer.close()
+
+
+def test_the_lock_vanishes_with_a_killed_writer(board_path: Path) -> None:
+    Store.open(board_path).close()
+    code = (
+        "import sys, time; from planboard.core import Store; "
+        "s = Store.open(sys.argv[1]); print('ready', flush=True); time.sleep(60)"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-c", code, str(board_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        assert writer_is_active(board_path)
+        viewer = Store.open(board_path)
+        assert viewer.viewer
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while not viewer.take_over() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not viewer.readonly
+        change = viewer.add_item(viewer.default_quarter().id, None, "Now I write")
+        assert change.event_id is not None
+        viewer.close()
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+
+
+def test_a_busy_file_gives_a_message_not_a_traceback(board_path: Path, store: Store) -> None:
+    q = store.default_quarter().id
+    other = sqlite3.connect(board_path, timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    store.conn.execute("PRAGMA busy_timeout = 100")
+    try:
+        with pytest.raises(BusyError, match="busy: another program is writing"):
+            store.add_item(q, None, "Blocked")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.items_at(q, store.board(q).places.__iter__().__next__()) == []
+    assert store.add_item(q, None, "Fine now").event_id is not None
+
+
+def test_a_full_disk_changes_nothing_and_says_so(board_path: Path, store: Store) -> None:
+    q = store.default_quarter().id
+    store.add_item(q, None, "Before")
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now full
+    before = store.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+    with pytest.raises(PlanboardError, match="disk is full"):
+        for n in range(200):  # until a page is needed
+            store.add_item(q, None, f"A long title that takes room, number {n}" * 4)
+    after = store.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+    events = store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    items = store.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+    assert after >= before and events >= items  # every item that went in has its event
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _damage(path: Path) -> None:
+    store = Store.open(path)
+    q = store.default_quarter().id
+    for n in range(300):
+        store.add_item(q, None, f"Item {n} " + "x" * 150)
+    store.conn.execute("PRAGMA journal_mode = DELETE")
+    store.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(page * 6, page * 6 + 400):  # scribble over a page of items
+        data[offset] = 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_file_opens_read_only_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.db"
+    _damage(path)
+    before = digest(path)
+    try:
+        store = Store.open(path)
+    except PlanboardError as error:  # too damaged to show at all: refused, with a message
+        assert "damaged" in str(error)
+    else:
+        try:
+            assert store.readonly and store.readonly_reason.startswith("the file is damaged")
+            with pytest.raises(PlanboardError, match="read-only"):
+                store.add_item(store.default_quarter().id, None, "No")
+        finally:
+            store.close()
+    assert digest(path) == before
+
+
+def test_the_cli_refuses_a_damaged_file_for_writing(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.db"
+    _damage(path)
+    before = digest(path)
+    code = (
+        "import sys; from planboard.core import Store, PlanboardError\n"
+        "try:\n    s = Store.open(sys.argv[1]); print(s.readonly_reason)\n"
+        "except PlanboardError as e:\n    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)
+    assert "damaged" in out.stdout and "Traceback" not in out.stderr
+    assert digest(path) == before
+
+
+def _damage_readably(path: Path) -> None:
+    """Damage a page so that SQLite still reads the file but `quick_check` complains."""
+    _damage(path)
+    path.unlink()
+    store = Store.open(path)
+    q = store.default_quarter().id
+    for n in range(300):
+        store.add_item(q, None, f"Item {n} " + "x" * 150)
+    store.conn.execute("PRAGMA journal_mode = DELETE")
+    store.close()
+    good = path.read_bytes()
+    for page in range(2, len(good) // 4096):
+        data = bytearray(good)
+        for offset in range(page * 4096 + 100, page * 4096 + 116):
+            data[offset] ^= 0x55
+        path.write_bytes(bytes(data))
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if [r[0] for r in conn.execute("PRAGMA quick_check")] != ["ok"]:
+                return
+        except sqlite3.DatabaseError:
+            pass
+        finally:
+            conn.close()
+    raise AssertionError("could not damage the file readably")
+
+
+def test_a_readable_damaged_file_opens_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.db"
+    _damage_readably(path)
+    before = digest(path)
+    store = Store.open(path)
+    try:
+        assert store.readonly
+        assert store.readonly_reason.startswith("the file is damaged (")
+        assert "\n" not in store.readonly_reason
+        with pytest.raises(PlanboardError, match="read-only"):
+            store.add_item(store.default_quarter().id, None, "No")
+    finally:
+        store.close()
+    assert digest(path) == before
+
+
+def test_backups_keep_the_newest_ten(board_path: Path, store: Store) -> None:
+    from planboard.core.backup import KEEP, backup_board, backups_of
+
+    for n in range(KEEP + 3):
+        backup_board(store.conn, board_path, f"label-{n}")
+    kept = backups_of(board_path)
+    assert len(kept) == KEEP
+    assert not list(board_path.parent.glob("*.partial"))
+    other = board_path.with_name("board.old.db")  # another board's backups are not ours
+    other.write_bytes(b"")
+    backup_board(store.conn, other, "mine")
+    assert len(backups_of(board_path)) == KEEP
+
+
+def test_restore_from_the_command_line(board_path: Path, store: Store) -> None:
+    q = store.default_quarter().id
+    store.add_item(q, None, "Kept in the backup")
+    _, backup = store.start_meeting(q)
+    store.end_meeting(q)
+    store.add_item(q, None, "Added after the backup")
+    store.close()
+    listing = subprocess.run(
+        [sys.executable, "-m", "planboard", "restore", str(board_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert listing.returncode == 0 and backup is not None and backup.name in listing.stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "planboard", "restore", str(board_path), "1", "--yes"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "The board as it was is kept in board.before-restore." in done.stdout
+    reopened = Store.open(board_path)
+    try:
+        titles = [i.title for items in reopened.board(q).places.values() for i in items]
+        assert titles == ["Kept in the backup"]
+        assert reopened.quarter(q).status == "preparing"
+    finally:
+        reopened.close()
+    bad = subprocess.run(
+        [sys.executable, "-m", "planboard", "restore", str(board_path), "99", "--yes"],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2 and "There is no backup 99" in bad.stderr
