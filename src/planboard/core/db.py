@@ -72,7 +72,20 @@ class Opened:
 
 
 def _uri(path: Path, mode: str) -> str:
-    return f"file:{quote(str(path.resolve()))}?mode={mode}"
+    uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
+    wal = Path(f"{path}-wal")
+    if mode == "ro" and _no_writes_in(path.resolve().parent) and not wal.exists():
+        # Nobody can be writing in a read-only folder: read the file as it is, without
+        # the shared-memory file SQLite would otherwise need to create beside it.
+        uri += "&immutable=1"
+    return uri
+
+
+def _no_writes_in(folder: Path) -> bool:
+    try:
+        return not os.access(folder, os.W_OK) or not (folder.stat().st_mode & 0o222)
+    except OSError:
+        return True
 
 
 def _inspect(path: Path) -> tuple[int, int, set[str], str]:

@@ -8,6 +8,7 @@ what the action left there, so an undo never overwrites someone else's change).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -175,6 +176,20 @@ class _Tx:
                 self.blocks = True
 
 
+def _reads(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A read that meets a damaged or busy file raises a `PlanboardError` with a
+    message, never a raw sqlite3 error."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise Store._translate(error, reading=True) from error
+
+    return wrapper
+
+
 class Store:
     """A board file, open. Reads return domain objects; writes return a `Change`."""
 
@@ -318,8 +333,12 @@ class Store:
             raise self._translate(error) from error
 
     @staticmethod
-    def _translate(error: sqlite3.Error) -> PlanboardError:
+    def _translate(error: sqlite3.Error, *, reading: bool = False) -> PlanboardError:
         message = str(error)
+        if reading:
+            if "locked" in message or "busy" in message:
+                return BusyError("The board file is busy; try again in a moment.")
+            return CorruptBoardError(f"The board file can't be read: {message}.")
         if "locked" in message or "busy" in message:
             return BusyError(
                 "The board file is busy: another program is writing to it. Nothing was "
@@ -389,11 +408,13 @@ class Store:
 
     # ----------------------------------------------------------------------- reads
 
+    @_reads
     def quarters(self) -> list[Quarter]:
         """All quarters, oldest first."""
         rows = self.conn.execute(f"SELECT {QUARTER_COLUMNS} FROM quarters ORDER BY name")
         return [Quarter(*row) for row in rows]
 
+    @_reads
     def quarter(self, quarter_id: int) -> Quarter:
         row = self.conn.execute(
             f"SELECT {QUARTER_COLUMNS} FROM quarters WHERE id = ?", (quarter_id,)
@@ -402,6 +423,7 @@ class Store:
             raise NotFoundError("That quarter no longer exists.")
         return Quarter(*row)
 
+    @_reads
     def quarter_by_name(self, name: str) -> Quarter:
         row = self.conn.execute(
             f"SELECT {QUARTER_COLUMNS} FROM quarters WHERE name = ?", (name.strip(),)
@@ -411,6 +433,7 @@ class Store:
             raise NotFoundError(f"There is no quarter {name!r} (quarters: {known}).")
         return Quarter(*row)
 
+    @_reads
     def default_quarter(self) -> Quarter:
         """The newest quarter that is not decided, else the newest one."""
         quarters = self.quarters()
@@ -419,6 +442,7 @@ class Store:
         open_ones = [q for q in quarters if not q.is_decided]
         return (open_ones or quarters)[-1]
 
+    @_reads
     def stakeholders(self, quarter_id: int | None = None) -> list[Stakeholder]:
         """Stakeholders shown on a quarter's board: the active ones, plus any archived
         one who has items in that quarter. Without a quarter: everyone."""
@@ -437,6 +461,7 @@ class Store:
             rows = self.conn.execute(sql, (quarter_id, quarter_id))
         return [Stakeholder(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
+    @_reads
     def stakeholder(self, stakeholder_id: int) -> Stakeholder:
         row = self.conn.execute(
             f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders WHERE id = ?", (stakeholder_id,)
@@ -445,6 +470,7 @@ class Store:
             raise NotFoundError("That stakeholder no longer exists.")
         return Stakeholder(row[0], row[1], row[2], bool(row[3]))
 
+    @_reads
     def blocks(self, quarter_id: int) -> list[Block]:
         rows = self.conn.execute(
             f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE quarter_id = ? ORDER BY position, id",
@@ -452,6 +478,7 @@ class Store:
         )
         return [Block(*row) for row in rows]
 
+    @_reads
     def block(self, block_id: int) -> Block:
         row = self.conn.execute(
             f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE id = ?", (block_id,)
@@ -460,6 +487,7 @@ class Store:
             raise NotFoundError("That block no longer exists.")
         return Block(*row)
 
+    @_reads
     def item(self, item_id: int) -> Item:
         row = self.conn.execute(
             f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)
@@ -468,6 +496,7 @@ class Store:
             raise NotFoundError("That item no longer exists.")
         return Item(*row)
 
+    @_reads
     def items_at(self, quarter_id: int, place: Place) -> list[Item]:
         """The items a place shows, in order."""
         if place.is_list:
@@ -519,6 +548,7 @@ class Store:
                 items.sort(key=lambda i: (i.place_position or 0, i.id))
         return Board(quarter, stakeholders, blocks, places)
 
+    @_reads
     def decision(self, quarter_id: int) -> Decision | None:
         row = self.conn.execute(
             "SELECT quarter_id, decided_at, rationale, attendees FROM decisions "
@@ -527,6 +557,7 @@ class Store:
         ).fetchone()
         return Decision(*row) if row else None
 
+    @_reads
     def events(self, quarter_id: int | None = None, limit: int = 200) -> list[Event]:
         """The newest events first (of one quarter, or of the whole file)."""
         sql = "SELECT id, at, quarter_id, action, summary, undone, payload FROM events"
@@ -540,10 +571,12 @@ class Store:
             Event(r[0], r[1], r[2], r[3], r[4], bool(r[5]), json.loads(r[6] or "{}")) for r in rows
         ]
 
+    @_reads
     def last_event_id(self) -> int:
         """The newest event's id: it changes with every action, from any screen."""
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
 
+    @_reads
     def data_version(self) -> int:
         """Changes when another connection commits to the file (cheap to poll)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
@@ -1221,6 +1254,7 @@ class Store:
 
     # ----------------------------------------------------------- the event
 
+    @_reads
     def meeting(self, quarter_id: int) -> Meeting | None:
         row = self.conn.execute(
             "SELECT quarter_id, started_at, ended_at, dot_budget, tally_hidden, "
@@ -1376,6 +1410,7 @@ class Store:
             raise ValidationError(f"{what} must be between {low} and {high}.")
         return number
 
+    @_reads
     def attendance(self, quarter_id: int) -> list[int]:
         """The stakeholders present at the quarter's event (ids)."""
         return [
@@ -1421,6 +1456,7 @@ class Store:
                 )
         return len(wanted)
 
+    @_reads
     def votes(self, quarter_id: int) -> dict[int, dict[int, int]]:
         """Dots by block, then by stakeholder."""
         tally: dict[int, dict[int, int]] = {}
@@ -1504,6 +1540,7 @@ class Store:
                 tx, "timer", "Timer started" if running else "Timer paused", quarter_id
             )
 
+    @_reads
     def cut_off(self, quarter_id: int) -> list[CutOff]:
         """Stakeholders who sent items this quarter and have none in a chosen block, with
         how many decided quarters in a row, ending with this one, that has been so."""
@@ -1568,10 +1605,12 @@ class Store:
             return None
         return Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), json.loads(row[6]))
 
+    @_reads
     def undo_summary(self, quarter_id: int) -> str | None:
         event = self._undo_candidate(quarter_id)
         return event.summary if event else None
 
+    @_reads
     def redo_summary(self, quarter_id: int) -> str | None:
         event = self._redo_candidate(quarter_id)
         return event.summary if event else None

@@ -381,9 +381,13 @@ class BoardScreen(Screen[None]):
 
     def _done(self, change: Change) -> None:
         """Repaint after a successful action and say what it did."""
-        self._data_version = self.store.data_version()
-        self._seen_event = self.store.last_event_id()
-        self.apply(change)
+        try:
+            self._data_version = self.store.data_version()
+            self._seen_event = self.store.last_event_id()
+            self.apply(change)
+        except PlanboardError as error:  # saved, but the file could not be re-read
+            self.say(str(error), error=True)
+            return
         if change.event_id is None:
             self.say(change.summary)
         else:

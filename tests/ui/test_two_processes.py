@@ -1,0 +1,91 @@
+"""Two planboards, and other programs, on one file: the screen follows the file."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from conftest import Filled
+
+from planboard.core import Place, Store
+from planboard.ui.app import PlanboardApp
+from planboard.ui.widgets.board_list import BoardList
+
+
+def team_titles(app: PlanboardApp) -> list[str]:
+    return [i.title for i in app.screen.query_one("#team", BoardList).groups[0].items]
+
+
+def status(app: PlanboardApp) -> str:
+    return str(app.screen.query_one("#status").render())
+
+
+async def wait_until(pilot, condition, seconds: float = 1.5) -> float:
+    """Poll the app until `condition()`; returns how long it took."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        await pilot.pause(0.05)
+        if condition():
+            return time.monotonic() - start
+    raise AssertionError("the screen did not follow the file in time")
+
+
+async def test_a_change_by_another_program_shows_within_a_second(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        other = sqlite3.connect(filled.store.path)
+        with other:
+            other.execute(
+                "UPDATE items SET title = 'Fixed by hand in sqlite3' WHERE id = ?",
+                (filled.team_items[0],),
+            )
+        other.close()
+        took = await wait_until(pilot, lambda: "Fixed by hand in sqlite3" in team_titles(app))
+        assert took <= 1.0
+
+
+async def test_a_viewer_follows_the_writer_and_takes_over(filled: Filled) -> None:
+    writer = filled.store
+    viewer = Store.open(writer.path)
+    assert viewer.viewer
+    app = PlanboardApp(viewer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "another planboard is editing it" in str(app.screen.query_one("#title").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert "read-only" in status(app)
+        writer.add_item(filled.quarter_id, None, "Added by the writer")
+        took = await wait_until(pilot, lambda: "Added by the writer" in team_titles(app))
+        assert took <= 1.0
+        writer.close()  # the writer goes away: the viewer may edit now
+        await wait_until(pilot, lambda: not viewer.readonly, seconds=3)
+        await pilot.pause(0.2)
+        assert "READ-ONLY" not in str(app.screen.query_one("#title").render())
+        assert "can edit the board now" in status(app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert viewer.item(filled.team_items[0]).block_id == filled.block_a
+    filled.store = Store.open(viewer.path)  # for the fixture to close
+
+
+async def test_a_full_disk_is_said_and_nothing_changes(filled: Filled) -> None:
+    store = filled.store
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        before = team_titles(app)
+        for n in range(40):
+            await pilot.press("n", *f"Item {n} with a long title to fill pages", "ctrl+s")
+            await pilot.pause()
+            if "disk is full" in status(app):
+                break
+        else:
+            raise AssertionError("the disk never filled")
+        assert "Nothing was changed" in status(app)
+        shown = team_titles(app)
+        in_file = [i.title for i in store.items_at(filled.quarter_id, Place.team())]
+        assert shown == in_file and len(shown) >= len(before)
