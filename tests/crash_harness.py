@@ -350,23 +350,46 @@ def startup_trial(folder: Path, seed: int, source: Path = SAMPLE, kind: str = "s
     rng = random.Random(seed)
     trial = Trial(kind, seed)
     board = fresh_copy(source, folder)
-    before = snapshot_any(board)
+    columns = columns_of(board)
+    before = snapshot_any(board, columns)
     term = Terminal([str(board)], cwd=folder)
     time.sleep(rng.uniform(0.0, 0.7))
     term.kill()
     trial.problems += check_file(board) + check_backups(board)
     if trial.problems:
         return trial
-    after = snapshot_any(board)
+    after = snapshot_any(board, columns)
     if after != before:
         trial.problems.append("starting (and being killed) changed the board's content")
     return trial
 
 
-def snapshot_any(path: Path) -> dict[str, list[tuple[object, ...]]]:
+def snapshot_any(
+    path: Path, columns: dict[str, str] | None = None
+) -> dict[str, list[tuple[object, ...]]]:
+    """Every data row, reading only `columns` per table (an upgrade adds columns)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in DATA_TABLES}
+        if columns is None:
+            columns = {
+                t: ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({t})"))
+                for t in DATA_TABLES
+            }
+        return {
+            t: conn.execute(f"SELECT {columns[t]} FROM {t} ORDER BY 1").fetchall()
+            for t in DATA_TABLES
+        }
+    finally:
+        conn.close()
+
+
+def columns_of(path: Path) -> dict[str, str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {
+            t: ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({t})"))
+            for t in DATA_TABLES
+        }
     finally:
         conn.close()
 

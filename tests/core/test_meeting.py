@@ -11,6 +11,7 @@ from conftest import Filled, assert_consistent
 
 from planboard.core import Place, ReadOnlyError, Store, ValidationError
 from planboard.core.backup import backups_of
+from planboard.core.schema import SCHEMA_VERSION
 
 
 @pytest.fixture
@@ -178,33 +179,47 @@ def test_deleting_a_block_takes_its_votes_and_undo_brings_them(live: Filled) -> 
     assert store.votes(q)[live.block_a] == {live.sales: 2}
 
 
-def test_upgrade_from_schema_1_keeps_everything_and_backs_up(tmp_path: Path) -> None:
-    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "schema-v1.db"
+@pytest.mark.parametrize("version", [1, 2])
+def test_upgrade_from_every_earlier_schema_keeps_everything(tmp_path: Path, version: int) -> None:
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / f"schema-v{version}.db"
     path = tmp_path / "old.db"
     shutil.copyfile(fixture, path)
     tables = ("quarters", "stakeholders", "items", "blocks", "decisions", "events")
 
+    def columns(file: Path, table: str) -> str:
+        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        try:
+            return ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
+        finally:
+            conn.close()
+
+    old_columns = {t: columns(path, t) for t in tables}
+
     def dump(file: Path) -> dict[str, list[tuple]]:
         conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
         try:
-            return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
+            return {
+                t: conn.execute(f"SELECT {old_columns[t]} FROM {t} ORDER BY 1").fetchall()
+                for t in tables
+            }
         finally:
             conn.close()
 
     before = dump(path)
     store = Store.open(path)
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert {"meetings", "attendance", "votes"} <= set(store.db.table_names())
+        assert "merged_into" in store.db["items"].columns_dict
         board = store.board(store.default_quarter().id)
         assert board.quarter.name == "2026-Q3" and board.item_count == 62
     finally:
         store.close()
     assert dump(path) == before
     backups = backups_of(path)
-    assert len(backups) == 1 and "before-schema-v2" in backups[0].name
+    assert len(backups) == 1 and f"before-schema-v{SCHEMA_VERSION}" in backups[0].name
     conn = sqlite3.connect(backups[0])
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == version
     conn.close()
 
 
@@ -229,7 +244,7 @@ def test_two_processes_upgrading_at_once_apply_it_once(tmp_path: Path) -> None:
         for _ in range(2)
     ]
     outs = [p.communicate(timeout=60) for p in procs]
-    assert [o[0].strip() for o in outs] == ["2", "2"], outs
+    assert [o[0].strip() for o in outs] == [str(SCHEMA_VERSION)] * 2, outs
     conn = sqlite3.connect(path)
     tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name='votes'")]
     conn.close()

@@ -100,6 +100,12 @@ class Item:
     position: int = 0
     place_position: int | None = None
     created_at: str = ""
+    merged_into: int | None = None  # merged into that item (hidden, kept, linked)
+    carried_from: int | None = None  # the item of an earlier quarter it continues
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into is not None
 
     @property
     def place(self) -> Place:
@@ -129,6 +135,7 @@ class Block:
     position: int = 0
     chosen_rank: int | None = None
     created_at: str = ""
+    carried_from: int | None = None
 
 
 @dataclass(slots=True)
@@ -183,6 +190,7 @@ class Board:
     stakeholders: list[Stakeholder]
     blocks: list[Block]
     places: dict[Place, list[Item]]
+    merged: dict[int, list[Item]] = field(default_factory=dict)  # survivor id -> merged
 
     def items_at(self, place: Place) -> list[Item]:
         return self.places.get(place, [])
@@ -196,6 +204,16 @@ class Board:
     @property
     def item_count(self) -> int:
         return sum(len(items) for items in self.places.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ImportItem:
+    """One item read from a list someone sent, and the line it came from."""
+
+    title: str
+    notes: str = ""
+    effort: float | str | None = None
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,9 +156,18 @@ def _v2_meetings(db: Database) -> None:
     db.execute("CREATE INDEX votes_by_quarter ON votes(quarter_id, block_id)")
 
 
+def _v3_links(db: Database) -> None:
+    """Links between items: merged near-duplicates, and what a quarter carried over."""
+    db.execute("ALTER TABLE items ADD COLUMN merged_into INTEGER REFERENCES items(id)")
+    db.execute("ALTER TABLE items ADD COLUMN carried_from INTEGER REFERENCES items(id)")
+    db.execute("ALTER TABLE blocks ADD COLUMN carried_from INTEGER REFERENCES blocks(id)")
+    db.execute("CREATE INDEX items_by_survivor ON items(merged_into)")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "planning event: meetings, attendance, votes", _v2_meetings),
+    Migration(3, "merged and carried-over items", _v3_links),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -27,12 +27,14 @@ CANDIDATES = 60  # and only the ones sharing most of them are scored
 MAX_GROUP = 12  # a suggested block bigger than this is not a suggestion any more
 
 _STOPWORDS = frozenset(
-    """a an the of for by per in on to and or with vs versus each every my our their we us
-    who which what when that how often do does did still are is be been about from one
-    place list see show view report reports dashboard dashboards table tables snapshot
-    number all new get can t but into after before up within at as this these those it its
-    via want need like would could should please also more most just so than then there
-    here them they your you i me cannot dont not no""".split()
+    (
+        "a an the of for by per in on to and or with vs versus each every my our their we us "
+        "who which what when that how often do does did still are is be been about from one "
+        "place list see show view report reports dashboard dashboards table tables snapshot "
+        "number all new get can t but into after before up within at as this these those it "
+        "its via want need like would could should please also more most just so than then "
+        "there here them they your you i me cannot dont not no"
+    ).split()
 )
 
 # Different words for one need. Each line: the canonical word, then its variants.
@@ -142,9 +144,9 @@ class Similarity:
         first, second = self.vectors[a], self.vectors[b]
         return sum(first[t] * second[t] for t in first.keys() & second.keys())
 
-    def pairs(self, threshold: float = THRESHOLD, *, across_owners: bool = True) -> dict[
-        tuple[int, int], float
-    ]:
+    def pairs(
+        self, threshold: float = THRESHOLD, *, across_owners: bool = True
+    ) -> dict[tuple[int, int], float]:
         """Scored pairs (positions, lower first) at or above the threshold."""
         best: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for a, vector in enumerate(self.vectors):

@@ -41,6 +41,7 @@ from .model import (
     CutOff,
     Decision,
     Event,
+    ImportItem,
     Item,
     Meeting,
     Place,
@@ -55,9 +56,11 @@ if TYPE_CHECKING:
 
 ITEM_COLUMNS = (
     "id, quarter_id, stakeholder_id, title, notes, effort, block_id, status, "
-    "drop_reason, position, place_position, created_at"
+    "drop_reason, position, place_position, created_at, merged_into, carried_from"
 )
-BLOCK_COLUMNS = "id, quarter_id, name, description, effort, position, chosen_rank, created_at"
+BLOCK_COLUMNS = (
+    "id, quarter_id, name, description, effort, position, chosen_rank, created_at, carried_from"
+)
 QUARTER_COLUMNS = "id, name, status, vision, created_at"
 STAKEHOLDER_COLUMNS = "id, name, department, archived"
 
@@ -502,7 +505,8 @@ class Store:
         if place.is_list:
             sql = (
                 f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
-                "AND block_id IS NULL AND status = 'open' ORDER BY position, id"
+                "AND block_id IS NULL AND status = 'open' AND merged_into IS NULL "
+                "ORDER BY position, id"
             )
             rows = self.conn.execute(sql, (quarter_id, place.ref))
         elif place.is_block:
@@ -540,13 +544,17 @@ class Store:
             f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? ORDER BY position, id",
             (quarter_id,),
         )
+        merged: dict[int, list[Item]] = {}
         for row in rows:
             item = Item(*row)
-            places.setdefault(item.place, []).append(item)
+            if item.merged_into is not None:
+                merged.setdefault(item.merged_into, []).append(item)
+            else:
+                places.setdefault(item.place, []).append(item)
         for place, items in places.items():
             if not place.is_list:
                 items.sort(key=lambda i: (i.place_position or 0, i.id))
-        return Board(quarter, stakeholders, blocks, places)
+        return Board(quarter, stakeholders, blocks, places, merged)
 
     @_reads
     def decision(self, quarter_id: int) -> Decision | None:
@@ -622,7 +630,8 @@ class Store:
     ) -> list[tuple[int, int, bool]]:
         """The whole list (id, position, shown on the list), in order."""
         rows = self.conn.execute(
-            "SELECT id, position, block_id IS NULL AND status = 'open' FROM items "
+            "SELECT id, position, block_id IS NULL AND status = 'open' AND merged_into IS NULL "
+            "FROM items "
             "WHERE quarter_id = ? AND stakeholder_id IS ? ORDER BY position, id",
             (quarter_id, stakeholder_id),
         )
@@ -796,10 +805,12 @@ class Store:
             return self._finish(tx, "edit_item", summary, item.quarter_id, item_id=item_id)
 
     def remove_item(self, item_id: int) -> Change:
-        """Delete an item for good (dropping keeps it; this is for mistakes)."""
+        """Delete an item for good (dropping keeps it; this is for mistakes). Requests
+        merged into it go back to their lists."""
         with self._write() as tx:
             item = self.item(item_id)
             self._check_quarter_writable(item.quarter_id)
+            self._release_merged(tx, item.id)
             self._leave(tx, item)
             tx.delete("items", item_id)
             rows = self._list_rows(item.quarter_id, item.stakeholder_id)
@@ -901,6 +912,161 @@ class Store:
     def restore_item(self, item_id: int) -> Change:
         """Send an item back to its own list (from a block or the dropped area)."""
         return self.move_item(item_id, self.item(item_id).home)
+
+    def merged_into(self, item_id: int) -> list[Item]:
+        """The requests merged into an item."""
+        rows = self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE merged_into = ? ORDER BY id", (item_id,)
+        )
+        return [Item(*row) for row in rows]
+
+    def _release_merged(self, tx: _Tx, item_id: int) -> None:
+        for child in self.merged_into(item_id):
+            tx.update("items", child.id, {"merged_into": None})
+
+    def merge_items(self, survivor_id: int, item_ids: Sequence[int]) -> Change:
+        """Merge near-duplicates into one item. The others leave the board but are
+        kept, linked to it (who asked, in their words), and can be un-merged."""
+        with self._write() as tx:
+            survivor = self.item(survivor_id)
+            self._check_quarter_writable(survivor.quarter_id)
+            if survivor.is_merged:
+                raise ValidationError("That item is itself merged into another one.")
+            merged = 0
+            for item_id in dict.fromkeys(item_ids):
+                if item_id == survivor_id:
+                    continue
+                item = self.item(item_id)
+                if item.quarter_id != survivor.quarter_id:
+                    raise ValidationError("Only items of the same quarter can be merged.")
+                if item.is_merged:
+                    continue
+                for child in self.merged_into(item.id):  # keep one level of links
+                    tx.update("items", child.id, {"merged_into": survivor_id})
+                self._leave(tx, item)
+                tx.update(
+                    "items",
+                    item.id,
+                    {
+                        "merged_into": survivor_id,
+                        "block_id": None,
+                        "status": "open",
+                        "drop_reason": None,
+                        "place_position": None,
+                    },
+                )
+                merged += 1
+            if not merged:
+                raise ValidationError("Pick at least one other item to merge.")
+            tx.places.add(survivor.place)
+            return self._finish(
+                tx,
+                "merge_items",
+                f"Merged {merged} request{'s' if merged != 1 else ''} into "
+                f"{_quote(survivor.title)}",
+                survivor.quarter_id,
+                item_id=survivor_id,
+            )
+
+    def unmerge_item(self, item_id: int) -> Change:
+        """Undo a merge on purpose: a merged request goes back to its list; an item
+        with merged requests lets them all go back."""
+        with self._write() as tx:
+            item = self.item(item_id)
+            self._check_quarter_writable(item.quarter_id)
+            if item.is_merged:
+                tx.update("items", item.id, {"merged_into": None})
+                summary = f"Un-merged {_quote(item.title)}"
+            else:
+                children = self.merged_into(item.id)
+                if not children:
+                    raise ValidationError(f"Nothing is merged into {_quote(item.title)}.")
+                self._release_merged(tx, item.id)
+                summary = (
+                    f"Un-merged {len(children)} request{'s' if len(children) != 1 else ''} "
+                    f"from {_quote(item.title)}"
+                )
+            tx.places.add(item.place)
+            return self._finish(tx, "unmerge_item", summary, item.quarter_id, item_id=item_id)
+
+    def import_items(
+        self,
+        quarter_id: int,
+        owner: str | None,
+        items: Sequence[ImportItem],
+        *,
+        source: str = "",
+    ) -> Change:
+        """Add a list at once, as one action: to the team's list (`owner` None) or to a
+        stakeholder's, found by name or created. Any refused line refuses the whole
+        import, with its line number; nothing is written then."""
+        checked = []
+        for entry in items:
+            where = f"Line {entry.line}: " if entry.line else ""
+            try:
+                checked.append(
+                    (self._title(entry.title), self._notes(entry.notes), self._effort(entry.effort))
+                )
+            except ValidationError as error:
+                raise ValidationError(where + str(error)) from None
+        if not checked:
+            raise ValidationError("There is nothing to import: no item was found.")
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            stakeholder_id: int | None = None
+            created = False
+            if owner is not None:
+                name = self._title(owner, "stakeholder name", MAX_NAME)
+                row = self.conn.execute(
+                    "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
+                ).fetchone()
+                if row is None:
+                    stakeholder_id = tx.insert(
+                        "stakeholders", {"name": name, "department": "", "created_at": self.clock()}
+                    )
+                    created = True
+                else:
+                    stakeholder_id = row[0]
+                    if row[1]:
+                        tx.update("stakeholders", stakeholder_id, {"archived": 0})
+            position = self.conn.execute(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM items "
+                "WHERE quarter_id = ? AND stakeholder_id IS ?",
+                (quarter_id, stakeholder_id),
+            ).fetchone()[0]
+            now = self.clock()
+            first = None
+            for offset, (title, notes, effort) in enumerate(checked):
+                item_id = tx.insert(
+                    "items",
+                    {
+                        "quarter_id": quarter_id,
+                        "stakeholder_id": stakeholder_id,
+                        "title": title,
+                        "notes": notes,
+                        "effort": effort,
+                        "status": "open",
+                        "position": position + offset,
+                        "created_at": now,
+                    },
+                )
+                first = first or item_id
+            whose = (
+                "the team's list" if owner is None else f"{self._owner_name(stakeholder_id)}'s list"
+            )
+            summary = f"Imported {len(checked)} item{'s' if len(checked) != 1 else ''} into {whose}"
+            if source:
+                summary += f" from {source}"
+            if created:
+                tx.stakeholders = True
+            return self._finish(
+                tx,
+                "import",
+                summary,
+                quarter_id,
+                item_id=first,
+                extra={"created_stakeholder": created},
+            )
 
     # ------------------------------------------------------------------ blocks
 
@@ -1105,6 +1271,7 @@ class Store:
             ).fetchall()
             for row in rows:
                 item = self.item(row[0])
+                self._release_merged(tx, item.id)
                 self._leave(tx, item)
                 tx.delete("items", item.id)
             for table in ("votes", "attendance"):
