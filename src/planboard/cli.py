@@ -138,7 +138,240 @@ def run_restore(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = ("meeting", "restore")
+def _existing_board(board: Path) -> str:
+    """Why `board` can't be a board to import into or read from ("" if it may be one).
+    An import never creates a board."""
+    if not board.exists():
+        return f"{board} does not exist; open it with “planboard {board}” to make a new board."
+    if board.is_dir():
+        return f"{board} is a folder, not a board file."
+    try:
+        if board.stat().st_size == 0:
+            return f"{board} is empty, not a board."
+    except OSError as error:
+        return f"Cannot read {board}: {error.strerror or error}."
+    return ""
+
+
+def _open_for_reading(board: Path) -> tuple[object | None, str]:
+    """The board opened read-only (nothing is written, not even an upgrade), or why not."""
+    from .core.store import Store
+
+    reason = _existing_board(board)
+    if reason:
+        return None, reason
+    try:
+        return Store.open(board, create=False, readonly=True), ""
+    except PlanboardError as error:
+        message = str(error)
+        if "needs an upgrade" in message:
+            message = (
+                f"{board} was written by an older planboard; open it once with "
+                f"“planboard {board}” to upgrade it (a backup is kept), then try again."
+            )
+        elif message.startswith("Cannot create a board"):
+            message = f"{board} is not a board yet (it holds nothing)."
+        return None, message
+
+
+def _same_name(name: str) -> str:
+    """A stakeholder name as the file compares them (SQLite's NOCASE: ASCII letters)."""
+    return name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _import_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planboard import",
+        description="Import a list someone sent (CSV or TSV with a title column, a Markdown "
+        "list, or plain text with one item per line) onto a stakeholder's list or the "
+        "team's, as one action (undo removes it all). Repeated titles are reported, not "
+        "dropped.",
+    )
+    parser.add_argument("path", help="the board file (it must exist)")
+    parser.add_argument("file", help="the list: .csv, .tsv, .md, or any text file")
+    owner = parser.add_mutually_exclusive_group(required=True)
+    owner.add_argument(
+        "--stakeholder", "-s", metavar="NAME", help="whose list (created if new)"
+    )
+    owner.add_argument("--team", action="store_true", help="the team's own list")
+    parser.add_argument("--quarter", "-q", help="the quarter (default: the newest not decided)")
+    parser.add_argument(
+        "--dry-run", "-n", action="store_true", help="show what would be imported; write nothing"
+    )
+    return parser
+
+
+def run_import(argv: list[str]) -> int:
+    args = _import_parser().parse_args(argv)
+    from .core.importer import read_list
+    from .core.store import Store
+    from .core.text import clean_line
+
+    board = Path(args.path)
+    owner: str | None = None
+    if not args.team:
+        owner = clean_line(args.stakeholder)
+        if not owner:
+            return _fail("The stakeholder name can't be empty.")
+    reason = _existing_board(board)
+    if reason:
+        return _fail(reason)
+    try:
+        parsed = read_list(Path(args.file))
+    except PlanboardError as error:
+        return _fail(str(error))
+    print(f"{clean_line(parsed.name)}: {parsed.summary()}")
+
+    # A read-only look first: the board and the quarter are checked without writing
+    # anything, and a dry run stops there.
+    store, reason = _open_for_reading(board)
+    if store is None:
+        return _fail(reason)
+    assert isinstance(store, Store)
+    try:
+        quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
+        if quarter.is_decided:
+            return _fail(f"{quarter.name} is decided, so its board is read-only.")
+        known = {_same_name(s.name): s for s in store.stakeholders()}
+    except PlanboardError as error:
+        return _fail(str(error))
+    finally:
+        store.close()
+    existing = known.get(_same_name(owner)) if owner is not None else None
+    whose = "the team's list" if owner is None else f"{(existing.name if existing else owner)}'s list"
+    if args.dry_run:
+        for item in parsed.items:
+            effort = f"  ({item.effort:g} days)" if item.effort is not None else ""
+            notes = item.notes.count("\n") + 1 if item.notes else 0
+            more = f"  (+{notes} line{'s' if notes != 1 else ''} of notes)" if notes else ""
+            print(f"  line {item.line}: {clean_line(item.title)}{effort}{more}")
+        if owner is not None and existing is None:
+            print(f"Would create stakeholder “{owner}”.")
+        elif existing is not None and existing.archived:
+            print(f"Would bring back stakeholder “{existing.name}” (archived).")
+        count = len(parsed.items)
+        print(
+            f"Would import {count} item{'s' if count != 1 else ''} into {whose} in "
+            f"{quarter.name}. Nothing was written (dry run)."
+        )
+        return 0
+
+    try:
+        store = Store.open(board, create=False)
+    except PlanboardError as error:
+        return _fail(str(error))
+    try:
+        if store.viewer:
+            return _fail(
+                f"{board} is open in another planboard; import from inside it, or close it first."
+            )
+        if store.readonly:
+            return _fail(f"{board} can't be changed: {store.readonly_reason}.")
+        change = store.import_items(quarter.id, owner, parsed.items, source=parsed.name)
+        event = next((e for e in store.events(quarter.id, 5) if e.id == change.event_id), None)
+    except PlanboardError as error:
+        return _fail(str(error))
+    finally:
+        store.close()
+    created = event.payload.get("created_stakeholder") if event else existing is None
+    if owner is not None and created:
+        print(f"Created stakeholder “{owner}”.")
+    elif existing is not None and existing.archived:
+        print(f"Brought back stakeholder “{existing.name}” (it was archived).")
+    print(f"{clean_line(change.summary)}, in {quarter.name}. Undo it with u on the board.")
+    return 0
+
+
+def _similar_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planboard similar",
+        description="Show the groups of open items (on lists and in blocks) that ask for "
+        "much the same thing, across lists. Reads the board only; it may be open elsewhere.",
+    )
+    parser.add_argument("path", help="the board file")
+    parser.add_argument("--quarter", "-q", help="the quarter (default: the newest not decided)")
+    parser.add_argument("--json", action="store_true", help="print the groups as JSON")
+    return parser
+
+
+def similar_groups(store: object, quarter_id: int) -> list[list[dict[str, object]]]:
+    """The quarter's open items that ask for the same thing, grouped: each item as
+    id, title, owner (name, or "Team"), place ("list" or "block") and stakeholder_id."""
+    from .core.similar import Entry, groups
+    from .core.store import Store
+
+    assert isinstance(store, Store)
+    board = store.board(quarter_id)
+    items = {}
+    entries = []
+    for place, found in board.places.items():
+        if place.is_dropped:
+            continue
+        for item in found:
+            items[item.id] = (item, "block" if place.is_block else "list")
+            entries.append(Entry(item.id, item.title, item.stakeholder_id))
+    result = []
+    for group in groups(entries):
+        rows = []
+        for entry in sorted(group, key=lambda e: int(e.key)):
+            item, place = items[entry.key]
+            person = board.stakeholder(item.stakeholder_id)
+            rows.append(
+                {
+                    "id": item.id,
+                    "title": item.title,
+                    "owner": person.name if person else "Team",
+                    "place": place,
+                    "stakeholder_id": item.stakeholder_id,
+                }
+            )
+        result.append(rows)
+    return result
+
+
+def run_similar(argv: list[str]) -> int:
+    args = _similar_parser().parse_args(argv)
+    import json
+
+    from .core.text import clean_line
+
+    board = Path(args.path)
+    store, reason = _open_for_reading(board)
+    if store is None:
+        return _fail(reason)
+    try:
+        quarter = (
+            store.quarter_by_name(args.quarter)  # type: ignore[attr-defined]
+            if args.quarter
+            else store.default_quarter()  # type: ignore[attr-defined]
+        )
+        found = similar_groups(store, quarter.id)
+    except PlanboardError as error:
+        return _fail(str(error))
+    finally:
+        store.close()  # type: ignore[attr-defined]
+    if args.json:
+        print(json.dumps([{"items": group} for group in found], indent=2))
+        return 0
+    if not found:
+        print(f"No items ask for the same thing in {quarter.name}.")
+        return 0
+    count = len(found)
+    print(
+        f"{count} group{'s' if count != 1 else ''} of items asking for the same thing "
+        f"in {quarter.name}:"
+    )
+    for group in found:
+        print()
+        for row in group:
+            print(f"  {clean_line(str(row['owner']))}: {clean_line(str(row['title']))}  [#{row['id']}]")
+    return 0
+
+
+COMMANDS = ("meeting", "restore", "import", "similar")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,6 +380,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_board(args[1:], meeting=True)
     if args and args[0] == "restore":
         return run_restore(args[1:])
+    if args and args[0] == "import":
+        return run_import(args[1:])
+    if args and args[0] == "similar":
+        return run_similar(args[1:])
     return run_board(args)
 
 

@@ -12,19 +12,26 @@ def sample_app(sample_copy: Path) -> PlanboardApp:
     return PlanboardApp(Store.open(sample_copy))
 
 
+async def settle(pilot) -> None:
+    """Let the board finish its background work (the overlap), so the picture is stable."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def test_board_wide(snap_compare, sample_copy: Path) -> None:
-    assert snap_compare(sample_app(sample_copy), terminal_size=(120, 40))
+    assert snap_compare(sample_app(sample_copy), terminal_size=(120, 40), run_before=settle)
 
 
 def test_board_small(snap_compare, sample_copy: Path) -> None:
-    assert snap_compare(sample_app(sample_copy), terminal_size=(80, 24))
+    assert snap_compare(sample_app(sample_copy), terminal_size=(80, 24), run_before=settle)
 
 
 def test_board_while_dragging(snap_compare, sample_copy: Path) -> None:
     async def start_drag(pilot) -> None:
         from pointer import drag, item_xy, row_xy
 
-        await pilot.pause()  # the pilot starts before the columns are mounted
+        await settle(pilot)
         app = pilot.app
         team = app.screen.query_one("#team")
         blocks = app.screen.query_one("#blocks")
@@ -35,4 +42,9 @@ def test_board_while_dragging(snap_compare, sample_copy: Path) -> None:
 
 
 def test_move_picker(snap_compare, sample_copy: Path) -> None:
-    assert snap_compare(sample_app(sample_copy), terminal_size=(100, 30), press=["down", "m"])
+    async def pick(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("down", "m")
+        await pilot.pause()
+
+    assert snap_compare(sample_app(sample_copy), terminal_size=(100, 30), run_before=pick)

@@ -234,6 +234,7 @@ class Change:
     block_id: int | None = None
     quarter_id: int | None = None
     event_id: int | None = None
+    action: str = ""  # the events row's action ("move_item", "import", ...)
 
 
 def short_tag(name: str, department: str = "") -> str:

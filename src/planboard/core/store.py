@@ -401,6 +401,7 @@ class Store:
             block_id=block_id,
             quarter_id=quarter_id,
             event_id=event_id,
+            action=action,
         )
 
     def _check_quarter_writable(self, quarter_id: int) -> Quarter:
@@ -913,6 +914,21 @@ class Store:
         """Send an item back to its own list (from a block or the dropped area)."""
         return self.move_item(item_id, self.item(item_id).home)
 
+    @_reads
+    def merged_map(self, quarter_id: int) -> dict[int, list[Item]]:
+        """Every merged request of a quarter, by the item it was merged into."""
+        rows = self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND merged_into IS NOT NULL "
+            "ORDER BY id",
+            (quarter_id,),
+        )
+        found: dict[int, list[Item]] = {}
+        for row in rows:
+            item = Item(*row)
+            found.setdefault(item.merged_into or 0, []).append(item)
+        return found
+
+    @_reads
     def merged_into(self, item_id: int) -> list[Item]:
         """The requests merged into an item."""
         rows = self.conn.execute(

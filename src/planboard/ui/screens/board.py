@@ -35,6 +35,26 @@ from ..widgets.bars import (
 from ..widgets.board_list import BoardList, DropSpot, Group, Row
 
 COLUMN_IDS = ("team", "stakeholders", "blocks", "dropped")
+# Actions after which the overlap between lists is worked out again (a move changes
+# where items are, not what they ask for).
+OVERLAP_ACTIONS = frozenset(
+    {
+        "add_item",
+        "edit_item",
+        "remove_item",
+        "import",
+        "merge_items",
+        "unmerge_item",
+        "add_stakeholder",
+        "edit_stakeholder",
+        "remove_stakeholder",
+        "undo",
+        "redo",
+        "add_block",
+        "delete_block",
+    }
+)
+Neighbour = tuple[int, str, str]  # item id, whose, title
 
 
 @dataclass
@@ -74,6 +94,12 @@ class BoardScreen(Screen[None]):
         Binding("ctrl+y,U", "redo", "Redo", show=False),
         Binding("o", "switch_quarter", "Quarter"),
         Binding("M", "meeting", "Meeting", tooltip="Start or open the planning event"),
+        Binding(
+            "slash", "search", "Search", tooltip="Filter the board by text, @stakeholder, is:loose"
+        ),
+        Binding("a", "also_asked", "Also asked", show=False),
+        Binding("S", "suggest", "Suggest blocks", show=False),
+        Binding("i", "import_list", "Import", show=False),
         Binding("question_mark,f1", "help", "Help"),
         Binding("s", "new_stakeholder", "New stakeholder", show=False),
         Binding("v", "edit_vision", "Vision", show=False),
@@ -100,11 +126,21 @@ class BoardScreen(Screen[None]):
         self._suppress_click = False
         self._data_version = 0
         self._seen_event = 0  # the last event this screen has shown
+        self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
+        self.merged: dict[int, list[Item]] = {}  # requests merged into an item
         self._build()
 
     # ------------------------------------------------------------------ layout
 
     def _build(self) -> None:
+        from textual.widgets import Input
+
+        self.search_bar = Input(
+            placeholder="Search: words, @stakeholder, is:loose — Enter to go, Esc to clear",
+            id="search",
+            compact=True,
+        )
+        self.search_bar.display = False
         """Make the widgets up front: loading can fill them before they are mounted,
         so the first frame painted is the whole board."""
         self.title_bar = TitleBar(id="title")
@@ -134,6 +170,7 @@ class BoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield self.title_bar
         yield self.vision_bar
+        yield self.search_bar
         with Horizontal(id="board"):
             yield self._columns["team"]
             yield self._columns["stakeholders"]
@@ -148,6 +185,8 @@ class BoardScreen(Screen[None]):
     def _column(self, name: str, **options: Any) -> BoardList:
         column = BoardList(tag_for=self.tag_for, id=name, **options)
         column.drag_listener = self
+        if name == "blocks":
+            column.header_note = self._block_note
         return column
 
     def column(self, name: str) -> BoardList:
@@ -234,6 +273,87 @@ class BoardScreen(Screen[None]):
             ]
         )
         self._update_titles()
+        self.merged = self.store.merged_map(self.quarter_id)
+        self._refresh_overlap()
+
+    # ------------------------------------------------------------- overlap
+
+    def _owner_name(self, stakeholder_id: int | None) -> str:
+        if stakeholder_id is None:
+            return "Team"
+        known = self.stakeholder_map.get(stakeholder_id)
+        return known[0].name if known else "?"
+
+    def _refresh_overlap(self) -> None:
+        """Work out, in a thread, which items on different lists ask for the same
+        thing; the board shows it when done (it never delays a frame)."""
+        from ...core.similar import Entry
+
+        entries = [
+            Entry(item.id, item.title, item.stakeholder_id)
+            for name in ("team", "stakeholders", "blocks")
+            for group in self.column(name).groups
+            for item in group.items
+        ]
+        names = {e.key: (self._owner_name(e.owner), e.text) for e in entries}
+        self.run_worker(
+            lambda: self._overlap_of(entries, names),
+            thread=True,
+            exclusive=True,
+            group="overlap",
+            name="overlap",
+        )
+
+    @staticmethod
+    def _overlap_of(
+        entries: list[Any], names: dict[int, tuple[str, str]]
+    ) -> dict[int, list[Neighbour]]:
+        from ...core.similar import overlap
+
+        return {
+            key: [(other, *names[other]) for other, _score in found]
+            for key, found in overlap(entries).items()
+        }
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        from textual.worker import WorkerState
+
+        worker = event.worker
+        if worker.group == "overlap" and event.state == WorkerState.SUCCESS:
+            self.neighbours = worker.result or {}
+            self._show_marks()
+            self._show_detail(self.selected_row())
+
+    def asked_by(self, item: Item) -> set[str]:
+        """Who asks for this: its owner, whose requests were merged into it, and the
+        lists with a similar request."""
+        owners = {self._owner_name(item.stakeholder_id)}
+        owners.update(self._owner_name(m.stakeholder_id) for m in self.merged.get(item.id, ()))
+        owners.update(who for _, who, _ in self.neighbours.get(item.id, ()))
+        return owners
+
+    def _show_marks(self) -> None:
+        for name in ("team", "stakeholders", "blocks", "dropped"):
+            column = self.column(name)
+            marks = {}
+            for group in column.groups:
+                for item in group.items:
+                    count = len(self.asked_by(item))
+                    if count > 1:
+                        marks[item.id] = f"×{count}"
+            column.set_marks(marks)
+        self.column("blocks").refresh()
+
+    def _block_note(self, group: Group) -> str:
+        if group.block is None:
+            return ""
+        owners: set[str] = set()
+        for item in group.items:
+            owners.add(self._owner_name(item.stakeholder_id))
+            owners.update(self._owner_name(m.stakeholder_id) for m in self.merged.get(item.id, ()))
+        count = len(group.items)
+        asked = f" · {len(owners)} asked" if owners else ""
+        return f"{count} item{'s' if count != 1 else ''}{asked}"
 
     def _stakeholder_group(self, stakeholder: Stakeholder, items: list[Item]) -> Group:
         return Group(
@@ -329,6 +449,11 @@ class BoardScreen(Screen[None]):
             self._update_titles()
         self._focus_change(change)
         self.refresh_bindings()
+        if change.action in OVERLAP_ACTIONS:
+            self.merged = self.store.merged_map(self.quarter_id)
+            self._refresh_overlap()
+        elif self.neighbours:
+            self._show_marks()
 
     def _focus_change(self, change: Change) -> None:
         if change.item_id is not None:
@@ -442,7 +567,16 @@ class BoardScreen(Screen[None]):
         elif row.kind == "item" and row.item is not None:
             item = row.item
             owner = self.stakeholder_map.get(item.stakeholder_id or -1, (None, 0))[0]
-            detail.show_item(item, owner, self.block_map.get(item.block_id or -1))
+            detail.show_item(
+                item,
+                owner,
+                self.block_map.get(item.block_id or -1),
+                also=[(who, title) for _, who, title in self.neighbours.get(item.id, ())],
+                merged=[
+                    (self._owner_name(m.stakeholder_id), m.title)
+                    for m in self.merged.get(item.id, ())
+                ],
+            )
         elif row.group.block is not None:
             block = row.group.block
             served = self._served(row.group.items)
@@ -931,6 +1065,238 @@ class BoardScreen(Screen[None]):
         return (
             f"Remove stakeholder “{name}” and all {total} of their items in "
             f"{self.quarter.name} ({'; '.join(parts)})?\nUndo (u) brings them back."
+        )
+
+    # ------------------------------------------------------- search and overlap
+
+    def action_search(self) -> None:
+        self.search_bar.display = True
+        self.search_bar.focus()
+
+    def on_input_changed(self, event: Any) -> None:
+        if event.input is self.search_bar:
+            self._filter(event.value)
+
+    def on_input_submitted(self, event: Any) -> None:
+        if event.input is not self.search_bar:
+            return
+        for column in self.columns:
+            if any(row.kind == "item" for row in column.rows):
+                column.focus()
+                column.select_row(0)
+                return
+        self.say("Nothing matches.", error=True)
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "escape" and self.focused is self.search_bar:
+            self.search_bar.value = ""
+            self.search_bar.display = False
+            self._filter("")
+            self.column("team").focus()
+            event.stop()
+
+    def _filter(self, text: str) -> None:
+        """Show only what the search asks for (all columns at once)."""
+        words: list[str] = []
+        people: list[str] = []
+        loose = False
+        for token in text.casefold().split():
+            if token in ("is:loose", "loose:", "is:open"):
+                loose = True
+            elif token.startswith("@") and len(token) > 1:
+                people.append(token[1:])
+            else:
+                words.append(token)
+        if not (words or people or loose):
+            for column in self.columns:
+                column.set_filter(None, keep_groups=False)
+            self._update_titles()
+            return
+
+        def owner_matches(item: Item) -> bool:
+            if item.stakeholder_id is None:
+                names = "team"
+            else:
+                known = self.stakeholder_map.get(item.stakeholder_id)
+                names = f"{known[0].name} {known[0].department}".casefold() if known else ""
+            return all(any(w.startswith(p) for w in names.split()) or p in names for p in people)
+
+        def keep(item: Item) -> bool:
+            if loose and not (item.block_id is None and item.status == "open"):
+                return False
+            title = item.title.casefold()
+            if any(word not in title for word in words):
+                return False
+            return owner_matches(item) if people else True
+
+        for column in self.columns:
+            column.set_filter(keep, keep_groups=False)
+        shown = sum(1 for c in self.columns for r in c.rows if r.kind == "item")
+        self.say(f"Showing {shown} item{'s' if shown != 1 else ''} that match “{text.strip()}”.")
+
+    def _request(self, item_id: int, who: str, title: str) -> Any:
+        from ..overlap import Request
+
+        where = "on the list"
+        for name in ("team", "stakeholders", "blocks", "dropped"):
+            for group in self.column(name).groups:
+                if any(i.id == item_id for i in group.items):
+                    if group.block is not None:
+                        where = f"in block {clean_line(group.block.name)}"
+                    elif group.key.is_dropped:
+                        where = "dropped"
+                    return Request(item_id, who, title, where)
+        return Request(item_id, who, title, where)
+
+    def action_also_asked(self) -> None:
+        item = self._need_item("to see who else asks for it")
+        if item is None:
+            return
+        from ..overlap import OverlapModal, Request
+
+        similar = [
+            self._request(i, who, title) for i, who, title in self.neighbours.get(item.id, ())
+        ]
+        merged = [
+            Request(m.id, self._owner_name(m.stakeholder_id), m.title, "merged into this item")
+            for m in self.merged.get(item.id, ())
+        ]
+
+        def chosen(result: tuple[str, int] | None) -> None:
+            if result is None:
+                return
+            action, other = result
+            if action == "go":
+                self._go_to(other)
+            elif self.writable():
+                if action == "merge":
+                    self.run_op(lambda: self.store.merge_items(item.id, [other]))
+                else:
+                    self.run_op(lambda: self.store.unmerge_item(other))
+
+        self.app.push_screen(OverlapModal(item.title, similar, merged), chosen)
+
+    def _go_to(self, item_id: int) -> None:
+        try:
+            item = self.store.item(item_id)
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            return
+        column = self.column_for(item.place)
+        if column.select_item(item.id, key=item.place):
+            column.focus()
+        else:
+            self.say("That item is hidden by the search (Esc in the search clears it).", error=True)
+
+    def action_suggest(self) -> None:
+        """Propose blocks from requests on several lists that ask for the same thing."""
+        if not self.writable():
+            return
+        from ...core.similar import Entry, groups
+        from ..overlap import Request, Suggestion, SuggestModal
+
+        loose = [
+            item
+            for name in ("team", "stakeholders")
+            for group in self.column(name).groups
+            for item in group.items
+        ]
+        found = groups([Entry(i.id, i.title, i.stakeholder_id) for i in loose])
+        by_id = {i.id: i for i in loose}
+        suggestions = []
+        for group in found:
+            items = [by_id[e.key] for e in group]  # type: ignore[index]
+            team = [i for i in items if i.stakeholder_id is None]
+            name = (team[0] if team else min(items, key=lambda i: len(i.title))).title
+            requests = [
+                Request(i.id, self._owner_name(i.stakeholder_id), i.title, "on the list")
+                for i in items
+            ]
+            suggestions.append(Suggestion(name, requests))
+        if not suggestions:
+            self.say("No suggestion: no two lists ask for the same thing among the loose items.")
+            return
+
+        def chosen(result: tuple[str, Any] | None) -> None:
+            if result is None:
+                return
+            suggestion = result[1]
+            ids = [r.id for r in suggestion.requests]
+            self.run_op(
+                lambda: self.store.add_block(self.quarter_id, suggestion.name, item_ids=ids)
+            )
+
+        self.app.push_screen(SuggestModal(suggestions), chosen)
+
+    def action_import_list(self) -> None:
+        """Import a list from a file, or pasted, into the list in focus."""
+        if not self.writable():
+            return
+        from ..modals import Field, FormModal
+
+        row = self.selected_row()
+        owner: int | None = None
+        if row is not None and row.group.key.is_list:
+            owner = row.group.key.ref
+        elif row is not None and row.item is not None:
+            owner = row.item.stakeholder_id
+
+        def submit(values: dict[str, Any]) -> str | None:
+            from pathlib import Path
+
+            from ...core.importer import parse_text, read_list
+
+            try:
+                if values["text"].strip():
+                    parsed = parse_text(values["text"])
+                    source = "pasted text"
+                elif values["path"].strip():
+                    path = Path(values["path"].strip()).expanduser()
+                    parsed = read_list(path)
+                    source = path.name
+                else:
+                    return "Give a file, or paste the list."
+            except PlanboardError as error:
+                return str(error)
+            target = values["owner"]
+            name = None if target is None else self._owner_name(target)
+            result = self._submit(
+                lambda: self.store.import_items(self.quarter_id, name, parsed.items, source=source)
+            )
+            if result is None:
+                self.say(
+                    f"{parsed.summary()} — imported into {name or 'the team'}'s list (u undoes it)"
+                )
+            return result
+
+        self.app.push_screen(
+            FormModal(
+                "Import a list",
+                [
+                    Field(
+                        "owner",
+                        "Into whose list",
+                        owner,
+                        kind="select",
+                        options=self._owner_choices(),
+                    ),
+                    Field(
+                        "path",
+                        "A file (CSV, TSV, Markdown or text)",
+                        "",
+                        placeholder="~/Downloads/sales-requests.csv",
+                    ),
+                    Field(
+                        "text",
+                        "…or paste the list here (one item per line)",
+                        "",
+                        kind="text",
+                        height=5,
+                    ),
+                ],
+                submit,
+                save_label="Import",
+            )
         )
 
     # ---------------------------------------------------------------- the event

@@ -47,7 +47,11 @@ class DetailBar(Static):
         item: Item,
         owner: Stakeholder | None,
         block: Block | None,
+        also: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        merged: list[tuple[str, str]] = (),  # type: ignore[assignment]
     ) -> None:
+        """The item in full; `also`: (who, title) of similar requests on other lists;
+        `merged`: (who, their words) of the requests merged into it."""
         whose = owner.name if owner else "Team"
         if item.status == "dropped":
             where = f"dropped: {clean_line(item.drop_reason or '')}"
@@ -59,15 +63,28 @@ class DetailBar(Static):
         if item.effort is not None:
             facts.append(f"{item.effort:g} days")
         notes = clean_multiline(item.notes).replace("\n", " ¶ ")
-        self.update(
-            Content.assemble(
-                (clean_line(item.title), "bold"),
-                "\n",
-                (" · ".join(facts), "$text-muted"),
-                "\n",
-                (notes or "No notes.", "" if notes else "$text-muted italic"),
-            )
-        )
+        parts: list[str | tuple[str, str]] = [
+            (clean_line(item.title), "bold"),
+            "\n",
+            (" · ".join(facts), "$text-muted"),
+        ]
+        if merged:
+            parts += ["\n", ("Merged: ", "bold $text-accent")]
+            parts += [
+                f"{'; ' if n else ''}{clean_line(who)} (“{clean_line(words)}”)"
+                for n, (who, words) in enumerate(merged)
+            ]
+        if also:
+            owners = len({who for who, _ in also}) + 1
+            parts += ["\n", (f"Asked by {owners} lists, also: ", "bold $text-accent")]
+            parts += [
+                f"{'; ' if n else ''}{clean_line(who)} (“{clean_line(words)}”)"
+                for n, (who, words) in enumerate(also[:4])
+            ]
+            if len(also) > 4:
+                parts.append(f"; and {len(also) - 4} more (a lists them)")
+        parts += ["\n", (notes or "No notes.", "" if notes else "$text-muted italic")]
+        self.update(Content.assemble(*parts))
 
     def show_block(self, block: Block, count: int, served: list[str]) -> None:
         facts = [f"{count} item{'s' if count != 1 else ''}"]

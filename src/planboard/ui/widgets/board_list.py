@@ -109,6 +109,7 @@ class BoardList(ScrollView, can_focus=True):
         "board-list--marker",
         "board-list--carried",
         "board-list--chosen",
+        "board-list--mark",
         *(f"board-list--tag-{n}" for n in range(TAG_COLOURS)),
     }
 
@@ -165,15 +166,41 @@ class BoardList(ScrollView, can_focus=True):
         self.carried_item: int | None = None
         self.tag_width = 0
         self.drag_listener: DragListener | None = None
+        self.filter: Callable[[Item], bool] | None = None
+        self.filter_keeps_groups = False
+        self.marks: dict[int, str] = {}
+        self.header_note: Callable[[Group], str] | None = None  # right side of a header
 
     # ----------------------------------------------------------------- content
 
     def _rows_for(self, group: Group) -> list[Row]:
+        keep = self.filter
+        # Row.index stays the item's place in the whole group: moves count on it.
+        shown = [
+            Row("item", group, item, index)
+            for index, item in enumerate(group.items)
+            if keep is None or keep(item)
+        ]
+        if keep is not None and not shown and not self.filter_keeps_groups:
+            return []  # a group with nothing matching disappears while filtering
         rows = [Row("header", group)] if self.show_headers else []
-        rows.extend(Row("item", group, item, index) for index, item in enumerate(group.items))
-        if not group.items:
+        rows.extend(shown)
+        if not shown:
             rows.append(Row("empty", group))
         return rows
+
+    def set_filter(self, predicate: Callable[[Item], bool] | None, *, keep_groups: bool) -> None:
+        """Show only the items `predicate` accepts (None: all of them)."""
+        self.filter = predicate
+        self.filter_keeps_groups = keep_groups
+        self.set_groups(self.groups)
+
+    def set_marks(self, marks: dict[int, str]) -> None:
+        """Short badges at the end of item lines (e.g. how many other lists ask)."""
+        if marks != self.marks:
+            self.marks = marks
+            self._cache.clear()
+            self.refresh()
 
     def _update_tag_width(self) -> None:
         if not self.show_tags:
@@ -536,6 +563,10 @@ class BoardList(ScrollView, can_focus=True):
         if row.kind == "header":
             group = row.group
             count = f" {len(group.items)} "
+            if self.header_note is not None and width >= EFFORT_MIN_WIDTH:
+                note = self.header_note(group)
+                if note:
+                    count = f" {note} "
             if group.block is not None and group.block.chosen_rank:
                 badge = f"★{group.block.chosen_rank} "
                 right.append(Segment(badge, self._style(*layers, "board-list--chosen")))
@@ -571,9 +602,14 @@ class BoardList(ScrollView, can_focus=True):
                 segments.append(Segment(tag, tag_style))
                 segments.append(Segment(" ", style))
                 used += tag_width + 1
+            mark = self.marks.get(item.id)
+            if mark:
+                right.append(Segment(f" {mark}", self._style(*layers, "board-list--mark")))
             if item.effort is not None and width >= EFFORT_MIN_WIDTH:
                 effort = f"{item.effort:g}d"
                 right.append(Segment(f" {effort} ", self._style(*layers, "board-list--muted")))
+            elif mark:
+                right.append(Segment(" ", style))
             title = clean_line(item.title)
             text_style = self._style(*layers, "board-list--carried") if carried else style
 

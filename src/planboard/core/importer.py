@@ -1,0 +1,491 @@
+"""Reading a list a stakeholder sent: a spreadsheet export, a Markdown list, plain text.
+
+`read_list(path)` and `parse_text(text)` turn a list into `ImportItem`s (title, notes,
+effort and the line each came from) and a report: which format it was read as, how many
+blank and ignored lines were skipped, and which titles repeat an earlier one. Repeats are
+flagged, never dropped or merged: deciding is the data lead's job.
+
+Text is data: nothing is reformatted. Only a list marker (`-`, `*`, `+`, `1.`, `1)`) and
+a task box (`[ ]`, `[x]`) are taken off the front of a line. Anything this module can't
+read is refused with a `ValidationError` whose message says what and where (`.line`
+holds the line number when there is one); the store applies the same limits again.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ValidationError
+from .model import MAX_NOTES, MAX_TITLE, ImportItem
+from .text import clean_line, clean_multiline
+
+MAX_BYTES = 5 * 1024 * 1024  # a list bigger than this is not a list
+SNIFF_BYTES = 8192  # how much of a file is looked at to tell text from binary
+MAX_EFFORT = 10000
+
+FORMATS = ("csv", "tsv", "markdown", "text")
+_LABELS = {"csv": "CSV", "tsv": "TSV", "markdown": "Markdown", "text": "plain text"}
+
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+}
+
+# Header names each field is recognised by, in order of preference.
+TITLE_COLUMNS = ("title", "item", "request", "name", "summary")
+NOTES_COLUMNS = ("notes", "description", "details", "comment", "comments")
+EFFORT_COLUMNS = ("effort", "days", "estimate")
+
+# Effort cells that mean "not known yet".
+_NO_EFFORT = frozenset(("", "?", "-", "–", "—", "tbd", "tbc", "n/a", "na", "unknown"))
+_EFFORT = re.compile(r"^(\d+(?:\.\d+|,\d{1,2})?)\s*(?:d|days?)?$", re.IGNORECASE)
+
+# Files that are certainly not text, whatever their name says.
+_MAGIC = (
+    b"PK\x03\x04",  # zip: .xlsx, .docx, .ods, .numbers
+    b"\xd0\xcf\x11\xe0",  # OLE: .xls, .doc, .msg
+    b"%PDF-",
+    b"SQLite format 3\x00",
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",
+)
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+_HEADING = re.compile(r"^ {0,3}#")
+_RULE = re.compile(r"^ {0,3}([-*_])[ \t]*(?:\1[ \t]*){2,}$")
+_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<text>.*))?$")
+# Plain text also loses the bullets word processors and mail clients write.
+_TEXT_BULLET = re.compile(r"^(?:[-*+•·▪◦‣–—]|\d{1,9}[.)])[ \t]+")
+_TASK_BOX = re.compile(r"^\[[ xX]\](?:[ \t]+|$)")
+
+
+@dataclass
+class ParsedList:
+    """The items read from a list, and what the reading found along the way."""
+
+    items: list[ImportItem]
+    format: str
+    blank_lines: int = 0
+    duplicates: list[tuple[int, int, str]] = field(default_factory=list)
+    ignored_lines: int = 0
+    name: str = ""
+    has_header: bool = field(default=False, repr=False)
+
+    def summary(self) -> str:
+        """One line for a person: '12 items (CSV), 2 blank lines skipped, 1 duplicate:
+        line 9 repeats line 4 (“Churn report”)'."""
+        count = len(self.items)
+        parts = [f"{_plural(count, 'item')} ({_LABELS.get(self.format, self.format)})"]
+        if self.blank_lines:
+            parts.append(f"{_plural(self.blank_lines, 'blank line')} skipped")
+        if self.ignored_lines:
+            parts.append(
+                f"{_plural(self.ignored_lines, 'other line')} ignored "
+                "(headings and text outside the list)"
+            )
+        if self.duplicates:
+            repeats = "; ".join(
+                f"line {line} repeats line {first} ({_quote(title)})"
+                for line, first, title in self.duplicates
+            )
+            parts.append(f"{_plural(len(self.duplicates), 'duplicate')}: {repeats}")
+        return ", ".join(parts)
+
+
+def read_list(path: Path) -> ParsedList:
+    """Read a list from a file; its extension says the format (.csv, .tsv or .tab,
+    .md or .markdown; anything else is plain text)."""
+    path = Path(path)
+    name = path.name or str(path)
+    try:
+        if path.is_dir():
+            raise _refuse(f"{path} is a folder, not a list.")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _refuse(
+                f"{name} is {size / (1024 * 1024):.1f} MB; planboard imports lists of up to "
+                f"{MAX_BYTES // (1024 * 1024)} MB."
+            )
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise _refuse(f"{path} does not exist.") from None
+    except PermissionError:
+        raise _refuse(f"{path} can't be read (permission denied).") from None
+    except OSError as error:
+        raise _refuse(f"{path} can't be read: {error.strerror or error}.") from None
+    if len(data) > MAX_BYTES:  # it grew while being read
+        raise _refuse(f"{name} is over {MAX_BYTES // (1024 * 1024)} MB; that is not a list.")
+    text = decode(data, name)
+    return parse_text(text, name, _EXTENSIONS.get(path.suffix.lower(), "text"))
+
+
+def decode(data: bytes, name: str = "the file") -> str:
+    """Bytes to text: UTF-8 (with or without a BOM), or UTF-16/32 with a BOM. Anything
+    else is refused with where the first unreadable byte is."""
+    for bom, encoding, plain in (
+        (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            break
+    else:
+        bom, encoding, plain = b"", "utf-8", "utf-8"
+        head = data[:SNIFF_BYTES]
+        if b"\x00" in head or head.startswith(_MAGIC) or _mostly_unprintable(head):
+            raise _binary(name)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        label = {"utf-8-sig": "UTF-8"}.get(encoding, encoding.upper())
+        before = data[len(bom) : error.start].decode(plain, "replace")
+        line = len(_BREAK.findall(before)) + 1
+        byte = data[error.start]
+        raise _refuse(
+            f"{name} is not {label} text: line {line} holds a byte that can't be read "
+            f"(0x{byte:02X}, at byte offset {error.start}). Save the file as UTF-8 "
+            "(in a spreadsheet: “CSV UTF-8”) and import it again.",
+            line,
+        ) from None
+    if "\x00" in text[:SNIFF_BYTES] or _mostly_unprintable(text[:SNIFF_BYTES]):
+        raise _binary(name)
+    return text
+
+
+def parse_text(text: str, name: str = "pasted text", fmt: str | None = None) -> ParsedList:
+    """Read a list from text. Without `fmt`, the text says what it is: a header row
+    with commas, semicolons or tabs naming a title column makes it CSV or TSV; list
+    markers make it Markdown; anything else is plain text, one item per line."""
+    if len(text) > MAX_BYTES:
+        raise _refuse(f"{name} is over {MAX_BYTES // (1024 * 1024)} MB; that is not a list.")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if fmt is None:
+        fmt = detect(text)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown list format: {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt in ("csv", "tsv"):
+        parsed = _parse_table(text, fmt)
+    elif fmt == "markdown":
+        parsed = _parse_markdown(text)
+    else:
+        parsed = _parse_plain(text)
+    parsed.name = name
+    if not parsed.items:
+        raise _refuse(_nothing(name, parsed))
+    for item in parsed.items:
+        check(item)
+    parsed.duplicates = find_duplicates(parsed.items)
+    return parsed
+
+
+def detect(text: str) -> str:
+    """The format of pasted text: "csv", "tsv", "markdown" or "text"."""
+    lines = _lines(text)
+    first = next((line for line in lines if not _blank(line)), "")
+    for delimiter in ("\t", ",", ";"):
+        if delimiter in first and _title_column(_header(first, delimiter)) is not None:
+            return "tsv" if delimiter == "\t" else "csv"
+    if any(_BULLET.match(line) and not _RULE.match(line) for line in lines):
+        return "markdown"
+    return "text"
+
+
+def check(item: ImportItem) -> None:
+    """Refuse an item the store would refuse, with the store's words and the line."""
+    where = f"Line {item.line}: " if item.line else ""
+    title = clean_line(item.title)
+    if not title:
+        raise _refuse(f"{where}The title can't be empty.", item.line)
+    if len(title) > MAX_TITLE:
+        raise _refuse(
+            f"{where}The title is {len(title)} characters long; keep it to {MAX_TITLE} or fewer.",
+            item.line,
+        )
+    notes = clean_multiline(item.notes)
+    if len(notes) > MAX_NOTES:
+        raise _refuse(
+            f"{where}The notes are {len(notes)} characters long; keep them to {MAX_NOTES} "
+            "or fewer.",
+            item.line,
+        )
+    effort = item.effort
+    if isinstance(effort, str):
+        effort = _effort(effort, item.line)
+    if effort is not None and not 0 <= effort <= MAX_EFFORT:
+        raise _refuse(f"{where}Effort must be between 0 and {MAX_EFFORT} days.", item.line)
+
+
+def find_duplicates(items: list[ImportItem]) -> list[tuple[int, int, str]]:
+    """(line, first line with the same title, title) for every repeat, in order. Titles
+    match ignoring case and whitespace."""
+    first: dict[str, int] = {}
+    found = []
+    for item in items:
+        key = _title_key(item.title)
+        if key in first:
+            found.append((item.line, first[key], item.title))
+        else:
+            first[key] = item.line
+    return found
+
+
+# ------------------------------------------------------------------ the formats
+
+
+def _parse_table(text: str, fmt: str) -> ParsedList:
+    what = fmt.upper()
+    first = next((line for line in _lines(text) if not _blank(line)), "")
+    delimiter = "\t" if fmt == "tsv" else _delimiter(first)
+    source = io.StringIO(text, newline="")
+    reader = csv.reader(source, delimiter=delimiter, strict=True)
+    blank = 0
+    header: list[str] | None = None
+    columns: tuple[int | None, int | None, int | None] = (None, None, None)
+    items: list[ImportItem] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise _refuse(
+                f"Line {start}: the {what} can't be read there ({error}); check the quotes "
+                "on that line.",
+                start,
+            ) from None
+        if all(_blank(cell) for cell in row):
+            blank += 1
+            continue
+        if header is None:
+            header = [cell.strip() for cell in row]
+            title = _title_column(header)
+            if title is None:
+                found = ", ".join(h for h in header if h) or "none"
+                raise _refuse(
+                    f"The {what} has no title column (found: {found}; expected one of: "
+                    f"{', '.join(TITLE_COLUMNS)}).",
+                    start,
+                )
+            columns = (title, _column(header, NOTES_COLUMNS), _column(header, EFFORT_COLUMNS))
+            continue
+        title_at, notes_at, effort_at = columns
+        title_text = _cell(row, title_at)
+        if _blank(title_text):
+            raise _refuse(
+                f"Line {start}: this row has no title, but other fields are filled in; give "
+                "it a title or delete the row.",
+                start,
+            )
+        items.append(
+            ImportItem(
+                title=title_text.strip(),
+                notes=_BREAK.sub("\n", _cell(row, notes_at)).strip(),
+                effort=_effort(_cell(row, effort_at), start),
+                line=start,
+            )
+        )
+    return ParsedList(items, fmt, blank, has_header=header is not None)
+
+
+def _parse_markdown(text: str) -> ParsedList:
+    """List items are items; deeper bullets and indented lines under one are its notes,
+    a line each. Headings, rules and text outside the lists are ignored."""
+    items: list[ImportItem] = []
+    blank = ignored = 0
+    current: tuple[int, str, int] | None = None  # line, title, indent
+    notes: list[str] = []
+
+    def close() -> None:
+        nonlocal current, notes
+        if current is not None:
+            line, title, _indent = current
+            items.append(ImportItem(title=title, notes="\n".join(notes), line=line))
+        current, notes = None, []
+
+    for number, raw in enumerate(_lines(text), start=1):
+        line = raw.expandtabs(4)
+        if not line.strip():
+            blank += 1
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if _HEADING.match(line) or _RULE.match(line):
+            close()
+            ignored += 1
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            body = _TASK_BOX.sub("", (bullet.group("text") or "").strip(), count=1).strip()
+            if current is not None and indent > current[2]:
+                if body:
+                    notes.append(body)
+                else:
+                    blank += 1
+                continue
+            close()
+            if _blank(body):
+                blank += 1
+                continue
+            current = (number, body, indent)
+            continue
+        if current is not None and indent > current[2]:
+            notes.append(line.strip())
+            continue
+        close()
+        ignored += 1
+    close()
+    return ParsedList(items, "markdown", blank, ignored_lines=ignored)
+
+
+def _parse_plain(text: str) -> ParsedList:
+    items: list[ImportItem] = []
+    blank = 0
+    for number, raw in enumerate(_lines(text), start=1):
+        body = raw.strip()
+        body = _TASK_BOX.sub("", _TEXT_BULLET.sub("", body, count=1), count=1).strip()
+        if _blank(body):
+            blank += 1
+            continue
+        items.append(ImportItem(title=body, line=number))
+    return ParsedList(items, "text", blank)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _refuse(message: str, line: int | None = None) -> ValidationError:
+    error = ValidationError(message)
+    error.line = line  # type: ignore[attr-defined]
+    return error
+
+
+def _binary(name: str) -> ValidationError:
+    return _refuse(f"{name} is not a text file (it looks binary); export it as CSV first.")
+
+
+def _nothing(name: str, parsed: ParsedList) -> str:
+    if parsed.format == "markdown" and parsed.ignored_lines:
+        why = (
+            f"no list items, only {_plural(parsed.ignored_lines, 'line')} of headings or "
+            "other text"
+        )
+    elif parsed.format in ("csv", "tsv") and parsed.has_header:
+        why = f"the {parsed.format.upper()} has a header row but no items under it"
+    elif parsed.blank_lines:
+        why = "it holds only blank lines"
+    else:
+        why = "it is empty"
+    return f"{name}: nothing to import ({why})."
+
+
+def _mostly_unprintable(sample: bytes | str) -> bool:
+    """More than a tenth of the characters are controls other than tab, CR, LF, FF."""
+    if not sample:
+        return False
+    if isinstance(sample, bytes):
+        bad = sum(1 for b in sample if (b < 32 and b not in (9, 10, 12, 13)) or b == 127)
+    else:
+        bad = sum(
+            1
+            for ch in sample
+            if ch not in "\t\n\r\f" and unicodedata.category(ch) in ("Cc", "Cs", "Co")
+        )
+    return bad * 10 > len(sample)
+
+
+def _lines(text: str) -> list[str]:
+    """Physical lines: split on CR LF, CR or LF only (not on the other characters
+    `str.splitlines` treats as breaks, which may sit inside a title)."""
+    lines = _BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _blank(text: str) -> bool:
+    """Nothing worth importing: empty, whitespace, controls or punctuation only."""
+    cleaned = clean_line(text)
+    return not any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in cleaned)
+
+
+def _title_key(title: str) -> str:
+    return " ".join(clean_line(title).split()).casefold()
+
+
+def _header(line: str, delimiter: str) -> list[str]:
+    try:
+        row = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+    return [cell.strip() for cell in row]
+
+
+def _delimiter(first: str) -> str:
+    """Comma, unless the header only makes sense split on semicolons (European
+    spreadsheets) or tabs."""
+    for delimiter in (",", ";", "\t"):
+        if delimiter in first and _title_column(_header(first, delimiter)) is not None:
+            return delimiter
+    if "," not in first:
+        if ";" in first:
+            return ";"
+        if "\t" in first:
+            return "\t"
+    return ","
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    folded = [h.strip().casefold() for h in header]
+    for wanted in names:
+        if wanted in folded:
+            return folded.index(wanted)
+    return None
+
+
+def _title_column(header: list[str]) -> int | None:
+    return _column(header, TITLE_COLUMNS)
+
+
+def _cell(row: list[str], index: int | None) -> str:
+    if index is None or index >= len(row):
+        return ""
+    return row[index]
+
+
+def _effort(raw: str, line: int) -> float | None:
+    """Days from a cell: "3", "2.5", "2,5", "3 days", "3d"; empty or "?" is unknown."""
+    text = raw.strip()
+    if text.casefold() in _NO_EFFORT:
+        return None
+    where = f"Line {line}: " if line else ""
+    match = _EFFORT.match(text)
+    if not match:
+        raise _refuse(f"{where}Effort must be a number of days, not {text!r}.", line)
+    value = float(match.group(1).replace(",", "."))
+    if value > MAX_EFFORT:
+        raise _refuse(f"{where}Effort must be between 0 and {MAX_EFFORT} days.", line)
+    return value
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _quote(title: str, limit: int = 40) -> str:
+    text = clean_line(title)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"“{text}”"

@@ -1,0 +1,236 @@
+"""Overlap between lists: who else asks for an item, and suggested blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..core.text import clean_line
+
+
+@dataclass
+class Request:
+    """An item as the overlap views show it."""
+
+    id: int
+    who: str
+    title: str
+    where: str  # "on the list", "in block X", "merged"
+
+
+class OverlapModal(ModalScreen[tuple[str, int] | None]):
+    """The requests like the highlighted one. Enter goes to one; `m` merges it into the
+    highlighted item; `u` un-merges a merged one. Dismisses with (action, item id)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("enter", "pick('go')", "Go to it"),
+        Binding("m", "pick('merge')", "Merge into this item"),
+        Binding("u", "pick('unmerge')", "Un-merge"),
+    ]
+
+    def __init__(self, title: str, similar: list[Request], merged: list[Request]) -> None:
+        super().__init__()
+        self.item_title = title
+        self.requests = similar + merged
+        self.merged_ids = {r.id for r in merged}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide"):
+            yield Label(
+                Content.assemble("Who else asks for “", clean_line(self.item_title), "”"),
+                classes="dialog-title",
+            )
+            if not self.requests:
+                yield Static(
+                    Content("No request on another list looks like this one."),
+                    classes="dialog-question",
+                )
+            yield OptionList(
+                *[
+                    Option(
+                        Content.assemble(
+                            (f"{clean_line(r.who):<22} ", "bold"),
+                            clean_line(r.title),
+                            (f"  ({r.where})", "$text-muted"),
+                        )
+                    )
+                    for r in self.requests
+                ],
+                id="choices",
+            )
+            yield Static(
+                Content(
+                    "Enter: go to it · m: merge it into this item (kept and linked) · "
+                    "u: un-merge a merged one · Esc: close"
+                ),
+                classes="dialog-hint",
+            )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_pick(self, action: str) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None or not self.requests:
+            return
+        request = self.requests[options.highlighted]
+        if action == "unmerge" and request.id not in self.merged_ids:
+            self.notify(Content("That one is not merged."), severity="warning")
+            return
+        if action == "merge" and request.id in self.merged_ids:
+            self.notify(Content("That one is already merged into this item."), severity="warning")
+            return
+        self.dismiss((action, request.id))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self) -> None:
+        self.action_pick("go")
+
+
+@dataclass
+class Suggestion:
+    """A proposed block: similar requests from several lists."""
+
+    name: str
+    requests: list[Request]
+    marked: bool = False
+    owners: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.owners = list(dict.fromkeys(r.who for r in self.requests))
+
+
+class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
+    """Suggested blocks. Enter accepts one (a block with its items, one undoable
+    action); `e` renames; `x` discards; Space marks and `g` merges the marked ones."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("enter", "accept", "Accept"),
+        Binding("e", "rename", "Rename"),
+        Binding("x", "discard", "Discard"),
+        Binding("space", "mark", "Mark"),
+        Binding("g", "merge", "Merge marked"),
+    ]
+
+    def __init__(self, suggestions: list[Suggestion]) -> None:
+        super().__init__()
+        self.suggestions = suggestions
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide"):
+            yield Label("Suggested blocks: requests from several lists", classes="dialog-title")
+            with Horizontal(id="suggest-panes"):
+                yield OptionList(id="choices")
+                yield Static(id="suggest-detail")
+            yield Static(
+                Content(
+                    "Enter: accept (creates the block with these items) · e: rename · "
+                    "x: discard · Space: mark · g: merge marked · Esc: close"
+                ),
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self._fill()
+
+    def _fill(self, keep: int = 0) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for suggestion in self.suggestions:
+            options.add_option(
+                Option(
+                    Content.assemble(
+                        ("● " if suggestion.marked else "  ", "bold $text-accent"),
+                        (clean_line(suggestion.name), "bold"),
+                        (
+                            f"  {len(suggestion.requests)} items · {len(suggestion.owners)} lists",
+                            "$text-muted",
+                        ),
+                    )
+                )
+            )
+        if self.suggestions:
+            options.highlighted = max(0, min(keep, len(self.suggestions) - 1))
+        self._show()
+
+    @on(OptionList.OptionHighlighted)
+    def _show(self) -> None:
+        detail = self.query_one("#suggest-detail", Static)
+        current = self.current
+        if current is None:
+            detail.update(Content("No suggestion left: nothing on different lists looks alike."))
+            return
+        parts: list[str | tuple[str, str]] = [(clean_line(current.name), "bold"), "\n\n"]
+        for request in current.requests:
+            parts += [(f"{clean_line(request.who)}: ", "bold"), clean_line(request.title), "\n"]
+        detail.update(Content.assemble(*parts))
+
+    @property
+    def current(self) -> Suggestion | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None or not self.suggestions:
+            return None
+        return self.suggestions[options.highlighted]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_accept(self) -> None:
+        if self.current is not None:
+            self.dismiss(("accept", self.current))
+
+    def action_rename(self) -> None:
+        current = self.current
+        if current is None:
+            return
+        from .modals import Field, FormModal
+
+        def submit(values: dict[str, object]) -> str | None:
+            name = clean_line(str(values["name"]))
+            if not name:
+                return "The block name can't be empty."
+            current.name = name
+            self._fill(self.suggestions.index(current))
+            return None
+
+        self.app.push_screen(
+            FormModal("Rename the suggestion", [Field("name", "Name", current.name)], submit)
+        )
+
+    def action_discard(self) -> None:
+        current = self.current
+        if current is not None:
+            index = self.suggestions.index(current)
+            self.suggestions.remove(current)
+            self._fill(index)
+
+    def action_mark(self) -> None:
+        current = self.current
+        if current is not None:
+            current.marked = not current.marked
+            self._fill(self.suggestions.index(current))
+
+    def action_merge(self) -> None:
+        marked = [s for s in self.suggestions if s.marked]
+        if len(marked) < 2:
+            self.notify(
+                Content("Mark two or more suggestions (Space) to merge them."), severity="warning"
+            )
+            return
+        first = marked[0]
+        for other in marked[1:]:
+            first.requests += [r for r in other.requests if r not in first.requests]
+            self.suggestions.remove(other)
+        first.marked = False
+        first.owners = list(dict.fromkeys(r.who for r in first.requests))
+        self._fill(self.suggestions.index(first))
