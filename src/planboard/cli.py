@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .core.errors import PlanboardError
+
+if TYPE_CHECKING:
+    from .core.store import Store
 
 DEFAULT_FILE = "planboard.db"
 
@@ -153,7 +157,7 @@ def _existing_board(board: Path) -> str:
     return ""
 
 
-def _open_for_reading(board: Path) -> tuple[object | None, str]:
+def _open_for_reading(board: Path) -> tuple[Store | None, str]:
     """The board opened read-only (nothing is written, not even an upgrade), or why not."""
     from .core.store import Store
 
@@ -185,17 +189,18 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 def _import_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planboard import",
+        usage="planboard import PATH FILE (--stakeholder NAME | --team) [--quarter Q] [--dry-run]",
         description="Import a list someone sent (CSV or TSV with a title column, a Markdown "
         "list, or plain text with one item per line) onto a stakeholder's list or the "
         "team's, as one action (undo removes it all). Repeated titles are reported, not "
         "dropped.",
     )
-    parser.add_argument("path", help="the board file (it must exist)")
-    parser.add_argument("file", help="the list: .csv, .tsv, .md, or any text file")
-    owner = parser.add_mutually_exclusive_group(required=True)
-    owner.add_argument(
-        "--stakeholder", "-s", metavar="NAME", help="whose list (created if new)"
+    parser.add_argument("path", metavar="PATH", help="the board file (it must exist)")
+    parser.add_argument(
+        "file", metavar="FILE", help="the list: .csv, .tsv or .tab, .md, or any text file"
     )
+    owner = parser.add_mutually_exclusive_group(required=True)
+    owner.add_argument("--stakeholder", "-s", metavar="NAME", help="whose list (created if new)")
     owner.add_argument("--team", action="store_true", help="the team's own list")
     parser.add_argument("--quarter", "-q", help="the quarter (default: the newest not decided)")
     parser.add_argument(
@@ -207,6 +212,7 @@ def _import_parser() -> argparse.ArgumentParser:
 def run_import(argv: list[str]) -> int:
     args = _import_parser().parse_args(argv)
     from .core.importer import read_list
+    from .core.model import MAX_NAME
     from .core.store import Store
     from .core.text import clean_line
 
@@ -216,6 +222,11 @@ def run_import(argv: list[str]) -> int:
         owner = clean_line(args.stakeholder)
         if not owner:
             return _fail("The stakeholder name can't be empty.")
+        if len(owner) > MAX_NAME:
+            return _fail(
+                f"The stakeholder name is {len(owner)} characters long; keep it to "
+                f"{MAX_NAME} or fewer."
+            )
     reason = _existing_board(board)
     if reason:
         return _fail(reason)
@@ -230,7 +241,6 @@ def run_import(argv: list[str]) -> int:
     store, reason = _open_for_reading(board)
     if store is None:
         return _fail(reason)
-    assert isinstance(store, Store)
     try:
         quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
         if quarter.is_decided:
@@ -241,10 +251,13 @@ def run_import(argv: list[str]) -> int:
     finally:
         store.close()
     existing = known.get(_same_name(owner)) if owner is not None else None
-    whose = "the team's list" if owner is None else f"{(existing.name if existing else owner)}'s list"
+    whose = (
+        "the team's list" if owner is None else f"{(existing.name if existing else owner)}'s list"
+    )
     if args.dry_run:
         for item in parsed.items:
-            effort = f"  ({item.effort:g} days)" if item.effort is not None else ""
+            days = "day" if item.effort == 1 else "days"
+            effort = f"  ({item.effort:g} {days})" if item.effort is not None else ""
             notes = item.notes.count("\n") + 1 if item.notes else 0
             more = f"  (+{notes} line{'s' if notes != 1 else ''} of notes)" if notes else ""
             print(f"  line {item.line}: {clean_line(item.title)}{effort}{more}")
@@ -288,22 +301,21 @@ def run_import(argv: list[str]) -> int:
 def _similar_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planboard similar",
+        usage="planboard similar PATH [--quarter Q] [--json]",
         description="Show the groups of open items (on lists and in blocks) that ask for "
         "much the same thing, across lists. Reads the board only; it may be open elsewhere.",
     )
-    parser.add_argument("path", help="the board file")
+    parser.add_argument("path", metavar="PATH", help="the board file")
     parser.add_argument("--quarter", "-q", help="the quarter (default: the newest not decided)")
     parser.add_argument("--json", action="store_true", help="print the groups as JSON")
     return parser
 
 
-def similar_groups(store: object, quarter_id: int) -> list[list[dict[str, object]]]:
+def similar_groups(store: Store, quarter_id: int) -> list[list[dict[str, object]]]:
     """The quarter's open items that ask for the same thing, grouped: each item as
     id, title, owner (name, or "Team"), place ("list" or "block") and stakeholder_id."""
     from .core.similar import Entry, groups
-    from .core.store import Store
 
-    assert isinstance(store, Store)
     board = store.board(quarter_id)
     items = {}
     entries = []
@@ -343,16 +355,12 @@ def run_similar(argv: list[str]) -> int:
     if store is None:
         return _fail(reason)
     try:
-        quarter = (
-            store.quarter_by_name(args.quarter)  # type: ignore[attr-defined]
-            if args.quarter
-            else store.default_quarter()  # type: ignore[attr-defined]
-        )
+        quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
         found = similar_groups(store, quarter.id)
     except PlanboardError as error:
         return _fail(str(error))
     finally:
-        store.close()  # type: ignore[attr-defined]
+        store.close()
     if args.json:
         print(json.dumps([{"items": group} for group in found], indent=2))
         return 0
@@ -367,7 +375,8 @@ def run_similar(argv: list[str]) -> int:
     for group in found:
         print()
         for row in group:
-            print(f"  {clean_line(str(row['owner']))}: {clean_line(str(row['title']))}  [#{row['id']}]")
+            owner, title = clean_line(str(row["owner"])), clean_line(str(row["title"]))
+            print(f"  {owner}: {title}  [#{row['id']}]")
     return 0
 
 

@@ -14,8 +14,11 @@ def sample_app(sample_copy: Path) -> PlanboardApp:
 
 async def settle(pilot) -> None:
     """Let the board finish its background work (the overlap), so the picture is stable."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    for _ in range(100):
+        await pilot.pause(0.02)
+        await pilot.app.workers.wait_for_complete()
+        if pilot.app.screen.neighbours:  # the sample has overlap: the marks are shown
+            break
     await pilot.pause()
 
 

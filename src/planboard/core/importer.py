@@ -60,7 +60,17 @@ _MAGIC = (
     b"GIF8",
 )
 
+# Byte order marks, the codec that reads past one, and the one for the bytes after it.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),  # before UTF-16 LE: it starts the same
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+)
+
 _BREAK = re.compile(r"\r\n|\r|\n")
+_SEP_LINE = re.compile(r"^sep=(.)$", re.IGNORECASE)
 _HEADING = re.compile(r"^ {0,3}#")
 _RULE = re.compile(r"^ {0,3}([-*_])[ \t]*(?:\1[ \t]*){2,}$")
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<text>.*))?$")
@@ -133,18 +143,16 @@ def read_list(path: Path) -> ParsedList:
 def decode(data: bytes, name: str = "the file") -> str:
     """Bytes to text: UTF-8 (with or without a BOM), or UTF-16/32 with a BOM. Anything
     else is refused with where the first unreadable byte is."""
-    for bom, encoding, plain in (
-        (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
-        (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
-        (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            break
-    else:
-        bom, encoding, plain = b"", "utf-8", "utf-8"
+    bom, encoding, plain = next(
+        (found for found in _BOMS if data.startswith(found[0])), (b"", "utf-8", "utf-8")
+    )
+    if not bom:
         head = data[:SNIFF_BYTES]
+        if _utf16_without_bom(head):
+            raise _refuse(
+                f"{name} looks like UTF-16 text without a byte order mark, which can't be "
+                "read reliably. Save the file as UTF-8 and import it again."
+            )
         if b"\x00" in head or head.startswith(_MAGIC) or _mostly_unprintable(head):
             raise _binary(name)
     try:
@@ -195,6 +203,8 @@ def parse_text(text: str, name: str = "pasted text", fmt: str | None = None) -> 
 def detect(text: str) -> str:
     """The format of pasted text: "csv", "tsv", "markdown" or "text"."""
     lines = _lines(text)
+    if lines and _SEP_LINE.match(lines[0]):
+        return "tsv" if lines[0][4] == "\t" else "csv"
     first = next((line for line in lines if not _blank(line)), "")
     for delimiter in ("\t", ",", ";"):
         if delimiter in first and _title_column(_header(first, delimiter)) is not None:
@@ -248,16 +258,24 @@ def find_duplicates(items: list[ImportItem]) -> list[tuple[int, int, str]]:
 
 def _parse_table(text: str, fmt: str) -> ParsedList:
     what = fmt.upper()
-    first = next((line for line in _lines(text) if not _blank(line)), "")
-    delimiter = "\t" if fmt == "tsv" else _delimiter(first)
+    lines = _lines(text)
     source = io.StringIO(text, newline="")
+    skipped = 0
+    separator = _SEP_LINE.match(lines[0]) if lines else None
+    if separator:  # Excel's "sep=;" line names the delimiter; it is not a row
+        delimiter = separator.group(1)
+        source.readline()
+        skipped = 1
+    else:
+        first = next((line for line in lines if not _blank(line)), "")
+        delimiter = "\t" if fmt == "tsv" else _delimiter(first)
     reader = csv.reader(source, delimiter=delimiter, strict=True)
     blank = 0
     header: list[str] | None = None
     columns: tuple[int | None, int | None, int | None] = (None, None, None)
     items: list[ImportItem] = []
     while True:
-        start = reader.line_num + 1
+        start = reader.line_num + 1 + skipped
         try:
             row = next(reader)
         except StopIteration:
@@ -380,8 +398,7 @@ def _binary(name: str) -> ValidationError:
 def _nothing(name: str, parsed: ParsedList) -> str:
     if parsed.format == "markdown" and parsed.ignored_lines:
         why = (
-            f"no list items, only {_plural(parsed.ignored_lines, 'line')} of headings or "
-            "other text"
+            f"no list items, only {_plural(parsed.ignored_lines, 'line')} of headings or other text"
         )
     elif parsed.format in ("csv", "tsv") and parsed.has_header:
         why = f"the {parsed.format.upper()} has a header row but no items under it"
@@ -405,6 +422,17 @@ def _mostly_unprintable(sample: bytes | str) -> bool:
             if ch not in "\t\n\r\f" and unicodedata.category(ch) in ("Cc", "Cs", "Co")
         )
     return bad * 10 > len(sample)
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Mostly text in UTF-16: a NUL in (nearly) every other byte, and only there."""
+    if len(head) < 8 or head.startswith(_MAGIC):
+        return False
+    even, odd = head[0::2], head[1::2]
+    for zeros, other in ((even, odd), (odd, even)):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
+            return True
+    return False
 
 
 def _lines(text: str) -> list[str]:

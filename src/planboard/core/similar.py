@@ -128,7 +128,7 @@ class Similarity:
         self.idf = {t: math.log(1 + count / n) for t, n in df.items()}
         self.vectors: list[dict[str, float]] = []
         for found in tokens:
-            vector = {t: self.idf[t] for t in found}
+            vector = {t: self.idf[t] for t in sorted(found)}
             norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
             self.vectors.append({t: v / norm for t, v in vector.items()})
         # Words on many items say little and would make every item a candidate for every
@@ -136,13 +136,14 @@ class Similarity:
         common = max(12, int(2 * math.sqrt(count)))
         self.index: dict[str, list[int]] = defaultdict(list)
         for position, found in enumerate(tokens):
-            for token in found:
+            for token in sorted(found):
                 if df[token] <= common:
                     self.index[token].append(position)
 
     def score(self, a: int, b: int) -> float:
         first, second = self.vectors[a], self.vectors[b]
-        return sum(first[t] * second[t] for t in first.keys() & second.keys())
+        # In a fixed order, so the float sum is the same in every process.
+        return round(sum(first[t] * second[t] for t in sorted(first.keys() & second.keys())), 9)
 
     def pairs(
         self, threshold: float = THRESHOLD, *, across_owners: bool = True
@@ -152,14 +153,15 @@ class Similarity:
         for a, vector in enumerate(self.vectors):
             # Candidates share the item's rarest words (what makes it specific); only
             # those sharing the most are scored.
-            rare = sorted(vector, key=lambda t: -vector[t])[:RARE_WORDS]
+            # (ties broken by the word itself: the same result in every process)
+            rare = sorted(vector, key=lambda t: (-vector[t], t))[:RARE_WORDS]
             shared: dict[int, float] = defaultdict(float)
             for token in rare:
                 weight = vector[token]
                 for b in self.index.get(token, ()):
                     if b > a:
                         shared[b] += weight
-            candidates = heapq.nlargest(CANDIDATES, shared, key=shared.__getitem__)
+            candidates = heapq.nlargest(CANDIDATES, shared, key=lambda b: (shared[b], -b))
             for b in candidates:
                 if across_owners and self.entries[a].owner == self.entries[b].owner:
                     continue
@@ -168,8 +170,8 @@ class Similarity:
                     best[a].append((value, b))
                     best[b].append((value, a))
         found: dict[tuple[int, int], float] = {}
-        for a, scored in best.items():
-            scored.sort(reverse=True)
+        for a, scored in sorted(best.items()):
+            scored.sort(key=lambda pair: (-pair[0], pair[1]))
             for value, b in scored[:NEIGHBOURS]:
                 found[(min(a, b), max(a, b))] = value
         return found
