@@ -255,6 +255,10 @@ def run_import(argv: list[str]) -> int:
         "the team's list" if owner is None else f"{(existing.name if existing else owner)}'s list"
     )
     if args.dry_run:
+        if parsed.columns:
+            used = ", ".join(f"{k} from “{clean_line(v)}”" for k, v in parsed.columns.items())
+            aside = ", ".join(clean_line(h) for h in parsed.ignored_columns)
+            print(f"Columns: {used}" + (f"; ignored: {aside}" if aside else "") + ".")
         for item in parsed.items:
             days = "day" if item.effort == 1 else "days"
             effort = f"  ({item.effort:g} {days})" if item.effort is not None else ""

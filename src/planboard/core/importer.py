@@ -89,6 +89,9 @@ class ParsedList:
     duplicates: list[tuple[int, int, str]] = field(default_factory=list)
     ignored_lines: int = 0
     name: str = ""
+    # CSV and TSV: which header each field was read from, and the headers left aside.
+    columns: dict[str, str] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
     has_header: bool = field(default=False, repr=False)
 
     def summary(self) -> str:
@@ -273,6 +276,7 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
     blank = 0
     header: list[str] | None = None
     columns: tuple[int | None, int | None, int | None] = (None, None, None)
+    used: dict[str, str] = {}
     items: list[ImportItem] = []
     while True:
         start = reader.line_num + 1 + skipped
@@ -300,6 +304,11 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
                     start,
                 )
             columns = (title, _column(header, NOTES_COLUMNS), _column(header, EFFORT_COLUMNS))
+            used = {
+                field_name: header[at]
+                for field_name, at in zip(("title", "notes", "effort"), columns, strict=True)
+                if at is not None
+            }
             continue
         title_at, notes_at, effort_at = columns
         title_text = _cell(row, title_at)
@@ -317,7 +326,15 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
                 line=start,
             )
         )
-    return ParsedList(items, fmt, blank, has_header=header is not None)
+    taken = {at for at in columns if at is not None}
+    return ParsedList(
+        items,
+        fmt,
+        blank,
+        columns=used,
+        ignored_columns=[h for at, h in enumerate(header or []) if at not in taken and h],
+        has_header=header is not None,
+    )
 
 
 def _parse_markdown(text: str) -> ParsedList:

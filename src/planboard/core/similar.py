@@ -24,6 +24,7 @@ THRESHOLD = 0.42  # cosine above which two requests count as the same need
 NEIGHBOURS = 12  # at most this many similar items are kept per item
 RARE_WORDS = 3  # an item's candidates share one of its this-many rarest words
 CANDIDATES = 60  # and only the ones sharing most of them are scored
+TYPICAL_SIZE = 50  # boards smaller than this are weighed as if this big
 MAX_GROUP = 12  # a suggested block bigger than this is not a suggestion any more
 
 _STOPWORDS = frozenset(
@@ -125,7 +126,10 @@ class Similarity:
         for found in tokens:
             for token in found:
                 df[token] += 1
-        self.idf = {t: math.log(1 + count / n) for t, n in df.items()}
+        # A small board (the first lists imported) is weighed like one of a usual size,
+        # so that a word used once among six items does not outweigh everything else.
+        size = max(count, TYPICAL_SIZE)
+        self.idf = {t: math.log(1 + size / n) for t, n in df.items()}
         self.vectors: list[dict[str, float]] = []
         for found in tokens:
             vector = {t: self.idf[t] for t in sorted(found)}

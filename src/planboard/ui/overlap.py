@@ -189,6 +189,10 @@ class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
         if self.current is not None:
             self.dismiss(("accept", self.current))
 
+    @on(OptionList.OptionSelected)
+    def _accept_selected(self) -> None:
+        self.action_accept()
+
     def action_rename(self) -> None:
         current = self.current
         if current is None:

@@ -126,6 +126,7 @@ class BoardScreen(Screen[None]):
         self._suppress_click = False
         self._data_version = 0
         self._seen_event = 0  # the last event this screen has shown
+        self._pending_go: int | None = None
         self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
         self._build()
@@ -1167,7 +1168,7 @@ class BoardScreen(Screen[None]):
                 return
             action, other = result
             if action == "go":
-                self._go_to(other)
+                self._pending_go = other  # once the board is back on top (focus returns)
             elif self.writable():
                 if action == "merge":
                     self.run_op(lambda: self.store.merge_items(item.id, [other]))
@@ -1306,6 +1307,9 @@ class BoardScreen(Screen[None]):
 
         if self.app.screen is not self:
             return  # a late resume, with another screen already on top
+        if self._pending_go is not None:
+            target, self._pending_go = self._pending_go, None
+            self.call_after_refresh(self._go_to, target)
         use_projector(self.app, False)
         if self.store.last_event_id() != self._seen_event:
             # Something was done on another screen (the event): show the file as it is.

@@ -1,0 +1,162 @@
+"""Overlap between lists on the board: marks, who else asks, merging, suggested blocks,
+and the search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planboard.core import Place, Store
+from planboard.ui.app import PlanboardApp
+from planboard.ui.overlap import OverlapModal, SuggestModal
+from planboard.ui.widgets.board_list import BoardList
+
+REQUESTS = [
+    ("Sales", "Weekly pipeline coverage by region"),
+    ("COO", "See open deals per sales region every Monday"),
+    (None, "Regional pipeline snapshot, refreshed weekly"),
+    ("CFO", "Customers who pay their invoices late"),
+    ("Sales", "Which of my accounts pay late"),
+    ("COO", "Warehouse cost per order"),
+]
+
+
+@pytest.fixture
+def overlapping(tmp_path: Path, clock) -> Store:
+    store = Store.open(tmp_path / "board.db", clock=clock, first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    for name in ("Sales", "COO", "CFO"):
+        store.add_stakeholder(name, name, quarter_id=q)
+    ids = {s.name: s.id for s in store.stakeholders(q)}
+    for owner, title in REQUESTS:
+        store.add_item(q, ids[owner] if owner else None, title)
+    yield store
+    store.close()
+
+
+def item_id(store: Store, title: str) -> int:
+    q = store.default_quarter().id
+    for items in store.board(q).places.values():
+        for item in items:
+            if item.title == title:
+                return item.id
+    raise KeyError(title)
+
+
+async def ready(pilot) -> None:
+    for _ in range(100):
+        await pilot.pause(0.02)
+        await pilot.app.workers.wait_for_complete()
+        if pilot.app.screen.neighbours:
+            break
+    await pilot.pause()
+
+
+async def test_marks_say_how_many_lists_ask(overlapping: Store) -> None:
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        stake = app.screen.query_one("#stakeholders", BoardList)
+        team = app.screen.query_one("#team", BoardList)
+        pipeline = item_id(overlapping, "Weekly pipeline coverage by region")
+        late = item_id(overlapping, "Which of my accounts pay late")
+        warehouse = item_id(overlapping, "Warehouse cost per order")
+        assert stake.marks[pipeline] == "×3"
+        assert stake.marks[late] == "×2"
+        assert warehouse not in stake.marks
+        assert team.marks[item_id(overlapping, "Regional pipeline snapshot, refreshed weekly")]
+        # the detail under the board names them
+        stake.focus()
+        stake.select_item(pipeline)
+        await pilot.pause()
+        detail = str(app.screen.query_one("#detail").render())
+        assert "Asked by 3 lists" in detail and "See open deals per sales region" in detail
+
+
+async def test_who_else_asks_go_merge_unmerge(overlapping: Store) -> None:
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        team = app.screen.query_one("#team", BoardList)
+        team.focus()
+        await pilot.press("a")
+        modal = app.screen
+        assert isinstance(modal, OverlapModal)
+        assert {r.who for r in modal.requests} == {"Sales", "COO"}
+        await pilot.press("m")  # merge the first similar request into the team's item
+        await pilot.pause()
+        await ready(pilot)
+        survivor = item_id(overlapping, "Regional pipeline snapshot, refreshed weekly")
+        merged = overlapping.merged_into(survivor)
+        assert len(merged) == 1
+        assert merged[0].id not in [
+            i.id for g in app.screen.query_one("#stakeholders", BoardList).groups for i in g.items
+        ]
+        detail = str(app.screen.query_one("#detail").render())
+        assert "Merged:" in detail
+        await pilot.press("a")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, OverlapModal)
+        modal.query_one("OptionList").highlighted = len(modal.requests) - 1  # the merged one
+        await pilot.press("u")
+        await pilot.pause()
+        assert overlapping.merged_into(survivor) == []
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, OverlapModal) and app.screen.requests
+        target = app.screen.requests[0].id
+        await pilot.press("enter")  # go to a similar request
+        await pilot.pause()
+        await pilot.pause()
+        focused = app.screen.focused
+        assert isinstance(focused, BoardList) and focused.selected_item.id == target
+
+
+async def test_accept_a_suggested_block_and_undo(overlapping: Store) -> None:
+    q = overlapping.default_quarter().id
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, SuggestModal)
+        names = [s.name for s in modal.suggestions]
+        assert "Regional pipeline snapshot, refreshed weekly" in names  # the team's words
+        first = modal.suggestions[0]
+        assert len(first.requests) == 3 and len(first.owners) == 3
+        await pilot.press("enter")
+        await pilot.pause()
+        blocks = overlapping.blocks(q)
+        assert [b.name for b in blocks] == [first.name]
+        assert len(overlapping.items_at(q, Place.block(blocks[0].id))) == 3
+        await pilot.press("u")
+        await pilot.pause()
+        assert overlapping.blocks(q) == []
+        assert len(overlapping.items_at(q, Place.team())) == 1
+
+
+async def test_search_filters_every_column(overlapping: Store) -> None:
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"late")
+        await pilot.pause()
+        stake = app.screen.query_one("#stakeholders", BoardList)
+        shown = [r.item.title for r in stake.rows if r.item]
+        assert shown == ["Customers who pay their invoices late", "Which of my accounts pay late"]
+        await pilot.press("ctrl+u", *"@coo")
+        await pilot.pause()
+        shown = [r.item.title for r in stake.rows if r.item]
+        assert shown == ["See open deals per sales region every Monday", "Warehouse cost per order"]
+        await pilot.press("enter")  # to the first match
+        await pilot.pause()
+        assert app.screen.focused is stake
+        await pilot.press("2")  # nothing to move into: there is no block; refused
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert len([r for r in stake.rows if r.item]) == 5
