@@ -387,8 +387,7 @@ def columns_of(path: Path) -> dict[str, str]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return {
-            t: ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({t})"))
-            for t in DATA_TABLES
+            t: ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({t})")) for t in DATA_TABLES
         }
     finally:
         conn.close()

@@ -41,6 +41,7 @@ def test_every_board_key_is_in_the_readme() -> None:
         "f1": "F1",
         "left": "←",
         "right": "→",
+        "slash": "/",
     }
     for binding in BoardScreen.BINDINGS:
         for key in binding.key.split(","):  # type: ignore[union-attr]

@@ -237,6 +237,30 @@ def move_to_commit(db: Path, moves: int) -> list[float]:
         store.close()
 
 
+def overlap_ms(db: Path, runs: int = 3) -> float:
+    """Median milliseconds to work out the overlap and the suggested blocks of a board."""
+    from planboard.core import Store
+    from planboard.core.similar import Entry, analyse
+
+    store = Store.open(db, readonly=True)
+    try:
+        board = store.board(store.default_quarter().id)
+    finally:
+        store.close()
+    entries = [
+        Entry(item.id, item.title, item.stakeholder_id)
+        for place, items in board.places.items()
+        if not place.is_dropped
+        for item in items
+    ]
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        analyse(entries)
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
 def import_time_us(module: str) -> int:
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", f"import {module}"],
@@ -327,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
             pb_runs = [measure("planboard", db, size, log, args.keys) for _ in range(args.runs)]
             bare_runs = [measure("bare", db, size, log, args.keys) for _ in range(args.runs)]
             commits = move_to_commit(db, args.commits)
+            similar = overlap_ms(db)
 
             def med(runs: list[Run], attr: str) -> float:
                 return statistics.median(getattr(r, attr) for r in runs)
@@ -343,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
                     "move": (all_of(pb_runs, "move_ms"), all_of(bare_runs, "move_ms")),
                     "rss": (med(pb_runs, "rss_kb"), med(bare_runs, "rss_kb")),
                     "commit": commits,
+                    "similar": similar,
                 }
             )
             move_frame_p50[size] = pct(all_of(pb_runs, "move_ms"), 50)
@@ -391,12 +417,18 @@ def main(argv: list[str] | None = None) -> int:
             if smallest is not None and smallest != size:
                 ratio = pct(move, 50) / move_frame_p50[smallest]
                 checks.append((f"move→frame ≤ 1.5× at {smallest} (×{ratio:.2f})", ratio <= 1.5))
+        if row["size"] <= 2000 and row["similar"] > 500:
+            checks.append((f"overlap well under a second ({row['similar']:.0f} ms)", False))
         if row["heavy"]:
             checks.append((f"no numpy/pandas (found {', '.join(row['heavy'])})", False))
         for name, ok in checks:
             if not ok:
                 failures.append(f"{size} items: {name}")
     print()
+    print(
+        "overlap and suggested blocks (in-process): "
+        + ", ".join(f"{row['size']} items {row['similar']:.0f} ms" for row in rows)
+    )
     print("numpy/pandas imported: " + ("no" if not any(r["heavy"] for r in rows) else "YES"))
     if failures:
         print("Targets missed:\n  " + "\n  ".join(failures))

@@ -85,18 +85,25 @@ def outcome(store: Store, quarter_id: int) -> Outcome:
     )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
+# What makes a line a list item or a heading underline when it starts one.
+_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 
 
 def md(text: str) -> str:
-    """User text as Markdown text: one line, its markup characters escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", clean_line(text))
+    """User text as Markdown text: one line, its markup characters escaped (entities
+    and line-start markers too), so a reader sees exactly what was typed."""
+    line = _MARKDOWN_SPECIAL.sub(r"\\\1", clean_line(text))
+    return _LINE_START.sub(
+        lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", line
+    )
 
 
 def md_block(text: str) -> str:
     """Several lines of user text, escaped, as a Markdown paragraph."""
     lines = clean_multiline(text).split("\n")
-    return "  \n".join(_MARKDOWN_SPECIAL.sub(r"\\\1", line) for line in lines)
+    # Each line escaped on its own, its indentation dropped (no line becomes code).
+    return "  \n".join(md(line.strip()) for line in lines if line.strip())
 
 
 def _plural(count: int, word: str) -> str:

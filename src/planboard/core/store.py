@@ -604,6 +604,15 @@ class Store:
         return text
 
     @staticmethod
+    def _optional_line(value: str | None, what: str, limit: int = MAX_NAME) -> str:
+        text = clean_line(value)
+        if len(text) > limit:
+            raise ValidationError(
+                f"The {what} is {len(text)} characters long; keep it to {limit} or fewer."
+            )
+        return text
+
+    @staticmethod
     def _notes(value: str | None, what: str = "notes") -> str:
         text = clean_multiline(value)
         if len(text) > MAX_NOTES:
@@ -1222,7 +1231,7 @@ class Store:
         """Add a stakeholder (shared by all quarters). A removed one of the same name
         comes back."""
         name = self._title(name, "name", MAX_NAME)
-        department = clean_line(department)[:MAX_NAME]
+        department = self._optional_line(department, "department")
         with self._write() as tx:
             row = self.conn.execute(
                 "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
@@ -1254,7 +1263,7 @@ class Store:
         if name is not None:
             values["name"] = self._title(name, "name", MAX_NAME)
         if department is not None:
-            values["department"] = clean_line(department)[:MAX_NAME]
+            values["department"] = self._optional_line(department, "department")
         with self._write() as tx:
             current = self.stakeholder(stakeholder_id)
             if "name" in values:

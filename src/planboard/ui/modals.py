@@ -26,7 +26,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from ..core.text import clean_line
+from ..core.text import clean_line, clean_multiline, has_control
 
 T = TypeVar("T")
 
@@ -69,10 +69,10 @@ class FormModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.form_title), classes="dialog-title")
+            yield Label(Content(clean_line(self.form_title)), classes="dialog-title")
             with VerticalScroll(classes="dialog-body", can_focus=False):
                 for spec in self.fields:
-                    yield Label(Content(spec.label), classes="field-label")
+                    yield Label(Content(clean_line(spec.label)), classes="field-label")
                     yield self._widget(spec)
             yield Static("", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
@@ -84,7 +84,7 @@ class FormModal(ModalScreen[bool]):
         field_id = f"field-{spec.name}"
         if spec.kind == "text":
             area = TextArea(
-                str(spec.value or ""),
+                clean_multiline(str(spec.value or "")),
                 id=field_id,
                 soft_wrap=True,
                 tab_behavior="focus",
@@ -95,7 +95,10 @@ class FormModal(ModalScreen[bool]):
         if spec.kind == "choices":
             chosen = set(spec.value or ())
             return SelectionList(
-                *[(Content(label), value, value in chosen) for label, value in spec.options],
+                *[
+                    (Content(clean_line(label)), value, value in chosen)
+                    for label, value in spec.options
+                ],
                 id=field_id,
                 compact=True,
             )
@@ -103,7 +106,7 @@ class FormModal(ModalScreen[bool]):
             return Checkbox(Content("yes"), bool(spec.value), id=field_id, compact=True)
         if spec.kind == "select":
             return Select(
-                [(Content(label), value) for label, value in spec.options],
+                [(Content(clean_line(label)), value) for label, value in spec.options],
                 value=spec.value,
                 allow_blank=False,
                 id=field_id,
@@ -116,7 +119,7 @@ class FormModal(ModalScreen[bool]):
         if spec.kind == "number" and isinstance(value, float):
             value = f"{value:g}"
         return Input(
-            str(value),
+            clean_line(str(value)),
             placeholder=spec.placeholder,
             id=field_id,
             suggester=suggester,
@@ -146,8 +149,13 @@ class FormModal(ModalScreen[bool]):
 
     @on(Input.Changed)
     @on(TextArea.Changed)
-    def _clear_error(self) -> None:
+    def _edited(self, event: Input.Changed | TextArea.Changed) -> None:
+        """A fix clears the last error; pasted control characters never stay on screen."""
         self.query_one(".form-error").remove_class("-shown")
+        if isinstance(event, Input.Changed) and has_control(event.value):
+            event.input.value = clean_line(event.value)
+        elif isinstance(event, TextArea.Changed) and has_control(event.text_area.text):
+            event.text_area.text = clean_multiline(event.text_area.text)
 
     def action_save(self) -> None:
         error = self.submit(self.values())
@@ -188,7 +196,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -small"):
-            yield Static(Content(self.question), classes="dialog-question")
+            yield Static(Content(clean_multiline(self.question)), classes="dialog-question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, variant="error", id="yes", compact=True)
                 yield Button(self.no, id="no", compact=True)
@@ -217,7 +225,7 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.picker_title), classes="dialog-title")
+            yield Label(Content(clean_line(self.picker_title)), classes="dialog-title")
             yield Input(placeholder="Type to filter", id="filter")
             yield OptionList(id="choices")
             if self.hint:
@@ -238,7 +246,7 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
         ]
         options.add_options(
             [
-                Option(label if isinstance(label, Content) else Content(label))
+                Option(label if isinstance(label, Content) else Content(clean_line(label)))
                 for label, _ in self._shown
             ]
         )

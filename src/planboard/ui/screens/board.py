@@ -1423,7 +1423,7 @@ class BoardScreen(Screen[None]):
         choices: list[tuple[Content | str, int]] = [
             (
                 Content.assemble(
-                    (q.name, "bold"),
+                    (clean_line(q.name), "bold"),
                     "  ",
                     (q.status, "$text-muted"),
                     ("  (on screen)" if q.id == self.quarter_id else "", "italic"),

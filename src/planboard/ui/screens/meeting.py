@@ -216,7 +216,7 @@ class MeetingScreen(Screen[None]):
         parts: list[str | tuple[str, str]] = [
             (" planboard ", "bold reverse"),
             "  ",
-            (quarter.name, "bold"),
+            (clean_line(quarter.name), "bold"),
             "  ",
             (
                 status[quarter.status],
@@ -672,7 +672,7 @@ class DecisionScreen(Screen[None]):
         result = outcome(self.store, self.quarter_id)
         quarter = result.quarter
         parts: list[str | tuple[str, str] | Content] = [
-            (f"{quarter.name} — ", "bold"),
+            (f"{clean_line(quarter.name)} — ", "bold"),
             ("decided" if result.decision else quarter.status, "bold $text-success"),
             "\n\n",
         ]
@@ -682,7 +682,8 @@ class DecisionScreen(Screen[None]):
                 (f"  {entry.block.chosen_rank}. ", "bold"),
                 (clean_line(entry.block.name), "bold"),
                 (
-                    f"   {len(entry.items)} items · for {', '.join(entry.owners) or 'nobody'}",
+                    f"   {len(entry.items)} items · for "
+                    f"{', '.join(clean_line(o) for o in entry.owners) or 'nobody'}",
                     "$text-muted",
                 ),
                 "\n",

@@ -22,7 +22,7 @@ class TitleBar(Static):
         parts: list[str | tuple[str, str]] = [
             (" planboard ", "bold reverse"),
             "  ",
-            (quarter.name, "bold"),
+            (clean_line(quarter.name), "bold"),
             "  ",
             (quarter.status, status_style),
             "  ",
@@ -52,7 +52,7 @@ class DetailBar(Static):
     ) -> None:
         """The item in full; `also`: (who, title) of similar requests on other lists;
         `merged`: (who, their words) of the requests merged into it."""
-        whose = owner.name if owner else "Team"
+        whose = clean_line(owner.name) if owner else "Team"
         if item.status == "dropped":
             where = f"dropped: {clean_line(item.drop_reason or '')}"
         elif block is not None:

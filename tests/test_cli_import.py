@@ -1,0 +1,318 @@
+"""`planboard import` and `planboard similar`, as real processes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planboard.core import Place, Store
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LISTS = FIXTURES / "import"
+
+
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "planboard", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def board(tmp_path: Path) -> Path:
+    """A board on disk with one stakeholder and one team item, closed."""
+    path = tmp_path / "board.db"
+    store = Store.open(path, first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    store.add_stakeholder("Head of Sales", "Sales", quarter_id=q)
+    store.add_item(q, None, "Single customer view")
+    store.close()
+    return path
+
+
+def titles(path: Path, owner: str | None) -> list[str]:
+    with Store.open(path, readonly=True) as store:
+        q = store.default_quarter().id
+        ref = None
+        if owner is not None:
+            ref = next(s.id for s in store.stakeholders() if s.name == owner)
+        return [i.title for i in store.items_at(q, Place.of_list(ref))]
+
+
+def event_count(path: Path) -> int:
+    with Store.open(path, readonly=True) as store:
+        return len(store.events(limit=10_000))
+
+
+# ------------------------------------------------------------------ import
+
+
+def test_import_into_a_new_stakeholder_says_it_was_created(board: Path) -> None:
+    before = event_count(board)
+    result = run_cli("import", board, LISTS / "email.md", "--stakeholder", "Head of Marketing")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "email.md: 5 items (Markdown), 5 blank lines skipped" in result.stdout
+    assert "Created stakeholder “Head of Marketing”." in result.stdout
+    assert "Imported 5 items into Head of Marketing's list from email.md" in result.stdout
+    assert titles(board, "Head of Marketing") == [
+        "Weekly pipeline coverage by region",
+        "Which of my accounts pay late",
+        "**Win rate** by `segment`",
+        "Quota attainment per rep",
+        "Forecast vs. actuals",
+    ]
+    assert event_count(board) == before + 1
+
+
+def test_import_into_an_existing_stakeholder_any_case(board: Path) -> None:
+    result = run_cli("import", board, LISTS / "spreadsheet.csv", "-s", "head of sales")
+    assert result.returncode == 0, result.stderr
+    assert "Created stakeholder" not in result.stdout
+    assert "1 duplicate: line 8 repeats line 2 (“CHURN REPORT, by region”)" in result.stdout
+    assert "Imported 5 items into Head of Sales's list" in result.stdout
+    assert len(titles(board, "Head of Sales")) == 5
+
+
+def test_import_into_the_team_list(board: Path) -> None:
+    result = run_cli("import", board, LISTS / "plain.txt", "--team", "--quarter", "2026-Q3")
+    assert result.returncode == 0, result.stderr
+    assert "Imported 4 items into the team's list from plain.txt" in result.stdout
+    assert titles(board, None) == [
+        "Single customer view",
+        "Churn report",
+        "Pipeline by region",
+        "churn REPORT",
+        "Refund reasons",
+    ]
+
+
+def test_dry_run_writes_nothing_and_prints_the_report(board: Path) -> None:
+    before = digest(board)
+    result = run_cli("import", board, LISTS / "spreadsheet.csv", "-s", "CFO", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("spreadsheet.csv: 5 items (CSV), 1 blank line skipped")
+    assert "  line 2: Churn report, by region  (5 days)  (+2 lines of notes)" in result.stdout
+    assert "Would create stakeholder “CFO”." in result.stdout
+    assert "Nothing was written" in result.stdout
+    assert digest(board) == before
+    assert event_count(board) == 1 + 2  # the board's creation, the stakeholder, the item
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: LISTS / "latin1.txt", "latin1.txt is not UTF-8 text: line 2"),
+        (lambda d: LISTS / "no-title.csv", "The CSV has no title column (found: Topic, Owner"),
+        (lambda d: d / "missing.csv", "missing.csv does not exist."),
+        (
+            lambda d: _write(d / "notes.xlsx", b"PK\x03\x04" + bytes(range(256))),
+            "notes.xlsx is not a text file (it looks binary); export it as CSV first.",
+        ),
+        (lambda d: _write(d / "empty.txt", b"\n\n"), "nothing to import"),
+        (
+            lambda d: _write(d / "long.txt", b"ok\n" + b"x" * 240 + b"\n"),
+            "Line 2: The title is 240 characters long; keep it to 200 or fewer.",
+        ),
+        (
+            lambda d: _write(d / "hole.csv", b"Title,Notes\r\nA,\r\n,notes only\r\n"),
+            "Line 3: this row has no title",
+        ),
+    ],
+)
+def test_bad_input_exits_2_and_leaves_the_board_as_it_was(
+    board: Path, tmp_path: Path, make: object, message: str
+) -> None:
+    source = make(tmp_path)  # type: ignore[operator]
+    before = digest(board)
+    for extra in ([], ["--dry-run"]):
+        result = run_cli("import", board, source, "--team", *extra)
+        assert result.returncode == 2
+        assert result.stderr.startswith("planboard: ")
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+        assert digest(board) == before
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_a_board_that_does_not_exist_is_not_created(tmp_path: Path) -> None:
+    board = tmp_path / "nothing.db"
+    result = run_cli("import", board, LISTS / "plain.txt", "--team")
+    assert result.returncode == 2
+    assert "nothing.db does not exist" in result.stderr
+    assert not board.exists()
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    result = run_cli("import", empty, LISTS / "plain.txt", "--team")
+    assert result.returncode == 2 and "empty" in result.stderr
+    assert empty.read_bytes() == b""
+
+
+def test_a_file_that_is_not_a_board_is_left_alone(tmp_path: Path) -> None:
+    other = tmp_path / "list.db"
+    other.write_text("- churn report\n")
+    before = digest(other)
+    result = run_cli("import", other, LISTS / "plain.txt", "--team")
+    assert result.returncode == 2 and "not a planboard file" in result.stderr
+    assert digest(other) == before
+
+
+def test_decided_quarter_is_refused(board: Path) -> None:
+    with Store.open(board) as store:
+        q = store.default_quarter().id
+        block = store.add_block(q, "Sales cockpit").block_id or 0
+        store.choose_block(block, 1)
+        store.decide(q, "Sales first.")
+    before = digest(board)
+    result = run_cli("import", board, LISTS / "plain.txt", "--team")
+    assert result.returncode == 2
+    assert "planboard: 2026-Q3 is decided, so its board is read-only." in result.stderr
+    assert digest(board) == before
+
+
+def test_unknown_quarter_is_refused(board: Path) -> None:
+    before = digest(board)
+    result = run_cli("import", board, LISTS / "plain.txt", "--team", "-q", "1999-Q1")
+    assert result.returncode == 2 and "no quarter '1999-Q1'" in result.stderr
+    assert digest(board) == before
+
+
+def test_stakeholder_or_team_is_required(board: Path) -> None:
+    result = run_cli("import", board, LISTS / "plain.txt")
+    assert result.returncode == 2 and "--stakeholder" in result.stderr
+
+
+@pytest.fixture
+def held(board: Path) -> Iterator[Path]:
+    """The board, open in another planboard process."""
+    code = (
+        "from planboard.core import Store; "
+        f"s = Store.open({str(board)!r}); print('ready', flush=True); "
+        "import time; time.sleep(30)"
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, encoding="utf-8"
+    )
+    try:
+        assert other.stdout is not None
+        assert other.stdout.readline().strip() == "ready"
+        yield board
+    finally:
+        other.kill()
+        other.wait(timeout=10)
+
+
+def test_import_while_another_planboard_has_the_board_open_is_refused(held: Path) -> None:
+    before = digest(held)
+    result = run_cli("import", held, LISTS / "plain.txt", "--team")
+    assert result.returncode == 2
+    assert "is open in another planboard; import from inside it, or close it first" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert digest(held) == before
+    # A dry run only reads: it works all the same.
+    result = run_cli("import", held, LISTS / "plain.txt", "--team", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert digest(held) == before
+
+
+# ----------------------------------------------------------------- similar
+
+
+@pytest.fixture
+def overlap_board(tmp_path: Path) -> Path:
+    """The requests of tests/fixtures/overlap.json on one board, one list per owner."""
+    data = json.loads((FIXTURES / "overlap.json").read_text())
+    path = tmp_path / "overlap.db"
+    with Store.open(path, first_quarter="2026-Q3") as store:
+        q = store.default_quarter().id
+        owners: dict[str, int | None] = {"Team": None}
+        for entry in data["items"]:
+            if entry["owner"] not in owners:
+                store.add_stakeholder(entry["owner"], quarter_id=q)
+                owners[entry["owner"]] = next(
+                    s.id for s in store.stakeholders() if s.name == entry["owner"]
+                )
+        for entry in data["items"]:
+            store.add_item(q, owners[entry["owner"]], entry["title"])
+        ids = {i.title: i.id for p in store.board(q).places.values() for i in p}
+        block = store.add_block(q, "Payments").block_id or 0
+        store.move_item(ids["Which of my accounts pay late"], Place.block(block))
+        store.drop_item(ids["List of buyers with overdue invoices"], "Covered by the CFO's")
+    return path
+
+
+def paragraphs(text: str) -> list[list[str]]:
+    return [p.splitlines() for p in text.strip().split("\n\n")]
+
+
+def test_similar_prints_groups(overlap_board: Path) -> None:
+    result = run_cli("similar", overlap_board)
+    assert result.returncode == 0, result.stderr
+    groups = paragraphs(result.stdout)[1:]
+    assert len(groups) >= 5
+    assert all(line.startswith("  ") and "[#" in line for group in groups for line in group)
+    pipeline = next(g for g in groups if any("Weekly pipeline coverage" in line for line in g))
+    assert [line.split("  [#")[0] for line in pipeline] == [
+        "  Sales: Weekly pipeline coverage by region",
+        "  COO: See open deals per sales region every Monday",
+        "  Team: Regional pipeline snapshot, refreshed weekly",
+    ]
+    late = next(g for g in groups if any("pay their invoices late" in line for line in g))
+    assert any("Sales: Which of my accounts pay late" in line for line in late)  # in a block
+    assert "overdue invoices" not in result.stdout  # dropped: not an open item
+
+
+def test_similar_json(overlap_board: Path) -> None:
+    result = run_cli("similar", overlap_board, "--json", "--quarter", "2026-Q3")
+    assert result.returncode == 0, result.stderr
+    groups = json.loads(result.stdout)
+    assert isinstance(groups, list) and groups
+    for group in groups:
+        assert set(group) == {"items"}
+        for item in group["items"]:
+            assert {"id", "title", "owner", "place"} <= set(item)
+            assert item["place"] in ("list", "block")
+    late = next(
+        g["items"]
+        for g in groups
+        if any(i["title"] == "Customers who pay their invoices late" for i in g["items"])
+    )
+    by_title = {i["title"]: i for i in late}
+    assert by_title["Which of my accounts pay late"]["place"] == "block"
+    assert by_title["Which of my accounts pay late"]["owner"] == "Sales"
+    assert by_title["Customers who pay their invoices late"]["place"] == "list"
+
+
+def test_similar_reads_a_board_open_elsewhere_and_writes_nothing(held: Path) -> None:
+    before = digest(held)
+    result = run_cli("similar", held)
+    assert result.returncode == 0, result.stderr
+    assert "No items ask for the same thing in 2026-Q3." in result.stdout
+    assert digest(held) == before
+
+
+def test_similar_on_a_missing_board(tmp_path: Path) -> None:
+    result = run_cli("similar", tmp_path / "nope.db")
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert not (tmp_path / "nope.db").exists()
