@@ -1350,6 +1350,94 @@ class Store:
                 tx, "create_quarter", f"Created quarter {name}", quarter_id, undoable=False
             )
 
+    def start_next_quarter(
+        self,
+        from_quarter_id: int,
+        name: str,
+        vision: str | None = None,
+        *,
+        block_ids: Sequence[int] = (),
+        item_ids: Sequence[int] = (),
+    ) -> Change:
+        """Create a quarter that starts from another: the chosen not-chosen blocks (with
+        their items) and loose items are copied in, each linked to where it came from
+        (`carried_from`). One action; like any new quarter, its history starts there."""
+        source = self.quarter(from_quarter_id)
+        typed = clean_line(name)
+        name = typed.upper().replace(" ", "")
+        if not QUARTER_NAME.match(name):
+            raise ValidationError(
+                "A quarter is named like 2026-Q3" + (f", not “{typed}”." if typed else ".")
+            )
+        vision = self._notes(source.vision if vision is None else vision, "vision")
+        with self._write() as tx:
+            if self.conn.execute("SELECT 1 FROM quarters WHERE name = ?", (name,)).fetchone():
+                raise ValidationError(f"There is already a quarter {name}.")
+            now = self.clock()
+            quarter_id = tx.insert(
+                "quarters",
+                {"name": name, "status": "preparing", "vision": vision, "created_at": now},
+            )
+            next_position: dict[int | None, int] = {}
+
+            def copy(item: Item, block_id: int | None, place_position: int | None) -> None:
+                owner = item.stakeholder_id
+                position = next_position.get(owner, 0)
+                next_position[owner] = position + 1
+                tx.insert(
+                    "items",
+                    {
+                        "quarter_id": quarter_id,
+                        "stakeholder_id": owner,
+                        "title": item.title,
+                        "notes": item.notes,
+                        "effort": item.effort,
+                        "block_id": block_id,
+                        "status": "open",
+                        "position": position,
+                        "place_position": place_position,
+                        "created_at": now,
+                        "carried_from": item.id,
+                    },
+                )
+
+            carried_blocks = 0
+            for index, block_id in enumerate(dict.fromkeys(block_ids)):
+                block = self.block(block_id)
+                if block.quarter_id != from_quarter_id:
+                    raise ValidationError("That block belongs to another quarter.")
+                new_block = tx.insert(
+                    "blocks",
+                    {
+                        "quarter_id": quarter_id,
+                        "name": block.name,
+                        "description": block.description,
+                        "effort": block.effort,
+                        "position": index,
+                        "created_at": now,
+                        "carried_from": block.id,
+                    },
+                )
+                for place_position, item in enumerate(
+                    self.items_at(from_quarter_id, Place.block(block_id))
+                ):
+                    copy(item, new_block, place_position)
+                carried_blocks += 1
+            carried_items = 0
+            for item_id in dict.fromkeys(item_ids):
+                item = self.item(item_id)
+                if item.quarter_id != from_quarter_id:
+                    raise ValidationError("That item belongs to another quarter.")
+                copy(item, None, None)
+                carried_items += 1
+            summary = f"Created quarter {name} from {source.name}"
+            if carried_blocks or carried_items:
+                summary += (
+                    f", carrying over {carried_blocks} block{'s' if carried_blocks != 1 else ''}"
+                    f" and {carried_items} item{'s' if carried_items != 1 else ''}"
+                )
+            return self._finish(tx, "create_quarter", summary, quarter_id, undoable=False)
+
     def delete_quarter(self, quarter_id: int) -> Change:
         """Delete a quarter created by mistake: only an empty one (no items, no blocks),
         and never the last one."""
