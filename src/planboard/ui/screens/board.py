@@ -100,6 +100,9 @@ class BoardScreen(Screen[None]):
         Binding("a", "also_asked", "Also asked", show=False),
         Binding("S", "suggest", "Suggest blocks", show=False),
         Binding("i", "import_list", "Import", show=False),
+        Binding("H", "history", "History", show=False),
+        Binding("left_square_bracket", "step_quarter(-1)", "Previous quarter", show=False),
+        Binding("right_square_bracket", "step_quarter(1)", "Next quarter", show=False),
         Binding("question_mark,f1", "help", "Help"),
         Binding("s", "new_stakeholder", "New stakeholder", show=False),
         Binding("v", "edit_vision", "Vision", show=False),
@@ -1475,6 +1478,106 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(
             ConfirmModal(f"Delete quarter {quarter.name}? It is empty.", yes="Delete"), answered
         )
+
+    # ---------------------------------------------------------------- looking back
+
+    def action_history(self) -> None:
+        from .history import HistoryScreen
+
+        def chosen(result: tuple[str, int] | None) -> None:
+            if result is None:
+                return
+            action, quarter_id = result
+            if action == "open":
+                self.open_quarter(quarter_id)
+            else:
+                self.action_next_quarter(quarter_id)
+
+        self.app.push_screen(HistoryScreen(self.store, self.quarter_id), chosen)
+
+    def action_step_quarter(self, delta: int) -> None:
+        quarters = self.store.quarters()
+        index = next(i for i, q in enumerate(quarters) if q.id == self.quarter_id)
+        target = index + delta
+        if not 0 <= target < len(quarters):
+            self.say("There is no quarter " + ("before" if delta < 0 else "after") + " this one.")
+            return
+        self.open_quarter(quarters[target].id)
+
+    def action_next_quarter(self, from_id: int | None = None) -> None:
+        """Start the next quarter from this one (or `from_id`): the blocks not chosen
+        and the items still on their lists are offered to carry over."""
+        if self.store.readonly:
+            self.writable()
+            return
+        from ...core.history import carry_over_candidates
+        from ...core.model import next_quarter_name
+        from ..modals import Field, FormModal
+
+        source = self.store.quarter(from_id if from_id is not None else self.quarter_id)
+        names = [q.name for q in self.store.quarters()]
+        suggestion = next_quarter_name(max(names))
+        candidates = carry_over_candidates(self.store, source.id)
+        options: list[tuple[str, tuple[str, int]]] = [
+            (f"Block: {clean_line(b.name)} ({len(items)} items)", ("b", b.id))
+            for b, items in candidates.blocks
+        ] + [
+            (f"{self._owner_name(i.stakeholder_id)}: {clean_line(i.title)}", ("i", i.id))
+            for i in candidates.loose
+        ]
+
+        def submit(values: dict[str, Any]) -> str | None:
+            picked = values["carry"]
+            try:
+                change = self.store.start_next_quarter(
+                    source.id,
+                    values["name"],
+                    values["vision"],
+                    block_ids=[ref for kind, ref in picked if kind == "b"],
+                    item_ids=[ref for kind, ref in picked if kind == "i"],
+                )
+            except ValidationError as error:
+                return str(error)
+            except PlanboardError as error:
+                self.say(str(error), error=True)
+                return None
+            if change.quarter_id is not None:
+                self.open_quarter(change.quarter_id)
+            self.say(change.summary)
+            return None
+
+        self.app.push_screen(
+            FormModal(
+                f"Start the next quarter from {clean_line(source.name)}",
+                [
+                    Field("name", "Quarter", suggestion),
+                    Field("vision", "Vision", source.vision, kind="text", height=2),
+                    Field(
+                        "carry",
+                        "Carry over (Space to untick): blocks not chosen, and "
+                        "items still on their lists",
+                        [v for _, v in options],
+                        kind="choices",
+                        options=options,
+                    ),
+                ],
+                submit,
+                save_label="Start",
+            )
+        )
+
+    def action_export(self, fmt: str) -> None:
+        """Write the quarter's outcome beside the board file, and say where."""
+        from ...core.export import write_export
+
+        try:
+            path = write_export(self.store, self.quarter_id, fmt)
+        except (OSError, PlanboardError) as error:
+            message = getattr(error, "strerror", None) or str(error)
+            self.say(f"Could not export: {message}.", error=True)
+            return
+        self.say(f"Exported {self.quarter.name} to {path}")
+        self.notify(Content(f"Exported to {path}"), timeout=6)
 
     def open_quarter(self, quarter_id: int) -> None:
         self.quarter_id = quarter_id

@@ -1,0 +1,345 @@
+"""Looking back, offline: past quarters, stakeholder coverage over time, comparisons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...core.history import Comparison, Coverage, compare, coverage
+from ...core.model import Quarter
+from ...core.outcome import outcome
+from ...core.store import Store
+from ...core.text import clean_line, clean_multiline
+from ..widgets.bars import BoardFooter, StatusLine
+
+CELL = {
+    "served": ("■", "bold $text-success"),
+    "cut": ("✗", "bold $text-error"),
+    "open": ("○", "$text-warning"),
+    "none": ("·", "$text-muted"),
+}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class HistoryScreen(Screen[tuple[str, int] | None]):
+    """Every quarter, newest first, and what was decided. Dismisses with ("open", id) to
+    show a quarter's board, ("next", id) to start the next quarter from one, or None."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open its board"),
+        Binding("c", "coverage", "Coverage"),
+        Binding("x", "compare", "Compare"),
+        Binding("n", "next", "Next quarter"),
+        Binding("escape,b,H", "back", "Board"),
+    ]
+
+    def __init__(self, store: Store, quarter_id: int) -> None:
+        super().__init__()
+        self.store = store
+        self.start_at = quarter_id
+        self.quarters: list[Quarter] = []
+        self.list = OptionList(id="quarters")
+        self.detail = Static(id="history-detail")
+        self.status_line = StatusLine(id="status")
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Content.assemble((" planboard ", "bold reverse"), "  ", ("History", "bold")), id="title"
+        )
+        with Horizontal(id="history"):
+            yield self.list
+            with VerticalScroll(id="history-scroll"):
+                yield self.detail
+        yield self.status_line
+        yield BoardFooter()
+
+    def on_mount(self) -> None:
+        self.quarters = list(reversed(self.store.quarters()))
+        decisions = {q.id: self.store.decision(q.id) for q in self.quarters}
+        for quarter in self.quarters:
+            decided = decisions[quarter.id]
+            when = decided.decided_at[:10] if decided else quarter.created_at[:10]
+            self.list.add_option(
+                Option(
+                    Content.assemble(
+                        (f"{clean_line(quarter.name):<9}", "bold"),
+                        (f"{quarter.status:<10}", "$text-muted"),
+                        (when, "$text-muted"),
+                    )
+                )
+            )
+        index = next((i for i, q in enumerate(self.quarters) if q.id == self.start_at), 0)
+        self.list.highlighted = index
+        self.list.focus()
+        self.status_line.say(
+            "Enter opens a quarter's board (read-only once decided) · c coverage · "
+            "x compare with the quarter before · n start the next quarter"
+        )
+
+    @property
+    def quarter(self) -> Quarter | None:
+        index = self.list.highlighted
+        return self.quarters[index] if index is not None and self.quarters else None
+
+    @on(OptionList.OptionHighlighted)
+    def _show(self) -> None:
+        quarter = self.quarter
+        if quarter is None:
+            return
+        result = outcome(self.store, quarter.id)
+        parts: list[str | tuple[str, str]] = [
+            (clean_line(quarter.name), "bold"),
+            "  ",
+            (quarter.status, "bold $text-success" if quarter.is_decided else "$text-warning"),
+            "\n",
+        ]
+        if quarter.vision:
+            parts += [("Vision ", "$text-accent"), clean_line(quarter.vision), "\n"]
+        parts.append("\n")
+        if result.decision:
+            parts += [
+                ("Decided ", "bold"),
+                result.decision.decided_at.replace("T", " ")[:16],
+                "\n\n",
+            ]
+        parts += [("Chosen", "bold $text-accent"), "\n"]
+        for entry in result.chosen:
+            parts += [
+                f"  {entry.block.chosen_rank}. ",
+                (clean_line(entry.block.name), "bold"),
+                (
+                    f"  {_plural(len(entry.items), 'item')} · for "
+                    f"{', '.join(clean_line(o) for o in entry.owners)}",
+                    "$text-muted",
+                ),
+                "\n",
+            ]
+        if not result.chosen:
+            parts += [("  nothing yet", "italic $text-muted"), "\n"]
+        if result.decision:
+            parts += [
+                "\n",
+                ("Why", "bold $text-accent"),
+                "\n  ",
+                clean_multiline(result.decision.rationale).replace("\n", "\n  "),
+                "\n",
+            ]
+            if result.decision.attendees:
+                parts += [("  with ", "$text-muted"), clean_line(result.decision.attendees), "\n"]
+        parts += ["\n", ("Not chosen", "bold $text-accent"), "\n"]
+        for entry in result.not_chosen:
+            parts += [
+                f"  {clean_line(entry.block.name)}",
+                (f"  {_plural(len(entry.items), 'item')}", "$text-muted"),
+                "\n",
+            ]
+        if result.dropped:
+            parts += ["\n", (f"Dropped ({len(result.dropped)})", "bold $text-accent"), "\n"]
+            for item in result.dropped[:12]:
+                parts += [
+                    f"  {clean_line(item.title)}",
+                    (f"  — {clean_line(item.drop_reason or '')}", "$text-muted"),
+                    "\n",
+                ]
+            if len(result.dropped) > 12:
+                parts += [(f"  and {len(result.dropped) - 12} more", "$text-muted"), "\n"]
+        if quarter.is_decided:
+            parts += ["\n", ("Cut off", "bold $text-warning"), "\n"]
+            for cut in result.cut_off:
+                streak = f" · {cut.streak} quarters in a row" if cut.streak > 1 else ""
+                parts += [
+                    f"  {clean_line(cut.stakeholder.name)}",
+                    (
+                        f"  {_plural(cut.items, 'item')}{streak}",
+                        "bold $text-error" if cut.streak > 1 else "$text-muted",
+                    ),
+                    "\n",
+                ]
+            if not result.cut_off:
+                parts += [("  nobody", "italic $text-muted"), "\n"]
+        self.detail.update(Content.assemble(*parts))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        if self.quarter is not None:
+            self.dismiss(("open", self.quarter.id))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_coverage(self) -> None:
+        self.app.push_screen(CoverageScreen(coverage(self.store)))
+
+    def action_compare(self) -> None:
+        quarter = self.quarter
+        if quarter is None:
+            return
+        earlier = [q for q in self.quarters if q.name < quarter.name]
+        if not earlier:
+            self.status_line.say(
+                f"{quarter.name} is the first quarter: nothing to compare.", error=True
+            )
+            return
+        self.app.push_screen(CompareScreen(compare(self.store, earlier[0].id, quarter.id)))
+
+    def action_next(self) -> None:
+        quarter = self.quarter
+        if quarter is None:
+            return
+        self.dismiss(("next", quarter.id))  # the board offers the carry-over from it
+
+
+class CoverageScreen(Screen[None]):
+    """Stakeholders by quarter: served, cut off, or no list; at a glance."""
+
+    BINDINGS = [Binding("escape,b,c", "back", "Back")]
+
+    def __init__(self, data: Coverage) -> None:
+        super().__init__()
+        self.data = data
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Content.assemble(
+                (" planboard ", "bold reverse"), "  ", ("Stakeholder coverage over time", "bold")
+            ),
+            id="title",
+        )
+        with VerticalScroll(id="coverage"):
+            yield Static(self.render_table(), id="coverage-table")
+        yield BoardFooter()
+
+    def render_table(self) -> Content:
+        data = self.data
+        name_width = max((len(clean_line(s.name)) for s in data.stakeholders), default=10)
+        name_width = min(max(name_width, 12), 32)
+        parts: list[str | tuple[str, str]] = [
+            (
+                "■ served (an item in a chosen block)   ✗ cut off   · sent no list   "
+                "○ not decided yet",
+                "$text-muted",
+            ),
+            "\n\n",
+            " " * (name_width + 2),
+        ]
+        for quarter in data.quarters:
+            parts.append((f"{clean_line(quarter.name)[-7:]:>8}", "bold"))
+        parts += ["   ", ("served / cut off", "bold"), "\n"]
+        for person in data.stakeholders:
+            name = clean_line(person.name)
+            name = name if len(name) <= name_width else name[: name_width - 1] + "…"
+            parts.append(f"{name:<{name_width}}  ")
+            for quarter in data.quarters:
+                symbol, style = CELL[data.cell(person.id, quarter.id)]
+                parts += ["       ", (symbol, style)]
+            counts = data.counts(person.id)
+            parts += [
+                "   ",
+                ("■" * counts["served"], "bold $text-success"),
+                ("✗" * counts["cut"], "bold $text-error"),
+                (f"  {counts['served']} / {counts['cut']}", "$text-muted"),
+            ]
+            streak = data.streak(person.id)
+            if streak >= 2:
+                parts.append((f"  ⚠ cut off {streak} quarters in a row", "bold $text-error"))
+            parts.append("\n")
+        warnings = data.warnings
+        parts.append("\n")
+        if warnings:
+            for person, streak in warnings:
+                parts += [
+                    ("⚠ ", "bold $text-error"),
+                    (clean_line(person.name), "bold"),
+                    f" has been cut off {streak} decided quarters in a row.\n",
+                ]
+        else:
+            parts.append(("Nobody has been cut off two quarters in a row.", "$text-muted"))
+        return Content.assemble(*parts)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class CompareScreen(Screen[None]):
+    """Two quarters: what carried over, what was dropped again, what is new."""
+
+    BINDINGS = [Binding("escape,b,x", "back", "Back")]
+
+    def __init__(self, data: Comparison) -> None:
+        super().__init__()
+        self.data = data
+
+    def compose(self) -> ComposeResult:
+        data = self.data
+        yield Static(
+            Content.assemble(
+                (" planboard ", "bold reverse"),
+                "  ",
+                (f"{clean_line(data.earlier.name)} → {clean_line(data.later.name)}", "bold"),
+            ),
+            id="title",
+        )
+        with VerticalScroll(id="compare"):
+            yield Static(self.render_comparison(), id="compare-body")
+        yield BoardFooter()
+
+    def render_comparison(self) -> Content:
+        data = self.data
+        parts: list[Any] = [("Chosen", "bold $text-accent"), "\n"]
+        for label, blocks in (
+            (data.earlier.name, data.chosen_earlier),
+            (data.later.name, data.chosen_later),
+        ):
+            names = ", ".join(clean_line(b.name) for b in blocks) or "nothing yet"
+            parts += [f"  {clean_line(label)}: ", (names, "bold"), "\n"]
+        parts += [
+            "\n",
+            (f"Carried over ({len(data.carried_over)})", "bold $text-accent"),
+            ("  asked again in the later quarter", "$text-muted"),
+            "\n",
+        ]
+        for match in data.carried_over:
+            how = "linked" if match.how == "carried" else "same words"
+            parts += [
+                f"  {clean_line(match.later.title)}",
+                (f"  ({how}; before: {clean_line(match.earlier.title)})", "$text-muted"),
+                "\n",
+            ]
+        if not data.carried_over:
+            parts += [("  nothing", "italic $text-muted"), "\n"]
+        parts += ["\n", (f"Dropped again ({len(data.dropped_again)})", "bold $text-warning"), "\n"]
+        for match in data.dropped_again:
+            parts += [
+                f"  {clean_line(match.later.title)}",
+                (f"  — {clean_line(match.later.drop_reason or '')}", "$text-muted"),
+                "\n",
+            ]
+        if not data.dropped_again:
+            parts += [("  nothing", "italic $text-muted"), "\n"]
+        parts += [
+            "\n",
+            (f"New in {clean_line(data.later.name)} ({len(data.new)})", "bold $text-accent"),
+            "\n",
+        ]
+        for item in data.new[:30]:
+            parts += [f"  {clean_line(item.title)}", "\n"]
+        if len(data.new) > 30:
+            parts += [(f"  and {len(data.new) - 30} more", "$text-muted"), "\n"]
+        return Content.assemble(*parts)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

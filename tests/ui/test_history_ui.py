@@ -1,0 +1,99 @@
+"""Looking back: the history view, coverage, comparing quarters, the next quarter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planboard.core import Place, Store
+from planboard.core.history import coverage
+from planboard.ui.app import PlanboardApp
+from planboard.ui.modals import FormModal
+from planboard.ui.screens.board import BoardScreen
+from planboard.ui.screens.history import CompareScreen, CoverageScreen, HistoryScreen
+
+
+def status(app: PlanboardApp) -> str:
+    return str(app.screen.query_one("#status").render())
+
+
+async def test_history_lists_quarters_and_opens_a_past_one_read_only(sample_copy: Path) -> None:
+    store = Store.open(sample_copy)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert [q.name for q in history.quarters] == ["2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4"]
+        await pilot.press("down")
+        await pilot.pause()
+        q2 = store.quarter_by_name("2026-Q2")
+        detail = str(history.query_one("#history-detail").render())
+        decision = store.decision(q2.id)
+        assert decision is not None and decision.rationale.split()[0] in detail
+        for block in store.blocks(q2.id):
+            if block.chosen_rank:
+                assert block.name in detail
+        await pilot.press("enter")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.quarter.name == "2026-Q2"
+        assert "READ-ONLY" in str(board.query_one("#title").render())
+        await pilot.press("d")
+        assert "is decided" in status(app)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert app.screen.quarter.name == "2026-Q3"
+
+
+async def test_coverage_shows_who_was_cut_off_in_a_row(sample_copy: Path) -> None:
+    store = Store.open(sample_copy)
+    expected = coverage(store).warnings
+    assert expected  # the sample has someone cut off two quarters in a row
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("H", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen)
+        table = str(app.screen.query_one("#coverage-table").render())
+        for person, streak in expected:
+            assert f"{person.name} has been cut off {streak} decided quarters in a row" in table
+        await pilot.press("escape", "x")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        body = str(app.screen.query_one("#compare-body").render())
+        assert "Carried over (" in body and "Dropped again (" in body
+
+
+async def test_next_quarter_carries_over_what_the_user_picks(sample_copy: Path) -> None:
+    store = Store.open(sample_copy)
+    q3 = store.quarter_by_name("2026-Q3")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.action_next_quarter()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        from textual.widgets import SelectionList
+
+        choices = form.query_one(SelectionList)
+        first_block = choices.get_option_at_index(0).value
+        choices.deselect_all()
+        choices.select(first_block)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.quarter.name == "2026-Q4"
+        q4 = board.quarter_id
+        blocks = store.blocks(q4)
+        assert len(blocks) == 1 and blocks[0].carried_from == first_block[1]
+        source = store.block(first_block[1])
+        assert blocks[0].name == source.name
+        old_items = store.items_at(q3.id, Place.block(source.id))
+        new_items = store.items_at(q4, Place.block(blocks[0].id))
+        assert [i.title for i in new_items] == [i.title for i in old_items]
+        assert [i.carried_from for i in new_items] == [i.id for i in old_items]
+        assert store.items_at(q3.id, Place.block(source.id)) == old_items  # the source stays
