@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -384,7 +386,178 @@ def run_similar(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = ("meeting", "restore", "import", "similar")
+EXPORT_FORMATS = ("md", "html", "csv", "json")
+_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+_SUFFIXES |= {".csv": "csv", ".json": "json"}
+
+
+def _export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planboard export",
+        usage="planboard export PATH [--quarter Q] [--format md|html|csv|json] [-o FILE]",
+        description="Export a quarter's outcome: a short newsletter (Markdown or a "
+        "self-contained HTML page), one CSV row per item, or everything as JSON. Prints it, "
+        "or writes it to FILE (atomically: never half a file). Reads the board only; it may "
+        "be open in another planboard.",
+    )
+    parser.add_argument("path", metavar="PATH", help="the board file")
+    parser.add_argument(
+        "--quarter",
+        "-q",
+        help="the quarter (default: the newest decided one, else the one being prepared)",
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=EXPORT_FORMATS,
+        metavar="md|html|csv|json",
+        help="the format (default: from FILE's extension, else md)",
+    )
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of printing")
+    return parser
+
+
+def _output_problem(target: Path, board: Path) -> str:
+    """Why the export can't be written to `target` ("" if it can be tried)."""
+    if target.is_dir():
+        return f"Cannot write to {target}: it is a folder; give a file name."
+    folder = target.parent
+    if not folder.exists():
+        return f"Cannot write {target}: the folder {folder} does not exist."
+    if not folder.is_dir():
+        return f"Cannot write {target}: {folder} is not a folder."
+    try:
+        same = target.resolve()
+        board_file = board.resolve()
+    except OSError as error:
+        return f"Cannot write {target}: {error.strerror or error}."
+    sidecars = {board_file.with_name(board_file.name + end) for end in ("-wal", "-shm", "-journal")}
+    if same == board_file or same in sidecars:
+        return f"Cannot write the export to {target}: that is the board file itself."
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"Cannot write {target}: the folder {folder} is read-only."
+    if target.exists() and not os.access(target, os.W_OK):
+        return f"Cannot write {target}: the file is read-only."
+    return ""
+
+
+def _write_stdout(text: str) -> None:
+    """The export as UTF-8 bytes, whatever the terminal's encoding (the HTML says utf-8)."""
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        sys.stdout.write(text)
+    else:
+        sys.stdout.flush()
+        stream.write(text.encode("utf-8"))
+    sys.stdout.flush()
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (`| head`): stop quietly, without a traceback at exit."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def run_export(argv: list[str]) -> int:
+    args = _export_parser().parse_args(argv)
+    from .core.export import LABELS, export, write_export
+
+    board = Path(args.path)
+    target = Path(args.output) if args.output else None
+    if target is not None:
+        problem = _output_problem(target, board)
+        if problem:
+            return _fail(problem)
+    fmt = args.format
+    if fmt is None:
+        fmt = "md" if target is None else _SUFFIXES.get(target.suffix.lower())
+        if fmt is None:
+            return _fail(
+                f"Cannot tell the format from the name {target.name}; add --format md, html, "
+                "csv or json."
+            )
+    store, reason = _open_for_reading(board)
+    if store is None:
+        return _fail(reason)
+    try:
+        if args.quarter:
+            quarter = store.quarter_by_name(args.quarter)
+            which = ""
+        else:
+            decided = [q for q in store.quarters() if q.is_decided]
+            if decided:
+                quarter, which = decided[-1], " (the newest decided quarter)"
+            else:
+                quarter = store.default_quarter()
+                which = f" (no quarter is decided yet; {quarter.name} is {quarter.status})"
+        if target is None:
+            text = export(store, quarter.id, fmt)
+        else:
+            written = write_export(store, quarter.id, fmt, target)
+    except PlanboardError as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"Cannot write {target}: {error.strerror or error}. Nothing was written.")
+    finally:
+        store.close()
+    if target is None:
+        try:
+            _write_stdout(text)
+        except BrokenPipeError:
+            return _quiet_broken_pipe()
+        return 0
+    print(f"Wrote {quarter.name}{which} as {LABELS[fmt]} to {written}.")
+    return 0
+
+
+def run_report(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="planboard report",
+        usage="planboard report PATH",
+        description="Summarise every quarter (status, decision, chosen blocks, rationale) and "
+        "which stakeholders each one served or cut off. Plain text when piped to a file. "
+        "Reads the board only; it may be open in another planboard.",
+    )
+    parser.add_argument("path", metavar="PATH", help="the board file")
+    args = parser.parse_args(argv)
+    from rich.console import Console
+
+    from .core.export import report
+
+    store, reason = _open_for_reading(Path(args.path))
+    if store is None:
+        return _fail(reason)
+    try:
+        summary = report(store)
+    except PlanboardError as error:
+        return _fail(str(error))
+    finally:
+        store.close()
+    encoding = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")
+    if encoding != "utf8" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")  # a symbol the terminal lacks shows as ?
+    if sys.stdout.isatty():
+        console = Console(highlight=False)
+    else:
+        console = Console(
+            file=sys.stdout,
+            force_terminal=False,
+            no_color=True,
+            color_system=None,
+            width=100,
+            highlight=False,
+        )
+    try:
+        console.print(summary)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+    return 0
+
+
+COMMANDS = ("meeting", "restore", "import", "similar", "export", "report")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -397,6 +570,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_import(args[1:])
     if args and args[0] == "similar":
         return run_similar(args[1:])
+    if args and args[0] == "export":
+        return run_export(args[1:])
+    if args and args[0] == "report":
+        return run_report(args[1:])
     return run_board(args)
 
 

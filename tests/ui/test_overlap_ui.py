@@ -160,3 +160,20 @@ async def test_search_filters_every_column(overlapping: Store) -> None:
         await pilot.press("slash", "escape")
         await pilot.pause()
         assert len([r for r in stake.rows if r.item]) == 5
+
+
+async def test_a_moved_item_keeps_its_mark(overlapping: Store) -> None:
+    q = overlapping.default_quarter().id
+    overlapping.add_block(q, "Pipeline")
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        pipeline = item_id(overlapping, "Weekly pipeline coverage by region")
+        stake = app.screen.query_one("#stakeholders", BoardList)
+        stake.focus()
+        stake.select_item(pipeline)
+        await pilot.press("1")
+        await pilot.pause()
+        blocks = app.screen.query_one("#blocks", BoardList)
+        assert blocks.selected_item.id == pipeline
+        assert blocks.marks[pipeline] == "×3"

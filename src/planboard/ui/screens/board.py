@@ -278,7 +278,8 @@ class BoardScreen(Screen[None]):
         )
         self._update_titles()
         self.merged = self.store.merged_map(self.quarter_id)
-        self._refresh_overlap()
+        # After the frame: the board shows first, the overlap follows.
+        self.call_after_refresh(self._refresh_overlap)
 
     # ------------------------------------------------------------- overlap
 
@@ -337,16 +338,16 @@ class BoardScreen(Screen[None]):
         return owners
 
     def _show_marks(self) -> None:
-        for name in ("team", "stakeholders", "blocks", "dropped"):
-            column = self.column(name)
-            marks = {}
+        """One set of marks for every column: an item keeps its mark when it moves."""
+        marks = {}
+        for column in self.columns:
             for group in column.groups:
                 for item in group.items:
                     count = len(self.asked_by(item))
                     if count > 1:
                         marks[item.id] = f"×{count}"
+        for column in self.columns:
             column.set_marks(marks)
-        self.column("blocks").refresh()
 
     def _block_note(self, group: Group) -> str:
         if group.block is None:
@@ -456,8 +457,7 @@ class BoardScreen(Screen[None]):
         if change.action in OVERLAP_ACTIONS:
             self.merged = self.store.merged_map(self.quarter_id)
             self._refresh_overlap()
-        elif self.neighbours:
-            self._show_marks()
+        # (marks belong to items, not places: a move keeps them as they are)
 
     def _focus_change(self, change: Change) -> None:
         if change.item_id is not None:
