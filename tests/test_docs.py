@@ -42,6 +42,8 @@ def test_every_board_key_is_in_the_readme() -> None:
         "left": "←",
         "right": "→",
         "slash": "/",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
     }
     for binding in BoardScreen.BINDINGS:
         for key in binding.key.split(","):  # type: ignore[union-attr]
@@ -63,3 +65,9 @@ def test_schema_in_readme_matches_the_file(tmp_path: Path) -> None:
             assert columns <= documented, f"{table}: undocumented {columns - documented}"
     finally:
         store.close()
+
+
+def test_the_json_shape_in_the_readme_is_the_codes() -> None:
+    from planboard.core.export import JSON_SHAPE
+
+    assert JSON_SHAPE.strip() in README

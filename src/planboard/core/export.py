@@ -13,12 +13,10 @@ served or cut off.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import html
 import io
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -165,8 +163,8 @@ def _decided_line(result: Outcome) -> str:
 
 def _block_facts(entry: BlockOutcome) -> list[str]:
     facts = []
-    if entry.block.effort is not None:
-        facts.append(f"about {entry.block.effort:g} days")
+    if _effort(entry.block.effort):
+        facts.append(f"about {_effort(entry.block.effort)} days")
     facts.append(_plural(len(entry.items), "item"))
     if entry.dots:
         facts.append(_plural(entry.dots, "dot"))
@@ -479,7 +477,20 @@ def _cell(value: object) -> str:
 
 
 def _effort(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    """Days as written for people ("" if not recorded). The file may hold anything
+    another program put there."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    return clean_line(str(value))
+
+
+def _number(value: object) -> float | int | None:
+    """A number for JSON, or null when the file holds something else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
 
 
 def _all_items(store: Store, quarter_id: int) -> list[tuple[Item, str]]:
@@ -580,7 +591,7 @@ def _json(store: Store, quarter_id: int, result: Outcome) -> str:
                 "id": entry.block.id,
                 "name": clean_line(entry.block.name),
                 "description": clean_multiline(entry.block.description),
-                "effort": entry.block.effort,
+                "effort": _number(entry.block.effort),
                 "position": entry.block.position,
                 "chosen_rank": entry.block.chosen_rank,
                 "dots": entry.dots,
@@ -594,7 +605,7 @@ def _json(store: Store, quarter_id: int, result: Outcome) -> str:
                 "id": item.id,
                 "title": clean_line(item.title),
                 "notes": clean_multiline(item.notes),
-                "effort": item.effort,
+                "effort": _number(item.effort),
                 "owner": clean_line(result.owner(item)),
                 "stakeholder_id": item.stakeholder_id,
                 "place": place,
@@ -644,30 +655,16 @@ def export_path(board: Path, quarter_name: str, fmt: str) -> Path:
     return board.with_name(f"{board.stem}.{quarter_name}{EXTENSIONS[fmt]}")
 
 
-def _new_file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def write_export(store: Store, quarter_id: int, fmt: str, path: Path | None = None) -> Path:
     """Write the export atomically (a temporary file, then a rename: nothing half-written
-    is ever left) to `path`, or beside the board. An existing file keeps its permissions;
-    a new one gets the usual ones (the temporary file is private)."""
+    is ever left) to `path`, or beside the board."""
     text = export(store, quarter_id, fmt)
     target = (
         Path(path)
         if path is not None
         else export_path(store.path, store.quarter(quarter_id).name, fmt)
     )
-    try:
-        mode = target.stat().st_mode & 0o777
-    except OSError:
-        mode = _new_file_mode()
-    write_atomically(target, text)
-    with contextlib.suppress(OSError):
-        os.chmod(target, mode)
-    return target
+    return write_atomically(target, text)
 
 
 # -------------------------------------------------------------------------- report
@@ -731,7 +728,7 @@ def report(store: Store) -> Group:
         status_style = {"decided": "green", "live": "bold yellow"}.get(quarter.status, "")
         summary.add_row(
             Text(clean_line(quarter.name), style="bold"),
-            Text(quarter.status, style=status_style),
+            Text(clean_line(quarter.status), style=status_style),
             Text(clean_line(decision.decided_at)[:10] if decision else "—"),
             _names(f"{b.chosen_rank}. {b.name}" for b in chosen) if chosen else Text("—"),
             Text(_shorten(decision.rationale) if decision else "—"),

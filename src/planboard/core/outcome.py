@@ -177,15 +177,28 @@ def minutes_markdown(result: Outcome) -> str:
     return "\n".join(out)
 
 
+def _file_mode(path: Path) -> int:
+    """The permissions `path` has, or those a new file gets (the umask applied)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def write_atomically(path: Path, text: str) -> Path:
     """Write `text` to `path` through a temporary file and a rename: a reader never
-    sees half a file, and a failure leaves no file behind."""
+    sees half a file, and a failure leaves no file behind. An existing file keeps its
+    permissions; a new one gets the usual ones (not the temporary file's private ones)."""
     folder = path.resolve().parent
+    mode = _file_mode(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
+            os.fchmod(stream.fileno(), mode)
             os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:

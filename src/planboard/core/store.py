@@ -430,7 +430,8 @@ class Store:
     @_reads
     def quarter_by_name(self, name: str) -> Quarter:
         row = self.conn.execute(
-            f"SELECT {QUARTER_COLUMNS} FROM quarters WHERE name = ?", (name.strip(),)
+            f"SELECT {QUARTER_COLUMNS} FROM quarters WHERE name = ?",
+            (name.strip().upper().replace(" ", ""),),
         ).fetchone()
         if row is None:
             known = ", ".join(q.name for q in self.quarters()) or "none"
@@ -1836,6 +1837,8 @@ class Store:
             )
             return {sid: count for sid, count, served in rows if not served}
 
+        if not self.quarter(quarter_id).is_decided:
+            return []  # nobody is cut off before the decision
         this = cut_in(quarter_id)
         if not this:
             return []

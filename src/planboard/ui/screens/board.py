@@ -33,6 +33,7 @@ from ..widgets.bars import (
     VisionBar,
 )
 from ..widgets.board_list import BoardList, DropSpot, Group, Row
+from .actions import StoreActions
 
 COLUMN_IDS = ("team", "stakeholders", "blocks", "dropped")
 # Actions after which the overlap between lists is worked out again (a move changes
@@ -80,7 +81,7 @@ class Drag:
         return self.row.group.block if self.row.kind == "header" else None
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(StoreActions, Screen[None]):
     """The planning board of one quarter."""
 
     BINDINGS = [
@@ -493,22 +494,7 @@ class BoardScreen(Screen[None]):
 
     # ------------------------------------------------------------- running ops
 
-    def run_op(self, op: Callable[[], Change]) -> Change | None:
-        """Run one store action; show its outcome; on failure, show why and make sure
-        the screen shows what the file holds."""
-        try:
-            change = op()
-        except ValidationError as error:
-            self.say(str(error), error=True)
-            return None
-        except PlanboardError as error:
-            self.say(str(error), error=True)
-            self.load()
-            return None
-        self._done(change)
-        return change
-
-    def _done(self, change: Change) -> None:
+    def after(self, change: Change) -> None:
         """Repaint after a successful action and say what it did."""
         try:
             self._data_version = self.store.data_version()
@@ -523,11 +509,8 @@ class BoardScreen(Screen[None]):
             hint = "Ctrl+Y redoes it" if change.summary.startswith("Undid") else "u undoes it"
             self.say(f"{change.summary}  ({hint})")
 
-    def say(self, text: str, *, error: bool = False) -> None:
-        """The outcome line under the board; a refusal also rings the bell."""
-        self.status_line.say(text, error=error)
-        if error:
-            self.app.bell()
+    def resync(self) -> None:
+        self.load()
 
     def writable(self) -> bool:
         """True if this quarter can be changed; otherwise says why."""
@@ -659,7 +642,7 @@ class BoardScreen(Screen[None]):
             title += f" in block {clean_line(self.block_map[block_id].name)}"
 
         def submit(values: dict[str, Any]) -> str | None:
-            return self._submit(
+            return self.form_op(
                 lambda: self.store.add_item(
                     self.quarter_id,
                     values["owner"],
@@ -685,19 +668,6 @@ class BoardScreen(Screen[None]):
                 save_label="Add",
             )
         )
-
-    def _submit(self, op: Callable[[], Change]) -> str | None:
-        """Run an op from a form: a refusal is returned for the form to show."""
-        try:
-            change = op()
-        except ValidationError as error:
-            return str(error)
-        except PlanboardError as error:
-            self.say(str(error), error=True)
-            self.load()
-            return None
-        self._done(change)
-        return None
 
     def action_edit(self) -> None:
         row = self.selected_row()
@@ -726,7 +696,7 @@ class BoardScreen(Screen[None]):
                 fields.append(Field("reason", "Why it is dropped", item.drop_reason or ""))
 
             def submit(values: dict[str, Any]) -> str | None:
-                return self._submit(
+                return self.form_op(
                     lambda: self.store.edit_item(
                         item.id,
                         title=values["title"],
@@ -770,7 +740,7 @@ class BoardScreen(Screen[None]):
         from ..modals import FormModal
 
         def submit(values: dict[str, Any]) -> str | None:
-            return self._submit(
+            return self.form_op(
                 lambda: self.store.edit_block(
                     block.id,
                     name=values["name"],
@@ -787,7 +757,7 @@ class BoardScreen(Screen[None]):
         from ..modals import FormModal
 
         def submit(values: dict[str, Any]) -> str | None:
-            return self._submit(
+            return self.form_op(
                 lambda: self.store.add_block(
                     self.quarter_id, values["name"], values["description"], values["effort"]
                 )
@@ -819,7 +789,7 @@ class BoardScreen(Screen[None]):
         from ..modals import FormModal
 
         def submit(values: dict[str, Any]) -> str | None:
-            return self._submit(
+            return self.form_op(
                 lambda: self.store.edit_stakeholder(
                     stakeholder.id,
                     name=values["name"],
@@ -838,7 +808,7 @@ class BoardScreen(Screen[None]):
         from ..modals import FormModal
 
         def submit(values: dict[str, Any]) -> str | None:
-            return self._submit(
+            return self.form_op(
                 lambda: self.store.add_stakeholder(
                     values["name"], values["department"], quarter_id=self.quarter_id
                 )
@@ -854,7 +824,7 @@ class BoardScreen(Screen[None]):
         from ..modals import Field, FormModal
 
         def submit(values: dict[str, Any]) -> str | None:
-            return self._submit(
+            return self.form_op(
                 lambda: self.store.edit_quarter(self.quarter_id, vision=values["vision"])
             )
 
@@ -909,7 +879,7 @@ class BoardScreen(Screen[None]):
         from ..modals import FormModal
 
         def submit(values: dict[str, Any]) -> str | None:
-            return self._submit(
+            return self.form_op(
                 lambda: self.store.add_block(
                     self.quarter_id,
                     values["name"],
@@ -946,7 +916,7 @@ class BoardScreen(Screen[None]):
         from ..modals import Field, FormModal
 
         def submit(values: dict[str, Any]) -> str | None:
-            return self._submit(lambda: self.store.drop_item(item.id, values["reason"], index))
+            return self.form_op(lambda: self.store.drop_item(item.id, values["reason"], index))
 
         self.app.push_screen(
             FormModal(
@@ -1264,7 +1234,7 @@ class BoardScreen(Screen[None]):
                 return str(error)
             target = values["owner"]
             name = None if target is None else self._owner_name(target)
-            result = self._submit(
+            result = self.form_op(
                 lambda: self.store.import_items(self.quarter_id, name, parsed.items, source=source)
             )
             if result is None:

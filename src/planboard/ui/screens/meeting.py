@@ -7,7 +7,6 @@ is shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,12 +18,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...core.errors import PlanboardError, ValidationError
+from ...core.errors import PlanboardError
 from ...core.model import Block, Change, CutOff, Item, Meeting, Place, Quarter, Stakeholder
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline
 from ..theme import use_projector
 from ..widgets.bars import BoardFooter, StatusLine
+from .actions import StoreActions
 
 WARN_AT = 5 * 60  # seconds left when the timebox turns amber
 ALARM_AT = 60  # and red
@@ -101,7 +101,7 @@ class BlockCard(Static):
         self.set_class(bool(block.chosen_rank), "-chosen")
 
 
-class MeetingScreen(Screen[None]):
+class MeetingScreen(StoreActions, Screen[None]):
     """The event view: the vision on top, the blocks as cards, a visible timebox."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-cols-1"), (70, "-cols-2"), (160, "-cols-3")]
@@ -270,26 +270,15 @@ class MeetingScreen(Screen[None]):
 
     # --------------------------------------------------------------- actions
 
-    def say(self, text: str, *, error: bool = False) -> None:
-        self.status_line.say(text, error=error)
-        if error:
-            self.app.bell()
-
-    def run_op(self, op: Callable[[], Change]) -> Change | None:
-        try:
-            change = op()
-        except ValidationError as error:
-            self.say(str(error), error=True)
-            return None
-        except PlanboardError as error:
-            self.say(str(error), error=True)
-            self.reload()
-            return None
+    def after(self, change: Change) -> None:
         self._data_version = self.store.data_version()
         self.reload()
         if change.summary:
-            self.say(change.summary)
-        return change
+            hidden = change.action == "vote" and self.meeting and self.meeting.tally_hidden
+            self.say(change.summary + ("  (hidden until revealed: r)" if hidden else ""))
+
+    def resync(self) -> None:
+        self.reload()
 
     def _writable(self) -> bool:
         assert self.quarter is not None
@@ -389,23 +378,15 @@ class MeetingScreen(Screen[None]):
         meeting = self.meeting
 
         def submit(values: dict[str, Any]) -> str | None:
-            try:
-                change = self.store.set_meeting(
+            return self.form_op(
+                lambda: self.store.set_meeting(
                     self.quarter_id,
                     present=values["present"],
                     dot_budget=values["dots"],
                     timebox_minutes=values["minutes"],
                     tally_hidden=values["hidden"],
                 )
-            except ValidationError as error:
-                return str(error)
-            except PlanboardError as error:
-                self.say(str(error), error=True)
-                return None
-            self._data_version = self.store.data_version()
-            self.reload()
-            self.say(change.summary)
-            return None
+            )
 
         self.app.push_screen(
             FormModal(
@@ -459,24 +440,7 @@ class MeetingScreen(Screen[None]):
 
         def submit(values: dict[str, Any]) -> str | None:
             dots = {int(name[1:]): value for name, value in values.items()}
-            try:
-                change = self.store.set_votes(block.id, dots)
-            except ValidationError as error:
-                return str(error)
-            except PlanboardError as error:
-                self.say(str(error), error=True)
-                return None
-            self._data_version = self.store.data_version()
-            self.reload()
-            self.say(
-                change.summary
-                + (
-                    "  (hidden until revealed: r)"
-                    if self.meeting and self.meeting.tally_hidden
-                    else ""
-                )
-            )
-            return None
+            return self.form_op(lambda: self.store.set_votes(block.id, dots))
 
         self.app.push_screen(
             FormModal(f"Dots on “{clean_line(block.name)}”", fields, submit, save_label="Record")
@@ -501,17 +465,12 @@ class MeetingScreen(Screen[None]):
         )
 
         def submit(values: dict[str, Any]) -> str | None:
-            try:
-                self.store.decide(self.quarter_id, values["rationale"], values["attendees"])
-            except ValidationError as error:
-                return str(error)
-            except PlanboardError as error:
-                self.say(str(error), error=True)
-                return None
-            self._data_version = self.store.data_version()
-            self.reload()
-            self.app.call_later(self._show_decision)
-            return None
+            refused = self.form_op(
+                lambda: self.store.decide(self.quarter_id, values["rationale"], values["attendees"])
+            )
+            if refused is None and self.quarter is not None and self.quarter.is_decided:
+                self.app.call_later(self._show_decision)
+            return refused
 
         self.app.push_screen(
             FormModal(

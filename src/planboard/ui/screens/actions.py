@@ -1,0 +1,58 @@
+"""What every screen that changes the board does around a store action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ...core.errors import PlanboardError, ValidationError
+from ...core.model import Change
+from ..widgets.bars import StatusLine
+
+
+class StoreActions:
+    """Runs store actions for a screen: a refusal is said (or handed back to the form
+    that asked), any other failure also re-reads the file so the screen shows what it
+    holds, and a success is shown. Screens give `status_line`, `after` and `resync`."""
+
+    status_line: StatusLine
+
+    def after(self, change: Change) -> None:
+        """Show what a successful action changed."""
+        raise NotImplementedError
+
+    def resync(self) -> None:
+        """Re-read the file after a failure (the screen must match the file)."""
+        raise NotImplementedError
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """The outcome line; a refusal also rings the bell."""
+        self.status_line.say(text, error=error)
+        if error:
+            self.app.bell()  # type: ignore[attr-defined]
+
+    def run_op(self, op: Callable[[], Change]) -> Change | None:
+        try:
+            change = op()
+        except ValidationError as error:
+            self.say(str(error), error=True)
+            return None
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            self.resync()
+            return None
+        self.after(change)
+        return change
+
+    def form_op(self, op: Callable[[], Change]) -> str | None:
+        """An action asked by a form: a refusal is returned for the form to show (it
+        stays open, nothing typed is lost); None closes the form."""
+        try:
+            change = op()
+        except ValidationError as error:
+            return str(error)
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            self.resync()
+            return None
+        self.after(change)
+        return None

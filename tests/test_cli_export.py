@@ -1,0 +1,349 @@
+"""`planboard export` and `planboard report`, as real processes (and a few failures that
+only a patched process can produce)."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import pty
+import select
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planboard import cli
+from planboard.core import Store
+from planboard.core.export import FORMATS, LABELS, export
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(
+    *args: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """The command's output as bytes: the CSV's CRLF line ends arrive as written."""
+    return subprocess.run(
+        [sys.executable, "-m", "planboard", *map(str, args)],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+    )
+
+
+def out(result: subprocess.CompletedProcess[bytes]) -> str:
+    return result.stdout.decode("utf-8")
+
+
+def err(result: subprocess.CompletedProcess[bytes]) -> str:
+    return result.stderr.decode("utf-8")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def names_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def quarters_of(board: Path) -> list[tuple[int, str, str]]:
+    conn = sqlite3.connect(f"file:{board}?mode=ro", uri=True)
+    try:
+        return list(conn.execute("SELECT id, name, status FROM quarters ORDER BY name"))
+    finally:
+        conn.close()
+
+
+def expected(board: Path, quarter: str, fmt: str) -> str:
+    with Store.open(board, readonly=True, create=False) as store:
+        return export(store, store.quarter_by_name(quarter).id, fmt)
+
+
+@pytest.fixture
+def board(sample_copy: Path) -> Path:
+    return sample_copy
+
+
+@pytest.fixture
+def newest_decided(board: Path) -> str:
+    return [name for _, name, status in quarters_of(board) if status == "decided"][-1]
+
+
+# ------------------------------------------------------------------------------ export
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_prints_each_format(board: Path, newest_decided: str, fmt: str) -> None:
+    before = digest(board)
+    result = run_cli("export", board, "--format", fmt)
+    assert result.returncode == 0, err(result)
+    assert err(result) == ""
+    assert out(result) == expected(board, newest_decided, fmt)
+    assert digest(board) == before
+    if fmt == "json":
+        assert json.loads(out(result))["quarter"]["name"] == newest_decided
+    if fmt == "csv":
+        assert result.stdout.count(b"\r\n") > 1
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_writes_each_format_to_a_file(board: Path, newest_decided: str, fmt: str) -> None:
+    target = board.parent / f"outcome.{fmt}"
+    result = run_cli("export", board, "--format", fmt, "-o", target)
+    assert result.returncode == 0, err(result)
+    assert target.read_bytes().decode("utf-8") == expected(board, newest_decided, fmt)
+    assert out(result).strip() == (
+        f"Wrote {newest_decided} (the newest decided quarter) as {LABELS[fmt]} to {target}."
+    )
+    assert names_in(board.parent) == sorted([board.name, target.name])  # no temporary file
+
+
+def test_export_of_a_named_quarter_and_a_format_from_the_file_name(board: Path) -> None:
+    target = board.parent / "q3.html"
+    result = run_cli("export", board, "--quarter", "2026-Q3", "--output", target)
+    assert result.returncode == 0, err(result)
+    assert out(result).strip() == f"Wrote 2026-Q3 as HTML to {target}."
+    page = target.read_text(encoding="utf-8")
+    assert page == expected(board, "2026-Q3", "html")
+    assert "2026-Q3 is still being prepared: nothing is decided yet" in page
+    default = run_cli("export", board, "-q", "2026-Q3")  # stdout: Markdown by default
+    assert out(default) == expected(board, "2026-Q3", "md")
+
+
+def test_export_replaces_an_existing_file(board: Path) -> None:
+    target = board.parent / "out.json"
+    target.write_text("old")
+    result = run_cli("export", board, "-o", target)
+    assert result.returncode == 0, err(result)
+    assert json.loads(target.read_text())["format"] == "planboard-quarter"
+
+
+def test_export_without_a_decided_quarter_says_which(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    Store.open(path, first_quarter="2026-Q3").close()
+    result = run_cli("export", path, "-o", tmp_path / "new.md")
+    assert result.returncode == 0, err(result)
+    assert "2026-Q3 (no quarter is decided yet; 2026-Q3 is preparing)" in out(result)
+
+
+def test_export_and_report_work_while_the_board_is_open_elsewhere(board: Path) -> None:
+    writer = Store.open(board, create=False)
+    try:
+        assert not writer.readonly
+        exported = run_cli("export", board, "-f", "json")
+        assert exported.returncode == 0, err(exported)
+        assert json.loads(out(exported))["format"] == "planboard-quarter"
+        reported = run_cli("report", board)
+        assert reported.returncode == 0, err(reported)
+    finally:
+        writer.close()
+
+
+def test_export_help(board: Path) -> None:
+    result = run_cli("export", "--help")
+    assert result.returncode == 0
+    assert "planboard export PATH [--quarter Q] [--format md|html|csv|json] [-o FILE]" in out(
+        result
+    )
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def test_report_piped_is_plain_text(board: Path) -> None:
+    before = digest(board)
+    for env in ({}, {"FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "1"}):
+        result = run_cli("report", board, env=env)
+        assert result.returncode == 0, err(result)
+        text = out(result)
+        assert "\x1b" not in text, env
+        assert all(len(line) <= 100 for line in text.splitlines())
+    for _, name, _ in quarters_of(board):
+        assert name in text
+    assert "Stakeholder coverage" in text and "■" in text and "✗" in text
+    assert "cut off 2 decided quarters in a row" in text
+    assert digest(board) == before
+
+
+def test_report_in_a_terminal_has_colour(board: Path) -> None:
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "LINES": "40", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planboard", "report", str(board)],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.5)
+        if ready:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif process.poll() is not None:
+            break
+    os.close(leader)
+    assert process.wait(timeout=30) == 0
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert "\x1b[" in text and "Stakeholder coverage" in text
+
+
+# ------------------------------------------------------------------------ bad input
+
+
+def assert_refused(result: subprocess.CompletedProcess[bytes], *needles: str) -> None:
+    assert result.returncode == 2, (out(result), err(result))
+    assert "Traceback" not in err(result)
+    for needle in needles:
+        assert needle in err(result), err(result)
+
+
+def test_unknown_quarter_lists_the_quarters(board: Path) -> None:
+    target = board.parent / "out.md"
+    result = run_cli("export", board, "--quarter", "2026-Q9", "-o", target)
+    known = ", ".join(name for _, name, _ in quarters_of(board))
+    assert_refused(result, "There is no quarter '2026-Q9'", f"(quarters: {known})")
+    assert not target.exists()
+    assert names_in(board.parent) == [board.name]
+
+
+def test_unknown_format_is_refused(board: Path) -> None:
+    target = board.parent / "out.xml"
+    result = run_cli("export", board, "--format", "xml", "-o", target)
+    assert_refused(result, "invalid choice: 'xml'", "'md', 'html', 'csv', 'json'")
+    assert names_in(board.parent) == [board.name]
+    guessed = run_cli("export", board, "-o", target)
+    assert_refused(guessed, "Cannot tell the format from the name out.xml", "--format")
+    assert names_in(board.parent) == [board.name]
+
+
+def test_missing_folder_is_refused(board: Path) -> None:
+    target = board.parent / "nowhere" / "out.md"
+    result = run_cli("export", board, "-o", target)
+    assert_refused(result, f"the folder {target.parent} does not exist")
+    assert names_in(board.parent) == [board.name]
+
+
+def test_a_folder_as_output_is_refused(board: Path) -> None:
+    folder = board.parent / "exports.md"
+    folder.mkdir()
+    result = run_cli("export", board, "-o", folder)
+    assert_refused(result, "it is a folder")
+    assert folder.is_dir() and list(folder.iterdir()) == []
+
+
+def test_the_board_itself_as_output_is_refused(board: Path) -> None:
+    before = digest(board)
+    result = run_cli("export", board, "--format", "md", "-o", board)
+    assert_refused(result, "that is the board file itself")
+    assert digest(board) == before
+    Store.open(board, readonly=True, create=False).close()  # still a board
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_folder_is_refused(board: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        result = run_cli("export", board, "-o", folder / "out.md")
+        assert_refused(result, "read-only")
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+
+
+def test_read_only_folder_message(
+    board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """The same refusal, for runs as root (who may write anywhere): the folder is
+    reported read-only by `os.access`."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    real = os.access
+    monkeypatch.setattr(
+        "planboard.cli.os.access", lambda path, mode: real(path, mode) and Path(path) != folder
+    )
+    assert cli.main(["export", str(board), "-o", str(folder / "out.md")]) == 2
+    assert f"the folder {folder} is read-only" in capsys.readouterr().err
+    assert list(folder.iterdir()) == []
+
+
+def test_missing_board_and_not_a_board_are_refused(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    for command in (["export", missing], ["report", missing]):
+        assert_refused(run_cli(*command), "does not exist")
+    assert not missing.exists()
+    text = tmp_path / "list.db"
+    text.write_text("- churn report\n")
+    for command in (["export", text], ["report", text]):
+        assert_refused(run_cli(*command), "not an SQLite database")
+    assert text.read_text() == "- churn report\n"
+
+
+# ------------------------------------------- failures while writing (patched, in-process)
+
+
+@pytest.fixture
+def in_folder(board: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.chdir(board.parent)
+    yield board.parent
+
+
+def test_a_folder_refusing_the_temporary_file_leaves_nothing(
+    board: Path, in_folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr("planboard.core.outcome.tempfile.mkstemp", refuse)
+    assert cli.main(["export", str(board), "-o", "out.md"]) == 2
+    message = capsys.readouterr().err
+    assert "Cannot write out.md: Permission denied. Nothing was written." in message
+    assert names_in(in_folder) == [board.name]
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_write_failing_half_way_leaves_nothing_half_written(
+    board: Path,
+    in_folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    existing: bool,
+) -> None:
+    target = in_folder / "out.html"
+    if existing:
+        target.write_text("the previous export")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("planboard.core.outcome.os.fsync", full)
+    assert cli.main(["export", str(board), "-o", str(target)]) == 2
+    assert "No space left on device. Nothing was written." in capsys.readouterr().err
+    if existing:
+        assert target.read_text() == "the previous export"
+        assert names_in(in_folder) == sorted([board.name, target.name])
+    else:
+        assert names_in(in_folder) == [board.name]
+
+
+def test_commands_are_dispatched() -> None:
+    assert {"export", "report"} <= set(cli.COMMANDS)
+    assert {"meeting", "restore", "import", "similar"} <= set(cli.COMMANDS)
