@@ -97,3 +97,34 @@ async def test_next_quarter_carries_over_what_the_user_picks(sample_copy: Path) 
         assert [i.title for i in new_items] == [i.title for i in old_items]
         assert [i.carried_from for i in new_items] == [i.id for i in old_items]
         assert store.items_at(q3.id, Place.block(source.id)) == old_items  # the source stays
+
+
+async def test_history_shows_text_from_the_file_literally(sample_copy: Path) -> None:
+    """Names and titles written by another program (markup, escape sequences, bidi
+    overrides) show as plain text in the history, coverage and comparison views."""
+    import sqlite3
+
+    hostile = "[b]Ops[/] \x1b[2J\x9b\u202eLead [@click=app.quit]"
+    conn = sqlite3.connect(sample_copy)
+    with conn:
+        conn.execute("UPDATE stakeholders SET name = ? WHERE id = 1", (hostile,))
+        conn.execute("UPDATE blocks SET name = ?", ("Churn [red]x[/] \x1b]52;c;aGk=\x07",))
+        conn.execute("UPDATE decisions SET rationale = ?", ("Why \x1b[31m[b]this[/b]",))
+    conn.close()
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for keys in (["H", "down"], ["c"], ["escape", "x"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            shown = app.export_screenshot()
+            for bad in ("\x1b", "\x9b", "\u202e"):
+                assert bad not in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#history-detail").render())
+        assert "Why [31m[b]this[/b]" in detail and "Churn [red]x[/] ]52;c;aGk=" in detail
+        await pilot.press("c")
+        await pilot.pause()
+        table = str(app.screen.query_one("#coverage-table").render())
+        assert "[b]Ops[/] [2JLead" in table

@@ -992,6 +992,9 @@ class BoardScreen(StoreActions, Screen[None]):
                 if count
                 else ""
             )
+            dots = sum(self.store.votes(self.quarter_id).get(block.id, {}).values())
+            if dots:  # votes are never wiped without saying so
+                question += f"\nThe {dots} dot{'s' if dots != 1 else ''} placed on it go too."
             op = lambda: self.store.delete_block(block.id)  # noqa: E731
         elif row.group.key.is_list and row.group.stakeholder is not None:
             stakeholder = row.group.stakeholder
