@@ -23,7 +23,11 @@ async def shoot(out: Path, size: tuple[int, int]) -> None:
         shutil.copyfile(ROOT / "sample.db", copy)
         app = PlanboardApp(Store.open(copy))
         async with app.run_test(size=size) as pilot:
-            await pilot.pause()
+            for _ in range(100):  # until the overlap marks are in
+                await pilot.pause(0.02)
+                await app.workers.wait_for_complete()
+                if app.screen.neighbours:
+                    break
             await pilot.press("right", "down", "down")
             await pilot.pause()
             app.save_screenshot(filename=out.name, path=str(out.parent))
