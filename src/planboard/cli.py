@@ -22,7 +22,9 @@ def _board_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planboard",
         description="Run a data team's quarterly planning on one SQLite file.",
-        epilog="A file that does not exist is created as a new board.",
+        epilog="A file that does not exist is created as a new board. Other commands: "
+        "planboard meeting|import|similar|export|report|restore PATH ... "
+        "(planboard COMMAND --help for each).",
     )
     parser.add_argument(
         "path",
@@ -258,9 +260,7 @@ def run_import(argv: list[str]) -> int:
     )
     if args.dry_run:
         if parsed.columns:
-            used = ", ".join(f"{k} from “{clean_line(v)}”" for k, v in parsed.columns.items())
-            aside = ", ".join(clean_line(h) for h in parsed.ignored_columns)
-            print(f"Columns: {used}" + (f"; ignored: {aside}" if aside else "") + ".")
+            print(parsed.columns_text())
         for item in parsed.items:
             days = "day" if item.effort == 1 else "days"
             effort = f"  ({item.effort:g} {days})" if item.effort is not None else ""

@@ -270,3 +270,18 @@ def test_minutes_tell_the_whole_event(live: Filled) -> None:
     assert "- **Customer Service Lead**: 2 items, none chosen" in text
     path = write_minutes(store, q)
     assert path.name == "board.2026-Q3.minutes.md" and path.read_text() == text
+
+
+def test_a_request_merged_into_a_chosen_item_serves_its_asker(live: Filled) -> None:
+    from planboard.core.history import coverage
+    from planboard.core.outcome import outcome
+
+    store, q = live.store, live.quarter_id
+    # Service's request is merged into Sales' item, which is in block A
+    store.merge_items(live.sales_items[0], [live.service_items[1]])
+    store.choose_block(live.block_a, 1)
+    store.decide(q, "Sales first")
+    assert [c.stakeholder.name for c in store.cut_off(q)] == []
+    assert coverage(store).cell(live.service, q) == "served"
+    chosen = outcome(store, q).chosen[0]
+    assert "Customer Service Lead" in chosen.owners

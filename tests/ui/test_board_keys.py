@@ -324,3 +324,34 @@ async def test_edit_item_can_change_whose_it_is(filled: Filled) -> None:
         stake = columns(app)["stakeholders"]
         assert app.screen.focused is stake
         assert stake.selected_item.title == "Single customer view"
+
+
+async def test_import_shows_what_would_come_in_before_importing(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "down")  # on a Service item: import into Service's list
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        from textual import events
+
+        await pilot.press("tab", "tab")
+        app.post_message(events.Paste("- Refund reasons by category\n- NPS by segment\n"))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)  # a preview first: nothing written yet
+        note = str(form.query_one(".form-error").render())
+        assert "2 items" in note and "Ctrl+S again imports them" in note
+        assert len(filled.titles(Place.of_list(filled.service))) == 2
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert filled.titles(Place.of_list(filled.service))[-2:] == [
+            "Refund reasons by category",
+            "NPS by segment",
+        ]
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(filled.titles(Place.of_list(filled.service))) == 2

@@ -177,3 +177,23 @@ async def test_a_moved_item_keeps_its_mark(overlapping: Store) -> None:
         blocks = app.screen.query_one("#blocks", BoardList)
         assert blocks.selected_item.id == pipeline
         assert blocks.marks[pipeline] == "×3"
+
+
+async def test_search_by_a_full_stakeholder_name(overlapping: Store) -> None:
+    q = overlapping.default_quarter().id
+    overlapping.add_stakeholder("Head of Sales Ops", "Sales", quarter_id=q)
+    ops = next(s.id for s in overlapping.stakeholders(q) if s.name == "Head of Sales Ops")
+    overlapping.add_item(q, ops, "Territory plan for new hires")
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"@Head of Sales Ops territory")
+        await pilot.pause()
+        stake = app.screen.query_one("#stakeholders", BoardList)
+        assert [r.item.title for r in stake.rows if r.item] == ["Territory plan for new hires"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert stake.selected_item.title == "Territory plan for new hires"
+        await pilot.press("escape")  # on the board: clears the search
+        await pilot.pause()
+        assert len([r for r in stake.rows if r.item]) == 6

@@ -11,6 +11,7 @@ Names: `<board>.<label>.<YYYYmmdd-HHMMSS>.backup.db`, e.g.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
@@ -60,6 +61,15 @@ def describe(board: Path, backup: Path) -> tuple[str, str]:
     return match.group(1), stamp.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def board_mode(conn: sqlite3.Connection) -> int:
+    """The permissions of the file behind a connection (0o644 if it can't be told)."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    try:
+        return Path(row[2]).stat().st_mode & 0o777 if row and row[2] else 0o644
+    except OSError:
+        return 0o644
+
+
 def _fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -90,6 +100,8 @@ def write_backup(conn: sqlite3.Connection, dest: Path) -> Path:
         finally:
             target.close()
         with temporary.open("rb+") as stream:
+            with contextlib.suppress(OSError):  # the backup reads like the board it copies
+                os.fchmod(stream.fileno(), board_mode(conn))
             os.fsync(stream.fileno())
         os.replace(temporary, dest)
         _fsync_dir(dest.parent)

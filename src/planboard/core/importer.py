@@ -43,7 +43,7 @@ _EXTENSIONS = {
 # Header names each field is recognised by, in order of preference.
 TITLE_COLUMNS = ("title", "item", "request", "name", "summary")
 NOTES_COLUMNS = ("notes", "description", "details", "comment", "comments")
-EFFORT_COLUMNS = ("effort", "days", "estimate")
+EFFORT_COLUMNS = ("effort", "days", "estimate", "est", "estimated")
 
 # Effort cells that mean "not known yet".
 _NO_EFFORT = frozenset(("", "?", "-", "–", "—", "tbd", "tbc", "n/a", "na", "unknown"))
@@ -93,6 +93,14 @@ class ParsedList:
     columns: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     has_header: bool = field(default=False, repr=False)
+
+    def columns_text(self) -> str:
+        """Which column fed which field (for CSV/TSV), as a sentence; "" otherwise."""
+        if not self.columns:
+            return ""
+        used = ", ".join(f"{k} from “{clean_line(v)}”" for k, v in self.columns.items())
+        aside = ", ".join(clean_line(h) for h in self.ignored_columns)
+        return f"Columns: {used}" + (f"; ignored: {aside}" if aside else "") + "."
 
     def summary(self) -> str:
         """One line for a person: '12 items (CSV), 2 blank lines skipped, 1 duplicate:
@@ -494,10 +502,16 @@ def _delimiter(first: str) -> str:
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    """The column named like one of `names` (in their order of preference): exactly, or
+    failing that by its first word ("Effort (days)", "Est. days", "Title of request")."""
     folded = [h.strip().casefold() for h in header]
     for wanted in names:
         if wanted in folded:
             return folded.index(wanted)
+    first_words = [(re.findall(r"[a-z]+", h) or [""])[0] for h in folded]
+    for wanted in names:
+        if wanted in first_words:
+            return first_words.index(wanted)
     return None
 
 

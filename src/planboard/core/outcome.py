@@ -60,7 +60,9 @@ def outcome(store: Store, quarter_id: int) -> Outcome:
     blocks: list[BlockOutcome] = []
     for block in board.blocks:
         items = board.items_at(Place.block(block.id))
-        owners = list(dict.fromkeys(owner(i) for i in items))
+        # Who asked: the items' owners, and those whose requests were merged into them.
+        askers = [i for item in items for i in (item, *board.merged.get(item.id, ()))]
+        owners = list(dict.fromkeys(owner(i) for i in askers))
         votes = {
             people[sid].name: dots
             for sid, dots in sorted(tally.get(block.id, {}).items())

@@ -777,7 +777,7 @@ def _q3_2026() -> _Quarter:
             _Item(
                 "team",
                 "Automated data quality checks on orders and invoices",
-                "On the team's list for the third quarter running; two incidents in May.",
+                "Back on the team's list after 2026-Q1; two incidents in May.",
                 10,
             ),
             _Item("team", "Move the remaining Excel reports into the BI tool", effort=15),

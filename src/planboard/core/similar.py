@@ -66,7 +66,6 @@ rep reps salesperson representative representatives
 newsletter newsletters email emails mail
 engagement engage
 click clicks clicked
-open opens opened
 reorder reorders reordering re-order
 return returns returned refund refunds
 use usage used using
@@ -90,10 +89,22 @@ for _line in _LEXICON.strip().splitlines():
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+_SUFFIXES = (
+    ("ies", "y"),
+    ("sses", "ss"),
+    ("shes", "sh"),
+    ("ches", "ch"),
+    ("xes", "x"),
+    ("ing", ""),
+    ("ed", ""),
+    ("s", ""),
+)
+
+
 def _stem(word: str) -> str:
     if word in _CANON:
         return _CANON[word]
-    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    for suffix, replacement in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             stem = word[: len(word) - len(suffix)] + replacement
             return _CANON.get(stem, stem)

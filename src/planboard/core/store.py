@@ -1830,7 +1830,8 @@ class Store:
             rows = self.conn.execute(
                 "SELECT i.stakeholder_id, COUNT(*), "
                 "SUM(CASE WHEN b.chosen_rank IS NOT NULL THEN 1 ELSE 0 END) "
-                "FROM items i LEFT JOIN blocks b ON b.id = i.block_id "
+                "FROM items i LEFT JOIN items s ON s.id = i.merged_into "
+                "LEFT JOIN blocks b ON b.id = COALESCE(i.block_id, s.block_id) "
                 "WHERE i.quarter_id = ? AND i.stakeholder_id IS NOT NULL "
                 "GROUP BY i.stakeholder_id",
                 (qid,),

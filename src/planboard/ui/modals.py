@@ -48,6 +48,11 @@ class Field:
 Submit = Callable[[dict[str, Any]], "str | None"]
 
 
+class Notice(str):
+    """What a form's submit returns to keep the form open with a remark, not an error
+    (a preview before importing, say)."""
+
+
 class FormModal(ModalScreen[bool]):
     """A form. `submit(values)` saves and returns an error message, or None when done.
 
@@ -143,8 +148,12 @@ class FormModal(ModalScreen[bool]):
         return out
 
     def show_error(self, message: str) -> None:
+        """Show a refusal under the form (or, for a `Notice`, a remark before saving)."""
         error = self.query_one(".form-error", Static)
-        error.update(Content.assemble(("✗ ", "bold"), clean_line(message)))
+        notice = isinstance(message, Notice)
+        mark = "ℹ " if notice else "✗ "
+        error.update(Content.assemble((mark, "bold"), clean_multiline(message)))
+        error.set_class(notice, "-notice")
         error.add_class("-shown")
 
     @on(Input.Changed)
@@ -188,11 +197,14 @@ class ConfirmModal(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(
+        self, question: str, yes: str = "Yes", no: str = "No", *, default_yes: bool = False
+    ) -> None:
         super().__init__()
         self.question = question
         self.yes = yes
         self.no = no
+        self.default_yes = default_yes  # Enter says yes (for what is safe to do)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -small"):
@@ -202,7 +214,7 @@ class ConfirmModal(ModalScreen[bool]):
                 yield Button(self.no, id="no", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#yes" if self.default_yes else "#no", Button).focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -1058,32 +1058,33 @@ class BoardScreen(StoreActions, Screen[None]):
         if event.input is not self.search_bar:
             return
         for column in self.columns:
-            if any(row.kind == "item" for row in column.rows):
+            first = next((n for n, row in enumerate(column.rows) if row.kind == "item"), None)
+            if first is not None:
                 column.focus()
-                column.select_row(0)
+                column.select_row(first)
                 return
         self.say("Nothing matches.", error=True)
 
+    def _clear_search(self) -> None:
+        self.search_bar.value = ""
+        self.search_bar.display = False
+        self._filter("")
+        self.say("Search cleared: the whole board again.")
+
     def on_key(self, event: Any) -> None:
-        if event.key == "escape" and self.focused is self.search_bar:
-            self.search_bar.value = ""
-            self.search_bar.display = False
-            self._filter("")
+        if event.key != "escape" or self.drag is not None:
+            return
+        if self.focused is self.search_bar:
+            self._clear_search()
             self.column("team").focus()
+            event.stop()
+        elif self.search_bar.value:  # Esc on the board clears an active search too
+            self._clear_search()
             event.stop()
 
     def _filter(self, text: str) -> None:
         """Show only what the search asks for (all columns at once)."""
-        words: list[str] = []
-        people: list[str] = []
-        loose = False
-        for token in text.casefold().split():
-            if token in ("is:loose", "loose:", "is:open"):
-                loose = True
-            elif token.startswith("@") and len(token) > 1:
-                people.append(token[1:])
-            else:
-                words.append(token)
+        words, people, loose = self._parse_search(text)
         if not (words or people or loose):
             for column in self.columns:
                 column.set_filter(None, keep_groups=False)
@@ -1091,12 +1092,8 @@ class BoardScreen(StoreActions, Screen[None]):
             return
 
         def owner_matches(item: Item) -> bool:
-            if item.stakeholder_id is None:
-                names = "team"
-            else:
-                known = self.stakeholder_map.get(item.stakeholder_id)
-                names = f"{known[0].name} {known[0].department}".casefold() if known else ""
-            return all(any(w.startswith(p) for w in names.split()) or p in names for p in people)
+            names = self._who(item.stakeholder_id)
+            return all(p in names for p in people)
 
         def keep(item: Item) -> bool:
             if loose and not (item.block_id is None and item.status == "open"):
@@ -1110,6 +1107,41 @@ class BoardScreen(StoreActions, Screen[None]):
             column.set_filter(keep, keep_groups=False)
         shown = sum(1 for c in self.columns for r in c.rows if r.kind == "item")
         self.say(f"Showing {shown} item{'s' if shown != 1 else ''} that match “{text.strip()}”.")
+
+    def _who(self, stakeholder_id: int | None) -> str:
+        """A stakeholder's name and department, folded for searching."""
+        if stakeholder_id is None:
+            return "team"
+        known = self.stakeholder_map.get(stakeholder_id)
+        return f"{known[0].name} · {known[0].department}".casefold() if known else ""
+
+    def _parse_search(self, text: str) -> tuple[list[str], list[str], bool]:
+        """Words, @stakeholders and is:loose. `@head of sales` takes as many of the
+        following words as still name someone (so names with spaces work, quoted or not)."""
+        tokens = text.casefold().replace('"', " ").split()
+        everyone = [self._who(sid) for sid in self.stakeholder_map] + ["team"]
+        words: list[str] = []
+        people: list[str] = []
+        loose = False
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token in ("is:loose", "loose:", "is:open"):
+                loose = True
+            elif token.startswith("@") and len(token) > 1:
+                take = 1
+                for end in range(len(tokens), index + 1, -1):
+                    phrase = " ".join(tokens[index:end])[1:].replace("_", " ")
+                    if any(phrase in who for who in everyone):
+                        take = end - index
+                        break
+                people.append(" ".join(tokens[index : index + take])[1:].replace("_", " "))
+                index += take
+                continue
+            else:
+                words.append(token)
+            index += 1
+        return words, people, loose
 
     def _request(self, item_id: int, who: str, title: str) -> Any:
         from ..overlap import Request
@@ -1172,17 +1204,21 @@ class BoardScreen(StoreActions, Screen[None]):
         from ...core.similar import Entry, groups
         from ..overlap import Request, Suggestion, SuggestModal
 
-        loose = [
+        # Compared with everything the overlap compares (so `S`, `a` and the marks
+        # agree); only what is still on its lists is suggested.
+        every = [
             item
-            for name in ("team", "stakeholders")
+            for name in ("team", "stakeholders", "blocks")
             for group in self.column(name).groups
             for item in group.items
         ]
-        found = groups([Entry(i.id, i.title, i.stakeholder_id) for i in loose])
-        by_id = {i.id: i for i in loose}
+        loose = {i.id: i for i in every if i.block_id is None}
+        found = groups([Entry(i.id, i.title, i.stakeholder_id) for i in every])
         suggestions = []
         for group in found:
-            items = [by_id[e.key] for e in group]  # type: ignore[index]
+            items = [loose[e.key] for e in group if e.key in loose]  # type: ignore[index]
+            if len(items) < 2 or len({i.stakeholder_id for i in items}) < 2:
+                continue
             team = [i for i in items if i.stakeholder_id is None]
             name = (team[0] if team else min(items, key=lambda i: len(i.title))).title
             requests = [
@@ -1209,7 +1245,7 @@ class BoardScreen(StoreActions, Screen[None]):
         """Import a list from a file, or pasted, into the list in focus."""
         if not self.writable():
             return
-        from ..modals import Field, FormModal
+        from ..modals import Field, FormModal, Notice
 
         row = self.selected_row()
         owner: int | None = None
@@ -1217,6 +1253,8 @@ class BoardScreen(StoreActions, Screen[None]):
             owner = row.group.key.ref
         elif row is not None and row.item is not None:
             owner = row.item.stakeholder_id
+
+        previewed: dict[str, object] = {}
 
         def submit(values: dict[str, Any]) -> str | None:
             from pathlib import Path
@@ -1237,6 +1275,17 @@ class BoardScreen(StoreActions, Screen[None]):
                 return str(error)
             target = values["owner"]
             name = None if target is None else self._owner_name(target)
+            seen = (source, values["text"], values["path"], target)
+            if previewed.get("last") != seen:
+                # First a look at what would come in; the same again imports it.
+                previewed["last"] = seen
+                titles = "; ".join(f"“{clean_line(i.title)}”" for i in parsed.items[:5])
+                more = f" and {len(parsed.items) - 5} more" if len(parsed.items) > 5 else ""
+                columns = f" {parsed.columns_text()}" if parsed.columns else ""
+                return Notice(
+                    f"{parsed.summary()}.{columns} {titles}{more}. "
+                    f"Ctrl+S again imports them into {name or 'the team'}'s list."
+                )
             result = self.form_op(
                 lambda: self.store.import_items(self.quarter_id, name, parsed.items, source=source)
             )
@@ -1318,6 +1367,7 @@ class BoardScreen(StoreActions, Screen[None]):
                     "A backup of the whole file is written first; the quarter goes live.",
                     yes="Start",
                     no="Not yet",
+                    default_yes=True,
                 ),
                 answered,
             )

@@ -313,7 +313,7 @@ class CompareScreen(Screen[None]):
             "\n",
         ]
         for match in data.carried_over:
-            how = "linked" if match.how == "carried" else "same words"
+            how = "carried over" if match.how == "carried" else "asked again, in similar words"
             parts += [
                 f"  {clean_line(match.later.title)}",
                 (f"  ({how}; before: {clean_line(match.earlier.title)})", "$text-muted"),

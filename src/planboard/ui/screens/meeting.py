@@ -48,6 +48,11 @@ def remaining_seconds(meeting: Meeting, now: datetime | None = None) -> float:
     return max(0.0, left)
 
 
+def _alarm_level(left: float) -> int:
+    """0 calm, 1 five minutes left, 2 one minute left, 3 time is up."""
+    return 3 if left <= 0 else 2 if left <= ALARM_AT else 1 if left <= WARN_AT else 0
+
+
 def clock_text(seconds: float) -> str:
     whole = round(seconds)
     return f"{whole // 60:02d}:{whole % 60:02d}"
@@ -63,6 +68,7 @@ class CardData:
     served: list[str]
     dots: int
     votes: dict[int, int]
+    merged: dict[int, list[Item]]  # requests merged into the block's items
 
 
 class BlockCard(Static):
@@ -81,7 +87,7 @@ class BlockCard(Static):
             (clean_line(block.name), "bold"),
         ]
         if block.chosen_rank:
-            parts += ["   ", (f" ★ CHOICE {block.chosen_rank} ", "bold reverse $text-success")]
+            parts += ["  ", (f" ★ {block.chosen_rank} ", "bold reverse $text-success")]
         case = clean_multiline(block.description).replace("\n", " ") or "(no case written)"
         if len(case) > CASE_ON_CARD:  # the whole case is one key away (Enter)
             case = case[: CASE_ON_CARD - 1].rsplit(" ", 1)[0] + " …"
@@ -146,7 +152,8 @@ class MeetingScreen(StoreActions, Screen[None]):
     def compose(self) -> ComposeResult:
         yield self.head
         yield self.vision
-        with VerticalScroll(id="cards-scroll"):
+        # Not focusable: the arrows select cards (the view follows the selection).
+        with VerticalScroll(id="cards-scroll", can_focus=False):
             yield self.grid
         yield self.status_line
         yield BoardFooter()
@@ -168,15 +175,18 @@ class MeetingScreen(StoreActions, Screen[None]):
         cards = []
         for number, block in enumerate(board.blocks, start=1):
             items = board.items_at(Place.block(block.id))
+            askers = [i for item in items for i in (item, *board.merged.get(item.id, ()))]
             served = list(
                 dict.fromkeys(
                     "Team" if i.stakeholder_id is None else people[i.stakeholder_id].name
-                    for i in items
+                    for i in askers
                     if i.stakeholder_id is None or i.stakeholder_id in people
                 )
             )
             votes = tally.get(block.id, {})
-            cards.append(CardData(number, block, items, served, sum(votes.values()), votes))
+            cards.append(
+                CardData(number, block, items, served, sum(votes.values()), votes, board.merged)
+            )
         return cards
 
     def reload(self) -> None:
@@ -233,11 +243,8 @@ class MeetingScreen(StoreActions, Screen[None]):
                 style = "bold reverse $text-error"
             elif left <= WARN_AT:
                 style = "bold $text-warning"
-            parts += [
-                "   Time",
-                (f" {clock_text(left)} ", style),
-                (" running" if running else " paused", "$text-muted"),
-            ]
+            state = (" time is up" if left <= 0 else " running") if running else " paused"
+            parts += ["   Time", (f" {clock_text(left)} ", style), (state, "$text-muted")]
             present = len(self.store.attendance(self.quarter_id))
             parts += [
                 "   ",
@@ -260,7 +267,7 @@ class MeetingScreen(StoreActions, Screen[None]):
         if self.meeting is None or not self.meeting.timer_started_at:
             return
         left = remaining_seconds(self.meeting)
-        level = 3 if left <= 0 else 2 if left <= ALARM_AT else 1 if left <= WARN_AT else 0
+        level = _alarm_level(left)
         if level > self._alarm_level:
             self._alarm_level = level
             self.app.bell()
@@ -336,8 +343,8 @@ class MeetingScreen(StoreActions, Screen[None]):
         if len(taken) >= 2 and not block.chosen_rank:
             names = " and ".join(f"“{clean_line(b.name)}”" for b in taken)
             self.say(
-                f"Two blocks are already chosen ({names}): the team does one or two. "
-                "Unchoose one first (0).",
+                f"Unchoose one first (0): two blocks are already chosen ({names}); "
+                "the team does one or two.",
                 error=True,
             )
             return
@@ -357,7 +364,8 @@ class MeetingScreen(StoreActions, Screen[None]):
         running = not meeting.timer_started_at
         if running and left <= 0:
             left = meeting.timebox_minutes * 60.0
-        self._alarm_level = 0 if running else self._alarm_level
+        if running:  # only crossing a threshold from now on rings
+            self._alarm_level = _alarm_level(left)
         try:
             self.store.set_timer(self.quarter_id, running=running, remaining=left)
         except PlanboardError as error:
@@ -432,7 +440,8 @@ class MeetingScreen(StoreActions, Screen[None]):
             fields.append(
                 Field(
                     f"s{sid}",
-                    f"{people[sid].name}  ({budget - used} of {budget} left for this block)",
+                    f"{people[sid].name}  (up to {budget - used} here: "
+                    f"{used} of {budget} on other blocks)",
                     card.votes.get(sid) or "",
                     kind="number",
                 )
@@ -580,8 +589,9 @@ class PresentScreen(Screen[None]):
             ]
         parts += ["\n", ("What it holds, and who asked", "bold"), "\n"]
         for item in data.items:
-            owner = self._owner(item, people)
-            parts += ["  • ", clean_line(item.title), ("  — " + owner, "$text-muted"), "\n"]
+            askers = [item, *data.merged.get(item.id, ())]
+            owners = ", ".join(dict.fromkeys(self._owner(i, people) for i in askers))
+            parts += ["  • ", clean_line(item.title), ("  — " + owners, "$text-muted"), "\n"]
         if not data.items:
             parts += [("  (nothing yet)", "italic $text-muted")]
         self.body.update(Content.assemble(*parts))

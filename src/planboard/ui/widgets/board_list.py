@@ -508,8 +508,9 @@ class BoardList(ScrollView, can_focus=True):
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
         if not (0 <= index < len(self.rows)):
-            if index == 0 and self.placeholder:
-                text = set_cell_size(" " + self.placeholder, width)
+            if index == 0 and (self.placeholder or self.filter is not None):
+                message = "Nothing here matches." if self.filter is not None else self.placeholder
+                text = set_cell_size(" " + message, width)
                 return Strip([Segment(text, self._style("board-list--empty"))])
             return Strip.blank(width, self._style())
         row = self.rows[index]
