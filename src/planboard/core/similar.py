@@ -163,32 +163,43 @@ class Similarity:
     def pairs(
         self, threshold: float = THRESHOLD, *, across_owners: bool = True
     ) -> dict[tuple[int, int], float]:
-        """Scored pairs (positions, lower first) at or above the threshold."""
-        best: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        """Scored pairs (positions, lower first) at or above the threshold. The result
+        does not depend on the order of the entries (ties go by the entries' keys)."""
+        count = len(self.entries)
+        rank = [0] * count
+        for place, position in enumerate(
+            sorted(range(count), key=lambda p: repr(self.entries[p].key))
+        ):
+            rank[position] = place
+        scores: dict[tuple[int, int], float] = {}
+        best: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
         for a, vector in enumerate(self.vectors):
-            # Candidates share the item's rarest words (what makes it specific); only
-            # those sharing the most are scored.
-            # (ties broken by the word itself: the same result in every process)
+            # Candidates share the item's rarest words (what makes it specific; ties
+            # broken by the word itself); only those sharing the most are scored.
             rare = sorted(vector, key=lambda t: (-vector[t], t))[:RARE_WORDS]
             shared: dict[int, float] = defaultdict(float)
             for token in rare:
                 weight = vector[token]
                 for b in self.index.get(token, ()):
-                    if b > a:
-                        shared[b] += weight
-            candidates = heapq.nlargest(CANDIDATES, shared, key=lambda b: (shared[b], -b))
+                    shared[b] += weight
+            shared.pop(a, None)
+            candidates = heapq.nlargest(CANDIDATES, shared, key=lambda b: (shared[b], -rank[b]))
             for b in candidates:
-                if across_owners and self.entries[a].owner == self.entries[b].owner:
+                key = (a, b) if a < b else (b, a)
+                if key in scores:
                     continue
-                value = self.score(a, b)
+                if across_owners and self.entries[a].owner == self.entries[b].owner:
+                    scores[key] = 0.0
+                    continue
+                value = scores[key] = self.score(a, b)
                 if value >= threshold:
-                    best[a].append((value, b))
-                    best[b].append((value, a))
+                    best[a].append((value, rank[b], b))
+                    best[b].append((value, rank[a], a))
         found: dict[tuple[int, int], float] = {}
-        for a, scored in sorted(best.items()):
-            scored.sort(key=lambda pair: (-pair[0], pair[1]))
-            for value, b in scored[:NEIGHBOURS]:
-                found[(min(a, b), max(a, b))] = value
+        for a in sorted(best, key=lambda p: rank[p]):
+            scored = sorted(best[a], key=lambda entry: (-entry[0], entry[1]))
+            for value, _, b in scored[:NEIGHBOURS]:
+                found[(a, b) if a < b else (b, a)] = value
         return found
 
 
@@ -251,7 +262,10 @@ def _groups(
                 total += scored.get((min(a, b), max(a, b)), 0.0)
         return total / (len(members[x]) * len(members[y]))
 
-    for (a, b), _value in sorted(scored.items(), key=lambda kv: -kv[1]):
+    def tie(pair: tuple[int, int]) -> tuple[str, str]:
+        return tuple(sorted((repr(entries[pair[0]].key), repr(entries[pair[1]].key))))  # type: ignore[return-value]
+
+    for (a, b), _value in sorted(scored.items(), key=lambda kv: (-kv[1], tie(kv[0]))):
         x, y = cluster_of[a], cluster_of[b]
         if x == y or len(members[x]) + len(members[y]) > MAX_GROUP:
             continue
