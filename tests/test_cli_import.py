@@ -118,7 +118,10 @@ def test_dry_run_writes_nothing_and_prints_the_report(board: Path) -> None:
     ("make", "message"),
     [
         (lambda d: LISTS / "latin1.txt", "latin1.txt is not UTF-8 text: line 2"),
-        (lambda d: LISTS / "no-title.csv", "The CSV has no title column (found: Topic, Owner"),
+        (
+            lambda d: LISTS / "no-title.csv",
+            "Line 1: the CSV has no title column (found: Topic, Owner",
+        ),
         (lambda d: d / "missing.csv", "missing.csv does not exist."),
         (
             lambda d: _write(d / "notes.xlsx", b"PK\x03\x04" + bytes(range(256))),

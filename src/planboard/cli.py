@@ -524,6 +524,10 @@ def run_report(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from rich.console import Console
 
+    class PipedConsole(Console):
+        def on_broken_pipe(self) -> None:  # Rich exits 1 here; stop as the other commands do
+            raise BrokenPipeError
+
     from .core.export import report
 
     store, reason = _open_for_reading(Path(args.path))
@@ -539,9 +543,9 @@ def run_report(argv: list[str]) -> int:
     if encoding != "utf8" and hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")  # a symbol the terminal lacks shows as ?
     if sys.stdout.isatty():
-        console = Console(highlight=False)
+        console = PipedConsole(highlight=False)
     else:
-        console = Console(
+        console = PipedConsole(
             file=sys.stdout,
             force_terminal=False,
             no_color=True,
@@ -564,16 +568,18 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] == "meeting":
         return run_board(args[1:], meeting=True)
-    if args and args[0] == "restore":
-        return run_restore(args[1:])
-    if args and args[0] == "import":
-        return run_import(args[1:])
-    if args and args[0] == "similar":
-        return run_similar(args[1:])
-    if args and args[0] == "export":
-        return run_export(args[1:])
-    if args and args[0] == "report":
-        return run_report(args[1:])
+    commands = {
+        "restore": run_restore,
+        "import": run_import,
+        "similar": run_similar,
+        "export": run_export,
+        "report": run_report,
+    }
+    if args and args[0] in commands:
+        try:
+            return commands[args[0]](args[1:])
+        except BrokenPipeError:  # `planboard similar board.db | head`
+            return _quiet_broken_pipe()
     return run_board(args)
 
 

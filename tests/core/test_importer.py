@@ -241,9 +241,17 @@ def test_latin1_is_refused_with_line_and_byte_offset() -> None:
 def test_csv_without_a_title_column() -> None:
     error = refused(FIXTURES / "no-title.csv")
     assert str(error) == (
-        "The CSV has no title column (found: Topic, Owner; expected one of: title, item, "
-        "request, name, summary)."
+        "Line 1: the CSV has no title column (found: Topic, Owner; expected one of: title, "
+        "item, request, name, summary)."
     )
+    assert error.line == 1  # type: ignore[attr-defined]
+
+
+def test_header_line_number_counts_blank_lines_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("\n\nTopic,Owner\nChurn,CFO\n", encoding="utf-8")
+    error = refused(path)
+    assert str(error).startswith("Line 3: the CSV has no title column (found: Topic, Owner;")
 
 
 @pytest.mark.parametrize("content", [b"", b"\n\n   \r\n\t\n"])

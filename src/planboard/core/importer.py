@@ -307,7 +307,8 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
             if title is None:
                 found = ", ".join(h for h in header if h) or "none"
                 raise _refuse(
-                    f"The {what} has no title column (found: {found}; expected one of: "
+                    f"Line {start}: the {what} has no title column (found: {found}; "
+                    f"expected one of: "
                     f"{', '.join(TITLE_COLUMNS)}).",
                     start,
                 )
