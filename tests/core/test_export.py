@@ -354,7 +354,8 @@ def test_json_matches_the_documented_shape_and_the_file(sample: Store) -> None:
     for person in data["stakeholders"]:
         assert set(person) == {"id", "name", "department"}
         assert isinstance(person["id"], int) and isinstance(person["name"], str)
-    block_keys = {"id", "name", "description", "effort", "position", "chosen_rank", "dots"}
+    block_keys = {"id", "name", "description", "effort", "position", "chosen_rank", "choice"}
+    block_keys |= {"dots"}
     block_keys |= {"votes", "items"}
     for block in data["blocks"]:
         assert set(block) == block_keys

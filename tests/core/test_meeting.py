@@ -73,8 +73,13 @@ def test_votes_respect_the_budget_and_presence(live: Filled) -> None:
 def test_votes_stay_when_the_event_ends_and_starts_again(live: Filled) -> None:
     store, q = live.store, live.quarter_id
     store.set_votes(live.block_a, {live.sales: 2})
-    store.end_meeting(q)
+    store.choose_block(live.block_a, 1)
+    change = store.end_meeting(q)
     assert store.quarter(q).status == "preparing"
+    event = store.events(q, limit=1)[0]
+    assert (event.id, event.action) == (change.event_id, "end_meeting")
+    # Ending without a decision confirms nothing: the choice stays a choice.
+    assert (store.block(live.block_a).choice, store.block(live.block_a).chosen_rank) == (1, None)
     assert store.votes(q) == {live.block_a: {live.sales: 2}}
     store.start_meeting(q, backup=False)
     assert store.votes(q) == {live.block_a: {live.sales: 2}}
@@ -92,12 +97,26 @@ def test_choose_two_a_third_is_refused_then_decide(live: Filled) -> None:
         store.choose_block(blocks[2].id, 3)
     store.choose_block(blocks[1].id, None)  # changed before confirming
     store.choose_block(blocks[2].id, 2)
+    assert [b.choice for b in store.blocks(q)] == [1, None, 2]
+    # Choosing is not deciding: nothing is confirmed in the file yet.
+    assert [b.chosen_rank for b in store.blocks(q)] == [None, None, None]
     with pytest.raises(ValidationError, match="rationale"):
         store.decide(q, "")
-    store.decide(q, "Sales and trust first.", "Ana (Sales), Ben (Service)")
+    assert [b.chosen_rank for b in store.blocks(q)] == [None, None, None]  # refused: no change
+    change = store.decide(q, "Sales and trust first.", "Ana (Sales), Ben (Service)")
     decision = store.decision(q)
     assert decision is not None and decision.attendees == "Ana (Sales), Ben (Service)"
     assert [b.chosen_rank for b in store.blocks(q)] == [1, None, 2]
+    # One action, one event row, holding the decision, the ranks and the status.
+    event = store.events(q, limit=1)[0]
+    assert (event.id, event.action) == (change.event_id, "decide")
+    written = {
+        (table, column)
+        for table, _pk, _before, after in event.payload["changes"]
+        for column in (after or {})
+    }
+    assert {("blocks", "chosen_rank"), ("quarters", "status")} <= written
+    assert any(table == "decisions" for table, *_ in event.payload["changes"])
     assert store.quarter(q).status == "decided"
     assert store.meeting(q).ended_at is not None
     with pytest.raises(ReadOnlyError, match="decided"):
@@ -153,7 +172,9 @@ def test_reopen_is_recorded_and_on_purpose(live: Filled) -> None:
     assert store.decision(q) is None
     event = store.events(q, limit=1)[0]
     assert (event.id, event.action) == (change.event_id, "reopen")
-    assert store.block(live.block_a).chosen_rank == 1
+    # The confirmed rank goes with the decision; the choice stays, to confirm again.
+    assert store.block(live.block_a).chosen_rank is None
+    assert store.block(live.block_a).choice == 1
     assert store.undo_summary(q) is None  # reopening is not undone by a stray key
     with pytest.raises(ValidationError, match="not decided"):
         store.reopen(q)
@@ -221,6 +242,40 @@ def test_upgrade_from_every_earlier_schema_keeps_everything(tmp_path: Path, vers
     conn = sqlite3.connect(backups[0])
     assert conn.execute("PRAGMA user_version").fetchone()[0] == version
     conn.close()
+
+
+def test_upgrade_from_v3_moves_unconfirmed_choices_to_choice(tmp_path: Path) -> None:
+    """The schema-v3 fixture is sample.db with 2026-Q3 live and one block chosen (in v3,
+    a choice was held in `chosen_rank` before the decision)."""
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "schema-v3.db"
+    path = tmp_path / "old.db"
+    shutil.copyfile(fixture, path)
+
+    def ranks(file: Path, column: str) -> list[tuple]:
+        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        try:
+            return conn.execute(
+                f"SELECT q.name, q.status, b.name, b.{column} FROM blocks b "
+                f"JOIN quarters q ON q.id = b.quarter_id WHERE b.{column} IS NOT NULL "
+                "ORDER BY q.name, b.position"
+            ).fetchall()
+        finally:
+            conn.close()
+
+    before = ranks(path, "chosen_rank")
+    assert ("2026-Q3", "live", "Campaign ROI, end to end", 1) in before
+    store = Store.open(path)
+    try:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        live = store.default_quarter()
+        assert (live.name, live.status) == ("2026-Q3", "live")
+        chosen = [(b.name, b.choice, b.chosen_rank) for b in store.blocks(live.id) if b.choice]
+        assert chosen == [("Campaign ROI, end to end", 1, None)]
+    finally:
+        store.close()
+    decided = [row for row in before if row[1] == "decided"]
+    assert ranks(path, "chosen_rank") == decided  # confirmed ranks kept, the pending one moved
+    assert ranks(path, "choice") == before  # every choice kept where the screen shows it
 
 
 def test_two_processes_upgrading_at_once_apply_it_once(tmp_path: Path) -> None:

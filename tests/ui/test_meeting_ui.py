@@ -77,7 +77,8 @@ async def test_a_whole_event(filled: Filled) -> None:
         await pilot.press("right", "1")
         await pilot.pause()
         assert "already chosen" in status(app)
-        assert [b.chosen_rank for b in store.blocks(q)] == [1, 2, None]
+        assert [b.choice for b in store.blocks(q)] == [1, 2, None]
+        assert [b.chosen_rank for b in store.blocks(q)] == [None, None, None]  # not yet
         # confirm: rationale required
         await pilot.press("d")
         assert isinstance(app.screen, FormModal)
@@ -91,6 +92,7 @@ async def test_a_whole_event(filled: Filled) -> None:
         assert store.quarter(q).status == "decided"
         decision = store.decision(q)
         assert decision is not None and decision.rationale == "Sales needs it most"
+        assert [b.chosen_rank for b in store.blocks(q)] == [1, 2, None]
         # the summary names the cut-off stakeholder computed from the data
         cut = [c.stakeholder.name for c in store.cut_off(q)]
         assert cut == ["Customer Service Lead"]

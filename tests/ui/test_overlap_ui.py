@@ -197,3 +197,28 @@ async def test_search_by_a_full_stakeholder_name(overlapping: Store) -> None:
         await pilot.press("escape")  # on the board: clears the search
         await pilot.pause()
         assert len([r for r in stake.rows if r.item]) == 6
+
+
+async def test_a_block_says_how_many_stakeholders_asked(overlapping: Store) -> None:
+    """The team is not a stakeholder; a request merged into an item counts for its asker."""
+    q = overlapping.default_quarter().id
+    block = overlapping.add_block(q, "Pipeline").block_id or 0
+    team_item = item_id(overlapping, "Regional pipeline snapshot, refreshed weekly")
+    sales_item = item_id(overlapping, "Weekly pipeline coverage by region")
+    overlapping.move_item(team_item, Place.block(block))
+    overlapping.move_item(sales_item, Place.block(block))
+    overlapping.merge_items(
+        sales_item, [item_id(overlapping, "See open deals per sales region every Monday")]
+    )
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(200, 40)) as pilot:  # wide: the note shows in the title
+        await ready(pilot)
+        blocks = app.screen.query_one("#blocks", BoardList)
+        lines = [blocks.render_line(y).text for y in range(blocks.size.height)]
+        header = next(line for line in lines if "Pipeline" in line)
+        assert "2 items · 2 asked" in header  # Sales and COO (merged), not the team
+        blocks.focus()
+        blocks.select_group(Place.block(block))
+        await pilot.pause()
+        detail = str(app.screen.query_one("#detail").render())
+        assert "asked by 2 stakeholders: Sales, COO and the team" in detail

@@ -69,8 +69,9 @@ indented). Text is as stored, minus control characters; times are UTC, ISO 8601.
 - `present`: the names of the stakeholders present at the event.
 - `stakeholders`: `id`, `name`, `department` of everyone on the quarter's board.
 - `blocks`, in board order: `id`, `name`, `description` (the case), `effort` (days, or
-  `null`), `position`, `chosen_rank` (1, 2 or `null`), `dots`, `votes` (stakeholder name
-  to dots), `items` (item ids, in the block's order).
+  `null`), `position`, `chosen_rank` (1 or 2 once the decision is confirmed, else
+  `null`), `choice` (1, 2 or `null`: as chosen in the event, also before confirming),
+  `dots`, `votes` (stakeholder name to dots), `items` (item ids, in the block's order).
 - `items`, every item of the quarter: `id`, `title`, `notes`, `effort`, `owner` (a
   stakeholder's name, or `"Team"`), `stakeholder_id` (`null` for the team), `place`
   (`list`, `block`, `dropped` or `merged`), `block_id`, `status` (`open` or `dropped`),
@@ -93,8 +94,8 @@ indented). Text is as stored, minus control characters; times are UTC, ISO 8601.
   "present": ["Head of Sales"],
   "stakeholders": [{"id": 1, "name": "Head of Sales", "department": "Sales"}],
   "blocks": [{"id": 9, "name": "Churn early warning", "description": "…", "effort": 35.0,
-              "position": 0, "chosen_rank": 1, "dots": 3, "votes": {"Head of Sales": 3},
-              "items": [51]}],
+              "position": 0, "chosen_rank": 1, "choice": 1, "dots": 3,
+              "votes": {"Head of Sales": 3}, "items": [51]}],
   "items": [{"id": 51, "title": "Accounts at risk", "notes": "", "effort": null,
              "owner": "Head of Sales", "stakeholder_id": 1, "place": "block", "block_id": 9,
              "status": "open", "drop_reason": null, "position": 0, "merged_into": null,
@@ -254,7 +255,7 @@ def _markdown(result: Outcome) -> str:
         if not result.chosen and not result.not_chosen:
             out += ["No block yet.", ""]
         for entry in sorted(result.chosen + result.not_chosen, key=lambda b: b.block.position):
-            rank = f" (choice {entry.block.chosen_rank} so far)" if entry.block.chosen_rank else ""
+            rank = f" (choice {entry.block.choice} so far)" if entry.block.choice else ""
             block(entry, f"### {md(entry.block.name)}{rank}")
         present = _present(result)
         if present:
@@ -418,7 +419,7 @@ def _html(result: Outcome) -> str:
         if not result.chosen and not result.not_chosen:
             out.append("<p>No block yet.</p>")
         for entry in sorted(result.chosen + result.not_chosen, key=lambda b: b.block.position):
-            rank = f" (choice {entry.block.chosen_rank} so far)" if entry.block.chosen_rank else ""
+            rank = f" (choice {entry.block.choice} so far)" if entry.block.choice else ""
             block(entry, f"<h3>{_h(entry.block.name)}{rank}</h3>")
         present = _present(result)
         if present:
@@ -594,6 +595,7 @@ def _json(store: Store, quarter_id: int, result: Outcome) -> str:
                 "effort": _number(entry.block.effort),
                 "position": entry.block.position,
                 "chosen_rank": entry.block.chosen_rank,
+                "choice": entry.block.choice,
                 "dots": entry.dots,
                 "votes": {clean_line(name): dots for name, dots in entry.votes.items()},
                 "items": [item.id for item in entry.items],

@@ -133,9 +133,10 @@ class Block:
     description: str = ""
     effort: float | None = None
     position: int = 0
-    chosen_rank: int | None = None
+    chosen_rank: int | None = None  # 1 or 2 once the decision is confirmed
     created_at: str = ""
     carried_from: int | None = None
+    choice: int | None = None  # 1 or 2 as chosen in the event, until and after confirming
 
 
 @dataclass(slots=True)
@@ -204,6 +205,16 @@ class Board:
     @property
     def item_count(self) -> int:
         return sum(len(items) for items in self.places.values())
+
+
+def askers(items: list[Item], merged: dict[int, list[Item]]) -> list[int | None]:
+    """Who asked for these items, first asker first: each item's owner and the owners of
+    the requests merged into it (None is the team), without repeats."""
+    return list(
+        dict.fromkeys(
+            asker.stakeholder_id for item in items for asker in (item, *merged.get(item.id, ()))
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,10 +164,23 @@ def _v3_links(db: Database) -> None:
     db.execute("CREATE INDEX items_by_survivor ON items(merged_into)")
 
 
+def _v4_choices(db: Database) -> None:
+    """Choices made during the event are held in `blocks.choice`; `chosen_rank` is set
+    only when the decision is confirmed. Choices made before this version on a quarter
+    that is not decided move from `chosen_rank` to `choice`."""
+    db.execute("ALTER TABLE blocks ADD COLUMN choice INTEGER CHECK (choice IN (1, 2))")
+    db.execute("UPDATE blocks SET choice = chosen_rank WHERE chosen_rank IS NOT NULL")
+    db.execute(
+        "UPDATE blocks SET chosen_rank = NULL WHERE chosen_rank IS NOT NULL AND quarter_id IN "
+        "(SELECT id FROM quarters WHERE status != 'decided')"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "planning event: meetings, attendance, votes", _v2_meetings),
     Migration(3, "merged and carried-over items", _v3_links),
+    Migration(4, "choices held apart from the confirmed decision", _v4_choices),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

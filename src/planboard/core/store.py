@@ -59,7 +59,8 @@ ITEM_COLUMNS = (
     "drop_reason, position, place_position, created_at, merged_into, carried_from"
 )
 BLOCK_COLUMNS = (
-    "id, quarter_id, name, description, effort, position, chosen_rank, created_at, carried_from"
+    "id, quarter_id, name, description, effort, position, chosen_rank, created_at, carried_from, "
+    "choice"
 )
 QUARTER_COLUMNS = "id, name, status, vision, created_at"
 STAKEHOLDER_COLUMNS = "id, name, department, archived"
@@ -1474,21 +1475,22 @@ class Store:
             )
 
     def choose_block(self, block_id: int, rank: int | None) -> Change:
-        """Mark a block as choice 1 or 2 of its quarter (None: not chosen)."""
+        """Mark a block as choice 1 or 2 of its quarter (None: not chosen). This is
+        `blocks.choice`; `chosen_rank` is set only when the decision is confirmed."""
         if rank not in (None, 1, 2):
             raise ValidationError("A block is choice 1 or choice 2; only two can be chosen.")
         with self._write() as tx:
             block = self.block(block_id)
             self._check_quarter_writable(block.quarter_id)
             holder = self.conn.execute(
-                "SELECT id, name FROM blocks WHERE quarter_id = ? AND chosen_rank = ? AND id != ?",
+                "SELECT id, name FROM blocks WHERE quarter_id = ? AND choice = ? AND id != ?",
                 (block.quarter_id, rank, block_id),
             ).fetchone()
             if rank is not None and holder is not None:
                 raise ValidationError(
                     f"Choice {rank} is already {_quote(holder[1])}; unchoose it first."
                 )
-            tx.update("blocks", block_id, {"chosen_rank": rank})
+            tx.update("blocks", block_id, {"choice": rank})
             summary = (
                 f"Chose {_quote(block.name)} as choice {rank}"
                 if rank
@@ -1497,21 +1499,19 @@ class Store:
             return self._finish(tx, "choose_block", summary, block.quarter_id, block_id=block_id)
 
     def decide(self, quarter_id: int, rationale: str, attendees: str = "") -> Change:
-        """Record the decision: the `decisions` row and the `decided` status, together."""
+        """Record the decision in one transaction: the `decisions` row, each chosen
+        block's `chosen_rank` (from its choice), and the `decided` status."""
         rationale = self._notes(rationale, "rationale")
         if not rationale:
             raise ValidationError("The decision needs a rationale: why these blocks?")
         attendees = clean_multiline(attendees)
         with self._write() as tx:
             quarter = self._check_quarter_writable(quarter_id)
-            ranks = [
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT chosen_rank FROM blocks WHERE quarter_id = ? "
-                    "AND chosen_rank IS NOT NULL",
-                    (quarter_id,),
-                )
-            ]
+            choices = self.conn.execute(
+                "SELECT id, choice FROM blocks WHERE quarter_id = ? AND choice IS NOT NULL",
+                (quarter_id,),
+            ).fetchall()
+            ranks = [rank for _, rank in choices]
             if not ranks:
                 raise ValidationError("Choose one or two blocks before confirming the decision.")
             if 1 not in ranks:
@@ -1530,6 +1530,8 @@ class Store:
                     "attendees": attendees,
                 },
             )
+            for block_id, rank in choices:
+                tx.update("blocks", block_id, {"chosen_rank": rank})
             tx.update("quarters", quarter_id, {"status": "decided"})
             return self._finish(tx, "decide", f"Decided {quarter.name}", quarter_id, undoable=False)
 
@@ -1613,12 +1615,18 @@ class Store:
 
     def reopen(self, quarter_id: int) -> Change:
         """Reopen a decided quarter on purpose: it goes back to `live`, its decision row
-        is removed (the event log keeps it), the chosen blocks stay chosen."""
+        is removed (the event log keeps it), and the chosen blocks lose their confirmed
+        `chosen_rank` but keep their choice, to confirm again or change."""
         with self._write() as tx:
             quarter = self.quarter(quarter_id)
             if quarter.status != "decided":
                 raise ValidationError(f"{quarter.name} is not decided; there is nothing to reopen.")
             tx.delete("decisions", quarter_id)
+            for (block_id,) in self.conn.execute(
+                "SELECT id FROM blocks WHERE quarter_id = ? AND chosen_rank IS NOT NULL",
+                (quarter_id,),
+            ).fetchall():
+                tx.update("blocks", block_id, {"chosen_rank": None})
             tx.update("quarters", quarter_id, {"status": "live"})
             if self.meeting(quarter_id) is not None:
                 tx.update("meetings", quarter_id, {"ended_at": None})

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from ...core.errors import PlanboardError, ValidationError
-from ...core.model import Block, Board, Change, Item, Place, Quarter, Stakeholder
+from ...core.model import Block, Board, Change, Item, Place, Quarter, Stakeholder, askers
 from ...core.store import Store
 from ...core.text import clean_line
 from ..widgets.bars import (
@@ -353,12 +353,9 @@ class BoardScreen(StoreActions, Screen[None]):
     def _block_note(self, group: Group) -> str:
         if group.block is None:
             return ""
-        owners: set[str] = set()
-        for item in group.items:
-            owners.add(self._owner_name(item.stakeholder_id))
-            owners.update(self._owner_name(m.stakeholder_id) for m in self.merged.get(item.id, ()))
         count = len(group.items)
-        asked = f" · {len(owners)} asked" if owners else ""
+        stakeholders = sum(1 for who in askers(group.items, self.merged) if who is not None)
+        asked = f" · {stakeholders} asked" if stakeholders else ""
         return f"{count} item{'s' if count != 1 else ''}{asked}"
 
     def _stakeholder_group(self, stakeholder: Stakeholder, items: list[Item]) -> Group:
@@ -566,22 +563,18 @@ class BoardScreen(StoreActions, Screen[None]):
             )
         elif row.group.block is not None:
             block = row.group.block
-            served = self._served(row.group.items)
-            detail.show_block(block, len(row.group.items), served)
+            names, team = self._askers(row.group.items)
+            detail.show_block(block, len(row.group.items), names, team=team)
         elif row.group.key.is_list:
             detail.show_stakeholder(row.group.stakeholder, len(row.group.items))
         else:
             detail.show_text(row.group.empty_text)
 
-    def _served(self, items: list[Item]) -> list[str]:
-        names: list[str] = []
-        for item in items:
-            name = "Team" if item.stakeholder_id is None else self.tag_for(item)[0]
-            if item.stakeholder_id is not None:
-                name = self.stakeholder_map[item.stakeholder_id][0].name
-            if name not in names:
-                names.append(name)
-        return names
+    def _askers(self, items: list[Item]) -> tuple[list[str], bool]:
+        """The stakeholders who asked for these items (merged requests count), and
+        whether the team's own candidates are among them."""
+        who = askers(items, self.merged)
+        return [self._owner_name(sid) for sid in who if sid is not None], None in who
 
     @on(BoardList.Activated)
     def _activated(self, message: BoardList.Activated) -> None:

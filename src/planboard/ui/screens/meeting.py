@@ -19,7 +19,17 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ...core.errors import PlanboardError
-from ...core.model import Block, Change, CutOff, Item, Meeting, Place, Quarter, Stakeholder
+from ...core.model import (
+    Block,
+    Change,
+    CutOff,
+    Item,
+    Meeting,
+    Place,
+    Quarter,
+    Stakeholder,
+    askers,
+)
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline
 from ..theme import use_projector
@@ -86,8 +96,8 @@ class BlockCard(Static):
             (f"{data.number}  ", "bold $text-muted"),
             (clean_line(block.name), "bold"),
         ]
-        if block.chosen_rank:
-            parts += ["  ", (f" ★ {block.chosen_rank} ", "bold reverse $text-success")]
+        if block.choice:
+            parts += ["  ", (f" ★ {block.choice} ", "bold reverse $text-success")]
         case = clean_multiline(block.description).replace("\n", " ") or "(no case written)"
         if len(case) > CASE_ON_CARD:  # the whole case is one key away (Enter)
             case = case[: CASE_ON_CARD - 1].rsplit(" ", 1)[0] + " …"
@@ -104,7 +114,7 @@ class BlockCard(Static):
             dots = "●" * min(data.dots, 30) or "—"
             parts += [("Dots  ", "$text-muted"), (dots, "bold $text-warning"), f"  {data.dots}"]
         self.update(Content.assemble(*parts))
-        self.set_class(bool(block.chosen_rank), "-chosen")
+        self.set_class(bool(block.choice), "-chosen")
 
 
 class MeetingScreen(StoreActions, Screen[None]):
@@ -175,14 +185,11 @@ class MeetingScreen(StoreActions, Screen[None]):
         cards = []
         for number, block in enumerate(board.blocks, start=1):
             items = board.items_at(Place.block(block.id))
-            askers = [i for item in items for i in (item, *board.merged.get(item.id, ()))]
-            served = list(
-                dict.fromkeys(
-                    "Team" if i.stakeholder_id is None else people[i.stakeholder_id].name
-                    for i in askers
-                    if i.stakeholder_id is None or i.stakeholder_id in people
-                )
-            )
+            served = [
+                "Team" if who is None else people[who].name
+                for who in askers(items, board.merged)
+                if who is None or who in people
+            ]
             votes = tally.get(block.id, {})
             cards.append(
                 CardData(number, block, items, served, sum(votes.values()), votes, board.merged)
@@ -332,15 +339,13 @@ class MeetingScreen(StoreActions, Screen[None]):
         if card is None or not self._writable():
             return
         block = card.block
-        if rank == 0 or block.chosen_rank == rank:
+        if rank == 0 or block.choice == rank:
             self.run_op(lambda: self.store.choose_block(block.id, None))
             return
         taken = [
-            c.data.block
-            for c in self.cards
-            if c.data.block.chosen_rank and c.data.block.id != block.id
+            c.data.block for c in self.cards if c.data.block.choice and c.data.block.id != block.id
         ]
-        if len(taken) >= 2 and not block.chosen_rank:
+        if len(taken) >= 2 and not block.choice:
             names = " and ".join(f"“{clean_line(b.name)}”" for b in taken)
             self.say(
                 f"Unchoose one first (0): two blocks are already chosen ({names}); "
@@ -458,7 +463,7 @@ class MeetingScreen(StoreActions, Screen[None]):
     def action_decide(self) -> None:
         if not self._writable():
             return
-        chosen = [c.data.block for c in self.cards if c.data.block.chosen_rank]
+        chosen = [c.data.block for c in self.cards if c.data.block.choice]
         if not chosen:
             self.say("Choose one or two blocks first: 1 and 2 on a card.", error=True)
             return
@@ -469,8 +474,7 @@ class MeetingScreen(StoreActions, Screen[None]):
             people[s] for s in self.store.attendance(self.quarter_id) if s in people
         )
         names = "; ".join(
-            f"{b.chosen_rank}. {clean_line(b.name)}"
-            for b in sorted(chosen, key=lambda b: b.chosen_rank or 0)
+            f"{b.choice}. {clean_line(b.name)}" for b in sorted(chosen, key=lambda b: b.choice or 0)
         )
 
         def submit(values: dict[str, Any]) -> str | None:
@@ -569,8 +573,8 @@ class PresentScreen(Screen[None]):
             "\n\n",
             (clean_line(block.name), "bold $text-accent"),
         ]
-        if block.chosen_rank:
-            parts += ["   ", (f" ★ CHOICE {block.chosen_rank} ", "bold reverse $text-success")]
+        if block.choice:
+            parts += ["   ", (f" ★ CHOICE {block.choice} ", "bold reverse $text-success")]
         parts += [
             "\n\n",
             (clean_multiline(block.description) or "(no case written)", "bold"),

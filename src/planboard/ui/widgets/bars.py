@@ -86,14 +86,23 @@ class DetailBar(Static):
         parts += ["\n", (notes or "No notes.", "" if notes else "$text-muted italic")]
         self.update(Content.assemble(*parts))
 
-    def show_block(self, block: Block, count: int, served: list[str]) -> None:
+    def show_block(
+        self, block: Block, count: int, stakeholders: list[str], *, team: bool = False
+    ) -> None:
+        """A block's facts; `stakeholders` asked for its items, `team` if the team's
+        own candidates are in it too."""
         facts = [f"{count} item{'s' if count != 1 else ''}"]
-        if served:
-            facts.append("serves " + ", ".join(clean_line(s) for s in served))
+        if stakeholders:
+            names = ", ".join(clean_line(s) for s in stakeholders)
+            many = len(stakeholders)
+            asked = f"asked by {many} stakeholder{'s' if many != 1 else ''}: {names}"
+            facts.append(asked + (" and the team" if team else ""))
+        elif team:
+            facts.append("the team's own candidates")
         if block.effort is not None:
             facts.append(f"{block.effort:g} days")
-        if block.chosen_rank:
-            facts.append(f"choice {block.chosen_rank}")
+        if block.choice:
+            facts.append(f"choice {block.choice}")
         case = clean_multiline(block.description).replace("\n", " ¶ ")
         self.update(
             Content.assemble(

@@ -568,8 +568,8 @@ class BoardList(ScrollView, can_focus=True):
                 note = self.header_note(group)
                 if note:
                     count = f" {note} "
-            if group.block is not None and group.block.chosen_rank:
-                badge = f"★{group.block.chosen_rank} "
+            if group.block is not None and group.block.choice:
+                badge = f"★{group.block.choice} "
                 right.append(Segment(badge, self._style(*layers, "board-list--chosen")))
             right.append(Segment(count, self._style(*layers, "board-list--muted")))
             title = clean_line(group.title)
