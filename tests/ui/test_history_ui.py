@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from planboard.core import Place, Store
-from planboard.core.history import coverage
+from planboard.core.history import compare, coverage
 from planboard.ui.app import PlanboardApp
-from planboard.ui.modals import FormModal
+from planboard.ui.modals import FormModal, PickerModal
 from planboard.ui.screens.board import BoardScreen
 from planboard.ui.screens.history import CompareScreen, CoverageScreen, HistoryScreen
+from planboard.ui.widgets.board_list import BoardList
 
 
 def status(app: PlanboardApp) -> str:
@@ -62,9 +63,85 @@ async def test_coverage_shows_who_was_cut_off_in_a_row(sample_copy: Path) -> Non
             assert f"{person.name} has been cut off {streak} decided quarters in a row" in table
         await pilot.press("escape", "x")
         await pilot.pause()
+        assert isinstance(app.screen, PickerModal)  # the quarter before is offered first
+        await pilot.press("enter")
+        await pilot.pause()
         assert isinstance(app.screen, CompareScreen)
         body = str(app.screen.query_one("#compare-body").render())
         assert "Carried over (" in body and "Dropped again (" in body
+
+
+async def test_compare_any_two_quarters_shows_what_the_data_says(sample_copy: Path) -> None:
+    store = Store.open(sample_copy)
+    q4, q3 = store.quarter_by_name("2025-Q4"), store.quarter_by_name("2026-Q3")
+    expected = compare(store, q4.id, q3.id)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        assert app.screen.quarter.name == "2026-Q3"
+        await pilot.press("x")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PickerModal)
+        assert picker.choices[0][1] == store.quarter_by_name("2026-Q2").id
+        await pilot.press(*"2025", "enter")  # filter, then take the one left
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert (screen.data.earlier.name, screen.data.later.name) == ("2025-Q4", "2026-Q3")
+        assert "2025-Q4 → 2026-Q3" in str(screen.query_one("#title").render())
+        body = str(screen.query_one("#compare-body").render())
+        assert f"Carried over ({len(expected.carried_over)})" in body
+        assert f"Dropped again ({len(expected.dropped_again)})" in body
+        assert f"New in 2026-Q3 ({len(expected.new)})" in body
+        for match in expected.carried_over:
+            assert match.later.title in body and match.earlier.title in body
+        for match in expected.dropped_again:
+            assert match.later.title in body
+        for block in expected.chosen_earlier:
+            assert block.name in body
+        assert expected.carried_over or expected.dropped_again  # the sample has some
+
+
+async def test_a_past_quarter_opened_from_history_is_read_only(sample_copy: Path) -> None:
+    """Even one that was never decided: looking back never changes it by accident."""
+    store = Store.open(sample_copy)
+    q3 = store.quarter_by_name("2026-Q3")
+    store.create_quarter("2026-Q4")  # now 2026-Q3, still being prepared, is a past quarter
+    before = [i.title for i in store.items_at(q3.id, Place.team())]
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.quarter.name == "2026-Q4"
+        await pilot.press("H")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.quarter.name == "2026-Q3"
+        assert board.quarter.status == "preparing"
+        title = str(board.query_one("#title").render())
+        assert "READ-ONLY" in title and "opened from the history" in title
+        board.query_one("#team", BoardList).focus()
+        await pilot.press("d")
+        await pilot.pause()
+        assert "a past quarter, opened from the history" in status(app)
+        assert [i.title for i in store.items_at(q3.id, Place.team())] == before
+        # The quarter being prepared stays editable when stepped to.
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert board.quarter.name == "2026-Q4"
+        assert "READ-ONLY" not in str(board.query_one("#title").render())
+        # `o` opens the past quarter on purpose, to edit it.
+        board.open_quarter(q3.id, looking_back=False)
+        await pilot.pause()
+        assert "READ-ONLY" not in str(board.query_one("#title").render())
+        board.query_one("#team", BoardList).focus()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)  # asks why it is dropped
 
 
 async def test_next_quarter_carries_over_what_the_user_picks(sample_copy: Path) -> None:

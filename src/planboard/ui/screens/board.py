@@ -121,6 +121,8 @@ class BoardScreen(StoreActions, Screen[None]):
         self.store = store
         self.quarter_id = quarter_id
         self.notice = notice
+        # Opened from the history: past quarters are shown read-only (`o` opens to edit).
+        self.looking_back = False
         self.board: Board | None = None
         self.stakeholder_map: dict[int, tuple[Stakeholder, int]] = {}
         self.block_map: dict[int, Block] = {}
@@ -388,7 +390,18 @@ class BoardScreen(StoreActions, Screen[None]):
             return self.store.readonly_reason
         if self.board is not None and self.quarter.is_decided:
             return "this quarter is decided"
+        if self._looking_back_at_past():
+            return "a past quarter, opened from the history; o opens it to edit"
         return ""
+
+    def _looking_back_at_past(self) -> bool:
+        """Opened from the history, and not the quarter being prepared now."""
+        if not self.looking_back or self.board is None or self.quarter.is_decided:
+            return False
+        try:
+            return self.store.default_quarter().id != self.quarter_id
+        except PlanboardError:
+            return False
 
     def _hint(self, text: str) -> str:
         """An empty place's hint; a read-only board just says it is empty."""
@@ -516,6 +529,13 @@ class BoardScreen(StoreActions, Screen[None]):
             return False
         if self.quarter.is_decided:
             self.say(f"{self.quarter.name} is decided, so its board is read-only.", error=True)
+            return False
+        if self._looking_back_at_past():
+            self.say(
+                f"{self.quarter.name} is a past quarter, opened from the history to look at: "
+                "press o and open it to change it.",
+                error=True,
+            )
             return False
         return True
 
@@ -1460,7 +1480,7 @@ class BoardScreen(StoreActions, Screen[None]):
             if quarter_id == -1:
                 self.action_new_quarter()
             else:
-                self.open_quarter(quarter_id)
+                self.open_quarter(quarter_id, looking_back=False)
 
         self.app.push_screen(PickerModal("Open a quarter", choices), picked)
 
@@ -1505,7 +1525,7 @@ class BoardScreen(StoreActions, Screen[None]):
                 return
             action, quarter_id = result
             if action == "open":
-                self.open_quarter(quarter_id)
+                self.open_quarter(quarter_id, looking_back=True)
             else:
                 self.action_next_quarter(quarter_id)
 
@@ -1595,7 +1615,11 @@ class BoardScreen(StoreActions, Screen[None]):
         self.say(f"Exported {self.quarter.name} to {path}")
         self.notify(Content(f"Exported to {path}"), timeout=6)
 
-    def open_quarter(self, quarter_id: int) -> None:
+    def open_quarter(self, quarter_id: int, *, looking_back: bool | None = None) -> None:
+        """Show a quarter. `looking_back` (from the history) shows a past quarter
+        read-only even if it was never decided; None keeps the current mode."""
+        if looking_back is not None:
+            self.looking_back = looking_back
         self.quarter_id = quarter_id
         self.load()
         self.say(f"Showing {self.quarter.name} ({self.quarter.status})")

@@ -18,6 +18,7 @@ from ...core.model import Quarter
 from ...core.outcome import outcome
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline
+from ..modals import PickerModal
 from ..widgets.bars import BoardFooter, StatusLine
 
 CELL = {
@@ -83,8 +84,8 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         self.list.highlighted = index
         self.list.focus()
         self.status_line.say(
-            "Enter opens a quarter's board (read-only once decided) · c coverage · "
-            "x compare with the quarter before · n start the next quarter"
+            "Enter opens a quarter's board (past ones read-only) · c coverage · "
+            "x compare with another quarter · n start the next quarter"
         )
 
     @property
@@ -185,16 +186,41 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         self.app.push_screen(CoverageScreen(coverage(self.store)))
 
     def action_compare(self) -> None:
+        """Pick the quarter to compare the highlighted one with; the one before it is
+        offered first, so `x` `Enter` compares neighbours."""
         quarter = self.quarter
         if quarter is None:
             return
-        earlier = [q for q in self.quarters if q.name < quarter.name]
-        if not earlier:
+        others = [q for q in self.quarters if q.id != quarter.id]
+        if not others:
             self.status_line.say(
-                f"{quarter.name} is the first quarter: nothing to compare.", error=True
+                f"{quarter.name} is the only quarter: nothing to compare.", error=True
             )
             return
-        self.app.push_screen(CompareScreen(compare(self.store, earlier[0].id, quarter.id)))
+        before = [q for q in others if q.name < quarter.name]  # newest first
+        after = [q for q in reversed(others) if q.name > quarter.name]  # oldest first
+        choices = [
+            (
+                Content.assemble(
+                    (f"{clean_line(q.name):<9}", "bold"),
+                    (q.status, "$text-muted"),
+                    ("  (the quarter before)" if before and q is before[0] else "", "$text-muted"),
+                ),
+                q.id,
+            )
+            for q in before + after
+        ]
+
+        def picked(other_id: int | None) -> None:
+            if other_id is None:
+                return
+            other = next(q for q in others if q.id == other_id)
+            earlier, later = sorted((quarter, other), key=lambda q: q.name)
+            self.app.push_screen(CompareScreen(compare(self.store, earlier.id, later.id)))
+
+        self.app.push_screen(
+            PickerModal(f"Compare {clean_line(quarter.name)} with…", choices), picked
+        )
 
     def action_next(self) -> None:
         quarter = self.quarter
