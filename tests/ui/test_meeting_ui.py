@@ -136,6 +136,9 @@ async def test_end_without_decision_keeps_votes(filled: Filled) -> None:
         assert isinstance(app.screen, BoardScreen)
         assert store.quarter(q).status == "preparing"
         assert store.votes(q) == {filled.block_a: {filled.sales: 2}}
+        assert store.events(q, limit=1)[0].action == "end_meeting"
+        assert "Ended the event" in status(app) and "without a decision" in status(app)
+        assert "PREPARING" in str(app.screen.query_one("#title").render()).upper()
 
 
 async def test_moves_still_work_while_live_with_undo(filled: Filled) -> None:
@@ -176,7 +179,8 @@ async def test_present_one_block_at_a_time_hides_preparation_detail(filled: Fill
         assert "Internal" not in text and "Secret" not in text
         await pilot.press("right")
         text = str(app.screen.query_one("#present-body").render())
-        assert "Block 2 of 3" in text and "Single customer view" in text
+        assert "Single customer view" in text
+        assert "Block 2 of 3" in str(app.screen.query_one("#present-head").render())
 
 
 async def test_timer_starts_and_pauses(filled: Filled) -> None:
@@ -194,6 +198,61 @@ async def test_timer_starts_and_pauses(filled: Filled) -> None:
         await pilot.press("t")
         meeting = store.meeting(q)
         assert meeting.timer_started_at is None and 595 <= meeting.timer_remaining <= 600
+
+
+async def wait_for(pilot, condition, timeout: float = 3.0) -> bool:
+    """Poll the screen on the real clock (the countdown runs on the wall clock)."""
+    for _ in range(int(timeout / 0.1)):
+        if condition():
+            return True
+        await pilot.pause(0.1)
+    return condition()
+
+
+async def test_the_countdown_warns_when_a_threshold_is_crossed(filled: Filled) -> None:
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_timer(q, running=True, remaining=60.6)  # crosses "one minute left" shortly
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert await wait_for(pilot, lambda: "One minute left." in status(app))
+        head = app.screen.query_one("#meeting-head").render()
+        assert "01:00" in str(head) or "00:5" in str(head)
+        # the whole countdown shows in the alarm colour from then on
+        spans = [span for span in head.spans if "reverse" in str(span.style)]
+        assert spans, head.spans
+
+
+async def test_reopening_mid_countdown_does_not_announce_a_passed_threshold(
+    filled: Filled,
+) -> None:
+    """After a restart with 1:45 left, "five minutes left" is long past: say nothing."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_timer(q, running=True, remaining=105)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(1.2)  # two ticks
+        assert "01:4" in str(app.screen.query_one("#meeting-head").render())
+        assert "minutes left" not in status(app) and "minute left" not in status(app)
+
+
+async def test_the_countdown_stays_in_sight_on_one_block_full_screen(filled: Filled) -> None:
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_timer(q, running=True, remaining=45)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        assert isinstance(app.screen, PresentScreen)
+        head = app.screen.query_one("#present-head")
+        assert await wait_for(pilot, lambda: "00:4" in str(head.render()))
+        assert "One minute left." in str(head.render())
+        assert "running" in str(head.render())
 
 
 def test_meeting_view_snapshot(snap_compare, sample_copy: Path) -> None:

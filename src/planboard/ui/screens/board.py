@@ -1354,9 +1354,15 @@ class BoardScreen(StoreActions, Screen[None]):
             self.load()
             self.refresh_bindings()
 
-    def _open(self, screen: Screen[None]) -> None:
-        """Show an event screen (the board catches up with it when it comes back)."""
-        self.app.push_screen(screen)
+    def _open(self, screen: Screen[Any]) -> None:
+        """Show an event screen (the board catches up with it when it comes back, and
+        says what it was left with: an event screen may dismiss with a message)."""
+
+        def back(message: str | None) -> None:
+            if message:
+                self.say(message)
+
+        self.app.push_screen(screen, back)
 
     def action_meeting(self) -> None:
         """Start the event (after a confirmation), or open it, or show its decision."""

@@ -68,6 +68,22 @@ def clock_text(seconds: float) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
+ALARM_WORDS = {1: "Five minutes left.", 2: "One minute left.", 3: "Time is up."}
+
+
+def timer_parts(meeting: Meeting) -> list[str | tuple[str, str]]:
+    """The countdown as the meeting views show it: amber from five minutes, red from one."""
+    left = remaining_seconds(meeting)
+    running = bool(meeting.timer_started_at)
+    style = "bold"
+    if left <= ALARM_AT:
+        style = "bold reverse $text-error"
+    elif left <= WARN_AT:
+        style = "bold $text-warning"
+    state = (" time is up" if left <= 0 else " running") if running else " paused"
+    return ["Time", (f" {clock_text(left)} ", style), (state, "$text-muted")]
+
+
 @dataclass
 class CardData:
     """What one block's card shows: no notes, no drop reasons, no item estimates."""
@@ -117,7 +133,7 @@ class BlockCard(Static):
         self.set_class(bool(block.choice), "-chosen")
 
 
-class MeetingScreen(StoreActions, Screen[None]):
+class MeetingScreen(StoreActions, Screen[str | None]):
     """The event view: the vision on top, the blocks as cards, a visible timebox."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-cols-1"), (70, "-cols-2"), (160, "-cols-3")]
@@ -171,6 +187,8 @@ class MeetingScreen(StoreActions, Screen[None]):
     def on_mount(self) -> None:
         use_projector(self.app, True)
         self.reload()
+        if self.meeting is not None:  # only a threshold crossed while watching rings
+            self._alarm_level = _alarm_level(remaining_seconds(self.meeting))
         if self.notice:
             self.say(self.notice)
         self._data_version = self.store.data_version()
@@ -243,15 +261,7 @@ class MeetingScreen(StoreActions, Screen[None]):
             ),
         ]
         if meeting is not None:
-            left = remaining_seconds(meeting)
-            running = bool(meeting.timer_started_at)
-            style = "bold"
-            if left <= ALARM_AT:
-                style = "bold reverse $text-error"
-            elif left <= WARN_AT:
-                style = "bold $text-warning"
-            state = (" time is up" if left <= 0 else " running") if running else " paused"
-            parts += ["   Time", (f" {clock_text(left)} ", style), (state, "$text-muted")]
+            parts += ["   ", *timer_parts(meeting)]
             present = len(self.store.attendance(self.quarter_id))
             parts += [
                 "   ",
@@ -278,8 +288,7 @@ class MeetingScreen(StoreActions, Screen[None]):
         if level > self._alarm_level:
             self._alarm_level = level
             self.app.bell()
-            message = {1: "Five minutes left.", 2: "One minute left.", 3: "Time is up."}[level]
-            self.say(message, error=level >= 2)
+            self.say(ALARM_WORDS[level], error=level >= 2)
         self._show_head()
 
     # --------------------------------------------------------------- actions
@@ -506,8 +515,11 @@ class MeetingScreen(StoreActions, Screen[None]):
         from ..modals import ConfirmModal
 
         def answered(yes: bool | None) -> None:
-            if yes and self.run_op(lambda: self.store.end_meeting(self.quarter_id)):
-                self.dismiss(None)
+            if not yes:
+                return
+            change = self.run_op(lambda: self.store.end_meeting(self.quarter_id))
+            if change is not None:
+                self.dismiss(f"{change.summary}; votes and choices are kept.")
 
         self.app.push_screen(
             ConfirmModal(
@@ -548,15 +560,33 @@ class PresentScreen(Screen[None]):
         super().__init__()
         self.meeting_screen = meeting
         self.index = index
+        self.head = Static(id="present-head")
         self.body = Static(id="present-body")
 
     def compose(self) -> ComposeResult:
+        yield self.head
         with VerticalScroll(id="present"):
             yield self.body
         yield BoardFooter()
 
     def on_mount(self) -> None:
         self.show()
+        self.show_head()
+        self.set_interval(0.5, self.show_head)
+
+    def show_head(self) -> None:
+        """The countdown stays in sight while one block is shown, with its warning."""
+        meeting = self.meeting_screen.meeting
+        cards = self.meeting_screen.cards
+        parts: list[str | tuple[str, str]] = [
+            (f"Block {self.index + 1} of {len(cards)}", "$text-muted")
+        ]
+        if meeting is not None:
+            parts += ["   ", *timer_parts(meeting)]
+            level = _alarm_level(remaining_seconds(meeting))
+            if level and meeting.timer_started_at:
+                parts += ["   ", (ALARM_WORDS[level], "bold $text-error" if level >= 2 else "bold")]
+        self.head.update(Content.assemble(*parts))
 
     def show(self) -> None:
         cards = self.meeting_screen.cards
@@ -568,11 +598,7 @@ class PresentScreen(Screen[None]):
         people = {s.id: s for s in self.meeting_screen.store.stakeholders()}
         block = data.block
         meeting = self.meeting_screen.meeting
-        parts: list[str | tuple[str, str]] = [
-            (f"Block {data.number} of {len(cards)}", "$text-muted"),
-            "\n\n",
-            (clean_line(block.name), "bold $text-accent"),
-        ]
+        parts: list[str | tuple[str, str]] = [(clean_line(block.name), "bold $text-accent")]
         if block.choice:
             parts += ["   ", (f" ★ CHOICE {block.choice} ", "bold reverse $text-success")]
         parts += [
@@ -610,6 +636,7 @@ class PresentScreen(Screen[None]):
     def action_step(self, delta: int) -> None:
         self.index += delta
         self.show()
+        self.show_head()
         self.meeting_screen.selected = self.index
         self.meeting_screen._mark_selected()
 
