@@ -768,7 +768,10 @@ async def test_meeting_view_shows_hostile_text_from_the_file_literally(
         assert screen_controls(app) == []
         body = str(app.screen.query_one("#present-body").render())
         assert not CONTROL.search(body.replace("\n", ""))
-        assert f"\n\n{line}\n\n" in body and f"\n\n{case or '(no case written)'}\n\n" in body
+        assert body.startswith(f"{line}\n\n")
+        assert f"\n\n{case or '(no case written)'}\n\n" in body
+        head = str(app.screen.query_one("#present-head").render())
+        assert not CONTROL.search(head) and head.startswith("Block 1 of 1")
         assert f"  • {line}  — Team\n" in body and f"  • {line}  — {line}\n" in body
 
 

@@ -69,6 +69,19 @@ async def test_coverage_shows_who_was_cut_off_in_a_row(sample_copy: Path) -> Non
         assert isinstance(app.screen, CompareScreen)
         body = str(app.screen.query_one("#compare-body").render())
         assert "Carried over (" in body and "Dropped again (" in body
+        # Same words are not called "similar words"; different words name the earlier ones.
+        expected = compare(store, store.quarter_by_name("2026-Q2").id, app.screen.data.later.id)
+        kinds = {
+            (m.later.title.casefold() == m.earlier.title.casefold(), m.how)
+            for m in expected.carried_over
+        }
+        assert (True, "similar") in kinds and (False, "similar") in kinds
+        lines = body.replace("\n", " ")
+        for match in expected.carried_over:
+            if match.how == "similar" and match.later.title == match.earlier.title:
+                assert f"{match.later.title}  (asked again, same words)" in lines
+            elif match.how == "similar":
+                assert f"in similar words; before: {match.earlier.title})" in lines
 
 
 async def test_compare_any_two_quarters_shows_what_the_data_says(sample_copy: Path) -> None:

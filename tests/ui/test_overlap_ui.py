@@ -21,6 +21,8 @@ REQUESTS = [
     ("COO", "Warehouse cost per order"),
 ]
 
+REQUESTS_LATE = ["Customers who pay their invoices late", "Which of my accounts pay late"]
+
 
 @pytest.fixture
 def overlapping(tmp_path: Path, clock) -> Store:
@@ -140,6 +142,72 @@ async def test_accept_a_suggested_block_and_undo(overlapping: Store) -> None:
         assert len(overlapping.items_at(q, Place.team())) == 1
 
 
+async def test_rename_merge_and_discard_suggestions(overlapping: Store) -> None:
+    q = overlapping.default_quarter().id
+    late = {item_id(overlapping, t) for t in REQUESTS_LATE}
+    pipeline = {item_id(overlapping, t) for _, t in REQUESTS[:3]}
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, SuggestModal)
+        assert {s.key for s in modal.suggestions} == {frozenset(pipeline), frozenset(late)}
+        # Rename the highlighted one: an empty name is refused, a real one is kept.
+        await pilot.press("e", "ctrl+u", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is not modal  # the form stays open with its message
+        await pilot.press(*"Regional pipeline", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is modal and modal.suggestions[0].name == "Regional pipeline"
+        # Merging needs two marked; then one suggestion holds all five requests.
+        await pilot.press("space", "g")
+        await pilot.pause()
+        assert len(modal.suggestions) == 2
+        await pilot.press("down", "space", "g")
+        await pilot.pause()
+        assert [len(s.requests) for s in modal.suggestions] == [5]
+        assert modal.suggestions[0].key == frozenset(pipeline | late)
+        assert modal.suggestions[0].name == "Regional pipeline"
+        # Discard it: the modal has nothing left, the file is unchanged.
+        await pilot.press("x")
+        await pilot.pause()
+        assert modal.suggestions == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert overlapping.blocks(q) == []
+        # Discarded stays discarded for the session; the two parts are still offered.
+        await pilot.press("S")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, SuggestModal) and len(modal.suggestions) == 2
+        await pilot.press("x", "x", "escape")
+        await pilot.pause()
+        await pilot.press("S")
+        await pilot.pause()
+        assert not isinstance(app.screen, SuggestModal)
+        assert "2 discarded earlier" in str(app.screen.query_one("#status").render())
+        assert overlapping.blocks(q) == []
+
+
+async def test_accept_a_renamed_suggestion(overlapping: Store) -> None:
+    q = overlapping.default_quarter().id
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        wanted = app.screen.suggestions[0].key
+        await pilot.press("e", "ctrl+u", *"Monday pipeline", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        (block,) = overlapping.blocks(q)
+        assert block.name == "Monday pipeline"
+        assert {i.id for i in overlapping.items_at(q, Place.block(block.id))} == wanted
+
+
 async def test_search_filters_every_column(overlapping: Store) -> None:
     app = PlanboardApp(overlapping)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -160,6 +228,35 @@ async def test_search_filters_every_column(overlapping: Store) -> None:
         await pilot.press("slash", "escape")
         await pilot.pause()
         assert len([r for r in stake.rows if r.item]) == 5
+
+
+async def test_search_for_loose_items_only(overlapping: Store) -> None:
+    """`is:loose` keeps what is still on its list: nothing in a block, nothing dropped."""
+    q = overlapping.default_quarter().id
+    overlapping.add_block(q, "Pipeline")
+    block = overlapping.blocks(q)[0].id
+    overlapping.move_item(item_id(overlapping, REQUESTS[0][1]), Place.block(block))
+    overlapping.drop_item(item_id(overlapping, REQUESTS_LATE[1]), "Asked twice")
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+
+        def shown(column: str) -> list[str]:
+            rows = app.screen.query_one(f"#{column}", BoardList).rows
+            return [r.item.title for r in rows if r.item]
+
+        assert shown("blocks") == [REQUESTS[0][1]] and shown("dropped") == [REQUESTS_LATE[1]]
+        await pilot.press("slash", *"is:loose")
+        await pilot.pause()
+        assert shown("blocks") == [] and shown("dropped") == []
+        assert shown("team") == [REQUESTS[2][1]]
+        assert sorted(shown("stakeholders")) == sorted(
+            [REQUESTS[1][1], REQUESTS[3][1], REQUESTS[5][1]]
+        )
+        await pilot.press(*" @coo")
+        await pilot.pause()
+        assert shown("team") == []
+        assert sorted(shown("stakeholders")) == sorted([REQUESTS[1][1], REQUESTS[5][1]])
 
 
 async def test_a_moved_item_keeps_its_mark(overlapping: Store) -> None:

@@ -40,6 +40,8 @@ class PlanboardApp(App[None]):
         self.notice = notice
         self.start_meeting = start_meeting
         self._board: BoardScreen | None = None
+        # Suggested blocks the lead discarded (by their items), hidden until planboard closes.
+        self.discarded_suggestions: set[frozenset[int]] = set()
 
     def on_mount(self) -> None:
         if self.store.viewer:

@@ -108,10 +108,16 @@ class Suggestion:
     def __post_init__(self) -> None:
         self.owners = list(dict.fromkeys(r.who for r in self.requests))
 
+    @property
+    def key(self) -> frozenset[int]:
+        """The items it groups: what identifies it when it is suggested again."""
+        return frozenset(r.id for r in self.requests)
+
 
 class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
     """Suggested blocks. Enter accepts one (a block with its items, one undoable
-    action); `e` renames; `x` discards; Space marks and `g` merges the marked ones."""
+    action); `e` renames; `x` discards (hidden until planboard is opened again, kept in
+    `discarded` for the board to remember); Space marks and `g` merges the marked ones."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Close"),
@@ -125,6 +131,7 @@ class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
     def __init__(self, suggestions: list[Suggestion]) -> None:
         super().__init__()
         self.suggestions = suggestions
+        self.discarded: list[Suggestion] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide"):
@@ -168,7 +175,12 @@ class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
         detail = self.query_one("#suggest-detail", Static)
         current = self.current
         if current is None:
-            detail.update(Content("No suggestion left: nothing on different lists looks alike."))
+            if self.discarded:
+                detail.update(Content("No suggestion left (Esc closes)."))
+            else:
+                detail.update(
+                    Content("No suggestion left: nothing on different lists looks alike.")
+                )
             return
         parts: list[str | tuple[str, str]] = [(clean_line(current.name), "bold"), "\n\n"]
         for request in current.requests:
@@ -216,6 +228,7 @@ class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
         if current is not None:
             index = self.suggestions.index(current)
             self.suggestions.remove(current)
+            self.discarded.append(current)
             self._fill(index)
 
     def action_mark(self) -> None:

@@ -1239,11 +1239,24 @@ class BoardScreen(StoreActions, Screen[None]):
                 for i in items
             ]
             suggestions.append(Suggestion(name, requests))
+        discarded: set[frozenset[int]] = getattr(self.app, "discarded_suggestions", set())
+        hidden = [s for s in suggestions if s.key in discarded]
+        suggestions = [s for s in suggestions if s.key not in discarded]
         if not suggestions:
-            self.say("No suggestion: no two lists ask for the same thing among the loose items.")
+            if hidden:
+                self.say(
+                    f"No suggestion left: {len(hidden)} discarded earlier "
+                    "(they come back when planboard is opened again)."
+                )
+            else:
+                self.say(
+                    "No suggestion: no two lists ask for the same thing among the loose items."
+                )
             return
+        modal = SuggestModal(suggestions)
 
         def chosen(result: tuple[str, Any] | None) -> None:
+            discarded.update(s.key for s in modal.discarded)
             if result is None:
                 return
             suggestion = result[1]
@@ -1252,7 +1265,7 @@ class BoardScreen(StoreActions, Screen[None]):
                 lambda: self.store.add_block(self.quarter_id, suggestion.name, item_ids=ids)
             )
 
-        self.app.push_screen(SuggestModal(suggestions), chosen)
+        self.app.push_screen(modal, chosen)
 
     def action_import_list(self) -> None:
         """Import a list from a file, or pasted, into the list in focus."""

@@ -339,12 +339,14 @@ class CompareScreen(Screen[None]):
             "\n",
         ]
         for match in data.carried_over:
-            how = "carried over" if match.how == "carried" else "asked again, in similar words"
-            parts += [
-                f"  {clean_line(match.later.title)}",
-                (f"  ({how}; before: {clean_line(match.earlier.title)})", "$text-muted"),
-                "\n",
-            ]
+            later, earlier = clean_line(match.later.title), clean_line(match.earlier.title)
+            if match.how == "carried":
+                how = f"carried over; before: {earlier}"
+            elif later.casefold() == earlier.casefold():
+                how = "asked again, same words"
+            else:
+                how = f"asked again, in similar words; before: {earlier}"
+            parts += [f"  {later}", (f"  ({how})", "$text-muted"), "\n"]
         if not data.carried_over:
             parts += [("  nothing", "italic $text-muted"), "\n"]
         parts += ["\n", (f"Dropped again ({len(data.dropped_again)})", "bold $text-warning"), "\n"]
