@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from planboard.core import BusyError, PlanboardError, Store
+from planboard.core import BusyError, Place, PlanboardError, Store
 from planboard.core.lock import OTHER_WRITER, writer_is_active
 
 
@@ -202,6 +202,15 @@ def test_restore_from_the_command_line(board_path: Path, store: Store) -> None:
     _, backup = store.start_meeting(q)
     store.end_meeting(q)
     store.add_item(q, None, "Added after the backup")
+    # While a planboard is editing the board, restoring is refused and changes nothing.
+    busy = subprocess.run(
+        [sys.executable, "-m", "planboard", "restore", str(board_path), "1", "--yes"],
+        capture_output=True,
+        text=True,
+    )
+    assert busy.returncode != 0 and "is open in another planboard" in busy.stderr
+    assert "Traceback" not in busy.stderr
+    assert len(store.items_at(q, Place.team())) == 2
     store.close()
     listing = subprocess.run(
         [sys.executable, "-m", "planboard", "restore", str(board_path)],
@@ -221,8 +230,17 @@ def test_restore_from_the_command_line(board_path: Path, store: Store) -> None:
         titles = [i.title for items in reopened.board(q).places.values() for i in items]
         assert titles == ["Kept in the backup"]
         assert reopened.quarter(q).status == "preparing"
+        # The board as it was before the restore is itself a backup that opens.
+        (safety,) = [b for b in reopened.backups() if "before-restore" in b.name]
+        assert safety.name in done.stdout
     finally:
         reopened.close()
+    kept = Store.open(safety, readonly=True)
+    try:
+        titles = sorted(i.title for items in kept.board(q).places.values() for i in items)
+        assert titles == ["Added after the backup", "Kept in the backup"]
+    finally:
+        kept.close()
     bad = subprocess.run(
         [sys.executable, "-m", "planboard", "restore", str(board_path), "99", "--yes"],
         capture_output=True,

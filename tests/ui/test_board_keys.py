@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from conftest import Filled, assert_consistent
 
 from planboard.core import Place
@@ -355,3 +358,50 @@ async def test_import_shows_what_would_come_in_before_importing(filled: Filled) 
         await pilot.press("u")
         await pilot.pause()
         assert len(filled.titles(Place.of_list(filled.service))) == 2
+
+
+async def test_import_a_file_named_in_the_form(
+    filled: Filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A path typed in the form: a bad file is refused in the form with nothing written;
+    a spreadsheet export comes in with its notes and effort after the preview."""
+    binary = tmp_path / "export.xlsx"
+    binary.write_bytes(b"PK\x03\x04\x00\x00binary\x00data")
+    sheet = tmp_path / "service requests.csv"
+    sheet.write_text(
+        "Title,Notes,Effort\r\nWin rate by region,For the board deck,3 days\r\n"
+        "\r\nDiscount depth per rep,,\r\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)  # a path relative to where planboard was started
+    before = filled.titles(Place.of_list(filled.service))
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "down")  # on a Service item: import into Service's list
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        await pilot.press("tab", *"missing.csv", "ctrl+s")
+        await pilot.pause()
+        assert "missing.csv" in str(form.query_one(".form-error").render())
+        await pilot.press("ctrl+u", *binary.name, "ctrl+s")
+        await pilot.pause()
+        error = str(form.query_one(".form-error").render())
+        assert "not a text file" in error or "binary" in error, error
+        assert app.screen is form and filled.titles(Place.of_list(filled.service)) == before
+        await pilot.press("ctrl+u", *sheet.name, "ctrl+s")
+        await pilot.pause()
+        note = str(form.query_one(".form-error").render())
+        assert "2 items" in note and "1 blank line skipped" in note, note
+        assert filled.titles(Place.of_list(filled.service)) == before
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not form
+        added = filled.store.items_at(filled.quarter_id, Place.of_list(filled.service))[-2:]
+        assert [(i.title, i.notes, i.effort) for i in added] == [
+            ("Win rate by region", "For the board deck", 3.0),
+            ("Discount depth per rep", "", None),
+        ]
+        assert "imported into Customer Service Lead's list" in status(app)

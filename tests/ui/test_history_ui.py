@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.command import CommandList
+
 from planboard.core import Place, Store
 from planboard.core.history import compare, coverage
 from planboard.ui.app import PlanboardApp
@@ -218,3 +221,32 @@ async def test_history_shows_text_from_the_file_literally(sample_copy: Path) -> 
         await pilot.pause()
         table = str(app.screen.query_one("#coverage-table").render())
         assert "[b]Ops[/] [2JLead" in table
+
+
+@pytest.mark.parametrize(("entry", "fmt"), [("export: Markdown", "md"), ("export: JSON", "json")])
+async def test_export_from_the_command_palette(sample_copy: Path, entry: str, fmt: str) -> None:
+    """The palette writes the same export as the command line, beside the board, and
+    names the written file."""
+    from planboard.core.export import export
+
+    store = Store.open(sample_copy)
+    q2 = store.quarter_by_name("2026-Q2")
+    expected = export(store, q2.id, fmt)
+    target = sample_copy.with_name(f"{sample_copy.stem}.2026-Q2.{fmt}")
+    app = PlanboardApp(store, quarter_id=q2.id)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*entry)
+        found = app.screen.query_one(CommandList)
+        for _ in range(100):  # the palette searches in the background
+            await pilot.pause(0.02)
+            if found.option_count and found.highlighted is not None:
+                break
+        assert entry in str(found.get_option_at_index(found.highlighted).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text(encoding="utf-8") == expected
+        messages = [str(n.message) for n in app._notifications]
+        assert f"Exported to {target}" in messages
