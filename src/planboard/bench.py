@@ -17,7 +17,8 @@ How it measures:
 - key to frame: a key written to the terminal, to the next frame the app writes.
 - move to frame: `1` (move the highlighted item to block 1, committed and painted) to the
   next frame; the item is sent back with `r` between moves (not timed).
-- move to commit: `Store.move_item` alone, in this process, `synchronous=FULL`.
+- move to commit: `Store.move_item` alone, in this process, `synchronous=FULL`; its
+  baseline is a bare `UPDATE` of one item and its commit on a copy of the same file.
 - peak RSS: the app process's `VmHWM` after the key and move runs.
 """
 
@@ -237,6 +238,38 @@ def move_to_commit(db: Path, moves: int) -> list[float]:
         store.close()
 
 
+def bare_commit(db: Path, moves: int) -> list[float]:
+    """The baseline for move to commit: milliseconds per bare `UPDATE` of one item's
+    place and its commit, on a copy of the same file, WAL and `synchronous=FULL`."""
+    import shutil
+    import sqlite3
+
+    copy = db.with_name(f"{db.stem}.bare-commit.db")
+    shutil.copyfile(db, copy)
+    conn = sqlite3.connect(copy, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        item, block = conn.execute(
+            "SELECT i.id, b.id FROM items i JOIN blocks b ON b.quarter_id = i.quarter_id "
+            "WHERE i.block_id IS NULL LIMIT 1"
+        ).fetchone()
+        timings = []
+        for n in range(moves):
+            start = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "UPDATE items SET block_id = ? WHERE id = ?", (block if n % 2 == 0 else None, item)
+            )
+            conn.execute("COMMIT")
+            timings.append((time.perf_counter() - start) * 1000)
+        return timings
+    finally:
+        conn.close()
+        for leftover in copy.parent.glob(f"{copy.name}*"):
+            leftover.unlink()
+
+
 def overlap_ms(db: Path, runs: int = 3) -> float:
     """Median milliseconds to work out the overlap and the suggested blocks of a board."""
     from planboard.core import Store
@@ -351,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             pb_runs = [measure("planboard", db, size, log, args.keys) for _ in range(args.runs)]
             bare_runs = [measure("bare", db, size, log, args.keys) for _ in range(args.runs)]
             commits = move_to_commit(db, args.commits)
+            bare_commits = bare_commit(db, args.commits)
             similar = overlap_ms(db)
 
             def med(runs: list[Run], attr: str) -> float:
@@ -367,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
                     "key": (all_of(pb_runs, "key_ms"), all_of(bare_runs, "key_ms")),
                     "move": (all_of(pb_runs, "move_ms"), all_of(bare_runs, "move_ms")),
                     "rss": (med(pb_runs, "rss_kb"), med(bare_runs, "rss_kb")),
-                    "commit": commits,
+                    "commit": (commits, bare_commits),
                     "similar": similar,
                 }
             )
@@ -376,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     header = (
         f"{'items':>6} | {'first paint ms (bare, ×)':<26} | {'key→frame p50/p95 (bare)':<27} | "
-        f"{'move→frame p50/p95 (bare)':<28} | {'commit p50/p99':<14} | "
+        f"{'move→frame p50/p95 (bare)':<28} | {'commit p50/p99 (bare)':<24} | "
         f"{'peak RSS MB (bare, ×)':<22}"
     )
     print(header)
@@ -389,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         key, bare_key = row["key"]
         move, bare_move = row["move"]
         rss, bare_rss = row["rss"]
-        commit = row["commit"]
+        commit, bare_commit_ms = row["commit"]
         paint_ratio = paint / bare_paint
         rss_ratio = rss / bare_rss if bare_rss else float("nan")
         print(
@@ -398,7 +432,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{pct(bare_key, 95):5.1f}) | "
             f"{pct(move, 50):5.1f}/{pct(move, 95):5.1f} ({pct(bare_move, 50):5.1f}/"
             f"{pct(bare_move, 95):5.1f}) | "
-            f"{pct(commit, 50):5.2f}/{pct(commit, 99):5.2f}  | "
+            f"{pct(commit, 50):5.2f}/{pct(commit, 99):5.2f} ({pct(bare_commit_ms, 50):4.2f}/"
+            f"{pct(bare_commit_ms, 99):4.2f}) | "
             f"{rss / 1024:6.1f} ({bare_rss / 1024:5.1f}, ×{rss_ratio:4.2f})"
         )
         paint_target = 2.0 if size >= 10000 else 1.3
