@@ -244,6 +244,23 @@ async def test_decided_quarter_refuses_edits_with_a_reason(filled: Filled) -> No
             assert not isinstance(app.screen, (FormModal, PickerModal))
             assert "is decided" in status(app)
         assert filled.store.item(filled.team_items[0]).block_id is None
+        assert dimmed_keys(app) == {"n", "b", "m", "d", "r", "u"}
+        # Back on a quarter being prepared, the footer's edit keys are lit again.
+        filled.store.create_quarter("2026-Q4", "")
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press(*"2026-Q4", "enter")
+        await pilot.pause()
+        assert app.screen.quarter.name == "2026-Q4"
+        assert dimmed_keys(app) == set()
+
+
+def dimmed_keys(app: PlanboardApp) -> set[str]:
+    from textual.widgets._footer import FooterKey
+
+    keys = app.screen.query(FooterKey)
+    assert keys, "the footer shows keys"
+    return {key.key for key in keys if key.has_class("-disabled")}
 
 
 async def test_help_screen_and_palette_commands(filled: Filled) -> None:

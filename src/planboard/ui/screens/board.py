@@ -385,6 +385,15 @@ class BoardScreen(StoreActions, Screen[None]):
             ]
         )
 
+    #: Shown dimmed in the footer while the quarter can't be changed.
+    EDIT_ACTIONS = frozenset(
+        {"new_item", "new_block", "move_to_block", "drop", "restore", "undo", "redo"}
+    )
+
+    def footer_dimmed(self) -> frozenset[str]:
+        """The footer's keys that would only be refused on this quarter."""
+        return self.EDIT_ACTIONS if self._read_only_reason() else frozenset()
+
     def _read_only_reason(self) -> str:
         if self.store.readonly:
             return self.store.readonly_reason

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 from ...core.model import Block, Item, Quarter, Stakeholder
 from ...core.text import clean_line, clean_multiline
@@ -180,13 +183,31 @@ class BoardFooter(Footer):
 
     _shown: tuple[object, ...] | None = None
 
+    @staticmethod
+    def _dimmed(screen: Screen) -> frozenset[str]:
+        """Actions the screen wants shown dimmed: they would only be refused now."""
+        dimmed = getattr(screen, "footer_dimmed", None)
+        return dimmed() if callable(dimmed) else frozenset()
+
     def bindings_changed(self, screen: Screen) -> None:
-        shown = tuple(
-            (binding.key, binding.description, enabled)
-            for (_, binding, enabled, _) in screen.active_bindings.values()
-            if binding.show
+        shown = (
+            tuple(
+                (binding.key, binding.description, enabled)
+                for (_, binding, enabled, _) in screen.active_bindings.values()
+                if binding.show
+            ),
+            self._dimmed(screen),
         )
         if shown == self._shown and self._bindings_ready:
             return
         self._shown = shown
         super().bindings_changed(screen)
+
+    def compose(self) -> ComposeResult:
+        # Dimmed, not disabled: pressing the key (or clicking it) still says why not.
+        dimmed = self._dimmed(self.screen)
+        widget: Widget
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget.action in dimmed:
+                widget.add_class("-disabled")
+            yield widget
