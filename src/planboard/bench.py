@@ -5,7 +5,8 @@
 Boards of each size are generated (60 stakeholders and 40 blocks at the large end). Each
 figure is printed beside a baseline measured in the same run — a minimal Textual app with
 a header, a footer and one OptionList of as many lines, started the same way — because
-these machines are noisy and the ratios are what count.
+these machines are noisy and the ratios are what count. The two apps' runs alternate, so
+that a slow spell of the machine weighs on both.
 
 How it measures:
 - import time: `python -X importtime -c "import planboard.app"` (cumulative, microseconds);
@@ -57,16 +58,22 @@ def _child(kind: str, db: str, lines: int) -> None:
         log.write(f"{tag} {time.monotonic_ns()}\n")
 
     if kind == "planboard":
+        # Started as `planboard PATH` starts it (`run_board`), with frames stamped. The
+        # collector is off before the UI is imported, as `run_board` has it.
+        import gc
+
+        gc.disable()
+        from planboard.cli import run_board
         from planboard.ui.app import PlanboardApp
         from planboard.ui.screens.board import BoardScreen
 
-        class TimedPlanboard(PlanboardApp):
-            def post_display_hook(self) -> None:
-                screen = self.screen
-                if isinstance(screen, BoardScreen) and screen.board is not None:
-                    stamp("frame")
+        def post_display_hook(self: PlanboardApp) -> None:
+            screen = self.screen
+            if isinstance(screen, BoardScreen) and screen.board is not None:
+                stamp("frame")
 
-        TimedPlanboard(db).run()
+        PlanboardApp.post_display_hook = post_display_hook  # type: ignore[method-assign]
+        run_board([db])
     else:
         from textual.app import App, ComposeResult
         from textual.binding import Binding
@@ -381,8 +388,12 @@ def main(argv: list[str] | None = None) -> int:
             # warm-up: .pyc files and the OS cache
             measure("planboard", db, size, log, keys=0)
             measure("bare", db, size, log, keys=0)
-            pb_runs = [measure("planboard", db, size, log, args.keys) for _ in range(args.runs)]
-            bare_runs = [measure("bare", db, size, log, args.keys) for _ in range(args.runs)]
+            # Interleaved (planboard, bare, planboard, …): a slow spell of the machine
+            # then weighs on both sides instead of on whichever ran during it.
+            pb_runs, bare_runs = [], []
+            for _ in range(args.runs):
+                pb_runs.append(measure("planboard", db, size, log, args.keys))
+                bare_runs.append(measure("bare", db, size, log, args.keys))
             commits = move_to_commit(db, args.commits)
             bare_commits = bare_commit(db, args.commits)
             similar = overlap_ms(db)

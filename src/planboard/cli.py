@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 from pathlib import Path
@@ -56,6 +57,16 @@ def _meeting_parser() -> argparse.ArgumentParser:
 
 
 def run_board(argv: list[str], *, meeting: bool = False) -> int:
+    # Start-up makes many objects and few cycles: the cyclic collector stays off until
+    # the board has painted (the board screen turns it back on; see `BoardScreen`).
+    gc.disable()
+    try:
+        return _run_board(argv, meeting=meeting)
+    finally:
+        gc.enable()
+
+
+def _run_board(argv: list[str], *, meeting: bool) -> int:
     if meeting:
         args = _meeting_parser().parse_args(argv)
         args.read_only = False

@@ -422,3 +422,23 @@ async def test_import_a_file_named_in_the_form(
             ("Discount depth per rep", "", None),
         ]
         assert "imported into Customer Service Lead's list" in status(app)
+
+
+async def test_the_collector_is_back_on_once_the_board_has_painted(filled: Filled) -> None:
+    """`planboard` starts with the cyclic collector off; the board turns it back on
+    after its first frame, with what was loaded frozen."""
+    import gc
+
+    gc.disable()
+    gc.unfreeze()
+    try:
+        app = PlanboardApp(filled.store)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(20):
+                await pilot.pause(0.02)
+                if gc.isenabled():
+                    break
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.enable()

@@ -214,12 +214,23 @@ class BoardScreen(StoreActions, Screen[None]):
         self.load()
         # What is loaded now lives as long as the app: keep it out of the cyclic
         # collector's scans, which otherwise stall a frame now and then on big boards.
-        gc.freeze()
+        # `planboard` starts with the collector off: it runs once the board has
+        # painted, to clear start-up's garbage before the rest is frozen.
+        if gc.isenabled():
+            gc.freeze()
+        else:
+            self.call_after_refresh(self._settle_collector)
         self.column("team").focus()
         if self.notice:
             self.status_line.say(self.notice)
         self._data_version = self.store.data_version()
         self.set_interval(0.5, self._poll_file)
+
+    @staticmethod
+    def _settle_collector() -> None:
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
     # --------------------------------------------------------------- loading
 
