@@ -173,7 +173,14 @@ async def test_blocks_new_rename_reorder_delete(filled: Filled) -> None:
         blocks.select_group(Place.block(filled.block_a))
         await pilot.press("x")
         assert isinstance(app.screen, ConfirmModal)
-        await pilot.press("y")
+        assert "y: " in str(app.screen.query_one(".dialog-hint").render())
+        await pilot.press("enter")  # the safe answer has the focus: nothing deleted
+        await pilot.pause()
+        assert len(filled.store.blocks(filled.quarter_id)) == 3
+        await pilot.press("x", "left", "right", "left")  # arrows move between the buttons
+        assert isinstance(app.screen, ConfirmModal)
+        assert app.screen.focused is app.screen.query_one("#yes")
+        await pilot.press("enter")
         await pilot.pause()
         assert [b.name for b in filled.store.blocks(filled.quarter_id)] == [
             "Finance 101",

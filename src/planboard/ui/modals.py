@@ -190,11 +190,13 @@ class FormModal(ModalScreen[bool]):
 
 
 class ConfirmModal(ModalScreen[bool]):
-    """Yes or no. `escape` and `n` say no."""
+    """Yes or no. `escape` and `n` say no, `y` yes; `←` `→` move between the buttons."""
 
     BINDINGS = [
         Binding("escape,n", "answer(False)", "No"),
         Binding("y", "answer(True)", "Yes"),
+        Binding("left", "app.focus_previous", "Previous button", show=False),
+        Binding("right", "app.focus_next", "Next button", show=False),
     ]
 
     def __init__(
@@ -212,6 +214,10 @@ class ConfirmModal(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, variant="error", id="yes", compact=True)
                 yield Button(self.no, id="no", compact=True)
+            yield Static(
+                Content(f"y: {clean_line(self.yes)} · n or Esc: {clean_line(self.no)}"),
+                classes="dialog-hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self.default_yes else "#no", Button).focus()
