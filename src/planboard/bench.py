@@ -259,7 +259,7 @@ def bare_commit(db: Path, moves: int) -> list[float]:
         conn.execute("PRAGMA synchronous=FULL")
         item, block = conn.execute(
             "SELECT i.id, b.id FROM items i JOIN blocks b ON b.quarter_id = i.quarter_id "
-            "WHERE i.block_id IS NULL LIMIT 1"
+            "WHERE i.block_id IS NULL AND i.status = 'open' LIMIT 1"
         ).fetchone()
         timings = []
         for n in range(moves):

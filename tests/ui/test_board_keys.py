@@ -262,6 +262,29 @@ async def test_decided_quarter_refuses_edits_with_a_reason(filled: Filled) -> No
         assert dimmed_keys(app) == set()
 
 
+async def test_footer_follows_a_quarter_decided_elsewhere(filled: Filled) -> None:
+    """Another program decides the quarter: within a second the edit keys dim."""
+    import sqlite3
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert dimmed_keys(app) == set()
+        other = sqlite3.connect(filled.store.path)
+        with other:
+            other.execute(
+                "UPDATE quarters SET status = 'decided' WHERE id = ?", (filled.quarter_id,)
+            )
+        other.close()
+        for _ in range(20):
+            await pilot.pause(0.1)
+            if app.screen.quarter.is_decided:
+                break
+        await pilot.pause()
+        assert app.screen.quarter.is_decided
+        assert dimmed_keys(app) == {"n", "b", "m", "d", "r", "u"}
+
+
 def dimmed_keys(app: PlanboardApp) -> set[str]:
     from textual.widgets._footer import FooterKey
 

@@ -213,7 +213,8 @@ async def test_the_countdown_warns_when_a_threshold_is_crossed(filled: Filled) -
     prepare(filled)
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
-    store.set_timer(q, running=True, remaining=60.6)  # crosses "one minute left" shortly
+    # Crosses "one minute left" 1.5 s after this: time enough for the view to open first.
+    store.set_timer(q, running=True, remaining=61.5)
     app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
         assert await wait_for(pilot, lambda: "One minute left." in status(app))

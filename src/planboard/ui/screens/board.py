@@ -292,6 +292,9 @@ class BoardScreen(StoreActions, Screen[None]):
         )
         self._update_titles()
         self.merged = self.store.merged_map(self.quarter_id)
+        # The quarter may have become read-only, or editable (decided or reopened
+        # elsewhere, a viewer taking over): the footer dims the edit keys to match.
+        self.refresh_bindings()
         # After the frame: the board shows first, the overlap follows.
         self.call_after_refresh(self._refresh_overlap)
 

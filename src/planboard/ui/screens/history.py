@@ -342,7 +342,7 @@ class CompareScreen(Screen[None]):
             later, earlier = clean_line(match.later.title), clean_line(match.earlier.title)
             if match.how == "carried":
                 how = f"carried over; before: {earlier}"
-            elif later.casefold() == earlier.casefold():
+            elif later == earlier:
                 how = "asked again, same words"
             else:
                 how = f"asked again, in similar words; before: {earlier}"
