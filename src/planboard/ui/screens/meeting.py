@@ -236,6 +236,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self._show_head()
         vision = clean_line(self.quarter.vision) or "No vision written for this quarter."
         self.vision.update(Content.assemble(("Vision  ", "bold $text-accent"), (vision, "bold")))
+        self.refresh_bindings()  # the footer dims what can't be done now
 
     def _mark_selected(self) -> None:
         for index, card in enumerate(self.cards):
@@ -302,6 +303,16 @@ class MeetingScreen(StoreActions, Screen[str | None]):
 
     def resync(self) -> None:
         self.reload()
+
+    #: Shown dimmed in the footer when the event can't be changed from here.
+    EDIT_ACTIONS = frozenset({"choose(1)", "choose(2)", "vote", "timer", "settings", "decide"})
+
+    def footer_dimmed(self) -> frozenset[str]:
+        """The footer's keys that would only be refused (a read-only board, or a quarter
+        that is no longer live)."""
+        if self.store.readonly or (self.quarter is not None and self.quarter.status != "live"):
+            return self.EDIT_ACTIONS
+        return frozenset()
 
     def _writable(self) -> bool:
         assert self.quarter is not None
