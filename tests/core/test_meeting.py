@@ -188,7 +188,7 @@ def test_timer_is_kept_and_undo_steps_over_it(live: Filled) -> None:
     assert meeting.timer_remaining == 600 and meeting.timer_started_at is not None
     store.set_timer(q, running=False, remaining=420.5)
     assert store.meeting(q).timer_started_at is None
-    assert store.undo_summary(q) == "“Sales cockpit” has 1 dot"
+    assert store.undo_summary(q) == "Dots recorded on “Sales cockpit”"
 
 
 def test_deleting_a_block_takes_its_votes_and_undo_brings_them(live: Filled) -> None:
@@ -340,3 +340,21 @@ def test_a_request_merged_into_a_chosen_item_serves_its_asker(live: Filled) -> N
     assert coverage(store).cell(live.service, q) == "served"
     chosen = outcome(store, q).chosen[0]
     assert "Customer Service Lead" in chosen.owners
+
+
+def test_who_the_pending_choice_cuts_off(live: Filled) -> None:
+    """Before the decision: what confirming the choices made so far would cut off, with
+    the streak counting this quarter."""
+    store, q = live.store, live.quarter_id
+    nothing_chosen = store.cut_off(q, pending=True)
+    assert {c.stakeholder.id for c in nothing_chosen} == {live.sales, live.service}
+    store.choose_block(live.block_a, 1)  # Sales cockpit: Sales is served, Service is not
+    pending = store.cut_off(q, pending=True)
+    assert [(c.stakeholder.id, c.streak) for c in pending] == [(live.service, 1)]
+    assert pending[0].items == 2  # both of Service's items
+    assert store.cut_off(q) == []  # nobody is cut off before the decision
+    store.choose_block(live.block_b, 2)
+    assert store.cut_off(q, pending=True) == []
+    store.choose_block(live.block_b, None)
+    store.decide(q, "Sales first", "")
+    assert [(c.stakeholder.id, c.streak) for c in store.cut_off(q)] == [(live.service, 1)]

@@ -167,6 +167,11 @@ async def test_blocks_new_rename_reorder_delete(filled: Filled) -> None:
         ]
         await pilot.press("e")
         assert isinstance(app.screen, FormModal)
+        await pilot.press(*" 101", "ctrl+s")  # typing adds to the name
+        await pilot.pause()
+        assert [b.name for b in filled.store.blocks(filled.quarter_id)][1] == "Finance basics 101"
+        await pilot.press("e")
+        assert isinstance(app.screen, FormModal)
         await pilot.press("ctrl+u", *"Finance 101", "ctrl+s")
         await pilot.pause()
         assert [b.name for b in filled.store.blocks(filled.quarter_id)][1] == "Finance 101"

@@ -30,10 +30,14 @@ async def test_history_lists_quarters_and_opens_a_past_one_read_only(sample_copy
         history = app.screen
         assert isinstance(history, HistoryScreen)
         assert [q.name for q in history.quarters] == ["2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4"]
-        await pilot.press("down")
+        detail = str(history.query_one("#history-detail").render())
+        # 2026-Q3 is being prepared: its blocks are not called "not chosen" yet
+        assert "Blocks (nothing decided yet)" in detail and "Not chosen" not in detail
+        await pilot.press("j", "j", "k")  # as on the board
         await pilot.pause()
         q2 = store.quarter_by_name("2026-Q2")
         detail = str(history.query_one("#history-detail").render())
+        assert "Not chosen" in detail
         decision = store.decision(q2.id)
         assert decision is not None and decision.rationale.split()[0] in detail
         for block in store.blocks(q2.id):

@@ -57,10 +57,15 @@ async def test_a_whole_event(filled: Filled) -> None:
         # dots on block 1: Sales 2, Service 3 (too many for the budget of 3? no: exactly 3)
         await pilot.press("v")
         assert isinstance(app.screen, FormModal)
+        labels = " ".join(str(label.render()) for label in app.screen.query(".field-label"))
+        assert "3 dots in all" in labels and "other blocks" not in labels  # tally hidden
         inputs = list(app.screen.query("Input"))
         inputs[0].value, inputs[1].value = "2", "3"
         await pilot.press("ctrl+s")
         await pilot.pause()
+        # the shared screen does not give the count away while the tally is hidden
+        assert "Dots recorded on “Sales cockpit”" in status(app)
+        assert "5" not in status(app) and "hidden until revealed" in status(app)
         tally = store.votes(q)[filled.block_a]
         assert tally == {filled.service: 2, filled.sales: 3} or tally == {
             filled.service: 3,
@@ -70,18 +75,28 @@ async def test_a_whole_event(filled: Filled) -> None:
         await pilot.press("r")
         await pilot.pause()
         assert "●●●●● " in str(screen.cards[0].render())
-        # choose two; a third is refused
+        await pilot.press("v")  # revealed: the form and the message give the figures
+        labels = " ".join(str(label.render()) for label in app.screen.query(".field-label"))
+        assert "0 of 3 on other blocks" in labels
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "5 dots on it in all" in status(app)
+        # choose two; a third is refused, saying how to change one
         await pilot.press("1")
         await pilot.press("right", "2")
         await pilot.pause()
         await pilot.press("right", "1")
         await pilot.pause()
-        assert "already chosen" in status(app)
+        assert "already chosen" in status(app) and "press 0 on it first" in status(app)
         assert [b.choice for b in store.blocks(q)] == [1, 2, None]
         assert [b.chosen_rank for b in store.blocks(q)] == [None, None, None]  # not yet
-        # confirm: rationale required
+        # confirm: rationale required; the form says who the choice cuts off
         await pilot.press("d")
         assert isinstance(app.screen, FormModal)
+        intro = str(app.screen.query_one(".dialog-intro").render())
+        pending = [c.stakeholder.name for c in store.cut_off(q, pending=True)]
+        assert pending == ["Customer Service Lead"] and "Customer Service Lead" in intro
+        assert "Head of Sales" not in intro
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "rationale" in str(app.screen.query_one(".form-error").render())
@@ -98,6 +113,7 @@ async def test_a_whole_event(filled: Filled) -> None:
         assert cut == ["Customer Service Lead"]
         text = str(app.screen.query_one("#decision-body").render())
         assert "Cut off this quarter" in text and "Customer Service Lead" in text
+        assert "Data quality   1 item\n" in text  # one item, not "1 items"
         # minutes beside the file
         await pilot.press("s")
         minutes = Path(str(store.path).replace("board.db", "board.2026-Q3.minutes.md"))

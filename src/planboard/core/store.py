@@ -1799,11 +1799,10 @@ class Store:
                         },
                     )
             tx.blocks = True
-            total = sum(self.votes(block.quarter_id).get(block_id, {}).values())
             return self._finish(
                 tx,
                 "vote",
-                f"{_quote(block.name)} has {total} dot{'s' if total != 1 else ''}",
+                f"Dots recorded on {_quote(block.name)}",
                 quarter.id,
                 block_id=block_id,
             )
@@ -1830,14 +1829,16 @@ class Store:
             )
 
     @_reads
-    def cut_off(self, quarter_id: int) -> list[CutOff]:
+    def cut_off(self, quarter_id: int, *, pending: bool = False) -> list[CutOff]:
         """Stakeholders who sent items this quarter and have none in a chosen block, with
-        how many decided quarters in a row, ending with this one, that has been so."""
+        how many decided quarters in a row, ending with this one, that has been so.
+        `pending` asks it of the choices made so far, before the decision is confirmed
+        (what confirming would do)."""
 
-        def cut_in(qid: int) -> dict[int, int]:
+        def cut_in(qid: int, column: str = "chosen_rank") -> dict[int, int]:
             rows = self.conn.execute(
                 "SELECT i.stakeholder_id, COUNT(*), "
-                "SUM(CASE WHEN b.chosen_rank IS NOT NULL THEN 1 ELSE 0 END) "
+                f"SUM(CASE WHEN b.{column} IS NOT NULL THEN 1 ELSE 0 END) "
                 "FROM items i LEFT JOIN items s ON s.id = i.merged_into "
                 "LEFT JOIN blocks b ON b.id = COALESCE(i.block_id, s.block_id) "
                 "WHERE i.quarter_id = ? AND i.stakeholder_id IS NOT NULL "
@@ -1846,9 +1847,12 @@ class Store:
             )
             return {sid: count for sid, count, served in rows if not served}
 
-        if not self.quarter(quarter_id).is_decided:
+        if pending:
+            this = cut_in(quarter_id, "choice")
+        elif not self.quarter(quarter_id).is_decided:
             return []  # nobody is cut off before the decision
-        this = cut_in(quarter_id)
+        else:
+            this = cut_in(quarter_id)
         if not this:
             return []
         name = self.quarter(quarter_id).name

@@ -65,16 +65,26 @@ class FormModal(ModalScreen[bool]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, title: str, fields: list[Field], submit: Submit, save_label: str = "Save"):
+    def __init__(
+        self,
+        title: str,
+        fields: list[Field],
+        submit: Submit,
+        save_label: str = "Save",
+        intro: str = "",
+    ):
         super().__init__()
         self.form_title = title
         self.fields = fields
         self.submit = submit
         self.save_label = save_label
+        self.intro = intro  # a remark above the fields (plain text)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content(clean_line(self.form_title)), classes="dialog-title")
+            if self.intro:
+                yield Static(Content(clean_multiline(self.intro)), classes="dialog-intro")
             with VerticalScroll(classes="dialog-body", can_focus=False):
                 for spec in self.fields:
                     yield Label(Content(clean_line(spec.label)), classes="field-label")
@@ -123,12 +133,15 @@ class FormModal(ModalScreen[bool]):
         value = "" if spec.value is None else spec.value
         if spec.kind == "number" and isinstance(value, float):
             value = f"{value:g}"
+        # The cursor lands after what is there: typing adds to a name, it never
+        # silently replaces it (Ctrl+U clears the field).
         return Input(
             clean_line(str(value)),
             placeholder=spec.placeholder,
             id=field_id,
             suggester=suggester,
             compact=True,
+            select_on_focus=False,
         )
 
     def on_mount(self) -> None:

@@ -43,6 +43,8 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         Binding("x", "compare", "Compare"),
         Binding("n", "next", "Next quarter"),
         Binding("escape,b,H", "back", "Board"),
+        Binding("j", "move_cursor(1)", "Down", show=False),
+        Binding("k", "move_cursor(-1)", "Up", show=False),
     ]
 
     def __init__(self, store: Store, quarter_id: int) -> None:
@@ -138,7 +140,8 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
             ]
             if result.decision.attendees:
                 parts += [("  with ", "$text-muted"), clean_line(result.decision.attendees), "\n"]
-        parts += ["\n", ("Not chosen", "bold $text-accent"), "\n"]
+        heading = "Not chosen" if result.decision else "Blocks (nothing decided yet)"
+        parts += ["\n", (heading, "bold $text-accent"), "\n"]
         for entry in result.not_chosen:
             parts += [
                 f"  {clean_line(entry.block.name)}",
@@ -174,6 +177,13 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
     @on(OptionList.OptionSelected)
     def _selected(self) -> None:
         self.action_open()
+
+    def action_move_cursor(self, step: int) -> None:
+        """`j` and `k`, as on the board."""
+        if step > 0:
+            self.list.action_cursor_down()
+        else:
+            self.list.action_cursor_up()
 
     def action_open(self) -> None:
         if self.quarter is not None:

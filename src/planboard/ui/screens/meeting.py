@@ -298,8 +298,15 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self._data_version = self.store.data_version()
         self.reload()
         if change.summary:
-            hidden = change.action == "vote" and self.meeting and self.meeting.tally_hidden
-            self.say(change.summary + ("  (hidden until revealed: r)" if hidden else ""))
+            summary = change.summary
+            if change.action == "vote":
+                # The store's summary names no count: the tally may be hidden.
+                if self.meeting and self.meeting.tally_hidden:
+                    summary += " (the tally stays hidden until revealed: r)"
+                elif self.card is not None:
+                    total = sum(self.card.votes.values())
+                    summary += f": {total} dot{'s' if total != 1 else ''} on it in all"
+            self.say(summary)
 
     def resync(self) -> None:
         self.reload()
@@ -368,8 +375,9 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         if len(taken) >= 2 and not block.choice:
             names = " and ".join(f"“{clean_line(b.name)}”" for b in taken)
             self.say(
-                f"Unchoose one first (0): two blocks are already chosen ({names}); "
-                "the team does one or two.",
+                f"Two blocks are already chosen ({names}) and the team does one or two: "
+                "a third is refused. To change one, press 0 on it first, then "
+                f"{rank} here.",
                 error=True,
             )
             return
@@ -460,17 +468,18 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         budget = self.meeting.dot_budget
         block = card.block
         fields = []
+        hidden = self.meeting.tally_hidden
         for sid in present:
             used = sum(v.get(sid, 0) for bid, v in tally.items() if bid != block.id)
-            fields.append(
-                Field(
-                    f"s{sid}",
-                    f"{people[sid].name}  (up to {budget - used} here: "
-                    f"{used} of {budget} on other blocks)",
-                    card.votes.get(sid) or "",
-                    kind="number",
-                )
+            # With the tally hidden, the shared screen does not say where anyone's
+            # other dots went (the budget is still enforced when saving).
+            label = (
+                f"{people[sid].name}  ({budget} dots in all)"
+                if hidden
+                else f"{people[sid].name}  (up to {budget - used} here: "
+                f"{used} of {budget} on other blocks)"
             )
+            fields.append(Field(f"s{sid}", label, card.votes.get(sid) or "", kind="number"))
 
         def submit(values: dict[str, Any]) -> str | None:
             dots = {int(name[1:]): value for name, value in values.items()}
@@ -496,6 +505,16 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         names = "; ".join(
             f"{b.choice}. {clean_line(b.name)}" for b in sorted(chosen, key=lambda b: b.choice or 0)
         )
+        # Who this choice leaves out, while it can still change.
+        cut = self.store.cut_off(self.quarter_id, pending=True)
+        if cut:
+            intro = "Cut off by this choice (none of their items in a chosen block): " + "; ".join(
+                clean_line(c.stakeholder.name)
+                + (f", {c.streak} decided quarters in a row" if c.streak > 1 else "")
+                for c in cut
+            )
+        else:
+            intro = "Every stakeholder who sent a list has an item in a chosen block."
 
         def submit(values: dict[str, Any]) -> str | None:
             refused = self.form_op(
@@ -514,6 +533,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
                 ],
                 submit,
                 save_label="Confirm",
+                intro=intro,
             )
         )
 
@@ -693,7 +713,7 @@ class DecisionScreen(Screen[None]):
                 (f"  {entry.block.chosen_rank}. ", "bold"),
                 (clean_line(entry.block.name), "bold"),
                 (
-                    f"   {len(entry.items)} items · for "
+                    f"   {len(entry.items)} item{'s' if len(entry.items) != 1 else ''} · for "
                     f"{', '.join(clean_line(o) for o in entry.owners) or 'nobody'}",
                     "$text-muted",
                 ),
@@ -703,7 +723,10 @@ class DecisionScreen(Screen[None]):
         for entry in result.not_chosen:
             parts += [
                 f"  {clean_line(entry.block.name)}",
-                (f"   {len(entry.items)} items", "$text-muted"),
+                (
+                    f"   {len(entry.items)} item{'s' if len(entry.items) != 1 else ''}",
+                    "$text-muted",
+                ),
                 "\n",
             ]
         if not result.not_chosen:
