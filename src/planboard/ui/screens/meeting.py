@@ -510,7 +510,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         if cut:
             intro = "Cut off by this choice (none of their items in a chosen block): " + "; ".join(
                 clean_line(c.stakeholder.name)
-                + (f", {c.streak} decided quarters in a row" if c.streak > 1 else "")
+                + (f", {c.streak} quarters in a row with this one" if c.streak > 1 else "")
                 for c in cut
             )
         else:
