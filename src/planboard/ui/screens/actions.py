@@ -43,9 +43,12 @@ class StoreActions:
         self.after(change)
         return change
 
-    def form_op(self, op: Callable[[], Change]) -> str | None:
+    def form_op(
+        self, op: Callable[[], Change], then: Callable[[Change], None] | None = None
+    ) -> str | None:
         """An action asked by a form: a refusal is returned for the form to show (it
-        stays open, nothing typed is lost); None closes the form."""
+        stays open, nothing typed is lost); None closes the form. `then` shows a
+        success instead of `after` (a new quarter is opened rather than repainted)."""
         try:
             change = op()
         except ValidationError as error:
@@ -54,5 +57,5 @@ class StoreActions:
             self.say(str(error), error=True)
             self.resync()
             return None
-        self.after(change)
+        (then or self.after)(change)
         return None

@@ -1606,23 +1606,16 @@ class BoardScreen(StoreActions, Screen[None]):
 
         def submit(values: dict[str, Any]) -> str | None:
             picked = values["carry"]
-            try:
-                change = self.store.start_next_quarter(
+            return self.form_op(
+                lambda: self.store.start_next_quarter(
                     source.id,
                     values["name"],
                     values["vision"],
                     block_ids=[ref for kind, ref in picked if kind == "b"],
                     item_ids=[ref for kind, ref in picked if kind == "i"],
-                )
-            except ValidationError as error:
-                return str(error)
-            except PlanboardError as error:
-                self.say(str(error), error=True)
-                return None
-            if change.quarter_id is not None:
-                self.open_quarter(change.quarter_id)
-            self.say(change.summary)
-            return None
+                ),
+                then=self._show_new_quarter,
+            )
 
         self.app.push_screen(
             FormModal(
@@ -1667,6 +1660,12 @@ class BoardScreen(StoreActions, Screen[None]):
         self.say(f"Showing {self.quarter.name} ({self.quarter.status})")
         self.refresh_bindings()
 
+    def _show_new_quarter(self, change: Change) -> None:
+        """After a quarter was made: show it, and say so."""
+        if change.quarter_id is not None:
+            self.open_quarter(change.quarter_id)
+        self.say(change.summary)
+
     def action_new_quarter(self) -> None:
         if self.store.readonly:
             self.writable()
@@ -1678,17 +1677,10 @@ class BoardScreen(StoreActions, Screen[None]):
         suggestion = next_quarter_name(names[-1]) if names else ""
 
         def submit(values: dict[str, Any]) -> str | None:
-            try:
-                change = self.store.create_quarter(values["name"], values["vision"])
-            except ValidationError as error:
-                return str(error)
-            except PlanboardError as error:
-                self.say(str(error), error=True)
-                return None
-            if change.quarter_id is not None:
-                self.open_quarter(change.quarter_id)
-            self.say(change.summary)
-            return None
+            return self.form_op(
+                lambda: self.store.create_quarter(values["name"], values["vision"]),
+                then=self._show_new_quarter,
+            )
 
         self.app.push_screen(
             FormModal(
