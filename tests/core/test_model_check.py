@@ -51,7 +51,7 @@ TAMPERABLE = {
     "department",
     "created_at",
 }
-PRIMARY_KEY = {"decisions": "quarter_id", "meetings": "quarter_id"}
+PRIMARY_KEY = {"settings": "key", "decisions": "quarter_id", "meetings": "quarter_id"}
 
 Rows = dict[str, dict[Any, dict[str, Any]]]
 

@@ -176,11 +176,28 @@ def _v4_choices(db: Database) -> None:
     )
 
 
+def _v5_settings(db: Database) -> None:
+    """Board-wide settings as key/value rows, and the board's own identity: a random id
+    written once, copied into every backup, so a backup names the board it came from."""
+    db.execute(
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES ('board_id', lower(hex(randomblob(16))))"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "planning event: meetings, attendance, votes", _v2_meetings),
     Migration(3, "merged and carried-over items", _v3_links),
     Migration(4, "choices held apart from the confirmed decision", _v4_choices),
+    Migration(5, "board settings and the board's identity", _v5_settings),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
