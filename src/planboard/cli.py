@@ -24,7 +24,7 @@ def _board_parser() -> argparse.ArgumentParser:
         prog="planboard",
         description="Run a data team's quarterly planning on one SQLite file.",
         epilog="A file that does not exist is created as a new board. Other commands: "
-        "planboard meeting|import|similar|export|report|restore PATH ... "
+        "planboard meeting|import|similar|export|report|restore|serve PATH ... "
         "(planboard COMMAND --help for each).",
     )
     parser.add_argument(
@@ -572,7 +572,13 @@ def run_report(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = ("meeting", "restore", "import", "similar", "export", "report")
+COMMANDS = ("meeting", "restore", "import", "similar", "export", "report", "serve")
+
+
+def run_serve(argv: list[str]) -> int:
+    from .serve.command import run
+
+    return run(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -585,6 +591,7 @@ def main(argv: list[str] | None = None) -> int:
         "similar": run_similar,
         "export": run_export,
         "report": run_report,
+        "serve": run_serve,
     }
     if args and args[0] in commands:
         try:

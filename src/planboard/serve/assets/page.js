@@ -1,0 +1,89 @@
+// planboard's live page: follows the board file through the server's event stream.
+// The server sends the page's content already escaped; nothing here evaluates it.
+"use strict";
+(function () {
+  var board = document.getElementById("board");
+  var link = document.getElementById("link");
+  var root = document.documentElement;
+  var skew = 0; // the server's clock minus this one, in ms
+  var source = null;
+  var retry = null;
+
+  function setLink(state, words) {
+    root.dataset.link = state;
+    link.textContent = words;
+  }
+
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+
+  function tick() {
+    var timers = board.querySelectorAll(".timer");
+    for (var i = 0; i < timers.length; i++) {
+      var timer = timers[i];
+      var left;
+      if (timer.dataset.ends) {
+        left = (Number(timer.dataset.ends) - (Date.now() + skew)) / 1000;
+      } else {
+        left = Number(timer.dataset.left || 0);
+      }
+      left = Math.max(0, left);
+      var whole = Math.round(left);
+      timer.querySelector(".clock").textContent = two(Math.floor(whole / 60)) + ":" + two(whole % 60);
+      timer.classList.toggle("warn", left <= 300 && left > 60);
+      timer.classList.toggle("alarm", left <= 60);
+      timer.classList.toggle("calm", left > 300);
+      if (timer.dataset.ends && left <= 0) {
+        timer.querySelector(".state").textContent = "time is up";
+      }
+    }
+  }
+
+  function openDetails() {
+    var open = {};
+    var found = board.querySelectorAll(".card details[open]");
+    for (var i = 0; i < found.length; i++) {
+      open[found[i].closest(".card").dataset.block] = true;
+    }
+    return open;
+  }
+
+  function show(message) {
+    var open = openDetails();
+    skew = Number(message.now) - Date.now();
+    // The server escaped every piece of user text in this HTML.
+    board.innerHTML = message.html;
+    var again = board.querySelectorAll(".card");
+    for (var i = 0; i < again.length; i++) {
+      var details = again[i].querySelector("details");
+      if (details && open[again[i].dataset.block]) details.open = true;
+    }
+    root.dataset.version = String(message.v);
+    tick();
+  }
+
+  function connect() {
+    retry = null;
+    source = new EventSource("/live" + window.location.search);
+    source.onopen = function () { setLink("live", "live"); };
+    source.onmessage = function (event) {
+      var message;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      show(message);
+      setLink("live", "live");
+      root.dataset.ready = "1";
+    };
+    source.onerror = function () {
+      setLink("lost", "reconnecting…");
+      if (source.readyState === EventSource.CLOSED) {
+        // The browser gave up (a refused answer, or a server that restarted): start over.
+        source.close();
+        if (!retry) retry = setTimeout(connect, 2000);
+      }
+    };
+  }
+
+  skew = Number(board.dataset.now || Date.now()) - Date.now();
+  tick();
+  setInterval(tick, 250);
+  connect();
+})();

@@ -1,0 +1,92 @@
+"""`planboard serve PATH [--host HOST] [--port PORT] [--token TOKEN]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from . import missing
+
+DEFAULT_PORT = 8765
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planboard serve",
+        description="Serve a read-only live page of the board, for attendees following the "
+        "planning event in a browser. It binds 127.0.0.1 unless --host says otherwise; a "
+        "host others can reach needs a token (one is made and printed if not given).",
+    )
+    parser.add_argument("path", help="the board file")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"the port (default: {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--token",
+        help="the token attendees' links carry (default: none on "
+        "127.0.0.1, a new random one on any other host)",
+    )
+    parser.add_argument("--no-qr", action="store_true", help="print the link without a QR code")
+    return parser
+
+
+def qr_code(url: str) -> str:
+    """The link as a QR code drawn with block characters, for phones in the room."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True, border=2)
+    return out.getvalue()
+
+
+def _fail(message: str) -> int:
+    print(f"planboard: {message}", file=sys.stderr)
+    return 2
+
+
+def run(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    need = missing()
+    if need:
+        return _fail(need)
+    if not 0 <= args.port <= 65535:
+        return _fail(f"--port must be between 0 and 65535, not {args.port}.")
+    if args.token is not None and not args.token.strip():
+        return _fail("--token can't be empty (leave it out to have one made).")
+    path = Path(args.path)
+    if not path.exists():
+        return _fail(f"{path} does not exist.")
+    if path.is_dir():
+        return _fail(f"{path} is a folder, not a board file.")
+    from .server import BoardServer, ServeError
+
+    server = BoardServer(path, host=args.host, port=args.port, token=args.token)
+
+    async def main() -> None:
+        await server.start()
+        try:
+            print(f"Serving {path} read-only. Attendees open:\n\n  {server.url}\n", flush=True)
+            if not args.no_qr:
+                print(qr_code(server.url), flush=True)
+            print("Ctrl+C stops the server (the board is not changed).", flush=True)
+            await asyncio.Event().wait()
+        finally:
+            await server.stop()
+
+    try:
+        asyncio.run(main())
+    except ServeError as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        print("Stopped.")
+    return 0

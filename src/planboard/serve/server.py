@@ -1,0 +1,371 @@
+"""The read-only web server: one process, every attendee, one watcher of the file.
+
+Read-only by construction: the board is opened read-only (an SQLite `mode=ro`
+connection, without planboard's writer lock), there is no route that writes, and any
+method other than GET or HEAD is answered 405. Safe by default: it binds 127.0.0.1; a
+host anyone else can reach needs a token (wrong or missing: 401); the live channel checks
+`Origin`; the number of live connections is capped; every response carries a strict
+Content-Security-Policy; every asset is served from memory, by name (no folder is served,
+so nothing can be listed).
+
+The page is rendered once per change of the file and the same bytes go to every
+attendee over server-sent events; the browser reconnects by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import ipaddress
+import json
+import os
+import secrets
+import threading
+import time
+from importlib import resources
+from pathlib import Path
+from urllib.parse import quote
+
+from aiohttp import web
+
+from ..core.errors import PlanboardError
+from ..core.live import LiveView, live_view
+from ..core.store import Store
+from ..core.watch import FileWatcher
+from . import page
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+MAX_CLIENTS = 200  # live connections at once
+KEEPALIVE_SECONDS = 15.0
+RETRY_MS = 1000
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+ASSETS = {
+    "page.css": "text/css; charset=utf-8",
+    "page.js": "text/javascript; charset=utf-8",
+}
+LOOPBACK_NAMES = {"localhost", "localhost.", "127.0.0.1", "::1", "[::1]"}
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def hostname(host_header: str) -> str:
+    """The name in a `Host` header, without its port (`[::1]:80` gives `::1`)."""
+    if host_header.startswith("["):
+        return host_header[1:].split("]", 1)[0]
+    if host_header.count(":") == 1:
+        return host_header.split(":", 1)[0]
+    return host_header
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class ServeError(PlanboardError):
+    """The server can't start (a bad host, a port in use, a board that can't be read)."""
+
+
+class BoardServer:
+    """Serves one board file. `await start()`, then `url`; `await stop()` at the end."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        token: str | None = None,
+        max_clients: int = MAX_CLIENTS,
+        poll_seconds: float = 0.2,
+    ) -> None:
+        self.path = Path(path)
+        self.host = host
+        self.port = port
+        if token is None and not is_loopback(host):
+            token = new_token()  # anyone on the network could reach it otherwise
+        self.token = token or ""
+        self.max_clients = max_clients
+        self.poll_seconds = poll_seconds
+        self.clients = 0
+        self.version = 0
+        self._store: Store | None = None
+        self._inode: int | None = None
+        self._content = ""
+        self._html_json = '""'
+        self._good = ""  # the last content read without a problem
+        self._tick = asyncio.Event()
+        self._watcher: FileWatcher | None = None
+        self._runner: web.AppRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._assets = {
+            name: (resources.files(__package__) / "assets" / name).read_bytes() for name in ASSETS
+        }
+        self.title = f"{self.path.name} · planboard"
+
+    # ------------------------------------------------------------------ address
+
+    @property
+    def url(self) -> str:
+        host = self.host
+        if host in ("0.0.0.0", "::", ""):
+            host = _outward_address() or host
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        address = f"http://{host}:{self.port}/"
+        return f"{address}?token={quote(self.token, safe='')}" if self.token else address
+
+    # ------------------------------------------------------------------ reading
+
+    def _open(self) -> None:
+        if self._store is not None:
+            with contextlib.suppress(Exception):
+                self._store.close()
+            self._store = None
+        self._store = Store.open(self.path, create=False, readonly=True)
+        try:
+            self._inode = self.path.stat().st_ino
+        except OSError:
+            self._inode = None
+
+    def _replaced(self) -> bool:
+        try:
+            return self.path.stat().st_ino != self._inode
+        except OSError:
+            return False
+
+    def read(self) -> LiveView:
+        if self._store is None or self._replaced():
+            self._open()
+        assert self._store is not None
+        return live_view(self._store)
+
+    def refresh(self) -> bool:
+        """Read the board again; True if the page changed (then every attendee gets it)."""
+        try:
+            content = page.fragment(self.read())
+            self._good = content
+        except PlanboardError as error:
+            content = page.problem(f"The board can't be read right now: {error}") + self._good
+            self._store = None  # open it afresh next time
+        except Exception as error:  # rows another program wrote must not stop the server
+            content = page.problem(f"The board can't be shown right now ({error}).") + self._good
+        if content == self._content:
+            return False
+        self._content = content
+        self._html_json = json.dumps(content)
+        self.version += 1
+        tick, self._tick = self._tick, asyncio.Event()
+        tick.set()
+        return True
+
+    def _message(self) -> bytes:
+        now = round(time.time() * 1000)
+        data = f'{{"v": {self.version}, "now": {now}, "html": {self._html_json}}}'
+        return f"data: {data}\n\n".encode()
+
+    # ------------------------------------------------------------------ checks
+
+    def _token_ok(self, request: web.Request) -> bool:
+        if not self.token:
+            return True
+        given = request.query.get("token", "")
+        return hmac.compare_digest(given.encode(), self.token.encode())
+
+    def _host_ok(self, request: web.Request) -> bool:
+        """Bound to loopback without a token, only loopback names may be asked for (a
+        page elsewhere can't rebind its own name to this machine and read the board)."""
+        if self.token or not is_loopback(self.host):
+            return True
+        return is_loopback(hostname(request.host))
+
+    def _same_origin(self, request: web.Request) -> bool:
+        origin = request.headers.get("Origin")
+        if origin is not None and origin != f"{request.scheme}://{request.host}":
+            return False
+        site = request.headers.get("Sec-Fetch-Site")
+        return site in (None, "same-origin", "none")
+
+    @web.middleware
+    async def _guard(self, request: web.Request, handler):  # type: ignore[no-untyped-def]
+        if request.method not in ("GET", "HEAD"):
+            raise web.HTTPMethodNotAllowed(
+                request.method, ["GET", "HEAD"], text="This page is read-only.\n"
+            )
+        if not self._host_ok(request):
+            raise web.HTTPMisdirectedRequest(text="Unknown host name.\n")
+        if not self._token_ok(request):
+            raise web.HTTPUnauthorized(
+                text="This board needs the address with its token (?token=…), as printed "
+                "by planboard serve.\n"
+            )
+        return await handler(request)
+
+    @staticmethod
+    async def _headers(request: web.Request, response: web.StreamResponse) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+
+    # ------------------------------------------------------------------ routes
+
+    async def _page(self, request: web.Request) -> web.Response:
+        body = page.document(self._content, title=self.title, token=self.token)
+        return web.Response(text=body, content_type="text/html", charset="utf-8")
+
+    async def _asset(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in self._assets:
+            raise web.HTTPNotFound(text="Not found.\n")
+        return web.Response(body=self._assets[name], headers={"Content-Type": ASSETS[name]})
+
+    async def _live(self, request: web.Request) -> web.StreamResponse:
+        if not self._same_origin(request):
+            raise web.HTTPForbidden(text="The live channel serves this page only.\n")
+        if self.clients >= self.max_clients:
+            raise web.HTTPServiceUnavailable(
+                text="Too many people are following this board.\n", headers={"Retry-After": "5"}
+            )
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "X-Accel-Buffering": "no"}
+        )
+        self.clients += 1
+        try:
+            await response.prepare(request)
+            if request.method == "HEAD":
+                return response
+            await response.write(f"retry: {RETRY_MS}\n\n".encode())
+            sent = -1
+            while True:
+                if sent != self.version:
+                    sent = self.version
+                    await response.write(self._message())
+                tick = self._tick
+                try:
+                    await asyncio.wait_for(tick.wait(), KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    await response.write(b": keep-alive\n\n")
+        except ConnectionResetError:
+            pass  # the attendee left
+        finally:
+            self.clients -= 1
+        return response
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._guard])
+        app.router.add_get("/", self._page)
+        app.router.add_get("/live", self._live)
+        app.router.add_get("/assets/{name}", self._asset)
+        app.on_response_prepare.append(self._headers)
+        return app
+
+    # ------------------------------------------------------------------ running
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._tick = asyncio.Event()
+        try:
+            self._open()
+        except PlanboardError as error:
+            raise ServeError(str(error)) from error
+        self._watcher = FileWatcher(self.path, self.poll_seconds)
+        loop = self._loop
+        self._watcher.subscribe(lambda: loop.call_soon_threadsafe(self.refresh))
+        self._watcher.start()  # before the first read: no write can fall between the two
+        self.refresh()
+        self._runner = web.AppRunner(self.app(), access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port, shutdown_timeout=0.5)
+        try:
+            await site.start()
+        except OSError as error:
+            await self.stop()
+            raise ServeError(
+                f"Cannot listen on {self.host}:{self.port}: {error.strerror or error}."
+            ) from error
+        server = getattr(site, "_server", None)
+        if server is not None and server.sockets:
+            self.port = server.sockets[0].getsockname()[1]
+
+    def _close_store(self) -> None:
+        if self._store is not None:
+            with contextlib.suppress(Exception):
+                self._store.close()
+            self._store = None
+
+    async def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        self._close_store()
+
+
+def _outward_address() -> str:
+    """This machine's address on the network (for the printed link), if it has one."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks a route
+            return str(probe.getsockname()[0])
+    except OSError:
+        return ""
+
+
+class ServerThread:
+    """A `BoardServer` on its own event loop in a daemon thread (beside a running app)."""
+
+    def __init__(self, server: BoardServer) -> None:
+        self.server = server
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name="planboard-serve", daemon=True)
+        self._started = threading.Event()
+        self.error: BaseException | None = None
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self.server.start())
+        except BaseException as error:
+            self.error = error
+            self._started.set()
+            return
+        self._started.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(self.server.stop())
+        self._loop.close()
+
+    def start(self, timeout: float = 15.0) -> None:
+        """Start and wait until it listens (raises what stopped it from starting)."""
+        self._thread.start()
+        self._started.wait(timeout)
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        if self._thread.is_alive() and self.error is None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
