@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -12,6 +13,9 @@ from textual.screen import Screen
 from ..core.store import Store
 from .screens.board import BoardScreen
 from .styles import stylesheet_paths
+
+if TYPE_CHECKING:
+    from ..serve.server import ServerThread
 
 DEFAULT_FILE = "planboard.db"
 
@@ -42,6 +46,7 @@ class PlanboardApp(App[None]):
         self._board: BoardScreen | None = None
         # Suggested blocks the lead discarded (by their items), hidden until planboard closes.
         self.discarded_suggestions: set[frozenset[int]] = set()
+        self.shared: ServerThread | None = None  # the read-only page, once shared
 
     def on_mount(self) -> None:
         if self.store.viewer:
@@ -72,7 +77,45 @@ class PlanboardApp(App[None]):
         return self._board
 
     def on_unmount(self) -> None:
+        if self.shared is not None:
+            self.shared.stop()
         self.store.close()
+
+    def action_share_in_browser(self) -> None:
+        """Serve the read-only live page of this board beside it (see `planboard serve`)."""
+        from ..serve import missing
+
+        need = missing()
+        if need:
+            self.notify(need, title="Share in a browser", severity="error", markup=False)
+            return
+        if self.shared is None:
+            from ..serve.server import DEFAULT_PORT, BoardServer, ServerThread
+
+            for port in (DEFAULT_PORT, 0):  # the usual port, else any free one
+                thread = ServerThread(BoardServer(self.store.path, port=port))
+                try:
+                    thread.start()
+                except Exception as error:
+                    problem = str(error)
+                    continue
+                self.shared = thread
+                break
+            else:
+                self.notify(
+                    f"The page could not be served: {problem}",
+                    title="Share in a browser",
+                    severity="error",
+                    markup=False,
+                )
+                return
+        self.notify(
+            f"Attendees open {self.shared.server.url} (read-only; on this computer only: "
+            "for others, run planboard serve with --host).",
+            title="Shared in a browser",
+            timeout=30,
+            markup=False,
+        )
 
     @property
     def board_screen(self) -> BoardScreen | None:
@@ -83,6 +126,11 @@ class PlanboardApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "meeting: share in a browser",
+            "A read-only live page of the board for remote attendees",
+            self.action_share_in_browser,
+        )
         board = self.board_screen
         if board is None or screen is not board:
             return
