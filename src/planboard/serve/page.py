@@ -31,7 +31,12 @@ def _clock(seconds: float) -> str:
 
 
 def _effort(value: float | None) -> str:
-    return f"{value:g} days" if value is not None else ""
+    if value is None:
+        return ""
+    try:
+        return f"{float(value):g} days"
+    except (TypeError, ValueError):  # written by another program
+        return f"{value} days"
 
 
 def _paragraphs(text: str, css: str) -> str:

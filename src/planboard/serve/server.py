@@ -293,9 +293,15 @@ class BoardServer:
         self._watcher.subscribe(lambda: loop.call_soon_threadsafe(self.refresh))
         self._watcher.start()  # before the first read: no write can fall between the two
         self.refresh()
-        self._runner = web.AppRunner(self.app(), access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            self.app(),
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=0.5,
+            handler_cancellation=True,  # a closed tab frees its place at once
+        )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, shutdown_timeout=0.5)
+        site = web.TCPSite(self._runner, self.host, self.port)
         try:
             await site.start()
         except OSError as error:

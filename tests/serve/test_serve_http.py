@@ -1,0 +1,383 @@
+"""`planboard serve` over real HTTP on 127.0.0.1: the page, the live channel, the rules."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import html
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+from conftest import SAMPLE, FixedClock
+from serving import Live, base, serving
+
+from planboard import cli
+from planboard.core.live import live_view
+from planboard.core.lock import writer_is_active
+from planboard.core.store import Store
+from planboard.serve.server import CSP, BoardServer, is_loopback
+
+# Generous: the 1 s target is measured by `python -m planboard.bench_serve`, not here.
+ARRIVES = 10.0
+
+
+def copy_sample(folder: Path, name: str = "board.db") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    shutil.copyfile(SAMPLE, target)
+    return target
+
+
+@pytest.fixture
+def board(tmp_path: Path) -> Path:
+    return copy_sample(tmp_path)
+
+
+def live_meeting(path: Path, *, hidden: bool = True) -> dict[str, int]:
+    """The sample's quarter in its planning event, with dots placed: 7 on the first
+    block and 2 on the second, by two present stakeholders with 9 dots each."""
+    store = Store.open(path, clock=FixedClock())
+    try:
+        q = store.default_quarter().id
+        store.start_meeting(q, backup=False)
+        people = [s.id for s in store.stakeholders(q)][:2]
+        store.set_meeting(q, present=people, dot_budget=9, tally_hidden=hidden)
+        first, second = store.blocks(q)[:2]
+        store.set_votes(first.id, {people[0]: 7})
+        store.set_votes(second.id, {people[1]: 2})
+        return {"quarter": q, "first": first.id, "second": second.id}
+    finally:
+        store.close()
+
+
+async def get(session: aiohttp.ClientSession, url: str, **kwargs: object) -> tuple[int, str]:
+    async with session.get(url, **kwargs) as response:  # type: ignore[arg-type]
+        return response.status, await response.text()
+
+
+async def test_the_page_holds_the_quarters_blocks(board: Path) -> None:
+    with Store.open(board, create=False, readonly=True) as store:
+        quarter = store.default_quarter()
+        names = [b.name for b in store.blocks(quarter.id)]
+    assert len(names) >= 3
+    with serving(board) as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(base(server) + "/") as response,
+        ):
+            assert response.status == 200
+            assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+            body = await response.text()
+    assert f'<h1 class="quarter">{quarter.name}</h1>' in body
+    for name in names:
+        assert f'<span class="name">{html.escape(name)}</span>' in body
+
+
+async def test_a_write_through_the_store_reaches_a_connected_live_channel(board: Path) -> None:
+    with serving(board) as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(base(server) + "/live") as response,
+        ):
+            assert response.headers["Content-Type"] == "text/event-stream"
+            live = Live(response)
+            first = await live.message()
+            assert "Weekly commercial pulse" in first["html"]
+            store = Store.open(board, clock=FixedClock())
+            try:
+                block = store.blocks(store.default_quarter().id)[0]
+                store.edit_block(block.id, name="Monday pulse, renamed")
+            finally:
+                store.close()
+            message = await live.until(lambda m: "Monday pulse, renamed" in m["html"], ARRIVES)
+            assert message["v"] > first["v"]
+            assert "Weekly commercial pulse" not in message["html"]
+
+
+async def test_a_write_by_plain_sqlite3_reaches_a_connected_live_channel(board: Path) -> None:
+    with serving(board) as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(base(server) + "/live") as response,
+        ):
+            live = Live(response)
+            await live.message()
+            conn = sqlite3.connect(board)
+            with conn:
+                conn.execute(
+                    "UPDATE quarters SET vision = 'Written by another program' "
+                    "WHERE status != 'decided'"
+                )
+            conn.close()
+            await live.until(lambda m: "Written by another program" in m["html"], ARRIVES)
+
+
+async def test_a_hidden_tally_never_appears_in_any_body(board: Path) -> None:
+    ids = live_meeting(board, hidden=True)
+    with Store.open(board, create=False, readonly=True) as store:
+        view = live_view(store)
+    assert view.status == "live" and view.tally_hidden
+    assert all(block.dots is None and block.votes is None for block in view.blocks)
+
+    def tell_nothing(body: str) -> None:
+        assert "●" not in body
+        assert 'class="dots"' not in body
+        assert " 7</span>" not in body and "(Head" not in body
+
+    with serving(board) as server:
+        async with aiohttp.ClientSession() as session:
+            bodies = []
+            for path in ("/", "/assets/page.js", "/assets/page.css", "/nothing", "/live?x=1"):
+                if path.startswith("/live"):
+                    async with session.get(base(server) + path) as response:
+                        bodies.append(str(await Live(response).message()))
+                else:
+                    bodies.append((await get(session, base(server) + path))[1])
+            async with session.head(base(server) + "/") as response:
+                bodies.append(str(response.headers))
+            for body in bodies:
+                tell_nothing(body)
+            assert "tally hidden" in bodies[0]
+
+            # Revealed, the same page shows them: the checks above can see dots.
+            async with session.get(base(server) + "/live") as response:
+                live = Live(response)
+                await live.message()
+                store = Store.open(board, clock=FixedClock())
+                try:
+                    store.set_meeting(ids["quarter"], tally_hidden=False)
+                finally:
+                    store.close()
+                revealed = await live.until(lambda m: 'class="dots"' in m["html"], ARRIVES)
+    assert '"true">●●●●●●●</span> 7</span>' in revealed["html"]
+    assert "tally hidden" not in revealed["html"]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+@pytest.mark.parametrize("path", ["/", "/live", "/assets/page.js", "/nothing"])
+async def test_any_method_but_get_and_head_is_refused(board: Path, method: str, path: str) -> None:
+    before = hashlib.sha256(board.read_bytes()).hexdigest()
+    with serving(board) as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.request(method, base(server) + path, data=b"x") as response,
+        ):
+            assert response.status == 405
+            assert response.headers["Allow"] == "GET,HEAD"
+            assert response.headers["Content-Security-Policy"] == CSP
+    assert hashlib.sha256(board.read_bytes()).hexdigest() == before
+
+
+async def test_a_token_is_needed_when_one_is_set(board: Path) -> None:
+    with serving(board, token="s3cret-token") as server:
+        assert server.url.endswith("/?token=s3cret-token")
+        async with aiohttp.ClientSession() as session:
+            for query in ("", "?token=", "?token=wrong", "?token=s3cret-tokenX"):
+                for path in ("/", "/live", "/assets/page.css"):
+                    status, body = await get(session, base(server) + path + query)
+                    assert status == 401, (path, query)
+                    assert "Weekly" not in body
+            status, body = await get(session, base(server) + "/?token=s3cret-token")
+            assert status == 200 and "Weekly commercial pulse" in body
+            # The page hands the token on to its own assets.
+            assert 'href="/assets/page.css?token=s3cret-token"' in body
+            status, _ = await get(session, base(server) + "/assets/page.css?token=s3cret-token")
+            assert status == 200
+            async with session.get(base(server) + "/live?token=s3cret-token") as response:
+                assert response.status == 200
+                assert "Weekly commercial pulse" in (await Live(response).message())["html"]
+
+
+def test_a_host_others_can_reach_gets_a_token_made_for_it(board: Path) -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20")
+    local = BoardServer(board, host="127.0.0.1")
+    assert local.token == ""
+    for host in ("0.0.0.0", "192.168.1.20", "::"):
+        server = BoardServer(board, host=host, port=8000)
+        assert len(server.token) >= 20
+        assert server.url.endswith(f"?token={server.token}")
+    assert BoardServer(board, host="0.0.0.0").token != BoardServer(board, host="0.0.0.0").token
+
+
+async def test_the_live_channel_checks_origin(board: Path) -> None:
+    with serving(board) as server:
+        own = base(server)
+        async with aiohttp.ClientSession() as session:
+            refused = [
+                {"Origin": "http://evil.example"},
+                {"Origin": "null"},
+                {"Origin": f"http://127.0.0.1:{server.port + 1}"},
+                {"Sec-Fetch-Site": "cross-site"},
+                {"Sec-Fetch-Site": "same-site"},
+            ]
+            for headers in refused:
+                status, body = await get(session, own + "/live", headers=headers)
+                assert status == 403, headers
+                assert "Weekly" not in body
+            for headers in ({"Origin": own}, {"Sec-Fetch-Site": "same-origin"}, {}):
+                async with session.get(own + "/live", headers=headers) as response:
+                    assert response.status == 200, headers
+                    await Live(response).message()
+
+
+async def test_only_loopback_names_are_answered_on_loopback_without_a_token(board: Path) -> None:
+    with serving(board) as server:
+        async with aiohttp.ClientSession() as session:
+            status, body = await get(
+                session, base(server) + "/", headers={"Host": f"rebound.example:{server.port}"}
+            )
+            assert status == 421 and "Weekly" not in body
+            for host in (f"localhost:{server.port}", f"127.0.0.1:{server.port}"):
+                status, _ = await get(session, base(server) + "/", headers={"Host": host})
+                assert status == 200
+
+
+async def test_no_directory_is_listed_and_every_response_has_the_policy(board: Path) -> None:
+    with serving(board) as server:
+        async with aiohttp.ClientSession() as session:
+            for path in (
+                "/assets",
+                "/assets/",
+                "/assets/%2e%2e%2fserver.py",
+                "/static/",
+                "/src",
+                "/board.db",
+            ):
+                async with session.get(base(server) + path) as response:
+                    assert response.status == 404, path
+                    assert response.headers["Content-Security-Policy"] == CSP
+                    assert "page.js" not in await response.text()
+            async with session.get(base(server) + "/") as response:
+                body = await response.text()
+                assert response.headers["Content-Security-Policy"] == CSP
+                assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # Every asset is the server's own: no address elsewhere in the page.
+    assert "http://" not in body and "https://" not in body and "//" not in body.split("<main")[0]
+
+
+async def test_live_connections_are_capped(board: Path) -> None:
+    with serving(board, max_clients=2) as server:
+        async with aiohttp.ClientSession() as session:
+            first = await session.get(base(server) + "/live")
+            second = await session.get(base(server) + "/live")
+            await Live(first).message()
+            await Live(second).message()
+            status, body = await get(session, base(server) + "/live")
+            assert status == 503 and "Too many" in body
+            assert (await get(session, base(server) + "/"))[0] == 200  # the page still loads
+            first.close()
+            second.close()
+            for _ in range(100):  # the server notices the closed connections
+                async with session.get(base(server) + "/live") as response:
+                    if response.status == 200:
+                        break
+                await asyncio.sleep(0.1)
+            else:
+                pytest.fail("the server kept counting closed connections")
+
+
+async def test_serving_never_takes_the_writer_lock_nor_writes(board: Path) -> None:
+    before = hashlib.sha256(board.read_bytes()).hexdigest()
+    with serving(board) as server:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(base(server) + "/live") as response:
+                await Live(response).message()
+                assert not writer_is_active(board)
+            assert (await get(session, base(server) + "/"))[0] == 200
+    assert hashlib.sha256(board.read_bytes()).hexdigest() == before
+    with serving(board) as server:
+        writer = Store.open(board)
+        try:
+            assert not writer.readonly  # the facilitator's planboard edits beside it
+        finally:
+            writer.close()
+
+
+async def test_a_folder_with_hash_and_question_mark_works(tmp_path: Path) -> None:
+    board = copy_sample(tmp_path / "team #1 ?draft%20", "plan ?.db")
+    with serving(board) as server:
+        async with aiohttp.ClientSession() as session:
+            status, body = await get(session, base(server) + "/")
+            assert status == 200 and "Weekly commercial pulse" in body
+            async with session.get(base(server) + "/live") as response:
+                live = Live(response)
+                await live.message()
+                conn = sqlite3.connect(board)
+                with conn:
+                    conn.execute("UPDATE blocks SET name = 'Renamed #2?' WHERE position = 0")
+                conn.close()
+                await live.until(lambda m: "Renamed #2?" in m["html"], ARRIVES)
+
+
+async def test_rows_another_program_wrote_badly_do_not_stop_the_server(board: Path) -> None:
+    with serving(board) as server:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(base(server) + "/live") as response:
+                live = Live(response)
+                await live.message()
+                conn = sqlite3.connect(board)
+                with conn:
+                    conn.execute("UPDATE blocks SET effort = 'lots<b>', name = x'ff00'")
+                    conn.execute("UPDATE items SET title = 42, stakeholder_id = 9999")
+                conn.close()
+                message = await live.until(lambda m: "Weekly" not in m["html"], ARRIVES)
+            assert "lots&lt;b&gt; days" in message["html"]
+            status, body = await get(session, base(server) + "/")
+            assert status == 200 and "lots&lt;b&gt; days" in body
+
+
+async def test_a_board_replaced_by_another_file_is_followed(board: Path, tmp_path: Path) -> None:
+    other = copy_sample(tmp_path / "other")
+    conn = sqlite3.connect(other)
+    with conn:
+        conn.execute("UPDATE blocks SET name = 'From the restored copy' WHERE position = 0")
+    conn.close()
+    with serving(board) as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(base(server) + "/live") as response,
+        ):
+            live = Live(response)
+            await live.message()
+            other.replace(board)  # a new file under the same name
+            await live.until(lambda m: "From the restored copy" in m["html"], ARRIVES)
+
+
+def test_serve_without_the_extra_says_what_to_install(
+    board: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "aiohttp", None)
+    assert cli.main(["serve", str(board)]) == 2
+    err = capsys.readouterr().err
+    assert 'pip install "planboard[serve]"' in err and "aiohttp" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.db"], "does not exist"),
+        (["--port", "70000"], "between 0 and 65535"),
+        (["--token", " "], "can't be empty"),
+    ],
+)
+def test_serve_refuses_bad_arguments_with_a_message(
+    board: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    argv = ["serve", *args] if args[0].endswith(".db") else ["serve", str(board), *args]
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_serve_refuses_a_file_that_is_not_a_board(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = tmp_path / "notes.db"
+    text.write_bytes(b"not a database at all")
+    assert cli.main(["serve", str(text), "--port", "0"]) == 2
+    assert "not a planboard file" in capsys.readouterr().err
+    assert text.read_bytes() == b"not a database at all"
