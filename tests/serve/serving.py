@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from conftest import FixedClock
 
+from planboard.core.store import Store
 from planboard.serve.server import BoardServer, ServerThread
 
 
@@ -64,3 +66,20 @@ class Live:
                     return message
 
         return await asyncio.wait_for(wait(), timeout)
+
+
+def live_meeting(path: Path, *, hidden: bool = True) -> dict[str, int]:
+    """The quarter being prepared, in its planning event, with dots placed: 7 on the
+    first block and 2 on the second, by two present stakeholders with 9 dots each."""
+    store = Store.open(path, clock=FixedClock())
+    try:
+        q = store.default_quarter().id
+        store.start_meeting(q, backup=False)
+        people = [s.id for s in store.stakeholders(q)][:2]
+        store.set_meeting(q, present=people, dot_budget=9, tally_hidden=hidden)
+        first, second = store.blocks(q)[:2]
+        store.set_votes(first.id, {people[0]: 7})
+        store.set_votes(second.id, {people[1]: 2})
+        return {"quarter": q, "first": first.id, "second": second.id}
+    finally:
+        store.close()

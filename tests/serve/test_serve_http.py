@@ -13,7 +13,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from conftest import SAMPLE, FixedClock
-from serving import Live, base, serving
+from serving import Live, base, live_meeting, serving
 
 from planboard import cli
 from planboard.core.live import live_view
@@ -35,23 +35,6 @@ def copy_sample(folder: Path, name: str = "board.db") -> Path:
 @pytest.fixture
 def board(tmp_path: Path) -> Path:
     return copy_sample(tmp_path)
-
-
-def live_meeting(path: Path, *, hidden: bool = True) -> dict[str, int]:
-    """The sample's quarter in its planning event, with dots placed: 7 on the first
-    block and 2 on the second, by two present stakeholders with 9 dots each."""
-    store = Store.open(path, clock=FixedClock())
-    try:
-        q = store.default_quarter().id
-        store.start_meeting(q, backup=False)
-        people = [s.id for s in store.stakeholders(q)][:2]
-        store.set_meeting(q, present=people, dot_budget=9, tally_hidden=hidden)
-        first, second = store.blocks(q)[:2]
-        store.set_votes(first.id, {people[0]: 7})
-        store.set_votes(second.id, {people[1]: 2})
-        return {"quarter": q, "first": first.id, "second": second.id}
-    finally:
-        store.close()
 
 
 async def get(session: aiohttp.ClientSession, url: str, **kwargs: object) -> tuple[int, str]:

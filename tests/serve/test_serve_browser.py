@@ -1,0 +1,108 @@
+"""The live page in a real browser: headless Chromium over the DevTools protocol.
+
+Skipped when no Chromium is installed, except where PLANBOARD_REQUIRE_BROWSER=1 (CI sets
+it, after installing Chromium): there a missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from cdp import Browser, find_chromium
+from conftest import SAMPLE, FixedClock
+from serving import base, live_meeting, serving
+
+from planboard.core.store import Store
+
+READY = "document.documentElement.dataset.ready === '1'"
+FIRST_NAME = "document.querySelector('.card .name').textContent"
+
+
+def chromium_or_skip() -> str:
+    found = find_chromium()
+    if found is None:
+        if os.environ.get("PLANBOARD_REQUIRE_BROWSER") == "1":
+            pytest.fail("PLANBOARD_REQUIRE_BROWSER=1 but no Chromium was found")
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    return found
+
+
+def write(path: Path, sql: str, *args: object) -> None:
+    """A write by another program, behind planboard's back."""
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(sql, args)
+    conn.close()
+
+
+def screenshot_targets(tmp_path: Path, name: str) -> list[Path]:
+    targets = [tmp_path / name]
+    folder = os.environ.get("PLANBOARD_SCREENSHOTS")
+    if folder:
+        targets.append(Path(folder) / name)
+    return targets
+
+
+async def test_the_page_follows_the_file_in_a_real_browser(tmp_path: Path) -> None:
+    chromium = chromium_or_skip()
+    board = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, board)
+    browser = Browser(chromium, tmp_path / "profile")
+    await browser.start()
+    try:
+        with serving(board) as server:
+            port = server.port
+            await browser.size(1280, 800)
+            await browser.open(base(server) + "/")
+            await browser.wait_for(READY)
+            assert await browser.evaluate(FIRST_NAME) == "Weekly commercial pulse"
+            await browser.evaluate("window.sameDocument = true")
+
+            write(
+                board,
+                "UPDATE blocks SET name = 'Monday pulse' WHERE name = ?",
+                "Weekly commercial pulse",
+            )
+            await browser.wait_for(f"{FIRST_NAME} === 'Monday pulse'")
+            assert await browser.evaluate("window.sameDocument === true")  # no reload
+
+        # The server goes away: the page says so, and comes back with a new server.
+        await browser.wait_for("document.documentElement.dataset.link === 'lost'")
+        with serving(board, port=port):
+            write(
+                board, "UPDATE quarters SET vision = 'After the restart' WHERE status = 'preparing'"
+            )
+            await browser.wait_for(
+                "document.querySelector('.vision').textContent.includes('After the restart')"
+            )
+            assert await browser.evaluate("window.sameDocument === true")
+
+            # The planning event: cards, dots once revealed, a ticking countdown.
+            ids = live_meeting(board, hidden=False)
+            store = Store.open(board, clock=FixedClock())
+            try:
+                store.choose_block(ids["first"], 1)
+                store.set_timer(ids["quarter"], running=True, remaining=25 * 60)
+            finally:
+                store.close()
+            await browser.wait_for("document.querySelector('.badge.live') !== null")
+            await browser.wait_for("document.querySelector('.card .dots') !== null")
+            clock = "document.querySelector('.timer .clock').textContent"
+            shown = await browser.evaluate(clock)
+            assert shown in ("25:00", "24:59", "24:58")
+            await browser.wait_for(f"{clock} !== '{shown}'")  # it ticks in the page
+            assert await browser.evaluate("document.querySelectorAll('.card').length") == 4
+            assert await browser.evaluate("document.querySelector('.star').textContent") == "★ 1"
+            png = await browser.screenshot(*screenshot_targets(tmp_path, "serve-meeting.png"))
+            assert png.startswith(b"\x89PNG")
+
+            # A phone: 360 px wide, nothing wider than the screen.
+            await browser.size(360, 740)
+            await browser.wait_for("document.documentElement.scrollWidth <= 360")
+            await browser.screenshot(*screenshot_targets(tmp_path, "serve-meeting-phone.png"))
+    finally:
+        await browser.close()
