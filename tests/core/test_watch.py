@@ -1,0 +1,131 @@
+"""The file watcher: every write is noticed, by planboard or by any other program."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+
+from conftest import SAMPLE, FixedClock
+
+from planboard.core.live import current_quarter, live_view
+from planboard.core.lock import writer_is_active
+from planboard.core.store import Store
+from planboard.core.watch import FileWatcher
+
+
+def board(tmp_path: Path) -> Path:
+    target = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, target)
+    return target
+
+
+def test_a_poll_tells_a_write_by_the_store_and_by_sqlite3(tmp_path: Path) -> None:
+    path = board(tmp_path)
+    writer = Store.open(path, clock=FixedClock())
+    with FileWatcher(path) as watcher:
+        assert watcher.poll() is False  # the first look only looks
+        assert watcher.poll() is False
+        block = writer.blocks(writer.default_quarter().id)[0]
+        writer.edit_block(block.id, name="Renamed")
+        assert watcher.poll() is True
+        assert watcher.poll() is False
+        conn = sqlite3.connect(path)
+        with conn:
+            conn.execute("UPDATE quarters SET vision = 'by hand'")
+        conn.close()
+        assert watcher.poll() is True
+        assert watcher.changes == 2
+        assert not writer.readonly  # the watcher never held the writer lock
+    writer.close()
+
+
+def test_the_watcher_neither_locks_nor_writes(tmp_path: Path) -> None:
+    path = board(tmp_path)
+    before = path.read_bytes()
+    with FileWatcher(path) as watcher:
+        for _ in range(3):
+            watcher.poll()
+        assert not writer_is_active(path)
+    assert path.read_bytes() == before
+
+
+def test_a_replaced_file_is_noticed_and_read_anew(tmp_path: Path) -> None:
+    path = board(tmp_path)
+    other = tmp_path / "other.db"
+    shutil.copyfile(SAMPLE, other)
+    with FileWatcher(path) as watcher:
+        watcher.poll()
+        other.replace(path)
+        assert watcher.poll() is True
+        conn = sqlite3.connect(path)
+        with conn:
+            conn.execute("UPDATE quarters SET vision = 'in the new file'")
+        conn.close()
+        assert watcher.poll() is True
+
+
+def test_a_missing_file_is_a_change_and_never_an_error(tmp_path: Path) -> None:
+    path = board(tmp_path)
+    with FileWatcher(path) as watcher:
+        watcher.poll()
+        path.rename(tmp_path / "moved.db")
+        assert watcher.poll() is True
+        assert watcher.poll() is False
+        shutil.copyfile(SAMPLE, path)
+        assert watcher.poll() is True
+
+
+def test_subscribers_are_called_from_the_watchers_thread(tmp_path: Path) -> None:
+    path = board(tmp_path)
+    seen = threading.Event()
+    calls: list[str] = []
+
+    def changed() -> None:
+        calls.append(threading.current_thread().name)
+        seen.set()
+
+    def broken() -> None:
+        raise RuntimeError("one subscriber fails")
+
+    watcher = FileWatcher(path, interval=0.05)
+    watcher.subscribe(broken)
+    stop = watcher.subscribe(changed)
+    watcher.start()
+    try:
+        conn = sqlite3.connect(path)
+        with conn:
+            conn.execute("UPDATE quarters SET vision = 'seen?'")
+        conn.close()
+        assert seen.wait(10)
+        assert calls[0] == "planboard-watch"
+        stop()
+        seen.clear()
+        conn = sqlite3.connect(path)
+        with conn:
+            conn.execute("UPDATE quarters SET vision = 'unseen'")
+        conn.close()
+        assert not seen.wait(0.5)
+    finally:
+        watcher.stop()
+
+
+def test_the_live_view_keeps_a_hidden_tally_out(tmp_path: Path) -> None:
+    path = board(tmp_path)
+    store = Store.open(path, clock=FixedClock())
+    q = store.default_quarter().id
+    store.start_meeting(q, backup=False)
+    person = store.stakeholders(q)[0].id
+    store.set_meeting(q, present=[person], dot_budget=5)
+    block = store.blocks(q)[0]
+    store.set_votes(block.id, {person: 4})
+    hidden = live_view(store)
+    assert current_quarter(store).id == q and hidden.status == "live"
+    assert hidden.tally_hidden and [b.dots for b in hidden.blocks] == [None] * 4
+    assert all(b.votes is None for b in hidden.blocks)
+    store.set_meeting(q, tally_hidden=False)
+    shown = live_view(store)
+    assert shown.blocks[0].dots == 4 and shown.blocks[0].votes
+    assert [b.dots for b in shown.blocks[1:]] == [0, 0, 0]
+    store.close()
