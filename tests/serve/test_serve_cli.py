@@ -1,0 +1,62 @@
+"""`planboard serve` as a user runs it: a real process in a pseudo-terminal."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from conftest import SAMPLE
+from test_cli import ANSI, Terminal
+
+URL = re.compile(r"http://[^\s]+/(?:\?token=[A-Za-z0-9_\-%]+)?")
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_serve_prints_the_address_and_a_qr_code_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    board = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, board)
+    before = board.read_bytes()
+    term = Terminal(["serve", str(board), "--port", "0"], tmp_path)
+    out = ANSI.sub("", term.read_until("Ctrl+C stops the server"))
+    url = URL.search(out)
+    assert url is not None and url.group(0).startswith("http://127.0.0.1:")
+    assert "?token=" not in url.group(0)  # on this computer only: no token needed
+    assert "▀" in out or "▄" in out  # the QR code, drawn in block characters
+    status, body = fetch(url.group(0))
+    assert status == 200 and "Weekly commercial pulse" in body
+    term.send("\x03")
+    assert term.wait() == 0
+    assert board.read_bytes() == before
+
+
+def test_serve_on_every_address_makes_a_token_and_asks_for_it(tmp_path: Path) -> None:
+    board = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, board)
+    term = Terminal(["serve", str(board), "--host", "0.0.0.0", "--port", "0", "--no-qr"], tmp_path)
+    try:
+        out = ANSI.sub("", term.read_until("Ctrl+C stops the server"))
+        url = URL.search(out)
+        assert url is not None and "?token=" in url.group(0)
+        port = re.search(r":(\d+)/", url.group(0))
+        assert port is not None
+        local = f"http://127.0.0.1:{port.group(1)}/"
+        status, body = fetch(local)
+        assert status == 401 and "Weekly" not in body
+        status, _ = fetch(local + "?token=wrong")
+        assert status == 401
+        token = url.group(0).split("?token=", 1)[1]
+        status, body = fetch(f"{local}?token={token}")
+        assert status == 200 and "Weekly commercial pulse" in body
+    finally:
+        term.send("\x03")
+        assert term.wait() == 0
