@@ -1,0 +1,67 @@
+"""`meeting: share in a browser` in the app's palette serves the live page beside the
+running board."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+import pytest
+from serving import Live
+from textual.command import CommandList
+
+from planboard.core.store import Store
+from planboard.ui.app import PlanboardApp
+
+ENTRY = "meeting: share in a browser"
+
+
+def fetch(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.status, answer.read().decode()
+
+
+async def test_the_palette_shares_the_board_in_a_browser(sample_copy: Path) -> None:
+    store = Store.open(sample_copy)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*ENTRY)
+        found = app.screen.query_one(CommandList)
+        for _ in range(100):  # the palette searches in the background
+            await pilot.pause(0.02)
+            if found.option_count and found.highlighted is not None:
+                break
+        assert ENTRY in str(found.get_option_at_index(found.highlighted).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        messages = " ".join(str(n.message) for n in app._notifications)
+        match = re.search(r"http://127\.0\.0\.1:\d+/", messages)
+        assert match is not None, messages
+        url = match.group(0)
+        status, body = await asyncio.to_thread(fetch, url)
+        assert status == 200 and "Weekly commercial pulse" in body
+        assert not store.readonly  # the app is still the one that edits
+
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(url + "live") as response,
+        ):
+            live = Live(response)
+            await live.message()
+            block = store.blocks(app.quarter_id)[0]
+            store.edit_block(block.id, name="Renamed in the app")
+            await live.until(lambda m: "Renamed in the app" in m["html"])
+
+        # Asked again, it shows the same address (one server).
+        app.action_share_in_browser()
+        await pilot.pause()
+        assert sum(url in str(n.message) for n in app._notifications) == 2
+    with pytest.raises(urllib.error.URLError):  # gone with the app
+        await asyncio.to_thread(fetch, url)
