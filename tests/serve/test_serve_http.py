@@ -364,3 +364,25 @@ def test_serve_refuses_a_file_that_is_not_a_board(
     assert cli.main(["serve", str(text), "--port", "0"]) == 2
     assert "not a planboard file" in capsys.readouterr().err
     assert text.read_bytes() == b"not a database at all"
+
+
+def test_serve_asks_for_an_upgrade_and_leaves_an_old_board_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "old.db"
+    shutil.copyfile(SAMPLE.parent / "tests" / "fixtures" / "schema-v4.db", old)
+    before = old.read_bytes()
+    assert cli.main(["serve", str(old), "--port", "0"]) == 2
+    assert "written by an older planboard" in capsys.readouterr().err
+    assert old.read_bytes() == before
+
+
+def test_serve_says_when_it_cannot_listen(board: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", str(board), "--port", str(port)]) == 2
+    assert f"Cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err

@@ -86,7 +86,13 @@ def run(argv: list[str]) -> int:
     try:
         asyncio.run(main())
     except ServeError as error:
-        return _fail(str(error))
+        message = str(error)
+        if "needs an upgrade" in message:
+            message = (
+                f"{path} was written by an older planboard; open it once with "
+                f"“planboard {path}” to upgrade it (a backup is kept), then serve it."
+            )
+        return _fail(message)
     except KeyboardInterrupt:
         print("Stopped.")
     return 0

@@ -23,6 +23,7 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
@@ -208,7 +209,11 @@ class BoardServer:
         return site in (None, "same-origin", "none")
 
     @web.middleware
-    async def _guard(self, request: web.Request, handler):  # type: ignore[no-untyped-def]
+    async def _guard(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    ) -> web.StreamResponse:
         if request.method not in ("GET", "HEAD"):
             raise web.HTTPMethodNotAllowed(
                 request.method, ["GET", "HEAD"], text="This page is read-only.\n"
@@ -290,7 +295,11 @@ class BoardServer:
             raise ServeError(str(error)) from error
         self._watcher = FileWatcher(self.path, self.poll_seconds)
         loop = self._loop
-        self._watcher.subscribe(lambda: loop.call_soon_threadsafe(self.refresh))
+
+        def changed() -> None:  # in the watcher's thread: hand over to the server's loop
+            loop.call_soon_threadsafe(self.refresh)
+
+        self._watcher.subscribe(changed)
         self._watcher.start()  # before the first read: no write can fall between the two
         self.refresh()
         self._runner = web.AppRunner(
@@ -357,6 +366,7 @@ class ServerThread:
             self._loop.run_until_complete(self.server.start())
         except BaseException as error:
             self.error = error
+            self._loop.close()
             self._started.set()
             return
         self._started.set()
