@@ -1,0 +1,46 @@
+"""The shape of the server: read-only by construction, and light."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from planboard.core.store import Store
+
+SERVE = Path(__file__).resolve().parents[2] / "src" / "planboard" / "serve"
+SOURCES = {path.name: path.read_text() for path in SERVE.rglob("*.py")}
+
+
+def store_writes() -> set[str]:
+    """Every method of the store that writes (they return a `Change`), and its helpers."""
+    writes = {"_write", "_finish", "restore", "take_over"}
+    for name, member in inspect.getmembers(Store, inspect.isfunction):
+        if "Change" in str(inspect.signature(member).return_annotation):
+            writes.add(name)
+    return writes
+
+
+def test_the_server_calls_no_write_of_the_store_and_runs_no_sql() -> None:
+    writes = store_writes()
+    assert {"move_item", "set_votes", "decide", "edit_block"} <= writes
+    for name, text in SOURCES.items():
+        for method in writes:
+            assert not re.search(rf"\.{method}\(", text), f"{name} calls Store.{method}"
+        assert not re.search(r"\.execute\(|sqlite3|\bINSERT\b|\bUPDATE\b|\bDELETE\b", text), name
+
+
+def test_the_server_opens_the_board_read_only_only() -> None:
+    opens = re.findall(r"Store\.open\(([^)]*)\)", "".join(SOURCES.values()))
+    assert opens and all("readonly=True" in args and "create=False" in args for args in opens)
+
+
+def test_serving_imports_no_textual() -> None:
+    code = (
+        "import sys, planboard.cli, planboard.serve.command, planboard.serve.server;"
+        "print(','.join(m for m in sys.modules if m.split('.')[0] in ('textual', 'numpy')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
