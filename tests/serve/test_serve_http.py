@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
+import re
 import shutil
 import sqlite3
 import sys
@@ -386,3 +387,30 @@ def test_serve_says_when_it_cannot_listen(board: Path, capsys: pytest.CaptureFix
         port = taken.getsockname()[1]
         assert cli.main(["serve", str(board), "--port", str(port)]) == 2
     assert f"Cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+async def test_the_countdown_is_set_from_the_file(board: Path) -> None:
+    ids = live_meeting(board)
+    store = Store.open(board, clock=FixedClock())
+    try:
+        store.set_timer(ids["quarter"], running=False, remaining=600)
+    finally:
+        store.close()
+    with serving(board) as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(base(server) + "/live") as response,
+        ):
+            live = Live(response)
+            paused = await live.message()
+            assert 'data-left="600.0"' in paused["html"] and "10:00" in paused["html"]
+            store = Store.open(board, clock=FixedClock())
+            try:
+                store.set_timer(ids["quarter"], running=True, remaining=600)
+            finally:
+                store.close()
+            running = await live.until(lambda m: "data-ends=" in m["html"], ARRIVES)
+    ends = int(re.search(r'data-ends="(\d+)"', running["html"]).group(1))  # type: ignore[union-attr]
+    # The end, on the server's clock, is ten minutes after the start (as the file says).
+    assert abs(ends - running["now"] - 600_000) < 30_000
+    assert "running" in running["html"]
