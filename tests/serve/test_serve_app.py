@@ -65,3 +65,19 @@ async def test_the_palette_shares_the_board_in_a_browser(sample_copy: Path) -> N
         assert sum(url in str(n.message) for n in app._notifications) == 2
     with pytest.raises(urllib.error.URLError):  # gone with the app
         await asyncio.to_thread(fetch, url)
+
+
+async def test_the_palette_offers_sharing_in_the_meeting_view_too(sample_copy: Path) -> None:
+    from planboard.ui.screens.meeting import MeetingScreen
+
+    store = Store.open(sample_copy)
+    store.start_meeting(store.default_quarter().id, backup=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):  # a live quarter opens straight into the meeting view
+            await pilot.pause(0.02)
+            if isinstance(app.screen, MeetingScreen):
+                break
+        assert isinstance(app.screen, MeetingScreen)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert ENTRY in titles
