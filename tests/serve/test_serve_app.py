@@ -81,3 +81,19 @@ async def test_the_palette_offers_sharing_in_the_meeting_view_too(sample_copy: P
         assert isinstance(app.screen, MeetingScreen)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert ENTRY in titles
+
+
+async def test_sharing_without_the_extra_says_what_to_install(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "aiohttp", None)
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        app.action_share_in_browser()
+        await pilot.pause()
+        messages = " ".join(str(n.message) for n in app._notifications)
+        assert 'pip install "planboard[serve]"' in messages
+        assert app.shared is None

@@ -92,6 +92,7 @@ class PlanboardApp(App[None]):
         if self.shared is None:
             from ..serve.server import DEFAULT_PORT, BoardServer, ServerThread
 
+            problem = ""
             for port in (DEFAULT_PORT, 0):  # the usual port, else any free one
                 thread = ServerThread(BoardServer(self.store.path, port=port))
                 try:
