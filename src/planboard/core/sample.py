@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from .clock import Clock
 from .db import SQLITE_HEADER
 from .model import Place
 from .schema import APPLICATION_ID
@@ -39,7 +40,7 @@ _ISO = "%Y-%m-%dT%H:%M:%SZ"
 # ---------------------------------------------------------------------- helpers
 
 
-class _Clock:
+class _Clock(Clock):
     """A fake clock: each call returns a timestamp a few minutes after the last one.
 
     `jump` moves it forward to a given moment (never back), so that each step of a
@@ -55,7 +56,6 @@ class _Clock:
         self._now += self._step
         return value
 
-    @property
     def now(self) -> datetime:
         return self._now
 
@@ -1030,7 +1030,7 @@ def _fill_quarter(
 
     if spec.event is not None:
         event = _parse(spec.event)
-        if event < clock.now:
+        if event < clock.now():
             raise ValueError(f"{spec.name}: the event is set before the lists are packaged.")
         clock.jump(event)
         store.start_meeting(quarter_id, backup=False)

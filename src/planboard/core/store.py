@@ -14,11 +14,12 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .backup import backup_board, backups_of, restore_into
+from .clock import SYSTEM_CLOCK, Clock
 from .db import Opened, migrate, open_board_file, reopen_writable, wrap
 from .errors import (
     BusyError,
@@ -70,10 +71,6 @@ _PK = {"decisions": "quarter_id", "meetings": "quarter_id"}
 TRANSPARENT = ("undo", "redo", "timer")
 _TRANSPARENT_SQL = "(" + ", ".join(f"'{a}'" for a in TRANSPARENT) + ")"
 _UNSET: Any = object()
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _quote(text: str, limit: int = 40) -> str:
@@ -197,7 +194,7 @@ def _reads(method: Callable[..., Any]) -> Callable[..., Any]:
 class Store:
     """A board file, open. Reads return domain objects; writes return a `Change`."""
 
-    def __init__(self, opened: Opened, clock: Callable[[], str] = utc_now) -> None:
+    def __init__(self, opened: Opened, clock: Clock = SYSTEM_CLOCK) -> None:
         self._opened = opened
         self.conn: sqlite3.Connection = opened.conn
         self._db: Database | None = None
@@ -205,7 +202,11 @@ class Store:
         self.readonly = opened.readonly
         self.readonly_reason = opened.readonly_reason
         self.created = opened.created
-        self.clock = clock
+        self.clock = clock  # the one clock: stamps, the first quarter, the countdown
+
+    def now(self) -> datetime:
+        """The current moment on this store's clock."""
+        return self.clock.now()
 
     @property
     def db(self) -> Database:
@@ -223,13 +224,13 @@ class Store:
         *,
         create: bool = True,
         readonly: bool = False,
-        clock: Callable[[], str] = utc_now,
+        clock: Clock = SYSTEM_CLOCK,
         first_quarter: str | None = None,
     ) -> Store:
         """Open (or create) a board file. A new board gets a first quarter."""
         store = cls(open_board_file(path, create=create, readonly=readonly), clock)
         if store.created and not store.quarters():
-            now = datetime.now(UTC)
+            now = store.now()
             name = first_quarter or quarter_of(now.year, now.month)
             with store._write() as tx:
                 quarter_id = tx.insert(
@@ -1814,7 +1815,7 @@ class Store:
         Undo steps over it. The countdown runs on the wall clock, to the millisecond."""
         started = None
         if running:
-            moment = now or datetime.now(UTC)
+            moment = now or self.now()
             started = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         with self._write() as tx:
             self._check_quarter_writable(quarter_id)
