@@ -50,6 +50,7 @@ from .model import (
     Stakeholder,
     quarter_of,
 )
+from .rules import move_verdict, why_read_only
 from .text import clean_line, clean_multiline
 
 if TYPE_CHECKING:
@@ -87,8 +88,22 @@ def _row_place(row: dict[str, Any]) -> Place:
     return Place.of_list(row["stakeholder_id"])
 
 
+# The column naming the quarter a row belongs to. Rows of a decided quarter are
+# read-only; stakeholders are shared by every quarter, and events are the log itself.
+_QUARTER_OF = {
+    "quarters": "id",
+    "items": "quarter_id",
+    "blocks": "quarter_id",
+    "decisions": "quarter_id",
+    "meetings": "quarter_id",
+    "attendance": "quarter_id",
+    "votes": "quarter_id",
+}
+
+
 class _Tx:
-    """One write transaction: records row changes for the event and the repaint."""
+    """One write transaction: records row changes for the event and the repaint, and
+    refuses to touch any row of a quarter that was decided when it began."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -97,6 +112,24 @@ class _Tx:
         self.blocks = False
         self.stakeholders = False
         self.quarters = False
+        self.read_only: dict[int, Quarter] = {}
+        for row in conn.execute(f"SELECT {QUARTER_COLUMNS} FROM quarters"):
+            quarter = Quarter(*row)
+            if why_read_only(quarter):
+                self.read_only[quarter.id] = quarter
+
+    def reopening(self, quarter_id: int) -> None:
+        """Withdrawing a decision, on purpose, is the one write a decided quarter takes."""
+        self.read_only.pop(quarter_id, None)
+
+    def _guard(self, table: str, *rows: dict[str, Any] | None) -> None:
+        column = _QUARTER_OF.get(table)
+        if column is None or not self.read_only:
+            return
+        for row in rows:
+            quarter = self.read_only.get(row.get(column)) if row is not None else None
+            if quarter is not None:
+                raise ReadOnlyError(why_read_only(quarter))
 
     def row(self, table: str, pk: Any) -> dict[str, Any] | None:
         cursor = self.conn.execute(f"SELECT * FROM {table} WHERE {_PK.get(table, 'id')} = ?", (pk,))
@@ -123,6 +156,7 @@ class _Tx:
             self.quarters = True
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
+        self._guard(table, values)
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cursor = self.conn.execute(
@@ -139,6 +173,7 @@ class _Tx:
         full = self.row(table, pk)
         if full is None:
             raise NotFoundError(f"That {table[:-1]} no longer exists.")
+        self._guard(table, full, values)
         before = {k: full[k] for k in values if full[k] != values[k]}
         if not before:
             return False
@@ -156,6 +191,7 @@ class _Tx:
         before = self.row(table, pk)
         if before is None:
             return
+        self._guard(table, before)
         self.conn.execute(f"DELETE FROM {table} WHERE {_PK.get(table, 'id')} = ?", (pk,))
         self.changes.append([table, pk, before, None])
         self._touch(table, before, None)
@@ -170,6 +206,13 @@ class _Tx:
                 self.changes.append([table, pk, {column: current}, {column: index}])
                 updates.append((index, pk))
         if updates:
+            if self.read_only and table in _QUARTER_OF:
+                marks = ", ".join("?" for _ in updates)
+                found = self.conn.execute(
+                    f"SELECT DISTINCT {_QUARTER_OF[table]} FROM {table} WHERE id IN ({marks})",
+                    [pk for _, pk in updates],
+                )
+                self._guard(table, *({_QUARTER_OF[table]: q} for (q,) in found))
             self.conn.executemany(f"UPDATE {table} SET {column} = ? WHERE id = ?", updates)
             if place is not None:
                 self.places.add(place)
@@ -407,9 +450,12 @@ class Store:
         )
 
     def _check_quarter_writable(self, quarter_id: int) -> Quarter:
+        """Refuse early, before any validation, on a quarter that can't be changed (the
+        write transaction refuses it in any case, row by row)."""
         quarter = self.quarter(quarter_id)
-        if quarter.is_decided:
-            raise ReadOnlyError(f"{quarter.name} is decided, so its board is read-only.")
+        reason = why_read_only(quarter)
+        if reason:
+            raise ReadOnlyError(reason)
         return quarter
 
     # ----------------------------------------------------------------------- reads
@@ -846,15 +892,15 @@ class Store:
             item = self.item(item_id)
             self._check_quarter_writable(item.quarter_id)
             source = item.place
-            if target.is_dropped:
-                if not source.is_dropped:
-                    raise ValidationError("Dropping an item needs a reason.")
-            elif target.is_list and target.ref != item.stakeholder_id:
+            verdict = move_verdict(item, target)
+            if verdict.needs_reason:
+                raise ValidationError("Dropping an item needs a reason.")
+            if not verdict.allowed:
                 raise ValidationError(
                     f"{_quote(item.title)} belongs to {self._owner_name(item.stakeholder_id)}'s "
                     "list; it can only go back to that list."
                 )
-            elif target.is_block:
+            if target.is_block:
                 self._block_in(item.quarter_id, target.ref or 0)
             if source == target:
                 if index is None:
@@ -1622,6 +1668,7 @@ class Store:
             quarter = self.quarter(quarter_id)
             if quarter.status != "decided":
                 raise ValidationError(f"{quarter.name} is not decided; there is nothing to reopen.")
+            tx.reopening(quarter_id)
             tx.delete("decisions", quarter_id)
             for (block_id,) in self.conn.execute(
                 "SELECT id FROM blocks WHERE quarter_id = ? AND chosen_rank IS NOT NULL",
