@@ -36,8 +36,18 @@ def move_verdict(item: Item, target: Place) -> Verdict:
     return Verdict(True, restores=target.is_list)
 
 
-def why_read_only(quarter: Quarter) -> str:
-    """Why this quarter's board can't be changed, as a sentence; "" if it can."""
-    if quarter.is_decided:
+def why_read_only(quarter: Quarter | None, *, file_reason: str | None = None) -> str:
+    """Why the board can't be changed, as a sentence; "" if it can. `file_reason` says
+    why the file itself is open read-only (None: it is not)."""
+    if file_reason is not None:
+        return f"This board is open read-only ({file_reason})."
+    if quarter is not None and quarter.is_decided:
         return f"{quarter.name} is decided, so its board is read-only."
+    return ""
+
+
+def why_not_live(quarter: Quarter) -> str:
+    """Why the planning event of this quarter can't be changed now; "" if it can."""
+    if quarter.status != "live":
+        return f"{quarter.name} is {quarter.status}, not live."
     return ""

@@ -312,7 +312,7 @@ class Store:
         """Replace the board with one of its backups, after backing up the board as it
         is now. Returns that new backup. The undo history is the backup's."""
         if self.readonly:
-            raise ReadOnlyError(f"This board is open read-only ({self.readonly_reason}).")
+            raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
         try:
             checked = open_board_file(backup, create=False, readonly=True)
         except PlanboardError as error:
@@ -360,7 +360,7 @@ class Store:
         needs the write lock up front, or it fails on meeting another writer.
         """
         if self.readonly:
-            raise ReadOnlyError(f"This board is open read-only ({self.readonly_reason}).")
+            raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
@@ -1609,7 +1609,7 @@ class Store:
         written: Path | None = None
         if backup:
             if self.readonly:
-                raise ReadOnlyError(f"This board is open read-only ({self.readonly_reason}).")
+                raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
             try:
                 written = backup_board(self.conn, self.path, f"{quarter.name}-live")
             except (OSError, sqlite3.Error) as error:

@@ -22,6 +22,7 @@ from textual.timer import Timer
 
 from ...core.errors import PlanboardError, ValidationError
 from ...core.model import Block, Board, Change, Item, Place, Quarter, Stakeholder, askers
+from ...core.rules import move_verdict, why_read_only
 from ...core.store import Store
 from ...core.text import clean_line
 from ..widgets.bars import (
@@ -411,7 +412,7 @@ class BoardScreen(StoreActions, Screen[None]):
     def _read_only_reason(self) -> str:
         if self.store.readonly:
             return self.store.readonly_reason
-        if self.board is not None and self.quarter.is_decided:
+        if self.board is not None and why_read_only(self.quarter):
             return "this quarter is decided"
         if self._looking_back_at_past():
             return "a past quarter, opened from the history; o opens it to edit"
@@ -547,11 +548,10 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def writable(self) -> bool:
         """True if this quarter can be changed; otherwise says why."""
-        if self.store.readonly:
-            self.say(f"This board is open read-only ({self.store.readonly_reason}).", error=True)
-            return False
-        if self.quarter.is_decided:
-            self.say(f"{self.quarter.name} is decided, so its board is read-only.", error=True)
+        file_reason = self.store.readonly_reason if self.store.readonly else None
+        reason = why_read_only(self.quarter, file_reason=file_reason)
+        if reason:
+            self.say(reason, error=True)
             return False
         if self._looking_back_at_past():
             self.say(
@@ -1822,20 +1822,19 @@ class BoardScreen(StoreActions, Screen[None]):
             return True, f"to the place of block {clean_line(spot.group.title)}"
         item = drag.item
         assert item is not None
-        if place.is_block:
-            where = "at the end" if spot.index is None else f"place {spot.index + 1}"
-            verb = "reorder in" if item.block_id == place.ref else "into"
-            return True, f"{verb} {clean_line(spot.group.title)} · {where}"
-        if place.is_dropped:
-            if item.status == "dropped":
-                return True, "reorder the dropped items"
-            return True, "drop it (you'll be asked why)"
-        if place != item.home:
+        verdict = move_verdict(item, place)
+        if not verdict.allowed:
             owner = self._owner_label(item.stakeholder_id)
             return False, f"not its list — it is on {owner}"
-        if item.place == place:
-            return True, "reorder its list"
-        return True, "back to its own list"
+        if place.is_block:
+            where = "at the end" if spot.index is None else f"place {spot.index + 1}"
+            verb = "reorder in" if verdict.reorders else "into"
+            return True, f"{verb} {clean_line(spot.group.title)} · {where}"
+        if verdict.needs_reason:
+            return True, "drop it (you'll be asked why)"
+        if place.is_dropped:
+            return True, "reorder the dropped items"
+        return True, "reorder its list" if verdict.reorders else "back to its own list"
 
     def _owner_label(self, stakeholder_id: int | None) -> str:
         if stakeholder_id is None:
@@ -1863,7 +1862,7 @@ class BoardScreen(StoreActions, Screen[None]):
             return
         item = drag.item
         assert item is not None
-        if place.is_dropped and item.status != "dropped":
+        if move_verdict(item, place).needs_reason:
             self._ask_drop(item, spot.index)
         else:
             self.run_op(lambda: self.store.move_item(item.id, place, spot.index))

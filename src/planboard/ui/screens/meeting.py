@@ -31,6 +31,7 @@ from ...core.model import (
     Stakeholder,
     askers,
 )
+from ...core.rules import why_not_live, why_read_only
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline
 from ..theme import use_projector
@@ -319,11 +320,10 @@ class MeetingScreen(StoreActions, Screen[str | None]):
 
     def _writable(self) -> bool:
         assert self.quarter is not None
-        if self.store.readonly:
-            self.say(f"This board is open read-only ({self.store.readonly_reason}).", error=True)
-            return False
-        if self.quarter.status != "live":
-            self.say(f"{self.quarter.name} is {self.quarter.status}, not live.", error=True)
+        file_reason = self.store.readonly_reason if self.store.readonly else None
+        reason = why_read_only(None, file_reason=file_reason) or why_not_live(self.quarter)
+        if reason:
+            self.say(reason, error=True)
             return False
         return True
 
