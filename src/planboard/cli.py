@@ -331,6 +331,7 @@ def _similar_parser() -> argparse.ArgumentParser:
 def similar_groups(store: Store, quarter_id: int) -> list[list[dict[str, object]]]:
     """The quarter's open items that ask for the same thing, grouped: each item as
     id, title, owner (name, or "Team"), place ("list" or "block") and stakeholder_id."""
+    from .core.model import TEAM
     from .core.similar import Entry, groups
 
     board = store.board(quarter_id)
@@ -352,7 +353,7 @@ def similar_groups(store: Store, quarter_id: int) -> list[list[dict[str, object]
                 {
                     "id": item.id,
                     "title": item.title,
-                    "owner": person.name if person else "Team",
+                    "owner": person.name if person else TEAM,
                     "place": place,
                     "stakeholder_id": item.stakeholder_id,
                 }

@@ -6,6 +6,7 @@ The store converts rows to and from these; the UI only ever sees these.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -274,3 +275,17 @@ def next_quarter_name(name: str) -> str:
 def quarter_of(year: int, month: int) -> str:
     """The quarter name for a calendar month."""
     return f"{year}-Q{(month - 1) // 3 + 1}"
+
+
+TEAM = "Team"  # whose list an item with no stakeholder is on
+
+
+def owner_name(
+    stakeholder_id: int | None, people: Mapping[int, Stakeholder], unknown: str = "?"
+) -> str:
+    """Whose list an item is on, by name: the team, a stakeholder, or `unknown` for an
+    id that is not (or no longer) among `people`."""
+    if stakeholder_id is None:
+        return TEAM
+    person = people.get(stakeholder_id)
+    return person.name if person is not None else unknown

@@ -21,7 +21,17 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from ...core.errors import PlanboardError, ValidationError
-from ...core.model import Block, Board, Change, Item, Place, Quarter, Stakeholder, askers
+from ...core.model import (
+    Block,
+    Board,
+    Change,
+    Item,
+    Place,
+    Quarter,
+    Stakeholder,
+    askers,
+    owner_name,
+)
 from ...core.rules import move_verdict, why_read_only
 from ...core.store import Store
 from ...core.text import clean_line
@@ -126,6 +136,7 @@ class BoardScreen(StoreActions, Screen[None]):
         self.looking_back = False
         self.board: Board | None = None
         self.stakeholder_map: dict[int, tuple[Stakeholder, int]] = {}
+        self.stakeholders_by_id: dict[int, Stakeholder] = {}
         self.block_map: dict[int, Block] = {}
         self.drag: Drag | None = None
         self._scroll_timer: Timer | None = None
@@ -262,6 +273,7 @@ class BoardScreen(StoreActions, Screen[None]):
         self.board = board
         self._seen_event = self.store.last_event_id()
         self.stakeholder_map = {s.id: (s, i) for i, s in enumerate(board.stakeholders)}
+        self.stakeholders_by_id = {s.id: s for s in board.stakeholders}
         self.block_map = {b.id: b for b in board.blocks}
         self._show_quarter()
         self.column("team").set_groups(
@@ -302,10 +314,7 @@ class BoardScreen(StoreActions, Screen[None]):
     # ------------------------------------------------------------- overlap
 
     def _owner_name(self, stakeholder_id: int | None) -> str:
-        if stakeholder_id is None:
-            return "Team"
-        known = self.stakeholder_map.get(stakeholder_id)
-        return known[0].name if known else "?"
+        return owner_name(stakeholder_id, self.stakeholders_by_id)
 
     def _refresh_overlap(self) -> None:
         """Work out, in a thread, which items on different lists ask for the same

@@ -30,6 +30,7 @@ from ...core.model import (
     Quarter,
     Stakeholder,
     askers,
+    owner_name,
 )
 from ...core.rules import why_not_live, why_read_only
 from ...core.store import Store
@@ -201,7 +202,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         for number, block in enumerate(board.blocks, start=1):
             items = board.items_at(Place.block(block.id))
             served = [
-                "Team" if who is None else people[who].name
+                owner_name(who, people)
                 for who in askers(items, board.merged)
                 if who is None or who in people
             ]
@@ -656,10 +657,7 @@ class PresentScreen(Screen[None]):
 
     @staticmethod
     def _owner(item: Item, people: dict[int, Stakeholder]) -> str:
-        if item.stakeholder_id is None:
-            return "Team"
-        person = people.get(item.stakeholder_id)
-        return clean_line(person.name) if person else "?"
+        return clean_line(owner_name(item.stakeholder_id, people))
 
     def action_step(self, delta: int) -> None:
         self.index += delta

@@ -9,7 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
-from ...core.model import Block, Item, Quarter, Stakeholder
+from ...core.model import TEAM, Block, Item, Quarter, Stakeholder
 from ...core.text import clean_line, clean_multiline
 
 
@@ -55,7 +55,7 @@ class DetailBar(Static):
     ) -> None:
         """The item in full; `also`: (who, title) of similar requests on other lists;
         `merged`: (who, their words) of the requests merged into it."""
-        whose = clean_line(owner.name) if owner else "Team"
+        whose = clean_line(owner.name) if owner else TEAM
         if item.status == "dropped":
             where = f"dropped: {clean_line(item.drop_reason or '')}"
         elif block is not None:
