@@ -288,11 +288,9 @@ async def test_footer_follows_a_quarter_decided_elsewhere(filled: Filled) -> Non
 
 
 def dimmed_keys(app: PlanboardApp) -> set[str]:
-    from textual.widgets._footer import FooterKey
-
-    keys = app.screen.query(FooterKey)
+    keys = app.screen.query("BoardFooter FooterKey")  # by type name: public CSS selectors
     assert keys, "the footer shows keys"
-    return {key.key for key in keys if key.has_class("-disabled")}
+    return {str(getattr(key, "key", "")) for key in keys if key.has_class("-disabled")}
 
 
 async def test_help_screen_and_palette_commands(filled: Filled) -> None:

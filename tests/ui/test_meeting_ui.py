@@ -308,8 +308,6 @@ def test_meeting_view_snapshot(snap_compare, sample_copy: Path) -> None:
 async def test_a_viewer_of_the_event_sees_its_keys_dimmed_and_refused(filled: Filled) -> None:
     """A second planboard on a live event shows the cards; the keys that change the
     event are dimmed, and pressing one says why nothing happens."""
-    from textual.widgets._footer import FooterKey
-
     prepare(filled)
     filled.store.start_meeting(filled.quarter_id, backup=False)
     viewer = Store.open(filled.store.path)  # the fixture's store is the writer
@@ -318,7 +316,8 @@ async def test_a_viewer_of_the_event_sees_its_keys_dimmed_and_refused(filled: Fi
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
-        dimmed = {k.key for k in app.screen.query(FooterKey) if k.has_class("-disabled")}
+        keys = app.screen.query("BoardFooter FooterKey")  # by type name: public CSS selectors
+        dimmed = {getattr(k, "key", "") for k in keys if k.has_class("-disabled")}
         assert dimmed == {"1", "2", "v", "t", "a", "d"}
         await pilot.press("1")
         await pilot.pause()

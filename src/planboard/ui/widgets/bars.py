@@ -7,7 +7,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
-from textual.widgets._footer import FooterKey
 
 from ...core.model import TEAM, Block, Item, Quarter, Stakeholder
 from ...core.text import clean_line, clean_multiline
@@ -198,16 +197,18 @@ class BoardFooter(Footer):
             ),
             self._dimmed(screen),
         )
-        if shown == self._shown and self._bindings_ready:
+        if shown == self._shown:
             return
-        self._shown = shown
         super().bindings_changed(screen)
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # Textual recomposes the footer with these keys
 
     def compose(self) -> ComposeResult:
         # Dimmed, not disabled: pressing the key (or clicking it) still says why not.
         dimmed = self._dimmed(self.screen)
         widget: Widget
         for widget in super().compose():
-            if isinstance(widget, FooterKey) and widget.action in dimmed:
+            # A footer key knows its action (a group or a label has none).
+            if getattr(widget, "action", None) in dimmed:
                 widget.add_class("-disabled")
             yield widget
