@@ -127,7 +127,8 @@ class _Tx:
         if column is None or not self.read_only:
             return
         for row in rows:
-            quarter = self.read_only.get(row.get(column)) if row is not None else None
+            key = row.get(column) if row is not None else None
+            quarter = self.read_only.get(key) if isinstance(key, int) else None
             if quarter is not None:
                 raise ReadOnlyError(why_read_only(quarter))
 
@@ -753,7 +754,7 @@ class Store:
         if item.place.is_list:
             rows = [r for r in self._list_rows(item.quarter_id, item.stakeholder_id) if r[2]]
         else:
-            rows = [(r[0], r[1], True) for r in self._place_rows(item.quarter_id, item.place)]
+            rows = [(r[0], r[1] or 0, True) for r in self._place_rows(item.quarter_id, item.place)]
         return next(i for i, r in enumerate(rows) if r[0] == item.id)
 
     def _block_in(self, quarter_id: int, block_id: int) -> Block:

@@ -1261,7 +1261,7 @@ class BoardScreen(StoreActions, Screen[None]):
         found = groups([Entry(i.id, i.title, i.stakeholder_id) for i in every])
         suggestions = []
         for group in found:
-            items = [loose[e.key] for e in group if e.key in loose]  # type: ignore[index]
+            items = [loose[e.key] for e in group if e.key in loose]
             if len(items) < 2 or len({i.stakeholder_id for i in items}) < 2:
                 continue
             team = [i for i in items if i.stakeholder_id is None]
@@ -1657,7 +1657,7 @@ class BoardScreen(StoreActions, Screen[None]):
             self.say(f"Could not export: {message}.", error=True)
             return
         self.say(f"Exported {self.quarter.name} to {path}")
-        self.notify(Content(f"Exported to {path}"), timeout=6)
+        self.notify(f"Exported to {path}", timeout=6, markup=False)
 
     def open_quarter(self, quarter_id: int, *, looking_back: bool | None = None) -> None:
         """Show a quarter. `looking_back` (from the history) shows a past quarter
