@@ -48,6 +48,16 @@ class Place:
     def dropped(cls) -> Place:
         return cls("dropped", None)
 
+    @classmethod
+    def where(cls, status: str, block_id: int | None, stakeholder_id: int | None) -> Place:
+        """Where an item with these column values sits: the one rule, for items and for
+        raw rows alike."""
+        if status == "dropped":
+            return cls.dropped()
+        if block_id is not None:
+            return cls.block(block_id)
+        return cls.of_list(stakeholder_id)
+
     @property
     def is_list(self) -> bool:
         return self.kind == "list"
@@ -110,11 +120,7 @@ class Item:
 
     @property
     def place(self) -> Place:
-        if self.status == "dropped":
-            return Place.dropped()
-        if self.block_id is not None:
-            return Place.block(self.block_id)
-        return Place.of_list(self.stakeholder_id)
+        return Place.where(self.status, self.block_id, self.stakeholder_id)
 
     @property
     def home(self) -> Place:

@@ -80,14 +80,6 @@ def _quote(text: str, limit: int = 40) -> str:
     return f"“{text}”"
 
 
-def _row_place(row: dict[str, Any]) -> Place:
-    if row["status"] == "dropped":
-        return Place.dropped()
-    if row["block_id"] is not None:
-        return Place.block(row["block_id"])
-    return Place.of_list(row["stakeholder_id"])
-
-
 # The column naming the quarter a row belongs to. Rows of a decided quarter are
 # read-only; stakeholders are shared by every quarter, and events are the log itself.
 _QUARTER_OF = {
@@ -145,7 +137,9 @@ class _Tx:
         if table == "items":
             for row in (before, after):
                 if row is not None:
-                    self.places.add(_row_place(row))
+                    self.places.add(
+                        Place.where(row["status"], row["block_id"], row["stakeholder_id"])
+                    )
         elif table == "blocks":
             self.blocks = True
             for row in (before, after):
