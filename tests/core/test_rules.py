@@ -18,11 +18,13 @@ from planboard.core import (
     PlanboardError,
     Quarter,
     ReadOnlyError,
+    Stakeholder,
     Store,
     ValidationError,
 )
 from planboard.core.importer import ImportItem
-from planboard.core.rules import move_verdict, why_read_only
+from planboard.core.model import owner_name
+from planboard.core.rules import move_verdict, why_not_live, why_read_only
 
 
 def item(block_id: int | None = None, status: str = "open", owner: int | None = 7) -> Item:
@@ -67,6 +69,22 @@ def test_why_read_only() -> None:
     assert why_read_only(quarter) == "2026-Q2 is decided, so its board is read-only."
     for status in ("preparing", "live"):
         assert why_read_only(Quarter(1, "2026-Q3", status, "", "")) == ""
+
+
+def test_why_not_live() -> None:
+    assert why_not_live(Quarter(1, "2026-Q3", "live", "", "")) == ""
+    assert why_not_live(Quarter(1, "2026-Q3", "preparing", "", "")) == (
+        "2026-Q3 is preparing, not live."
+    )
+    assert why_not_live(Quarter(1, "2026-Q2", "decided", "", "")) == "2026-Q2 is decided, not live."
+
+
+def test_owner_names() -> None:
+    people = {7: Stakeholder(7, "Head of Sales", "Sales")}
+    assert owner_name(None, people) == "Team"
+    assert owner_name(7, people) == "Head of Sales"
+    assert owner_name(8, people) == "?"  # gone, or written by another program
+    assert owner_name(8, people, unknown="another list") == "another list"
 
 
 # ------------------------------------------------------- the write transaction
