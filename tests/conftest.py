@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ["TEXTUAL_ANIMATION"] = "none"
@@ -13,21 +14,26 @@ os.environ["TEXTUAL_ANIMATION"] = "none"
 import pytest
 
 from planboard.core import Place, Store
+from planboard.core.clock import Clock, stamp
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample.db"
 
 
-class FixedClock:
-    """Timestamps that advance one minute per call, from a fixed start."""
+class FixedClock(Clock):
+    """Timestamps that advance one minute per call, from a fixed start; `now()` is the
+    last timestamp given and does not move it."""
 
     def __init__(self) -> None:
         self.minutes = 0
 
+    def now(self) -> datetime:
+        hours, minutes = divmod(self.minutes, 60)
+        return datetime(2026, 6, 1, 9 + hours % 14, minutes, tzinfo=UTC)
+
     def __call__(self) -> str:
         self.minutes += 1
-        hours, minutes = divmod(self.minutes, 60)
-        return f"2026-06-01T{9 + hours % 14:02d}:{minutes:02d}:00Z"
+        return stamp(self.now())
 
 
 @pytest.fixture

@@ -74,3 +74,4 @@ def test_wheel_ships_the_styles(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for name in STYLESHEETS:
         assert f"planboard/styles/{name}" in names
+    assert "planboard/core/data/sample.json" in names  # the sample's story, read by the builder

@@ -331,6 +331,7 @@ def _similar_parser() -> argparse.ArgumentParser:
 def similar_groups(store: Store, quarter_id: int) -> list[list[dict[str, object]]]:
     """The quarter's open items that ask for the same thing, grouped: each item as
     id, title, owner (name, or "Team"), place ("list" or "block") and stakeholder_id."""
+    from .core.model import TEAM
     from .core.similar import Entry, groups
 
     board = store.board(quarter_id)
@@ -346,14 +347,14 @@ def similar_groups(store: Store, quarter_id: int) -> list[list[dict[str, object]
     for group in groups(entries):
         rows = []
         for entry in sorted(group, key=lambda e: int(e.key)):
-            item, place = items[entry.key]
+            item, where = items[entry.key]
             person = board.stakeholder(item.stakeholder_id)
             rows.append(
                 {
                     "id": item.id,
                     "title": item.title,
-                    "owner": person.name if person else "Team",
-                    "place": place,
+                    "owner": person.name if person else TEAM,
+                    "place": where,
                     "stakeholder_id": item.stakeholder_id,
                 }
             )
@@ -486,7 +487,8 @@ def run_export(argv: list[str]) -> int:
         fmt = "md" if target is None else _SUFFIXES.get(target.suffix.lower())
         if fmt is None:
             return _fail(
-                f"Cannot tell the format from the name {target.name}; add --format md, html, "
+                f"Cannot tell the format from the name {target.name if target else ''}; "
+                "add --format md, html, "
                 "csv or json."
             )
     store, reason = _open_for_reading(board)

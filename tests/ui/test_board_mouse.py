@@ -215,7 +215,9 @@ async def test_dragging_near_the_edge_scrolls_the_list(filled: Filled) -> None:
         bottom = stake.content_region.bottom - 1
         start = item_xy(stake, filled.sales_items[0])
         await drag(pilot, start, (start[0], bottom), release=False)
-        await pilot.pause(0.5)
+        for _ in range(8):  # the auto-scroll timer's ticks
+            app.screen._scroll_tick()
+        await pilot.pause()
         assert stake.scroll_offset.y > 0
         await mouse(pilot, events.MouseUp, start[0], bottom)
         await pilot.pause()

@@ -8,6 +8,7 @@ from conftest import Filled
 
 from planboard.core import Place, Store
 from planboard.core.backup import backups_of
+from planboard.core.clock import ManualClock
 from planboard.ui.app import PlanboardApp
 from planboard.ui.modals import ConfirmModal, FormModal
 from planboard.ui.screens.board import BoardScreen
@@ -204,41 +205,52 @@ async def test_timer_starts_and_pauses(filled: Filled) -> None:
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
     store.set_meeting(q, timebox_minutes=10)
-    app = PlanboardApp(store)
+    clock = ManualClock()
+    app = PlanboardApp(store, clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.pause()
         assert "10:00" in str(app.screen.query_one("#meeting-head").render())
         await pilot.press("t")
-        assert store.meeting(q).timer_started_at is not None
+        assert store.meeting(q).timer_started_at == "2026-06-01T09:00:00.000Z"
+        clock.advance(4.25)
         await pilot.press("t")
         meeting = store.meeting(q)
-        assert meeting.timer_started_at is None and 595 <= meeting.timer_remaining <= 600
+        assert meeting.timer_started_at is None and meeting.timer_remaining == 595.75
 
 
-async def wait_for(pilot, condition, timeout: float = 3.0) -> bool:
-    """Poll the screen on the real clock (the countdown runs on the wall clock)."""
-    for _ in range(int(timeout / 0.1)):
-        if condition():
-            return True
-        await pilot.pause(0.1)
-    return condition()
+def tick(app: PlanboardApp) -> None:
+    """What the meeting view's timer does twice a second."""
+    screen = app.screen
+    assert isinstance(screen, MeetingScreen)
+    screen._tick()
 
 
 async def test_the_countdown_warns_when_a_threshold_is_crossed(filled: Filled) -> None:
     prepare(filled)
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
-    # Crosses "one minute left" 1.5 s after this: time enough for the view to open first.
+    clock = ManualClock()
+    app = PlanboardApp(store, clock=clock)
     store.set_timer(q, running=True, remaining=61.5)
-    app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        assert await wait_for(pilot, lambda: "One minute left." in status(app))
+        await pilot.pause()
+        tick(app)
+        assert "minute" not in status(app)
+        clock.advance(1.0)
+        tick(app)
+        assert "01:00" in str(app.screen.query_one("#meeting-head").render())
+        assert "minute" not in status(app)
+        clock.advance(0.5)
+        tick(app)
+        await pilot.pause()
+        assert "One minute left." in status(app)
         head = app.screen.query_one("#meeting-head").render()
-        assert "01:00" in str(head) or "00:5" in str(head)
+        assert "01:00" in str(head)
         # the whole countdown shows in the alarm colour from then on
         spans = [span for span in head.spans if "reverse" in str(span.style)]
         assert spans, head.spans
+        assert store.meeting(q).timer_remaining == 61.5  # the file keeps the start
 
 
 async def test_reopening_mid_countdown_does_not_announce_a_passed_threshold(
@@ -248,11 +260,16 @@ async def test_reopening_mid_countdown_does_not_announce_a_passed_threshold(
     prepare(filled)
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    clock = ManualClock()
+    app = PlanboardApp(store, clock=clock)
     store.set_timer(q, running=True, remaining=105)
-    app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(1.2)  # two ticks
-        assert "01:4" in str(app.screen.query_one("#meeting-head").render())
+        await pilot.pause()
+        for _ in range(2):  # two ticks
+            clock.advance(0.5)
+            tick(app)
+        await pilot.pause()
+        assert "01:44" in str(app.screen.query_one("#meeting-head").render())
         assert "minutes left" not in status(app) and "minute left" not in status(app)
 
 
@@ -260,14 +277,18 @@ async def test_the_countdown_stays_in_sight_on_one_block_full_screen(filled: Fil
     prepare(filled)
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    clock = ManualClock()
+    app = PlanboardApp(store, clock=clock)
     store.set_timer(q, running=True, remaining=45)
-    app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
         assert isinstance(app.screen, PresentScreen)
         head = app.screen.query_one("#present-head")
-        assert await wait_for(pilot, lambda: "00:4" in str(head.render()))
+        clock.advance(3)
+        app.screen.show_head()
+        await pilot.pause()
+        assert "00:42" in str(head.render())
         assert "One minute left." in str(head.render())
         assert "running" in str(head.render())
 
@@ -287,8 +308,6 @@ def test_meeting_view_snapshot(snap_compare, sample_copy: Path) -> None:
 async def test_a_viewer_of_the_event_sees_its_keys_dimmed_and_refused(filled: Filled) -> None:
     """A second planboard on a live event shows the cards; the keys that change the
     event are dimmed, and pressing one says why nothing happens."""
-    from textual.widgets._footer import FooterKey
-
     prepare(filled)
     filled.store.start_meeting(filled.quarter_id, backup=False)
     viewer = Store.open(filled.store.path)  # the fixture's store is the writer
@@ -297,7 +316,8 @@ async def test_a_viewer_of_the_event_sees_its_keys_dimmed_and_refused(filled: Fi
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
-        dimmed = {k.key for k in app.screen.query(FooterKey) if k.has_class("-disabled")}
+        keys = app.screen.query("BoardFooter FooterKey")  # by type name: public CSS selectors
+        dimmed = {getattr(k, "key", "") for k in keys if k.has_class("-disabled")}
         assert dimmed == {"1", "2", "v", "t", "a", "d"}
         await pilot.press("1")
         await pilot.pause()

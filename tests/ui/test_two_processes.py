@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-import time
+from typing import Any
 
+import pytest
 from conftest import Filled
 
 from planboard.core import Place, Store
 from planboard.ui.app import PlanboardApp
+from planboard.ui.screens.board import BoardScreen
 from planboard.ui.widgets.board_list import BoardList
 
 
@@ -20,20 +22,34 @@ def status(app: PlanboardApp) -> str:
     return str(app.screen.query_one("#status").render())
 
 
-async def wait_until(pilot, condition, seconds: float = 1.5) -> float:
-    """Poll the app until `condition()`; returns how long it took."""
-    start = time.monotonic()
-    while time.monotonic() - start < seconds:
-        await pilot.pause(0.05)
-        if condition():
-            return time.monotonic() - start
-    raise AssertionError("the screen did not follow the file in time")
+def poll_intervals(monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
+    """The board's repeating timers, by what they call: how often it looks at the file."""
+    seen: dict[str, float] = {}
+    original = BoardScreen.set_interval
+
+    def recording(self: BoardScreen, interval: float, callback: Any = None, **options: Any):
+        seen[getattr(callback, "__name__", "")] = interval
+        return original(self, interval, callback, **options)
+
+    monkeypatch.setattr(BoardScreen, "set_interval", recording)
+    return seen
 
 
-async def test_a_change_by_another_program_shows_within_a_second(filled: Filled) -> None:
+def poll(app: PlanboardApp) -> None:
+    """One tick of the board's file watcher (it runs twice a second)."""
+    screen = app.screen
+    assert isinstance(screen, BoardScreen)
+    screen._poll_file()
+
+
+async def test_a_change_by_another_program_shows_within_a_second(
+    filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    intervals = poll_intervals(monkeypatch)
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        assert intervals["_poll_file"] <= 0.5  # so a change shows within a second
         other = sqlite3.connect(filled.store.path)
         with other:
             other.execute(
@@ -41,8 +57,10 @@ async def test_a_change_by_another_program_shows_within_a_second(filled: Filled)
                 (filled.team_items[0],),
             )
         other.close()
-        took = await wait_until(pilot, lambda: "Fixed by hand in sqlite3" in team_titles(app))
-        assert took <= 1.0
+        assert "Fixed by hand in sqlite3" not in team_titles(app)
+        poll(app)
+        await pilot.pause()
+        assert "Fixed by hand in sqlite3" in team_titles(app)
 
 
 async def test_a_viewer_follows_the_writer_and_takes_over(filled: Filled) -> None:
@@ -57,11 +75,15 @@ async def test_a_viewer_follows_the_writer_and_takes_over(filled: Filled) -> Non
         await pilot.pause()
         assert "read-only" in status(app)
         writer.add_item(filled.quarter_id, None, "Added by the writer")
-        took = await wait_until(pilot, lambda: "Added by the writer" in team_titles(app))
-        assert took <= 1.0
+        poll(app)
+        await pilot.pause()
+        assert "Added by the writer" in team_titles(app)
+        app._take_over()  # the app's once-a-second try: the writer is still there
+        assert viewer.readonly
         writer.close()  # the writer goes away: the viewer may edit now
-        await wait_until(pilot, lambda: not viewer.readonly, seconds=3)
-        await pilot.pause(0.2)
+        app._take_over()
+        await pilot.pause()
+        assert not viewer.readonly
         assert "READ-ONLY" not in str(app.screen.query_one("#title").render())
         assert "can edit the board now" in status(app)
         await pilot.press("1")

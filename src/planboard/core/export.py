@@ -29,7 +29,7 @@ from .history import Cell, coverage
 from .model import QUARTER_NAME, Item
 from .outcome import BlockOutcome, Outcome, md, md_block, outcome, write_atomically
 from .store import Store
-from .text import clean_line, clean_multiline
+from .text import clean_line, clean_multiline, plural
 
 Format = Literal["md", "html", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "csv", "json")
@@ -124,10 +124,6 @@ _MONTHS = (
 # ----------------------------------------------------------------------- shared facts
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _day(stamp: str | None) -> str:
     """`2026-03-19T14:27:00Z` as `19 March 2026` (the stamp as it is if it isn't one)."""
     text = clean_line(stamp)
@@ -166,9 +162,9 @@ def _block_facts(entry: BlockOutcome) -> list[str]:
     facts = []
     if _effort(entry.block.effort):
         facts.append(f"about {_effort(entry.block.effort)} days")
-    facts.append(_plural(len(entry.items), "item"))
+    facts.append(plural(len(entry.items), "item"))
     if entry.dots:
-        facts.append(_plural(entry.dots, "dot"))
+        facts.append(plural(entry.dots, "dot"))
     return facts
 
 
@@ -185,8 +181,8 @@ def _loose_line(result: Outcome, decided: bool) -> str:
     if not count:
         return ""
     if decided:
-        return f"{_plural(count, 'other request')} stayed on the lists, in no block."
-    return f"{_plural(count, 'request')} still on the lists, in no block yet."
+        return f"{plural(count, 'other request')} stayed on the lists, in no block."
+    return f"{plural(count, 'request')} still on the lists, in no block yet."
 
 
 def _present(result: Outcome) -> str:
@@ -244,7 +240,7 @@ def _markdown(result: Outcome) -> str:
             out += ["Every block was chosen.", ""]
         else:
             for entry in result.not_chosen:
-                facts = _plural(len(entry.items), "item")
+                facts = plural(len(entry.items), "item")
                 owners = _owners(entry)
                 if owners:
                     facts += "; asked by " + ", ".join(owners)
@@ -279,9 +275,7 @@ def _markdown(result: Outcome) -> str:
             out += ["Nobody: every stakeholder who sent a list has an item in a chosen block.", ""]
         else:
             for cut in result.cut_off:
-                line = (
-                    f"- **{md(cut.stakeholder.name)}**: {_plural(cut.items, 'item')}, none chosen"
-                )
+                line = f"- **{md(cut.stakeholder.name)}**: {plural(cut.items, 'item')}, none chosen"
                 streak = _streak(cut.streak)
                 out.append(line + (f"; cut off {streak}" if streak else ""))
             out.append("")
@@ -405,7 +399,7 @@ def _html(result: Outcome) -> str:
         else:
             out.append("<ul>")
             for entry in result.not_chosen:
-                facts = _plural(len(entry.items), "item")
+                facts = plural(len(entry.items), "item")
                 owners = _owners(entry)
                 if owners:
                     facts += "; asked by " + ", ".join(owners)
@@ -454,7 +448,7 @@ def _html(result: Outcome) -> str:
                 streak = _streak(cut.streak)
                 out.append(
                     f"<li><strong>{_h(cut.stakeholder.name)}</strong>: "
-                    f"{_plural(cut.items, 'item')}, none chosen"
+                    f"{plural(cut.items, 'item')}, none chosen"
                     + (f"; cut off {streak}" if streak else "")
                     + "</li>"
                 )
@@ -713,8 +707,8 @@ def report(store: Store) -> Group:
     header.append(" — ")
     header.append(clean_line(store.path.name))
     header.append(
-        f"\n{_plural(len(quarters), 'quarter')}, {len(decided)} decided, "
-        f"{_plural(len(cover.stakeholders), 'stakeholder')}"
+        f"\n{plural(len(quarters), 'quarter')}, {len(decided)} decided, "
+        f"{plural(len(cover.stakeholders), 'stakeholder')}"
     )
 
     summary = Table()

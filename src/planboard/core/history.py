@@ -129,15 +129,15 @@ def compare(store: Store, earlier_id: int, later_id: int) -> Comparison:
     pairs = similarity.pairs(CARRY_THRESHOLD)
     for (a, b), _score in sorted(pairs.items(), key=lambda kv: -kv[1]):
         first, second = similarity.entries[a].key, similarity.entries[b].key
-        if first[0] == second[0]:  # type: ignore[index]
+        if first[0] == second[0]:
             continue
-        old = first if first[0] == "a" else second  # type: ignore[index]
+        old = first if first[0] == "a" else second
         new = second if old is first else first
-        if old[1] in matched_earlier or new[1] in matched_later:  # type: ignore[index]
+        if old[1] in matched_earlier or new[1] in matched_later:
             continue
-        matches.append(Match(by_id[old[1]], later_by_id[new[1]], "similar"))  # type: ignore[index]
-        matched_earlier.add(old[1])  # type: ignore[index]
-        matched_later.add(new[1])  # type: ignore[index]
+        matches.append(Match(by_id[old[1]], later_by_id[new[1]], "similar"))
+        matched_earlier.add(old[1])
+        matched_later.add(new[1])
     carried = [m for m in matches if m.later.status != "dropped" or m.earlier.status != "dropped"]
     again = [m for m in matches if m.later.status == "dropped" and m.earlier.status == "dropped"]
     return Comparison(

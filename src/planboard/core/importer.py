@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .errors import ValidationError
 from .model import MAX_NOTES, MAX_TITLE, ImportItem
-from .text import clean_line, clean_multiline
+from .text import clean_line, clean_multiline, plural
 
 MAX_BYTES = 5 * 1024 * 1024  # a list bigger than this is not a list
 SNIFF_BYTES = 8192  # how much of a file is looked at to tell text from binary
@@ -106,12 +106,12 @@ class ParsedList:
         """One line for a person: '12 items (CSV), 2 blank lines skipped, 1 duplicate:
         line 9 repeats line 4 (“Churn report”)'."""
         count = len(self.items)
-        parts = [f"{_plural(count, 'item')} ({_LABELS.get(self.format, self.format)})"]
+        parts = [f"{plural(count, 'item')} ({_LABELS.get(self.format, self.format)})"]
         if self.blank_lines:
-            parts.append(f"{_plural(self.blank_lines, 'blank line')} skipped")
+            parts.append(f"{plural(self.blank_lines, 'blank line')} skipped")
         if self.ignored_lines:
             parts.append(
-                f"{_plural(self.ignored_lines, 'other line')} ignored "
+                f"{plural(self.ignored_lines, 'other line')} ignored "
                 "(headings and text outside the list)"
             )
         if self.duplicates:
@@ -119,7 +119,7 @@ class ParsedList:
                 f"line {line} repeats line {first} ({_quote(title)})"
                 for line, first, title in self.duplicates
             )
-            parts.append(f"{_plural(len(self.duplicates), 'duplicate')}: {repeats}")
+            parts.append(f"{plural(len(self.duplicates), 'duplicate')}: {repeats}")
         return ", ".join(parts)
 
 
@@ -424,7 +424,7 @@ def _binary(name: str) -> ValidationError:
 def _nothing(name: str, parsed: ParsedList) -> str:
     if parsed.format == "markdown" and parsed.ignored_lines:
         why = (
-            f"no list items, only {_plural(parsed.ignored_lines, 'line')} of headings or other text"
+            f"no list items, only {plural(parsed.ignored_lines, 'line')} of headings or other text"
         )
     elif parsed.format in ("csv", "tsv") and parsed.has_header:
         why = f"the {parsed.format.upper()} has a header row but no items under it"
@@ -539,10 +539,6 @@ def _effort(raw: str, line: int) -> float | None:
     if value > MAX_EFFORT:
         raise _refuse(f"{where}Effort must be between 0 and {MAX_EFFORT} days.", line)
     return value
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _quote(title: str, limit: int = 40) -> str:

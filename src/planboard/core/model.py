@@ -6,6 +6,7 @@ The store converts rows to and from these; the UI only ever sees these.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -46,6 +47,16 @@ class Place:
     @classmethod
     def dropped(cls) -> Place:
         return cls("dropped", None)
+
+    @classmethod
+    def where(cls, status: str, block_id: int | None, stakeholder_id: int | None) -> Place:
+        """Where an item with these column values sits: the one rule, for items and for
+        raw rows alike."""
+        if status == "dropped":
+            return cls.dropped()
+        if block_id is not None:
+            return cls.block(block_id)
+        return cls.of_list(stakeholder_id)
 
     @property
     def is_list(self) -> bool:
@@ -109,11 +120,7 @@ class Item:
 
     @property
     def place(self) -> Place:
-        if self.status == "dropped":
-            return Place.dropped()
-        if self.block_id is not None:
-            return Place.block(self.block_id)
-        return Place.of_list(self.stakeholder_id)
+        return Place.where(self.status, self.block_id, self.stakeholder_id)
 
     @property
     def home(self) -> Place:
@@ -274,3 +281,17 @@ def next_quarter_name(name: str) -> str:
 def quarter_of(year: int, month: int) -> str:
     """The quarter name for a calendar month."""
     return f"{year}-Q{(month - 1) // 3 + 1}"
+
+
+TEAM = "Team"  # whose list an item with no stakeholder is on
+
+
+def owner_name(
+    stakeholder_id: int | None, people: Mapping[int, Stakeholder], unknown: str = "?"
+) -> str:
+    """Whose list an item is on, by name: the team, a stakeholder, or `unknown` for an
+    id that is not (or no longer) among `people`."""
+    if stakeholder_id is None:
+        return TEAM
+    person = people.get(stakeholder_id)
+    return person.name if person is not None else unknown

@@ -13,9 +13,19 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Block, CutOff, Decision, Item, Meeting, Place, Quarter, Stakeholder
+from .model import (
+    Block,
+    CutOff,
+    Decision,
+    Item,
+    Meeting,
+    Place,
+    Quarter,
+    Stakeholder,
+    owner_name,
+)
 from .store import Store
-from .text import clean_line, clean_multiline
+from .text import clean_line, clean_multiline, plural
 
 
 @dataclass
@@ -41,10 +51,7 @@ class Outcome:
     stakeholders: dict[int, Stakeholder]
 
     def owner(self, item: Item) -> str:
-        if item.stakeholder_id is None:
-            return "Team"
-        person = self.stakeholders.get(item.stakeholder_id)
-        return person.name if person else "?"
+        return owner_name(item.stakeholder_id, self.stakeholders)
 
 
 def outcome(store: Store, quarter_id: int) -> Outcome:
@@ -53,9 +60,7 @@ def outcome(store: Store, quarter_id: int) -> Outcome:
     tally = store.votes(quarter_id)
 
     def owner(item: Item) -> str:
-        if item.stakeholder_id is None:
-            return "Team"
-        return people[item.stakeholder_id].name if item.stakeholder_id in people else "?"
+        return owner_name(item.stakeholder_id, people)
 
     blocks: list[BlockOutcome] = []
     for block in board.blocks:
@@ -108,10 +113,6 @@ def md_block(text: str) -> str:
     return "  \n".join(md(line.strip()) for line in lines if line.strip())
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def minutes_markdown(result: Outcome) -> str:
     """The minutes of the planning event, as Markdown."""
     quarter = result.quarter
@@ -132,13 +133,13 @@ def minutes_markdown(result: Outcome) -> str:
         out.append("")
         if block.description:
             out += [md_block(block.description), ""]
-        facts = [_plural(len(entry.items), "item")]
+        facts = [plural(len(entry.items), "item")]
         if block.effort is not None:
             facts.append(f"{block.effort:g} days")
         if entry.owners:
             facts.append("asked by " + ", ".join(md(o) for o in entry.owners))
         if entry.dots:
-            facts.append(_plural(entry.dots, "dot"))
+            facts.append(plural(entry.dots, "dot"))
         out += ["*" + " · ".join(facts) + "*", ""]
         out += [f"- {md(item.title)} ({md(result.owner(item))})" for item in entry.items]
         out.append("")
@@ -152,7 +153,7 @@ def minutes_markdown(result: Outcome) -> str:
         budget = result.meeting.dot_budget if result.meeting else None
         out += ["## Votes", ""]
         if budget:
-            out += [f"Each person present had {_plural(budget, 'dot')}.", ""]
+            out += [f"Each person present had {plural(budget, 'dot')}.", ""]
         out += ["| Block | Dots | From |", "|---|---:|---|"]
         for entry in sorted(result.chosen + result.not_chosen, key=lambda b: -b.dots):
             voters = ", ".join(f"{md(name)} {dots}" for name, dots in entry.votes.items())
@@ -162,9 +163,9 @@ def minutes_markdown(result: Outcome) -> str:
     if not result.not_chosen:
         out.append("Every block was chosen.")
     for entry in result.not_chosen:
-        facts = [_plural(len(entry.items), "item")]
+        facts = [plural(len(entry.items), "item")]
         if entry.dots:
-            facts.append(_plural(entry.dots, "dot"))
+            facts.append(plural(entry.dots, "dot"))
         out.append(f"- {md(entry.block.name)} ({', '.join(facts)})")
     out.append("")
     out += ["## Cut off this quarter", ""]
@@ -173,7 +174,7 @@ def minutes_markdown(result: Outcome) -> str:
     for cut in result.cut_off:
         streak = f"; cut off {cut.streak} quarters in a row" if cut.streak > 1 else ""
         out.append(
-            f"- **{md(cut.stakeholder.name)}**: {_plural(cut.items, 'item')}, none chosen{streak}"
+            f"- **{md(cut.stakeholder.name)}**: {plural(cut.items, 'item')}, none chosen{streak}"
         )
     out.append("")
     return "\n".join(out)

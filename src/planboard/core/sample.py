@@ -2,7 +2,8 @@
 
 `build_sample` writes the example board shipped as `sample.db`: the data team of a B2B
 marketplace (business buyers ordering from suppliers), seven stakeholders, three
-quarters already decided and one being prepared. It goes through the public `Store`
+quarters already decided and one being prepared. Its story (the lists, the blocks, the
+decisions) is data, in `data/sample.json`; the builder enters it through the public `Store`
 API, as a person at the keyboard would, with a fake clock, so the file is the same
 byte for byte on every run.
 
@@ -23,8 +24,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from importlib.resources import files
 from pathlib import Path
 
+from .clock import Clock
 from .db import SQLITE_HEADER
 from .model import Place
 from .schema import APPLICATION_ID
@@ -39,7 +42,7 @@ _ISO = "%Y-%m-%dT%H:%M:%SZ"
 # ---------------------------------------------------------------------- helpers
 
 
-class _Clock:
+class _Clock(Clock):
     """A fake clock: each call returns a timestamp a few minutes after the last one.
 
     `jump` moves it forward to a given moment (never back), so that each step of a
@@ -55,7 +58,6 @@ class _Clock:
         self._now += self._step
         return value
 
-    @property
     def now(self) -> datetime:
         return self._now
 
@@ -188,810 +190,35 @@ class _Quarter:
     attendees: str = ""
 
 
-VISION = "Help employees make better and faster decisions thanks to data."
-
-# key, stakeholder name, department
-STAKEHOLDERS: tuple[tuple[str, str, str], ...] = (
-    ("sales", "Head of Sales", "Sales"),
-    ("service", "Customer Service Lead", "Service"),
-    ("marketing", "Head of Marketing", "Marketing"),
-    ("product", "Head of Product", "Product"),
-    ("cfo", "CFO", "Finance"),
-    ("coo", "COO", "Operations"),
-    ("suppliers", "Head of Supplier Management", "Suppliers"),
-)
-
-# The order in which lists arrive, one a working day.
-_OWNERS = ("team", *(key for key, _, _ in STAKEHOLDERS))
-
-_EVERYONE = (
-    "Lea Fischer, Omar Haddad, Daniel Brandt, Aisha Mensah, Sofia Romano, "
-    "Julien Moreau, Katrin Weber, Rahul Mehta, Elena Petrova"
-)
+SAMPLE_DATA = "sample.json"  # in planboard/core/data/, shipped in the wheel
 
 
-def _q4_2025() -> _Quarter:
-    gmv, pipe, tickets, onboarding = "gmv", "pipeline", "tickets", "onboarding"
-    return _Quarter(
-        name="2025-Q4",
-        opens="2025-09-08T08:30:00Z",
-        event="2025-09-25T14:00:00Z",
-        blocks=(
-            _Block(
-                gmv,
-                "One trusted GMV and take-rate number",
-                "Finance, management and sales quote three different GMV figures. One "
-                "certified definition of GMV, net revenue and take rate, refreshed daily, "
-                "lets every meeting start from the same number instead of arguing about it: "
-                "the ground every faster decision after it stands on.",
-                30,
-                rank=1,
-            ),
-            _Block(
-                pipe,
-                "Sales pipeline visibility",
-                "Sales managers rebuild their pipeline in spreadsheets every Monday. A "
-                "pipeline model fed from the CRM, with lead source and stage history, gives "
-                "reps and managers one view of what will close, so coaching and hiring "
-                "decisions happen weekly instead of at quarter end.",
-                25,
-                rank=2,
-            ),
-            _Block(
-                tickets,
-                "Service ticket insights",
-                "Tag every ticket with its contact reason, order and supplier, so that "
-                "Service sees which problems create the volume and gets causes fixed "
-                "instead of answering symptoms faster.",
-                20,
-            ),
-            _Block(
-                onboarding,
-                "Supplier onboarding funnel",
-                "Follow each new supplier from signed contract to first order, so supplier "
-                "managers see where onboarding stalls and which suppliers need a nudge.",
-                15,
-            ),
-        ),
-        items=(
-            _Item(
-                "team",
-                "Certified GMV definition (gross, net of cancellations, net of returns)",
-                "Finance reports invoiced GMV, Sales reports ordered GMV. Write both down "
-                "and agree which one is the company number.",
-                5,
-                block=gmv,
-            ),
-            _Item(
-                "team",
-                "Daily orders fact table with currency conversion",
-                "Almost every request on the lists needs it; today three reports rebuild "
-                "it by hand.",
-                10,
-                block=gmv,
-            ),
-            _Item(
-                "team",
-                "Retire the legacy Excel revenue report",
-                effort=3,
-                dropped="Goes away by itself once the certified GMV is live; no separate work.",
-            ),
-            _Item("team", "Data dictionary for the top 30 metrics", effort=8),
-            _Item(
-                "sales",
-                "Pipeline by stage and sales rep, refreshed daily",
-                effort=8,
-                block=pipe,
-            ),
-            _Item("sales", "Win rate by lead source", effort=5, block=pipe),
-            _Item(
-                "sales",
-                "Quota attainment per rep for the bonus run",
-                dropped="A one-off for the January bonus run; Finance extracts it from the "
-                "payroll export.",
-            ),
-            _Item(
-                "sales",
-                "Key accounts that have not ordered in 60 days",
-                "Account managers ask the analysts for this list every week.",
-                3,
-            ),
-            _Item("service", "Tickets by contact reason, weekly", effort=5, block=tickets),
-            _Item(
-                "service",
-                "First response time by channel (phone, email, chat)",
-                effort=3,
-                block=tickets,
-            ),
-            _Item(
-                "service", "Link every ticket to its order and supplier", effort=8, block=tickets
-            ),
-            _Item(
-                "marketing",
-                "Lead source captured on every opportunity",
-                "Without it we can't tell which campaigns create pipeline.",
-                3,
-                block=pipe,
-            ),
-            _Item(
-                "marketing",
-                "Newsletter open and click rates by segment",
-                dropped="The email tool reports it already.",
-            ),
-            _Item("marketing", "Cost per lead by channel", effort=5),
-            _Item(
-                "product",
-                "One definition of an active buyer",
-                "Product counts logins, Sales counts orders; the board pack needs one.",
-                3,
-                block=gmv,
-            ),
-            _Item("product", "Search-to-order conversion by category", effort=8),
-            _Item(
-                "product",
-                "A/B test readout template",
-                dropped="The product analysts have a notebook for it; little value beyond "
-                "the product team.",
-            ),
-            _Item(
-                "cfo",
-                "Monthly board pack: GMV, net revenue and take rate by category",
-                effort=8,
-                block=gmv,
-            ),
-            _Item("cfo", "Take rate by supplier tier and category", effort=5, block=gmv),
-            _Item(
-                "cfo",
-                "Cash forecast by payment term",
-                dropped="The treasury tool covers it well enough until payment terms are extended.",
-            ),
-            _Item("coo", "Daily GMV vs. budget, one number for the morning call", block=gmv),
-            _Item(
-                "coo",
-                "Order cancellation rate by reason",
-                "Cancellations are at 6% and nobody knows whether buyers or suppliers cancel.",
-                5,
-            ),
-            _Item(
-                "suppliers",
-                "Time from signed contract to first order, per new supplier",
-                effort=5,
-                block=onboarding,
-            ),
-            _Item(
-                "suppliers",
-                "Catalog completeness score per supplier",
-                "Share of products with a price, a picture, a delivery time and a category.",
-                8,
-                block=onboarding,
-            ),
-            _Item("suppliers", "Suppliers with no order in 90 days", effort=2),
-        ),
-        rationale=(
-            "Every other request depends on a GMV number people trust, so the certified "
-            "GMV block comes first. Sales pipeline visibility is second: the new sales "
-            "regions start in October and their managers have no shared view of their "
-            "pipeline. Service and Supplier Management get nothing this quarter; both said "
-            "they can live with their current exports, and ticket insights go to the top "
-            "of the team's list for next quarter."
-        ),
-        attendees=_EVERYONE,
-    )
+@dataclass(frozen=True)
+class _Sample:
+    vision: str
+    stakeholders: Sequence[tuple[str, str, str]]  # key, name, department
+    quarters: Sequence[_Quarter]
 
 
-def _q1_2026() -> _Quarter:
-    score, contact, attribution, invoices = "scorecard", "contact", "attribution", "invoices"
-    return _Quarter(
-        name="2026-Q1",
-        opens="2025-11-24T08:30:00Z",
-        event="2025-12-11T14:00:00Z",
-        blocks=(
-            _Block(
-                score,
-                "Supplier performance scorecard",
-                "Supplier managers negotiate on impressions. One scorecard per supplier "
-                "(on-time delivery, cancellations, catalog quality, tickets per order) lets "
-                "them decide whom to grow, coach or delist, and warns Operations of late "
-                "deliveries before buyers call.",
-                30,
-                rank=1,
-            ),
-            _Block(
-                contact,
-                "Contact reasons and ticket deflection",
-                "Service volume grows faster than orders. Knowing why buyers contact us, at "
-                "each step of an order, lets Product fix the causes and Service staff its "
-                "queues, instead of hiring for symptoms.",
-                25,
-                rank=2,
-            ),
-            _Block(
-                attribution,
-                "Campaign attribution and acquisition cost",
-                "Marketing spends a third of its budget without knowing which channels bring "
-                "buyers who order. Attribution from first touch to first order would let it "
-                "move budget every month instead of every year.",
-                30,
-            ),
-            _Block(
-                invoices,
-                "Overdue invoice monitoring",
-                "Overdue invoices tie up working capital. A daily view of overdue amounts by "
-                "buyer and payment term lets Finance and account managers chase earlier.",
-                15,
-            ),
-        ),
-        items=(
-            _Item(
-                "team",
-                "Ticket-to-order link in the warehouse",
-                "Carried over from 2025-Q4, where ticket insights topped the team's list.",
-                8,
-                block=contact,
-            ),
-            _Item(
-                "team",
-                "Supplier dimension with tier, region and supplier manager",
-                effort=5,
-                block=score,
-            ),
-            _Item(
-                "team",
-                "Automated data quality checks on orders and invoices",
-                "Two broken GMV refreshes in November; the CFO noticed before we did.",
-                10,
-            ),
-            _Item(
-                "team",
-                "Self-service GMV explorer for managers",
-                effort=10,
-                dropped="Too early: wait until the certified GMV has run a full quarter "
-                "without disputes.",
-            ),
-            _Item(
-                "sales",
-                "Account health score for key accounts",
-                "Combine order frequency, open tickets and overdue invoices.",
-                15,
-            ),
-            _Item("sales", "Forecast vs. actual bookings by region", effort=5),
-            _Item(
-                "sales",
-                "Reorder reminder list for account managers",
-                dropped="The CRM can build it from the last order date; Sales Ops will set it up.",
-            ),
-            _Item(
-                "service",
-                "Contact reasons by order step (before order, delivery, invoice, return)",
-                effort=8,
-                block=contact,
-            ),
-            _Item("service", "Tickets per 100 orders, by supplier", effort=3, block=score),
-            _Item(
-                "service",
-                "Service staffing forecast by weekday",
-                dropped="The workforce planning tool forecasts from call volumes; ticket "
-                "data would add little.",
-            ),
-            _Item(
-                "marketing",
-                "Channel attribution from first visit to first order",
-                effort=15,
-                block=attribution,
-            ),
-            _Item(
-                "marketing",
-                "Customer acquisition cost by channel and month",
-                effort=8,
-                block=attribution,
-            ),
-            _Item(
-                "marketing",
-                "Campaign calendar next to daily orders",
-                effort=3,
-                block=attribution,
-            ),
-            _Item(
-                "marketing",
-                "Buyer persona segmentation",
-                dropped="A research project rather than a data product; Marketing runs it "
-                "with its agency.",
-            ),
-            _Item(
-                "product",
-                "Why do buyers contact us after checkout?",
-                "The order tracking page is redesigned in Q2; we need the baseline before.",
-                5,
-                block=contact,
-            ),
-            _Item(
-                "product",
-                "Help center article views vs. tickets opened",
-                effort=3,
-                block=contact,
-            ),
-            _Item("product", "Search-to-order conversion by category", effort=8),
-            _Item(
-                "cfo",
-                "Overdue invoices by buyer and payment term",
-                effort=8,
-                block=invoices,
-            ),
-            _Item("cfo", "Days sales outstanding by customer segment", effort=5, block=invoices),
-            _Item(
-                "cfo",
-                "Warehouse and tool costs per department",
-                dropped="Nice to know; no decision is waiting for it.",
-            ),
-            _Item("coo", "Late deliveries by supplier and region, weekly", effort=3, block=score),
-            _Item("coo", "Delivery lead time by product category", effort=5),
-            _Item(
-                "suppliers", "On-time delivery rate per supplier, monthly", effort=5, block=score
-            ),
-            _Item(
-                "suppliers",
-                "Cancellation rate per supplier, split by who cancelled",
-                effort=5,
-                block=score,
-            ),
-            _Item(
-                "suppliers",
-                "Catalog completeness score per supplier",
-                "Left out in 2025-Q4; still the first thing supplier managers ask for.",
-                5,
-                block=score,
-            ),
-            _Item(
-                "suppliers",
-                "Supplier onboarding funnel",
-                dropped="Only twelve new suppliers signed this quarter; a shared spreadsheet "
-                "does the job.",
-            ),
-        ),
-        rationale=(
-            "Supplier quality drives most cancellations and 'where is my order' tickets, so "
-            "the supplier scorecard comes first and serves Operations and Service at the "
-            "same time. Contact reasons come second: Product needs the baseline before the "
-            "order tracking redesign in Q2. Marketing's attribution block was a close third "
-            "but needs the web tracking clean-up to finish first. Finance keeps its overdue "
-            "list in the ERP for one more quarter."
-        ),
-        attendees=(
-            "Lea Fischer, Mia Jansen, Jonas Keller, Aisha Mensah, Sofia Romano, "
-            "Julien Moreau, Katrin Weber, Rahul Mehta, Elena Petrova"
-        ),
-    )
-
-
-def _q2_2026() -> _Quarter:
-    churn, search, roi = "churn", "search", "roi"
-    return _Quarter(
-        name="2026-Q2",
-        opens="2026-03-02T08:30:00Z",
-        event="2026-03-19T14:00:00Z",
-        blocks=(
-            _Block(
-                churn,
-                "Key account churn early warning",
-                "Three of the twenty largest buyers stopped ordering last quarter, and we "
-                "learned it from the invoices. One early-warning score per key account "
-                "(falling order frequency, open complaints, late payments, late deliveries) "
-                "lets account managers act weeks earlier, on the accounts that carry most of "
-                "the GMV.",
-                35,
-                rank=1,
-            ),
-            _Block(
-                search,
-                "Search and catalog gaps",
-                "Buyers search for products we don't list, and suppliers don't know it. "
-                "Zero-result searches and missing catalog data, shared with supplier "
-                "managers, turn lost searches into listings.",
-                20,
-            ),
-            _Block(
-                roi,
-                "Campaign ROI",
-                "Carried over from 2026-Q1: which channels bring buyers who order and "
-                "reorder, so Marketing can move budget every month on evidence.",
-                25,
-            ),
-        ),
-        items=(
-            _Item(
-                "team",
-                "Key account list with owner and segment in the warehouse",
-                effort=3,
-                block=churn,
-            ),
-            _Item(
-                "team",
-                "Order frequency baseline per key account",
-                "Weekly orders over the last 52 weeks; the drop from the baseline is the "
-                "first signal.",
-                5,
-                block=churn,
-            ),
-            _Item("team", "Zero-result search report", effort=5, block=search),
-            _Item(
-                "team",
-                "Move the CRM sync from nightly to hourly",
-                effort=5,
-                dropped="Nobody on the lists needs hourly data yet; nightly is enough for the "
-                "churn score.",
-            ),
-            _Item(
-                "sales",
-                "Early warning when a key account orders less",
-                effort=10,
-                block=churn,
-            ),
-            _Item("sales", "Which of my accounts pay late?", effort=3, block=churn),
-            _Item("sales", "Rep activity vs. orders (calls, visits, orders)", effort=8),
-            _Item(
-                "sales",
-                "Price comparison against competitors",
-                dropped="We have no reliable competitor prices; buying them is a budget "
-                "decision, not a data one.",
-            ),
-            _Item("service", "Open complaints per key account", effort=3, block=churn),
-            _Item("service", "Customer satisfaction survey results by supplier", effort=5),
-            _Item(
-                "service",
-                "Tickets about invoices by payment term",
-                dropped="About 40 a month; Service can filter them in the helpdesk.",
-            ),
-            _Item(
-                "marketing",
-                "Which campaigns bring buyers who reorder",
-                effort=10,
-                block=roi,
-            ),
-            _Item("marketing", "Cost per acquired buyer by channel", effort=5, block=roi),
-            _Item("marketing", "Webinar attendance vs. first orders", effort=3, block=roi),
-            _Item(
-                "product",
-                "Searches with zero results, by category",
-                effort=3,
-                block=search,
-            ),
-            _Item(
-                "product",
-                "Tickets before and after the order tracking redesign",
-                "The redesign ships in April.",
-                3,
-            ),
-            _Item(
-                "cfo",
-                "Overdue amount per key account, daily",
-                "A late payment is often the first sign that a buyer is in trouble.",
-                3,
-                block=churn,
-            ),
-            _Item("cfo", "Payment term extensions granted vs. order growth", effort=8),
-            _Item(
-                "cfo",
-                "Revenue cohort charts for the investor update",
-                dropped="Asked once a year; an analyst builds it by hand in two days.",
-            ),
-            _Item("coo", "Key accounts with repeated late deliveries", effort=3, block=churn),
-            _Item("coo", "Dropship lead time by region", effort=5),
-            _Item(
-                "suppliers",
-                "Products buyers look for that we don't list",
-                effort=5,
-                block=search,
-            ),
-            _Item(
-                "suppliers",
-                "Supplier scorecard: add the return rate",
-                "A small follow-up to the 2026-Q1 scorecard.",
-                3,
-            ),
-            _Item(
-                "suppliers",
-                "Supplier price changes vs. order volume",
-                dropped="Price elasticity needs a proper study; too big for a list item.",
-            ),
-        ),
-        rationale=(
-            "Losing three key accounts in Q1 cost more GMV than any other item on the lists "
-            "could win back, so the room chose the churn early warning alone and gave it the "
-            "whole team. Search and catalog gaps and Marketing's campaign ROI were close "
-            "seconds; doing either alongside would have pushed the score into Q3. Marketing "
-            "is now cut off two quarters in a row: the team will bring campaign ROI to the "
-            "Q3 event as a ready block with an estimate."
-        ),
-        attendees=(
-            "Lea Fischer, Omar Haddad, Mia Jansen, Daniel Brandt, Aisha Mensah, "
-            "Sofia Romano, Julien Moreau, Katrin Weber, Rahul Mehta, Elena Petrova"
-        ),
-    )
-
-
-def _q3_2026() -> _Quarter:
-    pulse, roi, delivery, search = "pulse", "roi", "delivery", "search"
-    return _Quarter(
-        name=SAMPLE_QUARTER,
-        opens="2026-06-01T08:30:00Z",
-        event=None,
-        blocks=(
-            _Block(
-                pulse,
-                "Weekly commercial pulse",
-                "Every Monday, Sales, Finance and the COO each build their own view of the "
-                "week's pipeline and bookings. One shared Monday pulse (pipeline coverage by "
-                "region, bookings against forecast, key account alerts from the Q2 churn "
-                "score) lets the leadership meeting decide on the week instead of "
-                "reconciling numbers.",
-                25,
-            ),
-            _Block(
-                roi,
-                "Campaign ROI, end to end",
-                "Marketing has been cut off two quarters in a row and still moves its budget "
-                "once a year. Attribution from first touch to repeat orders, and the cost of "
-                "each acquired buyer, let it shift spend every month to the channels that "
-                "bring buyers who reorder.",
-                30,
-            ),
-            _Block(
-                delivery,
-                "Supplier delivery reliability",
-                "Late deliveries are still the first reason buyers contact us. Predicting "
-                "late orders per supplier lets Operations warn buyers before they call, "
-                "Service take fewer tickets, and supplier managers coach the worst suppliers "
-                "with figures.",
-            ),
-            _Block(
-                search,
-                "Search and catalog gaps",
-                "Carried over from 2026-Q2: show supplier managers what buyers search for "
-                "and can't find, so lost searches become listings and orders.",
-                15,
-            ),
-        ),
-        items=(
-            # The team's list.
-            _Item(
-                "team",
-                "Weekly pipeline and bookings snapshot table",
-                "Freeze the CRM pipeline every Monday at 06:00 so that weeks can be compared.",
-                5,
-                block=pulse,
-            ),
-            _Item(
-                "team",
-                "Attribution model from first touch to repeat order",
-                "Rules-based first (first and last touch); no machine learning this quarter.",
-                15,
-                block=roi,
-            ),
-            _Item(
-                "team",
-                "Zero-result search report for category managers",
-                effort=5,
-                block=search,
-            ),
-            _Item(
-                "team", "Promised vs. actual delivery date per order line", effort=8, block=delivery
-            ),
-            _Item(
-                "team",
-                "Automated data quality checks on orders and invoices",
-                "Back on the team's list after 2026-Q1; two incidents in May.",
-                10,
-            ),
-            _Item("team", "Move the remaining Excel reports into the BI tool", effort=15),
-            _Item("team", "Contact-reason taxonomy for service tickets, version 2", effort=5),
-            _Item("team", "Name an owner for each of the top 30 metrics", effort=3),
-            _Item(
-                "team",
-                "Upgrade the transformation tooling to the current major version",
-                effort=5,
-                dropped="Maintenance: it comes out of the team's own 20% budget, not a block.",
-            ),
-            _Item(
-                "team",
-                "Self-service GMV explorer for managers",
-                "Postponed in 2026-Q1; the certified GMV has now run two quarters without a "
-                "dispute.",
-                10,
-            ),
-            _Item("team", "Take rate bridge month over month (mix vs. price)", effort=5),
-            _Item(
-                "team",
-                "Data platform cost per department",
-                dropped="Nobody on the lists asked for it; the yearly estimate is enough.",
-            ),
-            # Head of Sales.
-            _Item(
-                "sales",
-                "Weekly pipeline coverage by region",
-                "Coverage = open pipeline closing this quarter / quota still to reach.",
-                5,
-                block=pulse,
-            ),
-            _Item("sales", "Forecast vs. actual bookings per sales rep", effort=5, block=pulse),
-            _Item(
-                "sales",
-                "Key accounts with falling order frequency, inside the CRM",
-                "The Q2 churn score lives in the BI tool; reps want it where they work.",
-                5,
-            ),
-            _Item("sales", "Which of my accounts pay late, per rep"),
-            _Item("sales", "Win rate by lead source and region", effort=3),
-            _Item(
-                "sales",
-                "Territory plan for the new Nordics region",
-                dropped="A one-off planning exercise; Sales Ops does it and the data team "
-                "answers its questions.",
-            ),
-            _Item("sales", "Quote-to-order conversion for quotes above 10k EUR", effort=5),
-            _Item(
-                "sales",
-                "Cross-sell suggestions per key account",
-                "Categories that other sites of the same buyer group order from us but this "
-                "site doesn't.",
-                20,
-            ),
-            # Customer Service Lead.
-            _Item(
-                "service",
-                "Which suppliers cause the most 'where is my order' tickets",
-                effort=3,
-                block=delivery,
-            ),
-            _Item(
-                "service",
-                "Warn buyers before a delivery is late",
-                "An email when the supplier misses the promised ship date, before the buyer calls.",
-                10,
-                block=delivery,
-            ),
-            _Item("service", "Top reasons customers contact us, by order stage"),
-            _Item("service", "Weekly ticket volume forecast for staffing", effort=5),
-            _Item("service", "First contact resolution rate by agent team", effort=3),
-            _Item("service", "Satisfaction after ticket closure, by contact reason"),
-            _Item(
-                "service",
-                "Chatbot conversation export",
-                dropped="The chatbot vendor's dashboard covers it; no decision depends on it.",
-            ),
-            # Head of Marketing.
-            _Item(
-                "marketing",
-                "Which campaigns bring buyers who reorder",
-                "Asked in 2026-Q1 and 2026-Q2 as well.",
-                8,
-                block=roi,
-            ),
-            _Item("marketing", "Cost per acquired buyer by channel, monthly", effort=5, block=roi),
-            _Item(
-                "marketing",
-                "Marketing-sourced pipeline by region, every week",
-                effort=3,
-                block=roi,
-            ),
-            _Item("marketing", "Trade fair and webinar leads through to first order", effort=5),
-            _Item(
-                "marketing",
-                "Newsletter engagement by buyer segment",
-                dropped="The email tool reports it already (dropped for the same reason in "
-                "2025-Q4).",
-            ),
-            _Item("marketing", "Landing page conversion by campaign", effort=3),
-            _Item("marketing", "Share of GMV from buyers acquired in the last 12 months", effort=3),
-            # Head of Product.
-            _Item(
-                "product",
-                "Searches with zero results and what buyers typed",
-                effort=3,
-                block=search,
-            ),
-            _Item(
-                "product",
-                "Why do buyers still contact us after checkout?",
-                "The tracking page redesign shipped in April; did 'where is my order' contacts "
-                "go down?",
-                3,
-            ),
-            _Item(
-                "product",
-                "Search-to-order conversion by category",
-                "Third quarter on our list.",
-                8,
-            ),
-            _Item("product", "Reorder button usage by buyer segment", effort=3),
-            _Item("product", "Time from first visit to first order for new buyers", effort=5),
-            _Item(
-                "product",
-                "Feature adoption dashboard for the buyer app",
-                dropped="The product analytics tool covers it and the product analyst owns it.",
-            ),
-            _Item("product", "Use of filters on search results"),
-            # CFO.
-            _Item(
-                "cfo",
-                "Bookings forecast for the Monday leadership meeting",
-                effort=5,
-                block=pulse,
-            ),
-            _Item(
-                "cfo",
-                "Return on marketing spend per channel",
-                "Before approving the H2 marketing budget.",
-            ),
-            _Item("cfo", "Overdue invoices by account manager", effort=3),
-            _Item(
-                "cfo",
-                "Take rate by category, month over month, with the reasons",
-                effort=5,
-            ),
-            _Item("cfo", "Payment term mix vs. order growth", effort=8),
-            _Item(
-                "cfo",
-                "Revenue cohort charts for the investor update",
-                dropped="Once a year, built by hand in two days last time; not worth a block.",
-            ),
-            _Item("cfo", "Credit limit use per buyer", effort=5),
-            # COO.
-            _Item(
-                "coo",
-                "See open deals per sales region every Monday",
-                "For the leadership meeting, where today three people bring three numbers.",
-            ),
-            _Item("coo", "Late shipments by supplier, weekly", effort=3, block=delivery),
-            _Item(
-                "coo",
-                "Predicted late deliveries for tomorrow's orders",
-                effort=10,
-                block=delivery,
-            ),
-            _Item(
-                "coo",
-                "Cost to serve per order (delivery, service, payment)",
-                "Needed to decide on the minimum order value.",
-                15,
-            ),
-            _Item("coo", "Return rate by category and supplier", effort=5),
-            _Item(
-                "coo",
-                "Daily GMV vs. budget in the morning email",
-                dropped="Live in the BI tool since 2025-Q4; the email is a subscription "
-                "setting, not a project.",
-            ),
-            _Item("coo", "Carrier performance by region", effort=5),
-            # Head of Supplier Management.
-            _Item(
-                "suppliers",
-                "On-time delivery rate shared with each supplier, monthly",
-                "Supplier managers want to send it to suppliers, not only read it.",
-                5,
-                block=delivery,
-            ),
-            _Item(
-                "suppliers",
-                "Products buyers look for that we don't list",
-                "Asked in 2026-Q2 too.",
-                3,
-                block=search,
-            ),
-            _Item("suppliers", "Suppliers whose catalog is less than 80% complete", effort=2),
-            _Item("suppliers", "Suppliers with falling GMV over three months", effort=5),
-            _Item("suppliers", "New supplier onboarding funnel", effort=5),
-            _Item("suppliers", "Supplier scorecard: add the return rate", effort=3),
-            _Item(
-                "suppliers",
-                "Take rate simulation for supplier renegotiations",
-                dropped="Needs Finance's pricing model, which is being rebuilt this quarter; "
-                "ask again for Q4.",
-            ),
-        ),
-    )
-
-
-SAMPLE_QUARTERS = (_q4_2025, _q1_2026, _q2_2026, _q3_2026)
+def load_sample(text: str | None = None) -> _Sample:
+    """The sample's story, read from its JSON file (or from `text`)."""
+    if text is None:
+        text = (files("planboard.core") / "data" / SAMPLE_DATA).read_text(encoding="utf-8")
+    data = json.loads(text)
+    quarters = [
+        _Quarter(
+            name=q["name"],
+            opens=q["opens"],
+            event=q.get("event"),
+            blocks=tuple(_Block(**block) for block in q["blocks"]),
+            items=tuple(_Item(**item) for item in q["items"]),
+            rationale=q.get("rationale", ""),
+            attendees=q.get("attendees", ""),
+        )
+        for q in data["quarters"]
+    ]
+    stakeholders = [(s["key"], s["name"], s["department"]) for s in data["stakeholders"]]
+    return _Sample(data["vision"], tuple(stakeholders), tuple(quarters))
 
 
 def _fill_quarter(
@@ -1004,7 +231,8 @@ def _fill_quarter(
     """Enter the lists, package and drop, and (for a past quarter) decide."""
     opens = _parse(spec.opens)
     ids: dict[int, int] = {}  # index in spec.items -> item id
-    for day, owner in enumerate(_OWNERS):
+    owners = ("team", *(key for key in stakeholder_ids if key != "team"))
+    for day, owner in enumerate(owners):
         clock.jump(_workday(opens, day))
         for index, entry in enumerate(spec.items):
             if entry.owner == owner:
@@ -1014,7 +242,7 @@ def _fill_quarter(
                 assert change.item_id is not None
                 ids[index] = change.item_id
 
-    clock.jump(_workday(opens, len(_OWNERS) + 1, hour=10))
+    clock.jump(_workday(opens, len(owners) + 1, hour=10))
     block_ids: dict[str, int] = {}
     for block in spec.blocks:
         change = store.add_block(quarter_id, block.name, block.case, block.effort)
@@ -1023,14 +251,14 @@ def _fill_quarter(
     for index, entry in enumerate(spec.items):
         if entry.block is not None:
             store.move_item(ids[index], Place.block(block_ids[entry.block]))
-    clock.jump(_workday(opens, len(_OWNERS) + 2, hour=10))
+    clock.jump(_workday(opens, len(owners) + 2, hour=10))
     for index, entry in enumerate(spec.items):
         if entry.dropped is not None:
             store.drop_item(ids[index], entry.dropped)
 
     if spec.event is not None:
         event = _parse(spec.event)
-        if event < clock.now:
+        if event < clock.now():
             raise ValueError(f"{spec.name}: the event is set before the lists are packaged.")
         clock.jump(event)
         store.start_meeting(quarter_id, backup=False)
@@ -1051,7 +279,7 @@ def _vote(
     """The dot vote of a past event: everyone who sent a list is present, with three
     dots; two go on the block holding most of their own items, one on the block that
     was chosen first (people vote for their needs, and for the company's)."""
-    senders = [key for key, _, _ in STAKEHOLDERS if any(i.owner == key for i in spec.items)]
+    senders = [k for k in stakeholder_ids if k != "team" and any(i.owner == k for i in spec.items)]
     store.set_attendance(quarter_id, [stakeholder_ids[key] or 0 for key in senders])
     first = next(b.key for b in spec.blocks if b.rank == 1)
     ranked = sorted(spec.blocks, key=lambda b: (b.rank or 3, spec.blocks.index(b)))
@@ -1074,15 +302,16 @@ def _vote(
 
 def build_sample(path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
     """Write the sample board to `path` (refused if it exists, unless `overwrite`)."""
-    specs = [make() for make in SAMPLE_QUARTERS]
+    sample = load_sample()
+    specs = sample.quarters
     clock = _Clock(specs[0].opens)
     with _new_board(Path(path), overwrite, clock, specs[0].name) as store:
         stakeholder_ids: dict[str, int | None] = {"team": None}
-        for key, name, department in STAKEHOLDERS:
+        for key, name, department in sample.stakeholders:
             store.add_stakeholder(name, department)
             stakeholder_ids[key] = next(s.id for s in store.stakeholders() if s.name == name)
         quarter_id = store.quarter_by_name(specs[0].name).id
-        store.edit_quarter(quarter_id, vision=VISION)  # the next quarters inherit it
+        store.edit_quarter(quarter_id, vision=sample.vision)  # the next quarters inherit it
         for index, spec in enumerate(specs):
             if index:
                 clock.jump(_parse(spec.opens))

@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 THRESHOLD = 0.42  # cosine above which two requests count as the same need
 NEIGHBOURS = 12  # at most this many similar items are kept per item
@@ -121,9 +122,9 @@ def words(title: str) -> list[str]:
 class Entry:
     """Something to compare: an id, its text, and whose list it is on."""
 
-    key: Hashable
+    key: Any  # any hashable id (the board uses item ids)
     text: str
-    owner: Hashable = None
+    owner: Any = None  # whose list (any hashable; None for the team)
 
 
 class Similarity:
@@ -203,7 +204,7 @@ class Similarity:
         return found
 
 
-Overlap = dict[Hashable, list[tuple[Hashable, float]]]
+Overlap = dict[Any, list[tuple[Any, float]]]  # entry key -> (other key, score)
 
 
 def overlap(entries: Sequence[Entry], threshold: float = THRESHOLD) -> Overlap:

@@ -14,11 +14,12 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .backup import backup_board, backups_of, restore_into
+from .clock import SYSTEM_CLOCK, Clock
 from .db import Opened, migrate, open_board_file, reopen_writable, wrap
 from .errors import (
     BusyError,
@@ -49,6 +50,7 @@ from .model import (
     Stakeholder,
     quarter_of,
 )
+from .rules import move_verdict, why_read_only
 from .text import clean_line, clean_multiline
 
 if TYPE_CHECKING:
@@ -72,26 +74,28 @@ _TRANSPARENT_SQL = "(" + ", ".join(f"'{a}'" for a in TRANSPARENT) + ")"
 _UNSET: Any = object()
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _quote(text: str, limit: int = 40) -> str:
     """A title for a one-line summary: quoted, shortened."""
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return f"“{text}”"
 
 
-def _row_place(row: dict[str, Any]) -> Place:
-    if row["status"] == "dropped":
-        return Place.dropped()
-    if row["block_id"] is not None:
-        return Place.block(row["block_id"])
-    return Place.of_list(row["stakeholder_id"])
+# The column naming the quarter a row belongs to. Rows of a decided quarter are
+# read-only; stakeholders are shared by every quarter, and events are the log itself.
+_QUARTER_OF = {
+    "quarters": "id",
+    "items": "quarter_id",
+    "blocks": "quarter_id",
+    "decisions": "quarter_id",
+    "meetings": "quarter_id",
+    "attendance": "quarter_id",
+    "votes": "quarter_id",
+}
 
 
 class _Tx:
-    """One write transaction: records row changes for the event and the repaint."""
+    """One write transaction: records row changes for the event and the repaint, and
+    refuses to touch any row of a quarter that was decided when it began."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -100,6 +104,25 @@ class _Tx:
         self.blocks = False
         self.stakeholders = False
         self.quarters = False
+        self.read_only: dict[int, Quarter] = {}
+        for row in conn.execute(f"SELECT {QUARTER_COLUMNS} FROM quarters"):
+            quarter = Quarter(*row)
+            if why_read_only(quarter):
+                self.read_only[quarter.id] = quarter
+
+    def reopening(self, quarter_id: int) -> None:
+        """Withdrawing a decision, on purpose, is the one write a decided quarter takes."""
+        self.read_only.pop(quarter_id, None)
+
+    def _guard(self, table: str, *rows: dict[str, Any] | None) -> None:
+        column = _QUARTER_OF.get(table)
+        if column is None or not self.read_only:
+            return
+        for row in rows:
+            key = row.get(column) if row is not None else None
+            quarter = self.read_only.get(key) if isinstance(key, int) else None
+            if quarter is not None:
+                raise ReadOnlyError(why_read_only(quarter))
 
     def row(self, table: str, pk: Any) -> dict[str, Any] | None:
         cursor = self.conn.execute(f"SELECT * FROM {table} WHERE {_PK.get(table, 'id')} = ?", (pk,))
@@ -114,7 +137,9 @@ class _Tx:
         if table == "items":
             for row in (before, after):
                 if row is not None:
-                    self.places.add(_row_place(row))
+                    self.places.add(
+                        Place.where(row["status"], row["block_id"], row["stakeholder_id"])
+                    )
         elif table == "blocks":
             self.blocks = True
             for row in (before, after):
@@ -126,6 +151,7 @@ class _Tx:
             self.quarters = True
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
+        self._guard(table, values)
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cursor = self.conn.execute(
@@ -142,6 +168,7 @@ class _Tx:
         full = self.row(table, pk)
         if full is None:
             raise NotFoundError(f"That {table[:-1]} no longer exists.")
+        self._guard(table, full, values)
         before = {k: full[k] for k in values if full[k] != values[k]}
         if not before:
             return False
@@ -159,6 +186,7 @@ class _Tx:
         before = self.row(table, pk)
         if before is None:
             return
+        self._guard(table, before)
         self.conn.execute(f"DELETE FROM {table} WHERE {_PK.get(table, 'id')} = ?", (pk,))
         self.changes.append([table, pk, before, None])
         self._touch(table, before, None)
@@ -173,6 +201,13 @@ class _Tx:
                 self.changes.append([table, pk, {column: current}, {column: index}])
                 updates.append((index, pk))
         if updates:
+            if self.read_only and table in _QUARTER_OF:
+                marks = ", ".join("?" for _ in updates)
+                found = self.conn.execute(
+                    f"SELECT DISTINCT {_QUARTER_OF[table]} FROM {table} WHERE id IN ({marks})",
+                    [pk for _, pk in updates],
+                )
+                self._guard(table, *({_QUARTER_OF[table]: q} for (q,) in found))
             self.conn.executemany(f"UPDATE {table} SET {column} = ? WHERE id = ?", updates)
             if place is not None:
                 self.places.add(place)
@@ -197,7 +232,7 @@ def _reads(method: Callable[..., Any]) -> Callable[..., Any]:
 class Store:
     """A board file, open. Reads return domain objects; writes return a `Change`."""
 
-    def __init__(self, opened: Opened, clock: Callable[[], str] = utc_now) -> None:
+    def __init__(self, opened: Opened, clock: Clock = SYSTEM_CLOCK) -> None:
         self._opened = opened
         self.conn: sqlite3.Connection = opened.conn
         self._db: Database | None = None
@@ -205,7 +240,11 @@ class Store:
         self.readonly = opened.readonly
         self.readonly_reason = opened.readonly_reason
         self.created = opened.created
-        self.clock = clock
+        self.clock = clock  # the one clock: stamps, the first quarter, the countdown
+
+    def now(self) -> datetime:
+        """The current moment on this store's clock."""
+        return self.clock.now()
 
     @property
     def db(self) -> Database:
@@ -223,13 +262,13 @@ class Store:
         *,
         create: bool = True,
         readonly: bool = False,
-        clock: Callable[[], str] = utc_now,
+        clock: Clock = SYSTEM_CLOCK,
         first_quarter: str | None = None,
     ) -> Store:
         """Open (or create) a board file. A new board gets a first quarter."""
         store = cls(open_board_file(path, create=create, readonly=readonly), clock)
         if store.created and not store.quarters():
-            now = datetime.now(UTC)
+            now = store.now()
             name = first_quarter or quarter_of(now.year, now.month)
             with store._write() as tx:
                 quarter_id = tx.insert(
@@ -268,7 +307,7 @@ class Store:
         """Replace the board with one of its backups, after backing up the board as it
         is now. Returns that new backup. The undo history is the backup's."""
         if self.readonly:
-            raise ReadOnlyError(f"This board is open read-only ({self.readonly_reason}).")
+            raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
         try:
             checked = open_board_file(backup, create=False, readonly=True)
         except PlanboardError as error:
@@ -316,7 +355,7 @@ class Store:
         needs the write lock up front, or it fails on meeting another writer.
         """
         if self.readonly:
-            raise ReadOnlyError(f"This board is open read-only ({self.readonly_reason}).")
+            raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
@@ -406,9 +445,12 @@ class Store:
         )
 
     def _check_quarter_writable(self, quarter_id: int) -> Quarter:
+        """Refuse early, before any validation, on a quarter that can't be changed (the
+        write transaction refuses it in any case, row by row)."""
         quarter = self.quarter(quarter_id)
-        if quarter.is_decided:
-            raise ReadOnlyError(f"{quarter.name} is decided, so its board is read-only.")
+        reason = why_read_only(quarter)
+        if reason:
+            raise ReadOnlyError(reason)
         return quarter
 
     # ----------------------------------------------------------------------- reads
@@ -706,7 +748,7 @@ class Store:
         if item.place.is_list:
             rows = [r for r in self._list_rows(item.quarter_id, item.stakeholder_id) if r[2]]
         else:
-            rows = [(r[0], r[1], True) for r in self._place_rows(item.quarter_id, item.place)]
+            rows = [(r[0], r[1] or 0, True) for r in self._place_rows(item.quarter_id, item.place)]
         return next(i for i, r in enumerate(rows) if r[0] == item.id)
 
     def _block_in(self, quarter_id: int, block_id: int) -> Block:
@@ -845,15 +887,15 @@ class Store:
             item = self.item(item_id)
             self._check_quarter_writable(item.quarter_id)
             source = item.place
-            if target.is_dropped:
-                if not source.is_dropped:
-                    raise ValidationError("Dropping an item needs a reason.")
-            elif target.is_list and target.ref != item.stakeholder_id:
+            verdict = move_verdict(item, target)
+            if verdict.needs_reason:
+                raise ValidationError("Dropping an item needs a reason.")
+            if not verdict.allowed:
                 raise ValidationError(
                     f"{_quote(item.title)} belongs to {self._owner_name(item.stakeholder_id)}'s "
                     "list; it can only go back to that list."
                 )
-            elif target.is_block:
+            if target.is_block:
                 self._block_in(item.quarter_id, target.ref or 0)
             if source == target:
                 if index is None:
@@ -1562,7 +1604,7 @@ class Store:
         written: Path | None = None
         if backup:
             if self.readonly:
-                raise ReadOnlyError(f"This board is open read-only ({self.readonly_reason}).")
+                raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
             try:
                 written = backup_board(self.conn, self.path, f"{quarter.name}-live")
             except (OSError, sqlite3.Error) as error:
@@ -1621,6 +1663,7 @@ class Store:
             quarter = self.quarter(quarter_id)
             if quarter.status != "decided":
                 raise ValidationError(f"{quarter.name} is not decided; there is nothing to reopen.")
+            tx.reopening(quarter_id)
             tx.delete("decisions", quarter_id)
             for (block_id,) in self.conn.execute(
                 "SELECT id FROM blocks WHERE quarter_id = ? AND chosen_rank IS NOT NULL",
@@ -1814,7 +1857,7 @@ class Store:
         Undo steps over it. The countdown runs on the wall clock, to the millisecond."""
         started = None
         if running:
-            moment = now or datetime.now(UTC)
+            moment = now or self.now()
             started = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         with self._write() as tx:
             self._check_quarter_writable(quarter_id)

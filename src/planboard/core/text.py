@@ -43,3 +43,8 @@ def clean_multiline(text: str | None) -> str:
 def has_control(text: str) -> bool:
     """True if the text holds a character that `clean_multiline` would remove."""
     return bool(_STRIP_MULTILINE.search(text)) or "\r" in text
+
+
+def plural(count: int, word: str) -> str:
+    """`1 item`, `2 items`: a count and its noun (the nouns planboard counts take an s)."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from ..core.clock import Clock
 from ..core.store import Store
 from .screens.board import BoardScreen
 from .styles import stylesheet_paths
@@ -35,10 +36,13 @@ class PlanboardApp(App[None]):
         quarter_id: int | None = None,
         notice: str | None = None,
         start_meeting: bool = False,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         if not isinstance(store, Store):
             store = Store.open(Path(store or os.environ.get("PLANBOARD_DB", DEFAULT_FILE)))
+        if clock is not None:  # one clock for the app and its store
+            store.clock = clock
         self.store = store
         self.quarter_id = quarter_id if quarter_id is not None else store.default_quarter().id
         self.notice = notice
@@ -60,6 +64,11 @@ class PlanboardApp(App[None]):
             self.call_later(board.start_meeting)
         elif quarter.status == "live" or (self.start_meeting and quarter.status == "decided"):
             self.call_later(board.action_meeting)
+
+    @property
+    def clock(self) -> Clock:
+        """The clock the app and its store read the time from."""
+        return self.store.clock
 
     def _take_over(self) -> None:
         """A viewer becomes the writer as soon as the other planboard lets go."""

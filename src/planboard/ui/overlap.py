@@ -84,10 +84,12 @@ class OverlapModal(ModalScreen[tuple[str, int] | None]):
             return
         request = self.requests[options.highlighted]
         if action == "unmerge" and request.id not in self.merged_ids:
-            self.notify(Content("That one is not merged."), severity="warning")
+            self.notify("That one is not merged.", severity="warning", markup=False)
             return
         if action == "merge" and request.id in self.merged_ids:
-            self.notify(Content("That one is already merged into this item."), severity="warning")
+            self.notify(
+                "That one is already merged into this item.", severity="warning", markup=False
+            )
             return
         self.dismiss((action, request.id))
 
@@ -241,7 +243,9 @@ class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
         marked = [s for s in self.suggestions if s.marked]
         if len(marked) < 2:
             self.notify(
-                Content("Mark two or more suggestions (Space) to merge them."), severity="warning"
+                "Mark two or more suggestions (Space) to merge them.",
+                severity="warning",
+                markup=False,
             )
             return
         first = marked[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 STYLESHEETS = ("planboard.tcss",)
 
@@ -23,6 +23,6 @@ def styles_dir() -> Path:
     )
 
 
-def stylesheet_paths() -> list[Path]:
+def stylesheet_paths() -> list[str | PurePath]:
     folder = styles_dir()
     return [folder / name for name in STYLESHEETS]

@@ -21,7 +21,18 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from ...core.errors import PlanboardError, ValidationError
-from ...core.model import Block, Board, Change, Item, Place, Quarter, Stakeholder, askers
+from ...core.model import (
+    Block,
+    Board,
+    Change,
+    Item,
+    Place,
+    Quarter,
+    Stakeholder,
+    askers,
+    owner_name,
+)
+from ...core.rules import move_verdict, why_read_only
 from ...core.store import Store
 from ...core.text import clean_line
 from ..widgets.bars import (
@@ -125,6 +136,7 @@ class BoardScreen(StoreActions, Screen[None]):
         self.looking_back = False
         self.board: Board | None = None
         self.stakeholder_map: dict[int, tuple[Stakeholder, int]] = {}
+        self.stakeholders_by_id: dict[int, Stakeholder] = {}
         self.block_map: dict[int, Block] = {}
         self.drag: Drag | None = None
         self._scroll_timer: Timer | None = None
@@ -261,6 +273,7 @@ class BoardScreen(StoreActions, Screen[None]):
         self.board = board
         self._seen_event = self.store.last_event_id()
         self.stakeholder_map = {s.id: (s, i) for i, s in enumerate(board.stakeholders)}
+        self.stakeholders_by_id = {s.id: s for s in board.stakeholders}
         self.block_map = {b.id: b for b in board.blocks}
         self._show_quarter()
         self.column("team").set_groups(
@@ -301,10 +314,7 @@ class BoardScreen(StoreActions, Screen[None]):
     # ------------------------------------------------------------- overlap
 
     def _owner_name(self, stakeholder_id: int | None) -> str:
-        if stakeholder_id is None:
-            return "Team"
-        known = self.stakeholder_map.get(stakeholder_id)
-        return known[0].name if known else "?"
+        return owner_name(stakeholder_id, self.stakeholders_by_id)
 
     def _refresh_overlap(self) -> None:
         """Work out, in a thread, which items on different lists ask for the same
@@ -411,7 +421,7 @@ class BoardScreen(StoreActions, Screen[None]):
     def _read_only_reason(self) -> str:
         if self.store.readonly:
             return self.store.readonly_reason
-        if self.board is not None and self.quarter.is_decided:
+        if self.board is not None and why_read_only(self.quarter):
             return "this quarter is decided"
         if self._looking_back_at_past():
             return "a past quarter, opened from the history; o opens it to edit"
@@ -547,11 +557,10 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def writable(self) -> bool:
         """True if this quarter can be changed; otherwise says why."""
-        if self.store.readonly:
-            self.say(f"This board is open read-only ({self.store.readonly_reason}).", error=True)
-            return False
-        if self.quarter.is_decided:
-            self.say(f"{self.quarter.name} is decided, so its board is read-only.", error=True)
+        file_reason = self.store.readonly_reason if self.store.readonly else None
+        reason = why_read_only(self.quarter, file_reason=file_reason)
+        if reason:
+            self.say(reason, error=True)
             return False
         if self._looking_back_at_past():
             self.say(
@@ -1252,7 +1261,7 @@ class BoardScreen(StoreActions, Screen[None]):
         found = groups([Entry(i.id, i.title, i.stakeholder_id) for i in every])
         suggestions = []
         for group in found:
-            items = [loose[e.key] for e in group if e.key in loose]  # type: ignore[index]
+            items = [loose[e.key] for e in group if e.key in loose]
             if len(items) < 2 or len({i.stakeholder_id for i in items}) < 2:
                 continue
             team = [i for i in items if i.stakeholder_id is None]
@@ -1648,7 +1657,7 @@ class BoardScreen(StoreActions, Screen[None]):
             self.say(f"Could not export: {message}.", error=True)
             return
         self.say(f"Exported {self.quarter.name} to {path}")
-        self.notify(Content(f"Exported to {path}"), timeout=6)
+        self.notify(f"Exported to {path}", timeout=6, markup=False)
 
     def open_quarter(self, quarter_id: int, *, looking_back: bool | None = None) -> None:
         """Show a quarter. `looking_back` (from the history) shows a past quarter
@@ -1822,20 +1831,19 @@ class BoardScreen(StoreActions, Screen[None]):
             return True, f"to the place of block {clean_line(spot.group.title)}"
         item = drag.item
         assert item is not None
-        if place.is_block:
-            where = "at the end" if spot.index is None else f"place {spot.index + 1}"
-            verb = "reorder in" if item.block_id == place.ref else "into"
-            return True, f"{verb} {clean_line(spot.group.title)} · {where}"
-        if place.is_dropped:
-            if item.status == "dropped":
-                return True, "reorder the dropped items"
-            return True, "drop it (you'll be asked why)"
-        if place != item.home:
+        verdict = move_verdict(item, place)
+        if not verdict.allowed:
             owner = self._owner_label(item.stakeholder_id)
             return False, f"not its list — it is on {owner}"
-        if item.place == place:
-            return True, "reorder its list"
-        return True, "back to its own list"
+        if place.is_block:
+            where = "at the end" if spot.index is None else f"place {spot.index + 1}"
+            verb = "reorder in" if verdict.reorders else "into"
+            return True, f"{verb} {clean_line(spot.group.title)} · {where}"
+        if verdict.needs_reason:
+            return True, "drop it (you'll be asked why)"
+        if place.is_dropped:
+            return True, "reorder the dropped items"
+        return True, "reorder its list" if verdict.reorders else "back to its own list"
 
     def _owner_label(self, stakeholder_id: int | None) -> str:
         if stakeholder_id is None:
@@ -1863,7 +1871,7 @@ class BoardScreen(StoreActions, Screen[None]):
             return
         item = drag.item
         assert item is not None
-        if place.is_dropped and item.status != "dropped":
+        if move_verdict(item, place).needs_reason:
             self._ask_drop(item, spot.index)
         else:
             self.run_op(lambda: self.store.move_item(item.id, place, spot.index))

@@ -17,7 +17,7 @@ from ...core.history import Comparison, Coverage, compare, coverage
 from ...core.model import Quarter
 from ...core.outcome import outcome
 from ...core.store import Store
-from ...core.text import clean_line, clean_multiline
+from ...core.text import clean_line, clean_multiline, plural
 from ..modals import PickerModal
 from ..widgets.bars import BoardFooter, StatusLine
 
@@ -27,10 +27,6 @@ CELL = {
     "open": ("○", "$text-warning"),
     "none": ("·", "$text-muted"),
 }
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class HistoryScreen(Screen[tuple[str, int] | None]):
@@ -122,7 +118,7 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
                 f"  {entry.block.chosen_rank}. ",
                 (clean_line(entry.block.name), "bold"),
                 (
-                    f"  {_plural(len(entry.items), 'item')} · for "
+                    f"  {plural(len(entry.items), 'item')} · for "
                     f"{', '.join(clean_line(o) for o in entry.owners)}",
                     "$text-muted",
                 ),
@@ -145,7 +141,7 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         for entry in result.not_chosen:
             parts += [
                 f"  {clean_line(entry.block.name)}",
-                (f"  {_plural(len(entry.items), 'item')}", "$text-muted"),
+                (f"  {plural(len(entry.items), 'item')}", "$text-muted"),
                 "\n",
             ]
         if result.dropped:
@@ -165,7 +161,7 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
                 parts += [
                     f"  {clean_line(cut.stakeholder.name)}",
                     (
-                        f"  {_plural(cut.items, 'item')}{streak}",
+                        f"  {plural(cut.items, 'item')}{streak}",
                         "bold $text-error" if cut.streak > 1 else "$text-muted",
                     ),
                     "\n",

@@ -8,7 +8,7 @@ is shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from textual.app import ComposeResult
@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ...core.clock import parse_stamp
 from ...core.errors import PlanboardError
 from ...core.model import (
     Block,
@@ -29,7 +30,9 @@ from ...core.model import (
     Quarter,
     Stakeholder,
     askers,
+    owner_name,
 )
+from ...core.rules import why_not_live, why_read_only
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline
 from ..theme import use_projector
@@ -41,20 +44,15 @@ ALARM_AT = 60  # and red
 CASE_ON_CARD = 160  # characters of a block's case shown on its card
 
 
-def _parse(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-
-
-def remaining_seconds(meeting: Meeting, now: datetime | None = None) -> float:
-    """Seconds left on the countdown (it may be running)."""
+def remaining_seconds(meeting: Meeting, now: datetime) -> float:
+    """Seconds left on the countdown at `now` (it may be running)."""
     left = (
         meeting.timer_remaining
         if meeting.timer_remaining is not None
         else meeting.timebox_minutes * 60.0
     )
     if meeting.timer_started_at:
-        now = now or datetime.now(UTC)
-        left -= (now - _parse(meeting.timer_started_at)).total_seconds()
+        left -= (now - parse_stamp(meeting.timer_started_at)).total_seconds()
     return max(0.0, left)
 
 
@@ -71,9 +69,9 @@ def clock_text(seconds: float) -> str:
 ALARM_WORDS = {1: "Five minutes left.", 2: "One minute left.", 3: "Time is up."}
 
 
-def timer_parts(meeting: Meeting) -> list[str | tuple[str, str]]:
+def timer_parts(meeting: Meeting, now: datetime) -> list[str | tuple[str, str]]:
     """The countdown as the meeting views show it: amber from five minutes, red from one."""
-    left = remaining_seconds(meeting)
+    left = remaining_seconds(meeting, now)
     running = bool(meeting.timer_started_at)
     style = "bold"
     if left <= ALARM_AT:
@@ -188,7 +186,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         use_projector(self.app, True)
         self.reload()
         if self.meeting is not None:  # only a threshold crossed while watching rings
-            self._alarm_level = _alarm_level(remaining_seconds(self.meeting))
+            self._alarm_level = _alarm_level(remaining_seconds(self.meeting, self.store.now()))
         if self.notice:
             self.say(self.notice)
         self._data_version = self.store.data_version()
@@ -204,7 +202,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         for number, block in enumerate(board.blocks, start=1):
             items = board.items_at(Place.block(block.id))
             served = [
-                "Team" if who is None else people[who].name
+                owner_name(who, people)
                 for who in askers(items, board.merged)
                 if who is None or who in people
             ]
@@ -262,7 +260,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             ),
         ]
         if meeting is not None:
-            parts += ["   ", *timer_parts(meeting)]
+            parts += ["   ", *timer_parts(meeting, self.store.now())]
             present = len(self.store.attendance(self.quarter_id))
             parts += [
                 "   ",
@@ -284,7 +282,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             return
         if self.meeting is None or not self.meeting.timer_started_at:
             return
-        left = remaining_seconds(self.meeting)
+        left = remaining_seconds(self.meeting, self.store.now())
         level = _alarm_level(left)
         if level > self._alarm_level:
             self._alarm_level = level
@@ -323,11 +321,10 @@ class MeetingScreen(StoreActions, Screen[str | None]):
 
     def _writable(self) -> bool:
         assert self.quarter is not None
-        if self.store.readonly:
-            self.say(f"This board is open read-only ({self.store.readonly_reason}).", error=True)
-            return False
-        if self.quarter.status != "live":
-            self.say(f"{self.quarter.name} is {self.quarter.status}, not live.", error=True)
+        file_reason = self.store.readonly_reason if self.store.readonly else None
+        reason = why_read_only(None, file_reason=file_reason) or why_not_live(self.quarter)
+        if reason:
+            self.say(reason, error=True)
             return False
         return True
 
@@ -393,7 +390,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         meeting = self.meeting
         if meeting is None or not self._writable():
             return
-        left = remaining_seconds(meeting)
+        left = remaining_seconds(meeting, self.store.now())
         running = not meeting.timer_started_at
         if running and left <= 0:
             left = meeting.timebox_minutes * 60.0
@@ -613,8 +610,9 @@ class PresentScreen(Screen[None]):
             (f"Block {self.index + 1} of {len(cards)}", "$text-muted")
         ]
         if meeting is not None:
-            parts += ["   ", *timer_parts(meeting)]
-            level = _alarm_level(remaining_seconds(meeting))
+            now = self.meeting_screen.store.now()
+            parts += ["   ", *timer_parts(meeting, now)]
+            level = _alarm_level(remaining_seconds(meeting, now))
             if level and meeting.timer_started_at:
                 parts += ["   ", (ALARM_WORDS[level], "bold $text-error" if level >= 2 else "bold")]
         self.head.update(Content.assemble(*parts))
@@ -659,10 +657,7 @@ class PresentScreen(Screen[None]):
 
     @staticmethod
     def _owner(item: Item, people: dict[int, Stakeholder]) -> str:
-        if item.stakeholder_id is None:
-            return "Team"
-        person = people.get(item.stakeholder_id)
-        return clean_line(person.name) if person else "?"
+        return clean_line(owner_name(item.stakeholder_id, people))
 
     def action_step(self, delta: int) -> None:
         self.index += delta

@@ -7,9 +7,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
-from textual.widgets._footer import FooterKey
 
-from ...core.model import Block, Item, Quarter, Stakeholder
+from ...core.model import TEAM, Block, Item, Quarter, Stakeholder
 from ...core.text import clean_line, clean_multiline
 
 
@@ -55,7 +54,7 @@ class DetailBar(Static):
     ) -> None:
         """The item in full; `also`: (who, title) of similar requests on other lists;
         `merged`: (who, their words) of the requests merged into it."""
-        whose = clean_line(owner.name) if owner else "Team"
+        whose = clean_line(owner.name) if owner else TEAM
         if item.status == "dropped":
             where = f"dropped: {clean_line(item.drop_reason or '')}"
         elif block is not None:
@@ -198,16 +197,18 @@ class BoardFooter(Footer):
             ),
             self._dimmed(screen),
         )
-        if shown == self._shown and self._bindings_ready:
+        if shown == self._shown:
             return
-        self._shown = shown
         super().bindings_changed(screen)
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # Textual recomposes the footer with these keys
 
     def compose(self) -> ComposeResult:
         # Dimmed, not disabled: pressing the key (or clicking it) still says why not.
         dimmed = self._dimmed(self.screen)
         widget: Widget
         for widget in super().compose():
-            if isinstance(widget, FooterKey) and widget.action in dimmed:
+            # A footer key knows its action (a group or a label has none).
+            if getattr(widget, "action", None) in dimmed:
                 widget.add_class("-disabled")
             yield widget

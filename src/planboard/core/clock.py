@@ -1,0 +1,55 @@
+"""The one place planboard reads the time of day.
+
+The store stamps rows with its clock, names a new board's first quarter from it, and
+runs the meeting's countdown on it; the screens read it through the store. Tests give a
+`ManualClock` and move it forward instead of waiting on the wall clock.
+
+Two readings stay on the machine's clocks on purpose: backup file names (sorted by the
+moment they were written, with backups made before any store exists) and the lock and
+busy-retry deadlines in `db.py` (real waits on another process).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as the file stores it: UTC, ISO 8601, to the second."""
+    return moment.astimezone(UTC).strftime(STAMP_FORMAT)
+
+
+def parse_stamp(text: str) -> datetime:
+    """A stored time (to the second or to the millisecond) as an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class Clock:
+    """The wall clock, in UTC. Calling it gives the timestamp written into rows."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def __call__(self) -> str:
+        return stamp(self.now())
+
+
+class ManualClock(Clock):
+    """A clock that stands still until it is moved (for tests and replays)."""
+
+    def __init__(self, start: datetime | str = "2026-06-01T09:00:00Z") -> None:
+        self._now = parse_stamp(start) if isinstance(start, str) else start
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        self._now += timedelta(seconds=seconds)
+
+    def set(self, moment: datetime | str) -> None:
+        self._now = parse_stamp(moment) if isinstance(moment, str) else moment
+
+
+SYSTEM_CLOCK = Clock()

@@ -1,0 +1,53 @@
+"""The board's rules, in one place and free of I/O: where an item may go, and why a
+quarter can't be changed. The store enforces them; the screens ask them for previews,
+dimmed keys and refusal messages, so what a screen promises is what the store does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Item, Place, Quarter
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What moving an item to a place would do."""
+
+    allowed: bool
+    why_not: str = ""  # when not allowed: why, as a clause ("it is not its list")
+    needs_reason: bool = False  # dropping asks why (the move alone is refused)
+    reorders: bool = False  # the item stays where it is and takes another position
+    restores: bool = False  # back to its own list, from a block or the dropped area
+
+
+def move_verdict(item: Item, target: Place) -> Verdict:
+    """Whether `item` may move to `target`, and what that move is.
+
+    An item goes into any block of its quarter, into the dropped area (with a reason),
+    or back to its own list; never onto another stakeholder's list.
+    """
+    source = item.place
+    if target.is_list and target.ref != item.stakeholder_id:
+        return Verdict(False, why_not="an item only goes back to its own list")
+    if target == source:
+        return Verdict(True, reorders=True)
+    if target.is_dropped:
+        return Verdict(True, needs_reason=True)
+    return Verdict(True, restores=target.is_list)
+
+
+def why_read_only(quarter: Quarter | None, *, file_reason: str | None = None) -> str:
+    """Why the board can't be changed, as a sentence; "" if it can. `file_reason` says
+    why the file itself is open read-only (None: it is not)."""
+    if file_reason is not None:
+        return f"This board is open read-only ({file_reason})."
+    if quarter is not None and quarter.is_decided:
+        return f"{quarter.name} is decided, so its board is read-only."
+    return ""
+
+
+def why_not_live(quarter: Quarter) -> str:
+    """Why the planning event of this quarter can't be changed now; "" if it can."""
+    if quarter.status != "live":
+        return f"{quarter.name} is {quarter.status}, not live."
+    return ""
