@@ -71,7 +71,7 @@ def test_events_with_malformed_payloads_are_listed_without_crashing(
     store, q = filled.store, filled.quarter_id
     with outside(board_path) as conn:
         conn.execute("UPDATE events SET payload = '{not json' WHERE id = ?", (latest_event(store),))
-        conn.execute("UPDATE events SET payload = NULL WHERE id = 1")
+        conn.execute("UPDATE events SET payload = x'00ff' WHERE id = 1")
     events = store.events(q)
     assert events and all(isinstance(e.payload, dict) for e in events)
 

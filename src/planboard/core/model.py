@@ -181,6 +181,7 @@ class Event:
     summary: str
     undone: bool
     payload: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""  # why the payload can't be used ("" if it can), for the message
 
 
 @dataclass(slots=True)

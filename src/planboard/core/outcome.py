@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Block, CutOff, Decision, Item, Meeting, Place, Quarter, Stakeholder
-from .store import Store
+from .store import Store, reads
 from .text import clean_line, clean_multiline
 
 
@@ -47,6 +47,7 @@ class Outcome:
         return person.name if person else "?"
 
 
+@reads
 def outcome(store: Store, quarter_id: int) -> Outcome:
     board = store.board(quarter_id)
     people = {s.id: s for s in store.stakeholders()}

@@ -9,7 +9,6 @@ what the action left there, so an undo never overwrites someone else's change).
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -49,27 +48,32 @@ from .model import (
     Stakeholder,
     quarter_of,
 )
+from .rows import (
+    BLOCK_COLUMNS,
+    DECISION_COLUMNS,
+    EVENT_COLUMNS,
+    ITEM_COLUMNS,
+    MEETING_COLUMNS,
+    QUARTER_COLUMNS,
+    STAKEHOLDER_COLUMNS,
+    dump_payload,
+    load_payload,
+    problems,
+    seconds,
+    utc_stamp,
+)
 from .text import clean_line, clean_multiline
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-ITEM_COLUMNS = (
-    "id, quarter_id, stakeholder_id, title, notes, effort, block_id, status, "
-    "drop_reason, position, place_position, created_at, merged_into, carried_from"
-)
-BLOCK_COLUMNS = (
-    "id, quarter_id, name, description, effort, position, chosen_rank, created_at, carried_from, "
-    "choice"
-)
-QUARTER_COLUMNS = "id, name, status, vision, created_at"
-STAKEHOLDER_COLUMNS = "id, name, department, archived"
-
 _PK = {"decisions": "quarter_id", "meetings": "quarter_id"}
 # Actions that undo and redo step over: they neither undo nor end the redo stack.
-TRANSPARENT = ("undo", "redo", "timer")
+TRANSPARENT = ("undo", "redo", "timer", "tidy")
 _TRANSPARENT_SQL = "(" + ", ".join(f"'{a}'" for a in TRANSPARENT) + ")"
 _UNSET: Any = object()
+REPLAY_BATCH = 500  # rows checked and written at once by a large undo or redo
+Progress = Callable[[int, int], None]
 
 
 def utc_now() -> str:
@@ -80,6 +84,18 @@ def _quote(text: str, limit: int = 40) -> str:
     """A title for a one-line summary: quoted, shortened."""
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return f"“{text}”"
+
+
+def _event(row: Sequence[Any]) -> Event:
+    """An events row; a payload another program damaged reads as empty, and says why."""
+    payload, problem = load_payload(row[6])
+    return Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), payload, problem)
+
+
+# The tables an event may change, and so the only ones undo and redo will touch.
+UNDO_TABLES = frozenset(
+    {"items", "blocks", "stakeholders", "quarters", "decisions", "meetings", "attendance", "votes"}
+)
 
 
 def _row_place(row: dict[str, Any]) -> Place:
@@ -194,6 +210,11 @@ def _reads(method: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+reads = _reads
+"""For code outside the store that reads through `store.conn`: a damaged or busy file
+raises a `PlanboardError` with a message, never a raw sqlite3 error."""
+
+
 class Store:
     """A board file, open. Reads return domain objects; writes return a `Change`."""
 
@@ -206,6 +227,7 @@ class Store:
         self.readonly_reason = opened.readonly_reason
         self.created = opened.created
         self.clock = clock
+        self._table_columns: dict[str, frozenset[str]] = {}
 
     @property
     def db(self) -> Database:
@@ -389,7 +411,7 @@ class Store:
             cursor = self.conn.execute(
                 "INSERT INTO events (at, quarter_id, action, summary, payload) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (self.clock(), quarter_id, action, summary, json.dumps(payload)),
+                (self.clock(), quarter_id, action, summary, dump_payload(payload)),
             )
             event_id = cursor.lastrowid
         return Change(
@@ -562,8 +584,7 @@ class Store:
     @_reads
     def decision(self, quarter_id: int) -> Decision | None:
         row = self.conn.execute(
-            "SELECT quarter_id, decided_at, rationale, attendees FROM decisions "
-            "WHERE quarter_id = ?",
+            f"SELECT {DECISION_COLUMNS} FROM decisions WHERE quarter_id = ?",
             (quarter_id,),
         ).fetchone()
         return Decision(*row) if row else None
@@ -571,16 +592,14 @@ class Store:
     @_reads
     def events(self, quarter_id: int | None = None, limit: int = 200) -> list[Event]:
         """The newest events first (of one quarter, or of the whole file)."""
-        sql = "SELECT id, at, quarter_id, action, summary, undone, payload FROM events"
+        sql = f"SELECT {EVENT_COLUMNS} FROM events"
         args: tuple[Any, ...] = ()
         if quarter_id is not None:
             sql += " WHERE quarter_id = ?"
             args = (quarter_id,)
         sql += " ORDER BY id DESC LIMIT ?"
         rows = self.conn.execute(sql, (*args, limit))
-        return [
-            Event(r[0], r[1], r[2], r[3], r[4], bool(r[5]), json.loads(r[6] or "{}")) for r in rows
-        ]
+        return [_event(row) for row in rows]
 
     @_reads
     def last_event_id(self) -> int:
@@ -1540,15 +1559,17 @@ class Store:
     @_reads
     def meeting(self, quarter_id: int) -> Meeting | None:
         row = self.conn.execute(
-            "SELECT quarter_id, started_at, ended_at, dot_budget, tally_hidden, "
-            "timebox_minutes, timer_remaining, timer_started_at, backup_path "
-            "FROM meetings WHERE quarter_id = ?",
-            (quarter_id,),
+            f"SELECT {MEETING_COLUMNS} FROM meetings WHERE quarter_id = ?", (quarter_id,)
         ).fetchone()
         if row is None:
             return None
         values = list(row)
+        values[3] = values[3] if 1 <= values[3] <= 99 else 3
         values[4] = bool(values[4])
+        values[5] = values[5] if 1 <= values[5] <= 600 else 45
+        # A countdown another program left unreadable stands paused where it was.
+        values[6] = seconds(values[6], values[5] * 60.0)
+        values[7] = utc_stamp(values[7])
         return Meeting(*values)
 
     def start_meeting(self, quarter_id: int, *, backup: bool = True) -> tuple[Change, Path | None]:
@@ -1878,28 +1899,28 @@ class Store:
 
     def _undo_candidate(self, quarter_id: int) -> Event | None:
         row = self.conn.execute(
-            "SELECT id, at, quarter_id, action, summary, undone, payload FROM events "
+            f"SELECT {EVENT_COLUMNS} FROM events "
             f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = 0 "
             "ORDER BY id DESC LIMIT 1",
             (quarter_id,),
         ).fetchone()
         if row is None:
             return None
-        event = Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), json.loads(row[6]))
+        event = _event(row)
         if event.payload.get("undoable", True) is False:
             return None
         return event
 
     def _redo_candidate(self, quarter_id: int) -> Event | None:
         row = self.conn.execute(
-            "SELECT id, at, quarter_id, action, summary, undone, payload FROM events "
+            f"SELECT {EVENT_COLUMNS} FROM events "
             f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = 1 "
             "ORDER BY id LIMIT 1",
             (quarter_id,),
         ).fetchone()
         if row is None:
             return None
-        return Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), json.loads(row[6]))
+        return _event(row)
 
     @_reads
     def undo_summary(self, quarter_id: int) -> str | None:
@@ -1911,36 +1932,188 @@ class Store:
         event = self._redo_candidate(quarter_id)
         return event.summary if event else None
 
-    def undo(self, quarter_id: int) -> Change:
-        """Undo the quarter's latest action (also after the file was closed and reopened)."""
-        return self._replay(quarter_id, undo=True)
+    def undo(self, quarter_id: int, *, progress: Progress | None = None) -> Change:
+        """Undo the quarter's latest action (also after the file was closed and reopened).
+        `progress(done, total)` hears how far a large one has got."""
+        return self._replay(quarter_id, undo=True, progress=progress)
 
-    def redo(self, quarter_id: int) -> Change:
-        return self._replay(quarter_id, undo=False)
+    def redo(self, quarter_id: int, *, progress: Progress | None = None) -> Change:
+        return self._replay(quarter_id, undo=False, progress=progress)
 
-    def _replay(self, quarter_id: int, *, undo: bool) -> Change:
+    @_reads
+    def replay_size(self, quarter_id: int, *, undo: bool) -> int:
+        """How big the next undo (or redo) is, in bytes of its record: the screen runs a
+        large one in the background, with a progress line."""
+        order = "DESC" if undo else ""
+        row = self.conn.execute(
+            "SELECT length(payload) FROM events "
+            f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = ? "
+            f"ORDER BY id {order} LIMIT 1",
+            (quarter_id, 0 if undo else 1),
+        ).fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def _replay(self, quarter_id: int, *, undo: bool, progress: Progress | None = None) -> Change:
+        verb = "undo" if undo else "redo"
         with self._write() as tx:
             self._check_quarter_writable(quarter_id)
             event = self._undo_candidate(quarter_id) if undo else self._redo_candidate(quarter_id)
             if event is None:
                 return Change(summary="Nothing to undo" if undo else "Nothing to redo")
-            changes = event.payload.get("changes", [])
-            steps = reversed(changes) if undo else changes
-            for table, pk, before, after in steps:
-                want_now, set_to = (after, before) if undo else (before, after)
-                self._apply(tx, table, pk, want_now, set_to, event)
+            steps = self._recorded_changes(event, verb)
+            if undo:
+                steps.reverse()
+            conflict = ConflictError(
+                f"Can't {verb} this — {event.summary} — because the board has changed "
+                "since (perhaps from another program). Nothing was changed."
+            )
+            try:
+                self._apply_all(tx, steps, undo=undo, conflict=conflict, progress=progress)
+            except sqlite3.IntegrityError:
+                # A row another program added still points at one this would remove.
+                raise conflict from None
+            self._densify(tx, quarter_id)
             self.conn.execute(
                 "UPDATE events SET undone = ? WHERE id = ?", (1 if undo else 0, event.id)
             )
-            verb = "Undid" if undo else "Redid"
+            done = "Undid" if undo else "Redid"
+            item_id, block_id = event.payload.get("item_id"), event.payload.get("block_id")
             return self._finish(
                 tx,
                 "undo" if undo else "redo",
-                f"{verb}: {event.summary}",
+                f"{done}: {event.summary}",
                 quarter_id,
-                item_id=event.payload.get("item_id"),
-                block_id=event.payload.get("block_id"),
+                item_id=item_id if isinstance(item_id, int) else None,
+                block_id=block_id if isinstance(block_id, int) else None,
                 extra={"event_id": event.id},
+            )
+
+    def _columns(self, table: str) -> frozenset[str]:
+        known = self._table_columns.get(table)
+        if known is None:
+            known = frozenset(r[1] for r in self.conn.execute(f"PRAGMA table_info({table})"))
+            self._table_columns[table] = known
+        return known
+
+    def _recorded_changes(self, event: Event, verb: str) -> list[tuple[str, Any, Any, Any]]:
+        """The event's row changes, checked: another program may have written anything
+        in `events.payload`, and only a well-formed record of known tables and columns
+        is ever applied."""
+        problem = event.problem
+        steps: list[tuple[str, Any, Any, Any]] = []
+        changes = event.payload.get("changes")
+        if not problem and not isinstance(changes, list):
+            problem = "it lists no row changes"
+        for change in changes if not problem else ():
+            if not isinstance(change, list | tuple) or len(change) != 4:
+                problem = "a change is not [table, row, before, after]"
+                break
+            table, pk, before, after = change
+            if table not in UNDO_TABLES:
+                problem = f"it names an unknown table ({str(table)[:30]!r})"
+                break
+            if isinstance(pk, bool) or not isinstance(pk, int | str):
+                problem = f"a {table} row has no usable id"
+                break
+            rows = [r for r in (before, after) if r is not None]
+            if not rows or not all(isinstance(r, dict) for r in rows):
+                problem = f"{table} row {pk} has no usable before and after"
+                break
+            unknown = {k for r in rows for k in r} - self._columns(table)
+            if unknown:
+                problem = f"{table} row {pk} names unknown columns"
+                break
+            if any(isinstance(v, list | dict) for r in rows for v in r.values()):
+                problem = f"{table} row {pk} holds values that are not plain"
+                break
+            steps.append((table, pk, before, after))
+        if problem:
+            raise PlanboardError(
+                f"Can't {verb} “{event.summary}”: events row {event.id} holds a damaged record "
+                f"of it ({problem}). Nothing was changed."
+            )
+        return steps
+
+    def _apply_all(
+        self,
+        tx: _Tx,
+        steps: list[tuple[str, Any, Any, Any]],
+        *,
+        undo: bool,
+        conflict: ConflictError,
+        progress: Progress | None,
+    ) -> None:
+        """Apply recorded changes in order. Runs of inserts or deletes of distinct rows
+        of one table (an import has tens of thousands) are checked and written in
+        batches; everything else one row at a time."""
+        total, done, index = len(steps), 0, 0
+        while index < len(steps):
+            table, pk, before, after = steps[index]
+            want, target = (after, before) if undo else (before, after)
+            kind = "delete" if target is None else "insert" if want is None else "update"
+            if kind == "update":
+                self._apply(tx, table, pk, want, target, conflict)
+                index += 1
+            else:
+                run: list[tuple[Any, Any, Any]] = []
+                seen: set[Any] = set()
+                while index < len(steps) and len(run) < REPLAY_BATCH:
+                    t, p, b, a = steps[index]
+                    w, g = (a, b) if undo else (b, a)
+                    this = "delete" if g is None else "insert" if w is None else "update"
+                    if t != table or this != kind or p in seen:
+                        break
+                    run.append((p, w, g))
+                    seen.add(p)
+                    index += 1
+                self._apply_run(tx, table, kind, run, conflict)
+            if progress is not None and (index - done >= REPLAY_BATCH or index == total):
+                done = index
+                progress(done, total)
+
+    def _apply_run(
+        self,
+        tx: _Tx,
+        table: str,
+        kind: str,
+        run: list[tuple[Any, Any, Any]],
+        conflict: ConflictError,
+    ) -> None:
+        key = _PK.get(table, "id")
+        marks = ", ".join("?" for _ in run)
+        cursor = self.conn.execute(
+            f"SELECT * FROM {table} WHERE {key} IN ({marks})", [pk for pk, _, _ in run]
+        )
+        names = [d[0] for d in cursor.description]
+        current = {}
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            current[row[key]] = row
+        if kind == "delete":
+            for pk, want, _ in run:
+                row = current.get(pk)
+                if row is None or any(row.get(k) != v for k, v in want.items()):
+                    raise conflict
+            self.conn.executemany(
+                f"DELETE FROM {table} WHERE {key} = ?", [(pk,) for pk, _, _ in run]
+            )
+            for pk, _, _ in run:
+                tx.changes.append([table, pk, current[pk], None])
+                tx._touch(table, current[pk], None)
+            return
+        if current:
+            raise conflict  # a row this would put back is there already
+        by_shape: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for pk, _, target in run:
+            row = {key: pk, **target}
+            by_shape.setdefault(tuple(row), []).append(tuple(row.values()))
+            tx.changes.append([table, pk, None, row])
+            tx._touch(table, None, row)
+        for shape, rows in by_shape.items():
+            self.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(shape)}) VALUES "
+                f"({', '.join('?' for _ in shape)})",
+                rows,
             )
 
     def _apply(
@@ -1950,14 +2123,10 @@ class Store:
         pk: Any,
         expected: dict[str, Any] | None,
         target: dict[str, Any] | None,
-        event: Event,
+        conflict: ConflictError,
     ) -> None:
         """Take one row from `expected` to `target`, refusing if it no longer matches."""
         current = tx.row(table, pk)
-        conflict = ConflictError(
-            f"Can't {'undo' if event.undone is False else 'redo'} this — {event.summary} — "
-            "because the board has changed since (perhaps from another program)."
-        )
         if expected is None:
             if current is not None:
                 raise conflict
@@ -1970,6 +2139,101 @@ class Store:
             tx.insert(table, target)
         else:
             tx.update(table, pk, target)
+
+    # ------------------------------------------------------------- outside rows
+
+    @_reads
+    def row_problems(self, quarter_id: int) -> list[str]:
+        """The quarter's rows (and stakeholders) holding a value of the wrong type —
+        written by another program — each naming its table, row and column."""
+        return problems(self.conn, quarter_id)
+
+    def tidy(self, quarter_id: int) -> Change | None:
+        """Put positions right where another program left them missing, repeated or
+        out of step (rows inserted with `sqlite3` or `sqlite-utils`): each list, block,
+        the dropped items and the blocks numbered 0..n-1 again, in the order they were.
+        Recorded in the log, stepped over by undo. None if nothing needed it."""
+        if self.readonly or not self._untidy(quarter_id):
+            return None
+        with self._write() as tx:
+            self._densify(tx, quarter_id)
+            if not tx.changes:
+                return None
+            count = len({(c[0], c[1]) for c in tx.changes})
+            return self._finish(
+                tx, "tidy", f"Put {count} row{'s' if count != 1 else ''} in order", quarter_id
+            )
+
+    def _untidy(self, quarter_id: int) -> bool:
+        return bool(self.conn.execute(_UNTIDY_SQL, {"q": quarter_id}).fetchone()[0])
+
+    def _densify(self, tx: _Tx, quarter_id: int) -> None:
+        """Number every list, block, the dropped items and the blocks 0..n-1, keeping
+        their order (rows without a usable position go last)."""
+        if not self._untidy(quarter_id):
+            return
+        order = "ORDER BY typeof({0}) != 'integer', {0}, id"
+        lists = self.conn.execute(
+            "SELECT DISTINCT stakeholder_id FROM items WHERE quarter_id = ?", (quarter_id,)
+        ).fetchall()
+        for (owner,) in lists:
+            rows = self.conn.execute(
+                "SELECT id, position FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
+                + order.format("position"),
+                (quarter_id, owner),
+            ).fetchall()
+            tx.renumber("items", "position", rows, Place.of_list(owner))
+        for (row_id,) in self.conn.execute(
+            "SELECT id FROM items WHERE quarter_id = ? AND block_id IS NULL AND status = 'open' "
+            "AND place_position IS NOT NULL",
+            (quarter_id,),
+        ).fetchall():
+            tx.update("items", row_id, {"place_position": None})
+        places = [Place.dropped()] + [
+            Place.block(r[0])
+            for r in self.conn.execute(
+                "SELECT DISTINCT block_id FROM items WHERE quarter_id = ? AND block_id IS NOT NULL",
+                (quarter_id,),
+            )
+        ]
+        for place in places:
+            if place.is_block:
+                sql = "SELECT id, place_position FROM items WHERE block_id = ? "
+                args: tuple[Any, ...] = (place.ref,)
+            else:
+                sql = (
+                    "SELECT id, place_position FROM items WHERE quarter_id = ? "
+                    "AND status = 'dropped' "
+                )
+                args = (quarter_id,)
+            rows = self.conn.execute(sql + order.format("place_position"), args).fetchall()
+            tx.renumber("items", "place_position", rows, place)
+        rows = self.conn.execute(
+            "SELECT id, position FROM blocks WHERE quarter_id = ? " + order.format("position"),
+            (quarter_id,),
+        ).fetchall()
+        tx.renumber("blocks", "position", rows, None)
+
+
+def _dense(column: str) -> str:
+    """True for a group whose `column` is not exactly 0..n-1."""
+    return (
+        f"(COUNT(*) != COUNT(DISTINCT {column}) OR MIN({column}) != 0 "
+        f"OR MAX({column}) != COUNT(*) - 1 OR SUM(typeof({column}) != 'integer') > 0)"
+    )
+
+
+_UNTIDY_SQL = (
+    "SELECT EXISTS (SELECT 1 FROM items WHERE quarter_id = :q GROUP BY stakeholder_id "
+    f"HAVING {_dense('position')}) "
+    "OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NOT NULL "
+    f"GROUP BY block_id HAVING {_dense('place_position')}) "
+    "OR (SELECT COUNT(*) > 0 AND "
+    f"{_dense('place_position')} FROM items WHERE quarter_id = :q AND status = 'dropped') "
+    "OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NULL "
+    "AND status = 'open' AND place_position IS NOT NULL) "
+    f"OR (SELECT COUNT(*) > 0 AND {_dense('position')} FROM blocks WHERE quarter_id = :q)"
+)
 
 
 def open_store(path: str | Path, **kwargs: Any) -> Store:

@@ -135,6 +135,8 @@ class BoardScreen(StoreActions, Screen[None]):
         self._pending_go: int | None = None
         self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
+        self._bad_rows: list[str] = []  # rows with values of the wrong type, last named
+        self._busy = ""  # what a long action running in the background is doing
         self._build()
 
     # ------------------------------------------------------------------ layout
@@ -250,7 +252,14 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def load(self) -> None:
         """Read the whole quarter (on open, on switching quarter, after another program
-        changed the file). Actions repaint only what they changed."""
+        changed the file). Actions repaint only what they changed. Rows another program
+        added without positions are put in order first; rows holding values of the wrong
+        type are named on the status line."""
+        try:
+            if not self._busy:
+                self.store.tidy(self.quarter_id)
+        except PlanboardError:
+            pass  # shown as they are; the next load tries again
         try:
             board = self.store.board(self.quarter_id)
         except PlanboardError as error:
@@ -291,12 +300,25 @@ class BoardScreen(StoreActions, Screen[None]):
             ]
         )
         self._update_titles()
-        self.merged = self.store.merged_map(self.quarter_id)
+        self.merged = board.merged
+        self._name_bad_rows()
         # The quarter may have become read-only, or editable (decided or reopened
         # elsewhere, a viewer taking over): the footer dims the edit keys to match.
         self.refresh_bindings()
         # After the frame: the board shows first, the overlap follows.
         self.call_after_refresh(self._refresh_overlap)
+
+    def _name_bad_rows(self) -> None:
+        """Say which rows hold values planboard can't show (written by another program),
+        once for each new set of them."""
+        try:
+            found = self.store.row_problems(self.quarter_id)
+        except PlanboardError:
+            return
+        if found and found != self._bad_rows:
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            self.status_line.say(f"Another program wrote {found[0]}{more}.", error=True)
+        self._bad_rows = found
 
     # ------------------------------------------------------------- overlap
 
