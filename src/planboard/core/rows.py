@@ -22,16 +22,18 @@ FAR = 1 << 62  # where a row without a usable position sorts: after every real o
 
 def integer(column: str, default: str = "NULL") -> str:
     """An INTEGER column: whole numbers as they are, a real number truncated, anything
-    else `default`."""
+    else `default`. (Named as the column: an ORDER BY sorts by what is shown.)"""
     return (
         f"CASE typeof({column}) WHEN 'integer' THEN {column} "
-        f"WHEN 'real' THEN CAST({column} AS INTEGER) ELSE {default} END"
+        f"WHEN 'real' THEN CAST({column} AS INTEGER) ELSE {default} END AS {column}"
     )
 
 
 def real(column: str) -> str:
     """A REAL column (an effort, seconds left): numbers as they are, anything else NULL."""
-    return f"CASE WHEN typeof({column}) IN ('integer', 'real') THEN {column} ELSE NULL END"
+    return (
+        f"CASE WHEN typeof({column}) IN ('integer', 'real') THEN {column} ELSE NULL END AS {column}"
+    )
 
 
 def text(column: str, default: str = "''") -> str:
@@ -39,13 +41,13 @@ def text(column: str, default: str = "''") -> str:
     return (
         f"CASE typeof({column}) WHEN 'text' THEN {column} "
         f"WHEN 'integer' THEN CAST({column} AS TEXT) WHEN 'real' THEN CAST({column} AS TEXT) "
-        f"ELSE {default} END"
+        f"ELSE {default} END AS {column}"
     )
 
 
 def one_of(column: str, allowed: tuple[str, ...], default: str) -> str:
     choices = ", ".join(f"'{value}'" for value in allowed)
-    return f"CASE WHEN {column} IN ({choices}) THEN {column} ELSE '{default}' END"
+    return f"CASE WHEN {column} IN ({choices}) THEN {column} ELSE '{default}' END AS {column}"
 
 
 def columns(*expressions: str) -> str:

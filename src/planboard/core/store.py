@@ -50,6 +50,7 @@ from .model import (
 )
 from .rows import (
     BLOCK_COLUMNS,
+    FAR,
     DECISION_COLUMNS,
     EVENT_COLUMNS,
     ITEM_COLUMNS,
@@ -84,6 +85,10 @@ def _quote(text: str, limit: int = 40) -> str:
     """A title for a one-line summary: quoted, shortened."""
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return f"“{text}”"
+
+
+def _or_far(position: int | None) -> int:
+    return FAR if position is None else position
 
 
 def _event(row: Sequence[Any]) -> Event:
@@ -578,7 +583,7 @@ class Store:
                 places.setdefault(item.place, []).append(item)
         for place, items in places.items():
             if not place.is_list:
-                items.sort(key=lambda i: (i.place_position or 0, i.id))
+                items.sort(key=lambda i: (_or_far(i.place_position), i.id))
         return Board(quarter, stakeholders, blocks, places, merged)
 
     @_reads
