@@ -50,9 +50,9 @@ from .model import (
 )
 from .rows import (
     BLOCK_COLUMNS,
-    FAR,
     DECISION_COLUMNS,
     EVENT_COLUMNS,
+    FAR,
     ITEM_COLUMNS,
     MEETING_COLUMNS,
     QUARTER_COLUMNS,
