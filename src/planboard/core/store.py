@@ -184,6 +184,46 @@ class _Tx:
         self.changes.append([table, pk, before, None])
         self._touch(table, before, None)
 
+    def insert_many(self, table: str, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert rows of one shape (an import): each is recorded as `insert` records
+        it, the whole rows read back in batches rather than one query per row."""
+        if not rows:
+            return []
+        columns = ", ".join(rows[0])
+        marks = ", ".join("?" for _ in rows[0])
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        ids = [self.conn.execute(sql, tuple(row.values())).lastrowid or 0 for row in rows]
+        key = _PK.get(table, "id")
+        recorded = []
+        for start in range(0, len(ids), REPLAY_BATCH):
+            chunk = ids[start : start + REPLAY_BATCH]
+            cursor = self.conn.execute(
+                f"SELECT * FROM {table} WHERE {key} IN ({', '.join('?' for _ in chunk)})", chunk
+            )
+            names = [d[0] for d in cursor.description]
+            found = {values[0]: dict(zip(names, values, strict=True)) for values in cursor}
+            recorded += [(pk, None, found[pk]) for pk in chunk]
+        self.record_many(table, recorded)
+        return ids
+
+    def record_many(
+        self, table: str, rows: Sequence[tuple[Any, dict[str, Any] | None, dict[str, Any] | None]]
+    ) -> None:
+        """Record rows inserted or deleted in bulk (pk, before, after): the places they
+        touch are worked out once per kind of place, not once per row."""
+        seen: set[tuple[Any, ...]] = set()
+        for pk, before, after in rows:
+            self.changes.append([table, pk, before, after])
+            row = after if after is not None else before
+            if row is None:
+                continue
+            if table == "items":
+                shape: tuple[Any, ...] = (row["status"], row["block_id"], row["stakeholder_id"])
+                if shape in seen:
+                    continue
+                seen.add(shape)
+            self._touch(table, before, after)
+
     def renumber(
         self, table: str, column: str, rows: Sequence[tuple[int, int | None]], place: Place | None
     ) -> None:
@@ -233,6 +273,7 @@ class Store:
         self.created = opened.created
         self.clock = clock
         self._table_columns: dict[str, frozenset[str]] = {}
+        self._checked_keys: dict[tuple[str, ...], bool] = {}
 
     @property
     def db(self) -> Database:
@@ -1086,10 +1127,9 @@ class Store:
                 (quarter_id, stakeholder_id),
             ).fetchone()[0]
             now = self.clock()
-            first = None
-            for offset, (title, notes, effort) in enumerate(checked):
-                item_id = tx.insert(
-                    "items",
+            ids = tx.insert_many(
+                "items",
+                [
                     {
                         "quarter_id": quarter_id,
                         "stakeholder_id": stakeholder_id,
@@ -1099,9 +1139,11 @@ class Store:
                         "status": "open",
                         "position": position + offset,
                         "created_at": now,
-                    },
-                )
-                first = first or item_id
+                    }
+                    for offset, (title, notes, effort) in enumerate(checked)
+                ],
+            )
+            first = ids[0] if ids else None
             whose = (
                 "the team's list" if owner is None else f"{self._owner_name(stakeholder_id)}'s list"
             )
@@ -1965,15 +2007,13 @@ class Store:
             event = self._undo_candidate(quarter_id) if undo else self._redo_candidate(quarter_id)
             if event is None:
                 return Change(summary="Nothing to undo" if undo else "Nothing to redo")
-            steps = self._recorded_changes(event, verb)
-            if undo:
-                steps.reverse()
+            steps = self._recorded_changes(event, verb, undo=undo)
             conflict = ConflictError(
                 f"Can't {verb} this — {event.summary} — because the board has changed "
                 "since (perhaps from another program). Nothing was changed."
             )
             try:
-                self._apply_all(tx, steps, undo=undo, conflict=conflict, progress=progress)
+                self._apply_all(tx, steps, conflict=conflict, progress=progress)
             except sqlite3.IntegrityError:
                 # A row another program added still points at one this would remove.
                 raise conflict from None
@@ -2000,43 +2040,58 @@ class Store:
             self._table_columns[table] = known
         return known
 
-    def _recorded_changes(self, event: Event, verb: str) -> list[tuple[str, Any, Any, Any]]:
-        """The event's row changes, checked: another program may have written anything
-        in `events.payload`, and only a well-formed record of known tables and columns
-        is ever applied."""
+    def _known_columns(self, table: str, row: dict[str, Any]) -> bool:
+        """Whether every key of `row` is a column of `table` (the keys are written into
+        SQL); remembered per set of keys, which repeat from row to row."""
+        keys = (table, *row)
+        known = self._checked_keys.get(keys)  # (a tuple of a row's keys is cheap)
+        if known is None:
+            known = set(row) <= self._columns(table)
+            self._checked_keys[keys] = known
+        return known
+
+    def _recorded_changes(
+        self, event: Event, verb: str, *, undo: bool
+    ) -> list[tuple[str, Any, Any, Any]]:
+        """The event's row changes as (table, row id, what the row must hold now, what
+        it becomes), in the order to apply them. Checked first: another program may
+        have written anything in `events.payload`, and only a well-formed record of
+        known tables and columns is ever applied."""
         problem = event.problem
         steps: list[tuple[str, Any, Any, Any]] = []
         changes = event.payload.get("changes")
         if not problem and not isinstance(changes, list):
             problem = "it lists no row changes"
+        known = self._known_columns
         for change in changes if not problem else ():
-            if not isinstance(change, list | tuple) or len(change) != 4:
+            if type(change) is not list or len(change) != 4:
                 problem = "a change is not [table, row, before, after]"
                 break
             table, pk, before, after = change
             if table not in UNDO_TABLES:
                 problem = f"it names an unknown table ({str(table)[:30]!r})"
                 break
-            if isinstance(pk, bool) or not isinstance(pk, int | str):
+            if type(pk) is not int and type(pk) is not str:
                 problem = f"a {table} row has no usable id"
                 break
-            rows = [r for r in (before, after) if r is not None]
-            if not rows or not all(isinstance(r, dict) for r in rows):
+            if (before is None and after is None) or any(
+                row is not None and type(row) is not dict for row in (before, after)
+            ):
                 problem = f"{table} row {pk} has no usable before and after"
                 break
-            unknown = {k for r in rows for k in r} - self._columns(table)
-            if unknown:
+            if (before is not None and not known(table, before)) or (
+                after is not None and not known(table, after)
+            ):
                 problem = f"{table} row {pk} names unknown columns"
                 break
-            if any(isinstance(v, list | dict) for r in rows for v in r.values()):
-                problem = f"{table} row {pk} holds values that are not plain"
-                break
-            steps.append((table, pk, before, after))
+            steps.append((table, pk, after, before) if undo else change)
         if problem:
             raise PlanboardError(
                 f"Can't {verb} “{event.summary}”: events row {event.id} holds a damaged record "
                 f"of it ({problem}). Nothing was changed."
             )
+        if undo:
+            steps.reverse()
         return steps
 
     def _apply_all(
@@ -2044,34 +2099,33 @@ class Store:
         tx: _Tx,
         steps: list[tuple[str, Any, Any, Any]],
         *,
-        undo: bool,
         conflict: ConflictError,
         progress: Progress | None,
     ) -> None:
-        """Apply recorded changes in order. Runs of inserts or deletes of distinct rows
-        of one table (an import has tens of thousands) are checked and written in
-        batches; everything else one row at a time."""
+        """Apply (table, row id, what it holds now, what it becomes) in order. Runs of
+        inserts or deletes of distinct rows of one table (an import has tens of
+        thousands) are checked and written in batches; updates one row at a time."""
         total, done, index = len(steps), 0, 0
-        while index < len(steps):
-            table, pk, before, after = steps[index]
-            want, target = (after, before) if undo else (before, after)
-            kind = "delete" if target is None else "insert" if want is None else "update"
-            if kind == "update":
+        while index < total:
+            table, pk, want, target = steps[index]
+            if want is not None and target is not None:
                 self._apply(tx, table, pk, want, target, conflict)
                 index += 1
             else:
+                deleting = target is None
                 run: list[tuple[Any, Any, Any]] = []
                 seen: set[Any] = set()
-                while index < len(steps) and len(run) < REPLAY_BATCH:
-                    t, p, b, a = steps[index]
-                    w, g = (a, b) if undo else (b, a)
-                    this = "delete" if g is None else "insert" if w is None else "update"
-                    if t != table or this != kind or p in seen:
+                end = min(total, index + REPLAY_BATCH)
+                while index < end:
+                    t, p, w, g = steps[index]
+                    if t != table or (g is None) != deleting or (w is None) == deleting:
+                        break
+                    if p in seen:
                         break
                     run.append((p, w, g))
                     seen.add(p)
                     index += 1
-                self._apply_run(tx, table, kind, run, conflict)
+                self._apply_run(tx, table, "delete" if deleting else "insert", run, conflict)
             if progress is not None and (index - done >= REPLAY_BATCH or index == total):
                 done = index
                 progress(done, total)
@@ -2097,23 +2151,25 @@ class Store:
         if kind == "delete":
             for pk, want, _ in run:
                 row = current.get(pk)
-                if row is None or any(row.get(k) != v for k, v in want.items()):
+                # (a row recorded whole compares as one dict, in C)
+                if row is None or (row != want and any(row.get(k) != v for k, v in want.items())):
                     raise conflict
-            self.conn.executemany(
-                f"DELETE FROM {table} WHERE {key} = ?", [(pk,) for pk, _, _ in run]
+            # One statement per batch: SQLite checks the rows pointing at each deleted
+            # one far faster than with a statement per row.
+            self.conn.execute(
+                f"DELETE FROM {table} WHERE {key} IN ({marks})", [pk for pk, _, _ in run]
             )
-            for pk, _, _ in run:
-                tx.changes.append([table, pk, current[pk], None])
-                tx._touch(table, current[pk], None)
+            tx.record_many(table, [(pk, current[pk], None) for pk, _, _ in run])
             return
         if current:
             raise conflict  # a row this would put back is there already
         by_shape: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        recorded = []
         for pk, _, target in run:
             row = {key: pk, **target}
             by_shape.setdefault(tuple(row), []).append(tuple(row.values()))
-            tx.changes.append([table, pk, None, row])
-            tx._touch(table, None, row)
+            recorded.append((pk, None, row))
+        tx.record_many(table, recorded)
         for shape, rows in by_shape.items():
             self.conn.executemany(
                 f"INSERT INTO {table} ({', '.join(shape)}) VALUES "
