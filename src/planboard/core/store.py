@@ -184,7 +184,12 @@ class _Tx:
         self.changes.append([table, pk, before, None])
         self._touch(table, before, None)
 
-    def insert_many(self, table: str, rows: Sequence[dict[str, Any]]) -> list[int]:
+    def insert_many(
+        self,
+        table: str,
+        rows: Sequence[dict[str, Any]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[int]:
         """Insert rows of one shape (an import): each is recorded as `insert` records
         it, the whole rows read back in batches rather than one query per row."""
         if not rows:
@@ -192,7 +197,12 @@ class _Tx:
         columns = ", ".join(rows[0])
         marks = ", ".join("?" for _ in rows[0])
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-        ids = [self.conn.execute(sql, tuple(row.values())).lastrowid or 0 for row in rows]
+        ids = []
+        for start in range(0, len(rows), REPLAY_BATCH):
+            for row in rows[start : start + REPLAY_BATCH]:
+                ids.append(self.conn.execute(sql, tuple(row.values())).lastrowid or 0)
+            if progress is not None:
+                progress(len(ids), len(rows))
         key = _PK.get(table, "id")
         recorded = []
         for start in range(0, len(ids), REPLAY_BATCH):
@@ -1088,6 +1098,7 @@ class Store:
         items: Sequence[ImportItem],
         *,
         source: str = "",
+        progress: Callable[[int, int], None] | None = None,
     ) -> Change:
         """Add a list at once, as one action: to the team's list (`owner` None) or to a
         stakeholder's, found by name or created. Any refused line refuses the whole
@@ -1142,6 +1153,7 @@ class Store:
                     }
                     for offset, (title, notes, effort) in enumerate(checked)
                 ],
+                progress,
             )
             first = ids[0] if ids else None
             whose = (
