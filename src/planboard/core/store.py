@@ -58,6 +58,7 @@ from .rows import (
     QUARTER_COLUMNS,
     STAKEHOLDER_COLUMNS,
     dump_payload,
+    integer,
     load_payload,
     problems,
     seconds,
@@ -1785,9 +1786,11 @@ class Store:
         return [
             r[0]
             for r in self.conn.execute(
-                "SELECT stakeholder_id FROM attendance WHERE quarter_id = ? ORDER BY id",
+                f"SELECT {integer('stakeholder_id')} FROM attendance WHERE quarter_id = ? "
+                "ORDER BY id",
                 (quarter_id,),
             )
+            if r[0] is not None
         ]
 
     def set_attendance(self, quarter_id: int, stakeholder_ids: Sequence[int]) -> Change:
@@ -1830,10 +1833,12 @@ class Store:
         """Dots by block, then by stakeholder."""
         tally: dict[int, dict[int, int]] = {}
         for block_id, stakeholder_id, dots in self.conn.execute(
-            "SELECT block_id, stakeholder_id, dots FROM votes WHERE quarter_id = ?",
+            f"SELECT {integer('block_id')}, {integer('stakeholder_id')}, {integer('dots', '0')} "
+            "FROM votes WHERE quarter_id = ?",
             (quarter_id,),
         ):
-            tally.setdefault(block_id, {})[stakeholder_id] = dots
+            if block_id is not None and stakeholder_id is not None and dots > 0:
+                tally.setdefault(block_id, {})[stakeholder_id] = dots
         return tally
 
     def set_votes(self, block_id: int, dots: dict[int, int | str]) -> Change:
