@@ -72,6 +72,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "events": ("at", "action", "summary", "payload", "undone", "quarter_id"),
 }
 KEYS = {"decisions": "quarter_id", "meetings": "quarter_id"}
+NOT_UTF8 = b"caf\xe9 \xff"  # stored as TEXT: bytes another program never decoded
 
 WRONG = st.one_of(
     st.none(),
@@ -82,6 +83,7 @@ WRONG = st.one_of(
     st.floats(allow_nan=False),
     st.sampled_from([float("inf"), float("-inf"), 1e308, -0.5, 3.5]),
     st.binary(max_size=12),
+    st.just(NOT_UTF8),
 )
 
 WRITE = st.tuples(

@@ -194,3 +194,15 @@ def test_report_on_a_damaged_file_says_so_without_a_traceback(tmp_path: Path) ->
     assert "DatabaseError" not in out.stderr and "malformed" not in out.stdout
     assert out.returncode == 2
     assert "can't be read" in out.stderr
+
+
+def test_text_that_is_not_utf8_shows_with_replacement_marks(
+    filled: Filled, board_path: Path
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    item_id = filled.team_items[0]
+    with outside(board_path) as conn:
+        conn.execute("UPDATE items SET title = CAST(x'436166e9' AS TEXT) WHERE id = ?", (item_id,))
+    board = store.board(q)
+    assert [i.title for i in board.items_at(Place.team())][0] == "Caf\ufffd"
+    assert store.item(item_id).title == "Caf\ufffd"

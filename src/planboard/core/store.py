@@ -259,11 +259,20 @@ def _reads(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
         try:
-            return method(self, *args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.OperationalError as error:
+                if not self._tolerate_bad_text(error):
+                    raise
+                return method(self, *args, **kwargs)
         except sqlite3.Error as error:
             raise Store._translate(error, reading=True) from error
 
     return wrapper
+
+
+def _tolerant_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 reads = _reads
@@ -602,10 +611,24 @@ class Store:
             rows = self.conn.execute(sql, (quarter_id,))
         return [Item(*row) for row in rows]
 
+    def _tolerate_bad_text(self, error: sqlite3.Error) -> bool:
+        """Text another program stored as TEXT that is not UTF-8 can't be decoded: from
+        then on this connection reads it with the bad bytes shown as �. True if that is
+        what `error` was (and the read is worth trying again)."""
+        if "decode" not in str(error) or self.conn.text_factory is _tolerant_text:
+            return False
+        self.conn.text_factory = _tolerant_text
+        return True
+
     def board(self, quarter_id: int) -> Board:
         """Everything a quarter's board shows, in three queries."""
         try:
-            return self._board(quarter_id)
+            try:
+                return self._board(quarter_id)
+            except sqlite3.OperationalError as error:
+                if not self._tolerate_bad_text(error):
+                    raise
+                return self._board(quarter_id)
         except sqlite3.DatabaseError as error:
             raise CorruptBoardError(
                 f"{self.path.name} can't be read: {error}. Restore a backup "
