@@ -88,3 +88,35 @@ async def test_history_on_a_damaged_file_says_so_instead_of_crashing(tmp_path: P
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_an_open_board_shows_and_orders_a_plain_insert(
+    filled: Filled, board_path: Path
+) -> None:
+    from conftest import assert_consistent
+
+    store, q = filled.store, filled.quarter_id
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        with sqlite3.connect(board_path, isolation_level=None) as conn:
+            conn.execute(
+                "INSERT INTO items (quarter_id, title) VALUES (?, 'Typed in sqlite3')", (q,)
+            )
+        for _ in range(40):  # the file is polled twice a second
+            await pilot.pause(0.1)
+            titles = [i.title for g in board.column("team").groups for i in g.items]
+            if "Typed in sqlite3" in titles:
+                break
+        assert titles[-1] == "Typed in sqlite3"
+        for _ in range(20):
+            await pilot.pause(0.1)
+            position = store.conn.execute(
+                "SELECT position FROM items WHERE title = 'Typed in sqlite3'"
+            ).fetchone()[0]
+            if position is not None:
+                break
+        assert position == len(filled.team_items)
+        assert_consistent(store)

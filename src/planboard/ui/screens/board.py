@@ -256,14 +256,8 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def load(self) -> None:
         """Read the whole quarter (on open, on switching quarter, after another program
-        changed the file). Actions repaint only what they changed. Rows another program
-        added without positions are put in order first; rows holding values of the wrong
-        type are named on the status line."""
-        try:
-            if not self._busy:
-                self.store.tidy(self.quarter_id)
-        except PlanboardError:
-            pass  # shown as they are; the next load tries again
+        changed the file). Actions repaint only what they changed. Once it has painted,
+        rows another program wrote are looked at (see `_check_outside_rows`)."""
         try:
             board = self.store.board(self.quarter_id)
         except PlanboardError as error:
@@ -305,17 +299,25 @@ class BoardScreen(StoreActions, Screen[None]):
         )
         self._update_titles()
         self.merged = board.merged
-        self._name_bad_rows()
+        self.call_after_refresh(self._check_outside_rows)
         # The quarter may have become read-only, or editable (decided or reopened
         # elsewhere, a viewer taking over): the footer dims the edit keys to match.
         self.refresh_bindings()
         # After the frame: the board shows first, the overlap follows.
         self.call_after_refresh(self._refresh_overlap)
 
-    def _name_bad_rows(self) -> None:
-        """Say which rows hold values planboard can't show (written by another program),
-        once for each new set of them."""
+    def _check_outside_rows(self) -> None:
+        """After the board has painted (it never delays a frame): rows another program
+        added without positions are put in order (and the board re-read), and rows
+        holding values of the wrong type are named on the status line, once for each
+        new set of them. Until then, rows without a position show at the end."""
+        if self._busy or self.board is None:
+            return
         try:
+            if self.store.tidy(self.quarter_id) is not None:
+                self._data_version = self.store.data_version()
+                self.load()
+                return
             found = self.store.row_problems(self.quarter_id)
         except PlanboardError:
             return
