@@ -256,7 +256,7 @@ def seconds(value: float | None, high: float) -> float | None:
 
 def dump_payload(payload: dict[str, Any]) -> str:
     """An event's payload as JSON; a blob someone stored in a row survives the trip."""
-    return json.dumps(payload, default=_encode, check_circular=False)
+    return json.dumps(payload, default=_encode, check_circular=False, separators=(",", ":"))
 
 
 def _encode(value: Any) -> Any:

@@ -2184,22 +2184,29 @@ class Store:
             f"SELECT * FROM {table} WHERE {key} IN ({marks})", [pk for pk, _, _ in run]
         )
         names = [d[0] for d in cursor.description]
-        current = {}
-        for values in cursor:
-            row = dict(zip(names, values, strict=True))
-            current[row[key]] = row
+        at = names.index(key)
+        current = {values[at]: values for values in cursor}
         if kind == "delete":
+            recorded = []
             for pk, want, _ in run:
-                row = current.get(pk)
-                # (a row recorded whole compares as one dict, in C)
-                if row is None or (row != want and any(row.get(k) != v for k, v in want.items())):
+                values = current.get(pk)
+                if values is None:
                     raise conflict
+                # A row recorded whole, its columns in the table's order, compares as one
+                # tuple (in C); the row is then exactly what was recorded.
+                if list(want) == names and tuple(want.values()) == values:
+                    recorded.append((pk, want, None))
+                    continue
+                row = dict(zip(names, values, strict=True))
+                if any(row.get(k) != v for k, v in want.items()):
+                    raise conflict
+                recorded.append((pk, row, None))
             # One statement per batch: SQLite checks the rows pointing at each deleted
             # one far faster than with a statement per row.
             self.conn.execute(
                 f"DELETE FROM {table} WHERE {key} IN ({marks})", [pk for pk, _, _ in run]
             )
-            tx.record_many(table, [(pk, current[pk], None) for pk, _, _ in run])
+            tx.record_many(table, recorded)
             return
         if current:
             raise conflict  # a row this would put back is there already
