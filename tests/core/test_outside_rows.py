@@ -204,5 +204,5 @@ def test_text_that_is_not_utf8_shows_with_replacement_marks(
     with outside(board_path) as conn:
         conn.execute("UPDATE items SET title = CAST(x'436166e9' AS TEXT) WHERE id = ?", (item_id,))
     board = store.board(q)
-    assert [i.title for i in board.items_at(Place.team())][0] == "Caf\ufffd"
+    assert board.items_at(Place.team())[0].title == "Caf\ufffd"
     assert store.item(item_id).title == "Caf\ufffd"

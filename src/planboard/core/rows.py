@@ -277,19 +277,19 @@ def _decode(found: dict[str, Any]) -> Any:
 def load_payload(raw: Any) -> tuple[dict[str, Any], str]:
     """An event's payload read back, and what is wrong with it ("" if nothing)."""
     if raw is None or raw == "":
-        return {}, "it is empty"
+        return {}, "empty"
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError:
-            return {}, "it is binary data, not JSON"
+            return {}, "binary data, not JSON"
     if not isinstance(raw, str):
-        return {}, f"it is {_shown(raw)}, not JSON"
+        return {}, f"{_shown(raw)}, not JSON"
     try:
         # (the hook costs a call per object: only a payload holding a blob needs it)
         payload = json.loads(raw, object_hook=_decode) if '"$blob"' in raw else json.loads(raw)
     except (ValueError, RecursionError):
-        return {}, "it is not valid JSON"
+        return {}, "not valid JSON"
     if not isinstance(payload, dict):
-        return {}, "it is not a JSON object"
+        return {}, "not a JSON object"
     return payload, ""

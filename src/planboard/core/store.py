@@ -2101,7 +2101,7 @@ class Store:
         steps: list[tuple[str, Any, Any, Any]] = []
         changes = event.payload.get("changes")
         if not problem and not isinstance(changes, list):
-            problem = "it lists no row changes"
+            problem = "no list of row changes"
         known = self._known_columns
         for change in changes if not problem else ():
             if type(change) is not list or len(change) != 4:
@@ -2109,7 +2109,7 @@ class Store:
                 break
             table, pk, before, after = change
             if table not in UNDO_TABLES:
-                problem = f"it names an unknown table ({str(table)[:30]!r})"
+                problem = f"an unknown table {str(table)[:30]!r}"
                 break
             if type(pk) is not int and type(pk) is not str:
                 problem = f"a {table} row has no usable id"
@@ -2127,8 +2127,8 @@ class Store:
             steps.append((table, pk, after, before) if undo else change)
         if problem:
             raise PlanboardError(
-                f"Can't {verb} “{event.summary}”: events row {event.id} holds a damaged record "
-                f"of it ({problem}). Nothing was changed."
+                f"Can't {verb} “{event.summary}”: events row {event.id} is damaged "
+                f"({problem}); nothing was changed."
             )
         if undo:
             steps.reverse()

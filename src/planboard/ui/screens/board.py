@@ -696,6 +696,8 @@ class BoardScreen(StoreActions, Screen[None]):
         if not self._busy:
             return
         count = f" {done:,} of {total:,} rows" if total else ""
+        if total and done == total:
+            count = f" {total:,} rows, saving"
         self.status_line.update(
             Content.assemble(
                 ("⋯ ", "bold $text-warning"),
