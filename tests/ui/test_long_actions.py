@@ -3,7 +3,9 @@ with a progress line; the screen and the moving keys stay live meanwhile."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from pathlib import Path
 from typing import Any
 
 from conftest import Filled
@@ -98,3 +100,24 @@ async def test_a_large_pasted_list_imports_in_the_background(filled: Filled) -> 
         assert f"Imported {LONG_IMPORT + 10} items" in status(app)
         team = [i.title for i in store.items_at(q, Place.team())]
         assert sum(t.startswith("Pasted request") for t in team) == LONG_IMPORT + 10
+
+
+async def test_a_large_undo_refused_in_the_background_changes_nothing(
+    filled: Filled, board_path: Path
+) -> None:
+    store = filled.store
+    big_import(filled)
+    with sqlite3.connect(board_path, isolation_level=None) as conn:  # one row edited by hand
+        conn.execute(
+            "UPDATE items SET title = 'Edited elsewhere' WHERE id = (SELECT MAX(id) - 5 FROM items)"
+        )
+    count = store.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "changed since" in status(app)
+        assert isinstance(app.screen, BoardScreen) and not app.screen._busy
+        assert store.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == count

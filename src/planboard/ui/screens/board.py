@@ -715,7 +715,10 @@ class BoardScreen(StoreActions, Screen[None]):
             self.after(event.worker.result)
             return
         error = event.worker.error
-        if isinstance(error, ValidationError):
+        if event.state == WorkerState.CANCELLED or error is None:
+            self.say("Stopped before it was done; nothing was changed.", error=True)
+            self.resync()
+        elif isinstance(error, ValidationError):
             self.say(str(error), error=True)
         elif isinstance(error, PlanboardError):
             self.say(str(error), error=True)
