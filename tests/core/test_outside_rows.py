@@ -206,3 +206,36 @@ def test_text_that_is_not_utf8_shows_with_replacement_marks(
     board = store.board(q)
     assert board.items_at(Place.team())[0].title == "Caf\ufffd"
     assert store.item(item_id).title == "Caf\ufffd"
+
+
+ODD_RECORDS = [
+    '{"changes": [["items", 1, {"title) = 1 --": "x"}, {"title) = 1 --": "y"}]]}',
+    '{"changes": [["items", 999, null, {"title": "partial"}]]}',
+    '{"changes": [["items", 1, {"title": "x"}, null]]}',
+    '{"changes": [["items", 1, {"title": ["a"]}, {"title": {"b": 1}}]]}',
+    '{"changes": [["quarters", true, null, {"name": "x"}]]}',
+    '{"changes": [["sqlite_master", 1, null, {"name": "x"}]]}',
+]
+
+
+@pytest.mark.parametrize("record", ODD_RECORDS)
+@pytest.mark.parametrize("redo", [False, True])
+def test_odd_but_well_formed_records_are_refused_with_a_message(
+    filled: Filled, board_path: Path, record: str, redo: bool
+) -> None:
+    """JSON of the right shape holding the wrong things — unknown or hostile column
+    names, partial rows, rows that are not there, nested values, odd tables: undo and
+    redo refuse with a message and change nothing."""
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.team_items[0], Place.block(filled.block_a))
+    event_id = latest_event(store)
+    if redo:
+        store.undo(q)
+    with outside(board_path) as conn:
+        conn.execute("UPDATE events SET payload = ? WHERE id = ?", (record, event_id))
+    before = table_dump(store)
+    schema = store.conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    with pytest.raises(PlanboardError):
+        store.redo(q) if redo else store.undo(q)
+    assert table_dump(store) == before
+    assert store.conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema

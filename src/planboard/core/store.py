@@ -105,11 +105,12 @@ UNDO_TABLES = frozenset(
 
 
 def _row_place(row: dict[str, Any]) -> Place:
-    if row["status"] == "dropped":
+    # (.get: a row put back by undo comes from the event's record, which may be partial)
+    if row.get("status") == "dropped":
         return Place.dropped()
-    if row["block_id"] is not None:
+    if row.get("block_id") is not None:
         return Place.block(row["block_id"])
-    return Place.of_list(row["stakeholder_id"])
+    return Place.of_list(row.get("stakeholder_id"))
 
 
 class _Tx:
@@ -141,7 +142,7 @@ class _Tx:
             self.blocks = True
             for row in (before, after):
                 if row is not None:
-                    self.places.add(Place.block(row["id"]))
+                    self.places.add(Place.block(row.get("id")))
         elif table == "stakeholders":
             self.stakeholders = True
         elif table in ("quarters", "decisions"):
@@ -222,18 +223,21 @@ class _Tx:
     ) -> None:
         """Record rows inserted or deleted in bulk (pk, before, after): the places they
         touch are worked out once per kind of place, not once per row."""
-        seen: set[tuple[Any, ...]] = set()
-        for pk, before, after in rows:
-            self.changes.append([table, pk, before, after])
-            row = after if after is not None else before
-            if row is None:
-                continue
-            if table == "items":
-                shape: tuple[Any, ...] = (row["status"], row["block_id"], row["stakeholder_id"])
-                if shape in seen:
-                    continue
-                seen.add(shape)
-            self._touch(table, before, after)
+        self.changes.extend([table, pk, before, after] for pk, before, after in rows)
+        if table != "items":
+            for _, before, after in rows:
+                self._touch(table, before, after)
+            return
+        places = {
+            (r.get("status"), r.get("block_id"), r.get("stakeholder_id"))
+            for _, before, after in rows
+            for r in (before, after)
+            if r is not None
+        }
+        for status, block_id, owner in places:
+            self.places.add(
+                _row_place({"status": status, "block_id": block_id, "stakeholder_id": owner})
+            )
 
     def renumber(
         self, table: str, column: str, rows: Sequence[tuple[int, int | None]], place: Place | None
@@ -2052,8 +2056,15 @@ class Store:
                 f"Can't {verb} this — {event.summary} — because the board has changed "
                 "since (perhaps from another program). Nothing was changed."
             )
+
+            def damaged(table: str, pk: Any) -> PlanboardError:
+                return PlanboardError(
+                    f"Can't {verb} “{event.summary}”: events row {event.id} is damaged "
+                    f"({table} row {pk} names unknown columns); nothing was changed."
+                )
+
             try:
-                self._apply_all(tx, steps, conflict=conflict, progress=progress)
+                self._apply_all(tx, steps, conflict=conflict, damaged=damaged, progress=progress)
             except sqlite3.IntegrityError:
                 # A row another program added still points at one this would remove.
                 raise conflict from None
@@ -2102,7 +2113,6 @@ class Store:
         changes = event.payload.get("changes")
         if not problem and not isinstance(changes, list):
             problem = "no list of row changes"
-        known = self._known_columns
         for change in changes if not problem else ():
             if type(change) is not list or len(change) != 4:
                 problem = "a change is not [table, row, before, after]"
@@ -2119,11 +2129,8 @@ class Store:
             ):
                 problem = f"{table} row {pk} has no usable before and after"
                 break
-            if (before is not None and not known(table, before)) or (
-                after is not None and not known(table, after)
-            ):
-                problem = f"{table} row {pk} names unknown columns"
-                break
+            # (the columns are checked where they are written into SQL: `_apply`,
+            # `_apply_run`)
             steps.append((table, pk, after, before) if undo else change)
         if problem:
             raise PlanboardError(
@@ -2140,6 +2147,7 @@ class Store:
         steps: list[tuple[str, Any, Any, Any]],
         *,
         conflict: ConflictError,
+        damaged: Callable[[str, Any], PlanboardError],
         progress: Progress | None,
     ) -> None:
         """Apply (table, row id, what it holds now, what it becomes) in order. Runs of
@@ -2149,6 +2157,8 @@ class Store:
         while index < total:
             table, pk, want, target = steps[index]
             if want is not None and target is not None:
+                if not self._known_columns(table, target):
+                    raise damaged(table, pk)
                 self._apply(tx, table, pk, want, target, conflict)
                 index += 1
             else:
@@ -2165,7 +2175,9 @@ class Store:
                     run.append((p, w, g))
                     seen.add(p)
                     index += 1
-                self._apply_run(tx, table, "delete" if deleting else "insert", run, conflict)
+                self._apply_run(
+                    tx, table, "delete" if deleting else "insert", run, conflict, damaged
+                )
             if progress is not None and (index - done >= REPLAY_BATCH or index == total):
                 done = index
                 progress(done, total)
@@ -2177,6 +2189,7 @@ class Store:
         kind: str,
         run: list[tuple[Any, Any, Any]],
         conflict: ConflictError,
+        damaged: Callable[[str, Any], PlanboardError],
     ) -> None:
         key = _PK.get(table, "id")
         marks = ", ".join("?" for _ in run)
@@ -2214,7 +2227,10 @@ class Store:
         recorded = []
         for pk, _, target in run:
             row = {key: pk, **target}
-            by_shape.setdefault(tuple(row), []).append(tuple(row.values()))
+            shape = tuple(row)
+            if shape not in by_shape and not self._known_columns(table, row):
+                raise damaged(table, pk)
+            by_shape.setdefault(shape, []).append(tuple(row.values()))
             recorded.append((pk, None, row))
         tx.record_many(table, recorded)
         for shape, rows in by_shape.items():
