@@ -2276,8 +2276,9 @@ class Store:
         """Put positions right where another program left them missing, repeated or
         out of step (rows inserted with `sqlite3` or `sqlite-utils`): each list, block,
         the dropped items and the blocks numbered 0..n-1 again, in the order they were.
-        Recorded in the log, stepped over by undo. None if nothing needed it."""
-        if self.readonly or not self._untidy(quarter_id):
+        Recorded in the log, stepped over by undo. None if nothing needed it (or the
+        quarter is decided, hence read-only: there rows without a position show last)."""
+        if self.readonly or not self._untidy(quarter_id) or self.quarter(quarter_id).is_decided:
             return None
         with self._write() as tx:
             self._densify(tx, quarter_id)
