@@ -71,3 +71,35 @@ def test_the_json_shape_in_the_readme_is_the_codes() -> None:
     from planboard.core.export import JSON_SHAPE
 
     assert JSON_SHAPE.strip() in README
+
+
+def test_the_readmes_outside_inserts_show_on_the_board(tmp_path: Path) -> None:
+    """The two inserts the README shows, run on a copy of sample.db, are whole rows the
+    board shows at the end of their lists."""
+    import shutil
+    import sqlite3
+    import subprocess
+    import sys
+
+    from planboard.core import Place
+
+    block = next(b for b in code_blocks() if "sqlite-utils insert" in b)
+    sql_line, utils_line = block.split("\necho ")
+    sql = re.search(r'"(.*)"', sql_line, re.S).group(1)  # type: ignore[union-attr]
+    row = re.search(r"'(\{.*\})'", utils_line).group(1)  # type: ignore[union-attr]
+    board = tmp_path / "sample.db"
+    shutil.copyfile(ROOT / "sample.db", board)
+    with sqlite3.connect(board, isolation_level=None) as conn:
+        conn.execute(sql)
+    cli = Path(sys.executable).with_name("sqlite-utils")
+    command = [str(cli), "insert", str(board), "items", "-"]
+    subprocess.run(command, input=row, text=True, check=True, capture_output=True, timeout=60)
+    store = Store.open(board)
+    try:
+        quarter = store.quarter_by_name("2026-Q3")
+        store.tidy(quarter.id)
+        shown = store.board(quarter.id)
+        assert shown.items_at(Place.of_list(1))[-1].title == "Churn by plan"
+        assert shown.items_at(Place.team())[-1].title == "Data quality alerts"
+    finally:
+        store.close()

@@ -166,7 +166,10 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
     lock = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         lock.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        lock.execute("PRAGMA foreign_keys = ON")
+        # Off while tables are rebuilt, as SQLite's own procedure for schema changes
+        # asks: dropping the old table must not check (or fail on) the rows pointing at
+        # it, including rows another program left pointing nowhere.
+        lock.execute("PRAGMA foreign_keys = OFF")
         lock.execute("BEGIN IMMEDIATE")
         try:
             version = lock.execute("PRAGMA user_version").fetchone()[0]

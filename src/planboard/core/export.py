@@ -28,7 +28,7 @@ from rich.text import Text
 from .history import Cell, coverage
 from .model import QUARTER_NAME, Item
 from .outcome import BlockOutcome, Outcome, md, md_block, outcome, write_atomically
-from .store import Store
+from .store import Store, reads
 from .text import clean_line, clean_multiline, plural
 
 Format = Literal["md", "html", "csv", "json"]
@@ -630,6 +630,7 @@ def _json(store: Store, quarter_id: int, result: Outcome) -> str:
 # ------------------------------------------------------------------------- the API
 
 
+@reads
 def export(store: Store, quarter_id: int, fmt: str) -> str:
     """The quarter in one format: "md", "html", "csv" or "json"."""
     if fmt not in FORMATS:
@@ -696,6 +697,7 @@ def _names(values: Iterable[str]) -> Text:
     return Text("\n".join(clean_line(v) for v in values))
 
 
+@reads
 def report(store: Store) -> Group:
     """Every quarter (status, decision, chosen blocks, rationale) and the stakeholder
     coverage: who each quarter served or cut off, with warnings for long cut-off runs."""

@@ -8,7 +8,7 @@ from typing import Literal
 
 from .model import Block, Item, Place, Quarter, Stakeholder
 from .similar import Entry, Similarity
-from .store import Store
+from .store import Store, reads
 
 CARRY_THRESHOLD = 0.55  # how alike two requests of different quarters must be
 
@@ -54,6 +54,7 @@ class Coverage:
         )
 
 
+@reads
 def coverage(store: Store) -> Coverage:
     quarters = store.quarters()
     sent: dict[tuple[int, int], int] = {}
@@ -106,6 +107,7 @@ def _items(store: Store, quarter_id: int) -> list[Item]:
     return [item for items in board.places.values() for item in items]
 
 
+@reads
 def compare(store: Store, earlier_id: int, later_id: int) -> Comparison:
     """What carried over from one quarter to another, and what was dropped again."""
     earlier, later = store.quarter(earlier_id), store.quarter(later_id)
@@ -160,6 +162,7 @@ class Candidates:
     loose: list[Item]
 
 
+@reads
 def carry_over_candidates(store: Store, quarter_id: int) -> Candidates:
     board = store.board(quarter_id)
     blocks = [

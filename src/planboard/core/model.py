@@ -49,7 +49,7 @@ class Place:
         return cls("dropped", None)
 
     @classmethod
-    def where(cls, status: str, block_id: int | None, stakeholder_id: int | None) -> Place:
+    def where(cls, status: str | None, block_id: int | None, stakeholder_id: int | None) -> Place:
         """Where an item with these column values sits: the one rule, for items and for
         raw rows alike."""
         if status == "dropped":
@@ -188,6 +188,7 @@ class Event:
     summary: str
     undone: bool
     payload: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""  # why the payload can't be used ("" if it can), for the message
 
 
 @dataclass(slots=True)

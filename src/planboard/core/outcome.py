@@ -24,7 +24,7 @@ from .model import (
     Stakeholder,
     owner_name,
 )
-from .store import Store
+from .store import Store, reads
 from .text import clean_line, clean_multiline, plural
 
 
@@ -54,6 +54,7 @@ class Outcome:
         return owner_name(item.stakeholder_id, self.stakeholders)
 
 
+@reads
 def outcome(store: Store, quarter_id: int) -> Outcome:
     board = store.board(quarter_id)
     people = {s.id: s for s in store.stakeholders()}

@@ -188,8 +188,78 @@ def _v5_settings(db: Database) -> None:
         """
     )
     db.execute(
-        "INSERT OR IGNORE INTO settings (key, value) VALUES ('board_id', lower(hex(randomblob(16))))"
+        "INSERT OR IGNORE INTO settings (key, value) "
+        "VALUES ('board_id', lower(hex(randomblob(16))))"
     )
+
+
+NOW = "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+"""SQLite's own clock, as planboard writes times: the default of every time column."""
+
+# What v6 gives a default (or lets be NULL: a position is filled in when the board
+# loads), so that a plain INSERT of the columns the README documents is a whole row.
+_V6_DEFAULTS: dict[str, dict[str, str]] = {
+    "quarters": {"created_at": NOW},
+    "items": {"created_at": NOW},
+    "blocks": {"created_at": NOW},
+    "decisions": {"decided_at": NOW},
+    "meetings": {"started_at": NOW},
+    "events": {"at": NOW},
+}
+_V6_NULLABLE = {"items": "position", "blocks": "position"}
+
+V6_INDEXES = {
+    "items_by_stakeholder": "items(stakeholder_id)",
+    "items_by_carried_from": "items(carried_from)",
+    "blocks_by_carried_from": "blocks(carried_from)",
+    "votes_by_block": "votes(block_id)",
+    "attendance_by_stakeholder": "attendance(stakeholder_id)",
+}
+"""Every foreign key has an index to look it up (deleting a row checks the rows that
+point at it: without one, each check reads the whole table)."""
+
+
+def _v6_defaults(db: Database) -> None:
+    """Defaults for every bookkeeping column, positions that may be left out, and an
+    index behind every foreign key. Changing a column's default or NOT NULL needs a new
+    table: sqlite-utils' `transform` builds it, keeping the foreign keys, CHECKs, indexes,
+    rows and the AUTOINCREMENT counters. `stakeholders` is rebuilt by hand: `transform`
+    would move the name's NOCASE collation from the column to its UNIQUE constraint."""
+    counters = dict(db.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+    for table, defaults in _V6_DEFAULTS.items():
+        nullable = _V6_NULLABLE.get(table)
+        db.table(table).transform(
+            defaults=defaults,
+            not_null={nullable: False} if nullable else None,
+        )
+    db.execute(
+        f"""
+        CREATE TABLE stakeholders_v6 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            department TEXT NOT NULL DEFAULT '',
+            archived INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL DEFAULT ({NOW})
+        )
+        """
+    )
+    db.execute(
+        "INSERT INTO stakeholders_v6 (id, name, department, archived, created_at) "
+        "SELECT id, name, department, archived, created_at FROM stakeholders"
+    )
+    db.execute("DROP TABLE stakeholders")
+    db.execute("ALTER TABLE stakeholders_v6 RENAME TO stakeholders")
+    # A rebuilt table starts its counter at its highest id: ids of rows deleted since
+    # (which undo can bring back) must never be handed out again.
+    for name, seq in counters.items():
+        db.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?", (seq, name))
+        db.execute(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+            (name, seq, name),
+        )
+    for name, target in V6_INDEXES.items():
+        db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 
 
 MIGRATIONS: list[Migration] = [
@@ -198,6 +268,7 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "merged and carried-over items", _v3_links),
     Migration(4, "choices held apart from the confirmed decision", _v4_choices),
     Migration(5, "board settings and the board's identity", _v5_settings),
+    Migration(6, "defaults for bookkeeping columns, indexes on foreign keys", _v6_defaults),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -9,7 +9,6 @@ what the action left there, so an undo never overwrites someone else's change).
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -50,28 +49,35 @@ from .model import (
     Stakeholder,
     quarter_of,
 )
+from .rows import (
+    BLOCK_COLUMNS,
+    DECISION_COLUMNS,
+    EVENT_COLUMNS,
+    FAR,
+    ITEM_COLUMNS,
+    MEETING_COLUMNS,
+    QUARTER_COLUMNS,
+    STAKEHOLDER_COLUMNS,
+    dump_payload,
+    integer,
+    load_payload,
+    problems,
+    seconds,
+    utc_stamp,
+)
 from .rules import move_verdict, why_read_only
 from .text import clean_line, clean_multiline
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-ITEM_COLUMNS = (
-    "id, quarter_id, stakeholder_id, title, notes, effort, block_id, status, "
-    "drop_reason, position, place_position, created_at, merged_into, carried_from"
-)
-BLOCK_COLUMNS = (
-    "id, quarter_id, name, description, effort, position, chosen_rank, created_at, carried_from, "
-    "choice"
-)
-QUARTER_COLUMNS = "id, name, status, vision, created_at"
-STAKEHOLDER_COLUMNS = "id, name, department, archived"
-
 _PK = {"decisions": "quarter_id", "meetings": "quarter_id"}
 # Actions that undo and redo step over: they neither undo nor end the redo stack.
-TRANSPARENT = ("undo", "redo", "timer")
+TRANSPARENT = ("undo", "redo", "timer", "tidy")
 _TRANSPARENT_SQL = "(" + ", ".join(f"'{a}'" for a in TRANSPARENT) + ")"
 _UNSET: Any = object()
+REPLAY_BATCH = 500  # rows checked and written at once by a large undo or redo
+Progress = Callable[[int, int], None]
 
 
 def _quote(text: str, limit: int = 40) -> str:
@@ -91,6 +97,22 @@ _QUARTER_OF = {
     "attendance": "quarter_id",
     "votes": "quarter_id",
 }
+
+
+def _or_far(position: int | None) -> int:
+    return FAR if position is None else position
+
+
+def _event(row: Sequence[Any]) -> Event:
+    """An events row; a payload another program damaged reads as empty, and says why."""
+    payload, problem = load_payload(row[6])
+    return Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), payload, problem)
+
+
+# The tables an event may change, and so the only ones undo and redo will touch.
+UNDO_TABLES = frozenset(
+    {"items", "blocks", "stakeholders", "quarters", "decisions", "meetings", "attendance", "votes"}
+)
 
 
 class _Tx:
@@ -138,12 +160,14 @@ class _Tx:
             for row in (before, after):
                 if row is not None:
                     self.places.add(
-                        Place.where(row["status"], row["block_id"], row["stakeholder_id"])
+                        Place.where(
+                            row.get("status"), row.get("block_id"), row.get("stakeholder_id")
+                        )
                     )
         elif table == "blocks":
             self.blocks = True
             for row in (before, after):
-                if row is not None:
+                if row is not None and row.get("id") is not None:
                     self.places.add(Place.block(row["id"]))
         elif table == "stakeholders":
             self.stakeholders = True
@@ -191,6 +215,57 @@ class _Tx:
         self.changes.append([table, pk, before, None])
         self._touch(table, before, None)
 
+    def insert_many(
+        self,
+        table: str,
+        rows: Sequence[dict[str, Any]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[int]:
+        """Insert rows of one shape (an import): each is recorded as `insert` records
+        it, the whole rows read back in batches rather than one query per row."""
+        if not rows:
+            return []
+        columns = ", ".join(rows[0])
+        marks = ", ".join("?" for _ in rows[0])
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        ids = []
+        for start in range(0, len(rows), REPLAY_BATCH):
+            for row in rows[start : start + REPLAY_BATCH]:
+                ids.append(self.conn.execute(sql, tuple(row.values())).lastrowid or 0)
+            if progress is not None:
+                progress(len(ids), len(rows))
+        key = _PK.get(table, "id")
+        recorded = []
+        for start in range(0, len(ids), REPLAY_BATCH):
+            chunk = ids[start : start + REPLAY_BATCH]
+            cursor = self.conn.execute(
+                f"SELECT * FROM {table} WHERE {key} IN ({', '.join('?' for _ in chunk)})", chunk
+            )
+            names = [d[0] for d in cursor.description]
+            found = {values[0]: dict(zip(names, values, strict=True)) for values in cursor}
+            recorded += [(pk, None, found[pk]) for pk in chunk]
+        self.record_many(table, recorded)
+        return ids
+
+    def record_many(
+        self, table: str, rows: Sequence[tuple[Any, dict[str, Any] | None, dict[str, Any] | None]]
+    ) -> None:
+        """Record rows inserted or deleted in bulk (pk, before, after): the places they
+        touch are worked out once per kind of place, not once per row."""
+        self.changes.extend([table, pk, before, after] for pk, before, after in rows)
+        if table != "items":
+            for _, before, after in rows:
+                self._touch(table, before, after)
+            return
+        places = {
+            (r.get("status"), r.get("block_id"), r.get("stakeholder_id"))
+            for _, before, after in rows
+            for r in (before, after)
+            if r is not None
+        }
+        for status, block_id, owner in places:
+            self.places.add(Place.where(status, block_id, owner))
+
     def renumber(
         self, table: str, column: str, rows: Sequence[tuple[int, int | None]], place: Place | None
     ) -> None:
@@ -222,11 +297,25 @@ def _reads(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
         try:
-            return method(self, *args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.OperationalError as error:
+                if not self._tolerate_bad_text(error):
+                    raise
+                return method(self, *args, **kwargs)
         except sqlite3.Error as error:
             raise Store._translate(error, reading=True) from error
 
     return wrapper
+
+
+def _tolerant_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+reads = _reads
+"""For code outside the store that reads through `store.conn`: a damaged or busy file
+raises a `PlanboardError` with a message, never a raw sqlite3 error."""
 
 
 class Store:
@@ -241,6 +330,8 @@ class Store:
         self.readonly_reason = opened.readonly_reason
         self.created = opened.created
         self.clock = clock  # the one clock: stamps, the first quarter, the countdown
+        self._table_columns: dict[str, frozenset[str]] = {}
+        self._checked_keys: dict[tuple[str, ...], bool] = {}
 
     def now(self) -> datetime:
         """The current moment on this store's clock."""
@@ -428,7 +519,7 @@ class Store:
             cursor = self.conn.execute(
                 "INSERT INTO events (at, quarter_id, action, summary, payload) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (self.clock(), quarter_id, action, summary, json.dumps(payload)),
+                (self.clock(), quarter_id, action, summary, dump_payload(payload)),
             )
             event_id = cursor.lastrowid
         return Change(
@@ -565,10 +656,24 @@ class Store:
             rows = self.conn.execute(sql, (quarter_id,))
         return [Item(*row) for row in rows]
 
+    def _tolerate_bad_text(self, error: sqlite3.Error) -> bool:
+        """Text another program stored as TEXT that is not UTF-8 can't be decoded: from
+        then on this connection reads it with the bad bytes shown as �. True if that is
+        what `error` was (and the read is worth trying again)."""
+        if "decode" not in str(error) or self.conn.text_factory is _tolerant_text:
+            return False
+        self.conn.text_factory = _tolerant_text
+        return True
+
     def board(self, quarter_id: int) -> Board:
         """Everything a quarter's board shows, in three queries."""
         try:
-            return self._board(quarter_id)
+            try:
+                return self._board(quarter_id)
+            except sqlite3.OperationalError as error:
+                if not self._tolerate_bad_text(error):
+                    raise
+                return self._board(quarter_id)
         except sqlite3.DatabaseError as error:
             raise CorruptBoardError(
                 f"{self.path.name} can't be read: {error}. Restore a backup "
@@ -598,14 +703,13 @@ class Store:
                 places.setdefault(item.place, []).append(item)
         for place, items in places.items():
             if not place.is_list:
-                items.sort(key=lambda i: (i.place_position or 0, i.id))
+                items.sort(key=lambda i: (_or_far(i.place_position), i.id))
         return Board(quarter, stakeholders, blocks, places, merged)
 
     @_reads
     def decision(self, quarter_id: int) -> Decision | None:
         row = self.conn.execute(
-            "SELECT quarter_id, decided_at, rationale, attendees FROM decisions "
-            "WHERE quarter_id = ?",
+            f"SELECT {DECISION_COLUMNS} FROM decisions WHERE quarter_id = ?",
             (quarter_id,),
         ).fetchone()
         return Decision(*row) if row else None
@@ -613,16 +717,14 @@ class Store:
     @_reads
     def events(self, quarter_id: int | None = None, limit: int = 200) -> list[Event]:
         """The newest events first (of one quarter, or of the whole file)."""
-        sql = "SELECT id, at, quarter_id, action, summary, undone, payload FROM events"
+        sql = f"SELECT {EVENT_COLUMNS} FROM events"
         args: tuple[Any, ...] = ()
         if quarter_id is not None:
             sql += " WHERE quarter_id = ?"
             args = (quarter_id,)
         sql += " ORDER BY id DESC LIMIT ?"
         rows = self.conn.execute(sql, (*args, limit))
-        return [
-            Event(r[0], r[1], r[2], r[3], r[4], bool(r[5]), json.loads(r[6] or "{}")) for r in rows
-        ]
+        return [_event(row) for row in rows]
 
     @_reads
     def last_event_id(self) -> int:
@@ -1065,6 +1167,7 @@ class Store:
         items: Sequence[ImportItem],
         *,
         source: str = "",
+        progress: Callable[[int, int], None] | None = None,
     ) -> Change:
         """Add a list at once, as one action: to the team's list (`owner` None) or to a
         stakeholder's, found by name or created. Any refused line refuses the whole
@@ -1104,10 +1207,9 @@ class Store:
                 (quarter_id, stakeholder_id),
             ).fetchone()[0]
             now = self.clock()
-            first = None
-            for offset, (title, notes, effort) in enumerate(checked):
-                item_id = tx.insert(
-                    "items",
+            ids = tx.insert_many(
+                "items",
+                [
                     {
                         "quarter_id": quarter_id,
                         "stakeholder_id": stakeholder_id,
@@ -1117,9 +1219,12 @@ class Store:
                         "status": "open",
                         "position": position + offset,
                         "created_at": now,
-                    },
-                )
-                first = first or item_id
+                    }
+                    for offset, (title, notes, effort) in enumerate(checked)
+                ],
+                progress,
+            )
+            first = ids[0] if ids else None
             whose = (
                 "the team's list" if owner is None else f"{self._owner_name(stakeholder_id)}'s list"
             )
@@ -1582,15 +1687,17 @@ class Store:
     @_reads
     def meeting(self, quarter_id: int) -> Meeting | None:
         row = self.conn.execute(
-            "SELECT quarter_id, started_at, ended_at, dot_budget, tally_hidden, "
-            "timebox_minutes, timer_remaining, timer_started_at, backup_path "
-            "FROM meetings WHERE quarter_id = ?",
-            (quarter_id,),
+            f"SELECT {MEETING_COLUMNS} FROM meetings WHERE quarter_id = ?", (quarter_id,)
         ).fetchone()
         if row is None:
             return None
         values = list(row)
+        values[3] = values[3] if 1 <= values[3] <= 99 else 3
         values[4] = bool(values[4])
+        values[5] = values[5] if 1 <= values[5] <= 600 else 45
+        # A countdown another program left unreadable stands paused where it was.
+        values[6] = seconds(values[6], values[5] * 60.0)
+        values[7] = utc_stamp(values[7])
         return Meeting(*values)
 
     def start_meeting(self, quarter_id: int, *, backup: bool = True) -> tuple[Change, Path | None]:
@@ -1748,9 +1855,11 @@ class Store:
         return [
             r[0]
             for r in self.conn.execute(
-                "SELECT stakeholder_id FROM attendance WHERE quarter_id = ? ORDER BY id",
+                f"SELECT {integer('stakeholder_id')} FROM attendance WHERE quarter_id = ? "
+                "ORDER BY id",
                 (quarter_id,),
             )
+            if r[0] is not None
         ]
 
     def set_attendance(self, quarter_id: int, stakeholder_ids: Sequence[int]) -> Change:
@@ -1793,10 +1902,12 @@ class Store:
         """Dots by block, then by stakeholder."""
         tally: dict[int, dict[int, int]] = {}
         for block_id, stakeholder_id, dots in self.conn.execute(
-            "SELECT block_id, stakeholder_id, dots FROM votes WHERE quarter_id = ?",
+            f"SELECT {integer('block_id')}, {integer('stakeholder_id')}, {integer('dots', '0')} "
+            "FROM votes WHERE quarter_id = ?",
             (quarter_id,),
         ):
-            tally.setdefault(block_id, {})[stakeholder_id] = dots
+            if block_id is not None and stakeholder_id is not None and dots > 0:
+                tally.setdefault(block_id, {})[stakeholder_id] = dots
         return tally
 
     def set_votes(self, block_id: int, dots: dict[int, int | str]) -> Change:
@@ -1921,28 +2032,28 @@ class Store:
 
     def _undo_candidate(self, quarter_id: int) -> Event | None:
         row = self.conn.execute(
-            "SELECT id, at, quarter_id, action, summary, undone, payload FROM events "
+            f"SELECT {EVENT_COLUMNS} FROM events "
             f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = 0 "
             "ORDER BY id DESC LIMIT 1",
             (quarter_id,),
         ).fetchone()
         if row is None:
             return None
-        event = Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), json.loads(row[6]))
+        event = _event(row)
         if event.payload.get("undoable", True) is False:
             return None
         return event
 
     def _redo_candidate(self, quarter_id: int) -> Event | None:
         row = self.conn.execute(
-            "SELECT id, at, quarter_id, action, summary, undone, payload FROM events "
+            f"SELECT {EVENT_COLUMNS} FROM events "
             f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = 1 "
             "ORDER BY id LIMIT 1",
             (quarter_id,),
         ).fetchone()
         if row is None:
             return None
-        return Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), json.loads(row[6]))
+        return _event(row)
 
     @_reads
     def undo_summary(self, quarter_id: int) -> str | None:
@@ -1954,36 +2065,221 @@ class Store:
         event = self._redo_candidate(quarter_id)
         return event.summary if event else None
 
-    def undo(self, quarter_id: int) -> Change:
-        """Undo the quarter's latest action (also after the file was closed and reopened)."""
-        return self._replay(quarter_id, undo=True)
+    def undo(self, quarter_id: int, *, progress: Progress | None = None) -> Change:
+        """Undo the quarter's latest action (also after the file was closed and reopened).
+        `progress(done, total)` hears how far a large one has got."""
+        return self._replay(quarter_id, undo=True, progress=progress)
 
-    def redo(self, quarter_id: int) -> Change:
-        return self._replay(quarter_id, undo=False)
+    def redo(self, quarter_id: int, *, progress: Progress | None = None) -> Change:
+        return self._replay(quarter_id, undo=False, progress=progress)
 
-    def _replay(self, quarter_id: int, *, undo: bool) -> Change:
+    @_reads
+    def replay_size(self, quarter_id: int, *, undo: bool) -> int:
+        """How big the next undo (or redo) is, in bytes of its record: the screen runs a
+        large one in the background, with a progress line."""
+        order = "DESC" if undo else ""
+        row = self.conn.execute(
+            "SELECT length(payload) FROM events "
+            f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = ? "
+            f"ORDER BY id {order} LIMIT 1",
+            (quarter_id, 0 if undo else 1),
+        ).fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def _replay(self, quarter_id: int, *, undo: bool, progress: Progress | None = None) -> Change:
+        verb = "undo" if undo else "redo"
         with self._write() as tx:
             self._check_quarter_writable(quarter_id)
             event = self._undo_candidate(quarter_id) if undo else self._redo_candidate(quarter_id)
             if event is None:
                 return Change(summary="Nothing to undo" if undo else "Nothing to redo")
-            changes = event.payload.get("changes", [])
-            steps = reversed(changes) if undo else changes
-            for table, pk, before, after in steps:
-                want_now, set_to = (after, before) if undo else (before, after)
-                self._apply(tx, table, pk, want_now, set_to, event)
+            steps = self._recorded_changes(event, verb, undo=undo)
+            conflict = ConflictError(
+                f"Can't {verb} this — {event.summary} — because the board has changed "
+                "since (perhaps from another program). Nothing was changed."
+            )
+
+            def damaged(table: str, pk: Any) -> PlanboardError:
+                return PlanboardError(
+                    f"Can't {verb} “{event.summary}”: events row {event.id} is damaged "
+                    f"({table} row {pk} names unknown columns); nothing was changed."
+                )
+
+            try:
+                self._apply_all(tx, steps, conflict=conflict, damaged=damaged, progress=progress)
+            except sqlite3.IntegrityError:
+                # A row another program added still points at one this would remove.
+                raise conflict from None
+            self._densify(tx, quarter_id)
             self.conn.execute(
                 "UPDATE events SET undone = ? WHERE id = ?", (1 if undo else 0, event.id)
             )
-            verb = "Undid" if undo else "Redid"
+            done = "Undid" if undo else "Redid"
+            item_id, block_id = event.payload.get("item_id"), event.payload.get("block_id")
             return self._finish(
                 tx,
                 "undo" if undo else "redo",
-                f"{verb}: {event.summary}",
+                f"{done}: {event.summary}",
                 quarter_id,
-                item_id=event.payload.get("item_id"),
-                block_id=event.payload.get("block_id"),
+                item_id=item_id if isinstance(item_id, int) else None,
+                block_id=block_id if isinstance(block_id, int) else None,
                 extra={"event_id": event.id},
+            )
+
+    def _columns(self, table: str) -> frozenset[str]:
+        known = self._table_columns.get(table)
+        if known is None:
+            known = frozenset(r[1] for r in self.conn.execute(f"PRAGMA table_info({table})"))
+            self._table_columns[table] = known
+        return known
+
+    def _known_columns(self, table: str, row: dict[str, Any]) -> bool:
+        """Whether every key of `row` is a column of `table` (the keys are written into
+        SQL); remembered per set of keys, which repeat from row to row."""
+        keys = (table, *row)
+        known = self._checked_keys.get(keys)  # (a tuple of a row's keys is cheap)
+        if known is None:
+            known = set(row) <= self._columns(table)
+            self._checked_keys[keys] = known
+        return known
+
+    def _recorded_changes(
+        self, event: Event, verb: str, *, undo: bool
+    ) -> list[tuple[str, Any, Any, Any]]:
+        """The event's row changes as (table, row id, what the row must hold now, what
+        it becomes), in the order to apply them. Checked first: another program may
+        have written anything in `events.payload`, and only a well-formed record of
+        known tables and columns is ever applied."""
+        problem = event.problem
+        steps: list[tuple[str, Any, Any, Any]] = []
+        changes = event.payload.get("changes")
+        if not problem and not isinstance(changes, list):
+            problem = "no list of row changes"
+        for change in changes if not problem and isinstance(changes, list) else ():
+            if type(change) is not list or len(change) != 4:
+                problem = "a change is not [table, row, before, after]"
+                break
+            table, pk, before, after = change
+            if table not in UNDO_TABLES:
+                problem = f"an unknown table {str(table)[:30]!r}"
+                break
+            if type(pk) is not int and type(pk) is not str:
+                problem = f"a {table} row has no usable id"
+                break
+            if (before is None and after is None) or any(
+                row is not None and type(row) is not dict for row in (before, after)
+            ):
+                problem = f"{table} row {pk} has no usable before and after"
+                break
+            # (the columns are checked where they are written into SQL: `_apply`,
+            # `_apply_run`)
+            steps.append((table, pk, after, before) if undo else (table, pk, before, after))
+        if problem:
+            raise PlanboardError(
+                f"Can't {verb} “{event.summary}”: events row {event.id} is damaged "
+                f"({problem}); nothing was changed."
+            )
+        if undo:
+            steps.reverse()
+        return steps
+
+    def _apply_all(
+        self,
+        tx: _Tx,
+        steps: list[tuple[str, Any, Any, Any]],
+        *,
+        conflict: ConflictError,
+        damaged: Callable[[str, Any], PlanboardError],
+        progress: Progress | None,
+    ) -> None:
+        """Apply (table, row id, what it holds now, what it becomes) in order. Runs of
+        inserts or deletes of distinct rows of one table (an import has tens of
+        thousands) are checked and written in batches; updates one row at a time."""
+        total, done, index = len(steps), 0, 0
+        while index < total:
+            table, pk, want, target = steps[index]
+            if want is not None and target is not None:
+                if not self._known_columns(table, target):
+                    raise damaged(table, pk)
+                self._apply(tx, table, pk, want, target, conflict)
+                index += 1
+            else:
+                deleting = target is None
+                run: list[tuple[Any, Any, Any]] = []
+                seen: set[Any] = set()
+                end = min(total, index + REPLAY_BATCH)
+                while index < end:
+                    t, p, w, g = steps[index]
+                    if t != table or (g is None) != deleting or (w is None) == deleting:
+                        break
+                    if p in seen:
+                        break
+                    run.append((p, w, g))
+                    seen.add(p)
+                    index += 1
+                self._apply_run(
+                    tx, table, "delete" if deleting else "insert", run, conflict, damaged
+                )
+            if progress is not None and (index - done >= REPLAY_BATCH or index == total):
+                done = index
+                progress(done, total)
+
+    def _apply_run(
+        self,
+        tx: _Tx,
+        table: str,
+        kind: str,
+        run: list[tuple[Any, Any, Any]],
+        conflict: ConflictError,
+        damaged: Callable[[str, Any], PlanboardError],
+    ) -> None:
+        key = _PK.get(table, "id")
+        marks = ", ".join("?" for _ in run)
+        cursor = self.conn.execute(
+            f"SELECT * FROM {table} WHERE {key} IN ({marks})", [pk for pk, _, _ in run]
+        )
+        names = [d[0] for d in cursor.description]
+        at = names.index(key)
+        current = {values[at]: values for values in cursor}
+        if kind == "delete":
+            recorded = []
+            for pk, want, _ in run:
+                values = current.get(pk)
+                if values is None:
+                    raise conflict
+                # A row recorded whole, its columns in the table's order, compares as one
+                # tuple (in C); the row is then exactly what was recorded.
+                if list(want) == names and tuple(want.values()) == values:
+                    recorded.append((pk, want, None))
+                    continue
+                row = dict(zip(names, values, strict=True))
+                if any(row.get(k) != v for k, v in want.items()):
+                    raise conflict
+                recorded.append((pk, row, None))
+            # One statement per batch: SQLite checks the rows pointing at each deleted
+            # one far faster than with a statement per row.
+            self.conn.execute(
+                f"DELETE FROM {table} WHERE {key} IN ({marks})", [pk for pk, _, _ in run]
+            )
+            tx.record_many(table, recorded)
+            return
+        if current:
+            raise conflict  # a row this would put back is there already
+        by_shape: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        recorded: list[tuple[Any, Any, Any]] = []
+        for pk, _, target in run:
+            row = {key: pk, **target}
+            shape = tuple(row)
+            if shape not in by_shape and not self._known_columns(table, row):
+                raise damaged(table, pk)
+            by_shape.setdefault(shape, []).append(tuple(row.values()))
+            recorded.append((pk, None, row))
+        tx.record_many(table, recorded)
+        for shape, rows in by_shape.items():
+            self.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(shape)}) VALUES "
+                f"({', '.join('?' for _ in shape)})",
+                rows,
             )
 
     def _apply(
@@ -1993,14 +2289,10 @@ class Store:
         pk: Any,
         expected: dict[str, Any] | None,
         target: dict[str, Any] | None,
-        event: Event,
+        conflict: ConflictError,
     ) -> None:
         """Take one row from `expected` to `target`, refusing if it no longer matches."""
         current = tx.row(table, pk)
-        conflict = ConflictError(
-            f"Can't {'undo' if event.undone is False else 'redo'} this — {event.summary} — "
-            "because the board has changed since (perhaps from another program)."
-        )
         if expected is None:
             if current is not None:
                 raise conflict
@@ -2013,6 +2305,102 @@ class Store:
             tx.insert(table, target)
         else:
             tx.update(table, pk, target)
+
+    # ------------------------------------------------------------- outside rows
+
+    @_reads
+    def row_problems(self, quarter_id: int) -> list[str]:
+        """The quarter's rows (and stakeholders) holding a value of the wrong type —
+        written by another program — each naming its table, row and column."""
+        return problems(self.conn, quarter_id)
+
+    def tidy(self, quarter_id: int) -> Change | None:
+        """Put positions right where another program left them missing, repeated or
+        out of step (rows inserted with `sqlite3` or `sqlite-utils`): each list, block,
+        the dropped items and the blocks numbered 0..n-1 again, in the order they were.
+        Recorded in the log, stepped over by undo. None if nothing needed it (or the
+        quarter is decided, hence read-only: there rows without a position show last)."""
+        if self.readonly or not self._untidy(quarter_id) or self.quarter(quarter_id).is_decided:
+            return None
+        with self._write() as tx:
+            self._densify(tx, quarter_id)
+            if not tx.changes:
+                return None
+            count = len({(c[0], c[1]) for c in tx.changes})
+            return self._finish(
+                tx, "tidy", f"Put {count} row{'s' if count != 1 else ''} in order", quarter_id
+            )
+
+    def _untidy(self, quarter_id: int) -> bool:
+        return bool(self.conn.execute(_UNTIDY_SQL, {"q": quarter_id}).fetchone()[0])
+
+    def _densify(self, tx: _Tx, quarter_id: int) -> None:
+        """Number every list, block, the dropped items and the blocks 0..n-1, keeping
+        their order (rows without a usable position go last)."""
+        if not self._untidy(quarter_id):
+            return
+        order = "ORDER BY typeof({0}) != 'integer', {0}, id"
+        lists = self.conn.execute(
+            "SELECT DISTINCT stakeholder_id FROM items WHERE quarter_id = ?", (quarter_id,)
+        ).fetchall()
+        for (owner,) in lists:
+            rows = self.conn.execute(
+                "SELECT id, position FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
+                + order.format("position"),
+                (quarter_id, owner),
+            ).fetchall()
+            tx.renumber("items", "position", rows, Place.of_list(owner))
+        for (row_id,) in self.conn.execute(
+            "SELECT id FROM items WHERE quarter_id = ? AND block_id IS NULL AND status = 'open' "
+            "AND place_position IS NOT NULL",
+            (quarter_id,),
+        ).fetchall():
+            tx.update("items", row_id, {"place_position": None})
+        places = [Place.dropped()] + [
+            Place.block(r[0])
+            for r in self.conn.execute(
+                "SELECT DISTINCT block_id FROM items WHERE quarter_id = ? AND block_id IS NOT NULL",
+                (quarter_id,),
+            )
+        ]
+        for place in places:
+            if place.is_block:
+                sql = "SELECT id, place_position FROM items WHERE block_id = ? "
+                args: tuple[Any, ...] = (place.ref,)
+            else:
+                sql = (
+                    "SELECT id, place_position FROM items WHERE quarter_id = ? "
+                    "AND status = 'dropped' "
+                )
+                args = (quarter_id,)
+            rows = self.conn.execute(sql + order.format("place_position"), args).fetchall()
+            tx.renumber("items", "place_position", rows, place)
+        rows = self.conn.execute(
+            "SELECT id, position FROM blocks WHERE quarter_id = ? " + order.format("position"),
+            (quarter_id,),
+        ).fetchall()
+        tx.renumber("blocks", "position", rows, None)
+
+
+def _dense(column: str) -> str:
+    """True for a group whose `column` is not exactly 0..n-1."""
+    return (
+        f"(COUNT(*) != COUNT(DISTINCT {column}) OR MIN({column}) != 0 "
+        f"OR MAX({column}) != COUNT(*) - 1 OR SUM(typeof({column}) != 'integer') > 0)"
+    )
+
+
+_UNTIDY_SQL = (
+    "SELECT EXISTS (SELECT 1 FROM items WHERE quarter_id = :q GROUP BY stakeholder_id "
+    f"HAVING {_dense('position')}) "
+    "OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NOT NULL "
+    f"GROUP BY block_id HAVING {_dense('place_position')}) "
+    "OR (SELECT COUNT(*) > 0 AND "
+    f"{_dense('place_position')} FROM items WHERE quarter_id = :q AND status = 'dropped') "
+    "OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NULL "
+    "AND status = 'open' AND place_position IS NOT NULL) "
+    f"OR (SELECT COUNT(*) > 0 AND {_dense('position')} FROM blocks WHERE quarter_id = :q)"
+)
 
 
 def open_store(path: str | Path, **kwargs: Any) -> Store:

@@ -47,6 +47,10 @@ from ..widgets.board_list import BoardList, DropSpot, Group, Row
 from .actions import StoreActions
 
 COLUMN_IDS = ("team", "stakeholders", "blocks", "dropped")
+LONG_REPLAY = 200_000  # bytes of an action's record: a larger undo or redo runs in the background
+LONG_IMPORT = 2_000  # items: a larger import runs in the background
+# What stays live while a long action runs (moving about in the columns is the lists' own).
+WHILE_BUSY = frozenset({"focus_column", "help", "cancel_drag"})
 # Actions after which the overlap between lists is worked out again (a move changes
 # where items are, not what they ask for).
 OVERLAP_ACTIONS = frozenset(
@@ -147,6 +151,8 @@ class BoardScreen(StoreActions, Screen[None]):
         self._pending_go: int | None = None
         self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
+        self._bad_rows: list[str] = []  # rows with values of the wrong type, last named
+        self._busy = ""  # what a long action running in the background is doing
         self._build()
 
     # ------------------------------------------------------------------ layout
@@ -262,7 +268,8 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def load(self) -> None:
         """Read the whole quarter (on open, on switching quarter, after another program
-        changed the file). Actions repaint only what they changed."""
+        changed the file). Actions repaint only what they changed. Once it has painted,
+        rows another program wrote are looked at (see `_check_outside_rows`)."""
         try:
             board = self.store.board(self.quarter_id)
         except PlanboardError as error:
@@ -304,12 +311,33 @@ class BoardScreen(StoreActions, Screen[None]):
             ]
         )
         self._update_titles()
-        self.merged = self.store.merged_map(self.quarter_id)
+        self.merged = board.merged
+        self.call_after_refresh(self._check_outside_rows)
         # The quarter may have become read-only, or editable (decided or reopened
         # elsewhere, a viewer taking over): the footer dims the edit keys to match.
         self.refresh_bindings()
         # After the frame: the board shows first, the overlap follows.
         self.call_after_refresh(self._refresh_overlap)
+
+    def _check_outside_rows(self) -> None:
+        """After the board has painted (it never delays a frame): rows another program
+        added without positions are put in order (and the board re-read), and rows
+        holding values of the wrong type are named on the status line, once for each
+        new set of them. Until then, rows without a position show at the end."""
+        if self._busy or self.board is None:
+            return
+        try:
+            if self.store.tidy(self.quarter_id) is not None:
+                self._data_version = self.store.data_version()
+                self.load()
+                return
+            found = self.store.row_problems(self.quarter_id)
+        except PlanboardError:
+            return
+        if found and found != self._bad_rows:
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            self.status_line.say(f"Another program wrote {found[0]}{more}.", error=True)
+        self._bad_rows = found
 
     # ------------------------------------------------------------- overlap
 
@@ -351,6 +379,13 @@ class BoardScreen(StoreActions, Screen[None]):
         from textual.worker import WorkerState
 
         worker = event.worker
+        if worker.group == "long" and event.state in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            self._long_done(event)
+            return
         if worker.group == "overlap" and event.state == WorkerState.SUCCESS:
             self.neighbours = worker.result or {}
             self._show_marks()
@@ -524,6 +559,8 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def _poll_file(self) -> None:
         """Show within a second what another program wrote to the file."""
+        if self._busy:
+            return  # the long action's transaction is open on this connection
         try:
             version = self.store.data_version()
         except PlanboardError:
@@ -557,6 +594,9 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def writable(self) -> bool:
         """True if this quarter can be changed; otherwise says why."""
+        if self._busy:
+            self.say(f"{self._busy}… — wait until it is done.", error=True)
+            return False
         file_reason = self.store.readonly_reason if self.store.readonly else None
         reason = why_read_only(self.quarter, file_reason=file_reason)
         if reason:
@@ -640,7 +680,61 @@ class BoardScreen(StoreActions, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_drag":
             return self.drag is not None and self.drag.active
+        if self._busy and action not in WHILE_BUSY:
+            return None  # shown dimmed: it waits until the long action is done
         return True
+
+    # ------------------------------------------------------- long actions
+
+    def _run_long(self, what: str, op: Callable[[Callable[[int, int], None]], Change]) -> None:
+        """Run a long action (undo or redo of a big one, an import) in a thread, with a
+        progress line: the screen and the moving keys stay live, the keys that change or
+        re-read the board wait until it is done (the file is one connection)."""
+        self._busy = what
+        self._show_progress(what, 0, 0)
+        self.refresh_bindings()
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._show_progress, what, done, total)
+
+        self.run_worker(
+            lambda: op(progress), thread=True, group="long", name=what, exit_on_error=False
+        )
+
+    def _show_progress(self, what: str, done: int, total: int) -> None:
+        if not self._busy:
+            return
+        count = f" {done:,} of {total:,} rows" if total else ""
+        if total and done == total:
+            count = f" {total:,} rows, saving"
+        self.status_line.update(
+            Content.assemble(
+                ("⋯ ", "bold $text-warning"),
+                f"{what}…{count}",
+                (" — other keys wait until it is done", "$text-muted"),
+            )
+        )
+
+    def _long_done(self, event: Any) -> None:
+        from textual.worker import WorkerState
+
+        self._busy = ""
+        self.refresh_bindings()
+        if event.state == WorkerState.SUCCESS:
+            self.after(event.worker.result)
+            return
+        error = event.worker.error
+        if event.state == WorkerState.CANCELLED or error is None:
+            self.say("Stopped before it was done; nothing was changed.", error=True)
+            self.resync()
+        elif isinstance(error, ValidationError):
+            self.say(str(error), error=True)
+        elif isinstance(error, PlanboardError):
+            self.say(str(error), error=True)
+            self.resync()
+        else:
+            self.say(f"That did not work ({error}); nothing was changed.", error=True)
+            self.resync()
 
     def action_focus_column(self, delta: int) -> None:
         columns = [c for c in self.columns if c.display]
@@ -655,11 +749,26 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def action_undo(self) -> None:
         if self.writable():
-            self.run_op(lambda: self.store.undo(self.quarter_id))
+            self._replay(undo=True)
 
     def action_redo(self) -> None:
         if self.writable():
-            self.run_op(lambda: self.store.redo(self.quarter_id))
+            self._replay(undo=False)
+
+    def _replay(self, *, undo: bool) -> None:
+        """Undo or redo; a large one (an import of thousands) in the background."""
+        step = self.store.undo if undo else self.store.redo
+        try:
+            size = self.store.replay_size(self.quarter_id, undo=undo)
+        except PlanboardError:
+            size = 0
+        if size < LONG_REPLAY:
+            self.run_op(lambda: step(self.quarter_id))
+            return
+        self._run_long(
+            "Undoing" if undo else "Redoing",
+            lambda progress: step(self.quarter_id, progress=progress),
+        )
 
     def _owner_choices(self) -> list[tuple[str, int | None]]:
         assert self.board is not None
@@ -1344,6 +1453,14 @@ class BoardScreen(StoreActions, Screen[None]):
                     f"{parsed.summary()}.{columns} {titles}{more}. "
                     f"Ctrl+S again imports them into {name or 'the team'}'s list."
                 )
+            if len(parsed.items) >= LONG_IMPORT:
+                self._run_long(
+                    f"Importing {len(parsed.items):,} items",
+                    lambda progress: self.store.import_items(
+                        self.quarter_id, name, parsed.items, source=source, progress=progress
+                    ),
+                )
+                return None
             result = self.form_op(
                 lambda: self.store.import_items(self.quarter_id, name, parsed.items, source=source)
             )

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...core.errors import PlanboardError
 from ...core.history import Comparison, Coverage, compare, coverage
 from ...core.model import Quarter
 from ...core.outcome import outcome
@@ -64,8 +65,13 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         yield BoardFooter()
 
     def on_mount(self) -> None:
-        self.quarters = list(reversed(self.store.quarters()))
-        decisions = {q.id: self.store.decision(q.id) for q in self.quarters}
+        try:
+            self.quarters = list(reversed(self.store.quarters()))
+            decisions = {q.id: self.store.decision(q.id) for q in self.quarters}
+        except PlanboardError as error:
+            self.quarters = []
+            self.status_line.say(str(error), error=True)
+            return
         for quarter in self.quarters:
             decided = decisions[quarter.id]
             when = decided.decided_at[:10] if decided else quarter.created_at[:10]
@@ -96,7 +102,12 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         quarter = self.quarter
         if quarter is None:
             return
-        result = outcome(self.store, quarter.id)
+        try:
+            result = outcome(self.store, quarter.id)
+        except PlanboardError as error:  # a damaged file: say so, keep the screen
+            self.detail.update(Content.assemble((clean_line(quarter.name), "bold"), "\n\n"))
+            self.status_line.say(str(error), error=True)
+            return
         parts: list[str | tuple[str, str]] = [
             (clean_line(quarter.name), "bold"),
             "  ",
@@ -189,7 +200,12 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         self.dismiss(None)
 
     def action_coverage(self) -> None:
-        self.app.push_screen(CoverageScreen(coverage(self.store)))
+        try:
+            data = coverage(self.store)
+        except PlanboardError as error:
+            self.status_line.say(str(error), error=True)
+            return
+        self.app.push_screen(CoverageScreen(data))
 
     def action_compare(self) -> None:
         """Pick the quarter to compare the highlighted one with; the one before it is
@@ -222,7 +238,12 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
                 return
             other = next(q for q in others if q.id == other_id)
             earlier, later = sorted((quarter, other), key=lambda q: q.name)
-            self.app.push_screen(CompareScreen(compare(self.store, earlier.id, later.id)))
+            try:
+                data = compare(self.store, earlier.id, later.id)
+            except PlanboardError as error:
+                self.status_line.say(str(error), error=True)
+                return
+            self.app.push_screen(CompareScreen(data))
 
         self.app.push_screen(
             PickerModal(f"Compare {clean_line(quarter.name)} with…", choices), picked

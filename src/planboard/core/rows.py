@@ -1,0 +1,295 @@
+"""Rows as read from the file, whoever wrote them.
+
+planboard promises to follow what `sqlite3` or `sqlite-utils` write to a board, and
+SQLite keeps whatever it is given: text in a REAL column, a blob in a TEXT one, NULL
+where planboard never writes one. Every read of a column someone could have written goes
+through an expression below, which SQLite evaluates (in C, at no cost worth measuring)
+so that a value of the wrong type arrives as the column's neutral value: the domain
+objects always hold the types they declare. `problems` then names the rows that hold
+such values, table and row, so the board can say what it did not show.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+FAR = 1 << 62  # where a row without a usable position sorts: after every real one
+
+
+def integer(column: str, default: str = "NULL") -> str:
+    """An INTEGER column: whole numbers as they are, a real number truncated, anything
+    else `default`. (Named as the column: an ORDER BY sorts by what is shown.)"""
+    return (
+        f"CASE typeof({column}) WHEN 'integer' THEN {column} "
+        f"WHEN 'real' THEN CAST({column} AS INTEGER) ELSE {default} END AS {column}"
+    )
+
+
+def real(column: str) -> str:
+    """A REAL column (an effort, seconds left): numbers as they are, anything else NULL."""
+    return (
+        f"CASE WHEN typeof({column}) IN ('integer', 'real') THEN {column} ELSE NULL END AS {column}"
+    )
+
+
+def text(column: str, default: str = "''") -> str:
+    """A TEXT column: text as it is, a number as its digits, a blob or NULL `default`."""
+    return (
+        f"CASE typeof({column}) WHEN 'text' THEN {column} "
+        f"WHEN 'integer' THEN CAST({column} AS TEXT) WHEN 'real' THEN CAST({column} AS TEXT) "
+        f"ELSE {default} END AS {column}"
+    )
+
+
+def one_of(column: str, allowed: tuple[str, ...], default: str) -> str:
+    choices = ", ".join(f"'{value}'" for value in allowed)
+    return f"CASE WHEN {column} IN ({choices}) THEN {column} ELSE '{default}' END AS {column}"
+
+
+def columns(*expressions: str) -> str:
+    return ", ".join(expressions)
+
+
+QUARTER_COLUMNS = columns(
+    "id",
+    text("name", "'?'"),
+    one_of("status", ("preparing", "live", "decided"), "preparing"),
+    text("vision"),
+    text("created_at"),
+)
+STAKEHOLDER_COLUMNS = columns(
+    "id", text("name", "'(unnamed)'"), text("department"), integer("archived", "0")
+)
+ITEM_COLUMNS = columns(
+    "id",
+    "quarter_id",
+    integer("stakeholder_id"),
+    text("title", "'(no title)'"),
+    text("notes"),
+    real("effort"),
+    integer("block_id"),
+    one_of("status", ("open", "dropped"), "open"),
+    text("drop_reason", "NULL"),
+    integer("position", str(FAR)),
+    integer("place_position"),
+    text("created_at"),
+    integer("merged_into"),
+    integer("carried_from"),
+)
+BLOCK_COLUMNS = columns(
+    "id",
+    "quarter_id",
+    text("name", "'(no name)'"),
+    text("description"),
+    real("effort"),
+    integer("position", str(FAR)),
+    integer("chosen_rank"),
+    text("created_at"),
+    integer("carried_from"),
+    integer("choice"),
+)
+DECISION_COLUMNS = columns("quarter_id", text("decided_at"), text("rationale"), text("attendees"))
+MEETING_COLUMNS = columns(
+    "quarter_id",
+    text("started_at"),
+    text("ended_at", "NULL"),
+    integer("dot_budget", "3"),
+    integer("tally_hidden", "1"),
+    integer("timebox_minutes", "45"),
+    real("timer_remaining"),
+    text("timer_started_at", "NULL"),
+    text("backup_path"),
+)
+EVENT_COLUMNS = columns(
+    "id",
+    text("at"),
+    integer("quarter_id"),
+    text("action", "'?'"),
+    text("summary"),
+    integer("undone", "0"),
+    "payload",
+)
+
+# What each column a person could write must hold: SQLite type names (`typeof`).
+_NUMBER = ("integer", "real")
+_EXPECTED: dict[str, dict[str, tuple[str, ...]]] = {
+    "items": {
+        "stakeholder_id": ("integer", "null"),
+        "title": ("text",),
+        "notes": ("text",),
+        "effort": (*_NUMBER, "null"),
+        "block_id": ("integer", "null"),
+        "drop_reason": ("text", "null"),
+        "position": ("integer",),
+        "place_position": ("integer", "null"),
+        "created_at": ("text",),
+        "merged_into": ("integer", "null"),
+        "carried_from": ("integer", "null"),
+    },
+    "blocks": {
+        "name": ("text",),
+        "description": ("text",),
+        "effort": (*_NUMBER, "null"),
+        "position": ("integer",),
+        "chosen_rank": ("integer", "null"),
+        "created_at": ("text",),
+        "carried_from": ("integer", "null"),
+        "choice": ("integer", "null"),
+    },
+    "quarters": {"name": ("text",), "vision": ("text",), "created_at": ("text",)},
+    "stakeholders": {
+        "name": ("text",),
+        "department": ("text",),
+        "archived": ("integer",),
+        "created_at": ("text",),
+    },
+    "meetings": {
+        "started_at": ("text",),
+        "ended_at": ("text", "null"),
+        "dot_budget": ("integer",),
+        "tally_hidden": ("integer",),
+        "timebox_minutes": ("integer",),
+        "timer_remaining": (*_NUMBER, "null"),
+        "timer_started_at": ("text", "null"),
+        "backup_path": ("text",),
+    },
+    "decisions": {
+        "decided_at": ("text",),
+        "rationale": ("text",),
+        "attendees": ("text",),
+    },
+}
+_WHAT = {"integer": "a whole number", "real": "a number", "text": "text", "null": "nothing"}
+_SCOPE = {
+    "items": ("id", "quarter_id = ?"),
+    "blocks": ("id", "quarter_id = ?"),
+    "quarters": ("id", "id = ?"),
+    "stakeholders": ("id", "1 = 1 OR ? IS NULL"),
+    "meetings": ("quarter_id", "quarter_id = ?"),
+    "decisions": ("quarter_id", "quarter_id = ?"),
+}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bytes):
+        return f"{len(value)} bytes of binary data"
+    if value is None:
+        return "NULL"
+    shown = repr(value)
+    return shown if len(shown) <= 30 else shown[:29] + "…'"
+
+
+def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = 20) -> list[str]:
+    """The rows of a quarter (and the stakeholders) holding a value of the wrong type,
+    each as "items row 12: effort holds text ('three days'), not a number; ignored"."""
+    found: list[str] = []
+    for table, expected in _EXPECTED.items():
+        key, scope = _SCOPE[table]
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        checks = {column: kinds for column, kinds in expected.items() if column in present}
+        if not checks:
+            continue
+        wrong = " OR ".join(
+            f"typeof({column}) NOT IN ({', '.join(repr(k) for k in kinds)})"
+            for column, kinds in checks.items()
+        )
+        names = list(checks)
+        rows = conn.execute(
+            f"SELECT {key}, {', '.join(names)} FROM {table} WHERE ({scope}) AND ({wrong}) "
+            f"LIMIT {limit}",
+            (quarter_id,),
+        ).fetchall()
+        for row in rows:
+            for column, value in zip(names, row[1:], strict=True):
+                if _kind(value) in checks[column]:
+                    continue
+                kinds = [k for k in checks[column] if k != "null"]
+                want = _WHAT["real" if "real" in kinds else kinds[0]]
+                found.append(
+                    f"{table} row {row[0]}: {column} holds {_shown(value)}, not {want}; "
+                    "shown as if empty"
+                )
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bytes):
+        return "blob"
+    if isinstance(value, bool | int):
+        return "integer"
+    if isinstance(value, float):
+        return "real"
+    return "text"
+
+
+def utc_stamp(value: str | None) -> str | None:
+    """An ISO 8601 time as planboard writes it (UTC, `Z`), or None if it is not one."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def seconds(value: float | None, high: float) -> float | None:
+    """A number of seconds kept between 0 and `high`; None for anything else."""
+    if value is None or not math.isfinite(value):
+        return None
+    return min(max(0.0, float(value)), high)
+
+
+# ------------------------------------------------------------- event payloads
+
+
+def dump_payload(payload: dict[str, Any]) -> str:
+    """An event's payload as JSON; a blob someone stored in a row survives the trip."""
+    return json.dumps(payload, default=_encode, check_circular=False, separators=(",", ":"))
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return {"$blob": value.hex()}
+    raise TypeError(f"{type(value).__name__} can't be recorded")
+
+
+def _decode(found: dict[str, Any]) -> Any:
+    if len(found) == 1 and isinstance(found.get("$blob"), str):
+        try:
+            return bytes.fromhex(found["$blob"])
+        except ValueError:
+            return found
+    return found
+
+
+def load_payload(raw: Any) -> tuple[dict[str, Any], str]:
+    """An event's payload read back, and what is wrong with it ("" if nothing)."""
+    if raw is None or raw == "":
+        return {}, "empty"
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return {}, "binary data, not JSON"
+    if not isinstance(raw, str):
+        return {}, f"{_shown(raw)}, not JSON"
+    try:
+        # (the hook costs a call per object: only a payload holding a blob needs it)
+        payload = json.loads(raw, object_hook=_decode) if '"$blob"' in raw else json.loads(raw)
+    except (ValueError, RecursionError):
+        return {}, "not valid JSON"
+    if not isinstance(payload, dict):
+        return {}, "not a JSON object"
+    return payload, ""

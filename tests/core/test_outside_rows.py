@@ -1,0 +1,241 @@
+"""Rows planboard did not write: what `sqlite3` or `sqlite-utils` put in the file never
+crashes it. A bad row gets a message naming its table and row; an undo refused because
+of them says the board changed since; positions stay dense around them."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import Filled, assert_consistent
+from damaged_boards import damage_an_old_quarter
+
+from planboard.cli import main
+from planboard.core import Place, Store
+from planboard.core.errors import ConflictError, PlanboardError
+
+BAD_PAYLOADS = ["{not json", "[]", '{"changes": 5}', '{"changes": [["items"]]}', "null"]
+
+
+def outside(path: Path) -> sqlite3.Connection:
+    """Another program's connection: plain sqlite3, foreign keys off (its default)."""
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def latest_event(store: Store) -> int:
+    return store.conn.execute("SELECT MAX(id) FROM events").fetchone()[0]
+
+
+def table_dump(store: Store) -> list[tuple[object, ...]]:
+    return store.conn.execute("SELECT * FROM items ORDER BY id").fetchall()
+
+
+@pytest.mark.parametrize("payload", BAD_PAYLOADS)
+def test_undo_of_a_malformed_payload_is_refused_with_the_row_named(
+    filled: Filled, board_path: Path, payload: str
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.team_items[0], Place.block(filled.block_a))
+    event_id = latest_event(store)
+    with outside(board_path) as conn:
+        conn.execute("UPDATE events SET payload = ? WHERE id = ?", (payload, event_id))
+    before = table_dump(store)
+    with pytest.raises(PlanboardError, match=rf"events row {event_id}"):
+        store.undo(q)
+    assert table_dump(store) == before
+    assert store.undo_summary(q) is not None  # still named, so the user sees what is stuck
+
+
+@pytest.mark.parametrize("payload", BAD_PAYLOADS)
+def test_redo_of_a_malformed_payload_is_refused_with_the_row_named(
+    filled: Filled, board_path: Path, payload: str
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.team_items[0], Place.block(filled.block_a))
+    event_id = latest_event(store)
+    store.undo(q)
+    with outside(board_path) as conn:
+        conn.execute("UPDATE events SET payload = ? WHERE id = ?", (payload, event_id))
+    before = table_dump(store)
+    with pytest.raises(PlanboardError, match=rf"events row {event_id}"):
+        store.redo(q)
+    assert table_dump(store) == before
+
+
+def test_events_with_malformed_payloads_are_listed_without_crashing(
+    filled: Filled, board_path: Path
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    with outside(board_path) as conn:
+        conn.execute("UPDATE events SET payload = '{not json' WHERE id = ?", (latest_event(store),))
+        conn.execute("UPDATE events SET payload = x'00ff' WHERE id = 1")
+    events = store.events(q)
+    assert events and all(isinstance(e.payload, dict) for e in events)
+
+
+def test_import_with_a_malformed_payload_among_the_last_events_imports_once(
+    filled: Filled, board_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.close()
+    with outside(board_path) as conn:
+        conn.execute(
+            "UPDATE events SET payload = '{not json' WHERE id = (SELECT MAX(id) FROM events)"
+        )
+    listing = tmp_path / "list.txt"
+    listing.write_text("First request\nSecond request\n", encoding="utf-8")
+    code = main(["import", str(board_path), str(listing), "--team"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "Traceback" not in out.err
+    with Store.open(board_path) as again:
+        titles = [i.title for i in again.items_at(q, Place.team())]
+    assert titles.count("First request") == 1 and titles.count("Second request") == 1
+
+
+def test_text_in_effort_reads_as_no_effort_and_is_reported(
+    filled: Filled, board_path: Path
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    item_id = filled.team_items[0]
+    with outside(board_path) as conn:
+        conn.execute("UPDATE items SET effort = 'three days' WHERE id = ?", (item_id,))
+        conn.execute("UPDATE blocks SET effort = x'00ff' WHERE id = ?", (filled.block_a,))
+    assert store.item(item_id).effort is None
+    assert store.block(filled.block_a).effort is None
+    problems = store.row_problems(q)
+    assert any(f"items row {item_id}" in p and "effort" in p for p in problems)
+    assert any(f"blocks row {filled.block_a}" in p and "effort" in p for p in problems)
+
+
+def test_an_undo_refused_because_of_outside_rows_says_changed_since(
+    filled: Filled, board_path: Path
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    change = store.add_item(q, None, "Mine")
+    with outside(board_path) as conn:  # another program links a row to the new item
+        conn.execute(
+            "INSERT INTO items (quarter_id, stakeholder_id, title, position, created_at, "
+            "merged_into) VALUES (?, ?, 'Theirs', 9, '2026-06-01T10:00:00Z', ?)",
+            (q, filled.sales, change.item_id),
+        )
+    before = table_dump(store)
+    with pytest.raises(ConflictError) as raised:
+        store.undo(q)
+    assert "changed since" in str(raised.value)
+    assert "FOREIGN KEY" not in str(raised.value)
+    assert table_dump(store) == before
+
+
+def test_undoing_a_block_another_program_filled_says_changed_since(
+    filled: Filled, board_path: Path
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    block = store.add_block(q, "New block").block_id
+    with outside(board_path) as conn:
+        conn.execute(
+            "INSERT INTO items (quarter_id, title, block_id, position, place_position, "
+            "created_at) VALUES (?, 'Theirs', ?, 3, 0, '2026-06-01T10:00:00Z')",
+            (q, block),
+        )
+    with pytest.raises(ConflictError, match="changed since") as raised:
+        store.undo(q)
+    assert "FOREIGN KEY" not in str(raised.value)
+
+
+def test_positions_stay_dense_after_undo_and_redo_next_to_outside_appends(
+    filled: Filled, board_path: Path
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.add_item(q, None, "Mine")  # position 3 on the team's list
+    with outside(board_path) as conn:  # appended after it, as a careful program would
+        conn.execute(
+            "INSERT INTO items (quarter_id, title, position, created_at) "
+            "VALUES (?, 'Theirs', 4, '2026-06-01T10:00:00Z')",
+            (q,),
+        )
+    store.undo(q)
+    assert_consistent(store)
+    assert [i.title for i in store.items_at(q, Place.team())][-1] == "Theirs"
+    store.redo(q)
+    assert_consistent(store)
+    assert [i.title for i in store.items_at(q, Place.team())][-2:] == ["Mine", "Theirs"]
+
+
+def test_positions_stay_dense_after_undoing_a_drop_next_to_outside_drops(
+    filled: Filled, board_path: Path
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.drop_item(filled.team_items[0], "Later")
+    with outside(board_path) as conn:
+        conn.execute(
+            "UPDATE items SET status = 'dropped', drop_reason = 'theirs', place_position = 1 "
+            "WHERE id = ?",
+            (filled.team_items[1],),
+        )
+    store.undo(q)
+    assert_consistent(store)
+    assert [i.id for i in store.items_at(q, Place.dropped())] == [filled.team_items[1]]
+
+
+def test_report_on_a_damaged_file_says_so_without_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.db"
+    damage_an_old_quarter(path)
+    out = subprocess.run(
+        [sys.executable, "-m", "planboard", "report", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in out.stderr
+    assert "DatabaseError" not in out.stderr and "malformed" not in out.stdout
+    assert out.returncode == 2
+    assert "can't be read" in out.stderr
+
+
+def test_text_that_is_not_utf8_shows_with_replacement_marks(
+    filled: Filled, board_path: Path
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    item_id = filled.team_items[0]
+    with outside(board_path) as conn:
+        conn.execute("UPDATE items SET title = CAST(x'436166e9' AS TEXT) WHERE id = ?", (item_id,))
+    board = store.board(q)
+    assert board.items_at(Place.team())[0].title == "Caf\ufffd"
+    assert store.item(item_id).title == "Caf\ufffd"
+
+
+ODD_RECORDS = [
+    '{"changes": [["items", 1, {"title) = 1 --": "x"}, {"title) = 1 --": "y"}]]}',
+    '{"changes": [["items", 999, null, {"title": "partial"}]]}',
+    '{"changes": [["items", 1, {"title": "x"}, null]]}',
+    '{"changes": [["items", 1, {"title": ["a"]}, {"title": {"b": 1}}]]}',
+    '{"changes": [["quarters", true, null, {"name": "x"}]]}',
+    '{"changes": [["sqlite_master", 1, null, {"name": "x"}]]}',
+]
+
+
+@pytest.mark.parametrize("record", ODD_RECORDS)
+@pytest.mark.parametrize("redo", [False, True])
+def test_odd_but_well_formed_records_are_refused_with_a_message(
+    filled: Filled, board_path: Path, record: str, redo: bool
+) -> None:
+    """JSON of the right shape holding the wrong things — unknown or hostile column
+    names, partial rows, rows that are not there, nested values, odd tables: undo and
+    redo refuse with a message and change nothing."""
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.team_items[0], Place.block(filled.block_a))
+    event_id = latest_event(store)
+    if redo:
+        store.undo(q)
+    with outside(board_path) as conn:
+        conn.execute("UPDATE events SET payload = ? WHERE id = ?", (record, event_id))
+    before = table_dump(store)
+    schema = store.conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    with pytest.raises(PlanboardError):
+        store.redo(q) if redo else store.undo(q)
+    assert table_dump(store) == before
+    assert store.conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema

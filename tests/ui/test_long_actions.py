@@ -1,0 +1,123 @@
+"""Long actions — undo or redo of a large import, a large import — run in the background
+with a progress line; the screen and the moving keys stay live meanwhile."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from conftest import Filled
+
+from planboard.core import Place
+from planboard.core.model import ImportItem
+from planboard.ui.app import PlanboardApp
+from planboard.ui.screens.board import LONG_IMPORT, BoardScreen
+
+
+def status(app: PlanboardApp) -> str:
+    return str(app.screen.query_one("#status").render())
+
+
+def big_import(filled: Filled, count: int = 3_000) -> None:
+    items = [ImportItem(f"Imported request {n}", line=n + 1) for n in range(count)]
+    filled.store.import_items(filled.quarter_id, "Head of Sales", items, source="big.csv")
+
+
+async def test_undo_of_a_large_import_runs_in_the_background(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    big_import(filled)
+    gate = threading.Event()
+    started = threading.Event()
+    real_undo = store.undo
+    seen: list[tuple[int, int]] = []
+
+    def slow_undo(quarter_id: int, **kwargs: Any) -> Any:
+        started.set()
+        gate.wait(10)  # held until the test has tried the keys
+        progress = kwargs["progress"]
+
+        def heard(done: int, total: int) -> None:
+            seen.append((done, total))
+            progress(done, total)
+
+        return real_undo(quarter_id, progress=heard)
+
+    store.undo = slow_undo  # type: ignore[method-assign]
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        stakeholders = board.column("stakeholders")
+        stakeholders.focus()
+        await pilot.pause()
+        await pilot.press("u")
+        assert started.wait(5)
+        await pilot.pause()
+        assert "Undoing" in status(app)
+        before = stakeholders.selected
+        await pilot.press("j", "j")  # moving about still works
+        await pilot.pause()
+        assert stakeholders.selected is not before
+        await pilot.press("d")  # changing waits: nothing asked, nothing written
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Undid: Imported 3000 items" in status(app)
+        assert seen and seen[-1][0] == seen[-1][1] > 0
+        titles = [i.title for i in store.items_at(q, Place.of_list(filled.sales))]
+        assert not any(t.startswith("Imported request") for t in titles)
+        await pilot.press("U")  # the redo is large too, and comes back whole
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Redid" in status(app)
+        titles = [i.title for i in store.items_at(q, Place.of_list(filled.sales))]
+        assert sum(t.startswith("Imported request") for t in titles) == 3_000
+
+
+async def test_a_large_pasted_list_imports_in_the_background(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    pasted = "\n".join(f"Pasted request {n}" for n in range(LONG_IMPORT + 10))
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        from textual.widgets import TextArea
+
+        form.query_one(TextArea).text = pasted
+        await pilot.press("ctrl+s")  # the preview
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # the import
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert f"Imported {LONG_IMPORT + 10} items" in status(app)
+        team = [i.title for i in store.items_at(q, Place.team())]
+        assert sum(t.startswith("Pasted request") for t in team) == LONG_IMPORT + 10
+
+
+async def test_a_large_undo_refused_in_the_background_changes_nothing(
+    filled: Filled, board_path: Path
+) -> None:
+    store = filled.store
+    big_import(filled)
+    with sqlite3.connect(board_path, isolation_level=None) as conn:  # one row edited by hand
+        conn.execute(
+            "UPDATE items SET title = 'Edited elsewhere' WHERE id = (SELECT MAX(id) - 5 FROM items)"
+        )
+    count = store.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "changed since" in status(app)
+        assert isinstance(app.screen, BoardScreen) and not app.screen._busy
+        assert store.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == count

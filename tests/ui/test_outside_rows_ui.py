@@ -1,0 +1,122 @@
+"""The screens on rows another program wrote: nothing they hold stops the board."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import Filled
+from damaged_boards import damage_an_old_quarter
+
+from planboard.core import Place, Store
+from planboard.ui.app import PlanboardApp
+from planboard.ui.screens.board import BoardScreen
+from planboard.ui.screens.meeting import MeetingScreen
+
+
+def status(app: PlanboardApp) -> str:
+    return str(app.screen.query_one("#status").render())
+
+
+async def test_text_in_effort_shows_in_the_detail_bar_without_a_crash(
+    filled: Filled, board_path: Path
+) -> None:
+    item_id = filled.team_items[0]
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.execute("UPDATE items SET effort = 'three days' WHERE id = ?", (item_id,))
+        conn.execute("UPDATE blocks SET effort = 'big' WHERE id = ?", (filled.block_a,))
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.column("team").select_item(item_id, key=Place.team())
+        await pilot.pause()
+        detail = str(board.query_one("#detail").render())
+        assert "Single customer view" in detail
+        # the row is named, so whoever wrote it can put it right
+        assert f"items row {item_id}" in status(app)
+        board.column("blocks").focus()
+        board.column("blocks").select_group(Place.block(filled.block_a))
+        await pilot.pause()
+        assert "Sales cockpit" in str(board.query_one("#detail").render())
+
+
+async def test_an_unreadable_timer_start_still_opens_the_live_quarter(
+    filled: Filled, board_path: Path
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_timer(q, running=True, remaining=600)
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.execute("UPDATE meetings SET timer_started_at = 'soon-ish' WHERE quarter_id = ?", (q,))
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        head = str(app.screen.query_one("#meeting-head").render())
+        assert "Time" in head and "paused" in head  # the unreadable start is not counted
+        await pilot.press("t")  # pausing it works, and writes a valid time
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        row = store.conn.execute(
+            "SELECT timer_started_at FROM meetings WHERE quarter_id = ?", (q,)
+        ).fetchone()
+        assert row[0] is None or row[0].endswith("Z")
+
+
+async def test_history_on_a_damaged_file_says_so_instead_of_crashing(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.db"
+    damage_an_old_quarter(path)
+    store = Store.open(path)
+    assert store.readonly and "damaged" in store.readonly_reason
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HistoryScreen"
+        await pilot.press("j")  # the older quarter: its items are on the damaged page
+        await pilot.pause()
+        assert "can't be read" in status(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HistoryScreen"
+        assert "can't be read" in status(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_an_open_board_shows_and_orders_a_plain_insert(
+    filled: Filled, board_path: Path
+) -> None:
+    from conftest import assert_consistent
+
+    store, q = filled.store, filled.quarter_id
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        with sqlite3.connect(board_path, isolation_level=None) as conn:
+            conn.execute(
+                "INSERT INTO items (quarter_id, title) VALUES (?, 'Typed in sqlite3')", (q,)
+            )
+        for _ in range(40):  # the file is polled twice a second
+            await pilot.pause(0.1)
+            titles = [i.title for g in board.column("team").groups for i in g.items]
+            if "Typed in sqlite3" in titles:
+                break
+        assert titles[-1] == "Typed in sqlite3"
+        for _ in range(20):
+            await pilot.pause(0.1)
+            position = store.conn.execute(
+                "SELECT position FROM items WHERE title = 'Typed in sqlite3'"
+            ).fetchone()[0]
+            if position is not None:
+                break
+        assert position == len(filled.team_items)
+        assert_consistent(store)
