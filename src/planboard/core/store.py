@@ -2241,8 +2241,8 @@ class Store:
         names = [d[0] for d in cursor.description]
         at = names.index(key)
         current = {values[at]: values for values in cursor}
+        recorded: list[tuple[Any, dict[str, Any] | None, dict[str, Any] | None]] = []
         if kind == "delete":
-            recorded = []
             for pk, want, _ in run:
                 values = current.get(pk)
                 if values is None:
@@ -2266,7 +2266,6 @@ class Store:
         if current:
             raise conflict  # a row this would put back is there already
         by_shape: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
-        recorded: list[tuple[Any, Any, Any]] = []
         for pk, _, target in run:
             row = {key: pk, **target}
             shape = tuple(row)
