@@ -252,6 +252,10 @@ class _Tx:
     ) -> None:
         """Record rows inserted or deleted in bulk (pk, before, after): the places they
         touch are worked out once per kind of place, not once per row."""
+        column = _QUARTER_OF.get(table)
+        if column is not None and self.read_only:
+            quarters = {r.get(column) for _, before, after in rows for r in (before, after) if r}
+            self._guard(table, *({column: q} for q in quarters))
         self.changes.extend([table, pk, before, after] for pk, before, after in rows)
         if table != "items":
             for _, before, after in rows:
