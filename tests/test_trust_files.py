@@ -1,0 +1,255 @@
+"""Trust at the edges: awkward paths, backups tied to their board, a file replaced
+while open, hangs and races, and a first run that leaves everything as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from planboard.core import Place, PlanboardError, ReadOnlyError, Store
+from planboard.core.backup import backup_board, backups_of
+
+AWKWARD = ["team#1", "what?", "100%", "with space", "équipe ünï", "a#b?c%20d é"]
+
+
+def run_cli(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "planboard", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        **kwargs,
+    )
+
+
+def read_only_uri(path: Path) -> str:
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
+
+
+def titles_in(path: Path) -> list[str]:
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        return sorted(r[0] for r in conn.execute("SELECT title FROM items"))
+    finally:
+        conn.close()
+
+
+def board_id(path: Path) -> str:
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        return conn.execute("SELECT value FROM settings WHERE key = 'board_id'").fetchone()[0]
+    finally:
+        conn.close()
+
+
+# ----------------------------------------------------------------- awkward paths
+
+
+@pytest.mark.parametrize("folder", AWKWARD)
+def test_restore_in_a_folder_with_awkward_characters(tmp_path: Path, folder: str) -> None:
+    where = tmp_path / folder
+    where.mkdir()
+    path = where / f"b {folder}.db"
+    store = Store.open(path, first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    store.add_item(q, None, "Kept in the backup")
+    _, backup = store.start_meeting(q)
+    store.end_meeting(q)
+    store.add_item(q, None, "Added after the backup")
+    store.close()
+    assert backup is not None and backup.parent == where
+    before = set(os.listdir(tmp_path))
+    done = run_cli("restore", str(path), "1", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert titles_in(path) == ["Kept in the backup"]
+    reopened = Store.open(path)
+    try:
+        assert reopened.quarter(q).name == "2026-Q3"
+    finally:
+        reopened.close()
+    assert set(os.listdir(tmp_path)) == before  # no stray file at a cut-off path
+    assert not list(where.glob("*.partial")) and not list(where.glob(".*.partial"))
+
+
+@pytest.mark.parametrize("name", ["b#1.db", "b?.db", "b%41.db", "b é.db"])
+def test_a_viewer_and_a_reader_open_awkward_names(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "x#y?z%" / name
+    path.parent.mkdir()
+    store = Store.open(path, first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    store.add_item(q, None, "Seen by the viewer")
+    try:
+        viewer = Store.open(path)
+        try:
+            assert viewer.viewer
+            assert [i.title for i in viewer.items_at(q, Place.team())] == ["Seen by the viewer"]
+        finally:
+            viewer.close()
+    finally:
+        store.close()
+    reader = Store.open(path, readonly=True)
+    try:
+        assert [i.title for i in reader.items_at(q, Place.team())] == ["Seen by the viewer"]
+    finally:
+        reader.close()
+    assert sorted(os.listdir(path.parent)) == [name]
+
+
+# ------------------------------------------------------- backups tied to a board
+
+
+def test_boards_sharing_a_stem_keep_their_own_backups(tmp_path: Path) -> None:
+    plan_db, plan_sqlite = tmp_path / "plan.db", tmp_path / "plan.sqlite"
+    one = Store.open(plan_db, first_quarter="2026-Q3")
+    two = Store.open(plan_sqlite, first_quarter="2026-Q1")
+    try:
+        mine = backup_board(one.conn, plan_db, "mine")
+        for n in range(12):  # more than are kept: pruning one must not touch the other
+            backup_board(two.conn, plan_sqlite, f"theirs-{n}")
+        assert backups_of(plan_db) == [mine] and mine.exists()
+        assert mine.name.startswith("plan.db.")
+        theirs = backups_of(plan_sqlite)
+        assert len(theirs) == 10 and mine not in theirs
+        # A backup of another board is refused by name, and changes nothing.
+        q = one.default_quarter().id
+        one.add_item(q, None, "Still here")
+        with pytest.raises(PlanboardError, match="another board"):
+            one.restore(theirs[-1])
+        assert [i.title for i in one.items_at(q, Place.team())] == ["Still here"]
+    finally:
+        one.close()
+        two.close()
+    listing = run_cli("restore", str(plan_db))
+    assert listing.returncode == 0 and mine.name in listing.stdout
+    assert "plan.sqlite" not in listing.stdout
+    refused = run_cli("restore", str(plan_db), str(theirs[0]), "--yes")
+    assert refused.returncode == 2 and "another board" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert titles_in(plan_db) == ["Still here"]
+
+
+def test_a_copy_of_another_board_renamed_like_a_backup_is_not_listed(tmp_path: Path) -> None:
+    """Backups written before backups were named by the full file name (`plan.<label>…`)
+    are listed when they carry the board's identity; one of another board is not."""
+    plan_db, other = tmp_path / "plan.db", tmp_path / "other.db"
+    Store.open(plan_db, first_quarter="2026-Q3").close()
+    Store.open(other, first_quarter="2026-Q3").close()
+    old_style = tmp_path / "plan.old-label.20260101-120000.backup.db"
+    shutil.copyfile(plan_db, old_style)
+    foreign = tmp_path / "plan.foreign.20260101-120001.backup.db"
+    shutil.copyfile(other, foreign)
+    assert board_id(old_style) == board_id(plan_db) != board_id(foreign)
+    assert backups_of(plan_db) == [old_style]
+
+
+def test_a_backup_before_board_ids_is_matched_by_full_name(tmp_path: Path) -> None:
+    fixture = Path(__file__).resolve().parent / "fixtures" / "schema-v4.db"
+    plan = tmp_path / "plan.db"
+    Store.open(plan, first_quarter="2026-Q3").close()
+    by_full_name = tmp_path / "plan.db.before-schema-v5.20260101-120000.backup.db"
+    by_stem = tmp_path / "plan.before-schema-v5.20260101-120000.backup.db"
+    shutil.copyfile(fixture, by_full_name)
+    shutil.copyfile(fixture, by_stem)
+    assert backups_of(plan) == [by_full_name]
+
+
+def test_an_old_schema_backup_is_restored_and_upgraded(tmp_path: Path) -> None:
+    fixture = Path(__file__).resolve().parent / "fixtures" / "schema-v4.db"
+    path = tmp_path / "old.db"
+    shutil.copyfile(fixture, path)
+    store = Store.open(path)  # upgraded, after a before-schema-v5 backup
+    q = store.default_quarter().id
+    identity = board_id(path)
+    count = len(store.board(q).places[Place.team()])
+    store.add_item(q, None, "Added after the upgrade")
+    store.close()
+    listing = run_cli("restore", str(path))
+    assert "before-schema-v5" in listing.stdout, listing.stdout
+    done = run_cli("restore", str(path), "1", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "before-restore" in done.stdout
+    reopened = Store.open(path)
+    try:
+        assert reopened.conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        team = [i.title for i in reopened.board(q).places[Place.team()]]
+        assert len(team) == count and "Added after the upgrade" not in team
+        assert board_id(path) == identity  # still the same board, not a new one
+        safety = [b for b in reopened.backups() if "before-restore" in b.name]
+        assert len(safety) == 1
+    finally:
+        reopened.close()
+    assert "Added after the upgrade" in titles_in(safety[0])
+
+
+# ------------------------------------------------ the file replaced while open
+
+
+def test_a_file_replaced_while_open_refuses_every_write(tmp_path: Path) -> None:
+    path, other = tmp_path / "b.db", tmp_path / "other.db"
+    Store.open(other, first_quarter="2026-Q1").close()
+    store = Store.open(path, first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    try:
+        store.add_item(q, None, "Before the swap")
+        assert store.check_file() == ""
+        os.replace(other, path)
+        # Even before the poll notices, a write is refused, never reported done.
+        with pytest.raises(ReadOnlyError, match="replaced"):
+            store.add_item(q, None, "After the swap")
+        assert "replaced" in store.check_file()
+        assert store.readonly
+        with pytest.raises(ReadOnlyError):
+            store.add_block(q, "Nope")
+        assert not store.take_over()
+        copy = tmp_path / "saved.db"
+        store.save_copy(copy)
+    finally:
+        store.close()
+    assert titles_in(copy) == ["Before the swap"]
+    saved = Store.open(copy)
+    try:
+        assert saved.readonly is False
+        assert [i.title for i in saved.items_at(q, Place.team())] == ["Before the swap"]
+    finally:
+        saved.close()
+    # The board that took its place is whole and is still the other board.
+    reopened = Store.open(path)
+    try:
+        assert reopened.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert [x.name for x in reopened.quarters()] == ["2026-Q1"]
+        assert reopened.items_at(reopened.default_quarter().id, Place.team()) == []
+    finally:
+        reopened.close()
+
+
+def test_a_folder_removed_while_open_refuses_every_write(tmp_path: Path) -> None:
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    store = Store.open(folder / "b.db", first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    try:
+        store.add_item(q, None, "Shown before")
+        shutil.rmtree(folder)
+        with pytest.raises(ReadOnlyError, match="removed"):
+            store.add_item(q, None, "Lost if accepted")
+        copy = tmp_path / "rescued.db"
+        store.save_copy(copy)
+    finally:
+        store.close()
+    assert titles_in(copy) == ["Shown before"]
+
+
+def test_save_copy_refuses_to_overwrite(tmp_path: Path, store: Store) -> None:
+    target = tmp_path / "exists.db"
+    target.write_bytes(b"keep me")
+    with pytest.raises(PlanboardError, match="already exists"):
+        store.save_copy(target)
+    assert target.read_bytes() == b"keep me"
