@@ -20,11 +20,11 @@ AWKWARD = ["team#1", "what?", "100%", "with space", "équipe ünï", "a#b?c%20d 
 
 
 def run_cli(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess[str]:
+    kwargs.setdefault("timeout", 60)
     return subprocess.run(
         [sys.executable, "-m", "planboard", *args],
         capture_output=True,
         text=True,
-        timeout=60,
         cwd=cwd,
         **kwargs,
     )
@@ -253,3 +253,198 @@ def test_save_copy_refuses_to_overwrite(tmp_path: Path, store: Store) -> None:
     with pytest.raises(PlanboardError, match="already exists"):
         store.save_copy(target)
     assert target.read_bytes() == b"keep me"
+
+
+# ------------------------------------------------------------ hangs and races
+
+
+def _in_thread(call, timeout: float = 15.0):
+    """Run `call` in a thread; fail (instead of hanging the suite) if it blocks."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), "it blocked"
+    return outcome
+
+
+def test_import_of_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    from planboard.core.importer import read_list
+
+    board = tmp_path / "b.db"
+    Store.open(board, first_quarter="2026-Q3").close()
+    fifo = tmp_path / "list.txt"
+    os.mkfifo(fifo)
+    outcome = _in_thread(lambda: read_list(fifo))
+    assert isinstance(outcome.get("error"), PlanboardError)
+    assert "not a regular file" in str(outcome["error"])
+    try:
+        result = run_cli("import", str(board), str(fifo), "--team", timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.fail("planboard import waited on a named pipe")
+    assert result.returncode == 2 and "not a regular file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_device_or_pipe_is_not_a_board_and_nothing_is_left(tmp_path: Path) -> None:
+    journal = Path("/dev/null-journal")
+    there = journal.exists()
+    try:
+        result = run_cli("/dev/null", timeout=20, stdin=subprocess.DEVNULL)
+        assert result.returncode == 2 and "not a regular file" in result.stderr
+        assert not journal.exists() or there
+        assert not Path("/dev/null-wal").exists()
+    finally:
+        if not there:
+            journal.unlink(missing_ok=True)
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    outcome = _in_thread(lambda: Store.open(fifo))
+    assert isinstance(outcome.get("error"), PlanboardError)
+    assert sorted(os.listdir(tmp_path)) == ["pipe.db"]
+
+
+def test_unfinished_backups_are_cleaned_up_on_the_next_open(tmp_path: Path) -> None:
+    board = tmp_path / "b.db"
+    Store.open(board, first_quarter="2026-Q3").close()
+    mine = tmp_path / ".b.db.2026-Q3-live.20260101-120000.backup.db.k3j_x9.partial"
+    theirs = tmp_path / ".b.sqlite.2026-Q3-live.20260101-120000.backup.db.a1b2c3.partial"
+    unrelated = tmp_path / ".b.db.notes.partial"
+    for path in (mine, theirs, unrelated):
+        path.write_bytes(b"half a backup")
+    viewer_first = Store.open(board, readonly=True)  # a look changes nothing
+    viewer_first.close()
+    assert mine.exists()
+    Store.open(board).close()
+    assert not mine.exists()
+    assert theirs.exists() and unrelated.exists()
+
+
+def test_a_backup_killed_midway_leaves_nothing_after_the_next_open(tmp_path: Path) -> None:
+    """A real kill -9 while the backup is written (its temporary file made, not yet
+    renamed): the next open removes the leftover."""
+    board = tmp_path / "b.db"
+    Store.open(board, first_quarter="2026-Q3").close()
+    code = (
+        "import os, signal, sys\n"
+        "from planboard.core import Store\n"
+        "os.replace = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "s = Store.open(sys.argv[1])\n"
+        "s.start_meeting(s.default_quarter().id)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(board)], timeout=60)
+    assert proc.returncode == -9
+    left = [p for p in os.listdir(tmp_path) if p.endswith(".partial")]
+    assert len(left) == 1
+    Store.open(board).close()
+    assert [p for p in os.listdir(tmp_path) if p.endswith(".partial")] == []
+
+
+def _killed_writer_leaves_a_wal(path: Path, title: str) -> None:
+    code = (
+        "import os, signal, sys\n"
+        "from planboard.core import Store\n"
+        "s = Store.open(sys.argv[1], first_quarter='2026-Q3')\n"
+        "s.add_item(s.default_quarter().id, None, sys.argv[2])\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(path), title], timeout=60)
+    assert proc.returncode == -9
+    assert path.with_name(path.name + "-wal").stat().st_size > 32
+
+
+def test_a_real_wal_with_committed_changes_is_used_not_refused(tmp_path: Path) -> None:
+    board = tmp_path / "b.db"
+    _killed_writer_leaves_a_wal(board, "Committed before the crash")
+    store = Store.open(board)
+    try:
+        q = store.default_quarter().id
+        assert [i.title for i in store.items_at(q, Place.team())] == ["Committed before the crash"]
+    finally:
+        store.close()
+
+
+def test_a_wal_without_its_board_is_refused_and_kept(tmp_path: Path) -> None:
+    """A `-wal` left beside a path whose board is gone: SQLite would delete it unread."""
+    source = tmp_path / "src" / "b.db"
+    source.parent.mkdir()
+    _killed_writer_leaves_a_wal(source, "Only in the wal")
+    board = tmp_path / "b.db"
+    wal = tmp_path / "b.db-wal"
+    shutil.copyfile(source.with_name("b.db-wal"), wal)
+    kept = wal.read_bytes()
+    with pytest.raises(PlanboardError, match=r"b\.db-wal"):
+        Store.open(board)
+    assert wal.read_bytes() == kept and not board.exists()
+    board.write_bytes(b"")  # an empty file: the same
+    with pytest.raises(PlanboardError, match=r"b\.db-wal"):
+        Store.open(board)
+    assert wal.read_bytes() == kept and board.read_bytes() == b""
+
+
+def test_a_wal_beside_a_file_not_in_wal_mode_is_refused(tmp_path: Path) -> None:
+    """A backup (rollback journal mode) restored by hand with `cp` beside the `-wal` a
+    crashed planboard left: the `-wal` is another file's, and would damage it."""
+    source = tmp_path / "src" / "b.db"
+    source.parent.mkdir()
+    _killed_writer_leaves_a_wal(source, "Only in the wal")
+    other = tmp_path / "other.db"
+    store = Store.open(other, first_quarter="2026-Q1")
+    backup_file = backup_board(store.conn, other, "copy")  # a self-contained file
+    store.close()
+    board = tmp_path / "b.db"
+    shutil.copyfile(backup_file, board)
+    wal = tmp_path / "b.db-wal"
+    shutil.copyfile(source.with_name("b.db-wal"), wal)
+    before, kept = board.read_bytes(), wal.read_bytes()
+    with pytest.raises(PlanboardError, match=r"b\.db-wal"):
+        Store.open(board)
+    assert board.read_bytes() == before and wal.read_bytes() == kept
+    result = run_cli("report", str(board))
+    assert result.returncode == 2 and "b.db-wal" in result.stderr
+
+
+def test_two_planboards_started_at_once_on_a_new_path(tmp_path: Path) -> None:
+    """A real race, many rounds: one creates the board, the other opens it as a viewer."""
+    code = (
+        "import sys, time\n"
+        "from planboard.core import Store\n"
+        "start = float(sys.argv[2])\n"
+        "while time.time() < start: pass\n"
+        "s = Store.open(sys.argv[1])\n"
+        "print('viewer' if s.viewer else 'writer', len(s.quarters()), flush=True)\n"
+        "time.sleep(1.0)\n"
+        "s.close()\n"
+    )
+    import time
+
+    for round_ in range(16):
+        path = tmp_path / f"race-{round_}.db"
+        start = time.time() + 1.0
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", code, str(path), repr(start)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outs = [p.communicate(timeout=60) for p in procs]
+        codes = [p.returncode for p in procs]
+        assert codes == [0, 0], (round_, outs)
+        assert sorted(o[0].strip() for o in outs) == ["viewer 1", "writer 1"], (round_, outs)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            assert conn.execute("SELECT count(*) FROM quarters").fetchone()[0] == 1
+        finally:
+            conn.close()

@@ -16,7 +16,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,13 +133,22 @@ def read_list(path: Path) -> ParsedList:
     try:
         if path.is_dir():
             raise _refuse(f"{path} is a folder, not a list.")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _refuse(
-                f"{name} is {size / (1024 * 1024):.1f} MB; planboard imports lists of up to "
-                f"{MAX_BYTES // (1024 * 1024)} MB."
-            )
-        with path.open("rb") as handle:
+        # Opened without waiting (a named pipe would block until someone writes to it),
+        # then checked on the open file itself: only a regular file is read.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            found = os.fstat(handle.fileno())
+            if not stat.S_ISREG(found.st_mode):
+                raise _refuse(
+                    f"{name} is not a regular file (a pipe, a device or a socket); save the "
+                    "list to a file and import that."
+                )
+            size = found.st_size
+            if size > MAX_BYTES:
+                raise _refuse(
+                    f"{name} is {size / (1024 * 1024):.1f} MB; planboard imports lists of up "
+                    f"to {MAX_BYTES // (1024 * 1024)} MB."
+                )
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise _refuse(f"{path} does not exist.") from None
