@@ -512,6 +512,12 @@ class BoardScreen(StoreActions, Screen[None]):
             if len(lists) == 1 and column.select_group(lists[0]):
                 column.focus()
 
+    def file_lost(self, message: str) -> None:
+        """The file was replaced or removed while open: read-only from now on, saying so."""
+        self._show_quarter()
+        self.refresh_bindings()
+        self.say(message, error=True)
+
     def _poll_file(self) -> None:
         """Show within a second what another program wrote to the file."""
         try:
