@@ -448,3 +448,79 @@ def test_two_planboards_started_at_once_on_a_new_path(tmp_path: Path) -> None:
             assert conn.execute("SELECT count(*) FROM quarters").fetchone()[0] == 1
         finally:
             conn.close()
+
+
+# ----------------------------------------------------------- mistyped commands
+
+
+def test_a_mistyped_command_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    result = run_cli("nonsense-subcommand", cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2 and "no such command: nonsense-subcommand" in result.stderr
+    assert os.listdir(tmp_path) == []
+    board = tmp_path / "b.db"
+    Store.open(board, first_quarter="2026-Q3").close()
+    before = board.read_bytes()
+    typo = run_cli("exprot", "b.db", "--format", "md", cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert typo.returncode == 2 and "no such command: exprot" in typo.stderr
+    assert "Did you mean “planboard export”?" in typo.stderr
+    assert sorted(os.listdir(tmp_path)) == ["b.db"] and board.read_bytes() == before
+    assert "Traceback" not in typo.stderr + result.stderr
+
+
+def test_a_new_board_without_a_board_suffix_needs_new(tmp_path: Path) -> None:
+    result = run_cli("notes.txt", cwd=tmp_path, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2 and "--new" in result.stderr
+    assert os.listdir(tmp_path) == []
+
+
+def test_asked_first_in_a_terminal_and_no_creates_nothing(tmp_path: Path) -> None:
+    from test_cli import Terminal
+
+    term = Terminal(["notes.txt"], tmp_path)
+    term.read_until("Create a new board there? [y/N]")
+    term.send("n\r")
+    assert term.wait() == 2
+    assert os.listdir(tmp_path) == []
+    term = Terminal(["notes.txt"], tmp_path)
+    term.read_until("Create a new board there? [y/N]")
+    term.send("y\r")
+    term.read_until("New board notes.txt created")
+    term.send("\x11")  # Ctrl+Q
+    assert term.wait() == 0
+    assert (tmp_path / "notes.txt").is_file()
+    term = Terminal(["plan", "--new"], tmp_path)
+    term.read_until("New board plan created")
+    term.send("\x11")
+    assert term.wait() == 0
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt", "plan"]
+
+
+# ------------------------------------------------------- the same file twice
+
+
+def test_importing_the_same_file_twice_skips_what_is_there(tmp_path: Path) -> None:
+    board = tmp_path / "b.db"
+    Store.open(board, first_quarter="2026-Q3").close()
+    first = tmp_path / "sales.txt"
+    first.write_text("Churn report\nPipeline by region\n")
+    done = run_cli("import", str(board), str(first), "--stakeholder", "Head of Sales")
+    assert done.returncode == 0, done.stderr
+    second = tmp_path / "sales-v2.txt"
+    second.write_text("churn  REPORT\nPipeline by region\nWin rate\n")
+    again = run_cli("import", str(board), str(second), "--stakeholder", "head of sales")
+    assert again.returncode == 0, again.stderr
+    assert "2 lines already on Head of Sales's list" in again.stdout
+    assert "line 1 “churn REPORT”" in again.stdout and "line 2" in again.stdout
+    assert titles_in(board) == ["Churn report", "Pipeline by region", "Win rate"]
+    same = run_cli("import", str(board), str(first), "--stakeholder", "Head of Sales")
+    assert same.returncode == 0 and "every line is already on it" in same.stdout
+    assert len(titles_in(board)) == 3
+    repeats = run_cli(
+        "import", str(board), str(first), "--stakeholder", "Head of Sales", "--allow-repeats"
+    )
+    assert repeats.returncode == 0 and "imported again" in repeats.stdout
+    assert titles_in(board).count("Churn report") == 2
+    # The team's list is a list of its own: the same titles there are not repeats.
+    team = run_cli("import", str(board), str(first), "--team")
+    assert team.returncode == 0 and "already on" not in team.stdout
+    assert titles_in(board).count("Churn report") == 3
