@@ -78,3 +78,71 @@ async def test_a_removed_folder_stops_saving(tmp_path: Path) -> None:
         await pilot.press("b")
         await pilot.pause()
         assert not isinstance(app.screen, FormModal)
+
+
+async def _import_form(app: PlanboardApp, pilot, path: Path, owner: int) -> FormModal:
+    from textual.widgets import Select
+
+    await pilot.press("i")
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, FormModal)
+    form.query_one("#field-owner", Select).value = owner
+    form.query_one("#field-path").value = str(path)
+    return form
+
+
+async def _save(app: PlanboardApp, pilot) -> None:
+    await pilot.press("ctrl+s")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _note(form: FormModal) -> str:
+    return str(form.query_one(".form-error").render())
+
+
+async def test_the_import_form_refuses_a_pipe_and_stays_live(
+    filled: Filled, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "list.txt"
+    os.mkfifo(fifo)
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = await _import_form(app, pilot, fifo, filled.service)
+        await _save(app, pilot)
+        assert "not a regular file" in _note(form)
+        assert app.screen is form
+
+
+async def test_the_import_form_skips_what_is_already_on_the_list(
+    filled: Filled, tmp_path: Path
+) -> None:
+    service = Place.of_list(filled.service)
+    before = filled.titles(service)
+    listing = tmp_path / "again.txt"
+    listing.write_text(f"{before[0].upper()}\nSomething new\n")
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = await _import_form(app, pilot, listing, filled.service)
+        await _save(app, pilot)
+        note = _note(form)
+        assert "1 line already on Customer Service Lead's list: line 1" in note, note
+        assert "skipped" in note
+        await _save(app, pilot)
+        assert app.screen is not form
+        assert filled.titles(service) == [*before, "Something new"]
+        assert "1 already there skipped" in status(app)
+        form = await _import_form(app, pilot, listing, filled.service)
+        form.query_one("#field-repeats").value = True
+        await _save(app, pilot)
+        assert "imported again" in _note(form)
+        await _save(app, pilot)
+        assert filled.titles(service) == [
+            *before,
+            "Something new",
+            before[0].upper(),
+            "Something new",
+        ]
