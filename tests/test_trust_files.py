@@ -524,3 +524,55 @@ def test_importing_the_same_file_twice_skips_what_is_there(tmp_path: Path) -> No
     team = run_cli("import", str(board), str(first), "--team")
     assert team.returncode == 0 and "already on" not in team.stdout
     assert titles_in(board).count("Churn report") == 3
+
+
+# ------------------------------------------------- the first run changes nothing
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample.db"
+
+
+def test_opening_the_sample_and_quitting_leaves_it_byte_for_byte(tmp_path: Path) -> None:
+    """The README's first command, in a real terminal: open, look, quit."""
+    from test_cli import Terminal
+
+    board = tmp_path / "sample.db"
+    shutil.copyfile(SAMPLE, board)
+    before = board.read_bytes()
+    term = Terminal(["sample.db"], tmp_path)
+    term.read_until("2026-Q3")
+    term.read_until("Stakeholders")
+    term.send("jjl")  # move around: reading changes nothing
+    term.send("\x11")  # Ctrl+Q
+    assert term.wait() == 0
+    assert board.read_bytes() == before
+    assert os.listdir(tmp_path) == ["sample.db"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "sample.db"],
+        ["similar", "sample.db"],
+        ["export", "sample.db", "--quarter", "2026-Q2", "--format", "md"],
+        ["import", "sample.db", "list.txt", "--team", "--dry-run"],
+    ],
+)
+def test_reading_commands_leave_nothing_behind(tmp_path: Path, command: list[str]) -> None:
+    board = tmp_path / "sample.db"
+    shutil.copyfile(SAMPLE, board)
+    (tmp_path / "list.txt").write_text("One thing\n")
+    before = board.read_bytes()
+    result = run_cli(*command, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert board.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["list.txt", "sample.db"]
+
+
+def test_a_look_with_read_only_leaves_nothing_behind(tmp_path: Path) -> None:
+    board = tmp_path / "sample.db"
+    shutil.copyfile(SAMPLE, board)
+    before = board.read_bytes()
+    store = Store.open(board, readonly=True)
+    store.board(store.default_quarter().id)
+    store.close()
+    assert board.read_bytes() == before and os.listdir(tmp_path) == ["sample.db"]
