@@ -194,6 +194,10 @@ def write_copy(conn: sqlite3.Connection, dest: Path) -> Path:
         finally:
             target.close()
         with temporary.open("rb+") as stream:
+            mask = os.umask(0o022)
+            os.umask(mask)
+            with contextlib.suppress(OSError):  # a new file, as any other program makes one
+                os.fchmod(stream.fileno(), 0o666 & ~mask)
             os.fsync(stream.fileno())
         os.link(temporary, dest)  # fails if dest exists: never replaces a file
         _fsync_dir(dest.parent)

@@ -85,7 +85,7 @@ class PlanboardApp(App[None]):
             "is on screen is still here. Save it to a new file with Ctrl+S (board: Save a "
             "copy as…)."
         )
-        self.notify(Content(message), title="The board file is gone", severity="error", timeout=600)
+        self.notify(Content(message), title="Not saving any more", severity="error", timeout=600)
         self.bell()
         board = self.board_screen
         if board is not None:
