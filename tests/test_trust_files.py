@@ -159,6 +159,12 @@ def test_a_backup_before_board_ids_is_matched_by_full_name(tmp_path: Path) -> No
     shutil.copyfile(fixture, by_full_name)
     shutil.copyfile(fixture, by_stem)
     assert backups_of(plan) == [by_full_name]
+    listing = run_cli("restore", str(plan))
+    assert by_full_name.name in listing.stdout
+    assert "1 older backup named after “plan”" in listing.stdout
+    assert f"e.g. {by_stem.name}" in listing.stdout
+    done = run_cli("restore", str(plan), str(by_stem), "--yes")  # by its name: fine
+    assert done.returncode == 0, done.stderr
 
 
 def test_an_old_schema_backup_is_restored_and_upgraded(tmp_path: Path) -> None:

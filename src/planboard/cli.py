@@ -141,22 +141,33 @@ def run_restore(argv: list[str]) -> int:
     parser.add_argument("backup", nargs="?", help="the number from the list, or a backup file")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     args = parser.parse_args(argv)
-    from .core.backup import backups_of, describe
+    from .core.backup import backups_of, describe, unclaimed_backups
     from .core.store import Store
 
     board = Path(args.path)
     if not board.exists():
         return _fail(f"{board} does not exist.")
+    if not board.is_file():
+        return _fail(f"{board} is not a regular file, so it can't be a board.")
     found = backups_of(board)
     if args.backup is None:
+        unclaimed = unclaimed_backups(board)
         if not found:
             print(f"{board} has no backups beside it.")
-            return 0
-        print(f"Backups of {board} (newest last):")
-        for number, backup in enumerate(found, start=1):
-            label, when = describe(board, backup)
-            print(f"  {number:>2}  {when}  {label:<28} {backup.name}")
-        print(f"Restore one with: planboard restore {board} NUMBER")
+        else:
+            print(f"Backups of {board} (newest last):")
+            for number, backup in enumerate(found, start=1):
+                label, when = describe(board, backup)
+                print(f"  {number:>2}  {when}  {label:<28} {backup.name}")
+            print(f"Restore one with: planboard restore {board} NUMBER")
+        if unclaimed:
+            count = len(unclaimed)
+            print(
+                f"{count} older backup{'s' if count != 1 else ''} named after "
+                f"“{board.stem}” can't be told apart from another board's with that name "
+                f"(e.g. {unclaimed[-1].name}); restore one by its file name: "
+                f"planboard restore {board} FILE"
+            )
         return 0
     if args.backup.isdigit():
         index = int(args.backup)

@@ -120,6 +120,25 @@ def backups_of(board: Path, board_id: str | None = None) -> list[Path]:
     return [candidate for _, _, candidate in sorted(found)]
 
 
+def unclaimed_backups(board: Path) -> list[Path]:
+    """Backups named after the board's stem (as they were before backups were named by
+    the full file name) that carry no identity: they may be this board's, or another's
+    with the same stem (`plan.sqlite`'s, for `plan.db`). Not listed as the board's; a
+    user can still restore one by its file name."""
+    if board.stem == board.name:
+        return []
+    pattern, found = _pattern(board.stem), []
+    try:
+        names = sorted(os.listdir(board.parent))
+    except OSError:
+        return []
+    for name in names:
+        candidate = board.with_name(name)
+        if pattern.match(name) and candidate.is_file() and board_id_in(candidate) is None:
+            found.append(candidate)
+    return found
+
+
 def describe(board: Path, backup: Path) -> tuple[str, str]:
     """(label, "YYYY-mm-dd HH:MM:SS UTC") of one of a board's backups."""
     match, _ = _match(board, backup.name)
