@@ -256,7 +256,7 @@ def open_board_file(
         raise NotSQLiteError(f"{path} is not a planboard file (it is not an SQLite database).")
     if not header:
         created = True  # an empty file: nothing to lose, it becomes a new board
-    stale = stale_wal(path, header)
+    stale = stale_wal(path)
     if stale:
         raise BoardFileError(stale)
 
@@ -393,7 +393,7 @@ def _being_created(path: Path, header: bytes) -> bool:
     return writer_is_active(path)
 
 
-def stale_wal(path: Path, header: bytes = b"") -> str:
+def stale_wal(path: Path) -> str:
     """Why a `-wal` file beside `path` can't be the board's own ("" if it may be).
 
     SQLite applies whatever committed frames a `-wal` holds to the file beside it, and
@@ -418,6 +418,16 @@ def stale_wal(path: Path, header: bytes = b"") -> str:
         return ""  # not a valid WAL: SQLite ignores it
     wal_page = int.from_bytes(wal_header[8:12], "big")
     advice = f"move it away (keep it if it may hold another board's changes), then open {path}"
+    # The board's header, read now, after the `-wal`: a file is switched to WAL mode (its
+    # header written) before its `-wal` gets any frame, so this header is at least as new
+    # (another planboard may be creating or switching it this very moment).
+    try:
+        with path.open("rb") as stream:
+            header = stream.read(100)
+    except FileNotFoundError:
+        header = b""
+    except OSError:
+        return ""
     if len(header) < 100:
         return f"{wal} is beside {path}, but there is no board for it to belong to; {advice}."
     page = int.from_bytes(header[16:18], "big")
