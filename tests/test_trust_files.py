@@ -317,6 +317,14 @@ def test_a_device_or_pipe_is_not_a_board_and_nothing_is_left(tmp_path: Path) -> 
     outcome = _in_thread(lambda: Store.open(fifo))
     assert isinstance(outcome.get("error"), PlanboardError)
     assert sorted(os.listdir(tmp_path)) == ["pipe.db"]
+    board = tmp_path / "b.db"
+    store = Store.open(board, first_quarter="2026-Q3")
+    try:
+        outcome = _in_thread(lambda: store.restore(fifo))  # a pipe given as the backup
+        assert isinstance(outcome.get("error"), PlanboardError)
+        assert "not a regular file" in str(outcome["error"])
+    finally:
+        store.close()
 
 
 def test_unfinished_backups_are_cleaned_up_on_the_next_open(tmp_path: Path) -> None:

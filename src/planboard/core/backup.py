@@ -251,6 +251,8 @@ def check_backup(backup: Path, board_id: str | None) -> str | None:
     the identity the backup carries (None for one from before boards had one)."""
     from .schema import APPLICATION_ID, SCHEMA_VERSION
 
+    if not backup.is_file():
+        raise PlanboardError(f"{backup} is not a regular file, so it is not a backup.")
     try:
         with backup.open("rb") as stream:
             header = stream.read(16)
