@@ -136,6 +136,28 @@ def test_boards_sharing_a_stem_keep_their_own_backups(tmp_path: Path) -> None:
     assert titles_in(plan_db) == ["Still here"]
 
 
+def test_two_copies_of_one_board_do_not_restore_each_others_backups(tmp_path: Path) -> None:
+    """`cp sample.db plan.db; cp sample.db plan.sqlite`: one identity, two boards."""
+    sample = Path(__file__).resolve().parent.parent / "sample.db"
+    plan_db, plan_sqlite = tmp_path / "plan.db", tmp_path / "plan.sqlite"
+    shutil.copyfile(sample, plan_db)
+    shutil.copyfile(sample, plan_sqlite)
+    with Store.open(plan_sqlite) as theirs:
+        q = theirs.default_quarter().id
+        _, backup = theirs.start_meeting(q)
+        theirs.end_meeting(q)
+    assert backup is not None and backups_of(plan_db) == []
+    before = titles_in(plan_db)
+    refused = run_cli("restore", str(plan_db), str(backup), "--yes")
+    assert refused.returncode == 2 and "a backup of another board, plan.sqlite" in refused.stderr
+    assert titles_in(plan_db) == before
+    # A board renamed since its backup was taken: its backups are still its own.
+    renamed = tmp_path / "renamed.sqlite"
+    plan_sqlite.rename(renamed)
+    done = run_cli("restore", str(renamed), str(backup), "--yes")
+    assert done.returncode == 0, done.stderr
+
+
 def test_a_copy_of_another_board_renamed_like_a_backup_is_not_listed(tmp_path: Path) -> None:
     """Backups written before backups were named by the full file name (`plan.<label>…`)
     are listed when they carry the board's identity; one of another board is not."""

@@ -244,7 +244,16 @@ def prune(board: Path, keep: int = KEEP, *, board_id: str | None = None) -> list
     return removed
 
 
-def check_backup(backup: Path, board_id: str | None) -> str | None:
+_OWNER = re.compile(rf"^(.+)\.[A-Za-z0-9_-]+\.\d{{8}}-\d{{6}}(-\d+)?{re.escape(SUFFIX)}$")
+
+
+def owner_named(backup: Path) -> str | None:
+    """The board file a backup's name says it was taken of (None for another name)."""
+    match = _OWNER.match(backup.name)
+    return match.group(1) if match else None
+
+
+def check_backup(backup: Path, board_id: str | None, board: Path | None = None) -> str | None:
     """Refuse (with a `PlanboardError`) a file that is not a whole backup of this board:
     not SQLite, not a board, written by a newer planboard, damaged, or carrying another
     board's identity. An older schema is fine (it is upgraded once restored). Returns
@@ -287,6 +296,16 @@ def check_backup(backup: Path, board_id: str | None) -> str | None:
             f"{backup.name} is a backup of another board (its identity is {theirs}, this "
             f"board's is {board_id}); nothing was changed."
         )
+    owner = owner_named(backup)
+    if board is not None and owner is not None and owner not in (board.name, board.stem):
+        # Named after another board file that is still there: a copy of one board made
+        # into two (the same identity) is still two boards.
+        other = backup.with_name(owner)
+        if other.exists() and other.resolve() != board.resolve():
+            raise PlanboardError(
+                f"{backup.name} is a backup of another board, {owner} (its name says so, "
+                f"and {owner} is beside it); nothing was changed."
+            )
     return theirs
 
 

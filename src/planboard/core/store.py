@@ -372,7 +372,7 @@ class Store:
             raise ReadOnlyError(f"This board is open read-only ({self.readonly_reason}).")
         identity = self.board_id()
         try:
-            theirs = check_backup(backup, identity)
+            theirs = check_backup(backup, identity, self.path)
         except PlanboardError as error:
             raise PlanboardError(f"That backup can't be restored: {error}") from error
         try:
