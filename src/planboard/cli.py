@@ -24,7 +24,8 @@ def _board_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planboard",
         description="Run a data team's quarterly planning on one SQLite file.",
-        epilog="A file that does not exist is created as a new board. Other commands: "
+        epilog="A file that does not exist is created as a new board (a name without "
+        ".db, .sqlite or .sqlite3 asks first, or needs --new). Other commands: "
         "planboard meeting|import|similar|export|report|restore PATH ... "
         "(planboard COMMAND --help for each).",
     )
