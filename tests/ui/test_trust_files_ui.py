@@ -146,3 +146,42 @@ async def test_the_import_form_skips_what_is_already_on_the_list(
             before[0].upper(),
             "Something new",
         ]
+
+
+async def test_the_import_form_reads_a_file_off_the_ui_thread(
+    filled: Filled, tmp_path: Path, monkeypatch
+) -> None:
+    """A slow file (a network folder, say): the form says it is reading, the screen
+    keeps answering keys, and the preview comes once the read is done."""
+    import threading
+
+    from planboard.core import importer
+
+    listing = tmp_path / "slow.txt"
+    listing.write_text("From a slow disk\n")
+    release, threads = threading.Event(), []
+    real = importer.read_list
+
+    def slow(path: Path):
+        threads.append(threading.current_thread() is threading.main_thread())
+        assert release.wait(10)
+        return real(path)
+
+    monkeypatch.setattr(importer, "read_list", slow)
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = await _import_form(app, pilot, listing, filled.service)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Reading slow.txt" in _note(form)
+        form.query_one("#field-text").focus()  # the screen still answers keys meanwhile
+        await pilot.press(*"typed")
+        await pilot.pause()
+        assert form.query_one("#field-text").text == "typed"
+        form.query_one("#field-text").text = ""
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "1 item" in _note(form) and "From a slow disk" in _note(form)
+    assert threads == [False]
