@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def counts(path: Path) -> list[str]:
     """One line per quarter, read without the store (so the file stays untouched)."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    # immutable: read as it is, creating no -wal or -shm beside it
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         stakeholders = conn.execute("SELECT COUNT(*) FROM stakeholders").fetchone()[0]
         lines = [f"{stakeholders} stakeholders"]

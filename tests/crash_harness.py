@@ -31,6 +31,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planboard.core.backup import read_only_uri
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample.db"
 FIXTURE_V1 = ROOT / "tests" / "fixtures" / "schema-v1.db"
@@ -106,7 +108,7 @@ class Terminal:
 
 def snapshot(path: Path) -> tuple[int, dict[str, list[tuple[object, ...]]]]:
     """(newest event id, every data row) read through a read-only connection."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5)
     try:
         last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
         rows = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in DATA_TABLES}
@@ -169,7 +171,7 @@ def check_backups(board: Path) -> list[str]:
 
     problems = []
     for backup in backups_of(board):
-        conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(backup), uri=True)
         try:
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 problems.append(f"backup {backup.name} is damaged")
@@ -195,7 +197,7 @@ def screen_counts(text: str) -> dict[str, int]:
 
 
 def file_counts(path: Path) -> dict[str, int]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         quarter = conn.execute(
             "SELECT id FROM quarters WHERE status != 'decided' ORDER BY name DESC LIMIT 1"
@@ -368,7 +370,7 @@ def snapshot_any(
     path: Path, columns: dict[str, str] | None = None
 ) -> dict[str, list[tuple[object, ...]]]:
     """Every data row, reading only `columns` per table (an upgrade adds columns)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         if columns is None:
             columns = {
@@ -384,7 +386,7 @@ def snapshot_any(
 
 
 def columns_of(path: Path) -> dict[str, str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         return {
             t: ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({t})")) for t in DATA_TABLES

@@ -20,6 +20,7 @@ import pytest
 
 from planboard import cli
 from planboard.core import Store
+from planboard.core.backup import read_only_uri
 from planboard.core.export import FORMATS, LABELS, export
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,8 @@ def names_in(folder: Path) -> list[str]:
 
 
 def quarters_of(board: Path) -> list[tuple[int, str, str]]:
-    conn = sqlite3.connect(f"file:{board}?mode=ro", uri=True)
+    # immutable: the file is closed; read it as it is, leaving no -wal or -shm beside it
+    conn = sqlite3.connect(read_only_uri(board) + "&immutable=1", uri=True)
     try:
         return list(conn.execute("SELECT id, name, status FROM quarters ORDER BY name"))
     finally:

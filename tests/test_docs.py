@@ -27,6 +27,17 @@ def test_ci_runs_the_readmes_test_command() -> None:
     assert 'pip install -e ".[test]" && python -m pytest' in ci
 
 
+def test_ci_follows_the_readmes_set_up_in_order() -> None:
+    """The first command (open the sample, then quit: in a pseudo-terminal), then the
+    test command, as the README lists them."""
+    first, tests = code_blocks()[:2]
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line[:1] != "#"]
+    opened = first.strip().replace("planboard ", "python .ci/in_terminal.py planboard ", 1)
+    assert first.strip() == "pip install . && planboard sample.db"
+    assert opened in ci and tests.strip() in ci
+    assert ci.index(opened) < ci.index(tests.strip())
+
+
 def test_every_board_key_is_in_the_readme() -> None:
     table = README.split("### Keys", 1)[1].split("###", 1)[0]
     names = {

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import gc
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,8 @@ def _board_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planboard",
         description="Run a data team's quarterly planning on one SQLite file.",
-        epilog="A file that does not exist is created as a new board. Other commands: "
+        epilog="A file that does not exist is created as a new board (a name without "
+        ".db, .sqlite or .sqlite3 asks first, or needs --new). Other commands: "
         "planboard meeting|import|similar|export|report|restore|serve PATH ... "
         "(planboard COMMAND --help for each).",
     )
@@ -35,8 +37,36 @@ def _board_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quarter", "-q", help="open this quarter (e.g. 2026-Q3)")
     parser.add_argument("--read-only", action="store_true", help="open without changing anything")
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="create the board even if its name does not end in "
+        f"{', '.join(BOARD_SUFFIXES)} (without it, planboard asks first)",
+    )
     parser.add_argument("--version", action="version", version=f"planboard {__version__}")
     return parser
+
+
+BOARD_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+def _confirm_new(path: Path, new: bool) -> str:
+    """Why a new board is not created at `path` ("" to go ahead). A name without a board
+    suffix is more likely a typo than a board: ask first, or need `--new`."""
+    if new or path.exists() or path.suffix.lower() in BOARD_SUFFIXES:
+        return ""
+    if not sys.stdin.isatty():
+        return (
+            f"{path} does not exist, and its name does not end in "
+            f"{', '.join(BOARD_SUFFIXES)}; to create a new board there, add --new."
+        )
+    try:
+        answer = input(f"{path} does not exist. Create a new board there? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        return ""
+    return "Nothing was created."
 
 
 def _fail(message: str) -> int:
@@ -74,6 +104,9 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
             return _fail(f"{args.path} does not exist.")
     else:
         args = _board_parser().parse_args(argv)
+        refusal = _confirm_new(Path(args.path), args.new or args.read_only)
+        if refusal:
+            return _fail(refusal)
     from .core.store import Store
 
     path = Path(args.path)
@@ -109,22 +142,33 @@ def run_restore(argv: list[str]) -> int:
     parser.add_argument("backup", nargs="?", help="the number from the list, or a backup file")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     args = parser.parse_args(argv)
-    from .core.backup import backups_of, describe
+    from .core.backup import backups_of, describe, unclaimed_backups
     from .core.store import Store
 
     board = Path(args.path)
     if not board.exists():
         return _fail(f"{board} does not exist.")
+    if not board.is_file():
+        return _fail(f"{board} is not a regular file, so it can't be a board.")
     found = backups_of(board)
     if args.backup is None:
+        unclaimed = unclaimed_backups(board)
         if not found:
             print(f"{board} has no backups beside it.")
-            return 0
-        print(f"Backups of {board} (newest last):")
-        for number, backup in enumerate(found, start=1):
-            label, when = describe(board, backup)
-            print(f"  {number:>2}  {when}  {label:<28} {backup.name}")
-        print(f"Restore one with: planboard restore {board} NUMBER")
+        else:
+            print(f"Backups of {board} (newest last):")
+            for number, backup in enumerate(found, start=1):
+                label, when = describe(board, backup)
+                print(f"  {number:>2}  {when}  {label:<28} {backup.name}")
+            print(f"Restore one with: planboard restore {board} NUMBER")
+        if unclaimed:
+            count = len(unclaimed)
+            print(
+                f"{count} older backup{'s' if count != 1 else ''} named after "
+                f"“{board.stem}” can't be told apart from another board's with that name "
+                f"(e.g. {unclaimed[-1].name}); restore one by its file name: "
+                f"planboard restore {board} FILE"
+            )
         return 0
     if args.backup.isdigit():
         index = int(args.backup)
@@ -204,7 +248,8 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 def _import_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planboard import",
-        usage="planboard import PATH FILE (--stakeholder NAME | --team) [--quarter Q] [--dry-run]",
+        usage="planboard import PATH FILE (--stakeholder NAME | --team) [--quarter Q] "
+        "[--dry-run] [--allow-repeats]",
         description="Import a list someone sent (CSV or TSV with a title column, a Markdown "
         "list, or plain text with one item per line) onto a stakeholder's list or the "
         "team's, as one action (undo removes it all). Repeated titles are reported, not "
@@ -221,12 +266,17 @@ def _import_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--dry-run", "-n", action="store_true", help="show what would be imported; write nothing"
     )
+    parser.add_argument(
+        "--allow-repeats",
+        action="store_true",
+        help="also import lines whose title is already on that list (skipped otherwise)",
+    )
     return parser
 
 
 def run_import(argv: list[str]) -> int:
     args = _import_parser().parse_args(argv)
-    from .core.importer import read_list
+    from .core.importer import read_list, repeats_text, split_repeats
     from .core.model import MAX_NAME
     from .core.store import Store
     from .core.text import clean_line
@@ -261,14 +311,33 @@ def run_import(argv: list[str]) -> int:
         if quarter.is_decided:
             return _fail(f"{quarter.name} is decided, so its board is read-only.")
         known = {_same_name(s.name): s for s in store.stakeholders()}
+        existing = known.get(_same_name(owner)) if owner is not None else None
+        on_the_list = []
+        if owner is None or existing is not None:
+            wanted = None if existing is None else existing.id
+            on_the_list = [
+                item.title
+                for items in store.board(quarter.id).places.values()
+                for item in items
+                if item.stakeholder_id == wanted
+            ]
     except PlanboardError as error:
         return _fail(str(error))
     finally:
         store.close()
-    existing = known.get(_same_name(owner)) if owner is not None else None
     whose = (
         "the team's list" if owner is None else f"{(existing.name if existing else owner)}'s list"
     )
+    fresh, repeats = split_repeats(parsed.items, on_the_list)
+    if repeats:
+        if args.allow_repeats:
+            print(f"{repeats_text(repeats, whose)} — imported again (--allow-repeats).")
+        else:
+            print(f"{repeats_text(repeats, whose)} — skipped (--allow-repeats imports them).")
+            parsed.items = fresh
+            if not fresh:
+                print(f"Nothing to import into {whose}: every line is already on it.")
+                return 0
     if args.dry_run:
         if parsed.columns:
             print(parsed.columns_text())
@@ -600,7 +669,26 @@ def main(argv: list[str] | None = None) -> int:
             return commands[args[0]](args[1:])
         except BrokenPipeError:  # `planboard similar board.db | head`
             return _quiet_broken_pipe()
+    if args and _looks_like_a_command(args[0]) and "--new" not in args:
+        return _no_such_command(args[0])
     return run_board(args)
+
+
+def _looks_like_a_command(word: str) -> bool:
+    """A bare word (no folder, no suffix) that names no file: a mistyped command, far
+    more often than a new board."""
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", word)) and not os.path.lexists(word)
+
+
+def _no_such_command(word: str) -> int:
+    import difflib
+
+    close = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.5)
+    hint = f" Did you mean “planboard {close[0]}”?" if close else ""
+    return _fail(
+        f"no such command: {word}.{hint} Commands: {', '.join(COMMANDS)}. To open or create a "
+        f"board, give its file name (planboard {word}.db), or add --new."
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from planboard.core import BusyError, Place, PlanboardError, Store
+from planboard.core.backup import read_only_uri
 from planboard.core.lock import OTHER_WRITER, writer_is_active
 
 
@@ -155,7 +156,7 @@ def _damage_readably(path: Path) -> None:
         for offset in range(page * 4096 + 100, page * 4096 + 116):
             data[offset] ^= 0x55
         path.write_bytes(bytes(data))
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             if [r[0] for r in conn.execute("PRAGMA quick_check")] != ["ok"]:
                 return
@@ -224,7 +225,7 @@ def test_restore_from_the_command_line(board_path: Path, store: Store) -> None:
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert "The board as it was is kept in board.before-restore." in done.stdout
+    assert "The board as it was is kept in board.db.before-restore." in done.stdout
     reopened = Store.open(board_path)
     try:
         titles = [i.title for items in reopened.board(q).places.values() for i in items]

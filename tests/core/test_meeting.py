@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import Filled, assert_consistent
@@ -208,7 +209,7 @@ def test_upgrade_from_every_earlier_schema_keeps_everything(tmp_path: Path, vers
     tables = ("quarters", "stakeholders", "items", "blocks", "decisions", "events")
 
     def columns(file: Path, table: str) -> str:
-        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{quote(str(file))}?mode=ro", uri=True)
         try:
             return ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
         finally:
@@ -217,7 +218,7 @@ def test_upgrade_from_every_earlier_schema_keeps_everything(tmp_path: Path, vers
     old_columns = {t: columns(path, t) for t in tables}
 
     def dump(file: Path) -> dict[str, list[tuple]]:
-        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{quote(str(file))}?mode=ro", uri=True)
         try:
             return {
                 t: conn.execute(f"SELECT {old_columns[t]} FROM {t} ORDER BY 1").fetchall()
@@ -252,7 +253,7 @@ def test_upgrade_from_v3_moves_unconfirmed_choices_to_choice(tmp_path: Path) -> 
     shutil.copyfile(fixture, path)
 
     def ranks(file: Path, column: str) -> list[tuple]:
-        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{quote(str(file))}?mode=ro", uri=True)
         try:
             return conn.execute(
                 f"SELECT q.name, q.status, b.name, b.{column} FROM blocks b "

@@ -431,19 +431,23 @@ async def test_import_a_file_named_in_the_form(
         form = app.screen
         assert isinstance(form, FormModal)
         await pilot.press("tab", *"missing.csv", "ctrl+s")
+        await app.workers.wait_for_complete()  # the file is read in a thread
         await pilot.pause()
         assert "missing.csv" in str(form.query_one(".form-error").render())
         await pilot.press("ctrl+u", *binary.name, "ctrl+s")
+        await app.workers.wait_for_complete()  # the file is read in a thread
         await pilot.pause()
         error = str(form.query_one(".form-error").render())
         assert "not a text file" in error or "binary" in error, error
         assert app.screen is form and filled.titles(Place.of_list(filled.service)) == before
         await pilot.press("ctrl+u", *sheet.name, "ctrl+s")
+        await app.workers.wait_for_complete()  # the file is read in a thread
         await pilot.pause()
         note = str(form.query_one(".form-error").render())
         assert "2 items" in note and "1 blank line skipped" in note, note
         assert filled.titles(Place.of_list(filled.service)) == before
         await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()  # the file is read in a thread
         await pilot.pause()
         assert app.screen is not form
         added = filled.store.items_at(filled.quarter_id, Place.of_list(filled.service))[-2:]

@@ -5,8 +5,14 @@ board is open), written to a temporary file, flushed to disk and then renamed in
 place, so a crash never leaves a half-written backup under a backup's name. The newest
 `KEEP` backups of a board are kept.
 
-Names: `<board>.<label>.<YYYYmmdd-HHMMSS>.backup.db`, e.g.
-`sample.2026-Q3-live.20261127-143012.backup.db`.
+Names: `<board file name>.<label>.<YYYYmmdd-HHMMSS>.backup.db`, e.g.
+`sample.db.2026-Q3-live.20261127-143012.backup.db`: the full name, so that `plan.db` and
+`plan.sqlite` in one folder never share backups. A backup also carries the board's
+identity (`settings.board_id`, copied with everything else), and a board only lists,
+prunes and restores backups that carry its own identity. Backups from before boards had
+one are tied to their board by the full file name alone; those named after the stem
+(written before backups were named by the full name) are listed only when they carry the
+board's identity.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ import sqlite3
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
+
+from .errors import PlanboardError
 
 SUFFIX = ".backup.db"
 KEEP = 10  # backups kept per board; older ones go when a new one is written
@@ -31,30 +40,108 @@ def backup_path(board: Path, label: str, at: datetime | None = None) -> Path:
     """Where a new backup of `board` goes (a name no other file has)."""
     at = at or datetime.now(UTC)
     stamp = at.strftime("%Y%m%d-%H%M%S")
-    candidate = board.with_name(f"{board.stem}.{_label(label)}.{stamp}{SUFFIX}")
+    candidate = board.with_name(f"{board.name}.{_label(label)}.{stamp}{SUFFIX}")
     counter = 2
     while candidate.exists():  # two backups in the same second
-        candidate = board.with_name(f"{board.stem}.{_label(label)}.{stamp}-{counter}{SUFFIX}")
+        candidate = board.with_name(f"{board.name}.{_label(label)}.{stamp}-{counter}{SUFFIX}")
         counter += 1
     return candidate
 
 
-def _pattern(board: Path) -> re.Pattern[str]:
+def _pattern(name: str) -> re.Pattern[str]:
     return re.compile(
-        rf"^{re.escape(board.stem)}\.([A-Za-z0-9_-]+)\.(\d{{8}}-\d{{6}})(-\d+)?{re.escape(SUFFIX)}$"
+        rf"^{re.escape(name)}\.([A-Za-z0-9_-]+)\.(\d{{8}}-\d{{6}})(-\d+)?{re.escape(SUFFIX)}$"
     )
 
 
-def backups_of(board: Path) -> list[Path]:
-    """The backups of a board file (beside it), oldest first."""
-    pattern = _pattern(board)
-    found = [p for p in board.parent.iterdir() if pattern.match(p.name) and p.is_file()]
-    return sorted(found, key=lambda p: (pattern.match(p.name).group(2), p.name))  # type: ignore[union-attr]
+def _match(board: Path, name: str) -> tuple[re.Match[str] | None, bool]:
+    """The name's match as a backup of `board`, and whether it is by the full name."""
+    match = _pattern(board.name).match(name)
+    if match is not None:
+        return match, True
+    if board.stem != board.name:
+        return _pattern(board.stem).match(name), False
+    return None, False
+
+
+def read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI for a path, whatever characters it holds (`#`, `?`, `%`,
+    spaces, non-ASCII): everything but `/` is percent-encoded."""
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
+
+
+def board_id_of(conn: sqlite3.Connection) -> str | None:
+    """The board's identity (`settings.board_id`), or None for a board from before it."""
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'board_id'").fetchone()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row and row[0] else None
+
+
+def board_id_in(path: Path) -> str | None:
+    """The identity recorded in a board or backup file, read without writing anything
+    (None if it has none or can't be read). Without a `-wal` beside it, the file holds
+    everything and is read as it is (creating no `-wal` or `-shm`)."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        conn = sqlite3.connect(
+            read_only_uri(path) + ("" if wal.exists() else "&immutable=1"), uri=True
+        )
+    except sqlite3.Error:
+        return None
+    try:
+        return board_id_of(conn)
+    finally:
+        conn.close()
+
+
+def backups_of(board: Path, board_id: str | None = None) -> list[Path]:
+    """The backups of a board file (beside it), oldest first: those that carry the
+    board's identity, and those without one named after the board's full file name.
+    `board_id` is read from the board file when not given."""
+    if board_id is None and board.is_file():
+        board_id = board_id_in(board)
+    found = []
+    try:
+        names = os.listdir(board.parent)
+    except OSError:
+        return []
+    for name in names:
+        match, full = _match(board, name)
+        if match is None:
+            continue
+        candidate = board.with_name(name)
+        if not candidate.is_file():
+            continue
+        theirs = board_id_in(candidate)
+        if (theirs is not None and theirs == board_id) or (theirs is None and full):
+            found.append((match.group(2), name, candidate))
+    return [candidate for _, _, candidate in sorted(found)]
+
+
+def unclaimed_backups(board: Path) -> list[Path]:
+    """Backups named after the board's stem (as they were before backups were named by
+    the full file name) that carry no identity: they may be this board's, or another's
+    with the same stem (`plan.sqlite`'s, for `plan.db`). Not listed as the board's; a
+    user can still restore one by its file name."""
+    if board.stem == board.name:
+        return []
+    pattern, found = _pattern(board.stem), []
+    try:
+        names = sorted(os.listdir(board.parent))
+    except OSError:
+        return []
+    for name in names:
+        candidate = board.with_name(name)
+        if pattern.match(name) and candidate.is_file() and board_id_in(candidate) is None:
+            found.append(candidate)
+    return found
 
 
 def describe(board: Path, backup: Path) -> tuple[str, str]:
     """(label, "YYYY-mm-dd HH:MM:SS UTC") of one of a board's backups."""
-    match = _pattern(board).match(backup.name)
+    match, _ = _match(board, backup.name)
     if match is None:
         return ("?", "?")
     stamp = datetime.strptime(match.group(2), "%Y%m%d-%H%M%S")
@@ -111,17 +198,44 @@ def write_backup(conn: sqlite3.Connection, dest: Path) -> Path:
     return dest
 
 
+def write_copy(conn: sqlite3.Connection, dest: Path) -> Path:
+    """Copy the database behind `conn` to a new file `dest` (never over an existing
+    one: `FileExistsError`). Written like a backup: temporary file, fsync, then linked
+    into place."""
+    handle, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        target = sqlite3.connect(temporary)
+        try:
+            conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        with temporary.open("rb+") as stream:
+            mask = os.umask(0o022)
+            os.umask(mask)
+            with contextlib.suppress(OSError):  # a new file, as any other program makes one
+                os.fchmod(stream.fileno(), 0o666 & ~mask)
+            os.fsync(stream.fileno())
+        os.link(temporary, dest)  # fails if dest exists: never replaces a file
+        _fsync_dir(dest.parent)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return dest
+
+
 def backup_board(conn: sqlite3.Connection, board: Path, label: str) -> Path:
     """Write a new backup of `board` beside it, then keep only the newest `KEEP`."""
     written = write_backup(conn, backup_path(board, label))
-    prune(board)
+    prune(board, board_id=board_id_of(conn))
     return written
 
 
-def prune(board: Path, keep: int = KEEP) -> list[Path]:
+def prune(board: Path, keep: int = KEEP, *, board_id: str | None = None) -> list[Path]:
     """Remove all but the newest `keep` backups of a board. Returns what was removed."""
     removed = []
-    for old in backups_of(board)[:-keep] if keep > 0 else []:
+    for old in backups_of(board, board_id)[:-keep] if keep > 0 else []:
         try:
             old.unlink()
             removed.append(old)
@@ -130,13 +244,101 @@ def prune(board: Path, keep: int = KEEP) -> list[Path]:
     return removed
 
 
+_OWNER = re.compile(rf"^(.+)\.[A-Za-z0-9_-]+\.\d{{8}}-\d{{6}}(-\d+)?{re.escape(SUFFIX)}$")
+
+
+def owner_named(backup: Path) -> str | None:
+    """The board file a backup's name says it was taken of (None for another name)."""
+    match = _OWNER.match(backup.name)
+    return match.group(1) if match else None
+
+
+def check_backup(backup: Path, board_id: str | None, board: Path | None = None) -> str | None:
+    """Refuse (with a `PlanboardError`) a file that is not a whole backup of this board:
+    not SQLite, not a board, written by a newer planboard, damaged, or carrying another
+    board's identity. An older schema is fine (it is upgraded once restored). Returns
+    the identity the backup carries (None for one from before boards had one)."""
+    from .schema import APPLICATION_ID, SCHEMA_VERSION
+
+    if not backup.is_file():
+        raise PlanboardError(f"{backup} is not a regular file, so it is not a backup.")
+    try:
+        with backup.open("rb") as stream:
+            header = stream.read(16)
+    except OSError as error:
+        raise PlanboardError(f"Cannot read {backup}: {error.strerror or error}.") from error
+    if header != b"SQLite format 3\x00":
+        raise PlanboardError(f"{backup.name} is not a planboard backup (not an SQLite file).")
+    try:
+        conn = sqlite3.connect(read_only_uri(backup) + "&immutable=1", uri=True)
+    except sqlite3.Error as error:
+        raise PlanboardError(f"Cannot open {backup.name}: {error}.") from error
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        theirs = board_id_of(conn)
+    except sqlite3.DatabaseError as error:
+        raise PlanboardError(f"The backup {backup.name} can't be read: {error}.") from error
+    finally:
+        conn.close()
+    if app_id != APPLICATION_ID or version < 1:
+        raise PlanboardError(f"{backup.name} is not a planboard backup (not a board).")
+    if version > SCHEMA_VERSION:
+        raise PlanboardError(
+            f"{backup.name} was written by a newer planboard (schema version {version}); "
+            "upgrade planboard to restore it."
+        )
+    if check != "ok":
+        raise PlanboardError(f"The backup {backup.name} is damaged ({check}).")
+    if theirs is not None and board_id is not None and theirs != board_id:
+        raise PlanboardError(
+            f"{backup.name} is a backup of another board (its identity is {theirs}, this "
+            f"board's is {board_id}); nothing was changed."
+        )
+    owner = owner_named(backup)
+    if board is not None and owner is not None and owner not in (board.name, board.stem):
+        # Named after another board file that is still there: a copy of one board made
+        # into two (the same identity) is still two boards.
+        other = backup.with_name(owner)
+        if other.exists() and other.resolve() != board.resolve():
+            raise PlanboardError(
+                f"{backup.name} is a backup of another board, {owner} (its name says so, "
+                f"and {owner} is beside it); nothing was changed."
+            )
+    return theirs
+
+
 def restore_into(board_conn: sqlite3.Connection, backup: Path) -> None:
     """Replace the board's content with a backup's, as one consistent copy (SQLite's
     backup API, so the open board's WAL stays right). Refuses a damaged backup."""
-    source = sqlite3.connect(f"file:{backup.resolve()}?mode=ro", uri=True)
+    source = sqlite3.connect(read_only_uri(backup), uri=True)
     try:
         if source.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise sqlite3.DatabaseError(f"the backup {backup.name} is damaged")
         source.backup(board_conn)
     finally:
         source.close()
+
+
+def remove_partials(board: Path) -> list[Path]:
+    """Remove the hidden temporary files of backups of `board` that never finished (a
+    `kill -9` while one was written). Call it only while holding the board's writer
+    lock: nothing else writes this board's backups then."""
+    prefix, removed = f".{board.name}.", []
+    try:
+        names = os.listdir(board.parent)
+    except OSError:
+        return []
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".partial")):
+            continue
+        match, full = _match(board, name[1:].rsplit(".", 2)[0])
+        if match is None or not full:
+            continue
+        try:
+            board.with_name(name).unlink()
+            removed.append(board.with_name(name))
+        except OSError:
+            pass
+    return removed

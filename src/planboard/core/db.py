@@ -10,12 +10,12 @@ import os
 import sqlite3
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .backup import backup_board
+from .backup import backup_board, remove_partials
 from .errors import (
     BoardFileError,
     CorruptBoardError,
@@ -23,7 +23,7 @@ from .errors import (
     NotABoardError,
     NotSQLiteError,
 )
-from .lock import OTHER_WRITER, WriterLock
+from .lock import OTHER_WRITER, WriterLock, writer_is_active
 from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ class Opened:
     created: bool
     readonly_reason: str = ""
     lock: WriterLock | None = None
+    sidecars_before: dict[str, bool] = field(default_factory=dict)
 
 
 def _uri(path: Path, mode: str) -> str:
@@ -227,8 +228,12 @@ def open_board_file(
     """
     path = Path(path)
     created = False
+    before = sidecars_of(path)
     if path.is_dir():
         raise BoardFileError(f"{path} is a folder, not a board file.")
+    if path.exists() and not path.is_file():
+        # A device, a named pipe, a socket: reading it could block or write elsewhere.
+        raise BoardFileError(f"{path} is not a regular file, so it can't be a board.")
     if not path.exists():
         if not create:
             raise BoardFileError(f"{path} does not exist.")
@@ -238,17 +243,25 @@ def open_board_file(
             )
         if readonly:
             raise BoardFileError(f"{path} does not exist (and read-only was asked).")
-        created = True
-    else:
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(100)
-        except OSError as error:
-            raise BoardFileError(f"Cannot read {path}: {error.strerror}.") from error
-        if header and not header.startswith(SQLITE_HEADER):
-            raise NotSQLiteError(f"{path} is not a planboard file (it is not an SQLite database).")
-        if not header:
-            created = True  # an empty file: nothing to lose, it becomes a new board
+        stale = stale_wal(path)
+        if stale:
+            raise BoardFileError(stale)
+        reason = writable_reason(path)
+        if reason:
+            raise BoardFileError(f"Cannot create a board at {path}: {reason}.")
+        _create_empty(path)  # now an empty file, mine or another planboard's
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise BoardFileError(f"Cannot read {path}: {error.strerror}.") from error
+    if header and not header.startswith(SQLITE_HEADER):
+        raise NotSQLiteError(f"{path} is not a planboard file (it is not an SQLite database).")
+    if not header:
+        created = True  # an empty file: nothing to lose, it becomes a new board
+    stale = stale_wal(path)
+    if stale:
+        raise BoardFileError(stale)
 
     reason = "read-only was asked" if readonly else writable_reason(path)
     ro = bool(reason)
@@ -256,6 +269,10 @@ def open_board_file(
         raise BoardFileError(f"Cannot create a board at {path}: {reason}.")
 
     version = 0
+    if not ro and _being_created(path, header):
+        # Another planboard is making this new board right now: look at it once made.
+        _wait_for_upgrade(path, new=True)
+        created, header = False, b"SQLite"
     if not created:
         app_id, version, tables, check = _inspect(path)
         if app_id != APPLICATION_ID:
@@ -290,11 +307,17 @@ def open_board_file(
     lock: WriterLock | None = None
     if not ro:
         lock = WriterLock(path)
-        if path.exists() and not lock.acquire():
+        if not lock.acquire():
             lock = None
             reason, ro = OTHER_WRITER, True
-            if version < SCHEMA_VERSION:
+            if created:
+                # It was new, and another planboard got to it first: it makes the board.
+                _wait_for_upgrade(path, new=True)
+                created = False
+            elif version < SCHEMA_VERSION:
                 _wait_for_upgrade(path)
+        else:
+            remove_partials(path)
     try:
         conn = _connect(path, readonly=ro)
     except sqlite3.Error as error:
@@ -314,27 +337,115 @@ def open_board_file(
                 raise
             raise BoardFileError(f"Cannot prepare {path}: {error}.") from error
     return Opened(
-        conn=conn, path=path, readonly=ro, created=created, readonly_reason=reason, lock=lock
+        conn=conn,
+        path=path,
+        readonly=ro,
+        created=created,
+        readonly_reason=reason,
+        lock=lock,
+        sidecars_before=before,
     )
 
 
-def _wait_for_upgrade(path: Path, timeout: float = 15.0) -> None:
-    """Another planboard holds the file and is upgrading it: wait until it is done."""
+def _wait_for_upgrade(path: Path, timeout: float = 15.0, *, new: bool = False) -> None:
+    """Another planboard holds the file and is upgrading it (or, `new`, making it a
+    board with its first quarter): wait until it is done."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            conn = sqlite3.connect(_uri(path, "ro"), uri=True)
-            try:
-                if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-                    return
-            finally:
-                conn.close()
-        except sqlite3.Error:
+            if path.stat().st_size > 0:
+                conn = sqlite3.connect(_uri(path, "ro"), uri=True)
+                try:
+                    ready = conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION
+                    if ready and new:
+                        ready = conn.execute("SELECT count(*) FROM quarters").fetchone()[0] > 0
+                    if ready:
+                        return
+                finally:
+                    conn.close()
+        except (OSError, sqlite3.Error):
             pass
         time.sleep(0.05)
+    if new:
+        raise BoardFileError(
+            f"{path} is being created by another planboard, which has not finished; "
+            "try again in a moment."
+        )
     raise BoardFileError(
         f"{path} needs an upgrade, and {OTHER_WRITER}; open it there first, or close it."
     )
+
+
+def _create_empty(path: Path) -> None:
+    """Make the new board's file, empty, if nobody else just did (two planboards started
+    at once on a new path: exactly one creates it, and the first to lock it makes it a
+    board; the other opens it as a viewer)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        return
+    except OSError as error:
+        raise BoardFileError(f"Cannot create {path}: {error.strerror or error}.") from error
+    os.close(fd)
+
+
+def _being_created(path: Path, header: bytes) -> bool:
+    """An empty (or not yet a board) file that another planboard holds: it is making it."""
+    if header and header[60:72] != bytes(12):
+        return False  # a user version or application id: no longer new
+    return writer_is_active(path)
+
+
+def stale_wal(path: Path) -> str:
+    """Why a `-wal` file beside `path` can't be the board's own ("" if it may be).
+
+    SQLite applies whatever committed frames a `-wal` holds to the file beside it, and
+    deletes it unread beside an empty file; a `-wal` left over from another file would
+    damage this board, or be lost. It can't be the board's own when there is no board
+    (the path is new or empty), when the board's file says it is not in WAL mode (a file
+    in WAL mode is switched back only after its `-wal` is checkpointed and removed), or
+    when its page size is not the board's. Such a file is never removed here: it is named
+    and the board refused, so that a real `-wal` with committed data is never lost.
+    """
+    wal = path.with_name(path.name + "-wal")
+    try:
+        size = wal.stat().st_size
+        if size < 32:
+            return ""  # no header, no frames: SQLite ignores it
+        with wal.open("rb") as stream:
+            wal_header = stream.read(32)
+    except OSError:
+        return ""
+    magic = int.from_bytes(wal_header[0:4], "big")
+    if magic not in (0x377F0682, 0x377F0683):
+        return ""  # not a valid WAL: SQLite ignores it
+    wal_page = int.from_bytes(wal_header[8:12], "big")
+    advice = f"move it away (keep it if it may hold another board's changes), then open {path}"
+    # The board's header, read now, after the `-wal`: a file is switched to WAL mode (its
+    # header written) before its `-wal` gets any frame, so this header is at least as new
+    # (another planboard may be creating or switching it this very moment).
+    try:
+        with path.open("rb") as stream:
+            header = stream.read(100)
+    except FileNotFoundError:
+        header = b""
+    except OSError:
+        return ""
+    if len(header) < 100:
+        return f"{wal} is beside {path}, but there is no board for it to belong to; {advice}."
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    if header[18] == 1 and header[19] == 1 and size > 32:
+        return (
+            f"{wal} can't belong to {path} (the file is not in WAL mode); it was left by "
+            f"another file; {advice}."
+        )
+    if wal_page != page:
+        return (
+            f"{wal} can't belong to {path} (its page size is {wal_page}, the board's "
+            f"{page}); it was left by another file; {advice}."
+        )
+    return ""
 
 
 def reopen_writable(opened: Opened) -> Opened | None:
@@ -343,6 +454,7 @@ def reopen_writable(opened: Opened) -> Opened | None:
     lock = WriterLock(opened.path)
     if not lock.acquire():
         return None
+    remove_partials(opened.path)
     try:
         conn = _connect(opened.path, readonly=False)
         migrate(conn, opened.path)
@@ -351,3 +463,36 @@ def reopen_writable(opened: Opened) -> Opened | None:
         return None
     opened.conn.close()
     return Opened(conn=conn, path=opened.path, readonly=False, created=False, lock=lock)
+
+
+def sidecars_of(path: Path) -> dict[str, bool]:
+    """Which of the `-wal` and `-shm` files are beside `path` now."""
+    return {end: path.with_name(path.name + end).exists() for end in ("-wal", "-shm")}
+
+
+def tidy_after_reading(opened: Opened) -> None:
+    """A read-only look leaves nothing behind: SQLite creates an empty `-wal` and a
+    `-shm` to read a board in WAL mode, and a read-only connection can't remove them.
+    When this opening made them, a moment's writable connection that reads nothing lets
+    SQLite remove them itself — only if no other connection is using them (it takes the
+    file's exclusive lock first), and without writing to the board."""
+    path = opened.path
+    made = [end for end, there in opened.sidecars_before.items() if not there]
+    if not made or not any(sidecars_of(path)[end] for end in made):
+        return
+    wal = path.with_name(path.name + "-wal")
+    try:
+        if wal.exists() and wal.stat().st_size > 0:
+            return  # something was written since: not ours to tidy
+        if writable_reason(path) or writer_is_active(path):
+            return
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True)
+    except (OSError, sqlite3.Error):
+        return
+    try:
+        conn.execute("PRAGMA busy_timeout = 0")
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()

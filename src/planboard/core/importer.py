@@ -16,7 +16,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,13 +133,22 @@ def read_list(path: Path) -> ParsedList:
     try:
         if path.is_dir():
             raise _refuse(f"{path} is a folder, not a list.")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _refuse(
-                f"{name} is {size / (1024 * 1024):.1f} MB; planboard imports lists of up to "
-                f"{MAX_BYTES // (1024 * 1024)} MB."
-            )
-        with path.open("rb") as handle:
+        # Opened without waiting (a named pipe would block until someone writes to it),
+        # then checked on the open file itself: only a regular file is read.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            found = os.fstat(handle.fileno())
+            if not stat.S_ISREG(found.st_mode):
+                raise _refuse(
+                    f"{name} is not a regular file (a pipe, a device or a socket); save the "
+                    "list to a file and import that."
+                )
+            size = found.st_size
+            if size > MAX_BYTES:
+                raise _refuse(
+                    f"{name} is {size / (1024 * 1024):.1f} MB; planboard imports lists of up "
+                    f"to {MAX_BYTES // (1024 * 1024)} MB."
+                )
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise _refuse(f"{path} does not exist.") from None
@@ -545,3 +556,27 @@ def _quote(title: str, limit: int = 40) -> str:
     text = clean_line(title)
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return f"“{text}”"
+
+
+def same_title(title: str) -> str:
+    """A title as two lists are compared: cleaned, spaces collapsed, case folded."""
+    return " ".join(clean_line(title).split()).casefold()
+
+
+def split_repeats(
+    items: list[ImportItem], on_the_list: list[str]
+) -> tuple[list[ImportItem], list[ImportItem]]:
+    """(the items not on the list yet, the items whose title it already holds): importing
+    the same file twice says so instead of doubling the list."""
+    known = {same_title(title) for title in on_the_list}
+    fresh = [item for item in items if same_title(item.title) not in known]
+    repeats = [item for item in items if same_title(item.title) in known]
+    return fresh, repeats
+
+
+def repeats_text(repeats: list[ImportItem], whose: str, *, limit: int = 5) -> str:
+    """'2 lines already on the team's list: line 3 “X”, line 7 “Y”'."""
+    shown = ", ".join(f"line {item.line} “{clean_line(item.title)}”" for item in repeats[:limit])
+    more = f" and {len(repeats) - limit} more" if len(repeats) > limit else ""
+    count = len(repeats)
+    return f"{count} line{'s' if count != 1 else ''} already on {whose}: {shown}{more}"

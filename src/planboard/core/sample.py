@@ -150,10 +150,12 @@ def _seal(store: Store, at: str, quarter_id: int, summary: str) -> None:
     # ran), so the file does not change with the store's query patterns, and closing
     # the store finds nothing left to analyse.
     conn.execute("ANALYZE")
-    # Leave WAL mode: this checkpoints and deletes the -wal file, so the board is one
-    # self-contained file (the store switches back to WAL when it next opens it).
+    # Leave WAL mode for a moment (this checkpoints and deletes the -wal file) to compact
+    # the file, then mark it WAL again: the journal mode planboard uses, so that opening
+    # the board writes nothing to it. Closing leaves one self-contained file.
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.execute("VACUUM")
+    conn.execute("PRAGMA journal_mode = WAL")
     store.close()
 
 

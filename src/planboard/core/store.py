@@ -8,18 +8,26 @@ what the action left there, so an undo never overwrites someone else's change).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .backup import backup_board, backups_of, restore_into
+from .backup import (
+    backup_board,
+    backups_of,
+    board_id_of,
+    check_backup,
+    restore_into,
+    write_copy,
+)
 from .clock import SYSTEM_CLOCK, Clock
-from .db import Opened, migrate, open_board_file, reopen_writable, wrap
+from .db import Opened, migrate, open_board_file, reopen_writable, tidy_after_reading, wrap
 from .errors import (
     BusyError,
     ConflictError,
@@ -320,6 +328,16 @@ def _tolerant_text(raw: bytes) -> str:
 reads = _reads
 """For code outside the store that reads through `store.conn`: a damaged or busy file
 raises a `PlanboardError` with a message, never a raw sqlite3 error."""
+SIDECARS = ("-wal", "-shm")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode a path names now (None if it names nothing)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 class Store:
@@ -336,6 +354,14 @@ class Store:
         self.clock = clock  # the one clock: stamps, the first quarter, the countdown
         self._table_columns: dict[str, frozenset[str]] = {}
         self._checked_keys: dict[tuple[str, ...], bool] = {}
+        # What the path named when it was opened: if it names another file later (the
+        # file replaced, or removed with its folder), nothing more is written to it.
+        self._identity = _identity(self.path)
+        self._sidecars = {
+            end: _identity(self.path.with_name(self.path.name + end)) for end in SIDECARS
+        }
+        self.lost = ""
+        self._wrote = False
 
     def now(self) -> datetime:
         """The current moment on this store's clock."""
@@ -385,34 +411,111 @@ class Store:
         return store
 
     def close(self) -> None:
-        try:
-            if not self.readonly:
-                self.conn.execute("PRAGMA optimize")
-        except sqlite3.Error:
-            pass
-        self.conn.close()
+        if self.conn is None:
+            return
+        self.check_file()
+        readonly, conn, self.conn = self.readonly, self.conn, None  # type: ignore[assignment]
+        if self._wrote and not readonly:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA optimize")  # only after changes: opening writes nothing
+        conn.close()
         if self._opened.lock is not None:  # after SQLite has let go of the file
             self._opened.lock.release()
+        if readonly and not self.lost:
+            tidy_after_reading(self._opened)
+
+    # ------------------------------------------------------------- the file itself
+
+    def check_file(self) -> str:
+        """Whether the path still names the file that was opened ("" if it does).
+
+        Once it does not — the file replaced (`mv other.db b.db`), or removed with its
+        folder — the board is read-only for good and this says why: writing on would
+        report changes done that nobody will ever see, or damage the file that took its
+        place. The `-wal` and `-shm` this board was using are moved aside at once, so the
+        file now at the path never reads them as its own.
+        """
+        if self.lost or self.conn is None:
+            return self.lost
+        now = _identity(self.path)
+        if now == self._identity:
+            return ""
+        name = self.path.name
+        if now is None and not self.path.parent.exists():
+            reason = f"its folder was removed, with {name}, while it was open"
+        elif now is None:
+            reason = f"{name} was removed while it was open"
+        else:
+            reason = f"{name} was replaced by another file while it was open"
+        self.lost = reason
+        self.readonly, self.readonly_reason = True, f"{reason}; nothing more is saved to it"
+        if now is not None:
+            self._move_sidecars_aside()
+        return reason
+
+    def _move_sidecars_aside(self) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        for end, mine in self._sidecars.items():
+            sidecar = self.path.with_name(self.path.name + end)
+            if mine is None or _identity(sidecar) != mine:
+                continue  # not ours (the other file's own, or none)
+            try:
+                if end == "-shm":
+                    sidecar.unlink()  # an index SQLite rebuilds; ours stays mapped
+                else:
+                    sidecar.rename(sidecar.with_name(f"{sidecar.name}.replaced-{stamp}"))
+            except OSError:
+                pass
+
+    def save_copy(self, dest: str | os.PathLike[str]) -> Path:
+        """Write the board as this planboard has it to a new file (SQLite's backup API
+        from the open connection: it works even when the file was replaced or removed).
+        Refuses an existing file. Returns the path written."""
+        target = Path(dest).expanduser()
+        if target.exists() or target.is_symlink():
+            raise PlanboardError(f"{target} already exists; choose a new file name.")
+        if not target.parent.is_dir():
+            raise PlanboardError(
+                f"Cannot write {target}: the folder {target.parent} does not exist."
+            )
+        try:
+            return write_copy(self.conn, target)
+        except FileExistsError as error:
+            raise PlanboardError(f"{target} already exists; choose a new file name.") from error
+        except (OSError, sqlite3.Error) as error:
+            message = getattr(error, "strerror", None) or str(error)
+            raise PlanboardError(f"Could not write {target}: {message}.") from error
+
+    def board_id(self) -> str | None:
+        """The board's identity, carried by its backups."""
+        return board_id_of(self.conn)
 
     def backups(self) -> list[Path]:
         """This board's backups, oldest first."""
-        return backups_of(self.path)
+        return backups_of(self.path, self.board_id())
 
     def restore(self, backup: Path) -> Path:
         """Replace the board with one of its backups, after backing up the board as it
-        is now. Returns that new backup. The undo history is the backup's."""
+        is now. Returns that new backup. The undo history is the backup's. A backup of
+        another board is refused; one from an older planboard is upgraded once restored
+        (and keeps this board's identity)."""
+        self.check_file()
         if self.readonly:
             raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
+        identity = self.board_id()
         try:
-            checked = open_board_file(backup, create=False, readonly=True)
+            theirs = check_backup(backup, identity, self.path)
         except PlanboardError as error:
             raise PlanboardError(f"That backup can't be restored: {error}") from error
-        checked.conn.close()
         try:
             safety = backup_board(self.conn, self.path, "before-restore")
             restore_into(self.conn, backup)
             migrate(self.conn, self.path)
-        except (OSError, sqlite3.Error) as error:
+            if theirs is None and identity is not None:
+                self.conn.execute(
+                    "UPDATE settings SET value = ? WHERE key = 'board_id'", (identity,)
+                )
+        except (OSError, sqlite3.Error, PlanboardError) as error:
             raise PlanboardError(f"Could not restore {backup.name}: {error}.") from error
         return safety
 
@@ -423,7 +526,7 @@ class Store:
 
     def take_over(self) -> bool:
         """A viewer becomes the writer if the other planboard has closed (or died)."""
-        if not self.viewer:
+        if not self.viewer or self.check_file():
             return False
         opened = reopen_writable(self._opened)
         if opened is None:
@@ -449,6 +552,8 @@ class Store:
         sqlite-utils' own `atomic()` starts a deferred transaction; a read-then-write
         needs the write lock up front, or it fails on meeting another writer.
         """
+        if self.check_file():
+            raise ReadOnlyError(f"Not saved: {self.readonly_reason}.")
         if self.readonly:
             raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
         try:
@@ -469,6 +574,7 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise self._translate(error) from error
+        self._wrote = True
 
     @staticmethod
     def _translate(error: sqlite3.Error, *, reading: bool = False) -> PlanboardError:

@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from ..core.clock import Clock
+from ..core.errors import PlanboardError
 from ..core.store import Store
 from .screens.board import BoardScreen
 from .styles import stylesheet_paths
@@ -26,6 +28,9 @@ class PlanboardApp(App[None]):
 
     CSS_PATH = stylesheet_paths()
     TITLE = "planboard"
+    BINDINGS = [
+        Binding("ctrl+s", "save_copy", "Save a copy", show=False, tooltip="Save a copy as…"),
+    ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
@@ -51,10 +56,13 @@ class PlanboardApp(App[None]):
         # Suggested blocks the lead discarded (by their items), hidden until planboard closes.
         self.discarded_suggestions: set[frozenset[int]] = set()
         self.shared: ServerThread | None = None  # the read-only page, once shared
+        self._lost_said = False
 
     def on_mount(self) -> None:
         if self.store.viewer:
             self.set_interval(1.0, self._take_over)
+        # Twice a second: does the path still name the file that was opened?
+        self.set_interval(0.5, self._watch_file)
         # A quarter left live (the laptop died mid-meeting) comes back to the event.
         quarter = self.store.quarter(self.quarter_id)
         board = self.board_screen
@@ -78,6 +86,64 @@ class PlanboardApp(App[None]):
         if board is not None:
             board.load()
             board.say("The other planboard closed: this one can edit the board now.")
+
+    def _watch_file(self) -> None:
+        """The file replaced (`mv other.db b.db`) or removed (its folder too) while open:
+        the store stops writing to it at once; this says so, plainly and for good."""
+        if self._lost_said or not self.store.check_file():
+            return
+        self._lost_said = True
+        message = (
+            f"Stopped saving: {self.store.lost}. Nothing more is written to it; what "
+            "is on screen is still here. Save it to a new file with Ctrl+S (board: Save a "
+            "copy as…)."
+        )
+        self.notify(
+            message, title="Not saving any more", severity="error", timeout=600, markup=False
+        )
+        self.bell()
+        board = self.board_screen
+        if board is not None:
+            board.file_lost(message)
+
+    def action_save_copy(self) -> None:
+        """Save the board as this planboard has it to a new file (any time; it is the
+        way out when the file was replaced or removed while open)."""
+        from .modals import Field, FormModal
+
+        path = self.store.path
+        folder = path.parent if path.parent.is_dir() else Path.home()
+        suggestion = folder / f"{path.stem}.copy{path.suffix or '.db'}"
+        counter = 2
+        while suggestion.exists():
+            suggestion = folder / f"{path.stem}.copy-{counter}{path.suffix or '.db'}"
+            counter += 1
+
+        def submit(values: dict[str, object]) -> str | None:
+            target = str(values["path"]).strip()
+            if not target:
+                return "Give the new file's name."
+            try:
+                written = self.store.save_copy(target)
+            except PlanboardError as error:
+                return str(error)
+            message = f"Saved a copy of the board to {written}; open it with planboard {written}"
+            board = self.board_screen
+            if board is not None:
+                board.say(message)
+            self.notify(message, timeout=10, markup=False)
+            return None
+
+        self.push_screen(
+            FormModal(
+                "Save a copy as…",
+                [Field("path", "New file", str(suggestion))],
+                submit,
+                save_label="Save copy",
+                intro="The board as this planboard has it, written to a new file "
+                "(an existing file is never replaced).",
+            )
+        )
 
     def get_default_screen(self) -> Screen:
         # The board is the first screen: the first frame painted is the board itself.
@@ -233,6 +299,11 @@ class PlanboardApp(App[None]):
             ("board: Undo", "Undo the last change", board.action_undo),
             ("board: Redo", "Redo what was undone", board.action_redo),
             ("board: Help", "Keys and mouse gestures", board.action_help),
+            (
+                "board: Save a copy as…",
+                "The board as it is on screen, to a new file",
+                self.action_save_copy,
+            ),
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)

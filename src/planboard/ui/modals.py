@@ -370,6 +370,7 @@ class HelpScreen(ModalScreen[None]):
                 ("u  Ctrl+Z", "undo (also after reopening the file)"),
                 ("Ctrl+Y  U", "redo"),
                 ("Ctrl+P", "command palette: every action by name"),
+                ("Ctrl+S", "save a copy of the board as a new file"),
                 ("?  F1", "this help"),
                 ("Ctrl+Q", "quit (everything is already saved)"),
             ],

@@ -9,7 +9,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -45,6 +46,9 @@ from ..widgets.bars import (
 )
 from ..widgets.board_list import BoardList, DropSpot, Group, Row
 from .actions import StoreActions
+
+if TYPE_CHECKING:
+    from ...core.importer import ParsedList
 
 COLUMN_IDS = ("team", "stakeholders", "blocks", "dropped")
 LONG_REPLAY = 200_000  # bytes of an action's record: a larger undo or redo runs in the background
@@ -556,6 +560,12 @@ class BoardScreen(StoreActions, Screen[None]):
             column = self.column("stakeholders")
             if len(lists) == 1 and column.select_group(lists[0]):
                 column.focus()
+
+    def file_lost(self, message: str) -> None:
+        """The file was replaced or removed while open: read-only from now on, saying so."""
+        self._show_quarter()
+        self.refresh_bindings()
+        self.say(message, error=True)
 
     def _poll_file(self) -> None:
         """Show within a second what another program wrote to the file."""
@@ -1422,83 +1432,138 @@ class BoardScreen(StoreActions, Screen[None]):
             owner = row.item.stakeholder_id
 
         previewed: dict[str, object] = {}
+        # Files read so far, by path: a file is read in a thread, never on the UI thread
+        # (a slow disk or a network folder must not freeze the screen).
+        reads: dict[str, ParsedList | PlanboardError] = {}
+
+        def read_in_background(path: Path) -> None:
+            from ...core.importer import read_list
+
+            def work() -> None:
+                try:
+                    result: ParsedList | PlanboardError = read_list(path)
+                except PlanboardError as error:
+                    result = error
+                self.app.call_from_thread(done, str(path), result)
+
+            def done(key: str, result: ParsedList | PlanboardError) -> None:
+                reads[key] = result
+                if modal.is_attached and self.app.screen is modal:
+                    modal.action_save()  # shows the preview (or the refusal) now
+
+            self.run_worker(work, thread=True, exclusive=False, group="import-read")
 
         def submit(values: dict[str, Any]) -> str | None:
-            from pathlib import Path
+            from ...core.importer import parse_text, repeats_text, split_repeats
 
-            from ...core.importer import parse_text, read_list
-
-            try:
-                if values["text"].strip():
+            if values["text"].strip():
+                try:
                     parsed = parse_text(values["text"])
-                    source = "pasted text"
-                elif values["path"].strip():
-                    path = Path(values["path"].strip()).expanduser()
-                    parsed = read_list(path)
-                    source = path.name
-                else:
-                    return "Give a file, or paste the list."
-            except PlanboardError as error:
-                return str(error)
+                except PlanboardError as error:
+                    return str(error)
+                source = "pasted text"
+            elif values["path"].strip():
+                path = Path(values["path"].strip()).expanduser()
+                found = reads.get(str(path))
+                if found is None:
+                    read_in_background(path)
+                    return Notice(f"Reading {path.name}…")
+                if isinstance(found, PlanboardError):
+                    del reads[str(path)]  # read it again next time (it may be fixed)
+                    return str(found)
+                parsed = found
+                source = path.name
+            else:
+                return "Give a file, or paste the list."
             target = values["owner"]
             name = None if target is None else self._owner_name(target)
-            seen = (source, values["text"], values["path"], target)
+            whose = f"{name or 'the team'}'s list"
+            fresh, repeats = split_repeats(parsed.items, self._titles_on_list(target))
+            allow = bool(values["repeats"])
+            items = parsed.items if allow else fresh
+            seen = (source, values["text"], values["path"], target, allow)
             if previewed.get("last") != seen:
                 # First a look at what would come in; the same again imports it.
                 previewed["last"] = seen
-                titles = "; ".join(f"“{clean_line(i.title)}”" for i in parsed.items[:5])
-                more = f" and {len(parsed.items) - 5} more" if len(parsed.items) > 5 else ""
+                titles = "; ".join(f"“{clean_line(i.title)}”" for i in items[:5])
+                more = f" and {len(items) - 5} more" if len(items) > 5 else ""
                 columns = f" {parsed.columns_text()}" if parsed.columns else ""
+                again = ""
+                if repeats:
+                    again = f" {repeats_text(repeats, whose)} — " + (
+                        "imported again." if allow else "skipped (switch below imports them)."
+                    )
+                if not items:
+                    return Notice(
+                        f"{parsed.summary()}.{again} Nothing to import: every line is "
+                        f"already on {whose}."
+                    )
                 return Notice(
-                    f"{parsed.summary()}.{columns} {titles}{more}. "
-                    f"Ctrl+S again imports them into {name or 'the team'}'s list."
+                    f"{parsed.summary()}.{columns}{again} {titles}{more}. "
+                    f"Ctrl+S again imports them into {whose}."
                 )
-            if len(parsed.items) >= LONG_IMPORT:
+            if not items:
+                return Notice(f"Nothing to import: every line is already on {whose}.")
+            if len(items) >= LONG_IMPORT:
                 self._run_long(
-                    f"Importing {len(parsed.items):,} items",
+                    f"Importing {len(items):,} items",
                     lambda progress: self.store.import_items(
-                        self.quarter_id, name, parsed.items, source=source, progress=progress
+                        self.quarter_id, name, items, source=source, progress=progress
                     ),
                 )
                 return None
             result = self.form_op(
-                lambda: self.store.import_items(self.quarter_id, name, parsed.items, source=source)
+                lambda: self.store.import_items(self.quarter_id, name, items, source=source)
             )
             if result is None:
-                self.say(
-                    f"{parsed.summary()} — imported into {name or 'the team'}'s list (u undoes it)"
-                )
+                skipped = f", {len(repeats)} already there skipped" if repeats and not allow else ""
+                self.say(f"{parsed.summary()} — imported into {whose}{skipped} (u undoes it)")
             return result
 
-        self.app.push_screen(
-            FormModal(
-                "Import a list",
-                [
-                    Field(
-                        "owner",
-                        "Into whose list",
-                        owner,
-                        kind="select",
-                        options=self._owner_choices(),
-                    ),
-                    Field(
-                        "path",
-                        "A file (CSV, TSV, Markdown or text)",
-                        "",
-                        placeholder="~/Downloads/sales-requests.csv",
-                    ),
-                    Field(
-                        "text",
-                        "…or paste the list here (one item per line)",
-                        "",
-                        kind="text",
-                        height=5,
-                    ),
-                ],
-                submit,
-                save_label="Import",
-            )
+        modal = FormModal(
+            "Import a list",
+            [
+                Field(
+                    "owner",
+                    "Into whose list",
+                    owner,
+                    kind="select",
+                    options=self._owner_choices(),
+                ),
+                Field(
+                    "path",
+                    "A file (CSV, TSV, Markdown or text)",
+                    "",
+                    placeholder="~/Downloads/sales-requests.csv",
+                ),
+                Field(
+                    "text",
+                    "…or paste the list here (one item per line)",
+                    "",
+                    kind="text",
+                    height=5,
+                ),
+                Field(
+                    "repeats",
+                    "Also import lines already on that list",
+                    False,
+                    kind="switch",
+                ),
+            ],
+            submit,
+            save_label="Import",
         )
+        self.app.push_screen(modal)
+
+    def _titles_on_list(self, owner: int | None) -> list[str]:
+        """The titles of every item of a list this quarter (wherever the item is now)."""
+        board = self.store.board(self.quarter_id)
+        return [
+            item.title
+            for items in board.places.values()
+            for item in items
+            if item.stakeholder_id == owner
+        ]
 
     # ---------------------------------------------------------------- the event
 

@@ -1,0 +1,187 @@
+"""The board when its file is replaced or removed while open, and the import form."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+from conftest import Filled
+
+from planboard.core import Place, Store
+from planboard.ui.app import PlanboardApp
+from planboard.ui.modals import FormModal
+
+
+def status(app: PlanboardApp) -> str:
+    return str(app.screen.query_one("#status").render())
+
+
+async def _until(pilot, condition, tries: int = 40) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.1)
+
+
+async def test_a_replaced_file_stops_saving_says_so_and_saves_a_copy(
+    filled: Filled, tmp_path: Path
+) -> None:
+    store = filled.store
+    q = filled.quarter_id
+    other = tmp_path / "other.db"
+    Store.open(other, first_quarter="2026-Q1").close()
+    team_before = [i.title for i in store.items_at(q, Place.team())]
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        os.replace(other, store.path)
+        await _until(pilot, lambda: "Stopped saving" in status(app))
+        assert "was replaced by another file" in status(app)
+        await pilot.press("n")  # a new item: refused, never shown as done
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+        assert "nothing more is saved" in status(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        field = app.screen.query_one("#field-path")
+        field.value = str(tmp_path / "rescued.db")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+        assert "Saved a copy" in status(app)
+    rescued = Store.open(tmp_path / "rescued.db")
+    try:
+        assert [i.title for i in rescued.items_at(q, Place.team())] == team_before
+    finally:
+        rescued.close()
+    conn = sqlite3.connect(store.path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert [r[0] for r in conn.execute("SELECT name FROM quarters")] == ["2026-Q1"]
+    finally:
+        conn.close()
+
+
+async def test_a_removed_folder_stops_saving(tmp_path: Path) -> None:
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    store = Store.open(folder / "b.db", first_quarter="2026-Q3")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        shutil.rmtree(folder)
+        await _until(pilot, lambda: "Stopped saving" in status(app))
+        assert "its folder was removed" in status(app)
+        await pilot.press("b")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+
+
+async def _import_form(app: PlanboardApp, pilot, path: Path, owner: int) -> FormModal:
+    from textual.widgets import Select
+
+    await pilot.press("i")
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, FormModal)
+    form.query_one("#field-owner", Select).value = owner
+    form.query_one("#field-path").value = str(path)
+    return form
+
+
+async def _save(app: PlanboardApp, pilot) -> None:
+    await pilot.press("ctrl+s")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _note(form: FormModal) -> str:
+    return str(form.query_one(".form-error").render())
+
+
+async def test_the_import_form_refuses_a_pipe_and_stays_live(
+    filled: Filled, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "list.txt"
+    os.mkfifo(fifo)
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = await _import_form(app, pilot, fifo, filled.service)
+        await _save(app, pilot)
+        assert "not a regular file" in _note(form)
+        assert app.screen is form
+
+
+async def test_the_import_form_skips_what_is_already_on_the_list(
+    filled: Filled, tmp_path: Path
+) -> None:
+    service = Place.of_list(filled.service)
+    before = filled.titles(service)
+    listing = tmp_path / "again.txt"
+    listing.write_text(f"{before[0].upper()}\nSomething new\n")
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = await _import_form(app, pilot, listing, filled.service)
+        await _save(app, pilot)
+        note = _note(form)
+        assert "1 line already on Customer Service Lead's list: line 1" in note, note
+        assert "skipped" in note
+        await _save(app, pilot)
+        assert app.screen is not form
+        assert filled.titles(service) == [*before, "Something new"]
+        assert "1 already there skipped" in status(app)
+        form = await _import_form(app, pilot, listing, filled.service)
+        form.query_one("#field-repeats").value = True
+        await _save(app, pilot)
+        assert "imported again" in _note(form)
+        await _save(app, pilot)
+        assert filled.titles(service) == [
+            *before,
+            "Something new",
+            before[0].upper(),
+            "Something new",
+        ]
+
+
+async def test_the_import_form_reads_a_file_off_the_ui_thread(
+    filled: Filled, tmp_path: Path, monkeypatch
+) -> None:
+    """A slow file (a network folder, say): the form says it is reading, the screen
+    keeps answering keys, and the preview comes once the read is done."""
+    import threading
+
+    from planboard.core import importer
+
+    listing = tmp_path / "slow.txt"
+    listing.write_text("From a slow disk\n")
+    release, threads = threading.Event(), []
+    real = importer.read_list
+
+    def slow(path: Path):
+        threads.append(threading.current_thread() is threading.main_thread())
+        assert release.wait(10)
+        return real(path)
+
+    monkeypatch.setattr(importer, "read_list", slow)
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = await _import_form(app, pilot, listing, filled.service)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Reading slow.txt" in _note(form)
+        form.query_one("#field-text").focus()  # the screen still answers keys meanwhile
+        await pilot.press(*"typed")
+        await pilot.pause()
+        assert form.query_one("#field-text").text == "typed"
+        form.query_one("#field-text").text = ""
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "1 item" in _note(form) and "From a slow disk" in _note(form)
+    assert threads == [False]
