@@ -24,7 +24,7 @@ def _board_parser() -> argparse.ArgumentParser:
         prog="planboard",
         description="Run a data team's quarterly planning on one SQLite file.",
         epilog="A file that does not exist is created as a new board. Other commands: "
-        "planboard meeting|import|similar|export|report|restore PATH ... "
+        "planboard meeting|import|similar|export|report|restore|replicate PATH ... "
         "(planboard COMMAND --help for each).",
     )
     parser.add_argument(
@@ -105,10 +105,17 @@ def run_restore(argv: list[str]) -> int:
         description="List a board's backups, or restore one (the board as it is now is "
         "backed up first).",
     )
-    parser.add_argument("path", help="the board file")
+    parser.add_argument("path", nargs="?", help="the board file")
     parser.add_argument("backup", nargs="?", help="the number from the list, or a backup file")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    from .replica_cli import add_restore_options, run_restore_from
+
+    add_restore_options(parser)
     args = parser.parse_args(argv)
+    if args.from_url is not None:
+        return run_restore_from(args)
+    if args.path is None:
+        parser.error("the board file is required (or --from URL for a replica)")
     from .core.backup import backups_of, describe
     from .core.store import Store
 
@@ -572,7 +579,13 @@ def run_report(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = ("meeting", "restore", "import", "similar", "export", "report")
+COMMANDS = ("meeting", "restore", "import", "similar", "export", "report", "replicate")
+
+
+def run_replicate(argv: list[str]) -> int:
+    from .replica_cli import run_replicate as replicate
+
+    return replicate(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -585,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
         "similar": run_similar,
         "export": run_export,
         "report": run_report,
+        "replicate": run_replicate,
     }
     if args and args[0] in commands:
         try:
