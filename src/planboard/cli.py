@@ -14,6 +14,7 @@ from . import __version__
 from .core.errors import PlanboardError
 
 if TYPE_CHECKING:
+    from .core.boards import Boards
     from .core.store import Store
 
 DEFAULT_FILE = "planboard.db"
@@ -412,13 +413,19 @@ _SUFFIXES |= {".csv": "csv", ".json": "json"}
 def _export_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planboard export",
-        usage="planboard export PATH [--quarter Q] [--format md|html|csv|json] [-o FILE]",
+        usage="planboard export PATH [PATH ...] [--quarter Q] [--format md|html|csv|json] "
+        "[-o FILE]",
         description="Export a quarter's outcome: a short newsletter (Markdown or a "
         "self-contained HTML page), one CSV row per item, or everything as JSON. Prints it, "
         "or writes it to FILE (atomically: never half a file). Reads the board only; it may "
         "be open in another planboard.",
     )
-    parser.add_argument("path", metavar="PATH", help="the board file")
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="+",
+        help="the board file (several, or a folder, with --format json: every team's quarters)",
+    )
     parser.add_argument(
         "--quarter",
         "-q",
@@ -482,7 +489,9 @@ def run_export(argv: list[str]) -> int:
     args = _export_parser().parse_args(argv)
     from .core.export import LABELS, export, write_export
 
-    board = Path(args.path)
+    if len(args.path) > 1 or Path(args.path[0]).is_dir():
+        return _export_many(args)
+    board = Path(args.path[0])
     target = Path(args.output) if args.output else None
     if target is not None:
         problem = _output_problem(target, board)
@@ -530,15 +539,80 @@ def run_export(argv: list[str]) -> int:
     return 0
 
 
+def _many_boards(paths: list[str]) -> Boards | int | None:
+    """Several boards (or a folder of them) read together; None for one board file;
+    an exit status when one can't be read (its message printed)."""
+    from .core.boards import board_files, read_boards
+
+    given = [Path(p) for p in paths]
+    if len(given) == 1 and not given[0].is_dir():
+        return None
+    files = board_files(given)
+    if not files:
+        return _fail(f"No board files (*.db) in {', '.join(paths)}.")
+    stores = []
+    try:
+        for path in files:
+            store, reason = _open_for_reading(path)
+            if store is None:
+                return _fail(reason)
+            stores.append((path, store))
+        return read_boards(stores)
+    except PlanboardError as error:
+        return _fail(str(error))
+    finally:
+        for _, store in stores:
+            store.close()
+
+
+def _export_many(args: argparse.Namespace) -> int:
+    if (args.format or "json") != "json" or (
+        args.output and not args.format and not args.output.lower().endswith(".json")
+    ):
+        return _fail(
+            "Several boards export as JSON only (--format json); "
+            "for a table, use planboard report with the same boards."
+        )
+    if args.quarter:
+        return _fail("--quarter applies to one board; several boards export every quarter.")
+    many = _many_boards(args.path)
+    if isinstance(many, int):
+        return many
+    assert many is not None
+    from .core.boards import to_json
+
+    text = to_json(many)
+    if args.output is None:
+        try:
+            _write_stdout(text)
+        except BrokenPipeError:
+            return _quiet_broken_pipe()
+        return 0
+    from .core.outcome import write_atomically
+
+    target = Path(args.output)
+    problem = _output_problem(target, Path(args.path[0]))
+    if problem:
+        return _fail(problem)
+    try:
+        write_atomically(target, text)
+    except OSError as error:
+        return _fail(f"Cannot write {target}: {error.strerror or error}. Nothing was written.")
+    print(f"Wrote {len(many.teams)} boards as JSON to {target}.")
+    return 0
+
+
 def run_report(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="planboard report",
-        usage="planboard report PATH",
+        usage="planboard report PATH [PATH ...]",
         description="Summarise every quarter (status, decision, chosen blocks, rationale) and "
         "which stakeholders each one served or cut off. Plain text when piped to a file. "
         "Reads the board only; it may be open in another planboard.",
     )
-    parser.add_argument("path", metavar="PATH", help="the board file")
+    parser.add_argument(
+        "path", metavar="PATH", nargs="+", help="the board file (several, or a folder: every team)"
+    )
     args = parser.parse_args(argv)
     from rich.console import Console
 
@@ -548,15 +622,23 @@ def run_report(argv: list[str]) -> int:
 
     from .core.export import report
 
-    store, reason = _open_for_reading(Path(args.path))
-    if store is None:
-        return _fail(reason)
-    try:
-        summary = report(store)
-    except PlanboardError as error:
-        return _fail(str(error))
-    finally:
-        store.close()
+    many = _many_boards(args.path)
+    if isinstance(many, int):
+        return many
+    if many is not None:
+        from .core.boards import report as boards_report
+
+        summary = boards_report(many)
+    else:
+        store, reason = _open_for_reading(Path(args.path[0]))
+        if store is None:
+            return _fail(reason)
+        try:
+            summary = report(store)
+        except PlanboardError as error:
+            return _fail(str(error))
+        finally:
+            store.close()
     encoding = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")
     if encoding != "utf8" and hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")  # a symbol the terminal lacks shows as ?
