@@ -413,12 +413,12 @@ _SUFFIXES |= {".csv": "csv", ".json": "json"}
 def _export_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planboard export",
-        usage="planboard export PATH [PATH ...] [--quarter Q] [--format md|html|csv|json] "
-        "[-o FILE]",
+        usage="planboard export PATH [--quarter Q] [--format md|html|csv|json] [-o FILE]",
         description="Export a quarter's outcome: a short newsletter (Markdown or a "
         "self-contained HTML page), one CSV row per item, or everything as JSON. Prints it, "
         "or writes it to FILE (atomically: never half a file). Reads the board only; it may "
-        "be open in another planboard.",
+        "be open in another planboard. Several boards (or a folder of them) export as one "
+        "JSON document: every team's quarters, and who every team they asked cut off.",
     )
     parser.add_argument(
         "path",
