@@ -21,7 +21,8 @@ def _fail(message: str) -> int:
 def _replicate_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planboard replicate",
-        usage="planboard replicate PATH --to URL [--background] [--sync-interval 1s]\n"
+        usage="planboard replicate PATH --to URL [--background] [--sync-interval 1s] "
+        "[--retention 8760h]\n"
         "       planboard replicate PATH --stop | --status",
         description="Stream every change of the board to a replica with Litestream, until "
         "Ctrl+C (or SIGTERM). URL: a folder, file:///folder, s3://bucket/prefix (endpoint "
@@ -42,6 +43,13 @@ def _replicate_parser() -> argparse.ArgumentParser:
         default="1s",
         metavar="DURATION",
         help="how often Litestream ships changes (default 1s; e.g. 10s to save requests)",
+    )
+    parser.add_argument(
+        "--retention",
+        default="8760h",
+        metavar="DURATION",
+        help="how far back the replica can be restored (default 8760h: a year; "
+        "Litestream keeps a snapshot a day)",
     )
     parser.add_argument("--stop", action="store_true", help="stop a background replication")
     parser.add_argument("--status", action="store_true", help="how replication of PATH stands")
@@ -72,6 +80,8 @@ def run_replicate(argv: list[str]) -> int:
     store.close()
     try:
         url = replica.replica_url(args.to)
+        replica.duration(args.sync_interval, "--sync-interval")
+        replica.duration(args.retention, "--retention")
         replica.litestream_binary()
     except PlanboardError as error:
         return _fail(str(error))
@@ -85,6 +95,7 @@ def run_replicate(argv: list[str]) -> int:
         say=lambda text: print(text, file=sys.stderr, flush=True),
         check_every=check_every,
         sync_interval=args.sync_interval,
+        retention=args.retention,
     )
     try:
         runner.start()
@@ -125,6 +136,8 @@ def _start_background(board: Path, args: argparse.Namespace) -> int:
         args.to,
         "--sync-interval",
         args.sync_interval,
+        "--retention",
+        args.retention,
     ]
     if args.check_every:
         command += ["--check-every", str(args.check_every)]

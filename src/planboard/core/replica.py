@@ -156,6 +156,7 @@ def read_status(board: Path) -> dict[str, object] | None:
 
 
 def _alive(pid: object) -> bool:
+    """The process exists and is not a zombie (a killed child nobody has reaped)."""
     if not isinstance(pid, int) or pid <= 0:
         return False
     try:
@@ -164,15 +165,40 @@ def _alive(pid: object) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: trust kill()
+    return stat.rsplit(")", 1)[-1].split()[:1] != ["Z"]
 
 
-def config_text(board: Path, url: str, *, sync_interval: str = "1s") -> str:
+DEFAULT_RETENTION = "8760h"  # a year of points in time
+_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
+
+
+def duration(text: str, what: str) -> str:
+    """A duration as Litestream reads them (Go's: `500ms`, `10s`, `720h`), or refused."""
+    value = text.strip()
+    if not _DURATION.match(value) or not re.search(r"[1-9]", value):
+        raise ReplicaError(
+            f"{what} “{text}” is not a duration; write it like 500ms, 10s, 5m or 720h."
+        )
+    return value
+
+
+def config_text(
+    board: Path, url: str, *, sync_interval: str = "1s", retention: str = DEFAULT_RETENTION
+) -> str:
     """Litestream's configuration for one board and one replica. Values are written as
     JSON strings (valid YAML, any character escaped); the configuration holds no
-    credential: Litestream reads those from its usual environment variables."""
+    credential: Litestream reads those from its usual environment variables. A snapshot
+    a day, kept for `retention` (Litestream's default is a day; a board's history is
+    worth longer): the replica can be restored to any second within it."""
     return (
         "# Written by planboard replicate; planboard rewrites it on every start.\n"
+        "snapshot:\n"
+        "  interval: 24h\n"
+        f"  retention: {json.dumps(retention)}\n"
         "dbs:\n"
         f"  - path: {json.dumps(str(board.resolve()))}\n"
         "    busy-timeout: 5s\n"
@@ -420,6 +446,7 @@ class Replicator:
     say: Callable[[str], None] = print
     check_every: float = CHECK_EVERY
     sync_interval: str = "1s"
+    retention: str = DEFAULT_RETENTION
 
     def __post_init__(self) -> None:
         self.folder = state_dir(self.board)
@@ -447,7 +474,9 @@ class Replicator:
         _stop_leftover(previous)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.config.write_text(
-            config_text(self.board, self.url, sync_interval=self.sync_interval),
+            config_text(
+                self.board, self.url, sync_interval=self.sync_interval, retention=self.retention
+            ),
             encoding="utf-8",
         )
         args = [binary, "replicate", "-config", str(self.config), "-no-expand-env"]
