@@ -108,7 +108,13 @@ def run_replicate(argv: list[str]) -> int:
     )
     code = runner.run()
     if code == 0:
-        print(f"Stopped replicating {board}; the replica holds every change so far.")
+        if runner.drained:
+            print(f"Stopped replicating {board}; the replica holds every change made before.")
+        else:
+            print(
+                f"Stopped replicating {board}; the replica may lack the last changes "
+                "(the next planboard replicate sends them)."
+            )
         return 0
     last = runner.errors[-1] if runner.errors else "Litestream stopped unexpectedly."
     return _fail(last)

@@ -186,6 +186,23 @@ def duration(text: str, what: str) -> str:
     return value
 
 
+_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def seconds(text: str) -> float:
+    """A Go duration (`100ms`, `1m30s`) in seconds."""
+    return sum(
+        float(number) * _UNITS[unit]
+        for number, unit in re.findall(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)", text)
+    )
+
+
+def monitor_interval(sync_interval: str) -> str:
+    """How often Litestream looks at the WAL: as often as it ships, at most every second
+    (its default)."""
+    return sync_interval if seconds(sync_interval) < 1 else "1s"
+
+
 def config_text(
     board: Path, url: str, *, sync_interval: str = "1s", retention: str = DEFAULT_RETENTION
 ) -> str:
@@ -202,6 +219,7 @@ def config_text(
         "dbs:\n"
         f"  - path: {json.dumps(str(board.resolve()))}\n"
         "    busy-timeout: 5s\n"
+        f"    monitor-interval: {json.dumps(monitor_interval(sync_interval))}\n"
         "    replica:\n"
         f"      url: {json.dumps(url)}\n"
         f"      sync-interval: {json.dumps(sync_interval)}\n"
@@ -456,6 +474,7 @@ class Replicator:
         self.status: dict[str, object] = {}
         self._stopping = threading.Event()
         self._errors: list[str] = []
+        self.drained = False  # the replica held every change when it stopped
 
     def write_status(self, **changes: object) -> None:
         self.status.update(changes)
@@ -563,11 +582,32 @@ class Replicator:
                 signal.signal(sig, handler)
         return self.stop()
 
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until every change committed before now is in the replica: Litestream
+        reads the WAL every monitor interval, so after two of them (and a margin) the
+        replica must hold the board's newest transaction. False if it did not in time."""
+        assert self.process is not None
+        ready = time.monotonic() + 2 * seconds(monitor_interval(self.sync_interval)) + 0.3
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if time.monotonic() >= ready:
+                try:
+                    found = points(self.url)
+                except ReplicaError:
+                    found = []
+                replica_txid = max((p.max_txid for p in found), default=0)
+                if replica_txid and replica_txid >= local_position(self.board):
+                    return True
+            time.sleep(0.05)
+        return False
+
     def stop(self) -> int:
-        """Stop Litestream (it syncs what is pending first); returns 0 if it was asked
-        to stop, 1 if it had stopped on its own (an error)."""
+        """Stop Litestream, once the replica holds every change made before the stop was
+        asked (see `drain`); returns 0 if it was asked to stop, 1 if it had stopped on
+        its own (an error)."""
         assert self.process is not None
         died = self.process.poll() is not None
+        self.drained = False if died else self.drain()
         if not died:
             self.process.send_signal(signal.SIGTERM)
             try:
