@@ -489,3 +489,13 @@ def test_the_title_bar_state_comes_from_the_status_file(tmp_path: Path) -> None:
     assert later.label() == "replica behind since 11:59:30 UTC"
     path.write_text(json.dumps({**status, "running": False}))
     assert replica.replica_state(board, now) is None
+
+
+def test_replica_options_need_from(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from planboard.cli import main
+
+    board = fresh_copy(SAMPLE, tmp_path)
+    assert main(["restore", str(board), "--at", "2026-12-01T11:22:33Z"]) == 2
+    assert "add --from URL" in capsys.readouterr().err
+    assert main(["restore", str(board), "1", "--from", str(tmp_path / "r")]) == 2
+    assert "not both" in capsys.readouterr().err

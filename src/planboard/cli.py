@@ -113,7 +113,7 @@ def run_restore(argv: list[str]) -> int:
 
     add_restore_options(parser)
     args = parser.parse_args(argv)
-    if args.from_url is not None:
+    if args.from_url is not None or args.at or args.output or args.list:
         return run_restore_from(args)
     if args.path is None:
         parser.error("the board file is required (or --from URL for a replica)")

@@ -209,6 +209,11 @@ def add_restore_options(parser: argparse.ArgumentParser) -> None:
 def run_restore_from(args: argparse.Namespace) -> int:
     from .core import replica
 
+    if args.from_url is None:
+        return _fail("--at, -o and --list apply to a replica: add --from URL.")
+    if args.backup is not None:
+        return _fail("Restore either a backup (NUMBER) or a replica (--from URL), not both.")
+
     try:
         url = replica.replica_url(args.from_url)
         at = replica.parse_at(args.at) if args.at else None

@@ -1,0 +1,96 @@
+"""What a year of a board costs in a Litestream replica, and to restore.
+
+Replicates a copy of sample.db to a file replica while a script makes CHANGES actions
+through the store (new items, moves, drops, blocks, renames) in BATCHES groups, each
+group its own sync; then stops, and measures the replica's size and files, the time to
+restore the latest state and a point in the middle, and the size of one snapshot (a year
+of daily snapshots, kept for the default retention, is about 365 of them).
+
+    python scripts/replica_cost.py [CHANGES] [BATCHES]
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def main() -> None:
+    changes = int(sys.argv[1]) if len(sys.argv) > 1 else 12_000
+    batches = int(sys.argv[2]) if len(sys.argv) > 2 else 600
+    work = Path(tempfile.mkdtemp(prefix="replica-cost-"))
+    os.environ["PLANBOARD_STATE_DIR"] = str(work / "state")
+    from test_replicate import scripted_changes
+
+    from planboard.core import Store, replica
+
+    board = work / "board.db"
+    shutil.copyfile(ROOT / "sample.db", board)
+    url = f"file://{work / 'replica'}"
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "planboard", "replicate", str(board), "--to", url),
+            *("--sync-interval", "100ms", "--check-every", "1"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    time.sleep(3)
+    rng = random.Random(2026)
+    started = time.monotonic()
+    middle = None
+    with Store.open(board) as store:
+        per_batch = max(1, changes // batches)
+        for batch in range(batches):
+            scripted_changes(store, per_batch, rng, f"b{batch}")
+            time.sleep(0.15)
+            if batch == batches // 2:
+                time.sleep(1.1)
+                middle = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                time.sleep(1.1)
+    writing = time.monotonic() - started
+    process.send_signal(signal.SIGINT)
+    print(process.communicate(timeout=120)[0].strip())
+
+    files = [p for p in (work / "replica").rglob("*.ltx")]
+    size = sum(p.stat().st_size for p in files)
+    by_level: dict[str, int] = {}
+    for p in files:
+        by_level[p.parent.name] = by_level.get(p.parent.name, 0) + 1
+    snapshot = max(
+        (p.stat().st_size for p in (work / "replica" / "ltx" / "9").glob("*.ltx")), default=0
+    )
+
+    def timed_restore(name: str, at: str | None) -> float:
+        begin = time.monotonic()
+        replica.restore_to(url, work / name, at)
+        return time.monotonic() - begin
+
+    latest = timed_restore("latest.db", None)
+    then = timed_restore("middle.db", middle)
+    print(f"changes: {changes} in {batches} syncs, written in {writing:.1f} s")
+    print(f"board file: {board.stat().st_size / 1e6:.2f} MB")
+    print(
+        f"replica: {size / 1e6:.2f} MB in {len(files)} LTX files "
+        + ", ".join(f"level {k}: {v}" for k, v in sorted(by_level.items()))
+    )
+    year = 365 * snapshot / 1e6
+    print(f"one snapshot (level 9): {snapshot / 1e6:.2f} MB; 365 of them: {year:.0f} MB")
+    print(f"restore latest: {latest:.2f} s; restore at {middle}: {then:.2f} s")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
