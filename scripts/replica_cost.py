@@ -23,7 +23,40 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+
+
+def changes_of_a_day(store: object, count: int, rng: random.Random, tag: str) -> None:
+    """`count` actions through the store: new items, moves to blocks, drops, renames,
+    new blocks (each one action, with its undo record, as in the app)."""
+    from planboard.core import Place
+
+    conn = store.conn  # type: ignore[attr-defined]
+    quarter = store.default_quarter().id  # type: ignore[attr-defined]
+    people = [s.id for s in store.stakeholders()]  # type: ignore[attr-defined]
+
+    def loose() -> int | None:
+        row = conn.execute(
+            "SELECT id FROM items WHERE quarter_id = ? AND block_id IS NULL AND status = 'open' "
+            "AND merged_into IS NULL ORDER BY random() LIMIT 1",
+            (quarter,),
+        ).fetchone()
+        return row[0] if row else None
+
+    for step in range(count):
+        kind = rng.choice(("add", "add", "move", "drop", "rename", "block"))
+        item = loose()
+        blocks = [b.id for b in store.blocks(quarter)]  # type: ignore[attr-defined]
+        if kind == "move" and item and blocks:
+            store.move_item(item, Place.block(rng.choice(blocks)))  # type: ignore[attr-defined]
+        elif kind == "drop" and item:
+            store.drop_item(item, f"{tag} not now {step}")  # type: ignore[attr-defined]
+        elif kind == "rename" and item:
+            store.edit_item(item, title=f"{tag} renamed {step}")  # type: ignore[attr-defined]
+        elif kind == "block" and len(blocks) < 40:
+            store.add_block(quarter, f"{tag} block {step}")  # type: ignore[attr-defined]
+        else:
+            owner = rng.choice([None, *people])
+            store.add_item(quarter, owner, f"{tag} request {step}")  # type: ignore[attr-defined]
 
 
 def main() -> None:
@@ -31,8 +64,6 @@ def main() -> None:
     batches = int(sys.argv[2]) if len(sys.argv) > 2 else 600
     work = Path(tempfile.mkdtemp(prefix="replica-cost-"))
     os.environ["PLANBOARD_STATE_DIR"] = str(work / "state")
-    from test_replicate import scripted_changes
-
     from planboard.core import Store, replica
 
     board = work / "board.db"
@@ -54,7 +85,7 @@ def main() -> None:
     with Store.open(board) as store:
         per_batch = max(1, changes // batches)
         for batch in range(batches):
-            scripted_changes(store, per_batch, rng, f"b{batch}")
+            changes_of_a_day(store, per_batch, rng, f"b{batch}")
             time.sleep(0.15)
             if batch == batches // 2:
                 time.sleep(1.1)
