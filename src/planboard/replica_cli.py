@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import argparse
-import os
+import shutil
 import subprocess
 import sys
 import time
@@ -276,9 +276,7 @@ def _restore_over(board: Path, url: str, at: str | None, *, yes: bool) -> int:
     except PlanboardError as error:
         return _fail(str(error))
     finally:
-        for leftover in work.iterdir() if work.exists() else []:
-            leftover.unlink(missing_ok=True)
-        os.rmdir(work) if work.exists() else None
+        shutil.rmtree(work, ignore_errors=True)
     print(f"Restored {board} from the replica {replica.redact(url)}.")
     print(f"The board as it was is kept in {safety.name}.")
     return 0
