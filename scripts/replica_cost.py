@@ -95,14 +95,25 @@ def main() -> None:
     process.send_signal(signal.SIGINT)
     print(process.communicate(timeout=120)[0].strip())
 
+    # A snapshot of the board as it ends the year (Litestream takes one a day).
+    config = replica.state_dir(board) / "litestream.yml"
+    subprocess.run(
+        [
+            *(replica.litestream_binary(), "replicate", "-config", str(config)),
+            *("-once", "-force-snapshot", "-no-expand-env"),
+        ],
+        check=True,
+        capture_output=True,
+        env=replica.litestream_env(),
+    )
     files = [p for p in (work / "replica").rglob("*.ltx")]
+    kept = sum(p.stat().st_size for p in files if p.parent.name != "0")
     size = sum(p.stat().st_size for p in files)
     by_level: dict[str, int] = {}
     for p in files:
         by_level[p.parent.name] = by_level.get(p.parent.name, 0) + 1
-    snapshot = max(
-        (p.stat().st_size for p in (work / "replica" / "ltx" / "9").glob("*.ltx")), default=0
-    )
+    snapshots = sorted((work / "replica" / "ltx" / "9").glob("*.ltx"))
+    snapshot = snapshots[-1].stat().st_size if snapshots else 0
 
     def timed_restore(name: str, at: str | None) -> float:
         begin = time.monotonic()
@@ -112,13 +123,19 @@ def main() -> None:
     latest = timed_restore("latest.db", None)
     then = timed_restore("middle.db", middle)
     print(f"changes: {changes} in {batches} syncs, written in {writing:.1f} s")
-    print(f"board file: {board.stat().st_size / 1e6:.2f} MB")
+    import sqlite3
+
+    conn = sqlite3.connect(board)
+    pages, page = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size"))
+    conn.close()
+    print(f"board: {pages * page / 1e6:.2f} MB")
     print(
         f"replica: {size / 1e6:.2f} MB in {len(files)} LTX files "
         + ", ".join(f"level {k}: {v}" for k, v in sorted(by_level.items()))
     )
+    print(f"without level 0 (Litestream removes it 5 minutes after merging): {kept / 1e6:.2f} MB")
     year = 365 * snapshot / 1e6
-    print(f"one snapshot (level 9): {snapshot / 1e6:.2f} MB; 365 of them: {year:.0f} MB")
+    print(f"the year-end snapshot: {snapshot / 1e6:.2f} MB; 365 of them: {year:.0f} MB")
     print(f"restore latest: {latest:.2f} s; restore at {middle}: {then:.2f} s")
     shutil.rmtree(work, ignore_errors=True)
 
