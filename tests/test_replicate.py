@@ -499,3 +499,26 @@ def test_replica_options_need_from(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "add --from URL" in capsys.readouterr().err
     assert main(["restore", str(board), "1", "--from", str(tmp_path / "r")]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_background_replication_runs_until_stopped(tmp_path: Path) -> None:
+    board = fresh_copy(SAMPLE, tmp_path)
+    url = f"file://{tmp_path / 'replica'}"
+    args = ["replicate", str(board), "--to", url, "--sync-interval", SYNC]
+    out = cli(*args, "--background", "--check-every", "0.3")
+    assert "in the background" in out
+    status = replica.read_status(board)
+    assert status and replica._alive(status["pid"])
+    # a second one for the same board is refused, naming the first
+    again = cli(*args, check=False)
+    assert f"already being replicated (process {status['pid']}" in again
+    with Store.open(board) as store:
+        assert not store.viewer  # it holds no writer lock
+        store.add_item(store.default_quarter().id, None, "Made while in the background")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "replicated" not in cli(*args[:2], "--status"):
+        time.sleep(0.2)
+    assert "Stopped replicating" in cli("replicate", str(board), "--stop")
+    assert not replica._alive(status["pid"]) and not replica._alive(status["litestream_pid"])
+    assert "Made while in the background" in titles(restored(url, tmp_path, "r.db"))
+    assert "Not replicating" in cli("replicate", str(board), "--status")
