@@ -234,17 +234,3 @@ def report(boards: Boards) -> Group:
     else:
         parts.append(Text("No stakeholder was cut off by every team they asked in a quarter."))
     return Group(*parts)
-
-
-def side_by_side(store: Store, team: str) -> Text:
-    """One board's quarters as plain text, for the comparison screen."""
-    text = Text()
-    for entry in reversed(read_board(store, team)):
-        text.append(entry.quarter, style="bold")
-        text.append(f"  {entry.status}\n")
-        text.append("  chose: ", style="dim")
-        text.append("; ".join(entry.chosen) or "—")
-        text.append("\n  cut off: ", style="dim")
-        text.append(", ".join(entry.cut_off) or "—")
-        text.append("\n\n")
-    return text

@@ -9,10 +9,21 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...core.boards import side_by_side, team_name
+from ...core.boards import read_board, team_name
 from ...core.store import Store
 from ...core.text import clean_line
 from ..widgets.bars import BoardFooter
+
+
+def quarters_of(store: Store) -> Content:
+    """A board's quarters, newest first: status, what it chose, whom it cut off."""
+    parts: list[str | tuple[str, str]] = []
+    for entry in reversed(read_board(store, team_name(store.path))):
+        style = {"decided": "$text-success", "live": "bold $text-warning"}.get(entry.status, "")
+        parts += [(entry.quarter, "bold"), " · ", (entry.status, style), "\n"]
+        parts += [("Chose: ", "$text-muted"), "; ".join(entry.chosen) or "—", "\n"]
+        parts += [("Cut off: ", "$text-muted"), ", ".join(entry.cut_off) or "—", "\n\n"]
+    return Content.assemble(*parts) if parts else Content("No quarters.")
 
 
 class CompareBoardsScreen(Screen[None]):
@@ -43,7 +54,7 @@ class CompareBoardsScreen(Screen[None]):
                 pane = VerticalScroll(classes="board-pane")
                 pane.border_title = clean_line(label)
                 with pane:
-                    yield Static(side_by_side(store, team_name(store.path)))
+                    yield Static(quarters_of(store))
         yield BoardFooter()
 
     def action_back(self) -> None:
