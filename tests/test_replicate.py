@@ -522,3 +522,30 @@ def test_background_replication_runs_until_stopped(tmp_path: Path) -> None:
     assert not replica._alive(status["pid"]) and not replica._alive(status["litestream_pid"])
     assert "Made while in the background" in titles(restored(url, tmp_path, "r.db"))
     assert "Not replicating" in cli("replicate", str(board), "--status")
+
+
+def test_restore_at_a_time_over_a_board_that_is_being_replicated(tmp_path: Path) -> None:
+    """Going back in time while replicating: the restore itself is replicated, and the
+    replica follows the board afterwards."""
+    board = fresh_copy(SAMPLE, tmp_path)
+    url = f"file://{tmp_path / 'replica'}"
+    rng = random.Random(8)
+    running = Replicating(board, url)
+    with Store.open(board) as store:
+        scripted_changes(store, 20, rng, "first")
+    time.sleep(1.5)
+    at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    time.sleep(1.5)
+    with Store.open(board) as store:
+        scripted_changes(store, 20, rng, "second")
+        store.add_item(store.default_quarter().id, None, "second marker")
+    wait_for_title(url, tmp_path, "second marker")
+    cli("restore", str(board), "--from", url, "--at", at, "--yes")
+    assert not any(t.startswith("second") for t in titles(board))
+    assert any(t.startswith("first") for t in titles(board))
+    with Store.open(board) as store:
+        scripted_changes(store, 20, rng, "third")
+    running.stop()
+    latest = restored(url, tmp_path, "latest.db")
+    assert integrity(latest) == "ok"
+    assert board_tables(latest) == board_tables(board)
