@@ -549,3 +549,21 @@ def test_restore_at_a_time_over_a_board_that_is_being_replicated(tmp_path: Path)
     latest = restored(url, tmp_path, "latest.db")
     assert integrity(latest) == "ok"
     assert board_tables(latest) == board_tables(board)
+
+
+def test_list_shows_every_snapshot_and_the_newest_changes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planboard import replica_cli
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    found = [replica.Point(0, n, n, 100, start + timedelta(hours=n)) for n in range(1, 31)]
+    found += [replica.Point(9, 1, n, 5000, start + timedelta(days=n)) for n in (1, 2)]
+    monkeypatch.setattr(replica, "points", lambda url: found)
+    assert replica_cli._list_points("file:///r") == 0
+    out = capsys.readouterr().out
+    assert "any time from 2026-01-01 01:00:00 UTC on" in out
+    assert "… 10 earlier changes" in out
+    rows = [line for line in out.splitlines() if line.startswith("  2026")]
+    assert len(rows) == 20 + 2
+    assert sum(line.split()[3] == "9" for line in rows) == 2

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from .core.errors import PlanboardError
 
+LIST_CHANGES = 20  # change points `restore --list` shows (the newest); snapshots: all
+
 
 def _fail(message: str) -> int:
     print(f"planboard: {message}", file=sys.stderr)
@@ -296,13 +298,20 @@ def _list_points(url: str) -> int:
     stamp = "%Y-%m-%d %H:%M:%S"
     print(
         f"The replica {replica.redact(url)} can be restored to any time from "
-        f"{span.first.strftime(stamp)} to {span.last.strftime(stamp)} UTC "
-        f"(transaction {span.txid:x})."
+        f"{span.first.strftime(stamp)} UTC on; its newest change is from "
+        f"{span.last.strftime(stamp)} UTC (transaction {span.txid:x})."
     )
-    print("Points it holds (UTC; level 0: one sync, 1–8: merged syncs, 9: snapshot):")
-    print(f"  {'time':<19}  {'transactions':<35}  level  {'bytes':>9}")
-    for point in sorted(found, key=lambda p: (p.at, p.max_txid, p.level)):
+    snapshots = [p for p in found if p.level == 9]
+    changes = sorted((p for p in found if p.level != 9), key=lambda p: (p.at, p.max_txid))
+    shown = changes[-LIST_CHANGES:]
+    print("Points it holds (UTC; level 9: a snapshot, 0: one sync, 1 to 8: merged syncs):")
+    print(f"  {'time':<19}  {'transactions':<33}  level  {'bytes':>9}")
+    if len(changes) > len(shown):
+        print(
+            f"  … {len(changes) - len(shown)} earlier changes (every second between is restorable)"
+        )
+    for point in sorted([*snapshots, *shown], key=lambda p: (p.at, p.max_txid, p.level)):
         txids = f"{point.min_txid:016x}-{point.max_txid:016x}"
-        print(f"  {point.at.strftime(stamp)}  {txids:<35}  {point.level:>5}  {point.size:>9}")
+        print(f"  {point.at.strftime(stamp)}  {txids:<33}  {point.level:>5}  {point.size:>9}")
     print(f"Restore one with: planboard restore PATH --from {url} --at TIME [-o OUT]")
     return 0
