@@ -15,6 +15,7 @@ from . import __version__
 from .core.errors import PlanboardError
 
 if TYPE_CHECKING:
+    from .core.boards import Boards
     from .core.store import Store
 
 DEFAULT_FILE = "planboard.db"
@@ -26,7 +27,7 @@ def _board_parser() -> argparse.ArgumentParser:
         description="Run a data team's quarterly planning on one SQLite file.",
         epilog="A file that does not exist is created as a new board (a name without "
         ".db, .sqlite or .sqlite3 asks first, or needs --new). Other commands: "
-        "planboard meeting|import|similar|export|report|restore|serve PATH ... "
+        "planboard meeting|import|similar|export|report|restore|serve|replicate PATH ... "
         "(planboard COMMAND --help for each).",
     )
     parser.add_argument(
@@ -138,10 +139,17 @@ def run_restore(argv: list[str]) -> int:
         description="List a board's backups, or restore one (the board as it is now is "
         "backed up first).",
     )
-    parser.add_argument("path", help="the board file")
+    parser.add_argument("path", nargs="?", help="the board file")
     parser.add_argument("backup", nargs="?", help="the number from the list, or a backup file")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    from .replica_cli import add_restore_options, run_restore_from
+
+    add_restore_options(parser)
     args = parser.parse_args(argv)
+    if args.from_url is not None or args.at or args.output or args.list:
+        return run_restore_from(args)
+    if args.path is None:
+        parser.error("the board file is required (or --from URL for a replica)")
     from .core.backup import backups_of, describe, unclaimed_backups
     from .core.store import Store
 
@@ -479,9 +487,15 @@ def _export_parser() -> argparse.ArgumentParser:
         description="Export a quarter's outcome: a short newsletter (Markdown or a "
         "self-contained HTML page), one CSV row per item, or everything as JSON. Prints it, "
         "or writes it to FILE (atomically: never half a file). Reads the board only; it may "
-        "be open in another planboard.",
+        "be open in another planboard. Several boards (or a folder of them) export as one "
+        "JSON document: every team's quarters, and who every team they asked cut off.",
     )
-    parser.add_argument("path", metavar="PATH", help="the board file")
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="+",
+        help="the board file (several, or a folder, with --format json: every team's quarters)",
+    )
     parser.add_argument(
         "--quarter",
         "-q",
@@ -545,7 +559,9 @@ def run_export(argv: list[str]) -> int:
     args = _export_parser().parse_args(argv)
     from .core.export import LABELS, export, write_export
 
-    board = Path(args.path)
+    if len(args.path) > 1 or Path(args.path[0]).is_dir():
+        return _export_many(args)
+    board = Path(args.path[0])
     target = Path(args.output) if args.output else None
     if target is not None:
         problem = _output_problem(target, board)
@@ -594,15 +610,80 @@ def run_export(argv: list[str]) -> int:
     return 0
 
 
+def _many_boards(paths: list[str]) -> Boards | int | None:
+    """Several boards (or a folder of them) read together; None for one board file;
+    an exit status when one can't be read (its message printed)."""
+    from .core.boards import board_files, read_boards
+
+    given = [Path(p) for p in paths]
+    if len(given) == 1 and not given[0].is_dir():
+        return None
+    files = board_files(given)
+    if not files:
+        return _fail(f"No board files (*.db) in {', '.join(paths)}.")
+    stores = []
+    try:
+        for path in files:
+            store, reason = _open_for_reading(path)
+            if store is None:
+                return _fail(reason)
+            stores.append((path, store))
+        return read_boards(stores)
+    except PlanboardError as error:
+        return _fail(str(error))
+    finally:
+        for _, store in stores:
+            store.close()
+
+
+def _export_many(args: argparse.Namespace) -> int:
+    if (args.format or "json") != "json" or (
+        args.output and not args.format and not args.output.lower().endswith(".json")
+    ):
+        return _fail(
+            "Several boards export as JSON only (--format json); "
+            "for a table, use planboard report with the same boards."
+        )
+    if args.quarter:
+        return _fail("--quarter applies to one board; several boards export every quarter.")
+    many = _many_boards(args.path)
+    if isinstance(many, int):
+        return many
+    assert many is not None
+    from .core.boards import to_json
+
+    text = to_json(many)
+    if args.output is None:
+        try:
+            _write_stdout(text)
+        except BrokenPipeError:
+            return _quiet_broken_pipe()
+        return 0
+    from .core.outcome import write_atomically
+
+    target = Path(args.output)
+    problem = _output_problem(target, Path(args.path[0]))
+    if problem:
+        return _fail(problem)
+    try:
+        write_atomically(target, text)
+    except OSError as error:
+        return _fail(f"Cannot write {target}: {error.strerror or error}. Nothing was written.")
+    print(f"Wrote {len(many.teams)} boards as JSON to {target}.")
+    return 0
+
+
 def run_report(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="planboard report",
-        usage="planboard report PATH",
+        usage="planboard report PATH [PATH ...]",
         description="Summarise every quarter (status, decision, chosen blocks, rationale) and "
         "which stakeholders each one served or cut off. Plain text when piped to a file. "
         "Reads the board only; it may be open in another planboard.",
     )
-    parser.add_argument("path", metavar="PATH", help="the board file")
+    parser.add_argument(
+        "path", metavar="PATH", nargs="+", help="the board file (several, or a folder: every team)"
+    )
     args = parser.parse_args(argv)
     from rich.console import Console
 
@@ -612,15 +693,23 @@ def run_report(argv: list[str]) -> int:
 
     from .core.export import report
 
-    store, reason = _open_for_reading(Path(args.path))
-    if store is None:
-        return _fail(reason)
-    try:
-        summary = report(store)
-    except PlanboardError as error:
-        return _fail(str(error))
-    finally:
-        store.close()
+    many = _many_boards(args.path)
+    if isinstance(many, int):
+        return many
+    if many is not None:
+        from .core.boards import report as boards_report
+
+        summary = boards_report(many)
+    else:
+        store, reason = _open_for_reading(Path(args.path[0]))
+        if store is None:
+            return _fail(reason)
+        try:
+            summary = report(store)
+        except PlanboardError as error:
+            return _fail(str(error))
+        finally:
+            store.close()
     encoding = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")
     if encoding != "utf8" and hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")  # a symbol the terminal lacks shows as ?
@@ -643,13 +732,19 @@ def run_report(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = ("meeting", "restore", "import", "similar", "export", "report", "serve")
+COMMANDS = ("meeting", "restore", "import", "similar", "export", "report", "serve", "replicate")
 
 
 def run_serve(argv: list[str]) -> int:
     from .serve.command import run
 
     return run(argv)
+
+
+def run_replicate(argv: list[str]) -> int:
+    from .replica_cli import run_replicate as replicate
+
+    return replicate(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -663,6 +758,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": run_export,
         "report": run_report,
         "serve": run_serve,
+        "replicate": run_replicate,
     }
     if args and args[0] in commands:
         try:

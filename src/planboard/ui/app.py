@@ -295,6 +295,11 @@ class PlanboardApp(App[None]):
                 board.action_also_asked,
             ),
             ("block: Suggest blocks…", "From requests several lists share", board.action_suggest),
+            (
+                "board: Compare with another board…",
+                "Another team's board, read-only, beside this one",
+                board.action_compare_board,
+            ),
             ("board: Search", "Filter by words, @stakeholder, is:loose", board.action_search),
             ("board: Undo", "Undo the last change", board.action_undo),
             ("board: Redo", "Redo what was undone", board.action_redo),

@@ -361,6 +361,7 @@ class HelpScreen(ModalScreen[None]):
                 ("b", "new block"),
                 ("s", "new stakeholder"),
                 ("o", "open another quarter, or create one"),
+                ("O", "compare with another board (read-only, side by side)"),
                 ("v", "edit the quarter's vision"),
             ],
         ),

@@ -113,6 +113,7 @@ class BoardScreen(StoreActions, Screen[None]):
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("ctrl+y,U", "redo", "Redo", show=False),
         Binding("o", "switch_quarter", "Quarter"),
+        Binding("O", "compare_board", "Compare boards", show=False),
         Binding("M", "meeting", "Meeting", tooltip="Start or open the planning event"),
         Binding(
             "slash", "search", "Search", tooltip="Filter the board by text, @stakeholder, is:loose"
@@ -151,6 +152,7 @@ class BoardScreen(StoreActions, Screen[None]):
         self._scroll_step = 0
         self._suppress_click = False
         self._data_version = 0
+        self._replica: tuple[str, bool] | None = None  # what the title bar says of it
         self._seen_event = 0  # the last event this screen has shown
         self._pending_go: int | None = None
         self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
@@ -247,6 +249,8 @@ class BoardScreen(StoreActions, Screen[None]):
             self.status_line.say(self.notice)
         self._data_version = self.store.data_version()
         self.set_interval(0.5, self._poll_file)
+        self.set_timer(0.5, self._poll_replica)
+        self.set_interval(2.0, self._poll_replica)
 
     @staticmethod
     def _settle_collector() -> None:
@@ -482,7 +486,7 @@ class BoardScreen(StoreActions, Screen[None]):
     def _show_quarter(self) -> None:
         quarter = self.quarter
         reason = self._read_only_reason()
-        self.title_bar.show(quarter, self.store.path.name, reason)
+        self.title_bar.show(quarter, self.store.path.name, reason, self._replica)
         self.vision_bar.show(quarter.vision)
         self.set_class(bool(reason), "-readonly")
 
@@ -566,6 +570,21 @@ class BoardScreen(StoreActions, Screen[None]):
         self._show_quarter()
         self.refresh_bindings()
         self.say(message, error=True)
+
+    def _poll_replica(self) -> None:
+        """When replication (`planboard replicate`) last caught up, from its status file;
+        a warning once it is behind by more than a minute, or has stopped."""
+        from ...core.replica import replica_state
+
+        try:
+            state = replica_state(self.store.path)
+        except (OSError, ValueError):
+            state = None
+        shown = None if state is None else (state.label(), state.behind or state.stopped)
+        if shown != self._replica:
+            self._replica = shown
+            if self.board is not None:
+                self._show_quarter()
 
     def _poll_file(self) -> None:
         """Show within a second what another program wrote to the file."""
@@ -751,6 +770,39 @@ class BoardScreen(StoreActions, Screen[None]):
         current = self.focused_column()
         index = columns.index(current) if current in columns else 0
         columns[max(0, min(index + delta, len(columns) - 1))].focus()
+
+    def action_compare_board(self) -> None:
+        """Open another board read-only beside this one: each team's quarters, what
+        they chose and whom they cut off."""
+        from ...core.store import Store
+        from ..modals import Field, FormModal
+        from .boards import CompareBoardsScreen
+
+        def submit(values: dict[str, Any]) -> str | None:
+            text = str(values.get("path") or "").strip()
+            if not text:
+                return "Give the path of a board file."
+            path = Path(text).expanduser()
+            if not path.is_absolute():
+                path = self.store.path.resolve().parent / path
+            if not path.is_file():
+                return f"{path} is not a file."
+            try:
+                other = Store.open(path, create=False, readonly=True)
+            except PlanboardError as error:
+                return str(error)
+            self.app.call_later(self.app.push_screen, CompareBoardsScreen(self.store, other))
+            return None
+
+        self.app.push_screen(
+            FormModal(
+                "Compare with another board",
+                [Field("path", "Board file", placeholder="e.g. ../ops-analytics.db")],
+                submit,
+                save_label="Open",
+                intro="It opens read-only, beside this one.",
+            )
+        )
 
     def action_help(self) -> None:
         from ..modals import HelpScreen

@@ -15,7 +15,15 @@ from ...core.text import clean_line, clean_multiline
 class TitleBar(Static):
     """planboard · quarter · status · file, and a read-only badge when it applies."""
 
-    def show(self, quarter: Quarter, file_name: str, readonly_reason: str = "") -> None:
+    def show(
+        self,
+        quarter: Quarter,
+        file_name: str,
+        readonly_reason: str = "",
+        replica: tuple[str, bool] | None = None,
+    ) -> None:
+        """`replica`: what replication says (from its status file) and whether that is
+        a warning (behind by more than a minute, or stopped)."""
         status_style = {
             "preparing": "$text-primary",
             "live": "bold $text-warning",
@@ -32,6 +40,13 @@ class TitleBar(Static):
         ]
         if readonly_reason:
             parts += ["  ", (f" READ-ONLY: {readonly_reason} ", "bold reverse $text-error")]
+        if replica is not None:
+            label, warn = replica
+            parts += (
+                ["  ", (f"⚠ {clean_line(label)}", "bold $text-warning")]
+                if warn
+                else ["  ", (f"⇄ {clean_line(label)}", "$text-muted")]
+            )
         self.update(Content.assemble(*parts))
 
 

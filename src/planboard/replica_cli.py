@@ -1,0 +1,317 @@
+"""`planboard replicate` and `planboard restore --from URL`: the command-line side of
+`core.replica`."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .core.errors import PlanboardError
+
+LIST_CHANGES = 20  # change points `restore --list` shows (the newest); snapshots: all
+
+
+def _fail(message: str) -> int:
+    print(f"planboard: {message}", file=sys.stderr)
+    return 2
+
+
+def _replicate_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planboard replicate",
+        usage="planboard replicate PATH --to URL [--background] [--sync-interval 1s] "
+        "[--retention 8760h]\n"
+        "       planboard replicate PATH --stop | --status",
+        description="Stream every change of the board to a replica with Litestream, until "
+        "Ctrl+C (or SIGTERM). URL: a folder, file:///folder, s3://bucket/prefix (endpoint "
+        "and credentials as Litestream reads them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+        "?endpoint=https://host:port for an S3-compatible store), sftp://user@host/path, "
+        "gs://, abs://, webdav://. planboard writes Litestream's configuration itself. It "
+        "never takes the board's writer lock: planboard keeps editing the board meanwhile.",
+    )
+    parser.add_argument("path", metavar="PATH", help="the board file")
+    parser.add_argument("--to", metavar="URL", help="where the replica goes")
+    parser.add_argument(
+        "--background",
+        action="store_true",
+        help="keep replicating after this command returns (stop it with --stop)",
+    )
+    parser.add_argument(
+        "--sync-interval",
+        default="1s",
+        metavar="DURATION",
+        help="how often Litestream ships changes (default 1s; e.g. 10s to save requests)",
+    )
+    parser.add_argument(
+        "--retention",
+        default="8760h",
+        metavar="DURATION",
+        help="how far back the replica can be restored (default 8760h: a year; "
+        "Litestream keeps a snapshot a day)",
+    )
+    parser.add_argument("--stop", action="store_true", help="stop a background replication")
+    parser.add_argument("--status", action="store_true", help="how replication of PATH stands")
+    parser.add_argument("--check-every", type=float, default=None, help=argparse.SUPPRESS)
+    return parser
+
+
+def run_replicate(argv: list[str]) -> int:
+    args = _replicate_parser().parse_args(argv)
+    from .cli import _open_for_reading
+    from .core import replica
+
+    board = Path(args.path)
+    if args.stop:
+        pid = replica.stop_background(board)
+        if pid is None:
+            print(f"Nothing replicates {board} now.")
+            return 0
+        print(f"Stopped replicating {board} (process {pid}).")
+        return 0
+    if args.status:
+        return _print_status(board)
+    if not args.to:
+        return _fail("Say where the replica goes: --to URL (a folder, s3://…, sftp://…).")
+    store, reason = _open_for_reading(board)
+    if store is None:
+        return _fail(reason)
+    store.close()
+    try:
+        url = replica.replica_url(args.to)
+        replica.duration(args.sync_interval, "--sync-interval")
+        replica.duration(args.retention, "--retention")
+        replica.litestream_binary()
+    except PlanboardError as error:
+        return _fail(str(error))
+    if args.background:
+        return _start_background(board, args)
+
+    check_every = args.check_every or replica.CHECK_EVERY
+    runner = replica.Replicator(
+        board,
+        url,
+        say=lambda text: print(text, file=sys.stderr, flush=True),
+        check_every=check_every,
+        sync_interval=args.sync_interval,
+        retention=args.retention,
+    )
+    try:
+        runner.start()
+    except PlanboardError as error:
+        return _fail(str(error))
+    print(
+        f"Replicating {board} to {replica.redact(url)} (Litestream, every "
+        f"{args.sync_interval}). Ctrl+C stops.",
+        flush=True,
+    )
+    code = runner.run()
+    if code == 0:
+        if runner.drained:
+            print(f"Stopped replicating {board}; the replica holds every change made before.")
+        else:
+            print(
+                f"Stopped replicating {board}; the replica may lack the last changes "
+                "(the next planboard replicate sends them)."
+            )
+        return 0
+    last = runner.errors[-1] if runner.errors else "Litestream stopped unexpectedly."
+    return _fail(last)
+
+
+def _start_background(board: Path, args: argparse.Namespace) -> int:
+    from .core import replica
+
+    status = replica.read_status(board)
+    if status and status.get("running") and replica._alive(status.get("pid")):
+        return _fail(
+            f"{board} is already being replicated (process {status['pid']}, to "
+            f"{status.get('url')}); stop it with: planboard replicate {board} --stop"
+        )
+    folder = replica.state_dir(board)
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "replicate.log"
+    command = [
+        sys.executable,
+        "-m",
+        "planboard",
+        "replicate",
+        str(board.resolve()),
+        "--to",
+        args.to,
+        "--sync-interval",
+        args.sync_interval,
+        "--retention",
+        args.retention,
+    ]
+    if args.check_every:
+        command += ["--check-every", str(args.check_every)]
+    with log.open("ab") as stream:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=stream,
+            stderr=stream,
+            start_new_session=True,
+            close_fds=True,
+        )
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+            return _fail("Replication did not start: " + " ".join(tail))
+        status = replica.read_status(board)
+        if status and status.get("pid") == process.pid and status.get("running"):
+            break
+        time.sleep(0.1)
+    print(
+        f"Replicating {board} to {replica.redact(replica.replica_url(args.to))} in the "
+        f"background (process {process.pid}); its log: {log}. "
+        f"Stop it with: planboard replicate {board} --stop"
+    )
+    return 0
+
+
+def _print_status(board: Path) -> int:
+    from .core import replica
+
+    status = replica.read_status(board)
+    state = replica.replica_state(board)
+    if status is None:
+        print(f"{board} has never been replicated from this machine.")
+        return 0
+    if state is None:
+        print(f"Not replicating {board} now (last to {status.get('url')}).")
+        return 0
+    print(f"{board} → {state.url}: {state.label()}.")
+    if state.error:
+        print(state.error)
+    return 1 if state.behind or state.stopped else 0
+
+
+# ---------------------------------------------------------------- restore --from
+
+
+def add_restore_options(parser: argparse.ArgumentParser) -> None:
+    """The options `planboard restore` takes for a replica (with --from)."""
+    group = parser.add_argument_group("from a replica (Litestream)")
+    group.add_argument(
+        "--from", dest="from_url", metavar="URL", help="restore from this replica instead"
+    )
+    group.add_argument(
+        "--at", metavar="TIME", help="the state at this time (ISO 8601, UTC: 2026-12-01T11:22:33Z)"
+    )
+    group.add_argument("--output", "-o", metavar="OUT", help="restore into this new file")
+    group.add_argument("--list", action="store_true", help="show the points the replica holds")
+
+
+def run_restore_from(args: argparse.Namespace) -> int:
+    from .core import replica
+
+    if args.from_url is None:
+        return _fail("--at, -o and --list apply to a replica: add --from URL.")
+    if args.backup is not None:
+        return _fail("Restore either a backup (NUMBER) or a replica (--from URL), not both.")
+
+    try:
+        url = replica.replica_url(args.from_url)
+        at = replica.parse_at(args.at) if args.at else None
+        replica.litestream_binary()
+    except PlanboardError as error:
+        return _fail(str(error))
+    if args.list:
+        return _list_points(url)
+    if args.output:
+        out = Path(args.output)
+        try:
+            replica.restore_to(url, out, at)
+        except PlanboardError as error:
+            return _fail(str(error))
+        when = f" as it was at {at}" if at else ""
+        print(f"Restored the replica {replica.redact(url)}{when} into {out}.")
+        return 0
+    if not args.path:
+        return _fail("Say where to restore: PATH (the board) or -o OUT (a new file).")
+    board = Path(args.path)
+    if not board.exists():
+        try:
+            replica.restore_to(url, board, at)
+        except PlanboardError as error:
+            return _fail(str(error))
+        print(f"Restored the replica {replica.redact(url)} into {board} (a new file).")
+        return 0
+    return _restore_over(board, url, at, yes=args.yes)
+
+
+def _restore_over(board: Path, url: str, at: str | None, *, yes: bool) -> int:
+    """Over an existing board: restore into a temporary file beside it, then replace the
+    board's content the way a backup is restored (the board as it is now is backed up
+    first)."""
+    import tempfile
+
+    from .core import replica
+    from .core.store import Store
+
+    if not yes:
+        when = f" as it was at {at}" if at else ""
+        answer = input(f"Replace {board} with the replica{when}? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            print("Nothing was changed.")
+            return 1
+    work = Path(tempfile.mkdtemp(prefix=f".{board.name}.", dir=board.resolve().parent))
+    restored = work / board.name
+    try:
+        replica.restore_to(url, restored, at)
+        try:
+            store = Store.open(board, create=False)
+        except PlanboardError as error:
+            return _fail(str(error))
+        try:
+            if store.viewer:
+                return _fail(f"{board} is open in another planboard; close it, then restore.")
+            safety = store.restore(restored)
+        finally:
+            store.close()
+    except PlanboardError as error:
+        return _fail(str(error))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"Restored {board} from the replica {replica.redact(url)}.")
+    print(f"The board as it was is kept in {safety.name}.")
+    return 0
+
+
+def _list_points(url: str) -> int:
+    from .core import replica
+
+    try:
+        found = replica.points(url)
+    except PlanboardError as error:
+        return _fail(str(error))
+    span = replica.restorable(found)
+    if span is None:
+        print(f"The replica {replica.redact(url)} holds nothing yet.")
+        return 0
+    stamp = "%Y-%m-%d %H:%M:%S"
+    print(
+        f"The replica {replica.redact(url)} can be restored to any time from "
+        f"{span.first.strftime(stamp)} UTC on; its newest change is from "
+        f"{span.last.strftime(stamp)} UTC (transaction {span.txid:x})."
+    )
+    snapshots = [p for p in found if p.level == 9]
+    changes = sorted((p for p in found if p.level != 9), key=lambda p: (p.at, p.max_txid))
+    shown = changes[-LIST_CHANGES:]
+    print("Points it holds (UTC; level 9: a snapshot, 0: one sync, 1 to 8: merged syncs):")
+    print(f"  {'time':<19}  {'transactions':<33}  level  {'bytes':>9}")
+    if len(changes) > len(shown):
+        print(
+            f"  … {len(changes) - len(shown)} earlier changes (every second between is restorable)"
+        )
+    for point in sorted([*snapshots, *shown], key=lambda p: (p.at, p.max_txid, p.level)):
+        txids = f"{point.min_txid:016x}-{point.max_txid:016x}"
+        print(f"  {point.at.strftime(stamp)}  {txids:<33}  {point.level:>5}  {point.size:>9}")
+    print(f"Restore one with: planboard restore PATH --from {url} --at TIME [-o OUT]")
+    return 0
