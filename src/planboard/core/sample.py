@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .db import SQLITE_HEADER
-from .model import Place
+from .model import STAKEHOLDER_COLOURS, Place
 from .schema import APPLICATION_ID
 from .store import Store
 
@@ -1280,8 +1280,12 @@ def _insert_synthetic(
 ) -> None:
     names = _stakeholder_names(stakeholders, rng)
     conn.executemany(
-        "INSERT INTO stakeholders (id, name, department, created_at) VALUES (?, ?, ?, ?)",
-        [(i + 1, name, dept, clock()) for i, (name, dept) in enumerate(names)],
+        "INSERT INTO stakeholders (id, name, department, colour, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (i + 1, name, dept, STAKEHOLDER_COLOURS[i % len(STAKEHOLDER_COLOURS)], clock())
+            for i, (name, dept) in enumerate(names)
+        ],
     )
     conn.executemany(
         "INSERT INTO blocks (id, quarter_id, name, description, effort, position, created_at) "

@@ -35,6 +35,7 @@ from .model import (
     MAX_NOTES,
     MAX_TITLE,
     QUARTER_NAME,
+    STAKEHOLDER_COLOURS,
     Block,
     Board,
     Change,
@@ -63,7 +64,7 @@ BLOCK_COLUMNS = (
     "choice"
 )
 QUARTER_COLUMNS = "id, name, status, vision, created_at"
-STAKEHOLDER_COLUMNS = "id, name, department, archived"
+STAKEHOLDER_COLUMNS = "id, name, department, archived, colour"
 
 _PK = {"decisions": "quarter_id", "meetings": "quarter_id"}
 # Actions that undo and redo step over: they neither undo nor end the redo stack.
@@ -465,7 +466,7 @@ class Store:
                 "ORDER BY name COLLATE NOCASE"
             )
             rows = self.conn.execute(sql, (quarter_id, quarter_id))
-        return [Stakeholder(r[0], r[1], r[2], bool(r[3])) for r in rows]
+        return [Stakeholder(r[0], r[1], r[2], bool(r[3]), r[4] or "") for r in rows]
 
     @_reads
     def stakeholder(self, stakeholder_id: int) -> Stakeholder:
@@ -474,7 +475,7 @@ class Store:
         ).fetchone()
         if row is None:
             raise NotFoundError("That stakeholder no longer exists.")
-        return Stakeholder(row[0], row[1], row[2], bool(row[3]))
+        return Stakeholder(row[0], row[1], row[2], bool(row[3]), row[4] or "")
 
     @_reads
     def blocks(self, quarter_id: int) -> list[Block]:
@@ -586,6 +587,22 @@ class Store:
     def last_event_id(self) -> int:
         """The newest event's id: it changes with every action, from any screen."""
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+    @_reads
+    def setting(self, key: str, default: str = "") -> str:
+        """A board-wide setting (the `settings` table), or `default` when unset."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None or not isinstance(row[0], str) else row[0]
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Remember a board-wide preference (the theme, say). Not an action of the
+        board: it is not in the history and undo does not step over it."""
+        with self._write():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, clean_line(value)),
+            )
 
     @_reads
     def data_version(self) -> int:
@@ -1049,7 +1066,13 @@ class Store:
                 ).fetchone()
                 if row is None:
                     stakeholder_id = tx.insert(
-                        "stakeholders", {"name": name, "department": "", "created_at": self.clock()}
+                        "stakeholders",
+                        {
+                            "name": name,
+                            "department": "",
+                            "colour": self._next_colour(),
+                            "created_at": self.clock(),
+                        },
                     )
                     created = True
                 else:
@@ -1227,13 +1250,38 @@ class Store:
 
     # ------------------------------------------------------------ stakeholders
 
+    def _next_colour(self) -> str:
+        """The palette colour the fewest active stakeholders have (the first such, in
+        palette order): given once, when a stakeholder is created."""
+        used = dict.fromkeys(STAKEHOLDER_COLOURS, 0)
+        for (colour,) in self.conn.execute("SELECT colour FROM stakeholders WHERE archived = 0"):
+            if colour in used:
+                used[colour] += 1
+        return min(STAKEHOLDER_COLOURS, key=lambda c: used[c])
+
+    @staticmethod
+    def _colour(value: str) -> str:
+        colour = clean_line(value).lower()
+        if colour not in STAKEHOLDER_COLOURS:
+            raise ValidationError(
+                f"{value!r} is not one of the colours: {', '.join(STAKEHOLDER_COLOURS)}."
+            )
+        return colour
+
     def add_stakeholder(
-        self, name: str, department: str = "", *, quarter_id: int | None = None
+        self,
+        name: str,
+        department: str = "",
+        *,
+        quarter_id: int | None = None,
+        colour: str | None = None,
     ) -> Change:
         """Add a stakeholder (shared by all quarters). A removed one of the same name
-        comes back."""
+        comes back, with the colour they had. A new one gets `colour`, or the palette's
+        least used colour."""
         name = self._title(name, "name", MAX_NAME)
         department = self._optional_line(department, "department")
+        chosen = self._colour(colour) if colour else None
         with self._write() as tx:
             row = self.conn.execute(
                 "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
@@ -1241,13 +1289,21 @@ class Store:
             if row is not None and not row[1]:
                 raise ValidationError(f"There is already a stakeholder called {name!r}.")
             if row is not None:
-                tx.update("stakeholders", row[0], {"archived": 0, "department": department})
+                values: dict[str, Any] = {"archived": 0, "department": department}
+                if chosen:
+                    values["colour"] = chosen
+                tx.update("stakeholders", row[0], values)
                 stakeholder_id = row[0]
                 summary = f"Brought back stakeholder {_quote(name)}"
             else:
                 stakeholder_id = tx.insert(
                     "stakeholders",
-                    {"name": name, "department": department, "created_at": self.clock()},
+                    {
+                        "name": name,
+                        "department": department,
+                        "colour": chosen or self._next_colour(),
+                        "created_at": self.clock(),
+                    },
                 )
                 summary = f"Added stakeholder {_quote(name)}"
             tx.places.add(Place.of_list(stakeholder_id))
@@ -1259,6 +1315,7 @@ class Store:
         *,
         name: str | None = None,
         department: str | None = None,
+        colour: str | None = None,
         quarter_id: int | None = None,
     ) -> Change:
         values: dict[str, Any] = {}
@@ -1266,6 +1323,8 @@ class Store:
             values["name"] = self._title(name, "name", MAX_NAME)
         if department is not None:
             values["department"] = self._optional_line(department, "department")
+        if colour is not None:
+            values["colour"] = self._colour(colour)
         with self._write() as tx:
             current = self.stakeholder(stakeholder_id)
             if "name" in values:

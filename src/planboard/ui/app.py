@@ -12,6 +12,7 @@ from textual.screen import Screen
 from ..core.store import Store
 from .screens.board import BoardScreen
 from .styles import stylesheet_paths
+from .theme import register_themes
 
 DEFAULT_FILE = "planboard.db"
 
@@ -42,8 +43,36 @@ class PlanboardApp(App[None]):
         self._board: BoardScreen | None = None
         # Suggested blocks the lead discarded (by their items), hidden until planboard closes.
         self.discarded_suggestions: set[frozenset[int]] = set()
+        #: Set while planboard itself switches the theme (the projector theme for the
+        #: event): such a switch is not the board's chosen theme.
+        self.switching_theme = False
+        register_themes(self)
+        self._apply_board_theme()
+
+    def _apply_board_theme(self) -> None:
+        """The theme chosen for this board last time (kept in the file)."""
+        from ..core.errors import PlanboardError
+
+        try:
+            chosen = self.store.setting("theme")
+        except PlanboardError:
+            return  # a file without settings: the default theme
+        if chosen in self.available_themes:
+            self.theme = chosen
+
+    def _theme_chosen(self, theme: object) -> None:
+        if self.switching_theme or self.store.readonly:
+            return
+        from ..core.errors import PlanboardError
+
+        try:
+            if self.store.setting("theme", "textual-dark") != self.theme:
+                self.store.set_setting("theme", self.theme)
+        except PlanboardError:
+            pass  # a preference that can't be saved is not worth an error
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         if self.store.viewer:
             self.set_interval(1.0, self._take_over)
         # A quarter left live (the laptop died mid-meeting) comes back to the event.

@@ -21,7 +21,17 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from ...core.errors import PlanboardError, ValidationError
-from ...core.model import Block, Board, Change, Item, Place, Quarter, Stakeholder, askers
+from ...core.model import (
+    STAKEHOLDER_COLOURS,
+    Block,
+    Board,
+    Change,
+    Item,
+    Place,
+    Quarter,
+    Stakeholder,
+    askers,
+)
 from ...core.store import Store
 from ...core.text import clean_line
 from ..widgets.bars import (
@@ -239,14 +249,15 @@ class BoardScreen(StoreActions, Screen[None]):
         assert self.board is not None
         return self.board.quarter
 
-    def tag_for(self, item: Item) -> tuple[str, int]:
+    def tag_for(self, item: Item) -> tuple[str, str]:
+        """The owner's tag and colour (the colour stored with the stakeholder)."""
         if item.stakeholder_id is None:
-            return ("Team", 0)
+            return ("Team", "")
         known = self.stakeholder_map.get(item.stakeholder_id)
         if known is None:
-            return ("?", 0)
-        stakeholder, index = known
-        return (stakeholder.tag, index + 1)
+            return ("?", "")
+        stakeholder, _ = known
+        return (stakeholder.tag, stakeholder.colour or "-")
 
     def load(self) -> None:
         """Read the whole quarter (on open, on switching quarter, after another program
@@ -819,6 +830,16 @@ class BoardScreen(StoreActions, Screen[None]):
                 stakeholder.department if stakeholder else "",
                 placeholder="e.g. Sales",
             ),
+            Field(
+                "colour",
+                "Colour of their tag",
+                stakeholder.colour
+                if stakeholder and stakeholder.colour in STAKEHOLDER_COLOURS
+                else "",
+                kind="select",
+                options=[("(the least used)" if stakeholder is None else "(keep)", "")]
+                + [(name, name) for name in STAKEHOLDER_COLOURS],
+            ),
         ]
 
     def _edit_stakeholder(self, stakeholder: Stakeholder) -> None:
@@ -830,6 +851,7 @@ class BoardScreen(StoreActions, Screen[None]):
                     stakeholder.id,
                     name=values["name"],
                     department=values["department"],
+                    colour=values["colour"] or None,
                     quarter_id=self.quarter_id,
                 )
             )
@@ -846,7 +868,10 @@ class BoardScreen(StoreActions, Screen[None]):
         def submit(values: dict[str, Any]) -> str | None:
             return self.form_op(
                 lambda: self.store.add_stakeholder(
-                    values["name"], values["department"], quarter_id=self.quarter_id
+                    values["name"],
+                    values["department"],
+                    quarter_id=self.quarter_id,
+                    colour=values["colour"] or None,
                 )
             )
 

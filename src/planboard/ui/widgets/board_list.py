@@ -27,8 +27,7 @@ from textual.strip import Strip
 
 from ...core.model import Block, Item, Place, Stakeholder
 from ...core.text import clean_line
-
-TAG_COLOURS = 8
+from ..theme import tag_colour
 
 RowKind = Literal["header", "item", "empty"]
 
@@ -110,7 +109,7 @@ class BoardList(ScrollView, can_focus=True):
         "board-list--carried",
         "board-list--chosen",
         "board-list--mark",
-        *(f"board-list--tag-{n}" for n in range(TAG_COLOURS)),
+        "board-list--tag",
     }
 
     cursor: reactive[int] = reactive(-1, always_update=True, init=False)
@@ -145,7 +144,7 @@ class BoardList(ScrollView, can_focus=True):
         *,
         show_headers: bool,
         show_tags: bool,
-        tag_for: Callable[[Item], tuple[str, int]],
+        tag_for: Callable[[Item], tuple[str, str]],
         tag_as_bar: bool = False,
         placeholder: str = "",
         indent: int = 0,
@@ -541,6 +540,20 @@ class BoardList(ScrollView, can_focus=True):
         (theme colours with alpha, like `$accent 40%`, need the blending)."""
         return self.get_visual_style(*names).rich_style
 
+    def _tag_style(self, layers: list[str], colour: str) -> Style:
+        """An owner tag in its stakeholder's colour ("": the team's, muted; a name that
+        is not a palette colour: plain)."""
+        if not colour:
+            return self._style(*layers, "board-list--tag", "board-list--muted")
+        hue = tag_colour(colour, self.app.theme)
+        style = self._style(*layers, "board-list--tag")
+        return style + Style(color=hue) if hue else style
+
+    def notify_style_update(self) -> None:
+        """A new theme: the cached lines hold the old colours."""
+        super().notify_style_update()
+        self._cache.clear()
+
     def _render_row(
         self, row: Row, width: int, cursor: str, in_target: bool, marker: bool, carried: bool
     ) -> Strip:
@@ -592,7 +605,7 @@ class BoardList(ScrollView, can_focus=True):
             tag_width = min(self.tag_width, tag_cap(width))
             if self.show_tags and self.tag_width:
                 tag, colour = self.tag_for(item)
-                tag_style = self._style(*layers, f"board-list--tag-{colour % TAG_COLOURS}")
+                tag_style = self._tag_style(layers, colour)
                 if self.tag_as_bar or not tag_width:
                     tag, tag_width = "▍", 1
                 else:

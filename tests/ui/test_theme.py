@@ -1,0 +1,97 @@
+"""The stakeholder colours on every theme, and the themes chosen per board."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from textual.color import Color
+from textual.theme import BUILTIN_THEMES
+
+from planboard.core import Store
+from planboard.core.model import STAKEHOLDER_COLOURS
+from planboard.ui.app import PlanboardApp
+from planboard.ui.theme import (
+    LIGHT,
+    PROJECTOR,
+    TAG_COLOURS_DARK,
+    TAG_COLOURS_LIGHT,
+    contrast,
+    difference,
+    tag_colour,
+)
+
+THEMES = {
+    "textual-dark": BUILTIN_THEMES["textual-dark"],
+    PROJECTOR.name: PROJECTOR,
+    LIGHT.name: LIGHT,
+}
+
+
+def backgrounds(theme_name: str) -> dict[str, str]:
+    """Where a tag is drawn: the columns' surface, the background, the panel."""
+    system = THEMES[theme_name].to_color_system().generate()
+    return {name: Color.parse(system[name]).hex[:7] for name in ("surface", "background", "panel")}
+
+
+def test_every_palette_colour_has_a_shade_on_dark_and_light() -> None:
+    assert set(TAG_COLOURS_DARK) == set(STAKEHOLDER_COLOURS) == set(TAG_COLOURS_LIGHT)
+
+
+@pytest.mark.parametrize("theme_name", list(THEMES))
+def test_tag_colours_are_readable_on_the_theme(theme_name: str) -> None:
+    for colour in STAKEHOLDER_COLOURS:
+        hue = tag_colour(colour, theme_name)
+        assert hue is not None
+        for where, background in backgrounds(theme_name).items():
+            ratio = contrast(hue, background)
+            assert ratio >= 4.5, f"{colour} on {theme_name}'s {where}: {ratio:.1f}:1"
+
+
+@pytest.mark.parametrize("theme_name", list(THEMES))
+def test_tag_colours_are_distinct_and_not_the_highlight(theme_name: str) -> None:
+    shades = {c: tag_colour(c, theme_name) or "" for c in STAKEHOLDER_COLOURS}
+    for (one, a), (other, b) in itertools.combinations(shades.items(), 2):
+        assert difference(a, b) >= 20, f"{one} and {other} look alike on {theme_name}"
+    theme = THEMES[theme_name]
+    highlights = {"accent": theme.accent, "warning": theme.warning}
+    for colour, shade in shades.items():
+        for name, highlight in highlights.items():
+            if highlight:
+                assert difference(shade, highlight) >= 40, f"{colour} is close to the {name}"
+
+
+def test_the_contrast_check_can_fail() -> None:
+    assert contrast("#777777", "#808080") < 1.5 and difference("#FF0000", "#FE0000") < 2
+
+
+async def test_theme_is_remembered_per_board(sample_copy: Path, tmp_path: Path) -> None:
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert LIGHT.name in app.available_themes and PROJECTOR.name in app.available_themes
+        app.theme = LIGHT.name
+        await pilot.pause()
+    store = Store.open(sample_copy)
+    assert store.setting("theme") == LIGHT.name
+    store.close()
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == LIGHT.name
+    # another board keeps its own
+    other = tmp_path / "other.db"
+    app = PlanboardApp(Store.open(other))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+
+
+async def test_an_unknown_theme_in_the_file_is_ignored(sample_copy: Path) -> None:
+    store = Store.open(sample_copy)
+    store.set_setting("theme", "no-such-theme")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
