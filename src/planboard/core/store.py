@@ -181,6 +181,11 @@ class _Tx:
                 self.blocks = True
 
 
+def _stamp(moment: datetime) -> str:
+    """A moment as the countdown stores it (UTC, to the millisecond)."""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _reads(method: Callable[..., Any]) -> Callable[..., Any]:
     """A read that meets a damaged or busy file raises a `PlanboardError` with a
     message, never a raw sqlite3 error."""
@@ -1707,9 +1712,11 @@ class Store:
         tally_hidden: bool | None = None,
         timebox_minutes: int | str | None = None,
         present: Sequence[int] | None = None,
+        now: datetime | None = None,
     ) -> Change:
         """Change the event's settings — who is present, dots per person, hidden
-        tally, timebox — in one action."""
+        tally, timebox — in one action. A new timebox applies at once: the countdown
+        shows the new length minus the time already spent, running or paused."""
         values: dict[str, Any] = {}
         if dot_budget is not None:
             values["dot_budget"] = self._whole(dot_budget, "Dots per person", 1, 99)
@@ -1732,6 +1739,21 @@ class Store:
                         f"{over[0]} has already placed {over[1]} dots; the budget can't go "
                         "below that (votes are never wiped silently)."
                     )
+            if (
+                "timebox_minutes" in values
+                and values["timebox_minutes"] != meeting.timebox_minutes
+                and meeting.timer_remaining is not None
+            ):
+                moment = now or datetime.now(UTC)
+                left = meeting.timer_remaining
+                if meeting.timer_started_at:
+                    started = datetime.fromisoformat(
+                        meeting.timer_started_at.replace("Z", "+00:00")
+                    )
+                    left -= (moment - started).total_seconds()
+                    values["timer_started_at"] = _stamp(moment)
+                spent = meeting.timebox_minutes * 60.0 - max(0.0, left)
+                values["timer_remaining"] = max(0.0, values["timebox_minutes"] * 60.0 - spent)
             tx.update("meetings", quarter_id, values)
             what = []
             if present is not None:
@@ -1744,7 +1766,8 @@ class Store:
             if "tally_hidden" in values and bool(values["tally_hidden"]) != meeting.tally_hidden:
                 what.append("tally hidden" if values["tally_hidden"] else "tally revealed")
             if "timebox_minutes" in values and values["timebox_minutes"] != meeting.timebox_minutes:
-                what.append(f"timebox {values['timebox_minutes']} minutes")
+                minutes = values["timebox_minutes"]
+                what.append(f"timebox {minutes} minute{'s' if minutes != 1 else ''}")
             summary = f"Event of {quarter.name}: " + (", ".join(what) or "settings kept")
             return self._finish(tx, "set_meeting", summary, quarter_id)
 
@@ -1871,10 +1894,7 @@ class Store:
     ) -> Change:
         """Start or pause the countdown (kept in the file, so a restart resumes it).
         Undo steps over it. The countdown runs on the wall clock, to the millisecond."""
-        started = None
-        if running:
-            moment = now or datetime.now(UTC)
-            started = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        started = _stamp(now or datetime.now(UTC)) if running else None
         with self._write() as tx:
             self._check_quarter_writable(quarter_id)
             self._need_meeting(quarter_id)
