@@ -7,7 +7,10 @@ from pathlib import Path
 from planboard.core import Place, Store
 
 EXTRA_BLOCKS = [
-    ("Supplier scorecards", "Lead times and defects per supplier, so that buyers negotiate on facts."),
+    (
+        "Supplier scorecards",
+        "Lead times and defects per supplier, so that buyers negotiate on facts.",
+    ),
     ("Finance close pack", "Month-end numbers a day earlier, reconciled once, trusted by the CFO."),
     ("Operations daily", "One page each morning: orders, stock, late deliveries."),
     ("Product usage", "Which features customers use, for the roadmap and for renewals."),
