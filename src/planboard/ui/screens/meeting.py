@@ -504,13 +504,16 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.reload()
 
     #: Shown dimmed in the footer when the event can't be changed from here.
-    EDIT_ACTIONS = frozenset({"choose(1)", "choose(2)", "vote", "timer", "settings", "decide"})
+    EDIT_ACTIONS = frozenset(
+        {"choose(1)", "choose(2)", "vote", "timer", "settings", "decide", "end"}
+    )
 
     def footer_dimmed(self) -> frozenset[str]:
         """The footer's keys that would only be refused (a read-only board, or a quarter
-        that is no longer live)."""
+        that is no longer live). A tally already revealed can still be shown."""
         if self.store.readonly or (self.quarter is not None and self.quarter.status != "live"):
-            return self.EDIT_ACTIONS
+            hidden = self.meeting is None or self.meeting.tally_hidden
+            return self.EDIT_ACTIONS | ({"reveal"} if hidden else set())
         return frozenset()
 
     def _writable(self) -> bool:
@@ -576,10 +579,18 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.run_op(lambda: self.store.choose_block(block.id, rank))
 
     def action_reveal(self) -> None:
-        if self.meeting is None or not self._writable():
+        """Reveal the tally (saved: everyone sees it from now on) and show it ranked."""
+        if self.meeting is None:
             return
-        hidden = not self.meeting.tally_hidden
-        self.run_op(lambda: self.store.set_meeting(self.quarter_id, tally_hidden=hidden))
+        if self.meeting.tally_hidden:
+            if not self._writable():
+                return
+            change = self.run_op(
+                lambda: self.store.set_meeting(self.quarter_id, tally_hidden=False)
+            )
+            if change is None or self.meeting is None or self.meeting.tally_hidden:
+                return
+        self.app.push_screen(RevealScreen(self))
 
     def action_timer(self) -> None:
         meeting = self.meeting
@@ -865,6 +876,109 @@ class PresentScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def ranked(cards: list[CardData]) -> list[tuple[int, CardData]]:
+    """The blocks by dots, most first (ties share a place, in board order)."""
+    order = sorted(cards, key=lambda c: (-c.dots, c.number))
+    places: list[tuple[int, CardData]] = []
+    for index, card in enumerate(order):
+        tied = index and card.dots == order[index - 1].dots
+        places.append((places[-1][0] if tied else index + 1, card))
+    return places
+
+
+class TallyChart(Static):
+    """The tally as a ranked bar chart, drawn to the width and height it has."""
+
+    def __init__(self, cards: list[CardData]) -> None:
+        super().__init__(id="tally-chart")
+        self.cards = cards
+
+    def on_resize(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        width, height = self.content_region.width, self.content_region.height
+        if width <= 0 or not self.cards:
+            self.update(Content("No blocks to show."))
+            return
+        places = ranked(self.cards)
+        most = max((c.dots for c in self.cards), default=0)
+        label_width = min(
+            max(cell_len(clean_line(c.block.name)) for c in self.cards) + 4,
+            max(16, width * 2 // 5),
+        )
+        number_width = len(str(most)) + 1
+        badge_width = 5  # " ★ 1"
+        bar_room = max(4, width - label_width - number_width - badge_width - 4)
+        # Thicker bars when there is room: one to three lines each, a gap between.
+        thickness = max(1, min(3, height // max(1, len(places)) - 1))
+        out: list[Any] = []
+        for place, card in places:
+            name = clean_line(card.block.name)
+            label = f"{place}. {name}"
+            if cell_len(label) > label_width - 1:
+                label = label[: label_width - 2] + "…"
+            length = round(bar_room * card.dots / most) if most else 0
+            style = "$text-success" if card.block.choice else "$text-warning"
+            bar = "█" * length or "▏"
+            for line in range(thickness):
+                middle = line == (thickness - 1) // 2
+                out += [
+                    (label if middle else "").ljust(label_width),
+                    (bar, style),
+                    (f" {card.dots}".rjust(number_width + 1) if middle else "", "bold"),
+                ]
+                if middle and card.block.choice:
+                    out.append((f"  ★ {card.block.choice}", "bold $text-success"))
+                out.append("\n")
+            if thickness > 1 or height >= 2 * len(places):
+                out.append("\n")
+        self.update(Content.assemble(*out).rstrip())
+
+
+class RevealScreen(Screen[None]):
+    """The revealed tally, ranked: the room compares the blocks at a glance."""
+
+    BINDINGS = [
+        Binding("escape,r,b,enter", "close", "Back to the cards"),
+        Binding("question_mark,f1", "help", "Help", show=False),
+    ]
+
+    def __init__(self, meeting: MeetingScreen) -> None:
+        super().__init__()
+        self.meeting_screen = meeting
+        self.head = Static(id="reveal-head")
+
+    def compose(self) -> ComposeResult:
+        yield self.head
+        yield TallyChart([card.data for card in self.meeting_screen.cards])
+        yield BoardFooter()
+
+    def on_mount(self) -> None:
+        quarter = self.meeting_screen.quarter
+        meeting = self.meeting_screen.meeting
+        cards = [card.data for card in self.meeting_screen.cards]
+        total = sum(c.dots for c in cards)
+        parts: list[str | tuple[str, str]] = [
+            ("The tally", "bold $text-accent"),
+            "  ",
+            (clean_line(quarter.name) if quarter else "", "bold"),
+            (f"   {total} dot{'s' if total != 1 else ''} on {len(cards)} blocks", "$text-muted"),
+        ]
+        if meeting is not None:
+            present = len(self.meeting_screen.store.attendance(self.meeting_screen.quarter_id))
+            parts += [(f" · {present} present, {meeting.dot_budget} each", "$text-muted")]
+        self.head.update(Content.assemble(*parts))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_help(self) -> None:
+        from ..modals import HelpScreen
+
+        self.app.push_screen(HelpScreen(HelpScreen.MEETING))
 
 
 class DecisionScreen(Screen[None]):
