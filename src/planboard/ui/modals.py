@@ -322,9 +322,10 @@ class HelpScreen(ModalScreen[None]):
                 ("1  2", "make it choice 1 / choice 2 (again: unchoose)"),
                 ("0  Backspace", "unchoose it"),
                 ("v", "record the dots people put on it"),
-                ("r", "reveal or hide the tally"),
+                ("r", "reveal the tally and show it ranked, as bars"),
                 ("t", "start or pause the timebox"),
-                ("a", "who is here, dots per person, timebox length"),
+                ("T", "reset the timer to the whole timebox (paused)"),
+                ("a", "who is here, dots per person, timebox length (applies at once)"),
                 ("d", "confirm the decision (rationale, who was there)"),
                 ("e", "end the event without a decision"),
                 ("u  Ctrl+Y", "undo / redo"),
@@ -362,6 +363,7 @@ class HelpScreen(ModalScreen[None]):
                 ("s", "new stakeholder"),
                 ("o", "open another quarter, or create one"),
                 ("v", "edit the quarter's vision"),
+                ("w", "widen the column in focus (again: back to its width)"),
             ],
         ),
         (
@@ -369,7 +371,7 @@ class HelpScreen(ModalScreen[None]):
             [
                 ("u  Ctrl+Z", "undo (also after reopening the file)"),
                 ("Ctrl+Y  U", "redo"),
-                ("Ctrl+P", "command palette: every action by name"),
+                ("Ctrl+P", "command palette: every action by name, and the themes"),
                 ("?  F1", "this help"),
                 ("Ctrl+Q", "quit (everything is already saved)"),
             ],
@@ -399,9 +401,10 @@ class HelpScreen(ModalScreen[None]):
                 for title, rows in self.sections:
                     yield Static(Content.styled(title, "bold $text-accent"), classes="help-section")
                     for keys, what in rows:
-                        yield Static(
-                            Content.assemble((f"{keys:<20}", "bold"), what), classes="help-row"
-                        )
+                        # Two columns: a long description wraps under itself.
+                        with Horizontal(classes="help-row"):
+                            yield Static(Content.styled(keys, "bold"), classes="help-keys")
+                            yield Static(Content(what), classes="help-what")
             yield Static("Esc closes this help.", classes="dialog-hint")
 
     def action_close(self) -> None:

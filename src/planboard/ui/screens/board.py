@@ -91,6 +91,49 @@ class Drag:
         return self.row.group.block if self.row.kind == "header" else None
 
 
+MIN_COLUMN = 18  # no column is squeezed narrower than this
+
+
+def share_width(
+    wanted: dict[str, int], width: int, *, widened: str | None = None
+) -> dict[str, int]:
+    """Column widths that add up to `width`: a column that wants less than an even share
+    gets what it wants, the others share the rest in proportion to what they want (so a
+    column of short lines never takes room long titles need); spare room goes to all, in
+    proportion. `widened`
+    gets what it wants first, the others keep at least `MIN_COLUMN`."""
+    names = list(wanted)
+    floor = min(MIN_COLUMN, width // max(1, len(names)))
+    if sum(wanted.values()) <= width:
+        spare = width - sum(wanted.values())
+        total = sum(wanted.values()) or 1
+        widths = {n: wanted[n] + spare * wanted[n] // total for n in names}
+    else:
+        widths = {}
+        pool = dict(wanted)
+        room = width
+        if widened in pool:
+            take = min(pool.pop(widened), room - floor * len(pool))
+            widths[widened] = max(floor, take)
+            room -= widths[widened]
+        # The modest columns get what they want; the rest share by what they want.
+        while pool:
+            share = room // len(pool)
+            modest = {n: w for n, w in pool.items() if w <= share}
+            if not modest:
+                total = sum(pool.values()) or 1
+                for n, w in pool.items():
+                    widths[n] = max(floor, room * w // total)
+                break
+            for n, w in modest.items():
+                widths[n] = max(floor, w)
+                room -= widths[n]
+                del pool[n]
+    # Rounding: the last column takes what is left.
+    widths[names[-1]] += width - sum(widths.values())
+    return widths
+
+
 class BoardScreen(StoreActions, Screen[None]):
     """The planning board of one quarter."""
 
@@ -117,6 +160,7 @@ class BoardScreen(StoreActions, Screen[None]):
         Binding("question_mark,f1", "help", "Help"),
         Binding("s", "new_stakeholder", "New stakeholder", show=False),
         Binding("v", "edit_vision", "Vision", show=False),
+        Binding("w", "widen", "Widen column", show=False),
         Binding("shift+up,K", "shift(-1)", "Up", show=False),
         Binding("shift+down,J", "shift(1)", "Down", show=False),
         Binding("delete,x", "delete", "Delete", show=False),
@@ -145,6 +189,8 @@ class BoardScreen(StoreActions, Screen[None]):
         self._pending_go: int | None = None
         self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
+        self.widened: str | None = None  # the column `w` widened, if any
+        self._sized: tuple[object, ...] | None = None  # what the column widths were made for
         self._build()
 
     # ------------------------------------------------------------------ layout
@@ -189,8 +235,11 @@ class BoardScreen(StoreActions, Screen[None]):
         yield self.vision_bar
         yield self.search_bar
         with Horizontal(id="board"):
-            yield self._columns["team"]
-            yield self._columns["stakeholders"]
+            # Under 110 columns each pair stacks: Team over the stakeholders' lists, the
+            # dropped column under the blocks; two columns wide enough for the titles.
+            with Container(id="left"):
+                yield self._columns["team"]
+                yield self._columns["stakeholders"]
             with Container(id="right"):
                 yield self._columns["blocks"]
                 yield self._columns["dropped"]
@@ -376,6 +425,7 @@ class BoardScreen(StoreActions, Screen[None]):
                         marks[item.id] = f"×{count}"
         for column in self.columns:
             column.set_marks(marks)
+        self.size_columns()
 
     def _block_note(self, group: Group) -> str:
         if group.block is None:
@@ -463,6 +513,7 @@ class BoardScreen(StoreActions, Screen[None]):
             column = self.column(name)
             if column.border_title != title:
                 column.border_title = title
+        self.call_after_refresh(self.size_columns)  # what they hold may have grown
 
     def apply(self, change: Change) -> None:
         """Repaint what a change touched, then put the cursor on what it was about."""
@@ -638,6 +689,68 @@ class BoardScreen(StoreActions, Screen[None]):
         self.action_edit()
 
     # ---------------------------------------------------------------- actions
+
+    # ------------------------------------------------------------ column widths
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.size_columns)
+
+    def size_columns(self) -> None:
+        """Share the board's width by what the columns hold: a column that needs little
+        takes little, the others share the rest; `w` gives the focused one its fill."""
+        board = self.query_one("#board")
+        width = board.content_region.width
+        if width <= 0:
+            return
+        narrow = self.app.size.width < 110
+        team, lists = self.column("team"), self.column("stakeholders")
+        blocks, dropped = self.column("blocks"), self.column("dropped")
+        wanted = {
+            "team": team.natural_width(),
+            "stakeholders": lists.natural_width(),
+            "blocks": blocks.natural_width(),
+            "dropped": dropped.natural_width(),
+        }
+        key = (width, narrow, self.widened, tuple(wanted.values()))
+        if key == self._sized:
+            return
+        self._sized = key
+        left, right = self.query_one("#left"), self.query_one("#right")
+        if narrow:  # two stacks: Team over the lists, the dropped column under the blocks
+            wanted = {
+                "left": max(wanted["team"], wanted["stakeholders"]),
+                "right": max(wanted["blocks"], wanted["dropped"]),
+            }
+            widths = share_width(wanted, width, widened=self._widened_slot(narrow))
+            left.styles.width, right.styles.width = widths["left"], widths["right"]
+            for column in self.columns:
+                column.styles.width = "1fr"
+            return
+        widths = share_width(wanted, width, widened=self.widened)
+        left.styles.width = widths["team"] + widths["stakeholders"]
+        right.styles.width = widths["blocks"] + widths["dropped"]
+        for name, column in zip(COLUMN_IDS, self.columns, strict=True):
+            column.styles.width = widths[name]
+
+    def _widened_slot(self, narrow: bool) -> str | None:
+        if narrow and self.widened is not None:
+            return "left" if self.widened in ("team", "stakeholders") else "right"
+        return self.widened
+
+    def action_widen(self) -> None:
+        column = self.focused_column()
+        if column is None or column.id is None:
+            return
+        self.widened = None if self.widened == column.id else column.id
+        self.size_columns()
+        name = {"team": "Team", "stakeholders": "Stakeholders", "blocks": "Blocks"}.get(
+            column.id, "Dropped"
+        )
+        self.say(
+            f"{name} column widened: w again gives it back its share."
+            if self.widened
+            else f"{name} column back to its share of the width."
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_drag":

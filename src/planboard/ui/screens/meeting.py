@@ -612,6 +612,23 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self._show_head()
         self.say(f"Timer {'started' if running else 'paused'} at {clock_text(left)}.")
 
+    def action_reset_timer(self) -> None:
+        """Back to the whole timebox, paused (undo steps over timer moves)."""
+        meeting = self.meeting
+        if meeting is None or not self._writable():
+            return
+        whole = meeting.timebox_minutes * 60.0
+        try:
+            self.store.set_timer(self.quarter_id, running=False, remaining=whole)
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            return
+        self._alarm_level = _alarm_level(whole)
+        self._data_version = self.store.data_version()
+        self.meeting = self.store.meeting(self.quarter_id)
+        self._show_head()
+        self.say(f"Timer reset to {clock_text(whole)}, paused: t starts it.")
+
     def action_settings(self) -> None:
         if self.meeting is None or not self._writable():
             return

@@ -34,10 +34,15 @@ RowKind = Literal["header", "item", "empty"]
 EFFORT_MIN_WIDTH = 36  # narrower columns keep the room for the title
 
 
+TAG_MAX = 12  # the widest owner tag shown whole ("Operations", "Suppliers")
+FRAME = 3  # a column's border and scrollbar, in cells
+WIDEST = 90  # no column wants more than this
+
+
 def tag_cap(width: int) -> int:
     """How many cells an owner tag may take in a column this wide (0: too narrow for
     a name; the tag becomes a coloured bar)."""
-    return 8 if width >= 40 else 6 if width >= 28 else 0
+    return TAG_MAX if width >= 28 else 6 if width >= 22 else 0
 
 
 @dataclass(eq=False, slots=True)
@@ -169,6 +174,7 @@ class BoardList(ScrollView, can_focus=True):
         self.filter_keeps_groups = False
         self.marks: dict[int, str] = {}
         self.header_note: Callable[[Group], str] | None = None  # right side of a header
+        self._natural: int | None = None  # natural_width(), until the content changes
 
     # ----------------------------------------------------------------- content
 
@@ -198,6 +204,7 @@ class BoardList(ScrollView, can_focus=True):
         """Short badges at the end of item lines (e.g. how many other lists ask)."""
         if marks != self.marks:
             self.marks = marks
+            self._natural = None
             self._cache.clear()
             self.refresh()
 
@@ -212,7 +219,43 @@ class BoardList(ScrollView, can_focus=True):
         for group in self.groups:
             for item in group.items:
                 widest = max(widest, cell_len(self.tag_for(item)[0]))
-        self.tag_width = min(widest, 10)
+        self.tag_width = min(widest, TAG_MAX)
+
+    def natural_width(self) -> int:
+        """How wide the column would like to be: its longest line whole (tags, marks and
+        estimates included, up to `WIDEST`), its frame included."""
+        if self._natural is not None:
+            return self._natural
+        widest = cell_len(self.placeholder) + 1 if not self.groups else 0
+        tags = self.tag_width + 1 if self.show_tags and self.tag_width else 0
+        lines: list[int] = []
+        for group in self.groups:
+            if self.show_headers:
+                title = cell_len(clean_line(group.title)) + 3 + len(str(len(group.items)))
+                if group.note:
+                    title += 3 + cell_len(clean_line(group.note))
+                if group.number is not None:
+                    title += 2
+                if group.block is not None and group.block.choice:
+                    title += 3
+                widest = max(widest, title)
+            if not group.items:
+                widest = max(widest, cell_len(group.empty_text) + 1)
+            for item in group.items:
+                line = 1 + self.indent + tags + cell_len(item.title)
+                if item.effort is not None:
+                    line += 2 + len(f"{item.effort:g}d")
+                mark = self.marks.get(item.id)
+                if mark:
+                    line += 1 + cell_len(mark)
+                lines.append(line)
+        if lines:
+            # Most lines whole (a few very long titles are cut rather than every column
+            # squeezed for them; the detail bar shows them whole).
+            lines.sort()
+            widest = max(widest, lines[min(len(lines) - 1, len(lines) * 9 // 10)])
+        self._natural = min(widest, WIDEST) + FRAME
+        return self._natural
 
     def set_groups(self, groups: list[Group]) -> None:
         """Replace everything the column shows, keeping the cursor on the same thing."""
@@ -225,6 +268,7 @@ class BoardList(ScrollView, can_focus=True):
             self._group_rows[group.key] = len(rows)
             self.rows.extend(rows)
         self._cache.clear()
+        self._natural = None
         self._update_tag_width()
         self._after_change(keep)
 
@@ -258,10 +302,11 @@ class BoardList(ScrollView, can_focus=True):
         rows = self._rows_for(group)
         self.rows[start : start + old_count] = rows
         self._group_rows[key] = len(rows)
+        self._natural = None
         if self.show_tags and not self.tag_as_bar:
             widest = max((cell_len(self.tag_for(i)[0]) for i in items), default=0)
-            if min(widest, 10) > self.tag_width:
-                self.tag_width = min(widest, 10)
+            if min(widest, TAG_MAX) > self.tag_width:
+                self.tag_width = min(widest, TAG_MAX)
             if self.tag_width != old_width:
                 self._cache.clear()
         self._after_change(keep)
