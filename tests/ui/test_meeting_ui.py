@@ -11,7 +11,12 @@ from planboard.core.backup import backups_of
 from planboard.ui.app import PlanboardApp
 from planboard.ui.modals import ConfirmModal, FormModal
 from planboard.ui.screens.board import BoardScreen
-from planboard.ui.screens.meeting import DecisionScreen, MeetingScreen, PresentScreen
+from planboard.ui.screens.meeting import (
+    DecisionScreen,
+    MeetingScreen,
+    PresentScreen,
+    RevealScreen,
+)
 
 
 def status(app: PlanboardApp) -> str:
@@ -72,12 +77,18 @@ async def test_a_whole_event(filled: Filled) -> None:
             filled.sales: 2,
         }
         assert "hidden until revealed" in str(screen.cards[0].render())
-        await pilot.press("r")
+        await pilot.press("r")  # revealed, and shown ranked; Esc back to the cards
         await pilot.pause()
-        assert "●●●●● " in str(screen.cards[0].render())
+        assert isinstance(app.screen, RevealScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "●●●●● 5" in str(screen.cards[0].render())
         await pilot.press("v")  # revealed: the form and the message give the figures
         labels = " ".join(str(label.render()) for label in app.screen.query(".field-label"))
-        assert "0 of 3 on other blocks" in labels
+        # what each has left to place, by name (not in the order they were ticked)
+        assert "(1 of 3 left; up to 3 here)" in labels and "(0 of 3 left; up to 3 here)" in labels
+        names = [str(label.render()).split(" (")[0] for label in app.screen.query(".field-label")]
+        assert names == sorted(names, key=str.lower) == ["Customer Service Lead", "Head of Sales"]
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "5 dots on it in all" in status(app)
@@ -87,7 +98,10 @@ async def test_a_whole_event(filled: Filled) -> None:
         await pilot.pause()
         await pilot.press("right", "1")
         await pilot.pause()
-        assert "already chosen" in status(app) and "press 0 on it first" in status(app)
+        said = status(app)
+        assert "No third choice: press 0 on block 1 or 2 first, then 1 here." in said
+        # whole on one line of the shared screen at 100 columns (it was cut before)
+        assert len(said) <= app.screen.query_one("#status").content_region.width
         assert [b.choice for b in store.blocks(q)] == [1, 2, None]
         assert [b.chosen_rank for b in store.blocks(q)] == [None, None, None]  # not yet
         # confirm: rationale required; the form says who the choice cuts off
@@ -119,10 +133,11 @@ async def test_a_whole_event(filled: Filled) -> None:
         minutes = Path(str(store.path).replace("board.db", "board.2026-Q3.minutes.md"))
         assert minutes.exists()
         assert "Sales needs it most" in minutes.read_text()
-        # back to the board: read-only now
+        # back to the board: read-only now, and it does not offer an undo it would refuse
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
+        assert "undoes" not in status(app) and "is decided" in status(app)
         await pilot.press("d")
         assert "is decided" in status(app)
         # reopen, on purpose, recorded

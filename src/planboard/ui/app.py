@@ -81,7 +81,7 @@ class PlanboardApp(App[None]):
         if board is None:
             return
         if self.start_meeting and quarter.status == "preparing":
-            self.call_later(board.start_meeting)
+            self.call_later(board.action_meeting)  # asks first, like M
         elif quarter.status == "live" or (self.start_meeting and quarter.status == "decided"):
             self.call_later(board.action_meeting)
 

@@ -6,12 +6,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.suggester import SuggestFromList
 from textual.widgets import (
     Button,
@@ -24,11 +26,31 @@ from textual.widgets import (
     Static,
     TextArea,
 )
-from textual.widgets.option_list import Option
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..core.text import clean_line, clean_multiline, has_control
 
 T = TypeVar("T")
+
+
+class TickList(SelectionList[Any]):
+    """A list of tick boxes that shows a tick when ticked and an empty box when not
+    (colour alone told them apart: people ticked the wrong person)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        index = self.scroll_offset.y + y
+        if len(segments) < 3 or segments[1].text != ToggleButton.BUTTON_INNER:
+            return strip
+        try:
+            option = self.get_option_at_index(index)
+        except OptionDoesNotExist:
+            return strip
+        ticked = option.value in self.selected
+        segments[1] = Segment("✓" if ticked else " ", segments[1].style)
+        return Strip(segments, strip.cell_length)
 
 
 @dataclass
@@ -109,7 +131,7 @@ class FormModal(ModalScreen[bool]):
             return area
         if spec.kind == "choices":
             chosen = set(spec.value or ())
-            return SelectionList(
+            return TickList(
                 *[
                     (Content(clean_line(label)), value, value in chosen)
                     for label, value in spec.options

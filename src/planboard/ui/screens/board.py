@@ -598,8 +598,8 @@ class BoardScreen(StoreActions, Screen[None]):
         except PlanboardError as error:  # saved, but the file could not be re-read
             self.say(str(error), error=True)
             return
-        if change.event_id is None:
-            self.say(change.summary)
+        if change.event_id is None or self._read_only_reason():
+            self.say(change.summary)  # nothing here can be undone
         else:
             hint = "Ctrl+Y redoes it" if change.summary.startswith("Undid") else "u undoes it"
             self.say(f"{change.summary}  ({hint})")
@@ -1525,8 +1525,12 @@ class BoardScreen(StoreActions, Screen[None]):
         use_projector(self.app, False)
         if self.store.last_event_id() != self._seen_event:
             # Something was done on another screen (the event): show the file as it is.
+            was_decided = self.board is not None and self.quarter.is_decided
             self.load()
             self.refresh_bindings()
+            if self.board is not None and self.quarter.is_decided and not was_decided:
+                # The last message may offer an undo the decided quarter would refuse.
+                self.say(f"{self.quarter.name} is decided: its board is read-only.")
 
     def _open(self, screen: Screen[Any]) -> None:
         """Show an event screen (the board catches up with it when it comes back, and

@@ -271,6 +271,16 @@ def lay_out(cards: list[BlockCard], width: int, height: int, gutter: int = 1) ->
     return best[1]
 
 
+class CardsScroll(VerticalScroll):
+    """Where the cards are: when it changes size (the window, a two-line message), the
+    cards are laid out again."""
+
+    def on_resize(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MeetingScreen):
+            self.call_after_refresh(screen._lay_out)
+
+
 class MeetingScreen(StoreActions, Screen[str | None]):
     """The event view: the vision on top, the blocks as cards, a visible timebox."""
 
@@ -312,7 +322,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.facts = Static(id="meeting-facts")
         self.clock = Digits("", id="meeting-clock")
         self.grid = Grid(id="cards")
-        self.scroll = VerticalScroll(id="cards-scroll", can_focus=False)
+        self.scroll = CardsScroll(id="cards-scroll", can_focus=False)
         self.status_line = StatusLine(id="status")
         self.layout_now: CardLayout | None = None
 
@@ -568,11 +578,10 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             c.data.block for c in self.cards if c.data.block.choice and c.data.block.id != block.id
         ]
         if len(taken) >= 2 and not block.choice:
-            names = " and ".join(f"“{clean_line(b.name)}”" for b in taken)
+            numbers = " or ".join(str(c.data.number) for c in self.cards if c.data.block in taken)
+            # Short: the shared screen's status line must say how to fix it at 100 columns.
             self.say(
-                f"Two blocks are already chosen ({names}) and the team does one or two: "
-                "a third is refused. To change one, press 0 on it first, then "
-                f"{rank} here.",
+                f"No third choice: press 0 on block {numbers} first, then {rank} here.",
                 error=True,
             )
             return
@@ -689,15 +698,17 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         block = card.block
         fields = []
         hidden = self.meeting.tally_hidden
+        # By name, not in the order people were ticked: easy to find at a glance.
+        present = sorted((s for s in present if s in people), key=lambda s: people[s].name.lower())
         for sid in present:
             used = sum(v.get(sid, 0) for bid, v in tally.items() if bid != block.id)
+            left = budget - used - card.votes.get(sid, 0)
             # With the tally hidden, the shared screen does not say where anyone's
             # other dots went (the budget is still enforced when saving).
             label = (
                 f"{people[sid].name}  ({budget} dots in all)"
                 if hidden
-                else f"{people[sid].name}  (up to {budget - used} here: "
-                f"{used} of {budget} on other blocks)"
+                else f"{people[sid].name}  ({left} of {budget} left; up to {budget - used} here)"
             )
             fields.append(Field(f"s{sid}", label, card.votes.get(sid) or "", kind="number"))
 

@@ -183,6 +183,13 @@ class BoardFooter(Footer):
 
     _shown: tuple[object, ...] | None = None
 
+    def on_resize(self) -> None:
+        # Under 100 columns the keys go closer together and the palette's key (in the
+        # help, and Ctrl+P still opens it) makes room, so that no key is cut.
+        narrow = self.size.width < 100
+        self.compact = narrow
+        self.show_command_palette = not narrow
+
     @staticmethod
     def _dimmed(screen: Screen) -> frozenset[str]:
         """Actions the screen wants shown dimmed: they would only be refused now."""
@@ -200,7 +207,11 @@ class BoardFooter(Footer):
         )
         if shown == self._shown and self._bindings_ready:
             return
-        self._shown = shown
+        # A blurred app (a browser tab not yet focused, under `textual serve`) does not
+        # redraw its footer: remember the keys only once they are drawn, or the footer
+        # stays blank when focus comes.
+        if screen.app.app_focus:
+            self._shown = shown
         super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
