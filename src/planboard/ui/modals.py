@@ -330,6 +330,29 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
         self.dismiss(None)
 
 
+class ReadModal(ModalScreen[None]):
+    """Something shown whole, to read only (a decided quarter's item or block)."""
+
+    BINDINGS = [Binding("escape,q,enter,e", "close", "Close")]
+
+    def __init__(self, title: str, sections: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.read_title = title
+        self.sections = sections  # (label, text): plain text, shown as it is
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide"):
+            yield Label(Content(clean_line(self.read_title)), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body", id="read-body"):
+                for label, text in self.sections:
+                    yield Label(Content(clean_line(label)), classes="field-label")
+                    yield Static(Content(clean_multiline(text)), classes="read-text")
+            yield Static("Read-only · Esc closes", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key and mouse gesture of the board."""
 

@@ -834,6 +834,9 @@ class BoardScreen(StoreActions, Screen[None]):
         if row is None:
             self.say("Highlight an item, a block or a stakeholder to edit it.", error=True)
             return
+        if self._read_only_reason():
+            self._read(row)  # nothing can change here, but everything can be read
+            return
         if not self.writable():
             return
         from ..modals import Field, FormModal
@@ -873,6 +876,50 @@ class BoardScreen(StoreActions, Screen[None]):
             self._edit_block(row.group.block)
         elif row.group.key.is_list and row.group.stakeholder is not None:
             self._edit_stakeholder(row.group.stakeholder)
+
+    def _read(self, row: Row) -> None:
+        """The highlighted item, block or stakeholder in full, read-only."""
+        from ..modals import ReadModal
+
+        reason = self._read_only_reason()
+        if row.kind == "item" and row.item is not None:
+            item = row.item
+            where = (
+                f"dropped: {item.drop_reason or ''}"
+                if item.status == "dropped"
+                else f"in block {self.block_map[item.block_id].name}"
+                if item.block_id in self.block_map
+                else "on the list"
+            )
+            facts = [self._owner_name(item.stakeholder_id), where]
+            if item.effort is not None:
+                facts.append(f"{item.effort:g} days")
+            sections = [("Whose, where", " · ".join(facts)), ("Notes", item.notes or "(none)")]
+            title = item.title
+        elif row.group.block is not None:
+            block = row.group.block
+            count = len(row.group.items)
+            facts = [f"{count} item{'s' if count != 1 else ''}"]
+            if block.effort is not None:
+                facts.append(f"{block.effort:g} days")
+            if block.chosen_rank or block.choice:
+                facts.append(f"choice {block.chosen_rank or block.choice}")
+            sections = [
+                ("The case", block.description or "(no case written)"),
+                ("Size", " · ".join(facts)),
+                (
+                    "What it holds",
+                    "\n".join(f"• {i.title}" for i in row.group.items) or "(nothing)",
+                ),
+            ]
+            title = f"Block {block.name}"
+        elif row.group.stakeholder is not None:
+            person = row.group.stakeholder
+            sections = [("Department", person.department or "(none)")]
+            title = person.name
+        else:
+            return
+        self.app.push_screen(ReadModal(f"{title} — read-only ({reason})", sections))
 
     def _block_fields(self, block: Block | None) -> list[Any]:
         from ..modals import Field

@@ -36,7 +36,7 @@ from ...core.model import (
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline
 from ..theme import use_projector
-from ..widgets.bars import BoardFooter, StatusLine
+from ..widgets.bars import BoardFooter, IndentedText, StatusLine
 from .actions import StoreActions
 
 WARN_AT = 5 * 60  # seconds left when the timebox turns amber
@@ -1021,7 +1021,7 @@ class DecisionScreen(Screen[None]):
         super().__init__()
         self.store = store
         self.quarter_id = quarter_id
-        self.body = Static(id="decision-body")
+        self.body = IndentedText(id="decision-body")
         self.status_line = StatusLine(id="status")
 
     def compose(self) -> ComposeResult:
@@ -1083,7 +1083,7 @@ class DecisionScreen(Screen[None]):
                     "  " + clean_line(result.decision.attendees),
                     "\n",
                 ]
-        self.body.update(Content.assemble(*parts))
+        self.body.show(Content.assemble(*parts))
         self.status_line.say("Press s to save the minutes next to the board file.")
 
     @staticmethod

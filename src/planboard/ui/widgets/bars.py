@@ -141,6 +141,49 @@ class DetailBar(Static):
         self.update(Content(text))
 
 
+class IndentedText(Static):
+    """Text whose wrapped lines stay indented: a line that wraps continues two cells
+    further in than it starts, so lists and paragraphs keep their shape at any width."""
+
+    DEFAULT_CSS = """
+    IndentedText { text-wrap: nowrap; }
+    """
+
+    def __init__(self, content: Content | str = "", **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.source = Content(content) if isinstance(content, str) else content
+        self.wrapped_at = 0
+
+    def show(self, content: Content) -> None:
+        self.source = content
+        self.wrapped_at = 0
+        self._rewrap()
+
+    def on_resize(self) -> None:
+        self._rewrap()
+
+    def _rewrap(self) -> None:
+        width = self.content_region.width
+        if width <= 0:
+            self.update(self.source)
+            return
+        if width == self.wrapped_at:
+            return
+        self.wrapped_at = width
+        lines: list[Content] = []
+        for line in self.source.split("\n"):
+            plain = line.plain
+            lead = len(plain) - len(plain.lstrip(" "))
+            body = line[lead:]
+            if not body.plain:
+                lines.append(line)
+                continue
+            pieces = body.wrap(max(4, width - lead - 2))
+            lines.append(Content(" " * lead) + pieces[0])
+            lines += [Content(" " * (lead + 2)) + piece for piece in pieces[1:]]
+        self.update(Content("\n").join(lines))
+
+
 class StatusLine(Static):
     """The last action's outcome, with a reminder of how to undo it."""
 
