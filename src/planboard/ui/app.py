@@ -81,7 +81,11 @@ class PlanboardApp(App[None]):
         if board is None:
             return
         if self.start_meeting and quarter.status == "preparing":
-            self.call_later(board.action_meeting)  # asks first, like M
+            # Asks first, like M (once the board has read the quarter).
+            if board.board is None:
+                board.ask_to_start = True
+            else:
+                self.call_later(board.action_meeting)
         elif quarter.status == "live" or (self.start_meeting and quarter.status == "decided"):
             self.call_later(board.action_meeting)
 

@@ -190,6 +190,7 @@ class BoardScreen(StoreActions, Screen[None]):
         self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
         self.widened: str | None = None  # the column `w` widened, if any
+        self.ask_to_start = False  # `planboard meeting`: offer to start the event on mount
         self._sized: tuple[object, ...] | None = None  # what the column widths were made for
         self._build()
 
@@ -282,6 +283,9 @@ class BoardScreen(StoreActions, Screen[None]):
         self.column("team").focus()
         if self.notice:
             self.status_line.say(self.notice)
+        if self.ask_to_start:
+            self.ask_to_start = False
+            self.call_later(self.action_meeting)
         self._data_version = self.store.data_version()
         self.set_interval(0.5, self._poll_file)
 
@@ -329,7 +333,7 @@ class BoardScreen(StoreActions, Screen[None]):
                     Place.team(),
                     "Team",
                     board.items_at(Place.team()),
-                    empty_text=self._hint("(no candidates yet — press n to add one)"),
+                    empty_text=self._hint("(no candidates yet — n adds one)"),
                 )
             ]
         )
@@ -346,7 +350,7 @@ class BoardScreen(StoreActions, Screen[None]):
                     Place.dropped(),
                     "Dropped",
                     board.items_at(Place.dropped()),
-                    empty_text=self._hint("(nothing dropped — drag here or press d)"),
+                    empty_text=self._hint("(nothing dropped — drag here, or d)"),
                 )
             ]
         )
@@ -1509,16 +1513,21 @@ class BoardScreen(StoreActions, Screen[None]):
                 return str(error)
             target = values["owner"]
             name = None if target is None else self._owner_name(target)
-            seen = (source, values["text"], values["path"], target)
+            newcomer = clean_line(values.get("new_owner", ""))
+            known = {s.name.lower() for s in self.store.stakeholders()}
+            if newcomer:  # a stakeholder not on the board yet: the import creates them
+                name = newcomer
+            seen = (source, values["text"], values["path"], target, newcomer)
             if previewed.get("last") != seen:
                 # First a look at what would come in; the same again imports it.
                 previewed["last"] = seen
                 titles = "; ".join(f"“{clean_line(i.title)}”" for i in parsed.items[:5])
                 more = f" and {len(parsed.items) - 5} more" if len(parsed.items) > 5 else ""
                 columns = f" {parsed.columns_text()}" if parsed.columns else ""
+                created = " (a new stakeholder)" if name and name.lower() not in known else ""
                 return Notice(
                     f"{parsed.summary()}.{columns} {titles}{more}. "
-                    f"Ctrl+S again imports them into {name or 'the team'}'s list."
+                    f"Ctrl+S again imports them into {name or 'the team'}'s list{created}."
                 )
             result = self.form_op(
                 lambda: self.store.import_items(self.quarter_id, name, parsed.items, source=source)
@@ -1539,6 +1548,12 @@ class BoardScreen(StoreActions, Screen[None]):
                         owner,
                         kind="select",
                         options=self._owner_choices(),
+                    ),
+                    Field(
+                        "new_owner",
+                        "…or a new stakeholder's list (their name: they are added)",
+                        "",
+                        placeholder="e.g. Head of Finance",
                     ),
                     Field(
                         "path",
@@ -1844,8 +1859,12 @@ class BoardScreen(StoreActions, Screen[None]):
         read-only even if it was never decided; None keeps the current mode."""
         if looking_back is not None:
             self.looking_back = looking_back
+        changed = quarter_id != self.quarter_id
         self.quarter_id = quarter_id
         self.load()
+        if changed:  # nothing of the last quarter's scroll or cursor carries over
+            for column in self.columns:
+                column.start_over()
         self.say(f"Showing {self.quarter.name} ({self.quarter.status})")
         self.refresh_bindings()
 

@@ -16,24 +16,44 @@ from ...core.text import clean_line, clean_multiline
 class TitleBar(Static):
     """planboard · quarter · status · file, and a read-only badge when it applies."""
 
+    shown: tuple[Quarter, str, str] | None = None
+
     def show(self, quarter: Quarter, file_name: str, readonly_reason: str = "") -> None:
+        """The bar, fitted to its width: the read-only badge comes before the file name,
+        and on a narrow screen the file name, then the badge's reason, give way."""
+        self.shown = (quarter, file_name, readonly_reason)
         status_style = {
             "preparing": "$text-primary",
             "live": "bold $text-warning",
             "decided": "bold $text-success",
         }[quarter.status]
-        parts: list[str | tuple[str, str]] = [
+        head: list[str | tuple[str, str]] = [
             (" planboard ", "bold reverse"),
             "  ",
             (clean_line(quarter.name), "bold"),
             "  ",
             (quarter.status, status_style),
-            "  ",
-            (clean_line(file_name), "$text-muted"),
         ]
+        file_part: list[str | tuple[str, str]] = ["  ", (clean_line(file_name), "$text-muted")]
+        badges: list[list[str | tuple[str, str]]] = [[]]
         if readonly_reason:
-            parts += ["  ", (f" READ-ONLY: {readonly_reason} ", "bold reverse $text-error")]
-        self.update(Content.assemble(*parts))
+            style = "bold reverse $text-error"
+            badges = [
+                ["  ", (f" READ-ONLY: {clean_line(readonly_reason)} ", style)],
+                ["  ", (" READ-ONLY ", style)],
+            ]
+        width = self.size.width or 10_000
+        for badge in badges:
+            for tail in (file_part, []):
+                content = Content.assemble(*head, *badge, *tail)
+                if content.cell_length <= width:
+                    self.update(content)
+                    return
+        self.update(Content.assemble(*head, *badges[-1]))
+
+    def on_resize(self) -> None:
+        if self.shown is not None:
+            self.show(*self.shown)
 
 
 class VisionBar(Static):

@@ -9,6 +9,7 @@ which owns the drag (it spans columns).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -545,6 +546,14 @@ class BoardList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows))
         self._cache.clear()
+        # A smaller window must not leave the highlighted row out of sight.
+        self.call_after_refresh(self.scroll_to_cursor)
+
+    def start_over(self) -> None:
+        """Another quarter: the cursor on the first row, the column at its top."""
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        if self.rows:
+            self.select_row(0)
 
     # ---------------------------------------------------------------- render
 
@@ -552,10 +561,12 @@ class BoardList(ScrollView, can_focus=True):
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
         if not (0 <= index < len(self.rows)):
-            if index == 0 and (self.placeholder or self.filter is not None):
+            if not self.rows and (self.placeholder or self.filter is not None):
                 message = "Nothing here matches." if self.filter is not None else self.placeholder
-                text = set_cell_size(" " + message, width)
-                return Strip([Segment(text, self._style("board-list--empty"))])
+                lines = textwrap.wrap(message, max(8, width - 2))  # whole, on a narrow column
+                if index < len(lines):
+                    text = set_cell_size(" " + lines[index], width)
+                    return Strip([Segment(text, self._style("board-list--empty"))])
             return Strip.blank(width, self._style())
         row = self.rows[index]
         spot = self.drop_spot
