@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from conftest import Filled
@@ -13,7 +14,7 @@ from textual.widgets._footer import FooterKey
 from planboard.core import Store
 from planboard.core.history import coverage
 from planboard.ui.app import PlanboardApp
-from planboard.ui.modals import ConfirmModal, FormModal, HelpScreen, ReadModal, TickList
+from planboard.ui.modals import ConfirmModal, HelpScreen, ReadModal, TickList
 from planboard.ui.screens.board import BoardScreen
 from planboard.ui.screens.history import CoverageScreen, HistoryScreen
 from planboard.ui.screens.meeting import DecisionScreen, MeetingScreen
@@ -42,7 +43,7 @@ async def test_footer_keys_are_whole_at_80_columns(sample_copy: Path) -> None:
         for label, x, width in keys.values():
             assert x + width <= 80 and width >= len(label), label
         ends = sorted((x, x + width) for _, x, width in keys.values())
-        assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:])), "keys overlap"
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(ends)), "keys overlap"
     store, _ = live_event(sample_copy, 4)
     app = PlanboardApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
