@@ -95,3 +95,49 @@ async def test_an_unknown_theme_in_the_file_is_ignored(sample_copy: Path) -> Non
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.theme == "textual-dark"
+
+
+@pytest.mark.parametrize("entry", ["theme: Projector", "theme: Light"])
+async def test_a_theme_from_the_palette_is_kept_for_the_board(
+    sample_copy: Path, entry: str
+) -> None:
+    from textual.command import CommandList
+
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*entry)
+        found = app.screen.query_one(CommandList)
+        for _ in range(100):  # the palette searches in the background
+            await pilot.pause(0.02)
+            if found.option_count and found.highlighted is not None:
+                break
+        assert entry in str(found.get_option_at_index(found.highlighted).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        expected = PROJECTOR.name if "Projector" in entry else LIGHT.name
+        assert app.theme == expected
+    store = Store.open(sample_copy)
+    assert store.setting("theme") == expected
+    store.close()
+
+
+async def test_the_meeting_switch_to_the_projector_is_not_the_boards_choice(
+    sample_copy: Path,
+) -> None:
+    """The event shows on the projector theme; back on the board, the board's own theme
+    returns, and the file still holds the board's choice."""
+    store = Store.open(sample_copy)
+    store.start_meeting(store.default_quarter().id, backup=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == PROJECTOR.name  # the live event opens on the projector
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+    store = Store.open(sample_copy)
+    assert store.setting("theme") == ""
+    store.close()

@@ -12,9 +12,16 @@ from textual.screen import Screen
 from ..core.store import Store
 from .screens.board import BoardScreen
 from .styles import stylesheet_paths
-from .theme import register_themes
+from .theme import LIGHT, PROJECTOR, register_themes
 
 DEFAULT_FILE = "planboard.db"
+
+#: The themes by name in the palette (remembered for the board).
+THEME_COMMANDS = [
+    (PROJECTOR.name, "theme: Projector", "High contrast, for a shared screen (kept per board)"),
+    (LIGHT.name, "theme: Light", "Dark text on white (kept per board)"),
+    ("textual-dark", "theme: Dark", "planboard's usual theme (kept per board)"),
+]
 
 
 class PlanboardApp(App[None]):
@@ -43,9 +50,9 @@ class PlanboardApp(App[None]):
         self._board: BoardScreen | None = None
         # Suggested blocks the lead discarded (by their items), hidden until planboard closes.
         self.discarded_suggestions: set[frozenset[int]] = set()
-        #: Set while planboard itself switches the theme (the projector theme for the
-        #: event): such a switch is not the board's chosen theme.
-        self.switching_theme = False
+        #: The theme planboard itself switched to last (the projector theme for the
+        #: event, or back): not the board's chosen theme.
+        self.automatic_theme: str | None = None
         register_themes(self)
         self._apply_board_theme()
 
@@ -61,8 +68,9 @@ class PlanboardApp(App[None]):
             self.theme = chosen
 
     def _theme_chosen(self, theme: object) -> None:
-        if self.switching_theme or self.store.readonly:
+        if self.theme == self.automatic_theme or self.store.readonly:
             return
+        self.automatic_theme = None
         from ..core.errors import PlanboardError
 
         try:
@@ -116,6 +124,12 @@ class PlanboardApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        for name, title, help_text in THEME_COMMANDS:
+            yield SystemCommand(
+                title,
+                help_text,
+                lambda name=name: setattr(self, "theme", name),  # type: ignore[misc]
+            )
         board = self.board_screen
         if board is None or screen is not board:
             return

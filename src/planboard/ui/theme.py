@@ -152,10 +152,7 @@ def use_projector(app: App[object], on: bool) -> None:
 
 
 def _switch(app: App[object], theme_name: str) -> None:
-    """Change the theme for the moment, not as the board's choice."""
-    was = getattr(app, "switching_theme", False)
-    app.switching_theme = True  # type: ignore[attr-defined]
-    try:
-        app.theme = theme_name
-    finally:
-        app.switching_theme = was  # type: ignore[attr-defined]
+    """Change the theme for the moment, not as the board's choice (the app does not
+    keep a theme it was switched to this way)."""
+    app.automatic_theme = theme_name  # type: ignore[attr-defined]
+    app.theme = theme_name
