@@ -319,3 +319,37 @@ async def test_a_viewer_of_the_event_sees_its_keys_dimmed_and_refused(filled: Fi
         await pilot.pause()
         assert "read-only" in status(app)
         assert all(not b.choice for b in filled.store.blocks(filled.quarter_id))
+
+
+async def test_a_new_timebox_shows_at_once_and_t_resets(filled: Filled) -> None:
+    """Changing the timebox after the timer started did nothing; no key reset it."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, timebox_minutes=45)
+    store.set_timer(q, running=False, remaining=45 * 60 - 5 * 60)  # 5 minutes spent
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        head = app.screen.query_one("#meeting-head")
+        assert "40:00" in str(head.render())
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        minutes = form.query_one("#field-minutes")
+        minutes.value = "1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # a minute's timebox with five minutes spent: time is up, shown at once
+        assert "00:00" in str(head.render())
+        assert "timebox 1 minute" in status(app) and "1 minutes" not in status(app)
+        assert app.screen.query_one("#meeting-clock").value == "00:00"
+        await pilot.press("u")  # one action: the old timebox and countdown come back
+        await pilot.pause()
+        assert "40:00" in str(head.render())
+        await pilot.press("T")
+        await pilot.pause()
+        assert "45:00" in str(head.render()) and "reset" in status(app)
+        meeting = store.meeting(q)
+        assert meeting.timer_remaining == 45 * 60 and meeting.timer_started_at is None
