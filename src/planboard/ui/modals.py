@@ -53,6 +53,14 @@ class TickList(SelectionList[Any]):
         return Strip(segments, strip.cell_length)
 
 
+class TickBox(Checkbox):
+    """A yes/no box that shows a tick when ticked and stays empty when not."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802
+        return "✓" if self.value else " "
+
+
 @dataclass
 class Field:
     """One field of a form."""
@@ -140,7 +148,7 @@ class FormModal(ModalScreen[bool]):
                 compact=True,
             )
         if spec.kind == "switch":
-            return Checkbox(Content("yes"), bool(spec.value), id=field_id, compact=True)
+            return TickBox(Content("yes"), bool(spec.value), id=field_id, compact=True)
         if spec.kind == "select":
             return Select(
                 [(Content(clean_line(label)), value) for label, value in spec.options],
