@@ -57,7 +57,7 @@ class TickBox(Checkbox):
     """A yes/no box that shows a tick when ticked and stays empty when not."""
 
     @property
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
         return "✓" if self.value else " "
 
 
