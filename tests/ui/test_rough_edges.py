@@ -14,7 +14,7 @@ from textual.widgets._footer import FooterKey
 from planboard.core import Store
 from planboard.core.history import coverage
 from planboard.ui.app import PlanboardApp
-from planboard.ui.modals import ConfirmModal, HelpScreen, ReadModal, TickList
+from planboard.ui.modals import ConfirmModal, HelpScreen, ReadModal, TickBox, TickList
 from planboard.ui.screens.board import BoardScreen
 from planboard.ui.screens.history import CoverageScreen, HistoryScreen
 from planboard.ui.screens.meeting import DecisionScreen, MeetingScreen
@@ -89,6 +89,12 @@ async def test_tick_boxes_show_a_tick_or_an_empty_box(filled: Filled) -> None:
         assert drawn["Head of Sales"][1] == "✓"
         assert drawn["Customer Service Lead"][1] == " "
         assert "X" not in "".join(drawn.values())
+        # the yes/no box too: a tick, or nothing
+        box = app.screen.query_one(TickBox)
+        assert box.value and "✓" in str(box.render())
+        box.value = False
+        await pilot.pause()
+        assert "✓" not in str(box.render()) and "X" not in str(box.render())
 
 
 async def test_the_meeting_command_asks_before_starting(filled: Filled) -> None:
