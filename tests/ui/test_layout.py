@@ -171,3 +171,15 @@ async def test_the_countdown_is_in_large_digits(sample_copy: Path) -> None:
         await pilot.pause()
         clock = app.screen.query_one("#meeting-clock")
         assert clock.value == "30:00" and clock.region.height == 3
+
+
+async def test_widen_is_in_the_help_and_the_palette(sample_copy: Path) -> None:
+    from planboard.ui.modals import HelpScreen
+
+    rows = [keys for _, section in HelpScreen.SECTIONS for keys, _ in section]
+    assert "w" in rows
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "board: Widen the column" in titles

@@ -219,6 +219,11 @@ class PlanboardApp(App[None]):
             ),
             ("block: Suggest blocks…", "From requests several lists share", board.action_suggest),
             ("board: Search", "Filter by words, @stakeholder, is:loose", board.action_search),
+            (
+                "board: Widen the column",
+                "Give the column in focus the width it wants (again: its share)",
+                board.action_widen,
+            ),
             ("board: Undo", "Undo the last change", board.action_undo),
             ("board: Redo", "Redo what was undone", board.action_redo),
             ("board: Help", "Keys and mouse gestures", board.action_help),
