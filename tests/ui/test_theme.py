@@ -141,3 +141,38 @@ async def test_the_meeting_switch_to_the_projector_is_not_the_boards_choice(
     store = Store.open(sample_copy)
     assert store.setting("theme") == ""
     store.close()
+
+
+async def test_the_colour_is_edited_in_the_stakeholder_form(sample_copy: Path) -> None:
+    from textual.widgets import Select
+
+    from planboard.ui.modals import FormModal
+    from planboard.ui.screens.board import BoardScreen
+
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        lists = screen.column("stakeholders")
+        lists.focus()
+        person = lists.groups[0].stakeholder
+        assert person is not None
+        target = "violet" if person.colour != "violet" else "red"
+        lists.select_group(lists.groups[0].key)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        select = form.query_one("#field-colour", Select)
+        assert select.value == person.colour  # the form shows the colour they have
+        select.value = target
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.store.stakeholder(person.id).colour == target
+        # their items' bar is drawn in the new colour
+        item_row = next(n for n, row in enumerate(lists.rows) if row.item is not None)
+        segments = list(lists.render_line(item_row - round(lists.scroll_offset.y)))
+        tag = next(s for s in segments if s.text == "▍")
+        assert tag.style is not None and tag.style.color is not None
+        assert tag.style.color.triplet.hex.lower() == (tag_colour(target, app.theme) or "").lower()
