@@ -68,7 +68,15 @@ def test_every_board_key_is_in_the_readme() -> None:
 def test_schema_in_readme_matches_the_file(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "b.db")
     try:
-        for table in ("quarters", "stakeholders", "items", "blocks", "decisions", "events"):
+        for table in (
+            "quarters",
+            "stakeholders",
+            "items",
+            "blocks",
+            "decisions",
+            "events",
+            "settings",
+        ):
             row = re.search(rf"^\| `{table}` \| (.*) \|$", README, re.M)
             assert row, f"table {table} missing from the README"
             documented = set(re.findall(r"`([a-z_]+)`", row.group(1)))

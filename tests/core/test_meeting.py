@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -359,3 +360,36 @@ def test_who_the_pending_choice_cuts_off(live: Filled) -> None:
     store.choose_block(live.block_b, None)
     store.decide(q, "Sales first", "")
     assert [(c.stakeholder.id, c.streak) for c in store.cut_off(q)] == [(live.service, 1)]
+
+
+def test_a_new_timebox_applies_at_once_while_paused(live: Filled) -> None:
+    store, q = live.store, live.quarter_id
+    store.set_meeting(q, timebox_minutes=45)
+    store.set_timer(q, running=False, remaining=45 * 60 - 600)  # 10 minutes spent
+    store.set_meeting(q, timebox_minutes=30)
+    meeting = store.meeting(q)
+    assert meeting.timer_remaining == 30 * 60 - 600 and meeting.timer_started_at is None
+    # one action: undo brings back the timebox and the countdown together
+    store.undo(q)
+    meeting = store.meeting(q)
+    assert meeting.timebox_minutes == 45 and meeting.timer_remaining == 45 * 60 - 600
+
+
+def test_a_new_timebox_applies_at_once_while_running(live: Filled) -> None:
+    store, q = live.store, live.quarter_id
+    start = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+    store.set_meeting(q, timebox_minutes=45)
+    store.set_timer(q, running=True, remaining=45 * 60, now=start)
+    store.set_meeting(q, timebox_minutes=20, now=start + timedelta(minutes=5))
+    meeting = store.meeting(q)
+    # 5 minutes spent: 15 left from the moment of the change, still running
+    assert meeting.timer_remaining == 15 * 60
+    assert meeting.timer_started_at == "2026-06-01T10:05:00.000Z"
+    # a timebox shorter than the time spent: time is up, not negative
+    store.set_meeting(q, timebox_minutes=1, now=start + timedelta(minutes=6))
+    assert store.meeting(q).timer_remaining == 0
+
+
+def test_one_minute_is_singular(live: Filled) -> None:
+    change = live.store.set_meeting(live.quarter_id, timebox_minutes=1)
+    assert "timebox 1 minute" in change.summary and "1 minutes" not in change.summary

@@ -387,7 +387,7 @@ async def test_import_shows_what_would_come_in_before_importing(filled: Filled) 
         assert isinstance(form, FormModal)
         from textual import events
 
-        await pilot.press("tab", "tab")
+        await pilot.press("tab", "tab", "tab")  # past the list, a new name, a file
         app.post_message(events.Paste("- Refund reasons by category\n- NPS by segment\n"))
         await pilot.pause()
         await pilot.press("ctrl+s")
@@ -430,7 +430,7 @@ async def test_import_a_file_named_in_the_form(
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FormModal)
-        await pilot.press("tab", *"missing.csv", "ctrl+s")
+        await pilot.press("tab", "tab", *"missing.csv", "ctrl+s")
         await app.workers.wait_for_complete()  # the file is read in a thread
         await pilot.pause()
         assert "missing.csv" in str(form.query_one(".form-error").render())
@@ -476,3 +476,33 @@ async def test_the_collector_is_back_on_once_the_board_has_painted(filled: Fille
             assert gc.get_freeze_count() > 0
     finally:
         gc.enable()
+
+
+async def test_import_into_a_new_stakeholders_list(filled: Filled) -> None:
+    """The command line could create a stakeholder while importing; `i` can too."""
+    from textual import events
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        await pilot.press("tab", *"Head of Finance", "tab", "tab")
+        app.post_message(events.Paste("Cash forecast\nDays sales outstanding\n"))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        note = str(form.query_one(".form-error").render())
+        assert "Head of Finance's list (a new stakeholder)" in note
+        assert "Head of Finance" not in [s.name for s in filled.store.stakeholders()]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        people = {s.name: s for s in filled.store.stakeholders()}
+        assert "Head of Finance" in people and people["Head of Finance"].colour
+        titles = filled.titles(Place.of_list(people["Head of Finance"].id))
+        assert titles == ["Cash forecast", "Days sales outstanding"]
+        await pilot.press("u")  # one action: the stakeholder and the items go together
+        await pilot.pause()
+        assert "Head of Finance" not in [s.name for s in filled.store.stakeholders()]

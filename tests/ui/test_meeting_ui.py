@@ -12,7 +12,12 @@ from planboard.core.clock import ManualClock
 from planboard.ui.app import PlanboardApp
 from planboard.ui.modals import ConfirmModal, FormModal
 from planboard.ui.screens.board import BoardScreen
-from planboard.ui.screens.meeting import DecisionScreen, MeetingScreen, PresentScreen
+from planboard.ui.screens.meeting import (
+    DecisionScreen,
+    MeetingScreen,
+    PresentScreen,
+    RevealScreen,
+)
 
 
 def status(app: PlanboardApp) -> str:
@@ -73,12 +78,18 @@ async def test_a_whole_event(filled: Filled) -> None:
             filled.sales: 2,
         }
         assert "hidden until revealed" in str(screen.cards[0].render())
-        await pilot.press("r")
+        await pilot.press("r")  # revealed, and shown ranked; Esc back to the cards
         await pilot.pause()
-        assert "●●●●● " in str(screen.cards[0].render())
+        assert isinstance(app.screen, RevealScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "●●●●● 5" in str(screen.cards[0].render())
         await pilot.press("v")  # revealed: the form and the message give the figures
         labels = " ".join(str(label.render()) for label in app.screen.query(".field-label"))
-        assert "0 of 3 on other blocks" in labels
+        # what each has left to place, by name (not in the order they were ticked)
+        assert "(1 of 3 left; up to 3 here)" in labels and "(0 of 3 left; up to 3 here)" in labels
+        names = [str(label.render()).split(" (")[0] for label in app.screen.query(".field-label")]
+        assert names == sorted(names, key=str.lower) == ["Customer Service Lead", "Head of Sales"]
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "5 dots on it in all" in status(app)
@@ -88,7 +99,10 @@ async def test_a_whole_event(filled: Filled) -> None:
         await pilot.pause()
         await pilot.press("right", "1")
         await pilot.pause()
-        assert "already chosen" in status(app) and "press 0 on it first" in status(app)
+        said = status(app)
+        assert "No third choice: press 0 on block 1 or 2 first, then 1 here." in said
+        # whole on one line of the shared screen at 100 columns (it was cut before)
+        assert len(said) <= app.screen.query_one("#status").content_region.width
         assert [b.choice for b in store.blocks(q)] == [1, 2, None]
         assert [b.chosen_rank for b in store.blocks(q)] == [None, None, None]  # not yet
         # confirm: rationale required; the form says who the choice cuts off
@@ -120,10 +134,11 @@ async def test_a_whole_event(filled: Filled) -> None:
         minutes = Path(str(store.path).replace("board.db", "board.2026-Q3.minutes.md"))
         assert minutes.exists()
         assert "Sales needs it most" in minutes.read_text()
-        # back to the board: read-only now
+        # back to the board: read-only now, and it does not offer an undo it would refuse
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
+        assert "undoes" not in status(app) and "is decided" in status(app)
         await pilot.press("d")
         assert "is decided" in status(app)
         # reopen, on purpose, recorded
@@ -318,8 +333,43 @@ async def test_a_viewer_of_the_event_sees_its_keys_dimmed_and_refused(filled: Fi
         assert isinstance(app.screen, MeetingScreen)
         keys = app.screen.query("BoardFooter FooterKey")  # by type name: public CSS selectors
         dimmed = {getattr(k, "key", "") for k in keys if k.has_class("-disabled")}
-        assert dimmed == {"1", "2", "v", "t", "a", "d"}
+        # 1 and 2 share a footer key; r reveals a hidden tally; e ends the event
+        assert dimmed == {"1", "v", "r", "t", "a", "d", "e"}
         await pilot.press("1")
         await pilot.pause()
         assert "read-only" in status(app)
         assert all(not b.choice for b in filled.store.blocks(filled.quarter_id))
+
+
+async def test_a_new_timebox_shows_at_once_and_t_resets(filled: Filled) -> None:
+    """Changing the timebox after the timer started did nothing; no key reset it."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, timebox_minutes=45)
+    store.set_timer(q, running=False, remaining=45 * 60 - 5 * 60)  # 5 minutes spent
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        head = app.screen.query_one("#meeting-head")
+        assert "40:00" in str(head.render())
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        minutes = form.query_one("#field-minutes")
+        minutes.value = "1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # a minute's timebox with five minutes spent: time is up, shown at once
+        assert "00:00" in str(head.render())
+        assert "timebox 1 minute" in status(app) and "1 minutes" not in status(app)
+        assert app.screen.query_one("#meeting-clock").value == "00:00"
+        await pilot.press("u")  # one action: the old timebox and countdown come back
+        await pilot.pause()
+        assert "40:00" in str(head.render())
+        await pilot.press("T")
+        await pilot.pause()
+        assert "45:00" in str(head.render()) and "reset" in status(app)
+        meeting = store.meeting(q)
+        assert meeting.timer_remaining == 45 * 60 and meeting.timer_started_at is None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from planboard.core import Store
 from planboard.ui.app import PlanboardApp
 
@@ -51,3 +53,33 @@ def test_move_picker(snap_compare, sample_copy: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(sample_app(sample_copy), terminal_size=(100, 30), run_before=pick)
+
+
+# ---------------------------------------------------------------- the shared screen
+
+
+@pytest.mark.parametrize("blocks", [4, 8])
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 50)])
+def test_meeting_view(snap_compare, sample_copy: Path, size, blocks: int) -> None:
+    from event_board import live_event
+
+    store, _ = live_event(sample_copy, blocks, revealed=True)
+
+    async def settle(pilot) -> None:
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(PlanboardApp(store), terminal_size=size, run_before=settle)
+
+
+def test_reveal(snap_compare, sample_copy: Path) -> None:
+    from event_board import live_event
+
+    store, _ = live_event(sample_copy, 8)
+
+    async def reveal(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+
+    assert snap_compare(PlanboardApp(store), terminal_size=(100, 30), run_before=reveal)

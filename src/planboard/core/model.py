@@ -20,6 +20,12 @@ MAX_TITLE = 200
 MAX_NAME = 80
 MAX_NOTES = 5000
 
+STAKEHOLDER_COLOURS = ("sky", "red", "lime", "violet", "teal", "magenta", "blue", "green")
+"""The hues a stakeholder's tag is drawn in, by name (each theme says how each looks).
+A new stakeholder gets the one fewest others have, in this order, once: adding or
+removing someone never changes anyone else's colour. None of them is the board's
+highlight colour (the amber of the focus, the marks and the chosen badge)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -90,6 +96,7 @@ class Stakeholder:
     name: str
     department: str = ""
     archived: bool = False
+    colour: str = ""  # one of STAKEHOLDER_COLOURS ("" or unknown: drawn neutral)
 
     @property
     def tag(self) -> str:

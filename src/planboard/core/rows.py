@@ -62,7 +62,7 @@ QUARTER_COLUMNS = columns(
     text("created_at"),
 )
 STAKEHOLDER_COLUMNS = columns(
-    "id", text("name", "'(unnamed)'"), text("department"), integer("archived", "0")
+    "id", text("name", "'(unnamed)'"), text("department"), integer("archived", "0"), text("colour")
 )
 ITEM_COLUMNS = columns(
     "id",

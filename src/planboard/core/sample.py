@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .clock import Clock
 from .db import SQLITE_HEADER
-from .model import Place
+from .model import STAKEHOLDER_COLOURS, Place
 from .schema import APPLICATION_ID
 from .store import Store
 
@@ -451,6 +451,46 @@ _THEMES = (
 _EFFORTS = (1, 2, 3, 5, 8, 10, 15, 20)
 
 
+EXTRA_BLOCKS = [
+    ("Supplier scorecards", "Lead times and defects per supplier, so buyers negotiate on facts."),
+    ("Finance close pack", "Month-end numbers a day earlier, reconciled once, trusted by the CFO."),
+    ("Operations daily", "One page each morning: orders, stock, late deliveries."),
+    ("Product usage", "Which features customers use, for the roadmap and for renewals."),
+]
+
+
+def demo_event(
+    store: Store, blocks: int = 4, *, revealed: bool = False, chosen: bool = True
+) -> int:
+    """The planning event on the sample's open quarter, for pictures and layout tests:
+    `blocks` blocks (4 to 8, the extra ones made from items still on the lists), the
+    quarter live, everyone present with three dots each, the dots placed (a clear order),
+    the tally `revealed` or not, and (`chosen`) blocks 1 and 3 chosen. Returns the
+    quarter's id."""
+    q = store.default_quarter().id
+    board = store.board(q)
+    loose = [i.id for i in board.items_at(Place.team())]
+    for person in board.stakeholders:
+        loose += [i.id for i in board.items_at(Place.of_list(person.id))]
+    for n, (name, case) in enumerate(EXTRA_BLOCKS[: max(0, blocks - len(board.blocks))]):
+        store.add_block(q, name, case, item_ids=loose[n * 3 : n * 3 + 3])
+    store.start_meeting(q, backup=False)
+    people = [person.id for person in store.stakeholders(q)]
+    store.set_meeting(q, present=people, dot_budget=3, tally_hidden=True)
+    block_ids = [block.id for block in store.blocks(q)]
+    pattern = [(0, 2), (2, 0), (0, 1), (2, 3), (0, 2), (1, 4), (3, 0)]
+    for n, person_id in enumerate(people):
+        two, one = pattern[n % len(pattern)]
+        store.set_votes(block_ids[two % len(block_ids)], {person_id: 2})
+        store.set_votes(block_ids[one % len(block_ids)], {person_id: 1})
+    if revealed:
+        store.set_meeting(q, tally_hidden=False)
+    if chosen:
+        store.choose_block(block_ids[0], 1)
+        store.choose_block(block_ids[2], 2)
+    return q
+
+
 def _stakeholder_names(count: int, rng: random.Random) -> list[tuple[str, str]]:
     combos = [(f"{role}, {area}", dept) for role, dept in _ROLES for area in _AREAS]
     rng.shuffle(combos)
@@ -511,8 +551,12 @@ def _insert_synthetic(
 ) -> None:
     names = _stakeholder_names(stakeholders, rng)
     conn.executemany(
-        "INSERT INTO stakeholders (id, name, department, created_at) VALUES (?, ?, ?, ?)",
-        [(i + 1, name, dept, clock()) for i, (name, dept) in enumerate(names)],
+        "INSERT INTO stakeholders (id, name, department, colour, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (i + 1, name, dept, STAKEHOLDER_COLOURS[i % len(STAKEHOLDER_COLOURS)], clock())
+            for i, (name, dept) in enumerate(names)
+        ],
     )
     conn.executemany(
         "INSERT INTO blocks (id, quarter_id, name, description, effort, position, created_at) "

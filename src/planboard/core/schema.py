@@ -262,6 +262,20 @@ def _v6_defaults(db: Database) -> None:
         db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 
 
+def _v8_colours(db: Database) -> None:
+    """Each stakeholder's colour, stored so that it never changes when someone is added:
+    the existing ones get the palette in the order they were added."""
+    from .model import STAKEHOLDER_COLOURS
+
+    db.execute("ALTER TABLE stakeholders ADD COLUMN colour TEXT NOT NULL DEFAULT ''")
+    ids = [row[0] for row in db.execute("SELECT id FROM stakeholders ORDER BY id")]
+    for index, stakeholder_id in enumerate(ids):
+        db.execute(
+            "UPDATE stakeholders SET colour = ? WHERE id = ?",
+            (STAKEHOLDER_COLOURS[index % len(STAKEHOLDER_COLOURS)], stakeholder_id),
+        )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "planning event: meetings, attendance, votes", _v2_meetings),
@@ -269,6 +283,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "choices held apart from the confirmed decision", _v4_choices),
     Migration(5, "board settings and the board's identity", _v5_settings),
     Migration(6, "defaults for bookkeeping columns, indexes on foreign keys", _v6_defaults),
+    Migration(8, "stakeholder colours kept in the file", _v8_colours),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

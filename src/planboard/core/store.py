@@ -43,6 +43,7 @@ from .model import (
     MAX_NOTES,
     MAX_TITLE,
     QUARTER_NAME,
+    STAKEHOLDER_COLOURS,
     Block,
     Board,
     Change,
@@ -300,6 +301,11 @@ class _Tx:
                 self.places.add(place)
             if table == "blocks":
                 self.blocks = True
+
+
+def _stamp(moment: datetime) -> str:
+    """A moment as the countdown stores it (UTC, to the millisecond)."""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _reads(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -708,7 +714,7 @@ class Store:
                 "ORDER BY name COLLATE NOCASE"
             )
             rows = self.conn.execute(sql, (quarter_id, quarter_id))
-        return [Stakeholder(r[0], r[1], r[2], bool(r[3])) for r in rows]
+        return [Stakeholder(r[0], r[1], r[2], bool(r[3]), r[4] or "") for r in rows]
 
     @_reads
     def stakeholder(self, stakeholder_id: int) -> Stakeholder:
@@ -717,7 +723,7 @@ class Store:
         ).fetchone()
         if row is None:
             raise NotFoundError("That stakeholder no longer exists.")
-        return Stakeholder(row[0], row[1], row[2], bool(row[3]))
+        return Stakeholder(row[0], row[1], row[2], bool(row[3]), row[4] or "")
 
     @_reads
     def blocks(self, quarter_id: int) -> list[Block]:
@@ -840,6 +846,22 @@ class Store:
     def last_event_id(self) -> int:
         """The newest event's id: it changes with every action, from any screen."""
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+    @_reads
+    def setting(self, key: str, default: str = "") -> str:
+        """A board-wide setting (the `settings` table), or `default` when unset."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None or not isinstance(row[0], str) else row[0]
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Remember a board-wide preference (the theme, say). Not an action of the
+        board: it is not in the history and undo does not step over it."""
+        with self._write():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, clean_line(value)),
+            )
 
     @_reads
     def data_version(self) -> int:
@@ -1304,7 +1326,13 @@ class Store:
                 ).fetchone()
                 if row is None:
                     stakeholder_id = tx.insert(
-                        "stakeholders", {"name": name, "department": "", "created_at": self.clock()}
+                        "stakeholders",
+                        {
+                            "name": name,
+                            "department": "",
+                            "colour": self._next_colour(),
+                            "created_at": self.clock(),
+                        },
                     )
                     created = True
                 else:
@@ -1484,13 +1512,38 @@ class Store:
 
     # ------------------------------------------------------------ stakeholders
 
+    def _next_colour(self) -> str:
+        """The palette colour the fewest active stakeholders have (the first such, in
+        palette order): given once, when a stakeholder is created."""
+        used = dict.fromkeys(STAKEHOLDER_COLOURS, 0)
+        for (colour,) in self.conn.execute("SELECT colour FROM stakeholders WHERE archived = 0"):
+            if colour in used:
+                used[colour] += 1
+        return min(STAKEHOLDER_COLOURS, key=lambda c: used[c])
+
+    @staticmethod
+    def _colour(value: str) -> str:
+        colour = clean_line(value).lower()
+        if colour not in STAKEHOLDER_COLOURS:
+            raise ValidationError(
+                f"{value!r} is not one of the colours: {', '.join(STAKEHOLDER_COLOURS)}."
+            )
+        return colour
+
     def add_stakeholder(
-        self, name: str, department: str = "", *, quarter_id: int | None = None
+        self,
+        name: str,
+        department: str = "",
+        *,
+        quarter_id: int | None = None,
+        colour: str | None = None,
     ) -> Change:
         """Add a stakeholder (shared by all quarters). A removed one of the same name
-        comes back."""
+        comes back, with the colour they had. A new one gets `colour`, or the palette's
+        least used colour."""
         name = self._title(name, "name", MAX_NAME)
         department = self._optional_line(department, "department")
+        chosen = self._colour(colour) if colour else None
         with self._write() as tx:
             row = self.conn.execute(
                 "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
@@ -1498,13 +1551,21 @@ class Store:
             if row is not None and not row[1]:
                 raise ValidationError(f"There is already a stakeholder called {name!r}.")
             if row is not None:
-                tx.update("stakeholders", row[0], {"archived": 0, "department": department})
+                values: dict[str, Any] = {"archived": 0, "department": department}
+                if chosen:
+                    values["colour"] = chosen
+                tx.update("stakeholders", row[0], values)
                 stakeholder_id = row[0]
                 summary = f"Brought back stakeholder {_quote(name)}"
             else:
                 stakeholder_id = tx.insert(
                     "stakeholders",
-                    {"name": name, "department": department, "created_at": self.clock()},
+                    {
+                        "name": name,
+                        "department": department,
+                        "colour": chosen or self._next_colour(),
+                        "created_at": self.clock(),
+                    },
                 )
                 summary = f"Added stakeholder {_quote(name)}"
             tx.places.add(Place.of_list(stakeholder_id))
@@ -1516,6 +1577,7 @@ class Store:
         *,
         name: str | None = None,
         department: str | None = None,
+        colour: str | None = None,
         quarter_id: int | None = None,
     ) -> Change:
         values: dict[str, Any] = {}
@@ -1523,6 +1585,8 @@ class Store:
             values["name"] = self._title(name, "name", MAX_NAME)
         if department is not None:
             values["department"] = self._optional_line(department, "department")
+        if colour is not None:
+            values["colour"] = self._colour(colour)
         with self._write() as tx:
             current = self.stakeholder(stakeholder_id)
             if "name" in values:
@@ -1908,9 +1972,11 @@ class Store:
         tally_hidden: bool | None = None,
         timebox_minutes: int | str | None = None,
         present: Sequence[int] | None = None,
+        now: datetime | None = None,
     ) -> Change:
         """Change the event's settings — who is present, dots per person, hidden
-        tally, timebox — in one action."""
+        tally, timebox — in one action. A new timebox applies at once: the countdown
+        shows the new length minus the time already spent, running or paused."""
         values: dict[str, Any] = {}
         if dot_budget is not None:
             values["dot_budget"] = self._whole(dot_budget, "Dots per person", 1, 99)
@@ -1933,6 +1999,21 @@ class Store:
                         f"{over[0]} has already placed {over[1]} dots; the budget can't go "
                         "below that (votes are never wiped silently)."
                     )
+            if (
+                "timebox_minutes" in values
+                and values["timebox_minutes"] != meeting.timebox_minutes
+                and meeting.timer_remaining is not None
+            ):
+                moment = now or self.now()
+                left = meeting.timer_remaining
+                if meeting.timer_started_at:
+                    started = datetime.fromisoformat(
+                        meeting.timer_started_at.replace("Z", "+00:00")
+                    )
+                    left -= (moment - started).total_seconds()
+                    values["timer_started_at"] = _stamp(moment)
+                spent = meeting.timebox_minutes * 60.0 - max(0.0, left)
+                values["timer_remaining"] = max(0.0, values["timebox_minutes"] * 60.0 - spent)
             tx.update("meetings", quarter_id, values)
             what = []
             if present is not None:
@@ -1945,7 +2026,8 @@ class Store:
             if "tally_hidden" in values and bool(values["tally_hidden"]) != meeting.tally_hidden:
                 what.append("tally hidden" if values["tally_hidden"] else "tally revealed")
             if "timebox_minutes" in values and values["timebox_minutes"] != meeting.timebox_minutes:
-                what.append(f"timebox {values['timebox_minutes']} minutes")
+                minutes = values["timebox_minutes"]
+                what.append(f"timebox {minutes} minute{'s' if minutes != 1 else ''}")
             summary = f"Event of {quarter.name}: " + (", ".join(what) or "settings kept")
             return self._finish(tx, "set_meeting", summary, quarter_id)
 

@@ -16,11 +16,19 @@ from ..core.errors import PlanboardError
 from ..core.store import Store
 from .screens.board import BoardScreen
 from .styles import stylesheet_paths
+from .theme import LIGHT, PROJECTOR, register_themes
 
 if TYPE_CHECKING:
     from ..serve.server import ServerThread
 
 DEFAULT_FILE = "planboard.db"
+
+#: The themes by name in the palette (remembered for the board).
+THEME_COMMANDS = [
+    (PROJECTOR.name, "theme: Projector", "High contrast, for a shared screen (kept per board)"),
+    (LIGHT.name, "theme: Light", "Dark text on white (kept per board)"),
+    ("textual-dark", "theme: Dark", "planboard's usual theme (kept per board)"),
+]
 
 
 class PlanboardApp(App[None]):
@@ -57,8 +65,33 @@ class PlanboardApp(App[None]):
         self.discarded_suggestions: set[frozenset[int]] = set()
         self.shared: ServerThread | None = None  # the read-only page, once shared
         self._lost_said = False
+        #: The theme planboard itself switched to last (the projector theme for the
+        #: event, or back): not the board's chosen theme.
+        self.automatic_theme: str | None = None
+        register_themes(self)  # type: ignore[arg-type]
+        self._apply_board_theme()
+
+    def _apply_board_theme(self) -> None:
+        """The theme chosen for this board last time (kept in the file)."""
+        try:
+            chosen = self.store.setting("theme")
+        except PlanboardError:
+            return  # a file without settings: the default theme
+        if chosen in self.available_themes:
+            self.theme = chosen
+
+    def _theme_chosen(self, theme: object) -> None:
+        if self.theme == self.automatic_theme or self.store.readonly:
+            return
+        self.automatic_theme = None
+        try:
+            if self.store.setting("theme", "textual-dark") != self.theme:
+                self.store.set_setting("theme", self.theme)
+        except PlanboardError:
+            pass  # a preference that can't be saved is not worth an error
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         if self.store.viewer:
             self.set_interval(1.0, self._take_over)
         # Twice a second: does the path still name the file that was opened?
@@ -69,7 +102,11 @@ class PlanboardApp(App[None]):
         if board is None:
             return
         if self.start_meeting and quarter.status == "preparing":
-            self.call_later(board.start_meeting)
+            # Asks first, like M (once the board has read the quarter).
+            if board.board is None:
+                board.ask_to_start = True
+            else:
+                self.call_later(board.action_meeting)
         elif quarter.status == "live" or (self.start_meeting and quarter.status == "decided"):
             self.call_later(board.action_meeting)
 
@@ -207,6 +244,12 @@ class PlanboardApp(App[None]):
             "A read-only live page of the board for remote attendees",
             self.action_share_in_browser,
         )
+        for name, title, help_text in THEME_COMMANDS:
+            yield SystemCommand(
+                title,
+                help_text,
+                lambda name=name: setattr(self, "theme", name),
+            )
         board = self.board_screen
         if board is None or screen is not board:
             return
@@ -301,6 +344,11 @@ class PlanboardApp(App[None]):
                 board.action_compare_board,
             ),
             ("board: Search", "Filter by words, @stakeholder, is:loose", board.action_search),
+            (
+                "board: Widen the column",
+                "Give the column in focus the width it wants (again: its share)",
+                board.action_widen,
+            ),
             ("board: Undo", "Undo the last change", board.action_undo),
             ("board: Redo", "Redo what was undone", board.action_redo),
             ("board: Help", "Keys and mouse gestures", board.action_help),

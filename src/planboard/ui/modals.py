@@ -6,12 +6,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.suggester import SuggestFromList
 from textual.widgets import (
     Button,
@@ -24,11 +26,39 @@ from textual.widgets import (
     Static,
     TextArea,
 )
-from textual.widgets.option_list import Option
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..core.text import clean_line, clean_multiline, has_control
 
 T = TypeVar("T")
+
+
+class TickList(SelectionList[Any]):
+    """A list of tick boxes that shows a tick when ticked and an empty box when not
+    (colour alone told them apart: people ticked the wrong person)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        index = self.scroll_offset.y + y
+        if len(segments) < 3 or segments[1].text != ToggleButton.BUTTON_INNER:
+            return strip
+        try:
+            option = self.get_option_at_index(index)
+        except OptionDoesNotExist:
+            return strip
+        ticked = option.value in self.selected
+        segments[1] = Segment("✓" if ticked else " ", segments[1].style)
+        return Strip(segments, strip.cell_length)
+
+
+class TickBox(Checkbox):
+    """A yes/no box that shows a tick when ticked and stays empty when not."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
+        return "✓" if self.value else " "
 
 
 @dataclass
@@ -109,7 +139,7 @@ class FormModal(ModalScreen[bool]):
             return area
         if spec.kind == "choices":
             chosen = set(spec.value or ())
-            return SelectionList(
+            return TickList(
                 *[
                     (Content(clean_line(label)), value, value in chosen)
                     for label, value in spec.options
@@ -118,7 +148,7 @@ class FormModal(ModalScreen[bool]):
                 compact=True,
             )
         if spec.kind == "switch":
-            return Checkbox(Content("yes"), bool(spec.value), id=field_id, compact=True)
+            return TickBox(Content("yes"), bool(spec.value), id=field_id, compact=True)
         if spec.kind == "select":
             return Select(
                 [(Content(clean_line(label)), value) for label, value in spec.options],
@@ -308,6 +338,29 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
         self.dismiss(None)
 
 
+class ReadModal(ModalScreen[None]):
+    """Something shown whole, to read only (a decided quarter's item or block)."""
+
+    BINDINGS = [Binding("escape,q,enter,e", "close", "Close")]
+
+    def __init__(self, title: str, sections: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.read_title = title
+        self.sections = sections  # (label, text): plain text, shown as it is
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide"):
+            yield Label(Content(clean_line(self.read_title)), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body", id="read-body"):
+                for label, text in self.sections:
+                    yield Label(Content(clean_line(label)), classes="field-label")
+                    yield Static(Content(clean_multiline(text)), classes="read-text")
+            yield Static("Read-only · Esc closes", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key and mouse gesture of the board."""
 
@@ -322,9 +375,10 @@ class HelpScreen(ModalScreen[None]):
                 ("1  2", "make it choice 1 / choice 2 (again: unchoose)"),
                 ("0  Backspace", "unchoose it"),
                 ("v", "record the dots people put on it"),
-                ("r", "reveal or hide the tally"),
+                ("r", "reveal the tally and show it ranked, as bars"),
                 ("t", "start or pause the timebox"),
-                ("a", "who is here, dots per person, timebox length"),
+                ("T", "reset the timer to the whole timebox (paused)"),
+                ("a", "who is here, dots per person, timebox length (applies at once)"),
                 ("d", "confirm the decision (rationale, who was there)"),
                 ("e", "end the event without a decision"),
                 ("u  Ctrl+Y", "undo / redo"),
@@ -363,6 +417,7 @@ class HelpScreen(ModalScreen[None]):
                 ("o", "open another quarter, or create one"),
                 ("O", "compare with another board (read-only, side by side)"),
                 ("v", "edit the quarter's vision"),
+                ("w", "widen the column in focus (again: back to its width)"),
             ],
         ),
         (
@@ -370,7 +425,7 @@ class HelpScreen(ModalScreen[None]):
             [
                 ("u  Ctrl+Z", "undo (also after reopening the file)"),
                 ("Ctrl+Y  U", "redo"),
-                ("Ctrl+P", "command palette: every action by name"),
+                ("Ctrl+P", "command palette: every action by name, and the themes"),
                 ("Ctrl+S", "save a copy of the board as a new file"),
                 ("?  F1", "this help"),
                 ("Ctrl+Q", "quit (everything is already saved)"),
@@ -401,9 +456,10 @@ class HelpScreen(ModalScreen[None]):
                 for title, rows in self.sections:
                     yield Static(Content.styled(title, "bold $text-accent"), classes="help-section")
                     for keys, what in rows:
-                        yield Static(
-                            Content.assemble((f"{keys:<20}", "bold"), what), classes="help-row"
-                        )
+                        # Two columns: a long description wraps under itself.
+                        with Horizontal(classes="help-row"):
+                            yield Static(Content.styled(keys, "bold"), classes="help-keys")
+                            yield Static(Content(what), classes="help-what")
             yield Static("Esc closes this help.", classes="dialog-hint")
 
     def action_close(self) -> None:

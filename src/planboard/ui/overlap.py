@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +26,18 @@ class Request:
     who: str
     title: str
     where: str  # "on the list", "in block X", "merged"
+
+
+def _request_row(request: Request) -> Table:
+    """Who, then their words: a long request wraps under its own words, not under
+    the name (plain `Text`: what people typed is never markup)."""
+    row = Table.grid(padding=(0, 1))
+    row.add_column(width=22, no_wrap=True, overflow="ellipsis")
+    row.add_column(ratio=1)
+    words = Text(clean_line(request.title))
+    words.append(f"  ({request.where})", style="dim")
+    row.add_row(Text(clean_line(request.who), style="bold"), words)
+    return row
 
 
 class OverlapModal(ModalScreen[tuple[str, int] | None]):
@@ -55,16 +69,7 @@ class OverlapModal(ModalScreen[tuple[str, int] | None]):
                     classes="dialog-question",
                 )
             yield OptionList(
-                *[
-                    Option(
-                        Content.assemble(
-                            (f"{clean_line(r.who):<22} ", "bold"),
-                            clean_line(r.title),
-                            (f"  ({r.where})", "$text-muted"),
-                        )
-                    )
-                    for r in self.requests
-                ],
+                *[Option(_request_row(r)) for r in self.requests],
                 id="choices",
             )
             yield Static(

@@ -23,6 +23,7 @@ from textual.timer import Timer
 
 from ...core.errors import PlanboardError, ValidationError
 from ...core.model import (
+    STAKEHOLDER_COLOURS,
     Block,
     Board,
     Change,
@@ -100,6 +101,49 @@ class Drag:
         return self.row.group.block if self.row.kind == "header" else None
 
 
+MIN_COLUMN = 18  # no column is squeezed narrower than this
+
+
+def share_width(
+    wanted: dict[str, int], width: int, *, widened: str | None = None
+) -> dict[str, int]:
+    """Column widths that add up to `width`: a column that wants less than an even share
+    gets what it wants, the others share the rest in proportion to what they want (so a
+    column of short lines never takes room long titles need); spare room goes to all, in
+    proportion. `widened`
+    gets what it wants first, the others keep at least `MIN_COLUMN`."""
+    names = list(wanted)
+    floor = min(MIN_COLUMN, width // max(1, len(names)))
+    if sum(wanted.values()) <= width:
+        spare = width - sum(wanted.values())
+        total = sum(wanted.values()) or 1
+        widths = {n: wanted[n] + spare * wanted[n] // total for n in names}
+    else:
+        widths = {}
+        pool = dict(wanted)
+        room = width
+        if widened in pool:
+            take = min(pool.pop(widened), room - floor * len(pool))
+            widths[widened] = max(floor, take)
+            room -= widths[widened]
+        # The modest columns get what they want; the rest share by what they want.
+        while pool:
+            share = room // len(pool)
+            modest = {n: w for n, w in pool.items() if w <= share}
+            if not modest:
+                total = sum(pool.values()) or 1
+                for n, w in pool.items():
+                    widths[n] = max(floor, room * w // total)
+                break
+            for n, w in modest.items():
+                widths[n] = max(floor, w)
+                room -= widths[n]
+                del pool[n]
+    # Rounding: the last column takes what is left.
+    widths[names[-1]] += width - sum(widths.values())
+    return widths
+
+
 class BoardScreen(StoreActions, Screen[None]):
     """The planning board of one quarter."""
 
@@ -127,6 +171,7 @@ class BoardScreen(StoreActions, Screen[None]):
         Binding("question_mark,f1", "help", "Help"),
         Binding("s", "new_stakeholder", "New stakeholder", show=False),
         Binding("v", "edit_vision", "Vision", show=False),
+        Binding("w", "widen", "Widen column", show=False),
         Binding("shift+up,K", "shift(-1)", "Up", show=False),
         Binding("shift+down,J", "shift(1)", "Down", show=False),
         Binding("delete,x", "delete", "Delete", show=False),
@@ -159,6 +204,9 @@ class BoardScreen(StoreActions, Screen[None]):
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
         self._bad_rows: list[str] = []  # rows with values of the wrong type, last named
         self._busy = ""  # what a long action running in the background is doing
+        self.widened: str | None = None  # the column `w` widened, if any
+        self.ask_to_start = False  # `planboard meeting`: offer to start the event on mount
+        self._sized: tuple[object, ...] | None = None  # what the column widths were made for
         self._build()
 
     # ------------------------------------------------------------------ layout
@@ -203,8 +251,11 @@ class BoardScreen(StoreActions, Screen[None]):
         yield self.vision_bar
         yield self.search_bar
         with Horizontal(id="board"):
-            yield self._columns["team"]
-            yield self._columns["stakeholders"]
+            # Under 110 columns each pair stacks: Team over the stakeholders' lists, the
+            # dropped column under the blocks; two columns wide enough for the titles.
+            with Container(id="left"):
+                yield self._columns["team"]
+                yield self._columns["stakeholders"]
             with Container(id="right"):
                 yield self._columns["blocks"]
                 yield self._columns["dropped"]
@@ -247,6 +298,9 @@ class BoardScreen(StoreActions, Screen[None]):
         self.column("team").focus()
         if self.notice:
             self.status_line.say(self.notice)
+        if self.ask_to_start:
+            self.ask_to_start = False
+            self.call_later(self.action_meeting)
         self._data_version = self.store.data_version()
         self.set_interval(0.5, self._poll_file)
         self.set_timer(0.5, self._poll_replica)
@@ -265,14 +319,15 @@ class BoardScreen(StoreActions, Screen[None]):
         assert self.board is not None
         return self.board.quarter
 
-    def tag_for(self, item: Item) -> tuple[str, int]:
+    def tag_for(self, item: Item) -> tuple[str, str]:
+        """The owner's tag and colour (the colour stored with the stakeholder)."""
         if item.stakeholder_id is None:
-            return ("Team", 0)
+            return ("Team", "")
         known = self.stakeholder_map.get(item.stakeholder_id)
         if known is None:
-            return ("?", 0)
-        stakeholder, index = known
-        return (stakeholder.tag, index + 1)
+            return ("?", "")
+        stakeholder, _ = known
+        return (stakeholder.tag, stakeholder.colour or "-")
 
     def load(self) -> None:
         """Read the whole quarter (on open, on switching quarter, after another program
@@ -297,7 +352,7 @@ class BoardScreen(StoreActions, Screen[None]):
                     Place.team(),
                     "Team",
                     board.items_at(Place.team()),
-                    empty_text=self._hint("(no candidates yet — press n to add one)"),
+                    empty_text=self._hint("(no candidates yet — n adds one)"),
                 )
             ]
         )
@@ -314,7 +369,7 @@ class BoardScreen(StoreActions, Screen[None]):
                     Place.dropped(),
                     "Dropped",
                     board.items_at(Place.dropped()),
-                    empty_text=self._hint("(nothing dropped — drag here or press d)"),
+                    empty_text=self._hint("(nothing dropped — drag here, or d)"),
                 )
             ]
         )
@@ -418,6 +473,7 @@ class BoardScreen(StoreActions, Screen[None]):
                         marks[item.id] = f"×{count}"
         for column in self.columns:
             column.set_marks(marks)
+        self.size_columns()
 
     def _block_note(self, group: Group) -> str:
         if group.block is None:
@@ -505,6 +561,7 @@ class BoardScreen(StoreActions, Screen[None]):
             column = self.column(name)
             if column.border_title != title:
                 column.border_title = title
+        self.call_after_refresh(self.size_columns)  # what they hold may have grown
 
     def apply(self, change: Change) -> None:
         """Repaint what a change touched, then put the cursor on what it was about."""
@@ -612,8 +669,8 @@ class BoardScreen(StoreActions, Screen[None]):
         except PlanboardError as error:  # saved, but the file could not be re-read
             self.say(str(error), error=True)
             return
-        if change.event_id is None:
-            self.say(change.summary)
+        if change.event_id is None or self._read_only_reason():
+            self.say(change.summary)  # nothing here can be undone
         else:
             hint = "Ctrl+Y redoes it" if change.summary.startswith("Undid") else "u undoes it"
             self.say(f"{change.summary}  ({hint})")
@@ -705,6 +762,68 @@ class BoardScreen(StoreActions, Screen[None]):
         self.action_edit()
 
     # ---------------------------------------------------------------- actions
+
+    # ------------------------------------------------------------ column widths
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.size_columns)
+
+    def size_columns(self) -> None:
+        """Share the board's width by what the columns hold: a column that needs little
+        takes little, the others share the rest; `w` gives the focused one its fill."""
+        board = self.query_one("#board")
+        width = board.content_region.width
+        if width <= 0:
+            return
+        narrow = self.app.size.width < 110
+        team, lists = self.column("team"), self.column("stakeholders")
+        blocks, dropped = self.column("blocks"), self.column("dropped")
+        wanted = {
+            "team": team.natural_width(),
+            "stakeholders": lists.natural_width(),
+            "blocks": blocks.natural_width(),
+            "dropped": dropped.natural_width(),
+        }
+        key = (width, narrow, self.widened, tuple(wanted.values()))
+        if key == self._sized:
+            return
+        self._sized = key
+        left, right = self.query_one("#left"), self.query_one("#right")
+        if narrow:  # two stacks: Team over the lists, the dropped column under the blocks
+            wanted = {
+                "left": max(wanted["team"], wanted["stakeholders"]),
+                "right": max(wanted["blocks"], wanted["dropped"]),
+            }
+            widths = share_width(wanted, width, widened=self._widened_slot(narrow))
+            left.styles.width, right.styles.width = widths["left"], widths["right"]
+            for column in self.columns:
+                column.styles.width = "1fr"
+            return
+        widths = share_width(wanted, width, widened=self.widened)
+        left.styles.width = widths["team"] + widths["stakeholders"]
+        right.styles.width = widths["blocks"] + widths["dropped"]
+        for name, column in zip(COLUMN_IDS, self.columns, strict=True):
+            column.styles.width = widths[name]
+
+    def _widened_slot(self, narrow: bool) -> str | None:
+        if narrow and self.widened is not None:
+            return "left" if self.widened in ("team", "stakeholders") else "right"
+        return self.widened
+
+    def action_widen(self) -> None:
+        column = self.focused_column()
+        if column is None or column.id is None:
+            return
+        self.widened = None if self.widened == column.id else column.id
+        self.size_columns()
+        name = {"team": "Team", "stakeholders": "Stakeholders", "blocks": "Blocks"}.get(
+            column.id, "Dropped"
+        )
+        self.say(
+            f"{name} column widened: w again gives it back its share."
+            if self.widened
+            else f"{name} column back to its share of the width."
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_drag":
@@ -890,6 +1009,9 @@ class BoardScreen(StoreActions, Screen[None]):
         if row is None:
             self.say("Highlight an item, a block or a stakeholder to edit it.", error=True)
             return
+        if self._read_only_reason():
+            self._read(row)  # nothing can change here, but everything can be read
+            return
         if not self.writable():
             return
         from ..modals import Field, FormModal
@@ -929,6 +1051,50 @@ class BoardScreen(StoreActions, Screen[None]):
             self._edit_block(row.group.block)
         elif row.group.key.is_list and row.group.stakeholder is not None:
             self._edit_stakeholder(row.group.stakeholder)
+
+    def _read(self, row: Row) -> None:
+        """The highlighted item, block or stakeholder in full, read-only."""
+        from ..modals import ReadModal
+
+        reason = self._read_only_reason()
+        if row.kind == "item" and row.item is not None:
+            item = row.item
+            where = (
+                f"dropped: {item.drop_reason or ''}"
+                if item.status == "dropped"
+                else f"in block {self.block_map[item.block_id].name}"
+                if item.block_id in self.block_map
+                else "on the list"
+            )
+            facts = [self._owner_name(item.stakeholder_id), where]
+            if item.effort is not None:
+                facts.append(f"{item.effort:g} days")
+            sections = [("Whose, where", " · ".join(facts)), ("Notes", item.notes or "(none)")]
+            title = item.title
+        elif row.group.block is not None:
+            block = row.group.block
+            count = len(row.group.items)
+            facts = [f"{count} item{'s' if count != 1 else ''}"]
+            if block.effort is not None:
+                facts.append(f"{block.effort:g} days")
+            if block.chosen_rank or block.choice:
+                facts.append(f"choice {block.chosen_rank or block.choice}")
+            sections = [
+                ("The case", block.description or "(no case written)"),
+                ("Size", " · ".join(facts)),
+                (
+                    "What it holds",
+                    "\n".join(f"• {i.title}" for i in row.group.items) or "(nothing)",
+                ),
+            ]
+            title = f"Block {block.name}"
+        elif row.group.stakeholder is not None:
+            person = row.group.stakeholder
+            sections = [("Department", person.department or "(none)")]
+            title = person.name
+        else:
+            return
+        self.app.push_screen(ReadModal(f"{title} — read-only ({reason})", sections))
 
     def _block_fields(self, block: Block | None) -> list[Any]:
         from ..modals import Field
@@ -999,6 +1165,16 @@ class BoardScreen(StoreActions, Screen[None]):
                 stakeholder.department if stakeholder else "",
                 placeholder="e.g. Sales",
             ),
+            Field(
+                "colour",
+                "Colour of their tag",
+                stakeholder.colour
+                if stakeholder and stakeholder.colour in STAKEHOLDER_COLOURS
+                else "",
+                kind="select",
+                options=[("(the least used)" if stakeholder is None else "(keep)", "")]
+                + [(name, name) for name in STAKEHOLDER_COLOURS],
+            ),
         ]
 
     def _edit_stakeholder(self, stakeholder: Stakeholder) -> None:
@@ -1010,6 +1186,7 @@ class BoardScreen(StoreActions, Screen[None]):
                     stakeholder.id,
                     name=values["name"],
                     department=values["department"],
+                    colour=values["colour"] or None,
                     quarter_id=self.quarter_id,
                 )
             )
@@ -1026,7 +1203,10 @@ class BoardScreen(StoreActions, Screen[None]):
         def submit(values: dict[str, Any]) -> str | None:
             return self.form_op(
                 lambda: self.store.add_stakeholder(
-                    values["name"], values["department"], quarter_id=self.quarter_id
+                    values["name"],
+                    values["department"],
+                    quarter_id=self.quarter_id,
+                    colour=values["colour"] or None,
                 )
             )
 
@@ -1529,11 +1709,18 @@ class BoardScreen(StoreActions, Screen[None]):
                 return "Give a file, or paste the list."
             target = values["owner"]
             name = None if target is None else self._owner_name(target)
+            newcomer = clean_line(values.get("new_owner", ""))
+            known = {s.name.lower(): s.id for s in self.store.stakeholders()}
+            on_list = target
+            if newcomer:  # a stakeholder not on the board yet: the import creates them
+                name = newcomer
+                on_list = known.get(newcomer.lower())
             whose = f"{name or 'the team'}'s list"
-            fresh, repeats = split_repeats(parsed.items, self._titles_on_list(target))
+            existing = [] if newcomer and on_list is None else self._titles_on_list(on_list)
+            fresh, repeats = split_repeats(parsed.items, existing)
             allow = bool(values["repeats"])
             items = parsed.items if allow else fresh
-            seen = (source, values["text"], values["path"], target, allow)
+            seen = (source, values["text"], values["path"], target, newcomer, allow)
             if previewed.get("last") != seen:
                 # First a look at what would come in; the same again imports it.
                 previewed["last"] = seen
@@ -1550,9 +1737,10 @@ class BoardScreen(StoreActions, Screen[None]):
                         f"{parsed.summary()}.{again} Nothing to import: every line is "
                         f"already on {whose}."
                     )
+                created = " (a new stakeholder)" if name and name.lower() not in known else ""
                 return Notice(
                     f"{parsed.summary()}.{columns}{again} {titles}{more}. "
-                    f"Ctrl+S again imports them into {whose}."
+                    f"Ctrl+S again imports them into {whose}{created}."
                 )
             if not items:
                 return Notice(f"Nothing to import: every line is already on {whose}.")
@@ -1581,6 +1769,12 @@ class BoardScreen(StoreActions, Screen[None]):
                     owner,
                     kind="select",
                     options=self._owner_choices(),
+                ),
+                Field(
+                    "new_owner",
+                    "…or a new stakeholder's list (their name: they are added)",
+                    "",
+                    placeholder="e.g. Head of Finance",
                 ),
                 Field(
                     "path",
@@ -1630,8 +1824,12 @@ class BoardScreen(StoreActions, Screen[None]):
         use_projector(self.app, False)
         if self.store.last_event_id() != self._seen_event:
             # Something was done on another screen (the event): show the file as it is.
+            was_decided = self.board is not None and self.quarter.is_decided
             self.load()
             self.refresh_bindings()
+            if self.board is not None and self.quarter.is_decided and not was_decided:
+                # The last message may offer an undo the decided quarter would refuse.
+                self.say(f"{self.quarter.name} is decided: its board is read-only.")
 
     def _open(self, screen: Screen[Any]) -> None:
         """Show an event screen (the board catches up with it when it comes back, and
@@ -1898,8 +2096,12 @@ class BoardScreen(StoreActions, Screen[None]):
         read-only even if it was never decided; None keeps the current mode."""
         if looking_back is not None:
             self.looking_back = looking_back
+        changed = quarter_id != self.quarter_id
         self.quarter_id = quarter_id
         self.load()
+        if changed:  # nothing of the last quarter's scroll or cursor carries over
+            for column in self.columns:
+                column.start_over()
         self.say(f"Showing {self.quarter.name} ({self.quarter.status})")
         self.refresh_bindings()
 

@@ -20,7 +20,7 @@ from ...core.outcome import outcome
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline, plural
 from ..modals import PickerModal
-from ..widgets.bars import BoardFooter, StatusLine
+from ..widgets.bars import BoardFooter, IndentedText, StatusLine
 
 CELL = {
     "served": ("■", "bold $text-success"),
@@ -28,6 +28,19 @@ CELL = {
     "open": ("○", "$text-warning"),
     "none": ("·", "$text-muted"),
 }
+
+
+class QuarterList(OptionList):
+    """The quarters, newest first: the cursor stops at the ends (it does not wrap from
+    the newest to the oldest)."""
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted is None or self.highlighted > 0:
+            super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
 
 
 class HistoryScreen(Screen[tuple[str, int] | None]):
@@ -49,8 +62,8 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         self.store = store
         self.start_at = quarter_id
         self.quarters: list[Quarter] = []
-        self.list = OptionList(id="quarters")
-        self.detail = Static(id="history-detail")
+        self.list = QuarterList(id="quarters")
+        self.detail = IndentedText(id="history-detail")
         self.status_line = StatusLine(id="status")
 
     def compose(self) -> ComposeResult:
@@ -179,7 +192,7 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
                 ]
             if not result.cut_off:
                 parts += [("  nobody", "italic $text-muted"), "\n"]
-        self.detail.update(Content.assemble(*parts))
+        self.detail.show(Content.assemble(*parts))
 
     @on(OptionList.OptionSelected)
     def _selected(self) -> None:
@@ -276,39 +289,53 @@ class CoverageScreen(Screen[None]):
             yield Static(self.render_table(), id="coverage-table")
         yield BoardFooter()
 
-    def render_table(self) -> Content:
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        width = self.query_one("#coverage").content_region.width
+        self.query_one("#coverage-table", Static).update(self.render_table(width))
+
+    def render_table(self, width: int = 100) -> Content:
+        """The table drawn to `width`: one line a stakeholder, never wrapped (the names
+        give way first, then the oldest quarters)."""
         data = self.data
-        name_width = max((len(clean_line(s.name)) for s in data.stakeholders), default=10)
-        name_width = min(max(name_width, 12), 32)
+        cell = 8  # a quarter's column
+        tail = 2 + 7 + 2 + 11  # "  3 / 1" and "  ⚠ 2 in a row"
+        room = max(0, width - 1 - 10 - 2 - tail)
+        quarters = data.quarters[-max(1, room // cell) :] if data.quarters else []
+        longest = max((len(clean_line(s.name)) for s in data.stakeholders), default=10)
+        name_width = max(10, min(longest, 32, width - 1 - 2 - cell * len(quarters) - tail))
         parts: list[str | tuple[str, str]] = [
             (
                 "■ served (an item in a chosen block)   ✗ cut off   · sent no list   "
                 "○ not decided yet",
                 "$text-muted",
             ),
-            "\n\n",
-            " " * (name_width + 2),
+            "\n",
         ]
-        for quarter in data.quarters:
-            parts.append((f"{clean_line(quarter.name)[-7:]:>8}", "bold"))
-        parts += ["   ", ("served / cut off", "bold"), "\n"]
+        if len(quarters) < len(data.quarters):
+            hidden = len(data.quarters) - len(quarters)
+            parts += [(f"(the {hidden} oldest quarters do not fit this wide)", "$text-muted")]
+        parts += ["\n", " " * (name_width + 2)]
+        for quarter in quarters:
+            parts.append((f"{clean_line(quarter.name)[-7:]:>{cell}}", "bold"))
+        parts += ["  ", ("served/cut", "bold"), "\n"]
         for person in data.stakeholders:
             name = clean_line(person.name)
             name = name if len(name) <= name_width else name[: name_width - 1] + "…"
             parts.append(f"{name:<{name_width}}  ")
-            for quarter in data.quarters:
+            for quarter in quarters:
                 symbol, style = CELL[data.cell(person.id, quarter.id)]
-                parts += ["       ", (symbol, style)]
+                parts += [" " * (cell - 1), (symbol, style)]
             counts = data.counts(person.id)
             parts += [
-                "   ",
-                ("■" * counts["served"], "bold $text-success"),
-                ("✗" * counts["cut"], "bold $text-error"),
-                (f"  {counts['served']} / {counts['cut']}", "$text-muted"),
+                "  ",
+                (f"{counts['served']:>3} / {counts['cut']:<3}"[:7], "$text-muted"),
             ]
             streak = data.streak(person.id)
             if streak >= 2:
-                parts.append((f"  ⚠ cut off {streak} quarters in a row", "bold $text-error"))
+                parts.append((f"  ⚠ {streak} in a row", "bold $text-error"))
             parts.append("\n")
         warnings = data.warnings
         parts.append("\n")

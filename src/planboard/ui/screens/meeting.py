@@ -7,16 +7,19 @@ is shown.
 
 from __future__ import annotations
 
+import math
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Digits, Static
 
 from ...core.clock import parse_stamp
 from ...core.errors import PlanboardError
@@ -36,12 +39,14 @@ from ...core.rules import why_not_live, why_read_only
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline
 from ..theme import use_projector
-from ..widgets.bars import BoardFooter, StatusLine
+from ..widgets.bars import BoardFooter, IndentedText, StatusLine
 from .actions import StoreActions
 
 WARN_AT = 5 * 60  # seconds left when the timebox turns amber
 ALARM_AT = 60  # and red
-CASE_ON_CARD = 160  # characters of a block's case shown on its card
+MAX_COLUMNS = 4  # cards side by side at most
+MIN_CARD_WIDTH = 26  # a card narrower than this cuts names mid-word
+CARD_FRAME = 4  # a card's border and padding, in columns (2 lines of border)
 
 
 def remaining_seconds(meeting: Meeting, now: datetime) -> float:
@@ -95,46 +100,187 @@ class CardData:
     merged: dict[int, list[Item]]  # requests merged into the block's items
 
 
+def wrap(text: str, width: int, indent: int = 0) -> list[str]:
+    """Lines of at most `width` cells; continuation lines indented by `indent`."""
+    width = max(1, width)
+    lines = textwrap.wrap(
+        text,
+        width,
+        subsequent_indent=" " * indent,
+        break_long_words=True,
+        break_on_hyphens=False,
+    )
+    return lines or [""]
+
+
+def fit_lines(lines: list[str], count: int, width: int) -> list[str]:
+    """The first `count` lines, the last ending in … when something is left out."""
+    if len(lines) <= count:
+        return lines
+    if count <= 0:
+        return []
+    kept = lines[:count]
+    last = kept[-1].rstrip()
+    while last and cell_len(last) + 2 > width:
+        last = last[:-1]
+    kept[-1] = last + " …"
+    return kept
+
+
 class BlockCard(Static):
-    """One block, large and plain, for the back of the room."""
+    """One block, large and plain, for the back of the room. Its lines are laid out
+    here (not wrapped by the widget), so that the view knows how tall it is."""
 
     def __init__(self, data: CardData, tally_hidden: bool) -> None:
         super().__init__(classes="card")
         self.data = data
-        self.show(data, tally_hidden)
+        self.tally_hidden = tally_hidden
+        self.width_hint = 40  # the card's inner width, set by the layout
+        self.case_lines = 3  # lines of the case the card has room for
+        self.selected = False
 
     def show(self, data: CardData, tally_hidden: bool) -> None:
         self.data = data
-        block = data.block
-        parts: list[str | tuple[str, str] | Content] = [
-            (f"{data.number}  ", "bold $text-muted"),
-            (clean_line(block.name), "bold"),
+        self.tally_hidden = tally_hidden
+        self.draw()
+
+    def parts(self, width: int) -> tuple[list[list[Any]], list[list[Any]], list[str], bool]:
+        """The card at inner width `width`: the name's lines, the facts' lines (size,
+        who it is for, dots), each a list of content parts; the case's lines; and True if
+        the case is a placeholder."""
+        data, block = self.data, self.data.block
+        marker = "▶ " if self.selected else ""
+        head_text = f"{marker}{data.number}  {clean_line(block.name)}"
+        head: list[list[Any]] = [
+            [(line, "bold")] for line in wrap(head_text, width, indent=len(marker) + 3)
         ]
-        if block.choice:
-            parts += ["  ", (f" ★ {block.choice} ", "bold reverse $text-success")]
-        case = clean_multiline(block.description).replace("\n", " ") or "(no case written)"
-        if len(case) > CASE_ON_CARD:  # the whole case is one key away (Enter)
-            case = case[: CASE_ON_CARD - 1].rsplit(" ", 1)[0] + " …"
-        parts += ["\n\n", (case, "" if block.description else "italic $text-muted"), "\n\n"]
         size = f"{len(data.items)} item{'s' if len(data.items) != 1 else ''}"
         if block.effort is not None:
             size += f" · {block.effort:g} days"
-        parts += [("Size  ", "$text-muted"), size, "\n"]
         served = ", ".join(clean_line(name) for name in data.served) or "nobody yet"
-        parts += [("For   ", "$text-muted"), served, "\n"]
-        if tally_hidden:
-            parts += [("Dots  ", "$text-muted"), ("hidden until revealed", "italic $text-muted")]
+        facts: list[list[Any]] = []
+        for label, text in (("Size  ", size), ("For   ", served)):
+            for n, line in enumerate(wrap(label + text, width, indent=len(label))):
+                facts.append([(label, "$text-muted"), line[len(label) :]] if n == 0 else [line])
+        size_width = 6 + cell_len(size)
+        if self.tally_hidden:
+            hidden = "hidden until revealed"
+            if size_width + 3 + 6 + len(hidden) > width >= size_width + 3 + 12:
+                hidden = "hidden"  # beside the size, rather than a line of its own
+            dots_line: list[Any] = [("Dots  ", "$text-muted"), (hidden, "italic $text-muted")]
+            dots_width = 6 + len(hidden)
         else:
-            dots = "●" * min(data.dots, 30) or "—"
-            parts += [("Dots  ", "$text-muted"), (dots, "bold $text-warning"), f"  {data.dots}"]
-        self.update(Content.assemble(*parts))
+            room = max(1, width - 6 - len(str(data.dots)) - 1)
+            dots = "●" * min(data.dots, room) or "—"
+            dots_line = [("Dots  ", "$text-muted"), (dots, "bold $text-warning"), f" {data.dots}"]
+            dots_width = 6 + len(dots) + 1 + len(str(data.dots))
+        if size_width + 3 + dots_width <= width:  # the dots beside the size: a line saved
+            facts[0] = [*facts[0], "   ", *dots_line]
+        else:
+            facts.append(dots_line)
+        case = clean_multiline(block.description).replace("\n", " ")
+        return head, facts, wrap(case or "(no case written)", width), not case
+
+    def height_for(self, width: int, case_lines: int) -> int:
+        """Lines the card takes at this inner width, with up to `case_lines` of its case
+        (its border included)."""
+        head, facts, case, _ = self.parts(width)
+        shown = min(len(case), case_lines)
+        return len(head) + len(facts) + shown + (1 if shown else 0) + 2
+
+    def case_length(self, width: int) -> int:
+        """Lines the whole case takes at this inner width."""
+        return len(self.parts(width)[2])
+
+    def draw(self) -> None:
+        width = self.width_hint
+        head, facts, case, placeholder = self.parts(width)
+        block = self.data.block
+        out: list[Any] = []
+        for line in head:
+            out += [*line, "\n"]
+        shown = fit_lines(case, self.case_lines, width)
+        for text_line in shown:
+            out += [(text_line, "italic $text-muted" if placeholder else ""), "\n"]
+        if shown:
+            out.append("\n")
+        for line in facts:
+            out += [*line, "\n"]
+        self.update(Content.assemble(*out[:-1]))
+        self.border_title = f"★ CHOICE {block.choice}" if block.choice else ""
         self.set_class(bool(block.choice), "-chosen")
+
+
+@dataclass(frozen=True)
+class CardLayout:
+    """How the cards share the space: columns, rows, each card's size."""
+
+    columns: int
+    rows: int
+    width: int  # inner width of a card's text
+    height: int  # lines per card, border included
+    case_lines: int  # lines of each case shown
+    fits: bool  # every card whole, without scrolling
+
+
+def lay_out(cards: list[BlockCard], width: int, height: int, gutter: int = 1) -> CardLayout:
+    """Share `width` x `height` between the cards: every card's name, size, who it is
+    for and its dots first, then as much of the cases as the space allows. Picks the
+    number of columns that shows the most of the cases with every card in sight."""
+    count = max(1, len(cards))
+    best: tuple[tuple[float, ...], CardLayout] | None = None
+    for columns in range(1, min(MAX_COLUMNS, count) + 1):
+        card_width = (width - (columns - 1) * gutter) // columns
+        if card_width < MIN_CARD_WIDTH and columns > 1:
+            break
+        inner = max(8, card_width - CARD_FRAME)
+        rows = math.ceil(count / columns)
+        card_height = height // rows
+        needed = max((card.height_for(inner, 0) for card in cards), default=6)
+        fits = needed <= card_height
+        # Lines of case the tightest card can show at this height.
+        case_lines = 0
+        if fits:
+            case_lines = max(0, card_height - needed - 1)
+            wanted = max((card.case_length(inner) for card in cards), default=0)
+            case_lines = min(case_lines, wanted)
+        shown = sum(min(card.case_length(inner), case_lines) * inner for card in cards)
+        whole = all(card.case_length(inner) <= case_lines for card in cards)
+        if fits and whole:
+            # Every case whole: the cards closest to a pleasant shape (cells are about
+            # twice as tall as wide).
+            shape = -abs(math.log(card_width / (card_height * 2.5)))
+            score: tuple[float, ...] = (2, shape, 0, 0)
+        elif fits:
+            score = (1, shown, -columns, 0)
+        else:
+            score = (0, -rows * needed, -columns, 0)  # the least scrolling
+        layout = CardLayout(
+            columns,
+            rows,
+            inner,
+            card_height if fits else needed + min(case_lines, 1),
+            case_lines,
+            fits,
+        )
+        if best is None or score > best[0]:
+            best = (score, layout)
+    assert best is not None
+    return best[1]
+
+
+class CardsScroll(VerticalScroll):
+    """Where the cards are: when it changes size (the window, a two-line message), the
+    cards are laid out again."""
+
+    def on_resize(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MeetingScreen):
+            self.call_after_refresh(screen._lay_out)
 
 
 class MeetingScreen(StoreActions, Screen[str | None]):
     """The event view: the vision on top, the blocks as cards, a visible timebox."""
-
-    HORIZONTAL_BREAKPOINTS = [(0, "-cols-1"), (70, "-cols-2"), (160, "-cols-3")]
 
     BINDINGS = [
         Binding("left,h", "select(-1, 0)", "Prev", show=False),
@@ -142,15 +288,16 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         Binding("up,k", "select(0, -1)", "Up", show=False),
         Binding("down,j", "select(0, 1)", "Down", show=False),
         Binding("enter,space", "present", "Open"),
-        Binding("1", "choose(1)", "Choice 1"),
-        Binding("2", "choose(2)", "Choice 2"),
+        Binding("1", "choose(1)", "Choose", key_display="1 2", tooltip="Choice 1 (2: choice 2)"),
+        Binding("2", "choose(2)", "Choice 2", show=False),
         Binding("0,backspace", "choose(0)", "Unchoose", show=False),
         Binding("v", "vote", "Dots"),
-        Binding("r", "reveal", "Reveal", show=False),
-        Binding("t", "timer", "Timer"),
+        Binding("r", "reveal", "Reveal", tooltip="Show the tally, ranked"),
+        Binding("t", "timer", "Timer", tooltip="Start or pause the countdown"),
+        Binding("T", "reset_timer", "Reset timer", show=False),
         Binding("a", "settings", "Setup"),
         Binding("d", "decide", "Decide"),
-        Binding("e", "end", "End", show=False),
+        Binding("e", "end", "End", tooltip="End the event without a decision"),
         Binding("u,ctrl+z", "undo", "Undo", show=False),
         Binding("ctrl+y,U", "redo", "Redo", show=False),
         Binding("escape,b", "back", "Board"),
@@ -170,17 +317,48 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self._data_version = 0
         self.head = Static(id="meeting-head")
         self.vision = Static(id="meeting-vision")
+        self.facts = Static(id="meeting-facts")
+        self.clock = Digits("", id="meeting-clock")
         self.grid = Grid(id="cards")
+        self.scroll = CardsScroll(id="cards-scroll", can_focus=False)
         self.status_line = StatusLine(id="status")
+        self.layout_now: CardLayout | None = None
 
     def compose(self) -> ComposeResult:
-        yield self.head
-        yield self.vision
+        with Horizontal(id="meeting-top"):
+            with Vertical(id="meeting-info"):
+                yield self.head
+                yield self.vision
+                yield self.facts
+            # The countdown in large digits, readable from the back of the room.
+            yield self.clock
         # Not focusable: the arrows select cards (the view follows the selection).
-        with VerticalScroll(id="cards-scroll", can_focus=False):
+        with self.scroll:
             yield self.grid
         yield self.status_line
         yield BoardFooter()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._lay_out)
+
+    def _lay_out(self) -> None:
+        """Size the cards to the space: all of them in sight, the cases as far as the
+        room allows."""
+        region = self.scroll.content_region
+        if not self.cards or region.width <= 0 or region.height <= 0:
+            return
+        # The grid's padding and the scrollbar's gutter (kept, so that widths are stable).
+        layout = lay_out(self.cards, region.width - 3, region.height)
+        self.layout_now = layout
+        self.grid.styles.grid_size_columns = layout.columns
+        self.grid.styles.grid_size_rows = layout.rows
+        self.grid.styles.grid_rows = str(layout.height)
+        for card in self.cards:
+            card.width_hint = layout.width
+            card.case_lines = layout.case_lines
+            card.draw()
+        if self.cards:
+            self.cards[self.selected].scroll_visible(animate=False)
 
     def on_mount(self) -> None:
         use_projector(self.app, True)
@@ -226,19 +404,30 @@ class MeetingScreen(StoreActions, Screen[str | None]):
                 self.grid.mount_all(self.cards)
         else:
             for card, d in zip(self.cards, data, strict=True):
-                card.show(d, hidden)
+                card.data, card.tally_hidden = d, hidden
         if not data:
             self.say("This quarter has no blocks yet: press b to go back to the board.")
         self.selected = max(0, min(self.selected, len(self.cards) - 1))
-        self._mark_selected()
+        for index, card in enumerate(self.cards):
+            card.selected = index == self.selected
+            card.set_class(card.selected, "-selected")
         self._show_head()
         vision = clean_line(self.quarter.vision) or "No vision written for this quarter."
         self.vision.update(Content.assemble(("Vision  ", "bold $text-accent"), (vision, "bold")))
         self.refresh_bindings()  # the footer dims what can't be done now
+        self._lay_out()  # names and facts may have grown: the layout follows
+        if self.layout_now is None:
+            for card in self.cards:
+                card.draw()
+            self.call_after_refresh(self._lay_out)
 
     def _mark_selected(self) -> None:
         for index, card in enumerate(self.cards):
-            card.set_class(index == self.selected, "-selected")
+            selected = index == self.selected
+            if selected != card.selected:
+                card.selected = selected
+                card.set_class(selected, "-selected")
+                card.draw()
         if self.cards:
             self.cards[self.selected].scroll_visible(animate=False)
 
@@ -259,16 +448,29 @@ class MeetingScreen(StoreActions, Screen[str | None]):
                 else "bold reverse $text-success",
             ),
         ]
+        facts: list[str | tuple[str, str]] = []
         if meeting is not None:
             parts += ["   ", *timer_parts(meeting, self.store.now())]
             present = len(self.store.attendance(self.quarter_id))
-            parts += [
-                "   ",
-                (f"{meeting.dot_budget} dots each · {present} present", "$text-muted"),
+            minutes = meeting.timebox_minutes
+            facts += [
+                (
+                    f"{meeting.dot_budget} dot{'s' if meeting.dot_budget != 1 else ''} each"
+                    f" · {present} present · timebox {minutes} minute"
+                    f"{'s' if minutes != 1 else ''}",
+                    "$text-muted",
+                )
             ]
             if meeting.tally_hidden:
-                parts += [(" · tally hidden", "$text-muted")]
+                facts += [(" · tally hidden", "$text-muted")]
+            left = remaining_seconds(meeting, self.store.now())
+            self.clock.update(clock_text(left))
+            level = _alarm_level(left)
+            self.clock.set_class(level == 1, "-warn")
+            self.clock.set_class(level >= 2, "-alarm")
+            self.clock.set_class(not meeting.timer_started_at, "-paused")
         self.head.update(Content.assemble(*parts))
+        self.facts.update(Content.assemble(*facts))
 
     def _tick(self) -> None:
         """Once a second or so: the countdown, and changes made by another program."""
@@ -310,13 +512,16 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.reload()
 
     #: Shown dimmed in the footer when the event can't be changed from here.
-    EDIT_ACTIONS = frozenset({"choose(1)", "choose(2)", "vote", "timer", "settings", "decide"})
+    EDIT_ACTIONS = frozenset(
+        {"choose(1)", "choose(2)", "vote", "timer", "settings", "decide", "end"}
+    )
 
     def footer_dimmed(self) -> frozenset[str]:
         """The footer's keys that would only be refused (a read-only board, or a quarter
-        that is no longer live)."""
+        that is no longer live). A tally already revealed can still be shown."""
         if self.store.readonly or (self.quarter is not None and self.quarter.status != "live"):
-            return self.EDIT_ACTIONS
+            hidden = self.meeting is None or self.meeting.tally_hidden
+            return self.EDIT_ACTIONS | ({"reveal"} if hidden else set())
         return frozenset()
 
     def _writable(self) -> bool:
@@ -370,21 +575,28 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             c.data.block for c in self.cards if c.data.block.choice and c.data.block.id != block.id
         ]
         if len(taken) >= 2 and not block.choice:
-            names = " and ".join(f"“{clean_line(b.name)}”" for b in taken)
+            numbers = " or ".join(str(c.data.number) for c in self.cards if c.data.block in taken)
+            # Short: the shared screen's status line must say how to fix it at 100 columns.
             self.say(
-                f"Two blocks are already chosen ({names}) and the team does one or two: "
-                "a third is refused. To change one, press 0 on it first, then "
-                f"{rank} here.",
+                f"No third choice: press 0 on block {numbers} first, then {rank} here.",
                 error=True,
             )
             return
         self.run_op(lambda: self.store.choose_block(block.id, rank))
 
     def action_reveal(self) -> None:
-        if self.meeting is None or not self._writable():
+        """Reveal the tally (saved: everyone sees it from now on) and show it ranked."""
+        if self.meeting is None:
             return
-        hidden = not self.meeting.tally_hidden
-        self.run_op(lambda: self.store.set_meeting(self.quarter_id, tally_hidden=hidden))
+        if self.meeting.tally_hidden:
+            if not self._writable():
+                return
+            change = self.run_op(
+                lambda: self.store.set_meeting(self.quarter_id, tally_hidden=False)
+            )
+            if change is None or self.meeting is None or self.meeting.tally_hidden:
+                return
+        self.app.push_screen(RevealScreen(self))
 
     def action_timer(self) -> None:
         meeting = self.meeting
@@ -405,6 +617,23 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.meeting = self.store.meeting(self.quarter_id)
         self._show_head()
         self.say(f"Timer {'started' if running else 'paused'} at {clock_text(left)}.")
+
+    def action_reset_timer(self) -> None:
+        """Back to the whole timebox, paused (undo steps over timer moves)."""
+        meeting = self.meeting
+        if meeting is None or not self._writable():
+            return
+        whole = meeting.timebox_minutes * 60.0
+        try:
+            self.store.set_timer(self.quarter_id, running=False, remaining=whole)
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            return
+        self._alarm_level = _alarm_level(whole)
+        self._data_version = self.store.data_version()
+        self.meeting = self.store.meeting(self.quarter_id)
+        self._show_head()
+        self.say(f"Timer reset to {clock_text(whole)}, paused: t starts it.")
 
     def action_settings(self) -> None:
         if self.meeting is None or not self._writable():
@@ -466,15 +695,17 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         block = card.block
         fields = []
         hidden = self.meeting.tally_hidden
+        # By name, not in the order people were ticked: easy to find at a glance.
+        present = sorted((s for s in present if s in people), key=lambda s: people[s].name.lower())
         for sid in present:
             used = sum(v.get(sid, 0) for bid, v in tally.items() if bid != block.id)
+            left = budget - used - card.votes.get(sid, 0)
             # With the tally hidden, the shared screen does not say where anyone's
             # other dots went (the budget is still enforced when saving).
             label = (
                 f"{people[sid].name}  ({budget} dots in all)"
                 if hidden
-                else f"{people[sid].name}  (up to {budget - used} here: "
-                f"{used} of {budget} on other blocks)"
+                else f"{people[sid].name}  ({left} of {budget} left; up to {budget - used} here)"
             )
             fields.append(Field(f"s{sid}", label, card.votes.get(sid) or "", kind="number"))
 
@@ -670,6 +901,109 @@ class PresentScreen(Screen[None]):
         self.dismiss(None)
 
 
+def ranked(cards: list[CardData]) -> list[tuple[int, CardData]]:
+    """The blocks by dots, most first (ties share a place, in board order)."""
+    order = sorted(cards, key=lambda c: (-c.dots, c.number))
+    places: list[tuple[int, CardData]] = []
+    for index, card in enumerate(order):
+        tied = index and card.dots == order[index - 1].dots
+        places.append((places[-1][0] if tied else index + 1, card))
+    return places
+
+
+class TallyChart(Static):
+    """The tally as a ranked bar chart, drawn to the width and height it has."""
+
+    def __init__(self, cards: list[CardData]) -> None:
+        super().__init__(id="tally-chart")
+        self.cards = cards
+
+    def on_resize(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        width, height = self.content_region.width, self.content_region.height
+        if width <= 0 or not self.cards:
+            self.update(Content("No blocks to show."))
+            return
+        places = ranked(self.cards)
+        most = max((c.dots for c in self.cards), default=0)
+        label_width = min(
+            max(cell_len(clean_line(c.block.name)) for c in self.cards) + 4,
+            max(16, width * 2 // 5),
+        )
+        number_width = len(str(most)) + 1
+        badge_width = 5  # " ★ 1"
+        bar_room = max(4, width - label_width - number_width - badge_width - 4)
+        # Thicker bars when there is room: one to three lines each, a gap between.
+        thickness = max(1, min(3, height // max(1, len(places)) - 1))
+        out: list[Any] = []
+        for place, card in places:
+            name = clean_line(card.block.name)
+            label = f"{place}. {name}"
+            if cell_len(label) > label_width - 1:
+                label = label[: label_width - 2] + "…"
+            length = round(bar_room * card.dots / most) if most else 0
+            style = "$text-success" if card.block.choice else "$text-warning"
+            bar = "█" * length or "▏"
+            for line in range(thickness):
+                middle = line == (thickness - 1) // 2
+                out += [
+                    (label if middle else "").ljust(label_width),
+                    (bar, style),
+                    (f" {card.dots}".rjust(number_width + 1) if middle else "", "bold"),
+                ]
+                if middle and card.block.choice:
+                    out.append((f"  ★ {card.block.choice}", "bold $text-success"))
+                out.append("\n")
+            if thickness > 1 or height >= 2 * len(places):
+                out.append("\n")
+        self.update(Content.assemble(*out).rstrip())
+
+
+class RevealScreen(Screen[None]):
+    """The revealed tally, ranked: the room compares the blocks at a glance."""
+
+    BINDINGS = [
+        Binding("escape,r,b,enter", "close", "Back to the cards"),
+        Binding("question_mark,f1", "help", "Help", show=False),
+    ]
+
+    def __init__(self, meeting: MeetingScreen) -> None:
+        super().__init__()
+        self.meeting_screen = meeting
+        self.head = Static(id="reveal-head")
+
+    def compose(self) -> ComposeResult:
+        yield self.head
+        yield TallyChart([card.data for card in self.meeting_screen.cards])
+        yield BoardFooter()
+
+    def on_mount(self) -> None:
+        quarter = self.meeting_screen.quarter
+        meeting = self.meeting_screen.meeting
+        cards = [card.data for card in self.meeting_screen.cards]
+        total = sum(c.dots for c in cards)
+        parts: list[str | tuple[str, str]] = [
+            ("The tally", "bold $text-accent"),
+            "  ",
+            (clean_line(quarter.name) if quarter else "", "bold"),
+            (f"   {total} dot{'s' if total != 1 else ''} on {len(cards)} blocks", "$text-muted"),
+        ]
+        if meeting is not None:
+            present = len(self.meeting_screen.store.attendance(self.meeting_screen.quarter_id))
+            parts += [(f" · {present} present, {meeting.dot_budget} each", "$text-muted")]
+        self.head.update(Content.assemble(*parts))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_help(self) -> None:
+        from ..modals import HelpScreen
+
+        self.app.push_screen(HelpScreen(HelpScreen.MEETING))
+
+
 class DecisionScreen(Screen[None]):
     """Right after the decision: what was chosen, what was not, who is cut off."""
 
@@ -682,7 +1016,7 @@ class DecisionScreen(Screen[None]):
         super().__init__()
         self.store = store
         self.quarter_id = quarter_id
-        self.body = Static(id="decision-body")
+        self.body = IndentedText(id="decision-body")
         self.status_line = StatusLine(id="status")
 
     def compose(self) -> ComposeResult:
@@ -744,7 +1078,7 @@ class DecisionScreen(Screen[None]):
                     "  " + clean_line(result.decision.attendees),
                     "\n",
                 ]
-        self.body.update(Content.assemble(*parts))
+        self.body.show(Content.assemble(*parts))
         self.status_line.say("Press s to save the minutes next to the board file.")
 
     @staticmethod

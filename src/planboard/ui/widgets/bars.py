@@ -15,6 +15,8 @@ from ...core.text import clean_line, clean_multiline
 class TitleBar(Static):
     """planboard · quarter · status · file, and a read-only badge when it applies."""
 
+    shown: tuple[Quarter, str, str, tuple[str, bool] | None] | None = None
+
     def show(
         self,
         quarter: Quarter,
@@ -22,32 +24,51 @@ class TitleBar(Static):
         readonly_reason: str = "",
         replica: tuple[str, bool] | None = None,
     ) -> None:
-        """`replica`: what replication says (from its status file) and whether that is
+        """The bar, fitted to its width: the read-only badge comes before the file name,
+        and on a narrow screen the file name, then the badge's reason, give way.
+        `replica`: what replication says (from its status file) and whether that is
         a warning (behind by more than a minute, or stopped)."""
+        self.shown = (quarter, file_name, readonly_reason, replica)
         status_style = {
             "preparing": "$text-primary",
             "live": "bold $text-warning",
             "decided": "bold $text-success",
         }[quarter.status]
-        parts: list[str | tuple[str, str]] = [
+        head: list[str | tuple[str, str]] = [
             (" planboard ", "bold reverse"),
             "  ",
             (clean_line(quarter.name), "bold"),
             "  ",
             (quarter.status, status_style),
-            "  ",
-            (clean_line(file_name), "$text-muted"),
         ]
+        file_part: list[str | tuple[str, str]] = ["  ", (clean_line(file_name), "$text-muted")]
+        badges: list[list[str | tuple[str, str]]] = [[]]
         if readonly_reason:
-            parts += ["  ", (f" READ-ONLY: {readonly_reason} ", "bold reverse $text-error")]
+            style = "bold reverse $text-error"
+            badges = [
+                ["  ", (f" READ-ONLY: {clean_line(readonly_reason)} ", style)],
+                ["  ", (" READ-ONLY ", style)],
+            ]
         if replica is not None:
             label, warn = replica
-            parts += (
+            note: list[str | tuple[str, str]] = (
                 ["  ", (f"⚠ {clean_line(label)}", "bold $text-warning")]
                 if warn
                 else ["  ", (f"⇄ {clean_line(label)}", "$text-muted")]
             )
-        self.update(Content.assemble(*parts))
+            badges = [badge + note for badge in badges] + badges
+        width = self.size.width or 10_000
+        for badge in badges:
+            for tail in (file_part, []):
+                content = Content.assemble(*head, *badge, *tail)
+                if content.cell_length <= width:
+                    self.update(content)
+                    return
+        self.update(Content.assemble(*head, *badges[-1]))
+
+    def on_resize(self) -> None:
+        if self.shown is not None:
+            self.show(*self.shown)
 
 
 class VisionBar(Static):
@@ -155,6 +176,49 @@ class DetailBar(Static):
         self.update(Content(text))
 
 
+class IndentedText(Static):
+    """Text whose wrapped lines stay indented: a line that wraps continues two cells
+    further in than it starts, so lists and paragraphs keep their shape at any width."""
+
+    DEFAULT_CSS = """
+    IndentedText { text-wrap: nowrap; }
+    """
+
+    def __init__(self, content: Content | str = "", **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.source = Content(content) if isinstance(content, str) else content
+        self.wrapped_at = 0
+
+    def show(self, content: Content) -> None:
+        self.source = content
+        self.wrapped_at = 0
+        self._rewrap()
+
+    def on_resize(self) -> None:
+        self._rewrap()
+
+    def _rewrap(self) -> None:
+        width = self.content_region.width
+        if width <= 0:
+            self.update(self.source)
+            return
+        if width == self.wrapped_at:
+            return
+        self.wrapped_at = width
+        lines: list[Content] = []
+        for line in self.source.split("\n"):
+            plain = line.plain
+            lead = len(plain) - len(plain.lstrip(" "))
+            body = line[lead:]
+            if not body.plain:
+                lines.append(line)
+                continue
+            pieces = body.wrap(max(4, width - lead - 2))
+            lines.append(Content(" " * lead) + pieces[0])
+            lines += [Content(" " * (lead + 2)) + piece for piece in pieces[1:]]
+        self.update(Content("\n").join(lines))
+
+
 class StatusLine(Static):
     """The last action's outcome, with a reminder of how to undo it."""
 
@@ -196,6 +260,13 @@ class BoardFooter(Footer):
     """
 
     _shown: tuple[object, ...] | None = None
+
+    def on_resize(self) -> None:
+        # Under 100 columns the keys go closer together and the palette's key (in the
+        # help, and Ctrl+P still opens it) makes room, so that no key is cut.
+        narrow = self.size.width < 100
+        self.compact = narrow
+        self.show_command_palette = not narrow
 
     @staticmethod
     def _dimmed(screen: Screen) -> frozenset[str]:

@@ -9,6 +9,7 @@ which owns the drag (it spans columns).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -27,18 +28,22 @@ from textual.strip import Strip
 
 from ...core.model import Block, Item, Place, Stakeholder
 from ...core.text import clean_line
-
-TAG_COLOURS = 8
+from ..theme import tag_colour
 
 RowKind = Literal["header", "item", "empty"]
 
 EFFORT_MIN_WIDTH = 36  # narrower columns keep the room for the title
 
 
+TAG_MAX = 12  # the widest owner tag shown whole ("Operations", "Suppliers")
+FRAME = 3  # a column's border and scrollbar, in cells
+WIDEST = 90  # no column wants more than this
+
+
 def tag_cap(width: int) -> int:
     """How many cells an owner tag may take in a column this wide (0: too narrow for
     a name; the tag becomes a coloured bar)."""
-    return 8 if width >= 40 else 6 if width >= 28 else 0
+    return TAG_MAX if width >= 28 else 6 if width >= 22 else 0
 
 
 @dataclass(eq=False, slots=True)
@@ -110,7 +115,7 @@ class BoardList(ScrollView, can_focus=True):
         "board-list--carried",
         "board-list--chosen",
         "board-list--mark",
-        *(f"board-list--tag-{n}" for n in range(TAG_COLOURS)),
+        "board-list--tag",
     }
 
     cursor: reactive[int] = reactive(-1, always_update=True, init=False)
@@ -145,7 +150,7 @@ class BoardList(ScrollView, can_focus=True):
         *,
         show_headers: bool,
         show_tags: bool,
-        tag_for: Callable[[Item], tuple[str, int]],
+        tag_for: Callable[[Item], tuple[str, str]],
         tag_as_bar: bool = False,
         placeholder: str = "",
         indent: int = 0,
@@ -170,6 +175,7 @@ class BoardList(ScrollView, can_focus=True):
         self.filter_keeps_groups = False
         self.marks: dict[int, str] = {}
         self.header_note: Callable[[Group], str] | None = None  # right side of a header
+        self._natural: int | None = None  # natural_width(), until the content changes
 
     # ----------------------------------------------------------------- content
 
@@ -199,6 +205,7 @@ class BoardList(ScrollView, can_focus=True):
         """Short badges at the end of item lines (e.g. how many other lists ask)."""
         if marks != self.marks:
             self.marks = marks
+            self._natural = None
             self._cache.clear()
             self.refresh()
 
@@ -213,7 +220,43 @@ class BoardList(ScrollView, can_focus=True):
         for group in self.groups:
             for item in group.items:
                 widest = max(widest, cell_len(self.tag_for(item)[0]))
-        self.tag_width = min(widest, 10)
+        self.tag_width = min(widest, TAG_MAX)
+
+    def natural_width(self) -> int:
+        """How wide the column would like to be: its longest line whole (tags, marks and
+        estimates included, up to `WIDEST`), its frame included."""
+        if self._natural is not None:
+            return self._natural
+        widest = cell_len(self.placeholder) + 1 if not self.groups else 0
+        tags = self.tag_width + 1 if self.show_tags and self.tag_width else 0
+        lines: list[int] = []
+        for group in self.groups:
+            if self.show_headers:
+                title = cell_len(clean_line(group.title)) + 3 + len(str(len(group.items)))
+                if group.note:
+                    title += 3 + cell_len(clean_line(group.note))
+                if group.number is not None:
+                    title += 2
+                if group.block is not None and group.block.choice:
+                    title += 3
+                widest = max(widest, title)
+            if not group.items:
+                widest = max(widest, cell_len(group.empty_text) + 1)
+            for item in group.items:
+                line = 1 + self.indent + tags + cell_len(item.title)
+                if item.effort is not None:
+                    line += 2 + len(f"{item.effort:g}d")
+                mark = self.marks.get(item.id)
+                if mark:
+                    line += 1 + cell_len(mark)
+                lines.append(line)
+        if lines:
+            # Most lines whole (a few very long titles are cut rather than every column
+            # squeezed for them; the detail bar shows them whole).
+            lines.sort()
+            widest = max(widest, lines[min(len(lines) - 1, len(lines) * 9 // 10)])
+        self._natural = min(widest, WIDEST) + FRAME
+        return self._natural
 
     def set_groups(self, groups: list[Group]) -> None:
         """Replace everything the column shows, keeping the cursor on the same thing."""
@@ -226,6 +269,7 @@ class BoardList(ScrollView, can_focus=True):
             self._group_rows[group.key] = len(rows)
             self.rows.extend(rows)
         self._cache.clear()
+        self._natural = None
         self._update_tag_width()
         self._after_change(keep)
 
@@ -259,10 +303,11 @@ class BoardList(ScrollView, can_focus=True):
         rows = self._rows_for(group)
         self.rows[start : start + old_count] = rows
         self._group_rows[key] = len(rows)
+        self._natural = None
         if self.show_tags and not self.tag_as_bar:
             widest = max((cell_len(self.tag_for(i)[0]) for i in items), default=0)
-            if min(widest, 10) > self.tag_width:
-                self.tag_width = min(widest, 10)
+            if min(widest, TAG_MAX) > self.tag_width:
+                self.tag_width = min(widest, TAG_MAX)
             if self.tag_width != old_width:
                 self._cache.clear()
         self._after_change(keep)
@@ -501,6 +546,14 @@ class BoardList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows))
         self._cache.clear()
+        # A smaller window must not leave the highlighted row out of sight.
+        self.call_after_refresh(self.scroll_to_cursor)
+
+    def start_over(self) -> None:
+        """Another quarter: the cursor on the first row, the column at its top."""
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        if self.rows:
+            self.select_row(0)
 
     # ---------------------------------------------------------------- render
 
@@ -508,10 +561,12 @@ class BoardList(ScrollView, can_focus=True):
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
         if not (0 <= index < len(self.rows)):
-            if index == 0 and (self.placeholder or self.filter is not None):
+            if not self.rows and (self.placeholder or self.filter is not None):
                 message = "Nothing here matches." if self.filter is not None else self.placeholder
-                text = set_cell_size(" " + message, width)
-                return Strip([Segment(text, self._style("board-list--empty"))])
+                lines = textwrap.wrap(message, max(8, width - 2))  # whole, on a narrow column
+                if index < len(lines):
+                    text = set_cell_size(" " + lines[index], width)
+                    return Strip([Segment(text, self._style("board-list--empty"))])
             return Strip.blank(width, self._style())
         row = self.rows[index]
         spot = self.drop_spot
@@ -540,6 +595,20 @@ class BoardList(ScrollView, can_focus=True):
         """The widget's style with component classes layered on, backgrounds blended
         (theme colours with alpha, like `$accent 40%`, need the blending)."""
         return self.get_visual_style(*names).rich_style
+
+    def _tag_style(self, layers: list[str], colour: str) -> Style:
+        """An owner tag in its stakeholder's colour ("": the team's, muted; a name that
+        is not a palette colour: plain)."""
+        if not colour:
+            return self._style(*layers, "board-list--tag", "board-list--muted")
+        hue = tag_colour(colour, self.app.theme)
+        style = self._style(*layers, "board-list--tag")
+        return style + Style(color=hue) if hue else style
+
+    def notify_style_update(self) -> None:
+        """A new theme: the cached lines hold the old colours."""
+        super().notify_style_update()
+        self._cache.clear()
 
     def _render_row(
         self, row: Row, width: int, cursor: str, in_target: bool, marker: bool, carried: bool
@@ -592,7 +661,7 @@ class BoardList(ScrollView, can_focus=True):
             tag_width = min(self.tag_width, tag_cap(width))
             if self.show_tags and self.tag_width:
                 tag, colour = self.tag_for(item)
-                tag_style = self._style(*layers, f"board-list--tag-{colour % TAG_COLOURS}")
+                tag_style = self._tag_style(layers, colour)
                 if self.tag_as_bar or not tag_width:
                     tag, tag_width = "▍", 1
                 else:

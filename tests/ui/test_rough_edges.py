@@ -1,0 +1,309 @@
+"""What a first-time facilitator hit, each at the size where it broke."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from conftest import Filled
+from event_board import live_event
+from textual import events
+from textual.app import App
+from textual.widgets._footer import FooterKey
+
+from planboard.core import Store
+from planboard.core.history import coverage
+from planboard.ui.app import PlanboardApp
+from planboard.ui.modals import ConfirmModal, HelpScreen, ReadModal, TickBox, TickList
+from planboard.ui.screens.board import BoardScreen
+from planboard.ui.screens.history import CoverageScreen, HistoryScreen
+from planboard.ui.screens.meeting import DecisionScreen, MeetingScreen
+
+
+def status(app: PlanboardApp) -> str:
+    return str(app.screen.query_one("#status").render())
+
+
+def footer_labels(app: PlanboardApp) -> dict[str, tuple[str, int, int]]:
+    """Each footer key: its label, where it starts and how wide it is drawn."""
+    shown = {}
+    for key in app.screen.query(FooterKey):
+        label = f"{key.key_display} {key.description}".strip()
+        shown[key.action] = (label, key.region.x, key.region.width)
+    return shown
+
+
+async def test_footer_keys_are_whole_at_80_columns(sample_copy: Path) -> None:
+    """The footer showed "M Meetin" at 80 columns; the meeting's lost its last keys."""
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = footer_labels(app)
+        assert "meeting" in keys and "help" in keys
+        for label, x, width in keys.values():
+            assert x + width <= 80 and width >= len(label), label
+        ends = sorted((x, x + width) for _, x, width in keys.values())
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(ends)), "keys overlap"
+    store, _ = live_event(sample_copy, 4)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        keys = footer_labels(app)
+        # r (reveal) and e (end) are in the footer now, and everything fits
+        assert {"reveal", "end", "back", "timer", "decide"} <= set(keys)
+        for label, x, width in keys.values():
+            assert x + width <= 80 and width >= len(label), label
+
+
+async def test_footer_is_not_blank_when_the_app_starts_blurred(sample_copy: Path) -> None:
+    """Served in a browser, the app starts without focus: the footer cached the keys it
+    had not drawn, and stayed blank once focus came."""
+    app = PlanboardApp(Store.open(sample_copy))
+    app.set_reactive(App.app_focus, False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        await pilot.pause()
+        assert "meeting" in footer_labels(app)
+
+
+async def test_tick_boxes_show_a_tick_or_an_empty_box(filled: Filled) -> None:
+    """Unticked boxes showed an X (grey rather than green): someone ticked the wrong
+    person."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, present=[filled.sales])
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        ticks = app.screen.query_one(TickList)
+        drawn = {}
+        for y in range(ticks.option_count):
+            text = "".join(segment.text for segment in ticks.render_line(y))
+            name = "Head of Sales" if "Head of Sales" in text else "Customer Service Lead"
+            drawn[name] = text[:3]
+        assert drawn["Head of Sales"][1] == "✓"
+        assert drawn["Customer Service Lead"][1] == " "
+        assert "X" not in "".join(drawn.values())
+        # the yes/no box too: a tick, or nothing
+        box = app.screen.query_one(TickBox)
+        assert box.value and "✓" in str(box.render())
+        box.value = False
+        await pilot.pause()
+        assert "✓" not in str(box.render()) and "X" not in str(box.render())
+
+
+async def test_the_meeting_command_asks_before_starting(filled: Filled) -> None:
+    """`planboard meeting FILE` started the event at once; `M` asks first."""
+    store, q = filled.store, filled.quarter_id
+    app = PlanboardApp(store, start_meeting=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert store.quarter(q).status == "preparing"
+        await pilot.press("n")  # not yet
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen) and store.quarter(q).status == "preparing"
+    store = Store.open(filled.store.path)  # the app closed the first one
+    app = PlanboardApp(store, start_meeting=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen) and store.quarter(q).status == "live"
+
+
+async def test_a_long_message_is_not_cut_at_80_columns(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        message = (
+            "Moved “Weekly pipeline by region and segment” to Sales cockpit — "
+            "the end of this message must show"
+        )
+        screen.say(message)
+        await pilot.pause()
+        line = screen.query_one("#status")
+        assert line.region.height == 2
+        drawn = " ".join(
+            "".join(s.text for s in strip).strip()
+            for strip in line.render_lines(line.region.reset_offset)
+        )
+        assert "must show" in drawn
+
+
+async def test_e_opens_a_decided_quarters_block_to_read_at_80x24(sample_copy: Path) -> None:
+    """On a decided quarter `e` was refused: a block's case could not be read at 80x24
+    (the detail bar shows one line of it)."""
+    store = Store.open(sample_copy)
+    decided = store.quarter_by_name("2026-Q2")
+    block = store.blocks(decided.id)[0]
+    app = PlanboardApp(store, quarter_id=decided.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        blocks = screen.column("blocks")
+        blocks.focus()
+        blocks.select_group(blocks.groups[0].key)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadModal)
+        text = " ".join(str(s.render()) for s in app.screen.query(".read-text"))
+        assert " ".join(block.description.split()) in " ".join(text.split())
+        await pilot.press("escape")
+        assert app.screen is screen
+        assert store.blocks(decided.id)[0] == block  # nothing changed
+
+
+async def test_the_history_list_stops_at_its_ends(sample_copy: Path) -> None:
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert history.list.highlighted == 0
+        await pilot.press("up")  # it wrapped to the oldest quarter
+        assert history.list.highlighted == 0
+        await pilot.press("down", "down", "down", "down", "down")
+        assert history.list.highlighted == len(history.quarters) - 1
+        await pilot.press("k", "j", "j")
+        assert history.list.highlighted == len(history.quarters) - 1
+
+
+async def test_coverage_keeps_its_columns_at_80x24_and_100x30(sample_copy: Path) -> None:
+    store = Store.open(sample_copy)
+    people = len(coverage(store).stakeholders)
+    store.close()
+    for size in ((80, 24), (100, 30)):
+        app = PlanboardApp(Store.open(sample_copy))
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.press("H", "c")
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, CoverageScreen)
+            table = app.screen.query_one("#coverage-table")
+            width = table.content_region.width
+            lines = str(table.render()).splitlines()
+            rows = [line for line in lines[3 : 3 + people]]
+            assert all(len(line) <= width for line in rows), size
+            header = lines[2]
+            # each quarter's column sits under its name, on every row
+            for quarter in ("2025-Q4", "2026-Q1", "2026-Q2"):
+                at = header.index(quarter) + len(quarter) - 1
+                assert all(row[at] in "■✗·○" for row in rows), (size, quarter)
+
+
+async def test_wrapped_lines_are_indented(sample_copy: Path) -> None:
+    store = Store.open(sample_copy)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("H", "down")
+        await pilot.pause()
+        detail = app.screen.query_one("#history-detail")
+        lines = str(detail.render()).splitlines()
+        why = lines.index(next(line for line in lines if line.startswith("Why")))
+        # the rationale wraps at 80x24: each of its lines stays indented
+        rationale = []
+        for line in lines[why + 1 :]:
+            if not line.strip():
+                break
+            rationale.append(line)
+        assert len(rationale) > 1 and all(line.startswith("  ") for line in rationale)
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        row = app.screen.query(".help-what").first()
+        keys = app.screen.query(".help-keys").first()
+        assert row.region.x == keys.region.right  # descriptions wrap in their own column
+
+
+async def test_the_decision_summary_indents_wrapped_lines(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    reason = "Sales decide faster with one shared view " * 4
+    store.decide(q, reason.strip(), "Everyone from Sales, Service, Finance and the COO")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(DecisionScreen(store, q))
+        await pilot.pause()
+        await pilot.pause()
+        lines = str(app.screen.query_one("#decision-body").render()).splitlines()
+        why = lines.index("Why")
+        body = lines[why + 1 : lines.index("", why)]
+        assert len(body) > 1 and all(line.startswith("  ") for line in body)
+
+
+async def test_the_cursor_stays_in_sight_after_a_resize(sample_copy: Path) -> None:
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        lists = screen.column("stakeholders")
+        lists.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        top = round(lists.scroll_offset.y)
+        assert top <= lists.cursor < top + lists.scrollable_content_region.height
+
+
+async def test_another_quarter_from_the_history_opens_at_its_top(sample_copy: Path) -> None:
+    """The blocks column kept the last quarter's scroll: ★1 was out of sight."""
+    store = Store.open(sample_copy)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        blocks = screen.column("blocks")
+        blocks.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert blocks.scroll_offset.y > 0
+        await pilot.press("H", "down", "down", "down", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.quarter.name == "2025-Q4"
+        assert blocks.scroll_offset.y == 0
+        first = "".join(s.text for s in blocks.render_line(0))
+        assert "★" in "".join("".join(s.text for s in blocks.render_line(y)) for y in range(5))
+        assert first.strip()
+
+
+async def test_hints_and_the_viewer_badge_are_whole_at_80(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    writer = Store.open(path)
+    viewer = Store.open(path)
+    assert viewer.viewer
+    app = PlanboardApp(viewer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        title = str(screen.query_one("#title").render())
+        assert "READ-ONLY" in title and len(title) <= 80
+        for name in ("stakeholders", "blocks"):
+            column = screen.column(name)
+            drawn = " ".join(
+                "".join(s.text for s in column.render_line(y)).strip() for y in range(3)
+            )
+            assert "…" not in drawn and drawn.rstrip().endswith(".")
+    writer.close()
