@@ -1548,7 +1548,9 @@ class Store:
         if row is None:
             return None
         values = list(row)
-        values[4] = bool(values[4])
+        # Revealed only when the file says 0, as planboard writes it: any other value
+        # another program left there (text, NULL) keeps the tally hidden.
+        values[4] = not (isinstance(values[4], int | float) and values[4] == 0)
         return Meeting(*values)
 
     def start_meeting(self, quarter_id: int, *, backup: bool = True) -> tuple[Change, Path | None]:
