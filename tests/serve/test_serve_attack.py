@@ -5,7 +5,9 @@ board. Every network test stays on 127.0.0.1, with few connections and bounded w
 from __future__ import annotations
 
 import shutil
+import socket
 import sqlite3
+import time
 from pathlib import Path
 
 import aiohttp
@@ -13,6 +15,8 @@ import pytest
 from conftest import SAMPLE
 from serving import Live, base, live_meeting, serving
 from test_serve_hostile import check_markup
+
+from planboard.serve.server import CSP
 
 MARKUP = "<i>injected</i>"
 
@@ -89,3 +93,75 @@ async def test_a_tally_is_shown_only_when_the_file_says_revealed(
     conn.close()
     document = (await served(board))[0][0]
     assert 'class="dots"' in document and "●●●●●●●" in document
+
+
+def half_open(port: int, count: int) -> list[socket.socket]:
+    """Connections that start a request and never finish it."""
+    opened = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        opened.append(sock)
+    return opened
+
+
+def closed_by_server(sock: socket.socket, within: float) -> bool:
+    """True if the server closes `sock` (reading only what it sends) within `within` s."""
+    deadline = time.monotonic() + within
+    while (left := deadline - time.monotonic()) > 0:
+        sock.settimeout(left)
+        try:
+            if not sock.recv(4096):
+                return True
+        except TimeoutError:
+            return False
+        except OSError:
+            return True  # reset
+    return False
+
+
+def request(port: int, path: str = "/") -> bytes:
+    """One whole request on a new connection; the answer's head."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    return answer.split(b"\r\n\r\n", 1)[0]
+
+
+def test_half_open_requests_are_closed_after_a_while(board: Path) -> None:
+    with serving(board, head_seconds=1.0) as server:
+        slow = half_open(server.port, 5)
+        try:
+            assert request(server.port).startswith(b"HTTP/1.1 200")
+            # Bounded generously: this checks that they are closed, not how fast.
+            assert all(closed_by_server(sock, within=15) for sock in slow)
+        finally:
+            for sock in slow:
+                sock.close()
+
+
+def test_connections_over_the_cap_are_refused_until_some_close(board: Path) -> None:
+    with serving(board, max_connections=4) as server:
+        slow = half_open(server.port, 4)
+        try:
+            time.sleep(0.3)  # let the server take them in
+            head = request(server.port).decode()
+            assert head.startswith("HTTP/1.1 503"), head
+            assert f"Content-Security-Policy: {CSP}" in head
+            assert "Retry-After: 5" in head
+        finally:
+            for sock in slow:
+                sock.close()
+        for _ in range(100):  # the server notices the closed connections
+            if request(server.port).startswith(b"HTTP/1.1 200"):
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the server kept counting closed connections")

@@ -39,6 +39,8 @@ from . import page
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 MAX_CLIENTS = 200  # live connections at once
+SPARE_CONNECTIONS = 56  # beyond the live ones: page loads, assets, refused requests
+HEAD_SECONDS = 10.0  # to send a whole request (and how long an idle connection is kept)
 KEEPALIVE_SECONDS = 15.0
 RETRY_MS = 1000
 
@@ -99,6 +101,8 @@ class BoardServer:
         port: int = DEFAULT_PORT,
         token: str | None = None,
         max_clients: int = MAX_CLIENTS,
+        max_connections: int | None = None,
+        head_seconds: float = HEAD_SECONDS,
         poll_seconds: float = 0.2,
     ) -> None:
         self.path = Path(path)
@@ -108,6 +112,15 @@ class BoardServer:
             token = new_token()  # anyone on the network could reach it otherwise
         self.token = token or ""
         self.max_clients = max_clients
+        # Every open connection, finished request or not: half-open requests (a slow
+        # sender, or many of them) can't hold more than this, nor for longer than
+        # `head_seconds`.
+        self.max_connections = (
+            max_connections if max_connections is not None else max_clients + SPARE_CONNECTIONS
+        )
+        self.head_seconds = head_seconds
+        self._accepting = 0  # connections accepted, not yet counted by the web server
+        self._listener: asyncio.base_events.Server | None = None
         self.poll_seconds = poll_seconds
         self.clients = 0
         self.version = 0
@@ -308,19 +321,38 @@ class BoardServer:
             handle_signals=False,
             shutdown_timeout=0.5,
             handler_cancellation=True,  # a closed tab frees its place at once
+            # A connection that has not sent a whole request within this time is closed
+            # (the web server starts this clock when the connection opens).
+            keepalive_timeout=self.head_seconds,
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
         try:
-            await site.start()
+            self._listener = await loop.create_server(
+                self._protocol, self.host or None, self.port, backlog=128
+            )
         except OSError as error:
             await self.stop()
             raise ServeError(
                 f"Cannot listen on {self.host}:{self.port}: {error.strerror or error}."
             ) from error
-        server = getattr(site, "_server", None)
-        if server is not None and server.sockets:
-            self.port = server.sockets[0].getsockname()[1]
+        if self._listener.sockets:
+            self.port = self._listener.sockets[0].getsockname()[1]
+
+    def _protocol(self) -> asyncio.BaseProtocol:
+        """A handler for a new connection, or a short refusal when too many are open."""
+        assert self._runner is not None and self._runner.server is not None
+        web_server = self._runner.server
+        if len(web_server.connections) + self._accepting >= self.max_connections:
+            return _Refused()
+        # The web server counts the connection once it is made, on a later turn of the
+        # loop: count it here until then.
+        self._accepting += 1
+        loop = asyncio.get_running_loop()
+        loop.call_soon(loop.call_soon, self._accepted)
+        return web_server()
+
+    def _accepted(self) -> None:
+        self._accepting -= 1
 
     def _close_store(self) -> None:
         if self._store is not None:
@@ -332,10 +364,34 @@ class BoardServer:
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
+        if self._listener is not None:
+            self._listener.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._listener is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._listener.wait_closed(), 2)
+            self._listener = None
         self._close_store()
+
+
+class _Refused(asyncio.Protocol):
+    """Answers a connection over the cap with 503 and closes it, without reading it."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.WriteTransport)
+        body = b"Too many connections to this board; try again in a moment.\n"
+        headers = {
+            "Content-Type": "text/plain; charset=utf-8",
+            "Content-Length": str(len(body)),
+            "Retry-After": "5",
+            "Connection": "close",
+            **SECURITY_HEADERS,
+        }
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        transport.write(f"HTTP/1.1 503 Service Unavailable\r\n{head}\r\n".encode() + body)
+        transport.close()
 
 
 def _outward_address() -> str:
