@@ -4,6 +4,7 @@ board. Every network test stays on 127.0.0.1, with few connections and bounded w
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import socket
 import sqlite3
@@ -12,11 +13,12 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, FixedClock
 from serving import Live, base, live_meeting, serving
 from test_serve_hostile import check_markup
 
-from planboard.serve.server import CSP
+from planboard.core.store import Store
+from planboard.serve.server import CSP, BoardServer
 
 MARKUP = "<i>injected</i>"
 
@@ -165,3 +167,63 @@ def test_connections_over_the_cap_are_refused_until_some_close(board: Path) -> N
             time.sleep(0.1)
         else:
             pytest.fail("the server kept counting closed connections")
+
+
+def beside(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir() if p.name != path.name)
+
+
+async def follow(server: BoardServer, text: str = "Weekly") -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(base(server) + "/") as response:
+            assert response.status == 200
+        async with session.get(base(server) + "/live") as response:
+            await Live(response).until(lambda message: text in message["html"], 10.0)
+
+
+async def test_serving_a_board_leaves_no_files_beside_it(board: Path) -> None:
+    Store.open(board).close()  # as planboard leaves a board: in WAL mode, nothing beside
+    assert beside(board) == []
+    before = hashlib.sha256(board.read_bytes()).hexdigest()
+    with serving(board) as server:
+        await follow(server)
+    assert beside(board) == []
+    assert hashlib.sha256(board.read_bytes()).hexdigest() == before
+
+
+async def test_a_facilitator_leaving_first_leaves_no_files_beside_the_board(board: Path) -> None:
+    Store.open(board).close()
+    writer = Store.open(board, clock=FixedClock())
+    try:
+        with serving(board) as server:
+            await follow(server)
+            block = writer.blocks(writer.default_quarter().id)[0]
+            writer.edit_block(block.id, name="Renamed while served")
+            writer.close()  # the facilitator quits first: SQLite can't tidy up then
+            writer = None
+            await follow(server, "Renamed while served")
+        assert beside(board) == []
+        with Store.open(board, create=False) as store:
+            names = [b.name for b in store.blocks(store.default_quarter().id)]
+        assert "Renamed while served" in names
+    finally:
+        if writer is not None:
+            writer.close()
+    assert beside(board) == []
+
+
+async def test_the_facilitators_files_stay_while_it_has_the_board_open(board: Path) -> None:
+    writer = Store.open(board, clock=FixedClock())
+    try:
+        block = writer.blocks(writer.default_quarter().id)[0]
+        writer.edit_block(block.id, name="Not yet in the main file")
+        with serving(board) as server:
+            await follow(server, "Not yet in the main file")
+        assert f"{board.name}-wal" in beside(board)  # still in use: not the server's
+        writer.edit_block(block.id, name="Written after the server stopped")
+    finally:
+        writer.close()
+    assert beside(board) == []
+    with Store.open(board, create=False) as store:  # a writer: it tidies up as it closes
+        names = [b.name for b in store.blocks(store.default_quarter().id)]
+    assert "Written after the server stopped" in names

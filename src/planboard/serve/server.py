@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from ..core.db import tidy_after_reading
 from ..core.errors import PlanboardError
 from ..core.live import LiveView, live_view
 from ..core.store import Store
@@ -374,6 +375,8 @@ class BoardServer:
                 await asyncio.wait_for(self._listener.wait_closed(), 2)
             self._listener = None
         self._close_store()
+        # SQLite leaves the files beside a WAL board that read-only connections made.
+        tidy_after_reading(self.path)
 
 
 class _Refused(asyncio.Protocol):
