@@ -227,3 +227,56 @@ async def test_the_facilitators_files_stay_while_it_has_the_board_open(board: Pa
     with Store.open(board, create=False) as store:  # a writer: it tidies up as it closes
         names = [b.name for b in store.blocks(store.default_quarter().id)]
     assert "Written after the server stopped" in names
+
+
+async def test_a_board_removed_under_the_server_is_said_and_its_return_followed(
+    board: Path, tmp_path: Path
+) -> None:
+    kept = tmp_path / "kept.db"
+    shutil.copyfile(board, kept)
+    with serving(board) as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(base(server) + "/live") as response,
+        ):
+            live = Live(response)
+            await live.message()
+            board.unlink()
+            gone = await live.until(lambda m: 'class="problem"' in m["html"], 10.0)
+            assert "does not exist" in gone["html"]
+            shutil.copyfile(kept, board)
+            await live.until(lambda m: 'class="problem"' not in m["html"], 10.0)
+
+
+@pytest.mark.parametrize("swap", ["old schema", "not a board", "folder", "garbage"])
+async def test_problems_name_the_file_but_never_its_folder(
+    board: Path, tmp_path: Path, swap: str
+) -> None:
+    folder = str(board.parent)
+    with serving(board) as server:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(base(server) + "/live") as response:
+                live = Live(response)
+                await live.message()
+                board.unlink()
+                if swap == "old schema":
+                    shutil.copyfile(Path(SAMPLE).parent / "tests/fixtures/schema-v2.db", board)
+                elif swap == "not a board":
+                    with sqlite3.connect(board) as conn:
+                        conn.execute("CREATE TABLE other (x)")
+                    conn.close()
+                elif swap == "folder":
+                    board.mkdir()
+                else:
+                    board.write_bytes(b"not a database " * 100)
+                problem = await live.until(lambda m: 'class="problem"' in m["html"], 10.0)
+            status, page = await get_text(session, base(server) + "/")
+    assert status == 200
+    for body in (problem["html"], page):
+        assert board.name in body.split('class="problem"')[1].split("</p>")[0]
+        assert folder not in body and str(tmp_path) not in body
+
+
+async def get_text(session: aiohttp.ClientSession, url: str) -> tuple[int, str]:
+    async with session.get(url) as response:
+        return response.status, await response.text()

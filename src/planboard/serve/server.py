@@ -168,7 +168,7 @@ class BoardServer:
         try:
             return self.path.stat().st_ino != self._inode
         except OSError:
-            return False
+            return True  # removed (or moved away): say so rather than show what was there
 
     def read(self) -> LiveView:
         if self._store is None or self._replaced():
@@ -182,10 +182,12 @@ class BoardServer:
             content = page.fragment(self.read())
             self._good = content
         except PlanboardError as error:
-            content = page.problem(f"The board can't be read right now: {error}") + self._good
-            self._store = None  # open it afresh next time
+            message = self._public(str(error))
+            content = page.problem(f"The board can't be read right now: {message}") + self._good
+            self._close_store()  # open it afresh next time
         except Exception as error:  # rows another program wrote must not stop the server
-            content = page.problem(f"The board can't be shown right now ({error}).") + self._good
+            message = self._public(str(error))
+            content = page.problem(f"The board can't be shown right now ({message}).") + self._good
         if content == self._content:
             return False
         self._content = content
@@ -194,6 +196,13 @@ class BoardServer:
         tick, self._tick = self._tick, asyncio.Event()
         tick.set()
         return True
+
+    def _public(self, message: str) -> str:
+        """A message for attendees: the board's file by name, never the folder it is in."""
+        spellings = {str(self.path), str(self.path.absolute()), str(self.path.resolve())}
+        for spelling in sorted(spellings, key=len, reverse=True):
+            message = message.replace(spelling, self.path.name)
+        return message
 
     def _message(self) -> bytes:
         now = round(time.time() * 1000)
