@@ -5,6 +5,7 @@ board. Every network test stays on 127.0.0.1, with few connections and bounded w
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import socket
 import sqlite3
@@ -280,3 +281,33 @@ async def test_problems_name_the_file_but_never_its_folder(
 async def get_text(session: aiohttp.ClientSession, url: str) -> tuple[int, str]:
     async with session.get(url) as response:
         return response.status, await response.text()
+
+
+async def test_a_countdown_started_by_sqlites_own_clock_is_read_as_utc(board: Path) -> None:
+    live_meeting(board, hidden=True)
+    with sqlite3.connect(board) as conn:  # SQLite's datetime() is UTC, without a zone
+        conn.execute(
+            "UPDATE meetings SET timer_remaining = 600, "
+            "timer_started_at = datetime('now', '-60 seconds')"
+        )
+    conn.close()
+    read_at = time.time()
+    document = (await served(board))[0][0]
+    assert 'class="problem"' not in document
+    found = re.search(r'class="timer [a-z]+" data-ends="(\d+)"', document)
+    assert found is not None, document
+    # 540 s left when it was read; a wide margin for a slow machine.
+    assert abs(int(found.group(1)) / 1000 - (read_at + 540)) < 30
+
+
+async def test_numbers_of_the_wrong_type_in_the_event_still_show_the_board(board: Path) -> None:
+    ids = live_meeting(board, hidden=False)
+    with sqlite3.connect(board) as conn:
+        conn.execute("UPDATE meetings SET timer_remaining = 'soon', timer_started_at = x'00ff'")
+        conn.execute("UPDATE votes SET dots = 'lots' WHERE block_id = ?", (ids["second"],))
+    conn.close()
+    for document, _ in await served(board):
+        assert 'class="problem"' not in document
+        assert document.count('<article class="card') == 4
+        assert "●●●●●●●</span> 7</span>" in document  # the dots that are numbers
+        assert "lots" not in document

@@ -1755,6 +1755,10 @@ class Store:
             "SELECT block_id, stakeholder_id, dots FROM votes WHERE quarter_id = ?",
             (quarter_id,),
         ):
+            if isinstance(dots, float) and dots.is_integer():
+                dots = int(dots)
+            if not isinstance(dots, int) or dots <= 0:
+                continue  # not a number of dots (another program wrote it): none
             tally.setdefault(block_id, {})[stakeholder_id] = dots
         return tally
 
