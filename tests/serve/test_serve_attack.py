@@ -311,3 +311,23 @@ async def test_numbers_of_the_wrong_type_in_the_event_still_show_the_board(board
         assert document.count('<article class="card') == 4
         assert "●●●●●●●</span> 7</span>" in document  # the dots that are numbers
         assert "lots" not in document
+
+
+@pytest.mark.parametrize(
+    "line",
+    [b"GET garbage<script> HTTP/1.1", b"BREW / HTTP/1.1", b"GET /\x00 HTTP/1.1"],
+    ids=["url", "method", "nul"],
+)
+def test_a_request_that_cant_be_parsed_gets_the_security_headers(board: Path, line: bytes) -> None:
+    with (
+        serving(board) as server,
+        socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock,
+    ):
+        sock.sendall(line + b"\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    assert head.startswith("HTTP/1.0 400") or head.startswith("HTTP/1.1 400"), head
+    assert f"Content-Security-Policy: {CSP}" in head
+    assert "X-Content-Type-Options: nosniff" in head

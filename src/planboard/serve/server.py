@@ -359,7 +359,7 @@ class BoardServer:
         self._accepting += 1
         loop = asyncio.get_running_loop()
         loop.call_soon(loop.call_soon, self._accepted)
-        return web_server()
+        return _Handler(web_server, loop=loop, keepalive_timeout=self.head_seconds, access_log=None)
 
     def _accepted(self) -> None:
         self._accepting -= 1
@@ -386,6 +386,23 @@ class BoardServer:
         self._close_store()
         # SQLite leaves the files beside a WAL board that read-only connections made.
         tidy_after_reading(self.path)
+
+
+class _Handler(web.RequestHandler):
+    """The web server's connection handler, whose own answers to requests it can't parse
+    (400) carry the security headers too."""
+
+    def handle_error(
+        self,
+        request: web.BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        response = super().handle_error(request, status, exc, message)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
 
 class _Refused(asyncio.Protocol):
