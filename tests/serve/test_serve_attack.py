@@ -331,3 +331,23 @@ def test_a_request_that_cant_be_parsed_gets_the_security_headers(board: Path, li
     assert head.startswith("HTTP/1.0 400") or head.startswith("HTTP/1.1 400"), head
     assert f"Content-Security-Policy: {CSP}" in head
     assert "X-Content-Type-Options: nosniff" in head
+
+
+def test_connections_up_to_the_cap_are_all_answered(board: Path) -> None:
+    with serving(board, max_connections=20) as server:
+        opened = [
+            socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(20)
+        ]
+        try:
+            for sock in opened:
+                sock.sendall(b"GET /assets/page.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            heads = []
+            for sock in opened:
+                answer = b""
+                while b"\r\n\r\n" not in answer and (chunk := sock.recv(4096)):
+                    answer += chunk
+                heads.append(answer.split(b"\r\n", 1)[0])
+        finally:
+            for sock in opened:
+                sock.close()
+    assert heads == [b"HTTP/1.1 200 OK"] * 20

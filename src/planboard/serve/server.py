@@ -26,6 +26,7 @@ import time
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -120,7 +121,8 @@ class BoardServer:
             max_connections if max_connections is not None else max_clients + SPARE_CONNECTIONS
         )
         self.head_seconds = head_seconds
-        self._accepting = 0  # connections accepted, not yet counted by the web server
+        # Connections accepted and not yet counted by the web server.
+        self._accepting: set[web.RequestHandler] = set()
         self._listener: asyncio.base_events.Server | None = None
         self.poll_seconds = poll_seconds
         self.clients = 0
@@ -352,17 +354,21 @@ class BoardServer:
         """A handler for a new connection, or a short refusal when too many are open."""
         assert self._runner is not None and self._runner.server is not None
         web_server = self._runner.server
-        if len(web_server.connections) + self._accepting >= self.max_connections:
+        if len(web_server.connections) + len(self._accepting) >= self.max_connections:
             return _Refused()
         # The web server counts the connection once it is made, on a later turn of the
-        # loop: count it here until then.
-        self._accepting += 1
+        # loop: count it here until then (or a little while, if it never is).
         loop = asyncio.get_running_loop()
-        loop.call_soon(loop.call_soon, self._accepted)
-        return _Handler(web_server, loop=loop, keepalive_timeout=self.head_seconds, access_log=None)
-
-    def _accepted(self) -> None:
-        self._accepting -= 1
+        handler = _Handler(
+            web_server,
+            loop=loop,
+            keepalive_timeout=self.head_seconds,
+            access_log=None,
+            made=self._accepting.discard,
+        )
+        self._accepting.add(handler)
+        loop.call_later(self.head_seconds, self._accepting.discard, handler)
+        return handler
 
     def _close_store(self) -> None:
         if self._store is not None:
@@ -390,7 +396,18 @@ class BoardServer:
 
 class _Handler(web.RequestHandler):
     """The web server's connection handler, whose own answers to requests it can't parse
-    (400) carry the security headers too."""
+    (400) carry the security headers too. `made` is told when the connection is made
+    (the web server counts it from then on)."""
+
+    def __init__(
+        self, *args: Any, made: Callable[[web.RequestHandler], None], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._made = made
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self._made(self)
 
     def handle_error(
         self,
