@@ -123,7 +123,7 @@ class BoardServer:
         self.head_seconds = head_seconds
         # Connections accepted and not yet counted by the web server.
         self._accepting: set[web.RequestHandler] = set()
-        self._listener: asyncio.base_events.Server | None = None
+        self._listener: asyncio.Server | None = None
         self.poll_seconds = poll_seconds
         self.clients = 0
         self.version = 0
@@ -423,10 +423,15 @@ class _Handler(web.RequestHandler):
 
 
 class _Refused(asyncio.Protocol):
-    """Answers a connection over the cap with 503 and closes it, without reading it."""
+    """Answers a connection over the cap with 503 and closes it. What the client sends is
+    read and dropped until it closes too (closing with it unread would reset the
+    connection, and the client could lose the answer), for a second at most."""
+
+    def __init__(self) -> None:
+        self._closing: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.WriteTransport)
+        assert isinstance(transport, asyncio.Transport)
         body = b"Too many connections to this board; try again in a moment.\n"
         headers = {
             "Content-Type": "text/plain; charset=utf-8",
@@ -437,7 +442,18 @@ class _Refused(asyncio.Protocol):
         }
         head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
         transport.write(f"HTTP/1.1 503 Service Unavailable\r\n{head}\r\n".encode() + body)
-        transport.close()
+        if not transport.can_write_eof():
+            transport.close()
+            return
+        transport.write_eof()
+        self._closing = asyncio.get_running_loop().call_later(1.0, transport.close)
+
+    def data_received(self, data: bytes) -> None:
+        pass  # the request is not read: the answer is the same for any
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._closing is not None:
+            self._closing.cancel()
 
 
 def _outward_address() -> str:
