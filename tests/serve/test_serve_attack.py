@@ -351,3 +351,25 @@ def test_connections_up_to_the_cap_are_all_answered(board: Path) -> None:
             for sock in opened:
                 sock.close()
     assert heads == [b"HTTP/1.1 200 OK"] * 20
+
+
+async def test_a_tally_hidden_again_leaves_every_response(board: Path) -> None:
+    ids = live_meeting(board, hidden=False)
+    with serving(board) as server:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(base(server) + "/live?x=1") as response:
+                live = Live(response)
+                assert 'class="dots"' in (await live.message())["html"]
+                store = Store.open(board, clock=FixedClock())
+                try:
+                    store.set_meeting(ids["quarter"], tally_hidden=True)
+                finally:
+                    store.close()
+                hidden = await live.until(lambda m: "tally hidden" in m["html"], 10.0)
+            bodies = [hidden["html"]]
+            for path in ("/", "/?v=1", "/assets/page.js"):
+                bodies.append((await get_text(session, base(server) + path))[1])
+            async with session.get(base(server) + "/live") as response:  # a new attendee
+                bodies.append((await Live(response).message())["html"])
+    for body in bodies:
+        assert 'class="dots"' not in body and "●" not in body and "(CFO 7)" not in body
