@@ -91,6 +91,9 @@ async def test_the_page_follows_the_file_in_a_real_browser(tmp_path: Path) -> No
                 store.close()
             await browser.wait_for("document.querySelector('.badge.live') !== null")
             await browser.wait_for("document.querySelector('.card .dots') !== null")
+            # The writes above may reach the page in more than one update: wait for the
+            # last one (the countdown running) before reading the clock.
+            await browser.wait_for("document.querySelector('.timer[data-ends]') !== null")
             clock = "document.querySelector('.timer .clock').textContent"
             shown = await browser.evaluate(clock)
             assert shown in ("25:00", "24:59", "24:58")

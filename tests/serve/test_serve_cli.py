@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from conftest import SAMPLE
 from test_cli import ANSI, Terminal
+
+from planboard.core.store import Store
 
 URL = re.compile(r"http://[^\s]+/(?:\?token=[A-Za-z0-9_\-%]+)?")
 
@@ -60,3 +64,21 @@ def test_serve_on_every_address_makes_a_token_and_asks_for_it(tmp_path: Path) ->
     finally:
         term.send("\x03")
         assert term.wait() == 0
+
+
+def test_serve_stopped_by_sigterm_stops_cleanly_and_leaves_nothing_beside(
+    tmp_path: Path,
+) -> None:
+    board = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, board)
+    Store.open(board).close()  # as planboard leaves a board: WAL mode, nothing beside it
+    before = board.read_bytes()
+    term = Terminal(["serve", str(board), "--port", "0", "--no-qr"], tmp_path)
+    out = ANSI.sub("", term.read_until("Ctrl+C stops the server"))
+    url = URL.search(out)
+    assert url is not None
+    assert fetch(url.group(0))[0] == 200
+    os.kill(term.pid, signal.SIGTERM)  # as a service manager stops it
+    assert term.wait() == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["board.db"]
+    assert board.read_bytes() == before

@@ -82,6 +82,33 @@ def _uri(path: Path, mode: str) -> str:
     return uri
 
 
+def tidy_after_serving(path: str | os.PathLike[str]) -> None:
+    """Let SQLite remove the `-wal` and `-shm` files beside a board in WAL mode once
+    every read-only connection to it is closed.
+
+    SQLite creates both for any connection to a WAL board, read-only ones included, but
+    only a connection that may write removes them, when it is the last to close (first
+    moving into the board what the `-wal` holds: commits a writer made while the
+    read-only connections kept it from doing so itself). So this opens such a
+    connection, reads, and closes it. SQLite does the rest exactly as when planboard
+    closes a board: nothing at all if another program still has the board open, and
+    nothing is ever written to the board but what others committed.
+    """
+    path = Path(path)
+    if not Path(f"{path}-wal").exists() or not path.is_file():
+        return
+    try:
+        conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=1.0)
+    except sqlite3.Error:
+        return  # a board that can't be written (a read-only folder or file) keeps them
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()
+
+
 def _no_writes_in(folder: Path) -> bool:
     try:
         return not os.access(folder, os.W_OK) or not (folder.stat().st_mode & 0o222)

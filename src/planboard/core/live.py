@@ -14,6 +14,7 @@ Text is as stored minus control characters; escaping it is the renderer's job.
 from __future__ import annotations
 
 import contextlib
+import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -91,18 +92,25 @@ def _parse(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
+def _number(value: object) -> float | None:
+    """A finite number as stored, or None for anything else another program wrote."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
 def timer_left(meeting: Meeting, now: datetime | None = None) -> float:
     """Seconds left on the event's countdown (it may be running)."""
-    left = (
-        meeting.timer_remaining
-        if meeting.timer_remaining is not None
-        else meeting.timebox_minutes * 60.0
-    )
+    left = _number(meeting.timer_remaining)
+    if left is None:
+        left = (_number(meeting.timebox_minutes) or 0.0) * 60.0
     if meeting.timer_started_at:
         try:
             started = _parse(meeting.timer_started_at)
-        except ValueError:  # a stamp another program wrote badly: show it paused
+        except (ValueError, TypeError):  # a stamp another program wrote badly: paused
             return max(0.0, left)
+        if started.tzinfo is None:  # as SQLite's datetime('now') writes it: UTC
+            started = started.replace(tzinfo=UTC)
         left -= ((now or datetime.now(UTC)) - started).total_seconds()
     return max(0.0, left)
 

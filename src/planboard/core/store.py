@@ -1867,7 +1867,9 @@ class Store:
             return None
         values = list(row)
         values[3] = values[3] if 1 <= values[3] <= 99 else 3
-        values[4] = bool(values[4])
+        # Revealed only when the file says 0, as planboard writes it: any other value
+        # another program left there (text, NULL) keeps the tally hidden.
+        values[4] = values[4] != 0
         values[5] = values[5] if 1 <= values[5] <= 600 else 45
         # A countdown another program left unreadable stands paused where it was.
         values[6] = seconds(values[6], values[5] * 60.0)

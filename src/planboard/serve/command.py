@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import signal
 import sys
 from pathlib import Path
 
@@ -74,12 +76,17 @@ def run(argv: list[str]) -> int:
 
     async def main() -> None:
         await server.start()
+        stopping = asyncio.Event()
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+            # A service manager stops it with SIGTERM: stop as cleanly as on Ctrl+C.
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
         try:
             print(f"Serving {path} read-only. Attendees open:\n\n  {server.url}\n", flush=True)
             if not args.no_qr:
                 print(qr_code(server.url), flush=True)
             print("Ctrl+C stops the server (the board is not changed).", flush=True)
-            await asyncio.Event().wait()
+            await stopping.wait()
+            print("Stopped.", flush=True)
         finally:
             await server.stop()
 

@@ -21,8 +21,10 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: object, word: str) -> str:
+    """`3 dots`; the count is escaped too (a number column may hold text another
+    program wrote)."""
+    return f"{esc(count)} {word}{'' if count == 1 else 's'}"
 
 
 def _clock(seconds: float) -> str:
@@ -67,12 +69,12 @@ def _dots(block: LiveBlock) -> str:
     in the view at all)."""
     if block.dots is None:
         return ""
-    votes = ", ".join(f"{esc(name)} {dots}" for name, dots in block.votes or [])
+    votes = ", ".join(f"{esc(name)} {esc(dots)}" for name, dots in block.votes or [])
     bar = "●" * min(block.dots, 30) or "—"
     detail = f' <span class="who">({votes})</span>' if votes else ""
     return (
         f'<p class="row"><span class="label">Dots</span> <span class="dots">'
-        f'<span class="bar" aria-hidden="true">{bar}</span> {block.dots}</span>{detail}</p>'
+        f'<span class="bar" aria-hidden="true">{bar}</span> {esc(block.dots)}</span>{detail}</p>'
     )
 
 
@@ -80,7 +82,7 @@ def _card(block: LiveBlock, *, live: bool) -> str:
     badge = ""
     rank = block.chosen_rank or block.choice
     if rank:
-        badge = f' <span class="star">★ {rank}</span>'
+        badge = f' <span class="star">★ {esc(rank)}</span>'
     classes = "card chosen" if rank else "card"
     case = (
         _paragraphs(block.case, "case")
@@ -89,8 +91,9 @@ def _card(block: LiveBlock, *, live: bool) -> str:
     )
     served = ", ".join(esc(name) for name in block.served) or "nobody yet"
     parts = [
-        f'<article class="{classes}" data-block="{block.number}">',
-        f'<h2><span class="num">{block.number}</span> <span class="name">{esc(block.name)}</span>'
+        f'<article class="{classes}" data-block="{esc(block.number)}">',
+        f'<h2><span class="num">{esc(block.number)}</span> '
+        f'<span class="name">{esc(block.name)}</span>'
         f"{badge}</h2>",
         case,
         f'<p class="row"><span class="label">Size</span> {esc(_size(block))}</p>',
@@ -160,7 +163,7 @@ def _preparing(view: LiveView) -> str:
     if view.loose:
         facts.append(f"{_plural(view.loose, 'request')} still on the lists")
     if view.dropped:
-        facts.append(f"{view.dropped} dropped")
+        facts.append(f"{esc(view.dropped)} dropped")
     cards = "".join(_card(block, live=False) for block in view.blocks)
     body = cards or '<p class="muted">No blocks yet.</p>'
     return f'<p class="facts">{" · ".join(facts)}</p><div class="cards">{body}</div>'
@@ -202,7 +205,7 @@ def _decided(view: LiveView) -> str:
         rows = "".join(
             f'<li><span class="name">{esc(c.name)}</span> '
             f'<span class="muted">{_plural(c.items, "request")}'
-            f"{f' · {c.streak} quarters in a row' if c.streak >= 2 else ''}</span></li>"
+            f"{f' · {esc(c.streak)} quarters in a row' if c.streak >= 2 else ''}</span></li>"
             for c in view.cut_off
         )
         out.append(f'<ul class="plain cut">{rows}</ul>')

@@ -26,10 +26,12 @@ import time
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
 
+from ..core.db import tidy_after_serving
 from ..core.errors import PlanboardError
 from ..core.live import LiveView, live_view
 from ..core.store import Store
@@ -39,6 +41,8 @@ from . import page
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 MAX_CLIENTS = 200  # live connections at once
+SPARE_CONNECTIONS = 56  # beyond the live ones: page loads, assets, refused requests
+HEAD_SECONDS = 10.0  # to send a whole request (and how long an idle connection is kept)
 KEEPALIVE_SECONDS = 15.0
 RETRY_MS = 1000
 
@@ -99,6 +103,8 @@ class BoardServer:
         port: int = DEFAULT_PORT,
         token: str | None = None,
         max_clients: int = MAX_CLIENTS,
+        max_connections: int | None = None,
+        head_seconds: float = HEAD_SECONDS,
         poll_seconds: float = 0.2,
     ) -> None:
         self.path = Path(path)
@@ -108,6 +114,16 @@ class BoardServer:
             token = new_token()  # anyone on the network could reach it otherwise
         self.token = token or ""
         self.max_clients = max_clients
+        # Every open connection, finished request or not: half-open requests (a slow
+        # sender, or many of them) can't hold more than this, nor for longer than
+        # `head_seconds`.
+        self.max_connections = (
+            max_connections if max_connections is not None else max_clients + SPARE_CONNECTIONS
+        )
+        self.head_seconds = head_seconds
+        # Connections accepted and not yet counted by the web server.
+        self._accepting: set[web.RequestHandler] = set()
+        self._listener: asyncio.Server | None = None
         self.poll_seconds = poll_seconds
         self.clients = 0
         self.version = 0
@@ -154,7 +170,7 @@ class BoardServer:
         try:
             return self.path.stat().st_ino != self._inode
         except OSError:
-            return False
+            return True  # removed (or moved away): say so rather than show what was there
 
     def read(self) -> LiveView:
         if self._store is None or self._replaced():
@@ -168,10 +184,12 @@ class BoardServer:
             content = page.fragment(self.read())
             self._good = content
         except PlanboardError as error:
-            content = page.problem(f"The board can't be read right now: {error}") + self._good
-            self._store = None  # open it afresh next time
+            message = self._public(str(error))
+            content = page.problem(f"The board can't be read right now: {message}") + self._good
+            self._close_store()  # open it afresh next time
         except Exception as error:  # rows another program wrote must not stop the server
-            content = page.problem(f"The board can't be shown right now ({error}).") + self._good
+            message = self._public(str(error))
+            content = page.problem(f"The board can't be shown right now ({message}).") + self._good
         if content == self._content:
             return False
         self._content = content
@@ -180,6 +198,13 @@ class BoardServer:
         tick, self._tick = self._tick, asyncio.Event()
         tick.set()
         return True
+
+    def _public(self, message: str) -> str:
+        """A message for attendees: the board's file by name, never the folder it is in."""
+        spellings = {str(self.path), str(self.path.absolute()), str(self.path.resolve())}
+        for spelling in sorted(spellings, key=len, reverse=True):
+            message = message.replace(spelling, self.path.name)
+        return message
 
     def _message(self) -> bytes:
         now = round(time.time() * 1000)
@@ -308,19 +333,42 @@ class BoardServer:
             handle_signals=False,
             shutdown_timeout=0.5,
             handler_cancellation=True,  # a closed tab frees its place at once
+            # A connection that has not sent a whole request within this time is closed
+            # (the web server starts this clock when the connection opens).
+            keepalive_timeout=self.head_seconds,
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
         try:
-            await site.start()
+            self._listener = await loop.create_server(
+                self._protocol, self.host or None, self.port, backlog=128
+            )
         except OSError as error:
             await self.stop()
             raise ServeError(
                 f"Cannot listen on {self.host}:{self.port}: {error.strerror or error}."
             ) from error
-        server = getattr(site, "_server", None)
-        if server is not None and server.sockets:
-            self.port = server.sockets[0].getsockname()[1]
+        if self._listener.sockets:
+            self.port = self._listener.sockets[0].getsockname()[1]
+
+    def _protocol(self) -> asyncio.BaseProtocol:
+        """A handler for a new connection, or a short refusal when too many are open."""
+        assert self._runner is not None and self._runner.server is not None
+        web_server = self._runner.server
+        if len(web_server.connections) + len(self._accepting) >= self.max_connections:
+            return _Refused()
+        # The web server counts the connection once it is made, on a later turn of the
+        # loop: count it here until then (or a little while, if it never is).
+        loop = asyncio.get_running_loop()
+        handler = _Handler(
+            web_server,
+            loop=loop,
+            keepalive_timeout=self.head_seconds,
+            access_log=None,
+            made=self._accepting.discard,
+        )
+        self._accepting.add(handler)
+        loop.call_later(self.head_seconds, self._accepting.discard, handler)
+        return handler
 
     def _close_store(self) -> None:
         if self._store is not None:
@@ -332,10 +380,80 @@ class BoardServer:
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
+        if self._listener is not None:
+            self._listener.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._listener is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._listener.wait_closed(), 2)
+            self._listener = None
         self._close_store()
+        # SQLite leaves the files beside a WAL board that read-only connections made.
+        tidy_after_serving(self.path)
+
+
+class _Handler(web.RequestHandler):
+    """The web server's connection handler, whose own answers to requests it can't parse
+    (400) carry the security headers too. `made` is told when the connection is made
+    (the web server counts it from then on)."""
+
+    def __init__(
+        self, *args: Any, made: Callable[[web.RequestHandler], None], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._made = made
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self._made(self)
+
+    def handle_error(
+        self,
+        request: web.BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        response = super().handle_error(request, status, exc, message)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+class _Refused(asyncio.Protocol):
+    """Answers a connection over the cap with 503 and closes it. What the client sends is
+    read and dropped until it closes too (closing with it unread would reset the
+    connection, and the client could lose the answer), for a second at most."""
+
+    def __init__(self) -> None:
+        self._closing: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        body = b"Too many connections to this board; try again in a moment.\n"
+        headers = {
+            "Content-Type": "text/plain; charset=utf-8",
+            "Content-Length": str(len(body)),
+            "Retry-After": "5",
+            "Connection": "close",
+            **SECURITY_HEADERS,
+        }
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        transport.write(f"HTTP/1.1 503 Service Unavailable\r\n{head}\r\n".encode() + body)
+        if not transport.can_write_eof():
+            transport.close()
+            return
+        transport.write_eof()
+        self._closing = asyncio.get_running_loop().call_later(1.0, transport.close)
+
+    def data_received(self, data: bytes) -> None:
+        pass  # the request is not read: the answer is the same for any
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._closing is not None:
+            self._closing.cancel()
 
 
 def _outward_address() -> str:

@@ -1,0 +1,375 @@
+"""`planboard serve` attacked: values of the wrong type written into the file by another
+program, half-open requests, malformed requests, and the files SQLite keeps beside a
+board. Every network test stays on 127.0.0.1, with few connections and bounded waits."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import socket
+import sqlite3
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+from conftest import SAMPLE, FixedClock
+from serving import Live, base, live_meeting, serving
+from test_serve_hostile import check_markup
+
+from planboard.core.store import Store
+from planboard.serve.server import CSP, BoardServer
+
+MARKUP = "<i>injected</i>"
+
+
+@pytest.fixture
+def board(tmp_path: Path) -> Path:
+    target = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, target)
+    return target
+
+
+def write_unchecked(path: Path, sql: str, *args: object) -> None:
+    """A write by another program that ignores the schema's CHECK constraints."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    with conn:
+        conn.execute(sql, args)
+    conn.close()
+
+
+async def served(path: Path) -> list[tuple[str, bool]]:
+    """The whole page and the first live message."""
+    with serving(path) as server:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(base(server) + "/") as response:
+                assert response.status == 200
+                whole = await response.text()
+            async with session.get(base(server) + "/live") as response:
+                message = await Live(response).message()
+    return [(whole, True), (message["html"], False)]
+
+
+async def test_markup_in_numeric_columns_shows_as_text(board: Path) -> None:
+    live_meeting(board, hidden=True)
+    write_unchecked(board, "UPDATE blocks SET choice = ? WHERE position = 0", MARKUP)
+    write_unchecked(board, "UPDATE meetings SET dot_budget = ?", MARKUP)
+    for document, whole in await served(board):
+        assert "<i>" not in document
+        shown = check_markup(document, whole=whole)
+        assert shown.count(MARKUP) == 2  # the card's badge and the event's dot budget
+    write_unchecked(board, "UPDATE blocks SET choice = NULL, chosen_rank = ?", MARKUP)
+    for document, whole in await served(board):
+        assert "<i>" not in document
+        assert MARKUP in check_markup(document, whole=whole)
+
+
+@pytest.mark.parametrize(
+    "stored", ["", "no", b"", None, 2, -1], ids=["empty", "no", "blob", "null", "two", "minus"]
+)
+async def test_a_tally_is_shown_only_when_the_file_says_revealed(
+    board: Path, stored: object
+) -> None:
+    live_meeting(board, hidden=True)
+    conn = sqlite3.connect(board)
+    if stored is None:  # the column is NOT NULL: only a rebuilt table can hold a NULL
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute(
+            "UPDATE sqlite_master SET sql = replace(sql, 'tally_hidden INTEGER NOT NULL', "
+            "'tally_hidden INTEGER') WHERE name = 'meetings'"
+        )
+        conn.commit()
+        conn.close()
+        conn = sqlite3.connect(board)
+    with conn:
+        conn.execute("UPDATE meetings SET tally_hidden = ?", (stored,))
+    conn.close()
+    for document, _ in await served(board):
+        if stored in (2, -1):  # any number but 0 hides it, as planboard writes 1
+            assert "tally hidden" in document
+        assert 'class="dots"' not in document and "●" not in document
+    # The same file with 0 shows the dots: the checks above can see them.
+    with sqlite3.connect(board) as conn:
+        conn.execute("UPDATE meetings SET tally_hidden = 0")
+    conn.close()
+    document = (await served(board))[0][0]
+    assert 'class="dots"' in document and "●●●●●●●" in document
+
+
+def half_open(port: int, count: int) -> list[socket.socket]:
+    """Connections that start a request and never finish it."""
+    opened = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        opened.append(sock)
+    return opened
+
+
+def closed_by_server(sock: socket.socket, within: float) -> bool:
+    """True if the server closes `sock` (reading only what it sends) within `within` s."""
+    deadline = time.monotonic() + within
+    while (left := deadline - time.monotonic()) > 0:
+        sock.settimeout(left)
+        try:
+            if not sock.recv(4096):
+                return True
+        except TimeoutError:
+            return False
+        except OSError:
+            return True  # reset
+    return False
+
+
+def request(port: int, path: str = "/") -> bytes:
+    """One whole request on a new connection; the answer's head."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    return answer.split(b"\r\n\r\n", 1)[0]
+
+
+def test_half_open_requests_are_closed_after_a_while(board: Path) -> None:
+    with serving(board, head_seconds=1.0) as server:
+        slow = half_open(server.port, 5)
+        try:
+            assert request(server.port).startswith(b"HTTP/1.1 200")
+            # Bounded generously: this checks that they are closed, not how fast.
+            assert all(closed_by_server(sock, within=15) for sock in slow)
+        finally:
+            for sock in slow:
+                sock.close()
+
+
+def test_connections_over_the_cap_are_refused_until_some_close(board: Path) -> None:
+    with serving(board, max_connections=4) as server:
+        slow = half_open(server.port, 4)
+        try:
+            time.sleep(0.3)  # let the server take them in
+            head = request(server.port).decode()
+            assert head.startswith("HTTP/1.1 503"), head
+            assert f"Content-Security-Policy: {CSP}" in head
+            assert "Retry-After: 5" in head
+        finally:
+            for sock in slow:
+                sock.close()
+        for _ in range(100):  # the server notices the closed connections
+            if request(server.port).startswith(b"HTTP/1.1 200"):
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the server kept counting closed connections")
+
+
+def beside(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir() if p.name != path.name)
+
+
+async def follow(server: BoardServer, text: str = "Weekly") -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(base(server) + "/") as response:
+            assert response.status == 200
+        async with session.get(base(server) + "/live") as response:
+            await Live(response).until(lambda message: text in message["html"], 10.0)
+
+
+async def test_serving_a_board_leaves_no_files_beside_it(board: Path) -> None:
+    Store.open(board).close()  # as planboard leaves a board: in WAL mode, nothing beside
+    assert beside(board) == []
+    before = hashlib.sha256(board.read_bytes()).hexdigest()
+    with serving(board) as server:
+        await follow(server)
+    assert beside(board) == []
+    assert hashlib.sha256(board.read_bytes()).hexdigest() == before
+
+
+async def test_a_facilitator_leaving_first_leaves_no_files_beside_the_board(board: Path) -> None:
+    Store.open(board).close()
+    writer = Store.open(board, clock=FixedClock())
+    try:
+        with serving(board) as server:
+            await follow(server)
+            block = writer.blocks(writer.default_quarter().id)[0]
+            writer.edit_block(block.id, name="Renamed while served")
+            writer.close()  # the facilitator quits first: SQLite can't tidy up then
+            writer = None
+            await follow(server, "Renamed while served")
+        assert beside(board) == []
+        with Store.open(board, create=False) as store:
+            names = [b.name for b in store.blocks(store.default_quarter().id)]
+        assert "Renamed while served" in names
+    finally:
+        if writer is not None:
+            writer.close()
+    assert beside(board) == []
+
+
+async def test_the_facilitators_files_stay_while_it_has_the_board_open(board: Path) -> None:
+    writer = Store.open(board, clock=FixedClock())
+    try:
+        block = writer.blocks(writer.default_quarter().id)[0]
+        writer.edit_block(block.id, name="Not yet in the main file")
+        with serving(board) as server:
+            await follow(server, "Not yet in the main file")
+        assert f"{board.name}-wal" in beside(board)  # still in use: not the server's
+        writer.edit_block(block.id, name="Written after the server stopped")
+    finally:
+        writer.close()
+    assert beside(board) == []
+    with Store.open(board, create=False) as store:  # a writer: it tidies up as it closes
+        names = [b.name for b in store.blocks(store.default_quarter().id)]
+    assert "Written after the server stopped" in names
+
+
+async def test_a_board_removed_under_the_server_is_said_and_its_return_followed(
+    board: Path, tmp_path: Path
+) -> None:
+    kept = tmp_path / "kept.db"
+    shutil.copyfile(board, kept)
+    with serving(board) as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(base(server) + "/live") as response,
+        ):
+            live = Live(response)
+            await live.message()
+            board.unlink()
+            gone = await live.until(lambda m: 'class="problem"' in m["html"], 10.0)
+            assert "does not exist" in gone["html"]
+            shutil.copyfile(kept, board)
+            await live.until(lambda m: 'class="problem"' not in m["html"], 10.0)
+
+
+@pytest.mark.parametrize("swap", ["old schema", "not a board", "folder", "garbage"])
+async def test_problems_name_the_file_but_never_its_folder(
+    board: Path, tmp_path: Path, swap: str
+) -> None:
+    folder = str(board.parent)
+    with serving(board) as server:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(base(server) + "/live") as response:
+                live = Live(response)
+                await live.message()
+                board.unlink()
+                if swap == "old schema":
+                    shutil.copyfile(Path(SAMPLE).parent / "tests/fixtures/schema-v2.db", board)
+                elif swap == "not a board":
+                    with sqlite3.connect(board) as conn:
+                        conn.execute("CREATE TABLE other (x)")
+                    conn.close()
+                elif swap == "folder":
+                    board.mkdir()
+                else:
+                    board.write_bytes(b"not a database " * 100)
+                problem = await live.until(lambda m: 'class="problem"' in m["html"], 10.0)
+            status, page = await get_text(session, base(server) + "/")
+    assert status == 200
+    for body in (problem["html"], page):
+        assert board.name in body.split('class="problem"')[1].split("</p>")[0]
+        assert folder not in body and str(tmp_path) not in body
+
+
+async def get_text(session: aiohttp.ClientSession, url: str) -> tuple[int, str]:
+    async with session.get(url) as response:
+        return response.status, await response.text()
+
+
+async def test_a_countdown_started_by_sqlites_own_clock_is_read_as_utc(board: Path) -> None:
+    live_meeting(board, hidden=True)
+    with sqlite3.connect(board) as conn:  # SQLite's datetime() is UTC, without a zone
+        conn.execute(
+            "UPDATE meetings SET timer_remaining = 600, "
+            "timer_started_at = datetime('now', '-60 seconds')"
+        )
+    conn.close()
+    read_at = time.time()
+    document = (await served(board))[0][0]
+    assert 'class="problem"' not in document
+    found = re.search(r'class="timer [a-z]+" data-ends="(\d+)"', document)
+    assert found is not None, document
+    # 540 s left when it was read; a wide margin for a slow machine.
+    assert abs(int(found.group(1)) / 1000 - (read_at + 540)) < 30
+
+
+async def test_numbers_of_the_wrong_type_in_the_event_still_show_the_board(board: Path) -> None:
+    ids = live_meeting(board, hidden=False)
+    with sqlite3.connect(board) as conn:
+        conn.execute("UPDATE meetings SET timer_remaining = 'soon', timer_started_at = x'00ff'")
+        conn.execute("UPDATE votes SET dots = 'lots' WHERE block_id = ?", (ids["second"],))
+    conn.close()
+    for document, _ in await served(board):
+        assert 'class="problem"' not in document
+        assert document.count('<article class="card') == 4
+        assert "●●●●●●●</span> 7</span>" in document  # the dots that are numbers
+        assert "lots" not in document
+
+
+@pytest.mark.parametrize(
+    "line",
+    [b"GET garbage<script> HTTP/1.1", b"BREW / HTTP/1.1", b"GET /\x00 HTTP/1.1"],
+    ids=["url", "method", "nul"],
+)
+def test_a_request_that_cant_be_parsed_gets_the_security_headers(board: Path, line: bytes) -> None:
+    with (
+        serving(board) as server,
+        socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock,
+    ):
+        sock.sendall(line + b"\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    assert head.startswith("HTTP/1.0 400") or head.startswith("HTTP/1.1 400"), head
+    assert f"Content-Security-Policy: {CSP}" in head
+    assert "X-Content-Type-Options: nosniff" in head
+
+
+def test_connections_up_to_the_cap_are_all_answered(board: Path) -> None:
+    with serving(board, max_connections=20) as server:
+        opened = [
+            socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(20)
+        ]
+        try:
+            for sock in opened:
+                sock.sendall(b"GET /assets/page.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            heads = []
+            for sock in opened:
+                answer = b""
+                while b"\r\n\r\n" not in answer and (chunk := sock.recv(4096)):
+                    answer += chunk
+                heads.append(answer.split(b"\r\n", 1)[0])
+        finally:
+            for sock in opened:
+                sock.close()
+    assert heads == [b"HTTP/1.1 200 OK"] * 20
+
+
+async def test_a_tally_hidden_again_leaves_every_response(board: Path) -> None:
+    ids = live_meeting(board, hidden=False)
+    with serving(board) as server:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(base(server) + "/live?x=1") as response:
+                live = Live(response)
+                assert 'class="dots"' in (await live.message())["html"]
+                store = Store.open(board, clock=FixedClock())
+                try:
+                    store.set_meeting(ids["quarter"], tally_hidden=True)
+                finally:
+                    store.close()
+                hidden = await live.until(lambda m: "tally hidden" in m["html"], 10.0)
+            bodies = [hidden["html"]]
+            for path in ("/", "/?v=1", "/assets/page.js"):
+                bodies.append((await get_text(session, base(server) + path))[1])
+            async with session.get(base(server) + "/live") as response:  # a new attendee
+                bodies.append((await Live(response).message())["html"])
+    for body in bodies:
+        assert 'class="dots"' not in body and "●" not in body and "(CFO 7)" not in body
