@@ -449,6 +449,29 @@ def test_a_wal_beside_a_file_not_in_wal_mode_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2 and "b.db-wal" in result.stderr
 
 
+def test_the_wal_of_a_killed_planboard_is_not_applied_to_the_file_that_replaced_it(
+    tmp_path: Path,
+) -> None:
+    """planboard killed (or the laptop died) with changes in `b.db-wal`, then `mv other.db
+    b.db`: SQLite would apply that `-wal` to other.db's pages. Refused, naming it."""
+    board, other = tmp_path / "b.db", tmp_path / "other.db"
+    Store.open(other, first_quarter="2026-Q1").close()
+    _killed_writer_leaves_a_wal(board, "Only in the wal")
+    os.replace(other, board)
+    before, kept = board.read_bytes(), (tmp_path / "b.db-wal").read_bytes()
+    with pytest.raises(PlanboardError, match=r"b\.db-wal belongs to the file that was at"):
+        Store.open(board)
+    assert board.read_bytes() == before and (tmp_path / "b.db-wal").read_bytes() == kept
+    (tmp_path / "b.db-wal").rename(tmp_path / "kept-wal")
+    store = Store.open(board)  # once moved away: the other board, whole
+    try:
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert [q.name for q in store.quarters()] == ["2026-Q1"]
+    finally:
+        store.close()
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".wal-owner")]
+
+
 def test_two_planboards_started_at_once_on_a_new_path(tmp_path: Path) -> None:
     """A real race, many rounds: one creates the board, the other opens it as a viewer."""
     code = (

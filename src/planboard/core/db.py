@@ -472,7 +472,65 @@ def stale_wal(path: Path) -> str:
             f"{wal} can't belong to {path} (its page size is {wal_page}, the board's "
             f"{page}); it was left by another file; {advice}."
         )
+    owner = _read_owner(path)
+    if owner is not None and owner[1] == _identity(wal) and owner[0] != _identity(path):
+        return (
+            f"{wal} belongs to the file that was at {path} when planboard last wrote to it "
+            f"(it has been replaced since); it can't belong to this one; {advice}."
+        )
     return ""
+
+
+# Which file a `-wal` belongs to. SQLite's `-wal` does not name its database: after
+# `mv other.db b.db`, the `-wal` a killed planboard left beside `b.db` would be applied to
+# `other.db`'s pages. The writer notes the device and inode of both beside them while it
+# has the board open (removed when it closes), so the next opening can tell.
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _owner_note(path: Path) -> Path:
+    return path.with_name(f".{path.name}.wal-owner")
+
+
+def _read_owner(path: Path) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    try:
+        numbers = [int(n) for n in _owner_note(path).read_text().split()]
+    except (OSError, ValueError):
+        return None
+    if len(numbers) != 4:
+        return None
+    return (numbers[0], numbers[1]), (numbers[2], numbers[3])
+
+
+def note_wal_owner(path: Path) -> str:
+    """Note beside the board which file its `-wal` belongs to. Returns what was noted
+    ("" if nothing could be)."""
+    board, wal = _identity(path), _identity(path.with_name(path.name + "-wal"))
+    if board is None or wal is None:
+        return ""
+    text = f"{board[0]} {board[1]} {wal[0]} {wal[1]}\n"
+    try:
+        _owner_note(path).write_text(text)
+    except OSError:
+        return ""
+    return text
+
+
+def clear_wal_owner(path: Path, noted: str) -> None:
+    """Remove the note written by `note_wal_owner` (if it is still that one)."""
+    note = _owner_note(path)
+    try:
+        if noted and note.read_text() == noted:
+            note.unlink()
+    except OSError:
+        pass
 
 
 def reopen_writable(opened: Opened) -> Opened | None:

@@ -27,7 +27,16 @@ from .backup import (
     write_copy,
 )
 from .clock import SYSTEM_CLOCK, Clock
-from .db import Opened, migrate, open_board_file, reopen_writable, tidy_after_reading, wrap
+from .db import (
+    Opened,
+    clear_wal_owner,
+    migrate,
+    note_wal_owner,
+    open_board_file,
+    reopen_writable,
+    tidy_after_reading,
+    wrap,
+)
 from .errors import (
     BusyError,
     ConflictError,
@@ -368,6 +377,7 @@ class Store:
         }
         self.lost = ""
         self._wrote = False
+        self._owner_noted = "" if self.readonly else note_wal_owner(self.path)
 
     def now(self) -> datetime:
         """The current moment on this store's clock."""
@@ -425,6 +435,7 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("PRAGMA optimize")  # only after changes: opening writes nothing
         conn.close()
+        clear_wal_owner(self.path, self._owner_noted)
         if self._opened.lock is not None:  # after SQLite has let go of the file
             self._opened.lock.release()
         if readonly and not self.lost:
@@ -541,6 +552,10 @@ class Store:
         self.conn = opened.conn
         self._db = None
         self.readonly, self.readonly_reason = False, ""
+        self._sidecars = {
+            end: _identity(self.path.with_name(self.path.name + end)) for end in SIDECARS
+        }
+        self._owner_noted = note_wal_owner(self.path)
         return True
 
     def __enter__(self) -> Store:
