@@ -192,6 +192,7 @@ class BoardScreen(StoreActions, Screen[None]):
     def _column(self, name: str, **options: Any) -> BoardList:
         column = BoardList(tag_for=self.tag_for, id=name, **options)
         column.drag_listener = self
+        column.cursor_listener = self._cursor_moved
         if name == "blocks":
             column.header_note = self._block_note
         return column
@@ -576,11 +577,11 @@ class BoardScreen(StoreActions, Screen[None]):
         row = self.selected_row()
         return row.item if row is not None and row.kind == "item" else None
 
-    @on(BoardList.CursorMoved)
-    def _cursor_moved(self, message: BoardList.CursorMoved) -> None:
-        if message.board_list is not self.focused and self.focused is not None:
+    def _cursor_moved(self, column: BoardList, row: Row | None) -> None:
+        """A column's cursor moved: the detail pane follows in the same frame."""
+        if column is not self.focused and self.focused is not None:
             return
-        self._show_detail(message.row)
+        self._show_detail(row)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, BoardList):

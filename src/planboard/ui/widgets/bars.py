@@ -45,6 +45,11 @@ class VisionBar(Static):
 class DetailBar(Static):
     """Everything about the highlighted row, untruncated."""
 
+    def _show(self, content: Content) -> None:
+        # The bar's height is fixed by the stylesheet: no layout pass (which would
+        # repaint every column's scrollbar in a frame of its own).
+        self.update(content, layout=False)
+
     def show_item(
         self,
         item: Item,
@@ -87,7 +92,7 @@ class DetailBar(Static):
             if len(also) > 4:
                 parts.append(f"; and {len(also) - 4} more (a lists them)")
         parts += ["\n", (notes or "No notes.", "" if notes else "$text-muted italic")]
-        self.update(Content.assemble(*parts))
+        self._show(Content.assemble(*parts))
 
     def show_block(
         self, block: Block, count: int, stakeholders: list[str], *, team: bool = False
@@ -107,7 +112,7 @@ class DetailBar(Static):
         if block.choice:
             facts.append(f"choice {block.choice}")
         case = clean_multiline(block.description).replace("\n", " ¶ ")
-        self.update(
+        self._show(
             Content.assemble(
                 ("Block ", "$text-accent"),
                 (clean_line(block.name), "bold"),
@@ -126,7 +131,7 @@ class DetailBar(Static):
             name, department = "Team", "the data team's own candidates"
         else:
             name, department = stakeholder.name, stakeholder.department
-        self.update(
+        self._show(
             Content.assemble(
                 (clean_line(name), "bold"),
                 "\n",
@@ -138,7 +143,7 @@ class DetailBar(Static):
         )
 
     def show_text(self, text: str) -> None:
-        self.update(Content(text))
+        self._show(Content(text))
 
 
 class StatusLine(Static):

@@ -166,6 +166,9 @@ class BoardList(ScrollView, can_focus=True):
         self.carried_item: int | None = None
         self.tag_width = 0
         self.drag_listener: DragListener | None = None
+        # Called as the cursor moves, before the frame is painted: what shows the
+        # highlighted row elsewhere (the detail pane) then changes in the same frame.
+        self.cursor_listener: Callable[[BoardList, Row | None], None] | None = None
         self.filter: Callable[[Item], bool] | None = None
         self.filter_keeps_groups = False
         self.marks: dict[int, str] = {}
@@ -291,7 +294,7 @@ class BoardList(ScrollView, can_focus=True):
             target = self._nearest_selectable(0)
         self.set_reactive(BoardList.cursor, target)
         self.refresh()
-        self.post_message(self.CursorMoved(self, self.selected))
+        self._cursor_moved()
 
     # ----------------------------------------------------------------- queries
 
@@ -418,7 +421,13 @@ class BoardList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh()
-        self.post_message(self.CursorMoved(self, self.selected))
+        self._cursor_moved()
+
+    def _cursor_moved(self) -> None:
+        row = self.selected
+        if self.cursor_listener is not None:
+            self.cursor_listener(self, row)
+        self.post_message(self.CursorMoved(self, row))
 
     def action_cursor(self, delta: int) -> None:
         if not self.rows:
