@@ -59,6 +59,7 @@ from pathlib import Path
 CHILD_FLAG = "--child"
 SIZE = (120, 40)  # columns, lines
 QUIET_S = 0.1  # a screen is settled after this long without a byte
+FIRST_BYTE_S = 2.0  # a key with no answer by then changed nothing (the end of a list)
 FLOOR_LINES = 100
 IMPORT_ITEMS = 20_000
 BIG = 50_000
@@ -124,6 +125,7 @@ class Term:
         env = {k: v for k, v in env.items() if v}
         self.frames = 0
         self.last_byte_ns = 0
+        self.peak_rss_kb = 0
         self.seen = bytearray()  # everything written, for markers (kept short)
         self._tail = b""
         self.start_ns = time.monotonic_ns()
@@ -180,27 +182,28 @@ class Term:
         while self._read(QUIET_S) and time.monotonic() < deadline:
             pass
 
-    def press(self, key: bytes, until: bytes | None = None, timeout: float = 60.0) -> Interaction:
-        """Write a key on a quiet screen; time it to the settled screen (after `until`
-        has shown, if given: work that goes quiet in the middle is not done)."""
+    def press(self, key: bytes, timeout: float = 60.0) -> Interaction | None:
+        """Write a key on a quiet screen; time it to the settled screen. None if nothing
+        at all came back within `FIRST_BYTE_S` (the key changed nothing)."""
         self.quiet()
-        return self._timed(key, until, timeout)
-
-    def _timed(self, key: bytes, until: bytes | None, timeout: float) -> Interaction:
         start_frames = self.frames
-        mark_from = len(self.seen)
         sent = time.monotonic_ns()
-        self.last_byte_ns = sent
         os.write(self.fd, key)
+        # The quiet that settles a screen starts once the app has answered: an app
+        # too busy to answer at once is slow, not settled.
+        if not self._read(FIRST_BYTE_S):
+            return None
         deadline = time.monotonic() + timeout
-        if until is not None:
-            while until not in self.seen[max(0, mark_from - len(until)) :]:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{until!r} never showed")
-                self._read(0.5)
         while self._read(QUIET_S) and time.monotonic() < deadline:
             pass
         return Interaction((self.last_byte_ns - sent) / 1e6, self.frames - start_frames)
+
+    def tap(self, key: bytes) -> None:
+        """Write a key that is not timed, and let the screen settle."""
+        self.quiet()
+        os.write(self.fd, key)
+        self._read(0.5)
+        self.quiet()
 
     def responsive_during(
         self, key: bytes, until: bytes, probe: bytes, delay_s: float = 0.05
@@ -258,6 +261,7 @@ class Term:
         before = self.cpu_s()
         time.sleep(window_s)
         self._read(0)
+        self.rss_kb()  # (a process that does background work may not outlive it)
         return self.cpu_s() - before > window_s / 3
 
     def wait_idle(self, timeout: float = 300.0) -> float:
@@ -270,12 +274,15 @@ class Term:
         return time.monotonic() - start
 
     def rss_kb(self) -> int:
+        """The peak RSS of the app's processes (their `VmHWM`s added up), the highest
+        seen so far."""
         total = 0
         for pid in self.pids():
             with contextlib.suppress(OSError):
                 match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
                 total += int(match.group(1)) if match else 0
-        return total
+        self.peak_rss_kb = max(self.peak_rss_kb, total)
+        return self.peak_rss_kb
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -296,9 +303,15 @@ class Run:
     busy_keys: list[Interaction] = field(default_factory=list)
     actions: dict[str, list[Interaction]] = field(default_factory=dict)
     rss_kb: int = 0
+    unanswered: int = 0  # keys that changed nothing (not counted)
 
-    def add(self, table: dict[str, list[Interaction]], name: str, value: Interaction) -> None:
-        table.setdefault(name, []).append(value)
+    def add(
+        self, table: dict[str, list[Interaction]], name: str, value: Interaction | None
+    ) -> None:
+        if value is None:
+            self.unanswered += 1
+        else:
+            table.setdefault(name, []).append(value)
 
 
 def app_argv(kind: str, db: Path, lines: int) -> list[str]:
@@ -325,22 +338,31 @@ def measure(kind: str, db: Path, lines: int, plan: Plan, *, background: bool) ->
             for _ in range(plan.busy_keys):
                 if not term.busy():
                     break
-                run.busy_keys.append(term.press(DOWN))
+                busy = term.press(DOWN)
+                if busy is not None:
+                    run.busy_keys.append(busy)
         term.wait_idle()
-        term.press(HOME)
+        # Down from the bottom of the first page: every Down scrolls the list (back
+        # to the top when it ends; a list shorter than a page never scrolls).
+        term.tap(HOME)
+        term.tap(PGDN)
         for _ in range(plan.downs):
-            run.add(run.keys, "Down", term.press(DOWN))
+            down = term.press(DOWN)
+            run.add(run.keys, "Down", down)
+            if down is None:
+                term.tap(HOME)
         for _ in range(plan.pages):
+            term.tap(HOME)
             run.add(run.keys, "PgDn", term.press(PGDN))
         for _ in range(plan.ends):
-            term.press(HOME)
+            term.tap(HOME)
             run.add(run.keys, "End", term.press(END))
         for _ in range(plan.moves):
             run.add(run.actions, "move", term.press(b"1"))
             run.add(run.actions, "undo", term.press(b"u"))
             if kind == "planboard":
-                term.press(b"d")
-                term.press(b"x")
+                term.tap(b"d")
+                term.tap(b"x")
                 run.add(run.actions, "drop", term.press(ENTER))
                 run.add(run.actions, "undo", term.press(b"u"))
         term.wait_idle()

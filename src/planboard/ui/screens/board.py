@@ -116,8 +116,18 @@ class BoardScreen(StoreActions, Screen[None]):
         *[Binding(str(n), f"move_to_nth({n})", f"To block {n}", show=False) for n in range(1, 10)],
     ]
 
-    def __init__(self, store: Store, quarter_id: int, notice: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        quarter_id: int,
+        notice: str | None = None,
+        *,
+        preloaded: tuple[Board, int] | None = None,
+    ) -> None:
         super().__init__()
+        # The quarter already read by whoever opened the file, and the file's data
+        # version before that read: the first load shows it instead of reading again.
+        self._preloaded = preloaded
         self.store = store
         self.quarter_id = quarter_id
         self.notice = notice
@@ -212,6 +222,7 @@ class BoardScreen(StoreActions, Screen[None]):
         return self.column("team" if place.ref is None else "stakeholders")
 
     def on_mount(self) -> None:
+        preloaded = self._preloaded is not None
         self.load()
         # What is loaded now lives as long as the app: keep it out of the cyclic
         # collector's scans, which otherwise stall a frame now and then on big boards.
@@ -224,7 +235,8 @@ class BoardScreen(StoreActions, Screen[None]):
         self.column("team").focus()
         if self.notice:
             self.status_line.say(self.notice)
-        self._data_version = self.store.data_version()
+        if not preloaded:  # (a preloaded board keeps the version it was read at)
+            self._data_version = self.store.data_version()
         self.set_interval(0.5, self._poll_file)
 
     @staticmethod
@@ -252,8 +264,12 @@ class BoardScreen(StoreActions, Screen[None]):
     def load(self) -> None:
         """Read the whole quarter (on open, on switching quarter, after another program
         changed the file). Actions repaint only what they changed."""
+        preloaded, self._preloaded = self._preloaded, None
         try:
-            board = self.store.board(self.quarter_id)
+            if preloaded is not None and preloaded[0].quarter.id == self.quarter_id:
+                board, self._data_version = preloaded
+            else:
+                board = self.store.board(self.quarter_id)
         except PlanboardError as error:
             if self.board is None:
                 raise  # nothing to show at all: the app can't start on this file
