@@ -326,6 +326,7 @@ class BoardScreen(StoreActions, Screen[None]):
     def _refresh_overlap(self) -> None:
         """Work out, in a thread, which items on different lists ask for the same
         thing; the board shows it when done (it never delays a frame)."""
+        from ...core.background import neighbours_anywhere
         from ...core.similar import Entry
 
         entries = [
@@ -336,23 +337,12 @@ class BoardScreen(StoreActions, Screen[None]):
         ]
         names = {e.key: (self._owner_name(e.owner), e.text) for e in entries}
         self.run_worker(
-            lambda: self._overlap_of(entries, names),
+            lambda: neighbours_anywhere(entries, names),
             thread=True,
             exclusive=True,
             group="overlap",
             name="overlap",
         )
-
-    @staticmethod
-    def _overlap_of(
-        entries: list[Any], names: dict[int, tuple[str, str]]
-    ) -> dict[int, list[Neighbour]]:
-        from ...core.similar import overlap
-
-        return {
-            key: [(other, *names[other]) for other, _score in found]
-            for key, found in overlap(entries).items()
-        }
 
     def on_worker_state_changed(self, event: Any) -> None:
         from textual.worker import WorkerState
