@@ -55,6 +55,9 @@ OVERLAP_ACTIONS = frozenset(
         "delete_block",
     }
 )
+# Actions that take one item out of one place and into another (or to another index
+# of a block or the dropped area): the columns follow from that item alone.
+ONE_ITEM_ACTIONS = frozenset({"move_item", "drop_item"})
 Neighbour = tuple[int, str, str]  # item id, whose, title
 
 
@@ -142,6 +145,8 @@ class BoardScreen(StoreActions, Screen[None]):
         self._suppress_click = False
         self._data_version = 0
         self._seen_event = 0  # the last event this screen has shown
+        self._replaying: str | None = None  # the action an undo or redo replays
+        self._outside_write = False  # another program wrote since this screen last read
         self._pending_go: int | None = None
         self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
@@ -462,6 +467,10 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def apply(self, change: Change) -> None:
         """Repaint what a change touched, then put the cursor on what it was about."""
+        acted = change.action
+        if acted in ("undo", "redo") and self._replaying:
+            acted = self._replaying
+        self._replaying = None
         if change.stakeholders or (change.quarters and change.quarter_id != self.quarter_id):
             self.load()
         else:
@@ -486,7 +495,12 @@ class BoardScreen(StoreActions, Screen[None]):
                     for block_id in self.block_map
                 }
                 self._set_block_groups(items)
-            for place in change.places:
+            one_item = (
+                acted in ONE_ITEM_ACTIONS
+                and not (change.blocks or change.quarters or self._outside_write)
+                and self._apply_one_item(change)
+            )
+            for place in () if one_item else change.places:
                 if place.is_block and (change.blocks or place.ref not in self.block_map):
                     continue
                 self.column_for(place).update_group(
@@ -495,10 +509,42 @@ class BoardScreen(StoreActions, Screen[None]):
             self._update_titles()
         self._focus_change(change)
         self.refresh_bindings()
-        if change.action in OVERLAP_ACTIONS:
+        if acted in OVERLAP_ACTIONS:
             self.merged = self.store.merged_map(self.quarter_id)
             self._refresh_overlap()
         # (marks belong to items, not places: a move keeps them as they are)
+
+    def _apply_one_item(self, change: Change) -> bool:
+        """Apply a change that moved one item from what the columns hold and that
+        item's row: blocks and the dropped area are numbered 0, 1, … in order, so the
+        item goes in at its place_position; a list it comes back to is put in the
+        file's order by ids. False (nothing changed) when the columns can't tell."""
+        if change.item_id is None or not change.places or len(change.places) > 2:
+            return False
+        item = self.store.item(change.item_id)
+        if not item.is_merged and item.place not in change.places:
+            return False
+        updates = []
+        for place in change.places:
+            column = self.column_for(place)
+            group = column.group(place)
+            if group is None:
+                return False
+            items = [i for i in group.items if i.id != item.id]
+            if not item.is_merged and item.place == place:
+                if place.is_list:
+                    known = {i.id: i for i in items}
+                    known[item.id] = item
+                    order = self.store.item_ids_at(self.quarter_id, place)
+                    if len(order) != len(known) or any(i not in known for i in order):
+                        return False
+                    items = [known[i] for i in order]
+                else:
+                    items.insert(min(max(item.place_position or 0, 0), len(items)), item)
+            updates.append((column, place, items))
+        for column, place, items in updates:
+            column.update_group(place, items)
+        return True
 
     def _focus_change(self, change: Change) -> None:
         if change.item_id is not None:
@@ -537,7 +583,11 @@ class BoardScreen(StoreActions, Screen[None]):
     def after(self, change: Change) -> None:
         """Repaint after a successful action and say what it did."""
         try:
-            self._data_version = self.store.data_version()
+            # This connection's own writes leave its data version as it was: a new one
+            # means another program wrote too, and what the columns hold may be stale.
+            version = self.store.data_version()
+            self._outside_write = version != self._data_version
+            self._data_version = version
             self._seen_event = self.store.last_event_id()
             self.apply(change)
         except PlanboardError as error:  # saved, but the file could not be re-read
@@ -653,11 +703,16 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def action_undo(self) -> None:
         if self.writable():
-            self.run_op(lambda: self.store.undo(self.quarter_id))
+            self.run_op(lambda: self._replay(undo=True))
 
     def action_redo(self) -> None:
         if self.writable():
-            self.run_op(lambda: self.store.redo(self.quarter_id))
+            self.run_op(lambda: self._replay(undo=False))
+
+    def _replay(self, *, undo: bool) -> Change:
+        # What is replayed decides what to repaint (a move's undo is a move).
+        self._replaying = self.store.replay_action(self.quarter_id, undo=undo)
+        return self.store.undo(self.quarter_id) if undo else self.store.redo(self.quarter_id)
 
     def _owner_choices(self) -> list[tuple[str, int | None]]:
         assert self.board is not None
