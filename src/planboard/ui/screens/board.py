@@ -313,7 +313,11 @@ class BoardScreen(StoreActions, Screen[None]):
             ]
         )
         self._update_titles()
-        self.merged = self.store.merged_map(self.quarter_id)
+        # The board read holds the merged requests already (merged_map's order: by id).
+        self.merged = {
+            survivor: sorted(items, key=lambda item: item.id)
+            for survivor, items in board.merged.items()
+        }
         # The quarter may have become read-only, or editable (decided or reopened
         # elsewhere, a viewer taking over): the footer dims the edit keys to match.
         self.refresh_bindings()
