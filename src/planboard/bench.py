@@ -836,18 +836,19 @@ def main(argv: list[str] | None = None) -> int:
         for s in (args.sizes or ("100,10000" if quick else "100,2000,10000,50000")).split(",")
     ]
     runs = args.runs or (1 if quick else 3)
-    downs = args.keys if args.keys is not None else (12 if quick else 30)
+    downs = args.keys if args.keys is not None else (8 if quick else 30)
     plan = Plan(
         downs=downs,
         pages=max(1, downs // 4),
         ends=max(1, downs // 8),
-        moves=args.moves if args.moves is not None else (2 if quick else 4),
+        moves=args.moves if args.moves is not None else (1 if quick else 4),
         busy_keys=max(4, downs),
     )
     biggest = max(sizes)
     import_items = args.import_items
     if import_items is None:
-        import_items = IMPORT_ITEMS if biggest >= BIG else max(1, biggest * 2 // 5)
+        # (at the largest size run: 20,000 at 50,000 items, 2,000 at 10,000)
+        import_items = IMPORT_ITEMS if biggest >= BIG else max(1, biggest // 5)
 
     import compileall
 
