@@ -17,8 +17,10 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.errors import NoWidget
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 
 from ...core.errors import PlanboardError, ValidationError
 from ...core.model import Block, Board, Change, Item, Place, Quarter, Stakeholder, askers
@@ -86,6 +88,11 @@ class Drag:
 
 class BoardScreen(StoreActions, Screen[None]):
     """The planning board of one quarter."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As on every screen, without the repaint of the whole screen Textual makes on each
+    focus change: the columns that gain and lose focus repaint themselves (their styles
+    change), and a move that takes the focus along is then one frame, not a full one."""
 
     BINDINGS = [
         Binding("n", "new_item", "New", tooltip="Add an item to the list in focus"),
@@ -558,16 +565,22 @@ class BoardScreen(StoreActions, Screen[None]):
                 return
             column = self.column_for(item.place)
             if column.select_item(item.id, key=item.place):
-                column.focus()
+                self._focus_column(column)
         elif change.block_id is not None and change.block_id in self.block_map:
             column = self.column("blocks")
             if column.select_group(Place.block(change.block_id)):
-                column.focus()
+                self._focus_column(column)
         elif change.stakeholders:
             lists = [p for p in change.places if p.is_list and p.ref is not None]
             column = self.column("stakeholders")
             if len(lists) == 1 and column.select_group(lists[0]):
-                column.focus()
+                self._focus_column(column)
+
+    def _focus_column(self, column: BoardList) -> None:
+        """Focus a column, with the detail pane on its row in the same frame (the
+        focus itself arrives a moment later)."""
+        column.focus()
+        self._show_detail(column.selected)
 
     def _poll_file(self) -> None:
         """Show within a second what another program wrote to the file."""

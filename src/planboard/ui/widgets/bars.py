@@ -45,9 +45,15 @@ class VisionBar(Static):
 class DetailBar(Static):
     """Everything about the highlighted row, untruncated."""
 
+    _shown: Content | None = None
+
     def _show(self, content: Content) -> None:
         # The bar's height is fixed by the stylesheet: no layout pass (which would
-        # repaint every column's scrollbar in a frame of its own).
+        # repaint every column's scrollbar in a frame of its own). The same content
+        # again (the focus arriving after the cursor) is no new frame.
+        if content == self._shown:
+            return
+        self._shown = content
         self.update(content, layout=False)
 
     def show_item(
@@ -150,10 +156,12 @@ class StatusLine(Static):
     """The last action's outcome, with a reminder of how to undo it."""
 
     def say(self, text: str, *, error: bool = False) -> None:
+        # One line high by the stylesheet: no layout pass (it would repaint the board).
         if error:
-            self.update(Content.assemble(("✗ ", "bold $text-error"), clean_line(text)))
+            content = Content.assemble(("✗ ", "bold $text-error"), clean_line(text))
         else:
-            self.update(Content.assemble(("✓ ", "bold $text-success"), clean_line(text)))
+            content = Content.assemble(("✓ ", "bold $text-success"), clean_line(text))
+        self.update(content, layout=False)
 
 
 class DragGhost(Static):

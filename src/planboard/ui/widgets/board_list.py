@@ -280,8 +280,29 @@ class BoardList(ScrollView, can_focus=True):
             return (row.item.id, None, self.cursor)
         return (None, row.group.key, self.cursor)
 
+    def _set_length(self, rows: int) -> None:
+        """Set the virtual height. A move changes it by a line or two; Textual would
+        answer with a layout pass that repaints the whole screen (and the scrollbars in
+        a frame of their own). While the scrollbar neither appears nor goes, only this
+        column and its scrollbar change, so they are updated in place."""
+        size = Size(self.size.width or 1, rows)
+        old = self.virtual_size
+        if size == old:
+            return
+        height = self.container_size.height
+        if (
+            not self.is_mounted
+            or size.width != old.width
+            or (rows > height) != (old.height > height)
+        ):
+            self.virtual_size = size
+            return
+        self.set_reactive(BoardList.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
+
     def _after_change(self, keep: tuple[int | None, Place | None, int] | None) -> None:
-        self.virtual_size = Size(self.size.width or 1, len(self.rows))
+        self._set_length(len(self.rows))
         target = -1
         if keep is not None:
             item_id, key, old_index = keep
