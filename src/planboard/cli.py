@@ -117,7 +117,10 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         return _fail(str(error))
     try:
         quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
-        store.board(quarter.id)  # the whole quarter reads: no surprise once on screen
+        # The whole quarter reads: no surprise once on screen. What is read here is
+        # what the board first shows (one read per open), with the file's version then.
+        version = store.data_version()
+        board = store.board(quarter.id)
     except PlanboardError as error:
         store.close()
         return _fail(str(error))
@@ -129,7 +132,13 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
 
     from .ui.app import PlanboardApp
 
-    PlanboardApp(store, quarter_id=quarter.id, notice=notice, start_meeting=meeting).run()
+    PlanboardApp(
+        store,
+        quarter_id=quarter.id,
+        notice=notice,
+        start_meeting=meeting,
+        preloaded=(board, version),
+    ).run()
     return 0
 
 

@@ -508,6 +508,12 @@ def _title(rng: random.Random) -> str:
     )
 
 
+def generate_titles(count: int, seed: int = 0) -> list[str]:
+    """`count` item titles in the generated boards' vocabulary (for a list to import)."""
+    rng = random.Random(seed)
+    return [_title(rng) for _ in range(count)]
+
+
 def generate_board(
     path: str | os.PathLike[str],
     items: int,

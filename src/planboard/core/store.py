@@ -796,6 +796,23 @@ class Store:
         self.conn.text_factory = _tolerant_text
         return True
 
+    @_reads
+    def item_ids_at(self, quarter_id: int, place: Place) -> list[int]:
+        """The ids of the items a list shows, in order: what a screen that holds the
+        items already needs to put them in the file's order (no item is built)."""
+        if not place.is_list:
+            raise ValueError(
+                "item_ids_at reads lists; blocks and the dropped area are "
+                "kept in order by their place_position"
+            )
+        rows = self.conn.execute(
+            "SELECT id FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
+            "AND block_id IS NULL AND status = 'open' AND merged_into IS NULL "
+            "ORDER BY position, id",
+            (quarter_id, place.ref),
+        )
+        return [row[0] for row in rows]
+
     def board(self, quarter_id: int) -> Board:
         """Everything a quarter's board shows, in three queries."""
         try:
@@ -2268,6 +2285,12 @@ class Store:
     def undo_summary(self, quarter_id: int) -> str | None:
         event = self._undo_candidate(quarter_id)
         return event.summary if event else None
+
+    @_reads
+    def replay_action(self, quarter_id: int, *, undo: bool = True) -> str | None:
+        """The action (`move_item`, `import`, ...) that undo (or redo) would replay."""
+        event = self._undo_candidate(quarter_id) if undo else self._redo_candidate(quarter_id)
+        return event.action if event else None
 
     @_reads
     def redo_summary(self, quarter_id: int) -> str | None:

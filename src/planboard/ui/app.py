@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from ..core.clock import Clock
 from ..core.errors import PlanboardError
+from ..core.model import Board
 from ..core.store import Store
 from .screens.board import BoardScreen
 from .styles import stylesheet_paths
@@ -50,6 +51,7 @@ class PlanboardApp(App[None]):
         notice: str | None = None,
         start_meeting: bool = False,
         clock: Clock | None = None,
+        preloaded: tuple[Board, int] | None = None,
     ) -> None:
         super().__init__()
         if not isinstance(store, Store):
@@ -60,6 +62,9 @@ class PlanboardApp(App[None]):
         self.quarter_id = quarter_id if quarter_id is not None else store.default_quarter().id
         self.notice = notice
         self.start_meeting = start_meeting
+        # The quarter as already read (and the file's data version before that read):
+        # the board shows it instead of reading it again.
+        self.preloaded = preloaded
         self._board: BoardScreen | None = None
         # Suggested blocks the lead discarded (by their items), hidden until planboard closes.
         self.discarded_suggestions: set[frozenset[int]] = set()
@@ -185,7 +190,8 @@ class PlanboardApp(App[None]):
     def get_default_screen(self) -> Screen:
         # The board is the first screen: the first frame painted is the board itself.
         if self._board is None:
-            self._board = BoardScreen(self.store, self.quarter_id, self.notice)
+            preloaded, self.preloaded = self.preloaded, None
+            self._board = BoardScreen(self.store, self.quarter_id, self.notice, preloaded=preloaded)
         return self._board
 
     def on_unmount(self) -> None:

@@ -18,8 +18,10 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.errors import NoWidget
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 
 from ...core.errors import PlanboardError, ValidationError
 from ...core.model import (
@@ -75,6 +77,9 @@ OVERLAP_ACTIONS = frozenset(
         "delete_block",
     }
 )
+# Actions that take one item out of one place and into another (or to another index
+# of a block or the dropped area): the columns follow from that item alone.
+ONE_ITEM_ACTIONS = frozenset({"move_item", "drop_item"})
 Neighbour = tuple[int, str, str]  # item id, whose, title
 
 
@@ -147,6 +152,11 @@ def share_width(
 class BoardScreen(StoreActions, Screen[None]):
     """The planning board of one quarter."""
 
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As on every screen, without the repaint of the whole screen Textual makes on each
+    focus change: the columns that gain and lose focus repaint themselves (their styles
+    change), and a move that takes the focus along is then one frame, not a full one."""
+
     BINDINGS = [
         Binding("n", "new_item", "New", tooltip="Add an item to the list in focus"),
         Binding("b", "new_block", "Block"),
@@ -181,8 +191,18 @@ class BoardScreen(StoreActions, Screen[None]):
         *[Binding(str(n), f"move_to_nth({n})", f"To block {n}", show=False) for n in range(1, 10)],
     ]
 
-    def __init__(self, store: Store, quarter_id: int, notice: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        quarter_id: int,
+        notice: str | None = None,
+        *,
+        preloaded: tuple[Board, int] | None = None,
+    ) -> None:
         super().__init__()
+        # The quarter already read by whoever opened the file, and the file's data
+        # version before that read: the first load shows it instead of reading again.
+        self._preloaded = preloaded
         self.store = store
         self.quarter_id = quarter_id
         self.notice = notice
@@ -199,6 +219,8 @@ class BoardScreen(StoreActions, Screen[None]):
         self._data_version = 0
         self._replica: tuple[str, bool] | None = None  # what the title bar says of it
         self._seen_event = 0  # the last event this screen has shown
+        self._replaying: str | None = None  # the action an undo or redo replays
+        self._outside_write = False  # another program wrote since this screen last read
         self._pending_go: int | None = None
         self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
@@ -267,6 +289,7 @@ class BoardScreen(StoreActions, Screen[None]):
     def _column(self, name: str, **options: Any) -> BoardList:
         column = BoardList(tag_for=self.tag_for, id=name, **options)
         column.drag_listener = self
+        column.cursor_listener = self._cursor_moved
         if name == "blocks":
             column.header_note = self._block_note
         return column
@@ -286,6 +309,7 @@ class BoardScreen(StoreActions, Screen[None]):
         return self.column("team" if place.ref is None else "stakeholders")
 
     def on_mount(self) -> None:
+        preloaded = self._preloaded is not None
         self.load()
         # What is loaded now lives as long as the app: keep it out of the cyclic
         # collector's scans, which otherwise stall a frame now and then on big boards.
@@ -301,7 +325,8 @@ class BoardScreen(StoreActions, Screen[None]):
         if self.ask_to_start:
             self.ask_to_start = False
             self.call_later(self.action_meeting)
-        self._data_version = self.store.data_version()
+        if not preloaded:  # (a preloaded board keeps the version it was read at)
+            self._data_version = self.store.data_version()
         self.set_interval(0.5, self._poll_file)
         self.set_timer(0.5, self._poll_replica)
         self.set_interval(2.0, self._poll_replica)
@@ -333,8 +358,12 @@ class BoardScreen(StoreActions, Screen[None]):
         """Read the whole quarter (on open, on switching quarter, after another program
         changed the file). Actions repaint only what they changed. Once it has painted,
         rows another program wrote are looked at (see `_check_outside_rows`)."""
+        preloaded, self._preloaded = self._preloaded, None
         try:
-            board = self.store.board(self.quarter_id)
+            if preloaded is not None and preloaded[0].quarter.id == self.quarter_id:
+                board, self._data_version = preloaded
+            else:
+                board = self.store.board(self.quarter_id)
         except PlanboardError as error:
             if self.board is None:
                 raise  # nothing to show at all: the app can't start on this file
@@ -374,7 +403,11 @@ class BoardScreen(StoreActions, Screen[None]):
             ]
         )
         self._update_titles()
-        self.merged = board.merged
+        # The board read holds the merged requests already (merged_map's order: by id).
+        self.merged = {
+            survivor: sorted(items, key=lambda item: item.id)
+            for survivor, items in board.merged.items()
+        }
         self.call_after_refresh(self._check_outside_rows)
         # The quarter may have become read-only, or editable (decided or reopened
         # elsewhere, a viewer taking over): the footer dims the edit keys to match.
@@ -410,6 +443,7 @@ class BoardScreen(StoreActions, Screen[None]):
     def _refresh_overlap(self) -> None:
         """Work out, in a thread, which items on different lists ask for the same
         thing; the board shows it when done (it never delays a frame)."""
+        from ...core.background import neighbours_anywhere
         from ...core.similar import Entry
 
         entries = [
@@ -420,23 +454,12 @@ class BoardScreen(StoreActions, Screen[None]):
         ]
         names = {e.key: (self._owner_name(e.owner), e.text) for e in entries}
         self.run_worker(
-            lambda: self._overlap_of(entries, names),
+            lambda: neighbours_anywhere(entries, names),
             thread=True,
             exclusive=True,
             group="overlap",
             name="overlap",
         )
-
-    @staticmethod
-    def _overlap_of(
-        entries: list[Any], names: dict[int, tuple[str, str]]
-    ) -> dict[int, list[Neighbour]]:
-        from ...core.similar import overlap
-
-        return {
-            key: [(other, *names[other]) for other, _score in found]
-            for key, found in overlap(entries).items()
-        }
 
     def on_worker_state_changed(self, event: Any) -> None:
         from textual.worker import WorkerState
@@ -565,6 +588,10 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def apply(self, change: Change) -> None:
         """Repaint what a change touched, then put the cursor on what it was about."""
+        acted = change.action
+        if acted in ("undo", "redo") and self._replaying:
+            acted = self._replaying
+        self._replaying = None
         if change.stakeholders or (change.quarters and change.quarter_id != self.quarter_id):
             self.load()
         else:
@@ -589,7 +616,12 @@ class BoardScreen(StoreActions, Screen[None]):
                     for block_id in self.block_map
                 }
                 self._set_block_groups(items)
-            for place in change.places:
+            one_item = (
+                acted in ONE_ITEM_ACTIONS
+                and not (change.blocks or change.quarters or self._outside_write)
+                and self._apply_one_item(change)
+            )
+            for place in () if one_item else change.places:
                 if place.is_block and (change.blocks or place.ref not in self.block_map):
                     continue
                 self.column_for(place).update_group(
@@ -598,10 +630,42 @@ class BoardScreen(StoreActions, Screen[None]):
             self._update_titles()
         self._focus_change(change)
         self.refresh_bindings()
-        if change.action in OVERLAP_ACTIONS:
+        if acted in OVERLAP_ACTIONS:
             self.merged = self.store.merged_map(self.quarter_id)
             self._refresh_overlap()
         # (marks belong to items, not places: a move keeps them as they are)
+
+    def _apply_one_item(self, change: Change) -> bool:
+        """Apply a change that moved one item from what the columns hold and that
+        item's row: blocks and the dropped area are numbered 0, 1, … in order, so the
+        item goes in at its place_position; a list it comes back to is put in the
+        file's order by ids. False (nothing changed) when the columns can't tell."""
+        if change.item_id is None or not change.places or len(change.places) > 2:
+            return False
+        item = self.store.item(change.item_id)
+        if not item.is_merged and item.place not in change.places:
+            return False
+        updates = []
+        for place in change.places:
+            column = self.column_for(place)
+            group = column.group(place)
+            if group is None:
+                return False
+            items = [i for i in group.items if i.id != item.id]
+            if not item.is_merged and item.place == place:
+                if place.is_list:
+                    known = {i.id: i for i in items}
+                    known[item.id] = item
+                    order = self.store.item_ids_at(self.quarter_id, place)
+                    if len(order) != len(known) or any(i not in known for i in order):
+                        return False
+                    items = [known[i] for i in order]
+                else:
+                    items.insert(min(max(item.place_position or 0, 0), len(items)), item)
+            updates.append((column, place, items))
+        for column, place, items in updates:
+            column.update_group(place, items)
+        return True
 
     def _focus_change(self, change: Change) -> None:
         if change.item_id is not None:
@@ -611,16 +675,22 @@ class BoardScreen(StoreActions, Screen[None]):
                 return
             column = self.column_for(item.place)
             if column.select_item(item.id, key=item.place):
-                column.focus()
+                self._focus_column(column)
         elif change.block_id is not None and change.block_id in self.block_map:
             column = self.column("blocks")
             if column.select_group(Place.block(change.block_id)):
-                column.focus()
+                self._focus_column(column)
         elif change.stakeholders:
             lists = [p for p in change.places if p.is_list and p.ref is not None]
             column = self.column("stakeholders")
             if len(lists) == 1 and column.select_group(lists[0]):
-                column.focus()
+                self._focus_column(column)
+
+    def _focus_column(self, column: BoardList) -> None:
+        """Focus a column, with the detail pane on its row in the same frame (the
+        focus itself arrives a moment later)."""
+        column.focus()
+        self._show_detail(column.selected)
 
     def file_lost(self, message: str) -> None:
         """The file was replaced or removed while open: read-only from now on, saying so."""
@@ -663,7 +733,11 @@ class BoardScreen(StoreActions, Screen[None]):
     def after(self, change: Change) -> None:
         """Repaint after a successful action and say what it did."""
         try:
-            self._data_version = self.store.data_version()
+            # This connection's own writes leave its data version as it was: a new one
+            # means another program wrote too, and what the columns hold may be stale.
+            version = self.store.data_version()
+            self._outside_write = version != self._data_version
+            self._data_version = version
             self._seen_event = self.store.last_event_id()
             self.apply(change)
         except PlanboardError as error:  # saved, but the file could not be re-read
@@ -711,11 +785,11 @@ class BoardScreen(StoreActions, Screen[None]):
         row = self.selected_row()
         return row.item if row is not None and row.kind == "item" else None
 
-    @on(BoardList.CursorMoved)
-    def _cursor_moved(self, message: BoardList.CursorMoved) -> None:
-        if message.board_list is not self.focused and self.focused is not None:
+    def _cursor_moved(self, column: BoardList, row: Row | None) -> None:
+        """A column's cursor moved: the detail pane follows in the same frame."""
+        if column is not self.focused and self.focused is not None:
             return
-        self._show_detail(message.row)
+        self._show_detail(row)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, BoardList):
@@ -944,12 +1018,18 @@ class BoardScreen(StoreActions, Screen[None]):
         except PlanboardError:
             size = 0
         if size < LONG_REPLAY:
-            self.run_op(lambda: step(self.quarter_id))
+            self.run_op(lambda: self._replay_now(undo=undo))
             return
+        self._replaying = None  # a long replay reloads what it changed
         self._run_long(
             "Undoing" if undo else "Redoing",
             lambda progress: step(self.quarter_id, progress=progress),
         )
+
+    def _replay_now(self, *, undo: bool) -> Change:
+        # What is replayed decides what to repaint (a move's undo is a move).
+        self._replaying = self.store.replay_action(self.quarter_id, undo=undo)
+        return self.store.undo(self.quarter_id) if undo else self.store.redo(self.quarter_id)
 
     def _owner_choices(self) -> list[tuple[str, int | None]]:
         assert self.board is not None

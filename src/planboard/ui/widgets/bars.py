@@ -80,6 +80,17 @@ class VisionBar(Static):
 class DetailBar(Static):
     """Everything about the highlighted row, untruncated."""
 
+    _shown: Content | None = None
+
+    def _show(self, content: Content) -> None:
+        # The bar's height is fixed by the stylesheet: no layout pass (which would
+        # repaint every column's scrollbar in a frame of its own). The same content
+        # again (the focus arriving after the cursor) is no new frame.
+        if content == self._shown:
+            return
+        self._shown = content
+        self.update(content, layout=False)
+
     def show_item(
         self,
         item: Item,
@@ -122,7 +133,7 @@ class DetailBar(Static):
             if len(also) > 4:
                 parts.append(f"; and {len(also) - 4} more (a lists them)")
         parts += ["\n", (notes or "No notes.", "" if notes else "$text-muted italic")]
-        self.update(Content.assemble(*parts))
+        self._show(Content.assemble(*parts))
 
     def show_block(
         self, block: Block, count: int, stakeholders: list[str], *, team: bool = False
@@ -142,7 +153,7 @@ class DetailBar(Static):
         if block.choice:
             facts.append(f"choice {block.choice}")
         case = clean_multiline(block.description).replace("\n", " ¶ ")
-        self.update(
+        self._show(
             Content.assemble(
                 ("Block ", "$text-accent"),
                 (clean_line(block.name), "bold"),
@@ -161,7 +172,7 @@ class DetailBar(Static):
             name, department = "Team", "the data team's own candidates"
         else:
             name, department = stakeholder.name, stakeholder.department
-        self.update(
+        self._show(
             Content.assemble(
                 (clean_line(name), "bold"),
                 "\n",
@@ -173,7 +184,7 @@ class DetailBar(Static):
         )
 
     def show_text(self, text: str) -> None:
-        self.update(Content(text))
+        self._show(Content(text))
 
 
 class IndentedText(Static):
@@ -223,10 +234,12 @@ class StatusLine(Static):
     """The last action's outcome, with a reminder of how to undo it."""
 
     def say(self, text: str, *, error: bool = False) -> None:
+        # One line high by the stylesheet: no layout pass (it would repaint the board).
         if error:
-            self.update(Content.assemble(("✗ ", "bold $text-error"), clean_line(text)))
+            content = Content.assemble(("✗ ", "bold $text-error"), clean_line(text))
         else:
-            self.update(Content.assemble(("✓ ", "bold $text-success"), clean_line(text)))
+            content = Content.assemble(("✓ ", "bold $text-success"), clean_line(text))
+        self.update(content, layout=False)
 
 
 class DragGhost(Static):

@@ -171,6 +171,9 @@ class BoardList(ScrollView, can_focus=True):
         self.carried_item: int | None = None
         self.tag_width = 0
         self.drag_listener: DragListener | None = None
+        # Called as the cursor moves, before the frame is painted: what shows the
+        # highlighted row elsewhere (the detail pane) then changes in the same frame.
+        self.cursor_listener: Callable[[BoardList, Row | None], None] | None = None
         self.filter: Callable[[Item], bool] | None = None
         self.filter_keeps_groups = False
         self.marks: dict[int, str] = {}
@@ -322,8 +325,29 @@ class BoardList(ScrollView, can_focus=True):
             return (row.item.id, None, self.cursor)
         return (None, row.group.key, self.cursor)
 
+    def _set_length(self, rows: int) -> None:
+        """Set the virtual height. A move changes it by a line or two; Textual would
+        answer with a layout pass that repaints the whole screen (and the scrollbars in
+        a frame of their own). While the scrollbar neither appears nor goes, only this
+        column and its scrollbar change, so they are updated in place."""
+        size = Size(self.size.width or 1, rows)
+        old = self.virtual_size
+        if size == old:
+            return
+        height = self.container_size.height
+        if (
+            not self.is_mounted
+            or size.width != old.width
+            or (rows > height) != (old.height > height)
+        ):
+            self.virtual_size = size
+            return
+        self.set_reactive(BoardList.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
+
     def _after_change(self, keep: tuple[int | None, Place | None, int] | None) -> None:
-        self.virtual_size = Size(self.size.width or 1, len(self.rows))
+        self._set_length(len(self.rows))
         target = -1
         if keep is not None:
             item_id, key, old_index = keep
@@ -336,7 +360,7 @@ class BoardList(ScrollView, can_focus=True):
             target = self._nearest_selectable(0)
         self.set_reactive(BoardList.cursor, target)
         self.refresh()
-        self.post_message(self.CursorMoved(self, self.selected))
+        self._cursor_moved()
 
     # ----------------------------------------------------------------- queries
 
@@ -463,7 +487,13 @@ class BoardList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh()
-        self.post_message(self.CursorMoved(self, self.selected))
+        self._cursor_moved()
+
+    def _cursor_moved(self) -> None:
+        row = self.selected
+        if self.cursor_listener is not None:
+            self.cursor_listener(self, row)
+        self.post_message(self.CursorMoved(self, row))
 
     def action_cursor(self, delta: int) -> None:
         if not self.rows:
