@@ -61,11 +61,16 @@ if __name__ == "__main__":
             for floor in (0.3, 0.35, 0.4, 0.45):
                 for span in (0.3, 0.4, 0.5):
                     similar.WORD_SHARE, similar.MEANING_FLOOR, similar.MEANING_SPAN = (
-                        share, floor, span)
+                        share,
+                        floor,
+                        span,
+                    )
                     for threshold in (0.3, 0.35, 0.4, 0.45, 0.5):
                         p, r, n, t = measure(entries, truth, meaning, threshold)
-                        print(f"{share} {floor} {span} {threshold}  P {p:.2f} R {r:.2f} "
-                              f"F {2*p*r/(p+r+1e-9):.3f}")
+                        print(
+                            f"{share} {floor} {span} {threshold}  P {p:.2f} R {r:.2f} "
+                            f"F {2 * p * r / (p + r + 1e-9):.3f}"
+                        )
     else:
         p, r, n, t = measure(entries, truth, meaning, verbose="-v" in sys.argv)
         print(f"{split}: {n} found, {t} true pairs: precision {p:.2f}, recall {r:.2f}")

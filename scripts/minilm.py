@@ -78,8 +78,10 @@ class MiniLM:
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             context = np.einsum("bhqk,bkhd->bqhd", scores, v).reshape(n, length, heads * size)
-            x = self._ln(x + self._dense(context, p + "attention.output.dense"),
-                         p + "attention.output.LayerNorm")
+            x = self._ln(
+                x + self._dense(context, p + "attention.output.dense"),
+                p + "attention.output.LayerNorm",
+            )
             h = self._dense(x, p + "intermediate.dense")
             h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h**3)))
             x = self._ln(x + self._dense(h, p + "output.dense"), p + "output.LayerNorm")

@@ -200,7 +200,7 @@ def test_deleting_a_block_takes_its_votes_and_undo_brings_them(live: Filled) -> 
     assert store.votes(q)[live.block_a] == {live.sales: 2}
 
 
-@pytest.mark.parametrize("version", [1, 2, 4])
+@pytest.mark.parametrize("version", [1, 2, 4, 5])
 def test_upgrade_from_every_earlier_schema_keeps_everything(tmp_path: Path, version: int) -> None:
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / f"schema-v{version}.db"
     path = tmp_path / "old.db"

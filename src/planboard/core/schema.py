@@ -192,12 +192,41 @@ def _v5_settings(db: Database) -> None:
     )
 
 
+def _v7_matching(db: Database) -> None:
+    """What the matcher keeps: each item's meaning vector (keyed by a hash of its title
+    and the model, so an edited title is embedded again), and the pairs the data lead
+    said are not the same (never suggested again; undoable like any action)."""
+    db.execute(
+        """
+        CREATE TABLE item_vectors (
+            item_id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL,
+            vector BLOB NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE rejected_pairs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            quarter_id INTEGER NOT NULL,
+            first_id INTEGER NOT NULL,
+            second_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            CHECK (first_id < second_id),
+            UNIQUE (first_id, second_id)
+        )
+        """
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "planning event: meetings, attendance, votes", _v2_meetings),
     Migration(3, "merged and carried-over items", _v3_links),
     Migration(4, "choices held apart from the confirmed decision", _v4_choices),
     Migration(5, "board settings and the board's identity", _v5_settings),
+    Migration(7, "meaning vectors and pairs rejected as not the same", _v7_matching),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -310,6 +310,7 @@ class Similarity:
                     self.index[key].append(position)
         self.meaning: Any = None
         self.meaning_note = ""
+        self.new_vectors: list[tuple[Hashable, str, bytes]] = []
         if meaning is not False and self.lang == "en" and count:
             try:
                 model = meaning_model()
@@ -331,7 +332,12 @@ class Similarity:
             else:
                 missing.append(position)
         if missing:
-            matrix[missing] = model.embed([self.entries[p].text for p in missing])
+            # Rounded as they are stored, so a pair scores the same before and after.
+            fresh = model.embed([self.entries[p].text for p in missing]).astype(np.float16)
+            matrix[missing] = fresh.astype(np.float32)
+            for position, row in zip(missing, fresh, strict=True):
+                entry = self.entries[position]
+                self.new_vectors.append((entry.key, title_hash(entry.text), row.tobytes()))
         return matrix
 
     def word_score(self, a: int, b: int) -> float:
@@ -485,6 +491,46 @@ Overlap = dict[Hashable, list[tuple[Hashable, float]]]
 Reasons = dict[frozenset[Hashable], str]
 
 
+@dataclass
+class Matches:
+    """Everything one pass of the matcher finds over a quarter's items."""
+
+    overlap: Overlap
+    reasons: Reasons  # why each pair matches, keyed by the two keys
+    groups: list[list[Entry]]
+    new_vectors: list[tuple[Hashable, str, bytes]]  # (key, hash, vector) to store
+    note: str  # what the pass could not do (no numpy, not English), or ""
+
+
+def match(
+    entries: Sequence[Entry],
+    threshold: float = THRESHOLD,
+    *,
+    stored: dict[Hashable, tuple[str, bytes]] | None = None,
+    rejected: set[frozenset[Hashable]] | None = None,
+    with_groups: bool = True,
+    lang: str | None = None,
+    meaning: bool | None = None,
+) -> Matches:
+    """Compare the entries once: overlap, reasons, groups, and the meaning vectors that
+    were not stored yet (or whose title changed). `stored`: key to (hash, vector)."""
+    texts = {e.key: e.text for e in entries}
+    usable = {
+        key: blob
+        for key, (digest, blob) in (stored or {}).items()
+        if key in texts and digest == title_hash(texts[key])
+    }
+    similarity = Similarity(entries, lang=lang, meaning=meaning, vectors=usable)
+    scored = similarity.pairs(threshold, rejected=rejected)
+    return Matches(
+        overlap=_overlap(similarity, scored),
+        reasons=reasons(similarity, scored),
+        groups=_groups(similarity, scored, threshold, 2) if with_groups else [],
+        new_vectors=similarity.new_vectors,
+        note=similarity.meaning_note,
+    )
+
+
 def overlap(
     entries: Sequence[Entry],
     threshold: float = THRESHOLD,
@@ -514,9 +560,7 @@ def analyse(
 def reasons(similarity: Similarity, scored: dict[tuple[int, int], float]) -> Reasons:
     """Why each scored pair matches, keyed by the two entries' keys."""
     return {
-        frozenset((similarity.entries[a].key, similarity.entries[b].key)): similarity.explain(
-            a, b
-        )
+        frozenset((similarity.entries[a].key, similarity.entries[b].key)): similarity.explain(a, b)
         for (a, b) in scored
     }
 

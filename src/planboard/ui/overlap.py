@@ -24,22 +24,28 @@ class Request:
     who: str
     title: str
     where: str  # "on the list", "in block X", "merged"
+    why: str = ""  # why the matcher thinks it asks for the same thing
 
 
 class OverlapModal(ModalScreen[tuple[str, int] | None]):
-    """The requests like the highlighted one. Enter goes to one; `m` merges it into the
-    highlighted item; `u` un-merges a merged one. Dismisses with (action, item id)."""
+    """The requests like the highlighted one, each with why it matches. Enter goes to
+    one; `m` merges it into the highlighted item; `u` un-merges a merged one; `x` says it
+    is not the same (never suggested again). Dismisses with (action, item id)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Close"),
         Binding("enter", "pick('go')", "Go to it"),
         Binding("m", "pick('merge')", "Merge into this item"),
         Binding("u", "pick('unmerge')", "Un-merge"),
+        Binding("x", "pick('reject')", "Not the same"),
     ]
 
-    def __init__(self, title: str, similar: list[Request], merged: list[Request]) -> None:
+    def __init__(
+        self, title: str, similar: list[Request], merged: list[Request], *, note: str = ""
+    ) -> None:
         super().__init__()
         self.item_title = title
+        self.note = note
         self.requests = similar + merged
         self.merged_ids = {r.id for r in merged}
 
@@ -61,6 +67,11 @@ class OverlapModal(ModalScreen[tuple[str, int] | None]):
                             (f"{clean_line(r.who):<22} ", "bold"),
                             clean_line(r.title),
                             (f"  ({r.where})", "$text-muted"),
+                            *(
+                                [("\n" + " " * 23 + "why: ", "$text-muted"), clean_line(r.why)]
+                                if r.why
+                                else []
+                            ),
                         )
                     )
                     for r in self.requests
@@ -70,10 +81,12 @@ class OverlapModal(ModalScreen[tuple[str, int] | None]):
             yield Static(
                 Content(
                     "Enter: go to it · m: merge it into this item (kept and linked) · "
-                    "u: un-merge a merged one · Esc: close"
+                    "u: un-merge a merged one · x: not the same · Esc: close"
                 ),
                 classes="dialog-hint",
             )
+            if self.note:
+                yield Static(Content(self.note), classes="dialog-hint")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -85,6 +98,12 @@ class OverlapModal(ModalScreen[tuple[str, int] | None]):
         request = self.requests[options.highlighted]
         if action == "unmerge" and request.id not in self.merged_ids:
             self.notify(Content("That one is not merged."), severity="warning")
+            return
+        if action == "reject" and request.id in self.merged_ids:
+            self.notify(
+                Content("That one is merged into this item: un-merge it first (u)."),
+                severity="warning",
+            )
             return
         if action == "merge" and request.id in self.merged_ids:
             self.notify(Content("That one is already merged into this item."), severity="warning")

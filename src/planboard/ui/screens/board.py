@@ -134,6 +134,8 @@ class BoardScreen(StoreActions, Screen[None]):
         self._seen_event = 0  # the last event this screen has shown
         self._pending_go: int | None = None
         self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
+        self.match_reasons: dict[frozenset[int], str] = {}  # why two items match
+        self.match_note = ""  # what the matcher could not do (no numpy), or ""
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
         self._build()
 
@@ -308,7 +310,8 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def _refresh_overlap(self) -> None:
         """Work out, in a thread, which items on different lists ask for the same
-        thing; the board shows it when done (it never delays a frame)."""
+        thing; the board shows it when done (it never delays a frame). Meaning vectors
+        already in the file are reused; new or edited titles are embedded there."""
         from ...core.similar import Entry
 
         entries = [
@@ -318,8 +321,13 @@ class BoardScreen(StoreActions, Screen[None]):
             for item in group.items
         ]
         names = {e.key: (self._owner_name(e.owner), e.text) for e in entries}
+        try:
+            stored: dict[Any, tuple[str, bytes]] = dict(self.store.item_vectors(self.quarter_id))
+            rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
+        except PlanboardError:
+            stored, rejected = {}, set()
         self.run_worker(
-            lambda: self._overlap_of(entries, names),
+            lambda: self._overlap_of(entries, names, stored, rejected),
             thread=True,
             exclusive=True,
             group="overlap",
@@ -328,21 +336,32 @@ class BoardScreen(StoreActions, Screen[None]):
 
     @staticmethod
     def _overlap_of(
-        entries: list[Any], names: dict[int, tuple[str, str]]
-    ) -> dict[int, list[Neighbour]]:
-        from ...core.similar import overlap
+        entries: list[Any],
+        names: dict[int, tuple[str, str]],
+        stored: dict[Any, tuple[str, bytes]],
+        rejected: set[frozenset[Any]],
+    ) -> tuple[dict[int, list[Neighbour]], Any]:
+        from ...core.similar import match
 
-        return {
-            key: [(other, *names[other]) for other, _score in found]
-            for key, found in overlap(entries).items()
+        found = match(entries, stored=stored, rejected=rejected, with_groups=False)
+        neighbours = {
+            key: [(other, *names[other]) for other, _score in near]
+            for key, near in found.overlap.items()
         }
+        return neighbours, found
 
     def on_worker_state_changed(self, event: Any) -> None:
         from textual.worker import WorkerState
 
         worker = event.worker
         if worker.group == "overlap" and event.state == WorkerState.SUCCESS:
-            self.neighbours = worker.result or {}
+            neighbours, found = worker.result or ({}, None)
+            self.neighbours = neighbours
+            if found is not None:
+                self.match_reasons = found.reasons
+                self.match_note = found.note
+                if found.new_vectors:
+                    self.store.save_item_vectors(found.new_vectors)
             self._show_marks()
             self._show_detail(self.selected_row())
 
@@ -1202,6 +1221,8 @@ class BoardScreen(StoreActions, Screen[None]):
         similar = [
             self._request(i, who, title) for i, who, title in self.neighbours.get(item.id, ())
         ]
+        for request in similar:
+            request.why = self.match_reasons.get(frozenset((item.id, request.id)), "")
         merged = [
             Request(m.id, self._owner_name(m.stakeholder_id), m.title, "merged into this item")
             for m in self.merged.get(item.id, ())
@@ -1216,10 +1237,14 @@ class BoardScreen(StoreActions, Screen[None]):
             elif self.writable():
                 if action == "merge":
                     self.run_op(lambda: self.store.merge_items(item.id, [other]))
+                elif action == "reject":
+                    self.run_op(lambda: self.store.reject_pair(item.id, other))
                 else:
                     self.run_op(lambda: self.store.unmerge_item(other))
 
-        self.app.push_screen(OverlapModal(item.title, similar, merged), chosen)
+        self.app.push_screen(
+            OverlapModal(item.title, similar, merged, note=self.match_note), chosen
+        )
 
     def _go_to(self, item_id: int) -> None:
         try:
@@ -1237,7 +1262,7 @@ class BoardScreen(StoreActions, Screen[None]):
         """Propose blocks from requests on several lists that ask for the same thing."""
         if not self.writable():
             return
-        from ...core.similar import Entry, groups
+        from ...core.similar import Entry, match
         from ..overlap import Request, Suggestion, SuggestModal
 
         # Compared with everything the overlap compares (so `S`, `a` and the marks
@@ -1249,7 +1274,16 @@ class BoardScreen(StoreActions, Screen[None]):
             for item in group.items
         ]
         loose = {i.id: i for i in every if i.block_id is None}
-        found = groups([Entry(i.id, i.title, i.stakeholder_id) for i in every])
+        try:
+            stored: dict[Any, tuple[str, bytes]] = dict(self.store.item_vectors(self.quarter_id))
+            rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
+        except PlanboardError:
+            stored, rejected = {}, set()
+        found = match(
+            [Entry(i.id, i.title, i.stakeholder_id) for i in every],
+            stored=stored,
+            rejected=rejected,
+        ).groups
         suggestions = []
         for group in found:
             items = [loose[e.key] for e in group if e.key in loose]  # type: ignore[index]
