@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "planboard" / "core" / "data"
 WORDS = {"en": 40000, "de": 30000, "fr": 30000}
-MEANING_WORDS = 20000
+MEANING_WORDS = 15000
 DIMS = 128
 _ALPHA = re.compile(r"^[^\W\d_]+$")
 
@@ -60,7 +60,7 @@ def meaning_model() -> None:
             break
     vocab += sorted(set(lexicon_words("en")) - set(vocab))
     model = MiniLM()
-    vectors = model.encode(vocab, batch=512).astype(np.float64)
+    vectors = model.encode(vocab, batch=128).astype(np.float64)
     mean = vectors.mean(0)
     _, _, components = np.linalg.svd(vectors - mean, full_matrices=False)
     reduced = (vectors - mean) @ components[:DIMS].T

@@ -45,7 +45,8 @@ class MiniLM:
         return (x - mean) / np.sqrt(var + 1e-12) * self.w[name + ".weight"] + self.w[name + ".bias"]
 
     def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
-        return x @ self.w[name + ".weight"].T + self.w[name + ".bias"]
+        flat = x.reshape(-1, x.shape[-1]) @ self.w[name + ".weight"].T + self.w[name + ".bias"]
+        return flat.reshape(*x.shape[:-1], -1)
 
     def encode(self, texts: list[str], batch: int = 64) -> np.ndarray:
         out = []
@@ -54,8 +55,6 @@ class MiniLM:
         return np.concatenate(out) if out else np.zeros((0, 384), np.float32)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        from math import erf, sqrt  # noqa: F401
-
         enc = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in enc])
         mask = np.array([e.attention_mask for e in enc], dtype=np.float32)
@@ -83,7 +82,7 @@ class MiniLM:
                 p + "attention.output.LayerNorm",
             )
             h = self._dense(x, p + "intermediate.dense")
-            h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h**3)))
+            h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))
             x = self._ln(x + self._dense(h, p + "output.dense"), p + "output.LayerNorm")
         pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)

@@ -319,3 +319,36 @@ async def test_a_block_says_how_many_stakeholders_asked(overlapping: Store) -> N
         await pilot.pause()
         detail = str(app.screen.query_one("#detail").render())
         assert "asked by 2 stakeholders: Sales, COO and the team" in detail
+
+
+async def test_who_else_asks_says_why_and_x_rejects_a_pair_undoably(overlapping: Store) -> None:
+    app = PlanboardApp(overlapping)
+    q = overlapping.default_quarter().id
+    late = item_id(overlapping, "Customers who pay their invoices late")
+    mine = item_id(overlapping, "Which of my accounts pay late")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        stake = app.screen.query_one("#stakeholders", BoardList)
+        stake.focus()
+        stake.select_item(late)
+        await pilot.press("a")
+        modal = app.screen
+        assert isinstance(modal, OverlapModal)
+        assert [r.id for r in modal.requests] == [mine]
+        why = modal.requests[0].why
+        assert "late" in why and "customers ≈ accounts" in why
+        shown = str(modal.query_one("OptionList").get_option_at_index(0).prompt)
+        assert "why: " in shown and "customers ≈ accounts" in shown
+        await pilot.press("x")  # not the same
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert overlapping.rejected_pairs(q) == {frozenset((late, mine))}
+        assert mine not in [n[0] for n in app.screen.neighbours.get(late, [])]
+        assert late not in stake.marks
+        await pilot.press("u")  # undo: they are suggested again
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert overlapping.rejected_pairs(q) == set()
+        assert mine in [n[0] for n in app.screen.neighbours.get(late, [])]

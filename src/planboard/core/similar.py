@@ -39,7 +39,7 @@ from typing import Any
 
 from .lexicon import LANGUAGES, frequencies, lexicon, stemmer, stopwords
 
-THRESHOLD = 0.42  # combined score above which two requests count as the same need
+THRESHOLD = 0.6  # combined score above which two requests count as the same need
 WORD_SHARE = 0.5  # the combined score: this share of the word score, the rest meaning
 MEANING_FLOOR = 0.35  # meaning cosine below which the meaning score counts as nothing
 MEANING_SPAN = 0.45  # meaning cosine of MEANING_FLOOR + this counts as a full 1.0
@@ -110,6 +110,8 @@ class Words:
         return found[0] if found else word
 
     def _weight(self, word: str) -> float:
+        if word.isdigit():
+            return 1.0  # "90 days", "2026": a number says little on its own
         zipf = self.freq.get(word)
         if zipf is None:
             return _MAX_WEIGHT
@@ -192,10 +194,15 @@ def meaning_model() -> Any:
         raise MeaningUnavailable(MEANING_MISSING) from error
     from importlib import resources
 
-    with (resources.files("planboard.core") / "data" / "meaning-en.npz").open("rb") as data:
-        loaded = np.load(data)
-        vocab = str(loaded["words"]).split("\n")
-        vectors = loaded["vectors"].astype(np.float32) * loaded["scale"][:, None]
+    try:
+        with (resources.files("planboard.core") / "data" / "meaning-en.npz").open("rb") as data:
+            loaded = np.load(data)
+            vocab = str(loaded["words"]).split("\n")
+            vectors = loaded["vectors"].astype(np.float32) * loaded["scale"][:, None]
+    except (OSError, KeyError, ValueError) as error:
+        raise MeaningUnavailable(
+            f"Matching by meaning is off: its model can't be read ({error})."
+        ) from error
     return _Meaning(vocab, vectors)
 
 
@@ -302,7 +309,7 @@ class Similarity:
                 df[key] += 1
         # Words on very many items would make every item a candidate for every other:
         # they count in the score, not in the index.
-        common = max(24, int(4 * math.sqrt(count)))
+        common = max(500, int(4 * math.sqrt(count)))
         self.index: dict[str, list[int]] = defaultdict(list)
         for position, found in enumerate(self.tokens):
             for key in sorted(found):

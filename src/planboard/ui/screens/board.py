@@ -45,6 +45,7 @@ OVERLAP_ACTIONS = frozenset(
         "remove_item",
         "import",
         "merge_items",
+        "reject_pair",
         "unmerge_item",
         "add_stakeholder",
         "edit_stakeholder",
