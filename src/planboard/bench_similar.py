@@ -11,7 +11,7 @@
   the RSS it adds (peak RSS after it, less before it, numpy's import included);
 - time to embed 2,000 titles, and the cost of loading the meaning model.
 
-Targets: `similar` ≤ 3× the floor (vectors stored); the in-app pass adds ≤ 100 MB.
+Targets: `similar` ≤ 3 times the floor (vectors stored); the in-app pass adds ≤ 100 MB.
 Prints the figures; exits 1 on a miss.
 """
 
