@@ -36,7 +36,7 @@ def load(split: str) -> tuple[list[Entry], set[frozenset[object]]]:
 
 def measure(entries, truth, meaning=None, threshold=None, verbose=False):
     sim = Similarity(entries, meaning=meaning)
-    found_pos = sim.pairs(threshold if threshold is not None else similar.THRESHOLD)
+    found_pos = sim.pairs(threshold)
     found = {frozenset((sim.entries[a].key, sim.entries[b].key)) for a, b in found_pos}
     hits = len(found & truth)
     p = hits / len(found) if found else 1.0

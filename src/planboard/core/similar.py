@@ -39,11 +39,12 @@ from typing import Any
 
 from .lexicon import LANGUAGES, frequencies, lexicon, stemmer, stopwords
 
-THRESHOLD = 0.6  # combined score above which two requests count as the same need
-WORD_SHARE = 0.5  # the combined score: this share of the word score, the rest meaning
-MEANING_FLOOR = 0.35  # meaning cosine below which the meaning score counts as nothing
-MEANING_SPAN = 0.45  # meaning cosine of MEANING_FLOOR + this counts as a full 1.0
-NEIGHBOURS = 12  # at most this many similar items are kept per item
+THRESHOLD = 0.44  # combined score above which two requests count as the same need
+WORDS_THRESHOLD = 0.46  # the same, when words alone decide (no numpy, not English)
+WORD_SHARE = 0.6  # the combined score: this share of the word score, the rest meaning
+MEANING_FLOOR = 0.4  # meaning cosine below which the meaning score counts as nothing
+MEANING_SPAN = 0.4  # meaning cosine of MEANING_FLOOR + this counts as a full 1.0
+NEIGHBOURS = 20  # at most this many similar items are kept per item
 MEANING_CANDIDATES = 16  # nearest vectors scored per item
 RARE_WORDS = 3  # an item's candidates share one of its this-many rarest words
 CANDIDATES = 60  # and only the ones sharing most of them are scored
@@ -94,7 +95,7 @@ class Words:
         self.little = stopwords(lang)
         self.stem = stemmer(lang).stemWord
         self._cache: dict[str, list[Word]] = {}
-        self._known: list[str] | None = None
+        self._known: dict[str, list[str]] | None = None
 
     def _correct(self, word: str) -> str:
         """A misspelt word, corrected to the common word it is closest to; any other
@@ -104,9 +105,16 @@ class Words:
         from rapidfuzz import fuzz, process
 
         if self._known is None:
-            self._known = [w for w, z in self.freq.items() if z >= 3.0 and len(w) >= 4]
-            self._known += [w for w in self.lexicon.canon if len(w) >= 4 and w.isalpha()]
-        found = process.extractOne(word, self._known, scorer=fuzz.ratio, score_cutoff=84)
+            # Common words by first letter: a typo rarely hits the first letter, and
+            # looking among a twentieth of the words keeps this fast on big lists.
+            self._known = {}
+            known = [w for w, z in self.freq.items() if z >= 3.0 and len(w) >= 4]
+            known += [w for w in self.lexicon.canon if len(w) >= 4 and w.isalpha()]
+            for candidate in known:
+                self._known.setdefault(candidate[0], []).append(candidate)
+        found = process.extractOne(
+            word, self._known.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=84
+        )
         return found[0] if found else word
 
     def _weight(self, word: str) -> float:
@@ -223,11 +231,9 @@ class _Meaning:
         self.vectors = vectors
         self.dims = vectors.shape[1]
         self.words = _words_for("en")
-        # Smooth inverse frequency: a word weighs a / (a + its probability).
-        self.weights = np.array(
-            [1e-4 / (1e-4 + 10 ** (self.words.freq.get(w, 1.0) - 9)) for w in vocab],
-            dtype=np.float32,
-        )
+        # Every known word counts the same (little words are left out before): on the
+        # tune part this did better than weighing words by their rarity.
+        self.weights = np.ones(len(vocab), dtype=np.float32)
 
     def embed(self, titles: Sequence[str]) -> Any:
         """One unit vector per title (zeros for a title with no known word)."""
@@ -355,7 +361,7 @@ class Similarity:
     def meaning_score(self, a: int, b: int) -> float:
         if self.meaning is None:
             return 0.0
-        return float(self.meaning[a] @ self.meaning[b])
+        return float(self._meaning_scores([(a, b)])[0])
 
     def combine(self, word: float, meaning: float | None) -> float:
         if meaning is None:
@@ -384,34 +390,27 @@ class Similarity:
                 parts.insert(0, f"close in meaning ({meaning:.2f})")
         return "; ".join(parts) if parts else "similar wording"
 
-    def _meaning_candidates(self) -> dict[int, list[int]]:
-        """For each entry, the entries with the nearest meaning vectors."""
+    def _meaning_candidates(self) -> list[tuple[int, int]]:
+        """Pairs of entries whose meaning vectors are among each other's nearest."""
         np = self.meaning_model_np
         matrix = self.meaning
-        count = len(matrix)
-        found: dict[int, list[int]] = {}
-        cells = _cells(matrix, np)
-        for members in cells:
-            if len(members) < 2:
+        floor = MEANING_FLOOR + MEANING_SPAN * 0.2
+        found: list[tuple[int, int]] = []
+        for cell in _cells(matrix, np):
+            if len(cell) < 2:
                 continue
+            members = np.asarray(cell, dtype=np.int64)
             block = matrix[members]
             keep = min(MEANING_CANDIDATES, len(members) - 1)
             for start in range(0, len(members), 1024):
                 sims = block[start : start + 1024] @ block.T
-                for row in range(sims.shape[0]):
-                    sims[row, start + row] = -1.0
-                top = np.argpartition(-sims, keep - 1, axis=1)[:, :keep] if keep else None
-                if top is None:
-                    continue
-                for row in range(sims.shape[0]):
-                    picked = [
-                        members[c]
-                        for c in top[row]
-                        if sims[row, c] >= MEANING_FLOOR + MEANING_SPAN * 0.2
-                    ]
-                    if picked:
-                        found.setdefault(members[start + row], []).extend(picked)
-        del count
+                rows = np.arange(sims.shape[0])
+                sims[rows, start + rows] = -1.0
+                top = np.argpartition(-sims, keep - 1, axis=1)[:, :keep]
+                good_rows, good_cols = np.nonzero(np.take_along_axis(sims, top, 1) >= floor)
+                firsts = members[start + good_rows].tolist()
+                seconds = members[top[good_rows, good_cols]].tolist()
+                found += zip(firsts, seconds, strict=True)
         return found
 
     @property
@@ -420,53 +419,83 @@ class Similarity:
 
         return np
 
+    @property
+    def threshold(self) -> float:
+        """The score from which two entries count as the same need (tuned on the tune
+        part of the labelled requests, for words and meaning, and for words alone)."""
+        return THRESHOLD if self.meaning is not None else WORDS_THRESHOLD
+
     def pairs(
         self,
-        threshold: float = THRESHOLD,
+        threshold: float | None = None,
         *,
         across_owners: bool = True,
         rejected: set[frozenset[Hashable]] | None = None,
     ) -> dict[tuple[int, int], float]:
         """Scored pairs (positions, lower first) at or above the threshold, without the
         pairs rejected as not the same (sets of two keys)."""
+        threshold = self.threshold if threshold is None else threshold
         count = len(self.entries)
         rejected = rejected or set()
-        scores: dict[tuple[int, int], float] = {}
-        best: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        near = self._meaning_candidates() if self.meaning is not None else {}
+        candidates: set[tuple[int, int]] = set()
+        # Big boards: fewer, rarer words make candidates (the meaning vectors find the
+        # rest), so the work grows with the items, not with their square.
+        rare_words = RARE_WORDS if count <= 5000 else 2
+        keep = CANDIDATES if count <= 5000 else 12
         for a in range(count):
             vector = self.vectors[a]
             # Candidates share the item's rarest words (what makes it specific; ties
             # broken by the word itself); only those sharing the most are scored.
-            rare = sorted(vector, key=lambda t: (-vector[t], t))[:RARE_WORDS]
+            rare = sorted(vector, key=lambda t: (-vector[t], t))[:rare_words]
             shared: dict[int, float] = defaultdict(float)
             for token in rare:
                 weight = vector[token]
                 for b in self.index.get(token, ()):
                     shared[b] += weight
             shared.pop(a, None)
-            candidates = heapq.nlargest(CANDIDATES, shared, key=lambda b: (shared[b], -b))
-            candidates += near.get(a, [])
-            for b in candidates:
-                key = (a, b) if a < b else (b, a)
-                if key in scores:
-                    continue
-                if across_owners and self.entries[a].owner == self.entries[b].owner:
-                    scores[key] = 0.0
-                    continue
-                if rejected and frozenset((self.entries[a].key, self.entries[b].key)) in rejected:
-                    scores[key] = 0.0
-                    continue
-                value = scores[key] = self.score(a, b)
-                if value >= threshold:
-                    best[a].append((value, b))
-                    best[b].append((value, a))
+            for b in heapq.nlargest(keep, shared, key=lambda b: (shared[b], -b)):
+                candidates.add((a, b) if a < b else (b, a))
+        if self.meaning is not None:
+            for a, b in self._meaning_candidates():
+                candidates.add((a, b) if a < b else (b, a))
+        entries = self.entries
+        ordered = [
+            (a, b)
+            for a, b in sorted(candidates)
+            if not (across_owners and entries[a].owner == entries[b].owner)
+            and not (rejected and frozenset((entries[a].key, entries[b].key)) in rejected)
+        ]
+        meanings = self._meaning_scores(ordered)
+        # Below the meaning floor a pair scores its words alone, times WORD_SHARE: when
+        # that can't reach the threshold, its words need not be compared.
+        words_alone_can = meanings is None or threshold <= WORD_SHARE
+        best: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for n, (a, b) in enumerate(ordered):
+            meaning = None if meanings is None else float(meanings[n])
+            if meaning is not None and meaning <= MEANING_FLOOR and not words_alone_can:
+                continue
+            value = self.combine(self.word_score(a, b), meaning)
+            if value >= threshold:
+                best[a].append((value, b))
+                best[b].append((value, a))
         found: dict[tuple[int, int], float] = {}
         for a in sorted(best):
             scored = sorted(best[a], key=lambda entry: (-entry[0], entry[1]))
             for value, b in scored[:NEIGHBOURS]:
                 found[(a, b) if a < b else (b, a)] = value
         return found
+
+    def _meaning_scores(self, ordered: list[tuple[int, int]]) -> Any:
+        """The meaning cosines of many pairs at once (None without meaning)."""
+        if self.meaning is None:
+            return None
+        np = self.meaning_model_np
+        result = np.zeros(len(ordered), dtype=np.float32)
+        for start in range(0, len(ordered), 65536):
+            chunk = np.array(ordered[start : start + 65536], dtype=np.int64).reshape(-1, 2)
+            first, second = self.meaning[chunk[:, 0]], self.meaning[chunk[:, 1]]
+            result[start : start + len(chunk)] = np.einsum("ij,ij->i", first, second)
+        return result
 
 
 def _cells(matrix: Any, np: Any) -> list[list[int]]:
@@ -511,7 +540,7 @@ class Matches:
 
 def match(
     entries: Sequence[Entry],
-    threshold: float = THRESHOLD,
+    threshold: float | None = None,
     *,
     stored: dict[Hashable, tuple[str, bytes]] | None = None,
     rejected: set[frozenset[Hashable]] | None = None,
@@ -532,7 +561,11 @@ def match(
     return Matches(
         overlap=_overlap(similarity, scored),
         reasons=reasons(similarity, scored),
-        groups=_groups(similarity, scored, threshold, 2) if with_groups else [],
+        groups=(
+            _groups(similarity, scored, similarity.threshold if threshold is None else threshold, 2)
+            if with_groups
+            else []
+        ),
         new_vectors=similarity.new_vectors,
         note=similarity.meaning_note,
     )
@@ -540,7 +573,7 @@ def match(
 
 def overlap(
     entries: Sequence[Entry],
-    threshold: float = THRESHOLD,
+    threshold: float | None = None,
     *,
     rejected: set[frozenset[Hashable]] | None = None,
     **options: Any,
@@ -553,7 +586,7 @@ def overlap(
 
 def analyse(
     entries: Sequence[Entry],
-    threshold: float = THRESHOLD,
+    threshold: float | None = None,
     *,
     rejected: set[frozenset[Hashable]] | None = None,
     **options: Any,
@@ -561,7 +594,8 @@ def analyse(
     """Overlap and groups together, comparing the items once."""
     similarity = Similarity(entries, **options)
     scored = similarity.pairs(threshold, rejected=rejected)
-    return _overlap(similarity, scored), _groups(similarity, scored, threshold, 2)
+    limit = similarity.threshold if threshold is None else threshold
+    return _overlap(similarity, scored), _groups(similarity, scored, limit, 2)
 
 
 def reasons(similarity: Similarity, scored: dict[tuple[int, int], float]) -> Reasons:
@@ -585,7 +619,7 @@ def _overlap(similarity: Similarity, scored: dict[tuple[int, int], float]) -> Ov
 
 def groups(
     entries: Sequence[Entry],
-    threshold: float = THRESHOLD,
+    threshold: float | None = None,
     *,
     min_owners: int = 2,
     rejected: set[frozenset[Hashable]] | None = None,
@@ -597,9 +631,8 @@ def groups(
     single borderline pair does not glue two different needs together.
     """
     similarity = Similarity(entries, **options)
-    return _groups(
-        similarity, similarity.pairs(threshold, rejected=rejected), threshold, min_owners
-    )
+    limit = similarity.threshold if threshold is None else threshold
+    return _groups(similarity, similarity.pairs(limit, rejected=rejected), limit, min_owners)
 
 
 def _groups(
