@@ -284,7 +284,6 @@ def test_similar_prints_groups(overlap_board: Path) -> None:
     pipeline = [line for line in pipeline if "[#" in line]
     assert [line.split("  [#")[0] for line in pipeline] == [
         "  Sales: Weekly pipeline coverage by region",
-        "  COO: See open deals per sales region every Monday",
         "  Team: Regional pipeline snapshot, refreshed weekly",
     ]
     late = next(g for g in groups if any("pay their invoices late" in line for line in g))
