@@ -369,10 +369,10 @@ def similar_groups(
                 }
             )
         pairs = [
-            {"a": a, "b": b, "why": matches.reasons[frozenset((a, b))]}
+            {"a": a, "b": b, "why": matches.why(a, b)}
             for n, a in enumerate(keys)
             for b in keys[n + 1 :]
-            if frozenset((a, b)) in matches.reasons
+            if any(other == b for other, _ in matches.overlap.get(a, ()))
         ]
         result.append({"items": rows, "pairs": pairs})
     return result

@@ -93,7 +93,7 @@ class Words:
         self.lexicon = lexicon(lang)
         self.freq = frequencies(lang)
         self.little = stopwords(lang)
-        self.stem = stemmer(lang).stemWord
+        self.stem = functools.lru_cache(maxsize=100_000)(stemmer(lang).stemWord)
         self._cache: dict[str, list[Word]] = {}
         self._known: dict[str, list[str]] | None = None
 
@@ -296,6 +296,7 @@ class Similarity:
         vectors: dict[Hashable, bytes] | None = None,
     ) -> None:
         self.entries = sorted(entries, key=lambda e: repr(e.key))
+        self.position = {e.key: n for n, e in enumerate(self.entries)}
         self.lang = lang or detect_language(e.text for e in self.entries)
         self.analyser = _words_for(self.lang)
         self.tokens: list[dict[str, Word]] = []
@@ -385,7 +386,7 @@ class Similarity:
             else:
                 parts.append(f"{x} ≈ {y}")
         if self.meaning is not None:
-            meaning = self.meaning_score(a, b)
+            meaning = float(self.meaning[a] @ self.meaning[b])
             if meaning >= MEANING_FLOOR + MEANING_SPAN / 2 or not parts:
                 parts.insert(0, f"close in meaning ({meaning:.2f})")
         return "; ".join(parts) if parts else "similar wording"
@@ -532,10 +533,20 @@ class Matches:
     """Everything one pass of the matcher finds over a quarter's items."""
 
     overlap: Overlap
-    reasons: Reasons  # why each pair matches, keyed by the two keys
     groups: list[list[Entry]]
     new_vectors: list[tuple[Hashable, str, bytes]]  # (key, hash, vector) to store
     note: str  # what the pass could not do (no numpy, not English), or ""
+    similarity: Similarity | None = None
+
+    def why(self, first: Hashable, second: Hashable) -> str:
+        """Why two entries match ("churn ≈ leave; customer"), worked out when asked:
+        a big board has far more pairs than anyone looks at."""
+        if self.similarity is None:
+            return ""
+        position = self.similarity.position
+        if first not in position or second not in position:
+            return ""
+        return self.similarity.explain(position[first], position[second])
 
 
 def match(
@@ -548,7 +559,7 @@ def match(
     lang: str | None = None,
     meaning: bool | None = None,
 ) -> Matches:
-    """Compare the entries once: overlap, reasons, groups, and the meaning vectors that
+    """Compare the entries once: overlap, groups, why (on demand), and the meaning vectors that
     were not stored yet (or whose title changed). `stored`: key to (hash, vector)."""
     texts = {e.key: e.text for e in entries}
     usable = {
@@ -560,7 +571,7 @@ def match(
     scored = similarity.pairs(threshold, rejected=rejected)
     return Matches(
         overlap=_overlap(similarity, scored),
-        reasons=reasons(similarity, scored),
+        similarity=similarity,
         groups=(
             _groups(similarity, scored, similarity.threshold if threshold is None else threshold, 2)
             if with_groups

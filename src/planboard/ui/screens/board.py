@@ -135,7 +135,7 @@ class BoardScreen(StoreActions, Screen[None]):
         self._seen_event = 0  # the last event this screen has shown
         self._pending_go: int | None = None
         self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
-        self.match_reasons: dict[frozenset[int], str] = {}  # why two items match
+        self.match_why: Callable[[int, int], str] = lambda a, b: ""  # why two items match
         self.match_note = ""  # what the matcher could not do (no numpy), or ""
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
         self._build()
@@ -359,7 +359,7 @@ class BoardScreen(StoreActions, Screen[None]):
             neighbours, found = worker.result or ({}, None)
             self.neighbours = neighbours
             if found is not None:
-                self.match_reasons = found.reasons
+                self.match_why = found.why
                 self.match_note = found.note
                 if found.new_vectors:
                     self.store.save_item_vectors(found.new_vectors)
@@ -1223,7 +1223,7 @@ class BoardScreen(StoreActions, Screen[None]):
             self._request(i, who, title) for i, who, title in self.neighbours.get(item.id, ())
         ]
         for request in similar:
-            request.why = self.match_reasons.get(frozenset((item.id, request.id)), "")
+            request.why = self.match_why(item.id, request.id)
         merged = [
             Request(m.id, self._owner_name(m.stakeholder_id), m.title, "merged into this item")
             for m in self.merged.get(item.id, ())
