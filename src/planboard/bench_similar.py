@@ -79,16 +79,18 @@ _CUTS = (
 
 
 def _titles(count: int, seed: int = 7) -> list[str]:
-    """Varied titles: a business measure, a cut, and a few words of a wide vocabulary
-    (so that, as on real lists, most words are on few items)."""
+    """Varied titles: a business measure, a few words of a wide vocabulary, sometimes a
+    cut (so that, as on real lists, most words are on few items and most titles have no
+    twin)."""
     from planboard.core.lexicon import frequencies
 
     rng = random.Random(seed)
     vocabulary = [w for w, z in frequencies("en").items() if 2.5 <= z <= 4.5 and len(w) > 3]
     titles = []
     for _ in range(count):
-        extra = " ".join(rng.sample(vocabulary, rng.randint(1, 3)))
-        titles.append(f"{rng.choice(_THINGS).capitalize()} {rng.choice(_CUTS)} {extra}")
+        extra = " ".join(rng.sample(vocabulary, rng.randint(2, 4)))
+        cut = f" {rng.choice(_CUTS)}" if rng.random() < 0.3 else ""
+        titles.append(f"{rng.choice(_THINGS).capitalize()} {extra}{cut}")
     return titles
 
 

@@ -436,8 +436,132 @@ class Similarity:
         """Scored pairs (positions, lower first) at or above the threshold, without the
         pairs rejected as not the same (sets of two keys)."""
         threshold = self.threshold if threshold is None else threshold
+        try:
+            import numpy as np
+        except ImportError:
+            np = None
+        if np is not None:
+            best = self._best_in_bulk(np, threshold, across_owners, rejected or set())
+        else:
+            best = self._best_one_by_one(threshold, across_owners, rejected or set())
+        found: dict[tuple[int, int], float] = {}
+        for a in sorted(best):
+            scored = sorted(best[a], key=lambda entry: (-entry[0], entry[1]))
+            for value, b in scored[:NEIGHBOURS]:
+                found[(a, b) if a < b else (b, a)] = value
+        return found
+
+    def _best_in_bulk(
+        self,
+        np: Any,
+        threshold: float,
+        across_owners: bool,
+        rejected: set[frozenset[Hashable]],
+    ) -> dict[int, list[tuple[float, int]]]:
+        """The pairs over the threshold, each item's list of (score, other): candidates
+        and scores worked out with numpy, a few array passes instead of a loop a pair."""
         count = len(self.entries)
-        rejected = rejected or set()
+        best: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        if count < 2:
+            return best
+        # Every item's words as (item, word id, weight), sorted: word ids follow the
+        # words' spelling, so the sums run in the same order in every process.
+        names = sorted({key for vector in self.vectors for key in vector})
+        word_id = {name: n for n, name in enumerate(names)}
+        size = len(names) + 1
+        items, words_of, weights = [], [], []
+        for position, vector in enumerate(self.vectors):
+            for key in vector:
+                items.append(position)
+                words_of.append(word_id[key])
+                weights.append(vector[key])
+        item_arr = np.asarray(items, dtype=np.int64)
+        word_arr = np.asarray(words_of, dtype=np.int64)
+        weight_arr = np.asarray(weights, dtype=np.float64)
+        codes = item_arr * size + word_arr
+        order = np.argsort(codes, kind="stable")
+        codes, item_arr, word_arr, weight_arr = (
+            codes[order],
+            item_arr[order],
+            word_arr[order],
+            weight_arr[order],
+        )
+        starts = np.searchsorted(item_arr, np.arange(count))
+        lengths = np.bincount(item_arr, minlength=count)
+        # Candidates: two items sharing a word that few items use (a word on very many
+        # items says little and would pair everything with everything), and the nearest
+        # meaning vectors.
+        cap = 500 if count <= 5000 else 40
+        by_word = np.argsort(word_arr, kind="stable")
+        sorted_words = word_arr[by_word]
+        bounds = np.flatnonzero(np.diff(sorted_words)) + 1
+        firsts, seconds = [], []
+        for run in np.split(item_arr[by_word], bounds):
+            if 1 < len(run) <= cap:
+                left, right = np.triu_indices(len(run), 1)
+                firsts.append(run[left])
+                seconds.append(run[right])
+        if self.meaning is not None:
+            near = self._meaning_candidates()
+            if near:
+                pairs_near = np.asarray(near, dtype=np.int64)
+                firsts.append(pairs_near[:, 0])
+                seconds.append(pairs_near[:, 1])
+        if not firsts:
+            return best
+        a_arr, b_arr = np.concatenate(firsts), np.concatenate(seconds)
+        low, high = np.minimum(a_arr, b_arr), np.maximum(a_arr, b_arr)
+        pair_codes = np.unique(low[low != high] * count + high[low != high])
+        a_arr, b_arr = pair_codes // count, pair_codes % count
+        if across_owners:
+            owner_ids: dict[Hashable, int] = {}
+            owners = np.asarray(
+                [owner_ids.setdefault(e.owner, len(owner_ids)) for e in self.entries]
+            )
+            keep = owners[a_arr] != owners[b_arr]
+            a_arr, b_arr = a_arr[keep], b_arr[keep]
+        if rejected:
+            position = self.position
+            refused = [
+                min(position[x], position[y]) * count + max(position[x], position[y])
+                for x, y in (tuple(pair) for pair in rejected if len(pair) == 2)
+                if x in position and y in position
+            ]
+            keep = ~np.isin(a_arr * count + b_arr, np.asarray(refused, dtype=np.int64))
+            a_arr, b_arr = a_arr[keep], b_arr[keep]
+        if not len(a_arr):
+            return best
+        # Word cosines: each of a's words looked up among b's.
+        repeat = lengths[a_arr]
+        pair_of = np.repeat(np.arange(len(a_arr)), repeat)
+        offsets = np.arange(len(pair_of)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        at = np.repeat(starts[a_arr], repeat) + offsets
+        wanted = b_arr[pair_of] * size + word_arr[at]
+        hit = np.searchsorted(codes, wanted)
+        hit = np.minimum(hit, len(codes) - 1)
+        shared = codes[hit] == wanted
+        contributions = np.where(shared, weight_arr[at] * weight_arr[hit], 0.0)
+        word_scores = np.bincount(pair_of, contributions, minlength=len(a_arr))
+        if self.meaning is not None:
+            meaning = np.einsum("ij,ij->i", self.meaning[a_arr], self.meaning[b_arr])
+            scaled = np.clip((meaning - MEANING_FLOOR) / MEANING_SPAN, 0.0, 1.0)
+            scores = WORD_SHARE * word_scores + (1 - WORD_SHARE) * scaled
+        else:
+            scores = word_scores
+        scores = np.round(scores, 6)
+        good = np.flatnonzero(scores >= threshold)
+        for a, b, value in zip(
+            a_arr[good].tolist(), b_arr[good].tolist(), scores[good].tolist(), strict=True
+        ):
+            best[a].append((value, b))
+            best[b].append((value, a))
+        return best
+
+    def _best_one_by_one(
+        self, threshold: float, across_owners: bool, rejected: set[frozenset[Hashable]]
+    ) -> dict[int, list[tuple[float, int]]]:
+        """The same without numpy (words only): candidates from an inverted index."""
+        count = len(self.entries)
         candidates: set[tuple[int, int]] = set()
         # Big boards: fewer, rarer words make candidates (the meaning vectors find the
         # rest), so the work grows with the items, not with their square.
@@ -479,12 +603,7 @@ class Similarity:
             if value >= threshold:
                 best[a].append((value, b))
                 best[b].append((value, a))
-        found: dict[tuple[int, int], float] = {}
-        for a in sorted(best):
-            scored = sorted(best[a], key=lambda entry: (-entry[0], entry[1]))
-            for value, b in scored[:NEIGHBOURS]:
-                found[(a, b) if a < b else (b, a)] = value
-        return found
+        return best
 
     def _meaning_scores(self, ordered: list[tuple[int, int]]) -> Any:
         """The meaning cosines of many pairs at once (None without meaning)."""
