@@ -188,7 +188,8 @@ def _v5_settings(db: Database) -> None:
         """
     )
     db.execute(
-        "INSERT OR IGNORE INTO settings (key, value) VALUES ('board_id', lower(hex(randomblob(16))))"
+        "INSERT OR IGNORE INTO settings (key, value) "
+        "VALUES ('board_id', lower(hex(randomblob(16))))"
     )
 
 
