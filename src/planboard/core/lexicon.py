@@ -39,6 +39,7 @@ _STOPWORDS = {
 }
 
 
+@functools.cache
 def stopwords(lang: str) -> frozenset[str]:
     return frozenset(_STOPWORDS[lang].split())
 

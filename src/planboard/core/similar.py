@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import heapq
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -44,7 +45,7 @@ WORDS_THRESHOLD = 0.46  # the same, when words alone decide (no numpy, not Engli
 WORD_SHARE = 0.6  # the combined score: this share of the word score, the rest meaning
 MEANING_FLOOR = 0.4  # meaning cosine below which the meaning score counts as nothing
 MEANING_SPAN = 0.4  # meaning cosine of MEANING_FLOOR + this counts as a full 1.0
-NEIGHBOURS = 20  # at most this many similar items are kept per item
+NEIGHBOURS = 12  # at most this many similar items are kept per item
 MEANING_CANDIDATES = 16  # nearest vectors scored per item
 RARE_WORDS = 3  # an item's candidates share one of its this-many rarest words
 CANDIDATES = 60  # and only the ones sharing most of them are scored
@@ -492,24 +493,24 @@ class Similarity:
         # items says little and would pair everything with everything), and the nearest
         # meaning vectors.
         cap = 500 if count <= 5000 else 40
-        by_word = np.argsort(word_arr, kind="stable")
-        sorted_words = word_arr[by_word]
-        bounds = np.flatnonzero(np.diff(sorted_words)) + 1
-        firsts, seconds = [], []
-        for run in np.split(item_arr[by_word], bounds):
-            if 1 < len(run) <= cap:
-                left, right = np.triu_indices(len(run), 1)
-                firsts.append(run[left])
-                seconds.append(run[right])
+        word_firsts: list[int] = []
+        word_seconds: list[int] = []
+        for postings in self.index.values():
+            if 1 < len(postings) <= cap:
+                for x, y in itertools.combinations(postings, 2):
+                    word_firsts.append(x)
+                    word_seconds.append(y)
+        firsts = [np.asarray(word_firsts, dtype=np.int64)]
+        seconds = [np.asarray(word_seconds, dtype=np.int64)]
         if self.meaning is not None:
             near = self._meaning_candidates()
             if near:
                 pairs_near = np.asarray(near, dtype=np.int64)
                 firsts.append(pairs_near[:, 0])
                 seconds.append(pairs_near[:, 1])
-        if not firsts:
-            return best
         a_arr, b_arr = np.concatenate(firsts), np.concatenate(seconds)
+        if not len(a_arr):
+            return best
         low, high = np.minimum(a_arr, b_arr), np.maximum(a_arr, b_arr)
         pair_codes = np.unique(low[low != high] * count + high[low != high])
         a_arr, b_arr = pair_codes // count, pair_codes % count
@@ -531,19 +532,32 @@ class Similarity:
             a_arr, b_arr = a_arr[keep], b_arr[keep]
         if not len(a_arr):
             return best
-        # Word cosines: each of a's words looked up among b's.
-        repeat = lengths[a_arr]
-        pair_of = np.repeat(np.arange(len(a_arr)), repeat)
-        offsets = np.arange(len(pair_of)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        at = np.repeat(starts[a_arr], repeat) + offsets
-        wanted = b_arr[pair_of] * size + word_arr[at]
-        hit = np.searchsorted(codes, wanted)
-        hit = np.minimum(hit, len(codes) - 1)
-        shared = codes[hit] == wanted
-        contributions = np.where(shared, weight_arr[at] * weight_arr[hit], 0.0)
-        word_scores = np.bincount(pair_of, contributions, minlength=len(a_arr))
+        # Word cosines: each of a's words looked up among b's, a slice of pairs at a
+        # time (so memory stays flat on big boards).
+        word_scores = np.zeros(len(a_arr), dtype=np.float64)
+        for begin in range(0, len(a_arr), 100_000):
+            a_part, b_part = a_arr[begin : begin + 100_000], b_arr[begin : begin + 100_000]
+            repeat = lengths[a_part]
+            pair_of = np.repeat(np.arange(len(a_part)), repeat)
+            offsets = np.arange(len(pair_of)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+            at = np.repeat(starts[a_part], repeat) + offsets
+            wanted = b_part[pair_of] * size + word_arr[at]
+            hit = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
+            contributions = np.where(codes[hit] == wanted, weight_arr[at] * weight_arr[hit], 0.0)
+            word_scores[begin : begin + len(a_part)] = np.bincount(
+                pair_of, contributions, minlength=len(a_part)
+            )
         if self.meaning is not None:
-            meaning = np.einsum("ij,ij->i", self.meaning[a_arr], self.meaning[b_arr])
+            meaning = np.concatenate(
+                [
+                    np.einsum(
+                        "ij,ij->i",
+                        self.meaning[a_arr[begin : begin + 100_000]],
+                        self.meaning[b_arr[begin : begin + 100_000]],
+                    )
+                    for begin in range(0, len(a_arr), 100_000)
+                ]
+            )
             scaled = np.clip((meaning - MEANING_FLOOR) / MEANING_SPAN, 0.0, 1.0)
             scores = WORD_SHARE * word_scores + (1 - WORD_SHARE) * scaled
         else:
