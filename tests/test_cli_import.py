@@ -274,11 +274,16 @@ def test_similar_prints_groups(overlap_board: Path) -> None:
     assert result.returncode == 0, result.stderr
     groups = paragraphs(result.stdout)[1:]
     assert len(groups) >= 5
-    assert all(line.startswith("  ") and "[#" in line for group in groups for line in group)
+    for group in groups:
+        items = [line for line in group if "[#" in line]
+        reasons = [line for line in group if "[#" not in line]
+        assert len(items) >= 2 and all(line.startswith("  ") for line in items)
+        # every group says why its items match: "#12 ~ #15: late; customers ≈ accounts"
+        assert reasons and all(line.startswith("    #") and " ~ #" in line for line in reasons)
     pipeline = next(g for g in groups if any("Weekly pipeline coverage" in line for line in g))
+    pipeline = [line for line in pipeline if "[#" in line]
     assert [line.split("  [#")[0] for line in pipeline] == [
         "  Sales: Weekly pipeline coverage by region",
-        "  COO: See open deals per sales region every Monday",
         "  Team: Regional pipeline snapshot, refreshed weekly",
     ]
     late = next(g for g in groups if any("pay their invoices late" in line for line in g))
@@ -292,10 +297,14 @@ def test_similar_json(overlap_board: Path) -> None:
     groups = json.loads(result.stdout)
     assert isinstance(groups, list) and groups
     for group in groups:
-        assert set(group) == {"items"}
+        assert set(group) == {"items", "pairs"}
         for item in group["items"]:
             assert {"id", "title", "owner", "place"} <= set(item)
             assert item["place"] in ("list", "block")
+        ids = {item["id"] for item in group["items"]}
+        assert group["pairs"]
+        for pair in group["pairs"]:
+            assert {pair["a"], pair["b"]} <= ids and pair["why"]
     late = next(
         g["items"]
         for g in groups

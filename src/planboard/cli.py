@@ -414,11 +414,16 @@ def _similar_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def similar_groups(store: Store, quarter_id: int) -> list[list[dict[str, object]]]:
-    """The quarter's open items that ask for the same thing, grouped: each item as
-    id, title, owner (name, or "Team"), place ("list" or "block") and stakeholder_id."""
+def similar_groups(
+    store: Store, quarter_id: int, *, notes: list[str] | None = None
+) -> list[dict[str, object]]:
+    """The quarter's open items that ask for the same thing, grouped: each group's
+    items (id, title, owner — a name, or "Team" —, place "list" or "block",
+    stakeholder_id) and its pairs with why they match (a, b, why). Pairs rejected as
+    not the same are left out; stored meaning vectors are reused. `notes` collects
+    what the matcher could not do (e.g. without numpy)."""
     from .core.model import TEAM
-    from .core.similar import Entry, groups
+    from .core.similar import Entry, match
 
     board = store.board(quarter_id)
     items = {}
@@ -429,11 +434,17 @@ def similar_groups(store: Store, quarter_id: int) -> list[list[dict[str, object]
         for item in found:
             items[item.id] = (item, "block" if place.is_block else "list")
             entries.append(Entry(item.id, item.title, item.stakeholder_id))
-    result = []
-    for group in groups(entries):
+    stored: dict[object, tuple[str, bytes]] = dict(store.item_vectors(quarter_id))
+    rejected: set[frozenset[object]] = set(store.rejected_pairs(quarter_id))
+    matches = match(entries, stored=stored, rejected=rejected)
+    if notes is not None and matches.note:
+        notes.append(matches.note)
+    result: list[dict[str, object]] = []
+    for group in matches.groups:
         rows = []
-        for entry in sorted(group, key=lambda e: int(e.key)):
-            item, where = items[entry.key]
+        keys = sorted(int(e.key) for e in group)
+        for key in keys:
+            item, where = items[key]
             person = board.stakeholder(item.stakeholder_id)
             rows.append(
                 {
@@ -444,7 +455,13 @@ def similar_groups(store: Store, quarter_id: int) -> list[list[dict[str, object]
                     "stakeholder_id": item.stakeholder_id,
                 }
             )
-        result.append(rows)
+        pairs = [
+            {"a": a, "b": b, "why": matches.why(a, b)}
+            for n, a in enumerate(keys)
+            for b in keys[n + 1 :]
+            if any(other == b for other, _ in matches.overlap.get(a, ()))
+        ]
+        result.append({"items": rows, "pairs": pairs})
     return result
 
 
@@ -458,15 +475,18 @@ def run_similar(argv: list[str]) -> int:
     store, reason = _open_for_reading(board)
     if store is None:
         return _fail(reason)
+    notes: list[str] = []
     try:
         quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
-        found = similar_groups(store, quarter.id)
+        found = similar_groups(store, quarter.id, notes=notes)
     except PlanboardError as error:
         return _fail(str(error))
     finally:
         store.close()
+    for note in notes:
+        print(note, file=sys.stderr)
     if args.json:
-        print(json.dumps([{"items": group} for group in found], indent=2))
+        print(json.dumps(found, indent=2))
         return 0
     if not found:
         print(f"No items ask for the same thing in {quarter.name}.")
@@ -478,9 +498,11 @@ def run_similar(argv: list[str]) -> int:
     )
     for group in found:
         print()
-        for row in group:
+        for row in group["items"]:  # type: ignore[attr-defined]
             owner, title = clean_line(str(row["owner"])), clean_line(str(row["title"]))
             print(f"  {owner}: {title}  [#{row['id']}]")
+        for pair in group["pairs"]:  # type: ignore[attr-defined]
+            print(f"    #{pair['a']} ~ #{pair['b']}: {clean_line(str(pair['why']))}")
     return 0
 
 

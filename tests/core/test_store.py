@@ -385,3 +385,37 @@ def test_later_stakeholders_do_not_appear_in_decided_quarters(filled: Filled) ->
     store.add_stakeholder("General Counsel", "Legal")
     assert "General Counsel" not in [s.name for s in store.stakeholders(q)]
     assert "General Counsel" in [s.name for s in store.stakeholders()]
+
+
+def test_a_pair_rejected_as_not_the_same_is_one_undoable_action(
+    board_path, clock, filled: Filled
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    a, b = filled.sales_items[0], filled.service_items[0]
+    before = event_count(store)
+    change = store.reject_pair(b, a)
+    assert change.summary.startswith("Not the same:")
+    assert event_count(store) == before + 1
+    assert store.rejected_pairs(q) == {frozenset((a, b))}
+    with pytest.raises(ValidationError):
+        store.reject_pair(a, b)  # already rejected
+    with pytest.raises(ValidationError):
+        store.reject_pair(a, a)
+    store.close()
+    filled.store = store = Store.open(board_path, clock=clock)  # kept in the file
+    assert store.rejected_pairs(q) == {frozenset((a, b))}
+    assert store.undo(q).summary.startswith("Undid: Not the same")
+    assert store.rejected_pairs(q) == set()
+    store.redo(q)
+    assert store.rejected_pairs(q) == {frozenset((a, b))}
+
+
+def test_meaning_vectors_are_kept_without_an_event(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    item = filled.sales_items[0]
+    before = event_count(store)
+    store.save_item_vectors([(item, "abc", b"\x00\x01" * 4)])
+    assert store.item_vectors(q) == {item: ("abc", b"\x00\x01" * 4)}
+    assert event_count(store) == before  # a cache, not an action: nothing to undo
+    store.save_item_vectors([(item, "def", b"\x02\x03" * 4)])
+    assert store.item_vectors(q)[item][0] == "def"

@@ -14,7 +14,7 @@ from planboard.ui.widgets.board_list import BoardList
 
 REQUESTS = [
     ("Sales", "Weekly pipeline coverage by region"),
-    ("COO", "See open deals per sales region every Monday"),
+    ("COO", "See the open pipeline per region every week"),
     (None, "Regional pipeline snapshot, refreshed weekly"),
     ("CFO", "Customers who pay their invoices late"),
     ("Sales", "Which of my accounts pay late"),
@@ -73,7 +73,7 @@ async def test_marks_say_how_many_lists_ask(overlapping: Store) -> None:
         stake.select_item(pipeline)
         await pilot.pause()
         detail = str(app.screen.query_one("#detail").render())
-        assert "Asked by 3 lists" in detail and "See open deals per sales region" in detail
+        assert "Asked by 3 lists" in detail and "See the open pipeline per region" in detail
 
 
 async def test_who_else_asks_go_merge_unmerge(overlapping: Store) -> None:
@@ -220,7 +220,7 @@ async def test_search_filters_every_column(overlapping: Store) -> None:
         await pilot.press("ctrl+u", *"@coo")
         await pilot.pause()
         shown = [r.item.title for r in stake.rows if r.item]
-        assert shown == ["See open deals per sales region every Monday", "Warehouse cost per order"]
+        assert shown == ["See the open pipeline per region every week", "Warehouse cost per order"]
         await pilot.press("enter")  # to the first match
         await pilot.pause()
         assert app.screen.focused is stake
@@ -305,7 +305,7 @@ async def test_a_block_says_how_many_stakeholders_asked(overlapping: Store) -> N
     overlapping.move_item(team_item, Place.block(block))
     overlapping.move_item(sales_item, Place.block(block))
     overlapping.merge_items(
-        sales_item, [item_id(overlapping, "See open deals per sales region every Monday")]
+        sales_item, [item_id(overlapping, "See the open pipeline per region every week")]
     )
     app = PlanboardApp(overlapping)
     async with app.run_test(size=(200, 40)) as pilot:  # wide: the note shows in the title
@@ -319,3 +319,36 @@ async def test_a_block_says_how_many_stakeholders_asked(overlapping: Store) -> N
         await pilot.pause()
         detail = str(app.screen.query_one("#detail").render())
         assert "asked by 2 stakeholders: Sales, COO and the team" in detail
+
+
+async def test_who_else_asks_says_why_and_x_rejects_a_pair_undoably(overlapping: Store) -> None:
+    app = PlanboardApp(overlapping)
+    q = overlapping.default_quarter().id
+    late = item_id(overlapping, "Customers who pay their invoices late")
+    mine = item_id(overlapping, "Which of my accounts pay late")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        stake = app.screen.query_one("#stakeholders", BoardList)
+        stake.focus()
+        stake.select_item(late)
+        await pilot.press("a")
+        modal = app.screen
+        assert isinstance(modal, OverlapModal)
+        assert [r.id for r in modal.requests] == [mine]
+        why = modal.requests[0].why
+        assert "late" in why and "customers ≈ accounts" in why
+        shown = str(modal.query_one("OptionList").get_option_at_index(0).prompt)
+        assert "why: " in shown and "customers ≈ accounts" in shown
+        await pilot.press("x")  # not the same
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert overlapping.rejected_pairs(q) == {frozenset((late, mine))}
+        assert mine not in [n[0] for n in app.screen.neighbours.get(late, [])]
+        assert late not in stake.marks
+        await pilot.press("u")  # undo: they are suggested again
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert overlapping.rejected_pairs(q) == set()
+        assert mine in [n[0] for n in app.screen.neighbours.get(late, [])]

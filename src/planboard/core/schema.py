@@ -193,6 +193,34 @@ def _v5_settings(db: Database) -> None:
     )
 
 
+def _v7_matching(db: Database) -> None:
+    """What the matcher keeps: each item's meaning vector (keyed by a hash of its title
+    and the model, so an edited title is embedded again), and the pairs the data lead
+    said are not the same (never suggested again; undoable like any action)."""
+    db.execute(
+        """
+        CREATE TABLE item_vectors (
+            item_id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL,
+            vector BLOB NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE rejected_pairs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            quarter_id INTEGER NOT NULL,
+            first_id INTEGER NOT NULL,
+            second_id INTEGER NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+            CHECK (first_id < second_id),
+            UNIQUE (first_id, second_id)
+        )
+        """
+    )
+
+
 NOW = "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 """SQLite's own clock, as planboard writes times: the default of every time column."""
 
@@ -283,6 +311,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "choices held apart from the confirmed decision", _v4_choices),
     Migration(5, "board settings and the board's identity", _v5_settings),
     Migration(6, "defaults for bookkeeping columns, indexes on foreign keys", _v6_defaults),
+    Migration(7, "meaning vectors and pairs rejected as not the same", _v7_matching),
     Migration(8, "stakeholder colours kept in the file", _v8_colours),
 ]
 

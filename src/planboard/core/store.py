@@ -1324,6 +1324,73 @@ class Store:
             tx.places.add(item.place)
             return self._finish(tx, "unmerge_item", summary, item.quarter_id, item_id=item_id)
 
+    # ------------------------------------------------------------- matching
+
+    @_reads
+    def rejected_pairs(self, quarter_id: int) -> set[frozenset[int]]:
+        """The pairs of items the data lead said are not the same."""
+        rows = self.conn.execute(
+            "SELECT first_id, second_id FROM rejected_pairs WHERE quarter_id = ?", (quarter_id,)
+        ).fetchall()
+        return {frozenset((a, b)) for a, b in rows}
+
+    def reject_pair(self, item_id: int, other_id: int) -> Change:
+        """Say two items are not the same: they are never suggested together again
+        (undo takes it back)."""
+        with self._write() as tx:
+            first, second = self.item(min(item_id, other_id)), self.item(max(item_id, other_id))
+            if first.id == second.id:
+                raise ValidationError("An item is always the same as itself.")
+            if first.quarter_id != second.quarter_id:
+                raise ValidationError("Only items of the same quarter are compared.")
+            self._check_quarter_writable(first.quarter_id)
+            exists = self.conn.execute(
+                "SELECT 1 FROM rejected_pairs WHERE first_id = ? AND second_id = ?",
+                (first.id, second.id),
+            ).fetchone()
+            if exists:
+                raise ValidationError("Those two are already marked as not the same.")
+            tx.insert(
+                "rejected_pairs",
+                {
+                    "quarter_id": first.quarter_id,
+                    "first_id": first.id,
+                    "second_id": second.id,
+                    "created_at": self.clock(),
+                },
+            )
+            return self._finish(
+                tx,
+                "reject_pair",
+                f"Not the same: {_quote(first.title, 30)} and {_quote(second.title, 30)}",
+                first.quarter_id,
+                item_id=item_id,
+            )
+
+    @_reads
+    def item_vectors(self, quarter_id: int) -> dict[int, tuple[str, bytes]]:
+        """The stored meaning vectors of a quarter's items: item id to (hash, vector)."""
+        rows = self.conn.execute(
+            "SELECT v.item_id, v.hash, v.vector FROM item_vectors v "
+            "JOIN items i ON i.id = v.item_id WHERE i.quarter_id = ?",
+            (quarter_id,),
+        ).fetchall()
+        return {item_id: (digest, bytes(blob)) for item_id, digest, blob in rows}
+
+    def save_item_vectors(self, rows: Sequence[tuple[int, str, bytes]]) -> None:
+        """Keep computed meaning vectors (a cache: no event, nothing to undo). Skipped
+        quietly when the board can't be written."""
+        if self.readonly or not rows:
+            return
+        try:
+            with self._write():
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO item_vectors (item_id, hash, vector) VALUES (?, ?, ?)",
+                    rows,
+                )
+        except PlanboardError:
+            return
+
     def import_items(
         self,
         quarter_id: int,

@@ -26,6 +26,7 @@ class Request:
     who: str
     title: str
     where: str  # "on the list", "in block X", "merged"
+    why: str = ""  # why the matcher thinks it asks for the same thing
 
 
 def _request_row(request: Request) -> Table:
@@ -36,24 +37,32 @@ def _request_row(request: Request) -> Table:
     row.add_column(ratio=1)
     words = Text(clean_line(request.title))
     words.append(f"  ({request.where})", style="dim")
+    if request.why:
+        words.append("\nwhy: ", style="dim")
+        words.append(clean_line(request.why))
     row.add_row(Text(clean_line(request.who), style="bold"), words)
     return row
 
 
 class OverlapModal(ModalScreen[tuple[str, int] | None]):
-    """The requests like the highlighted one. Enter goes to one; `m` merges it into the
-    highlighted item; `u` un-merges a merged one. Dismisses with (action, item id)."""
+    """The requests like the highlighted one, each with why it matches. Enter goes to
+    one; `m` merges it into the highlighted item; `u` un-merges a merged one; `x` says it
+    is not the same (never suggested again). Dismisses with (action, item id)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Close"),
         Binding("enter", "pick('go')", "Go to it"),
         Binding("m", "pick('merge')", "Merge into this item"),
         Binding("u", "pick('unmerge')", "Un-merge"),
+        Binding("x", "pick('reject')", "Not the same"),
     ]
 
-    def __init__(self, title: str, similar: list[Request], merged: list[Request]) -> None:
+    def __init__(
+        self, title: str, similar: list[Request], merged: list[Request], *, note: str = ""
+    ) -> None:
         super().__init__()
         self.item_title = title
+        self.note = note
         self.requests = similar + merged
         self.merged_ids = {r.id for r in merged}
 
@@ -75,10 +84,12 @@ class OverlapModal(ModalScreen[tuple[str, int] | None]):
             yield Static(
                 Content(
                     "Enter: go to it · m: merge it into this item (kept and linked) · "
-                    "u: un-merge a merged one · Esc: close"
+                    "u: un-merge a merged one · x: not the same · Esc: close"
                 ),
                 classes="dialog-hint",
             )
+            if self.note:
+                yield Static(Content(self.note), classes="dialog-hint")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -90,6 +101,13 @@ class OverlapModal(ModalScreen[tuple[str, int] | None]):
         request = self.requests[options.highlighted]
         if action == "unmerge" and request.id not in self.merged_ids:
             self.notify("That one is not merged.", severity="warning", markup=False)
+            return
+        if action == "reject" and request.id in self.merged_ids:
+            self.notify(
+                "That one is merged into this item: un-merge it first (u).",
+                severity="warning",
+                markup=False,
+            )
             return
         if action == "merge" and request.id in self.merged_ids:
             self.notify(

@@ -67,6 +67,7 @@ OVERLAP_ACTIONS = frozenset(
         "remove_item",
         "import",
         "merge_items",
+        "reject_pair",
         "unmerge_item",
         "add_stakeholder",
         "edit_stakeholder",
@@ -223,6 +224,8 @@ class BoardScreen(StoreActions, Screen[None]):
         self._outside_write = False  # another program wrote since this screen last read
         self._pending_go: int | None = None
         self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
+        self.match_why: Callable[[int, int], str] = lambda a, b: ""  # why two items match
+        self.match_note = ""  # what the matcher could not do (no numpy), or ""
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
         self._bad_rows: list[str] = []  # rows with values of the wrong type, last named
         self._busy = ""  # what a long action running in the background is doing
@@ -442,7 +445,9 @@ class BoardScreen(StoreActions, Screen[None]):
 
     def _refresh_overlap(self) -> None:
         """Work out, in a thread, which items on different lists ask for the same
-        thing; the board shows it when done (it never delays a frame)."""
+        thing; the board shows it when done (it never delays a frame; on a big board it
+        runs in a process of its own). Meaning vectors already in the file are reused;
+        new or edited titles are embedded there."""
         from ...core.background import neighbours_anywhere
         from ...core.similar import Entry
 
@@ -453,8 +458,13 @@ class BoardScreen(StoreActions, Screen[None]):
             for item in group.items
         ]
         names = {e.key: (self._owner_name(e.owner), e.text) for e in entries}
+        try:
+            stored: dict[Any, tuple[str, bytes]] = dict(self.store.item_vectors(self.quarter_id))
+            rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
+        except PlanboardError:
+            stored, rejected = {}, set()
         self.run_worker(
-            lambda: neighbours_anywhere(entries, names),
+            lambda: neighbours_anywhere(entries, names, stored, rejected),
             thread=True,
             exclusive=True,
             group="overlap",
@@ -473,7 +483,13 @@ class BoardScreen(StoreActions, Screen[None]):
             self._long_done(event)
             return
         if worker.group == "overlap" and event.state == WorkerState.SUCCESS:
-            self.neighbours = worker.result or {}
+            neighbours, found = worker.result or ({}, None)
+            self.neighbours = neighbours
+            if found is not None:
+                self.match_why = found.why
+                self.match_note = found.note
+                if found.new_vectors:
+                    self.store.save_item_vectors(found.new_vectors)
             self._show_marks()
             self._show_detail(self.selected_row())
 
@@ -1642,6 +1658,8 @@ class BoardScreen(StoreActions, Screen[None]):
         similar = [
             self._request(i, who, title) for i, who, title in self.neighbours.get(item.id, ())
         ]
+        for request in similar:
+            request.why = self.match_why(item.id, request.id)
         merged = [
             Request(m.id, self._owner_name(m.stakeholder_id), m.title, "merged into this item")
             for m in self.merged.get(item.id, ())
@@ -1656,10 +1674,14 @@ class BoardScreen(StoreActions, Screen[None]):
             elif self.writable():
                 if action == "merge":
                     self.run_op(lambda: self.store.merge_items(item.id, [other]))
+                elif action == "reject":
+                    self.run_op(lambda: self.store.reject_pair(item.id, other))
                 else:
                     self.run_op(lambda: self.store.unmerge_item(other))
 
-        self.app.push_screen(OverlapModal(item.title, similar, merged), chosen)
+        self.app.push_screen(
+            OverlapModal(item.title, similar, merged, note=self.match_note), chosen
+        )
 
     def _go_to(self, item_id: int) -> None:
         try:
@@ -1677,7 +1699,7 @@ class BoardScreen(StoreActions, Screen[None]):
         """Propose blocks from requests on several lists that ask for the same thing."""
         if not self.writable():
             return
-        from ...core.similar import Entry, groups
+        from ...core.similar import Entry, match
         from ..overlap import Request, Suggestion, SuggestModal
 
         # Compared with everything the overlap compares (so `S`, `a` and the marks
@@ -1689,7 +1711,16 @@ class BoardScreen(StoreActions, Screen[None]):
             for item in group.items
         ]
         loose = {i.id: i for i in every if i.block_id is None}
-        found = groups([Entry(i.id, i.title, i.stakeholder_id) for i in every])
+        try:
+            stored: dict[Any, tuple[str, bytes]] = dict(self.store.item_vectors(self.quarter_id))
+            rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
+        except PlanboardError:
+            stored, rejected = {}, set()
+        found = match(
+            [Entry(i.id, i.title, i.stakeholder_id) for i in every],
+            stored=stored,
+            rejected=rejected,
+        ).groups
         suggestions = []
         for group in found:
             items = [loose[e.key] for e in group if e.key in loose]

@@ -1,0 +1,76 @@
+"""Precision and recall of the matcher on the labelled requests (development only).
+
+    python scripts/eval_matcher.py [tune|heldout] [--words-only] [--grid]
+
+Pairs are judged as the overlap screen shows them: two items on different lists that
+the matcher says ask for the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from planboard.core import similar  # noqa: E402
+from planboard.core.similar import Entry, Similarity, pair_set  # noqa: E402
+
+FIXTURE = ROOT / "tests" / "fixtures" / "requests.json"
+
+
+def load(split: str) -> tuple[list[Entry], set[frozenset[object]]]:
+    data = json.loads(FIXTURE.read_text())["items"]
+    entries, labelled = [], {}
+    for n, item in enumerate(data):
+        if item["split"] != split:
+            continue
+        entries.append(Entry(n, item["title"], item["owner"]))
+        if item["group"]:
+            labelled.setdefault(item["group"], []).append(n)
+    truth = {p for p in pair_set(labelled.values()) if len({data[k]["owner"] for k in p}) == 2}
+    return entries, truth
+
+
+def measure(entries, truth, meaning=None, threshold=None, verbose=False):
+    sim = Similarity(entries, meaning=meaning)
+    found_pos = sim.pairs(threshold)
+    found = {frozenset((sim.entries[a].key, sim.entries[b].key)) for a, b in found_pos}
+    hits = len(found & truth)
+    p = hits / len(found) if found else 1.0
+    r = hits / len(truth) if truth else 1.0
+    if verbose:
+        data = json.loads(FIXTURE.read_text())["items"]
+        for pair in sorted(truth - found, key=sorted):
+            a, b = sorted(pair)
+            print("MISS", data[a]["title"], "|", data[b]["title"])
+        for pair in sorted(found - truth, key=sorted):
+            a, b = sorted(pair)
+            print("FALSE", data[a]["title"], "|", data[b]["title"])
+    return p, r, len(found), len(truth)
+
+
+if __name__ == "__main__":
+    split = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "tune"
+    meaning = False if "--words-only" in sys.argv else None
+    entries, truth = load(split)
+    if "--grid" in sys.argv:
+        for share in (0.3, 0.4, 0.5, 0.6, 0.7):
+            for floor in (0.3, 0.35, 0.4, 0.45):
+                for span in (0.3, 0.4, 0.5):
+                    similar.WORD_SHARE, similar.MEANING_FLOOR, similar.MEANING_SPAN = (
+                        share,
+                        floor,
+                        span,
+                    )
+                    for threshold in (0.3, 0.35, 0.4, 0.45, 0.5):
+                        p, r, n, t = measure(entries, truth, meaning, threshold)
+                        print(
+                            f"{share} {floor} {span} {threshold}  P {p:.2f} R {r:.2f} "
+                            f"F {2 * p * r / (p + r + 1e-9):.3f}"
+                        )
+    else:
+        p, r, n, t = measure(entries, truth, meaning, verbose="-v" in sys.argv)
+        print(f"{split}: {n} found, {t} true pairs: precision {p:.2f}, recall {r:.2f}")
