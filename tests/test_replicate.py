@@ -47,11 +47,26 @@ pytestmark = pytest.mark.skipif(
 SYNC = "100ms"
 
 
+_STARTED: list[subprocess.Popen[str]] = []
+
+
 @pytest.fixture(autouse=True)
-def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "state"
     monkeypatch.setenv("PLANBOARD_STATE_DIR", str(folder))
-    return folder
+    yield folder
+    # A test that failed half-way leaves no replication running behind it.
+    while _STARTED:
+        process = _STARTED.pop()
+        if process.poll() is None:
+            process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=30)
+    for status_file in folder.glob(f"replicate/*/{replica.STATUS_FILE}"):
+        with contextlib.suppress(OSError, ValueError):
+            pid = json.loads(status_file.read_text()).get("pid")
+            if pid != os.getpid() and replica._alive(pid):
+                os.kill(pid, signal.SIGTERM)
 
 
 def cli(*args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
@@ -91,6 +106,7 @@ class Replicating:
             text=True,
             env={**os.environ, **(env or {})},
         )
+        _STARTED.append(self.process)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             status = replica.read_status(board)
