@@ -47,11 +47,26 @@ pytestmark = pytest.mark.skipif(
 SYNC = "100ms"
 
 
+_STARTED: list[subprocess.Popen[str]] = []
+
+
 @pytest.fixture(autouse=True)
-def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "state"
     monkeypatch.setenv("PLANBOARD_STATE_DIR", str(folder))
-    return folder
+    yield folder
+    # A test that failed half-way leaves no replication running behind it.
+    while _STARTED:
+        process = _STARTED.pop()
+        if process.poll() is None:
+            process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=30)
+    for status_file in folder.glob(f"replicate/*/{replica.STATUS_FILE}"):
+        with contextlib.suppress(OSError, ValueError):
+            pid = json.loads(status_file.read_text()).get("pid")
+            if pid != os.getpid() and replica._alive(pid):
+                os.kill(pid, signal.SIGTERM)
 
 
 def cli(*args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
@@ -91,6 +106,7 @@ class Replicating:
             text=True,
             env={**os.environ, **(env or {})},
         )
+        _STARTED.append(self.process)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             status = replica.read_status(board)
@@ -567,3 +583,29 @@ def test_list_shows_every_snapshot_and_the_newest_changes(
     rows = [line for line in out.splitlines() if line.startswith("  2026")]
     assert len(rows) == 20 + 2
     assert sum(line.split()[3] == "9" for line in rows) == 2
+
+
+def test_a_hung_litestream_is_not_caught_up_and_stopping_says_so(tmp_path: Path) -> None:
+    board = fresh_copy(SAMPLE, tmp_path)
+    url = f"file://{tmp_path / 'replica'}"
+    running = Replicating(board, url)
+    os.kill(running.litestream_pid, signal.SIGSTOP)  # it reads nothing more
+    try:
+        with Store.open(board) as store:
+            store.add_item(store.default_quarter().id, None, "Never read by Litestream")
+        written = datetime.now(UTC)
+        time.sleep(2)  # several checks
+        status = replica.read_status(board)
+        assert status is not None and status["checked_at"] >= written.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert status["caught_up_at"] <= written.strftime("%Y-%m-%dT%H:%M:%SZ")
+        running.process.send_signal(signal.SIGINT)
+        time.sleep(4)  # waiting for the replica
+        assert running.process.poll() is None
+        running.process.send_signal(signal.SIGINT)  # a second Ctrl+C: stop now
+        time.sleep(0.5)
+    finally:
+        os.kill(running.litestream_pid, signal.SIGCONT)
+    out, _ = running.process.communicate(timeout=60)
+    assert "Waiting for the replica to catch up" in out
+    assert "the replica may lack the last changes" in out
+    assert "Never read by Litestream" in titles(board)

@@ -349,10 +349,32 @@ def points(url: str) -> list[Point]:
 
 def local_position(board: Path) -> int:
     """The newest transaction Litestream has read from the board's WAL (from its
-    metadata folder beside the board), 0 if none yet."""
+    metadata folder beside the board, where it keeps at least its newest level-0 file),
+    0 if none yet."""
     meta = board.resolve().with_name(f".{board.name}-litestream")
     found = _folder_points(meta)
     return max((p.max_txid for p in found), default=0)
+
+
+def unread_changes(board: Path) -> bool:
+    """True when the board's WAL was written after Litestream last turned it into a
+    level-0 file: a change Litestream has not read yet (it reads the WAL every monitor
+    interval; a Litestream that hangs never does)."""
+    meta = board.resolve().with_name(f".{board.name}-litestream") / "ltx" / "0"
+    try:
+        newest = max((e.stat().st_mtime_ns for e in os.scandir(meta)), default=0)
+        written = Path(f"{board.resolve()}-wal").stat().st_mtime_ns
+    except OSError:
+        return False  # no WAL: nothing written since the last checkpoint
+    return written > newest
+
+
+def caught_up(board: Path, found: list[Point]) -> bool:
+    """The replica holds every change Litestream has read, and it has read them all."""
+    replica_txid = max((p.max_txid for p in found), default=0)
+    return (
+        bool(replica_txid) and replica_txid >= local_position(board) and not (unread_changes(board))
+    )
 
 
 # ---------------------------------------------------------------- errors
@@ -558,7 +580,7 @@ class Replicator:
             "replica_at": replica_at.strftime("%Y-%m-%dT%H:%M:%SZ") if replica_at else None,
             "local_txid": local,
         }
-        if replica_txid and replica_txid >= local:
+        if caught_up(self.board, found):
             changes["caught_up_at"] = changes["checked_at"]
             changes["error"] = None
         self.write_status(**changes)
@@ -589,14 +611,20 @@ class Replicator:
         assert self.process is not None
         ready = time.monotonic() + 2 * seconds(monitor_interval(self.sync_interval)) + 0.3
         deadline = time.monotonic() + timeout
+        patience = time.monotonic() + 3
         while time.monotonic() < deadline and self.process.poll() is None:
+            if patience and time.monotonic() > patience:
+                patience = 0.0
+                self.say(
+                    "Waiting for the replica to catch up before stopping "
+                    f"(at most {timeout:.0f} s; Ctrl+C again stops now)."
+                )
             if time.monotonic() >= ready:
                 try:
                     found = points(self.url)
                 except ReplicaError:
                     found = []
-                replica_txid = max((p.max_txid for p in found), default=0)
-                if replica_txid and replica_txid >= local_position(self.board):
+                if caught_up(self.board, found):
                     return True
             time.sleep(0.05)
         return False
@@ -607,7 +635,21 @@ class Replicator:
         its own (an error)."""
         assert self.process is not None
         died = self.process.poll() is not None
-        self.drained = False if died else self.drain()
+
+        def now(*_: object) -> None:
+            raise KeyboardInterrupt
+
+        previous = {}
+        if threading.current_thread() is threading.main_thread():
+            # A second Ctrl+C or SIGTERM while waiting: stop now.
+            previous = {sig: signal.signal(sig, now) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.drained = False if died else self.drain()
+        except KeyboardInterrupt:
+            self.drained = False
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         if not died:
             self.process.send_signal(signal.SIGTERM)
             try:
