@@ -429,7 +429,7 @@ def test_restore_over_the_board_backs_it_up_first(tmp_path: Path) -> None:
     out = cli("restore", str(board), "--from", url, "--yes")
     assert "is kept in" in out
     assert board_tables(board) == replicated
-    backup = next(tmp_path.glob("board.before-restore.*.backup.db"))
+    backup = next(tmp_path.glob(f"{board.name}.before-restore.*.backup.db"))
     assert "Only on the laptop" in titles(backup)
 
 

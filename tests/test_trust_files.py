@@ -193,20 +193,20 @@ def test_an_old_schema_backup_is_restored_and_upgraded(tmp_path: Path) -> None:
     fixture = Path(__file__).resolve().parent / "fixtures" / "schema-v4.db"
     path = tmp_path / "old.db"
     shutil.copyfile(fixture, path)
-    store = Store.open(path)  # upgraded, after a before-schema-v5 backup
+    store = Store.open(path)  # upgraded, after a before-schema-vN backup
     q = store.default_quarter().id
     identity = board_id(path)
     count = len(store.board(q).places[Place.team()])
     store.add_item(q, None, "Added after the upgrade")
     store.close()
     listing = run_cli("restore", str(path))
-    assert "before-schema-v5" in listing.stdout, listing.stdout
+    assert f"before-schema-v{SCHEMA_VERSION}" in listing.stdout, listing.stdout
     done = run_cli("restore", str(path), "1", "--yes")
     assert done.returncode == 0, done.stderr
     assert "before-restore" in done.stdout
     reopened = Store.open(path)
     try:
-        assert reopened.conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert reopened.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         team = [i.title for i in reopened.board(q).places[Place.team()]]
         assert len(team) == count and "Added after the upgrade" not in team
         assert board_id(path) == identity  # still the same board, not a new one
