@@ -15,6 +15,7 @@ import pytest
 
 from planboard.core import Place, PlanboardError, ReadOnlyError, Store
 from planboard.core.backup import backup_board, backups_of
+from planboard.core.schema import SCHEMA_VERSION
 
 AWKWARD = ["team#1", "what?", "100%", "with space", "équipe ünï", "a#b?c%20d é"]
 
