@@ -99,8 +99,8 @@ def _number(value: object) -> float | None:
     return None
 
 
-def timer_left(meeting: Meeting, now: datetime | None = None) -> float:
-    """Seconds left on the event's countdown (it may be running)."""
+def timer_left(meeting: Meeting, now: datetime) -> float:
+    """Seconds left on the event's countdown at `now` (it may be running)."""
     left = _number(meeting.timer_remaining)
     if left is None:
         left = (_number(meeting.timebox_minutes) or 0.0) * 60.0
@@ -111,7 +111,7 @@ def timer_left(meeting: Meeting, now: datetime | None = None) -> float:
             return max(0.0, left)
         if started.tzinfo is None:  # as SQLite's datetime('now') writes it: UTC
             started = started.replace(tzinfo=UTC)
-        left -= ((now or datetime.now(UTC)) - started).total_seconds()
+        left -= (now - started).total_seconds()
     return max(0.0, left)
 
 
@@ -142,14 +142,16 @@ def _block(
 
 
 def live_view(store: Store, now: datetime | None = None) -> LiveView:
-    """The board as an attendee may see it now (one read transaction)."""
+    """The board as an attendee may see it at `now` (one read transaction). The
+    countdown runs on the store's clock, as on the board's own screens, unless `now`
+    is given."""
     conn = store.conn
     began = False
     try:
         if not conn.in_transaction:
             conn.execute("BEGIN")  # every read below sees the same state of the file
             began = True
-        return _read(store, now)
+        return _read(store, store.now() if now is None else now)
     except sqlite3.DatabaseError as error:
         raise CorruptBoardError(f"{store.path.name} can't be read: {error}.") from error
     finally:
@@ -158,7 +160,7 @@ def live_view(store: Store, now: datetime | None = None) -> LiveView:
                 conn.execute("COMMIT")
 
 
-def _read(store: Store, now: datetime | None) -> LiveView:
+def _read(store: Store, now: datetime) -> LiveView:
     quarter = current_quarter(store)
     result = outcome(store, quarter.id)
     meeting = result.meeting
@@ -187,9 +189,7 @@ def _read(store: Store, now: datetime | None) -> LiveView:
     return view
 
 
-def _with_meeting(
-    view: LiveView, meeting: Meeting, revealed: bool, now: datetime | None
-) -> LiveView:
+def _with_meeting(view: LiveView, meeting: Meeting, revealed: bool, now: datetime) -> LiveView:
     timer = LiveTimer(
         left=timer_left(meeting, now),
         running=bool(meeting.timer_started_at) and view.status == "live",

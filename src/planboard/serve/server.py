@@ -22,8 +22,8 @@ import json
 import os
 import secrets
 import threading
-import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from ..core.clock import SYSTEM_CLOCK, Clock
 from ..core.db import tidy_after_serving
 from ..core.errors import PlanboardError
 from ..core.live import LiveView, live_view
@@ -106,8 +107,12 @@ class BoardServer:
         max_connections: int | None = None,
         head_seconds: float = HEAD_SECONDS,
         poll_seconds: float = 0.2,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.path = Path(path)
+        # The one clock the countdown is read on: the page's end time and the `now` each
+        # message carries (from which the browser knows how far its own clock is off).
+        self.clock = clock
         self.host = host
         self.port = port
         if token is None and not is_loopback(host):
@@ -160,7 +165,7 @@ class BoardServer:
             with contextlib.suppress(Exception):
                 self._store.close()
             self._store = None
-        self._store = Store.open(self.path, create=False, readonly=True)
+        self._store = Store.open(self.path, create=False, readonly=True, clock=self.clock)
         try:
             self._inode = self.path.stat().st_ino
         except OSError:
@@ -172,16 +177,17 @@ class BoardServer:
         except OSError:
             return True  # removed (or moved away): say so rather than show what was there
 
-    def read(self) -> LiveView:
+    def read(self, now: datetime | None = None) -> LiveView:
         if self._store is None or self._replaced():
             self._open()
         assert self._store is not None
-        return live_view(self._store)
+        return live_view(self._store, now)
 
     def refresh(self) -> bool:
         """Read the board again; True if the page changed (then every attendee gets it)."""
+        now = self.clock.now()  # one reading: the time left and the end agree
         try:
-            content = page.fragment(self.read())
+            content = page.fragment(self.read(now), now.timestamp())
             self._good = content
         except PlanboardError as error:
             message = self._public(str(error))
@@ -207,7 +213,7 @@ class BoardServer:
         return message
 
     def _message(self) -> bytes:
-        now = round(time.time() * 1000)
+        now = round(self.clock.now().timestamp() * 1000)
         data = f'{{"v": {self.version}, "now": {now}, "html": {self._html_json}}}'
         return f"data: {data}\n\n".encode()
 
@@ -260,7 +266,8 @@ class BoardServer:
     # ------------------------------------------------------------------ routes
 
     async def _page(self, request: web.Request) -> web.Response:
-        body = page.document(self._content, title=self.title, token=self.token)
+        now = self.clock.now().timestamp()
+        body = page.document(self._content, title=self.title, token=self.token, now=now)
         return web.Response(text=body, content_type="text/html", charset="utf-8")
 
     async def _asset(self, request: web.Request) -> web.Response:
