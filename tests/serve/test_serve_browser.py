@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,9 @@ async def test_the_page_follows_the_file_in_a_real_browser(tmp_path: Path) -> No
             store = Store.open(board, clock=FixedClock())
             try:
                 store.choose_block(ids["first"], 1)
-                store.set_timer(ids["quarter"], running=True, remaining=25 * 60)
+                # Started now on the wall clock, which the server and the browser run on.
+                started = datetime.now(UTC)
+                store.set_timer(ids["quarter"], running=True, remaining=25 * 60, now=started)
             finally:
                 store.close()
             await browser.wait_for("document.querySelector('.badge.live') !== null")
