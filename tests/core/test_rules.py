@@ -121,6 +121,7 @@ WRITES: dict[str, Write] = {
     "set_attendance": lambda f: f.store.set_attendance(f.quarter_id, [f.sales]),
     "set_votes": lambda f: f.store.set_votes(f.block_b, {f.sales: 1}),
     "set_timer": lambda f: f.store.set_timer(f.quarter_id, running=True, remaining=60),
+    "reject_pair": lambda f: f.store.reject_pair(f.team_items[0], f.sales_items[0]),
     "undo": lambda f: f.store.undo(f.quarter_id),
     "redo": lambda f: f.store.redo(f.quarter_id),
 }

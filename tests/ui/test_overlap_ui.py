@@ -3,9 +3,11 @@ and the search."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from planboard.core import Place, Store
 from planboard.ui.app import PlanboardApp
@@ -337,7 +339,9 @@ async def test_who_else_asks_says_why_and_x_rejects_a_pair_undoably(overlapping:
         assert [r.id for r in modal.requests] == [mine]
         why = modal.requests[0].why
         assert "late" in why and "customers ≈ accounts" in why
-        shown = str(modal.query_one("OptionList").get_option_at_index(0).prompt)
+        console = Console(width=116, record=True, file=io.StringIO())
+        console.print(modal.query_one("OptionList").get_option_at_index(0).prompt)
+        shown = " ".join(console.export_text().split())
         assert "why: " in shown and "customers ≈ accounts" in shown
         await pilot.press("x")  # not the same
         await pilot.pause()

@@ -77,8 +77,11 @@ def neighbours_anywhere(
 def lean(found: Matches) -> Matches:
     """The findings without the matcher's tables: why each neighbouring pair matches is
     worked out now, so it can travel (and be asked) without them."""
-    pairs = {frozenset((key, other)) for key, near in found.overlap.items() for other, _ in near}
-    why = {pair: found.why(*sorted(pair, key=repr)) for pair in pairs}
+    why = {
+        (key, other): found.why(key, other)
+        for key, near in found.overlap.items()
+        for other, _ in near
+    }
     return dataclasses.replace(found, similarity=None, reasons=why)
 
 

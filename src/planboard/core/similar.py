@@ -378,7 +378,7 @@ class Similarity:
     def explain(self, a: int, b: int) -> str:
         """Why two entries match: the words they share, and synonyms as `x ≈ y`."""
         first, second = self.tokens[a], self.tokens[b]
-        shared = sorted(first.keys() & second.keys(), key=lambda k: -first[k].weight)
+        shared = sorted(first.keys() & second.keys(), key=lambda k: (-first[k].weight, k))
         parts = []
         for key in shared[:4]:
             x, y = first[key].surface, second[key].surface
@@ -670,13 +670,15 @@ class Matches:
     new_vectors: list[tuple[Hashable, str, bytes]]  # (key, hash, vector) to store
     note: str  # what the pass could not do (no numpy, not English), or ""
     similarity: Similarity | None = None
-    reasons: Reasons | None = None  # worked out ahead (the pass ran in another process)
+    # Worked out ahead, for each neighbouring (first, second) in that order (the pass
+    # ran in another process, and its tables stayed there).
+    reasons: dict[tuple[Hashable, Hashable], str] | None = None
 
     def why(self, first: Hashable, second: Hashable) -> str:
         """Why two entries match ("churn ≈ leave; customer"), worked out when asked:
         a big board has far more pairs than anyone looks at."""
         if self.reasons is not None:
-            return self.reasons.get(frozenset((first, second)), "")
+            return self.reasons.get((first, second), "")
         if self.similarity is None:
             return ""
         position = self.similarity.position

@@ -114,6 +114,7 @@ _QUARTER_OF = {
     "meetings": "quarter_id",
     "attendance": "quarter_id",
     "votes": "quarter_id",
+    "rejected_pairs": "quarter_id",
 }
 
 
@@ -129,7 +130,17 @@ def _event(row: Sequence[Any]) -> Event:
 
 # The tables an event may change, and so the only ones undo and redo will touch.
 UNDO_TABLES = frozenset(
-    {"items", "blocks", "stakeholders", "quarters", "decisions", "meetings", "attendance", "votes"}
+    {
+        "items",
+        "blocks",
+        "stakeholders",
+        "quarters",
+        "decisions",
+        "meetings",
+        "attendance",
+        "votes",
+        "rejected_pairs",
+    }
 )
 
 
