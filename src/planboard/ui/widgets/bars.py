@@ -231,15 +231,18 @@ class IndentedText(Static):
 
 
 class StatusLine(Static):
-    """The last action's outcome, with a reminder of how to undo it."""
+    """The last action's outcome, with a reminder of how to undo it: one line, two when
+    the message needs them (never cut at 80 columns)."""
 
     def say(self, text: str, *, error: bool = False) -> None:
-        # One line high by the stylesheet: no layout pass (it would repaint the board).
         if error:
             content = Content.assemble(("✗ ", "bold $text-error"), clean_line(text))
         else:
             content = Content.assemble(("✓ ", "bold $text-success"), clean_line(text))
-        self.update(content, layout=False)
+        # A layout pass repaints the board: only when the line's height must change.
+        width = self.content_size.width or self.size.width
+        lines = 2 if width and content.cell_length > width else 1
+        self.update(content, layout=lines != self.size.height)
 
 
 class DragGhost(Static):
