@@ -440,7 +440,7 @@ class Similarity:
         try:
             import numpy as np
         except ImportError:
-            np = None
+            np = None  # type: ignore[assignment]
         if np is not None:
             best = self._best_in_bulk(np, threshold, across_owners, rejected or set())
         else:
