@@ -392,12 +392,14 @@ class Similarity:
                 parts.insert(0, f"close in meaning ({meaning:.2f})")
         return "; ".join(parts) if parts else "similar wording"
 
-    def _meaning_candidates(self) -> list[tuple[int, int]]:
-        """Pairs of entries whose meaning vectors are among each other's nearest."""
+    def _meaning_candidates(self) -> tuple[Any, Any]:
+        """Pairs of entries whose meaning vectors are among each other's nearest, as
+        two arrays of positions."""
         np = self.meaning_model_np
         matrix = self.meaning
         floor = MEANING_FLOOR + MEANING_SPAN * 0.2
-        found: list[tuple[int, int]] = []
+        firsts: list[Any] = [np.zeros(0, dtype=np.int64)]
+        seconds: list[Any] = [np.zeros(0, dtype=np.int64)]
         for cell in _cells(matrix, np):
             if len(cell) < 2:
                 continue
@@ -410,10 +412,9 @@ class Similarity:
                 sims[rows, start + rows] = -1.0
                 top = np.argpartition(-sims, keep - 1, axis=1)[:, :keep]
                 good_rows, good_cols = np.nonzero(np.take_along_axis(sims, top, 1) >= floor)
-                firsts = members[start + good_rows].tolist()
-                seconds = members[top[good_rows, good_cols]].tolist()
-                found += zip(firsts, seconds, strict=True)
-        return found
+                firsts.append(members[start + good_rows])
+                seconds.append(members[top[good_rows, good_cols]])
+        return np.concatenate(firsts), np.concatenate(seconds)
 
     @property
     def meaning_model_np(self) -> Any:
@@ -503,11 +504,9 @@ class Similarity:
         firsts = [np.asarray(word_firsts, dtype=np.int64)]
         seconds = [np.asarray(word_seconds, dtype=np.int64)]
         if self.meaning is not None:
-            near = self._meaning_candidates()
-            if near:
-                pairs_near = np.asarray(near, dtype=np.int64)
-                firsts.append(pairs_near[:, 0])
-                seconds.append(pairs_near[:, 1])
+            near_firsts, near_seconds = self._meaning_candidates()
+            firsts.append(near_firsts)
+            seconds.append(near_seconds)
         a_arr, b_arr = np.concatenate(firsts), np.concatenate(seconds)
         if not len(a_arr):
             return best
@@ -595,7 +594,8 @@ class Similarity:
             for b in heapq.nlargest(keep, shared, key=lambda b: (shared[b], -b)):
                 candidates.add((a, b) if a < b else (b, a))
         if self.meaning is not None:
-            for a, b in self._meaning_candidates():
+            near_firsts, near_seconds = self._meaning_candidates()
+            for a, b in zip(near_firsts.tolist(), near_seconds.tolist(), strict=True):
                 candidates.add((a, b) if a < b else (b, a))
         entries = self.entries
         ordered = [
