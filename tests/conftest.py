@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +19,30 @@ from planboard.core import Place, Store
 from planboard.core.clock import Clock, stamp
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample.db"
+
+
+def _committed_sample() -> Path:
+    """sample.db as this checkout committed it. The README's first step opens the
+    working copy for the user to try, and what they do to it must never change what the
+    tests see; outside a git checkout, the file as it is."""
+    working = ROOT / "sample.db"
+    try:
+        data = subprocess.run(
+            ["git", "-C", str(ROOT), "show", "HEAD:sample.db"],
+            capture_output=True,
+            check=True,
+            timeout=30,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return working
+    if not data or (working.exists() and working.read_bytes() == data):
+        return working
+    path = Path(tempfile.mkdtemp(prefix="planboard-tests-")) / "sample.db"
+    path.write_bytes(data)
+    return path
+
+
+SAMPLE = _committed_sample()
 
 
 class FixedClock(Clock):

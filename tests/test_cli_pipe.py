@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = ROOT / "tests" / "fixtures" / "import"
@@ -16,7 +17,7 @@ LISTS = ROOT / "tests" / "fixtures" / "import"
 @pytest.fixture
 def board(tmp_path: Path) -> Path:
     path = tmp_path / "board.db"
-    shutil.copyfile(ROOT / "sample.db", path)
+    shutil.copyfile(SAMPLE, path)
     return path
 
 

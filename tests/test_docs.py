@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from conftest import SAMPLE
+
 from planboard.core import Store
 from planboard.ui.screens.board import BoardScreen
 
@@ -107,7 +109,7 @@ def test_the_readmes_outside_inserts_show_on_the_board(tmp_path: Path) -> None:
     sql = re.search(r'"(.*)"', sql_line, re.S).group(1)  # type: ignore[union-attr]
     row = re.search(r"'(\{.*\})'", utils_line).group(1)  # type: ignore[union-attr]
     board = tmp_path / "sample.db"
-    shutil.copyfile(ROOT / "sample.db", board)
+    shutil.copyfile(SAMPLE, board)
     with sqlite3.connect(board, isolation_level=None) as conn:
         conn.execute(sql)
     cli = Path(sys.executable).with_name("sqlite-utils")

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from conftest import SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +27,6 @@ from planboard.core.history import carry_over_candidates, compare, coverage
 from planboard.core.outcome import outcome
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample.db"
 
 # Every column a person sees (or that says where something is), by table.
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -7,6 +7,7 @@ tells it which groups to re-read, so a move repaints two groups, not the board.
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 COLUMN_IDS = ("team", "stakeholders", "blocks", "dropped")
 LONG_REPLAY = 200_000  # bytes of an action's record: a larger undo or redo runs in the background
 LONG_IMPORT = 2_000  # items: a larger import runs in the background
+PROGRESS_EVERY = 0.25  # seconds between two progress lines of a long action
 # What stays live while a long action runs (moving about in the columns is the lists' own).
 WHILE_BUSY = frozenset({"focus_column", "help", "cancel_drag"})
 # Actions after which the overlap between lists is worked out again (a move changes
@@ -932,7 +934,15 @@ class BoardScreen(StoreActions, Screen[None]):
         self._show_progress(what, 0, 0)
         self.refresh_bindings()
 
+        shown = [0.0]
+
         def progress(done: int, total: int) -> None:
+            # A few times a second is enough to see it move: each call waits for the
+            # screen, and hundreds of them would slow both the work and the keys.
+            now = time.monotonic()
+            if now - shown[0] < PROGRESS_EVERY and done != total:
+                return
+            shown[0] = now
             self.app.call_from_thread(self._show_progress, what, done, total)
 
         self.run_worker(
