@@ -36,6 +36,8 @@ def test_serve_prints_the_address_and_a_qr_code_and_stops_on_ctrl_c(tmp_path: Pa
     assert url is not None and url.group(0).startswith("http://127.0.0.1:")
     assert "?token=" not in url.group(0)  # on this computer only: no token needed
     assert "▀" in out or "▄" in out  # the QR code, drawn in block characters
+    # a phone can't open 127.0.0.1: the output says how to reach the room
+    assert "works on this computer only" in out and "--host 0.0.0.0" in out
     status, body = fetch(url.group(0))
     assert status == 200 and "Weekly commercial pulse" in body
     term.send("\x03")
@@ -51,6 +53,7 @@ def test_serve_on_every_address_makes_a_token_and_asks_for_it(tmp_path: Path) ->
         out = ANSI.sub("", term.read_until("Ctrl+C stops the server"))
         url = URL.search(out)
         assert url is not None and "?token=" in url.group(0)
+        assert "works on this computer only" not in out
         port = re.search(r":(\d+)/", url.group(0))
         assert port is not None
         local = f"http://127.0.0.1:{port.group(1)}/"

@@ -70,7 +70,7 @@ def run(argv: list[str]) -> int:
         return _fail(f"{path} does not exist.")
     if path.is_dir():
         return _fail(f"{path} is a folder, not a board file.")
-    from .server import BoardServer, ServeError
+    from .server import BoardServer, ServeError, is_loopback
 
     server = BoardServer(path, host=args.host, port=args.port, token=args.token)
 
@@ -84,6 +84,13 @@ def run(argv: list[str]) -> int:
             print(f"Serving {path} read-only. Attendees open:\n\n  {server.url}\n", flush=True)
             if not args.no_qr:
                 print(qr_code(server.url), flush=True)
+            if is_loopback(args.host):
+                print(
+                    "This address works on this computer only. For phones and laptops in "
+                    "the room: planboard serve PATH --host 0.0.0.0 (a token is made and "
+                    "printed with the link).",
+                    flush=True,
+                )
             print("Ctrl+C stops the server (the board is not changed).", flush=True)
             await stopping.wait()
             print("Stopped.", flush=True)
