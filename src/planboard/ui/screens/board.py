@@ -955,7 +955,7 @@ class BoardScreen(StoreActions, Screen[None]):
         count = f" {done:,} of {total:,} rows" if total else ""
         if total and done == total:
             count = f" {total:,} rows, saving"
-        self.status_line.update(
+        self.status_line.show(
             Content.assemble(
                 ("⋯ ", "bold $text-warning"),
                 f"{what}…{count}",

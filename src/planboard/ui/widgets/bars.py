@@ -239,7 +239,11 @@ class StatusLine(Static):
             content = Content.assemble(("✗ ", "bold $text-error"), clean_line(text))
         else:
             content = Content.assemble(("✓ ", "bold $text-success"), clean_line(text))
-        # A layout pass repaints the board: only when the line's height must change.
+        self.show(content)
+
+    def show(self, content: Content) -> None:
+        """Any line of outcome or progress. A layout pass repaints the whole board: only
+        when the line's height must change."""
         width = self.content_size.width or self.size.width
         lines = 2 if width and content.cell_length > width else 1
         self.update(content, layout=lines != self.size.height)
