@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from conftest import Filled, assert_consistent
@@ -419,3 +420,26 @@ def test_meaning_vectors_are_kept_without_an_event(filled: Filled) -> None:
     assert event_count(store) == before  # a cache, not an action: nothing to undo
     store.save_item_vectors([(item, "def", b"\x02\x03" * 4)])
     assert store.item_vectors(q)[item][0] == "def"
+
+
+def test_meaning_vectors_wait_for_the_first_write(tmp_path: Path) -> None:
+    """Opening a board and quitting leaves it byte for byte as it was: the vectors the
+    overlap pass works out go into the file only with this planboard's first write."""
+    path = tmp_path / "b.db"
+    store = Store.open(path, first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    store.add_item(q, None, "Churn by segment")
+    item = store.board(q).places[Place.team()][0].id
+    store.close()
+    before = path.read_bytes()
+    store = Store.open(path)
+    store.save_item_vectors([(item, "h", b"\x01\x02")])
+    assert store.item_vectors(q) == {item: ("h", b"\x01\x02")}  # reused in this session
+    store.close()
+    assert path.read_bytes() == before
+    store = Store.open(path)
+    store.save_item_vectors([(item, "h", b"\x01\x02")])
+    store.add_item(q, None, "Another")  # the first write takes the vectors along
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT item_id, hash FROM item_vectors").fetchall() == [(item, "h")]

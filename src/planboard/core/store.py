@@ -388,6 +388,9 @@ class Store:
         }
         self.lost = ""
         self._wrote = False
+        # Meaning vectors computed before this planboard wrote anything (see
+        # `save_item_vectors`): item id to (item id, hash, vector).
+        self._pending_vectors: dict[int, tuple[int, str, bytes]] = {}
         self._owner_noted = "" if self.readonly else note_wal_owner(self.path)
 
     def now(self) -> datetime:
@@ -601,11 +604,18 @@ class Store:
                 raise self._translate(error) from error
             raise
         try:
+            if self._pending_vectors:  # the cache held back until a first write
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO item_vectors (item_id, hash, vector) "
+                    "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",
+                    list(self._pending_vectors.values()),
+                )
             self.conn.execute("COMMIT")
         except sqlite3.Error as error:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise self._translate(error) from error
+        self._pending_vectors.clear()
         self._wrote = True
 
     @staticmethod
@@ -1386,12 +1396,20 @@ class Store:
             "JOIN items i ON i.id = v.item_id WHERE i.quarter_id = ?",
             (quarter_id,),
         ).fetchall()
-        return {item_id: (digest, bytes(blob)) for item_id, digest, blob in rows}
+        found = {item_id: (digest, bytes(blob)) for item_id, digest, blob in rows}
+        for item_id, digest, blob in self._pending_vectors.values():
+            found[item_id] = (digest, blob)  # (other quarters' ids are never asked for)
+        return found
 
     def save_item_vectors(self, rows: Sequence[tuple[int, str, bytes]]) -> None:
         """Keep computed meaning vectors (a cache: no event, nothing to undo). Skipped
-        quietly when the board can't be written."""
+        quietly when the board can't be written. Until this planboard has written
+        something, they are held here and go into the file with its first write: opening
+        a board and quitting leaves the file exactly as it was."""
         if self.readonly or not rows:
+            return
+        if not self._wrote:
+            self._pending_vectors.update({row[0]: row for row in rows})
             return
         try:
             with self._write():
