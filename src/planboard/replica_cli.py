@@ -10,14 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from .cli import _fail
 from .core.errors import PlanboardError
 
 LIST_CHANGES = 20  # change points `restore --list` shows (the newest); snapshots: all
-
-
-def _fail(message: str) -> int:
-    print(f"planboard: {message}", file=sys.stderr)
-    return 2
 
 
 def _replicate_parser() -> argparse.ArgumentParser:

@@ -170,11 +170,10 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_backup(conn: sqlite3.Connection, dest: Path) -> Path:
-    """Copy the database behind `conn` to `dest`, atomically. Returns `dest`.
-
-    `conn` must not be inside a write transaction (the backup reads through it).
-    """
+def _snapshot(conn: sqlite3.Connection, dest: Path, mode: int | None) -> Path:
+    """The database behind `conn` in a hidden temporary file beside `dest`: one
+    self-contained file (no WAL), with `mode` (None: as a new file), fsynced. The caller
+    puts it in place; on failure it is removed here."""
     handle, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
     os.close(handle)
     temporary = Path(name)
@@ -182,14 +181,31 @@ def write_backup(conn: sqlite3.Connection, dest: Path) -> Path:
         target = sqlite3.connect(temporary)
         try:
             conn.backup(target)
-            # A backup is one self-contained file: no WAL beside it.
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
+        if mode is None:
+            mask = os.umask(0o022)
+            os.umask(mask)
+            mode = 0o666 & ~mask
         with temporary.open("rb+") as stream:
-            with contextlib.suppress(OSError):  # the backup reads like the board it copies
-                os.fchmod(stream.fileno(), board_mode(conn))
+            with contextlib.suppress(OSError):
+                os.fchmod(stream.fileno(), mode)
             os.fsync(stream.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def write_backup(conn: sqlite3.Connection, dest: Path) -> Path:
+    """Copy the database behind `conn` to `dest`, atomically. Returns `dest`. The backup
+    reads like the board it copies (same permissions).
+
+    `conn` must not be inside a write transaction (the backup reads through it).
+    """
+    temporary = _snapshot(conn, dest, board_mode(conn))
+    try:
         os.replace(temporary, dest)
         _fsync_dir(dest.parent)
     except BaseException:
@@ -200,24 +216,10 @@ def write_backup(conn: sqlite3.Connection, dest: Path) -> Path:
 
 def write_copy(conn: sqlite3.Connection, dest: Path) -> Path:
     """Copy the database behind `conn` to a new file `dest` (never over an existing
-    one: `FileExistsError`). Written like a backup: temporary file, fsync, then linked
-    into place."""
-    handle, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
-    os.close(handle)
-    temporary = Path(name)
+    one: `FileExistsError`), with the permissions any new file gets. Written like a
+    backup: temporary file, fsync, then linked into place."""
+    temporary = _snapshot(conn, dest, None)
     try:
-        target = sqlite3.connect(temporary)
-        try:
-            conn.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            target.close()
-        with temporary.open("rb+") as stream:
-            mask = os.umask(0o022)
-            os.umask(mask)
-            with contextlib.suppress(OSError):  # a new file, as any other program makes one
-                os.fchmod(stream.fileno(), 0o666 & ~mask)
-            os.fsync(stream.fileno())
         os.link(temporary, dest)  # fails if dest exists: never replaces a file
         _fsync_dir(dest.parent)
     finally:
