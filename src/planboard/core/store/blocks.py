@@ -1,0 +1,143 @@
+"""Blocks: create, edit, reorder, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import ValidationError
+from ..model import MAX_NAME, Change, Place
+from .core import _UNSET, _quote
+from .placing import StorePlacing
+
+
+class BlockCommands(StorePlacing):
+    """Blocks: create, edit, reorder, delete."""
+
+    def add_block(
+        self,
+        quarter_id: int,
+        name: str,
+        description: str = "",
+        effort: float | str | None = None,
+        index: int | None = None,
+        *,
+        item_ids: Sequence[int] = (),
+    ) -> Change:
+        """Create a block (at the end, or at `index`), and move `item_ids` into it in
+        the same action."""
+        name = self._title(name, "block name", MAX_NAME)
+        description = self._notes(description, "description")
+        effort_value = self._effort(effort)
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            rows = [(b.id, b.position) for b in self.blocks(quarter_id)]
+            index = len(rows) if index is None else max(0, min(index, len(rows)))
+            block_id = tx.insert(
+                "blocks",
+                {
+                    "quarter_id": quarter_id,
+                    "name": name,
+                    "description": description,
+                    "effort": effort_value,
+                    "position": index,
+                    "created_at": self.clock(),
+                },
+            )
+            tx.renumber(
+                "blocks", "position", [*rows[:index], (block_id, index), *rows[index:]], None
+            )
+            for item_id in item_ids:
+                item = self.item(item_id)
+                if item.quarter_id != quarter_id:
+                    raise ValidationError("That item belongs to another quarter.")
+                self._leave(tx, item)
+                self._enter(
+                    tx,
+                    item,
+                    Place.block(block_id),
+                    None,
+                    {"block_id": block_id, "status": "open", "drop_reason": None},
+                )
+            summary = f"Created block {_quote(name)}"
+            if item_ids:
+                summary += f" with {len(item_ids)} item{'s' if len(item_ids) != 1 else ''}"
+            return self._finish(
+                tx,
+                "add_block",
+                summary,
+                quarter_id,
+                block_id=block_id,
+                item_id=item_ids[0] if len(item_ids) == 1 else None,
+            )
+
+    def edit_block(
+        self,
+        block_id: int,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        effort: float | str | None = _UNSET,
+    ) -> Change:
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = self._title(name, "block name", MAX_NAME)
+        if description is not None:
+            values["description"] = self._notes(description, "description")
+        if effort is not _UNSET:
+            values["effort"] = self._effort(effort)
+        with self._write() as tx:
+            block = self.block(block_id)
+            self._check_quarter_writable(block.quarter_id)
+            tx.update("blocks", block_id, values)
+            what = "Renamed" if "name" in values and values["name"] != block.name else "Edited"
+            return self._finish(
+                tx,
+                "edit_block",
+                f"{what} block {_quote(values.get('name', block.name))}",
+                block.quarter_id,
+                block_id=block_id,
+            )
+
+    def move_block(self, block_id: int, index: int) -> Change:
+        with self._write() as tx:
+            block = self.block(block_id)
+            self._check_quarter_writable(block.quarter_id)
+            rows = [(b.id, b.position) for b in self.blocks(block.quarter_id) if b.id != block_id]
+            index = max(0, min(index, len(rows)))
+            ordered = [*rows[:index], (block_id, block.position), *rows[index:]]
+            tx.renumber("blocks", "position", ordered, None)
+            return self._finish(
+                tx,
+                "move_block",
+                f"Reordered block {_quote(block.name)}",
+                block.quarter_id,
+                block_id=block_id,
+            )
+
+    def shift_block(self, block_id: int, delta: int) -> Change:
+        block = self.block(block_id)
+        ids = [b.id for b in self.blocks(block.quarter_id)]
+        return self.move_block(block_id, max(0, ids.index(block_id) + delta))
+
+    def delete_block(self, block_id: int) -> Change:
+        """Delete a block; its items go back to their own lists."""
+        with self._write() as tx:
+            block = self.block(block_id)
+            self._check_quarter_writable(block.quarter_id)
+            for item_id, _ in self._place_rows(block.quarter_id, Place.block(block_id)):
+                tx.update("items", item_id, {"block_id": None, "place_position": None})
+            for (vote_id,) in self.conn.execute(
+                "SELECT id FROM votes WHERE block_id = ?", (block_id,)
+            ).fetchall():
+                tx.delete("votes", vote_id)
+            tx.delete("blocks", block_id)
+            rows = [(b.id, b.position) for b in self.blocks(block.quarter_id)]
+            tx.renumber("blocks", "position", rows, None)
+            return self._finish(
+                tx,
+                "delete_block",
+                f"Deleted block {_quote(block.name)}",
+                block.quarter_id,
+                block_id=block_id,
+            )

@@ -1,0 +1,274 @@
+"""The core of the store: the connection, the write transaction and the `events` row each
+write appends (the undo log), and the messages for what SQLite refuses.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..clock import SYSTEM_CLOCK, Clock
+from ..db import Opened, note_wal_owner, wrap
+from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError, ReadOnlyError
+from ..model import Change, Event
+from ..rows import dump_payload, load_payload
+from ..rules import why_read_only
+from .tx import TRANSPARENT, _Tx
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+_UNSET: Any = object()
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    """A title for a one-line summary: quoted, shortened."""
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"“{text}”"
+
+
+def _event(row: Sequence[Any]) -> Event:
+    """An events row; a payload another program damaged reads as empty, and says why."""
+    payload, problem = load_payload(row[6])
+    return Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), payload, problem)
+
+
+def _reads(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A read that meets a damaged or busy file raises a `PlanboardError` with a
+    message, never a raw sqlite3 error."""
+
+    @functools.wraps(method)
+    def wrapper(self: StoreCore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.OperationalError as error:
+                if not self._tolerate_bad_text(error):
+                    raise
+                return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise StoreCore._translate(error, reading=True) from error
+
+    return wrapper
+
+
+def _tolerant_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+reads = _reads
+"""For code outside the store that reads through `store.conn`: a damaged or busy file
+raises a `PlanboardError` with a message, never a raw sqlite3 error."""
+
+SIDECARS = ("-wal", "-shm")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode a path names now (None if it names nothing)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+class StoreCore:
+    """The store's core: one open board file and its write transaction."""
+
+    def __init__(self, opened: Opened, clock: Clock = SYSTEM_CLOCK) -> None:
+        self._opened = opened
+        self.conn: sqlite3.Connection = opened.conn
+        self._db: Database | None = None
+        self.path = opened.path
+        self.readonly = opened.readonly
+        self.readonly_reason = opened.readonly_reason
+        self.created = opened.created
+        self.clock = clock  # the one clock: stamps, the first quarter, the countdown
+        self._table_columns: dict[str, frozenset[str]] = {}
+        self._checked_keys: dict[tuple[str, ...], bool] = {}
+        # What the path named when it was opened: if it names another file later (the
+        # file replaced, or removed with its folder), nothing more is written to it.
+        self._identity = _identity(self.path)
+        self._sidecars = {
+            end: _identity(self.path.with_name(self.path.name + end)) for end in SIDECARS
+        }
+        self.lost = ""
+        self._wrote = False
+        # Meaning vectors computed before this planboard wrote anything (see
+        # `save_item_vectors`): item id to (item id, hash, vector).
+        self._pending_vectors: dict[int, tuple[int, str, bytes]] = {}
+        self._owner_noted = "" if self.readonly else note_wal_owner(self.path)
+
+    def now(self) -> datetime:
+        """The current moment on this store's clock."""
+        return self.clock.now()
+
+    @property
+    def db(self) -> Database:
+        """The file through sqlite-utils (for schema work, imports and exports)."""
+        if self._db is None:
+            self._db = wrap(self.conn)
+        return self._db
+
+    @contextmanager
+    def _write(self) -> Iterator[_Tx]:
+        """One user action: `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on any error.
+
+        sqlite-utils' own `atomic()` starts a deferred transaction; a read-then-write
+        needs the write lock up front, or it fails on meeting another writer.
+        """
+        if self.check_file():
+            raise ReadOnlyError(f"Not saved: {self.readonly_reason}.")
+        if self.readonly:
+            raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise self._translate(error) from error
+        try:
+            yield _Tx(self.conn)
+        except BaseException as error:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise self._translate(error) from error
+            raise
+        try:
+            if self._pending_vectors:  # the cache held back until a first write
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO item_vectors (item_id, hash, vector) "
+                    "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",
+                    list(self._pending_vectors.values()),
+                )
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise self._translate(error) from error
+        self._pending_vectors.clear()
+        self._wrote = True
+
+    @staticmethod
+    def _translate(error: sqlite3.Error, *, reading: bool = False) -> PlanboardError:
+        message = str(error)
+        if reading:
+            if "locked" in message or "busy" in message:
+                return BusyError("The board file is busy; try again in a moment.")
+            return CorruptBoardError(f"The board file can't be read: {message}.")
+        if "locked" in message or "busy" in message:
+            return BusyError(
+                "The board file is busy: another program is writing to it. Nothing was "
+                "changed; try again in a moment."
+            )
+        if "full" in message:
+            return PlanboardError("Could not save: the disk is full. Nothing was changed.")
+        if "readonly" in message or "read-only" in message:
+            return ReadOnlyError("Could not save: the file has become read-only.")
+        if isinstance(error, sqlite3.IntegrityError):
+            return ConflictError(f"That change conflicts with the board's data ({message}).")
+        return PlanboardError(f"Could not save: {message}. Nothing was changed.")
+
+    def _finish(
+        self,
+        tx: _Tx,
+        action: str,
+        summary: str,
+        quarter_id: int | None,
+        *,
+        item_id: int | None = None,
+        block_id: int | None = None,
+        undoable: bool = True,
+        extra: dict[str, Any] | None = None,
+    ) -> Change:
+        """Append the action's `events` row (if it changed anything) and describe it."""
+        event_id = None
+        if tx.changes or not undoable:
+            payload: dict[str, Any] = {"changes": tx.changes}
+            if item_id is not None:
+                payload["item_id"] = item_id
+            if block_id is not None:
+                payload["block_id"] = block_id
+            if not undoable:
+                payload["undoable"] = False
+            if extra:
+                payload.update(extra)
+            if action not in TRANSPARENT:
+                # A new action ends the redo stack: what was undone can't come back.
+                self.conn.execute(
+                    "UPDATE events SET undone = 2 WHERE quarter_id IS ? AND undone = 1",
+                    (quarter_id,),
+                )
+            cursor = self.conn.execute(
+                "INSERT INTO events (at, quarter_id, action, summary, payload) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (self.clock(), quarter_id, action, summary, dump_payload(payload)),
+            )
+            event_id = cursor.lastrowid
+        return Change(
+            summary=summary if tx.changes or not undoable else "Nothing to change",
+            places=frozenset(tx.places),
+            blocks=tx.blocks,
+            stakeholders=tx.stakeholders,
+            quarters=tx.quarters,
+            item_id=item_id,
+            block_id=block_id,
+            quarter_id=quarter_id,
+            event_id=event_id,
+            action=action,
+        )
+
+    def _tolerate_bad_text(self, error: sqlite3.Error) -> bool:
+        """Text another program stored as TEXT that is not UTF-8 can't be decoded: from
+        then on this connection reads it with the bad bytes shown as �. True if that is
+        what `error` was (and the read is worth trying again)."""
+        if "decode" not in str(error) or self.conn.text_factory is _tolerant_text:
+            return False
+        self.conn.text_factory = _tolerant_text
+        return True
+
+    def check_file(self) -> str:
+        """Whether the path still names the file that was opened ("" if it does).
+
+        Once it does not — the file replaced (`mv other.db b.db`), or removed with its
+        folder — the board is read-only for good and this says why: writing on would
+        report changes done that nobody will ever see, or damage the file that took its
+        place. The `-wal` and `-shm` this board was using are moved aside at once, so the
+        file now at the path never reads them as its own.
+        """
+        if self.lost or self.conn is None:
+            return self.lost
+        now = _identity(self.path)
+        if now == self._identity:
+            return ""
+        name = self.path.name
+        if now is None and not self.path.parent.exists():
+            reason = f"its folder was removed, with {name}, while it was open"
+        elif now is None:
+            reason = f"{name} was removed while it was open"
+        else:
+            reason = f"{name} was replaced by another file while it was open"
+        self.lost = reason
+        self.readonly, self.readonly_reason = True, f"{reason}; nothing more is saved to it"
+        if now is not None:
+            self._move_sidecars_aside()
+        return reason
+
+    def _move_sidecars_aside(self) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        for end, mine in self._sidecars.items():
+            sidecar = self.path.with_name(self.path.name + end)
+            if mine is None or _identity(sidecar) != mine:
+                continue  # not ours (the other file's own, or none)
+            try:
+                if end == "-shm":
+                    sidecar.unlink()  # an index SQLite rebuilds; ours stays mapped
+                else:
+                    sidecar.rename(sidecar.with_name(f"{sidecar.name}.replaced-{stamp}"))
+            except OSError:
+                pass

@@ -1,0 +1,161 @@
+"""The file itself: opening and closing it, copies, backups and restoring one, and a
+viewer taking over once the other planboard has gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Self
+
+from ..backup import backup_board, backups_of, board_id_of, check_backup, restore_into, write_copy
+from ..clock import SYSTEM_CLOCK, Clock
+from ..db import (
+    clear_wal_owner,
+    migrate,
+    note_wal_owner,
+    open_board_file,
+    reopen_writable,
+    tidy_after_reading,
+)
+from ..errors import PlanboardError, ReadOnlyError
+from ..lock import OTHER_WRITER
+from ..model import quarter_of
+from ..rules import why_read_only
+from .core import SIDECARS, _identity
+from .reads import StoreReads
+
+
+class StoreFiles(StoreReads):
+    """The file itself: open, close, copies, backups, restore, a viewer taking over."""
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        clock: Clock = SYSTEM_CLOCK,
+        first_quarter: str | None = None,
+    ) -> Self:
+        """Open (or create) a board file. A new board gets a first quarter."""
+        store = cls(open_board_file(path, create=create, readonly=readonly), clock)
+        if store.created and not store.quarters():
+            now = store.now()
+            name = first_quarter or quarter_of(now.year, now.month)
+            with store._write() as tx:
+                quarter_id = tx.insert(
+                    "quarters",
+                    {
+                        "name": name,
+                        "status": "preparing",
+                        "vision": "",
+                        "created_at": store.clock(),
+                    },
+                )
+                store._finish(
+                    tx,
+                    "create_board",
+                    f"Created the board with {name}",
+                    quarter_id,
+                    undoable=False,
+                )
+        return store
+
+    def close(self) -> None:
+        if self.conn is None:
+            return
+        self.check_file()
+        readonly, conn, self.conn = self.readonly, self.conn, None  # type: ignore[assignment]
+        if self._wrote and not readonly:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA optimize")  # only after changes: opening writes nothing
+        conn.close()
+        clear_wal_owner(self.path, self._owner_noted)
+        if self._opened.lock is not None:  # after SQLite has let go of the file
+            self._opened.lock.release()
+        if readonly and not self.lost:
+            tidy_after_reading(self._opened)
+
+    def save_copy(self, dest: str | os.PathLike[str]) -> Path:
+        """Write the board as this planboard has it to a new file (SQLite's backup API
+        from the open connection: it works even when the file was replaced or removed).
+        Refuses an existing file. Returns the path written."""
+        target = Path(dest).expanduser()
+        if target.exists() or target.is_symlink():
+            raise PlanboardError(f"{target} already exists; choose a new file name.")
+        if not target.parent.is_dir():
+            raise PlanboardError(
+                f"Cannot write {target}: the folder {target.parent} does not exist."
+            )
+        try:
+            return write_copy(self.conn, target)
+        except FileExistsError as error:
+            raise PlanboardError(f"{target} already exists; choose a new file name.") from error
+        except (OSError, sqlite3.Error) as error:
+            message = getattr(error, "strerror", None) or str(error)
+            raise PlanboardError(f"Could not write {target}: {message}.") from error
+
+    def board_id(self) -> str | None:
+        """The board's identity, carried by its backups."""
+        return board_id_of(self.conn)
+
+    def backups(self) -> list[Path]:
+        """This board's backups, oldest first."""
+        return backups_of(self.path, self.board_id())
+
+    def restore(self, backup: Path) -> Path:
+        """Replace the board with one of its backups, after backing up the board as it
+        is now. Returns that new backup. The undo history is the backup's. A backup of
+        another board is refused; one from an older planboard is upgraded once restored
+        (and keeps this board's identity)."""
+        self.check_file()
+        if self.readonly:
+            raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
+        identity = self.board_id()
+        try:
+            theirs = check_backup(backup, identity, self.path)
+        except PlanboardError as error:
+            raise PlanboardError(f"That backup can't be restored: {error}") from error
+        try:
+            safety = backup_board(self.conn, self.path, "before-restore")
+            restore_into(self.conn, backup)
+            migrate(self.conn, self.path)
+            if theirs is None and identity is not None:
+                self.conn.execute(
+                    "UPDATE settings SET value = ? WHERE key = 'board_id'", (identity,)
+                )
+        except (OSError, sqlite3.Error, PlanboardError) as error:
+            raise PlanboardError(f"Could not restore {backup.name}: {error}.") from error
+        return safety
+
+    @property
+    def viewer(self) -> bool:
+        """Open read-only only because another planboard is editing the file."""
+        return self.readonly and self.readonly_reason == OTHER_WRITER
+
+    def take_over(self) -> bool:
+        """A viewer becomes the writer if the other planboard has closed (or died)."""
+        if not self.viewer or self.check_file():
+            return False
+        opened = reopen_writable(self._opened)
+        if opened is None:
+            return False
+        self._opened = opened
+        self.conn = opened.conn
+        self._db = None
+        self.readonly, self.readonly_reason = False, ""
+        self._sidecars = {
+            end: _identity(self.path.with_name(self.path.name + end)) for end in SIDECARS
+        }
+        self._owner_noted = note_wal_owner(self.path)
+        return True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

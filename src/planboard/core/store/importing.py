@@ -1,0 +1,101 @@
+"""Importing a list of items as one action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..errors import ValidationError
+from ..model import MAX_NAME, Change, ImportItem
+from .placing import StorePlacing
+
+
+class ImportCommands(StorePlacing):
+    """Importing a list of items as one action."""
+
+    def import_items(
+        self,
+        quarter_id: int,
+        owner: str | None,
+        items: Sequence[ImportItem],
+        *,
+        source: str = "",
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Change:
+        """Add a list at once, as one action: to the team's list (`owner` None) or to a
+        stakeholder's, found by name or created. Any refused line refuses the whole
+        import, with its line number; nothing is written then."""
+        checked = []
+        for entry in items:
+            where = f"Line {entry.line}: " if entry.line else ""
+            try:
+                checked.append(
+                    (self._title(entry.title), self._notes(entry.notes), self._effort(entry.effort))
+                )
+            except ValidationError as error:
+                raise ValidationError(where + str(error)) from None
+        if not checked:
+            raise ValidationError("There is nothing to import: no item was found.")
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            stakeholder_id: int | None = None
+            created = False
+            if owner is not None:
+                name = self._title(owner, "stakeholder name", MAX_NAME)
+                row = self.conn.execute(
+                    "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
+                ).fetchone()
+                if row is None:
+                    stakeholder_id = tx.insert(
+                        "stakeholders",
+                        {
+                            "name": name,
+                            "department": "",
+                            "colour": self._next_colour(),
+                            "created_at": self.clock(),
+                        },
+                    )
+                    created = True
+                else:
+                    stakeholder_id = row[0]
+                    if row[1]:
+                        tx.update("stakeholders", stakeholder_id, {"archived": 0})
+            position = self.conn.execute(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM items "
+                "WHERE quarter_id = ? AND stakeholder_id IS ?",
+                (quarter_id, stakeholder_id),
+            ).fetchone()[0]
+            now = self.clock()
+            ids = tx.insert_many(
+                "items",
+                [
+                    {
+                        "quarter_id": quarter_id,
+                        "stakeholder_id": stakeholder_id,
+                        "title": title,
+                        "notes": notes,
+                        "effort": effort,
+                        "status": "open",
+                        "position": position + offset,
+                        "created_at": now,
+                    }
+                    for offset, (title, notes, effort) in enumerate(checked)
+                ],
+                progress,
+            )
+            first = ids[0] if ids else None
+            whose = (
+                "the team's list" if owner is None else f"{self._owner_name(stakeholder_id)}'s list"
+            )
+            summary = f"Imported {len(checked)} item{'s' if len(checked) != 1 else ''} into {whose}"
+            if source:
+                summary += f" from {source}"
+            if created:
+                tx.stakeholders = True
+            return self._finish(
+                tx,
+                "import",
+                summary,
+                quarter_id,
+                item_id=first,
+                extra={"created_stakeholder": created},
+            )

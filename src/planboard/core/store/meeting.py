@@ -1,0 +1,377 @@
+"""The planning event: starting and ending it, its settings, attendance, dots, the
+countdown, the chosen blocks and who a decision cuts off.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..backup import backup_board
+from ..errors import PlanboardError, ReadOnlyError, ValidationError
+from ..model import Change, CutOff, Meeting
+from ..rows import integer
+from ..rules import why_read_only
+from .core import _quote, _reads
+from .placing import StorePlacing
+from .tx import _Tx
+
+
+def _stamp(moment: datetime) -> str:
+    """A moment as the countdown stores it (UTC, to the millisecond)."""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class MeetingCommands(StorePlacing):
+    """The planning event: start, end, settings, attendance, dots, timer, choices."""
+
+    def start_meeting(self, quarter_id: int, *, backup: bool = True) -> tuple[Change, Path | None]:
+        """Start the planning event: first a backup of the whole file beside it, then
+        the quarter goes `live`. Returns the change and where the backup is."""
+        quarter = self._check_quarter_writable(quarter_id)
+        if quarter.status == "live":
+            meeting = self.meeting(quarter_id)
+            path = Path(meeting.backup_path) if meeting and meeting.backup_path else None
+            return Change(summary=f"{quarter.name} is already live", quarter_id=quarter_id), path
+        written: Path | None = None
+        if backup:
+            if self.readonly:
+                raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
+            try:
+                written = backup_board(self.conn, self.path, f"{quarter.name}-live")
+            except (OSError, sqlite3.Error) as error:
+                raise PlanboardError(
+                    f"Could not write the backup before the event ({error}); the event did "
+                    "not start."
+                ) from error
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            now = self.clock()
+            existing = self.meeting(quarter_id)
+            values = {
+                "started_at": now,
+                "ended_at": None,
+                "backup_path": str(written) if written else "",
+            }
+            if existing is None:
+                tx.insert("meetings", {"quarter_id": quarter_id, **values})
+            else:
+                tx.update("meetings", quarter_id, values)
+            tx.update("quarters", quarter_id, {"status": "live"})
+            where = f"; backup: {written.name}" if written else ""
+            change = self._finish(
+                tx,
+                "start_meeting",
+                f"Started the planning event for {quarter.name}{where}",
+                quarter_id,
+                undoable=False,
+            )
+        return change, written
+
+    def end_meeting(self, quarter_id: int) -> Change:
+        """End the event without a decision: back to `preparing`. Votes stay."""
+        with self._write() as tx:
+            quarter = self._check_quarter_writable(quarter_id)
+            if quarter.status != "live":
+                raise ValidationError(f"{quarter.name} is not live; there is no event to end.")
+            tx.update("quarters", quarter_id, {"status": "preparing"})
+            if self.meeting(quarter_id) is not None:
+                tx.update(
+                    "meetings", quarter_id, {"ended_at": self.clock(), "timer_started_at": None}
+                )
+            return self._finish(
+                tx,
+                "end_meeting",
+                f"Ended the event for {quarter.name} without a decision",
+                quarter_id,
+                undoable=False,
+            )
+
+    def _need_meeting(self, quarter_id: int) -> Meeting:
+        meeting = self.meeting(quarter_id)
+        if meeting is None:
+            raise ValidationError("Start the planning event first.")
+        return meeting
+
+    def set_meeting(
+        self,
+        quarter_id: int,
+        *,
+        dot_budget: int | str | None = None,
+        tally_hidden: bool | None = None,
+        timebox_minutes: int | str | None = None,
+        present: Sequence[int] | None = None,
+        now: datetime | None = None,
+    ) -> Change:
+        """Change the event's settings — who is present, dots per person, hidden
+        tally, timebox — in one action. A new timebox applies at once: the countdown
+        shows the new length minus the time already spent, running or paused."""
+        values: dict[str, Any] = {}
+        if dot_budget is not None:
+            values["dot_budget"] = self._whole(dot_budget, "Dots per person", 1, 99)
+        if tally_hidden is not None:
+            values["tally_hidden"] = int(bool(tally_hidden))
+        if timebox_minutes is not None:
+            values["timebox_minutes"] = self._whole(timebox_minutes, "The timebox", 1, 600)
+        with self._write() as tx:
+            quarter = self._check_quarter_writable(quarter_id)
+            meeting = self._need_meeting(quarter_id)
+            if "dot_budget" in values:
+                over = self.conn.execute(
+                    "SELECT s.name, SUM(v.dots) FROM votes v JOIN stakeholders s "
+                    "ON s.id = v.stakeholder_id WHERE v.quarter_id = ? GROUP BY s.id "
+                    "HAVING SUM(v.dots) > ?",
+                    (quarter_id, values["dot_budget"]),
+                ).fetchone()
+                if over:
+                    raise ValidationError(
+                        f"{over[0]} has already placed {over[1]} dots; the budget can't go "
+                        "below that (votes are never wiped silently)."
+                    )
+            if (
+                "timebox_minutes" in values
+                and values["timebox_minutes"] != meeting.timebox_minutes
+                and meeting.timer_remaining is not None
+            ):
+                moment = now or self.now()
+                left = meeting.timer_remaining
+                if meeting.timer_started_at:
+                    started = datetime.fromisoformat(
+                        meeting.timer_started_at.replace("Z", "+00:00")
+                    )
+                    left -= (moment - started).total_seconds()
+                    values["timer_started_at"] = _stamp(moment)
+                spent = meeting.timebox_minutes * 60.0 - max(0.0, left)
+                values["timer_remaining"] = max(0.0, values["timebox_minutes"] * 60.0 - spent)
+            tx.update("meetings", quarter_id, values)
+            what = []
+            if present is not None:
+                before = len(self.attendance(quarter_id))
+                count = self._write_attendance(tx, quarter_id, present)
+                if count != before or tx.changes:
+                    what.append(f"{count} present")
+            if "dot_budget" in values and values["dot_budget"] != meeting.dot_budget:
+                what.append(f"{values['dot_budget']} dots each")
+            if "tally_hidden" in values and bool(values["tally_hidden"]) != meeting.tally_hidden:
+                what.append("tally hidden" if values["tally_hidden"] else "tally revealed")
+            if "timebox_minutes" in values and values["timebox_minutes"] != meeting.timebox_minutes:
+                minutes = values["timebox_minutes"]
+                what.append(f"timebox {minutes} minute{'s' if minutes != 1 else ''}")
+            summary = f"Event of {quarter.name}: " + (", ".join(what) or "settings kept")
+            return self._finish(tx, "set_meeting", summary, quarter_id)
+
+    @staticmethod
+    def _whole(value: int | str, what: str, low: int, high: int) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"{what} must be a whole number, not {value!r}.") from None
+        if not low <= number <= high:
+            raise ValidationError(f"{what} must be between {low} and {high}.")
+        return number
+
+    @_reads
+    def attendance(self, quarter_id: int) -> list[int]:
+        """The stakeholders present at the quarter's event (ids)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT {integer('stakeholder_id')} FROM attendance WHERE quarter_id = ? "
+                "ORDER BY id",
+                (quarter_id,),
+            )
+            if r[0] is not None
+        ]
+
+    def set_attendance(self, quarter_id: int, stakeholder_ids: Sequence[int]) -> Change:
+        """Who is present (and so has dots to place)."""
+        return self.set_meeting(quarter_id, present=stakeholder_ids)
+
+    def _write_attendance(self, tx: _Tx, quarter_id: int, stakeholder_ids: Sequence[int]) -> int:
+        """Make the attendance exactly `stakeholder_ids`. Someone with dots placed can't
+        be marked absent: their votes would be lost. Returns how many are present."""
+        wanted = list(dict.fromkeys(stakeholder_ids))
+        current = {
+            r[1]: r[0]
+            for r in self.conn.execute(
+                "SELECT id, stakeholder_id FROM attendance WHERE quarter_id = ?", (quarter_id,)
+            )
+        }
+        for stakeholder_id, row_id in current.items():
+            if stakeholder_id in wanted:
+                continue
+            voted = self.conn.execute(
+                "SELECT SUM(dots) FROM votes WHERE quarter_id = ? AND stakeholder_id = ?",
+                (quarter_id, stakeholder_id),
+            ).fetchone()[0]
+            if voted:
+                name = self.stakeholder(stakeholder_id).name
+                raise ValidationError(
+                    f"{name} has {voted} dots placed; take them back before marking {name} absent."
+                )
+            tx.delete("attendance", row_id)
+        for stakeholder_id in wanted:
+            if stakeholder_id not in current:
+                self.stakeholder(stakeholder_id)
+                tx.insert(
+                    "attendance", {"quarter_id": quarter_id, "stakeholder_id": stakeholder_id}
+                )
+        return len(wanted)
+
+    @_reads
+    def votes(self, quarter_id: int) -> dict[int, dict[int, int]]:
+        """Dots by block, then by stakeholder."""
+        tally: dict[int, dict[int, int]] = {}
+        for block_id, stakeholder_id, dots in self.conn.execute(
+            f"SELECT {integer('block_id')}, {integer('stakeholder_id')}, {integer('dots', '0')} "
+            "FROM votes WHERE quarter_id = ?",
+            (quarter_id,),
+        ):
+            if block_id is not None and stakeholder_id is not None and dots > 0:
+                tally.setdefault(block_id, {})[stakeholder_id] = dots
+        return tally
+
+    def set_votes(self, block_id: int, dots: dict[int, int | str]) -> Change:
+        """Record the dots present stakeholders put on one block (0 takes them back).
+        Nobody can place more dots than the event's budget, over all blocks."""
+        with self._write() as tx:
+            block = self.block(block_id)
+            quarter = self._check_quarter_writable(block.quarter_id)
+            meeting = self._need_meeting(block.quarter_id)
+            present = set(self.attendance(block.quarter_id))
+            for stakeholder_id, raw in dots.items():
+                count = self._whole(raw if raw != "" else 0, "Dots", 0, 99)
+                stakeholder = self.stakeholder(stakeholder_id)
+                if count and stakeholder_id not in present:
+                    raise ValidationError(f"{stakeholder.name} is not marked present.")
+                elsewhere = self.conn.execute(
+                    "SELECT COALESCE(SUM(dots), 0) FROM votes WHERE quarter_id = ? "
+                    "AND stakeholder_id = ? AND block_id != ?",
+                    (block.quarter_id, stakeholder_id, block_id),
+                ).fetchone()[0]
+                if elsewhere + count > meeting.dot_budget:
+                    left = meeting.dot_budget - elsewhere
+                    raise ValidationError(
+                        f"{stakeholder.name} has {meeting.dot_budget} dots and {elsewhere} are "
+                        f"on other blocks: {left} left for this one, not {count}."
+                    )
+                row = self.conn.execute(
+                    "SELECT id FROM votes WHERE stakeholder_id = ? AND block_id = ?",
+                    (stakeholder_id, block_id),
+                ).fetchone()
+                if row and count:
+                    tx.update("votes", row[0], {"dots": count})
+                elif row:
+                    tx.delete("votes", row[0])
+                elif count:
+                    tx.insert(
+                        "votes",
+                        {
+                            "quarter_id": block.quarter_id,
+                            "stakeholder_id": stakeholder_id,
+                            "block_id": block_id,
+                            "dots": count,
+                        },
+                    )
+            tx.blocks = True
+            return self._finish(
+                tx,
+                "vote",
+                f"Dots recorded on {_quote(block.name)}",
+                quarter.id,
+                block_id=block_id,
+            )
+
+    def set_timer(
+        self, quarter_id: int, *, running: bool, remaining: float, now: datetime | None = None
+    ) -> Change:
+        """Start or pause the countdown (kept in the file, so a restart resumes it).
+        Undo steps over it. The countdown runs on the wall clock, to the millisecond."""
+        started = None
+        if running:
+            moment = now or self.now()
+            started = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            self._need_meeting(quarter_id)
+            tx.update(
+                "meetings",
+                quarter_id,
+                {"timer_remaining": max(0.0, float(remaining)), "timer_started_at": started},
+            )
+            return self._finish(
+                tx, "timer", "Timer started" if running else "Timer paused", quarter_id
+            )
+
+    def choose_block(self, block_id: int, rank: int | None) -> Change:
+        """Mark a block as choice 1 or 2 of its quarter (None: not chosen). This is
+        `blocks.choice`; `chosen_rank` is set only when the decision is confirmed."""
+        if rank not in (None, 1, 2):
+            raise ValidationError("A block is choice 1 or choice 2; only two can be chosen.")
+        with self._write() as tx:
+            block = self.block(block_id)
+            self._check_quarter_writable(block.quarter_id)
+            holder = self.conn.execute(
+                "SELECT id, name FROM blocks WHERE quarter_id = ? AND choice = ? AND id != ?",
+                (block.quarter_id, rank, block_id),
+            ).fetchone()
+            if rank is not None and holder is not None:
+                raise ValidationError(
+                    f"Choice {rank} is already {_quote(holder[1])}; unchoose it first."
+                )
+            tx.update("blocks", block_id, {"choice": rank})
+            summary = (
+                f"Chose {_quote(block.name)} as choice {rank}"
+                if rank
+                else f"Unchose {_quote(block.name)}"
+            )
+            return self._finish(tx, "choose_block", summary, block.quarter_id, block_id=block_id)
+
+    @_reads
+    def cut_off(self, quarter_id: int, *, pending: bool = False) -> list[CutOff]:
+        """Stakeholders who sent items this quarter and have none in a chosen block, with
+        how many decided quarters in a row, ending with this one, that has been so.
+        `pending` asks it of the choices made so far, before the decision is confirmed
+        (what confirming would do)."""
+
+        def cut_in(qid: int, column: str = "chosen_rank") -> dict[int, int]:
+            rows = self.conn.execute(
+                "SELECT i.stakeholder_id, COUNT(*), "
+                f"SUM(CASE WHEN b.{column} IS NOT NULL THEN 1 ELSE 0 END) "
+                "FROM items i LEFT JOIN items s ON s.id = i.merged_into "
+                "LEFT JOIN blocks b ON b.id = COALESCE(i.block_id, s.block_id) "
+                "WHERE i.quarter_id = ? AND i.stakeholder_id IS NOT NULL "
+                "GROUP BY i.stakeholder_id",
+                (qid,),
+            )
+            return {sid: count for sid, count, served in rows if not served}
+
+        if pending:
+            this = cut_in(quarter_id, "choice")
+        elif not self.quarter(quarter_id).is_decided:
+            return []  # nobody is cut off before the decision
+        else:
+            this = cut_in(quarter_id)
+        if not this:
+            return []
+        name = self.quarter(quarter_id).name
+        earlier = [q for q in self.quarters() if q.name < name and q.is_decided]
+        streaks = dict.fromkeys(this, 1)
+        still = set(this)
+        for quarter in reversed(earlier):
+            if not still:
+                break
+            cut = cut_in(quarter.id)
+            for sid in list(still):
+                if sid in cut:
+                    streaks[sid] += 1
+                else:
+                    still.discard(sid)
+        people = {s.id: s for s in self.stakeholders()}
+        return sorted(
+            (CutOff(people[sid], this[sid], streaks[sid]) for sid in this if sid in people),
+            key=lambda c: (-c.streak, c.stakeholder.name.casefold()),
+        )

@@ -1,0 +1,162 @@
+"""What every command shares: the checks on typed values, and where an item sits in its
+list, its block or the dropped area (positions kept 0..n-1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ValidationError
+from ..model import MAX_NAME, MAX_NOTES, MAX_TITLE, STAKEHOLDER_COLOURS, Block, Item, Place
+from ..text import clean_line, clean_multiline
+from .core import _quote
+from .reads import StoreReads
+from .tx import _Tx
+
+
+class StorePlacing(StoreReads):
+    """What every command shares: checks on typed values, and where an item sits."""
+
+    @staticmethod
+    def _title(value: str, what: str = "title", limit: int = MAX_TITLE) -> str:
+        text = clean_line(value)
+        if not text:
+            raise ValidationError(f"The {what} can't be empty.")
+        if len(text) > limit:
+            raise ValidationError(
+                f"The {what} is {len(text)} characters long; keep it to {limit} or fewer."
+            )
+        return text
+
+    @staticmethod
+    def _optional_line(value: str | None, what: str, limit: int = MAX_NAME) -> str:
+        text = clean_line(value)
+        if len(text) > limit:
+            raise ValidationError(
+                f"The {what} is {len(text)} characters long; keep it to {limit} or fewer."
+            )
+        return text
+
+    @staticmethod
+    def _notes(value: str | None, what: str = "notes") -> str:
+        text = clean_multiline(value)
+        if len(text) > MAX_NOTES:
+            raise ValidationError(
+                f"The {what} are {len(text)} characters long; keep them to {MAX_NOTES} or fewer."
+            )
+        return text
+
+    @staticmethod
+    def _effort(value: float | str | None) -> float | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(f"Effort must be a number of days, not {value!r}.") from None
+        if not (0 <= number <= 10000) or number != number:
+            raise ValidationError("Effort must be between 0 and 10000 days.")
+        return number
+
+    def _list_rows(
+        self, quarter_id: int, stakeholder_id: int | None
+    ) -> list[tuple[int, int, bool]]:
+        """The whole list (id, position, shown on the list), in order."""
+        rows = self.conn.execute(
+            "SELECT id, position, block_id IS NULL AND status = 'open' AND merged_into IS NULL "
+            "FROM items "
+            "WHERE quarter_id = ? AND stakeholder_id IS ? ORDER BY position, id",
+            (quarter_id, stakeholder_id),
+        )
+        return [(r[0], r[1], bool(r[2])) for r in rows]
+
+    def _place_rows(self, quarter_id: int, place: Place) -> list[tuple[int, int | None]]:
+        """A block's or the dropped area's items (id, place_position), in order."""
+        if place.is_block:
+            rows = self.conn.execute(
+                "SELECT id, place_position FROM items WHERE block_id = ? "
+                "ORDER BY place_position, id",
+                (place.ref,),
+            )
+        else:
+            rows = self.conn.execute(
+                "SELECT id, place_position FROM items WHERE quarter_id = ? AND status = 'dropped' "
+                "ORDER BY place_position, id",
+                (quarter_id,),
+            )
+        return [(r[0], r[1]) for r in rows]
+
+    def _leave(self, tx: _Tx, item: Item) -> None:
+        """Close the gap an item leaves in its block or the dropped area."""
+        place = item.place
+        if place.is_list:
+            return
+        rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
+        tx.renumber("items", "place_position", rows, place)
+
+    def _enter(
+        self, tx: _Tx, item: Item, place: Place, index: int | None, values: dict[str, Any]
+    ) -> int:
+        """Put an item into a block or the dropped area at `index` (end if None)."""
+        rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
+        index = len(rows) if index is None else max(0, min(index, len(rows)))
+        tx.update("items", item.id, {**values, "place_position": index})
+        others = [*rows[:index], (item.id, index), *rows[index:]]
+        tx.renumber("items", "place_position", [r for r in others], place)
+        return index
+
+    def _reorder_list(self, tx: _Tx, item: Item, index: int) -> None:
+        """Move an item to the `index`-th shown position of its own list."""
+        rows = self._list_rows(item.quarter_id, item.stakeholder_id)
+        others = [r for r in rows if r[0] != item.id]
+        shown = [r for r in others if r[2]]
+        me = next(r for r in rows if r[0] == item.id)
+        index = max(0, min(index, len(shown)))
+        if me[2] and [r[0] for r in rows if r[2]].index(item.id) == index:
+            return  # already there: nothing a user could see would change
+        if index < len(shown):
+            at = others.index(shown[index])
+        elif shown:
+            at = others.index(shown[-1]) + 1
+        else:
+            at = len(others)
+        ordered = [*others[:at], me, *others[at:]]
+        tx.renumber("items", "position", [(r[0], r[1]) for r in ordered], item.home)
+
+    def _shown_index(self, item: Item) -> int:
+        if item.place.is_list:
+            rows = [r for r in self._list_rows(item.quarter_id, item.stakeholder_id) if r[2]]
+        else:
+            rows = [(r[0], r[1] or 0, True) for r in self._place_rows(item.quarter_id, item.place)]
+        return next(i for i, r in enumerate(rows) if r[0] == item.id)
+
+    def _block_in(self, quarter_id: int, block_id: int) -> Block:
+        block = self.block(block_id)
+        if block.quarter_id != quarter_id:
+            raise ValidationError("That block belongs to another quarter.")
+        return block
+
+    def _owner_name(self, stakeholder_id: int | None) -> str:
+        if stakeholder_id is None:
+            return "the team"
+        return self.stakeholder(stakeholder_id).name
+
+    def _place_label(self, place: Place) -> str:
+        if place.is_block:
+            return f"block {_quote(self.block(place.ref or 0).name)}"
+        if place.is_dropped:
+            return "dropped"
+        return "the team's list" if place.ref is None else f"{self._owner_name(place.ref)}'s list"
+
+    def _release_merged(self, tx: _Tx, item_id: int) -> None:
+        for child in self.merged_into(item_id):
+            tx.update("items", child.id, {"merged_into": None})
+
+    def _next_colour(self) -> str:
+        """The palette colour the fewest active stakeholders have (the first such, in
+        palette order): given once, when a stakeholder is created."""
+        used = dict.fromkeys(STAKEHOLDER_COLOURS, 0)
+        for (colour,) in self.conn.execute("SELECT colour FROM stakeholders WHERE archived = 0"):
+            if colour in used:
+                used[colour] += 1
+        return min(STAKEHOLDER_COLOURS, key=lambda c: used[c])

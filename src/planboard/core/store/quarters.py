@@ -1,0 +1,220 @@
+"""Quarters: create (or start from another), delete, edit, decide, reopen."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import ValidationError
+from ..model import QUARTER_NAME, Change, Item, Place
+from ..text import clean_line, clean_multiline
+from .placing import StorePlacing
+
+
+class QuarterCommands(StorePlacing):
+    """Quarters: create (or start from another), delete, edit, decide, reopen."""
+
+    def create_quarter(self, name: str, vision: str | None = None) -> Change:
+        """Create a quarter (named like 2026-Q3), preparing, with a vision."""
+        typed = clean_line(name)
+        name = typed.upper().replace(" ", "")
+        if not QUARTER_NAME.match(name):
+            raise ValidationError(
+                "A quarter is named like 2026-Q3" + (f", not “{typed}”." if typed else ".")
+            )
+        if vision is None:
+            latest = self.quarters()
+            vision = latest[-1].vision if latest else ""
+        vision = self._notes(vision, "vision")
+        with self._write() as tx:
+            if self.conn.execute("SELECT 1 FROM quarters WHERE name = ?", (name,)).fetchone():
+                raise ValidationError(f"There is already a quarter {name}.")
+            quarter_id = tx.insert(
+                "quarters",
+                {"name": name, "status": "preparing", "vision": vision, "created_at": self.clock()},
+            )
+            # A quarter's history starts here: undo stops at its creation.
+            return self._finish(
+                tx, "create_quarter", f"Created quarter {name}", quarter_id, undoable=False
+            )
+
+    def start_next_quarter(
+        self,
+        from_quarter_id: int,
+        name: str,
+        vision: str | None = None,
+        *,
+        block_ids: Sequence[int] = (),
+        item_ids: Sequence[int] = (),
+    ) -> Change:
+        """Create a quarter that starts from another: the chosen not-chosen blocks (with
+        their items) and loose items are copied in, each linked to where it came from
+        (`carried_from`). One action; like any new quarter, its history starts there."""
+        source = self.quarter(from_quarter_id)
+        typed = clean_line(name)
+        name = typed.upper().replace(" ", "")
+        if not QUARTER_NAME.match(name):
+            raise ValidationError(
+                "A quarter is named like 2026-Q3" + (f", not “{typed}”." if typed else ".")
+            )
+        vision = self._notes(source.vision if vision is None else vision, "vision")
+        with self._write() as tx:
+            if self.conn.execute("SELECT 1 FROM quarters WHERE name = ?", (name,)).fetchone():
+                raise ValidationError(f"There is already a quarter {name}.")
+            now = self.clock()
+            quarter_id = tx.insert(
+                "quarters",
+                {"name": name, "status": "preparing", "vision": vision, "created_at": now},
+            )
+            next_position: dict[int | None, int] = {}
+
+            def copy(item: Item, block_id: int | None, place_position: int | None) -> None:
+                owner = item.stakeholder_id
+                position = next_position.get(owner, 0)
+                next_position[owner] = position + 1
+                tx.insert(
+                    "items",
+                    {
+                        "quarter_id": quarter_id,
+                        "stakeholder_id": owner,
+                        "title": item.title,
+                        "notes": item.notes,
+                        "effort": item.effort,
+                        "block_id": block_id,
+                        "status": "open",
+                        "position": position,
+                        "place_position": place_position,
+                        "created_at": now,
+                        "carried_from": item.id,
+                    },
+                )
+
+            carried_blocks = 0
+            for index, block_id in enumerate(dict.fromkeys(block_ids)):
+                block = self.block(block_id)
+                if block.quarter_id != from_quarter_id:
+                    raise ValidationError("That block belongs to another quarter.")
+                new_block = tx.insert(
+                    "blocks",
+                    {
+                        "quarter_id": quarter_id,
+                        "name": block.name,
+                        "description": block.description,
+                        "effort": block.effort,
+                        "position": index,
+                        "created_at": now,
+                        "carried_from": block.id,
+                    },
+                )
+                for place_position, item in enumerate(
+                    self.items_at(from_quarter_id, Place.block(block_id))
+                ):
+                    copy(item, new_block, place_position)
+                carried_blocks += 1
+            carried_items = 0
+            for item_id in dict.fromkeys(item_ids):
+                item = self.item(item_id)
+                if item.quarter_id != from_quarter_id:
+                    raise ValidationError("That item belongs to another quarter.")
+                copy(item, None, None)
+                carried_items += 1
+            summary = f"Created quarter {name} from {source.name}"
+            if carried_blocks or carried_items:
+                summary += (
+                    f", carrying over {carried_blocks} block{'s' if carried_blocks != 1 else ''}"
+                    f" and {carried_items} item{'s' if carried_items != 1 else ''}"
+                )
+            return self._finish(tx, "create_quarter", summary, quarter_id, undoable=False)
+
+    def delete_quarter(self, quarter_id: int) -> Change:
+        """Delete a quarter created by mistake: only an empty one (no items, no blocks),
+        and never the last one."""
+        with self._write() as tx:
+            quarter = self._check_quarter_writable(quarter_id)
+            counts = self.conn.execute(
+                "SELECT (SELECT COUNT(*) FROM items WHERE quarter_id = ?), "
+                "(SELECT COUNT(*) FROM blocks WHERE quarter_id = ?), "
+                "(SELECT COUNT(*) FROM quarters)",
+                (quarter_id, quarter_id),
+            ).fetchone()
+            if counts[0] or counts[1]:
+                raise ValidationError(
+                    f"{quarter.name} has {counts[0]} items and {counts[1]} blocks; only an "
+                    "empty quarter can be deleted."
+                )
+            if counts[2] <= 1:
+                raise ValidationError("A board keeps at least one quarter.")
+            tx.delete("quarters", quarter_id)
+            return self._finish(
+                tx, "delete_quarter", f"Deleted quarter {quarter.name}", None, undoable=False
+            )
+
+    def edit_quarter(self, quarter_id: int, *, vision: str | None = None) -> Change:
+        values: dict[str, Any] = {}
+        if vision is not None:
+            values["vision"] = self._notes(vision, "vision")
+        with self._write() as tx:
+            quarter = self._check_quarter_writable(quarter_id)
+            tx.update("quarters", quarter_id, values)
+            return self._finish(
+                tx, "edit_quarter", f"Edited the vision of {quarter.name}", quarter_id
+            )
+
+    def decide(self, quarter_id: int, rationale: str, attendees: str = "") -> Change:
+        """Record the decision in one transaction: the `decisions` row, each chosen
+        block's `chosen_rank` (from its choice), and the `decided` status."""
+        rationale = self._notes(rationale, "rationale")
+        if not rationale:
+            raise ValidationError("The decision needs a rationale: why these blocks?")
+        attendees = clean_multiline(attendees)
+        with self._write() as tx:
+            quarter = self._check_quarter_writable(quarter_id)
+            choices = self.conn.execute(
+                "SELECT id, choice FROM blocks WHERE quarter_id = ? AND choice IS NOT NULL",
+                (quarter_id,),
+            ).fetchall()
+            ranks = [rank for _, rank in choices]
+            if not ranks:
+                raise ValidationError("Choose one or two blocks before confirming the decision.")
+            if 1 not in ranks:
+                raise ValidationError("Choice 1 is empty: make the chosen block choice 1.")
+            if self.meeting(quarter_id) is not None:
+                tx.update(
+                    "meetings", quarter_id, {"ended_at": self.clock(), "timer_started_at": None}
+                )
+            tx.delete("decisions", quarter_id)
+            tx.insert(
+                "decisions",
+                {
+                    "quarter_id": quarter_id,
+                    "decided_at": self.clock(),
+                    "rationale": rationale,
+                    "attendees": attendees,
+                },
+            )
+            for block_id, rank in choices:
+                tx.update("blocks", block_id, {"chosen_rank": rank})
+            tx.update("quarters", quarter_id, {"status": "decided"})
+            return self._finish(tx, "decide", f"Decided {quarter.name}", quarter_id, undoable=False)
+
+    def reopen(self, quarter_id: int) -> Change:
+        """Reopen a decided quarter on purpose: it goes back to `live`, its decision row
+        is removed (the event log keeps it), and the chosen blocks lose their confirmed
+        `chosen_rank` but keep their choice, to confirm again or change."""
+        with self._write() as tx:
+            quarter = self.quarter(quarter_id)
+            if quarter.status != "decided":
+                raise ValidationError(f"{quarter.name} is not decided; there is nothing to reopen.")
+            tx.reopening(quarter_id)
+            tx.delete("decisions", quarter_id)
+            for (block_id,) in self.conn.execute(
+                "SELECT id FROM blocks WHERE quarter_id = ? AND chosen_rank IS NOT NULL",
+                (quarter_id,),
+            ).fetchall():
+                tx.update("blocks", block_id, {"chosen_rank": None})
+            tx.update("quarters", quarter_id, {"status": "live"})
+            if self.meeting(quarter_id) is not None:
+                tx.update("meetings", quarter_id, {"ended_at": None})
+            return self._finish(
+                tx, "reopen", f"Reopened {quarter.name}", quarter_id, undoable=False
+            )

@@ -1,0 +1,281 @@
+"""Reading the board: quarters, stakeholders, blocks, items, the event log, settings."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from ..errors import CorruptBoardError, NotFoundError, ReadOnlyError
+from ..model import Block, Board, Decision, Event, Item, Meeting, Place, Quarter, Stakeholder
+from ..rows import (
+    BLOCK_COLUMNS,
+    DECISION_COLUMNS,
+    EVENT_COLUMNS,
+    FAR,
+    ITEM_COLUMNS,
+    MEETING_COLUMNS,
+    QUARTER_COLUMNS,
+    STAKEHOLDER_COLUMNS,
+    seconds,
+    utc_stamp,
+)
+from ..rules import why_read_only
+from ..text import clean_line
+from .core import StoreCore, _event, _reads
+
+
+def _or_far(position: int | None) -> int:
+    return FAR if position is None else position
+
+
+class StoreReads(StoreCore):
+    """Reading the board: quarters, stakeholders, blocks, items, the event log, settings."""
+
+    def _check_quarter_writable(self, quarter_id: int) -> Quarter:
+        """Refuse early, before any validation, on a quarter that can't be changed (the
+        write transaction refuses it in any case, row by row)."""
+        quarter = self.quarter(quarter_id)
+        reason = why_read_only(quarter)
+        if reason:
+            raise ReadOnlyError(reason)
+        return quarter
+
+    @_reads
+    def quarters(self) -> list[Quarter]:
+        """All quarters, oldest first."""
+        rows = self.conn.execute(f"SELECT {QUARTER_COLUMNS} FROM quarters ORDER BY name")
+        return [Quarter(*row) for row in rows]
+
+    @_reads
+    def quarter(self, quarter_id: int) -> Quarter:
+        row = self.conn.execute(
+            f"SELECT {QUARTER_COLUMNS} FROM quarters WHERE id = ?", (quarter_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError("That quarter no longer exists.")
+        return Quarter(*row)
+
+    @_reads
+    def quarter_by_name(self, name: str) -> Quarter:
+        row = self.conn.execute(
+            f"SELECT {QUARTER_COLUMNS} FROM quarters WHERE name = ?",
+            (name.strip().upper().replace(" ", ""),),
+        ).fetchone()
+        if row is None:
+            known = ", ".join(q.name for q in self.quarters()) or "none"
+            raise NotFoundError(f"There is no quarter {name!r} (quarters: {known}).")
+        return Quarter(*row)
+
+    @_reads
+    def default_quarter(self) -> Quarter:
+        """The newest quarter that is not decided, else the newest one."""
+        quarters = self.quarters()
+        if not quarters:
+            raise NotFoundError("This board has no quarter yet.")
+        open_ones = [q for q in quarters if not q.is_decided]
+        return (open_ones or quarters)[-1]
+
+    @_reads
+    def stakeholders(self, quarter_id: int | None = None) -> list[Stakeholder]:
+        """Stakeholders shown on a quarter's board: the active ones, plus any archived
+        one who has items in that quarter. Without a quarter: everyone."""
+        if quarter_id is None:
+            sql = f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders ORDER BY name COLLATE NOCASE"
+            rows = self.conn.execute(sql)
+        else:
+            # A decided quarter shows who was a stakeholder then, not who came later.
+            sql = (
+                f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders WHERE "
+                "(archived = 0 AND created_at <= COALESCE("
+                "(SELECT decided_at FROM decisions WHERE quarter_id = ?), '9999')) "
+                "OR id IN (SELECT stakeholder_id FROM items WHERE quarter_id = ?) "
+                "ORDER BY name COLLATE NOCASE"
+            )
+            rows = self.conn.execute(sql, (quarter_id, quarter_id))
+        return [Stakeholder(r[0], r[1], r[2], bool(r[3]), r[4] or "") for r in rows]
+
+    @_reads
+    def stakeholder(self, stakeholder_id: int) -> Stakeholder:
+        row = self.conn.execute(
+            f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders WHERE id = ?", (stakeholder_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError("That stakeholder no longer exists.")
+        return Stakeholder(row[0], row[1], row[2], bool(row[3]), row[4] or "")
+
+    @_reads
+    def blocks(self, quarter_id: int) -> list[Block]:
+        rows = self.conn.execute(
+            f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE quarter_id = ? ORDER BY position, id",
+            (quarter_id,),
+        )
+        return [Block(*row) for row in rows]
+
+    @_reads
+    def block(self, block_id: int) -> Block:
+        row = self.conn.execute(
+            f"SELECT {BLOCK_COLUMNS} FROM blocks WHERE id = ?", (block_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError("That block no longer exists.")
+        return Block(*row)
+
+    @_reads
+    def item(self, item_id: int) -> Item:
+        row = self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError("That item no longer exists.")
+        return Item(*row)
+
+    @_reads
+    def items_at(self, quarter_id: int, place: Place) -> list[Item]:
+        """The items a place shows, in order."""
+        if place.is_list:
+            sql = (
+                f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
+                "AND block_id IS NULL AND status = 'open' AND merged_into IS NULL "
+                "ORDER BY position, id"
+            )
+            rows = self.conn.execute(sql, (quarter_id, place.ref))
+        elif place.is_block:
+            sql = f"SELECT {ITEM_COLUMNS} FROM items WHERE block_id = ? ORDER BY place_position, id"
+            rows = self.conn.execute(sql, (place.ref,))
+        else:
+            sql = (
+                f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND status = 'dropped' "
+                "ORDER BY place_position, id"
+            )
+            rows = self.conn.execute(sql, (quarter_id,))
+        return [Item(*row) for row in rows]
+
+    @_reads
+    def item_ids_at(self, quarter_id: int, place: Place) -> list[int]:
+        """The ids of the items a list shows, in order: what a screen that holds the
+        items already needs to put them in the file's order (no item is built)."""
+        if not place.is_list:
+            raise ValueError(
+                "item_ids_at reads lists; blocks and the dropped area are "
+                "kept in order by their place_position"
+            )
+        rows = self.conn.execute(
+            "SELECT id FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
+            "AND block_id IS NULL AND status = 'open' AND merged_into IS NULL "
+            "ORDER BY position, id",
+            (quarter_id, place.ref),
+        )
+        return [row[0] for row in rows]
+
+    def board(self, quarter_id: int) -> Board:
+        """Everything a quarter's board shows, in three queries."""
+        try:
+            try:
+                return self._board(quarter_id)
+            except sqlite3.OperationalError as error:
+                if not self._tolerate_bad_text(error):
+                    raise
+                return self._board(quarter_id)
+        except sqlite3.DatabaseError as error:
+            raise CorruptBoardError(
+                f"{self.path.name} can't be read: {error}. Restore a backup "
+                "(planboard restore) or open a copy."
+            ) from error
+
+    def _board(self, quarter_id: int) -> Board:
+        quarter = self.quarter(quarter_id)
+        stakeholders = self.stakeholders(quarter_id)
+        blocks = self.blocks(quarter_id)
+        places: dict[Place, list[Item]] = {Place.team(): []}
+        for stakeholder in stakeholders:
+            places[Place.of_list(stakeholder.id)] = []
+        for block in blocks:
+            places[Place.block(block.id)] = []
+        places[Place.dropped()] = []
+        rows = self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? ORDER BY position, id",
+            (quarter_id,),
+        )
+        merged: dict[int, list[Item]] = {}
+        for row in rows:
+            item = Item(*row)
+            if item.merged_into is not None:
+                merged.setdefault(item.merged_into, []).append(item)
+            else:
+                places.setdefault(item.place, []).append(item)
+        for place, items in places.items():
+            if not place.is_list:
+                items.sort(key=lambda i: (_or_far(i.place_position), i.id))
+        return Board(quarter, stakeholders, blocks, places, merged)
+
+    @_reads
+    def decision(self, quarter_id: int) -> Decision | None:
+        row = self.conn.execute(
+            f"SELECT {DECISION_COLUMNS} FROM decisions WHERE quarter_id = ?",
+            (quarter_id,),
+        ).fetchone()
+        return Decision(*row) if row else None
+
+    @_reads
+    def merged_into(self, item_id: int) -> list[Item]:
+        """The requests merged into an item."""
+        rows = self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE merged_into = ? ORDER BY id", (item_id,)
+        )
+        return [Item(*row) for row in rows]
+
+    @_reads
+    def meeting(self, quarter_id: int) -> Meeting | None:
+        row = self.conn.execute(
+            f"SELECT {MEETING_COLUMNS} FROM meetings WHERE quarter_id = ?", (quarter_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        values[3] = values[3] if 1 <= values[3] <= 99 else 3
+        # Revealed only when the file says 0, as planboard writes it: any other value
+        # another program left there (text, NULL) keeps the tally hidden.
+        values[4] = values[4] != 0
+        values[5] = values[5] if 1 <= values[5] <= 600 else 45
+        # A countdown another program left unreadable stands paused where it was.
+        values[6] = seconds(values[6], values[5] * 60.0)
+        values[7] = utc_stamp(values[7])
+        return Meeting(*values)
+
+    @_reads
+    def events(self, quarter_id: int | None = None, limit: int = 200) -> list[Event]:
+        """The newest events first (of one quarter, or of the whole file)."""
+        sql = f"SELECT {EVENT_COLUMNS} FROM events"
+        args: tuple[Any, ...] = ()
+        if quarter_id is not None:
+            sql += " WHERE quarter_id = ?"
+            args = (quarter_id,)
+        sql += " ORDER BY id DESC LIMIT ?"
+        rows = self.conn.execute(sql, (*args, limit))
+        return [_event(row) for row in rows]
+
+    @_reads
+    def last_event_id(self) -> int:
+        """The newest event's id: it changes with every action, from any screen."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+    @_reads
+    def setting(self, key: str, default: str = "") -> str:
+        """A board-wide setting (the `settings` table), or `default` when unset."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None or not isinstance(row[0], str) else row[0]
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Remember a board-wide preference (the theme, say). Not an action of the
+        board: it is not in the history and undo does not step over it."""
+        with self._write():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, clean_line(value)),
+            )
+
+    @_reads
+    def data_version(self) -> int:
+        """Changes when another connection commits to the file (cheap to poll)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])

@@ -1,0 +1,142 @@
+"""Stakeholders: add (or bring back), edit, remove (or archive)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ValidationError
+from ..model import MAX_NAME, STAKEHOLDER_COLOURS, Change, Place
+from ..rows import ITEM_COLUMNS
+from ..text import clean_line
+from .core import _quote
+from .placing import StorePlacing
+
+
+class StakeholderCommands(StorePlacing):
+    """Stakeholders: add (or bring back), edit, remove (or archive)."""
+
+    @staticmethod
+    def _colour(value: str) -> str:
+        colour = clean_line(value).lower()
+        if colour not in STAKEHOLDER_COLOURS:
+            raise ValidationError(
+                f"{value!r} is not one of the colours: {', '.join(STAKEHOLDER_COLOURS)}."
+            )
+        return colour
+
+    def add_stakeholder(
+        self,
+        name: str,
+        department: str = "",
+        *,
+        quarter_id: int | None = None,
+        colour: str | None = None,
+    ) -> Change:
+        """Add a stakeholder (shared by all quarters). A removed one of the same name
+        comes back, with the colour they had. A new one gets `colour`, or the palette's
+        least used colour."""
+        name = self._title(name, "name", MAX_NAME)
+        department = self._optional_line(department, "department")
+        chosen = self._colour(colour) if colour else None
+        with self._write() as tx:
+            row = self.conn.execute(
+                "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
+            ).fetchone()
+            if row is not None and not row[1]:
+                raise ValidationError(f"There is already a stakeholder called {name!r}.")
+            if row is not None:
+                values: dict[str, Any] = {"archived": 0, "department": department}
+                if chosen:
+                    values["colour"] = chosen
+                tx.update("stakeholders", row[0], values)
+                stakeholder_id = row[0]
+                summary = f"Brought back stakeholder {_quote(name)}"
+            else:
+                stakeholder_id = tx.insert(
+                    "stakeholders",
+                    {
+                        "name": name,
+                        "department": department,
+                        "colour": chosen or self._next_colour(),
+                        "created_at": self.clock(),
+                    },
+                )
+                summary = f"Added stakeholder {_quote(name)}"
+            tx.places.add(Place.of_list(stakeholder_id))
+            return self._finish(tx, "add_stakeholder", summary, quarter_id)
+
+    def edit_stakeholder(
+        self,
+        stakeholder_id: int,
+        *,
+        name: str | None = None,
+        department: str | None = None,
+        colour: str | None = None,
+        quarter_id: int | None = None,
+    ) -> Change:
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = self._title(name, "name", MAX_NAME)
+        if department is not None:
+            values["department"] = self._optional_line(department, "department")
+        if colour is not None:
+            values["colour"] = self._colour(colour)
+        with self._write() as tx:
+            current = self.stakeholder(stakeholder_id)
+            if "name" in values:
+                clash = self.conn.execute(
+                    "SELECT id FROM stakeholders WHERE name = ? COLLATE NOCASE AND id != ?",
+                    (values["name"], stakeholder_id),
+                ).fetchone()
+                if clash:
+                    raise ValidationError(
+                        f"There is already a stakeholder called {values['name']!r}."
+                    )
+            tx.update("stakeholders", stakeholder_id, values)
+            tx.places.add(Place.of_list(stakeholder_id))
+            return self._finish(
+                tx,
+                "edit_stakeholder",
+                f"Edited stakeholder {_quote(values.get('name', current.name))}",
+                quarter_id,
+            )
+
+    def remove_stakeholder(self, stakeholder_id: int, quarter_id: int) -> Change:
+        """Remove a stakeholder and their items in this quarter. Someone with items in
+        other quarters is archived instead of deleted, so the history stays whole."""
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            stakeholder = self.stakeholder(stakeholder_id)
+            rows = self.conn.execute(
+                f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND stakeholder_id = ?",
+                (quarter_id, stakeholder_id),
+            ).fetchall()
+            for row in rows:
+                item = self.item(row[0])
+                self._release_merged(tx, item.id)
+                self._leave(tx, item)
+                tx.delete("items", item.id)
+            for table in ("votes", "attendance"):
+                for (row_id,) in self.conn.execute(
+                    f"SELECT id FROM {table} WHERE quarter_id = ? AND stakeholder_id = ?",
+                    (quarter_id, stakeholder_id),
+                ).fetchall():
+                    tx.delete(table, row_id)
+            elsewhere = self.conn.execute(
+                "SELECT (SELECT COUNT(*) FROM items WHERE stakeholder_id = ?) "
+                "+ (SELECT COUNT(*) FROM votes WHERE stakeholder_id = ?) "
+                "+ (SELECT COUNT(*) FROM attendance WHERE stakeholder_id = ?)",
+                (stakeholder_id, stakeholder_id, stakeholder_id),
+            ).fetchone()[0]
+            if elsewhere:
+                tx.update("stakeholders", stakeholder_id, {"archived": 1})
+            else:
+                tx.delete("stakeholders", stakeholder_id)
+            tx.places.add(Place.of_list(stakeholder_id))
+            count = f" and {len(rows)} item{'s' if len(rows) != 1 else ''}" if rows else ""
+            return self._finish(
+                tx,
+                "remove_stakeholder",
+                f"Removed stakeholder {_quote(stakeholder.name)}{count}",
+                quarter_id,
+            )

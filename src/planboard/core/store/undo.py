@@ -1,0 +1,396 @@
+"""Undo and redo, replayed from the row changes each `events` row records (checked first:
+another program may have written anything there), and tidying positions other programs
+left out of order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import ConflictError, PlanboardError
+from ..model import Change, Event, Place
+from ..rows import EVENT_COLUMNS, problems
+from .core import _event, _reads
+from .reads import StoreReads
+from .tx import _PK, _TRANSPARENT_SQL, REPLAY_BATCH, UNDO_TABLES, Progress, _Tx
+
+
+class UndoLog(StoreReads):
+    """Undo and redo from the `events` log, and tidying positions left out of order."""
+
+    def _undo_candidate(self, quarter_id: int) -> Event | None:
+        row = self.conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events "
+            f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = 0 "
+            "ORDER BY id DESC LIMIT 1",
+            (quarter_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        event = _event(row)
+        if event.payload.get("undoable", True) is False:
+            return None
+        return event
+
+    def _redo_candidate(self, quarter_id: int) -> Event | None:
+        row = self.conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events "
+            f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = 1 "
+            "ORDER BY id LIMIT 1",
+            (quarter_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return _event(row)
+
+    @_reads
+    def undo_summary(self, quarter_id: int) -> str | None:
+        event = self._undo_candidate(quarter_id)
+        return event.summary if event else None
+
+    @_reads
+    def replay_action(self, quarter_id: int, *, undo: bool = True) -> str | None:
+        """The action (`move_item`, `import`, ...) that undo (or redo) would replay."""
+        event = self._undo_candidate(quarter_id) if undo else self._redo_candidate(quarter_id)
+        return event.action if event else None
+
+    @_reads
+    def redo_summary(self, quarter_id: int) -> str | None:
+        event = self._redo_candidate(quarter_id)
+        return event.summary if event else None
+
+    def undo(self, quarter_id: int, *, progress: Progress | None = None) -> Change:
+        """Undo the quarter's latest action (also after the file was closed and reopened).
+        `progress(done, total)` hears how far a large one has got."""
+        return self._replay(quarter_id, undo=True, progress=progress)
+
+    def redo(self, quarter_id: int, *, progress: Progress | None = None) -> Change:
+        return self._replay(quarter_id, undo=False, progress=progress)
+
+    @_reads
+    def replay_size(self, quarter_id: int, *, undo: bool) -> int:
+        """How big the next undo (or redo) is, in bytes of its record: the screen runs a
+        large one in the background, with a progress line."""
+        order = "DESC" if undo else ""
+        row = self.conn.execute(
+            "SELECT length(payload) FROM events "
+            f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = ? "
+            f"ORDER BY id {order} LIMIT 1",
+            (quarter_id, 0 if undo else 1),
+        ).fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def _replay(self, quarter_id: int, *, undo: bool, progress: Progress | None = None) -> Change:
+        verb = "undo" if undo else "redo"
+        with self._write() as tx:
+            self._check_quarter_writable(quarter_id)
+            event = self._undo_candidate(quarter_id) if undo else self._redo_candidate(quarter_id)
+            if event is None:
+                return Change(summary="Nothing to undo" if undo else "Nothing to redo")
+            steps = self._recorded_changes(event, verb, undo=undo)
+            conflict = ConflictError(
+                f"Can't {verb} this — {event.summary} — because the board has changed "
+                "since (perhaps from another program). Nothing was changed."
+            )
+
+            def damaged(table: str, pk: Any) -> PlanboardError:
+                return PlanboardError(
+                    f"Can't {verb} “{event.summary}”: events row {event.id} is damaged "
+                    f"({table} row {pk} names unknown columns); nothing was changed."
+                )
+
+            try:
+                self._apply_all(tx, steps, conflict=conflict, damaged=damaged, progress=progress)
+            except sqlite3.IntegrityError:
+                # A row another program added still points at one this would remove.
+                raise conflict from None
+            self._densify(tx, quarter_id)
+            self.conn.execute(
+                "UPDATE events SET undone = ? WHERE id = ?", (1 if undo else 0, event.id)
+            )
+            done = "Undid" if undo else "Redid"
+            item_id, block_id = event.payload.get("item_id"), event.payload.get("block_id")
+            return self._finish(
+                tx,
+                "undo" if undo else "redo",
+                f"{done}: {event.summary}",
+                quarter_id,
+                item_id=item_id if isinstance(item_id, int) else None,
+                block_id=block_id if isinstance(block_id, int) else None,
+                extra={"event_id": event.id},
+            )
+
+    def _columns(self, table: str) -> frozenset[str]:
+        known = self._table_columns.get(table)
+        if known is None:
+            known = frozenset(r[1] for r in self.conn.execute(f"PRAGMA table_info({table})"))
+            self._table_columns[table] = known
+        return known
+
+    def _known_columns(self, table: str, row: dict[str, Any]) -> bool:
+        """Whether every key of `row` is a column of `table` (the keys are written into
+        SQL); remembered per set of keys, which repeat from row to row."""
+        keys = (table, *row)
+        known = self._checked_keys.get(keys)  # (a tuple of a row's keys is cheap)
+        if known is None:
+            known = set(row) <= self._columns(table)
+            self._checked_keys[keys] = known
+        return known
+
+    def _recorded_changes(
+        self, event: Event, verb: str, *, undo: bool
+    ) -> list[tuple[str, Any, Any, Any]]:
+        """The event's row changes as (table, row id, what the row must hold now, what
+        it becomes), in the order to apply them. Checked first: another program may
+        have written anything in `events.payload`, and only a well-formed record of
+        known tables and columns is ever applied."""
+        problem = event.problem
+        steps: list[tuple[str, Any, Any, Any]] = []
+        changes = event.payload.get("changes")
+        if not problem and not isinstance(changes, list):
+            problem = "no list of row changes"
+        for change in changes if not problem and isinstance(changes, list) else ():
+            if type(change) is not list or len(change) != 4:
+                problem = "a change is not [table, row, before, after]"
+                break
+            table, pk, before, after = change
+            if table not in UNDO_TABLES:
+                problem = f"an unknown table {str(table)[:30]!r}"
+                break
+            if type(pk) is not int and type(pk) is not str:
+                problem = f"a {table} row has no usable id"
+                break
+            if (before is None and after is None) or any(
+                row is not None and type(row) is not dict for row in (before, after)
+            ):
+                problem = f"{table} row {pk} has no usable before and after"
+                break
+            # (the columns are checked where they are written into SQL: `_apply`,
+            # `_apply_run`)
+            steps.append((table, pk, after, before) if undo else (table, pk, before, after))
+        if problem:
+            raise PlanboardError(
+                f"Can't {verb} “{event.summary}”: events row {event.id} is damaged "
+                f"({problem}); nothing was changed."
+            )
+        if undo:
+            steps.reverse()
+        return steps
+
+    def _apply_all(
+        self,
+        tx: _Tx,
+        steps: list[tuple[str, Any, Any, Any]],
+        *,
+        conflict: ConflictError,
+        damaged: Callable[[str, Any], PlanboardError],
+        progress: Progress | None,
+    ) -> None:
+        """Apply (table, row id, what it holds now, what it becomes) in order. Runs of
+        inserts or deletes of distinct rows of one table (an import has tens of
+        thousands) are checked and written in batches; updates one row at a time."""
+        total, done, index = len(steps), 0, 0
+        while index < total:
+            table, pk, want, target = steps[index]
+            if want is not None and target is not None:
+                if not self._known_columns(table, target):
+                    raise damaged(table, pk)
+                self._apply(tx, table, pk, want, target, conflict)
+                index += 1
+            else:
+                deleting = target is None
+                run: list[tuple[Any, Any, Any]] = []
+                seen: set[Any] = set()
+                end = min(total, index + REPLAY_BATCH)
+                while index < end:
+                    t, p, w, g = steps[index]
+                    if t != table or (g is None) != deleting or (w is None) == deleting:
+                        break
+                    if p in seen:
+                        break
+                    run.append((p, w, g))
+                    seen.add(p)
+                    index += 1
+                self._apply_run(
+                    tx, table, "delete" if deleting else "insert", run, conflict, damaged
+                )
+            if progress is not None and (index - done >= REPLAY_BATCH or index == total):
+                done = index
+                progress(done, total)
+
+    def _apply_run(
+        self,
+        tx: _Tx,
+        table: str,
+        kind: str,
+        run: list[tuple[Any, Any, Any]],
+        conflict: ConflictError,
+        damaged: Callable[[str, Any], PlanboardError],
+    ) -> None:
+        key = _PK.get(table, "id")
+        marks = ", ".join("?" for _ in run)
+        cursor = self.conn.execute(
+            f"SELECT * FROM {table} WHERE {key} IN ({marks})", [pk for pk, _, _ in run]
+        )
+        names = [d[0] for d in cursor.description]
+        at = names.index(key)
+        current = {values[at]: values for values in cursor}
+        recorded: list[tuple[Any, dict[str, Any] | None, dict[str, Any] | None]] = []
+        if kind == "delete":
+            for pk, want, _ in run:
+                values = current.get(pk)
+                if values is None:
+                    raise conflict
+                # A row recorded whole, its columns in the table's order, compares as one
+                # tuple (in C); the row is then exactly what was recorded.
+                if list(want) == names and tuple(want.values()) == values:
+                    recorded.append((pk, want, None))
+                    continue
+                row = dict(zip(names, values, strict=True))
+                if any(row.get(k) != v for k, v in want.items()):
+                    raise conflict
+                recorded.append((pk, row, None))
+            # One statement per batch: SQLite checks the rows pointing at each deleted
+            # one far faster than with a statement per row.
+            self.conn.execute(
+                f"DELETE FROM {table} WHERE {key} IN ({marks})", [pk for pk, _, _ in run]
+            )
+            tx.record_many(table, recorded)
+            return
+        if current:
+            raise conflict  # a row this would put back is there already
+        by_shape: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for pk, _, target in run:
+            row = {key: pk, **target}
+            shape = tuple(row)
+            if shape not in by_shape and not self._known_columns(table, row):
+                raise damaged(table, pk)
+            by_shape.setdefault(shape, []).append(tuple(row.values()))
+            recorded.append((pk, None, row))
+        tx.record_many(table, recorded)
+        for shape, rows in by_shape.items():
+            self.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(shape)}) VALUES "
+                f"({', '.join('?' for _ in shape)})",
+                rows,
+            )
+
+    def _apply(
+        self,
+        tx: _Tx,
+        table: str,
+        pk: Any,
+        expected: dict[str, Any] | None,
+        target: dict[str, Any] | None,
+        conflict: ConflictError,
+    ) -> None:
+        """Take one row from `expected` to `target`, refusing if it no longer matches."""
+        current = tx.row(table, pk)
+        if expected is None:
+            if current is not None:
+                raise conflict
+        else:
+            if current is None or any(current.get(k) != v for k, v in expected.items()):
+                raise conflict
+        if target is None:
+            tx.delete(table, pk)
+        elif current is None:
+            tx.insert(table, target)
+        else:
+            tx.update(table, pk, target)
+
+    @_reads
+    def row_problems(self, quarter_id: int) -> list[str]:
+        """The quarter's rows (and stakeholders) holding a value of the wrong type —
+        written by another program — each naming its table, row and column."""
+        return problems(self.conn, quarter_id)
+
+    def tidy(self, quarter_id: int) -> Change | None:
+        """Put positions right where another program left them missing, repeated or
+        out of step (rows inserted with `sqlite3` or `sqlite-utils`): each list, block,
+        the dropped items and the blocks numbered 0..n-1 again, in the order they were.
+        Recorded in the log, stepped over by undo. None if nothing needed it (or the
+        quarter is decided, hence read-only: there rows without a position show last)."""
+        if self.readonly or not self._untidy(quarter_id) or self.quarter(quarter_id).is_decided:
+            return None
+        with self._write() as tx:
+            self._densify(tx, quarter_id)
+            if not tx.changes:
+                return None
+            count = len({(c[0], c[1]) for c in tx.changes})
+            return self._finish(
+                tx, "tidy", f"Put {count} row{'s' if count != 1 else ''} in order", quarter_id
+            )
+
+    def _untidy(self, quarter_id: int) -> bool:
+        return bool(self.conn.execute(_UNTIDY_SQL, {"q": quarter_id}).fetchone()[0])
+
+    def _densify(self, tx: _Tx, quarter_id: int) -> None:
+        """Number every list, block, the dropped items and the blocks 0..n-1, keeping
+        their order (rows without a usable position go last)."""
+        if not self._untidy(quarter_id):
+            return
+        order = "ORDER BY typeof({0}) != 'integer', {0}, id"
+        lists = self.conn.execute(
+            "SELECT DISTINCT stakeholder_id FROM items WHERE quarter_id = ?", (quarter_id,)
+        ).fetchall()
+        for (owner,) in lists:
+            rows = self.conn.execute(
+                "SELECT id, position FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
+                + order.format("position"),
+                (quarter_id, owner),
+            ).fetchall()
+            tx.renumber("items", "position", rows, Place.of_list(owner))
+        for (row_id,) in self.conn.execute(
+            "SELECT id FROM items WHERE quarter_id = ? AND block_id IS NULL AND status = 'open' "
+            "AND place_position IS NOT NULL",
+            (quarter_id,),
+        ).fetchall():
+            tx.update("items", row_id, {"place_position": None})
+        places = [Place.dropped()] + [
+            Place.block(r[0])
+            for r in self.conn.execute(
+                "SELECT DISTINCT block_id FROM items WHERE quarter_id = ? AND block_id IS NOT NULL",
+                (quarter_id,),
+            )
+        ]
+        for place in places:
+            if place.is_block:
+                sql = "SELECT id, place_position FROM items WHERE block_id = ? "
+                args: tuple[Any, ...] = (place.ref,)
+            else:
+                sql = (
+                    "SELECT id, place_position FROM items WHERE quarter_id = ? "
+                    "AND status = 'dropped' "
+                )
+                args = (quarter_id,)
+            rows = self.conn.execute(sql + order.format("place_position"), args).fetchall()
+            tx.renumber("items", "place_position", rows, place)
+        rows = self.conn.execute(
+            "SELECT id, position FROM blocks WHERE quarter_id = ? " + order.format("position"),
+            (quarter_id,),
+        ).fetchall()
+        tx.renumber("blocks", "position", rows, None)
+
+
+def _dense(column: str) -> str:
+    """True for a group whose `column` is not exactly 0..n-1."""
+    return (
+        f"(COUNT(*) != COUNT(DISTINCT {column}) OR MIN({column}) != 0 "
+        f"OR MAX({column}) != COUNT(*) - 1 OR SUM(typeof({column}) != 'integer') > 0)"
+    )
+
+
+_UNTIDY_SQL = (
+    "SELECT EXISTS (SELECT 1 FROM items WHERE quarter_id = :q GROUP BY stakeholder_id "
+    f"HAVING {_dense('position')}) "
+    "OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NOT NULL "
+    f"GROUP BY block_id HAVING {_dense('place_position')}) "
+    "OR (SELECT COUNT(*) > 0 AND "
+    f"{_dense('place_position')} FROM items WHERE quarter_id = :q AND status = 'dropped') "
+    "OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NULL "
+    "AND status = 'open' AND place_position IS NOT NULL) "
+    f"OR (SELECT COUNT(*) > 0 AND {_dense('position')} FROM blocks WHERE quarter_id = :q)"
+)
