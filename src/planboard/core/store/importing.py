@@ -7,6 +7,9 @@ from collections.abc import Callable, Sequence
 from ..errors import ValidationError
 from ..model import MAX_NAME, Change, ImportItem
 from .placing import StorePlacing
+from .tx import _Tx
+
+Checked = tuple[str, str, float | None]  # an imported line, checked: title, notes, effort
 
 
 class ImportCommands(StorePlacing):
@@ -24,64 +27,11 @@ class ImportCommands(StorePlacing):
         """Add a list at once, as one action: to the team's list (`owner` None) or to a
         stakeholder's, found by name or created. Any refused line refuses the whole
         import, with its line number; nothing is written then."""
-        checked = []
-        for entry in items:
-            where = f"Line {entry.line}: " if entry.line else ""
-            try:
-                checked.append(
-                    (self._title(entry.title), self._notes(entry.notes), self._effort(entry.effort))
-                )
-            except ValidationError as error:
-                raise ValidationError(where + str(error)) from None
-        if not checked:
-            raise ValidationError("There is nothing to import: no item was found.")
+        checked = self._checked_lines(items)
         with self._write() as tx:
             self._check_quarter_writable(quarter_id)
-            stakeholder_id: int | None = None
-            created = False
-            if owner is not None:
-                name = self._title(owner, "stakeholder name", MAX_NAME)
-                row = self.conn.execute(
-                    "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
-                ).fetchone()
-                if row is None:
-                    stakeholder_id = tx.insert(
-                        "stakeholders",
-                        {
-                            "name": name,
-                            "department": "",
-                            "colour": self._next_colour(),
-                            "created_at": self.clock(),
-                        },
-                    )
-                    created = True
-                else:
-                    stakeholder_id = row[0]
-                    if row[1]:
-                        tx.update("stakeholders", stakeholder_id, {"archived": 0})
-            position = self.conn.execute(
-                "SELECT COALESCE(MAX(position) + 1, 0) FROM items "
-                "WHERE quarter_id = ? AND stakeholder_id IS ?",
-                (quarter_id, stakeholder_id),
-            ).fetchone()[0]
-            now = self.clock()
-            ids = tx.insert_many(
-                "items",
-                [
-                    {
-                        "quarter_id": quarter_id,
-                        "stakeholder_id": stakeholder_id,
-                        "title": title,
-                        "notes": notes,
-                        "effort": effort,
-                        "status": "open",
-                        "position": position + offset,
-                        "created_at": now,
-                    }
-                    for offset, (title, notes, effort) in enumerate(checked)
-                ],
-                progress,
-            )
+            stakeholder_id, created = self._import_owner(tx, owner)
+            ids = self._insert_imported(tx, quarter_id, stakeholder_id, checked, progress)
             first = ids[0] if ids else None
             whose = (
                 "the team's list" if owner is None else f"{self._owner_name(stakeholder_id)}'s list"
@@ -99,3 +49,75 @@ class ImportCommands(StorePlacing):
                 item_id=first,
                 extra={"created_stakeholder": created},
             )
+
+    def _checked_lines(self, items: Sequence[ImportItem]) -> list[Checked]:
+        """Every line checked before anything is written; a refusal names its line."""
+        checked = []
+        for entry in items:
+            where = f"Line {entry.line}: " if entry.line else ""
+            try:
+                checked.append(
+                    (self._title(entry.title), self._notes(entry.notes), self._effort(entry.effort))
+                )
+            except ValidationError as error:
+                raise ValidationError(where + str(error)) from None
+        if not checked:
+            raise ValidationError("There is nothing to import: no item was found.")
+        return checked
+
+    def _import_owner(self, tx: _Tx, owner: str | None) -> tuple[int | None, bool]:
+        """The stakeholder whose list the import goes to (None: the team's), found by
+        name (brought back if archived) or created; and whether it was created."""
+        if owner is None:
+            return None, False
+        name = self._title(owner, "stakeholder name", MAX_NAME)
+        row = self.conn.execute(
+            "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
+        ).fetchone()
+        if row is None:
+            stakeholder_id = tx.insert(
+                "stakeholders",
+                {
+                    "name": name,
+                    "department": "",
+                    "colour": self._next_colour(),
+                    "created_at": self.clock(),
+                },
+            )
+            return stakeholder_id, True
+        if row[1]:
+            tx.update("stakeholders", row[0], {"archived": 0})
+        return row[0], False
+
+    def _insert_imported(
+        self,
+        tx: _Tx,
+        quarter_id: int,
+        stakeholder_id: int | None,
+        checked: Sequence[Checked],
+        progress: Callable[[int, int], None] | None,
+    ) -> list[int]:
+        """The checked lines as items at the end of the list, in their order."""
+        position = self.conn.execute(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM items "
+            "WHERE quarter_id = ? AND stakeholder_id IS ?",
+            (quarter_id, stakeholder_id),
+        ).fetchone()[0]
+        now = self.clock()
+        return tx.insert_many(
+            "items",
+            [
+                {
+                    "quarter_id": quarter_id,
+                    "stakeholder_id": stakeholder_id,
+                    "title": title,
+                    "notes": notes,
+                    "effort": effort,
+                    "status": "open",
+                    "position": position + offset,
+                    "created_at": now,
+                }
+                for offset, (title, notes, effort) in enumerate(checked)
+            ],
+            progress,
+        )
