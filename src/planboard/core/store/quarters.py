@@ -9,6 +9,39 @@ from ..errors import ValidationError
 from ..model import QUARTER_NAME, Change, Item, Place
 from ..text import clean_line, clean_multiline
 from .placing import StorePlacing
+from .tx import _Tx
+
+
+class _Carrying:
+    """Items copied into a new quarter from the one it starts from: each goes to the
+    end of its owner's list there, linked to the item it came from."""
+
+    def __init__(self, tx: _Tx, quarter_id: int, now: str) -> None:
+        self.tx = tx
+        self.quarter_id = quarter_id
+        self.now = now
+        self.next_position: dict[int | None, int] = {}
+
+    def copy(self, item: Item, block_id: int | None, place_position: int | None) -> None:
+        owner = item.stakeholder_id
+        position = self.next_position.get(owner, 0)
+        self.next_position[owner] = position + 1
+        self.tx.insert(
+            "items",
+            {
+                "quarter_id": self.quarter_id,
+                "stakeholder_id": owner,
+                "title": item.title,
+                "notes": item.notes,
+                "effort": item.effort,
+                "block_id": block_id,
+                "status": "open",
+                "position": position,
+                "place_position": place_position,
+                "created_at": self.now,
+                "carried_from": item.id,
+            },
+        )
 
 
 class QuarterCommands(StorePlacing):
@@ -16,12 +49,7 @@ class QuarterCommands(StorePlacing):
 
     def create_quarter(self, name: str, vision: str | None = None) -> Change:
         """Create a quarter (named like 2026-Q3), preparing, with a vision."""
-        typed = clean_line(name)
-        name = typed.upper().replace(" ", "")
-        if not QUARTER_NAME.match(name):
-            raise ValidationError(
-                "A quarter is named like 2026-Q3" + (f", not “{typed}”." if typed else ".")
-            )
+        name = self._quarter_name(name)
         if vision is None:
             latest = self.quarters()
             vision = latest[-1].vision if latest else ""
@@ -38,6 +66,17 @@ class QuarterCommands(StorePlacing):
                 tx, "create_quarter", f"Created quarter {name}", quarter_id, undoable=False
             )
 
+    @staticmethod
+    def _quarter_name(name: str) -> str:
+        """A quarter's name as typed, made canonical (2026-Q3), or refused."""
+        typed = clean_line(name)
+        name = typed.upper().replace(" ", "")
+        if not QUARTER_NAME.match(name):
+            raise ValidationError(
+                "A quarter is named like 2026-Q3" + (f", not “{typed}”." if typed else ".")
+            )
+        return name
+
     def start_next_quarter(
         self,
         from_quarter_id: int,
@@ -51,12 +90,7 @@ class QuarterCommands(StorePlacing):
         their items) and loose items are copied in, each linked to where it came from
         (`carried_from`). One action; like any new quarter, its history starts there."""
         source = self.quarter(from_quarter_id)
-        typed = clean_line(name)
-        name = typed.upper().replace(" ", "")
-        if not QUARTER_NAME.match(name):
-            raise ValidationError(
-                "A quarter is named like 2026-Q3" + (f", not “{typed}”." if typed else ".")
-            )
+        name = self._quarter_name(name)
         vision = self._notes(source.vision if vision is None else vision, "vision")
         with self._write() as tx:
             if self.conn.execute("SELECT 1 FROM quarters WHERE name = ?", (name,)).fetchone():
@@ -66,57 +100,14 @@ class QuarterCommands(StorePlacing):
                 "quarters",
                 {"name": name, "status": "preparing", "vision": vision, "created_at": now},
             )
-            next_position: dict[int | None, int] = {}
-
-            def copy(item: Item, block_id: int | None, place_position: int | None) -> None:
-                owner = item.stakeholder_id
-                position = next_position.get(owner, 0)
-                next_position[owner] = position + 1
-                tx.insert(
-                    "items",
-                    {
-                        "quarter_id": quarter_id,
-                        "stakeholder_id": owner,
-                        "title": item.title,
-                        "notes": item.notes,
-                        "effort": item.effort,
-                        "block_id": block_id,
-                        "status": "open",
-                        "position": position,
-                        "place_position": place_position,
-                        "created_at": now,
-                        "carried_from": item.id,
-                    },
-                )
-
-            carried_blocks = 0
-            for index, block_id in enumerate(dict.fromkeys(block_ids)):
-                block = self.block(block_id)
-                if block.quarter_id != from_quarter_id:
-                    raise ValidationError("That block belongs to another quarter.")
-                new_block = tx.insert(
-                    "blocks",
-                    {
-                        "quarter_id": quarter_id,
-                        "name": block.name,
-                        "description": block.description,
-                        "effort": block.effort,
-                        "position": index,
-                        "created_at": now,
-                        "carried_from": block.id,
-                    },
-                )
-                for place_position, item in enumerate(
-                    self.items_at(from_quarter_id, Place.block(block_id))
-                ):
-                    copy(item, new_block, place_position)
-                carried_blocks += 1
+            carrying = _Carrying(tx, quarter_id, now)
+            carried_blocks = self._carry_blocks(carrying, from_quarter_id, block_ids)
             carried_items = 0
             for item_id in dict.fromkeys(item_ids):
                 item = self.item(item_id)
                 if item.quarter_id != from_quarter_id:
                     raise ValidationError("That item belongs to another quarter.")
-                copy(item, None, None)
+                carrying.copy(item, None, None)
                 carried_items += 1
             summary = f"Created quarter {name} from {source.name}"
             if carried_blocks or carried_items:
@@ -125,6 +116,35 @@ class QuarterCommands(StorePlacing):
                     f" and {carried_items} item{'s' if carried_items != 1 else ''}"
                 )
             return self._finish(tx, "create_quarter", summary, quarter_id, undoable=False)
+
+    def _carry_blocks(
+        self, carrying: _Carrying, from_quarter_id: int, block_ids: Sequence[int]
+    ) -> int:
+        """Copy blocks of the quarter a new one starts from, with their items, in the
+        order given. Returns how many."""
+        carried = 0
+        for index, block_id in enumerate(dict.fromkeys(block_ids)):
+            block = self.block(block_id)
+            if block.quarter_id != from_quarter_id:
+                raise ValidationError("That block belongs to another quarter.")
+            new_block = carrying.tx.insert(
+                "blocks",
+                {
+                    "quarter_id": carrying.quarter_id,
+                    "name": block.name,
+                    "description": block.description,
+                    "effort": block.effort,
+                    "position": index,
+                    "created_at": carrying.now,
+                    "carried_from": block.id,
+                },
+            )
+            for place_position, item in enumerate(
+                self.items_at(from_quarter_id, Place.block(block_id))
+            ):
+                carrying.copy(item, new_block, place_position)
+            carried += 1
+        return carried
 
     def delete_quarter(self, quarter_id: int) -> Change:
         """Delete a quarter created by mistake: only an empty one (no items, no blocks),
