@@ -120,32 +120,17 @@ class MeetingCommands(StorePlacing):
             quarter = self._check_quarter_writable(quarter_id)
             meeting = self._need_meeting(quarter_id)
             if "dot_budget" in values:
-                over = self.conn.execute(
-                    "SELECT s.name, SUM(v.dots) FROM votes v JOIN stakeholders s "
-                    "ON s.id = v.stakeholder_id WHERE v.quarter_id = ? GROUP BY s.id "
-                    "HAVING SUM(v.dots) > ?",
-                    (quarter_id, values["dot_budget"]),
-                ).fetchone()
-                if over:
-                    raise ValidationError(
-                        f"{over[0]} has already placed {over[1]} dots; the budget can't go "
-                        "below that (votes are never wiped silently)."
-                    )
+                self._check_dot_budget(quarter_id, values["dot_budget"])
             if (
                 "timebox_minutes" in values
                 and values["timebox_minutes"] != meeting.timebox_minutes
                 and meeting.timer_remaining is not None
             ):
-                moment = now or self.now()
-                left = meeting.timer_remaining
-                if meeting.timer_started_at:
-                    started = datetime.fromisoformat(
-                        meeting.timer_started_at.replace("Z", "+00:00")
+                values.update(
+                    self._timer_for_timebox(
+                        meeting, meeting.timer_remaining, values["timebox_minutes"], now
                     )
-                    left -= (moment - started).total_seconds()
-                    values["timer_started_at"] = _stamp(moment)
-                spent = meeting.timebox_minutes * 60.0 - max(0.0, left)
-                values["timer_remaining"] = max(0.0, values["timebox_minutes"] * 60.0 - spent)
+                )
             tx.update("meetings", quarter_id, values)
             what = []
             if present is not None:
@@ -153,15 +138,52 @@ class MeetingCommands(StorePlacing):
                 count = self._write_attendance(tx, quarter_id, present)
                 if count != before or tx.changes:
                     what.append(f"{count} present")
-            if "dot_budget" in values and values["dot_budget"] != meeting.dot_budget:
-                what.append(f"{values['dot_budget']} dots each")
-            if "tally_hidden" in values and bool(values["tally_hidden"]) != meeting.tally_hidden:
-                what.append("tally hidden" if values["tally_hidden"] else "tally revealed")
-            if "timebox_minutes" in values and values["timebox_minutes"] != meeting.timebox_minutes:
-                minutes = values["timebox_minutes"]
-                what.append(f"timebox {minutes} minute{'s' if minutes != 1 else ''}")
+            what += self._settings_changed(meeting, values)
             summary = f"Event of {quarter.name}: " + (", ".join(what) or "settings kept")
             return self._finish(tx, "set_meeting", summary, quarter_id)
+
+    def _check_dot_budget(self, quarter_id: int, budget: int) -> None:
+        """Refuse a budget below the dots someone has already placed."""
+        over = self.conn.execute(
+            "SELECT s.name, SUM(v.dots) FROM votes v JOIN stakeholders s "
+            "ON s.id = v.stakeholder_id WHERE v.quarter_id = ? GROUP BY s.id "
+            "HAVING SUM(v.dots) > ?",
+            (quarter_id, budget),
+        ).fetchone()
+        if over:
+            raise ValidationError(
+                f"{over[0]} has already placed {over[1]} dots; the budget can't go "
+                "below that (votes are never wiped silently)."
+            )
+
+    def _timer_for_timebox(
+        self, meeting: Meeting, remaining: float, minutes: int, now: datetime | None
+    ) -> dict[str, Any]:
+        """The countdown under a new timebox: its new length minus the time already
+        spent; a running one restarts its count from `now`."""
+        values: dict[str, Any] = {}
+        left = remaining
+        if meeting.timer_started_at:
+            moment = now or self.now()
+            started = datetime.fromisoformat(meeting.timer_started_at.replace("Z", "+00:00"))
+            left -= (moment - started).total_seconds()
+            values["timer_started_at"] = _stamp(moment)
+        spent = meeting.timebox_minutes * 60.0 - max(0.0, left)
+        values["timer_remaining"] = max(0.0, minutes * 60.0 - spent)
+        return values
+
+    @staticmethod
+    def _settings_changed(meeting: Meeting, values: dict[str, Any]) -> list[str]:
+        """What the summary says changed among dots, tally and timebox."""
+        what = []
+        if "dot_budget" in values and values["dot_budget"] != meeting.dot_budget:
+            what.append(f"{values['dot_budget']} dots each")
+        if "tally_hidden" in values and bool(values["tally_hidden"]) != meeting.tally_hidden:
+            what.append("tally hidden" if values["tally_hidden"] else "tally revealed")
+        if "timebox_minutes" in values and values["timebox_minutes"] != meeting.timebox_minutes:
+            minutes = values["timebox_minutes"]
+            what.append(f"timebox {minutes} minute{'s' if minutes != 1 else ''}")
+        return what
 
     @staticmethod
     def _whole(value: int | str, what: str, low: int, high: int) -> int:
