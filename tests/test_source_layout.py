@@ -71,3 +71,25 @@ def test_the_measures_catch_what_they_name() -> None:
     klass = next(n for n in tree.body if isinstance(n, ast.ClassDef))
     assert _length(function) == 61
     assert sum(isinstance(n, ast.FunctionDef) for n in klass.body) == 41
+
+
+def test_every_name_imported_from_the_store_is_there() -> None:
+    """What the rest of planboard imports from the store still comes from the package
+    (and `reads` is the decorator, not a module of the same name)."""
+    import types
+
+    import planboard.core.store as store
+
+    wanted = set()
+    for path in SRC.rglob("*.py"):
+        if STORE in path.parents:
+            continue
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("store"):
+                if node.level == 0 and node.module != "planboard.core.store":
+                    continue
+                wanted |= {alias.name for alias in node.names}
+    assert {"Store", "reads"} <= wanted
+    for name in wanted:
+        assert hasattr(store, name), name
+    assert callable(store.reads) and not isinstance(store.reads, types.ModuleType)

@@ -10,7 +10,8 @@ what the action left there, so an undo never overwrites someone else's change).
 - `core.py`: the connection, the write transaction (`_write`), the `events` row each
   write appends (`_finish`), and the messages for what SQLite refuses; `tx.py`: the
   transaction's row changes (`_Tx`), which refuses every row of a decided quarter.
-- `reads.py`: reading the board; `files.py`: opening, closing, copies, backups, take-over.
+- `reading.py`: reading the board; `files.py`: opening, closing, copies, backups,
+  take-over.
 - `placing.py`: the checks on typed values, and positions in lists, blocks, dropped.
 - `items.py`, `importing.py`, `blocks.py`, `stakeholders.py`, `quarters.py`,
   `meeting.py`: the commands, one room per thing they change.
@@ -29,7 +30,7 @@ from .importing import ImportCommands
 from .items import ItemCommands
 from .meeting import MeetingCommands
 from .quarters import QuarterCommands
-from .reads import StoreReads
+from .reading import StoreReads
 from .stakeholders import StakeholderCommands
 from .tx import REPLAY_BATCH, TRANSPARENT, UNDO_TABLES, Progress
 from .undo import UndoLog

@@ -25,7 +25,7 @@ from ..lock import OTHER_WRITER
 from ..model import quarter_of
 from ..rules import why_read_only
 from .core import SIDECARS, _identity
-from .reads import StoreReads
+from .reading import StoreReads
 
 
 class StoreFiles(StoreReads):

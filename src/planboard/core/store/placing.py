@@ -10,7 +10,7 @@ from ..errors import ValidationError
 from ..model import MAX_NAME, MAX_NOTES, MAX_TITLE, STAKEHOLDER_COLOURS, Block, Item, Place
 from ..text import clean_line, clean_multiline
 from .core import _quote
-from .reads import StoreReads
+from .reading import StoreReads
 from .tx import _Tx
 
 

@@ -13,7 +13,7 @@ from ..errors import ConflictError, PlanboardError
 from ..model import Change, Event, Place
 from ..rows import EVENT_COLUMNS, problems
 from .core import _event, _reads
-from .reads import StoreReads
+from .reading import StoreReads
 from .tx import _PK, _TRANSPARENT_SQL, REPLAY_BATCH, UNDO_TABLES, Progress, _Tx
 
 
