@@ -349,7 +349,7 @@ def import_undo(db: Path, items: int) -> ImportUndo:
     """Undo and redo of an import of `items` items, in the app, on a copy of `db`."""
     from planboard.core import Store
     from planboard.core.model import ImportItem
-    from planboard.core.sample import generate_titles
+    from planboard.core.synthetic_text import generate_titles
 
     copy = db.with_name(f"{db.stem}.import.db")
     shutil.copyfile(db, copy)

@@ -27,6 +27,15 @@ class Migration:
 
 
 def _v1_initial(db: Database) -> None:
+    """The first schema: quarters and stakeholders, blocks and items, decisions and the
+    event log (the undo history), and the mark that says the file is a board."""
+    _v1_quarters_and_stakeholders(db)
+    _v1_blocks_and_items(db)
+    _v1_decisions_and_events(db)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _v1_quarters_and_stakeholders(db: Database) -> None:
     db.execute(
         """
         CREATE TABLE quarters (
@@ -50,6 +59,9 @@ def _v1_initial(db: Database) -> None:
         )
         """
     )
+
+
+def _v1_blocks_and_items(db: Database) -> None:
     db.execute(
         """
         CREATE TABLE blocks (
@@ -86,6 +98,9 @@ def _v1_initial(db: Database) -> None:
     db.execute("CREATE INDEX items_by_list ON items(quarter_id, stakeholder_id, position)")
     db.execute("CREATE INDEX items_by_block ON items(block_id, place_position)")
     db.execute("CREATE INDEX blocks_by_quarter ON blocks(quarter_id, position)")
+
+
+def _v1_decisions_and_events(db: Database) -> None:
     db.execute(
         """
         CREATE TABLE decisions (
@@ -110,7 +125,6 @@ def _v1_initial(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX events_by_quarter ON events(quarter_id, id)")
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 def _v2_meetings(db: Database) -> None:
