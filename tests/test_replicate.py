@@ -475,7 +475,7 @@ def test_without_litestream_the_commands_say_what_to_install(
 
     monkeypatch.delenv("PLANBOARD_LITESTREAM", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(replica.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     board = fresh_copy(SAMPLE, tmp_path)
     assert main(["replicate", str(board), "--to", str(tmp_path / "r")]) == 2
     assert 'pip install "planboard[replicate]"' in capsys.readouterr().err
