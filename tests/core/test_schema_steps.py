@@ -88,3 +88,25 @@ def test_an_upgraded_board_has_a_new_boards_schema(
 
 def test_the_migrations_are_numbered_in_order() -> None:
     assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
+
+
+@pytest.mark.parametrize("version", [1, 2, 5])
+def test_upgrades_keep_the_autoincrement_counters(tmp_path: Path, version: int) -> None:
+    """Tables rebuilt by an upgrade (v3 adds columns with foreign keys, v6 changes
+    defaults) keep their counters: the ids of deleted rows, which undo can bring back,
+    are never handed out again."""
+    path = tmp_path / "old.db"
+    shutil.copyfile(FIXTURES / f"schema-v{version}.db", path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for table in ("items", "blocks", "stakeholders"):
+            conn.execute(f"DELETE FROM {table} WHERE id = (SELECT MAX(id) FROM {table})")
+        counters = dict(conn.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+    finally:
+        conn.close()
+    store = Store.open(path)
+    try:
+        kept = dict(store.conn.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+    finally:
+        store.close()
+    assert {name: kept.get(name) for name in counters} == counters
