@@ -42,9 +42,7 @@ def schema(path: Path) -> dict[str, object]:
                 "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
             ).fetchone()
             indexes = {}
-            for _seq, name, unique, origin, partial in conn.execute(
-                f"PRAGMA index_list({table})"
-            ):
+            for _seq, name, unique, origin, partial in conn.execute(f"PRAGMA index_list({table})"):
                 columns = [row[2] for row in conn.execute(f"PRAGMA index_info({name})")]
                 # SQLite names the indexes behind UNIQUE constraints after the table's
                 # position among the file's tables: their columns are what counts.
