@@ -11,7 +11,7 @@ import re
 import sys
 
 from .board import DEFAULT_FILE, run_board
-from .common import _fail, _open_for_reading, _quiet_broken_pipe
+from .common import _fail, _quiet_broken_pipe
 from .export import run_export, run_report
 from .importing import run_import
 from .restore import run_restore
@@ -20,8 +20,6 @@ from .similar import run_similar, similar_groups
 __all__ = [
     "COMMANDS",
     "DEFAULT_FILE",
-    "_fail",
-    "_open_for_reading",
     "main",
     "run_board",
     "run_export",
