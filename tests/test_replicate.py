@@ -475,7 +475,7 @@ def test_without_litestream_the_commands_say_what_to_install(
 
     monkeypatch.delenv("PLANBOARD_LITESTREAM", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(replica.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     board = fresh_copy(SAMPLE, tmp_path)
     assert main(["replicate", str(board), "--to", str(tmp_path / "r")]) == 2
     assert 'pip install "planboard[replicate]"' in capsys.readouterr().err
@@ -570,7 +570,7 @@ def test_restore_at_a_time_over_a_board_that_is_being_replicated(tmp_path: Path)
 def test_list_shows_every_snapshot_and_the_newest_changes(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from planboard import replica_cli
+    from planboard.cli import replicate as replica_cli
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
     found = [replica.Point(0, n, n, 100, start + timedelta(hours=n)) for n in range(1, 31)]

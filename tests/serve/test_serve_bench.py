@@ -8,7 +8,7 @@ import sys
 
 def test_the_serve_benchmark_runs_with_a_few_attendees() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "planboard.bench_serve", "--clients", "3", "--moves", "2"],
+        [sys.executable, "-m", "planboard.bench.serve", "--clients", "3", "--moves", "2"],
         capture_output=True,
         text=True,
         timeout=180,

@@ -23,7 +23,7 @@ from planboard.core.lock import writer_is_active
 from planboard.core.store import Store
 from planboard.serve.server import CSP, BoardServer, is_loopback
 
-# Generous: the 1 s target is measured by `python -m planboard.bench_serve`, not here.
+# Generous: the 1 s target is measured by `python -m planboard.bench.serve`, not here.
 ARRIVES = 10.0
 
 

@@ -25,6 +25,9 @@ from .errors import (
 )
 from .lock import OTHER_WRITER, WriterLock, writer_is_active
 from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
+from .wal import clear_wal_owner as clear_wal_owner
+from .wal import note_wal_owner as note_wal_owner
+from .wal import stale_wal
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -254,7 +257,6 @@ def open_board_file(
     board, is written by a newer planboard, or can't be opened; the file is untouched.
     """
     path = Path(path)
-    created = False
     before = sidecars_of(path)
     if path.is_dir():
         raise BoardFileError(f"{path} is a folder, not a board file.")
@@ -262,30 +264,9 @@ def open_board_file(
         # A device, a named pipe, a socket: reading it could block or write elsewhere.
         raise BoardFileError(f"{path} is not a regular file, so it can't be a board.")
     if not path.exists():
-        if not create:
-            raise BoardFileError(f"{path} does not exist.")
-        if not path.resolve().parent.is_dir():
-            raise BoardFileError(
-                f"Cannot create {path}: the folder {path.resolve().parent} does not exist."
-            )
-        if readonly:
-            raise BoardFileError(f"{path} does not exist (and read-only was asked).")
-        stale = stale_wal(path)
-        if stale:
-            raise BoardFileError(stale)
-        reason = writable_reason(path)
-        if reason:
-            raise BoardFileError(f"Cannot create a board at {path}: {reason}.")
-        _create_empty(path)  # now an empty file, mine or another planboard's
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as error:
-        raise BoardFileError(f"Cannot read {path}: {error.strerror}.") from error
-    if header and not header.startswith(SQLITE_HEADER):
-        raise NotSQLiteError(f"{path} is not a planboard file (it is not an SQLite database).")
-    if not header:
-        created = True  # an empty file: nothing to lose, it becomes a new board
+        _create_missing(path, create=create, readonly=readonly)
+    header = _header(path)
+    created = not header  # an empty file: nothing to lose, it becomes a new board
     stale = stale_wal(path)
     if stale:
         raise BoardFileError(stale)
@@ -299,52 +280,117 @@ def open_board_file(
     if not ro and _being_created(path, header):
         # Another planboard is making this new board right now: look at it once made.
         _wait_for_upgrade(path, new=True)
-        created, header = False, b"SQLite"
+        created = False
     if not created:
-        app_id, version, tables, check = _inspect(path)
-        if app_id != APPLICATION_ID:
-            if app_id == 0 and version == 0 and not tables:
-                created = True  # an SQLite file with nothing in it
-                if ro:
-                    raise BoardFileError(f"Cannot create a board at {path}: {reason}.")
-            else:
-                raise NotABoardError(
-                    f"{path} is an SQLite database, but not a planboard board "
-                    f"(its tables: {', '.join(sorted(tables)) or 'none'})."
-                )
-        elif version > SCHEMA_VERSION:
-            raise NewerSchemaError(
-                f"{path} was written by a newer planboard (schema version {version}; "
-                f"this planboard knows up to {SCHEMA_VERSION}). Upgrade planboard to open it."
-            )
-        elif version < SCHEMA_VERSION and ro:
-            raise BoardFileError(
-                f"{path} needs an upgrade to schema version {SCHEMA_VERSION}, "
-                f"but {reason}; open it once where it can be written."
-            )
-        elif version >= 1 and not tables >= BOARD_TABLES:
-            missing = ", ".join(sorted(BOARD_TABLES - tables))
-            raise CorruptBoardError(f"{path} is a damaged board: tables missing ({missing}).")
-        if check != "ok" and not created:
+        created, version, damage = _inspect_board(path, ro, reason)
+        if damage:
             # Show what can be read; never write to a damaged file.
-            if version < SCHEMA_VERSION:
-                raise CorruptBoardError(f"{path} is damaged ({check[:120]}) and too old to show.")
-            reason, ro = f"the file is damaged ({check[:120]})", True
+            reason, ro = damage, True
+    lock, reason, ro, created = _writer_lock(path, ro, reason, created, version)
+    conn = _open_connection(path, ro, lock)
+    return Opened(
+        conn=conn,
+        path=path,
+        readonly=ro,
+        created=created,
+        readonly_reason=reason,
+        lock=lock,
+        sidecars_before=before,
+    )
 
-    lock: WriterLock | None = None
-    if not ro:
-        lock = WriterLock(path)
-        if not lock.acquire():
-            lock = None
-            reason, ro = OTHER_WRITER, True
-            if created:
-                # It was new, and another planboard got to it first: it makes the board.
-                _wait_for_upgrade(path, new=True)
-                created = False
-            elif version < SCHEMA_VERSION:
-                _wait_for_upgrade(path)
+
+def _create_missing(path: Path, *, create: bool, readonly: bool) -> None:
+    """Make `path`, which does not exist, an empty file (a board once migrated), or say
+    why it can't be."""
+    if not create:
+        raise BoardFileError(f"{path} does not exist.")
+    if not path.resolve().parent.is_dir():
+        raise BoardFileError(
+            f"Cannot create {path}: the folder {path.resolve().parent} does not exist."
+        )
+    if readonly:
+        raise BoardFileError(f"{path} does not exist (and read-only was asked).")
+    stale = stale_wal(path)
+    if stale:
+        raise BoardFileError(stale)
+    reason = writable_reason(path)
+    if reason:
+        raise BoardFileError(f"Cannot create a board at {path}: {reason}.")
+    _create_empty(path)  # now an empty file, mine or another planboard's
+
+
+def _header(path: Path) -> bytes:
+    """The file's first 100 bytes (empty for an empty file); refuses a file that is
+    not SQLite."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise BoardFileError(f"Cannot read {path}: {error.strerror}.") from error
+    if header and not header.startswith(SQLITE_HEADER):
+        raise NotSQLiteError(f"{path} is not a planboard file (it is not an SQLite database).")
+    return header
+
+
+def _inspect_board(path: Path, ro: bool, reason: str) -> tuple[bool, int, str]:
+    """An SQLite file looked at before it is opened for good: whether it is still to
+    become a board (an SQLite file with nothing in it), its schema version, and why it
+    may only be read ("" unless damaged). Refuses what is not a board, a newer one, one
+    that needs an upgrade it can't have, and a damaged one too old to show."""
+    app_id, version, tables, check = _inspect(path)
+    created = False
+    if app_id != APPLICATION_ID:
+        if app_id == 0 and version == 0 and not tables:
+            created = True  # an SQLite file with nothing in it
+            if ro:
+                raise BoardFileError(f"Cannot create a board at {path}: {reason}.")
         else:
-            remove_partials(path)
+            raise NotABoardError(
+                f"{path} is an SQLite database, but not a planboard board "
+                f"(its tables: {', '.join(sorted(tables)) or 'none'})."
+            )
+    elif version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"{path} was written by a newer planboard (schema version {version}; "
+            f"this planboard knows up to {SCHEMA_VERSION}). Upgrade planboard to open it."
+        )
+    elif version < SCHEMA_VERSION and ro:
+        raise BoardFileError(
+            f"{path} needs an upgrade to schema version {SCHEMA_VERSION}, "
+            f"but {reason}; open it once where it can be written."
+        )
+    elif version >= 1 and not tables >= BOARD_TABLES:
+        missing = ", ".join(sorted(BOARD_TABLES - tables))
+        raise CorruptBoardError(f"{path} is a damaged board: tables missing ({missing}).")
+    if check != "ok" and not created:
+        if version < SCHEMA_VERSION:
+            raise CorruptBoardError(f"{path} is damaged ({check[:120]}) and too old to show.")
+        return created, version, f"the file is damaged ({check[:120]})"
+    return created, version, ""
+
+
+def _writer_lock(
+    path: Path, ro: bool, reason: str, created: bool, version: int
+) -> tuple[WriterLock | None, str, bool, bool]:
+    """The writer lock when the file is to be written: (lock, reason, read-only,
+    created), read-only with `OTHER_WRITER` when another planboard holds it."""
+    if ro:
+        return None, reason, ro, created
+    lock = WriterLock(path)
+    if lock.acquire():
+        remove_partials(path)
+        return lock, reason, ro, created
+    if created:
+        # It was new, and another planboard got to it first: it makes the board.
+        _wait_for_upgrade(path, new=True)
+        created = False
+    elif version < SCHEMA_VERSION:
+        _wait_for_upgrade(path)
+    return None, OTHER_WRITER, True, created
+
+
+def _open_connection(path: Path, ro: bool, lock: WriterLock | None) -> sqlite3.Connection:
+    """The connection, migrated to this schema when it may write."""
     try:
         conn = _connect(path, readonly=ro)
     except sqlite3.Error as error:
@@ -363,15 +409,7 @@ def open_board_file(
             if isinstance(error, BoardFileError):
                 raise
             raise BoardFileError(f"Cannot prepare {path}: {error}.") from error
-    return Opened(
-        conn=conn,
-        path=path,
-        readonly=ro,
-        created=created,
-        readonly_reason=reason,
-        lock=lock,
-        sidecars_before=before,
-    )
+    return conn
 
 
 def _wait_for_upgrade(path: Path, timeout: float = 15.0, *, new: bool = False) -> None:
@@ -421,116 +459,6 @@ def _being_created(path: Path, header: bytes) -> bool:
     if header and header[60:72] != bytes(12):
         return False  # a user version or application id: no longer new
     return writer_is_active(path)
-
-
-def stale_wal(path: Path) -> str:
-    """Why a `-wal` file beside `path` can't be the board's own ("" if it may be).
-
-    SQLite applies whatever committed frames a `-wal` holds to the file beside it, and
-    deletes it unread beside an empty file; a `-wal` left over from another file would
-    damage this board, or be lost. It can't be the board's own when there is no board
-    (the path is new or empty), when the board's file says it is not in WAL mode (a file
-    in WAL mode is switched back only after its `-wal` is checkpointed and removed), or
-    when its page size is not the board's. Such a file is never removed here: it is named
-    and the board refused, so that a real `-wal` with committed data is never lost.
-    """
-    wal = path.with_name(path.name + "-wal")
-    try:
-        size = wal.stat().st_size
-        if size < 32:
-            return ""  # no header, no frames: SQLite ignores it
-        with wal.open("rb") as stream:
-            wal_header = stream.read(32)
-    except OSError:
-        return ""
-    magic = int.from_bytes(wal_header[0:4], "big")
-    if magic not in (0x377F0682, 0x377F0683):
-        return ""  # not a valid WAL: SQLite ignores it
-    wal_page = int.from_bytes(wal_header[8:12], "big")
-    advice = f"move it away (keep it if it may hold another board's changes), then open {path}"
-    # The board's header, read now, after the `-wal`: a file is switched to WAL mode (its
-    # header written) before its `-wal` gets any frame, so this header is at least as new
-    # (another planboard may be creating or switching it this very moment).
-    try:
-        with path.open("rb") as stream:
-            header = stream.read(100)
-    except FileNotFoundError:
-        header = b""
-    except OSError:
-        return ""
-    if len(header) < 100:
-        return f"{wal} is beside {path}, but there is no board for it to belong to; {advice}."
-    page = int.from_bytes(header[16:18], "big")
-    page = 65536 if page == 1 else page
-    if header[18] == 1 and header[19] == 1 and size > 32:
-        return (
-            f"{wal} can't belong to {path} (the file is not in WAL mode); it was left by "
-            f"another file; {advice}."
-        )
-    if wal_page != page:
-        return (
-            f"{wal} can't belong to {path} (its page size is {wal_page}, the board's "
-            f"{page}); it was left by another file; {advice}."
-        )
-    owner = _read_owner(path)
-    if owner is not None and owner[1] == _identity(wal) and owner[0] != _identity(path):
-        return (
-            f"{wal} belongs to the file that was at {path} when planboard last wrote to it "
-            f"(it has been replaced since); it can't belong to this one; {advice}."
-        )
-    return ""
-
-
-# Which file a `-wal` belongs to. SQLite's `-wal` does not name its database: after
-# `mv other.db b.db`, the `-wal` a killed planboard left beside `b.db` would be applied to
-# `other.db`'s pages. The writer notes the device and inode of both beside them while it
-# has the board open (removed when it closes), so the next opening can tell.
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_dev, found.st_ino
-
-
-def _owner_note(path: Path) -> Path:
-    return path.with_name(f".{path.name}.wal-owner")
-
-
-def _read_owner(path: Path) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    try:
-        numbers = [int(n) for n in _owner_note(path).read_text().split()]
-    except (OSError, ValueError):
-        return None
-    if len(numbers) != 4:
-        return None
-    return (numbers[0], numbers[1]), (numbers[2], numbers[3])
-
-
-def note_wal_owner(path: Path) -> str:
-    """Note beside the board which file its `-wal` belongs to. Returns what was noted
-    ("" if nothing could be)."""
-    board, wal = _identity(path), _identity(path.with_name(path.name + "-wal"))
-    if board is None or wal is None:
-        return ""
-    text = f"{board[0]} {board[1]} {wal[0]} {wal[1]}\n"
-    try:
-        _owner_note(path).write_text(text)
-    except OSError:
-        return ""
-    return text
-
-
-def clear_wal_owner(path: Path, noted: str) -> None:
-    """Remove the note written by `note_wal_owner` (if it is still that one)."""
-    note = _owner_note(path)
-    try:
-        if noted and note.read_text() == noted:
-            note.unlink()
-    except OSError:
-        pass
 
 
 def reopen_writable(opened: Opened) -> Opened | None:

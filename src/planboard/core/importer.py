@@ -295,7 +295,6 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
     blank = 0
     header: list[str] | None = None
     columns: tuple[int | None, int | None, int | None] = (None, None, None)
-    used: dict[str, str] = {}
     items: list[ImportItem] = []
     while True:
         start = reader.line_num + 1 + skipped
@@ -311,41 +310,16 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
             ) from None
         if all(_blank(cell) for cell in row):
             blank += 1
-            continue
-        if header is None:
+        elif header is None:
             header = [cell.strip() for cell in row]
-            title = _title_column(header)
-            if title is None:
-                found = ", ".join(h for h in header if h) or "none"
-                raise _refuse(
-                    f"Line {start}: the {what} has no title column (found: {found}; "
-                    f"expected one of: "
-                    f"{', '.join(TITLE_COLUMNS)}).",
-                    start,
-                )
-            columns = (title, _column(header, NOTES_COLUMNS), _column(header, EFFORT_COLUMNS))
-            used = {
-                field_name: header[at]
-                for field_name, at in zip(("title", "notes", "effort"), columns, strict=True)
-                if at is not None
-            }
-            continue
-        title_at, notes_at, effort_at = columns
-        title_text = _cell(row, title_at)
-        if _blank(title_text):
-            raise _refuse(
-                f"Line {start}: this row has no title, but other fields are filled in; give "
-                "it a title or delete the row.",
-                start,
-            )
-        items.append(
-            ImportItem(
-                title=title_text.strip(),
-                notes=_BREAK.sub("\n", _cell(row, notes_at)).strip(),
-                effort=_effort(_cell(row, effort_at), start),
-                line=start,
-            )
-        )
+            columns = _table_columns(header, what, start)
+        else:
+            items.append(_table_item(row, columns, start))
+    used = {
+        field_name: (header or [])[at]
+        for field_name, at in zip(("title", "notes", "effort"), columns, strict=True)
+        if at is not None
+    }
     taken = {at for at in columns if at is not None}
     return ParsedList(
         items,
@@ -354,6 +328,41 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
         columns=used,
         ignored_columns=[h for at, h in enumerate(header or []) if at not in taken and h],
         has_header=header is not None,
+    )
+
+
+def _table_columns(
+    header: list[str], what: str, line: int
+) -> tuple[int | None, int | None, int | None]:
+    """Where the title, the notes and the effort are in a table's rows."""
+    title = _title_column(header)
+    if title is None:
+        found = ", ".join(h for h in header if h) or "none"
+        raise _refuse(
+            f"Line {line}: the {what} has no title column (found: {found}; "
+            f"expected one of: "
+            f"{', '.join(TITLE_COLUMNS)}).",
+            line,
+        )
+    return title, _column(header, NOTES_COLUMNS), _column(header, EFFORT_COLUMNS)
+
+
+def _table_item(
+    row: list[str], columns: tuple[int | None, int | None, int | None], line: int
+) -> ImportItem:
+    title_at, notes_at, effort_at = columns
+    title_text = _cell(row, title_at)
+    if _blank(title_text):
+        raise _refuse(
+            f"Line {line}: this row has no title, but other fields are filled in; give "
+            "it a title or delete the row.",
+            line,
+        )
+    return ImportItem(
+        title=title_text.strip(),
+        notes=_BREAK.sub("\n", _cell(row, notes_at)).strip(),
+        effort=_effort(_cell(row, effort_at), line),
+        line=line,
     )
 
 

@@ -129,37 +129,14 @@ def minutes_markdown(result: Outcome) -> str:
     if not result.chosen:
         out += ["No block was chosen.", ""]
     for entry in result.chosen:
-        block = entry.block
-        out.append(f"### {block.chosen_rank}. {md(block.name)}")
-        out.append("")
-        if block.description:
-            out += [md_block(block.description), ""]
-        facts = [plural(len(entry.items), "item")]
-        if block.effort is not None:
-            facts.append(f"{block.effort:g} days")
-        if entry.owners:
-            facts.append("asked by " + ", ".join(md(o) for o in entry.owners))
-        if entry.dots:
-            facts.append(plural(entry.dots, "dot"))
-        out += ["*" + " · ".join(facts) + "*", ""]
-        out += [f"- {md(item.title)} ({md(result.owner(item))})" for item in entry.items]
-        out.append("")
+        out += _minutes_block(result, entry)
     if result.decision:
         out += ["## Rationale", "", md_block(result.decision.rationale), ""]
         if result.decision.attendees:
             out += ["## Attendees", "", md_block(result.decision.attendees), ""]
     elif result.present:
         out += ["## Present", "", ", ".join(md(p) for p in result.present), ""]
-    if any(b.votes for b in result.chosen + result.not_chosen):
-        budget = result.meeting.dot_budget if result.meeting else None
-        out += ["## Votes", ""]
-        if budget:
-            out += [f"Each person present had {plural(budget, 'dot')}.", ""]
-        out += ["| Block | Dots | From |", "|---|---:|---|"]
-        for entry in sorted(result.chosen + result.not_chosen, key=lambda b: -b.dots):
-            voters = ", ".join(f"{md(name)} {dots}" for name, dots in entry.votes.items())
-            out.append(f"| {md(entry.block.name)} | {entry.dots} | {voters or '—'} |")
-        out.append("")
+    out += _minutes_votes(result)
     out += ["## Not chosen", ""]
     if not result.not_chosen:
         out.append("Every block was chosen.")
@@ -179,6 +156,41 @@ def minutes_markdown(result: Outcome) -> str:
         )
     out.append("")
     return "\n".join(out)
+
+
+def _minutes_block(result: Outcome, entry: BlockOutcome) -> list[str]:
+    block = entry.block
+    out = [f"### {block.chosen_rank}. {md(block.name)}", ""]
+    if block.description:
+        out += [md_block(block.description), ""]
+    facts = [plural(len(entry.items), "item")]
+    if block.effort is not None:
+        facts.append(f"{block.effort:g} days")
+    if entry.owners:
+        facts.append("asked by " + ", ".join(md(o) for o in entry.owners))
+    if entry.dots:
+        facts.append(plural(entry.dots, "dot"))
+    out += ["*" + " · ".join(facts) + "*", ""]
+    out += [f"- {md(item.title)} ({md(result.owner(item))})" for item in entry.items]
+    out.append("")
+    return out
+
+
+def _minutes_votes(result: Outcome) -> list[str]:
+    """The votes table ([] when nobody voted)."""
+    out: list[str] = []
+    if not any(b.votes for b in result.chosen + result.not_chosen):
+        return out
+    budget = result.meeting.dot_budget if result.meeting else None
+    out += ["## Votes", ""]
+    if budget:
+        out += [f"Each person present had {plural(budget, 'dot')}.", ""]
+    out += ["| Block | Dots | From |", "|---|---:|---|"]
+    for entry in sorted(result.chosen + result.not_chosen, key=lambda b: -b.dots):
+        voters = ", ".join(f"{md(name)} {dots}" for name, dots in entry.votes.items())
+        out.append(f"| {md(entry.block.name)} | {entry.dots} | {voters or '—'} |")
+    out.append("")
+    return out
 
 
 def _file_mode(path: Path) -> int:

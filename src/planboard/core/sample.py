@@ -8,7 +8,8 @@ API, as a person at the keyboard would, with a fake clock, so the file is the sa
 byte for byte on every run.
 
 `generate_board` writes a large, plausible but meaningless board fast, for measuring
-the store and the UI: it inserts rows in bulk, keeping the schema's ordering rules.
+the store and the UI: it inserts rows in bulk, keeping the schema's ordering rules (its
+words are in `synthetic_text.py`).
 
 Both end with a history of one non-undoable event, so that undo on a fresh copy does
 nothing surprising (it would otherwise take apart the sample, one action at a time).
@@ -32,6 +33,16 @@ from .db import SQLITE_HEADER
 from .model import STAKEHOLDER_COLOURS, Place
 from .schema import APPLICATION_ID
 from .store import Store
+from .synthetic_text import (
+    _DIMENSIONS,
+    _EFFORTS,
+    _MEASURES,
+    _NOTES,
+    _REASONS,
+    _THEMES,
+    _stakeholder_names,
+    _title,
+)
 
 SAMPLE_QUARTER = "2026-Q3"
 HISTORY_PAYLOAD = json.dumps({"changes": [], "undoable": False})
@@ -326,130 +337,6 @@ def build_sample(path: str | os.PathLike[str], *, overwrite: bool = False) -> No
 
 # ---------------------------------------------------------- synthetic boards
 
-_ROLES = (
-    ("Head of Sales", "Sales"),
-    ("Key Account Lead", "Sales"),
-    ("Sales Operations Manager", "Sales"),
-    ("Customer Service Lead", "Service"),
-    ("Returns Team Lead", "Service"),
-    ("Head of Marketing", "Marketing"),
-    ("Performance Marketing Lead", "Marketing"),
-    ("Head of Product", "Product"),
-    ("Search Product Manager", "Product"),
-    ("Finance Controller", "Finance"),
-    ("Credit Manager", "Finance"),
-    ("Operations Manager", "Operations"),
-    ("Logistics Lead", "Operations"),
-    ("Supplier Manager", "Suppliers"),
-    ("Category Manager", "Suppliers"),
-    ("HR Business Partner", "People"),
-)
-_AREAS = (
-    "DACH",
-    "France",
-    "Benelux",
-    "Nordics",
-    "Iberia",
-    "Italy",
-    "UK & Ireland",
-    "Poland",
-    "Central Europe",
-    "Export",
-    "Electrical",
-    "Office Supplies",
-    "Safety Equipment",
-    "Packaging",
-    "Tools",
-)
-_CADENCES = ("Daily", "Weekly", "Monthly", "Quarterly", "Live", "Year-to-date")
-_MEASURES = (
-    "GMV",
-    "order count",
-    "average order value",
-    "take rate",
-    "net revenue",
-    "cancellation rate",
-    "return rate",
-    "on-time delivery rate",
-    "ticket volume",
-    "first response time",
-    "overdue invoices",
-    "days sales outstanding",
-    "pipeline coverage",
-    "win rate",
-    "churned buyers",
-    "reorder rate",
-    "search conversion",
-    "zero-result searches",
-    "catalog completeness",
-    "cost per acquired buyer",
-    "campaign ROI",
-    "active buyers",
-    "new suppliers",
-    "payment term mix",
-)
-_DIMENSIONS = (
-    "region",
-    "supplier",
-    "supplier tier",
-    "category",
-    "sales rep",
-    "account manager",
-    "key account",
-    "buyer segment",
-    "channel",
-    "campaign",
-    "payment term",
-    "carrier",
-    "contact reason",
-    "order stage",
-    "country",
-)
-_AUDIENCES = (
-    "",
-    "",
-    "",
-    " for the Monday meeting",
-    " in the board pack",
-    " inside the CRM",
-    " for account managers",
-    " for supplier managers",
-    " with a weekly alert",
-    " vs. last year",
-    " vs. budget",
-)
-_NOTES = (
-    "Asked for in the last two planning rounds.",
-    "Today rebuilt by hand in a spreadsheet every week.",
-    "Needed before the budget review.",
-    "Three teams calculate this differently today.",
-    "A first version exists in the BI tool but nobody trusts it.",
-    "Blocked until the CRM sync is fixed.",
-)
-_REASONS = (
-    "The source tool already reports it.",
-    "A one-off question; answered ad hoc instead.",
-    "No decision depends on it this quarter.",
-    "Covered by another item in a block.",
-    "Needs data we do not collect yet.",
-    "Too big for a list item; needs discovery first.",
-)
-_THEMES = (
-    "Commercial pulse",
-    "Key account health",
-    "Supplier reliability",
-    "Search and catalog",
-    "Campaign ROI",
-    "Working capital",
-    "Service deflection",
-    "Cost to serve",
-    "Buyer retention",
-    "Pricing and take rate",
-    "Delivery promise",
-    "Sales productivity",
-)
-_EFFORTS = (1, 2, 3, 5, 8, 10, 15, 20)
-
 
 EXTRA_BLOCKS = [
     ("Supplier scorecards", "Lead times and defects per supplier, so buyers negotiate on facts."),
@@ -489,29 +376,6 @@ def demo_event(
         store.choose_block(block_ids[0], 1)
         store.choose_block(block_ids[2], 2)
     return q
-
-
-def _stakeholder_names(count: int, rng: random.Random) -> list[tuple[str, str]]:
-    combos = [(f"{role}, {area}", dept) for role, dept in _ROLES for area in _AREAS]
-    rng.shuffle(combos)
-    names = combos[:count]
-    for extra in range(len(names), count):  # more than the combinations: number them
-        role, dept = combos[extra % len(combos)]
-        names.append((f"{role} {extra // len(combos) + 1}", dept))
-    return names
-
-
-def _title(rng: random.Random) -> str:
-    return (
-        f"{rng.choice(_CADENCES)} {rng.choice(_MEASURES)} by {rng.choice(_DIMENSIONS)}"
-        f"{rng.choice(_AUDIENCES)}"
-    )
-
-
-def generate_titles(count: int, seed: int = 0) -> list[str]:
-    """`count` item titles in the generated boards' vocabulary (for a list to import)."""
-    rng = random.Random(seed)
-    return [_title(rng) for _ in range(count)]
 
 
 def generate_board(
@@ -581,13 +445,32 @@ def _insert_synthetic(
             for b in range(blocks)
         ],
     )
+    base = _parse(clock())
+    rows = _synthetic_items(rng, quarter_id, items, stakeholders, blocks, base)
+    conn.executemany(
+        "INSERT INTO items (id, quarter_id, stakeholder_id, title, notes, effort, block_id, "
+        "status, drop_reason, position, place_position, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    clock.jump(base + timedelta(seconds=17 * items))
+
+
+def _synthetic_items(
+    rng: random.Random,
+    quarter_id: int,
+    items: int,
+    stakeholders: int,
+    blocks: int,
+    base: datetime,
+) -> list[tuple[object, ...]]:
+    """The item rows of a synthetic board: a third in blocks, a tenth dropped."""
     # Some lists are longer than others, as in real planning rounds.
     owners: list[int | None] = [None, *range(1, stakeholders + 1)]
     weights = [max(3.0, stakeholders / 4), *(rng.uniform(0.5, 2.0) for _ in range(stakeholders))]
     list_next: dict[int | None, int] = {}
     place_next: dict[int | None, int] = {}  # block id, or None for the dropped area
-    base = _parse(clock())
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for i in range(items):
         owner = rng.choices(owners, weights)[0]
         position = list_next.get(owner, 0)
@@ -618,10 +501,4 @@ def _insert_synthetic(
                 (base + timedelta(seconds=17 * i)).strftime(_ISO),
             )
         )
-    conn.executemany(
-        "INSERT INTO items (id, quarter_id, stakeholder_id, title, notes, effort, block_id, "
-        "status, drop_reason, position, place_position, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
-    clock.jump(base + timedelta(seconds=17 * items))
+    return rows

@@ -5,11 +5,17 @@ file as a planboard board, so that any other SQLite file is refused untouched. E
 migration runs in its own `BEGIN IMMEDIATE` transaction together with the version bump,
 and re-reads the version inside that transaction, so two processes opening an old file
 at once apply it exactly once.
+
+Changes to existing tables go through sqlite-utils' table API (`add_column`,
+`create_index`, `transform`); SQL is written where the API can't say it: new tables with
+CHECKs, composite UNIQUE constraints or AUTOINCREMENT, a column with a CHECK, a NOCASE
+column kept as it is, and data moved by an UPDATE.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +33,15 @@ class Migration:
 
 
 def _v1_initial(db: Database) -> None:
+    """The first schema: quarters and stakeholders, blocks and items, decisions and the
+    event log (the undo history), and the mark that says the file is a board."""
+    _v1_quarters_and_stakeholders(db)
+    _v1_blocks_and_items(db)
+    _v1_decisions_and_events(db)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _v1_quarters_and_stakeholders(db: Database) -> None:
     db.execute(
         """
         CREATE TABLE quarters (
@@ -50,6 +65,9 @@ def _v1_initial(db: Database) -> None:
         )
         """
     )
+
+
+def _v1_blocks_and_items(db: Database) -> None:
     db.execute(
         """
         CREATE TABLE blocks (
@@ -86,6 +104,9 @@ def _v1_initial(db: Database) -> None:
     db.execute("CREATE INDEX items_by_list ON items(quarter_id, stakeholder_id, position)")
     db.execute("CREATE INDEX items_by_block ON items(block_id, place_position)")
     db.execute("CREATE INDEX blocks_by_quarter ON blocks(quarter_id, position)")
+
+
+def _v1_decisions_and_events(db: Database) -> None:
     db.execute(
         """
         CREATE TABLE decisions (
@@ -110,7 +131,6 @@ def _v1_initial(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX events_by_quarter ON events(quarter_id, id)")
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 def _v2_meetings(db: Database) -> None:
@@ -153,21 +173,24 @@ def _v2_meetings(db: Database) -> None:
         )
         """
     )
-    db.execute("CREATE INDEX votes_by_quarter ON votes(quarter_id, block_id)")
+    db.table("votes").create_index(["quarter_id", "block_id"], index_name="votes_by_quarter")
 
 
 def _v3_links(db: Database) -> None:
-    """Links between items: merged near-duplicates, and what a quarter carried over."""
-    db.execute("ALTER TABLE items ADD COLUMN merged_into INTEGER REFERENCES items(id)")
-    db.execute("ALTER TABLE items ADD COLUMN carried_from INTEGER REFERENCES items(id)")
-    db.execute("ALTER TABLE blocks ADD COLUMN carried_from INTEGER REFERENCES blocks(id)")
-    db.execute("CREATE INDEX items_by_survivor ON items(merged_into)")
+    """Links between items: merged near-duplicates, and what a quarter carried over.
+    `add_column` with `fk` adds the foreign key by rebuilding the table (`transform`,
+    which keeps the rows, indexes and AUTOINCREMENT counters)."""
+    db.table("items").add_column("merged_into", int, fk="items", fk_col="id")
+    db.table("items").add_column("carried_from", int, fk="items", fk_col="id")
+    db.table("blocks").add_column("carried_from", int, fk="blocks", fk_col="id")
+    db.table("items").create_index(["merged_into"], index_name="items_by_survivor")
 
 
 def _v4_choices(db: Database) -> None:
     """Choices made during the event are held in `blocks.choice`; `chosen_rank` is set
     only when the decision is confirmed. Choices made before this version on a quarter
-    that is not decided move from `chosen_rank` to `choice`."""
+    that is not decided move from `chosen_rank` to `choice`. (`add_column` has no
+    CHECK: the column is added in SQL.)"""
     db.execute("ALTER TABLE blocks ADD COLUMN choice INTEGER CHECK (choice IN (1, 2))")
     db.execute("UPDATE blocks SET choice = chosen_rank WHERE chosen_rank IS NOT NULL")
     db.execute(
@@ -236,30 +259,53 @@ _V6_DEFAULTS: dict[str, dict[str, str]] = {
 }
 _V6_NULLABLE = {"items": "position", "blocks": "position"}
 
-V6_INDEXES = {
-    "items_by_stakeholder": "items(stakeholder_id)",
-    "items_by_carried_from": "items(carried_from)",
-    "blocks_by_carried_from": "blocks(carried_from)",
-    "votes_by_block": "votes(block_id)",
-    "attendance_by_stakeholder": "attendance(stakeholder_id)",
+V6_INDEXES: dict[str, tuple[str, str]] = {
+    "items_by_stakeholder": ("items", "stakeholder_id"),
+    "items_by_carried_from": ("items", "carried_from"),
+    "blocks_by_carried_from": ("blocks", "carried_from"),
+    "votes_by_block": ("votes", "block_id"),
+    "attendance_by_stakeholder": ("attendance", "stakeholder_id"),
 }
 """Every foreign key has an index to look it up (deleting a row checks the rows that
 point at it: without one, each check reads the whole table)."""
+
+
+@contextmanager
+def _counters_kept(db: Database) -> Iterator[None]:
+    """Tables rebuilt inside by hand keep their AUTOINCREMENT counters (`transform`
+    keeps them itself): a rebuilt table starts its counter at its highest id, and ids of
+    rows deleted since (which undo can bring back) must never be handed out again."""
+    counters = dict(db.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+    yield
+    for name, seq in counters.items():
+        db.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?", (seq, name))
+        db.execute(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+            (name, seq, name),
+        )
 
 
 def _v6_defaults(db: Database) -> None:
     """Defaults for every bookkeeping column, positions that may be left out, and an
     index behind every foreign key. Changing a column's default or NOT NULL needs a new
     table: sqlite-utils' `transform` builds it, keeping the foreign keys, CHECKs, indexes,
-    rows and the AUTOINCREMENT counters. `stakeholders` is rebuilt by hand: `transform`
-    would move the name's NOCASE collation from the column to its UNIQUE constraint."""
-    counters = dict(db.execute("SELECT name, seq FROM sqlite_sequence").fetchall())
+    rows and the AUTOINCREMENT counters."""
     for table, defaults in _V6_DEFAULTS.items():
         nullable = _V6_NULLABLE.get(table)
         db.table(table).transform(
             defaults=defaults,
             not_null={nullable: False} if nullable else None,
         )
+    with _counters_kept(db):
+        _v6_stakeholders(db)
+    for name, (table, column) in V6_INDEXES.items():
+        db.table(table).create_index([column], index_name=name, if_not_exists=True)
+
+
+def _v6_stakeholders(db: Database) -> None:
+    """`stakeholders` rebuilt in SQL: `transform` would move the name's NOCASE collation
+    from the column to its UNIQUE constraint, and names would compare by case."""
     db.execute(
         f"""
         CREATE TABLE stakeholders_v6 (
@@ -277,17 +323,6 @@ def _v6_defaults(db: Database) -> None:
     )
     db.execute("DROP TABLE stakeholders")
     db.execute("ALTER TABLE stakeholders_v6 RENAME TO stakeholders")
-    # A rebuilt table starts its counter at its highest id: ids of rows deleted since
-    # (which undo can bring back) must never be handed out again.
-    for name, seq in counters.items():
-        db.execute("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?", (seq, name))
-        db.execute(
-            "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? "
-            "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
-            (name, seq, name),
-        )
-    for name, target in V6_INDEXES.items():
-        db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 
 
 def _v8_colours(db: Database) -> None:
@@ -295,7 +330,7 @@ def _v8_colours(db: Database) -> None:
     the existing ones get the palette in the order they were added."""
     from .model import STAKEHOLDER_COLOURS
 
-    db.execute("ALTER TABLE stakeholders ADD COLUMN colour TEXT NOT NULL DEFAULT ''")
+    db.table("stakeholders").add_column("colour", str, not_null_default="")
     ids = [row[0] for row in db.execute("SELECT id FROM stakeholders ORDER BY id")]
     for index, stakeholder_id in enumerate(ids):
         db.execute(

@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from .cli import _fail
-from .core.errors import PlanboardError
+from ..core.errors import PlanboardError
+from .common import _fail
 
 LIST_CHANGES = 20  # change points `restore --list` shows (the newest); snapshots: all
 
@@ -57,8 +57,8 @@ def _replicate_parser() -> argparse.ArgumentParser:
 
 def run_replicate(argv: list[str]) -> int:
     args = _replicate_parser().parse_args(argv)
-    from .cli import _open_for_reading
-    from .core import replica
+    from ..core import replica
+    from .common import _open_for_reading
 
     board = Path(args.path)
     if args.stop:
@@ -85,6 +85,12 @@ def run_replicate(argv: list[str]) -> int:
         return _fail(str(error))
     if args.background:
         return _start_background(board, args)
+    return _replicate_here(board, url, args)
+
+
+def _replicate_here(board: Path, url: str, args: argparse.Namespace) -> int:
+    """Replicate in this process until Ctrl+C (or SIGTERM)."""
+    from ..core import replica
 
     check_every = args.check_every or replica.CHECK_EVERY
     runner = replica.Replicator(
@@ -119,7 +125,7 @@ def run_replicate(argv: list[str]) -> int:
 
 
 def _start_background(board: Path, args: argparse.Namespace) -> int:
-    from .core import replica
+    from ..core import replica
 
     status = replica.read_status(board)
     if status and status.get("running") and replica._alive(status.get("pid")):
@@ -172,7 +178,7 @@ def _start_background(board: Path, args: argparse.Namespace) -> int:
 
 
 def _print_status(board: Path) -> int:
-    from .core import replica
+    from ..core import replica
 
     status = replica.read_status(board)
     state = replica.replica_state(board)
@@ -205,7 +211,7 @@ def add_restore_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_restore_from(args: argparse.Namespace) -> int:
-    from .core import replica
+    from ..core import replica
 
     if args.from_url is None:
         return _fail("--at, -o and --list apply to a replica: add --from URL.")
@@ -248,8 +254,8 @@ def _restore_over(board: Path, url: str, at: str | None, *, yes: bool) -> int:
     first)."""
     import tempfile
 
-    from .core import replica
-    from .core.store import Store
+    from ..core import replica
+    from ..core.store import Store
 
     if not yes:
         when = f" as it was at {at}" if at else ""
@@ -281,7 +287,7 @@ def _restore_over(board: Path, url: str, at: str | None, *, yes: bool) -> int:
 
 
 def _list_points(url: str) -> int:
-    from .core import replica
+    from ..core import replica
 
     try:
         found = replica.points(url)

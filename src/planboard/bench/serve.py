@@ -1,7 +1,7 @@
 """Benchmark of `planboard serve`: many attendees follow the event while the facilitator
 moves an item every second.
 
-    python -m planboard.bench_serve [--clients 50] [--moves 20] [--interval 1.0]
+    python -m planboard.bench.serve [--clients 50] [--moves 20] [--interval 1.0]
 
 One `planboard serve` process is started on a copy of the sample board, with its quarter
 live, on 127.0.0.1 (a free port). This process opens `--clients` connections to its live
@@ -69,9 +69,9 @@ def _children(pid: int) -> list[str]:
 
 def _prepare(folder: Path) -> tuple[Path, int, int, int, str]:
     """A sample board with its quarter live; the item that will move, its block, its list."""
-    from .core.model import Place
-    from .core.sample import build_sample
-    from .core.store import Store
+    from ..core.model import Place
+    from ..core.sample import build_sample
+    from ..core.store import Store
 
     path = folder / "bench-serve.db"
     build_sample(path)
@@ -113,9 +113,6 @@ async def _follow(url: str, attendee: Attendee, title: str, ready: asyncio.Event
 
 
 async def _run(args: argparse.Namespace, folder: Path) -> int:
-    from .core.model import Place
-    from .core.store import Store
-
     path, _quarter, item_id, block_id, title = _prepare(folder)
     server = subprocess.Popen(
         [sys.executable, "-m", "planboard", "serve", str(path), "--port", "0", "--no-qr"],
@@ -124,15 +121,7 @@ async def _run(args: argparse.Namespace, folder: Path) -> int:
         text=True,
     )
     try:
-        assert server.stdout is not None
-        url = ""
-        deadline = time.monotonic() + 30
-        while not url and time.monotonic() < deadline:
-            line = await asyncio.to_thread(server.stdout.readline)
-            if not line:
-                break
-            found = URL.search(line)
-            url = found.group(0) if found else ""
+        url = await _server_url(server)
         if not url:
             print("The server did not start:", server.stderr.read() if server.stderr else "")
             return 1
@@ -143,27 +132,11 @@ async def _run(args: argparse.Namespace, folder: Path) -> int:
             for a, r in zip(attendees, readies, strict=True)
         ]
         await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 30)
-        rss_start = _proc_status(server.pid, "VmRSS")
-        cpu_start = _cpu_seconds(server.pid)
-
-        store = Store.open(path)
-        commits: list[tuple[float, bool]] = []  # when, and whether the item is in the block
-        try:
-            home = store.item(item_id).home
-            for move in range(args.moves):
-                into = move % 2 == 0
-                started = time.monotonic()
-                store.move_item(item_id, Place.block(block_id) if into else home)
-                commits.append((time.monotonic(), into))
-                await asyncio.sleep(max(0.0, args.interval - (time.monotonic() - started)))
-            await asyncio.sleep(min(2.0, args.interval * 2))  # the last update's window
-        finally:
-            store.close()
-        cpu = _cpu_seconds(server.pid) - cpu_start
-        peak = _proc_status(server.pid, "VmHWM")
-        rss_end = _proc_status(server.pid, "VmRSS")
-        threads = len(list(Path(f"/proc/{server.pid}/task").iterdir()))
-        children = _children(server.pid)
+        server_use = _ServerUse(
+            rss_start=_proc_status(server.pid, "VmRSS"), cpu=_cpu_seconds(server.pid)
+        )
+        commits = await _moves(args, path, item_id, block_id)
+        server_use.measure(server.pid)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -174,7 +147,73 @@ async def _run(args: argparse.Namespace, folder: Path) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+    return _report(args, path, attendees, commits, server_use)
 
+
+async def _server_url(server: subprocess.Popen[str]) -> str:
+    """The address the server prints once it listens ("" if it never does)."""
+    assert server.stdout is not None
+    url = ""
+    deadline = time.monotonic() + 30
+    while not url and time.monotonic() < deadline:
+        line = await asyncio.to_thread(server.stdout.readline)
+        if not line:
+            break
+        found = URL.search(line)
+        url = found.group(0) if found else ""
+    return url
+
+
+@dataclass
+class _ServerUse:
+    """What the server used: RSS and CPU when everyone had connected, then after."""
+
+    rss_start: float
+    cpu: float  # CPU seconds at the start, then spent over the moves
+    peak: float = 0.0
+    rss_end: float = 0.0
+    threads: int = 0
+    children: list[str] = field(default_factory=list)
+
+    def measure(self, pid: int) -> None:
+        self.cpu = _cpu_seconds(pid) - self.cpu
+        self.peak = _proc_status(pid, "VmHWM")
+        self.rss_end = _proc_status(pid, "VmRSS")
+        self.threads = len(list(Path(f"/proc/{pid}/task").iterdir()))
+        self.children = _children(pid)
+
+
+async def _moves(
+    args: argparse.Namespace, path: Path, item_id: int, block_id: int
+) -> list[tuple[float, bool]]:
+    """The facilitator's moves, one every `--interval`: when each committed, and
+    whether it put the item in the block."""
+    from ..core.model import Place
+    from ..core.store import Store
+
+    store = Store.open(path)
+    commits: list[tuple[float, bool]] = []  # when, and whether the item is in the block
+    try:
+        home = store.item(item_id).home
+        for move in range(args.moves):
+            into = move % 2 == 0
+            started = time.monotonic()
+            store.move_item(item_id, Place.block(block_id) if into else home)
+            commits.append((time.monotonic(), into))
+            await asyncio.sleep(max(0.0, args.interval - (time.monotonic() - started)))
+        await asyncio.sleep(min(2.0, args.interval * 2))  # the last update's window
+    finally:
+        store.close()
+    return commits
+
+
+def _report(
+    args: argparse.Namespace,
+    path: Path,
+    attendees: list[Attendee],
+    commits: list[tuple[float, bool]],
+    use: _ServerUse,
+) -> int:
     latencies: list[float] = []
     missed = 0
     for attendee in attendees:
@@ -206,19 +245,24 @@ async def _run(args: argparse.Namespace, folder: Path) -> int:
     else:
         print(f"no update reached any attendee ({missed} missed)")
     print(
-        f"server: one process: {'yes' if not children else 'no'} ({threads} threads), "
-        f"RSS {rss_start:.1f} MiB with everyone connected, {rss_end:.1f} MiB at the end, "
-        f"peak {peak:.1f} MiB"
+        f"server: one process: {'yes' if not use.children else 'no'} ({use.threads} threads), "
+        f"RSS {use.rss_start:.1f} MiB with everyone connected, {use.rss_end:.1f} MiB at the "
+        f"end, peak {use.peak:.1f} MiB"
     )
-    print(f"server CPU: {cpu:.2f} s over {wall:.1f} s ({100 * cpu / max(wall, 0.001):.1f}%)")
+    print(
+        f"server CPU: {use.cpu:.2f} s over {wall:.1f} s ({100 * use.cpu / max(wall, 0.001):.1f}%)"
+    )
     if errors:
         print(f"connection errors: {len(errors)} (first: {errors[0]})")
+    return _verdict(use, latencies, missed, errors)
 
+
+def _verdict(use: _ServerUse, latencies: list[float], missed: int, errors: list[str]) -> int:
     misses = []
-    if children:
+    if use.children:
         misses.append("the server started other processes")
-    if peak > TARGET_RSS_MIB:
-        misses.append(f"peak RSS {peak:.1f} MiB > {TARGET_RSS_MIB:g} MiB")
+    if use.peak > TARGET_RSS_MIB:
+        misses.append(f"peak RSS {use.peak:.1f} MiB > {TARGET_RSS_MIB:g} MiB")
     if missed or errors:
         misses.append(f"{missed} updates never arrived, {len(errors)} connections failed")
     if latencies and max(latencies) > TARGET_LATENCY_S:
@@ -231,14 +275,14 @@ async def _run(args: argparse.Namespace, folder: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m planboard.bench_serve", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m planboard.bench.serve", description=__doc__)
     parser.add_argument("--clients", type=int, default=50, help="attendees (default 50)")
     parser.add_argument("--moves", type=int, default=20, help="moves (default 20)")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between moves")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.moves < 1 or args.interval <= 0:
         parser.error("--clients and --moves must be at least 1, --interval above 0")
-    from .serve import missing
+    from ..serve import missing
 
     need = missing()
     if need:

@@ -1,0 +1,376 @@
+"""The terminal side: each app (planboard, or the bare app) in a pseudo-terminal, read
+from outside, and one run of keys and actions against it."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pty
+import re
+import select
+import shutil
+import signal
+import struct
+import sys
+import termios
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHILD_FLAG = "--child"
+SIZE = (120, 40)  # columns, lines
+QUIET_S = 0.1  # a screen is settled after this long without a byte
+FIRST_BYTE_S = 5.0  # a key with no answer by then changed nothing (the end of a list)
+FLOOR_LINES = 100
+IMPORT_ITEMS = 20_000
+UNDO_LIMIT_S = 60.0  # an undo not done by then is reported as such, not waited for
+BIG = 50_000
+
+DOWN, PGDN, END, HOME = b"\x1b[B", b"\x1b[6~", b"\x1b[F", b"\x1b[H"
+ENTER, REDO = b"\r", b"\x19"  # Ctrl+Y
+
+SYNC_QUERY = b"\x1b[?2026$p"
+SYNC_REPLY = b"\x1b[?2026;2$y"  # "supported, reset": the app then brackets its frames
+SYNC_END = b"\x1b[?2026l"
+
+PLANBOARD_MARK = b"Team \xc2\xb7"  # the team column's title, "Team · N"
+BARE_MARK = b"Item 0:"
+
+
+# ----------------------------------------------------------------- the bare app
+
+
+def _bare(lines: int) -> None:
+    """A minimal Textual app: a header, a footer and one OptionList of `lines` lines."""
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Footer, Header, OptionList
+
+    class Bare(App[None]):
+        BINDINGS = [Binding("1", "move", "Move"), Binding("u", "move", "Undo")]
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield OptionList(
+                *[f"Item {n}: weekly figures by region for the sales team" for n in range(lines)]
+            )
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.query_one(OptionList).focus()
+
+        def action_move(self) -> None:
+            # The bare equivalent of a move: take the line out, put it at the end.
+            options = self.query_one(OptionList)
+            index = options.highlighted or 0
+            prompt = options.get_option_at_index(index).prompt
+            options.remove_option_at_index(index)
+            options.add_option(prompt)
+
+    Bare().run()
+
+
+# ------------------------------------------------------------- the terminal side
+
+
+@dataclass
+class Interaction:
+    ms: float  # key written → last byte before the quiet
+    frames: int  # frames written in that time
+
+
+class Term:
+    """One app process in a pseudo-terminal, read from outside."""
+
+    def __init__(self, argv: list[str]) -> None:
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "", "LINES": ""}
+        env = {k: v for k, v in env.items() if v}
+        self.frames = 0
+        self.last_byte_ns = 0
+        self.peak_rss_kb = 0
+        self.seen = bytearray()  # everything written, for markers (kept short)
+        self._tail = b""
+        self.start_ns = time.monotonic_ns()
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # pragma: no cover - the child
+            os.execve(argv[0], argv, env)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+
+    def _read(self, timeout: float) -> bool:
+        """Read what is there (waiting up to `timeout`); False if nothing came."""
+        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not ready:
+            return False
+        try:
+            chunk = os.read(self.fd, 1 << 20)
+        except OSError:
+            raise RuntimeError("the app exited:\n" + self.text()[-2000:]) from None
+        if not chunk:
+            raise RuntimeError("the app closed its terminal")
+        self.last_byte_ns = time.monotonic_ns()
+        # A marker may straddle two reads: look at the end of the last one too (never
+        # long enough to hold a whole marker, so nothing counts twice).
+        joined = self._tail + chunk
+        self.frames += joined[max(0, len(self._tail) - len(SYNC_END) + 1) :].count(SYNC_END)
+        if SYNC_QUERY in joined[max(0, len(self._tail) - len(SYNC_QUERY) + 1) :]:
+            os.write(self.fd, SYNC_REPLY)
+        self._tail = joined[-(len(SYNC_QUERY) - 1) :]
+        self.seen += chunk
+        if len(self.seen) > 1 << 22:
+            del self.seen[: len(self.seen) - (1 << 21)]
+        return True
+
+    def text(self) -> str:
+        return self.seen.decode(errors="replace")
+
+    def first_paint(self, mark: bytes, timeout: float = 120.0) -> float:
+        """Milliseconds from the fork to the end of the first frame showing `mark`."""
+        deadline = time.monotonic() + timeout
+        while mark not in self.seen:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the board never showed:\n" + self.text()[-2000:])
+            self._read(0.5)
+        frames = self.frames
+        at = self.seen.rfind(mark)
+        # The frame that shows it ends at the next frame end (if frames are bracketed).
+        while SYNC_END not in self.seen[at:] and time.monotonic() < deadline:
+            if not self._read(0.2) and self.frames > frames:
+                break
+        return (self.last_byte_ns - self.start_ns) / 1e6
+
+    def quiet(self, timeout: float = 30.0) -> None:
+        """Read until nothing has come for `QUIET_S`."""
+        deadline = time.monotonic() + timeout
+        while self._read(QUIET_S) and time.monotonic() < deadline:
+            pass
+
+    def press(self, key: bytes, timeout: float = 60.0) -> Interaction | None:
+        """Write a key on a quiet screen; time it to the settled screen. None if nothing
+        at all came back within `FIRST_BYTE_S` (the key changed nothing)."""
+        self.quiet()
+        start_frames = self.frames
+        sent = time.monotonic_ns()
+        os.write(self.fd, key)
+        # The quiet that settles a screen starts once the app has answered: an app
+        # too busy to answer at once is slow, not settled.
+        if not self._read(FIRST_BYTE_S):
+            return None
+        deadline = time.monotonic() + timeout
+        while self._read(QUIET_S) and time.monotonic() < deadline:
+            pass
+        return Interaction((self.last_byte_ns - sent) / 1e6, self.frames - start_frames)
+
+    def tap(self, key: bytes) -> None:
+        """Write a key that is not timed, and let the screen settle."""
+        self.quiet()
+        os.write(self.fd, key)
+        self._read(0.5)
+        self.quiet()
+
+    def responsive_during(
+        self, key: bytes, until: bytes, probe: bytes, delay_s: float = 0.05
+    ) -> tuple[Interaction | None, float]:
+        """Time `key` to its settled screen (after `until`; None if that takes over
+        `UNDO_LIMIT_S`); `probe` is written `delay_s` after it: milliseconds from the
+        probe to the first frame after it (NaN: none came)."""
+        self.quiet()
+        start_frames = self.frames
+        mark_from = len(self.seen)
+        sent = time.monotonic_ns()
+        os.write(self.fd, key)
+        probe_at = 0
+        probe_frame = 0
+        probe_ms = float("nan")
+        deadline = time.monotonic() + UNDO_LIMIT_S
+        while time.monotonic() < deadline:
+            if not probe_at and time.monotonic_ns() - sent >= delay_s * 1e9:
+                probe_at = time.monotonic_ns()
+                probe_frame = self.frames
+                os.write(self.fd, probe)
+            got = self._read(0.005)
+            if got and probe_at and probe_ms != probe_ms and self.frames > probe_frame:
+                probe_ms = (self.last_byte_ns - probe_at) / 1e6
+            if probe_at and until in self.seen[max(0, mark_from - len(until)) :]:
+                break
+        else:
+            return None, probe_ms
+        while self._read(QUIET_S):
+            if probe_ms != probe_ms and self.frames > probe_frame:
+                probe_ms = (self.last_byte_ns - probe_at) / 1e6
+        done = Interaction((self.last_byte_ns - sent) / 1e6, self.frames - start_frames)
+        return done, probe_ms
+
+    def pids(self) -> list[int]:
+        """The app's process and every process it started."""
+        found, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                with contextlib.suppress(OSError, ValueError):
+                    todo.extend(int(c) for c in task.read_text().split())
+        return found
+
+    def cpu_s(self) -> float:
+        ticks = 0
+        for pid in self.pids():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def busy(self, window_s: float = 0.2) -> bool:
+        """True while the app's processes use more than a third of a core."""
+        before = self.cpu_s()
+        time.sleep(window_s)
+        self._read(0)
+        self.rss_kb()  # (a process that does background work may not outlive it)
+        return self.cpu_s() - before > window_s / 3
+
+    def wait_idle(self, timeout: float = 300.0) -> float:
+        """Wait until the app's background work is over; seconds waited."""
+        start = time.monotonic()
+        calm = 0
+        while time.monotonic() - start < timeout and calm < 3:
+            self.quiet(5)
+            calm = 0 if self.busy() else calm + 1
+        return time.monotonic() - start
+
+    def rss_kb(self) -> int:
+        """The peak RSS of the app's processes (their `VmHWM`s added up), the highest
+        seen so far."""
+        total = 0
+        for pid in self.pids():
+            with contextlib.suppress(OSError):
+                match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+                total += int(match.group(1)) if match else 0
+        self.peak_rss_kb = max(self.peak_rss_kb, total)
+        return self.peak_rss_kb
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(self.pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+# ---------------------------------------------------------------- a run
+
+
+@dataclass
+class Run:
+    first_paint_ms: float = 0.0
+    keys: dict[str, list[Interaction]] = field(default_factory=dict)
+    busy_keys: list[Interaction] = field(default_factory=list)
+    actions: dict[str, list[Interaction]] = field(default_factory=dict)
+    rss_kb: int = 0
+    unanswered: int = 0  # keys that changed nothing (not counted)
+
+    def add(
+        self, table: dict[str, list[Interaction]], name: str, value: Interaction | None
+    ) -> None:
+        if value is None:
+            self.unanswered += 1
+        else:
+            table.setdefault(name, []).append(value)
+
+
+def app_argv(kind: str, db: Path, lines: int) -> list[str]:
+    if kind == "planboard":
+        return [sys.executable, "-m", "planboard", str(db)]
+    return [sys.executable, "-m", "planboard.bench", CHILD_FLAG, "bare", str(lines)]
+
+
+@dataclass
+class Plan:
+    downs: int
+    pages: int
+    ends: int
+    moves: int
+    busy_keys: int
+
+
+def measure(kind: str, db: Path, lines: int, plan: Plan, *, background: bool) -> Run:
+    term = Term(app_argv(kind, db, lines))
+    try:
+        run = Run(term.first_paint(PLANBOARD_MARK if kind == "planboard" else BARE_MARK))
+        if background:
+            # Keys while the work that follows the first paint (the overlap) runs.
+            for _ in range(plan.busy_keys):
+                if not term.busy():
+                    break
+                busy = term.press(DOWN)
+                if busy is not None:
+                    run.busy_keys.append(busy)
+        term.wait_idle()
+        # Down from the bottom of the first page: every Down scrolls the list (back
+        # to the top when it ends; a list shorter than a page never scrolls).
+        term.tap(HOME)
+        term.tap(PGDN)
+        for _ in range(plan.downs):
+            down = term.press(DOWN)
+            run.add(run.keys, "Down", down)
+            if down is None:
+                term.tap(HOME)
+        for _ in range(plan.pages):
+            term.tap(HOME)
+            run.add(run.keys, "PgDn", term.press(PGDN))
+        for _ in range(plan.ends):
+            term.tap(HOME)
+            run.add(run.keys, "End", term.press(END))
+        for _ in range(plan.moves):
+            run.add(run.actions, "move", term.press(b"1"))
+            run.add(run.actions, "undo", term.press(b"u"))
+            if kind == "planboard":
+                term.tap(b"d")
+                term.tap(b"x")
+                run.add(run.actions, "drop", term.press(ENTER))
+                run.add(run.actions, "undo", term.press(b"u"))
+        term.wait_idle()
+        run.rss_kb = term.rss_kb()
+        return run
+    finally:
+        term.stop()
+
+
+@dataclass
+class ImportUndo:
+    items: int
+    undo: Interaction | None  # None: not done within UNDO_LIMIT_S
+    undo_probe_ms: float
+    redo: Interaction | None
+    redo_probe_ms: float
+
+
+def import_undo(db: Path, items: int) -> ImportUndo:
+    """Undo and redo of an import of `items` items, in the app, on a copy of `db`."""
+    from planboard.core import Store
+    from planboard.core.model import ImportItem
+    from planboard.core.synthetic_text import generate_titles
+
+    copy = db.with_name(f"{db.stem}.import.db")
+    shutil.copyfile(db, copy)
+    store = Store.open(copy)
+    try:
+        quarter = store.default_quarter().id
+        titles = generate_titles(items, seed=7)
+        store.import_items(quarter, "Imported list", [ImportItem(t) for t in titles])
+    finally:
+        store.close()
+    term = Term(app_argv("planboard", copy, 0))
+    try:
+        term.first_paint(PLANBOARD_MARK)
+        term.wait_idle()
+        undo, undo_probe = term.responsive_during(b"u", b"Undid", DOWN)
+        if undo is None:
+            return ImportUndo(items, None, undo_probe, None, float("nan"))
+        term.wait_idle()
+        redo, redo_probe = term.responsive_during(REDO, b"Redid", DOWN)
+        return ImportUndo(items, undo, undo_probe, redo, redo_probe)
+    finally:
+        term.stop()
+        for leftover in copy.parent.glob(f"{copy.name}*"):
+            leftover.unlink()

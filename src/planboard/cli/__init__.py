@@ -1,0 +1,91 @@
+"""The `planboard` command.
+
+Each command is a module of its own: `board` (opening a board, `meeting`), `restore`,
+`importing`, `similar`, `export` (with `report`) and `replicate`; `common` holds what they
+share."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+from .board import DEFAULT_FILE, run_board
+from .common import _fail, _quiet_broken_pipe
+from .export import run_export, run_report
+from .importing import run_import
+from .restore import run_restore
+from .similar import run_similar, similar_groups
+
+__all__ = [
+    "COMMANDS",
+    "DEFAULT_FILE",
+    "main",
+    "run_board",
+    "run_export",
+    "run_import",
+    "run_replicate",
+    "run_report",
+    "run_restore",
+    "run_serve",
+    "run_similar",
+    "similar_groups",
+]
+
+COMMANDS = ("meeting", "restore", "import", "similar", "export", "report", "serve", "replicate")
+
+
+def run_serve(argv: list[str]) -> int:
+    from ..serve.command import run
+
+    return run(argv)
+
+
+def run_replicate(argv: list[str]) -> int:
+    from .replicate import run_replicate as replicate
+
+    return replicate(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "meeting":
+        return run_board(args[1:], meeting=True)
+    commands = {
+        "restore": run_restore,
+        "import": run_import,
+        "similar": run_similar,
+        "export": run_export,
+        "report": run_report,
+        "serve": run_serve,
+        "replicate": run_replicate,
+    }
+    if args and args[0] in commands:
+        try:
+            return commands[args[0]](args[1:])
+        except BrokenPipeError:  # `planboard similar board.db | head`
+            return _quiet_broken_pipe()
+    if args and _looks_like_a_command(args[0]) and "--new" not in args:
+        return _no_such_command(args[0])
+    return run_board(args)
+
+
+def _looks_like_a_command(word: str) -> bool:
+    """A bare word (no folder, no suffix) that names no file: a mistyped command, far
+    more often than a new board."""
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", word)) and not os.path.lexists(word)
+
+
+def _no_such_command(word: str) -> int:
+    import difflib
+
+    close = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.5)
+    hint = f" Did you mean “planboard {close[0]}”?" if close else ""
+    return _fail(
+        f"no such command: {word}.{hint} Commands: {', '.join(COMMANDS)}. To open or create a "
+        f"board, give its file name (planboard {word}.db), or add --new."
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

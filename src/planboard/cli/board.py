@@ -1,0 +1,130 @@
+"""Opening a board: `planboard PATH` and `planboard meeting PATH`."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+from pathlib import Path
+
+from .. import __version__
+from ..core.errors import PlanboardError
+from .common import _fail
+
+DEFAULT_FILE = "planboard.db"
+
+
+def _board_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planboard",
+        description="Run a data team's quarterly planning on one SQLite file.",
+        epilog="A file that does not exist is created as a new board (a name without "
+        ".db, .sqlite or .sqlite3 asks first, or needs --new). Other commands: "
+        "planboard meeting|import|similar|export|report|restore|serve|replicate PATH ... "
+        "(planboard COMMAND --help for each).",
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=DEFAULT_FILE,
+        help=f"the board file (default: {DEFAULT_FILE} in the current folder)",
+    )
+    parser.add_argument("--quarter", "-q", help="open this quarter (e.g. 2026-Q3)")
+    parser.add_argument("--read-only", action="store_true", help="open without changing anything")
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="create the board even if its name does not end in "
+        f"{', '.join(BOARD_SUFFIXES)} (without it, planboard asks first)",
+    )
+    parser.add_argument("--version", action="version", version=f"planboard {__version__}")
+    return parser
+
+
+BOARD_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+def _confirm_new(path: Path, new: bool) -> str:
+    """Why a new board is not created at `path` ("" to go ahead). A name without a board
+    suffix is more likely a typo than a board: ask first, or need `--new`."""
+    if new or path.exists() or path.suffix.lower() in BOARD_SUFFIXES:
+        return ""
+    if not sys.stdin.isatty():
+        return (
+            f"{path} does not exist, and its name does not end in "
+            f"{', '.join(BOARD_SUFFIXES)}; to create a new board there, add --new."
+        )
+    try:
+        answer = input(f"{path} does not exist. Create a new board there? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        return ""
+    return "Nothing was created."
+
+
+def _meeting_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planboard meeting",
+        description="Open the planning event on a shared screen: start it if the quarter "
+        "is being prepared (a backup of the file is written first), return to it if it is "
+        "live, show the decision if it is decided.",
+    )
+    parser.add_argument("path", help="the board file")
+    parser.add_argument("--quarter", "-q", help="the quarter (default: the newest not decided)")
+    return parser
+
+
+def run_board(argv: list[str], *, meeting: bool = False) -> int:
+    # Start-up makes many objects and few cycles: the cyclic collector stays off until
+    # the board has painted (the board screen turns it back on; see `BoardScreen`).
+    gc.disable()
+    try:
+        return _run_board(argv, meeting=meeting)
+    finally:
+        gc.enable()
+
+
+def _run_board(argv: list[str], *, meeting: bool) -> int:
+    if meeting:
+        args = _meeting_parser().parse_args(argv)
+        args.read_only = False
+        if not Path(args.path).exists():
+            return _fail(f"{args.path} does not exist.")
+    else:
+        args = _board_parser().parse_args(argv)
+        refusal = _confirm_new(Path(args.path), args.new or args.read_only)
+        if refusal:
+            return _fail(refusal)
+    from ..core.store import Store
+
+    path = Path(args.path)
+    try:
+        store = Store.open(path, readonly=args.read_only)
+    except PlanboardError as error:
+        return _fail(str(error))
+    try:
+        quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
+        # The whole quarter reads: no surprise once on screen. What is read here is
+        # what the board first shows (one read per open), with the file's version then.
+        version = store.data_version()
+        board = store.board(quarter.id)
+    except PlanboardError as error:
+        store.close()
+        return _fail(str(error))
+    notice = None
+    if store.created:
+        notice = f"New board {path} created, with quarter {quarter.name}. Press ? for help."
+    elif store.readonly:
+        notice = f"Opened read-only: {store.readonly_reason}."
+
+    from ..ui.app import PlanboardApp
+
+    PlanboardApp(
+        store,
+        quarter_id=quarter.id,
+        notice=notice,
+        start_meeting=meeting,
+        preloaded=(board, version),
+    ).run()
+    return 0

@@ -1,0 +1,74 @@
+"""What every command shares: the error line, opening a board to read, writing to a pipe."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.errors import PlanboardError
+
+if TYPE_CHECKING:
+    from ..core.store import Store
+
+
+def _fail(message: str) -> int:
+    print(f"planboard: {message}", file=sys.stderr)
+    return 2
+
+
+def _existing_board(board: Path) -> str:
+    """Why `board` can't be a board to import into or read from ("" if it may be one).
+    An import never creates a board."""
+    if not board.exists():
+        return f"{board} does not exist; open it with “planboard {board}” to make a new board."
+    if board.is_dir():
+        return f"{board} is a folder, not a board file."
+    try:
+        if board.stat().st_size == 0:
+            return f"{board} is empty, not a board."
+    except OSError as error:
+        return f"Cannot read {board}: {error.strerror or error}."
+    return ""
+
+
+def _open_for_reading(board: Path) -> tuple[Store | None, str]:
+    """The board opened read-only (nothing is written, not even an upgrade), or why not."""
+    from ..core.store import Store
+
+    reason = _existing_board(board)
+    if reason:
+        return None, reason
+    try:
+        return Store.open(board, create=False, readonly=True), ""
+    except PlanboardError as error:
+        message = str(error)
+        if "needs an upgrade" in message:
+            message = (
+                f"{board} was written by an older planboard; open it once with "
+                f"“planboard {board}” to upgrade it (a backup is kept), then try again."
+            )
+        elif message.startswith("Cannot create a board"):
+            message = f"{board} is not a board yet (it holds nothing)."
+        return None, message
+
+
+def _write_stdout(text: str) -> None:
+    """The export as UTF-8 bytes, whatever the terminal's encoding (the HTML says utf-8)."""
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        sys.stdout.write(text)
+    else:
+        sys.stdout.flush()
+        stream.write(text.encode("utf-8"))
+    sys.stdout.flush()
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (`| head`): stop quietly, without a traceback at exit."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0

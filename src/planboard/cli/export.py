@@ -1,0 +1,253 @@
+"""`planboard export` and `planboard report`: a quarter's outcome, one board or many."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.errors import PlanboardError
+from .common import _fail, _open_for_reading, _quiet_broken_pipe, _write_stdout
+
+if TYPE_CHECKING:
+    from ..core.boards import Boards
+
+
+EXPORT_FORMATS = ("md", "html", "csv", "json")
+_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+_SUFFIXES |= {".csv": "csv", ".json": "json"}
+
+
+def _export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planboard export",
+        usage="planboard export PATH [--quarter Q] [--format md|html|csv|json] [-o FILE]",
+        description="Export a quarter's outcome: a short newsletter (Markdown or a "
+        "self-contained HTML page), one CSV row per item, or everything as JSON. Prints it, "
+        "or writes it to FILE (atomically: never half a file). Reads the board only; it may "
+        "be open in another planboard. Several boards (or a folder of them) export as one "
+        "JSON document: every team's quarters, and who every team they asked cut off.",
+    )
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="+",
+        help="the board file (several, or a folder, with --format json: every team's quarters)",
+    )
+    parser.add_argument(
+        "--quarter",
+        "-q",
+        help="the quarter (default: the newest decided one, else the one being prepared)",
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=EXPORT_FORMATS,
+        metavar="md|html|csv|json",
+        help="the format (default: from FILE's extension, else md)",
+    )
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of printing")
+    return parser
+
+
+def _output_problem(target: Path, board: Path) -> str:
+    """Why the export can't be written to `target` ("" if it can be tried)."""
+    if target.is_dir():
+        return f"Cannot write to {target}: it is a folder; give a file name."
+    folder = target.parent
+    if not folder.exists():
+        return f"Cannot write {target}: the folder {folder} does not exist."
+    if not folder.is_dir():
+        return f"Cannot write {target}: {folder} is not a folder."
+    try:
+        same = target.resolve()
+        board_file = board.resolve()
+    except OSError as error:
+        return f"Cannot write {target}: {error.strerror or error}."
+    sidecars = {board_file.with_name(board_file.name + end) for end in ("-wal", "-shm", "-journal")}
+    if same == board_file or same in sidecars:
+        return f"Cannot write the export to {target}: that is the board file itself."
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"Cannot write {target}: the folder {folder} is read-only."
+    if target.exists() and not os.access(target, os.W_OK):
+        return f"Cannot write {target}: the file is read-only."
+    return ""
+
+
+def run_export(argv: list[str]) -> int:
+    args = _export_parser().parse_args(argv)
+    from ..core.export import LABELS, export, write_export
+
+    if len(args.path) > 1 or Path(args.path[0]).is_dir():
+        return _export_many(args)
+    board = Path(args.path[0])
+    target = Path(args.output) if args.output else None
+    if target is not None:
+        problem = _output_problem(target, board)
+        if problem:
+            return _fail(problem)
+    fmt = args.format
+    if fmt is None:
+        fmt = "md" if target is None else _SUFFIXES.get(target.suffix.lower())
+        if fmt is None:
+            return _fail(
+                f"Cannot tell the format from the name {target.name if target else ''}; "
+                "add --format md, html, "
+                "csv or json."
+            )
+    store, reason = _open_for_reading(board)
+    if store is None:
+        return _fail(reason)
+    try:
+        if args.quarter:
+            quarter = store.quarter_by_name(args.quarter.strip().upper())
+            which = ""
+        else:
+            decided = [q for q in store.quarters() if q.is_decided]
+            if decided:
+                quarter, which = decided[-1], " (the newest decided quarter)"
+            else:
+                quarter = store.default_quarter()
+                which = f" (no quarter is decided yet; {quarter.name} is {quarter.status})"
+        if target is None:
+            text = export(store, quarter.id, fmt)
+        else:
+            written = write_export(store, quarter.id, fmt, target)
+    except PlanboardError as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"Cannot write {target}: {error.strerror or error}. Nothing was written.")
+    finally:
+        store.close()
+    if target is None:
+        try:
+            _write_stdout(text)
+        except BrokenPipeError:
+            return _quiet_broken_pipe()
+        return 0
+    print(f"Wrote {quarter.name}{which} as {LABELS[fmt]} to {written}.")
+    return 0
+
+
+def _many_boards(paths: list[str]) -> Boards | int | None:
+    """Several boards (or a folder of them) read together; None for one board file;
+    an exit status when one can't be read (its message printed)."""
+    from ..core.boards import board_files, read_boards
+
+    given = [Path(p) for p in paths]
+    if len(given) == 1 and not given[0].is_dir():
+        return None
+    files = board_files(given)
+    if not files:
+        return _fail(f"No board files (*.db) in {', '.join(paths)}.")
+    stores = []
+    try:
+        for path in files:
+            store, reason = _open_for_reading(path)
+            if store is None:
+                return _fail(reason)
+            stores.append((path, store))
+        return read_boards(stores)
+    except PlanboardError as error:
+        return _fail(str(error))
+    finally:
+        for _, store in stores:
+            store.close()
+
+
+def _export_many(args: argparse.Namespace) -> int:
+    if (args.format or "json") != "json" or (
+        args.output and not args.format and not args.output.lower().endswith(".json")
+    ):
+        return _fail(
+            "Several boards export as JSON only (--format json); "
+            "for a table, use planboard report with the same boards."
+        )
+    if args.quarter:
+        return _fail("--quarter applies to one board; several boards export every quarter.")
+    many = _many_boards(args.path)
+    if isinstance(many, int):
+        return many
+    assert many is not None
+    from ..core.boards import to_json
+
+    text = to_json(many)
+    if args.output is None:
+        try:
+            _write_stdout(text)
+        except BrokenPipeError:
+            return _quiet_broken_pipe()
+        return 0
+    from ..core.outcome import write_atomically
+
+    target = Path(args.output)
+    problem = _output_problem(target, Path(args.path[0]))
+    if problem:
+        return _fail(problem)
+    try:
+        write_atomically(target, text)
+    except OSError as error:
+        return _fail(f"Cannot write {target}: {error.strerror or error}. Nothing was written.")
+    print(f"Wrote {len(many.teams)} boards as JSON to {target}.")
+    return 0
+
+
+def run_report(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="planboard report",
+        usage="planboard report PATH [PATH ...]",
+        description="Summarise every quarter (status, decision, chosen blocks, rationale) and "
+        "which stakeholders each one served or cut off. Plain text when piped to a file. "
+        "Reads the board only; it may be open in another planboard.",
+    )
+    parser.add_argument(
+        "path", metavar="PATH", nargs="+", help="the board file (several, or a folder: every team)"
+    )
+    args = parser.parse_args(argv)
+    from rich.console import Console
+
+    class PipedConsole(Console):
+        def on_broken_pipe(self) -> None:  # Rich exits 1 here; stop as the other commands do
+            raise BrokenPipeError
+
+    from ..core.export import report
+
+    many = _many_boards(args.path)
+    if isinstance(many, int):
+        return many
+    if many is not None:
+        from ..core.boards import report as boards_report
+
+        summary = boards_report(many)
+    else:
+        store, reason = _open_for_reading(Path(args.path[0]))
+        if store is None:
+            return _fail(reason)
+        try:
+            summary = report(store)
+        except PlanboardError as error:
+            return _fail(str(error))
+        finally:
+            store.close()
+    encoding = (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "")
+    if encoding != "utf8" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")  # a symbol the terminal lacks shows as ?
+    if sys.stdout.isatty():
+        console = PipedConsole(highlight=False)
+    else:
+        console = PipedConsole(
+            file=sys.stdout,
+            force_terminal=False,
+            no_color=True,
+            color_system=None,
+            width=100,
+            highlight=False,
+        )
+    try:
+        console.print(summary)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+    return 0

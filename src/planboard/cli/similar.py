@@ -1,0 +1,119 @@
+"""`planboard similar`: the open items that ask for the same thing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.errors import PlanboardError
+from .common import _fail, _open_for_reading
+
+if TYPE_CHECKING:
+    from ..core.store import Store
+
+
+def _similar_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planboard similar",
+        usage="planboard similar PATH [--quarter Q] [--json]",
+        description="Show the groups of open items (on lists and in blocks) that ask for "
+        "much the same thing, across lists. Reads the board only; it may be open elsewhere.",
+    )
+    parser.add_argument("path", metavar="PATH", help="the board file")
+    parser.add_argument("--quarter", "-q", help="the quarter (default: the newest not decided)")
+    parser.add_argument("--json", action="store_true", help="print the groups as JSON")
+    return parser
+
+
+def similar_groups(
+    store: Store, quarter_id: int, *, notes: list[str] | None = None
+) -> list[dict[str, object]]:
+    """The quarter's open items that ask for the same thing, grouped: each group's
+    items (id, title, owner — a name, or "Team" —, place "list" or "block",
+    stakeholder_id) and its pairs with why they match (a, b, why). Pairs rejected as
+    not the same are left out; stored meaning vectors are reused. `notes` collects
+    what the matcher could not do (e.g. without numpy)."""
+    from ..core.model import TEAM
+    from ..core.similar import Entry, match
+
+    board = store.board(quarter_id)
+    items = {}
+    entries = []
+    for place, found in board.places.items():
+        if place.is_dropped:
+            continue
+        for item in found:
+            items[item.id] = (item, "block" if place.is_block else "list")
+            entries.append(Entry(item.id, item.title, item.stakeholder_id))
+    stored: dict[object, tuple[str, bytes]] = dict(store.item_vectors(quarter_id))
+    rejected: set[frozenset[object]] = set(store.rejected_pairs(quarter_id))
+    matches = match(entries, stored=stored, rejected=rejected)
+    if notes is not None and matches.note:
+        notes.append(matches.note)
+    result: list[dict[str, object]] = []
+    for group in matches.groups:
+        rows = []
+        keys = sorted(int(e.key) for e in group)
+        for key in keys:
+            item, where = items[key]
+            person = board.stakeholder(item.stakeholder_id)
+            rows.append(
+                {
+                    "id": item.id,
+                    "title": item.title,
+                    "owner": person.name if person else TEAM,
+                    "place": where,
+                    "stakeholder_id": item.stakeholder_id,
+                }
+            )
+        pairs = [
+            {"a": a, "b": b, "why": matches.why(a, b)}
+            for n, a in enumerate(keys)
+            for b in keys[n + 1 :]
+            if any(other == b for other, _ in matches.overlap.get(a, ()))
+        ]
+        result.append({"items": rows, "pairs": pairs})
+    return result
+
+
+def run_similar(argv: list[str]) -> int:
+    args = _similar_parser().parse_args(argv)
+    import json
+
+    from ..core.text import clean_line
+
+    board = Path(args.path)
+    store, reason = _open_for_reading(board)
+    if store is None:
+        return _fail(reason)
+    notes: list[str] = []
+    try:
+        quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
+        found = similar_groups(store, quarter.id, notes=notes)
+    except PlanboardError as error:
+        return _fail(str(error))
+    finally:
+        store.close()
+    for note in notes:
+        print(note, file=sys.stderr)
+    if args.json:
+        print(json.dumps(found, indent=2))
+        return 0
+    if not found:
+        print(f"No items ask for the same thing in {quarter.name}.")
+        return 0
+    count = len(found)
+    print(
+        f"{count} group{'s' if count != 1 else ''} of items asking for the same thing "
+        f"in {quarter.name}:"
+    )
+    for group in found:
+        print()
+        for row in group["items"]:  # type: ignore[attr-defined]
+            owner, title = clean_line(str(row["owner"])), clean_line(str(row["title"]))
+            print(f"  {owner}: {title}  [#{row['id']}]")
+        for pair in group["pairs"]:  # type: ignore[attr-defined]
+            print(f"    #{pair['a']} ~ #{pair['b']}: {clean_line(str(pair['why']))}")
+    return 0

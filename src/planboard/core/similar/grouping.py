@@ -1,0 +1,188 @@
+"""Matching a quarter: each entry's overlap with the others, the groups asking for the
+same thing (average linkage), and why two entries match."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .meaning import title_hash
+from .pairs import Entry, Similarity
+
+MAX_GROUP = 12  # a suggested block bigger than this is not a suggestion any more
+
+
+Overlap = dict[Any, list[tuple[Any, float]]]  # entry key -> (other key, score)
+Reasons = dict[frozenset[Hashable], str]
+
+
+@dataclass
+class Matches:
+    """Everything one pass of the matcher finds over a quarter's items."""
+
+    overlap: Overlap
+    groups: list[list[Entry]]
+    new_vectors: list[tuple[Hashable, str, bytes]]  # (key, hash, vector) to store
+    note: str  # what the pass could not do (no numpy, not English), or ""
+    similarity: Similarity | None = None
+    # Worked out ahead, for each neighbouring (first, second) in that order (the pass
+    # ran in another process, and its tables stayed there).
+    reasons: dict[tuple[Hashable, Hashable], str] | None = None
+
+    def why(self, first: Hashable, second: Hashable) -> str:
+        """Why two entries match ("churn ≈ leave; customer"), worked out when asked:
+        a big board has far more pairs than anyone looks at."""
+        if self.reasons is not None:
+            return self.reasons.get((first, second), "")
+        if self.similarity is None:
+            return ""
+        position = self.similarity.position
+        if first not in position or second not in position:
+            return ""
+        return self.similarity.explain(position[first], position[second])
+
+
+def match(
+    entries: Sequence[Entry],
+    threshold: float | None = None,
+    *,
+    stored: dict[Hashable, tuple[str, bytes]] | None = None,
+    rejected: set[frozenset[Hashable]] | None = None,
+    with_groups: bool = True,
+    lang: str | None = None,
+    meaning: bool | None = None,
+) -> Matches:
+    """Compare the entries once: overlap, groups, why (on demand), and the meaning vectors that
+    were not stored yet (or whose title changed). `stored`: key to (hash, vector)."""
+    texts = {e.key: e.text for e in entries}
+    usable = {
+        key: blob
+        for key, (digest, blob) in (stored or {}).items()
+        if key in texts and digest == title_hash(texts[key])
+    }
+    similarity = Similarity(entries, lang=lang, meaning=meaning, vectors=usable)
+    scored = similarity.pairs(threshold, rejected=rejected)
+    return Matches(
+        overlap=_overlap(similarity, scored),
+        similarity=similarity,
+        groups=(
+            _groups(similarity, scored, similarity.threshold if threshold is None else threshold, 2)
+            if with_groups
+            else []
+        ),
+        new_vectors=similarity.new_vectors,
+        note=similarity.meaning_note,
+    )
+
+
+def overlap(
+    entries: Sequence[Entry],
+    threshold: float | None = None,
+    *,
+    rejected: set[frozenset[Hashable]] | None = None,
+    **options: Any,
+) -> Overlap:
+    """For each entry, the entries on other lists that ask for much the same thing,
+    best first."""
+    similarity = Similarity(entries, **options)
+    return _overlap(similarity, similarity.pairs(threshold, rejected=rejected))
+
+
+def analyse(
+    entries: Sequence[Entry],
+    threshold: float | None = None,
+    *,
+    rejected: set[frozenset[Hashable]] | None = None,
+    **options: Any,
+) -> tuple[Overlap, list[list[Entry]]]:
+    """Overlap and groups together, comparing the items once."""
+    similarity = Similarity(entries, **options)
+    scored = similarity.pairs(threshold, rejected=rejected)
+    limit = similarity.threshold if threshold is None else threshold
+    return _overlap(similarity, scored), _groups(similarity, scored, limit, 2)
+
+
+def reasons(similarity: Similarity, scored: dict[tuple[int, int], float]) -> Reasons:
+    """Why each scored pair matches, keyed by the two entries' keys."""
+    return {
+        frozenset((similarity.entries[a].key, similarity.entries[b].key)): similarity.explain(a, b)
+        for (a, b) in scored
+    }
+
+
+def _overlap(similarity: Similarity, scored: dict[tuple[int, int], float]) -> Overlap:
+    result: Overlap = {}
+    for (a, b), value in scored.items():
+        first, second = similarity.entries[a], similarity.entries[b]
+        result.setdefault(first.key, []).append((second.key, value))
+        result.setdefault(second.key, []).append((first.key, value))
+    for neighbours in result.values():
+        neighbours.sort(key=lambda pair: (-pair[1], repr(pair[0])))
+    return result
+
+
+def groups(
+    entries: Sequence[Entry],
+    threshold: float | None = None,
+    *,
+    min_owners: int = 2,
+    rejected: set[frozenset[Hashable]] | None = None,
+    **options: Any,
+) -> list[list[Entry]]:
+    """Clusters of entries asking for the same thing, from at least `min_owners` lists.
+
+    Average linkage: two clusters join when their members are similar on average, so a
+    single borderline pair does not glue two different needs together.
+    """
+    similarity = Similarity(entries, **options)
+    limit = similarity.threshold if threshold is None else threshold
+    return _groups(similarity, similarity.pairs(limit, rejected=rejected), limit, min_owners)
+
+
+def _groups(
+    similarity: Similarity,
+    scored: dict[tuple[int, int], float],
+    threshold: float,
+    min_owners: int,
+) -> list[list[Entry]]:
+    entries = similarity.entries
+    cluster_of = list(range(len(entries)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(entries))}
+
+    def mean_link(x: int, y: int) -> float:
+        total = 0.0
+        for a in members[x]:
+            for b in members[y]:
+                total += scored.get((min(a, b), max(a, b)), 0.0)
+        return total / (len(members[x]) * len(members[y]))
+
+    for (a, b), _value in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
+        x, y = cluster_of[a], cluster_of[b]
+        if x == y or len(members[x]) + len(members[y]) > MAX_GROUP:
+            continue
+        if mean_link(x, y) < threshold * 0.75:
+            continue
+        if len(members[x]) < len(members[y]):
+            x, y = y, x
+        for moved in members.pop(y):
+            cluster_of[moved] = x
+            members[x].append(moved)
+    result = []
+    for positions in members.values():
+        owners = {entries[p].owner for p in positions}
+        if len(positions) >= 2 and len(owners) >= min_owners:
+            result.append(sorted((entries[p] for p in positions), key=lambda e: str(e.key)))
+    result.sort(key=lambda group: (-len(group), str(group[0].text)))
+    return result
+
+
+def pair_set(clusters: Iterable[Iterable[Hashable]]) -> set[frozenset[Hashable]]:
+    """Every unordered pair of keys within the same cluster."""
+    found: set[frozenset[Hashable]] = set()
+    for cluster in clusters:
+        keys = list(cluster)
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                found.add(frozenset((a, b)))
+    return found

@@ -1,0 +1,100 @@
+"""Meaning: titles as vectors of the shipped static word-vector model (needs numpy)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from .words import _words_for
+
+MODEL_NAME = "minilm-static-128-v1"  # names the shipped meaning model in stored vectors
+
+
+class MeaningUnavailable(RuntimeError):
+    """Matching by meaning needs numpy: `pip install 'planboard[meaning]'`."""
+
+
+MEANING_MISSING = (
+    "Matching by meaning is off: it needs numpy (pip install 'planboard[meaning]'); "
+    "similar items are found by their words alone."
+)
+
+
+@functools.cache
+def meaning_model() -> Any:
+    """The shipped static model, or `MeaningUnavailable` without numpy."""
+    try:
+        import numpy as np
+    except ImportError as error:
+        raise MeaningUnavailable(MEANING_MISSING) from error
+    from importlib import resources
+
+    try:
+        with (resources.files("planboard.core") / "data" / "meaning-en.npz").open("rb") as data:
+            loaded = np.load(data)
+            vocab = str(loaded["words"]).split("\n")
+            vectors = loaded["vectors"].astype(np.float32) * loaded["scale"][:, None]
+    except (OSError, KeyError, ValueError) as error:
+        raise MeaningUnavailable(
+            f"Matching by meaning is off: its model can't be read ({error})."
+        ) from error
+    return _Meaning(vocab, vectors)
+
+
+def meaning_available() -> bool:
+    try:
+        meaning_model()
+    except MeaningUnavailable:
+        return False
+    return True
+
+
+class _Meaning:
+    def __init__(self, vocab: list[str], vectors: Any) -> None:
+        import numpy as np
+
+        self.np = np
+        self.index = {w: i for i, w in enumerate(vocab)}
+        self.vectors = vectors
+        self.dims = vectors.shape[1]
+        self.words = _words_for("en")
+        # Every known word counts the same (little words are left out before): on the
+        # tune part this did better than weighing words by their rarity.
+        self.weights = np.ones(len(vocab), dtype=np.float32)
+
+    def embed(self, titles: Sequence[str]) -> Any:
+        """One unit vector per title (zeros for a title with no known word)."""
+        np = self.np
+        out = np.zeros((len(titles), self.dims), dtype=np.float32)
+        stem_of = self.words.lexicon.canon
+        heads = self.words.lexicon.shown
+        for row, title in enumerate(titles):
+            found = []
+            for word in self.words.plain(title):
+                position = self.index.get(word)
+                if position is None:
+                    canonical = stem_of.get(word) or stem_of.get(self.words.stem(word))
+                    if canonical is not None:
+                        position = self.index.get(heads.get(canonical, ""))
+                if position is not None:
+                    found.append(position)
+            if found:
+                picked = np.array(found)
+                vector = (self.vectors[picked] * self.weights[picked, None]).sum(0)
+                norm = float(np.linalg.norm(vector))
+                if norm > 0:
+                    out[row] = vector / norm
+        return out
+
+
+def title_hash(title: str) -> str:
+    """What a stored vector is keyed by, besides the item: the title and the model."""
+    return hashlib.sha1(f"{MODEL_NAME}\n{title}".encode()).hexdigest()[:16]
+
+
+def embed_titles(titles: Sequence[str]) -> list[bytes]:
+    """Meaning vectors of titles as float16 bytes (to store in the file)."""
+    model = meaning_model()
+    return [row.astype(model.np.float16).tobytes() for row in model.embed(titles)]

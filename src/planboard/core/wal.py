@@ -1,0 +1,122 @@
+"""Whether a `-wal` file beside a board is the board's own, and the note that tells.
+
+SQLite applies whatever committed frames a `-wal` holds to the file beside it; a `-wal`
+left over from another file would damage the board. `stale_wal` names such a file before
+the board is opened; `note_wal_owner` and `clear_wal_owner` keep, while a planboard
+writes, the note that lets the next opening tell whose `-wal` it finds.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def stale_wal(path: Path) -> str:
+    """Why a `-wal` file beside `path` can't be the board's own ("" if it may be).
+
+    SQLite applies whatever committed frames a `-wal` holds to the file beside it, and
+    deletes it unread beside an empty file; a `-wal` left over from another file would
+    damage this board, or be lost. It can't be the board's own when there is no board
+    (the path is new or empty), when the board's file says it is not in WAL mode (a file
+    in WAL mode is switched back only after its `-wal` is checkpointed and removed), or
+    when its page size is not the board's. Such a file is never removed here: it is named
+    and the board refused, so that a real `-wal` with committed data is never lost.
+    """
+    wal = path.with_name(path.name + "-wal")
+    try:
+        size = wal.stat().st_size
+        if size < 32:
+            return ""  # no header, no frames: SQLite ignores it
+        with wal.open("rb") as stream:
+            wal_header = stream.read(32)
+    except OSError:
+        return ""
+    magic = int.from_bytes(wal_header[0:4], "big")
+    if magic not in (0x377F0682, 0x377F0683):
+        return ""  # not a valid WAL: SQLite ignores it
+    wal_page = int.from_bytes(wal_header[8:12], "big")
+    advice = f"move it away (keep it if it may hold another board's changes), then open {path}"
+    # The board's header, read now, after the `-wal`: a file is switched to WAL mode (its
+    # header written) before its `-wal` gets any frame, so this header is at least as new
+    # (another planboard may be creating or switching it this very moment).
+    try:
+        with path.open("rb") as stream:
+            header = stream.read(100)
+    except FileNotFoundError:
+        header = b""
+    except OSError:
+        return ""
+    if len(header) < 100:
+        return f"{wal} is beside {path}, but there is no board for it to belong to; {advice}."
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    if header[18] == 1 and header[19] == 1 and size > 32:
+        return (
+            f"{wal} can't belong to {path} (the file is not in WAL mode); it was left by "
+            f"another file; {advice}."
+        )
+    if wal_page != page:
+        return (
+            f"{wal} can't belong to {path} (its page size is {wal_page}, the board's "
+            f"{page}); it was left by another file; {advice}."
+        )
+    owner = _read_owner(path)
+    if owner is not None and owner[1] == _identity(wal) and owner[0] != _identity(path):
+        return (
+            f"{wal} belongs to the file that was at {path} when planboard last wrote to it "
+            f"(it has been replaced since); it can't belong to this one; {advice}."
+        )
+    return ""
+
+
+# Which file a `-wal` belongs to. SQLite's `-wal` does not name its database: after
+# `mv other.db b.db`, the `-wal` a killed planboard left beside `b.db` would be applied to
+# `other.db`'s pages. The writer notes the device and inode of both beside them while it
+# has the board open (removed when it closes), so the next opening can tell.
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _owner_note(path: Path) -> Path:
+    return path.with_name(f".{path.name}.wal-owner")
+
+
+def _read_owner(path: Path) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    try:
+        numbers = [int(n) for n in _owner_note(path).read_text().split()]
+    except (OSError, ValueError):
+        return None
+    if len(numbers) != 4:
+        return None
+    return (numbers[0], numbers[1]), (numbers[2], numbers[3])
+
+
+def note_wal_owner(path: Path) -> str:
+    """Note beside the board which file its `-wal` belongs to. Returns what was noted
+    ("" if nothing could be)."""
+    board, wal = _identity(path), _identity(path.with_name(path.name + "-wal"))
+    if board is None or wal is None:
+        return ""
+    text = f"{board[0]} {board[1]} {wal[0]} {wal[1]}\n"
+    try:
+        _owner_note(path).write_text(text)
+    except OSError:
+        return ""
+    return text
+
+
+def clear_wal_owner(path: Path, noted: str) -> None:
+    """Remove the note written by `note_wal_owner` (if it is still that one)."""
+    note = _owner_note(path)
+    try:
+        if noted and note.read_text() == noted:
+            note.unlink()
+    except OSError:
+        pass
