@@ -85,7 +85,8 @@ def test_every_name_imported_from_the_store_is_there() -> None:
         if STORE in path.parents:
             continue
         for node in ast.walk(_tree(path)):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("store"):
+            module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+            if isinstance(node, ast.ImportFrom) and module.split(".")[-1] == "store":
                 if node.level == 0 and node.module != "planboard.core.store":
                     continue
                 wanted |= {alias.name for alias in node.names}

@@ -261,3 +261,14 @@ def test_english_stays_english() -> None:
 def test_overlap_keeps_the_old_interface() -> None:
     entries = [Entry(1, "Weekly GMV report", "A"), Entry(2, "Weekly GMV reprot", "B")]
     assert [k for k, _ in overlap(entries)[1]] == [2]
+
+
+def test_the_lexicon_does_not_make_marketing_a_region() -> None:
+    """`market` stems like `marketing`: listed under region, it explained a match as
+    "region ≈ marketing". Each word of the lexicon stands for one meaning."""
+    from planboard.core.lexicon import lexicon, stemmer
+
+    found = lexicon("en")
+    stem = stemmer("en").stemWord
+    assert found.canon.get(stem("marketing")) != stem("region")
+    assert found.canon.get("marketing") != stem("region")

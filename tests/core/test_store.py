@@ -443,3 +443,31 @@ def test_meaning_vectors_wait_for_the_first_write(tmp_path: Path) -> None:
     store.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT item_id, hash FROM item_vectors").fetchall() == [(item, "h")]
+
+
+def test_meaning_vectors_go_into_the_file_in_slices_of_their_own(tmp_path: Path) -> None:
+    """A first write no longer carries the vectors in its transaction (an undo of an
+    import waited for 70,000 of them): they are written after it, a slice at a time, and
+    what is left when planboard closes."""
+    path = tmp_path / "b.db"
+    store = Store.open(path, first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    ids = [store.add_item(q, None, f"Request {n}").item_id or 0 for n in range(5)]
+    store.close()
+    store = Store.open(path)
+
+    def in_file() -> int:
+        with sqlite3.connect(path) as conn:
+            return int(conn.execute("SELECT count(*) FROM item_vectors").fetchone()[0])
+
+    store.save_item_vectors([(i, "h", b"\x01\x02") for i in ids])
+    assert store.flush_item_vectors(2) == 5  # nothing written before a first write
+    assert in_file() == 0
+    store.add_item(q, None, "Another")
+    assert in_file() == 0  # not with the action
+    assert store.vectors_held == 5
+    assert store.flush_item_vectors(2) == 3
+    assert in_file() == 2
+    assert store.item_vectors(q) == {i: ("h", b"\x01\x02") for i in ids}
+    store.close()
+    assert in_file() == 5

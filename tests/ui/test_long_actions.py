@@ -10,7 +10,7 @@ from typing import Any
 
 from conftest import Filled
 
-from planboard.core import Place
+from planboard.core import Place, Store
 from planboard.core.model import ImportItem
 from planboard.ui.app import PlanboardApp
 from planboard.ui.screens.board import LONG_IMPORT, BoardScreen
@@ -126,3 +126,105 @@ async def test_a_large_undo_refused_in_the_background_changes_nothing(
         assert "changed since" in status(app)
         assert isinstance(app.screen, BoardScreen) and not app.screen._busy
         assert store.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == count
+
+
+async def test_undoing_an_import_into_a_new_list_reads_only_that_list(filled: Filled) -> None:
+    """The undo of an import into a new list takes that list away, and its redo brings
+    it back, without reading the rest of the board again (at 50,000 items a whole read
+    is most of a second)."""
+    store, q = filled.store, filled.quarter_id
+    items = [ImportItem(f"Imported request {n}", line=n + 1) for n in range(3_000)]
+    store.import_items(q, "Finance Director", items, source="finance.csv")
+    finance = next(s.id for s in store.stakeholders(q) if s.name == "Finance Director")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        lists = board.column("stakeholders")
+        assert lists.group(Place.of_list(finance)) is not None
+        whole_reads: list[int] = []
+        read_places: list[Place] = []
+        real_board, real_items_at = store.board, store.items_at
+
+        def spy_board(quarter_id: int) -> Any:
+            whole_reads.append(quarter_id)
+            return real_board(quarter_id)
+
+        def spy_items_at(quarter_id: int, place: Place) -> Any:
+            read_places.append(place)
+            return real_items_at(quarter_id, place)
+
+        store.board = spy_board  # type: ignore[method-assign]
+        store.items_at = spy_items_at  # type: ignore[method-assign]
+        await pilot.press("u")
+        await long_actions_done(app)
+        await pilot.pause()
+        assert "Undid: Imported 3000 items" in status(app)
+        assert lists.group(Place.of_list(finance)) is None
+        assert [g.title for g in lists.groups] == [s.name for s in store.stakeholders(q)]
+        assert {g.title for g in lists.groups} == {"Head of Sales", "Customer Service Lead"}
+        assert whole_reads == []
+        assert Place.of_list(filled.sales) not in read_places  # kept as it was shown
+        await pilot.press("ctrl+y")
+        await long_actions_done(app)
+        await pilot.pause()
+        assert "Redid: Imported 3000 items" in status(app)
+        group = lists.group(Place.of_list(finance))
+        assert group is not None and len(group.items) == 3_000
+        assert whole_reads == []
+        assert len(store.items_at(q, Place.of_list(finance))) == 3_000
+
+
+async def test_a_list_renamed_redraws_its_tags_in_the_blocks(filled: Filled) -> None:
+    store = filled.store
+    item = filled.sales_items[0]
+    store.move_item(item, Place.block(filled.block_a))
+    app = PlanboardApp(store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        blocks = board.column("blocks")
+
+        def line_of_item() -> str:
+            index = next(i for i, row in enumerate(blocks.rows) if row.item and row.item.id == item)
+            return blocks.render_line(index - round(blocks.scroll_offset.y)).text
+
+        assert "Sales" in line_of_item()  # the tag: the list's department
+        board.after(store.edit_stakeholder(filled.sales, department="Revenue"))
+        await pilot.pause()
+        assert "Revenue" in line_of_item() and "Sales" not in line_of_item()
+        assert store.stakeholder(filled.sales).department == "Revenue"
+
+
+async def test_meaning_vectors_follow_the_first_action_between_frames(filled: Filled) -> None:
+    path = filled.store.path
+    filled.store.close()
+    store = Store.open(path)
+    store.save_item_vectors([(i, "h", b"\x01\x02") for i in filled.team_items])
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+
+        def in_file() -> int:
+            with sqlite3.connect(store.path) as conn:
+                marks = ",".join("?" * len(filled.team_items))
+                row = conn.execute(
+                    f"SELECT count(*) FROM item_vectors WHERE item_id IN ({marks})",
+                    filled.team_items,
+                ).fetchone()
+                return int(row[0])
+
+        await pilot.pause(0.3)
+        assert in_file() == 0  # opening writes nothing
+        board.column("team").focus()
+        await pilot.press("1")  # the first action
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if not store.vectors_held:
+                break
+        assert store.vectors_held == 0
+        assert in_file() == len(filled.team_items)

@@ -140,19 +140,52 @@ class StoreCore:
                 raise self._translate(error) from error
             raise
         try:
-            if self._pending_vectors:  # the cache held back until a first write
-                self.conn.executemany(
-                    "INSERT OR REPLACE INTO item_vectors (item_id, hash, vector) "
-                    "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",
-                    list(self._pending_vectors.values()),
-                )
             self.conn.execute("COMMIT")
         except sqlite3.Error as error:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise self._translate(error) from error
-        self._pending_vectors.clear()
         self._wrote = True
+
+    def save_item_vectors(self, rows: Sequence[tuple[int, str, bytes]]) -> None:
+        """Keep computed meaning vectors (a cache: no event, nothing to undo). They are
+        held here and go into the file with `flush_item_vectors`, a slice at a time and
+        only once this planboard has written something (opening a board and quitting
+        leaves the file exactly as it was); `close` writes what is left. Skipped quietly
+        when the board can't be written."""
+        if self.readonly or not rows:
+            return
+        self._pending_vectors.update({row[0]: row for row in rows})
+
+    @property
+    def has_written(self) -> bool:
+        """Whether this planboard has written to the file since it opened it."""
+        return self._wrote
+
+    @property
+    def vectors_held(self) -> int:
+        """How many meaning vectors wait for `flush_item_vectors`."""
+        return len(self._pending_vectors)
+
+    def flush_item_vectors(self, limit: int | None = None) -> int:
+        """Write up to `limit` held vectors (all of them: None) in one transaction of
+        their own, once this planboard has written something; returns how many are still
+        held. A screen calls it between frames, so that no action waits for the cache."""
+        if not self._pending_vectors or not self._wrote or self.readonly or self.lost:
+            return len(self._pending_vectors)
+        ids = list(self._pending_vectors)[: limit if limit is not None else None]
+        try:
+            with self._write():
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO item_vectors (item_id, hash, vector) "
+                    "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",
+                    [self._pending_vectors[i] for i in ids],
+                )
+        except PlanboardError:
+            return len(self._pending_vectors)
+        for item_id in ids:
+            del self._pending_vectors[item_id]
+        return len(self._pending_vectors)
 
     @staticmethod
     def _translate(error: sqlite3.Error, *, reading: bool = False) -> PlanboardError:

@@ -69,6 +69,8 @@ class StoreFiles(StoreReads):
         if self.conn is None:
             return
         self.check_file()
+        with contextlib.suppress(PlanboardError, sqlite3.Error):
+            self.flush_item_vectors()  # (nothing unless this planboard has written)
         readonly, conn, self.conn = self.readonly, self.conn, None  # type: ignore[assignment]
         if self._wrote and not readonly:
             with contextlib.suppress(sqlite3.Error):

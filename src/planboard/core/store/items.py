@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import PlanboardError, ValidationError
+from ..errors import ValidationError
 from ..model import MAX_NOTES, Change, Item, Place
 from ..rows import ITEM_COLUMNS
 from ..rules import move_verdict
@@ -346,22 +346,3 @@ class ItemCommands(StorePlacing):
         for item_id, digest, blob in self._pending_vectors.values():
             found[item_id] = (digest, blob)  # (other quarters' ids are never asked for)
         return found
-
-    def save_item_vectors(self, rows: Sequence[tuple[int, str, bytes]]) -> None:
-        """Keep computed meaning vectors (a cache: no event, nothing to undo). Skipped
-        quietly when the board can't be written. Until this planboard has written
-        something, they are held here and go into the file with its first write: opening
-        a board and quitting leaves the file exactly as it was."""
-        if self.readonly or not rows:
-            return
-        if not self._wrote:
-            self._pending_vectors.update({row[0]: row for row in rows})
-            return
-        try:
-            with self._write():
-                self.conn.executemany(
-                    "INSERT OR REPLACE INTO item_vectors (item_id, hash, vector) VALUES (?, ?, ?)",
-                    rows,
-                )
-        except PlanboardError:
-            return

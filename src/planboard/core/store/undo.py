@@ -106,7 +106,8 @@ class UndoLog(StoreReads):
             except sqlite3.IntegrityError:
                 # A row another program added still points at one this would remove.
                 raise conflict from None
-            self._densify(tx, quarter_id)
+            if self._untidy_where(tx, quarter_id):
+                self._densify(tx, quarter_id)
             self.conn.execute(
                 "UPDATE events SET undone = ? WHERE id = ?", (1 if undo else 0, event.id)
             )
@@ -326,6 +327,61 @@ class UndoLog(StoreReads):
 
     def _untidy(self, quarter_id: int) -> bool:
         return bool(self.conn.execute(_UNTIDY_SQL, {"q": quarter_id}).fetchone()[0])
+
+    def _untidy_where(self, tx: _Tx, quarter_id: int) -> bool:
+        """Whether what `tx` touched (the lists its item rows belong to, its blocks, the
+        dropped items, the blocks' order) is out of order: after a replay, only there
+        can an outside append have left a gap or a repeat. A fraction of `_untidy`'s
+        whole-quarter scan on a big board."""
+        owners = self._owners_touched(tx)
+        checks: list[tuple[str, list[Any]]] = []
+        for owner in owners:
+            checks.append(
+                (
+                    f"SELECT COUNT(*) > 0 AND {_dense('position')} FROM items "
+                    "WHERE quarter_id = ? AND stakeholder_id IS ?",
+                    [quarter_id, owner],
+                )
+            )
+            checks.append(
+                (
+                    "SELECT EXISTS (SELECT 1 FROM items WHERE quarter_id = ? AND "
+                    "stakeholder_id IS ? AND block_id IS NULL AND status = 'open' "
+                    "AND place_position IS NOT NULL)",
+                    [quarter_id, owner],
+                )
+            )
+        in_place = f"SELECT COUNT(*) > 0 AND {_dense('place_position')} FROM items "
+        for place in tx.places:
+            if place.is_block:
+                checks.append((in_place + "WHERE block_id = ?", [place.ref]))
+            elif place == Place.dropped():
+                sql = in_place + "WHERE quarter_id = ? AND status = 'dropped'"
+                checks.append((sql, [quarter_id]))
+        if tx.blocks:
+            sql = f"SELECT COUNT(*) > 0 AND {_dense('position')} FROM blocks WHERE quarter_id = ?"
+            checks.append((sql, [quarter_id]))
+        return any(self.conn.execute(sql, args).fetchone()[0] for sql, args in checks)
+
+    def _owners_touched(self, tx: _Tx) -> set[int | None]:
+        """The lists (by owner) whose item rows `tx` changed, or that it names."""
+        owners: set[int | None] = set()
+        partial: list[Any] = []
+        for table, pk, before, after in tx.changes:
+            if table != "items":
+                continue
+            rows = [row for row in (before, after) if row is not None]
+            if all("stakeholder_id" in row for row in rows):
+                owners.update(row["stakeholder_id"] for row in rows)
+            else:
+                partial.append(pk)  # an update names only what it changed
+        for start in range(0, len(partial), 500):
+            chunk = partial[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            sql = f"SELECT DISTINCT stakeholder_id FROM items WHERE id IN ({marks})"
+            owners.update(r[0] for r in self.conn.execute(sql, chunk))
+        owners.update(place.ref for place in tx.places if place.is_list)
+        return owners
 
     def _densify(self, tx: _Tx, quarter_id: int) -> None:
         """Number every list, block, the dropped items and the blocks 0..n-1, keeping
