@@ -6,7 +6,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -19,6 +18,7 @@ from ...core.model import Quarter
 from ...core.outcome import outcome
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline, plural
+from .. import keys
 from ..modals import PickerModal
 from ..widgets.bars import BoardFooter, IndentedText, StatusLine
 
@@ -47,15 +47,7 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
     """Every quarter, newest first, and what was decided. Dismisses with ("open", id) to
     show a quarter's board, ("next", id) to start the next quarter from one, or None."""
 
-    BINDINGS = [
-        Binding("enter", "open", "Open its board"),
-        Binding("c", "coverage", "Coverage"),
-        Binding("x", "compare", "Compare"),
-        Binding("n", "next", "Next quarter"),
-        Binding("escape,b,H", "back", "Board"),
-        Binding("j", "move_cursor(1)", "Down", show=False),
-        Binding("k", "move_cursor(-1)", "Up", show=False),
-    ]
+    BINDINGS = keys.bindings("history")
 
     def __init__(self, store: Store, quarter_id: int) -> None:
         super().__init__()
@@ -272,7 +264,7 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
 class CoverageScreen(Screen[None]):
     """Stakeholders by quarter: served, cut off, or no list; at a glance."""
 
-    BINDINGS = [Binding("escape,b,c", "back", "Back")]
+    BINDINGS = keys.bindings("coverage")
 
     def __init__(self, data: Coverage) -> None:
         super().__init__()
@@ -357,7 +349,7 @@ class CoverageScreen(Screen[None]):
 class CompareScreen(Screen[None]):
     """Two quarters: what carried over, what was dropped again, what is new."""
 
-    BINDINGS = [Binding("escape,b,x", "back", "Back")]
+    BINDINGS = keys.bindings("compare")
 
     def __init__(self, data: Comparison) -> None:
         super().__init__()

@@ -15,7 +15,6 @@ from typing import Any
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -38,6 +37,7 @@ from ...core.model import (
 from ...core.rules import why_not_live, why_read_only
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline
+from .. import keys
 from ..theme import use_projector
 from ..widgets.bars import BoardFooter, IndentedText, StatusLine
 from .actions import StoreActions
@@ -282,27 +282,7 @@ class CardsScroll(VerticalScroll):
 class MeetingScreen(StoreActions, Screen[str | None]):
     """The event view: the vision on top, the blocks as cards, a visible timebox."""
 
-    BINDINGS = [
-        Binding("left,h", "select(-1, 0)", "Prev", show=False),
-        Binding("right,l", "select(1, 0)", "Next", show=False),
-        Binding("up,k", "select(0, -1)", "Up", show=False),
-        Binding("down,j", "select(0, 1)", "Down", show=False),
-        Binding("enter,space", "present", "Open"),
-        Binding("1", "choose(1)", "Choose", key_display="1 2", tooltip="Choice 1 (2: choice 2)"),
-        Binding("2", "choose(2)", "Choice 2", show=False),
-        Binding("0,backspace", "choose(0)", "Unchoose", show=False),
-        Binding("v", "vote", "Dots"),
-        Binding("r", "reveal", "Reveal", tooltip="Show the tally, ranked"),
-        Binding("t", "timer", "Timer", tooltip="Start or pause the countdown"),
-        Binding("T", "reset_timer", "Reset timer", show=False),
-        Binding("a", "settings", "Setup"),
-        Binding("d", "decide", "Decide"),
-        Binding("e", "end", "End", tooltip="End the event without a decision"),
-        Binding("u,ctrl+z", "undo", "Undo", show=False),
-        Binding("ctrl+y,U", "redo", "Redo", show=False),
-        Binding("escape,b", "back", "Board"),
-        Binding("question_mark,f1", "help", "Help", show=False),
-    ]
+    BINDINGS = keys.bindings("meeting")
 
     def __init__(self, store: Store, quarter_id: int, notice: str = "") -> None:
         super().__init__()
@@ -803,17 +783,13 @@ class MeetingScreen(StoreActions, Screen[str | None]):
     def action_help(self) -> None:
         from ..modals import HelpScreen
 
-        self.app.push_screen(HelpScreen(HelpScreen.MEETING))
+        self.app.push_screen(HelpScreen("meeting"))
 
 
 class PresentScreen(Screen[None]):
     """One block, full screen: its case, its items and whose they are. ← → step."""
 
-    BINDINGS = [
-        Binding("left,h,k,up", "step(-1)", "Previous"),
-        Binding("right,l,j,down", "step(1)", "Next"),
-        Binding("escape,enter,q", "close", "Back to the cards"),
-    ]
+    BINDINGS = keys.bindings("present")
 
     def __init__(self, meeting: MeetingScreen, index: int) -> None:
         super().__init__()
@@ -964,10 +940,7 @@ class TallyChart(Static):
 class RevealScreen(Screen[None]):
     """The revealed tally, ranked: the room compares the blocks at a glance."""
 
-    BINDINGS = [
-        Binding("escape,r,b,enter", "close", "Back to the cards"),
-        Binding("question_mark,f1", "help", "Help", show=False),
-    ]
+    BINDINGS = keys.bindings("reveal")
 
     def __init__(self, meeting: MeetingScreen) -> None:
         super().__init__()
@@ -1001,16 +974,13 @@ class RevealScreen(Screen[None]):
     def action_help(self) -> None:
         from ..modals import HelpScreen
 
-        self.app.push_screen(HelpScreen(HelpScreen.MEETING))
+        self.app.push_screen(HelpScreen("meeting"))
 
 
 class DecisionScreen(Screen[None]):
     """Right after the decision: what was chosen, what was not, who is cut off."""
 
-    BINDINGS = [
-        Binding("s", "minutes", "Save minutes"),
-        Binding("escape,b", "back", "Board"),
-    ]
+    BINDINGS = keys.bindings("decision")
 
     def __init__(self, store: Store, quarter_id: int) -> None:
         super().__init__()
