@@ -1,9 +1,9 @@
 """The planning event on a shared screen: the blocks as cards, the timebox, the dots,
 the choice, and the decision summary.
 
-screen.py is the event view (its forms: the dots, the setup, the decision); cards.py
-lays out the blocks; timer.py shows the timebox; present.py, reveal.py and decision.py
-are the screens it opens.
+screen.py is the event view; forms.py asks for the setup, the dots and the decision;
+cards.py lays out the blocks; timer.py shows the timebox; present.py, reveal.py and
+decision.py are the screens it opens.
 """
 
 from .cards import BlockCard, CardData, CardLayout, CardsScroll, fit_lines, lay_out, wrap

@@ -30,6 +30,7 @@ from .. import keys
 from ..screens.actions import StoreActions
 from ..theme import use_projector
 from ..widgets.bars import BoardFooter, StatusLine
+from . import forms
 from .cards import BlockCard, CardData, CardLayout, CardsScroll, lay_out
 from .decision import DecisionScreen
 from .present import PresentScreen
@@ -374,134 +375,13 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.say(f"Timer reset to {clock_text(whole)}, paused: t starts it.")
 
     def action_settings(self) -> None:
-        if self.meeting is None or not self._writable():
-            return
-        from ..modals import Field, FormModal
-
-        people = self.store.stakeholders(self.quarter_id)
-        present = set(self.store.attendance(self.quarter_id))
-        meeting = self.meeting
-
-        def submit(values: dict[str, Any]) -> str | None:
-            return self.form_op(
-                lambda: self.store.set_meeting(
-                    self.quarter_id,
-                    present=values["present"],
-                    dot_budget=values["dots"],
-                    timebox_minutes=values["minutes"],
-                    tally_hidden=values["hidden"],
-                )
-            )
-
-        self.app.push_screen(
-            FormModal(
-                "The event",
-                [
-                    Field(
-                        "present",
-                        "Who is here (space to tick)",
-                        sorted(present),
-                        kind="choices",
-                        options=[(p.name, p.id) for p in people],
-                    ),
-                    Field("dots", "Dots per person", meeting.dot_budget, kind="number"),
-                    Field("minutes", "Timebox (minutes)", meeting.timebox_minutes, kind="number"),
-                    Field(
-                        "hidden",
-                        "Keep the tally hidden until revealed",
-                        meeting.tally_hidden,
-                        kind="switch",
-                    ),
-                ],
-                submit,
-            )
-        )
+        forms.ask_setup(self)
 
     def action_vote(self) -> None:
-        card = self.card
-        if card is None or self.meeting is None or not self._writable():
-            return
-        from ..modals import Field, FormModal
-
-        present = self.store.attendance(self.quarter_id)
-        if not present:
-            self.say("Nobody is marked present yet: press a to say who is here.", error=True)
-            return
-        people = {s.id: s for s in self.store.stakeholders()}
-        tally = self.store.votes(self.quarter_id)
-        budget = self.meeting.dot_budget
-        block = card.block
-        fields = []
-        hidden = self.meeting.tally_hidden
-        # By name, not in the order people were ticked: easy to find at a glance.
-        present = sorted((s for s in present if s in people), key=lambda s: people[s].name.lower())
-        for sid in present:
-            used = sum(v.get(sid, 0) for bid, v in tally.items() if bid != block.id)
-            left = budget - used - card.votes.get(sid, 0)
-            # With the tally hidden, the shared screen does not say where anyone's
-            # other dots went (the budget is still enforced when saving).
-            label = (
-                f"{people[sid].name}  ({budget} dots in all)"
-                if hidden
-                else f"{people[sid].name}  ({left} of {budget} left; up to {budget - used} here)"
-            )
-            fields.append(Field(f"s{sid}", label, card.votes.get(sid) or "", kind="number"))
-
-        def submit(values: dict[str, Any]) -> str | None:
-            dots = {int(name[1:]): value for name, value in values.items()}
-            return self.form_op(lambda: self.store.set_votes(block.id, dots))
-
-        self.app.push_screen(
-            FormModal(f"Dots on “{clean_line(block.name)}”", fields, submit, save_label="Record")
-        )
+        forms.ask_dots(self)
 
     def action_decide(self) -> None:
-        if not self._writable():
-            return
-        chosen = [c.data.block for c in self.cards if c.data.block.choice]
-        if not chosen:
-            self.say("Choose one or two blocks first: 1 and 2 on a card.", error=True)
-            return
-        from ..modals import Field, FormModal
-
-        people = {s.id: s.name for s in self.store.stakeholders()}
-        present = ", ".join(
-            people[s] for s in self.store.attendance(self.quarter_id) if s in people
-        )
-        names = "; ".join(
-            f"{b.choice}. {clean_line(b.name)}" for b in sorted(chosen, key=lambda b: b.choice or 0)
-        )
-        # Who this choice leaves out, while it can still change.
-        cut = self.store.cut_off(self.quarter_id, pending=True)
-        if cut:
-            intro = "Cut off by this choice (none of their items in a chosen block): " + "; ".join(
-                clean_line(c.stakeholder.name)
-                + (f", {c.streak} quarters in a row with this one" if c.streak > 1 else "")
-                for c in cut
-            )
-        else:
-            intro = "Every stakeholder who sent a list has an item in a chosen block."
-
-        def submit(values: dict[str, Any]) -> str | None:
-            refused = self.form_op(
-                lambda: self.store.decide(self.quarter_id, values["rationale"], values["attendees"])
-            )
-            if refused is None and self.quarter is not None and self.quarter.is_decided:
-                self.app.call_later(self._show_decision)
-            return refused
-
-        self.app.push_screen(
-            FormModal(
-                f"Confirm the decision: {names}",
-                [
-                    Field("rationale", "Why these? (required)", "", kind="text", height=4),
-                    Field("attendees", "Who was there", present),
-                ],
-                submit,
-                save_label="Confirm",
-                intro=intro,
-            )
-        )
+        forms.ask_decision(self)
 
     def _show_decision(self) -> None:
         self.app.switch_screen(DecisionScreen(self.store, self.quarter_id))
