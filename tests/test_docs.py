@@ -80,7 +80,9 @@ def test_every_board_key_is_in_the_help_screen() -> None:
                 label = key_label(key)
                 if key.isdigit():
                     label = "…" if key not in "19" else label
-                assert label in shown, f"{key} ({binding.description}) not in the help"
+                modifier, _, name = label.rpartition("+")
+                said_once = name in shown and any(s.startswith(modifier + "+") for s in shown)
+                assert label in shown or (modifier and said_once), f"{key} not in the help"
 
 
 def test_schema_in_readme_matches_the_file(tmp_path: Path) -> None:

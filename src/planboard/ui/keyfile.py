@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -59,7 +60,7 @@ def key_label(key: str) -> str:
 
 def keys_label(keys: Iterable[str]) -> str:
     """Several bindings' keys in one help row: first keys, then their alternatives
-    (`↑ ↓  k j`); a run of digits as `1 … 9`."""
+    (`↑ ↓  k j`); a run of digits as `1 … 9`; a modifier said once (`Shift+↑ ↓`)."""
     columns: list[list[str]] = []
     for key_string in keys:
         for position, key in enumerate(k for k in key_string.split(",") if k):
@@ -73,8 +74,19 @@ def keys_label(keys: Iterable[str]) -> str:
             if digits == list(range(digits[0], digits[0] + len(digits))):
                 shown.append(f"{column[0]} … {column[-1]}")
                 continue
-        shown.append(" ".join(column))
+        shown.append(" ".join(_once(column)))
     return "  ".join(shown)
+
+
+def _once(labels: list[str]) -> list[str]:
+    """`Shift+↑ Shift+↓` as `Shift+↑ ↓`: an arrow's modifier, when the key before has
+    it too, is not repeated."""
+    out = labels[:1]
+    for before, label in itertools.pairwise(labels):
+        prefix, _, arrow = label.rpartition("+")
+        same = prefix and arrow and arrow in "↑↓←→" and before.rpartition("+")[0] == prefix
+        out.append(arrow if same else label)
+    return out
 
 
 def current_keys(key: Key, remapped: Mapping[str, str]) -> str:
