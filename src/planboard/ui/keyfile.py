@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -167,6 +166,8 @@ def _check_key(binding_id: str, key: str) -> None:
 def parse_user_keys(text: str) -> dict[str, str]:
     """The remapping a keys.toml asks for, checked: every id known, every key a key, no
     key bound twice where both would be live. Raises `KeysFileError` saying what is wrong."""
+    import tomllib  # only when there is a file: not on every start
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
