@@ -99,6 +99,8 @@ async def test_a_remapped_key_does_the_action_and_shows_in_help_and_palette(
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         assert not toasts(app)
+        footer = [str(getattr(key, "key", "")) for key in app.screen.query("BoardFooter FooterKey")]
+        assert footer.index("f5") < footer.index("m")  # in its usual place, not last
         await pilot.press("b")  # the old key does nothing now
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
