@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ["TEXTUAL_ANIMATION"] = "none"
+# No user's own keys.toml reaches the tests (their real processes included).
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="planboard-config-")
 
 import pytest
 

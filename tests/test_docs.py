@@ -67,6 +67,24 @@ def test_every_board_key_is_in_the_readme() -> None:
     assert "`1` … `9`" in table
 
 
+def test_every_board_key_is_in_the_help_screen() -> None:
+    """The help is built from the key map: every key of the board, its columns and the
+    app shows in it, as the README writes it."""
+    from planboard.ui import keys
+    from planboard.ui.keyfile import help_sections, key_label
+
+    shown = " ".join(row for _, rows in help_sections("board") for row, _ in rows).split()
+    for screen in ("board", "column", "app"):
+        for binding in keys.bindings(screen):
+            for key in binding.key.split(","):  # type: ignore[union-attr]
+                label = key_label(key)
+                if key.isdigit():
+                    label = "…" if key not in "19" else label
+                modifier, _, name = label.rpartition("+")
+                said_once = name in shown and any(s.startswith(modifier + "+") for s in shown)
+                assert label in shown or (modifier and said_once), f"{key} not in the help"
+
+
 def test_schema_in_readme_matches_the_file(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "b.db")
     try:

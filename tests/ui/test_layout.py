@@ -174,9 +174,9 @@ async def test_the_countdown_is_in_large_digits(sample_copy: Path) -> None:
 
 
 async def test_widen_is_in_the_help_and_the_palette(sample_copy: Path) -> None:
-    from planboard.ui.modals import HelpScreen
+    from planboard.ui.keyfile import help_sections
 
-    rows = [keys for _, section in HelpScreen.SECTIONS for keys, _ in section]
+    rows = [keys for _, section in help_sections("board") for keys, _ in section]
     assert "w" in rows
     app = PlanboardApp(Store.open(sample_copy))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
 from ..core.clock import Clock
 from ..core.errors import PlanboardError
 from ..core.model import Board
 from ..core.store import Store
+from . import keyfile, keys
 from .screens.board import BoardScreen
 from .styles import stylesheet_paths
 from .theme import LIGHT, PROJECTOR, register_themes
@@ -37,9 +38,7 @@ class PlanboardApp(App[None]):
 
     CSS_PATH = stylesheet_paths()
     TITLE = "planboard"
-    BINDINGS = [
-        Binding("ctrl+s", "save_copy", "Save a copy", show=False, tooltip="Save a copy as…"),
-    ]
+    BINDINGS = keys.bindings("app")
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
@@ -75,6 +74,10 @@ class PlanboardApp(App[None]):
         self.automatic_theme: str | None = None
         register_themes(self)  # type: ignore[arg-type]
         self._apply_board_theme()
+        #: The user's own keys (keys.toml), by binding id; what is wrong with the file.
+        self.user_keys, self._keys_problem = keyfile.load_user_keys()
+        if self.user_keys:
+            self.set_keymap(self.user_keys)
 
     def _apply_board_theme(self) -> None:
         """The theme chosen for this board last time (kept in the file)."""
@@ -97,6 +100,10 @@ class PlanboardApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
+        if self._keys_problem:
+            self.notify(
+                self._keys_problem, title="Your keys", severity="warning", timeout=30, markup=False
+            )
         if self.store.viewer:
             self.set_interval(1.0, self._take_over)
         # Twice a second: does the path still name the file that was opened?
@@ -245,124 +252,29 @@ class PlanboardApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "meeting: share in a browser",
-            "A read-only live page of the board for remote attendees",
-            self.action_share_in_browser,
-        )
         for name, title, help_text in THEME_COMMANDS:
             yield SystemCommand(
                 title,
                 help_text,
                 lambda name=name: setattr(self, "theme", name),
             )
+        yield from self._key_commands(self, "app")
         board = self.board_screen
-        if board is None or screen is not board:
-            return
-        commands = [
-            ("item: New", "Add an item to the list in focus", board.action_new_item),
-            ("item: Edit", "Edit the highlighted item, block or stakeholder", board.action_edit),
-            (
-                "item: Move to block…",
-                "Move the highlighted item into a block",
-                board.action_move_to_block,
-            ),
-            ("item: Drop…", "Drop the highlighted item, with a reason", board.action_drop),
-            (
-                "item: Back to its list",
-                "Send the item back to its list / restore it",
-                board.action_restore,
-            ),
-            ("item: Move up", "Move the highlighted item up", lambda: board.action_shift(-1)),
-            ("item: Move down", "Move the highlighted item down", lambda: board.action_shift(1)),
-            ("item: Delete", "Delete the highlighted item for good", board.action_delete),
-            ("block: New", "Create a block", board.action_new_block),
-            ("block: Edit", "Rename the block or write its case", board.action_edit),
-            ("block: Delete", "Delete the highlighted block (items go back)", board.action_delete),
-            ("stakeholder: New", "Add a stakeholder", board.action_new_stakeholder),
-            ("stakeholder: Edit", "Edit the highlighted stakeholder", board.action_edit),
-            ("stakeholder: Remove", "Remove the highlighted stakeholder", board.action_delete),
-            ("quarter: Open…", "Show another quarter", board.action_switch_quarter),
-            ("quarter: New…", "Create a quarter", board.action_new_quarter),
-            (
-                "quarter: Delete (empty only)",
-                "Delete the quarter on screen if it holds nothing",
-                board.action_delete_quarter,
-            ),
-            (
-                "quarter: Edit vision",
-                "Write the team's vision for the quarter",
-                board.action_edit_vision,
-            ),
-            (
-                "meeting: Start or open the event",
-                "The meeting view for the shared screen",
-                board.action_meeting,
-            ),
-            (
-                "meeting: End without a decision",
-                "Back to preparing; votes stay",
-                board.action_end_meeting,
-            ),
-            (
-                "quarter: Reopen (decided)…",
-                "Withdraw the decision, on purpose",
-                board.action_reopen,
-            ),
-            (
-                "history: Past quarters",
-                "Every quarter, what was chosen and why",
-                board.action_history,
-            ),
-            (
-                "quarter: Start the next quarter…",
-                "Carry over what was not chosen",
-                board.action_next_quarter,
-            ),
-            ("quarter: Previous", "Show the quarter before", lambda: board.action_step_quarter(-1)),
-            ("quarter: Next", "Show the quarter after", lambda: board.action_step_quarter(1)),
-            (
-                "export: Markdown",
-                "The quarter's outcome, as a newsletter",
-                lambda: board.action_export("md"),
-            ),
-            (
-                "export: HTML",
-                "The quarter's outcome, as a web page",
-                lambda: board.action_export("html"),
-            ),
-            ("export: CSV", "One row per item", lambda: board.action_export("csv")),
-            ("export: JSON", "Everything about the quarter", lambda: board.action_export("json")),
-            (
-                "list: Import…",
-                "A file or pasted lines into the list in focus",
-                board.action_import_list,
-            ),
-            (
-                "item: Who else asks…",
-                "Similar requests on other lists; merge them",
-                board.action_also_asked,
-            ),
-            ("block: Suggest blocks…", "From requests several lists share", board.action_suggest),
-            (
-                "board: Compare with another board…",
-                "Another team's board, read-only, beside this one",
-                board.action_compare_board,
-            ),
-            ("board: Search", "Filter by words, @stakeholder, is:loose", board.action_search),
-            (
-                "board: Widen the column",
-                "Give the column in focus the width it wants (again: its share)",
-                board.action_widen,
-            ),
-            ("board: Undo", "Undo the last change", board.action_undo),
-            ("board: Redo", "Redo what was undone", board.action_redo),
-            ("board: Help", "Keys and mouse gestures", board.action_help),
-            (
-                "board: Save a copy as…",
-                "The board as it is on screen, to a new file",
-                self.action_save_copy,
-            ),
-        ]
-        for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
+        if board is not None and screen is board:
+            yield from self._key_commands(board, "board")
+
+    def _key_commands(self, target: object, screen: str) -> Iterable[SystemCommand]:
+        """The palette entries of a screen's key map, each saying its key (the user's
+        own where they remapped it)."""
+        for title, what, key in keys.palette(screen):
+            shown = keyfile.keys_label([keyfile.current_keys(key, self.user_keys)])
+            yield SystemCommand(
+                title, f"{what} · {shown}" if shown else what, _action(target, key.action)
+            )
+
+
+def _action(target: object, action: str) -> Callable[[], object]:
+    """A palette command that calls the action's method directly, as the key does."""
+    _, name, parameters = parse_action(action)
+    method = getattr(target, f"action_{name}")
+    return lambda: method(*parameters)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -30,6 +30,7 @@ from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..core.text import clean_line, clean_multiline, has_control
+from . import keyfile
 
 T = TypeVar("T")
 
@@ -362,92 +363,22 @@ class ReadModal(ModalScreen[None]):
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key and mouse gesture of the board."""
+    """Every key and mouse gesture of a screen, from the key map (with the user's keys)."""
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
-    MEETING: list[tuple[str, list[tuple[str, str]]]] = [
-        (
-            "The planning event",
-            [
-                ("← → ↑ ↓  h l k j", "select a block"),
-                ("Enter  Space", "open it full screen: its case, items and whose they are"),
-                ("1  2", "make it choice 1 / choice 2 (again: unchoose)"),
-                ("0  Backspace", "unchoose it"),
-                ("v", "record the dots people put on it"),
-                ("r", "reveal the tally and show it ranked, as bars"),
-                ("t", "start or pause the timebox"),
-                ("T", "reset the timer to the whole timebox (paused)"),
-                ("a", "who is here, dots per person, timebox length (applies at once)"),
-                ("d", "confirm the decision (rationale, who was there)"),
-                ("e", "end the event without a decision"),
-                ("u  Ctrl+Y", "undo / redo"),
-                ("Esc  b", "back to the board (the event stays live)"),
-            ],
-        ),
-    ]
-
-    SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
-        (
-            "Move around",
-            [
-                ("↑ ↓  j k", "previous / next line"),
-                ("← →  h l", "previous / next column (Tab works too)"),
-                ("Home End PgUp PgDn", "jump within a column"),
-            ],
-        ),
-        (
-            "Items",
-            [
-                ("m", "move the item to a block (pick it)"),
-                ("1 … 9", "move the item to block 1 … 9"),
-                ("d", "drop the item (asks a reason)"),
-                ("r", "send the item back to its list (restore a dropped one)"),
-                ("Shift+↑ ↓  K J", "move the item (or block) up / down"),
-                ("n", "new item on the list in focus"),
-                ("e  Enter", "edit what is highlighted"),
-                ("Delete  x", "delete what is highlighted (asks first)"),
-            ],
-        ),
-        (
-            "Blocks, stakeholders, quarters",
-            [
-                ("b", "new block"),
-                ("s", "new stakeholder"),
-                ("o", "open another quarter, or create one"),
-                ("O", "compare with another board (read-only, side by side)"),
-                ("v", "edit the quarter's vision"),
-                ("w", "widen the column in focus (again: back to its width)"),
-            ],
-        ),
-        (
-            "Everything else",
-            [
-                ("u  Ctrl+Z", "undo (also after reopening the file)"),
-                ("Ctrl+Y  U", "redo"),
-                ("Ctrl+P", "command palette: every action by name, and the themes"),
-                ("Ctrl+S", "save a copy of the board as a new file"),
-                ("?  F1", "this help"),
-                ("Ctrl+Q", "quit (everything is already saved)"),
-            ],
-        ),
-        (
-            "Mouse",
-            [
-                (
-                    "drag an item",
-                    "onto a block (title or items), the dropped column, or back onto its own list",
-                ),
-                ("drag in a block", "reorder it; drag a block's title to reorder blocks"),
-                ("Esc while dragging", "cancel; releasing over nothing changes nothing"),
-                ("double-click", "edit"),
-            ],
-        ),
-    ]
-
-    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]] | None = None) -> None:
+    def __init__(self, screen: str = "board", remapped: Mapping[str, str] | None = None) -> None:
         super().__init__()
-        self.sections = sections or self.SECTIONS
+        self.screen_name = screen
+        self.remapped = remapped
+
+    @property
+    def sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The help's sections, with the keys the user remapped (`App.user_keys`)."""
+        remapped = self.remapped
+        if remapped is None:
+            remapped = getattr(self.app, "user_keys", None) or {}
+        return keyfile.help_sections(self.screen_name, remapped)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide"):

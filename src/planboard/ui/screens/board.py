@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.errors import NoWidget
@@ -40,6 +39,7 @@ from ...core.model import (
 from ...core.rules import move_verdict, why_read_only
 from ...core.store import Store
 from ...core.text import clean_line
+from .. import keys
 from ..widgets.bars import (
     BoardFooter,
     DetailBar,
@@ -160,39 +160,7 @@ class BoardScreen(StoreActions, Screen[None]):
     focus change: the columns that gain and lose focus repaint themselves (their styles
     change), and a move that takes the focus along is then one frame, not a full one."""
 
-    BINDINGS = [
-        Binding("n", "new_item", "New", tooltip="Add an item to the list in focus"),
-        Binding("b", "new_block", "Block"),
-        Binding("m", "move_to_block", "Move", tooltip="Move the item to a block"),
-        Binding("d", "drop", "Drop", tooltip="Drop the item, with a reason"),
-        Binding("r", "restore", "Back", tooltip="Send the item back to its list"),
-        Binding("e,enter", "edit", "Edit", show=False),
-        Binding("u,ctrl+z", "undo", "Undo"),
-        Binding("ctrl+y,U", "redo", "Redo", show=False),
-        Binding("o", "switch_quarter", "Quarter"),
-        Binding("O", "compare_board", "Compare boards", show=False),
-        Binding("M", "meeting", "Meeting", tooltip="Start or open the planning event"),
-        Binding(
-            "slash", "search", "Search", tooltip="Filter the board by text, @stakeholder, is:loose"
-        ),
-        Binding("a", "also_asked", "Also asked", show=False),
-        Binding("S", "suggest", "Suggest blocks", show=False),
-        Binding("i", "import_list", "Import", show=False),
-        Binding("H", "history", "History", show=False),
-        Binding("left_square_bracket", "step_quarter(-1)", "Previous quarter", show=False),
-        Binding("right_square_bracket", "step_quarter(1)", "Next quarter", show=False),
-        Binding("question_mark,f1", "help", "Help"),
-        Binding("s", "new_stakeholder", "New stakeholder", show=False),
-        Binding("v", "edit_vision", "Vision", show=False),
-        Binding("w", "widen", "Widen column", show=False),
-        Binding("shift+up,K", "shift(-1)", "Up", show=False),
-        Binding("shift+down,J", "shift(1)", "Down", show=False),
-        Binding("delete,x", "delete", "Delete", show=False),
-        Binding("left,h", "focus_column(-1)", "Column left", show=False),
-        Binding("right,l", "focus_column(1)", "Column right", show=False),
-        Binding("escape", "cancel_drag", "Cancel drag", show=False),
-        *[Binding(str(n), f"move_to_nth({n})", f"To block {n}", show=False) for n in range(1, 10)],
-    ]
+    BINDINGS = keys.bindings("board")
 
     def __init__(
         self,

@@ -6,7 +6,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -16,9 +15,10 @@ from textual.widgets.option_list import Option
 from ...core.errors import PlanboardError
 from ...core.history import Comparison, Coverage, compare, coverage
 from ...core.model import Quarter
-from ...core.outcome import outcome
+from ...core.outcome import Outcome, outcome
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline, plural
+from .. import keys
 from ..modals import PickerModal
 from ..widgets.bars import BoardFooter, IndentedText, StatusLine
 
@@ -47,15 +47,7 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
     """Every quarter, newest first, and what was decided. Dismisses with ("open", id) to
     show a quarter's board, ("next", id) to start the next quarter from one, or None."""
 
-    BINDINGS = [
-        Binding("enter", "open", "Open its board"),
-        Binding("c", "coverage", "Coverage"),
-        Binding("x", "compare", "Compare"),
-        Binding("n", "next", "Next quarter"),
-        Binding("escape,b,H", "back", "Board"),
-        Binding("j", "move_cursor(1)", "Down", show=False),
-        Binding("k", "move_cursor(-1)", "Up", show=False),
-    ]
+    BINDINGS = keys.bindings("history")
 
     def __init__(self, store: Store, quarter_id: int) -> None:
         super().__init__()
@@ -121,77 +113,9 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
             self.detail.update(Content.assemble((clean_line(quarter.name), "bold"), "\n\n"))
             self.status_line.say(str(error), error=True)
             return
-        parts: list[str | tuple[str, str]] = [
-            (clean_line(quarter.name), "bold"),
-            "  ",
-            (quarter.status, "bold $text-success" if quarter.is_decided else "$text-warning"),
-            "\n",
-        ]
-        if quarter.vision:
-            parts += [("Vision ", "$text-accent"), clean_line(quarter.vision), "\n"]
-        parts.append("\n")
-        if result.decision:
-            parts += [
-                ("Decided ", "bold"),
-                result.decision.decided_at.replace("T", " ")[:16],
-                "\n\n",
-            ]
-        parts += [("Chosen", "bold $text-accent"), "\n"]
-        for entry in result.chosen:
-            parts += [
-                f"  {entry.block.chosen_rank}. ",
-                (clean_line(entry.block.name), "bold"),
-                (
-                    f"  {plural(len(entry.items), 'item')} · for "
-                    f"{', '.join(clean_line(o) for o in entry.owners)}",
-                    "$text-muted",
-                ),
-                "\n",
-            ]
-        if not result.chosen:
-            parts += [("  nothing yet", "italic $text-muted"), "\n"]
-        if result.decision:
-            parts += [
-                "\n",
-                ("Why", "bold $text-accent"),
-                "\n  ",
-                clean_multiline(result.decision.rationale).replace("\n", "\n  "),
-                "\n",
-            ]
-            if result.decision.attendees:
-                parts += [("  with ", "$text-muted"), clean_line(result.decision.attendees), "\n"]
-        heading = "Not chosen" if result.decision else "Blocks (nothing decided yet)"
-        parts += ["\n", (heading, "bold $text-accent"), "\n"]
-        for entry in result.not_chosen:
-            parts += [
-                f"  {clean_line(entry.block.name)}",
-                (f"  {plural(len(entry.items), 'item')}", "$text-muted"),
-                "\n",
-            ]
-        if result.dropped:
-            parts += ["\n", (f"Dropped ({len(result.dropped)})", "bold $text-accent"), "\n"]
-            for item in result.dropped[:12]:
-                parts += [
-                    f"  {clean_line(item.title)}",
-                    (f"  — {clean_line(item.drop_reason or '')}", "$text-muted"),
-                    "\n",
-                ]
-            if len(result.dropped) > 12:
-                parts += [(f"  and {len(result.dropped) - 12} more", "$text-muted"), "\n"]
+        parts = _decided_parts(quarter, result) + _undecided_parts(result)
         if quarter.is_decided:
-            parts += ["\n", ("Cut off", "bold $text-warning"), "\n"]
-            for cut in result.cut_off:
-                streak = f" · {cut.streak} quarters in a row" if cut.streak > 1 else ""
-                parts += [
-                    f"  {clean_line(cut.stakeholder.name)}",
-                    (
-                        f"  {plural(cut.items, 'item')}{streak}",
-                        "bold $text-error" if cut.streak > 1 else "$text-muted",
-                    ),
-                    "\n",
-                ]
-            if not result.cut_off:
-                parts += [("  nobody", "italic $text-muted"), "\n"]
+            parts += _cut_off_parts(result)
         self.detail.show(Content.assemble(*parts))
 
     @on(OptionList.OptionSelected)
@@ -269,10 +193,98 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         self.dismiss(("next", quarter.id))  # the board offers the carry-over from it
 
 
+Parts = list[str | tuple[str, str]]
+
+
+def _decided_parts(quarter: Quarter, result: Outcome) -> Parts:
+    """The quarter's head, what was chosen and why."""
+    parts: Parts = [
+        (clean_line(quarter.name), "bold"),
+        "  ",
+        (quarter.status, "bold $text-success" if quarter.is_decided else "$text-warning"),
+        "\n",
+    ]
+    if quarter.vision:
+        parts += [("Vision ", "$text-accent"), clean_line(quarter.vision), "\n"]
+    parts.append("\n")
+    if result.decision:
+        parts += [
+            ("Decided ", "bold"),
+            result.decision.decided_at.replace("T", " ")[:16],
+            "\n\n",
+        ]
+    parts += [("Chosen", "bold $text-accent"), "\n"]
+    for entry in result.chosen:
+        parts += [
+            f"  {entry.block.chosen_rank}. ",
+            (clean_line(entry.block.name), "bold"),
+            (
+                f"  {plural(len(entry.items), 'item')} · for "
+                f"{', '.join(clean_line(o) for o in entry.owners)}",
+                "$text-muted",
+            ),
+            "\n",
+        ]
+    if not result.chosen:
+        parts += [("  nothing yet", "italic $text-muted"), "\n"]
+    if result.decision:
+        parts += [
+            "\n",
+            ("Why", "bold $text-accent"),
+            "\n  ",
+            clean_multiline(result.decision.rationale).replace("\n", "\n  "),
+            "\n",
+        ]
+        if result.decision.attendees:
+            parts += [("  with ", "$text-muted"), clean_line(result.decision.attendees), "\n"]
+    return parts
+
+
+def _undecided_parts(result: Outcome) -> Parts:
+    """The blocks not chosen, and what was dropped (the first twelve)."""
+    heading = "Not chosen" if result.decision else "Blocks (nothing decided yet)"
+    parts: Parts = ["\n", (heading, "bold $text-accent"), "\n"]
+    for entry in result.not_chosen:
+        parts += [
+            f"  {clean_line(entry.block.name)}",
+            (f"  {plural(len(entry.items), 'item')}", "$text-muted"),
+            "\n",
+        ]
+    if result.dropped:
+        parts += ["\n", (f"Dropped ({len(result.dropped)})", "bold $text-accent"), "\n"]
+        for item in result.dropped[:12]:
+            parts += [
+                f"  {clean_line(item.title)}",
+                (f"  — {clean_line(item.drop_reason or '')}", "$text-muted"),
+                "\n",
+            ]
+        if len(result.dropped) > 12:
+            parts += [(f"  and {len(result.dropped) - 12} more", "$text-muted"), "\n"]
+    return parts
+
+
+def _cut_off_parts(result: Outcome) -> Parts:
+    """Whom the decision cut off, and for how many quarters in a row."""
+    parts: Parts = ["\n", ("Cut off", "bold $text-warning"), "\n"]
+    for cut in result.cut_off:
+        streak = f" · {cut.streak} quarters in a row" if cut.streak > 1 else ""
+        parts += [
+            f"  {clean_line(cut.stakeholder.name)}",
+            (
+                f"  {plural(cut.items, 'item')}{streak}",
+                "bold $text-error" if cut.streak > 1 else "$text-muted",
+            ),
+            "\n",
+        ]
+    if not result.cut_off:
+        parts += [("  nobody", "italic $text-muted"), "\n"]
+    return parts
+
+
 class CoverageScreen(Screen[None]):
     """Stakeholders by quarter: served, cut off, or no list; at a glance."""
 
-    BINDINGS = [Binding("escape,b,c", "back", "Back")]
+    BINDINGS = keys.bindings("coverage")
 
     def __init__(self, data: Coverage) -> None:
         super().__init__()
@@ -357,7 +369,7 @@ class CoverageScreen(Screen[None]):
 class CompareScreen(Screen[None]):
     """Two quarters: what carried over, what was dropped again, what is new."""
 
-    BINDINGS = [Binding("escape,b,x", "back", "Back")]
+    BINDINGS = keys.bindings("compare")
 
     def __init__(self, data: Comparison) -> None:
         super().__init__()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
@@ -313,8 +314,28 @@ class BoardFooter(Footer):
         # Dimmed, not disabled: pressing the key (or clicking it) still says why not.
         dimmed = self._dimmed(self.screen)
         widget: Widget
-        for widget in super().compose():
+        for widget in self._in_key_map_order(list(super().compose())):
             # A footer key knows its action (a group or a label has none).
             if getattr(widget, "action", None) in dimmed:
                 widget.add_class("-disabled")
             yield widget
+
+    def _in_key_map_order(self, widgets: list[Widget]) -> list[Widget]:
+        """The screen's keys in the order of its key map, also when the user's keys.toml
+        remapped some (Textual lists a remapped key last)."""
+        order = {
+            binding.action: index
+            for index, binding in enumerate(getattr(self.screen, "BINDINGS", []))
+            if isinstance(binding, Binding)
+        }
+        places = [
+            index
+            for index, widget in enumerate(widgets)
+            if getattr(widget, "action", None) in order and not widget.has_class("-command-palette")
+        ]
+        ordered = sorted(
+            (widgets[i] for i in places), key=lambda w: order.get(str(getattr(w, "action", "")), 0)
+        )
+        for index, widget in zip(places, ordered, strict=True):
+            widgets[index] = widget
+        return widgets

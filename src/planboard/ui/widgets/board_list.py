@@ -18,7 +18,6 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -28,6 +27,7 @@ from textual.strip import Strip
 
 from ...core.model import Block, Item, Place, Stakeholder
 from ...core.text import clean_line
+from .. import keys
 from ..theme import tag_colour
 
 RowKind = Literal["header", "item", "empty"]
@@ -95,14 +95,7 @@ class BoardList(ScrollView, can_focus=True):
 
     ALLOW_SELECT = False
 
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("home", "cursor_to(0)", "First", show=False),
-        Binding("end", "cursor_to(-1)", "Last", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-    ]
+    BINDINGS = keys.bindings("column")
 
     COMPONENT_CLASSES = {
         "board-list--header",

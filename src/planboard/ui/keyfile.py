@@ -1,0 +1,256 @@
+"""How keys look (the help screen, the palette) and the user's own keys (keys.toml)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from textual.keys import format_key
+
+from .keys import (
+    BLOCKS,
+    ELSE,
+    EVENT,
+    HELP,
+    ITEMS,
+    MOUSE,
+    MOVE,
+    SCREENS,
+    Key,
+    Note,
+    all_keys,
+    entries,
+)
+
+_LABELS = {
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "enter": "Enter",
+    "escape": "Esc",
+    "space": "Space",
+    "backspace": "Backspace",
+    "delete": "Delete",
+    "insert": "Insert",
+    "home": "Home",
+    "end": "End",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "tab": "Tab",
+}
+_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+_NAMED = {*_LABELS, *(f"f{n}" for n in range(1, 25))}
+
+
+def key_label(key: str) -> str:
+    """How the help shows one key: `?`, `Ctrl+Z`, `Shift+↑`, `F1`."""
+    *modifiers, name = key.strip().split("+")
+    if name in _LABELS:
+        shown = _LABELS[name]
+    elif (name.startswith("f") and name[1:].isdigit()) or (len(name) == 1 and modifiers):
+        shown = name.upper()
+    else:
+        shown = format_key(name)
+    return "+".join([*(m.capitalize() for m in modifiers), shown])
+
+
+def keys_label(keys: Iterable[str]) -> str:
+    """Several bindings' keys in one help row: first keys, then their alternatives
+    (`↑ ↓  k j`); a run of digits as `1 … 9`; a modifier said once (`Shift+↑ ↓`)."""
+    columns: list[list[str]] = []
+    for key_string in keys:
+        for position, key in enumerate(k for k in key_string.split(",") if k):
+            while len(columns) <= position:
+                columns.append([])
+            columns[position].append(key_label(key))
+    shown = []
+    for column in columns:
+        if len(column) > 3 and all(len(k) == 1 and k.isdigit() for k in column):
+            digits = [int(k) for k in column]
+            if digits == list(range(digits[0], digits[0] + len(digits))):
+                shown.append(f"{column[0]} … {column[-1]}")
+                continue
+        shown.append(" ".join(_once(column)))
+    return "  ".join(shown)
+
+
+def _once(labels: list[str]) -> list[str]:
+    """`Shift+↑ Shift+↓` as `Shift+↑ ↓`: an arrow's modifier, when the key before has
+    it too, is not repeated."""
+    out = labels[:1]
+    for before, label in itertools.pairwise(labels):
+        prefix, _, arrow = label.rpartition("+")
+        same = prefix and arrow and arrow in "↑↓←→" and before.rpartition("+")[0] == prefix
+        out.append(arrow if same else label)
+    return out
+
+
+def current_keys(key: Key, remapped: Mapping[str, str]) -> str:
+    """The key's keys now: the user's, else the default."""
+    return remapped.get(key.id, key.keys)
+
+
+def help_sections(
+    screen: str, remapped: Mapping[str, str] | None = None
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The help screen of a screen: its sections, each a list of (keys, what they do),
+    with the user's keys where they remapped one."""
+    remapped = remapped or {}
+    sections: dict[str, dict[str, list[str]]] = {}
+    for name in HELP[screen]:
+        for entry in SCREENS[name]:
+            if not entry.group or not entry.keys:
+                continue
+            rows = sections.setdefault(entry.group, {})
+            if isinstance(entry, Note):
+                rows[entry.help] = [entry.keys]  # shown as written
+            else:
+                rows.setdefault(entry.help, []).append(current_keys(entry, remapped))
+    return [
+        (
+            group,
+            [
+                (keys[0] if _is_note(group, what) else keys_label(keys), what)
+                for what, keys in sections[group].items()
+            ],
+        )
+        for group in sorted(sections, key=_ORDER.index)
+    ]
+
+
+_ORDER = [MOVE, ITEMS, BLOCKS, ELSE, MOUSE, EVENT]
+
+
+def _is_note(group: str, what: str) -> bool:
+    return any(
+        isinstance(entry, Note) and entry.group == group and entry.help == what
+        for entries_ in SCREENS.values()
+        for entry in entries_
+    )
+
+
+# ------------------------------------------------------------------ your own keys
+
+
+def config_path() -> Path:
+    """`$XDG_CONFIG_HOME/planboard/keys.toml`, else `~/.config/planboard/keys.toml`."""
+    base = os.environ.get("XDG_CONFIG_HOME") or ""
+    folder = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
+    return folder / "planboard" / "keys.toml"
+
+
+class KeysFileError(Exception):
+    """A keys.toml that can't be used, and why (the defaults stay)."""
+
+
+def _canonical(key: str) -> str:
+    """One spelling per key (`?` and `question_mark` are the same key)."""
+    *modifiers, name = key.strip().split("+")
+    if len(name) > 1 and len(format_key(name)) == 1:
+        name = format_key(name)
+    return "+".join([*modifiers, name])
+
+
+def _check_key(binding_id: str, key: str) -> None:
+    *modifiers, name = key.split("+")
+    unknown = [m for m in modifiers if m not in _MODIFIERS]
+    known_name = len(name) == 1 and name.isprintable() and not name.isspace()
+    known_name = known_name or name in _NAMED or len(format_key(name)) == 1
+    if unknown or not name or not known_name:
+        raise KeysFileError(f'"{binding_id}": "{key}" is not a key planboard knows')
+
+
+def parse_user_keys(text: str) -> dict[str, str]:
+    """The remapping a keys.toml asks for, checked: every id known, every key a key, no
+    key bound twice where both would be live. Raises `KeysFileError` saying what is wrong."""
+    import tomllib  # only when there is a file: not on every start
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise KeysFileError(f"not valid TOML: {error}") from None
+    table = data.get("keys", {})
+    others = sorted(set(data) - {"keys"})
+    if others or not isinstance(table, dict):
+        raise KeysFileError('put the keys under a [keys] table, e.g. "board.drop" = "D"')
+    known = all_keys()
+    remapped: dict[str, str] = {}
+    for binding_id, value in table.items():
+        if binding_id not in known or not known[binding_id].keys:
+            raise KeysFileError(f'no key called "{binding_id}" (see the README for the ids)')
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            value = ",".join(value)
+        if not isinstance(value, str) or not value.strip():
+            raise KeysFileError(f'"{binding_id}": give a key, or a list of keys, as text')
+        keys = [k.strip() for k in value.split(",")]
+        for key in keys:
+            _check_key(binding_id, key)
+        remapped[binding_id] = ",".join(keys)
+    clash = find_clash(remapped)
+    if clash:
+        raise KeysFileError(clash)
+    return remapped
+
+
+#: The key maps live at once (a widget's keys and the app's over a screen's): a key
+#: may be bound once in each.
+CONTEXTS: dict[str, tuple[str, ...]] = {
+    "board": ("app", "board", "column"),
+    "meeting": ("app", "meeting"),
+    "present": ("app", "present"),
+    "reveal": ("app", "reveal"),
+    "decision": ("app", "decision"),
+    "history": ("app", "history"),
+    "coverage": ("app", "coverage"),
+    "compare": ("app", "compare"),
+}
+
+#: Keys Textual or planboard keep for themselves in every screen.
+RESERVED = {
+    "ctrl+p": "the command palette",
+    "ctrl+q": "quit",
+    "ctrl+c": "quit",
+    "tab": "the next column or field",
+    "shift+tab": "the previous column or field",
+}
+
+
+def find_clash(remapped: Mapping[str, str]) -> str:
+    """A key bound twice where both bindings are live at once, said plainly; or ""."""
+    for binding_id, keys in remapped.items():
+        for one in keys.split(","):
+            if _canonical(one) in RESERVED:
+                what = RESERVED[_canonical(one)]
+                return f'"{key_label(one)}" ({binding_id}) is kept for {what}'
+    for screen, names in CONTEXTS.items():
+        owner: dict[str, str] = {}
+        for name in names:
+            for key in entries(name):
+                for one in filter(None, current_keys(key, remapped).split(",")):
+                    canonical = _canonical(one)
+                    if canonical in owner and owner[canonical] != key.id:
+                        return (
+                            f'"{key_label(one)}" is bound twice on the {screen} screen: '
+                            f"{owner[canonical]} and {key.id}"
+                        )
+                    owner[canonical] = key.id
+    return ""
+
+
+def load_user_keys(path: Path | None = None) -> tuple[dict[str, str], str]:
+    """The user's remapping and "", or no remapping and what is wrong with the file. No
+    file is no remapping."""
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, ""
+    except (OSError, UnicodeDecodeError) as error:
+        return {}, f"{path} could not be read ({error}); the usual keys apply."
+    try:
+        return parse_user_keys(text), ""
+    except KeysFileError as error:
+        return {}, f"{path}: {error}. The usual keys apply."

@@ -1,0 +1,141 @@
+"""The event's forms: the setup, the dots on a block, and the decision."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...core.text import clean_line
+from ..modals import Field, FormModal
+
+if TYPE_CHECKING:
+    from .screen import MeetingScreen
+
+
+def ask_setup(screen: MeetingScreen) -> None:
+    """The event's setup: who is here, dots per person, the timebox, a hidden tally."""
+    if screen.meeting is None or not screen._writable():
+        return
+    people = screen.store.stakeholders(screen.quarter_id)
+    present = set(screen.store.attendance(screen.quarter_id))
+    meeting = screen.meeting
+
+    def submit(values: dict[str, Any]) -> str | None:
+        return screen.form_op(
+            lambda: screen.store.set_meeting(
+                screen.quarter_id,
+                present=values["present"],
+                dot_budget=values["dots"],
+                timebox_minutes=values["minutes"],
+                tally_hidden=values["hidden"],
+            )
+        )
+
+    screen.app.push_screen(
+        FormModal(
+            "The event",
+            [
+                Field(
+                    "present",
+                    "Who is here (space to tick)",
+                    sorted(present),
+                    kind="choices",
+                    options=[(p.name, p.id) for p in people],
+                ),
+                Field("dots", "Dots per person", meeting.dot_budget, kind="number"),
+                Field("minutes", "Timebox (minutes)", meeting.timebox_minutes, kind="number"),
+                Field(
+                    "hidden",
+                    "Keep the tally hidden until revealed",
+                    meeting.tally_hidden,
+                    kind="switch",
+                ),
+            ],
+            submit,
+        )
+    )
+
+
+def ask_dots(screen: MeetingScreen) -> None:
+    """The dots each person present put on the selected block."""
+    card = screen.card
+    if card is None or screen.meeting is None or not screen._writable():
+        return
+    present = screen.store.attendance(screen.quarter_id)
+    if not present:
+        screen.say("Nobody is marked present yet: press a to say who is here.", error=True)
+        return
+    people = {s.id: s for s in screen.store.stakeholders()}
+    tally = screen.store.votes(screen.quarter_id)
+    budget = screen.meeting.dot_budget
+    block = card.block
+    fields = []
+    hidden = screen.meeting.tally_hidden
+    # By name, not in the order people were ticked: easy to find at a glance.
+    present = sorted((s for s in present if s in people), key=lambda s: people[s].name.lower())
+    for sid in present:
+        used = sum(v.get(sid, 0) for bid, v in tally.items() if bid != block.id)
+        left = budget - used - card.votes.get(sid, 0)
+        # With the tally hidden, the shared screen does not say where anyone's
+        # other dots went (the budget is still enforced when saving).
+        label = (
+            f"{people[sid].name}  ({budget} dots in all)"
+            if hidden
+            else f"{people[sid].name}  ({left} of {budget} left; up to {budget - used} here)"
+        )
+        fields.append(Field(f"s{sid}", label, card.votes.get(sid) or "", kind="number"))
+
+    def submit(values: dict[str, Any]) -> str | None:
+        dots = {int(name[1:]): value for name, value in values.items()}
+        return screen.form_op(lambda: screen.store.set_votes(block.id, dots))
+
+    screen.app.push_screen(
+        FormModal(f"Dots on “{clean_line(block.name)}”", fields, submit, save_label="Record")
+    )
+
+
+def ask_decision(screen: MeetingScreen) -> None:
+    """Confirm the decision: why, and who was there; says whom it cuts off."""
+    if not screen._writable():
+        return
+    chosen = [c.data.block for c in screen.cards if c.data.block.choice]
+    if not chosen:
+        screen.say("Choose one or two blocks first: 1 and 2 on a card.", error=True)
+        return
+    people = {s.id: s.name for s in screen.store.stakeholders()}
+    present = ", ".join(
+        people[s] for s in screen.store.attendance(screen.quarter_id) if s in people
+    )
+    names = "; ".join(
+        f"{b.choice}. {clean_line(b.name)}" for b in sorted(chosen, key=lambda b: b.choice or 0)
+    )
+    # Who this choice leaves out, while it can still change.
+    cut = screen.store.cut_off(screen.quarter_id, pending=True)
+    if cut:
+        intro = "Cut off by this choice (none of their items in a chosen block): " + "; ".join(
+            clean_line(c.stakeholder.name)
+            + (f", {c.streak} quarters in a row with this one" if c.streak > 1 else "")
+            for c in cut
+        )
+    else:
+        intro = "Every stakeholder who sent a list has an item in a chosen block."
+
+    def submit(values: dict[str, Any]) -> str | None:
+        refused = screen.form_op(
+            lambda: screen.store.decide(screen.quarter_id, values["rationale"], values["attendees"])
+        )
+        if refused is None and screen.quarter is not None and screen.quarter.is_decided:
+            screen.app.call_later(screen._show_decision)
+        return refused
+
+    screen.app.push_screen(
+        FormModal(
+            f"Confirm the decision: {names}",
+            [
+                Field("rationale", "Why these? (required)", "", kind="text", height=4),
+                Field("attendees", "Who was there", present),
+            ],
+            submit,
+            save_label="Confirm",
+            intro=intro,
+        )
+    )

@@ -1,0 +1,150 @@
+"""One key map: the screens' keys, the help and the palette come from it, and a user's
+keys.toml remaps keys by id (or, when it can't be used, says why and changes nothing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Filled
+from textual.binding import Binding
+
+from planboard.ui import keys
+from planboard.ui.app import PlanboardApp
+from planboard.ui.keyfile import find_clash, help_sections, parse_user_keys
+from planboard.ui.modals import FormModal, HelpScreen
+from planboard.ui.screens.board import BoardScreen
+
+
+@pytest.fixture
+def keys_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where planboard looks for the user's keys (XDG_CONFIG_HOME/planboard/keys.toml)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    path = tmp_path / "config" / "planboard" / "keys.toml"
+    path.parent.mkdir(parents=True)
+    return path
+
+
+def help_rows(app: PlanboardApp) -> list[tuple[str, str]]:
+    screen = app.screen
+    assert isinstance(screen, HelpScreen)
+    shown_keys = [str(w.render()) for w in screen.query(".help-keys")]
+    shown_what = [str(w.render()) for w in screen.query(".help-what")]
+    return list(zip(shown_keys, shown_what, strict=True))
+
+
+def toasts(app: PlanboardApp) -> str:
+    """The notifications on screen (run_test hides them unless notifications=True)."""
+    return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+def test_every_binding_has_a_unique_id_and_the_defaults_do_not_clash() -> None:
+    ids = [key.id for screen in keys.SCREENS for key in keys.entries(screen)]
+    assert len(ids) == len(set(ids))
+    for screen in keys.SCREENS:
+        for binding in keys.bindings(screen):
+            assert isinstance(binding, Binding) and binding.id
+            assert binding.id.split(".")[0] == screen
+    assert find_clash({}) == ""
+
+
+def test_the_board_uses_the_key_map() -> None:
+    assert keys.bindings("board") == BoardScreen.BINDINGS
+
+
+def test_a_bad_file_is_refused_with_what_is_wrong() -> None:
+    cases = {
+        '[keys\n"board.drop" = "D"': "not valid TOML",
+        '[keys]\n"board.dorp" = "D"': 'no key called "board.dorp"',
+        '[keys]\n"board.drop" = "n"': '"n" is bound twice on the board screen',
+        '[keys]\n"board.drop" = "k"': "board.drop and column.up",
+        '[keys]\n"board.drop" = "ctrl+bogus"': "not a key planboard knows",
+        '[keys]\n"board.drop" = "ctrl+p"': "kept for the command palette",
+        '"board.drop" = "D"': "under a [keys] table",
+        '[keys]\n"board.drop" = 3': "give a key",
+    }
+    for text, why in cases.items():
+        with pytest.raises(keys_error()) as raised:
+            parse_user_keys(text)
+        assert why in str(raised.value), text
+    # The same key for two screens is fine: only one is live at a time.
+    assert parse_user_keys('[keys]\n"board.drop" = "D"\n"meeting.decide" = "D"') == {
+        "board.drop": "D",
+        "meeting.decide": "D",
+    }
+    # Swapping two keys is not a clash.
+    swapped = '[keys]\n"board.drop" = "r"\n"board.restore" = "d"'
+    assert parse_user_keys(swapped) == {"board.drop": "r", "board.restore": "d"}
+
+
+def keys_error() -> type[Exception]:
+    from planboard.ui.keyfile import KeysFileError
+
+    return KeysFileError
+
+
+def test_the_help_shows_a_remapped_key() -> None:
+    rows = dict((what, keys_) for _, section in help_sections("board") for keys_, what in section)
+    assert rows["new block"] == "b"
+    remapped = help_sections("board", {"board.new_block": "f5,B"})
+    rows = dict((what, keys_) for _, section in remapped for keys_, what in section)
+    assert rows["new block"] == "F5  B"
+
+
+async def test_a_remapped_key_does_the_action_and_shows_in_help_and_palette(
+    filled: Filled, keys_file: Path
+) -> None:
+    keys_file.write_text('[keys]\n"board.new_block" = "f5"\n', encoding="utf-8")
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        assert not toasts(app)
+        footer = [str(getattr(key, "key", "")) for key in app.screen.query("BoardFooter FooterKey")]
+        assert footer.index("f5") < footer.index("m")  # in its usual place, not last
+        await pilot.press("b")  # the old key does nothing now
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)  # the new block form
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert ("F5", "new block") in help_rows(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert commands["block: New"].endswith("· F5")
+        assert commands["item: Drop…"].endswith("· d")
+
+
+async def test_a_bad_file_says_so_on_start_and_keeps_the_usual_keys(
+    filled: Filled, keys_file: Path
+) -> None:
+    text = '[keys]\n"board.new_block" = "f5"\n"board.drop" = "n"\n'
+    keys_file.write_text(text, encoding="utf-8")
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        said = toasts(app)
+        assert str(keys_file) in said and "bound twice" in said and "usual keys" in said
+        assert app.user_keys == {}
+        await pilot.press("f5")  # the file's keys are not half applied
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+    assert keys_file.read_text(encoding="utf-8") == text  # the file is left as it was
+
+
+async def test_a_file_that_is_not_toml_says_so(filled: Filled, keys_file: Path) -> None:
+    keys_file.write_bytes(b"[keys\n\xff")
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        assert "usual keys" in toasts(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert ("b", "new block") in help_rows(app)
