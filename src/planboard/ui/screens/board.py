@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -53,6 +53,7 @@ from .actions import StoreActions
 
 if TYPE_CHECKING:
     from ...core.importer import ParsedList
+    from ..app import FileChanged, PlanboardApp
 
 COLUMN_IDS = ("team", "stakeholders", "blocks", "dropped")
 LONG_REPLAY = 200_000  # bytes of an action's record: a larger undo or redo runs in the background
@@ -219,9 +220,8 @@ class BoardScreen(StoreActions, Screen[None]):
         self._scroll_timer: Timer | None = None
         self._scroll_step = 0
         self._suppress_click = False
-        self._data_version = 0
+        self._stale = False  # the file changed while the board could not re-read it
         self._replica: tuple[str, bool] | None = None  # what the title bar says of it
-        self._seen_event = 0  # the last event this screen has shown
         self._replaying: str | None = None  # the action an undo or redo replays
         self._outside_write = False  # another program wrote since this screen last read
         self._pending_go: int | None = None
@@ -230,7 +230,6 @@ class BoardScreen(StoreActions, Screen[None]):
         self.match_note = ""  # what the matcher could not do (no numpy), or ""
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
         self._bad_rows: list[str] = []  # rows with values of the wrong type, last named
-        self._busy = ""  # what a long action running in the background is doing
         self.widened: str | None = None  # the column `w` widened, if any
         self.ask_to_start = False  # `planboard meeting`: offer to start the event on mount
         self._sized: tuple[object, ...] | None = None  # what the column widths were made for
@@ -313,8 +312,21 @@ class BoardScreen(StoreActions, Screen[None]):
             return self.column("dropped")
         return self.column("team" if place.ref is None else "stakeholders")
 
+    @property
+    def planboard(self) -> PlanboardApp:
+        """The app this board runs in (its file watcher, its long-action flag)."""
+        return cast("PlanboardApp", self.app)
+
+    @property
+    def _busy(self) -> str:
+        """What a long action running in the background is doing ("" when none)."""
+        return self.planboard.busy
+
+    @_busy.setter
+    def _busy(self, what: str) -> None:
+        self.planboard.busy = what
+
     def on_mount(self) -> None:
-        preloaded = self._preloaded is not None
         self.load()
         # What is loaded now lives as long as the app: keep it out of the cyclic
         # collector's scans, which otherwise stall a frame now and then on big boards.
@@ -330,9 +342,8 @@ class BoardScreen(StoreActions, Screen[None]):
         if self.ask_to_start:
             self.ask_to_start = False
             self.call_later(self.action_meeting)
-        if not preloaded:  # (a preloaded board keeps the version it was read at)
-            self._data_version = self.store.data_version()
-        self.set_interval(0.5, self._poll_file)
+        # The app's one file watcher says when the file changed under the board.
+        self.planboard.board_changed.subscribe(self, self._file_changed, immediate=True)
         self.set_timer(0.5, self._poll_replica)
         self.set_interval(2.0, self._poll_replica)
 
@@ -366,7 +377,7 @@ class BoardScreen(StoreActions, Screen[None]):
         preloaded, self._preloaded = self._preloaded, None
         try:
             if preloaded is not None and preloaded[0].quarter.id == self.quarter_id:
-                board, self._data_version = preloaded
+                board = preloaded[0]
             else:
                 board = self.store.board(self.quarter_id)
         except PlanboardError as error:
@@ -375,7 +386,6 @@ class BoardScreen(StoreActions, Screen[None]):
             self.say(str(error), error=True)  # keep showing what was last read
             return
         self.board = board
-        self._seen_event = self.store.last_event_id()
         self.stakeholder_map = {s.id: (s, i) for i, s in enumerate(board.stakeholders)}
         self.stakeholders_by_id = {s.id: s for s in board.stakeholders}
         self.block_map = {b.id: b for b in board.blocks}
@@ -429,7 +439,7 @@ class BoardScreen(StoreActions, Screen[None]):
             return
         try:
             if self.store.tidy(self.quarter_id) is not None:
-                self._data_version = self.store.data_version()
+                self.planboard.caught_up()
                 self.load()
                 return
             found = self.store.row_problems(self.quarter_id)
@@ -731,20 +741,23 @@ class BoardScreen(StoreActions, Screen[None]):
             if self.board is not None:
                 self._show_quarter()
 
-    def _poll_file(self) -> None:
-        """Show within a second what another program wrote to the file."""
-        if self._busy:
-            return  # the long action's transaction is open on this connection
-        try:
-            version = self.store.data_version()
-        except PlanboardError:
+    def _file_changed(self, change: FileChanged) -> None:
+        """The app's watcher saw the file change (another program, or another screen):
+        re-read it now if the board is in view, else when it comes back (a board under
+        the event screen is not re-read at each vote) or once a drag is over."""
+        self._stale = True
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Re-read the file if it changed while the board could not show it."""
+        if not self._stale or self.drag is not None or not self.is_current:
             return
-        except Exception:  # the file went away under us; the next action will say so
-            return
-        if version != self._data_version:
-            self._data_version = version
-            if self.drag is None:
-                self.load()
+        self._stale = False
+        was_decided = self.board is not None and self.quarter.is_decided
+        self.load()
+        if self.board is not None and self.quarter.is_decided and not was_decided:
+            # The last message may offer an undo the decided quarter would refuse.
+            self.say(f"{self.quarter.name} is decided: its board is read-only.")
 
     # ------------------------------------------------------------- running ops
 
@@ -753,10 +766,7 @@ class BoardScreen(StoreActions, Screen[None]):
         try:
             # This connection's own writes leave its data version as it was: a new one
             # means another program wrote too, and what the columns hold may be stale.
-            version = self.store.data_version()
-            self._outside_write = version != self._data_version
-            self._data_version = version
-            self._seen_event = self.store.last_event_id()
+            self._outside_write = self.planboard.caught_up()
             self.apply(change)
         except PlanboardError as error:  # saved, but the file could not be re-read
             self.say(str(error), error=True)
@@ -1943,14 +1953,9 @@ class BoardScreen(StoreActions, Screen[None]):
             target, self._pending_go = self._pending_go, None
             self.call_after_refresh(self._go_to, target)
         use_projector(self.app, False)
-        if self.store.last_event_id() != self._seen_event:
-            # Something was done on another screen (the event): show the file as it is.
-            was_decided = self.board is not None and self.quarter.is_decided
-            self.load()
-            self.refresh_bindings()
-            if self.board is not None and self.quarter.is_decided and not was_decided:
-                # The last message may offer an undo the decided quarter would refuse.
-                self.say(f"{self.quarter.name} is decided: its board is read-only.")
+        # What the screen just closed did (the event) is seen now, not at the next tick.
+        self.planboard.look_at_file()
+        self._catch_up()
 
     def _open(self, screen: Screen[Any]) -> None:
         """Show an event screen (the board catches up with it when it comes back, and
@@ -1997,7 +2002,6 @@ class BoardScreen(StoreActions, Screen[None]):
         except PlanboardError as error:
             self.say(str(error), error=True)
             return
-        self._data_version = self.store.data_version()
         notice = change.summary
         if backup is not None:
             notice = f"The event is live. Backup written: {backup}"
@@ -2042,7 +2046,7 @@ class BoardScreen(StoreActions, Screen[None]):
             except PlanboardError as error:
                 self.say(str(error), error=True)
                 return None
-            self._data_version = self.store.data_version()
+            self.planboard.caught_up()
             self.load()
             self.app.call_later(
                 self._open, MeetingScreen(self.store, quarter.id, f"Reopened {quarter.name}.")
@@ -2296,6 +2300,7 @@ class BoardScreen(StoreActions, Screen[None]):
         drag.source.release_mouse()
         if not drag.active:
             self.drag = None
+            self._catch_up()
             return
         drag.pointer = (x, y)
         self._evaluate(drag)
@@ -2303,6 +2308,7 @@ class BoardScreen(StoreActions, Screen[None]):
         self._end_drag_visuals()
         self.drag = None
         self._complete(drag)
+        self._catch_up()  # what another program wrote during the drag
 
     def cancel_drag(self, *, quietly: bool = False) -> None:
         drag = self.drag
@@ -2316,6 +2322,7 @@ class BoardScreen(StoreActions, Screen[None]):
             if not quietly:
                 self.say("Drag cancelled; nothing changed.")
         self.refresh_bindings()
+        self.call_later(self._catch_up)  # what another program wrote during the drag
 
     def action_cancel_drag(self) -> None:
         self.cancel_drag()
