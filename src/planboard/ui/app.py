@@ -17,7 +17,7 @@ from ..core.clock import Clock
 from ..core.errors import PlanboardError
 from ..core.model import Board
 from ..core.store import Store
-from .screens.board import BoardScreen
+from .board.screen import BoardScreen
 from .styles import stylesheet_paths
 from .theme import LIGHT, PROJECTOR, register_themes
 
