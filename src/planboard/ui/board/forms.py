@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import PlanboardError
-from ...core.model import STAKEHOLDER_COLOURS, Block, Stakeholder
+from ...core.model import STAKEHOLDER_COLOURS, Block, Item, Stakeholder
 from ...core.text import clean_line
 from ..widgets.board_list import Row
 
@@ -38,19 +39,6 @@ class BoardForms(BoardView):
         title = "New item"
         if block_id is not None:
             title += f" in block {clean_line(self.block_map[block_id].name)}"
-
-        def submit(values: dict[str, Any]) -> str | None:
-            return self.form_op(
-                lambda: self.store.add_item(
-                    self.quarter_id,
-                    values["owner"],
-                    values["title"],
-                    values["notes"],
-                    values["effort"],
-                    block_id=block_id,
-                )
-            )
-
         self.app.push_screen(
             FormModal(
                 title,
@@ -62,7 +50,7 @@ class BoardForms(BoardView):
                     Field("notes", "Notes", kind="text"),
                     Field("effort", "Effort (days, optional)", kind="number"),
                 ],
-                submit,
+                partial(self._save_new_item, block_id),
                 save_label="Add",
             )
         )
@@ -95,21 +83,8 @@ class BoardForms(BoardView):
             ]
             if item.status == "dropped":
                 fields.append(Field("reason", "Why it is dropped", item.drop_reason or ""))
-
-            def submit(values: dict[str, Any]) -> str | None:
-                return self.form_op(
-                    lambda: self.store.edit_item(
-                        item.id,
-                        title=values["title"],
-                        notes=values["notes"],
-                        effort=values["effort"],
-                        drop_reason=values.get("reason"),
-                        stakeholder_id=values["owner"],
-                    )
-                )
-
             title = f"Edit “{clean_line(item.title)}”"
-            self.app.push_screen(FormModal(title, fields, submit))
+            self.app.push_screen(FormModal(title, fields, partial(self._save_item, item)))
         elif row.group.block is not None:
             self._edit_block(row.group.block)
         elif row.group.key.is_list and row.group.stakeholder is not None:
@@ -162,32 +137,18 @@ class BoardForms(BoardView):
     def _edit_block(self, block: Block) -> None:
         from ..modals import FormModal
 
-        def submit(values: dict[str, Any]) -> str | None:
-            return self.form_op(
-                lambda: self.store.edit_block(
-                    block.id,
-                    name=values["name"],
-                    description=values["description"],
-                    effort=values["effort"],
-                )
-            )
-
-        self.app.push_screen(FormModal("Edit block", self._block_fields(block), submit))
+        save = partial(self._save_block, block)
+        self.app.push_screen(FormModal("Edit block", self._block_fields(block), save))
 
     def action_new_block(self) -> None:
         if not self.writable():
             return
         from ..modals import FormModal
 
-        def submit(values: dict[str, Any]) -> str | None:
-            return self.form_op(
-                lambda: self.store.add_block(
-                    self.quarter_id, values["name"], values["description"], values["effort"]
-                )
-            )
-
         self.app.push_screen(
-            FormModal("New block", self._block_fields(None), submit, save_label="Create")
+            FormModal(
+                "New block", self._block_fields(None), self._save_new_block, save_label="Create"
+            )
         )
 
     def _stakeholder_fields(self, stakeholder: Stakeholder | None) -> list[Any]:
@@ -221,19 +182,9 @@ class BoardForms(BoardView):
     def _edit_stakeholder(self, stakeholder: Stakeholder) -> None:
         from ..modals import FormModal
 
-        def submit(values: dict[str, Any]) -> str | None:
-            return self.form_op(
-                lambda: self.store.edit_stakeholder(
-                    stakeholder.id,
-                    name=values["name"],
-                    department=values["department"],
-                    colour=values["colour"] or None,
-                    quarter_id=self.quarter_id,
-                )
-            )
-
+        save = partial(self._save_stakeholder, stakeholder)
         self.app.push_screen(
-            FormModal("Edit stakeholder", self._stakeholder_fields(stakeholder), submit)
+            FormModal("Edit stakeholder", self._stakeholder_fields(stakeholder), save)
         )
 
     def action_new_stakeholder(self) -> None:
@@ -241,29 +192,19 @@ class BoardForms(BoardView):
             return
         from ..modals import FormModal
 
-        def submit(values: dict[str, Any]) -> str | None:
-            return self.form_op(
-                lambda: self.store.add_stakeholder(
-                    values["name"],
-                    values["department"],
-                    quarter_id=self.quarter_id,
-                    colour=values["colour"] or None,
-                )
-            )
-
         self.app.push_screen(
-            FormModal("New stakeholder", self._stakeholder_fields(None), submit, save_label="Add")
+            FormModal(
+                "New stakeholder",
+                self._stakeholder_fields(None),
+                self._save_new_stakeholder,
+                save_label="Add",
+            )
         )
 
     def action_edit_vision(self) -> None:
         if not self.writable():
             return
         from ..modals import Field, FormModal
-
-        def submit(values: dict[str, Any]) -> str | None:
-            return self.form_op(
-                lambda: self.store.edit_quarter(self.quarter_id, vision=values["vision"])
-            )
 
         self.app.push_screen(
             FormModal(
@@ -277,8 +218,77 @@ class BoardForms(BoardView):
                         height=3,
                     )
                 ],
-                submit,
+                self._save_vision,
             )
+        )
+
+    # The forms' saves: a refusal is returned for the form to show; None closes it.
+
+    def _save_new_item(self, block_id: int | None, values: dict[str, Any]) -> str | None:
+        return self.form_op(
+            lambda: self.store.add_item(
+                self.quarter_id,
+                values["owner"],
+                values["title"],
+                values["notes"],
+                values["effort"],
+                block_id=block_id,
+            )
+        )
+
+    def _save_item(self, item: Item, values: dict[str, Any]) -> str | None:
+        return self.form_op(
+            lambda: self.store.edit_item(
+                item.id,
+                title=values["title"],
+                notes=values["notes"],
+                effort=values["effort"],
+                drop_reason=values.get("reason"),
+                stakeholder_id=values["owner"],
+            )
+        )
+
+    def _save_block(self, block: Block, values: dict[str, Any]) -> str | None:
+        return self.form_op(
+            lambda: self.store.edit_block(
+                block.id,
+                name=values["name"],
+                description=values["description"],
+                effort=values["effort"],
+            )
+        )
+
+    def _save_new_block(self, values: dict[str, Any]) -> str | None:
+        return self.form_op(
+            lambda: self.store.add_block(
+                self.quarter_id, values["name"], values["description"], values["effort"]
+            )
+        )
+
+    def _save_stakeholder(self, stakeholder: Stakeholder, values: dict[str, Any]) -> str | None:
+        return self.form_op(
+            lambda: self.store.edit_stakeholder(
+                stakeholder.id,
+                name=values["name"],
+                department=values["department"],
+                colour=values["colour"] or None,
+                quarter_id=self.quarter_id,
+            )
+        )
+
+    def _save_new_stakeholder(self, values: dict[str, Any]) -> str | None:
+        return self.form_op(
+            lambda: self.store.add_stakeholder(
+                values["name"],
+                values["department"],
+                quarter_id=self.quarter_id,
+                colour=values["colour"] or None,
+            )
+        )
+
+    def _save_vision(self, values: dict[str, Any]) -> str | None:
+        return self.form_op(
+            lambda: self.store.edit_quarter(self.quarter_id, vision=values["vision"])
         )
 
     def action_import_list(self) -> None:
