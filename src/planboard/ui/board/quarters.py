@@ -3,6 +3,7 @@ quarters; start, end and reopen the planning event; history, export, other board
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 
 from ...core.errors import PlanboardError, ValidationError
-from ...core.model import Change
+from ...core.model import Change, Quarter
 from ...core.store import Store
 from ...core.text import clean_line
 from .view import BoardView
@@ -23,33 +24,35 @@ class BoardQuarters(BoardView):
         """Open another board read-only beside this one: each team's quarters, what
         they chose and whom they cut off."""
         from ..modals import Field, FormModal
-        from ..screens.boards import CompareBoardsScreen
-
-        def submit(values: dict[str, Any]) -> str | None:
-            text = str(values.get("path") or "").strip()
-            if not text:
-                return "Give the path of a board file."
-            path = Path(text).expanduser()
-            if not path.is_absolute():
-                path = self.store.path.resolve().parent / path
-            if not path.is_file():
-                return f"{path} is not a file."
-            try:
-                other = Store.open(path, create=False, readonly=True)
-            except PlanboardError as error:
-                return str(error)
-            self.app.call_later(self.app.push_screen, CompareBoardsScreen(self.store, other))
-            return None
 
         self.app.push_screen(
             FormModal(
                 "Compare with another board",
                 [Field("path", "Board file", placeholder="e.g. ../ops-analytics.db")],
-                submit,
+                self._open_other_board,
                 save_label="Open",
                 intro="It opens read-only, beside this one.",
             )
         )
+
+    def _open_other_board(self, values: dict[str, Any]) -> str | None:
+        """The compare form's save: the other board opened read-only, or why not."""
+        from ..screens.boards import CompareBoardsScreen
+
+        text = str(values.get("path") or "").strip()
+        if not text:
+            return "Give the path of a board file."
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = self.store.path.resolve().parent / path
+        if not path.is_file():
+            return f"{path} is not a file."
+        try:
+            other = Store.open(path, create=False, readonly=True)
+        except PlanboardError as error:
+            return str(error)
+        self.app.call_later(self.app.push_screen, CompareBoardsScreen(self.store, other))
+        return None
 
     def on_screen_resume(self) -> None:
         from ..theme import use_projector
@@ -141,34 +144,36 @@ class BoardQuarters(BoardView):
             self.writable()
             return
         from ..modals import Field, FormModal
-        from ..screens.meeting import MeetingScreen
-
-        def submit(values: dict[str, Any]) -> str | None:
-            if clean_line(values["name"]).upper() != quarter.name:
-                return f"Type {quarter.name} to reopen it."
-            try:
-                self.store.reopen(quarter.id)
-            except ValidationError as error:
-                return str(error)
-            except PlanboardError as error:
-                self.say(str(error), error=True)
-                return None
-            self.planboard.caught_up()
-            self.load()
-            self.app.call_later(
-                self._open, MeetingScreen(self.store, quarter.id, f"Reopened {quarter.name}.")
-            )
-            return None
 
         self.app.push_screen(
             FormModal(
                 f"Reopen {quarter.name}? Its decision is withdrawn (the log keeps it) and "
                 "the event is live again.",
                 [Field("name", f"Type {quarter.name} to confirm", "")],
-                submit,
+                partial(self._save_reopen, quarter),
                 save_label="Reopen",
             )
         )
+
+    def _save_reopen(self, quarter: Quarter, values: dict[str, Any]) -> str | None:
+        """The reopen form's save: the quarter typed right is reopened, the event shown."""
+        from ..screens.meeting import MeetingScreen
+
+        if clean_line(values["name"]).upper() != quarter.name:
+            return f"Type {quarter.name} to reopen it."
+        try:
+            self.store.reopen(quarter.id)
+        except ValidationError as error:
+            return str(error)
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            return None
+        self.planboard.caught_up()
+        self.load()
+        self.app.call_later(
+            self._open, MeetingScreen(self.store, quarter.id, f"Reopened {quarter.name}.")
+        )
+        return None
 
     def action_switch_quarter(self) -> None:
         from ..modals import PickerModal
@@ -275,19 +280,6 @@ class BoardQuarters(BoardView):
             for i in candidates.loose
         ]
 
-        def submit(values: dict[str, Any]) -> str | None:
-            picked = values["carry"]
-            return self.form_op(
-                lambda: self.store.start_next_quarter(
-                    source.id,
-                    values["name"],
-                    values["vision"],
-                    block_ids=[ref for kind, ref in picked if kind == "b"],
-                    item_ids=[ref for kind, ref in picked if kind == "i"],
-                ),
-                then=self._show_new_quarter,
-            )
-
         self.app.push_screen(
             FormModal(
                 f"Start the next quarter from {clean_line(source.name)}",
@@ -303,9 +295,22 @@ class BoardQuarters(BoardView):
                         options=options,
                     ),
                 ],
-                submit,
+                partial(self._save_next_quarter, source.id),
                 save_label="Start",
             )
+        )
+
+    def _save_next_quarter(self, source_id: int, values: dict[str, Any]) -> str | None:
+        picked = values["carry"]
+        return self.form_op(
+            lambda: self.store.start_next_quarter(
+                source_id,
+                values["name"],
+                values["vision"],
+                block_ids=[ref for kind, ref in picked if kind == "b"],
+                item_ids=[ref for kind, ref in picked if kind == "i"],
+            ),
+            then=self._show_new_quarter,
         )
 
     def action_export(self, fmt: str) -> None:
@@ -351,12 +356,6 @@ class BoardQuarters(BoardView):
         names = [q.name for q in self.store.quarters()]
         suggestion = next_quarter_name(names[-1]) if names else ""
 
-        def submit(values: dict[str, Any]) -> str | None:
-            return self.form_op(
-                lambda: self.store.create_quarter(values["name"], values["vision"]),
-                then=self._show_new_quarter,
-            )
-
         self.app.push_screen(
             FormModal(
                 "New quarter",
@@ -364,7 +363,13 @@ class BoardQuarters(BoardView):
                     Field("name", "Quarter", suggestion, placeholder="e.g. 2026-Q3"),
                     Field("vision", "Vision", self.quarter.vision, kind="text", height=3),
                 ],
-                submit,
+                self._save_new_quarter,
                 save_label="Create",
             )
+        )
+
+    def _save_new_quarter(self, values: dict[str, Any]) -> str | None:
+        return self.form_op(
+            lambda: self.store.create_quarter(values["name"], values["vision"]),
+            then=self._show_new_quarter,
         )
