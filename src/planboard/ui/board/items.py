@@ -4,6 +4,7 @@ delete, undo and redo."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from textual.content import Content
@@ -74,19 +75,20 @@ class BoardItems(BoardView):
     def _new_block_with(self, item: Item) -> None:
         from ..modals import FormModal
 
-        def submit(values: dict[str, Any]) -> str | None:
-            return self.form_op(
-                lambda: self.store.add_block(
-                    self.quarter_id,
-                    values["name"],
-                    values["description"],
-                    values["effort"],
-                    item_ids=[item.id],
-                )
-            )
-
+        save = partial(self._save_block_with, item)
         self.app.push_screen(
-            FormModal("New block", self._block_fields(None), submit, save_label="Create")
+            FormModal("New block", self._block_fields(None), save, save_label="Create")
+        )
+
+    def _save_block_with(self, item: Item, values: dict[str, Any]) -> str | None:
+        return self.form_op(
+            lambda: self.store.add_block(
+                self.quarter_id,
+                values["name"],
+                values["description"],
+                values["effort"],
+                item_ids=[item.id],
+            )
         )
 
     def action_move_to_nth(self, n: int) -> None:

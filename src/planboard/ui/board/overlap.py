@@ -118,24 +118,25 @@ class BoardOverlap(BoardBase):
             Request(m.id, self._owner_name(m.stakeholder_id), m.title, "merged into this item")
             for m in self.merged.get(item.id, ())
         ]
-
-        def chosen(result: tuple[str, int] | None) -> None:
-            if result is None:
-                return
-            action, other = result
-            if action == "go":
-                self._pending_go = other  # once the board is back on top (focus returns)
-            elif self.writable():
-                if action == "merge":
-                    self.run_op(lambda: self.store.merge_items(item.id, [other]))
-                elif action == "reject":
-                    self.run_op(lambda: self.store.reject_pair(item.id, other))
-                else:
-                    self.run_op(lambda: self.store.unmerge_item(other))
-
         self.app.push_screen(
-            OverlapModal(item.title, similar, merged, note=self.match_note), chosen
+            OverlapModal(item.title, similar, merged, note=self.match_note),
+            partial(self._overlap_chosen, item),
         )
+
+    def _overlap_chosen(self, item: Item, result: tuple[str, int] | None) -> None:
+        """What was chosen in who-else-asks: go to a request, merge, reject or unmerge."""
+        if result is None:
+            return
+        action, other = result
+        if action == "go":
+            self._pending_go = other  # once the board is back on top (focus returns)
+        elif self.writable():
+            if action == "merge":
+                self.run_op(lambda: self.store.merge_items(item.id, [other]))
+            elif action == "reject":
+                self.run_op(lambda: self.store.reject_pair(item.id, other))
+            else:
+                self.run_op(lambda: self.store.unmerge_item(other))
 
     def action_suggest(self) -> None:
         """Propose blocks from requests on several lists that ask for the same thing."""
