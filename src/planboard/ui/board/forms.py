@@ -11,11 +11,11 @@ from ...core.errors import PlanboardError
 from ...core.model import STAKEHOLDER_COLOURS, Block, Item, Stakeholder
 from ...core.text import clean_line
 from ..widgets.board_list import Row
+from .base import LONG_IMPORT
+from .view import BoardView
 
 if TYPE_CHECKING:
     from ...core.importer import ParsedList
-from .base import LONG_IMPORT
-from .view import BoardView
 
 
 class BoardForms(BoardView):

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from ...core.errors import PlanboardError
 from ...core.model import Board, Change, Item, Place, Stakeholder
 from ..widgets.board_list import BoardList, Group
+from .overlap import BoardOverlap
 
 if TYPE_CHECKING:
     from ..app import FileChanged
-from .overlap import BoardOverlap
 
 # Actions after which the overlap between lists is worked out again (a move changes
 # where items are, not what they ask for).
