@@ -281,7 +281,7 @@ async def test_footer_follows_a_quarter_decided_elsewhere(filled: Filled) -> Non
                 "UPDATE quarters SET status = 'decided' WHERE id = ?", (filled.quarter_id,)
             )
         other.close()
-        app.screen._poll_file()  # the file watcher's tick
+        app._watch_file()  # the file watcher's tick
         await pilot.pause()
         assert app.screen.quarter.is_decided
         assert dimmed_keys(app) == {"n", "b", "m", "d", "r", "u"}

@@ -165,7 +165,7 @@ async def test_a_change_from_another_program_waits_for_the_drag_to_end(filled: F
                 (filled.team_items[0],),
             )
         other.close()
-        screen._poll_file()  # the file watcher's tick
+        app._watch_file()  # the file watcher's tick
         await pilot.pause()
         assert loads == []  # not re-read under the pointer
         assert screen.drag is not None and screen.drag.active
@@ -188,7 +188,7 @@ async def test_the_screen_does_not_reread_the_file_after_its_own_writes(filled: 
         loads = count_loads(screen)
         await pilot.press("1")  # Single customer view into Sales cockpit
         await pilot.pause()
-        screen._poll_file()
+        app._watch_file()
         await pilot.press("question_mark")  # a screen over the board, and back
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
@@ -197,7 +197,7 @@ async def test_the_screen_does_not_reread_the_file_after_its_own_writes(filled: 
         await pilot.press("b", *"Finance", "ctrl+s")  # a form over the board, and back
         await pilot.pause()
         assert app.screen is screen
-        screen._poll_file()
+        app._watch_file()
         await pilot.pause()
         assert loads == []
         assert store.item(filled.team_items[0]).block_id == filled.block_a

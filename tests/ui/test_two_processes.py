@@ -23,23 +23,22 @@ def status(app: PlanboardApp) -> str:
 
 
 def poll_intervals(monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
-    """The board's repeating timers, by what they call: how often it looks at the file."""
+    """The app's repeating timers, by what they call: how often it looks at the file."""
     seen: dict[str, float] = {}
-    original = BoardScreen.set_interval
+    original = PlanboardApp.set_interval
 
-    def recording(self: BoardScreen, interval: float, callback: Any = None, **options: Any):
+    def recording(self: PlanboardApp, interval: float, callback: Any = None, **options: Any):
         seen[getattr(callback, "__name__", "")] = interval
         return original(self, interval, callback, **options)
 
-    monkeypatch.setattr(BoardScreen, "set_interval", recording)
+    monkeypatch.setattr(PlanboardApp, "set_interval", recording)
     return seen
 
 
 def poll(app: PlanboardApp) -> None:
-    """One tick of the board's file watcher (it runs twice a second)."""
-    screen = app.screen
-    assert isinstance(screen, BoardScreen)
-    screen._poll_file()
+    """One tick of the app's file watcher (it runs twice a second)."""
+    assert isinstance(app.screen, BoardScreen)
+    app._watch_file()
 
 
 async def test_a_change_by_another_program_shows_within_a_second(
@@ -49,7 +48,7 @@ async def test_a_change_by_another_program_shows_within_a_second(
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert intervals["_poll_file"] <= 0.5  # so a change shows within a second
+        assert intervals["_watch_file"] <= 0.5  # so a change shows within a second
         other = sqlite3.connect(filled.store.path)
         with other:
             other.execute(
@@ -111,3 +110,67 @@ async def test_a_full_disk_is_said_and_nothing_changes(filled: Filled) -> None:
         shown = team_titles(app)
         in_file = [i.title for i in store.items_at(filled.quarter_id, Place.team())]
         assert shown == in_file and len(shown) >= len(before)
+
+
+async def test_a_row_written_by_sqlite3_reaches_the_board_through_the_apps_signal(
+    filled: Filled,
+) -> None:
+    """The app's watcher publishes one `board_changed`; the board re-reads on it."""
+    from planboard.ui.app import FileChanged
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        heard: list[FileChanged] = []
+        app.board_changed.subscribe(screen, heard.append, immediate=True)
+        app._watch_file()  # nothing written yet: nothing published
+        assert heard == []
+        with sqlite3.connect(filled.store.path, isolation_level=None) as other:
+            other.execute(
+                "INSERT INTO items (quarter_id, title) VALUES (?, 'Typed in sqlite3')",
+                (filled.quarter_id,),
+            )
+        other.close()
+        assert "Typed in sqlite3" not in team_titles(app)
+        app._watch_file()
+        await pilot.pause()
+        assert len(heard) == 1 and heard[0].outside
+        assert "Typed in sqlite3" in team_titles(app)
+        app._watch_file()  # once: the same write is not published again
+        assert len(heard) == 1
+
+
+async def test_the_screen_has_no_poll_of_its_own(filled: Filled) -> None:
+    """The board keeps no timer that reads the file: the app's watcher is the one."""
+    intervals: dict[str, float] = {}
+    original = BoardScreen.set_interval
+
+    def recording(self: BoardScreen, interval: float, callback: Any = None, **options: Any):
+        intervals[getattr(callback, "__name__", "")] = interval
+        return original(self, interval, callback, **options)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BoardScreen, "set_interval", recording)
+        app = PlanboardApp(filled.store)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+    assert not hasattr(BoardScreen, "_poll_file")
+    assert "_poll_replica" in intervals  # (the timers were recorded)
+    assert not [name for name in intervals if "file" in name]
+
+
+def test_the_apps_watcher_is_the_only_reader_of_the_data_version_in_the_ui() -> None:
+    from pathlib import Path
+
+    import planboard.ui
+
+    ui = Path(planboard.ui.__file__).parent
+    readers = sorted(
+        str(path.relative_to(ui))
+        for path in ui.rglob("*.py")
+        if "data_version(" in path.read_text(encoding="utf-8")
+    )
+    # The event screen still keeps its own tick until it subscribes to the signal.
+    assert readers == ["app.py", "screens/meeting.py"]

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.signal import Signal
 
 from ..core.clock import Clock
 from ..core.errors import PlanboardError
 from ..core.model import Board
 from ..core.store import Store
 from . import keyfile, keys
-from .screens.board import BoardScreen
+from .board.screen import BoardScreen
 from .styles import stylesheet_paths
 from .theme import LIGHT, PROJECTOR, register_themes
 
@@ -31,6 +33,15 @@ THEME_COMMANDS = [
     (LIGHT.name, "theme: Light", "Dark text on white (kept per board)"),
     ("textual-dark", "theme: Dark", "planboard's usual theme (kept per board)"),
 ]
+
+
+@dataclass(frozen=True)
+class FileChanged:
+    """What the app's watcher saw change in the file (published by `board_changed`)."""
+
+    version: int  # the file's data version now
+    event_id: int  # its newest event now
+    outside: bool  # another program wrote (not only another screen of this planboard)
 
 
 class PlanboardApp(App[None]):
@@ -53,6 +64,10 @@ class PlanboardApp(App[None]):
         preloaded: tuple[Board, int] | None = None,
     ) -> None:
         super().__init__()
+        #: Published by the app's one file watcher when the file changed under the
+        #: screens (another program, or another screen): subscribe with
+        #: `app.board_changed.subscribe(screen, callback)`.
+        self.board_changed: Signal[FileChanged] = Signal(self, "board_changed")
         if not isinstance(store, Store):
             store = Store.open(Path(store or os.environ.get("PLANBOARD_DB", DEFAULT_FILE)))
         if clock is not None:  # one clock for the app and its store
@@ -69,6 +84,13 @@ class PlanboardApp(App[None]):
         self.discarded_suggestions: set[frozenset[int]] = set()
         self.shared: ServerThread | None = None  # the read-only page, once shared
         self._lost_said = False
+        #: What a long action running in the background is doing ("" when none): it
+        #: holds the write transaction, so the watcher does not read the file meanwhile.
+        self.busy = ""
+        # The file's data version and newest event as the screens have been shown them:
+        # the watcher announces anything newer, once.
+        self._seen_version = preloaded[1] if preloaded is not None else store.data_version()
+        self._seen_event = store.last_event_id()
         #: The theme planboard itself switched to last (the projector theme for the
         #: event, or back): not the board's chosen theme.
         self.automatic_theme: str | None = None
@@ -106,7 +128,8 @@ class PlanboardApp(App[None]):
             )
         if self.store.viewer:
             self.set_interval(1.0, self._take_over)
-        # Twice a second: does the path still name the file that was opened?
+        # Twice a second: has the file changed, and does its path still name the file
+        # that was opened? The one watcher of the file: screens subscribe to its signal.
         self.set_interval(0.5, self._watch_file)
         # A quarter left live (the laptop died mid-meeting) comes back to the event.
         quarter = self.store.quarter(self.quarter_id)
@@ -137,6 +160,44 @@ class PlanboardApp(App[None]):
             board.say("The other planboard closed: this one can edit the board now.")
 
     def _watch_file(self) -> None:
+        """The app's one look at the file, twice a second: what changed is published once
+        through `board_changed`; a file replaced or removed is said (`_check_file`)."""
+        self.look_at_file()
+        self._check_file()
+
+    def look_at_file(self) -> bool:
+        """Publish `board_changed` if the file changed since the screens were last shown
+        it: another program wrote (its data version moved), or another screen of this
+        planboard did (a newer event). Skipped while a long action holds the write
+        transaction. True if something was published."""
+        if self.busy:
+            return False
+        try:
+            version = self.store.data_version()
+            event_id = self.store.last_event_id()
+        except Exception:  # the file went away under us; the next action will say so
+            return False
+        if (version, event_id) == (self._seen_version, self._seen_event):
+            return False
+        outside = version != self._seen_version
+        self._seen_version, self._seen_event = version, event_id
+        self.board_changed.publish(FileChanged(version, event_id, outside))
+        return True
+
+    def caught_up(self) -> bool:
+        """A screen has just shown the file as it is now, its own write included: the
+        watcher is not to announce that write. True if another program had written
+        since the watcher last looked (what the screen holds may be stale elsewhere)."""
+        try:
+            version = self.store.data_version()
+            event_id = self.store.last_event_id()
+        except PlanboardError:
+            return False
+        outside = version != self._seen_version
+        self._seen_version, self._seen_event = version, event_id
+        return outside
+
+    def _check_file(self) -> None:
         """The file replaced (`mv other.db b.db`) or removed (its folder too) while open:
         the store stops writing to it at once; this says so, plainly and for good."""
         if self._lost_said or not self.store.check_file():

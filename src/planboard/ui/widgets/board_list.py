@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
-from rich.style import Style
-from textual import events
+from textual import events, on
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -25,69 +22,24 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...core.model import Block, Item, Place, Stakeholder
+from ...core.model import Item, Place
 from ...core.text import clean_line
 from .. import keys
-from ..theme import tag_colour
+from .board_rows import (
+    FRAME,
+    TAG_MAX,
+    WIDEST,
+    DragListener,
+    DropSpot,
+    Group,
+    Row,
+    RowPainter,
+    find_item,
+    nearest_selectable,
+    selectable,
+)
 
-RowKind = Literal["header", "item", "empty"]
-
-EFFORT_MIN_WIDTH = 36  # narrower columns keep the room for the title
-
-
-TAG_MAX = 12  # the widest owner tag shown whole ("Operations", "Suppliers")
-FRAME = 3  # a column's border and scrollbar, in cells
-WIDEST = 90  # no column wants more than this
-
-
-def tag_cap(width: int) -> int:
-    """How many cells an owner tag may take in a column this wide (0: too narrow for
-    a name; the tag becomes a coloured bar)."""
-    return TAG_MAX if width >= 28 else 6 if width >= 22 else 0
-
-
-@dataclass(eq=False, slots=True)
-class Group:
-    """One group of a column: a header and its items."""
-
-    key: Place
-    title: str
-    items: list[Item] = field(default_factory=list)
-    block: Block | None = None
-    stakeholder: Stakeholder | None = None
-    empty_text: str = "(empty)"
-    note: str = ""
-    number: int | None = None  # shown before the title (blocks: the key that targets it)
-
-
-@dataclass(eq=False, slots=True)
-class Row:
-    """One line of a column. Identity matters: a rebuilt group gets new rows, which
-    is what invalidates their cached rendering."""
-
-    kind: RowKind
-    group: Group
-    item: Item | None = None
-    index: int = -1  # the item's index within its group
-
-
-@dataclass(frozen=True, slots=True)
-class DropSpot:
-    """Where a drag would land in this column: a group and an index in it."""
-
-    group: Group
-    index: int | None  # None: the end (or, on a list, the item's own place)
-    row: int  # the row the pointer is on
-    before_group: bool = False  # a block moving in front of this group
-
-
-class DragListener(Protocol):
-    """Who runs drags that start in a column (the board screen: drags span columns)."""
-
-    def drag_press(self, source: BoardList, row: Row, x: int, y: int) -> None: ...
-    def drag_move(self, x: int, y: int, buttons: int) -> None: ...
-    def drag_release(self, x: int, y: int) -> None: ...
-    def cancel_drag(self, *, quietly: bool = False) -> None: ...
+__all__ = ["BoardList", "DragListener", "DropSpot", "Group", "Row"]
 
 
 class BoardList(ScrollView, can_focus=True):
@@ -172,6 +124,7 @@ class BoardList(ScrollView, can_focus=True):
         self.marks: dict[int, str] = {}
         self.header_note: Callable[[Group], str] | None = None  # right side of a header
         self._natural: int | None = None  # natural_width(), until the content changes
+        self._painter = RowPainter(self)
 
     # ----------------------------------------------------------------- content
 
@@ -204,19 +157,6 @@ class BoardList(ScrollView, can_focus=True):
             self._natural = None
             self._cache.clear()
             self.refresh()
-
-    def _update_tag_width(self) -> None:
-        if not self.show_tags:
-            self.tag_width = 0
-            return
-        if self.tag_as_bar:
-            self.tag_width = 1
-            return
-        widest = 0
-        for group in self.groups:
-            for item in group.items:
-                widest = max(widest, cell_len(self.tag_for(item)[0]))
-        self.tag_width = min(widest, TAG_MAX)
 
     def natural_width(self) -> int:
         """How wide the column would like to be: its longest line whole (tags, marks and
@@ -266,7 +206,7 @@ class BoardList(ScrollView, can_focus=True):
             self.rows.extend(rows)
         self._cache.clear()
         self._natural = None
-        self._update_tag_width()
+        self.tag_width = self._painter.tag_width()
         self._after_change(keep)
 
     def group(self, key: Place) -> Group | None:
@@ -345,12 +285,12 @@ class BoardList(ScrollView, can_focus=True):
         if keep is not None:
             item_id, key, old_index = keep
             if item_id is not None:
-                found = self.find_item(item_id, old_index)
+                found = find_item(self.rows, item_id, old_index)
             else:
                 found = self.find_group(key) if key is not None else None
-            target = found if found is not None else self._nearest_selectable(old_index)
+            target = found if found is not None else nearest_selectable(self.rows, old_index)
         elif self.rows:
-            target = self._nearest_selectable(0)
+            target = nearest_selectable(self.rows, 0)
         self.set_reactive(BoardList.cursor, target)
         self.refresh()
         self._cursor_moved()
@@ -373,57 +313,26 @@ class BoardList(ScrollView, can_focus=True):
         row = self.selected
         return row.group if row is not None else None
 
-    def find_item(self, item_id: int, near: int = 0) -> int | None:
-        """The row of an item, searching outwards from row `near` (usually where it
-        was), so that finding it again after a change is quick on long columns."""
-        rows = self.rows
-        count = len(rows)
-        near = max(0, min(near, count - 1))
-        for distance in range(count):
-            below, above = near + distance, near - distance - 1
-            if below >= count and above < 0:
-                break
-            if below < count:
-                item = rows[below].item
-                if item is not None and item.id == item_id:
-                    return below
-            if above >= 0:
-                item = rows[above].item
-                if item is not None and item.id == item_id:
-                    return above
-        return None
-
-    def find_item_in(self, item_id: int, key: Place) -> int | None:
-        """The row of an item known to be in group `key`."""
+    def find_item(self, item_id: int, near: int = 0, *, key: Place | None = None) -> int | None:
+        """The row of an item: in group `key` if it is known to be there, else searching
+        outwards from row `near` (usually where it was)."""
         try:
-            start = self._group_start(key)
+            start = self._group_start(key) if key is not None else -1
         except KeyError:
-            return self.find_item(item_id)
-        for index in range(start, start + self._group_rows[key]):
-            item = self.rows[index].item
-            if item is not None and item.id == item_id:
-                return index
-        return self.find_item(item_id)
+            start = -1
+        if key is not None and start >= 0:
+            for index in range(start, start + self._group_rows[key]):
+                item = self.rows[index].item
+                if item is not None and item.id == item_id:
+                    return index
+        return find_item(self.rows, item_id, near)
 
     def find_group(self, key: Place) -> int | None:
         try:
             start = self._group_start(key)
         except KeyError:
             return None
-        return self._nearest_selectable(start)
-
-    def _selectable(self, index: int) -> bool:
-        return 0 <= index < len(self.rows) and self.rows[index].kind != "empty"
-
-    def _nearest_selectable(self, index: int) -> int:
-        if not self.rows:
-            return -1
-        index = max(0, min(index, len(self.rows) - 1))
-        for distance in range(len(self.rows)):
-            for candidate in (index + distance, index - distance):
-                if self._selectable(candidate):
-                    return candidate
-        return -1
+        return nearest_selectable(self.rows, start)
 
     def row_at_screen(self, screen_y: int) -> int | None:
         """The row under a screen line, or None if that line is not on a row."""
@@ -451,13 +360,13 @@ class BoardList(ScrollView, can_focus=True):
     # ---------------------------------------------------------------- cursor
 
     def select_row(self, index: int, *, scroll: bool = True) -> None:
-        index = self._nearest_selectable(index)
+        index = nearest_selectable(self.rows, index)
         self.cursor = index
         if scroll:
             self.scroll_to_cursor()
 
     def select_item(self, item_id: int, *, scroll: bool = True, key: Place | None = None) -> bool:
-        index = self.find_item_in(item_id, key) if key is not None else self.find_item(item_id)
+        index = self.find_item(item_id, key=key)
         if index is None:
             return False
         self.select_row(index, scroll=scroll)
@@ -496,7 +405,7 @@ class BoardList(ScrollView, can_focus=True):
         moved = 0
         while moved < abs(delta):
             candidate = index + step
-            while 0 <= candidate < len(self.rows) and not self._selectable(candidate):
+            while 0 <= candidate < len(self.rows) and not selectable(self.rows, candidate):
                 candidate += step
             if not (0 <= candidate < len(self.rows)):
                 break
@@ -521,7 +430,7 @@ class BoardList(ScrollView, can_focus=True):
         index = self.row_at_screen(int(event.screen_y))
         if index is None:
             return
-        if self._selectable(index):
+        if selectable(self.rows, index):
             self.cursor = index
         self.focus()
         if self.drag_listener is not None:
@@ -560,11 +469,10 @@ class BoardList(ScrollView, can_focus=True):
             self.carried_item = item_id
             self.refresh()
 
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
+    @on(events.Focus)
+    @on(events.Blur)
+    def _focus_changed(self, event: events.Focus | events.Blur) -> None:
+        self.refresh()  # the cursor's colour follows the focus
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows))
@@ -589,130 +497,22 @@ class BoardList(ScrollView, can_focus=True):
                 lines = textwrap.wrap(message, max(8, width - 2))  # whole, on a narrow column
                 if index < len(lines):
                     text = set_cell_size(" " + lines[index], width)
-                    return Strip([Segment(text, self._style("board-list--empty"))])
-            return Strip.blank(width, self._style())
+                    return Strip([Segment(text, self._painter.style("board-list--empty"))])
+            return Strip.blank(width, self._painter.style())
         row = self.rows[index]
         spot = self.drop_spot
         in_target = spot is not None and spot.group is row.group
-        marker = in_target and spot is not None and self._marker_row(spot) == index
+        marker = in_target and spot is not None and self._painter.marker_row(spot) == index
         carried = row.item is not None and row.item.id == self.carried_item
         cursor = "" if index != self.cursor else ("f" if self.has_focus else "b")
         key = (row, width, cursor, in_target, marker, carried)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_row(row, width, cursor, in_target, marker, carried)
+            strip = self._painter.render(row, width, cursor, in_target, marker, carried)
             self._cache[key] = strip
         return strip
-
-    def _marker_row(self, spot: DropSpot) -> int:
-        """The row that shows where the drop lands (the insertion point)."""
-        start = self._group_start(spot.group.key)
-        header = 1 if self.show_headers else 0
-        if spot.before_group:
-            return start
-        if spot.index is None:
-            return start + self._group_rows[spot.group.key] - 1
-        return start + header + min(spot.index, max(len(spot.group.items) - 1, 0))
-
-    def _style(self, *names: str) -> Style:
-        """The widget's style with component classes layered on, backgrounds blended
-        (theme colours with alpha, like `$accent 40%`, need the blending)."""
-        return self.get_visual_style(*names).rich_style
-
-    def _tag_style(self, layers: list[str], colour: str) -> Style:
-        """An owner tag in its stakeholder's colour ("": the team's, muted; a name that
-        is not a palette colour: plain)."""
-        if not colour:
-            return self._style(*layers, "board-list--tag", "board-list--muted")
-        hue = tag_colour(colour, self.app.theme)
-        style = self._style(*layers, "board-list--tag")
-        return style + Style(color=hue) if hue else style
 
     def notify_style_update(self) -> None:
         """A new theme: the cached lines hold the old colours."""
         super().notify_style_update()
         self._cache.clear()
-
-    def _render_row(
-        self, row: Row, width: int, cursor: str, in_target: bool, marker: bool, carried: bool
-    ) -> Strip:
-        layers = []
-        if row.kind == "header":
-            layers.append("board-list--header")
-        if in_target:
-            layers.append("board-list--target")
-        if cursor == "f":
-            layers.append("board-list--cursor")
-        elif cursor == "b":
-            layers.append("board-list--cursor-blurred")
-        style = self._style(*layers)
-        segments: list[Segment] = []
-        gutter = "▶" if marker else " "
-        gutter_style = self._style(*layers, "board-list--marker") if marker else style
-        segments.append(Segment(gutter, gutter_style))
-        used = 1
-        right: list[Segment] = []
-
-        if row.kind == "header":
-            group = row.group
-            count = f" {len(group.items)} "
-            if self.header_note is not None and width >= EFFORT_MIN_WIDTH:
-                note = self.header_note(group)
-                if note:
-                    count = f" {note} "
-            if group.block is not None and group.block.choice:
-                badge = f"★{group.block.choice} "
-                right.append(Segment(badge, self._style(*layers, "board-list--chosen")))
-            right.append(Segment(count, self._style(*layers, "board-list--muted")))
-            title = clean_line(group.title)
-            if group.note:
-                title += f" · {clean_line(group.note)}"
-            if group.number is not None:
-                number = f"{group.number} " if group.number < 10 else "  "
-                segments.append(Segment(number, self._style(*layers, "board-list--muted")))
-                used += len(number)
-            text_style = style
-        elif row.kind == "empty":
-            title = row.group.empty_text
-            text_style = self._style(*layers, "board-list--empty")
-        else:
-            item = row.item
-            assert item is not None
-            if self.indent:
-                segments.append(Segment(" " * self.indent, style))
-                used += self.indent
-            tag_width = min(self.tag_width, tag_cap(width))
-            if self.show_tags and self.tag_width:
-                tag, colour = self.tag_for(item)
-                tag_style = self._tag_style(layers, colour)
-                if self.tag_as_bar or not tag_width:
-                    tag, tag_width = "▍", 1
-                else:
-                    tag = clean_line(tag)
-                    if cell_len(tag) > tag_width:
-                        tag = set_cell_size(tag, tag_width - 1) + "…"
-                    tag = set_cell_size(tag, tag_width)
-                segments.append(Segment(tag, tag_style))
-                segments.append(Segment(" ", style))
-                used += tag_width + 1
-            mark = self.marks.get(item.id)
-            if mark:
-                right.append(Segment(f" {mark}", self._style(*layers, "board-list--mark")))
-            if item.effort is not None and width >= EFFORT_MIN_WIDTH:
-                effort = f"{item.effort:g}d"
-                right.append(Segment(f" {effort} ", self._style(*layers, "board-list--muted")))
-            elif mark:
-                right.append(Segment(" ", style))
-            title = clean_line(item.title)
-            text_style = self._style(*layers, "board-list--carried") if carried else style
-
-        right_width = sum(cell_len(s.text) for s in right)
-        room = max(0, width - used - right_width)
-        if cell_len(title) > room:
-            title = set_cell_size(title, max(0, room - 1)) + ("…" if room else "")
-        segments.append(Segment(title, text_style))
-        used += cell_len(title)
-        if used + right_width < width:
-            segments.append(Segment(" " * (width - used - right_width), style))
-        segments.extend(right)
-        return Strip(segments).adjust_cell_length(width, style)

@@ -1,0 +1,215 @@
+"""The overlap between lists on the board: the worker that finds which items ask for the
+same thing, the marks it leaves, who else asks (`a`) and suggested blocks (`S`)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from ...core.errors import PlanboardError
+from ...core.model import Item
+from ...core.text import clean_line
+from .base import BoardBase
+
+if TYPE_CHECKING:
+    from ..overlap import Suggestion, SuggestModal
+
+
+class BoardOverlap(BoardBase):
+    """Which items on different lists ask for the same thing, worked out off the UI thread."""
+
+    def _refresh_overlap(self) -> None:
+        """Work out, in a thread, which items on different lists ask for the same
+        thing; the board shows it when done (it never delays a frame; on a big board it
+        runs in a process of its own). Meaning vectors already in the file are reused;
+        new or edited titles are embedded there."""
+        from ...core.background import neighbours_anywhere
+        from ...core.similar import Entry
+
+        entries = [
+            Entry(item.id, item.title, item.stakeholder_id)
+            for name in ("team", "stakeholders", "blocks")
+            for group in self.column(name).groups
+            for item in group.items
+        ]
+        names = {e.key: (self._owner_name(e.owner), e.text) for e in entries}
+        try:
+            stored: dict[Any, tuple[str, bytes]] = dict(self.store.item_vectors(self.quarter_id))
+            rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
+        except PlanboardError:
+            stored, rejected = {}, set()
+        self.run_worker(
+            lambda: neighbours_anywhere(entries, names, stored, rejected),
+            thread=True,
+            exclusive=True,
+            group="overlap",
+            name="overlap",
+        )
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        from textual.worker import WorkerState
+
+        worker = event.worker
+        if worker.group == "long" and event.state in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            self._long_done(event)
+            return
+        if worker.group == "overlap" and event.state == WorkerState.SUCCESS:
+            neighbours, found = worker.result or ({}, None)
+            self.neighbours = neighbours
+            if found is not None:
+                self.match_why = found.why
+                self.match_note = found.note
+                if found.new_vectors:
+                    self.store.save_item_vectors(found.new_vectors)
+            self._show_marks()
+            self._show_detail(self.selected_row())
+
+    def asked_by(self, item: Item) -> set[str]:
+        """Who asks for this: its owner, whose requests were merged into it, and the
+        lists with a similar request."""
+        owners = {self._owner_name(item.stakeholder_id)}
+        owners.update(self._owner_name(m.stakeholder_id) for m in self.merged.get(item.id, ()))
+        owners.update(who for _, who, _ in self.neighbours.get(item.id, ()))
+        return owners
+
+    def _show_marks(self) -> None:
+        """One set of marks for every column: an item keeps its mark when it moves."""
+        marks = {}
+        for column in self.columns:
+            for group in column.groups:
+                for item in group.items:
+                    count = len(self.asked_by(item))
+                    if count > 1:
+                        marks[item.id] = f"×{count}"
+        for column in self.columns:
+            column.set_marks(marks)
+        self.size_columns()
+
+    def _request(self, item_id: int, who: str, title: str) -> Any:
+        from ..overlap import Request
+
+        where = "on the list"
+        for name in ("team", "stakeholders", "blocks", "dropped"):
+            for group in self.column(name).groups:
+                if any(i.id == item_id for i in group.items):
+                    if group.block is not None:
+                        where = f"in block {clean_line(group.block.name)}"
+                    elif group.key.is_dropped:
+                        where = "dropped"
+                    return Request(item_id, who, title, where)
+        return Request(item_id, who, title, where)
+
+    def action_also_asked(self) -> None:
+        item = self._need_item("to see who else asks for it")
+        if item is None:
+            return
+        from ..overlap import OverlapModal, Request
+
+        similar = [
+            self._request(i, who, title) for i, who, title in self.neighbours.get(item.id, ())
+        ]
+        for request in similar:
+            request.why = self.match_why(item.id, request.id)
+        merged = [
+            Request(m.id, self._owner_name(m.stakeholder_id), m.title, "merged into this item")
+            for m in self.merged.get(item.id, ())
+        ]
+        self.app.push_screen(
+            OverlapModal(item.title, similar, merged, note=self.match_note),
+            partial(self._overlap_chosen, item),
+        )
+
+    def _overlap_chosen(self, item: Item, result: tuple[str, int] | None) -> None:
+        """What was chosen in who-else-asks: go to a request, merge, reject or unmerge."""
+        if result is None:
+            return
+        action, other = result
+        if action == "go":
+            self._pending_go = other  # once the board is back on top (focus returns)
+        elif self.writable():
+            if action == "merge":
+                self.run_op(lambda: self.store.merge_items(item.id, [other]))
+            elif action == "reject":
+                self.run_op(lambda: self.store.reject_pair(item.id, other))
+            else:
+                self.run_op(lambda: self.store.unmerge_item(other))
+
+    def action_suggest(self) -> None:
+        """Propose blocks from requests on several lists that ask for the same thing."""
+        if not self.writable():
+            return
+        from ..overlap import SuggestModal
+
+        suggestions = self._suggestions()
+        discarded: set[frozenset[int]] = getattr(self.app, "discarded_suggestions", set())
+        hidden = [s for s in suggestions if s.key in discarded]
+        suggestions = [s for s in suggestions if s.key not in discarded]
+        if not suggestions:
+            if hidden:
+                self.say(
+                    f"No suggestion left: {len(hidden)} discarded earlier "
+                    "(they come back when planboard is opened again)."
+                )
+            else:
+                self.say(
+                    "No suggestion: no two lists ask for the same thing among the loose items."
+                )
+            return
+        modal = SuggestModal(suggestions)
+        self.app.push_screen(modal, partial(self._suggestion_chosen, modal, discarded))
+
+    def _suggestions(self) -> list[Suggestion]:
+        """Loose requests on two lists or more that ask for the same thing, as blocks."""
+        from ...core.similar import Entry, match
+        from ..overlap import Request, Suggestion
+
+        # Compared with everything the overlap compares (so `S`, `a` and the marks
+        # agree); only what is still on its lists is suggested.
+        every = [
+            item
+            for name in ("team", "stakeholders", "blocks")
+            for group in self.column(name).groups
+            for item in group.items
+        ]
+        loose = {i.id: i for i in every if i.block_id is None}
+        try:
+            stored: dict[Any, tuple[str, bytes]] = dict(self.store.item_vectors(self.quarter_id))
+            rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
+        except PlanboardError:
+            stored, rejected = {}, set()
+        found = match(
+            [Entry(i.id, i.title, i.stakeholder_id) for i in every],
+            stored=stored,
+            rejected=rejected,
+        ).groups
+        suggestions = []
+        for group in found:
+            items = [loose[e.key] for e in group if e.key in loose]
+            if len(items) < 2 or len({i.stakeholder_id for i in items}) < 2:
+                continue
+            team = [i for i in items if i.stakeholder_id is None]
+            name = (team[0] if team else min(items, key=lambda i: len(i.title))).title
+            requests = [
+                Request(i.id, self._owner_name(i.stakeholder_id), i.title, "on the list")
+                for i in items
+            ]
+            suggestions.append(Suggestion(name, requests))
+        return suggestions
+
+    def _suggestion_chosen(
+        self,
+        modal: SuggestModal,
+        discarded: set[frozenset[int]],
+        result: tuple[str, Any] | None,
+    ) -> None:
+        """The suggestions closed: what was discarded stays hidden; one taken is a block."""
+        discarded.update(s.key for s in modal.discarded)
+        if result is None:
+            return
+        suggestion = result[1]
+        ids = [r.id for r in suggestion.requests]
+        self.run_op(lambda: self.store.add_block(self.quarter_id, suggestion.name, item_ids=ids))

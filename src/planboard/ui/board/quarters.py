@@ -1,0 +1,375 @@
+"""Quarter navigation and the event: open, step, create, delete and carry over
+quarters; start, end and reopen the planning event; history, export, other boards."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual.content import Content
+from textual.screen import Screen
+
+from ...core.errors import PlanboardError, ValidationError
+from ...core.model import Change, Quarter
+from ...core.store import Store
+from ...core.text import clean_line
+from .view import BoardView
+
+
+class BoardQuarters(BoardView):
+    """Which quarter the board shows, and the screens of the event around it."""
+
+    def action_compare_board(self) -> None:
+        """Open another board read-only beside this one: each team's quarters, what
+        they chose and whom they cut off."""
+        from ..modals import Field, FormModal
+
+        self.app.push_screen(
+            FormModal(
+                "Compare with another board",
+                [Field("path", "Board file", placeholder="e.g. ../ops-analytics.db")],
+                self._open_other_board,
+                save_label="Open",
+                intro="It opens read-only, beside this one.",
+            )
+        )
+
+    def _open_other_board(self, values: dict[str, Any]) -> str | None:
+        """The compare form's save: the other board opened read-only, or why not."""
+        from ..screens.boards import CompareBoardsScreen
+
+        text = str(values.get("path") or "").strip()
+        if not text:
+            return "Give the path of a board file."
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = self.store.path.resolve().parent / path
+        if not path.is_file():
+            return f"{path} is not a file."
+        try:
+            other = Store.open(path, create=False, readonly=True)
+        except PlanboardError as error:
+            return str(error)
+        self.app.call_later(self.app.push_screen, CompareBoardsScreen(self.store, other))
+        return None
+
+    def on_screen_resume(self) -> None:
+        from ..theme import use_projector
+
+        if self.app.screen is not self:
+            return  # a late resume, with another screen already on top
+        if self._pending_go is not None:
+            target, self._pending_go = self._pending_go, None
+            self.call_after_refresh(self._go_to, target)
+        use_projector(self.app, False)
+        # What the screen just closed did (the event) is seen now, not at the next tick.
+        self.planboard.look_at_file()
+        self._catch_up()
+
+    def _open(self, screen: Screen[Any]) -> None:
+        """Show an event screen (the board catches up with it when it comes back, and
+        says what it was left with: an event screen may dismiss with a message)."""
+
+        def back(message: str | None) -> None:
+            if message:
+                self.say(message)
+
+        self.app.push_screen(screen, back)
+
+    def action_meeting(self) -> None:
+        """Start the event (after a confirmation), or open it, or show its decision."""
+        from ..screens.meeting import DecisionScreen, MeetingScreen
+
+        quarter = self.store.quarter(self.quarter_id)
+        if quarter.status == "live":
+            self._open(MeetingScreen(self.store, self.quarter_id))
+        elif quarter.status == "decided":
+            self._open(DecisionScreen(self.store, self.quarter_id))
+        elif self.writable():
+            from ..modals import ConfirmModal
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.start_meeting()
+
+            self.app.push_screen(
+                ConfirmModal(
+                    f"Start the planning event for {quarter.name}?\n"
+                    "A backup of the whole file is written first; the quarter goes live.",
+                    yes="Start",
+                    no="Not yet",
+                    default_yes=True,
+                ),
+                answered,
+            )
+
+    def start_meeting(self) -> None:
+        from ..screens.meeting import MeetingScreen
+
+        try:
+            change, backup = self.store.start_meeting(self.quarter_id)
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            return
+        notice = change.summary
+        if backup is not None:
+            notice = f"The event is live. Backup written: {backup}"
+        self._open(MeetingScreen(self.store, self.quarter_id, notice))
+
+    def action_end_meeting(self) -> None:
+        if self.store.quarter(self.quarter_id).status != "live":
+            self.say("There is no live event to end.", error=True)
+            return
+        from ..modals import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.run_op(lambda: self.store.end_meeting(self.quarter_id)):
+                self.load()
+
+        self.app.push_screen(
+            ConfirmModal(
+                "End the event without a decision? Votes and choices stay.", yes="End the event"
+            ),
+            answered,
+        )
+
+    def action_reopen(self) -> None:
+        """Reopen a decided quarter, on purpose: the user types its name."""
+        quarter = self.store.quarter(self.quarter_id)
+        if quarter.status != "decided":
+            self.say(f"{quarter.name} is not decided; there is nothing to reopen.", error=True)
+            return
+        if self.store.readonly:
+            self.writable()
+            return
+        from ..modals import Field, FormModal
+
+        self.app.push_screen(
+            FormModal(
+                f"Reopen {quarter.name}? Its decision is withdrawn (the log keeps it) and "
+                "the event is live again.",
+                [Field("name", f"Type {quarter.name} to confirm", "")],
+                partial(self._save_reopen, quarter),
+                save_label="Reopen",
+            )
+        )
+
+    def _save_reopen(self, quarter: Quarter, values: dict[str, Any]) -> str | None:
+        """The reopen form's save: the quarter typed right is reopened, the event shown."""
+        from ..screens.meeting import MeetingScreen
+
+        if clean_line(values["name"]).upper() != quarter.name:
+            return f"Type {quarter.name} to reopen it."
+        try:
+            self.store.reopen(quarter.id)
+        except ValidationError as error:
+            return str(error)
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            return None
+        self.planboard.caught_up()
+        self.load()
+        self.app.call_later(
+            self._open, MeetingScreen(self.store, quarter.id, f"Reopened {quarter.name}.")
+        )
+        return None
+
+    def action_switch_quarter(self) -> None:
+        from ..modals import PickerModal
+
+        quarters = self.store.quarters()
+        choices: list[tuple[Content | str, int]] = [
+            (
+                Content.assemble(
+                    (clean_line(q.name), "bold"),
+                    "  ",
+                    (q.status, "$text-muted"),
+                    ("  (on screen)" if q.id == self.quarter_id else "", "italic"),
+                ),
+                q.id,
+            )
+            for q in reversed(quarters)
+        ]
+        if not self.store.readonly:
+            choices.append((Content.styled("+ New quarter…", "italic"), -1))
+
+        def picked(quarter_id: int | None) -> None:
+            if quarter_id is None:
+                return
+            if quarter_id == -1:
+                self.action_new_quarter()
+            else:
+                self.open_quarter(quarter_id, looking_back=False)
+
+        self.app.push_screen(PickerModal("Open a quarter", choices), picked)
+
+    def action_delete_quarter(self) -> None:
+        if not self.writable():
+            return
+        from ..modals import ConfirmModal
+
+        quarter = self.quarter
+        if (
+            any(column.groups and any(g.items for g in column.groups) for column in self.columns)
+            or self.block_map
+        ):
+            self.say(
+                f"{quarter.name} holds items or blocks; only an empty quarter can be deleted.",
+                error=True,
+            )
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                change = self.store.delete_quarter(quarter.id)
+            except PlanboardError as error:
+                self.say(str(error), error=True)
+                return
+            self.open_quarter(self.store.default_quarter().id)
+            self.say(change.summary)
+
+        self.app.push_screen(
+            ConfirmModal(f"Delete quarter {quarter.name}? It is empty.", yes="Delete"), answered
+        )
+
+    def action_history(self) -> None:
+        from ..screens.history import HistoryScreen
+
+        def chosen(result: tuple[str, int] | None) -> None:
+            if result is None:
+                return
+            action, quarter_id = result
+            if action == "open":
+                self.open_quarter(quarter_id, looking_back=True)
+            else:
+                self.action_next_quarter(quarter_id)
+
+        self.app.push_screen(HistoryScreen(self.store, self.quarter_id), chosen)
+
+    def action_step_quarter(self, delta: int) -> None:
+        quarters = self.store.quarters()
+        index = next(i for i, q in enumerate(quarters) if q.id == self.quarter_id)
+        target = index + delta
+        if not 0 <= target < len(quarters):
+            self.say("There is no quarter " + ("before" if delta < 0 else "after") + " this one.")
+            return
+        self.open_quarter(quarters[target].id)
+
+    def action_next_quarter(self, from_id: int | None = None) -> None:
+        """Start the next quarter from this one (or `from_id`): the blocks not chosen
+        and the items still on their lists are offered to carry over."""
+        if self.store.readonly:
+            self.writable()
+            return
+        from ...core.history import carry_over_candidates
+        from ...core.model import next_quarter_name
+        from ..modals import Field, FormModal
+
+        source = self.store.quarter(from_id if from_id is not None else self.quarter_id)
+        names = [q.name for q in self.store.quarters()]
+        suggestion = next_quarter_name(max(names))
+        candidates = carry_over_candidates(self.store, source.id)
+        options: list[tuple[str, tuple[str, int]]] = [
+            (f"Block: {clean_line(b.name)} ({len(items)} items)", ("b", b.id))
+            for b, items in candidates.blocks
+        ] + [
+            (f"{self._owner_name(i.stakeholder_id)}: {clean_line(i.title)}", ("i", i.id))
+            for i in candidates.loose
+        ]
+
+        self.app.push_screen(
+            FormModal(
+                f"Start the next quarter from {clean_line(source.name)}",
+                [
+                    Field("name", "Quarter", suggestion),
+                    Field("vision", "Vision", source.vision, kind="text", height=2),
+                    Field(
+                        "carry",
+                        "Carry over (Space to untick): blocks not chosen, and "
+                        "items still on their lists",
+                        [v for _, v in options],
+                        kind="choices",
+                        options=options,
+                    ),
+                ],
+                partial(self._save_next_quarter, source.id),
+                save_label="Start",
+            )
+        )
+
+    def _save_next_quarter(self, source_id: int, values: dict[str, Any]) -> str | None:
+        picked = values["carry"]
+        return self.form_op(
+            lambda: self.store.start_next_quarter(
+                source_id,
+                values["name"],
+                values["vision"],
+                block_ids=[ref for kind, ref in picked if kind == "b"],
+                item_ids=[ref for kind, ref in picked if kind == "i"],
+            ),
+            then=self._show_new_quarter,
+        )
+
+    def action_export(self, fmt: str) -> None:
+        """Write the quarter's outcome beside the board file, and say where."""
+        from ...core.export import write_export
+
+        try:
+            path = write_export(self.store, self.quarter_id, fmt)
+        except (OSError, PlanboardError) as error:
+            message = getattr(error, "strerror", None) or str(error)
+            self.say(f"Could not export: {message}.", error=True)
+            return
+        self.say(f"Exported {self.quarter.name} to {path}")
+        self.notify(f"Exported to {path}", timeout=6, markup=False)
+
+    def open_quarter(self, quarter_id: int, *, looking_back: bool | None = None) -> None:
+        """Show a quarter. `looking_back` (from the history) shows a past quarter
+        read-only even if it was never decided; None keeps the current mode."""
+        if looking_back is not None:
+            self.looking_back = looking_back
+        changed = quarter_id != self.quarter_id
+        self.quarter_id = quarter_id
+        self.load()
+        if changed:  # nothing of the last quarter's scroll or cursor carries over
+            for column in self.columns:
+                column.start_over()
+        self.say(f"Showing {self.quarter.name} ({self.quarter.status})")
+        self.refresh_bindings()
+
+    def _show_new_quarter(self, change: Change) -> None:
+        """After a quarter was made: show it, and say so."""
+        if change.quarter_id is not None:
+            self.open_quarter(change.quarter_id)
+        self.say(change.summary)
+
+    def action_new_quarter(self) -> None:
+        if self.store.readonly:
+            self.writable()
+            return
+        from ...core.model import next_quarter_name
+        from ..modals import Field, FormModal
+
+        names = [q.name for q in self.store.quarters()]
+        suggestion = next_quarter_name(names[-1]) if names else ""
+
+        self.app.push_screen(
+            FormModal(
+                "New quarter",
+                [
+                    Field("name", "Quarter", suggestion, placeholder="e.g. 2026-Q3"),
+                    Field("vision", "Vision", self.quarter.vision, kind="text", height=3),
+                ],
+                self._save_new_quarter,
+                save_label="Create",
+            )
+        )
+
+    def _save_new_quarter(self, values: dict[str, Any]) -> str | None:
+        return self.form_op(
+            lambda: self.store.create_quarter(values["name"], values["vision"]),
+            then=self._show_new_quarter,
+        )

@@ -1,0 +1,127 @@
+"""The board screen: every list side by side, the blocks, the dropped items.
+
+It composes the columns and routes keys and messages to the rooms of `ui/board/`;
+each action's `Change` tells the view which groups to re-read."""
+
+from __future__ import annotations
+
+import gc
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal
+from textual.reactive import Reactive
+from textual.widget import Widget
+
+from .. import keys
+from ..widgets.bars import BoardFooter
+from ..widgets.board_list import BoardList
+from .base import WHILE_BUSY
+from .drag import BoardDrag
+from .forms import BoardForms
+from .quarters import BoardQuarters
+from .search import BoardSearch
+
+
+class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
+    """The planning board of one quarter."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As on every screen, without the repaint of the whole screen Textual makes on each
+    focus change: the columns that gain and lose focus repaint themselves (their styles
+    change), and a move that takes the focus along is then one frame, not a full one."""
+
+    BINDINGS = keys.bindings("board")
+
+    def compose(self) -> ComposeResult:
+        yield self.title_bar
+        yield self.vision_bar
+        yield self.search_bar
+        with Horizontal(id="board"):
+            # Under 110 columns each pair stacks: Team over the stakeholders' lists, the
+            # dropped column under the blocks; two columns wide enough for the titles.
+            with Container(id="left"):
+                yield self._columns["team"]
+                yield self._columns["stakeholders"]
+            with Container(id="right"):
+                yield self._columns["blocks"]
+                yield self._columns["dropped"]
+        yield self.detail_bar
+        yield self.status_line
+        yield BoardFooter()
+        yield self.ghost
+
+    def on_mount(self) -> None:
+        self.load()
+        # What is loaded now lives as long as the app: keep it out of the cyclic
+        # collector's scans, which otherwise stall a frame now and then on big boards.
+        # `planboard` starts with the collector off: it runs once the board has
+        # painted, to clear start-up's garbage before the rest is frozen.
+        if gc.isenabled():
+            gc.freeze()
+        else:
+            self.call_after_refresh(self._settle_collector)
+        self.column("team").focus()
+        if self.notice:
+            self.status_line.say(self.notice)
+        if self.ask_to_start:
+            self.ask_to_start = False
+            self.call_later(self.action_meeting)
+        # The app's one file watcher says when the file changed under the board.
+        self.planboard.board_changed.subscribe(self, self._file_changed, immediate=True)
+        self.set_timer(0.5, self._poll_replica)
+        self.set_interval(2.0, self._poll_replica)
+
+    @staticmethod
+    def _settle_collector() -> None:
+        gc.collect()
+        gc.freeze()
+        gc.enable()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, BoardList):
+            self._show_detail(event.widget.selected)
+        self.refresh_bindings()
+
+    @on(BoardList.Activated)
+    def _activated(self, message: BoardList.Activated) -> None:
+        if self._suppress_click:
+            self._suppress_click = False
+            return
+        self.action_edit()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.size_columns)
+
+    def action_widen(self) -> None:
+        column = self.focused_column()
+        if column is None or column.id is None:
+            return
+        self.widened = None if self.widened == column.id else column.id
+        self.size_columns()
+        name = {"team": "Team", "stakeholders": "Stakeholders", "blocks": "Blocks"}.get(
+            column.id, "Dropped"
+        )
+        self.say(
+            f"{name} column widened: w again gives it back its share."
+            if self.widened
+            else f"{name} column back to its share of the width."
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_drag":
+            return self.drag is not None and self.drag.active
+        if self._busy and action not in WHILE_BUSY:
+            return None  # shown dimmed: it waits until the long action is done
+        return True
+
+    def action_focus_column(self, delta: int) -> None:
+        columns = [c for c in self.columns if c.display]
+        current = self.focused_column()
+        index = columns.index(current) if current in columns else 0
+        columns[max(0, min(index + delta, len(columns) - 1))].focus()
+
+    def action_help(self) -> None:
+        from ..modals import HelpScreen
+
+        self.app.push_screen(HelpScreen())

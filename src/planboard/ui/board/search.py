@@ -1,0 +1,109 @@
+"""Search on the board: words, @stakeholder and is:loose filter every column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...core.model import Item
+from .view import BoardView
+
+
+class BoardSearch(BoardView):
+    """The search bar and the filter it applies to the columns."""
+
+    def action_search(self) -> None:
+        self.search_bar.display = True
+        self.search_bar.focus()
+
+    def on_input_changed(self, event: Any) -> None:
+        if event.input is self.search_bar:
+            self._filter(event.value)
+
+    def on_input_submitted(self, event: Any) -> None:
+        if event.input is not self.search_bar:
+            return
+        for column in self.columns:
+            first = next((n for n, row in enumerate(column.rows) if row.kind == "item"), None)
+            if first is not None:
+                column.focus()
+                column.select_row(first)
+                return
+        self.say("Nothing matches.", error=True)
+
+    def _clear_search(self) -> None:
+        self.search_bar.value = ""
+        self.search_bar.display = False
+        self._filter("")
+        self.say("Search cleared: the whole board again.")
+
+    def on_key(self, event: Any) -> None:
+        if event.key != "escape" or self.drag is not None:
+            return
+        if self.focused is self.search_bar:
+            self._clear_search()
+            self.column("team").focus()
+            event.stop()
+        elif self.search_bar.value:  # Esc on the board clears an active search too
+            self._clear_search()
+            event.stop()
+
+    def _filter(self, text: str) -> None:
+        """Show only what the search asks for (all columns at once)."""
+        words, people, loose = self._parse_search(text)
+        if not (words or people or loose):
+            for column in self.columns:
+                column.set_filter(None, keep_groups=False)
+            self._update_titles()
+            return
+
+        def owner_matches(item: Item) -> bool:
+            names = self._who(item.stakeholder_id)
+            return all(p in names for p in people)
+
+        def keep(item: Item) -> bool:
+            if loose and not (item.block_id is None and item.status == "open"):
+                return False
+            title = item.title.casefold()
+            if any(word not in title for word in words):
+                return False
+            return owner_matches(item) if people else True
+
+        for column in self.columns:
+            column.set_filter(keep, keep_groups=False)
+        shown = sum(1 for c in self.columns for r in c.rows if r.kind == "item")
+        self.say(f"Showing {shown} item{'s' if shown != 1 else ''} that match “{text.strip()}”.")
+
+    def _who(self, stakeholder_id: int | None) -> str:
+        """A stakeholder's name and department, folded for searching."""
+        if stakeholder_id is None:
+            return "team"
+        known = self.stakeholder_map.get(stakeholder_id)
+        return f"{known[0].name} · {known[0].department}".casefold() if known else ""
+
+    def _parse_search(self, text: str) -> tuple[list[str], list[str], bool]:
+        """Words, @stakeholders and is:loose. `@head of sales` takes as many of the
+        following words as still name someone (so names with spaces work, quoted or not)."""
+        tokens = text.casefold().replace('"', " ").split()
+        everyone = [self._who(sid) for sid in self.stakeholder_map] + ["team"]
+        words: list[str] = []
+        people: list[str] = []
+        loose = False
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token in ("is:loose", "loose:", "is:open"):
+                loose = True
+            elif token.startswith("@") and len(token) > 1:
+                take = 1
+                for end in range(len(tokens), index + 1, -1):
+                    phrase = " ".join(tokens[index:end])[1:].replace("_", " ")
+                    if any(phrase in who for who in everyone):
+                        take = end - index
+                        break
+                people.append(" ".join(tokens[index : index + take])[1:].replace("_", " "))
+                index += take
+                continue
+            else:
+                words.append(token)
+            index += 1
+        return words, people, loose

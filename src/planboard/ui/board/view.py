@@ -1,0 +1,345 @@
+"""The board's view-model: reading the quarter into the columns, applying each action's
+`Change` to the groups it touched, and catching up when the file changed elsewhere."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...core.errors import PlanboardError
+from ...core.model import Board, Change, Item, Place, Stakeholder
+from ..widgets.board_list import BoardList, Group
+from .overlap import BoardOverlap
+
+if TYPE_CHECKING:
+    from ..app import FileChanged
+
+# Actions after which the overlap between lists is worked out again (a move changes
+# where items are, not what they ask for).
+OVERLAP_ACTIONS = frozenset(
+    {
+        "add_item",
+        "edit_item",
+        "remove_item",
+        "import",
+        "merge_items",
+        "reject_pair",
+        "unmerge_item",
+        "add_stakeholder",
+        "edit_stakeholder",
+        "remove_stakeholder",
+        "undo",
+        "redo",
+        "add_block",
+        "delete_block",
+    }
+)
+
+
+# Actions that take one item out of one place and into another (or to another index
+# of a block or the dropped area): the columns follow from that item alone.
+ONE_ITEM_ACTIONS = frozenset({"move_item", "drop_item"})
+
+
+class BoardView(BoardOverlap):
+    """Loads the quarter and applies changes: a move repaints two groups, not the board."""
+
+    def load(self) -> None:
+        """Read the whole quarter (on open, on switching quarter, after another program
+        changed the file). Actions repaint only what they changed. Once it has painted,
+        rows another program wrote are looked at (see `_check_outside_rows`)."""
+        preloaded, self._preloaded = self._preloaded, None
+        try:
+            if preloaded is not None and preloaded[0].quarter.id == self.quarter_id:
+                board = preloaded[0]
+            else:
+                board = self.store.board(self.quarter_id)
+        except PlanboardError as error:
+            if self.board is None:
+                raise  # nothing to show at all: the app can't start on this file
+            self.say(str(error), error=True)  # keep showing what was last read
+            return
+        self.board = board
+        self.stakeholder_map = {s.id: (s, i) for i, s in enumerate(board.stakeholders)}
+        self.stakeholders_by_id = {s.id: s for s in board.stakeholders}
+        self.block_map = {b.id: b for b in board.blocks}
+        self._show_quarter()
+        self.column("team").set_groups(
+            [
+                Group(
+                    Place.team(),
+                    "Team",
+                    board.items_at(Place.team()),
+                    empty_text=self._hint("(no candidates yet — n adds one)"),
+                )
+            ]
+        )
+        self.column("stakeholders").set_groups(
+            [
+                self._stakeholder_group(s, board.items_at(Place.of_list(s.id)))
+                for s in board.stakeholders
+            ]
+        )
+        self._set_block_groups({b.id: board.items_at(Place.block(b.id)) for b in board.blocks})
+        self.column("dropped").set_groups(
+            [
+                Group(
+                    Place.dropped(),
+                    "Dropped",
+                    board.items_at(Place.dropped()),
+                    empty_text=self._hint("(nothing dropped — drag here, or d)"),
+                )
+            ]
+        )
+        self._update_titles()
+        # The board read holds the merged requests already (merged_map's order: by id).
+        self.merged = {
+            survivor: sorted(items, key=lambda item: item.id)
+            for survivor, items in board.merged.items()
+        }
+        self.call_after_refresh(self._check_outside_rows)
+        # The quarter may have become read-only, or editable (decided or reopened
+        # elsewhere, a viewer taking over): the footer dims the edit keys to match.
+        self.refresh_bindings()
+        # After the frame: the board shows first, the overlap follows.
+        self.call_after_refresh(self._refresh_overlap)
+
+    def _check_outside_rows(self) -> None:
+        """After the board has painted (it never delays a frame): rows another program
+        added without positions are put in order (and the board re-read), and rows
+        holding values of the wrong type are named on the status line, once for each
+        new set of them. Until then, rows without a position show at the end."""
+        if self._busy or self.board is None:
+            return
+        try:
+            if self.store.tidy(self.quarter_id) is not None:
+                self.planboard.caught_up()
+                self.load()
+                return
+            found = self.store.row_problems(self.quarter_id)
+        except PlanboardError:
+            return
+        if found and found != self._bad_rows:
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            self.status_line.say(f"Another program wrote {found[0]}{more}.", error=True)
+        self._bad_rows = found
+
+    def _stakeholder_group(self, stakeholder: Stakeholder, items: list[Item]) -> Group:
+        return Group(
+            Place.of_list(stakeholder.id),
+            stakeholder.name,
+            items,
+            stakeholder=stakeholder,
+            note=stakeholder.department,
+            empty_text=self._hint("(no items — press n to add)"),
+        )
+
+    def _set_block_groups(self, items: dict[int, list[Item]]) -> None:
+        self.column("blocks").set_groups(
+            [
+                Group(
+                    Place.block(b.id),
+                    b.name,
+                    items.get(b.id, []),
+                    block=b,
+                    empty_text=self._hint("(empty — drag items here)"),
+                    number=number,
+                )
+                for number, b in enumerate(self.block_map.values(), start=1)
+            ]
+        )
+
+    #: Shown dimmed in the footer while the quarter can't be changed.
+    EDIT_ACTIONS = frozenset(
+        {"new_item", "new_block", "move_to_block", "drop", "restore", "undo", "redo"}
+    )
+
+    def footer_dimmed(self) -> frozenset[str]:
+        """The footer's keys that would only be refused on this quarter."""
+        return self.EDIT_ACTIONS if self._read_only_reason() else frozenset()
+
+    def _show_quarter(self) -> None:
+        quarter = self.quarter
+        reason = self._read_only_reason()
+        self.title_bar.show(quarter, self.store.path.name, reason, self._replica)
+        self.vision_bar.show(quarter.vision)
+        self.set_class(bool(reason), "-readonly")
+
+    def _update_titles(self) -> None:
+        def count(name: str) -> int:
+            return sum(len(g.items) for g in self.column(name).groups)
+
+        stake, blocks = self.column("stakeholders"), self.column("blocks")
+        titles = {
+            "team": f"Team · {count('team')}",
+            "stakeholders": f"Stakeholders · {len(stake.groups)} · {count('stakeholders')} items",
+            "blocks": f"Blocks · {len(blocks.groups)} · {count('blocks')} items",
+            "dropped": f"Dropped · {count('dropped')}",
+        }
+        for name, title in titles.items():
+            column = self.column(name)
+            if column.border_title != title:
+                column.border_title = title
+        self.call_after_refresh(self.size_columns)  # what they hold may have grown
+
+    def apply(self, change: Change) -> None:
+        """Repaint what a change touched, then put the cursor on what it was about."""
+        acted = change.action
+        if acted in ("undo", "redo") and self._replaying:
+            acted = self._replaying
+        self._replaying = None
+        if change.stakeholders or (change.quarters and change.quarter_id != self.quarter_id):
+            self.load()
+        else:
+            if change.quarters:
+                self.board = Board(
+                    self.store.quarter(self.quarter_id),
+                    self.board.stakeholders if self.board else [],
+                    [],
+                    {},
+                )
+                self._show_quarter()
+            if change.blocks:
+                self.block_map = {b.id: b for b in self.store.blocks(self.quarter_id)}
+                blocks = self.column("blocks")
+                current = {g.key.ref: g.items for g in blocks.groups}
+                items = {
+                    block_id: (
+                        self.store.items_at(self.quarter_id, Place.block(block_id))
+                        if Place.block(block_id) in change.places or block_id not in current
+                        else current[block_id]
+                    )
+                    for block_id in self.block_map
+                }
+                self._set_block_groups(items)
+            one_item = (
+                acted in ONE_ITEM_ACTIONS
+                and not (change.blocks or change.quarters or self._outside_write)
+                and self._apply_one_item(change)
+            )
+            for place in () if one_item else change.places:
+                if place.is_block and (change.blocks or place.ref not in self.block_map):
+                    continue
+                self.column_for(place).update_group(
+                    place, self.store.items_at(self.quarter_id, place)
+                )
+            self._update_titles()
+        self._focus_change(change)
+        self.refresh_bindings()
+        if acted in OVERLAP_ACTIONS:
+            self.merged = self.store.merged_map(self.quarter_id)
+            self._refresh_overlap()
+
+    def _apply_one_item(self, change: Change) -> bool:
+        """Apply a change that moved one item from what the columns hold and that
+        item's row: blocks and the dropped area are numbered 0, 1, … in order, so the
+        item goes in at its place_position; a list it comes back to is put in the
+        file's order by ids. False (nothing changed) when the columns can't tell."""
+        if change.item_id is None or not change.places or len(change.places) > 2:
+            return False
+        item = self.store.item(change.item_id)
+        if not item.is_merged and item.place not in change.places:
+            return False
+        updates = []
+        for place in change.places:
+            column = self.column_for(place)
+            group = column.group(place)
+            if group is None:
+                return False
+            items = [i for i in group.items if i.id != item.id]
+            if not item.is_merged and item.place == place:
+                if place.is_list:
+                    known = {i.id: i for i in items}
+                    known[item.id] = item
+                    order = self.store.item_ids_at(self.quarter_id, place)
+                    if len(order) != len(known) or any(i not in known for i in order):
+                        return False
+                    items = [known[i] for i in order]
+                else:
+                    items.insert(min(max(item.place_position or 0, 0), len(items)), item)
+            updates.append((column, place, items))
+        for column, place, items in updates:
+            column.update_group(place, items)
+        return True
+
+    def _focus_change(self, change: Change) -> None:
+        if change.item_id is not None:
+            try:
+                item = self.store.item(change.item_id)
+            except PlanboardError:
+                return
+            column = self.column_for(item.place)
+            if column.select_item(item.id, key=item.place):
+                self._focus_column(column)
+        elif change.block_id is not None and change.block_id in self.block_map:
+            column = self.column("blocks")
+            if column.select_group(Place.block(change.block_id)):
+                self._focus_column(column)
+        elif change.stakeholders:
+            lists = [p for p in change.places if p.is_list and p.ref is not None]
+            column = self.column("stakeholders")
+            if len(lists) == 1 and column.select_group(lists[0]):
+                self._focus_column(column)
+
+    def _focus_column(self, column: BoardList) -> None:
+        """Focus a column, with the detail pane on its row in the same frame (the
+        focus itself arrives a moment later)."""
+        column.focus()
+        self._show_detail(column.selected)
+
+    def file_lost(self, message: str) -> None:
+        """The file was replaced or removed while open: read-only from now on, saying so."""
+        self._show_quarter()
+        self.refresh_bindings()
+        self.say(message, error=True)
+
+    def _poll_replica(self) -> None:
+        """When replication (`planboard replicate`) last caught up, from its status file;
+        a warning once it is behind by more than a minute, or has stopped."""
+        from ...core.replica import replica_state
+
+        try:
+            state = replica_state(self.store.path)
+        except (OSError, ValueError):
+            state = None
+        shown = None if state is None else (state.label(), state.behind or state.stopped)
+        if shown != self._replica:
+            self._replica = shown
+            if self.board is not None:
+                self._show_quarter()
+
+    def _file_changed(self, change: FileChanged) -> None:
+        """The app's watcher saw the file change (another program, or another screen):
+        re-read it now if the board is in view, else when it comes back (a board under
+        the event screen is not re-read at each vote) or once a drag is over."""
+        self._stale = True
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Re-read the file if it changed while the board could not show it."""
+        if not self._stale or self.drag is not None or not self.is_current:
+            return
+        self._stale = False
+        was_decided = self.board is not None and self.quarter.is_decided
+        self.load()
+        if self.board is not None and self.quarter.is_decided and not was_decided:
+            # The last message may offer an undo the decided quarter would refuse.
+            self.say(f"{self.quarter.name} is decided: its board is read-only.")
+
+    def after(self, change: Change) -> None:
+        """Repaint after a successful action and say what it did."""
+        try:
+            # This connection's own writes leave its data version as it was: a new one
+            # means another program wrote too, and what the columns hold may be stale.
+            self._outside_write = self.planboard.caught_up()
+            self.apply(change)
+        except PlanboardError as error:  # saved, but the file could not be re-read
+            self.say(str(error), error=True)
+            return
+        if change.event_id is None or self._read_only_reason():
+            self.say(change.summary)  # nothing here can be undone
+        else:
+            hint = "Ctrl+Y redoes it" if change.summary.startswith("Undid") else "u undoes it"
+            self.say(f"{change.summary}  ({hint})")
+
+    def resync(self) -> None:
+        self.load()

@@ -1,0 +1,277 @@
+"""What a column of the board is made of (groups, rows, drop spots) and how one row is
+drawn: `RowPainter` builds a row's line in named steps, for `BoardList` to cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from ...core.model import Block, Item, Place, Stakeholder
+from ...core.text import clean_line
+from ..theme import tag_colour
+
+if TYPE_CHECKING:
+    from .board_list import BoardList
+
+RowKind = Literal["header", "item", "empty"]
+
+EFFORT_MIN_WIDTH = 36  # narrower columns keep the room for the title
+
+
+TAG_MAX = 12  # the widest owner tag shown whole ("Operations", "Suppliers")
+FRAME = 3  # a column's border and scrollbar, in cells
+WIDEST = 90  # no column wants more than this
+
+
+def tag_cap(width: int) -> int:
+    """How many cells an owner tag may take in a column this wide (0: too narrow for
+    a name; the tag becomes a coloured bar)."""
+    return TAG_MAX if width >= 28 else 6 if width >= 22 else 0
+
+
+@dataclass(eq=False, slots=True)
+class Group:
+    """One group of a column: a header and its items."""
+
+    key: Place
+    title: str
+    items: list[Item] = field(default_factory=list)
+    block: Block | None = None
+    stakeholder: Stakeholder | None = None
+    empty_text: str = "(empty)"
+    note: str = ""
+    number: int | None = None  # shown before the title (blocks: the key that targets it)
+
+
+@dataclass(eq=False, slots=True)
+class Row:
+    """One line of a column. Identity matters: a rebuilt group gets new rows, which
+    is what invalidates their cached rendering."""
+
+    kind: RowKind
+    group: Group
+    item: Item | None = None
+    index: int = -1  # the item's index within its group
+
+
+@dataclass(frozen=True, slots=True)
+class DropSpot:
+    """Where a drag would land in this column: a group and an index in it."""
+
+    group: Group
+    index: int | None  # None: the end (or, on a list, the item's own place)
+    row: int  # the row the pointer is on
+    before_group: bool = False  # a block moving in front of this group
+
+
+class DragListener(Protocol):
+    """Who runs drags that start in a column (the board screen: drags span columns)."""
+
+    def drag_press(self, source: BoardList, row: Row, x: int, y: int) -> None: ...
+    def drag_move(self, x: int, y: int, buttons: int) -> None: ...
+    def drag_release(self, x: int, y: int) -> None: ...
+    def cancel_drag(self, *, quietly: bool = False) -> None: ...
+
+
+def selectable(rows: list[Row], index: int) -> bool:
+    """Whether the cursor may rest on this row (not on an empty group's hint)."""
+    return 0 <= index < len(rows) and rows[index].kind != "empty"
+
+
+def nearest_selectable(rows: list[Row], index: int) -> int:
+    """The selectable row nearest to `index` (-1: none)."""
+    if not rows:
+        return -1
+    index = max(0, min(index, len(rows) - 1))
+    for distance in range(len(rows)):
+        for candidate in (index + distance, index - distance):
+            if selectable(rows, candidate):
+                return candidate
+    return -1
+
+
+def find_item(rows: list[Row], item_id: int, near: int = 0) -> int | None:
+    """The row of an item, searching outwards from row `near` (usually where it
+    was), so that finding it again after a change is quick on long columns."""
+    count = len(rows)
+    near = max(0, min(near, count - 1))
+    for distance in range(count):
+        below, above = near + distance, near - distance - 1
+        if below >= count and above < 0:
+            break
+        if below < count:
+            item = rows[below].item
+            if item is not None and item.id == item_id:
+                return below
+        if above >= 0:
+            item = rows[above].item
+            if item is not None and item.id == item_id:
+                return above
+    return None
+
+
+@dataclass
+class Line:
+    """A row's line as it is built: the segments from the left, those kept for the
+    right edge, and the cells used so far."""
+
+    width: int
+    style: Style
+    left: list[Segment]
+    right: list[Segment] = field(default_factory=list)
+    used: int = 0
+
+    def add(self, text: str, style: Style) -> None:
+        self.left.append(Segment(text, style))
+        self.used += cell_len(text)
+
+
+class RowPainter:
+    """Draws one row of a column: the layers of style, the gutter, what the row shows
+    on the left (a block's number, an owner's tag) and on the right (a count, a badge,
+    a mark, an estimate), then its title cut to fit between them."""
+
+    def __init__(self, column: BoardList) -> None:
+        self.column = column
+
+    def style(self, *names: str) -> Style:
+        """The column's style with component classes layered on, backgrounds blended
+        (theme colours with alpha, like `$accent 40%`, need the blending)."""
+        return self.column.get_visual_style(*names).rich_style
+
+    def tag_style(self, layers: list[str], colour: str) -> Style:
+        """An owner tag in its stakeholder's colour ("": the team's, muted; a name that
+        is not a palette colour: plain)."""
+        if not colour:
+            return self.style(*layers, "board-list--tag", "board-list--muted")
+        hue = tag_colour(colour, self.column.app.theme)
+        style = self.style(*layers, "board-list--tag")
+        return style + Style(color=hue) if hue else style
+
+    def tag_width(self) -> int:
+        """The cells the column's owner tags take: its widest tag, up to `TAG_MAX`."""
+        column = self.column
+        if not column.show_tags:
+            return 0
+        if column.tag_as_bar:
+            return 1
+        widest = 0
+        for group in column.groups:
+            for item in group.items:
+                widest = max(widest, cell_len(column.tag_for(item)[0]))
+        return min(widest, TAG_MAX)
+
+    def marker_row(self, spot: DropSpot) -> int:
+        """The row that shows where the drop lands (the insertion point)."""
+        column = self.column
+        start = column._group_start(spot.group.key)
+        header = 1 if column.show_headers else 0
+        if spot.before_group:
+            return start
+        if spot.index is None:
+            return start + column._group_rows[spot.group.key] - 1
+        return start + header + min(spot.index, max(len(spot.group.items) - 1, 0))
+
+    def render(
+        self, row: Row, width: int, cursor: str, in_target: bool, marker: bool, carried: bool
+    ) -> Strip:
+        layers = self._layers(row, cursor, in_target)
+        style = self.style(*layers)
+        gutter_style = self.style(*layers, "board-list--marker") if marker else style
+        line = Line(width, style, [Segment("▶" if marker else " ", gutter_style)], used=1)
+        if row.kind == "header":
+            title, text_style = self._header(line, row.group, layers)
+        elif row.kind == "empty":
+            title = row.group.empty_text
+            text_style = self.style(*layers, "board-list--empty")
+        else:
+            assert row.item is not None
+            title, text_style = self._item(line, row.item, layers, carried)
+        return self._fit(line, title, text_style)
+
+    @staticmethod
+    def _layers(row: Row, cursor: str, in_target: bool) -> list[str]:
+        layers = []
+        if row.kind == "header":
+            layers.append("board-list--header")
+        if in_target:
+            layers.append("board-list--target")
+        if cursor == "f":
+            layers.append("board-list--cursor")
+        elif cursor == "b":
+            layers.append("board-list--cursor-blurred")
+        return layers
+
+    def _header(self, line: Line, group: Group, layers: list[str]) -> tuple[str, Style]:
+        """A group's header: its number, title and note; its count (or note) and badge."""
+        column = self.column
+        count = f" {len(group.items)} "
+        if column.header_note is not None and line.width >= EFFORT_MIN_WIDTH:
+            note = column.header_note(group)
+            if note:
+                count = f" {note} "
+        if group.block is not None and group.block.choice:
+            badge = f"★{group.block.choice} "
+            line.right.append(Segment(badge, self.style(*layers, "board-list--chosen")))
+        line.right.append(Segment(count, self.style(*layers, "board-list--muted")))
+        title = clean_line(group.title)
+        if group.note:
+            title += f" · {clean_line(group.note)}"
+        if group.number is not None:
+            number = f"{group.number} " if group.number < 10 else "  "
+            line.left.append(Segment(number, self.style(*layers, "board-list--muted")))
+            line.used += len(number)
+        return title, line.style
+
+    def _item(self, line: Line, item: Item, layers: list[str], carried: bool) -> tuple[str, Style]:
+        """An item: its indent and owner tag; its mark and estimate on the right."""
+        column, style = self.column, line.style
+        if column.indent:
+            line.add(" " * column.indent, style)
+        if column.show_tags and column.tag_width:
+            self._tag(line, item, layers)
+        mark = column.marks.get(item.id)
+        if mark:
+            line.right.append(Segment(f" {mark}", self.style(*layers, "board-list--mark")))
+        if item.effort is not None and line.width >= EFFORT_MIN_WIDTH:
+            effort = f"{item.effort:g}d"
+            line.right.append(Segment(f" {effort} ", self.style(*layers, "board-list--muted")))
+        elif mark:
+            line.right.append(Segment(" ", style))
+        text_style = self.style(*layers, "board-list--carried") if carried else style
+        return clean_line(item.title), text_style
+
+    def _tag(self, line: Line, item: Item, layers: list[str]) -> None:
+        """The owner's tag, cut to the room the column gives it (or a coloured bar)."""
+        column = self.column
+        tag_width = min(column.tag_width, tag_cap(line.width))
+        tag, colour = column.tag_for(item)
+        tag_style = self.tag_style(layers, colour)
+        if column.tag_as_bar or not tag_width:
+            tag, tag_width = "▍", 1
+        else:
+            tag = clean_line(tag)
+            if cell_len(tag) > tag_width:
+                tag = set_cell_size(tag, tag_width - 1) + "…"
+            tag = set_cell_size(tag, tag_width)
+        line.left.append(Segment(tag, tag_style))
+        line.left.append(Segment(" ", line.style))
+        line.used += tag_width + 1
+
+    @staticmethod
+    def _fit(line: Line, title: str, text_style: Style) -> Strip:
+        """The title cut to the room between left and right, the gap filled."""
+        width, style = line.width, line.style
+        right_width = sum(cell_len(s.text) for s in line.right)
+        room = max(0, width - line.used - right_width)
+        if cell_len(title) > room:
+            title = set_cell_size(title, max(0, room - 1)) + ("…" if room else "")
+        line.add(title, text_style)
+        if line.used + right_width < width:
+            line.left.append(Segment(" " * (width - line.used - right_width), style))
+        return Strip([*line.left, *line.right]).adjust_cell_length(width, style)
