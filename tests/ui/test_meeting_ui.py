@@ -10,6 +10,7 @@ from planboard.core import Place, Store
 from planboard.core.backup import backups_of
 from planboard.core.clock import ManualClock
 from planboard.ui.app import PlanboardApp
+from planboard.ui.meeting.cards import BlockCard
 from planboard.ui.modals import ConfirmModal, FormModal
 from planboard.ui.screens.board import BoardScreen
 from planboard.ui.screens.meeting import (
@@ -373,3 +374,31 @@ async def test_a_new_timebox_shows_at_once_and_t_resets(filled: Filled) -> None:
         assert "45:00" in str(head.render()) and "reset" in status(app)
         meeting = store.meeting(q)
         assert meeting.timer_remaining == 45 * 60 and meeting.timer_started_at is None
+
+
+async def test_the_event_screen_hears_the_apps_watcher(filled: Filled) -> None:
+    """A block renamed by another program shows on the event screen through the app's
+    one watcher (the screen keeps no poll or version of its own)."""
+    import sqlite3
+
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    app = PlanboardApp(store, start_meeting=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        with sqlite3.connect(store.path, isolation_level=None) as other:
+            other.execute(
+                "UPDATE blocks SET name = 'Renamed in sqlite3' WHERE id = ?", (filled.block_a,)
+            )
+        other.close()
+        names = [card.data.block.name for card in screen.query(BlockCard)]
+        assert "Renamed in sqlite3" not in names
+        app._watch_file()
+        await pilot.pause()
+        names = [card.data.block.name for card in screen.query(BlockCard)]
+        assert "Renamed in sqlite3" in names
+        assert not hasattr(screen, "_data_version")

@@ -172,5 +172,4 @@ def test_the_apps_watcher_is_the_only_reader_of_the_data_version_in_the_ui() -> 
         for path in ui.rglob("*.py")
         if "data_version(" in path.read_text(encoding="utf-8")
     )
-    # The event screen still keeps its own tick until it subscribes to the signal.
-    assert readers == ["app.py", "screens/meeting.py"]
+    assert readers == ["app.py"]

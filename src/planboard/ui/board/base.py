@@ -8,7 +8,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
+from textual import on
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -97,6 +99,14 @@ def share_width(
     return widths
 
 
+class LongProgress(Message):
+    """How far a long action (a big undo, redo or import) has got, from its thread."""
+
+    def __init__(self, what: str, done: int, total: int) -> None:
+        super().__init__()
+        self.what, self.done, self.total = what, done, total
+
+
 class BoardBase(StoreActions, Screen[None]):
     """The quarter on display, its columns and what is selected; the rooms build on it."""
 
@@ -138,6 +148,7 @@ class BoardBase(StoreActions, Screen[None]):
         self.widened: str | None = None  # the column `w` widened, if any
         self.ask_to_start = False  # `planboard meeting`: offer to start the event on mount
         self._sized: tuple[object, ...] | None = None  # what the column widths were made for
+        self._vector_timer: Timer | None = None  # the next slice of meaning vectors
         self._build()
 
     def _build(self) -> None:
@@ -382,17 +393,22 @@ class BoardBase(StoreActions, Screen[None]):
         shown = [0.0]
 
         def progress(done: int, total: int) -> None:
-            # A few times a second is enough to see it move: each call waits for the
-            # screen, and hundreds of them would slow both the work and the keys.
+            # A few times a second is enough to see it move: hundreds of progress
+            # lines would slow both the work and the keys.
             now = time.monotonic()
             if now - shown[0] < PROGRESS_EVERY and done != total:
                 return
             shown[0] = now
-            self.app.call_from_thread(self._show_progress, what, done, total)
+            # Posted, not waited for: the work never stops for the screen.
+            self.post_message(LongProgress(what, done, total))
 
         self.run_worker(
             lambda: op(progress), thread=True, group="long", name=what, exit_on_error=False
         )
+
+    @on(LongProgress)
+    def _progress_posted(self, message: LongProgress) -> None:
+        self._show_progress(message.what, message.done, message.total)
 
     def _show_progress(self, what: str, done: int, total: int) -> None:
         if not self._busy:

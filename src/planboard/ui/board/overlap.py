@@ -7,12 +7,29 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import PlanboardError
-from ...core.model import Item
+from ...core.model import Item, Stakeholder, owner_name
 from ...core.text import clean_line
 from .base import BoardBase
 
 if TYPE_CHECKING:
     from ..overlap import Suggestion, SuggestModal
+
+
+VECTOR_SLICE = 500  # meaning vectors written to the file at a time, between frames
+VECTOR_PAUSE = 0.05  # seconds between two slices
+
+
+def _overlap_entries(
+    lists: list[list[Item]], owners: dict[int, Stakeholder]
+) -> tuple[list[Any], dict[Any, tuple[str, str]]]:
+    """The overlap pass's input from the items on screen: one entry per item, and each
+    item's owner name and title (run in the overlap's thread)."""
+    from ...core.similar import Entry
+
+    entries = [Entry(item.id, item.title, item.stakeholder_id) for items in lists for item in items]
+    who = {owner: owner_name(owner, owners) for owner in {e.owner for e in entries}}
+    names = {e.key: (who[e.owner], e.text) for e in entries}
+    return entries, names
 
 
 class BoardOverlap(BoardBase):
@@ -24,22 +41,27 @@ class BoardOverlap(BoardBase):
         runs in a process of its own). Meaning vectors already in the file are reused;
         new or edited titles are embedded there."""
         from ...core.background import neighbours_anywhere
-        from ...core.similar import Entry
 
-        entries = [
-            Entry(item.id, item.title, item.stakeholder_id)
+        # What the columns hold now, by reference (a few hundred lists): the entries and
+        # the owners' names are made in the thread, not on the screen's.
+        lists = [
+            group.items
             for name in ("team", "stakeholders", "blocks")
             for group in self.column(name).groups
-            for item in group.items
         ]
-        names = {e.key: (self._owner_name(e.owner), e.text) for e in entries}
+        owners = dict(self.stakeholders_by_id)
         try:
             stored: dict[Any, tuple[str, bytes]] = dict(self.store.item_vectors(self.quarter_id))
             rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
         except PlanboardError:
             stored, rejected = {}, set()
+
+        def work() -> Any:
+            entries, names = _overlap_entries(lists, owners)
+            return neighbours_anywhere(entries, names, stored, rejected)
+
         self.run_worker(
-            lambda: neighbours_anywhere(entries, names, stored, rejected),
+            work,
             thread=True,
             exclusive=True,
             group="overlap",
@@ -65,8 +87,27 @@ class BoardOverlap(BoardBase):
                 self.match_note = found.note
                 if found.new_vectors:
                     self.store.save_item_vectors(found.new_vectors)
+                    self._keep_vectors()
             self._show_marks()
             self._show_detail(self.selected_row())
+
+    def _keep_vectors(self) -> None:
+        """Write the meaning vectors the overlap pass worked out into the file, a slice
+        between frames (once this planboard has written: opening and quitting changes
+        nothing), never while a long action holds the file."""
+        if self._vector_timer is not None or not self.store.has_written:
+            return
+
+        def step() -> None:
+            self._vector_timer = None
+            if self.store.lost or self.store.readonly:
+                return
+            held = self.store.vectors_held
+            left = held if self._busy else self.store.flush_item_vectors(VECTOR_SLICE)
+            if left and (self._busy or left < held):  # (no progress: the file refused)
+                self._vector_timer = self.set_timer(VECTOR_PAUSE, step)
+
+        self._vector_timer = self.set_timer(VECTOR_PAUSE, step)
 
     def asked_by(self, item: Item) -> set[str]:
         """Who asks for this: its owner, whose requests were merged into it, and the
@@ -79,9 +120,12 @@ class BoardOverlap(BoardBase):
     def _show_marks(self) -> None:
         """One set of marks for every column: an item keeps its mark when it moves."""
         marks = {}
+        shared = self.neighbours.keys() | self.merged.keys()  # the others have one asker
         for column in self.columns:
             for group in column.groups:
                 for item in group.items:
+                    if item.id not in shared:
+                        continue
                     count = len(self.asked_by(item))
                     if count > 1:
                         marks[item.id] = f"×{count}"

@@ -6,7 +6,7 @@ is shown.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
@@ -37,6 +37,9 @@ from .present import PresentScreen
 from .reveal import RevealScreen
 from .timer import ALARM_WORDS, _alarm_level, clock_text, remaining_seconds, timer_parts
 
+if TYPE_CHECKING:
+    from ..app import FileChanged, PlanboardApp
+
 
 class MeetingScreen(StoreActions, Screen[str | None]):
     """The event view: the vision on top, the blocks as cards, a visible timebox."""
@@ -53,7 +56,6 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.meeting: Meeting | None = None
         self.quarter: Quarter | None = None
         self._alarm_level = 0
-        self._data_version = 0
         self.head = Static(id="meeting-head")
         self.vision = Static(id="meeting-vision")
         self.facts = Static(id="meeting-facts")
@@ -106,7 +108,8 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             self._alarm_level = _alarm_level(remaining_seconds(self.meeting, self.store.now()))
         if self.notice:
             self.say(self.notice)
-        self._data_version = self.store.data_version()
+        # The app's one file watcher says when another program (or screen) wrote.
+        self.planboard.board_changed.subscribe(self, self._file_changed, immediate=True)
         self.set_interval(0.5, self._tick)
 
     # ------------------------------------------------------------------ data
@@ -211,16 +214,20 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.head.update(Content.assemble(*parts))
         self.facts.update(Content.assemble(*facts))
 
-    def _tick(self) -> None:
-        """Once a second or so: the countdown, and changes made by another program."""
+    @property
+    def planboard(self) -> PlanboardApp:
+        """The app this screen runs in (its file watcher)."""
+        return cast("PlanboardApp", self.app)
+
+    def _file_changed(self, change: FileChanged) -> None:
+        """Another program, or another screen of this planboard, changed the file."""
         try:
-            version = self.store.data_version()
-        except PlanboardError:
-            return
-        if version != self._data_version:
-            self._data_version = version
             self.reload()
-            return
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+
+    def _tick(self) -> None:
+        """Twice a second: the countdown."""
         if self.meeting is None or not self.meeting.timer_started_at:
             return
         left = remaining_seconds(self.meeting, self.store.now())
@@ -234,8 +241,10 @@ class MeetingScreen(StoreActions, Screen[str | None]):
     # --------------------------------------------------------------- actions
 
     def after(self, change: Change) -> None:
-        self._data_version = self.store.data_version()
-        self.reload()
+        # The app's watcher tells every screen, this one too (the board under it
+        # catches up when it comes back); nothing to tell: this screen re-reads itself.
+        if not self.planboard.look_at_file():
+            self.reload()
         if change.summary:
             summary = change.summary
             if change.action == "vote":
@@ -352,7 +361,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         except PlanboardError as error:
             self.say(str(error), error=True)
             return
-        self._data_version = self.store.data_version()
+        self.planboard.look_at_file()  # every screen hears of it now
         self.meeting = self.store.meeting(self.quarter_id)
         self._show_head()
         self.say(f"Timer {'started' if running else 'paused'} at {clock_text(left)}.")
@@ -369,7 +378,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             self.say(str(error), error=True)
             return
         self._alarm_level = _alarm_level(whole)
-        self._data_version = self.store.data_version()
+        self.planboard.look_at_file()  # every screen hears of it now
         self.meeting = self.store.meeting(self.quarter_id)
         self._show_head()
         self.say(f"Timer reset to {clock_text(whole)}, paused: t starts it.")

@@ -23,18 +23,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...core.model import Item, Place
-from ...core.text import clean_line
 from .. import keys
 from .board_rows import (
-    FRAME,
     TAG_MAX,
-    WIDEST,
     DragListener,
     DropSpot,
     Group,
+    LineWidths,
     Row,
     RowPainter,
     find_item,
+    group_start,
     nearest_selectable,
     selectable,
 )
@@ -124,6 +123,7 @@ class BoardList(ScrollView, can_focus=True):
         self.marks: dict[int, str] = {}
         self.header_note: Callable[[Group], str] | None = None  # right side of a header
         self._natural: int | None = None  # natural_width(), until the content changes
+        self._widths = LineWidths()  # each group's line widths, measured once
         self._painter = RowPainter(self)
 
     # ----------------------------------------------------------------- content
@@ -161,38 +161,18 @@ class BoardList(ScrollView, can_focus=True):
     def natural_width(self) -> int:
         """How wide the column would like to be: its longest line whole (tags, marks and
         estimates included, up to `WIDEST`), its frame included."""
-        if self._natural is not None:
-            return self._natural
-        widest = cell_len(self.placeholder) + 1 if not self.groups else 0
-        tags = self.tag_width + 1 if self.show_tags and self.tag_width else 0
-        lines: list[int] = []
-        for group in self.groups:
-            if self.show_headers:
-                title = cell_len(clean_line(group.title)) + 3 + len(str(len(group.items)))
-                if group.note:
-                    title += 3 + cell_len(clean_line(group.note))
-                if group.number is not None:
-                    title += 2
-                if group.block is not None and group.block.choice:
-                    title += 3
-                widest = max(widest, title)
-            if not group.items:
-                widest = max(widest, cell_len(group.empty_text) + 1)
-            for item in group.items:
-                line = 1 + self.indent + tags + cell_len(item.title)
-                if item.effort is not None:
-                    line += 2 + len(f"{item.effort:g}d")
-                mark = self.marks.get(item.id)
-                if mark:
-                    line += 1 + cell_len(mark)
-                lines.append(line)
-        if lines:
-            # Most lines whole (a few very long titles are cut rather than every column
-            # squeezed for them; the detail bar shows them whole).
-            lines.sort()
-            widest = max(widest, lines[min(len(lines) - 1, len(lines) * 9 // 10)])
-        self._natural = min(widest, WIDEST) + FRAME
+        if self._natural is None:
+            self._natural = self._widths.natural(self)
         return self._natural
+
+    def refresh_tags(self) -> None:
+        """The owners' names or colours changed: the tags are drawn again."""
+        if not self.show_tags:
+            return
+        self.tag_width = self._painter.tag_width()
+        self._natural = None
+        self._cache.clear()
+        self.refresh()
 
     def set_groups(self, groups: list[Group]) -> None:
         """Replace everything the column shows, keeping the cursor on the same thing."""
@@ -200,6 +180,7 @@ class BoardList(ScrollView, can_focus=True):
         self.groups = groups
         self.rows = []
         self._group_rows = {}
+        self._widths.keep(groups)
         for group in groups:
             rows = self._rows_for(group)
             self._group_rows[group.key] = len(rows)
@@ -215,14 +196,6 @@ class BoardList(ScrollView, can_focus=True):
                 return group
         return None
 
-    def _group_start(self, key: Place) -> int:
-        start = 0
-        for group in self.groups:
-            if group.key == key:
-                return start
-            start += self._group_rows[group.key]
-        raise KeyError(key)
-
     def update_group(self, key: Place, items: list[Item], **changes: object) -> bool:
         """Replace one group's items (and optionally its title, block, ...): only its
         lines are rebuilt. Returns False if the column has no such group."""
@@ -230,7 +203,7 @@ class BoardList(ScrollView, can_focus=True):
         if group is None:
             return False
         keep = self._cursor_identity()
-        start = self._group_start(key)
+        start = group_start(self.groups, self._group_rows, key)
         old_count = self._group_rows[key]
         old_width = self.tag_width
         group.items = items
@@ -317,7 +290,7 @@ class BoardList(ScrollView, can_focus=True):
         """The row of an item: in group `key` if it is known to be there, else searching
         outwards from row `near` (usually where it was)."""
         try:
-            start = self._group_start(key) if key is not None else -1
+            start = group_start(self.groups, self._group_rows, key) if key is not None else -1
         except KeyError:
             start = -1
         if key is not None and start >= 0:
@@ -329,7 +302,7 @@ class BoardList(ScrollView, can_focus=True):
 
     def find_group(self, key: Place) -> int | None:
         try:
-            start = self._group_start(key)
+            start = group_start(self.groups, self._group_rows, key)
         except KeyError:
             return None
         return nearest_selectable(self.rows, start)

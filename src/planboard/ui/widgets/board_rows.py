@@ -115,6 +115,73 @@ def find_item(rows: list[Row], item_id: int, near: int = 0) -> int | None:
     return None
 
 
+def group_start(groups: list[Group], group_rows: dict[Place, int], key: Place) -> int:
+    """The first row of the group `key` in a column holding `groups`."""
+    start = 0
+    for group in groups:
+        if group.key == key:
+            return start
+        start += group_rows[group.key]
+    raise KeyError(key)
+
+
+class LineWidths:
+    """A column's natural width, from each group's item line widths: kept while a group
+    holds the same list and the column the same marks, so a big column is measured once,
+    not again after every change elsewhere."""
+
+    def __init__(self) -> None:
+        self._known: dict[Place, tuple[list[Item], dict[int, str], list[int]]] = {}
+
+    def keep(self, groups: list[Group]) -> None:
+        """Forget the groups a column no longer shows."""
+        self._known = {g.key: self._known[g.key] for g in groups if g.key in self._known}
+
+    def items(self, group: Group, marks: dict[int, str]) -> list[int]:
+        """Each item line's title, estimate and mark width."""
+        known = self._known.get(group.key)
+        if known is not None and known[0] is group.items and known[1] is marks:
+            return known[2]
+        widths = [
+            cell_len(item.title)
+            + (2 + len(f"{item.effort:g}d") if item.effort is not None else 0)
+            + (1 + cell_len(marks[item.id]) if item.id in marks else 0)
+            for item in group.items
+        ]
+        self._known[group.key] = (group.items, marks, widths)
+        return widths
+
+    def natural(self, column: BoardList) -> int:
+        """How wide `column` would like to be, its frame included."""
+        widest = cell_len(column.placeholder) + 1 if not column.groups else 0
+        tags = column.tag_width + 1 if column.show_tags and column.tag_width else 0
+        lines: list[int] = []
+        for group in column.groups:
+            if column.show_headers:
+                widest = max(widest, _header_width(group))
+            if not group.items:
+                widest = max(widest, cell_len(group.empty_text) + 1)
+            lines.extend(self.items(group, column.marks))
+        if lines:
+            # Most lines whole (a few very long titles are cut rather than every column
+            # squeezed for them; the detail bar shows them whole).
+            lines.sort()
+            fixed = 1 + column.indent + tags
+            widest = max(widest, fixed + lines[min(len(lines) - 1, len(lines) * 9 // 10)])
+        return min(widest, WIDEST) + FRAME
+
+
+def _header_width(group: Group) -> int:
+    title = cell_len(clean_line(group.title)) + 3 + len(str(len(group.items)))
+    if group.note:
+        title += 3 + cell_len(clean_line(group.note))
+    if group.number is not None:
+        title += 2
+    if group.block is not None and group.block.choice:
+        title += 3
+    return title
+
+
 @dataclass
 class Line:
     """A row's line as it is built: the segments from the left, those kept for the
@@ -169,7 +236,7 @@ class RowPainter:
     def marker_row(self, spot: DropSpot) -> int:
         """The row that shows where the drop lands (the insertion point)."""
         column = self.column
-        start = column._group_start(spot.group.key)
+        start = group_start(column.groups, column._group_rows, spot.group.key)
         header = 1 if column.show_headers else 0
         if spot.before_group:
             return start
