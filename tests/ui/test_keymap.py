@@ -77,6 +77,24 @@ def test_a_bad_file_is_refused_with_what_is_wrong() -> None:
     assert parse_user_keys(swapped) == {"board.drop": "r", "board.restore": "d"}
 
 
+def test_keys_a_terminal_sends_as_other_keys_are_refused_as_those() -> None:
+    """Ctrl+P in capitals is still the palette; Shift+K arrives as K (move up), Ctrl+I
+    as Tab, Ctrl+M as Enter: each is refused as the key it arrives as."""
+    cases = {
+        '[keys]\n"board.new_stakeholder" = "ctrl+P"': "kept for the command palette",
+        '[keys]\n"board.drop" = "shift+k"': '"K" is bound twice on the board screen',
+        '[keys]\n"board.new_block" = "ctrl+i"': "kept for the next column or field",
+        '[keys]\n"board.new_block" = "ctrl+m"': "is bound twice on the board screen",
+        '[keys]\n"board.drop" = ","': 'write "comma"',
+    }
+    for text, why in cases.items():
+        with pytest.raises(keys_error()) as raised:
+            parse_user_keys(text)
+        assert why in str(raised.value), (text, str(raised.value))
+    assert parse_user_keys('[keys]\n"board.drop" = "F5"') == {"board.drop": "f5"}
+    assert parse_user_keys('[keys]\n"board.drop" = "shift+x"') == {"board.drop": "X"}
+
+
 def keys_error() -> type[Exception]:
     from planboard.ui.keyfile import KeysFileError
 

@@ -173,3 +173,37 @@ def test_the_apps_watcher_is_the_only_reader_of_the_data_version_in_the_ui() -> 
         if "data_version(" in path.read_text(encoding="utf-8")
     )
     assert readers == ["app.py"]
+
+
+async def test_a_failed_re_read_after_an_outside_write_is_said(filled: Filled) -> None:
+    """The app's signal only logs what its subscribers raise: the board says it instead
+    of staying silently out of date, and re-reads at the next change."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        real_load = screen.load
+        failing = [True]
+
+        def load() -> None:
+            if failing[0]:
+                raise RuntimeError("disk on fire")
+            real_load()
+
+        screen.load = load  # type: ignore[method-assign]
+        for title in ("First by hand", "Second by hand"):
+            with sqlite3.connect(filled.store.path, isolation_level=None) as other:
+                other.execute(
+                    "INSERT INTO items (quarter_id, title) VALUES (?, ?)",
+                    (filled.quarter_id, title),
+                )
+            other.close()
+            app._watch_file()
+            await pilot.pause()
+            if failing[0]:
+                assert "Could not re-read the board: disk on fire" in str(
+                    screen.query_one("#status").render()
+                )
+                failing[0] = False
+        assert "Second by hand" in team_titles(app)

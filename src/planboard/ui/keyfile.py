@@ -154,7 +154,33 @@ def _canonical(key: str) -> str:
     return "+".join([*modifiers, name])
 
 
+#: Keys a terminal sends as another: Ctrl+I is Tab, Ctrl+M is Enter, Ctrl+[ is Esc.
+_SENT_AS = {
+    "ctrl+i": "tab",
+    "ctrl+m": "enter",
+    "ctrl+[": "escape",
+    "ctrl+left_square_bracket": "escape",
+}
+
+
+def _as_sent(key: str) -> str:
+    """A key as the terminal sends it: modifiers in lower case, Shift with a letter as the
+    capital letter (`shift+k` is `K`), and Ctrl+I, Ctrl+M, Ctrl+[ as Tab, Enter, Esc."""
+    *modifiers, name = key.strip().split("+")
+    modifiers = [m.lower() for m in modifiers]
+    if len(name) > 1 and name.lower() != name and all(m in _MODIFIERS for m in modifiers):
+        name = name.lower()  # a named key (F5, PageDown) in the case Textual knows
+    if modifiers == ["shift"] and len(name) == 1 and name.isalpha():
+        return name.upper()
+    if modifiers and len(name) == 1 and name.isalpha():
+        name = name.lower()  # Ctrl+P is ctrl+p
+    joined = "+".join([*modifiers, name])
+    return _SENT_AS.get(joined, joined)
+
+
 def _check_key(binding_id: str, key: str) -> None:
+    if not key:
+        raise KeysFileError(f'"{binding_id}": an empty key (for the , key, write "comma")')
     *modifiers, name = key.split("+")
     unknown = [m for m in modifiers if m not in _MODIFIERS]
     known_name = len(name) == 1 and name.isprintable() and not name.isspace()
@@ -185,7 +211,7 @@ def parse_user_keys(text: str) -> dict[str, str]:
             value = ",".join(value)
         if not isinstance(value, str) or not value.strip():
             raise KeysFileError(f'"{binding_id}": give a key, or a list of keys, as text')
-        keys = [k.strip() for k in value.split(",")]
+        keys = [_as_sent(k) if k.strip() else "" for k in value.split(",")]
         for key in keys:
             _check_key(binding_id, key)
         remapped[binding_id] = ",".join(keys)

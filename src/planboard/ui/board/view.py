@@ -235,7 +235,8 @@ class BoardView(BoardOverlap):
         self.refresh_bindings()
         if acted in OVERLAP_ACTIONS or change.stakeholders:
             self.merged = self.store.merged_map(self.quarter_id)
-            self._refresh_overlap()
+            # After the frame: what the action did shows first, the overlap follows.
+            self.call_after_refresh(self._refresh_overlap)
 
     def _apply_lists(self, change: Change) -> set[Place]:
         """Lists added, removed, renamed or reordered in this quarter: the lists column
@@ -347,7 +348,13 @@ class BoardView(BoardOverlap):
         re-read it now if the board is in view, else when it comes back (a board under
         the event screen is not re-read at each vote) or once a drag is over."""
         self._stale = True
-        self._catch_up()
+        try:
+            self._catch_up()
+        except Exception as error:  # a signal's subscriber errors are only logged: say it
+            self._stale = True
+            self.say(
+                f"Could not re-read the board: {error}. Tried again at the next change.", error=True
+            )
 
     def _catch_up(self) -> None:
         """Re-read the file if it changed while the board could not show it."""

@@ -225,6 +225,8 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             self.reload()
         except PlanboardError as error:
             self.say(str(error), error=True)
+        except Exception as error:  # a signal's subscriber errors are only logged: say it
+            self.say(f"Could not re-read the event: {error}.", error=True)
 
     def _tick(self) -> None:
         """Twice a second: the countdown."""
