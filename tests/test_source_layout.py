@@ -1,5 +1,5 @@
-"""The shape of the store: rooms small enough to read. No file over 600 lines, no class
-over 40 methods, no function (or method) over 60 lines."""
+"""The shape of the source: rooms small enough to read. In the whole of planboard, no file
+over 600 lines, no class over 40 methods, no function (or method) over 60 lines."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "planboard"
 STORE = SRC / "core" / "store"
-FILES = sorted(STORE.rglob("*.py"))
+FILES = sorted(SRC.rglob("*.py"))  # every source file, the store's rooms among them
 
 MAX_FILE_LINES = 600
 MAX_CLASS_METHODS = 40
@@ -30,16 +30,16 @@ def _length(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
 def test_the_store_is_a_package_of_rooms() -> None:
     assert not (SRC / "core" / "store.py").exists()
     assert (STORE / "__init__.py").is_file()
-    assert len(FILES) > 5
+    assert len(list(STORE.rglob("*.py"))) > 5
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(SRC)))
 def test_no_file_over_600_lines(path: Path) -> None:
     lines = len(path.read_text().splitlines())
     assert lines <= MAX_FILE_LINES, f"{path.name} has {lines} lines"
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(SRC)))
 def test_no_class_over_40_methods(path: Path) -> None:
     big = []
     for node in ast.walk(_tree(path)):
@@ -50,7 +50,7 @@ def test_no_class_over_40_methods(path: Path) -> None:
     assert big == []
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(SRC)))
 def test_no_function_over_60_lines(path: Path) -> None:
     long = []
     for node in ast.walk(_tree(path)):
