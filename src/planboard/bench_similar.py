@@ -141,6 +141,9 @@ def store_vectors(path: Path) -> None:
         ]
         found = match(entries, with_groups=False)
         store.save_item_vectors(found.new_vectors)  # type: ignore[arg-type]
+        # Vectors go into the file only once planboard has written something there (a
+        # board opened and closed stays as it was): one change, as a user would make.
+        store.set_setting("bench", "vectors kept")
     finally:
         store.close()
 
