@@ -11,7 +11,6 @@ from conftest import Filled, assert_consistent
 
 from planboard.core import Place, ReadOnlyError, Store, ValidationError
 from planboard.core.errors import ConflictError
-from planboard.core.model import ImportItem
 
 
 def event_count(store: Store) -> int:
@@ -472,29 +471,3 @@ def test_meaning_vectors_go_into_the_file_in_slices_of_their_own(tmp_path: Path)
     assert store.item_vectors(q) == {i: ("h", b"\x01\x02") for i in ids}
     store.close()
     assert in_file() == 5
-
-
-def test_an_undo_row_names_the_event_it_replays_and_copies_no_rows(filled: Filled) -> None:
-    """An undo of a 20,000-item import wrote 20,000 rows again into its own events row,
-    which nothing reads: it names the event it replays, and undo and redo go on working
-    from the original's rows, across a restart too."""
-    store, q = filled.store, filled.quarter_id
-    items = [ImportItem(f"Imported request {n}", line=n + 1) for n in range(300)]
-    imported = store.import_items(q, "Finance Director", items, source="f.csv")
-    undone = store.undo(q)
-    row = store.conn.execute(
-        "SELECT action, payload FROM events WHERE id = ?", (undone.event_id,)
-    ).fetchone()
-    payload = json.loads(row[1])
-    assert (
-        row[0] == "undo" and payload["changes"] == [] and payload["event_id"] == imported.event_id
-    )
-    assert all(s.name != "Finance Director" for s in store.stakeholders(q))
-    path = store.path
-    store.close()
-    store = filled.store = Store.open(path)
-    store.redo(q)
-    finance = next(s.id for s in store.stakeholders(q) if s.name == "Finance Director")
-    assert len(store.items_at(q, Place.of_list(finance))) == 300
-    store.undo(q)
-    assert all(s.name != "Finance Director" for s in store.stakeholders(q))

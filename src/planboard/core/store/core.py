@@ -218,14 +218,11 @@ class StoreCore:
         block_id: int | None = None,
         undoable: bool = True,
         extra: dict[str, Any] | None = None,
-        rows: bool = True,
     ) -> Change:
-        """Append the action's `events` row (if it changed anything) and describe it.
-        `rows=False` (an undo or redo: it names the event it replays) copies no rows:
-        nothing replays an undo's own row, and a big one would copy tens of thousands."""
+        """Append the action's `events` row (if it changed anything) and describe it."""
         event_id = None
         if tx.changes or not undoable:
-            payload: dict[str, Any] = {"changes": tx.changes if rows else []}
+            payload: dict[str, Any] = {"changes": tx.changes}
             if item_id is not None:
                 payload["item_id"] = item_id
             if block_id is not None:

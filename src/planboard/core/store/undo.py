@@ -121,7 +121,6 @@ class UndoLog(StoreReads):
                 item_id=item_id if isinstance(item_id, int) else None,
                 block_id=block_id if isinstance(block_id, int) else None,
                 extra={"event_id": event.id},
-                rows=False,
             )
 
     def _columns(self, table: str) -> frozenset[str]:
