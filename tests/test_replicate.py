@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import sqlite3
@@ -22,6 +23,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from crash_harness import ACTIONS, SAMPLE, Terminal, check_file, fresh_copy, snapshot
@@ -609,3 +611,51 @@ def test_a_hung_litestream_is_not_caught_up_and_stopping_says_so(tmp_path: Path)
     assert "Waiting for the replica to catch up" in out
     assert "the replica may lack the last changes" in out
     assert "Never read by Litestream" in titles(board)
+
+
+@pytest.mark.parametrize("folder", ["team#1", "what?", "100%", "two words", "équipe"])
+def test_a_restored_file_is_checked_whatever_its_folder_is_called(
+    tmp_path: Path, folder: str
+) -> None:
+    """The check of a restored file opens that file, not a path cut at `#` or `?`."""
+    where = tmp_path / folder
+    where.mkdir()
+    good = where / "b.db"
+    Store.open(good).close()
+    replica.check_restored(good)  # a sound board passes
+    damaged = where / "d.db"
+    damaged.write_bytes(good.read_bytes()[:100] + b"\x00" * 4000)
+    with pytest.raises(ReplicaError):
+        replica.check_restored(damaged)
+
+
+@pytest.mark.parametrize("name", ["rep#1", "what?", "100%", "50%41", "two words", "équipe"])
+def test_a_replica_folder_keeps_its_whole_name_in_the_url(tmp_path: Path, name: str) -> None:
+    """A folder named with `#`, `?` or `%` must not become a URL that Litestream (or
+    planboard) reads as a shorter path: replicating into the wrong folder."""
+    folder = tmp_path / name
+    for typed in (str(folder), "file://" + quote(str(folder))):
+        url = replica.replica_url(typed)
+        assert "#" not in url and "?" not in url
+        assert replica.file_replica(url) == folder
+
+
+@pytest.mark.parametrize("folder", ["rt#1", "what?", "50%41"])
+def test_a_board_whose_path_litestream_would_cut_is_refused_and_nothing_is_made(
+    tmp_path: Path, folder: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Litestream opens the board by a URI it does not escape: in `rt#1/` it opened
+    (and created) a file `rt` beside the folder. Refused, with the reason, first."""
+    from planboard.cli import main
+
+    where = tmp_path / folder
+    where.mkdir()
+    board = where / "b.db"
+    shutil.copyfile(SAMPLE, board)
+    before = board.read_bytes()
+    assert main(["replicate", str(board), "--to", str(tmp_path / "replica")]) != 0
+    said = capsys.readouterr().err
+    assert "Litestream can't replicate" in said and "Move or rename" in said
+    assert board.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder]  # no stray file, no replica
+    assert sorted(p.name for p in where.iterdir()) == ["b.db"]

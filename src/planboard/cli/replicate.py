@@ -77,6 +77,7 @@ def run_replicate(argv: list[str]) -> int:
         return _fail(reason)
     store.close()
     try:
+        replica.check_board_path(board)
         url = replica.replica_url(args.to)
         replica.duration(args.sync_interval, "--sync-interval")
         replica.duration(args.retention, "--retention")

@@ -85,6 +85,14 @@ def _uri(path: Path, mode: str) -> str:
     return uri
 
 
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection of its own that only reads the board at `path` (whatever its name
+    holds: `#`, `?`, `%`, spaces), for work beside the app's own connection."""
+    conn = sqlite3.connect(_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
 def tidy_after_serving(path: str | os.PathLike[str]) -> None:
     """Let SQLite remove the `-wal` and `-shm` files beside a board in WAL mode once
     every read-only connection to it is closed.

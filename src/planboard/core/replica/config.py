@@ -12,7 +12,7 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import PlanboardError
 
@@ -60,7 +60,7 @@ def replica_url(target: str) -> str:
         raise ReplicaError("The replica can't be empty: give a folder or a URL.")
     match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://", target)
     if match is None:
-        return "file://" + str(Path(target).expanduser().resolve())
+        return _file_url(Path(target).expanduser().resolve())
     scheme = match.group(1).lower()
     if scheme not in SCHEMES:
         raise ReplicaError(
@@ -72,11 +72,34 @@ def replica_url(target: str) -> str:
         path = unquote(urlsplit(target).path)
         if not path.startswith("/"):
             raise ReplicaError(f"{target}: a file:// URL needs an absolute path (file:///…).")
-        return "file://" + str(Path(path).resolve())
+        return _file_url(Path(path).resolve())
     parts = urlsplit(target)
     if not parts.netloc:
         raise ReplicaError(f"{target} names no {'bucket' if scheme != 'sftp' else 'host'}.")
     return target
+
+
+UNSAFE_IN_PATH = "#?%"  # Litestream opens the board by a `file:` URI it does not escape
+
+
+def check_board_path(board: Path) -> None:
+    """Refuse a board Litestream would not find: it opens the file by a URI built from
+    the path as it is, so `#` or `?` cuts the path short (it would open, and create, a
+    file of the shorter name) and `%` escapes read as other characters."""
+    whole = str(board.resolve())
+    found = sorted({c for c in whole if c in UNSAFE_IN_PATH})
+    if found:
+        raise ReplicaError(
+            f"Litestream can't replicate {board}: its path holds {' and '.join(found)}, "
+            "which Litestream reads as the end of the file name. Move or rename the board "
+            "(or its folder) so that its path has none of # ? %."
+        )
+
+
+def _file_url(folder: Path) -> str:
+    """A `file://` URL that names the whole folder: `#`, `?` and `%` in its name are
+    escaped, or Litestream would read a shorter path and replicate elsewhere."""
+    return "file://" + quote(str(folder))
 
 
 def file_replica(url: str) -> Path | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..db import read_only_connection
 from .config import ReplicaError, file_replica, litestream_binary, redact
 
 # ---------------------------------------------------------------- positions
@@ -283,7 +284,7 @@ def restore_to(url: str, out: Path, at: str | None = None) -> Path:
 def check_restored(path: Path) -> None:
     """Refuse a restored file that is damaged (it is never put in place)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = read_only_connection(path)
         try:
             verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
         finally:

@@ -23,6 +23,7 @@ from .config import (
     ReplicaError,
     _alive,
     _write_json,
+    check_board_path,
     config_text,
     litestream_binary,
     monitor_interval,
@@ -99,6 +100,7 @@ class Replicator:
             _write_json(self.status_path, self.status)
 
     def start(self) -> None:
+        check_board_path(self.board)
         binary = litestream_binary()
         previous = read_status(self.board)
         if previous and _alive(previous.get("pid")) and previous.get("pid") != os.getpid():
