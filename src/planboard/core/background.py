@@ -2,24 +2,35 @@
 
 On a big board the overlap pass takes seconds of pure Python. In a thread it would hold
 the interpreter lock against the UI and slow every key; so from `PROCESS_FROM` entries
-up it runs in a process of its own (a plain `python -c` child, its input and answer
-pickled over pipes), and the thread that waits for it holds no lock. Small boards keep
-the thread: starting a process costs more than their whole pass. The process sends back
-the neighbours, the meaning vectors it computed, and why each pair matches — not the
-matcher's tables, which stay (and die) with it.
+up it runs in a process of its own (a plain `python -c` child), and the thread that
+waits for it holds no lock. Small boards keep the thread: starting a process costs more
+than their whole pass. The process sends back the neighbours, the meaning vectors it
+computed, and why each pair matches — not the matcher's tables, which stay (and die)
+with it.
+
+What goes to the process and back is a stream of small pickles (`CHUNK` records each),
+never one big one: (un)pickling is one call that holds the interpreter lock until it
+ends, and at 50,000 items one big answer held it for over a second, while the screen
+waited to draw. The meaning vectors already written in the file are read by the pass
+itself, with a read-only connection of its own, not by the screen's thread.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import io
 import pickle
+import sqlite3
 import subprocess
 import sys
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
 
 from .similar import Entry, Matches
 
 PROCESS_FROM = 3000  # entries: from this many up, the pass runs in a process
+CHUNK = 2000  # records per pickle, both ways
 Neighbour = tuple[int, str, str]  # item id, whose, title
 Names = dict[Hashable, tuple[str, str]]
 Stored = dict[Hashable, tuple[str, bytes]]
@@ -27,22 +38,57 @@ Rejected = set[frozenset[Hashable]]
 Found = tuple[dict[Hashable, list[Neighbour]], Matches]
 
 
+@dataclass(frozen=True)
+class VectorSource:
+    """Where the pass finds the meaning vectors worked out before: the board file (None:
+    not read, e.g. when its path no longer names the board) and those held in memory,
+    not written to it yet, as (item id, hash, vector)."""
+
+    path: Path | None
+    quarter_id: int
+    held: Sequence[tuple[int, str, bytes]] = ()
+
+
+def stored_vectors(source: VectorSource | None, stored: Stored | None = None) -> Stored:
+    """The vectors a pass can reuse: the file's, then the held ones, then `stored`."""
+    from .db import read_only_connection
+    from .store.items import vectors_in_file
+
+    found: Stored = {}
+    if source is not None and source.path is not None:
+        try:
+            conn = read_only_connection(source.path)
+            try:
+                found.update(vectors_in_file(conn, source.quarter_id))
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass  # not readable now: the pass works them out again
+    if source is not None:
+        found.update((item_id, (digest, blob)) for item_id, digest, blob in source.held)
+    found.update(stored or {})
+    return found
+
+
 def neighbours(
     entries: Sequence[Entry],
     names: Names,
     stored: Stored | None = None,
     rejected: Rejected | None = None,
+    *,
+    source: VectorSource | None = None,
 ) -> Found:
     """For each entry, the similar entries on other lists, as (id, whose, title), and
     the matcher's findings (why pairs match, new meaning vectors, what it could not do)."""
     from .similar import match
 
-    found = match(entries, stored=stored or {}, rejected=rejected or set(), with_groups=False)
-    near = {
-        key: [(other, *names[other]) for other, _score in pairs]
-        for key, pairs in found.overlap.items()
-    }
-    return near, found
+    found = match(
+        entries,
+        stored=stored_vectors(source, stored),
+        rejected=rejected or set(),
+        with_groups=False,
+    )
+    return _near(found.overlap, names), found
 
 
 def neighbours_anywhere(
@@ -50,45 +96,133 @@ def neighbours_anywhere(
     names: Names,
     stored: Stored | None = None,
     rejected: Rejected | None = None,
+    *,
+    source: VectorSource | None = None,
 ) -> Found:
     """`neighbours`, in a process of its own when there are many entries."""
     if len(entries) < PROCESS_FROM:
-        return neighbours(entries, names, stored, rejected)
-    payload = pickle.dumps(
-        ([(e.key, e.text, e.owner) for e in entries], names, stored or {}, rejected or set()),
-        protocol=pickle.HIGHEST_PROTOCOL,
-    )
+        return neighbours(entries, names, stored, rejected, source=source)
+    sent = io.BytesIO()
+    _send(sent, _question(entries, stored, rejected, source))
     try:
         done = subprocess.run(
             [sys.executable, "-c", "from planboard.core.background import _child; _child()"],
-            input=payload,
+            input=sent.getvalue(),
             capture_output=True,
             check=False,
         )
     except OSError:
         done = None
-    if done is None or done.returncode != 0:
+    answer = _answer(done.stdout, names) if done is not None and done.returncode == 0 else None
+    if answer is None:
         # A process that could not start or run: the same work, here.
-        return neighbours(entries, names, stored, rejected)
-    result: Found = pickle.loads(done.stdout)
-    return result
+        return neighbours(entries, names, stored, rejected, source=source)
+    return answer
 
 
-def lean(found: Matches) -> Matches:
-    """The findings without the matcher's tables: why each neighbouring pair matches is
-    worked out now, so it can travel (and be asked) without them."""
-    why = {
-        (key, other): found.why(key, other)
-        for key, near in found.overlap.items()
-        for other, _ in near
-    }
-    return dataclasses.replace(found, similarity=None, reasons=why)
+def _near(overlap: dict[Hashable, list[tuple[Hashable, float]]], names: Names) -> dict:
+    return {key: [(other, *names[other]) for other, _ in pairs] for key, pairs in overlap.items()}
+
+
+def _chunks(records: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(records), CHUNK):
+        yield records[start : start + CHUNK]
+
+
+def _send(out: IO[bytes], records: Iterable[tuple[str, Any]]) -> None:
+    for record in records:
+        pickle.dump(record, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _records(stream: IO[bytes]) -> Iterator[tuple[str, Any]]:
+    reader = pickle.Unpickler(stream)
+    while True:
+        try:
+            yield reader.load()
+        except EOFError:
+            return
+
+
+def _question(
+    entries: Sequence[Entry],
+    stored: Stored | None,
+    rejected: Rejected | None,
+    source: VectorSource | None,
+) -> Iterator[tuple[str, Any]]:
+    path = str(source.path) if source is not None and source.path is not None else None
+    quarter = source.quarter_id if source is not None else None
+    yield "head", {"path": path, "quarter": quarter, "rejected": rejected or set()}
+    for chunk in _chunks(entries):
+        yield "entries", [(e.key, e.text, e.owner) for e in chunk]
+    held = list(source.held) if source is not None else []
+    held += [(key, digest, blob) for key, (digest, blob) in (stored or {}).items()]
+    for chunk in _chunks(held):
+        yield "stored", chunk
+    yield "end", None
+
+
+def _answer(data: bytes, names: Names) -> Found | None:
+    """The process's answer, read a chunk at a time (None: it is not whole)."""
+    note, whole = "", False
+    overlap: dict[Hashable, list[tuple[Hashable, float]]] = {}
+    reasons: dict[tuple[Hashable, Hashable], str] = {}
+    vectors: list[tuple[Hashable, str, bytes]] = []
+    said: dict[str, str] = {}  # one copy of each reason
+    try:
+        for tag, payload in _records(io.BytesIO(data)):
+            if tag == "overlap":
+                overlap.update(payload)
+            elif tag == "reasons":
+                for first, second, why in payload:
+                    reasons[first, second] = said.setdefault(why, why)
+            elif tag == "vectors":
+                vectors.extend(payload)
+            elif tag == "note":
+                note = payload
+            elif tag == "end":
+                whole = True
+    except (pickle.UnpicklingError, ValueError, TypeError, EOFError):
+        return None
+    if not whole:
+        return None
+    found = Matches(overlap, [], vectors, note, similarity=None, reasons=reasons)
+    return _near(overlap, names), found
 
 
 def _child() -> None:
-    """The process side: entries, names, stored vectors and rejected pairs on stdin;
-    the neighbours and the lean findings on stdout."""
-    raw, names, stored, rejected = pickle.load(sys.stdin.buffer)
-    near, found = neighbours([Entry(*e) for e in raw], names, stored, rejected)
-    sys.stdout.buffer.write(pickle.dumps((near, lean(found)), protocol=pickle.HIGHEST_PROTOCOL))
-    sys.stdout.buffer.flush()
+    """The process side: the question on stdin (entries, vectors held in memory, rejected
+    pairs, where the file is); the neighbours, why, new vectors and note on stdout."""
+    from .similar import match
+
+    head: dict[str, Any] = {}
+    raw: list[tuple[Hashable, str, Any]] = []
+    held: Stored = {}
+    for tag, payload in _records(sys.stdin.buffer):
+        if tag == "head":
+            head = payload
+        elif tag == "entries":
+            raw.extend(payload)
+        elif tag == "stored":
+            held.update((key, (digest, blob)) for key, digest, blob in payload)
+    path = head.get("path")
+    source = VectorSource(Path(path), head["quarter"]) if path is not None else None
+    found = match(
+        [Entry(*e) for e in raw],
+        stored=stored_vectors(source, held),
+        rejected=head.get("rejected") or set(),
+        with_groups=False,
+    )
+    out = sys.stdout.buffer
+    _send(out, [("note", found.note)])
+    _send(out, (("overlap", chunk) for chunk in _chunks(list(found.overlap.items()))))
+    pairs = [(key, other) for key, near in found.overlap.items() for other, _ in near]
+    _send(
+        out,
+        (
+            ("reasons", [(first, second, found.why(first, second)) for first, second in chunk])
+            for chunk in _chunks(pairs)
+        ),
+    )
+    _send(out, (("vectors", chunk) for chunk in _chunks(found.new_vectors)))
+    _send(out, [("end", None)])
+    out.flush()

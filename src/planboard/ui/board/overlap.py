@@ -40,7 +40,7 @@ class BoardOverlap(BoardBase):
         thing; the board shows it when done (it never delays a frame; on a big board it
         runs in a process of its own). Meaning vectors already in the file are reused;
         new or edited titles are embedded there."""
-        from ...core.background import neighbours_anywhere
+        from ...core.background import VectorSource, neighbours_anywhere
 
         # What the columns hold now, by reference (a few hundred lists): the entries and
         # the owners' names are made in the thread, not on the screen's.
@@ -51,14 +51,20 @@ class BoardOverlap(BoardBase):
         ]
         owners = dict(self.stakeholders_by_id)
         try:
-            stored: dict[Any, tuple[str, bytes]] = dict(self.store.item_vectors(self.quarter_id))
             rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
         except PlanboardError:
-            stored, rejected = {}, set()
+            rejected = set()
+        # The vectors in the file are read by the pass, not here: at 50,000 items that
+        # read alone would hold this thread for a third of a second.
+        source = VectorSource(
+            None if self.store.lost else self.store.path,
+            self.quarter_id,
+            self.store.held_vectors(),
+        )
 
         def work() -> Any:
             entries, names = _overlap_entries(lists, owners)
-            return neighbours_anywhere(entries, names, stored, rejected)
+            return neighbours_anywhere(entries, names, rejected=rejected, source=source)
 
         self.run_worker(
             work,
@@ -90,6 +96,7 @@ class BoardOverlap(BoardBase):
                     self._keep_vectors()
             self._show_marks()
             self._show_detail(self.selected_row())
+            self.freeze_long_lived()
 
     def _keep_vectors(self) -> None:
         """Write the meaning vectors the overlap pass worked out into the file, a slice
