@@ -228,3 +228,36 @@ async def test_meaning_vectors_follow_the_first_action_between_frames(filled: Fi
                 break
         assert store.vectors_held == 0
         assert in_file() == len(filled.team_items)
+
+
+async def test_a_big_undo_keeps_the_rows_of_the_lists_it_did_not_touch(filled: Filled) -> None:
+    """The undo of an import into a new list takes that list away: the other lists'
+    rows are kept as they are (not made again), and a filter typed afterwards still
+    makes every row again."""
+    store, q = filled.store, filled.quarter_id
+    items = [ImportItem(f"Imported request {n}", line=n + 1) for n in range(3_100)]
+    store.import_items(q, "Imported list", items, source="big.csv")
+    new_list = next(s for s in store.stakeholders(q) if s.name == "Imported list")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        column = board.column("stakeholders")
+        imported = Place.of_list(new_list.id)
+        assert column.group(imported) is not None
+        before = {row.item.id: row for row in column.rows if row.item and row.group.key != imported}
+        assert before  # other lists have items
+        await pilot.press("u")
+        await long_actions_done(app)
+        await pilot.pause()
+        assert "Undid: Imported 3100 items" in status(app)
+        assert column.group(imported) is None
+        after = {row.item.id: row for row in column.rows if row.item}
+        assert after.keys() == before.keys()
+        assert all(after[key] is before[key] for key in after)  # the same rows
+        column.set_filter(lambda item: False, keep_groups=True)
+        assert not any(row.item for row in column.rows)  # made again, filtered
+        column.set_filter(None, keep_groups=False)
+        again = {row.item.id: row for row in column.rows if row.item}
+        assert again.keys() == before.keys()

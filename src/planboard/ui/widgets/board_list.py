@@ -119,6 +119,7 @@ class BoardList(ScrollView, can_focus=True):
         # highlighted row elsewhere (the detail pane) then changes in the same frame.
         self.cursor_listener: Callable[[BoardList, Row | None], None] | None = None
         self.filter: Callable[[Item], bool] | None = None
+        self._rows_current = False  # whether the rows were made as the column shows now
         self.filter_keeps_groups = False
         self.marks: dict[int, str] = {}
         self.header_note: Callable[[Group], str] | None = None  # right side of a header
@@ -144,10 +145,20 @@ class BoardList(ScrollView, can_focus=True):
             rows.append(Row("empty", group))
         return rows
 
+    def _rows_by_group(self) -> dict[Place, tuple[Group, list[Row]]]:
+        found: dict[Place, tuple[Group, list[Row]]] = {}
+        start = 0
+        for group in self.groups:
+            count = self._group_rows.get(group.key, 0)
+            found[group.key] = (group, self.rows[start : start + count])
+            start += count
+        return found
+
     def set_filter(self, predicate: Callable[[Item], bool] | None, *, keep_groups: bool) -> None:
         """Show only the items `predicate` accepts (None: all of them)."""
         self.filter = predicate
         self.filter_keeps_groups = keep_groups
+        self._rows_current = False  # every group's rows are made again
         self.set_groups(self.groups)
 
     def set_marks(self, marks: dict[int, str]) -> None:
@@ -175,16 +186,26 @@ class BoardList(ScrollView, can_focus=True):
         self.refresh()
 
     def set_groups(self, groups: list[Group]) -> None:
-        """Replace everything the column shows, keeping the cursor on the same thing."""
+        """Replace everything the column shows, keeping the cursor on the same thing.
+        A group that is the same as one shown (the same items list, title, note, …)
+        keeps its rows: after the undo of a big import, the other lists' tens of
+        thousands of rows are not made again."""
         keep = self._cursor_identity()
-        self.groups = groups
+        shown = self._rows_by_group() if self._rows_current else {}
+        self.groups = []
         self.rows = []
         self._group_rows = {}
-        self._widths.keep(groups)
         for group in groups:
-            rows = self._rows_for(group)
+            old = shown.get(group.key)
+            if old is not None and _same_group(old[0], group):
+                group, rows = old
+            else:
+                rows = self._rows_for(group)
+            self.groups.append(group)
             self._group_rows[group.key] = len(rows)
             self.rows.extend(rows)
+        self._rows_current = True
+        self._widths.keep(self.groups)
         self._cache.clear()
         self._natural = None
         self.tag_width = self._painter.tag_width()
@@ -489,3 +510,17 @@ class BoardList(ScrollView, can_focus=True):
         """A new theme: the cached lines hold the old colours."""
         super().notify_style_update()
         self._cache.clear()
+
+
+def _same_group(shown: Group, new: Group) -> bool:
+    """Whether a new group would show exactly what a shown one does: the same list of
+    items (the same object, not merely equal) and the same heading."""
+    return (
+        shown.items is new.items
+        and shown.title == new.title
+        and shown.note == new.note
+        and shown.number == new.number
+        and shown.empty_text == new.empty_text
+        and shown.block == new.block
+        and shown.stakeholder == new.stakeholder
+    )
