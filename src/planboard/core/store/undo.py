@@ -163,8 +163,10 @@ class UndoLog(StoreReads):
             if type(pk) is not int and type(pk) is not str:
                 problem = f"a {table} row has no usable id"
                 break
-            if (before is None and after is None) or any(
-                row is not None and type(row) is not dict for row in (before, after)
+            if (
+                (before is None and after is None)
+                or (before is not None and type(before) is not dict)
+                or (after is not None and type(after) is not dict)
             ):
                 problem = f"{table} row {pk} has no usable before and after"
                 break
@@ -370,11 +372,17 @@ class UndoLog(StoreReads):
         for table, pk, before, after in tx.changes:
             if table != "items":
                 continue
-            rows = [row for row in (before, after) if row is not None]
-            if all("stakeholder_id" in row for row in rows):
-                owners.update(row["stakeholder_id"] for row in rows)
-            else:
-                partial.append(pk)  # an update names only what it changed
+            # An update names only what it changed: its owner is read from the file.
+            if before is not None:
+                if "stakeholder_id" not in before:
+                    partial.append(pk)
+                    continue
+                owners.add(before["stakeholder_id"])
+            if after is not None:
+                if "stakeholder_id" not in after:
+                    partial.append(pk)
+                    continue
+                owners.add(after["stakeholder_id"])
         for start in range(0, len(partial), 500):
             chunk = partial[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
