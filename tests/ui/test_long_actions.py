@@ -261,3 +261,41 @@ async def test_a_big_undo_keeps_the_rows_of_the_lists_it_did_not_touch(filled: F
         column.set_filter(None, keep_groups=False)
         again = {row.item.id: row for row in column.rows if row.item}
         assert again.keys() == before.keys()
+
+
+async def test_the_footer_dims_the_waiting_keys_in_place(filled: Filled) -> None:
+    """While a long action runs the keys that wait show disabled, and after it they
+    are enabled again: the same footer keys, changed in place, not mounted anew."""
+    store = filled.store
+    big_import(filled)
+    gate = threading.Event()
+    real_undo = store.undo
+
+    def slow_undo(quarter_id: int, **kwargs: Any) -> Any:
+        gate.wait(10)
+        return real_undo(quarter_id, **kwargs)
+
+    store.undo = slow_undo  # type: ignore[method-assign]
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+
+        def keys() -> dict[str, Any]:
+            return {str(getattr(k, "key", "")): k for k in app.screen.query("FooterKey")}
+
+        before = keys()
+        assert "d" in before and not before["d"].has_class("-disabled")
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.pause()
+        during = keys()
+        assert during["d"].has_class("-disabled")  # drop waits for the undo: dimmed
+        assert all(during[k] is before[k] for k in before)
+        gate.set()
+        await long_actions_done(app)
+        await pilot.pause()
+        await pilot.pause()
+        after = keys()
+        assert "Undid" in status(app)
+        assert not after["d"].has_class("-disabled")
+        assert all(after[k] is before[k] for k in before)

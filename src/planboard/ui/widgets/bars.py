@@ -296,19 +296,41 @@ class BoardFooter(Footer):
         return dimmed() if callable(dimmed) else frozenset()
 
     def bindings_changed(self, screen: Screen) -> None:
-        shown = (
-            tuple(
-                (binding.key, binding.description, enabled)
-                for (_, binding, enabled, _) in screen.active_bindings.values()
-                if binding.show
-            ),
-            self._dimmed(screen),
-        )
-        if shown == self._shown:
+        shown = [
+            (binding, enabled, tooltip)
+            for (_, binding, enabled, tooltip) in screen.active_bindings.values()
+            if binding.show
+        ]
+        keys = tuple((binding.key, binding.description) for binding, _, _ in shown)
+        state = (keys, tuple((e, t) for _, e, t in shown), self._dimmed(screen))
+        if state == self._shown:
+            return
+        here = screen.app.app_focus and self.is_attached and screen is self.screen
+        if here and self._shown is not None and keys == self._shown[0]:
+            # The same keys, only some now dimmed or not (as a long action starts and
+            # ends): changed in place. Composing the footer again would mount every
+            # key anew, which costs a big undo a noticeable part of its second.
+            self._restate(shown, state[2])
+            self._shown = state
             return
         super().bindings_changed(screen)
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._shown = shown  # Textual recomposes the footer with these keys
+        if here:
+            self._shown = state  # Textual recomposes the footer with these keys
+
+    def _restate(self, shown: list[tuple[Binding, bool, str]], dimmed: frozenset[str]) -> None:
+        """Each key shown as enabled or not, dimmed or not, with its tooltip, as
+        `compose` would show it."""
+        states = {
+            binding.action: (binding, enabled, tooltip) for binding, enabled, tooltip in shown
+        }
+        for key in self.query("FooterKey"):
+            action = getattr(key, "action", None)
+            if action not in states:
+                continue  # the palette's key
+            binding, enabled, tooltip = states[action]
+            key.disabled = not enabled
+            key.set_class(action in dimmed or not enabled, "-disabled")  # (both look dim)
+            key.tooltip = (tooltip or binding.description) if key.has_class("-grouped") else tooltip
 
     def compose(self) -> ComposeResult:
         # Dimmed, not disabled: pressing the key (or clicking it) still says why not.
