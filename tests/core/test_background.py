@@ -32,6 +32,7 @@ def test_a_process_finds_the_same_neighbours(monkeypatch: pytest.MonkeyPatch) ->
         return real_run(args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "CHUNK", 3)  # many small pickles, both ways
     monkeypatch.setattr(background.subprocess, "run", spy)
     there, lean = background.neighbours_anywhere(entries, names)
     assert there == here

@@ -59,13 +59,13 @@ def stored_vectors(source: VectorSource | None, stored: Stored | None = None) ->
         try:
             conn = read_only_connection(source.path)
             try:
-                found.update(vectors_in_file(conn, source.quarter_id))
+                found.update(vectors_in_file(conn, source.quarter_id).items())
             finally:
                 conn.close()
         except sqlite3.Error:
             pass  # not readable now: the pass works them out again
     if source is not None:
-        found.update((item_id, (digest, blob)) for item_id, digest, blob in source.held)
+        found.update((key, (digest, blob)) for key, digest, blob in source.held)
     found.update(stored or {})
     return found
 
@@ -124,9 +124,10 @@ def _near(overlap: dict[Hashable, list[tuple[Hashable, float]]], names: Names) -
     return {key: [(other, *names[other]) for other, _ in pairs] for key, pairs in overlap.items()}
 
 
-def _chunks(records: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(records), CHUNK):
-        yield records[start : start + CHUNK]
+def _chunks(records: Sequence[Any], size: int | None = None) -> Iterator[Sequence[Any]]:
+    size = size or CHUNK
+    for start in range(0, len(records), size):
+        yield records[start : start + size]
 
 
 def _send(out: IO[bytes], records: Iterable[tuple[str, Any]]) -> None:
@@ -135,10 +136,10 @@ def _send(out: IO[bytes], records: Iterable[tuple[str, Any]]) -> None:
 
 
 def _records(stream: IO[bytes]) -> Iterator[tuple[str, Any]]:
-    reader = pickle.Unpickler(stream)
     while True:
         try:
-            yield reader.load()
+            # One reader per record: each was pickled on its own, with its own memo.
+            yield pickle.load(stream)
         except EOFError:
             return
 
@@ -151,10 +152,10 @@ def _question(
 ) -> Iterator[tuple[str, Any]]:
     path = str(source.path) if source is not None and source.path is not None else None
     quarter = source.quarter_id if source is not None else None
-    yield "head", {"path": path, "quarter": quarter, "rejected": rejected or set()}
+    yield "head", {"path": path, "quarter": quarter, "rejected": rejected or set(), "chunk": CHUNK}
     for chunk in _chunks(entries):
-        yield "entries", [(e.key, e.text, e.owner) for e in chunk]
-    held = list(source.held) if source is not None else []
+        yield "entries", chunk  # (entries are tuples: they go as they are)
+    held: list[tuple[Hashable, str, bytes]] = list(source.held) if source is not None else []
     held += [(key, digest, blob) for key, (digest, blob) in (stored or {}).items()]
     for chunk in _chunks(held):
         yield "stored", chunk
@@ -207,22 +208,23 @@ def _child() -> None:
     path = head.get("path")
     source = VectorSource(Path(path), head["quarter"]) if path is not None else None
     found = match(
-        [Entry(*e) for e in raw],
+        [Entry._make(e) for e in raw],
         stored=stored_vectors(source, held),
         rejected=head.get("rejected") or set(),
         with_groups=False,
     )
+    size = head.get("chunk") or CHUNK  # (the caller's, so that a test can make it small)
     out = sys.stdout.buffer
     _send(out, [("note", found.note)])
-    _send(out, (("overlap", chunk) for chunk in _chunks(list(found.overlap.items()))))
+    _send(out, (("overlap", chunk) for chunk in _chunks(list(found.overlap.items()), size)))
     pairs = [(key, other) for key, near in found.overlap.items() for other, _ in near]
     _send(
         out,
         (
             ("reasons", [(first, second, found.why(first, second)) for first, second in chunk])
-            for chunk in _chunks(pairs)
+            for chunk in _chunks(pairs, size)
         ),
     )
-    _send(out, (("vectors", chunk) for chunk in _chunks(found.new_vectors)))
+    _send(out, (("vectors", chunk) for chunk in _chunks(found.new_vectors, size)))
     _send(out, [("end", None)])
     out.flush()

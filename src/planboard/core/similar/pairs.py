@@ -8,8 +8,7 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .meaning import MeaningUnavailable, meaning_model, title_hash
 from .words import Word, _words_for, detect_language
@@ -25,9 +24,9 @@ RARE_WORDS = 3  # an item's candidates share one of its this-many rarest words
 CANDIDATES = 60  # and only the ones sharing most of them are scored
 
 
-@dataclass(frozen=True)
-class Entry:
-    """Something to compare: an id, its text, and whose list it is on."""
+class Entry(NamedTuple):
+    """Something to compare: an id, its text, and whose list it is on. (A named tuple:
+    a board makes tens of thousands for each pass, and sends them to another process.)"""
 
     key: Any  # any hashable id (the board uses item ids)
     text: str
