@@ -236,11 +236,13 @@ async def test_no_directory_is_listed_and_every_response_has_the_policy(board: P
                 async with session.get(base(server) + path) as response:
                     assert response.status == 404, path
                     assert response.headers["Content-Security-Policy"] == CSP
+                    assert response.headers["Server"] == "planboard"  # no framework named
                     assert "page.js" not in await response.text()
             async with session.get(base(server) + "/") as response:
                 body = await response.text()
                 assert response.headers["Content-Security-Policy"] == CSP
                 assert response.headers["X-Content-Type-Options"] == "nosniff"
+                assert response.headers["Server"] == "planboard"
     # Every asset is the server's own: no address elsewhere in the page.
     assert "http://" not in body and "https://" not in body and "//" not in body.split("<main")[0]
 

@@ -262,6 +262,9 @@ class BoardServer:
     async def _headers(request: web.Request, response: web.StreamResponse) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        # Not the web framework's name and version (a map for anyone probing the
+        # laptop from the meeting-room network).
+        response.headers["Server"] = "planboard"
 
     # ------------------------------------------------------------------ routes
 
@@ -426,6 +429,9 @@ class _Handler(web.RequestHandler):
         response = super().handle_error(request, status, exc, message)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        # Not the web framework's name and version (a map for anyone probing the
+        # laptop from the meeting-room network).
+        response.headers["Server"] = "planboard"
         return response
 
 
