@@ -119,6 +119,11 @@ async def test_a_remapped_key_does_the_action_and_shows_in_help_and_palette(
         assert not toasts(app)
         footer = [str(getattr(key, "key", "")) for key in app.screen.query("BoardFooter FooterKey")]
         assert footer.index("f5") < footer.index("m")  # in its usual place, not last
+        shown = {
+            str(getattr(key, "key", "")): str(key.render())
+            for key in app.screen.query("BoardFooter FooterKey")
+        }
+        assert shown["f5"].split()[0] == "F5"  # as the help writes it, not "f5"
         await pilot.press("b")  # the old key does nothing now
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
 
@@ -310,6 +312,10 @@ class PlanboardApp(App[None]):
             if isinstance(screen, BoardScreen):
                 return screen
         return None
+
+    def get_key_display(self, binding: Binding) -> str:
+        """The footer's key: a function key as the help writes it (`F5`, not `f5`)."""
+        return re.sub(r"\bf(\d{1,2})\b", r"F\1", super().get_key_display(binding))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
