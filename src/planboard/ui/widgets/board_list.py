@@ -145,15 +145,6 @@ class BoardList(ScrollView, can_focus=True):
             rows.append(Row("empty", group))
         return rows
 
-    def _rows_by_group(self) -> dict[Place, tuple[Group, list[Row]]]:
-        found: dict[Place, tuple[Group, list[Row]]] = {}
-        start = 0
-        for group in self.groups:
-            count = self._group_rows.get(group.key, 0)
-            found[group.key] = (group, self.rows[start : start + count])
-            start += count
-        return found
-
     def set_filter(self, predicate: Callable[[Item], bool] | None, *, keep_groups: bool) -> None:
         """Show only the items `predicate` accepts (None: all of them)."""
         self.filter = predicate
@@ -191,7 +182,9 @@ class BoardList(ScrollView, can_focus=True):
         keeps its rows: after the undo of a big import, the other lists' tens of
         thousands of rows are not made again."""
         keep = self._cursor_identity()
-        shown = self._rows_by_group() if self._rows_current else {}
+        shown = (
+            _rows_by_group(self.groups, self._group_rows, self.rows) if self._rows_current else {}
+        )
         self.groups = []
         self.rows = []
         self._group_rows = {}
@@ -510,6 +503,19 @@ class BoardList(ScrollView, can_focus=True):
         """A new theme: the cached lines hold the old colours."""
         super().notify_style_update()
         self._cache.clear()
+
+
+def _rows_by_group(
+    groups: list[Group], counts: dict[Place, int], rows: list[Row]
+) -> dict[Place, tuple[Group, list[Row]]]:
+    """Each shown group with its rows (a column's rows are its groups' rows in order)."""
+    found: dict[Place, tuple[Group, list[Row]]] = {}
+    start = 0
+    for group in groups:
+        count = counts.get(group.key, 0)
+        found[group.key] = (group, rows[start : start + count])
+        start += count
+    return found
 
 
 def _same_group(shown: Group, new: Group) -> bool:
