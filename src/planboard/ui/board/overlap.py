@@ -3,6 +3,7 @@ same thing, the marks it leaves, who else asks (`a`) and suggested blocks (`S`).
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 VECTOR_SLICE = 500  # meaning vectors written to the file at a time, between frames
 VECTOR_PAUSE = 0.05  # seconds between two slices
+FRAME_FIRST = 0.25  # seconds the overlap pass waits, so that the screen is drawn first
 
 
 def _overlap_entries(
@@ -63,6 +65,9 @@ class BoardOverlap(BoardBase):
         )
 
         def work() -> Any:
+            # The frame that shows the action is drawn first: building tens of thousands
+            # of entries here would hold the interpreter lock while it is composed.
+            time.sleep(FRAME_FIRST)
             entries, names = _overlap_entries(lists, owners)
             return neighbours_anywhere(entries, names, rejected=rejected, source=source)
 
