@@ -212,6 +212,8 @@ async def test_dragging_near_the_top_edge_scrolls_the_list_up(filled: Filled) ->
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
+        await app.workers.wait_for_complete()  # the overlap marks are in: widths are set
+        await pilot.pause()
         screen = board(app)
         stake = col(app, "stakeholders")
         stake.scroll_end(animate=False, immediate=True)
