@@ -131,6 +131,9 @@ def test_commands_on_a_board_whose_folder_name_is_not_utf8(tmp_path: Path) -> No
         ["report", str(path)],
         ["report", str(where)],
         ["export", str(path), "-q", "2026-Q3", "-f", "csv", "-o", str(where / "out.csv")],
+        ["export", str(path), "-q", "2026-Q3", "-f", "md"],
+        ["export", str(where), "-f", "json", "-o", str(where / "all.json")],
+        ["export", str(where), "-f", "json"],
         ["restore", str(path)],
         ["restore", str(path), "1", "--yes"],
         ["import", str(path), str(listed), "--team"],
@@ -140,6 +143,7 @@ def test_commands_on_a_board_whose_folder_name_is_not_utf8(tmp_path: Path) -> No
         assert "Traceback" not in done.stderr
     assert titles_in(path) == ["From a file of that folder", "Kept in the backup"]
     assert "Kept in the backup" in (where / "out.csv").read_text(encoding="utf-8")
+    assert "caf\ufffd #1" in (where / "all.json").read_text(encoding="utf-8")
     reader = Store.open(path, readonly=True)
     try:
         assert "caf\ufffd #1.txt" in reader.events(q)[0].summary

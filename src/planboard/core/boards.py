@@ -171,7 +171,7 @@ def to_json(boards: Boards) -> str:
         "boards": [
             {
                 "team": team,
-                "file": str(path),
+                "file": path_text(path),
                 "quarters": [
                     {
                         "name": q.quarter,
