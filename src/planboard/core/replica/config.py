@@ -129,10 +129,10 @@ def check_replica_folder(url: str) -> None:
         return
     asked = Path(os.fsdecode(unquote_to_bytes(str(written))))
     raise ReplicaError(
-        f"Litestream can't replicate into {path_text(asked)}: it would write into a "
-        f"folder named {written.name} instead (it keeps the escapes of spaces, accented "
-        "letters and # ? % ' \" in the name). Choose a folder whose path has only "
-        "letters A-Z, digits and - _ . ~"
+        f"Litestream can't replicate into {path_text(asked)}: it would write into "
+        f"{written} instead (it keeps the escapes of spaces, accented letters and "
+        "# ? % ' \" in a folder's name). Choose a folder whose path has only ASCII "
+        "letters, digits and - _ . ~"
     )
 
 
