@@ -629,18 +629,41 @@ def test_a_restored_file_is_checked_whatever_its_folder_is_called(
         replica.check_restored(damaged)
 
 
-@pytest.mark.parametrize("name", ["rep#1", "what?", "100%", "50%41", "two words", "équipe"])
-def test_a_replica_folder_keeps_its_whole_name_in_the_url(tmp_path: Path, name: str) -> None:
-    """A folder named with `#`, `?` or `%` must not become a URL that Litestream (or
-    planboard) reads as a shorter path: replicating into the wrong folder."""
+AWKWARD_FOLDERS = ["rep#1", "what?", "100%", "50%41", "two words", "équipe", "a'b\"c"]
+
+
+@pytest.mark.parametrize("name", AWKWARD_FOLDERS)
+def test_a_replica_folder_is_read_where_litestream_reads_it(tmp_path: Path, name: str) -> None:
+    """Litestream keeps a `file://` URL's escapes in the folder it writes and reads
+    (`two%20words`, not `two words`): planboard's own reading of a folder replica
+    (`restore --from … --list`) looks in that same folder, never at a shorter path."""
     folder = tmp_path / name
+    litestreams = tmp_path / quote(name)
     for typed in (str(folder), "file://" + quote(str(folder))):
         url = replica.replica_url(typed)
         assert "#" not in url and "?" not in url
-        assert replica.file_replica(url) == folder
+        assert replica.file_replica(url) == litestreams
 
 
-@pytest.mark.parametrize("folder", ["rt#1", "what?", "50%41"])
+@pytest.mark.parametrize("name", AWKWARD_FOLDERS)
+def test_replicating_into_a_folder_litestream_would_rename_is_refused(
+    tmp_path: Path, name: str
+) -> None:
+    """Into `two words/` Litestream wrote `two%20words/`: a replica where nobody looks
+    for it. Refused with the reason before anything is made; a plain name works."""
+    board = fresh_copy(SAMPLE, tmp_path)
+    before = board.read_bytes()
+    said = cli("replicate", str(board), "--to", str(tmp_path / name), "--background", check=False)
+    assert "Litestream can't replicate into" in said and "Traceback" not in said
+    assert "would write" in said
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "state") == ["board.db"]
+    assert board.read_bytes() == before
+    cli("replicate", str(board), "--to", str(tmp_path / "plain-name_1.x"), "--background")
+    cli("replicate", str(board), "--stop")
+    assert (tmp_path / "plain-name_1.x").is_dir()
+
+
+@pytest.mark.parametrize("folder", ["rt#1", "what?", "50%41", os.fsdecode(b"caf\xe9")])
 def test_a_board_whose_path_litestream_would_cut_is_refused_and_nothing_is_made(
     tmp_path: Path, folder: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

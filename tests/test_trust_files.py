@@ -32,7 +32,7 @@ def run_cli(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.Complet
 
 
 def read_only_uri(path: Path) -> str:
-    return f"file:{quote(str(path.resolve()))}?mode=ro"
+    return f"file:{quote(os.fsencode(path.resolve()))}?mode=ro"
 
 
 def titles_in(path: Path) -> list[str]:
@@ -102,6 +102,53 @@ def test_a_viewer_and_a_reader_open_awkward_names(tmp_path: Path, name: str) -> 
     finally:
         reader.close()
     assert sorted(os.listdir(path.parent)) == [name]
+
+
+# A name written by a system in another encoding (Latin-1 `é`): not UTF-8, so Python
+# holds it with a surrogate, which a SQLite URI must carry as the bytes on disk.
+NOT_UTF8 = os.fsdecode(b"caf\xe9 #1")
+
+
+def test_commands_on_a_board_whose_folder_name_is_not_utf8(tmp_path: Path) -> None:
+    where = tmp_path / NOT_UTF8
+    try:
+        where.mkdir()
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system takes UTF-8 names only")
+    path = where / f"{NOT_UTF8}.db"
+    store = Store.open(path, first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    store.add_item(q, None, "Kept in the backup")
+    _, backup = store.start_meeting(q)
+    store.end_meeting(q)
+    store.add_item(q, None, "Added after the backup")
+    store.close()
+    assert backup is not None and backup.parent == where
+    listed = where / f"{NOT_UTF8}.txt"
+    listed.write_text("From a file of that folder\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    for args in (
+        ["report", str(path)],
+        ["report", str(where)],
+        ["export", str(path), "-q", "2026-Q3", "-f", "csv", "-o", str(where / "out.csv")],
+        ["export", str(path), "-q", "2026-Q3", "-f", "md"],
+        ["export", str(where), "-f", "json", "-o", str(where / "all.json")],
+        ["export", str(where), "-f", "json"],
+        ["restore", str(path)],
+        ["restore", str(path), "1", "--yes"],
+        ["import", str(path), str(listed), "--team"],
+    ):
+        done = run_cli(*args, env=env, errors="surrogateescape")
+        assert done.returncode == 0, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+    assert titles_in(path) == ["From a file of that folder", "Kept in the backup"]
+    assert "Kept in the backup" in (where / "out.csv").read_text(encoding="utf-8")
+    assert "caf\ufffd #1" in (where / "all.json").read_text(encoding="utf-8")
+    reader = Store.open(path, readonly=True)
+    try:
+        assert "caf\ufffd #1.txt" in reader.events(q)[0].summary
+    finally:
+        reader.close()
 
 
 # ------------------------------------------------------- backups tied to a board

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
+import os
 import re
 import shutil
 import sqlite3
@@ -60,6 +61,33 @@ async def test_the_page_holds_the_quarters_blocks(board: Path) -> None:
     assert f'<h1 class="quarter">{quarter.name}</h1>' in body
     for name in names:
         assert f'<span class="name">{html.escape(name)}</span>' in body
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (b"team#1", "team#1"),
+        (b"what?", "what?"),
+        (b"50%41", "50%41"),
+        ("two words é".encode(), "two words é"),
+        (b"a'b\"c<i>", "a&#x27;b&quot;c&lt;i&gt;"),
+        (b"caf\xe9", "caf\ufffd"),  # a name in another encoding than UTF-8
+    ],
+)
+async def test_the_page_of_a_board_with_an_awkward_name(
+    tmp_path: Path, raw: bytes, shown: str
+) -> None:
+    name = os.fsdecode(raw)
+    try:
+        board = copy_sample(tmp_path / name, f"{name}.db")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system takes UTF-8 names only")
+    with serving(board) as server:
+        async with aiohttp.ClientSession() as session:
+            status, body = await get(session, base(server) + "/")
+    assert status == 200
+    assert f"<title>{shown}.db · planboard</title>" in body
+    assert '<h1 class="quarter">' in body
 
 
 async def test_a_write_through_the_store_reaches_a_connected_live_channel(board: Path) -> None:

@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from conftest import Filled
 
 from planboard.core import Place, Store
@@ -185,3 +186,31 @@ async def test_the_import_form_reads_a_file_off_the_ui_thread(
         await pilot.pause()
         assert "1 item" in _note(form) and "From a slow disk" in _note(form)
     assert threads == [False]
+
+
+async def test_a_board_in_a_folder_whose_name_is_not_utf8_shows_and_starts_its_event(
+    tmp_path: Path,
+) -> None:
+    """A name from a system in another encoding: shown with U+FFFD, never as a Python
+    escape, and the event's backup is written and said."""
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    try:
+        folder.mkdir()
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system takes UTF-8 names only")
+    path = folder / os.fsdecode(b"s\xe9ance.db")
+    store = Store.open(path, first_quarter="2026-Q3")
+    store.add_block(store.default_quarter().id, "Churn")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        title = str(app.screen.query_one("TitleBar").render())
+        assert "s\ufffdance.db" in title and "\udce9" not in title
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press("y")
+        await _until(pilot, lambda: "Backup written" in status(app))
+        said = status(app)
+        assert "Backup written" in said and "\udce9" not in said and "\ufffd" in said
+    store.close()
+    assert [p for p in os.listdir(folder) if p.endswith(".backup.db")]

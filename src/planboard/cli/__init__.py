@@ -47,8 +47,17 @@ def run_replicate(argv: list[str]) -> int:
     return replicate(argv)
 
 
+def _names_in_any_encoding() -> None:
+    """A path whose name is not in the terminal's encoding (a folder copied from a
+    system in another one) is printed as its bytes, as `ls` does, not a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", "") == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    _names_in_any_encoding()
     if args and args[0] == "meeting":
         return run_board(args[1:], meeting=True)
     commands = {

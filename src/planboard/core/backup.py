@@ -64,10 +64,16 @@ def _match(board: Path, name: str) -> tuple[re.Match[str] | None, bool]:
     return None, False
 
 
+def file_uri(path: Path, mode: str) -> str:
+    """A SQLite URI for a path, whatever characters it holds (`#`, `?`, `%`, spaces,
+    non-ASCII, a name in another encoding than UTF-8): every byte of the name as the
+    file system has it but `/` is percent-encoded."""
+    return f"file:{quote(os.fsencode(path.resolve()))}?mode={mode}"
+
+
 def read_only_uri(path: Path) -> str:
-    """A read-only SQLite URI for a path, whatever characters it holds (`#`, `?`, `%`,
-    spaces, non-ASCII): everything but `/` is percent-encoded."""
-    return f"file:{quote(str(path.resolve()))}?mode=ro"
+    """A read-only SQLite URI for a path, whatever characters it holds."""
+    return file_uri(path, "ro")
 
 
 def board_id_of(conn: sqlite3.Connection) -> str | None:
@@ -150,9 +156,12 @@ def describe(board: Path, backup: Path) -> tuple[str, str]:
 
 def board_mode(conn: sqlite3.Connection) -> int:
     """The permissions of the file behind a connection (0o644 if it can't be told)."""
-    row = conn.execute("PRAGMA database_list").fetchone()
+    # As bytes: a name in another encoding than UTF-8 can't be read as text.
+    row = conn.execute(
+        "SELECT CAST(file AS BLOB) FROM pragma_database_list WHERE name = 'main'"
+    ).fetchone()
     try:
-        return Path(row[2]).stat().st_mode & 0o777 if row and row[2] else 0o644
+        return Path(os.fsdecode(row[0])).stat().st_mode & 0o777 if row and row[0] else 0o644
     except OSError:
         return 0o644
 

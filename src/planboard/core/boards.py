@@ -23,7 +23,7 @@ from rich.text import Text
 
 from .history import coverage
 from .store import Store
-from .text import clean_line
+from .text import clean_line, path_text
 
 JSON_FORMAT = "planboard-boards"
 JSON_VERSION = 1
@@ -66,7 +66,7 @@ class Boards:
 
 
 def team_name(path: Path) -> str:
-    return clean_line(path.stem) or clean_line(path.name)
+    return clean_line(path_text(path.stem)) or clean_line(path_text(path.name))
 
 
 def read_board(store: Store, team: str) -> list[TeamQuarter]:
@@ -134,7 +134,7 @@ def read_boards(stores: list[tuple[Path, Store]]) -> Boards:
     names = [team_name(path) for path, _ in stores]
     # Two files of the same name in different folders: the folder tells them apart.
     names = [
-        f"{clean_line(path.parent.name)}/{name}" if names.count(name) > 1 else name
+        f"{clean_line(path_text(path.parent.name))}/{name}" if names.count(name) > 1 else name
         for name, (path, _) in zip(names, stores, strict=True)
     ]
     teams = [(name, path) for name, (path, _) in zip(names, stores, strict=True)]
@@ -171,7 +171,7 @@ def to_json(boards: Boards) -> str:
         "boards": [
             {
                 "team": team,
-                "file": str(path),
+                "file": path_text(path),
                 "quarters": [
                     {
                         "name": q.quarter,

@@ -13,9 +13,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
-from .backup import backup_board, remove_partials
+from .backup import backup_board, file_uri, remove_partials
 from .errors import (
     BoardFileError,
     CorruptBoardError,
@@ -76,7 +75,7 @@ class Opened:
 
 
 def _uri(path: Path, mode: str) -> str:
-    uri = f"file:{quote(str(path.resolve()))}?mode={mode}"
+    uri = file_uri(path, mode)
     wal = Path(f"{path}-wal")
     if mode == "ro" and _no_writes_in(path.resolve().parent) and not wal.exists():
         # Nobody can be writing in a read-only folder: read the file as it is, without
@@ -507,7 +506,7 @@ def tidy_after_reading(opened: Opened) -> None:
             return  # something was written since: not ours to tidy
         if writable_reason(path) or writer_is_active(path):
             return
-        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True)
+        conn = sqlite3.connect(file_uri(path, "rw"), uri=True)
     except (OSError, sqlite3.Error):
         return
     try:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .errors import ValidationError
 from .model import MAX_NOTES, MAX_TITLE, ImportItem
-from .text import clean_line, clean_multiline, plural
+from .text import clean_line, clean_multiline, path_text, plural
 
 MAX_BYTES = 5 * 1024 * 1024  # a list bigger than this is not a list
 SNIFF_BYTES = 8192  # how much of a file is looked at to tell text from binary
@@ -129,7 +129,7 @@ def read_list(path: Path) -> ParsedList:
     """Read a list from a file; its extension says the format (.csv, .tsv or .tab,
     .md or .markdown; anything else is plain text)."""
     path = Path(path)
-    name = path.name or str(path)
+    name = path_text(path.name or str(path))
     try:
         if path.is_dir():
             raise _refuse(f"{path} is a folder, not a list.")

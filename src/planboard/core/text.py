@@ -9,6 +9,7 @@ overrides that could make a title read differently from what it holds.
 
 from __future__ import annotations
 
+import os
 import re
 
 # C0 controls except tab and newline, DEL, and the C1 range.
@@ -19,6 +20,17 @@ _BIDI = "\u202a-\u202e\u2066-\u2069\u2028\u2029"
 _STRIP_MULTILINE = re.compile(f"[{_CONTROL}{_BIDI}]")
 _STRIP_LINE = re.compile(f"[{_CONTROL}{_BIDI}\t\n]")
 _SPACES = re.compile(r"[ \t]+")
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A file or folder name as text that can be kept in the file and shown: the bytes
+    of a name in another encoding than UTF-8 (which Python holds as lone surrogates,
+    and SQLite and the terminal refuse) become U+FFFD."""
+    text = os.fspath(path)
+    try:
+        return os.fsencode(text).decode("utf-8", "replace")
+    except UnicodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def clean_line(text: str | None) -> str:

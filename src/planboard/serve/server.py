@@ -36,6 +36,7 @@ from ..core.db import tidy_after_serving
 from ..core.errors import PlanboardError
 from ..core.live import LiveView, live_view
 from ..core.store import Store
+from ..core.text import path_text
 from ..core.watch import FileWatcher
 from . import page
 
@@ -144,7 +145,7 @@ class BoardServer:
         self._assets = {
             name: (resources.files(__package__) / "assets" / name).read_bytes() for name in ASSETS
         }
-        self.title = f"{self.path.name} · planboard"
+        self.title = f"{path_text(self.path.name)} · planboard"
 
     # ------------------------------------------------------------------ address
 
@@ -210,7 +211,7 @@ class BoardServer:
         spellings = {str(self.path), str(self.path.absolute()), str(self.path.resolve())}
         for spelling in sorted(spellings, key=len, reverse=True):
             message = message.replace(spelling, self.path.name)
-        return message
+        return path_text(message)
 
     def _message(self) -> bytes:
         now = round(self.clock.now().timestamp() * 1000)

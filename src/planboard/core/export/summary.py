@@ -12,7 +12,7 @@ from rich.text import Text
 from ..history import Cell, Coverage, coverage
 from ..model import QUARTER_NAME, Quarter
 from ..store import Store, reads
-from ..text import clean_line, plural
+from ..text import clean_line, path_text, plural
 
 _CELLS: dict[Cell, tuple[str, str]] = {
     "served": ("■", "green"),
@@ -55,7 +55,7 @@ def report(store: Store) -> Group:
     header = Text()
     header.append("planboard report", style="bold")
     header.append(" — ")
-    header.append(clean_line(store.path.name))
+    header.append(clean_line(path_text(store.path.name)))
     header.append(
         f"\n{plural(len(quarters), 'quarter')}, {len(decided)} decided, "
         f"{plural(len(cover.stakeholders), 'stakeholder')}"

@@ -12,9 +12,10 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from ..errors import PlanboardError
+from ..text import path_text
 
 INSTALL_HINT = 'pip install "planboard[replicate]"'
 SCHEMES = ("file", "s3", "gs", "abs", "sftp", "webdav", "webdavs", "nats", "oss")
@@ -69,7 +70,7 @@ def replica_url(target: str) -> str:
             + "."
         )
     if scheme == "file":
-        path = unquote(urlsplit(target).path)
+        path = os.fsdecode(unquote_to_bytes(urlsplit(target).path))
         if not path.startswith("/"):
             raise ReplicaError(f"{target}: a file:// URL needs an absolute path (file:///…).")
         return _file_url(Path(path).resolve())
@@ -87,6 +88,14 @@ def check_board_path(board: Path) -> None:
     the path as it is, so `#` or `?` cuts the path short (it would open, and create, a
     file of the shorter name) and `%` escapes read as other characters."""
     whole = str(board.resolve())
+    try:
+        whole.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ReplicaError(
+            f"Litestream can't replicate {path_text(board)}: its path is not UTF-8 (a name "
+            "from a system in another encoding), and Litestream's configuration must be. "
+            "Move or rename the board (or its folder) to a name in UTF-8."
+        ) from None
     found = sorted({c for c in whole if c in UNSAFE_IN_PATH})
     if found:
         raise ReplicaError(
@@ -99,12 +108,32 @@ def check_board_path(board: Path) -> None:
 def _file_url(folder: Path) -> str:
     """A `file://` URL that names the whole folder: `#`, `?` and `%` in its name are
     escaped, or Litestream would read a shorter path and replicate elsewhere."""
-    return "file://" + quote(str(folder))
+    return "file://" + quote(os.fsencode(folder))
 
 
 def file_replica(url: str) -> Path | None:
-    """The folder of a `file://` replica, or None for other stores."""
-    return Path(unquote(urlsplit(url).path)) if url.startswith("file://") else None
+    """The folder of a `file://` replica as Litestream writes and reads it, or None for
+    other stores. Litestream keeps the URL's escapes in the name (`two%20words`, not
+    `two words`), so planboard reads that same folder."""
+    if not url.startswith("file://"):
+        return None
+    return Path(urlsplit(url).path)
+
+
+def check_replica_folder(url: str) -> None:
+    """Refuse a folder replica that Litestream would write under another name: it keeps
+    the escapes of the URL in the folder's name, so `two words/` would become
+    `two%20words/`, a replica where nobody would look for it."""
+    written = file_replica(url)
+    if written is None or "%" not in str(written):
+        return
+    asked = Path(os.fsdecode(unquote_to_bytes(str(written))))
+    raise ReplicaError(
+        f"Litestream can't replicate into {path_text(asked)}: it would write into "
+        f"{written} instead (it keeps the escapes of spaces, accented letters and "
+        "# ? % ' \" in a folder's name). Choose a folder whose path has only ASCII "
+        "letters, digits and - _ . ~"
+    )
 
 
 def redact(url: str) -> str:
@@ -130,7 +159,7 @@ def state_root() -> Path:
 def state_dir(board: Path) -> Path:
     """The folder holding a board's replication state (one per board file)."""
     resolved = board.resolve()
-    digest = hashlib.sha1(str(resolved).encode()).hexdigest()[:12]
+    digest = hashlib.sha1(os.fsencode(resolved)).hexdigest()[:12]
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", resolved.name) or "board"
     return state_root() / "replicate" / f"{name}-{digest}"
 

@@ -24,6 +24,7 @@ from .config import (
     _alive,
     _write_json,
     check_board_path,
+    check_replica_folder,
     config_text,
     litestream_binary,
     monitor_interval,
@@ -101,6 +102,7 @@ class Replicator:
 
     def start(self) -> None:
         check_board_path(self.board)
+        check_replica_folder(self.url)
         binary = litestream_binary()
         previous = read_status(self.board)
         if previous and _alive(previous.get("pid")) and previous.get("pid") != os.getpid():

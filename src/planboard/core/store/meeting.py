@@ -15,6 +15,7 @@ from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Change, CutOff, Meeting
 from ..rows import integer
 from ..rules import why_read_only
+from ..text import path_text
 from .core import _quote, _reads
 from .placing import StorePlacing
 from .tx import _Tx
@@ -54,14 +55,14 @@ class MeetingCommands(StorePlacing):
             values = {
                 "started_at": now,
                 "ended_at": None,
-                "backup_path": str(written) if written else "",
+                "backup_path": path_text(written) if written else "",
             }
             if existing is None:
                 tx.insert("meetings", {"quarter_id": quarter_id, **values})
             else:
                 tx.update("meetings", quarter_id, values)
             tx.update("quarters", quarter_id, {"status": "live"})
-            where = f"; backup: {written.name}" if written else ""
+            where = f"; backup: {path_text(written.name)}" if written else ""
             change = self._finish(
                 tx,
                 "start_meeting",

@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from ...core.model import TEAM, Block, Item, Quarter, Stakeholder
-from ...core.text import clean_line, clean_multiline
+from ...core.text import clean_line, clean_multiline, path_text
 
 
 class TitleBar(Static):
@@ -42,7 +42,10 @@ class TitleBar(Static):
             "  ",
             (quarter.status, status_style),
         ]
-        file_part: list[str | tuple[str, str]] = ["  ", (clean_line(file_name), "$text-muted")]
+        file_part: list[str | tuple[str, str]] = [
+            "  ",
+            (clean_line(path_text(file_name)), "$text-muted"),
+        ]
         badges: list[list[str | tuple[str, str]]] = [[]]
         if readonly_reason:
             style = "bold reverse $text-error"
@@ -236,6 +239,7 @@ class StatusLine(Static):
     the message needs them (never cut at 80 columns)."""
 
     def say(self, text: str, *, error: bool = False) -> None:
+        text = path_text(text)  # a file name that is not UTF-8 shows with U+FFFD
         if error:
             content = Content.assemble(("✗ ", "bold $text-error"), clean_line(text))
         else:
