@@ -55,40 +55,27 @@ def test_a_process_that_cannot_start_or_fails_leaves_the_work_here(
     assert background.neighbours_anywhere(entries, names)[0] == here
 
 
-def test_the_pass_reads_stored_vectors_from_the_file_and_from_memory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_pass_reuses_the_vectors_it_is_given_here_and_in_a_process(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Vectors in the file are read by the pass itself (the caller only says where the
-    file is), vectors held in memory are sent along, and only the rest are worked out,
-    in this process and in a process of its own alike."""
-    from planboard.core import Store
+    """Vectors already worked out are sent along (in small pieces, to a process) and
+    reused: only the others are worked out again."""
     from planboard.core.similar import meaning_available
 
     if not meaning_available():
         pytest.skip("the meaning model needs numpy")
-    board = tmp_path / "team#1 ?%" / "b.db"
-    board.parent.mkdir()
-    store = Store.open(board)
-    q = store.default_quarter().id
     titles = ["Churn prediction", "Customers about to leave", "Office plants", "Revenue"]
-    ids = [store.add_item(q, None, t).item_id for t in titles]
-    entries = [Entry(i, t, None) for i, t in zip(ids, titles, strict=True)]
+    entries = [Entry(n, t, None) for n, t in enumerate(titles)]
     names = {e.key: ("Team", e.text) for e in entries}
     _, first = background.neighbours(entries, names)
     vectors = {key: (digest, blob) for key, digest, blob in first.new_vectors}
-    assert sorted(vectors) == sorted(ids)
-    store.save_item_vectors([(k, *vectors[k]) for k in ids[:2]])
-    store.flush_item_vectors()  # two in the file
-    held = [(k, *vectors[k]) for k in ids[2:3]]  # one held in memory
-    store.close()
-    source = background.VectorSource(board, q, held)
-    for process_from in (10_000, 1):
+    assert sorted(vectors) == [0, 1, 2, 3]
+    known = {k: vectors[k] for k in (0, 1, 2)}
+    for process_from, chunk in ((10_000, 2000), (1, 2)):
         monkeypatch.setattr(background, "PROCESS_FROM", process_from)
-        _, found = background.neighbours_anywhere(entries, names, source=source)
-        assert [key for key, _, _ in found.new_vectors] == [ids[3]]
-    gone = background.VectorSource(None, q, held)  # a file no longer there: all but one
-    _, found = background.neighbours_anywhere(entries, names, source=gone)
-    assert sorted(key for key, _, _ in found.new_vectors) == sorted([ids[0], ids[1], ids[3]])
+        monkeypatch.setattr(background, "CHUNK", chunk)
+        _, found = background.neighbours_anywhere(entries, names, known)
+        assert [key for key, _, _ in found.new_vectors] == [3]
 
 
 def test_an_answer_cut_short_is_not_taken(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -356,3 +356,36 @@ async def test_who_else_asks_says_why_and_x_rejects_a_pair_undoably(overlapping:
         await pilot.pause()
         assert overlapping.rejected_pairs(q) == set()
         assert mine in [n[0] for n in app.screen.neighbours.get(late, [])]
+
+
+async def test_the_stored_vectors_are_read_once_per_quarter_not_per_action(
+    overlapping: Store,
+) -> None:
+    """Each action that changes titles runs the overlap pass again; the vectors already
+    worked out come from memory, not from a read of the whole file each time (at 50,000
+    items that read held the screen for a third of a second)."""
+    reads: list[int] = []
+    real = overlapping.item_vectors
+
+    def counted(quarter_id: int) -> dict[int, tuple[str, bytes]]:
+        reads.append(quarter_id)
+        return real(quarter_id)
+
+    overlapping.item_vectors = counted  # type: ignore[method-assign]
+    q = overlapping.default_quarter().id
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert reads == [q]
+        for title in ("Churn dashboard for the board", "Stock levels by warehouse"):
+            app.screen.after(overlapping.add_item(q, None, title))  # as `n` does
+            await pilot.pause(0.3)
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.neighbours  # the passes ran
+        assert reads == [q]  # still the one read
+        app.screen.load()  # the quarter read again (another program wrote): once more
+        app.screen._refresh_overlap()
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        assert reads == [q, q]

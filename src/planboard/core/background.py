@@ -11,20 +11,17 @@ with it.
 What goes to the process and back is a stream of small pickles (`CHUNK` records each),
 never one big one: (un)pickling is one call that holds the interpreter lock until it
 ends, and at 50,000 items one big answer held it for over a second, while the screen
-waited to draw. The meaning vectors already written in the file are read by the pass
-itself, with a read-only connection of its own, not by the screen's thread.
+waited to draw. The pass never opens the board file itself: a connection of its own could
+outlive the app's and leave `-wal` and `-shm` files behind a board only looked at.
 """
 
 from __future__ import annotations
 
 import io
 import pickle
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
 from .similar import Entry, Matches
@@ -38,56 +35,17 @@ Rejected = set[frozenset[Hashable]]
 Found = tuple[dict[Hashable, list[Neighbour]], Matches]
 
 
-@dataclass(frozen=True)
-class VectorSource:
-    """Where the pass finds the meaning vectors worked out before: the board file (None:
-    not read, e.g. when its path no longer names the board) and those held in memory,
-    not written to it yet, as (item id, hash, vector)."""
-
-    path: Path | None
-    quarter_id: int
-    held: Sequence[tuple[int, str, bytes]] = ()
-
-
-def stored_vectors(source: VectorSource | None, stored: Stored | None = None) -> Stored:
-    """The vectors a pass can reuse: the file's, then the held ones, then `stored`."""
-    from .db import read_only_connection
-    from .store.items import vectors_in_file
-
-    found: Stored = {}
-    if source is not None and source.path is not None:
-        try:
-            conn = read_only_connection(source.path)
-            try:
-                found.update(vectors_in_file(conn, source.quarter_id).items())
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            pass  # not readable now: the pass works them out again
-    if source is not None:
-        found.update((key, (digest, blob)) for key, digest, blob in source.held)
-    found.update(stored or {})
-    return found
-
-
 def neighbours(
     entries: Sequence[Entry],
     names: Names,
     stored: Stored | None = None,
     rejected: Rejected | None = None,
-    *,
-    source: VectorSource | None = None,
 ) -> Found:
     """For each entry, the similar entries on other lists, as (id, whose, title), and
     the matcher's findings (why pairs match, new meaning vectors, what it could not do)."""
     from .similar import match
 
-    found = match(
-        entries,
-        stored=stored_vectors(source, stored),
-        rejected=rejected or set(),
-        with_groups=False,
-    )
+    found = match(entries, stored=stored or {}, rejected=rejected or set(), with_groups=False)
     return _near(found.overlap, names), found
 
 
@@ -96,14 +54,12 @@ def neighbours_anywhere(
     names: Names,
     stored: Stored | None = None,
     rejected: Rejected | None = None,
-    *,
-    source: VectorSource | None = None,
 ) -> Found:
     """`neighbours`, in a process of its own when there are many entries."""
     if len(entries) < PROCESS_FROM:
-        return neighbours(entries, names, stored, rejected, source=source)
+        return neighbours(entries, names, stored, rejected)
     sent = io.BytesIO()
-    _send(sent, _question(entries, stored, rejected, source))
+    _send(sent, _question(entries, stored, rejected))
     try:
         done = subprocess.run(
             [sys.executable, "-c", "from planboard.core.background import _child; _child()"],
@@ -116,7 +72,7 @@ def neighbours_anywhere(
     answer = _answer(done.stdout, names) if done is not None and done.returncode == 0 else None
     if answer is None:
         # A process that could not start or run: the same work, here.
-        return neighbours(entries, names, stored, rejected, source=source)
+        return neighbours(entries, names, stored, rejected)
     return answer
 
 
@@ -145,19 +101,13 @@ def _records(stream: IO[bytes]) -> Iterator[tuple[str, Any]]:
 
 
 def _question(
-    entries: Sequence[Entry],
-    stored: Stored | None,
-    rejected: Rejected | None,
-    source: VectorSource | None,
+    entries: Sequence[Entry], stored: Stored | None, rejected: Rejected | None
 ) -> Iterator[tuple[str, Any]]:
-    path = str(source.path) if source is not None and source.path is not None else None
-    quarter = source.quarter_id if source is not None else None
-    yield "head", {"path": path, "quarter": quarter, "rejected": rejected or set(), "chunk": CHUNK}
+    yield "head", {"rejected": rejected or set(), "chunk": CHUNK}
     for chunk in _chunks(entries):
         yield "entries", chunk  # (entries are tuples: they go as they are)
-    held: list[tuple[Hashable, str, bytes]] = list(source.held) if source is not None else []
-    held += [(key, digest, blob) for key, (digest, blob) in (stored or {}).items()]
-    for chunk in _chunks(held):
+    known = [(key, digest, blob) for key, (digest, blob) in (stored or {}).items()]
+    for chunk in _chunks(known):
         yield "stored", chunk
     yield "end", None
 
@@ -205,11 +155,9 @@ def _child() -> None:
             raw.extend(payload)
         elif tag == "stored":
             held.update((key, (digest, blob)) for key, digest, blob in payload)
-    path = head.get("path")
-    source = VectorSource(Path(path), head["quarter"]) if path is not None else None
     found = match(
         [Entry._make(e) for e in raw],
-        stored=stored_vectors(source, held),
+        stored=held,
         rejected=head.get("rejected") or set(),
         with_groups=False,
     )

@@ -335,11 +335,6 @@ class ItemCommands(StorePlacing):
                 item_id=item_id,
             )
 
-    def held_vectors(self) -> list[tuple[int, str, bytes]]:
-        """The meaning vectors worked out but not written to the file yet, as
-        (item id, hash, vector)."""
-        return list(self._pending_vectors.values())
-
     @_reads
     def item_vectors(self, quarter_id: int) -> dict[int, tuple[str, bytes]]:
         """The stored meaning vectors of a quarter's items: item id to (hash, vector)."""

@@ -150,6 +150,9 @@ class BoardBase(StoreActions, Screen[None]):
         self.ask_to_start = False  # `planboard meeting`: offer to start the event on mount
         self._sized: tuple[object, ...] | None = None  # what the column widths were made for
         self._vector_timer: Timer | None = None  # the next slice of meaning vectors
+        # The quarter's meaning vectors known to this screen (item id to (hash, vector)):
+        # read from the file once, then kept up to date by each overlap pass.
+        self._vectors_known: dict[int, tuple[str, bytes]] | None = None
         self._build()
 
     def _build(self) -> None:

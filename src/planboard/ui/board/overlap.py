@@ -42,7 +42,7 @@ class BoardOverlap(BoardBase):
         thing; the board shows it when done (it never delays a frame; on a big board it
         runs in a process of its own). Meaning vectors already in the file are reused;
         new or edited titles are embedded there."""
-        from ...core.background import VectorSource, neighbours_anywhere
+        from ...core.background import neighbours_anywhere
 
         # What the columns hold now, by reference (a few hundred lists): the entries and
         # the owners' names are made in the thread, not on the screen's.
@@ -54,22 +54,21 @@ class BoardOverlap(BoardBase):
         owners = dict(self.stakeholders_by_id)
         try:
             rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
+            if self._vectors_known is None:
+                # Once per quarter: at 50,000 items this read holds the screen for a
+                # third of a second, too long to repeat after every action.
+                self._vectors_known = dict(self.store.item_vectors(self.quarter_id))
         except PlanboardError:
             rejected = set()
-        # The vectors in the file are read by the pass, not here: at 50,000 items that
-        # read alone would hold this thread for a third of a second.
-        source = VectorSource(
-            None if self.store.lost else self.store.path,
-            self.quarter_id,
-            self.store.held_vectors(),
-        )
+        # A copy: the pass reads it in its thread while this one may learn new vectors.
+        stored: dict[Any, tuple[str, bytes]] = dict(self._vectors_known or {})
 
         def work() -> Any:
             # The frame that shows the action is drawn first: building tens of thousands
             # of entries here would hold the interpreter lock while it is composed.
             time.sleep(FRAME_FIRST)
             entries, names = _overlap_entries(lists, owners)
-            return neighbours_anywhere(entries, names, rejected=rejected, source=source)
+            return neighbours_anywhere(entries, names, stored, rejected)
 
         self.run_worker(
             work,
@@ -97,6 +96,8 @@ class BoardOverlap(BoardBase):
                 self.match_why = found.why
                 self.match_note = found.note
                 if found.new_vectors:
+                    if self._vectors_known is not None:
+                        self._vectors_known.update((k, (h, v)) for k, h, v in found.new_vectors)
                     self.store.save_item_vectors(found.new_vectors)
                     self._keep_vectors()
             self._show_marks()
