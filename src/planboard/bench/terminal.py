@@ -207,7 +207,11 @@ class Term:
         while todo:
             pid = todo.pop()
             found.append(pid)
-            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:  # (a child that ends meanwhile takes its /proc folder with it)
+                tasks = list(Path(f"/proc/{pid}/task").glob("*/children"))
+            except OSError:
+                continue
+            for task in tasks:
                 with contextlib.suppress(OSError, ValueError):
                     todo.extend(int(c) for c in task.read_text().split())
         return found
