@@ -7,7 +7,7 @@ with a fixed seed, runs `mutmut run NAME...` on the sample (in chunks, one worke
 prints, per module and overall, how many were killed, survived, not reached by any test in
 the selection, or timed out, with a 95% interval for the overall survival rate.
 
-    python scripts/mutation_sample.py                 # the default sample (seed 12, N 900)
+    python scripts/mutation_sample.py                 # the default sample (seed 2026, N 1100)
     python scripts/mutation_sample.py -n 40 --seed 1  # a small trial, to measure the rate
     python scripts/mutation_sample.py --report        # only the figures of the last sample
 
@@ -34,8 +34,8 @@ MUTANTS = ROOT / "mutants"
 SAMPLE_FILE = MUTANTS / "sample.json"
 CORE = "src/planboard/core"
 
-DEFAULT_SEED = 12
-DEFAULT_N = 900
+DEFAULT_SEED = 2026
+DEFAULT_N = 1100
 
 # mutmut's exit codes per mutant (mutmut/stats.py), folded into the four outcomes reported.
 KILLED = {1, 3}
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=DEFAULT_N, help="sample size")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--chunk", type=int, default=300, help="mutants per `mutmut run`")
+    parser.add_argument("--chunk", type=int, default=400, help="mutants per `mutmut run`")
     parser.add_argument("--workers", type=int, default=1, help="mutmut --max-children")
     parser.add_argument(
         "--report", action="store_true", help="print the figures of the last sample, run nothing"
