@@ -10,6 +10,7 @@ the selection, or timed out, with a 95% interval for the overall survival rate.
     python scripts/mutation_sample.py                 # the default sample (seed 2026, N 1100)
     python scripts/mutation_sample.py -n 40 --seed 1  # a small trial, to measure the rate
     python scripts/mutation_sample.py --report        # only the figures of the last sample
+    python scripts/mutation_sample.py --timeouts      # run the sample's timeouts again
 
 The same seed, N and source give the same sample. Results stay in `mutants/` (mutmut's own
 cache), so `mutmut show NAME` and `mutmut apply NAME` work on the sampled mutants afterwards;
@@ -219,12 +220,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report", action="store_true", help="print the figures of the last sample, run nothing"
     )
+    parser.add_argument(
+        "--timeouts",
+        action="store_true",
+        help="run the last sample's timed-out mutants again (a busy machine can time out a "
+        "mutant whose tests only ran slowly), then print the figures",
+    )
     args = parser.parse_args(argv)
 
-    if args.report:
+    if args.report or args.timeouts:
         if not SAMPLE_FILE.exists():
-            sys.exit(f"no sample yet ({SAMPLE_FILE} is missing): run this script without --report")
-        report(json.loads(SAMPLE_FILE.read_text("utf-8")))
+            sys.exit(f"no sample yet ({SAMPLE_FILE} is missing): run this script first")
+        sample = json.loads(SAMPLE_FILE.read_text("utf-8"))
+        if args.timeouts:
+            codes = exit_codes()
+            again = [name for name in sample["names"] if outcome(codes.get(name)) == "timeout"]
+            print(f"{len(again)} timed-out mutants to run again", flush=True)
+            if again:
+                run(again, args.chunk, args.workers)
+        report(sample)
         return 0
 
     began = time.monotonic()
