@@ -276,6 +276,27 @@ def test_remove_stakeholder_with_history_archives(filled: Filled) -> None:
     assert filled.service in [s.id for s in store.stakeholders(next_q)]
 
 
+def test_removing_an_item_sends_the_requests_merged_into_it_back(filled: Filled) -> None:
+    store = filled.store
+    survivor, merged = filled.service_items
+    store.merge_items(survivor, [merged])
+    assert store.item(merged).merged_into == survivor
+    store.remove_item(survivor)
+    assert store.item(merged).merged_into is None
+    assert filled.titles(Place.of_list(filled.service)) == ["Refund reasons"]
+    assert_consistent(store)
+
+
+def test_removing_a_stakeholder_closes_the_gap_in_their_block(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    for item in (filled.team_items[0], filled.sales_items[0], filled.team_items[1]):
+        store.move_item(item, Place.block(filled.block_a))
+    store.remove_stakeholder(filled.sales, q)
+    block = Place.block(filled.block_a)
+    assert filled.titles(block) == ["Single customer view", "Data quality alerts"]
+    assert_consistent(store)
+
+
 def test_decided_quarter_is_read_only(filled: Filled) -> None:
     store, q = filled.store, filled.quarter_id
     with pytest.raises(ValidationError, match="Choose one or two"):
@@ -292,6 +313,7 @@ def test_decided_quarter_is_read_only(filled: Filled) -> None:
         store.move_item(filled.sales_items[0], Place.block(filled.block_a))
     with pytest.raises(ReadOnlyError):
         store.undo(q)
+    assert store.undo_summary(q) is None  # a decision is not offered for undo
     assert store.default_quarter().id == q  # the only quarter, decided: still shown
 
 
