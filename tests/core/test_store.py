@@ -10,7 +10,7 @@ import pytest
 from conftest import Filled, assert_consistent
 
 from planboard.core import Place, ReadOnlyError, Store, ValidationError
-from planboard.core.errors import ConflictError
+from planboard.core.errors import ConflictError, PlanboardError
 
 
 def event_count(store: Store) -> int:
@@ -493,3 +493,63 @@ def test_meaning_vectors_go_into_the_file_in_slices_of_their_own(tmp_path: Path)
     assert store.item_vectors(q) == {i: ("h", b"\x01\x02") for i in ids}
     store.close()
     assert in_file() == 5
+
+
+def test_an_import_is_inserted_by_sqlite_utils_in_batches_inside_one_action(
+    filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows of an import go in through sqlite-utils' `insert_all`, 500 at a time,
+    inside the action's one transaction: they get their ids in order, the event records
+    them whole, and the undo takes every one away."""
+    from sqlite_utils.db import Table
+
+    from planboard.core.model import ImportItem
+
+    store, q = filled.store, filled.quarter_id
+    calls: list[int] = []
+    real = Table.insert_all
+
+    def counted(self: Table, records: list[dict[str, object]], **kwargs: object) -> Table:
+        calls.append(len(records))
+        return real(self, records, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Table, "insert_all", counted)
+    events = event_count(store)
+    items = [ImportItem(f"Imported request {n}") for n in range(1_200)]
+    store.import_items(q, "Head of Sales", items)
+    assert calls == [500, 500, 200]
+    assert event_count(store) == events + 1
+    titles = [i.title for i in store.items_at(q, Place.of_list(filled.sales))]
+    assert titles[-1_200:] == [f"Imported request {n}" for n in range(1_200)]
+    assert_consistent(store)
+    store.undo(q)
+    titles = [i.title for i in store.items_at(q, Place.of_list(filled.sales))]
+    assert not any(t.startswith("Imported request") for t in titles)
+    assert_consistent(store)
+
+
+def test_an_import_that_fails_in_a_later_batch_leaves_nothing(
+    filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlite_utils.db import Table
+
+    from planboard.core.model import ImportItem
+
+    store, q = filled.store, filled.quarter_id
+    real = Table.insert_all
+    calls: list[int] = []
+
+    def second_fails(self: Table, records: list[dict[str, object]], **kwargs: object) -> Table:
+        calls.append(len(records))
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("disk I/O error")
+        return real(self, records, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Table, "insert_all", second_fails)
+    before = [i.title for i in store.items_at(q, Place.of_list(filled.sales))]
+    events = event_count(store)
+    with pytest.raises(PlanboardError):  # said as a sentence, nothing written
+        store.import_items(q, "Head of Sales", [ImportItem(f"R {n}") for n in range(900)])
+    assert [i.title for i in store.items_at(q, Place.of_list(filled.sales))] == before
+    assert event_count(store) == events
+    assert_consistent(store)

@@ -157,31 +157,31 @@ class _Tx:
         rows: Sequence[dict[str, Any]],
         progress: Callable[[int, int], None] | None = None,
     ) -> list[int]:
-        """Insert rows of one shape (an import): each is recorded as `insert` records
-        it, the whole rows read back in batches rather than one query per row."""
+        """Insert rows of one shape (an import) with sqlite-utils' `insert_all`, a batch
+        at a time inside this transaction (it nests a savepoint), then read them back
+        whole for the record, in id order: the new rows are the ones above the table's
+        largest id before (ids only grow, and nobody else writes meanwhile)."""
         if not rows:
             return []
-        columns = ", ".join(rows[0])
-        marks = ", ".join("?" for _ in rows[0])
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-        ids = []
-        for start in range(0, len(rows), REPLAY_BATCH):
-            for row in rows[start : start + REPLAY_BATCH]:
-                ids.append(self.conn.execute(sql, tuple(row.values())).lastrowid or 0)
-            if progress is not None:
-                progress(len(ids), len(rows))
+        from ..db import wrap
+
         key = _PK.get(table, "id")
-        recorded = []
-        for start in range(0, len(ids), REPLAY_BATCH):
-            chunk = ids[start : start + REPLAY_BATCH]
-            cursor = self.conn.execute(
-                f"SELECT * FROM {table} WHERE {key} IN ({', '.join('?' for _ in chunk)})", chunk
-            )
-            names = [d[0] for d in cursor.description]
-            found = {values[0]: dict(zip(names, values, strict=True)) for values in cursor}
-            recorded += [(pk, None, found[pk]) for pk in chunk]
+        before = self.conn.execute(f"SELECT COALESCE(MAX({key}), 0) FROM {table}").fetchone()[0]
+        target = wrap(self.conn).table(table)
+        for start in range(0, len(rows), REPLAY_BATCH):
+            target.insert_all(rows[start : start + REPLAY_BATCH], alter=False)
+            if progress is not None:
+                progress(min(start + REPLAY_BATCH, len(rows)), len(rows))
+        cursor = self.conn.execute(
+            f"SELECT * FROM {table} WHERE {key} > ? ORDER BY {key}", (before,)
+        )
+        names = [d[0] for d in cursor.description]
+        at = names.index(key)
+        recorded = [(values[at], None, dict(zip(names, values, strict=True))) for values in cursor]
+        if len(recorded) != len(rows):  # (it would mean another writer: never in a write)
+            raise sqlite3.IntegrityError(f"{len(rows)} rows inserted, {len(recorded)} found")
         self.record_many(table, recorded)
-        return ids
+        return [pk for pk, _, _ in recorded]
 
     def record_many(
         self, table: str, rows: Sequence[tuple[Any, dict[str, Any] | None, dict[str, Any] | None]]
