@@ -54,11 +54,9 @@ def board_id(path: Path) -> str:
 # ----------------------------------------------------------------- awkward paths
 
 
-@pytest.mark.parametrize("folder", AWKWARD)
-def test_restore_in_a_folder_with_awkward_characters(tmp_path: Path, folder: str) -> None:
-    where = tmp_path / folder
-    where.mkdir()
-    path = where / f"b {folder}.db"
+def board_with_a_backup(path: Path) -> int:
+    """A board with one item in a backup beside it (made as an event starts) and one
+    added after it; returns its quarter's id."""
     store = Store.open(path, first_quarter="2026-Q3")
     q = store.default_quarter().id
     store.add_item(q, None, "Kept in the backup")
@@ -66,7 +64,16 @@ def test_restore_in_a_folder_with_awkward_characters(tmp_path: Path, folder: str
     store.end_meeting(q)
     store.add_item(q, None, "Added after the backup")
     store.close()
-    assert backup is not None and backup.parent == where
+    assert backup is not None and backup.parent == path.parent
+    return q
+
+
+@pytest.mark.parametrize("folder", AWKWARD)
+def test_restore_in_a_folder_with_awkward_characters(tmp_path: Path, folder: str) -> None:
+    where = tmp_path / folder
+    where.mkdir()
+    path = where / f"b {folder}.db"
+    q = board_with_a_backup(path)
     before = set(os.listdir(tmp_path))
     done = run_cli("restore", str(path), "1", "--yes")
     assert done.returncode == 0, done.stderr
@@ -116,14 +123,7 @@ def test_commands_on_a_board_whose_folder_name_is_not_utf8(tmp_path: Path) -> No
     except (OSError, UnicodeEncodeError):
         pytest.skip("this file system takes UTF-8 names only")
     path = where / f"{NOT_UTF8}.db"
-    store = Store.open(path, first_quarter="2026-Q3")
-    q = store.default_quarter().id
-    store.add_item(q, None, "Kept in the backup")
-    _, backup = store.start_meeting(q)
-    store.end_meeting(q)
-    store.add_item(q, None, "Added after the backup")
-    store.close()
-    assert backup is not None and backup.parent == where
+    q = board_with_a_backup(path)
     listed = where / f"{NOT_UTF8}.txt"
     listed.write_text("From a file of that folder\n", encoding="utf-8")
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}

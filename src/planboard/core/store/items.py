@@ -4,7 +4,6 @@ not the same, and the meaning vectors kept for them.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -338,18 +337,12 @@ class ItemCommands(StorePlacing):
     @_reads
     def item_vectors(self, quarter_id: int) -> dict[int, tuple[str, bytes]]:
         """The stored meaning vectors of a quarter's items: item id to (hash, vector)."""
-        found = vectors_in_file(self.conn, quarter_id)
+        rows = self.conn.execute(
+            "SELECT v.item_id, v.hash, v.vector FROM item_vectors v "
+            "JOIN items i ON i.id = v.item_id WHERE i.quarter_id = ?",
+            (quarter_id,),
+        ).fetchall()
+        found = {item_id: (digest, bytes(blob)) for item_id, digest, blob in rows}
         for item_id, digest, blob in self._pending_vectors.values():
             found[item_id] = (digest, blob)  # (other quarters' ids are never asked for)
         return found
-
-
-def vectors_in_file(conn: sqlite3.Connection, quarter_id: int) -> dict[int, tuple[str, bytes]]:
-    """The meaning vectors of a quarter's items written in the file: item id to (hash,
-    vector)."""
-    rows = conn.execute(
-        "SELECT v.item_id, v.hash, v.vector FROM item_vectors v "
-        "JOIN items i ON i.id = v.item_id WHERE i.quarter_id = ?",
-        (quarter_id,),
-    ).fetchall()
-    return {item_id: (digest, bytes(blob)) for item_id, digest, blob in rows}
