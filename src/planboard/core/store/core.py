@@ -17,7 +17,7 @@ from ..clock import SYSTEM_CLOCK, Clock
 from ..db import Opened, note_wal_owner, wrap
 from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError, ReadOnlyError
 from ..model import Change, Event
-from ..rows import dump_payload, load_payload
+from ..rows import dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
 from .tx import TRANSPARENT, _Tx
 
@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 _UNSET: Any = object()
+
+# A payload this long (in characters) is kept, parsed, after a replay read it: the redo
+# after an undo (or the undo after a redo) reads the same record again.
+HELD_PAYLOAD = 256 * 1024
 
 
 def _quote(text: str, limit: int = 40) -> str:
@@ -103,6 +107,9 @@ class StoreCore:
         # Meaning vectors computed before this planboard wrote anything (see
         # `save_item_vectors`): item id to (item id, hash, vector).
         self._pending_vectors: dict[int, tuple[int, str, bytes]] = {}
+        # The last large payload a replay read: (event id, its text, parsed, the text
+        # of its changes). Dropped by the next action that is not an undo or redo.
+        self._held_payload: tuple[int, str, dict[str, Any], str | None] | None = None
         self._owner_noted = "" if self.readonly else note_wal_owner(self.path)
 
     def now(self) -> datetime:
@@ -207,6 +214,20 @@ class StoreCore:
             return ConflictError(f"That change conflicts with the board's data ({message}).")
         return PlanboardError(f"Could not save: {message}. Nothing was changed.")
 
+    def _replay_event(self, row: Sequence[Any]) -> tuple[Event, str | None]:
+        """An events row read to be replayed, with the text of its changes as stored
+        (see `load_payload_text`). A large one is kept parsed while undo and redo go
+        back and forth over it; it is used again only if its text is the same."""
+        raw, held = row[6], self._held_payload
+        if held is not None and held[0] == row[0] and held[1] == raw:
+            payload, problem, changes_text = held[2], "", held[3]
+        else:
+            payload, problem, changes_text = load_payload_text(raw)
+            if not problem and isinstance(raw, str) and len(raw) >= HELD_PAYLOAD:
+                self._held_payload = (row[0], raw, payload, changes_text)
+        event = Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), payload, problem)
+        return event, changes_text
+
     def _finish(
         self,
         tx: _Tx,
@@ -218,8 +239,12 @@ class StoreCore:
         block_id: int | None = None,
         undoable: bool = True,
         extra: dict[str, Any] | None = None,
+        changes_text: str | None = None,
     ) -> Change:
-        """Append the action's `events` row (if it changed anything) and describe it."""
+        """Append the action's `events` row (if it changed anything) and describe it.
+        `changes_text` is the JSON of `tx.changes` when it is known already."""
+        if action not in ("undo", "redo"):
+            self._held_payload = None
         event_id = None
         if tx.changes or not undoable:
             payload: dict[str, Any] = {"changes": tx.changes}
@@ -240,7 +265,13 @@ class StoreCore:
             cursor = self.conn.execute(
                 "INSERT INTO events (at, quarter_id, action, summary, payload) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (self.clock(), quarter_id, action, summary, dump_payload(payload)),
+                (
+                    self.clock(),
+                    quarter_id,
+                    action,
+                    summary,
+                    dump_payload(payload, changes_text=changes_text),
+                ),
             )
             event_id = cursor.lastrowid
         return Change(

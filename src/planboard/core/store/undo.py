@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import ConflictError, PlanboardError
 from ..model import Change, Event, Place
 from ..rows import EVENT_COLUMNS, problems
-from .core import _event, _reads
+from .core import _reads
 from .reading import StoreReads
 from .tx import _PK, _TRANSPARENT_SQL, REPLAY_BATCH, UNDO_TABLES, Progress, _Tx
 
@@ -21,29 +21,26 @@ class UndoLog(StoreReads):
     """Undo and redo from the `events` log, and tidying positions left out of order."""
 
     def _undo_candidate(self, quarter_id: int) -> Event | None:
-        row = self.conn.execute(
-            f"SELECT {EVENT_COLUMNS} FROM events "
-            f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = 0 "
-            "ORDER BY id DESC LIMIT 1",
-            (quarter_id,),
-        ).fetchone()
-        if row is None:
-            return None
-        event = _event(row)
-        if event.payload.get("undoable", True) is False:
-            return None
-        return event
+        return self._candidate(quarter_id, undo=True)[0]
 
     def _redo_candidate(self, quarter_id: int) -> Event | None:
+        return self._candidate(quarter_id, undo=False)[0]
+
+    def _candidate(self, quarter_id: int, *, undo: bool) -> tuple[Event | None, str | None]:
+        """The event undo (or redo) would replay, and the text of its changes as stored
+        (when known: see `_replay_event`)."""
         row = self.conn.execute(
             f"SELECT {EVENT_COLUMNS} FROM events "
-            f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = 1 "
-            "ORDER BY id LIMIT 1",
-            (quarter_id,),
+            f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = ? "
+            f"ORDER BY id {'DESC' if undo else ''} LIMIT 1",
+            (quarter_id, 0 if undo else 1),
         ).fetchone()
         if row is None:
-            return None
-        return _event(row)
+            return None, None
+        event, changes_text = self._replay_event(row)
+        if undo and event.payload.get("undoable", True) is False:
+            return None, None
+        return event, changes_text
 
     @_reads
     def undo_summary(self, quarter_id: int) -> str | None:
@@ -86,7 +83,7 @@ class UndoLog(StoreReads):
         verb = "undo" if undo else "redo"
         with self._write() as tx:
             self._check_quarter_writable(quarter_id)
-            event = self._undo_candidate(quarter_id) if undo else self._redo_candidate(quarter_id)
+            event, changes_text = self._candidate(quarter_id, undo=undo)
             if event is None:
                 return Change(summary="Nothing to undo" if undo else "Nothing to redo")
             steps = self._recorded_changes(event, verb, undo=undo)
@@ -112,6 +109,10 @@ class UndoLog(StoreReads):
                 "UPDATE events SET undone = ? WHERE id = ?", (1 if undo else 0, event.id)
             )
             done = "Undid" if undo else "Redid"
+            # A redo records the very changes its event holds (compared whole, in C):
+            # their text is written again as stored, not made anew.
+            if undo or changes_text is None or tx.changes != event.payload["changes"]:
+                changes_text = None
             item_id, block_id = event.payload.get("item_id"), event.payload.get("block_id")
             return self._finish(
                 tx,
@@ -121,6 +122,7 @@ class UndoLog(StoreReads):
                 item_id=item_id if isinstance(item_id, int) else None,
                 block_id=block_id if isinstance(block_id, int) else None,
                 extra={"event_id": event.id},
+                changes_text=changes_text,
             )
 
     def _columns(self, table: str) -> frozenset[str]:

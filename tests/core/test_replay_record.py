@@ -1,0 +1,185 @@
+"""A large undo or redo reads its `events` row once: the payload is parsed in one pass
+that keeps the text of its changes, a redo writes that text again as it was stored, and
+the parse is kept while undo and redo go back and forth over the same record, used
+only while the row's text is unchanged."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Filled, assert_consistent
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planboard.core import Place, Store
+from planboard.core import rows as rows_module
+from planboard.core.model import ImportItem
+from planboard.core.rows import dump_payload, load_payload, load_payload_text
+from planboard.core.store.core import HELD_PAYLOAD
+
+
+def whole(raw: str) -> Any:
+    """The payload parsed whole, as planboard read every payload before."""
+    return json.loads(raw, object_hook=rows_module._decode)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"changes":[["items",1,null,{"id":1,"title":"a"}]]}',
+        '{"changes":[["items",1,{"id":1},null]],"item_id":1,"event_id":7}',
+        '{"changes":[["items",1,null,{"id":1,"x":{"$blob":"00ff"}}]],"block_id":2}',
+        '{"changes": [["items",1,null,{"id":1}]]}',  # a space: parsed whole
+        '{"changes":[["items",1,null,{"id":1}]], "item_id" : 3 }\n',
+        '{"changes":[["items",1,null,{"id":1}]],"changes":[["items",2,null,{"id":2}]]}',
+        '{"changes":[["items",1,null,{"id":1}]],"item_id":1,"item_id":[2]}',
+        '{"changes":[]}',
+    ],
+)
+def test_a_payload_read_in_two_parts_is_the_payload_read_whole(raw: str) -> None:
+    payload, problem, changes_text = load_payload_text(raw)
+    assert problem == ""
+    assert payload == whole(raw)
+    if changes_text is not None:
+        assert whole(changes_text) == payload["changes"]
+        # Written again with other keys after it, it reads back as that payload.
+        again = {"changes": payload["changes"], "event_id": 9}
+        assert whole(dump_payload(again, changes_text=changes_text)) == again
+
+
+def test_a_repeated_changes_key_is_read_as_before_and_its_text_is_not_reused() -> None:
+    raw = '{"changes":[["items",1,null,{"id":1}]],"changes":[["items",2,null,{"id":2}]]}'
+    payload, _, changes_text = load_payload_text(raw)
+    assert payload["changes"] == [["items", 2, None, {"id": 2}]]  # the last one counts
+    assert changes_text is None
+
+
+@pytest.mark.parametrize(
+    "raw", ['{"changes":[1,}', '{"changes":[1]', '{"changes":[1]]}', '{"changes":[1],}']
+)
+def test_a_broken_payload_that_starts_like_planboards_is_still_refused(raw: str) -> None:
+    assert load_payload(raw) == ({}, "not valid JSON")
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+    | st.binary(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["id", "title", "$blob", "x"]), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    changes=st.lists(st.lists(json_values, max_size=4), max_size=5),
+    rest=st.dictionaries(st.sampled_from(["item_id", "block_id", "event_id"]), json_values),
+)
+def test_any_payload_planboard_writes_reads_back_the_same_either_way(
+    changes: list[Any], rest: dict[str, Any]
+) -> None:
+    written = dump_payload({"changes": changes, **rest})
+    payload, problem, changes_text = load_payload_text(written)
+    assert problem == ""
+    assert payload == whole(written)
+    assert changes_text is not None
+    assert dump_payload(payload, changes_text=changes_text) == written
+
+
+def imported_elsewhere(filled: Filled, board_path: Path, count: int) -> Store:
+    """`count` items imported by another planboard (so nothing of it is held here),
+    and the board opened again."""
+    filled.store.import_items(
+        filled.quarter_id, "Head of Sales", [ImportItem(f"Request {n}") for n in range(count)]
+    )
+    filled.store.close()
+    return Store.open(board_path)
+
+
+def last_payload(store: Store) -> tuple[int, str]:
+    row = store.conn.execute("SELECT id, payload FROM events ORDER BY id DESC LIMIT 1")
+    event_id, raw = row.fetchone()
+    return event_id, raw
+
+
+# Items whose import records a payload held after a replay read it (about 300
+# characters each).
+BIG = HELD_PAYLOAD // 200
+
+
+def test_a_redo_writes_its_events_changes_as_stored_without_encoding_them_again(
+    filled: Filled, board_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = imported_elsewhere(filled, board_path, BIG)
+    q = filled.quarter_id
+    imported, stored = last_payload(store)
+    assert len(stored) >= HELD_PAYLOAD
+    store.undo(q)
+    encoded: list[int] = []
+    real = json.dumps
+
+    def counting(value: Any, **kwargs: Any) -> str:
+        if isinstance(value, dict) and isinstance(value.get("changes"), list):
+            encoded.append(len(value["changes"]))
+        elif isinstance(value, list):
+            encoded.append(len(value))
+        return real(value, **kwargs)
+
+    monkeypatch.setattr(rows_module.json, "dumps", counting)
+    store.redo(q)
+    monkeypatch.undo()
+    assert not any(n >= BIG for n in encoded), encoded
+    _, redone = last_payload(store)
+    original = whole(stored)
+    assert whole(redone) == {
+        "changes": original["changes"],
+        "item_id": original["item_id"],
+        "event_id": imported,
+    }
+    assert load_payload_text(redone)[2] == load_payload_text(stored)[2]
+    assert len(store.items_at(q, Place.of_list(filled.sales))) >= BIG
+    assert_consistent(store)
+
+
+def test_an_event_changed_by_another_program_between_undo_and_redo_is_read_again(
+    filled: Filled, board_path: Path
+) -> None:
+    store = imported_elsewhere(filled, board_path, BIG)
+    q = filled.quarter_id
+    imported, stored = last_payload(store)
+    store.undo(q)  # read, and kept parsed
+    payload = json.loads(stored)
+    first = payload["changes"][0][3]
+    first["title"] = "Retitled by another program"
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.execute("UPDATE events SET payload = ? WHERE id = ?", (json.dumps(payload), imported))
+    store.redo(q)
+    assert store.item(first["id"]).title == "Retitled by another program"
+    assert_consistent(store)
+
+
+def test_undo_and_redo_back_and_forth_over_a_large_import_keep_the_board(
+    filled: Filled, board_path: Path
+) -> None:
+    store = imported_elsewhere(filled, board_path, BIG)
+    q = filled.quarter_id
+    after_import = store.conn.execute("SELECT * FROM items ORDER BY id").fetchall()
+    for _ in range(3):
+        store.undo(q)
+        assert len(store.items_at(q, Place.of_list(filled.sales))) < BIG
+        store.redo(q)
+        assert store.conn.execute("SELECT * FROM items ORDER BY id").fetchall() == after_import
+    # Another action ends the back and forth: what was kept is let go.
+    store.move_item(filled.team_items[0], Place.block(filled.block_a))
+    assert store._held_payload is None
+    assert_consistent(store)
