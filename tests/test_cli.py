@@ -85,6 +85,9 @@ class Terminal:
         if self.pid == 0:  # the child
             os.chdir(cwd)
             os.environ.update(TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
+            # Ctrl+C works as in a person's terminal, even when the suite itself was
+            # started in the background (which ignores it, and children inherit that).
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.execv(sys.executable, [sys.executable, "-m", "planboard", *args])
         import fcntl
         import struct
@@ -114,8 +117,9 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                select.select([self.fd], [], [], 0.1)
-                os.read(self.fd, 65536)
+                ready, _, _ = select.select([self.fd], [], [], 0.1)
+                if ready:  # (a read with nothing to read would wait for ever)
+                    os.read(self.fd, 65536)
             except OSError:
                 pass
             pid, status = os.waitpid(self.pid, os.WNOHANG)
