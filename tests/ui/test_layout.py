@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from event_board import live_event
+from rich.cells import cell_len
 
 from planboard.core import Store
 from planboard.ui.app import PlanboardApp
 from planboard.ui.screens.board import MIN_COLUMN, BoardScreen, share_width
 from planboard.ui.screens.meeting import MeetingScreen, RevealScreen, TallyChart
 from planboard.ui.widgets.board_list import BoardList
+from planboard.ui.widgets.board_rows import text_width
 
 
 def lines(column: BoardList) -> list[str]:
@@ -30,6 +32,14 @@ async def open_board(pilot) -> BoardScreen:
     screen.size_columns()
     await pilot.pause()
     return screen
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Churn by cohort", "", "tab\there", "new\nline", "\x1b[31mred", "Café", "売上の予測", "📈 up"],
+)
+def test_a_titles_width_for_sizing_the_columns_is_its_cells(title: str) -> None:
+    assert text_width(title) == cell_len(title)
 
 
 def test_share_width_gives_modest_columns_what_they_want() -> None:

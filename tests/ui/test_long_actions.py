@@ -230,6 +230,35 @@ async def test_meaning_vectors_follow_the_first_action_between_frames(filled: Fi
         assert in_file() == len(filled.team_items)
 
 
+async def test_meaning_vectors_wait_for_a_pause_in_the_keys(filled: Filled) -> None:
+    """Writing a slice of vectors takes a commit: while keys keep coming, none is
+    written; once they stop for a moment, all of them are."""
+    path = filled.store.path
+    filled.store.close()
+    store = Store.open(path)
+    store.save_item_vectors([(i, "h", b"\x01\x02") for i in filled.team_items])
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.column("team").focus()
+        await pilot.press("1")  # the first action: from now on the vectors may go in
+        held = store.vectors_held
+        assert held >= len(filled.team_items)
+        for key in ["down", "up"] * 8:  # a key every 0.1 s, for 1.6 s
+            await pilot.press(key)
+            await pilot.pause(0.1)
+            # (the overlap pass may add the vectors of titles it had not seen)
+            assert store.vectors_held >= held
+            held = store.vectors_held
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if not store.vectors_held:
+                break
+        assert store.vectors_held == 0
+
+
 async def test_a_big_undo_keeps_the_rows_of_the_lists_it_did_not_touch(filled: Filled) -> None:
     """The undo of an import into a new list takes that list away: the other lists'
     rows are kept as they are (not made again), and a filter typed afterwards still

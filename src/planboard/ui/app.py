@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -121,6 +123,19 @@ class PlanboardApp(App[None]):
                 self.store.set_setting("theme", self.theme)
         except PlanboardError:
             pass  # a preference that can't be saved is not worth an error
+
+    #: When a key was last pressed or the mouse last clicked (`time.monotonic()`):
+    #: housekeeping in the background waits for a pause (see `idle_for`).
+    last_input = 0.0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def idle_for(self, seconds: float) -> bool:
+        """Whether no key or click came in the last `seconds`."""
+        return time.monotonic() - self.last_input >= seconds
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_chosen)

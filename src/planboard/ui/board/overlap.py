@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 VECTOR_SLICE = 500  # meaning vectors written to the file at a time, between frames
 VECTOR_PAUSE = 0.05  # seconds between two slices
+VECTOR_IDLE = 0.4  # seconds without a key or a click before a slice is written
 FRAME_FIRST = 0.25  # seconds the overlap pass waits, so that the screen is drawn first
 
 
@@ -107,7 +108,9 @@ class BoardOverlap(BoardBase):
     def _keep_vectors(self) -> None:
         """Write the meaning vectors the overlap pass worked out into the file, a slice
         between frames (once this planboard has written: opening and quitting changes
-        nothing), never while a long action holds the file."""
+        nothing), never while a long action holds the file, and only in a pause of the
+        keys and clicks: a slice takes a commit, tens of milliseconds on a slow disk,
+        that a key pressed meanwhile would wait for."""
         if self._vector_timer is not None or not self.store.has_written:
             return
 
@@ -116,8 +119,9 @@ class BoardOverlap(BoardBase):
             if self.store.lost or self.store.readonly:
                 return
             held = self.store.vectors_held
-            left = held if self._busy else self.store.flush_item_vectors(VECTOR_SLICE)
-            if left and (self._busy or left < held):  # (no progress: the file refused)
+            waiting = self._busy or not self.planboard.idle_for(VECTOR_IDLE)
+            left = held if waiting else self.store.flush_item_vectors(VECTOR_SLICE)
+            if left and (waiting or left < held):  # (no progress: the file refused)
                 self._vector_timer = self.set_timer(VECTOR_PAUSE, step)
 
         self._vector_timer = self.set_timer(VECTOR_PAUSE, step)
