@@ -389,3 +389,25 @@ async def test_the_stored_vectors_are_read_once_per_quarter_not_per_action(
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         assert reads == [q, q]
+
+
+async def test_every_mark_counts_who_asks_merged_requests_included(overlapping: Store) -> None:
+    """The marks are worked out in one sweep over the columns: each says exactly how
+    many lists ask for the item (its own, the merged requests', the similar ones')."""
+    overlapping.merge_items(
+        item_id(overlapping, "Weekly pipeline coverage by region"),
+        [item_id(overlapping, "Customers who pay their invoices late")],
+    )
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        board = app.screen
+        assert board.merged  # a merged request is part of the count
+        checked = 0
+        for column in board.query(BoardList):
+            for group in column.groups:
+                for item in group.items:
+                    count = len(board.asked_by(item))
+                    assert column.marks.get(item.id) == (f"×{count}" if count > 1 else None)
+                    checked += 1
+        assert checked == len(REQUESTS) - 1

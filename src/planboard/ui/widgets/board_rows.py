@@ -132,6 +132,8 @@ class LineWidths:
 
     def __init__(self) -> None:
         self._known: dict[Place, tuple[list[Item], dict[int, str], list[int]]] = {}
+        # The cells each mark takes (the times sign and a count), for one set of marks.
+        self._mark_widths: tuple[dict[int, str], dict[str, int]] | None = None
 
     def keep(self, groups: list[Group]) -> None:
         """Forget the groups a column no longer shows."""
@@ -142,10 +144,14 @@ class LineWidths:
         known = self._known.get(group.key)
         if known is not None and known[0] is group.items and known[1] is marks:
             return known[2]
+        held = self._mark_widths
+        if held is None or held[0] is not marks:  # (the marks are one dict per pass)
+            held = self._mark_widths = (marks, {m: 1 + cell_len(m) for m in set(marks.values())})
+        mark_widths = held[1]
         widths = [
             text_width(item.title)
             + (2 + len(f"{item.effort:g}d") if item.effort is not None else 0)
-            + (1 + cell_len(marks[item.id]) if item.id in marks else 0)
+            + (mark_widths[marks[item.id]] if item.id in marks else 0)
             for item in group.items
         ]
         self._known[group.key] = (group.items, marks, widths)
