@@ -69,7 +69,11 @@ class BoardOverlap(BoardBase):
             # of entries here would hold the interpreter lock while it is composed.
             time.sleep(FRAME_FIRST)
             entries, names = _overlap_entries(lists, owners)
-            return neighbours_anywhere(entries, names, stored, rejected)
+            neighbours, found = neighbours_anywhere(entries, names, stored, rejected)
+            # Who asks for something similar, per item: gathered here, not in the sweep
+            # over every item that marks them on the UI thread.
+            near = {key: frozenset([w for _, w, _ in found]) for key, found in neighbours.items()}
+            return neighbours, found, near
 
         self.run_worker(
             work,
@@ -91,8 +95,9 @@ class BoardOverlap(BoardBase):
             self._long_done(event)
             return
         if worker.group == "overlap" and event.state == WorkerState.SUCCESS:
-            neighbours, found = worker.result or ({}, None)
+            neighbours, found, near = worker.result or ({}, None, {})
             self.neighbours = neighbours
+            self._asked_near = near
             if found is not None:
                 self.match_why = found.why
                 self.match_note = found.note
@@ -139,7 +144,7 @@ class BoardOverlap(BoardBase):
         (`asked_by` for each item, unrolled: on a board of 50,000 this runs over tens
         of thousands of items on the UI thread after each overlap pass.)"""
         marks: dict[int, str] = {}
-        neighbours, merged = self.neighbours, self.merged
+        near_by, merged = self._asked_near, self.merged
         names: dict[int | None, str] = {}
         shown: dict[int, str] = {}
 
@@ -152,14 +157,14 @@ class BoardOverlap(BoardBase):
         for column in self.columns:
             for group in column.groups:
                 for item in group.items:
-                    near, joined = neighbours.get(item.id), merged.get(item.id)
+                    near, joined = near_by.get(item.id), merged.get(item.id)
                     if not near and not joined:
                         continue  # its owner alone asks
                     owners = {name(item.stakeholder_id)}
                     if joined:
                         owners.update([name(m.stakeholder_id) for m in joined])
                     if near:
-                        owners.update([who for _, who, _ in near])
+                        owners |= near
                     count = len(owners)
                     if count > 1:
                         mark = shown.get(count)
