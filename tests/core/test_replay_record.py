@@ -74,7 +74,8 @@ json_values = st.recursive(
     | st.binary(max_size=8),
     lambda inner: (
         st.lists(inner, max_size=4)
-        | st.dictionaries(st.sampled_from(["id", "title", "$blob", "x"]), inner, max_size=3)
+        # (a blob is written as {"$blob": hex} by planboard itself: st.binary above)
+        | st.dictionaries(st.sampled_from(["id", "title", "x"]), inner, max_size=3)
     ),
     max_leaves=12,
 )
@@ -151,8 +152,9 @@ def test_a_redo_writes_its_events_changes_as_stored_without_encoding_them_again(
     assert_consistent(store)
 
 
+@pytest.mark.parametrize("compact", [True, False], ids=["as planboard writes", "with spaces"])
 def test_an_event_changed_by_another_program_between_undo_and_redo_is_read_again(
-    filled: Filled, board_path: Path
+    filled: Filled, board_path: Path, compact: bool
 ) -> None:
     store = imported_elsewhere(filled, board_path, BIG)
     q = filled.quarter_id
@@ -161,11 +163,37 @@ def test_an_event_changed_by_another_program_between_undo_and_redo_is_read_again
     payload = json.loads(stored)
     first = payload["changes"][0][3]
     first["title"] = "Retitled by another program"
+    text = json.dumps(payload, separators=(",", ":") if compact else None)
     with sqlite3.connect(board_path, isolation_level=None) as conn:
-        conn.execute("UPDATE events SET payload = ? WHERE id = ?", (json.dumps(payload), imported))
+        conn.execute("UPDATE events SET payload = ? WHERE id = ?", (text, imported))
     store.redo(q)
     assert store.item(first["id"]).title == "Retitled by another program"
+    _, redone = last_payload(store)
+    assert whole(redone)["changes"] == payload["changes"]  # the record holds the edit too
     assert_consistent(store)
+
+
+def test_a_redo_after_an_undo_does_not_parse_the_record_again(
+    filled: Filled, board_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planboard.core.store import core as store_core
+
+    store = imported_elsewhere(filled, board_path, BIG)
+    q = filled.quarter_id
+    parsed: list[int] = []
+    real = store_core.load_payload_text
+
+    def counting(raw: object) -> tuple[dict[str, Any], str, str | None]:
+        parsed.append(len(raw) if isinstance(raw, str) else 0)
+        return real(raw)
+
+    monkeypatch.setattr(store_core, "load_payload_text", counting)
+    store.undo(q)
+    assert max(parsed) >= HELD_PAYLOAD  # the undo parsed the import's record
+    parsed.clear()
+    store.redo(q)
+    assert all(n < HELD_PAYLOAD for n in parsed), parsed  # the redo did not
+    assert len(store.items_at(q, Place.of_list(filled.sales))) >= BIG
 
 
 def test_undo_and_redo_back_and_forth_over_a_large_import_keep_the_board(

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import Filled
 
 from planboard.core import Place, Store
@@ -230,9 +231,16 @@ async def test_meaning_vectors_follow_the_first_action_between_frames(filled: Fi
         assert in_file() == len(filled.team_items)
 
 
-async def test_meaning_vectors_wait_for_a_pause_in_the_keys(filled: Filled) -> None:
+async def test_meaning_vectors_wait_for_a_pause_in_the_keys(
+    filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Writing a slice of vectors takes a commit: while keys keep coming, none is
     written; once they stop for a moment, all of them are."""
+    from planboard.ui.board import overlap
+
+    # A pause is 3 s while the keys come (a key every 0.1 s never leaves one, even on
+    # a busy machine), then a fifth of a second.
+    monkeypatch.setattr(overlap, "VECTOR_IDLE", 3.0)
     path = filled.store.path
     filled.store.close()
     store = Store.open(path)
@@ -252,6 +260,7 @@ async def test_meaning_vectors_wait_for_a_pause_in_the_keys(filled: Filled) -> N
             # (the overlap pass may add the vectors of titles it had not seen)
             assert store.vectors_held >= held
             held = store.vectors_held
+        monkeypatch.setattr(overlap, "VECTOR_IDLE", 0.2)
         for _ in range(50):
             await pilot.pause(0.1)
             if not store.vectors_held:

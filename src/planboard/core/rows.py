@@ -256,6 +256,7 @@ def seconds(value: float | None, high: float) -> float | None:
 
 
 _CHANGES_FIRST = '{"changes":'
+CHANGES_AT = len(_CHANGES_FIRST)  # where the changes' text starts in such a payload
 
 
 def dump_payload(payload: dict[str, Any], *, changes_text: str | None = None) -> str:

@@ -17,7 +17,7 @@ from ..clock import SYSTEM_CLOCK, Clock
 from ..db import Opened, note_wal_owner, wrap
 from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError, ReadOnlyError
 from ..model import Change, Event
-from ..rows import dump_payload, load_payload, load_payload_text
+from ..rows import CHANGES_AT, dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
 from .tx import TRANSPARENT, _Tx
 
@@ -107,9 +107,9 @@ class StoreCore:
         # Meaning vectors computed before this planboard wrote anything (see
         # `save_item_vectors`): item id to (item id, hash, vector).
         self._pending_vectors: dict[int, tuple[int, str, bytes]] = {}
-        # The last large payload a replay read: (event id, its text, parsed, the text
-        # of its changes). Dropped by the next action that is not an undo or redo.
-        self._held_payload: tuple[int, str, dict[str, Any], str | None] | None = None
+        # The last large payload a replay read: (event id, its text, parsed, where the
+        # text of its changes ends). Dropped by the next action not an undo or redo.
+        self._held_payload: tuple[int, str, dict[str, Any], int | None] | None = None
         self._owner_noted = "" if self.readonly else note_wal_owner(self.path)
 
     def now(self) -> datetime:
@@ -220,11 +220,14 @@ class StoreCore:
         back and forth over it; it is used again only if its text is the same."""
         raw, held = row[6], self._held_payload
         if held is not None and held[0] == row[0] and held[1] == raw:
-            payload, problem, changes_text = held[2], "", held[3]
+            payload, problem, end = held[2], "", held[3]
+            changes_text = raw[CHANGES_AT:end] if end is not None else None
         else:
             payload, problem, changes_text = load_payload_text(raw)
             if not problem and isinstance(raw, str) and len(raw) >= HELD_PAYLOAD:
-                self._held_payload = (row[0], raw, payload, changes_text)
+                # (where its changes end, not a second copy of their text)
+                end = CHANGES_AT + len(changes_text) if changes_text is not None else None
+                self._held_payload = (row[0], raw, payload, end)
         event = Event(row[0], row[1], row[2], row[3], row[4], bool(row[5]), payload, problem)
         return event, changes_text
 

@@ -72,7 +72,9 @@ class BoardOverlap(BoardBase):
             neighbours, found = neighbours_anywhere(entries, names, stored, rejected)
             # Who asks for something similar, per item: gathered here, not in the sweep
             # over every item that marks them on the UI thread.
-            near = {key: frozenset([w for _, w, _ in found]) for key, found in neighbours.items()}
+            near = {
+                key: frozenset([w for _, w, _ in similar]) for key, similar in neighbours.items()
+            }
             return neighbours, found, near
 
         self.run_worker(
