@@ -197,6 +197,25 @@ def test_backups_keep_the_newest_ten(board_path: Path, store: Store) -> None:
     assert len(backups_of(board_path)) == KEEP
 
 
+def test_a_damaged_backup_is_refused_saying_so_once(board_path: Path, store: Store) -> None:
+    from planboard.core.backup import backup_board
+
+    q = store.default_quarter().id
+    store.add_item(q, None, "Still here")
+    backup = backup_board(store.conn, board_path, "damaged")
+    assert backup is not None
+    backup.write_bytes(b"SQLite format 3\x00" + b"\x00" * 84 + b"not a database" * 100)
+    before = backup.read_bytes()
+    with pytest.raises(PlanboardError) as refused:
+        store.restore(backup)
+    message = str(refused.value)
+    assert message.startswith(f"The backup {backup.name} can't be read: ")
+    assert message.endswith(". Nothing was restored.")
+    assert "can't be restored" not in message
+    assert [i.title for i in store.items_at(q, Place.team())] == ["Still here"]
+    assert backup.read_bytes() == before
+
+
 def test_restore_from_the_command_line(board_path: Path, store: Store) -> None:
     q = store.default_quarter().id
     store.add_item(q, None, "Kept in the backup")

@@ -121,7 +121,12 @@ class StoreFiles(StoreReads):
         try:
             theirs = check_backup(backup, identity, self.path)
         except PlanboardError as error:
-            raise PlanboardError(f"That backup can't be restored: {error}") from error
+            # What is wrong with the backup, said once (it names the backup), and that
+            # nothing happened, unless it says so already.
+            message = str(error)
+            if "nothing was changed" not in message:
+                message += " Nothing was restored."
+            raise PlanboardError(message) from error
         try:
             safety = backup_board(self.conn, self.path, "before-restore")
             restore_into(self.conn, backup)
