@@ -199,11 +199,18 @@ async def test_a_list_renamed_redraws_its_tags_in_the_blocks(filled: Filled) -> 
         assert store.stakeholder(filled.sales).department == "Revenue"
 
 
-async def test_meaning_vectors_follow_the_first_action_between_frames(filled: Filled) -> None:
+def reopened_with_vectors(filled: Filled) -> Store:
+    """The board opened again by a planboard that has worked out the team's meaning
+    vectors and written nothing yet (they are held until its first change)."""
     path = filled.store.path
     filled.store.close()
     store = Store.open(path)
     store.save_item_vectors([(i, "h", b"\x01\x02") for i in filled.team_items])
+    return store
+
+
+async def test_meaning_vectors_follow_the_first_action_between_frames(filled: Filled) -> None:
+    store = reopened_with_vectors(filled)
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -241,10 +248,7 @@ async def test_meaning_vectors_wait_for_a_pause_in_the_keys(
     # A pause is 3 s while the keys come (a key every 0.1 s never leaves one, even on
     # a busy machine), then a fifth of a second.
     monkeypatch.setattr(overlap, "VECTOR_IDLE", 3.0)
-    path = filled.store.path
-    filled.store.close()
-    store = Store.open(path)
-    store.save_item_vectors([(i, "h", b"\x01\x02") for i in filled.team_items])
+    store = reopened_with_vectors(filled)
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
