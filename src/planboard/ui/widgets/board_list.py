@@ -12,7 +12,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Hashable
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from textual import events, on
 from textual.cache import LRUCache
@@ -36,6 +36,7 @@ from .board_rows import (
     group_start,
     nearest_selectable,
     selectable,
+    widest_tag,
 )
 
 __all__ = ["BoardList", "DragListener", "DropSpot", "Group", "Row"]
@@ -228,7 +229,7 @@ class BoardList(ScrollView, can_focus=True):
         self._group_rows[key] = len(rows)
         self._natural = None
         if self.show_tags and not self.tag_as_bar:
-            widest = max((cell_len(self.tag_for(i)[0]) for i in items), default=0)
+            widest = widest_tag(items, self.tag_for)
             if min(widest, TAG_MAX) > self.tag_width:
                 self.tag_width = min(widest, TAG_MAX)
             if self.tag_width != old_width:
