@@ -87,3 +87,31 @@ def test_targets_say_missed_where_a_figure_misses() -> None:
     rows = targets([_size(50_000, frames=1, action_ms=20)], blocking)
     undo_row = next(row for row in rows if row.figure.startswith("any undo/redo"))
     assert undo_row.ok is False and "ON the UI thread" in undo_row.measured
+
+
+def test_the_import_undo_run_is_not_upset_by_a_copy_left_from_a_stopped_run(tmp_path) -> None:
+    """A run stopped half-way leaves its copy and its -wal beside the board: the next
+    run starts from a clean copy instead of a file the stale -wal makes unreadable."""
+    import sqlite3
+
+    from planboard.bench.terminal import import_undo
+    from planboard.core.sample import generate_board
+
+    board = tmp_path / "board.db"
+    generate_board(board, items=40, stakeholders=3, blocks=2)
+    # What the stopped run had made of its copy: a bigger board, changed in its -wal.
+    left = tmp_path / "board.import.db"
+    generate_board(left, items=400, stakeholders=5, blocks=3)
+    conn = sqlite3.connect(left)
+    conn.execute("PRAGMA journal_mode = wal")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("UPDATE items SET title = title || ' (edited)'")
+    conn.execute("DELETE FROM events")
+    conn.commit()
+    stale = (tmp_path / "board.import.db-wal").read_bytes()
+    conn.close()
+    (tmp_path / "board.import.db-wal").write_bytes(stale)
+
+    result = import_undo(board, 10)
+    assert result.undo is not None and result.redo is not None
+    assert not list(tmp_path.glob("board.import.db*"))

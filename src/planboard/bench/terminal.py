@@ -356,6 +356,10 @@ def import_undo(db: Path, items: int) -> ImportUndo:
     from planboard.core.synthetic_text import generate_titles
 
     copy = db.with_name(f"{db.stem}.import.db")
+    # A run stopped half-way leaves its copy's -wal: beside a fresh copy it would
+    # make the file unreadable.
+    for leftover in copy.parent.glob(f"{copy.name}*"):
+        leftover.unlink()
     shutil.copyfile(db, copy)
     store = Store.open(copy)
     try:
