@@ -239,3 +239,53 @@ def test_odd_but_well_formed_records_are_refused_with_a_message(
         store.redo(q) if redo else store.undo(q)
     assert table_dump(store) == before
     assert store.conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
+
+
+def test_a_place_reads_in_one_order_whichever_way_it_is_read(
+    filled: Filled, board_path: Path
+) -> None:
+    """A row another program put in a block, the dropped area or a list without a
+    position (or with one that is not a whole number) shows last, and in the same
+    place whether the board is read whole or one place at a time."""
+    store, q = filled.store, filled.quarter_id
+    for item in filled.sales_items[:2]:
+        store.move_item(item, Place.block(filled.block_a))
+    store.drop_item(filled.team_items[0], "later")
+    store.drop_item(filled.team_items[1], "later")
+    with outside(board_path) as conn:
+        conn.execute(
+            "INSERT INTO items (quarter_id, title, block_id, status, position, place_position)"
+            " VALUES (?, 'Put in the block', ?, 'open', 0, NULL)",
+            (q, filled.block_a),
+        )
+        conn.execute(
+            "INSERT INTO items (quarter_id, title, status, drop_reason, position, "
+            "place_position) VALUES (?, 'Dropped outside', 'dropped', 'x', 0, NULL)",
+            (q,),
+        )
+        conn.execute(
+            "INSERT INTO items (quarter_id, stakeholder_id, title, position)"
+            " VALUES (?, ?, 'Half a place', 0.5)",
+            (q, filled.sales),
+        )
+        conn.execute(
+            "INSERT INTO items (quarter_id, stakeholder_id, title, position)"
+            " VALUES (?, ?, 'No place', NULL)",
+            (q, filled.sales),
+        )
+    board = store.board(q)
+    for place in (Place.block(filled.block_a), Place.dropped(), Place.of_list(filled.sales)):
+        one = [i.title for i in store.items_at(q, place)]
+        assert one == [i.title for i in board.places[place]], place
+    sales = Place.of_list(filled.sales)
+    assert store.item_ids_at(q, sales) == [i.id for i in store.items_at(q, sales)]
+    assert filled.titles(Place.block(filled.block_a))[-1] == "Put in the block"
+    assert filled.titles(Place.dropped())[-1] == "Dropped outside"
+    # 0.5 reads as 0, so before the list's own item (a move out keeps its position, 2);
+    # no position: last.
+    assert store.item(filled.sales_items[2]).position == 2
+    assert filled.titles(Place.of_list(filled.sales)) == [
+        "Half a place",
+        "Quota attainment",
+        "No place",
+    ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from ..errors import CorruptBoardError, NotFoundError, ReadOnlyError
@@ -16,6 +18,7 @@ from ..rows import (
     MEETING_COLUMNS,
     QUARTER_COLUMNS,
     STAKEHOLDER_COLUMNS,
+    integer,
     seconds,
     utc_stamp,
 )
@@ -26,6 +29,24 @@ from .core import StoreCore, _event, _reads
 
 def _or_far(position: int | None) -> int:
     return FAR if position is None else position
+
+
+def _list_order(item: Item) -> tuple[int, int]:
+    """Where an item shows in its list (a missing position reads as `FAR`)."""
+    return (item.position, item.id)
+
+
+def _place_order(item: Item) -> tuple[int, int]:
+    """Where an item shows in a block or the dropped area: without a place, last."""
+    return (_or_far(item.place_position), item.id)
+
+
+def _in_order(items: list[Item], key: Callable[[Item], tuple[int, int]]) -> list[Item]:
+    """`items` in the order `key` gives, sorted only if they are not already."""
+    keys = list(map(key, items))
+    if any(a > b for a, b in pairwise(keys)):
+        items.sort(key=key)
+    return items
 
 
 class StoreReads(StoreCore):
@@ -131,24 +152,32 @@ class StoreReads(StoreCore):
 
     @_reads
     def items_at(self, quarter_id: int, place: Place) -> list[Item]:
-        """The items a place shows, in order."""
+        """The items a place shows, in order: by position (a list) or place_position
+        (a block, the dropped area), then id; a row without one last."""
+        # Read in the order of the columns as stored, which an index gives a list and a
+        # block without sorting, then put in the order shown: the same unless another
+        # program wrote a position that is missing or not a whole number.
         if place.is_list:
             sql = (
                 f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
                 "AND block_id IS NULL AND status = 'open' AND merged_into IS NULL "
-                "ORDER BY position, id"
+                "ORDER BY items.position, items.id"
             )
             rows = self.conn.execute(sql, (quarter_id, place.ref))
         elif place.is_block:
-            sql = f"SELECT {ITEM_COLUMNS} FROM items WHERE block_id = ? ORDER BY place_position, id"
+            sql = (
+                f"SELECT {ITEM_COLUMNS} FROM items WHERE block_id = ? "
+                "ORDER BY items.place_position, items.id"
+            )
             rows = self.conn.execute(sql, (place.ref,))
         else:
             sql = (
                 f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND status = 'dropped' "
-                "ORDER BY place_position, id"
+                "ORDER BY items.place_position, items.id"
             )
             rows = self.conn.execute(sql, (quarter_id,))
-        return [Item(*row) for row in rows]
+        items = [Item(*row) for row in rows]
+        return _in_order(items, _list_order if place.is_list else _place_order)
 
     @_reads
     def item_ids_at(self, quarter_id: int, place: Place) -> list[int]:
@@ -159,13 +188,21 @@ class StoreReads(StoreCore):
                 "item_ids_at reads lists; blocks and the dropped area are "
                 "kept in order by their place_position"
             )
-        rows = self.conn.execute(
-            "SELECT id FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
-            "AND block_id IS NULL AND status = 'open' AND merged_into IS NULL "
-            "ORDER BY position, id",
-            (quarter_id, place.ref),
+        where = (
+            "FROM items WHERE quarter_id = ? AND stakeholder_id IS ? AND block_id IS NULL "
+            "AND status = 'open' AND merged_into IS NULL"
         )
-        return [row[0] for row in rows]
+        rows = self.conn.execute(
+            f"SELECT position, id {where} ORDER BY position, id", (quarter_id, place.ref)
+        ).fetchall()
+        if any(type(position) is not int for position, _ in rows):
+            # Another program wrote a position that is missing or not a whole number:
+            # in the order `items_at` shows.
+            rows = self.conn.execute(
+                f"SELECT {integer('position', str(FAR))}, id {where}", (quarter_id, place.ref)
+            ).fetchall()
+            rows.sort()
+        return [row[1] for row in rows]
 
     def board(self, quarter_id: int) -> Board:
         """Everything a quarter's board shows, in three queries."""
@@ -205,7 +242,7 @@ class StoreReads(StoreCore):
                 places.setdefault(item.place, []).append(item)
         for place, items in places.items():
             if not place.is_list:
-                items.sort(key=lambda i: (_or_far(i.place_position), i.id))
+                items.sort(key=_place_order)
         return Board(quarter, stakeholders, blocks, places, merged)
 
     @_reads
