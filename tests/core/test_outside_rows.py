@@ -289,3 +289,68 @@ def test_a_place_reads_in_one_order_whichever_way_it_is_read(
         "Quota attainment",
         "No place",
     ]
+
+
+# Well-formed JSON holding what SQLite can't take or Python can't look up: a number too
+# big for an INTEGER, a lone surrogate (not encodable as UTF-8), a table that is a list.
+UNSTORABLE = [
+    '{{"changes": [["items", {id}, {{"block_id": null}}, {{"block_id": 100000000000000000000}}]]}}',
+    '{{"changes": [["items", 100000000000000000000, {{"block_id": null}}, {{"block_id": 1}}]]}}',
+    '{{"changes": [["items", {id}, {{"block_id": null}}, {{"title": "\\ud800"}}]]}}',
+    '{{"changes": [["items", "\\ud800", {{"block_id": null}}, {{"block_id": 1}}]]}}',
+    '{{"changes": [[["items"], {id}, {{"block_id": null}}, {{"block_id": 1}}]]}}',
+    '{{"changes": [[{{"t": 1}}, {id}, {{"block_id": null}}, {{"block_id": 1}}]]}}',
+]
+
+
+@pytest.mark.parametrize("template", UNSTORABLE)
+@pytest.mark.parametrize("undo", [True, False], ids=["undo", "redo"])
+def test_a_record_holding_what_sqlite_cannot_store_is_refused_as_damaged(
+    filled: Filled, board_path: Path, template: str, undo: bool
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    item = filled.team_items[0]
+    store.move_item(item, Place.block(filled.block_a))
+    event_id = latest_event(store)
+    if not undo:
+        store.undo(q)
+    with outside(board_path) as conn:
+        conn.execute(
+            "UPDATE events SET payload = ? WHERE id = ?", (template.format(id=item), event_id)
+        )
+    before = table_dump(store)
+    with pytest.raises(PlanboardError, match=rf"events row {event_id} is damaged"):
+        store.undo(q) if undo else store.redo(q)
+    assert table_dump(store) == before
+
+
+def test_a_redo_of_a_record_holding_nan_is_refused_not_applied_for_good(
+    filled: Filled, board_path: Path
+) -> None:
+    """`NaN` (which Python's JSON reader takes) would be stored as NULL while the redo
+    recorded NaN: that redo could never be undone. It is refused as damaged."""
+    store, q = filled.store, filled.quarter_id
+    item = filled.team_items[0]
+    store.move_item(item, Place.block(filled.block_a))
+    event_id = latest_event(store)
+    store.undo(q)
+    payload = (
+        f'{{"changes":[["items",{item},{{"block_id":null,"place_position":null}},'
+        f'{{"block_id":{filled.block_a},"place_position":0,"effort":NaN}}]],"item_id":{item}}}'
+    )
+    with outside(board_path) as conn:
+        conn.execute("UPDATE events SET payload = ? WHERE id = ?", (payload, event_id))
+    before = table_dump(store)
+    with pytest.raises(PlanboardError, match=rf"events row {event_id} is damaged"):
+        store.redo(q)
+    assert table_dump(store) == before
+    # Infinity is a number SQLite keeps: a record holding one replays.
+    with outside(board_path) as conn:
+        conn.execute(
+            "UPDATE events SET payload = ? WHERE id = ?",
+            (payload.replace("NaN", "Infinity"), event_id),
+        )
+    store.redo(q)
+    assert store.item(item).effort == float("inf")
+    store.undo(q)
+    assert store.item(item).block_id is None

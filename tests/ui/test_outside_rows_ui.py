@@ -120,3 +120,30 @@ async def test_an_open_board_shows_and_orders_a_plain_insert(
                 break
         assert position == len(filled.team_items)
         assert_consistent(store)
+
+
+async def test_u_on_a_record_holding_a_number_too_big_says_it_is_damaged(
+    filled: Filled, board_path: Path
+) -> None:
+    """Well-formed JSON another program wrote, with a value no SQLite row can hold: the
+    board says which events row is damaged and stays up, the file unchanged."""
+    item = filled.team_items[0]
+    filled.store.move_item(item, Place.block(filled.block_a))
+    event_id = filled.store.conn.execute("SELECT MAX(id) FROM events").fetchone()[0]
+    payload = (
+        f'{{"changes": [["items", {item}, {{"block_id": null}}, '
+        '{"block_id": 100000000000000000000}]]}'
+    )
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.execute("UPDATE events SET payload = ? WHERE id = ?", (payload, event_id))
+        before = conn.execute("SELECT * FROM items ORDER BY id").fetchall()
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert f"events row {event_id} is damaged" in status(app)
+        assert "number too big" in status(app)
+    with sqlite3.connect(board_path) as conn:
+        assert conn.execute("SELECT * FROM items ORDER BY id").fetchall() == before

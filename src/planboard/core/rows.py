@@ -289,6 +289,14 @@ def _decode(found: dict[str, Any]) -> Any:
     return found
 
 
+def _no_nan(constant: str) -> float:
+    """`Infinity` and `-Infinity` as numbers (SQLite keeps them); `NaN` refused: SQLite
+    stores it as NULL, so a record holding it could never be replayed back."""
+    if constant == "NaN":
+        raise ValueError("NaN is not a value a row can hold")
+    return float(constant)
+
+
 def load_payload(raw: Any) -> tuple[dict[str, Any], str]:
     """An event's payload read back, and what is wrong with it ("" if nothing)."""
     payload, problem, _ = load_payload_text(raw)
@@ -315,7 +323,7 @@ def load_payload_text(raw: Any) -> tuple[dict[str, Any], str, str | None]:
         if split is not None:
             return split[0], "", split[1]
     try:
-        payload = json.loads(raw, object_hook=hook)
+        payload = json.loads(raw, object_hook=hook, parse_constant=_no_nan)
     except (ValueError, RecursionError):
         return {}, "not valid JSON", None
     if not isinstance(payload, dict):
@@ -331,12 +339,14 @@ def _split_changes(
     bulk. None when it isn't written that plainly (a space, a repeated key: then it
     is parsed whole, and a repeated key's last value counts)."""
     try:
-        changes, end = json.JSONDecoder(object_hook=hook).raw_decode(raw, len(_CHANGES_FIRST))
+        changes, end = json.JSONDecoder(object_hook=hook, parse_constant=_no_nan).raw_decode(
+            raw, len(_CHANGES_FIRST)
+        )
         tail = raw[end:]
         if tail == "}":
             rest: Any = {}
         elif tail.startswith(","):
-            rest = json.loads("{" + tail[1:], object_hook=hook)
+            rest = json.loads("{" + tail[1:], object_hook=hook, parse_constant=_no_nan)
         else:
             return None
     except (ValueError, RecursionError):

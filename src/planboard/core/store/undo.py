@@ -100,9 +100,24 @@ class UndoLog(StoreReads):
 
             try:
                 self._apply_all(tx, steps, conflict=conflict, damaged=damaged, progress=progress)
-            except sqlite3.IntegrityError:
-                # A row another program added still points at one this would remove.
+            except (ConflictError, sqlite3.IntegrityError) as error:
+                # A row another program added still points at one this would remove, or
+                # a row is not as recorded: unless the record itself holds what no row
+                # can (looked for only now, not on every replay).
+                unstorable = _unstorable(steps)
+                if unstorable:
+                    raise self._damaged(event, verb, unstorable) from None
+                if isinstance(error, ConflictError):
+                    raise
                 raise conflict from None
+            except (
+                OverflowError,
+                UnicodeEncodeError,
+                sqlite3.InterfaceError,
+                sqlite3.ProgrammingError,
+            ) as error:
+                # (sqlite3's binding errors: a number too big, a lone surrogate, a list)
+                raise self._damaged(event, verb, _unstorable(steps) or str(error)) from None
             if self._untidy_where(tx, quarter_id):
                 self._densify(tx, quarter_id)
             self.conn.execute(
@@ -159,11 +174,11 @@ class UndoLog(StoreReads):
                 problem = "a change is not [table, row, before, after]"
                 break
             table, pk, before, after = change
-            if table not in UNDO_TABLES:
+            if type(table) is not str or table not in UNDO_TABLES:
                 problem = f"an unknown table {str(table)[:30]!r}"
                 break
             if type(pk) is not int and type(pk) is not str:
-                problem = f"a {table} row has no usable id"
+                problem = f"a row of {table} has no usable id"
                 break
             if (
                 (before is None and after is None)
@@ -176,13 +191,17 @@ class UndoLog(StoreReads):
             # `_apply_run`)
             steps.append((table, pk, after, before) if undo else (table, pk, before, after))
         if problem:
-            raise PlanboardError(
-                f"Can't {verb} “{event.summary}”: events row {event.id} is damaged "
-                f"({problem}); nothing was changed."
-            )
+            raise self._damaged(event, verb, problem)
         if undo:
             steps.reverse()
         return steps
+
+    @staticmethod
+    def _damaged(event: Event, verb: str, problem: str) -> PlanboardError:
+        return PlanboardError(
+            f"Can't {verb} “{event.summary}”: events row {event.id} is damaged "
+            f"({problem}); nothing was changed."
+        )
 
     def _apply_all(
         self,
@@ -460,3 +479,41 @@ _UNTIDY_SQL = (
     "AND status = 'open' AND place_position IS NOT NULL) "
     f"OR (SELECT COUNT(*) > 0 AND {_dense('position')} FROM blocks WHERE quarter_id = :q)"
 )
+
+
+INTEGER_RANGE = range(-(1 << 63), 1 << 63)  # what an SQLite INTEGER holds
+
+
+def _shown(value: Any) -> str:
+    """A value from a record, short, and printable whatever it holds."""
+    return str(value)[:30].encode("utf-8", "backslashreplace").decode()
+
+
+def _unstorable(steps: list[tuple[str, Any, Any, Any]]) -> str | None:
+    """What in a record's row changes no SQLite row can hold — a number too big for an
+    INTEGER, text that is not Unicode (a lone surrogate), a list or an object as a
+    value — named with its table and row; None if there is nothing of the kind."""
+
+    def wrong(value: Any) -> str | None:
+        kind = type(value)
+        if kind is int and value not in INTEGER_RANGE:
+            return "a number too big to store"
+        if kind is str:
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                return "text that is not Unicode"
+        if kind is list or kind is dict:
+            return "a list or an object as a value"
+        return None
+
+    for table, pk, now, then in steps:
+        found = wrong(pk)
+        if found:
+            return f"{found} as a {table} row id"
+        for row in (now, then):
+            for column, value in (row or {}).items():
+                found = wrong(value)
+                if found:
+                    return f"{found} in {table} row {_shown(pk)}, {_shown(column)}"
+    return None
