@@ -354,3 +354,29 @@ def test_a_redo_of_a_record_holding_nan_is_refused_not_applied_for_good(
     assert store.item(item).effort == float("inf")
     store.undo(q)
     assert store.item(item).block_id is None
+
+
+@pytest.mark.parametrize(
+    ("after", "named"),
+    [('"status":"bogus"', "CHECK constraint"), ('"title":null', "NOT NULL constraint")],
+)
+def test_a_record_breaking_the_tables_rules_is_refused_as_damaged(
+    filled: Filled, board_path: Path, after: str, named: str
+) -> None:
+    """A row no table would take (a status that isn't one, a title that is NULL) is
+    the record's fault, not the board's: it is named damaged, not "changed since"."""
+    store, q = filled.store, filled.quarter_id
+    item = filled.team_items[0]
+    store.move_item(item, Place.block(filled.block_a))
+    event_id = latest_event(store)
+    store.undo(q)
+    payload = (
+        f'{{"changes":[["items",{item},{{"block_id":null}},'
+        f'{{"block_id":{filled.block_a},{after}}}]],"item_id":{item}}}'
+    )
+    with outside(board_path) as conn:
+        conn.execute("UPDATE events SET payload = ? WHERE id = ?", (payload, event_id))
+    before = table_dump(store)
+    with pytest.raises(PlanboardError, match=rf"events row {event_id} is damaged.*{named}"):
+        store.redo(q)
+    assert table_dump(store) == before

@@ -107,6 +107,10 @@ class UndoLog(StoreReads):
                 unstorable = _unstorable(steps)
                 if unstorable:
                     raise self._damaged(event, verb, unstorable) from None
+                broken = str(error)
+                if broken.startswith(("CHECK constraint", "NOT NULL constraint")):
+                    # A row no table takes: the record's doing, not another program's.
+                    raise self._damaged(event, verb, f"a row the table refuses, {broken}") from None
                 if isinstance(error, ConflictError):
                     raise
                 raise conflict from None
