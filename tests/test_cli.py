@@ -167,3 +167,32 @@ def test_read_only_file_says_so_on_screen(tmp_path: Path) -> None:
         assert digest(path) == before
     finally:
         path.chmod(0o644)
+
+
+def test_the_exit_status_is_1_when_the_board_stopped_on_an_unexpected_error(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The app prints the traceback of an error it did not expect and stops; `planboard`
+    then exits 1, not 0, so a script running it sees it failed."""
+    import planboard.ui.app
+    from planboard.cli.board import run_board
+
+    path = tmp_path / "b.db"
+    Store.open(path).close()
+
+    def with_return_code(code: int | None) -> type:
+        class Stopped:
+            return_code = code
+
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                pass
+
+            def run(self) -> None:
+                pass
+
+        return Stopped
+
+    monkeypatch.setattr(planboard.ui.app, "PlanboardApp", with_return_code(1))
+    assert run_board([str(path)]) == 1
+    monkeypatch.setattr(planboard.ui.app, "PlanboardApp", with_return_code(None))
+    assert run_board([str(path)]) == 0

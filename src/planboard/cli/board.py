@@ -120,11 +120,14 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
 
     from ..ui.app import PlanboardApp
 
-    PlanboardApp(
+    app = PlanboardApp(
         store,
         quarter_id=quarter.id,
         notice=notice,
         start_meeting=meeting,
         preloaded=(board, version),
-    ).run()
-    return 0
+    )
+    app.run()
+    # 1 when the app stopped on an error it did not expect (its traceback is printed):
+    # a script that runs planboard sees it failed.
+    return app.return_code or 0
