@@ -298,6 +298,8 @@ UNSTORABLE = [
     '{{"changes": [["items", 100000000000000000000, {{"block_id": null}}, {{"block_id": 1}}]]}}',
     '{{"changes": [["items", {id}, {{"block_id": null}}, {{"title": "\\ud800"}}]]}}',
     '{{"changes": [["items", "\\ud800", {{"block_id": null}}, {{"block_id": 1}}]]}}',
+    # A row id as text: no table's key is (applied, it could never be undone).
+    '{{"changes": [["items", "{id}", {{"block_id": null}}, {{"block_id": 1}}]]}}',
     '{{"changes": [[["items"], {id}, {{"block_id": null}}, {{"block_id": 1}}]]}}',
     '{{"changes": [[{{"t": 1}}, {id}, {{"block_id": null}}, {{"block_id": 1}}]]}}',
 ]

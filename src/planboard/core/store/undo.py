@@ -181,7 +181,7 @@ class UndoLog(StoreReads):
             if type(table) is not str or table not in UNDO_TABLES:
                 problem = f"an unknown table {str(table)[:30]!r}"
                 break
-            if type(pk) is not int and type(pk) is not str:
+            if type(pk) is not int:  # (every table's key is an INTEGER PRIMARY KEY)
                 problem = f"a row of {table} has no usable id"
                 break
             if (
