@@ -87,41 +87,7 @@ class UndoLog(StoreReads):
             if event is None:
                 return Change(summary="Nothing to undo" if undo else "Nothing to redo")
             steps = self._recorded_changes(event, verb, undo=undo)
-            conflict = ConflictError(
-                f"Can't {verb} this — {event.summary} — because the board has changed "
-                "since (perhaps from another program). Nothing was changed."
-            )
-
-            def damaged(table: str, pk: Any) -> PlanboardError:
-                return PlanboardError(
-                    f"Can't {verb} “{event.summary}”: events row {event.id} is damaged "
-                    f"({table} row {pk} names unknown columns); nothing was changed."
-                )
-
-            try:
-                self._apply_all(tx, steps, conflict=conflict, damaged=damaged, progress=progress)
-            except (ConflictError, sqlite3.IntegrityError) as error:
-                # A row another program added still points at one this would remove, or
-                # a row is not as recorded: unless the record itself holds what no row
-                # can (looked for only now, not on every replay).
-                unstorable = _unstorable(steps)
-                if unstorable:
-                    raise self._damaged(event, verb, unstorable) from None
-                broken = str(error)
-                if broken.startswith(("CHECK constraint", "NOT NULL constraint")):
-                    # A row no table takes: the record's doing, not another program's.
-                    raise self._damaged(event, verb, f"a row the table refuses, {broken}") from None
-                if isinstance(error, ConflictError):
-                    raise
-                raise conflict from None
-            except (
-                OverflowError,
-                UnicodeEncodeError,
-                sqlite3.InterfaceError,
-                sqlite3.ProgrammingError,
-            ) as error:
-                # (sqlite3's binding errors: a number too big, a lone surrogate, a list)
-                raise self._damaged(event, verb, _unstorable(steps) or str(error)) from None
+            self._apply_record(tx, event, verb, steps, progress)
             if self._untidy_where(tx, quarter_id):
                 self._densify(tx, quarter_id)
             self.conn.execute(
@@ -143,6 +109,50 @@ class UndoLog(StoreReads):
                 extra={"event_id": event.id},
                 changes_text=changes_text,
             )
+
+    def _apply_record(
+        self,
+        tx: _Tx,
+        event: Event,
+        verb: str,
+        steps: list[tuple[str, Any, Any, Any]],
+        progress: Progress | None,
+    ) -> None:
+        """Apply a record's row changes; a failure says whether the board changed since
+        or the record itself is damaged (nothing is applied either way: the write is
+        rolled back)."""
+        conflict = ConflictError(
+            f"Can't {verb} this — {event.summary} — because the board has changed "
+            "since (perhaps from another program). Nothing was changed."
+        )
+
+        def damaged(table: str, pk: Any) -> PlanboardError:
+            return self._damaged(event, verb, f"{table} row {pk} names unknown columns")
+
+        try:
+            self._apply_all(tx, steps, conflict=conflict, damaged=damaged, progress=progress)
+        except (ConflictError, sqlite3.IntegrityError) as error:
+            # A row another program added still points at one this would remove, or a
+            # row is not as recorded: unless the record itself holds what no row can
+            # (looked for only now, not on every replay).
+            unstorable = _unstorable(steps)
+            if unstorable:
+                raise self._damaged(event, verb, unstorable) from None
+            broken = str(error)
+            if broken.startswith(("CHECK constraint", "NOT NULL constraint")):
+                # A row no table takes: the record's doing, not another program's.
+                raise self._damaged(event, verb, f"a row the table refuses, {broken}") from None
+            if isinstance(error, ConflictError):
+                raise
+            raise conflict from None
+        except (
+            OverflowError,
+            UnicodeEncodeError,
+            sqlite3.InterfaceError,
+            sqlite3.ProgrammingError,
+        ) as error:
+            # (sqlite3's binding errors: a number too big, a lone surrogate, a list)
+            raise self._damaged(event, verb, _unstorable(steps) or str(error)) from None
 
     def _columns(self, table: str) -> frozenset[str]:
         known = self._table_columns.get(table)
