@@ -305,25 +305,46 @@ UNSTORABLE = [
 ]
 
 
+def moved_then_edited(filled: Filled, board_path: Path, payload: str, *, undo: bool = False) -> int:
+    """The first team item moved into block A (and that undone, unless `undo`), then the
+    move's record replaced by `payload` (`{id}`, `{block}`: the item's and block's ids)
+    by another program. Returns the record's events row."""
+    store, item = filled.store, filled.team_items[0]
+    store.move_item(item, Place.block(filled.block_a))
+    event_id = latest_event(store)
+    if not undo:
+        store.undo(filled.quarter_id)
+    with outside(board_path) as conn:
+        conn.execute(
+            "UPDATE events SET payload = ? WHERE id = ?",
+            (payload.format(id=item, block=filled.block_a), event_id),
+        )
+    return event_id
+
+
+def assert_refused_as_damaged(
+    filled: Filled, event_id: int, *, undo: bool, named: str = ""
+) -> None:
+    store = filled.store
+    before = table_dump(store)
+    with pytest.raises(PlanboardError, match=rf"events row {event_id} is damaged.*{named}"):
+        store.undo(filled.quarter_id) if undo else store.redo(filled.quarter_id)
+    assert table_dump(store) == before
+
+
 @pytest.mark.parametrize("template", UNSTORABLE)
 @pytest.mark.parametrize("undo", [True, False], ids=["undo", "redo"])
 def test_a_record_holding_what_sqlite_cannot_store_is_refused_as_damaged(
     filled: Filled, board_path: Path, template: str, undo: bool
 ) -> None:
-    store, q = filled.store, filled.quarter_id
-    item = filled.team_items[0]
-    store.move_item(item, Place.block(filled.block_a))
-    event_id = latest_event(store)
-    if not undo:
-        store.undo(q)
-    with outside(board_path) as conn:
-        conn.execute(
-            "UPDATE events SET payload = ? WHERE id = ?", (template.format(id=item), event_id)
-        )
-    before = table_dump(store)
-    with pytest.raises(PlanboardError, match=rf"events row {event_id} is damaged"):
-        store.undo(q) if undo else store.redo(q)
-    assert table_dump(store) == before
+    event_id = moved_then_edited(filled, board_path, template, undo=undo)
+    assert_refused_as_damaged(filled, event_id, undo=undo)
+
+
+NAN_RECORD = (
+    '{{"changes":[["items",{id},{{"block_id":null,"place_position":null}},'
+    '{{"block_id":{block},"place_position":0,"effort":NaN}}]],"item_id":{id}}}'
+)
 
 
 def test_a_redo_of_a_record_holding_nan_is_refused_not_applied_for_good(
@@ -331,30 +352,16 @@ def test_a_redo_of_a_record_holding_nan_is_refused_not_applied_for_good(
 ) -> None:
     """`NaN` (which Python's JSON reader takes) would be stored as NULL while the redo
     recorded NaN: that redo could never be undone. It is refused as damaged."""
-    store, q = filled.store, filled.quarter_id
-    item = filled.team_items[0]
-    store.move_item(item, Place.block(filled.block_a))
-    event_id = latest_event(store)
-    store.undo(q)
-    payload = (
-        f'{{"changes":[["items",{item},{{"block_id":null,"place_position":null}},'
-        f'{{"block_id":{filled.block_a},"place_position":0,"effort":NaN}}]],"item_id":{item}}}'
-    )
+    event_id = moved_then_edited(filled, board_path, NAN_RECORD)
+    assert_refused_as_damaged(filled, event_id, undo=False)
+    # Infinity is a number SQLite keeps: a record holding one replays, and back.
+    store, item = filled.store, filled.team_items[0]
+    payload = NAN_RECORD.replace("NaN", "Infinity").format(id=item, block=filled.block_a)
     with outside(board_path) as conn:
         conn.execute("UPDATE events SET payload = ? WHERE id = ?", (payload, event_id))
-    before = table_dump(store)
-    with pytest.raises(PlanboardError, match=rf"events row {event_id} is damaged"):
-        store.redo(q)
-    assert table_dump(store) == before
-    # Infinity is a number SQLite keeps: a record holding one replays.
-    with outside(board_path) as conn:
-        conn.execute(
-            "UPDATE events SET payload = ? WHERE id = ?",
-            (payload.replace("NaN", "Infinity"), event_id),
-        )
-    store.redo(q)
+    store.redo(filled.quarter_id)
     assert store.item(item).effort == float("inf")
-    store.undo(q)
+    store.undo(filled.quarter_id)
     assert store.item(item).block_id is None
 
 
@@ -367,18 +374,10 @@ def test_a_record_breaking_the_tables_rules_is_refused_as_damaged(
 ) -> None:
     """A row no table would take (a status that isn't one, a title that is NULL) is
     the record's fault, not the board's: it is named damaged, not "changed since"."""
-    store, q = filled.store, filled.quarter_id
-    item = filled.team_items[0]
-    store.move_item(item, Place.block(filled.block_a))
-    event_id = latest_event(store)
-    store.undo(q)
-    payload = (
-        f'{{"changes":[["items",{item},{{"block_id":null}},'
-        f'{{"block_id":{filled.block_a},{after}}}]],"item_id":{item}}}'
+    record = (
+        '{{"changes":[["items",{id},{{"block_id":null}},{{"block_id":{block},'
+        + after.replace("{", "{{").replace("}", "}}")
+        + '}}]],"item_id":{id}}}'
     )
-    with outside(board_path) as conn:
-        conn.execute("UPDATE events SET payload = ? WHERE id = ?", (payload, event_id))
-    before = table_dump(store)
-    with pytest.raises(PlanboardError, match=rf"events row {event_id} is damaged.*{named}"):
-        store.redo(q)
-    assert table_dump(store) == before
+    event_id = moved_then_edited(filled, board_path, record)
+    assert_refused_as_damaged(filled, event_id, undo=False, named=named)
