@@ -86,3 +86,59 @@ async def test_a_write_from_another_program_is_not_lost_by_a_move(tmp_path: Path
         screen.action_move_to_nth(1)
         await pilot.pause()
         assert shown(app) == in_file(store)
+
+
+async def test_the_outcome_line_is_said_before_the_columns_are_repainted(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A widget asked to repaint last often misses the frame the others go out in: the
+    outcome of a move is said first, so the move and its line are drawn in one frame
+    (two, when it was said after the columns)."""
+    from planboard.ui.widgets.bars import StatusLine
+
+    store = Store.open(board(tmp_path))
+    app = PlanboardApp(store)
+    order: list[str] = []
+    say, update_group = StatusLine.say, BoardList.update_group
+
+    def said(self: StatusLine, text: str, *, error: bool = False) -> None:
+        order.append("said: " + text)
+        say(self, text, error=error)
+
+    def repainted(self: BoardList, *args: object, **kwargs: object) -> bool:
+        order.append("column")
+        return update_group(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(StatusLine, "say", said)
+        monkeypatch.setattr(BoardList, "update_group", repainted)
+        await pilot.press("down", "1")
+        await pilot.pause()
+        assert order[0].startswith("said: Moved") and order[0].endswith("(u undoes it)")
+        assert "column" in order
+        assert sum(o.startswith("said") for o in order) == 1  # said once: nothing changed
+        assert "Moved" in str(app.screen.query_one("#status").render())
+
+
+async def test_the_outcome_offers_undo_or_redo_only_where_it_can_be_done(
+    tmp_path: Path,
+) -> None:
+    from planboard.core.model import Change
+
+    store = Store.open(board(tmp_path))
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        moved = Change(summary="Moved “a”", event_id=7)
+        undid = Change(summary="Undid: Moved “a”", event_id=8)
+        assert screen._outcome(moved) == "Moved “a”  (u undoes it)"
+        assert screen._outcome(undid) == "Undid: Moved “a”  (Ctrl+Y redoes it)"
+        assert screen._outcome(Change(summary="Nothing to undo")) == "Nothing to undo"
+        # The action that decides the quarter makes it read-only: no undo is offered.
+        store.choose_block(store.blocks(screen.quarter_id)[0].id, 1)
+        store.decide(screen.quarter_id, "We chose")
+        screen.load()
+        assert screen._outcome(moved) == "Moved “a”"

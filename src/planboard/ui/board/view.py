@@ -370,6 +370,10 @@ class BoardView(BoardOverlap):
 
     def after(self, change: Change) -> None:
         """Repaint after a successful action and say what it did."""
+        # Said first: the outcome line then reaches the screen with the columns, in one
+        # frame (said after them, it often missed that frame and took one of its own).
+        said = self._outcome(change)
+        self.say(said)
         try:
             # This connection's own writes leave its data version as it was: a new one
             # means another program wrote too, and what the columns hold may be stale.
@@ -379,11 +383,16 @@ class BoardView(BoardOverlap):
             self.say(str(error), error=True)
             return
         self._keep_vectors()
+        outcome = self._outcome(change)  # (the action may have made the board read-only)
+        if outcome != said:
+            self.say(outcome)
+
+    def _outcome(self, change: Change) -> str:
+        """What an action did, and how to take it back where it can be."""
         if change.event_id is None or self._read_only_reason():
-            self.say(change.summary)  # nothing here can be undone
-        else:
-            hint = "Ctrl+Y redoes it" if change.summary.startswith("Undid") else "u undoes it"
-            self.say(f"{change.summary}  ({hint})")
+            return change.summary  # nothing here can be undone
+        hint = "Ctrl+Y redoes it" if change.summary.startswith("Undid") else "u undoes it"
+        return f"{change.summary}  ({hint})"
 
     def resync(self) -> None:
         self.load()
