@@ -175,7 +175,8 @@ _SCOPE = {
 }
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A value another program wrote, short and printable whatever it holds."""
     if isinstance(value, bytes):
         return f"{len(value)} bytes of binary data"
     if value is None:
@@ -211,7 +212,7 @@ def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = 20) -> list
                 kinds = [k for k in checks[column] if k != "null"]
                 want = _WHAT["real" if "real" in kinds else kinds[0]]
                 found.append(
-                    f"{table} row {row[0]}: {column} holds {_shown(value)}, not {want}; "
+                    f"{table} row {row[0]}: {column} holds {shown(value)}, not {want}; "
                     "shown as if empty"
                 )
         if len(found) >= limit:
@@ -315,7 +316,7 @@ def load_payload_text(raw: Any) -> tuple[dict[str, Any], str, str | None]:
         except UnicodeDecodeError:
             return {}, "binary data, not JSON", None
     if not isinstance(raw, str):
-        return {}, f"{_shown(raw)}, not JSON", None
+        return {}, f"{shown(raw)}, not JSON", None
     # (the hook costs a call per object: only a payload holding a blob needs it)
     hook = _decode if '"$blob"' in raw else None
     if raw.startswith(_CHANGES_FIRST):

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import ConflictError, PlanboardError
 from ..model import Change, Event, Place
-from ..rows import EVENT_COLUMNS, problems
+from ..rows import EVENT_COLUMNS, problems, shown
 from .core import _reads
 from .reading import StoreReads
 from .tx import _PK, _TRANSPARENT_SQL, REPLAY_BATCH, UNDO_TABLES, Progress, _Tx
@@ -498,11 +498,6 @@ _UNTIDY_SQL = (
 INTEGER_RANGE = range(-(1 << 63), 1 << 63)  # what an SQLite INTEGER holds
 
 
-def _shown(value: Any) -> str:
-    """A value from a record, short, and printable whatever it holds."""
-    return str(value)[:30].encode("utf-8", "backslashreplace").decode()
-
-
 def _unstorable(steps: list[tuple[str, Any, Any, Any]]) -> str | None:
     """What in a record's row changes no SQLite row can hold — a number too big for an
     INTEGER, text that is not Unicode (a lone surrogate), a list or an object as a
@@ -529,5 +524,5 @@ def _unstorable(steps: list[tuple[str, Any, Any, Any]]) -> str | None:
             for column, value in (row or {}).items():
                 found = wrong(value)
                 if found:
-                    return f"{found} in {table} row {_shown(pk)}, {_shown(column)}"
+                    return f"{found} in {table} row {shown(pk)}, {shown(column)}"
     return None
