@@ -9,13 +9,14 @@ import gc
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Container, Horizontal
+from textual.containers import Horizontal
 from textual.reactive import Reactive
 from textual.widget import Widget
 
 from .. import keys
 from ..widgets.bars import BoardFooter
 from ..widgets.board_list import BoardList
+from ..widgets.laid_out_once import Stack
 from .base import WHILE_BUSY
 from .drag import BoardDrag
 from .forms import BoardForms
@@ -40,10 +41,10 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
         with Horizontal(id="board"):
             # Under 110 columns each pair stacks: Team over the stakeholders' lists, the
             # dropped column under the blocks; two columns wide enough for the titles.
-            with Container(id="left"):
+            with Stack(id="left"):
                 yield self._columns["team"]
                 yield self._columns["stakeholders"]
-            with Container(id="right"):
+            with Stack(id="right"):
                 yield self._columns["blocks"]
                 yield self._columns["dropped"]
         yield self.detail_bar

@@ -19,7 +19,6 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...core.model import Item, Place
@@ -38,11 +37,17 @@ from .board_rows import (
     selectable,
     widest_tag,
 )
+from .laid_out_once import ColumnScrollView
 
 __all__ = ["BoardList", "DragListener", "DropSpot", "Group", "Row"]
 
+#: The width a column tells Textual it scrolls over. Its lines are cut to the column
+#: (it never scrolls sideways), so a constant: a column resized by a change keeps its
+#: virtual size, and Textual lays the screen out once, not again for the new size.
+VIRTUAL_WIDTH = 1
 
-class BoardList(ScrollView, can_focus=True):
+
+class BoardList(ColumnScrollView, can_focus=True):
     """A column of grouped items with a cursor."""
 
     ALLOW_SELECT = False
@@ -251,7 +256,7 @@ class BoardList(ScrollView, can_focus=True):
         answer with a layout pass that repaints the whole screen (and the scrollbars in
         a frame of their own). While the scrollbar neither appears nor goes, only this
         column and its scrollbar change, so they are updated in place."""
-        size = Size(self.size.width or 1, rows)
+        size = Size(VIRTUAL_WIDTH, rows)
         old = self.virtual_size
         if size == old:
             return
@@ -463,7 +468,7 @@ class BoardList(ScrollView, can_focus=True):
         self.refresh()  # the cursor's colour follows the focus
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._set_length(len(self.rows))
         self._cache.clear()
         # A smaller window must not leave the highlighted row out of sight.
         self.call_after_refresh(self.scroll_to_cursor)

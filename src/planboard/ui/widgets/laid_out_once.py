@@ -1,0 +1,64 @@
+"""Widgets that a resize lays out once.
+
+When a change resizes the columns (an undo that takes a long list away, a redo that
+brings it back), Textual lays the whole screen out and paints it; then every widget whose
+size changed marks itself for another layout, and the screen is laid out and painted a
+second time although nothing moved. The columns' containers and scrollbars have nothing
+inside them to lay out again, so they take their new size without asking for it.
+"""
+
+from __future__ import annotations
+
+from textual.containers import Container
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
+
+
+class Stack(Container):
+    """A container of columns whose new size needs no second layout pass."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+
+class ColumnScrollBar(ScrollBar):
+    """A column's scrollbar: its size follows the column's without a second layout
+    pass (the layout that resized the column placed it already)."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+
+class ColumnScrollView(ScrollView):
+    """A column that scrolls up and down: its scrollbar is a `ColumnScrollBar`, repainted
+    only when what it shows changes."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's, as a `ColumnScrollBar`: resizing the column lays it out once."""
+        if self._vertical_scrollbar is None:
+            bar = ColumnScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
+
+    def _scroll_update(self, virtual_size: Size) -> None:
+        """Textual's, less the repaint of a scrollbar that shows what it showed: the
+        layout that resized the column painted its scrollbar already (a repaint of every
+        scrollbar would be a frame of its own). A scrollbar whose length or window
+        changed repaints itself."""
+        self._refresh_scrollbars()
+        if self.show_vertical_scrollbar and self.styles.scrollbar_size_vertical:
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = virtual_size.height
+            bar.window_size = self.container_size.height - self.scrollbar_size_horizontal
+        self.scroll_x = self.validate_scroll_x(self.scroll_x)
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
