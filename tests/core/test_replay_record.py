@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 from planboard.core import Place, Store
 from planboard.core import rows as rows_module
 from planboard.core.model import ImportItem
-from planboard.core.rows import dump_payload, load_payload, load_payload_text
+from planboard.core.rows import DUMP_SLICE, dump_payload, load_payload, load_payload_text
 from planboard.core.store.core import HELD_PAYLOAD
 
 
@@ -211,3 +213,55 @@ def test_undo_and_redo_back_and_forth_over_a_large_import_keep_the_board(
     store.move_item(filled.team_items[0], Place.block(filled.block_a))
     assert store._held_payload is None
     assert_consistent(store)
+
+
+@pytest.mark.parametrize("count", [0, 1, DUMP_SLICE - 1, DUMP_SLICE, DUMP_SLICE + 1, 1234])
+def test_a_record_written_a_slice_at_a_time_is_the_record_written_whole(count: int) -> None:
+    changes = [
+        ["items", n, None, {"id": n, "title": f"Ask {n}", "x": b"\x00\xff" if n % 7 else None}]
+        for n in range(count)
+    ]
+    payload = {"changes": changes, "item_id": 3}
+    expected = json.dumps(
+        payload, default=rows_module._encode, check_circular=False, separators=(",", ":")
+    )
+    assert dump_payload(payload) == expected
+    assert whole(expected) == payload
+    assert load_payload_text(expected)[0] == payload
+
+
+def beats_while(work: Any) -> int:
+    """How many times another thread ran while `work()` ran in this one."""
+    beats, done = [0], threading.Event()
+
+    def beat() -> None:
+        while not done.is_set():
+            beats[0] += 1
+            time.sleep(0.001)
+
+    other = threading.Thread(target=beat)
+    other.start()
+    time.sleep(0.02)  # (running)
+    before = beats[0]
+    try:
+        work()
+    finally:
+        during = beats[0] - before
+        done.set()
+        other.join()
+    return during
+
+
+def test_another_thread_runs_while_a_big_record_is_read_or_written() -> None:
+    """The screen's thread needs Python's interpreter lock: a 20,000-row record read or
+    written in one call held it for a tenth of a second, and a key waited meanwhile."""
+    changes = [
+        ["items", n, None, {"id": n, "title": f"Weekly churn by region {n}", "notes": ""}]
+        for n in range(20_000)
+    ]
+    payload = {"changes": changes}
+    raw = dump_payload(payload)
+    assert len(raw) > 1_000_000
+    # Each takes tens of milliseconds here; in one call the other thread never ran.
+    assert beats_while(lambda: load_payload_text(raw)) >= 3
+    assert beats_while(lambda: dump_payload(payload)) >= 3
