@@ -255,14 +255,17 @@ class BoardList(ColumnScrollView, can_focus=True):
         """Set the virtual height. A move changes it by a line or two; Textual would
         answer with a layout pass that repaints the whole screen (and the scrollbars in
         a frame of their own). While the scrollbar neither appears nor goes, only this
-        column and its scrollbar change, so they are updated in place."""
+        column and its scrollbar change, so they are updated in place; a column as tall
+        as its list (Team, when the columns stack) is laid out again to fit it."""
         size = Size(VIRTUAL_WIDTH, rows)
         old = self.virtual_size
         if size == old:
             return
         height = self.container_size.height
+        fits_its_list = self.styles.height is not None and self.styles.height.is_auto
         if (
             not self.is_mounted
+            or fits_its_list
             or size.width != old.width
             or (rows > height) != (old.height > height)
         ):
