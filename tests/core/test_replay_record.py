@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
@@ -237,7 +238,7 @@ def beats_while(work: Any) -> int:
     def beat() -> None:
         while not done.is_set():
             beats[0] += 1
-            time.sleep(0.001)
+            time.sleep(0.0002)
 
     other = threading.Thread(target=beat)
     other.start()
@@ -262,6 +263,13 @@ def test_another_thread_runs_while_a_big_record_is_read_or_written() -> None:
     payload = {"changes": changes}
     raw = dump_payload(payload)
     assert len(raw) > 1_000_000
-    # Each takes tens of milliseconds here; in one call the other thread never ran.
-    assert beats_while(lambda: load_payload_text(raw)) >= 3
-    assert beats_while(lambda: dump_payload(payload)) >= 3
+    # In one call the other thread could not run at all, however long the call took;
+    # between calls it runs once the switch interval (made short here, so that a fast
+    # machine also gives it several turns) has passed.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
+    try:
+        assert beats_while(lambda: load_payload_text(raw)) >= 3
+        assert beats_while(lambda: dump_payload(payload)) >= 3
+    finally:
+        sys.setswitchinterval(interval)

@@ -59,7 +59,8 @@ async def test_widening_a_column_lays_the_screen_out_once(tmp_path: Path) -> Non
 
 
 async def test_a_scrollbar_still_follows_its_column(tmp_path: Path) -> None:
-    """Repainted when what it shows changes: the list's length, its window, its place."""
+    """Its length, its window and its place follow the column; it goes when the list
+    fits and comes back when it does not."""
     path = tmp_path / "board.db"
     generate_board(path, items=400, stakeholders=2, blocks=2)
     app = PlanboardApp(Store.open(path))
@@ -78,6 +79,42 @@ async def test_a_scrollbar_still_follows_its_column(tmp_path: Path) -> None:
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert bar.window_size == column.container_size.height
+        rows = len(column.rows)
         await pilot.press("d", "x", "enter")  # one item fewer in the list
         await pilot.pause()
-        assert bar.window_virtual_size == len(column.rows)
+        assert len(column.rows) == rows - 1
+        assert bar.window_virtual_size == rows - 1
+        # A window tall enough for the whole list: no scrollbar; shorter again: back.
+        await pilot.resize_terminal(120, rows + 20)
+        await pilot.pause()
+        assert not column.show_vertical_scrollbar
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert column.show_vertical_scrollbar
+        assert bar.window_size == column.container_size.height
+
+
+async def test_a_short_team_list_takes_its_own_height_when_the_columns_stack(
+    tmp_path: Path,
+) -> None:
+    """Under 110 columns the Team column is as tall as its list (up to 40%): an item
+    dropped from it gives its line back to the lists below it, at once."""
+    path = tmp_path / "board.db"
+    generate_board(path, items=30, stakeholders=3, blocks=2)  # 9 team items
+    store = Store.open(path)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await pilot.pause()
+        team = app.screen.query_one("#team", BoardList)
+        lists = app.screen.query_one("#stakeholders", BoardList)
+        rows = len(team.rows)
+        assert rows > 2
+        assert team.container_size.height == rows  # the whole list, no more
+        height, below = team.size.height, lists.size.height
+        team.focus()
+        await pilot.press("d", "x", "enter")
+        await pilot.pause()
+        assert len(team.rows) == rows - 1
+        assert team.container_size.height == rows - 1
+        assert team.size.height == height - 1
+        assert lists.size.height == below + 1

@@ -16,7 +16,9 @@ from textual.scrollbar import ScrollBar
 
 
 class Stack(Container):
-    """A container of columns whose new size needs no second layout pass."""
+    """A container of columns whose new size needs no second layout pass: the pass
+    that resized it placed its children already. (Not for a container sized by what it
+    holds, `height: auto`: there the second pass is what fits it.)"""
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -56,9 +58,14 @@ class ColumnScrollView(ScrollView):
         scrollbar would be a frame of its own). A scrollbar whose length or window
         changed repaints itself."""
         self._refresh_scrollbars()
+        width, height = self.container_size
         if self.show_vertical_scrollbar and self.styles.scrollbar_size_vertical:
             bar = self.vertical_scrollbar
             bar.window_virtual_size = virtual_size.height
-            bar.window_size = self.container_size.height - self.scrollbar_size_horizontal
+            bar.window_size = height - self.scrollbar_size_horizontal
+        if self.show_horizontal_scrollbar and self.styles.scrollbar_size_horizontal:
+            bar = self.horizontal_scrollbar
+            bar.window_virtual_size = virtual_size.width
+            bar.window_size = width - self.scrollbar_size_vertical
         self.scroll_x = self.validate_scroll_x(self.scroll_x)
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
