@@ -13,12 +13,12 @@ from textual.containers import Container
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
+from textual.widget import Widget
 
 
-class Stack(Container):
-    """A container of columns whose new size needs no second layout pass: the pass
-    that resized it placed its children already. (Not for a container sized by what it
-    holds, `height: auto`: there the second pass is what fits it.)"""
+class _SizedInPlace(Widget):
+    """Takes a new size without asking for another layout pass: the pass that resized
+    it placed what it holds already."""
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -26,14 +26,15 @@ class Stack(Container):
         return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
-class ColumnScrollBar(ScrollBar):
+class Stack(_SizedInPlace, Container):
+    """A container of columns whose new size needs no second layout pass. (Not for a
+    container sized by what it holds, `height: auto`: there the second pass is what
+    fits it.)"""
+
+
+class ColumnScrollBar(_SizedInPlace, ScrollBar):
     """A column's scrollbar: its size follows the column's without a second layout
-    pass (the layout that resized the column placed it already)."""
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
+    pass."""
 
 
 class ColumnScrollView(ScrollView):
