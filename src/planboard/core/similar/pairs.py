@@ -4,7 +4,6 @@ scored pairs over the threshold."""
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
@@ -22,6 +21,7 @@ NEIGHBOURS = 12  # at most this many similar items are kept per item
 MEANING_CANDIDATES = 16  # nearest vectors scored per item
 RARE_WORDS = 3  # an item's candidates share one of its this-many rarest words
 CANDIDATES = 60  # and only the ones sharing most of them are scored
+SLICE = 25_000  # candidate pairs scored at a time (two slices of vectors: 25 MB)
 
 
 class Entry(NamedTuple):
@@ -149,17 +149,17 @@ class Similarity:
         floor = MEANING_FLOOR + MEANING_SPAN * 0.2
         firsts: list[Any] = [np.zeros(0, dtype=np.int64)]
         seconds: list[Any] = [np.zeros(0, dtype=np.int64)]
-        for cell in _cells(matrix, np):
-            if len(cell) < 2:
+        for members in _cells(matrix, np):
+            if len(members) < 2:
                 continue
-            members = np.asarray(cell, dtype=np.int64)
             block = matrix[members]
             keep = min(MEANING_CANDIDATES, len(members) - 1)
-            for start in range(0, len(members), 1024):
-                sims = block[start : start + 1024] @ block.T
+            for start in range(0, len(members), 256):
+                sims = block[start : start + 256] @ block.T
                 rows = np.arange(sims.shape[0])
                 sims[rows, start + rows] = -1.0
-                top = np.argpartition(-sims, keep - 1, axis=1)[:, :keep]
+                # The `keep` largest of each row (selected in place, no negated copy).
+                top = np.argpartition(sims, sims.shape[1] - keep, axis=1)[:, -keep:]
                 good_rows, good_cols = np.nonzero(np.take_along_axis(sims, top, 1) >= floor)
                 firsts.append(members[start + good_rows])
                 seconds.append(members[top[good_rows, good_cols]])
@@ -192,9 +192,8 @@ class Similarity:
         except ImportError:
             np = None  # type: ignore[assignment]
         if np is not None:
-            best = self._best_in_bulk(np, threshold, across_owners, rejected or set())
-        else:
-            best = self._best_one_by_one(threshold, across_owners, rejected or set())
+            return self._kept_in_bulk(np, threshold, across_owners, rejected or set())
+        best = self._best_one_by_one(threshold, across_owners, rejected or set())
         found: dict[tuple[int, int], float] = {}
         for a in sorted(best):
             scored = sorted(best[a], key=lambda entry: (-entry[0], entry[1]))
@@ -202,46 +201,65 @@ class Similarity:
                 found[(a, b) if a < b else (b, a)] = value
         return found
 
+    def _kept_in_bulk(
+        self,
+        np: Any,
+        threshold: float,
+        across_owners: bool,
+        rejected: set[frozenset[Hashable]],
+    ) -> dict[tuple[int, int], float]:
+        """`pairs` with numpy: each item's NEIGHBOURS best pairs (best first, then by
+        the other's position), items in order, picked by one sort of every pair both
+        ways instead of a sort per item."""
+        a_arr, b_arr, scores = self._best_in_bulk(np, threshold, across_owners, rejected)
+        if not len(a_arr):
+            return {}
+        mine, other = np.concatenate((a_arr, b_arr)), np.concatenate((b_arr, a_arr))
+        values = np.concatenate((scores, scores))
+        order = np.lexsort((other, -values, mine))
+        mine, other, values = mine[order], other[order], values[order]
+        starts = np.flatnonzero(np.concatenate(([True], mine[1:] != mine[:-1])))
+        rank = np.arange(len(mine)) - np.repeat(starts, np.diff(np.append(starts, len(mine))))
+        kept = rank < NEIGHBOURS
+        low = np.minimum(mine[kept], other[kept]).tolist()
+        high = np.maximum(mine[kept], other[kept]).tolist()
+        return dict(zip(zip(low, high, strict=True), values[kept].tolist(), strict=True))
+
     def _best_in_bulk(
         self,
         np: Any,
         threshold: float,
         across_owners: bool,
         rejected: set[frozenset[Hashable]],
-    ) -> dict[int, list[tuple[float, int]]]:
-        """The pairs over the threshold, each item's list of (score, other): candidates
+    ) -> tuple[Any, Any, Any]:
+        """The pairs over the threshold as arrays (first, second, score): candidates
         and scores worked out with numpy, a few array passes instead of a loop a pair."""
-        best: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        none = np.zeros(0, dtype=np.int64)
         if len(self.entries) < 2:
-            return best
+            return none, none, np.zeros(0)
         a_arr, b_arr = self._bulk_candidates(np)
         if not len(a_arr):
-            return best
+            return none, none, np.zeros(0)
         a_arr, b_arr = self._bulk_keep(np, a_arr, b_arr, across_owners, rejected)
         if not len(a_arr):
-            return best
+            return none, none, np.zeros(0)
         scores = self._bulk_word_scores(np, a_arr, b_arr)
         if self.meaning is not None:
             meaning = np.concatenate(
                 [
                     np.einsum(
                         "ij,ij->i",
-                        self.meaning[a_arr[begin : begin + 100_000]],
-                        self.meaning[b_arr[begin : begin + 100_000]],
+                        self.meaning[a_arr[begin : begin + SLICE]],
+                        self.meaning[b_arr[begin : begin + SLICE]],
                     )
-                    for begin in range(0, len(a_arr), 100_000)
+                    for begin in range(0, len(a_arr), SLICE)
                 ]
             )
             scaled = np.clip((meaning - MEANING_FLOOR) / MEANING_SPAN, 0.0, 1.0)
             scores = WORD_SHARE * scores + (1 - WORD_SHARE) * scaled
         scores = np.round(scores, 6)
         good = np.flatnonzero(scores >= threshold)
-        for a, b, value in zip(
-            a_arr[good].tolist(), b_arr[good].tolist(), scores[good].tolist(), strict=True
-        ):
-            best[a].append((value, b))
-            best[b].append((value, a))
-        return best
+        return a_arr[good], b_arr[good], scores[good]
 
     def _bulk_candidates(self, np: Any) -> tuple[Any, Any]:
         """Candidate pairs (lower position first, each once): two items sharing a word
@@ -249,25 +267,27 @@ class Similarity:
         everything with everything), and the nearest meaning vectors."""
         count = len(self.entries)
         cap = 500 if count <= 5000 else 40
-        word_firsts: list[int] = []
-        word_seconds: list[int] = []
-        for postings in self.index.values():
-            if 1 < len(postings) <= cap:
-                for x, y in itertools.combinations(postings, 2):
-                    word_firsts.append(x)
-                    word_seconds.append(y)
-        firsts = [np.asarray(word_firsts, dtype=np.int64)]
-        seconds = [np.asarray(word_seconds, dtype=np.int64)]
+        firsts, seconds = _word_pairs(np, [p for p in self.index.values() if 1 < len(p) <= cap])
+        firsts, seconds = [firsts], [seconds]
         if self.meaning is not None:
             near_firsts, near_seconds = self._meaning_candidates()
             firsts.append(near_firsts)
             seconds.append(near_seconds)
         a_arr, b_arr = np.concatenate(firsts), np.concatenate(seconds)
+        del firsts, seconds
         if not len(a_arr):
             return a_arr, b_arr
         low, high = np.minimum(a_arr, b_arr), np.maximum(a_arr, b_arr)
-        pair_codes = np.unique(low[low != high] * count + high[low != high])
-        return pair_codes // count, pair_codes % count
+        del a_arr, b_arr
+        # Each pair once, by sorting their codes (numpy's own `unique` hashes, which
+        # took forty times longer on two million pairs).
+        codes = low * count + high
+        codes = codes[low != high]
+        del low, high
+        codes.sort()
+        if len(codes):
+            codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+        return codes // count, codes % count
 
     def _bulk_keep(
         self,
@@ -327,8 +347,8 @@ class Similarity:
         starts = np.searchsorted(item_arr, np.arange(count))
         lengths = np.bincount(item_arr, minlength=count)
         word_scores = np.zeros(len(a_arr), dtype=np.float64)
-        for begin in range(0, len(a_arr), 100_000):
-            a_part, b_part = a_arr[begin : begin + 100_000], b_arr[begin : begin + 100_000]
+        for begin in range(0, len(a_arr), SLICE):
+            a_part, b_part = a_arr[begin : begin + SLICE], b_arr[begin : begin + SLICE]
             repeat = lengths[a_part]
             pair_of = np.repeat(np.arange(len(a_part)), repeat)
             offsets = np.arange(len(pair_of)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
@@ -403,26 +423,45 @@ class Similarity:
         return result
 
 
-def _cells(matrix: Any, np: Any) -> list[list[int]]:
-    """Groups of rows to compare with each other: all rows for a few thousand;
-    beyond that, each row in the cells of its two nearest centroids (a few rounds of
-    k-means from evenly spaced rows), so the work grows with N·√N, not N²."""
+def _cells(matrix: Any, np: Any) -> list[Any]:
+    """Groups of rows to compare with each other (arrays of row numbers, ascending):
+    all rows for a few thousand; beyond that, each row in the cells of its two nearest
+    centroids (a few rounds of k-means from evenly spaced rows), so the work grows with
+    N·√N, not N²."""
     count = len(matrix)
     if count <= 4000:
-        return [list(range(count))]
+        return [np.arange(count, dtype=np.int64)]
     cells = int(math.sqrt(count) / 2)
     centroids = matrix[np.linspace(0, count - 1, cells).astype(int)].copy()
     for _ in range(3):
         nearest = np.argmax(matrix @ centroids.T, axis=1)
-        for cell in range(cells):
-            members = matrix[nearest == cell]
+        for cell, members in enumerate(_split_by(np, nearest, cells)):
             if len(members):
-                centre = members.mean(0)
+                centre = matrix[members].mean(0)
                 centroids[cell] = centre / (np.linalg.norm(centre) or 1.0)
-    sims = matrix @ centroids.T
-    top = np.argpartition(-sims, 1, axis=1)[:, :2]
-    result: list[list[int]] = [[] for _ in range(cells)]
-    for row in range(count):
-        for cell in top[row]:
-            result[int(cell)].append(row)
-    return result
+    top = np.argpartition(-(matrix @ centroids.T), 1, axis=1)[:, :2]
+    rows = np.repeat(np.arange(count, dtype=np.int64), 2)
+    return [rows[at] for at in _split_by(np, top.ravel(), cells)]
+
+
+def _split_by(np: Any, labels: Any, count: int) -> list[Any]:
+    """For each label 0 … count-1, where it occurs in `labels`, in ascending order."""
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(count + 1))
+    return [order[bounds[n] : bounds[n + 1]] for n in range(count)]
+
+
+def _word_pairs(np: Any, postings: list[list[int]]) -> tuple[Any, Any]:
+    """Every pair within each posting list (its items in ascending order): the lists
+    of one length at a time, as one array, so millions of pairs take no Python loop."""
+    by_length: dict[int, list[list[int]]] = defaultdict(list)
+    for found in postings:
+        by_length[len(found)].append(found)
+    firsts = [np.zeros(0, dtype=np.int64)]
+    seconds = [np.zeros(0, dtype=np.int64)]
+    for length, lists in by_length.items():
+        table = np.asarray(lists, dtype=np.int64)
+        x, y = np.triu_indices(length, 1)
+        firsts.append(table[:, x].ravel())
+        seconds.append(table[:, y].ravel())
+    return np.concatenate(firsts), np.concatenate(seconds)

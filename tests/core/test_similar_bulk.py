@@ -1,0 +1,87 @@
+"""The matcher's array passes on big boards: candidates, nearest vectors by cells, and
+each item's best pairs, checked against plain Python versions of the same rules."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from planboard.core.similar import NEIGHBOURS, Entry, Similarity
+from planboard.core.similar.pairs import _cells, _word_pairs
+
+np = pytest.importorskip("numpy")
+
+
+def test_word_pairs_are_every_pair_of_each_posting_list() -> None:
+    rng = random.Random(3)
+    postings = [sorted(rng.sample(range(5000), rng.randint(2, 40))) for _ in range(300)]
+    firsts, seconds = _word_pairs(np, postings)
+    expected = sorted(p for found in postings for p in itertools.combinations(found, 2))
+    assert sorted(zip(firsts.tolist(), seconds.tolist(), strict=True)) == expected
+    empty_firsts, empty_seconds = _word_pairs(np, [])
+    assert len(empty_firsts) == len(empty_seconds) == 0
+
+
+def test_each_item_keeps_its_best_pairs_in_order() -> None:
+    """What `pairs` gives from the scored arrays: per item (in order) its NEIGHBOURS
+    best, ties by the other's position; a pair once, where it first comes."""
+    rng = random.Random(5)
+    pairs = {(a, b) for a, b in ((rng.randrange(300), rng.randrange(300)) for _ in range(6000))}
+    pairs = sorted((min(p), max(p)) for p in pairs if p[0] != p[1])
+    pairs = sorted(set(pairs))
+    # Scores from a few values, so that ties are common.
+    scores = [rng.choice((0.5, 0.6, 0.61, 0.7, 0.9)) for _ in pairs]
+    sim = Similarity([Entry(1, "a"), Entry(2, "b")], meaning=False)
+    arrays = (
+        np.asarray([a for a, _ in pairs]),
+        np.asarray([b for _, b in pairs]),
+        np.asarray(scores),
+    )
+    sim._best_in_bulk = lambda *args: arrays  # type: ignore[method-assign]
+    found = sim._kept_in_bulk(np, 0.4, True, set())
+
+    best: dict[int, list[tuple[float, int]]] = {}
+    for (a, b), value in zip(pairs, scores, strict=True):
+        best.setdefault(a, []).append((value, b))
+        best.setdefault(b, []).append((value, a))
+    expected: dict[tuple[int, int], float] = {}
+    for a in sorted(best):
+        for value, b in sorted(best[a], key=lambda e: (-e[0], e[1]))[:NEIGHBOURS]:
+            expected[(a, b) if a < b else (b, a)] = value
+    assert list(found.items()) == list(expected.items())
+    assert len(found) < len(pairs)  # the limit per item did leave pairs out
+
+
+def _unit_rows(rng, count: int, dims: int = 64):  # type: ignore[no-untyped-def]
+    rows = rng.standard_normal((count, dims)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_cells_hold_every_row_twice_in_order() -> None:
+    matrix = _unit_rows(np.random.default_rng(1), 6000)
+    cells = _cells(matrix, np)
+    assert len(cells) == int(6000**0.5 / 2)
+    counts = np.zeros(6000, dtype=int)
+    for cell in cells:
+        assert list(cell) == sorted(set(cell.tolist()))
+        counts[cell] += 1
+    assert (counts == 2).all()
+    assert [c.tolist() for c in _cells(matrix[:100], np)] == [list(range(100))]
+
+
+def test_near_twins_are_found_beyond_one_cell() -> None:
+    """On a board too big to compare every vector with every other, an item's near
+    twin is still among its candidates."""
+    rng = np.random.default_rng(2)
+    matrix = _unit_rows(rng, 6000)
+    twins = [(n, 3000 + n) for n in range(0, 3000, 75)]
+    for a, b in twins:
+        twin = matrix[a] + 0.05 * rng.standard_normal(matrix.shape[1]).astype(np.float32)
+        matrix[b] = twin / np.linalg.norm(twin)
+    sim = Similarity([Entry(1, "a"), Entry(2, "b")], meaning=False)
+    sim.meaning = matrix
+    firsts, seconds = sim._meaning_candidates()
+    found = {(min(a, b), max(a, b)) for a, b in zip(firsts.tolist(), seconds.tolist(), strict=True)}
+    assert all(pair in found for pair in twins)
