@@ -187,6 +187,41 @@ def test_words_are_normalised_abbreviations_spelt_out_and_typos_corrected() -> N
     assert words("") == []
 
 
+def test_phrases_of_the_lexicon_read_as_one_word() -> None:
+    assert words("Which customers stop buying?") == words("customer churn")
+    # Little words may stand between a phrase's words.
+    assert words("Which teams lose the most staff?") == words("teams: staff attrition")
+    assert words("Staff turnover") == words("staff attrition")
+    assert words("P&L by month") == words("profit and loss by month")
+    assert words("Which products run out of stock?") == words("Product stock-outs")
+    assert words("On-time deliveries") == words("Late deliveries")
+    # A phrase's words on their own keep their own meaning.
+    assert "churn" not in words("Buying behaviour") + words("Stop the old pipeline")
+
+
+def test_swapped_letters_and_french_elisions() -> None:
+    assert words("Avg sales cylce length") == words("Avg sales cycle length")
+    assert words("Weekly GMV reprot") == words("Weekly GMV")
+    assert words("Absences des salariés de l'entrepôt", "fr") == words(
+        "absences salariés entrepôt", "fr"
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_every_word_of_a_lexicon_line_reads_as_its_first(lang: str) -> None:
+    """One meaning a word: no word of a line is taken by another line (by its stem)."""
+    from planboard.core.lexicon import _entries, stemmer, stopwords
+
+    stem = stemmer(lang).stemWord
+    for line in _entries()[lang]:
+        if "=" in line:
+            continue
+        head, _, rest = line.partition(":")
+        for word in [head, *rest.split()]:
+            if word not in stopwords(lang):
+                assert words(word.replace("_", " "), lang) == [stem(head.strip())], word
+
+
 def test_every_match_says_why() -> None:
     entries = [
         Entry(1, "Customer churn prediction model", "Team"),

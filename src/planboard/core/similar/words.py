@@ -13,6 +13,7 @@ from ..lexicon import LANGUAGES, frequencies, lexicon, stemmer, stopwords
 _WORD = re.compile(r"[^\W_]+")
 _MAX_WEIGHT = 5.5  # a word unknown to the frequency table (a name, jargon)
 _MIN_WEIGHT = 0.6  # the commonest words still count for a little
+_SKIPPED = 3  # little words a phrase of the lexicon may have between its words
 
 
 def detect_language(texts: Iterable[str]) -> str:
@@ -52,10 +53,23 @@ class Words:
         self.stem = functools.lru_cache(maxsize=100_000)(stemmer(lang).stemWord)
         self._cache: dict[str, list[Word]] = {}
         self._known: dict[str, list[str]] | None = None
+        self._known_set: set[str] = set()
+        self._stems: dict[str, str] = {}
+        self._corrected: dict[str, str] = {}
+        self._titles: dict[str, list[Word]] = {}
+        self._starts = {key[0] for key in [*self.lexicon.phrases, *self.lexicon.phrase_words]}
 
     def _correct(self, word: str) -> str:
         """A misspelt word, corrected to the common word it is closest to; any other
         word as it is."""
+        found = self._corrected.get(word)
+        if found is None:
+            found = self._closest(word)
+            if len(self._corrected) < 200_000:
+                self._corrected[word] = found
+        return found
+
+    def _closest(self, word: str) -> str:
         if len(word) < 5 or word in self.freq or word in self.lexicon.canon or word.isdigit():
             return word
         from rapidfuzz import fuzz, process
@@ -68,6 +82,12 @@ class Words:
             known += [w for w in self.lexicon.canon if len(w) >= 4 and w.isalpha()]
             for candidate in known:
                 self._known.setdefault(candidate[0], []).append(candidate)
+            self._known_set = set(known)
+        # Two letters swapped ("reprot", "cylce"): too short a word for the ratio below.
+        for n in range(1, len(word) - 1):
+            swapped = word[:n] + word[n + 1] + word[n] + word[n + 2 :]
+            if swapped in self._known_set:
+                return swapped
         found = process.extractOne(
             word, self._known.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=84
         )
@@ -105,24 +125,99 @@ class Words:
             self._cache[raw] = result
         return result
 
+    def _stem_of(self, raw: str) -> str:
+        """A title word's stem as phrases are looked up by (misspellings corrected)."""
+        found = self._stems.get(raw)
+        if found is None:
+            found = self.stem(raw if raw in self.little else self._correct(raw))
+            if len(self._stems) < 200_000:
+                self._stems[raw] = found
+        return found
+
+    def _phrase(self, raws: list[str], at: int) -> tuple[int, list[str], str | None]:
+        """The lexicon phrase starting at word `at`, the longest first: how many words
+        it takes, and the words it stands for or its canonical stem; (0, [], None) if
+        none does. A phrase of meaningful words may have little words between them
+        ("lose the most staff" reads as `lose staff`)."""
+        longest = self.lexicon.longest
+        if longest < 2 or self._stem_of(raws[at]) not in self._starts:
+            return 0, [], None
+        exact = [self._stem_of(raw) for raw in raws[at : at + longest]]
+        # The same words without the little ones, and where each of them stands.
+        ends, loose = [], []
+        if raws[at] not in self.little:
+            for n, raw in enumerate(raws[at : at + longest + _SKIPPED]):
+                if raw not in self.little:
+                    ends.append(n + 1)
+                    loose.append(self._stem_of(raw))
+        for size in range(longest, 1, -1):
+            if size <= len(exact):
+                found = self._phrase_of(tuple(exact[:size]))
+                if found is not None:
+                    return size, *found
+            if size <= len(loose):
+                found = self._phrase_of(tuple(loose[:size]))
+                if found is not None:
+                    return ends[size - 1], *found
+        return 0, [], None
+
+    def _phrase_of(self, stems: tuple[str, ...]) -> tuple[list[str], str | None] | None:
+        if stems in self.lexicon.phrase_words:
+            return self.lexicon.phrase_words[stems], None
+        if stems in self.lexicon.phrases:
+            return [], self.lexicon.phrases[stems]
+        return None
+
+    def _scan(self, raws: list[str], depth: int = 0) -> list[tuple[str, str | None]]:
+        """The words of a title in order, phrases read as one: (word, None) for a word
+        to read on its own, (surface, canonical stem) for a phrase of the lexicon.
+        Abbreviations are spelt out (and what they stand for read the same way)."""
+        found: list[tuple[str, str | None]] = []
+        at = 0
+        while at < len(raws):
+            size, spelt, canonical = self._phrase(raws, at)
+            if not size and raws[at] in self.lexicon.abbreviations:
+                size, spelt = 1, self.lexicon.abbreviations[raws[at]]
+            if canonical is not None:
+                found.append((" ".join(raws[at : at + size]), canonical))
+            elif size and depth < 2:  # (an abbreviation spelt out once or twice)
+                found += self._scan(spelt, depth + 1)
+            elif size:
+                found += [(word, None) for word in spelt]
+            else:
+                found.append((raws[at], None))
+            at += size or 1
+        return found
+
+    def _raw(self, title: str) -> list[str]:
+        text = title.lower().replace("can't", "cannot").replace("’", "'")
+        # French elides with an apostrophe ("d'ouverture", "l'entrepôt"): two words.
+        return _WORD.findall(text.replace("'", " " if self.lang == "fr" else ""))
+
     def words(self, title: str) -> list[Word]:
-        text = title.lower().replace("can't", "cannot").replace("'", "").replace("’", "")
-        found: list[Word] = []
-        for raw in _WORD.findall(text):
-            found += self.word(raw)
+        found = self._titles.get(title)
+        if found is not None:
+            return found
+        found = []
+        for surface, canonical in self._scan(self._raw(title)):
+            if canonical is None:
+                found += self.word(surface)
+            else:
+                head = self.lexicon.shown.get(canonical, canonical)
+                found.append(Word(canonical, surface, self._weight(head)))
+        if len(self._titles) < 100_000:
+            self._titles[title] = found
         return found
 
     def plain(self, title: str) -> list[str]:
-        """The words to look up in the meaning model: abbreviations spelt out,
-        misspellings corrected, little words left out."""
-        text = title.lower().replace("'", "").replace("’", "")
+        """The words to look up in the meaning model: abbreviations spelt out, phrases
+        read as the word they stand for, misspellings corrected, little words left out."""
         result = []
-        for raw in _WORD.findall(text):
-            expanded = self.lexicon.abbreviations.get(raw)
-            for part in expanded or [raw]:
-                if part in self.little or len(part) < 2:
-                    continue
-                result.append(part if expanded else self._correct(part))
+        for surface, canonical in self._scan(self._raw(title)):
+            if canonical is not None:
+                result.append(self.lexicon.shown.get(canonical, canonical))
+            elif surface not in self.little and len(surface) >= 2:
+                result.append(self._correct(surface))
         return result
 
 
