@@ -174,8 +174,11 @@ class Words:
         Abbreviations are spelt out (and what they stand for read the same way)."""
         found: list[tuple[str, str | None]] = []
         at = 0
+        stems, starts = self._stems, self._starts
         while at < len(raws):
-            size, spelt, canonical = self._phrase(raws, at)
+            # (Most words start no phrase: known by their stem, without a call.)
+            stem = stems.get(raws[at]) or self._stem_of(raws[at])
+            size, spelt, canonical = self._phrase(raws, at) if stem in starts else (0, [], None)
             if not size and raws[at] in self.lexicon.abbreviations:
                 size, spelt = 1, self.lexicon.abbreviations[raws[at]]
             if canonical is not None:
