@@ -683,3 +683,28 @@ def test_a_look_with_read_only_leaves_nothing_behind(tmp_path: Path) -> None:
     store.board(store.default_quarter().id)
     store.close()
     assert board.read_bytes() == before and os.listdir(tmp_path) == ["sample.db"]
+
+
+def test_restore_with_no_one_to_answer_changes_nothing_and_says_why(tmp_path: Path) -> None:
+    board = tmp_path / "b.db"
+    board_with_a_backup(board)
+    before = board.read_bytes()
+    done = run_cli("restore", str(board), "1", stdin=subprocess.DEVNULL)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "no answer could be read" in done.stdout and "-y" in done.stdout
+    assert board.read_bytes() == before
+
+
+def test_restore_refuses_a_board_open_elsewhere_before_asking(tmp_path: Path) -> None:
+    board = tmp_path / "b.db"
+    board_with_a_backup(board)
+    store = Store.open(board)  # another planboard has it open
+    try:
+        done = run_cli("restore", str(board), "1", input="y\n")
+    finally:
+        store.close()
+    assert done.returncode == 2
+    assert "open in another planboard" in done.stderr
+    assert "Replace" not in done.stdout  # refused before the question
+    assert titles_in(board) == ["Added after the backup", "Kept in the backup"]

@@ -19,6 +19,26 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _confirmed(question: str) -> bool | None:
+    """The answer to a yes/no question on the terminal: True for y or yes; None when
+    there is no answer to read (input closed, as under a script or `</dev/null`)."""
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        print()
+        return None
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _refused_unconfirmed(answer: bool | None) -> int:
+    """What a command says and returns when it was not confirmed."""
+    if answer is None:
+        print("Nothing was changed: no answer could be read (add -y to go ahead without asking).")
+    else:
+        print("Nothing was changed.")
+    return 1
+
+
 def _existing_board(board: Path) -> str:
     """Why `board` can't be a board to import into or read from ("" if it may be one).
     An import never creates a board."""

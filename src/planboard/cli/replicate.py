@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from ..core.errors import PlanboardError
-from .common import _fail
+from .common import _confirmed, _fail, _refused_unconfirmed
 
 LIST_CHANGES = 20  # change points `restore --list` shows (the newest); snapshots: all
 
@@ -261,10 +261,9 @@ def _restore_over(board: Path, url: str, at: str | None, *, yes: bool) -> int:
 
     if not yes:
         when = f" as it was at {at}" if at else ""
-        answer = input(f"Replace {board} with the replica{when}? [y/N] ").strip().lower()
-        if answer not in ("y", "yes"):
-            print("Nothing was changed.")
-            return 1
+        answer = _confirmed(f"Replace {board} with the replica{when}?")
+        if not answer:
+            return _refused_unconfirmed(answer)
     work = Path(tempfile.mkdtemp(prefix=f".{board.name}.", dir=board.resolve().parent))
     restored = work / board.name
     try:

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from ..core.errors import PlanboardError
-from .common import _fail
+from ..core.lock import writer_is_active
+from .common import _confirmed, _fail, _refused_unconfirmed
 
 
 def _restore_parser() -> argparse.ArgumentParser:
@@ -52,11 +53,12 @@ def run_restore(argv: list[str]) -> int:
         chosen = Path(args.backup)
         if not chosen.is_file():
             return _fail(f"{chosen} does not exist.")
+    if writer_is_active(board):  # (said before asking, not after a yes)
+        return _fail(f"{board} is open in another planboard; close it, then restore.")
     if not args.yes:
-        answer = input(f"Replace {board} with {chosen.name}? [y/N] ").strip().lower()
-        if answer not in ("y", "yes"):
-            print("Nothing was changed.")
-            return 1
+        answer = _confirmed(f"Replace {board} with {chosen.name}?")
+        if not answer:
+            return _refused_unconfirmed(answer)
     return _restore(board, chosen)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import kept
 from .backup import backup_board, file_uri, remove_partials
 from .errors import (
     BoardFileError,
@@ -330,8 +331,7 @@ def _header(path: Path) -> bytes:
     """The file's first 100 bytes (empty for an empty file); refuses a file that is
     not SQLite."""
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
+        header = kept.read_head(path, 100)  # (never a descriptor closed: `kept`)
     except OSError as error:
         raise BoardFileError(f"Cannot read {path}: {error.strerror}.") from error
     if header and not header.startswith(SQLITE_HEADER):

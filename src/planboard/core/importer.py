@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import kept
 from .errors import ValidationError
 from .model import MAX_NOTES, MAX_TITLE, ImportItem
 from .text import clean_line, clean_multiline, path_text, plural
@@ -133,6 +134,9 @@ def read_list(path: Path) -> ParsedList:
     try:
         if path.is_dir():
             raise _refuse(f"{path} is a folder, not a list.")
+        if kept.is_kept(path):
+            # (Not even opened: closing it would drop SQLite's locks on an open board.)
+            raise _refuse(f"{name} is a planboard board, not a list.")
         # Opened without waiting (a named pipe would block until someone writes to it),
         # then checked on the open file itself: only a regular file is read.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)

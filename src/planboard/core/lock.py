@@ -9,8 +9,9 @@ know about this one and are shown within a second all the same).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from . import kept
 
 try:
     import fcntl
@@ -37,20 +38,22 @@ class WriterLock:
             return True
         if fcntl is None:
             return True
-        fd = os.open(self.path, os.O_RDONLY)
+        # A descriptor kept open for good (`kept`): closing one would drop SQLite's
+        # locks on a board this process has open.
+        fd = kept.borrow(self.path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            os.close(fd)
+            kept.give_back(fd)
             return False
         self._fd = fd
         return True
 
     def release(self) -> None:
-        # Keep this descriptor open until SQLite has closed its own: closing any
-        # descriptor of a file drops the process's POSIX locks on it (SQLite's included).
         if self._fd is not None:
-            os.close(self._fd)
+            if fcntl is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            kept.give_back(self._fd)
             self._fd = None
 
 

@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 
+from . import kept
 from .clock import Clock
 from .db import SQLITE_HEADER
 from .model import STAKEHOLDER_COLOURS, Place
@@ -98,8 +99,7 @@ def _companions(path: Path) -> list[Path]:
 
 def _is_board_or_empty(path: Path) -> bool:
     """True for an empty file or an SQLite file marked as a planboard board."""
-    with path.open("rb") as handle:
-        header = handle.read(100)
+    header = kept.read_head(path, 100)  # (never a descriptor closed: `kept`)
     if not header:
         return True
     return (

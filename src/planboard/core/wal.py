@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import kept
+
 
 def stale_wal(path: Path) -> str:
     """Why a `-wal` file beside `path` can't be the board's own ("" if it may be).
@@ -41,8 +43,7 @@ def stale_wal(path: Path) -> str:
     # header written) before its `-wal` gets any frame, so this header is at least as new
     # (another planboard may be creating or switching it this very moment).
     try:
-        with path.open("rb") as stream:
-            header = stream.read(100)
+        header = kept.read_head(path, 100)  # (never a descriptor closed: `kept`)
     except FileNotFoundError:
         header = b""
     except OSError:

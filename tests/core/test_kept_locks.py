@@ -1,0 +1,87 @@
+"""A board open here keeps SQLite's locks whatever else this process does with its file.
+
+Closing any descriptor of a file drops every POSIX lock the process holds on it,
+SQLite's included. If planboard ever did that on a board it has open, the next program
+to close that board would think itself the last one and delete the `-wal` and `-shm`
+planboard still writes to: what it saved afterwards would be lost (or the file
+damaged). Each test does one thing a planboard does beside an open board, then lets
+another program open and close the board, saves a change, and looks from outside.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from planboard.core import Store
+from planboard.core.db import _header
+from planboard.core.errors import PlanboardError
+from planboard.core.importer import read_list
+from planboard.core.lock import WriterLock, writer_is_active
+from planboard.core.sample import _is_board_or_empty
+from planboard.core.wal import stale_wal
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample.db"
+
+OUTSIDE = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); {}; c.close()"
+
+
+def outside(path: Path, statement: str) -> str:
+    """Run one statement from another program (a fresh process), as `sqlite3` would."""
+    code = OUTSIDE.format(
+        f"print(c.execute({statement!r}).fetchone()[0])"
+        if statement.lower().startswith(("select", "pragma"))
+        else f"c.execute({statement!r}); c.commit()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def _imported(path: Path) -> None:
+    with pytest.raises(PlanboardError, match="board"):
+        read_list(path)
+
+
+def _second_lock(path: Path) -> None:
+    lock = WriterLock(path)
+    assert not lock.acquire()  # this process's board holds it
+
+
+PEEKS: dict[str, Callable[[Path], object]] = {
+    "nothing (the control)": lambda p: None,
+    "a second writer lock tried": _second_lock,
+    "is a writer active": writer_is_active,
+    "the file's header read": _header,
+    "is it a board": _is_board_or_empty,
+    "a stale -wal looked for": stale_wal,
+    "the board opened again to read": lambda p: Store.open(p, readonly=True).close(),
+    "the board opened again": lambda p: Store.open(p).close(),
+    "the board imported as a list": _imported,
+}
+
+
+@pytest.mark.parametrize("peek", list(PEEKS), ids=list(PEEKS))
+def test_what_is_saved_after_a_peek_reaches_the_file(tmp_path: Path, peek: str) -> None:
+    board = tmp_path / "b.db"
+    shutil.copyfile(SAMPLE, board)
+    store = Store.open(board)
+    try:
+        quarter = store.default_quarter().id
+        store.add_item(quarter, None, "Saved before the peek")  # (the -wal has frames)
+        PEEKS[peek](board)
+        # Another program opens and closes the board: with planboard's locks intact it
+        # is not the last user, and leaves the `-wal` where it is.
+        assert outside(board, "select count(*) from items")
+        store.add_item(quarter, None, "Saved after the peek")
+        seen = outside(board, "select count(*) from items where title = 'Saved after the peek'")
+        assert seen == "1"
+    finally:
+        store.close()
+    assert outside(board, "pragma integrity_check") == "ok"
