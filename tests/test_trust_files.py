@@ -401,16 +401,19 @@ def test_unfinished_backups_are_cleaned_up_on_the_next_open(tmp_path: Path) -> N
     board = tmp_path / "b.db"
     Store.open(board, first_quarter="2026-Q3").close()
     mine = tmp_path / ".b.db.2026-Q3-live.20260101-120000.backup.db.k3j_x9.partial"
+    # (SQLite's journal of that half-written file, left by the same kill)
+    journal = tmp_path / ".b.db.2026-Q3-live.20260101-120000.backup.db.k3j_x9.partial-journal"
     theirs = tmp_path / ".b.sqlite.2026-Q3-live.20260101-120000.backup.db.a1b2c3.partial"
+    their_journal = theirs.with_name(theirs.name + "-journal")
     unrelated = tmp_path / ".b.db.notes.partial"
-    for path in (mine, theirs, unrelated):
+    for path in (mine, journal, theirs, their_journal, unrelated):
         path.write_bytes(b"half a backup")
     viewer_first = Store.open(board, readonly=True)  # a look changes nothing
     viewer_first.close()
-    assert mine.exists()
+    assert mine.exists() and journal.exists()
     Store.open(board).close()
-    assert not mine.exists()
-    assert theirs.exists() and unrelated.exists()
+    assert not mine.exists() and not journal.exists()
+    assert theirs.exists() and their_journal.exists() and unrelated.exists()
 
 
 def test_a_backup_killed_midway_leaves_nothing_after_the_next_open(tmp_path: Path) -> None:

@@ -393,3 +393,27 @@ def test_a_new_timebox_applies_at_once_while_running(live: Filled) -> None:
 def test_one_minute_is_singular(live: Filled) -> None:
     change = live.store.set_meeting(live.quarter_id, timebox_minutes=1)
     assert "timebox 1 minute" in change.summary and "1 minutes" not in change.summary
+
+
+def test_a_timer_started_in_the_future_counts_from_now(live: Filled) -> None:
+    """A start time still to come (a clock set back, or another program's row) is
+    read as just now: the countdown shows what is left, not millions of minutes."""
+    from planboard.core.live import timer_left
+    from planboard.ui.meeting.timer import remaining_seconds
+
+    store, q = live.store, live.quarter_id
+    store.set_timer(q, running=True, remaining=600)
+    conn = sqlite3.connect(store.path)
+    with conn:
+        conn.execute(
+            "UPDATE meetings SET timer_started_at = '2099-01-01T00:00:00Z' WHERE quarter_id = ?",
+            (q,),
+        )
+    conn.close()
+    meeting = store.meeting(q)
+    now = datetime.now(UTC)
+    assert timer_left(meeting, now) == 600
+    assert remaining_seconds(meeting, now) == 600
+    # A new timebox keeps the time left, less none spent.
+    store.set_meeting(q, timebox_minutes=meeting.timebox_minutes + 15, now=now)
+    assert store.meeting(q).timer_remaining == 600 + 15 * 60

@@ -342,9 +342,13 @@ def remove_partials(board: Path) -> list[Path]:
     except OSError:
         return []
     for name in names:
-        if not (name.startswith(prefix) and name.endswith(".partial")):
+        if not name.startswith(prefix):
             continue
-        match, full = _match(board, name[1:].rsplit(".", 2)[0])
+        # The half-written file, and SQLite's journal of it (left by the same kill).
+        partial = name.removesuffix("-journal")
+        if not partial.endswith(".partial"):
+            continue
+        match, full = _match(board, partial[1:].rsplit(".", 2)[0])
         if match is None or not full:
             continue
         try:

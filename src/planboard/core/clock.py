@@ -26,6 +26,16 @@ def parse_stamp(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def seconds_since(text: str, now: datetime) -> float:
+    """Seconds from a stored time to `now`, never fewer than none: a time still to come
+    (a clock set back, or a row another program wrote) counts as just now. A time
+    without a zone is UTC, as SQLite's `datetime('now')` writes it."""
+    started = parse_stamp(text)
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    return max(0.0, (now - started).total_seconds())
+
+
 class Clock:
     """The wall clock, in UTC. Calling it gives the timestamp written into rows."""
 

@@ -18,8 +18,9 @@ import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
+from .clock import seconds_since
 from .errors import CorruptBoardError
 from .model import Item, Meeting, Quarter
 from .outcome import BlockOutcome, Outcome, outcome
@@ -88,10 +89,6 @@ class LiveView:
         return [b for b in self.blocks if not b.chosen_rank]
 
 
-def _parse(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-
-
 def _number(value: object) -> float | None:
     """A finite number as stored, or None for anything else another program wrote."""
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
@@ -106,12 +103,9 @@ def timer_left(meeting: Meeting, now: datetime) -> float:
         left = (_number(meeting.timebox_minutes) or 0.0) * 60.0
     if meeting.timer_started_at:
         try:
-            started = _parse(meeting.timer_started_at)
+            left -= seconds_since(meeting.timer_started_at, now)
         except (ValueError, TypeError):  # a stamp another program wrote badly: paused
             return max(0.0, left)
-        if started.tzinfo is None:  # as SQLite's datetime('now') writes it: UTC
-            started = started.replace(tzinfo=UTC)
-        left -= (now - started).total_seconds()
     return max(0.0, left)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backup import backup_board
+from ..clock import seconds_since
 from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Change, CutOff, Meeting
 from ..rows import integer
@@ -166,8 +167,7 @@ class MeetingCommands(StorePlacing):
         left = remaining
         if meeting.timer_started_at:
             moment = now or self.now()
-            started = datetime.fromisoformat(meeting.timer_started_at.replace("Z", "+00:00"))
-            left -= (moment - started).total_seconds()
+            left -= seconds_since(meeting.timer_started_at, moment)
             values["timer_started_at"] = _stamp(moment)
         spent = meeting.timebox_minutes * 60.0 - max(0.0, left)
         values["timer_remaining"] = max(0.0, minutes * 60.0 - spent)

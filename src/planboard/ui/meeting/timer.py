@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ...core.clock import parse_stamp
+from ...core.live import timer_left
 from ...core.model import (
     Meeting,
 )
@@ -14,15 +14,8 @@ ALARM_AT = 60  # and red
 
 
 def remaining_seconds(meeting: Meeting, now: datetime) -> float:
-    """Seconds left on the countdown at `now` (it may be running)."""
-    left = (
-        meeting.timer_remaining
-        if meeting.timer_remaining is not None
-        else meeting.timebox_minutes * 60.0
-    )
-    if meeting.timer_started_at:
-        left -= (now - parse_stamp(meeting.timer_started_at)).total_seconds()
-    return max(0.0, left)
+    """Seconds left on the countdown at `now` (it may be running): the core's rule."""
+    return timer_left(meeting, now)
 
 
 def _alarm_level(left: float) -> int:
