@@ -116,3 +116,39 @@ def test_read_only_file_opens_read_only_and_untouched(tmp_path: Path) -> None:
         assert digest(path) == before
     finally:
         path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def _newer(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+
+
+def _another_programs(path: Path) -> None:
+    path.unlink()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('mine')")
+    conn.commit()
+    conn.close()
+
+
+def _truncated(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+
+
+@pytest.mark.parametrize(
+    "spoil", [_newer, _another_programs, _truncated], ids=["newer", "not a board", "damaged"]
+)
+def test_a_refused_file_is_left_as_it_was_with_nothing_beside_it(tmp_path: Path, spoil) -> None:
+    path = tmp_path / "b.db"
+    Store.open(path, first_quarter="2026-Q3").close()
+    spoil(path)
+    before = path.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["b.db"]
+    with pytest.raises(BoardFileError):
+        Store.open(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["b.db"]

@@ -290,7 +290,12 @@ def open_board_file(
         _wait_for_upgrade(path, new=True)
         created = False
     if not created:
-        created, version, damage = _inspect_board(path, ro, reason)
+        try:
+            created, version, damage = _inspect_board(path, ro, reason)
+        except BoardFileError:
+            # Refused: the look at it leaves nothing behind either.
+            tidy_sidecars(path, before)
+            raise
         if damage:
             # Show what can be read; never write to a damaged file.
             reason, ro = damage, True
@@ -496,8 +501,13 @@ def tidy_after_reading(opened: Opened) -> None:
     When this opening made them, a moment's writable connection that reads nothing lets
     SQLite remove them itself — only if no other connection is using them (it takes the
     file's exclusive lock first), and without writing to the board."""
-    path = opened.path
-    made = [end for end, there in opened.sidecars_before.items() if not there]
+    tidy_sidecars(opened.path, opened.sidecars_before)
+
+
+def tidy_sidecars(path: Path, before: dict[str, bool]) -> None:
+    """`tidy_after_reading` for a file looked at, opened or not: the `-wal` and `-shm`
+    that were not beside it `before` go, when nothing was written and nobody uses them."""
+    made = [end for end, there in before.items() if not there]
     if not made or not any(sidecars_of(path)[end] for end in made):
         return
     wal = path.with_name(path.name + "-wal")
