@@ -402,3 +402,33 @@ async def test_the_event_screen_hears_the_apps_watcher(filled: Filled) -> None:
         names = [card.data.block.name for card in screen.query(BlockCard)]
         assert "Renamed in sqlite3" in names
         assert not hasattr(screen, "_data_version")
+
+
+async def test_the_decision_form_fits_when_many_are_cut_off(filled: Filled) -> None:
+    """Forty stakeholders left out by the choice: the form still shows, at 80x24, the
+    required field and the button that confirms (the names it can't list are counted)."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    for n in range(40):
+        store.add_stakeholder(f"Stakeholder number {n:02d}", "Somewhere", quarter_id=q)
+        person = store.stakeholders(q)[-1].id
+        store.add_item(q, person, f"Request {n}")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("M", "y")
+        await pilot.pause()
+        await pilot.press("1", "d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        intro = str(form.query_one(".dialog-intro").render())
+        assert "Stakeholder number 00" in intro and "and 3" in intro  # ... and 3x more
+        screen_region = form.region
+        for selector in ("#field-rationale", "#save"):
+            widget = form.query_one(selector)
+            visible = widget.region.intersection(screen_region)
+            assert visible.height >= 1, selector
+        await pilot.press(*"Most asked for", "ctrl+s")
+        await pilot.pause()
+        assert store.quarter(q).is_decided

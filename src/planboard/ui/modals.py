@@ -114,9 +114,11 @@ class FormModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content(clean_line(self.form_title)), classes="dialog-title")
-            if self.intro:
-                yield Static(Content(clean_multiline(self.intro)), classes="dialog-intro")
             with VerticalScroll(classes="dialog-body", can_focus=False):
+                # (In the body, which scrolls: a long intro can't push the fields and
+                # the buttons off a small screen.)
+                if self.intro:
+                    yield Static(Content(clean_multiline(self.intro)), classes="dialog-intro")
                 for spec in self.fields:
                     yield Label(Content(clean_line(spec.label)), classes="field-label")
                     yield self._widget(spec)

@@ -93,6 +93,9 @@ def ask_dots(screen: MeetingScreen) -> None:
     )
 
 
+CUT_OFF_NAMED = 6  # stakeholders the decision form names as cut off; the rest counted
+
+
 def ask_decision(screen: MeetingScreen) -> None:
     """Confirm the decision: why, and who was there; says whom it cuts off."""
     if not screen._writable():
@@ -111,10 +114,15 @@ def ask_decision(screen: MeetingScreen) -> None:
     # Who this choice leaves out, while it can still change.
     cut = screen.store.cut_off(screen.quarter_id, pending=True)
     if cut:
-        intro = "Cut off by this choice (none of their items in a chosen block): " + "; ".join(
+        named = [
             clean_line(c.stakeholder.name)
             + (f", {c.streak} quarters in a row with this one" if c.streak > 1 else "")
-            for c in cut
+            for c in cut[:CUT_OFF_NAMED]
+        ]
+        if len(cut) > CUT_OFF_NAMED:  # (the form must still fit; the summary lists all)
+            named.append(f"and {len(cut) - CUT_OFF_NAMED} more, listed once it is decided")
+        intro = "Cut off by this choice (none of their items in a chosen block): " + "; ".join(
+            named
         )
     else:
         intro = "Every stakeholder who sent a list has an item in a chosen block."
