@@ -10,6 +10,7 @@ another program open and close the board, saves a change, and looks from outside
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -85,3 +86,23 @@ def test_what_is_saved_after_a_peek_reaches_the_file(tmp_path: Path, peek: str) 
     finally:
         store.close()
     assert outside(board, "pragma integrity_check") == "ok"
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
+def test_boards_opened_and_closed_leave_no_descriptor_open(tmp_path: Path) -> None:
+    """The descriptors kept for a board go once its last store here is closed: a long
+    session (or this test suite) opening many boards does not run out of them."""
+    first = tmp_path / "first.db"
+    shutil.copyfile(SAMPLE, first)
+    Store.open(first).close()  # (whatever is opened once per process, opened)
+    before = len(os.listdir("/proc/self/fd"))
+    for n in range(30):
+        board = tmp_path / f"b{n}.db"
+        shutil.copyfile(SAMPLE, board)
+        writer = Store.open(board)
+        viewer = Store.open(board)  # a second look while it is open: kept, then let go
+        writer_is_active(board)
+        viewer.close()
+        writer.close()
+        Store.open(board, readonly=True).close()
+    assert len(os.listdir("/proc/self/fd")) == before

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import kept
 from ..clock import SYSTEM_CLOCK, Clock
 from ..db import Opened, note_wal_owner, wrap
 from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError, ReadOnlyError
@@ -87,6 +88,9 @@ class StoreCore:
 
     def __init__(self, opened: Opened, clock: Clock = SYSTEM_CLOCK) -> None:
         self._opened = opened
+        # The board is open here: descriptors of its file stay open until `close`
+        # (closing one would drop SQLite's locks on it; see `kept`).
+        self._kept = kept.hold(opened.path)
         self.conn: sqlite3.Connection = opened.conn
         self._db: Database | None = None
         self.path = opened.path

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Self
 
+from .. import kept
 from ..backup import backup_board, backups_of, board_id_of, check_backup, restore_into, write_copy
 from ..clock import SYSTEM_CLOCK, Clock
 from ..db import (
@@ -81,6 +82,7 @@ class StoreFiles(StoreReads):
             self._opened.lock.release()
         if readonly and not self.lost:
             tidy_after_reading(self._opened)
+        kept.let_go(self._kept)  # (every connection of this store is closed by now)
 
     def save_copy(self, dest: str | os.PathLike[str]) -> Path:
         """Write the board as this planboard has it to a new file (SQLite's backup API
