@@ -10,6 +10,7 @@ another program open and close the board, saves a change, and looks from outside
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from planboard.core import Store
+from planboard.core.backup import check_backup
 from planboard.core.db import _header
 from planboard.core.errors import PlanboardError
 from planboard.core.importer import read_list
@@ -50,6 +52,17 @@ def _imported(path: Path) -> None:
         read_list(path)
 
 
+def _sidecar_imported(path: Path) -> None:
+    with pytest.raises(PlanboardError, match="board"):
+        read_list(path.with_name(path.name + "-shm"))
+
+
+def _own_backup_checked(path: Path) -> None:
+    # (`planboard restore b.db b.db`, or a hard link to the board: read as a backup)
+    with contextlib.suppress(PlanboardError):
+        check_backup(path, None, path)
+
+
 def _second_lock(path: Path) -> None:
     lock = WriterLock(path)
     assert not lock.acquire()  # this process's board holds it
@@ -65,6 +78,8 @@ PEEKS: dict[str, Callable[[Path], object]] = {
     "the board opened again to read": lambda p: Store.open(p, readonly=True).close(),
     "the board opened again": lambda p: Store.open(p).close(),
     "the board imported as a list": _imported,
+    "its -shm imported as a list": _sidecar_imported,
+    "the board checked as its own backup": _own_backup_checked,
 }
 
 
@@ -106,3 +121,36 @@ def test_boards_opened_and_closed_leave_no_descriptor_open(tmp_path: Path) -> No
         writer.close()
         Store.open(board, readonly=True).close()
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+def _posix_locks_of(path: Path) -> int:
+    """How many POSIX locks this process holds on the file (from /proc/locks)."""
+    info = os.stat(path)
+    node = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    mine = str(os.getpid())
+    return sum(
+        1
+        for line in Path("/proc/locks").read_text().splitlines()
+        if " POSIX " in line and line.split()[4] == mine and line.split()[5] == node
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="reads /proc/locks")
+def test_the_file_watcher_keeps_its_locks_when_a_store_closes(tmp_path: Path) -> None:
+    """The watcher's own connection (the browser view keeps one per board) holds SQLite
+    locks too: closing a store of the same file must not take them away."""
+    from planboard.core.watch import FileWatcher
+
+    board = tmp_path / "b.db"
+    shutil.copyfile(SAMPLE, board)
+    watcher = FileWatcher(board)
+    try:
+        watcher.poll()
+        alone = _posix_locks_of(board)
+        assert alone >= 1
+        store = Store.open(board, readonly=True)
+        writer_is_active(board)
+        store.close()
+        assert _posix_locks_of(board) == alone
+    finally:
+        watcher._close()

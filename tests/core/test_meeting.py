@@ -395,9 +395,9 @@ def test_one_minute_is_singular(live: Filled) -> None:
     assert "timebox 1 minute" in change.summary and "1 minutes" not in change.summary
 
 
-def test_a_timer_started_in_the_future_counts_from_now(live: Filled) -> None:
+def test_a_timer_started_in_the_future_shows_no_time_spent(live: Filled) -> None:
     """A start time still to come (a clock set back, or another program's row) is
-    read as just now: the countdown shows what is left, not millions of minutes."""
+    read as no time spent: the countdown shows what is left, not millions of minutes."""
     from planboard.core.live import timer_left
     from planboard.ui.meeting.timer import remaining_seconds
 

@@ -307,3 +307,10 @@ def test_the_lexicon_does_not_make_marketing_a_region() -> None:
     stem = stemmer("en").stemWord
     assert found.canon.get(stem("marketing")) != stem("region")
     assert found.canon.get("marketing") != stem("region")
+
+
+def test_phrases_do_not_read_across_a_cut_a_negation_or_what_is_asked_for() -> None:
+    assert "speed" not in words("Leads per time zone")  # not *lead time*
+    assert "margin" not in words("Make a list of money transfers")  # not *make money*
+    assert "interact" not in words("Margin on our own brand products")
+    assert "churn" in words("lose the most staff")  # little words between: still read

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
 from ..core.errors import PlanboardError
@@ -53,8 +54,9 @@ def run_restore(argv: list[str]) -> int:
         chosen = Path(args.backup)
         if not chosen.is_file():
             return _fail(f"{chosen} does not exist.")
-    if writer_is_active(board):  # (said before asking, not after a yes)
-        return _fail(f"{board} is open in another planboard; close it, then restore.")
+    with contextlib.suppress(OSError):  # (one that can't be read: the open says so)
+        if writer_is_active(board):  # (said before asking, not after a yes)
+            return _fail(f"{board} is open in another planboard; close it, then restore.")
     if not args.yes:
         answer = _confirmed(f"Replace {board} with {chosen.name}?")
         if not answer:

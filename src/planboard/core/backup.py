@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from . import kept
 from .errors import PlanboardError
 
 SUFFIX = ".backup.db"
@@ -274,8 +275,7 @@ def check_backup(backup: Path, board_id: str | None, board: Path | None = None) 
     if not backup.is_file():
         raise PlanboardError(f"{backup} is not a regular file, so it is not a backup.")
     try:
-        with backup.open("rb") as stream:
-            header = stream.read(16)
+        header = kept.read_head(backup, 16)  # (it may be the open board itself: `kept`)
     except OSError as error:
         raise PlanboardError(f"Cannot read {backup}: {error.strerror or error}.") from error
     if header != b"SQLite format 3\x00":

@@ -91,18 +91,27 @@ def read_head(path: Path, size: int) -> bytes:
                 fd = _reader[opened]
             else:
                 _reader[opened] = fd
-    return os.pread(fd, size, 0)
+        # (Under the guard: a `let_go` on another thread can't close it meanwhile.)
+        return os.pread(fd, size, 0)
 
 
 def is_kept(path: Path) -> bool:
-    """Whether a board at `path` is open here: another reader must not open and close
-    its file."""
-    try:
-        file = _file(path)
-    except OSError:
-        return False
-    with _guard:
-        return file in _holders
+    """Whether a board at `path` is open here, or `path` is its `-wal`, `-shm` or
+    `-journal`: another reader must not open and close these files (closing one drops
+    SQLite's locks on it)."""
+    names = [path]
+    for end in ("-wal", "-shm", "-journal"):
+        if path.name.endswith(end):
+            names.append(path.with_name(path.name.removesuffix(end)))
+    for name in names:
+        try:
+            file = _file(name)
+        except OSError:
+            continue
+        with _guard:
+            if file in _holders:
+                return True
+    return False
 
 
 def borrow(path: Path) -> int:

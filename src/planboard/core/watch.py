@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import kept
 from .db import _uri as readonly_uri
 
 POLL_SECONDS = 0.2
@@ -50,6 +51,7 @@ class FileWatcher:
         self.path = Path(path)
         self.interval = interval
         self._conn: sqlite3.Connection | None = None
+        self._kept: kept.File | None = None
         self._inode: tuple[int, int] | None = None
         self._state: FileState | None = None
         self._lock = threading.Lock()
@@ -71,6 +73,9 @@ class FileWatcher:
                     readonly_uri(self.path, "ro"), uri=True, check_same_thread=False
                 )
                 self._inode = inode
+                # Its connection holds SQLite locks too: no descriptor of the file is
+                # closed here while it is open (`kept`).
+                self._kept = kept.hold(self.path)
             except sqlite3.Error:
                 self._conn = None
         return self._conn
@@ -79,6 +84,8 @@ class FileWatcher:
         if self._conn is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
+            kept.let_go(self._kept)
+            self._kept = None
         self._conn, self._inode = None, None
 
     def _look(self) -> FileState:

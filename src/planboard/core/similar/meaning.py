@@ -9,7 +9,10 @@ from typing import Any
 
 from .words import _words_for
 
-MODEL_NAME = "minilm-static-128-v1"  # names the shipped meaning model in stored vectors
+# Names the shipped meaning model, and how titles are read into its words, in stored
+# vectors: v2 reads the broader lexicon's phrases and abbreviations, so vectors
+# stored by v1 are worked out again.
+MODEL_NAME = "minilm-static-128-v2"
 
 
 class MeaningUnavailable(RuntimeError):

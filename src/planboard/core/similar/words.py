@@ -14,6 +14,14 @@ _WORD = re.compile(r"[^\W_]+")
 _MAX_WEIGHT = 5.5  # a word unknown to the frequency table (a name, jargon)
 _MIN_WEIGHT = 0.6  # the commonest words still count for a little
 _SKIPPED = 3  # little words a phrase of the lexicon may have between its words
+# Little words a phrase never reads across: a negation, "per" (a cut), and the words
+# for what is asked for ("Leads per time zone" is not *lead time*, "Make a list of money
+# transfers" not *make money*).
+_BREAKS = frozenset(
+    "not no per vs versus or without list report reports dashboard dashboards table "
+    "tables view show see snapshot number numbers place bericht übersicht liste rapport "
+    "tableau bord nicht kein keine pas".split()
+)
 
 
 def detect_language(texts: Iterable[str]) -> str:
@@ -147,7 +155,7 @@ class Words:
         ends, loose = [], []
         if raws[at] not in self.little:
             for n, raw in enumerate(raws[at : at + longest + _SKIPPED]):
-                if raw not in self.little:
+                if raw not in self.little or raw in _BREAKS:
                     ends.append(n + 1)
                     loose.append(self._stem_of(raw))
         for size in range(longest, 1, -1):

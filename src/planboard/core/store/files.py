@@ -44,6 +44,16 @@ class StoreFiles(StoreReads):
     ) -> Self:
         """Open (or create) a board file. A new board gets a first quarter."""
         store = cls(open_board_file(path, create=create, readonly=readonly), clock)
+        try:
+            store._first_quarter(first_quarter)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _first_quarter(self, first_quarter: str | None) -> None:
+        """A new board gets a first quarter."""
+        store = self
         if store.created and not store.quarters():
             now = store.now()
             name = first_quarter or quarter_of(now.year, now.month)
@@ -64,7 +74,6 @@ class StoreFiles(StoreReads):
                     quarter_id,
                     undoable=False,
                 )
-        return store
 
     def close(self) -> None:
         if self.conn is None:
@@ -83,6 +92,7 @@ class StoreFiles(StoreReads):
         if readonly and not self.lost:
             tidy_after_reading(self._opened)
         kept.let_go(self._kept)  # (every connection of this store is closed by now)
+        self._kept = None
 
     def save_copy(self, dest: str | os.PathLike[str]) -> Path:
         """Write the board as this planboard has it to a new file (SQLite's backup API
