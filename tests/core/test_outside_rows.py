@@ -4,6 +4,7 @@ of them says the board changed since; positions stay dense around them."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -381,3 +382,29 @@ def test_a_record_breaking_the_tables_rules_is_refused_as_damaged(
     )
     event_id = moved_then_edited(filled, board_path, record)
     assert_refused_as_damaged(filled, event_id, undo=False, named=named)
+
+
+@pytest.mark.parametrize("redo", [False, True])
+def test_a_record_that_changes_a_quarters_status_is_refused(
+    filled: Filled, board_path: Path, redo: bool
+) -> None:
+    """Only the event and its decision change a quarter's status, and neither can be
+    undone: a record that would (written by another program) is refused as damaged,
+    and the quarter stays as it was (it was made decided, with no decision)."""
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.team_items[0], Place.block(filled.block_a))
+    event_id = latest_event(store)
+    if redo:
+        store.undo(q)
+    status = store.quarter(q).status
+    change = [["quarters", q, {"status": status}, {"status": "decided"}]]
+    if not redo:  # an undo takes each row from its `after` back to its `before`
+        change = [["quarters", q, {"status": "decided"}, {"status": status}]]
+    with outside(board_path) as conn:
+        conn.execute(
+            "UPDATE events SET payload = ? WHERE id = ?",
+            (json.dumps({"changes": change}), event_id),
+        )
+    with pytest.raises(PlanboardError, match="damaged"):
+        store.redo(q) if redo else store.undo(q)
+    assert store.quarter(q).status == status

@@ -201,6 +201,11 @@ class UndoLog(StoreReads):
             ):
                 problem = f"{table} row {pk} has no usable before and after"
                 break
+            if table == "quarters" and _moves_a_quarter(before, after):
+                # Only the event and its decision change a quarter's status, and
+                # neither is undone; no undoable action adds or removes a quarter.
+                problem = f"quarters row {pk} changes what only the event and decision do"
+                break
             # (the columns are checked where they are written into SQL: `_apply`,
             # `_apply_run`)
             steps.append((table, pk, after, before) if undo else (table, pk, before, after))
@@ -496,6 +501,14 @@ _UNTIDY_SQL = (
 
 
 INTEGER_RANGE = range(-(1 << 63), 1 << 63)  # what an SQLite INTEGER holds
+
+
+def _moves_a_quarter(before: dict[str, Any] | None, after: dict[str, Any] | None) -> bool:
+    """Whether a recorded change of a quarters row adds or removes it, or changes its
+    status."""
+    if before is None or after is None:
+        return True
+    return before.get("status", after.get("status")) != after.get("status", before.get("status"))
 
 
 def _unstorable(steps: list[tuple[str, Any, Any, Any]]) -> str | None:
