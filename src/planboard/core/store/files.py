@@ -53,21 +53,20 @@ class StoreFiles(StoreReads):
 
     def _first_quarter(self, first_quarter: str | None) -> None:
         """A new board gets a first quarter."""
-        store = self
-        if store.created and not store.quarters():
-            now = store.now()
+        if self.created and not self.quarters():
+            now = self.now()
             name = first_quarter or quarter_of(now.year, now.month)
-            with store._write() as tx:
+            with self._write() as tx:
                 quarter_id = tx.insert(
                     "quarters",
                     {
                         "name": name,
                         "status": "preparing",
                         "vision": "",
-                        "created_at": store.clock(),
+                        "created_at": self.clock(),
                     },
                 )
-                store._finish(
+                self._finish(
                     tx,
                     "create_board",
                     f"Created the board with {name}",
