@@ -408,3 +408,36 @@ def test_a_record_that_changes_a_quarters_status_is_refused(
     with pytest.raises(PlanboardError, match="damaged"):
         store.redo(q) if redo else store.undo(q)
     assert store.quarter(q).status == status
+
+
+def test_rows_pointing_at_rows_that_do_not_exist_are_named(
+    filled: Filled, board_path: Path
+) -> None:
+    """`sqlite3` checks no foreign keys unless asked: an item it adds may name a list,
+    a block or a survivor that is not there. The board can't show it: it says so."""
+    store, q = filled.store, filled.quarter_id
+    with outside(board_path) as conn:
+        rows = {}
+        for column, value in (("stakeholder_id", 9999), ("block_id", 8888), ("merged_into", 7777)):
+            cursor = conn.execute(
+                f"INSERT INTO items (quarter_id, title, position, {column}) "
+                "VALUES (?, 'Lost', 50, ?)",
+                (q, value),
+            )
+            rows[column] = (cursor.lastrowid, value)
+    problems = store.row_problems(q)
+    for column, (row, value) in rows.items():
+        assert any(
+            p.startswith(f"items row {row}: {column} names ")
+            and str(value) in p
+            and p.endswith("not shown")
+            for p in problems
+        ), (column, problems)
+
+
+def test_rows_pointing_at_rows_that_exist_are_not_named(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    survivor = filled.team_items[0]
+    store.merge_items(survivor, [filled.sales_items[0]])
+    store.move_item(filled.team_items[1], Place.block(filled.block_a))
+    assert store.row_problems(q) == []

@@ -147,3 +147,29 @@ async def test_u_on_a_record_holding_a_number_too_big_says_it_is_damaged(
         assert "number too big" in status(app)
     with sqlite3.connect(board_path) as conn:
         assert conn.execute("SELECT * FROM items ORDER BY id").fetchall() == before
+
+
+async def test_an_item_naming_a_list_that_is_not_there_is_named_on_the_status_line(
+    filled: Filled, board_path: Path
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        with sqlite3.connect(board_path, isolation_level=None) as conn:  # no foreign keys
+            row = conn.execute(
+                "INSERT INTO items (quarter_id, stakeholder_id, title) VALUES (?, 4242, 'Lost')",
+                (q,),
+            ).lastrowid
+        said = ""
+        for _ in range(40):  # the file is polled twice a second
+            await pilot.pause(0.1)
+            said = status(app)
+            if f"items row {row}" in said:
+                break
+        assert f"items row {row}: stakeholder_id names stakeholder 4242" in said
+        assert "not shown" in said
+        # nothing else changed: the row is still there, as written
+        assert store.conn.execute(
+            "SELECT stakeholder_id FROM items WHERE id = ?", (row,)
+        ).fetchone() == (4242,)
