@@ -25,15 +25,15 @@ def test_a_process_finds_the_same_neighbours(monkeypatch: pytest.MonkeyPatch) ->
     here, found = background.neighbours(entries, names)
     assert here  # the fixture has requests that overlap
     started: list[list[str]] = []
-    real_run = subprocess.run
+    real_popen = subprocess.Popen
 
     def spy(args: list[str], **kwargs: object) -> object:
         started.append(args)
-        return real_run(args, **kwargs)  # type: ignore[call-overload]
+        return real_popen(args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(background, "PROCESS_FROM", 1)
     monkeypatch.setattr(background, "CHUNK", 3)  # many small pickles, both ways
-    monkeypatch.setattr(background.subprocess, "run", spy)
+    monkeypatch.setattr(background.subprocess, "Popen", spy)
     there, lean = background.neighbours_anywhere(entries, names)
     assert there == here
     assert len(started) == 1  # it did run in a process
@@ -83,13 +83,67 @@ def test_an_answer_cut_short_is_not_taken(monkeypatch: pytest.MonkeyPatch) -> No
     here rather than taken as the whole."""
     entries, names = entries_and_names()
     here, _ = background.neighbours(entries, names)
-    real_run = subprocess.run
+    real_run = background.Pass.run
+    cuts: list[int] = []
 
-    def cut(args: list[str], **kwargs: object) -> object:
-        done = real_run(args, **kwargs)  # type: ignore[call-overload]
-        done.stdout = done.stdout[: len(done.stdout) // 2]
-        return done
+    def cut(self: background.Pass, question: bytes) -> bytes | None:
+        answer = real_run(self, question)
+        assert answer is not None
+        cuts.append(len(answer))
+        return answer[: len(answer) // 2]
 
     monkeypatch.setattr(background, "PROCESS_FROM", 1)
-    monkeypatch.setattr(background.subprocess, "run", cut)
+    monkeypatch.setattr(background.Pass, "run", cut)
     assert background.neighbours_anywhere(entries, names)[0] == here
+    assert len(cuts) == 1  # the process did answer, and its half answer was not taken
+
+
+def wait_for(check: object, seconds: float = 10.0) -> bool:
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if check():  # type: ignore[operator]
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_stopped_pass_ends_its_process_at_once_and_finds_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A newer pass, a long action or quitting stops the pass: its process is killed
+    (it would run on for tens of seconds on a big board) and nothing is done instead."""
+    import threading
+
+    entries, names = entries_and_names()
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "CHILD", "import time; time.sleep(60)")
+    running = background.Pass()
+    result: list[object] = []
+    thread = threading.Thread(
+        target=lambda: result.append(
+            background.neighbours_anywhere(entries, names, running=running)
+        )
+    )
+    thread.start()
+    assert wait_for(lambda: running.child is not None)
+    child = running.child
+    assert child is not None and child.poll() is None
+    running.stop()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert child.poll() is not None  # killed, not left to run
+    (found,) = result
+    assert found[0] == {}  # type: ignore[index]  # and not done here instead
+
+
+def test_a_pass_stopped_before_it_starts_starts_no_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entries, names = entries_and_names()
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    running = background.Pass()
+    running.stop()
+    assert background.neighbours_anywhere(entries, names, running=running)[0] == {}
+    assert running.child is None

@@ -341,3 +341,59 @@ async def test_the_footer_dims_the_waiting_keys_in_place(filled: Filled) -> None
         assert "Undid" in status(app)
         assert not after["d"].has_class("-disabled")
         assert all(after[k] is before[k] for k in before)
+
+
+async def _pass_started(pilot: Any, board: BoardScreen) -> Any:
+    for _ in range(100):
+        await pilot.pause(0.05)
+        running = board._overlap_pass
+        if running is not None and running.child is not None:
+            return running
+    raise AssertionError("no overlap pass started a process")
+
+
+async def test_a_long_action_stops_the_overlap_pass_and_a_new_one_follows(
+    filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pass still under way is worth nothing once the board changes: its process
+    is ended when a long action starts (it would take a core the action needs), and
+    a pass runs again after the action, so the marks are up to date."""
+    from planboard.core import background
+
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "CHILD", "import time; time.sleep(60)")
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        first = await _pass_started(pilot, board)
+        board._run_long(
+            "Adding",
+            lambda progress: filled.store.add_item(filled.quarter_id, None, "Added meanwhile"),
+        )
+        await long_actions_done(app)
+        assert first.child.poll() is not None  # ended, not left to run for nothing
+        second = await _pass_started(pilot, board)
+        assert second is not first and second.child.poll() is None
+
+
+async def test_quitting_ends_the_overlap_pass_under_way(
+    filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a big board the pass takes tens of seconds: planboard quits at once, and its
+    process does not run on after it."""
+    from planboard.core import background
+
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "CHILD", "import time; time.sleep(60)")
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        running = await _pass_started(pilot, board)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert running.child.wait(5) is not None
+    assert running.child.returncode != 0  # killed

@@ -21,6 +21,7 @@ import io
 import pickle
 import subprocess
 import sys
+import threading
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
@@ -28,6 +29,7 @@ from .similar import Entry, Matches
 
 PROCESS_FROM = 3000  # entries: from this many up, the pass runs in a process
 CHUNK = 2000  # records per pickle, both ways
+CHILD = "from planboard.core.background import _child; _child()"  # the process's code
 Neighbour = tuple[int, str, str]  # item id, whose, title
 Names = dict[Hashable, tuple[str, str]]
 Stored = dict[Hashable, tuple[str, bytes]]
@@ -49,27 +51,60 @@ def neighbours(
     return _near(found.overlap, names), found
 
 
+class Pass:
+    """One overlap pass, which `stop` ends at once from any thread: a newer pass
+    replaces it, a long action needs the machine, or planboard quits (which would
+    otherwise wait for it, tens of seconds on a big board, with the screen gone)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.child: subprocess.Popen[bytes] | None = None
+        self.stopped = False
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            child = self.child
+        if child is not None and child.poll() is None:
+            child.kill()
+
+    def run(self, question: bytes) -> bytes | None:
+        """The process's answer to `question`; None if it failed or was stopped."""
+        with self._lock:
+            if self.stopped:
+                return None
+            self.child = child = subprocess.Popen(
+                [sys.executable, "-c", CHILD],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        answer, _ = child.communicate(question)
+        return answer if child.returncode == 0 else None
+
+
 def neighbours_anywhere(
     entries: Sequence[Entry],
     names: Names,
     stored: Stored | None = None,
     rejected: Rejected | None = None,
+    *,
+    running: Pass | None = None,
 ) -> Found:
-    """`neighbours`, in a process of its own when there are many entries."""
+    """`neighbours`, in a process of its own when there are many entries. A pass that
+    `running.stop()` ended finds nothing."""
     if len(entries) < PROCESS_FROM:
         return neighbours(entries, names, stored, rejected)
+    running = running or Pass()
     sent = io.BytesIO()
     _send(sent, _question(entries, stored, rejected))
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", "from planboard.core.background import _child; _child()"],
-            input=sent.getvalue(),
-            capture_output=True,
-            check=False,
-        )
+        done = running.run(sent.getvalue())
     except OSError:
         done = None
-    answer = _answer(done.stdout, names) if done is not None and done.returncode == 0 else None
+    if running.stopped:
+        return {}, Matches({}, [], [], "", similarity=None, reasons={})
+    answer = _answer(done, names) if done is not None else None
     if answer is None:
         # A process that could not start or run: the same work, here.
         return neighbours(entries, names, stored, rejected)

@@ -34,6 +34,7 @@ from ..widgets.bars import DetailBar, DragGhost, StatusLine, TitleBar, VisionBar
 from ..widgets.board_list import BoardList, DragListener, Group, Row
 
 if TYPE_CHECKING:
+    from ...core.background import Pass
     from ..app import PlanboardApp
     from .drag import Drag
 
@@ -154,6 +155,8 @@ class BoardBase(StoreActions, Screen[None]):
         # The quarter's meaning vectors known to this screen (item id to (hash, vector)):
         # read from the file once, then kept up to date by each overlap pass.
         self._vectors_known: dict[int, tuple[str, bytes]] | None = None
+        self._overlap_pass: Pass | None = None  # the overlap pass under way
+        self._overlap_owed = False  # one was stopped before it was done
         self._build()
 
     def _build(self) -> None:
@@ -387,10 +390,23 @@ class BoardBase(StoreActions, Screen[None]):
             return "left" if self.widened in ("team", "stakeholders") else "right"
         return self.widened
 
+    def stop_overlap(self) -> None:
+        """End the overlap pass under way, if any, and its process: a long action
+        wants the machine (the pass is owed, and runs when it is done), and quitting
+        must not wait for it."""
+        if self._overlap_pass is not None:
+            self._overlap_pass.stop()
+            self._overlap_pass = None
+            self._overlap_owed = True
+
+    def on_unmount(self) -> None:
+        self.stop_overlap()
+
     def _run_long(self, what: str, op: Callable[[Callable[[int, int], None]], Change]) -> None:
         """Run a long action (undo or redo of a big one, an import) in a thread, with a
         progress line: the screen and the moving keys stay live, the keys that change or
         re-read the board wait until it is done (the file is one connection)."""
+        self.stop_overlap()
         self._busy = what
         self._show_progress(what, 0, 0)
         self.refresh_bindings()

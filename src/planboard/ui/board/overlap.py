@@ -43,7 +43,7 @@ class BoardOverlap(BoardBase):
         thing; the board shows it when done (it never delays a frame; on a big board it
         runs in a process of its own). Meaning vectors already in the file are reused;
         new or edited titles are embedded there."""
-        from ...core.background import neighbours_anywhere
+        from ...core.background import Pass, neighbours_anywhere
 
         # What the columns hold now, by reference (a few hundred lists): the entries and
         # the owners' names are made in the thread, not on the screen's.
@@ -63,13 +63,23 @@ class BoardOverlap(BoardBase):
             rejected = set()
         # A copy: the pass reads it in its thread while this one may learn new vectors.
         stored: dict[Any, tuple[str, bytes]] = dict(self._vectors_known or {})
+        # The pass this one replaces would finish for nothing: its process ends now.
+        self.stop_overlap()
+        self._overlap_owed = False
+        running = self._overlap_pass = Pass()
 
         def work() -> Any:
             # The frame that shows the action is drawn first: building tens of thousands
             # of entries here would hold the interpreter lock while it is composed.
             time.sleep(FRAME_FIRST)
+            if running.stopped:
+                return None  # (the marks stay as they are until a pass is done)
             entries, names = _overlap_entries(lists, owners)
-            neighbours, found = neighbours_anywhere(entries, names, stored, rejected)
+            neighbours, found = neighbours_anywhere(
+                entries, names, stored, rejected, running=running
+            )
+            if running.stopped:
+                return None
             # Who asks for something similar, per item: gathered here, not in the sweep
             # over every item that marks them on the UI thread.
             near = {
@@ -85,6 +95,10 @@ class BoardOverlap(BoardBase):
             name="overlap",
         )
 
+    def _overlap_if_owed(self) -> None:
+        if self._overlap_owed and self.is_attached:
+            self._refresh_overlap()
+
     def on_worker_state_changed(self, event: Any) -> None:
         from textual.worker import WorkerState
 
@@ -95,9 +109,13 @@ class BoardOverlap(BoardBase):
             WorkerState.CANCELLED,
         ):
             self._long_done(event)
+            # A pass the action stopped runs again, unless what it did started one.
+            self.call_after_refresh(self._overlap_if_owed)
             return
         if worker.group == "overlap" and event.state == WorkerState.SUCCESS:
-            neighbours, found, near = worker.result or ({}, None, {})
+            if worker.result is None:  # stopped before it was done
+                return
+            neighbours, found, near = worker.result
             self.neighbours = neighbours
             self._asked_near = near
             if found is not None:
