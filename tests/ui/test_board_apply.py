@@ -6,6 +6,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+from conftest import Filled
+
 from planboard.core import Place, Store
 from planboard.core.sample import generate_board
 from planboard.ui.app import PlanboardApp
@@ -142,3 +145,75 @@ async def test_the_outcome_offers_undo_or_redo_only_where_it_can_be_done(
         store.decide(screen.quarter_id, "We chose")
         screen.load()
         assert screen._outcome(moved) == "Moved “a”"
+
+
+def _new_list_import(filled: Filled, count: int) -> int:
+    from planboard.core.model import ImportItem
+
+    items = [ImportItem(f"Pasted request {n}", line=n + 1) for n in range(count)]
+    filled.store.import_items(filled.quarter_id, "New list", items, source="new.csv")
+    return next(s.id for s in filled.store.stakeholders(filled.quarter_id) if s.name == "New list")
+
+
+async def test_a_big_list_a_redo_puts_back_is_not_read_again(
+    filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The undo of an import into a new list takes the list away; its redo puts the
+    very same rows back, and the board shows the items it held, not a new read."""
+    from planboard.ui.board import view
+
+    monkeypatch.setattr(view, "KEEP_GONE_FROM", 3)
+    store, q = filled.store, filled.quarter_id
+    new = _new_list_import(filled, 5)
+    place = Place.of_list(new)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        column = board.column("stakeholders")
+        shown = column.group(place).items
+        await pilot.press("u")
+        await pilot.pause()
+        assert column.group(place) is None
+        read: list[Place] = []
+        real = store.items_at
+        monkeypatch.setattr(store, "items_at", lambda qid, at: (read.append(at), real(qid, at))[1])
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        group = column.group(place)
+        assert group is not None and group.items is shown
+        assert place not in read
+        assert [i.title for i in group.items] == [i.title for i in real(q, place)]
+
+
+async def test_a_list_put_back_with_a_row_another_program_added_is_read_again(
+    filled: Filled, board_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planboard.ui.board import view
+
+    monkeypatch.setattr(view, "KEEP_GONE_FROM", 3)
+    store, q = filled.store, filled.quarter_id
+    new = _new_list_import(filled, 5)
+    place = Place.of_list(new)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        column = board.column("stakeholders")
+        await pilot.press("u")
+        await pilot.pause()
+        with sqlite3.connect(board_path, isolation_level=None) as conn:  # no foreign keys
+            conn.execute(
+                "INSERT INTO items (quarter_id, stakeholder_id, title, position) "
+                "VALUES (?, ?, 'Added meanwhile', 99)",
+                (q, new),
+            )
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        group = column.group(place)
+        assert group is not None
+        titles = [i.title for i in group.items]
+        assert titles == [i.title for i in store.items_at(q, place)]
+        assert titles[-1] == "Added meanwhile" and len(titles) == 6

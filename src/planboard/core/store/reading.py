@@ -179,13 +179,18 @@ class StoreReads(StoreCore):
         items = [Item(*row) for row in rows]
         return _in_order(items, _list_order if place.is_list else _place_order)
 
-    @_reads
     def item_ids_at(self, quarter_id: int, place: Place) -> list[int]:
         """The ids of the items a list shows, in order: what a screen that holds the
         items already needs to put them in the file's order (no item is built)."""
+        return [item_id for _, item_id in self.list_order(quarter_id, place)]
+
+    @_reads
+    def list_order(self, quarter_id: int, place: Place) -> list[tuple[int, int]]:
+        """The (position, id) of the items a list shows, in order, as `items_at` gives
+        them (no item is built)."""
         if not place.is_list:
             raise ValueError(
-                "item_ids_at reads lists; blocks and the dropped area are "
+                "list_order reads lists; blocks and the dropped area are "
                 "kept in order by their place_position"
             )
         where = (
@@ -202,7 +207,7 @@ class StoreReads(StoreCore):
                 f"SELECT {integer('position', str(FAR))}, id {where}", (quarter_id, place.ref)
             ).fetchall()
             rows.sort()
-        return [row[1] for row in rows]
+        return [(row[0], row[1]) for row in rows]
 
     def board(self, quarter_id: int) -> Board:
         """Everything a quarter's board shows, in three queries."""

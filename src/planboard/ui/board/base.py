@@ -148,6 +148,7 @@ class BoardBase(StoreActions, Screen[None]):
         self.match_note = ""  # what the matcher could not do (no numpy), or ""
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
         self._bad_rows: list[str] = []  # rows with values of the wrong type, last named
+        self._lists_gone: dict[Place, list[Item]] = {}  # big lists a change took away
         self.widened: str | None = None  # the column `w` widened, if any
         self.ask_to_start = False  # `planboard meeting`: offer to start the event on mount
         self._sized: tuple[object, ...] | None = None  # what the column widths were made for

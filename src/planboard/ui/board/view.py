@@ -39,6 +39,10 @@ OVERLAP_ACTIONS = frozenset(
 # Actions that take one item out of one place and into another (or to another index
 # of a block or the dropped area): the columns follow from that item alone.
 ONE_ITEM_ACTIONS = frozenset({"move_item", "drop_item"})
+# A list of this many items or more that a change takes away (the undo of a big import)
+# is kept, in case a redo puts it back: its items are then taken again if the file
+# holds the very same ones, instead of being read and built anew.
+KEEP_GONE_FROM = 1000
 
 
 class BoardView(BoardOverlap):
@@ -50,6 +54,7 @@ class BoardView(BoardOverlap):
         rows another program wrote are looked at (see `_check_outside_rows`)."""
         preloaded, self._preloaded = self._preloaded, None
         self._vectors_known = None  # read again with the quarter
+        self._lists_gone = {}
         try:
             if preloaded is not None and preloaded[0].quarter.id == self.quarter_id:
                 board = preloaded[0]
@@ -257,14 +262,33 @@ class BoardView(BoardOverlap):
             place = Place.of_list(stakeholder.id)
             items = held.get(place)
             if items is None or place in change.places:
-                items = self.store.items_at(self.quarter_id, place)
+                items = self._list_back(place) or self.store.items_at(self.quarter_id, place)
                 read.add(place)
             groups.append(self._stakeholder_group(stakeholder, items))
+        shown = {group.key for group in groups}
+        self._lists_gone = {
+            place: items
+            for place, items in held.items()
+            if place not in shown and len(items) >= KEEP_GONE_FROM
+        }
         column.set_groups(groups)
         for other in self.columns:  # owners' tags show names and colours
             if other is not column:
                 other.refresh_tags()
         return read
+
+    def _list_back(self, place: Place) -> list[Item] | None:
+        """A big list an earlier change took away, back in the file (a redo put it
+        back): its items as they were shown if the file's list holds the very same
+        ones, in the same order (the redo writes back the rows as the undo found them);
+        else None, and the list is read."""
+        gone = self._lists_gone.pop(place, None)
+        if gone is None:
+            return None
+        order = self.store.list_order(self.quarter_id, place)
+        if order != [(item.position, item.id) for item in gone]:
+            return None
+        return gone
 
     def _apply_one_item(self, change: Change) -> bool:
         """Apply a change that moved one item from what the columns hold and that
