@@ -53,8 +53,7 @@ class BoardView(BoardOverlap):
         changed the file). Actions repaint only what they changed. Once it has painted,
         rows another program wrote are looked at (see `_check_outside_rows`)."""
         preloaded, self._preloaded = self._preloaded, None
-        self._vectors_known = None  # read again with the quarter
-        self._lists_gone = {}
+        self._vectors_known, self._lists_gone = None, {}  # read again with the quarter
         try:
             if preloaded is not None and preloaded[0].quarter.id == self.quarter_id:
                 board = preloaded[0]
