@@ -147,8 +147,13 @@ async def test_the_outcome_offers_undo_or_redo_only_where_it_can_be_done(
         assert screen._outcome(moved) == "Moved “a”"
 
 
-def _new_list_import(filled: Filled, count: int) -> int:
+def _new_list_import(filled: Filled, count: int, monkeypatch: pytest.MonkeyPatch) -> int:
+    """An import of `count` items into a new list, a list big enough to be kept when
+    an undo takes it away (the threshold lowered to 3); the new list's id."""
     from planboard.core.model import ImportItem
+    from planboard.ui.board import view
+
+    monkeypatch.setattr(view, "KEEP_GONE_FROM", 3)
 
     items = [ImportItem(f"Pasted request {n}", line=n + 1) for n in range(count)]
     filled.store.import_items(filled.quarter_id, "New list", items, source="new.csv")
@@ -160,11 +165,8 @@ async def test_a_big_list_a_redo_puts_back_is_not_read_again(
 ) -> None:
     """The undo of an import into a new list takes the list away; its redo puts the
     very same rows back, and the board shows the items it held, not a new read."""
-    from planboard.ui.board import view
-
-    monkeypatch.setattr(view, "KEEP_GONE_FROM", 3)
     store, q = filled.store, filled.quarter_id
-    new = _new_list_import(filled, 5)
+    new = _new_list_import(filled, 5, monkeypatch)
     place = Place.of_list(new)
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -190,11 +192,8 @@ async def test_a_big_list_a_redo_puts_back_is_not_read_again(
 async def test_a_list_put_back_with_a_row_another_program_added_is_read_again(
     filled: Filled, board_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from planboard.ui.board import view
-
-    monkeypatch.setattr(view, "KEEP_GONE_FROM", 3)
     store, q = filled.store, filled.quarter_id
-    new = _new_list_import(filled, 5)
+    new = _new_list_import(filled, 5, monkeypatch)
     place = Place.of_list(new)
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -352,16 +352,22 @@ async def _pass_started(pilot: Any, board: BoardScreen) -> Any:
     raise AssertionError("no overlap pass started a process")
 
 
-async def test_a_long_action_stops_the_overlap_pass_and_a_new_one_follows(
-    filled: Filled, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A pass still under way is worth nothing once the board changes: its process
-    is ended when a long action starts (it would take a core the action needs), and
-    a pass runs again after the action, so the marks are up to date."""
+@pytest.fixture
+def slow_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every overlap pass runs in a process that would take a minute."""
     from planboard.core import background
 
     monkeypatch.setattr(background, "PROCESS_FROM", 1)
     monkeypatch.setattr(background, "CHILD", "import time; time.sleep(60)")
+
+
+@pytest.mark.usefixtures("slow_pass")
+async def test_a_long_action_stops_the_overlap_pass_and_a_new_one_follows(
+    filled: Filled,
+) -> None:
+    """A pass still under way is worth nothing once the board changes: its process
+    is ended when a long action starts (it would take a core the action needs), and
+    a pass runs again after the action, so the marks are up to date."""
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -378,15 +384,10 @@ async def test_a_long_action_stops_the_overlap_pass_and_a_new_one_follows(
         assert second is not first and second.child.poll() is None
 
 
-async def test_quitting_ends_the_overlap_pass_under_way(
-    filled: Filled, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("slow_pass")
+async def test_quitting_ends_the_overlap_pass_under_way(filled: Filled) -> None:
     """On a big board the pass takes tens of seconds: planboard quits at once, and its
     process does not run on after it."""
-    from planboard.core import background
-
-    monkeypatch.setattr(background, "PROCESS_FROM", 1)
-    monkeypatch.setattr(background, "CHILD", "import time; time.sleep(60)")
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
