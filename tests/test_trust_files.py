@@ -688,6 +688,67 @@ def test_a_look_with_read_only_leaves_nothing_behind(tmp_path: Path) -> None:
     assert board.read_bytes() == before and os.listdir(tmp_path) == ["sample.db"]
 
 
+def _no_write_bits_copy(tmp_path: Path) -> Path:
+    board = tmp_path / "sample.db"
+    shutil.copyfile(SAMPLE, board)
+    board.chmod(0o444)  # an archived board: nobody may write it
+    return board
+
+
+def test_a_look_at_a_file_no_one_may_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    board = _no_write_bits_copy(tmp_path)
+    before = board.read_bytes()
+    store = Store.open(board)
+    assert store.readonly and store.readonly_reason == "the file is read-only"
+    store.board(store.default_quarter().id)
+    store.close()
+    assert board.read_bytes() == before and os.listdir(tmp_path) == ["sample.db"]
+    done = run_cli("report", str(board), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert board.read_bytes() == before and os.listdir(tmp_path) == ["sample.db"]
+
+
+def test_a_look_at_a_read_only_file_keeps_what_another_program_uses(tmp_path: Path) -> None:
+    board = _no_write_bits_copy(tmp_path)
+    store = Store.open(board)  # this look makes the -wal and -shm
+    store.board(store.default_quarter().id)
+    other = subprocess.Popen(  # then another program opens the board too
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+            "c.execute('SELECT count(*) FROM items').fetchone(); print('ready', flush=True);"
+            "sys.stdin.readline(); print(c.execute('SELECT count(*) FROM items').fetchone()[0])",
+            str(board),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert other.stdout is not None and other.stdout.readline() == "ready\n"
+        store.close()
+        # The other program still has the board open: its -shm stays where it is.
+        assert (tmp_path / "sample.db-shm").exists()
+        out, _ = other.communicate("go\n", timeout=30)
+        assert other.returncode == 0 and int(out) > 0
+    finally:
+        if other.poll() is None:
+            other.kill()
+
+
+def test_a_look_here_keeps_what_another_look_here_uses(tmp_path: Path) -> None:
+    board = _no_write_bits_copy(tmp_path)
+    first = Store.open(board)
+    quarter = first.default_quarter().id
+    second = Store.open(board)
+    before = second.board(quarter)
+    first.close()
+    assert (tmp_path / "sample.db-shm").exists()  # the second still uses it
+    assert second.board(quarter) == before  # and reads as before
+    second.close()
+
+
 def test_restore_with_no_one_to_answer_changes_nothing_and_says_why(tmp_path: Path) -> None:
     board = tmp_path / "b.db"
     board_with_a_backup(board)

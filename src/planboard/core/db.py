@@ -26,8 +26,8 @@ from .errors import (
 from .lock import OTHER_WRITER, WriterLock, writer_is_active
 from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
 from .wal import clear_wal_owner as clear_wal_owner
+from .wal import drop_unused_sidecars, stale_wal
 from .wal import note_wal_owner as note_wal_owner
-from .wal import stale_wal
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -501,12 +501,14 @@ def tidy_after_reading(opened: Opened) -> None:
     When this opening made them, a moment's writable connection that reads nothing lets
     SQLite remove them itself — only if no other connection is using them (it takes the
     file's exclusive lock first), and without writing to the board."""
-    tidy_sidecars(opened.path, opened.sidecars_before)
+    tidy_sidecars(opened.path, opened.sidecars_before, held_by_caller=1)
 
 
-def tidy_sidecars(path: Path, before: dict[str, bool]) -> None:
+def tidy_sidecars(path: Path, before: dict[str, bool], *, held_by_caller: int = 0) -> None:
     """`tidy_after_reading` for a file looked at, opened or not: the `-wal` and `-shm`
-    that were not beside it `before` go, when nothing was written and nobody uses them."""
+    that were not beside it `before` go, when nothing was written and nobody uses them.
+    `held_by_caller`: how many of this process's holds on the file (`kept`) are the
+    caller's own (any other means another board open here still uses them)."""
     made = [end for end, there in before.items() if not there]
     if not made or not any(sidecars_of(path)[end] for end in made):
         return
@@ -514,7 +516,12 @@ def tidy_sidecars(path: Path, before: dict[str, bool]) -> None:
     try:
         if wal.exists() and wal.stat().st_size > 0:
             return  # something was written since: not ours to tidy
-        if writable_reason(path) or writer_is_active(path):
+        if writer_is_active(path):
+            return
+        if writable_reason(path):
+            # No connection here may write the board, so SQLite won't remove them.
+            if kept.held_here(path) <= held_by_caller:
+                drop_unused_sidecars(path)
             return
         conn = sqlite3.connect(file_uri(path, "rw"), uri=True)
     except (OSError, sqlite3.Error):

@@ -58,6 +58,16 @@ def hold(path: Path) -> File | None:
     return file
 
 
+def held_here(path: Path) -> int:
+    """How many boards open here hold the file at `path` (0 if none, or no such file)."""
+    try:
+        file = _file(path)
+    except OSError:
+        return 0
+    with _guard:
+        return _holders.get(file, 0)
+
+
 def let_go(file: File | None) -> None:
     """A board `hold` named was closed here, its connection first: once none is left
     open, its descriptors are closed (nothing of SQLite's is left to lose)."""

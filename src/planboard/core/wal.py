@@ -8,10 +8,21 @@ writes, the note that lets the next opening tell whose `-wal` it finds.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from pathlib import Path
 
 from . import kept
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: such files are left as they are
+    fcntl = None  # type: ignore[assignment]
+
+# Every SQLite connection using a `-shm` holds a read lock on this byte of it, from the
+# moment it maps the file until it closes (SQLite's Unix "dead man switch", `UNIX_SHM_DMS`).
+SHM_IN_USE_BYTE = 128
 
 
 def stale_wal(path: Path) -> str:
@@ -121,3 +132,51 @@ def clear_wal_owner(path: Path, noted: str) -> None:
             note.unlink()
     except OSError:
         pass
+
+
+def drop_unused_sidecars(path: Path) -> bool:
+    """Remove the empty `-wal` and the `-shm` beside a board that this process may not
+    write (so SQLite, which removes them only from a connection that may write, leaves
+    them), when no other program uses them: none holds SQLite's lock on the `-shm` that
+    says it is in use. That byte is held exclusively while they go, so a program opening
+    the board meanwhile waits and makes new ones. The caller has checked that no board
+    open here uses them (closing a descriptor drops this process's locks on the file).
+    True if they were removed."""
+    shm, wal = path.with_name(path.name + "-shm"), path.with_name(path.name + "-wal")
+    if fcntl is None:
+        return False
+    try:
+        fd = _open_to_lock(shm)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, SHM_IN_USE_BYTE)
+        if wal.exists() and wal.stat().st_size > 0:
+            return False  # written meanwhile: SQLite's to deal with
+        wal.unlink(missing_ok=True)
+        shm.unlink()
+        return True
+    except OSError:
+        return False  # in use (or gone): left as it is
+    finally:
+        os.close(fd)
+
+
+def _open_to_lock(shm: Path) -> int:
+    """A descriptor of `shm` that may take a write lock. SQLite gives the `-shm` the
+    board's permissions: one this user made for a board without write permission has
+    none either, so it gets the owner's write bit back for the moment of opening."""
+    flags = os.O_RDWR | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        return os.open(shm, flags)
+    except PermissionError:
+        info = os.stat(shm, follow_symlinks=False)
+        if info.st_uid != os.getuid() or not stat.S_ISREG(info.st_mode):
+            raise
+        mode = stat.S_IMODE(info.st_mode)
+        os.chmod(shm, mode | stat.S_IWUSR)
+        try:
+            return os.open(shm, flags)
+        finally:
+            with contextlib.suppress(OSError):
+                os.chmod(shm, mode)
