@@ -749,6 +749,22 @@ def test_a_look_here_keeps_what_another_look_here_uses(tmp_path: Path) -> None:
     second.close()
 
 
+@pytest.mark.parametrize("mode", [0o644, 0o444])
+def test_the_browser_view_stopping_leaves_nothing_behind(tmp_path: Path, mode: int) -> None:
+    from planboard.core.db import read_only_connection, tidy_after_serving
+
+    board = tmp_path / "sample.db"
+    shutil.copyfile(SAMPLE, board)
+    board.chmod(mode)
+    before = board.read_bytes()
+    conn = read_only_connection(board)  # as `planboard serve` reads it
+    conn.execute("SELECT count(*) FROM items").fetchone()
+    conn.close()
+    assert (tmp_path / "sample.db-shm").exists()
+    tidy_after_serving(board)
+    assert board.read_bytes() == before and os.listdir(tmp_path) == ["sample.db"]
+
+
 def test_restore_with_no_one_to_answer_changes_nothing_and_says_why(tmp_path: Path) -> None:
     board = tmp_path / "b.db"
     board_with_a_backup(board)

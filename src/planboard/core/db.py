@@ -108,10 +108,17 @@ def tidy_after_serving(path: str | os.PathLike[str]) -> None:
     path = Path(path)
     if not Path(f"{path}-wal").exists() or not path.is_file():
         return
+    if writable_reason(path):
+        # A board this user may not write (SQLite would open it read-only all the same,
+        # and keep them): they go here when no other program uses them, nor a board open
+        # here.
+        if not _no_writes_in(path.resolve().parent) and not kept.held_here(path):
+            drop_unused_sidecars(path)
+        return
     try:
         conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=1.0)
     except sqlite3.Error:
-        return  # a board that can't be written (a read-only folder or file) keeps them
+        return
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error:
