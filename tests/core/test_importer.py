@@ -118,12 +118,34 @@ def test_plain_text_with_blank_lines_and_a_duplicate() -> None:
         (6, "churn   REPORT", "", None),
         (7, "Refund reasons", "", None),
     ]
-    assert parsed.blank_lines == 3  # empty, spaces only, and "---"
+    assert parsed.blank_lines == 2  # empty, and spaces only
+    assert parsed.wordless_lines == [5]  # "---"
     assert parsed.duplicates == [(6, 1, "churn   REPORT")]
     assert parsed.summary() == (
-        "4 items (plain text), 3 blank lines skipped, 1 duplicate: line 6 repeats line 1 "
-        "(“churn REPORT”)"
+        "4 items (plain text), 2 blank lines skipped, 1 line with no letters or digits "
+        "skipped (line 5), 1 duplicate: line 6 repeats line 1 (“churn REPORT”)"
     )
+
+
+def test_lines_of_punctuation_alone_are_not_called_blank(tmp_path: Path) -> None:
+    for name, text in (
+        ("list.txt", "Churn report\n#\n-\n\n[\n* \nRefund reasons\n"),
+        ("list.md", "- Churn report\n- #\n- [\n\n- Refund reasons\n"),
+    ):
+        (tmp_path / name).write_text(text)
+        parsed = read_list(tmp_path / name)
+        assert [i.title for i in parsed.items] == ["Churn report", "Refund reasons"]
+        if name == "list.txt":
+            assert parsed.blank_lines == 1 and parsed.wordless_lines == [2, 3, 5, 6]
+            assert "1 blank line skipped, 4 lines with no letters or digits skipped " in (
+                parsed.summary()
+            )
+            assert "(lines 2, 3, 5, 6)" in parsed.summary()
+        else:
+            assert parsed.blank_lines == 1 and parsed.wordless_lines == [2, 3]
+            assert "1 blank line skipped, 2 lines with no letters or digits skipped" in (
+                parsed.summary()
+            )
 
 
 def test_utf16_with_a_bom() -> None:

@@ -89,6 +89,8 @@ class ParsedList:
     items: list[ImportItem]
     format: str
     blank_lines: int = 0
+    # Lines with something on them but no letter or digit ("#", "-", "---"): not items.
+    wordless_lines: list[int] = field(default_factory=list)
     duplicates: list[tuple[int, int, str]] = field(default_factory=list)
     ignored_lines: int = 0
     name: str = ""
@@ -112,6 +114,14 @@ class ParsedList:
         parts = [f"{plural(count, 'item')} ({_LABELS.get(self.format, self.format)})"]
         if self.blank_lines:
             parts.append(f"{plural(self.blank_lines, 'blank line')} skipped")
+        if self.wordless_lines:
+            shown = ", ".join(str(n) for n in self.wordless_lines[:5])
+            more = ", …" if len(self.wordless_lines) > 5 else ""
+            which = "line" if len(self.wordless_lines) == 1 else "lines"
+            parts.append(
+                f"{plural(len(self.wordless_lines), 'line')} with no letters or digits "
+                f"skipped ({which} {shown}{more})"
+            )
         if self.ignored_lines:
             parts.append(
                 f"{plural(self.ignored_lines, 'other line')} ignored "
@@ -375,6 +385,7 @@ def _parse_markdown(text: str) -> ParsedList:
     a line each. Headings, rules and text outside the lists are ignored."""
     items: list[ImportItem] = []
     blank = ignored = 0
+    wordless: list[int] = []
     current: tuple[int, str, int] | None = None  # line, title, indent
     notes: list[str] = []
 
@@ -406,7 +417,10 @@ def _parse_markdown(text: str) -> ParsedList:
                 continue
             close()
             if _blank(body):
-                blank += 1
+                if body:
+                    wordless.append(number)
+                else:
+                    blank += 1
                 continue
             current = (number, body, indent)
             continue
@@ -416,20 +430,24 @@ def _parse_markdown(text: str) -> ParsedList:
         close()
         ignored += 1
     close()
-    return ParsedList(items, "markdown", blank, ignored_lines=ignored)
+    return ParsedList(items, "markdown", blank, wordless, ignored_lines=ignored)
 
 
 def _parse_plain(text: str) -> ParsedList:
     items: list[ImportItem] = []
     blank = 0
+    wordless: list[int] = []
     for number, raw in enumerate(_lines(text), start=1):
         body = raw.strip()
         body = _TASK_BOX.sub("", _TEXT_BULLET.sub("", body, count=1), count=1).strip()
         if _blank(body):
-            blank += 1
+            if _blank_line(body):
+                blank += 1
+            else:
+                wordless.append(number)
             continue
         items.append(ImportItem(title=body, line=number))
-    return ParsedList(items, "text", blank)
+    return ParsedList(items, "text", blank, wordless)
 
 
 # ---------------------------------------------------------------------- helpers
@@ -498,6 +516,11 @@ def _blank(text: str) -> bool:
     """Nothing worth importing: empty, whitespace, controls or punctuation only."""
     cleaned = clean_line(text)
     return not any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in cleaned)
+
+
+def _blank_line(text: str) -> bool:
+    """Nothing on it at all: whitespace and control characters only."""
+    return not clean_line(text).strip()
 
 
 def _title_key(title: str) -> str:
