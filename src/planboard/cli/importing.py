@@ -62,7 +62,8 @@ class _Look(NamedTuple):
 
 def run_import(argv: list[str]) -> int:
     args = _import_parser().parse_args(argv)
-    from ..core.importer import read_list, repeats_text, split_repeats
+    from ..core.importer import read_list
+    from ..core.repeats import repeats_text, split_repeats
     from ..core.text import clean_line
 
     board = Path(args.path)

@@ -433,7 +433,7 @@ class ImportForm:
         return ImportTarget(name, f"{name or 'the team'}'s list", existing, created)
 
     def submit(self, values: dict[str, Any]) -> str | None:
-        from ...core.importer import split_repeats
+        from ...core.repeats import split_repeats
 
         source = self._source(values)
         if isinstance(source, str):
@@ -465,7 +465,7 @@ class ImportForm:
         allow: bool,
         target: ImportTarget,
     ) -> str:
-        from ...core.importer import repeats_text
+        from ...core.repeats import repeats_text
         from ..modals import Notice
 
         whose = target.whose

@@ -1,0 +1,31 @@
+"""Lines of an import that a list already holds: the same file imported twice is said
+and skipped, instead of doubling the list."""
+
+from __future__ import annotations
+
+from .model import ImportItem
+from .text import clean_line
+
+
+def same_title(title: str) -> str:
+    """A title as two lists are compared: cleaned, spaces collapsed, case folded."""
+    return " ".join(clean_line(title).split()).casefold()
+
+
+def split_repeats(
+    items: list[ImportItem], on_the_list: list[str]
+) -> tuple[list[ImportItem], list[ImportItem]]:
+    """(the items not on the list yet, the items whose title it already holds): importing
+    the same file twice says so instead of doubling the list."""
+    known = {same_title(title) for title in on_the_list}
+    fresh = [item for item in items if same_title(item.title) not in known]
+    repeats = [item for item in items if same_title(item.title) in known]
+    return fresh, repeats
+
+
+def repeats_text(repeats: list[ImportItem], whose: str, *, limit: int = 5) -> str:
+    """'2 lines already on the team's list: line 3 “X”, line 7 “Y”'."""
+    shown = ", ".join(f"line {item.line} “{clean_line(item.title)}”" for item in repeats[:limit])
+    more = f" and {len(repeats) - limit} more" if len(repeats) > limit else ""
+    count = len(repeats)
+    return f"{count} line{'s' if count != 1 else ''} already on {whose}: {shown}{more}"
