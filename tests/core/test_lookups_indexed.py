@@ -1,0 +1,70 @@
+"""Each place the board reads rows from by a lookup has an index: on a big board, an
+action reads the rows of the places it touches, never the whole table."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Filled
+
+from planboard.core import Store
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+DROPPED_ROWS = (
+    "SELECT id, place_position FROM items WHERE quarter_id = ? AND status = 'dropped' "
+    "ORDER BY place_position, id"
+)
+
+
+def _plan(conn: sqlite3.Connection, sql: str, args: tuple[object, ...]) -> str:
+    return " / ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, args))
+
+
+def _scans(store: Store, action: Callable[[], object]) -> list[str]:
+    """The statements `action` ran that read the whole items table."""
+    ran: list[str] = []
+    store.conn.set_trace_callback(ran.append)
+    try:
+        action()
+    finally:
+        store.conn.set_trace_callback(None)
+    scans = []
+    for sql in ran:
+        if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            plan = _plan(store.conn, sql, ())
+            if "SCAN items" in plan:
+                scans.append(f"{sql} → {plan}")
+    return scans
+
+
+def test_dropping_and_its_undo_read_the_dropped_items_by_index(filled: Filled) -> None:
+    store, quarter, item = filled.store, filled.quarter_id, filled.team_items[0]
+    # The statistics SQLite keeps of a board in use (`PRAGMA optimize` on closing): with
+    # them, a lookup with no index of its own reads the whole table.
+    store.conn.execute("ANALYZE")
+    assert _scans(store, lambda: store.drop_item(item, "later")) == []
+    assert _scans(store, lambda: store.undo(quarter)) == []
+    assert _scans(store, lambda: store.redo(quarter)) == []
+    assert _scans(store, lambda: store.restore_item(item)) == []
+
+
+def test_the_dropped_items_are_read_in_their_order_by_index(store: Store) -> None:
+    plan = _plan(store.conn, DROPPED_ROWS, (store.default_quarter().id,))
+    assert "items_dropped" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("version", [5, 8])
+def test_an_upgraded_board_reads_its_dropped_items_by_index(tmp_path: Path, version: int) -> None:
+    path = tmp_path / "old.db"
+    shutil.copyfile(FIXTURES / f"schema-v{version}.db", path)
+    store = Store.open(path)
+    try:
+        plan = _plan(store.conn, DROPPED_ROWS, (store.default_quarter().id,))
+        assert "items_dropped" in plan, plan
+    finally:
+        store.close()
