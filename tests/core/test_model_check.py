@@ -976,6 +976,14 @@ class StoreMachine(RuleBasedStateMachine):
         return found[k % len(found)] if found else None
 
     @rule()
+    def the_board_loads_the_quarter(self) -> None:
+        """As the board does on each load: the quarter is found in order (planboard's own
+        actions keep it so), and from then on undo and redo trust it until another
+        connection commits (a change by hand)."""
+        self.healthy = False
+        assert self.store.tidy(self.q) is None
+
+    @rule()
     def close_and_reopen(self) -> None:
         self.healthy = False
         self.store.close()

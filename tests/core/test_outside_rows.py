@@ -8,6 +8,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -147,10 +148,45 @@ def test_undoing_a_block_another_program_filled_says_changed_since(
     assert "FOREIGN KEY" not in str(raised.value)
 
 
+def _untidy_checks(store: Store, action: Callable[[], object]) -> list[str]:
+    """The statements `action` ran to check that positions are 0..n-1."""
+    ran: list[str] = []
+    store.conn.set_trace_callback(ran.append)
+    try:
+        action()
+    finally:
+        store.conn.set_trace_callback(None)
+    return [sql for sql in ran if "COUNT(DISTINCT" in sql]
+
+
+def test_an_undo_on_a_board_no_one_else_wrote_to_checks_no_order(filled: Filled) -> None:
+    """The board tidies a quarter when it loads it: until another program commits, the
+    lists are as planboard keeps them, and an undo need not read them to check."""
+    store, q = filled.store, filled.quarter_id
+    store.tidy(q)
+    store.drop_item(filled.team_items[0], "Later")
+    store.move_item(filled.team_items[1], Place.block(filled.block_a))
+    assert _untidy_checks(store, lambda: store.undo(q)) == []
+    assert _untidy_checks(store, lambda: store.undo(q)) == []
+    assert _untidy_checks(store, lambda: store.redo(q)) == []
+    assert_consistent(store)
+    # A store that has not tidied the quarter since it was opened (a command, not the
+    # board) checks.
+    store.close()
+    reopened = Store.open(filled.store.path)
+    try:
+        assert _untidy_checks(reopened, lambda: reopened.redo(q))
+    finally:
+        reopened.close()
+
+
+@pytest.mark.parametrize("tidied", [False, True])
 def test_positions_stay_dense_after_undo_and_redo_next_to_outside_appends(
-    filled: Filled, board_path: Path
+    filled: Filled, board_path: Path, tidied: bool
 ) -> None:
     store, q = filled.store, filled.quarter_id
+    if tidied:  # as the board does when it loads the quarter
+        store.tidy(q)
     store.add_item(q, None, "Mine")  # position 3 on the team's list
     with outside(board_path) as conn:  # appended after it, as a careful program would
         conn.execute(
@@ -166,10 +202,13 @@ def test_positions_stay_dense_after_undo_and_redo_next_to_outside_appends(
     assert [i.title for i in store.items_at(q, Place.team())][-2:] == ["Mine", "Theirs"]
 
 
+@pytest.mark.parametrize("tidied", [False, True])
 def test_positions_stay_dense_after_undoing_a_drop_next_to_outside_drops(
-    filled: Filled, board_path: Path
+    filled: Filled, board_path: Path, tidied: bool
 ) -> None:
     store, q = filled.store, filled.quarter_id
+    if tidied:
+        store.tidy(q)
     store.drop_item(filled.team_items[0], "Later")
     with outside(board_path) as conn:
         conn.execute(

@@ -107,6 +107,11 @@ class StoreCore:
             end: _identity(self.path.with_name(self.path.name + end)) for end in SIDECARS
         }
         self.lost = ""
+        # Per quarter, `PRAGMA data_version` when its positions were last seen in order
+        # (`tidy`), and the last event then: while the version is unchanged, no other
+        # connection has committed since, and what happened after that event is all in
+        # this store's log.
+        self._tidy_at: dict[int, tuple[int, int]] = {}
         self._wrote = False
         # Meaning vectors computed before this planboard wrote anything (see
         # `save_item_vectors`): item id to (item id, hash, vector).

@@ -165,6 +165,7 @@ class StoreFiles(StoreReads):
         self._opened = opened
         self.conn = opened.conn
         self._db = None
+        self._tidy_at = {}  # (another connection counts its versions afresh)
         self.readonly, self.readonly_reason = False, ""
         self._sidecars = {
             end: _identity(self.path.with_name(self.path.name + end)) for end in SIDECARS

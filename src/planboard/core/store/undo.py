@@ -88,7 +88,7 @@ class UndoLog(StoreReads):
                 return Change(summary="Nothing to undo" if undo else "Nothing to redo")
             steps = self._recorded_changes(event, verb, undo=undo)
             self._apply_record(tx, event, verb, steps, progress)
-            if self._untidy_where(tx, quarter_id):
+            if not self._known_tidy(quarter_id, event.id) and self._untidy_where(tx, quarter_id):
                 self._densify(tx, quarter_id)
             self.conn.execute(
                 "UPDATE events SET undone = ? WHERE id = ?", (1 if undo else 0, event.id)
@@ -356,16 +356,39 @@ class UndoLog(StoreReads):
         the dropped items and the blocks numbered 0..n-1 again, in the order they were.
         Recorded in the log, stepped over by undo. None if nothing needed it (or the
         quarter is decided, hence read-only: there rows without a position show last)."""
-        if self.readonly or not self._untidy(quarter_id) or self.quarter(quarter_id).is_decided:
+        if self.readonly:
+            return None
+        version = self._version()  # (read first: a commit after it makes it stale)
+        if not self._untidy(quarter_id) or self.quarter(quarter_id).is_decided:
+            self._tidy_at[quarter_id] = (version, self._last_event_id())
             return None
         with self._write() as tx:
             self._densify(tx, quarter_id)
             if not tx.changes:
+                self._tidy_at[quarter_id] = (version, self._last_event_id())
                 return None
             count = len({(c[0], c[1]) for c in tx.changes})
-            return self._finish(
+            change = self._finish(
                 tx, "tidy", f"Put {count} row{'s' if count != 1 else ''} in order", quarter_id
             )
+            # (no other connection commits while this transaction holds the file)
+            self._tidy_at[quarter_id] = (self._version(), self._last_event_id())
+            return change
+
+    def _version(self) -> int:
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _last_event_id(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(MAX(id), 0) FROM events").fetchone()[0])
+
+    def _known_tidy(self, quarter_id: int, event_id: int) -> bool:
+        """Whether replaying the event `event_id` keeps the quarter's positions in order
+        by itself: `tidy` found them in order before the event was recorded, and no other
+        connection has committed since (every row of the quarter is then accounted for
+        by this store's own log). Then an undo or redo need not read its lists to check;
+        an older event may meet rows another program added after it, even tidied."""
+        seen = self._tidy_at.get(quarter_id)
+        return seen is not None and event_id > seen[1] and seen[0] == self._version()
 
     def _untidy(self, quarter_id: int) -> bool:
         return bool(self.conn.execute(_UNTIDY_SQL, {"q": quarter_id}).fetchone()[0])
