@@ -216,3 +216,42 @@ async def test_a_list_put_back_with_a_row_another_program_added_is_read_again(
         titles = [i.title for i in group.items]
         assert titles == [i.title for i in store.items_at(q, place)]
         assert titles[-1] == "Added meanwhile" and len(titles) == 6
+
+
+async def test_the_cursor_keeps_its_item_when_another_group_of_its_column_changes(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(board(tmp_path))
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        column = max(app.screen.query(BoardList), key=lambda c: len(c.groups))
+        first, third = column.groups[0], column.groups[2]
+        assert len(first.items) > 2 and len(third.items) > 2
+
+        def on(item_id: int) -> None:
+            assert column.select_item(item_id)
+
+        def selected() -> int | None:
+            row = column.selected
+            return row.item.id if row is not None and row.item is not None else None
+
+        # After the group that changes: its rows move up by one, the cursor with them.
+        target = third.items[1].id
+        on(target)
+        column.update_group(first.key, first.items[1:])
+        assert selected() == target
+        column.update_group(first.key, [*first.items, store.item(first.items[0].id)])
+        assert selected() == target
+        # In the group that changes, on an item it keeps.
+        kept = third.items[2].id
+        on(kept)
+        column.update_group(third.key, [i for i in third.items if i.id != third.items[0].id])
+        assert selected() == kept
+        # On the item that leaves: the nearest row of that group.
+        leaving = third.items[1]
+        on(leaving.id)
+        row = column.cursor
+        column.update_group(third.key, [i for i in third.items if i.id != leaving.id])
+        assert column.cursor == row and selected() not in (None, leaving.id)
+        assert column.selected is not None and column.selected.group is third

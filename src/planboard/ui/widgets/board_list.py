@@ -239,7 +239,12 @@ class BoardList(ColumnScrollView, can_focus=True):
                 self.tag_width = min(widest, TAG_MAX)
             if self.tag_width != old_width:
                 self._cache.clear()
-        self._after_change(keep)
+        if keep is not None and start <= keep[2] < start + old_count:
+            # On a row of this group: the item is in it still, or has left the column
+            # (a move to another group of it updates that group next).
+            self._after_change(keep, within=(start, start + len(rows)))
+        else:
+            self._after_change(_shifted(keep, start, old_count, len(rows)))
         return True
 
     def _cursor_identity(self) -> tuple[int | None, Place | None, int] | None:
@@ -275,12 +280,24 @@ class BoardList(ColumnScrollView, can_focus=True):
         self._scroll_update(size)
         self.refresh()
 
-    def _after_change(self, keep: tuple[int | None, Place | None, int] | None) -> None:
+    def _after_change(
+        self,
+        keep: tuple[int | None, Place | None, int] | None,
+        within: tuple[int, int] | None = None,
+    ) -> None:
+        """Follow the cursor's item (or group) to its row after a change; `within`: the
+        only rows it can be on, if not gone."""
         self._set_length(len(self.rows))
         target = -1
         if keep is not None:
             item_id, key, old_index = keep
-            if item_id is not None:
+            row = self.rows[old_index] if 0 <= old_index < len(self.rows) else None
+            if item_id is not None and row is not None and row.item and row.item.id == item_id:
+                found: int | None = old_index  # (where `_shifted` says it now is)
+            elif item_id is not None and within is not None:
+                at = find_item(self.rows[within[0] : within[1]], item_id, old_index - within[0])
+                found = None if at is None else within[0] + at
+            elif item_id is not None:
                 found = find_item(self.rows, item_id, old_index)
             else:
                 found = self.find_group(key) if key is not None else None
@@ -539,3 +556,14 @@ def _same_group(shown: Group, new: Group) -> bool:
         and shown.block == new.block
         and shown.stakeholder == new.stakeholder
     )
+
+
+def _shifted(
+    keep: tuple[int | None, Place | None, int] | None, start: int, old: int, new: int
+) -> tuple[int | None, Place | None, int] | None:
+    """Where the cursor's row is after the group at rows `start`… went from `old` rows
+    to `new`: a row after the group moves by the difference, one before it stays, so
+    that it is found there at once, not by a search through a long column."""
+    if keep is None or keep[2] < start + old:
+        return keep
+    return (keep[0], keep[1], keep[2] + new - old)
