@@ -130,3 +130,27 @@ def test_the_widest_tag_is_found_from_one_item_per_owner(rows: list[tuple[Any, s
     expected = max((cell_len(names[i.stakeholder_id]) for i in items), default=0)
     assert widest_tag(items, tag_for) == expected
     assert len(calls) == len({i.stakeholder_id for i in items})
+
+
+@settings(max_examples=60, deadline=None)
+@given(columns(), st.data())
+def test_a_group_that_gains_or_loses_one_item_is_counted_as_if_measured_anew(
+    column: SimpleNamespace, data: st.DataObject
+) -> None:
+    kept = LineWidths()
+    for _ in range(data.draw(st.integers(1, 6))):
+        kept.natural(column)  # type: ignore[arg-type]
+        if not column.groups:
+            break
+        group = data.draw(st.sampled_from(column.groups))
+        items = list(group.items)
+        if items and data.draw(st.booleans()):
+            items.pop(data.draw(st.integers(0, len(items) - 1)))  # an item moved away
+        else:
+            title = data.draw(titles)
+            comer = Item(10_000 + len(items), 1, None, title, effort=None)
+            items.insert(data.draw(st.integers(0, len(items))), comer)  # one moved in
+        group.items = items
+        fresh = LineWidths()
+        assert kept.counts(group, column.marks) == fresh.counts(group, column.marks)
+        assert kept.natural(column) == measured_whole(column)  # type: ignore[arg-type]

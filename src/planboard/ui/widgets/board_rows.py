@@ -3,6 +3,7 @@ drawn: `RowPainter` builds a row's line in named steps, for `BoardList` to cache
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -162,10 +163,34 @@ class LineWidths:
         known = self._known.get(group.key)
         if known is not None and known[0] is group.items and known[1] is marks:
             return known[2]
-        counts = [0] * (WIDEST + 1)
-        for width, many in Counter(self.items(group, marks)).items():
-            counts[min(width, WIDEST)] += many
+        counts = self._one_more_or_less(known, group.items, marks)
+        if counts is None:
+            counts = [0] * (WIDEST + 1)
+            for width, many in Counter(self.items(group, marks)).items():
+                counts[min(width, WIDEST)] += many
         self._known[group.key] = (group.items, marks, counts)
+        return counts
+
+    def _one_more_or_less(
+        self,
+        known: tuple[list[Item], dict[int, str], list[int]] | None,
+        items: list[Item],
+        marks: dict[int, str],
+    ) -> list[int] | None:
+        """The counts of a group that gained or lost one item since they were counted
+        (a move): the old counts with that item's line added or taken away, instead of
+        measuring every title of a long list again. None when it changed otherwise."""
+        if known is None or known[1] is not marks or abs(len(known[0]) - len(items)) != 1:
+            return None
+        old = known[0]
+        short, long = (old, items) if len(old) < len(items) else (items, old)
+        pairs = enumerate(zip(short, long[: len(short)], strict=True))
+        at = next((i for i, (a, b) in pairs if a is not b), len(short))
+        if not all(map(operator.is_, short[at:], long[at + 1 :])):
+            return None
+        width = min(self.items(Group(Place.team(), "", [long[at]]), marks)[0], WIDEST)
+        counts = list(known[2])
+        counts[width] += 1 if long is items else -1
         return counts
 
     def natural(self, column: BoardList) -> int:
