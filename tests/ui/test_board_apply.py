@@ -255,3 +255,28 @@ async def test_the_cursor_keeps_its_item_when_another_group_of_its_column_change
         column.update_group(third.key, [i for i in third.items if i.id != leaving.id])
         assert column.cursor == row and selected() not in (None, leaving.id)
         assert column.selected is not None and column.selected.group is third
+
+
+async def test_an_item_back_on_its_list_goes_in_by_its_place_without_reading_the_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(board(tmp_path))
+    app = PlanboardApp(store)
+    read: list[Place] = []
+    real = store.item_ids_at
+    monkeypatch.setattr(store, "item_ids_at", lambda q, at: (read.append(at), real(q, at))[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for keys in (("down", "down", "down", "1"), ("u",), ("ctrl+y",), ("r",)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert shown(app) == in_file(store), keys
+        assert read == []  # each time the file's neighbours agreed: no list was read
+        # Items reordered on the list, then one of them into a block and back.
+        await pilot.press("shift+down", "shift+down", "up", "up", "up", "shift+up")
+        await pilot.pause()
+        assert shown(app) == in_file(store)
+        for keys in (("down", "1"), ("u",), ("up", "2"), ("r",)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert shown(app) == in_file(store), keys

@@ -209,6 +209,24 @@ class StoreReads(StoreCore):
             rows.sort()
         return [(row[0], row[1]) for row in rows]
 
+    @_reads
+    def list_neighbours(self, item: Item) -> tuple[int | None, int | None]:
+        """The ids of the items shown just before and just after `item` on its list (as
+        the file holds them now; None at an end): enough for a screen holding the list
+        to check where the item goes back in, without reading the list."""
+        where = (
+            "quarter_id = :q AND stakeholder_id IS :s AND block_id IS NULL "
+            "AND status = 'open' AND merged_into IS NULL"
+        )
+        row = self.conn.execute(
+            f"SELECT (SELECT id FROM items WHERE {where} AND (position, id) < (:p, :i) "
+            "ORDER BY position DESC, id DESC LIMIT 1), "
+            f"(SELECT id FROM items WHERE {where} AND (position, id) > (:p, :i) "
+            "ORDER BY position, id LIMIT 1)",
+            {"q": item.quarter_id, "s": item.stakeholder_id, "p": item.position, "i": item.id},
+        ).fetchone()
+        return row[0], row[1]
+
     def board(self, quarter_id: int) -> Board:
         """Everything a quarter's board shows, in three queries."""
         try:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from ...core.errors import PlanboardError
@@ -308,18 +309,38 @@ class BoardView(BoardOverlap):
             items = [i for i in group.items if i.id != item.id]
             if not item.is_merged and item.place == place:
                 if place.is_list:
-                    known = {i.id: i for i in items}
-                    known[item.id] = item
-                    order = self.store.item_ids_at(self.quarter_id, place)
-                    if len(order) != len(known) or any(i not in known for i in order):
+                    back = self._back_in_list(items, item)
+                    if back is None:
                         return False
-                    items = [known[i] for i in order]
+                    items = back
                 else:
                     items.insert(min(max(item.place_position or 0, 0), len(items)), item)
             updates.append((column, place, items))
         for column, place, items in updates:
             column.update_group(place, items)
         return True
+
+    def _back_in_list(self, items: list[Item], item: Item) -> list[Item] | None:
+        """A list's items with `item` back among them, in the file's order: put in by
+        its position, where the file has the same items either side of it (the rest of
+        the list is as shown: nobody else has written since, see `after`); else the
+        list's order is read. None if the columns can't tell."""
+        if type(item.position) is int:
+            try:
+                at = bisect_left(items, (item.position, item.id), key=lambda i: (i.position, i.id))
+            except TypeError:  # (a position another program wrote as text)
+                at = -1
+            if at >= 0:
+                before = items[at - 1].id if at else None
+                after = items[at].id if at < len(items) else None
+                if self.store.list_neighbours(item) == (before, after):
+                    return [*items[:at], item, *items[at:]]
+        known = {i.id: i for i in items}
+        known[item.id] = item
+        order = self.store.item_ids_at(self.quarter_id, item.place)
+        if len(order) != len(known) or any(i not in known for i in order):
+            return None
+        return [known[i] for i in order]
 
     def _focus_change(self, change: Change) -> None:
         if change.item_id is not None:
