@@ -480,3 +480,33 @@ def test_rows_pointing_at_rows_that_exist_are_not_named(filled: Filled) -> None:
     store.merge_items(survivor, [filled.sales_items[0]])
     store.move_item(filled.team_items[1], Place.block(filled.block_a))
     assert store.row_problems(q) == []
+
+
+def test_an_item_dropped_and_in_a_block_at_once_is_tidied_once_and_named(
+    filled: Filled, board_path: Path
+) -> None:
+    """Another program (its CHECKs off) left items dropped and in a block at once: the
+    board shows them as dropped, tidying puts the positions right once and for all, and
+    the rows are named. Tidying used to number them in the block and among the dropped
+    items in turn, for ever: a board that rewrote its file without end."""
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.team_items[0], Place.block(filled.block_a))
+    store.move_item(filled.team_items[1], Place.block(filled.block_a))
+    store.move_item(filled.sales_items[0], Place.block(filled.block_b))
+    store.drop_item(filled.service_items[0], "Later")
+    conn = sqlite3.connect(board_path)
+    conn.execute("PRAGMA ignore_check_constraints = 1")
+    with conn:
+        conn.execute("UPDATE items SET status = 'dropped' WHERE block_id IS NOT NULL")
+    conn.close()
+    events = store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert store.tidy(q) is not None
+    assert store.tidy(q) is None  # in order now: nothing more to do
+    assert store.tidy(q) is None
+    assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == events + 1
+    board = store.board(q)
+    dropped = [i.id for i in board.items_at(Place.dropped())]
+    assert set(filled.team_items[:2] + filled.sales_items[:1]) <= set(dropped)
+    assert board.items_at(Place.block(filled.block_a)) == []
+    found = store.row_problems(q)
+    assert any(f"items row {filled.team_items[0]}" in p and "dropped" in p for p in found), found

@@ -27,6 +27,12 @@ removing someone never changes anyone else's colour. None of them is the board's
 highlight colour (the amber of the focus, the marks and the chosen badge)."""
 
 
+IN_BLOCK = "status IS NOT 'dropped'"
+"""`Place.where` in SQL, for rows with a `block_id`: in that block unless dropped (the
+dropped area wins; only another program, its CHECKs off, can write both). Every query of
+a block's items says it, so that such a row is counted in one place only."""
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """Where an item sits: on a list, in a block, or in the dropped area.

@@ -270,6 +270,18 @@ def _dangling(conn: sqlite3.Connection, quarter_id: int, limit: int) -> list[str
             f"items row {row}: {column} names {what} {ref}, which is not {where}; not shown"
             for row, ref in rows
         ]
+    if len(found) < limit:
+        # Dropped and in a block at once (a CHECK another program turned off): the
+        # dropped area wins (`Place.where`). Found by the dropped items' own index.
+        rows = conn.execute(
+            "SELECT id, block_id FROM items WHERE quarter_id = ? AND status = 'dropped' "
+            f"AND block_id IS NOT NULL LIMIT {limit - len(found)}",
+            (quarter_id,),
+        ).fetchall()
+        found += [
+            f"items row {row}: dropped, and in block {shown(ref)} too; shown as dropped"
+            for row, ref in rows
+        ]
     return found[:limit]
 
 

@@ -7,7 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ValidationError
-from ..model import MAX_NAME, MAX_NOTES, MAX_TITLE, STAKEHOLDER_COLOURS, Block, Item, Place
+from ..model import (
+    IN_BLOCK,
+    MAX_NAME,
+    MAX_NOTES,
+    MAX_TITLE,
+    STAKEHOLDER_COLOURS,
+    Block,
+    Item,
+    Place,
+)
 from ..text import clean_line, clean_multiline
 from .core import _quote
 from .reading import StoreReads
@@ -74,7 +83,8 @@ class StorePlacing(StoreReads):
         """A block's or the dropped area's items (id, place_position), in order."""
         if place.is_block:
             rows = self.conn.execute(
-                "SELECT id, place_position FROM items WHERE block_id = ? "
+                "SELECT id, place_position FROM items WHERE block_id = ? AND "
+                f"{IN_BLOCK} "
                 "ORDER BY place_position, id",
                 (place.ref,),
             )

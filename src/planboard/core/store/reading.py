@@ -8,7 +8,18 @@ from itertools import pairwise
 from typing import Any
 
 from ..errors import CorruptBoardError, NotFoundError, ReadOnlyError
-from ..model import Block, Board, Decision, Event, Item, Meeting, Place, Quarter, Stakeholder
+from ..model import (
+    IN_BLOCK,
+    Block,
+    Board,
+    Decision,
+    Event,
+    Item,
+    Meeting,
+    Place,
+    Quarter,
+    Stakeholder,
+)
 from ..rows import (
     BLOCK_COLUMNS,
     DECISION_COLUMNS,
@@ -166,7 +177,7 @@ class StoreReads(StoreCore):
             rows = self.conn.execute(sql, (quarter_id, place.ref))
         elif place.is_block:
             sql = (
-                f"SELECT {ITEM_COLUMNS} FROM items WHERE block_id = ? "
+                f"SELECT {ITEM_COLUMNS} FROM items WHERE block_id = ? AND {IN_BLOCK} "
                 "ORDER BY items.place_position, items.id"
             )
             rows = self.conn.execute(sql, (place.ref,))

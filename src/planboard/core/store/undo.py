@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ConflictError, PlanboardError
-from ..model import Change, Event, Place
+from ..model import IN_BLOCK, Change, Event, Place
 from ..rows import EVENT_COLUMNS, problems, shown
 from .core import _reads
 from .reading import StoreReads
@@ -419,7 +419,7 @@ class UndoLog(StoreReads):
         in_place = f"SELECT COUNT(*) > 0 AND {_dense('place_position')} FROM items "
         for place in tx.places:
             if place.is_block:
-                checks.append((in_place + "WHERE block_id = ?", [place.ref]))
+                checks.append((in_place + f"WHERE block_id = ? AND {IN_BLOCK}", [place.ref]))
             elif place == Place.dropped():
                 sql = in_place + "WHERE quarter_id = ? AND status = 'dropped'"
                 checks.append((sql, [quarter_id]))
@@ -479,13 +479,14 @@ class UndoLog(StoreReads):
         places = [Place.dropped()] + [
             Place.block(r[0])
             for r in self.conn.execute(
-                "SELECT DISTINCT block_id FROM items WHERE quarter_id = ? AND block_id IS NOT NULL",
+                "SELECT DISTINCT block_id FROM items WHERE quarter_id = ? "
+                f"AND block_id IS NOT NULL AND {IN_BLOCK}",
                 (quarter_id,),
             )
         ]
         for place in places:
             if place.is_block:
-                sql = "SELECT id, place_position FROM items WHERE block_id = ? "
+                sql = f"SELECT id, place_position FROM items WHERE block_id = ? AND {IN_BLOCK} "
                 args: tuple[Any, ...] = (place.ref,)
             else:
                 sql = (
@@ -513,7 +514,7 @@ def _dense(column: str) -> str:
 _UNTIDY_SQL = (
     "SELECT EXISTS (SELECT 1 FROM items WHERE quarter_id = :q GROUP BY stakeholder_id "
     f"HAVING {_dense('position')}) "
-    "OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NOT NULL "
+    f"OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NOT NULL AND {IN_BLOCK} "
     f"GROUP BY block_id HAVING {_dense('place_position')}) "
     "OR (SELECT COUNT(*) > 0 AND "
     f"{_dense('place_position')} FROM items WHERE quarter_id = :q AND status = 'dropped') "
