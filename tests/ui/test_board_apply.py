@@ -280,3 +280,36 @@ async def test_an_item_back_on_its_list_goes_in_by_its_place_without_reading_the
             await pilot.press(*keys)
             await pilot.pause()
             assert shown(app) == in_file(store), keys
+
+
+async def test_a_form_closing_leaves_the_board_painted_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing a form with Enter paints the whole board once (it was dimmed); the form's
+    removal a moment later asked for a layout and a second whole-screen paint that
+    changed nothing: a second full frame after every drop."""
+    store = Store.open(board(tmp_path))
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        whole: list[bool] = []
+        real = screen._compositor_refresh
+
+        def counted() -> None:
+            if app.screen is screen:  # (under the form, the board is not painted)
+                whole.append(screen.size.region in screen._compositor._dirty_regions)
+            real()
+
+        await pilot.press("d", "x")
+        await pilot.pause()
+        monkeypatch.setattr(screen, "_compositor_refresh", counted)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert shown(app) == in_file(store)
+        assert whole.count(True) == 1, whole
+        # Later, a layout asked of the board is done as ever.
+        await pilot.pause(0.5)
+        screen.refresh(layout=True)
+        assert screen._layout_required

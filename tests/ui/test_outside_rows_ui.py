@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from conftest import Filled
 from damaged_boards import damage_an_old_quarter
 
 from planboard.core import Place, Store
+from planboard.core.model import Change
 from planboard.ui.app import PlanboardApp
 from planboard.ui.screens.board import BoardScreen
 from planboard.ui.screens.meeting import MeetingScreen
@@ -173,3 +175,28 @@ async def test_an_item_naming_a_list_that_is_not_there_is_named_on_the_status_li
         assert store.conn.execute(
             "SELECT stakeholder_id FROM items WHERE id = ?", (row,)
         ).fetchone() == (4242,)
+
+
+async def test_rows_tidying_could_not_settle_are_tidied_once_not_for_ever(
+    filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were some rows such that tidying never found the quarter in order, the board
+    tidied, re-read and tidied again without end: it rewrote its file and answered no
+    key. Now it tidies once per look at the file."""
+    store = filled.store
+    real = store.tidy
+    tidies: list[int] = []
+
+    def never_settles(quarter_id: int):  # type: ignore[no-untyped-def]
+        tidies.append(quarter_id)
+        real(quarter_id)
+        return Change(summary="Put 1 row in order", quarter_id=quarter_id, action="tidy")
+
+    monkeypatch.setattr(store, "tidy", never_settles)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(1.0)
+        assert 1 <= len(tidies) <= 2, len(tidies)
+        await pilot.press("down")  # and the board answers keys
+        await pilot.pause()
+        assert app.screen.focused is not None

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, cast
 from textual import on
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 
 from ...core.errors import PlanboardError, ValidationError
@@ -32,6 +31,7 @@ from ...core.store import Store
 from ..screens.actions import StoreActions
 from ..widgets.bars import DetailBar, DragGhost, StatusLine, TitleBar, VisionBar
 from ..widgets.board_list import BoardList, DragListener, Group, Row
+from ..widgets.laid_out_once import CalmResume
 
 if TYPE_CHECKING:
     from ...core.background import Pass
@@ -109,7 +109,7 @@ class LongProgress(Message):
         self.what, self.done, self.total = what, done, total
 
 
-class BoardBase(StoreActions, Screen[None]):
+class BoardBase(StoreActions, CalmResume):
     """The quarter on display, its columns and what is selected; the rooms build on it."""
 
     def __init__(
@@ -147,6 +147,7 @@ class BoardBase(StoreActions, Screen[None]):
         self.match_why: Callable[[int, int], str] = lambda a, b: ""  # why two items match
         self.match_note = ""  # what the matcher could not do (no numpy), or ""
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
+        self._tidied = False  # the last load followed this screen's own tidy
         self._bad_rows: list[str] = []  # rows with values of the wrong type, last named
         self._lists_gone: dict[Place, list[Item]] = {}  # big lists a change took away
         self.widened: str | None = None  # the column `w` widened, if any

@@ -117,9 +117,14 @@ class BoardView(BoardOverlap):
         new set of them. Until then, rows without a position show at the end."""
         if self._busy or self.board is None:
             return
+        # Once per look: the load after a tidy does not tidy again (were the rows ever
+        # such that tidying could not settle them, the board would rewrite its file for
+        # ever instead of answering keys).
+        tidied, self._tidied = self._tidied, False
         try:
-            if self.store.tidy(self.quarter_id) is not None:
+            if not tidied and self.store.tidy(self.quarter_id) is not None:
                 self.planboard.caught_up()
+                self._tidied = True
                 self.load()
                 return
             found = self.store.row_problems(self.quarter_id)
@@ -362,9 +367,13 @@ class BoardView(BoardOverlap):
                 self._focus_column(column)
 
     def _focus_column(self, column: BoardList) -> None:
-        """Focus a column, with the detail pane on its row in the same frame (the
-        focus itself arrives a moment later)."""
-        column.focus()
+        """Focus a column, with the detail pane on its row, in the same frame: at once,
+        not after the frame (under a form that is closing, the whole board is painted
+        next; a focus that came after it would take a frame of its own)."""
+        if column.focusable:
+            self.set_focus(column)
+        else:
+            column.focus()
         self._show_detail(column.selected)
 
     def file_lost(self, message: str) -> None:

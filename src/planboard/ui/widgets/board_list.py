@@ -130,6 +130,7 @@ class BoardList(ColumnScrollView, can_focus=True):
         self.marks: dict[int, str] = {}
         self.header_note: Callable[[Group], str] | None = None  # right side of a header
         self._natural: int | None = None  # natural_width(), until the content changes
+        self._drawn_focus: bool | None = None  # how the cursor was last drawn
         self._widths = LineWidths()  # each group's line widths, measured once
         self._painter = RowPainter(self)
 
@@ -485,7 +486,10 @@ class BoardList(ColumnScrollView, can_focus=True):
     @on(events.Focus)
     @on(events.Blur)
     def _focus_changed(self, event: events.Focus | events.Blur) -> None:
-        self.refresh()  # the cursor's colour follows the focus
+        # The cursor's colour follows the focus: unless the frame that showed the focus
+        # (a form closing paints the whole screen) drew it so already.
+        if self.has_focus != self._drawn_focus:
+            self.refresh()
 
     def on_resize(self) -> None:
         self._set_length(len(self.rows))
@@ -518,6 +522,8 @@ class BoardList(ColumnScrollView, can_focus=True):
         marker = in_target and spot is not None and self._painter.marker_row(spot) == index
         carried = row.item is not None and row.item.id == self.carried_item
         cursor = "" if index != self.cursor else ("f" if self.has_focus else "b")
+        if cursor:
+            self._drawn_focus = self.has_focus
         key = (row, width, cursor, in_target, marker, carried)
         strip = self._cache.get(key)
         if strip is None:

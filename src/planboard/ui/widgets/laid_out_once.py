@@ -9,11 +9,18 @@ inside them to lay out again, so they take their new size without asking for it.
 
 from __future__ import annotations
 
+import time
+
+from textual import events, on
 from textual.containers import Container
 from textual.geometry import Size
+from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.widget import Widget
+
+# A screen laid on top is removed within this time after the screen below comes back.
+_REMOVAL_S = 0.5
 
 
 class _SizedInPlace(Widget):
@@ -70,3 +77,36 @@ class ColumnScrollView(ScrollView):
             bar.window_size = width - self.scrollbar_size_vertical
         self.scroll_x = self.validate_scroll_x(self.scroll_x)
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
+
+
+class CalmResume(Screen[None]):
+    """A screen that is not painted twice when one on top of it closes.
+
+    Coming back, it is painted whole once (the screen on top dimmed it). The one on top
+    is then removed, a few dozen milliseconds later, once its widgets have stopped; that
+    removal asks the screen below for a layout and marks the whole of it to be painted
+    again, although removing another screen changes nothing on it: a second full frame
+    after every form closed with Enter (and the columns a move resized in place painted
+    once more by that layout). Such requests, in the moment after it came back, are let
+    go: its widgets ask for their own layout and repaint when what they show changes."""
+
+    _resumed_at: float = 0.0
+
+    @on(events.ScreenResume)
+    def _note_resume(self) -> None:
+        self._resumed_at = time.monotonic()
+
+    def refresh(
+        self, *regions: object, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> CalmResume:
+        if (
+            layout
+            and repaint
+            and not regions
+            and not recompose
+            and time.monotonic() - self._resumed_at < _REMOVAL_S
+            and self.app.screen is self
+        ):
+            return self  # nothing of this screen changed: no layout, no repaint
+        super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)  # type: ignore[arg-type]
+        return self
