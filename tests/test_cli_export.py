@@ -349,3 +349,40 @@ def test_a_write_failing_half_way_leaves_nothing_half_written(
 def test_commands_are_dispatched() -> None:
     assert {"export", "report"} <= set(cli.COMMANDS)
     assert {"meeting", "restore", "import", "similar"} <= set(cli.COMMANDS)
+
+
+def test_export_onto_a_pipe_or_a_device_is_refused_and_leaves_it_as_it_was(
+    board: Path, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = run_cli("export", board, "--format", "md", "-o", fifo)
+    assert_refused(result, "not a regular file")
+    assert fifo.is_fifo()
+    # The function every export and the minutes write through refuses it too.
+    from planboard.core.outcome import write_atomically
+
+    with pytest.raises(OSError, match="not a regular file"):
+        write_atomically(fifo, "text")
+    assert fifo.is_fifo() and not [n for n in names_in(tmp_path) if n.startswith(".pipe")]
+
+
+def test_export_through_a_link_writes_the_file_it_names_and_keeps_the_link(
+    board: Path, tmp_path: Path, newest_decided: str
+) -> None:
+    target = tmp_path / "target.md"
+    target.write_text("original\n")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    result = run_cli("export", board, "--format", "md", "-o", link)
+    assert result.returncode == 0, err(result)
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert target.read_text() == expected(board, newest_decided, "md")
+
+
+def test_export_onto_a_link_loop_says_so(board: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = run_cli("export", board, "--format", "md", "-o", tmp_path / "a")
+    assert result.returncode != 0 and "Traceback" not in err(result)
+    assert "Cannot write" in err(result)

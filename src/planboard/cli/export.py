@@ -54,8 +54,14 @@ def _export_parser() -> argparse.ArgumentParser:
 
 def _output_problem(target: Path, board: Path) -> str:
     """Why the export can't be written to `target` ("" if it can be tried)."""
+    from ..core.outcome import writable_target
+
     if target.is_dir():
         return f"Cannot write to {target}: it is a folder; give a file name."
+    try:
+        target = writable_target(target)
+    except OSError as error:
+        return f"Cannot write {target}: {error.strerror or error}. Nothing was written."
     folder = target.parent
     if not folder.exists():
         return f"Cannot write {target}: the folder {folder} does not exist."

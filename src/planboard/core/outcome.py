@@ -7,6 +7,7 @@ minutes and the exports are views of it.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -203,10 +204,35 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~mask
 
 
+class NotARegularFile(OSError):
+    """A path that names a pipe, a device, a socket or a folder: a rename over it would
+    replace it with a file (a reader waiting on the pipe would get nothing)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            errno.EINVAL, "it is not a regular file (a pipe, a device or a folder)", str(path)
+        )
+
+
+def writable_target(path: Path) -> Path:
+    """Where writing to `path` goes: the file a link names (the link stays a link), or
+    `path` itself. Raises OSError for a link loop, NotARegularFile for anything that
+    exists and is not a regular file."""
+    target = Path(os.path.realpath(path, strict=False)) if path.is_symlink() else path
+    if target.is_symlink():  # (realpath leaves a loop as it found it)
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
+    if target.exists() and not target.is_file():
+        raise NotARegularFile(path)
+    return target
+
+
 def write_atomically(path: Path, text: str) -> Path:
     """Write `text` to `path` through a temporary file and a rename: a reader never
     sees half a file, and a failure leaves no file behind. An existing file keeps its
-    permissions; a new one gets the usual ones (not the temporary file's private ones)."""
+    permissions; a new one gets the usual ones (not the temporary file's private ones).
+    Through a link, the file it names is written; a pipe, a device or a folder is
+    refused (NotARegularFile), never replaced."""
+    path = writable_target(path)
     folder = path.resolve().parent
     mode = _file_mode(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
