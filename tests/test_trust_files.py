@@ -788,3 +788,30 @@ def test_restore_refuses_a_board_open_elsewhere_before_asking(tmp_path: Path) ->
     assert "open in another planboard" in done.stderr
     assert "Replace" not in done.stdout  # refused before the question
     assert titles_in(board) == ["Added after the backup", "Kept in the backup"]
+
+
+@pytest.mark.parametrize("name", [".", "./", "/", ""])
+def test_a_folder_named_as_the_board_gets_a_message(tmp_path: Path, name: str) -> None:
+    for command in ([name], ["--read-only", name], ["meeting", name]):
+        done = run_cli(*command, cwd=tmp_path)
+        assert done.returncode == 2, (command, done.stderr)
+        assert "Traceback" not in done.stderr and "folder" in done.stderr, done.stderr
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_board_path_that_loops_gets_a_message(tmp_path: Path) -> None:
+    (tmp_path / "loop1.db").symlink_to(tmp_path / "loop2.db")
+    (tmp_path / "loop2.db").symlink_to(tmp_path / "loop1.db")
+    for command in (["loop1.db"], ["--read-only", "loop1.db"], ["report", "loop1.db"]):
+        done = run_cli(*command, cwd=tmp_path)
+        assert done.returncode == 2, (command, done.stderr)
+        assert "Traceback" not in done.stderr, done.stderr
+        assert "loop1.db" in done.stderr, done.stderr
+    assert sorted(os.listdir(tmp_path)) == ["loop1.db", "loop2.db"]
+
+
+def test_a_quarter_asked_of_a_board_that_does_not_exist_creates_nothing(tmp_path: Path) -> None:
+    done = run_cli("--quarter", "2026-Q1", "q.db", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "q.db" in done.stderr and "does not exist" in done.stderr, done.stderr
+    assert os.listdir(tmp_path) == []

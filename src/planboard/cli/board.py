@@ -93,6 +93,9 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
             return _fail(f"{args.path} does not exist.")
     else:
         args = _board_parser().parse_args(argv)
+        if args.quarter and not Path(args.path).exists() and Path(args.path).name:
+            # A new board has one quarter of its own making: nothing to ask for yet.
+            return _fail(f"{args.path} does not exist, so it has no quarter {args.quarter!r}.")
         refusal = _confirm_new(Path(args.path), args.new or args.read_only)
         if refusal:
             return _fail(refusal)

@@ -272,9 +272,19 @@ def open_board_file(
     board, is written by a newer planboard, or can't be opened; the file is untouched.
     """
     path = Path(path)
-    before = sidecars_of(path)
-    if path.is_dir():
+    if path.is_dir() or not path.name:  # (".", "/", "": a folder, however written)
         raise BoardFileError(f"{path} is a folder, not a board file.")
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        pass  # a new board (or a link to one still to be made)
+    except OSError as error:  # a link that loops, a path through a file, …
+        raise BoardFileError(f"Cannot open {path}: {error.strerror}.") from error
+    return _open_board_file(path, create=create, readonly=readonly)
+
+
+def _open_board_file(path: Path, *, create: bool, readonly: bool) -> Opened:
+    before = sidecars_of(path)
     if path.exists() and not path.is_file():
         # A device, a named pipe, a socket: reading it could block or write elsewhere.
         raise BoardFileError(f"{path} is not a regular file, so it can't be a board.")
