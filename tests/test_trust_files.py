@@ -815,3 +815,18 @@ def test_a_quarter_asked_of_a_board_that_does_not_exist_creates_nothing(tmp_path
     assert done.returncode == 2
     assert "q.db" in done.stderr and "does not exist" in done.stderr, done.stderr
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("end", ["-wal", "-shm"])
+def test_a_pipe_where_the_board_keeps_its_wal_is_refused_and_kept(tmp_path: Path, end: str) -> None:
+    board = tmp_path / "w.db"
+    shutil.copyfile(SAMPLE, board)
+    before = board.read_bytes()
+    os.mkfifo(tmp_path / f"w.db{end}")
+    for command in (["report", "w.db"], ["export", "w.db"], ["--read-only", "w.db"], ["w.db"]):
+        done = run_cli(*command, cwd=tmp_path, stdin=subprocess.DEVNULL)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert f"w.db{end}" in done.stderr and "Traceback" not in done.stderr, done.stderr
+        assert (tmp_path / f"w.db{end}").is_fifo()
+    assert board.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == sorted(["w.db", f"w.db{end}"])

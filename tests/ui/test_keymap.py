@@ -3,6 +3,7 @@ keys.toml remaps keys by id (or, when it can't be used, says why and changes not
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,22 @@ async def test_a_file_that_is_not_toml_says_so(filled: Filled, keys_file: Path) 
         await pilot.press("question_mark")
         await pilot.pause()
         assert ("b", "new block") in help_rows(app)
+
+
+def test_a_keys_file_that_is_a_pipe_or_endless_is_named_and_the_usual_keys_apply(
+    tmp_path: Path,
+) -> None:
+    from planboard.ui.keyfile import MAX_KEYS_FILE, load_user_keys
+
+    pipe = tmp_path / "keys.toml"
+    os.mkfifo(pipe)  # reading it would wait for a writer for ever
+    keys, problem = load_user_keys(pipe)
+    assert keys == {} and "not a regular file" in problem and "usual keys" in problem
+    endless = tmp_path / "endless.toml"
+    endless.symlink_to("/dev/zero")
+    keys, problem = load_user_keys(endless)
+    assert keys == {} and "not a regular file" in problem
+    huge = tmp_path / "huge.toml"
+    huge.write_text("# " + "x" * MAX_KEYS_FILE + "\n")
+    keys, problem = load_user_keys(huge)
+    assert keys == {} and "too big" in problem

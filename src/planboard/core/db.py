@@ -280,6 +280,14 @@ def open_board_file(
         pass  # a new board (or a link to one still to be made)
     except OSError as error:  # a link that loops, a path through a file, …
         raise BoardFileError(f"Cannot open {path}: {error.strerror}.") from error
+    for end in ("-wal", "-shm"):
+        beside = path.with_name(path.name + end)
+        if os.path.lexists(beside) and not beside.is_file():
+            # SQLite would open it, block on it, or remove it on closing.
+            raise BoardFileError(
+                f"{beside} is not a regular file (a pipe, a device or a folder), and SQLite "
+                f"keeps the board's {end} there: planboard won't open {path} beside it."
+            )
     return _open_board_file(path, create=create, readonly=readonly)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -266,16 +267,37 @@ def find_clash(remapped: Mapping[str, str]) -> str:
     return ""
 
 
+MAX_KEYS_FILE = 64 * 1024  # a keys file is a few lines
+
+
+def _read_keys_file(path: Path) -> str:
+    """The file's text, read without blocking: a pipe (or a link to a device) would hold
+    the start-up for ever, or fill the memory."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("is not a regular file (a pipe, a device or a folder)")
+        if info.st_size > MAX_KEYS_FILE:
+            raise ValueError(f"is too big for a keys file ({info.st_size:,} bytes)")
+        data = os.read(fd, MAX_KEYS_FILE + 1)
+    finally:
+        os.close(fd)
+    return data.decode("utf-8")
+
+
 def load_user_keys(path: Path | None = None) -> tuple[dict[str, str], str]:
     """The user's remapping and "", or no remapping and what is wrong with the file. No
     file is no remapping."""
     path = path or config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_keys_file(path)
     except FileNotFoundError:
         return {}, ""
     except (OSError, UnicodeDecodeError) as error:
         return {}, f"{path} could not be read ({error}); the usual keys apply."
+    except ValueError as error:
+        return {}, f"{path} {error}; the usual keys apply."
     try:
         return parse_user_keys(text), ""
     except KeysFileError as error:
