@@ -830,3 +830,20 @@ def test_a_pipe_where_the_board_keeps_its_wal_is_refused_and_kept(tmp_path: Path
         assert (tmp_path / f"w.db{end}").is_fifo()
     assert board.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == sorted(["w.db", f"w.db{end}"])
+
+
+def test_the_writer_and_a_viewer_quitting_together_leave_no_wal(tmp_path: Path) -> None:
+    """Two planboards on one board quit at the same moment: the writer closed while the
+    viewer still read (so SQLite kept the -wal for it), then the viewer, which may not
+    write, closed too: the board's last changes were left in the -wal alone."""
+    board = tmp_path / "n.db"
+    writer = Store.open(board)
+    viewer = Store.open(board)
+    assert viewer.viewer and not writer.readonly
+    writer.add_item(writer.default_quarter().id, None, "Saved by the writer")
+    viewer.board(viewer.default_quarter().id)
+    writer.close()
+    assert (tmp_path / "n.db-wal").exists()  # the viewer still has the board open
+    viewer.close()
+    assert sorted(os.listdir(tmp_path)) == ["n.db"]
+    assert "Saved by the writer" in titles_in(board)

@@ -20,6 +20,7 @@ from ..db import (
     open_board_file,
     reopen_writable,
     tidy_after_reading,
+    tidy_after_serving,
 )
 from ..errors import PlanboardError, ReadOnlyError
 from ..lock import OTHER_WRITER
@@ -90,6 +91,12 @@ class StoreFiles(StoreReads):
             self._opened.lock.release()
         if readonly and not self.lost:
             tidy_after_reading(self._opened)
+            if self.viewer:
+                # The writer may have quit a moment ago, while this viewer still read:
+                # SQLite kept the -wal for it, and a viewer can't write it back. A
+                # moment's writable connection lets SQLite finish that (only if nobody
+                # else has the board open; what it writes is what the writer saved).
+                tidy_after_serving(self.path)
         kept.let_go(self._kept)  # (every connection of this store is closed by now)
         self._kept = None
 
