@@ -182,6 +182,11 @@ def test_boards_sharing_a_stem_keep_their_own_backups(tmp_path: Path) -> None:
     assert refused.returncode == 2 and "another board" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert titles_in(plan_db) == ["Still here"]
+    # Without --yes: refused before the question, not after a yes.
+    asked = run_cli("restore", str(plan_db), str(theirs[0]), input="y\n")
+    assert asked.returncode == 2 and "another board" in asked.stderr
+    assert "Replace" not in asked.stdout
+    assert titles_in(plan_db) == ["Still here"]
 
 
 def test_two_copies_of_one_board_do_not_restore_each_others_backups(tmp_path: Path) -> None:

@@ -57,6 +57,12 @@ def run_restore(argv: list[str]) -> int:
     with contextlib.suppress(OSError):  # (one that can't be read: the open says so)
         if writer_is_active(board):  # (said before asking, not after a yes)
             return _fail(f"{board} is open in another planboard; close it, then restore.")
+    from ..core.backup import board_id_in, check_backup
+
+    try:  # a backup of another board (or no backup at all): said before asking too
+        check_backup(chosen, board_id_in(board), board)
+    except PlanboardError as error:
+        return _fail(str(error))
     if not args.yes:
         answer = _confirmed(f"Replace {board} with {chosen.name}?")
         if not answer:
