@@ -852,3 +852,23 @@ def test_the_writer_and_a_viewer_quitting_together_leave_no_wal(tmp_path: Path) 
     viewer.close()
     assert sorted(os.listdir(tmp_path)) == ["n.db"]
     assert "Saved by the writer" in titles_in(board)
+
+
+@pytest.mark.parametrize("content", [b"hello\n", b"not a write-ahead log at all, " * 4])
+def test_a_file_at_the_wal_path_sqlite_cannot_read_is_named_and_kept(
+    tmp_path: Path, content: bytes
+) -> None:
+    """Something that is not a write-ahead log where SQLite keeps the board's: SQLite
+    would take it for an empty one and delete it on closing (`report` also left a -shm
+    beside it). It is named, the board refused, and both files left as they were."""
+    board = tmp_path / "w.db"
+    shutil.copyfile(SAMPLE, board)
+    before = board.read_bytes()
+    (tmp_path / "w.db-wal").write_bytes(content)
+    for command in (["report", "w.db"], ["export", "w.db"], ["w.db"]):
+        done = run_cli(*command, cwd=tmp_path, stdin=subprocess.DEVNULL)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert "w.db-wal" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert (tmp_path / "w.db-wal").read_bytes() == content
+    assert board.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["w.db", "w.db-wal"]

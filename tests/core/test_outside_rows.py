@@ -510,3 +510,10 @@ def test_an_item_dropped_and_in_a_block_at_once_is_tidied_once_and_named(
     assert board.items_at(Place.block(filled.block_a)) == []
     found = store.row_problems(q)
     assert any(f"items row {filled.team_items[0]}" in p and "dropped" in p for p in found), found
+    # A move into a block that still holds such a row: the next tidy settles it, once.
+    store.move_item(filled.team_items[2], Place.block(filled.block_a))
+    store.tidy(q)
+    assert store.tidy(q) is None
+    assert [i.id for i in store.board(q).items_at(Place.block(filled.block_a))] == [
+        filled.team_items[2]
+    ]

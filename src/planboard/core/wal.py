@@ -30,26 +30,28 @@ def stale_wal(path: Path) -> str:
 
     SQLite applies whatever committed frames a `-wal` holds to the file beside it, and
     deletes it unread beside an empty file; a `-wal` left over from another file would
-    damage this board, or be lost. It can't be the board's own when there is no board
+    damage this board, or be lost. It can't be the board's own when it is not a
+    write-ahead log at all (no header SQLite wrote), when there is no board
     (the path is new or empty), when the board's file says it is not in WAL mode (a file
     in WAL mode is switched back only after its `-wal` is checkpointed and removed), or
     when its page size is not the board's. Such a file is never removed here: it is named
     and the board refused, so that a real `-wal` with committed data is never lost.
     """
     wal = path.with_name(path.name + "-wal")
-    try:
-        size = wal.stat().st_size
-        if size < 32:
-            return ""  # no header, no frames: SQLite ignores it
-        with wal.open("rb") as stream:
-            wal_header = stream.read(32)
-    except OSError:
-        return ""
-    magic = int.from_bytes(wal_header[0:4], "big")
-    if magic not in (0x377F0682, 0x377F0683):
-        return ""  # not a valid WAL: SQLite ignores it
-    wal_page = int.from_bytes(wal_header[8:12], "big")
+    read = _wal_header(wal)
+    if read is None:
+        return ""  # none, or empty (no header, no frames: SQLite ignores it)
+    size, wal_header = read
     advice = f"move it away (keep it if it may hold another board's changes), then open {path}"
+    magic = int.from_bytes(wal_header[0:4], "big")
+    if len(wal_header) < 32 or magic not in (0x377F0682, 0x377F0683):
+        # Not a write-ahead log at all (SQLite writes the header whole before any frame):
+        # SQLite would take it for an empty one and delete it on closing.
+        return (
+            f"{wal} is beside {path}, but it is not a write-ahead log SQLite can read (SQLite "
+            f"would delete it unread); {advice}."
+        )
+    wal_page = int.from_bytes(wal_header[8:12], "big")
     # The board's header, read now, after the `-wal`: a file is switched to WAL mode (its
     # header written) before its `-wal` gets any frame, so this header is at least as new
     # (another planboard may be creating or switching it this very moment).
@@ -80,6 +82,18 @@ def stale_wal(path: Path) -> str:
             f"(it has been replaced since); it can't belong to this one; {advice}."
         )
     return ""
+
+
+def _wal_header(wal: Path) -> tuple[int, bytes] | None:
+    """The `-wal`'s size and first 32 bytes; None if there is none, or it is empty."""
+    try:
+        size = wal.stat().st_size
+        if size == 0:
+            return None
+        with wal.open("rb") as stream:
+            return size, stream.read(32)
+    except OSError:
+        return None
 
 
 # Which file a `-wal` belongs to. SQLite's `-wal` does not name its database: after
