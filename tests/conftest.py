@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -154,3 +154,15 @@ def assert_consistent(store: Store) -> None:
         assert sorted(positions) == list(range(len(positions))), f"blocks of {quarter}"
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def statements_run(store: Store, action: Callable[[], object]) -> list[str]:
+    """The SQL statements `action` ran on the store's connection, as SQLite traced them
+    (with their values)."""
+    ran: list[str] = []
+    store.conn.set_trace_callback(ran.append)
+    try:
+        action()
+    finally:
+        store.conn.set_trace_callback(None)
+    return ran

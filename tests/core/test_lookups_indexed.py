@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Filled
+from conftest import Filled, statements_run
 
 from planboard.core import Store
 
@@ -27,14 +27,8 @@ def _plan(conn: sqlite3.Connection, sql: str, args: tuple[object, ...]) -> str:
 
 def _scans(store: Store, action: Callable[[], object]) -> list[str]:
     """The statements `action` ran that read the whole items table."""
-    ran: list[str] = []
-    store.conn.set_trace_callback(ran.append)
-    try:
-        action()
-    finally:
-        store.conn.set_trace_callback(None)
     scans = []
-    for sql in ran:
+    for sql in statements_run(store, action):
         if sql.lstrip().upper().startswith(("SELECT", "WITH")):
             plan = _plan(store.conn, sql, ())
             if "SCAN items" in plan:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Filled, assert_consistent
+from conftest import Filled, assert_consistent, statements_run
 from damaged_boards import damage_an_old_quarter
 
 from planboard.cli import main
@@ -150,13 +150,7 @@ def test_undoing_a_block_another_program_filled_says_changed_since(
 
 def _untidy_checks(store: Store, action: Callable[[], object]) -> list[str]:
     """The statements `action` ran to check that positions are 0..n-1."""
-    ran: list[str] = []
-    store.conn.set_trace_callback(ran.append)
-    try:
-        action()
-    finally:
-        store.conn.set_trace_callback(None)
-    return [sql for sql in ran if "COUNT(DISTINCT" in sql]
+    return [sql for sql in statements_run(store, action) if "COUNT(DISTINCT" in sql]
 
 
 def test_an_undo_on_a_board_no_one_else_wrote_to_checks_no_order(filled: Filled) -> None:
