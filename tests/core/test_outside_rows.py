@@ -504,10 +504,21 @@ def test_an_item_dropped_and_in_a_block_at_once_is_tidied_once_and_named(
     assert board.items_at(Place.block(filled.block_a)) == []
     found = store.row_problems(q)
     assert any(f"items row {filled.team_items[0]}" in p and "dropped" in p for p in found), found
-    # A move into a block that still holds such a row: the next tidy settles it, once.
-    store.move_item(filled.team_items[2], Place.block(filled.block_a))
-    store.tidy(q)
+    # Moves into and out of a block that still holds such a row leave it where it
+    # shows, among the dropped items, and the quarter in order; and they can be undone.
+    order = [i.id for i in store.items_at(q, Place.dropped())]
+    store.move_item(filled.team_items[2], Place.block(filled.block_a), 0)
+    store.move_item(filled.sales_items[1], Place.block(filled.block_a), 0)
+    store.move_item(filled.sales_items[1], Place.of_list(filled.sales))
+    assert [i.id for i in store.items_at(q, Place.dropped())] == order
     assert store.tidy(q) is None
-    assert [i.id for i in store.board(q).items_at(Place.block(filled.block_a))] == [
-        filled.team_items[2]
+    store.undo(q)
+    store.undo(q)
+    assert [i.id for i in store.items_at(q, Place.dropped())] == order
+    assert [i.id for i in store.items_at(q, Place.block(filled.block_a))] == [filled.team_items[2]]
+    # Deleting the block: the row lets go of it and stays where it shows.
+    store.delete_block(filled.block_a)
+    assert [i.id for i in store.items_at(q, Place.dropped())] == order
+    assert store.tidy(q) is None and store.row_problems(q) == [
+        p for p in store.row_problems(q) if f"row {filled.team_items[0]}" not in p
     ]

@@ -127,6 +127,13 @@ class BlockCommands(StorePlacing):
             self._check_quarter_writable(block.quarter_id)
             for item_id, _ in self._place_rows(block.quarter_id, Place.block(block_id)):
                 tx.update("items", item_id, {"block_id": None, "place_position": None})
+            for (item_id,) in self.conn.execute(
+                # Dropped and in this block too (another program's row): it stays where
+                # it shows, among the dropped items, and lets go of the block.
+                "SELECT id FROM items WHERE block_id = ? AND status = 'dropped'",
+                (block_id,),
+            ).fetchall():
+                tx.update("items", item_id, {"block_id": None})
             for (vote_id,) in self.conn.execute(
                 "SELECT id FROM votes WHERE block_id = ?", (block_id,)
             ).fetchall():

@@ -148,6 +148,7 @@ class StoreFiles(StoreReads):
         try:
             safety = backup_board(self.conn, self.path, "before-restore")
             restore_into(self.conn, backup)
+            self._tidy_at = {}  # (through this connection: its data version stays put)
             migrate(self.conn, self.path)
             if theirs is None and identity is not None:
                 self.conn.execute(

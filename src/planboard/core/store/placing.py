@@ -7,7 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ValidationError
-from ..model import MAX_NAME, MAX_NOTES, MAX_TITLE, STAKEHOLDER_COLOURS, Block, Item, Place
+from ..model import (
+    IN_BLOCK,
+    MAX_NAME,
+    MAX_NOTES,
+    MAX_TITLE,
+    STAKEHOLDER_COLOURS,
+    Block,
+    Item,
+    Place,
+)
 from ..text import clean_line, clean_multiline
 from .core import _quote
 from .reading import StoreReads
@@ -73,12 +82,11 @@ class StorePlacing(StoreReads):
     def _place_rows(self, quarter_id: int, place: Place) -> list[tuple[int, int | None]]:
         """A block's or the dropped area's items (id, place_position), in order."""
         if place.is_block:
-            # (Read from the index alone, without `IN_BLOCK`: the status of every row of
-            # the block would double a move's time on a big board. A row another program
-            # left dropped and in this block is numbered with it here; the next tidy
-            # closes the gap that leaves among the block's own.)
+            # (`IN_BLOCK`: a row another program left dropped and in this block keeps
+            # its place among the dropped items, where it shows; numbered here, a move
+            # into the block would reorder the dropped area.)
             rows = self.conn.execute(
-                "SELECT id, place_position FROM items WHERE block_id = ? "
+                f"SELECT id, place_position FROM items WHERE block_id = ? AND {IN_BLOCK} "
                 "ORDER BY place_position, id",
                 (place.ref,),
             )
