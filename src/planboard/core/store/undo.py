@@ -372,8 +372,9 @@ class UndoLog(StoreReads):
                 tx, "tidy", f"Put {count} row{'s' if count != 1 else ''} in order", quarter_id
             )
             # (no other connection commits while this transaction holds the file)
-            self._tidy_at[quarter_id] = (self._version(), self._last_event_id())
-            return change
+            seen = (self._version(), self._last_event_id())
+        self._tidy_at[quarter_id] = seen  # once committed: a failed commit leaves it unseen
+        return change
 
     def _version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
