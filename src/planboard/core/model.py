@@ -27,6 +27,10 @@ removing someone never changes anyone else's colour. None of them is the board's
 highlight colour (the amber of the focus, the marks and the chosen badge)."""
 
 
+ON_LIST = "block_id IS NULL AND status = 'open' AND merged_into IS NULL"
+"""`Place.where` in SQL, for the rows a list shows: not in a block, not dropped, not
+merged into another item."""
+
 IN_BLOCK = "status IS NOT 'dropped'"
 """`Place.where` in SQL, for rows with a `block_id`: in that block unless dropped (the
 dropped area wins; only another program, its CHECKs off, can write both). Every query of

@@ -12,6 +12,7 @@ from ..model import (
     MAX_NAME,
     MAX_NOTES,
     MAX_TITLE,
+    ON_LIST,
     STAKEHOLDER_COLOURS,
     Block,
     Item,
@@ -72,8 +73,7 @@ class StorePlacing(StoreReads):
     ) -> list[tuple[int, int, bool]]:
         """The whole list (id, position, shown on the list), in order."""
         rows = self.conn.execute(
-            "SELECT id, position, block_id IS NULL AND status = 'open' AND merged_into IS NULL "
-            "FROM items "
+            f"SELECT id, position, {ON_LIST} FROM items "
             "WHERE quarter_id = ? AND stakeholder_id IS ? ORDER BY position, id",
             (quarter_id, stakeholder_id),
         )

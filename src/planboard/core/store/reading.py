@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import CorruptBoardError, NotFoundError, ReadOnlyError
 from ..model import (
     IN_BLOCK,
+    ON_LIST,
     Block,
     Board,
     Decision,
@@ -171,8 +172,7 @@ class StoreReads(StoreCore):
         if place.is_list:
             sql = (
                 f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
-                "AND block_id IS NULL AND status = 'open' AND merged_into IS NULL "
-                "ORDER BY items.position, items.id"
+                f"AND {ON_LIST} ORDER BY items.position, items.id"
             )
             rows = self.conn.execute(sql, (quarter_id, place.ref))
         elif place.is_block:
@@ -204,10 +204,7 @@ class StoreReads(StoreCore):
                 "list_order reads lists; blocks and the dropped area are "
                 "kept in order by their place_position"
             )
-        where = (
-            "FROM items WHERE quarter_id = ? AND stakeholder_id IS ? AND block_id IS NULL "
-            "AND status = 'open' AND merged_into IS NULL"
-        )
+        where = f"FROM items WHERE quarter_id = ? AND stakeholder_id IS ? AND {ON_LIST}"
         rows = self.conn.execute(
             f"SELECT position, id {where} ORDER BY position, id", (quarter_id, place.ref)
         ).fetchall()
@@ -225,10 +222,7 @@ class StoreReads(StoreCore):
         """The ids of the items shown just before and just after `item` on its list (as
         the file holds them now; None at an end): enough for a screen holding the list
         to check where the item goes back in, without reading the list."""
-        where = (
-            "quarter_id = :q AND stakeholder_id IS :s AND block_id IS NULL "
-            "AND status = 'open' AND merged_into IS NULL"
-        )
+        where = f"quarter_id = :q AND stakeholder_id IS :s AND {ON_LIST}"
         row = self.conn.execute(
             f"SELECT (SELECT id FROM items WHERE {where} AND (position, id) < (:p, :i) "
             "ORDER BY position DESC, id DESC LIMIT 1), "
