@@ -66,7 +66,7 @@ def ceiling(entries, truth):
         if sim.entries[a].owner == sim.entries[b].owner:
             continue
         words.append(sim.word_score(a, b))
-        meaning.append(float(sim.meaning[a] @ sim.meaning[b]))
+        meaning.append(float(sim.rows(a) @ sim.rows(b)))
         true.append(frozenset((sim.entries[a].key, sim.entries[b].key)) in truth)
     w, m, y = np.array(words), np.array(meaning), np.array(true)
     best_f, best_recall = (0.0, 0.0, 0.0, 0.0), 0.0

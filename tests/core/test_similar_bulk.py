@@ -9,7 +9,7 @@ import random
 import pytest
 
 from planboard.core.similar import NEIGHBOURS, Entry, Similarity
-from planboard.core.similar.pairs import _cells, _word_pairs
+from planboard.core.similar.cells import cells, word_pairs
 
 np = pytest.importorskip("numpy")
 
@@ -17,10 +17,10 @@ np = pytest.importorskip("numpy")
 def test_word_pairs_are_every_pair_of_each_posting_list() -> None:
     rng = random.Random(3)
     postings = [sorted(rng.sample(range(5000), rng.randint(2, 40))) for _ in range(300)]
-    firsts, seconds = _word_pairs(np, postings)
+    firsts, seconds = word_pairs(np, postings)
     expected = sorted(p for found in postings for p in itertools.combinations(found, 2))
     assert sorted(zip(firsts.tolist(), seconds.tolist(), strict=True)) == expected
-    empty_firsts, empty_seconds = _word_pairs(np, [])
+    empty_firsts, empty_seconds = word_pairs(np, [])
     assert len(empty_firsts) == len(empty_seconds) == 0
 
 
@@ -61,14 +61,14 @@ def _unit_rows(rng, count: int, dims: int = 64):  # type: ignore[no-untyped-def]
 
 def test_cells_hold_every_row_twice_in_order() -> None:
     matrix = _unit_rows(np.random.default_rng(1), 6000)
-    cells = _cells(matrix, np)
-    assert len(cells) == int(6000**0.5 / 2)
+    found = cells(matrix, np)
+    assert len(found) == int(6000**0.5 / 2)
     counts = np.zeros(6000, dtype=int)
-    for cell in cells:
+    for cell in found:
         assert list(cell) == sorted(set(cell.tolist()))
         counts[cell] += 1
     assert (counts == 2).all()
-    assert [c.tolist() for c in _cells(matrix[:100], np)] == [list(range(100))]
+    assert [c.tolist() for c in cells(matrix[:100], np)] == [list(range(100))]
 
 
 def test_near_twins_are_found_beyond_one_cell() -> None:
@@ -85,3 +85,44 @@ def test_near_twins_are_found_beyond_one_cell() -> None:
     firsts, seconds = sim._meaning_candidates()
     found = {(min(a, b), max(a, b)) for a, b in zip(firsts.tolist(), seconds.tolist(), strict=True)}
     assert all(pair in found for pair in twins)
+
+
+def _board_entries(count: int, seed: int) -> list[Entry]:
+    from planboard.bench_similar import _titles
+
+    return [Entry(n, title, n % 40) for n, title in enumerate(_titles(count, seed=seed))]
+
+
+@pytest.mark.parametrize("count", [300, 4500])
+def test_neighbours_from_arrays_are_the_overlap_of_the_pairs(count: int) -> None:
+    """What a pass without groups gives (each item's neighbours, built from the scored
+    arrays without a dict of every pair) is exactly what the pairs say, in the same
+    order: best first, then in the entries' order. 4,500 items: the vectors by cells."""
+    from planboard.core.similar.pairs import by_entry
+
+    sim = Similarity(_board_entries(count, seed=count))
+    rejected = {frozenset((e.key, e.key + 40)) for e in sim.entries[:50]}
+    expected = by_entry(sim, sim.pairs(rejected=rejected))
+    found = sim.neighbours(rejected=rejected)
+    assert found == expected
+    assert all(list(found[key]) == list(expected[key]) for key in expected)
+    assert sum(map(len, found.values())) > count  # (the board does have pairs)
+
+
+def test_meaning_vectors_scale_the_shipped_bytes_as_float32_rows_did() -> None:
+    """The model keeps its rows as shipped (a byte a number, a scale a word); a title's
+    vector is the same as from rows scaled up front."""
+    from importlib import resources
+
+    from planboard.core.similar import meaning_model
+
+    model = meaning_model()
+    with (resources.files("planboard.core") / "data" / "meaning-en.npz").open("rb") as data:
+        loaded = np.load(data)
+        rows = loaded["vectors"].astype(np.float32) * loaded["scale"][:, None]
+    titles = ["Customer churn by region", "Warehouse picking errors per shift", "CAC"]
+    for title, vector in zip(titles, model.embed(titles), strict=True):
+        picked = [model.index[w] for w in model.words.plain(title) if w in model.index]
+        expected = rows[picked].sum(0)
+        expected /= np.linalg.norm(expected)
+        assert np.array_equal(vector, expected.astype(np.float32))

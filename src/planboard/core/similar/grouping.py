@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .meaning import title_hash
-from .pairs import Entry, Similarity
+from .pairs import Entry, Similarity, by_entry
 
 MAX_GROUP = 12  # a suggested block bigger than this is not a suggestion any more
 
@@ -62,15 +62,17 @@ def match(
         if key in texts and digest == title_hash(texts[key])
     }
     similarity = Similarity(entries, lang=lang, meaning=meaning, vectors=usable)
-    scored = similarity.pairs(threshold, rejected=rejected)
+    if with_groups:
+        scored = similarity.pairs(threshold, rejected=rejected)
+        limit = similarity.threshold if threshold is None else threshold
+        found, clusters = _overlap(similarity, scored), _groups(similarity, scored, limit, 2)
+    else:
+        # (Each entry's neighbours straight from the scored arrays: no dict of pairs.)
+        found, clusters = similarity.neighbours(threshold, rejected=rejected), []
     return Matches(
-        overlap=_overlap(similarity, scored),
+        overlap=found,
         similarity=similarity,
-        groups=(
-            _groups(similarity, scored, similarity.threshold if threshold is None else threshold, 2)
-            if with_groups
-            else []
-        ),
+        groups=clusters,
         new_vectors=similarity.new_vectors,
         note=similarity.meaning_note,
     )
@@ -112,14 +114,7 @@ def reasons(similarity: Similarity, scored: dict[tuple[int, int], float]) -> Rea
 
 
 def _overlap(similarity: Similarity, scored: dict[tuple[int, int], float]) -> Overlap:
-    result: Overlap = {}
-    for (a, b), value in scored.items():
-        first, second = similarity.entries[a], similarity.entries[b]
-        result.setdefault(first.key, []).append((second.key, value))
-        result.setdefault(second.key, []).append((first.key, value))
-    for neighbours in result.values():
-        neighbours.sort(key=lambda pair: (-pair[1], repr(pair[0])))
-    return result
+    return by_entry(similarity, scored)
 
 
 def groups(
@@ -157,11 +152,13 @@ def _groups(
                 total += scored.get((min(a, b), max(a, b)), 0.0)
         return total / (len(members[x]) * len(members[y]))
 
-    for (a, b), _value in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
+    for (a, b), value in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
         x, y = cluster_of[a], cluster_of[b]
         if x == y or len(members[x]) + len(members[y]) > MAX_GROUP:
             continue
-        if mean_link(x, y) < threshold * 0.75:
+        # (Two items on their own: their mean link is this pair's score.)
+        alone = len(members[x]) == len(members[y]) == 1
+        if (value if alone else mean_link(x, y)) < threshold * 0.75:
             continue
         if len(members[x]) < len(members[y]):
             x, y = y, x

@@ -38,7 +38,7 @@ def meaning_model() -> Any:
         with (resources.files("planboard.core") / "data" / "meaning-en.npz").open("rb") as data:
             loaded = np.load(data)
             vocab = str(loaded["words"]).split("\n")
-            vectors = loaded["vectors"].astype(np.float32) * loaded["scale"][:, None]
+            vectors = loaded["vectors"], loaded["scale"].astype(np.float32)
     except (OSError, KeyError, ValueError) as error:
         raise MeaningUnavailable(
             f"Matching by meaning is off: its model can't be read ({error})."
@@ -55,13 +55,15 @@ def meaning_available() -> bool:
 
 
 class _Meaning:
-    def __init__(self, vocab: list[str], vectors: Any) -> None:
+    def __init__(self, vocab: list[str], vectors: tuple[Any, Any]) -> None:
         import numpy as np
 
         self.np = np
         self.index = {w: i for i, w in enumerate(vocab)}
-        self.vectors = vectors
-        self.dims = vectors.shape[1]
+        # As shipped, a byte a number and a scale a word (a quarter of the memory of
+        # float32 rows): a title's rows are scaled when it is embedded.
+        self.codes, self.scale = vectors
+        self.dims = self.codes.shape[1]
         self.words = _words_for("en")
         # Every known word counts the same (little words are left out before): on the
         # tune part this did better than weighing words by their rarity.
@@ -85,7 +87,8 @@ class _Meaning:
                     found.append(position)
             if found:
                 picked = np.array(found)
-                vector = (self.vectors[picked] * self.weights[picked, None]).sum(0)
+                rows = self.codes[picked].astype(np.float32) * self.scale[picked, None]
+                vector = (rows * self.weights[picked, None]).sum(0)
                 norm = float(np.linalg.norm(vector))
                 if norm > 0:
                     out[row] = vector / norm

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from .cells import SLICE, cells, gathered, word_pair_slices
 from .meaning import MeaningUnavailable, meaning_model, title_hash
 from .words import Word, _words_for, detect_language
 
@@ -21,7 +23,6 @@ NEIGHBOURS = 12  # at most this many similar items are kept per item
 MEANING_CANDIDATES = 16  # nearest vectors scored per item
 RARE_WORDS = 3  # an item's candidates share one of its this-many rarest words
 CANDIDATES = 60  # and only the ones sharing most of them are scored
-SLICE = 25_000  # candidate pairs scored at a time (two slices of vectors: 25 MB)
 
 
 class Entry(NamedTuple):
@@ -49,33 +50,11 @@ class Similarity:
         self.position = {e.key: n for n, e in enumerate(self.entries)}
         self.lang = lang or detect_language(e.text for e in self.entries)
         self.analyser = _words_for(self.lang)
-        self.tokens: list[dict[str, Word]] = []
-        self.vectors: list[dict[str, float]] = []
-        for entry in self.entries:
-            found: dict[str, Word] = {}
-            for word in self.analyser.words(entry.text):
-                if word.key not in found or found[word.key].weight < word.weight:
-                    found[word.key] = word
-            self.tokens.append(found)
-            norm = math.sqrt(sum(w.weight**2 for w in found.values())) or 1.0
-            self.vectors.append({k: w.weight / norm for k, w in sorted(found.items())})
-        count = len(self.entries)
-        df: dict[str, int] = defaultdict(int)
-        for found in self.tokens:
-            for key in found:
-                df[key] += 1
-        # Words on very many items would make every item a candidate for every other:
-        # they count in the score, not in the index.
-        common = max(500, int(4 * math.sqrt(count)))
-        self.index: dict[str, list[int]] = defaultdict(list)
-        for position, found in enumerate(self.tokens):
-            for key in sorted(found):
-                if df[key] <= common:
-                    self.index[key].append(position)
+        self._weigh_words()
         self.meaning: Any = None
         self.meaning_note = ""
         self.new_vectors: list[tuple[Hashable, str, bytes]] = []
-        if meaning is not False and self.lang == "en" and count:
+        if meaning is not False and self.lang == "en" and self.entries:
             try:
                 model = meaning_model()
             except MeaningUnavailable as error:
@@ -87,7 +66,9 @@ class Similarity:
 
     def _meaning_matrix(self, model: Any, stored: dict[Hashable, bytes]) -> Any:
         np = model.np
-        matrix = np.zeros((len(self.entries), model.dims), dtype=np.float32)
+        # Kept as stored (float16, half the memory); rows are read as float32 (`rows`),
+        # so every product is the same as on float32 rows of the same values.
+        matrix = np.zeros((len(self.entries), model.dims), dtype=np.float16)
         missing = []
         for position, entry in enumerate(self.entries):
             blob = stored.get(entry.key)
@@ -98,16 +79,76 @@ class Similarity:
         if missing:
             # Rounded as they are stored, so a pair scores the same before and after.
             fresh = model.embed([self.entries[p].text for p in missing]).astype(np.float16)
-            matrix[missing] = fresh.astype(np.float32)
+            matrix[missing] = fresh
             for position, row in zip(missing, fresh, strict=True):
                 entry = self.entries[position]
                 self.new_vectors.append((entry.key, title_hash(entry.text), row.tobytes()))
         return matrix
 
+    def _weigh_words(self) -> None:
+        """Every entry's weighted words, as flat arrays (a few bytes a word, where a
+        dict a title took hundreds: at 50,000 items, 20 MB less): `word_ids[starts[n]
+        : starts[n + 1]]` are entry n's words (ids in the order of their spelling) and
+        `weights` the same slice their weights, normalised; `names[id]` is the word."""
+        ids: dict[str, int] = {}
+        self.starts, self.word_ids, self.weights = array("q", [0]), array("q"), array("d")
+        df: list[int] = []
+        for entry in self.entries:
+            found = self._found(entry.text)
+            norm = math.sqrt(sum(w.weight**2 for w in found.values())) or 1.0
+            for key in sorted(found):
+                word = ids.setdefault(key, len(ids))
+                if word == len(df):
+                    df.append(0)
+                df[word] += 1
+                self.word_ids.append(word)
+                self.weights.append(found[key].weight / norm)
+            self.starts.append(len(self.word_ids))
+        # Ids in the order of the words' spelling (each entry's stay in order).
+        self.names = sorted(ids)
+        rank = [0] * len(ids)
+        for n, name in enumerate(self.names):
+            rank[ids[name]] = n
+        self.word_ids = array("q", (rank[word] for word in self.word_ids))
+        # Words on very many items would make every item a candidate for every other:
+        # they count in the score, not in the index.
+        common = max(500, int(4 * math.sqrt(len(self.entries))))
+        self.index: dict[str, list[int]] = defaultdict(list)
+        for position in range(len(self.entries)):
+            for word in self.word_ids[self.starts[position] : self.starts[position + 1]]:
+                if df[ids[self.names[word]]] <= common:
+                    self.index[self.names[word]].append(position)
+
+    def _found(self, text: str) -> dict[str, Word]:
+        """A title's words by their key (the weightiest writing of each)."""
+        found: dict[str, Word] = {}
+        for word in self.analyser.words(text):
+            if word.key not in found or found[word.key].weight < word.weight:
+                found[word.key] = word
+        return found
+
+    def vector(self, position: int) -> dict[str, float]:
+        """An entry's words and their normalised weights."""
+        start, end = self.starts[position], self.starts[position + 1]
+        return {
+            self.names[w]: self.weights[n] for n, w in enumerate(self.word_ids[start:end], start)
+        }
+
+    def rows(self, at: Any) -> Any:
+        """Meaning vectors (rows of positions, or one position) as float32."""
+        return self.meaning[at].astype(self.meaning_model_np.float32)
+
     def word_score(self, a: int, b: int) -> float:
-        first, second = self.vectors[a], self.vectors[b]
-        # In a fixed order, so the float sum is the same in every process.
-        return sum(first[t] * second[t] for t in sorted(first.keys() & second.keys()))
+        ids, weights = self.word_ids, self.weights
+        start, end = self.starts[b], self.starts[b + 1]
+        second = dict(zip(ids[start:end], weights[start:end], strict=True))
+        start, end = self.starts[a], self.starts[a + 1]
+        # In a fixed order (the words' spelling), so the sum is the same in every process.
+        return sum(
+            weights[n] * second[word]
+            for n, word in enumerate(ids[start:end], start)
+            if word in second
+        )
 
     def meaning_score(self, a: int, b: int) -> float:
         if self.meaning is None:
@@ -126,7 +167,7 @@ class Similarity:
 
     def explain(self, a: int, b: int) -> str:
         """Why two entries match: the words they share, and synonyms as `x ≈ y`."""
-        first, second = self.tokens[a], self.tokens[b]
+        first, second = self._found(self.entries[a].text), self._found(self.entries[b].text)
         shared = sorted(first.keys() & second.keys(), key=lambda k: (-first[k].weight, k))
         parts = []
         for key in shared[:4]:
@@ -136,7 +177,8 @@ class Similarity:
             else:
                 parts.append(f"{x} ≈ {y}")
         if self.meaning is not None:
-            meaning = float(self.meaning[a] @ self.meaning[b])
+            first_row, second_row = self.rows([a, b])
+            meaning = float(first_row @ second_row)
             if meaning >= MEANING_FLOOR + MEANING_SPAN / 2 or not parts:
                 parts.insert(0, f"close in meaning ({meaning:.2f})")
         return "; ".join(parts) if parts else "similar wording"
@@ -145,14 +187,21 @@ class Similarity:
         """Pairs of entries whose meaning vectors are among each other's nearest, as
         two arrays of positions."""
         np = self.meaning_model_np
-        matrix = self.meaning
-        floor = MEANING_FLOOR + MEANING_SPAN * 0.2
         firsts: list[Any] = [np.zeros(0, dtype=np.int64)]
         seconds: list[Any] = [np.zeros(0, dtype=np.int64)]
-        for members in _cells(matrix, np):
+        for first, second in self._meaning_chunks():
+            firsts.append(first)
+            seconds.append(second)
+        return np.concatenate(firsts), np.concatenate(seconds)
+
+    def _meaning_chunks(self) -> Iterator[tuple[Any, Any]]:
+        """`_meaning_candidates`, a block of rows at a time."""
+        np = self.meaning_model_np
+        floor = MEANING_FLOOR + MEANING_SPAN * 0.2
+        for members in cells(self.meaning, np):
             if len(members) < 2:
                 continue
-            block = matrix[members]
+            block = self.rows(members)
             keep = min(MEANING_CANDIDATES, len(members) - 1)
             for start in range(0, len(members), 256):
                 sims = block[start : start + 256] @ block.T
@@ -161,9 +210,7 @@ class Similarity:
                 # The `keep` largest of each row (selected in place, no negated copy).
                 top = np.argpartition(sims, sims.shape[1] - keep, axis=1)[:, -keep:]
                 good_rows, good_cols = np.nonzero(np.take_along_axis(sims, top, 1) >= floor)
-                firsts.append(members[start + good_rows])
-                seconds.append(members[top[good_rows, good_cols]])
-        return np.concatenate(firsts), np.concatenate(seconds)
+                yield members[start + good_rows], members[top[good_rows, good_cols]]
 
     @property
     def meaning_model_np(self) -> Any:
@@ -201,6 +248,37 @@ class Similarity:
                 found[(a, b) if a < b else (b, a)] = value
         return found
 
+    def neighbours(
+        self,
+        threshold: float | None = None,
+        *,
+        rejected: set[frozenset[Hashable]] | None = None,
+    ) -> dict[Any, list[tuple[Any, float]]]:
+        """For each entry's key, the entries on other lists it pairs with (the pairs
+        `pairs` finds) and the scores, best first, then in the entries' order; built
+        from arrays, without `pairs`' dict of every pair (45 MB at 50,000 items)."""
+        threshold = self.threshold if threshold is None else threshold
+        try:
+            import numpy as np
+        except ImportError:
+            return by_entry(self, self.pairs(threshold, rejected=rejected))
+        low, high, values = self._kept_arrays(np, threshold, True, rejected or set())
+        codes, first = np.unique(low * len(self.entries) + high, return_index=True)
+        low, high = codes // len(self.entries), codes % len(self.entries)
+        mine, other = np.concatenate((low, high)), np.concatenate((high, low))
+        values = np.concatenate((values[first], values[first]))
+        order = np.lexsort((other, -values, mine))
+        mine, other, values = mine[order], other[order], values[order]
+        keys = [entry.key for entry in self.entries]
+        found: dict[Any, list[tuple[Any, float]]] = {}
+        for start in range(0, len(mine), SLICE):  # (as Python objects a slice at a time)
+            part = slice(start, start + SLICE)
+            for at, near, value in zip(
+                mine[part].tolist(), other[part].tolist(), values[part].tolist(), strict=True
+            ):
+                found.setdefault(keys[at], []).append((keys[near], value))
+        return found
+
     def _kept_in_bulk(
         self,
         np: Any,
@@ -209,11 +287,25 @@ class Similarity:
         rejected: set[frozenset[Hashable]],
     ) -> dict[tuple[int, int], float]:
         """`pairs` with numpy: each item's NEIGHBOURS best pairs (best first, then by
-        the other's position), items in order, picked by one sort of every pair both
-        ways instead of a sort per item."""
+        the other's position), items in order."""
+        low, high, values = self._kept_arrays(np, threshold, across_owners, rejected)
+        return dict(
+            zip(zip(low.tolist(), high.tolist(), strict=True), values.tolist(), strict=True)
+        )
+
+    def _kept_arrays(
+        self,
+        np: Any,
+        threshold: float,
+        across_owners: bool,
+        rejected: set[frozenset[Hashable]],
+    ) -> tuple[Any, Any, Any]:
+        """Each item's NEIGHBOURS best pairs as arrays (lower position, higher, score;
+        a pair kept by both its items comes twice), items in order, picked by one sort
+        of every pair both ways instead of a sort per item."""
         a_arr, b_arr, scores = self._best_in_bulk(np, threshold, across_owners, rejected)
         if not len(a_arr):
-            return {}
+            return a_arr, b_arr, scores
         mine, other = np.concatenate((a_arr, b_arr)), np.concatenate((b_arr, a_arr))
         values = np.concatenate((scores, scores))
         order = np.lexsort((other, -values, mine))
@@ -221,9 +313,9 @@ class Similarity:
         starts = np.flatnonzero(np.concatenate(([True], mine[1:] != mine[:-1])))
         rank = np.arange(len(mine)) - np.repeat(starts, np.diff(np.append(starts, len(mine))))
         kept = rank < NEIGHBOURS
-        low = np.minimum(mine[kept], other[kept]).tolist()
-        high = np.maximum(mine[kept], other[kept]).tolist()
-        return dict(zip(zip(low, high, strict=True), values[kept].tolist(), strict=True))
+        low = np.minimum(mine[kept], other[kept])
+        high = np.maximum(mine[kept], other[kept])
+        return low, high, values[kept]
 
     def _best_in_bulk(
         self,
@@ -232,134 +324,120 @@ class Similarity:
         across_owners: bool,
         rejected: set[frozenset[Hashable]],
     ) -> tuple[Any, Any, Any]:
-        """The pairs over the threshold as arrays (first, second, score): candidates
-        and scores worked out with numpy, a few array passes instead of a loop a pair."""
+        """The pairs over the threshold as arrays (first, second, score; the lower
+        position first, each pair once, in order). Candidates are made and scored a
+        slice at a time, and only the pairs over the threshold are held: at 50,000
+        items the candidates are two million pairs, over 100 MB when held at once."""
         none = np.zeros(0, dtype=np.int64)
-        if len(self.entries) < 2:
-            return none, none, np.zeros(0)
-        a_arr, b_arr = self._bulk_candidates(np)
-        if not len(a_arr):
-            return none, none, np.zeros(0)
-        a_arr, b_arr = self._bulk_keep(np, a_arr, b_arr, across_owners, rejected)
-        if not len(a_arr):
-            return none, none, np.zeros(0)
-        scores = self._bulk_word_scores(np, a_arr, b_arr)
-        if self.meaning is not None:
-            meaning = np.concatenate(
-                [
-                    np.einsum(
-                        "ij,ij->i",
-                        self.meaning[a_arr[begin : begin + SLICE]],
-                        self.meaning[b_arr[begin : begin + SLICE]],
-                    )
-                    for begin in range(0, len(a_arr), SLICE)
-                ]
-            )
-            scaled = np.clip((meaning - MEANING_FLOOR) / MEANING_SPAN, 0.0, 1.0)
-            scores = WORD_SHARE * scores + (1 - WORD_SHARE) * scaled
-        scores = np.round(scores, 6)
-        good = np.flatnonzero(scores >= threshold)
-        return a_arr[good], b_arr[good], scores[good]
-
-    def _bulk_candidates(self, np: Any) -> tuple[Any, Any]:
-        """Candidate pairs (lower position first, each once): two items sharing a word
-        that few items use (a word on very many items says little and would pair
-        everything with everything), and the nearest meaning vectors."""
         count = len(self.entries)
-        cap = 500 if count <= 5000 else 40
-        firsts, seconds = _word_pairs(np, [p for p in self.index.values() if 1 < len(p) <= cap])
-        firsts, seconds = [firsts], [seconds]
-        if self.meaning is not None:
-            near_firsts, near_seconds = self._meaning_candidates()
-            firsts.append(near_firsts)
-            seconds.append(near_seconds)
-        a_arr, b_arr = np.concatenate(firsts), np.concatenate(seconds)
-        del firsts, seconds
-        if not len(a_arr):
-            return a_arr, b_arr
-        low, high = np.minimum(a_arr, b_arr), np.maximum(a_arr, b_arr)
-        del a_arr, b_arr
-        # Each pair once, by sorting their codes (numpy's own `unique` hashes, which
-        # took forty times longer on two million pairs).
-        codes = low * count + high
-        codes = codes[low != high]
-        del low, high
-        codes.sort()
-        if len(codes):
-            codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
-        return codes // count, codes % count
+        if count < 2:
+            return none, none, np.zeros(0)
+        keep = self._keeping(np, across_owners, rejected)
+        tables = self._word_tables(np)
+        codes, values = [none], [np.zeros(0)]
+        for firsts, seconds in self._candidate_slices(np):
+            low, high = keep(np.minimum(firsts, seconds), np.maximum(firsts, seconds))
+            if not len(low):
+                continue
+            scores = self._bulk_word_scores(np, low, high, tables)
+            if self.meaning is not None:
+                meaning = np.concatenate(
+                    [  # (4,096 rows at a time: two float32 copies of 25,000 took 25 MB)
+                        np.einsum(
+                            "ij,ij->i",
+                            self.rows(low[at : at + 4096]),
+                            self.rows(high[at : at + 4096]),
+                        )
+                        for at in range(0, len(low), 4096)
+                    ]
+                )
+                scaled = np.clip((meaning - MEANING_FLOOR) / MEANING_SPAN, 0.0, 1.0)
+                scores = WORD_SHARE * scores + (1 - WORD_SHARE) * scaled
+            scores = np.round(scores, 6)
+            good = np.flatnonzero(scores >= threshold)
+            codes.append(low[good] * count + high[good])
+            values.append(scores[good])
+        code_arr, value_arr = np.concatenate(codes), np.concatenate(values)
+        # A pair found twice (by a word and by meaning, or in two cells) scored the
+        # same both times: each once, by sorting their codes (numpy's own `unique`
+        # hashes, which took forty times longer on two million pairs).
+        order = np.argsort(code_arr, kind="stable")
+        code_arr, value_arr = code_arr[order], value_arr[order]
+        if len(code_arr):
+            first = np.concatenate(([True], code_arr[1:] != code_arr[:-1]))
+            code_arr, value_arr = code_arr[first], value_arr[first]
+        return code_arr // count, code_arr % count, value_arr
 
-    def _bulk_keep(
-        self,
-        np: Any,
-        a_arr: Any,
-        b_arr: Any,
-        across_owners: bool,
-        rejected: set[frozenset[Hashable]],
-    ) -> tuple[Any, Any]:
-        """The candidate pairs left once pairs on one list (with `across_owners`) and
-        pairs rejected as not the same are taken out."""
+    def _candidate_slices(self, np: Any) -> Iterator[tuple[Any, Any]]:
+        """Candidate pairs, about SLICE at a time (a pair may come more than once): two
+        items sharing a word that few items use (a word on very many items says little
+        and would pair everything with everything), and the nearest meaning vectors."""
+        cap = 500 if len(self.entries) <= 5000 else 40
+        postings = [p for p in self.index.values() if 1 < len(p) <= cap]
+        yield from word_pair_slices(np, postings, SLICE)
+        if self.meaning is not None:
+            yield from gathered(np, self._meaning_chunks(), SLICE)
+
+    def _keeping(
+        self, np: Any, across_owners: bool, rejected: set[frozenset[Hashable]]
+    ) -> Callable[[Any, Any], tuple[Any, Any]]:
+        """What keeps the candidate pairs (lower position first) that are worth
+        scoring: not an item with itself, not two on one list (with `across_owners`),
+        not a pair rejected as not the same."""
         count = len(self.entries)
+        owners = None
         if across_owners:
             owner_ids: dict[Hashable, int] = {}
             owners = np.asarray(
                 [owner_ids.setdefault(e.owner, len(owner_ids)) for e in self.entries]
             )
-            keep = owners[a_arr] != owners[b_arr]
-            a_arr, b_arr = a_arr[keep], b_arr[keep]
-        if rejected:
-            index_of = self.position
-            refused = [
+        index_of = self.position
+        refused = np.asarray(
+            sorted(
                 min(index_of[x], index_of[y]) * count + max(index_of[x], index_of[y])
                 for x, y in (tuple(pair) for pair in rejected if len(pair) == 2)
                 if x in index_of and y in index_of
-            ]
-            keep = ~np.isin(a_arr * count + b_arr, np.asarray(refused, dtype=np.int64))
-            a_arr, b_arr = a_arr[keep], b_arr[keep]
-        return a_arr, b_arr
-
-    def _bulk_word_scores(self, np: Any, a_arr: Any, b_arr: Any) -> Any:
-        """The word cosines of the pairs: each of a's words looked up among b's, a slice
-        of pairs at a time (so memory stays flat on big boards)."""
-        count = len(self.entries)
-        # Every item's words as (item, word id, weight), sorted: word ids follow the
-        # words' spelling, so the sums run in the same order in every process.
-        names = sorted({key for vector in self.vectors for key in vector})
-        word_id = {name: n for n, name in enumerate(names)}
-        size = len(names) + 1
-        items, words_of, weights = [], [], []
-        for position, vector in enumerate(self.vectors):
-            for key in vector:
-                items.append(position)
-                words_of.append(word_id[key])
-                weights.append(vector[key])
-        item_arr = np.asarray(items, dtype=np.int64)
-        word_arr = np.asarray(words_of, dtype=np.int64)
-        weight_arr = np.asarray(weights, dtype=np.float64)
-        codes = item_arr * size + word_arr
-        order = np.argsort(codes, kind="stable")
-        codes, item_arr, word_arr, weight_arr = (
-            codes[order],
-            item_arr[order],
-            word_arr[order],
-            weight_arr[order],
+            ),
+            dtype=np.int64,
         )
-        starts = np.searchsorted(item_arr, np.arange(count))
-        lengths = np.bincount(item_arr, minlength=count)
-        word_scores = np.zeros(len(a_arr), dtype=np.float64)
-        for begin in range(0, len(a_arr), SLICE):
-            a_part, b_part = a_arr[begin : begin + SLICE], b_arr[begin : begin + SLICE]
-            repeat = lengths[a_part]
-            pair_of = np.repeat(np.arange(len(a_part)), repeat)
-            offsets = np.arange(len(pair_of)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-            at = np.repeat(starts[a_part], repeat) + offsets
-            wanted = b_part[pair_of] * size + word_arr[at]
-            hit = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
-            contributions = np.where(codes[hit] == wanted, weight_arr[at] * weight_arr[hit], 0.0)
-            word_scores[begin : begin + len(a_part)] = np.bincount(
-                pair_of, contributions, minlength=len(a_part)
-            )
-        return word_scores
+
+        def keep(low: Any, high: Any) -> tuple[Any, Any]:
+            wanted = low != high
+            if owners is not None:
+                wanted &= owners[low] != owners[high]
+            if len(refused):
+                wanted &= ~np.isin(low * count + high, refused)
+            return low[wanted], high[wanted]
+
+        return keep
+
+    def _word_tables(self, np: Any) -> tuple[Any, Any, Any, Any, Any, int]:
+        """Every item's words as sorted arrays, to score pairs by: (item, word id)
+        codes, word ids, weights, where each item starts, how many words it has, and
+        the code's base. Word ids follow the words' spelling, so the sums run in the
+        same order in every process."""
+        count = len(self.entries)
+        size = len(self.names) + 1
+        starts = np.frombuffer(self.starts, dtype=np.int64)
+        lengths = np.diff(starts)
+        item_arr = np.repeat(np.arange(count, dtype=np.int64), lengths)
+        word_arr = np.frombuffer(self.word_ids, dtype=np.int64)
+        weight_arr = np.frombuffer(self.weights, dtype=np.float64)
+        # (In order already: by item, and within an item by word id.)
+        codes = item_arr * size + word_arr
+        return codes, word_arr, weight_arr, starts[:-1], lengths, size
+
+    def _bulk_word_scores(self, np: Any, a_arr: Any, b_arr: Any, tables: Any) -> Any:
+        """The word cosines of pairs: each of a's words looked up among b's."""
+        codes, word_arr, weight_arr, starts, lengths, size = tables
+        repeat = lengths[a_arr]
+        pair_of = np.repeat(np.arange(len(a_arr)), repeat)
+        offsets = np.arange(len(pair_of)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        at = np.repeat(starts[a_arr], repeat) + offsets
+        wanted = b_arr[pair_of] * size + word_arr[at]
+        hit = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
+        contributions = np.where(codes[hit] == wanted, weight_arr[at] * weight_arr[hit], 0.0)
+        return np.bincount(pair_of, contributions, minlength=len(a_arr))
 
     def _best_one_by_one(
         self, threshold: float, across_owners: bool, rejected: set[frozenset[Hashable]]
@@ -372,7 +450,7 @@ class Similarity:
         rare_words = RARE_WORDS if count <= 5000 else 2
         keep = CANDIDATES if count <= 5000 else 12
         for a in range(count):
-            vector = self.vectors[a]
+            vector = self.vector(a)
             # Candidates share the item's rarest words (what makes it specific; ties
             # broken by the word itself); only those sharing the most are scored.
             rare = sorted(vector, key=lambda t: (-vector[t], t))[:rare_words]
@@ -418,50 +496,21 @@ class Similarity:
         result = np.zeros(len(ordered), dtype=np.float32)
         for start in range(0, len(ordered), 65536):
             chunk = np.array(ordered[start : start + 65536], dtype=np.int64).reshape(-1, 2)
-            first, second = self.meaning[chunk[:, 0]], self.meaning[chunk[:, 1]]
+            first, second = self.rows(chunk[:, 0]), self.rows(chunk[:, 1])
             result[start : start + len(chunk)] = np.einsum("ij,ij->i", first, second)
         return result
 
 
-def _cells(matrix: Any, np: Any) -> list[Any]:
-    """Groups of rows to compare with each other (arrays of row numbers, ascending):
-    all rows for a few thousand; beyond that, each row in the cells of its two nearest
-    centroids (a few rounds of k-means from evenly spaced rows), so the work grows with
-    N·√N, not N²."""
-    count = len(matrix)
-    if count <= 4000:
-        return [np.arange(count, dtype=np.int64)]
-    cells = int(math.sqrt(count) / 2)
-    centroids = matrix[np.linspace(0, count - 1, cells).astype(int)].copy()
-    for _ in range(3):
-        nearest = np.argmax(matrix @ centroids.T, axis=1)
-        for cell, members in enumerate(_split_by(np, nearest, cells)):
-            if len(members):
-                centre = matrix[members].mean(0)
-                centroids[cell] = centre / (np.linalg.norm(centre) or 1.0)
-    top = np.argpartition(-(matrix @ centroids.T), 1, axis=1)[:, :2]
-    rows = np.repeat(np.arange(count, dtype=np.int64), 2)
-    return [rows[at] for at in _split_by(np, top.ravel(), cells)]
-
-
-def _split_by(np: Any, labels: Any, count: int) -> list[Any]:
-    """For each label 0 … count-1, where it occurs in `labels`, in ascending order."""
-    order = np.argsort(labels, kind="stable")
-    bounds = np.searchsorted(labels[order], np.arange(count + 1))
-    return [order[bounds[n] : bounds[n + 1]] for n in range(count)]
-
-
-def _word_pairs(np: Any, postings: list[list[int]]) -> tuple[Any, Any]:
-    """Every pair within each posting list (its items in ascending order): the lists
-    of one length at a time, as one array, so millions of pairs take no Python loop."""
-    by_length: dict[int, list[list[int]]] = defaultdict(list)
-    for found in postings:
-        by_length[len(found)].append(found)
-    firsts = [np.zeros(0, dtype=np.int64)]
-    seconds = [np.zeros(0, dtype=np.int64)]
-    for length, lists in by_length.items():
-        table = np.asarray(lists, dtype=np.int64)
-        x, y = np.triu_indices(length, 1)
-        firsts.append(table[:, x].ravel())
-        seconds.append(table[:, y].ravel())
-    return np.concatenate(firsts), np.concatenate(seconds)
+def by_entry(
+    similarity: Similarity, scored: dict[tuple[int, int], float]
+) -> dict[Any, list[tuple[Any, float]]]:
+    """Scored pairs as each entry's key to the others' keys and scores, best first,
+    then in the entries' order."""
+    result: dict[Any, list[tuple[Any, float]]] = {}
+    for (a, b), value in scored.items():
+        first, second = similarity.entries[a], similarity.entries[b]
+        result.setdefault(first.key, []).append((second.key, value))
+        result.setdefault(second.key, []).append((first.key, value))
+    for neighbours in result.values():
+        neighbours.sort(key=lambda pair: (-pair[1], repr(pair[0])))
+    return result
