@@ -233,6 +233,20 @@ def test_every_match_says_why() -> None:
     assert "customer" in why and "churn" in why
 
 
+def test_an_abbreviation_is_explained_as_written() -> None:
+    """Two titles that both write GMV match on "GMV", not on the words it stands for;
+    against those words written out, it is one part, in the order they are written."""
+    entries = [
+        Entry(1, "Self-service GMV explorer for managers", "Team"),
+        Entry(2, "Share of GMV from buyers acquired in the last 12 months", "Marketing"),
+        Entry(3, "Gross merchandise value by region", "CFO"),
+    ]
+    sim = Similarity(entries, meaning=False)
+    assert sim.explain(0, 1) == "GMV"
+    assert sim.explain(1, 2) == "GMV ≈ gross merchandise value"
+    assert sim.explain(2, 1) == "gross merchandise value ≈ GMV"
+
+
 def test_a_rejected_pair_is_not_suggested_again() -> None:
     entries = [
         Entry(1, "Monthly customer churn rate", "CFO"),

@@ -50,6 +50,7 @@ class Similarity:
         self.position = {e.key: n for n, e in enumerate(self.entries)}
         self.lang = lang or detect_language(e.text for e in self.entries)
         self.analyser = _words_for(self.lang)
+        self._explained: dict[int, dict[str, Word]] = {}
         self._weigh_words()
         self.meaning: Any = None
         self.meaning_note = ""
@@ -127,6 +128,16 @@ class Similarity:
                 found[word.key] = word
         return found
 
+    def _found_at(self, position: int) -> dict[str, Word]:
+        """`_found` of an entry's title, kept for the next few thousand explanations
+        (a group's pairs share their items)."""
+        found = self._explained.get(position)
+        if found is None:
+            if len(self._explained) >= 4096:
+                self._explained.clear()
+            found = self._explained[position] = self._found(self.entries[position].text)
+        return found
+
     def vector(self, position: int) -> dict[str, float]:
         """An entry's words and their normalised weights."""
         start, end = self.starts[position], self.starts[position + 1]
@@ -167,15 +178,14 @@ class Similarity:
 
     def explain(self, a: int, b: int) -> str:
         """Why two entries match: the words they share, and synonyms as `x ≈ y`."""
-        first, second = self._found(self.entries[a].text), self._found(self.entries[b].text)
+        first, second = self._found_at(a), self._found_at(b)
         shared = sorted(first.keys() & second.keys(), key=lambda k: (-first[k].weight, k))
-        parts = []
-        for key in shared[:4]:
+        sides: list[tuple[str, str]] = []
+        for key in shared:
             x, y = first[key].surface, second[key].surface
-            if self.analyser.stem(x) == self.analyser.stem(y) or x == y:
-                parts.append(x)
-            else:
-                parts.append(f"{x} ≈ {y}")
+            same = x.lower() == y.lower() or self.analyser.stem(x) == self.analyser.stem(y)
+            sides.append((x, x) if same else (x, y))
+        parts = _joined(sides, self.entries[a].text, self.entries[b].text)[:4]
         if self.meaning is not None:
             first_row, second_row = self.rows([a, b])
             meaning = float(first_row @ second_row)
@@ -189,19 +199,20 @@ class Similarity:
         np = self.meaning_model_np
         firsts: list[Any] = [np.zeros(0, dtype=np.int64)]
         seconds: list[Any] = [np.zeros(0, dtype=np.int64)]
-        for first, second in self._meaning_chunks():
+        for first, second in self._meaning_chunks(self.rows(slice(None))):
             firsts.append(first)
             seconds.append(second)
         return np.concatenate(firsts), np.concatenate(seconds)
 
-    def _meaning_chunks(self) -> Iterator[tuple[Any, Any]]:
-        """`_meaning_candidates`, a block of rows at a time."""
+    def _meaning_chunks(self, full: Any) -> Iterator[tuple[Any, Any]]:
+        """`_meaning_candidates`, a block of rows at a time (`full`: the vectors as
+        float32)."""
         np = self.meaning_model_np
         floor = MEANING_FLOOR + MEANING_SPAN * 0.2
-        for members in cells(self.meaning, np):
+        for members in cells(full, np):
             if len(members) < 2:
                 continue
-            block = self.rows(members)
+            block = full[members]
             keep = min(MEANING_CANDIDATES, len(members) - 1)
             for start in range(0, len(members), 256):
                 sims = block[start : start + 256] @ block.T
@@ -334,19 +345,22 @@ class Similarity:
             return none, none, np.zeros(0)
         keep = self._keeping(np, across_owners, rejected)
         tables = self._word_tables(np)
+        # The vectors as float32 while pairs are scored (reading float16 rows pair by
+        # pair cost a second at 50,000 items); kept as float16 outside the pass.
+        full = None if self.meaning is None else self.rows(slice(None))
         codes, values = [none], [np.zeros(0)]
-        for firsts, seconds in self._candidate_slices(np):
+        for firsts, seconds in self._candidate_slices(np, full):
             low, high = keep(np.minimum(firsts, seconds), np.maximum(firsts, seconds))
             if not len(low):
                 continue
             scores = self._bulk_word_scores(np, low, high, tables)
-            if self.meaning is not None:
+            if full is not None:
                 meaning = np.concatenate(
                     [  # (4,096 rows at a time: two float32 copies of 25,000 took 25 MB)
                         np.einsum(
                             "ij,ij->i",
-                            self.rows(low[at : at + 4096]),
-                            self.rows(high[at : at + 4096]),
+                            full[low[at : at + 4096]],
+                            full[high[at : at + 4096]],
                         )
                         for at in range(0, len(low), 4096)
                     ]
@@ -368,15 +382,15 @@ class Similarity:
             code_arr, value_arr = code_arr[first], value_arr[first]
         return code_arr // count, code_arr % count, value_arr
 
-    def _candidate_slices(self, np: Any) -> Iterator[tuple[Any, Any]]:
+    def _candidate_slices(self, np: Any, full: Any) -> Iterator[tuple[Any, Any]]:
         """Candidate pairs, about SLICE at a time (a pair may come more than once): two
         items sharing a word that few items use (a word on very many items says little
         and would pair everything with everything), and the nearest meaning vectors."""
         cap = 500 if len(self.entries) <= 5000 else 40
         postings = [p for p in self.index.values() if 1 < len(p) <= cap]
         yield from word_pair_slices(np, postings, SLICE)
-        if self.meaning is not None:
-            yield from gathered(np, self._meaning_chunks(), SLICE)
+        if full is not None:
+            yield from gathered(np, self._meaning_chunks(full), SLICE)
 
     def _keeping(
         self, np: Any, across_owners: bool, rejected: set[frozenset[Hashable]]
@@ -514,3 +528,29 @@ def by_entry(
     for neighbours in result.values():
         neighbours.sort(key=lambda pair: (-pair[1], repr(pair[0])))
     return result
+
+
+def _joined(sides: list[tuple[str, str]], first: str, second: str) -> list[str]:
+    """Why two titles match, said once each: `x` where both wrote it, `x ≈ y` where
+    they name one thing differently; an abbreviation against what it stands for is
+    one part (`GMV ≈ gross merchandise value`, the words in the order written)."""
+    parts: list[str] = []
+    for x, y in dict.fromkeys(sides):  # (in order, each pair once)
+        if x == y:
+            part = x
+        elif sum(1 for other, _ in sides if other == x) > 1:
+            words = sorted({b for a, b in sides if a == x}, key=lambda w: _at(second, w))
+            part = f"{x} ≈ {' '.join(words)}"
+        elif sum(1 for _, other in sides if other == y) > 1:
+            words = sorted({a for a, b in sides if b == y}, key=lambda w: _at(first, w))
+            part = f"{' '.join(words)} ≈ {y}"
+        else:
+            part = f"{x} ≈ {y}"
+        if part not in parts:
+            parts.append(part)
+    return parts
+
+
+def _at(title: str, word: str) -> int:
+    at = title.lower().find(word.lower())
+    return at if at >= 0 else len(title)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,12 +28,12 @@ _BREAKS = frozenset(
 def detect_language(texts: Iterable[str]) -> str:
     """The language most of the texts are written in (by their little words):
     en, de or fr; English when unsure."""
-    counts = dict.fromkeys(LANGUAGES, 0)
+    seen: Counter[str] = Counter()
     for text in texts:
-        found = _WORD.findall(text.lower())
-        for lang in LANGUAGES:
-            little = stopwords(lang)
-            counts[lang] += sum(1 for w in found if w in little)
+        seen.update(_WORD.findall(text.lower()))
+    counts = {
+        lang: sum(n for word, n in seen.items() if word in stopwords(lang)) for lang in LANGUAGES
+    }
     best = max(LANGUAGES, key=lambda lang: (counts[lang], lang == "en"))
     return best if counts[best] > counts["en"] * 1.2 else "en"
 
@@ -176,11 +177,12 @@ class Words:
             return [], self.lexicon.phrases[stems]
         return None
 
-    def _scan(self, raws: list[str], depth: int = 0) -> list[tuple[str, str | None]]:
-        """The words of a title in order, phrases read as one: (word, None) for a word
-        to read on its own, (surface, canonical stem) for a phrase of the lexicon.
-        Abbreviations are spelt out (and what they stand for read the same way)."""
-        found: list[tuple[str, str | None]] = []
+    def _scan(self, raws: list[str], depth: int = 0) -> list[tuple[str, str | None, str | None]]:
+        """The words of a title in order, phrases read as one: (word, None, …) for a
+        word to read on its own, (surface, canonical stem, …) for a phrase of the
+        lexicon. Abbreviations are spelt out (and what they stand for read the same
+        way); the third of each is the abbreviation as written, or None."""
+        found: list[tuple[str, str | None, str | None]] = []
         at = 0
         stems, starts = self._stems, self._starts
         while at < len(raws):
@@ -189,14 +191,15 @@ class Words:
             size, spelt, canonical = self._phrase(raws, at) if stem in starts else (0, [], None)
             if not size and raws[at] in self.lexicon.abbreviations:
                 size, spelt = 1, self.lexicon.abbreviations[raws[at]]
+            written = " ".join(raws[at : at + size])
             if canonical is not None:
-                found.append((" ".join(raws[at : at + size]), canonical))
+                found.append((written, canonical, None))
             elif size and depth < 2:  # (an abbreviation spelt out once or twice)
-                found += self._scan(spelt, depth + 1)
+                found += [(word, stem, written) for word, stem, _ in self._scan(spelt, depth + 1)]
             elif size:
-                found += [(word, None) for word in spelt]
+                found += [(word, None, written) for word in spelt]
             else:
-                found.append((raws[at], None))
+                found.append((raws[at], None, None))
             at += size or 1
         return found
 
@@ -210,12 +213,16 @@ class Words:
         if found is not None:
             return found
         found = []
-        for surface, canonical in self._scan(self._raw(title)):
+        for surface, canonical, written in self._scan(self._raw(title)):
             if canonical is None:
-                found += self.word(surface)
+                read = self.word(surface)
             else:
                 head = self.lexicon.shown.get(canonical, canonical)
-                found.append(Word(canonical, surface, self._weight(head)))
+                read = [Word(canonical, surface, self._weight(head))]
+            if written is not None:  # (what it stands for shows as it was written)
+                as_written = _as_written(title, written)
+                read = [Word(word.key, as_written, word.weight) for word in read]
+            found += read
         if len(self._titles) < 100_000:
             self._titles[title] = found
         return found
@@ -224,12 +231,19 @@ class Words:
         """The words to look up in the meaning model: abbreviations spelt out, phrases
         read as the word they stand for, misspellings corrected, little words left out."""
         result = []
-        for surface, canonical in self._scan(self._raw(title)):
+        for surface, canonical, _ in self._scan(self._raw(title)):
             if canonical is not None:
                 result.append(self.lexicon.shown.get(canonical, canonical))
             elif surface not in self.little and len(surface) >= 2:
                 result.append(self._correct(surface))
         return result
+
+
+def _as_written(title: str, word: str) -> str:
+    """A word of a title (read lower-case) in the case the title writes it."""
+    at = title.lower().find(word)
+    found = title[at : at + len(word)] if at >= 0 else ""
+    return found if found.lower() == word else word
 
 
 @functools.cache
