@@ -191,15 +191,15 @@ class Words:
             size, spelt, canonical = self._phrase(raws, at) if stem in starts else (0, [], None)
             if not size and raws[at] in self.lexicon.abbreviations:
                 size, spelt = 1, self.lexicon.abbreviations[raws[at]]
-            written = " ".join(raws[at : at + size])
-            if canonical is not None:
-                found.append((written, canonical, None))
-            elif size and depth < 2:  # (an abbreviation spelt out once or twice)
-                found += [(word, stem, written) for word, stem, _ in self._scan(spelt, depth + 1)]
-            elif size:
-                found += [(word, None, written) for word in spelt]
-            else:
+            if not size:
                 found.append((raws[at], None, None))
+            elif canonical is not None:
+                found.append((" ".join(raws[at : at + size]), canonical, None))
+            elif depth < 2:  # (an abbreviation spelt out once or twice)
+                written = " ".join(raws[at : at + size])
+                found += [(word, stem, written) for word, stem, _ in self._scan(spelt, depth + 1)]
+            else:
+                found += [(word, None, " ".join(raws[at : at + size])) for word in spelt]
             at += size or 1
         return found
 
