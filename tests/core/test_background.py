@@ -78,24 +78,34 @@ def test_the_pass_reuses_the_vectors_it_is_given_here_and_in_a_process(
         assert [key for key, _, _ in found.new_vectors] == [3]
 
 
+HALF_AN_ANSWER = (
+    "import io, sys\n"
+    "from planboard.core import background\n"
+    "out, buffer = sys.stdout.buffer, io.BytesIO()\n"
+    "sys.stdout = io.TextIOWrapper(buffer)\n"
+    "background._child()\n"
+    "out.write(buffer.getvalue()[: len(buffer.getvalue()) // 2])\n"
+)
+
+
 def test_an_answer_cut_short_is_not_taken(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The process's answer comes in pieces; one that ends early is worked out again
-    here rather than taken as the whole."""
+    """The process's answer comes in pieces, read as they come; one that ends early is
+    worked out again here rather than taken as the whole."""
     entries, names = entries_and_names()
     here, _ = background.neighbours(entries, names)
-    real_run = background.Pass.run
-    cuts: list[int] = []
+    real_answer = background._answer
+    answers: list[object] = []
 
-    def cut(self: background.Pass, question: bytes) -> bytes | None:
-        answer = real_run(self, question)
-        assert answer is not None
-        cuts.append(len(answer))
-        return answer[: len(answer) // 2]
+    def spy(stream: object, names: object) -> object:
+        found = real_answer(stream, names)  # type: ignore[arg-type]
+        answers.append(found)
+        return found
 
     monkeypatch.setattr(background, "PROCESS_FROM", 1)
-    monkeypatch.setattr(background.Pass, "run", cut)
+    monkeypatch.setattr(background, "CHILD", HALF_AN_ANSWER)
+    monkeypatch.setattr(background, "_answer", spy)
     assert background.neighbours_anywhere(entries, names)[0] == here
-    assert len(cuts) == 1  # the process did answer, and its half answer was not taken
+    assert answers == [None]  # the process did answer, and its half answer was not taken
 
 
 def wait_for(check: object, seconds: float = 10.0) -> bool:

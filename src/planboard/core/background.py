@@ -11,8 +11,12 @@ with it.
 What goes to the process and back is a stream of small pickles (`CHUNK` records each),
 never one big one: (un)pickling is one call that holds the interpreter lock until it
 ends, and at 50,000 items one big answer held it for over a second, while the screen
-waited to draw. The pass never opens the board file itself: a connection of its own could
-outlive the app's and leave `-wal` and `-shm` files behind a board only looked at.
+waited to draw. The answer is read from the pipe as it comes, never held whole (at
+50,000 items it was a few hundred MB in the board's process, counted twice while it
+was read); why each pair matches comes as a list per item, in the order of its
+neighbours, and the neighbours' names and titles are looked up when asked (`Near`).
+The pass never opens the board file itself: a connection of its own could outlive the
+app's and leave `-wal` and `-shm` files behind a board only looked at.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ import pickle
 import subprocess
 import sys
 import threading
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import IO, Any
 
 from .similar import Entry, Matches
@@ -34,7 +39,27 @@ Neighbour = tuple[int, str, str]  # item id, whose, title
 Names = dict[Hashable, tuple[str, str]]
 Stored = dict[Hashable, tuple[str, bytes]]
 Rejected = set[frozenset[Hashable]]
-Found = tuple[dict[Hashable, list[Neighbour]], Matches]
+Found = tuple[Mapping[Hashable, list[Neighbour]], Matches]
+
+
+class Near(Mapping[Hashable, list[Neighbour]]):
+    """For each entry, the similar entries on other lists as (id, whose, title), made
+    when asked from the overlap and the names (a tuple a pair held ahead was 40 MB at
+    50,000 items)."""
+
+    def __init__(self, overlap: dict[Hashable, list[tuple[Hashable, float]]], names: Names):
+        self._overlap = overlap
+        self._names = names
+
+    def __getitem__(self, key: Hashable) -> list[Neighbour]:
+        names = self._names
+        return [(other, *names[other]) for other, _ in self._overlap[key]]  # type: ignore[misc]
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._overlap)
+
+    def __len__(self) -> int:
+        return len(self._overlap)
 
 
 def neighbours(
@@ -68,8 +93,9 @@ class Pass:
         if child is not None and child.poll() is None:
             child.kill()
 
-    def run(self, question: bytes) -> bytes | None:
-        """The process's answer to `question`; None if it failed or was stopped."""
+    def run(self, question: bytes, read: Callable[[IO[bytes]], Any]) -> Any:
+        """What `read` makes of the process's answer to `question`, read from the pipe
+        as it comes; None if the process failed or was stopped."""
         with self._lock:
             if self.stopped:
                 return None
@@ -79,8 +105,26 @@ class Pass:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
             )
-        answer, _ = child.communicate(question)
-        return answer if child.returncode == 0 else None
+        assert child.stdin is not None and child.stdout is not None
+        # The question goes in from a thread of its own: a process answering while it
+        # is still being asked would otherwise wait on a full pipe, and so would we.
+        writer = threading.Thread(target=_write, args=(child.stdin, question), daemon=True)
+        writer.start()
+        try:
+            found = read(child.stdout)
+        finally:
+            child.stdout.close()
+            child.wait()
+            writer.join()
+        return found if child.returncode == 0 and not self.stopped else None
+
+
+def _write(stream: IO[bytes], data: bytes) -> None:
+    try:
+        with stream:
+            stream.write(data)
+    except OSError:  # (the process is gone: stopped, or it failed)
+        pass
 
 
 def neighbours_anywhere(
@@ -99,20 +143,19 @@ def neighbours_anywhere(
     sent = io.BytesIO()
     _send(sent, _question(entries, stored, rejected))
     try:
-        done = running.run(sent.getvalue())
+        answer = running.run(sent.getvalue(), partial(_answer, names=names))
     except OSError:
-        done = None
+        answer = None
     if running.stopped:
         return {}, Matches({}, [], [], "", similarity=None, reasons={})
-    answer = _answer(done, names) if done is not None else None
     if answer is None:
         # A process that could not start or run: the same work, here.
         return neighbours(entries, names, stored, rejected)
     return answer
 
 
-def _near(overlap: dict[Hashable, list[tuple[Hashable, float]]], names: Names) -> dict:
-    return {key: [(other, *names[other]) for other, _ in pairs] for key, pairs in overlap.items()}
+def _near(overlap: dict[Hashable, list[tuple[Hashable, float]]], names: Names) -> Near:
+    return Near(overlap, names)
 
 
 def _chunks(records: Sequence[Any], size: int | None = None) -> Iterator[Sequence[Any]]:
@@ -147,27 +190,27 @@ def _question(
     yield "end", None
 
 
-def _answer(data: bytes, names: Names) -> Found | None:
+def _answer(stream: IO[bytes], names: Names) -> Found | None:
     """The process's answer, read a chunk at a time (None: it is not whole)."""
     note, whole = "", False
     overlap: dict[Hashable, list[tuple[Hashable, float]]] = {}
-    reasons: dict[tuple[Hashable, Hashable], str] = {}
+    reasons: dict[Hashable, list[str]] = {}
     vectors: list[tuple[Hashable, str, bytes]] = []
     said: dict[str, str] = {}  # one copy of each reason
     try:
-        for tag, payload in _records(io.BytesIO(data)):
+        for tag, payload in _records(stream):
             if tag == "overlap":
                 overlap.update(payload)
             elif tag == "reasons":
-                for first, second, why in payload:
-                    reasons[first, second] = said.setdefault(why, why)
+                for key, whys in payload:
+                    reasons[key] = [said.setdefault(why, why) for why in whys]
             elif tag == "vectors":
                 vectors.extend(payload)
             elif tag == "note":
                 note = payload
             elif tag == "end":
                 whole = True
-    except (pickle.UnpicklingError, ValueError, TypeError, EOFError):
+    except (pickle.UnpicklingError, ValueError, TypeError, EOFError, OSError):
         return None
     if not whole:
         return None
@@ -200,12 +243,18 @@ def _child() -> None:
     out = sys.stdout.buffer
     _send(out, [("note", found.note)])
     _send(out, (("overlap", chunk) for chunk in _chunks(list(found.overlap.items()), size)))
-    pairs = [(key, other) for key, near in found.overlap.items() for other, _ in near]
+    keys = list(found.overlap)
     _send(
         out,
         (
-            ("reasons", [(first, second, found.why(first, second)) for first, second in chunk])
-            for chunk in _chunks(pairs, size)
+            (
+                "reasons",
+                [
+                    (key, [found.why(key, other) for other, _ in found.overlap[key]])
+                    for key in chunk
+                ],
+            )
+            for chunk in _chunks(keys, size)
         ),
     )
     _send(out, (("vectors", chunk) for chunk in _chunks(found.new_vectors, size)))

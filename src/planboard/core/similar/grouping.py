@@ -26,15 +26,19 @@ class Matches:
     new_vectors: list[tuple[Hashable, str, bytes]]  # (key, hash, vector) to store
     note: str  # what the pass could not do (no numpy, not English), or ""
     similarity: Similarity | None = None
-    # Worked out ahead, for each neighbouring (first, second) in that order (the pass
-    # ran in another process, and its tables stayed there).
-    reasons: dict[tuple[Hashable, Hashable], str] | None = None
+    # Worked out ahead when the pass ran in another process (its tables stayed there):
+    # for each entry, why it matches each of its neighbours, in `overlap`'s order.
+    reasons: dict[Hashable, list[str]] | None = None
 
     def why(self, first: Hashable, second: Hashable) -> str:
         """Why two entries match ("churn ≈ leave; customer"), worked out when asked:
         a big board has far more pairs than anyone looks at."""
         if self.reasons is not None:
-            return self.reasons.get((first, second), "")
+            said = self.reasons.get(first, ())
+            for n, (other, _) in enumerate(self.overlap.get(first, ())):
+                if other == second:
+                    return said[n] if n < len(said) else ""
+            return ""
         if self.similarity is None:
             return ""
         position = self.similarity.position
