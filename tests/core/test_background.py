@@ -108,6 +108,45 @@ def test_an_answer_cut_short_is_not_taken(monkeypatch: pytest.MonkeyPatch) -> No
     assert answers == [None]  # the process did answer, and its half answer was not taken
 
 
+GARBAGE = b"\x95-\x99j\xed\x0b\x944\xbe\xe3\x82\x1d\x1a\xa1QC49\xde}j\xcb>l\xc4D\x82\x01=g"
+
+
+@pytest.mark.parametrize("status", [0, 1])
+def test_an_answer_that_is_not_one_is_worked_out_here(
+    monkeypatch: pytest.MonkeyPatch, status: int
+) -> None:
+    """A process that writes bytes no pickle reader can take (here: a frame longer than
+    any memory) and ends, well or not: the pass is done here, never raised to the board."""
+    entries, names = entries_and_names()
+    here, _ = background.neighbours(entries, names)
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(
+        background,
+        "CHILD",
+        f"import sys; sys.stdin.buffer.read(); sys.stdout.buffer.write({GARBAGE!r}); "
+        f"sys.stdout.flush(); sys.exit({status})",
+    )
+    assert background.neighbours_anywhere(entries, names)[0] == here
+
+
+def test_a_pass_that_stops_reading_ends_its_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer cut short while the process is still working: the process is ended,
+    not waited for."""
+    import time
+
+    entries, names = entries_and_names()
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(
+        background,
+        "CHILD",
+        f"import sys, time; sys.stdin.buffer.read(); sys.stdout.buffer.write({GARBAGE!r}); "
+        "sys.stdout.flush(); time.sleep(60)",
+    )
+    start = time.monotonic()
+    background.neighbours_anywhere(entries, names)
+    assert time.monotonic() - start < 30
+
+
 def wait_for(check: object, seconds: float = 10.0) -> bool:
     import time
 

@@ -247,6 +247,21 @@ def test_an_abbreviation_is_explained_as_written() -> None:
     assert sim.explain(2, 1) == "gross merchandise value ≈ GMV"
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "why"),
+    [
+        ("P&L by region", "Profit and loss by region", "P&L ≈ profit loss"),
+        ("Carrier ARR forecast", "Annual recurring revenue by carrier", "ARR ≈ annual"),
+        ("A/B test results", "Results of experiments", "A/B ≈ experiments"),
+    ],
+)
+def test_an_abbreviation_shows_as_the_title_writes_it(first: str, second: str, why: str) -> None:
+    """Written with a sign between its letters, or where its letters also stand inside
+    another word of the title: still shown as written."""
+    sim = Similarity([Entry(1, first, "a"), Entry(2, second, "b")], meaning=False)
+    assert why in sim.explain(0, 1)
+
+
 def test_a_rejected_pair_is_not_suggested_again() -> None:
     entries = [
         Entry(1, "Monthly customer churn rate", "CFO"),

@@ -110,9 +110,12 @@ class Pass:
         # is still being asked would otherwise wait on a full pipe, and so would we.
         writer = threading.Thread(target=_write, args=(child.stdin, question), daemon=True)
         writer.start()
+        found = None
         try:
             found = read(child.stdout)
         finally:
+            if found is None and child.poll() is None:
+                child.kill()  # (an answer cut short: the rest would come for nothing)
             child.stdout.close()
             child.wait()
             writer.join()
@@ -210,7 +213,7 @@ def _answer(stream: IO[bytes], names: Names) -> Found | None:
                 note = payload
             elif tag == "end":
                 whole = True
-    except (pickle.UnpicklingError, ValueError, TypeError, EOFError, OSError):
+    except Exception:  # (bytes no reader can take: a frame "longer" than memory, …)
         return None
     if not whole:
         return None

@@ -35,10 +35,11 @@ def cells(matrix: Any, np: Any) -> list[Any]:
 
 def _nearest_centroids(matrix: Any, centroids: Any, np: Any, many: int) -> Any:
     """Each row's `many` nearest centroids (1: the nearest; 2: the two nearest, in no
-    order), 2,048 rows at a time."""
+    order), about 2,048 rows at a time. (Slices of one size: a product over a few rows
+    can differ in its last bit from the same rows among many, and move a row's cell.)"""
     found = []
-    for start in range(0, len(matrix), 2048):
-        sims = matrix[start : start + 2048].astype(np.float32) @ centroids.T
+    for rows in np.array_split(np.arange(len(matrix)), max(1, -(-len(matrix) // 2048))):
+        sims = matrix[rows[0] : rows[-1] + 1].astype(np.float32) @ centroids.T
         if many == 1:
             found.append(np.argmax(sims, axis=1)[:, None])
         else:

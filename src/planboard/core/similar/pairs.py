@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from .cells import SLICE, cells, gathered, word_pair_slices
 from .meaning import MeaningUnavailable, meaning_model, title_hash
-from .words import Word, _words_for, detect_language
+from .words import Word, _words_for, detect_language, written_at
 
 THRESHOLD = 0.44  # combined score above which two requests count as the same need
 WORDS_THRESHOLD = 0.46  # the same, when words alone decide (no numpy, not English)
@@ -50,7 +50,6 @@ class Similarity:
         self.position = {e.key: n for n, e in enumerate(self.entries)}
         self.lang = lang or detect_language(e.text for e in self.entries)
         self.analyser = _words_for(self.lang)
-        self._explained: dict[int, dict[str, Word]] = {}
         self._weigh_words()
         self.meaning: Any = None
         self.meaning_note = ""
@@ -90,8 +89,10 @@ class Similarity:
         """Every entry's weighted words, as flat arrays (a few bytes a word, where a
         dict a title took hundreds: at 50,000 items, 20 MB less): `word_ids[starts[n]
         : starts[n + 1]]` are entry n's words (ids in the order of their spelling) and
-        `weights` the same slice their weights, normalised; `names[id]` is the word."""
+        `weights` the same slice their weights, normalised, `surfaces` how the title
+        wrote each (to explain a match); `names[id]` is the word."""
         ids: dict[str, int] = {}
+        self.surfaces: list[str] = []
         self.starts, self.word_ids, self.weights = array("q", [0]), array("q"), array("d")
         df: list[int] = []
         for entry in self.entries:
@@ -104,6 +105,7 @@ class Similarity:
                 df[word] += 1
                 self.word_ids.append(word)
                 self.weights.append(found[key].weight / norm)
+                self.surfaces.append(found[key].surface)
             self.starts.append(len(self.word_ids))
         # Ids in the order of the words' spelling (each entry's stay in order).
         self.names = sorted(ids)
@@ -126,16 +128,6 @@ class Similarity:
         for word in self.analyser.words(text):
             if word.key not in found or found[word.key].weight < word.weight:
                 found[word.key] = word
-        return found
-
-    def _found_at(self, position: int) -> dict[str, Word]:
-        """`_found` of an entry's title, kept for the next few thousand explanations
-        (a group's pairs share their items)."""
-        found = self._explained.get(position)
-        if found is None:
-            if len(self._explained) >= 4096:
-                self._explained.clear()
-            found = self._explained[position] = self._found(self.entries[position].text)
         return found
 
     def vector(self, position: int) -> dict[str, float]:
@@ -178,17 +170,24 @@ class Similarity:
 
     def explain(self, a: int, b: int) -> str:
         """Why two entries match: the words they share, and synonyms as `x ≈ y`."""
-        first, second = self._found_at(a), self._found_at(b)
-        shared = sorted(first.keys() & second.keys(), key=lambda k: (-first[k].weight, k))
+        ids, weights, surfaces = self.word_ids, self.weights, self.surfaces
+        start, end = self.starts[b], self.starts[b + 1]
+        theirs = ids[start:end]
+        # a's words that b has too, the weightiest first (ids follow the words'
+        # spelling: ties go by the word, as they always did).
+        shared = sorted(
+            (n for n in range(self.starts[a], self.starts[a + 1]) if ids[n] in theirs),
+            key=lambda n: (-weights[n], ids[n]),
+        )
         sides: list[tuple[str, str]] = []
-        for key in shared:
-            x, y = first[key].surface, second[key].surface
+        for n in shared:
+            x, y = surfaces[n], surfaces[start + theirs.index(ids[n])]
             same = x.lower() == y.lower() or self.analyser.stem(x) == self.analyser.stem(y)
             sides.append((x, x) if same else (x, y))
         parts = _joined(sides, self.entries[a].text, self.entries[b].text)[:4]
         if self.meaning is not None:
-            first_row, second_row = self.rows([a, b])
-            meaning = float(first_row @ second_row)
+            float32 = self.meaning_model_np.float32
+            meaning = float(self.meaning[a].astype(float32) @ self.meaning[b].astype(float32))
             if meaning >= MEANING_FLOOR + MEANING_SPAN / 2 or not parts:
                 parts.insert(0, f"close in meaning ({meaning:.2f})")
         return "; ".join(parts) if parts else "similar wording"
@@ -534,14 +533,18 @@ def _joined(sides: list[tuple[str, str]], first: str, second: str) -> list[str]:
     """Why two titles match, said once each: `x` where both wrote it, `x ≈ y` where
     they name one thing differently; an abbreviation against what it stands for is
     one part (`GMV ≈ gross merchandise value`, the words in the order written)."""
+    lefts, rights = [x for x, _ in sides], [y for _, y in sides]
+    if len(set(lefts)) == len(lefts) and len(set(rights)) == len(rights):
+        # (Most often: each word written once on each side.)
+        return [x if x == y else f"{x} ≈ {y}" for x, y in sides]
     parts: list[str] = []
     for x, y in dict.fromkeys(sides):  # (in order, each pair once)
         if x == y:
             part = x
-        elif sum(1 for other, _ in sides if other == x) > 1:
+        elif lefts.count(x) > 1:
             words = sorted({b for a, b in sides if a == x}, key=lambda w: _at(second, w))
             part = f"{x} ≈ {' '.join(words)}"
-        elif sum(1 for _, other in sides if other == y) > 1:
+        elif rights.count(y) > 1:
             words = sorted({a for a, b in sides if b == y}, key=lambda w: _at(first, w))
             part = f"{' '.join(words)} ≈ {y}"
         else:
@@ -552,5 +555,5 @@ def _joined(sides: list[tuple[str, str]], first: str, second: str) -> list[str]:
 
 
 def _at(title: str, word: str) -> int:
-    at = title.lower().find(word.lower())
-    return at if at >= 0 else len(title)
+    found = written_at(title, word.lower())
+    return found.start() if found else len(title)

@@ -197,7 +197,7 @@ class Words:
                 found.append((" ".join(raws[at : at + size]), canonical, None))
             elif depth < 2:  # (an abbreviation spelt out once or twice)
                 written = " ".join(raws[at : at + size])
-                found += [(word, stem, written) for word, stem, _ in self._scan(spelt, depth + 1)]
+                found += [(word, key, written) for word, key, _ in self._scan(spelt, depth + 1)]
             else:
                 found += [(word, None, " ".join(raws[at : at + size])) for word in spelt]
             at += size or 1
@@ -240,10 +240,20 @@ class Words:
 
 
 def _as_written(title: str, word: str) -> str:
-    """A word of a title (read lower-case) in the case the title writes it."""
-    at = title.lower().find(word)
-    found = title[at : at + len(word)] if at >= 0 else ""
-    return found if found.lower() == word else word
+    """A word of a title (read lower-case; its parts joined by spaces) as the title
+    writes it: its case, and what stands between its parts (`P&L`, `A/B`)."""
+    found = written_at(title, word)
+    return found.group(0) if found else word
+
+
+def written_at(title: str, word: str) -> re.Match[str] | None:
+    """Where a word stands in a title, as a whole word (`arr` is not in *Carrier*),
+    whatever the case, and whatever is written between its parts."""
+    parts = [re.escape(part) for part in word.split()]
+    if not parts:
+        return None
+    pattern = r"(?<![^\W_])" + r"[\W_]*".join(parts) + r"(?![^\W_])"
+    return re.search(pattern, title, re.IGNORECASE)
 
 
 @functools.cache

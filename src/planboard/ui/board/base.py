@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
@@ -142,7 +142,7 @@ class BoardBase(StoreActions, CalmResume):
         self._replaying: str | None = None  # the action an undo or redo replays
         self._outside_write = False  # another program wrote since this screen last read
         self._pending_go: int | None = None
-        self.neighbours: dict[int, list[Neighbour]] = {}  # similar items on other lists
+        self.neighbours: Mapping[int, list[Neighbour]] = {}  # similar items on other lists
         self._asked_near: dict[int, frozenset[str]] = {}  # by item: the lists they are on
         self.match_why: Callable[[int, int], str] = lambda a, b: ""  # why two items match
         self.match_note = ""  # what the matcher could not do (no numpy), or ""
