@@ -296,6 +296,10 @@ def test_similar_json(overlap_board: Path) -> None:
     assert result.returncode == 0, result.stderr
     groups = json.loads(result.stdout)
     assert isinstance(groups, list) and groups
+    # One group a line, between the array's brackets.
+    lines = result.stdout.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert [json.loads(line.strip().rstrip(",")) for line in lines[1:-1]] == groups
     for group in groups:
         assert set(group) == {"items", "pairs"}
         for item in group["items"]:
