@@ -52,6 +52,7 @@ class Similarity:
         self.analyser = _words_for(self.lang)
         self._weigh_words()
         self.meaning: Any = None
+        self._last_row: tuple[int, Any] = (-1, None)
         self.meaning_note = ""
         self.new_vectors: list[tuple[Hashable, str, bytes]] = []
         if meaning is not False and self.lang == "en" and self.entries:
@@ -137,6 +138,13 @@ class Similarity:
             self.names[w]: self.weights[n] for n, w in enumerate(self.word_ids[start:end], start)
         }
 
+    def _row(self, position: int) -> Any:
+        """One meaning vector as float32, the last one asked for kept (an item's
+        reasons are worked out one after another)."""
+        if self._last_row[0] != position:
+            self._last_row = (position, self.rows(position))
+        return self._last_row[1]
+
     def rows(self, at: Any) -> Any:
         """Meaning vectors (rows of positions, or one position) as float32."""
         return self.meaning[at].astype(self.meaning_model_np.float32)
@@ -175,19 +183,18 @@ class Similarity:
         theirs = ids[start:end]
         # a's words that b has too, the weightiest first (ids follow the words'
         # spelling: ties go by the word, as they always did).
-        shared = sorted(
-            (n for n in range(self.starts[a], self.starts[a + 1]) if ids[n] in theirs),
-            key=lambda n: (-weights[n], ids[n]),
-        )
+        shared = [n for n in range(self.starts[a], self.starts[a + 1]) if ids[n] in theirs]
+        if len(shared) > 1:
+            shared.sort(key=lambda n: (-weights[n], ids[n]))
+        stem = self.analyser.stem
         sides: list[tuple[str, str]] = []
         for n in shared:
             x, y = surfaces[n], surfaces[start + theirs.index(ids[n])]
-            same = x.lower() == y.lower() or self.analyser.stem(x) == self.analyser.stem(y)
+            same = x == y or x.lower() == y.lower() or stem(x) == stem(y)
             sides.append((x, x) if same else (x, y))
         parts = _joined(sides, self.entries[a].text, self.entries[b].text)[:4]
         if self.meaning is not None:
-            float32 = self.meaning_model_np.float32
-            meaning = float(self.meaning[a].astype(float32) @ self.meaning[b].astype(float32))
+            meaning = float(self._row(a) @ self.meaning[b].astype(self._row(a).dtype))
             if meaning >= MEANING_FLOOR + MEANING_SPAN / 2 or not parts:
                 parts.insert(0, f"close in meaning ({meaning:.2f})")
         return "; ".join(parts) if parts else "similar wording"
