@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-SLICE = 25_000  # candidate pairs scored at a time (two slices of vectors: 25 MB)
+SLICE = 25_000  # candidate pairs made and scored at a time (their vectors 4,096 at a time)
 
 
 def cells(matrix: Any, np: Any) -> list[Any]:
