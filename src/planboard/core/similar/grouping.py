@@ -69,7 +69,7 @@ def match(
     if with_groups:
         scored = similarity.pairs(threshold, rejected=rejected)
         limit = similarity.threshold if threshold is None else threshold
-        found, clusters = _overlap(similarity, scored), _groups(similarity, scored, limit, 2)
+        found, clusters = by_entry(similarity, scored), _groups(similarity, scored, limit, 2)
     else:
         # (Each entry's neighbours straight from the scored arrays: no dict of pairs.)
         found, clusters = similarity.neighbours(threshold, rejected=rejected), []
@@ -92,7 +92,7 @@ def overlap(
     """For each entry, the entries on other lists that ask for much the same thing,
     best first."""
     similarity = Similarity(entries, **options)
-    return _overlap(similarity, similarity.pairs(threshold, rejected=rejected))
+    return by_entry(similarity, similarity.pairs(threshold, rejected=rejected))
 
 
 def analyse(
@@ -106,7 +106,7 @@ def analyse(
     similarity = Similarity(entries, **options)
     scored = similarity.pairs(threshold, rejected=rejected)
     limit = similarity.threshold if threshold is None else threshold
-    return _overlap(similarity, scored), _groups(similarity, scored, limit, 2)
+    return by_entry(similarity, scored), _groups(similarity, scored, limit, 2)
 
 
 def reasons(similarity: Similarity, scored: dict[tuple[int, int], float]) -> Reasons:
@@ -115,10 +115,6 @@ def reasons(similarity: Similarity, scored: dict[tuple[int, int], float]) -> Rea
         frozenset((similarity.entries[a].key, similarity.entries[b].key)): similarity.explain(a, b)
         for (a, b) in scored
     }
-
-
-def _overlap(similarity: Similarity, scored: dict[tuple[int, int], float]) -> Overlap:
-    return by_entry(similarity, scored)
 
 
 def groups(
