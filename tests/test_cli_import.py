@@ -320,6 +320,39 @@ def test_similar_json(overlap_board: Path) -> None:
     assert by_title["Customers who pay their invoices late"]["place"] == "list"
 
 
+def test_similar_leaves_out_items_on_a_list_the_board_does_not_show(
+    overlap_board: Path,
+) -> None:
+    """A row another program wrote with a stakeholder that does not exist is on no list
+    the board shows: `similar` neither calls it the team's nor pairs it with them."""
+    import sqlite3
+
+    with sqlite3.connect(overlap_board) as conn:
+        quarter, title = conn.execute(
+            "SELECT quarter_id, title FROM items WHERE stakeholder_id IS NULL LIMIT 1"
+        ).fetchone()
+        conn.execute(
+            "INSERT INTO items (quarter_id, stakeholder_id, title, position) VALUES (?, 999, ?, 0)",
+            (quarter, title),
+        )
+        # and one in a block, with an owner no one knows: shown in the block, so kept
+        block = conn.execute("SELECT id FROM blocks LIMIT 1").fetchone()[0]
+        conn.execute(
+            "INSERT INTO items (quarter_id, stakeholder_id, title, block_id, place_position)"
+            " VALUES (?, 998, ?, ?, 9)",
+            (quarter, "Customers who pay their invoices late, by region", block),
+        )
+    conn.close()
+    result = run_cli("similar", overlap_board, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = [item for group in json.loads(result.stdout) for item in group["items"]]
+    assert all(item["stakeholder_id"] != 999 for item in rows)
+    stranger = [item for item in rows if item["stakeholder_id"] == 998]
+    assert stranger and all(item["owner"] == "stakeholder #998" for item in stranger)
+    assert all(item["owner"] == "Team" for item in rows if item["stakeholder_id"] is None)
+    assert all(item["owner"] != "Team" for item in rows if item["stakeholder_id"] is not None)
+
+
 def test_similar_reads_a_board_open_elsewhere_and_writes_nothing(held: Path) -> None:
     before = digest(held)
     result = run_cli("similar", held)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import PlanboardError
-from .common import _fail, _open_for_reading
+from .common import _fail, _open_for_reading, board_path, quarter_name
 
 if TYPE_CHECKING:
     from ..core.store import Store
@@ -21,8 +21,10 @@ def _similar_parser() -> argparse.ArgumentParser:
         description="Show the groups of open items (on lists and in blocks) that ask for "
         "much the same thing, across lists. Reads the board only; it may be open elsewhere.",
     )
-    parser.add_argument("path", metavar="PATH", help="the board file")
-    parser.add_argument("--quarter", "-q", help="the quarter (default: the newest not decided)")
+    parser.add_argument("path", type=board_path, metavar="PATH", help="the board file")
+    parser.add_argument(
+        "--quarter", "-q", type=quarter_name, help="the quarter (default: the newest not decided)"
+    )
     parser.add_argument("--json", action="store_true", help="print the groups as JSON")
     return parser
 
@@ -31,18 +33,19 @@ def similar_groups(
     store: Store, quarter_id: int, *, notes: list[str] | None = None
 ) -> list[dict[str, object]]:
     """The quarter's open items that ask for the same thing, grouped: each group's
-    items (id, title, owner — a name, or "Team" —, place "list" or "block",
-    stakeholder_id) and its pairs with why they match (a, b, why). Pairs rejected as
+    items (id, title, owner — a name, "Team", or "stakeholder #N" for one no row
+    names —, place "list" or "block", stakeholder_id); items on no column the board
+    shows are left out and its pairs with why they match (a, b, why). Pairs rejected as
     not the same are left out; stored meaning vectors are reused. `notes` collects
     what the matcher could not do (e.g. without numpy)."""
-    from ..core.model import TEAM
+    from ..core.model import owner_name
     from ..core.similar import Entry, match
 
     board = store.board(quarter_id)
     items = {}
     entries = []
     for place, found in board.places.items():
-        if place.is_dropped:
+        if place.is_dropped or not board.shows(place):
             continue
         for item in found:
             items[item.id] = (item, "block" if place.is_block else "list")
@@ -52,18 +55,22 @@ def similar_groups(
     matches = match(entries, stored=stored, rejected=rejected)
     if notes is not None and matches.note:
         notes.append(matches.note)
+    people = {person.id: person for person in board.stakeholders}
     result: list[dict[str, object]] = []
     for group in matches.groups:
         rows = []
         keys = sorted(int(e.key) for e in group)
         for key in keys:
             item, where = items[key]
-            person = board.stakeholder(item.stakeholder_id)
             rows.append(
                 {
                     "id": item.id,
                     "title": item.title,
-                    "owner": person.name if person else TEAM,
+                    "owner": owner_name(
+                        item.stakeholder_id,
+                        people,
+                        unknown=f"stakeholder #{item.stakeholder_id}",
+                    ),
                     "place": where,
                     "stakeholder_id": item.stakeholder_id,
                 }

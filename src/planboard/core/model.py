@@ -227,6 +227,15 @@ class Board:
                 return stakeholder
         return None
 
+    def shows(self, place: Place) -> bool:
+        """Whether the board has a column for this place: items another program put on
+        the list of a stakeholder, or in a block, that does not exist are on none."""
+        if place.is_list and place.ref is not None:
+            return self.stakeholder(place.ref) is not None
+        if place.is_block:
+            return any(block.id == place.ref for block in self.blocks)
+        return True
+
     @property
     def item_count(self) -> int:
         return sum(len(items) for items in self.places.values())
