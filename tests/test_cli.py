@@ -196,3 +196,27 @@ def test_the_exit_status_is_1_when_the_board_stopped_on_an_unexpected_error(
     assert run_board([str(path)]) == 1
     monkeypatch.setattr(planboard.ui.app, "PlanboardApp", with_return_code(None))
     assert run_board([str(path)]) == 0
+
+
+def test_an_empty_path_or_quarter_is_refused_as_empty(tmp_path: Path) -> None:
+    """`planboard similar ''` is not "`.` is a folder", and `--quarter ''` is not the
+    default quarter: an empty argument is named as empty, and nothing is written."""
+    board = tmp_path / "b.db"
+    Store.open(board, first_quarter="2026-Q3").close()
+    before = digest(board)
+    for args in (
+        [""],
+        ["similar", ""],
+        ["import", "", str(board)],
+        ["replicate", ""],
+        ["meeting", ""],
+        ["similar", str(board), "--quarter", ""],
+        ["import", str(board), str(board), "--quarter", " "],
+        [str(board), "--quarter", ""],
+    ):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert "is empty" in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert digest(board) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.db"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import PlanboardError
-from .common import _fail
+from .common import _fail, board_path, quarter_name
 
 DEFAULT_FILE = "planboard.db"
 
@@ -25,11 +25,14 @@ def _board_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "path",
+        type=board_path,
         nargs="?",
         default=DEFAULT_FILE,
         help=f"the board file (default: {DEFAULT_FILE} in the current folder)",
     )
-    parser.add_argument("--quarter", "-q", help="open this quarter (e.g. 2026-Q3)")
+    parser.add_argument(
+        "--quarter", "-q", type=quarter_name, help="open this quarter (e.g. 2026-Q3)"
+    )
     parser.add_argument("--read-only", action="store_true", help="open without changing anything")
     parser.add_argument(
         "--new",
@@ -70,8 +73,10 @@ def _meeting_parser() -> argparse.ArgumentParser:
         "is being prepared (a backup of the file is written first), return to it if it is "
         "live, show the decision if it is decided.",
     )
-    parser.add_argument("path", help="the board file")
-    parser.add_argument("--quarter", "-q", help="the quarter (default: the newest not decided)")
+    parser.add_argument("path", type=board_path, help="the board file")
+    parser.add_argument(
+        "--quarter", "-q", type=quarter_name, help="the quarter (default: the newest not decided)"
+    )
     return parser
 
 

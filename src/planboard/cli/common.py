@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import sys
@@ -12,6 +13,21 @@ from ..core.errors import PlanboardError
 
 if TYPE_CHECKING:
     from ..core.store import Store
+
+
+def board_path(text: str) -> str:
+    """An argument naming a board file: an empty one is refused as such (as a path it
+    would read as the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the board's file name is empty")
+    return text
+
+
+def quarter_name(text: str) -> str:
+    """A `--quarter` argument: an empty one is refused, not read as the default quarter."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the quarter's name is empty (e.g. --quarter 2026-Q3)")
+    return text
 
 
 def _fail(message: str) -> int:

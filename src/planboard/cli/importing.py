@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.errors import PlanboardError
-from .common import _existing_board, _fail, _open_for_reading
+from .common import _existing_board, _fail, _open_for_reading, board_path, quarter_name
 
 if TYPE_CHECKING:
     from ..core.importer import ParsedList
@@ -32,14 +32,18 @@ def _import_parser() -> argparse.ArgumentParser:
         "team's, as one action (undo removes it all). Repeated titles are reported, not "
         "dropped.",
     )
-    parser.add_argument("path", metavar="PATH", help="the board file (it must exist)")
+    parser.add_argument(
+        "path", type=board_path, metavar="PATH", help="the board file (it must exist)"
+    )
     parser.add_argument(
         "file", metavar="FILE", help="the list: .csv, .tsv or .tab, .md, or any text file"
     )
     owner = parser.add_mutually_exclusive_group(required=True)
     owner.add_argument("--stakeholder", "-s", metavar="NAME", help="whose list (created if new)")
     owner.add_argument("--team", action="store_true", help="the team's own list")
-    parser.add_argument("--quarter", "-q", help="the quarter (default: the newest not decided)")
+    parser.add_argument(
+        "--quarter", "-q", type=quarter_name, help="the quarter (default: the newest not decided)"
+    )
     parser.add_argument(
         "--dry-run", "-n", action="store_true", help="show what would be imported; write nothing"
     )

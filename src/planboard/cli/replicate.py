@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from ..core.errors import PlanboardError
-from .common import _confirmed, _fail, _refused_unconfirmed
+from .common import _confirmed, _fail, _refused_unconfirmed, board_path
 
 LIST_CHANGES = 20  # change points `restore --list` shows (the newest); snapshots: all
 
@@ -29,7 +29,7 @@ def _replicate_parser() -> argparse.ArgumentParser:
         "gs://, abs://, webdav://. planboard writes Litestream's configuration itself. It "
         "never takes the board's writer lock: planboard keeps editing the board meanwhile.",
     )
-    parser.add_argument("path", metavar="PATH", help="the board file")
+    parser.add_argument("path", type=board_path, metavar="PATH", help="the board file")
     parser.add_argument("--to", metavar="URL", help="where the replica goes")
     parser.add_argument(
         "--background",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..core.errors import PlanboardError
 from ..core.lock import writer_is_active
-from .common import _confirmed, _fail, _refused_unconfirmed
+from .common import _confirmed, _fail, _refused_unconfirmed, board_path
 
 
 def _restore_parser() -> argparse.ArgumentParser:
@@ -17,7 +17,7 @@ def _restore_parser() -> argparse.ArgumentParser:
         description="List a board's backups, or restore one (the board as it is now is "
         "backed up first).",
     )
-    parser.add_argument("path", nargs="?", help="the board file")
+    parser.add_argument("path", type=board_path, nargs="?", help="the board file")
     parser.add_argument("backup", nargs="?", help="the number from the list, or a backup file")
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     from .replicate import add_restore_options

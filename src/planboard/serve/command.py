@@ -9,6 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
+from ..cli.common import board_path
 from . import missing
 
 DEFAULT_PORT = 8765
@@ -21,7 +22,7 @@ def parser() -> argparse.ArgumentParser:
         "planning event in a browser. It binds 127.0.0.1 unless --host says otherwise; a "
         "host others can reach needs a token (one is made and printed if not given).",
     )
-    parser.add_argument("path", help="the board file")
+    parser.add_argument("path", type=board_path, help="the board file")
     parser.add_argument(
         "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"
     )
