@@ -243,21 +243,33 @@ def test_an_abbreviation_is_explained_as_written() -> None:
     ]
     sim = Similarity(entries, meaning=False)
     assert sim.explain(0, 1) == "GMV"
-    assert sim.explain(1, 2) == "GMV ≈ gross merchandise value"
-    assert sim.explain(2, 1) == "gross merchandise value ≈ GMV"
+    assert sim.explain(1, 2) == "GMV ≈ Gross merchandise value"
+    assert sim.explain(2, 1) == "Gross merchandise value ≈ GMV"
 
 
 @pytest.mark.parametrize(
     ("first", "second", "why"),
     [
-        ("P&L by region", "Profit and loss by region", "P&L ≈ profit loss"),
-        ("Carrier ARR forecast", "Annual recurring revenue by carrier", "ARR ≈ annual"),
+        ("P&L by region", "Profit and loss by region", "P&L ≈ Profit and loss"),
+        (
+            "Carrier ARR forecast",
+            "Annual recurring revenue by carrier",
+            "ARR ≈ Annual recurring revenue",
+        ),
         ("A/B test results", "Results of experiments", "A/B ≈ experiments"),
+        # what it stands for as the other title writes it, little and repeated words too
+        ("Revenue YoY by region", "Revenue year over year by region", "YoY ≈ year over year"),
+        ("Revenue year-over-year by region", "Revenue YoY by region", "year-over-year ≈ YoY"),
+        ("COGS by category", "Cost of goods sold per category", "COGS ≈ Cost of goods sold"),
+        ("Monthly P&L by unit", "Profit & loss per business unit", "P&L ≈ Profit & loss"),
+        # a phrase of the lexicon, as written
+        ("AB test results", "Results of experiments", "AB test ≈ experiments"),
     ],
 )
 def test_an_abbreviation_shows_as_the_title_writes_it(first: str, second: str, why: str) -> None:
     """Written with a sign between its letters, or where its letters also stand inside
-    another word of the title: still shown as written."""
+    another word of the title: still shown as written; what it stands for, as the other
+    title writes it."""
     sim = Similarity([Entry(1, first, "a"), Entry(2, second, "b")], meaning=False)
     assert why in sim.explain(0, 1)
 

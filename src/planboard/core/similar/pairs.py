@@ -192,7 +192,8 @@ class Similarity:
             x, y = surfaces[n], surfaces[start + theirs.index(ids[n])]
             same = x == y or x.lower() == y.lower() or stem(x) == stem(y)
             sides.append((x, x) if same else (x, y))
-        parts = _joined(sides, self.entries[a].text, self.entries[b].text)[:4]
+        parts = _joined(sides, self.entries[a].text, self.entries[b].text, self.analyser.spelt)
+        parts = parts[:4]
         if self.meaning is not None:
             meaning = float(self._row(a) @ self.meaning[b].astype(self._row(a).dtype))
             if meaning >= MEANING_FLOOR + MEANING_SPAN / 2 or not parts:
@@ -536,29 +537,46 @@ def by_entry(
     return result
 
 
-def _joined(sides: list[tuple[str, str]], first: str, second: str) -> list[str]:
+def _joined(
+    sides: list[tuple[str, str]], first: str, second: str, spelt: Callable[[str], list[str]]
+) -> list[str]:
     """Why two titles match, said once each: `x` where both wrote it, `x ≈ y` where
     they name one thing differently; an abbreviation against what it stands for is
-    one part (`GMV ≈ gross merchandise value`, the words in the order written)."""
-    lefts, rights = [x for x, _ in sides], [y for _, y in sides]
-    if len(set(lefts)) == len(lefts) and len(set(rights)) == len(rights):
-        # (Most often: each word written once on each side.)
-        return [x if x == y else f"{x} ≈ {y}" for x, y in sides]
+    one part, that stretch of the other title as written (`GMV ≈ Gross merchandise
+    value`, `YoY ≈ year-over-year`). `spelt`: what an abbreviation stands for."""
+    lefts = [x for x, _ in sides]
+    if lefts == [y for _, y in sides]:  # (most often: the same words on both sides)
+        return list(dict.fromkeys(lefts))
+    lefts, rights = [x for x, y in sides if x != y], [y for x, y in sides if x != y]
     parts: list[str] = []
     for x, y in dict.fromkeys(sides):  # (in order, each pair once)
         if x == y:
             part = x
-        elif lefts.count(x) > 1:
-            words = sorted({b for a, b in sides if a == x}, key=lambda w: _at(second, w))
-            part = f"{x} ≈ {' '.join(words)}"
-        elif rights.count(y) > 1:
-            words = sorted({a for a, b in sides if b == y}, key=lambda w: _at(first, w))
-            part = f"{' '.join(words)} ≈ {y}"
+        elif lefts.count(x) > 1 or spelt(x):
+            part = f"{x} ≈ {_stretch(second, spelt(x), [b for a, b in sides if a == x])}"
+        elif rights.count(y) > 1 or spelt(y):
+            part = f"{_stretch(first, spelt(y), [a for a, b in sides if b == y])} ≈ {y}"
         else:
             part = f"{x} ≈ {y}"
         if part not in parts:
             parts.append(part)
     return parts
+
+
+def _stretch(title: str, spelt: list[str], words: list[str]) -> str:
+    """What of a title an abbreviation on the other side stands for: its words as the
+    title writes them; else the stretch from the first of `words` (the ones they share)
+    to the last, when little stands between them; else those words in order."""
+    found = written_at(title, " ".join(spelt)) if spelt else None
+    if found is not None:
+        return found.group(0)
+    unique = list(dict.fromkeys(words))
+    at = [found for found in (written_at(title, word) for word in unique) if found]
+    if at and len(at) == len(unique):
+        stretch = title[min(m.start() for m in at) : max(m.end() for m in at)]
+        if len(stretch.split()) <= len(at) + 2:
+            return stretch
+    return " ".join(sorted(unique, key=lambda word: _at(title, word)))
 
 
 def _at(title: str, word: str) -> int:

@@ -66,6 +66,7 @@ class Words:
         self._stems: dict[str, str] = {}
         self._corrected: dict[str, str] = {}
         self._titles: dict[str, list[Word]] = {}
+        self._spelt: dict[str, list[str]] = {}
         self._starts = {key[0] for key in [*self.lexicon.phrases, *self.lexicon.phrase_words]}
 
     def _correct(self, word: str) -> str:
@@ -216,15 +217,30 @@ class Words:
         for surface, canonical, written in self._scan(self._raw(title)):
             if canonical is None:
                 read = self.word(surface)
-            else:
+            else:  # (a phrase: shown as written, `AB test`)
                 head = self.lexicon.shown.get(canonical, canonical)
-                read = [Word(canonical, surface, self._weight(head))]
+                read = [Word(canonical, _as_written(title, surface), self._weight(head))]
             if written is not None:  # (what it stands for shows as it was written)
                 as_written = _as_written(title, written)
                 read = [Word(word.key, as_written, word.weight) for word in read]
             found += read
         if len(self._titles) < 100_000:
             self._titles[title] = found
+        return found
+
+    def spelt(self, written: str) -> list[str]:
+        """What an abbreviation, as a title writes it (`YoY`, `P&L`), stands for: its
+        words in order, little ones too (`year over year`); [] for any other word."""
+        found = self._spelt.get(written)
+        if found is None:
+            raws = self._raw(written)
+            if len(raws) == 1:
+                found = self.lexicon.abbreviations.get(raws[0], [])
+            else:
+                size, spelt, _ = self._phrase(raws, 0) if raws else (0, [], None)
+                found = spelt if size == len(raws) else []
+            if len(self._spelt) < 100_000:
+                self._spelt[written] = found
         return found
 
     def plain(self, title: str) -> list[str]:
