@@ -313,3 +313,43 @@ async def test_a_form_closing_leaves_the_board_painted_once(
         await pilot.pause(0.5)
         screen.refresh(layout=True)
         assert screen._layout_required
+
+
+def rows_as_made(column: BoardList) -> list[tuple[object, ...]]:
+    """A column's rows as they would be made afresh from its groups."""
+    return [
+        (row.kind, row.group.key, row.item.id if row.item else None, row.index)
+        for group in column.groups
+        for row in column._rows_for(group)
+    ]
+
+
+def rows_held(column: BoardList) -> list[tuple[object, ...]]:
+    return [
+        (row.kind, row.group.key, row.item.id if row.item else None, row.index)
+        for row in column.rows
+    ]
+
+
+async def test_a_move_makes_only_the_rows_it_changed(tmp_path: Path) -> None:
+    """A move, a drop, an undo: the row of the item that moved (and its groups'
+    headers) are new; every other row is kept, with its drawn line, and each row still
+    says its item's place in the group, as rows made afresh would."""
+    path = board(tmp_path)
+    store = Store.open(path)
+    app = PlanboardApp(store)
+    steps = [("down", "down", "1"), ("u",), ("ctrl+y",), ("up", "2"), ("d", "x", "enter"), ("u",)]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        columns = list(app.screen.query(BoardList))
+        for keys in steps:
+            before = {id(row) for column in columns for row in column.rows}
+            count = sum(len(column.rows) for column in columns)
+            await pilot.press(*keys)
+            await pilot.pause()
+            for column in columns:
+                assert rows_held(column) == rows_as_made(column), (keys, column.id)
+            made = [row for column in columns for row in column.rows if id(row) not in before]
+            assert sum(len(column.rows) for column in columns) == count  # one out, one in
+            assert [row.kind for row in made if row.kind == "item"] == ["item"], keys
+            assert len(made) <= 3, keys  # that item, and the headers of its two groups
