@@ -10,10 +10,12 @@ inside them to lay out again, so they take their new size without asking for it.
 from __future__ import annotations
 
 import time
+from typing import Self
 
-from textual import events, on
+from rich.console import RenderableType
+from textual import events, messages, on
 from textual.containers import Container
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
@@ -41,7 +43,27 @@ class Stack(_SizedInPlace, Container):
 
 class ColumnScrollBar(_SizedInPlace, ScrollBar):
     """A column's scrollbar: its size follows the column's without a second layout
-    pass."""
+    pass, and it is not painted twice for one change. When the focus moves to another
+    column its scrollbar takes the new colours and asks the screen for a repaint; if the
+    board is painted whole before the screen comes to that request (a form closing
+    paints it whole), that paint drew it already: `CalmResume` lets the request go (it
+    cost a frame of its own, 30 ms after the first)."""
+
+    drawn_since_asked = False
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        self.drawn_since_asked = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def render(self) -> RenderableType:
+        self.drawn_since_asked = True  # (as it is now: after the last change asked)
+        return super().render()
 
 
 class ColumnScrollView(ScrollView):
@@ -91,6 +113,11 @@ class CalmResume(Screen[None]):
     go: its widgets ask for their own layout and repaint when what they show changes."""
 
     _resumed_at: float = 0.0
+
+    async def _on_update(self, message: messages.Update) -> None:
+        widget = message.widget
+        if isinstance(widget, ColumnScrollBar) and widget.drawn_since_asked:
+            message.prevent_default()  # (painted as it is now since it asked)
 
     @on(events.ScreenResume)
     def _note_resume(self) -> None:
