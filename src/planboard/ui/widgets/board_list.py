@@ -9,7 +9,6 @@ which owns the drag (it spans columns).
 
 from __future__ import annotations
 
-import operator
 import textwrap
 from collections.abc import Callable, Hashable
 
@@ -36,6 +35,7 @@ from .board_rows import (
     group_start,
     nearest_selectable,
     selectable,
+    spliced,
     widest_tag,
 )
 from .laid_out_once import ColumnScrollView
@@ -232,7 +232,11 @@ class BoardList(ColumnScrollView, can_focus=True):
         group.items = items
         for name, value in changes.items():
             setattr(group, name, value)
-        rows = self._spliced(group, old_items, start, old_count)
+        rows = (
+            None
+            if self.filter is not None
+            else spliced(self.rows, group, old_items, start, old_count, self.show_headers)
+        )
         if rows is None:
             rows = self._rows_for(group)
             self.rows[start : start + old_count] = rows
@@ -251,41 +255,6 @@ class BoardList(ColumnScrollView, can_focus=True):
         else:
             self._after_change(_shifted(keep, start, old_count, len(rows)))
         return True
-
-    def _spliced(
-        self, group: Group, old_items: list[Item], start: int, old_count: int
-    ) -> list[Row] | None:
-        """The group's rows after one item came into it or left it, made by taking
-        that one row out or putting it in: the other rows are kept, and with them
-        their drawn lines (a move at 50,000 items made thousands of rows again, and
-        drew every visible line of both columns anew). None when the change is not
-        one item in or out of an unfiltered group, for the rows to be made again."""
-        new_items = group.items
-        grew = len(new_items) - len(old_items)
-        if self.filter is not None or abs(grew) != 1 or not old_items or not new_items:
-            return None
-        header = 1 if self.show_headers else 0
-        if old_count != header + len(old_items):
-            return None
-        longer, shorter = (new_items, old_items) if grew > 0 else (old_items, new_items)
-        same = list(map(operator.is_, longer, shorter))  # (in C: no loop in Python)
-        at = same.index(False) if False in same else len(shorter)
-        if not all(map(operator.is_, longer[at + 1 :], shorter[at:])):
-            return None
-        body = start + header
-        rows = self.rows
-        near = min(at, len(old_items) - 1)  # (a row the group showed: is it as shown?)
-        if rows[body + near].item is not old_items[near]:
-            return None
-        if grew > 0:
-            rows.insert(body + at, Row("item", group, new_items[at], at))
-        else:
-            del rows[body + at]
-        for index in range(at, len(new_items)):  # (each row's place in the group)
-            rows[body + index].index = index
-        if header:
-            rows[start] = Row("header", group)  # (its count, its note)
-        return rows[start : body + len(new_items)]
 
     def _cursor_identity(self) -> tuple[int | None, Place | None, int] | None:
         """What the cursor is on (an item id, or a group's key) and where."""

@@ -411,3 +411,45 @@ class RowPainter:
         if line.used + right_width < width:
             line.left.append(Segment(" " * (width - line.used - right_width), style))
         return Strip([*line.left, *line.right]).adjust_cell_length(width, style)
+
+
+def spliced(
+    rows: list[Row],
+    group: Group,
+    old_items: list[Item],
+    start: int,
+    old_count: int,
+    headers: bool,
+) -> list[Row] | None:
+    """A group's rows in a column's `rows` (from `start`, `old_count` of them) after one
+    item came into its items or left them (`old_items` before), changed in place by
+    taking that one row out or putting it in: the other rows are kept, and with them
+    their drawn lines (a move at 50,000 items made thousands of rows again, and drew
+    every visible line of both columns anew). Returns the group's rows; None, and
+    `rows` untouched, when the change is not one item in or out, for the rows to be
+    made again. (Not for a filtered column: its rows are not one per item.)"""
+    new_items = group.items
+    grew = len(new_items) - len(old_items)
+    if abs(grew) != 1 or not old_items or not new_items:
+        return None
+    header = 1 if headers else 0
+    if old_count != header + len(old_items):
+        return None
+    longer, shorter = (new_items, old_items) if grew > 0 else (old_items, new_items)
+    same = list(map(operator.is_, longer, shorter))  # (in C: no loop in Python)
+    at = same.index(False) if False in same else len(shorter)
+    if not all(map(operator.is_, longer[at + 1 :], shorter[at:])):
+        return None
+    body = start + header
+    near = min(at, len(old_items) - 1)  # (a row the group showed: is it as shown?)
+    if rows[body + near].item is not old_items[near]:
+        return None
+    if grew > 0:
+        rows.insert(body + at, Row("item", group, new_items[at], at))
+    else:
+        del rows[body + at]
+    for index in range(at, len(new_items)):  # (each row's place in the group)
+        rows[body + index].index = index
+    if header:
+        rows[start] = Row("header", group)  # (its count, its note)
+    return rows[start : body + len(new_items)]
