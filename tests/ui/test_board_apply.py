@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Filled
@@ -282,6 +283,31 @@ async def test_an_item_back_on_its_list_goes_in_by_its_place_without_reading_the
             assert shown(app) == in_file(store), keys
 
 
+async def frames_of_a_drop(
+    app: PlanboardApp, pilot: Any, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[bool, list[str]]]:
+    """The board's paints after `d`, a reason and Enter: for each, whether it was the
+    whole screen, and the widgets it painted ([] for a paint of nothing)."""
+    screen = app.screen
+    assert isinstance(screen, BoardScreen)
+    frames: list[tuple[bool, list[str]]] = []
+    real = screen._compositor_refresh
+
+    def counted() -> None:
+        if app.screen is screen:  # (under the form, the board is not painted)
+            dirty = screen._compositor._dirty_regions
+            names = [type(w).__name__ for w in screen._dirty_widgets] if dirty else []
+            frames.append((screen.size.region in dirty, names))
+        real()
+
+    await pilot.press("d", "x")
+    await pilot.pause()
+    monkeypatch.setattr(screen, "_compositor_refresh", counted)
+    await pilot.press("enter")
+    await pilot.pause(0.3)
+    return frames
+
+
 async def test_a_form_closing_leaves_the_board_painted_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -292,23 +318,11 @@ async def test_a_form_closing_leaves_the_board_painted_once(
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BoardScreen)
-        whole: list[bool] = []
-        real = screen._compositor_refresh
-
-        def counted() -> None:
-            if app.screen is screen:  # (under the form, the board is not painted)
-                whole.append(screen.size.region in screen._compositor._dirty_regions)
-            real()
-
-        await pilot.press("d", "x")
-        await pilot.pause()
-        monkeypatch.setattr(screen, "_compositor_refresh", counted)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
+        frames = await frames_of_a_drop(app, pilot, monkeypatch)
         assert shown(app) == in_file(store)
+        whole = [whole for whole, _ in frames]
         assert whole.count(True) == 1, whole
+        screen = app.screen
         # Later, a layout asked of the board is done as ever.
         await pilot.pause(0.5)
         screen.refresh(layout=True)
@@ -366,21 +380,8 @@ async def test_a_drop_is_one_frame_not_a_second_one_for_the_scrollbars(
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, BoardScreen)
-        painted: list[list[str]] = []
-        real = screen._compositor_refresh
-
-        def counted() -> None:
-            if app.screen is screen and screen._compositor._dirty_regions:
-                painted.append([type(w).__name__ for w in screen._dirty_widgets])
-            real()
-
-        await pilot.press("d", "x")
-        await pilot.pause()
-        monkeypatch.setattr(screen, "_compositor_refresh", counted)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
+        frames = await frames_of_a_drop(app, pilot, monkeypatch)
         assert shown(app) == in_file(store)
         assert app.screen.focused is app.screen.query_one("#dropped", BoardList)
+        painted = [widgets for _, widgets in frames if widgets]
         assert len(painted) == 1, painted
