@@ -213,6 +213,9 @@ def test_an_empty_path_or_quarter_is_refused_as_empty(tmp_path: Path) -> None:
         ["similar", str(board), "--quarter", ""],
         ["import", str(board), str(board), "--quarter", " "],
         [str(board), "--quarter", ""],
+        ["export", ""],
+        ["export", str(board), "--quarter", ""],
+        ["report", ""],
     ):
         result = run_cli(*args, cwd=tmp_path)
         assert result.returncode == 2, (args, result.stdout, result.stderr)

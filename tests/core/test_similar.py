@@ -274,6 +274,28 @@ def test_an_abbreviation_shows_as_the_title_writes_it(first: str, second: str, w
     assert why in sim.explain(0, 1)
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "why"),
+    [
+        (
+            "CAC and churn by channel",
+            "Customer churn and acquisition cost by channel",
+            "churn; CAC ≈ customer acquisition cost; channel",
+        ),
+        ("LTV and churn", "lifetime churn value", "churn; LTV ≈ lifetime value"),
+        ("COGS trend", "cost trend of goods sold", "trend; COGS ≈ cost goods sold"),
+    ],
+)
+def test_an_abbreviation_is_not_said_with_words_that_match_on_their_own(
+    first: str, second: str, why: str
+) -> None:
+    """Where what it stands for is not written in one piece, the stretch of the other
+    title from its first word to its last is shown only if no word matched on its own
+    stands in it: its words, then, in the order written."""
+    sim = Similarity([Entry(1, first, "a"), Entry(2, second, "b")], meaning=False)
+    assert sim.explain(0, 1) == why
+
+
 def test_a_rejected_pair_is_not_suggested_again() -> None:
     entries = [
         Entry(1, "Monthly customer churn rate", "CFO"),

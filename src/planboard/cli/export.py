@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import PlanboardError
-from .common import _fail, _open_for_reading, _quiet_broken_pipe, _write_stdout
+from .common import (
+    _fail,
+    _open_for_reading,
+    _quiet_broken_pipe,
+    _write_stdout,
+    board_path,
+    quarter_name,
+)
 
 if TYPE_CHECKING:
     from ..core.boards import Boards
@@ -32,6 +39,7 @@ def _export_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "path",
+        type=board_path,
         metavar="PATH",
         nargs="+",
         help="the board file (several, or a folder, with --format json: every team's quarters)",
@@ -39,6 +47,7 @@ def _export_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--quarter",
         "-q",
+        type=quarter_name,
         help="the quarter (default: the newest decided one, else the one being prepared)",
     )
     parser.add_argument(
@@ -209,7 +218,11 @@ def run_report(argv: list[str]) -> int:
         "Reads the board only; it may be open in another planboard.",
     )
     parser.add_argument(
-        "path", metavar="PATH", nargs="+", help="the board file (several, or a folder: every team)"
+        "path",
+        type=board_path,
+        metavar="PATH",
+        nargs="+",
+        help="the board file (several, or a folder: every team)",
     )
     args = parser.parse_args(argv)
     from rich.console import Console

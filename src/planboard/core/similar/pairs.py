@@ -553,9 +553,13 @@ def _joined(
         if x == y:
             part = x
         elif lefts.count(x) > 1 or spelt(x):
-            part = f"{x} ≈ {_stretch(second, spelt(x), [b for a, b in sides if a == x])}"
+            theirs = [b for a, b in sides if a == x]
+            others = [b for a, b in sides if a != x]
+            part = f"{x} ≈ {_stretch(second, spelt(x), theirs, others)}"
         elif rights.count(y) > 1 or spelt(y):
-            part = f"{_stretch(first, spelt(y), [a for a, b in sides if b == y])} ≈ {y}"
+            ours = [a for a, b in sides if b == y]
+            others = [a for a, b in sides if b != y]
+            part = f"{_stretch(first, spelt(y), ours, others)} ≈ {y}"
         else:
             part = f"{x} ≈ {y}"
         if part not in parts:
@@ -563,10 +567,11 @@ def _joined(
     return parts
 
 
-def _stretch(title: str, spelt: list[str], words: list[str]) -> str:
+def _stretch(title: str, spelt: list[str], words: list[str], others: list[str]) -> str:
     """What of a title an abbreviation on the other side stands for: its words as the
     title writes them; else the stretch from the first of `words` (the ones they share)
-    to the last, when little stands between them; else those words in order."""
+    to the last, when little stands between them and none of `others` (words that
+    match on their own); else those words in order."""
     found = written_at(title, " ".join(spelt)) if spelt else None
     if found is not None:
         return found.group(0)
@@ -574,7 +579,9 @@ def _stretch(title: str, spelt: list[str], words: list[str]) -> str:
     at = [found for found in (written_at(title, word) for word in unique) if found]
     if at and len(at) == len(unique):
         stretch = title[min(m.start() for m in at) : max(m.end() for m in at)]
-        if len(stretch.split()) <= len(at) + 2:
+        if len(stretch.split()) <= len(at) + 2 and not any(
+            written_at(stretch, other) for other in others if other not in unique
+        ):
             return stretch
     return " ".join(sorted(unique, key=lambda word: _at(title, word)))
 
