@@ -34,9 +34,9 @@ def similar_groups(
 ) -> list[dict[str, object]]:
     """The quarter's open items that ask for the same thing, grouped: each group's
     items (id, title, owner — a name, "Team", or "stakeholder #N" for one no row
-    names —, place "list" or "block", stakeholder_id); items on no column the board
-    shows are left out and its pairs with why they match (a, b, why). Pairs rejected as
-    not the same are left out; stored meaning vectors are reused. `notes` collects
+    names —, place "list" or "block", stakeholder_id) and its pairs with why they match
+    (a, b, why). Items on no column the board shows, and pairs rejected as not the
+    same, are left out; stored meaning vectors are reused. `notes` collects
     what the matcher could not do (e.g. without numpy)."""
     from ..core.model import owner_name
     from ..core.similar import Entry, match
