@@ -209,7 +209,7 @@ def _export_many(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_report(argv: list[str]) -> int:
+def _report_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planboard report",
         usage="planboard report PATH [PATH ...]",
@@ -224,7 +224,11 @@ def run_report(argv: list[str]) -> int:
         nargs="+",
         help="the board file (several, or a folder: every team)",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def run_report(argv: list[str]) -> int:
+    args = _report_parser().parse_args(argv)
     from rich.console import Console
 
     class PipedConsole(Console):
