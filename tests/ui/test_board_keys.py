@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Filled, assert_consistent
+from textual import events
 
 from planboard.core import Place
 from planboard.ui.app import PlanboardApp
@@ -108,6 +109,21 @@ async def test_drop_with_a_reason_then_restore(filled: Filled) -> None:
         assert filled.store.item(filled.team_items[0]).status == "open"
         assert app.screen.focused is cols["team"]
         assert cols["team"].selected_item.id == filled.team_items[0]
+
+
+async def test_keys_typed_before_a_form_is_up_go_into_it(filled: Filled) -> None:
+    """`d`, a reason and Enter sent in one burst, as a fast typist or a paste sends them:
+    the keys that arrive while the form is still coming up go into its field, not lost."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key, char in [("d", "d"), ("o", "o"), ("k", "k"), ("enter", None)]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        item = filled.store.item(filled.team_items[0])
+        assert (item.status, item.drop_reason) == ("dropped", "ok")
+        assert not isinstance(app.screen, FormModal)
 
 
 async def test_reorder_with_shift_keys_keeps_focus_on_the_item(filled: Filled) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from textual import events
 from textual.actions import parse as parse_action
@@ -84,6 +85,8 @@ class PlanboardApp(App[None]):
         # the board shows it instead of reading it again.
         self.preloaded = preloaded
         self._board: BoardScreen | None = None
+        # The screen on top when each key came in (see `_on_key`).
+        self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
         # Suggested blocks the lead discarded (by their items), hidden until planboard closes.
         self.discarded_suggestions: set[frozenset[int]] = set()
         self.shared: ServerThread | None = None  # the read-only page, once shared
@@ -131,7 +134,20 @@ class PlanboardApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
             self.last_input = time.monotonic()
+            if isinstance(event, events.Key):
+                self._typed_on[event] = self.screen
         await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key comes back here when no widget took it, to be checked against the keys
+        of the screen on top *now*. If a key before it opened that screen (`d`, then the
+        reason typed at once), it was handed to a widget of the screen below: it is
+        handed again, as a new key, to the screen it was typed for."""
+        typed_on = self._typed_on.pop(event, None)
+        if typed_on is not None and typed_on is not self.screen and typed_on in self.screen_stack:
+            event.stop()
+            event.prevent_default()  # (not `App._on_key`, which would check it here)
+            await self.on_event(events.Key(event.key, event.character))
 
     def idle_for(self, seconds: float) -> bool:
         """Whether no key or click came in the last `seconds`."""
