@@ -196,3 +196,70 @@ def test_a_pass_stopped_before_it_starts_starts_no_process(
     running.stop()
     assert background.neighbours_anywhere(entries, names, running=running)[0] == {}
     assert running.child is None
+
+
+def test_an_answer_with_keys_that_are_not_numbers_comes_as_objects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The board's keys are item ids, and its answer comes as flat arrays; any other
+    keys (names, here) come as they are, and give the same neighbours and reasons."""
+    entries, names = entries_and_names()
+    entries = [Entry(f"item {e.key}", e.text, e.owner) for e in entries]
+    names = {e.key: (str(e.owner), e.text) for e in entries}
+    here, found = background.neighbours(entries, names)
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "CHUNK", 3)
+    there, lean = background.neighbours_anywhere(entries, names)
+    assert there == here
+    assert not isinstance(lean.overlap, background.Packed)
+    for key, near in here.items():
+        for other, _, _ in near:
+            assert lean.why(key, other) == found.why(key, other)
+
+
+def test_the_board_answer_is_packed_and_keeps_scores_and_order() -> None:
+    """Item ids as keys: the neighbours, their scores (best first) and reasons come back
+    as they were found, from flat arrays."""
+    entries, names = entries_and_names()
+    _, found = background.neighbours(entries, names)
+    packed = background.Packed()
+    keys = list(found.overlap)
+    for start in range(0, len(keys), 4):
+        chunk = background._packed_chunk(found, keys[start : start + 4])
+        assert chunk is not None
+        packed.add(*chunk)
+    assert dict(packed) == dict(found.overlap)
+    assert {k: packed.reasons[k] for k in keys} == {
+        k: [found.why(k, other) for other, _ in found.overlap[k]] for k in keys
+    }
+
+
+def test_a_packed_answer_whose_parts_disagree_is_worked_out_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A chunk that names more neighbours than it holds is not taken as an answer."""
+    entries, names = entries_and_names()
+    here, _ = background.neighbours(entries, names)
+    answers: list[object] = []
+    real_answer = background._answer
+
+    def spy(stream: object, names: object) -> object:
+        found = real_answer(stream, names)  # type: ignore[arg-type]
+        answers.append(found)
+        return found
+
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(
+        background,
+        "CHILD",
+        "from planboard.core import background\n"
+        "real = background._packed_chunk\n"
+        "def short(found, keys):\n"
+        "    keys_, counts, ids, scores, whys = real(found, keys)\n"
+        "    return keys_, counts, ids[:-1], scores[:-1], whys[:-1]\n"
+        "background._packed_chunk = short\n"
+        "background._child()\n",
+    )
+    monkeypatch.setattr(background, "_answer", spy)
+    assert background.neighbours_anywhere(entries, names)[0] == here
+    assert answers == [None]

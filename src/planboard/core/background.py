@@ -13,8 +13,9 @@ never one big one: (un)pickling is one call that holds the interpreter lock unti
 ends, and at 50,000 items one big answer held it for over a second, while the screen
 waited to draw. The answer is read from the pipe as it comes, never held whole (at
 50,000 items it was a few hundred MB in the board's process, counted twice while it
-was read); why each pair matches comes as a list per item, in the order of its
-neighbours, and the neighbours' names and titles are looked up when asked (`Near`).
+was read). For the board (item ids as keys) the neighbours, their scores and why each
+pair matches come as flat arrays, a run per item (`Packed`: a tenth of the memory of a
+tuple a pair), and the neighbours' names and titles are looked up when asked (`Near`).
 The pass never opens the board file itself: a connection of its own could outlive the
 app's and leave `-wal` and `-shm` files behind a board only looked at.
 """
@@ -26,6 +27,7 @@ import pickle
 import subprocess
 import sys
 import threading
+from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import IO, Any
@@ -47,7 +49,7 @@ class Near(Mapping[Hashable, list[Neighbour]]):
     when asked from the overlap and the names (a tuple a pair held ahead was 40 MB at
     50,000 items)."""
 
-    def __init__(self, overlap: dict[Hashable, list[tuple[Hashable, float]]], names: Names):
+    def __init__(self, overlap: Mapping[Hashable, list[tuple[Hashable, float]]], names: Names):
         self._overlap = overlap
         self._names = names
 
@@ -60,6 +62,81 @@ class Near(Mapping[Hashable, list[Neighbour]]):
 
     def __len__(self) -> int:
         return len(self._overlap)
+
+
+class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
+    """The process's answer as flat arrays: each entry's neighbours (ids and scores)
+    and why each pair matches, as one run per entry. Held as Python objects, one tuple
+    a pair, the answer at 50,000 items was over 100 MB in the board's process; this is
+    a tenth of that. For whole-number keys (the board's item ids) only."""
+
+    def __init__(self) -> None:
+        self._row: dict[int, int] = {}  # key -> its run
+        self._starts = array("q", [0])  # run n is [starts[n], starts[n + 1])
+        self._ids = array("q")
+        self._scores = array("d")
+        self._whys: list[str] = []
+        self.reasons = _Whys(self)
+
+    def add(self, keys: Any, counts: Any, ids: Any, scores: Any, whys: list[str]) -> None:
+        """One chunk: the keys, how many neighbours each has, then theirs in order."""
+        if not (len(keys) == len(counts) and len(ids) == len(scores) == len(whys) == sum(counts)):
+            raise ValueError("a packed chunk whose parts disagree")
+        for key, count in zip(keys, counts, strict=True):
+            self._row[key] = len(self._starts) - 1
+            self._starts.append(self._starts[-1] + count)
+        self._ids.extend(ids)
+        self._scores.extend(scores)
+        self._whys.extend(whys)
+
+    def _run(self, key: Hashable) -> slice:
+        at = self._row[key]  # type: ignore[index]
+        return slice(self._starts[at], self._starts[at + 1])
+
+    def __getitem__(self, key: Hashable) -> list[tuple[Hashable, float]]:
+        run = self._run(key)
+        return list(zip(self._ids[run], self._scores[run], strict=True))
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+
+class _Whys(Mapping[Hashable, list[str]]):
+    """`Packed`'s reasons, by entry, in the order of its neighbours."""
+
+    def __init__(self, packed: Packed) -> None:
+        self._packed = packed
+
+    def __getitem__(self, key: Hashable) -> list[str]:
+        return self._packed._whys[self._packed._run(key)]
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+
+def _packed_chunk(
+    found: Matches, keys: Sequence[Hashable]
+) -> tuple[Any, Any, Any, Any, list[str]] | None:
+    """A chunk of the answer as `Packed` takes it (None: a key is not a whole number)."""
+    counts, ids, scores, whys = array("q"), array("q"), array("d"), []
+    for key in keys:
+        near = found.overlap[key]
+        counts.append(len(near))
+        for other, score in near:
+            if type(other) is not int:
+                return None
+            ids.append(other)
+            scores.append(score)
+            whys.append(found.why(key, other))
+    if any(type(key) is not int for key in keys):
+        return None
+    return array("q", keys), counts, ids, scores, whys
 
 
 def neighbours(
@@ -157,7 +234,7 @@ def neighbours_anywhere(
     return answer
 
 
-def _near(overlap: dict[Hashable, list[tuple[Hashable, float]]], names: Names) -> Near:
+def _near(overlap: Mapping[Hashable, list[tuple[Hashable, float]]], names: Names) -> Near:
     return Near(overlap, names)
 
 
@@ -200,9 +277,13 @@ def _answer(stream: IO[bytes], names: Names) -> Found | None:
     reasons: dict[Hashable, list[str]] = {}
     vectors: list[tuple[Hashable, str, bytes]] = []
     said: dict[str, str] = {}  # one copy of each reason
+    packed = Packed()
     try:
         for tag, payload in _records(stream):
-            if tag == "overlap":
+            if tag == "packed":
+                keys, counts, ids, scores, whys = payload
+                packed.add(keys, counts, ids, scores, [said.setdefault(w, w) for w in whys])
+            elif tag == "overlap":
                 overlap.update(payload)
             elif tag == "reasons":
                 for key, whys in payload:
@@ -217,6 +298,9 @@ def _answer(stream: IO[bytes], names: Names) -> Found | None:
         return None
     if not whole:
         return None
+    if packed:
+        found = Matches(packed, [], vectors, note, similarity=None, reasons=packed.reasons)
+        return _near(packed, names), found
     found = Matches(overlap, [], vectors, note, similarity=None, reasons=reasons)
     return _near(overlap, names), found
 
@@ -245,21 +329,25 @@ def _child() -> None:
     size = head.get("chunk") or CHUNK  # (the caller's, so that a test can make it small)
     out = sys.stdout.buffer
     _send(out, [("note", found.note)])
-    _send(out, (("overlap", chunk) for chunk in _chunks(list(found.overlap.items()), size)))
     keys = list(found.overlap)
-    _send(
-        out,
-        (
+    packed = [_packed_chunk(found, chunk) for chunk in _chunks(keys, size)]
+    if all(chunk is not None for chunk in packed):
+        _send(out, (("packed", chunk) for chunk in packed))
+    else:  # (keys that are not whole numbers: as Python objects)
+        _send(out, (("overlap", chunk) for chunk in _chunks(list(found.overlap.items()), size)))
+        _send(
+            out,
             (
-                "reasons",
-                [
-                    (key, [found.why(key, other) for other, _ in found.overlap[key]])
-                    for key in chunk
-                ],
-            )
-            for chunk in _chunks(keys, size)
-        ),
-    )
+                (
+                    "reasons",
+                    [
+                        (key, [found.why(key, other) for other, _ in found.overlap[key]])
+                        for key in chunk
+                    ],
+                )
+                for chunk in _chunks(keys, size)
+            ),
+        )
     _send(out, (("vectors", chunk) for chunk in _chunks(found.new_vectors, size)))
     _send(out, [("end", None)])
     out.flush()

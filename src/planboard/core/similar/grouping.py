@@ -3,7 +3,7 @@ same thing (average linkage), and why two entries match."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ from .pairs import Entry, Similarity, by_entry
 MAX_GROUP = 12  # a suggested block bigger than this is not a suggestion any more
 
 
-Overlap = dict[Any, list[tuple[Any, float]]]  # entry key -> (other key, score)
+Overlap = Mapping[Any, list[tuple[Any, float]]]  # entry key -> (other key, score)
 Reasons = dict[frozenset[Hashable], str]
 
 
@@ -28,7 +28,7 @@ class Matches:
     similarity: Similarity | None = None
     # Worked out ahead when the pass ran in another process (its tables stayed there):
     # for each entry, why it matches each of its neighbours, in `overlap`'s order.
-    reasons: dict[Hashable, list[str]] | None = None
+    reasons: Mapping[Hashable, list[str]] | None = None
 
     def why(self, first: Hashable, second: Hashable) -> str:
         """Why two entries match ("churn ≈ leave; customer"), worked out when asked:

@@ -81,10 +81,13 @@ class BoardOverlap(BoardBase):
             if running.stopped:
                 return None
             # Who asks for something similar, per item: gathered here, not in the sweep
-            # over every item that marks them on the UI thread.
-            near = {
-                key: frozenset([w for _, w, _ in similar]) for key, similar in neighbours.items()
-            }
+            # over every item that marks them on the UI thread. One tuple for each
+            # different set of lists (a set per item was 33 MB at 50,000 items).
+            near: dict[Any, tuple[str, ...]] = {}
+            same: dict[tuple[str, ...], tuple[str, ...]] = {}
+            for key, similar in neighbours.items():
+                whose = tuple(sorted({w for _, w, _ in similar}))
+                near[key] = same.setdefault(whose, whose)
             return neighbours, found, near
 
         self.run_worker(
@@ -184,7 +187,7 @@ class BoardOverlap(BoardBase):
                     if joined:
                         owners.update([name(m.stakeholder_id) for m in joined])
                     if near:
-                        owners |= near
+                        owners.update(near)
                     count = len(owners)
                     if count > 1:
                         mark = shown.get(count)
