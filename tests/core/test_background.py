@@ -225,9 +225,8 @@ def test_the_board_answer_is_packed_and_keeps_scores_and_order() -> None:
     packed = background.Packed()
     keys = list(found.overlap)
     for start in range(0, len(keys), 4):
-        chunk = background._packed_chunk(found, keys[start : start + 4])
-        assert chunk is not None
-        packed.add(*chunk)
+        packed.add(*background._packed_chunk(found, keys[start : start + 4]))
+    assert background._whole_numbers(found.overlap)
     assert dict(packed) == dict(found.overlap)
     assert {k: packed.reasons[k] for k in keys} == {
         k: [found.why(k, other) for other, _ in found.overlap[k]] for k in keys

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import sys
+import threading
 from pathlib import Path
 
 from .. import __version__
@@ -104,6 +106,17 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         refusal = _confirm_new(Path(args.path), args.new or args.read_only)
         if refusal:
             return _fail(refusal)
+    # The screens' code is imported in a thread beside the first read of the board:
+    # much of that read is SQLite's own work, which leaves the interpreter free.
+    importing = threading.Thread(target=_import_the_screens, daemon=True)
+    importing.start()
+    try:
+        return _open_and_run(args, meeting)
+    finally:
+        importing.join()  # (never an import cut short by the end of the process)
+
+
+def _open_and_run(args: argparse.Namespace, meeting: bool) -> int:
     from ..core.store import Store
 
     path = Path(args.path)
@@ -126,7 +139,7 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
     elif store.readonly:
         notice = f"Opened read-only: {store.readonly_reason}."
 
-    from ..ui.app import PlanboardApp
+    from ..ui.app import PlanboardApp  # (waits for the thread's import, if it still runs)
 
     app = PlanboardApp(
         store,
@@ -139,3 +152,9 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
     # 1 when the app stopped on an error it did not expect (its traceback is printed):
     # a script that runs planboard sees it failed.
     return app.return_code or 0
+
+
+def _import_the_screens() -> None:
+    # (An import that fails here fails again where the app is made, and says why there.)
+    with contextlib.suppress(Exception):
+        from ..ui import app  # noqa: F401

@@ -120,22 +120,24 @@ class _Whys(Mapping[Hashable, list[str]]):
         return len(self._packed)
 
 
-def _packed_chunk(
-    found: Matches, keys: Sequence[Hashable]
-) -> tuple[Any, Any, Any, Any, list[str]] | None:
-    """A chunk of the answer as `Packed` takes it (None: a key is not a whole number)."""
+def _whole_numbers(overlap: Mapping[Hashable, list[tuple[Hashable, float]]]) -> bool:
+    """Whether every key in the overlap is a whole number (as `Packed` holds them)."""
+    return all(
+        type(key) is int and all(type(other) is int for other, _ in near)
+        for key, near in overlap.items()
+    )
+
+
+def _packed_chunk(found: Matches, keys: Sequence[Hashable]) -> tuple[Any, Any, Any, Any, list[str]]:
+    """A chunk of the answer as `Packed` takes it (the keys are whole numbers)."""
     counts, ids, scores, whys = array("q"), array("q"), array("d"), []
     for key in keys:
         near = found.overlap[key]
         counts.append(len(near))
         for other, score in near:
-            if type(other) is not int:
-                return None
             ids.append(other)
             scores.append(score)
             whys.append(found.why(key, other))
-    if any(type(key) is not int for key in keys):
-        return None
     return array("q", keys), counts, ids, scores, whys
 
 
@@ -330,9 +332,8 @@ def _child() -> None:
     out = sys.stdout.buffer
     _send(out, [("note", found.note)])
     keys = list(found.overlap)
-    packed = [_packed_chunk(found, chunk) for chunk in _chunks(keys, size)]
-    if all(chunk is not None for chunk in packed):
-        _send(out, (("packed", chunk) for chunk in packed))
+    if _whole_numbers(found.overlap):  # (a chunk at a time: reasons are made as sent)
+        _send(out, (("packed", _packed_chunk(found, chunk)) for chunk in _chunks(keys, size)))
     else:  # (keys that are not whole numbers: as Python objects)
         _send(out, (("overlap", chunk) for chunk in _chunks(list(found.overlap.items()), size)))
         _send(
