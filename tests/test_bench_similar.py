@@ -21,6 +21,7 @@ def test_bench_similar_runs_on_a_small_board() -> None:
     for figure in ("floor (export --format json):", "vectors stored:", "none stored yet:"):
         assert figure in out
     assert "in-app pass: adds" in out and "embeds 2,000 titles in" in out
+    assert "its own process peaks at 0 MB" in out  # (200 items: no process of its own)
     assert ("MISSED" in out) == (result.returncode == 1)
 
 

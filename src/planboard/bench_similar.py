@@ -7,8 +7,10 @@
 - `planboard similar PATH --json` on the same board, a real process, with its meaning
   vectors already stored in the file (the board has been open once) and, separately,
   with none stored (the first time);
-- the in-app pass: the overlap the board works out in its worker, in a fresh process:
-  the RSS it adds (peak RSS after it, less before it, numpy's import included);
+- the in-app pass: the overlap the board works out, as the board runs it (in its worker
+  thread, the matching in a process of its own from 3,000 items up), in a fresh
+  process: the RSS it adds there (peak RSS after it, less before it) plus the peak RSS
+  of the pass's own process (its interpreter, numpy and the model included);
 - time to embed 2,000 titles, and the cost of loading the meaning model.
 
 Targets: `similar` ≤ 3 times the floor (vectors stored); the in-app pass adds ≤ 100 MB.
@@ -149,31 +151,34 @@ def store_vectors(path: Path) -> None:
 
 
 _PASS = """
-import resource, sys, threading
+import resource, sys
 from planboard.core import Store
-from planboard.core.similar import Entry, match
+from planboard.ui.board.overlap import overlap_pass
 store = Store.open(sys.argv[1], readonly=True)
 q = store.default_quarter().id
 board = store.board(q)
-entries = [Entry(i.id, i.title, i.stakeholder_id) for items in board.places.values() for i in items]
-stored = store.item_vectors(q)
+lists = [items for place, items in board.places.items() if place.kind != "dropped"]
+owners = {s.id: s for s in board.stakeholders}
 def rss():
     for line in open('/proc/self/status'):
         if line.startswith('VmHWM'):
             return int(line.split()[1])
 before = rss()
-worker = threading.Thread(target=lambda: match(entries, stored=stored, with_groups=False))
-worker.start(); worker.join()
-print(before, rss())
+stored = dict(store.item_vectors(q))  # (the board reads them for its pass, and keeps them)
+found = overlap_pass(lists, owners, stored, set(store.rejected_pairs(q)))
+print(before, rss(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def in_app_pass_mb(path: Path) -> tuple[float, float]:
+def in_app_pass_mb(path: Path) -> tuple[float, float, float]:
+    """The board's overlap pass as the board runs it (in its worker, with a process of
+    its own from 3,000 items up): the board's process before it (MB), what the pass
+    adds to it (peak RSS), and the pass's own process at its peak (0 when none)."""
     out = subprocess.run(
         [sys.executable, "-c", _PASS, str(path)], capture_output=True, text=True, check=True
     ).stdout.split()
-    before, after = int(out[0]), int(out[1])
-    return before / 1024, (after - before) / 1024
+    before, after, child = int(out[0]), int(out[1]), int(out[2])
+    return before / 1024, (after - before) / 1024, child / 1024
 
 
 def embed_cost() -> tuple[float, float]:
@@ -222,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             similar_warm.append(_timed([*planboard, "similar", str(warm), "--json"]))
         similar_cold = _timed([*planboard, "similar", str(cold), "--json"])
-        base_mb, added_mb = in_app_pass_mb(warm)
+        base_mb, added_mb, process_mb = in_app_pass_mb(warm)
         load_s, embed_s = embed_cost() if meaning_available() else (float("nan"),) * 2
     f, s = statistics.median(floor), statistics.median(similar_warm)
     print(
@@ -232,12 +237,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  floor (export --format json):     {f:6.2f} s")
     print(f"  similar --json, vectors stored:   {s:6.2f} s  (×{s / f:.2f} the floor)")
     print(f"  similar --json, none stored yet:  {similar_cold:6.2f} s  (×{similar_cold / f:.2f})")
-    print(f"  in-app pass: adds {added_mb:.0f} MB to {base_mb:.0f} MB (peak RSS)")
+    print(
+        f"  in-app pass: adds {added_mb:.0f} MB to the board's {base_mb:.0f} MB, and its own "
+        f"process peaks at {process_mb:.0f} MB: {added_mb + process_mb:.0f} MB in all (peak RSS)"
+    )
     print(
         f"  meaning model: loads in {load_s * 1000:.0f} ms; embeds 2,000 titles in "
         f"{embed_s * 1000:.0f} ms"
     )
-    ok_time, ok_memory = s <= 3 * f, added_mb <= 100
+    ok_time, ok_memory = s <= 3 * f, added_mb + process_mb <= 100
     print(
         f"  similar ≤ 3× floor: {'met' if ok_time else 'MISSED'}; "
         f"in-app pass ≤ 100 MB: {'met' if ok_memory else 'MISSED'}"

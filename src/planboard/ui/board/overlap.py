@@ -13,6 +13,7 @@ from ...core.text import clean_line
 from .base import BoardBase
 
 if TYPE_CHECKING:
+    from ...core.background import Pass
     from ..overlap import Suggestion, SuggestModal
 
 
@@ -35,6 +36,34 @@ def _overlap_entries(
     return entries, names
 
 
+def overlap_pass(
+    lists: list[list[Item]],
+    owners: dict[int, Stakeholder],
+    stored: dict[Any, tuple[str, bytes]],
+    rejected: set[frozenset[Any]],
+    running: Pass | None = None,
+) -> tuple[Any, Any, dict[Any, tuple[str, ...]]] | None:
+    """The board's overlap pass over the items of `lists` (run in the board's worker
+    thread; a process of its own does the matching on a big board): each item's
+    neighbours, the matcher's findings, and who asks for something similar. None when
+    `running` was stopped."""
+    from ...core.background import neighbours_anywhere
+
+    entries, names = _overlap_entries(lists, owners)
+    neighbours, found = neighbours_anywhere(entries, names, stored, rejected, running=running)
+    if running is not None and running.stopped:
+        return None
+    # Who asks for something similar, per item: gathered here, not in the sweep over
+    # every item that marks them on the UI thread. One tuple for each different set of
+    # lists (a set per item was 33 MB at 50,000 items).
+    near: dict[Any, tuple[str, ...]] = {}
+    same: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key, similar in neighbours.items():
+        whose = tuple(sorted({w for _, w, _ in similar}))
+        near[key] = same.setdefault(whose, whose)
+    return neighbours, found, near
+
+
 class BoardOverlap(BoardBase):
     """Which items on different lists ask for the same thing, worked out off the UI thread."""
 
@@ -43,7 +72,7 @@ class BoardOverlap(BoardBase):
         thing; the board shows it when done (it never delays a frame; on a big board it
         runs in a process of its own). Meaning vectors already in the file are reused;
         new or edited titles are embedded there."""
-        from ...core.background import Pass, neighbours_anywhere
+        from ...core.background import Pass
 
         # What the columns hold now, by reference (a few hundred lists): the entries and
         # the owners' names are made in the thread, not on the screen's.
@@ -74,21 +103,7 @@ class BoardOverlap(BoardBase):
             time.sleep(FRAME_FIRST)
             if running.stopped:
                 return None  # (the marks stay as they are until a pass is done)
-            entries, names = _overlap_entries(lists, owners)
-            neighbours, found = neighbours_anywhere(
-                entries, names, stored, rejected, running=running
-            )
-            if running.stopped:
-                return None
-            # Who asks for something similar, per item: gathered here, not in the sweep
-            # over every item that marks them on the UI thread. One tuple for each
-            # different set of lists (a set per item was 33 MB at 50,000 items).
-            near: dict[Any, tuple[str, ...]] = {}
-            same: dict[tuple[str, ...], tuple[str, ...]] = {}
-            for key, similar in neighbours.items():
-                whose = tuple(sorted({w for _, w, _ in similar}))
-                near[key] = same.setdefault(whose, whose)
-            return neighbours, found, near
+            return overlap_pass(lists, owners, stored, rejected, running)
 
         self.run_worker(
             work,
