@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import Filled
+from terminal_cells import TerminalCells
 
 from planboard.core import Place, Store
 from planboard.core.sample import generate_board
@@ -308,15 +309,16 @@ async def frames_of_a_drop(
     return frames
 
 
-async def test_a_form_closing_leaves_the_board_painted_once(
+async def test_a_form_closing_paints_the_board_once_and_not_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Closing a form with Enter paints the whole board once (it was dimmed), and only
-    once: the form's removal a moment later asked for a layout and a second
-    whole-screen paint that changed nothing; and the drop, taking the focus to the
-    dropped area, gives the columns' scrollbars new colours, whose requests to be
-    painted reached the screen after that whole paint: a second frame (2.4 KB at
-    120x40) 30 ms later, drawing what the first had drawn."""
+    """Closing a form with Enter paints the board once: what the form covered and what
+    the action changed, in one frame, not the whole screen (the form does not dim the
+    board; painting all of it again was 30 KB at 120x40, the drop's slowest part). The
+    form's removal a moment later asked for a layout and a second whole-screen paint
+    that changed nothing; and the drop, taking the focus to the dropped area, gives
+    the columns' scrollbars new colours, whose requests to be painted came after that
+    paint: a second frame 30 ms later, drawing what the first had drawn."""
     store = Store.open(board(tmp_path))
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -325,7 +327,7 @@ async def test_a_form_closing_leaves_the_board_painted_once(
         assert shown(app) == in_file(store)
         assert app.screen.focused is app.screen.query_one("#dropped", BoardList)
         painted = [(whole, widgets) for whole, widgets in frames if widgets]
-        assert [whole for whole, _ in painted] == [True], painted
+        assert [whole for whole, _ in painted] == [False], painted
         screen = app.screen
         # Later, a layout asked of the board is done as ever.
         await pilot.pause(0.5)
@@ -372,3 +374,32 @@ async def test_a_move_makes_only_the_rows_it_changed(tmp_path: Path) -> None:
             assert sum(len(column.rows) for column in columns) == count  # one out, one in
             assert [row.kind for row in made if row.kind == "item"] == ["item"], keys
             assert len(made) <= 3, keys  # that item, and the headers of its two groups
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("d", "x", "enter"),  # a drop: the item leaves its list, the focus moves
+        ("d", "escape"),  # nothing changes
+        ("e", "end", "x", "enter"),  # an edit
+        ("right", "n", "a", "ctrl+s"),  # a new item on a stakeholder's list
+        ("d", "enter", "escape"),  # refused (no reason), then cancelled
+    ],
+)
+async def test_a_form_leaves_the_screen_as_a_whole_paint_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: tuple[str, ...], size: tuple[int, int]
+) -> None:
+    """A form over the board does not dim it, and closing it paints again only what it
+    covered and what the action changed: what the terminal then shows, update by
+    update, is what a paint of the whole screen shows (no cell left from the form, or
+    from before the action)."""
+    store = Store.open(board(tmp_path))
+    app = PlanboardApp(store)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        cells = TerminalCells(app, monkeypatch)
+        await pilot.press(*keys)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, BoardScreen)
+        assert cells.stale() == []

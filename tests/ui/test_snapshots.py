@@ -55,6 +55,17 @@ def test_move_picker(snap_compare, sample_copy: Path) -> None:
     assert snap_compare(sample_app(sample_copy), terminal_size=(100, 30), run_before=pick)
 
 
+def test_drop_form_over_the_board(snap_compare, sample_copy: Path) -> None:
+    """A form leaves the board undimmed around it (closing it repaints only its place)."""
+
+    async def ask(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("down", "d", *"Nice to have")
+        await pilot.pause()
+
+    assert snap_compare(sample_app(sample_copy), terminal_size=(80, 24), run_before=ask)
+
+
 # ---------------------------------------------------------------- the shared screen
 
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from textual import events
@@ -26,6 +26,7 @@ from . import keyfile, keys
 from .board.screen import BoardScreen
 from .styles import stylesheet_paths
 from .theme import LIGHT, PROJECTOR, register_themes
+from .widgets.laid_out_once import CalmResume
 
 if TYPE_CHECKING:
     from ..serve.server import ServerThread
@@ -148,6 +149,16 @@ class PlanboardApp(App[None]):
             event.stop()
             event.prevent_default()  # (not `App._on_key`, which would check it here)
             await self.on_event(events.Key(event.key, event.character))
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """A form opening over the board leaves the board as it is around it: the
+        board is not painted whole for it (nor when it closes, see `CalmResume`)."""
+        from .modals import FormModal
+
+        below = self.screen_stack[-1] if self.screen_stack else None
+        if isinstance(screen, FormModal) and isinstance(below, CalmResume):
+            below.cover()
+        return super().push_screen(screen, *args, **kwargs)
 
     def idle_for(self, seconds: float) -> bool:
         """Whether no key or click came in the last `seconds`."""

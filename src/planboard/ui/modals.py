@@ -31,6 +31,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..core.text import clean_line, clean_multiline, has_control
 from . import keyfile
+from .widgets.laid_out_once import CalmResume
 
 T = TypeVar("T")
 
@@ -217,10 +218,18 @@ class FormModal(ModalScreen[bool]):
         if error:
             self.show_error(error)
         else:
-            self.dismiss(True)
+            self._close(True)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self._close(False)
+
+    def _close(self, saved: bool) -> None:
+        """Closes; the board under it paints again only what the form covered."""
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+        if isinstance(below, CalmResume):
+            below.uncover(self.query_one(".dialog").region)
+        self.dismiss(saved)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -113,6 +113,49 @@ class CalmResume(Screen[None]):
     go: its widgets ask for their own layout and repaint when what they show changes."""
 
     _resumed_at: float = 0.0
+    #: What the screen on top covered, when it is closing and left the rest as it was
+    #: (a form that does not dim the board): all that is painted again on coming back.
+    _uncovered: Region | None = None
+
+    _covering: bool = False  # a form that does not dim it is opening over it
+
+    def cover(self) -> None:
+        """A form that leaves it as it is around itself opens over it: Textual paints
+        the screen below whole as a screen opens over it (for one that dims it), and
+        that paint is let go."""
+        self._covering = True
+
+    def _repaint_under(self, region: Region) -> None:
+        """Paint again what lies under `region` of the screen, and what was marked on
+        the screen itself while it was under the form, through the widgets there: a
+        screen marked to be painted is painted alone (Textual then drops what its
+        widgets asked, such as the status line an action changed)."""
+        regions = [region]
+        if self._repaint_required:
+            regions.extend(self._exchange_repaint_regions())
+            self._repaint_required = False
+        for child in self.children:
+            if not isinstance(child, Widget) or not child.display:
+                continue
+            where, content = child.region, child.content_offset
+            for marked in regions:
+                if where.overlaps(marked):
+                    inside = marked.intersection(where)
+                    x, y = inside.x - where.x - content.x, inside.y - where.y - content.y
+                    child.refresh(Region(x, y, inside.width, inside.height))
+                    # (In the frame the screen paints next, with what the action changed,
+                    # not in one of its own after the widget asks.)
+                    self._dirty_widgets.add(child)
+
+    def uncover(self, region: Region) -> None:
+        """The screen on top, which covered only `region`, is closing: until the next
+        frame, painting this screen whole paints that region."""
+        self._uncovered = region
+
+        def done() -> None:
+            self._uncovered = None
+
+        self.call_after_refresh(done)
 
     async def _on_update(self, message: messages.Update) -> None:
         widget = message.widget
@@ -126,6 +169,15 @@ class CalmResume(Screen[None]):
     def refresh(
         self, *regions: object, repaint: bool = True, layout: bool = False, recompose: bool = False
     ) -> CalmResume:
+        bare = repaint and not (regions or layout or recompose)
+        if bare and self._covering:
+            self._covering = False
+            return self
+        uncovered = self._uncovered
+        if uncovered is not None and bare:
+            # Coming back from a form that covered only this: the rest is as it was.
+            self._repaint_under(uncovered)
+            return self
         if (
             layout
             and repaint
