@@ -122,8 +122,13 @@ class CalmResume(Screen[None]):
     def cover(self) -> None:
         """A form that leaves it as it is around itself opens over it: Textual paints
         the screen below whole as a screen opens over it (for one that dims it), and
-        that paint is let go."""
+        that paint is let go (the one asked as it opens: until the next frame)."""
         self._covering = True
+
+        def done() -> None:
+            self._covering = False
+
+        self.call_after_refresh(done)
 
     def _repaint_under(self, region: Region) -> None:
         """Paint again what lies under `region` of the screen, and what was marked on
