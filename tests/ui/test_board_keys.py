@@ -126,6 +126,28 @@ async def test_keys_typed_before_a_form_is_up_go_into_it(filled: Filled) -> None
         assert not isinstance(app.screen, FormModal)
 
 
+@pytest.mark.parametrize("closing", ["escape", "enter"])
+async def test_keys_typed_as_a_form_closes_go_to_the_board(filled: Filled, closing: str) -> None:
+    """Escape (or Enter) and the next keys in one burst: the keys after it were handed
+    to the form's field before the form closed, and typed into it; they go to the
+    board, in order, as they would a moment later."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")  # edit the first item: Enter saves it as it is
+        assert isinstance(app.screen, FormModal)
+        for key, char in [(closing, None), ("j", "j"), ("j", "j")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+        focused = app.screen.focused
+        assert isinstance(focused, BoardList)
+        items = [i for g in focused.groups for i in g.items]
+        assert focused.selected_item is not None
+        assert items.index(focused.selected_item) == 2  # two steps down from the first
+
+
 async def test_reorder_with_shift_keys_keeps_focus_on_the_item(filled: Filled) -> None:
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 from rich.segment import Segment
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -85,6 +85,40 @@ class Notice(str):
     (a preview before importing, say)."""
 
 
+def _form_key(field: Input | TextArea, event: events.Key) -> None:
+    """A key in a form's text field. One that closes the form (Enter in a one-line
+    field, Esc, Ctrl+S) acts where it stands among the keys typed, and keys after it go
+    on to what is on screen then. (Textual checks a key against the form's keys only
+    once the field has let it pass: keys typed in the same burst as Enter went into the
+    field first, and were saved with it; after Esc, into a form already closed.)"""
+    if not isinstance(field.screen, FormModal):
+        return
+    form = field.screen
+    if field.app.screen is not form:  # (it closed after this key was handed here)
+        event.prevent_default()
+        event.stop()
+        field.app.post_message(events.Key(event.key, event.character))
+        return
+    closing = {"escape": form.action_cancel, "ctrl+s": form.action_save}
+    if isinstance(field, Input):
+        closing["enter"] = form.action_save
+    act = closing.get(event.key)
+    if act is not None:
+        event.prevent_default()
+        event.stop()
+        act()
+
+
+class _FormInput(Input):
+    async def _on_key(self, event: events.Key) -> None:
+        _form_key(self, event)
+
+
+class _FormTextArea(TextArea):
+    async def _on_key(self, event: events.Key) -> None:
+        _form_key(self, event)
+
+
 class FormModal(ModalScreen[bool]):
     """A form. `submit(values)` saves and returns an error message, or None when done.
 
@@ -132,7 +166,7 @@ class FormModal(ModalScreen[bool]):
     def _widget(self, spec: Field) -> Any:
         field_id = f"field-{spec.name}"
         if spec.kind == "text":
-            area = TextArea(
+            area = _FormTextArea(
                 clean_multiline(str(spec.value or "")),
                 id=field_id,
                 soft_wrap=True,
@@ -169,7 +203,7 @@ class FormModal(ModalScreen[bool]):
             value = f"{value:g}"
         # The cursor lands after what is there: typing adds to a name, it never
         # silently replaces it (Ctrl+U clears the field).
-        return Input(
+        return _FormInput(
             clean_line(str(value)),
             placeholder=spec.placeholder,
             id=field_id,
