@@ -146,6 +146,7 @@ async def test_keys_typed_as_a_form_closes_go_to_the_board(filled: Filled, closi
         items = [i for g in focused.groups for i in g.items]
         assert focused.selected_item is not None
         assert items.index(focused.selected_item) == 2  # two steps down from the first
+        assert filled.store.item(filled.team_items[0]).title == "Single customer view"
 
 
 async def test_reorder_with_shift_keys_keeps_focus_on_the_item(filled: Filled) -> None:
