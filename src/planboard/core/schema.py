@@ -348,6 +348,13 @@ def _v9_dropped_index(db: Database) -> None:
     )
 
 
+def _v10_redo_index(db: Database) -> None:
+    """The events that can be redone, by an index of their own: every action ends what
+    could be redone, and read every event of the board to find them (the board's
+    history grows with each action: 0.34 ms of every move with 3,000 events)."""
+    db.execute("CREATE INDEX IF NOT EXISTS events_redoable ON events(quarter_id) WHERE undone = 1")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "planning event: meetings, attendance, votes", _v2_meetings),
@@ -358,6 +365,7 @@ MIGRATIONS: list[Migration] = [
     Migration(7, "meaning vectors and pairs rejected as not the same", _v7_matching),
     Migration(8, "stakeholder colours kept in the file", _v8_colours),
     Migration(9, "an index of each quarter's dropped items", _v9_dropped_index),
+    Migration(10, "an index of the events that can be redone", _v10_redo_index),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
