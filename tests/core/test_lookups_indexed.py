@@ -66,7 +66,10 @@ def test_an_action_does_not_read_every_event_to_end_the_redo(filled: Filled) -> 
     for n in range(30):  # a board with a history
         store.move_item(item, Place.block(filled.block_a) if n % 2 == 0 else Place.team())
     store.conn.execute("ANALYZE")
-    assert _writes_scanning_events(store, lambda: store.move_item(item, Place.block(filled.block_a))) == []
+    assert (
+        _writes_scanning_events(store, lambda: store.move_item(item, Place.block(filled.block_a)))
+        == []
+    )
     store.undo(quarter)
     assert _writes_scanning_events(store, lambda: store.drop_item(item, "later")) == []
 
@@ -86,3 +89,49 @@ def test_an_upgraded_board_reads_its_dropped_items_by_index(tmp_path: Path, vers
         assert "items_dropped" in plan, plan
     finally:
         store.close()
+
+
+def _positions(store: Store, block: int) -> list[tuple[int, int | None]]:
+    return store.conn.execute(
+        "SELECT id, place_position FROM items WHERE block_id = ? ORDER BY place_position, id",
+        (block,),
+    ).fetchall()
+
+
+def test_a_move_to_the_end_of_an_ordered_block_writes_only_the_item(filled: Filled) -> None:
+    """Into a block numbered 0..n-1, to its end: the item gets n and no other row is
+    read or written; out of it again, from the end, the others keep their numbers."""
+    store, block = filled.store, filled.block_a
+    for item in filled.team_items:
+        store.move_item(item, Place.block(block))
+    before = _positions(store, block)
+    moved = filled.sales_items[0]
+    ran = statements_run(store, lambda: store.move_item(moved, Place.block(block)))
+    assert not [sql for sql in ran if "ORDER BY place_position" in sql]  # (not read)
+    assert _positions(store, block) == [*before, (moved, len(before))]
+    assert [sql for sql in ran if sql.startswith("UPDATE items")] == [
+        sql for sql in ran if sql.startswith("UPDATE items") and f"WHERE id = {moved}" in sql
+    ]
+    store.move_item(moved, Place.of_list(filled.sales))
+    assert _positions(store, block) == before
+
+
+@pytest.mark.parametrize("damage", ["gap", "tie", "missing"])
+def test_a_block_another_program_numbered_badly_is_put_in_order_by_a_move(
+    filled: Filled, damage: str
+) -> None:
+    """A gap, a tie or a missing position in a block (another program): a move to its
+    end, or out of it, numbers it 0..n-1 again, as before."""
+    store, block = filled.store, filled.block_a
+    for item in filled.team_items:
+        store.move_item(item, Place.block(block))
+    first, second, _ = filled.team_items
+    value = {"gap": 7, "tie": 0, "missing": None}[damage]
+    store.conn.execute("UPDATE items SET place_position = ? WHERE id = ?", (value, second))
+    moved = filled.sales_items[0]
+    store.move_item(moved, Place.block(block))
+    assert [p for _, p in _positions(store, block)] == [0, 1, 2, 3]
+    assert _positions(store, block)[-1][0] == moved
+    store.conn.execute("UPDATE items SET place_position = ? WHERE id = ?", (value, second))
+    store.move_item(first, Place.team())
+    assert [p for _, p in _positions(store, block)] == [0, 1, 2]
