@@ -8,10 +8,14 @@ import gc
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..core.errors import PlanboardError
 from .common import _fail, board_path, quarter_name
+
+if TYPE_CHECKING:
+    from ..core.store import Store
 
 DEFAULT_FILE = "planboard.db"
 
@@ -106,24 +110,24 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         refusal = _confirm_new(Path(args.path), args.new or args.read_only)
         if refusal:
             return _fail(refusal)
-    # The screens' code is imported in a thread beside the first read of the board:
-    # much of that read is SQLite's own work, which leaves the interpreter free.
-    importing = threading.Thread(target=_import_the_screens, daemon=True)
-    importing.start()
-    try:
-        return _open_and_run(args, meeting)
-    finally:
-        importing.join()  # (never an import cut short by the end of the process)
-
-
-def _open_and_run(args: argparse.Namespace, meeting: bool) -> int:
     from ..core.store import Store
 
     path = Path(args.path)
     try:
         store = Store.open(path, readonly=args.read_only)
     except PlanboardError as error:
-        return _fail(str(error))
+        return _fail(str(error))  # (at once: no screen to load for a file refused)
+    # The screens' code is imported in a thread beside the first read of the board:
+    # much of that read is SQLite's own work, which leaves the interpreter free.
+    importing = threading.Thread(target=_import_the_screens, daemon=True)
+    importing.start()
+    try:
+        return _read_and_run(store, path, args, meeting)
+    finally:
+        importing.join()  # (never an import cut short by the end of the process)
+
+
+def _read_and_run(store: Store, path: Path, args: argparse.Namespace, meeting: bool) -> int:
     try:
         quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
         # The whole quarter reads: no surprise once on screen. What is read here is

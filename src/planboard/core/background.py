@@ -82,6 +82,10 @@ class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
         """One chunk: the keys, how many neighbours each has, then theirs in order."""
         if not (len(keys) == len(counts) and len(ids) == len(scores) == len(whys) == sum(counts)):
             raise ValueError("a packed chunk whose parts disagree")
+        if any(count < 0 for count in counts) or any(key in self._row for key in keys):
+            raise ValueError("a packed chunk with a count below zero or a key sent twice")
+        if len(set(keys)) != len(keys):
+            raise ValueError("a packed chunk with a key sent twice")
         for key, count in zip(keys, counts, strict=True):
             self._row[key] = len(self._starts) - 1
             self._starts.append(self._starts[-1] + count)
@@ -298,8 +302,8 @@ def _answer(stream: IO[bytes], names: Names) -> Found | None:
                 whole = True
     except Exception:  # (bytes no reader can take: a frame "longer" than memory, …)
         return None
-    if not whole:
-        return None
+    if not whole or (packed and (overlap or reasons)):
+        return None  # (cut short, or both kinds of answer: not one the process gives)
     if packed:
         found = Matches(packed, [], vectors, note, similarity=None, reasons=packed.reasons)
         return _near(packed, names), found

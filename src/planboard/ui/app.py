@@ -88,6 +88,10 @@ class PlanboardApp(App[None]):
         self._board: BoardScreen | None = None
         # The screen on top when each key came in (see `_on_key`).
         self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
+        # Keys kept while a screen comes up, and since when (see `hold_key`).
+        self._held: list[events.Key] = []
+        self._held_since = 0.0
+        self._release_asked = False
         # Suggested blocks the lead discarded (by their items), hidden until planboard closes.
         self.discarded_suggestions: set[frozenset[int]] = set()
         self.shared: ServerThread | None = None  # the read-only page, once shared
@@ -136,8 +140,45 @@ class PlanboardApp(App[None]):
         if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
             self.last_input = time.monotonic()
             if isinstance(event, events.Key):
+                if self._held or not self._screen_ready():
+                    self.hold_key(event)
+                    return
                 self._typed_on[event] = self.screen
         await super().on_event(event)
+
+    #: Longest a key waits for a screen that is coming up (then it goes as it is).
+    HOLD_S = 0.25
+
+    def _screen_ready(self) -> bool:
+        """Whether the screen on top can take keys: up, and its field (if it has any
+        to focus) focused. A screen just opened is not, for a moment."""
+        screen = self.screen
+        return screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
+
+    def hold_key(self, event: events.Key) -> None:
+        """Keep a key, in order, until the screen on top can take it (see `_release`)."""
+        if not self._held:
+            self._held_since = time.monotonic()
+        self._held.append(events.Key(event.key, event.character))
+        if not self._release_asked:
+            self._release_asked = True
+            self.set_timer(0.01, self._release)
+
+    async def _release(self) -> None:
+        """One kept key to the screen on top, once it can take it; the next a moment
+        later, once this one has been handled (one that closes a screen may open
+        another: the keys after it are for that one)."""
+        self._release_asked = False
+        if not self._held:
+            return
+        if self._screen_ready() or time.monotonic() - self._held_since >= self.HOLD_S:
+            key = self._held.pop(0)
+            self._held_since = time.monotonic()
+            self._typed_on[key] = self.screen
+            await super().on_event(key)
+        if self._held and not self._release_asked:
+            self._release_asked = True
+            self.set_timer(0.005, self._release)
 
     async def _on_key(self, event: events.Key) -> None:
         """A key comes back here when no widget took it, to be checked against the keys
@@ -148,7 +189,7 @@ class PlanboardApp(App[None]):
         if typed_on is not None and typed_on is not self.screen and typed_on in self.screen_stack:
             event.stop()
             event.prevent_default()  # (not `App._on_key`, which would check it here)
-            await self.on_event(events.Key(event.key, event.character))
+            self.hold_key(event)
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         """A form opening over the board leaves the board as it is around it: the

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.suggester import SuggestFromList
@@ -86,23 +87,27 @@ class Notice(str):
 
 
 def _form_key(field: Input | TextArea, event: events.Key) -> None:
-    """A key in a form's text field. One that closes the form (Enter in a one-line
-    field, Esc, Ctrl+S) acts where it stands among the keys typed, and keys after it go
-    on to what is on screen then. (Textual checks a key against the form's keys only
-    once the field has let it pass: keys typed in the same burst as Enter went into the
-    field first, and were saved with it; after Esc, into a form already closed.)"""
-    if not isinstance(field.screen, FormModal):
+    """A key in a form's (or a picker's) text field. One that closes it (Enter in a
+    one-line field, Esc, Ctrl+S in a form) acts where it stands among the keys typed,
+    and keys after it go on to what is on screen then. (Textual checks a key against
+    the form's keys only once the field has let it pass: keys typed in the same burst
+    as Enter went into the field first, and were saved with it; after Esc, into a form
+    already closed.)"""
+    screen = field.screen
+    closing = getattr(screen, "closing_keys", None)
+    if closing is None:
         return
-    form = field.screen
-    if field.app.screen is not form:  # (it closed after this key was handed here)
+    if field.app.screen is not screen:  # (it closed after this key was handed here)
         event.prevent_default()
         event.stop()
-        field.app.post_message(events.Key(event.key, event.character))
+        # Kept by the app until what the closing opens (a form after a picker) is up.
+        hold = getattr(field.app, "hold_key", None)
+        if hold is not None:
+            hold(event)
+        else:
+            field.app.post_message(events.Key(event.key, event.character))
         return
-    closing = {"escape": form.action_cancel, "ctrl+s": form.action_save}
-    if isinstance(field, Input):
-        closing["enter"] = form.action_save
-    act = closing.get(event.key)
+    act = closing(isinstance(field, Input)).get(event.key)
     if act is not None:
         event.prevent_default()
         event.stop()
@@ -247,7 +252,19 @@ class FormModal(ModalScreen[bool]):
         elif isinstance(event, TextArea.Changed) and has_control(event.text_area.text):
             event.text_area.text = clean_multiline(event.text_area.text)
 
+    def closing_keys(self, one_line: bool) -> dict[str, Callable[[], object]]:
+        """The keys that close the form, from a text field (see `_form_key`)."""
+        keys: dict[str, Callable[[], object]] = {
+            "escape": self.action_cancel,
+            "ctrl+s": self.action_save,
+        }
+        if one_line:
+            keys["enter"] = self.action_save
+        return keys
+
     def action_save(self) -> None:
+        if self._done:
+            return  # (closed already: a second Enter in the same burst)
         error = self.submit(self.values())
         if error:
             self.show_error(error)
@@ -257,12 +274,23 @@ class FormModal(ModalScreen[bool]):
     def action_cancel(self) -> None:
         self._close(False)
 
+    _done = False  # closed (saved or cancelled): nothing more to do
+
     def _close(self, saved: bool) -> None:
-        """Closes; the board under it paints again only what the form covered."""
+        """Closes; the board under it paints again only what the form covered (the
+        dialog, and anything of it drawn beyond, such as an open list of choices)."""
+        if self._done or self.app.screen is not self:
+            return
+        self._done = True
         stack = self.app.screen_stack
-        below = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+        below = stack[-2] if len(stack) > 1 else None
         if isinstance(below, CalmResume):
-            below.uncover(self.query_one(".dialog").region)
+            drawn = [
+                region
+                for widget, (region, _) in self._compositor.visible_widgets.items()
+                if widget is not self
+            ]
+            below.uncover(Region.from_union(drawn) if drawn else self.region)
         self.dismiss(saved)
 
     @on(Button.Pressed, "#save")
@@ -333,7 +361,7 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content(clean_line(self.picker_title)), classes="dialog-title")
-            yield Input(placeholder="Type to filter", id="filter")
+            yield _FormInput(placeholder="Type to filter", id="filter")
             yield OptionList(id="choices")
             if self.hint:
                 yield Static(Content(self.hint), classes="dialog-hint")
@@ -364,8 +392,14 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
     def _filter(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
+    def closing_keys(self, one_line: bool) -> dict[str, Callable[[], object]]:
+        """The keys that close the picker, from its filter (see `_form_key`)."""
+        return {"escape": self.action_cancel, "enter": self._submit_filter}
+
     @on(Input.Submitted, "#filter")
     def _submit_filter(self) -> None:
+        if self.app.screen is not self:
+            return  # (picked already)
         options = self.query_one("#choices", OptionList)
         if options.highlighted is not None and self._shown:
             self.dismiss(self._shown[options.highlighted][1])

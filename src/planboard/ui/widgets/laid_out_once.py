@@ -179,7 +179,7 @@ class CalmResume(Screen[None]):
             self._covering = False
             return self
         uncovered = self._uncovered
-        if uncovered is not None and bare:
+        if uncovered is not None and bare and self.app.screen is self:
             # Coming back from a form that covered only this: the rest is as it was.
             self._repaint_under(uncovered)
             return self

@@ -1,0 +1,38 @@
+"""A packed answer that is malformed but whose counts still add up."""
+
+from __future__ import annotations
+
+import pytest
+
+from planboard.core import background
+
+
+def test_a_packed_chunk_with_a_negative_count_is_refused() -> None:
+    """Counts [2, -1] add up to the one neighbour sent: taken as an answer, key 1 gets
+    two neighbours from an array that holds one, key 2 a run that ends before it starts."""
+    packed = background.Packed()
+    with pytest.raises(ValueError):
+        packed.add([1, 2], [2, -1], [5], [0.5], ["why"])
+
+
+def test_a_packed_answer_with_a_key_sent_twice_is_refused() -> None:
+    packed = background.Packed()
+    packed.add([1], [1], [5], [0.5], ["a"])
+    with pytest.raises(ValueError):
+        packed.add([1], [1], [6], [0.4], ["b"])
+
+
+def test_an_answer_with_both_kinds_of_records_is_refused() -> None:
+    """A process answer holds the neighbours either packed or as objects, never both."""
+    import io
+    import pickle
+
+    stream = io.BytesIO()
+    for record in [
+        ("packed", ([1], [1], [2], [0.5], ["a"])),
+        ("overlap", [(3, [(4, 0.5)])]),
+        ("end", None),
+    ]:
+        pickle.dump(record, stream)
+    stream.seek(0)
+    assert background._answer(stream, {}) is None

@@ -1,0 +1,69 @@
+"""Keys sent in one burst around a form or a picker (as a fast typist or a paste sends them)."""
+
+from __future__ import annotations
+
+from conftest import Filled
+from textual import events
+
+from planboard.core import Place
+from planboard.ui.app import PlanboardApp
+from planboard.ui.modals import FormModal
+
+
+async def _burst(app, pilot, keys) -> None:
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+    for _ in range(5):
+        await pilot.pause(0.05)
+
+
+async def test_keys_typed_after_a_form_closes_go_to_the_board_not_the_closed_form(
+    filled: Filled,
+) -> None:
+    """`d`, `ok`, Enter, `h`, `d`, `no`, Enter at once: two drops. The redirect hands
+    every key of the burst to the first form's field before it handles the first
+    Enter (Input.Submitted is a message, handled after the field typed `hdno`): the
+    first item is dropped with "okhdno", the form is submitted a second time, and
+    `dismiss` raises ScreenStackError: the app ends (exit 1). Before the change: no
+    crash, nothing wrong written (the keys went to the board)."""
+    app = PlanboardApp(filled.store)
+    first = filled.team_items[0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        # (After a drop the focus is on the dropped column: `h` h goes to the blocks, and
+        # `n` there makes a new item in the block, titled "o".)
+        await _burst(app, pilot, ["d", "o", "k", "enter", "h", "d", "n", "o", "enter"])
+        assert not isinstance(app.screen, FormModal)
+        item = filled.store.item(first)
+        assert (item.status, item.drop_reason) == ("dropped", "ok")
+        assert app.screen.focused is app.screen.query_one("#blocks")
+        in_block = filled.titles(Place.block(filled.block_a))
+        assert in_block[-1] == "o", in_block
+    assert app.return_code in (None, 0)
+
+
+async def test_enter_twice_on_a_form_submits_it_once(filled: Filled) -> None:
+    """(Before this change too.) A double Enter on an open form: both reach its field
+    before the first closes it; the second submits the closed form again and
+    `dismiss` raises ScreenStackError: the app ends with a traceback."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("d", "x")
+        await _burst(app, pilot, ["enter", "enter"])
+        assert filled.store.item(filled.team_items[0]).drop_reason == "x"
+    assert app.return_code in (None, 0)
+
+
+async def test_escape_then_another_drop_in_one_burst(filled: Filled) -> None:
+    """`d`, Esc, then `d`, `x`, Enter at once: the first form is cancelled, the second
+    drops the item with "x". With the redirect the `d` and `x` go to the cancelled form
+    (lost) and the Enter reaches the board, which opens the *edit* form instead."""
+    app = PlanboardApp(filled.store)
+    first = filled.team_items[0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await _burst(app, pilot, ["d", "escape", "d", "x", "enter"])
+        assert not isinstance(app.screen, FormModal), app.screen
+        item = filled.store.item(first)
+        assert (item.status, item.drop_reason) == ("dropped", "x")
