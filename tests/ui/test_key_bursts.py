@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import Filled
 from textual import events
 
@@ -67,3 +68,23 @@ async def test_escape_then_another_drop_in_one_burst(filled: Filled) -> None:
         assert not isinstance(app.screen, FormModal), app.screen
         item = filled.store.item(first)
         assert (item.status, item.drop_reason) == ("dropped", "x")
+
+
+async def test_a_key_on_a_screen_with_nothing_focused_is_not_held(
+    filled: Filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys wait only for a screen that is coming up: on the board, with the focus
+    taken away (nothing focused), a key is handled at once, not a quarter second on."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        app.screen.set_focus(None)
+        await pilot.pause(0.3)
+        assert app.screen.focused is None
+        held: list[str] = []
+        real = app.hold_key
+        monkeypatch.setattr(app, "hold_key", lambda event: (held.append(event.key), real(event)))
+        app.post_message(events.Key("question_mark", "?"))
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "HelpScreen"
+        assert held == []

@@ -92,6 +92,7 @@ class PlanboardApp(App[None]):
         self._held: list[events.Key] = []
         self._held_since = 0.0
         self._release_asked = False
+        self._top_since = 0.0  # when the screen on top last changed
         # Suggested blocks the lead discarded (by their items), hidden until planboard closes.
         self.discarded_suggestions: set[frozenset[int]] = set()
         self.shared: ServerThread | None = None  # the read-only page, once shared
@@ -151,9 +152,15 @@ class PlanboardApp(App[None]):
 
     def _screen_ready(self) -> bool:
         """Whether the screen on top can take keys: up, and its field (if it has any
-        to focus) focused. A screen just opened is not, for a moment."""
+        to focus) focused. A screen just opened is not, for a moment; one on top for
+        longer is, whatever has the focus."""
         screen = self.screen
+        if time.monotonic() - self._top_since >= self.HOLD_S:
+            return True
         return screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
+
+    def _screen_changed(self, screen: Screen) -> None:
+        self._top_since = time.monotonic()
 
     def hold_key(self, event: events.Key) -> None:
         """Keep a key, in order, until the screen on top can take it (see `_release`)."""
@@ -207,6 +214,7 @@ class PlanboardApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         if self._keys_problem:
             self.notify(
                 self._keys_problem, title="Your keys", severity="warning", timeout=30, markup=False
