@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -130,10 +131,14 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
 def _read_and_run(store: Store, path: Path, args: argparse.Namespace, meeting: bool) -> int:
     try:
         quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
-        # The whole quarter reads: no surprise once on screen. What is read here is
-        # what the board first shows (one read per open), with the file's version then.
+        # What is read here is what the board first shows, with the file's version
+        # then: the whole quarter, or the head of a big one (the rest is read as soon as
+        # it has painted, before any key).
         version = store.data_version()
-        board = store.board(quarter.id)
+        if meeting:
+            board = store.board(quarter.id)
+        else:
+            board = store.first_screen(quarter.id, shutil.get_terminal_size((120, 50)).lines)
     except PlanboardError as error:
         store.close()
         return _fail(str(error))

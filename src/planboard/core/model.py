@@ -5,7 +5,9 @@ The store converts rows to and from these; the UI only ever sees these.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -136,6 +138,12 @@ class Item:
         return self.merged_into is not None
 
     @property
+    def unread(self) -> bool:
+        """Whether this stands for an item not read yet (see `unread`): no row has
+        id 0 in quarter 0."""
+        return self.id == 0 and self.quarter_id == 0
+
+    @property
     def place(self) -> Place:
         return Place.where(self.status, self.block_id, self.stakeholder_id)
 
@@ -147,6 +155,27 @@ class Item:
     @property
     def is_team(self) -> bool:
         return self.stakeholder_id is None
+
+
+@functools.cache
+def unread(stakeholder_id: int | None) -> Item:
+    """Stands for an item of a partial board (`Board.partial`) not read yet, whose
+    owner is known (see `Item.unread`)."""
+    return Item(0, 0, stakeholder_id, "")
+
+
+HEAD_FROM = 5000
+"""A quarter of this many items or more shows its head first (`Store.first_screen`)."""
+
+
+@dataclass(slots=True)
+class PlaceWidths:
+    """How wide a place's item lines are (its title and estimate, counted by SQLite),
+    for the widths of a partial board's columns: `plain[w]` lines take `w` cells;
+    `other` holds the titles (and estimates) whose cells only the screen can tell."""
+
+    plain: Counter[int] = field(default_factory=Counter)
+    other: list[tuple[str, float | None]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -217,6 +246,12 @@ class Board:
     blocks: list[Block]
     places: dict[Place, list[Item]]
     merged: dict[int, list[Item]] = field(default_factory=dict)  # survivor id -> merged
+    # Only the head of a big quarter is read (`Store.first_screen`): past each place's
+    # first items its list holds `unread` items, `asked` counts who asked for each
+    # block and `line_widths` how wide each place's lines are.
+    partial: bool = False
+    asked: dict[int, int] = field(default_factory=dict)
+    line_widths: dict[Place, PlaceWidths] = field(default_factory=dict)
 
     def items_at(self, place: Place) -> list[Item]:
         return self.places.get(place, [])

@@ -155,6 +155,8 @@ class PlanboardApp(App[None]):
         to focus) focused. A screen just opened is not, for a moment; one on top for
         longer is, whatever has the focus."""
         screen = self.screen
+        if getattr(screen, "reading_the_rest", False):
+            return False  # (the board shows the head of a big quarter, for a moment)
         if time.monotonic() - self._top_since >= self.HOLD_S:
             return True
         return screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
@@ -178,7 +180,10 @@ class PlanboardApp(App[None]):
         self._release_asked = False
         if not self._held:
             return
-        if self._screen_ready() or time.monotonic() - self._held_since >= self.HOLD_S:
+        reading = getattr(self.screen, "reading_the_rest", False)
+        if self._screen_ready() or (
+            not reading and time.monotonic() - self._held_since >= self.HOLD_S
+        ):
             key = self._held.pop(0)
             self._held_since = time.monotonic()
             self._typed_on[key] = self.screen

@@ -10,7 +10,8 @@ what the action left there, so an undo never overwrites someone else's change).
 - `core.py`: the connection, the write transaction (`_write`), the `events` row each
   write appends (`_finish`), and the messages for what SQLite refuses; `tx.py`: the
   transaction's row changes (`_Tx`), which refuses every row of a decided quarter.
-- `reading.py`: reading the board; `files.py`: opening, closing, copies, backups,
+- `reading.py`: reading the board; `head.py`: the first screen of a big quarter;
+  `files.py`: opening, closing, copies, backups,
   take-over.
 - `placing.py`: the checks on typed values, and positions in lists, blocks, dropped.
 - `items.py`, `importing.py`, `blocks.py`, `stakeholders.py`, `quarters.py`,
@@ -26,6 +27,7 @@ from typing import Any
 from .blocks import BlockCommands
 from .core import SIDECARS, StoreCore, reads
 from .files import StoreFiles
+from .head import StoreHead
 from .importing import ImportCommands
 from .items import ItemCommands
 from .meeting import MeetingCommands
@@ -51,6 +53,7 @@ __all__ = [
 
 class Store(
     StoreFiles,
+    StoreHead,
     ItemCommands,
     ImportCommands,
     BlockCommands,

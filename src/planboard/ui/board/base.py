@@ -255,7 +255,10 @@ class BoardBase(StoreActions, CalmResume):
         if group.block is None:
             return ""
         count = len(group.items)
-        stakeholders = sum(1 for who in askers(group.items, self.merged) if who is not None)
+        if self.board is not None and self.board.partial:  # (counted in the file)
+            stakeholders = self.board.asked.get(group.block.id, 0)
+        else:
+            stakeholders = sum(1 for who in askers(group.items, self.merged) if who is not None)
         asked = f" · {stakeholders} asked" if stakeholders else ""
         return f"{count} item{'s' if count != 1 else ''}{asked}"
 
@@ -354,7 +357,9 @@ class BoardBase(StoreActions, CalmResume):
         """Share the board's width by what the columns hold: a column that needs little
         takes little, the others share the rest; `w` gives the focused one its fill."""
         board = self.query_one("#board")
-        width = board.content_region.width
+        # (Before the first layout, the screen's width: the board spans it. The
+        # columns then have their widths in the first frame.)
+        width = board.content_region.width or self.app.size.width
         if width <= 0:
             return
         narrow = self.app.size.width < 110

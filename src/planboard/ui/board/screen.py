@@ -54,6 +54,7 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
 
     def on_mount(self) -> None:
         self.load()
+        self.size_columns()  # (now: in the first frame, not in the one after it)
         # What is loaded now lives as long as the app: keep it out of the cyclic
         # collector's scans, which otherwise stall a frame now and then on big boards.
         # `planboard` starts with the collector off: it runs once the board has

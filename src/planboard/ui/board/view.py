@@ -8,7 +8,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from ...core.errors import PlanboardError
-from ...core.model import Board, Change, Item, Place, Stakeholder
+from ...core.model import Board, Change, Item, Place, PlaceWidths, Stakeholder
 from ..widgets.board_list import BoardList, Group
 from .overlap import BoardOverlap
 
@@ -63,6 +63,9 @@ class BoardView(BoardOverlap):
         except PlanboardError as error:
             if self.board is None:
                 raise  # nothing to show at all: the app can't start on this file
+            if self.board.partial:  # (the rest of it can't be read: nor can the board)
+                self.app.exit(return_code=1, message=str(error))
+                return
             self.say(str(error), error=True)  # keep showing what was last read
             return
         self.board = board
@@ -70,6 +73,27 @@ class BoardView(BoardOverlap):
         self.stakeholders_by_id = {s.id: s for s in board.stakeholders}
         self.block_map = {b.id: b for b in board.blocks}
         self._show_quarter()
+        self._set_groups(board)
+        self._update_titles()
+        # The board read holds the merged requests already (merged_map's order: by id).
+        self.merged = {
+            survivor: sorted(items, key=lambda item: item.id)
+            for survivor, items in board.merged.items()
+        }
+        # The quarter may have become read-only, or editable (decided or reopened
+        # elsewhere, a viewer taking over): the footer dims the edit keys to match.
+        self.refresh_bindings()
+        if board.partial:
+            # The head of a big quarter has painted: the rest is read at once, before
+            # any key (the app keeps them until then), and the screen stays as it is.
+            self.call_after_refresh(self._read_the_rest)
+            return
+        self.call_after_refresh(self._check_outside_rows)
+        # After the frame: the board shows first, the overlap follows.
+        self.call_after_refresh(self._refresh_overlap)
+
+    def _set_groups(self, board: Board) -> None:
+        """Every column's groups, from a board just read."""
         self.column("team").set_groups(
             [
                 Group(
@@ -77,6 +101,7 @@ class BoardView(BoardOverlap):
                     "Team",
                     board.items_at(Place.team()),
                     empty_text=self._hint("(no candidates yet — n adds one)"),
+                    line_widths=self._line_widths(Place.team()),
                 )
             ]
         )
@@ -94,21 +119,28 @@ class BoardView(BoardOverlap):
                     "Dropped",
                     board.items_at(Place.dropped()),
                     empty_text=self._hint("(nothing dropped — drag here, or d)"),
+                    line_widths=self._line_widths(Place.dropped()),
                 )
             ]
         )
-        self._update_titles()
-        # The board read holds the merged requests already (merged_map's order: by id).
-        self.merged = {
-            survivor: sorted(items, key=lambda item: item.id)
-            for survivor, items in board.merged.items()
-        }
-        self.call_after_refresh(self._check_outside_rows)
-        # The quarter may have become read-only, or editable (decided or reopened
-        # elsewhere, a viewer taking over): the footer dims the edit keys to match.
-        self.refresh_bindings()
-        # After the frame: the board shows first, the overlap follows.
-        self.call_after_refresh(self._refresh_overlap)
+
+    @property
+    def reading_the_rest(self) -> bool:
+        """True while the board shows the head of its quarter only (see `load`)."""
+        return self.board is not None and self.board.partial
+
+    def _read_the_rest(self, waited: int = 0) -> None:
+        if not self.reading_the_rest:
+            return
+        if not self._footer_shown() and waited < 20:
+            # The footer's keys come a frame or two after the board: they show first
+            # (the rest is read in this thread, and no frame is drawn meanwhile).
+            self.call_after_refresh(self._read_the_rest, waited + 1)
+            return
+        self.load()
+
+    def _footer_shown(self) -> bool:
+        return any(key.region.width for key in self.query("FooterKey"))
 
     def _check_outside_rows(self) -> None:
         """After the board has painted (it never delays a frame): rows another program
@@ -143,7 +175,14 @@ class BoardView(BoardOverlap):
             stakeholder=stakeholder,
             note=stakeholder.department,
             empty_text=self._hint("(no items — press n to add)"),
+            line_widths=self._line_widths(Place.of_list(stakeholder.id)),
         )
+
+    def _line_widths(self, place: Place) -> PlaceWidths | None:
+        """How wide a place's lines are, for a partial board (see `Group.line_widths`)."""
+        if self.board is None or not self.board.partial:
+            return None
+        return self.board.line_widths.get(place, PlaceWidths())
 
     def _set_block_groups(self, items: dict[int, list[Item]]) -> None:
         self.column("blocks").set_groups(
@@ -155,6 +194,7 @@ class BoardView(BoardOverlap):
                     block=b,
                     empty_text=self._hint("(empty — drag items here)"),
                     number=number,
+                    line_widths=self._line_widths(Place.block(b.id)),
                 )
                 for number, b in enumerate(self.block_map.values(), start=1)
             ]

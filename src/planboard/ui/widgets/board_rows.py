@@ -14,7 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from ...core.model import Block, Item, Place, Stakeholder
+from ...core.model import Block, Item, Place, PlaceWidths, Stakeholder
 from ...core.text import clean_line
 from ..theme import tag_colour
 
@@ -49,6 +49,9 @@ class Group:
     empty_text: str = "(empty)"
     note: str = ""
     number: int | None = None  # shown before the title (blocks: the key that targets it)
+    # How wide the items' lines are, as counted in the file, for a group of a partial
+    # board (`Board.partial`), whose items are mostly `unread` ones.
+    line_widths: PlaceWidths | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -164,6 +167,13 @@ class LineWidths:
         if known is not None and known[0] is group.items and known[1] is marks:
             return known[2]
         counts = self._one_more_or_less(known, group.items, marks)
+        if counts is None and group.line_widths is not None:
+            counts = [0] * (WIDEST + 1)
+            for width, many in group.line_widths.plain.items():
+                counts[min(width, WIDEST)] += many
+            for title, effort in group.line_widths.other:
+                line = Item(0, 0, None, title, effort=effort)
+                counts[min(self.items(Group(group.key, "", [line]), marks)[0], WIDEST)] += 1
         if counts is None:
             counts = [0] * (WIDEST + 1)
             for width, many in Counter(self.items(group, marks)).items():

@@ -1,0 +1,254 @@
+"""The first screen of a big quarter, read without reading every item.
+
+At 50,000 items, reading and building every item takes longer than everything else
+before the first frame. `first_screen` reads what that frame shows: each column's first
+items, and of the rest only what the frame takes from all of them, counted by SQLite
+alone: how many items each place holds and whose they are (titles, scroll bars, owner
+tags, who asked for a block) and how wide their lines are (the columns' widths). The
+board reads the whole quarter (`board`) as soon as it has painted."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from .. import kept
+from ..db import _uri as readonly_uri
+from ..errors import CorruptBoardError
+from ..model import HEAD_FROM, Board, Item, Place, PlaceWidths, unread
+from ..rows import ITEM_COLUMNS, integer, one_of, real, text
+from .reading import StoreReads
+
+
+def _bare(column: str) -> str:
+    """A column as `ITEM_COLUMNS` reads it, as an expression (without its name)."""
+    return column.rsplit(" AS ", 1)[0]
+
+
+# The values as `ITEM_COLUMNS` reads them, in SQL.
+_STATUS = _bare(one_of("status", ("open", "dropped"), "open"))
+_BLOCK = _bare(integer("block_id"))
+_OWNER = _bare(integer("stakeholder_id"))
+_TITLE = _bare(text("title", "'(no title)'"))
+_EFFORT = _bare(real("effort"))
+_NO_BLOCK = "typeof(block_id) NOT IN ('integer', 'real')"
+_NOT_DROPPED = "status IS NOT 'dropped'"
+_NOT_MERGED = "typeof(merged_into) NOT IN ('integer', 'real')"
+# The quarter's items that show (not merged), each value read once, as `ITEM_COLUMNS`
+# reads it. (`LIMIT -1` keeps it a subquery of its own: flattened into the query
+# around it, each of its expressions would be worked out again wherever it is used.)
+_ROWS = (
+    f"SELECT {_STATUS} AS s, {_BLOCK} AS b, {_OWNER} AS o, {_TITLE} AS t, {_EFFORT} AS e "
+    f"FROM items WHERE quarter_id = ? AND {_NOT_MERGED} LIMIT -1"
+)
+# Where an item shows, as two values: 0 and the owner (a list), 1 and the block, or
+# 2 and NULL (the dropped area); see `_place`.
+_PLACE = {
+    "k": "CASE WHEN s = 'dropped' THEN 2 WHEN b IS NOT NULL THEN 1 ELSE 0 END",
+    "r": "CASE WHEN s = 'dropped' THEN NULL ELSE coalesce(b, o) END",
+}
+# A title of ASCII (as many bytes as characters) takes a cell a character; others are
+# measured by the screen. An estimate takes two cells, its number as `:g` writes it,
+# and a "d".
+_PLAIN = "length(t) = length(CAST(t AS BLOB))"
+_LINE = "length(t) + CASE WHEN e IS NULL THEN 0 ELSE 3 + length(printf('%g', e)) END"
+WIDEST_COUNTED = 200  # (lines wider are counted as this wide: no column wants more)
+
+
+class StoreHead(StoreReads):
+    """`first_screen`: the head of a big quarter."""
+
+    def first_screen(self, quarter_id: int, rows: int) -> Board:
+        """What a quarter's board shows first: the whole board, or for a quarter of
+        `HEAD_FROM` items or more its head (`Board.partial`): each place's first `rows`
+        items, then `unread(owner)` standing for each item not read yet, so that the
+        counts, the titles, the owner tags and the scroll bars are the whole board's,
+        and `Board.line_widths` for the widths of its columns. The board reads the rest
+        (`board`) once it has painted."""
+        try:
+            try:
+                count = self.conn.execute(
+                    "SELECT count(*) FROM items WHERE quarter_id = ?", (quarter_id,)
+                ).fetchone()[0]
+                if count < HEAD_FROM:
+                    return self.board(quarter_id)
+                return self._board_head(quarter_id, max(rows, 1))
+            except sqlite3.OperationalError as error:
+                if not self._tolerate_bad_text(error):
+                    raise
+                return self.board(quarter_id)
+        except sqlite3.DatabaseError as error:
+            raise CorruptBoardError(
+                f"{self.path.name} can't be read: {error}. Restore a backup "
+                "(planboard restore) or open a copy."
+            ) from error
+
+    def _board_head(self, quarter_id: int, rows: int) -> Board:
+        quarter = self.quarter(quarter_id)
+        stakeholders = self.stakeholders(quarter_id)
+        blocks = self.blocks(quarter_id)
+        widths = self._widths_beside(quarter_id)
+        counts = self._owners_counted(quarter_id)
+        merged: dict[int, list[Item]] = {}
+        for row in self.conn.execute(
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE merged_into IS NOT NULL "
+            "AND quarter_id = ? ORDER BY position, id",
+            (quarter_id,),
+        ):
+            item = Item(*row)
+            if item.merged_into is not None:
+                merged.setdefault(item.merged_into, []).append(item)
+        askers = {place: set(owners) for place, owners in counts.items()}
+        for survivor in self._items_by_id(list(merged)):
+            if survivor.merged_into is None:
+                for request in merged[survivor.id]:
+                    askers.setdefault(survivor.place, set()).add(request.stakeholder_id)
+        # The places a first screen can show: each column's first groups, down to a
+        # screenful; the others are counted only.
+        columns = [
+            [Place.team()],
+            [Place.of_list(s.id) for s in stakeholders],
+            [Place.block(b.id) for b in blocks],
+            [Place.dropped()],
+        ]
+        places: dict[Place, list[Item]] = {}
+        for column in columns:
+            shown = 0
+            for place in column:
+                owners = counts.get(place, Counter())
+                head = self._head_of(quarter_id, place, rows) if shown < rows else []
+                places[place] = head + _standing_for(owners, head)
+                shown += 1 + max(owners.total(), 1)
+        asked = {
+            place.ref or 0: sum(1 for who in who_asked if who is not None)
+            for place, who_asked in askers.items()
+            if place.is_block
+        }
+        return Board(
+            quarter,
+            stakeholders,
+            blocks,
+            places,
+            merged,
+            partial=True,
+            asked=asked,
+            line_widths=widths(),
+        )
+
+    def _widths_beside(self, quarter_id: int) -> Callable[[], dict[Place, PlaceWidths]]:
+        """Start counting the places' line widths in a thread, on a read-only
+        connection of its own: SQLite's work, beside the rest of the head's read. The
+        function returned waits for them (counted on this connection if that one could
+        not count them)."""
+        found: list[dict[Place, PlaceWidths]] = []
+
+        def count() -> None:
+            held = kept.hold(self.path)
+            try:
+                conn = sqlite3.connect(readonly_uri(self.path, "ro"), uri=True)
+                try:
+                    found.append(_line_widths(conn, quarter_id))
+                finally:
+                    conn.close()
+            except sqlite3.Error:
+                pass
+            finally:
+                kept.let_go(held)
+
+        counting = threading.Thread(target=count, name="planboard-widths", daemon=True)
+        counting.start()
+
+        def wait() -> dict[Place, PlaceWidths]:
+            counting.join()
+            return found[0] if found else _line_widths(self.conn, quarter_id)
+
+        return wait
+
+    def _owners_counted(self, quarter_id: int) -> dict[Place, Counter[int | None]]:
+        """How many items each place holds, by owner."""
+        counts: dict[Place, Counter[int | None]] = {}
+        keys = {**_PLACE, "o": "o"}
+        for kind, ref, owner, count in _grouped(self.conn, keys, "1", quarter_id):
+            counts.setdefault(_place(kind, ref), Counter())[owner] += count
+        return counts
+
+    def _head_of(self, quarter_id: int, place: Place, rows: int) -> list[Item]:
+        """A place's first `rows` items, in order, the values read as `ITEM_COLUMNS`
+        reads them. (A stakeholder's id that another program wrote as text reads as
+        the team's, and such an item shows in the team's list once the rest is read.)"""
+        args: tuple[Any, ...]
+        if place.is_list:
+            where, args = f"stakeholder_id IS ? AND {_NO_BLOCK} AND {_NOT_DROPPED}", (place.ref,)
+            order = "items.position IS NULL, items.position, items.id"
+        else:
+            if place.is_block:
+                where, args = f"block_id = ? AND {_NOT_DROPPED}", (place.ref,)
+            else:
+                where, args = "status = 'dropped'", ()
+            order = "items.place_position IS NULL, items.place_position, items.id"
+        query = (
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND {where} "
+            f"AND {_NOT_MERGED} ORDER BY {order} LIMIT ?"
+        )
+        return [Item(*row) for row in self.conn.execute(query, (quarter_id, *args, rows))]
+
+    def _items_by_id(self, ids: list[int]) -> list[Item]:
+        found: list[Item] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            query = f"SELECT {ITEM_COLUMNS} FROM items WHERE id IN ({marks})"
+            found.extend(Item(*row) for row in self.conn.execute(query, chunk))
+        return found
+
+
+def _grouped(
+    conn: sqlite3.Connection, keys: dict[str, str], where: str, quarter_id: int
+) -> list[list[Any]]:
+    """Each group of the quarter's items (not merged) by `keys` and how many it
+    holds, fetched as one JSON text: SQLite works through them without asking the
+    interpreter for each, which leaves it to the screens' code being imported."""
+    select = ", ".join(f"{expression} AS {name}" for name, expression in keys.items())
+    grouped = (
+        f"SELECT {select}, count(*) AS n FROM ({_ROWS}) WHERE {where} GROUP BY {', '.join(keys)}"
+    )
+    try:
+        found = conn.execute(
+            f"SELECT json_group_array(json_array({', '.join(keys)}, n)) FROM ({grouped})",
+            (quarter_id,),
+        ).fetchone()[0]
+        return list(json.loads(found))
+    except sqlite3.OperationalError:  # (an SQLite without its JSON functions)
+        return [list(row) for row in conn.execute(grouped, (quarter_id,))]
+
+
+def _line_widths(conn: sqlite3.Connection, quarter_id: int) -> dict[Place, PlaceWidths]:
+    """How many item lines of each place take each width (title and estimate),
+    and the titles whose width only the screen can tell."""
+    widths: dict[Place, PlaceWidths] = {}
+    keys = {**_PLACE, "w": f"min({_LINE}, {WIDEST_COUNTED})"}
+    for kind, ref, width, count in _grouped(conn, keys, _PLAIN, quarter_id):
+        widths.setdefault(_place(kind, ref), PlaceWidths()).plain[width] += count
+    for kind, ref, title, effort in conn.execute(
+        f"SELECT {_PLACE['k']}, {_PLACE['r']}, t, e FROM ({_ROWS}) WHERE NOT {_PLAIN}",
+        (quarter_id,),
+    ):
+        widths.setdefault(_place(kind, ref), PlaceWidths()).other.append((title, effort))
+    return widths
+
+
+def _place(kind: int, ref: int | None) -> Place:
+    if kind == 2:
+        return Place.dropped()
+    return Place.block(ref) if kind == 1 and ref is not None else Place.of_list(ref)
+
+
+def _standing_for(owners: Counter[int | None], head: list[Item]) -> list[Item]:
+    """The items of a place not read yet: one `unread(owner)` for each."""
+    left = owners.copy()
+    left.subtract(item.stakeholder_id for item in head)
+    return [unread(owner) for owner, many in left.items() for _ in range(max(many, 0))]

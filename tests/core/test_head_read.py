@@ -1,0 +1,136 @@
+"""The first screen of a big quarter: each place's first items, the whole board's counts
+(`Store.first_screen`), read without reading every item."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planboard.core import Place, Store
+from planboard.core.model import HEAD_FROM, Board, Item, PlaceWidths, askers
+from planboard.core.sample import generate_board
+from planboard.core.store import head as head_module
+
+ROWS = 20
+
+
+@pytest.fixture
+def big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """A board of 1,500 items, read as a big one (its head first)."""
+    monkeypatch.setattr(head_module, "HEAD_FROM", 1000)
+    path = tmp_path / "big.db"
+    generate_board(path, items=1500, stakeholders=8, blocks=5)
+    store = Store.open(path)
+    yield store
+    store.close()
+
+
+def _line(item: Item) -> int:
+    """An item line's cells, as the columns measure it (a plain title)."""
+    return len(item.title) + (2 + len(f"{item.effort:g}d") if item.effort is not None else 0)
+
+
+def _shown(board: Board) -> list[Place]:
+    return [place for place in board.places if board.shows(place)]
+
+
+def _assert_a_head_of(head: Board, whole: Board) -> None:
+    assert head.partial and not whole.partial
+    assert (head.quarter, head.stakeholders, head.blocks) == (
+        whole.quarter,
+        whole.stakeholders,
+        whole.blocks,
+    )
+    assert head.merged == whole.merged
+    for place in _shown(whole):
+        items, first = whole.items_at(place), head.items_at(place)
+        assert len(first) == len(items), place  # (counts, titles, scroll bars)
+        read = [item for item in first if not item.unread]
+        assert read == items[: len(read)], place  # the first items, in order
+        assert all(item.unread for item in first[len(read) :]), place
+        # Whose they are (the owner tags' width) and how wide their lines are (the
+        # columns' widths), as the whole board's items say.
+        assert Counter(i.stakeholder_id for i in first) == Counter(
+            i.stakeholder_id for i in items
+        ), place
+        widths = head.line_widths.get(place, PlaceWidths())
+        plain = [i for i in items if i.title.isascii()]
+        assert widths.plain == Counter(min(_line(i), 200) for i in plain), place
+        others = [(i.title, i.effort) for i in items if i not in plain]
+        assert sorted(widths.other) == sorted(others), place
+    for block in whole.blocks:
+        items = whole.items_at(Place.block(block.id))
+        expected = sum(1 for who in askers(items, whole.merged) if who is not None)
+        assert head.asked.get(block.id, 0) == expected, block.name
+
+
+def test_a_quarter_under_the_threshold_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "small.db"
+    generate_board(path, items=300, stakeholders=6, blocks=3)
+    assert HEAD_FROM > 300
+    with Store.open(path) as store:
+        quarter = store.default_quarter().id
+        first = store.first_screen(quarter, ROWS)
+        assert not first.partial
+        assert first == store.board(quarter)
+
+
+def test_a_big_quarter_shows_its_head_with_the_whole_boards_counts(big: Store) -> None:
+    quarter = big.default_quarter().id
+    head, whole = big.first_screen(quarter, ROWS), big.board(quarter)
+    _assert_a_head_of(head, whole)
+    # What a first screen can show is read: each column's first group, and the next
+    # ones while a screenful is not filled.
+    for place in (Place.team(), Place.of_list(whole.stakeholders[0].id)):
+        assert len([i for i in head.items_at(place) if not i.unread]) == min(
+            ROWS, len(whole.items_at(place))
+        )
+    assert not head.items_at(Place.block(whole.blocks[0].id))[0].unread
+    # ...and no more: far fewer items than the board holds.
+    read = sum(1 for items in head.places.values() for i in items if not i.unread)
+    assert read <= 6 * ROWS < whole.item_count // 5
+
+
+def test_a_request_merged_into_a_block_item_counts_who_asked(big: Store) -> None:
+    quarter = big.default_quarter().id
+    whole = big.board(quarter)
+    block = whole.blocks[-1]
+    survivor = whole.items_at(Place.block(block.id))[0]
+    big.add_stakeholder("Someone new", quarter_id=quarter)
+    stranger = next(s.id for s in big.stakeholders(quarter) if s.name == "Someone new")
+    request = big.add_item(quarter, stranger, "Une demande — 数据 ☕", effort=2.5).item_id
+    assert request is not None
+    big.merge_items(survivor.id, [request])
+    head, whole = big.first_screen(quarter, ROWS), big.board(quarter)
+    assert whole.merged
+    _assert_a_head_of(head, whole)
+
+
+def test_rows_another_program_wrote_are_counted_as_the_whole_board_reads_them(
+    big: Store,
+) -> None:
+    quarter = big.default_quarter().id
+    whole = big.board(quarter)
+    in_block = whole.items_at(Place.block(whole.blocks[0].id))
+    on_list = whole.items_at(Place.team())
+    conn = sqlite3.connect(big.path, isolation_level=None)  # (its foreign keys off)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    # Text where a number goes (read as none: on its list), a real number (read as
+    # the whole number), a status planboard never writes (read as open), a merge into
+    # text (none), a list position missing (last).
+    conn.execute("UPDATE items SET block_id = 'three' WHERE id = ?", (in_block[0].id,))
+    conn.execute(
+        "UPDATE items SET block_id = ? WHERE id = ?", (whole.blocks[1].id + 0.0, on_list[0].id)
+    )
+    conn.execute("UPDATE items SET status = 'parked' WHERE id = ?", (in_block[1].id,))
+    conn.execute("UPDATE items SET merged_into = 'x' WHERE id = ?", (on_list[1].id,))
+    conn.execute("UPDATE items SET position = NULL WHERE id = ?", (on_list[2].id,))
+    conn.execute("UPDATE items SET effort = 0.25 WHERE id = ?", (on_list[3].id,))
+    conn.execute("UPDATE items SET effort = 'lots', title = 42 WHERE id = ?", (on_list[4].id,))
+    conn.execute("UPDATE items SET title = 'Café — 数据 ☕' WHERE id = ?", (on_list[5].id,))
+    conn.close()
+    _assert_a_head_of(big.first_screen(quarter, ROWS), big.board(quarter))
