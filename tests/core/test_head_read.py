@@ -132,5 +132,14 @@ def test_rows_another_program_wrote_are_counted_as_the_whole_board_reads_them(
     conn.execute("UPDATE items SET effort = 0.25 WHERE id = ?", (on_list[3].id,))
     conn.execute("UPDATE items SET effort = 'lots', title = 42 WHERE id = ?", (on_list[4].id,))
     conn.execute("UPDATE items SET title = 'Café — 数据 ☕' WHERE id = ?", (on_list[5].id,))
+    # Ids the indexes can't find where they read: an owner 49.7 is owner 49, text is
+    # the team, a block 1.5 is block 1.
+    first = whole.stakeholders[0].id
+    theirs = whole.items_at(Place.of_list(first))
+    conn.execute("UPDATE items SET stakeholder_id = ? WHERE id = ?", (first + 0.7, theirs[1].id))
+    conn.execute("UPDATE items SET stakeholder_id = 'abc' WHERE id = ?", (theirs[2].id,))
+    conn.execute(
+        "UPDATE items SET block_id = ? WHERE id = ?", (whole.blocks[0].id + 0.5, in_block[2].id)
+    )
     conn.close()
     _assert_a_head_of(big.first_screen(quarter, ROWS), big.board(quarter))

@@ -98,3 +98,52 @@ async def test_keys_typed_before_the_rest_is_read_wait_for_it(
             after = store.board(quarter)
             assert second.id in [i.id for i in after.items_at(Place.block(block.id))]
             assert store.last_event_id() == events + 1
+
+
+@pytest.mark.parametrize(("size", "narrow"), [((80, 24), True), ((120, 40), False)])
+async def test_the_board_is_stacked_or_not_before_its_first_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], narrow: bool
+) -> None:
+    """Under 110 columns the columns stack in two; the board knows it as it first loads
+    (before its first frame), not from the resize that comes after that frame."""
+    path = tmp_path / "small.db"
+    generate_board(path, items=40, stakeholders=3, blocks=2)
+    stacked: list[bool] = []
+    load = BoardView.load
+
+    def looked_at(view: BoardView) -> None:
+        stacked.append(view.has_class("-narrow"))
+        load(view)
+
+    monkeypatch.setattr(BoardView, "load", looked_at)
+    with Store.open(path) as store:
+        app = PlanboardApp(store)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert stacked[0] is narrow
+            assert app.screen.has_class("-narrow") is narrow
+
+
+async def test_a_click_before_the_rest_is_read_does_nothing(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A click (or the wheel) while the board shows only its head would land on what
+    is there now, maybe an item not read yet: it does nothing, and the keys after it
+    still wait for the whole board."""
+    from pointer import row_xy
+
+    from planboard.ui.widgets.board_list import BoardList
+
+    waiting: list[Any] = []
+    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            team = app.screen.query_one("#team", BoardList)
+            before = team.cursor
+            x, y = row_xy(team, 5)
+            await pilot.click(offset=(x, y), times=2)
+            await pilot.pause()
+            assert team.cursor == before
+            assert len(app.screen_stack) == 1  # no edit form over the board

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..core.store import Store
 
 DEFAULT_FILE = "planboard.db"
+HEAD_ROWS = 100  # the least a big quarter's head reads of each place it can show
 
 
 def _board_parser() -> argparse.ArgumentParser:
@@ -138,7 +139,9 @@ def _read_and_run(store: Store, path: Path, args: argparse.Namespace, meeting: b
         if meeting:
             board = store.board(quarter.id)
         else:
-            board = store.first_screen(quarter.id, shutil.get_terminal_size((120, 50)).lines)
+            # (A screenful, and more: a terminal may grow before the first frame.)
+            rows = max(shutil.get_terminal_size((120, 50)).lines, HEAD_ROWS)
+            board = store.first_screen(quarter.id, rows)
     except PlanboardError as error:
         store.close()
         return _fail(str(error))

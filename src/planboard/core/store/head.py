@@ -18,10 +18,10 @@ from typing import Any
 
 from .. import kept
 from ..db import _uri as readonly_uri
-from ..errors import CorruptBoardError
 from ..model import HEAD_FROM, Board, Item, Place, PlaceWidths, unread
 from ..rows import ITEM_COLUMNS, integer, one_of, real, text
-from .reading import StoreReads
+from .core import _identity
+from .reading import StoreReads, _list_order, _place_order
 
 
 def _bare(column: str) -> str:
@@ -35,6 +35,14 @@ _BLOCK = _bare(integer("block_id"))
 _OWNER = _bare(integer("stakeholder_id"))
 _TITLE = _bare(text("title", "'(no title)'"))
 _EFFORT = _bare(real("effort"))
+# Rows the indexes find where they read, in the order they read: an owner and a block
+# stored as whole numbers (or none), and positions as whole numbers. The others (rows
+# another program wrote) are read apart, by `_odd_rows`.
+_ODD = (
+    "typeof(stakeholder_id) NOT IN ('integer', 'null') "
+    "OR typeof(block_id) NOT IN ('integer', 'null') OR typeof(position) != 'integer' "
+    "OR ((status = 'dropped' OR block_id IS NOT NULL) AND typeof(place_position) != 'integer')"
+)
 _NO_BLOCK = "typeof(block_id) NOT IN ('integer', 'real')"
 _NOT_DROPPED = "status IS NOT 'dropped'"
 _NOT_MERGED = "typeof(merged_into) NOT IN ('integer', 'real')"
@@ -69,23 +77,13 @@ class StoreHead(StoreReads):
         counts, the titles, the owner tags and the scroll bars are the whole board's,
         and `Board.line_widths` for the widths of its columns. The board reads the rest
         (`board`) once it has painted."""
-        try:
-            try:
-                count = self.conn.execute(
-                    "SELECT count(*) FROM items WHERE quarter_id = ?", (quarter_id,)
-                ).fetchone()[0]
-                if count < HEAD_FROM:
-                    return self.board(quarter_id)
-                return self._board_head(quarter_id, max(rows, 1))
-            except sqlite3.OperationalError as error:
-                if not self._tolerate_bad_text(error):
-                    raise
-                return self.board(quarter_id)
-        except sqlite3.DatabaseError as error:
-            raise CorruptBoardError(
-                f"{self.path.name} can't be read: {error}. Restore a backup "
-                "(planboard restore) or open a copy."
-            ) from error
+        return self._read_board(lambda: self._first_screen(quarter_id, max(rows, 1)))
+
+    def _first_screen(self, quarter_id: int, rows: int) -> Board:
+        count = self.conn.execute(
+            "SELECT count(*) FROM items WHERE quarter_id = ?", (quarter_id,)
+        ).fetchone()[0]
+        return self._board(quarter_id) if count < HEAD_FROM else self._board_head(quarter_id, rows)
 
     def _board_head(self, quarter_id: int, rows: int) -> Board:
         quarter = self.quarter(quarter_id)
@@ -104,7 +102,7 @@ class StoreHead(StoreReads):
                 merged.setdefault(item.merged_into, []).append(item)
         askers = {place: set(owners) for place, owners in counts.items()}
         for survivor in self._items_by_id(list(merged)):
-            if survivor.merged_into is None:
+            if survivor.merged_into is None and survivor.quarter_id == quarter_id:
                 for request in merged[survivor.id]:
                     askers.setdefault(survivor.place, set()).add(request.stakeholder_id)
         # The places a first screen can show: each column's first groups, down to a
@@ -115,12 +113,13 @@ class StoreHead(StoreReads):
             [Place.block(b.id) for b in blocks],
             [Place.dropped()],
         ]
+        odd = self._odd_rows(quarter_id)
         places: dict[Place, list[Item]] = {}
         for column in columns:
             shown = 0
             for place in column:
                 owners = counts.get(place, Counter())
-                head = self._head_of(quarter_id, place, rows) if shown < rows else []
+                head = self._head_of(quarter_id, place, rows, odd) if shown < rows else []
                 places[place] = head + _standing_for(owners, head)
                 shown += 1 + max(owners.total(), 1)
         asked = {
@@ -146,12 +145,19 @@ class StoreHead(StoreReads):
         not count them)."""
         found: list[dict[Place, PlaceWidths]] = []
 
+        file = self._identity  # (the file this store opened)
+
         def count() -> None:
             held = kept.hold(self.path)
             try:
                 conn = sqlite3.connect(readonly_uri(self.path, "ro"), uri=True)
                 try:
-                    found.append(_line_widths(conn, quarter_id))
+                    # (Counted in the file this store reads, not in another put in its
+                    # place since: else counted on the store's own connection.)
+                    if _identity(self.path) == file:
+                        widths = _line_widths(conn, quarter_id)
+                        if _identity(self.path) == file:
+                            found.append(widths)
                 finally:
                     conn.close()
             except sqlite3.Error:
@@ -176,25 +182,44 @@ class StoreHead(StoreReads):
             counts.setdefault(_place(kind, ref), Counter())[owner] += count
         return counts
 
-    def _head_of(self, quarter_id: int, place: Place, rows: int) -> list[Item]:
+    def _odd_rows(self, quarter_id: int) -> list[Item]:
+        """The quarter's items (not merged) whose owner, block or position another
+        program wrote as other than a whole number: read as `ITEM_COLUMNS` reads them,
+        they may belong to another place than their stored value says (49.7 is owner
+        49, text is the team), or elsewhere in its order (a missing position is last),
+        than the indexes tell."""
+        return [
+            Item(*row)
+            for row in self.conn.execute(
+                f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND {_NOT_MERGED} "
+                f"AND ({_ODD})",
+                (quarter_id,),
+            )
+        ]
+
+    def _head_of(self, quarter_id: int, place: Place, rows: int, odd: list[Item]) -> list[Item]:
         """A place's first `rows` items, in order, the values read as `ITEM_COLUMNS`
-        reads them. (A stakeholder's id that another program wrote as text reads as
-        the team's, and such an item shows in the team's list once the rest is read.)"""
+        reads them: those the indexes find, and the `odd` rows that read as this place."""
         args: tuple[Any, ...]
         if place.is_list:
             where, args = f"stakeholder_id IS ? AND {_NO_BLOCK} AND {_NOT_DROPPED}", (place.ref,)
-            order = "items.position IS NULL, items.position, items.id"
+            order = "items.position, items.id"
         else:
             if place.is_block:
                 where, args = f"block_id = ? AND {_NOT_DROPPED}", (place.ref,)
             else:
                 where, args = "status = 'dropped'", ()
-            order = "items.place_position IS NULL, items.place_position, items.id"
+            order = "items.place_position, items.id"
         query = (
             f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND {where} "
-            f"AND {_NOT_MERGED} ORDER BY {order} LIMIT ?"
+            f"AND {_NOT_MERGED} AND NOT ({_ODD}) ORDER BY {order} LIMIT ?"
         )
-        return [Item(*row) for row in self.conn.execute(query, (quarter_id, *args, rows))]
+        head = [Item(*row) for row in self.conn.execute(query, (quarter_id, *args, rows))]
+        more = [item for item in odd if item.place == place]
+        if not more:
+            return head
+        key = _list_order if place.is_list else _place_order
+        return sorted(head + more, key=key)[:rows]
 
     def _items_by_id(self, ids: list[int]) -> list[Item]:
         found: list[Item] = []

@@ -234,13 +234,18 @@ class StoreReads(StoreCore):
 
     def board(self, quarter_id: int) -> Board:
         """Everything a quarter's board shows, in three queries."""
+        return self._read_board(lambda: self._board(quarter_id))
+
+    def _read_board(self, read: Callable[[], Board]) -> Board:
+        """A board read: again once text the file can't decode is tolerated, and a
+        file SQLite can't read is named as such."""
         try:
             try:
-                return self._board(quarter_id)
+                return read()
             except sqlite3.OperationalError as error:
                 if not self._tolerate_bad_text(error):
                     raise
-                return self._board(quarter_id)
+                return read()
         except sqlite3.DatabaseError as error:
             raise CorruptBoardError(
                 f"{self.path.name} can't be read: {error}. Restore a backup "

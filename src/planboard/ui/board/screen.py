@@ -53,6 +53,7 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
         yield self.ghost
 
     def on_mount(self) -> None:
+        self._take_breakpoints()
         self.load()
         self.size_columns()  # (now: in the first frame, not in the one after it)
         # What is loaded now lives as long as the app: keep it out of the cyclic
@@ -73,6 +74,28 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
         self.planboard.board_changed.subscribe(self, self._file_changed, immediate=True)
         self.set_timer(0.5, self._poll_replica)
         self.set_interval(2.0, self._poll_replica)
+
+    def _take_breakpoints(self) -> None:
+        """The width classes (`-narrow`, `-wide`) the screen's first resize would give
+        it, given now: the first frame is laid out as the screen stays (two stacks of
+        columns under 110 cells), not as four columns that stack a frame later."""
+        breakpoints = self.app.HORIZONTAL_BREAKPOINTS or []
+        taken = self._get_breakpoint_classes(self.app.size.width, breakpoints)
+        self.update_classes({name: name in taken for _, name in breakpoints}, animate=False)
+        self.call_after_refresh(self._restyle_focused)
+
+    def _restyle_focused(self) -> None:
+        """The focused column's scrollbar, made by the first layout, takes the focus's
+        colours once its styles are worked out again (the first resize did that, when
+        it gave the width classes)."""
+        if self.focused is not None:
+            self.app.update_styles(self.focused)
+
+    def _forward_event(self, event: events.Event) -> None:
+        if isinstance(event, events.MouseEvent) and self.reading_the_rest:
+            return  # (a click or the wheel, in the moment the board shows only its head,
+            # would land on an item not read yet: it does nothing; keys wait instead)
+        super()._forward_event(event)
 
     @staticmethod
     def _settle_collector() -> None:
