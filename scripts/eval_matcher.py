@@ -1,6 +1,10 @@
 """Precision and recall of the matcher on the labelled requests (development only).
 
-    python scripts/eval_matcher.py [tune|heldout] [--words-only] [--grid | --ceiling]
+    python scripts/eval_matcher.py [tune|heldout] [--words-only] [--grid | --ceiling [VECTORS.npy]]
+
+`--ceiling VECTORS.npy` ranks by the words and another model's title vectors instead of
+the shipped model's: one unit row per request of the fixture, in its order (see
+`scripts/encode_fixture.py`).
 
 Pairs are judged as the overlap screen shows them: two items on different lists that
 the matcher says ask for the same thing.
@@ -52,24 +56,32 @@ def measure(entries, truth, meaning=None, threshold=None, verbose=False):
     return p, r, len(found), len(truth)
 
 
-def ceiling(entries, truth):
+def ceiling(entries, truth, vectors=None):
     """The best any mix of the two signals could do: every pair across lists ranked by
     share * words + (1 - share) * meaning cosine, for shares 0, 0.05, ... 1; the best F1
-    and the most recall at precision 0.85 or more."""
+    and the most recall at precision 0.85 or more. `vectors`: another model's rows, one
+    per request of the fixture (the shipped model's without)."""
     import itertools
 
     import numpy as np
 
     sim = Similarity(entries)
+
+    def cosine(a, b):
+        if vectors is None:
+            return float(sim.rows(a) @ sim.rows(b))
+        return float(vectors[sim.entries[a].key] @ vectors[sim.entries[b].key])
+
     words, meaning, true = [], [], []
     for a, b in itertools.combinations(range(len(sim.entries)), 2):
         if sim.entries[a].owner == sim.entries[b].owner:
             continue
         words.append(sim.word_score(a, b))
-        meaning.append(float(sim.rows(a) @ sim.rows(b)))
+        meaning.append(cosine(a, b))
         true.append(frozenset((sim.entries[a].key, sim.entries[b].key)) in truth)
     w, m, y = np.array(words), np.array(meaning), np.array(true)
     best_f, best_recall = (0.0, 0.0, 0.0, 0.0), 0.0
+    alone = (0.0, 0.0)
     for share in np.linspace(0, 1, 21):
         order = np.argsort(-(share * w + (1 - share) * m), kind="stable")
         hits = np.cumsum(y[order])
@@ -80,10 +92,13 @@ def ceiling(entries, truth):
             best_f = (float(f[at]), float(share), float(precision[at]), float(recall[at]))
         sure = precision >= 0.85
         best_recall = max(best_recall, float(recall[sure].max()) if sure.any() else 0.0)
+        if share == 0:
+            alone = (float(f[at]), float(recall[sure].max()) if sure.any() else 0.0)
     print(
         f"{len(y)} pairs across lists, {int(y.sum())} true: best F1 {best_f[0]:.2f} "
         f"(words share {best_f[1]:.2f}: precision {best_f[2]:.2f}, recall {best_f[3]:.2f}); "
-        f"most recall at precision >= 0.85: {best_recall:.2f}"
+        f"most recall at precision >= 0.85: {best_recall:.2f}; "
+        f"meaning alone: best F1 {alone[0]:.2f}, recall at precision >= 0.85: {alone[1]:.2f}"
     )
 
 
@@ -92,7 +107,13 @@ if __name__ == "__main__":
     meaning = False if "--words-only" in sys.argv else None
     entries, truth = load(split)
     if "--ceiling" in sys.argv:
-        ceiling(entries, truth)
+        after = sys.argv[sys.argv.index("--ceiling") + 1 :]
+        vectors = None
+        if after and after[0].endswith(".npy"):
+            import numpy as np
+
+            vectors = np.load(after[0])
+        ceiling(entries, truth, vectors)
     elif "--grid" in sys.argv:
         for share in (0.3, 0.4, 0.5, 0.6, 0.7):
             for floor in (0.3, 0.35, 0.4, 0.45):
