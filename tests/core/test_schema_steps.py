@@ -1,4 +1,4 @@
-"""Every way to a schema-v10 file ends with the same schema: a new board, an upgrade from
+"""Every way to a schema-v11 file ends with the same schema: a new board, an upgrade from
 each earlier version, and the sample board as it was built and committed (by the
 migrations as they were then). The migrations' SQL text may differ (sqlite-utils quotes
 names its own way); what the file holds may not: tables, columns with their types,
@@ -74,7 +74,7 @@ def test_a_new_board_has_the_schema_the_committed_sample_was_built_with(
     assert fresh == schema(path)
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 8, 9])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 8, 9, 10])
 def test_an_upgraded_board_has_a_new_boards_schema(
     tmp_path: Path, fresh: dict[str, object], version: int
 ) -> None:

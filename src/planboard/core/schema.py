@@ -355,6 +355,20 @@ def _v10_redo_index(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS events_redoable ON events(quarter_id) WHERE undone = 1")
 
 
+def _v11_status_indexed(db: Database) -> None:
+    """A block's items, and the dropped ones, by indexes that hold their status: a move
+    into a block or out of it, and a drop or a restore, count the place's items to find
+    its end, and read each row for its status (0.2 ms of a 0.5 ms move, a block of 437
+    items at 50,000; 5,000 rows for a drop)."""
+    db.execute("DROP INDEX IF EXISTS items_by_block")
+    db.execute("CREATE INDEX items_by_block ON items(block_id, place_position, status)")
+    db.execute("DROP INDEX IF EXISTS items_dropped")
+    db.execute(
+        "CREATE INDEX items_dropped ON items(quarter_id, status, place_position) "
+        "WHERE status = 'dropped'"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "planning event: meetings, attendance, votes", _v2_meetings),
@@ -366,6 +380,7 @@ MIGRATIONS: list[Migration] = [
     Migration(8, "stakeholder colours kept in the file", _v8_colours),
     Migration(9, "an index of each quarter's dropped items", _v9_dropped_index),
     Migration(10, "an index of the events that can be redone", _v10_redo_index),
+    Migration(11, "block and dropped items indexed with their status", _v11_status_indexed),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
