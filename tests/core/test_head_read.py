@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -140,6 +140,68 @@ def test_rows_another_program_wrote_are_counted_as_the_whole_board_reads_them(
     conn.execute("UPDATE items SET stakeholder_id = 'abc' WHERE id = ?", (theirs[2].id,))
     conn.execute(
         "UPDATE items SET block_id = ? WHERE id = ?", (whole.blocks[0].id + 0.5, in_block[2].id)
+    )
+    conn.close()
+    _assert_a_head_of(big.first_screen(quarter, ROWS), big.board(quarter))
+
+
+def _traced(conn: sqlite3.Connection, read: Callable[[], object]) -> list[str]:
+    ran: list[str] = []
+    conn.set_trace_callback(ran.append)
+    try:
+        read()
+    finally:
+        conn.set_trace_callback(None)
+    return ran
+
+
+def test_a_board_planboard_wrote_is_counted_in_one_pass_each(big: Store) -> None:
+    """The counts (whose, how wide) of a board whose rows are all as planboard writes
+    them are made in one pass over its rows each, keyed by one number; nothing is read
+    apart. One title not in ASCII has its line measured by the screen, and is the only
+    row the widths read again."""
+    quarter = big.default_quarter().id
+    odd_query = f"{head_module._NOT_MERGED} AND ({head_module._ODD})"
+    ran = _traced(big.conn, lambda: big.first_screen(quarter, ROWS))
+    assert not [sql for sql in ran if "LIMIT -1" in sql or odd_query in sql]
+    conn = sqlite3.connect(big.path)
+    try:
+        assert not [
+            sql
+            for sql in _traced(conn, lambda: head_module._line_widths(conn, quarter))
+            if "LIMIT -1" in sql
+        ]
+        team = big.board(quarter).items_at(Place.team())
+        big.edit_item(team[3].id, title="Café crème — 数据 ☕")
+        found: list[dict[Place, PlaceWidths]] = []
+        ran = _traced(conn, lambda: found.append(head_module._line_widths(conn, quarter)))
+        assert [sql for sql in ran if "LIMIT -1" in sql]
+        assert found[0][Place.team()].other == [("Café crème — 数据 ☕", team[3].effort)]
+    finally:
+        conn.close()
+    _assert_a_head_of(big.first_screen(quarter, ROWS), big.board(quarter))
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("stakeholder_id", 2 << 25), ("stakeholder_id", -4), ("block_id", 1 << 25), ("block_id", -1)],
+)
+def test_ids_beyond_what_one_number_keys_are_counted_apart(
+    big: Store, column: str, value: int
+) -> None:
+    """An owner or a block stored as a whole number too big (or below zero) for the
+    counts' one-number keys (another program wrote it): counted as the whole board
+    reads it, with the rows that fit counted by their keys. (Past 2^25, a key would
+    carry into the block or the dropped area: an existing one, here.)"""
+    quarter = big.default_quarter().id
+    whole = big.board(quarter)
+    item = whole.items_at(Place.of_list(whole.stakeholders[0].id))[0]
+    if value > 0:
+        value += whole.stakeholders[0].id if column == "stakeholder_id" else whole.blocks[0].id
+    conn = sqlite3.connect(big.path, isolation_level=None)  # (its foreign keys off)
+    conn.execute(
+        f"UPDATE items SET {column} = ?, place_position = ? WHERE id = ?",
+        (value, 0 if column == "block_id" else None, item.id),
     )
     conn.close()
     _assert_a_head_of(big.first_screen(quarter, ROWS), big.board(quarter))
