@@ -262,3 +262,25 @@ def test_a_packed_answer_whose_parts_disagree_is_worked_out_here(
     monkeypatch.setattr(background, "_answer", spy)
     assert background.neighbours_anywhere(entries, names)[0] == here
     assert answers == [None]
+
+
+def test_the_question_goes_to_the_process_as_it_is_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The entries and the stored vectors go down the pipe a chunk at a time: the board
+    never holds the whole question as bytes (at 50,000 items, 20 MB, and as much again
+    for its copy, on top of what it holds)."""
+    import tracemalloc
+
+    entries, names = entries_and_names()
+    stored = {n: ("digest", bytes([n % 256]) * 1024) for n in range(100_000, 120_000)}
+    size = sum(len(blob) for _, blob in stored.values())  # 20 MB
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "CHILD", "import sys; sys.stdin.buffer.read()")
+    tracemalloc.start()
+    try:
+        background.neighbours_anywhere(entries, names, stored)  # (no answer: done here)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < size // 4, f"{peak / 1e6:.1f} MB at the peak for a {size / 1e6:.0f} MB question"

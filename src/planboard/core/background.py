@@ -22,7 +22,6 @@ app's and leave `-wal` and `-shm` files behind a board only looked at.
 
 from __future__ import annotations
 
-import io
 import pickle
 import subprocess
 import sys
@@ -30,6 +29,7 @@ import threading
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
+from itertools import islice
 from typing import IO, Any
 
 from .similar import Entry, Matches
@@ -176,9 +176,10 @@ class Pass:
         if child is not None and child.poll() is None:
             child.kill()
 
-    def run(self, question: bytes, read: Callable[[IO[bytes]], Any]) -> Any:
-        """What `read` makes of the process's answer to `question`, read from the pipe
-        as it comes; None if the process failed or was stopped."""
+    def run(self, ask: Callable[[IO[bytes]], None], read: Callable[[IO[bytes]], Any]) -> Any:
+        """What `read` makes of the process's answer to the question `ask` writes (to
+        the pipe, as it makes it), read from the pipe as it comes; None if the process
+        failed or was stopped."""
         with self._lock:
             if self.stopped:
                 return None
@@ -191,7 +192,7 @@ class Pass:
         assert child.stdin is not None and child.stdout is not None
         # The question goes in from a thread of its own: a process answering while it
         # is still being asked would otherwise wait on a full pipe, and so would we.
-        writer = threading.Thread(target=_write, args=(child.stdin, question), daemon=True)
+        writer = threading.Thread(target=_write, args=(child.stdin, ask), daemon=True)
         writer.start()
         found = None
         try:
@@ -205,10 +206,10 @@ class Pass:
         return found if child.returncode == 0 and not self.stopped else None
 
 
-def _write(stream: IO[bytes], data: bytes) -> None:
+def _write(stream: IO[bytes], ask: Callable[[IO[bytes]], None]) -> None:
     try:
         with stream:
-            stream.write(data)
+            ask(stream)
     except OSError:  # (the process is gone: stopped, or it failed)
         pass
 
@@ -226,10 +227,11 @@ def neighbours_anywhere(
     if len(entries) < PROCESS_FROM:
         return neighbours(entries, names, stored, rejected)
     running = running or Pass()
-    sent = io.BytesIO()
-    _send(sent, _question(entries, stored, rejected))
+    # (Written as it is made, a chunk at a time: held whole as bytes, the question was
+    # 20 MB at 50,000 items, and as much again for its copy.)
+    ask = partial(_send_question, entries=entries, stored=stored, rejected=rejected)
     try:
-        answer = running.run(sent.getvalue(), partial(_answer, names=names))
+        answer = running.run(ask, partial(_answer, names=names))
     except OSError:
         answer = None
     if running.stopped:
@@ -264,14 +266,20 @@ def _records(stream: IO[bytes]) -> Iterator[tuple[str, Any]]:
             return
 
 
+def _send_question(
+    out: IO[bytes], entries: Sequence[Entry], stored: Stored | None, rejected: Rejected | None
+) -> None:
+    _send(out, _question(entries, stored, rejected))
+
+
 def _question(
     entries: Sequence[Entry], stored: Stored | None, rejected: Rejected | None
 ) -> Iterator[tuple[str, Any]]:
     yield "head", {"rejected": rejected or set(), "chunk": CHUNK}
     for chunk in _chunks(entries):
         yield "entries", chunk  # (entries are tuples: they go as they are)
-    known = [(key, digest, blob) for key, (digest, blob) in (stored or {}).items()]
-    for chunk in _chunks(known):
+    known = iter((stored or {}).items())
+    while chunk := [(key, digest, blob) for key, (digest, blob) in islice(known, CHUNK)]:
         yield "stored", chunk
     yield "end", None
 
