@@ -252,11 +252,11 @@ def test_a_packed_answer_whose_parts_disagree_is_worked_out_here(
         background,
         "CHILD",
         "from planboard.core import background\n"
-        "real = background._packed_chunk\n"
-        "def short(found, keys):\n"
-        "    keys_, counts, ids, scores, whys = real(found, keys)\n"
-        "    return keys_, counts, ids[:-1], scores[:-1], whys[:-1]\n"
-        "background._packed_chunk = short\n"
+        "real = background._packed_arrays\n"
+        "def short(*args):\n"
+        "    for keys_, counts, ids, scores, whys in real(*args):\n"
+        "        yield keys_, counts, ids[:-1], scores[:-1], whys[:-1]\n"
+        "background._packed_arrays = short\n"
         "background._child()\n",
     )
     monkeypatch.setattr(background, "_answer", spy)

@@ -29,10 +29,11 @@ import threading
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
-from itertools import islice
+from itertools import islice, pairwise
 from typing import IO, Any
 
 from .similar import Entry, Matches
+from .similar.pairs import Similarity
 
 PROCESS_FROM = 3000  # entries: from this many up, the pass runs in a process
 CHUNK = 2000  # records per pickle, both ways
@@ -143,6 +144,41 @@ def _packed_chunk(found: Matches, keys: Sequence[Hashable]) -> tuple[Any, Any, A
             scores.append(score)
             whys.append(found.why(key, other))
     return array("q", keys), counts, ids, scores, whys
+
+
+def _with_numpy() -> bool:
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _packed_arrays(
+    similarity: Similarity, rejected: Rejected, size: int
+) -> Iterator[tuple[Any, Any, Any, Any, list[str]]]:
+    """Each entry's neighbours as `Packed` takes them, `size` entries a chunk, from the
+    matcher's arrays (whole-number keys), each pair's reason made as it is sent."""
+    import numpy as np
+
+    mine, other, values = similarity.neighbour_arrays(rejected=rejected)
+    entries = similarity.entries
+    starts: Any = np.zeros(0, dtype=np.int64)
+    if len(mine):
+        starts = np.flatnonzero(np.concatenate(([True], mine[1:] != mine[:-1])))
+    bounds = np.append(starts, len(mine)).tolist()
+    for first in range(0, len(bounds) - 1, size):
+        runs = bounds[first : first + size + 1]
+        low, high = runs[0], runs[-1]
+        mine_part, other_part = mine[low:high].tolist(), other[low:high].tolist()
+        whys = [similarity.explain(a, b) for a, b in zip(mine_part, other_part, strict=True)]
+        yield (
+            array("q", [entries[mine_part[at - low]].key for at in runs[:-1]]),
+            array("q", [b - a for a, b in pairwise(runs)]),
+            array("q", [entries[b].key for b in other_part]),
+            array("d", values[low:high].tolist()),
+            whys,
+        )
 
 
 def neighbours(
@@ -322,7 +358,7 @@ def _answer(stream: IO[bytes], names: Names) -> Found | None:
 def _child() -> None:
     """The process side: the question on stdin (entries, vectors held in memory, rejected
     pairs, where the file is); the neighbours, why, new vectors and note on stdout."""
-    from .similar import match
+    from .similar.grouping import compared, match
 
     head: dict[str, Any] = {}
     raw: list[tuple[Hashable, str, Any]] = []
@@ -334,14 +370,24 @@ def _child() -> None:
             raw.extend(payload)
         elif tag == "stored":
             held.update((key, (digest, blob)) for key, digest, blob in payload)
-    found = match(
-        [Entry._make(e) for e in raw],
-        stored=held,
-        rejected=head.get("rejected") or set(),
-        with_groups=False,
-    )
+    entries = [Entry._make(e) for e in raw]
+    raw.clear()
+    rejected = head.get("rejected") or set()
     size = head.get("chunk") or CHUNK  # (the caller's, so that a test can make it small)
     out = sys.stdout.buffer
+    if _with_numpy() and all(type(e.key) is int for e in entries):
+        # The board's: each item's neighbours packed straight from the matcher's arrays
+        # (as a dict of Python tuples they were 45 MB more at 50,000 items), the stored
+        # vectors let go once the tables hold them.
+        similarity = compared(entries, held)
+        held.clear()
+        _send(out, [("note", similarity.meaning_note)])
+        _send(out, (("packed", chunk) for chunk in _packed_arrays(similarity, rejected, size)))
+        _send(out, (("vectors", chunk) for chunk in _chunks(similarity.new_vectors, size)))
+        _send(out, [("end", None)])
+        out.flush()
+        return
+    found = match(entries, stored=held, rejected=rejected, with_groups=False)
     _send(out, [("note", found.note)])
     keys = list(found.overlap)
     if _whole_numbers(found.overlap):  # (a chunk at a time: reasons are made as sent)

@@ -47,6 +47,24 @@ class Matches:
         return self.similarity.explain(position[first], position[second])
 
 
+def compared(
+    entries: Sequence[Entry],
+    stored: dict[Hashable, tuple[str, bytes]] | None = None,
+    *,
+    lang: str | None = None,
+    meaning: bool | None = None,
+) -> Similarity:
+    """The matcher's tables for the entries, reusing the stored meaning vectors whose
+    title has not changed since (`stored`: key to (hash, vector))."""
+    texts = {e.key: e.text for e in entries}
+    usable = {
+        key: blob
+        for key, (digest, blob) in (stored or {}).items()
+        if key in texts and digest == title_hash(texts[key])
+    }
+    return Similarity(entries, lang=lang, meaning=meaning, vectors=usable)
+
+
 def match(
     entries: Sequence[Entry],
     threshold: float | None = None,
@@ -59,13 +77,7 @@ def match(
 ) -> Matches:
     """Compare the entries once: overlap, groups, why (on demand), and the meaning vectors that
     were not stored yet (or whose title changed). `stored`: key to (hash, vector)."""
-    texts = {e.key: e.text for e in entries}
-    usable = {
-        key: blob
-        for key, (digest, blob) in (stored or {}).items()
-        if key in texts and digest == title_hash(texts[key])
-    }
-    similarity = Similarity(entries, lang=lang, meaning=meaning, vectors=usable)
+    similarity = compared(entries, stored, lang=lang, meaning=meaning)
     if with_groups:
         scored = similarity.pairs(threshold, rejected=rejected)
         limit = similarity.threshold if threshold is None else threshold

@@ -277,16 +277,10 @@ class Similarity:
         from arrays, without `pairs`' dict of every pair (45 MB at 50,000 items)."""
         threshold = self.threshold if threshold is None else threshold
         try:
-            import numpy as np
+            import numpy  # noqa: F401
         except ImportError:
             return by_entry(self, self.pairs(threshold, rejected=rejected))
-        low, high, values = self._kept_arrays(np, threshold, True, rejected or set())
-        codes, first = np.unique(low * len(self.entries) + high, return_index=True)
-        low, high = codes // len(self.entries), codes % len(self.entries)
-        mine, other = np.concatenate((low, high)), np.concatenate((high, low))
-        values = np.concatenate((values[first], values[first]))
-        order = np.lexsort((other, -values, mine))
-        mine, other, values = mine[order], other[order], values[order]
+        mine, other, values = self.neighbour_arrays(threshold, rejected=rejected)
         keys = [entry.key for entry in self.entries]
         found: dict[Any, list[tuple[Any, float]]] = {}
         for start in range(0, len(mine), SLICE):  # (as Python objects a slice at a time)
@@ -296,6 +290,26 @@ class Similarity:
             ):
                 found.setdefault(keys[at], []).append((keys[near], value))
         return found
+
+    def neighbour_arrays(
+        self,
+        threshold: float | None = None,
+        *,
+        rejected: set[frozenset[Hashable]] | None = None,
+    ) -> tuple[Any, Any, Any]:
+        """`neighbours` as three arrays (needs numpy): each entry's position, the
+        position of an entry it pairs with, and their score; by entry, then best first,
+        then in the entries' order."""
+        import numpy as np
+
+        threshold = self.threshold if threshold is None else threshold
+        low, high, values = self._kept_arrays(np, threshold, True, rejected or set())
+        codes, first = np.unique(low * len(self.entries) + high, return_index=True)
+        low, high = codes // len(self.entries), codes % len(self.entries)
+        mine, other = np.concatenate((low, high)), np.concatenate((high, low))
+        values = np.concatenate((values[first], values[first]))
+        order = np.lexsort((other, -values, mine))
+        return mine[order], other[order], values[order]
 
     def _kept_in_bulk(
         self,
