@@ -38,6 +38,7 @@ def test_a_process_finds_the_same_neighbours(monkeypatch: pytest.MonkeyPatch) ->
     assert there == here
     assert len(started) == 1  # it did run in a process
     assert lean.similarity is None  # the matcher's tables stayed in the process
+    assert dict(lean.overlap) == found.overlap  # the same scores, in the same order
     for key, near in here.items():  # and every pair says why, as it does here
         for other, _, _ in near:
             assert lean.why(key, other) == found.why(key, other)
@@ -284,3 +285,27 @@ def test_the_question_goes_to_the_process_as_it_is_made(
     finally:
         tracemalloc.stop()
     assert peak < size // 4, f"{peak / 1e6:.1f} MB at the peak for a {size / 1e6:.0f} MB question"
+
+
+def test_a_question_cut_short_is_not_answered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question that could not be written whole (here an entry that can't be
+    pickled, part way through): the process answers nothing rather than the part it
+    got, and the pass is done here, whole."""
+    entries, names = entries_and_names()
+    odd = Entry(lambda: None, "Churn by region", "Sales")  # (a key no pickle takes)
+    entries = [*entries[:50], odd, *entries[50:]]
+    names[odd.key] = ("Sales", odd.text)
+    here, _ = background.neighbours(entries, names)
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "CHUNK", 10)
+    started: list[object] = []
+    real_popen = subprocess.Popen
+
+    def spy(args: list[str], **kwargs: object) -> object:
+        started.append(args)
+        return real_popen(args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(background.subprocess, "Popen", spy)
+    there, _ = background.neighbours_anywhere(entries, names)
+    assert started  # a process was asked
+    assert there == here

@@ -205,3 +205,23 @@ def test_ids_beyond_what_one_number_keys_are_counted_apart(
     )
     conn.close()
     _assert_a_head_of(big.first_screen(quarter, ROWS), big.board(quarter))
+
+
+def test_a_row_with_no_status_shows_in_the_head_where_the_whole_read_has_it(big: Store) -> None:
+    """A status of NULL (a table another tool rebuilt without NOT NULL) reads as open:
+    the head reads that row where the whole read has it, neither skipped by the
+    indexes' reading nor by the reading apart."""
+    quarter = big.default_quarter().id
+    item = big.board(quarter).items_at(Place.team())[2]
+    conn = sqlite3.connect(big.path, isolation_level=None)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = replace(sql, '\"status\" TEXT NOT NULL', "
+        "'\"status\" TEXT') WHERE name = 'items'"
+    )
+    conn.close()
+    conn = sqlite3.connect(big.path, isolation_level=None)
+    conn.execute("UPDATE items SET status = NULL WHERE id = ?", (item.id,))
+    conn.close()
+    with Store.open(big.path) as store:
+        _assert_a_head_of(store.first_screen(quarter, ROWS), store.board(quarter))

@@ -171,3 +171,31 @@ def test_a_block_another_program_numbered_badly_is_put_in_order_by_a_move(
     store.conn.execute("UPDATE items SET place_position = ? WHERE id = ?", (value, second))
     store.move_item(first, Place.team())
     assert [p for _, p in _positions(store, block)] == [0, 1, 2]
+
+
+BLOCK_ROWS = (
+    "SELECT id, place_position FROM items WHERE block_id = ? AND status IS NOT 'dropped' "
+    "ORDER BY place_position, id"
+)
+
+
+def test_a_blocks_items_are_read_in_their_order_by_index(store: Store) -> None:
+    plan = _plan(store.conn, BLOCK_ROWS, (1,))
+    assert "items_by_block" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_an_upgraded_board_keeps_the_statistics_of_the_indexes_it_rebuilt(
+    tmp_path: Path,
+) -> None:
+    """Schema 11 rebuilds two indexes; a board that had SQLite's statistics of them
+    (`PRAGMA optimize` on closing) has them again, or a lookup by block would read the
+    quarter's items instead."""
+    path = tmp_path / "old.db"
+    shutil.copyfile(FIXTURES / "schema-v10.db", path)
+    with sqlite3.connect(path) as conn:
+        had = {row[0] for row in conn.execute("SELECT idx FROM sqlite_stat1")}
+    assert {"items_by_block", "items_dropped"} <= had
+    Store.open(path).close()
+    with sqlite3.connect(path) as conn:
+        has = {row[0] for row in conn.execute("SELECT idx FROM sqlite_stat1")}
+    assert {"items_by_block", "items_dropped"} <= has

@@ -246,8 +246,8 @@ def _write(stream: IO[bytes], ask: Callable[[IO[bytes]], None]) -> None:
     try:
         with stream:
             ask(stream)
-    except OSError:  # (the process is gone: stopped, or it failed)
-        pass
+    except Exception:  # (the process is gone, or a record could not be made: it sees
+        pass  # the question end before its last record, and answers nothing)
 
 
 def neighbours_anywhere(
@@ -363,6 +363,7 @@ def _child() -> None:
     head: dict[str, Any] = {}
     raw: list[tuple[Hashable, str, Any]] = []
     held: Stored = {}
+    whole = False
     for tag, payload in _records(sys.stdin.buffer):
         if tag == "head":
             head = payload
@@ -370,6 +371,10 @@ def _child() -> None:
             raw.extend(payload)
         elif tag == "stored":
             held.update((key, (digest, blob)) for key, digest, blob in payload)
+        elif tag == "end":
+            whole = True
+    if not whole:  # (a question cut short: the part asked is not what was meant)
+        sys.exit(1)
     entries = [Entry._make(e) for e in raw]
     raw.clear()
     rejected = head.get("rejected") or set()

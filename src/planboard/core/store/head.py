@@ -41,7 +41,7 @@ _EFFORT = _bare(real("effort"))
 _ODD = (
     "typeof(stakeholder_id) NOT IN ('integer', 'null') "
     "OR typeof(block_id) NOT IN ('integer', 'null') OR typeof(position) != 'integer' "
-    "OR ((status = 'dropped' OR block_id IS NOT NULL) AND typeof(place_position) != 'integer')"
+    "OR ((status IS 'dropped' OR block_id IS NOT NULL) AND typeof(place_position) != 'integer')"
 )
 _NO_BLOCK = "typeof(block_id) NOT IN ('integer', 'real')"
 _NOT_DROPPED = "status IS NOT 'dropped'"
