@@ -12,7 +12,8 @@ from typing import Any, NamedTuple
 
 from .cells import SLICE, cells, gathered, word_pair_slices
 from .meaning import MeaningUnavailable, meaning_model, title_hash
-from .words import Word, _words_for, detect_language, written_at
+from .why import _joined
+from .words import Word, _words_for, detect_language
 
 THRESHOLD = 0.44  # combined score above which two requests count as the same need
 WORDS_THRESHOLD = 0.46  # the same, when words alone decide (no numpy, not English)
@@ -549,57 +550,3 @@ def by_entry(
     for neighbours in result.values():
         neighbours.sort(key=lambda pair: (-pair[1], repr(pair[0])))
     return result
-
-
-def _joined(
-    sides: list[tuple[str, str]], first: str, second: str, spelt: Callable[[str], list[str]]
-) -> list[str]:
-    """Why two titles match, said once each: `x` where both wrote it, `x ≈ y` where
-    they name one thing differently; an abbreviation against what it stands for is
-    one part, that stretch of the other title as written (`GMV ≈ Gross merchandise
-    value`, `YoY ≈ year-over-year`). `spelt`: what an abbreviation stands for."""
-    lefts = [x for x, _ in sides]
-    if lefts == [y for _, y in sides]:  # (most often: the same words on both sides)
-        return list(dict.fromkeys(lefts))
-    lefts, rights = [x for x, y in sides if x != y], [y for x, y in sides if x != y]
-    parts: list[str] = []
-    for x, y in dict.fromkeys(sides):  # (in order, each pair once)
-        if x == y:
-            part = x
-        elif lefts.count(x) > 1 or spelt(x):
-            theirs = [b for a, b in sides if a == x]
-            others = [b for a, b in sides if a != x]
-            part = f"{x} ≈ {_stretch(second, spelt(x), theirs, others)}"
-        elif rights.count(y) > 1 or spelt(y):
-            ours = [a for a, b in sides if b == y]
-            others = [a for a, b in sides if b != y]
-            part = f"{_stretch(first, spelt(y), ours, others)} ≈ {y}"
-        else:
-            part = f"{x} ≈ {y}"
-        if part not in parts:
-            parts.append(part)
-    return parts
-
-
-def _stretch(title: str, spelt: list[str], words: list[str], others: list[str]) -> str:
-    """What of a title an abbreviation on the other side stands for: its words as the
-    title writes them; else the stretch from the first of `words` (the ones they share)
-    to the last, when little stands between them and none of `others` (words that
-    match on their own); else those words in order."""
-    found = written_at(title, " ".join(spelt)) if spelt else None
-    if found is not None:
-        return found.group(0)
-    unique = list(dict.fromkeys(words))
-    at = [found for found in (written_at(title, word) for word in unique) if found]
-    if at and len(at) == len(unique):
-        stretch = title[min(m.start() for m in at) : max(m.end() for m in at)]
-        if len(stretch.split()) <= len(at) + 2 and not any(
-            written_at(stretch, other) for other in others if other not in unique
-        ):
-            return stretch
-    return " ".join(sorted(unique, key=lambda word: _at(title, word)))
-
-
-def _at(title: str, word: str) -> int:
-    found = written_at(title, word.lower())
-    return found.start() if found else len(title)
