@@ -277,13 +277,7 @@ def _keyed(conn: sqlite3.Connection, plain: str, key: str, quarter_id: int) -> l
         f"SELECT CASE WHEN {plain} THEN {key} END AS g, count(*) AS n FROM items "
         f"WHERE quarter_id = ? AND {_NOT_MERGED} GROUP BY g"
     )
-    try:
-        found = conn.execute(
-            f"SELECT json_group_array(json_array(g, n)) FROM ({keyed})", (quarter_id,)
-        ).fetchone()[0]
-        return list(json.loads(found))
-    except sqlite3.OperationalError:  # (an SQLite without its JSON functions)
-        return [list(row) for row in conn.execute(keyed, (quarter_id,))]
+    return _fetched(conn, keyed, "g, n", quarter_id)
 
 
 def _key_place(place_key: int, owner_key: int) -> tuple[Place, int | None]:
@@ -309,14 +303,20 @@ def _grouped(
     grouped = (
         f"SELECT {select}, count(*) AS n FROM ({rows}) WHERE {where} GROUP BY {', '.join(keys)}"
     )
+    return _fetched(conn, grouped, f"{', '.join(keys)}, n", quarter_id)
+
+
+def _fetched(
+    conn: sqlite3.Connection, query: str, columns: str, quarter_id: int
+) -> list[list[Any]]:
+    """The rows of `query` (its `columns`), fetched as one JSON text."""
     try:
         found = conn.execute(
-            f"SELECT json_group_array(json_array({', '.join(keys)}, n)) FROM ({grouped})",
-            (quarter_id,),
+            f"SELECT json_group_array(json_array({columns})) FROM ({query})", (quarter_id,)
         ).fetchone()[0]
         return list(json.loads(found))
     except sqlite3.OperationalError:  # (an SQLite without its JSON functions)
-        return [list(row) for row in conn.execute(grouped, (quarter_id,))]
+        return [list(row) for row in conn.execute(query, (quarter_id,))]
 
 
 def _line_widths(conn: sqlite3.Connection, quarter_id: int) -> dict[Place, PlaceWidths]:
