@@ -108,3 +108,34 @@ def test_upgrades_keep_the_autoincrement_counters(tmp_path: Path, version: int) 
     finally:
         store.close()
     assert {name: kept.get(name) for name in counters} == counters
+
+
+def test_an_upgrade_that_fails_is_undone_and_says_why(tmp_path: Path) -> None:
+    """A row an upgrade step can't take (a list position another tool left empty, in a
+    table rebuilt without NOT NULL): a message that names the step, not a traceback;
+    the upgrade is undone, every row kept, the file still at its version."""
+    from planboard.core.errors import BoardFileError
+
+    path = tmp_path / "old.db"
+    shutil.copyfile(FIXTURES / "schema-v1.db", path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(items)")]
+    conn.executescript(
+        "PRAGMA foreign_keys = OFF; BEGIN;"
+        f"CREATE TABLE loose ({', '.join(columns)});"
+        "INSERT INTO loose SELECT * FROM items; DROP TABLE items;"
+        "ALTER TABLE loose RENAME TO items;"
+        "UPDATE items SET position = NULL WHERE id = (SELECT min(id) FROM items); COMMIT;"
+    )
+    before = conn.execute("SELECT * FROM items ORDER BY id").fetchall()
+    conn.close()
+    with pytest.raises(BoardFileError) as refused:
+        Store.open(path)
+    assert "could not be upgraded" in str(refused.value)
+    assert "undone" in str(refused.value)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("SELECT * FROM items ORDER BY id").fetchall() == before
+    finally:
+        conn.close()

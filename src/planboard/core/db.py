@@ -234,7 +234,17 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
             db = wrap(lock)
             for migration in MIGRATIONS:
                 if version < migration.version:
-                    migration.apply(db)
+                    try:
+                        migration.apply(db)
+                    except sqlite3.IntegrityError as error:
+                        # (A row another program wrote that the step can't take: the
+                        # whole upgrade is rolled back below.)
+                        raise BoardFileError(
+                            f"{path} could not be upgraded: its step to schema "
+                            f"v{migration.version} ({migration.name}) stopped on a row: "
+                            f"{error}. The upgrade was undone; the board is as it was, at "
+                            f"schema v{version}, with a copy of it beside it."
+                        ) from error
                     lock.execute(f"PRAGMA user_version = {migration.version}")
         except BaseException:
             if lock.in_transaction:
