@@ -351,7 +351,7 @@ class BoardView(BoardOverlap):
             group = column.group(place)
             if group is None:
                 return False
-            items = [i for i in group.items if i.id != item.id]
+            items = _without(column, group, item.id)
             if not item.is_merged and item.place == place:
                 if place.is_list:
                     back = self._back_in_list(items, item)
@@ -489,3 +489,14 @@ class BoardView(BoardOverlap):
 
     def resync(self) -> None:
         self.load()
+
+
+def _without(column: BoardList, group: Group, item_id: int) -> list[Item]:
+    """A group's items but one: found at the cursor's row (a move takes the highlighted
+    item) without a pass over a long list, else looked for."""
+    row = column.selected
+    if row is not None and row.group is group and row.item is not None and row.item.id == item_id:
+        at = row.index
+        if 0 <= at < len(group.items) and group.items[at].id == item_id:
+            return group.items[:at] + group.items[at + 1 :]
+    return [i for i in group.items if i.id != item_id]

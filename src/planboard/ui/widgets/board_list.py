@@ -10,12 +10,11 @@ which owns the drag (it spans columns).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from textual import events, on
-from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -36,9 +35,11 @@ from .board_rows import (
     nearest_selectable,
     selectable,
     spliced,
+    took_out,
     widest_tag,
 )
 from .laid_out_once import ColumnScrollView
+from .line_cache import LineCache
 
 __all__ = ["BoardList", "DragListener", "DropSpot", "Group", "Row"]
 
@@ -117,7 +118,7 @@ class BoardList(ColumnScrollView, can_focus=True):
         self.groups: list[Group] = []
         self.rows: list[Row] = []
         self._group_rows: dict[Place, int] = {}  # group key -> number of rows
-        self._cache: LRUCache[Hashable, Strip] = LRUCache(2048)
+        self._cache = LineCache()
         self.drop_spot: DropSpot | None = None
         self.carried_item: int | None = None
         self.tag_width = 0
@@ -237,6 +238,7 @@ class BoardList(ColumnScrollView, can_focus=True):
             if self.filter is not None
             else spliced(self.rows, group, old_items, start, old_count, self.show_headers)
         )
+        by_splice = rows is not None
         if rows is None:
             rows = self._rows_for(group)
             self.rows[start : start + old_count] = rows
@@ -250,8 +252,12 @@ class BoardList(ColumnScrollView, can_focus=True):
                 self._cache.clear()
         if keep is not None and start <= keep[2] < start + old_count:
             # On a row of this group: the item is in it still, or has left the column
-            # (a move to another group of it updates that group next).
-            self._after_change(keep, within=(start, start + len(rows)))
+            # (a move to another group of it updates that group next). The item the
+            # cursor was on, taken out, is not looked for through the rest of the group.
+            at = keep[2] - start - self.show_headers
+            gone = by_splice and took_out(old_items, items, at, keep[0])
+            end = start if gone else start + len(rows)
+            self._after_change(keep, within=(start, end))
         else:
             self._after_change(_shifted(keep, start, old_count, len(rows)))
         return True
@@ -533,16 +539,23 @@ class BoardList(ColumnScrollView, can_focus=True):
         if cursor:
             self._drawn_focus = self.has_focus
         key = (row, width, cursor, in_target, marker, carried)
-        strip = self._cache.get(key)
+        drawn = self._cache.lines(self._pseudo_classes_cache_key, self._look())
+        strip = drawn.get(key)
         if strip is None:
             strip = self._painter.render(row, width, cursor, in_target, marker, carried)
-            self._cache[key] = strip
+            drawn[key] = strip
         return strip
 
-    def notify_style_update(self) -> None:
-        """A new theme: the cached lines hold the old colours."""
-        super().notify_style_update()
-        self._cache.clear()
+    def _look(self) -> tuple[object, ...]:
+        """What the column's styles are worked out from, but for its own focus (or
+        hover): the style sheet's rules (new with a new theme), the theme, and the
+        classes of the column and of each node above it."""
+        app = self.app
+        return (
+            app.stylesheet.rules,
+            app.theme,
+            *(node.classes for node in self.ancestors_with_self),
+        )
 
 
 def _rows_by_group(

@@ -463,3 +463,16 @@ def spliced(
     if header:
         rows[start] = Row("header", group)  # (its count, its note)
     return rows[start : body + len(new_items)]
+
+
+def took_out(old: list[Item], new: list[Item], index: int, item_id: int | None) -> bool:
+    """Whether `new` is `old` without its item at `index`, item `item_id` (the rest the
+    same objects in order, as `spliced` found them): told from the items around it."""
+    return (
+        item_id is not None
+        and len(new) == len(old) - 1
+        and 0 <= index < len(old)
+        and old[index].id == item_id
+        and (index == 0 or new[index - 1] is old[index - 1])
+        and (index == len(new) or new[index] is not old[index])
+    )

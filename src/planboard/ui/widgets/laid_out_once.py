@@ -10,15 +10,19 @@ inside them to lay out again, so they take their new size without asking for it.
 from __future__ import annotations
 
 import time
+from collections.abc import Hashable
+from math import ceil
 from typing import Self
 
 from rich.console import RenderableType
 from textual import events, messages, on
+from textual.cache import LRUCache
 from textual.containers import Container
 from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
+from textual.strip import Strip
 from textual.widget import Widget
 
 # A screen laid on top is removed within this time after the screen below comes back.
@@ -50,6 +54,7 @@ class ColumnScrollBar(_SizedInPlace, ScrollBar):
     cost a frame of its own, 30 ms after the first)."""
 
     drawn_since_asked = False
+    _drawn: LRUCache[Hashable, list[Strip]] | None = None  # lines drawn, by what they show
 
     def refresh(
         self,
@@ -64,6 +69,65 @@ class ColumnScrollBar(_SizedInPlace, ScrollBar):
     def render(self) -> RenderableType:
         self.drawn_since_asked = True  # (as it is now: after the last change asked)
         return super().render()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The bar's lines; kept for the last few looks it had (a focus change gives it
+        other colours, and its undo the first again). A move changes the column's length
+        by a row, which rarely moves the thumb by an eighth of a cell: the bar is then not
+        drawn again (each bar took 1.5 ms of a move)."""
+        if self._drawn is None:
+            self._drawn = LRUCache(4)
+        key = (crop, self.size, self._looks())
+        lines = self._drawn.get(key)
+        if lines is None:
+            # Drawn afresh: the lines Textual kept may be from another look (a column
+            # that takes the focus restyles its bar after it first draws it).
+            self._styles_cache.clear()
+            self._dirty_regions.add(self.size.region)
+            lines = self._drawn[key] = super().render_lines(crop)
+        self.drawn_since_asked = True
+        return lines
+
+    def _looks(self) -> Hashable:
+        """What the drawn bar depends on: its colours, its state (grabbed, hovered), and
+        the thumb's ends in eighths of a cell, worked out as `ScrollBarRender.render_bar`
+        does (Textual 8.2)."""
+        parent = self.parent
+        assert isinstance(parent, Widget)
+        styles = parent.styles
+        colours = (
+            styles.scrollbar_background,
+            styles.scrollbar_color,
+            styles.scrollbar_background_hover,
+            styles.scrollbar_color_hover,
+            styles.scrollbar_background_active,
+            styles.scrollbar_color_active,
+            self.background_colors,
+            self.rich_style,  # (the bar's own, worked out from the nodes above it)
+            self.screen.styles.scrollbar_color.a == 0,
+        )
+        return (
+            colours,
+            self.grabbed is not None,
+            self.mouse_over,
+            self.thickness,
+            self.vertical,
+            _thumb(self),
+        )
+
+
+def _thumb(bar: ScrollBar) -> tuple[int, int] | None:
+    """Where the thumb of `bar` starts and ends, in eighths of a cell (None: no thumb),
+    as `ScrollBarRender.render_bar` works it out."""
+    window = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+    window_size, virtual_size = ceil(window), ceil(bar.window_virtual_size)
+    size = bar.size.height if bar.vertical else bar.size.width
+    if not (window_size and size and virtual_size and size != virtual_size):
+        return None
+    thumb_size = max(1, window_size / (virtual_size / size))
+    position = (size - thumb_size) * (bar.position / (virtual_size - window_size))
+    start = int(position * 8)
+    return (start, start + ceil(thumb_size * 8))
 
 
 class ColumnScrollView(ScrollView):

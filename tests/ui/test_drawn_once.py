@@ -1,0 +1,198 @@
+"""What a column drew is drawn again only when it would look different.
+
+A move takes the focus from one column to another and its undo brings it back; each
+focus change restyles the columns (their background and cursor change). The lines each
+column drew with and without the focus are kept, and used again while the look (the
+style sheet, the theme, the classes) stays; a scrollbar whose thumb did not move keeps
+its lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from rich.color import Color
+from textual.geometry import Region, Size
+from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.strip import Strip
+
+from planboard.core import Store
+from planboard.core.sample import generate_board
+from planboard.ui.app import PlanboardApp
+from planboard.ui.theme import LIGHT
+from planboard.ui.widgets.board_list import BoardList
+from planboard.ui.widgets.laid_out_once import ColumnScrollBar, _thumb
+from planboard.ui.widgets.line_cache import LineCache
+
+
+def painted(column: BoardList) -> list[int]:
+    """Count the rows `column` paints (its painter's calls) from now on."""
+    calls: list[int] = []
+    original: Callable[..., Strip] = column._painter.render
+
+    def spy(*args: Any, **kwargs: Any) -> Strip:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    column._painter.render = spy  # type: ignore[method-assign]
+    return calls
+
+
+def lines(column: BoardList) -> list[Strip]:
+    return [column.render_line(y) for y in range(column.scrollable_content_region.height)]
+
+
+def drawn_afresh(column: BoardList) -> list[Strip]:
+    """The column's lines drawn with nothing kept."""
+    column._cache.clear()
+    return lines(column)
+
+
+def test_the_line_cache_keeps_a_set_per_state_while_the_look_stays() -> None:
+    cache = LineCache()
+    look = ([], "dark", frozenset({"a"}))
+    cache.lines(True, look)["row"] = Strip.blank(1)
+    cache.lines(False, look)["row"] = Strip.blank(2)
+    assert cache.lines(True, look).get("row") == Strip.blank(1)
+    assert cache.lines(False, look).get("row") == Strip.blank(2)
+    # The same rules list (identity) but another theme: every set goes.
+    assert cache.lines(True, (look[0], "light", look[2])).get("row") is None
+    assert cache.lines(False, (look[0], "light", look[2])).get("row") is None
+    # Equal rules in a new list (a style sheet parsed again) are another look.
+    cache.lines(True, (look[0], "light", look[2]))["row"] = Strip.blank(1)
+    assert cache.lines(True, ([], "light", look[2])).get("row") is None
+    cache.lines(True, look)["row"] = Strip.blank(1)
+    cache.clear()
+    assert cache.lines(True, look).get("row") is None
+
+
+async def test_a_focus_that_comes_back_finds_the_columns_lines_drawn(tmp_path: Path) -> None:
+    path = tmp_path / "board.db"
+    generate_board(path, items=400, stakeholders=4, blocks=3)
+    app = PlanboardApp(Store.open(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        team = app.screen.query_one("#team", BoardList)
+        blocks = app.screen.query_one("#blocks", BoardList)
+        assert team.has_focus
+        focused = lines(team)
+        blocks.focus()
+        await pilot.pause()
+        blurred = lines(team)
+        assert [s.text for s in blurred] == [s.text for s in focused]
+        assert blurred != focused  # the focus tints the column: every line changes
+        calls = painted(team)
+        team.focus()
+        await pilot.pause()
+        again = lines(team)
+        assert calls == []  # nothing drawn again
+        assert again == focused == drawn_afresh(team)
+
+
+@pytest.mark.parametrize("theme", [LIGHT.name, "nord"])
+async def test_a_theme_change_draws_the_columns_lines_anew(sample_copy: Path, theme: str) -> None:
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        team = app.screen.query_one("#team", BoardList)
+        before = lines(team)
+        app.theme = theme  # (light: the app's classes change too; nord: only colours)
+        await pilot.pause()
+        after = lines(team)
+        assert after != before
+        assert after == drawn_afresh(team)
+
+
+def bar_cells(size: int, virtual: int, window: int, position: float) -> list[tuple[object, ...]]:
+    """What Textual's vertical bar of `size` cells shows (glyphs and colours)."""
+    segments = ScrollBarRender.render_bar(
+        size=size,
+        virtual_size=virtual,
+        window_size=window,
+        position=position,
+        back_color=Color.parse("#333333"),
+        bar_color=Color.parse("#999999"),
+    )
+    return [
+        (s.text, s.style.color if s.style else None, s.style.bgcolor if s.style else None)
+        for s in segments.segments
+    ]
+
+
+@pytest.mark.parametrize("size", [5, 29])
+def test_a_scrollbar_with_the_same_thumb_shows_the_same(size: int) -> None:
+    seen: dict[object, list[tuple[object, ...]]] = {}
+    thumbs = set()
+    for virtual in (size, size + 1, 40, 41, 1000, 16_746, 16_747):
+        for position in range(0, max(1, virtual - size) + 1, max(1, (virtual - size) // 60)):
+            bar = SimpleNamespace(
+                window_size=size,
+                window_virtual_size=virtual,
+                size=Size(1, size),
+                vertical=True,
+                position=position,
+            )
+            thumb = _thumb(bar)  # type: ignore[arg-type]
+            thumbs.add(thumb)
+            cells = bar_cells(size, virtual, size, position)
+            assert seen.setdefault((virtual > size, thumb), cells) == cells, (virtual, position)
+    assert len(thumbs) > 20  # (the positions tried do move the thumb)
+
+
+async def test_a_scrollbar_is_drawn_again_only_when_its_thumb_moves(tmp_path: Path) -> None:
+    path = tmp_path / "board.db"
+    generate_board(path, items=3000, stakeholders=4, blocks=3)
+    app = PlanboardApp(Store.open(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        column = app.screen.query_one("#stakeholders", BoardList)
+        column.focus()
+        await pilot.pause()
+        bar = column.vertical_scrollbar
+        assert isinstance(bar, ColumnScrollBar)
+        crop = Region(0, 0, bar.size.width, bar.size.height)
+        first = bar.render_lines(crop)
+        assert first == afresh(bar, crop)  # in the focused column's colours
+        assert bar.render_lines(crop) is first  # nothing changed: not drawn again
+        await pilot.press("down")  # the cursor moves, the list does not scroll
+        await pilot.pause()
+        assert bar.render_lines(crop) is first
+        app.screen.query_one("#team", BoardList).focus()  # the bar takes other colours
+        await pilot.pause()
+        blurred = bar.render_lines(crop)
+        assert blurred != first and blurred == afresh(bar, crop)
+        column.focus()
+        await pilot.pause()
+        assert bar.render_lines(crop) is first  # kept for that look
+        await pilot.press("end")
+        await pilot.pause()
+        moved = bar.render_lines(crop)
+        assert moved is not first and moved != first
+        assert moved == afresh(bar, crop)
+
+
+def afresh(bar: ColumnScrollBar, crop: Region) -> list[Strip]:
+    """The bar's lines drawn with nothing kept (by it, or by Textual)."""
+    bar._styles_cache.clear()
+    bar._dirty_regions.add(bar.size.region)
+    return ScrollBar.render_lines(bar, crop)
+
+
+def test_took_out_tells_the_item_at_the_cursor_from_one_taken_elsewhere() -> None:
+    from planboard.core.model import Item
+    from planboard.ui.widgets.board_rows import took_out
+
+    old = [Item(i, 1, None, f"t{i}") for i in range(5)]
+    assert took_out(old, old[:2] + old[3:], 2, 2)
+    assert took_out(old, old[1:], 0, 0) and took_out(old, old[:4], 4, 4)
+    assert not took_out(old, old[:1] + old[2:], 2, 2)  # item 1 left; item 2 is there
+    assert not took_out(old, old[:2] + old[3:], 2, 3)  # not the cursor's item
+    assert not took_out(old, old, 2, 2) and not took_out(old, old[:2] + old[3:], 2, None)
