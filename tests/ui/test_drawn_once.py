@@ -196,3 +196,15 @@ def test_took_out_tells_the_item_at_the_cursor_from_one_taken_elsewhere() -> Non
     assert not took_out(old, old[:1] + old[2:], 2, 2)  # item 1 left; item 2 is there
     assert not took_out(old, old[:2] + old[3:], 2, 3)  # not the cursor's item
     assert not took_out(old, old, 2, 2) and not took_out(old, old[:2] + old[3:], 2, None)
+
+
+def test_index_of_and_came_in_find_the_one_item_a_change_touched() -> None:
+    from planboard.core.model import Item
+    from planboard.ui.widgets.board_rows import came_in, index_of
+
+    items = [Item(i, 1, None, f"t{i}") for i in range(6)]
+    assert index_of(items, 4) == 4 and index_of(items, 0) == 0 and index_of(items, 9) is None
+    new = Item(9, 1, None, "new")
+    assert came_in(items, [*items[:3], new, *items[3:]]) is new
+    assert came_in(items, [*items, new]) is new and came_in(items, [new, *items]) is new
+    assert came_in(items, items[1:]) is None and came_in(items, items) is None

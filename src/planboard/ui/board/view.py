@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ...core.errors import PlanboardError
 from ...core.model import Board, Change, Item, Place, PlaceWidths, Stakeholder
 from ..widgets.board_list import BoardList, Group
+from ..widgets.board_rows import index_of
 from .overlap import BoardOverlap
 
 if TYPE_CHECKING:
@@ -493,10 +494,11 @@ class BoardView(BoardOverlap):
 
 def _without(column: BoardList, group: Group, item_id: int) -> list[Item]:
     """A group's items but one: found at the cursor's row (a move takes the highlighted
-    item) without a pass over a long list, else looked for."""
+    item), else looked for by id."""
     row = column.selected
     if row is not None and row.group is group and row.item is not None and row.item.id == item_id:
         at = row.index
         if 0 <= at < len(group.items) and group.items[at].id == item_id:
             return group.items[:at] + group.items[at + 1 :]
-    return [i for i in group.items if i.id != item_id]
+    found = index_of(group.items, item_id)
+    return list(group.items) if found is None else group.items[:found] + group.items[found + 1 :]

@@ -30,10 +30,15 @@ from .board_rows import (
     LineWidths,
     Row,
     RowPainter,
+    came_in,
     find_item,
     group_start,
+    index_of,
     nearest_selectable,
+    rows_by_group,
+    same_group,
     selectable,
+    shifted,
     spliced,
     took_out,
     widest_tag,
@@ -192,14 +197,14 @@ class BoardList(ColumnScrollView, can_focus=True):
         thousands of rows are not made again."""
         keep = self._cursor_identity()
         shown = (
-            _rows_by_group(self.groups, self._group_rows, self.rows) if self._rows_current else {}
+            rows_by_group(self.groups, self._group_rows, self.rows) if self._rows_current else {}
         )
         self.groups = []
         self.rows = []
         self._group_rows = {}
         for group in groups:
             old = shown.get(group.key)
-            if old is not None and _same_group(old[0], group):
+            if old is not None and same_group(old[0], group):
                 group, rows = old
             else:
                 rows = self._rows_for(group)
@@ -245,7 +250,10 @@ class BoardList(ColumnScrollView, can_focus=True):
         self._group_rows[key] = len(rows)
         self._natural = None
         if self.show_tags and not self.tag_as_bar:
-            widest = widest_tag(items, self.tag_for)
+            # (Tags only widen here: one item in, one tag to measure; one out, none.)
+            one = came_in(old_items, items) if by_splice else None
+            gone = by_splice and len(items) < len(old_items)
+            widest = widest_tag([one] if one else [] if gone else items, self.tag_for)
             if min(widest, TAG_MAX) > self.tag_width:
                 self.tag_width = min(widest, TAG_MAX)
             if self.tag_width != old_width:
@@ -259,7 +267,7 @@ class BoardList(ColumnScrollView, can_focus=True):
             end = start if gone else start + len(rows)
             self._after_change(keep, within=(start, end))
         else:
-            self._after_change(_shifted(keep, start, old_count, len(rows)))
+            self._after_change(shifted(keep, start, old_count, len(rows)))
         return True
 
     def _cursor_identity(self) -> tuple[int | None, Place | None, int] | None:
@@ -308,7 +316,7 @@ class BoardList(ColumnScrollView, can_focus=True):
             item_id, key, old_index = keep
             row = self.rows[old_index] if 0 <= old_index < len(self.rows) else None
             if item_id is not None and row is not None and row.item and row.item.id == item_id:
-                found: int | None = old_index  # (where `_shifted` says it now is)
+                found: int | None = old_index  # (where `shifted` says it now is)
             elif item_id is not None and within is not None:
                 at = find_item(self.rows[within[0] : within[1]], item_id, old_index - within[0])
                 found = None if at is None else within[0] + at
@@ -348,6 +356,14 @@ class BoardList(ColumnScrollView, can_focus=True):
             start = group_start(self.groups, self._group_rows, key) if key is not None else -1
         except KeyError:
             start = -1
+        group = self.group(key) if key is not None and start >= 0 else None
+        if group is not None and self.filter is None:  # (a row per item, in order)
+            at = index_of(group.items, item_id)
+            index = start + self.show_headers + (at or 0)
+            if at is not None and index < len(self.rows):
+                row = self.rows[index]
+                if row.item is not None and row.item.id == item_id:
+                    return index
         if key is not None and start >= 0:
             for index in range(start, start + self._group_rows[key]):
                 item = self.rows[index].item
@@ -556,41 +572,3 @@ class BoardList(ColumnScrollView, can_focus=True):
             app.theme,
             *(node.classes for node in self.ancestors_with_self),
         )
-
-
-def _rows_by_group(
-    groups: list[Group], counts: dict[Place, int], rows: list[Row]
-) -> dict[Place, tuple[Group, list[Row]]]:
-    """Each shown group with its rows (a column's rows are its groups' rows in order)."""
-    found: dict[Place, tuple[Group, list[Row]]] = {}
-    start = 0
-    for group in groups:
-        count = counts.get(group.key, 0)
-        found[group.key] = (group, rows[start : start + count])
-        start += count
-    return found
-
-
-def _same_group(shown: Group, new: Group) -> bool:
-    """Whether a new group would show exactly what a shown one does: the same list of
-    items (the same object, not merely equal) and the same heading."""
-    return (
-        shown.items is new.items
-        and shown.title == new.title
-        and shown.note == new.note
-        and shown.number == new.number
-        and shown.empty_text == new.empty_text
-        and shown.block == new.block
-        and shown.stakeholder == new.stakeholder
-    )
-
-
-def _shifted(
-    keep: tuple[int | None, Place | None, int] | None, start: int, old: int, new: int
-) -> tuple[int | None, Place | None, int] | None:
-    """Where the cursor's row is after the group at rows `start`… went from `old` rows
-    to `new`: a row after the group moves by the difference, one before it stays, so
-    that it is found there at once, not by a search through a long column."""
-    if keep is None or keep[2] < start + old:
-        return keep
-    return (keep[0], keep[1], keep[2] + new - old)
