@@ -208,3 +208,20 @@ def test_index_of_and_came_in_find_the_one_item_a_change_touched() -> None:
     assert came_in(items, [*items[:3], new, *items[3:]]) is new
     assert came_in(items, [*items, new]) is new and came_in(items, [new, *items]) is new
     assert came_in(items, items[1:]) is None and came_in(items, items) is None
+
+
+async def test_a_move_and_its_undo_leave_every_column_as_drawn_afresh(sample_copy: Path) -> None:
+    # The focus goes to Blocks with the move and back with the undo, twice: what each
+    # column shows from its kept lines is what it would draw from nothing.
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for keys in (["down", "down", "1"], ["u"], ["1"], ["u"]):
+            for key in keys:
+                await pilot.press(key)
+            for _ in range(3):
+                await pilot.pause()
+            for column in app.screen.query(BoardList):
+                assert lines(column) == drawn_afresh(column), (keys, column.id)
