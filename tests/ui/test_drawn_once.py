@@ -53,21 +53,35 @@ def drawn_afresh(column: BoardList) -> list[Strip]:
 
 
 def test_the_line_cache_keeps_a_set_per_state_while_the_look_stays() -> None:
+    rules: list[object] = []
+    column = SimpleNamespace(
+        _pseudo_classes_cache_key=(False, True, False),
+        app=SimpleNamespace(stylesheet=SimpleNamespace(rules=rules), theme="dark"),
+        ancestors_with_self=[SimpleNamespace(classes=frozenset({"a"}))],
+    )
+    seen = column  # (a stand-in for a column: what the cache reads of one)
     cache = LineCache()
-    look = ([], "dark", frozenset({"a"}))
-    cache.lines(True, look)["row"] = Strip.blank(1)
-    cache.lines(False, look)["row"] = Strip.blank(2)
-    assert cache.lines(True, look).get("row") == Strip.blank(1)
-    assert cache.lines(False, look).get("row") == Strip.blank(2)
-    # The same rules list (identity) but another theme: every set goes.
-    assert cache.lines(True, (look[0], "light", look[2])).get("row") is None
-    assert cache.lines(False, (look[0], "light", look[2])).get("row") is None
-    # Equal rules in a new list (a style sheet parsed again) are another look.
-    cache.lines(True, (look[0], "light", look[2]))["row"] = Strip.blank(1)
-    assert cache.lines(True, ([], "light", look[2])).get("row") is None
-    cache.lines(True, look)["row"] = Strip.blank(1)
+
+    def lines(focus: bool) -> Any:
+        seen._pseudo_classes_cache_key = (False, focus, False)
+        cache.restyled()
+        return cache.lines(seen)  # type: ignore[arg-type]
+
+    lines(True)["row"] = Strip.blank(1)
+    lines(False)["row"] = Strip.blank(2)
+    assert lines(True).get("row") == Strip.blank(1)
+    assert lines(False).get("row") == Strip.blank(2)
+    # The focus changed but the styles were not worked out again: the same set.
+    column._pseudo_classes_cache_key = (False, True, False)
+    assert cache.lines(column).get("row") == Strip.blank(2)  # type: ignore[arg-type]
+    column.app.theme = "light"  # another theme: every set goes
+    assert lines(True).get("row") is None and lines(False).get("row") is None
+    lines(True)["row"] = Strip.blank(1)
+    column.app.stylesheet.rules = []  # equal rules in a new list: a sheet parsed again
+    assert lines(True).get("row") is None
+    lines(True)["row"] = Strip.blank(1)
     cache.clear()
-    assert cache.lines(True, look).get("row") is None
+    assert lines(True).get("row") is None
 
 
 async def test_a_focus_that_comes_back_finds_the_columns_lines_drawn(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ which owns the drag (it spans columns).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -124,7 +124,6 @@ class BoardList(ColumnScrollView, can_focus=True):
         self.rows: list[Row] = []
         self._group_rows: dict[Place, int] = {}  # group key -> number of rows
         self._cache = LineCache()
-        self._styled: tuple[Hashable, tuple[object, ...]] | None = None
         self.drop_spot: DropSpot | None = None
         self.carried_item: int | None = None
         self.tag_width = 0
@@ -556,7 +555,7 @@ class BoardList(ColumnScrollView, can_focus=True):
         if cursor:
             self._drawn_focus = self.has_focus
         key = (row, width, cursor, in_target, marker, carried)
-        drawn = self._cache.lines(*self._styled_for())
+        drawn = self._cache.lines(self)
         strip = drawn.get(key)
         if strip is None:
             strip = self._painter.render(row, width, cursor, in_target, marker, carried)
@@ -565,23 +564,4 @@ class BoardList(ColumnScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styled = None
-
-    def _styled_for(self) -> tuple[Hashable, tuple[object, ...]]:
-        """The focus (and hover) state and the look the column's styles were worked out
-        for, taken at the first line drawn after they were: lines are kept by what they
-        were drawn with, even if the focus changed before its styles followed."""
-        if self._styled is None:
-            self._styled = (self._pseudo_classes_cache_key, self._look())
-        return self._styled
-
-    def _look(self) -> tuple[object, ...]:
-        """What the column's styles are worked out from, but for its own focus (or
-        hover): the style sheet's rules (new with a new theme), the theme, and the
-        classes of the column and of each node above it."""
-        app = self.app
-        return (
-            app.stylesheet.rules,
-            app.theme,
-            *(node.classes for node in self.ancestors_with_self),
-        )
+        self._cache.restyled()

@@ -6,6 +6,7 @@ from collections.abc import Hashable
 
 from textual.cache import LRUCache
 from textual.strip import Strip
+from textual.widget import Widget
 
 Look = tuple[object, ...]
 
@@ -19,19 +20,31 @@ class LineCache:
     is drawn again. A move takes the focus from one column to another and its undo
     brings it back: the lines each column drew the last time it had (or had not) the
     focus are then still good, and are used again instead of being drawn anew. Another
-    look (a theme, a class such as the light mode's) drops every set."""
+    look (a theme, a class such as the light mode's) drops every set.
+
+    The state and the look are taken at the first line drawn after the column's styles
+    were worked out (`restyled`): lines are kept by what they were drawn with, even if the
+    focus changed before its styles followed."""
 
     def __init__(self, size: int = 2048) -> None:
         self._size = size
         self._sets: dict[Hashable, LRUCache[Hashable, Strip]] = {}
         self._look: Look = ()
+        self._styled: tuple[Hashable, Look] | None = None
 
     def clear(self) -> None:
         """What the column shows changed: every line is drawn again, in any state."""
         self._sets.clear()
 
-    def lines(self, state: Hashable, look: Look) -> LRUCache[Hashable, Strip]:
-        """The lines drawn in `state` and `look` (none yet if the look changed)."""
+    def restyled(self) -> None:
+        """The column's styles were worked out again (a focus change, a theme)."""
+        self._styled = None
+
+    def lines(self, column: Widget) -> LRUCache[Hashable, Strip]:
+        """The lines `column` drew in its state and look (none yet if the look changed)."""
+        if self._styled is None:
+            self._styled = (column._pseudo_classes_cache_key, look_of(column))
+        state, look = self._styled
         if not _same(look, self._look):
             self._sets.clear()
             self._look = look
@@ -39,6 +52,14 @@ class LineCache:
         if lines is None:
             lines = self._sets[state] = LRUCache(self._size)
         return lines
+
+
+def look_of(column: Widget) -> Look:
+    """What a column's styles are worked out from, but for its own focus (or hover): the
+    style sheet's rules (new with a new theme), the theme, and the classes of the column
+    and of each node above it."""
+    app = column.app
+    return (app.stylesheet.rules, app.theme, *(node.classes for node in column.ancestors_with_self))
 
 
 def _same(look: Look, other: Look) -> bool:
