@@ -239,3 +239,28 @@ async def test_a_move_and_its_undo_leave_every_column_as_drawn_afresh(sample_cop
                 await pilot.pause()
             for column in app.screen.query(BoardList):
                 assert lines(column) == drawn_afresh(column), (keys, column.id)
+
+
+async def test_no_rule_for_the_columns_hangs_on_a_state_the_kept_lines_miss(
+    sample_copy: Path,
+) -> None:
+    """The kept lines are keyed by the column's focus, hover and disabled states and by its
+    look (rules, theme, classes up the tree). A rule on another pseudo-class (`App:blur
+    BoardList`, `Stack:focus-within BoardList`, `BoardList:odd`) would change a column's
+    lines without either changing: before adding one, add it to `look_of`."""
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        sheet = app.stylesheet
+        column = app.screen.query_one("#team", BoardList)
+        names = set(column._selector_names)
+        names |= {f".{name}" for name in column._get_component_classes()}
+        rules = {rule for name in sheet.rules_map.keys() & names for rule in sheet.rules_map[name]}
+        assert rules  # (the column's own rules are found this way)
+        pseudo = set().union(*(rule.pseudo_classes for rule in rules))
+        assert pseudo <= {"focus", "hover", "disabled", "can-focus"}, pseudo
+        # The check can fail: a rule on the app's blur is seen.
+        sheet.add_source("App:blur BoardList { background: red; }", read_from=("test", "x"))
+        app.refresh_css(animate=False)
+        rules = {rule for name in sheet.rules_map.keys() & names for rule in sheet.rules_map[name]}
+        assert "blur" in set().union(*(rule.pseudo_classes for rule in rules))

@@ -250,10 +250,13 @@ class BoardList(ColumnScrollView, can_focus=True):
         self._group_rows[key] = len(rows)
         self._natural = None
         if self.show_tags and not self.tag_as_bar:
-            # (Tags only widen here: one item in, one tag to measure; one out, none.)
-            one = came_in(old_items, items) if by_splice else None
-            gone = by_splice and len(items) < len(old_items)
-            widest = widest_tag([one] if one else [] if gone else items, self.tag_for)
+            # Tags only widen here: of one item that came in, its tag is measured; of
+            # one that left, none.
+            measured = items
+            if by_splice:
+                one = came_in(old_items, items)
+                measured = [one] if one is not None else []
+            widest = widest_tag(measured, self.tag_for)
             if min(widest, TAG_MAX) > self.tag_width:
                 self.tag_width = min(widest, TAG_MAX)
             if self.tag_width != old_width:

@@ -75,9 +75,11 @@ class ColumnScrollBar(_SizedInPlace, ScrollBar):
         other colours, and its undo the first again). A move changes the column's length
         by a row, which rarely moves the thumb by an eighth of a cell: the bar is then not
         drawn again (each bar took 1.5 ms of a move)."""
+        if crop != self.size.region:  # (a line the mouse is over, asked for its style)
+            return super().render_lines(crop)
         if self._drawn is None:
             self._drawn = LRUCache(4)
-        key = (crop, self.size, self._looks())
+        key = (self.size, self._looks())
         lines = self._drawn.get(key)
         if lines is None:
             # Drawn afresh: the lines Textual kept may be from another look (a column
