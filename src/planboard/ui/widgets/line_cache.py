@@ -24,7 +24,10 @@ class LineCache:
 
     The state and the look are taken at the first line drawn after the column's styles
     were worked out (`restyled`): lines are kept by what they were drawn with, even if the
-    focus changed before its styles followed."""
+    focus changed before its styles followed. Not in the look: the pseudo-classes of the
+    nodes above the column (`App:blur`, `:focus-within`) and the column's others (`:odd`);
+    no rule for the columns uses one (a test says so), and one that did would need them
+    added to `look_of`."""
 
     def __init__(self, size: int = 2048) -> None:
         self._size = size
