@@ -9,7 +9,8 @@ its lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -40,6 +41,19 @@ def painted(column: BoardList) -> list[int]:
 
     column._painter.render = spy  # type: ignore[method-assign]
     return calls
+
+
+@asynccontextmanager
+async def settled_board(tmp_path: Path, items: int) -> AsyncIterator[tuple[PlanboardApp, Any]]:
+    """A generated board of `items` items, open at 120x40 with its background work done."""
+    path = tmp_path / "board.db"
+    generate_board(path, items=items, stakeholders=4, blocks=3)
+    app = PlanboardApp(Store.open(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        yield app, pilot
 
 
 def lines(column: BoardList) -> list[Strip]:
@@ -85,13 +99,7 @@ def test_the_line_cache_keeps_a_set_per_state_while_the_look_stays() -> None:
 
 
 async def test_a_focus_that_comes_back_finds_the_columns_lines_drawn(tmp_path: Path) -> None:
-    path = tmp_path / "board.db"
-    generate_board(path, items=400, stakeholders=4, blocks=3)
-    app = PlanboardApp(Store.open(path))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with settled_board(tmp_path, items=400) as (app, pilot):
         team = app.screen.query_one("#team", BoardList)
         blocks = app.screen.query_one("#blocks", BoardList)
         assert team.has_focus
@@ -160,13 +168,7 @@ def test_a_scrollbar_with_the_same_thumb_shows_the_same(size: int) -> None:
 
 
 async def test_a_scrollbar_is_drawn_again_only_when_its_thumb_moves(tmp_path: Path) -> None:
-    path = tmp_path / "board.db"
-    generate_board(path, items=3000, stakeholders=4, blocks=3)
-    app = PlanboardApp(Store.open(path))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    async with settled_board(tmp_path, items=3000) as (app, pilot):
         column = app.screen.query_one("#stakeholders", BoardList)
         column.focus()
         await pilot.pause()

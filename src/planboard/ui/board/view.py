@@ -352,7 +352,7 @@ class BoardView(BoardOverlap):
             group = column.group(place)
             if group is None:
                 return False
-            items = _without(column, group, item.id)
+            items = _without(group, item.id)
             if not item.is_merged and item.place == place:
                 if place.is_list:
                     back = self._back_in_list(items, item)
@@ -492,13 +492,7 @@ class BoardView(BoardOverlap):
         self.load()
 
 
-def _without(column: BoardList, group: Group, item_id: int) -> list[Item]:
-    """A group's items but one: found at the cursor's row (a move takes the highlighted
-    item), else looked for by id."""
-    row = column.selected
-    if row is not None and row.group is group and row.item is not None and row.item.id == item_id:
-        at = row.index
-        if 0 <= at < len(group.items) and group.items[at].id == item_id:
-            return group.items[:at] + group.items[at + 1 :]
+def _without(group: Group, item_id: int) -> list[Item]:
+    """A group's items but one, found by id (in C: a list of thousands is quick)."""
     found = index_of(group.items, item_id)
     return list(group.items) if found is None else group.items[:found] + group.items[found + 1 :]
