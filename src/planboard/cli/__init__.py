@@ -6,6 +6,7 @@ share."""
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -56,7 +57,19 @@ def _names_in_any_encoding() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    if argv is not None:
+        return _main(argv)
+    try:
+        return _main(sys.argv[1:])
+    finally:
+        if sys.argv[1:2] == ["similar"]:
+            # Run as the program, `similar` leaves millions of objects behind (the
+            # matcher's caches): freed as the process ends, without the cyclic
+            # collector's passes over them at exit (0.2 s at 50,000 items).
+            gc.freeze()
+
+
+def _main(args: list[str]) -> int:
     _names_in_any_encoding()
     if args and args[0] == "meeting":
         return run_board(args[1:], meeting=True)

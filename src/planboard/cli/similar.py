@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,7 +53,7 @@ def similar_groups(
             entries.append(Entry(item.id, item.title, item.stakeholder_id))
     stored: dict[object, tuple[str, bytes]] = dict(store.item_vectors(quarter_id))
     rejected: set[frozenset[object]] = set(store.rejected_pairs(quarter_id))
-    matches = match(entries, stored=stored, rejected=rejected)
+    matches = match(entries, stored=stored, rejected=rejected, beside=True)
     if notes is not None and matches.note:
         notes.append(matches.note)
     people = {person.id: person for person in board.stakeholders}
@@ -79,7 +80,7 @@ def similar_groups(
             {"a": a, "b": b, "why": matches.why(a, b)}
             for n, a in enumerate(keys)
             for b in keys[n + 1 :]
-            if any(other == b for other, _ in matches.overlap.get(a, ()))
+            if matches.paired(a, b)
         ]
         result.append({"items": rows, "pairs": pairs})
     return result
@@ -96,6 +97,9 @@ def run_similar(argv: list[str]) -> int:
     if store is None:
         return _fail(reason)
     notes: list[str] = []
+    # The matcher makes millions of objects and no cycles worth finding: the cyclic
+    # collector's passes over them took 0.6 s of 4.6 at 50,000 items.
+    gc.disable()
     try:
         quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
         found = similar_groups(store, quarter.id, notes=notes)
@@ -103,6 +107,7 @@ def run_similar(argv: list[str]) -> int:
         return _fail(str(error))
     finally:
         store.close()
+        gc.enable()
     for note in notes:
         print(note, file=sys.stderr)
     if args.json:

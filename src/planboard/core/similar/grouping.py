@@ -3,7 +3,7 @@ same thing (average linkage), and why two entries match."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,13 @@ class Matches:
     # for each entry, why it matches each of its neighbours, in `overlap`'s order.
     reasons: Mapping[Hashable, list[str]] | None = None
 
+    def paired(self, first: Hashable, second: Hashable) -> bool:
+        """Whether two entries are among each other's neighbours (for a pass with
+        groups, read from its pairs, without making every entry's list)."""
+        if isinstance(self.overlap, _Neighbours):
+            return self.overlap.paired(first, second)
+        return any(other == second for other, _ in self.overlap.get(first, ()))
+
     def why(self, first: Hashable, second: Hashable) -> str:
         """Why two entries match ("churn ≈ leave; customer"), worked out when asked:
         a big board has far more pairs than anyone looks at."""
@@ -47,22 +54,55 @@ class Matches:
         return self.similarity.explain(position[first], position[second])
 
 
+class _Neighbours(Mapping[Any, list[tuple[Any, float]]]):
+    """Each entry's neighbours (`by_entry` of the scored pairs), made when first read:
+    `planboard similar` only asks whether two entries pair (half a second at 50,000
+    items)."""
+
+    def __init__(self, similarity: Similarity, scored: dict[tuple[int, int], float]) -> None:
+        self._similarity, self._scored = similarity, scored
+        self._made: dict[Any, list[tuple[Any, float]]] | None = None
+
+    def paired(self, first: Hashable, second: Hashable) -> bool:
+        position = self._similarity.position
+        if first not in position or second not in position:
+            return False
+        a, b = position[first], position[second]
+        return (min(a, b), max(a, b)) in self._scored
+
+    def _found(self) -> dict[Any, list[tuple[Any, float]]]:
+        if self._made is None:
+            self._made = by_entry(self._similarity, self._scored)
+        return self._made
+
+    def __getitem__(self, key: Any) -> list[tuple[Any, float]]:
+        return self._found()[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._found())
+
+    def __len__(self) -> int:
+        return len(self._found())
+
+
 def compared(
     entries: Sequence[Entry],
     stored: dict[Hashable, tuple[str, bytes]] | None = None,
     *,
     lang: str | None = None,
     meaning: bool | None = None,
+    beside: bool = False,
 ) -> Similarity:
     """The matcher's tables for the entries, reusing the stored meaning vectors whose
-    title has not changed since (`stored`: key to (hash, vector))."""
+    title has not changed since (`stored`: key to (hash, vector)); `beside` as
+    `Similarity`'s."""
     texts = {e.key: e.text for e in entries}
     usable = {
         key: blob
         for key, (digest, blob) in (stored or {}).items()
         if key in texts and digest == title_hash(texts[key])
     }
-    return Similarity(entries, lang=lang, meaning=meaning, vectors=usable)
+    return Similarity(entries, lang=lang, meaning=meaning, vectors=usable, beside=beside)
 
 
 def match(
@@ -74,14 +114,16 @@ def match(
     with_groups: bool = True,
     lang: str | None = None,
     meaning: bool | None = None,
+    beside: bool = False,
 ) -> Matches:
     """Compare the entries once: overlap, groups, why (on demand), and the meaning vectors that
     were not stored yet (or whose title changed). `stored`: key to (hash, vector)."""
-    similarity = compared(entries, stored, lang=lang, meaning=meaning)
+    similarity = compared(entries, stored, lang=lang, meaning=meaning, beside=beside)
+    found: Overlap
     if with_groups:
         scored = similarity.pairs(threshold, rejected=rejected)
         limit = similarity.threshold if threshold is None else threshold
-        found, clusters = by_entry(similarity, scored), _groups(similarity, scored, limit, 2)
+        found, clusters = _Neighbours(similarity, scored), _groups(similarity, scored, limit, 2)
     else:
         # (Each entry's neighbours straight from the scored arrays: no dict of pairs.)
         found, clusters = similarity.neighbours(threshold, rejected=rejected), []
@@ -154,29 +196,36 @@ def _groups(
     min_owners: int,
 ) -> list[list[Entry]]:
     entries = similarity.entries
-    cluster_of = list(range(len(entries)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(entries))}
-
-    def mean_link(x: int, y: int) -> float:
-        total = 0.0
-        for a in members[x]:
-            for b in members[y]:
-                total += scored.get((min(a, b), max(a, b)), 0.0)
-        return total / (len(members[x]) * len(members[y]))
-
-    for (a, b), value in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0])):
-        x, y = cluster_of[a], cluster_of[b]
-        if x == y or len(members[x]) + len(members[y]) > MAX_GROUP:
+    count = len(entries)
+    # Pairs as codes (lower * count + higher), the best first, then in order: an int
+    # is looked up faster than a tuple built for each lookup.
+    codes, values = _ranked(scored, count)
+    link = dict(zip(codes, values, strict=True)).get
+    cluster_of = list(range(count))
+    members: dict[int, list[int]] = {i: [i] for i in range(count)}
+    floor = threshold * 0.75
+    for code, value in zip(codes, values, strict=True):
+        x, y = cluster_of[code // count], cluster_of[code % count]
+        if x == y:
             continue
-        # (Two items on their own: their mean link is this pair's score.)
-        alone = len(members[x]) == len(members[y]) == 1
-        if (value if alone else mean_link(x, y)) < threshold * 0.75:
+        mx, my = members[x], members[y]
+        if len(mx) + len(my) > MAX_GROUP:
             continue
-        if len(members[x]) < len(members[y]):
-            x, y = y, x
+        if len(mx) == len(my) == 1:  # (two items on their own: this pair's score)
+            mean = value
+        else:  # (average linkage: the mean score of every pair across the two)
+            total = 0.0
+            for a in mx:
+                for b in my:
+                    total += link(a * count + b if a < b else b * count + a, 0.0)
+            mean = total / (len(mx) * len(my))
+        if mean < floor:
+            continue
+        if len(mx) < len(my):
+            x, y, mx, my = y, x, my, mx
         for moved in members.pop(y):
             cluster_of[moved] = x
-            members[x].append(moved)
+        mx.extend(my)
     result = []
     for positions in members.values():
         owners = {entries[p].owner for p in positions}
@@ -184,6 +233,20 @@ def _groups(
             result.append(sorted((entries[p] for p in positions), key=lambda e: str(e.key)))
     result.sort(key=lambda group: (-len(group), str(group[0].text)))
     return result
+
+
+def _ranked(scored: dict[tuple[int, int], float], count: int) -> tuple[list[int], list[float]]:
+    """The pairs as codes and their scores, the best first, ties in the pairs' order
+    (with numpy, one array sort rather than a Python key per pair)."""
+    try:
+        import numpy as np
+    except ImportError:
+        ordered = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [a * count + b for (a, b), _ in ordered], [value for _, value in ordered]
+    codes = np.fromiter((a * count + b for a, b in scored), dtype=np.int64, count=len(scored))
+    values = np.fromiter(scored.values(), dtype=np.float64, count=len(scored))
+    order = np.lexsort((codes, -values))
+    return codes[order].tolist(), values[order].tolist()
 
 
 def pair_set(clusters: Iterable[Iterable[Hashable]]) -> set[frozenset[Hashable]]:

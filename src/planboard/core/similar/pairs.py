@@ -10,7 +10,16 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from .cells import SLICE, cells, gathered, word_pair_slices
+from .cells import (
+    SLICE,
+    Beside,
+    can_fork,
+    cells,
+    entry_order,
+    gathered,
+    pair_codes,
+    word_pair_slices,
+)
 from .meaning import MeaningUnavailable, meaning_model, title_hash
 from .why import _joined
 from .words import Word, _words_for, detect_language
@@ -24,6 +33,7 @@ NEIGHBOURS = 12  # at most this many similar items are kept per item
 MEANING_CANDIDATES = 16  # nearest vectors scored per item
 RARE_WORDS = 3  # an item's candidates share one of its this-many rarest words
 CANDIDATES = 60  # and only the ones sharing most of them are scored
+BESIDE = 2000  # from this many entries, `beside` is worth a second process
 
 
 class Entry(NamedTuple):
@@ -46,12 +56,15 @@ class Similarity:
         lang: str | None = None,
         meaning: bool | None = None,
         vectors: dict[Hashable, bytes] | None = None,
+        beside: bool = False,
     ) -> None:
+        """`beside`: on a big board, look for the nearest meaning vectors in a second
+        process while the words are weighed (for a command that has the machine to
+        itself: the board's pass keeps to one core, beside the screen)."""
         self.entries = sorted(entries, key=lambda e: repr(e.key))
         self.position = {e.key: n for n, e in enumerate(self.entries)}
         self.lang = lang or detect_language(e.text for e in self.entries)
         self.analyser = _words_for(self.lang)
-        self._weigh_words()
         self.meaning: Any = None
         self._last_row: tuple[int, Any] = (-1, None)
         self.meaning_note = ""
@@ -65,6 +78,10 @@ class Similarity:
                 self.meaning = self._meaning_matrix(model, vectors or {})
         elif self.lang != "en":
             self.meaning_note = "Matching by meaning covers English titles; words decide here."
+        self._beside: Beside | None = None
+        if beside and self.meaning is not None and len(self.entries) > BESIDE and can_fork():
+            self._beside = Beside(self._nearest_codes)
+        self._weigh_words()
 
     def _meaning_matrix(self, model: Any, stored: dict[Hashable, bytes]) -> Any:
         np = model.np
@@ -94,43 +111,41 @@ class Similarity:
         `weights` the same slice their weights, normalised, `surfaces` how the title
         wrote each (to explain a match); `names[id]` is the word."""
         ids: dict[str, int] = {}
+        postings: list[list[int]] = []  # (for each word, where it is, in order)
         self.surfaces: list[str] = []
-        self.starts, self.word_ids, self.weights = array("q", [0]), array("q"), array("d")
-        df: list[int] = []
-        for entry in self.entries:
-            found = self._found(entry.text)
-            norm = math.sqrt(sum(w.weight**2 for w in found.values())) or 1.0
+        starts, word_ids, weights = [0], [], []
+        words_of, sqrt = self.analyser.words, math.sqrt
+        for position, entry in enumerate(self.entries):
+            found: dict[str, Word] = {}  # (each word's weightiest writing)
+            for word in words_of(entry.text):
+                held = found.get(word.key)
+                if held is None or held.weight < word.weight:
+                    found[word.key] = word
+            norm = sqrt(sum(w.weight**2 for w in found.values())) or 1.0
             for key in sorted(found):
-                word = ids.setdefault(key, len(ids))
-                if word == len(df):
-                    df.append(0)
-                df[word] += 1
-                self.word_ids.append(word)
-                self.weights.append(found[key].weight / norm)
-                self.surfaces.append(found[key].surface)
-            self.starts.append(len(self.word_ids))
+                word, at = found[key], ids.get(key)
+                if at is None:
+                    at = ids[key] = len(postings)
+                    postings.append([])
+                postings[at].append(position)
+                word_ids.append(at)
+                weights.append(word.weight / norm)
+                self.surfaces.append(word.surface)
+            starts.append(len(word_ids))
         # Ids in the order of the words' spelling (each entry's stay in order).
         self.names = sorted(ids)
         rank = [0] * len(ids)
         for n, name in enumerate(self.names):
             rank[ids[name]] = n
-        self.word_ids = array("q", (rank[word] for word in self.word_ids))
+        self.starts, self.weights = array("q", starts), array("d", weights)
+        self.word_ids = array("q", [rank[word] for word in word_ids])
         # Words on very many items would make every item a candidate for every other:
         # they count in the score, not in the index.
         common = max(500, int(4 * math.sqrt(len(self.entries))))
         self.index: dict[str, list[int]] = defaultdict(list)
-        for position in range(len(self.entries)):
-            for word in self.word_ids[self.starts[position] : self.starts[position + 1]]:
-                if df[ids[self.names[word]]] <= common:
-                    self.index[self.names[word]].append(position)
-
-    def _found(self, text: str) -> dict[str, Word]:
-        """A title's words by their key (the weightiest writing of each)."""
-        found: dict[str, Word] = {}
-        for word in self.analyser.words(text):
-            if word.key not in found or found[word.key].weight < word.weight:
-                found[word.key] = word
-        return found
+        for name, at in ids.items():
+            if len(postings[at]) <= common:
+                self.index[name] = postings[at]
 
     def vector(self, position: int) -> dict[str, float]:
         """An entry's words and their normalised weights."""
@@ -231,6 +246,12 @@ class Similarity:
                 good_rows, good_cols = np.nonzero(np.take_along_axis(sims, top, 1) >= floor)
                 yield members[start + good_rows], members[top[good_rows, good_cols]]
 
+    def _nearest_codes(self) -> Any:
+        """The pairs `_meaning_chunks` finds, as codes (each once: two vectors among
+        each other's nearest come twice)."""
+        full = self.rows(slice(None))
+        return pair_codes(self.meaning_model_np, self._meaning_chunks(full), len(full))
+
     @property
     def meaning_model_np(self) -> Any:
         import numpy as np
@@ -309,7 +330,7 @@ class Similarity:
         low, high = codes // len(self.entries), codes % len(self.entries)
         mine, other = np.concatenate((low, high)), np.concatenate((high, low))
         values = np.concatenate((values[first], values[first]))
-        order = np.lexsort((other, -values, mine))
+        order = entry_order(np, mine, values, other)
         return mine[order], other[order], values[order]
 
     def _kept_in_bulk(
@@ -341,7 +362,7 @@ class Similarity:
             return a_arr, b_arr, scores
         mine, other = np.concatenate((a_arr, b_arr)), np.concatenate((b_arr, a_arr))
         values = np.concatenate((scores, scores))
-        order = np.lexsort((other, -values, mine))
+        order = entry_order(np, mine, values, other)
         mine, other, values = mine[order], other[order], values[order]
         starts = np.flatnonzero(np.concatenate(([True], mine[1:] != mine[:-1])))
         rank = np.arange(len(mine)) - np.repeat(starts, np.diff(np.append(starts, len(mine))))
@@ -370,30 +391,30 @@ class Similarity:
         # The vectors as float32 while pairs are scored (reading float16 rows pair by
         # pair cost a second at 50,000 items); kept as float16 outside the pass.
         full = None if self.meaning is None else self.rows(slice(None))
-        codes, values = [none], [np.zeros(0)]
-        for firsts, seconds in self._candidate_slices(np, full):
-            low, high = keep(np.minimum(firsts, seconds), np.maximum(firsts, seconds))
-            if not len(low):
-                continue
-            scores = self._bulk_word_scores(np, low, high, tables)
-            if full is not None:
-                meaning = np.concatenate(
-                    [  # (4,096 rows at a time: two float32 copies of 25,000 took 25 MB)
-                        np.einsum(
-                            "ij,ij->i",
-                            full[low[at : at + 4096]],
-                            full[high[at : at + 4096]],
-                        )
-                        for at in range(0, len(low), 4096)
-                    ]
-                )
-                scaled = np.clip((meaning - MEANING_FLOOR) / MEANING_SPAN, 0.0, 1.0)
-                scores = WORD_SHARE * scores + (1 - WORD_SHARE) * scaled
-            scores = np.round(scores, 6)
-            good = np.flatnonzero(scores >= threshold)
-            codes.append(low[good] * count + high[good])
-            values.append(scores[good])
-        code_arr, value_arr = np.concatenate(codes), np.concatenate(values)
+
+        def over(slices: Iterator[tuple[Any, Any]]) -> tuple[Any, Any]:
+            """The candidates kept and over the threshold, as codes and scores."""
+            codes, values = [none], [np.zeros(0)]
+            for firsts, seconds in slices:
+                low, high = keep(np.minimum(firsts, seconds), np.maximum(firsts, seconds))
+                if len(low):
+                    scores = np.round(self._bulk_scores(np, low, high, tables, full), 6)
+                    good = np.flatnonzero(scores >= threshold)
+                    codes.append(low[good] * count + high[good])
+                    values.append(scores[good])
+            return np.concatenate(codes), np.concatenate(values)
+
+        if self._beside is not None and full is not None:
+            # The nearest pairs (from the second process) scored in another, beside
+            # the pairs sharing a word scored here.
+            nearest = self._beside.result()
+            there = Beside(lambda: over(self._code_slices(nearest)))
+            here = over(self._word_slices(np))
+            code_arr, value_arr = (
+                np.concatenate(both) for both in zip(here, there.result(), strict=True)
+            )
+        else:
+            code_arr, value_arr = over(self._candidate_slices(np, full))
         # A pair found twice (by a word and by meaning, or in two cells) scored the
         # same both times: each once, by sorting their codes (numpy's own `unique`
         # hashes, which took forty times longer on two million pairs).
@@ -408,11 +429,36 @@ class Similarity:
         """Candidate pairs, about SLICE at a time (a pair may come more than once): two
         items sharing a word that few items use (a word on very many items says little
         and would pair everything with everything), and the nearest meaning vectors."""
+        yield from self._word_slices(np)
+        if full is not None and self._beside is not None:
+            yield from self._code_slices(self._beside.result())
+        elif full is not None:
+            yield from gathered(np, self._meaning_chunks(full), SLICE)
+
+    def _word_slices(self, np: Any) -> Iterator[tuple[Any, Any]]:
         cap = 500 if len(self.entries) <= 5000 else 40
         postings = [p for p in self.index.values() if 1 < len(p) <= cap]
         yield from word_pair_slices(np, postings, SLICE)
-        if full is not None:
-            yield from gathered(np, self._meaning_chunks(full), SLICE)
+
+    def _code_slices(self, codes: Any) -> Iterator[tuple[Any, Any]]:
+        count = len(self.entries)
+        for at in range(0, len(codes), SLICE):
+            yield codes[at : at + SLICE] // count, codes[at : at + SLICE] % count
+
+    def _bulk_scores(self, np: Any, low: Any, high: Any, tables: Any, full: Any) -> Any:
+        """The combined scores of pairs (words, and meaning with `full`: the vectors
+        as float32)."""
+        scores = self._bulk_word_scores(np, low, high, tables)
+        if full is None:
+            return scores
+        meaning = np.concatenate(
+            [  # (4,096 rows at a time: two float32 copies of 25,000 took 25 MB)
+                np.einsum("ij,ij->i", full[low[at : at + 4096]], full[high[at : at + 4096]])
+                for at in range(0, len(low), 4096)
+            ]
+        )
+        scaled = np.clip((meaning - MEANING_FLOOR) / MEANING_SPAN, 0.0, 1.0)
+        return WORD_SHARE * scores + (1 - WORD_SHARE) * scaled
 
     def _keeping(
         self, np: Any, across_owners: bool, rejected: set[frozenset[Hashable]]
