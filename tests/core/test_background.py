@@ -97,8 +97,8 @@ def test_an_answer_cut_short_is_not_taken(monkeypatch: pytest.MonkeyPatch) -> No
     real_answer = background._answer
     answers: list[object] = []
 
-    def spy(stream: object, names: object) -> object:
-        found = real_answer(stream, names)  # type: ignore[arg-type]
+    def spy(stream: object, names: object, **more: object) -> object:
+        found = real_answer(stream, names, **more)  # type: ignore[arg-type]
         answers.append(found)
         return found
 
@@ -219,8 +219,9 @@ def test_an_answer_with_keys_that_are_not_numbers_comes_as_objects(
 
 
 def test_the_board_answer_is_packed_and_keeps_scores_and_order() -> None:
-    """Item ids as keys: the neighbours, their scores (best first) and reasons come back
-    as they were found, from flat arrays."""
+    """Item ids as keys: the neighbours and their scores (best first) come back as
+    they were found, from flat arrays; why each pair matches is said here, as the pass
+    said it."""
     entries, names = entries_and_names()
     _, found = background.neighbours(entries, names)
     packed = background.Packed()
@@ -229,7 +230,9 @@ def test_the_board_answer_is_packed_and_keeps_scores_and_order() -> None:
         packed.add(*background._packed_chunk(found, keys[start : start + 4]))
     assert background._whole_numbers(found.overlap)
     assert dict(packed) == dict(found.overlap)
-    assert {k: packed.reasons[k] for k in keys} == {
+    assert found.similarity is not None
+    explain = background.Explainer(names, {}, found.similarity.lang)
+    assert {k: [explain(k, other) for other, _ in packed[k]] for k in keys} == {
         k: [found.why(k, other) for other, _ in found.overlap[k]] for k in keys
     }
 
@@ -243,8 +246,8 @@ def test_a_packed_answer_whose_parts_disagree_is_worked_out_here(
     answers: list[object] = []
     real_answer = background._answer
 
-    def spy(stream: object, names: object) -> object:
-        found = real_answer(stream, names)  # type: ignore[arg-type]
+    def spy(stream: object, names: object, **more: object) -> object:
+        found = real_answer(stream, names, **more)  # type: ignore[arg-type]
         answers.append(found)
         return found
 
@@ -255,8 +258,8 @@ def test_a_packed_answer_whose_parts_disagree_is_worked_out_here(
         "from planboard.core import background\n"
         "real = background._packed_arrays\n"
         "def short(*args):\n"
-        "    for keys_, counts, ids, scores, whys in real(*args):\n"
-        "        yield keys_, counts, ids[:-1], scores[:-1], whys[:-1]\n"
+        "    for keys_, counts, ids, scores in real(*args):\n"
+        "        yield keys_, counts, ids[:-1], scores[:-1]\n"
         "background._packed_arrays = short\n"
         "background._child()\n",
     )
@@ -309,3 +312,36 @@ def test_a_question_cut_short_is_not_answered(monkeypatch: pytest.MonkeyPatch) -
     there, _ = background.neighbours_anywhere(entries, names)
     assert started  # a process was asked
     assert there == here
+
+
+def test_why_said_here_for_a_process_answer_is_what_the_pass_would_say(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The process sends no reasons; the board says why two items match when asked,
+    from their titles and vectors: the very words the pass would have said, for every
+    neighbour and for two items that are not, with the vectors worked out anew where
+    the ones the pass was given belong to an older title."""
+    from planboard.bench_similar import _titles
+    from planboard.core.similar import embed_titles, meaning_available, title_hash
+
+    if not meaning_available():
+        pytest.skip("the meaning model needs numpy")
+    titles = _titles(600, seed=5)
+    entries = [Entry(n, t, n % 9) for n, t in enumerate(titles)]
+    names = {e.key: (f"list {e.owner}", e.text) for e in entries}
+    blobs = embed_titles(titles)
+    stored = {n: (title_hash(t), blobs[n]) for n, t in enumerate(titles) if n % 3}
+    for n in range(1, 600, 30):  # (a vector kept for the title the item had before)
+        stored[n] = (title_hash("an older title"), blobs[(n + 1) % 600])
+    here, found = background.neighbours(entries, names, stored)
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    there, lean = background.neighbours_anywhere(entries, names, stored)
+    assert lean.similarity is None and lean.reasons is None  # (no reasons came back)
+    assert there == here and dict(lean.overlap) == dict(found.overlap)
+    pairs = [(key, other) for key, near in here.items() for other, _, _ in near]
+    pairs += [(0, 599), (1, 31), (31, 2)]  # (not all neighbours)
+    assert len(pairs) > 100
+    said = [lean.why(a, b) for a, b in pairs]
+    assert said == [found.why(a, b) for a, b in pairs]
+    assert sum("close in meaning" in why for why in said) > 10
+    assert lean.why(0, "no such item") == ""

@@ -5,16 +5,17 @@ the interpreter lock against the UI and slow every key; so from `PROCESS_FROM` e
 up it runs in a process of its own (a plain `python -c` child), and the thread that
 waits for it holds no lock. Small boards keep the thread: starting a process costs more
 than their whole pass. The process sends back the neighbours, the meaning vectors it
-computed, and why each pair matches — not the matcher's tables, which stay (and die)
-with it.
+computed and the language it read — not the matcher's tables, which stay (and die) with
+it, nor why each pair matches: that is worked out here when asked (`Explainer`), from
+the two titles and their vectors, as the process would have.
 
 What goes to the process and back is a stream of small pickles (`CHUNK` records each),
 never one big one: (un)pickling is one call that holds the interpreter lock until it
 ends, and at 50,000 items one big answer held it for over a second, while the screen
 waited to draw. The answer is read from the pipe as it comes, never held whole (at
 50,000 items it was a few hundred MB in the board's process, counted twice while it
-was read). For the board (item ids as keys) the neighbours, their scores and why each
-pair matches come as flat arrays, a run per item (`Packed`: a tenth of the memory of a
+was read). For the board (item ids as keys) the neighbours and their scores come as
+flat arrays, a run per item (`Packed`: a tenth of the memory of a
 tuple a pair), and the neighbours' names and titles are looked up when asked (`Near`).
 The pass never opens the board file itself: a connection of its own could outlive the
 app's and leave `-wal` and `-shm` files behind a board only looked at.
@@ -66,22 +67,20 @@ class Near(Mapping[Hashable, list[Neighbour]]):
 
 
 class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
-    """The process's answer as flat arrays: each entry's neighbours (ids and scores)
-    and why each pair matches, as one run per entry. Held as Python objects, one tuple
-    a pair, the answer at 50,000 items was over 100 MB in the board's process; this is
-    a tenth of that. For whole-number keys (the board's item ids) only."""
+    """The process's answer as flat arrays: each entry's neighbours (ids and scores),
+    as one run per entry. Held as Python objects, one tuple a pair, the answer at
+    50,000 items was over 100 MB in the board's process; this is a tenth of that. For
+    whole-number keys (the board's item ids) only."""
 
     def __init__(self) -> None:
         self._row: dict[int, int] = {}  # key -> its run
         self._starts = array("q", [0])  # run n is [starts[n], starts[n + 1])
         self._ids = array("q")
         self._scores = array("d")
-        self._whys: list[str] = []
-        self.reasons = _Whys(self)
 
-    def add(self, keys: Any, counts: Any, ids: Any, scores: Any, whys: list[str]) -> None:
+    def add(self, keys: Any, counts: Any, ids: Any, scores: Any) -> None:
         """One chunk: the keys, how many neighbours each has, then theirs in order."""
-        if not (len(keys) == len(counts) and len(ids) == len(scores) == len(whys) == sum(counts)):
+        if not (len(keys) == len(counts) and len(ids) == len(scores) == sum(counts)):
             raise ValueError("a packed chunk whose parts disagree")
         if any(count < 0 for count in counts) or any(key in self._row for key in keys):
             raise ValueError("a packed chunk with a count below zero or a key sent twice")
@@ -92,7 +91,6 @@ class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
             self._starts.append(self._starts[-1] + count)
         self._ids.extend(ids)
         self._scores.extend(scores)
-        self._whys.extend(whys)
 
     def _run(self, key: Hashable) -> slice:
         at = self._row[key]  # type: ignore[index]
@@ -109,20 +107,29 @@ class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
         return len(self._row)
 
 
-class _Whys(Mapping[Hashable, list[str]]):
-    """`Packed`'s reasons, by entry, in the order of its neighbours."""
+class Explainer:
+    """Why two entries of a process's answer match, worked out here when asked (the
+    `a` key shows a dozen): as the process would have said it, from the two titles,
+    their meaning vectors (those the pass was given, where their title is the same;
+    the others are embedded again, as the pass did) and the pass's language. Worked
+    out ahead for every pair, the reasons were two thirds of the pass's time at
+    50,000 items."""
 
-    def __init__(self, packed: Packed) -> None:
-        self._packed = packed
+    def __init__(self, names: Names, stored: Stored | None, lang: str) -> None:
+        self._names, self._stored, self._lang = names, stored or {}, lang
 
-    def __getitem__(self, key: Hashable) -> list[str]:
-        return self._packed._whys[self._packed._run(key)]
+    def __call__(self, first: Hashable, second: Hashable) -> str:
+        from .similar.grouping import why_of
 
-    def __iter__(self) -> Iterator[Hashable]:
-        return iter(self._packed)
-
-    def __len__(self) -> int:
-        return len(self._packed)
+        if first not in self._names or second not in self._names:
+            return ""
+        vectors = {key: self._stored[key] for key in (first, second) if key in self._stored}
+        return why_of(
+            Entry(first, self._names[first][1]),
+            Entry(second, self._names[second][1]),
+            vectors,
+            self._lang,
+        )
 
 
 def _whole_numbers(overlap: Mapping[Hashable, list[tuple[Hashable, float]]]) -> bool:
@@ -133,17 +140,16 @@ def _whole_numbers(overlap: Mapping[Hashable, list[tuple[Hashable, float]]]) -> 
     )
 
 
-def _packed_chunk(found: Matches, keys: Sequence[Hashable]) -> tuple[Any, Any, Any, Any, list[str]]:
+def _packed_chunk(found: Matches, keys: Sequence[Hashable]) -> tuple[Any, Any, Any, Any]:
     """A chunk of the answer as `Packed` takes it (the keys are whole numbers)."""
-    counts, ids, scores, whys = array("q"), array("q"), array("d"), []
+    counts, ids, scores = array("q"), array("q"), array("d")
     for key in keys:
         near = found.overlap[key]
         counts.append(len(near))
         for other, score in near:
             ids.append(other)
             scores.append(score)
-            whys.append(found.why(key, other))
-    return array("q", keys), counts, ids, scores, whys
+    return array("q", keys), counts, ids, scores
 
 
 def _with_numpy() -> bool:
@@ -156,9 +162,9 @@ def _with_numpy() -> bool:
 
 def _packed_arrays(
     similarity: Similarity, rejected: Rejected, size: int
-) -> Iterator[tuple[Any, Any, Any, Any, list[str]]]:
+) -> Iterator[tuple[Any, Any, Any, Any]]:
     """Each entry's neighbours as `Packed` takes them, `size` entries a chunk, from the
-    matcher's arrays (whole-number keys), each pair's reason made as it is sent."""
+    matcher's arrays (whole-number keys)."""
     import numpy as np
 
     mine, other, values = similarity.neighbour_arrays(rejected=rejected)
@@ -171,13 +177,11 @@ def _packed_arrays(
         runs = bounds[first : first + size + 1]
         low, high = runs[0], runs[-1]
         mine_part, other_part = mine[low:high].tolist(), other[low:high].tolist()
-        whys = [similarity.explain(a, b) for a, b in zip(mine_part, other_part, strict=True)]
         yield (
             array("q", [entries[mine_part[at - low]].key for at in runs[:-1]]),
             array("q", [b - a for a, b in pairwise(runs)]),
             array("q", [entries[b].key for b in other_part]),
             array("d", values[low:high].tolist()),
-            whys,
         )
 
 
@@ -267,7 +271,7 @@ def neighbours_anywhere(
     # 20 MB at 50,000 items, and as much again for its copy.)
     ask = partial(_send_question, entries=entries, stored=stored, rejected=rejected)
     try:
-        answer = running.run(ask, partial(_answer, names=names))
+        answer = running.run(ask, partial(_answer, names=names, stored=stored))
     except OSError:
         answer = None
     if running.stopped:
@@ -320,9 +324,10 @@ def _question(
     yield "end", None
 
 
-def _answer(stream: IO[bytes], names: Names) -> Found | None:
-    """The process's answer, read a chunk at a time (None: it is not whole)."""
-    note, whole = "", False
+def _answer(stream: IO[bytes], names: Names, stored: Stored | None = None) -> Found | None:
+    """The process's answer, read a chunk at a time (None: it is not whole). `stored`:
+    the vectors the pass was given, to say why two entries match when asked."""
+    note, lang, whole = "", None, False
     overlap: dict[Hashable, list[tuple[Hashable, float]]] = {}
     reasons: dict[Hashable, list[str]] = {}
     vectors: list[tuple[Hashable, str, bytes]] = []
@@ -331,8 +336,7 @@ def _answer(stream: IO[bytes], names: Names) -> Found | None:
     try:
         for tag, payload in _records(stream):
             if tag == "packed":
-                keys, counts, ids, scores, whys = payload
-                packed.add(keys, counts, ids, scores, [said.setdefault(w, w) for w in whys])
+                packed.add(*payload)
             elif tag == "overlap":
                 overlap.update(payload)
             elif tag == "reasons":
@@ -342,14 +346,17 @@ def _answer(stream: IO[bytes], names: Names) -> Found | None:
                 vectors.extend(payload)
             elif tag == "note":
                 note = payload
+            elif tag == "lang":
+                lang = str(payload)
             elif tag == "end":
                 whole = True
     except Exception:  # (bytes no reader can take: a frame "longer" than memory, …)
         return None
-    if not whole or (packed and (overlap or reasons)):
-        return None  # (cut short, or both kinds of answer: not one the process gives)
+    if not whole or (packed and (overlap or reasons)) or (packed and lang is None):
+        return None  # (cut short, or not an answer the process gives)
     if packed:
-        found = Matches(packed, [], vectors, note, similarity=None, reasons=packed.reasons)
+        why = Explainer(names, stored, lang or "en")
+        found = Matches(packed, [], vectors, note, similarity=None, explain=why)
         return _near(packed, names), found
     found = Matches(overlap, [], vectors, note, similarity=None, reasons=reasons)
     return _near(overlap, names), found
@@ -386,7 +393,7 @@ def _child() -> None:
         # vectors let go once the tables hold them.
         similarity = compared(entries, held)
         held.clear()
-        _send(out, [("note", similarity.meaning_note)])
+        _send(out, [("note", similarity.meaning_note), ("lang", similarity.lang)])
         _send(out, (("packed", chunk) for chunk in _packed_arrays(similarity, rejected, size)))
         _send(out, (("vectors", chunk) for chunk in _chunks(similarity.new_vectors, size)))
         _send(out, [("end", None)])
@@ -395,7 +402,9 @@ def _child() -> None:
     found = match(entries, stored=held, rejected=rejected, with_groups=False)
     _send(out, [("note", found.note)])
     keys = list(found.overlap)
-    if _whole_numbers(found.overlap):  # (a chunk at a time: reasons are made as sent)
+    if _whole_numbers(found.overlap):  # (why two match is worked out where it is asked)
+        assert found.similarity is not None
+        _send(out, [("lang", found.similarity.lang)])
         _send(out, (("packed", _packed_chunk(found, chunk)) for chunk in _chunks(keys, size)))
     else:  # (keys that are not whole numbers: as Python objects)
         _send(out, (("overlap", chunk) for chunk in _chunks(list(found.overlap.items()), size)))

@@ -3,7 +3,7 @@ same thing (average linkage), and why two entries match."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,9 @@ class Matches:
     # Worked out ahead when the pass ran in another process (its tables stayed there):
     # for each entry, why it matches each of its neighbours, in `overlap`'s order.
     reasons: Mapping[Hashable, list[str]] | None = None
+    # Or, when the pass ran in another process, why two entries match worked out here
+    # when asked (`why_of`: a pair's reason needs its two titles and vectors alone).
+    explain: Callable[[Hashable, Hashable], str] | None = None
 
     def paired(self, first: Hashable, second: Hashable) -> bool:
         """Whether two entries are among each other's neighbours (for a pass with
@@ -47,7 +50,7 @@ class Matches:
                     return said[n] if n < len(said) else ""
             return ""
         if self.similarity is None:
-            return ""
+            return self.explain(first, second) if self.explain is not None else ""
         position = self.similarity.position
         if first not in position or second not in position:
             return ""
@@ -134,6 +137,18 @@ def match(
         new_vectors=similarity.new_vectors,
         note=similarity.meaning_note,
     )
+
+
+def why_of(
+    first: Entry, second: Entry, stored: dict[Hashable, tuple[str, bytes]], lang: str
+) -> str:
+    """Why two entries match, as a pass over any entries that holds them says: its
+    reason depends on their two titles, their meaning vectors (`stored`, key to (hash,
+    vector); a title whose vector is not there is embedded) and the pass's language
+    alone."""
+    similarity = compared([first, second], stored, lang=lang)
+    position = similarity.position
+    return similarity.explain(position[first.key], position[second.key])
 
 
 def overlap(
