@@ -70,7 +70,8 @@ def test_beside_dropped_unread_stops_its_process() -> None:
 _SAME_PAIRS = """
 import json, sys
 from planboard.bench_similar import _titles
-from planboard.core.similar import Entry, Similarity
+from planboard.core.similar import Entry, Similarity, pairs
+pairs.BESIDE = 2000  # (forked from 10,000 entries: here, from fewer, to be quick)
 titles = _titles(int(sys.argv[1]), seed=3)
 entries = [Entry(n, t, n % 40) for n, t in enumerate(titles)]
 beside = Similarity(entries, beside=True)
@@ -87,9 +88,9 @@ print(json.dumps({
 
 def test_the_nearest_found_beside_give_the_same_pairs() -> None:
     """Above 5,000 items (vectors compared by cells, and only rarer words make
-    candidates: the nearest vectors find pairs the words do not) and above the size
-    from which `similar` forks: the very pairs, scores and order the plain pass gives. (In a
-    process of its own: this one may run threads, and a fork waits for a lone thread.)"""
+    candidates: the nearest vectors find pairs the words do not), forked: the very
+    pairs, scores and order the plain pass gives. (In a process of its own: this one
+    may run threads, and a fork waits for a lone thread.)"""
     import json
 
     out = subprocess.run(

@@ -33,7 +33,7 @@ NEIGHBOURS = 12  # at most this many similar items are kept per item
 MEANING_CANDIDATES = 16  # nearest vectors scored per item
 RARE_WORDS = 3  # an item's candidates share one of its this-many rarest words
 CANDIDATES = 60  # and only the ones sharing most of them are scored
-BESIDE = 2000  # from this many entries, `beside` is worth a second process
+BESIDE = 10_000  # from this many entries, `beside` is worth its processes (timed)
 
 
 class Entry(NamedTuple):
