@@ -345,3 +345,22 @@ def test_why_said_here_for_a_process_answer_is_what_the_pass_would_say(
     assert said == [found.why(a, b) for a, b in pairs]
     assert sum("close in meaning" in why for why in said) > 10
     assert lean.why(0, "no such item") == ""
+
+
+@pytest.mark.parametrize("lang", ["de", "fr"])
+def test_why_said_here_speaks_the_language_the_pass_read(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """German and French lists: words decide, stemmed for their language, and the
+    board says why in the words the pass would have said."""
+    data = json.loads((FIXTURE.parent / "requests-de-fr.json").read_text())[lang]
+    entries = [Entry(n, item["title"], item["owner"]) for n, item in enumerate(data)]
+    names = {e.key: (str(e.owner), e.text) for e in entries}
+    here, found = background.neighbours(entries, names)
+    assert found.similarity is not None and found.similarity.lang == lang
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    there, lean = background.neighbours_anywhere(entries, names)
+    assert lean.similarity is None and there == here
+    pairs = [(key, other) for key, near in here.items() for other, _, _ in near]
+    assert len(pairs) >= 6
+    assert [lean.why(a, b) for a, b in pairs] == [found.why(a, b) for a, b in pairs]

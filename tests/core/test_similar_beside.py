@@ -9,6 +9,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -32,15 +33,69 @@ def test_beside_answers_from_another_process() -> None:
 
 def test_beside_does_the_work_here_when_its_process_fails() -> None:
     here = os.getpid()
+    calls: list[int] = []
 
     def work() -> int:
+        calls.append(os.getpid())  # (the forked process's list is its own copy)
         if os.getpid() != here:
             raise RuntimeError("fails in the forked process")
         return here
 
     beside = Beside(work)
-    assert beside.result() == here
+    assert beside.result() == here and not beside.answered
     assert beside.result() == here  # (asked again: the same answer, not worked again)
+    assert calls == [here]
+
+
+_REAPED_ELSEWHERE = """
+import signal
+from planboard.core.similar.cells import Beside
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # (the system reaps every child at once)
+beside = Beside(lambda: 6 * 7)
+print(beside.result(), beside.answered)
+"""
+
+
+def test_beside_takes_its_answer_when_children_are_reaped_for_it() -> None:
+    """A program may start planboard with SIGCHLD ignored: the process that answered
+    is gone before it is waited for, and its whole answer is still the answer."""
+    out = subprocess.run(
+        [sys.executable, "-c", _REAPED_ELSEWHERE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (out.returncode, out.stdout.split(), out.stderr) == (0, ["42", "True"], "")
+
+
+_PARENT_KILLED = """
+import os, time
+from planboard.core.similar.cells import Beside
+beside = Beside(lambda: time.sleep(3600))
+print(beside._pid, flush=True)
+time.sleep(0.5)  # (the forked process is under way)
+os.kill(os.getpid(), 9)
+"""
+
+
+def test_beside_ends_when_the_process_it_was_forked_from_is_killed() -> None:
+    """kill -9 of `planboard similar` leaves no process working on for nothing."""
+    out = subprocess.run(
+        [sys.executable, "-c", _PARENT_KILLED], capture_output=True, text=True, timeout=60
+    )
+    pid = int(out.stdout)
+    state = "R"
+    for _ in range(200):  # (gone, or a zombie for the system to reap, within 10 s)
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            state = "gone"
+        if state in ("gone", "Z", "X"):
+            break
+        time.sleep(0.05)
+    if state not in ("gone", "Z", "X"):
+        os.kill(pid, 9)
+    assert state in ("gone", "Z", "X")
 
 
 _DROPPED = """
@@ -76,9 +131,10 @@ titles = _titles(int(sys.argv[1]), seed=3)
 entries = [Entry(n, t, n % 40) for n, t in enumerate(titles)]
 beside = Similarity(entries, beside=True)
 plain = Similarity(entries)
+same = list(beside.pairs().items()) == list(plain.pairs().items())
 print(json.dumps({
-    "forked": beside._beside is not None,
-    "same": list(beside.pairs().items()) == list(plain.pairs().items()),
+    "forked": beside._beside is not None and beside._beside.answered,
+    "same": same,
     "same_neighbours": beside.neighbours() == plain.neighbours(),
     "pairs": len(plain.pairs()),
     "words_alone": len(Similarity(entries, meaning=False).pairs()),
@@ -160,15 +216,19 @@ def test_groups_are_average_linkage_as_written_first(seed: int) -> None:
 
 @pytest.mark.parametrize("top", [1000, 1 << 22])
 def test_each_entry_order_is_a_sort_by_entry_best_first_then_other(top: int) -> None:
-    """The one-key sort (positions under 2²¹) and the three-key one above: the same
-    order, ties and all."""
+    """The one-key sort (positions under 2²¹) and the three-key one above: by entry,
+    best first, then by the other entry, ties in the order they came."""
     rng = np.random.default_rng(top)
-    mine = rng.integers(0, top, 20_000)
-    other = rng.integers(0, top, 20_000)
-    mine[:5000] = 7  # (many pairs of one entry: its order is by score, then other)
-    values = np.round(rng.choice([0.44, 0.5, 0.5000001, 0.61, 1.0], 20_000), 6)
+    mine = rng.integers(0, top, 3000)
+    other = rng.integers(0, top, 3000)
+    mine[:800] = 7  # (many pairs of one entry: its order is by score, then other)
+    other[:400] = 9  # (and some the very same pair, more than once)
+    values = np.round(rng.choice([0.44, 0.5, 0.5000001, 0.61, 1.0], 3000), 6)
     order = entry_order(np, mine, values, other)
-    assert order.tolist() == np.lexsort((other, -values, mine)).tolist()
+    rows = list(zip(mine.tolist(), values.tolist(), other.tolist(), strict=True))
+    assert order.tolist() == sorted(
+        range(3000), key=lambda n: (rows[n][0], -rows[n][1], rows[n][2], n)
+    )
 
 
 def test_scores_outside_nought_to_one_are_ordered_too() -> None:
@@ -210,7 +270,7 @@ def _board_with_items(path: Path) -> None:
         store.close()
 
 
-def test_similar_leaves_the_cyclic_collector_on(tmp_path: Path) -> None:
+def test_similar_leaves_the_cyclic_collector_as_it_found_it(tmp_path: Path) -> None:
     board = tmp_path / "board.db"
     _board_with_items(board)
     assert gc.isenabled()
@@ -218,3 +278,9 @@ def test_similar_leaves_the_cyclic_collector_on(tmp_path: Path) -> None:
     assert gc.isenabled()
     assert main(["similar", str(board), "--quarter", "1999-Q1"]) != 0  # (a quarter it lacks)
     assert gc.isenabled()
+    gc.disable()
+    try:
+        assert main(["similar", str(board)]) == 0
+        assert not gc.isenabled()  # (a caller that had it off keeps it off)
+    finally:
+        gc.enable()

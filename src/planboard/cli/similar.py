@@ -99,6 +99,7 @@ def run_similar(argv: list[str]) -> int:
     notes: list[str] = []
     # The matcher makes millions of objects and no cycles worth finding: the cyclic
     # collector's passes over them took 0.6 s of 4.6 at 50,000 items.
+    collecting = gc.isenabled()
     gc.disable()
     try:
         quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
@@ -107,7 +108,8 @@ def run_similar(argv: list[str]) -> int:
         return _fail(str(error))
     finally:
         store.close()
-        gc.enable()
+        if collecting:
+            gc.enable()
     for note in notes:
         print(note, file=sys.stderr)
     if args.json:

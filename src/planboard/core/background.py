@@ -362,6 +362,11 @@ def _answer(stream: IO[bytes], names: Names, stored: Stored | None = None) -> Fo
     return _near(overlap, names), found
 
 
+def _reasons(found: Matches, keys: Sequence[Hashable]) -> list[tuple[Hashable, list[str]]]:
+    """Why each of these entries matches each of its neighbours, in their order."""
+    return [(key, [found.why(key, other) for other, _ in found.overlap[key]]) for key in keys]
+
+
 def _child() -> None:
     """The process side: the question on stdin (entries, vectors held in memory, rejected
     pairs, where the file is); the neighbours, why, new vectors and note on stdout."""
@@ -403,24 +408,11 @@ def _child() -> None:
     _send(out, [("note", found.note)])
     keys = list(found.overlap)
     if _whole_numbers(found.overlap):  # (why two match is worked out where it is asked)
-        assert found.similarity is not None
-        _send(out, [("lang", found.similarity.lang)])
+        _send(out, [("lang", found.similarity.lang if found.similarity else "en")])
         _send(out, (("packed", _packed_chunk(found, chunk)) for chunk in _chunks(keys, size)))
-    else:  # (keys that are not whole numbers: as Python objects)
+    else:  # (keys that are not whole numbers: as Python objects, with their reasons)
         _send(out, (("overlap", chunk) for chunk in _chunks(list(found.overlap.items()), size)))
-        _send(
-            out,
-            (
-                (
-                    "reasons",
-                    [
-                        (key, [found.why(key, other) for other, _ in found.overlap[key]])
-                        for key in chunk
-                    ],
-                )
-                for chunk in _chunks(keys, size)
-            ),
-        )
+        _send(out, (("reasons", _reasons(found, chunk)) for chunk in _chunks(keys, size)))
     _send(out, (("vectors", chunk) for chunk in _chunks(found.new_vectors, size)))
     _send(out, [("end", None)])
     out.flush()

@@ -129,16 +129,28 @@ def pair_codes(np: Any, chunks: Iterator[tuple[Any, Any]], count: int) -> Any:
 def can_fork() -> bool:
     """Whether work can go to a second process here: Linux (a fork shares the arrays
     as they are; elsewhere a fork is unsafe or missing), two cores or more, and no
-    other thread (a fork copies only the thread that forks, and whatever locks the
-    others held)."""
+    other thread, Python's or a library's (a fork copies only the thread that forks,
+    and whatever locks the others held)."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or _threads() > 1:
         return False
     try:
         return len(os.sched_getaffinity(0)) >= 2
     except (AttributeError, OSError):
         return False
+
+
+def _threads() -> int:
+    """How many threads this process has, as the system counts them."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Threads:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 1
 
 
 _NOT_YET = object()
@@ -148,10 +160,13 @@ class Beside:
     """Work done in a forked process while this one goes on (Python's own work holds
     one core, and numpy's selections hold Python's lock: a thread would not run beside
     it). `result()` waits for the answer; where the process could not start or fails,
-    the work is done here. Dropped before its answer is read, the process is stopped."""
+    the work is done here (`answered` says whether the process gave it). Dropped
+    before its answer is read, the process is stopped; it ends with this one."""
 
     def __init__(self, work: Callable[[], Any]) -> None:
         self._work, self._found, self._pid = work, _NOT_YET, 0
+        self.answered = False
+        parent = os.getpid()
         try:
             read, write = os.pipe()
         except OSError:
@@ -166,6 +181,7 @@ class Beside:
             status = 1
             try:
                 os.close(read)
+                _ends_with(parent)
                 with os.fdopen(write, "wb") as out:
                     pickle.dump(work(), out, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 0
@@ -177,18 +193,35 @@ class Beside:
 
     def result(self) -> Any:
         if self._pid:
+            pid, self._pid = self._pid, 0
+            self._stop.detach()
             try:
                 found = pickle.load(self._answer)
-            except (EOFError, OSError, pickle.UnpicklingError):
+            except Exception:  # (an answer cut short, or not one: the work is done here)
                 found = _NOT_YET
-            self._stop.detach()
             self._answer.close()
-            _, status = os.waitpid(self._pid, 0)
-            self._pid = 0
+            try:
+                _, status = os.waitpid(pid, 0)
+            except ChildProcessError:  # (reaped already: SIGCHLD ignored, or a handler)
+                status = 0  # (a whole answer is whole: its pickle ends with its end)
             self._found = found if status == 0 else _NOT_YET
+            self.answered = self._found is not _NOT_YET
         if self._found is _NOT_YET:
             self._found = self._work()
         return self._found
+
+
+def _ends_with(parent: int) -> None:
+    """The forked process is ended with the process it was forked from, should that
+    one be killed first (Linux's parent-death signal)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # (PR_SET_PDEATHSIG)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # (gone before the signal was asked for)
+        os._exit(1)
 
 
 def _stop(pid: int, answer: Any) -> None:

@@ -404,7 +404,7 @@ class Similarity:
                     values.append(scores[good])
             return np.concatenate(codes), np.concatenate(values)
 
-        if self._beside is not None and full is not None:
+        if self._beside is not None and full is not None and can_fork():
             # The nearest pairs (from the second process) scored in another, beside
             # the pairs sharing a word scored here.
             nearest = self._beside.result()
