@@ -60,3 +60,19 @@ def test_import_dry_run_into_gone_reader_changes_nothing(board: Path) -> None:
     assert b"Traceback" not in result.stderr, result.stderr.decode()
     assert result.returncode == 0
     assert board.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["similar", "export", "report", "import"])
+def test_ctrl_c_stops_a_command_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Ctrl+C while a command works (a big board's `similar` takes seconds): it stops
+    with the status a shell expects, 130, and no traceback."""
+    import planboard.cli as cli
+
+    def interrupted(argv: list[str]) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, f"run_{command}", interrupted)
+    assert cli.main([command, "board.db"]) == 130
+    assert capsys.readouterr() == ("", "")

@@ -87,6 +87,8 @@ def _main(args: list[str]) -> int:
             return commands[args[0]](args[1:])
         except BrokenPipeError:  # `planboard similar board.db | head`
             return _quiet_broken_pipe()
+        except KeyboardInterrupt:  # Ctrl+C: stopped, as asked, without a traceback
+            return 130
     if args and _looks_like_a_command(args[0]) and "--new" not in args:
         return _no_such_command(args[0])
     return run_board(args)
