@@ -76,3 +76,56 @@ def test_ctrl_c_stops_a_command_quietly(
     monkeypatch.setattr(cli, f"run_{command}", interrupted)
     assert cli.main([command, "board.db"]) == 130
     assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "command",
+    [["similar"], ["similar", "--json"], ["export", "--format", "json"], ["report"]],
+    ids=["similar", "similar-json", "export", "report"],
+)
+def test_output_to_a_full_disk_is_said_once(board: Path, command: list[str]) -> None:
+    """`> /dev/full`: one line that says the output could not be written, status 1,
+    no traceback, and the board as it was."""
+    before = board.read_bytes()
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "planboard", command[0], str(board), *command[1:]],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines() == [
+        "planboard: the output could not be written: No space left on device"
+    ]
+    assert board.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["similar", "--quarter", b"20\xff26-Q3"],
+        ["export", "--quarter", b"\xff", "--format", "json"],
+        ["import", "LIST", "--stakeholder", b"Sales \xff"],
+    ],
+    ids=["similar", "export", "import"],
+)
+def test_a_name_in_bytes_that_are_not_text_is_refused(
+    board: Path, tmp_path: Path, command: list[str | bytes]
+) -> None:
+    """A name typed in another encoding (bytes that are not UTF-8) is refused with a
+    message naming the argument, and nothing is written."""
+    listing = tmp_path / "list.txt"
+    listing.write_text("Churn model\nRevenue by region\n")
+    before = board.read_bytes()
+    args = [listing if part == "LIST" else part for part in command[1:]]
+    result = subprocess.run(
+        [sys.executable, "-m", "planboard", command[0], board, *args],
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert b"holds bytes that are not UTF-8 text" in result.stderr
+    assert board.read_bytes() == before

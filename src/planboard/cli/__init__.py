@@ -6,13 +6,14 @@ share."""
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import re
 import sys
 
 from .board import DEFAULT_FILE, run_board
-from .common import _fail, _quiet_broken_pipe
+from .common import _fail, _output_failed, _quiet_broken_pipe
 from .export import run_export, run_report
 from .importing import run_import
 from .restore import run_restore
@@ -33,6 +34,8 @@ __all__ = [
     "similar_groups",
 ]
 
+# The output could not be written: the disk (or quota, or file size limit) is full.
+_OUTPUT_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 COMMANDS = ("meeting", "restore", "import", "similar", "export", "report", "serve", "replicate")
 
 
@@ -89,6 +92,10 @@ def _main(args: list[str]) -> int:
             return _quiet_broken_pipe()
         except KeyboardInterrupt:  # Ctrl+C: stopped, as asked, without a traceback
             return 130
+        except OSError as error:
+            if error.errno not in _OUTPUT_FULL:
+                raise
+            return _output_failed(error)  # `planboard similar board.db > /dev/full`
     if args and _looks_like_a_command(args[0]) and "--new" not in args:
         return _no_such_command(args[0])
     return run_board(args)

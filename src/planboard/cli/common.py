@@ -27,6 +27,21 @@ def quarter_name(text: str) -> str:
     """A `--quarter` argument: an empty one is refused, not read as the default quarter."""
     if not text.strip():
         raise argparse.ArgumentTypeError("the quarter's name is empty (e.g. --quarter 2026-Q3)")
+    return _as_text(text, "the quarter's name")
+
+
+def stakeholder_name(text: str) -> str:
+    """A `--stakeholder` argument."""
+    return _as_text(text, "the stakeholder's name")
+
+
+def _as_text(text: str, what: str) -> str:
+    """An argument that is text: bytes the system could not read as it (a name typed
+    in another encoding) are refused, not passed on to fail in the file's query."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(f"{what} holds bytes that are not UTF-8 text") from None
     return text
 
 
@@ -100,6 +115,16 @@ def _write_stdout(text: str) -> None:
         sys.stdout.flush()
         stream.write(text.encode("utf-8"))
     sys.stdout.flush()
+
+
+def _output_failed(error: OSError) -> int:
+    """The output could not be written (a full disk, `> /dev/full`): said once, and the
+    rest of the output let go (written again at exit, it would fail again)."""
+    print(f"planboard: the output could not be written: {error.strerror}", file=sys.stderr)
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 1
 
 
 def _quiet_broken_pipe() -> int:

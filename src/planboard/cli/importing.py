@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.errors import PlanboardError
-from .common import _existing_board, _fail, _open_for_reading, board_path, quarter_name
+from .common import (
+    _existing_board,
+    _fail,
+    _open_for_reading,
+    board_path,
+    quarter_name,
+    stakeholder_name,
+)
 
 if TYPE_CHECKING:
     from ..core.importer import ParsedList
@@ -39,7 +46,13 @@ def _import_parser() -> argparse.ArgumentParser:
         "file", metavar="FILE", help="the list: .csv, .tsv or .tab, .md, or any text file"
     )
     owner = parser.add_mutually_exclusive_group(required=True)
-    owner.add_argument("--stakeholder", "-s", metavar="NAME", help="whose list (created if new)")
+    owner.add_argument(
+        "--stakeholder",
+        "-s",
+        metavar="NAME",
+        type=stakeholder_name,
+        help="whose list (created if new)",
+    )
     owner.add_argument("--team", action="store_true", help="the team's own list")
     parser.add_argument(
         "--quarter", "-q", type=quarter_name, help="the quarter (default: the newest not decided)"
