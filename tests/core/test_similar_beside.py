@@ -284,3 +284,33 @@ def test_similar_leaves_the_cyclic_collector_as_it_found_it(tmp_path: Path) -> N
         assert not gc.isenabled()  # (a caller that had it off keeps it off)
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("spoilt", ["scaled", "nan", "inf", "half"])
+def test_a_stored_vector_that_is_not_one_is_worked_out_again(spoilt: str) -> None:
+    """A vector row with the right title hash but values no embedding gives (another
+    program wrote it): worked out again like a missing one, and given back to keep;
+    the reason is the one the right vector gives, not "close in meaning (139741.28)"."""
+    from planboard.core.similar import embed_titles, title_hash
+
+    titles = ["Customer churn prediction model", "Which customers are about to leave us?"]
+    entries = [Entry(n, t, n) for n, t in enumerate(titles)]
+    good = {
+        n: (title_hash(t), blob)
+        for n, (t, blob) in enumerate(zip(titles, embed_titles(titles), strict=True))
+    }
+    row = np.frombuffer(good[1][1], dtype=np.float16).astype(np.float32)
+    row = {
+        "scaled": row * 1000,
+        "nan": np.where(np.arange(len(row)) == 3, np.nan, row),
+        "inf": np.where(np.arange(len(row)) == 3, np.inf, row),
+        "half": row / 2,
+    }[spoilt]
+    bad = dict(good)
+    bad[1] = (good[1][0], row.astype(np.float16).tobytes())
+    right, wrong = match(entries, stored=good), match(entries, stored=bad)
+    assert right.new_vectors == []
+    assert [key for key, _, _ in wrong.new_vectors] == [1]
+    assert wrong.new_vectors[0][2] == good[1][1]
+    assert wrong.why(0, 1) == right.why(0, 1)
+    assert dict(wrong.overlap) == dict(right.overlap)

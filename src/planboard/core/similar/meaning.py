@@ -95,6 +95,20 @@ class _Meaning:
         return out
 
 
+def rows_to_embed(np: Any, matrix: Any, filled: list[bool]) -> list[int]:
+    """The rows of `matrix` (float16) to work out: those no stored vector filled, and
+    stored ones that are not unit vectors nor zeros (a title of no known word), as
+    another program may write them (a pair "close in meaning (139741.28)")."""
+    norms = np.zeros(len(matrix), dtype=np.float32)
+    for start in range(0, len(matrix), 8192):  # (as float32 a slice at a time)
+        block = matrix[start : start + 8192].astype(np.float32)
+        norms[start : start + len(block)] = np.sqrt(np.einsum("ij,ij->i", block, block))
+    with np.errstate(invalid="ignore"):
+        unit = (norms == 0) | (np.abs(norms - 1) <= 0.01)
+    good = np.asarray(filled, dtype=bool) & np.isfinite(norms) & unit
+    return [int(n) for n in np.flatnonzero(~good)]
+
+
 def title_hash(title: str) -> str:
     """What a stored vector is keyed by, besides the item: the title and the model."""
     return hashlib.sha1(f"{MODEL_NAME}\n{title}".encode()).hexdigest()[:16]

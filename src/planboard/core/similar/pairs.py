@@ -20,7 +20,7 @@ from .cells import (
     pair_codes,
     word_pair_slices,
 )
-from .meaning import MeaningUnavailable, meaning_model, title_hash
+from .meaning import MeaningUnavailable, meaning_model, rows_to_embed, title_hash
 from .why import _joined
 from .words import Word, _words_for, detect_language
 
@@ -88,13 +88,13 @@ class Similarity:
         # Kept as stored (float16, half the memory); rows are read as float32 (`rows`),
         # so every product is the same as on float32 rows of the same values.
         matrix = np.zeros((len(self.entries), model.dims), dtype=np.float16)
-        missing = []
+        filled = [False] * len(self.entries)
         for position, entry in enumerate(self.entries):
             blob = stored.get(entry.key)
             if blob is not None and len(blob) == model.dims * 2:
                 matrix[position] = np.frombuffer(blob, dtype=np.float16)
-            else:
-                missing.append(position)
+                filled[position] = True
+        missing = rows_to_embed(np, matrix, filled)
         if missing:
             # Rounded as they are stored, so a pair scores the same before and after.
             fresh = model.embed([self.entries[p].text for p in missing]).astype(np.float16)
