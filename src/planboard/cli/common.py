@@ -121,9 +121,7 @@ def _output_failed(error: OSError) -> int:
     """The output could not be written (a full disk, `> /dev/full`): said once, and the
     rest of the output let go (written again at exit, it would fail again)."""
     print(f"planboard: the output could not be written: {error.strerror}", file=sys.stderr)
-    with contextlib.suppress(OSError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    _quiet_broken_pipe()  # (what is left goes nowhere, as for a reader gone)
     return 1
 
 
