@@ -115,3 +115,34 @@ def test_the_import_undo_run_is_not_upset_by_a_copy_left_from_a_stopped_run(tmp_
     result = import_undo(board, 10)
     assert result.undo is not None and result.redo is not None
     assert not list(tmp_path.glob("board.import.db*"))
+
+
+class _Pausing:
+    """A `Term` whose app is busy, pauses one window, is busy again, then idle."""
+
+    def __init__(self, windows: list[bool]) -> None:
+        self.windows = windows
+        self.pressed = 0
+
+    def busy(self) -> bool:
+        return self.windows.pop(0) if self.windows else False
+
+    def press(self, key: bytes) -> Interaction:
+        self.pressed += 1
+        return Interaction(10.0 * self.pressed, 1)
+
+
+def test_keys_while_busy_go_on_past_a_pause_of_the_background_work() -> None:
+    from planboard.bench.terminal import busy_keys
+
+    # The overlap pass waits a moment before it starts: one calm window between the
+    # read of the rest and the pass is not the end of the work.
+    term = _Pausing([True, False, True, True, False, False, False, True])
+    run = Run()
+    busy_keys(term, run, 30)  # type: ignore[arg-type]
+    assert [key.ms for key in run.busy_keys] == [10.0, 20.0, 30.0]
+    # At most `most` keys, however long the work.
+    term = _Pausing([True] * 10)
+    run = Run()
+    busy_keys(term, run, 4)  # type: ignore[arg-type]
+    assert len(run.busy_keys) == 4

@@ -364,3 +364,29 @@ def test_why_said_here_speaks_the_language_the_pass_read(
     pairs = [(key, other) for key, near in here.items() for other, _, _ in near]
     assert len(pairs) >= 6
     assert [lean.why(a, b) for a, b in pairs] == [found.why(a, b) for a, b in pairs]
+
+
+def test_whose_lists_the_process_says_are_those_worked_out_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given the owners' names, the process also says whose lists hold each entry's
+    neighbours (the board marks every item with it): the very names, sorted, that the
+    neighbours found here give."""
+    from planboard.core.similar import meaning_available
+
+    if not meaning_available():
+        pytest.skip("the packed answer needs numpy")
+    entries, _ = entries_and_names()
+    owners = {e.owner: f"list {e.owner}" for e in entries}
+    names = {e.key: (owners[e.owner], e.text) for e in entries}
+    here, _ = background.neighbours(entries, names)
+    expected = {key: tuple(sorted({w for _, w, _ in near})) for key, near in here.items()}
+    assert any(len(whose) > 1 for whose in expected.values())  # (not all one list)
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "CHUNK", 3)
+    there, _ = background.neighbours_anywhere(entries, names, owners=owners)
+    assert isinstance(there, background.Near)
+    assert there.whose() == expected
+    # Without the owners' names, the process says nothing of them.
+    there, _ = background.neighbours_anywhere(entries, names)
+    assert isinstance(there, background.Near) and there.whose() is None

@@ -55,3 +55,16 @@ def test_a_packed_answer_that_does_not_say_its_language_is_refused() -> None:
     packed = ("packed", ([1], [1], [2], [0.5]))
     assert answer(packed, ("end", None)) is None
     assert answer(("lang", "en"), packed, ("end", None)) is not None
+
+
+def test_whose_lists_for_keys_not_sent_or_not_names_are_refused() -> None:
+    packed = background.Packed()
+    packed.add([1], [1], [5], [0.5])
+    with pytest.raises(ValueError):
+        packed.add_whose([2], [("Sales",)])  # no neighbours were sent for 2
+    with pytest.raises(ValueError):
+        packed.add_whose([1], [("Sales",), ("Ops",)])  # more lists than keys
+    with pytest.raises(ValueError):
+        packed.add_whose([1], [(3,)])  # not a name
+    packed.add_whose([1], [("Ops", "Sales")])
+    assert packed.whose == {1: ("Ops", "Sales")}

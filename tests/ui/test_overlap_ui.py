@@ -411,3 +411,21 @@ async def test_every_mark_counts_who_asks_merged_requests_included(overlapping: 
                     assert column.marks.get(item.id) == (f"×{count}" if count > 1 else None)
                     checked += 1
         assert checked == len(REQUESTS) - 1
+
+
+async def test_a_dropped_item_with_merged_requests_keeps_its_mark(overlapping: Store) -> None:
+    """The overlap pass takes no dropped item, but the marks go on them too: a dropped
+    item into which another list's request was merged is asked for by two lists."""
+    survivor = item_id(overlapping, "Weekly pipeline coverage by region")
+    overlapping.merge_items(
+        survivor, [item_id(overlapping, "Customers who pay their invoices late")]
+    )
+    overlapping.drop_item(survivor, "not this quarter")
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        board = app.screen
+        dropped = board.query_one("#dropped", BoardList)
+        assert [item.id for group in dropped.groups for item in group.items] == [survivor]
+        assert len(board.asked_by(dropped.groups[0].items[0])) == 2
+        assert dropped.marks.get(survivor) == "×2"

@@ -21,6 +21,7 @@ from pathlib import Path
 CHILD_FLAG = "--child"
 SIZE = (120, 40)  # columns, lines
 QUIET_S = 0.1  # a screen is settled after this long without a byte
+IDLE_WINDOWS = 3  # background work is over after this many calm `Term.busy` windows
 FIRST_BYTE_S = 5.0  # a key with no answer by then changed nothing (the end of a list)
 FLOOR_LINES = 100
 IMPORT_ITEMS = 20_000
@@ -236,7 +237,7 @@ class Term:
         """Wait until the app's background work is over; seconds waited."""
         start = time.monotonic()
         calm = 0
-        while time.monotonic() - start < timeout and calm < 3:
+        while time.monotonic() - start < timeout and calm < IDLE_WINDOWS:
             self.quiet(5)
             calm = 0 if self.busy() else calm + 1
         return time.monotonic() - start
@@ -302,13 +303,7 @@ def measure(kind: str, db: Path, lines: int, plan: Plan, *, background: bool) ->
     try:
         run = Run(term.first_paint(PLANBOARD_MARK if kind == "planboard" else BARE_MARK))
         if background:
-            # Keys while the work that follows the first paint (the overlap) runs.
-            for _ in range(plan.busy_keys):
-                if not term.busy():
-                    break
-                busy = term.press(DOWN)
-                if busy is not None:
-                    run.busy_keys.append(busy)
+            busy_keys(term, run, plan.busy_keys)
         term.wait_idle()
         # Down from the bottom of the first page: every Down scrolls the list (back
         # to the top when it ends; a list shorter than a page never scrolls).
@@ -338,6 +333,23 @@ def measure(kind: str, db: Path, lines: int, plan: Plan, *, background: bool) ->
         return run
     finally:
         term.stop()
+
+
+def busy_keys(term: Term, run: Run, most: int) -> None:
+    """Down keys while the work that follows the first paint runs (reading the rest of
+    a big quarter, the overlap pass), one after another, each timed to its settled
+    screen. The work is over by `Term.wait_idle`'s rule, three calm windows in a row:
+    a pause of the app between two parts of it (the overlap pass waits a moment for
+    the frame to be drawn) is not its end."""
+    calm = 0
+    while len(run.busy_keys) < most and calm < IDLE_WINDOWS:
+        if not term.busy():
+            calm += 1
+            continue
+        calm = 0
+        busy = term.press(DOWN)
+        if busy is not None:
+            run.busy_keys.append(busy)
 
 
 @dataclass

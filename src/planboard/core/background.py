@@ -59,6 +59,12 @@ class Near(Mapping[Hashable, list[Neighbour]]):
         names = self._names
         return [(other, *names[other]) for other, _ in self._overlap[key]]  # type: ignore[misc]
 
+    def whose(self) -> dict[Hashable, tuple[str, ...]] | None:
+        """For each entry, the names of the lists its neighbours are on (sorted), if
+        the process said them for every entry (`neighbours_anywhere`'s `owners`)."""
+        whose = getattr(self._overlap, "whose", None)
+        return whose if whose is not None and len(whose) == len(self._overlap) else None
+
     def __iter__(self) -> Iterator[Hashable]:
         return iter(self._overlap)
 
@@ -77,6 +83,10 @@ class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
         self._starts = array("q", [0])  # run n is [starts[n], starts[n + 1])
         self._ids = array("q")
         self._scores = array("d")
+        # Each key's neighbours' lists, by name, if the process said them (one tuple
+        # for each different set of lists).
+        self.whose: dict[int, tuple[str, ...]] = {}
+        self._same: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def add(self, keys: Any, counts: Any, ids: Any, scores: Any) -> None:
         """One chunk: the keys, how many neighbours each has, then theirs in order."""
@@ -91,6 +101,16 @@ class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
             self._starts.append(self._starts[-1] + count)
         self._ids.extend(ids)
         self._scores.extend(scores)
+
+    def add_whose(self, keys: Any, whose: Any) -> None:
+        """Whose lists hold the neighbours of keys already added (one tuple a key)."""
+        if len(keys) != len(whose) or any(key not in self._row for key in keys):
+            raise ValueError("the lists of neighbours not added")
+        same = self._same
+        for key, names in zip(keys, whose, strict=True):
+            if type(names) is not tuple or not all(type(name) is str for name in names):
+                raise ValueError("the lists of neighbours are not names")
+            self.whose[key] = same.setdefault(names, names)
 
     def _run(self, key: Hashable) -> slice:
         at = self._row[key]  # type: ignore[index]
@@ -261,15 +281,18 @@ def neighbours_anywhere(
     rejected: Rejected | None = None,
     *,
     running: Pass | None = None,
+    owners: Mapping[Hashable, str] | None = None,
 ) -> Found:
     """`neighbours`, in a process of its own when there are many entries. A pass that
-    `running.stop()` ended finds nothing."""
+    `running.stop()` ended finds nothing. `owners` (each entry's owner's name, by
+    owner): the process also says whose lists hold each entry's neighbours
+    (`Near.whose`), worked out there rather than in the board's process."""
     if len(entries) < PROCESS_FROM:
         return neighbours(entries, names, stored, rejected)
     running = running or Pass()
     # (Written as it is made, a chunk at a time: held whole as bytes, the question was
     # 20 MB at 50,000 items, and as much again for its copy.)
-    ask = partial(_send_question, entries=entries, stored=stored, rejected=rejected)
+    ask = partial(_send_question, entries=entries, stored=stored, rejected=rejected, owners=owners)
     try:
         answer = running.run(ask, partial(_answer, names=names, stored=stored))
     except OSError:
@@ -307,15 +330,23 @@ def _records(stream: IO[bytes]) -> Iterator[tuple[str, Any]]:
 
 
 def _send_question(
-    out: IO[bytes], entries: Sequence[Entry], stored: Stored | None, rejected: Rejected | None
+    out: IO[bytes],
+    entries: Sequence[Entry],
+    stored: Stored | None,
+    rejected: Rejected | None,
+    owners: Mapping[Hashable, str] | None = None,
 ) -> None:
-    _send(out, _question(entries, stored, rejected))
+    _send(out, _question(entries, stored, rejected, owners))
 
 
 def _question(
-    entries: Sequence[Entry], stored: Stored | None, rejected: Rejected | None
+    entries: Sequence[Entry],
+    stored: Stored | None,
+    rejected: Rejected | None,
+    owners: Mapping[Hashable, str] | None = None,
 ) -> Iterator[tuple[str, Any]]:
-    yield "head", {"rejected": rejected or set(), "chunk": CHUNK}
+    head = {"rejected": rejected or set(), "chunk": CHUNK, "owners": dict(owners or {})}
+    yield "head", head
     for chunk in _chunks(entries):
         yield "entries", chunk  # (entries are tuples: they go as they are)
     known = iter((stored or {}).items())
@@ -337,6 +368,8 @@ def _answer(stream: IO[bytes], names: Names, stored: Stored | None = None) -> Fo
         for tag, payload in _records(stream):
             if tag == "packed":
                 packed.add(*payload)
+            elif tag == "whose":
+                packed.add_whose(*payload)
             elif tag == "overlap":
                 overlap.update(payload)
             elif tag == "reasons":
@@ -360,6 +393,26 @@ def _answer(stream: IO[bytes], names: Names, stored: Stored | None = None) -> Fo
         return _near(packed, names), found
     found = Matches(overlap, [], vectors, note, similarity=None, reasons=reasons)
     return _near(overlap, names), found
+
+
+def _with_whose(
+    chunks: Iterable[tuple[Any, Any, Any, Any]], entries: Sequence[Entry], owners: dict[Any, str]
+) -> Iterator[tuple[str, Any]]:
+    """Each packed chunk, then (given the owners' names) whose lists hold each of its
+    keys' neighbours: the board marks every item with it, and at 50,000 items working
+    it out there held the board's interpreter lock for over half a second."""
+    owner_of = {entry.key: entry.owner for entry in entries} if owners else {}
+    same: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for keys, counts, ids, scores in chunks:
+        yield "packed", (keys, counts, ids, scores)
+        if not owners:
+            continue
+        whose, at = [], 0
+        for count in counts:
+            names = tuple(sorted({owners[owner_of[other]] for other in ids[at : at + count]}))
+            whose.append(same.setdefault(names, names))
+            at += count
+        yield "whose", (keys, whose)
 
 
 def _reasons(found: Matches, keys: Sequence[Hashable]) -> list[tuple[Hashable, list[str]]]:
@@ -399,7 +452,8 @@ def _child() -> None:
         similarity = compared(entries, held)
         held.clear()
         _send(out, [("note", similarity.meaning_note), ("lang", similarity.lang)])
-        _send(out, (("packed", chunk) for chunk in _packed_arrays(similarity, rejected, size)))
+        chunks = _packed_arrays(similarity, rejected, size)
+        _send(out, _with_whose(chunks, entries, head.get("owners") or {}))
         _send(out, (("vectors", chunk) for chunk in _chunks(similarity.new_vectors, size)))
         _send(out, [("end", None)])
         out.flush()

@@ -143,7 +143,6 @@ class BoardBase(StoreActions, CalmResume):
         self._outside_write = False  # another program wrote since this screen last read
         self._pending_go: int | None = None
         self.neighbours: Mapping[int, list[Neighbour]] = {}  # similar items on other lists
-        self._asked_near: dict[int, tuple[str, ...]] = {}  # by item: the lists they are on
         self.match_why: Callable[[int, int], str] = lambda a, b: ""  # why two items match
         self.match_note = ""  # what the matcher could not do (no numpy), or ""
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item

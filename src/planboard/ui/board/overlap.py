@@ -25,7 +25,7 @@ FRAME_FIRST = 0.25  # seconds the overlap pass waits, so that the screen is draw
 
 def _overlap_entries(
     lists: list[list[Item]], owners: dict[int, Stakeholder]
-) -> tuple[list[Any], dict[Any, tuple[str, str]]]:
+) -> tuple[list[Any], dict[Any, tuple[str, str]], dict[Any, str]]:
     """The overlap pass's input from the items on screen: one entry per item, and each
     item's owner name and title (run in the overlap's thread)."""
     from ...core.similar import Entry
@@ -33,7 +33,7 @@ def _overlap_entries(
     entries = [Entry(item.id, item.title, item.stakeholder_id) for items in lists for item in items]
     who = {owner: owner_name(owner, owners) for owner in {e.owner for e in entries}}
     names = {e.key: (who[e.owner], e.text) for e in entries}
-    return entries, names
+    return entries, names, who
 
 
 def overlap_pass(
@@ -47,21 +47,66 @@ def overlap_pass(
     thread; a process of its own does the matching on a big board): each item's
     neighbours, the matcher's findings, and who asks for something similar. None when
     `running` was stopped."""
-    from ...core.background import neighbours_anywhere
+    from ...core.background import Near, neighbours_anywhere
 
-    entries, names = _overlap_entries(lists, owners)
-    neighbours, found = neighbours_anywhere(entries, names, stored, rejected, running=running)
+    entries, names, who = _overlap_entries(lists, owners)
+    neighbours, found = neighbours_anywhere(
+        entries, names, stored, rejected, running=running, owners=who
+    )
     if running is not None and running.stopped:
         return None
-    # Who asks for something similar, per item: gathered here, not in the sweep over
-    # every item that marks them on the UI thread. One tuple for each different set of
-    # lists (a set per item was 33 MB at 50,000 items).
-    near: dict[Any, tuple[str, ...]] = {}
-    same: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for key, similar in neighbours.items():
-        whose = tuple(sorted({w for _, w, _ in similar}))
-        near[key] = same.setdefault(whose, whose)
+    # Who asks for something similar, per item: said by the pass's process on a big
+    # board, else gathered here, not in the sweep over every item that marks them on
+    # the UI thread. One tuple for each different set of lists (a set per item was
+    # 33 MB at 50,000 items).
+    near = neighbours.whose() if isinstance(neighbours, Near) else None
+    if near is None:
+        near = {}
+        same: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for key, similar in neighbours.items():
+            whose = tuple(sorted({w for _, w, _ in similar}))
+            near[key] = same.setdefault(whose, whose)
     return neighbours, found, near
+
+
+def overlap_marks(
+    lists: list[list[Item]],
+    near_by: dict[Any, tuple[str, ...]],
+    merged: dict[int, list[Item]],
+    owners: dict[int, Stakeholder],
+) -> dict[int, str]:
+    """Each item's mark, the times sign and the number of lists that ask for it (its
+    owner, the owners of the requests merged into it, the lists with a similar
+    request), for the items of `lists` that more than one list asks for. (`asked_by`
+    for each item, unrolled: at 50,000 items a tenth of a second, worked out in the
+    overlap's thread, not on the screen's.)"""
+    marks: dict[int, str] = {}
+    names: dict[int | None, str] = {}
+    shown: dict[int, str] = {}
+
+    def name(stakeholder_id: int | None) -> str:
+        found = names.get(stakeholder_id)
+        if found is None:
+            found = names[stakeholder_id] = owner_name(stakeholder_id, owners)
+        return found
+
+    for items in lists:
+        for item in items:
+            near, joined = near_by.get(item.id), merged.get(item.id)
+            if not near and not joined:
+                continue  # its owner alone asks
+            asking = {name(item.stakeholder_id)}
+            if joined:
+                asking.update([name(m.stakeholder_id) for m in joined])
+            if near:
+                asking.update(near)
+            count = len(asking)
+            if count > 1:
+                mark = shown.get(count)
+                if mark is None:
+                    mark = shown[count] = f"×{count}"
+                marks[item.id] = mark
+    return marks
 
 
 class BoardOverlap(BoardBase):
@@ -82,6 +127,10 @@ class BoardOverlap(BoardBase):
             for group in self.column(name).groups
         ]
         owners = dict(self.stakeholders_by_id)
+        # The marks go on dropped items too (merged requests), and use the merges of
+        # now: an action that changes them starts a pass of its own.
+        marked = [*lists, *(group.items for group in self.column("dropped").groups)]
+        merged = dict(self.merged)
         try:
             rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
             if self._vectors_known is None:
@@ -103,7 +152,10 @@ class BoardOverlap(BoardBase):
             time.sleep(FRAME_FIRST)
             if running.stopped:
                 return None  # (the marks stay as they are until a pass is done)
-            return overlap_pass(lists, owners, stored, rejected, running)
+            found = overlap_pass(lists, owners, stored, rejected, running)
+            if found is None:
+                return None
+            return (*found, overlap_marks(marked, found[2], merged, owners))
 
         self.run_worker(
             work,
@@ -133,9 +185,8 @@ class BoardOverlap(BoardBase):
         if worker.group == "overlap" and event.state == WorkerState.SUCCESS:
             if worker.result is None:  # stopped before it was done
                 return
-            neighbours, found, near = worker.result
+            neighbours, found, _, marks = worker.result
             self.neighbours = neighbours
-            self._asked_near = near
             if found is not None:
                 self.match_why = found.why
                 self.match_note = found.note
@@ -144,7 +195,7 @@ class BoardOverlap(BoardBase):
                         self._vectors_known.update((k, (h, v)) for k, h, v in found.new_vectors)
                     self.store.save_item_vectors(found.new_vectors)
                     self._keep_vectors()
-            self._show_marks()
+            self._show_marks(marks)
             self._show_detail(self.selected_row())
             self.freeze_long_lived()
 
@@ -177,38 +228,9 @@ class BoardOverlap(BoardBase):
         owners.update(who for _, who, _ in self.neighbours.get(item.id, ()))
         return owners
 
-    def _show_marks(self) -> None:
-        """One set of marks for every column: an item keeps its mark when it moves.
-        (`asked_by` for each item, unrolled: on a board of 50,000 this runs over tens
-        of thousands of items on the UI thread after each overlap pass.)"""
-        marks: dict[int, str] = {}
-        near_by, merged = self._asked_near, self.merged
-        names: dict[int | None, str] = {}
-        shown: dict[int, str] = {}
-
-        def name(stakeholder_id: int | None) -> str:
-            found = names.get(stakeholder_id)
-            if found is None:
-                found = names[stakeholder_id] = self._owner_name(stakeholder_id)
-            return found
-
-        for column in self.columns:
-            for group in column.groups:
-                for item in group.items:
-                    near, joined = near_by.get(item.id), merged.get(item.id)
-                    if not near and not joined:
-                        continue  # its owner alone asks
-                    owners = {name(item.stakeholder_id)}
-                    if joined:
-                        owners.update([name(m.stakeholder_id) for m in joined])
-                    if near:
-                        owners.update(near)
-                    count = len(owners)
-                    if count > 1:
-                        mark = shown.get(count)
-                        if mark is None:
-                            mark = shown[count] = f"×{count}"
-                        marks[item.id] = mark
+    def _show_marks(self, marks: dict[int, str]) -> None:
+        """One set of marks for every column (`overlap_marks`): an item keeps its mark
+        when it moves."""
         for column in self.columns:
             column.set_marks(marks)
         self.size_columns()
