@@ -147,3 +147,147 @@ async def test_a_click_before_the_rest_is_read_does_nothing(
             await pilot.pause()
             assert team.cursor == before
             assert len(app.screen_stack) == 1  # no edit form over the board
+
+
+def _team_rows(app: PlanboardApp) -> Any:
+    from planboard.ui.widgets.board_list import BoardList
+
+    return app.screen.query_one("#team", BoardList)
+
+
+async def test_moves_act_on_the_head_while_the_rest_is_read(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Down, Up and the columns move on the lines already read at once; a key that
+    would go past them (PgDn, End) or change the board waits for the rest, in order."""
+    waiting: list[Any] = []
+    read_the_rest = BoardView._read_the_rest
+    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            team = _team_rows(app)
+            start = team.cursor
+            await pilot.press("down", "down", "up")
+            await pilot.pause()
+            assert app.screen.reading_the_rest  # type: ignore[attr-defined]
+            assert team.cursor == start + 1  # moved on the head
+            await pilot.press("right")
+            await pilot.pause()
+            assert app.screen.focused is not team
+            await pilot.press("left", "end")
+            await pilot.pause(0.4)  # (longer than a key waits for a screen coming up)
+            assert app.screen.focused is team
+            assert team.cursor == start + 1  # End waits: its line is not read yet
+            read_the_rest(waiting[0])
+            await pilot.pause(0.3)
+            assert not app.screen.reading_the_rest  # type: ignore[attr-defined]
+            assert team.cursor == len(team.rows) - 1  # then End went to the last line
+            assert team.selected is not None and team.selected.item is not None
+            assert not team.selected.item.unread
+
+
+async def test_a_down_onto_a_line_not_read_yet_waits_for_it(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waiting: list[Any] = []
+    read_the_rest = BoardView._read_the_rest
+    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        quarter = store.default_quarter().id
+        team_items = store.board(quarter).items_at(Place.team())
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            team = _team_rows(app)
+            read = [n for n, row in enumerate(team.rows) if row.item and not row.item.unread]
+            assert len(read) < len(team.rows)  # (a head: lines not read yet below)
+            team.select_row(read[-1])  # the last line read
+            await pilot.pause()
+            await pilot.press("down")
+            await pilot.pause(0.4)
+            assert team.cursor == read[-1]  # it waits
+            read_the_rest(waiting[0])
+            await pilot.pause(0.3)
+            assert team.selected is not None and team.selected.item is not None
+            # The item after the last one read, read now.
+            assert team.selected.item.id == team_items[len(read)].id
+
+
+async def test_the_rest_is_read_off_the_screens_thread_without_the_collector(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rest is read in a thread (the screen answers meanwhile), with the cyclic
+    collector off (it would scan the items made, again and again); once shown, they
+    are frozen and the collector is on again. The app does not look at the file while
+    the thread reads it."""
+    import gc
+    import threading
+
+    seen: list[tuple[bool, bool]] = []
+    real_board = Store.board
+
+    def board(store: Store, quarter_id: int) -> Any:
+        seen.append((threading.current_thread() is threading.main_thread(), gc.isenabled()))
+        return real_board(store, quarter_id)
+
+    store, app = _opened_as_the_command_opens_it(big)
+    looked: list[bool] = []
+    monkeypatch.setattr(Store, "board", board)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            frozen = gc.get_freeze_count()
+            await pilot.pause(0.3)
+            assert seen and seen[0] == (False, False)  # a thread, the collector off
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > frozen
+            assert not app.screen.reading_the_rest  # type: ignore[attr-defined]
+            looked.append(app.look_at_file() or True)
+    assert looked
+
+
+async def test_the_file_is_not_looked_at_while_the_rest_is_read(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waiting: list[Any] = []
+    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            asked: list[int] = []
+            monkeypatch.setattr(store, "data_version", lambda: asked.append(1) or 0)
+            assert app.look_at_file() is False
+            assert asked == []
+
+
+async def test_a_rest_that_cannot_be_read_ends_the_app_with_the_reason(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planboard.core.errors import PlanboardError
+
+    def board(store: Store, quarter_id: int) -> Any:
+        raise PlanboardError("the file went away")
+
+    store, app = _opened_as_the_command_opens_it(big)
+    monkeypatch.setattr(Store, "board", board)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(0.3)
+    assert app.return_code == 1
+
+
+async def test_keys_kept_for_the_rest_when_the_app_closes_are_let_go(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys kept until the rest is read, and the app closing meanwhile: the keys kept
+    are dropped, not handed to a screen that is gone (that crashed the app)."""
+    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: None)
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("end", "pagedown")
+            assert app._held
+    assert app.return_code in (None, 0)

@@ -141,7 +141,7 @@ class PlanboardApp(App[None]):
         if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
             self.last_input = time.monotonic()
             if isinstance(event, events.Key):
-                if self._held or not self._screen_ready():
+                if self._held or not self._screen_ready(event.key):
                     self.hold_key(event)
                     return
                 self._typed_on[event] = self.screen
@@ -150,13 +150,15 @@ class PlanboardApp(App[None]):
     #: Longest a key waits for a screen that is coming up (then it goes as it is).
     HOLD_S = 0.25
 
-    def _screen_ready(self) -> bool:
-        """Whether the screen on top can take keys: up, and its field (if it has any
-        to focus) focused. A screen just opened is not, for a moment; one on top for
-        longer is, whatever has the focus."""
+    def _screen_ready(self, key: str | None = None) -> bool:
+        """Whether the screen on top can take keys (`key`, if given): up, and its field
+        (if it has any to focus) focused. A screen just opened is not, for a moment;
+        one on top for longer is, whatever has the focus."""
         screen = self.screen
         if getattr(screen, "reading_the_rest", False):
-            return False  # (the board shows the head of a big quarter, for a moment)
+            # The board shows the head of a big quarter, for a moment: a key that moves
+            # to a line already read acts on it, the others wait.
+            return key is not None and screen.takes_on_head(key)  # type: ignore[attr-defined]
         if time.monotonic() - self._top_since >= self.HOLD_S:
             return True
         return screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
@@ -178,8 +180,8 @@ class PlanboardApp(App[None]):
         later, once this one has been handled (one that closes a screen may open
         another: the keys after it are for that one)."""
         self._release_asked = False
-        if not self._held:
-            return
+        if not self._held or not self.screen_stack:
+            return  # (none kept, or the app is closing)
         reading = getattr(self.screen, "reading_the_rest", False)
         if self._screen_ready() or (
             not reading and time.monotonic() - self._held_since >= self.HOLD_S
@@ -250,7 +252,7 @@ class PlanboardApp(App[None]):
 
     def _take_over(self) -> None:
         """A viewer becomes the writer as soon as the other planboard lets go."""
-        if not self.store.viewer or not self.store.take_over():
+        if not self.store.viewer or self._file_in_use() or not self.store.take_over():
             return
         board = self.board_screen
         if board is not None:
@@ -268,7 +270,7 @@ class PlanboardApp(App[None]):
         it: another program wrote (its data version moved), or another screen of this
         planboard did (a newer event). Skipped while a long action holds the write
         transaction. True if something was published."""
-        if self.busy:
+        if self.busy or self._file_in_use():
             return False
         try:
             version = self.store.data_version()
@@ -281,6 +283,12 @@ class PlanboardApp(App[None]):
         self._seen_version, self._seen_event = version, event_id
         self.board_changed.publish(FileChanged(version, event_id, outside))
         return True
+
+    def _file_in_use(self) -> bool:
+        """Whether the board's thread reads the rest of a big quarter on the store's
+        connection (a moment after it opens): the file is looked at after."""
+        board = self.board_screen
+        return board is not None and board.reading_the_rest
 
     def caught_up(self) -> bool:
         """A screen has just shown the file as it is now, its own write included: the

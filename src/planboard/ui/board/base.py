@@ -156,6 +156,8 @@ class BoardBase(StoreActions, CalmResume):
         # The quarter's meaning vectors known to this screen (item id to (hash, vector)):
         # read from the file once, then kept up to date by each overlap pass.
         self._vectors_known: dict[int, tuple[str, bytes]] | None = None
+        self._rest_asked = False  # the rest of a big quarter is being read, in a thread
+        self._collector_paused = False  # (the cyclic collector, while it is read)
         self._overlap_pass: Pass | None = None  # the overlap pass under way
         self._overlap_owed = False  # one was stopped before it was done
         self._build()

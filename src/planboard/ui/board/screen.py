@@ -97,8 +97,10 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
             # would land on an item not read yet: it does nothing; keys wait instead)
         super()._forward_event(event)
 
-    @staticmethod
-    def _settle_collector() -> None:
+    def _settle_collector(self) -> None:
+        if self._rest_asked:  # (off while the rest of a big quarter is read: it is
+            self._collector_paused = True  # frozen and turned on once it is shown)
+            return
         gc.collect()
         gc.freeze()
         gc.enable()

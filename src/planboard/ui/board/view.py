@@ -11,7 +11,7 @@ from ...core.errors import PlanboardError
 from ...core.model import Board, Change, Item, Place, PlaceWidths, Stakeholder
 from ..widgets.board_list import BoardList, Group
 from ..widgets.board_rows import index_of
-from .overlap import BoardOverlap
+from .head import BoardHead
 
 if TYPE_CHECKING:
     from ..app import FileChanged
@@ -47,17 +47,21 @@ ONE_ITEM_ACTIONS = frozenset({"move_item", "drop_item"})
 KEEP_GONE_FROM = 1000
 
 
-class BoardView(BoardOverlap):
+class BoardView(BoardHead):
     """Loads the quarter and applies changes: a move repaints two groups, not the board."""
 
-    def load(self) -> None:
+    def load(self, read: Board | None = None, problems: list[str] | None = None) -> None:
         """Read the whole quarter (on open, on switching quarter, after another program
-        changed the file). Actions repaint only what they changed. Once it has painted,
-        rows another program wrote are looked at (see `_check_outside_rows`)."""
+        changed the file), or show `read`, the quarter just read. Actions repaint only
+        what they changed. Once it has painted, rows another program wrote are looked
+        at (see `_check_outside_rows`), unless `problems` says what they are."""
         preloaded, self._preloaded = self._preloaded, None
         self._vectors_known, self._lists_gone = None, {}  # read again with the quarter
+        self._rest_asked = False
         try:
-            if preloaded is not None and preloaded[0].quarter.id == self.quarter_id:
+            if read is not None and read.quarter.id == self.quarter_id:
+                board = read
+            elif preloaded is not None and preloaded[0].quarter.id == self.quarter_id:
                 board = preloaded[0]
             else:
                 board = self.store.board(self.quarter_id)
@@ -85,11 +89,15 @@ class BoardView(BoardOverlap):
         # elsewhere, a viewer taking over): the footer dims the edit keys to match.
         self.refresh_bindings()
         if board.partial:
-            # The head of a big quarter has painted: the rest is read at once, before
-            # any key (the app keeps them until then), and the screen stays as it is.
+            # The head of a big quarter has painted: the rest is read at once, in a
+            # thread. Until then the keys that move to a line already read act on the
+            # head; the app keeps the others (`takes_on_head`).
             self.call_after_refresh(self._read_the_rest)
             return
-        self.call_after_refresh(self._check_outside_rows)
+        if problems is None:
+            self.call_after_refresh(self._check_outside_rows)
+        else:
+            self._say_row_problems(problems)
         # After the frame: the board shows first, the overlap follows.
         self.call_after_refresh(self._refresh_overlap)
 
@@ -125,24 +133,6 @@ class BoardView(BoardOverlap):
             ]
         )
 
-    @property
-    def reading_the_rest(self) -> bool:
-        """True while the board shows the head of its quarter only (see `load`)."""
-        return self.board is not None and self.board.partial
-
-    def _read_the_rest(self, waited: int = 0) -> None:
-        if not self.reading_the_rest:
-            return
-        if not self._footer_shown() and waited < 20:
-            # The footer's keys come a frame or two after the board: they show first
-            # (the rest is read in this thread, and no frame is drawn meanwhile).
-            self.call_after_refresh(self._read_the_rest, waited + 1)
-            return
-        self.load()
-
-    def _footer_shown(self) -> bool:
-        return any(key.region.width for key in self.query("FooterKey"))
-
     def _check_outside_rows(self) -> None:
         """After the board has painted (it never delays a frame): rows another program
         added without positions are put in order (and the board re-read), and rows
@@ -163,6 +153,11 @@ class BoardView(BoardOverlap):
             found = self.store.row_problems(self.quarter_id)
         except PlanboardError:
             return
+        self._say_row_problems(found)
+
+    def _say_row_problems(self, found: list[str]) -> None:
+        """Name rows holding values of the wrong type on the status line, once for
+        each new set of them."""
         if found and found != self._bad_rows:
             more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
             self.status_line.say(f"Another program wrote {found[0]}{more}.", error=True)
