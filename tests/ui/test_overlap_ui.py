@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -429,3 +430,36 @@ async def test_a_dropped_item_with_merged_requests_keeps_its_mark(overlapping: S
         assert [item.id for group in dropped.groups for item in group.items] == [survivor]
         assert len(board.asked_by(dropped.groups[0].items[0])) == 2
         assert dropped.marks.get(survivor) == "×2"
+
+
+async def test_the_widths_measured_with_the_marks_in_the_pass_are_the_columns_own(
+    overlapping: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The overlap pass measures each column's lines with the new marks in its thread;
+    the columns take those counts, and their widths are what measuring every line on
+    the screen's thread gives."""
+    from planboard.ui.widgets import board_rows
+    from planboard.ui.widgets.board_rows import LineWidths
+
+    measured_here: list[int] = []
+    real_items = LineWidths.items
+
+    def items(widths: LineWidths, group: Any, marks: dict[int, str]) -> list[int]:
+        import threading
+
+        if threading.current_thread() is threading.main_thread() and marks:
+            measured_here.append(len(group.items))
+        return real_items(widths, group, marks)
+
+    monkeypatch.setattr(board_rows.LineWidths, "items", items)
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        board = app.screen
+        columns = list(board.query(BoardList))
+        assert any(column.marks for column in columns)
+        # No line was measured with the marks on the screen's thread, as the board
+        # sized its columns after the pass.
+        assert not [n for n in measured_here if n]
+        for column in columns:
+            assert column.natural_width() == LineWidths().natural(column)  # as anew

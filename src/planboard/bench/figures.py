@@ -207,7 +207,7 @@ def _busy_row(biggest: SizeResult, big_note: str) -> Row:
         "keys while background work runs" + big_note,
         "p50 within 1.2× of idle",
         f"p50 {pct(ms(busy), 50):.1f} ms vs {pct(ms(idle), 50):.1f} ms idle, ×{ratio:.2f} "
-        f"({len(busy)} keys)",
+        f"(p95 {pct(ms(busy), 95):.1f}, max {max(ms(busy)):.1f} ms; {len(busy)} keys)",
         ratio <= 1.2,
     )
 

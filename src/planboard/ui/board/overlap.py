@@ -8,8 +8,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import PlanboardError
-from ...core.model import Item, Stakeholder, owner_name
+from ...core.model import Item, Place, Stakeholder, owner_name
 from ...core.text import clean_line
+from ..widgets.board_rows import counted_widths
 from .base import BoardBase
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class BoardOverlap(BoardBase):
         # The marks go on dropped items too (merged requests), and use the merges of
         # now: an action that changes them starts a pass of its own.
         marked = [*lists, *(group.items for group in self.column("dropped").groups)]
+        groups = {column.id: list(column.groups) for column in self.columns}
         merged = dict(self.merged)
         try:
             rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
@@ -155,7 +157,10 @@ class BoardOverlap(BoardBase):
             found = overlap_pass(lists, owners, stored, rejected, running)
             if found is None:
                 return None
-            return (*found, overlap_marks(marked, found[2], merged, owners))
+            marks = overlap_marks(marked, found[2], merged, owners)
+            # The columns' line widths with the marks, measured here too.
+            counted = {name: counted_widths(shown, marks) for name, shown in groups.items()}
+            return (*found, marks, counted)
 
         self.run_worker(
             work,
@@ -185,7 +190,7 @@ class BoardOverlap(BoardBase):
         if worker.group == "overlap" and event.state == WorkerState.SUCCESS:
             if worker.result is None:  # stopped before it was done
                 return
-            neighbours, found, _, marks = worker.result
+            neighbours, found, _, marks, counted = worker.result
             self.neighbours = neighbours
             if found is not None:
                 self.match_why = found.why
@@ -195,7 +200,7 @@ class BoardOverlap(BoardBase):
                         self._vectors_known.update((k, (h, v)) for k, h, v in found.new_vectors)
                     self.store.save_item_vectors(found.new_vectors)
                     self._keep_vectors()
-            self._show_marks(marks)
+            self._show_marks(marks, counted)
             self._show_detail(self.selected_row())
             self.freeze_long_lived()
 
@@ -228,11 +233,13 @@ class BoardOverlap(BoardBase):
         owners.update(who for _, who, _ in self.neighbours.get(item.id, ()))
         return owners
 
-    def _show_marks(self, marks: dict[int, str]) -> None:
+    def _show_marks(
+        self, marks: dict[int, str], counted: dict[Any, dict[Place, Any]] | None = None
+    ) -> None:
         """One set of marks for every column (`overlap_marks`): an item keeps its mark
-        when it moves."""
+        when it moves. `counted`: each column's line widths with them, by its id."""
         for column in self.columns:
-            column.set_marks(marks)
+            column.set_marks(marks, (counted or {}).get(column.id))
         self.size_columns()
 
     def _request(self, item_id: int, who: str, title: str) -> Any:

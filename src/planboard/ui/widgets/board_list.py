@@ -166,10 +166,20 @@ class BoardList(ColumnScrollView, can_focus=True):
         self._rows_current = False  # every group's rows are made again
         self.set_groups(self.groups)
 
-    def set_marks(self, marks: dict[int, str]) -> None:
-        """Short badges at the end of item lines (e.g. how many other lists ask)."""
+    def set_marks(
+        self,
+        marks: dict[int, str],
+        counted: dict[Place, tuple[list[Item], list[int]]] | None = None,
+    ) -> None:
+        """Short badges at the end of item lines (e.g. how many other lists ask).
+        `counted`: the groups' line widths with them (`counted_widths`), taken for the
+        groups that still hold the list counted."""
         if marks != self.marks:
             self.marks = marks
+            for group in self.groups if counted else ():
+                known = counted.get(group.key) if counted else None
+                if known is not None and known[0] is group.items:
+                    self._widths.seed(group, marks, known[1])
             self._natural = None
             self._cache.clear()
             self.refresh()
