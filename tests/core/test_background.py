@@ -390,3 +390,44 @@ def test_whose_lists_the_process_says_are_those_worked_out_here(
     # Without the owners' names, the process says nothing of them.
     there, _ = background.neighbours_anywhere(entries, names)
     assert isinstance(there, background.Near) and there.whose() is None
+
+
+def test_a_process_finds_the_same_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`S` on a big board: the groups found in a process are the ones found here."""
+    from planboard.core.similar import match
+
+    entries, _ = entries_and_names()
+    here = [[e.key for e in group] for group in match(entries).groups]
+    assert here  # (the fixture has groups)
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "CHUNK", 2)
+    answers: list[object] = []
+    real_answer = background._groups_answer
+
+    def spy(stream: object) -> object:
+        answers.append(real_answer(stream))  # type: ignore[arg-type]
+        return answers[-1]
+
+    monkeypatch.setattr(background, "_groups_answer", spy)
+    assert background.groups_anywhere(entries) == here
+    assert answers == [here]  # it was the process's answer
+    # A process that fails leaves the work here.
+    monkeypatch.setattr(background.sys, "executable", "false")
+    assert background.groups_anywhere(entries) == here
+
+
+def test_a_groups_answer_that_is_not_one_is_refused() -> None:
+    import io
+    import pickle
+
+    def answer(*records: tuple[str, object]) -> object:
+        stream = io.BytesIO()
+        for record in records:
+            pickle.dump(record, stream)
+        stream.seek(0)
+        return background._groups_answer(stream)
+
+    assert answer(("groups", [[1, 2]]), ("end", None)) == [[1, 2]]
+    assert answer(("groups", [[1, 2]])) is None  # cut short
+    assert answer(("groups", [(1, 2)]), ("end", None)) is None  # not lists
+    assert answer(("packed", [[1, 2]]), ("end", None)) is None  # not groups

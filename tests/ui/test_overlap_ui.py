@@ -463,3 +463,43 @@ async def test_the_widths_measured_with_the_marks_in_the_pass_are_the_columns_ow
         assert not [n for n in measured_here if n]
         for column in columns:
             assert column.natural_width() == LineWidths().natural(column)  # as anew
+
+
+async def test_suggestions_on_a_big_board_come_from_a_process_while_the_screen_answers(
+    overlapping: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From `PROCESS_FROM` items, `S` runs the matcher in a process of its own (its
+    tables and seconds of work stay out of the board's): the status line says it is
+    looking, and the same suggestions show when it is done."""
+    from planboard.core import background
+
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, SuggestModal)
+        here = [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions]
+        await pilot.press("escape")
+        await pilot.pause()
+
+        answers: list[Any] = []
+        real_answer = background._groups_answer
+
+        def spy(stream: Any) -> Any:
+            answers.append(real_answer(stream))
+            return answers[-1]
+
+        monkeypatch.setattr(background, "PROCESS_FROM", 1)
+        monkeypatch.setattr(background, "_groups_answer", spy)
+        board = app.screen
+        await pilot.press("S")
+        assert not isinstance(app.screen, SuggestModal)  # not yet: it is looking
+        assert "Looking for blocks to suggest" in str(board.status_line.render())
+        await pilot.press("S")  # a second S while it looks starts no second search
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SuggestModal)
+        there = [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions]
+        assert there == here
+        assert len(answers) == 1 and answers[0]  # the process's answer, taken

@@ -305,6 +305,57 @@ def neighbours_anywhere(
     return answer
 
 
+def groups_anywhere(
+    entries: Sequence[Entry],
+    stored: Stored | None = None,
+    rejected: Rejected | None = None,
+    *,
+    running: Pass | None = None,
+) -> list[list[Hashable]]:
+    """The groups of entries that ask for the same thing (`match`'s groups, as lists of
+    keys), in a process of its own when there are many entries: at 50,000 items the
+    matcher's tables are over 100 MB and seconds of work, which the board's process
+    would hold and wait for. A pass that `running.stop()` ended finds none."""
+    if len(entries) < PROCESS_FROM:
+        return _group_keys(entries, stored, rejected)
+    running = running or Pass()
+    ask = partial(_send_question, entries=entries, stored=stored, rejected=rejected, mode="groups")
+    try:
+        answer = running.run(ask, _groups_answer)
+    except OSError:
+        answer = None
+    if running.stopped:
+        return []
+    if answer is None:  # (a process that could not start or run: the same work, here)
+        return _group_keys(entries, stored, rejected)
+    return answer
+
+
+def _group_keys(
+    entries: Sequence[Entry], stored: Stored | None, rejected: Rejected | None
+) -> list[list[Hashable]]:
+    from .similar import match
+
+    found = match(entries, stored=stored or {}, rejected=rejected or set())
+    return [[entry.key for entry in group] for group in found.groups]
+
+
+def _groups_answer(stream: IO[bytes]) -> list[list[Hashable]] | None:
+    """The process's groups (None: not whole, or not groups)."""
+    groups: list[list[Hashable]] = []
+    try:
+        for tag, payload in _records(stream):
+            if tag == "groups" and all(type(group) is list for group in payload):
+                groups.extend(payload)
+            elif tag == "end":
+                return groups
+            else:
+                return None
+    except Exception:  # (bytes no reader can take)
+        return None
+    return None
+
+
 def _near(overlap: Mapping[Hashable, list[tuple[Hashable, float]]], names: Names) -> Near:
     return Near(overlap, names)
 
@@ -335,8 +386,9 @@ def _send_question(
     stored: Stored | None,
     rejected: Rejected | None,
     owners: Mapping[Hashable, str] | None = None,
+    mode: str = "overlap",
 ) -> None:
-    _send(out, _question(entries, stored, rejected, owners))
+    _send(out, _question(entries, stored, rejected, owners, mode))
 
 
 def _question(
@@ -344,8 +396,14 @@ def _question(
     stored: Stored | None,
     rejected: Rejected | None,
     owners: Mapping[Hashable, str] | None = None,
+    mode: str = "overlap",
 ) -> Iterator[tuple[str, Any]]:
-    head = {"rejected": rejected or set(), "chunk": CHUNK, "owners": dict(owners or {})}
+    head = {
+        "rejected": rejected or set(),
+        "chunk": CHUNK,
+        "owners": dict(owners or {}),
+        "mode": mode,
+    }
     yield "head", head
     for chunk in _chunks(entries):
         yield "entries", chunk  # (entries are tuples: they go as they are)
@@ -445,6 +503,12 @@ def _child() -> None:
     rejected = head.get("rejected") or set()
     size = head.get("chunk") or CHUNK  # (the caller's, so that a test can make it small)
     out = sys.stdout.buffer
+    if head.get("mode") == "groups":  # (`groups_anywhere`: the groups alone)
+        groups = _group_keys(entries, held, rejected)
+        _send(out, (("groups", chunk) for chunk in _chunks(groups, size)))
+        _send(out, [("end", None)])
+        out.flush()
+        return
     if _with_numpy() and all(type(e.key) is int for e in entries):
         # The board's: each item's neighbours packed straight from the matcher's arrays
         # (as a dict of Python tuples they were 45 MB more at 50,000 items), the stored

@@ -159,6 +159,7 @@ class BoardBase(StoreActions, CalmResume):
         self._rest_asked = False  # the rest of a big quarter is being read, in a thread
         self._collector_paused = False  # (the cyclic collector, while it is read)
         self._overlap_pass: Pass | None = None  # the overlap pass under way
+        self._suggest_pass: Pass | None = None  # the search for suggestions (`S`) under way
         self._overlap_owed = False  # one was stopped before it was done
         self._build()
 
@@ -409,6 +410,8 @@ class BoardBase(StoreActions, CalmResume):
 
     def on_unmount(self) -> None:
         self.stop_overlap()
+        if self._suggest_pass is not None:  # (`S` on a big board: its process ends)
+            self._suggest_pass.stop()
 
     def _run_long(self, what: str, op: Callable[[Callable[[int, int], None]], Change]) -> None:
         """Run a long action (undo or redo of a big one, an import) in a thread, with a

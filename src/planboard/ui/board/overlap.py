@@ -7,6 +7,8 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual.content import Content
+
 from ...core.errors import PlanboardError
 from ...core.model import Item, Place, Stakeholder, owner_name
 from ...core.text import clean_line
@@ -187,6 +189,9 @@ class BoardOverlap(BoardBase):
             # A pass the action stopped runs again, unless what it did started one.
             self.call_after_refresh(self._overlap_if_owed)
             return
+        if worker.group == "suggest" and worker.is_finished:
+            self._suggestions_found(event)
+            return
         if worker.group == "overlap" and event.state == WorkerState.SUCCESS:
             if worker.result is None:  # stopped before it was done
                 return
@@ -292,12 +297,63 @@ class BoardOverlap(BoardBase):
                 self.run_op(lambda: self.store.unmerge_item(other))
 
     def action_suggest(self) -> None:
-        """Propose blocks from requests on several lists that ask for the same thing."""
+        """Propose blocks from requests on several lists that ask for the same thing. On
+        a big board the matcher runs in a process of its own (`groups_anywhere`), the
+        screen answering meanwhile; the suggestions show when it is done."""
         if not self.writable():
             return
+        from ...core.background import PROCESS_FROM, Pass, groups_anywhere
+        from ...core.similar import Entry
+
+        if self._suggest_pass is not None:
+            self.say("Still looking for blocks to suggest…")
+            return
+        # Compared with everything the overlap compares (so `S`, `a` and the marks
+        # agree); only what is still on its lists is suggested.
+        every = [
+            item
+            for name in ("team", "stakeholders", "blocks")
+            for group in self.column(name).groups
+            for item in group.items
+        ]
+        try:
+            known = self._vectors_known
+            stored = dict(known if known is not None else self.store.item_vectors(self.quarter_id))
+            rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
+        except PlanboardError:
+            stored, rejected = {}, set()
+        entries = [Entry(i.id, i.title, i.stakeholder_id) for i in every]
+        if len(entries) < PROCESS_FROM:
+            self._offer_suggestions(groups_anywhere(entries, stored, rejected))
+            return
+        running = self._suggest_pass = Pass()
+        self.status_line.show(
+            Content.assemble(
+                ("⋯ ", "bold $text-warning"),
+                f"Looking for blocks to suggest among {len(entries):,} items…",
+                (" — the board stays live meanwhile", "$text-muted"),
+            )
+        )
+        self.run_worker(
+            lambda: groups_anywhere(entries, stored, rejected, running=running),
+            thread=True,
+            group="suggest",
+            name="suggest",
+        )
+
+    def _suggestions_found(self, event: Any) -> None:
+        from textual.worker import WorkerState
+
+        self._suggest_pass = None
+        self.status_line.show(Content(""))
+        if event.state != WorkerState.SUCCESS or self.app.screen is not self:
+            return  # (stopped, or the board is no longer in front: nothing to offer)
+        self._offer_suggestions(event.worker.result)
+
+    def _offer_suggestions(self, groups: list[list[Any]]) -> None:
         from ..overlap import SuggestModal
 
-        suggestions = self._suggestions()
+        suggestions = self._suggestions(groups)
         discarded: set[frozenset[int]] = getattr(self.app, "discarded_suggestions", set())
         hidden = [s for s in suggestions if s.key in discarded]
         suggestions = [s for s in suggestions if s.key not in discarded]
@@ -315,33 +371,21 @@ class BoardOverlap(BoardBase):
         modal = SuggestModal(suggestions)
         self.app.push_screen(modal, partial(self._suggestion_chosen, modal, discarded))
 
-    def _suggestions(self) -> list[Suggestion]:
-        """Loose requests on two lists or more that ask for the same thing, as blocks."""
-        from ...core.similar import Entry, match
+    def _suggestions(self, groups: list[list[Any]]) -> list[Suggestion]:
+        """Loose requests on two lists or more that ask for the same thing, as blocks,
+        from the groups the matcher found (by item id): those still loose now."""
         from ..overlap import Request, Suggestion
 
-        # Compared with everything the overlap compares (so `S`, `a` and the marks
-        # agree); only what is still on its lists is suggested.
-        every = [
-            item
+        loose = {
+            item.id: item
             for name in ("team", "stakeholders", "blocks")
             for group in self.column(name).groups
             for item in group.items
-        ]
-        loose = {i.id: i for i in every if i.block_id is None}
-        try:
-            stored: dict[Any, tuple[str, bytes]] = dict(self.store.item_vectors(self.quarter_id))
-            rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
-        except PlanboardError:
-            stored, rejected = {}, set()
-        found = match(
-            [Entry(i.id, i.title, i.stakeholder_id) for i in every],
-            stored=stored,
-            rejected=rejected,
-        ).groups
+            if item.block_id is None
+        }
         suggestions = []
-        for group in found:
-            items = [loose[e.key] for e in group if e.key in loose]
+        for group in groups:
+            items = [loose[key] for key in group if key in loose]
             if len(items) < 2 or len({i.stakeholder_id for i in items}) < 2:
                 continue
             team = [i for i in items if i.stakeholder_id is None]
