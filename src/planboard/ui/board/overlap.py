@@ -331,7 +331,7 @@ class BoardOverlap(BoardBase):
             Content.assemble(
                 ("⋯ ", "bold $text-warning"),
                 f"Looking for blocks to suggest among {len(entries):,} items…",
-                (" — the board stays live meanwhile", "$text-muted"),
+                (" — keys work meanwhile", "$text-muted"),
             )
         )
         self.run_worker(
