@@ -225,3 +225,20 @@ def test_a_row_with_no_status_shows_in_the_head_where_the_whole_read_has_it(big:
     conn.close()
     with Store.open(big.path) as store:
         _assert_a_head_of(store.first_screen(quarter, ROWS), store.board(quarter))
+
+
+def test_the_rest_read_on_a_connection_of_its_own_is_the_board(tmp_path: Path) -> None:
+    """`rest_of`: the whole board, read on a read-only connection of its own; None once
+    the path names another file (what it read there would be that file's)."""
+    path = tmp_path / "b.db"
+    generate_board(path, items=300, stakeholders=4, blocks=3)
+    with Store.open(path) as store:
+        quarter = store.default_quarter().id
+        assert store.rest_of(quarter) == store.board(quarter)
+        other = tmp_path / "other.db"
+        generate_board(other, items=50, stakeholders=2, blocks=1, seed=3)
+        path.rename(tmp_path / "away.db")
+        other.rename(path)
+        assert store.rest_of(quarter) is None
+        path.unlink()
+        assert store.rest_of(quarter) is None

@@ -3,6 +3,9 @@ board's, the rest is read straight after it, and keys typed meanwhile wait for i
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -247,21 +250,6 @@ async def test_the_rest_is_read_off_the_screens_thread_without_the_collector(
     assert looked
 
 
-async def test_the_file_is_not_looked_at_while_the_rest_is_read(
-    big: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    waiting: list[Any] = []
-    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
-    store, app = _opened_as_the_command_opens_it(big)
-    with store:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            asked: list[int] = []
-            monkeypatch.setattr(store, "data_version", lambda: asked.append(1) or 0)
-            assert app.look_at_file() is False
-            assert asked == []
-
-
 async def test_a_rest_that_cannot_be_read_ends_the_app_with_the_reason(
     big: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -291,3 +279,166 @@ async def test_keys_kept_for_the_rest_when_the_app_closes_are_let_go(
             await pilot.press("end", "pagedown")
             assert app._held
     assert app.return_code in (None, 0)
+
+
+async def test_downs_typed_together_stop_at_the_last_line_read(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys typed in one burst (a held key) come in before any is run: each is judged
+    from where the one before it left the cursor, so the last line read is as far as
+    they go on the head."""
+    from textual import events
+
+    waiting: list[Any] = []
+    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            team = _team_rows(app)
+            read = [n for n, row in enumerate(team.rows) if row.item and not row.item.unread]
+            team.select_row(read[-2])
+            await pilot.pause()
+            for _ in range(4):  # one burst, as a terminal sends a held key
+                app.post_message(events.Key("down", None))
+            await pilot.pause(0.3)
+            assert app.screen.reading_the_rest  # type: ignore[attr-defined]
+            assert team.cursor == read[-1]
+            assert len(app._held) == 3  # the others wait for the rest
+
+
+def _slow_in_a_thread(monkeypatch: pytest.MonkeyPatch, then: Any = None) -> threading.Event:
+    """`Store.board` in a thread (the rest's read) takes half a second, as at 50,000
+    items, and `then()` runs after it has read; the event is set once it reads."""
+    board = Store.board
+    reading = threading.Event()
+
+    def slow(store: Store, quarter_id: int) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            return board(store, quarter_id)
+        reading.set()
+        read = board(store, quarter_id)
+        time.sleep(0.5)
+        if then is not None:
+            then()
+        return read
+
+    monkeypatch.setattr(Store, "board", slow)
+    return reading
+
+
+async def test_a_write_on_the_event_screen_while_the_rest_is_read_is_saved(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A live quarter opens on the event screen at once, over the board reading its
+    rest: the rest is read on a connection of its own, so a choice made meanwhile is
+    saved."""
+    from planboard.ui.screens.meeting import MeetingScreen
+
+    with Store.open(big) as store:
+        store.start_meeting(store.default_quarter().id, backup=False)
+    reading = _slow_in_a_thread(monkeypatch)
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if reading.is_set():
+                    break
+            assert reading.is_set() and isinstance(app.screen, MeetingScreen)
+            await pilot.press("1")  # the first block: choice 1
+            await pilot.pause(1.0)
+            status = str(app.screen.query_one("#status").render())
+            assert "Could not save" not in status, status
+            assert app.return_code is None
+    with Store.open(big) as after:
+        assert any(b.choice == 1 for b in after.board(after.default_quarter().id).blocks)
+
+
+async def test_a_write_by_another_program_while_the_rest_is_read_shows(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program writes just after the thread has read the rest: the board
+    shows what it read, then catches up with the write, as with any other."""
+    with Store.open(big) as store:
+        first = store.board(store.default_quarter().id).items_at(Place.team())[0]
+
+    def write() -> None:
+        with sqlite3.connect(big, isolation_level=None) as other:  # (as `sqlite3` would)
+            other.execute("UPDATE items SET title = 'Renamed elsewhere' WHERE id = ?", (first.id,))
+
+    _slow_in_a_thread(monkeypatch, write)
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(0.8)
+            assert not app.screen.reading_the_rest  # type: ignore[attr-defined]
+            await pilot.pause(1.5)  # (the watcher looks twice a second)
+            team = _team_rows(app)
+            assert "Renamed elsewhere" in [item.title for item in team.groups[0].items]
+
+
+async def test_a_board_removed_while_its_rest_is_read_stays_on_screen(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file renamed away while the thread reads: what the thread read may be
+    another file's, so the screen reads the rest on the board's own connection, as
+    before; the board stays (read-only, as when the file goes at any other moment)."""
+    _slow_in_a_thread(monkeypatch, lambda: big.rename(big.with_name("elsewhere.db")))
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(1.0)
+            assert app.return_code is None, "planboard ended"
+            assert not app.screen.reading_the_rest  # type: ignore[attr-defined]
+
+
+async def test_a_busy_file_when_the_rest_is_read_keeps_the_board(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows another program wrote without positions, and that program still writing
+    when the rest has been read: they are put in order later; the board stays."""
+    from planboard.core import db as db_module
+
+    with sqlite3.connect(big, isolation_level=None) as conn:  # (as `sqlite3` would)
+        conn.execute("INSERT INTO items (quarter_id, title) VALUES (1, 'Added by hand')")
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 200)
+    store, app = _opened_as_the_command_opens_it(big)
+    other = sqlite3.connect(big, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writing
+    try:
+        with store:
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause(1.0)
+                assert app.return_code is None, "planboard ended"
+                assert not app.screen.reading_the_rest  # type: ignore[attr-defined]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+async def test_a_board_replaced_while_its_rest_is_read_is_not_shown_in_its_place(
+    big: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another board moved to the path (`mv other.db big.db`) as the thread opens it:
+    what the thread read is another file's; the rest shown is this board's."""
+    other = tmp_path / "other.db"
+    generate_board(other, items=1200, stakeholders=3, blocks=2, seed=7)
+    with Store.open(big) as store:
+        expected = [i.id for i in store.board(store.default_quarter().id).items_at(Place.team())]
+    real_open = Store.open.__func__  # type: ignore[attr-defined]
+
+    def swapped_first(cls: type[Store], path: Any, **kwargs: Any) -> Store:
+        if threading.current_thread() is not threading.main_thread() and other.exists():
+            big.rename(tmp_path / "big-away.db")
+            other.rename(big)
+        return real_open(cls, path, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Store, "open", classmethod(swapped_first))
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause(1.0)
+            assert not app.screen.reading_the_rest  # type: ignore[attr-defined]
+            team = _team_rows(app)
+            assert [item.id for item in team.groups[0].items] == expected

@@ -141,7 +141,9 @@ class PlanboardApp(App[None]):
         if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
             self.last_input = time.monotonic()
             if isinstance(event, events.Key):
-                if self._held or not self._screen_ready(event.key):
+                if self._held or not self._screen_ready():
+                    if not self._held and await self._moved_on_head(event):
+                        return
                     self.hold_key(event)
                     return
                 self._typed_on[event] = self.screen
@@ -150,15 +152,28 @@ class PlanboardApp(App[None]):
     #: Longest a key waits for a screen that is coming up (then it goes as it is).
     HOLD_S = 0.25
 
-    def _screen_ready(self, key: str | None = None) -> bool:
-        """Whether the screen on top can take keys (`key`, if given): up, and its field
-        (if it has any to focus) focused. A screen just opened is not, for a moment;
-        one on top for longer is, whatever has the focus."""
+    async def _moved_on_head(self, event: events.Key) -> bool:
+        """A key that moves to a line already read, while the board shows the head of
+        a big quarter: run at once, here, so that the next key is judged from where
+        this one left the cursor (keys typed in one burst come in before any is run)."""
+        screen = self.screen
+        if not getattr(screen, "reading_the_rest", False):
+            return False
+        found = screen.move_on_head(event.key)  # type: ignore[attr-defined]
+        if found is None:
+            return False
+        node, action = found
+        await self.run_action(action, node)
+        return True
+
+    def _screen_ready(self) -> bool:
+        """Whether the screen on top can take keys: up, and its field (if it has any
+        to focus) focused. A screen just opened is not, for a moment; one on top for
+        longer is, whatever has the focus."""
         screen = self.screen
         if getattr(screen, "reading_the_rest", False):
-            # The board shows the head of a big quarter, for a moment: a key that moves
-            # to a line already read acts on it, the others wait.
-            return key is not None and screen.takes_on_head(key)  # type: ignore[attr-defined]
+            return False  # (the board shows the head of a big quarter, for a moment:
+            # keys wait, but a move to a line already read, see `_moved_on_head`)
         if time.monotonic() - self._top_since >= self.HOLD_S:
             return True
         return screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
@@ -252,7 +267,7 @@ class PlanboardApp(App[None]):
 
     def _take_over(self) -> None:
         """A viewer becomes the writer as soon as the other planboard lets go."""
-        if not self.store.viewer or self._file_in_use() or not self.store.take_over():
+        if not self.store.viewer or not self.store.take_over():
             return
         board = self.board_screen
         if board is not None:
@@ -270,7 +285,7 @@ class PlanboardApp(App[None]):
         it: another program wrote (its data version moved), or another screen of this
         planboard did (a newer event). Skipped while a long action holds the write
         transaction. True if something was published."""
-        if self.busy or self._file_in_use():
+        if self.busy:
             return False
         try:
             version = self.store.data_version()
@@ -283,12 +298,6 @@ class PlanboardApp(App[None]):
         self._seen_version, self._seen_event = version, event_id
         self.board_changed.publish(FileChanged(version, event_id, outside))
         return True
-
-    def _file_in_use(self) -> bool:
-        """Whether the board's thread reads the rest of a big quarter on the store's
-        connection (a moment after it opens): the file is looked at after."""
-        board = self.board_screen
-        return board is not None and board.reading_the_rest
 
     def caught_up(self) -> bool:
         """A screen has just shown the file as it is now, its own write included: the

@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import kept
 from ..db import _uri as readonly_uri
+from ..errors import PlanboardError
 from ..model import HEAD_FROM, Board, Item, Place, PlaceWidths, unread
 from ..rows import ITEM_COLUMNS, integer, one_of, real, text
 from .core import _identity
@@ -106,6 +107,22 @@ class StoreHead(StoreReads):
         and `Board.line_widths` for the widths of its columns. The board reads the rest
         (`board`) once it has painted."""
         return self._read_board(lambda: self._first_screen(quarter_id, max(rows, 1)))
+
+    def rest_of(self, quarter_id: int) -> Board | None:
+        """The quarter's whole board, read on a read-only connection of its own (for a
+        thread, while this store's connection stays free for writes). None when the
+        path no longer names this store's file (what was read may be another file's)
+        or the file could not be read there: read it with `board`."""
+        from . import Store
+
+        try:
+            if _identity(self.path) != self._identity:
+                return None
+            with Store.open(self.path, create=False, readonly=True) as reader:
+                board = reader.board(quarter_id)
+            return board if _identity(self.path) == self._identity else None
+        except (PlanboardError, sqlite3.Error, OSError):
+            return None
 
     def _first_screen(self, quarter_id: int, rows: int) -> Board:
         count = self.conn.execute(

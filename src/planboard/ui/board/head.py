@@ -6,9 +6,9 @@ from __future__ import annotations
 import gc
 
 from textual import on
+from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
-from ...core.errors import PlanboardError
 from ...core.model import Board
 from ..widgets.board_list import BoardList
 from ..widgets.board_rows import selectable
@@ -35,7 +35,7 @@ SIDEWAYS = frozenset({"scroll_left", "scroll_right"})
 class BoardHead(BoardOverlap):
     """Reads the rest of a big quarter whose head shows (`Store.first_screen`)."""
 
-    def load(self, read: Board | None = None, problems: list[str] | None = None) -> None:
+    def load(self, read: Board | None = None) -> None:
         raise NotImplementedError  # (`BoardView.load`)
 
     @property
@@ -59,19 +59,11 @@ class BoardHead(BoardOverlap):
         self._collector_paused = gc.isenabled()
         gc.disable()
 
-        def read() -> tuple[Board, bool, list[str]] | PlanboardError:
-            # The store's connection is this thread's until it is done: the keys that
-            # act meanwhile only move, and the app's look at the file waits for it.
-            # The rows another program wrote are looked at here too (a tenth of a
-            # second at 50,000 items, that a key would wait for on the screen's thread).
-            try:
-                board = store.board(quarter_id)
-                tidied = store.tidy(quarter_id) is not None
-                if tidied:
-                    board = store.board(quarter_id)
-                return board, tidied, store.row_problems(quarter_id)
-            except PlanboardError as error:
-                return error
+        def read() -> Board | None:
+            # On a read-only connection of its own: the store's stays the screen's (an
+            # event screen over the board may write meanwhile). None: not read there
+            # (the file replaced or gone, unreadable): the screen reads it, as before.
+            return store.rest_of(quarter_id)
 
         self.run_worker(read, thread=True, group="rest", name="rest of the quarter")
 
@@ -80,54 +72,45 @@ class BoardHead(BoardOverlap):
         if event.worker.group != "rest" or not event.worker.is_finished:
             return
         try:
-            self._rest_shown(event.worker.result if event.state == WorkerState.SUCCESS else None)
+            if self.reading_the_rest and event.state == WorkerState.SUCCESS:
+                # (Read on the screen's connection when the thread could not.)
+                self.load(event.worker.result)
         finally:
             gc.freeze()
             if self._collector_paused:
                 gc.enable()
 
-    def _rest_shown(self, read: tuple[Board, bool, list[str]] | PlanboardError | None) -> None:
-        if read is None:
-            return
-        if not self.reading_the_rest:
-            return
-        if isinstance(read, PlanboardError):  # (the rest of it can't be read: nor can
-            self.app.exit(return_code=1, message=str(read))  # the board)
-            return
-        board, tidied, problems = read
-        if tidied:
-            self.planboard.caught_up()
-        self.load(board, problems)
-
-    def _action_for(self, key: str) -> str | None:
-        """The action `key` runs now (the user's keymap applied): the first binding of
-        the focused widget, the screen, then the app. A column never scrolls sideways:
-        its scroll_left and scroll_right give way to the board's keys (as they do when
-        they run)."""
+    def _action_for(self, key: str) -> tuple[DOMNode, str] | None:
+        """The action `key` runs now, and where (the user's keymap applied): the first
+        binding of the focused widget, the screen, then the app. A column never scrolls
+        sideways: its scroll_left and scroll_right give way to the board's keys (as
+        they do when they run)."""
         for node, bindings in self._modal_binding_chain:
             for binding in bindings.key_to_bindings.get(key, ()):
                 if isinstance(node, BoardList) and binding.action in SIDEWAYS:
                     continue
-                return binding.action
+                return node, binding.action
         return None
 
-    def takes_on_head(self, key: str) -> bool:
-        """Whether `key` can act now, while the board shows the head of a big quarter
-        (`reading_the_rest`): a move to a line already read, or to another column."""
-        action = self._action_for(key)
-        if action not in MOVES_ON_HEAD:
-            return False
+    def move_on_head(self, key: str) -> tuple[DOMNode, str] | None:
+        """What `key` does now, while the board shows the head of a big quarter
+        (`reading_the_rest`), if it is a move to a line already read or to another
+        column (the app runs it at once, so that the next key is judged from where it
+        left the cursor); None for a key that is to wait for the rest."""
+        found = self._action_for(key)
+        if found is None or found[1] not in MOVES_ON_HEAD:
+            return None
         column = self.focused_column()
-        step = {"cursor(1)": 1, "cursor(-1)": -1}.get(action)
+        step = {"cursor(1)": 1, "cursor(-1)": -1}.get(found[1])
         if step is None or column is None:
-            return True
+            return found
         rows, index = column.rows, column.cursor + step
         while 0 <= index < len(rows) and not selectable(rows, index):
             index += step
         if not 0 <= index < len(rows):
-            return True  # (it stays where it is)
+            return found  # (it stays where it is)
         item = rows[index].item
-        return item is None or not item.unread
+        return found if item is None or not item.unread else None
 
     def _footer_shown(self) -> bool:
         return any(key.region.width for key in self.query("FooterKey"))

@@ -50,11 +50,11 @@ KEEP_GONE_FROM = 1000
 class BoardView(BoardHead):
     """Loads the quarter and applies changes: a move repaints two groups, not the board."""
 
-    def load(self, read: Board | None = None, problems: list[str] | None = None) -> None:
+    def load(self, read: Board | None = None) -> None:
         """Read the whole quarter (on open, on switching quarter, after another program
         changed the file), or show `read`, the quarter just read. Actions repaint only
         what they changed. Once it has painted, rows another program wrote are looked
-        at (see `_check_outside_rows`), unless `problems` says what they are."""
+        at (see `_check_outside_rows`)."""
         preloaded, self._preloaded = self._preloaded, None
         self._vectors_known, self._lists_gone = None, {}  # read again with the quarter
         self._rest_asked = False
@@ -94,10 +94,7 @@ class BoardView(BoardHead):
             # head; the app keeps the others (`takes_on_head`).
             self.call_after_refresh(self._read_the_rest)
             return
-        if problems is None:
-            self.call_after_refresh(self._check_outside_rows)
-        else:
-            self._say_row_problems(problems)
+        self.call_after_refresh(self._check_outside_rows)
         # After the frame: the board shows first, the overlap follows.
         self.call_after_refresh(self._refresh_overlap)
 
