@@ -442,3 +442,32 @@ async def test_a_board_replaced_while_its_rest_is_read_is_not_shown_in_its_place
             assert not app.screen.reading_the_rest  # type: ignore[attr-defined]
             team = _team_rows(app)
             assert [item.id for item in team.groups[0].items] == expected
+
+
+@pytest.mark.parametrize("read_first", [False, True])
+async def test_a_down_after_right_in_one_burst_moves_in_the_column_moved_to(
+    big: Path, monkeypatch: pytest.MonkeyPatch, read_first: bool
+) -> None:
+    """Right then Downs typed in one burst (on the head, or on the whole board): the
+    Downs move in the column Right went to, as when the keys come one by one."""
+    from textual import events
+
+    from planboard.ui.widgets.board_list import BoardList
+
+    waiting: list[Any] = []
+    read_the_rest = BoardView._read_the_rest
+    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            if read_first:
+                read_the_rest(waiting[0])
+                await pilot.pause(0.3)
+                assert not app.screen.reading_the_rest  # type: ignore[attr-defined]
+            for key in ("right", "down", "down"):  # one burst, as a terminal sends them
+                app.post_message(events.Key(key, None))
+            await pilot.pause(0.3)
+            cursors = {column.id: column.cursor for column in app.screen.query(BoardList)}
+            assert app.focused is not None and app.focused.id == "stakeholders"
+            assert (cursors["team"], cursors["stakeholders"]) == (0, 2)

@@ -503,3 +503,50 @@ async def test_suggestions_on_a_big_board_come_from_a_process_while_the_screen_a
         there = [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions]
         assert there == here
         assert len(answers) == 1 and answers[0]  # the process's answer, taken
+
+
+async def test_suggestions_found_while_another_screen_is_up_wait_for_the_next_s(
+    overlapping: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`S` on a big board, then the help opened before it is done: what it found is
+    kept, the status line says so, and the next `S` shows it without looking again;
+    a change to the board before that `S` makes it look again."""
+    from planboard.core import background
+    from planboard.ui.modals import HelpScreen
+
+    looked: list[Any] = []
+    real_answer = background._groups_answer
+
+    def spy(stream: Any) -> Any:
+        looked.append(real_answer(stream))
+        return looked[-1]
+
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "_groups_answer", spy)
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        board = app.screen
+        await pilot.press("S", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)  # nothing over the help
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is board
+        assert "press S to see them" in str(board.status_line.render())
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, SuggestModal)
+        assert len(looked) == 1  # shown from what was found
+        await pilot.press("escape")
+        await pilot.pause()
+        board._suggest_ready = looked[0]  # (found again, covered again)
+        board._refresh_overlap()  # the board changed: looked for again
+        await pilot.press("S")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SuggestModal)
+        assert len(looked) == 2

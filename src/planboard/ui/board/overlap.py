@@ -122,6 +122,7 @@ class BoardOverlap(BoardBase):
         new or edited titles are embedded there."""
         from ...core.background import Pass
 
+        self._suggest_ready = None  # (found for the board as it was)
         # What the columns hold now, by reference (a few hundred lists): the entries and
         # the owners' names are made in the thread, not on the screen's.
         lists = [
@@ -308,6 +309,10 @@ class BoardOverlap(BoardBase):
         if self._suggest_pass is not None:
             self.say("Still looking for blocks to suggest…")
             return
+        ready, self._suggest_ready = self._suggest_ready, None
+        if ready is not None:
+            self._offer_suggestions(ready)
+            return
         # Compared with everything the overlap compares (so `S`, `a` and the marks
         # agree); only what is still on its lists is suggested.
         every = [
@@ -346,8 +351,14 @@ class BoardOverlap(BoardBase):
 
         self._suggest_pass = None
         self.status_line.show(Content(""))
-        if event.state != WorkerState.SUCCESS or self.app.screen is not self:
-            return  # (stopped, or the board is no longer in front: nothing to offer)
+        if event.state != WorkerState.SUCCESS:
+            return  # (stopped)
+        if self.app.screen is not self:
+            # Another screen came up meanwhile (the help, a form): kept for the next S,
+            # unless the board changes first (`_refresh_overlap`).
+            self._suggest_ready = event.worker.result
+            self.say("The blocks to suggest are ready: press S to see them.")
+            return
         self._offer_suggestions(event.worker.result)
 
     def _offer_suggestions(self, groups: list[list[Any]]) -> None:

@@ -146,7 +146,9 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
         columns = [c for c in self.columns if c.display]
         current = self.focused_column()
         index = columns.index(current) if current in columns else 0
-        columns[max(0, min(index + delta, len(columns) - 1))].focus()
+        # At once (`focus()` waits for the next turn): a Down typed in the same burst
+        # moves in the column this one went to.
+        self.set_focus(columns[max(0, min(index + delta, len(columns) - 1))])
 
     def action_help(self) -> None:
         from ..modals import HelpScreen
