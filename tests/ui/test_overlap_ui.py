@@ -550,3 +550,22 @@ async def test_suggestions_found_while_another_screen_is_up_wait_for_the_next_s(
         await pilot.pause()
         assert isinstance(app.screen, SuggestModal)
         assert len(looked) == 2
+
+
+async def test_words_typed_straight_after_slash_go_into_the_search(overlapping: Store) -> None:
+    """`/` and the words after it in one burst (a fast typist, a paste): the words go
+    into the search, not to the board's keys (`l` moved a column, `e` edited, `u`
+    would undo)."""
+    from textual import events
+
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        board = app.screen
+        events_before = overlapping.last_event_id()
+        for key, character in (("slash", "/"), ("l", "l"), ("a", "a"), ("t", "t"), ("e", "e")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause(0.3)
+        assert app.screen is board  # no form over it
+        assert board.search_bar.value == "late"
+        assert overlapping.last_event_id() == events_before

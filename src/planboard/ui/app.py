@@ -17,6 +17,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.widget import Widget
+from textual.widgets import Input
 
 from ..core.clock import Clock
 from ..core.errors import PlanboardError
@@ -88,6 +90,8 @@ class PlanboardApp(App[None]):
         self._board: BoardScreen | None = None
         # The screen on top when each key came in (see `_on_key`).
         self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
+        # And the widget that had the focus then.
+        self._typed_to: WeakKeyDictionary[events.Key, Widget | None] = WeakKeyDictionary()
         # Keys kept while a screen comes up, and since when (see `hold_key`).
         self._held: list[events.Key] = []
         self._held_since = 0.0
@@ -147,6 +151,7 @@ class PlanboardApp(App[None]):
                     self.hold_key(event)
                     return
                 self._typed_on[event] = self.screen
+                self._typed_to[event] = self.screen.focused
         await super().on_event(event)
 
     #: Longest a key waits for a screen that is coming up (then it goes as it is).
@@ -204,6 +209,7 @@ class PlanboardApp(App[None]):
             key = self._held.pop(0)
             self._held_since = time.monotonic()
             self._typed_on[key] = self.screen
+            self._typed_to[key] = self.screen.focused
             await super().on_event(key)
         if self._held and not self._release_asked:
             self._release_asked = True
@@ -213,9 +219,21 @@ class PlanboardApp(App[None]):
         """A key comes back here when no widget took it, to be checked against the keys
         of the screen on top *now*. If a key before it opened that screen (`d`, then the
         reason typed at once), it was handed to a widget of the screen below: it is
-        handed again, as a new key, to the screen it was typed for."""
+        handed again, as a new key, to the screen it was typed for. Likewise a key typed
+        straight after one that put the focus in a field of the same screen (`/`, then
+        the words to search for): it went to the widget that had the focus, and is
+        handed again to the field (the board's keys would have acted on it: `u` undid,
+        `d` dropped)."""
         typed_on = self._typed_on.pop(event, None)
-        if typed_on is not None and typed_on is not self.screen and typed_on in self.screen_stack:
+        typed_to = self._typed_to.pop(event, None)
+        moved_to_field = (
+            typed_on is self.screen
+            and isinstance(self.screen.focused, Input)
+            and self.screen.focused is not typed_to
+        )
+        if typed_on is not None and (
+            moved_to_field or (typed_on is not self.screen and typed_on in self.screen_stack)
+        ):
             event.stop()
             event.prevent_default()  # (not `App._on_key`, which would check it here)
             self.hold_key(event)

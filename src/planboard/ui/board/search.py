@@ -13,7 +13,9 @@ class BoardSearch(BoardView):
 
     def action_search(self) -> None:
         self.search_bar.display = True
-        self.search_bar.focus()
+        # At once (`focus()` waits for the next turn): the words typed in the same
+        # burst as the `/` are handed to the search (see `PlanboardApp._on_key`).
+        self.set_focus(self.search_bar)
 
     def on_input_changed(self, event: Any) -> None:
         if event.input is self.search_bar:
