@@ -49,6 +49,18 @@ def _screen(app: PlanboardApp) -> list[str]:
     return ["".join(grid.get((x, y), (" ", None))[0] for x in range(width)) for y in range(height)]
 
 
+# The board's own `_read_the_rest`, for a test that held it back to call it later.
+READ_THE_REST = BoardView._read_the_rest
+
+
+def _hold_the_rest(monkeypatch: pytest.MonkeyPatch) -> list[BoardView]:
+    """The rest of the quarter is not read until the test calls `READ_THE_REST` on
+    the board it gives (the boards that asked, in order)."""
+    waiting: list[BoardView] = []
+    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    return waiting
+
+
 async def test_the_head_paints_what_the_whole_board_paints(
     big: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -59,12 +71,11 @@ async def test_the_head_paints_what_the_whole_board_paints(
             expected = _screen(whole)
 
     seen: list[list[str]] = []
-    read_the_rest = BoardView._read_the_rest
 
     def looked_at_first(view: BoardView, waited: int = 0) -> None:
         if view._footer_shown():
             seen.append(_screen(view.planboard))  # what shows before the rest is read
-        read_the_rest(view, waited)
+        READ_THE_REST(view, waited)
 
     monkeypatch.setattr(BoardView, "_read_the_rest", looked_at_first)
     store, app = _opened_as_the_command_opens_it(big)
@@ -80,9 +91,7 @@ async def test_the_head_paints_what_the_whole_board_paints(
 async def test_keys_typed_before_the_rest_is_read_wait_for_it(
     big: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    waiting: list[Any] = []
-    read_the_rest = BoardView._read_the_rest
-    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    waiting = _hold_the_rest(monkeypatch)
     store, app = _opened_as_the_command_opens_it(big)
     with store:
         quarter = store.default_quarter().id
@@ -96,7 +105,7 @@ async def test_keys_typed_before_the_rest_is_read_wait_for_it(
             await pilot.press("down", "1")  # the second team item, into block 1
             await pilot.pause(0.4)  # (longer than a key waits for a screen coming up)
             assert store.last_event_id() == events  # nothing done on the head alone
-            read_the_rest(waiting[0])
+            READ_THE_REST(waiting[0])
             await pilot.pause(0.2)
             after = store.board(quarter)
             assert second.id in [i.id for i in after.items_at(Place.block(block.id))]
@@ -137,8 +146,7 @@ async def test_a_click_before_the_rest_is_read_does_nothing(
 
     from planboard.ui.widgets.board_list import BoardList
 
-    waiting: list[Any] = []
-    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    _hold_the_rest(monkeypatch)
     store, app = _opened_as_the_command_opens_it(big)
     with store:
         async with app.run_test(size=SIZE) as pilot:
@@ -163,9 +171,7 @@ async def test_moves_act_on_the_head_while_the_rest_is_read(
 ) -> None:
     """Down, Up and the columns move on the lines already read at once; a key that
     would go past them (PgDn, End) or change the board waits for the rest, in order."""
-    waiting: list[Any] = []
-    read_the_rest = BoardView._read_the_rest
-    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    waiting = _hold_the_rest(monkeypatch)
     store, app = _opened_as_the_command_opens_it(big)
     with store:
         async with app.run_test(size=SIZE) as pilot:
@@ -183,7 +189,7 @@ async def test_moves_act_on_the_head_while_the_rest_is_read(
             await pilot.pause(0.4)  # (longer than a key waits for a screen coming up)
             assert app.screen.focused is team
             assert team.cursor == start + 1  # End waits: its line is not read yet
-            read_the_rest(waiting[0])
+            READ_THE_REST(waiting[0])
             await pilot.pause(0.3)
             assert not app.screen.reading_the_rest  # type: ignore[attr-defined]
             assert team.cursor == len(team.rows) - 1  # then End went to the last line
@@ -194,9 +200,7 @@ async def test_moves_act_on_the_head_while_the_rest_is_read(
 async def test_a_down_onto_a_line_not_read_yet_waits_for_it(
     big: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    waiting: list[Any] = []
-    read_the_rest = BoardView._read_the_rest
-    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    waiting = _hold_the_rest(monkeypatch)
     store, app = _opened_as_the_command_opens_it(big)
     with store:
         quarter = store.default_quarter().id
@@ -211,7 +215,7 @@ async def test_a_down_onto_a_line_not_read_yet_waits_for_it(
             await pilot.press("down")
             await pilot.pause(0.4)
             assert team.cursor == read[-1]  # it waits
-            read_the_rest(waiting[0])
+            READ_THE_REST(waiting[0])
             await pilot.pause(0.3)
             assert team.selected is not None and team.selected.item is not None
             # The item after the last one read, read now.
@@ -271,7 +275,7 @@ async def test_keys_kept_for_the_rest_when_the_app_closes_are_let_go(
 ) -> None:
     """Keys kept until the rest is read, and the app closing meanwhile: the keys kept
     are dropped, not handed to a screen that is gone (that crashed the app)."""
-    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: None)
+    _hold_the_rest(monkeypatch)
     store, app = _opened_as_the_command_opens_it(big)
     with store:
         async with app.run_test(size=SIZE) as pilot:
@@ -289,8 +293,7 @@ async def test_downs_typed_together_stop_at_the_last_line_read(
     they go on the head."""
     from textual import events
 
-    waiting: list[Any] = []
-    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    _hold_the_rest(monkeypatch)
     store, app = _opened_as_the_command_opens_it(big)
     with store:
         async with app.run_test(size=SIZE) as pilot:
@@ -454,15 +457,13 @@ async def test_a_down_after_right_in_one_burst_moves_in_the_column_moved_to(
 
     from planboard.ui.widgets.board_list import BoardList
 
-    waiting: list[Any] = []
-    read_the_rest = BoardView._read_the_rest
-    monkeypatch.setattr(BoardView, "_read_the_rest", lambda view, waited=0: waiting.append(view))
+    waiting = _hold_the_rest(monkeypatch)
     store, app = _opened_as_the_command_opens_it(big)
     with store:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             if read_first:
-                read_the_rest(waiting[0])
+                READ_THE_REST(waiting[0])
                 await pilot.pause(0.3)
                 assert not app.screen.reading_the_rest  # type: ignore[attr-defined]
             for key in ("right", "down", "down"):  # one burst, as a terminal sends them

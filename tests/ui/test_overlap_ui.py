@@ -465,13 +465,28 @@ async def test_the_widths_measured_with_the_marks_in_the_pass_are_the_columns_ow
             assert column.natural_width() == LineWidths().natural(column)  # as anew
 
 
+def _groups_from_a_process(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """`S` looks in a process from the first item on; the answers it takes from it."""
+    from planboard.core import background
+
+    answers: list[Any] = []
+    real_answer = background._groups_answer
+
+    def spy(stream: Any) -> Any:
+        answers.append(real_answer(stream))
+        return answers[-1]
+
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "_groups_answer", spy)
+    return answers
+
+
 async def test_suggestions_on_a_big_board_come_from_a_process_while_the_screen_answers(
     overlapping: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """From `PROCESS_FROM` items, `S` runs the matcher in a process of its own (its
     tables and seconds of work stay out of the board's): the status line says it is
     looking, and the same suggestions show when it is done."""
-    from planboard.core import background
 
     app = PlanboardApp(overlapping)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -483,15 +498,7 @@ async def test_suggestions_on_a_big_board_come_from_a_process_while_the_screen_a
         await pilot.press("escape")
         await pilot.pause()
 
-        answers: list[Any] = []
-        real_answer = background._groups_answer
-
-        def spy(stream: Any) -> Any:
-            answers.append(real_answer(stream))
-            return answers[-1]
-
-        monkeypatch.setattr(background, "PROCESS_FROM", 1)
-        monkeypatch.setattr(background, "_groups_answer", spy)
+        answers = _groups_from_a_process(monkeypatch)
         board = app.screen
         await pilot.press("S")
         assert not isinstance(app.screen, SuggestModal)  # not yet: it is looking
@@ -511,18 +518,9 @@ async def test_suggestions_found_while_another_screen_is_up_wait_for_the_next_s(
     """`S` on a big board, then the help opened before it is done: what it found is
     kept, the status line says so, and the next `S` shows it without looking again;
     a change to the board before that `S` makes it look again."""
-    from planboard.core import background
     from planboard.ui.modals import HelpScreen
 
-    looked: list[Any] = []
-    real_answer = background._groups_answer
-
-    def spy(stream: Any) -> Any:
-        looked.append(real_answer(stream))
-        return looked[-1]
-
-    monkeypatch.setattr(background, "PROCESS_FROM", 1)
-    monkeypatch.setattr(background, "_groups_answer", spy)
+    looked = _groups_from_a_process(monkeypatch)
     app = PlanboardApp(overlapping)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
