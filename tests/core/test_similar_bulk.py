@@ -54,6 +54,20 @@ def test_each_item_keeps_its_best_pairs_in_order() -> None:
     assert len(found) < len(pairs)  # the limit per item did leave pairs out
 
 
+def test_kept_pairs_give_whole_codes_past_two_to_the_31() -> None:
+    """The kept pairs are worked on as 32-bit positions (half the memory) but come out
+    64-bit: on a board of 50,000 items a pair's code (position times count, plus the other) is
+    past 2^31, and a 32-bit product would wrap."""
+    sim = Similarity([Entry(1, "a"), Entry(2, "b")], meaning=False)
+    arrays = (np.asarray([3, 49_000]), np.asarray([49_998, 49_999]), np.asarray([0.9, 0.8]))
+    sim._best_in_bulk = lambda *args: arrays  # type: ignore[method-assign]
+    low, high, values = sim._kept_arrays(np, 0.4, True, set())
+    assert low.dtype == high.dtype == np.int64
+    codes = low * 50_000 + high
+    assert sorted(codes.tolist()) == sorted([3 * 50_000 + 49_998, 49_000 * 50_000 + 49_999] * 2)
+    assert values.tolist() == [0.9, 0.8, 0.9, 0.8]
+
+
 def _unit_rows(rng, count: int, dims: int = 64):  # type: ignore[no-untyped-def]
     rows = rng.standard_normal((count, dims)).astype(np.float32)
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)

@@ -102,16 +102,35 @@ def gathered(np: Any, chunks: Iterator[tuple[Any, Any]], size: int) -> Iterator[
         yield np.concatenate(firsts), np.concatenate(seconds)
 
 
+def both_ways(np: Any, first: Any, second: Any) -> Any:
+    """`first` then `second` in one array of 32-bit positions (64-bit past 2^31)."""
+    size = np.int32 if max(first.max(initial=0), second.max(initial=0)) < 1 << 31 else np.int64
+    joined = np.empty(len(first) + len(second), dtype=size)
+    joined[: len(first)] = first
+    joined[len(first) :] = second
+    return joined
+
+
 def entry_order(np: Any, mine: Any, values: Any, other: Any) -> Any:
     """The order of pairs by entry, then best first, then by the other entry: one
     sort of one key (a third of the time of sorting by three) when the positions fit
     21 bits and the scores are between 0 and 1 (they are kept to six decimals)."""
     if not len(mine) or max(mine.max(), other.max()) >= 1 << 21:
         return np.lexsort((other, -values, mine))
-    scaled = np.rint(values * 1_000_000).astype(np.int64)
+    scaled = values * 1_000_000
+    np.rint(scaled, out=scaled)
     if scaled.min() < 0 or scaled.max() > 1_000_000:
         return np.lexsort((other, -values, mine))
-    return np.argsort((mine << 42) | ((1_000_000 - scaled) << 21) | other, kind="stable")
+    # (The key made in place, one array at a time: a million pairs are 8 MB each.)
+    key = mine.astype(np.int64)
+    key <<= 42
+    ranked = (1_000_000 - scaled).astype(np.int64)
+    del scaled
+    ranked <<= 21
+    key |= ranked
+    del ranked
+    key |= other
+    return np.argsort(key, kind="stable")
 
 
 def pair_codes(np: Any, chunks: Iterator[tuple[Any, Any]], count: int) -> Any:

@@ -4,8 +4,32 @@ leave; customer", "GMV ≈ Gross merchandise value")."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .words import written_at
+
+if TYPE_CHECKING:
+    from .pairs import Similarity
+
+
+def shared_words(similarity: Similarity, a: int, b: int) -> list[str]:
+    """The words two entries share, the weightiest first, as `_joined` says them."""
+    ids, weights, surfaces = similarity.word_ids, similarity.weights, similarity.surfaces
+    start, end = similarity.starts[b], similarity.starts[b + 1]
+    theirs = ids[start:end]
+    # a's words that b has too, the weightiest first (ids follow the words'
+    # spelling: ties go by the word, as they always did).
+    shared = [n for n in range(similarity.starts[a], similarity.starts[a + 1]) if ids[n] in theirs]
+    if len(shared) > 1:
+        shared.sort(key=lambda n: (-weights[n], ids[n]))
+    stem = similarity.analyser.stem
+    sides: list[tuple[str, str]] = []
+    for n in shared:
+        x, y = surfaces[n], surfaces[start + theirs.index(ids[n])]
+        same = x == y or x.lower() == y.lower() or stem(x) == stem(y)
+        sides.append((x, x) if same else (x, y))
+    entries, spelt = similarity.entries, similarity.analyser.spelt
+    return _joined(sides, entries[a].text, entries[b].text, spelt)
 
 
 def _joined(
