@@ -18,6 +18,8 @@ def test_benchmark_runs_on_a_tiny_board() -> None:
             "30",
             "--runs",
             "1",
+            "--starts",
+            "1",
             "--keys",
             "2",
             "--moves",
@@ -87,6 +89,23 @@ def test_targets_say_missed_where_a_figure_misses() -> None:
     rows = targets([_size(50_000, frames=1, action_ms=20)], blocking)
     undo_row = next(row for row in rows if row.figure.startswith("any undo/redo"))
     assert undo_row.ok is False and "ON the UI thread" in undo_row.measured
+
+
+def test_first_paint_counts_the_starts_timed_to_the_first_frame_alone() -> None:
+    """The first paint is the median of the runs' starts and of the starts timed to
+    the first frame alone, for planboard and for the floor."""
+    undo = ImportUndo(20_000, Interaction(200, 2), 20, Interaction(200, 2), 20)
+    size = _size(100, frames=1, action_ms=20)
+
+    def paint_row(rows: list) -> object:  # type: ignore[type-arg]
+        return next(row for row in rows if row.figure.startswith("first paint, 100"))
+
+    assert paint_row(targets([size], undo)).ok is True
+    size.starts = {"planboard": [150.0, 150.0], "bare": [], "floor": [100.0, 100.0]}
+    row = paint_row(targets([size], undo))
+    assert row.ok is False and "150 ms ×1.50" in row.measured
+    size.starts["floor"] = [125.0, 125.0]  # (the floor's starts count too)
+    assert "×1.20" in paint_row(targets([size], undo)).measured
 
 
 def test_the_import_undo_run_is_not_upset_by_a_copy_left_from_a_stopped_run(tmp_path) -> None:

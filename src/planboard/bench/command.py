@@ -34,6 +34,7 @@ from .terminal import (
     Term,
     _bare,
     app_argv,
+    first_paint_once,
     import_undo,
     measure,
 )
@@ -71,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="100 and 10,000 items, one run")
     parser.add_argument("--sizes", help="board sizes (default 100,2000,10000,50000)")
     parser.add_argument("--runs", type=int, help="app starts per size and app (default 3)")
+    parser.add_argument(
+        "--starts",
+        type=int,
+        help="more starts per size and app, timed to the first frame alone (default 8)",
+    )
     parser.add_argument("--keys", type=int, help="Down keys per run (default 30)")
     parser.add_argument("--moves", type=int, help="move/drop/undo rounds per run (default 4)")
     parser.add_argument("--commits", type=int, default=400, help="moves for move to commit")
@@ -93,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     runs = args.runs or (1 if quick else 3)
     downs = args.keys if args.keys is not None else (8 if quick else 30)
+    starts = args.starts if args.starts is not None else (2 if quick else 8)
     plan = Plan(
+        starts=max(0, starts),
         downs=downs,
         pages=max(1, downs // 4),
         ends=max(1, downs // 8),
@@ -160,11 +168,23 @@ def _measure_size(folder: Path, size: int, runs: int, plan: Plan, commits: int) 
             pb_runs.append(measure("planboard", db, size, plan, background=True))
             bare_runs.append(measure("bare", db, size, plan, background=False))
             floor_runs.append(measure("bare", db, FLOOR_LINES, plan, background=False))
+    # A start's first frame varies by a third from one start to the next on a quiet
+    # machine (the floor's own starts: 236 to 340 ms): more starts, still interleaved,
+    # so that the medians say what is typical.
+    starts: dict[str, list[float]] = {"planboard": [], "bare": [], "floor": []}
+    if plan.starts:
+        with step(f"{plan.starts} more starts to the first frame"):
+            for _ in range(plan.starts):
+                starts["planboard"].append(first_paint_once("planboard", db, size))
+                starts["bare"].append(first_paint_once("bare", db, size))
+                starts["floor"].append(first_paint_once("bare", db, FLOOR_LINES))
     with step("commits"):
         timings = move_to_commit(db, commits)
         bare_timings = bare_commit(db, commits)
     similar = overlap_ms(db)
-    return SizeResult(size, pb_runs, bare_runs, floor_runs, timings, bare_timings, similar, heavy)
+    return SizeResult(
+        size, pb_runs, bare_runs, floor_runs, timings, bare_timings, similar, heavy, starts
+    )
 
 
 def _report(results: list[SizeResult], undo: ImportUndo | None) -> int:

@@ -296,6 +296,16 @@ class Plan:
     ends: int
     moves: int
     busy_keys: int
+    starts: int = 0  # more starts to the first frame alone, per app
+
+
+def first_paint_once(kind: str, db: Path, lines: int) -> float:
+    """One start to the first frame alone (the app stopped once it is out)."""
+    term = Term(app_argv(kind, db, lines))
+    try:
+        return term.first_paint(PLANBOARD_MARK if kind == "planboard" else BARE_MARK)
+    finally:
+        term.stop()
 
 
 def measure(kind: str, db: Path, lines: int, plan: Plan, *, background: bool) -> Run:
