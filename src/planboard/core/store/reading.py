@@ -267,12 +267,19 @@ class StoreReads(StoreCore):
             (quarter_id,),
         )
         merged: dict[int, list[Item]] = {}
+        # Each place's list by the three columns that say where an item sits (a
+        # `Place` made for each item was a third of the read).
+        where: dict[tuple[str, int | None, int | None], list[Item]] = {}
         for row in rows:
             item = Item(*row)
             if item.merged_into is not None:
                 merged.setdefault(item.merged_into, []).append(item)
-            else:
-                places.setdefault(item.place, []).append(item)
+                continue
+            sits = (item.status, item.block_id, item.stakeholder_id)
+            found = where.get(sits)
+            if found is None:
+                found = where[sits] = places.setdefault(Place.where(*sits), [])
+            found.append(item)
         for place, items in places.items():
             if not place.is_list:
                 items.sort(key=_place_order)
