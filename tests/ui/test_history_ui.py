@@ -251,3 +251,23 @@ async def test_export_from_the_command_palette(sample_copy: Path, entry: str, fm
         assert target.read_text(encoding="utf-8") == expected
         messages = [str(n.message) for n in app._notifications]
         assert f"Exported to {target}" in messages
+
+
+async def test_a_quarter_is_shown_in_the_turn_the_cursor_moves_to_it(sample_copy: Path) -> None:
+    """The list's new highlight and the quarter's outcome are drawn in one frame: the
+    detail is filled as the highlight moves, not in a turn of its own."""
+    store = Store.open(sample_copy)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        detail = history.query_one("#history-detail")
+        assert "Blocks (nothing decided yet)" in str(detail.render())
+        history.list.action_cursor_down()  # (no turn of the event loop after it)
+        assert "Not chosen" in str(detail.render())
+        history.list.action_cursor_up()
+        assert "Blocks (nothing decided yet)" in str(detail.render())
+    store.close()

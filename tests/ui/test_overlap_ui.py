@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from textual.widgets import OptionList, Static
 
 from planboard.core import Place, Store
 from planboard.ui.app import PlanboardApp
@@ -567,3 +568,27 @@ async def test_words_typed_straight_after_slash_go_into_the_search(overlapping: 
         assert app.screen is board  # no form over it
         assert board.search_bar.value == "late"
         assert overlapping.last_event_id() == events_before
+
+
+async def test_a_suggestion_and_its_requests_are_shown_in_the_turn_its_highlight_moves(
+    overlapping: Store,
+) -> None:
+    """The list's new highlight and the pane that shows that suggestion are drawn in
+    one frame: the pane is filled as the highlight moves, not in a turn of its own (a
+    frame of its own, 16 ms later, and a key took 33-65 ms to settle)."""
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, SuggestModal) and len(modal.suggestions) == 2
+        choices = modal.query_one("#choices", OptionList)
+        pane = modal.query_one("#suggest-detail", Static)
+        first, second = modal.suggestions
+        assert first.requests[0].title in str(pane.render())
+        choices.action_cursor_down()  # (no turn of the event loop after it)
+        assert second.requests[0].title in str(pane.render())
+        assert first.requests[0].title not in str(pane.render())
+        choices.action_cursor_up()
+        assert first.requests[0].title in str(pane.render())

@@ -16,6 +16,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..core.text import clean_line
+from .widgets.choices import ChoicePane, Choices
 
 
 @dataclass
@@ -162,8 +163,8 @@ class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
         with Vertical(classes="dialog -wide"):
             yield Label("Suggested blocks: requests from several lists", classes="dialog-title")
             with Horizontal(id="suggest-panes"):
-                yield OptionList(id="choices")
-                yield Static(id="suggest-detail")
+                yield Choices(self._show, id="choices")
+                yield ChoicePane(id="suggest-detail")
             yield Static(
                 Content(
                     "Enter: accept (creates the block with these items) · e: rename · "
@@ -195,7 +196,6 @@ class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
             options.highlighted = max(0, min(keep, len(self.suggestions) - 1))
         self._show()
 
-    @on(OptionList.OptionHighlighted)
     def _show(self) -> None:
         detail = self.query_one("#suggest-detail", Static)
         current = self.current

@@ -21,6 +21,7 @@ from ...core.text import clean_line, clean_multiline, plural
 from .. import keys
 from ..modals import PickerModal
 from ..widgets.bars import BoardFooter, IndentedText, StatusLine
+from ..widgets.choices import Choices
 
 CELL = {
     "served": ("■", "bold $text-success"),
@@ -30,7 +31,7 @@ CELL = {
 }
 
 
-class QuarterList(OptionList):
+class QuarterList(Choices):
     """The quarters, newest first: the cursor stops at the ends (it does not wrap from
     the newest to the oldest)."""
 
@@ -54,7 +55,7 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         self.store = store
         self.start_at = quarter_id
         self.quarters: list[Quarter] = []
-        self.list = QuarterList(id="quarters")
+        self.list = QuarterList(self._show, id="quarters")
         self.detail = IndentedText(id="history-detail")
         self.status_line = StatusLine(id="status")
 
@@ -102,7 +103,6 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         index = self.list.highlighted
         return self.quarters[index] if index is not None and self.quarters else None
 
-    @on(OptionList.OptionHighlighted)
     def _show(self) -> None:
         quarter = self.quarter
         if quarter is None:
