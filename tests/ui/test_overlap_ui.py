@@ -592,3 +592,8 @@ async def test_a_suggestion_and_its_requests_are_shown_in_the_turn_its_highlight
         assert first.requests[0].title not in str(pane.render())
         choices.action_cursor_up()
         assert first.requests[0].title in str(pane.render())
+        # The count on a line of its own (a wrapped name ran into it: "managers3 items").
+        name, count = str(choices.get_option_at_index(0).prompt).split("\n")
+        assert name.strip() == first.name and count.strip().startswith(
+            f"{len(first.requests)} items"
+        )

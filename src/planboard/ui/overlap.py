@@ -185,8 +185,11 @@ class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
                     Content.assemble(
                         ("● " if suggestion.marked else "  ", "bold $text-accent"),
                         (clean_line(suggestion.name), "bold"),
+                        # (On a line of its own: where the name wraps, the list ran
+                        # the count into its last word.)
                         (
-                            f"  {len(suggestion.requests)} items · {len(suggestion.owners)} lists",
+                            f"\n  {len(suggestion.requests)} items · "
+                            f"{len(suggestion.owners)} lists",
                             "$text-muted",
                         ),
                     )
