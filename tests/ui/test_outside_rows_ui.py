@@ -92,6 +92,29 @@ async def test_history_on_a_damaged_file_says_so_instead_of_crashing(tmp_path: P
         assert isinstance(app.screen, BoardScreen)
 
 
+async def test_history_opened_on_a_quarter_that_cannot_be_read_says_so(tmp_path: Path) -> None:
+    """The history opened on the damaged quarter itself (its board opened read-only,
+    then H): the status line says the file can't be read (not the usual hint over it)
+    and the detail keeps the quarter's name through the screen's first layout."""
+    from planboard.ui.screens.history import HistoryScreen
+
+    path = tmp_path / "damaged.db"
+    damage_an_old_quarter(path)
+    store = Store.open(path)
+    old = store.quarter_by_name("2026-Q2")
+    assert old is not None
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(HistoryScreen(store, old.id))
+        await pilot.pause()
+        await pilot.pause(0.1)
+        history = app.screen
+        assert isinstance(history, HistoryScreen) and history.quarter == old
+        assert "can't be read" in status(app)
+        assert str(history.query_one("#history-detail").render()).startswith("2026-Q2")
+
+
 async def test_an_open_board_shows_and_orders_a_plain_insert(
     filled: Filled, board_path: Path
 ) -> None:

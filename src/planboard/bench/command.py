@@ -69,13 +69,16 @@ def _parser() -> argparse.ArgumentParser:
         description=sys.modules[__package__ or "planboard.bench"].__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--quick", action="store_true", help="100 and 10,000 items, one run")
+    parser.add_argument(
+        "--quick", action="store_true", help="100 and 10,000 items, one run, two more starts"
+    )
     parser.add_argument("--sizes", help="board sizes (default 100,2000,10000,50000)")
     parser.add_argument("--runs", type=int, help="app starts per size and app (default 3)")
     parser.add_argument(
         "--starts",
         type=int,
-        help="more starts per size and app, timed to the first frame alone (default 8)",
+        help="more starts per size and app, timed to the first frame alone (default 8; "
+        "2 with --quick)",
     )
     parser.add_argument("--keys", type=int, help="Down keys per run (default 30)")
     parser.add_argument("--moves", type=int, help="move/drop/undo rounds per run (default 4)")

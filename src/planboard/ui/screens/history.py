@@ -90,13 +90,15 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
                     )
                 )
             )
-        index = next((i for i, q in enumerate(self.quarters) if q.id == self.start_at), 0)
-        self.list.highlighted = index
-        self.list.focus()
+        # (The hint first: the quarter is shown as the highlight is set, and a quarter
+        # that can't be read says so on the status line, over the hint.)
         self.status_line.say(
             "Enter opens a quarter's board (past ones read-only) · c coverage · "
             "x compare with another quarter · n start the next quarter"
         )
+        index = next((i for i, q in enumerate(self.quarters) if q.id == self.start_at), 0)
+        self.list.highlighted = index
+        self.list.focus()
 
     @property
     def quarter(self) -> Quarter | None:
@@ -110,7 +112,7 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         try:
             result = outcome(self.store, quarter.id)
         except PlanboardError as error:  # a damaged file: say so, keep the screen
-            self.detail.update(Content.assemble((clean_line(quarter.name), "bold"), "\n\n"))
+            self.detail.show(Content.assemble((clean_line(quarter.name), "bold"), "\n\n"))
             self.status_line.say(str(error), error=True)
             return
         parts = _decided_parts(quarter, result) + _undecided_parts(result)
