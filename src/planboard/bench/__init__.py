@@ -1,11 +1,12 @@
 """Benchmark: planboard as a person sees it, against a bare Textual app and a fixed floor.
 
-    python -m planboard.bench [--quick] [--sizes 100,2000,10000,50000] [--runs 3]
+    python -m planboard.bench [--quick] [--sizes 100,2000,10000,50000] [--runs 3] [--starts 8]
 
 Every app runs as a real process in a pseudo-terminal, started the way its command starts
 it (`python -m planboard PATH`), and is timed from outside, from the bytes it writes:
 
-- first paint: from the fork to the end of the first frame that shows the board;
+- first paint: from the fork to the end of the first frame that shows the board, the
+  median of the runs' starts and of `--starts` more, timed to the first frame alone;
 - an interaction: from the key's write to the pseudo-terminal to the **settled** screen,
   the last byte read before 100 ms of quiet. The harness answers the terminal query for
   synchronized output, so each frame the app writes ends with `ESC [ ? 2026 l`: the
