@@ -20,15 +20,21 @@ def status(app: PlanboardApp) -> str:
     return str(app.screen.query_one("#status").render())
 
 
+async def open_history(pilot) -> HistoryScreen:
+    """`H` on the board, once it has painted: the history."""
+    await pilot.pause()
+    await pilot.press("H")
+    await pilot.pause()
+    history = pilot.app.screen
+    assert isinstance(history, HistoryScreen)
+    return history
+
+
 async def test_history_lists_quarters_and_opens_a_past_one_read_only(sample_copy: Path) -> None:
     store = Store.open(sample_copy)
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("H")
-        await pilot.pause()
-        history = app.screen
-        assert isinstance(history, HistoryScreen)
+        history = await open_history(pilot)
         assert [q.name for q in history.quarters] == ["2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4"]
         detail = str(history.query_one("#history-detail").render())
         # 2026-Q3 is being prepared: its blocks are not called "not chosen" yet
@@ -259,11 +265,7 @@ async def test_a_quarter_is_shown_in_the_turn_the_cursor_moves_to_it(sample_copy
     store = Store.open(sample_copy)
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("H")
-        await pilot.pause()
-        history = app.screen
-        assert isinstance(history, HistoryScreen)
+        history = await open_history(pilot)
         detail = history.query_one("#history-detail")
         assert "Blocks (nothing decided yet)" in str(detail.render())
         history.list.action_cursor_down()  # (no turn of the event loop after it)

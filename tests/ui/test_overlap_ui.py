@@ -50,6 +50,15 @@ def item_id(store: Store, title: str) -> int:
     raise KeyError(title)
 
 
+async def suggestions(pilot) -> SuggestModal:
+    """`S` on the board: the suggested blocks."""
+    await pilot.press("S")
+    await pilot.pause()
+    modal = pilot.app.screen
+    assert isinstance(modal, SuggestModal)
+    return modal
+
+
 async def ready(pilot) -> None:
     for _ in range(100):
         await pilot.pause(0.02)
@@ -127,10 +136,7 @@ async def test_accept_a_suggested_block_and_undo(overlapping: Store) -> None:
     app = PlanboardApp(overlapping)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("S")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, SuggestModal)
+        modal = await suggestions(pilot)
         names = [s.name for s in modal.suggestions]
         assert "Regional pipeline snapshot, refreshed weekly" in names  # the team's words
         first = modal.suggestions[0]
@@ -153,10 +159,7 @@ async def test_rename_merge_and_discard_suggestions(overlapping: Store) -> None:
     app = PlanboardApp(overlapping)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("S")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, SuggestModal)
+        modal = await suggestions(pilot)
         assert {s.key for s in modal.suggestions} == {frozenset(pipeline), frozenset(late)}
         # Rename the highlighted one: an empty name is refused, a real one is kept.
         await pilot.press("e", "ctrl+u", "ctrl+s")
@@ -182,10 +185,8 @@ async def test_rename_merge_and_discard_suggestions(overlapping: Store) -> None:
         await pilot.pause()
         assert overlapping.blocks(q) == []
         # Discarded stays discarded for the session; the two parts are still offered.
-        await pilot.press("S")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, SuggestModal) and len(modal.suggestions) == 2
+        modal = await suggestions(pilot)
+        assert len(modal.suggestions) == 2
         await pilot.press("x", "x", "escape")
         await pilot.pause()
         await pilot.press("S")
@@ -579,10 +580,8 @@ async def test_a_suggestion_and_its_requests_are_shown_in_the_turn_its_highlight
     app = PlanboardApp(overlapping)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("S")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, SuggestModal) and len(modal.suggestions) == 2
+        modal = await suggestions(pilot)
+        assert len(modal.suggestions) == 2
         choices = modal.query_one("#choices", OptionList)
         pane = modal.query_one("#suggest-detail", Static)
         first, second = modal.suggestions
