@@ -502,6 +502,7 @@ async def test_suggestions_on_a_big_board_come_from_a_process_while_the_screen_a
 
         answers = _groups_from_a_process(monkeypatch)
         board = app.screen
+        board._suggest_found = None  # (what was found here, forgotten)
         await pilot.press("S")
         assert not isinstance(app.screen, SuggestModal)  # not yet: it is looking
         assert "Looking for blocks to suggest" in str(board.status_line.render())
@@ -512,6 +513,106 @@ async def test_suggestions_on_a_big_board_come_from_a_process_while_the_screen_a
         there = [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions]
         assert there == here
         assert len(answers) == 1 and answers[0]  # the process's answer, taken
+
+
+async def test_suggestions_on_a_board_of_some_size_are_looked_for_in_a_thread(
+    overlapping: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From `SUGGEST_THREAD_FROM` items (below `PROCESS_FROM`), `S` runs the matcher in
+    a thread: the screen answers while it looks (it froze for half a second at 1,800
+    items), the status line says so, and the suggestions are the ones found inline."""
+    import threading
+
+    from planboard.core import background
+    from planboard.ui.board import overlap
+
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, SuggestModal)
+        here = [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions]
+        await pilot.press("escape")
+        await pilot.pause()
+
+        go_on, on_main = threading.Event(), []
+        real = background._group_keys
+
+        def held(*args: Any) -> Any:
+            on_main.append(threading.current_thread() is threading.main_thread())
+            go_on.wait(10)
+            return real(*args)
+
+        monkeypatch.setattr(overlap, "SUGGEST_THREAD_FROM", 1)
+        monkeypatch.setattr(background, "_group_keys", held)
+        monkeypatch.setattr(background.Pass, "run", lambda *a: pytest.fail("no process"))
+        board = app.screen
+        board._suggest_found = None  # (what was found inline, forgotten)
+        await pilot.press("S")
+        await pilot.press("j")  # the screen takes keys while the matcher works
+        await pilot.pause()
+        assert not isinstance(app.screen, SuggestModal)
+        assert "Looking for blocks to suggest" in str(board.status_line.render())
+        go_on.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert on_main == [False]
+        assert isinstance(app.screen, SuggestModal)
+        assert [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions] == here
+
+
+async def test_suggestions_are_looked_for_again_only_when_what_they_compare_changed(
+    overlapping: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`S` again over the same items (closed and opened, one taken, one discarded) shows
+    what was found without looking again, less what is in a block now; a title edited
+    or a pair rejected makes it look again."""
+    from planboard.core import background
+
+    looked: list[int] = []
+    real = background._group_keys
+    monkeypatch.setattr(
+        background,
+        "_group_keys",
+        lambda *a: looked.append(1) or real(*a),  # type: ignore[func-returns-value]
+    )
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        board = app.screen
+        first = [
+            (s.name, [r.id for r in s.requests]) for s in (await suggestions(pilot)).suggestions
+        ]
+        assert len(first) >= 2 and looked == [1]
+        await pilot.press("escape", "S")
+        await pilot.pause()
+        again = [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions]
+        assert again == first and looked == [1]
+        await pilot.press("enter")  # the first taken: a block
+        await pilot.pause()
+        assert overlapping.blocks(overlapping.default_quarter().id)
+        left = [
+            (s.name, [r.id for r in s.requests]) for s in (await suggestions(pilot)).suggestions
+        ]
+        assert left == first[1:] and looked == [1]
+        await pilot.press("escape")
+        await pilot.pause()
+        late = item_id(overlapping, REQUESTS_LATE[0])
+        board.run_op(lambda: overlapping.edit_item(late, title="Late invoice payers"))
+        await pilot.pause()
+        await pilot.press("S")
+        await pilot.pause()
+        assert looked == [1, 1]
+        if isinstance(app.screen, SuggestModal):
+            await pilot.press("escape")
+            await pilot.pause()
+        other = item_id(overlapping, REQUESTS_LATE[1])
+        board.run_op(lambda: overlapping.reject_pair(late, other))
+        await pilot.pause()
+        await pilot.press("S")
+        await pilot.pause()
+        assert looked == [1, 1, 1]
 
 
 async def test_suggestions_found_while_another_screen_is_up_wait_for_the_next_s(
@@ -543,9 +644,10 @@ async def test_suggestions_found_while_another_screen_is_up_wait_for_the_next_s(
         assert len(looked) == 1  # shown from what was found
         await pilot.press("escape")
         await pilot.pause()
-        board._suggest_ready = looked[0]  # (found again, covered again)
-        board._refresh_overlap()  # the board changed: looked for again
-        await pilot.press("S")
+        late = item_id(overlapping, REQUESTS_LATE[0])
+        board.run_op(lambda: overlapping.edit_item(late, title="Invoices paid late, by customer"))
+        await pilot.pause()
+        await pilot.press("S")  # the board changed: looked for again
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, SuggestModal)

@@ -176,25 +176,27 @@ class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
     def on_mount(self) -> None:
         self._fill()
 
+    def _options(self) -> list[Option]:
+        return [
+            Option(
+                Content.assemble(
+                    ("● " if suggestion.marked else "  ", "bold $text-accent"),
+                    (clean_line(suggestion.name), "bold"),
+                    # (On a line of its own: where the name wraps, the list ran the
+                    # count into its last word.)
+                    (
+                        f"\n  {len(suggestion.requests)} items · {len(suggestion.owners)} lists",
+                        "$text-muted",
+                    ),
+                )
+            )
+            for suggestion in self.suggestions
+        ]
+
     def _fill(self, keep: int = 0) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        for suggestion in self.suggestions:
-            options.add_option(
-                Option(
-                    Content.assemble(
-                        ("● " if suggestion.marked else "  ", "bold $text-accent"),
-                        (clean_line(suggestion.name), "bold"),
-                        # (On a line of its own: where the name wraps, the list ran
-                        # the count into its last word.)
-                        (
-                            f"\n  {len(suggestion.requests)} items · "
-                            f"{len(suggestion.owners)} lists",
-                            "$text-muted",
-                        ),
-                    )
-                )
-            )
+        options.add_options(self._options())  # (all at once, not one by one)
         if self.suggestions:
             options.highlighted = max(0, min(keep, len(self.suggestions) - 1))
         self._show()

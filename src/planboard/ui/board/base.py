@@ -160,7 +160,9 @@ class BoardBase(StoreActions, CalmResume):
         self._collector_paused = False  # (the cyclic collector, while it is read)
         self._overlap_pass: Pass | None = None  # the overlap pass under way
         self._suggest_pass: Pass | None = None  # the search for suggestions (`S`) under way
-        self._suggest_ready: list[list[Any]] | None = None  # found while the board was covered
+        # The last blocks `S` found, and for what (the entries and rejected pairs it
+        # compared): the next `S` over the same shows them without looking again.
+        self._suggest_found: tuple[Any, list[list[Any]]] | None = None
         self._overlap_owed = False  # one was stopped before it was done
         self._build()
 
