@@ -431,3 +431,27 @@ def test_a_groups_answer_that_is_not_one_is_refused() -> None:
     assert answer(("groups", [[1, 2]])) is None  # cut short
     assert answer(("groups", [(1, 2)]), ("end", None)) is None  # not lists
     assert answer(("packed", [[1, 2]]), ("end", None)) is None  # not groups
+
+
+def test_the_process_sends_the_new_vectors_before_it_scores_the_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The board's pass (item ids as keys) sends the vectors of the titles it embedded
+    first, so that it can let them go before it scores the pairs (at 50,000 new titles
+    they were 20 MB it held to its end); the board takes them all the same."""
+    entries, names = entries_and_names()
+    tags: list[str] = []
+    real = background._records
+
+    def spy(stream: object) -> object:
+        for tag, payload in real(stream):  # type: ignore[arg-type]
+            tags.append(tag)
+            yield tag, payload
+
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    monkeypatch.setattr(background, "CHUNK", 3)
+    monkeypatch.setattr(background, "_records", spy)
+    _, found = background.neighbours_anywhere(entries, names)
+    assert "packed" in tags and tags[-1] == "end"
+    assert len(found.new_vectors) == len(entries)
+    assert tags.index("packed") > max(n for n, tag in enumerate(tags) if tag == "vectors")

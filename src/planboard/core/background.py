@@ -516,9 +516,12 @@ def _child() -> None:
         similarity = compared(entries, held)
         held.clear()
         _send(out, [("note", similarity.meaning_note), ("lang", similarity.lang)])
+        # The new vectors go first, and are let go before the pairs are scored (50,000
+        # titles embedded: 20 MB of Python objects the process held to its end).
+        _send(out, (("vectors", chunk) for chunk in _chunks(similarity.new_vectors, size)))
+        similarity.new_vectors.clear()
         chunks = _packed_arrays(similarity, rejected, size)
         _send(out, _with_whose(chunks, entries, head.get("owners") or {}))
-        _send(out, (("vectors", chunk) for chunk in _chunks(similarity.new_vectors, size)))
         _send(out, [("end", None)])
         out.flush()
         return
