@@ -193,9 +193,11 @@ def _undo_row(undo: ImportUndo | None, big_note: str) -> Row:
     return Row(
         figure,
         "≤ 1 s, off the UI thread",
-        f"undo {undo.undo.ms:.0f} ms, redo {undo.redo.ms:.0f} ms; a key sent "
-        f"during them answered in {undo.undo_probe_ms:.0f} / "
-        f"{undo.redo_probe_ms:.0f} ms ({'off' if off else 'ON'} the UI thread)",
+        # (The first frame after the key: the key's own, or the work's progress line,
+        # which a screen held by the work would not draw either.)
+        f"undo {undo.undo.ms:.0f} ms, redo {undo.redo.ms:.0f} ms; a frame "
+        f"{undo.undo_probe_ms:.0f} / {undo.redo_probe_ms:.0f} ms after a key sent "
+        f"during them ({'off' if off else 'ON'} the UI thread)",
         slow <= 1000 and off,
     )
 
