@@ -698,3 +698,37 @@ async def test_a_suggestion_and_its_requests_are_shown_in_the_turn_its_highlight
         assert name.strip() == first.name and count.strip().startswith(
             f"{len(first.requests)} items"
         )
+
+
+async def test_the_biggest_suggestions_are_listed_and_the_title_says_how_many_more(
+    overlapping: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `SHOWN` suggestions the list holds the biggest (the thousands a 50,000-item
+    board gives took half a second to list): the title says how many there are, and
+    one discarded or taken makes room for the next."""
+    from textual.widgets import Label
+
+    from planboard.ui import overlap
+
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        every = [s.name for s in (await suggestions(pilot)).suggestions]
+        assert len(every) >= 2
+        await pilot.press("escape")
+        await pilot.pause()
+        monkeypatch.setattr(overlap, "SHOWN", len(every) - 1)
+        modal = await suggestions(pilot)
+        title = str(modal.query_one("#suggest-title", Label).render())
+        assert f"the {len(every) - 1} biggest of {len(every)}" in title
+        listed = modal.query_one(OptionList)
+        assert listed.option_count == len(every) - 1
+        await pilot.press("x")  # one discarded: the last comes into the list
+        await pilot.pause()
+        assert listed.option_count == len(every) - 1
+        assert [s.name for s in modal.suggestions] == every[1:]
+        assert "biggest" not in str(modal.query_one("#suggest-title", Label).render())
+        await pilot.press("end", "enter")  # the one that was not listed can be taken
+        await pilot.pause()
+        blocks = overlapping.blocks(overlapping.default_quarter().id)
+        assert [b.name for b in blocks] == [every[-1]]

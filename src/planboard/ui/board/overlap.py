@@ -306,7 +306,7 @@ class BoardOverlap(BoardBase):
         show when it is done."""
         if not self.writable():
             return
-        from ...core.background import PROCESS_FROM, Pass, groups_anywhere
+        from ...core.background import PROCESS_FROM, groups_anywhere
         from ...core.similar import Entry
 
         if self._suggest_pass is not None:
@@ -321,11 +321,9 @@ class BoardOverlap(BoardBase):
             for item in group.items
         ]
         try:
-            known = self._vectors_known
-            stored = dict(known if known is not None else self.store.item_vectors(self.quarter_id))
             rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
         except PlanboardError:
-            stored, rejected = {}, set()
+            rejected = set()
         entries = [Entry(i.id, i.title, i.stakeholder_id) for i in every]
         # What the groups depend on (the order of the entries does not matter): the
         # same again (a suggestion taken or discarded, the help looked at) is not
@@ -334,10 +332,23 @@ class BoardOverlap(BoardBase):
         if self._suggest_found is not None and self._suggest_found[0] == asked:
             self._offer_suggestions(self._suggest_found[1])
             return
+        try:
+            known = self._vectors_known
+            stored = dict(known if known is not None else self.store.item_vectors(self.quarter_id))
+        except PlanboardError:
+            stored = {}
         if len(entries) < min(SUGGEST_THREAD_FROM, PROCESS_FROM):
             self._suggest_found = (asked, groups_anywhere(entries, stored, rejected))
             self._offer_suggestions(self._suggest_found[1])
             return
+        self._look_for_suggestions(asked, entries, stored, rejected)
+
+    def _look_for_suggestions(
+        self, asked: Any, entries: list[Any], stored: dict[Any, Any], rejected: set[Any]
+    ) -> None:
+        """`S`'s matcher in a worker (in a process of its own on a big board)."""
+        from ...core.background import Pass, groups_anywhere
+
         running = self._suggest_pass = Pass()
         self.status_line.show(
             Content.assemble(
