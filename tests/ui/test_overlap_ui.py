@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from textual.content import Content
 from textual.widgets import OptionList, Static
 
 from planboard.core import Place, Store
@@ -732,3 +733,124 @@ async def test_the_biggest_suggestions_are_listed_and_the_title_says_how_many_mo
         await pilot.pause()
         blocks = overlapping.blocks(overlapping.default_quarter().id)
         assert [b.name for b in blocks] == [every[-1]]
+
+
+def _held_matcher(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`S` looks in a thread from the first item on, and waits there until the event
+    it returns is set."""
+    import threading
+
+    from planboard.core import background
+    from planboard.ui.board import overlap
+
+    go_on = threading.Event()
+    real = background._group_keys
+
+    def held(*args: Any) -> Any:
+        go_on.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(overlap, "SUGGEST_THREAD_FROM", 1)
+    monkeypatch.setattr(background, "_group_keys", held)
+    return go_on
+
+
+def _shown(app: PlanboardApp) -> list[set[str]]:
+    assert isinstance(app.screen, SuggestModal)
+    return sorted(({r.title for r in s.requests} for s in app.screen.suggestions), key=sorted)
+
+
+async def test_a_board_changed_while_s_looks_is_looked_at_again(
+    overlapping: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A title edited back (an undo) while `S` looks: what it found for the board as
+    it was is not shown (it offered one block of the pipeline requests and a late-payment
+    request); it looks again, and shows what the board asks for now."""
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        fresh = _shown(await suggestions(pilot))
+        await pilot.press("escape")
+        await pilot.pause()
+        board = app.screen
+        late = item_id(overlapping, REQUESTS_LATE[1])
+        board.run_op(lambda: overlapping.edit_item(late, title="Weekly pipeline per region"))
+        await pilot.pause()
+        go_on = _held_matcher(monkeypatch)
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press("u")  # the title back, while it looks
+        await pilot.pause()
+        assert overlapping.item(late).title == REQUESTS_LATE[1]
+        go_on.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert _shown(app) == fresh
+
+
+async def test_suggestions_found_during_a_long_action_wait_and_a_block_is_not_made_then(
+    overlapping: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found while an undo runs in its thread: no list opens over the board, its
+    progress line stays; and a suggestion taken while the board is busy makes nothing
+    (it failed on the undo's open transaction)."""
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        board = app.screen
+        go_on = _held_matcher(monkeypatch)
+        await pilot.press("S")
+        await pilot.pause()
+        board._busy = "Undoing"  # (as `_run_long` sets it)
+        board.status_line.show(Content("Undoing…"))
+        go_on.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is board
+        assert "Undoing" in str(board.status_line.render())
+        board._busy = None
+        modal = await suggestions(pilot)  # shown once the board is free
+        board._busy = "Undoing"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert overlapping.blocks(overlapping.default_quarter().id) == []
+        assert "wait until it is done" in str(board.status_line.render())
+        assert modal is not None
+
+
+def test_a_block_from_loose_items_refuses_an_item_no_longer_on_its_list(
+    overlapping: Store,
+) -> None:
+    """A suggestion taken after one of its items was dropped (by another program, or
+    on the board under the list): the block is not made and the item stays dropped
+    with its reason (it was put back on the board, its reason erased)."""
+    from planboard.core.errors import ValidationError
+
+    q = overlapping.default_quarter().id
+    late = [item_id(overlapping, title) for title in REQUESTS_LATE]
+    overlapping.drop_item(late[0], "Done last quarter")
+    with pytest.raises(ValidationError, match="no longer on its list"):
+        overlapping.add_block(q, "Late payers", item_ids=late, loose_only=True)
+    assert overlapping.blocks(q) == []
+    dropped = overlapping.item(late[0])
+    assert (dropped.status, dropped.drop_reason) == ("dropped", "Done last quarter")
+
+
+async def test_a_suggestion_taken_after_one_of_its_items_was_dropped_makes_no_block(
+    overlapping: Store,
+) -> None:
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        board = app.screen
+        modal = await suggestions(pilot)
+        taken = modal.current
+        assert taken is not None
+        overlapping.drop_item(taken.requests[0].id, "Done last quarter")  # meanwhile
+        await pilot.press("enter")
+        await pilot.pause()
+        assert overlapping.blocks(overlapping.default_quarter().id) == []
+        assert overlapping.item(taken.requests[0].id).drop_reason == "Done last quarter"
+        assert "no longer on its list" in str(board.status_line.render())

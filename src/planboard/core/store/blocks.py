@@ -23,9 +23,12 @@ class BlockCommands(StorePlacing):
         index: int | None = None,
         *,
         item_ids: Sequence[int] = (),
+        loose_only: bool = False,
     ) -> Change:
         """Create a block (at the end, or at `index`), and move `item_ids` into it in
-        the same action."""
+        the same action. `loose_only`: the items must still be open on their lists (a
+        suggested block, taken after one of its items was dropped, merged or put in a
+        block: nothing is made, rather than the item taken back silently)."""
         name = self._title(name, "block name", MAX_NAME)
         description = self._notes(description, "description")
         effort_value = self._effort(effort)
@@ -47,18 +50,7 @@ class BlockCommands(StorePlacing):
             tx.renumber(
                 "blocks", "position", [*rows[:index], (block_id, index), *rows[index:]], None
             )
-            for item_id in item_ids:
-                item = self.item(item_id)
-                if item.quarter_id != quarter_id:
-                    raise ValidationError("That item belongs to another quarter.")
-                self._leave(tx, item)
-                self._enter(
-                    tx,
-                    item,
-                    Place.block(block_id),
-                    None,
-                    {"block_id": block_id, "status": "open", "drop_reason": None},
-                )
+            self._take_into(tx, quarter_id, block_id, item_ids, loose_only)
             summary = f"Created block {_quote(name)}"
             if item_ids:
                 summary += f" with {len(item_ids)} item{'s' if len(item_ids) != 1 else ''}"
@@ -69,6 +61,35 @@ class BlockCommands(StorePlacing):
                 quarter_id,
                 block_id=block_id,
                 item_id=item_ids[0] if len(item_ids) == 1 else None,
+            )
+
+    def _take_into(
+        self,
+        tx: Any,
+        quarter_id: int,
+        block_id: int,
+        item_ids: Sequence[int],
+        loose_only: bool,
+    ) -> None:
+        """Move the items into a new block, in `add_block`'s transaction."""
+        for item_id in item_ids:
+            item = self.item(item_id)
+            if item.quarter_id != quarter_id:
+                raise ValidationError("That item belongs to another quarter.")
+            if loose_only and (
+                item.status != "open" or item.block_id is not None or item.is_merged
+            ):
+                raise ValidationError(
+                    f"{_quote(item.title)} is no longer on its list (dropped, merged or "
+                    "put in a block since): nothing was changed."
+                )
+            self._leave(tx, item)
+            self._enter(
+                tx,
+                item,
+                Place.block(block_id),
+                None,
+                {"block_id": block_id, "status": "open", "drop_reason": None},
             )
 
     def edit_block(

@@ -307,28 +307,11 @@ class BoardOverlap(BoardBase):
         if not self.writable():
             return
         from ...core.background import PROCESS_FROM, groups_anywhere
-        from ...core.similar import Entry
 
         if self._suggest_pass is not None:
             self.say("Still looking for blocks to suggest…")
             return
-        # Compared with everything the overlap compares (so `S`, `a` and the marks
-        # agree); only what is still on its lists is suggested.
-        every = [
-            item
-            for name in ("team", "stakeholders", "blocks")
-            for group in self.column(name).groups
-            for item in group.items
-        ]
-        try:
-            rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
-        except PlanboardError:
-            rejected = set()
-        entries = [Entry(i.id, i.title, i.stakeholder_id) for i in every]
-        # What the groups depend on (the order of the entries does not matter): the
-        # same again (a suggestion taken or discarded, the help looked at) is not
-        # looked for again.
-        asked = (frozenset(entries), frozenset(rejected))
+        asked, entries, rejected = self._suggest_inputs()
         if self._suggest_found is not None and self._suggest_found[0] == asked:
             self._offer_suggestions(self._suggest_found[1])
             return
@@ -342,6 +325,26 @@ class BoardOverlap(BoardBase):
             self._offer_suggestions(self._suggest_found[1])
             return
         self._look_for_suggestions(asked, entries, stored, rejected)
+
+    def _suggest_inputs(self) -> tuple[Any, list[Any], set[frozenset[Any]]]:
+        """What `S` compares (every item the overlap compares, so that `S`, `a` and the
+        marks agree; only what is still on its lists is suggested) and the pairs said to
+        be not the same; with what the groups depend on (the order of the entries does
+        not matter): the same again (a suggestion taken or discarded, the help looked
+        at) is not looked for again."""
+        from ...core.similar import Entry
+
+        try:
+            rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
+        except PlanboardError:
+            rejected = set()
+        entries = [
+            Entry(item.id, item.title, item.stakeholder_id)
+            for name in ("team", "stakeholders", "blocks")
+            for group in self.column(name).groups
+            for item in group.items
+        ]
+        return (frozenset(entries), frozenset(rejected)), entries, rejected
 
     def _look_for_suggestions(
         self, asked: Any, entries: list[Any], stored: dict[Any, Any], rejected: set[Any]
@@ -373,6 +376,10 @@ class BoardOverlap(BoardBase):
         from textual.worker import WorkerState
 
         self._suggest_pass = None
+        if self._busy:  # (a long action's progress line stays; kept for the next S)
+            if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+                self._suggest_found = event.worker.result
+            return
         self.status_line.show(Content(""))
         if event.state != WorkerState.SUCCESS or event.worker.result is None:
             return  # (stopped)
@@ -381,6 +388,9 @@ class BoardOverlap(BoardBase):
             # Another screen came up meanwhile (the help, a form): kept for the next S
             # (unless the board changes first).
             self.say("The blocks to suggest are ready: press S to see them.")
+            return
+        if self._suggest_inputs()[0] != self._suggest_found[0]:
+            self.action_suggest()  # (the board changed while it looked: again)
             return
         self._offer_suggestions(self._suggest_found[1])
 
@@ -441,6 +451,12 @@ class BoardOverlap(BoardBase):
         discarded.update(s.key for s in modal.discarded)
         if result is None:
             return
+        if not self.writable():  # (busy with a long action meanwhile: it says so)
+            return
         suggestion = result[1]
         ids = [r.id for r in suggestion.requests]
-        self.run_op(lambda: self.store.add_block(self.quarter_id, suggestion.name, item_ids=ids))
+        self.run_op(
+            lambda: self.store.add_block(
+                self.quarter_id, suggestion.name, item_ids=ids, loose_only=True
+            )
+        )
