@@ -854,3 +854,36 @@ async def test_a_suggestion_taken_after_one_of_its_items_was_dropped_makes_no_bl
         assert overlapping.blocks(overlapping.default_quarter().id) == []
         assert overlapping.item(taken.requests[0].id).drop_reason == "Done last quarter"
         assert "no longer on its list" in str(board.status_line.render())
+
+
+async def test_j_and_k_move_in_the_lists_of_who_else_asks_and_the_suggestions(
+    overlapping: Store,
+) -> None:
+    """As on the board: `j` then `x` in `a` says the second request is not the same
+    (it said so of the first), and `j` then Enter in `S` takes the second suggestion."""
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#team", BoardList).focus()
+        await pilot.press("a")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, OverlapModal) and len(modal.requests) >= 2
+        listed = modal.query_one(OptionList)
+        await pilot.press("j")
+        assert listed.highlighted == 1
+        await pilot.press("k", "j")
+        second = modal.requests[1].id
+        await pilot.press("x")
+        await pilot.pause()
+        q = overlapping.default_quarter().id
+        assert {other for pair in overlapping.rejected_pairs(q) for other in pair} >= {second}
+        await ready(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        modal = await suggestions(pilot)
+        assert len(modal.suggestions) >= 2
+        wanted = modal.suggestions[1].name
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert [b.name for b in overlapping.blocks(q)] == [wanted]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -49,6 +50,22 @@ def _request_row(request: Request) -> Table:
     return row
 
 
+# `j` and `k` move in the lists of `a` and `S` as on the board (they did nothing there:
+# `j` then Enter took the first suggestion, not the second).
+LIST_KEYS = [
+    Binding("j", "move(1)", "Down", show=False),
+    Binding("k", "move(-1)", "Up", show=False),
+]
+
+
+def _move(screen: ModalScreen[Any], step: int) -> None:
+    options = screen.query_one(OptionList)
+    if step > 0:
+        options.action_cursor_down()
+    else:
+        options.action_cursor_up()
+
+
 class OverlapModal(ModalScreen[tuple[str, int] | None]):
     """The requests like the highlighted one, each with why it matches. Enter goes to
     one; `m` merges it into the highlighted item; `u` un-merges a merged one; `x` says it
@@ -60,7 +77,11 @@ class OverlapModal(ModalScreen[tuple[str, int] | None]):
         Binding("m", "pick('merge')", "Merge into this item"),
         Binding("u", "pick('unmerge')", "Un-merge"),
         Binding("x", "pick('reject')", "Not the same"),
+        *LIST_KEYS,
     ]
+
+    def action_move(self, step: int) -> None:
+        _move(self, step)
 
     def __init__(
         self, title: str, similar: list[Request], merged: list[Request], *, note: str = ""
@@ -156,7 +177,11 @@ class SuggestModal(ModalScreen[tuple[str, Suggestion] | None]):
         Binding("x", "discard", "Discard"),
         Binding("space", "mark", "Mark"),
         Binding("g", "merge", "Merge marked"),
+        *LIST_KEYS,
     ]
+
+    def action_move(self, step: int) -> None:
+        _move(self, step)
 
     def __init__(self, suggestions: list[Suggestion]) -> None:
         super().__init__()
