@@ -236,6 +236,23 @@ async def test_search_filters_every_column(overlapping: Store) -> None:
         assert len([r for r in stake.rows if r.item]) == 5
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 50)])
+async def test_the_columns_stay_on_the_screen_while_the_search_bar_shows(
+    overlapping: Store, size: tuple[int, int]
+) -> None:
+    """The search bar's margins took two columns from the board, whose columns kept
+    their widths: the right-hand ones ran off the screen, borders and all."""
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"late")
+        await pilot.pause()
+        for name in ("team", "stakeholders", "blocks", "dropped"):
+            column = app.screen.query_one(f"#{name}", BoardList)
+            assert column.region.right <= size[0], name
+        assert app.screen.query_one("#board").region.width == size[0]
+
+
 async def test_search_for_loose_items_only(overlapping: Store) -> None:
     """`is:loose` keeps what is still on its list: nothing in a block, nothing dropped."""
     q = overlapping.default_quarter().id
