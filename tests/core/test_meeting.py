@@ -48,7 +48,7 @@ def test_start_writes_a_valid_backup_first(filled: Filled) -> None:
 
 def test_votes_respect_the_budget_and_presence(live: Filled) -> None:
     store, q = live.store, live.quarter_id
-    store.set_meeting(q, dot_budget=3)
+    store.set_meeting(q, dot_budget=3, tally_hidden=False)
     store.set_votes(live.block_a, {live.sales: 2, live.service: 1})
     with pytest.raises(ValidationError, match="1 left for this one, not 2"):
         store.set_votes(live.block_b, {live.sales: 2})
@@ -417,3 +417,18 @@ def test_a_timer_started_in_the_future_shows_no_time_spent(live: Filled) -> None
     # A new timebox keeps the time left, less none spent.
     store.set_meeting(q, timebox_minutes=meeting.timebox_minutes + 15, now=now)
     assert store.meeting(q).timer_remaining == 600 + 15 * 60
+
+
+def test_a_refusal_while_the_tally_is_hidden_shows_no_count(live: Filled) -> None:
+    """Over the budget while the tally is hidden: the message says so without saying
+    how many dots are on other blocks or left (it said "2 are on other blocks: 1 left
+    for this one", on the shared screen)."""
+    store, q = live.store, live.quarter_id
+    store.set_meeting(q, dot_budget=3, tally_hidden=True)
+    store.set_votes(live.block_a, {live.sales: 2})
+    with pytest.raises(ValidationError) as refused:
+        store.set_votes(live.block_b, {live.sales: 2})
+    said = str(refused.value)
+    assert "more dots than" in said and "3 in all" in said
+    assert "1 left" not in said and "2 are" not in said
+    assert store.votes(q) == {live.block_a: {live.sales: 2}}

@@ -276,6 +276,11 @@ class MeetingCommands(StorePlacing):
                     (block.quarter_id, stakeholder_id, block_id),
                 ).fetchone()[0]
                 if elsewhere + count > meeting.dot_budget:
+                    if meeting.tally_hidden:  # (no count on the shared screen)
+                        raise ValidationError(
+                            f"That is more dots than {stakeholder.name} has left for this "
+                            f"block ({meeting.dot_budget} in all, over every block)."
+                        )
                     left = meeting.dot_budget - elsewhere
                     raise ValidationError(
                         f"{stakeholder.name} has {meeting.dot_budget} dots and {elsewhere} are "
