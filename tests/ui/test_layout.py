@@ -155,7 +155,7 @@ async def test_reveal_shows_the_tally_ranked(sample_copy: Path) -> None:
     app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        await pilot.press("r")
+        await pilot.press("r", "y")  # (asked first)
         await pilot.pause()
         assert not store.meeting(q).tally_hidden
         assert isinstance(app.screen, RevealScreen)

@@ -79,7 +79,14 @@ async def test_a_whole_event(filled: Filled) -> None:
             filled.sales: 2,
         }
         assert "hidden until revealed" in str(screen.cards[0].render())
-        await pilot.press("r")  # revealed, and shown ranked; Esc back to the cards
+        await pilot.press("r")  # asked first: a stray key must not end the secret vote
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("escape")  # not yet
+        await pilot.pause()
+        assert app.screen is screen and store.meeting(q).tally_hidden
+        assert "hidden until revealed" in str(screen.cards[0].render())
+        await pilot.press("r", "enter")  # revealed, and shown ranked; Esc back to the cards
         await pilot.pause()
         assert isinstance(app.screen, RevealScreen)
         await pilot.press("escape")

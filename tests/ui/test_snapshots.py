@@ -90,7 +90,7 @@ def test_reveal(snap_compare, sample_copy: Path) -> None:
 
     async def reveal(pilot) -> None:
         await pilot.pause()
-        await pilot.press("r")
+        await pilot.press("r", "y")  # (asked first)
         await pilot.pause()
 
     assert snap_compare(PlanboardApp(store), terminal_size=(100, 30), run_before=reveal)

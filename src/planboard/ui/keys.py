@@ -441,7 +441,7 @@ MEETING: list[Entry] = [
         "reveal",
         "Reveal",
         EVENT,
-        "reveal the tally and show it ranked, as bars",
+        "reveal the tally (asked first) and show it ranked, as bars",
         show=True,
         tooltip="Show the tally, ranked",
     ),

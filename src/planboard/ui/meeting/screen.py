@@ -338,14 +338,31 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         """Reveal the tally (saved: everyone sees it from now on) and show it ranked."""
         if self.meeting is None:
             return
-        if self.meeting.tally_hidden:
-            if not self._writable():
-                return
-            change = self.run_op(
-                lambda: self.store.set_meeting(self.quarter_id, tally_hidden=False)
-            )
-            if change is None or self.meeting is None or self.meeting.tally_hidden:
-                return
+        if not self.meeting.tally_hidden:
+            self.app.push_screen(RevealScreen(self))
+            return
+        if not self._writable():
+            return
+        from ..modals import ConfirmModal
+
+        # (A stray key must not end the secret vote: the dots cannot be unseen.)
+        self.app.push_screen(
+            ConfirmModal(
+                "Reveal the tally? Every block's dots show on this screen, ranked, and to "
+                "the attendees in the browser.",
+                yes="Reveal",
+                no="Not yet",
+                default_yes=True,
+            ),
+            self._reveal_answered,
+        )
+
+    def _reveal_answered(self, reveal: bool | None) -> None:
+        if not reveal or not self._writable():
+            return
+        change = self.run_op(lambda: self.store.set_meeting(self.quarter_id, tally_hidden=False))
+        if change is None or self.meeting is None or self.meeting.tally_hidden:
+            return
         self.app.push_screen(RevealScreen(self))
 
     def action_timer(self) -> None:
