@@ -149,6 +149,22 @@ async def test_the_outcome_offers_undo_or_redo_only_where_it_can_be_done(
         assert screen._outcome(moved) == "Moved “a”"
 
 
+async def test_nothing_to_undo_is_said_without_a_tick(tmp_path: Path) -> None:
+    """`u` with nothing left to undo changed nothing: no ✓ as for a done action."""
+    store = Store.open(tmp_path / "empty.db", first_quarter="2026-Q3")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        assert "Nothing to undo" in said and "✓" not in said and "✗" not in said
+        await pilot.press("n", *"A request", "ctrl+s")
+        await pilot.pause()
+        assert "✓" in str(app.screen.query_one("#status").render())
+    store.close()
+
+
 def _new_list_import(filled: Filled, count: int, monkeypatch: pytest.MonkeyPatch) -> int:
     """An import of `count` items into a new list, a list big enough to be kept when
     an undo takes it away (the threshold lowered to 3); the new list's id."""

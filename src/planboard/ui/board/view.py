@@ -459,7 +459,12 @@ class BoardView(BoardHead):
         # Said first: the outcome line then reaches the screen with the columns, in one
         # frame (said after them, it often missed that frame and took one of its own).
         said = self._outcome(change)
-        self.say(said)
+        if change.event_id is None and not (
+            change.places or change.blocks or change.stakeholders or change.quarters
+        ):
+            self.status_line.note(said)  # (nothing changed: "Nothing to undo" had a tick)
+        else:
+            self.say(said)
         try:
             # This connection's own writes leave its data version as it was: a new one
             # means another program wrote too, and what the columns hold may be stale.

@@ -246,6 +246,10 @@ class StatusLine(Static):
             content = Content.assemble(("✓ ", "bold $text-success"), clean_line(text))
         self.show(content)
 
+    def note(self, text: str) -> None:
+        """An outcome that changed nothing ("Nothing to undo"): no tick, no bell."""
+        self.show(Content.assemble(("· ", "$text-muted"), clean_line(path_text(text))))
+
     def show(self, content: Content) -> None:
         """Any line of outcome or progress. A layout pass repaints the whole board: only
         when the line's height must change."""
