@@ -419,3 +419,26 @@ async def test_a_form_leaves_the_screen_as_a_whole_paint_shows_it(
         await pilot.pause(0.3)
         assert isinstance(app.screen, BoardScreen)
         assert cells.stale() == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_an_export_says_where_in_the_status_line_under_no_toast(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """An export said where it wrote in the status line and again in a toast, which
+    sat over that line and hid the path."""
+    from textual.widgets._toast import Toast
+
+    store = Store.open(board(tmp_path))
+    app = PlanboardApp(store)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.pause()
+        app.screen.action_export("md")
+        await pilot.pause()
+        status = app.screen.query_one("#status")
+        assert "board.2026-Q3.md" in str(status.render())
+        assert not list(app.screen.query(Toast))
+        cells = TerminalCells(app, pytest.MonkeyPatch()).whole()  # (as the screen shows)
+        row = "".join(cells[(x, status.region.y)][0] for x in range(size[0]))
+        assert row.startswith(" ✓ Exported 2026-Q3 to ") and "▌" not in row
+    store.close()

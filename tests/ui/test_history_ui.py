@@ -255,8 +255,7 @@ async def test_export_from_the_command_palette(sample_copy: Path, entry: str, fm
         await pilot.press("enter")
         await pilot.pause()
         assert target.read_text(encoding="utf-8") == expected
-        messages = [str(n.message) for n in app._notifications]
-        assert f"Exported to {target}" in messages
+        assert f"to {target}" in str(app.screen.query_one("#status").render())
 
 
 async def test_a_quarter_is_shown_in_the_turn_the_cursor_moves_to_it(sample_copy: Path) -> None:

@@ -373,8 +373,9 @@ class PlanboardApp(App[None]):
             message = f"Saved a copy of the board to {written}; open it with planboard {written}"
             board = self.board_screen
             if board is not None:
-                board.say(message)
-            self.notify(message, timeout=10, markup=False)
+                board.say(message)  # (a toast as well sat over this line)
+            else:
+                self.notify(message, timeout=10, markup=False)
             return None
 
         self.push_screen(

@@ -323,8 +323,9 @@ class BoardQuarters(BoardView):
             message = getattr(error, "strerror", None) or str(error)
             self.say(f"Could not export: {message}.", error=True)
             return
+        # (Said in the status line alone: a toast saying it again sat over that line
+        # and hid the path.)
         self.say(f"Exported {self.quarter.name} to {path}")
-        self.notify(f"Exported to {path}", timeout=6, markup=False)
 
     def open_quarter(self, quarter_id: int, *, looking_back: bool | None = None) -> None:
         """Show a quarter. `looking_back` (from the history) shows a past quarter
