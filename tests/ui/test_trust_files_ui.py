@@ -131,13 +131,17 @@ async def test_the_import_form_skips_what_is_already_on_the_list(
         await _save(app, pilot)
         note = _note(form)
         assert "1 line already on Customer Service Lead's list: line 1" in note, note
-        assert "skipped" in note
+        assert "skipped (the switch above imports them)" in note
+        switch = form.query_one("#field-repeats")
+        assert str(switch.label) == "no"  # (a "yes" beside the empty box read as on)
         await _save(app, pilot)
         assert app.screen is not form
         assert filled.titles(service) == [*before, "Something new"]
         assert "1 already there skipped" in status(app)
         form = await _import_form(app, pilot, listing, filled.service)
         form.query_one("#field-repeats").value = True
+        await pilot.pause()
+        assert str(form.query_one("#field-repeats").label) == "yes"
         await _save(app, pilot)
         assert "imported again" in _note(form)
         await _save(app, pilot)

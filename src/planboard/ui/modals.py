@@ -57,11 +57,23 @@ class TickList(SelectionList[Any]):
 
 
 class TickBox(Checkbox):
-    """A yes/no box that shows a tick when ticked and stays empty when not."""
+    """A yes/no box that shows a tick when ticked and stays empty when not, and says
+    which ("no" beside an empty box: a "yes" there read as on)."""
+
+    def __init__(self, value: bool = False, **kwargs: Any) -> None:
+        super().__init__(Content(_yes_no(value)), value, **kwargs)
 
     @property
     def BUTTON_INNER(self) -> str:  # type: ignore[override]
         return "✓" if self.value else " "
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self.label = Content(_yes_no(self.value))
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 @dataclass
@@ -191,7 +203,7 @@ class FormModal(ModalScreen[bool]):
                 compact=True,
             )
         if spec.kind == "switch":
-            return TickBox(Content("yes"), bool(spec.value), id=field_id, compact=True)
+            return TickBox(bool(spec.value), id=field_id, compact=True)
         if spec.kind == "select":
             return Select(
                 [(Content(clean_line(label)), value) for label, value in spec.options],

@@ -475,7 +475,7 @@ class ImportForm:
         again = ""
         if repeats:
             again = f" {repeats_text(repeats, whose)} — " + (
-                "imported again." if allow else "skipped (switch below imports them)."
+                "imported again." if allow else "skipped (the switch above imports them)."
             )
         if not items:
             return Notice(
