@@ -442,3 +442,28 @@ async def test_an_export_says_where_in_the_status_line_under_no_toast(
         row = "".join(cells[(x, status.region.y)][0] for x in range(size[0]))
         assert row.startswith(" ✓ Exported 2026-Q3 to ") and "▌" not in row
     store.close()
+
+
+async def test_a_copy_saved_from_another_screen_is_said_in_a_toast(tmp_path: Path) -> None:
+    """Saved from the board, the status line says where (no toast over it); saved
+    from another screen (the history here, the event's screen alike), a toast says it:
+    the board's status line, hidden under that screen, is not seen."""
+    store = Store.open(board(tmp_path))
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        app.action_save_copy()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Saved a copy" in str(app.screen.query_one("#status").render())
+        assert not [n for n in app._notifications if "Saved a copy" in str(n.message)]
+        await pilot.press("H")
+        await pilot.pause()
+        assert not isinstance(app.screen, BoardScreen)
+        app.action_save_copy()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [n for n in app._notifications if "Saved a copy" in str(n.message)]
+    store.close()

@@ -86,7 +86,10 @@ async def test_a_whole_event(filled: Filled) -> None:
         await pilot.pause()
         assert app.screen is screen and store.meeting(q).tally_hidden
         assert "hidden until revealed" in str(screen.cards[0].render())
-        await pilot.press("r", "enter")  # revealed, and shown ranked; Esc back to the cards
+        await pilot.press("r", "enter")  # Enter says not yet: a stray key keeps it hidden
+        await pilot.pause()
+        assert app.screen is screen and store.meeting(q).tally_hidden
+        await pilot.press("r", "y")  # revealed, and shown ranked; Esc back to the cards
         await pilot.pause()
         assert isinstance(app.screen, RevealScreen)
         await pilot.press("escape")

@@ -904,3 +904,25 @@ async def test_j_and_k_move_in_the_lists_of_who_else_asks_and_the_suggestions(
         await pilot.press("j", "enter")
         await pilot.pause()
         assert [b.name for b in overlapping.blocks(q)] == [wanted]
+
+
+async def test_suggestions_are_listed_biggest_first_by_what_is_still_loose(
+    overlapping: Store,
+) -> None:
+    """Groups come ranked by all they hold; shown, they are ranked by the requests still
+    on their lists (the list's title says it shows the biggest)."""
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        board = app.screen
+        late = [item_id(overlapping, title) for title in REQUESTS_LATE]
+        pipeline = [
+            item_id(overlapping, title)
+            for title in (
+                "Weekly pipeline coverage by region",
+                "See the open pipeline per region every week",
+                "Regional pipeline snapshot, refreshed weekly",
+            )
+        ]
+        shown = board._suggestions([late, pipeline])  # (the smaller group first)
+        assert [len(s.requests) for s in shown] == [3, 2]

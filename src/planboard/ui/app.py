@@ -373,8 +373,11 @@ class PlanboardApp(App[None]):
             message = f"Saved a copy of the board to {written}; open it with planboard {written}"
             board = self.board_screen
             if board is not None:
-                board.say(message)  # (a toast as well sat over this line)
-            else:
+                board.say(message)
+            # (The form is on top: the board, under it, shows the message once it
+            # closes; from any other screen a toast says it (on the board one sat over
+            # the status line and hid the path).)
+            if board is None or len(self.screen_stack) < 2 or self.screen_stack[-2] is not board:
                 self.notify(message, timeout=10, markup=False)
             return None
 

@@ -439,6 +439,9 @@ class BoardOverlap(BoardBase):
                 for i in items
             ]
             suggestions.append(Suggestion(name, requests))
+        # The biggest first, by what is still loose (the groups were ranked by all they
+        # held, items already in a block too): the list shows the biggest `SHOWN`.
+        suggestions.sort(key=lambda s: -len(s.requests))
         return suggestions
 
     def _suggestion_chosen(

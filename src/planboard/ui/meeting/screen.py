@@ -352,7 +352,6 @@ class MeetingScreen(StoreActions, Screen[str | None]):
                 "the attendees in the browser.",
                 yes="Reveal",
                 no="Not yet",
-                default_yes=True,
             ),
             self._reveal_answered,
         )
