@@ -60,6 +60,12 @@ async def suggestions(pilot) -> SuggestModal:
     return modal
 
 
+def listed(modal: Any) -> list[tuple[str, list[int]]]:
+    """The suggestions a list shows: each one's name and its requests' ids."""
+    assert isinstance(modal, SuggestModal)
+    return [(s.name, [r.id for r in s.requests]) for s in modal.suggestions]
+
+
 async def ready(pilot) -> None:
     for _ in range(100):
         await pilot.pause(0.02)
@@ -511,10 +517,7 @@ async def test_suggestions_on_a_big_board_come_from_a_process_while_the_screen_a
     app = PlanboardApp(overlapping)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("S")
-        await pilot.pause()
-        assert isinstance(app.screen, SuggestModal)
-        here = [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions]
+        here = listed(await suggestions(pilot))  # (found inline)
         await pilot.press("escape")
         await pilot.pause()
 
@@ -528,7 +531,7 @@ async def test_suggestions_on_a_big_board_come_from_a_process_while_the_screen_a
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, SuggestModal)
-        there = [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions]
+        there = listed(app.screen)
         assert there == here
         assert len(answers) == 1 and answers[0]  # the process's answer, taken
 
@@ -539,31 +542,16 @@ async def test_suggestions_on_a_board_of_some_size_are_looked_for_in_a_thread(
     """From `SUGGEST_THREAD_FROM` items (below `PROCESS_FROM`), `S` runs the matcher in
     a thread: the screen answers while it looks (it froze for half a second at 1,800
     items), the status line says so, and the suggestions are the ones found inline."""
-    import threading
-
     from planboard.core import background
-    from planboard.ui.board import overlap
 
     app = PlanboardApp(overlapping)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("S")
-        await pilot.pause()
-        assert isinstance(app.screen, SuggestModal)
-        here = [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions]
+        here = listed(await suggestions(pilot))  # (found inline)
         await pilot.press("escape")
         await pilot.pause()
 
-        go_on, on_main = threading.Event(), []
-        real = background._group_keys
-
-        def held(*args: Any) -> Any:
-            on_main.append(threading.current_thread() is threading.main_thread())
-            go_on.wait(10)
-            return real(*args)
-
-        monkeypatch.setattr(overlap, "SUGGEST_THREAD_FROM", 1)
-        monkeypatch.setattr(background, "_group_keys", held)
+        go_on, on_main = _held_matcher(monkeypatch)
         monkeypatch.setattr(background.Pass, "run", lambda *a: pytest.fail("no process"))
         board = app.screen
         board._suggest_found = None  # (what was found inline, forgotten)
@@ -577,7 +565,7 @@ async def test_suggestions_on_a_board_of_some_size_are_looked_for_in_a_thread(
         await pilot.pause()
         assert on_main == [False]
         assert isinstance(app.screen, SuggestModal)
-        assert [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions] == here
+        assert listed(app.screen) == here
 
 
 async def test_suggestions_are_looked_for_again_only_when_what_they_compare_changed(
@@ -599,20 +587,16 @@ async def test_suggestions_are_looked_for_again_only_when_what_they_compare_chan
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         board = app.screen
-        first = [
-            (s.name, [r.id for r in s.requests]) for s in (await suggestions(pilot)).suggestions
-        ]
+        first = listed(await suggestions(pilot))
         assert len(first) >= 2 and looked == [1]
         await pilot.press("escape", "S")
         await pilot.pause()
-        again = [(s.name, [r.id for r in s.requests]) for s in app.screen.suggestions]
+        again = listed(app.screen)
         assert again == first and looked == [1]
         await pilot.press("enter")  # the first taken: a block
         await pilot.pause()
         assert overlapping.blocks(overlapping.default_quarter().id)
-        left = [
-            (s.name, [r.id for r in s.requests]) for s in (await suggestions(pilot)).suggestions
-        ]
+        left = listed(await suggestions(pilot))
         assert left == first[1:] and looked == [1]
         await pilot.press("escape")
         await pilot.pause()
@@ -754,22 +738,24 @@ async def test_the_biggest_suggestions_are_listed_and_the_title_says_how_many_mo
 
 def _held_matcher(monkeypatch: pytest.MonkeyPatch) -> Any:
     """`S` looks in a thread from the first item on, and waits there until the event
-    it returns is set."""
+    it returns is set; the list it returns says, for each look, whether it ran on the
+    screen's own thread."""
     import threading
 
     from planboard.core import background
     from planboard.ui.board import overlap
 
-    go_on = threading.Event()
+    go_on, on_main = threading.Event(), []
     real = background._group_keys
 
     def held(*args: Any) -> Any:
+        on_main.append(threading.current_thread() is threading.main_thread())
         go_on.wait(10)
         return real(*args)
 
     monkeypatch.setattr(overlap, "SUGGEST_THREAD_FROM", 1)
     monkeypatch.setattr(background, "_group_keys", held)
-    return go_on
+    return go_on, on_main
 
 
 def _shown(app: PlanboardApp) -> list[set[str]]:
@@ -793,7 +779,7 @@ async def test_a_board_changed_while_s_looks_is_looked_at_again(
         late = item_id(overlapping, REQUESTS_LATE[1])
         board.run_op(lambda: overlapping.edit_item(late, title="Weekly pipeline per region"))
         await pilot.pause()
-        go_on = _held_matcher(monkeypatch)
+        go_on, _ = _held_matcher(monkeypatch)
         await pilot.press("S")
         await pilot.pause()
         await pilot.press("u")  # the title back, while it looks
@@ -817,7 +803,7 @@ async def test_suggestions_found_during_a_long_action_wait_and_a_block_is_not_ma
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         board = app.screen
-        go_on = _held_matcher(monkeypatch)
+        go_on, _ = _held_matcher(monkeypatch)
         await pilot.press("S")
         await pilot.pause()
         board._busy = "Undoing"  # (as `_run_long` sets it)
