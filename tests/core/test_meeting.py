@@ -432,3 +432,31 @@ def test_a_refusal_while_the_tally_is_hidden_shows_no_count(live: Filled) -> Non
     assert "more dots than" in said and "3 in all" in said
     assert "1 left" not in said and "2 are" not in said
     assert store.votes(q) == {live.block_a: {live.sales: 2}}
+
+
+def test_refusals_about_placed_dots_name_no_count_while_hidden(live: Filled) -> None:
+    """A budget below someone's dots, or someone with dots marked absent, is refused;
+    while the tally is hidden the message names the person, not how many dots they
+    placed (it said "has 2 dots placed" on the shared screen). Revealed, it counts."""
+    store, q = live.store, live.quarter_id
+    store.set_meeting(q, dot_budget=3, tally_hidden=True)
+    store.set_votes(live.block_a, {live.sales: 2})
+    present = store.attendance(q)
+    for attempt in (
+        lambda: store.set_meeting(q, dot_budget=1),
+        lambda: store.set_meeting(q, present=[s for s in present if s != live.sales]),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            attempt()
+        said = str(refused.value)
+        assert store.stakeholder(live.sales).name in said and "2" not in said
+    assert store.votes(q) == {live.block_a: {live.sales: 2}}
+    assert sorted(store.attendance(q)) == sorted(present) and store.meeting(q).dot_budget == 3
+    store.set_meeting(q, tally_hidden=False)
+    for attempt in (
+        lambda: store.set_meeting(q, dot_budget=1),
+        lambda: store.set_meeting(q, present=[s for s in present if s != live.sales]),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            attempt()
+        assert "2 dots" in str(refused.value)

@@ -442,3 +442,79 @@ async def test_the_decision_form_fits_when_many_are_cut_off(filled: Filled) -> N
         await pilot.press(*"Most asked for", "ctrl+s")
         await pilot.pause()
         assert store.quarter(q).is_decided
+
+
+async def test_the_dots_form_shows_nobodys_dots_while_the_tally_is_hidden(filled: Filled) -> None:
+    """With the tally hidden, `v` opens with every field blank (it was filled in with
+    each person's dots on that block, on the shared screen): blank keeps what someone
+    placed, a number replaces it, 0 takes it back."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, present=[filled.sales, filled.service], dot_budget=3, tally_hidden=True)
+    store.set_votes(filled.block_a, {filled.sales: 2})
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen) and screen.card is not None
+        assert screen.card.block.id == filled.block_a
+        await pilot.press("v")
+        form = app.screen
+        assert isinstance(form, FormModal)
+        inputs = list(form.query("Input"))
+        assert [i.value for i in inputs] == ["", ""]
+        shown = " ".join(str(w.render()) for w in form.query(".field-label, Static"))
+        assert "2" not in shown and "blank field keeps" in shown
+        inputs[0].value = "1"  # by name: Customer Service Lead, then Head of Sales
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert store.votes(q) == {filled.block_a: {filled.sales: 2, filled.service: 1}}
+        await pilot.press("v")
+        inputs = list(app.screen.query("Input"))
+        assert [i.value for i in inputs] == ["", ""]
+        inputs[1].value = "0"  # takes Head of Sales's dots back
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert store.votes(q) == {filled.block_a: {filled.service: 1}}
+        await pilot.press("r", "y")
+        await pilot.pause()
+        await pilot.press("escape", "v")  # revealed: the form shows what each placed
+        assert isinstance(app.screen, FormModal)
+        assert [i.value for i in app.screen.query("Input")] == ["1", ""]
+
+
+async def test_unticking_the_hidden_tally_in_the_setup_asks_first(filled: Filled) -> None:
+    """Unticking "Keep the tally hidden" in `a` asks, as `r` does, before the dots
+    show (it revealed them at once); the other settings are saved either way."""
+    from textual.widgets import Checkbox
+
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, present=[filled.sales], dot_budget=3, tally_hidden=True)
+    store.set_votes(filled.block_a, {filled.sales: 2})
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        for answer in ("n", "y"):
+            await pilot.press("a")
+            form = app.screen
+            assert isinstance(form, FormModal)
+            form.query_one(Checkbox).value = False
+            inputs = list(form.query("Input"))
+            inputs[0].value = "4" if answer == "n" else "5"  # dots per person
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmModal)
+            assert store.meeting(q).tally_hidden  # not yet revealed
+            assert store.meeting(q).dot_budget == (4 if answer == "n" else 5)
+            assert "●●" not in str(screen.cards[0].render())
+            await pilot.press(answer)
+            await pilot.pause()
+        assert not store.meeting(q).tally_hidden
+        assert isinstance(app.screen, RevealScreen)

@@ -121,8 +121,10 @@ class MeetingCommands(StorePlacing):
         with self._write() as tx:
             quarter = self._check_quarter_writable(quarter_id)
             meeting = self._need_meeting(quarter_id)
+            # (Refusals name no count while the tally is, or is becoming, hidden.)
+            hidden = meeting.tally_hidden or bool(values.get("tally_hidden"))
             if "dot_budget" in values:
-                self._check_dot_budget(quarter_id, values["dot_budget"])
+                self._check_dot_budget(quarter_id, values["dot_budget"], hidden)
             if (
                 "timebox_minutes" in values
                 and values["timebox_minutes"] != meeting.timebox_minutes
@@ -137,21 +139,27 @@ class MeetingCommands(StorePlacing):
             what = []
             if present is not None:
                 before = len(self.attendance(quarter_id))
-                count = self._write_attendance(tx, quarter_id, present)
+                count = self._write_attendance(tx, quarter_id, present, hidden)
                 if count != before or tx.changes:
                     what.append(f"{count} present")
             what += self._settings_changed(meeting, values)
             summary = f"Event of {quarter.name}: " + (", ".join(what) or "settings kept")
             return self._finish(tx, "set_meeting", summary, quarter_id)
 
-    def _check_dot_budget(self, quarter_id: int, budget: int) -> None:
-        """Refuse a budget below the dots someone has already placed."""
+    def _check_dot_budget(self, quarter_id: int, budget: int, hidden: bool) -> None:
+        """Refuse a budget below the dots someone has already placed (how many, only
+        once the tally is revealed)."""
         over = self.conn.execute(
             "SELECT s.name, SUM(v.dots) FROM votes v JOIN stakeholders s "
             "ON s.id = v.stakeholder_id WHERE v.quarter_id = ? GROUP BY s.id "
             "HAVING SUM(v.dots) > ?",
             (quarter_id, budget),
         ).fetchone()
+        if over and hidden:
+            raise ValidationError(
+                f"{over[0]} has already placed more dots than that; the budget can't go "
+                "below what anyone placed (votes are never wiped silently)."
+            )
         if over:
             raise ValidationError(
                 f"{over[0]} has already placed {over[1]} dots; the budget can't go "
@@ -213,9 +221,12 @@ class MeetingCommands(StorePlacing):
         """Who is present (and so has dots to place)."""
         return self.set_meeting(quarter_id, present=stakeholder_ids)
 
-    def _write_attendance(self, tx: _Tx, quarter_id: int, stakeholder_ids: Sequence[int]) -> int:
+    def _write_attendance(
+        self, tx: _Tx, quarter_id: int, stakeholder_ids: Sequence[int], hidden: bool
+    ) -> int:
         """Make the attendance exactly `stakeholder_ids`. Someone with dots placed can't
-        be marked absent: their votes would be lost. Returns how many are present."""
+        be marked absent: their votes would be lost (how many is said only once the
+        tally is revealed). Returns how many are present."""
         wanted = list(dict.fromkeys(stakeholder_ids))
         current = {
             r[1]: r[0]
@@ -232,8 +243,10 @@ class MeetingCommands(StorePlacing):
             ).fetchone()[0]
             if voted:
                 name = self.stakeholder(stakeholder_id).name
+                placed = "dots placed" if hidden else f"{voted} dots placed"
                 raise ValidationError(
-                    f"{name} has {voted} dots placed; take them back before marking {name} absent."
+                    f"{name} has {placed}; take them back (v, 0 for {name}) before marking "
+                    f"{name} absent."
                 )
             tx.delete("attendance", row_id)
         for stakeholder_id in wanted:

@@ -20,15 +20,20 @@ def ask_setup(screen: MeetingScreen) -> None:
     meeting = screen.meeting
 
     def submit(values: dict[str, Any]) -> str | None:
-        return screen.form_op(
+        # Revealing is asked first, as `r` does: the dots cannot be unseen.
+        reveal = meeting.tally_hidden and not values["hidden"]
+        refused = screen.form_op(
             lambda: screen.store.set_meeting(
                 screen.quarter_id,
                 present=values["present"],
                 dot_budget=values["dots"],
                 timebox_minutes=values["minutes"],
-                tally_hidden=values["hidden"],
+                tally_hidden=None if reveal else values["hidden"],
             )
         )
+        if refused is None and reveal:
+            screen.app.call_later(screen.action_reveal)
+        return refused
 
     screen.app.push_screen(
         FormModal(
@@ -75,21 +80,39 @@ def ask_dots(screen: MeetingScreen) -> None:
     for sid in present:
         used = sum(v.get(sid, 0) for bid, v in tally.items() if bid != block.id)
         left = budget - used - card.votes.get(sid, 0)
-        # With the tally hidden, the shared screen does not say where anyone's
-        # other dots went (the budget is still enforced when saving).
-        label = (
-            f"{people[sid].name}  ({budget} dots in all)"
-            if hidden
-            else f"{people[sid].name}  ({left} of {budget} left; up to {budget - used} here)"
-        )
-        fields.append(Field(f"s{sid}", label, card.votes.get(sid) or "", kind="number"))
+        # With the tally hidden, the shared screen shows nobody's dots, here or
+        # elsewhere: every field starts blank, and blank keeps what is there (the
+        # budget is still enforced when saving).
+        if hidden:
+            label, value = f"{people[sid].name}  ({budget} dots in all)", ""
+        else:
+            label = f"{people[sid].name}  ({left} of {budget} left; up to {budget - used} here)"
+            value = card.votes.get(sid) or ""
+        fields.append(Field(f"s{sid}", label, value, kind="number"))
 
     def submit(values: dict[str, Any]) -> str | None:
-        dots = {int(name[1:]): value for name, value in values.items()}
+        dots = {
+            int(name[1:]): value
+            for name, value in values.items()
+            if not (hidden and value in ("", None))
+        }
+        if not dots:
+            return "Type someone's dots on this block (0 takes them back)."
         return screen.form_op(lambda: screen.store.set_votes(block.id, dots))
 
     screen.app.push_screen(
-        FormModal(f"Dots on “{clean_line(block.name)}”", fields, submit, save_label="Record")
+        FormModal(
+            f"Dots on “{clean_line(block.name)}”",
+            fields,
+            submit,
+            save_label="Record",
+            intro=(
+                "The tally is hidden: a blank field keeps what that person placed here; "
+                "a number replaces it, 0 takes it back."
+                if hidden
+                else ""
+            ),
+        )
     )
 
 
