@@ -83,8 +83,9 @@ def ask_dots(screen: MeetingScreen) -> None:
         # With the tally hidden, the shared screen shows nobody's dots, here or
         # elsewhere: every field starts blank, and blank keeps what is there (the
         # budget is still enforced when saving).
+        value: int | str = ""
         if hidden:
-            label, value = f"{people[sid].name}  ({budget} dots in all)", ""
+            label = f"{people[sid].name}  ({budget} dots in all)"
         else:
             label = f"{people[sid].name}  ({left} of {budget} left; up to {budget - used} here)"
             value = card.votes.get(sid) or ""
