@@ -553,3 +553,72 @@ def test_an_import_that_fails_in_a_later_batch_leaves_nothing(
     assert [i.title for i in store.items_at(q, Place.of_list(filled.sales))] == before
     assert event_count(store) == events
     assert_consistent(store)
+
+
+def _count(store: Store, table: str, quarter_id: int) -> int:
+    return int(
+        store.conn.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE quarter_id = ?", (quarter_id,)
+        ).fetchone()[0]
+    )
+
+
+def _started_from(filled: Filled) -> int:
+    """2026-Q4 started from the filled quarter, carrying a block and a loose item."""
+    store = filled.store
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    change = store.start_next_quarter(
+        filled.quarter_id,
+        "2026-Q4",
+        block_ids=[filled.block_a],
+        item_ids=[filled.team_items[1]],
+    )
+    return change.quarter_id or 0
+
+
+def test_a_quarter_started_by_mistake_can_be_deleted_while_untouched(filled: Filled) -> None:
+    """A quarter started from another (`n` in the history) holds copies: while nothing
+    was done to it since, it can be deleted with them (it could not: only an empty
+    quarter could go, and the copies made it not empty). The quarter it came from keeps
+    everything."""
+    store = filled.store
+    before = {q.name: _count(store, "items", q.id) for q in store.quarters()}
+    q4 = _started_from(filled)
+    assert _count(store, "items", q4) == 2 and _count(store, "blocks", q4) == 1
+    assert store.quarter_deletable(q4) is None
+    change = store.delete_quarter(q4)
+    assert "2026-Q4" in change.summary
+    assert [q.name for q in store.quarters()] == ["2026-Q3"]
+    assert {q.name: _count(store, "items", q.id) for q in store.quarters()} == before
+    assert _count(store, "items", q4) == 0 and _count(store, "blocks", q4) == 0
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert_consistent(store)
+
+
+def test_a_started_quarter_once_touched_is_not_deleted(filled: Filled) -> None:
+    """Anything done to the new quarter (a move, even one undone), a row another
+    program added to it, or a quarter started from it in turn: it stays, and the
+    refusal says why."""
+    store = filled.store
+    q4 = _started_from(filled)
+    item = store.conn.execute("SELECT MIN(id) FROM items WHERE quarter_id = ?", (q4,)).fetchone()[0]
+    store.drop_item(item, "not now")
+    store.undo(q4)
+    with pytest.raises(ValidationError, match="changed since it was started"):
+        store.delete_quarter(q4)
+    assert _count(store, "items", q4) == 2
+
+    q5 = store.start_next_quarter(q4, "2027-Q1", item_ids=[item]).quarter_id or 0
+    assert store.quarter_deletable(q5) is None
+    with pytest.raises(ValidationError, match="2027-Q1 was started from it"):
+        store.delete_quarter(q4)
+
+    conn = sqlite3.connect(store.path)
+    with conn:
+        conn.execute(
+            "INSERT INTO items (quarter_id, title, position) VALUES (?, 'Typed in', 9)", (q5,)
+        )
+    conn.close()
+    with pytest.raises(ValidationError, match="only an empty quarter"):
+        store.delete_quarter(q5)
+    assert [q.name for q in store.quarters()] == ["2026-Q3", "2026-Q4", "2027-Q1"]

@@ -199,6 +199,43 @@ async def test_next_quarter_carries_over_what_the_user_picks(sample_copy: Path) 
         assert store.items_at(q3.id, Place.block(source.id)) == old_items  # the source stays
 
 
+async def test_a_next_quarter_started_by_mistake_can_be_deleted(sample_copy: Path) -> None:
+    """Started from the history by mistake, the new quarter can be deleted from the
+    palette while nothing was done to it (it held the copies, so "only an empty
+    quarter" refused it); once something was done to it, the refusal says so."""
+    from planboard.ui.modals import ConfirmModal
+
+    store = Store.open(sample_copy)
+    q3 = store.quarter_by_name("2026-Q3")
+    kept = [(i.id, i.title) for i in store.items_at(q3.id, Place.of_list(None))]
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for attempt in ("untouched", "touched"):
+            app.screen.action_next_quarter()
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            board = app.screen
+            assert isinstance(board, BoardScreen) and board.quarter.name == "2026-Q4"
+            if attempt == "touched":
+                await pilot.press("d", *"later", "enter")
+                await pilot.pause()
+            board.action_delete_quarter()
+            await pilot.pause()
+            if attempt == "touched":
+                assert "changed since it was started" in status(app)
+                assert "2026-Q4" in [q.name for q in store.quarters()]
+                break
+            assert isinstance(app.screen, ConfirmModal)
+            await pilot.press("y")
+            await pilot.pause()
+            assert app.screen.quarter.name == "2026-Q3"
+            assert "Deleted quarter 2026-Q4" in status(app)
+            assert "2026-Q4" not in [q.name for q in store.quarters()]
+            assert [(i.id, i.title) for i in store.items_at(q3.id, Place.of_list(None))] == kept
+
+
 async def test_history_shows_text_from_the_file_literally(sample_copy: Path) -> None:
     """Names and titles written by another program (markup, escape sequences, bidi
     overrides) show as plain text in the history, coverage and comparison views."""

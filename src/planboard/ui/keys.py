@@ -255,8 +255,9 @@ BOARD: list[Entry] = [
     command(
         "board.delete_quarter",
         "delete_quarter",
-        "quarter: Delete (empty only)",
-        "Delete the quarter on screen if it holds nothing",
+        "quarter: Delete (empty or untouched)",
+        "Delete the quarter on screen if it holds nothing, or only what it carried "
+        "over and nothing was done to it since",
     ),
     Key(
         "board.edit_vision",

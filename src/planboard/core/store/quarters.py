@@ -146,24 +146,71 @@ class QuarterCommands(StorePlacing):
             carried += 1
         return carried
 
+    def quarter_deletable(self, quarter_id: int) -> str | None:
+        """Why a quarter can't be deleted, or None when it can: an empty one, or one
+        started from another (its items and blocks all carried over) with nothing done
+        to it since and none started from it; never the last one."""
+        quarter = self.quarter(quarter_id)
+        items, blocks, quarters = self.conn.execute(
+            "SELECT (SELECT COUNT(*) FROM items WHERE quarter_id = ?), "
+            "(SELECT COUNT(*) FROM blocks WHERE quarter_id = ?), "
+            "(SELECT COUNT(*) FROM quarters)",
+            (quarter_id, quarter_id),
+        ).fetchone()
+        if not items and not blocks:
+            return "A board keeps at least one quarter." if quarters <= 1 else None
+        own = self.conn.execute(
+            "SELECT (SELECT COUNT(*) FROM items WHERE quarter_id = ? AND carried_from IS NULL)"
+            " + (SELECT COUNT(*) FROM blocks WHERE quarter_id = ? AND carried_from IS NULL)",
+            (quarter_id, quarter_id),
+        ).fetchone()[0]
+        if own:
+            return (
+                f"{quarter.name} has {items} items and {blocks} blocks; only an empty quarter, "
+                "or one started from another and untouched since, can be deleted."
+            )
+        later = self.conn.execute(
+            "SELECT q.name FROM items i JOIN items c ON c.carried_from = i.id "
+            "JOIN quarters q ON q.id = c.quarter_id WHERE i.quarter_id = ? "
+            "UNION SELECT q.name FROM blocks b JOIN blocks c ON c.carried_from = b.id "
+            "JOIN quarters q ON q.id = c.quarter_id WHERE b.quarter_id = ? LIMIT 1",
+            (quarter_id, quarter_id),
+        ).fetchone()
+        if later:
+            return f"{later[0]} was started from it: {quarter.name} can't be deleted."
+        actions = self.conn.execute(
+            "SELECT COUNT(*) FROM events WHERE quarter_id = ? AND action != 'create_quarter'",
+            (quarter_id,),
+        ).fetchone()[0]
+        if actions:
+            return (
+                f"{quarter.name} was changed since it was started ({actions} actions in its "
+                "history); only an empty quarter, or one untouched since, can be deleted."
+            )
+        return None
+
     def delete_quarter(self, quarter_id: int) -> Change:
-        """Delete a quarter created by mistake: only an empty one (no items, no blocks),
-        and never the last one."""
+        """Delete a quarter created by mistake (see `quarter_deletable`): what it
+        carried over stays in the quarter it came from."""
         with self._write() as tx:
             quarter = self._check_quarter_writable(quarter_id)
-            counts = self.conn.execute(
-                "SELECT (SELECT COUNT(*) FROM items WHERE quarter_id = ?), "
-                "(SELECT COUNT(*) FROM blocks WHERE quarter_id = ?), "
-                "(SELECT COUNT(*) FROM quarters)",
-                (quarter_id, quarter_id),
-            ).fetchone()
-            if counts[0] or counts[1]:
-                raise ValidationError(
-                    f"{quarter.name} has {counts[0]} items and {counts[1]} blocks; only an "
-                    "empty quarter can be deleted."
-                )
-            if counts[2] <= 1:
-                raise ValidationError("A board keeps at least one quarter.")
+            refused = self.quarter_deletable(quarter_id)
+            if refused:
+                raise ValidationError(refused)
+            # (Meaning vectors are a cache kept by item, outside undo's tables.)
+            self.conn.execute(
+                "DELETE FROM item_vectors WHERE item_id IN "
+                "(SELECT id FROM items WHERE quarter_id = ?)",
+                (quarter_id,),
+            )
+            for (item_id,) in self.conn.execute(
+                "SELECT id FROM items WHERE quarter_id = ?", (quarter_id,)
+            ).fetchall():
+                tx.delete("items", item_id)
+            for (block_id,) in self.conn.execute(
+                "SELECT id FROM blocks WHERE quarter_id = ?", (quarter_id,)
+            ).fetchall():
+                tx.delete("blocks", block_id)
             tx.delete("quarters", quarter_id)
             return self._finish(
                 tx, "delete_quarter", f"Deleted quarter {quarter.name}", None, undoable=False

@@ -205,19 +205,16 @@ class BoardQuarters(BoardView):
         self.app.push_screen(PickerModal("Open a quarter", choices), picked)
 
     def action_delete_quarter(self) -> None:
+        """Delete the quarter on screen: an empty one, or one started from another
+        and untouched since (the core says which)."""
         if not self.writable():
             return
         from ..modals import ConfirmModal
 
         quarter = self.quarter
-        if (
-            any(column.groups and any(g.items for g in column.groups) for column in self.columns)
-            or self.block_map
-        ):
-            self.say(
-                f"{quarter.name} holds items or blocks; only an empty quarter can be deleted.",
-                error=True,
-            )
+        refused = self.store.quarter_deletable(quarter.id)
+        if refused:
+            self.say(refused, error=True)
             return
 
         def answered(yes: bool | None) -> None:
@@ -231,8 +228,18 @@ class BoardQuarters(BoardView):
             self.open_quarter(self.store.default_quarter().id)
             self.say(change.summary)
 
+        empty = not self.block_map and not any(
+            column.groups and any(g.items for g in column.groups) for column in self.columns
+        )
         self.app.push_screen(
-            ConfirmModal(f"Delete quarter {quarter.name}? It is empty.", yes="Delete"), answered
+            ConfirmModal(
+                f"Delete quarter {quarter.name}? It is empty."
+                if empty
+                else f"Delete quarter {quarter.name} and what it carried over? Nothing was "
+                "done to it since it was started; the quarter it came from keeps it all.",
+                yes="Delete",
+            ),
+            answered,
         )
 
     def action_history(self) -> None:
