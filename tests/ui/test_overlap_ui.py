@@ -242,6 +242,38 @@ async def test_search_filters_every_column(overlapping: Store) -> None:
         assert len([r for r in stake.rows if r.item]) == 5
 
 
+async def test_the_detail_pane_shows_the_first_match_while_typing(overlapping: Store) -> None:
+    """While a search is typed, the pane under the board shows the first match, the
+    item Enter goes to (it kept showing the item the cursor was on, hidden by the
+    search); with nothing matching, it says so."""
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+
+        def pane() -> str:
+            return str(app.screen.query_one("#detail").render())
+
+        first = app.screen.query_one("#team", BoardList).selected
+        assert first is not None and first.item is not None
+        assert first.item.title in pane()
+        await pilot.press("slash", *"late")
+        await pilot.pause()
+        assert "Customers who pay their invoices late" in pane()
+        assert first.item.title not in pane()
+        await pilot.press(*"zzqx")
+        await pilot.pause()
+        assert "Nothing matches" in pane()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert first.item.title in pane()
+        await pilot.press("slash", *"late", "enter", "down", "down")  # the second match
+        await pilot.pause()
+        assert "Which of my accounts pay late" in pane()
+        await pilot.press("escape")  # the search goes; the pane stays on that row
+        await pilot.pause()
+        assert "Which of my accounts pay late" in pane()
+
+
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 50)])
 async def test_the_columns_stay_on_the_screen_while_the_search_bar_shows(
     overlapping: Store, size: tuple[int, int]

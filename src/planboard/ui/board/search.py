@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.model import Item
+from ..widgets.board_list import BoardList
 from .view import BoardView
 
 
@@ -24,13 +25,34 @@ class BoardSearch(BoardView):
     def on_input_submitted(self, event: Any) -> None:
         if event.input is not self.search_bar:
             return
+        found = self._first_match()
+        if found is None:
+            self.say("Nothing matches.", error=True)
+            return
+        column, first = found
+        column.focus()
+        column.select_row(first)
+
+    def _preview(self) -> None:
+        """While the search bar has the keys, the pane under the board shows the first
+        match, where Enter goes (the columns' cursors may sit on items the search
+        hides); on a column, that column's row."""
+        if self.focused_column() is not None:
+            self._show_detail(self.selected_row())
+            return
+        found = self._first_match()
+        if found is None:
+            self.detail_bar.show_text("Nothing matches.")
+        else:
+            self._show_detail(found[0].rows[found[1]])
+
+    def _first_match(self) -> tuple[BoardList, int] | None:
+        """The first item the search shows, column by column: where Enter goes."""
         for column in self.columns:
             first = next((n for n, row in enumerate(column.rows) if row.kind == "item"), None)
             if first is not None:
-                column.focus()
-                column.select_row(first)
-                return
-        self.say("Nothing matches.", error=True)
+                return column, first
+        return None
 
     def _clear_search(self) -> None:
         self.search_bar.value = ""
@@ -56,6 +78,7 @@ class BoardSearch(BoardView):
             for column in self.columns:
                 column.set_filter(None, keep_groups=False)
             self._update_titles()
+            self._preview()
             return
 
         def owner_matches(item: Item) -> bool:
@@ -72,6 +95,7 @@ class BoardSearch(BoardView):
 
         for column in self.columns:
             column.set_filter(keep, keep_groups=False)
+        self._preview()
         shown = sum(1 for c in self.columns for r in c.rows if r.kind == "item")
         self.say(f"Showing {shown} item{'s' if shown != 1 else ''} that match “{text.strip()}”.")
 
