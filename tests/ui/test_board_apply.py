@@ -444,6 +444,33 @@ async def test_an_export_says_where_in_the_status_line_under_no_toast(
     store.close()
 
 
+async def test_a_long_path_is_said_whole_in_the_status_line(tmp_path: Path) -> None:
+    """At 80 columns a path longer than a line showed cut: the message wrapped at the
+    space before it and its second line ended at the edge. It is folded over as many
+    lines as it needs (up to three), every character on screen."""
+    deep = tmp_path / ("quarterly-planning-" * 3) / "data-team-boards"
+    deep.mkdir(parents=True)
+    path = board(deep)
+    store = Store.open(path)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.action_export("md")
+        await pilot.pause()
+        await pilot.pause()
+        status = app.screen.query_one("#status")
+        cells = TerminalCells(app, pytest.MonkeyPatch()).whole()
+        rows = [
+            "".join(cells[(x, y)][0] for x in range(80)).strip()
+            for y in range(status.region.y, status.region.bottom)
+        ]
+        written = str(path.with_suffix("")) + ".2026-Q3.md"
+        assert len(written) > 80 and Path(written).exists()
+        assert written in "".join(rows[1:]), rows
+        assert rows[0] == "✓ Exported 2026-Q3 to"
+    store.close()
+
+
 async def test_a_copy_saved_from_another_screen_is_said_in_a_toast(tmp_path: Path) -> None:
     """Saved from the board, the status line says where (no toast over it); saved
     from another screen (the history here, the event's screen alike), a toast says it:

@@ -235,8 +235,10 @@ class IndentedText(Static):
 
 
 class StatusLine(Static):
-    """The last action's outcome, with a reminder of how to undo it: one line, two when
-    the message needs them (never cut at 80 columns)."""
+    """The last action's outcome, with a reminder of how to undo it: one line, more
+    when the message needs them (a long path is folded, not cut at 80 columns)."""
+
+    LINES = 3  # at most: a path longer than a line, after the words before it
 
     def say(self, text: str, *, error: bool = False) -> None:
         text = path_text(text)  # a file name that is not UTF-8 shows with U+FFFD
@@ -254,7 +256,9 @@ class StatusLine(Static):
         """Any line of outcome or progress. A layout pass repaints the whole board: only
         when the line's height must change."""
         width = self.content_size.width or self.size.width
-        lines = 2 if width and content.cell_length > width else 1
+        lines = 1
+        if width and content.cell_length > width:
+            lines = min(len(content.wrap(width, overflow="fold")), self.LINES)
         self.update(content, layout=lines != self.size.height)
 
 
