@@ -518,3 +518,21 @@ async def test_unticking_the_hidden_tally_in_the_setup_asks_first(filled: Filled
             await pilot.pause()
         assert not store.meeting(q).tally_hidden
         assert isinstance(app.screen, RevealScreen)
+
+
+async def test_a_setup_saved_unchanged_is_said_without_a_tick(filled: Filled) -> None:
+    """`a` then Ctrl+S with nothing changed: "Nothing to change", without the ✓ of a
+    done action (as "Nothing to undo" on the board); no event is written."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    events = len(store.events(q))
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("a", "ctrl+s")
+        await pilot.pause()
+        said = status(app)
+        assert "Nothing to change" in said and "✓" not in said and "✗" not in said
+        assert len(store.events(q)) == events

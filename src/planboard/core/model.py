@@ -316,6 +316,14 @@ class Change:
     event_id: int | None = None
     action: str = ""  # the events row's action ("move_item", "import", ...)
 
+    @property
+    def changed_nothing(self) -> bool:
+        """No row changed ("Nothing to change", "Nothing to undo"): said without the
+        tick of a done action."""
+        return self.event_id is None and not (
+            self.places or self.blocks or self.stakeholders or self.quarters
+        )
+
 
 def short_tag(name: str, department: str = "") -> str:
     """A short label for a stakeholder: the department, else the name's initials."""

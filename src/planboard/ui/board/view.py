@@ -459,9 +459,7 @@ class BoardView(BoardHead):
         # Said first: the outcome line then reaches the screen with the columns, in one
         # frame (said after them, it often missed that frame and took one of its own).
         said = self._outcome(change)
-        if change.event_id is None and not (
-            change.places or change.blocks or change.stakeholders or change.quarters
-        ):
+        if change.changed_nothing:
             self.status_line.note(said)  # (nothing changed: "Nothing to undo" had a tick)
         else:
             self.say(said)

@@ -256,7 +256,10 @@ class MeetingScreen(StoreActions, Screen[str | None]):
                 elif self.card is not None:
                     total = sum(self.card.votes.values())
                     summary += f": {total} dot{'s' if total != 1 else ''} on it in all"
-            self.say(summary)
+            if change.changed_nothing:
+                self.status_line.note(summary)  # (no tick: nothing was done)
+            else:
+                self.say(summary)
 
     def resync(self) -> None:
         self.reload()
