@@ -88,3 +88,24 @@ async def test_a_key_on_a_screen_with_nothing_focused_is_not_held(
         await pilot.pause(0.3)
         assert type(app.screen).__name__ == "HelpScreen"
         assert held == []
+
+
+async def test_keys_after_a_tab_in_one_burst_go_to_the_next_field(filled: Filled) -> None:
+    """A title, Tab, notes and Ctrl+S in one burst (a paste, or keys bunched by a slow
+    connection): the notes go to the notes (they went into the title, after it, since
+    every key of the burst reached the title's field before the Tab moved the focus).
+    Shift+Tab comes back the same way."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        # Title, then whose list (a select), then the notes.
+        keys = [*"Ab", "tab", "tab", *"cd", "shift+tab", "shift+tab", *"E", "tab", "tab"]
+        keys += [*"f", "ctrl+s"]
+        await _burst(app, pilot, keys)
+        assert not isinstance(app.screen, FormModal)
+        team = filled.store.items_at(filled.quarter_id, Place.of_list(None))
+        added = max(team, key=lambda item: item.id)
+        assert (added.title, added.notes) == ("AbE", "cdf")

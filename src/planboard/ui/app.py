@@ -208,12 +208,29 @@ class PlanboardApp(App[None]):
         ):
             key = self._held.pop(0)
             self._held_since = time.monotonic()
-            self._typed_on[key] = self.screen
-            self._typed_to[key] = self.screen.focused
-            await super().on_event(key)
+            if not self._moved_focus(key):
+                self._typed_on[key] = self.screen
+                self._typed_to[key] = self.screen.focused
+                await super().on_event(key)
         if self._held and not self._release_asked:
             self._release_asked = True
             self.set_timer(0.005, self._release)
+
+    def _moved_focus(self, key: events.Key) -> bool:
+        """A kept Tab (or Shift+Tab) in a form or a picker moves the focus at once: the
+        keys kept after it are for the next field (handed on as a key, it would move
+        the focus only once it had come back from the widget that has it, after them)."""
+        from .modals import FormModal, PickerModal
+
+        if key.key not in ("tab", "shift+tab") or not isinstance(
+            self.screen, (FormModal, PickerModal)
+        ):
+            return False
+        if key.key == "tab":
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
+        return True
 
     async def _on_key(self, event: events.Key) -> None:
         """A key comes back here when no widget took it, to be checked against the keys

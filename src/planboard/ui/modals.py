@@ -113,17 +113,34 @@ def _form_key(field: Input | TextArea, event: events.Key) -> None:
         event.prevent_default()
         event.stop()
         # Kept by the app until what the closing opens (a form after a picker) is up.
-        hold = getattr(field.app, "hold_key", None)
-        if hold is not None:
-            hold(event)
+        _hand_on(field, event)
+        return
+    if screen.focused is not field or event.key in ("tab", "shift+tab"):
+        event.prevent_default()
+        event.stop()
+        if screen.focused is not field:
+            # Typed for this field, but a Tab before it in the same burst moved on:
+            # kept by the app, in order, for the field that has the focus now.
+            _hand_on(field, event)
+        elif event.key == "tab":  # at once, here, so that the keys after it follow
+            screen.focus_next()
         else:
-            field.app.post_message(events.Key(event.key, event.character))
+            screen.focus_previous()
         return
     act = closing(isinstance(field, Input)).get(event.key)
     if act is not None:
         event.prevent_default()
         event.stop()
         act()
+
+
+def _hand_on(field: Input | TextArea, event: events.Key) -> None:
+    """A key a field got but is not for it: to the app, to go where it is for now."""
+    hold = getattr(field.app, "hold_key", None)
+    if hold is not None:
+        hold(event)
+    else:
+        field.app.post_message(events.Key(event.key, event.character))
 
 
 class _FormInput(Input):
