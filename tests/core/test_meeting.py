@@ -460,3 +460,29 @@ def test_refusals_about_placed_dots_name_no_count_while_hidden(live: Filled) -> 
         with pytest.raises(ValidationError) as refused:
             attempt()
         assert "2 dots" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "written, hidden",
+    [
+        ("0.5", True),
+        ("-0.5", True),
+        ("1e-9", True),
+        ("'no'", True),
+        ("X'00'", True),
+        ("2", True),
+        ("0", False),
+        ("0.0", False),
+    ],
+)
+def test_the_tally_stays_hidden_unless_the_file_says_0(
+    live: Filled, written: str, hidden: bool
+) -> None:
+    """Anything but 0 in `tally_hidden` keeps the tally hidden (the README's word):
+    0.5 written by another program was read as 0, and the dots showed everywhere."""
+    store, q = live.store, live.quarter_id
+    conn = sqlite3.connect(store.path)
+    with conn:
+        conn.execute(f"UPDATE meetings SET tally_hidden = {written} WHERE quarter_id = ?", (q,))
+    conn.close()
+    assert store.meeting(q).tally_hidden is hidden

@@ -110,6 +110,7 @@ WRITES: dict[str, Write] = {
     "move_block": lambda f: f.store.move_block(f.block_b, 0),
     "shift_block": lambda f: f.store.shift_block(f.block_b, -1),
     "delete_block": lambda f: f.store.delete_block(f.block_b),
+    "drop_block": lambda f: f.store.drop_block(f.block_b, "Not this quarter"),
     "remove_stakeholder": lambda f: f.store.remove_stakeholder(f.service, f.quarter_id),
     "delete_quarter": lambda f: f.store.delete_quarter(f.store.quarter_by_name("2026-Q4").id),
     "edit_quarter": lambda f: f.store.edit_quarter(f.quarter_id, vision="A new vision"),
@@ -206,6 +207,7 @@ def test_the_write_transaction_refuses_even_a_write_that_forgets_to_check(
     """With every method's own early check switched off, the transaction still refuses
     each row of the decided quarter, and nothing is written."""
     monkeypatch.setattr(Store, "_check_quarter_writable", lambda self, q: self.quarter(q))
+    monkeypatch.setattr(Store, "quarter_deletable", lambda self, q: None)
     # A decided quarter is not live, so ending its event is refused for that first; its
     # last event is the decision, which undo never takes back: nothing to undo or redo.
     refuse_all(decided, stopped_otherwise=frozenset({"end_meeting", "undo", "redo"}))

@@ -610,7 +610,7 @@ def test_a_started_quarter_once_touched_is_not_deleted(filled: Filled) -> None:
 
     q5 = store.start_next_quarter(q4, "2027-Q1", item_ids=[item]).quarter_id or 0
     assert store.quarter_deletable(q5) is None
-    with pytest.raises(ValidationError, match="2027-Q1 was started from it"):
+    with pytest.raises(ValidationError, match="2027-Q1 holds items that come from it"):
         store.delete_quarter(q4)
 
     conn = sqlite3.connect(store.path)
@@ -622,3 +622,121 @@ def test_a_started_quarter_once_touched_is_not_deleted(filled: Filled) -> None:
     with pytest.raises(ValidationError, match="only an empty quarter"):
         store.delete_quarter(q5)
     assert [q.name for q in store.quarters()] == ["2026-Q3", "2026-Q4", "2027-Q1"]
+
+
+def test_a_whole_block_is_dropped_in_one_action(filled: Filled) -> None:
+    """`drop_block`: every item of the block goes to the dropped area, after what was
+    dropped before, in the block's order, each with the reason and the block's name;
+    the block goes (its dots with it). One action: undo brings the block back, its
+    items in order, and redo drops them again."""
+    store, q = filled.store, filled.quarter_id
+    store.drop_item(filled.service_items[0], "later")
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.move_item(filled.team_items[0], Place.block(filled.block_a))
+    block = store.block(filled.block_a)
+    inside = [i.id for i in store.items_at(q, Place.block(block.id))]
+    assert len(inside) == 2
+    events = len(store.events(q))
+    change = store.drop_block(block.id, "Not this year")
+    assert change.summary == f"Dropped block “{block.name}” and its 2 items"
+    assert len(store.events(q)) == events + 1
+    dropped = store.items_at(q, Place.dropped())
+    assert [i.id for i in dropped] == [filled.service_items[0], *inside]
+    assert {i.drop_reason for i in dropped[1:]} == {f"Not this year (block “{block.name}”)"}
+    assert block.id not in [b.id for b in store.blocks(q)]
+    assert_consistent(store)
+    store.undo(q)
+    assert [i.id for i in store.items_at(q, Place.block(block.id))] == inside
+    assert store.block(block.id).name == block.name
+    assert [i.id for i in store.items_at(q, Place.dropped())] == [filled.service_items[0]]
+    assert_consistent(store)
+    store.redo(q)
+    assert [i.id for i in store.items_at(q, Place.dropped())][1:] == inside
+    assert_consistent(store)
+
+
+def test_a_block_is_not_dropped_without_a_reason_or_while_chosen(filled: Filled) -> None:
+    store = filled.store
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    with pytest.raises(ValidationError, match="reason"):
+        store.drop_block(filled.block_a, "  ")
+    store.choose_block(filled.block_a, 1)
+    with pytest.raises(ValidationError, match="chosen"):
+        store.drop_block(filled.block_a, "Not now")
+    assert store.item(filled.sales_items[0]).block_id == filled.block_a
+    assert_consistent(store)
+
+
+OUTSIDE_CHANGES = {
+    "a title edited": "UPDATE items SET title = 'Edited' WHERE id = {first}",
+    "an item dropped": "UPDATE items SET status = 'dropped', drop_reason = 'x', "
+    "block_id = NULL, place_position = 0 WHERE id = {first}",
+    "a block renamed": "UPDATE blocks SET name = 'Renamed' WHERE quarter_id = {q}",
+    "a block chosen": "UPDATE blocks SET choice = 1 WHERE quarter_id = {q}",
+    "the quarter live": "UPDATE quarters SET status = 'live' WHERE id = {q}",
+    "its event started": "INSERT INTO meetings (quarter_id) VALUES ({q})",
+    "an item merged": "UPDATE items SET merged_into = {last} WHERE id = {first}",
+    "merged into from before": "UPDATE items SET merged_into = {first} WHERE id = {source}",
+}
+
+
+@pytest.mark.parametrize("what", list(OUTSIDE_CHANGES))
+def test_a_started_quarter_changed_by_another_program_is_not_deleted(
+    filled: Filled, what: str
+) -> None:
+    """Changes written by another program leave no trace in the events: the quarter's
+    rows are compared with those they were carried from (an edited title was lost
+    with the quarter, "nothing done" since), and rows that point at its items make it
+    stay with a clear refusal (not "FOREIGN KEY constraint failed")."""
+    store = filled.store
+    q4 = _started_from(filled)
+    first, last = store.conn.execute(
+        "SELECT MIN(id), MAX(id) FROM items WHERE quarter_id = ?", (q4,)
+    ).fetchone()
+    conn = sqlite3.connect(store.path)
+    with conn:
+        conn.execute(
+            OUTSIDE_CHANGES[what].format(
+                q=q4, first=first, last=last, source=filled.service_items[1]
+            )
+        )
+    conn.close()
+    assert store.quarter_deletable(q4) is not None
+    with pytest.raises(ValidationError):
+        store.delete_quarter(q4)
+    assert "2026-Q4" in [q.name for q in store.quarters()]
+    assert _count(store, "items", q4) == 2
+
+
+def test_an_empty_quarter_whose_event_started_is_not_deleted(filled: Filled) -> None:
+    """An empty quarter with its event started (`o`, then `M`) was offered for
+    deletion and failed on the event's row."""
+    store = filled.store
+    q4 = store.create_quarter("2026-Q4").quarter_id or 0
+    store.start_meeting(q4, backup=False)
+    refused = store.quarter_deletable(q4)
+    assert refused is not None and "event" in refused
+    with pytest.raises(ValidationError, match="event"):
+        store.delete_quarter(q4)
+
+
+def test_what_a_later_quarter_carries_is_not_deleted_from_the_earlier(filled: Filled) -> None:
+    """An item, a block or a stakeholder's items carried over to a later quarter are
+    refused for deletion in the quarter they came from, with a message that says so
+    (it failed with "FOREIGN KEY constraint failed"); dropping an item still works."""
+    store, q = filled.store, filled.quarter_id
+    _started_from(filled)  # carries block_a (with sales_items[0]) and team_items[1]
+    attempts = {
+        "item": lambda: store.remove_item(filled.team_items[1]),
+        "stakeholder": lambda: store.remove_stakeholder(filled.sales, q),
+        "block": lambda: store.delete_block(filled.block_a),
+        "block dropped": lambda: store.drop_block(filled.block_a, "Not now"),
+    }
+    for what, attempt in attempts.items():
+        with pytest.raises(ValidationError, match="carried over to 2026-Q4") as refused:
+            attempt()
+        assert "FOREIGN KEY" not in str(refused.value), what
+    assert store.item(filled.team_items[1]).quarter_id == q
+    assert store.block(filled.block_a).quarter_id == q
+    store.drop_item(filled.team_items[1], "later")
+    assert_consistent(store)

@@ -545,3 +545,34 @@ async def test_import_into_a_new_stakeholders_list(filled: Filled) -> None:
         await pilot.press("u")  # one action: the stakeholder and the items go together
         await pilot.pause()
         assert "Head of Finance" not in [s.name for s in filled.store.stakeholders()]
+
+
+async def test_d_on_a_blocks_title_drops_the_whole_block(filled: Filled) -> None:
+    """`d` on a block's title asks why, then drops every item of the block (kept, with
+    the reason and the block's name) and the block goes; `u` brings it all back."""
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.move_item(filled.team_items[0], Place.block(filled.block_a))
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        blocks = app.screen.query_one("#blocks", BoardList)
+        blocks.focus()
+        blocks.select_row(0)  # “Sales cockpit”'s title
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        assert form.form_title == "Drop block “Sales cockpit” and its 2 items"
+        await pilot.press(*"Not this year", "enter")
+        await pilot.pause()
+        assert [b.id for b in store.blocks(q)] == [filled.block_b]
+        dropped = store.items_at(q, Place.dropped())
+        assert [i.id for i in dropped] == [filled.sales_items[0], filled.team_items[0]]
+        assert "Dropped block “Sales cockpit” and its 2 items" in status(app)
+        titles = [r.item.title for r in app.screen.query_one("#dropped", BoardList).rows if r.item]
+        assert titles == ["Pipeline by region", "Single customer view"]
+        await pilot.press("u")
+        await pilot.pause()
+        assert [b.id for b in store.blocks(q)] == [filled.block_a, filled.block_b]
+        assert not store.items_at(q, Place.dropped())

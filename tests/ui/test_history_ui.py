@@ -309,3 +309,31 @@ async def test_a_quarter_is_shown_in_the_turn_the_cursor_moves_to_it(sample_copy
         history.list.action_cursor_up()
         assert "Blocks (nothing decided yet)" in str(detail.render())
     store.close()
+
+
+async def test_a_quarter_deleted_by_another_planboard_leaves_the_viewer_on_another(
+    sample_copy: Path,
+) -> None:
+    """A read-only planboard showing a quarter that another planboard deletes moves to
+    a quarter that exists, and says so: it said "That quarter no longer exists.", kept
+    the deleted board on screen, and `[` then ended it with an error."""
+    writer = Store.open(sample_copy)
+    q3 = writer.quarter_by_name("2026-Q3")
+    q4 = writer.start_next_quarter(q3.id, "2026-Q4").quarter_id or 0
+    viewer = Store.open(sample_copy, readonly=True)
+    app = PlanboardApp(viewer, quarter_id=q4)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen) and board.quarter.name == "2026-Q4"
+        writer.delete_quarter(q4)
+        app._watch_file()
+        await pilot.pause()
+        assert board.quarter.name != "2026-Q4"
+        assert "2026-Q4 was deleted" in status(app)
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        await pilot.press("M")
+        await pilot.pause()
+    assert app.return_code in (None, 0)
+    writer.close()

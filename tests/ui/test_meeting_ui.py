@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import Filled
@@ -536,3 +537,74 @@ async def test_a_setup_saved_unchanged_is_said_without_a_tick(filled: Filled) ->
         said = status(app)
         assert "Nothing to change" in said and "✓" not in said and "✗" not in said
         assert len(store.events(q)) == events
+
+
+async def test_dots_typed_again_are_said_as_recorded_while_hidden(filled: Filled) -> None:
+    """While the tally is hidden, `v` with the dots someone already placed said
+    "Nothing to change" (and a new count "Dots recorded"): the room learnt what they
+    had placed. Either way it now says the dots are recorded, with the tick."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, present=[filled.sales], dot_budget=3, tally_hidden=True)
+    store.set_votes(filled.block_a, {filled.sales: 2})
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        said = []
+        for typed in ("2", "1"):  # the same as placed, then another count
+            await pilot.press("v")
+            (field,) = app.screen.query("Input")
+            field.value = typed
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            said.append(status(app))
+        assert said[0] == said[1]
+        assert said[0].startswith("✓ Dots recorded on “Sales cockpit”")
+        assert store.votes(q) == {filled.block_a: {filled.sales: 1}}
+
+
+async def test_deleting_a_block_names_no_count_of_its_dots_while_hidden(filled: Filled) -> None:
+    """On the board during the event, deleting a block with dots on it warns that the
+    dots go, without how many while the tally is hidden (it said "The 2 dots");
+    removing a stakeholder who placed dots says they go (it said nothing of them)."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, present=[filled.sales], dot_budget=3, tally_hidden=True)
+    store.set_votes(filled.block_a, {filled.sales: 2})
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("escape")  # to the board, the event still live
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        blocks = board.query_one("#blocks")
+        blocks.focus()
+        blocks.select_row(0)  # block 1's title
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        question = app.screen.question
+        assert "dots placed on it go too" in question
+        assert re.search(r"\d+ dots?", question) is None
+        await pilot.press("n")  # kept
+        await pilot.pause()
+        lists = board.query_one("#stakeholders")
+        lists.focus()
+        lists.select_row(  # Head of Sales's list, who placed the dots
+            next(
+                n
+                for n, row in enumerate(lists.rows)
+                if row.kind == "header" and row.group.key.ref == filled.sales
+            )
+        )
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        question = app.screen.question
+        assert "Head of Sales" in question and "Their dots go too" in question
+        assert re.search(r"\d+ dots?", question) is None

@@ -30,6 +30,12 @@ def integer(column: str, default: str = "NULL") -> str:
     )
 
 
+def flag_unless_zero(column: str) -> str:
+    """A yes/no column that only an exact 0 turns off (a hidden tally): 0.5 is not
+    read as 0, nor is text or a blob."""
+    return f"CASE WHEN {column} IS 0 THEN 0 ELSE 1 END AS {column}"
+
+
 def real(column: str) -> str:
     """A REAL column (an effort, seconds left): numbers as they are, anything else NULL."""
     return (
@@ -99,7 +105,7 @@ MEETING_COLUMNS = columns(
     text("started_at"),
     text("ended_at", "NULL"),
     integer("dot_budget", "3"),
-    integer("tally_hidden", "1"),
+    flag_unless_zero("tally_hidden"),
     integer("timebox_minutes", "45"),
     real("timer_remaining"),
     text("timer_started_at", "NULL"),

@@ -49,6 +49,8 @@ indented). Text is as stored, minus control characters; times are UTC, ISO 8601.
   `null`), `position`, `chosen_rank` (1 or 2 once the decision is confirmed, else
   `null`), `choice` (1, 2 or `null`: as chosen in the event, also before confirming),
   `dots`, `votes` (stakeholder name to dots), `items` (item ids, in the block's order).
+  The dots are there whether or not the tally is hidden (an export is the team's
+  record, written to a file, not shown on the shared screen; `tally_hidden` says which).
 - `items`, every item of the quarter: `id`, `title`, `notes`, `effort`, `owner` (a
   stakeholder's name, or `"Team"`), `stakeholder_id` (`null` for the team), `place`
   (`list`, `block`, `dropped` or `merged`), `block_id`, `status` (`open` or `dropped`),

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ValidationError
-from ..model import MAX_NAME, Change, Place
+from ..model import MAX_NAME, MAX_NOTES, Block, Change, Place
 from .core import _UNSET, _quote
 from .placing import StorePlacing
+from .tx import _Tx
 
 
 class BlockCommands(StorePlacing):
@@ -148,20 +149,7 @@ class BlockCommands(StorePlacing):
             self._check_quarter_writable(block.quarter_id)
             for item_id, _ in self._place_rows(block.quarter_id, Place.block(block_id)):
                 tx.update("items", item_id, {"block_id": None, "place_position": None})
-            for (item_id,) in self.conn.execute(
-                # Dropped and in this block too (another program's row): it stays where
-                # it shows, among the dropped items, and lets go of the block.
-                "SELECT id FROM items WHERE block_id = ? AND status = 'dropped'",
-                (block_id,),
-            ).fetchall():
-                tx.update("items", item_id, {"block_id": None})
-            for (vote_id,) in self.conn.execute(
-                "SELECT id FROM votes WHERE block_id = ?", (block_id,)
-            ).fetchall():
-                tx.delete("votes", vote_id)
-            tx.delete("blocks", block_id)
-            rows = [(b.id, b.position) for b in self.blocks(block.quarter_id)]
-            tx.renumber("blocks", "position", rows, None)
+            self._remove_block(tx, block)
             return self._finish(
                 tx,
                 "delete_block",
@@ -169,3 +157,54 @@ class BlockCommands(StorePlacing):
                 block.quarter_id,
                 block_id=block_id,
             )
+
+    def drop_block(self, block_id: int, reason: str) -> Change:
+        """Drop a whole block: each of its items goes to the dropped area (after what
+        was dropped before, in the block's order) with the reason and the block's name,
+        and the block goes, its dots with it. One action; the items are kept, never
+        deleted, and undo brings the block back."""
+        reason = self._title(reason, "reason", MAX_NOTES)
+        with self._write() as tx:
+            block = self.block(block_id)
+            self._check_quarter_writable(block.quarter_id)
+            if block.choice:
+                raise ValidationError(
+                    f"{_quote(block.name)} is chosen ({block.choice}): press 0 on it first."
+                )
+            said = f"{reason} (block {_quote(block.name)})"[:MAX_NOTES]
+            items = self.items_at(block.quarter_id, Place.block(block_id))
+            for item in items:  # (the block goes: no gap to close behind them)
+                values = {"status": "dropped", "drop_reason": said, "block_id": None}
+                self._enter(tx, item, Place.dropped(), None, values)
+            self._remove_block(tx, block)
+            count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
+            return self._finish(
+                tx,
+                "drop_block",
+                f"Dropped block {_quote(block.name)} and its {count}",
+                block.quarter_id,
+                block_id=block_id,
+            )
+
+    def _remove_block(self, tx: _Tx, block: Block) -> None:
+        """The block's row and its dots go, once its items are elsewhere; the blocks
+        after it move up. Refused if a later quarter carries it over."""
+        later = self._carried_to("blocks", "id = ?", (block.id,))
+        if later:
+            raise ValidationError(
+                f"Block {_quote(block.name)} was carried over to {later}: it stays here."
+            )
+        for (item_id,) in self.conn.execute(
+            # Dropped and in this block too (another program's row): it stays where
+            # it shows, among the dropped items, and lets go of the block.
+            "SELECT id FROM items WHERE block_id = ? AND status = 'dropped'",
+            (block.id,),
+        ).fetchall():
+            tx.update("items", item_id, {"block_id": None})
+        for (vote_id,) in self.conn.execute(
+            "SELECT id FROM votes WHERE block_id = ?", (block.id,)
+        ).fetchall():
+            tx.delete("votes", vote_id)
+        tx.delete("blocks", block.id)
+        rows = [(b.id, b.position) for b in self.blocks(block.quarter_id)]
+        tx.renumber("blocks", "position", rows, None)

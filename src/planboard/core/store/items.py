@@ -111,6 +111,12 @@ class ItemCommands(StorePlacing):
         with self._write() as tx:
             item = self.item(item_id)
             self._check_quarter_writable(item.quarter_id)
+            later = self._carried_to("items", "id = ?", (item_id,))
+            if later:
+                raise ValidationError(
+                    f"{_quote(item.title)} was carried over to {later}: it stays here "
+                    "(drop it instead)."
+                )
             self._release_merged(tx, item.id)
             self._leave(tx, item)
             tx.delete("items", item_id)

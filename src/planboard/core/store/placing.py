@@ -182,6 +182,17 @@ class StorePlacing(StoreReads):
             return "dropped"
         return "the team's list" if place.ref is None else f"{self._owner_name(place.ref)}'s list"
 
+    def _carried_to(self, table: str, where: str, args: tuple[Any, ...]) -> str | None:
+        """The later quarter that carries over some of these rows (of `table`, picked
+        by `where`): its copies point at them (`carried_from`), so they can't be
+        deleted. None if none does."""
+        later = self.conn.execute(
+            f"SELECT q.name FROM {table} c JOIN quarters q ON q.id = c.quarter_id "
+            f"WHERE c.carried_from IN (SELECT id FROM {table} WHERE {where}) LIMIT 1",
+            args,
+        ).fetchone()
+        return None if later is None else str(later[0])
+
     def _release_merged(self, tx: _Tx, item_id: int) -> None:
         for child in self.merged_into(item_id):
             tx.update("items", child.id, {"merged_into": None})

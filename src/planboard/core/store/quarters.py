@@ -149,45 +149,70 @@ class QuarterCommands(StorePlacing):
     def quarter_deletable(self, quarter_id: int) -> str | None:
         """Why a quarter can't be deleted, or None when it can: an empty one, or one
         started from another (its items and blocks all carried over) with nothing done
-        to it since and none started from it; never the last one."""
+        to it since, by planboard or by another program, and nothing elsewhere pointing
+        at it; never the last one."""
         quarter = self.quarter(quarter_id)
-        items, blocks, quarters = self.conn.execute(
-            "SELECT (SELECT COUNT(*) FROM items WHERE quarter_id = ?), "
-            "(SELECT COUNT(*) FROM blocks WHERE quarter_id = ?), "
-            "(SELECT COUNT(*) FROM quarters)",
-            (quarter_id, quarter_id),
+        one = lambda sql: self.conn.execute(sql, (quarter_id,)).fetchone()[0]  # noqa: E731
+        if quarter.status != "preparing" or one(
+            "SELECT (SELECT COUNT(*) FROM meetings WHERE quarter_id = ?1) "
+            "+ (SELECT COUNT(*) FROM attendance WHERE quarter_id = ?1) "
+            "+ (SELECT COUNT(*) FROM votes WHERE quarter_id = ?1) "
+            "+ (SELECT COUNT(*) FROM decisions WHERE quarter_id = ?1)"
+        ):
+            return f"{quarter.name}'s planning event was started: it can't be deleted."
+        later = self.conn.execute(
+            "SELECT q.name FROM items i JOIN items c ON c.carried_from = i.id "
+            "OR c.merged_into = i.id JOIN quarters q ON q.id = c.quarter_id "
+            "WHERE i.quarter_id = ?1 AND c.quarter_id != ?1 "
+            "UNION SELECT q.name FROM blocks b JOIN blocks c ON c.carried_from = b.id "
+            "JOIN quarters q ON q.id = c.quarter_id WHERE b.quarter_id = ?1 LIMIT 1",
+            (quarter_id,),
         ).fetchone()
+        if later:
+            return f"{later[0]} holds items that come from it: {quarter.name} can't be deleted."
+        items = one("SELECT COUNT(*) FROM items WHERE quarter_id = ?")
+        blocks = one("SELECT COUNT(*) FROM blocks WHERE quarter_id = ?")
         if not items and not blocks:
+            quarters = self.conn.execute("SELECT COUNT(*) FROM quarters").fetchone()[0]
             return "A board keeps at least one quarter." if quarters <= 1 else None
-        own = self.conn.execute(
-            "SELECT (SELECT COUNT(*) FROM items WHERE quarter_id = ? AND carried_from IS NULL)"
-            " + (SELECT COUNT(*) FROM blocks WHERE quarter_id = ? AND carried_from IS NULL)",
-            (quarter_id, quarter_id),
-        ).fetchone()[0]
-        if own:
+        if one(
+            "SELECT (SELECT COUNT(*) FROM items WHERE quarter_id = ?1 AND carried_from IS NULL)"
+            " + (SELECT COUNT(*) FROM blocks WHERE quarter_id = ?1 AND carried_from IS NULL)"
+        ):
             return (
                 f"{quarter.name} has {items} items and {blocks} blocks; only an empty quarter, "
                 "or one started from another and untouched since, can be deleted."
             )
-        later = self.conn.execute(
-            "SELECT q.name FROM items i JOIN items c ON c.carried_from = i.id "
-            "JOIN quarters q ON q.id = c.quarter_id WHERE i.quarter_id = ? "
-            "UNION SELECT q.name FROM blocks b JOIN blocks c ON c.carried_from = b.id "
-            "JOIN quarters q ON q.id = c.quarter_id WHERE b.quarter_id = ? LIMIT 1",
-            (quarter_id, quarter_id),
-        ).fetchone()
-        if later:
-            return f"{later[0]} was started from it: {quarter.name} can't be deleted."
-        actions = self.conn.execute(
-            "SELECT COUNT(*) FROM events WHERE quarter_id = ? AND action != 'create_quarter'",
-            (quarter_id,),
-        ).fetchone()[0]
-        if actions:
+        changed = one(
+            "SELECT COUNT(*) FROM events WHERE quarter_id = ? AND action != 'create_quarter'"
+        )
+        if changed or self._changed_since_carried(quarter_id):
             return (
-                f"{quarter.name} was changed since it was started ({actions} actions in its "
-                "history); only an empty quarter, or one untouched since, can be deleted."
+                f"{quarter.name} was changed since it was started"
+                + (f" ({changed} actions in its history)" if changed else "")
+                + "; only an empty quarter, or one untouched since, can be deleted."
             )
         return None
+
+    def _changed_since_carried(self, quarter_id: int) -> bool:
+        """Whether a quarter's rows differ from those they were carried from (another
+        program's writes leave no events): an item edited, dropped or merged, a block
+        renamed or chosen, a pair said not to be the same."""
+        return bool(
+            self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM items c LEFT JOIN items s ON s.id = c.carried_from "
+                "WHERE c.quarter_id = ?1 AND (s.id IS NULL OR c.title IS NOT s.title "
+                "OR c.notes IS NOT s.notes OR c.effort IS NOT s.effort "
+                "OR c.stakeholder_id IS NOT s.stakeholder_id OR c.status IS NOT 'open' "
+                "OR c.drop_reason IS NOT NULL OR c.merged_into IS NOT NULL)) "
+                "OR EXISTS (SELECT 1 FROM blocks c LEFT JOIN blocks s ON s.id = c.carried_from "
+                "WHERE c.quarter_id = ?1 AND (s.id IS NULL OR c.name IS NOT s.name "
+                "OR c.description IS NOT s.description OR c.effort IS NOT s.effort "
+                "OR c.choice IS NOT NULL OR c.chosen_rank IS NOT NULL)) "
+                "OR EXISTS (SELECT 1 FROM rejected_pairs WHERE quarter_id = ?1)",
+                (quarter_id,),
+            ).fetchone()[0]
+        )
 
     def delete_quarter(self, quarter_id: int) -> Change:
         """Delete a quarter created by mistake (see `quarter_deletable`): what it

@@ -107,6 +107,13 @@ class StakeholderCommands(StorePlacing):
         with self._write() as tx:
             self._check_quarter_writable(quarter_id)
             stakeholder = self.stakeholder(stakeholder_id)
+            where = "quarter_id = ? AND stakeholder_id = ?"
+            later = self._carried_to("items", where, (quarter_id, stakeholder_id))
+            if later:
+                raise ValidationError(
+                    f"Items of {stakeholder.name} were carried over to {later}: they stay "
+                    "here, and so does their list."
+                )
             rows = self.conn.execute(
                 f"SELECT {ITEM_COLUMNS} FROM items WHERE quarter_id = ? AND stakeholder_id = ?",
                 (quarter_id, stakeholder_id),

@@ -10,7 +10,7 @@ from typing import Any
 from textual.content import Content
 
 from ...core.errors import PlanboardError
-from ...core.model import Change, Item, Place, Stakeholder
+from ...core.model import Block, Change, Item, Place, Stakeholder
 from ...core.text import clean_line
 from .base import LONG_REPLAY
 from .view import BoardView
@@ -106,9 +106,38 @@ class BoardItems(BoardView):
     def action_drop(self) -> None:
         if not self.writable():
             return
-        item = self._need_item("to drop it")
+        row = self.selected_row()
+        if row is not None and row.kind == "header" and row.group.block is not None:
+            self._ask_drop_block(row.group.block, len(row.group.items))
+            return
+        item = self._need_item("(or a block's title) to drop it")
         if item is not None:
             self._ask_drop(item, None)
+
+    def _ask_drop_block(self, block: Block, count: int) -> None:
+        """`d` on a block's title: the whole block is dropped, its items kept."""
+        from ..modals import Field, FormModal
+
+        def submit(values: dict[str, Any]) -> str | None:
+            return self.form_op(lambda: self.store.drop_block(block.id, values["reason"]))
+
+        self.app.push_screen(
+            FormModal(
+                f"Drop block “{clean_line(block.name)}”"
+                + (f" and its {count} item{'s' if count != 1 else ''}" if count else ""),
+                [
+                    Field(
+                        "reason",
+                        "Why is it optional for the company this quarter?",
+                        suggestions=self._drop_reasons(),
+                    )
+                ],
+                submit,
+                save_label="Drop",
+                intro="Each item goes to Dropped with this reason and the block's name; "
+                + "the block goes (u brings it back).",
+            )
+        )
 
     def _ask_drop(self, item: Item, index: int | None) -> None:
         from ..modals import Field, FormModal
@@ -191,8 +220,13 @@ class BoardItems(BoardView):
                 else ""
             )
             dots = sum(self.store.votes(self.quarter_id).get(block.id, {}).values())
-            if dots:  # votes are never wiped without saying so
-                question += f"\nThe {dots} dot{'s' if dots != 1 else ''} placed on it go too."
+            if dots:  # votes are never wiped without saying so (nor counted while hidden)
+                meeting = self.store.meeting(self.quarter_id)
+                question += (
+                    "\nThe dots placed on it go too."
+                    if meeting is None or meeting.tally_hidden
+                    else f"\nThe {dots} dot{'s' if dots != 1 else ''} placed on it go too."
+                )
             op = lambda: self.store.delete_block(block.id)  # noqa: E731
         elif row.group.key.is_list and row.group.stakeholder is not None:
             stakeholder = row.group.stakeholder
@@ -227,8 +261,19 @@ class BoardItems(BoardView):
                         on_list += 1
         total = on_list + in_blocks + dropped
         name = clean_line(stakeholder.name)
+        dots = sum(v.get(stakeholder.id, 0) for v in self.store.votes(self.quarter_id).values())
+        if dots:  # votes are never wiped without saying so (nor counted while hidden)
+            meeting = self.store.meeting(self.quarter_id)
+            hidden = meeting is None or meeting.tally_hidden
+            go = (
+                "\nTheir dots go too."
+                if hidden
+                else f"\nTheir {dots} dot{'s' if dots != 1 else ''} go too."
+            )
+        else:
+            go = ""
         if not total:
-            return f"Remove stakeholder “{name}”? They have no items in {self.quarter.name}."
+            return f"Remove stakeholder “{name}”? They have no items in {self.quarter.name}." + go
         parts = []
         if on_list:
             parts.append(f"{on_list} on their list")
@@ -239,5 +284,5 @@ class BoardItems(BoardView):
             parts.append(f"{dropped} dropped")
         return (
             f"Remove stakeholder “{name}” and all {total} of their items in "
-            f"{self.quarter.name} ({'; '.join(parts)})?\nUndo (u) brings them back."
+            f"{self.quarter.name} ({'; '.join(parts)})?{go}\nUndo (u) brings them back."
         )

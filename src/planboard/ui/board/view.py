@@ -34,6 +34,7 @@ OVERLAP_ACTIONS = frozenset(
         "redo",
         "add_block",
         "delete_block",
+        "drop_block",
     }
 )
 
@@ -448,11 +449,33 @@ class BoardView(BoardHead):
         if not self._stale or self.drag is not None or not self.is_current:
             return
         self._stale = False
+        if self._quarter_gone():
+            return
         was_decided = self.board is not None and self.quarter.is_decided
         self.load()
         if self.board is not None and self.quarter.is_decided and not was_decided:
             # The last message may offer an undo the decided quarter would refuse.
             self.say(f"{self.quarter.name} is decided: its board is read-only.")
+
+    def _quarter_gone(self) -> bool:
+        """The quarter on screen was deleted elsewhere (another planboard deleted a
+        quarter started by mistake): show one that exists, and say so."""
+        from ...core.errors import NotFoundError
+
+        try:
+            self.store.quarter(self.quarter_id)
+        except NotFoundError:
+            pass
+        else:
+            return False
+        gone = self.quarter.name if self.board is not None else "The quarter on screen"
+        self.quarter_id = self.store.default_quarter().id
+        self.load()
+        for column in self.columns:
+            column.start_over()
+        self.say(f"{gone} was deleted by another program: showing {self.quarter.name}.")
+        self.refresh_bindings()
+        return True
 
     def after(self, change: Change) -> None:
         """Repaint after a successful action and say what it did."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from ...core.model import Change
 from ...core.text import clean_line
 from ..modals import Field, FormModal
 
@@ -99,7 +102,10 @@ def ask_dots(screen: MeetingScreen) -> None:
         }
         if not dots:
             return "Type someone's dots on this block (0 takes them back)."
-        return screen.form_op(lambda: screen.store.set_votes(block.id, dots))
+        return screen.form_op(
+            lambda: screen.store.set_votes(block.id, dots),
+            then=partial(_recorded, screen, block.name, hidden),
+        )
 
     screen.app.push_screen(
         FormModal(
@@ -115,6 +121,14 @@ def ask_dots(screen: MeetingScreen) -> None:
             ),
         )
     )
+
+
+def _recorded(screen: MeetingScreen, name: str, hidden: bool, change: Change) -> None:
+    """Dots saved: said as any vote is while the tally is hidden ("Nothing to change"
+    would tell the room that the dots typed are those already placed)."""
+    if hidden and change.event_id is None:
+        change = replace(change, summary=f"Dots recorded on “{name}”", action="vote", blocks=True)
+    screen.after(change)
 
 
 CUT_OFF_NAMED = 6  # stakeholders the decision form names as cut off; the rest counted
