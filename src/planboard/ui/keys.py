@@ -108,10 +108,15 @@ BOARD: list[Entry] = [
         "drop",
         "Drop",
         ITEMS,
-        "drop the item (asks a reason)",
+        "drop the item (asks a reason); on a block's title, the whole block",
         show=True,
-        tooltip="Drop the item, with a reason",
-        palette=(("item: Drop…", "Drop the highlighted item, with a reason"),),
+        tooltip="Drop the item (or the block), with a reason",
+        palette=(
+            (
+                "item: Drop…",
+                "Drop the highlighted item (on a block's title, the block), with a reason",
+            ),
+        ),
     ),
     Key(
         "board.restore",
