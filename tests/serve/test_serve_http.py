@@ -422,7 +422,9 @@ def test_serve_says_when_it_cannot_listen(board: Path, capsys: pytest.CaptureFix
         taken.listen()
         port = taken.getsockname()[1]
         assert cli.main(["serve", str(board), "--port", str(port)]) == 2
-    assert f"Cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert f"Cannot listen on 127.0.0.1:{port}" in said
+    assert "--port 0 takes a free one" in said  # (the port is taken: another is offered)
 
 
 async def test_the_countdown_is_set_from_the_file(board: Path) -> None:

@@ -83,7 +83,9 @@ def run(argv: list[str]) -> int:
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
         try:
             print(f"Serving {path} read-only. Attendees open:\n\n  {server.url}\n", flush=True)
-            if not args.no_qr:
+            # (No QR code for this computer's own address: a phone scanning it would
+            # open its own.)
+            if not args.no_qr and not is_loopback(args.host):
                 print(qr_code(server.url), flush=True)
             if is_loopback(args.host):
                 print(

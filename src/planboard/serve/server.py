@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hmac
 import ipaddress
 import json
@@ -355,8 +356,13 @@ class BoardServer:
             )
         except OSError as error:
             await self.stop()
+            hint = (
+                " Another port: --port N (--port 0 takes a free one)."
+                if error.errno == errno.EADDRINUSE
+                else ""
+            )
             raise ServeError(
-                f"Cannot listen on {self.host}:{self.port}: {error.strerror or error}."
+                f"Cannot listen on {self.host}:{self.port}: {error.strerror or error}.{hint}"
             ) from error
         if self._listener.sockets:
             self.port = self._listener.sockets[0].getsockname()[1]
