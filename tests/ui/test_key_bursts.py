@@ -31,15 +31,15 @@ async def test_keys_typed_after_a_form_closes_go_to_the_board_not_the_closed_for
     first = filled.team_items[0]
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        # (After a drop the focus is on the dropped column: `h` h goes to the blocks, and
-        # `n` there makes a new item in the block, titled "o".)
+        # (After a drop the focus is on the dropped column: `h` goes to the blocks, on
+        # block 1's title, where `d` drops the whole block, `no` its reason.)
         await _burst(app, pilot, ["d", "o", "k", "enter", "h", "d", "n", "o", "enter"])
         assert not isinstance(app.screen, FormModal)
         item = filled.store.item(first)
         assert (item.status, item.drop_reason) == ("dropped", "ok")
         assert app.screen.focused is app.screen.query_one("#blocks")
-        in_block = filled.titles(Place.block(filled.block_a))
-        assert in_block[-1] == "o", in_block
+        assert [b.id for b in filled.store.blocks(filled.quarter_id)] == [filled.block_b]
+        assert filled.store.events(filled.quarter_id, limit=1)[0].action == "drop_block"
     assert app.return_code in (None, 0)
 
 
