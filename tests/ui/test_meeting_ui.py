@@ -33,6 +33,16 @@ def prepare(filled: Filled) -> None:
     store.add_block(q, "Data quality", "Trust the numbers", item_ids=[filled.team_items[1]])
 
 
+def hidden_event(filled: Filled) -> tuple[Store, int]:
+    """The event live with its tally hidden: Head of Sales present, 2 dots on block 1."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, present=[filled.sales], dot_budget=3, tally_hidden=True)
+    store.set_votes(filled.block_a, {filled.sales: 2})
+    return store, q
+
+
 async def test_a_whole_event(filled: Filled) -> None:
     prepare(filled)
     store, q = filled.store, filled.quarter_id
@@ -491,11 +501,7 @@ async def test_unticking_the_hidden_tally_in_the_setup_asks_first(filled: Filled
     show (it revealed them at once); the other settings are saved either way."""
     from textual.widgets import Checkbox
 
-    prepare(filled)
-    store, q = filled.store, filled.quarter_id
-    store.start_meeting(q, backup=False)
-    store.set_meeting(q, present=[filled.sales], dot_budget=3, tally_hidden=True)
-    store.set_votes(filled.block_a, {filled.sales: 2})
+    store, q = hidden_event(filled)
     app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -543,11 +549,7 @@ async def test_dots_typed_again_are_said_as_recorded_while_hidden(filled: Filled
     """While the tally is hidden, `v` with the dots someone already placed said
     "Nothing to change" (and a new count "Dots recorded"): the room learnt what they
     had placed. Either way it now says the dots are recorded, with the tick."""
-    prepare(filled)
-    store, q = filled.store, filled.quarter_id
-    store.start_meeting(q, backup=False)
-    store.set_meeting(q, present=[filled.sales], dot_budget=3, tally_hidden=True)
-    store.set_votes(filled.block_a, {filled.sales: 2})
+    store, q = hidden_event(filled)
     app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -569,11 +571,7 @@ async def test_deleting_a_block_names_no_count_of_its_dots_while_hidden(filled: 
     """On the board during the event, deleting a block with dots on it warns that the
     dots go, without how many while the tally is hidden (it said "The 2 dots");
     removing a stakeholder who placed dots says they go (it said nothing of them)."""
-    prepare(filled)
-    store, q = filled.store, filled.quarter_id
-    store.start_meeting(q, backup=False)
-    store.set_meeting(q, present=[filled.sales], dot_budget=3, tally_hidden=True)
-    store.set_votes(filled.block_a, {filled.sales: 2})
+    store, _ = hidden_event(filled)
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
