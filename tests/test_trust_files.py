@@ -287,6 +287,9 @@ def test_a_file_replaced_while_open_refuses_every_write(tmp_path: Path) -> None:
             store.add_item(q, None, "After the swap")
         assert "replaced" in store.check_file()
         assert store.readonly
+        # The `-wal` it wrote to holds changes: kept aside, out of the new file's way.
+        kept = list(tmp_path.glob("b.db-wal.replaced-*"))
+        assert len(kept) == 1 and kept[0].stat().st_size > 32
         with pytest.raises(ReadOnlyError):
             store.add_block(q, "Nope")
         assert not store.take_over()

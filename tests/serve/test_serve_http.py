@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -368,6 +369,41 @@ async def test_a_board_replaced_by_another_file_is_followed(board: Path, tmp_pat
             await live.until(lambda m: "From the restored copy" in m["html"], ARRIVES)
 
 
+def _write_elsewhere(path: Path, sql: str) -> None:
+    """A write by another program: another process, with SQLite's own locks and files."""
+    script = "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute(sys.argv[2])\n"
+    script += "c.commit()\nc.close()\n"
+    subprocess.run([sys.executable, "-c", script, str(path), sql], check=True, timeout=30)
+
+
+async def test_writes_to_a_board_swapped_in_by_a_rename_keep_reaching_the_page(
+    board: Path, tmp_path: Path
+) -> None:
+    """`mv other.db board.db` while serving: the swapped-in file is shown, and so is every
+    write made to it afterwards by another program (the server kept reading through the
+    old file's `-shm`, which the swap had unlinked, and never saw them)."""
+    other = copy_sample(tmp_path / "other")
+    _write_elsewhere(other, "UPDATE blocks SET name = 'Swapped in' WHERE position = 0")
+    with serving(board) as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(base(server) + "/live") as response,
+        ):
+            live = Live(response)
+            await live.message()
+            os.rename(other, board)
+            await live.until(lambda m: "Swapped in" in m["html"], ARRIVES)
+            await asyncio.sleep(0.5)  # the server has settled on the new file
+            for name in ("Written after", "Written again"):
+                sql = f"UPDATE blocks SET name = '{name}' WHERE position = 0"
+                await asyncio.to_thread(_write_elsewhere, board, sql)
+                await live.until(lambda m, n=name: n in m["html"], ARRIVES)
+            status, body = await get(session, base(server) + "/")
+            assert status == 200 and "Written again" in body
+    # The swapped-out file's `-wal` held no change: nothing of it is left beside the board.
+    assert sorted(p.name for p in board.parent.iterdir() if ".replaced-" in p.name) == []
+
+
 def test_serve_without_the_extra_says_what_to_install(
     board: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -463,3 +499,34 @@ async def test_the_countdown_is_set_from_the_file(board: Path) -> None:
     assert "running" in running["html"] and "10:00" in running["html"]
     assert f'data-ends="{ends}"' in later["html"] and "08:30" in later["html"]
     assert later["now"] - running["now"] == 90_000
+
+
+async def test_a_board_swapped_under_planboard_and_its_share_shows_the_new_file(
+    board: Path, tmp_path: Path
+) -> None:
+    """Shared from planboard (the server in planboard's own process) and swapped by a
+    rename: planboard stops saving, and attendees see the file now at the path and what
+    is written to it (they saw "disk I/O error" for good)."""
+    other = copy_sample(tmp_path / "other")
+    _write_elsewhere(other, "UPDATE blocks SET name = 'Swapped in' WHERE position = 0")
+    store = Store.open(board, clock=FixedClock())
+    try:
+        block = store.blocks(store.default_quarter().id)[0]
+        store.edit_block(block.id, name="Saved by planboard")  # its `-wal` has changes
+        with serving(board) as server:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.get(base(server) + "/live") as response,
+            ):
+                live = Live(response)
+                await live.until(lambda m: "Saved by planboard" in m["html"], ARRIVES)
+                os.rename(other, board)
+                await asyncio.sleep(0.5)  # the server's watcher looks first (every 0.2 s)
+                assert "replaced" in store.check_file()  # as its twice-a-second check does
+                await live.until(lambda m: "Swapped in" in m["html"], ARRIVES)
+                sql = "UPDATE blocks SET name = 'Written after' WHERE position = 0"
+                await asyncio.to_thread(_write_elsewhere, board, sql)
+                message = await live.until(lambda m: "Written after" in m["html"], ARRIVES)
+                assert "can&#x27;t be read" not in message["html"]
+    finally:
+        store.close()

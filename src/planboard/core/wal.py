@@ -76,7 +76,7 @@ def stale_wal(path: Path) -> str:
             f"{page}); it was left by another file; {advice}."
         )
     owner = _read_owner(path)
-    if owner is not None and owner[1] == _identity(wal) and owner[0] != _identity(path):
+    if owner is not None and owner[1] == identity(wal) and owner[0] != identity(path):
         return (
             f"{wal} belongs to the file that was at {path} when planboard last wrote to it "
             f"(it has been replaced since); it can't belong to this one; {advice}."
@@ -102,12 +102,23 @@ def _wal_header(wal: Path) -> tuple[int, bytes] | None:
 # has the board open (removed when it closes), so the next opening can tell.
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode a path names now (None if it names nothing)."""
     try:
         found = os.stat(path)
     except OSError:
         return None
     return found.st_dev, found.st_ino
+
+
+def files_read(path: Path) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The board file and the `-shm` a connection opened now reads through.
+
+    A connection keeps the `-shm` it mapped: once the path names another board, or the
+    `-shm` beside it is another (unlinked when the board was swapped, made again by the
+    next program to open it), that connection no longer sees what others commit, and
+    must be opened again."""
+    return identity(path), identity(path.with_name(path.name + "-shm"))
 
 
 def _owner_note(path: Path) -> Path:
@@ -127,7 +138,7 @@ def _read_owner(path: Path) -> tuple[tuple[int, int], tuple[int, int]] | None:
 def note_wal_owner(path: Path) -> str:
     """Note beside the board which file its `-wal` belongs to. Returns what was noted
     ("" if nothing could be)."""
-    board, wal = _identity(path), _identity(path.with_name(path.name + "-wal"))
+    board, wal = identity(path), identity(path.with_name(path.name + "-wal"))
     if board is None or wal is None:
         return ""
     text = f"{board[0]} {board[1]} {wal[0]} {wal[1]}\n"

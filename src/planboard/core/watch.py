@@ -17,7 +17,7 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +107,19 @@ class FileWatcher:
             if changed:
                 self.changes += 1
             return changed
+
+    @contextlib.contextmanager
+    def closed(self) -> Iterator[None]:
+        """The watcher's connection closed, and none opened again until the block ends.
+
+        SQLite shares one mapping of a board's `-shm` between the connections of a
+        process to that file: a reader here that opens the board again inside the block
+        maps the `-shm` now beside it, not one an earlier connection still holds (a
+        board swapped in by a rename was read through the old file's, unlinked since:
+        what others wrote to it never showed)."""
+        with self._lock:
+            self._close()
+            yield
 
     # --------------------------------------------------------------- subscribing
 

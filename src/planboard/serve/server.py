@@ -38,6 +38,7 @@ from ..core.errors import PlanboardError
 from ..core.live import LiveView, live_view
 from ..core.store import Store
 from ..core.text import path_text
+from ..core.wal import files_read
 from ..core.watch import FileWatcher
 from . import page
 
@@ -135,7 +136,7 @@ class BoardServer:
         self.clients = 0
         self.version = 0
         self._store: Store | None = None
-        self._inode: int | None = None
+        self._files: tuple[object, object] = (None, None)
         self._content = ""
         self._html_json = '""'
         self._good = ""  # the last content read without a problem
@@ -163,21 +164,19 @@ class BoardServer:
     # ------------------------------------------------------------------ reading
 
     def _open(self) -> None:
-        if self._store is not None:
-            with contextlib.suppress(Exception):
-                self._store.close()
-            self._store = None
-        self._store = Store.open(self.path, create=False, readonly=True, clock=self.clock)
-        try:
-            self._inode = self.path.stat().st_ino
-        except OSError:
-            self._inode = None
+        # Every connection of this process to the board closed before the new one opens
+        # (the watcher's included), so that it reads through the `-shm` now beside it.
+        with self._watcher.closed() if self._watcher else contextlib.nullcontext():
+            self._close_store()
+            self._store = Store.open(self.path, create=False, readonly=True, clock=self.clock)
+            self._files = files_read(self.path)
 
     def _replaced(self) -> bool:
-        try:
-            return self.path.stat().st_ino != self._inode
-        except OSError:
-            return True  # removed (or moved away): say so rather than show what was there
+        """Whether the store must be opened again: the path names another file, or none
+        (say so rather than show what was there), or the `-shm` beside it is not the one
+        the store reads through (a swapped-in board's writes would never show)."""
+        files = files_read(self.path)
+        return files[0] is None or files != self._files
 
     def read(self, now: datetime | None = None) -> LiveView:
         if self._store is None or self._replaced():

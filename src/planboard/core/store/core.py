@@ -5,12 +5,10 @@ write appends (the undo log), and the messages for what SQLite refuses.
 from __future__ import annotations
 
 import functools
-import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import kept
@@ -20,6 +18,7 @@ from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError
 from ..model import Change, Event
 from ..rows import CHANGES_AT, dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
+from ..wal import identity as _identity
 from .tx import TRANSPARENT, _Tx
 
 if TYPE_CHECKING:
@@ -72,15 +71,7 @@ reads = _reads
 raises a `PlanboardError` with a message, never a raw sqlite3 error."""
 
 SIDECARS = ("-wal", "-shm")
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    """The device and inode a path names now (None if it names nothing)."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_dev, found.st_ino
+WAL_HEADER = 32  # a `-wal` no longer than its header holds no change
 
 
 class StoreCore:
@@ -342,8 +333,10 @@ class StoreCore:
             if mine is None or _identity(sidecar) != mine:
                 continue  # not ours (the other file's own, or none)
             try:
-                if end == "-shm":
-                    sidecar.unlink()  # an index SQLite rebuilds; ours stays mapped
+                if end == "-shm" or sidecar.stat().st_size <= WAL_HEADER:
+                    # An index SQLite rebuilds (ours stays mapped), or a `-wal` with no
+                    # change in it: nothing to keep.
+                    sidecar.unlink()
                 else:
                     sidecar.rename(sidecar.with_name(f"{sidecar.name}.replaced-{stamp}"))
             except OSError:
