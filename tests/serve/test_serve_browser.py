@@ -110,5 +110,18 @@ async def test_the_page_follows_the_file_in_a_real_browser(tmp_path: Path) -> No
             await browser.size(360, 740)
             await browser.wait_for("document.documentElement.scrollWidth <= 360")
             await browser.screenshot(*screenshot_targets(tmp_path, "serve-meeting-phone.png"))
+
+        # Another board served on the same port: the page left open follows it, and its
+        # tab names it (it kept the first board's name).
+        assert await browser.evaluate("document.title") == "board.db · planboard"
+        other = tmp_path / "other <b>.db"
+        shutil.copyfile(SAMPLE, other)
+        write(other, "UPDATE blocks SET name = 'From the other board' WHERE position = 0")
+        with serving(other, port=port):
+            await browser.wait_for(
+                "document.querySelector('.card .name').textContent === 'From the other board'"
+            )
+            assert await browser.evaluate("document.title") == "other <b>.db · planboard"
+            assert await browser.evaluate("window.sameDocument === true")
     finally:
         await browser.close()

@@ -148,6 +148,7 @@ class BoardServer:
             name: (resources.files(__package__) / "assets" / name).read_bytes() for name in ASSETS
         }
         self.title = f"{path_text(self.path.name)} · planboard"
+        self._title_json = json.dumps(self.title)
 
     # ------------------------------------------------------------------ address
 
@@ -215,7 +216,12 @@ class BoardServer:
 
     def _message(self) -> bytes:
         now = round(self.clock.now().timestamp() * 1000)
-        data = f'{{"v": {self.version}, "now": {now}, "html": {self._html_json}}}'
+        # The title too: a page left open while another board is served on the same
+        # port follows that board, and names it.
+        data = (
+            f'{{"v": {self.version}, "now": {now}, "title": {self._title_json}, '
+            f'"html": {self._html_json}}}'
+        )
         return f"data: {data}\n\n".encode()
 
     # ------------------------------------------------------------------ checks

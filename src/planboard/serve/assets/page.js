@@ -57,6 +57,10 @@
       var details = again[i].querySelector("details");
       if (details && open[again[i].dataset.block]) details.open = true;
     }
+    // Plain text (never markup): the board's file name, as the server names it.
+    if (typeof message.title === "string" && document.title !== message.title) {
+      document.title = message.title;
+    }
     root.dataset.version = String(message.v);
     tick();
   }
