@@ -346,7 +346,7 @@ def test_json_matches_the_documented_shape_and_the_file(sample: Store) -> None:
         for r in sql(
             sample,
             "SELECT s.name FROM attendance a JOIN stakeholders s ON s.id = a.stakeholder_id "
-            "WHERE a.quarter_id = ? ORDER BY a.id",
+            "WHERE a.quarter_id = ? ORDER BY s.name COLLATE NOCASE",
             q,
         )
     ]

@@ -486,3 +486,16 @@ def test_the_tally_stays_hidden_unless_the_file_says_0(
         conn.execute(f"UPDATE meetings SET tally_hidden = {written} WHERE quarter_id = ?", (q,))
     conn.close()
     assert store.meeting(q).tally_hidden is hidden
+
+
+def test_who_is_present_is_listed_by_name_not_in_the_order_ticked(filled: Filled) -> None:
+    """The page, the exports and the outcome list those present as the stakeholders are
+    listed everywhere (by name): in the order they were ticked, the shared page put
+    "Head of Sales" before "Customer Service Lead"."""
+    from planboard.core.outcome import outcome
+
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q)
+    store.set_attendance(q, [filled.sales])
+    store.set_attendance(q, [filled.sales, filled.service])  # ticked second
+    assert outcome(store, q).present == ["Customer Service Lead", "Head of Sales"]

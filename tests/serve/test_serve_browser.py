@@ -102,7 +102,10 @@ async def test_the_page_follows_the_file_in_a_real_browser(tmp_path: Path) -> No
             assert shown in ("25:00", "24:59", "24:58")
             await browser.wait_for(f"{clock} !== '{shown}'")  # it ticks in the page
             assert await browser.evaluate("document.querySelectorAll('.card').length") == 4
-            assert await browser.evaluate("document.querySelector('.star').textContent") == "★ 1"
+            assert (
+                await browser.evaluate("document.querySelector('.star').textContent")
+                == "★ Choice 1"
+            )
             png = await browser.screenshot(*screenshot_targets(tmp_path, "serve-meeting.png"))
             assert png.startswith(b"\x89PNG")
 

@@ -89,9 +89,16 @@ def outcome(store: Store, quarter_id: int) -> Outcome:
         dropped=board.items_at(Place.dropped()),
         loose=loose,
         cut_off=store.cut_off(quarter_id),
-        present=[people[sid].name for sid in store.attendance(quarter_id) if sid in people],
+        present=_present(people, store.attendance(quarter_id)),
         stakeholders=people,
     )
+
+
+def _present(people: dict[int, Stakeholder], attended: list[int]) -> list[str]:
+    """Who was present, in the order the stakeholders are listed everywhere (by name),
+    not the order they were ticked in."""
+    here = set(attended)
+    return [person.name for sid, person in people.items() if sid in here]
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")

@@ -82,7 +82,9 @@ def _card(block: LiveBlock, *, live: bool) -> str:
     badge = ""
     rank = block.chosen_rank or block.choice
     if rank:
-        badge = f' <span class="star">★ {esc(rank)}</span>'
+        # Said as the terminal says it: beside the block's number, "★ 1" read as a second
+        # number ("2 Campaign ROI ★ 1").
+        badge = f' <span class="star">★ Choice {esc(rank)}</span>'
     classes = "card chosen" if rank else "card"
     case = (
         _paragraphs(block.case, "case")
