@@ -499,3 +499,26 @@ def test_who_is_present_is_listed_by_name_not_in_the_order_ticked(filled: Filled
     store.set_attendance(q, [filled.sales])
     store.set_attendance(q, [filled.sales, filled.service])  # ticked second
     assert outcome(store, q).present == ["Customer Service Lead", "Head of Sales"]
+
+
+def test_an_undo_or_redo_that_would_reveal_a_hidden_tally_is_known_beforehand(
+    live: Filled,
+) -> None:
+    """The screens ask before a reveal; an undo or a redo can reveal too."""
+    store, q = live.store, live.quarter_id
+    store.set_meeting(q, tally_hidden=False)
+    store.set_meeting(q, tally_hidden=True)  # hidden again
+    assert not store.replay_reveals(q, undo=False)  # nothing to redo
+    assert store.replay_reveals(q, undo=True)  # undoing the hiding shows the counts
+    store.undo(q)
+    assert not store.meeting(q).tally_hidden
+    assert not store.replay_reveals(q, undo=False)  # its redo hides
+    store.redo(q)
+    store.set_meeting(q, tally_hidden=False)  # revealed
+    assert not store.replay_reveals(q, undo=True)  # undoing the reveal hides again
+    store.undo(q)
+    assert store.meeting(q).tally_hidden
+    assert store.replay_reveals(q, undo=False)  # the redo reveals again
+    store.set_meeting(q, dot_budget=5)  # another change: the redo is gone
+    assert not store.replay_reveals(q, undo=False)
+    assert not store.replay_reveals(q, undo=True)

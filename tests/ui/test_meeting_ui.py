@@ -606,3 +606,43 @@ async def test_deleting_a_block_names_no_count_of_its_dots_while_hidden(filled: 
         question = app.screen.question
         assert "Head of Sales" in question and "Their dots go too" in question
         assert re.search(r"\d+ dots?", question) is None
+
+
+async def test_an_undo_or_redo_that_reveals_the_tally_asks_first(filled: Filled) -> None:
+    """`U` after undoing a reveal revealed the dots again at once, and `u` after hiding
+    a shown tally too: each asks first now, as `r` does, on the event's screen and on
+    the board; `n` keeps the tally hidden, `y` goes on."""
+    store, q = hidden_event(filled)
+    store.set_meeting(q, tally_hidden=False)  # revealed once …
+    store.undo(q)  # … and hidden again: `U` would reveal
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        await pilot.press("U")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "Redo reveals the tally" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and store.meeting(q).tally_hidden
+        assert "●●" not in str(screen.cards[0].render())
+        await pilot.press("U", "y")
+        await pilot.pause()
+        assert not store.meeting(q).tally_hidden
+        store.set_meeting(q, tally_hidden=True)  # hidden again (by another screen)
+        await pilot.press("escape")  # to the board: `u` there would show the counts
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "Undo reveals the tally" in app.screen.question
+        await pilot.press("escape")
+        await pilot.pause()
+        assert store.meeting(q).tally_hidden
+        await pilot.press("u", "y")
+        await pilot.pause()
+        assert not store.meeting(q).tally_hidden

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Region
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
 from textual.suggester import SuggestFromList
 from textual.widgets import (
@@ -30,6 +30,8 @@ from textual.widgets import (
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from ..core.errors import PlanboardError
+from ..core.store import Store
 from ..core.text import clean_line, clean_multiline, has_control
 from . import keyfile
 from .widgets.laid_out_once import CalmResume
@@ -374,6 +376,35 @@ class ConfirmModal(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+def replay_asking(
+    screen: Screen[Any], store: Store, quarter_id: int, *, undo: bool, go: Callable[[], object]
+) -> None:
+    """Undo or redo (`go`), asking first when it would reveal the event's hidden tally, as
+    `r` does: a stray `U` must not end the secret vote (the counts can't be unseen)."""
+    try:
+        reveals = store.replay_reveals(quarter_id, undo=undo)
+    except PlanboardError:
+        reveals = False  # (the replay itself says what is wrong)
+    if not reveals:
+        go()
+        return
+    verb = "Undo" if undo else "Redo"
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            go()
+
+    screen.app.push_screen(
+        ConfirmModal(
+            f"{verb} reveals the tally: every block's dots show on the event's screen, and "
+            "to the attendees in the browser.",
+            yes=f"{verb} and reveal",
+            no="Not yet",
+        ),
+        answered,
+    )
 
 
 class PickerModal(ModalScreen[T | None], Generic[T]):

@@ -54,6 +54,28 @@ class UndoLog(StoreReads):
         return event.action if event else None
 
     @_reads
+    def replay_reveals(self, quarter_id: int, *, undo: bool) -> bool:
+        """Whether the next undo (or redo) would reveal the event's hidden tally: redoing
+        a reveal, or undoing the hiding of a tally once shown. The screens ask first, as
+        `r` does (the counts can't be unseen). False for a record that can't be replayed
+        (the replay says why)."""
+        event, _ = self._candidate(quarter_id, undo=undo)
+        if event is None:
+            return False
+        try:
+            steps = self._recorded_changes(event, "undo" if undo else "redo", undo=undo)
+        except PlanboardError:
+            return False
+        return any(
+            table == "meetings"
+            and isinstance(want, dict)
+            and isinstance(target, dict)
+            and want.get("tally_hidden", 0) != 0
+            and target.get("tally_hidden") == 0
+            for table, _, want, target in steps
+        )
+
+    @_reads
     def redo_summary(self, quarter_id: int) -> str | None:
         event = self._redo_candidate(quarter_id)
         return event.summary if event else None

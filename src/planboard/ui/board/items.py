@@ -20,12 +20,20 @@ class BoardItems(BoardView):
     """Actions on the highlighted row."""
 
     def action_undo(self) -> None:
-        if self.writable():
-            self._replay(undo=True)
+        self._replay_asking(undo=True)
 
     def action_redo(self) -> None:
-        if self.writable():
-            self._replay(undo=False)
+        self._replay_asking(undo=False)
+
+    def _replay_asking(self, *, undo: bool) -> None:
+        """Undo or redo, asking first if it would reveal the event's hidden tally."""
+        if not self.writable():
+            return
+        from ..modals import replay_asking
+
+        replay_asking(
+            self, self.store, self.quarter_id, undo=undo, go=partial(self._replay, undo=undo)
+        )
 
     def _replay(self, *, undo: bool) -> None:
         """Undo or redo; a large one (an import of thousands) in the background."""

@@ -438,12 +438,24 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         )
 
     def action_undo(self) -> None:
-        if self._writable():
-            self.run_op(lambda: self.store.undo(self.quarter_id))
+        self._replay(undo=True)
 
     def action_redo(self) -> None:
-        if self._writable():
-            self.run_op(lambda: self.store.redo(self.quarter_id))
+        self._replay(undo=False)
+
+    def _replay(self, *, undo: bool) -> None:
+        if not self._writable():
+            return
+        from ..modals import replay_asking
+
+        step = self.store.undo if undo else self.store.redo
+        replay_asking(
+            self,
+            self.store,
+            self.quarter_id,
+            undo=undo,
+            go=lambda: self.run_op(lambda: step(self.quarter_id)),
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
