@@ -27,6 +27,7 @@ from .lock import OTHER_WRITER, WriterLock, writer_is_active
 from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
 from .wal import clear_wal_owner as clear_wal_owner
 from .wal import drop_unused_sidecars, stale_wal
+from .wal import forget_gone_wal as forget_gone_wal
 from .wal import note_wal_owner as note_wal_owner
 
 if TYPE_CHECKING:
@@ -106,8 +107,8 @@ def tidy_after_serving(path: str | os.PathLike[str]) -> None:
     nothing is ever written to the board but what others committed.
     """
     path = Path(path)
-    if not Path(f"{path}-wal").exists() or not path.is_file():
-        return
+    if not Path(f"{path}-wal").exists() or not path.is_file() or stale_wal(path):
+        return  # (a `-wal` that can't be the board's own is never applied to it)
     if writable_reason(path):
         # A board this user may not write (SQLite would open it read-only all the same,
         # and keep them): they go here when no other program uses them, nor a board open
@@ -125,6 +126,7 @@ def tidy_after_serving(path: str | os.PathLike[str]) -> None:
         pass
     finally:
         conn.close()
+    forget_gone_wal(path)
 
 
 def _no_writes_in(folder: Path) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import kept
@@ -150,13 +151,67 @@ def note_wal_owner(path: Path) -> str:
 
 
 def clear_wal_owner(path: Path, noted: str) -> None:
-    """Remove the note written by `note_wal_owner` (if it is still that one)."""
+    """Remove the note written by `note_wal_owner` (if it is still that one), unless the
+    `-wal` it names is still beside the board with changes in it (SQLite leaves it when
+    another program has the board open): should the board be removed and made again,
+    the next opening must still tell that `-wal` is not the new file's."""
     note = _owner_note(path)
     try:
-        if noted and note.read_text() == noted:
-            note.unlink()
+        if not noted or note.read_text() != noted:
+            return
+        owner = _read_owner(path)
+        wal = path.with_name(path.name + "-wal")
+        if owner is not None and owner[1] == identity(wal) and wal.stat().st_size > WAL_HEADER:
+            return
+        note.unlink()
     except OSError:
         pass
+
+
+def forget_gone_wal(path: Path) -> None:
+    """Remove a note kept for a `-wal` (`clear_wal_owner`) once that `-wal` is gone (the
+    last program to close the board moved its changes into it)."""
+    owner = _read_owner(path)
+    if owner is not None and owner[1] != identity(path.with_name(path.name + "-wal")):
+        with contextlib.suppress(OSError):
+            _owner_note(path).unlink()
+
+
+WAL_HEADER = 32  # a `-wal` no longer than its header holds no change
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def move_aside(sidecar: Path) -> Path | None:
+    """Keep a `-wal` that no longer belongs to the file at its path as
+    `<name>.replaced-<time>` (`-2`, `-3`… when that name is taken: never over another).
+    Returns the new path (None if it could not be moved)."""
+    stamp = _stamp()
+    for n in range(1, 1000):
+        target = sidecar.with_name(f"{sidecar.name}.replaced-{stamp}" + (f"-{n}" if n > 1 else ""))
+        try:
+            os.link(sidecar, target)  # (fails on a name taken, where a rename replaces)
+        except FileExistsError:
+            continue
+        except OSError:
+            return _rename_if_free(sidecar, target)
+        with contextlib.suppress(OSError):
+            sidecar.unlink()
+        return target
+    return None
+
+
+def _rename_if_free(sidecar: Path, target: Path) -> Path | None:
+    """Where hard links are not allowed: a rename, to a name checked free just before."""
+    if target.exists() or target.is_symlink():
+        return None
+    try:
+        sidecar.rename(target)
+    except OSError:
+        return None
+    return target
 
 
 def drop_unused_sidecars(path: Path) -> bool:

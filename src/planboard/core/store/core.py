@@ -8,7 +8,7 @@ import functools
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import kept
@@ -18,6 +18,7 @@ from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError
 from ..model import Change, Event
 from ..rows import CHANGES_AT, dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
+from ..wal import WAL_HEADER, move_aside
 from ..wal import identity as _identity
 from .tx import TRANSPARENT, _Tx
 
@@ -71,7 +72,6 @@ reads = _reads
 raises a `PlanboardError` with a message, never a raw sqlite3 error."""
 
 SIDECARS = ("-wal", "-shm")
-WAL_HEADER = 32  # a `-wal` no longer than its header holds no change
 
 
 class StoreCore:
@@ -322,12 +322,12 @@ class StoreCore:
             reason = f"{name} was replaced by another file while it was open"
         self.lost = reason
         self.readonly, self.readonly_reason = True, f"{reason}; nothing more is saved to it"
-        if now is not None:
+        if self.path.parent.exists():
+            # (removed: a file made at the path later must not read them either)
             self._move_sidecars_aside()
         return reason
 
     def _move_sidecars_aside(self) -> None:
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         for end, mine in self._sidecars.items():
             sidecar = self.path.with_name(self.path.name + end)
             if mine is None or _identity(sidecar) != mine:
@@ -338,6 +338,6 @@ class StoreCore:
                     # change in it: nothing to keep.
                     sidecar.unlink()
                 else:
-                    sidecar.rename(sidecar.with_name(f"{sidecar.name}.replaced-{stamp}"))
+                    move_aside(sidecar)
             except OSError:
                 pass

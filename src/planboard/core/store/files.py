@@ -15,6 +15,7 @@ from ..backup import backup_board, backups_of, board_id_of, check_backup, restor
 from ..clock import SYSTEM_CLOCK, Clock
 from ..db import (
     clear_wal_owner,
+    forget_gone_wal,
     migrate,
     note_wal_owner,
     open_board_file,
@@ -99,6 +100,7 @@ class StoreFiles(StoreReads):
                 tidy_after_serving(self.path)
         kept.let_go(self._kept)  # (every connection of this store is closed by now)
         self._kept = None
+        forget_gone_wal(self.path)
 
     def save_copy(self, dest: str | os.PathLike[str]) -> Path:
         """Write the board as this planboard has it to a new file (SQLite's backup API
