@@ -522,3 +522,82 @@ def test_an_undo_or_redo_that_would_reveal_a_hidden_tally_is_known_beforehand(
     store.set_meeting(q, dot_budget=5)  # another change: the redo is gone
     assert not store.replay_reveals(q, undo=False)
     assert not store.replay_reveals(q, undo=True)
+
+
+def test_no_reveal_is_asked_of_when_another_program_revealed_already(live: Filled) -> None:
+    """The redo of a reveal, after another program showed the counts: nothing would be
+    revealed (the redo can't even run), so the screens must not ask."""
+    store, q = live.store, live.quarter_id
+    store.set_meeting(q, tally_hidden=False)
+    store.undo(q)
+    assert store.replay_reveals(q, undo=False)
+    other = sqlite3.connect(store.path)
+    with other:
+        other.execute("UPDATE meetings SET tally_hidden = 0")
+    other.close()
+    assert not store.replay_reveals(q, undo=False)
+
+
+@pytest.mark.parametrize("written", ["0", " 0 ", "0.0", 0.0, False])
+def test_a_reveal_recorded_by_another_program_as_text_is_known(
+    live: Filled, written: object
+) -> None:
+    """A record whose reveal another program wrote as "0" (SQLite stores 0 in the INTEGER
+    column: the redo reveals) is asked about like one holding 0."""
+    store, q = live.store, live.quarter_id
+    store.set_meeting(q, tally_hidden=False)
+    store.undo(q)
+    event_id, payload = store.conn.execute(
+        "SELECT id, payload FROM events WHERE action NOT LIKE '%undo%' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    import json
+
+    record = json.loads(payload)
+    for change in record["changes"]:
+        if change[0] == "meetings":
+            change[3]["tally_hidden"] = written
+    with store.conn:
+        store.conn.execute(
+            "UPDATE events SET payload = ? WHERE id = ?", (json.dumps(record), event_id)
+        )
+    assert store.replay_reveals(q, undo=False)
+    store.redo(q)
+    assert not store.meeting(q).tally_hidden
+
+
+@pytest.mark.parametrize("written", ["no", "0x0", 0.5, None])
+def test_a_record_that_keeps_the_tally_hidden_is_not_asked_about(
+    live: Filled, written: object
+) -> None:
+    store, q = live.store, live.quarter_id
+    store.set_meeting(q, tally_hidden=False)
+    store.undo(q)
+    event_id, payload = store.conn.execute(
+        "SELECT id, payload FROM events WHERE action NOT LIKE '%undo%' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    import json
+
+    record = json.loads(payload)
+    for change in record["changes"]:
+        if change[0] == "meetings":
+            change[3]["tally_hidden"] = written
+    with store.conn:
+        store.conn.execute(
+            "UPDATE events SET payload = ? WHERE id = ?", (json.dumps(record), event_id)
+        )
+    assert not store.replay_reveals(q, undo=False)
+
+
+def test_people_are_listed_by_name_as_a_reader_expects_accents_too(live: Filled) -> None:
+    """SQLite's NOCASE folds ASCII letters only: "émile" came after "Zoe", in the
+    columns and in who was present."""
+    from planboard.core.outcome import outcome
+
+    store, q = live.store, live.quarter_id
+    for name in ("Zoe", "émile", "anna"):
+        store.add_stakeholder(name)
+    ids = {s.name: s.id for s in store.stakeholders(q)}
+    names = [s.name for s in store.stakeholders(q)]
+    assert names.index("anna") < names.index("émile") < names.index("Zoe")
+    store.set_attendance(q, [ids["Zoe"], ids["émile"], ids["anna"]])
+    assert outcome(store, q).present == ["anna", "émile", "Zoe"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -34,6 +35,21 @@ def flag_unless_zero(column: str) -> str:
     """A yes/no column that only an exact 0 turns off (a hidden tally): 0.5 is not
     read as 0, nor is text or a blob."""
     return f"CASE WHEN {column} IS 0 THEN 0 ELSE 1 END AS {column}"
+
+
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def stored_as_zero(value: Any) -> bool:
+    """Whether `value`, written to an INTEGER column (a flag such as `tally_hidden`),
+    is stored as 0 and so reads as off (`flag_unless_zero`): 0, 0.0 and false, and text
+    SQLite takes for a number (its column affinity: "0", " 0 ", "0.0"), not "no" or
+    "0x0"."""
+    if isinstance(value, bool | int | float):
+        return value == 0
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
+        return float(value) == 0
+    return False
 
 
 def real(column: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 
 # C0 controls except tab and newline, DEL, and the C1 range.
 _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
@@ -60,3 +61,14 @@ def has_control(text: str) -> bool:
 def plural(count: int, word: str) -> str:
     """`1 item`, `2 items`: a count and its noun (the nouns planboard counts take an s)."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def name_order(name: str) -> tuple[str, str, str]:
+    """How people's names are listed everywhere (columns, who was present, exports):
+    alphabetically as a reader expects, letters with accents beside their plain letter
+    and case ignored ("Anna", "émile", "Zoe"; SQLite's NOCASE put "émile" after "Zoe")."""
+    folded = name.casefold()
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch)
+    )
+    return plain, folded, name

@@ -10,7 +10,7 @@ from typing import Any
 from ..model import Item
 from ..outcome import Outcome
 from ..store import Store
-from ..text import clean_line, clean_multiline
+from ..text import clean_line, clean_multiline, name_order
 from .facts import _effort
 
 JSON_FORMAT = "planboard-quarter"
@@ -175,7 +175,7 @@ def _json(store: Store, quarter_id: int, result: Outcome) -> str:
         "present": [clean_line(name) for name in result.present],
         "stakeholders": [
             {"id": s.id, "name": clean_line(s.name), "department": clean_line(s.department)}
-            for s in sorted(shown.values(), key=lambda s: (s.name.casefold(), s.id))
+            for s in sorted(shown.values(), key=lambda s: (name_order(s.name), s.id))
         ],
         "blocks": [
             {

@@ -35,7 +35,7 @@ from ..rows import (
     utc_stamp,
 )
 from ..rules import why_read_only
-from ..text import clean_line
+from ..text import clean_line, name_order
 from .core import StoreCore, _event, _reads
 
 
@@ -113,7 +113,7 @@ class StoreReads(StoreCore):
         """Stakeholders shown on a quarter's board: the active ones, plus any archived
         one who has items in that quarter. Without a quarter: everyone."""
         if quarter_id is None:
-            sql = f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders ORDER BY name COLLATE NOCASE"
+            sql = f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders"
             rows = self.conn.execute(sql)
         else:
             # A decided quarter shows who was a stakeholder then, not who came later.
@@ -121,11 +121,11 @@ class StoreReads(StoreCore):
                 f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders WHERE "
                 "(archived = 0 AND created_at <= COALESCE("
                 "(SELECT decided_at FROM decisions WHERE quarter_id = ?), '9999')) "
-                "OR id IN (SELECT stakeholder_id FROM items WHERE quarter_id = ?) "
-                "ORDER BY name COLLATE NOCASE"
+                "OR id IN (SELECT stakeholder_id FROM items WHERE quarter_id = ?)"
             )
             rows = self.conn.execute(sql, (quarter_id, quarter_id))
-        return [Stakeholder(r[0], r[1], r[2], bool(r[3]), r[4] or "") for r in rows]
+        people = [Stakeholder(r[0], r[1], r[2], bool(r[3]), r[4] or "") for r in rows]
+        return sorted(people, key=lambda s: (name_order(s.name), s.id))
 
     @_reads
     def stakeholder(self, stakeholder_id: int) -> Stakeholder:

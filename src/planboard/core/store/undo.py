@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import ConflictError, PlanboardError
 from ..model import IN_BLOCK, Change, Event, Place
-from ..rows import EVENT_COLUMNS, problems, shown
+from ..rows import EVENT_COLUMNS, flag_unless_zero, problems, shown, stored_as_zero
 from .core import _reads
 from .reading import StoreReads
 from .tx import _PK, _TRANSPARENT_SQL, REPLAY_BATCH, UNDO_TABLES, Progress, _Tx
@@ -70,10 +70,22 @@ class UndoLog(StoreReads):
             table == "meetings"
             and isinstance(want, dict)
             and isinstance(target, dict)
-            and want.get("tally_hidden", 0) != 0
-            and target.get("tally_hidden") == 0
-            for table, _, want, target in steps
+            and "tally_hidden" in want
+            and not stored_as_zero(want["tally_hidden"])
+            and "tally_hidden" in target
+            and stored_as_zero(target["tally_hidden"])
+            and self._tally_hidden_now(pk)
+            for table, pk, want, target in steps
         )
+
+    def _tally_hidden_now(self, quarter_id: int) -> bool:
+        """Whether the tally is hidden in the file now (another program may have shown
+        it: then nothing is left to reveal, and the replay is refused anyway)."""
+        row = self.conn.execute(
+            f"SELECT {flag_unless_zero('tally_hidden')} FROM meetings WHERE quarter_id = ?",
+            (quarter_id,),
+        ).fetchone()
+        return row is not None and row[0] == 1
 
     @_reads
     def redo_summary(self, quarter_id: int) -> str | None:

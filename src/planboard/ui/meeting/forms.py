@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ...core.model import Change
-from ...core.text import clean_line
+from ...core.text import clean_line, name_order
 from ..modals import Field, FormModal
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def ask_dots(screen: MeetingScreen) -> None:
     fields = []
     hidden = screen.meeting.tally_hidden
     # By name, not in the order people were ticked: easy to find at a glance.
-    present = sorted((s for s in present if s in people), key=lambda s: people[s].name.lower())
+    present = sorted((s for s in present if s in people), key=lambda s: name_order(people[s].name))
     for sid in present:
         used = sum(v.get(sid, 0) for bid, v in tally.items() if bid != block.id)
         left = budget - used - card.votes.get(sid, 0)
