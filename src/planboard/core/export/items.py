@@ -43,7 +43,8 @@ indented). Text is as stored, minus control characters; times are UTC, ISO 8601.
 - `decision`: `decided_at`, `rationale`, `attendees` (free text); `null` until decided.
 - `meeting`: `started_at`, `ended_at`, `dot_budget`, `tally_hidden`, `timebox_minutes`;
   `null` if the planning event never started.
-- `present`: the names of the stakeholders present at the event, by name.
+- `present`: the names of the stakeholders present at the event, in alphabetical order
+  (case and accents ignored, as everywhere people are listed).
 - `stakeholders`: `id`, `name`, `department` of everyone on the quarter's board.
 - `blocks`, in board order: `id`, `name`, `description` (the case), `effort` (days, or
   `null`), `position`, `chosen_rank` (1 or 2 once the decision is confirmed, else
