@@ -944,3 +944,34 @@ async def test_suggestions_are_listed_biggest_first_by_what_is_still_loose(
         ]
         shown = board._suggestions([late, pipeline])  # (the smaller group first)
         assert [len(s.requests) for s in shown] == [3, 2]
+
+
+async def test_asked_by_in_the_pane_is_the_marks_number(tmp_path: Path, clock) -> None:
+    """The pane's "Asked by N lists" counted the similar requests' lists and the item's
+    own, not the lists whose requests were merged into it: the mark said three, the pane two."""
+    store = Store.open(tmp_path / "board.db", clock=clock, first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    for name in ("Sales", "COO", "CFO"):
+        store.add_stakeholder(name, name, quarter_id=q)
+    ids = {s.name: s.id for s in store.stakeholders(q)}
+    for owner, title in [
+        ("Sales", "Weekly pipeline coverage by region"),
+        ("COO", "See the open pipeline per region every week"),
+        ("CFO", "Pipeline coverage for each region, weekly"),
+    ]:
+        store.add_item(q, ids[owner], title)
+    kept = item_id(store, "Weekly pipeline coverage by region")
+    store.merge_items(kept, [item_id(store, "Pipeline coverage for each region, weekly")])
+    app = PlanboardApp(store)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            stake = app.screen.query_one("#stakeholders", BoardList)
+            stake.focus()
+            assert stake.marks[kept] == "×3"
+            stake.select_item(kept)
+            await pilot.pause()
+            detail = str(app.screen.query_one("#detail").render())
+            assert "Asked by 3 lists" in detail, detail
+    finally:
+        store.close()

@@ -253,6 +253,14 @@ class BoardBase(StoreActions, CalmResume):
         stakeholder, _ = known
         return (stakeholder.tag, stakeholder.colour or "-")
 
+    def asked_by(self, item: Item) -> set[str]:
+        """Who asks for this: its owner, whose requests were merged into it, and the
+        lists with a similar request."""
+        owners = {self._owner_name(item.stakeholder_id)}
+        owners.update(self._owner_name(m.stakeholder_id) for m in self.merged.get(item.id, ()))
+        owners.update(who for _, who, _ in self.neighbours.get(item.id, ()))
+        return owners
+
     def _owner_name(self, stakeholder_id: int | None) -> str:
         return owner_name(stakeholder_id, self.stakeholders_by_id)
 
@@ -342,6 +350,7 @@ class BoardBase(StoreActions, CalmResume):
                     (self._owner_name(m.stakeholder_id), m.title)
                     for m in self.merged.get(item.id, ())
                 ],
+                lists=len(self.asked_by(item)),
             )
         elif row.group.block is not None:
             block = row.group.block

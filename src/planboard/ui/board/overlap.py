@@ -233,14 +233,6 @@ class BoardOverlap(BoardBase):
 
         self._vector_timer = self.set_timer(VECTOR_PAUSE, step)
 
-    def asked_by(self, item: Item) -> set[str]:
-        """Who asks for this: its owner, whose requests were merged into it, and the
-        lists with a similar request."""
-        owners = {self._owner_name(item.stakeholder_id)}
-        owners.update(self._owner_name(m.stakeholder_id) for m in self.merged.get(item.id, ()))
-        owners.update(who for _, who, _ in self.neighbours.get(item.id, ()))
-        return owners
-
     def _show_marks(
         self, marks: dict[int, str], counted: dict[Any, dict[Place, Any]] | None = None
     ) -> None:

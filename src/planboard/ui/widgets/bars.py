@@ -102,9 +102,11 @@ class DetailBar(Static):
         block: Block | None,
         also: list[tuple[str, str]] = (),  # type: ignore[assignment]
         merged: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        lists: int = 1,
     ) -> None:
         """The item in full; `also`: (who, title) of similar requests on other lists;
-        `merged`: (who, their words) of the requests merged into it."""
+        `merged`: (who, their words) of the requests merged into it; `lists`: how many
+        lists ask for it (its mark's number)."""
         whose = clean_line(owner.name) if owner else TEAM
         if item.status == "dropped":
             where = f"dropped: {clean_line(item.drop_reason or '')}"
@@ -128,8 +130,7 @@ class DetailBar(Static):
                 for n, (who, words) in enumerate(merged)
             ]
         if also:
-            owners = len({who for who, _ in also}) + 1
-            parts += ["\n", (f"Asked by {owners} lists, also: ", "bold $text-accent")]
+            parts += ["\n", (f"Asked by {lists} lists, also: ", "bold $text-accent")]
             parts += [
                 f"{'; ' if n else ''}{clean_line(who)} (“{clean_line(words)}”)"
                 for n, (who, words) in enumerate(also[:4])
