@@ -576,3 +576,34 @@ async def test_d_on_a_blocks_title_drops_the_whole_block(filled: Filled) -> None
         await pilot.pause()
         assert [b.id for b in store.blocks(q)] == [filled.block_a, filled.block_b]
         assert not store.items_at(q, Place.dropped())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_a_long_import_preview_leaves_the_buttons_on_a_small_screen(
+    filled: Filled, size: tuple[int, int]
+) -> None:
+    """The preview under the form pushed Import and Cancel off an 80x24 screen: the
+    fields give way (they scroll) so that the preview and the buttons show."""
+    from textual.widgets import Button
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "down", "i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        await pilot.press("tab", "tab", "tab")
+        title = "Request number {} about churn and revenue by region, every week\n"
+        lines = "".join("- " + title.format(n) for n in range(12))
+        app.post_message(events.Paste(lines))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        note = form.query_one(".form-error")
+        assert "Ctrl+S again imports" in str(note.render())
+        screen = form.query_one(".dialog").content_region  # (inside its border)
+        for widget in (note, form.query_one("#save", Button), form.query_one("#cancel", Button)):
+            shown = widget.region
+            assert shown.height > 0 and screen.contains_region(shown), (widget, shown)

@@ -272,6 +272,23 @@ class FormModal(ModalScreen[bool]):
         error.update(Content.assemble((mark, "bold"), clean_multiline(message)))
         error.set_class(notice, "-notice")
         error.add_class("-shown")
+        self.call_after_refresh(self._fit_body)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """The fields give way (they scroll) so that the message under them and the
+        buttons stay on a small screen: a long preview pushed the buttons off at 80x24."""
+        body = self.query_one(".dialog-body")
+        dialog = self.query_one(".dialog")
+        rest = dialog.styles.gutter.height  # (its border)
+        for part in dialog.children:
+            if part is not body and part.display:
+                rest += part.outer_size.height + part.styles.margin.height
+        room = max(3, min(int(self.size.height * 0.7), self.size.height - rest))
+        if body.styles.max_height != room:
+            body.styles.max_height = room
 
     @on(Input.Changed)
     @on(TextArea.Changed)
