@@ -223,3 +223,18 @@ def test_an_empty_path_or_quarter_is_refused_as_empty(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr
     assert digest(board) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.db"]
+
+
+def test_a_mistyped_board_name_is_said_with_the_board_meant(tmp_path: Path) -> None:
+    """`report smaple.db` beside sample.db: the message named the path and offered to
+    make a new board there."""
+    from planboard.core import Store
+
+    Store.open(tmp_path / "sample.db", first_quarter="2026-Q3").close()
+    typo = run_cli("report", "smaple.db", cwd=tmp_path)
+    assert typo.returncode == 2
+    assert "smaple.db does not exist. Did you mean sample.db?" in typo.stderr
+    far = run_cli("export", "nosuch.db", cwd=tmp_path)
+    assert far.returncode == 2 and "Did you mean" not in far.stderr
+    assert "nosuch.db does not exist (check the name)" in far.stderr
+    assert sorted(os.listdir(tmp_path)) == ["sample.db"]

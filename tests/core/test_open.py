@@ -37,6 +37,16 @@ def test_empty_file_becomes_a_board(tmp_path: Path) -> None:
     store.close()
 
 
+def test_an_empty_file_looked_at_read_only_is_said_to_be_empty(tmp_path: Path) -> None:
+    """Read-only (the browser view, a look) makes nothing: an empty file is said to be
+    empty, not "Cannot create a board … read-only was asked"."""
+    path = tmp_path / "empty.db"
+    path.touch()
+    with pytest.raises(BoardFileError, match=r"empty\.db is empty, not a board\.$"):
+        Store.open(path, readonly=True)
+    assert path.read_bytes() == b"" and [p.name for p in tmp_path.iterdir()] == ["empty.db"]
+
+
 def test_text_file_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("Quarterly planning notes\n" * 20)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..core.errors import PlanboardError
-from .common import _fail, board_path, quarter_name
+from .common import BOARD_SUFFIXES, _fail, board_path, quarter_name
 
 if TYPE_CHECKING:
     from ..core.store import Store
@@ -50,9 +50,6 @@ def _board_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"planboard {__version__}")
     return parser
-
-
-BOARD_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
 def _confirm_new(path: Path, new: bool) -> str:

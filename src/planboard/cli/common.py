@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from ..core.errors import PlanboardError
 
+BOARD_SUFFIXES = (".db", ".sqlite", ".sqlite3")  # what a board file is called
+
 if TYPE_CHECKING:
     from ..core.store import Store
 
@@ -74,7 +76,12 @@ def _existing_board(board: Path) -> str:
     """Why `board` can't be a board to import into or read from ("" if it may be one).
     An import never creates a board."""
     if not board.exists():
-        return f"{board} does not exist; open it with “planboard {board}” to make a new board."
+        near = _boards_named_alike(board)
+        if near:
+            return f"{board} does not exist. Did you mean {near}?"
+        return (
+            f"{board} does not exist (check the name); “planboard {board}” would make a new board."
+        )
     if board.is_dir():
         return f"{board} is a folder, not a board file."
     try:
@@ -83,6 +90,24 @@ def _existing_board(board: Path) -> str:
     except OSError as error:
         return f"Cannot read {board}: {error.strerror or error}."
     return ""
+
+
+def _boards_named_alike(board: Path) -> str:
+    """A file in the same folder whose name is close to `board`'s (a typing slip), as
+    it would be typed ("" if none)."""
+    import difflib
+
+    folder = board.parent
+    try:
+        names = [
+            entry.name
+            for entry, _ in zip(os.scandir(folder), range(2000), strict=False)
+            if entry.is_file() and entry.name.lower().endswith(BOARD_SUFFIXES)
+        ]
+    except OSError:
+        return ""
+    found = difflib.get_close_matches(board.name, names, n=1, cutoff=0.75)
+    return str(board.with_name(found[0])) if found else ""
 
 
 def _open_for_reading(board: Path) -> tuple[Store | None, str]:

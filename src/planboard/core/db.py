@@ -318,6 +318,9 @@ def _open_board_file(path: Path, *, create: bool, readonly: bool) -> Opened:
 
     reason = "read-only was asked" if readonly else writable_reason(path)
     ro = bool(reason)
+    if created and readonly:
+        # (read-only asked: serve, a look, a command that reads; nothing is made here)
+        raise BoardFileError(f"{path} is empty, not a board.")
     if created and ro:
         raise BoardFileError(f"Cannot create a board at {path}: {reason}.")
 
