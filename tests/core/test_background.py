@@ -199,6 +199,21 @@ def test_a_pass_stopped_before_it_starts_starts_no_process(
     assert running.child is None
 
 
+def test_a_pass_worked_out_here_stops_between_slices() -> None:
+    """Below the process's size the pass (and `S`'s groups) run in planboard's own
+    thread: stopped (planboard quits), the scoring ends at its next slice, so quitting
+    does not wait for it (0.85 s at 2,900 items), and it finds nothing."""
+    entries, names = entries_and_names()
+    assert len(entries) < background.PROCESS_FROM
+    assert background.neighbours_anywhere(entries, names)[0]  # (something to find)
+    assert background.groups_anywhere(entries)
+    running = background.Pass()
+    running.stop()
+    assert background.neighbours_anywhere(entries, names, running=running)[0] == {}
+    assert background.groups_anywhere(entries, running=running) == []
+    assert running.child is None
+
+
 def test_an_answer_with_keys_that_are_not_numbers_comes_as_objects(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -210,13 +210,30 @@ def neighbours(
     names: Names,
     stored: Stored | None = None,
     rejected: Rejected | None = None,
+    *,
+    running: Pass | None = None,
 ) -> Found:
     """For each entry, the similar entries on other lists, as (id, whose, title), and
-    the matcher's findings (why pairs match, new meaning vectors, what it could not do)."""
+    the matcher's findings (why pairs match, new meaning vectors, what it could not do).
+    A pass that `running.stop()` ended (planboard quits) finds nothing, at once."""
     from .similar import match
+    from .similar.cells import Stopped
 
-    found = match(entries, stored=stored or {}, rejected=rejected or set(), with_groups=False)
+    try:
+        found = match(
+            entries,
+            stored=stored or {},
+            rejected=rejected or set(),
+            with_groups=False,
+            stop=_stop_of(running),
+        )
+    except Stopped:
+        return {}, Matches({}, [], [], "", similarity=None, reasons={})
     return _near(found.overlap, names), found
+
+
+def _stop_of(running: Pass | None) -> Callable[[], bool] | None:
+    return None if running is None else lambda: running.stopped
 
 
 class Pass:
@@ -288,7 +305,7 @@ def neighbours_anywhere(
     owner): the process also says whose lists hold each entry's neighbours
     (`Near.whose`), worked out there rather than in the board's process."""
     if len(entries) < PROCESS_FROM:
-        return neighbours(entries, names, stored, rejected)
+        return neighbours(entries, names, stored, rejected, running=running)
     running = running or Pass()
     # (Written as it is made, a chunk at a time: held whole as bytes, the question was
     # 20 MB at 50,000 items, and as much again for its copy.)
@@ -317,7 +334,7 @@ def groups_anywhere(
     matcher's tables are over 100 MB and seconds of work, which the board's process
     would hold and wait for. A pass that `running.stop()` ended finds none."""
     if len(entries) < PROCESS_FROM:
-        return _group_keys(entries, stored, rejected)
+        return _group_keys(entries, stored, rejected, running)
     running = running or Pass()
     ask = partial(_send_question, entries=entries, stored=stored, rejected=rejected, mode="groups")
     try:
@@ -332,11 +349,20 @@ def groups_anywhere(
 
 
 def _group_keys(
-    entries: Sequence[Entry], stored: Stored | None, rejected: Rejected | None
+    entries: Sequence[Entry],
+    stored: Stored | None,
+    rejected: Rejected | None,
+    running: Pass | None = None,
 ) -> list[list[Hashable]]:
     from .similar import match
+    from .similar.cells import Stopped
 
-    found = match(entries, stored=stored or {}, rejected=rejected or set())
+    try:
+        found = match(
+            entries, stored=stored or {}, rejected=rejected or set(), stop=_stop_of(running)
+        )
+    except Stopped:
+        return []
     return [[entry.key for entry in group] for group in found.groups]
 
 

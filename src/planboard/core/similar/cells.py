@@ -251,3 +251,7 @@ def _stop(pid: int, answer: Any) -> None:
         os.waitpid(pid, 0)
     except OSError:
         pass
+
+
+class Stopped(Exception):
+    """The pass was stopped (planboard quits, or a newer pass replaces it)."""

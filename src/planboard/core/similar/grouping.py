@@ -95,6 +95,7 @@ def compared(
     lang: str | None = None,
     meaning: bool | None = None,
     beside: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> Similarity:
     """The matcher's tables for the entries, reusing the stored meaning vectors whose
     title has not changed since (`stored`: key to (hash, vector)); `beside` as
@@ -105,7 +106,7 @@ def compared(
         for key, (digest, blob) in (stored or {}).items()
         if key in texts and digest == title_hash(texts[key])
     }
-    return Similarity(entries, lang=lang, meaning=meaning, vectors=usable, beside=beside)
+    return Similarity(entries, lang=lang, meaning=meaning, vectors=usable, beside=beside, stop=stop)
 
 
 def match(
@@ -118,10 +119,11 @@ def match(
     lang: str | None = None,
     meaning: bool | None = None,
     beside: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> Matches:
     """Compare the entries once: overlap, groups, why (on demand), and the meaning vectors that
     were not stored yet (or whose title changed). `stored`: key to (hash, vector)."""
-    similarity = compared(entries, stored, lang=lang, meaning=meaning, beside=beside)
+    similarity = compared(entries, stored, lang=lang, meaning=meaning, beside=beside, stop=stop)
     found: Overlap
     if with_groups:
         scored = similarity.pairs(threshold, rejected=rejected)

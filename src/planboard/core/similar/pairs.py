@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from .cells import (
     SLICE,
     Beside,
+    Stopped,
     both_ways,
     can_fork,
     cells,
@@ -58,10 +59,12 @@ class Similarity:
         meaning: bool | None = None,
         vectors: dict[Hashable, bytes] | None = None,
         beside: bool = False,
+        stop: Callable[[], bool] | None = None,
     ) -> None:
         """`beside`: on a big board, look for the nearest meaning vectors in a second
-        process while the words are weighed (for a command that has the machine to
-        itself: the board's pass keeps to one core, beside the screen)."""
+        process while the words are weighed (for a command with the machine to itself).
+        `stop()` true ends the scoring between two slices (`Stopped`)."""
+        self._stop = stop
         self.entries = sorted(entries, key=lambda e: repr(e.key))
         self.position = {e.key: n for n, e in enumerate(self.entries)}
         self.lang = lang or detect_language(e.text for e in self.entries)
@@ -391,6 +394,8 @@ class Similarity:
             """The candidates kept and over the threshold, as codes and scores."""
             codes, values = [none], [np.zeros(0)]
             for firsts, seconds in slices:
+                if self._stop is not None and self._stop():
+                    raise Stopped
                 low, high = keep(np.minimum(firsts, seconds), np.maximum(firsts, seconds))
                 if len(low):
                     scores = np.round(self._bulk_scores(np, low, high, tables, full), 6)
