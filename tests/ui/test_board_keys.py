@@ -607,3 +607,27 @@ async def test_a_long_import_preview_leaves_the_buttons_on_a_small_screen(
         for widget in (note, form.query_one("#save", Button), form.query_one("#cancel", Button)):
             shown = widget.region
             assert shown.height > 0 and screen.contains_region(shown), (widget, shown)
+
+
+async def test_a_preview_asked_for_straight_after_typing_stays_shown(filled: Filled) -> None:
+    """Ctrl+S in the same burst as the typing: the field's "changed" notices, handled
+    after the preview was shown, hid it again as if the list had been edited since, so
+    the next Ctrl+S imported a list whose preview nobody saw."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "down", "i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        await pilot.press("tab", "tab", "tab")
+        await pilot.pause()
+        for key in [*"Weekly churn by plan", "ctrl+s"]:  # (one burst, as typed fast)
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(5):
+            await pilot.pause(0.05)
+        note = form.query_one(".form-error")
+        assert note.has_class("-shown") and "Ctrl+S again imports" in str(note.render())
+        await pilot.press("!")  # an edit after the preview does hide it
+        await pilot.pause()
+        assert not note.has_class("-shown")

@@ -272,6 +272,7 @@ class FormModal(ModalScreen[bool]):
         error.update(Content.assemble((mark, "bold"), clean_multiline(message)))
         error.set_class(notice, "-notice")
         error.add_class("-shown")
+        self._shown_for = self.values()
         self.call_after_refresh(self._fit_body)
 
     def on_resize(self) -> None:
@@ -293,8 +294,12 @@ class FormModal(ModalScreen[bool]):
     @on(Input.Changed)
     @on(TextArea.Changed)
     def _edited(self, event: Input.Changed | TextArea.Changed) -> None:
-        """A fix clears the last error; pasted control characters never stay on screen."""
-        self.query_one(".form-error").remove_class("-shown")
+        """A fix clears the last error; pasted control characters never stay on screen.
+        (Only an edit made since it was shown: the notices of keys typed in the same
+        burst as Ctrl+S come after it, and hid the preview that Ctrl+S showed.)"""
+        if self._shown_for is None or self.values() != self._shown_for:
+            self.query_one(".form-error").remove_class("-shown")
+            self._shown_for = None
         if isinstance(event, Input.Changed) and has_control(event.value):
             event.input.value = clean_line(event.value)
         elif isinstance(event, TextArea.Changed) and has_control(event.text_area.text):
@@ -323,6 +328,7 @@ class FormModal(ModalScreen[bool]):
         self._close(False)
 
     _done = False  # closed (saved or cancelled): nothing more to do
+    _shown_for: dict[str, Any] | None = None  # the values when the message was shown
 
     def _close(self, saved: bool) -> None:
         """Closes; the board under it paints again only what the form covered (the
