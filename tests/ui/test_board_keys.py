@@ -627,7 +627,7 @@ async def test_a_preview_asked_for_straight_after_typing_stays_shown(filled: Fil
         for _ in range(5):
             await pilot.pause(0.05)
         note = form.query_one(".form-error")
-        assert note.has_class("-shown") and "Ctrl+S again imports" in str(note.render())
+        assert note.has_class("-shown") and "Ctrl+S again imports it into" in str(note.render())
         await pilot.press("!")  # an edit after the preview does hide it
         await pilot.pause()
         assert not note.has_class("-shown")

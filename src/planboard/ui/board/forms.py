@@ -484,7 +484,7 @@ class ImportForm:
         created = " (a new stakeholder)" if target.created else ""
         return Notice(
             f"{parsed.summary()}.{columns}{again} {titles}{more}. "
-            f"Ctrl+S again imports them into {whose}{created}."
+            f"Ctrl+S again imports {'it' if len(items) == 1 else 'them'} into {whose}{created}."
         )
 
     def _import(
