@@ -5,6 +5,7 @@ write appends (the undo log), and the messages for what SQLite refuses.
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from ..wal import identity as _identity
 from .tx import TRANSPARENT, _Tx
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlite_utils import Database
 
 _UNSET: Any = object()
@@ -72,6 +75,18 @@ reads = _reads
 raises a `PlanboardError` with a message, never a raw sqlite3 error."""
 
 SIDECARS = ("-wal", "-shm")
+
+
+def _gone(path: Path) -> bool:
+    """The path names nothing, in a folder that is still there (not a folder that can't
+    be read for the moment: the board may still be there, with its `-wal`)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return path.parent.is_dir()
+    except OSError:
+        return False
+    return False
 
 
 class StoreCore:
@@ -322,7 +337,7 @@ class StoreCore:
             reason = f"{name} was replaced by another file while it was open"
         self.lost = reason
         self.readonly, self.readonly_reason = True, f"{reason}; nothing more is saved to it"
-        if self.path.parent.exists():
+        if now is not None or _gone(self.path):
             # (removed: a file made at the path later must not read them either)
             self._move_sidecars_aside()
         return reason
