@@ -297,9 +297,10 @@ class FormModal(ModalScreen[bool]):
         """A fix clears the last error; pasted control characters never stay on screen.
         (Only an edit made since it was shown: the notices of keys typed in the same
         burst as Ctrl+S come after it, and hid the preview that Ctrl+S showed.)"""
-        if self._shown_for is None or self.values() != self._shown_for:
+        if self._shown_for is not None and self.values() != self._shown_for:
             self.query_one(".form-error").remove_class("-shown")
             self._shown_for = None
+            self.call_after_refresh(self._fit_body)  # (the fields get the room back)
         if isinstance(event, Input.Changed) and has_control(event.value):
             event.input.value = clean_line(event.value)
         elif isinstance(event, TextArea.Changed) and has_control(event.text_area.text):
