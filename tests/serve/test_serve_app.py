@@ -95,5 +95,8 @@ async def test_sharing_without_the_extra_says_what_to_install(
         app.action_share_in_browser()
         await pilot.pause()
         messages = " ".join(str(n.message) for n in app._notifications)
-        assert 'pip install "planboard[serve]"' in messages
+        assert (
+            'pip install "planboard[serve]" (or, from a clone of planboard, pip install ".[serve]")'
+            in messages
+        )
         assert app.shared is None

@@ -410,7 +410,11 @@ def test_serve_without_the_extra_says_what_to_install(
     monkeypatch.setitem(sys.modules, "aiohttp", None)
     assert cli.main(["serve", str(board)]) == 2
     err = capsys.readouterr().err
-    assert 'pip install "planboard[serve]"' in err and "aiohttp" in err
+    assert (
+        'pip install "planboard[serve]" (or, from a clone of planboard, pip install ".[serve]")'
+        in err
+        and "aiohttp" in err
+    )
 
 
 @pytest.mark.parametrize(

@@ -72,3 +72,13 @@ def name_order(name: str) -> tuple[str, str, str]:
         ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch)
     )
     return plain, folded, name
+
+
+def install_hint(extra: str) -> str:
+    """How to install one of planboard's optional extras, worded so that it works both
+    for planboard installed from the package index and for a clone of its repository
+    (where the index may not have planboard at all)."""
+    return (
+        f'pip install "planboard[{extra}]" (or, from a clone of planboard, '
+        f'pip install ".[{extra}]")'
+    )

