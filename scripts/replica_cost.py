@@ -117,7 +117,7 @@ def main() -> None:
 
     def timed_restore(name: str, at: str | None) -> float:
         begin = time.monotonic()
-        replica.restore_to(url, work / name, at)
+        replica.restore_to(url, work / name, replica.parse_at(at) if at else None)
         return time.monotonic() - begin
 
     latest = timed_restore("latest.db", None)

@@ -449,15 +449,6 @@ def test_urls_are_checked_and_folders_become_file_urls(tmp_path: Path) -> None:
     assert replica.redact("sftp://me:secret@host/x") == "sftp://me:***@host/x"
 
 
-def test_times_must_say_utc() -> None:
-    assert replica.parse_at("2026-12-01T11:22:33Z") == "2026-12-01T11:22:33Z"
-    assert replica.parse_at("2026-12-01T12:22:33+01:00") == "2026-12-01T11:22:33Z"
-    with pytest.raises(ReplicaError, match="no time zone"):
-        replica.parse_at("2026-12-01T11:22:33")
-    with pytest.raises(ReplicaError, match="not a time"):
-        replica.parse_at("yesterday")
-
-
 def test_litestream_errors_read_as_sentences() -> None:
     log = (
         "time=2026-12-01T12:21:33.486Z level=INFO msg=litestream version=0.5.17\n"

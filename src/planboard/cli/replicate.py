@@ -9,9 +9,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import PlanboardError
 from .common import _confirmed, _fail, _refused_unconfirmed, board_path
+
+if TYPE_CHECKING:
+    from ..core import replica
 
 LIST_CHANGES = 20  # change points `restore --list` shows (the newest); snapshots: all
 
@@ -206,7 +210,11 @@ def add_restore_options(parser: argparse.ArgumentParser) -> None:
         "--from", dest="from_url", metavar="URL", help="restore from this replica instead"
     )
     group.add_argument(
-        "--at", metavar="TIME", help="the state at this time (ISO 8601, UTC: 2026-12-01T11:22:33Z)"
+        "--at",
+        metavar="TIME",
+        help="the state at this time, changes made then included (UTC, as --list shows "
+        "it: 2026-12-01 11:22:33, or ISO 8601 with Z or an offset); a time after the "
+        "newest change restores the newest state",
     )
     group.add_argument("--output", "-o", metavar="OUT", help="restore into this new file")
     group.add_argument("--list", action="store_true", help="show the points the replica holds")
@@ -219,6 +227,17 @@ def run_restore_from(args: argparse.Namespace) -> int:
         return _fail("--at, -o and --list apply to a replica: add --from URL.")
     if args.backup is not None:
         return _fail("Restore either a backup (NUMBER) or a replica (--from URL), not both.")
+    if args.list and args.at:
+        return _fail(
+            "--list shows every time the replica can be restored to, and --at restores "
+            "one of them: give one or the other."
+        )
+    if args.output and args.path:
+        return _fail(
+            f"Restore either over the board {args.path} or into a new file with -o "
+            f"{args.output}, not both: leave out {args.path} to write {args.output}, or "
+            "-o to replace the board (after a backup of it)."
+        )
 
     try:
         url = replica.replica_url(args.from_url)
@@ -234,8 +253,7 @@ def run_restore_from(args: argparse.Namespace) -> int:
             replica.restore_to(url, out, at)
         except PlanboardError as error:
             return _fail(str(error))
-        when = f" as it was at {at}" if at else ""
-        print(f"Restored the replica {replica.redact(url)}{when} into {out}.")
+        print(f"Restored the replica {replica.redact(url)}{_when(at)} into {out}.")
         return 0
     if not args.path:
         return _fail("Say where to restore: PATH (the board) or -o OUT (a new file).")
@@ -245,12 +263,16 @@ def run_restore_from(args: argparse.Namespace) -> int:
             replica.restore_to(url, board, at)
         except PlanboardError as error:
             return _fail(str(error))
-        print(f"Restored the replica {replica.redact(url)} into {board} (a new file).")
+        print(f"Restored the replica {replica.redact(url)}{_when(at)} into {board} (a new file).")
         return 0
     return _restore_over(board, url, at, yes=args.yes)
 
 
-def _restore_over(board: Path, url: str, at: str | None, *, yes: bool) -> int:
+def _when(at: object) -> str:
+    return f" as it was at {at} (changes made then included)" if at else ""
+
+
+def _restore_over(board: Path, url: str, at: replica.At | None, *, yes: bool) -> int:
     """Over an existing board: restore into a temporary file beside it, then replace the
     board's content the way a backup is restored (the board as it is now is backed up
     first)."""
@@ -260,8 +282,7 @@ def _restore_over(board: Path, url: str, at: str | None, *, yes: bool) -> int:
     from ..core.store import Store
 
     if not yes:
-        when = f" as it was at {at}" if at else ""
-        answer = _confirmed(f"Replace {board} with the replica{when}?")
+        answer = _confirmed(f"Replace {board} with the replica{_when(at)}?")
         if not answer:
             return _refused_unconfirmed(answer)
     work = Path(tempfile.mkdtemp(prefix=f".{board.name}.", dir=board.resolve().parent))
@@ -302,19 +323,31 @@ def _list_points(url: str) -> int:
     print(
         f"The replica {replica.redact(url)} can be restored to any time from "
         f"{span.first.strftime(stamp)} UTC on; its newest change is from "
-        f"{span.last.strftime(stamp)} UTC (transaction {span.txid:x})."
+        f"{span.last.strftime(stamp)} UTC."
     )
     snapshots = [p for p in found if p.level == 9]
     changes = sorted((p for p in found if p.level != 9), key=lambda p: (p.at, p.max_txid))
     shown = changes[-LIST_CHANGES:]
-    print("Points it holds (UTC; level 9: a snapshot, 0: one sync, 1 to 8: merged syncs):")
-    print(f"  {'time':<19}  {'transactions':<33}  level  {'bytes':>9}")
+    print(
+        "Points it holds (UTC; level 9: a snapshot, 0: one sync, 1 to 8: merged syncs; "
+        "transactions: Litestream's numbers for the writes each holds):"
+    )
+    print(f"  {'time':<19}  {'transactions':<15}  level  {'bytes':>9}")
     if len(changes) > len(shown):
         print(
             f"  … {len(changes) - len(shown)} earlier changes (every second between is restorable)"
         )
     for point in sorted([*snapshots, *shown], key=lambda p: (p.at, p.max_txid, p.level)):
-        txids = f"{point.min_txid:016x}-{point.max_txid:016x}"
-        print(f"  {point.at.strftime(stamp)}  {txids:<33}  {point.level:>5}  {point.size:>9}")
-    print(f"Restore one with: planboard restore PATH --from {url} --at TIME [-o OUT]")
+        txids = f"{point.min_txid}" + (
+            f"–{point.max_txid}" if point.max_txid != point.min_txid else ""
+        )
+        print(f"  {point.at.strftime(stamp)}  {txids:<15}  {point.level:>5}  {point.size:>9}")
+    print(
+        "A time restores the board as it was at the end of that second, the changes made "
+        "in it included; a time after the newest change restores the newest state."
+    )
+    print(
+        f"Restore one with: planboard restore --from {url} --at 'TIME' -o NEW.db "
+        "(or PATH instead of -o NEW.db to replace the board PATH)"
+    )
     return 0

@@ -48,6 +48,7 @@ from .config import (
     state_root,
 )
 from .points import (
+    At,
     Point,
     Span,
     caught_up,
@@ -70,6 +71,7 @@ __all__ = [
     "INSTALL_HINT",
     "SCHEMES",
     "STATUS_FILE",
+    "At",
     "Point",
     "ReplicaError",
     "ReplicaState",

@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..db import read_only_connection
@@ -199,7 +199,7 @@ _HINTS = (
     ("no matching backup files", "The replica holds nothing yet (no backup at that URL)."),
     (
         "timestamp does not exist",
-        "The replica holds nothing as early as that time; see the points that exist with --list.",
+        "The replica holds no state at that time; see the times it holds with --list.",
     ),
     ("ssh: handshake failed", "The SFTP server refused the login: check the user and key."),
 )
@@ -232,44 +232,110 @@ def explain(output: str, url: str = "") -> str:
 # ---------------------------------------------------------------- restore
 
 
-def parse_at(text: str) -> str:
-    """`--at` as Litestream's -timestamp wants it: RFC 3339 in UTC. Accepts ISO 8601
-    with `Z` or an offset; a time without a zone is refused (it would be a guess)."""
+@dataclass(frozen=True)
+class At:
+    """A `--at` time: the moment given, in UTC, and whether it was given to the second
+    (as `--list` shows times). It means the board as it was then, changes made at that
+    moment included: to the end of its second when given to the second."""
+
+    moment: datetime
+    whole_second: bool
+
+    @property
+    def until(self) -> datetime:
+        """The last moment whose changes the restore holds."""
+        return self.moment + timedelta(microseconds=999_999 if self.whole_second else 0)
+
+    def __str__(self) -> str:
+        stamp = self.moment.strftime("%Y-%m-%d %H:%M:%S")
+        if not self.whole_second:
+            stamp += f".{self.moment.microsecond:06d}".rstrip("0")
+        return stamp + " UTC"
+
+
+def parse_at(text: str) -> At:
+    """`--at` as ISO 8601: with `Z`, an offset, or no zone at all, read as UTC (the zone
+    `--list` shows its times in, so a time pasted from it means what it says there);
+    `T` or a space between the date and the time, and a trailing ` UTC` too."""
     raw = text.strip()
+    if raw.upper().endswith(" UTC"):
+        raw = raw[:-4].rstrip()
     try:
         value = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw)
     except ValueError as error:
         raise ReplicaError(
-            f"“{text}” is not a time; give it as ISO 8601 in UTC, e.g. 2026-12-01T11:22:33Z."
+            f"“{text}” is not a time; give it as ISO 8601 in UTC, e.g. 2026-12-01T11:22:33Z "
+            "(or as --list shows it: 2026-12-01 11:22:33)."
         ) from error
     if value.tzinfo is None:
-        raise ReplicaError(f"“{text}” has no time zone; add Z for UTC, e.g. {raw}Z.")
+        value = value.replace(tzinfo=UTC)
     value = value.astimezone(UTC)
-    stamp = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:
-        stamp += f".{value.microsecond:06d}".rstrip("0")
-    return stamp + "Z"
+    return At(value, whole_second=value.microsecond == 0 and "." not in raw)
 
 
-def restore_to(url: str, out: Path, at: str | None = None) -> Path:
-    """Restore the replica at `url` (its latest state, or the state at `at`) into the
-    new file `out`, atomically: Litestream writes into a temporary folder beside it, the
-    result is checked (`integrity_check`), then renamed into place. Never overwrites."""
+def _stamp(moment: datetime) -> str:
+    """RFC 3339 in UTC, to the microsecond, as Litestream's -timestamp reads it."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _too_early(at: At, span: Span) -> ReplicaError:
+    return ReplicaError(
+        f"The replica holds nothing as early as that time ({at}); the earliest it can be "
+        f"restored to is {span.first.strftime('%Y-%m-%d %H:%M:%S')} UTC (see --list)."
+    )
+
+
+def _target(url: str, at: At | None) -> tuple[list[str], Span | None]:
+    """Litestream's arguments for the state at `at`: the newest state when `at` is at or
+    after the newest change (Litestream refuses a time after its newest file, and leaves
+    out a file made at the very moment asked), else the time just after `at.until`
+    (Litestream takes the files made strictly before it)."""
+    if at is None:
+        return [], None
+    span = restorable(points(url))
+    if span is None:
+        raise ReplicaError("The replica holds nothing yet (no backup at that URL).")
+    if at.until < span.first:
+        raise _too_early(at, span)
+    # A folder replica's times are Litestream's own; other stores list them to the second.
+    grain = timedelta(0) if file_replica(url) is not None else timedelta(seconds=1)
+    if at.until >= span.last + grain:
+        return ["-txid", f"{span.txid:016x}"], span
+    return ["-timestamp", _stamp(at.until + timedelta(microseconds=1))], span
+
+
+def _litestream_restore(url: str, temporary: Path, at: At | None) -> None:
+    binary = litestream_binary()
+    args, span = _target(url, at)
+    result = _run([binary, "restore", "-o", str(temporary), *args, url], timeout=600)
+    if result.returncode != 0 and at is not None and span is not None:
+        said = result.stderr or result.stdout
+        if "timestamp does not exist" in said:
+            # Listed to the second, the newest (or first) change's time was a guess.
+            if at.until < span.last or at.until < span.first + timedelta(seconds=1):
+                raise _too_early(at, span)
+            Path(temporary).unlink(missing_ok=True)
+            newest = ["-txid", f"{span.txid:016x}"]
+            result = _run([binary, "restore", "-o", str(temporary), *newest, url], timeout=600)
+    if result.returncode != 0 or not temporary.is_file():
+        raise ReplicaError(explain(result.stderr or result.stdout, url))
+
+
+def restore_to(url: str, out: Path, at: At | None = None) -> Path:
+    """Restore the replica at `url` (its latest state, or the state at `at`, changes made
+    then included) into the new file `out`, atomically: Litestream writes into a
+    temporary folder beside it, the result is checked (`integrity_check`), then renamed
+    into place. Never overwrites."""
     if out.exists():
         raise ReplicaError(f"{out} already exists; give another name with -o.")
     folder = out.resolve().parent
     if not folder.is_dir():
         raise ReplicaError(f"Cannot write {out}: the folder {folder} does not exist.")
-    binary = litestream_binary()
+    litestream_binary()
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".restore", dir=folder))
     try:
         temporary = work / out.name
-        args = [binary, "restore", "-o", str(temporary)]
-        if at:
-            args += ["-timestamp", at]
-        result = _run([*args, url], timeout=600)
-        if result.returncode != 0 or not temporary.is_file():
-            raise ReplicaError(explain(result.stderr or result.stdout, url))
+        _litestream_restore(url, temporary, at)
         check_restored(temporary)
         for end in ("-wal", "-shm"):
             Path(f"{temporary}{end}").unlink(missing_ok=True)

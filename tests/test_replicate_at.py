@@ -1,0 +1,162 @@
+"""`planboard restore --from URL --at TIME`: a time pasted from `--list` restores the
+board with the change listed at that time; a time after the newest change restores the
+newest state; combinations that would be silently ignored are refused."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from crash_harness import SAMPLE, fresh_copy
+from test_replicate import (
+    LITESTREAM,
+    Replicating,
+    board_tables,
+    cli,
+    restored,
+    state,  # noqa: F401  (the state folder of every test here, and no process left behind)
+    titles,
+    wait_for_title,
+)
+
+from planboard.core import replica
+from planboard.core.replica import ReplicaError
+
+pytestmark = pytest.mark.skipif(not LITESTREAM, reason="Litestream is not installed")
+
+SHOWN = "%Y-%m-%d %H:%M:%S"  # how --list shows a time
+
+
+def _at_txid(url: str, txid: int, out: Path) -> Path:
+    """Litestream alone, restoring up to a transaction (inclusive)."""
+    result = subprocess.run(
+        [LITESTREAM, "restore", "-o", str(out), "-txid", f"{txid:016x}", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=replica.litestream_env(),
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture
+def two_imports(tmp_path: Path) -> tuple[Path, str]:
+    board = fresh_copy(SAMPLE, tmp_path)
+    url = f"file://{tmp_path / 'replica'}"
+    running = Replicating(board, url)
+    for name in ("First", "Second"):
+        listing = tmp_path / f"{name}.md"
+        listing.write_text(f"- {name} import only\n")
+        cli("import", str(board), str(listing), "--team")
+        wait_for_title(url, tmp_path, f"{name} import only")
+        time.sleep(1.2)
+    running.stop()
+    return board, url
+
+
+def test_a_time_pasted_from_the_list_restores_the_change_listed_then(
+    two_imports: tuple[Path, str], tmp_path: Path
+) -> None:
+    _board, url = two_imports
+    listing = cli("restore", "--from", url, "--list")
+    found = replica.points(url)
+    changes = sorted({p.max_txid: p for p in found if p.level == 0}.values(), key=lambda p: p.at)
+    assert len(changes) >= 3
+    for n, point in enumerate(changes):
+        shown = point.at.strftime(SHOWN)
+        assert f"  {shown}  " in listing
+        # pasted as listed (no zone: the column says UTC), it holds that change, and
+        # every other one listed at that second
+        then = max(p.max_txid for p in found if p.at.strftime(SHOWN) <= shown)
+        assert then >= point.max_txid
+        mine = restored(url, tmp_path, f"at{n}.db", at=shown)
+        assert board_tables(mine) == board_tables(_at_txid(url, then, tmp_path / f"t{n}.db"))
+    # the earliest time listed is restorable too
+    first = listing.split("any time from ", 1)[1].split(" UTC", 1)[0]
+    assert board_tables(restored(url, tmp_path, "first.db", at=first))
+    # the first import's point holds it, and not the second
+    with_first = [
+        p
+        for p in changes
+        if "First import only"
+        in titles(_at_txid(url, p.max_txid, tmp_path / f"upto{p.max_txid}.db"))
+    ]
+    then = restored(url, tmp_path, "then.db", at=with_first[0].at.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert "First import only" in titles(then) and "Second import only" not in titles(then)
+
+
+def test_a_time_after_the_newest_change_restores_the_newest_state(
+    two_imports: tuple[Path, str], tmp_path: Path
+) -> None:
+    board, url = two_imports
+    newest = max(p.at for p in replica.points(url))
+    for n, later in enumerate((newest, newest + timedelta(seconds=1), newest + timedelta(days=3))):
+        at = later.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if n == 0 else later.strftime(SHOWN)
+        out = cli("restore", "--from", url, "--at", at, "-o", str(tmp_path / f"late{n}.db"))
+        assert "changes made then included" in out
+        assert board_tables(tmp_path / f"late{n}.db") == board_tables(board)
+    # before the first point: refused, saying from when it can be restored
+    early = cli(
+        "restore",
+        "--from",
+        url,
+        "--at",
+        "2001-01-01 00:00:00",
+        "-o",
+        str(tmp_path / "x.db"),
+        check=False,
+    )
+    assert (
+        "nothing as early as that time" in early
+        and "the earliest it can be restored to is" in early
+    )
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_times_without_a_zone_are_utc_and_a_second_means_its_end() -> None:
+    at = replica.parse_at("2026-12-01 11:22:33")
+    assert at.moment == datetime(2026, 12, 1, 11, 22, 33, tzinfo=UTC) and at.whole_second
+    assert at.until == datetime(2026, 12, 1, 11, 22, 33, 999_999, tzinfo=UTC)
+    assert replica.parse_at("2026-12-01 11:22:33 UTC") == at
+    assert replica.parse_at("2026-12-01T11:22:33Z") == at
+    assert replica.parse_at("2026-12-01T12:22:33+01:00") == at
+    exact = replica.parse_at("2026-12-01T11:22:33.250Z")
+    assert not exact.whole_second and exact.until == exact.moment
+    assert str(exact) == "2026-12-01 11:22:33.25 UTC"
+    with pytest.raises(ReplicaError, match="not a time"):
+        replica.parse_at("yesterday")
+
+
+def test_the_list_names_no_transaction_in_hex(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planboard.cli import replicate as replica_cli
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    found = [replica.Point(0, n, n, 100, start + timedelta(hours=n)) for n in range(1, 12)]
+    monkeypatch.setattr(replica, "points", lambda url: found)
+    assert replica_cli._list_points("file:///r") == 0
+    out = capsys.readouterr().out
+    assert "(transaction" not in out and "000000000000000b" not in out
+    assert "end of that second" in out
+
+
+def test_at_with_list_and_a_board_with_o_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planboard.cli import main
+
+    board = fresh_copy(SAMPLE, tmp_path)
+    before = board.read_bytes()
+    url = str(tmp_path / "replica")
+    assert main(["restore", "--from", url, "--list", "--at", "2026-12-01 11:22:33"]) == 2
+    assert "give one or the other" in capsys.readouterr().err
+    out = tmp_path / "new.db"
+    assert main(["restore", str(board), "--from", url, "-o", str(out)]) == 2
+    said = capsys.readouterr().err
+    assert "not both" in said and str(board) in said
+    assert not out.exists() and board.read_bytes() == before
