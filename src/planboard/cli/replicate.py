@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -279,8 +280,12 @@ def _restore_over(board: Path, url: str, at: replica.At | None, *, yes: bool) ->
     import tempfile
 
     from ..core import replica
+    from ..core.lock import writer_is_active
     from ..core.store import Store
 
+    with contextlib.suppress(OSError):  # (one that can't be read: the open says so)
+        if writer_is_active(board):  # (said before asking, and before any download)
+            return _fail(f"{board} is open in another planboard; close it, then restore.")
     if not yes:
         answer = _confirmed(f"Replace {board} with the replica{_when(at)}?")
         if not answer:

@@ -322,14 +322,22 @@ def check_backup(backup: Path, board_id: str | None, board: Path | None = None) 
 
 def restore_into(board_conn: sqlite3.Connection, backup: Path) -> None:
     """Replace the board's content with a backup's, as one consistent copy (SQLite's
-    backup API, so the open board's WAL stays right). Refuses a damaged backup."""
-    source = sqlite3.connect(read_only_uri(backup), uri=True)
+    backup API, so the open board's WAL stays right). Refuses a damaged backup. Leaves
+    nothing beside the backup: without a `-wal` beside it, the file holds everything and
+    is read as it is; with one (a board in WAL mode, say), a `-shm` the reading made goes
+    again when nobody else uses it."""
+    from .db import sidecars_of, tidy_sidecars
+
+    before = sidecars_of(backup)
+    uri = read_only_uri(backup) + ("" if before["-wal"] else "&immutable=1")
+    source = sqlite3.connect(uri, uri=True)
     try:
         if source.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise sqlite3.DatabaseError(f"the backup {backup.name} is damaged")
         source.backup(board_conn)
     finally:
         source.close()
+        tidy_sidecars(backup, before)
 
 
 def remove_partials(board: Path) -> list[Path]:
