@@ -67,12 +67,7 @@ def run_replicate(argv: list[str]) -> int:
 
     board = Path(args.path)
     if args.stop:
-        pid = replica.stop_background(board)
-        if pid is None:
-            print(f"Nothing replicates {board} now.")
-            return 0
-        print(f"Stopped replicating {board} (process {pid}).")
-        return 0
+        return _stop(board)
     if args.status:
         return _print_status(board)
     if not args.to:
@@ -93,6 +88,32 @@ def run_replicate(argv: list[str]) -> int:
     if args.background:
         return _start_background(board, args)
     return _replicate_here(board, url, args)
+
+
+def _stop(board: Path) -> int:
+    """`--stop`: said once the process has exited, with what the replica holds; or
+    that it is still finishing."""
+    from ..core import replica
+
+    stopped = replica.stop_background(board)
+    if stopped is None:
+        print(f"Nothing replicates {board} now.")
+        return 0
+    if not stopped.exited:
+        print(
+            f"Asked the replication of {board} (process {stopped.pid}) to stop; it is still "
+            "finishing (waiting for the replica). planboard replicate "
+            f"{board} --status says when it has stopped."
+        )
+        return 1
+    if stopped.drained:
+        held = "the replica holds every change made before."
+    elif stopped.drained is None:
+        held = "whether the replica holds the last changes is not known."
+    else:
+        held = "the replica may lack the last changes (the next planboard replicate sends them)."
+    print(f"Stopped replicating {board} (process {stopped.pid}); {held}")
+    return 0
 
 
 def _replicate_here(board: Path, url: str, args: argparse.Namespace) -> int:
@@ -127,8 +148,9 @@ def _replicate_here(board: Path, url: str, args: argparse.Namespace) -> int:
                 "(the next planboard replicate sends them)."
             )
         return 0
-    last = runner.errors[-1] if runner.errors else "Litestream stopped unexpectedly."
-    return _fail(last)
+    if runner.errors:  # each already said as it came
+        return _fail(f"Stopped replicating {board}: Litestream exited with the error above.")
+    return _fail(f"Stopped replicating {board}: Litestream exited without saying why.")
 
 
 def _start_background(board: Path, args: argparse.Namespace) -> int:
@@ -176,11 +198,15 @@ def _start_background(board: Path, args: argparse.Namespace) -> int:
         if status and status.get("pid") == process.pid and status.get("running"):
             break
         time.sleep(0.1)
+    url = replica.replica_url(args.to)
     print(
-        f"Replicating {board} to {replica.redact(replica.replica_url(args.to))} in the "
+        f"Replicating {board} to {replica.redact(url)} in the "
         f"background (process {process.pid}); its log: {log}. "
         f"Stop it with: planboard replicate {board} --stop"
     )
+    problem = replica.unreachable(url)
+    if problem:
+        print(f"Warning: {problem}", file=sys.stderr)
     return 0
 
 
@@ -195,7 +221,8 @@ def _print_status(board: Path) -> int:
     if state is None:
         print(f"Not replicating {board} now (last to {status.get('url')}).")
         return 0
-    print(f"{board} → {state.url}: {state.label()}.")
+    label = state.label()
+    print(f"{board} → {state.url}: {label}{'' if label.endswith('…') else '.'}")
     if state.error:
         print(state.error)
     return 1 if state.behind or state.stopped else 0

@@ -46,6 +46,7 @@ from .config import (
     seconds,
     state_dir,
     state_root,
+    unreachable,
 )
 from .points import (
     At,
@@ -62,7 +63,7 @@ from .points import (
     restore_to,
     unread_changes,
 )
-from .replicator import ReplicaState, Replicator, replica_state, stop_background
+from .replicator import ReplicaState, Replicator, Stopped, replica_state, stop_background
 
 __all__ = [
     "BEHIND_AFTER",
@@ -77,6 +78,7 @@ __all__ = [
     "ReplicaState",
     "Replicator",
     "Span",
+    "Stopped",
     "_alive",
     "caught_up",
     "check_board_path",
@@ -102,5 +104,6 @@ __all__ = [
     "state_dir",
     "state_root",
     "stop_background",
+    "unreachable",
     "unread_changes",
 ]

@@ -8,11 +8,12 @@ import json
 import os
 import re
 import shutil
+import socket
 import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote, unquote_to_bytes, urlsplit
+from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlsplit
 
 from ..errors import PlanboardError
 from ..text import install_hint, path_text
@@ -78,6 +79,49 @@ def replica_url(target: str) -> str:
     if not parts.netloc:
         raise ReplicaError(f"{target} names no {'bucket' if scheme != 'sftp' else 'host'}.")
     return target
+
+
+_PORTS = {"http": 80, "https": 443, "webdav": 80, "webdavs": 443, "sftp": 22}
+
+
+def _address(url: str) -> tuple[str, int] | None:
+    """The host and port a store's URL makes Litestream connect to, when the URL says
+    it: an S3-compatible store's `?endpoint=`, an SFTP or WebDAV server. None for the
+    cloud stores found by name (S3 itself, gs://, abs://) and for folders."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "s3":
+        endpoint = dict(parse_qsl(parts.query)).get("endpoint", "")
+        parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+        scheme = parts.scheme.lower()
+        if not endpoint:
+            return None
+    if scheme not in _PORTS or not parts.hostname:
+        return None
+    try:
+        port = parts.port or _PORTS[scheme]
+    except ValueError:
+        return None
+    return parts.hostname, port
+
+
+def unreachable(url: str, timeout: float = 3.0) -> str:
+    """Why the store at `url` can't be reached (nothing answers at its address), said as
+    a sentence, or "" when it answers or the URL names no address to try. Litestream
+    itself retries for minutes before it says so in its log."""
+    address = _address(url)
+    if address is None:
+        return ""
+    try:
+        with socket.create_connection(address, timeout=timeout):
+            return ""
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+    host, port = address
+    return (
+        f"The store at {host}:{port} does not answer ({reason.lower()}): no change reaches "
+        "the replica until it does. Is it running, and is the address right?"
+    )
 
 
 UNSAFE_IN_PATH = "#?%"  # Litestream opens the board by a `file:` URI it does not escape

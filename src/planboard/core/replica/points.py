@@ -107,14 +107,14 @@ def litestream_env() -> dict[str, str]:
     return env
 
 
-def points(url: str) -> list[Point]:
+def points(url: str, timeout: float = 60.0) -> list[Point]:
     """Every LTX file of the replica at `url`, oldest transaction first, as Litestream
-    lists them (`litestream ltx -level all -json`), or read from the folder of a file
-    replica."""
+    lists them (`litestream ltx -level all -json`, given `timeout` seconds), or read from
+    the folder of a file replica."""
     folder = file_replica(url)
     if folder is not None:
         return _folder_points(folder)
-    result = _run([litestream_binary(), "ltx", "-level", "all", "-json", url])
+    result = _run([litestream_binary(), "ltx", "-level", "all", "-json", url], timeout=timeout)
     if result.returncode != 0:
         raise ReplicaError(explain(result.stderr or result.stdout, url))
     try:

@@ -32,6 +32,7 @@ from .config import (
     redact,
     seconds,
     state_dir,
+    unreachable,
 )
 from .points import _parse_time, caught_up, explain, litestream_env, local_position, points
 
@@ -70,6 +71,9 @@ def _stop_leftover(status: dict[str, object] | None) -> None:
             time.sleep(0.05)
 
 
+CHECK_TIMEOUT = 15.0  # seconds a look at a remote replica may take (stopping waits for it)
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -93,6 +97,7 @@ class Replicator:
         self.status: dict[str, object] = {}
         self._stopping = threading.Event()
         self._errors: list[str] = []
+        self._reader: threading.Thread | None = None
         self.drained = False  # the replica held every change when it stopped
 
     def write_status(self, **changes: object) -> None:
@@ -147,7 +152,12 @@ class Replicator:
             "error": None,
         }
         self.write_status()
-        threading.Thread(target=self._read_log, daemon=True).start()
+        self._reader = threading.Thread(target=self._read_log, daemon=True)
+        self._reader.start()
+        problem = unreachable(self.url)  # said now: Litestream's retries take minutes
+        if problem:
+            self.write_status(error=problem)
+            self.say(problem)
 
     def _read_log(self) -> None:
         """Litestream's log, forwarded: errors and warnings readably, the rest quietly."""
@@ -165,8 +175,12 @@ class Replicator:
 
     def check(self) -> None:
         """Compare the replica's newest transaction with the board's, and record it."""
+        problem = unreachable(self.url)  # (not minutes of Litestream's retries)
+        if problem:
+            self.write_status(checked_at=_now(), error=problem)
+            return
         try:
-            found = points(self.url)
+            found = points(self.url, timeout=CHECK_TIMEOUT)
         except ReplicaError as error:
             self.write_status(checked_at=_now(), error=str(error))
             return
@@ -208,6 +222,10 @@ class Replicator:
         reads the WAL every monitor interval, so after two of them (and a margin) the
         replica must hold the board's newest transaction. False if it did not in time."""
         assert self.process is not None
+        problem = unreachable(self.url)
+        if problem:
+            self.say(f"{problem} Stopping without waiting for the replica.")
+            return False
         ready = time.monotonic() + 2 * seconds(monitor_interval(self.sync_interval)) + 0.3
         deadline = time.monotonic() + timeout
         patience = time.monotonic() + 3
@@ -220,7 +238,7 @@ class Replicator:
                 )
             if time.monotonic() >= ready:
                 try:
-                    found = points(self.url)
+                    found = points(self.url, timeout=max(1.0, deadline - time.monotonic()))
                 except ReplicaError:
                     found = []
                 if caught_up(self.board, found):
@@ -256,9 +274,11 @@ class Replicator:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self._reader is not None:
+            self._reader.join(timeout=5)  # every error Litestream printed is read
         if not died:
             self.check()
-        self.write_status(running=False, stopped_at=_now())
+        self.write_status(running=False, stopped_at=_now(), drained=self.drained)
         return 1 if died else 0
 
     @property
@@ -266,18 +286,33 @@ class Replicator:
         return list(self._errors)
 
 
-def stop_background(board: Path, timeout: float = 30.0) -> int | None:
-    """Stop the `planboard replicate` running for `board`. Returns its pid, or None if
-    none was running."""
+@dataclass(frozen=True)
+class Stopped:
+    """What `stop_background` found: the process asked to stop, whether it (and its
+    Litestream) had exited when it returned, and whether the replica then held every
+    change made before the stop (None when that is not known)."""
+
+    pid: int
+    exited: bool
+    drained: bool | None
+
+
+def stop_background(board: Path, timeout: float = 60.0) -> Stopped | None:
+    """Stop the `planboard replicate` running for `board`, and wait (at most `timeout`
+    seconds) until it and its Litestream have exited. None if none was running."""
     status = read_status(board)
     pid = status.get("pid") if status else None
     if not status or not status.get("running") or not _alive(pid):
         return None
     os.kill(int(pid), signal.SIGTERM)  # type: ignore[call-overload]
+    litestream = status.get("litestream_pid")
     deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
+    while (_alive(pid) or _alive(litestream)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    return int(pid)  # type: ignore[call-overload]
+    exited = not _alive(pid) and not _alive(litestream)
+    after = read_status(board) or {}
+    drained = after.get("drained") if exited and after.get("running") is False else None
+    return Stopped(int(pid), exited, drained if isinstance(drained, bool) else None)  # type: ignore[call-overload]
 
 
 # ---------------------------------------------------------------- what the app shows
@@ -311,7 +346,7 @@ def replica_state(board: Path, now: datetime | None = None) -> ReplicaState | No
     now = now or datetime.now(UTC)
     caught = None
     with contextlib.suppress(ValueError, TypeError):
-        caught = _parse_time(str(status.get("caught_up_at"))) if status["caught_up_at"] else None
+        caught = _parse_time(str(status["caught_up_at"])) if status.get("caught_up_at") else None
     started = None
     with contextlib.suppress(ValueError, TypeError, KeyError):
         started = _parse_time(str(status["started_at"]))

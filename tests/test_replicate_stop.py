@@ -1,0 +1,120 @@
+"""Stopping a replication says what happened: `--stop` returns once the process (and
+its Litestream) has exited, saying whether the replica holds every change; a store that
+does not answer is said at once; a Litestream error is printed once; `--status` reads
+as a sentence."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import time
+from pathlib import Path
+
+import pytest
+from crash_harness import SAMPLE, fresh_copy
+from test_replicate import LITESTREAM, SYNC, _free_port, cli, titles
+from test_replicate import state as state  # the state folder of every test here
+
+from planboard.core import Store, replica
+
+pytestmark = pytest.mark.skipif(not LITESTREAM, reason="Litestream is not installed")
+
+DUMMY_S3 = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_REGION": "us-east-1",
+    "AWS_CA_BUNDLE": "",
+}
+
+
+def test_stop_returns_once_stopped_and_says_the_replica_holds_everything(
+    tmp_path: Path,
+) -> None:
+    board = fresh_copy(SAMPLE, tmp_path)
+    url = f"file://{tmp_path / 'replica'}"
+    cli("replicate", str(board), "--to", url, "--sync-interval", SYNC, "--background")
+    with Store.open(board) as store:
+        store.add_item(store.default_quarter().id, None, "Made before the stop")
+    status = replica.read_status(board)
+    assert status is not None
+    out = cli("replicate", str(board), "--stop")
+    assert not replica._alive(status["pid"]) and not replica._alive(status["litestream_pid"])
+    assert "the replica holds every change made before" in out
+    assert "Made before the stop" in titles(wait_or_restore(url, tmp_path))
+
+
+def wait_or_restore(url: str, folder: Path) -> Path:
+    out = folder / "restored.db"
+    replica.restore_to(url, out)
+    return out
+
+
+def test_an_unreachable_store_is_said_at_once_and_stop_waits_for_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in DUMMY_S3.items():
+        monkeypatch.setenv(key, value)
+    board = fresh_copy(SAMPLE, tmp_path)
+    url = f"s3://planning/a/board.db?endpoint=http://127.0.0.1:{_free_port()}"
+    begin = time.monotonic()
+    said = cli("replicate", str(board), "--to", url, "--background")
+    assert "does not answer" in said and "127.0.0.1" in said
+    assert time.monotonic() - begin < 15
+    status = replica.read_status(board)
+    assert status is not None
+    with Store.open(board) as store:
+        store.add_item(store.default_quarter().id, None, "Never replicated")
+    time.sleep(1)
+    out = cli("replicate", str(board), "--stop", check=False)
+    # when it says so, it has stopped, Litestream too
+    if "Stopped replicating" in out:
+        assert not replica._alive(status["pid"])
+        assert not replica._alive(status["litestream_pid"])
+        assert "may lack the last changes" in out
+    else:
+        assert "still finishing" in out
+    assert "Stopped replicating" in out, out
+
+
+def test_a_litestream_error_is_printed_once(tmp_path: Path) -> None:
+    fake = tmp_path / "litestream"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'echo "time=2026-12-01T12:00:00Z level=INFO msg=litestream version=0.5.17"\n'
+        'echo "Error: cannot open store: the disk is on fire"\n'
+        "sleep 0.5\n"
+        "exit 1\n"
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    board = fresh_copy(SAMPLE, tmp_path)
+    out = cli(
+        "replicate",
+        str(board),
+        "--to",
+        str(tmp_path / "replica"),
+        env={"PLANBOARD_LITESTREAM": str(fake)},
+        check=False,
+    )
+    assert out.count("the disk is on fire") == 1, out
+    assert "Traceback" not in out
+
+
+def test_status_while_not_caught_up_ends_with_one_ellipsis(tmp_path: Path) -> None:
+    board = fresh_copy(SAMPLE, tmp_path)
+    path = replica.state_dir(board) / replica.STATUS_FILE
+    path.parent.mkdir(parents=True)
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    path.write_text(
+        json.dumps(
+            {
+                "url": "file:///r",
+                "pid": os.getpid(),
+                "running": True,
+                "started_at": now,
+                "caught_up_at": None,
+            }
+        )
+    )
+    out = cli("replicate", str(board), "--status")
+    assert "replicating…" in out and "…." not in out
