@@ -160,3 +160,10 @@ def test_at_with_list_and_a_board_with_o_are_refused(
     said = capsys.readouterr().err
     assert "not both" in said and str(board) in said
     assert not out.exists() and board.read_bytes() == before
+    # --list restores nothing: a board or an -o beside it was silently not used.
+    assert main(["restore", str(board), "--from", url, "--list"]) == 2
+    said = capsys.readouterr().err
+    assert "--list only shows the times" in said and str(board) in said
+    assert main(["restore", "--from", url, "--list", "-o", str(out)]) == 2
+    assert str(out) in capsys.readouterr().err
+    assert not out.exists() and board.read_bytes() == before

@@ -260,6 +260,12 @@ def run_restore_from(args: argparse.Namespace) -> int:
             "--list shows every time the replica can be restored to, and --at restores "
             "one of them: give one or the other."
         )
+    if args.list and (args.path or args.output):
+        given = args.path or args.output
+        return _fail(
+            f"--list only shows the times the replica holds; it restores nothing, so "
+            f"{given} is not used: leave it out, or leave out --list to restore."
+        )
     if args.output and args.path:
         return _fail(
             f"Restore either over the board {args.path} or into a new file with -o "
