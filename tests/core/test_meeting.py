@@ -565,6 +565,72 @@ def test_a_reveal_recorded_by_another_program_as_text_is_known(
     assert not store.meeting(q).tally_hidden
 
 
+def _redo_record(live: Filled, changes: list[object]) -> None:
+    """The tally revealed then undone; the redo's record rewritten (another program)."""
+    import json
+
+    store, q = live.store, live.quarter_id
+    store.set_meeting(q, tally_hidden=False)
+    store.undo(q)
+    (event_id,) = store.conn.execute(
+        "SELECT id FROM events WHERE undone = 1 ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    with store.conn:
+        store.conn.execute(
+            "UPDATE events SET payload = ? WHERE id = ?",
+            (json.dumps({"changes": changes}), event_id),
+        )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        [["meetings", "Q", {}, {"tally_hidden": 0}]],  # (nothing it must hold first)
+        [["meetings", "Q", {"tally_hidden": 1}, None], ["meetings", "Q", None, "ROW"]],
+    ],
+    ids=["no-before", "deleted-and-made-again"],
+)
+def test_a_rewritten_redo_that_reveals_is_asked_about(live: Filled, changes: list) -> None:
+    """The replay checks only what the record says the row holds: a record naming no
+    tally before, or deleting the event's row and making it again revealed, unasked."""
+    store, q = live.store, live.quarter_id
+    cursor = store.conn.execute("SELECT * FROM meetings WHERE quarter_id = ?", (q,))
+    row = dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
+    filled = [
+        [t, q, want, {**row, "tally_hidden": 0} if target == "ROW" else target]
+        for t, _, want, target in changes
+    ]
+    if len(filled) == 2:
+        filled[0][2] = row
+    _redo_record(live, filled)
+    assert store.meeting(q).tally_hidden
+    assert store.replay_reveals(q, undo=False)
+    store.redo(q)
+    assert not store.meeting(q).tally_hidden
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("no", 0),  # (the row holds 1: the replay is refused, nothing revealed)
+        ("", 0),
+        (None, 0),
+        (1, "\u00a00"),  # (text SQLite keeps as text: the tally stays hidden)
+        (1, "\u0660"),
+        (1, "0\u2003"),
+        (1, "0\x85"),
+        (1, "\x1c0"),
+        (1, "1" * 3000 + "x"),
+    ],
+)
+def test_a_redo_that_reveals_nothing_is_not_asked_about(
+    live: Filled, before: object, after: object
+) -> None:
+    store, q = live.store, live.quarter_id
+    _redo_record(live, [["meetings", q, {"tally_hidden": before}, {"tally_hidden": after}]])
+    assert not store.replay_reveals(q, undo=False)
+
+
 @pytest.mark.parametrize("written", ["no", "0x0", 0.5, None])
 def test_a_record_that_keeps_the_tally_hidden_is_not_asked_about(
     live: Filled, written: object
@@ -601,3 +667,20 @@ def test_people_are_listed_by_name_as_a_reader_expects_accents_too(live: Filled)
     assert names.index("anna") < names.index("émile") < names.index("Zoe")
     store.set_attendance(q, [ids["Zoe"], ids["émile"], ids["anna"]])
     assert outcome(store, q).present == ["anna", "émile", "Zoe"]
+
+
+def test_a_flag_is_read_as_off_exactly_when_sqlite_stores_zero() -> None:
+    """`stored_as_zero` against SQLite itself, for what another program could write."""
+    from planboard.core.rows import stored_as_zero
+
+    values = [0, 0.0, 1, 0.5, False, True, None, "0", " 0 ", "0.0", "-0", "+0.", ".0", "1e-400"]
+    values += ["\t0\n", "0\x0b", "\u00a00", "\u0660", "0\u2003", "0\x85", "\x1c0", "0x0"]
+    values += ["no", "", "0e", "1_0", "0" * 500, "1" * 3000 + "x", "inf", "nan", "0 0"]
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (flag INTEGER)")
+    for value in values:
+        conn.execute("DELETE FROM t")
+        conn.execute("INSERT INTO t VALUES (?)", (value,))
+        (zero,) = conn.execute("SELECT flag IS 0 FROM t").fetchone()
+        assert stored_as_zero(value) == bool(zero), repr(value)
+    conn.close()

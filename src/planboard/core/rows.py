@@ -37,7 +37,10 @@ def flag_unless_zero(column: str) -> str:
     return f"CASE WHEN {column} IS 0 THEN 0 ELSE 1 END AS {column}"
 
 
-_NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+# A number as SQLite reads one in text (ASCII digits; each part unambiguous, so that a
+# long text that is not one is turned down in one pass).
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_SQLITE_SPACE = " \t\n\v\f\r"  # what SQLite skips around a number
 
 
 def stored_as_zero(value: Any) -> bool:
@@ -47,8 +50,13 @@ def stored_as_zero(value: Any) -> bool:
     "0x0"."""
     if isinstance(value, bool | int | float):
         return value == 0
-    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
-        return float(value) == 0
+    if isinstance(value, str):
+        text = value.strip(_SQLITE_SPACE)
+        if _NUMBER_TEXT.fullmatch(text):
+            try:
+                return float(text) == 0
+            except (ValueError, OverflowError):
+                return False
     return False
 
 
