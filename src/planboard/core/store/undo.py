@@ -55,10 +55,8 @@ class UndoLog(StoreReads):
 
     @_reads
     def replay_reveals(self, quarter_id: int, *, undo: bool) -> bool:
-        """Whether the next undo (or redo) would reveal the event's hidden tally: redoing
-        a reveal, or undoing the hiding of a tally once shown. The screens ask first, as
-        `r` does (the counts can't be unseen). False for a record that can't be replayed
-        (the replay says why)."""
+        """Whether the next undo (or redo) would reveal the event's hidden tally (the
+        screens ask first, as `r` does). False for a record that can't be replayed."""
         event, _ = self._candidate(quarter_id, undo=undo)
         if event is None:
             return False
@@ -76,9 +74,8 @@ class UndoLog(StoreReads):
         )
 
     def _would_reveal(self, quarter_id: Any, want: Any) -> bool:
-        """Whether the tally is hidden in the file now and the replay would run: the row
-        holds what the record says it must hold (another program may have shown the
-        counts already: then nothing is left to reveal, and the replay is refused)."""
+        """Whether the tally is hidden now and the row holds what the record says it
+        must (else nothing is left to reveal, or the replay is refused)."""
         row = self.conn.execute(
             f"SELECT tally_hidden, {flag_unless_zero('tally_hidden')} FROM meetings "
             "WHERE quarter_id = ?",
