@@ -607,6 +607,9 @@ async def test_a_long_import_preview_leaves_the_buttons_on_a_small_screen(
         for widget in (note, form.query_one("#save", Button), form.query_one("#cancel", Button)):
             shown = widget.region
             assert shown.height > 0 and screen.contains_region(shown), (widget, shown)
+        # What Ctrl+S does is on the screen, not cut off at the end of a long preview.
+        picture = app.export_screenshot().replace("&#160;", " ")
+        assert "Ctrl+S again imports them" in picture
 
 
 async def test_a_preview_asked_for_straight_after_typing_stays_shown(filled: Filled) -> None:

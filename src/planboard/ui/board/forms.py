@@ -482,9 +482,10 @@ class ImportForm:
                 f"{parsed.summary()}.{again} Nothing to import: every line is already on {whose}."
             )
         created = " (a new stakeholder)" if target.created else ""
+        # What Ctrl+S does comes first: a long preview is cut at the message's height.
         return Notice(
-            f"{parsed.summary()}.{columns}{again} {titles}{more}. "
-            f"Ctrl+S again imports {'it' if len(items) == 1 else 'them'} into {whose}{created}."
+            f"{parsed.summary()}. Ctrl+S again imports {'it' if len(items) == 1 else 'them'} "
+            f"into {whose}{created}.{columns}{again} {titles}{more}."
         )
 
     def _import(
