@@ -323,7 +323,7 @@ def test_minutes_tell_the_whole_event(live: Filled) -> None:
     assert "- Pipeline by region (Head of Sales)" in text
     assert "## Rationale\n\nSales first." in text
     assert "## Attendees\n\nAna, Ben" in text
-    assert "| Sales cockpit | 3 | Head of Sales 2, Customer Service Lead 1 |" in text
+    assert "| Sales cockpit | 3 | Customer Service Lead 1, Head of Sales 2 |" in text
     assert "- **Customer Service Lead**: 2 items, none chosen" in text
     path = write_minutes(store, q)
     assert path.name == "board.2026-Q3.minutes.md" and path.read_text() == text
@@ -667,6 +667,30 @@ def test_people_are_listed_by_name_as_a_reader_expects_accents_too(live: Filled)
     assert names.index("anna") < names.index("émile") < names.index("Zoe")
     store.set_attendance(q, [ids["Zoe"], ids["émile"], ids["anna"]])
     assert outcome(store, q).present == ["anna", "émile", "Zoe"]
+
+
+def test_cut_off_people_and_their_dots_are_listed_by_name(live: Filled) -> None:
+    """Those a choice cuts off (same streak) and each block's dots came in the order of
+    their rows and by code point: "Bob, Zoe, anna, Øyvind" on the shared page."""
+    from planboard.core.outcome import outcome
+
+    store, q = live.store, live.quarter_id
+    names = ["Zoe", "Øyvind", "émile", "anna", "Bob"]
+    for name in names:
+        store.add_stakeholder(name, quarter_id=q)
+    ids = {s.name: s.id for s in store.stakeholders(q)}
+    listed = [s.name for s in store.stakeholders(q) if s.name in names]
+    assert listed == ["anna", "Bob", "émile", "Øyvind", "Zoe"]
+    for name in names:  # (a request each, in no block: each is cut off)
+        store.add_item(q, ids[name], f"Request of {name}")
+    store.set_attendance(q, [ids[n] for n in names])
+    store.set_votes(live.block_a, {ids[n]: 1 for n in names})
+    cut = [
+        c.stakeholder.name for c in store.cut_off(q, pending=True) if c.stakeholder.name in names
+    ]
+    assert cut == ["anna", "Bob", "émile", "Øyvind", "Zoe"]
+    block = next(b for b in outcome(store, q).not_chosen if b.block.id == live.block_a)
+    assert list(block.votes) == ["anna", "Bob", "émile", "Øyvind", "Zoe"]
 
 
 def test_a_flag_is_read_as_off_exactly_when_sqlite_stores_zero() -> None:

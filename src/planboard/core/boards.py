@@ -23,7 +23,7 @@ from rich.text import Text
 
 from .history import coverage
 from .store import Store
-from .text import clean_line, path_text
+from .text import clean_line, name_order, path_text
 
 JSON_FORMAT = "planboard-boards"
 JSON_VERSION = 1
@@ -127,7 +127,7 @@ def starved(quarters: list[TeamQuarter]) -> list[Starved]:
             continue
         if all(key in {same_name(n) for n in e.cut_off} for e in entries):
             found.append(Starved(quarter, shown[key], sorted(teams, key=str.casefold)))
-    return sorted(found, key=lambda s: (s.quarter, s.stakeholder.casefold()))
+    return sorted(found, key=lambda s: (s.quarter, name_order(s.stakeholder)))
 
 
 def read_boards(stores: list[tuple[Path, Store]]) -> Boards:

@@ -9,6 +9,7 @@ from typing import Literal
 from .model import Block, Item, Place, Quarter, Stakeholder
 from .similar import Entry, Similarity
 from .store import Store, reads
+from .text import name_order
 
 CARRY_THRESHOLD = 0.55  # how alike two requests of different quarters must be
 
@@ -50,7 +51,7 @@ class Coverage:
         """Stakeholders cut off two or more decided quarters in a row, longest first."""
         found = [(s, self.streak(s.id)) for s in self.stakeholders]
         return sorted(
-            ((s, n) for s, n in found if n >= 2), key=lambda p: (-p[1], p[0].name.casefold())
+            ((s, n) for s, n in found if n >= 2), key=lambda p: (-p[1], name_order(p[0].name))
         )
 
 

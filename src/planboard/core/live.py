@@ -131,7 +131,7 @@ def _block(
         choice=block.choice,
         chosen_rank=block.chosen_rank,
         dots=entry.dots if revealed else None,
-        votes=sorted((clean_line(n), d) for n, d in entry.votes.items() if d) if revealed else None,
+        votes=[(clean_line(n), d) for n, d in entry.votes.items() if d] if revealed else None,
     )
 
 

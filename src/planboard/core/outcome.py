@@ -70,11 +70,9 @@ def outcome(store: Store, quarter_id: int) -> Outcome:
         # Who asked: the items' owners, and those whose requests were merged into them.
         askers = [i for item in items for i in (item, *board.merged.get(item.id, ()))]
         owners = list(dict.fromkeys(owner(i) for i in askers))
-        votes = {
-            people[sid].name: dots
-            for sid, dots in sorted(tally.get(block.id, {}).items())
-            if sid in people
-        }
+        dots_of = tally.get(block.id, {})
+        # (By name, as people are listed everywhere: `people` is in that order.)
+        votes = {person.name: dots_of[sid] for sid, person in people.items() if sid in dots_of}
         blocks.append(BlockOutcome(block, items, owners, sum(votes.values()), votes))
     chosen = sorted(
         (b for b in blocks if b.block.chosen_rank), key=lambda b: b.block.chosen_rank or 0

@@ -66,12 +66,19 @@ def plural(count: int, word: str) -> str:
 def name_order(name: str) -> tuple[str, str, str]:
     """How people's names are listed everywhere (columns, who was present, exports):
     alphabetically as a reader expects, letters with accents beside their plain letter
-    and case ignored ("Anna", "émile", "Zoe"; SQLite's NOCASE put "émile" after "Zoe")."""
+    and case ignored ("Anna", "émile", "Øyvind", "Zoe"; SQLite's NOCASE put "émile" after
+    "Zoe")."""
     folded = name.casefold()
     plain = "".join(
         ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch)
-    )
+    ).translate(_PLAIN_LETTERS)
     return plain, folded, name
+
+
+# Letters with no accent to take off, read as the letters they are sorted with.
+_PLAIN_LETTERS = str.maketrans(
+    {"ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i", "đ": "d", "ð": "d", "þ": "th"}
+)
 
 
 def install_hint(extra: str) -> str:

@@ -16,7 +16,7 @@ from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Change, CutOff, Meeting
 from ..rows import integer
 from ..rules import why_read_only
-from ..text import path_text
+from ..text import name_order, path_text
 from .core import _quote, _reads
 from .placing import StorePlacing
 from .tx import _Tx
@@ -414,5 +414,5 @@ class MeetingCommands(StorePlacing):
         people = {s.id: s for s in self.stakeholders()}
         return sorted(
             (CutOff(people[sid], this[sid], streaks[sid]) for sid in this if sid in people),
-            key=lambda c: (-c.streak, c.stakeholder.name.casefold()),
+            key=lambda c: (-c.streak, name_order(c.stakeholder.name)),
         )

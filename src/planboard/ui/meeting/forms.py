@@ -142,10 +142,8 @@ def ask_decision(screen: MeetingScreen) -> None:
     if not chosen:
         screen.say("Choose one or two blocks first: 1 and 2 on a card.", error=True)
         return
-    people = {s.id: s.name for s in screen.store.stakeholders()}
-    present = ", ".join(
-        people[s] for s in screen.store.attendance(screen.quarter_id) if s in people
-    )
+    here = set(screen.store.attendance(screen.quarter_id))
+    present = ", ".join(s.name for s in screen.store.stakeholders() if s.id in here)
     names = "; ".join(
         f"{b.choice}. {clean_line(b.name)}" for b in sorted(chosen, key=lambda b: b.choice or 0)
     )
