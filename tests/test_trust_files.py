@@ -613,6 +613,22 @@ def test_asked_first_in_a_terminal_and_no_creates_nothing(tmp_path: Path) -> Non
     assert sorted(os.listdir(tmp_path)) == ["notes.txt", "plan"]
 
 
+def test_a_board_name_beside_one_spelled_nearly_the_same_is_asked_about(tmp_path: Path) -> None:
+    """`planboard smaple.db` beside sample.db made a new, empty board at once."""
+    from test_cli import Terminal
+
+    Store.open(tmp_path / "sample.db", first_quarter="2026-Q3").close()
+    term = Terminal(["smaple.db"], tmp_path)
+    term.read_until("Did you mean sample.db? Create a new board there? [y/N]")
+    term.send("n\r")
+    assert term.wait() == 2
+    assert os.listdir(tmp_path) == ["sample.db"]
+    for command in (["serve"], ["restore"], ["meeting"], ["report"]):
+        result = run_cli(*command, "smaple.db", cwd=tmp_path)
+        assert result.returncode == 2 and "Did you mean sample.db?" in result.stderr, command
+    assert os.listdir(tmp_path) == ["sample.db"]
+
+
 # ------------------------------------------------------- the same file twice
 
 

@@ -47,6 +47,15 @@ def test_an_empty_file_looked_at_read_only_is_said_to_be_empty(tmp_path: Path) -
     assert path.read_bytes() == b"" and [p.name for p in tmp_path.iterdir()] == ["empty.db"]
 
 
+def test_an_empty_file_no_one_may_write_is_said_to_be_empty(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    path.chmod(0o444)
+    with pytest.raises(BoardFileError, match=r"empty\.db is empty, not a board, and can't be"):
+        Store.open(path)
+    assert path.read_bytes() == b"" and [p.name for p in tmp_path.iterdir()] == ["empty.db"]
+
+
 def test_text_file_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("Quarterly planning notes\n" * 20)

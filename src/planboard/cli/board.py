@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..core.errors import PlanboardError
-from .common import BOARD_SUFFIXES, _fail, board_path, quarter_name
+from .common import (
+    BOARD_SUFFIXES,
+    _fail,
+    board_path,
+    boards_named_alike,
+    missing_board,
+    quarter_name,
+)
 
 if TYPE_CHECKING:
     from ..core.store import Store
@@ -55,15 +62,22 @@ def _board_parser() -> argparse.ArgumentParser:
 def _confirm_new(path: Path, new: bool) -> str:
     """Why a new board is not created at `path` ("" to go ahead). A name without a board
     suffix is more likely a typo than a board: ask first, or need `--new`."""
-    if new or path.exists() or path.suffix.lower() in BOARD_SUFFIXES:
+    if new or path.exists():
+        return ""
+    board_name = path.suffix.lower() in BOARD_SUFFIXES
+    # A board name beside one spelled nearly the same: asked in a terminal (a script
+    # naming a new board gets it, as before).
+    near = boards_named_alike(path) if board_name and sys.stdin.isatty() else ""
+    if board_name and not near:
         return ""
     if not sys.stdin.isatty():
         return (
             f"{path} does not exist, and its name does not end in "
             f"{', '.join(BOARD_SUFFIXES)}; to create a new board there, add --new."
         )
+    said = missing_board(path) if near else f"{path} does not exist."
     try:
-        answer = input(f"{path} does not exist. Create a new board there? [y/N] ")
+        answer = input(f"{said} Create a new board there? [y/N] ")
     except EOFError:
         answer = ""
     if answer.strip().lower() in ("y", "yes"):
@@ -100,7 +114,7 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         args = _meeting_parser().parse_args(argv)
         args.read_only = False
         if not Path(args.path).exists():
-            return _fail(f"{args.path} does not exist.")
+            return _fail(missing_board(Path(args.path)))
     else:
         args = _board_parser().parse_args(argv)
         if args.quarter and not Path(args.path).exists() and Path(args.path).name:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import PlanboardError
+from ..core.text import path_text
 
 BOARD_SUFFIXES = (".db", ".sqlite", ".sqlite3")  # what a board file is called
 
@@ -76,12 +77,7 @@ def _existing_board(board: Path) -> str:
     """Why `board` can't be a board to import into or read from ("" if it may be one).
     An import never creates a board."""
     if not board.exists():
-        near = _boards_named_alike(board)
-        if near:
-            return f"{board} does not exist. Did you mean {near}?"
-        return (
-            f"{board} does not exist (check the name); “planboard {board}” would make a new board."
-        )
+        return missing_board(board, new_hint=True)
     if board.is_dir():
         return f"{board} is a folder, not a board file."
     try:
@@ -92,22 +88,36 @@ def _existing_board(board: Path) -> str:
     return ""
 
 
-def _boards_named_alike(board: Path) -> str:
-    """A file in the same folder whose name is close to `board`'s (a typing slip), as
-    it would be typed ("" if none)."""
+def missing_board(board: Path, *, new_hint: bool = False) -> str:
+    """What to say of a board path that names nothing: a board in that folder spelled
+    nearly the same (a typing slip), else to check the name (`new_hint`: and how a new
+    board is made there)."""
+    shown = path_text(board)
+    near = boards_named_alike(board)
+    if near:
+        return f"{shown} does not exist. Did you mean {path_text(near)}?"
+    if new_hint:
+        return (
+            f"{shown} does not exist (check the name); “planboard {shown}” would make a new board."
+        )
+    return f"{shown} does not exist (check the name)."
+
+
+def boards_named_alike(board: Path) -> str:
+    """A board file in the same folder whose name is close to `board`'s, case aside, as
+    it would be typed ("" if none). Looks at the first 20,000 names in the folder."""
     import difflib
 
-    folder = board.parent
     try:
-        names = [
-            entry.name
-            for entry, _ in zip(os.scandir(folder), range(2000), strict=False)
-            if entry.is_file() and entry.name.lower().endswith(BOARD_SUFFIXES)
-        ]
+        names = {
+            entry.name.lower(): entry.name
+            for entry, _ in zip(os.scandir(board.parent), range(20_000), strict=False)
+            if entry.name.lower().endswith(BOARD_SUFFIXES) and entry.is_file()
+        }
     except OSError:
         return ""
-    found = difflib.get_close_matches(board.name, names, n=1, cutoff=0.75)
-    return str(board.with_name(found[0])) if found else ""
+    found = difflib.get_close_matches(board.name.lower(), list(names), n=1, cutoff=0.75)
+    return str(board.with_name(names[found[0]])) if found else ""
 
 
 def _open_for_reading(board: Path) -> tuple[Store | None, str]:

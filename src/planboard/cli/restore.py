@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..core.errors import PlanboardError
 from ..core.lock import writer_is_active
-from .common import _confirmed, _fail, _refused_unconfirmed, board_path
+from .common import _confirmed, _fail, _refused_unconfirmed, board_path, missing_board
 
 
 def _restore_parser() -> argparse.ArgumentParser:
@@ -39,7 +39,7 @@ def run_restore(argv: list[str]) -> int:
 
     board = Path(args.path)
     if not board.exists():
-        return _fail(f"{board} does not exist.")
+        return _fail(missing_board(board))
     if not board.is_file():
         return _fail(f"{board} is not a regular file, so it can't be a board.")
     found = backups_of(board)

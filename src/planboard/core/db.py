@@ -322,7 +322,7 @@ def _open_board_file(path: Path, *, create: bool, readonly: bool) -> Opened:
         # (read-only asked: serve, a look, a command that reads; nothing is made here)
         raise BoardFileError(f"{path} is empty, not a board.")
     if created and ro:
-        raise BoardFileError(f"Cannot create a board at {path}: {reason}.")
+        raise BoardFileError(f"{path} is empty, not a board, and can't be made one: {reason}.")
 
     version = 0
     if not ro and _being_created(path, header):

@@ -68,7 +68,9 @@ def run(argv: list[str]) -> int:
         return _fail("--token can't be empty (leave it out to have one made).")
     path = Path(args.path)
     if not path.exists():
-        return _fail(f"{path} does not exist.")
+        from ..cli.common import missing_board
+
+        return _fail(missing_board(path))
     if path.is_dir():
         return _fail(f"{path} is a folder, not a board file.")
     from .server import BoardServer, ServeError, is_loopback
