@@ -634,3 +634,24 @@ async def test_a_preview_asked_for_straight_after_typing_stays_shown(filled: Fil
         await pilot.press("!")  # an edit after the preview does hide it
         await pilot.pause()
         assert not note.has_class("-shown")
+
+
+@pytest.mark.parametrize("theme", ["planboard-projector", "planboard-light", "textual-dark"])
+async def test_an_empty_field_of_a_form_shows_as_a_field_in_every_theme(
+    filled: Filled, theme: str
+) -> None:
+    """On the projector theme's black, an empty field out of focus (the dots of `v`, a
+    new item's notes) looked like no field at all: its shade did not show."""
+    from textual.widgets import Input
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.theme = theme
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        field = [w for w in form.query(Input) if not w.has_focus][-1]
+        around, shade = field.background_colors
+        assert abs(shade.brightness - around.brightness) >= 0.05, (theme, around, shade)
