@@ -740,3 +740,21 @@ def test_what_a_later_quarter_carries_is_not_deleted_from_the_earlier(filled: Fi
     assert store.block(filled.block_a).quarter_id == q
     store.drop_item(filled.team_items[1], "later")
     assert_consistent(store)
+
+
+@pytest.mark.parametrize("name", ["Team", " team ", "TEAM"])
+def test_a_stakeholder_is_not_called_as_the_teams_list(filled: Filled, name: str) -> None:
+    """ "Team" names the team's own list (marks, who asked, exports): a stakeholder so
+    called was counted as the team, "Asked by 2 lists" where three asked."""
+    from planboard.core.model import ImportItem
+
+    store, q = filled.store, filled.quarter_id
+    before = [s.name for s in store.stakeholders()]
+    with pytest.raises(ValidationError, match="names the team's own list"):
+        store.add_stakeholder(name, quarter_id=q)
+    with pytest.raises(ValidationError, match="names the team's own list"):
+        store.edit_stakeholder(filled.sales, name=name)
+    with pytest.raises(ValidationError, match="names the team's own list"):
+        store.import_items(q, name, [ImportItem("Weekly churn")])
+    assert [s.name for s in store.stakeholders()] == before
+    store.add_stakeholder("Team lead", quarter_id=q)  # (a name that only starts so)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Item, Place, Quarter
+from .model import TEAM, Item, Place, Quarter
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,18 @@ def move_verdict(item: Item, target: Place) -> Verdict:
     if target.is_dropped:
         return Verdict(True, needs_reason=True)
     return Verdict(True, restores=target.is_list)
+
+
+def stakeholder_name_problem(name: str) -> str:
+    """Why a stakeholder can't have this name ("" if they can): "Team" is how the team's
+    own list is named everywhere (its marks, who asked, the exports), and a stakeholder
+    called so would be counted as the team."""
+    if name.strip().casefold() == TEAM.casefold():
+        return (
+            f"“{TEAM}” names the team's own list; give the stakeholder another name "
+            "(e.g. “Team lead”)."
+        )
+    return ""
 
 
 def why_read_only(quarter: Quarter | None, *, file_reason: str | None = None) -> str:

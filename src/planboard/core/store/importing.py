@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..errors import ValidationError
-from ..model import MAX_NAME, Change, ImportItem
+from ..model import Change, ImportItem
 from .placing import StorePlacing
 from .tx import _Tx
 
@@ -70,7 +70,7 @@ class ImportCommands(StorePlacing):
         name (brought back if archived) or created; and whether it was created."""
         if owner is None:
             return None, False
-        name = self._title(owner, "stakeholder name", MAX_NAME)
+        name = self._stakeholder_name(owner, "stakeholder name")
         row = self.conn.execute(
             "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
         ).fetchone()

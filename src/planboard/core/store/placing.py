@@ -18,6 +18,7 @@ from ..model import (
     Item,
     Place,
 )
+from ..rules import stakeholder_name_problem
 from ..text import clean_line, clean_multiline
 from .core import _quote
 from .reading import StoreReads
@@ -37,6 +38,14 @@ class StorePlacing(StoreReads):
                 f"The {what} is {len(text)} characters long; keep it to {limit} or fewer."
             )
         return text
+
+    @classmethod
+    def _stakeholder_name(cls, value: str, what: str = "name") -> str:
+        name = cls._title(value, what, MAX_NAME)
+        problem = stakeholder_name_problem(name)
+        if problem:
+            raise ValidationError(problem)
+        return name
 
     @staticmethod
     def _optional_line(value: str | None, what: str, limit: int = MAX_NAME) -> str:

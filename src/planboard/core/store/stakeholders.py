@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ValidationError
-from ..model import MAX_NAME, STAKEHOLDER_COLOURS, Change, Place
+from ..model import STAKEHOLDER_COLOURS, Change, Place
 from ..rows import ITEM_COLUMNS
 from ..text import clean_line
 from .core import _quote
@@ -35,7 +35,7 @@ class StakeholderCommands(StorePlacing):
         """Add a stakeholder (shared by all quarters). A removed one of the same name
         comes back, with the colour they had. A new one gets `colour`, or the palette's
         least used colour."""
-        name = self._title(name, "name", MAX_NAME)
+        name = self._stakeholder_name(name)
         department = self._optional_line(department, "department")
         chosen = self._colour(colour) if colour else None
         with self._write() as tx:
@@ -76,7 +76,7 @@ class StakeholderCommands(StorePlacing):
     ) -> Change:
         values: dict[str, Any] = {}
         if name is not None:
-            values["name"] = self._title(name, "name", MAX_NAME)
+            values["name"] = self._stakeholder_name(name)
         if department is not None:
             values["department"] = self._optional_line(department, "department")
         if colour is not None:
