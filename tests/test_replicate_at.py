@@ -160,6 +160,11 @@ def test_at_with_list_and_a_board_with_o_are_refused(
     said = capsys.readouterr().err
     assert "not both" in said and str(board) in said
     assert not out.exists() and board.read_bytes() == before
+    # A board name with a typing slip: said, not restored into a new file beside it.
+    slip = board.with_name(board.name[:2] + board.name[3] + board.name[2] + board.name[4:])
+    assert main(["restore", str(slip), "--from", url]) == 2
+    assert f"Did you mean {board}?" in capsys.readouterr().err
+    assert not slip.exists() and board.read_bytes() == before
     # --list restores nothing: a board or an -o beside it was silently not used.
     assert main(["restore", str(board), "--from", url, "--list"]) == 2
     said = capsys.readouterr().err

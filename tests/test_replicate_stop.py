@@ -41,6 +41,8 @@ def test_stop_returns_once_stopped_and_says_the_replica_holds_everything(
     out = cli("replicate", str(board), "--stop")
     assert not replica._alive(status["pid"]) and not replica._alive(status["litestream_pid"])
     assert "the replica holds every change made before" in out
+    # Said before the wait (it can last up to a minute), then what came of it.
+    assert out.index("Stopping the replication of") < out.index("Stopped replicating")
     assert "Made before the stop" in titles(wait_or_restore(url, tmp_path))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import PlanboardError
-from .common import _confirmed, _fail, _refused_unconfirmed, board_path
+from .common import (
+    _confirmed,
+    _fail,
+    _refused_unconfirmed,
+    board_path,
+    boards_named_alike,
+    missing_board,
+)
 
 if TYPE_CHECKING:
     from ..core import replica
@@ -95,7 +103,14 @@ def _stop(board: Path) -> int:
     that it is still finishing."""
     from ..core import replica
 
-    stopped = replica.stop_background(board)
+    def stopping(pid: int) -> None:
+        print(
+            f"Stopping the replication of {board} (process {pid}): it sends what the replica "
+            "lacks first (at most a minute)…",
+            flush=True,
+        )
+
+    stopped = replica.stop_background(board, stopping=stopping)
     if stopped is None:
         print(f"Nothing replicates {board} now.")
         return 0
@@ -293,6 +308,12 @@ def run_restore_from(args: argparse.Namespace) -> int:
         return _fail("Say where to restore: PATH (the board) or -o OUT (a new file).")
     board = Path(args.path)
     if not board.exists():
+        if boards_named_alike(board):
+            # (A typing slip would restore into a new file, the board left as it was.)
+            return _fail(
+                f"{missing_board(board)} To restore into a new file {board}, give it with "
+                f"-o {board}."
+            )
         try:
             replica.restore_to(url, board, at)
         except PlanboardError as error:
@@ -385,7 +406,7 @@ def _list_points(url: str) -> int:
         "in it included; a time after the newest change restores the newest state."
     )
     print(
-        f"Restore one with: planboard restore --from {url} --at 'TIME' -o NEW.db "
+        f"Restore one with: planboard restore --from {shlex.quote(url)} --at 'TIME' -o NEW.db "
         "(or PATH instead of -o NEW.db to replace the board PATH)"
     )
     return 0

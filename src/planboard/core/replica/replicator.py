@@ -297,14 +297,19 @@ class Stopped:
     drained: bool | None
 
 
-def stop_background(board: Path, timeout: float = 60.0) -> Stopped | None:
+def stop_background(
+    board: Path, timeout: float = 60.0, *, stopping: Callable[[int], None] | None = None
+) -> Stopped | None:
     """Stop the `planboard replicate` running for `board`, and wait (at most `timeout`
-    seconds) until it and its Litestream have exited. None if none was running."""
+    seconds) until it and its Litestream have exited; `stopping(pid)` hears, before the
+    wait, that it was asked to. None if none was running."""
     status = read_status(board)
     pid = status.get("pid") if status else None
     if not status or not status.get("running") or not _alive(pid):
         return None
     os.kill(int(pid), signal.SIGTERM)  # type: ignore[call-overload]
+    if stopping is not None:
+        stopping(int(pid))  # type: ignore[call-overload]
     litestream = status.get("litestream_pid")
     deadline = time.monotonic() + timeout
     while (_alive(pid) or _alive(litestream)) and time.monotonic() < deadline:
