@@ -8,11 +8,10 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_trust_files import _killed_writer_leaves_a_wal
 
 from planboard.core import PlanboardError, Store
 from planboard.core import wal as wal_module
@@ -105,15 +104,7 @@ def test_the_browser_views_tidy_leaves_a_wal_that_is_not_the_boards(tmp_path: Pa
     the tidy that runs when the browser view stops must not apply that `-wal` to it."""
     board, other = tmp_path / "b.db", tmp_path / "other.db"
     _other_board(other)
-    code = (
-        "import os, signal, sys\n"
-        "from planboard.core import Store\n"
-        "s = Store.open(sys.argv[1], first_quarter='2026-Q3')\n"
-        "s.add_item(s.default_quarter().id, None, 'Only in the removed board')\n"
-        "os.kill(os.getpid(), signal.SIGKILL)\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code, str(board)], timeout=60)
-    assert proc.returncode == -9
+    _killed_writer_leaves_a_wal(board, "Only in the replaced board")
     wal = tmp_path / "b.db-wal"
     kept = wal.read_bytes()
     os.replace(other, board)

@@ -538,20 +538,17 @@ def test_no_reveal_is_asked_of_when_another_program_revealed_already(live: Fille
     assert not store.replay_reveals(q, undo=False)
 
 
-@pytest.mark.parametrize("written", ["0", " 0 ", "0.0", 0.0, False])
-def test_a_reveal_recorded_by_another_program_as_text_is_known(
-    live: Filled, written: object
-) -> None:
-    """A record whose reveal another program wrote as "0" (SQLite stores 0 in the INTEGER
-    column: the redo reveals) is asked about like one holding 0."""
+def _reveal_recorded_as(live: Filled, written: object) -> None:
+    """The tally revealed then undone; the reveal in the redo's record rewritten as
+    `written` (another program)."""
+    import json
+
     store, q = live.store, live.quarter_id
     store.set_meeting(q, tally_hidden=False)
     store.undo(q)
     event_id, payload = store.conn.execute(
         "SELECT id, payload FROM events WHERE action NOT LIKE '%undo%' ORDER BY id DESC LIMIT 1"
     ).fetchone()
-    import json
-
     record = json.loads(payload)
     for change in record["changes"]:
         if change[0] == "meetings":
@@ -560,6 +557,16 @@ def test_a_reveal_recorded_by_another_program_as_text_is_known(
         store.conn.execute(
             "UPDATE events SET payload = ? WHERE id = ?", (json.dumps(record), event_id)
         )
+
+
+@pytest.mark.parametrize("written", ["0", " 0 ", "0.0", 0.0, False])
+def test_a_reveal_recorded_by_another_program_as_text_is_known(
+    live: Filled, written: object
+) -> None:
+    """A record whose reveal another program wrote as "0" (SQLite stores 0 in the INTEGER
+    column: the redo reveals) is asked about like one holding 0."""
+    store, q = live.store, live.quarter_id
+    _reveal_recorded_as(live, written)
     assert store.replay_reveals(q, undo=False)
     store.redo(q)
     assert not store.meeting(q).tally_hidden
@@ -636,21 +643,7 @@ def test_a_record_that_keeps_the_tally_hidden_is_not_asked_about(
     live: Filled, written: object
 ) -> None:
     store, q = live.store, live.quarter_id
-    store.set_meeting(q, tally_hidden=False)
-    store.undo(q)
-    event_id, payload = store.conn.execute(
-        "SELECT id, payload FROM events WHERE action NOT LIKE '%undo%' ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    import json
-
-    record = json.loads(payload)
-    for change in record["changes"]:
-        if change[0] == "meetings":
-            change[3]["tally_hidden"] = written
-    with store.conn:
-        store.conn.execute(
-            "UPDATE events SET payload = ? WHERE id = ?", (json.dumps(record), event_id)
-        )
+    _reveal_recorded_as(live, written)
     assert not store.replay_reveals(q, undo=False)
 
 
