@@ -132,6 +132,8 @@ async def test_the_import_form_skips_what_is_already_on_the_list(
         note = _note(form)
         assert "1 line already on Customer Service Lead's list: line 1" in note, note
         assert "skipped (the switch above imports them)" in note
+        # It says how many of the file's lines Ctrl+S brings in, not the file's count.
+        assert "2 items (plain text). Ctrl+S again imports 1 of them into" in note, note
         switch = form.query_one("#field-repeats")
         assert str(switch.label) == "no"  # (a "yes" beside the empty box read as on)
         await _save(app, pilot)
@@ -144,6 +146,7 @@ async def test_the_import_form_skips_what_is_already_on_the_list(
         assert str(form.query_one("#field-repeats").label) == "yes"
         await _save(app, pilot)
         assert "imported again" in _note(form)
+        assert "Ctrl+S again imports them into" in _note(form)
         await _save(app, pilot)
         assert filled.titles(service) == [
             *before,

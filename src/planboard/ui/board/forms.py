@@ -482,9 +482,14 @@ class ImportForm:
                 f"{parsed.summary()}.{again} Nothing to import: every line is already on {whose}."
             )
         created = " (a new stakeholder)" if target.created else ""
-        # What Ctrl+S does comes first: a long preview is cut at the message's height.
+        # What Ctrl+S does comes first: a long preview is cut at the message's height;
+        # with lines skipped, it says how many come in (not the file's count).
+        if len(items) < len(parsed.items):
+            what = f"{len(items):,} of them"
+        else:
+            what = "it" if len(items) == 1 else "them"
         return Notice(
-            f"{parsed.summary()}. Ctrl+S again imports {'it' if len(items) == 1 else 'them'} "
+            f"{parsed.summary()}. Ctrl+S again imports {what} "
             f"into {whose}{created}.{columns}{again} {titles}{more}."
         )
 
