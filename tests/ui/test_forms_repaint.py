@@ -153,6 +153,14 @@ MORE = {
     "import-form": [keys("right", "i"), show("import"), keys("escape")],
     "edit-title-shorter": [keys("e", "ctrl+u", "a", "enter")],
     "esc-burst-then-d": [post(("d", "d"), ("escape", None), ("d", "d"), ("escape", None))],
+    "esc-asks-keep-then-close": [
+        keys("i"),
+        keys("tab", "tab", "tab", "a", "b"),
+        keys("escape"),
+        keys("n"),
+        keys("escape"),
+        keys("y"),
+    ],
 }
 
 

@@ -629,6 +629,7 @@ async def test_an_undo_or_redo_that_reveals_the_tally_asks_first(filled: Filled)
         await pilot.pause()
         assert app.screen is screen and store.meeting(q).tally_hidden
         assert "●●" not in str(screen.cards[0].render())
+        assert "Redo not done: the tally stays hidden" in str(screen.status_line.render())
         await pilot.press("U", "y")
         await pilot.pause()
         assert not store.meeting(q).tally_hidden
@@ -643,6 +644,9 @@ async def test_an_undo_or_redo_that_reveals_the_tally_asks_first(filled: Filled)
         await pilot.press("escape")
         await pilot.pause()
         assert store.meeting(q).tally_hidden
+        assert "Undo not done: the tally stays hidden" in str(
+            app.screen.query_one("#status").render()
+        )
         await pilot.press("u", "y")
         await pilot.pause()
         assert not store.meeting(q).tally_hidden

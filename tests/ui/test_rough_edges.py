@@ -307,3 +307,55 @@ async def test_hints_and_the_viewer_badge_are_whole_at_80(tmp_path: Path) -> Non
             )
             assert "…" not in drawn and drawn.rstrip().endswith(".")
     writer.close()
+
+
+async def test_esc_asks_before_losing_text_typed_in_a_form(filled: Filled) -> None:
+    """Esc on the import form with a long paste in it closed the form and the paste was
+    gone. A multi-line field typed into asks first; a form with nothing typed in such a
+    field (or a one-line field alone) closes at once."""
+    from planboard.ui.modals import FormModal
+
+    pasted = "".join(f"- Request number {n}\n" for n in range(40))
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        await pilot.press("tab", "tab", "tab")  # past the list, a new name, a file
+        app.post_message(events.Paste(pasted))
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmModal)
+        assert (
+            question.question
+            == "Close the form? The 40 lines typed in “paste the list here” will be lost."
+        )
+        await pilot.press("n")  # back to the form, the paste still there
+        await pilot.pause()
+        assert app.screen is form
+        assert form.values()["text"] == pasted
+        await pilot.click("#cancel")  # the button asks too
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (FormModal, ConfirmModal))
+        rows = filled.store.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+        assert rows == 8  # nothing imported
+        await pilot.press("e")  # a one-line field changed alone: closes at once
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        await pilot.press("x", "y", "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (FormModal, ConfirmModal))

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Region
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.suggester import SuggestFromList
 from textual.widgets import (
@@ -30,8 +30,6 @@ from textual.widgets import (
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from ..core.errors import PlanboardError
-from ..core.store import Store
 from ..core.text import clean_line, clean_multiline, has_control
 from . import keyfile
 from .widgets.laid_out_once import CalmResume
@@ -251,6 +249,7 @@ class FormModal(ModalScreen[bool]):
     def on_mount(self) -> None:
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus()
+        self._opened_with = self.values()
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -326,10 +325,46 @@ class FormModal(ModalScreen[bool]):
             self._close(True)
 
     def action_cancel(self) -> None:
-        self._close(False)
+        """Closes, asking first when a field of several lines holds text typed since the
+        form opened (a pasted list, notes): one Esc must not lose it. One-line fields
+        are quick to type again and close at once."""
+        if self._done or self._asking:
+            return
+        now = self.values()
+        typed = [
+            spec
+            for spec in self.fields
+            if spec.kind == "text"
+            and str(now.get(spec.name, "")).strip()
+            and now.get(spec.name) != self._opened_with.get(spec.name)
+        ]
+        if not typed:
+            self._close(False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            self._asking = False
+            if yes:  # (once the form is back on top: it covered the board alone)
+                self.call_after_refresh(self._close, False)
+
+        self._asking = True
+        field = typed[0]
+        lines = len(str(now[field.name]).strip().splitlines())
+        where = clean_line(field.label).removeprefix("…or ").split(" (")[0]
+        what = "line" if lines == 1 else f"{lines:,} lines"
+        self.app.push_screen(
+            ConfirmModal(
+                f"Close the form? The {what} typed in “{where}” will be lost.",
+                yes="Close and lose it",
+                no="Keep editing",
+            ),
+            answered,
+        )
 
     _done = False  # closed (saved or cancelled): nothing more to do
+    _asking = False  # Esc's question is open
     _shown_for: dict[str, Any] | None = None  # the values when the message was shown
+    _opened_with: dict[str, Any] = {}  # the values when the form opened
 
     def _close(self, saved: bool) -> None:
         """Closes; the board under it paints again only what the form covered (the
@@ -400,35 +435,6 @@ class ConfirmModal(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
-
-
-def replay_asking(
-    screen: Screen[Any], store: Store, quarter_id: int, *, undo: bool, go: Callable[[], object]
-) -> None:
-    """Undo or redo (`go`), asking first when it would reveal the event's hidden tally, as
-    `r` does: a stray `U` must not end the secret vote (the counts can't be unseen)."""
-    try:
-        reveals = store.replay_reveals(quarter_id, undo=undo)
-    except PlanboardError:
-        reveals = False  # (the replay itself says what is wrong)
-    if not reveals:
-        go()
-        return
-    verb = "Undo" if undo else "Redo"
-
-    def answered(yes: bool | None) -> None:
-        if yes:
-            go()
-
-    screen.app.push_screen(
-        ConfirmModal(
-            f"{verb} reveals the tally: every block's dots show on the event's screen, and "
-            "to the attendees in the browser.",
-            yes=f"{verb} and reveal",
-            no="Not yet",
-        ),
-        answered,
-    )
 
 
 class PickerModal(ModalScreen[T | None], Generic[T]):

@@ -29,10 +29,15 @@ class BoardItems(BoardView):
         """Undo or redo, asking first if it would reveal the event's hidden tally."""
         if not self.writable():
             return
-        from ..modals import replay_asking
+        from ..replay import replay_asking
 
         replay_asking(
-            self, self.store, self.quarter_id, undo=undo, go=partial(self._replay, undo=undo)
+            self,
+            self.store,
+            self.quarter_id,
+            undo=undo,
+            go=partial(self._replay, undo=undo),
+            say=self.say,
         )
 
     def _replay(self, *, undo: bool) -> None:

@@ -446,7 +446,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
     def _replay(self, *, undo: bool) -> None:
         if not self._writable():
             return
-        from ..modals import replay_asking
+        from ..replay import replay_asking
 
         step = self.store.undo if undo else self.store.redo
         replay_asking(
@@ -455,6 +455,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             self.quarter_id,
             undo=undo,
             go=lambda: self.run_op(lambda: step(self.quarter_id)),
+            say=self.say,
         )
 
     def action_back(self) -> None:
