@@ -359,3 +359,10 @@ async def test_esc_asks_before_losing_text_typed_in_a_form(filled: Filled) -> No
         await pilot.press("x", "y", "escape")
         await pilot.pause()
         assert not isinstance(app.screen, (FormModal, ConfirmModal))
+        filled.store.edit_item(filled.team_items[0], notes="Said in May")
+        await pilot.pause(0.8)  # (the board sees the file changed)
+        await pilot.press("e", "tab", "tab", "end", "!", "escape")  # notes held text
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmModal)
+        assert question.question == "Close the form? What you typed in “Notes” will be lost."

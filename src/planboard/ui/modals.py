@@ -351,10 +351,12 @@ class FormModal(ModalScreen[bool]):
         field = typed[0]
         lines = len(str(now[field.name]).strip().splitlines())
         where = clean_line(field.label).removeprefix("…or ").split(" (")[0]
-        what = "line" if lines == 1 else f"{lines:,} lines"
+        what = "What you typed"  # (into text that was there: some of it was not typed)
+        if not str(self._opened_with.get(field.name) or "").strip():
+            what = "The line typed" if lines == 1 else f"The {lines:,} lines typed"
         self.app.push_screen(
             ConfirmModal(
-                f"Close the form? The {what} typed in “{where}” will be lost.",
+                f"Close the form? {what} in “{where}” will be lost.",
                 yes="Close and lose it",
                 no="Keep editing",
             ),
