@@ -4,6 +4,7 @@ newest state; combinations that would be silently ignored are refused."""
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
@@ -97,8 +98,17 @@ def test_a_time_after_the_newest_change_restores_the_newest_state(
     for n, later in enumerate((newest, newest + timedelta(seconds=1), newest + timedelta(days=3))):
         at = later.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if n == 0 else later.strftime(SHOWN)
         out = cli("restore", "--from", url, "--at", at, "-o", str(tmp_path / f"late{n}.db"))
-        assert "changes made then included" in out
+        # The time said is the newest change's, the state restored (not the time asked).
+        said = f"as it was at {newest.strftime(SHOWN)} UTC (the newest change in the replica)"
+        assert said in out, out
+        assert n == 0 or later.strftime(SHOWN) not in out
         assert board_tables(tmp_path / f"late{n}.db") == board_tables(board)
+    # over a board too
+    (tmp_path / "over").mkdir()
+    copy = fresh_copy(SAMPLE, tmp_path / "over")
+    out = cli("restore", str(copy), "--from", url, "--at", "2099-01-01T00:00:00Z", "--yes")
+    assert f"from the replica {url} {said}." in out and "2099" not in out
+    assert board_tables(copy) == board_tables(board)
     # before the first point: refused, saying from when it can be restored
     early = cli(
         "restore",
@@ -119,16 +129,88 @@ def test_a_time_after_the_newest_change_restores_the_newest_state(
 
 def test_times_without_a_zone_are_utc_and_a_second_means_its_end() -> None:
     at = replica.parse_at("2026-12-01 11:22:33")
-    assert at.moment == datetime(2026, 12, 1, 11, 22, 33, tzinfo=UTC) and at.whole_second
+    assert at.moment == datetime(2026, 12, 1, 11, 22, 33, tzinfo=UTC)
+    assert at.grain == timedelta(seconds=1)
     assert at.until == datetime(2026, 12, 1, 11, 22, 33, 999_999, tzinfo=UTC)
     assert replica.parse_at("2026-12-01 11:22:33 UTC") == at
     assert replica.parse_at("2026-12-01T11:22:33Z") == at
     assert replica.parse_at("2026-12-01T12:22:33+01:00") == at
+    assert at.said() == "as it was at 2026-12-01 11:22:33 UTC (changes made then included)"
     exact = replica.parse_at("2026-12-01T11:22:33.250Z")
-    assert not exact.whole_second and exact.until == exact.moment
+    assert not exact.grain and exact.until == exact.moment
     assert str(exact) == "2026-12-01 11:22:33.25 UTC"
     with pytest.raises(ReplicaError, match="not a time"):
         replica.parse_at("yesterday")
+
+
+def test_a_time_to_the_minute_means_the_end_of_that_minute() -> None:
+    """`--at 2026-12-04T10:31` meant 10:31:00.000, leaving out a change listed at
+    10:31:20, while the message said the changes made then were included."""
+    at = replica.parse_at("2026-12-04T10:31")
+    assert at.moment == datetime(2026, 12, 4, 10, 31, tzinfo=UTC)
+    assert at.until == datetime(2026, 12, 4, 10, 31, 59, 999_999, tzinfo=UTC)
+    for same in (
+        "2026-12-04 10:31",
+        "2026-12-04 10:31 UTC",
+        "2026-12-04T10:31Z",
+        "2026-12-04T11:31+01:00",
+    ):
+        assert replica.parse_at(same) == at, same
+    assert at.said() == (
+        "as it was at the end of the minute 2026-12-04 10:31 UTC (changes made in it included)"
+    )
+    day = replica.parse_at("2026-12-04")
+    assert day.until == datetime(2026, 12, 4, 23, 59, 59, 999_999, tzinfo=UTC)
+    assert "end of the day 2026-12-04 UTC" in day.said()
+    # A fraction of a second is that very moment: the message claims nothing more.
+    exact = replica.parse_at("2026-12-04 10:31:20.5")
+    assert exact.until == datetime(2026, 12, 4, 10, 31, 20, 500_000, tzinfo=UTC)
+    assert exact.said() == "as it was at 2026-12-04 10:31:20.5 UTC"
+
+
+def test_a_time_to_the_minute_asks_litestream_for_the_end_of_that_minute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    points_module = importlib.import_module("planboard.core.replica.points")
+    start = datetime(2026, 12, 4, 10, 30, 10, tzinfo=UTC)
+    found = [replica.Point(0, n, n, 100, start + timedelta(seconds=30 * n)) for n in range(8)]
+    monkeypatch.setattr(points_module, "points", lambda url: found)
+    args, _span = points_module._target(
+        "s3://bucket/board.db", replica.parse_at("2026-12-04 10:31")
+    )
+    assert args == ["-timestamp", "2026-12-04T10:32:00.000000Z"]
+
+
+def test_a_time_to_the_minute_restores_every_change_made_in_it(
+    two_imports: tuple[Path, str], tmp_path: Path
+) -> None:
+    _board, url = two_imports
+    found = replica.points(url)
+    newest = max(p.at for p in found)
+    changes = sorted((p for p in found if p.level == 0), key=lambda p: p.at)
+    minute = changes[-1].at.strftime("%Y-%m-%d %H:%M")
+    out = cli("restore", "--from", url, "--at", minute, "-o", str(tmp_path / "minute.db"))
+    then = max(p.max_txid for p in found if p.at.strftime("%Y-%m-%d %H:%M") <= minute)
+    expected = board_tables(_at_txid(url, then, tmp_path / "then.db"))
+    assert board_tables(tmp_path / "minute.db") == expected
+    assert "Second import only" in titles(tmp_path / "minute.db")
+    if newest.strftime("%Y-%m-%d %H:%M") == minute:
+        assert (
+            f"as it was at {newest.strftime(SHOWN)} UTC (the newest change in the replica)" in out
+        )
+    else:
+        assert f"at the end of the minute {minute} UTC (changes made in it included)" in out
+    # A time with a fraction of a second: exactly then, said without "changes made then".
+    first = next(
+        p
+        for p in changes
+        if "First import only" in titles(_at_txid(url, p.max_txid, tmp_path / f"f{p.max_txid}.db"))
+    )
+    exact = first.at.strftime("%Y-%m-%d %H:%M:%S.%f")
+    out = cli("restore", "--from", url, "--at", exact, "-o", str(tmp_path / "exact.db"))
+    assert f"as it was at {replica.parse_at(exact)} into" in out and "included" not in out
+    assert "First import only" in titles(tmp_path / "exact.db")
+    assert "Second import only" not in titles(tmp_path / "exact.db")
 
 
 def test_the_list_names_no_transaction_in_hex(

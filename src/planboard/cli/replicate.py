@@ -255,9 +255,10 @@ def add_restore_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--at",
         metavar="TIME",
-        help="the state at this time, changes made then included (UTC, as --list shows "
-        "it: 2026-12-01 11:22:33, or ISO 8601 with Z or an offset); a time after the "
-        "newest change restores the newest state",
+        help="the state at the end of this time, the changes made in it included (UTC, as "
+        "--list shows it: 2026-12-01 11:22:33, or ISO 8601 with Z or an offset; to the "
+        "minute, 2026-12-01 11:22, the end of that minute; with a fraction of a second, "
+        "exactly that moment); a time after the newest change restores the newest state",
     )
     group.add_argument("--output", "-o", metavar="OUT", help="restore into this new file")
     group.add_argument("--list", action="store_true", help="show the points the replica holds")
@@ -297,13 +298,7 @@ def run_restore_from(args: argparse.Namespace) -> int:
     if args.list:
         return _list_points(url)
     if args.output:
-        out = Path(args.output)
-        try:
-            replica.restore_to(url, out, at)
-        except PlanboardError as error:
-            return _fail(str(error))
-        print(f"Restored the replica {replica.redact(url)}{_when(at)} into {out}.")
-        return 0
+        return _restore_new(url, Path(args.output), at)
     if not args.path:
         return _fail("Say where to restore: PATH (the board) or -o OUT (a new file).")
     board = Path(args.path)
@@ -314,17 +309,31 @@ def run_restore_from(args: argparse.Namespace) -> int:
                 f"{missing_board(board)} To restore into a new file {board}, give it with "
                 f"-o {board}."
             )
-        try:
-            replica.restore_to(url, board, at)
-        except PlanboardError as error:
-            return _fail(str(error))
-        print(f"Restored the replica {replica.redact(url)}{_when(at)} into {board} (a new file).")
-        return 0
+        return _restore_new(url, board, at, " (a new file)")
     return _restore_over(board, url, at, yes=args.yes)
 
 
-def _when(at: object) -> str:
-    return f" as it was at {at} (changes made then included)" if at else ""
+def _restore_new(url: str, out: Path, at: replica.At | None, note: str = "") -> int:
+    """Restore into the new file `out`."""
+    from ..core import replica
+
+    try:
+        done = replica.restore_to(url, out, at)
+    except PlanboardError as error:
+        return _fail(str(error))
+    print(f"Restored the replica {replica.redact(url)}{_when(at, done)} into {out}{note}.")
+    return 0
+
+
+def _when(at: replica.At | None, done: replica.Restored | None = None) -> str:
+    """The state restored, as the messages say it: what `--at` asked (before the
+    restore), or the newest change's time when the time asked was after it."""
+    if at is None:
+        return ""
+    if done is not None and done.newest is not None:
+        newest = done.newest.strftime("%Y-%m-%d %H:%M:%S")
+        return f" as it was at {newest} UTC (the newest change in the replica)"
+    return " " + at.said()
 
 
 def _restore_over(board: Path, url: str, at: replica.At | None, *, yes: bool) -> int:
@@ -347,7 +356,7 @@ def _restore_over(board: Path, url: str, at: replica.At | None, *, yes: bool) ->
     work = Path(tempfile.mkdtemp(prefix=f".{board.name}.", dir=board.resolve().parent))
     restored = work / board.name
     try:
-        replica.restore_to(url, restored, at)
+        done = replica.restore_to(url, restored, at)
         try:
             store = Store.open(board, create=False)
         except PlanboardError as error:
@@ -362,7 +371,7 @@ def _restore_over(board: Path, url: str, at: replica.At | None, *, yes: bool) ->
         return _fail(str(error))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"Restored {board} from the replica {replica.redact(url)}.")
+    print(f"Restored {board} from the replica {replica.redact(url)}{_when(at, done)}.")
     print(f"The board as it was is kept in {safety.name}.")
     return 0
 
@@ -402,8 +411,9 @@ def _list_points(url: str) -> int:
         )
         print(f"  {point.at.strftime(stamp)}  {txids:<15}  {point.level:>5}  {point.size:>9}")
     print(
-        "A time restores the board as it was at the end of that second, the changes made "
-        "in it included; a time after the newest change restores the newest state."
+        "A time restores the board as it was at the end of that second (or minute, given "
+        "to the minute), the changes made in it included; a time after the newest change "
+        "restores the newest state."
     )
     print(
         f"Restore one with: planboard restore --from {shlex.quote(url)} --at 'TIME' -o NEW.db "

@@ -51,6 +51,7 @@ from .config import (
 from .points import (
     At,
     Point,
+    Restored,
     Span,
     caught_up,
     check_restored,
@@ -77,6 +78,7 @@ __all__ = [
     "ReplicaError",
     "ReplicaState",
     "Replicator",
+    "Restored",
     "Span",
     "Stopped",
     "_alive",

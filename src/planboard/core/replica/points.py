@@ -234,29 +234,67 @@ def explain(output: str, url: str = "") -> str:
 
 @dataclass(frozen=True)
 class At:
-    """A `--at` time: the moment given, in UTC, and whether it was given to the second
-    (as `--list` shows times). It means the board as it was then, changes made at that
-    moment included: to the end of its second when given to the second."""
+    """A `--at` time: the moment given, in UTC, and how long a time its text names (its
+    `grain`): a day for a date alone, an hour, a minute or a second for a time given to
+    it, nothing for one with a fraction of a second. It means the board as it was at the
+    end of that time, the changes made in it included; a time with a fraction means
+    exactly that moment."""
 
     moment: datetime
-    whole_second: bool
+    grain: timedelta = timedelta(seconds=1)
 
     @property
     def until(self) -> datetime:
         """The last moment whose changes the restore holds."""
-        return self.moment + timedelta(microseconds=999_999 if self.whole_second else 0)
+        return self.moment + max(self.grain - timedelta(microseconds=1), timedelta(0))
 
     def __str__(self) -> str:
+        shown = _SHOWN.get(self.grain)
+        if shown is not None:
+            return self.moment.strftime(shown) + " UTC"
         stamp = self.moment.strftime("%Y-%m-%d %H:%M:%S")
-        if not self.whole_second:
+        if self.moment.microsecond:
             stamp += f".{self.moment.microsecond:06d}".rstrip("0")
         return stamp + " UTC"
+
+    def said(self) -> str:
+        """What the restore holds, as the messages say it after "the replica"."""
+        if self.grain > timedelta(seconds=1):
+            unit = _UNITS[self.grain]
+            return f"as it was at the end of the {unit} {self} (changes made in it included)"
+        if self.grain:
+            return f"as it was at {self} (changes made then included)"
+        return f"as it was at {self}"
+
+
+_MINUTE, _HOUR, _DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+_SHOWN = {_DAY: "%Y-%m-%d", _HOUR: "%Y-%m-%d %H:%M", _MINUTE: "%Y-%m-%d %H:%M"}
+_UNITS = {_DAY: "day", _HOUR: "hour", _MINUTE: "minute"}
+# A date, then what the time gives (hours, minutes, seconds, a fraction), then its zone.
+_GIVEN = re.compile(
+    r"\d{4}-?\d{2}-?\d{2}(?:\D(\d{2})(?::?(\d{2})(?::?(\d{2})([.,]\d+)?)?)?)?"
+    r"(?:[Zz]|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?)?"
+)
+
+
+def _grain(raw: str, value: datetime) -> timedelta:
+    """How long a time the text of a `--at` names (see `At`)."""
+    given = _GIVEN.fullmatch(raw)
+    if given is None:  # (a form of ISO 8601 seldom typed: to the second, as before)
+        return timedelta(0) if value.microsecond or "." in raw else timedelta(seconds=1)
+    hours, minutes, whole_seconds, fraction = given.groups()
+    if fraction:
+        return timedelta(0)
+    if whole_seconds:
+        return timedelta(seconds=1)
+    return _MINUTE if minutes else _HOUR if hours else _DAY
 
 
 def parse_at(text: str) -> At:
     """`--at` as ISO 8601: with `Z`, an offset, or no zone at all, read as UTC (the zone
     `--list` shows its times in, so a time pasted from it means what it says there);
-    `T` or a space between the date and the time, and a trailing ` UTC` too."""
+    `T` or a space between the date and the time, and a trailing ` UTC` too. A date
+    alone, or a time to the minute, means the end of that day or minute (see `At`)."""
     raw = text.strip()
     if raw.upper().endswith(" UTC"):
         raw = raw[:-4].rstrip()
@@ -269,8 +307,7 @@ def parse_at(text: str) -> At:
         ) from error
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    value = value.astimezone(UTC)
-    return At(value, whole_second=value.microsecond == 0 and "." not in raw)
+    return At(value.astimezone(UTC), _grain(raw, value))
 
 
 def _stamp(moment: datetime) -> str:
@@ -304,9 +341,12 @@ def _target(url: str, at: At | None) -> tuple[list[str], Span | None]:
     return ["-timestamp", _stamp(at.until + timedelta(microseconds=1))], span
 
 
-def _litestream_restore(url: str, temporary: Path, at: At | None) -> None:
+def _litestream_restore(url: str, temporary: Path, at: At | None) -> Span | None:
+    """Restore into `temporary`; the replica's span when `at` is at or after its newest
+    change (the newest state was restored), else None."""
     binary = litestream_binary()
     args, span = _target(url, at)
+    newest = span if args[:1] == ["-txid"] else None
     result = _run([binary, "restore", "-o", str(temporary), *args, url], timeout=600)
     if result.returncode != 0 and at is not None and span is not None:
         said = result.stderr or result.stdout
@@ -315,17 +355,28 @@ def _litestream_restore(url: str, temporary: Path, at: At | None) -> None:
             if at.until < span.last or at.until < span.first + timedelta(seconds=1):
                 raise _too_early(at, span)
             Path(temporary).unlink(missing_ok=True)
-            newest = ["-txid", f"{span.txid:016x}"]
-            result = _run([binary, "restore", "-o", str(temporary), *newest, url], timeout=600)
+            newest = span
+            args = ["-txid", f"{span.txid:016x}"]
+            result = _run([binary, "restore", "-o", str(temporary), *args, url], timeout=600)
     if result.returncode != 0 or not temporary.is_file():
         raise ReplicaError(explain(result.stderr or result.stdout, url))
+    return newest
 
 
-def restore_to(url: str, out: Path, at: At | None = None) -> Path:
-    """Restore the replica at `url` (its latest state, or the state at `at`, changes made
-    then included) into the new file `out`, atomically: Litestream writes into a
-    temporary folder beside it, the result is checked (`integrity_check`), then renamed
-    into place. Never overwrites."""
+@dataclass(frozen=True)
+class Restored:
+    """A restore done: the file written, and the time of the replica's newest change
+    when a `--at` at or after it restored that newest state (None otherwise)."""
+
+    path: Path
+    newest: datetime | None = None
+
+
+def restore_to(url: str, out: Path, at: At | None = None) -> Restored:
+    """Restore the replica at `url` (its latest state, or the state at `at`, as `At`
+    says) into the new file `out`, atomically: Litestream writes into a temporary folder
+    beside it, the result is checked (`integrity_check`), then renamed into place.
+    Never overwrites."""
     if out.exists():
         raise ReplicaError(f"{out} already exists; give another name with -o.")
     folder = out.resolve().parent
@@ -335,7 +386,7 @@ def restore_to(url: str, out: Path, at: At | None = None) -> Path:
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".restore", dir=folder))
     try:
         temporary = work / out.name
-        _litestream_restore(url, temporary, at)
+        newest = _litestream_restore(url, temporary, at)
         check_restored(temporary)
         for end in ("-wal", "-shm"):
             Path(f"{temporary}{end}").unlink(missing_ok=True)
@@ -344,7 +395,7 @@ def restore_to(url: str, out: Path, at: At | None = None) -> Path:
         os.replace(temporary, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return out
+    return Restored(out, newest.last if newest is not None else None)
 
 
 def check_restored(path: Path) -> None:
