@@ -349,6 +349,9 @@ def _restore_over(board: Path, url: str, at: replica.At | None, *, yes: bool) ->
     with contextlib.suppress(OSError):  # (one that can't be read: the open says so)
         if writer_is_active(board):  # (said before asking, and before any download)
             return _fail(f"{board} is open in another planboard; close it, then restore.")
+    missing = replica.no_such_folder(url)  # (said before asking too)
+    if missing:
+        return _fail(missing)
     if not yes:
         answer = _confirmed(f"Replace {board} with the replica{_when(at)}?")
         if not answer:
@@ -385,6 +388,9 @@ def _list_points(url: str) -> int:
         return _fail(str(error))
     span = replica.restorable(found)
     if span is None:
+        missing = replica.no_such_folder(url)
+        if missing:
+            return _fail(missing)
         print(f"The replica {replica.redact(url)} holds nothing yet.")
         return 0
     stamp = "%Y-%m-%d %H:%M:%S"

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..db import read_only_connection
+from ..text import path_text
 from .config import ReplicaError, file_replica, litestream_binary, redact
 
 # ---------------------------------------------------------------- positions
@@ -372,6 +373,19 @@ class Restored:
     newest: datetime | None = None
 
 
+def no_such_folder(url: str) -> str:
+    """Why the `file://` replica at `url` can't be read because its folder is not there
+    ("" when it is, and for other stores): Litestream would only say it holds nothing."""
+    folder = file_replica(url)
+    if folder is None or folder.is_dir():
+        return ""
+    if folder.exists():
+        return f"{path_text(folder)} is a file, not a replica's folder ({redact(url)})."
+    return (
+        f"There is no folder {path_text(folder)}, so no replica at {redact(url)}; check the path."
+    )
+
+
 def restore_to(url: str, out: Path, at: At | None = None) -> Restored:
     """Restore the replica at `url` (its latest state, or the state at `at`, as `At`
     says) into the new file `out`, atomically: Litestream writes into a temporary folder
@@ -382,6 +396,9 @@ def restore_to(url: str, out: Path, at: At | None = None) -> Restored:
     folder = out.resolve().parent
     if not folder.is_dir():
         raise ReplicaError(f"Cannot write {out}: the folder {folder} does not exist.")
+    missing = no_such_folder(url)
+    if missing:
+        raise ReplicaError(missing)
     litestream_binary()
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".restore", dir=folder))
     try:
