@@ -1,8 +1,10 @@
-"""What `restore --from` says of a replica folder that does not exist (Litestream would
-only say it holds nothing)."""
+"""What `restore --from` and `replicate` say of what is not there: a replica folder that
+does not exist (Litestream would only say it holds nothing), and a board name with a
+typing slip beside the board meant (`--stop`, `--status`, and `planboard --read-only`)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from test_replicate import LITESTREAM, board_tables
 from test_replicate import state as state  # the state folder of every test here
 
 from planboard.cli import main
+from planboard.core import replica
 
 needs_litestream = pytest.mark.skipif(not LITESTREAM, reason="Litestream is not installed")
 
@@ -48,3 +51,43 @@ def test_a_replica_folder_that_does_not_exist_is_said_and_nothing_is_made(
     (tmp_path / "empty").mkdir()
     assert main(["restore", "--from", f"file://{tmp_path / 'empty'}", "--list"]) == 0
     assert "holds nothing yet" in capsys.readouterr().out
+
+
+def test_stop_and_status_of_a_mistyped_board_name_the_board_meant(
+    tmp_path: Path, state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    board = fresh_copy(SAMPLE, tmp_path).rename(tmp_path / "form.db")
+    slip = tmp_path / "Form.db"
+    for option in ("--stop", "--status"):
+        assert main(["replicate", str(slip), option]) == 2, option
+        assert f"{slip} does not exist. Did you mean {board}?" in capsys.readouterr().err
+    nowhere = tmp_path / "other.db"
+    assert main(["replicate", str(nowhere), "--status"]) == 2
+    assert f"{nowhere} does not exist (check the name)." in capsys.readouterr().err
+    assert sorted(os.listdir(tmp_path)) == ["form.db"]  # (no state folder either)
+    assert not state.exists()
+
+
+def test_status_of_a_board_moved_away_while_replicated_is_still_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gone = tmp_path / "gone.db"
+    status = replica.state_dir(gone) / replica.STATUS_FILE
+    status.parent.mkdir(parents=True)
+    status.write_text('{"running": false, "url": "file:///r"}')
+    assert main(["replicate", str(gone), "--status"]) == 0
+    assert f"Not replicating {gone} now (last to file:///r)." in capsys.readouterr().out
+    assert main(["replicate", str(gone), "--stop"]) == 0
+    assert f"Nothing replicates {gone} now." in capsys.readouterr().out
+
+
+def test_read_only_of_a_mistyped_board_names_the_board_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    board = fresh_copy(SAMPLE, tmp_path).rename(tmp_path / "sample.db")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--read-only", "smaple.db"]) == 2
+    assert "smaple.db does not exist. Did you mean sample.db?" in capsys.readouterr().err
+    assert main(["--read-only", "nothing.db"]) == 2
+    assert "nothing.db does not exist" in capsys.readouterr().err
+    assert sorted(os.listdir(tmp_path)) == [board.name]

@@ -120,6 +120,8 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         if args.quarter and not Path(args.path).exists() and Path(args.path).name:
             # A new board has one quarter of its own making: nothing to ask for yet.
             return _fail(f"{args.path} does not exist, so it has no quarter {args.quarter!r}.")
+        if args.read_only and not Path(args.path).exists() and boards_named_alike(Path(args.path)):
+            return _fail(missing_board(Path(args.path)))  # (nothing is created read-only)
         refusal = _confirm_new(Path(args.path), args.new or args.read_only)
         if refusal:
             return _fail(refusal)

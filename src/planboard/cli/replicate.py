@@ -74,6 +74,9 @@ def run_replicate(argv: list[str]) -> int:
     from .common import _open_for_reading
 
     board = Path(args.path)
+    if (args.stop or args.status) and not board.exists() and replica.read_status(board) is None:
+        # (A board moved away while it replicates can still be stopped, or asked about.)
+        return _fail(missing_board(board))
     if args.stop:
         return _stop(board)
     if args.status:
