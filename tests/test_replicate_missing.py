@@ -91,3 +91,16 @@ def test_read_only_of_a_mistyped_board_names_the_board_meant(
     assert main(["--read-only", "nothing.db"]) == 2
     assert "nothing.db does not exist" in capsys.readouterr().err
     assert sorted(os.listdir(tmp_path)) == [board.name]
+
+
+def test_a_quarter_of_a_mistyped_board_names_the_board_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    board = fresh_copy(SAMPLE, tmp_path).rename(tmp_path / "sample.db")
+    monkeypatch.chdir(tmp_path)
+    assert main(["smaple.db", "--quarter", "2026-Q3"]) == 2
+    said = capsys.readouterr().err
+    assert "smaple.db does not exist. Did you mean sample.db?" in said, said
+    assert main(["nothing.db", "--quarter", "2026-Q3"]) == 2
+    assert "nothing.db does not exist, so it has no quarter '2026-Q3'" in capsys.readouterr().err
+    assert sorted(os.listdir(tmp_path)) == [board.name]

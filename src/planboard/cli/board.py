@@ -119,6 +119,8 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         args = _board_parser().parse_args(argv)
         if args.quarter and not Path(args.path).exists() and Path(args.path).name:
             # A new board has one quarter of its own making: nothing to ask for yet.
+            if boards_named_alike(Path(args.path)):
+                return _fail(missing_board(Path(args.path)))
             return _fail(f"{args.path} does not exist, so it has no quarter {args.quarter!r}.")
         if args.read_only and not Path(args.path).exists() and boards_named_alike(Path(args.path)):
             return _fail(missing_board(Path(args.path)))  # (nothing is created read-only)
