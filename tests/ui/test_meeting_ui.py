@@ -629,7 +629,8 @@ async def test_an_undo_or_redo_that_reveals_the_tally_asks_first(filled: Filled)
         await pilot.pause()
         assert app.screen is screen and store.meeting(q).tally_hidden
         assert "●●" not in str(screen.cards[0].render())
-        assert "Redo not done: the tally stays hidden" in str(screen.status_line.render())
+        said = str(screen.status_line.render())
+        assert said.startswith("· Redo not done: the tally stays hidden"), said  # (no ✓)
         await pilot.press("U", "y")
         await pilot.pause()
         assert not store.meeting(q).tally_hidden
@@ -644,9 +645,8 @@ async def test_an_undo_or_redo_that_reveals_the_tally_asks_first(filled: Filled)
         await pilot.press("escape")
         await pilot.pause()
         assert store.meeting(q).tally_hidden
-        assert "Undo not done: the tally stays hidden" in str(
-            app.screen.query_one("#status").render()
-        )
+        said = str(app.screen.query_one("#status").render())
+        assert said.startswith("· Undo not done: the tally stays hidden"), said
         await pilot.press("u", "y")
         await pilot.pause()
         assert not store.meeting(q).tally_hidden

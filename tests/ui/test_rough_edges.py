@@ -366,3 +366,31 @@ async def test_esc_asks_before_losing_text_typed_in_a_form(filled: Filled) -> No
         question = app.screen
         assert isinstance(question, ConfirmModal)
         assert question.question == "Close the form? What you typed in “Notes” will be lost."
+
+
+async def test_quit_asks_before_losing_text_typed_in_a_form(filled: Filled) -> None:
+    """Ctrl+Q over the import form with a paste in it quit at once and the paste was
+    gone ("everything is already saved" is not true of a form being filled in)."""
+    from planboard.ui.modals import FormModal
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        await pilot.press("tab", "tab", "tab")
+        app.post_message(events.Paste("- One\n- Two\n"))
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmModal), question
+        assert question.question == "Quit? The 2 lines typed in “paste the list here” will be lost."
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is form and app.is_running
+        await pilot.press("ctrl+q", "y")
+        await pilot.pause()
+        assert not app.is_running

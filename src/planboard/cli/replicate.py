@@ -74,8 +74,11 @@ def run_replicate(argv: list[str]) -> int:
     from .common import _open_for_reading
 
     board = Path(args.path)
-    if (args.stop or args.status) and not board.exists() and replica.read_status(board) is None:
-        # (A board moved away while it replicates can still be stopped, or asked about.)
+    # A slip of the board's name is said (a board moved away while it replicates can
+    # still be stopped, or asked about; one never replicated is said so, status 0).
+    asked = args.stop or args.status
+    unknown = asked and not board.exists() and replica.read_status(board) is None
+    if unknown and boards_named_alike(board):
         return _fail(missing_board(board))
     if args.stop:
         return _stop(board)

@@ -366,6 +366,18 @@ class PlanboardApp(App[None]):
         if board is not None:
             board.file_lost(message)
 
+    async def action_quit(self) -> None:
+        """Quits (every change is saved as it is made), asking first over a form whose
+        field of several lines holds text typed and not saved (a pasted list, notes)."""
+        from .modals import FormModal
+
+        screen = self.screen
+        if isinstance(screen, FormModal) and screen.ask_before_losing(
+            "Quit?", "Quit and lose it", self.exit
+        ):
+            return
+        self.exit()
+
     def action_save_copy(self) -> None:
         """Save the board as this planboard has it to a new file (any time; it is the
         way out when the file was replaced or removed while open)."""

@@ -330,6 +330,17 @@ class FormModal(ModalScreen[bool]):
         are quick to type again and close at once."""
         if self._done or self._asking:
             return
+        if not self.ask_before_losing(
+            "Close the form?",
+            "Close and lose it",
+            lambda: self.call_after_refresh(self._close, False),
+        ):
+            self._close(False)
+
+    def ask_before_losing(self, question: str, yes: str, then: Callable[[], object]) -> bool:
+        """Asks `question` (and what would be lost) before `then`, when a field of
+        several lines holds text typed since the form opened; False when nothing would
+        be lost (nothing asked, `then` not called)."""
         now = self.values()
         typed = [
             spec
@@ -338,14 +349,13 @@ class FormModal(ModalScreen[bool]):
             and str(now.get(spec.name, "")).strip()
             and now.get(spec.name) != self._opened_with.get(spec.name)
         ]
-        if not typed:
-            self._close(False)
-            return
+        if not typed or self._done:
+            return False
 
-        def answered(yes: bool | None) -> None:
+        def answered(go: bool | None) -> None:
             self._asking = False
-            if yes:  # (once the form is back on top: it covered the board alone)
-                self.call_after_refresh(self._close, False)
+            if go:  # (once the form is back on top: it covered the board alone)
+                then()
 
         self._asking = True
         field = typed[0]
@@ -356,12 +366,11 @@ class FormModal(ModalScreen[bool]):
             what = "The line typed" if lines == 1 else f"The {lines:,} lines typed"
         self.app.push_screen(
             ConfirmModal(
-                f"Close the form? {what} in “{where}” will be lost.",
-                yes="Close and lose it",
-                no="Keep editing",
+                f"{question} {what} in “{where}” will be lost.", yes=yes, no="Keep editing"
             ),
             answered,
         )
+        return True
 
     _done = False  # closed (saved or cancelled): nothing more to do
     _asking = False  # Esc's question is open

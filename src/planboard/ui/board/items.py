@@ -37,7 +37,7 @@ class BoardItems(BoardView):
             self.quarter_id,
             undo=undo,
             go=partial(self._replay, undo=undo),
-            say=self.say,
+            say=self.status_line.note,
         )
 
     def _replay(self, *, undo: bool) -> None:

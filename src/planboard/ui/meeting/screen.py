@@ -455,7 +455,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             self.quarter_id,
             undo=undo,
             go=lambda: self.run_op(lambda: step(self.quarter_id)),
-            say=self.say,
+            say=self.status_line.note,
         )
 
     def action_back(self) -> None:
