@@ -394,3 +394,26 @@ async def test_quit_asks_before_losing_text_typed_in_a_form(filled: Filled) -> N
         await pilot.press("ctrl+q", "y")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_keys_typed_with_the_answer_go_to_the_form_it_returns_to(filled: Filled) -> None:
+    """`n` to Esc's question and "abc" in one burst (a slow connection bunches keys):
+    the form came back without "abc" (each key after `n` went to the question, gone)."""
+    from planboard.ui.modals import FormModal
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        await pilot.press("tab", "tab", "tab", "x", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        for key in "nabc":
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+        await pilot.pause(0.3)
+        assert app.screen is form
+        assert form.values()["text"] == "xabc"

@@ -240,7 +240,8 @@ class PlanboardApp(App[None]):
         straight after one that put the focus in a field of the same screen (`/`, then
         the words to search for): it went to the widget that had the focus, and is
         handed again to the field (the board's keys would have acted on it: `u` undid,
-        `d` dropped)."""
+        `d` dropped). A key typed for a screen that a key before it closed (a question's
+        `n`, then more typing) goes to the screen on top now: it was lost."""
         typed_on = self._typed_on.pop(event, None)
         typed_to = self._typed_to.pop(event, None)
         moved_to_field = (
@@ -248,9 +249,7 @@ class PlanboardApp(App[None]):
             and isinstance(self.screen.focused, Input)
             and self.screen.focused is not typed_to
         )
-        if typed_on is not None and (
-            moved_to_field or (typed_on is not self.screen and typed_on in self.screen_stack)
-        ):
+        if typed_on is not None and (moved_to_field or typed_on is not self.screen):
             event.stop()
             event.prevent_default()  # (not `App._on_key`, which would check it here)
             self.hold_key(event)
