@@ -701,3 +701,30 @@ def test_a_flag_is_read_as_off_exactly_when_sqlite_stores_zero() -> None:
         (zero,) = conn.execute("SELECT flag IS 0 FROM t").fetchone()
         assert stored_as_zero(value) == bool(zero), repr(value)
     conn.close()
+
+
+def test_one_event_live_at_a_time(live: Filled) -> None:
+    """A second quarter's event started while one is live: the browser view follows one
+    live quarter, and showed the empty new one while the room voted on the first."""
+    store = live.store
+    other = store.create_quarter("2026-Q4").quarter_id
+    assert other is not None
+    before = list(store.path.parent.iterdir())
+    with pytest.raises(ValidationError, match="2026-Q3's planning event is live"):
+        store.start_meeting(other)
+    assert store.quarter(other).status == "preparing"
+    assert list(store.path.parent.iterdir()) == before  # (no backup written either)
+    store.end_meeting(live.quarter_id)
+    store.start_meeting(other)  # once it has ended
+    assert store.quarter(other).status == "live"
+
+
+def test_a_decided_quarter_is_not_reopened_while_another_event_is_live(live: Filled) -> None:
+    store, q = live.store, live.quarter_id
+    store.choose_block(live.block_a, 1)
+    store.decide(q, "Sales first", attendees="Sales, Service")
+    other = store.create_quarter("2026-Q4").quarter_id or 0
+    store.start_meeting(other, backup=False)
+    with pytest.raises(ValidationError, match="2026-Q4's planning event is live"):
+        store.reopen(q)
+    assert store.quarter(q).status == "decided"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
 from conftest import SAMPLE, FixedClock
 
 from planboard.core.live import current_quarter, live_view
@@ -75,6 +78,51 @@ def test_a_missing_file_is_a_change_and_never_an_error(tmp_path: Path) -> None:
         assert watcher.poll() is False
         shutil.copyfile(SAMPLE, path)
         assert watcher.poll() is True
+
+
+def _release_readers(fifo: Path) -> None:
+    """Open a named pipe for writing a moment, so a reader stuck opening it goes on."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+@pytest.mark.parametrize("where", ["board", "-wal"])
+def test_a_named_pipe_at_the_path_never_holds_the_watcher(tmp_path: Path, where: str) -> None:
+    """A pipe at the board's path (or its -wal's) for a moment: the watcher opened it to
+    read and waited for a writer for good, so the browser view never followed the board
+    again and its server could not stop (found by an attack on `planboard serve`)."""
+    path = board(tmp_path)
+    watcher = FileWatcher(path)
+    watcher.poll()
+    kept = tmp_path / "kept.db"
+    path.rename(kept)
+    fifo = path if where == "board" else Path(f"{path}-wal")
+    if where != "board":
+        shutil.copyfile(kept, path)
+        for end in ("-wal", "-shm"):  # (the watcher's, beside the board moved away)
+            Path(f"{path}{end}").unlink(missing_ok=True)
+    os.mkfifo(fifo)
+    done = threading.Event()
+
+    def look() -> None:
+        watcher.poll()
+        done.set()
+
+    threading.Thread(target=look, daemon=True).start()
+    finished = done.wait(5)
+    if not finished:
+        _release_readers(fifo)  # (so the test ends either way)
+    assert finished, "the watcher waited on a named pipe"
+    fifo.unlink()
+    path.unlink(missing_ok=True)
+    kept.rename(path)
+    assert watcher.poll() is True  # the board back: followed again
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE quarters SET vision = 'after the pipe'")
+    conn.close()
+    assert watcher.poll() is True
+    watcher.stop()
 
 
 def test_subscribers_are_called_from_the_watchers_thread(tmp_path: Path) -> None:

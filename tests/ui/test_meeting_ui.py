@@ -650,3 +650,19 @@ async def test_an_undo_or_redo_that_reveals_the_tally_asks_first(filled: Filled)
         await pilot.press("u", "y")
         await pilot.pause()
         assert not store.meeting(q).tally_hidden
+
+
+async def test_m_on_a_second_quarter_while_one_is_live_says_why_not(filled: Filled) -> None:
+    """`M` on 2026-Q4 while 2026-Q3's event is live started a second event (the browser
+    then showed the empty one); it says which event is live, before asking anything."""
+    store, q = hidden_event(filled)
+    other = store.create_quarter("2026-Q4").quarter_id
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen) and app.screen.quarter_id == other
+        await pilot.press("M")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)  # no question: it would be refused
+        assert "2026-Q3's planning event is live: decide it or end it first" in status(app)
+        assert store.quarter(other).status == "preparing" and store.quarter(q).status == "live"

@@ -63,3 +63,17 @@ def why_not_live(quarter: Quarter) -> str:
     if quarter.status != "live":
         return f"{quarter.name} is {quarter.status}, not live."
     return ""
+
+
+def why_not_start(quarter: Quarter, quarters: list[Quarter]) -> str:
+    """Why `quarter`'s planning event can't start, or the quarter be reopened ("" if it
+    can): one event is live at
+    a time (the browser view follows the one live quarter; a second one started by
+    mistake showed the attendees an empty board while the room voted on the first)."""
+    live = [q for q in quarters if q.status == "live" and q.id != quarter.id]
+    if not live:
+        return ""
+    return (
+        f"{live[0].name}'s planning event is live: decide it or end it first (M on "
+        f"{live[0].name}); one event is live at a time."
+    )

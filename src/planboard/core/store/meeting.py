@@ -15,7 +15,7 @@ from ..clock import seconds_since
 from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Change, CutOff, Meeting
 from ..rows import integer
-from ..rules import why_read_only
+from ..rules import why_not_start, why_read_only
 from ..text import name_order, path_text
 from .core import _quote, _reads
 from .placing import StorePlacing
@@ -38,6 +38,9 @@ class MeetingCommands(StorePlacing):
             meeting = self.meeting(quarter_id)
             path = Path(meeting.backup_path) if meeting and meeting.backup_path else None
             return Change(summary=f"{quarter.name} is already live", quarter_id=quarter_id), path
+        refusal = why_not_start(quarter, self.quarters())
+        if refusal:
+            raise ValidationError(refusal)
         written: Path | None = None
         if backup:
             if self.readonly:
@@ -50,7 +53,10 @@ class MeetingCommands(StorePlacing):
                     "not start."
                 ) from error
         with self._write() as tx:
-            self._check_quarter_writable(quarter_id)
+            quarter = self._check_quarter_writable(quarter_id)
+            refusal = why_not_start(quarter, self.quarters())  # (again, in the transaction)
+            if refusal:
+                raise ValidationError(refusal)
             now = self.clock()
             existing = self.meeting(quarter_id)
             values = {

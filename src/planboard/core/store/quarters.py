@@ -7,6 +7,7 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..model import QUARTER_NAME, Change, Item, Place
+from ..rules import why_not_start
 from ..text import clean_line, clean_multiline
 from .placing import StorePlacing
 from .tx import _Tx
@@ -297,6 +298,9 @@ class QuarterCommands(StorePlacing):
             quarter = self.quarter(quarter_id)
             if quarter.status != "decided":
                 raise ValidationError(f"{quarter.name} is not decided; there is nothing to reopen.")
+            refusal = why_not_start(quarter, self.quarters())  # (it goes live again)
+            if refusal:
+                raise ValidationError(refusal)
             tx.reopening(quarter_id)
             tx.delete("decisions", quarter_id)
             for (block_id,) in self.conn.execute(

@@ -87,7 +87,13 @@ class BoardQuarters(BoardView):
         elif quarter.status == "decided":
             self._open(DecisionScreen(self.store, self.quarter_id))
         elif self.writable():
+            from ...core.rules import why_not_start
             from ..modals import ConfirmModal
+
+            refusal = why_not_start(quarter, self.store.quarters())
+            if refusal:  # (said before asking: the answer would be refused)
+                self.say(refusal, error=True)
+                return
 
             def answered(yes: bool | None) -> None:
                 if yes:
