@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from conftest import SAMPLE
 from test_cli import ANSI, Terminal
 
@@ -87,3 +88,41 @@ def test_serve_stopped_by_sigterm_stops_cleanly_and_leaves_nothing_beside(
     assert term.wait() == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["board.db"]
     assert board.read_bytes() == before
+
+
+def _served_url(args: list[str], cwd: Path) -> str:
+    term = Terminal(["serve", *args, "--port", "0", "--no-qr"], cwd)
+    try:
+        out = ANSI.sub("", term.read_until("Ctrl+C stops the server"))
+        url = URL.search(out)
+        assert url is not None, out
+        return url.group(0)
+    finally:
+        term.send("\x03")
+        assert term.wait() == 0
+
+
+def test_serve_started_again_gives_the_same_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Restarted with `--host`, serve made a new token: every page open in the room
+    got 401 for good ("reconnecting…"), and nothing told the attendees why. The token
+    is kept for the board; `--new-token` makes another (and keeps it)."""
+    monkeypatch.setenv("PLANBOARD_STATE_DIR", str(tmp_path / "state"))
+    board = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, board)
+    token = re.compile(r"\?token=([A-Za-z0-9_\-]+)")
+    first = token.search(_served_url([str(board), "--host", "0.0.0.0"], tmp_path))
+    again = token.search(_served_url([str(board), "--host", "0.0.0.0"], tmp_path))
+    assert first is not None and again is not None and first.group(1) == again.group(1)
+    kept = list((tmp_path / "state" / "serve").iterdir())
+    assert len(kept) == 1 and kept[0].stat().st_mode & 0o077 == 0  # this user's alone
+    other = tmp_path / "other.db"
+    shutil.copyfile(SAMPLE, other)
+    theirs = token.search(_served_url([str(other), "--host", "0.0.0.0"], tmp_path))
+    assert theirs is not None and theirs.group(1) != first.group(1)  # one per board
+    fresh = _served_url([str(board), "--host", "0.0.0.0", "--new-token"], tmp_path)
+    renewed = token.search(fresh)
+    assert renewed is not None and renewed.group(1) != first.group(1)
+    later = token.search(_served_url([str(board), "--host", "0.0.0.0"], tmp_path))
+    assert later is not None and later.group(1) == renewed.group(1)

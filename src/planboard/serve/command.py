@@ -1,4 +1,4 @@
-"""`planboard serve PATH [--host HOST] [--port PORT] [--token TOKEN]`."""
+"""`planboard serve PATH [--host HOST] [--port PORT] [--token TOKEN | --new-token]`."""
 
 from __future__ import annotations
 
@@ -34,8 +34,14 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--token",
-        help="the token attendees' links carry (default: none on "
-        "127.0.0.1, a new random one on any other host)",
+        help="the token attendees' links carry (default: none on 127.0.0.1; on any other "
+        "host, one made at random the first time and kept for this board, so a server "
+        "started again gives the same link)",
+    )
+    parser.add_argument(
+        "--new-token",
+        action="store_true",
+        help="make a new token for this board (the old link stops working), and keep it",
     )
     parser.add_argument("--no-qr", action="store_true", help="print the link without a QR code")
     return parser
@@ -57,25 +63,44 @@ def _fail(message: str) -> int:
     return 2
 
 
-def run(argv: list[str]) -> int:
-    args = parser().parse_args(argv)
+def _refusal(args: argparse.Namespace) -> str:
+    """Why the command can't serve as asked ("" if it can)."""
     need = missing()
     if need:
-        return _fail(need)
+        return need
     if not 0 <= args.port <= 65535:
-        return _fail(f"--port must be between 0 and 65535, not {args.port}.")
+        return f"--port must be between 0 and 65535, not {args.port}."
     if args.token is not None and not args.token.strip():
-        return _fail("--token can't be empty (leave it out to have one made).")
+        return "--token can't be empty (leave it out to have one made)."
     path = Path(args.path)
     if not path.exists():
         from ..cli.common import missing_board
 
-        return _fail(missing_board(path))
+        return missing_board(path)
     if path.is_dir():
-        return _fail(f"{path} is a folder, not a board file.")
-    from .server import BoardServer, ServeError, is_loopback
+        return f"{path} is a folder, not a board file."
+    from .server import is_loopback  # (once the extra is known to be installed)
 
-    server = BoardServer(path, host=args.host, port=args.port, token=args.token)
+    if args.new_token and (args.token is not None or is_loopback(args.host)):
+        return (
+            "--new-token makes the token of a server others can reach (--host), when "
+            "--token does not give one."
+        )
+    return ""
+
+
+def run(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    refusal = _refusal(args)
+    if refusal:
+        return _fail(refusal)
+    path = Path(args.path)
+    from .server import BoardServer, ServeError, is_loopback, kept_token
+
+    token = args.token
+    if token is None and not is_loopback(args.host):  # (the same link after a restart)
+        token = kept_token(path, fresh=args.new_token)
+    server = BoardServer(path, host=args.host, port=args.port, token=token)
 
     async def main() -> None:
         await server.start()

@@ -21,7 +21,9 @@ import hmac
 import ipaddress
 import json
 import os
+import re
 import secrets
+import tempfile
 import threading
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -90,6 +92,32 @@ def hostname(host_header: str) -> str:
 
 def new_token() -> str:
     return secrets.token_urlsafe(18)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,200}")
+
+
+def kept_token(board: Path, *, fresh: bool = False) -> str:
+    """The token `planboard serve --host` made for this board before (kept, readable by
+    this user alone, in planboard's state folder), or a new one kept for next time
+    (`fresh`: a new one in any case). A server started again gives the same link, so
+    the pages open in the room rejoin it; one that can't be kept is used all the same."""
+    from ..core.replica.config import board_key, state_root
+
+    place = state_root() / "serve" / f"{board_key(board)}.token"
+    if not fresh:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            found = place.read_text(encoding="utf-8").strip()
+            if _TOKEN.fullmatch(found):
+                return found
+    token = new_token()
+    with contextlib.suppress(OSError):
+        place.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".token.", dir=place.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:  # (mode 0600)
+            stream.write(token + "\n")
+        os.replace(name, place)
+    return token
 
 
 class ServeError(PlanboardError):

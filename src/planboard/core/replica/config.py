@@ -200,12 +200,18 @@ def state_root() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".local" / "state") / "planboard"
 
 
-def state_dir(board: Path) -> Path:
-    """The folder holding a board's replication state (one per board file)."""
+def board_key(board: Path) -> str:
+    """A name for a board file in planboard's state folder (its name and a digest of
+    its full path: one per board file)."""
     resolved = board.resolve()
     digest = hashlib.sha1(os.fsencode(resolved)).hexdigest()[:12]
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", resolved.name) or "board"
-    return state_root() / "replicate" / f"{name}-{digest}"
+    return f"{name}-{digest}"
+
+
+def state_dir(board: Path) -> Path:
+    """The folder holding a board's replication state (one per board file)."""
+    return state_root() / "replicate" / board_key(board)
 
 
 def _write_json(path: Path, data: dict[str, object]) -> None:
