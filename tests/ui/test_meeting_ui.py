@@ -361,6 +361,15 @@ async def test_a_viewer_of_the_event_sees_its_keys_dimmed_and_refused(filled: Fi
         await pilot.pause()
         assert "read-only" in status(app)
         assert all(not b.choice for b in filled.store.blocks(filled.quarter_id))
+        # The writer goes: this one takes over, and its keys show as usable at once
+        # (they stayed dimmed until a key was pressed, though they worked).
+        filled.store.close()
+        app._take_over()
+        await pilot.pause()
+        keys = app.screen.query("BoardFooter FooterKey")
+        assert not any(k.has_class("-disabled") for k in keys)
+        assert "can edit the board now" in status(app)
+    filled.store = Store.open(viewer.path)  # for the fixture to close
 
 
 async def test_a_new_timebox_shows_at_once_and_t_resets(filled: Filled) -> None:

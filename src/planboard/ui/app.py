@@ -303,10 +303,17 @@ class PlanboardApp(App[None]):
         """A viewer becomes the writer as soon as the other planboard lets go."""
         if not self.store.viewer or not self.store.take_over():
             return
+        said = "The other planboard closed: this one can edit the board now."
         board = self.board_screen
         if board is not None:
             board.load()
-            board.say("The other planboard closed: this one can edit the board now.")
+            board.say(said)
+        top = self.screen
+        say = getattr(top, "say", None)
+        if top is not board and callable(say):
+            say(said)  # (the event's screen, say: its keys work now)
+        for screen in self.screen_stack:
+            screen.refresh_bindings()  # the footer no longer dims what works now
 
     def _watch_file(self) -> None:
         """The app's one look at the file, twice a second: what changed is published once
