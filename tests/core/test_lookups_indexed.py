@@ -48,14 +48,24 @@ def test_dropping_and_its_undo_read_the_dropped_items_by_index(filled: Filled) -
 
 
 def _writes_scanning_events(store: Store, action: Callable[[], object]) -> list[str]:
-    """The statements `action` ran that read the whole events table."""
+    """The statements `action` ran that read the whole events table (reading the whole
+    index of the redoable events reads only those)."""
     scans = []
     for sql in statements_run(store, action):
         if sql.lstrip().upper().startswith(("UPDATE", "DELETE", "SELECT")):
             plan = _plan(store.conn, sql, ())
-            if "SCAN events" in plan:
+            if "SCAN events" in plan and "SCAN events USING INDEX events_redoable" not in plan:
                 scans.append(f"{sql} → {plan}")
     return scans
+
+
+def _ending_the_redo(store: Store, action: Callable[[], object]) -> list[str]:
+    """How the statements `action` ran that end the redo stack find the events."""
+    return [
+        _plan(store.conn, sql, ())
+        for sql in statements_run(store, action)
+        if sql.startswith("UPDATE events SET undone = 2")
+    ]
 
 
 def test_an_action_does_not_read_every_event_to_end_the_redo(filled: Filled) -> None:
@@ -72,6 +82,26 @@ def test_an_action_does_not_read_every_event_to_end_the_redo(filled: Filled) -> 
     )
     store.undo(quarter)
     assert _writes_scanning_events(store, lambda: store.drop_item(item, "later")) == []
+
+
+def test_ending_the_redo_reads_only_the_redoable_events(sample_copy: Path) -> None:
+    """With the statistics a new board comes with (one event, all of its quarter's),
+    SQLite took the index of all of a quarter's events to end the redo: every move read
+    every event of its quarter, one more with each move."""
+    store = Store.open(sample_copy)
+    try:
+        quarter = store.default_quarter()
+        board = store.board(quarter.id)
+        item, block = board.items_at(Place.team())[0], board.blocks[0].id
+        for n in range(30):  # a board with a history
+            store.move_item(item.id, Place.block(block) if n % 2 == 0 else item.home)
+        plans = _ending_the_redo(store, lambda: store.move_item(item.id, Place.block(block)))
+        assert plans and all("events_redoable" in plan for plan in plans), plans
+        store.conn.execute("ANALYZE")  # and with the statistics of a board in use
+        plans = _ending_the_redo(store, lambda: store.move_item(item.id, item.home))
+        assert plans and all("events_redoable" in plan for plan in plans), plans
+    finally:
+        store.close()
 
 
 def test_the_dropped_items_are_read_in_their_order_by_index(store: Store) -> None:

@@ -21,7 +21,7 @@ from ..rows import CHANGES_AT, dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
 from ..wal import WAL_HEADER, move_aside
 from ..wal import identity as _identity
-from .tx import TRANSPARENT, _Tx
+from .tx import END_REDO, TRANSPARENT, _Tx
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -276,10 +276,7 @@ class StoreCore:
                 payload.update(extra)
             if action not in TRANSPARENT:
                 # A new action ends the redo stack: what was undone can't come back.
-                self.conn.execute(
-                    "UPDATE events SET undone = 2 WHERE quarter_id IS ? AND undone = 1",
-                    (quarter_id,),
-                )
+                self.conn.execute(END_REDO, (quarter_id,))
             cursor = self.conn.execute(
                 "INSERT INTO events (at, quarter_id, action, summary, payload) "
                 "VALUES (?, ?, ?, ?, ?)",

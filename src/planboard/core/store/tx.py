@@ -17,6 +17,11 @@ _PK = {"decisions": "quarter_id", "meetings": "quarter_id"}
 # Actions that undo and redo step over: they neither undo nor end the redo stack.
 TRANSPARENT = ("undo", "redo", "timer", "tidy")
 _TRANSPARENT_SQL = "(" + ", ".join(f"'{a}'" for a in TRANSPARENT) + ")"
+# Every new action ends the redo stack. By the index of the redoable events alone: the
+# `+` keeps SQLite from the index of all of a quarter's events, which its statistics
+# (a new board's: one event) can make it prefer, and which reads each of them, one more
+# with every action.
+END_REDO = "UPDATE events SET undone = 2 WHERE +quarter_id IS ? AND undone = 1"
 REPLAY_BATCH = 500  # rows checked and written at once by a large undo or redo
 Progress = Callable[[int, int], None]
 
