@@ -206,7 +206,7 @@ def test_the_write_transaction_refuses_even_a_write_that_forgets_to_check(
 ) -> None:
     """With every method's own early check switched off, the transaction still refuses
     each row of the decided quarter, and nothing is written."""
-    monkeypatch.setattr(Store, "_check_quarter_writable", lambda self, q: self.quarter(q))
+    monkeypatch.setattr(Store, "_check_quarter_writable", lambda self, q, tx=None: self.quarter(q))
     monkeypatch.setattr(Store, "quarter_deletable", lambda self, q: None)
     # A decided quarter is not live, so ending its event is refused for that first; its
     # last event is the decision, which undo never takes back: nothing to undo or redo.

@@ -34,7 +34,7 @@ class BlockCommands(StorePlacing):
         description = self._notes(description, "description")
         effort_value = self._effort(effort)
         with self._write() as tx:
-            self._check_quarter_writable(quarter_id)
+            self._check_quarter_writable(quarter_id, tx)
             rows = [(b.id, b.position) for b in self.blocks(quarter_id)]
             index = len(rows) if index is None else max(0, min(index, len(rows)))
             block_id = tx.insert(
@@ -110,7 +110,7 @@ class BlockCommands(StorePlacing):
             values["effort"] = self._effort(effort)
         with self._write() as tx:
             block = self.block(block_id)
-            self._check_quarter_writable(block.quarter_id)
+            self._check_quarter_writable(block.quarter_id, tx)
             tx.update("blocks", block_id, values)
             what = "Renamed" if "name" in values and values["name"] != block.name else "Edited"
             return self._finish(
@@ -124,7 +124,7 @@ class BlockCommands(StorePlacing):
     def move_block(self, block_id: int, index: int) -> Change:
         with self._write() as tx:
             block = self.block(block_id)
-            self._check_quarter_writable(block.quarter_id)
+            self._check_quarter_writable(block.quarter_id, tx)
             rows = [(b.id, b.position) for b in self.blocks(block.quarter_id) if b.id != block_id]
             index = max(0, min(index, len(rows)))
             ordered = [*rows[:index], (block_id, block.position), *rows[index:]]
@@ -146,7 +146,7 @@ class BlockCommands(StorePlacing):
         """Delete a block; its items go back to their own lists."""
         with self._write() as tx:
             block = self.block(block_id)
-            self._check_quarter_writable(block.quarter_id)
+            self._check_quarter_writable(block.quarter_id, tx)
             for item_id, _ in self._place_rows(block.quarter_id, Place.block(block_id)):
                 tx.update("items", item_id, {"block_id": None, "place_position": None})
             self._remove_block(tx, block)
@@ -166,7 +166,7 @@ class BlockCommands(StorePlacing):
         reason = self._title(reason, "reason", MAX_NOTES)
         with self._write() as tx:
             block = self.block(block_id)
-            self._check_quarter_writable(block.quarter_id)
+            self._check_quarter_writable(block.quarter_id, tx)
             if block.choice:
                 raise ValidationError(
                     f"{_quote(block.name)} is chosen ({block.choice}): press 0 on it first."

@@ -29,7 +29,7 @@ class ImportCommands(StorePlacing):
         import, with its line number; nothing is written then."""
         checked = self._checked_lines(items)
         with self._write() as tx:
-            self._check_quarter_writable(quarter_id)
+            self._check_quarter_writable(quarter_id, tx)
             stakeholder_id, created = self._import_owner(tx, owner)
             ids = self._insert_imported(tx, quarter_id, stakeholder_id, checked, progress)
             first = ids[0] if ids else None

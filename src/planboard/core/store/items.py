@@ -34,7 +34,7 @@ class ItemCommands(StorePlacing):
         notes = self._notes(notes)
         effort_value = self._effort(effort)
         with self._write() as tx:
-            self._check_quarter_writable(quarter_id)
+            self._check_quarter_writable(quarter_id, tx)
             if stakeholder_id is not None:
                 self.stakeholder(stakeholder_id)
             position = self.conn.execute(
@@ -85,7 +85,7 @@ class ItemCommands(StorePlacing):
             values["effort"] = self._effort(effort)
         with self._write() as tx:
             item = self.item(item_id)
-            self._check_quarter_writable(item.quarter_id)
+            self._check_quarter_writable(item.quarter_id, tx)
             if drop_reason is not None and item.status == "dropped":
                 values["drop_reason"] = self._title(drop_reason, "reason", MAX_NOTES)
             summary = f"Edited {_quote(values.get('title', item.title))}"
@@ -110,7 +110,7 @@ class ItemCommands(StorePlacing):
         merged into it go back to their lists."""
         with self._write() as tx:
             item = self.item(item_id)
-            self._check_quarter_writable(item.quarter_id)
+            self._check_quarter_writable(item.quarter_id, tx)
             later = self._carried_to("items", "id = ?", (item_id,))
             if later:
                 raise ValidationError(
@@ -138,7 +138,7 @@ class ItemCommands(StorePlacing):
         """
         with self._write() as tx:
             item = self.item(item_id)
-            self._check_quarter_writable(item.quarter_id)
+            self._check_quarter_writable(item.quarter_id, tx)
             source = item.place
             verdict = move_verdict(item, target)
             if verdict.needs_reason:
@@ -193,7 +193,7 @@ class ItemCommands(StorePlacing):
         reason = self._title(reason, "reason", MAX_NOTES)
         with self._write() as tx:
             item = self.item(item_id)
-            self._check_quarter_writable(item.quarter_id)
+            self._check_quarter_writable(item.quarter_id, tx)
             if item.status == "dropped":
                 tx.update("items", item_id, {"drop_reason": reason})
                 if index is not None:
@@ -239,7 +239,7 @@ class ItemCommands(StorePlacing):
         kept, linked to it (who asked, in their words), and can be un-merged."""
         with self._write() as tx:
             survivor = self.item(survivor_id)
-            self._check_quarter_writable(survivor.quarter_id)
+            self._check_quarter_writable(survivor.quarter_id, tx)
             if survivor.is_merged:
                 raise ValidationError("That item is itself merged into another one.")
             merged = 0
@@ -283,7 +283,7 @@ class ItemCommands(StorePlacing):
         with merged requests lets them all go back."""
         with self._write() as tx:
             item = self.item(item_id)
-            self._check_quarter_writable(item.quarter_id)
+            self._check_quarter_writable(item.quarter_id, tx)
             if item.is_merged:
                 tx.update("items", item.id, {"merged_into": None})
                 summary = f"Un-merged {_quote(item.title)}"
@@ -316,7 +316,7 @@ class ItemCommands(StorePlacing):
                 raise ValidationError("An item is always the same as itself.")
             if first.quarter_id != second.quarter_id:
                 raise ValidationError("Only items of the same quarter are compared.")
-            self._check_quarter_writable(first.quarter_id)
+            self._check_quarter_writable(first.quarter_id, tx)
             exists = self.conn.execute(
                 "SELECT 1 FROM rejected_pairs WHERE first_id = ? AND second_id = ?",
                 (first.id, second.id),

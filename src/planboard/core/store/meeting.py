@@ -53,8 +53,8 @@ class MeetingCommands(StorePlacing):
                     "not start."
                 ) from error
         with self._write() as tx:
-            quarter = self._check_quarter_writable(quarter_id)
-            refusal = why_not_start(quarter, self.quarters())  # (again, in the transaction)
+            quarter = self._check_quarter_writable(quarter_id, tx)
+            refusal = why_not_start(quarter, list(tx.began.values()))  # (again, in it)
             if refusal:
                 raise ValidationError(refusal)
             now = self.clock()
@@ -82,7 +82,7 @@ class MeetingCommands(StorePlacing):
     def end_meeting(self, quarter_id: int) -> Change:
         """End the event without a decision: back to `preparing`. Votes stay."""
         with self._write() as tx:
-            quarter = self._check_quarter_writable(quarter_id)
+            quarter = self._check_quarter_writable(quarter_id, tx)
             if quarter.status != "live":
                 raise ValidationError(f"{quarter.name} is not live; there is no event to end.")
             tx.update("quarters", quarter_id, {"status": "preparing"})
@@ -125,7 +125,7 @@ class MeetingCommands(StorePlacing):
         if timebox_minutes is not None:
             values["timebox_minutes"] = self._whole(timebox_minutes, "The timebox", 1, 600)
         with self._write() as tx:
-            quarter = self._check_quarter_writable(quarter_id)
+            quarter = self._check_quarter_writable(quarter_id, tx)
             meeting = self._need_meeting(quarter_id)
             # (Refusals name no count while the tally is, or is becoming, hidden.)
             hidden = meeting.tally_hidden or bool(values.get("tally_hidden"))
@@ -281,7 +281,7 @@ class MeetingCommands(StorePlacing):
         Nobody can place more dots than the event's budget, over all blocks."""
         with self._write() as tx:
             block = self.block(block_id)
-            quarter = self._check_quarter_writable(block.quarter_id)
+            quarter = self._check_quarter_writable(block.quarter_id, tx)
             meeting = self._need_meeting(block.quarter_id)
             present = set(self.attendance(block.quarter_id))
             for stakeholder_id, raw in dots.items():
@@ -342,7 +342,7 @@ class MeetingCommands(StorePlacing):
             moment = now or self.now()
             started = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         with self._write() as tx:
-            self._check_quarter_writable(quarter_id)
+            self._check_quarter_writable(quarter_id, tx)
             self._need_meeting(quarter_id)
             tx.update(
                 "meetings",
@@ -360,7 +360,7 @@ class MeetingCommands(StorePlacing):
             raise ValidationError("A block is choice 1 or choice 2; only two can be chosen.")
         with self._write() as tx:
             block = self.block(block_id)
-            self._check_quarter_writable(block.quarter_id)
+            self._check_quarter_writable(block.quarter_id, tx)
             holder = self.conn.execute(
                 "SELECT id, name FROM blocks WHERE quarter_id = ? AND choice = ? AND id != ?",
                 (block.quarter_id, rank, block_id),

@@ -219,7 +219,7 @@ class QuarterCommands(StorePlacing):
         """Delete a quarter created by mistake (see `quarter_deletable`): what it
         carried over stays in the quarter it came from."""
         with self._write() as tx:
-            quarter = self._check_quarter_writable(quarter_id)
+            quarter = self._check_quarter_writable(quarter_id, tx)
             refused = self.quarter_deletable(quarter_id)
             if refused:
                 raise ValidationError(refused)
@@ -247,7 +247,7 @@ class QuarterCommands(StorePlacing):
         if vision is not None:
             values["vision"] = self._notes(vision, "vision")
         with self._write() as tx:
-            quarter = self._check_quarter_writable(quarter_id)
+            quarter = self._check_quarter_writable(quarter_id, tx)
             tx.update("quarters", quarter_id, values)
             return self._finish(
                 tx, "edit_quarter", f"Edited the vision of {quarter.name}", quarter_id
@@ -261,7 +261,7 @@ class QuarterCommands(StorePlacing):
             raise ValidationError("The decision needs a rationale: why these blocks?")
         attendees = clean_multiline(attendees)
         with self._write() as tx:
-            quarter = self._check_quarter_writable(quarter_id)
+            quarter = self._check_quarter_writable(quarter_id, tx)
             choices = self.conn.execute(
                 "SELECT id, choice FROM blocks WHERE quarter_id = ? AND choice IS NOT NULL",
                 (quarter_id,),

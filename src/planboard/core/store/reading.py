@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import CorruptBoardError, NotFoundError, ReadOnlyError
 from ..model import (
@@ -38,6 +38,9 @@ from ..rules import why_read_only
 from ..text import clean_line, name_order
 from .core import StoreCore, _event, _reads
 
+if TYPE_CHECKING:
+    from .tx import _Tx
+
 
 def _or_far(position: int | None) -> int:
     return FAR if position is None else position
@@ -64,10 +67,13 @@ def _in_order(items: list[Item], key: Callable[[Item], tuple[int, int]]) -> list
 class StoreReads(StoreCore):
     """Reading the board: quarters, stakeholders, blocks, items, the event log, settings."""
 
-    def _check_quarter_writable(self, quarter_id: int) -> Quarter:
+    def _check_quarter_writable(self, quarter_id: int, tx: _Tx | None = None) -> Quarter:
         """Refuse early, before any validation, on a quarter that can't be changed (the
-        write transaction refuses it in any case, row by row)."""
-        quarter = self.quarter(quarter_id)
+        write transaction refuses it in any case, row by row). Given the transaction
+        `tx`, before it wrote anything, the quarter as `tx` read it when it began."""
+        quarter = tx.began.get(quarter_id) if tx is not None else None
+        if quarter is None:
+            quarter = self.quarter(quarter_id)
         reason = why_read_only(quarter)
         if reason:
             raise ReadOnlyError(reason)

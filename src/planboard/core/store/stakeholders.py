@@ -105,7 +105,7 @@ class StakeholderCommands(StorePlacing):
         """Remove a stakeholder and their items in this quarter. Someone with items in
         other quarters is archived instead of deleted, so the history stays whole."""
         with self._write() as tx:
-            self._check_quarter_writable(quarter_id)
+            self._check_quarter_writable(quarter_id, tx)
             stakeholder = self.stakeholder(stakeholder_id)
             where = "quarter_id = ? AND stakeholder_id = ?"
             later = self._carried_to("items", where, (quarter_id, stakeholder_id))

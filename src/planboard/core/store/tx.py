@@ -41,6 +41,8 @@ _QUARTER_OF = {
 
 
 # The tables an event may change, and so the only ones undo and redo will touch.
+_QUARTERS = f"SELECT {QUARTER_COLUMNS} FROM quarters"
+
 UNDO_TABLES = frozenset(
     {
         "items",
@@ -68,8 +70,12 @@ class _Tx:
         self.stakeholders = False
         self.quarters = False
         self.read_only: dict[int, Quarter] = {}
-        for row in conn.execute(f"SELECT {QUARTER_COLUMNS} FROM quarters"):
+        # Every quarter as it was when the transaction began (read once, here: the
+        # commands' own check of their quarter takes it from this).
+        self.began: dict[int, Quarter] = {}
+        for row in conn.execute(_QUARTERS):
             quarter = Quarter(*row)
+            self.began[quarter.id] = quarter
             if why_read_only(quarter):
                 self.read_only[quarter.id] = quarter
 

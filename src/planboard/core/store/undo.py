@@ -116,7 +116,7 @@ class UndoLog(StoreReads):
     def _replay(self, quarter_id: int, *, undo: bool, progress: Progress | None = None) -> Change:
         verb = "undo" if undo else "redo"
         with self._write() as tx:
-            self._check_quarter_writable(quarter_id)
+            self._check_quarter_writable(quarter_id, tx)
             event, changes_text = self._candidate(quarter_id, undo=undo)
             if event is None:
                 return Change(summary="Nothing to undo" if undo else "Nothing to redo")
