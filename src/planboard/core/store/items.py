@@ -148,8 +148,7 @@ class ItemCommands(StorePlacing):
                     f"{_quote(item.title)} belongs to {self._owner_name(item.stakeholder_id)}'s "
                     "list; it can only go back to that list."
                 )
-            if target.is_block:
-                self._block_in(item.quarter_id, target.ref or 0)
+            block = self._block_in(item.quarter_id, target.ref or 0) if target.is_block else None
             if source == target:
                 if index is None:
                     return self._finish(tx, "move_item", "", item.quarter_id, item_id=item_id)
@@ -178,7 +177,7 @@ class ItemCommands(StorePlacing):
             return self._finish(
                 tx,
                 "move_item",
-                f"{verb} {_quote(item.title)} to {self._place_label(target)}",
+                f"{verb} {_quote(item.title)} to {self._place_label(target, block)}",
                 item.quarter_id,
                 item_id=item_id,
             )

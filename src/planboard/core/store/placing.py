@@ -184,9 +184,11 @@ class StorePlacing(StoreReads):
             return "the team"
         return self.stakeholder(stakeholder_id).name
 
-    def _place_label(self, place: Place) -> str:
+    def _place_label(self, place: Place, block: Block | None = None) -> str:
+        """How a summary names a place (`block`: the place's block, read already)."""
         if place.is_block:
-            return f"block {_quote(self.block(place.ref or 0).name)}"
+            block = block if block is not None else self.block(place.ref or 0)
+            return f"block {_quote(block.name)}"
         if place.is_dropped:
             return "dropped"
         return "the team's list" if place.ref is None else f"{self._owner_name(place.ref)}'s list"
