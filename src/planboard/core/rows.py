@@ -363,13 +363,15 @@ def dump_payload(payload: dict[str, Any], *, changes_text: str | None = None) ->
     if next(iter(payload), None) != "changes" or type(payload["changes"]) is not list:
         return _dump(payload)
     if changes_text is None:
+        if len(payload["changes"]) <= DUMP_SLICE:  # (one call: the same text)
+            return _dump(payload)
         changes_text = _dump_list(payload["changes"])
     rest = _dump({key: value for key, value in payload.items() if key != "changes"})
     return _CHANGES_FIRST + changes_text + ("}" if rest == "{}" else "," + rest[1:])
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, default=_encode, check_circular=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 #: Row changes written out in one call at most: a big record in one call (an import of
@@ -389,6 +391,11 @@ def _encode(value: Any) -> Any:
     if isinstance(value, bytes):
         return {"$blob": value.hex()}
     raise TypeError(f"{type(value).__name__} can't be recorded")
+
+
+# What `json.dumps(value, default=_encode, check_circular=False, separators=(",", ":"))`
+# makes anew at each call (it keeps no state between calls).
+_ENCODER = json.JSONEncoder(default=_encode, check_circular=False, separators=(",", ":"))
 
 
 def _decode(found: dict[str, Any]) -> Any:
