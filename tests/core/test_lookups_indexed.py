@@ -229,3 +229,15 @@ def test_an_upgraded_board_keeps_the_statistics_of_the_indexes_it_rebuilt(
     with sqlite3.connect(path) as conn:
         has = {row[0] for row in conn.execute("SELECT idx FROM sqlite_stat1")}
     assert {"items_by_block", "items_dropped"} <= has
+
+
+def test_a_move_reads_its_quarter_and_its_block_once(filled: Filled) -> None:
+    """The write transaction reads the quarters when it begins; the move's own check of
+    its quarter, and its summary naming the block, use what was read already."""
+    store, item = filled.store, filled.team_items[0]
+    for target in (Place.block(filled.block_a), Place.team()):
+        ran = statements_run(store, lambda target=target: store.move_item(item, target))
+        quarters = [sql for sql in ran if sql.startswith("SELECT") and "FROM quarters" in sql]
+        blocks = [sql for sql in ran if sql.startswith("SELECT") and "FROM blocks" in sql]
+        assert len(quarters) == 1, quarters
+        assert len(blocks) == (1 if target.is_block else 0), blocks
