@@ -16,7 +16,7 @@ from .. import kept
 from ..clock import SYSTEM_CLOCK, Clock
 from ..db import Opened, note_wal_owner, wrap
 from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError, ReadOnlyError
-from ..model import Change, Event
+from ..model import Change, Event, Place
 from ..rows import CHANGES_AT, dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
 from ..wal import WAL_HEADER, move_aside
@@ -118,6 +118,12 @@ class StoreCore:
         # connection has committed since, and what happened after that event is all in
         # this store's log.
         self._tidy_at: dict[int, tuple[int, int]] = {}
+        # Blocks and dropped areas (quarter, place) a move left numbered 0..n-1, and
+        # (`PRAGMA data_version`, this connection's `total_changes`) just after it: while
+        # both are unchanged nothing has written to the file since, and the next move
+        # counts them from their last position, not row by row (see `_numbered`).
+        self._in_order: set[tuple[int, Place]] = set()
+        self._in_order_at: tuple[int, int] | None = None
         self._wrote = False
         # Meaning vectors computed before this planboard wrote anything (see
         # `save_item_vectors`): item id to (item id, hash, vector).
@@ -126,6 +132,11 @@ class StoreCore:
         # text of its changes ends). Dropped by the next action not an undo or redo.
         self._held_payload: tuple[int, str, dict[str, Any], int | None] | None = None
         self._owner_noted = "" if self.readonly else note_wal_owner(self.path)
+
+    def _forget_order(self) -> None:
+        """Forget the places seen in order (another connection, or a file restored)."""
+        self._tidy_at = {}
+        self._in_order, self._in_order_at = set(), None
 
     def now(self) -> datetime:
         """The current moment on this store's clock."""

@@ -150,7 +150,7 @@ class StoreFiles(StoreReads):
         try:
             safety = backup_board(self.conn, self.path, "before-restore")
             restore_into(self.conn, backup)
-            self._tidy_at = {}  # (through this connection: its data version stays put)
+            self._forget_order()  # (through this connection: its data version stays put)
             migrate(self.conn, self.path)
             if theirs is None and identity is not None:
                 self.conn.execute(
@@ -175,7 +175,7 @@ class StoreFiles(StoreReads):
         self._opened = opened
         self.conn = opened.conn
         self._db = None
-        self._tidy_at = {}  # (another connection counts its versions afresh)
+        self._forget_order()  # (another connection counts its versions afresh)
         self.readonly, self.readonly_reason = False, ""
         self._sidecars = {
             end: _identity(self.path.with_name(self.path.name + end)) for end in SIDECARS

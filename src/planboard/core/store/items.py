@@ -13,6 +13,7 @@ from ..rows import ITEM_COLUMNS
 from ..rules import move_verdict
 from .core import _UNSET, _quote, _reads
 from .placing import StorePlacing
+from .tx import _Tx
 
 
 class ItemCommands(StorePlacing):
@@ -137,50 +138,54 @@ class ItemCommands(StorePlacing):
         list; to the dropped area it goes through `drop_item`, which asks a reason.
         """
         with self._write() as tx:
-            item = self.item(item_id)
-            self._check_quarter_writable(item.quarter_id, tx)
-            source = item.place
-            verdict = move_verdict(item, target)
-            if verdict.needs_reason:
-                raise ValidationError("Dropping an item needs a reason.")
-            if not verdict.allowed:
-                raise ValidationError(
-                    f"{_quote(item.title)} belongs to {self._owner_name(item.stakeholder_id)}'s "
-                    "list; it can only go back to that list."
-                )
-            block = self._block_in(item.quarter_id, target.ref or 0) if target.is_block else None
-            if source == target:
-                if index is None:
-                    return self._finish(tx, "move_item", "", item.quarter_id, item_id=item_id)
-                if target.is_list:
-                    self._reorder_list(tx, item, index)
-                else:
-                    self._enter(tx, item, target, index, {})
-                return self._finish(
-                    tx,
-                    "reorder_item",
-                    f"Reordered {_quote(item.title)}",
-                    item.quarter_id,
-                    item_id=item_id,
-                )
-            self._leave(tx, item)
-            open_values = {"status": "open", "drop_reason": None}
-            if target.is_block:
-                self._enter(tx, item, target, index, {**open_values, "block_id": target.ref})
-            else:
-                tx.update(
-                    "items", item.id, {**open_values, "block_id": None, "place_position": None}
-                )
-                if index is not None:
-                    self._reorder_list(tx, self.item(item_id), index)
-            verb = "Restored" if source.is_dropped else "Moved"
-            return self._finish(
-                tx,
-                "move_item",
-                f"{verb} {_quote(item.title)} to {self._place_label(target, block)}",
-                item.quarter_id,
-                item_id=item_id,
+            seen = (self._data_version_now(), self.conn.total_changes)
+            if seen != self._in_order_at:  # (something else wrote since the last move)
+                self._in_order.clear()
+            tx.in_order = self._in_order
+            change, in_order = self._move(tx, item_id, target, index)
+        # Committed: the blocks and dropped areas it wrote are numbered 0..n-1.
+        self._in_order.update(in_order)
+        self._in_order_at = (seen[0], self.conn.total_changes)
+        return change
+
+    def _move(
+        self, tx: _Tx, item_id: int, target: Place, index: int | None
+    ) -> tuple[Change, list[tuple[int, Place]]]:
+        """`move_item` in its transaction; with the places it leaves numbered 0..n-1."""
+        item = self.item(item_id)
+        self._check_quarter_writable(item.quarter_id, tx)
+        source = item.place
+        verdict = move_verdict(item, target)
+        if verdict.needs_reason:
+            raise ValidationError("Dropping an item needs a reason.")
+        if not verdict.allowed:
+            raise ValidationError(
+                f"{_quote(item.title)} belongs to {self._owner_name(item.stakeholder_id)}'s "
+                "list; it can only go back to that list."
             )
+        block = self._block_in(item.quarter_id, target.ref or 0) if target.is_block else None
+        placed = [(item.quarter_id, p) for p in (source, target) if not p.is_list]
+        if source == target:
+            if index is None:
+                return self._finish(tx, "move_item", "", item.quarter_id, item_id=item_id), []
+            if target.is_list:
+                self._reorder_list(tx, item, index)
+            else:
+                self._enter(tx, item, target, index, {})
+            summary = f"Reordered {_quote(item.title)}"
+            change = self._finish(tx, "reorder_item", summary, item.quarter_id, item_id=item_id)
+            return change, placed
+        self._leave(tx, item)
+        open_values = {"status": "open", "drop_reason": None}
+        if target.is_block:
+            self._enter(tx, item, target, index, {**open_values, "block_id": target.ref})
+        else:
+            tx.update("items", item.id, {**open_values, "block_id": None, "place_position": None})
+            if index is not None:
+                self._reorder_list(tx, self.item(item_id), index)
+        verb = "Restored" if source.is_dropped else "Moved"
+        summary = f"{verb} {_quote(item.title)} to {self._place_label(target, block)}"
+        return self._finish(tx, "move_item", summary, item.quarter_id, item_id=item_id), placed
 
     def shift_item(self, item_id: int, delta: int) -> Change:
         """Move an item `delta` places up (negative) or down within where it is."""

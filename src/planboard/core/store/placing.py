@@ -107,15 +107,26 @@ class StorePlacing(StoreReads):
             )
         return [(r[0], r[1]) for r in rows]
 
-    def _numbered(self, quarter_id: int, place: Place, but: int) -> int | None:
+    def _numbered(self, tx: _Tx, quarter_id: int, place: Place, but: int) -> int | None:
         """How many items a block or the dropped area holds besides `but`, if they are
         numbered 0..n-1 as they should be (None if not: a gap, a tie, a position
         missing). Counted in the index, without reading the rows: at 50,000 items a
-        block holds hundreds and the dropped area thousands."""
+        block holds hundreds and the dropped area thousands. A place `tx` knows is in
+        order holds one more than its last position, `but` among them or not."""
         if place.is_block:
             where, key = f"block_id = ? AND {IN_BLOCK}", place.ref
         else:
             where, key = "quarter_id = ? AND status = 'dropped'", quarter_id
+        if (quarter_id, place) in tx.in_order:
+            high, mine = self.conn.execute(
+                f"SELECT (SELECT max(place_position) FROM items WHERE {where}), "
+                f"(SELECT place_position FROM items WHERE id = ? AND {where})",
+                (key, but, key),
+            ).fetchone()
+            count = 0 if high is None else high + 1
+            if mine is None:
+                return count
+            return count - 1 if mine == high else None
         count, distinct, low, high = self.conn.execute(
             "SELECT count(*), count(DISTINCT place_position), min(place_position), "
             f"max(place_position) FROM items WHERE {where} AND id != ?",
@@ -125,10 +136,14 @@ class StorePlacing(StoreReads):
             return 0
         return count if distinct == count and low == 0 and high == count - 1 else None
 
+    def _data_version_now(self) -> int:
+        """`PRAGMA data_version`: it changes when another connection commits."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def _leave(self, tx: _Tx, item: Item) -> None:
         """Close the gap an item leaves in its block or the dropped area."""
         place = item.place
-        if place.is_list or self._numbered(item.quarter_id, place, item.id) is not None:
+        if place.is_list or self._numbered(tx, item.quarter_id, place, item.id) is not None:
             return  # (it was the last: the others keep their numbers)
         rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
         tx.renumber("items", "place_position", rows, place)
@@ -137,7 +152,7 @@ class StorePlacing(StoreReads):
         self, tx: _Tx, item: Item, place: Place, index: int | None, values: dict[str, Any]
     ) -> int:
         """Put an item into a block or the dropped area at `index` (end if None)."""
-        end = self._numbered(item.quarter_id, place, item.id) if index is None else None
+        end = self._numbered(tx, item.quarter_id, place, item.id) if index is None else None
         if end is not None:  # at the end of a place in order: nothing else moves
             tx.update("items", item.id, {**values, "place_position": end})
             return end

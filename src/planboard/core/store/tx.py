@@ -70,6 +70,9 @@ class _Tx:
         self.stakeholders = False
         self.quarters = False
         self.read_only: dict[int, Quarter] = {}
+        # Blocks and dropped areas known numbered 0..n-1 when the transaction began
+        # (a move sets it, from what the moves before it left: see `_numbered`).
+        self.in_order: set[tuple[int, Place]] | frozenset[tuple[int, Place]] = frozenset()
         # Every quarter as it was when the transaction began (read once, here: the
         # commands' own check of their quarter takes it from this).
         self.began: dict[int, Quarter] = {}
