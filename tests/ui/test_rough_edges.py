@@ -14,7 +14,14 @@ from textual.widgets._footer import FooterKey
 from planboard.core import Store
 from planboard.core.history import coverage
 from planboard.ui.app import PlanboardApp
-from planboard.ui.modals import ConfirmModal, HelpScreen, ReadModal, TickBox, TickList
+from planboard.ui.modals import (
+    ConfirmModal,
+    FormModal,
+    HelpScreen,
+    ReadModal,
+    TickBox,
+    TickList,
+)
 from planboard.ui.screens.board import BoardScreen
 from planboard.ui.screens.history import CoverageScreen, HistoryScreen
 from planboard.ui.screens.meeting import DecisionScreen, MeetingScreen
@@ -309,30 +316,32 @@ async def test_hints_and_the_viewer_badge_are_whole_at_80(tmp_path: Path) -> Non
     writer.close()
 
 
+async def _import_form(app: PlanboardApp, pilot, paste: str = "") -> FormModal:
+    """`i` opens the import form; with `paste`, pasted into its paste box."""
+    await pilot.press("i")
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, FormModal)
+    if paste:
+        await pilot.press("tab", "tab", "tab")  # past the list, a new name, a file
+        app.post_message(events.Paste(paste))
+        await pilot.pause()
+    return form
+
+
 async def test_esc_asks_before_losing_text_typed_in_a_form(filled: Filled) -> None:
     """Esc on the import form with a long paste in it closed the form and the paste was
     gone. A multi-line field typed into asks first; a form with nothing typed in such a
     field (or a one-line field alone) closes at once."""
-    from planboard.ui.modals import FormModal
-
     pasted = "".join(f"- Request number {n}\n" for n in range(40))
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        await pilot.press("i")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormModal)
+        await _import_form(app, pilot)
         await pilot.press("escape")  # nothing typed: closes at once
         await pilot.pause()
         assert not isinstance(app.screen, FormModal)
-        await pilot.press("i")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormModal)
-        await pilot.press("tab", "tab", "tab")  # past the list, a new name, a file
-        app.post_message(events.Paste(pasted))
-        await pilot.pause()
+        form = await _import_form(app, pilot, pasted)
         await pilot.press("escape")
         await pilot.pause()
         question = app.screen
@@ -371,18 +380,11 @@ async def test_esc_asks_before_losing_text_typed_in_a_form(filled: Filled) -> No
 async def test_quit_asks_before_losing_text_typed_in_a_form(filled: Filled) -> None:
     """Ctrl+Q over the import form with a paste in it quit at once and the paste was
     gone ("everything is already saved" is not true of a form being filled in)."""
-    from planboard.ui.modals import FormModal
 
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        await pilot.press("i")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormModal)
-        await pilot.press("tab", "tab", "tab")
-        app.post_message(events.Paste("- One\n- Two\n"))
-        await pilot.pause()
+        form = await _import_form(app, pilot, "- One\n- Two\n")
         await pilot.press("ctrl+q")
         await pilot.pause()
         question = app.screen
@@ -399,15 +401,11 @@ async def test_quit_asks_before_losing_text_typed_in_a_form(filled: Filled) -> N
 async def test_keys_typed_with_the_answer_go_to_the_form_it_returns_to(filled: Filled) -> None:
     """`n` to Esc's question and "abc" in one burst (a slow connection bunches keys):
     the form came back without "abc" (each key after `n` went to the question, gone)."""
-    from planboard.ui.modals import FormModal
 
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        await pilot.press("i")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormModal)
+        form = await _import_form(app, pilot)
         await pilot.press("tab", "tab", "tab", "x", "escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
