@@ -67,9 +67,9 @@ def why_not_live(quarter: Quarter) -> str:
 
 def why_not_start(quarter: Quarter, quarters: list[Quarter]) -> str:
     """Why `quarter`'s planning event can't start, or the quarter be reopened ("" if it
-    can): one event is live at
-    a time (the browser view follows the one live quarter; a second one started by
-    mistake showed the attendees an empty board while the room voted on the first)."""
+    can): one event is live at a time (the browser view follows the one live quarter; a
+    second one started by mistake showed the attendees an empty board while the room
+    voted on the first)."""
     live = [q for q in quarters if q.status == "live" and q.id != quarter.id]
     if not live:
         return ""
