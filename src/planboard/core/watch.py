@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import stat
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -45,15 +44,6 @@ def _stat(path: Path) -> tuple[int, ...] | None:
     return (found.st_ino, found.st_dev, found.st_size, found.st_mtime_ns)
 
 
-def _regular(path: Path) -> bool:
-    """Whether `path` names a regular file: a named pipe there (or a device) would hold
-    a reader opening it until some program writes to it, for good."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
 class FileWatcher:
     """Tells when a board file changes. Thread-safe: `poll()` takes a lock."""
 
@@ -77,7 +67,9 @@ class FileWatcher:
         inode = (stat[0], stat[1]) if stat else None
         if self._conn is not None and inode != self._inode:
             self._close()  # the file was replaced (or removed): read the new one
-        if self._conn is None and inode is not None and _regular(self.path):
+        # (Only a regular file: opening a named pipe or a device there would wait for a
+        # writer, for good.)
+        if self._conn is None and inode is not None and self.path.is_file():
             try:
                 self._conn = sqlite3.connect(
                     readonly_uri(self.path, "ro"), uri=True, check_same_thread=False

@@ -114,9 +114,12 @@ def kept_token(board: Path, *, fresh: bool = False) -> str:
     with contextlib.suppress(OSError):
         place.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=".token.", dir=place.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:  # (mode 0600)
-            stream.write(token + "\n")
-        os.replace(name, place)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:  # (mode 0600)
+                stream.write(token + "\n")
+            os.replace(name, place)
+        finally:
+            Path(name).unlink(missing_ok=True)  # (gone once renamed; else not left)
     return token
 
 

@@ -298,7 +298,7 @@ class QuarterCommands(StorePlacing):
             quarter = self.quarter(quarter_id)
             if quarter.status != "decided":
                 raise ValidationError(f"{quarter.name} is not decided; there is nothing to reopen.")
-            refusal = why_not_start(quarter, self.quarters())  # (it goes live again)
+            refusal = why_not_start(quarter, list(tx.began.values()))  # (it goes live)
             if refusal:
                 raise ValidationError(refusal)
             tx.reopening(quarter_id)
