@@ -112,7 +112,7 @@ def test_neighbours_from_arrays_are_the_overlap_of_the_pairs(count: int) -> None
     """What a pass without groups gives (each item's neighbours, built from the scored
     arrays without a dict of every pair) is exactly what the pairs say, in the same
     order: best first, then in the entries' order. 4,500 items: the vectors by cells."""
-    from planboard.core.similar.pairs import by_entry
+    from planboard.core.similar.plain import by_entry
 
     sim = Similarity(_board_entries(count, seed=count))
     rejected = {frozenset((e.key, e.key + 40)) for e in sim.entries[:50]}

@@ -34,6 +34,7 @@ from itertools import islice, pairwise
 from typing import IO, Any
 
 from .similar import Entry, Matches
+from .similar.layout import Layout
 from .similar.pairs import Similarity
 
 PROCESS_FROM = 3000  # entries: from this many up, the pass runs in a process
@@ -41,7 +42,7 @@ CHUNK = 2000  # records per pickle, both ways
 CHILD = "from planboard.core.background import _child; _child()"  # the process's code
 Neighbour = tuple[int, str, str]  # item id, whose, title
 Names = dict[Hashable, tuple[str, str]]
-Stored = dict[Hashable, tuple[str, bytes]]
+Stored = Mapping[Hashable, tuple[str, bytes]]
 Rejected = set[frozenset[Hashable]]
 Found = tuple[Mapping[Hashable, list[Neighbour]], Matches]
 
@@ -182,9 +183,10 @@ def _with_numpy() -> bool:
 
 def _packed_arrays(
     similarity: Similarity, rejected: Rejected, size: int
-) -> Iterator[tuple[Any, Any, Any, Any]]:
+) -> Iterator[tuple[Any, Any, Any, Any, list[int]]]:
     """Each entry's neighbours as `Packed` takes them, `size` entries a chunk, from the
-    matcher's arrays (whole-number keys)."""
+    matcher's arrays (whole-number keys), and the neighbours' positions among the
+    matcher's entries."""
     import numpy as np
 
     mine, other, values = similarity.neighbour_arrays(rejected=rejected)
@@ -202,6 +204,7 @@ def _packed_arrays(
             array("q", [b - a for a, b in pairwise(runs)]),
             array("q", [entries[b].key for b in other_part]),
             array("d", values[low:high].tolist()),
+            other_part,
         )
 
 
@@ -480,20 +483,22 @@ def _answer(stream: IO[bytes], names: Names, stored: Stored | None = None) -> Fo
 
 
 def _with_whose(
-    chunks: Iterable[tuple[Any, Any, Any, Any]], entries: Sequence[Entry], owners: dict[Any, str]
+    chunks: Iterable[tuple[Any, Any, Any, Any, list[int]]],
+    entries: Sequence[Entry],
+    owners: dict[Any, str],
 ) -> Iterator[tuple[str, Any]]:
     """Each packed chunk, then (given the owners' names) whose lists hold each of its
     keys' neighbours: the board marks every item with it, and at 50,000 items working
-    it out there held the board's interpreter lock for over half a second."""
-    owner_of = {entry.key: entry.owner for entry in entries} if owners else {}
+    it out there held the board's interpreter lock for over half a second. (`entries`:
+    the matcher's, which the neighbours' positions index.)"""
     same: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for keys, counts, ids, scores in chunks:
+    for keys, counts, ids, scores, positions in chunks:
         yield "packed", (keys, counts, ids, scores)
         if not owners:
             continue
         whose, at = [], 0
         for count in counts:
-            names = tuple(sorted({owners[owner_of[other]] for other in ids[at : at + count]}))
+            names = tuple(sorted({owners[entries[p].owner] for p in positions[at : at + count]}))
             whose.append(same.setdefault(names, names))
             at += count
         yield "whose", (keys, whose)
@@ -504,28 +509,44 @@ def _reasons(found: Matches, keys: Sequence[Hashable]) -> list[tuple[Hashable, l
     return [(key, [found.why(key, other) for other, _ in found.overlap[key]]) for key in keys]
 
 
+def _asked(
+    records: Iterator[tuple[str, Any]],
+) -> tuple[dict[str, Any], list[Entry], dict[Hashable, tuple[str, bytes]], Layout | None] | None:
+    """The question as the process reads it: its head, the entries, and the stored
+    vectors, laid straight into the matcher's matrix where they can be (`Layout`),
+    else held as given; None if it was cut short."""
+    head: dict[str, Any] = {}
+    entries: list[Entry] = []
+    held: dict[Hashable, tuple[str, bytes]] = {}
+    laid: Layout | None = None
+    laying = True  # (until a layout is found not to fit these entries)
+    for tag, payload in records:
+        if tag == "head":
+            head = payload
+        elif tag == "entries":
+            entries.extend(Entry._make(e) for e in payload)
+        elif tag == "stored":
+            if laying and laid is None:  # (the entries came first: all of them)
+                laid = Layout.of(entries) if head.get("mode") != "groups" else None
+                laying = laid is not None
+            if laid is not None:
+                laid.add(payload)
+            else:
+                held.update((key, (digest, blob)) for key, digest, blob in payload)
+        elif tag == "end":
+            return head, entries, held, laid
+    return None
+
+
 def _child() -> None:
     """The process side: the question on stdin (entries, vectors held in memory, rejected
     pairs, where the file is); the neighbours, why, new vectors and note on stdout."""
     from .similar.grouping import compared, match
 
-    head: dict[str, Any] = {}
-    raw: list[tuple[Hashable, str, Any]] = []
-    held: Stored = {}
-    whole = False
-    for tag, payload in _records(sys.stdin.buffer):
-        if tag == "head":
-            head = payload
-        elif tag == "entries":
-            raw.extend(payload)
-        elif tag == "stored":
-            held.update((key, (digest, blob)) for key, digest, blob in payload)
-        elif tag == "end":
-            whole = True
-    if not whole:  # (a question cut short: the part asked is not what was meant)
+    asked = _asked(_records(sys.stdin.buffer))
+    if asked is None:  # (a question cut short: the part asked is not what was meant)
         sys.exit(1)
-    entries = [Entry._make(e) for e in raw]
-    raw.clear()
+    head, entries, held, laid = asked
     rejected = head.get("rejected") or set()
     size = head.get("chunk") or CHUNK  # (the caller's, so that a test can make it small)
     out = sys.stdout.buffer
@@ -539,15 +560,21 @@ def _child() -> None:
         # The board's: each item's neighbours packed straight from the matcher's arrays
         # (as a dict of Python tuples they were 45 MB more at 50,000 items), the stored
         # vectors let go once the tables hold them.
-        similarity = compared(entries, held)
-        held.clear()
+        laid = laid or Layout.of(entries)
+        if laid is not None:  # (the stored vectors, laid out as the matcher keeps them)
+            similarity = Similarity(laid.entries, laid_out=laid.laid_out(), lean=True)
+            laid = None
+        else:
+            similarity = compared(entries, held)
+            held.clear()
+        entries.clear()  # (the matcher holds them, sorted)
         _send(out, [("note", similarity.meaning_note), ("lang", similarity.lang)])
         # The new vectors go first, and are let go before the pairs are scored (50,000
         # titles embedded: 20 MB of Python objects the process held to its end).
         _send(out, (("vectors", chunk) for chunk in _chunks(similarity.new_vectors, size)))
         similarity.new_vectors.clear()
         chunks = _packed_arrays(similarity, rejected, size)
-        _send(out, _with_whose(chunks, entries, head.get("owners") or {}))
+        _send(out, _with_whose(chunks, similarity.entries, head.get("owners") or {}))
         _send(out, [("end", None)])
         out.flush()
         return

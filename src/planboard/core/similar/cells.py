@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
+SCORE_BITS = 20  # a score in millionths (0 … 1,000,000) fits these bits
 SLICE = 25_000  # candidate pairs made and scored at a time (their vectors 4,096 at a time)
 
 
@@ -117,20 +118,77 @@ def entry_order(np: Any, mine: Any, values: Any, other: Any) -> Any:
     21 bits and the scores are between 0 and 1 (they are kept to six decimals)."""
     if not len(mine) or max(mine.max(), other.max()) >= 1 << 21:
         return np.lexsort((other, -values, mine))
-    scaled = values * 1_000_000
-    np.rint(scaled, out=scaled)
-    if scaled.min() < 0 or scaled.max() > 1_000_000:
+    key = values * 1_000_000
+    np.rint(key, out=key)
+    if key.min() < 0 or key.max() > 1_000_000:
         return np.lexsort((other, -values, mine))
-    # (The key made in place, one array at a time: a million pairs are 8 MB each.)
-    key = mine.astype(np.int64)
-    key <<= 42
-    ranked = (1_000_000 - scaled).astype(np.int64)
-    del scaled
+    # (The key made in place, one array at a time: a million pairs are 8 MB each, and
+    # the pass's process peaked here.)
+    np.subtract(1_000_000, key, out=key)
+    ranked = key.astype(np.int64)
+    del key
     ranked <<= 21
-    key |= ranked
-    del ranked
-    key |= other
-    return np.argsort(key, kind="stable")
+    ranked |= other
+    high = mine.astype(np.int64)
+    high <<= 42
+    ranked |= high
+    del high
+    return np.argsort(ranked, kind="stable")
+
+
+def word_tables(
+    np: Any, starts: Any, word_ids: Any, weights: Any, names: int
+) -> tuple[Any, Any, Any, Any, Any, int]:
+    """Every item's words as sorted arrays, to score pairs by: (item, word id) codes,
+    word ids, weights, where each item starts, how many words it has, and the code's
+    base (from `Similarity`'s flat arrays and its count of words). Word ids follow the
+    words' spelling, so the sums run in the same order in every process."""
+    size = names + 1
+    begins = np.frombuffer(starts, dtype=np.int64)
+    lengths = np.diff(begins)
+    item_arr = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    word_arr = np.frombuffer(word_ids, dtype=np.int64)
+    weight_arr = np.frombuffer(weights, dtype=np.float64)
+    # (In order already: by item, and within an item by word id.)
+    codes = item_arr * size + word_arr
+    return codes, word_arr, weight_arr, begins[:-1], lengths, size
+
+
+def bulk_word_scores(np: Any, a_arr: Any, b_arr: Any, tables: Any) -> Any:
+    """The word cosines of pairs: each of a's words looked up among b's."""
+    codes, word_arr, weight_arr, starts, lengths, size = tables
+    repeat = lengths[a_arr]
+    pair_of = np.repeat(np.arange(len(a_arr)), repeat)
+    offsets = np.arange(len(pair_of)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    at = np.repeat(starts[a_arr], repeat) + offsets
+    wanted = b_arr[pair_of] * size + word_arr[at]
+    hit = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
+    contributions = np.where(codes[hit] == wanted, weight_arr[at] * weight_arr[hit], 0.0)
+    return np.bincount(pair_of, contributions, minlength=len(a_arr))
+
+
+def distinct_pairs(np: Any, code_arr: Any, value_arr: Any, count: int) -> tuple[Any, Any, Any]:
+    """Pairs found (codes: lower position * count + higher; with `value_arr` None,
+    packed with their scores in millionths, SCORE_BITS), each once, in order: the
+    lower positions, the higher ones, the scores."""
+    # A pair found twice (by a word and by meaning, or in two cells) scored the
+    # same both times: each once, by sorting their codes (numpy's own `unique`
+    # hashes, which took forty times longer on two million pairs).
+    if value_arr is None:  # (packed: sorted in place, the score sorted with it)
+        code_arr.sort()
+    else:
+        order = np.argsort(code_arr, kind="stable")
+        code_arr = code_arr[order]  # (one at a time: each old array goes as its new
+        value_arr = value_arr[order]  # one comes)
+        del order
+    if len(code_arr):
+        first = np.concatenate(([True], code_arr[1:] != code_arr[:-1]))
+        code_arr = code_arr[first]
+        value_arr = None if value_arr is None else value_arr[first]
+    if value_arr is None:
+        value_arr = (code_arr & ((1 << SCORE_BITS) - 1)) / 1e6  # (as `np.round` says it)
+        code_arr >>= SCORE_BITS
+    return code_arr // count, code_arr % count, value_arr
 
 
 def pair_codes(np: Any, chunks: Iterator[tuple[Any, Any]], count: int) -> Any:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .meaning import title_hash
-from .pairs import Entry, Similarity, by_entry
+from .pairs import Entry, Similarity
+from .plain import by_entry
 
 MAX_GROUP = 12  # a suggested block bigger than this is not a suggestion any more
 
@@ -90,7 +91,7 @@ class _Neighbours(Mapping[Any, list[tuple[Any, float]]]):
 
 def compared(
     entries: Sequence[Entry],
-    stored: dict[Hashable, tuple[str, bytes]] | None = None,
+    stored: Mapping[Hashable, tuple[str, bytes]] | None = None,
     *,
     lang: str | None = None,
     meaning: bool | None = None,
@@ -113,7 +114,7 @@ def match(
     entries: Sequence[Entry],
     threshold: float | None = None,
     *,
-    stored: dict[Hashable, tuple[str, bytes]] | None = None,
+    stored: Mapping[Hashable, tuple[str, bytes]] | None = None,
     rejected: set[frozenset[Hashable]] | None = None,
     with_groups: bool = True,
     lang: str | None = None,
@@ -142,7 +143,7 @@ def match(
 
 
 def why_of(
-    first: Entry, second: Entry, stored: dict[Hashable, tuple[str, bytes]], lang: str
+    first: Entry, second: Entry, stored: Mapping[Hashable, tuple[str, bytes]], lang: str
 ) -> str:
     """Why two entries match, as a pass over any entries that holds them says: its
     reason depends on their two titles, their meaning vectors (`stored`, key to (hash,

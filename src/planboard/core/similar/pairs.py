@@ -3,7 +3,7 @@ scored pairs over the threshold."""
 
 from __future__ import annotations
 
-import heapq
+import functools
 import math
 from array import array
 from collections import defaultdict
@@ -11,20 +11,24 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .cells import (
+    SCORE_BITS,
     SLICE,
     Beside,
     Stopped,
     both_ways,
+    bulk_word_scores,
     can_fork,
     cells,
+    distinct_pairs,
     entry_order,
     gathered,
     pair_codes,
     word_pair_slices,
+    word_tables,
 )
 from .meaning import MeaningUnavailable, meaning_model, rows_to_embed, title_hash
 from .why import shared_words
-from .words import Word, _words_for, detect_language
+from .words import Word, Words, _words_for, detect_language
 
 THRESHOLD = 0.44  # combined score above which two requests count as the same need
 WORDS_THRESHOLD = 0.46  # the same, when words alone decide (no numpy, not English)
@@ -35,6 +39,8 @@ NEIGHBOURS = 12  # at most this many similar items are kept per item
 MEANING_CANDIDATES = 16  # nearest vectors scored per item
 RARE_WORDS = 3  # an item's candidates share one of its this-many rarest words
 CANDIDATES = 60  # and only the ones sharing most of them are scored
+LEAN_ROOM = 10_000  # words a lean pass keeps the reading of (the commonest come first)
+PACK_BELOW = 1 << 21  # entries: from this many, a pair's code and score would not fit 63 bits
 BESIDE = 10_000  # from this many entries, `beside` is worth its processes (timed)
 
 
@@ -45,6 +51,12 @@ class Entry(NamedTuple):
     key: Any  # any hashable id (the board uses item ids)
     text: str
     owner: Any = None  # whose list (any hashable; None for the team)
+
+
+def entry_key(entry: Entry) -> str:
+    """The order `Similarity` keeps its entries in (any keys, the same in every
+    process)."""
+    return repr(entry.key)
 
 
 class Similarity:
@@ -58,15 +70,23 @@ class Similarity:
         lang: str | None = None,
         meaning: bool | None = None,
         vectors: dict[Hashable, bytes] | None = None,
+        laid_out: tuple[Any, list[bool]] | None = None,
         beside: bool = False,
+        lean: bool = False,
         stop: Callable[[], bool] | None = None,
     ) -> None:
         """`beside`: on a big board, look for the nearest meaning vectors in a second
         process while the words are weighed (for a command with the machine to itself).
-        `stop()` true ends the scoring between two slices (`Stopped`)."""
+        `laid_out`: the stored vectors already as a float16 matrix in the entries' order
+        (`entry_key`), and which of its rows are filled (instead of `vectors`). `lean`
+        (a pass in a process of its own, beside the board): hold no more than it must,
+        at the cost of some speed; the same scores. Pairs are scored from the float16
+        vectors a slice at a time, not from a float32 copy of them all (26 MB at 50,000
+        items), and the titles' words are not kept for the next pass (15 MB). `stop()`
+        true ends the scoring between two slices (`Stopped`)."""
         self._stop = stop
-        self.entries = sorted(entries, key=lambda e: repr(e.key))
-        self.position = {e.key: n for n, e in enumerate(self.entries)}
+        self._lean = lean
+        self.entries = sorted(entries, key=entry_key)
         self.lang = lang or detect_language(e.text for e in self.entries)
         self.analyser = _words_for(self.lang)
         self.meaning: Any = None
@@ -79,7 +99,7 @@ class Similarity:
             except MeaningUnavailable as error:
                 self.meaning_note = str(error)
             else:
-                self.meaning = self._meaning_matrix(model, vectors or {})
+                self.meaning = self._meaning_matrix(model, vectors or {}, laid_out)
         elif self.lang != "en":
             self.meaning_note = "Matching by meaning covers English titles; words decide here."
         self._beside: Beside | None = None
@@ -87,17 +107,22 @@ class Similarity:
             self._beside = Beside(self._nearest_codes)
         self._weigh_words()
 
-    def _meaning_matrix(self, model: Any, stored: dict[Hashable, bytes]) -> Any:
+    def _meaning_matrix(
+        self, model: Any, stored: dict[Hashable, bytes], laid_out: tuple[Any, list[bool]] | None
+    ) -> Any:
         np = model.np
         # Kept as stored (float16, half the memory); rows are read as float32 (`rows`),
         # so every product is the same as on float32 rows of the same values.
-        matrix = np.zeros((len(self.entries), model.dims), dtype=np.float16)
-        filled = [False] * len(self.entries)
-        for position, entry in enumerate(self.entries):
-            blob = stored.get(entry.key)
-            if blob is not None and len(blob) == model.dims * 2:
-                matrix[position] = np.frombuffer(blob, dtype=np.float16)
-                filled[position] = True
+        if laid_out is not None and laid_out[0].shape == (len(self.entries), model.dims):
+            matrix, filled = laid_out
+        else:
+            matrix = np.zeros((len(self.entries), model.dims), dtype=np.float16)
+            filled = [False] * len(self.entries)
+            for position, entry in enumerate(self.entries):
+                blob = stored.get(entry.key)
+                if blob is not None and len(blob) == model.dims * 2:
+                    matrix[position] = np.frombuffer(blob, dtype=np.float16)
+                    filled[position] = True
         missing = rows_to_embed(np, matrix, filled)
         if missing:
             # Rounded as they are stored, so a pair scores the same before and after.
@@ -116,33 +141,34 @@ class Similarity:
         wrote each (to explain a match); `names[id]` is the word."""
         ids: dict[str, int] = {}
         postings: list[list[int]] = []  # (for each word, where it is, in order)
-        self.surfaces: list[str] = []
-        starts, word_ids, weights = [0], [], []
-        words_of, sqrt = self.analyser.words, math.sqrt
-        for position, entry in enumerate(self.entries):
-            found: dict[str, Word] = {}  # (each word's weightiest writing)
-            for word in words_of(entry.text):
-                held = found.get(word.key)
-                if held is None or held.weight < word.weight:
-                    found[word.key] = word
+        # (Arrays, not lists: a list of 300,000 floats is 9 MB, the array 2.4.)
+        starts, word_ids, weights = array("q", [0]), array("q"), array("d")
+        # (How each title wrote its words, kept as they are read; a lean pass, which
+        # explains nothing, works them out if ever asked: `surfaces`.)
+        surfaces: list[str] | None = None if self._lean else []
+        sqrt = math.sqrt
+        for position, found in enumerate(self._entry_words()):
             norm = sqrt(sum(w.weight**2 for w in found.values())) or 1.0
             for key in sorted(found):
-                word, at = found[key], ids.get(key)
+                at = ids.get(key)
                 if at is None:
                     at = ids[key] = len(postings)
                     postings.append([])
                 postings[at].append(position)
                 word_ids.append(at)
-                weights.append(word.weight / norm)
-                self.surfaces.append(word.surface)
+                weights.append(found[key].weight / norm)
+                if surfaces is not None:
+                    surfaces.append(found[key].surface)
             starts.append(len(word_ids))
+        if surfaces is not None:
+            self.__dict__["surfaces"] = surfaces
         # Ids in the order of the words' spelling (each entry's stay in order).
         self.names = sorted(ids)
         rank = [0] * len(ids)
         for n, name in enumerate(self.names):
             rank[ids[name]] = n
-        self.starts, self.weights = array("q", starts), array("d", weights)
         self.word_ids = array("q", [rank[word] for word in word_ids])
+        self.starts, self.weights = starts, weights
         # Words on very many items would make every item a candidate for every other:
         # they count in the score, not in the index.
         common = max(500, int(4 * math.sqrt(len(self.entries))))
@@ -150,6 +176,32 @@ class Similarity:
         for name, at in ids.items():
             if len(postings[at]) <= common:
                 self.index[name] = postings[at]
+
+    def _entry_words(self) -> Iterator[dict[str, Word]]:
+        """Each entry's words, by key, each at its weightiest writing."""
+        # (A lean pass reads with an analyser of its own, let go after: what it learns
+        # of each word, kept to read the next title faster, was 25 MB at 50,000 items.)
+        analyser = Words(self.lang, room=LEAN_ROOM) if self._lean else self.analyser
+        words_of, keep = analyser.words, not self._lean
+        for entry in self.entries:
+            found: dict[str, Word] = {}
+            for word in words_of(entry.text, keep=keep):
+                held = found.get(word.key)
+                if held is None or held.weight < word.weight:
+                    found[word.key] = word
+            yield found
+
+    @functools.cached_property
+    def surfaces(self) -> list[str]:
+        """How each entry wrote each of its words, in `word_ids`' order (to explain a
+        match): kept as the words are read, or (a lean pass, which explains nothing:
+        300,000 strings at 50,000 items) worked out when first asked."""
+        return [found[key].surface for found in self._entry_words() for key in sorted(found)]
+
+    @functools.cached_property
+    def position(self) -> dict[Hashable, int]:
+        """Each entry's key to its position."""
+        return {e.key: n for n, e in enumerate(self.entries)}
 
     def vector(self, position: int) -> dict[str, float]:
         """An entry's words and their normalised weights."""
@@ -217,14 +269,14 @@ class Similarity:
         return np.concatenate(firsts), np.concatenate(seconds)
 
     def _meaning_chunks(self, full: Any) -> Iterator[tuple[Any, Any]]:
-        """`_meaning_candidates`, a block of rows at a time (`full`: the vectors as
-        float32)."""
+        """`_meaning_candidates`, a block of rows at a time (`full`: the vectors, as
+        float32, or float16 read as float32 a block at a time)."""
         np = self.meaning_model_np
         floor = MEANING_FLOOR + MEANING_SPAN * 0.2
         for members in cells(full, np):
             if len(members) < 2:
                 continue
-            block = full[members]
+            block = full[members].astype(np.float32, copy=False)
             keep = min(MEANING_CANDIDATES, len(members) - 1)
             for start in range(0, len(members), 256):
                 sims = block[start : start + 256] @ block.T
@@ -240,6 +292,11 @@ class Similarity:
         each other's nearest come twice)."""
         full = self.rows(slice(None))
         return pair_codes(self.meaning_model_np, self._meaning_chunks(full), len(full))
+
+    def _scored_from(self) -> Any:
+        """The vectors pairs are scored from: a float32 copy of them all, or (`lean`)
+        the float16 matrix itself, read as float32 a slice at a time."""
+        return self.meaning if self._lean else self.rows(slice(None))
 
     @property
     def meaning_model_np(self) -> Any:
@@ -269,7 +326,9 @@ class Similarity:
             np = None  # type: ignore[assignment]
         if np is not None:
             return self._kept_in_bulk(np, threshold, across_owners, rejected or set())
-        best = self._best_one_by_one(threshold, across_owners, rejected or set())
+        from .plain import best_one_by_one
+
+        best = best_one_by_one(self, threshold, across_owners, rejected or set())
         found: dict[tuple[int, int], float] = {}
         for a in sorted(best):
             scored = sorted(best[a], key=lambda entry: (-entry[0], entry[1]))
@@ -290,6 +349,8 @@ class Similarity:
         try:
             import numpy  # noqa: F401
         except ImportError:
+            from .plain import by_entry
+
             return by_entry(self, self.pairs(threshold, rejected=rejected))
         mine, other, values = self.neighbour_arrays(threshold, rejected=rejected)
         keys = [entry.key for entry in self.entries]
@@ -314,13 +375,20 @@ class Similarity:
         import numpy as np
 
         threshold = self.threshold if threshold is None else threshold
-        low, high, values = self._kept_arrays(np, threshold, True, rejected or set())
-        codes, first = np.unique(low * len(self.entries) + high, return_index=True)
-        low, high = codes // len(self.entries), codes % len(self.entries)
-        mine, other = np.concatenate((low, high)), np.concatenate((high, low))
-        values = np.concatenate((values[first], values[first]))
-        order = entry_order(np, mine, values, other)
-        return mine[order], other[order], values[order]
+        mine, other, values, order, kept = self._ranked(np, threshold, True, rejected or set())
+        if not len(mine):
+            return mine, other, values
+        # A pair is a neighbour both ways when either of its entries keeps it; the
+        # ranked order is already the order wanted (by entry, best first, then by the
+        # other), so the pairs kept either way are picked from it as they stand.
+        count = len(mine) // 2
+        order %= count  # (each row's pair)
+        either = np.zeros(count, dtype=bool)
+        either[order[kept]] = True
+        del kept
+        wanted = either[order]
+        del order, either
+        return mine[wanted], other[wanted], values[wanted]
 
     def _kept_in_bulk(
         self,
@@ -332,9 +400,8 @@ class Similarity:
         """`pairs` with numpy: each item's NEIGHBOURS best pairs (best first, then by
         the other's position), items in order."""
         low, high, values = self._kept_arrays(np, threshold, across_owners, rejected)
-        return dict(
-            zip(zip(low.tolist(), high.tolist(), strict=True), values.tolist(), strict=True)
-        )
+        pairs = zip(low.tolist(), high.tolist(), strict=True)
+        return dict(zip(pairs, values.tolist(), strict=True))
 
     def _kept_arrays(
         self,
@@ -346,12 +413,27 @@ class Similarity:
         """Each item's NEIGHBOURS best pairs as arrays (lower position, higher, score;
         a pair kept by both its items comes twice), items in order, picked by one sort
         of every pair both ways instead of a sort per item."""
+        mine, other, values, _, kept = self._ranked(np, threshold, across_owners, rejected)
+        mine, other, values = mine[kept], other[kept], values[kept]
+        low = np.minimum(mine, other).astype(np.int64)
+        high = np.maximum(mine, other).astype(np.int64)
+        return low, high, values
+
+    def _ranked(
+        self,
+        np: Any,
+        threshold: float,
+        across_owners: bool,
+        rejected: set[frozenset[Hashable]],
+    ) -> tuple[Any, Any, Any, Any, Any]:
+        """Every pair over the threshold both ways (entry, other, score), by entry,
+        best first, then by the other; each row's pair (its first way below the count
+        of pairs); and whether it is among its entry's NEIGHBOURS best."""
         a_arr, b_arr, scores = self._best_in_bulk(np, threshold, across_owners, rejected)
         if not len(a_arr):
-            return a_arr, b_arr, scores
-        # Every pair both ways, the positions as 32-bit whole numbers, each array
-        # let go as soon as the next is made (at 50,000 items: 1.4 million pairs, and
-        # the peak of the board's pass was here; 90 MB of arrays, now about 55).
+            return a_arr, b_arr, scores, a_arr, np.zeros(0, dtype=bool)
+        # Every pair both ways, the positions as 32-bit numbers, each array let go as
+        # soon as the next is made (at 50,000 items: 1.4 million pairs).
         mine, other = both_ways(np, a_arr, b_arr), both_ways(np, b_arr, a_arr)
         values = np.concatenate((scores, scores))
         del a_arr, b_arr, scores
@@ -359,15 +441,12 @@ class Similarity:
         mine = mine[order]
         other = other[order]
         values = values[order]
-        del order
         starts = np.flatnonzero(np.concatenate(([True], mine[1:] != mine[:-1])))
-        rank = np.arange(len(mine)) - np.repeat(starts, np.diff(np.append(starts, len(mine))))
+        size = np.int32 if len(mine) < 1 << 31 else np.int64  # (each row's rank, below)
+        rank = np.arange(len(mine), dtype=size)
+        rank -= np.repeat(starts.astype(size), np.diff(np.append(starts, len(mine))))
         kept = rank < NEIGHBOURS
-        del rank
-        mine, other, values = mine[kept], other[kept], values[kept]
-        low = np.minimum(mine, other).astype(np.int64)
-        high = np.maximum(mine, other).astype(np.int64)
-        return low, high, values
+        return mine, other, values, order, kept
 
     def _best_in_bulk(
         self,
@@ -385,13 +464,19 @@ class Similarity:
         if count < 2:
             return none, none, np.zeros(0)
         keep = self._keeping(np, across_owners, rejected)
-        tables = self._word_tables(np)
+        tables = word_tables(np, self.starts, self.word_ids, self.weights, len(self.names))
         # The vectors as float32 while pairs are scored (reading float16 rows pair by
         # pair cost a second at 50,000 items); kept as float16 outside the pass.
-        full = None if self.meaning is None else self.rows(slice(None))
+        full = None if self.meaning is None else self._scored_from()
+
+        # Each pair over the threshold as one number, its code (lower position *
+        # count + higher) then its score in millionths (kept to six decimals, 0 to 1):
+        # a third of the memory of a code, a score and the order that sorted them.
+        packed = count < PACK_BELOW
 
         def over(slices: Iterator[tuple[Any, Any]]) -> tuple[Any, Any]:
-            """The candidates kept and over the threshold, as codes and scores."""
+            """The candidates kept and over the threshold: packed, as codes and scores
+            in one number each (and None), else as codes and scores."""
             codes, values = [none], [np.zeros(0)]
             for firsts, seconds in slices:
                 if self._stop is not None and self._stop():
@@ -400,32 +485,26 @@ class Similarity:
                 if len(low):
                     scores = np.round(self._bulk_scores(np, low, high, tables, full), 6)
                     good = np.flatnonzero(scores >= threshold)
-                    codes.append(low[good] * count + high[good])
-                    values.append(scores[good])
-            return np.concatenate(codes), np.concatenate(values)
+                    code = low[good] * count + high[good]
+                    if packed:
+                        code <<= SCORE_BITS
+                        code |= np.clip(np.rint(scores[good] * 1e6), 0, 1e6).astype(np.int64)
+                    codes.append(code)
+                    values.append(none if packed else scores[good])
+            return np.concatenate(codes), None if packed else np.concatenate(values)
 
         if self._beside is not None and full is not None and can_fork():
             # The nearest pairs (from the second process) scored in another, beside
             # the pairs sharing a word scored here.
             nearest = self._beside.result()
             there = Beside(lambda: over(self._code_slices(nearest)))
-            here = over(self._word_slices(np))
-            code_arr, value_arr = (
-                np.concatenate(both) for both in zip(here, there.result(), strict=True)
-            )
+            here, far = over(self._word_slices(np)), there.result()
+            code_arr = np.concatenate((here[0], far[0]))
+            value_arr = None if packed else np.concatenate((here[1], far[1]))
+            del here, far
         else:
             code_arr, value_arr = over(self._candidate_slices(np, full))
-        # A pair found twice (by a word and by meaning, or in two cells) scored the
-        # same both times: each once, by sorting their codes (numpy's own `unique`
-        # hashes, which took forty times longer on two million pairs).
-        order = np.argsort(code_arr, kind="stable")
-        code_arr = code_arr[order]  # (one at a time: each old array goes as its new
-        value_arr = value_arr[order]  # one comes)
-        del order
-        if len(code_arr):
-            first = np.concatenate(([True], code_arr[1:] != code_arr[:-1]))
-            code_arr, value_arr = code_arr[first], value_arr[first]
-        return code_arr // count, code_arr % count, value_arr
+        return distinct_pairs(np, code_arr, value_arr, count)
 
     def _candidate_slices(self, np: Any, full: Any) -> Iterator[tuple[Any, Any]]:
         """Candidate pairs, about SLICE at a time (a pair may come more than once): two
@@ -449,13 +528,17 @@ class Similarity:
 
     def _bulk_scores(self, np: Any, low: Any, high: Any, tables: Any, full: Any) -> Any:
         """The combined scores of pairs (words, and meaning with `full`: the vectors
-        as float32)."""
-        scores = self._bulk_word_scores(np, low, high, tables)
+        as float32, or float16 read as float32 4,096 rows at a time)."""
+        scores = bulk_word_scores(np, low, high, tables)
         if full is None:
             return scores
         meaning = np.concatenate(
             [  # (4,096 rows at a time: two float32 copies of 25,000 took 25 MB)
-                np.einsum("ij,ij->i", full[low[at : at + 4096]], full[high[at : at + 4096]])
+                np.einsum(
+                    "ij,ij->i",
+                    full[low[at : at + 4096]].astype(np.float32, copy=False),
+                    full[high[at : at + 4096]].astype(np.float32, copy=False),
+                )
                 for at in range(0, len(low), 4096)
             ]
         )
@@ -475,7 +558,7 @@ class Similarity:
             owners = np.asarray(
                 [owner_ids.setdefault(e.owner, len(owner_ids)) for e in self.entries]
             )
-        index_of = self.position
+        index_of = self.position if rejected else {}
         refused = np.asarray(
             sorted(
                 min(index_of[x], index_of[y]) * count + max(index_of[x], index_of[y])
@@ -495,83 +578,6 @@ class Similarity:
 
         return keep
 
-    def _word_tables(self, np: Any) -> tuple[Any, Any, Any, Any, Any, int]:
-        """Every item's words as sorted arrays, to score pairs by: (item, word id)
-        codes, word ids, weights, where each item starts, how many words it has, and
-        the code's base. Word ids follow the words' spelling, so the sums run in the
-        same order in every process."""
-        count = len(self.entries)
-        size = len(self.names) + 1
-        starts = np.frombuffer(self.starts, dtype=np.int64)
-        lengths = np.diff(starts)
-        item_arr = np.repeat(np.arange(count, dtype=np.int64), lengths)
-        word_arr = np.frombuffer(self.word_ids, dtype=np.int64)
-        weight_arr = np.frombuffer(self.weights, dtype=np.float64)
-        # (In order already: by item, and within an item by word id.)
-        codes = item_arr * size + word_arr
-        return codes, word_arr, weight_arr, starts[:-1], lengths, size
-
-    def _bulk_word_scores(self, np: Any, a_arr: Any, b_arr: Any, tables: Any) -> Any:
-        """The word cosines of pairs: each of a's words looked up among b's."""
-        codes, word_arr, weight_arr, starts, lengths, size = tables
-        repeat = lengths[a_arr]
-        pair_of = np.repeat(np.arange(len(a_arr)), repeat)
-        offsets = np.arange(len(pair_of)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        at = np.repeat(starts[a_arr], repeat) + offsets
-        wanted = b_arr[pair_of] * size + word_arr[at]
-        hit = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
-        contributions = np.where(codes[hit] == wanted, weight_arr[at] * weight_arr[hit], 0.0)
-        return np.bincount(pair_of, contributions, minlength=len(a_arr))
-
-    def _best_one_by_one(
-        self, threshold: float, across_owners: bool, rejected: set[frozenset[Hashable]]
-    ) -> dict[int, list[tuple[float, int]]]:
-        """The same without numpy (words only): candidates from an inverted index."""
-        count = len(self.entries)
-        candidates: set[tuple[int, int]] = set()
-        # Big boards: fewer, rarer words make candidates (the meaning vectors find the
-        # rest), so the work grows with the items, not with their square.
-        rare_words = RARE_WORDS if count <= 5000 else 2
-        keep = CANDIDATES if count <= 5000 else 12
-        for a in range(count):
-            vector = self.vector(a)
-            # Candidates share the item's rarest words (what makes it specific; ties
-            # broken by the word itself); only those sharing the most are scored.
-            rare = sorted(vector, key=lambda t: (-vector[t], t))[:rare_words]
-            shared: dict[int, float] = defaultdict(float)
-            for token in rare:
-                weight = vector[token]
-                for b in self.index.get(token, ()):
-                    shared[b] += weight
-            shared.pop(a, None)
-            for b in heapq.nlargest(keep, shared, key=lambda b: (shared[b], -b)):
-                candidates.add((a, b) if a < b else (b, a))
-        if self.meaning is not None:
-            near_firsts, near_seconds = self._meaning_candidates()
-            for a, b in zip(near_firsts.tolist(), near_seconds.tolist(), strict=True):
-                candidates.add((a, b) if a < b else (b, a))
-        entries = self.entries
-        ordered = [
-            (a, b)
-            for a, b in sorted(candidates)
-            if not (across_owners and entries[a].owner == entries[b].owner)
-            and not (rejected and frozenset((entries[a].key, entries[b].key)) in rejected)
-        ]
-        meanings = self._meaning_scores(ordered)
-        # Below the meaning floor a pair scores its words alone, times WORD_SHARE: when
-        # that can't reach the threshold, its words need not be compared.
-        words_alone_can = meanings is None or threshold <= WORD_SHARE
-        best: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for n, (a, b) in enumerate(ordered):
-            meaning = None if meanings is None else float(meanings[n])
-            if meaning is not None and meaning <= MEANING_FLOOR and not words_alone_can:
-                continue
-            value = self.combine(self.word_score(a, b), meaning)
-            if value >= threshold:
-                best[a].append((value, b))
-                best[b].append((value, a))
-        return best
-
     def _meaning_scores(self, ordered: list[tuple[int, int]]) -> Any:
         """The meaning cosines of many pairs at once (None without meaning)."""
         if self.meaning is None:
@@ -583,18 +589,3 @@ class Similarity:
             first, second = self.rows(chunk[:, 0]), self.rows(chunk[:, 1])
             result[start : start + len(chunk)] = np.einsum("ij,ij->i", first, second)
         return result
-
-
-def by_entry(
-    similarity: Similarity, scored: dict[tuple[int, int], float]
-) -> dict[Any, list[tuple[Any, float]]]:
-    """Scored pairs as each entry's key to the others' keys and scores, best first,
-    then in the entries' order."""
-    result: dict[Any, list[tuple[Any, float]]] = {}
-    for (a, b), value in scored.items():
-        first, second = similarity.entries[a], similarity.entries[b]
-        result.setdefault(first.key, []).append((second.key, value))
-        result.setdefault(second.key, []).append((first.key, value))
-    for neighbours in result.values():
-        neighbours.sort(key=lambda pair: (-pair[1], repr(pair[0])))
-    return result

@@ -54,12 +54,15 @@ class Word:
 class Words:
     """Turns titles into weighted, normalised words for one language (cached per word)."""
 
-    def __init__(self, lang: str = "en") -> None:
+    def __init__(self, lang: str = "en", *, room: int = 200_000) -> None:
+        """`room`: how many words' readings are kept, to read them faster the next
+        time (0: none, for a pass that holds no more than it must)."""
         self.lang = lang
         self.lexicon = lexicon(lang)
         self.freq = frequencies(lang)
         self.little = stopwords(lang)
-        self.stem = functools.lru_cache(maxsize=100_000)(stemmer(lang).stemWord)
+        self._room = room
+        self.stem = functools.lru_cache(maxsize=room // 2)(stemmer(lang).stemWord)
         self._cache: dict[str, list[Word]] = {}
         self._known: dict[str, list[str]] | None = None
         self._known_set: set[str] = set()
@@ -75,7 +78,7 @@ class Words:
         found = self._corrected.get(word)
         if found is None:
             found = self._closest(word)
-            if len(self._corrected) < 200_000:
+            if len(self._corrected) < self._room:
                 self._corrected[word] = found
         return found
 
@@ -131,7 +134,7 @@ class Words:
                 result.append(Word(canonical, raw if expanded is None else part, weight))
             else:
                 result.append(Word(stem, raw if expanded is None else part, self._weight(fixed)))
-        if len(self._cache) < 200_000:
+        if len(self._cache) < self._room:
             self._cache[raw] = result
         return result
 
@@ -140,7 +143,7 @@ class Words:
         found = self._stems.get(raw)
         if found is None:
             found = self.stem(raw if raw in self.little else self._correct(raw))
-            if len(self._stems) < 200_000:
+            if len(self._stems) < self._room:
                 self._stems[raw] = found
         return found
 
@@ -209,7 +212,9 @@ class Words:
         # French elides with an apostrophe ("d'ouverture", "l'entrepôt"): two words.
         return _WORD.findall(text.replace("'", " " if self.lang == "fr" else ""))
 
-    def words(self, title: str) -> list[Word]:
+    def words(self, title: str, *, keep: bool = True) -> list[Word]:
+        """A title's words. `keep=False`: not kept for the next time the title is
+        read (a pass that reads each title once: at 50,000 items they held 15 MB)."""
         found = self._titles.get(title)
         if found is not None:
             return found
@@ -224,7 +229,7 @@ class Words:
                 as_written = _as_written(title, written)
                 read = [Word(word.key, as_written, word.weight) for word in read]
             found += read
-        if len(self._titles) < 100_000:
+        if keep and len(self._titles) < self._room // 2:
             self._titles[title] = found
         return found
 
@@ -239,7 +244,7 @@ class Words:
             else:
                 size, spelt, _ = self._phrase(raws, 0) if raws else (0, [], None)
                 found = spelt if size == len(raws) else []
-            if len(self._spelt) < 100_000:
+            if len(self._spelt) < self._room // 2:
                 self._spelt[written] = found
         return found
 
