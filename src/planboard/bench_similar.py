@@ -164,7 +164,7 @@ def rss():
         if line.startswith('VmHWM'):
             return int(line.split()[1])
 before = rss()
-stored = dict(store.item_vectors(q))  # (the board reads them for its pass, and keeps them)
+stored = store.item_vectors(q)  # (the board reads them for its pass, and keeps them)
 found = overlap_pass(lists, owners, stored, set(store.rejected_pairs(q)))
 print(before, rss(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """

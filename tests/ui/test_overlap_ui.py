@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 
 from planboard.core import Place, Store
+from planboard.core.similar import title_hash
+from planboard.core.vectors import Vectors
 from planboard.ui.app import PlanboardApp
 from planboard.ui.overlap import OverlapModal, SuggestModal
 from planboard.ui.widgets.board_list import BoardList
@@ -443,6 +445,12 @@ async def test_the_stored_vectors_are_read_once_per_quarter_not_per_action(
         await pilot.pause()
         assert app.screen.neighbours  # the passes ran
         assert reads == [q]  # still the one read
+        # What it keeps in memory is every item's vector, for its title as it is now.
+        known = app.screen._vectors_known
+        board = overlapping.board(q)
+        items = [i for place, found in board.places.items() for i in found]
+        assert isinstance(known, Vectors) and len(known) == len(items)
+        assert all(known[i.id][0] == title_hash(i.title) for i in items)
         app.screen.load()  # the quarter read again (another program wrote): once more
         app.screen._refresh_overlap()
         await pilot.pause(0.3)

@@ -51,7 +51,7 @@ def similar_groups(
         for item in found:
             items[item.id] = (item, "block" if place.is_block else "list")
             entries.append(Entry(item.id, item.title, item.stakeholder_id))
-    stored: dict[object, tuple[str, bytes]] = dict(store.item_vectors(quarter_id))
+    stored = store.item_vectors(quarter_id)
     rejected: set[frozenset[object]] = set(store.rejected_pairs(quarter_id))
     matches = match(entries, stored=stored, rejected=rejected, beside=True)
     if notes is not None and matches.note:

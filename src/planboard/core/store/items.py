@@ -5,12 +5,14 @@ not the same, and the meaning vectors kept for them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 from ..errors import ValidationError
 from ..model import MAX_NOTES, Change, Item, Place
 from ..rows import ITEM_COLUMNS
 from ..rules import move_verdict
+from ..vectors import Vectors
 from .core import _UNSET, _quote, _reads
 from .placing import StorePlacing
 from .tx import _Tx
@@ -345,14 +347,14 @@ class ItemCommands(StorePlacing):
             )
 
     @_reads
-    def item_vectors(self, quarter_id: int) -> dict[int, tuple[str, bytes]]:
-        """The stored meaning vectors of a quarter's items: item id to (hash, vector)."""
+    def item_vectors(self, quarter_id: int) -> Vectors:
+        """The stored meaning vectors of a quarter's items: item id to (hash, vector),
+        held compactly (`Vectors`), read a row at a time. A vector that is not bytes
+        (another program's row) is left out: the title is embedded again."""
         rows = self.conn.execute(
             "SELECT v.item_id, v.hash, v.vector FROM item_vectors v "
             "JOIN items i ON i.id = v.item_id WHERE i.quarter_id = ?",
             (quarter_id,),
-        ).fetchall()
-        found = {item_id: (digest, bytes(blob)) for item_id, digest, blob in rows}
-        for item_id, digest, blob in self._pending_vectors.values():
-            found[item_id] = (digest, blob)  # (other quarters' ids are never asked for)
-        return found
+        )
+        # (Those not written yet come last, and count: other quarters' are never asked.)
+        return Vectors(chain(rows, self._pending_vectors.values()))

@@ -28,6 +28,7 @@ from ...core.model import (
 )
 from ...core.rules import why_read_only
 from ...core.store import Store
+from ...core.vectors import Vectors
 from ..screens.actions import StoreActions
 from ..widgets.bars import DetailBar, DragGhost, StatusLine, TitleBar, VisionBar
 from ..widgets.board_list import BoardList, DragListener, Group, Row
@@ -155,7 +156,7 @@ class BoardBase(StoreActions, CalmResume):
         self._vector_timer: Timer | None = None  # the next slice of meaning vectors
         # The quarter's meaning vectors known to this screen (item id to (hash, vector)):
         # read from the file once, then kept up to date by each overlap pass.
-        self._vectors_known: dict[int, tuple[str, bytes]] | None = None
+        self._vectors_known: Vectors | None = None
         self._rest_asked = False  # the rest of a big quarter is being read, in a thread
         self._collector_paused = False  # (the cyclic collector, while it is read)
         self._overlap_pass: Pass | None = None  # the overlap pass under way

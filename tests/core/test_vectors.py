@@ -1,0 +1,74 @@
+"""The stored meaning vectors, held compactly (`Vectors`), read as a dict would be."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+from planboard.core import Store
+from planboard.core.vectors import Vectors
+
+
+def row(n: int, width: int = 256) -> tuple[int, str, bytes]:
+    return n, f"{n * 7919:016x}", bytes([n % 251]) * width
+
+
+def test_a_book_reads_as_the_dict_of_its_rows() -> None:
+    rng = random.Random(4)
+    rows = [row(n) for n in rng.sample(range(100_000), 300)]
+    rows += [
+        (rows[0][0], "0123456789abcdef", b"\x01" * 256),  # the same key again: it counts
+        (-5, "feedfacecafebeef", b"\x02" * 256),
+        (1 << 70, "0123456789abcdef", b"\x03" * 256),  # past 64 bits
+        (7, "NOT-A-HASH", b"\x04" * 256),  # a hash of another form
+        (8, "0123456789ABCDEF", b"\x05" * 256),  # upper case: not as `title_hash` makes
+        (9, "0123456789abcdef", b"\x06" * 10),  # another length
+        ("x", "0123456789abcdef", b"\x07" * 256),  # a key that is not a number
+    ]
+    expected = {key: (digest, blob) for key, digest, blob in rows}
+    book = Vectors(rows)
+    assert len(book) == len(expected)
+    assert dict(book) == expected
+    assert list(book.items()) == [(key, book[key]) for key in book]  # (read in order)
+    assert sorted(book, key=repr) == sorted(expected, key=repr)
+    for key in expected:
+        assert key in book and book[key] == expected[key]
+    for missing in (1 << 64, -1, 100_001, "y", None, 2.5):
+        assert missing not in book and book.get(missing) is None
+    assert len(book.extra) == 5  # only the odd rows are held as they came
+
+
+def test_a_book_with_new_rows_is_another_book() -> None:
+    first = Vectors(row(n) for n in range(0, 200, 2))
+    before = dict(first)
+    second = first.with_new([row(3), (4, "00000000000000ff", b"\x09" * 256)])
+    assert dict(first) == before  # (a pass may be reading it)
+    expected = {**before, 3: row(3)[1:], 4: ("00000000000000ff", b"\x09" * 256)}
+    assert dict(second) == expected and len(second) == len(expected)
+    assert dict(second.items()) == expected and len(list(second.items())) == len(expected)
+    many = second.with_new(row(n) for n in range(1, 5000, 2))  # many: into the buffers
+    assert not many.extra
+    assert dict(many) == {**expected, **{n: row(n)[1:] for n in range(1, 5000, 2)}}
+
+
+def test_vectors_another_program_wrote_are_read_or_left_out(tmp_path: Path) -> None:
+    """A vector written as text, a number or a huge number by another program is left
+    out (its title is embedded again), never a crash or a huge allocation."""
+    path = tmp_path / "b.db"
+    store = Store.open(path)
+    quarter = store.default_quarter().id
+    ids = [store.add_item(quarter, None, f"Item {n}").item_id for n in range(4)]
+    store.save_item_vectors([(ids[0], "0123456789abcdef", b"\x01" * 256)])
+    store.flush_item_vectors(100)
+    store.close()
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO item_vectors (item_id, hash, vector) VALUES (?, ?, ?)",
+            [(ids[1], "0123456789abcdef", "text"), (ids[2], "x", 10**12), (ids[3], "y", -3)],
+        )
+    store = Store.open(path)
+    try:
+        assert dict(store.item_vectors(quarter)) == {ids[0]: ("0123456789abcdef", b"\x01" * 256)}
+    finally:
+        store.close()
