@@ -6,6 +6,8 @@ import random
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from planboard.core import Store
 from planboard.core.vectors import Vectors
 
@@ -72,3 +74,58 @@ def test_vectors_another_program_wrote_are_read_or_left_out(tmp_path: Path) -> N
         assert dict(store.item_vectors(quarter)) == {ids[0]: ("0123456789abcdef", b"\x01" * 256)}
     finally:
         store.close()
+
+
+H = "0123456789abcdef"
+
+
+def test_an_empty_or_long_first_vector_leaves_the_others_as_they_are() -> None:
+    """A vector of another length read first (an empty one, or a long one another
+    program wrote) is held as it came: the others stay in their own places (an empty
+    one first shifted every other item's vector by one), and no buffer is made to its
+    length (a 10 MB one first asked for 40 GB)."""
+    import tracemalloc
+
+    for odd in (b"", bytes(100_000)):
+        rows = [(1, H, odd), (2, H, b"A" * 256), (3, H, b"B" * 256), (4, H, b"C" * 256)]
+        tracemalloc.start()
+        try:
+            book = Vectors(rows)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert dict(book) == {key: (digest, blob) for key, digest, blob in rows}
+        assert peak < 20_000_000
+
+
+def test_an_empty_vector_another_program_wrote_leaves_the_others_as_they_are(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "b.db"
+    store = Store.open(path)
+    quarter = store.default_quarter().id
+    ids = [store.add_item(quarter, None, f"Item {n}").item_id for n in range(4)]
+    store.save_item_vectors([(i, H, bytes([i]) * 256) for i in ids])
+    store.flush_item_vectors(100)
+    store.close()
+    with sqlite3.connect(path) as conn:  # as `sqlite3 b.db "UPDATE … SET vector = X''"`
+        conn.execute("UPDATE item_vectors SET vector = X'' WHERE item_id = ?", (ids[0],))
+    store = Store.open(path)
+    try:
+        book = store.item_vectors(quarter)
+        assert book[ids[0]] == (H, b"")
+        assert all(book[i] == (H, bytes([i]) * 256) for i in ids[1:])
+    finally:
+        store.close()
+
+
+def test_a_book_is_read_by_the_keys_a_dict_is_read_by() -> None:
+    np = pytest.importorskip("numpy")
+    book, model = Vectors([(1, H, b"x" * 256)]), {1: (H, b"x" * 256)}
+    for key in (1, True, 1.0, np.int64(1), 2, 1.5, "1", None):
+        assert book.get(key) == model.get(key) and (key in book) == (key in model)
+    newer = book.with_new([(True, H, b"y" * 256), (2.0, H, b"z" * 256)])
+    model[True] = (H, b"y" * 256)
+    model[2.0] = (H, b"z" * 256)
+    assert len(newer) == len(model) == len(list(newer)) == 2
+    assert dict(newer) == model

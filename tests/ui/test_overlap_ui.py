@@ -4,6 +4,7 @@ and the search."""
 from __future__ import annotations
 
 import io
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -983,3 +984,61 @@ async def test_asked_by_in_the_pane_is_the_marks_number(tmp_path: Path, clock) -
             assert "Asked by 3 lists" in detail, detail
     finally:
         store.close()
+
+
+VECTOR_ROWS_WRITTEN_ELSEWHERE = [
+    "UPDATE item_vectors SET vector = X'' WHERE item_id = :first",
+    "UPDATE item_vectors SET vector = zeroblob(2000000) WHERE item_id = :first",
+    "UPDATE item_vectors SET vector = 'text' WHERE item_id = :first",
+    "UPDATE item_vectors SET vector = 10000000000 WHERE item_id = :second",
+    "UPDATE item_vectors SET hash = 42 WHERE item_id = :second",
+]
+
+
+@pytest.mark.parametrize("in_a_process", [False, True])
+@pytest.mark.parametrize("sql", VECTOR_ROWS_WRITTEN_ELSEWHERE)
+async def test_vectors_another_program_wrote_never_change_what_the_board_finds(
+    overlapping: Store, tmp_path: Path, sql: str, in_a_process: bool, monkeypatch: Any
+) -> None:
+    """Every item's vector stored, then one row (the first the board reads, or the
+    second) written by another program: the board opens, and finds what it finds with
+    no vector stored at all. (An empty vector read first shifted every other item's
+    vector by one, and the marks were wrong on every open.)"""
+    from planboard.core import background
+    from planboard.core.similar import embed_titles, meaning_available
+
+    if not meaning_available():
+        pytest.skip("the meaning model needs numpy")
+    if in_a_process:  # (as from 3,000 items)
+        monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    q = overlapping.default_quarter().id
+    items = [i for found in overlapping.board(q).places.values() for i in found]
+    vectors = embed_titles([i.title for i in items])
+    rows = [(i.id, title_hash(i.title), v) for i, v in zip(items, vectors, strict=True)]
+    overlapping.save_item_vectors(rows)
+    overlapping.flush_item_vectors(len(rows))
+    path = Path(overlapping.path)
+    overlapping.close()
+    bare = tmp_path / "bare.db"
+    with sqlite3.connect(path) as conn, sqlite3.connect(bare) as copy:
+        conn.backup(copy)
+        copy.execute("DELETE FROM item_vectors")
+        read = conn.execute(
+            "SELECT v.item_id FROM item_vectors v JOIN items i ON i.id = v.item_id "
+            "WHERE i.quarter_id = ?",
+            (q,),
+        ).fetchall()
+        conn.execute(sql, {"first": read[0][0], "second": read[1][0]})
+
+    async def found(board: Path) -> dict[Any, list[Any]]:
+        store = Store.open(board)
+        try:
+            app = PlanboardApp(store)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await ready(pilot)
+                return {key: list(near) for key, near in app.screen.neighbours.items()}
+        finally:
+            store.close()
+
+    with_them = await found(path)
+    assert with_them and with_them == await found(bare)

@@ -492,13 +492,18 @@ def _with_whose(
     it out there held the board's interpreter lock for over half a second. (`entries`:
     the matcher's, which the neighbours' positions index.)"""
     same: dict[tuple[str, ...], tuple[str, ...]] = {}
+    owner_at: Callable[[int], Any] = lambda p: entries[p].owner  # noqa: E731
+    if owners and len({entry.key for entry in entries}) != len(entries):
+        # (A key given twice: its owner is the last entry's, as a dict of them says.)
+        owner_of = {entry.key: entry.owner for entry in entries}
+        owner_at = lambda p: owner_of[entries[p].key]  # noqa: E731
     for keys, counts, ids, scores, positions in chunks:
         yield "packed", (keys, counts, ids, scores)
         if not owners:
             continue
         whose, at = [], 0
         for count in counts:
-            names = tuple(sorted({owners[entries[p].owner] for p in positions[at : at + count]}))
+            names = tuple(sorted({owners[owner_at(p)] for p in positions[at : at + count]}))
             whose.append(same.setdefault(names, names))
             at += count
         yield "whose", (keys, whose)

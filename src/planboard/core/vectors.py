@@ -4,9 +4,8 @@ its overlap passes (item id to the title's hash and the vector, as a dict gives)
 As a dict of Python objects, 50,000 vectors took about 25 MB in the board's process (a
 bytes object, a hash string, a tuple and a key each); here they are three flat buffers
 (the ids, the hashes as 8 bytes each, the vectors end to end, in buffers of a
-megabyte), about 14 MB. A book never
-changes: `with_new` gives another, so a pass can read one in its thread while the
-board learns new vectors."""
+megabyte), about 14 MB. A book never changes: `with_new` gives another, so a pass can
+read one in its thread while the board learns new vectors."""
 
 from __future__ import annotations
 
@@ -16,15 +15,17 @@ from collections.abc import ItemsView, Iterable, Iterator, Mapping
 from typing import Any
 
 Row = tuple[str, bytes]
-CHUNK = 4096  # vectors a buffer (1 MB of vectors of 256 bytes)
+WIDTH = 256  # bytes a vector, as planboard writes them (128 float16 values)
+CHUNK = 4096  # vectors a buffer (1 MB)
 
 
 class Vectors(Mapping[Any, Row]):
-    """Key to (hash, vector), as `Store.item_vectors` reads them. Whole-number keys
-    with a 16-hex-digit hash and a vector of the common length go in the buffers;
-    anything else another program may have written (a hash of another form, a vector
-    of another length, a key past 64 bits) is held as it was, beside them, and so are
-    the rows `with_new` adds, until there are many."""
+    """Key to (hash, vector), as `Store.item_vectors` reads them, found by any key a
+    dict would find them by. Whole-number keys with a 16-hex-digit hash and a vector
+    of WIDTH bytes go in the buffers; anything else another program may have written
+    (a hash of another form, a vector of another length, a key past 64 bits) is held
+    as it was, beside them, and so are the rows `with_new` adds, until there are many.
+    A vector that is not bytes is left out."""
 
     __slots__ = ("_blobs", "_hashes", "_keys", "_len", "_rows", "_width", "extra")
 
@@ -34,17 +35,14 @@ class Vectors(Mapping[Any, Row]):
         was 25 MB more while they were read); the last row of a key counts."""
         arrived, hashes, blobs = array("q"), bytearray(), list[bytearray]()
         self.extra: dict[Any, Row] = {}
-        width, extra, low, high = 0, self.extra, -(1 << 63), 1 << 63
+        width, extra = WIDTH, self.extra
         for key, digest, blob in rows:
             if type(blob) is not bytes:
                 continue  # (not a vector: worked out again, as a missing one is)
+            if type(key) is not int:
+                key = _plain(key)
             packed = _hash_bytes(digest)
-            if not width and packed is not None:
-                width = len(blob)
-            if packed is None or len(blob) != width or type(key) is not int:
-                extra[key] = (digest, blob)
-                continue
-            if not low <= key < high:
+            if packed is None or len(blob) != width or not _whole(key):
                 extra[key] = (digest, blob)
                 continue
             if extra:
@@ -69,6 +67,8 @@ class Vectors(Mapping[Any, Row]):
 
     def _at(self, key: Any) -> int:
         """The row a key's vector is in (-1: not in the buffers)."""
+        if type(key) is not int:
+            key = _plain(key)
         if not _whole(key):
             return -1
         at = bisect_left(self._keys, key)
@@ -116,7 +116,8 @@ class Vectors(Mapping[Any, Row]):
         new._keys, new._rows, new._hashes = self._keys, self._rows, self._hashes
         new._blobs, new._width, new.extra = self._blobs, self._width, dict(self.extra)
         for key, digest, blob in rows:
-            new.extra[key] = (digest, blob)
+            if type(blob) is bytes:  # (as a book is made: not a vector, left out)
+                new.extra[key if type(key) is int else _plain(key)] = (digest, blob)
         if len(new.extra) > max(1024, len(new._keys) // 8):  # (many: into the buffers)
             return Vectors((key, *new[key]) for key in new)
         new._len = len(new._keys) + sum(1 for key in new.extra if self._at(key) < 0)
@@ -125,6 +126,20 @@ class Vectors(Mapping[Any, Row]):
 
 def _whole(key: Any) -> bool:
     return type(key) is int and -(1 << 63) <= key < 1 << 63
+
+
+def _plain(key: Any) -> Any:
+    """The key as a whole number where it equals one as a dict's key would (`True`,
+    `1.0`, numpy's integers); any other as it is."""
+    try:
+        number = int(key)
+    except (TypeError, ValueError, OverflowError):
+        return key
+    try:
+        same = number == key and hash(number) == hash(key)
+    except TypeError:
+        return key
+    return number if same else key
 
 
 def _hash_bytes(digest: Any) -> bytes | None:

@@ -31,7 +31,8 @@ class Layout:
     @classmethod
     def of(cls, entries: Sequence[Entry]) -> Layout | None:
         """A layout for these entries; None without numpy or the meaning model, or
-        for keys that are not whole numbers (the vectors are then held as given)."""
+        for keys that are not whole numbers or not each once (item ids are both; the
+        vectors are then held as given)."""
         try:
             import numpy  # noqa: F401
         except ImportError:
@@ -40,6 +41,8 @@ class Layout:
             return None
         if any(not -(1 << 63) <= e.key < 1 << 63 for e in entries):
             return None
+        if len({e.key for e in entries}) != len(entries):
+            return None  # (a key given twice: as given, as `compared` takes them)
         try:
             dims = meaning_model().dims
         except MeaningUnavailable:
