@@ -254,3 +254,31 @@ def test_at_with_list_and_a_board_with_o_are_refused(
     assert main(["restore", "--from", url, "--list", "-o", str(out)]) == 2
     assert str(out) in capsys.readouterr().err
     assert not out.exists() and board.read_bytes() == before
+
+
+def test_a_week_date_means_the_end_of_its_day_or_week() -> None:
+    """ISO week dates are times too: `2026-W49-5` is a date (Friday 4 December), so it
+    means the end of that day, as `2026-12-04` does (it meant its first second); a
+    week alone means the end of the week; with a time, the time's own grain."""
+    day = replica.parse_at("2026-W49-5")
+    assert day == replica.parse_at("2026-12-04") == replica.parse_at("2026W495")
+    assert "end of the day 2026-12-04 UTC" in day.said()
+    week = replica.parse_at("2026-W49")
+    assert week.moment == datetime(2026, 11, 30, tzinfo=UTC)
+    assert week.until == datetime(2026, 12, 6, 23, 59, 59, 999_999, tzinfo=UTC)
+    assert week.said() == (
+        "as it was at the end of the week 2026-W49 UTC (changes made in it included)"
+    )
+    assert replica.parse_at("2026-W49-5T10:31") == replica.parse_at("2026-12-04 10:31")
+    assert replica.parse_at("2026-W49-5 10:31:20") == replica.parse_at("2026-12-04 10:31:20")
+
+
+def test_an_offset_given_to_the_second_is_refused() -> None:
+    """`12:00+01:00:30` to the minute: the restore took the minute from 10:59:30 UTC
+    while the message named the minute 10:59; no zone is that offset, so it is
+    refused with what to give instead."""
+    with pytest.raises(ReplicaError, match=r"offset to the second.*\+01:00"):
+        replica.parse_at("2026-12-01T12:00+01:00:30")
+    assert replica.parse_at("2026-12-01T12:00+01:00").said() == (
+        "as it was at the end of the minute 2026-12-01 11:00 UTC (changes made in it included)"
+    )

@@ -236,8 +236,9 @@ def explain(output: str, url: str = "") -> str:
 @dataclass(frozen=True)
 class At:
     """A `--at` time: the moment given, in UTC, and how long a time its text names (its
-    `grain`): a day for a date alone, an hour, a minute or a second for a time given to
-    it, nothing for one with a fraction of a second. It means the board as it was at the
+    `grain`): a week for a week alone (`2026-W49`), a day for a date alone (`2026-W49-5`
+    too), an hour, a minute or a second for a time given to it, nothing for one with a
+    fraction of a second. It means the board as it was at the
     end of that time, the changes made in it included; a time with a fraction means
     exactly that moment."""
 
@@ -269,11 +270,19 @@ class At:
 
 
 _MINUTE, _HOUR, _DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
-_SHOWN = {_DAY: "%Y-%m-%d", _HOUR: "%Y-%m-%d %H:%M", _MINUTE: "%Y-%m-%d %H:%M"}
-_UNITS = {_DAY: "day", _HOUR: "hour", _MINUTE: "minute"}
-# A date, then what the time gives (hours, minutes, seconds, a fraction), then its zone.
+_WEEK = timedelta(weeks=1)
+_SHOWN = {
+    _WEEK: "%G-W%V",
+    _DAY: "%Y-%m-%d",
+    _HOUR: "%Y-%m-%d %H:%M",
+    _MINUTE: "%Y-%m-%d %H:%M",
+}
+_UNITS = {_WEEK: "week", _DAY: "day", _HOUR: "hour", _MINUTE: "minute"}
+# A date (a calendar date, a week's day, or a week alone), then what the time gives
+# (hours, minutes, seconds, a fraction), then its zone.
 _GIVEN = re.compile(
-    r"\d{4}-?\d{2}-?\d{2}(?:\D(\d{2})(?::?(\d{2})(?::?(\d{2})([.,]\d+)?)?)?)?"
+    r"\d{4}(?:-?\d{2}-?\d{2}|-?W\d{2}(?:-?(\d))?)"
+    r"(?:\D(\d{2})(?::?(\d{2})(?::?(\d{2})([.,]\d+)?)?)?)?"
     r"(?:[Zz]|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?)?"
 )
 
@@ -283,12 +292,14 @@ def _grain(raw: str, value: datetime) -> timedelta:
     given = _GIVEN.fullmatch(raw)
     if given is None:  # (a form of ISO 8601 seldom typed: to the second, as before)
         return timedelta(0) if value.microsecond or "." in raw else timedelta(seconds=1)
-    hours, minutes, whole_seconds, fraction = given.groups()
+    weekday, hours, minutes, whole_seconds, fraction = given.groups()
     if fraction:
         return timedelta(0)
     if whole_seconds:
         return timedelta(seconds=1)
-    return _MINUTE if minutes else _HOUR if hours else _DAY
+    if minutes or hours:
+        return _MINUTE if minutes else _HOUR
+    return _WEEK if "W" in raw.upper() and not weekday else _DAY
 
 
 def parse_at(text: str) -> At:
@@ -308,6 +319,12 @@ def parse_at(text: str) -> At:
         ) from error
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
+    offset = value.utcoffset() or timedelta(0)
+    if offset % _MINUTE:  # (the end of "its" minute would not be a minute in UTC)
+        raise ReplicaError(
+            f"“{text}” gives its zone's offset to the second; give it in hours and "
+            "minutes (+01:00), or give the time in UTC."
+        )
     return At(value.astimezone(UTC), _grain(raw, value))
 
 
