@@ -223,9 +223,9 @@ def test_each_entry_order_is_a_sort_by_entry_best_first_then_other(top: int) -> 
     other = rng.integers(0, top, 3000)
     mine[:800] = 7  # (many pairs of one entry: its order is by score, then other)
     other[:400] = 9  # (and some the very same pair, more than once)
-    values = np.round(rng.choice([0.44, 0.5, 0.5000001, 0.61, 1.0], 3000), 6)
-    order = entry_order(np, mine, values, other)
-    rows = list(zip(mine.tolist(), values.tolist(), other.tolist(), strict=True))
+    micro = rng.choice([440_000, 500_000, 500_001, 610_000, 1_000_000], 3000)
+    order = entry_order(np, mine, micro, other)
+    rows = list(zip(mine.tolist(), micro.tolist(), other.tolist(), strict=True))
     assert order.tolist() == sorted(
         range(3000), key=lambda n: (rows[n][0], -rows[n][1], rows[n][2], n)
     )
@@ -233,8 +233,8 @@ def test_each_entry_order_is_a_sort_by_entry_best_first_then_other(top: int) -> 
 
 def test_scores_outside_nought_to_one_are_ordered_too() -> None:
     mine, other = np.asarray([1, 1, 1, 0]), np.asarray([2, 3, 4, 5])
-    values = np.asarray([-0.5, 1.5, 0.2, 0.3])
-    assert entry_order(np, mine, values, other).tolist() == [3, 1, 2, 0]
+    micro = np.asarray([-500_000, 1_500_000, 200_000, 300_000])
+    assert entry_order(np, mine, micro, other).tolist() == [3, 1, 2, 0]
 
 
 def test_two_entries_pair_as_their_overlap_says() -> None:

@@ -490,20 +490,16 @@ def _with_whose(
     """Each packed chunk, then (given the owners' names) whose lists hold each of its
     keys' neighbours: the board marks every item with it, and at 50,000 items working
     it out there held the board's interpreter lock for over half a second. (`entries`:
-    the matcher's, which the neighbours' positions index.)"""
+    the matcher's, which the neighbours' positions index. A key given twice makes an
+    answer `Packed` refuses: the board then does the work itself.)"""
     same: dict[tuple[str, ...], tuple[str, ...]] = {}
-    owner_at: Callable[[int], Any] = lambda p: entries[p].owner  # noqa: E731
-    if owners and len({entry.key for entry in entries}) != len(entries):
-        # (A key given twice: its owner is the last entry's, as a dict of them says.)
-        owner_of = {entry.key: entry.owner for entry in entries}
-        owner_at = lambda p: owner_of[entries[p].key]  # noqa: E731
     for keys, counts, ids, scores, positions in chunks:
         yield "packed", (keys, counts, ids, scores)
         if not owners:
             continue
         whose, at = [], 0
         for count in counts:
-            names = tuple(sorted({owners[owner_at(p)] for p in positions[at : at + count]}))
+            names = tuple(sorted({owners[entries[p].owner] for p in positions[at : at + count]}))
             whose.append(same.setdefault(names, names))
             at += count
         yield "whose", (keys, whose)
