@@ -142,7 +142,7 @@ def store_vectors(path: Path) -> None:
             Entry(i.id, i.title, i.stakeholder_id) for items in board.places.values() for i in items
         ]
         found = match(entries, with_groups=False)
-        store.save_item_vectors(found.new_vectors)  # type: ignore[arg-type]
+        store.save_item_vectors(found.new_vectors)
         # Vectors go into the file only once planboard has written something there (a
         # board opened and closed stays as it was): one change, as a user would make.
         store.set_setting("bench", "vectors kept")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from planboard.core import Store
-from planboard.core.vectors import Vectors
+from planboard.core.vectors import Rows, Vectors
 
 
 def row(n: int, width: int = 256) -> tuple[int, str, bytes]:
@@ -129,3 +129,80 @@ def test_a_book_is_read_by_the_keys_a_dict_is_read_by() -> None:
     model[2.0] = (H, b"z" * 256)
     assert len(newer) == len(model) == len(list(newer)) == 2
     assert dict(newer) == model
+
+
+def test_rows_read_as_the_list_of_rows_they_were_given() -> None:
+    """New vectors as they come (the overlap process's answer), in their order, the
+    odd ones as they came: indexed, sliced and compared as the list would be."""
+    rows = [row(n) for n in (5, 3, 9, 3)]
+    rows += [("x", H, b"\x07" * 256), (1 << 70, H, b"\x01" * 256), (6, "nope", b"\x02" * 9)]
+    rows += [(True, H, b"\x03" * 256), (11, H, "not bytes")]
+    held = Rows(rows[:4])
+    held.add(rows[4:])
+    plain = [(1 if key is True else key, digest, blob) for key, digest, blob in rows]
+    assert len(held) == len(rows)
+    assert list(held) == plain and held == plain and plain == held
+    assert held[0] == plain[0] and held[-1] == plain[-1] and held[4] == plain[4]
+    assert held[2:5] == plain[2:5] and held[::-3] == plain[::-3]
+    assert held != plain[:-1] and held != [*plain[:-1], row(12)]
+    with pytest.raises(IndexError):
+        held[len(rows)]
+    assert (
+        Vectors(held)
+        == Vectors(rows)
+        == {key: (digest, blob) for key, digest, blob in plain if type(blob) is bytes}
+    )
+
+
+def test_a_book_of_rows_shares_their_buffers() -> None:
+    """A book made from `Rows` (the pass's answer), or a book with nothing in it given
+    them, reads from their buffers: 5,000 new vectors are held once in the board's
+    process, not once more per holder (as tuples they were twice their bytes)."""
+    import tracemalloc
+
+    rows = Rows(row(n) for n in range(5000))
+    size = 5000 * 256
+    for make in (lambda: Vectors(rows), lambda: Vectors().with_new(rows)):
+        tracemalloc.start()
+        try:
+            book = make()
+            held, _ = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert dict(book) == {n: row(n)[1:] for n in range(5000)}
+        assert held < size / 10
+    older = Vectors(row(n) for n in range(0, 10_000, 2))
+    newer = older.with_new(rows)  # (many: one book of both, the newer rows counting)
+    assert dict(newer) == {**dict(older), **{n: row(n)[1:] for n in range(5000)}}
+
+
+def test_the_rows_held_for_the_file_are_held_once(tmp_path: Path) -> None:
+    """The store keeps the new vectors it is given for the file as they were given
+    (`Rows`): no copy of 5,000 of them while they wait for a first write."""
+    import tracemalloc
+
+    store = Store.open(tmp_path / "b.db")
+    quarter = store.default_quarter().id
+    ids = [store.add_item(quarter, None, f"Item {n}").item_id or 0 for n in range(3)]
+    rows = Rows([(ids[0], H, b"\x01" * 256), *(row(n) for n in range(100, 5100))])
+    tracemalloc.start()
+    try:
+        store.save_item_vectors(rows)
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    try:
+        assert held < 5000 * 256 / 10
+        assert store.vectors_held == 5001
+        # (Held ones are read with the quarter's: the board holds its quarter's alone.)
+        assert store.item_vectors(quarter)[ids[0]] == (H, b"\x01" * 256)
+        store.save_item_vectors([(ids[0], H, b"\x02" * 256)])  # the newer counts
+        assert store.item_vectors(quarter)[ids[0]] == (H, b"\x02" * 256)
+        assert store.flush_item_vectors(10) == store.vectors_held == 4992
+        assert store.item_vectors(quarter)[ids[0]] == (H, b"\x02" * 256)
+    finally:
+        store.close()
+    with sqlite3.connect(tmp_path / "b.db") as conn:
+        assert conn.execute("SELECT item_id, vector FROM item_vectors").fetchall() == [
+            (ids[0], b"\x02" * 256)
+        ]

@@ -33,9 +33,11 @@ from functools import partial
 from itertools import islice, pairwise
 from typing import IO, Any
 
+from .packed import MILLIONTHS, Packed
 from .similar import Entry, Matches
 from .similar.layout import Layout
 from .similar.pairs import Similarity
+from .vectors import Rows
 
 PROCESS_FROM = 3000  # entries: from this many up, the pass runs in a process
 CHUNK = 2000  # records per pickle, both ways
@@ -60,10 +62,13 @@ class Near(Mapping[Hashable, list[Neighbour]]):
         names = self._names
         return [(other, *names[other]) for other, _ in self._overlap[key]]  # type: ignore[misc]
 
-    def whose(self) -> dict[Hashable, tuple[str, ...]] | None:
+    def take_whose(self) -> dict[Hashable, tuple[str, ...]] | None:
         """For each entry, the names of the lists its neighbours are on (sorted), if
-        the process said them for every entry (`neighbours_anywhere`'s `owners`)."""
-        whose = getattr(self._overlap, "whose", None)
+        the process said them for every entry (`neighbours_anywhere`'s `owners`); the
+        answer lets them go (the board marks its items with them, then needs them no
+        more: at 50,000 items, most of them different, they were 9 MB)."""
+        take = getattr(self._overlap, "take_whose", None)
+        whose = take() if take is not None else None
         return whose if whose is not None and len(whose) == len(self._overlap) else None
 
     def __iter__(self) -> Iterator[Hashable]:
@@ -71,61 +76,6 @@ class Near(Mapping[Hashable, list[Neighbour]]):
 
     def __len__(self) -> int:
         return len(self._overlap)
-
-
-class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
-    """The process's answer as flat arrays: each entry's neighbours (ids and scores),
-    as one run per entry. Held as Python objects, one tuple a pair, the answer at
-    50,000 items was over 100 MB in the board's process; this is a tenth of that. For
-    whole-number keys (the board's item ids) only."""
-
-    def __init__(self) -> None:
-        self._row: dict[int, int] = {}  # key -> its run
-        self._starts = array("q", [0])  # run n is [starts[n], starts[n + 1])
-        self._ids = array("q")
-        self._scores = array("d")
-        # Each key's neighbours' lists, by name, if the process said them (one tuple
-        # for each different set of lists).
-        self.whose: dict[int, tuple[str, ...]] = {}
-        self._same: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-    def add(self, keys: Any, counts: Any, ids: Any, scores: Any) -> None:
-        """One chunk: the keys, how many neighbours each has, then theirs in order."""
-        if not (len(keys) == len(counts) and len(ids) == len(scores) == sum(counts)):
-            raise ValueError("a packed chunk whose parts disagree")
-        if any(count < 0 for count in counts) or any(key in self._row for key in keys):
-            raise ValueError("a packed chunk with a count below zero or a key sent twice")
-        if len(set(keys)) != len(keys):
-            raise ValueError("a packed chunk with a key sent twice")
-        for key, count in zip(keys, counts, strict=True):
-            self._row[key] = len(self._starts) - 1
-            self._starts.append(self._starts[-1] + count)
-        self._ids.extend(ids)
-        self._scores.extend(scores)
-
-    def add_whose(self, keys: Any, whose: Any) -> None:
-        """Whose lists hold the neighbours of keys already added (one tuple a key)."""
-        if len(keys) != len(whose) or any(key not in self._row for key in keys):
-            raise ValueError("the lists of neighbours not added")
-        same = self._same
-        for key, names in zip(keys, whose, strict=True):
-            if type(names) is not tuple or not all(type(name) is str for name in names):
-                raise ValueError("the lists of neighbours are not names")
-            self.whose[key] = same.setdefault(names, names)
-
-    def _run(self, key: Hashable) -> slice:
-        at = self._row[key]  # type: ignore[index]
-        return slice(self._starts[at], self._starts[at + 1])
-
-    def __getitem__(self, key: Hashable) -> list[tuple[Hashable, float]]:
-        run = self._run(key)
-        return list(zip(self._ids[run], self._scores[run], strict=True))
-
-    def __iter__(self) -> Iterator[Hashable]:
-        return iter(self._row)
-
-    def __len__(self) -> int:
-        return len(self._row)
 
 
 class Explainer:
@@ -203,7 +153,8 @@ def _packed_arrays(
             array("q", [entries[mine_part[at - low]].key for at in runs[:-1]]),
             array("q", [b - a for a, b in pairwise(runs)]),
             array("q", [entries[b].key for b in other_part]),
-            array("d", values[low:high].tolist()),
+            # (The scores as the matcher ranked them, in millionths: half the bytes.)
+            array(MILLIONTHS, np.rint(values[low:high] * 1e6).astype(np.int32).tolist()),
             other_part,
         )
 
@@ -448,13 +399,15 @@ def _answer(stream: IO[bytes], names: Names, stored: Stored | None = None) -> Fo
     note, lang, whole = "", None, False
     overlap: dict[Hashable, list[tuple[Hashable, float]]] = {}
     reasons: dict[Hashable, list[str]] = {}
-    vectors: list[tuple[Hashable, str, bytes]] = []
+    vectors = Rows()  # (in flat buffers as they come: as tuples, 25 MB at 50,000)
     said: dict[str, str] = {}  # one copy of each reason
     packed = Packed()
     try:
         for tag, payload in _records(stream):
             if tag == "packed":
                 packed.add(*payload)
+            elif tag == "names":
+                packed.add_names(payload)
             elif tag == "whose":
                 packed.add_whose(*payload)
             elif tag == "overlap":
@@ -463,12 +416,13 @@ def _answer(stream: IO[bytes], names: Names, stored: Stored | None = None) -> Fo
                 for key, whys in payload:
                     reasons[key] = [said.setdefault(why, why) for why in whys]
             elif tag == "vectors":
-                vectors.extend(payload)
+                vectors.add(payload)
             elif tag == "note":
                 note = payload
             elif tag == "lang":
                 lang = str(payload)
             elif tag == "end":
+                packed.seal()  # (a key sent twice: no answer)
                 whole = True
     except Exception:  # (bytes no reader can take: a frame "longer" than memory, …)
         return None
@@ -489,20 +443,28 @@ def _with_whose(
 ) -> Iterator[tuple[str, Any]]:
     """Each packed chunk, then (given the owners' names) whose lists hold each of its
     keys' neighbours: the board marks every item with it, and at 50,000 items working
-    it out there held the board's interpreter lock for over half a second. (`entries`:
-    the matcher's, which the neighbours' positions index. A key given twice makes an
-    answer `Packed` refuses: the board then does the work itself.)"""
-    same: dict[tuple[str, ...], tuple[str, ...]] = {}
+    it out there held the board's interpreter lock for over half a second. The lists
+    go as numbers among their names (sent once, sorted), a key's in order: as a tuple
+    of names a key, most of them different, they were 9 MB in the board's process
+    while it read the answer. (`entries`: the matcher's, which the neighbours'
+    positions index. A key given twice makes an answer `Packed` refuses: the board
+    then does the work itself.)"""
+    names = sorted(set(owners.values()))
+    number = {name: n for n, name in enumerate(names)}
+    of = [number[owners[entry.owner]] for entry in entries] if owners else []
+    if owners:
+        yield "names", names
     for keys, counts, ids, scores, positions in chunks:
         yield "packed", (keys, counts, ids, scores)
         if not owners:
             continue
-        whose, at = [], 0
+        sizes, whose, at = array("i"), array("i"), 0
         for count in counts:
-            names = tuple(sorted({owners[entries[p].owner] for p in positions[at : at + count]}))
-            whose.append(same.setdefault(names, names))
+            lists = sorted({of[p] for p in positions[at : at + count]})
+            sizes.append(len(lists))
+            whose.extend(lists)
             at += count
-        yield "whose", (keys, whose)
+        yield "whose", (keys, sizes, whose)
 
 
 def _reasons(found: Matches, keys: Sequence[Hashable]) -> list[tuple[Hashable, list[str]]]:

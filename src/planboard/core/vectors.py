@@ -11,59 +11,140 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import ItemsView, Iterable, Iterator, Mapping
-from typing import Any
+from collections import deque
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, islice
+from typing import Any, overload
 
 Row = tuple[str, bytes]
 WIDTH = 256  # bytes a vector, as planboard writes them (128 float16 values)
 CHUNK = 4096  # vectors a buffer (1 MB)
+FIRST = 16  # vectors a new buffer has room for, doubled as it fills
+
+
+class Rows(Sequence[tuple[Any, str, bytes]]):
+    """Rows (key, hash, vector) in the order they came, read as the list of them would
+    be, held as a book holds them: the keys, the hashes as 8 bytes each and the vectors
+    end to end, in buffers of a megabyte. This is how the board takes the new vectors
+    of an overlap pass (as tuples, 50,000 were 25 MB, held by the pass's findings and
+    again while they waited for the file); a book made from them (`Vectors`) reads the
+    same buffers. A row of another form (a key that is not a whole number, a hash not
+    as `title_hash` makes them, a vector of another length or not bytes) is held as it
+    came, at its place."""
+
+    __slots__ = ("_blobs", "_hashes", "_keys", "odd")
+
+    def __init__(self, rows: Iterable[tuple[Any, Any, Any]] = ()) -> None:
+        self._keys = array("q")
+        self._hashes = bytearray()
+        self._blobs: list[bytearray] = []
+        self.odd: dict[int, tuple[Any, Any, Any]] = {}  # position: the row as it came
+        self.add(rows)
+
+    def add(self, rows: Iterable[tuple[Any, Any, Any]]) -> None:
+        """These rows after the others, straight into the buffers (none is held as an
+        object on the way)."""
+        keys, hashes, blobs, odd, width = self._keys, self._hashes, self._blobs, self.odd, WIDTH
+        for key, digest, blob in rows:
+            if type(key) is not int:
+                key = _plain(key)
+            at = len(keys)
+            offset = at % CHUNK * width
+            # A buffer's room doubles as it fills, up to a megabyte (grown a vector at
+            # a time, a buffer took twice the memory; made whole at once, a megabyte
+            # for a row or two).
+            if not offset:
+                blobs.append(bytearray(FIRST * width))
+            elif offset == len(blobs[-1]):
+                blobs[-1] += bytes(min(offset, CHUNK * width - offset))
+            packed = _hash_bytes(digest)
+            if packed is None or type(blob) is not bytes or len(blob) != width or not _whole(key):
+                odd[at] = (key, digest, blob)
+                keys.append(0)
+                hashes += bytes(8)
+                continue
+            blobs[-1][offset : offset + width] = blob
+            keys.append(key)
+            hashes += packed
+
+    def _row(self, at: int) -> tuple[Any, str, bytes]:
+        found = self.odd.get(at)
+        return (
+            found if found is not None else (self._keys[at], self.hash_at(at), self.vector_at(at))
+        )
+
+    def hash_at(self, at: int) -> str:
+        return self._hashes[at * 8 : at * 8 + 8].hex()
+
+    def vector_at(self, at: int) -> bytes:
+        chunk, row = divmod(at, CHUNK)
+        return bytes(self._blobs[chunk][row * WIDTH : (row + 1) * WIDTH])
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Any, str, bytes]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Any, str, bytes]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self._row(at) for at in range(*index.indices(len(self._keys)))]
+        at = index + len(self._keys) if index < 0 else index
+        if not 0 <= at < len(self._keys):
+            raise IndexError(index)
+        return self._row(at)
+
+    def __iter__(self) -> Iterator[tuple[Any, str, bytes]]:
+        return map(self._row, range(len(self._keys)))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Rows | list):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # (as a list's: it grows)
 
 
 class Vectors(Mapping[Any, Row]):
     """Key to (hash, vector), as `Store.item_vectors` reads them, found by any key a
-    dict would find them by. Whole-number keys with a 16-hex-digit hash and a vector
-    of WIDTH bytes go in the buffers; anything else another program may have written
-    (a hash of another form, a vector of another length, a key past 64 bits) is held
-    as it was, beside them, and so are the rows `with_new` adds, until there are many.
-    A vector that is not bytes is left out."""
+    dict would find them by: the rows (`Rows`) and, beside them, the keys in order and
+    the row each is in. Whole-number keys with a 16-hex-digit hash and a vector of
+    WIDTH bytes are read from the rows' buffers; anything else another program may
+    have written (a hash of another form, a vector of another length, a key past 64
+    bits) is held as it was, beside them, and so are the rows `with_new` adds, until
+    there are many. A vector that is not bytes is left out."""
 
-    __slots__ = ("_blobs", "_hashes", "_keys", "_len", "_rows", "_width", "extra")
+    __slots__ = ("_keys", "_len", "_rows", "_src", "extra")
 
-    def __init__(self, rows: Iterable[tuple[Any, str, bytes]] = ()) -> None:
-        """The rows (key, hash, vector), in any order, go straight into the buffers
-        as they come (no row is held as an object on the way: at 50,000 vectors that
-        was 25 MB more while they were read); the last row of a key counts."""
-        arrived, hashes, blobs = array("q"), bytearray(), list[bytearray]()
+    def __init__(self, rows: Iterable[tuple[Any, Any, Any]] = ()) -> None:
+        """The rows (key, hash, vector), in any order; the last row of a key counts.
+        Given as `Rows`, the book reads their buffers (no copy); else they go into
+        rows of its own as they come."""
+        src = self._src = rows if isinstance(rows, Rows) else Rows(rows)
         self.extra: dict[Any, Row] = {}
-        width, extra = WIDTH, self.extra
-        for key, digest, blob in rows:
-            if type(blob) is not bytes:
-                continue  # (not a vector: worked out again, as a missing one is)
-            if type(key) is not int:
-                key = _plain(key)
-            packed = _hash_bytes(digest)
-            if packed is None or len(blob) != width or not _whole(key):
-                extra[key] = (digest, blob)
-                continue
-            if extra:
-                extra.pop(key, None)
-            at = len(arrived) % CHUNK * width
-            if not at:  # (a buffer of its full size at once: one grown a vector at a
-                blobs.append(bytearray(CHUNK * width))  # time took twice the memory)
-            blobs[-1][at : at + width] = blob
-            arrived.append(key)
-            hashes += packed
-        self._hashes, self._blobs, self._width = hashes, blobs, width
+        arrived, odd = src._keys, src.odd
+        # The odd rows, by key: the last of each (one that is not a vector is left out:
+        # its title is worked out again, as a missing one is).
+        odd_last = {key: at for at, (key, _, blob) in sorted(odd.items()) if type(blob) is bytes}
         # The keys in order, and the row each is in (the last, for a key given twice).
-        order = sorted(range(len(arrived)), key=arrived.__getitem__)
-        last = [
-            n
-            for at, n in enumerate(order)
-            if at + 1 == len(order) or arrived[order[at + 1]] != arrived[n]
-        ]
-        self._keys = array("q", (arrived[n] for n in last if arrived[n] not in self.extra))
-        self._rows = array("q", (n for n in last if arrived[n] not in self.extra))
-        self._len = len(self._keys) + len(self.extra)
+        order = sorted((n for n in range(len(arrived)) if n not in odd), key=arrived.__getitem__)
+        keys, places = array("q"), array("q")
+        for at, n in enumerate(order):
+            key = arrived[n]
+            if at + 1 < len(order) and arrived[order[at + 1]] == key:
+                continue
+            if odd_last.get(key, -1) > n:
+                continue  # (an odd row of that key came after it)
+            odd_last.pop(key, None)
+            keys.append(key)
+            places.append(n)
+        for key, at in odd_last.items():
+            self.extra[key] = odd[at][1:]
+        self._keys, self._rows = keys, places
+        self._len = len(keys) + len(self.extra)
 
     def _at(self, key: Any) -> int:
         """The row a key's vector is in (-1: not in the buffers)."""
@@ -81,22 +162,22 @@ class Vectors(Mapping[Any, Row]):
         at = self._at(key)
         if at < 0:
             raise KeyError(key)
-        width, (chunk, row) = self._width, divmod(at, CHUNK)
-        blob = bytes(self._blobs[chunk][row * width : (row + 1) * width])
-        return self._hashes[at * 8 : at * 8 + 8].hex(), blob
+        return self._src.hash_at(at), self._src.vector_at(at)
 
     def items(self) -> ItemsView[Any, Row]:
         """(key, (hash, vector)) for every key, read from the buffers in order (a
         lookup a key took a fifth of the time at 50,000)."""
         return _Items(self)
 
+    def rows(self) -> Iterator[tuple[Any, str, bytes]]:
+        """(key, hash, vector) for every key, as the book was given them."""
+        return ((key, digest, blob) for key, (digest, blob) in self._rows_in_order())
+
     def _rows_in_order(self) -> Iterator[tuple[Any, Row]]:
-        extra, width, hashes, blobs = self.extra, self._width, self._hashes, self._blobs
+        extra, src = self.extra, self._src
         for key, at in zip(self._keys, self._rows, strict=True):
             if key not in extra:
-                chunk, row = divmod(at, CHUNK)
-                blob = bytes(blobs[chunk][row * width : (row + 1) * width])
-                yield key, (hashes[at * 8 : at * 8 + 8].hex(), blob)
+                yield key, (src.hash_at(at), src.vector_at(at))
         yield from extra.items()
 
     def __contains__(self, key: object) -> bool:
@@ -110,11 +191,15 @@ class Vectors(Mapping[Any, Row]):
     def __len__(self) -> int:
         return self._len
 
-    def with_new(self, rows: Iterable[tuple[Any, str, bytes]]) -> Vectors:
-        """This book with these rows added (a row for a key it holds replaces it)."""
+    def with_new(self, rows: Iterable[tuple[Any, Any, Any]]) -> Vectors:
+        """This book with these rows added (a row for a key it holds replaces it).
+        Many new rows make one book of both; `Rows` given to an empty book are read
+        where they are."""
+        if isinstance(rows, Rows) and len(rows) > max(1024, len(self._keys) // 8):
+            return Vectors(rows) if not self._len else Vectors(chain(self.rows(), rows))
         new = Vectors()
-        new._keys, new._rows, new._hashes = self._keys, self._rows, self._hashes
-        new._blobs, new._width, new.extra = self._blobs, self._width, dict(self.extra)
+        new._keys, new._rows, new._src = self._keys, self._rows, self._src
+        new.extra = dict(self.extra)
         for key, digest, blob in rows:
             if type(blob) is bytes:  # (as a book is made: not a vector, left out)
                 new.extra[key if type(key) is int else _plain(key)] = (digest, blob)
@@ -122,6 +207,43 @@ class Vectors(Mapping[Any, Row]):
             return Vectors((key, *new[key]) for key in new)
         new._len = len(new._keys) + sum(1 for key in new.extra if self._at(key) < 0)
         return new
+
+
+class Waiting:
+    """Rows that wait for the file, in the order they were given, each batch held as
+    it was given (`Rows`: the board's new vectors are not copied to wait)."""
+
+    __slots__ = ("_batches", "_first")
+
+    def __init__(self) -> None:
+        self._batches: deque[Rows] = deque()
+        self._first = 0  # (rows of the first batch already taken)
+
+    def add(self, rows: Iterable[tuple[Any, Any, Any]]) -> None:
+        rows = rows if isinstance(rows, Rows) else Rows(rows)
+        if len(rows):
+            self._batches.append(rows)
+
+    def __len__(self) -> int:
+        return sum(map(len, self._batches)) - self._first
+
+    def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
+        for n, rows in enumerate(list(self._batches)):
+            yield from (rows[self._first :] if n == 0 else rows)
+
+    def head(self, limit: int | None = None) -> list[tuple[Any, Any, Any]]:
+        """The first `limit` rows waiting (all: None), still waiting."""
+        return list(islice(self, limit))
+
+    def drop(self, count: int) -> None:
+        """The first `count` rows are written: they wait no more."""
+        while count and self._batches:
+            take = min(count, len(self._batches[0]) - self._first)
+            self._first += take
+            count -= take
+            if self._first == len(self._batches[0]):
+                self._batches.popleft()
+                self._first = 0
 
 
 def _whole(key: Any) -> bool:

@@ -24,7 +24,7 @@ class Matches:
 
     overlap: Overlap
     groups: list[list[Entry]]
-    new_vectors: list[tuple[Hashable, str, bytes]]  # (key, hash, vector) to store
+    new_vectors: Sequence[tuple[Hashable, str, bytes]]  # (key, hash, vector) to store
     note: str  # what the pass could not do (no numpy, not English), or ""
     similarity: Similarity | None = None
     # Worked out ahead when the pass ran in another process (its tables stayed there):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,7 @@ from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError
 from ..model import Change, Event, Place
 from ..rows import CHANGES_AT, dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
+from ..vectors import Waiting
 from ..wal import WAL_HEADER, move_aside
 from ..wal import identity as _identity
 from .tx import END_REDO, TRANSPARENT, _Tx
@@ -126,8 +127,8 @@ class StoreCore:
         self._in_order_at: tuple[int, int] | None = None
         self._wrote = False
         # Meaning vectors computed before this planboard wrote anything (see
-        # `save_item_vectors`): item id to (item id, hash, vector).
-        self._pending_vectors: dict[int, tuple[int, str, bytes]] = {}
+        # `save_item_vectors`): rows (item id, hash, vector), oldest first.
+        self._pending_vectors = Waiting()
         # The last large payload a replay read: (event id, its text, parsed, where the
         # text of its changes ends). Dropped by the next action not an undo or redo.
         self._held_payload: tuple[int, str, dict[str, Any], int | None] | None = None
@@ -180,15 +181,16 @@ class StoreCore:
             raise self._translate(error) from error
         self._wrote = True
 
-    def save_item_vectors(self, rows: Sequence[tuple[int, str, bytes]]) -> None:
+    def save_item_vectors(self, rows: Iterable[tuple[Any, str, bytes]]) -> None:
         """Keep computed meaning vectors (a cache: no event, nothing to undo). They are
         held here and go into the file with `flush_item_vectors`, a slice at a time and
         only once this planboard has written something (opening a board and quitting
         leaves the file exactly as it was); `close` writes what is left. Skipped quietly
-        when the board can't be written."""
-        if self.readonly or not rows:
+        when the board can't be written. `Rows` are held as they are, not copied; of
+        two rows for an item, the later counts."""
+        if self.readonly:
             return
-        self._pending_vectors.update({row[0]: row for row in rows})
+        self._pending_vectors.add(rows)
 
     @property
     def has_written(self) -> bool:
@@ -206,18 +208,17 @@ class StoreCore:
         held. A screen calls it between frames, so that no action waits for the cache."""
         if not self._pending_vectors or not self._wrote or self.readonly or self.lost:
             return len(self._pending_vectors)
-        ids = list(self._pending_vectors)[: limit if limit is not None else None]
+        rows = self._pending_vectors.head(limit)
         try:
             with self._write():
                 self.conn.executemany(
                     "INSERT OR REPLACE INTO item_vectors (item_id, hash, vector) "
                     "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",
-                    [self._pending_vectors[i] for i in ids],
+                    rows,
                 )
         except PlanboardError:
             return len(self._pending_vectors)
-        for item_id in ids:
-            del self._pending_vectors[item_id]
+        self._pending_vectors.drop(len(rows))
         return len(self._pending_vectors)
 
     @staticmethod

@@ -357,4 +357,4 @@ class ItemCommands(StorePlacing):
             (quarter_id,),
         )
         # (Those not written yet come last, and count: other quarters' are never asked.)
-        return Vectors(chain(rows, self._pending_vectors.values()))
+        return Vectors(chain(rows, self._pending_vectors))

@@ -67,7 +67,7 @@ def overlap_pass(
     # board, else gathered here, not in the sweep over every item that marks them on
     # the UI thread. One tuple for each different set of lists (a set per item was
     # 33 MB at 50,000 items).
-    near = neighbours.whose() if isinstance(neighbours, Near) else None
+    near = neighbours.take_whose() if isinstance(neighbours, Near) else None
     if near is None:
         near = {}
         same: dict[tuple[str, ...], tuple[str, ...]] = {}
