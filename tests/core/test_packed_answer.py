@@ -162,3 +162,87 @@ def test_whose_lists_taken_are_let_go() -> None:
     assert dict(packed) == {1: [(2, 0.5)], 2: [(1, 0.5)]}  # (the neighbours stay)
     packed.add([3], [0], [], [])
     assert packed.take_whose() == {} and 3 in packed
+
+
+def test_the_names_an_answer_looks_up_read_as_their_dict() -> None:
+    """Each item's owner's name and title by id, as the dict of them reads (the last
+    of an id given twice counts), held in a quarter of its memory."""
+    import tracemalloc
+
+    from planboard.core.packed import Named, named
+    from planboard.core.similar import Entry
+
+    entries = [Entry(key, f"Title {key}", key % 5) for key in range(20_000, 0, -1)]
+    entries += [Entry(7, "Seven again", 3), Entry(-4, "Below zero", 0), Entry(1 << 62, "Big", 1)]
+    who = {owner: f"List {owner}" for owner in range(5)}
+    as_dict = {e.key: (who[e.owner], e.text) for e in entries}
+    tracemalloc.start()
+    try:
+        held = named(entries, who)
+        size, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(held, Named) and dict(held) == as_dict and len(held) == len(as_dict)
+    assert held[7] == ("List 3", "Seven again")
+    for missing in (0, 20_001, 1 << 64, "7", 7.5, None):
+        assert missing not in held and held.get(missing) is None
+    tracemalloc.start()
+    try:
+        again = {e.key: (who[e.owner], e.text) for e in entries}
+        dict_size, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert again == as_dict and size < dict_size / 3, (size, dict_size)
+    odd = [Entry("a", "Text key", 0), Entry(1, "One", 1)]
+    assert named(odd, who) == {"a": ("List 0", "Text key"), 1: ("List 1", "One")}
+
+
+def _stream(*records: tuple[str, object]) -> object:
+    import io
+    import pickle
+
+    out = io.BytesIO()
+    for record in records:
+        pickle.dump(record, out)
+    out.seek(0)
+    return out
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        # a key sent again after the end
+        [
+            ("lang", "en"),
+            ("packed", ([1], [1], [5], [0.5])),
+            ("end", None),
+            ("packed", ([1], [1], [5], [0.5])),
+        ],
+        # ids as bytes: eight of them by their length, two as 32-bit numbers
+        [("lang", "en"), ("packed", ([1], [8], b"\x05" * 8, [0.5] * 8)), ("end", None)],
+        # the names said again, after whose lists were checked against the first
+        [
+            ("lang", "en"),
+            ("names", ["a", "b"]),
+            ("packed", ([1], [1], [5], [0.5])),
+            ("whose", ([1], [1], [1])),
+            ("names", ["a"]),
+            ("end", None),
+        ],
+    ],
+    ids=["again-after-the-end", "bytes-for-ids", "names-said-twice"],
+)
+def test_a_malformed_packed_answer_is_refused(records: list[tuple[str, object]]) -> None:
+    """An answer the process does not give is refused whole (the board then does the
+    work itself), never taken and then a crash when the board reads it."""
+    names = {1: ("a", "t1"), 5: ("b", "t5")}
+    assert background._answer(_stream(*records), names) is None  # type: ignore[arg-type]
+
+
+def test_a_packed_answer_is_read_by_the_keys_a_dict_is_read_by() -> None:
+    np = pytest.importorskip("numpy")
+    packed = background.Packed()
+    packed.add([1], [1], [5], [0.5])
+    for key in (1, True, 1.0, np.int64(1)):
+        assert key in packed and packed[key] == [(5, 0.5)]
+    assert 1.5 not in packed and "1" not in packed

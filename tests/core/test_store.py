@@ -758,3 +758,29 @@ def test_a_stakeholder_is_not_called_as_the_teams_list(filled: Filled, name: str
         store.import_items(q, name, [ImportItem("Weekly churn")])
     assert [s.name for s in store.stakeholders()] == before
     store.add_stakeholder("Team lead", quarter_id=q)  # (a name that only starts so)
+
+
+def test_a_board_read_shares_one_object_for_each_repeated_value(tmp_path: Path) -> None:
+    """Items read with the same status, effort, note or reason hold one object for it
+    (each its own copy was megabytes at 50,000 items); the values are the file's,
+    also those another program wrote (an effort as a whole number)."""
+    path = tmp_path / "b.db"
+    store = Store.open(path, first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    for n in range(6):
+        store.add_item(q, None, f"Request {n}")
+    store.close()
+    with sqlite3.connect(path) as conn:  # (as `sqlite3 b.db "UPDATE …"` would)
+        conn.execute("UPDATE items SET notes = 'Ask ' || 'Finance', effort = 2.5")
+        conn.execute("UPDATE items SET effort = 3 WHERE id = (SELECT max(id) FROM items)")
+    store = Store.open(path)
+    try:
+        items = store.board(q).places[Place.team()]
+        assert len(items) == 6
+        first, *others = items
+        assert all(item.notes == "Ask Finance" and item.notes is first.notes for item in others)
+        assert all(item.status is first.status for item in others)
+        assert all(item.effort is first.effort for item in others[:-1])
+        assert first.effort == 2.5 and others[-1].effort == 3
+    finally:
+        store.close()

@@ -43,7 +43,7 @@ PROCESS_FROM = 3000  # entries: from this many up, the pass runs in a process
 CHUNK = 2000  # records per pickle, both ways
 CHILD = "from planboard.core.background import _child; _child()"  # the process's code
 Neighbour = tuple[int, str, str]  # item id, whose, title
-Names = dict[Hashable, tuple[str, str]]
+Names = Mapping[Hashable, tuple[str, str]]
 Stored = Mapping[Hashable, tuple[str, bytes]]
 Rejected = set[frozenset[Hashable]]
 Found = tuple[Mapping[Hashable, list[Neighbour]], Matches]
@@ -404,6 +404,8 @@ def _answer(stream: IO[bytes], names: Names, stored: Stored | None = None) -> Fo
     packed = Packed()
     try:
         for tag, payload in _records(stream):
+            if whole:  # (nothing comes after the end: an answer the process gives)
+                return None
             if tag == "packed":
                 packed.add(*payload)
             elif tag == "names":

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from itertools import pairwise
 from typing import Any
+
+from .vectors import plain_key
 
 MILLIONTHS = "i"  # the type code of scores sent as whole millionths
 NOBODY = -1  # a run whose lists were not said
@@ -40,12 +42,15 @@ class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
         # Whose lists hold each run's neighbours, if the process said them: the names
         # once, then a count a run (-1: not said) and the names' numbers end to end.
         self._names: list[str] = []
+        self._named = False
         self._whose_counts = array("i")
         self._whose = array("i")
 
     def add(self, keys: Any, counts: Any, ids: Any, scores: Any) -> None:
         """One chunk: the keys, how many neighbours each has, then theirs in order
         (scores as millionths in an array of type `MILLIONTHS`, or as floats)."""
+        if not all(isinstance(part, array | list | tuple) for part in (keys, counts, ids, scores)):
+            raise ValueError("a packed chunk that is not numbers")
         if not (len(keys) == len(counts) and len(ids) == len(scores) == sum(counts)):
             raise ValueError("a packed chunk whose parts disagree")
         if any(count < 0 for count in counts):
@@ -81,12 +86,16 @@ class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
         """The names of the lists whose lists are said by (their numbers)."""
         if type(names) is not list or not all(type(name) is str for name in names):
             raise ValueError("the names of the lists are not names")
-        self._names = names
+        if self._named:
+            raise ValueError("the names of the lists said twice")
+        self._names, self._named = names, True
 
     def add_whose(self, keys: Any, counts: Any, whose: Any) -> None:
         """Whose lists hold the neighbours of the keys of the chunk just added, in its
         order: how many lists each, then their numbers among the names, end to end."""
         last = self._last
+        if not all(isinstance(part, array | list | tuple) for part in (keys, counts, whose)):
+            raise ValueError("the lists of neighbours are not numbers")
         if len(keys) != len(counts) or list(keys) != self._keys[last].tolist():
             raise ValueError("the lists of neighbours not added")
         whose = array("i", whose)
@@ -128,6 +137,8 @@ class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
             self.seal()
         ordered = self._sorted
         assert ordered is not None
+        if type(key) is not int:
+            key = plain_key(key)  # (`True`, `1.0`, numpy's: as a dict finds them)
         if type(key) is not int or not -(1 << 63) <= key < 1 << 63:
             return -1
         at = bisect_left(ordered, key)
@@ -151,3 +162,59 @@ class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
 
     def __len__(self) -> int:
         return len(self._keys)
+
+
+class Named(Mapping[Hashable, tuple[str, str]]):
+    """Each entry's owner's name and its title, by key, for whole-number keys (the
+    board's item ids): the keys in order, the titles beside them (the entries' own
+    strings) and the owners' numbers among their names. The pass's answer looks its
+    neighbours' names up here when asked; as a dict of tuples it was 5 MB at 50,000
+    items, held while the pass ran and after; this is about 1. Of a key given twice,
+    the last counts (as in a dict)."""
+
+    def __init__(self, entries: Sequence[Any], who: Mapping[Hashable, str]) -> None:
+        """`entries`: (key, title, owner, …) each; `who`: each owner's name."""
+        order = sorted(range(len(entries)), key=lambda n: entries[n][0])
+        last = [
+            n
+            for at, n in enumerate(order)
+            if at + 1 == len(order) or entries[order[at + 1]][0] != entries[n][0]
+        ]
+        self._keys = array("q", (entries[n][0] for n in last))
+        self._titles: list[str] = [entries[n][1] for n in last]
+        self._names = sorted(set(who.values()))
+        number = {name: at for at, name in enumerate(self._names)}
+        self._owners = array("i", (number[who[entries[n][2]]] for n in last))
+
+    def _at(self, key: object) -> int:
+        if type(key) is not int:
+            key = plain_key(key)
+        if type(key) is not int or not -(1 << 63) <= key < 1 << 63:
+            return -1
+        at = bisect_left(self._keys, key)
+        return at if at < len(self._keys) and self._keys[at] == key else -1
+
+    def __getitem__(self, key: Hashable) -> tuple[str, str]:
+        at = self._at(key)
+        if at < 0:
+            raise KeyError(key)
+        return self._names[self._owners[at]], self._titles[at]
+
+    def __contains__(self, key: object) -> bool:
+        return self._at(key) >= 0
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def named(
+    entries: Sequence[Any], who: Mapping[Hashable, str]
+) -> Mapping[Hashable, tuple[str, str]]:
+    """Each entry's owner's name and title by key: `Named` for whole-number keys,
+    else a dict."""
+    if all(type(e[0]) is int and -(1 << 63) <= e[0] < 1 << 63 for e in entries):
+        return Named(entries, who)
+    return {e[0]: (who[e[2]], e[1]) for e in entries}

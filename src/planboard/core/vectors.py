@@ -47,7 +47,7 @@ class Rows(Sequence[tuple[Any, str, bytes]]):
         keys, hashes, blobs, odd, width = self._keys, self._hashes, self._blobs, self.odd, WIDTH
         for key, digest, blob in rows:
             if type(key) is not int:
-                key = _plain(key)
+                key = plain_key(key)
             at = len(keys)
             offset = at % CHUNK * width
             # A buffer's room doubles as it fills, up to a megabyte (grown a vector at
@@ -149,7 +149,7 @@ class Vectors(Mapping[Any, Row]):
     def _at(self, key: Any) -> int:
         """The row a key's vector is in (-1: not in the buffers)."""
         if type(key) is not int:
-            key = _plain(key)
+            key = plain_key(key)
         if not _whole(key):
             return -1
         at = bisect_left(self._keys, key)
@@ -202,7 +202,7 @@ class Vectors(Mapping[Any, Row]):
         new.extra = dict(self.extra)
         for key, digest, blob in rows:
             if type(blob) is bytes:  # (as a book is made: not a vector, left out)
-                new.extra[key if type(key) is int else _plain(key)] = (digest, blob)
+                new.extra[key if type(key) is int else plain_key(key)] = (digest, blob)
         if len(new.extra) > max(1024, len(new._keys) // 8):  # (many: into the buffers)
             return Vectors((key, *new[key]) for key in new)
         new._len = len(new._keys) + sum(1 for key in new.extra if self._at(key) < 0)
@@ -225,11 +225,13 @@ class Waiting:
             self._batches.append(rows)
 
     def __len__(self) -> int:
+        """How many rows wait (two for one key count two: both are written, in turn)."""
         return sum(map(len, self._batches)) - self._first
 
     def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
         for n, rows in enumerate(list(self._batches)):
-            yield from (rows[self._first :] if n == 0 else rows)
+            # (A row at a time, from where the first batch's untaken rows begin.)
+            yield from map(rows._row, range(self._first if n == 0 else 0, len(rows)))
 
     def head(self, limit: int | None = None) -> list[tuple[Any, Any, Any]]:
         """The first `limit` rows waiting (all: None), still waiting."""
@@ -250,7 +252,7 @@ def _whole(key: Any) -> bool:
     return type(key) is int and -(1 << 63) <= key < 1 << 63
 
 
-def _plain(key: Any) -> Any:
+def plain_key(key: Any) -> Any:
     """The key as a whole number where it equals one as a dict's key would (`True`,
     `1.0`, numpy's integers); any other as it is."""
     try:
