@@ -282,3 +282,20 @@ def test_an_offset_given_to_the_second_is_refused() -> None:
     assert replica.parse_at("2026-12-01T12:00+01:00").said() == (
         "as it was at the end of the minute 2026-12-01 11:00 UTC (changes made in it included)"
     )
+
+
+def test_a_time_just_before_the_first_point_says_an_earliest_time_that_works() -> None:
+    """The first point at 10:00:00.7, a time asked at 10:00:00.5: refused, and the
+    earliest time said is one that `--at` takes (it said 10:00:00, which read as
+    earlier than the time refused)."""
+    points = importlib.import_module("planboard.core.replica.points")
+    first = datetime(2026, 12, 1, 10, 0, 0, 700_000, tzinfo=UTC)
+    span = points.Span(first, first + timedelta(hours=1), 7)
+    asked = replica.parse_at("2026-12-01T10:00:00.5Z")
+    error = points._too_early(asked, span)
+    said = str(error).split("the earliest it can be restored to is ", 1)[1].split(" UTC", 1)[0]
+    assert replica.parse_at(said).until >= first
+    assert replica.parse_at(said).moment > asked.moment
+    whole = points.Span(first.replace(microsecond=0), first + timedelta(hours=1), 7)
+    earlier = replica.parse_at("2026-12-01T09:59:59.5Z")
+    assert "restored to is 2026-12-01 10:00:00 UTC" in str(points._too_early(earlier, whole))

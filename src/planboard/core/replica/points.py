@@ -336,7 +336,7 @@ def _stamp(moment: datetime) -> str:
 def _too_early(at: At, span: Span) -> ReplicaError:
     return ReplicaError(
         f"The replica holds nothing as early as that time ({at}); the earliest it can be "
-        f"restored to is {span.first.strftime('%Y-%m-%d %H:%M:%S')} UTC (see --list)."
+        f"restored to is {At(span.first, timedelta(0))} (see --list)."  # (to its fraction)
     )
 
 
