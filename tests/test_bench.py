@@ -165,3 +165,32 @@ def test_keys_while_busy_go_on_past_a_pause_of_the_background_work() -> None:
     run = Run()
     busy_keys(term, run, 4)  # type: ignore[arg-type]
     assert len(run.busy_keys) == 4
+
+
+def test_the_peak_rss_counts_a_process_that_ended_between_two_looks() -> None:
+    """The app's processes are looked at every few milliseconds, not only when the
+    harness waits for them: a process the app started that peaked and ended between
+    two of its waits (the overlap pass's, whose memory climbs in its last half
+    second) is counted at its peak."""
+    import time
+
+    from planboard.bench import Term
+
+    child = (
+        "b = bytearray(80 << 20); b[::4096] = b'x' * len(b[::4096]); import time; time.sleep(0.4)"
+    )
+    code = (
+        "import subprocess, sys, time\n"
+        f"subprocess.run([sys.executable, '-c', {child!r}])\n"
+        "print('done', flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    term = Term([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 30
+        while b"done" not in term.seen and time.monotonic() < deadline:
+            term._read(0.1)
+        assert b"done" in term.seen
+        assert term.rss_kb() > 80 * 1024  # (the parent alone: a few MB)
+    finally:
+        term.stop()

@@ -19,7 +19,8 @@ it (`python -m planboard PATH`), and is timed from outside, from the bytes it wr
 - undo and redo of a 20,000-item import on the largest board, to the message that says
   it is done; a Down sent 50 ms after the undo tells whether the screen kept answering
   (the work is off the UI thread) or waited for it;
-- peak RSS: `VmHWM` of the app's processes at the end of a run, after background work.
+- peak RSS: the `VmHWM`s of the app's processes added up, the highest seen in a run
+  (they are looked at every 20 ms), after background work.
 
 Two baselines run in the same run, alternating with planboard so that a slow spell of
 the machine weighs on all three: the bare app (a header, a footer, one OptionList) with
