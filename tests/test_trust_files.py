@@ -891,3 +891,31 @@ def test_a_file_at_the_wal_path_sqlite_cannot_read_is_named_and_kept(
     assert (tmp_path / "w.db-wal").read_bytes() == content
     assert board.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["w.db", "w.db-wal"]
+
+
+@pytest.mark.parametrize("command", [["b.db"], ["--read-only", "b.db"], ["meeting", "b.db"]])
+def test_without_a_terminal_planboard_says_so_and_leaves_the_board_as_it_was(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """Started with its input not a terminal (a script, cron, `</dev/null`, a pipe), the
+    board can't be shown: planboard says so and how to read a board from a script. It
+    ran on unseen, taking a whole core, until it was killed."""
+    board = tmp_path / "b.db"
+    shutil.copyfile(SAMPLE, board)
+    before = board.read_bytes()
+    for stdin in (subprocess.DEVNULL, subprocess.PIPE):
+        try:
+            done = run_cli(*command, cwd=tmp_path, stdin=stdin, timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail("planboard ran on without a terminal")
+        assert done.returncode == 2, (done.stdout[-300:], done.stderr[-300:])
+        assert "terminal" in done.stderr and "planboard export" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert board.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["b.db"]
+
+
+def test_without_a_terminal_no_new_board_is_made(tmp_path: Path) -> None:
+    done = run_cli("new.db", cwd=tmp_path, stdin=subprocess.DEVNULL, timeout=30)
+    assert done.returncode == 2 and "terminal" in done.stderr, done.stderr
+    assert os.listdir(tmp_path) == []

@@ -29,6 +29,15 @@ DEFAULT_FILE = "planboard.db"
 HEAD_ROWS = 100  # the least a big quarter's head reads of each place it can show
 
 
+# Without a terminal to read keys from, the board would run unseen, on one core, until
+# it was killed.
+NO_TERMINAL = (
+    "the board is shown in a terminal, and planboard's input is not one (a pipe, a "
+    "file or /dev/null): run it in a terminal. From a script, `planboard export PATH` "
+    "prints the board (`--format md`, `csv` or `json`)."
+)
+
+
 def _board_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planboard",
@@ -127,6 +136,8 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         refusal = _confirm_new(Path(args.path), args.new or args.read_only)
         if refusal:
             return _fail(refusal)
+    if not Path(args.path).exists() and not sys.stdin.isatty():
+        return _fail(NO_TERMINAL)  # (before a new board is made for nothing)
     from ..core.store import Store
 
     path = Path(args.path)
@@ -166,6 +177,9 @@ def _read_and_run(store: Store, path: Path, args: argparse.Namespace, meeting: b
     elif store.readonly:
         notice = f"Opened read-only: {store.readonly_reason}."
 
+    if not sys.stdin.isatty():  # (after the file's own refusals, which say more)
+        store.close()
+        return _fail(NO_TERMINAL)
     from ..ui.app import PlanboardApp  # (waits for the thread's import, if it still runs)
 
     app = PlanboardApp(
