@@ -13,6 +13,8 @@ from .pairs import CANDIDATES, MEANING_FLOOR, RARE_WORDS, WORD_SHARE
 if TYPE_CHECKING:
     from .pairs import Similarity
 
+TWINS_LOOKED_AT = 200  # items with the same words looked at after each, for candidates
+
 
 def best_one_by_one(
     similarity: Similarity,
@@ -27,8 +29,14 @@ def best_one_by_one(
     # rest), so the work grows with the items, not with their square.
     rare_words = RARE_WORDS if count <= 5000 else 2
     keep = CANDIDATES if count <= 5000 else 12
+    # Items with the very same words, grouped: candidates whatever else shares them
+    # (by their rarest words alone they tied with every item that has those words and
+    # more, the first items won, and twins on two lists went unpaired).
+    same_words: dict[frozenset[str], list[int]] = defaultdict(list)
     for a in range(count):
         vector = similarity.vector(a)
+        if vector:
+            same_words[frozenset(vector)].append(a)
         # Candidates share the item's rarest words (what makes it specific; ties
         # broken by the word itself); only those sharing the most are scored.
         rare = sorted(vector, key=lambda t: (-vector[t], t))[:rare_words]
@@ -40,11 +48,20 @@ def best_one_by_one(
         shared.pop(a, None)
         for b in heapq.nlargest(keep, shared, key=lambda b: (shared[b], -b)):
             candidates.add((a, b) if a < b else (b, a))
+    entries = similarity.entries
+    for group in same_words.values():
+        for at, a in enumerate(group):  # (each with the next few on other lists)
+            taken = 0
+            for b in group[at + 1 : at + 1 + TWINS_LOOKED_AT]:
+                if not (across_owners and entries[a].owner == entries[b].owner):
+                    candidates.add((a, b))
+                    taken += 1
+                    if taken == keep:
+                        break
     if similarity.meaning is not None:
         near_firsts, near_seconds = similarity._meaning_candidates()
         for a, b in zip(near_firsts.tolist(), near_seconds.tolist(), strict=True):
             candidates.add((a, b) if a < b else (b, a))
-    entries = similarity.entries
     ordered = [
         (a, b)
         for a, b in sorted(candidates)
