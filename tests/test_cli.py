@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pty
 import re
@@ -192,6 +193,11 @@ def test_the_exit_status_is_1_when_the_board_stopped_on_an_unexpected_error(
 
         return Stopped
 
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal())  # (the board is shown in a terminal)
     monkeypatch.setattr(planboard.ui.app, "PlanboardApp", with_return_code(1))
     assert run_board([str(path)]) == 1
     monkeypatch.setattr(planboard.ui.app, "PlanboardApp", with_return_code(None))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import os
 import shutil
 import sys
 import threading
@@ -136,7 +137,8 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         refusal = _confirm_new(Path(args.path), args.new or args.read_only)
         if refusal:
             return _fail(refusal)
-    if not Path(args.path).exists() and not sys.stdin.isatty():
+    new_board = not args.read_only and not os.path.lexists(args.path)
+    if new_board and not sys.stdin.isatty():
         return _fail(NO_TERMINAL)  # (before a new board is made for nothing)
     from ..core.store import Store
 
