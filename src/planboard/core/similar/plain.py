@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .pairs import CANDIDATES, MEANING_FLOOR, RARE_WORDS, WORD_SHARE
@@ -50,14 +50,7 @@ def best_one_by_one(
             candidates.add((a, b) if a < b else (b, a))
     entries = similarity.entries
     for group in same_words.values():
-        for at, a in enumerate(group):  # (each with the next few on other lists)
-            taken = 0
-            for b in group[at + 1 : at + 1 + TWINS_LOOKED_AT]:
-                if not (across_owners and entries[a].owner == entries[b].owner):
-                    candidates.add((a, b))
-                    taken += 1
-                    if taken == keep:
-                        break
+        candidates.update(_twins(group, entries, across_owners, keep))
     if similarity.meaning is not None:
         near_firsts, near_seconds = similarity._meaning_candidates()
         for a, b in zip(near_firsts.tolist(), near_seconds.tolist(), strict=True):
@@ -82,6 +75,21 @@ def best_one_by_one(
             best[a].append((value, b))
             best[b].append((value, a))
     return best
+
+
+def _twins(
+    group: list[int], entries: list[Any], across_owners: bool, keep: int
+) -> Iterator[tuple[int, int]]:
+    """Pairs of items with the very same words (`group`, positions in order): each
+    with the next `keep` of them on other lists (or any, without `across_owners`)."""
+    for at, a in enumerate(group):
+        taken = 0
+        for b in group[at + 1 : at + 1 + TWINS_LOOKED_AT]:
+            if not (across_owners and entries[a].owner == entries[b].owner):
+                yield a, b
+                taken += 1
+                if taken == keep:
+                    break
 
 
 def by_entry(
