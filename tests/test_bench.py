@@ -194,3 +194,51 @@ def test_the_peak_rss_counts_a_process_that_ended_between_two_looks() -> None:
         assert term.rss_kb() > 80 * 1024  # (the parent alone: a few MB)
     finally:
         term.stop()
+
+
+def _frames_app(first: bytes, gap_s: float, second: bytes) -> list[str]:
+    """A process that writes its clock, then a frame, waits, then writes another."""
+    code = (
+        "import os, sys, time\n"
+        "out = sys.stdout.buffer\n"
+        "stamp = str(time.monotonic_ns()).encode()\n"
+        f"out.write(b'at ' + stamp + b' ' + {first!r}); out.flush()\n"
+        f"time.sleep({gap_s})\n"
+        f"out.write({second!r}); out.flush()\n"
+        "time.sleep(30)\n"
+    )
+    return [sys.executable, "-c", code]
+
+
+def _paint_after_stamp(argv: list[str], mark: bytes) -> float:
+    """First paint as the harness times it, from the moment the app wrote its first
+    frame (the app's clock, printed with it), in ms."""
+    import re
+
+    from planboard.bench import Term
+
+    term = Term(argv)
+    try:
+        paint_ms = term.first_paint(mark, timeout=30)
+        stamp = int(re.search(rb"at (\d+) ", bytes(term.seen)).group(1))  # type: ignore[union-attr]
+        return paint_ms - (stamp - term.start_ns) / 1e6
+    finally:
+        term.stop()
+
+
+def test_a_first_frame_written_before_the_app_knew_of_synchronized_output_ends_with_it() -> None:
+    """An app's first frame may come before it has read the terminal's answer about
+    synchronized output (the bare app, when it starts fast): that frame has no
+    brackets, and it ends with its own last byte, not with the end of the next frame.
+    Timed to the next frame's end, the floor's fast starts counted 50 ms late."""
+    from planboard.bench.terminal import SYNC_BEGIN, SYNC_END
+
+    frame = b"\x1b[H" + b"Item 0: weekly figures " * 400  # (several reads' worth)
+    bracketed = SYNC_BEGIN + b"\x1b[H Item 0: again " * 50 + SYNC_END
+    late = _paint_after_stamp(_frames_app(frame, 1.5, bracketed), b"Item 0:")
+    assert late < 500  # (the next frame came 1,500 ms after)
+    # A frame in brackets still ends with its closing bracket.
+    opened = SYNC_BEGIN + frame
+    closed = b"tail" * 10 + SYNC_END
+    waited = _paint_after_stamp(_frames_app(opened, 1.0, closed), b"Item 0:")
+    assert waited >= 1000

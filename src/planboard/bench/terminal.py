@@ -22,6 +22,7 @@ from pathlib import Path
 CHILD_FLAG = "--child"
 SIZE = (120, 40)  # columns, lines
 QUIET_S = 0.1  # a screen is settled after this long without a byte
+FRAME_GAP_S = 0.05  # a frame not in brackets has ended after this long without a byte
 IDLE_WINDOWS = 3  # background work is over after this many calm `Term.busy` windows
 WATCH_S = 0.02  # the app's processes' peak RSS is read this often
 FIRST_BYTE_S = 5.0  # a key with no answer by then changed nothing (the end of a list)
@@ -35,6 +36,7 @@ ENTER, REDO = b"\r", b"\x19"  # Ctrl+Y
 
 SYNC_QUERY = b"\x1b[?2026$p"
 SYNC_REPLY = b"\x1b[?2026;2$y"  # "supported, reset": the app then brackets its frames
+SYNC_BEGIN = b"\x1b[?2026h"
 SYNC_END = b"\x1b[?2026l"
 
 PLANBOARD_MARK = b"Team \xc2\xb7"  # the team column's title, "Team · N"
@@ -95,6 +97,7 @@ class Term:
         self._peak_lock = threading.Lock()
         self.seen = bytearray()  # everything written, for markers (kept short)
         self._tail = b""
+        self.chunk = b""  # the last read
         self.start_ns = time.monotonic_ns()
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # pragma: no cover - the child
@@ -124,6 +127,7 @@ class Term:
         if not chunk:
             raise RuntimeError("the app closed its terminal")
         self.last_byte_ns = time.monotonic_ns()
+        self.chunk = chunk
         # A marker may straddle two reads: look at the end of the last one too (never
         # long enough to hold a whole marker, so nothing counts twice).
         joined = self._tail + chunk
@@ -148,7 +152,19 @@ class Term:
             self._read(0.5)
         frames = self.frames
         at = self.seen.rfind(mark)
-        # The frame that shows it ends at the next frame end (if frames are bracketed).
+        if self.seen.rfind(SYNC_BEGIN, 0, at) <= self.seen.rfind(SYNC_END, 0, at):
+            # Not in brackets: a frame written before the app read the terminal's
+            # answer about synchronized output (a fast start). It ends with its own
+            # last byte: the last before a pause or before the next frame's bracket.
+            end_ns = self.last_byte_ns
+            while time.monotonic() < deadline and self._read(FRAME_GAP_S):
+                begun = self.chunk.find(SYNC_BEGIN)
+                if begun >= 0:
+                    end_ns = self.last_byte_ns if begun > 0 else end_ns
+                    break
+                end_ns = self.last_byte_ns
+            return (end_ns - self.start_ns) / 1e6
+        # In brackets: the frame that shows it ends at its closing bracket.
         while SYNC_END not in self.seen[at:] and time.monotonic() < deadline:
             if not self._read(0.2) and self.frames > frames:
                 break
