@@ -472,3 +472,39 @@ async def test_a_down_after_right_in_one_burst_moves_in_the_column_moved_to(
             cursors = {column.id: column.cursor for column in app.screen.query(BoardList)}
             assert app.focused is not None and app.focused.id == "stakeholders"
             assert (cursors["team"], cursors["stakeholders"]) == (0, 2)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_the_first_resize_leaves_the_board_as_styled_for_its_first_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """The board's width and height classes (`-narrow`/`-wide`, `-short`/`-tall`) are
+    those of its terminal from its first frame: its styles are worked out once before
+    that frame, and the resize that comes after it works out none again (each time is
+    a pass over every widget of the board, about 5 ms)."""
+    path = tmp_path / "small.db"
+    generate_board(path, items=40, stakeholders=3, blocks=2)
+    with Store.open(path) as store:
+        app = PlanboardApp(store)
+        styled: list[str] = []
+        update_nodes = app.stylesheet.update_nodes
+
+        def counted(nodes: Any, animate: bool = False) -> None:
+            nodes = list(nodes)
+            if any(isinstance(node, BoardView) for node in nodes):
+                styled.append(" ".join(sorted(app.screen.classes)))
+            update_nodes(nodes, animate=animate)
+
+        monkeypatch.setattr(app.stylesheet, "update_nodes", counted)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            width, height = size
+            wide, tall = width >= 110, height >= 30
+            assert app.screen.has_class("-wide") is wide
+            assert app.screen.has_class("-narrow") is not wide
+            assert app.screen.has_class("-tall") is tall
+            assert app.screen.has_class("-short") is not tall
+            assert len(styled) == 1, styled  # (as the screen first shows)
+            await pilot.resize_terminal(width, height)  # (the terminal says its size again)
+            await pilot.pause()
+        assert len(styled) == 1, styled

@@ -76,12 +76,21 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
         self.set_interval(2.0, self._poll_replica)
 
     def _take_breakpoints(self) -> None:
-        """The width classes (`-narrow`, `-wide`) the screen's first resize would give
-        it, given now: the first frame is laid out as the screen stays (two stacks of
-        columns under 110 cells), not as four columns that stack a frame later."""
-        breakpoints = self.app.HORIZONTAL_BREAKPOINTS or []
-        taken = self._get_breakpoint_classes(self.app.size.width, breakpoints)
-        self.update_classes({name: name in taken for _, name in breakpoints}, animate=False)
+        """The width and height classes (`-narrow`/`-wide`, `-short`/`-tall`) the
+        screen's first resize would give it, given now: the first frame is laid out as
+        the screen stays (two stacks of columns under 110 cells), not as four columns
+        that stack a frame later. Its styles are worked out once, as it shows (not now,
+        and not again at that resize, which finds them as they are)."""
+        app = self.app
+        width, height = app.size
+        classes: dict[str, bool] = {}
+        for extent, breakpoints in (
+            (width, app.HORIZONTAL_BREAKPOINTS or []),
+            (height, app.VERTICAL_BREAKPOINTS or []),
+        ):
+            taken = self._get_breakpoint_classes(extent, breakpoints)
+            classes.update({name: name in taken for _, name in breakpoints})
+        self.update_classes(classes, update=False, animate=False)
         self.call_after_refresh(self._restyle_focused)
 
     def _restyle_focused(self) -> None:
