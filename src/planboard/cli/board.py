@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 DEFAULT_FILE = "planboard.db"
 HEAD_ROWS = 100  # the least a big quarter's head reads of each place it can show
+STARTING_SWITCH_S = 0.0002  # the interpreter's switch interval while two threads start
 
 
 # Without a terminal to read keys from, the board would run unseen, on one core, until
@@ -148,16 +149,24 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
     except PlanboardError as error:
         return _fail(str(error))  # (at once: no screen to load for a file refused)
     # The screens' code is imported in a thread beside the first read of the board:
-    # much of that read is SQLite's own work, which leaves the interpreter free.
+    # much of that read is SQLite's own work, which leaves the interpreter free. Each
+    # of the read's statements gives the interpreter up and waits to have it back:
+    # the import hands it over sooner than it would (every 0.2 ms, not every 5), or
+    # the read waits for it over and over (first paint 5-15 ms later, by 2,000 items).
     importing = threading.Thread(target=_import_the_screens, daemon=True)
+    switch_s = sys.getswitchinterval()
+    sys.setswitchinterval(STARTING_SWITCH_S)
     importing.start()
     try:
-        return _read_and_run(store, path, args, meeting)
+        return _read_and_run(store, path, args, meeting, switch_s)
     finally:
+        sys.setswitchinterval(switch_s)
         importing.join()  # (never an import cut short by the end of the process)
 
 
-def _read_and_run(store: Store, path: Path, args: argparse.Namespace, meeting: bool) -> int:
+def _read_and_run(
+    store: Store, path: Path, args: argparse.Namespace, meeting: bool, switch_s: float
+) -> int:
     try:
         quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
         # What is read here is what the board first shows, with the file's version
@@ -183,6 +192,8 @@ def _read_and_run(store: Store, path: Path, args: argparse.Namespace, meeting: b
         store.close()
         return _fail(NO_TERMINAL)
     from ..ui.app import PlanboardApp  # (waits for the thread's import, if it still runs)
+
+    sys.setswitchinterval(switch_s)  # (one thread again)
 
     app = PlanboardApp(
         store,
