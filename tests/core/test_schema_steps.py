@@ -74,7 +74,7 @@ def test_a_new_board_has_the_schema_the_committed_sample_was_built_with(
     assert fresh == schema(path)
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 8, 9, 10])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 8, 9, 10, 11])
 def test_an_upgraded_board_has_a_new_boards_schema(
     tmp_path: Path, fresh: dict[str, object], version: int
 ) -> None:

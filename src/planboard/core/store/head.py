@@ -96,6 +96,24 @@ _WIDTH_KEY = (
 )
 
 
+def _grouping(plain: str, key: str) -> str:
+    """The number `_keyed` groups by: `key` for a row for which `plain` holds, else none."""
+    return f"CASE WHEN {plain} THEN {key} END"
+
+
+# The two counts of the head, each by an index of its own on the very number it groups
+# by (schema 12): read in its order, with no sort, 5 times faster at 50,000 items (the
+# query must say the index's expression as it is written here, or SQLite reads the table).
+# The quarter comes second: first, it would make these indexes look right to any lookup
+# by quarter (the head of a block read by one, and sorted: 40 ms at 50,000 items).
+_WHOSE = (_PLAIN_ROW, _OWNER_KEY)
+_WIDTHS = (f"{_PLAIN_ROW} AND {_ASCII_TITLE}", _WIDTH_KEY)
+HEAD_INDEXES = {
+    name: f"ON items(({_grouping(*counted)}), quarter_id) WHERE {_NOT_MERGED}"
+    for name, counted in (("items_head_whose", _WHOSE), ("items_head_widths", _WIDTHS))
+}
+
+
 class StoreHead(StoreReads):
     """`first_screen`: the head of a big quarter."""
 
@@ -224,7 +242,7 @@ class StoreHead(StoreReads):
         (`_PLAIN_ROW`: then none is `_ODD`)."""
         counts: dict[Place, Counter[int | None]] = {}
         rest = 0
-        for key, count in _keyed(self.conn, _PLAIN_ROW, _OWNER_KEY, quarter_id):
+        for key, count in _keyed(self.conn, *_WHOSE, quarter_id):
             if key is None:
                 rest = count
                 continue
@@ -291,7 +309,7 @@ def _keyed(conn: sqlite3.Connection, plain: str, key: str, quarter_id: int) -> l
     `key`, and how many each group holds; the others as one group keyed None. One JSON
     text, as `_grouped`."""
     keyed = (
-        f"SELECT CASE WHEN {plain} THEN {key} END AS g, count(*) AS n FROM items "
+        f"SELECT {_grouping(plain, key)} AS g, count(*) AS n FROM items "
         f"WHERE quarter_id = ? AND {_NOT_MERGED} GROUP BY g"
     )
     return _fetched(conn, keyed, "g, n", quarter_id)
@@ -340,9 +358,9 @@ def _line_widths(conn: sqlite3.Connection, quarter_id: int) -> dict[Place, Place
     """How many item lines of each place take each width (title and estimate),
     and the titles whose width only the screen can tell."""
     widths: dict[Place, PlaceWidths] = {}
-    fast = f"{_PLAIN_ROW} AND {_ASCII_TITLE}"
+    fast = _WIDTHS[0]
     rest = 0
-    for key, count in _keyed(conn, fast, _WIDTH_KEY, quarter_id):
+    for key, count in _keyed(conn, *_WIDTHS, quarter_id):
         if key is None:
             rest = count
             continue
