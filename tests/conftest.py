@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 os.environ["TEXTUAL_ANIMATION"] = "none"
 # No user's own keys.toml reaches the tests (their real processes included).
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="planboard-config-")
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], ignore_errors=True)
 
 import pytest
 
@@ -39,7 +41,9 @@ def _committed_sample() -> Path:
         return working
     if not data or (working.exists() and working.read_bytes() == data):
         return working
-    path = Path(tempfile.mkdtemp(prefix="planboard-tests-")) / "sample.db"
+    folder = tempfile.mkdtemp(prefix="planboard-tests-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # (the run's own copy)
+    path = Path(folder) / "sample.db"
     path.write_bytes(data)
     return path
 
