@@ -72,3 +72,110 @@ def test_the_board_runs_with_the_interpreters_own_switch_interval(
     # A quarter the file does not have: refused after the thread started.
     assert cli_board.run_board([str(path), "--quarter", "1999-Q1"]) == 2
     assert sys.getswitchinterval() == before
+
+
+def test_the_screens_load_beside_the_check_of_a_board_not_beside_a_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Store.open(found=...)` says when the file is known to be a board this planboard
+    opens, before the pass over the whole file that checks it (`PRAGMA quick_check`,
+    20 ms at 50,000 items): the screens' code starts loading then, beside it. Never for
+    a file refused at once, nor for a new board (nothing to check)."""
+    import shutil
+    import sqlite3
+
+    from planboard.core import db as db_module
+    from planboard.core.errors import PlanboardError
+    from planboard.core.schema import SCHEMA_VERSION
+
+    ran: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(ran.append)
+        return conn
+
+    monkeypatch.setattr(db_module.sqlite3, "connect", traced)
+
+    def opened(path: Path, **kwargs: Any) -> list[str]:
+        ran.clear()
+        try:
+            Store.open(path, found=lambda: ran.append("FOUND"), **kwargs).close()
+        except PlanboardError:
+            ran.append("REFUSED")
+        return [sql for sql in ran if sql in ("FOUND", "REFUSED", "PRAGMA quick_check(3)")]
+
+    board = tmp_path / "board.db"
+    Store.open(board).close()
+    assert opened(board) == ["FOUND", "PRAGMA quick_check(3)"]
+    assert opened(board, readonly=True) == ["FOUND", "PRAGMA quick_check(3)"]
+    older = tmp_path / "older.db"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema-v11.db", older)
+    assert opened(older, readonly=True) == ["PRAGMA quick_check(3)", "REFUSED"]
+    assert opened(older)[:2] == ["FOUND", "PRAGMA quick_check(3)"]  # (then upgraded)
+    newer = tmp_path / "newer.db"
+    shutil.copyfile(board, newer)
+    with sqlite3.connect(newer) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    assert opened(newer) == ["PRAGMA quick_check(3)", "REFUSED"]
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    assert opened(other) == ["PRAGMA quick_check(3)", "REFUSED"]
+    assert opened(tmp_path / "new.db") == []
+    hello = tmp_path / "hello.db"
+    hello.write_bytes(b"hello")
+    assert opened(hello) == ["REFUSED"]
+
+
+def test_planboard_starts_loading_its_screens_before_the_check_of_the_board(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sqlite3
+    import sys
+
+    import planboard.ui.app
+    from planboard.core import db as db_module
+
+    board = tmp_path / "board.db"
+    Store.open(board).close()
+    ran: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(ran.append)
+        return conn
+
+    class Board:
+        return_code = None
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def run(self) -> None:
+            pass
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    def load() -> None:
+        pass  # (the screens' code, loaded in its thread)
+
+    class Started(threading.Thread):  # (said as it starts, not when it gets to run)
+        def start(self) -> None:
+            if getattr(self, "_target", None) is load:
+                ran.append("IMPORT")
+            super().start()
+
+    monkeypatch.setattr(db_module.sqlite3, "connect", traced)
+    monkeypatch.setattr(cli_board, "_import_the_screens", load)
+    monkeypatch.setattr(threading, "Thread", Started)
+    monkeypatch.setattr(planboard.ui.app, "PlanboardApp", Board)
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    assert cli_board.run_board([str(board)]) == 0
+    order = [sql for sql in ran if sql in ("IMPORT", "PRAGMA quick_check(3)")]
+    assert order == ["IMPORT", "PRAGMA quick_check(3)"]

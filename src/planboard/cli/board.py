@@ -144,24 +144,33 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
     from ..core.store import Store
 
     path = Path(args.path)
-    try:
-        store = Store.open(path, readonly=args.read_only)
-    except PlanboardError as error:
-        return _fail(str(error))  # (at once: no screen to load for a file refused)
     # The screens' code is imported in a thread beside the first read of the board:
-    # much of that read is SQLite's own work, which leaves the interpreter free. Each
-    # of the read's statements gives the interpreter up and waits to have it back:
-    # the import hands it over sooner than it would (every 0.2 ms, not every 5), or
-    # the read waits for it over and over (first paint 5-15 ms later, by 2,000 items).
+    # much of that read is SQLite's own work, which leaves the interpreter free. It
+    # starts once the file is known to be a board, beside the pass over the whole file
+    # that checks it (20 ms at 50,000 items). Each of the read's statements gives the
+    # interpreter up and waits to have it back: the import hands it over sooner than
+    # it would (every 0.2 ms, not every 5), or the read waits for it over and over
+    # (first paint 5-15 ms later, by 2,000 items).
     importing = threading.Thread(target=_import_the_screens, daemon=True)
     switch_s = sys.getswitchinterval()
-    sys.setswitchinterval(STARTING_SWITCH_S)
-    importing.start()
+
+    def start_importing() -> None:
+        if not importing.is_alive() and importing.ident is None:
+            sys.setswitchinterval(STARTING_SWITCH_S)
+            importing.start()
+
     try:
+        try:
+            store = Store.open(path, readonly=args.read_only, found=start_importing)
+        except PlanboardError as error:
+            return _fail(str(error))  # (a file refused before it is known as a board:
+            # at once, with no screen loaded for it)
+        start_importing()  # (a new board)
         return _read_and_run(store, path, args, meeting, switch_s)
     finally:
         sys.setswitchinterval(switch_s)
-        importing.join()  # (never an import cut short by the end of the process)
+        if importing.ident is not None:
+            importing.join()  # (never an import cut short by the end of the process)
 
 
 def _read_and_run(

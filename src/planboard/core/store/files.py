@@ -14,6 +14,7 @@ from .. import kept
 from ..backup import backup_board, backups_of, board_id_of, check_backup, restore_into, write_copy
 from ..clock import SYSTEM_CLOCK, Clock
 from ..db import (
+    Found,
     clear_wal_owner,
     forget_gone_wal,
     migrate,
@@ -43,9 +44,13 @@ class StoreFiles(StoreReads):
         readonly: bool = False,
         clock: Clock = SYSTEM_CLOCK,
         first_quarter: str | None = None,
+        found: Found = None,
     ) -> Self:
-        """Open (or create) a board file. A new board gets a first quarter."""
-        store = cls(open_board_file(path, create=create, readonly=readonly), clock)
+        """Open (or create) a board file. A new board gets a first quarter. `found` is
+        called once the file is known to be a board (not a new one), before the pass
+        over the whole file that checks it and any upgrade: what can go on beside them
+        (`planboard` loads its screens' code)."""
+        store = cls(open_board_file(path, create=create, readonly=readonly, found=found), clock)
         try:
             store._first_quarter(first_quarter)
         except BaseException:
