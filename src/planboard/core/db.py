@@ -405,8 +405,7 @@ def _inspect_board(path: Path, ro: bool, reason: str, found: Found) -> tuple[boo
     that needs an upgrade it can't have, and a damaged one too old to show."""
 
     def looked(app_id: int, version: int, tables: set[str]) -> None:
-        # A board this planboard opens unless the check finds it damaged: what can go
-        # on beside the check starts now (never for a file refused at once).
+        # (A board opened unless damaged: never a file refused at once.)
         if (
             found is not None
             and app_id == APPLICATION_ID
