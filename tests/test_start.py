@@ -1,7 +1,11 @@
-"""A file refused at start-up is refused at once: the screens' code is not loaded for it."""
+"""Start-up: a file refused is refused at once, with no screen loaded for it; a board's
+screens load beside its check and its first read."""
 
 from __future__ import annotations
 
+import io
+import sqlite3
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -10,6 +14,47 @@ import pytest
 
 from planboard.cli import board as cli_board
 from planboard.core.store import Store
+
+
+class _Shown:
+    """The board's app, as `run_board` makes it, without a screen: it notes each run."""
+
+    runs: list[float] = []
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.return_code = None
+
+    def run(self) -> None:
+        _Shown.runs.append(sys.getswitchinterval())
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _shown_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """`run_board` as in a terminal, its app not run: the switch interval at each run."""
+    import planboard.ui.app
+
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    monkeypatch.setattr(planboard.ui.app, "PlanboardApp", _Shown)
+    monkeypatch.setattr(_Shown, "runs", [])
+    return _Shown.runs
+
+
+def _traced(monkeypatch: pytest.MonkeyPatch, ran: list[str]) -> None:
+    """The statements of the connections that look at a file before opening it."""
+    from planboard.core import db as db_module
+
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(ran.append)
+        return conn
+
+    monkeypatch.setattr(db_module.sqlite3, "connect", traced)
 
 
 @pytest.mark.parametrize("content", [b"hello", b"SQLite format 3\x00" + b"\x00" * 200])
@@ -33,28 +78,9 @@ def test_the_board_runs_with_the_interpreters_own_switch_interval(
     """While the screens' code is imported beside the first read, the interpreter hands
     itself over more often (the read's statements each wait for it); the board runs,
     and `run_board` returns, with the switch interval as it was, refused file or not."""
-    import io
-    import sys
-
-    import planboard.ui.app
-
     path = tmp_path / "b.db"
     Store.open(path).close()
-    seen: list[float] = []
-
-    class Board:
-        return_code = None
-
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pass
-
-        def run(self) -> None:
-            seen.append(sys.getswitchinterval())
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
+    seen = _shown_in_a_terminal(monkeypatch)
     reads: list[float] = []
     first_screen = Store.first_screen
 
@@ -63,8 +89,6 @@ def test_the_board_runs_with_the_interpreters_own_switch_interval(
         return first_screen(self, *args)
 
     before = sys.getswitchinterval()
-    monkeypatch.setattr(sys, "stdin", Terminal())
-    monkeypatch.setattr(planboard.ui.app, "PlanboardApp", Board)
     monkeypatch.setattr(Store, "first_screen", read)
     assert cli_board.run_board([str(path)]) == 0
     assert reads == [pytest.approx(cli_board.STARTING_SWITCH_S)] and seen == [before]
@@ -82,21 +106,12 @@ def test_the_screens_load_beside_the_check_of_a_board_not_beside_a_refusal(
     20 ms at 50,000 items): the screens' code starts loading then, beside it. Never for
     a file refused at once, nor for a new board (nothing to check)."""
     import shutil
-    import sqlite3
 
-    from planboard.core import db as db_module
     from planboard.core.errors import PlanboardError
     from planboard.core.schema import SCHEMA_VERSION
 
     ran: list[str] = []
-    connect = sqlite3.connect
-
-    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        conn = connect(*args, **kwargs)
-        conn.set_trace_callback(ran.append)
-        return conn
-
-    monkeypatch.setattr(db_module.sqlite3, "connect", traced)
+    _traced(monkeypatch, ran)
 
     def opened(path: Path, **kwargs: Any) -> list[str]:
         ran.clear()
@@ -132,35 +147,11 @@ def test_the_screens_load_beside_the_check_of_a_board_not_beside_a_refusal(
 def test_planboard_starts_loading_its_screens_before_the_check_of_the_board(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import io
-    import sqlite3
-    import sys
-
-    import planboard.ui.app
-    from planboard.core import db as db_module
-
     board = tmp_path / "board.db"
     Store.open(board).close()
     ran: list[str] = []
-    connect = sqlite3.connect
-
-    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        conn = connect(*args, **kwargs)
-        conn.set_trace_callback(ran.append)
-        return conn
-
-    class Board:
-        return_code = None
-
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pass
-
-        def run(self) -> None:
-            pass
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
+    _traced(monkeypatch, ran)
+    _shown_in_a_terminal(monkeypatch)
 
     def load() -> None:
         pass  # (the screens' code, loaded in its thread)
@@ -171,11 +162,8 @@ def test_planboard_starts_loading_its_screens_before_the_check_of_the_board(
                 ran.append("IMPORT")
             super().start()
 
-    monkeypatch.setattr(db_module.sqlite3, "connect", traced)
     monkeypatch.setattr(cli_board, "_import_the_screens", load)
     monkeypatch.setattr(threading, "Thread", Started)
-    monkeypatch.setattr(planboard.ui.app, "PlanboardApp", Board)
-    monkeypatch.setattr(sys, "stdin", Terminal())
     assert cli_board.run_board([str(board)]) == 0
     order = [sql for sql in ran if sql in ("IMPORT", "PRAGMA quick_check(3)")]
     assert order == ["IMPORT", "PRAGMA quick_check(3)"]
