@@ -15,12 +15,13 @@ from pathlib import Path
 os.environ["TEXTUAL_ANIMATION"] = "none"
 # No user's own keys.toml reaches the tests (their real processes included).
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="planboard-config-")
-atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], ignore_errors=True)
 
 import pytest
 
 from planboard.core import Place, Store
 from planboard.core.clock import Clock, stamp
+
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -167,3 +167,21 @@ def test_planboard_starts_loading_its_screens_before_the_check_of_the_board(
     assert cli_board.run_board([str(board)]) == 0
     order = [sql for sql in ran if sql in ("IMPORT", "PRAGMA quick_check(3)")]
     assert order == ["IMPORT", "PRAGMA quick_check(3)"]
+
+
+def test_a_thread_that_cannot_start_leaves_the_switch_interval_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No thread to be had for the screens' code: it loads as the app is made, and the
+    board runs with the interpreter's switch interval as it was (found in review)."""
+    path = tmp_path / "b.db"
+    Store.open(path).close()
+    runs = _shown_in_a_terminal(monkeypatch)
+    before = sys.getswitchinterval()
+
+    def cannot_start(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", cannot_start)
+    assert cli_board.run_board([str(path)]) == 0
+    assert runs == [before] and sys.getswitchinterval() == before

@@ -155,9 +155,12 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
     switch_s = sys.getswitchinterval()
 
     def start_importing() -> None:
-        if not importing.is_alive() and importing.ident is None:
+        if importing.ident is None:
             sys.setswitchinterval(STARTING_SWITCH_S)
-            importing.start()
+            try:
+                importing.start()
+            except RuntimeError:  # (no thread to be had: they load as the app is made)
+                sys.setswitchinterval(switch_s)
 
     try:
         try:

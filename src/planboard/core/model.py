@@ -164,7 +164,7 @@ def unread(stakeholder_id: int | None) -> Item:
     return Item(0, 0, stakeholder_id, "")
 
 
-HEAD_FROM = 1000
+HEAD_FROM = 5000
 """A quarter of this many items or more shows its head first (`Store.first_screen`)."""
 
 

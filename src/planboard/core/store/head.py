@@ -101,17 +101,19 @@ def _grouping(plain: str, key: str) -> str:
     return f"CASE WHEN {plain} THEN {key} END"
 
 
-# The two counts of the head, each by an index of its own on the very number it groups
-# by (schema 12): read in its order, with no sort, 5 times faster at 50,000 items (the
-# query must say the index's expression as it is written here, or SQLite reads the table).
-# The quarter comes second: first, it would make these indexes look right to any lookup
-# by quarter (the head of a block read by one, and sorted: 40 ms at 50,000 items).
+# The head's count by owner reads an index of its own on the very number it groups by
+# (schema 12): in its order, with no sort, 5 times faster at 50,000 items (the query must
+# say the index's expression as it is written here, or SQLite sorts the quarter). The
+# number first and the quarter second: quarter first, it would make the index look
+# right to any lookup by quarter (the head of a block read by it, and sorted: 40 ms at
+# 50,000 items). `INDEXED BY`, as without statistics SQLite would rather sort. (The count
+# by width has none: its number is worked out with `printf` and `length`, whose results
+# differ between SQLite versions for some efforts and titles; stored in an index, a row
+# another SQLite wrote would be missing from it, and the file damaged.)
 _WHOSE = (_PLAIN_ROW, _OWNER_KEY)
 _WIDTHS = (f"{_PLAIN_ROW} AND {_ASCII_TITLE}", _WIDTH_KEY)
-HEAD_INDEXES = {
-    name: f"ON items(({_grouping(*counted)}), quarter_id) WHERE {_NOT_MERGED}"
-    for name, counted in (("items_head_whose", _WHOSE), ("items_head_widths", _WIDTHS))
-}
+WHOSE_INDEX = "items_head_whose"
+HEAD_INDEXES = {WHOSE_INDEX: f"ON items(({_grouping(*_WHOSE)}), quarter_id) WHERE {_NOT_MERGED}"}
 
 
 class StoreHead(StoreReads):
@@ -242,7 +244,7 @@ class StoreHead(StoreReads):
         (`_PLAIN_ROW`: then none is `_ODD`)."""
         counts: dict[Place, Counter[int | None]] = {}
         rest = 0
-        for key, count in _keyed(self.conn, *_WHOSE, quarter_id):
+        for key, count in _keyed(self.conn, *_WHOSE, quarter_id, WHOSE_INDEX):
             if key is None:
                 rest = count
                 continue
@@ -304,15 +306,26 @@ class StoreHead(StoreReads):
         return found
 
 
-def _keyed(conn: sqlite3.Connection, plain: str, key: str, quarter_id: int) -> list[list[Any]]:
+def _keyed(
+    conn: sqlite3.Connection, plain: str, key: str, quarter_id: int, index: str = ""
+) -> list[list[Any]]:
     """The quarter's items (not merged) for which `plain` holds, grouped by the number
     `key`, and how many each group holds; the others as one group keyed None. One JSON
-    text, as `_grouped`."""
-    keyed = (
-        f"SELECT {_grouping(plain, key)} AS g, count(*) AS n FROM items "
-        f"WHERE quarter_id = ? AND {_NOT_MERGED} GROUP BY g"
-    )
-    return _fetched(conn, keyed, "g, n", quarter_id)
+    text, as `_grouped`. By `index` if there is one (a file without it, or where SQLite
+    can't use it: without)."""
+
+    def keyed(by: str) -> str:
+        return (
+            f"SELECT {_grouping(plain, key)} AS g, count(*) AS n FROM items {by}"
+            f"WHERE quarter_id = ? AND {_NOT_MERGED} GROUP BY g"
+        )
+
+    if index:
+        try:
+            return _fetched(conn, keyed(f"INDEXED BY {index} "), "g, n", quarter_id)
+        except sqlite3.OperationalError:
+            pass  # (no such index: another program dropped it)
+    return _fetched(conn, keyed(""), "g, n", quarter_id)
 
 
 def _key_place(place_key: int, owner_key: int) -> tuple[Place, int | None]:

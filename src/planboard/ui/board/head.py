@@ -40,11 +40,15 @@ class BoardHead(BoardOverlap):
 
     @property
     def reading_the_rest(self) -> bool:
-        """True while the board shows the head of its quarter only (see `load`)."""
-        return self.board is not None and self.board.partial
+        """True while the board shows the head of its quarter only (see `load`), or is
+        about to: keys typed as planboard starts, before the head is loaded, wait for
+        the rest too (they went to the columns as soon as the head was in them, and an
+        End then landed on a line not read yet)."""
+        board = self.board if self.board is not None else (self._preloaded or (None,))[0]
+        return board is not None and board.partial
 
     def _read_the_rest(self, waited: int = 0) -> None:
-        if not self.reading_the_rest or self._rest_asked:
+        if self.board is None or not self.reading_the_rest or self._rest_asked:
             return
         if not self._footer_shown() and waited < 20:
             # The footer's keys come a frame or two after the board: they show first
@@ -97,6 +101,8 @@ class BoardHead(BoardOverlap):
         (`reading_the_rest`), if it is a move to a line already read or to another
         column (the app runs it at once, so that the next key is judged from where it
         left the cursor); None for a key that is to wait for the rest."""
+        if self.board is None:
+            return None  # (the head is not loaded yet)
         found = self._action_for(key)
         if found is None or found[1] not in MOVES_ON_HEAD:
             return None
