@@ -242,3 +242,24 @@ def test_a_first_frame_written_before_the_app_knew_of_synchronized_output_ends_w
     closed = b"tail" * 10 + SYNC_END
     waited = _paint_after_stamp(_frames_app(opened, 1.0, closed), b"Item 0:")
     assert waited >= 1000
+
+
+def test_a_first_frame_not_in_brackets_ends_where_the_next_frames_bracket_opens() -> None:
+    """The next frame may come in the same read as the first (its opening bracket right
+    after it), and then more of it, bit by bit: the first ends where that bracket
+    opens, not with the rest of the next frame (found in review)."""
+    from planboard.bench.terminal import SYNC_BEGIN, SYNC_END
+
+    frame = b"\x1b[H" + b"Item 0: weekly figures " * 40
+    both = frame + SYNC_BEGIN + b"\x1b[H the next frame starts"
+    code = (
+        "import sys, time\n"
+        "out = sys.stdout.buffer\n"
+        f"out.write(b'at ' + str(time.monotonic_ns()).encode() + b' ' + {both!r}); out.flush()\n"
+        "for _ in range(30):\n"
+        "    time.sleep(0.03); out.write(b' more of it'); out.flush()\n"
+        f"out.write({SYNC_END!r}); out.flush()\n"
+        "time.sleep(30)\n"
+    )
+    paint = _paint_after_stamp([sys.executable, "-c", code], b"Item 0:")
+    assert paint < 500  # (the next frame's end came 900 ms after)

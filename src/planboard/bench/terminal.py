@@ -97,7 +97,6 @@ class Term:
         self._peak_lock = threading.Lock()
         self.seen = bytearray()  # everything written, for markers (kept short)
         self._tail = b""
-        self.chunk = b""  # the last read
         self.start_ns = time.monotonic_ns()
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # pragma: no cover - the child
@@ -127,7 +126,6 @@ class Term:
         if not chunk:
             raise RuntimeError("the app closed its terminal")
         self.last_byte_ns = time.monotonic_ns()
-        self.chunk = chunk
         # A marker may straddle two reads: look at the end of the last one too (never
         # long enough to hold a whole marker, so nothing counts twice).
         joined = self._tail + chunk
@@ -156,13 +154,16 @@ class Term:
             # Not in brackets: a frame written before the app read the terminal's
             # answer about synchronized output (a fast start). It ends with its own
             # last byte: the last before a pause or before the next frame's bracket.
+            # (The next frame's bracket may come in the read that showed the mark, or
+            # be split between two reads: looked for in all that came after the mark.)
             end_ns = self.last_byte_ns
-            while time.monotonic() < deadline and self._read(FRAME_GAP_S):
-                begun = self.chunk.find(SYNC_BEGIN)
-                if begun >= 0:
-                    end_ns = self.last_byte_ns if begun > 0 else end_ns
-                    break
-                end_ns = self.last_byte_ns
+            while SYNC_BEGIN not in self.seen[at:] and time.monotonic() < deadline:
+                before = len(self.seen)
+                if not self._read(FRAME_GAP_S) or len(self.seen) < before:
+                    break  # (a pause: the frame is over; or the record was cut short)
+                begun = self.seen.find(SYNC_BEGIN, max(at, before - len(SYNC_BEGIN) + 1))
+                if begun < 0 or begun > before:
+                    end_ns = self.last_byte_ns  # (this read holds more of the frame)
             return (end_ns - self.start_ns) / 1e6
         # In brackets: the frame that shows it ends at its closing bracket.
         while SYNC_END not in self.seen[at:] and time.monotonic() < deadline:
