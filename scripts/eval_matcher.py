@@ -106,6 +106,8 @@ if __name__ == "__main__":
     split = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "tune"
     meaning = False if "--words-only" in sys.argv else None
     entries, truth = load(split)
+    if not entries:
+        sys.exit(f"No requests in the part {split!r}: the parts are 'tune' and 'heldout'.")
     if "--ceiling" in sys.argv:
         after = sys.argv[sys.argv.index("--ceiling") + 1 :]
         vectors = None

@@ -16,7 +16,7 @@ import pytest
 
 from planboard.cli import main
 from planboard.core.similar import Entry, match
-from planboard.core.similar.cells import Beside, entry_order
+from planboard.core.similar.cells import QUEUE_ROOM, Beside, Shared, entry_order
 from planboard.core.similar.grouping import MAX_GROUP, _groups
 
 np = pytest.importorskip("numpy")
@@ -45,6 +45,60 @@ def test_beside_does_the_work_here_when_its_process_fails() -> None:
     assert beside.result() == here and not beside.answered
     assert beside.result() == here  # (asked again: the same answer, not worked again)
     assert calls == [here]
+
+
+def _parts_done(count: int, *, fail_forked: bool = False) -> tuple[list, Shared]:
+    """What `Shared` gives for work that says which process did each part (each part
+    takes a little while, so that both processes come to take some)."""
+    here = os.getpid()
+
+    def work(parts):
+        done = []
+        for part in parts:
+            if fail_forked and os.getpid() != here:
+                os._exit(3)  # (the forked process dies after taking a part)
+            time.sleep(0.002)
+            done.append((part, os.getpid() == here))
+        return done
+
+    shared = Shared(count, work)
+    time.sleep(0.05)  # (the forked process takes parts meanwhile)
+    return shared.result(lambda mine, theirs: mine + theirs), shared
+
+
+def test_shared_work_does_each_part_once_in_one_process_or_the_other() -> None:
+    done, shared = _parts_done(300)
+    assert shared.answered
+    assert shared.result(lambda mine, theirs: []) is done  # (asked again: the same)
+    assert sorted(part for part, _ in done) == list(range(300))
+    assert any(not here for _, here in done)  # (the forked process took the first ones)
+    assert 0 in [part for part, here in done if not here]
+
+
+def test_shared_work_is_done_here_when_the_forked_process_dies() -> None:
+    done, shared = _parts_done(40, fail_forked=True)
+    assert not shared.answered
+    assert all(here for _, here in done)
+    assert sorted({part for part, _ in done}) == list(range(40))  # (its part too)
+
+
+def test_shared_work_beyond_a_queue_is_done_in_the_forked_process() -> None:
+    done, shared = _parts_done(QUEUE_ROOM + 1)
+    assert shared.answered
+    assert sorted(part for part, _ in done) == list(range(QUEUE_ROOM + 1))
+    assert not any(here for _, here in done)
+    nothing, _ = _parts_done(0)
+    assert nothing == []
+
+
+def test_shared_work_leaves_no_pipe_open() -> None:
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(20):
+        _parts_done(3)
+    dropped = Shared(5, lambda parts: list(parts))
+    del dropped
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) <= before
 
 
 _REAPED_ELSEWHERE = """
@@ -133,7 +187,7 @@ beside = Similarity(entries, beside=True)
 plain = Similarity(entries)
 same = list(beside.pairs().items()) == list(plain.pairs().items())
 print(json.dumps({
-    "forked": beside._beside is not None and beside._beside.answered,
+    "forked": beside._nearest is not None and beside._nearest.answered,
     "same": same,
     "same_neighbours": beside.neighbours() == plain.neighbours(),
     "pairs": len(plain.pairs()),

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from planboard.core.similar import NEIGHBOURS, Entry, Similarity
-from planboard.core.similar.cells import cells, word_pairs
+from planboard.core.similar.cells import cells, nearest_in, word_pairs
 
 np = pytest.importorskip("numpy")
 
@@ -99,6 +99,53 @@ def test_near_twins_are_found_beyond_one_cell() -> None:
     firsts, seconds = sim._meaning_candidates()
     found = {(min(a, b), max(a, b)) for a, b in zip(firsts.tolist(), seconds.tolist(), strict=True)}
     assert all(pair in found for pair in twins)
+
+
+def _nearest_as_written(sims, own, keep: int, floor: float) -> set[tuple[int, int]]:
+    """`nearest_in` by sorting each row: the largest first, ties by the columns next
+    after the row's own, going round; the first `keep`, those at least `floor`."""
+    found = set()
+    for row, values in enumerate(sims.tolist()):
+        count = len(values)
+        ranked = sorted(range(count), key=lambda c: (-values[c], (c - own[row] - 1) % count))
+        found |= {(row, c) for c in ranked[:keep] if values[c] >= floor}
+    return found
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_nearest_are_each_rows_largest_ties_going_round_from_its_own(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    rows, count = int(rng.integers(1, 40)), int(rng.integers(2, 90))
+    # Values from a few, so that ties for the last place are common.
+    sims = rng.choice(np.float32([0.1, 0.45, 0.5, 0.62, 0.62, 0.8, 1.0]), (rows, count))
+    own = rng.integers(0, count, rows)
+    sims[np.arange(rows), own] = -1.0
+    for keep in {1, min(16, count - 1) or 1, count}:
+        found_rows, found_columns = nearest_in(np, sims.copy(), own, keep, 0.5)
+        found = set(zip(found_rows.tolist(), found_columns.tolist(), strict=True))
+        assert len(found) == len(found_rows)
+        assert found == _nearest_as_written(sims, own, keep, 0.5)
+
+
+def test_vectors_alike_are_compared_as_a_chain() -> None:
+    """Forty items of one meaning vector (titles whose known words are the same): each
+    is a candidate with the 16 after it, going round, so every one is compared with
+    others; not all with the same few."""
+    rng = np.random.default_rng(4)
+    matrix = _unit_rows(rng, 200)
+    alike = list(range(0, 200, 5))
+    matrix[alike] = matrix[0]
+    sim = Similarity([Entry(1, "a"), Entry(2, "b")], meaning=False)
+    sim.meaning = matrix
+    firsts, seconds = sim._meaning_candidates()
+    found = {(min(a, b), max(a, b)) for a, b in zip(firsts.tolist(), seconds.tolist(), strict=True)}
+    among = {pair for pair in found if pair[0] in alike and pair[1] in alike}
+    ring = {
+        (min(a, b), max(a, b))
+        for n, a in enumerate(alike)
+        for b in (alike[(n + step) % len(alike)] for step in range(1, 17))
+    }
+    assert among == ring
 
 
 def _board_entries(count: int, seed: int) -> list[Entry]:

@@ -4,6 +4,7 @@ time, so that memory stays flat however many pairs a board makes."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import pickle
@@ -12,7 +13,7 @@ import sys
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 SCORE_BITS = 20  # a score in millionths (0 … 1,000,000) fits these bits
@@ -62,11 +63,64 @@ def _split_by(np: Any, labels: Any, count: int) -> list[Any]:
     return [order[bounds[n] : bounds[n + 1]] for n in range(count)]
 
 
+def nearest_pairs(
+    np: Any, full: Any, groups: Iterable[Any], most: int, floor: float
+) -> Iterator[tuple[Any, Any]]:
+    """In each group of rows (`cells`), each row's `most` nearest others at least
+    `floor` alike (`nearest_in`), as two arrays of row numbers, 256 rows at a time
+    (`full`: float32 rows, or float16 read as float32 a group at a time)."""
+    for members in groups:
+        if len(members) < 2:
+            continue
+        block = full[members].astype(np.float32, copy=False)
+        keep = min(most, len(members) - 1)
+        for start in range(0, len(members), 256):
+            sims = block[start : start + 256] @ block.T
+            rows = np.arange(sims.shape[0])
+            sims[rows, start + rows] = -1.0
+            good_rows, good_cols = nearest_in(np, sims, start + rows, keep, floor)
+            yield members[start + good_rows], members[good_cols]
+
+
+def nearest_in(np: Any, sims: Any, own: Any, keep: int, floor: float) -> tuple[Any, Any]:
+    """Each row's `keep` largest values that are at least `floor`, as the rows and
+    the columns where they stand (`own`: each row's own column, 0 … the row's length;
+    `keep`: 1 … the row's length). Of values tied for the last place, those that
+    stand next after the row's own column, going round: a crowd of vectors alike (on
+    a board, many titles can be alike in meaning) is compared as a chain, each with
+    its next ones, rather than every one with the same few. (Each row's `keep`-th
+    value is found by `np.partition`: a third of the time `np.argpartition` took on
+    rows of a thousand, whose choice among ties was arbitrary.)"""
+    count = sims.shape[1]
+    last = np.partition(sims, count - keep, axis=1)[:, count - keep : count - keep + 1]
+    chosen = sims > last
+    tied = sims == last
+    room = keep - np.count_nonzero(chosen, axis=1)
+    crowded = np.flatnonzero(np.count_nonzero(tied, axis=1) > room)
+    if len(crowded):  # (more tied for the last place than places left)
+        part = tied[crowded]
+        order = np.cumsum(part, axis=1, dtype=np.int32)  # (1, 2, … along the row)
+        total = order[:, -1:].copy()
+        order -= order[np.arange(len(crowded)), own[crowded]][:, None]
+        order[order <= 0] += np.broadcast_to(total, order.shape)[order <= 0]
+        part &= order <= room[crowded, None]
+        tied[crowded] = part
+    chosen |= tied
+    chosen &= sims >= floor
+    rows, columns = np.nonzero(chosen)
+    return rows, columns
+
+
 def word_pairs(np: Any, postings: list[list[int]]) -> tuple[Any, Any]:
     """Every pair within each posting list (its items in ascending order)."""
+    return joined(np, word_pair_slices(np, postings, SLICE))
+
+
+def joined(np: Any, chunks: Iterable[tuple[Any, Any]]) -> tuple[Any, Any]:
+    """Chunks of pairs (two arrays of positions each) as two arrays."""
     firsts: list[Any] = [np.zeros(0, dtype=np.int64)]
     seconds: list[Any] = [np.zeros(0, dtype=np.int64)]
-    for first, second in word_pair_slices(np, postings, SLICE):
+    for first, second in chunks:
         firsts.append(first)
         seconds.append(second)
     return np.concatenate(firsts), np.concatenate(seconds)
@@ -192,7 +246,12 @@ def pair_codes(np: Any, chunks: Iterator[tuple[Any, Any]], count: int) -> Any:
     parts = [np.zeros(0, dtype=np.int64)]
     for first, second in chunks:
         parts.append(np.minimum(first, second) * count + np.maximum(first, second))
-    codes = np.concatenate(parts)
+    return distinct_codes(np, parts)
+
+
+def distinct_codes(np: Any, parts: list[Any]) -> Any:
+    """Arrays of codes as one, each once, ascending."""
+    codes = np.concatenate([np.zeros(0, dtype=np.int64), *parts])
     codes.sort()
     if len(codes):
         codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
@@ -282,6 +341,77 @@ class Beside:
         if self._found is _NOT_YET:
             self._found = self._work()
         return self._found
+
+
+QUEUE_ROOM = 1024  # parts a queue hands out at most (4 bytes each: one page of a pipe)
+
+
+class Shared:
+    """Work in parts (0 … count-1) done by a forked process and by this one, each
+    taking the next part as it is free: the forked one from the start, this one when
+    it asks for the `result` (having done its own work meanwhile). A pipe hands the
+    parts out, four bytes each, written at once (a read of four bytes takes four: two
+    processes never take one part). `work(parts)` does the parts it is given, taking
+    each as it comes to it; `join(here, there)` makes one answer of the two. Where the
+    forked process could not start or failed, every part is done here."""
+
+    def __init__(self, count: int, work: Callable[[Iterator[int]], Any]) -> None:
+        self._count, self._work, self._queue = count, work, _queue(count)
+        self._joined: Any = _NOT_YET
+        self._closed = weakref.finalize(self, _close, self._queue)
+        self._beside = Beside(lambda: work(self._parts(forked=True)))
+
+    @property
+    def answered(self) -> bool:
+        """Whether the forked process gave its part of the answer."""
+        return self._beside.answered
+
+    def _parts(self, *, forked: bool) -> Iterator[int]:
+        if self._queue < 0:  # (no queue: every part in the forked process)
+            if forked:
+                yield from range(self._count)
+            return
+        while len(taken := os.read(self._queue, 4)) == 4:
+            yield int.from_bytes(taken, "little")
+
+    def result(self, join: Callable[[Any, Any], Any]) -> Any:
+        """The answer (asked again: the same answer, not worked again)."""
+        if self._joined is _NOT_YET:
+            here = self._work(self._parts(forked=False))
+            there = self._beside.result()
+            if not self._beside.answered and self._queue >= 0:
+                there = self._work(iter(range(self._count)))  # (the parts it took, lost)
+            self._closed()
+            self._joined = join(here, there)
+        return self._joined
+
+
+def _queue(count: int) -> int:
+    """A pipe's reading end holding the numbers 0 … count-1 (four bytes each, little
+    end first), its writing end closed; -1 where that cannot be."""
+    if count > QUEUE_ROOM:
+        return -1
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return -1
+    try:
+        os.set_blocking(write, False)  # (one page, into an empty pipe: it fits)
+        numbers = b"".join(n.to_bytes(4, "little") for n in range(count))
+        if os.write(write, numbers) == len(numbers):
+            return read
+    except OSError:
+        pass
+    finally:
+        os.close(write)
+    os.close(read)
+    return -1
+
+
+def _close(queue: int) -> None:
+    if queue >= 0:
+        with contextlib.suppress(OSError):
+            os.close(queue)
 
 
 def _ends_with(parent: int) -> None:

@@ -7,21 +7,25 @@ import functools
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .cells import (
     SCORE_BITS,
     SLICE,
     Beside,
+    Shared,
     Stopped,
     both_ways,
     bulk_word_scores,
     can_fork,
     cells,
+    distinct_codes,
     distinct_pairs,
     entry_order,
     gathered,
+    joined,
+    nearest_pairs,
     pair_codes,
     word_pair_slices,
     word_tables,
@@ -102,9 +106,10 @@ class Similarity:
                 self.meaning = self._meaning_matrix(model, vectors or {}, laid_out)
         elif self.lang != "en":
             self.meaning_note = "Matching by meaning covers English titles; words decide here."
-        self._beside: Beside | None = None
+        self._as_float32: Any = None
+        self._nearest: Shared | None = None
         if beside and self.meaning is not None and len(self.entries) > BESIDE and can_fork():
-            self._beside = Beside(self._nearest_codes)
+            self._nearest = self._nearest_beside()
         self._weigh_words()
 
     def _meaning_matrix(
@@ -260,43 +265,44 @@ class Similarity:
     def _meaning_candidates(self) -> tuple[Any, Any]:
         """Pairs of entries whose meaning vectors are among each other's nearest, as
         two arrays of positions."""
-        np = self.meaning_model_np
-        firsts: list[Any] = [np.zeros(0, dtype=np.int64)]
-        seconds: list[Any] = [np.zeros(0, dtype=np.int64)]
-        for first, second in self._meaning_chunks(self.rows(slice(None))):
-            firsts.append(first)
-            seconds.append(second)
-        return np.concatenate(firsts), np.concatenate(seconds)
+        return joined(self.meaning_model_np, self._meaning_chunks(self.rows(slice(None))))
 
-    def _meaning_chunks(self, full: Any) -> Iterator[tuple[Any, Any]]:
+    def _meaning_chunks(
+        self, full: Any, groups: Iterable[Any] | None = None
+    ) -> Iterator[tuple[Any, Any]]:
         """`_meaning_candidates`, a block of rows at a time (`full`: the vectors, as
-        float32, or float16 read as float32 a block at a time)."""
+        float32, or float16 read as float32 a block at a time), over the given `cells`
+        or all of them."""
         np = self.meaning_model_np
-        floor = MEANING_FLOOR + MEANING_SPAN * 0.2
-        for members in cells(full, np):
-            if len(members) < 2:
-                continue
-            block = full[members].astype(np.float32, copy=False)
-            keep = min(MEANING_CANDIDATES, len(members) - 1)
-            for start in range(0, len(members), 256):
-                sims = block[start : start + 256] @ block.T
-                rows = np.arange(sims.shape[0])
-                sims[rows, start + rows] = -1.0
-                # The `keep` largest of each row (selected in place, no negated copy).
-                top = np.argpartition(sims, sims.shape[1] - keep, axis=1)[:, -keep:]
-                good_rows, good_cols = np.nonzero(np.take_along_axis(sims, top, 1) >= floor)
-                yield members[start + good_rows], members[top[good_rows, good_cols]]
+        found = cells(full, np) if groups is None else groups
+        return nearest_pairs(
+            np, full, found, MEANING_CANDIDATES, MEANING_FLOOR + MEANING_SPAN * 0.2
+        )
 
-    def _nearest_codes(self) -> Any:
+    def _nearest_beside(self) -> Shared:
         """The pairs `_meaning_chunks` finds, as codes (each once: two vectors among
-        each other's nearest come twice)."""
-        full = self.rows(slice(None))
-        return pair_codes(self.meaning_model_np, self._meaning_chunks(full), len(full))
+        each other's nearest come twice), looked for cell by cell in a forked process
+        while the words are weighed here, and here too once they are (`Shared`)."""
+        np = self.meaning_model_np
+        full = self._as_float32 = self.rows(slice(None))
+        found = cells(full, np)
+
+        def codes(parts: Iterator[int]) -> Any:
+            chunks = self._meaning_chunks(full, (found[part] for part in parts))
+            return pair_codes(np, chunks, len(full))
+
+        return Shared(len(found), codes)
+
+    def _nearest_codes(self, nearest: Shared) -> Any:
+        np = self.meaning_model_np
+        return nearest.result(lambda here, there: distinct_codes(np, [here, there]))
 
     def _scored_from(self) -> Any:
         """The vectors pairs are scored from: a float32 copy of them all, or (`lean`)
         the float16 matrix itself, read as float32 a slice at a time."""
-        return self.meaning if self._lean else self.rows(slice(None))
+        if self._lean:
+            return self.meaning
+        return self._as_float32 if self._as_float32 is not None else self.rows(slice(None))
 
     @property
     def meaning_model_np(self) -> Any:
@@ -496,10 +502,10 @@ class Similarity:
                     values.append(none if packed else scores[good])
             return np.concatenate(codes), None if packed else np.concatenate(values)
 
-        if self._beside is not None and full is not None and can_fork():
-            # The nearest pairs (from the second process) scored in another, beside
-            # the pairs sharing a word scored here.
-            nearest = self._beside.result()
+        if self._nearest is not None and full is not None and can_fork():
+            # The nearest pairs (found beside and here) scored in another process,
+            # beside the pairs sharing a word scored here.
+            nearest = self._nearest_codes(self._nearest)
             there = Beside(lambda: over(self._code_slices(nearest)))
             here, far = over(self._word_slices(np)), there.result()
             code_arr = np.concatenate((here[0], far[0]))
@@ -514,8 +520,8 @@ class Similarity:
         items sharing a word that few items use (a word on very many items says little
         and would pair everything with everything), and the nearest meaning vectors."""
         yield from self._word_slices(np)
-        if full is not None and self._beside is not None:
-            yield from self._code_slices(self._beside.result())
+        if full is not None and self._nearest is not None:
+            yield from self._code_slices(self._nearest_codes(self._nearest))
         elif full is not None:
             yield from gathered(np, self._meaning_chunks(full), SLICE)
 
