@@ -190,6 +190,9 @@ print(json.dumps({
     "forked": beside._nearest is not None and beside._nearest.answered,
     "same": same,
     "same_neighbours": beside.neighbours() == plain.neighbours(),
+    "same_why": all(
+        beside.explain(a, b) == plain.explain(a, b) for a, b in list(plain.pairs())[::7]
+    ),
     "pairs": len(plain.pairs()),
     "words_alone": len(Similarity(entries, meaning=False).pairs()),
 }))
@@ -215,7 +218,7 @@ def test_the_nearest_found_beside_give_the_same_pairs() -> None:
         assert found["forked"]
     assert found["pairs"] > 1000
     assert found["words_alone"] < found["pairs"]  # (the nearest vectors count here)
-    assert found["same"] and found["same_neighbours"]
+    assert found["same"] and found["same_neighbours"] and found["same_why"]
 
 
 def _plain_groups(

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from planboard.core.similar import NEIGHBOURS, Entry, Similarity
-from planboard.core.similar.cells import cells, nearest_in, word_pairs
+from planboard.core.similar.cells import cells, distinct_codes, nearest_in, word_pairs
 
 np = pytest.importorskip("numpy")
 
@@ -99,6 +99,14 @@ def test_near_twins_are_found_beyond_one_cell() -> None:
     firsts, seconds = sim._meaning_candidates()
     found = {(min(a, b), max(a, b)) for a, b in zip(firsts.tolist(), seconds.tolist(), strict=True)}
     assert all(pair in found for pair in twins)
+
+
+def test_codes_found_in_two_processes_join_as_one_sorted_set() -> None:
+    rng = np.random.default_rng(9)
+    here, there = (np.unique(rng.integers(0, 10**9, size)) for size in (5000, 7000))
+    both = distinct_codes(np, [here, there], ascending=True)
+    assert both.tolist() == sorted(set(here.tolist()) | set(there.tolist()))
+    assert distinct_codes(np, [there[::-1], here]).tolist() == both.tolist()
 
 
 def _nearest_as_written(sims, own, keep: int, floor: float) -> set[tuple[int, int]]:

@@ -13,7 +13,7 @@ import sys
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Any
 
 SCORE_BITS = 20  # a score in millionths (0 … 1,000,000) fits these bits
@@ -99,16 +99,15 @@ def nearest_in(np: Any, sims: Any, own: Any, keep: int, floor: float) -> tuple[A
     crowded = np.flatnonzero(np.count_nonzero(tied, axis=1) > room)
     if len(crowded):  # (more tied for the last place than places left)
         part = tied[crowded]
-        order = np.cumsum(part, axis=1, dtype=np.int32)  # (1, 2, … along the row)
-        total = order[:, -1:].copy()
-        order -= order[np.arange(len(crowded)), own[crowded]][:, None]
-        order[order <= 0] += np.broadcast_to(total, order.shape)[order <= 0]
-        part &= order <= room[crowded, None]
+        order = np.cumsum(part, axis=1, dtype=np.int32)  # (the tied: 1, 2, … along the row)
+        after = order[np.arange(len(crowded)), own[crowded]][:, None]  # (tied up to its own)
+        last_kept = after + room[crowded, None]
+        part &= ((order > after) & (order <= last_kept)) | (order <= last_kept - order[:, -1:])
         tied[crowded] = part
     chosen |= tied
     chosen &= sims >= floor
-    rows, columns = np.nonzero(chosen)
-    return rows, columns
+    at = np.flatnonzero(chosen)
+    return at // count, at % count
 
 
 def word_pairs(np: Any, postings: list[list[int]]) -> tuple[Any, Any]:
@@ -155,6 +154,14 @@ def gathered(np: Any, chunks: Iterator[tuple[Any, Any]], size: int) -> Iterator[
             firsts, seconds, held = [], [], 0
     if firsts:
         yield np.concatenate(firsts), np.concatenate(seconds)
+
+
+def code_slices(entries: Sized, codes: Any) -> Iterator[tuple[Any, Any]]:
+    """Pairs given as codes (lower * count of entries + higher), SLICE at a time, as
+    the two arrays of positions."""
+    count = len(entries)
+    for at in range(0, len(codes), SLICE):
+        yield codes[at : at + SLICE] // count, codes[at : at + SLICE] % count
 
 
 def both_ways(np: Any, first: Any, second: Any) -> Any:
@@ -249,10 +256,11 @@ def pair_codes(np: Any, chunks: Iterator[tuple[Any, Any]], count: int) -> Any:
     return distinct_codes(np, parts)
 
 
-def distinct_codes(np: Any, parts: list[Any]) -> Any:
-    """Arrays of codes as one, each once, ascending."""
+def distinct_codes(np: Any, parts: list[Any], *, ascending: bool = False) -> Any:
+    """Arrays of codes as one, each once, ascending (`ascending`: each part is
+    already, and a merge sort joins them in a pass: a tenth of the time)."""
     codes = np.concatenate([np.zeros(0, dtype=np.int64), *parts])
-    codes.sort()
+    codes.sort(kind="stable" if ascending else None)
     if len(codes):
         codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
     return codes

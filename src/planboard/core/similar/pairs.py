@@ -20,6 +20,7 @@ from .cells import (
     bulk_word_scores,
     can_fork,
     cells,
+    code_slices,
     distinct_codes,
     distinct_pairs,
     entry_order,
@@ -257,7 +258,9 @@ class Similarity:
         """Why two entries match: the words they share, and synonyms as `x ≈ y`."""
         parts = shared_words(self, a, b)[:4]
         if self.meaning is not None:
-            meaning = float(self._row(a) @ self.meaning[b].astype(self._row(a).dtype))
+            full = self._as_float32  # (the same rows as float32, when made already)
+            first, second = (full[a], full[b]) if full is not None else (self._row(a), self.rows(b))
+            meaning = float(first @ second)
             if meaning >= MEANING_FLOOR + MEANING_SPAN / 2 or not parts:
                 parts.insert(0, f"close in meaning ({meaning:.2f})")
         return "; ".join(parts) if parts else "similar wording"
@@ -295,7 +298,7 @@ class Similarity:
 
     def _nearest_codes(self, nearest: Shared) -> Any:
         np = self.meaning_model_np
-        return nearest.result(lambda here, there: distinct_codes(np, [here, there]))
+        return nearest.result(lambda *found: distinct_codes(np, [*found], ascending=True))
 
     def _scored_from(self) -> Any:
         """The vectors pairs are scored from: a float32 copy of them all, or (`lean`)
@@ -506,7 +509,7 @@ class Similarity:
             # The nearest pairs (found beside and here) scored in another process,
             # beside the pairs sharing a word scored here.
             nearest = self._nearest_codes(self._nearest)
-            there = Beside(lambda: over(self._code_slices(nearest)))
+            there = Beside(lambda: over(code_slices(self.entries, nearest)))
             here, far = over(self._word_slices(np)), there.result()
             code_arr = np.concatenate((here[0], far[0]))
             value_arr = None if packed else np.concatenate((here[1], far[1]))
@@ -521,7 +524,7 @@ class Similarity:
         and would pair everything with everything), and the nearest meaning vectors."""
         yield from self._word_slices(np)
         if full is not None and self._nearest is not None:
-            yield from self._code_slices(self._nearest_codes(self._nearest))
+            yield from code_slices(self.entries, self._nearest_codes(self._nearest))
         elif full is not None:
             yield from gathered(np, self._meaning_chunks(full), SLICE)
 
@@ -529,11 +532,6 @@ class Similarity:
         cap = 500 if len(self.entries) <= 5000 else 40
         postings = [p for p in self.index.values() if 1 < len(p) <= cap]
         yield from word_pair_slices(np, postings, SLICE)
-
-    def _code_slices(self, codes: Any) -> Iterator[tuple[Any, Any]]:
-        count = len(self.entries)
-        for at in range(0, len(codes), SLICE):
-            yield codes[at : at + SLICE] // count, codes[at : at + SLICE] % count
 
     def _bulk_scores(self, np: Any, low: Any, high: Any, tables: Any, full: Any) -> Any:
         """The combined scores of pairs (words, and meaning with `full`: the vectors

@@ -28,11 +28,10 @@ _BREAKS = frozenset(
 def detect_language(texts: Iterable[str]) -> str:
     """The language most of the texts are written in (by their little words):
     en, de or fr; English when unsure."""
-    seen: Counter[str] = Counter()
-    for text in texts:
-        seen.update(_WORD.findall(text.lower()))
+    # (One pass over the titles joined: no word reads across the space between two.)
+    seen = Counter(_WORD.findall(" ".join(texts).lower()))
     counts = {
-        lang: sum(n for word, n in seen.items() if word in stopwords(lang)) for lang in LANGUAGES
+        lang: sum(seen[word] for word in stopwords(lang) if word in seen) for lang in LANGUAGES
     }
     best = max(LANGUAGES, key=lambda lang: (counts[lang], lang == "en"))
     return best if counts[best] > counts["en"] * 1.2 else "en"
