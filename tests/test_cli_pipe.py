@@ -70,7 +70,7 @@ def test_ctrl_c_stops_a_command_quietly(
     with the status a shell expects, 130, and no traceback."""
     import planboard.cli as cli
 
-    def interrupted(argv: list[str]) -> int:
+    def interrupted(argv: list[str], **options: object) -> int:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, f"run_{command}", interrupted)

@@ -82,6 +82,48 @@ def test_shared_work_is_done_here_when_the_forked_process_dies() -> None:
     assert sorted({part for part, _ in done}) == list(range(40))  # (its part too)
 
 
+def test_shared_work_is_done_once_here_when_no_process_can_be_forked(monkeypatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    worked: list[int] = []
+
+    def work(parts):
+        found = list(parts)
+        worked.extend(found)
+        return found
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    shared = Shared(50, work)
+    monkeypatch.undo()
+    assert shared.result(lambda mine, theirs: sorted(mine + theirs)) == list(range(50))
+    assert not shared.answered
+    assert sorted(worked) == list(range(50))  # (each part once: not all of them again)
+
+
+def test_shared_work_asked_again_after_it_was_stopped_gives_every_part() -> None:
+    here = os.getpid()
+    calls = []
+
+    def work(parts):
+        done = []
+        for part in parts:
+            if os.getpid() == here:
+                calls.append(part)
+                if len(calls) == 2:
+                    raise KeyboardInterrupt  # (Ctrl+C in the middle of this process's share)
+            else:
+                time.sleep(0.01)
+            done.append(part)
+        return done
+
+    shared = Shared(100, work)
+    time.sleep(0.05)
+    with pytest.raises(KeyboardInterrupt):
+        shared.result(lambda mine, theirs: sorted(mine + theirs))
+    assert shared.result(lambda mine, theirs: sorted(mine + theirs)) == list(range(100))
+
+
 def test_shared_work_beyond_a_queue_is_done_in_the_forked_process() -> None:
     done, shared = _parts_done(QUEUE_ROOM + 1)
     assert shared.answered
@@ -371,3 +413,20 @@ def test_a_stored_vector_that_is_not_one_is_worked_out_again(spoilt: str) -> Non
     assert wrong.new_vectors[0][2] == good[1][1]
     assert wrong.why(0, 1) == right.why(0, 1)
     assert dict(wrong.overlap) == dict(right.overlap)
+
+
+def test_similar_called_by_another_program_leaves_its_collector_as_it_was(
+    sample_copy: Path, monkeypatch, capsys
+) -> None:
+    """`main(["similar", …])` from a program whose own first argument happens to be
+    `similar` does not freeze that program's objects (only planboard run as the
+    program does, before it exits)."""
+    monkeypatch.setattr(sys, "argv", ["their-tool", "similar", "--fast"])
+    frozen = gc.get_freeze_count()
+    try:
+        assert main(["similar", str(sample_copy), "--json"]) == 0
+        assert gc.get_freeze_count() == frozen
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+    assert capsys.readouterr().out.startswith("[")

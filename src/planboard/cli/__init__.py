@@ -7,10 +7,12 @@ share."""
 from __future__ import annotations
 
 import errno
+import functools
 import gc
 import os
 import re
 import sys
+from collections.abc import Callable
 
 from .board import DEFAULT_FILE, run_board
 from .common import _fail, _output_failed, _quiet_broken_pipe
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv is not None:
         return _main(argv)
     try:
-        return _main(sys.argv[1:])
+        return _main(sys.argv[1:], program=True)
     finally:
         if sys.argv[1:2] == ["similar"]:
             # Run as the program, `similar` leaves millions of objects behind (the
@@ -72,14 +74,16 @@ def main(argv: list[str] | None = None) -> int:
             gc.freeze()
 
 
-def _main(args: list[str]) -> int:
+def _main(args: list[str], *, program: bool = False) -> int:
+    """`program`: planboard runs as the program (not called by another), and ends
+    when the command does."""
     _names_in_any_encoding()
     if args and args[0] == "meeting":
         return run_board(args[1:], meeting=True)
-    commands = {
+    commands: dict[str, Callable[[list[str]], int]] = {
         "restore": run_restore,
         "import": run_import,
-        "similar": run_similar,
+        "similar": functools.partial(run_similar, program=program),
         "export": run_export,
         "report": run_report,
         "serve": run_serve,

@@ -86,7 +86,8 @@ def similar_groups(
     return result
 
 
-def run_similar(argv: list[str]) -> int:
+def run_similar(argv: list[str], *, program: bool = False) -> int:
+    """`program`: planboard runs as the program, and ends when this does."""
     args = _similar_parser().parse_args(argv)
     import json
 
@@ -109,7 +110,7 @@ def run_similar(argv: list[str]) -> int:
     finally:
         store.close()
         if collecting:
-            if sys.argv[1:2] == ["similar"]:
+            if program:
                 # Run as the program: the objects made are kept to the end (the first
                 # collection after so many were made walked them all: 0.13 s).
                 gc.freeze()

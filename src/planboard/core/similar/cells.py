@@ -84,7 +84,7 @@ def nearest_pairs(
 
 def nearest_in(np: Any, sims: Any, own: Any, keep: int, floor: float) -> tuple[Any, Any]:
     """Each row's `keep` largest values that are at least `floor`, as the rows and
-    the columns where they stand (`own`: each row's own column, 0 … the row's length;
+    the columns where they stand (`own`: each row's own column, 0 … the row's length - 1;
     `keep`: 1 … the row's length). Of values tied for the last place, those that
     stand next after the row's own column, going round: a crowd of vectors alike (on
     a board, many titles can be alike in meaning) is compared as a chain, each with
@@ -366,6 +366,7 @@ class Shared:
     def __init__(self, count: int, work: Callable[[Iterator[int]], Any]) -> None:
         self._count, self._work, self._queue = count, work, _queue(count)
         self._joined: Any = _NOT_YET
+        self._spoilt = False  # (a result asked for and stopped before its end)
         self._closed = weakref.finalize(self, _close, self._queue)
         self._beside = Beside(lambda: work(self._parts(forked=True)))
 
@@ -374,24 +375,41 @@ class Shared:
         """Whether the forked process gave its part of the answer."""
         return self._beside.answered
 
-    def _parts(self, *, forked: bool) -> Iterator[int]:
+    def _parts(self, *, forked: bool, taken: list[int] | None = None) -> Iterator[int]:
+        """The parts this process takes, one at a time (noted in `taken`)."""
         if self._queue < 0:  # (no queue: every part in the forked process)
             if forked:
                 yield from range(self._count)
             return
-        while len(taken := os.read(self._queue, 4)) == 4:
-            yield int.from_bytes(taken, "little")
+        while len(read := os.read(self._queue, 4)) == 4:
+            part = int.from_bytes(read, "little")
+            if taken is not None:
+                taken.append(part)
+            yield part
 
     def result(self, join: Callable[[Any, Any], Any]) -> Any:
-        """The answer (asked again: the same answer, not worked again)."""
+        """The answer (asked again: the same answer, not worked again; asked again
+        after it was stopped, say by Ctrl+C, every part worked out here)."""
         if self._joined is _NOT_YET:
-            here = self._work(self._parts(forked=False))
-            there = self._beside.result()
-            if not self._beside.answered and self._queue >= 0:
-                there = self._work(iter(range(self._count)))  # (the parts it took, lost)
-            self._closed()
-            self._joined = join(here, there)
+            try:
+                if self._spoilt:
+                    self._joined = join(self._work(iter(range(self._count))), self._work(iter(())))
+                else:
+                    self._spoilt = True
+                    self._joined = self._joined_parts(join)
+            finally:
+                self._closed()
         return self._joined
+
+    def _joined_parts(self, join: Callable[[Any, Any], Any]) -> Any:
+        taken: list[int] = []
+        here = self._work(self._parts(forked=False, taken=taken))
+        there = self._beside.result()
+        if not self._beside.answered and self._queue >= 0:
+            # (The parts it took are lost with it: done here. None, if it never began.)
+            lost = set(range(self._count)).difference(taken)
+            there = self._work(part for part in range(self._count) if part in lost)
+        return join(here, there)
 
 
 def _queue(count: int) -> int:
