@@ -194,6 +194,15 @@ def embed_cost() -> tuple[float, float]:
     return load, time.perf_counter() - start
 
 
+def _compiled() -> None:
+    """planboard's modules compiled (`.pyc` warm), as an installed wheel's are: an
+    editable install may have left them uncompiled, and every command timed would
+    compile them first."""
+    import compileall
+
+    compileall.compile_dir(str(Path(__file__).resolve().parent), quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m planboard.bench_similar")
     parser.add_argument("--items", type=int, default=50_000)
@@ -202,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     from planboard.core.similar import meaning_available
 
     planboard = [sys.executable, "-m", "planboard"]
+    _compiled()
     with tempfile.TemporaryDirectory() as folder:
         cold = Path(folder) / "cold.db"
         quarter = build(cold, args.items)
