@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import gc
 import os
 import re
 import sys
@@ -64,14 +63,7 @@ def _names_in_any_encoding() -> None:
 def main(argv: list[str] | None = None) -> int:
     if argv is not None:
         return _main(argv)
-    try:
-        return _main(sys.argv[1:], program=True)
-    finally:
-        if sys.argv[1:2] == ["similar"]:
-            # Run as the program, `similar` leaves millions of objects behind (the
-            # matcher's caches): freed as the process ends, without the cyclic
-            # collector's passes over them at exit (0.2 s at 50,000 items).
-            gc.freeze()
+    return _main(sys.argv[1:], program=True)
 
 
 def _main(args: list[str], *, program: bool = False) -> int:

@@ -111,8 +111,9 @@ def run_similar(argv: list[str], *, program: bool = False) -> int:
         store.close()
         if collecting:
             if program:
-                # Run as the program: the objects made are kept to the end (the first
-                # collection after so many were made walked them all: 0.13 s).
+                # Run as the program: the millions of objects the matcher made (its
+                # caches) are kept to the end, never walked by the collector (its first
+                # pass after them took 0.13 s at 50,000 items, its last at exit 0.2 s).
                 gc.freeze()
             gc.enable()
     for note in notes:
