@@ -11,7 +11,6 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from .errors import (
     NotSQLiteError,
 )
 from .lock import OTHER_WRITER, WriterLock, writer_is_active
+from .opened import Opened as Opened
 from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
 from .wal import clear_wal_owner as clear_wal_owner
 from .wal import drop_unused_sidecars, stale_wal
@@ -64,19 +64,6 @@ def wrap(conn: sqlite3.Connection) -> Database:
     """A sqlite-utils view of a connection (imported on first use: opening a board
     that needs no migration does not pay for the import)."""
     return load_sqlite_utils()(conn, recursive_triggers=False, execute_plugins=False)
-
-
-@dataclass(frozen=True)
-class Opened:
-    """A connection on a recognised board file, and how it was opened."""
-
-    conn: sqlite3.Connection
-    path: Path
-    readonly: bool
-    created: bool
-    readonly_reason: str = ""
-    lock: WriterLock | None = None
-    sidecars_before: dict[str, bool] = field(default_factory=dict)
 
 
 def _uri(path: Path, mode: str) -> str:

@@ -9,8 +9,9 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from .record import Frozen, Record, set_field
 
 QuarterStatus = Literal["preparing", "live", "decided"]
 ItemStatus = Literal["open", "dropped"]
@@ -39,16 +40,20 @@ dropped area wins; only another program, its CHECKs off, can write both). Every 
 a block's items says it, so that such a row is counted in one place only."""
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(Frozen):
     """Where an item sits: on a list, in a block, or in the dropped area.
 
     For a list, `ref` is the stakeholder id (None for the team's own list);
     for a block, the block id; for the dropped area, None.
     """
 
+    __slots__ = ("kind", "ref")
     kind: PlaceKind
-    ref: int | None = None
+    ref: int | None
+
+    def __init__(self, kind: PlaceKind, ref: int | None = None) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "ref", ref)
 
     @classmethod
     def team(cls) -> Place:
@@ -89,26 +94,39 @@ class Place:
         return self.kind == "dropped"
 
 
-@dataclass(slots=True)
-class Quarter:
-    id: int
-    name: str
-    status: QuarterStatus
-    vision: str
-    created_at: str
+class Quarter(Record):
+    __slots__ = ("created_at", "id", "name", "status", "vision")
+
+    def __init__(
+        self, id: int, name: str, status: QuarterStatus, vision: str, created_at: str
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.status = status
+        self.vision = vision
+        self.created_at = created_at
 
     @property
     def is_decided(self) -> bool:
         return self.status == "decided"
 
 
-@dataclass(slots=True)
-class Stakeholder:
-    id: int
-    name: str
-    department: str = ""
-    archived: bool = False
-    colour: str = ""  # one of STAKEHOLDER_COLOURS ("" or unknown: drawn neutral)
+class Stakeholder(Record):
+    __slots__ = ("archived", "colour", "department", "id", "name")
+
+    def __init__(
+        self,
+        id: int,
+        name: str,
+        department: str = "",
+        archived: bool = False,
+        colour: str = "",  # one of STAKEHOLDER_COLOURS ("" or unknown: drawn neutral)
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.department = department
+        self.archived = archived
+        self.colour = colour
 
     @property
     def tag(self) -> str:
@@ -116,22 +134,55 @@ class Stakeholder:
         return short_tag(self.name, self.department)
 
 
-@dataclass(slots=True)
-class Item:
-    id: int
-    quarter_id: int
-    stakeholder_id: int | None
-    title: str
-    notes: str = ""
-    effort: float | None = None
-    block_id: int | None = None
-    status: ItemStatus = "open"
-    drop_reason: str | None = None
-    position: int = 0
-    place_position: int | None = None
-    created_at: str = ""
-    merged_into: int | None = None  # merged into that item (hidden, kept, linked)
-    carried_from: int | None = None  # the item of an earlier quarter it continues
+class Item(Record):
+    __slots__ = (
+        "block_id",
+        "carried_from",
+        "created_at",
+        "drop_reason",
+        "effort",
+        "id",
+        "merged_into",
+        "notes",
+        "place_position",
+        "position",
+        "quarter_id",
+        "stakeholder_id",
+        "status",
+        "title",
+    )
+
+    def __init__(
+        self,
+        id: int,
+        quarter_id: int,
+        stakeholder_id: int | None,
+        title: str,
+        notes: str = "",
+        effort: float | None = None,
+        block_id: int | None = None,
+        status: ItemStatus = "open",
+        drop_reason: str | None = None,
+        position: int = 0,
+        place_position: int | None = None,
+        created_at: str = "",
+        merged_into: int | None = None,  # merged into that item (hidden, kept, linked)
+        carried_from: int | None = None,  # the item of an earlier quarter it continues
+    ) -> None:
+        self.id = id
+        self.quarter_id = quarter_id
+        self.stakeholder_id = stakeholder_id
+        self.title = title
+        self.notes = notes
+        self.effort = effort
+        self.block_id = block_id
+        self.status = status
+        self.drop_reason = drop_reason
+        self.position = position
+        self.place_position = place_position
+        self.created_at = created_at
+        self.merged_into = merged_into
+        self.carried_from = carried_from
 
     @property
     def is_merged(self) -> bool:
@@ -168,90 +219,186 @@ HEAD_FROM = 5000
 """A quarter of this many items or more shows its head first (`Store.first_screen`)."""
 
 
-@dataclass(slots=True)
-class PlaceWidths:
+class PlaceWidths(Record):
     """How wide a place's item lines are (its title and estimate, counted by SQLite),
     for the widths of a partial board's columns: `plain[w]` lines take `w` cells;
     `other` holds the titles (and estimates) whose cells only the screen can tell."""
 
-    plain: Counter[int] = field(default_factory=Counter)
-    other: list[tuple[str, float | None]] = field(default_factory=list)
+    __slots__ = ("other", "plain")
+
+    def __init__(
+        self,
+        plain: Counter[int] | None = None,
+        other: list[tuple[str, float | None]] | None = None,
+    ) -> None:
+        self.plain: Counter[int] = Counter() if plain is None else plain
+        self.other: list[tuple[str, float | None]] = [] if other is None else other
 
 
-@dataclass(slots=True)
-class Block:
-    id: int
-    quarter_id: int
-    name: str
-    description: str = ""
-    effort: float | None = None
-    position: int = 0
-    chosen_rank: int | None = None  # 1 or 2 once the decision is confirmed
-    created_at: str = ""
-    carried_from: int | None = None
-    choice: int | None = None  # 1 or 2 as chosen in the event, until and after confirming
+class Block(Record):
+    __slots__ = (
+        "carried_from",
+        "choice",
+        "chosen_rank",
+        "created_at",
+        "description",
+        "effort",
+        "id",
+        "name",
+        "position",
+        "quarter_id",
+    )
+
+    def __init__(
+        self,
+        id: int,
+        quarter_id: int,
+        name: str,
+        description: str = "",
+        effort: float | None = None,
+        position: int = 0,
+        chosen_rank: int | None = None,  # 1 or 2 once the decision is confirmed
+        created_at: str = "",
+        carried_from: int | None = None,
+        choice: int | None = None,  # 1 or 2 as chosen in the event, until and after confirming
+    ) -> None:
+        self.id = id
+        self.quarter_id = quarter_id
+        self.name = name
+        self.description = description
+        self.effort = effort
+        self.position = position
+        self.chosen_rank = chosen_rank
+        self.created_at = created_at
+        self.carried_from = carried_from
+        self.choice = choice
 
 
-@dataclass(slots=True)
-class Decision:
-    quarter_id: int
-    decided_at: str
-    rationale: str
-    attendees: str = ""
+class Decision(Record):
+    __slots__ = ("attendees", "decided_at", "quarter_id", "rationale")
+
+    def __init__(
+        self, quarter_id: int, decided_at: str, rationale: str, attendees: str = ""
+    ) -> None:
+        self.quarter_id = quarter_id
+        self.decided_at = decided_at
+        self.rationale = rationale
+        self.attendees = attendees
 
 
-@dataclass(slots=True)
-class Meeting:
+class Meeting(Record):
     """A quarter's planning event: its settings and its countdown."""
 
-    quarter_id: int
-    started_at: str
-    ended_at: str | None = None
-    dot_budget: int = 3
-    tally_hidden: bool = True
-    timebox_minutes: int = 45
-    timer_remaining: float | None = None  # seconds left when last paused
-    timer_started_at: str | None = None  # set while the countdown runs
-    backup_path: str = ""
+    __slots__ = (
+        "backup_path",
+        "dot_budget",
+        "ended_at",
+        "quarter_id",
+        "started_at",
+        "tally_hidden",
+        "timebox_minutes",
+        "timer_remaining",
+        "timer_started_at",
+    )
+
+    def __init__(
+        self,
+        quarter_id: int,
+        started_at: str,
+        ended_at: str | None = None,
+        dot_budget: int = 3,
+        tally_hidden: bool = True,
+        timebox_minutes: int = 45,
+        timer_remaining: float | None = None,  # seconds left when last paused
+        timer_started_at: str | None = None,  # set while the countdown runs
+        backup_path: str = "",
+    ) -> None:
+        self.quarter_id = quarter_id
+        self.started_at = started_at
+        self.ended_at = ended_at
+        self.dot_budget = dot_budget
+        self.tally_hidden = tally_hidden
+        self.timebox_minutes = timebox_minutes
+        self.timer_remaining = timer_remaining
+        self.timer_started_at = timer_started_at
+        self.backup_path = backup_path
 
 
-@dataclass(frozen=True, slots=True)
-class CutOff:
+class CutOff(Frozen):
     """A stakeholder none of whose items is in a chosen block, and for how many
     decided quarters in a row (this one included) that has been so."""
 
+    __slots__ = ("items", "stakeholder", "streak")
     stakeholder: Stakeholder
     items: int
     streak: int
 
-
-@dataclass(slots=True)
-class Event:
-    id: int
-    at: str
-    quarter_id: int | None
-    action: str
-    summary: str
-    undone: bool
-    payload: dict[str, Any] = field(default_factory=dict)
-    problem: str = ""  # why the payload can't be used ("" if it can), for the message
+    def __init__(self, stakeholder: Stakeholder, items: int, streak: int) -> None:
+        set_field(self, "stakeholder", stakeholder)
+        set_field(self, "items", items)
+        set_field(self, "streak", streak)
 
 
-@dataclass(slots=True)
-class Board:
+class Event(Record):
+    __slots__ = ("action", "at", "id", "payload", "problem", "quarter_id", "summary", "undone")
+
+    def __init__(
+        self,
+        id: int,
+        at: str,
+        quarter_id: int | None,
+        action: str,
+        summary: str,
+        undone: bool,
+        payload: dict[str, Any] | None = None,
+        problem: str = "",  # why the payload can't be used ("" if it can), for the message
+    ) -> None:
+        self.id = id
+        self.at = at
+        self.quarter_id = quarter_id
+        self.action = action
+        self.summary = summary
+        self.undone = undone
+        self.payload: dict[str, Any] = {} if payload is None else payload
+        self.problem = problem
+
+
+class Board(Record):
     """Everything one quarter's board shows, loaded in one go."""
 
-    quarter: Quarter
-    stakeholders: list[Stakeholder]
-    blocks: list[Block]
-    places: dict[Place, list[Item]]
-    merged: dict[int, list[Item]] = field(default_factory=dict)  # survivor id -> merged
-    # Only the head of a big quarter is read (`Store.first_screen`): past each place's
-    # first items its list holds `unread` items, `asked` counts who asked for each
-    # block and `line_widths` how wide each place's lines are.
-    partial: bool = False
-    asked: dict[int, int] = field(default_factory=dict)
-    line_widths: dict[Place, PlaceWidths] = field(default_factory=dict)
+    __slots__ = (
+        "asked",
+        "blocks",
+        "line_widths",
+        "merged",
+        "partial",
+        "places",
+        "quarter",
+        "stakeholders",
+    )
+
+    def __init__(
+        self,
+        quarter: Quarter,
+        stakeholders: list[Stakeholder],
+        blocks: list[Block],
+        places: dict[Place, list[Item]],
+        merged: dict[int, list[Item]] | None = None,  # survivor id -> merged
+        # Only the head of a big quarter is read (`Store.first_screen`): past each
+        # place's first items its list holds `unread` items, `asked` counts who asked
+        # for each block and `line_widths` how wide each place's lines are.
+        partial: bool = False,
+        asked: dict[int, int] | None = None,
+        line_widths: dict[Place, PlaceWidths] | None = None,
+    ) -> None:
+        self.quarter = quarter
+        self.stakeholders = stakeholders
+        self.blocks = blocks
+        self.places = places
+        self.merged: dict[int, list[Item]] = {} if merged is None else merged
+        self.partial = partial
+        self.asked: dict[int, int] = {} if asked is None else asked
+        self.line_widths: dict[Place, PlaceWidths] = {} if line_widths is None else line_widths
 
     def items_at(self, place: Place) -> list[Item]:
         return self.places.get(place, [])
@@ -286,18 +433,25 @@ def askers(items: list[Item], merged: dict[int, list[Item]]) -> list[int | None]
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ImportItem:
+class ImportItem(Frozen):
     """One item read from a list someone sent, and the line it came from."""
 
+    __slots__ = ("effort", "line", "notes", "title")
     title: str
-    notes: str = ""
-    effort: float | str | None = None
-    line: int = 0
+    notes: str
+    effort: float | str | None
+    line: int
+
+    def __init__(
+        self, title: str, notes: str = "", effort: float | str | None = None, line: int = 0
+    ) -> None:
+        set_field(self, "title", title)
+        set_field(self, "notes", notes)
+        set_field(self, "effort", effort)
+        set_field(self, "line", line)
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Frozen):
     """What one user action changed, so the screen can repaint only that.
 
     `places` are the containers whose items changed (moved in or out, reordered or
@@ -305,16 +459,52 @@ class Change:
     `item_id` / `block_id` name what the action was about, for focus.
     """
 
+    __slots__ = (
+        "action",
+        "block_id",
+        "blocks",
+        "event_id",
+        "item_id",
+        "places",
+        "quarter_id",
+        "quarters",
+        "stakeholders",
+        "summary",
+    )
     summary: str
-    places: frozenset[Place] = frozenset()
-    blocks: bool = False
-    stakeholders: bool = False
-    quarters: bool = False
-    item_id: int | None = None
-    block_id: int | None = None
-    quarter_id: int | None = None
-    event_id: int | None = None
-    action: str = ""  # the events row's action ("move_item", "import", ...)
+    places: frozenset[Place]
+    blocks: bool
+    stakeholders: bool
+    quarters: bool
+    item_id: int | None
+    block_id: int | None
+    quarter_id: int | None
+    event_id: int | None
+    action: str  # the events row's action ("move_item", "import", ...)
+
+    def __init__(
+        self,
+        summary: str,
+        places: frozenset[Place] = frozenset(),
+        blocks: bool = False,
+        stakeholders: bool = False,
+        quarters: bool = False,
+        item_id: int | None = None,
+        block_id: int | None = None,
+        quarter_id: int | None = None,
+        event_id: int | None = None,
+        action: str = "",
+    ) -> None:
+        set_field(self, "summary", summary)
+        set_field(self, "places", places)
+        set_field(self, "blocks", blocks)
+        set_field(self, "stakeholders", stakeholders)
+        set_field(self, "quarters", quarters)
+        set_field(self, "item_id", item_id)
+        set_field(self, "block_id", block_id)
+        set_field(self, "quarter_id", quarter_id)
+        set_field(self, "event_id", event_id)
+        set_field(self, "action", action)
 
     @property
     def changed_nothing(self) -> bool:

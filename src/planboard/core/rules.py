@@ -4,20 +4,33 @@ dimmed keys and refusal messages, so what a screen promises is what the store do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .model import TEAM, Item, Place, Quarter
+from .record import Frozen, set_field
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(Frozen):
     """What moving an item to a place would do."""
 
+    __slots__ = ("allowed", "needs_reason", "reorders", "restores", "why_not")
     allowed: bool
-    why_not: str = ""  # when not allowed: why, as a clause ("it is not its list")
-    needs_reason: bool = False  # dropping asks why (the move alone is refused)
-    reorders: bool = False  # the item stays where it is and takes another position
-    restores: bool = False  # back to its own list, from a block or the dropped area
+    why_not: str
+    needs_reason: bool
+    reorders: bool
+    restores: bool
+
+    def __init__(
+        self,
+        allowed: bool,
+        why_not: str = "",  # when not allowed: why, as a clause ("it is not its list")
+        needs_reason: bool = False,  # dropping asks why (the move alone is refused)
+        reorders: bool = False,  # the item stays where it is and takes another position
+        restores: bool = False,  # back to its own list, from a block or the dropped area
+    ) -> None:
+        set_field(self, "allowed", allowed)
+        set_field(self, "why_not", why_not)
+        set_field(self, "needs_reason", needs_reason)
+        set_field(self, "reorders", reorders)
+        set_field(self, "restores", restores)
 
 
 def move_verdict(item: Item, target: Place) -> Verdict:

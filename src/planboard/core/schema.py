@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from .record import Frozen, set_field
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -25,11 +26,16 @@ if TYPE_CHECKING:
 APPLICATION_ID = 0x506C4264  # "PlBd"
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(Frozen):
+    __slots__ = ("apply", "name", "version")
     version: int
     name: str
     apply: Callable[[Database], None]
+
+    def __init__(self, version: int, name: str, apply: Callable[[Database], None]) -> None:
+        set_field(self, "version", version)
+        set_field(self, "name", name)
+        set_field(self, "apply", apply)
 
 
 def _v1_initial(db: Database) -> None:

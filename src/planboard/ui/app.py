@@ -6,7 +6,6 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -23,6 +22,7 @@ from textual.widgets import Input
 from ..core.clock import Clock
 from ..core.errors import PlanboardError
 from ..core.model import Board
+from ..core.record import Frozen, set_field
 from ..core.store import Store
 from . import keyfile, keys
 from .board.screen import BoardScreen
@@ -43,13 +43,18 @@ THEME_COMMANDS = [
 ]
 
 
-@dataclass(frozen=True)
-class FileChanged:
+class FileChanged(Frozen):
     """What the app's watcher saw change in the file (published by `board_changed`)."""
 
+    __slots__ = ("event_id", "outside", "version")
     version: int  # the file's data version now
     event_id: int  # its newest event now
     outside: bool  # another program wrote (not only another screen of this planboard)
+
+    def __init__(self, version: int, event_id: int, outside: bool) -> None:
+        set_field(self, "version", version)
+        set_field(self, "event_id", event_id)
+        set_field(self, "outside", outside)
 
 
 class PlanboardApp(App[None]):

@@ -5,42 +5,13 @@ it, and a user's `keys.toml` remaps keys by id (see `load_user_keys`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-
-@dataclass(frozen=True)
-class Key:
-    """One binding (or, with no keys, a palette-only command) of one screen."""
-
-    id: str  # "board.drop": the screen, a dot, the name a keys.toml uses
-    keys: str  # Textual key names, comma separated ("" = palette only)
-    action: str  # the screen's action, as BINDINGS spells it
-    description: str = ""  # the footer's word
-    group: str = ""  # the help section ("" = not in the help)
-    help: str = ""  # the help line; rows of one section with the same line share it
-    show: bool = False  # in the footer
-    tooltip: str = ""
-    key_display: str | None = None
-    palette: tuple[tuple[str, str], ...] = ()  # (title, what it does) in the palette
-
-
-def command(id: str, action: str, title: str, what: str) -> Key:
-    """A palette-only command: no key of its own."""
-    return Key(id, "", action, palette=((title, what),))
-
-
-@dataclass(frozen=True)
-class Note:
-    """A help line with no binding of its own (a mouse gesture, a key Textual owns)."""
-
-    group: str
-    keys: str
-    help: str
-
-
-Entry = Key | Note
+from .key import Entry as Entry
+from .key import Key as Key
+from .key import Note as Note
+from .key import command as command
 
 MOVE = "Move around"
 ITEMS = "Items"

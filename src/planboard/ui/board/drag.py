@@ -3,12 +3,12 @@ what a drop would do (the preview, from `core.rules`) and does it on release."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from textual.errors import NoWidget
 
 from ...core.model import Block, Item
+from ...core.record import Record
 from ...core.rules import move_verdict
 from ...core.text import clean_line
 from ..widgets.bars import DragGhost
@@ -16,19 +16,32 @@ from ..widgets.board_list import BoardList, DropSpot, Row
 from .items import BoardItems
 
 
-@dataclass
-class Drag:
+class Drag(Record):
     """A press that may become a drag, and what it would do if released now."""
 
-    source: BoardList
-    row: Row
-    x: int
-    y: int
-    active: bool = False
-    target: BoardList | None = None
-    spot: DropSpot | None = None
-    valid: bool = False
-    pointer: tuple[int, int] = (0, 0)
+    __slots__ = ("active", "pointer", "row", "source", "spot", "target", "valid", "x", "y")
+
+    def __init__(
+        self,
+        source: BoardList,
+        row: Row,
+        x: int,
+        y: int,
+        active: bool = False,
+        target: BoardList | None = None,
+        spot: DropSpot | None = None,
+        valid: bool = False,
+        pointer: tuple[int, int] = (0, 0),
+    ) -> None:
+        self.source = source
+        self.row = row
+        self.x = x
+        self.y = y
+        self.active = active
+        self.target = target
+        self.spot = spot
+        self.valid = valid
+        self.pointer = pointer
 
     @property
     def item(self) -> Item | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import PlanboardError
 from ...core.model import STAKEHOLDER_COLOURS, Block, Item, Stakeholder
+from ...core.record import Record
 from ...core.text import clean_line
 from ..widgets.board_list import Row
 from .base import LONG_IMPORT
@@ -314,14 +314,22 @@ class BoardForms(BoardView):
         ]
 
 
-@dataclass
-class ImportTarget:
+class ImportTarget(Record):
     """Whose list an import goes to, as the form was filled in."""
 
-    name: str | None  # the stakeholder's name (None: the team)
-    whose: str  # "Sales's list", for the messages
-    existing: list[str]  # the titles already on that list
-    created: bool  # a stakeholder the import adds to the board
+    __slots__ = ("created", "existing", "name", "whose")
+
+    def __init__(
+        self,
+        name: str | None,  # the stakeholder's name (None: the team)
+        whose: str,  # "Sales's list", for the messages
+        existing: list[str],  # the titles already on that list
+        created: bool,  # a stakeholder the import adds to the board
+    ) -> None:
+        self.name = name
+        self.whose = whose
+        self.existing = existing
+        self.created = created
 
 
 class ImportForm:

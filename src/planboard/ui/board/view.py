@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
@@ -290,7 +289,7 @@ class BoardView(BoardHead):
         the board). Returns the places it read."""
         stakeholders = self.store.stakeholders(self.quarter_id)
         if self.board is not None:
-            self.board = dataclasses.replace(self.board, stakeholders=stakeholders)
+            self.board = self.board.replaced(stakeholders=stakeholders)
         self.stakeholder_map = {s.id: (s, i) for i, s in enumerate(stakeholders)}
         self.stakeholders_by_id = {s.id: s for s in stakeholders}
         column = self.column("stakeholders")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -127,7 +126,7 @@ def _recorded(screen: MeetingScreen, name: str, hidden: bool, change: Change) ->
     """Dots saved: said as any vote is while the tally is hidden ("Nothing to change"
     would tell the room that the dots typed are those already placed)."""
     if hidden and change.event_id is None:
-        change = replace(change, summary=f"Dots recorded on “{name}”", action="vote", blocks=True)
+        change = change.replaced(summary=f"Dots recorded on “{name}”", action="vote", blocks=True)
     screen.after(change)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from rich.cells import cell_len, set_cell_size
@@ -15,6 +14,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from ...core.model import Block, Item, Place, PlaceWidths, Stakeholder
+from ...core.record import Fields, Frozen, Record, set_field
 from ...core.text import clean_line
 from ..theme import tag_colour
 
@@ -37,42 +37,81 @@ def tag_cap(width: int) -> int:
     return TAG_MAX if width >= 28 else 6 if width >= 22 else 0
 
 
-@dataclass(eq=False, slots=True)
-class Group:
+class Group(Fields):
     """One group of a column: a header and its items."""
 
-    key: Place
-    title: str
-    items: list[Item] = field(default_factory=list)
-    block: Block | None = None
-    stakeholder: Stakeholder | None = None
-    empty_text: str = "(empty)"
-    note: str = ""
-    number: int | None = None  # shown before the title (blocks: the key that targets it)
-    # How wide the items' lines are, as counted in the file, for a group of a partial
-    # board (`Board.partial`), whose items are mostly `unread` ones.
-    line_widths: PlaceWidths | None = None
+    __slots__ = (
+        "block",
+        "empty_text",
+        "items",
+        "key",
+        "line_widths",
+        "note",
+        "number",
+        "stakeholder",
+        "title",
+    )
+
+    def __init__(
+        self,
+        key: Place,
+        title: str,
+        items: list[Item] | None = None,
+        block: Block | None = None,
+        stakeholder: Stakeholder | None = None,
+        empty_text: str = "(empty)",
+        note: str = "",
+        number: int | None = None,  # shown before the title (blocks: the key that targets it)
+        # How wide the items' lines are, as counted in the file, for a group of a
+        # partial board (`Board.partial`), whose items are mostly `unread` ones.
+        line_widths: PlaceWidths | None = None,
+    ) -> None:
+        self.key = key
+        self.title = title
+        self.items: list[Item] = [] if items is None else items
+        self.block = block
+        self.stakeholder = stakeholder
+        self.empty_text = empty_text
+        self.note = note
+        self.number = number
+        self.line_widths = line_widths
 
 
-@dataclass(eq=False, slots=True)
-class Row:
+class Row(Fields):
     """One line of a column. Identity matters: a rebuilt group gets new rows, which
     is what invalidates their cached rendering."""
 
-    kind: RowKind
-    group: Group
-    item: Item | None = None
-    index: int = -1  # the item's index within its group
+    __slots__ = ("group", "index", "item", "kind")
+
+    def __init__(
+        self,
+        kind: RowKind,
+        group: Group,
+        item: Item | None = None,
+        index: int = -1,  # the item's index within its group
+    ) -> None:
+        self.kind = kind
+        self.group = group
+        self.item = item
+        self.index = index
 
 
-@dataclass(frozen=True, slots=True)
-class DropSpot:
+class DropSpot(Frozen):
     """Where a drag would land in this column: a group and an index in it."""
 
+    __slots__ = ("before_group", "group", "index", "row")
     group: Group
     index: int | None  # None: the end (or, on a list, the item's own place)
     row: int  # the row the pointer is on
-    before_group: bool = False  # a block moving in front of this group
+    before_group: bool  # a block moving in front of this group
+
+    def __init__(
+        self, group: Group, index: int | None, row: int, before_group: bool = False
+    ) -> None:
+        set_field(self, "group", group)
+        set_field(self, "index", index)
+        set_field(self, "row", row)
+        set_field(self, "before_group", before_group)
 
 
 class DragListener(Protocol):
@@ -297,16 +336,25 @@ def _header_width(group: Group) -> int:
     return title
 
 
-@dataclass
-class Line:
+class Line(Record):
     """A row's line as it is built: the segments from the left, those kept for the
     right edge, and the cells used so far."""
 
-    width: int
-    style: Style
-    left: list[Segment]
-    right: list[Segment] = field(default_factory=list)
-    used: int = 0
+    __slots__ = ("left", "right", "style", "used", "width")
+
+    def __init__(
+        self,
+        width: int,
+        style: Style,
+        left: list[Segment],
+        right: list[Segment] | None = None,
+        used: int = 0,
+    ) -> None:
+        self.width = width
+        self.style = style
+        self.left = left
+        self.right: list[Segment] = [] if right is None else right
+        self.used = used
 
     def add(self, text: str, style: Style) -> None:
         self.left.append(Segment(text, style))
