@@ -61,7 +61,8 @@ class Record(Fields):
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return bool(self._fields(self) == self._fields(other))
+        fields = self._fields
+        return fields(self) == fields(other)
 
 
 class Frozen(Record):
