@@ -80,6 +80,7 @@ def test_the_board_runs_with_the_interpreters_own_switch_interval(
     and `run_board` returns, with the switch interval as it was, refused file or not."""
     path = tmp_path / "b.db"
     Store.open(path).close()
+    monkeypatch.setattr(cli_board, "BESIDE_FROM_BYTES", 0)  # (a big file, as it goes)
     seen = _shown_in_a_terminal(monkeypatch)
     reads: list[float] = []
     first_screen = Store.first_screen
@@ -149,6 +150,7 @@ def test_planboard_starts_loading_its_screens_before_the_check_of_the_board(
 ) -> None:
     board = tmp_path / "board.db"
     Store.open(board).close()
+    monkeypatch.setattr(cli_board, "BESIDE_FROM_BYTES", 0)  # (a big file, as it goes)
     ran: list[str] = []
     _traced(monkeypatch, ran)
     _shown_in_a_terminal(monkeypatch)
@@ -176,6 +178,7 @@ def test_a_thread_that_cannot_start_leaves_the_switch_interval_as_it_was(
     board runs with the interpreter's switch interval as it was (found in review)."""
     path = tmp_path / "b.db"
     Store.open(path).close()
+    monkeypatch.setattr(cli_board, "BESIDE_FROM_BYTES", 0)  # (a big file, as it goes)
     runs = _shown_in_a_terminal(monkeypatch)
     before = sys.getswitchinterval()
 
@@ -185,3 +188,35 @@ def test_a_thread_that_cannot_start_leaves_the_switch_interval_as_it_was(
     monkeypatch.setattr(threading.Thread, "start", cannot_start)
     assert cli_board.run_board([str(path)]) == 0
     assert runs == [before] and sys.getswitchinterval() == before
+
+
+def test_a_small_board_is_read_before_the_screens_load_on_a_big_one_beside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file under `BESIDE_FROM_BYTES` is read whole, by the interpreter row by row:
+    the screens' code loads after that read, in the same thread (beside it, both were
+    slower). From that size up, it loads in a thread of its own, beside the read."""
+    board = tmp_path / "board.db"
+    Store.open(board).close()
+    _shown_in_a_terminal(monkeypatch)
+    ran: list[str] = []
+    first_screen = Store.first_screen
+
+    def read(self: Store, *args: Any) -> Any:
+        ran.append(f"READ (switch {sys.getswitchinterval():.6f})")
+        return first_screen(self, *args)
+
+    def load() -> None:
+        ran.append(f"IMPORT in {threading.current_thread().name}")
+
+    monkeypatch.setattr(Store, "first_screen", read)
+    monkeypatch.setattr(cli_board, "_import_the_screens", load)
+    before = sys.getswitchinterval()
+    assert board.stat().st_size < cli_board.BESIDE_FROM_BYTES
+    assert cli_board.run_board([str(board)]) == 0
+    assert ran == [f"READ (switch {before:.6f})"]  # (the screens: imported by the app's making)
+    ran.clear()
+    monkeypatch.setattr(cli_board, "BESIDE_FROM_BYTES", board.stat().st_size)
+    assert cli_board.run_board([str(board)]) == 0
+    assert len(ran) == 2 and ran[0].startswith("IMPORT in Thread")
+    assert ran[1] == f"READ (switch {cli_board.STARTING_SWITCH_S:.6f})"

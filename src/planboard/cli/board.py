@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 DEFAULT_FILE = "planboard.db"
 HEAD_ROWS = 100  # the least a big quarter's head reads of each place it can show
 STARTING_SWITCH_S = 0.0002  # the interpreter's switch interval while two threads start
+# A board file this big or bigger loads the screens' code beside its first read (about
+# the size of a quarter of 4,000 items, under HEAD_FROM: bigger ones show their head).
+BESIDE_FROM_BYTES = 1 << 20
 
 
 # Without a terminal to read keys from, the board would run unseen, on one core, until
@@ -144,13 +147,17 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
     from ..core.store import Store
 
     path = Path(args.path)
-    # The screens' code is imported in a thread beside the first read of the board:
-    # much of that read is SQLite's own work, which leaves the interpreter free. It
-    # starts once the file is known to be a board, beside the pass over the whole file
-    # that checks it (20 ms at 50,000 items). Each of the read's statements gives the
-    # interpreter up and waits to have it back: the import hands it over sooner than
-    # it would (every 0.2 ms, not every 5), or the read waits for it over and over
-    # (first paint 5-15 ms later, by 2,000 items).
+    # On a big file the screens' code is imported in a thread beside the first read
+    # of the board: much of that read is SQLite's own work (the head's counting
+    # passes), which leaves the interpreter free. It starts once the file is known to
+    # be a board, beside the pass over the whole file that checks it (20 ms at 50,000
+    # items). Each of the read's statements gives the interpreter up and waits to have
+    # it back: the import hands it over sooner than it would (every 0.2 ms, not every
+    # 5), or the read waits for it over and over (first paint 5-15 ms later, by 2,000
+    # items). A smaller file is read whole, and that read is the interpreter's work,
+    # row by row: beside the import it only made both slower (first paint 11 ms later
+    # at 2,000 items), so the screens load after it, in this thread.
+    beside = _big_file(path)
     importing = threading.Thread(target=_import_the_screens, daemon=True)
     switch_s = sys.getswitchinterval()
 
@@ -164,11 +171,14 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
 
     try:
         try:
-            store = Store.open(path, readonly=args.read_only, found=start_importing)
+            store = Store.open(
+                path, readonly=args.read_only, found=start_importing if beside else None
+            )
         except PlanboardError as error:
             return _fail(str(error))  # (a file refused before it is known as a board:
             # at once, with no screen loaded for it)
-        start_importing()  # (a new board)
+        if beside:
+            start_importing()  # (the file made a new board meanwhile)
         return _read_and_run(store, path, args, meeting, switch_s)
     finally:
         sys.setswitchinterval(switch_s)
@@ -218,6 +228,15 @@ def _read_and_run(
     # 1 when the app stopped on an error it did not expect (its traceback is printed):
     # a script that runs planboard sees it failed.
     return app.return_code or 0
+
+
+def _big_file(path: Path) -> bool:
+    """Whether the board's file is big enough to load the screens' code beside its
+    first read (see `_run_board`)."""
+    try:
+        return os.stat(path).st_size >= BESIDE_FROM_BYTES
+    except OSError:
+        return False  # (a new board)
 
 
 def _import_the_screens() -> None:
