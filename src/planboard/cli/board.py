@@ -152,11 +152,10 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
     # passes), which leaves the interpreter free. It starts once the file is known to
     # be a board, beside the pass over the whole file that checks it (20 ms at 50,000
     # items). Each of the read's statements gives the interpreter up and waits to have
-    # it back: the import hands it over sooner than it would (every 0.2 ms, not every
-    # 5), or the read waits for it over and over (first paint 5-15 ms later, by 2,000
-    # items). A smaller file is read whole, and that read is the interpreter's work,
-    # row by row: beside the import it only made both slower (first paint 11 ms later
-    # at 2,000 items), so the screens load after it, in this thread.
+    # it back: the import hands it over sooner than it would (every 0.2 ms, not 5). A
+    # smaller file is read whole, by the interpreter row by row: beside the import that
+    # only made both slower (first paint 11 ms later at 2,000 items), so the screens
+    # load after it, in this thread (see `_big_file`).
     beside = _big_file(path)
     importing = threading.Thread(target=_import_the_screens, daemon=True)
     switch_s = sys.getswitchinterval()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-STYLESHEETS = ("planboard.tcss",)
+STYLESHEETS = ("planboard.tcss", "screens.tcss")
+FIRST = "planboard.tcss"  # the board's, read before its first frame
+LATER = "screens.tcss"  # the dialogs' and the other screens', read when one first opens
 
 
 def styles_dir() -> Path:
@@ -24,5 +26,10 @@ def styles_dir() -> Path:
 
 
 def stylesheet_paths() -> list[str | PurePath]:
-    folder = styles_dir()
-    return [folder / name for name in STYLESHEETS]
+    """The stylesheets read before the board's first frame."""
+    return [styles_dir() / FIRST]
+
+
+def later_stylesheet() -> Path:
+    """The stylesheet read when a dialog or another screen first opens."""
+    return styles_dir() / LATER

@@ -1,0 +1,43 @@
+"""The dialogs' and the other screens' styles (`styles/screens.tcss`) are read when the
+first of them opens, not before the board's first frame; they then style that screen as
+when they were read at the start, and a theme changed later keeps them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from planboard.core import Store
+from planboard.ui.app import PlanboardApp
+from planboard.ui.modals import HelpScreen
+from planboard.ui.styles import later_stylesheet
+
+
+def _read(app: PlanboardApp) -> bool:
+    return app.stylesheet.has_source(str(later_stylesheet()), "")
+
+
+async def test_the_dialogs_styles_are_read_when_the_first_dialog_opens(tmp_path: Path) -> None:
+    path = tmp_path / "b.db"
+    Store.open(path).close()
+    app = PlanboardApp(str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not _read(app)  # (the board's first frame did without them)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and _read(app)
+        # `.dialog { … border: thick $accent; &.-wide { width: 90; } }` and the
+        # sections' rule, from screens.tcss, on the help that opened.
+        dialog = app.screen.query_one(".dialog")
+        assert dialog.styles.border_top[0] == "thick"
+        assert dialog.outer_size.width == 90
+        section = app.screen.query(".help-section").first(Static)
+        assert section.styles.margin.top == 1
+        await pilot.press("escape")
+        app.theme = "textual-light"  # (every source parsed again)
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query_one(".dialog").styles.border_top[0] == "thick"
