@@ -220,3 +220,14 @@ def test_a_small_board_is_read_before_the_screens_load_on_a_big_one_beside(
     assert cli_board.run_board([str(board)]) == 0
     assert len(ran) == 2 and ran[0].startswith("IMPORT in Thread")
     assert ran[1] == f"READ (switch {cli_board.STARTING_SWITCH_S:.6f})"
+
+
+def test_a_board_whose_wal_is_big_loads_the_screens_beside_its_read(tmp_path: Path) -> None:
+    """The size that decides counts the board's `-wal` too: another planboard holding
+    the file open keeps up to some megabytes there (found in review)."""
+    board = tmp_path / "board.db"
+    board.write_bytes(b"x" * 100)
+    assert not cli_board._big_file(board)
+    Path(f"{board}-wal").write_bytes(b"x" * cli_board.BESIDE_FROM_BYTES)
+    assert cli_board._big_file(board)
+    assert not cli_board._big_file(tmp_path / "new.db")

@@ -4,11 +4,16 @@ when they were read at the start, and a theme changed later keeps them."""
 
 from __future__ import annotations
 
+import builtins
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.widgets import Static
 
 from planboard.core import Store
+from planboard.ui import app as app_module
+from planboard.ui import styles
 from planboard.ui.app import PlanboardApp
 from planboard.ui.modals import HelpScreen
 from planboard.ui.styles import later_stylesheet
@@ -41,3 +46,38 @@ async def test_the_dialogs_styles_are_read_when_the_first_dialog_opens(tmp_path:
         await pilot.press("question_mark")
         await pilot.pause()
         assert app.screen.query_one(".dialog").styles.border_top[0] == "thick"
+
+
+async def test_a_dialog_opens_styled_when_the_style_files_are_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The styles are read from their files when planboard starts: a dialog opened
+    after an upgrade (or a checkout switched) under it neither ends planboard nor takes
+    another version's styles (found in review: it ended with FileNotFoundError)."""
+    path = tmp_path / "b.db"
+    Store.open(path).close()
+    app = PlanboardApp(str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        real_open = builtins.open
+
+        def gone_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+            if str(file).endswith(".tcss"):
+                raise FileNotFoundError(file)
+            return real_open(file, *args, **kwargs)
+
+        def gone(*args: Any, **kwargs: Any) -> Any:
+            raise FileNotFoundError("planboard's stylesheets are missing")
+
+        monkeypatch.setattr(builtins, "open", gone_open)
+        monkeypatch.setattr(Path, "read_text", gone)
+        monkeypatch.setattr(styles, "styles_dir", gone)
+        monkeypatch.setattr(app_module, "later_stylesheet", gone)
+        for _ in range(2):
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            assert app.screen.query_one(".dialog").styles.border_top[0] == "thick"
+            await pilot.press("escape")
+            await pilot.pause()
+    assert app.return_code in (None, 0)

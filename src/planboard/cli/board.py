@@ -231,11 +231,13 @@ def _read_and_run(
 
 def _big_file(path: Path) -> bool:
     """Whether the board's file is big enough to load the screens' code beside its
-    first read (see `_run_board`)."""
-    try:
-        return os.stat(path).st_size >= BESIDE_FROM_BYTES
-    except OSError:
-        return False  # (a new board)
+    first read (see `_run_board`), its `-wal` counted in (up to some megabytes while
+    another planboard has it open)."""
+    size = 0
+    for name in (path, Path(f"{path}-wal")):
+        with contextlib.suppress(OSError):  # (a new board; no -wal)
+            size += os.stat(name).st_size
+    return size >= BESIDE_FROM_BYTES
 
 
 def _import_the_screens() -> None:

@@ -89,6 +89,11 @@ class PlanboardApp(App[None]):
         self.quarter_id = quarter_id if quarter_id is not None else store.default_quarter().id
         self.notice = notice
         self.start_meeting = start_meeting
+        # The dialogs' and other screens' styles, read from the file now but parsed
+        # when the first of them opens (`_read_later_styles`): a planboard upgraded
+        # or a checkout switched meanwhile leaves this one's styles as they were.
+        later = later_stylesheet()
+        self._later_styles: tuple[Path, str] | None = (later, later.read_text(encoding="utf-8"))
         # The quarter as already read (and the file's data version before that read):
         # the board shows it instead of reading it again.
         self.preloaded = preloaded
@@ -280,10 +285,14 @@ class PlanboardApp(App[None]):
         4-6 ms of it). They come after the board's, as if at the end of the same file
         (a rule of each that match alike: the later wins, as before); only they are
         parsed then, the rest being parsed already."""
-        path = later_stylesheet()
-        if not self.stylesheet.has_source(str(path), ""):
-            self.stylesheet.read(path)
-            self.stylesheet.parse()
+        if self._later_styles is None:
+            return
+        path, css = self._later_styles
+        self._later_styles = None
+        self.stylesheet.add_source(css, read_from=(str(path), ""))
+        self.stylesheet.parse()
+        if self.css_monitor is not None:  # (`textual run --dev`: edits reloaded)
+            self.css_monitor.add_paths([path])
 
     def idle_for(self, seconds: float) -> bool:
         """Whether no key or click came in the last `seconds`."""
