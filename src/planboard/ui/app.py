@@ -57,6 +57,14 @@ class FileChanged(Frozen):
         set_field(self, "outside", outside)
 
 
+def _later_styles() -> tuple[Path, str]:
+    """The dialogs' and other screens' styles, read from their file when the app is
+    made, parsed when the first of them opens (`PlanboardApp._read_later_styles`): a
+    planboard upgraded or a checkout switched meanwhile leaves these as they were."""
+    later = later_stylesheet()
+    return later, later.read_text(encoding="utf-8")
+
+
 class PlanboardApp(App[None]):
     """A board on one SQLite file. Give it an open `Store`, or a path to open."""
 
@@ -89,11 +97,7 @@ class PlanboardApp(App[None]):
         self.quarter_id = quarter_id if quarter_id is not None else store.default_quarter().id
         self.notice = notice
         self.start_meeting = start_meeting
-        # The dialogs' and other screens' styles, read from the file now but parsed
-        # when the first of them opens (`_read_later_styles`): a planboard upgraded
-        # or a checkout switched meanwhile leaves this one's styles as they were.
-        later = later_stylesheet()
-        self._later_styles: tuple[Path, str] | None = (later, later.read_text(encoding="utf-8"))
+        self._later_styles: tuple[Path, str] | None = _later_styles()
         # The quarter as already read (and the file's data version before that read):
         # the board shows it instead of reading it again.
         self.preloaded = preloaded
