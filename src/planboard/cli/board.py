@@ -177,7 +177,7 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
             return _fail(str(error))  # (a file refused before it is known as a board:
             # at once, with no screen loaded for it)
         if beside:
-            start_importing()  # (the file made a new board meanwhile)
+            start_importing()  # (if the file's check did not start it)
         return _read_and_run(store, path, args, meeting, switch_s)
     finally:
         sys.setswitchinterval(switch_s)
