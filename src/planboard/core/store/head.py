@@ -22,7 +22,7 @@ from ..errors import PlanboardError
 from ..model import HEAD_FROM, Board, Item, Place, PlaceWidths, unread
 from ..rows import ITEM_COLUMNS, integer, one_of, real, text
 from .core import _identity
-from .reading import StoreReads, _list_order, _place_order
+from .reading import StoreReads, _list_order, _place_order, most_of_the_file
 
 
 def _bare(column: str) -> str:
@@ -307,12 +307,20 @@ class StoreHead(StoreReads):
 
 
 def _keyed(
-    conn: sqlite3.Connection, plain: str, key: str, quarter_id: int, index: str = ""
+    conn: sqlite3.Connection,
+    plain: str,
+    key: str,
+    quarter_id: int,
+    index: str = "",
+    *,
+    whole: bool = False,
 ) -> list[list[Any]]:
     """The quarter's items (not merged) for which `plain` holds, grouped by the number
     `key`, and how many each group holds; the others as one group keyed None. One JSON
     text, as `_grouped`. By `index` if there is one (a file without it, or where SQLite
-    can't use it: without)."""
+    can't use it: without); `whole`: by a read of the whole table, in order."""
+    if whole:
+        index = ""
 
     def keyed(by: str) -> str:
         return (
@@ -325,7 +333,7 @@ def _keyed(
             return _fetched(conn, keyed(f"INDEXED BY {index} "), "g, n", quarter_id)
         except sqlite3.OperationalError:
             pass  # (no such index: another program dropped it)
-    return _fetched(conn, keyed(""), "g, n", quarter_id)
+    return _fetched(conn, keyed("NOT INDEXED " if whole else ""), "g, n", quarter_id)
 
 
 def _key_place(place_key: int, owner_key: int) -> tuple[Place, int | None]:
@@ -373,7 +381,7 @@ def _line_widths(conn: sqlite3.Connection, quarter_id: int) -> dict[Place, Place
     widths: dict[Place, PlaceWidths] = {}
     fast = _WIDTHS[0]
     rest = 0
-    for key, count in _keyed(conn, *_WIDTHS, quarter_id):
+    for key, count in _keyed(conn, *_WIDTHS, quarter_id, whole=most_of_the_file(conn, quarter_id)):
         if key is None:
             rest = count
             continue
