@@ -15,6 +15,7 @@ from ..rules import move_verdict
 from ..vectors import Vectors
 from .core import _UNSET, _quote, _reads
 from .placing import StorePlacing
+from .reading import most_of_the_file
 from .tx import _Tx
 
 
@@ -351,9 +352,13 @@ class ItemCommands(StorePlacing):
         """The stored meaning vectors of a quarter's items: item id to (hash, vector),
         held compactly (`Vectors`), read a row at a time. A vector that is not bytes
         (another program's row) is left out: the title is embedded again."""
+        # (A quarter that is most of the file: its items in the table's order, each
+        # vector found by its id, the next in the file; through the quarter's index,
+        # in the lists' order, each was a lookup elsewhere: `most_of_the_file`.)
+        whole = "NOT INDEXED " if most_of_the_file(self.conn, quarter_id) else ""
         rows = self.conn.execute(
             "SELECT v.item_id, v.hash, v.vector FROM item_vectors v "
-            "JOIN items i ON i.id = v.item_id WHERE i.quarter_id = ?",
+            f"JOIN items i {whole}ON i.id = v.item_id WHERE i.quarter_id = ?",
             (quarter_id,),
         )
         # (Those not written yet come last, and count: other quarters' are never asked.)
