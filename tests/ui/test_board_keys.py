@@ -111,6 +111,36 @@ async def test_drop_with_a_reason_then_restore(filled: Filled) -> None:
         assert cols["team"].selected_item.id == filled.team_items[0]
 
 
+async def test_d_again_on_a_dropped_item_says_so_and_replaces_its_reason(filled: Filled) -> None:
+    """After a drop the cursor is on the dropped item; `d` again (meant for the next
+    item on the list) opened "Drop" with the old reason, and what was typed went on
+    the end of it. It says the item is dropped already, and the reason typed replaces
+    the old one."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("d", *"Nice to have", "enter")
+        await pilot.pause()
+        assert app.screen.focused is columns(app)["dropped"]
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        title = str(app.screen.query_one(".dialog-title").render())
+        assert "already dropped" in title and "Single customer view" in title
+        await pilot.press(*"Next year", "enter")
+        await pilot.pause()
+        item = filled.store.item(filled.team_items[0])
+        assert (item.status, item.drop_reason) == ("dropped", "Next year")
+        # The same in one burst, as a fast typist sends it: the keys that arrive while
+        # the form comes up replace the reason too.
+        for key, char in [("d", "d"), ("o", "o"), ("k", "k"), ("enter", None)]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        item = filled.store.item(filled.team_items[0])
+        assert (item.status, item.drop_reason) == ("dropped", "ok")
+
+
 async def test_keys_typed_before_a_form_is_up_go_into_it(filled: Filled) -> None:
     """`d`, a reason and Enter sent in one burst, as a fast typist or a paste sends them:
     the keys that arrive while the form is still coming up go into its field, not lost."""

@@ -63,6 +63,51 @@ async def test_footer_keys_are_whole_at_80_columns(sample_copy: Path) -> None:
             assert x + width <= 80 and width >= len(label), label
 
 
+async def test_footer_keys_stay_whole_when_the_window_narrows_and_widens(
+    sample_copy: Path,
+) -> None:
+    """A board started at 100 columns and narrowed to 80 kept the palette's key, which
+    pushed "? Help" off the footer's end; widened again, the key is back."""
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "command_palette" in footer_labels(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        keys = footer_labels(app)
+        assert "help" in keys and "command_palette" not in keys
+        for label, x, width in keys.values():
+            assert x + width <= 80 and width >= len(label), label
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        await pilot.pause()
+        assert {"help", "command_palette"} <= set(footer_labels(app))
+
+
+async def test_a_vision_too_long_for_its_line_ends_with_an_ellipsis(sample_copy: Path) -> None:
+    """At 80 columns the vision's last words were simply missing, as if it ended there."""
+    store = Store.open(sample_copy)
+    quarter = store.default_quarter()
+    store.edit_quarter(
+        quarter.id,
+        vision="Help sales and finance make faster, better "
+        "decisions with trusted revenue data, every week of the quarter.",
+    )
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one("#vision")
+        text = "".join(s.text for s in line.render_line(0)).rstrip()
+        assert text.startswith("Vision Help sales") and text.endswith("…"), text
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one("#vision")
+        text = "".join(s.text for s in line.render_line(0)).rstrip()
+        assert text.endswith("every week of the quarter."), text
+
+
 async def test_footer_is_not_blank_when_the_app_starts_blurred(sample_copy: Path) -> None:
     """Served in a browser, the app starts without focus: the footer cached the keys it
     had not drawn, and stayed blank once focus came."""
@@ -102,6 +147,13 @@ async def test_tick_boxes_show_a_tick_or_an_empty_box(filled: Filled) -> None:
         box.value = False
         await pilot.pause()
         assert "✓" not in str(box.render()) and "X" not in str(box.render())
+        # How to go from one person to the next, whole at 80 columns: a first-time
+        # facilitator pressed Tab and typed a space into the next field.
+        label = app.screen.query(".field-label").first()
+        drawn = " ".join(
+            "".join(s.text for s in label.render_line(y)).strip() for y in range(label.size.height)
+        )
+        assert "↑ ↓ to move" in drawn and "Space to tick" in drawn, drawn
 
 
 async def test_the_meeting_command_asks_before_starting(filled: Filled) -> None:

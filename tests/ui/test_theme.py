@@ -176,3 +176,15 @@ async def test_the_colour_is_edited_in_the_stakeholder_form(sample_copy: Path) -
         tag = next(s for s in segments if s.text == "▍")
         assert tag.style is not None and tag.style.color is not None
         assert tag.style.color.triplet.hex.lower() == (tag_colour(target, app.theme) or "").lower()
+
+
+async def test_the_palette_offers_planboards_themes_alone(sample_copy: Path) -> None:
+    """Textual's own "Theme" entry listed twenty themes beside planboard's three, whose
+    stakeholder colours are the only ones checked for contrast."""
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Theme" not in titles
+        assert {"theme: Projector", "theme: Light", "theme: Dark"} <= set(titles)
+        assert "Quit" in titles  # (Textual's other entries stay)

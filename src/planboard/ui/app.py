@@ -522,7 +522,9 @@ class PlanboardApp(App[None]):
         return re.sub(r"\bf(\d{1,2})\b", r"F\1", super().get_key_display(binding))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Theme" lists every theme it knows; planboard's three are below
+        # (their stakeholder colours are the ones checked for contrast).
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Theme")
         for name, title, help_text in THEME_COMMANDS:
             yield SystemCommand(
                 title,

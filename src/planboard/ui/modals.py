@@ -88,6 +88,7 @@ class Field:
     options: Sequence[tuple[str, Any]] = ()
     suggestions: Sequence[str] = field(default_factory=list)
     height: int = 4
+    selected: bool = False  # a line's text starts selected: typing replaces it
 
 
 Submit = Callable[[dict[str, Any]], "str | None"]
@@ -236,14 +237,15 @@ class FormModal(ModalScreen[bool]):
         if spec.kind == "number" and isinstance(value, float):
             value = f"{value:g}"
         # The cursor lands after what is there: typing adds to a name, it never
-        # silently replaces it (Ctrl+U clears the field).
+        # silently replaces it (Ctrl+U clears the field); unless the field says its
+        # text is selected (and shows it so).
         return _FormInput(
             clean_line(str(value)),
             placeholder=spec.placeholder,
             id=field_id,
             suggester=suggester,
             compact=True,
-            select_on_focus=False,
+            select_on_focus=spec.selected,
         )
 
     def on_mount(self) -> None:

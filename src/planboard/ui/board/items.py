@@ -158,19 +158,27 @@ class BoardItems(BoardView):
         def submit(values: dict[str, Any]) -> str | None:
             return self.form_op(lambda: self.store.drop_item(item.id, values["reason"], index))
 
+        # `d` again on an item just dropped (the cursor follows it) is more often meant
+        # for the next item on the list: the form says it is dropped already, and the
+        # old reason is selected, so that what is typed replaces it, never goes on its end.
+        again = item.status == "dropped"
         self.app.push_screen(
             FormModal(
-                f"Drop “{clean_line(item.title)}”",
+                f"“{clean_line(item.title)}” is already dropped: why?"
+                if again
+                else f"Drop “{clean_line(item.title)}”",
                 [
                     Field(
                         "reason",
                         "Why is it optional for the company this quarter?",
                         item.drop_reason or "",
                         suggestions=self._drop_reasons(),
+                        selected=again,
                     )
                 ],
                 submit,
-                save_label="Drop",
+                save_label="Save" if again else "Drop",
+                intro="Typing replaces its reason; r sends it back to its list." if again else "",
             )
         )
 

@@ -43,7 +43,7 @@ def ask_setup(screen: MeetingScreen) -> None:
             [
                 Field(
                     "present",
-                    "Who is here (space to tick)",
+                    "Who is here (↑ ↓ to move, Space to tick, Tab to go on)",
                     sorted(present),
                     kind="choices",
                     options=[(p.name, p.id) for p in people],

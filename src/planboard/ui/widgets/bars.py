@@ -300,7 +300,12 @@ class BoardFooter(Footer):
         # help, and Ctrl+P still opens it) makes room, so that no key is cut.
         narrow = self.size.width < 100
         self.compact = narrow
-        self.show_command_palette = not narrow
+        if self.show_command_palette == narrow:
+            self.show_command_palette = not narrow
+            # (The key is added or taken away only when the keys are composed again:
+            # narrowed, it stayed, and pushed the help's key off the end.)
+            if self._bindings_ready and self.is_attached:
+                self.call_after_refresh(self.recompose)
 
     @staticmethod
     def _dimmed(screen: Screen) -> frozenset[str]:
