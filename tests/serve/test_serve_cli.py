@@ -126,3 +126,28 @@ def test_serve_started_again_gives_the_same_link(
     assert renewed is not None and renewed.group(1) != first.group(1)
     later = token.search(_served_url([str(board), "--host", "0.0.0.0"], tmp_path))
     assert later is not None and later.group(1) == renewed.group(1)
+
+
+def test_serve_shows_the_quarter_asked_for(tmp_path: Path) -> None:
+    """Once the next quarter is started, the page follows it, and the decided one's page
+    was out of reach: `--quarter` serves that one. A quarter the board does not have is
+    refused before anything is served, naming those it has."""
+    board = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, board)
+    before = board.read_bytes()
+    term = Terminal(["serve", str(board), "--port", "0", "--quarter", "2026-q2"], tmp_path)
+    out = ANSI.sub("", term.read_until("Ctrl+C stops the server"))
+    assert "2026-Q2" in out
+    url = URL.search(out)
+    assert url is not None
+    status, body = fetch(url.group(0))
+    assert status == 200 and '<h1 class="quarter">2026-Q2</h1>' in body
+    assert "What was chosen" in body or "chosen" in body.lower()
+    term.send("\x03")
+    assert term.wait() == 0
+    term = Terminal(["serve", str(board), "--port", "0", "--quarter", "1999-Q1"], tmp_path)
+    out = ANSI.sub("", term.read_until("1999-Q1"))
+    assert term.wait() == 2
+    assert "There is no quarter" in out and "2026-Q3" in out
+    assert board.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("board")) == ["board.db"]

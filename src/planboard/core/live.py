@@ -135,17 +135,17 @@ def _block(
     )
 
 
-def live_view(store: Store, now: datetime | None = None) -> LiveView:
+def live_view(store: Store, now: datetime | None = None, quarter: str | None = None) -> LiveView:
     """The board as an attendee may see it at `now` (one read transaction). The
     countdown runs on the store's clock, as on the board's own screens, unless `now`
-    is given."""
+    is given. `quarter`: that quarter (by name), not the quarter of the moment."""
     conn = store.conn
     began = False
     try:
         if not conn.in_transaction:
             conn.execute("BEGIN")  # every read below sees the same state of the file
             began = True
-        return _read(store, store.now() if now is None else now)
+        return _read(store, store.now() if now is None else now, quarter)
     except sqlite3.DatabaseError as error:
         raise CorruptBoardError(f"{store.path.name} can't be read: {error}.") from error
     finally:
@@ -154,8 +154,8 @@ def live_view(store: Store, now: datetime | None = None) -> LiveView:
                 conn.execute("COMMIT")
 
 
-def _read(store: Store, now: datetime) -> LiveView:
-    quarter = current_quarter(store)
+def _read(store: Store, now: datetime, name: str | None = None) -> LiveView:
+    quarter = current_quarter(store) if name is None else store.quarter_by_name(name)
     result = outcome(store, quarter.id)
     meeting = result.meeting
     revealed = meeting is not None and not meeting.tally_hidden

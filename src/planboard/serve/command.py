@@ -1,4 +1,5 @@
-"""`planboard serve PATH [--host HOST] [--port PORT] [--token TOKEN | --new-token]`."""
+"""`planboard serve PATH [--quarter Q] [--host HOST] [--port PORT] [--token TOKEN |
+--new-token]`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
-from ..cli.common import board_path
+from ..cli.common import board_path, quarter_name
 from . import missing
 
 DEFAULT_PORT = 8765
@@ -23,6 +24,12 @@ def parser() -> argparse.ArgumentParser:
         "host others can reach needs a token (one is made and printed if not given).",
     )
     parser.add_argument("path", type=board_path, help="the board file")
+    parser.add_argument(
+        "--quarter",
+        type=quarter_name,
+        help="the quarter to show (default: the one being decided, else the one being "
+        "prepared, and the next one once it is started)",
+    )
     parser.add_argument(
         "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"
     )
@@ -86,6 +93,24 @@ def _refusal(args: argparse.Namespace) -> str:
             "--new-token makes the token of a server others can reach (--host), when "
             "--token does not give one."
         )
+    return _no_such_quarter(path, args.quarter) if args.quarter else ""
+
+
+def _no_such_quarter(path: Path, name: str) -> str:
+    """Why the board can't show the quarter `name` ("" if it can: it has it, or it
+    can't be read now, which the server says as it would of any read)."""
+    from ..core import NotFoundError, PlanboardError, Store
+
+    try:
+        store = Store.open(path, create=False, readonly=True)
+    except PlanboardError:
+        return ""
+    try:
+        store.quarter_by_name(name)
+    except NotFoundError as error:
+        return str(error)
+    finally:
+        store.close()
     return ""
 
 
@@ -100,7 +125,7 @@ def run(argv: list[str]) -> int:
     token = args.token
     if token is None and not is_loopback(args.host):  # (the same link after a restart)
         token = kept_token(path, fresh=args.new_token)
-    server = BoardServer(path, host=args.host, port=args.port, token=token)
+    server = BoardServer(path, host=args.host, port=args.port, token=token, quarter=args.quarter)
 
     async def main() -> None:
         await server.start()
@@ -109,7 +134,11 @@ def run(argv: list[str]) -> int:
             # A service manager stops it with SIGTERM: stop as cleanly as on Ctrl+C.
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
         try:
-            print(f"Serving {path} read-only. Attendees open:\n\n  {server.url}\n", flush=True)
+            shown = f" ({args.quarter.strip().upper()})" if args.quarter else ""
+            print(
+                f"Serving {path}{shown} read-only. Attendees open:\n\n  {server.url}\n",
+                flush=True,
+            )
             # (No QR code for this computer's own address: a phone scanning it would
             # open its own.)
             if not args.no_qr and not is_loopback(args.host):

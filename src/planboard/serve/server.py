@@ -142,8 +142,10 @@ class BoardServer:
         head_seconds: float = HEAD_SECONDS,
         poll_seconds: float = 0.2,
         clock: Clock = SYSTEM_CLOCK,
+        quarter: str | None = None,
     ) -> None:
         self.path = Path(path)
+        self.quarter = quarter  # (by name; None: the quarter of the moment)
         # The one clock the countdown is read on: the page's end time and the `now` each
         # message carries (from which the browser knows how far its own clock is off).
         self.clock = clock
@@ -214,7 +216,7 @@ class BoardServer:
         if self._store is None or self._replaced():
             self._open()
         assert self._store is not None
-        return live_view(self._store, now)
+        return live_view(self._store, now, self.quarter)
 
     def refresh(self) -> bool:
         """Read the board again; True if the page changed (then every attendee gets it)."""
