@@ -365,3 +365,23 @@ def test_similar_on_a_missing_board(tmp_path: Path) -> None:
     result = run_cli("similar", tmp_path / "nope.db")
     assert result.returncode == 2 and "does not exist" in result.stderr
     assert not (tmp_path / "nope.db").exists()
+
+
+def test_lines_an_earlier_quarter_had_are_said_with_what_became_of_them(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    """A list sent again for the next quarter brought back last quarter's chosen and
+    dropped requests unremarked. They are still imported (the lead decides), and said."""
+    sent = tmp_path / "sales.txt"
+    sent.write_text(
+        "Move the CRM sync from nightly to hourly\nSomething nobody asked for before\n",
+        encoding="utf-8",
+    )
+    for dry in (["--dry-run"], []):
+        done = run_cli("import", sample_copy, sent, "--stakeholder", "Head of Sales", *dry)
+        assert done.returncode == 0, done.stderr
+        assert (
+            "1 line was on an earlier quarter's board: line 1 “Move the CRM sync from nightly "
+            "to hourly” (dropped in 2026-Q2: Nobody on the lists needs hourly data yet"
+        ) in done.stdout
+    assert "Move the CRM sync from nightly to hourly" in titles(sample_copy, "Head of Sales")

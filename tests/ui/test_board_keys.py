@@ -476,6 +476,37 @@ async def test_import_shows_what_would_come_in_before_importing(filled: Filled) 
         assert len(filled.titles(Place.of_list(filled.service))) == 2
 
 
+async def test_the_import_preview_says_what_an_earlier_quarter_did_with_a_line(
+    sample_copy: Path,
+) -> None:
+    """A list sent again for the next quarter: the preview says which lines an earlier
+    quarter's board had, and what became of them there (Ctrl+S still imports them)."""
+    from planboard.core import Store
+
+    store = Store.open(sample_copy)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        await pilot.press("tab", "tab", "tab")
+        app.post_message(events.Paste("- Move the CRM sync from nightly to hourly\n- New one\n"))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        note = str(form.query_one(".form-error").render())
+        assert "Ctrl+S again imports them" in note
+        assert "1 line was on an earlier quarter's board" in note
+        assert "(dropped in 2026-Q2: Nobody on the lists" in note
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        q3 = store.quarter_by_name("2026-Q3").id
+        titles = [i.title for items in store.board(q3).places.values() for i in items]
+        assert "Move the CRM sync from nightly to hourly" in titles
+
+
 async def test_import_a_file_named_in_the_form(
     filled: Filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -75,12 +75,13 @@ class _Look(NamedTuple):
     quarter: Quarter
     existing: Stakeholder | None
     on_the_list: list[str]
+    earlier: list[tuple[str, str, str]]  # `Store.earlier_items`
 
 
 def run_import(argv: list[str]) -> int:
     args = _import_parser().parse_args(argv)
     from ..core.importer import read_list
-    from ..core.repeats import repeats_text, split_repeats
+    from ..core.repeats import asked_before, asked_before_text, repeats_text, split_repeats
     from ..core.text import clean_line
 
     board = Path(args.path)
@@ -113,6 +114,9 @@ def run_import(argv: list[str]) -> int:
             if not fresh:
                 print(f"Nothing to import into {whose}: every line is already on it.")
                 return 0
+    before = asked_before(parsed.items, look.earlier)
+    if before:  # (still imported: a request may rightly come back; the lead decides)
+        print(f"{asked_before_text(before)}.")
     if args.dry_run:
         _print_dry_run(parsed, owner, look, whose)
         return 0
@@ -154,11 +158,12 @@ def _look(board: Path, quarter_name: str | None, owner: str | None) -> _Look | s
                 for item in items
                 if item.stakeholder_id == wanted
             ]
+        earlier = store.earlier_items(quarter.id)
     except PlanboardError as error:
         return str(error)
     finally:
         store.close()
-    return _Look(quarter, existing, on_the_list)
+    return _Look(quarter, existing, on_the_list, earlier)
 
 
 def _print_dry_run(parsed: ParsedList, owner: str | None, look: _Look, whose: str) -> None:

@@ -29,3 +29,23 @@ def repeats_text(repeats: list[ImportItem], whose: str, *, limit: int = 5) -> st
     more = f" and {len(repeats) - limit} more" if len(repeats) > limit else ""
     count = len(repeats)
     return f"{count} line{'s' if count != 1 else ''} already on {whose}: {shown}{more}"
+
+
+def asked_before(
+    items: list[ImportItem], earlier: list[tuple[str, str, str]]
+) -> list[tuple[ImportItem, str]]:
+    """The lines whose title an earlier quarter's board had (`Store.earlier_items`,
+    oldest first), each with what became of it there: the latest quarter's says."""
+    fate = {same_title(title): what for title, _, what in earlier}
+    return [(item, fate[key]) for item in items if (key := same_title(item.title)) in fate]
+
+
+def asked_before_text(found: list[tuple[ImportItem, str]], *, limit: int = 3) -> str:
+    """'2 lines were on an earlier quarter's board: line 3 “X” (chosen in 2026-Q2), …'."""
+    shown = ", ".join(
+        f"line {item.line} “{clean_line(item.title)}” ({fate})" for item, fate in found[:limit]
+    )
+    more = f" and {len(found) - limit} more" if len(found) > limit else ""
+    count = len(found)
+    were = "lines were" if count != 1 else "line was"
+    return f"{count} {were} on an earlier quarter's board: {shown}{more}"

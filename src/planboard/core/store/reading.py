@@ -104,6 +104,36 @@ class StoreReads(StoreCore):
         return [Quarter(*row) for row in rows]
 
     @_reads
+    def earlier_items(self, quarter_id: int) -> list[tuple[str, str, str]]:
+        """(title, quarter, what became of it) for each item of the quarters before
+        this one (by name), oldest quarter first: "chosen in 2026-Q2", "dropped in
+        2026-Q2: the reason", "not chosen in 2026-Q2", or "on the 2026-Q2 board" (not
+        decided). Requests merged into another item are left out: it says their fate."""
+        rows = self.conn.execute(
+            "SELECT i.title, q.name, q.status, i.status, i.drop_reason, b.chosen_rank "
+            "FROM items i JOIN quarters q ON q.id = i.quarter_id "
+            "LEFT JOIN blocks b ON b.id = i.block_id "
+            "WHERE q.name < (SELECT name FROM quarters WHERE id = ?) "
+            "AND i.merged_into IS NULL ORDER BY q.name, i.id",
+            (quarter_id,),
+        )
+        found = []
+        for title, name, decided, status, reason, rank in rows:
+            if title is None or name is None:
+                continue
+            quarter = clean_line(str(name))
+            if status == "dropped":
+                fate = f"dropped in {quarter}: {clean_line(str(reason or ''))}".rstrip(": ")
+            elif integer(rank) is not None:
+                fate = f"chosen in {quarter}"
+            elif decided == "decided":
+                fate = f"not chosen in {quarter}"
+            else:
+                fate = f"on the {quarter} board"
+            found.append((str(title), quarter, fate))
+        return found
+
+    @_reads
     def quarter(self, quarter_id: int) -> Quarter:
         row = self.conn.execute(
             f"SELECT {QUARTER_COLUMNS} FROM quarters WHERE id = ?", (quarter_id,)

@@ -473,10 +473,18 @@ class ImportForm:
         allow: bool,
         target: ImportTarget,
     ) -> str:
-        from ...core.repeats import repeats_text
+        from ...core.repeats import asked_before, asked_before_text, repeats_text
         from ..modals import Notice
 
         whose = target.whose
+        # (Lines an earlier quarter's board had, with what became of them there: right
+        # after what Ctrl+S does, as a long preview is cut.)
+        screen = self.screen
+        try:
+            before = asked_before(items, screen.store.earlier_items(screen.quarter_id))
+        except PlanboardError:
+            before = []
+        earlier = f" {asked_before_text(before)}." if before else ""
         titles = "; ".join(f"“{clean_line(i.title)}”" for i in items[:5])
         more = f" and {len(items) - 5} more" if len(items) > 5 else ""
         columns = f" {parsed.columns_text()}" if parsed.columns else ""
@@ -498,7 +506,7 @@ class ImportForm:
             what = "it" if len(items) == 1 else "them"
         return Notice(
             f"{parsed.summary()}. Ctrl+S again imports {what} "
-            f"into {whose}{created}.{columns}{again} {titles}{more}."
+            f"into {whose}{created}.{earlier}{columns}{again} {titles}{more}."
         )
 
     def _import(
