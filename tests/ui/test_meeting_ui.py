@@ -675,3 +675,18 @@ async def test_m_on_a_second_quarter_while_one_is_live_says_why_not(filled: Fill
         assert isinstance(app.screen, BoardScreen)  # no question: it would be refused
         assert "2026-Q3's planning event is live: decide it or end it first" in status(app)
         assert store.quarter(other).status == "preparing" and store.quarter(q).status == "live"
+
+
+async def test_back_on_the_board_from_the_event_says_how_to_return(filled: Filled) -> None:
+    """Esc from the event showed the board with the message of its last action from
+    before the event ("Blocks column back to its share of the width"): it says where
+    the facilitator is, and how to go back."""
+    store, _ = hidden_event(filled)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert "M returns to the event" in status(app)

@@ -459,7 +459,9 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         )
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        # (The board's own last message was from before the event: it says where the
+        # facilitator is now, and how to go back.)
+        self.dismiss("Back on the board; M returns to the event.")
 
     def action_help(self) -> None:
         from ..modals import HelpScreen
