@@ -108,6 +108,20 @@ async def test_a_vision_too_long_for_its_line_ends_with_an_ellipsis(sample_copy:
         assert text.endswith("every week of the quarter."), text
 
 
+async def test_a_blocks_name_is_kept_whole_before_its_counts(sample_copy: Path) -> None:
+    """At 80 columns a block's title read "1 Weekly commercial p…4 items · 2 asked": the
+    counts give way first (the name is what the room reads), down to the count alone;
+    where there is room, all of them show."""
+    for size, shown in [((80, 24), "4 items"), ((100, 30), "4 items · 2 asked")]:
+        app = PlanboardApp(Store.open(sample_copy))
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            blocks = app.screen.query_one("#blocks")
+            line = "".join(s.text for s in blocks.render_line(0)).strip()
+            assert line.startswith("1 Weekly commercial pulse "), line
+            assert line.endswith(shown) and "…" not in line, line
+
+
 async def test_footer_is_not_blank_when_the_app_starts_blurred(sample_copy: Path) -> None:
     """Served in a browser, the app starts without focus: the footer cached the keys it
     had not drawn, and stayed blank once focus came."""

@@ -439,15 +439,6 @@ class RowPainter:
     def _header(self, line: Line, group: Group, layers: list[str]) -> tuple[str, Style]:
         """A group's header: its number, title and note; its count (or note) and badge."""
         column = self.column
-        count = f" {len(group.items)} "
-        if column.header_note is not None and line.width >= EFFORT_MIN_WIDTH:
-            note = column.header_note(group)
-            if note:
-                count = f" {note} "
-        if group.block is not None and group.block.choice:
-            badge = f"★{group.block.choice} "
-            line.right.append(Segment(badge, self.style(*layers, "board-list--chosen")))
-        line.right.append(Segment(count, self.style(*layers, "board-list--muted")))
         title = clean_line(group.title)
         if group.note:
             title += f" · {clean_line(group.note)}"
@@ -455,6 +446,21 @@ class RowPainter:
             number = f"{group.number} " if group.number < 10 else "  "
             line.left.append(Segment(number, self.style(*layers, "board-list--muted")))
             line.used += len(number)
+        badge = ""
+        if group.block is not None and group.block.choice:
+            badge = f"★{group.block.choice} "
+            line.right.append(Segment(badge, self.style(*layers, "board-list--chosen")))
+        count = f" {len(group.items)} "
+        if column.header_note is not None and line.width >= EFFORT_MIN_WIDTH:
+            note = column.header_note(group)
+            if note:
+                # The note gives way to the title (what the room reads): "4 items · 2
+                # asked", then "4 items", then the count alone, the first that leaves
+                # the title whole (the pane under the board says the rest).
+                room = line.width - line.used - cell_len(badge) - cell_len(title)
+                shorter = note.split(" · ")[0]
+                count = next((f" {n} " for n in (note, shorter) if cell_len(n) + 2 <= room), count)
+        line.right.append(Segment(count, self.style(*layers, "board-list--muted")))
         return title, line.style
 
     def _item(self, line: Line, item: Item, layers: list[str], carried: bool) -> tuple[str, Style]:
