@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from planboard.core import Store
+from planboard.core.model import next_quarter_name
 
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[=>]")
 
@@ -135,6 +136,11 @@ def test_new_board_in_a_real_terminal(tmp_path: Path) -> None:
     and saying so; keys work; quitting leaves a board with what was typed."""
     term = Terminal([], cwd=tmp_path)
     term.read_until("New board planboard.db created")
+    # It starts on the current quarter; the next one is a key away (a first-time lead
+    # planned a quarter nearly over before seeing it).
+    with Store.open(tmp_path / "planboard.db", readonly=True) as looked:
+        upcoming = next_quarter_name(looked.default_quarter().name)
+    term.read_until(f"o makes {upcoming}")
     term.send("n")
     term.read_until("Whose list")
     term.send("Churn risk by segment")

@@ -205,7 +205,15 @@ def _read_and_run(
         return _fail(str(error))
     notice = None
     if store.created:
-        notice = f"New board {path} created, with quarter {quarter.name}. Press ? for help."
+        from ..core.model import next_quarter_name
+
+        try:  # (the next quarter is a key away: a quarter nearly over is no place to plan)
+            upcoming = f" (o makes {next_quarter_name(quarter.name)}, to plan the next one)"
+        except ValueError:
+            upcoming = ""
+        notice = (
+            f"New board {path} created, with quarter {quarter.name}{upcoming}. Press ? for help."
+        )
     elif store.readonly:
         notice = f"Opened read-only: {store.readonly_reason}."
 

@@ -452,14 +452,11 @@ class RowPainter:
             line.right.append(Segment(badge, self.style(*layers, "board-list--chosen")))
         count = f" {len(group.items)} "
         if column.header_note is not None and line.width >= EFFORT_MIN_WIDTH:
-            note = column.header_note(group)
-            if note:
-                # The note gives way to the title (what the room reads): "4 items · 2
-                # asked", then "4 items", then the count alone, the first that leaves
-                # the title whole (the pane under the board says the rest).
-                room = line.width - line.used - cell_len(badge) - cell_len(title)
-                shorter = note.split(" · ")[0]
-                count = next((f" {n} " for n in (note, shorter) if cell_len(n) + 2 <= room), count)
+            # The note gives way to the title, what the room reads: "4 items · 2 asked",
+            # "4 items" or the count, the first that leaves it whole (the pane says all).
+            note, room = column.header_note(group), line.width - line.used - cell_len(badge)
+            fits = [n for n in (note, note.split(" · ")[0]) if cell_len(title + n) + 2 <= room]
+            count = f" {fits[0]} " if note and fits else count
         line.right.append(Segment(count, self.style(*layers, "board-list--muted")))
         return title, line.style
 
