@@ -132,3 +132,60 @@ def test_two_wals_moved_aside_in_the_same_second_are_both_kept(
     assert len(kept) == 2, kept
     assert all(p.stat().st_size > 32 for p in kept)
     assert kept[0].read_bytes() != kept[1].read_bytes()
+
+
+def _through_a_link(tmp_path: Path) -> tuple[Path, Path]:
+    """A board in real/ opened through a symbolic link beside it."""
+    (tmp_path / "real").mkdir()
+    real, link = tmp_path / "real" / "b.db", tmp_path / "link.db"
+    link.symlink_to(real)
+    return real, link
+
+
+@pytest.mark.parametrize("how", ["replaced", "removed then made again"])
+def test_a_board_opened_through_a_link_never_gives_its_wal_to_the_file_that_replaces_it(
+    tmp_path: Path, how: str
+) -> None:
+    """SQLite keeps the `-wal` and `-shm` beside the file the link leads to, not beside
+    the link: planboard looked for them beside the link, found none, and the `-wal`
+    with its changes was written into the file moved in over the board, damaging it."""
+    real, link = _through_a_link(tmp_path)
+    other = tmp_path / "other.db"
+    _other_board(other)
+    Store.open(real, first_quarter="2026-Q3").close()
+    store = Store.open(link)
+    for n in range(30):
+        store.add_item(store.default_quarter().id, None, f"Only in the replaced board {n}")
+    assert (tmp_path / "real" / "b.db-wal").stat().st_size > 32
+    try:
+        if how == "replaced":
+            os.replace(other, real)
+        else:
+            os.remove(real)
+            shutil.copyfile(other, real)
+        assert store.check_file()
+    finally:
+        store.close()
+    kept = list((tmp_path / "real").glob("b.db-wal.replaced-*"))
+    assert len(kept) == 1 and kept[0].stat().st_size > 32
+    assert not (tmp_path / "real" / "b.db-wal").exists()
+    _whole_and_other(real)
+    reopened = Store.open(link)
+    try:
+        assert [q.name for q in reopened.quarters()] == ["2026-Q1"]
+    finally:
+        reopened.close()
+    _whole_and_other(real)
+
+
+def test_a_look_through_a_link_leaves_nothing_beside_the_board(tmp_path: Path) -> None:
+    """Opening a board read-only through a link, and closing it, leaves no `-wal` or
+    `-shm` beside the file it leads to (they stayed there for good)."""
+    real, link = _through_a_link(tmp_path)
+    _other_board(real)
+    before = sorted(p.name for p in (tmp_path / "real").iterdir())
+    with Store.open(link, readonly=True) as store:
+        assert [q.name for q in store.quarters()] == ["2026-Q1"]
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == before
+    tidy_after_serving(link)  # (the browser view's tidy on stop: nothing to do)
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == before

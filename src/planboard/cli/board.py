@@ -241,8 +241,10 @@ def _big_file(path: Path) -> bool:
     """Whether the board's file is big enough to load the screens' code beside its
     first read (see `_run_board`), its `-wal` counted in (up to some megabytes while
     another planboard has it open)."""
+    from ..core.sidecar import sidecar
+
     size = 0
-    for name in (path, Path(f"{path}-wal")):
+    for name in (path, sidecar(path, "-wal")):
         with contextlib.suppress(OSError):  # (a new board; no -wal)
             size += os.stat(name).st_size
     return size >= BESIDE_FROM_BYTES

@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from . import kept
 from .errors import PlanboardError
+from .sidecar import sidecar
 
 SUFFIX = ".backup.db"
 KEEP = 10  # backups kept per board; older ones go when a new one is written
@@ -90,7 +91,7 @@ def board_id_in(path: Path) -> str | None:
     """The identity recorded in a board or backup file, read without writing anything
     (None if it has none or can't be read). Without a `-wal` beside it, the file holds
     everything and is read as it is (creating no `-wal` or `-shm`)."""
-    wal = path.with_name(path.name + "-wal")
+    wal = sidecar(path, "-wal")
     try:
         conn = sqlite3.connect(
             read_only_uri(path) + ("" if wal.exists() else "&immutable=1"), uri=True

@@ -26,6 +26,7 @@ from .errors import (
 from .lock import OTHER_WRITER, WriterLock, writer_is_active
 from .opened import Opened as Opened
 from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
+from .sidecar import sidecar
 from .wal import clear_wal_owner as clear_wal_owner
 from .wal import drop_unused_sidecars, stale_wal
 from .wal import forget_gone_wal as forget_gone_wal
@@ -68,7 +69,7 @@ def wrap(conn: sqlite3.Connection) -> Database:
 
 def _uri(path: Path, mode: str) -> str:
     uri = file_uri(path, mode)
-    wal = Path(f"{path}-wal")
+    wal = sidecar(path, "-wal")
     if mode == "ro" and _no_writes_in(path.resolve().parent) and not wal.exists():
         # Nobody can be writing in a read-only folder: read the file as it is, without
         # the shared-memory file SQLite would otherwise need to create beside it.
@@ -97,7 +98,7 @@ def tidy_after_serving(path: str | os.PathLike[str]) -> None:
     nothing is ever written to the board but what others committed.
     """
     path = Path(path)
-    if not Path(f"{path}-wal").exists() or not path.is_file() or stale_wal(path):
+    if not sidecar(path, "-wal").exists() or not path.is_file() or stale_wal(path):
         return  # (a `-wal` that can't be the board's own is never applied to it)
     if writable_reason(path):
         # A board this user may not write (SQLite would open it read-only all the same,
@@ -294,7 +295,7 @@ def open_board_file(
     except OSError as error:  # a link that loops, a path through a file, …
         raise BoardFileError(f"Cannot open {path}: {error.strerror}.") from error
     for end in ("-wal", "-shm"):
-        beside = path.with_name(path.name + end)
+        beside = sidecar(path, end)
         if os.path.lexists(beside) and not beside.is_file():
             # SQLite would open it, block on it, or remove it on closing.
             raise BoardFileError(
@@ -544,7 +545,7 @@ def reopen_writable(opened: Opened) -> Opened | None:
 
 def sidecars_of(path: Path) -> dict[str, bool]:
     """Which of the `-wal` and `-shm` files are beside `path` now."""
-    return {end: path.with_name(path.name + end).exists() for end in ("-wal", "-shm")}
+    return {end: sidecar(path, end).exists() for end in ("-wal", "-shm")}
 
 
 def tidy_after_reading(opened: Opened) -> None:
@@ -564,7 +565,7 @@ def tidy_sidecars(path: Path, before: dict[str, bool], *, held_by_caller: int = 
     made = [end for end, there in before.items() if not there]
     if not made or not any(sidecars_of(path)[end] for end in made):
         return
-    wal = path.with_name(path.name + "-wal")
+    wal = sidecar(path, "-wal")
     try:
         if wal.exists() and wal.stat().st_size > 0:
             return  # something was written since: not ours to tidy

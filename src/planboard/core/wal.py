@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import kept
+from .sidecar import sidecar
 
 try:
     import fcntl
@@ -38,7 +39,7 @@ def stale_wal(path: Path) -> str:
     when its page size is not the board's. Such a file is never removed here: it is named
     and the board refused, so that a real `-wal` with committed data is never lost.
     """
-    wal = path.with_name(path.name + "-wal")
+    wal = sidecar(path, "-wal")
     read = _wal_header(wal)
     if read is None:
         return ""  # none, or empty (no header, no frames: SQLite ignores it)
@@ -119,11 +120,12 @@ def files_read(path: Path) -> tuple[tuple[int, int] | None, tuple[int, int] | No
     `-shm` beside it is another (unlinked when the board was swapped, made again by the
     next program to open it), that connection no longer sees what others commit, and
     must be opened again."""
-    return identity(path), identity(path.with_name(path.name + "-shm"))
+    return identity(path), identity(sidecar(path, "-shm"))
 
 
 def _owner_note(path: Path) -> Path:
-    return path.with_name(f".{path.name}.wal-owner")
+    real = sidecar(path, "")  # (beside the file the `-wal` is beside)
+    return real.with_name(f".{real.name}.wal-owner")
 
 
 def _read_owner(path: Path) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -139,7 +141,7 @@ def _read_owner(path: Path) -> tuple[tuple[int, int], tuple[int, int]] | None:
 def note_wal_owner(path: Path) -> str:
     """Note beside the board which file its `-wal` belongs to. Returns what was noted
     ("" if nothing could be)."""
-    board, wal = identity(path), identity(path.with_name(path.name + "-wal"))
+    board, wal = identity(path), identity(sidecar(path, "-wal"))
     if board is None or wal is None:
         return ""
     text = f"{board[0]} {board[1]} {wal[0]} {wal[1]}\n"
@@ -160,7 +162,7 @@ def clear_wal_owner(path: Path, noted: str) -> None:
         if not noted or note.read_text() != noted:
             return
         owner = _read_owner(path)
-        wal = path.with_name(path.name + "-wal")
+        wal = sidecar(path, "-wal")
         if owner is not None and owner[1] == identity(wal) and wal.stat().st_size > WAL_HEADER:
             return
         note.unlink()
@@ -172,7 +174,7 @@ def forget_gone_wal(path: Path) -> None:
     """Remove a note kept for a `-wal` (`clear_wal_owner`) once that `-wal` is gone (the
     last program to close the board moved its changes into it)."""
     owner = _read_owner(path)
-    if owner is not None and owner[1] != identity(path.with_name(path.name + "-wal")):
+    if owner is not None and owner[1] != identity(sidecar(path, "-wal")):
         with contextlib.suppress(OSError):
             _owner_note(path).unlink()
 
@@ -222,7 +224,7 @@ def drop_unused_sidecars(path: Path) -> bool:
     the board meanwhile waits and makes new ones. The caller has checked that no board
     open here uses them (closing a descriptor drops this process's locks on the file).
     True if they were removed."""
-    shm, wal = path.with_name(path.name + "-shm"), path.with_name(path.name + "-wal")
+    shm, wal = sidecar(path, "-shm"), sidecar(path, "-wal")
     if fcntl is None:
         return False
     try:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import kept
 from .db import _uri as readonly_uri
+from .sidecar import sidecar
 
 POLL_SECONDS = 0.2
 
@@ -98,7 +99,7 @@ class FileWatcher:
                 version = int(conn.execute("PRAGMA data_version").fetchone()[0])
             except sqlite3.Error:
                 self._close()  # busy, damaged or gone: look again next time
-        return FileState(version, _stat(self.path), _stat(Path(f"{self.path}-wal")))
+        return FileState(version, _stat(self.path), _stat(sidecar(self.path, "-wal")))
 
     def poll(self) -> bool:
         """True if the file changed since the last poll (the first poll only looks)."""

@@ -19,6 +19,7 @@ from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError
 from ..model import Change, Event, Place
 from ..rows import CHANGES_AT, dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
+from ..sidecar import sidecar
 from ..vectors import Waiting
 from ..wal import WAL_HEADER, move_aside
 from ..wal import identity as _identity
@@ -110,9 +111,7 @@ class StoreCore:
         # What the path named when it was opened: if it names another file later (the
         # file replaced, or removed with its folder), nothing more is written to it.
         self._identity = _identity(self.path)
-        self._sidecars = {
-            end: _identity(self.path.with_name(self.path.name + end)) for end in SIDECARS
-        }
+        self._sidecars = {end: _identity(sidecar(self.path, end)) for end in SIDECARS}
         self.lost = ""
         # Per quarter, `PRAGMA data_version` when its positions were last seen in order
         # (`tidy`), and the last event then: while the version is unchanged, no other
@@ -353,15 +352,15 @@ class StoreCore:
 
     def _move_sidecars_aside(self) -> None:
         for end, mine in self._sidecars.items():
-            sidecar = self.path.with_name(self.path.name + end)
-            if mine is None or _identity(sidecar) != mine:
+            beside = sidecar(self.path, end)
+            if mine is None or _identity(beside) != mine:
                 continue  # not ours (the other file's own, or none)
             try:
-                if end == "-shm" or sidecar.stat().st_size <= WAL_HEADER:
+                if end == "-shm" or beside.stat().st_size <= WAL_HEADER:
                     # An index SQLite rebuilds (ours stays mapped), or a `-wal` with no
                     # change in it: nothing to keep.
-                    sidecar.unlink()
+                    beside.unlink()
                 else:
-                    move_aside(sidecar)
+                    move_aside(beside)
             except OSError:
                 pass

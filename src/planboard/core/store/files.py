@@ -28,6 +28,7 @@ from ..errors import PlanboardError, ReadOnlyError
 from ..lock import OTHER_WRITER
 from ..model import quarter_of
 from ..rules import why_read_only
+from ..sidecar import sidecar
 from .core import SIDECARS, _identity
 from .reading import StoreReads
 
@@ -182,9 +183,7 @@ class StoreFiles(StoreReads):
         self._db = None
         self._forget_order()  # (another connection counts its versions afresh)
         self.readonly, self.readonly_reason = False, ""
-        self._sidecars = {
-            end: _identity(self.path.with_name(self.path.name + end)) for end in SIDECARS
-        }
+        self._sidecars = {end: _identity(sidecar(self.path, end)) for end in SIDECARS}
         self._owner_noted = note_wal_owner(self.path)
         return True
 
