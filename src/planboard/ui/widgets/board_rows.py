@@ -438,17 +438,15 @@ class RowPainter:
 
     def _header(self, line: Line, group: Group, layers: list[str]) -> tuple[str, Style]:
         """A group's header: its number, title and note; its count (or note) and badge."""
-        column = self.column
-        title = clean_line(group.title)
+        column, title = self.column, clean_line(group.title)
         if group.note:
             title += f" · {clean_line(group.note)}"
         if group.number is not None:
             number = f"{group.number} " if group.number < 10 else "  "
             line.left.append(Segment(number, self.style(*layers, "board-list--muted")))
             line.used += len(number)
-        badge = ""
-        if group.block is not None and group.block.choice:
-            badge = f"★{group.block.choice} "
+        badge = f"★{group.block.choice} " if group.block is not None and group.block.choice else ""
+        if badge:
             line.right.append(Segment(badge, self.style(*layers, "board-list--chosen")))
         count = f" {len(group.items)} "
         if column.header_note is not None and line.width >= EFFORT_MIN_WIDTH:
