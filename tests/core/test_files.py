@@ -197,6 +197,34 @@ def test_backups_keep_the_newest_ten(board_path: Path, store: Store) -> None:
     assert len(backups_of(board_path)) == KEEP
 
 
+def test_backups_made_in_the_same_second_are_listed_in_the_order_they_were_made(
+    board_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second backup of a second is named `…-2`, which sorts before the first by
+    name (`-` before `.`): `restore b.db N` took the wrong one, and pruning could remove
+    a newer backup than the ones it kept."""
+    from datetime import UTC, datetime
+
+    from planboard.core import backup as backup_module
+
+    second = datetime(2026, 12, 5, 2, 30, 9, tzinfo=UTC)
+    made = backup_module.backup_path
+    monkeypatch.setattr(
+        backup_module, "backup_path", lambda board, label, at=None: made(board, label, second)
+    )
+    written = []
+    for n in range(3):
+        store.conn.execute("UPDATE quarters SET vision = ?", (f"state {n}",))
+        store.conn.commit()
+        written.append(backup_module.backup_board(store.conn, board_path, "manual"))
+    assert [p.name.split(".")[-3] for p in written] == [
+        "20261205-023009",
+        "20261205-023009-2",
+        "20261205-023009-3",
+    ]
+    assert backup_module.backups_of(board_path) == written
+
+
 def test_a_damaged_backup_is_refused_saying_so_once(board_path: Path, store: Store) -> None:
     from planboard.core.backup import backup_board
 

@@ -124,8 +124,11 @@ def backups_of(board: Path, board_id: str | None = None) -> list[Path]:
             continue
         theirs = board_id_in(candidate)
         if (theirs is not None and theirs == board_id) or (theirs is None and full):
-            found.append((match.group(2), name, candidate))
-    return [candidate for _, _, candidate in sorted(found)]
+            # By second, then by the number a second's later backups carry (`-2`, `-3`:
+            # by name, `-` sorts before the first's `.`).
+            count = int(match.group(3)[1:]) if match.group(3) else 1
+            found.append((match.group(2), count, name, candidate))
+    return [candidate for *_, candidate in sorted(found)]
 
 
 def unclaimed_backups(board: Path) -> list[Path]:
