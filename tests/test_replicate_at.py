@@ -299,3 +299,31 @@ def test_a_time_just_before_the_first_point_says_an_earliest_time_that_works() -
     whole = points.Span(first.replace(microsecond=0), first + timedelta(hours=1), 7)
     earlier = replica.parse_at("2026-12-01T09:59:59.5Z")
     assert "restored to is 2026-12-01 10:00:00 UTC" in str(points._too_early(earlier, whole))
+
+
+@pytest.mark.parametrize(
+    "text", ["9999-W52", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "9999-W52-7"]
+)
+def test_a_time_past_the_calendars_ends_is_refused_saying_so(text: str) -> None:
+    """Times at the ends of the calendar ended the command with OverflowError (or were
+    called "not a time")."""
+    with pytest.raises(ReplicaError) as refused:
+        replica.parse_at(text)
+    assert "out of the range of times" in str(refused.value) and text in str(refused.value)
+
+
+def test_an_empty_at_is_refused_not_taken_for_the_newest_state(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--at "$WHEN"` with WHEN unset restored the newest state over the board, as if no
+    time were given (and slipped past the check that `--at` does not go with `--list`)."""
+    from planboard.cli import main
+
+    board = fresh_copy(SAMPLE, tmp_path)
+    before = board.read_bytes()
+    url = str(tmp_path / "replica")
+    for extra in (["--yes"], ["--list"]):
+        args = ["restore", *([str(board)] if extra == ["--yes"] else []), "--from", url]
+        assert main([*args, "--at", "", *extra]) == 2
+        assert "--at is empty" in capsys.readouterr().err
+    assert board.read_bytes() == before

@@ -277,6 +277,9 @@ def run_restore_from(args: argparse.Namespace) -> int:
         return _fail("--at, -o and --list apply to a replica: add --from URL.")
     if args.backup is not None:
         return _fail("Restore either a backup (NUMBER) or a replica (--from URL), not both.")
+    if args.at is not None and not args.at.strip():
+        # (`--at "$WHEN"` with WHEN unset: not the newest state, unasked)
+        return _fail("--at is empty: give the time to restore to, or leave --at out.")
     if args.list and args.at:
         return _fail(
             "--list shows every time the replica can be restored to, and --at restores "

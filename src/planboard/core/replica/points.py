@@ -310,9 +310,12 @@ def parse_at(text: str) -> At:
     raw = text.strip()
     if raw.upper().endswith(" UTC"):
         raw = raw[:-4].rstrip()
+    past = f"“{text}” is out of the range of times (years 1 to 9999, in UTC)."
     try:
         value = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw)
     except ValueError as error:
+        if "out of range" in str(error):  # (a week date past 9999, say)
+            raise ReplicaError(past) from error
         raise ReplicaError(
             f"“{text}” is not a time; give it as ISO 8601 in UTC, e.g. 2026-12-01T11:22:33Z "
             "(or as --list shows it: 2026-12-01 11:22:33)."
@@ -325,7 +328,12 @@ def parse_at(text: str) -> At:
             f"“{text}” gives its zone's offset to the second; give it in hours and "
             "minutes (+01:00), or give the time in UTC."
         )
-    return At(value.astimezone(UTC), _grain(raw, value))
+    try:  # (in UTC, and to the end of the time it names: within the calendar)
+        at = At(value.astimezone(UTC), _grain(raw, value))
+        at.until  # noqa: B018
+    except OverflowError as error:
+        raise ReplicaError(past) from error
+    return at
 
 
 def _stamp(moment: datetime) -> str:
