@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from .record import Frozen, Record, set_field
@@ -545,6 +545,13 @@ def next_quarter_name(name: str) -> str:
         raise ValueError(f"not a quarter name: {name!r}")
     year, q = int(match.group(1)), int(match.group(2))
     return f"{year + 1}-Q1" if q == 4 else f"{year}-Q{q + 1}"
+
+
+def next_of(names: Iterable[str]) -> str:
+    """The quarter after the latest of these names written as planboard writes them
+    ("" if none is: another program may have named a quarter "Q4 2026")."""
+    known = [name for name in names if QUARTER_NAME.match(name)]
+    return next_quarter_name(max(known)) if known else ""
 
 
 def quarter_of(year: int, month: int) -> str:

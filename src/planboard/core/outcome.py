@@ -26,7 +26,7 @@ from .model import (
     owner_name,
 )
 from .store import Store, reads
-from .text import clean_line, clean_multiline, plural
+from .text import clean_line, clean_multiline, in_file_name, plural
 
 
 @dataclass
@@ -255,7 +255,7 @@ def write_atomically(path: Path, text: str) -> Path:
 
 
 def minutes_path(board: Path, quarter: Quarter) -> Path:
-    return board.with_name(f"{board.stem}.{quarter.name}.minutes.md")
+    return board.with_name(f"{board.stem}.{in_file_name(quarter.name)}.minutes.md")
 
 
 def write_minutes(store: Store, quarter_id: int, path: Path | None = None) -> Path:

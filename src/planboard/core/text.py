@@ -43,6 +43,14 @@ def clean_line(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def in_file_name(text: str | None) -> str:
+    """A name (a quarter's) as part of a file's name beside the board: on one line, a
+    folder separator or a NUL (in a name another program wrote) as "-"; "quarter" when
+    nothing else is left of it (`/`, `..`)."""
+    part = clean_line(str(text or "").replace("/", "-").replace("\\", "-").replace("\x00", "-"))
+    return part if part.strip(".- ") else "quarter"
+
+
 def clean_multiline(text: str | None) -> str:
     """Text that may hold several lines (notes, a rationale): controls removed."""
     if not text:

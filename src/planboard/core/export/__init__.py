@@ -21,6 +21,7 @@ from typing import Literal
 
 from ..outcome import outcome, write_atomically
 from ..store import Store, reads
+from ..text import in_file_name
 from .items import CSV_COLUMNS, JSON_FORMAT, JSON_SHAPE, JSON_VERSION, _csv, _json
 from .markdown import _markdown
 from .summary import print_report, report
@@ -67,7 +68,7 @@ def export_path(board: Path, quarter_name: str, fmt: str) -> Path:
     """Where an export goes by default: `<board stem>.<quarter>.<ext>` beside the board."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
-    return board.with_name(f"{board.stem}.{quarter_name}{EXTENSIONS[fmt]}")
+    return board.with_name(f"{board.stem}.{in_file_name(quarter_name)}{EXTENSIONS[fmt]}")
 
 
 def write_export(store: Store, quarter_id: int, fmt: str, path: Path | None = None) -> Path:

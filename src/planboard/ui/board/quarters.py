@@ -278,12 +278,11 @@ class BoardQuarters(BoardView):
             self.writable()
             return
         from ...core.history import carry_over_candidates
-        from ...core.model import next_quarter_name
+        from ...core.model import next_of
         from ..modals import Field, FormModal
 
         source = self.store.quarter(from_id if from_id is not None else self.quarter_id)
-        names = [q.name for q in self.store.quarters()]
-        suggestion = next_quarter_name(max(names))
+        suggestion = next_of(q.name for q in self.store.quarters())
         candidates = carry_over_candidates(self.store, source.id)
         options: list[tuple[str, tuple[str, int]]] = [
             (f"Block: {clean_line(b.name)} ({len(items)} items)", ("b", b.id))
@@ -364,11 +363,10 @@ class BoardQuarters(BoardView):
         if self.store.readonly:
             self.writable()
             return
-        from ...core.model import next_quarter_name
+        from ...core.model import next_of
         from ..modals import Field, FormModal
 
-        names = [q.name for q in self.store.quarters()]
-        suggestion = next_quarter_name(names[-1]) if names else ""
+        suggestion = next_of(q.name for q in self.store.quarters())
 
         self.app.push_screen(
             FormModal(
