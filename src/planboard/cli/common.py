@@ -23,6 +23,11 @@ def board_path(text: str) -> str:
     would read as the current folder)."""
     if not text.strip():
         raise argparse.ArgumentTypeError("the board's file name is empty")
+    from ..core.paths import too_long
+
+    problem = too_long(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
     return text
 
 

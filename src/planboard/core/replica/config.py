@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlsplit
 
 from ..errors import PlanboardError
+from ..paths import user_path
 from ..text import install_hint, path_text
 
 INSTALL_HINT = install_hint("replicate")
@@ -62,7 +63,7 @@ def replica_url(target: str) -> str:
         raise ReplicaError("The replica can't be empty: give a folder or a URL.")
     match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://", target)
     if match is None:
-        return _file_url(Path(target).expanduser().resolve())
+        return _file_url(user_path(target).resolve())
     scheme = match.group(1).lower()
     if scheme not in SCHEMES:
         raise ReplicaError(

@@ -27,6 +27,7 @@ from ..db import (
 from ..errors import PlanboardError, ReadOnlyError
 from ..lock import OTHER_WRITER
 from ..model import quarter_of
+from ..paths import user_path
 from ..rules import why_read_only
 from ..sidecar import sidecar
 from .core import SIDECARS, _identity
@@ -112,7 +113,7 @@ class StoreFiles(StoreReads):
         """Write the board as this planboard has it to a new file (SQLite's backup API
         from the open connection: it works even when the file was replaced or removed).
         Refuses an existing file. Returns the path written."""
-        target = Path(dest).expanduser()
+        target = user_path(str(dest))
         if target.exists() or target.is_symlink():
             raise PlanboardError(f"{target} already exists; choose a new file name.")
         if not target.parent.is_dir():

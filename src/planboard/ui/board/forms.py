@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...core.errors import PlanboardError
 from ...core.model import STAKEHOLDER_COLOURS, Block, Item, Stakeholder
+from ...core.paths import user_path
 from ...core.record import Record
 from ...core.text import clean_line
 from ..widgets.board_list import Row
@@ -416,7 +417,10 @@ class ImportForm:
                 return str(error)
         if not values["path"].strip():
             return "Give a file, or paste the list."
-        path = Path(values["path"].strip()).expanduser()
+        try:
+            path = user_path(values["path"].strip())
+        except PlanboardError as error:
+            return str(error)
         found = self.reads.get(str(path))
         if found is None:
             self._read_in_background(path)

@@ -4,7 +4,6 @@ quarters; start, end and reopen the planning event; history, export, other board
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from textual.content import Content
@@ -12,6 +11,7 @@ from textual.screen import Screen
 
 from ...core.errors import PlanboardError, ValidationError
 from ...core.model import Change, Quarter
+from ...core.paths import user_path
 from ...core.store import Store
 from ...core.text import clean_line
 from .view import BoardView
@@ -42,7 +42,10 @@ class BoardQuarters(BoardView):
         text = str(values.get("path") or "").strip()
         if not text:
             return "Give the path of a board file."
-        path = Path(text).expanduser()
+        try:
+            path = user_path(text)
+        except PlanboardError as error:
+            return str(error)
         if not path.is_absolute():
             path = self.store.path.resolve().parent / path
         if not path.is_file():
