@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import time
 from pathlib import Path
@@ -120,3 +121,29 @@ def test_status_while_not_caught_up_ends_with_one_ellipsis(tmp_path: Path) -> No
     )
     out = cli("replicate", str(board), "--status")
     assert "replicating…" in out and "…." not in out
+
+
+def test_a_board_replaced_while_replicated_is_never_called_caught_up(tmp_path: Path) -> None:
+    """After `mv other.db b.db`, Litestream still follows the file it opened, and the
+    replica gets none of the new board's changes; `--status` said "replicated" (its time
+    advancing) and `--stop` "the replica holds every change made before". It says the
+    board was replaced, and that the replica lacks its changes."""
+    board = fresh_copy(SAMPLE, tmp_path)
+    other = tmp_path / "other.db"
+    other.write_bytes(SAMPLE.read_bytes())
+    url = f"file://{tmp_path / 'replica'}"
+    cli("replicate", str(board), "--to", url, "--sync-interval", SYNC, "--background")
+    os.replace(other, board)
+    with Store.open(board) as store:
+        store.add_item(store.default_quarter().id, None, "Made after the move")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status = replica.read_status(board) or {}
+        if "replaced" in str(status.get("error") or ""):
+            break
+        time.sleep(0.2)
+    out = cli("replicate", str(board), "--status", check=False)
+    assert "replaced" in out and re.search(r"replicated \d", out) is None, out
+    out = cli("replicate", str(board), "--stop", check=False)
+    assert "holds every change" not in out
+    assert "replaced" in out

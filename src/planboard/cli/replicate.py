@@ -127,7 +127,10 @@ def _stop(board: Path) -> int:
             f"{board} --status says when it has stopped."
         )
         return 1
-    if stopped.drained:
+    replaced = (replica.read_status(board) or {}).get("replaced") is True
+    if replaced:
+        held = f"the replica lacks the changes made since {board} was replaced."
+    elif stopped.drained:
         held = "the replica holds every change made before."
     elif stopped.drained is None:
         held = "whether the replica holds the last changes is not known."
@@ -246,7 +249,7 @@ def _print_status(board: Path) -> int:
     print(f"{board} → {state.url}: {label}{'' if label.endswith('…') else '.'}")
     if state.error:
         print(state.error)
-    return 1 if state.behind or state.stopped else 0
+    return 1 if state.behind or state.stopped or state.replaced else 0
 
 
 # ---------------------------------------------------------------- restore --from

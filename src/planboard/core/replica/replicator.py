@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..wal import identity
 from .config import (
     BEHIND_AFTER,
     CHECK_EVERY,
@@ -99,6 +100,8 @@ class Replicator:
         self._errors: list[str] = []
         self._reader: threading.Thread | None = None
         self.drained = False  # the replica held every change when it stopped
+        self._file: tuple[int, int] | None = None  # the file Litestream follows
+        self._replaced = ""  # why it no longer follows the board ("" while it does)
 
     def write_status(self, **changes: object) -> None:
         self.status.update(changes)
@@ -117,6 +120,7 @@ class Replicator:
                 f"{self.board} --stop"
             )
         _stop_leftover(previous)
+        self._file = identity(self.board)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.config.write_text(
             config_text(
@@ -173,8 +177,24 @@ class Replicator:
                 self.write_status(error=message)
                 self.say(message.replace("Litestream failed", "Litestream", 1))
 
+    def replaced(self) -> str:
+        """Why the replica no longer gets the board's changes, the file at its path
+        being another than the one Litestream opened (`mv other.db b.db`: Litestream
+        follows the file it has open); "" while it is the same."""
+        if not self._replaced and self._file is not None and identity(self.board) != self._file:
+            self._replaced = (
+                f"{self.board.name} was replaced by another file while it was replicated: "
+                "the replica lacks every change made to it since. Stop this replication, "
+                "and replicate the board again, to a new replica."
+            )
+            self.say(self._replaced)
+        return self._replaced
+
     def check(self) -> None:
         """Compare the replica's newest transaction with the board's, and record it."""
+        if self.replaced():  # (never caught up again: Litestream reads the old file)
+            self.write_status(checked_at=_now(), error=self._replaced, replaced=True)
+            return
         problem = unreachable(self.url)  # (not minutes of Litestream's retries)
         if problem:
             self.write_status(checked_at=_now(), error=problem)
@@ -222,6 +242,8 @@ class Replicator:
         reads the WAL every monitor interval, so after two of them (and a margin) the
         replica must hold the board's newest transaction. False if it did not in time."""
         assert self.process is not None
+        if self.replaced():
+            return False
         problem = unreachable(self.url)
         if problem:
             self.say(f"{problem} Stopping without waiting for the replica.")
@@ -332,9 +354,12 @@ class ReplicaState:
     behind: bool
     stopped: bool  # the replicate process is gone without having been stopped
     error: str = ""
+    replaced: bool = False  # the board was replaced: the replica gets none of its changes
 
     def label(self) -> str:
         when = self.caught_up_at.strftime("%H:%M:%S") if self.caught_up_at else None
+        if self.replaced:
+            return "the board was replaced: the replica lacks its changes"
         if self.stopped:
             return f"replication stopped{f' (caught up {when} UTC)' if when else ''}"
         if self.behind:
@@ -364,4 +389,5 @@ def replica_state(board: Path, now: datetime | None = None) -> ReplicaState | No
         behind=behind,
         stopped=stopped,
         error=str(status.get("error") or ""),
+        replaced=status.get("replaced") is True,
     )
