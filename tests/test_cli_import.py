@@ -385,3 +385,18 @@ def test_lines_an_earlier_quarter_had_are_said_with_what_became_of_them(
             "to hourly” (dropped in 2026-Q2: Nobody on the lists needs hourly data yet"
         ) in done.stdout
     assert "Move the CRM sync from nightly to hourly" in titles(sample_copy, "Head of Sales")
+
+
+def test_a_dry_run_into_a_stakeholder_named_team_is_refused_as_the_import_is(
+    board: Path, tmp_path: Path
+) -> None:
+    """`-s Team --dry-run` said "Would import 1 item into Team's list"; the import itself
+    refuses the name. Both refuse it, and write nothing."""
+    sent = tmp_path / "list.txt"
+    sent.write_text("One request\n", encoding="utf-8")
+    before = digest(board)
+    for dry in (["--dry-run"], []):
+        done = run_cli("import", board, sent, "--stakeholder", "team", *dry)
+        assert done.returncode == 2 and "names the team's own list" in done.stderr
+        assert "Would import" not in done.stdout
+    assert digest(board) == before

@@ -135,7 +135,10 @@ def _owner_name(given: str) -> tuple[str | None, str]:
         return None, (
             f"The stakeholder name is {len(owner)} characters long; keep it to {MAX_NAME} or fewer."
         )
-    return owner, ""
+    from ..core.rules import stakeholder_name_problem
+
+    problem = stakeholder_name_problem(owner)  # (a dry run says it as the import would)
+    return (None, problem) if problem else (owner, "")
 
 
 def _look(board: Path, quarter_name: str | None, owner: str | None) -> _Look | str:
