@@ -76,3 +76,26 @@ async def test_the_import_form_says_why_not_for_such_a_file(sample_copy: Path) -
         await pilot.pause()
         assert isinstance(app.screen, FormModal)
         assert "no user “no-such-user-here”" in str(form.query_one(".form-error").render())
+
+
+@pytest.mark.parametrize("background", [True, False])
+def test_a_state_folder_that_cannot_be_made_is_said(tmp_path: Path, background: bool) -> None:
+    """`PLANBOARD_STATE_DIR=/dev/null planboard replicate …` ended with a traceback
+    (NotADirectoryError): the replication's state can't be kept there, and it says so."""
+    import os
+    import subprocess
+    import sys
+
+    shutil.copyfile(Path(__file__).resolve().parent.parent / "sample.db", tmp_path / "b.db")
+    args = ["replicate", "b.db", "--to", str(tmp_path / "rep")]
+    done = subprocess.run(
+        [sys.executable, "-m", "planboard", *args, *(["--background"] if background else [])],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={**os.environ, "PLANBOARD_STATE_DIR": "/dev/null"},
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "/dev/null" in done.stderr and "PLANBOARD_STATE_DIR" in done.stderr

@@ -186,8 +186,10 @@ def _start_background(board: Path, args: argparse.Namespace) -> int:
             f"{board} is already being replicated (process {status['pid']}, to "
             f"{status.get('url')}); stop it with: planboard replicate {board} --stop"
         )
-    folder = replica.state_dir(board)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder = replica.make_state_dir(board)
+    except PlanboardError as error:
+        return _fail(str(error))
     log = folder / "replicate.log"
     command = [
         sys.executable,

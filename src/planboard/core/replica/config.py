@@ -215,6 +215,21 @@ def state_dir(board: Path) -> Path:
     return state_root() / "replicate" / board_key(board)
 
 
+def make_state_dir(board: Path) -> Path:
+    """`state_dir`, made if need be; refused with the reason when it can't be (a
+    `PLANBOARD_STATE_DIR` that names a file, a folder no one may write)."""
+    folder = state_dir(board)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        named = " (PLANBOARD_STATE_DIR)" if os.environ.get("PLANBOARD_STATE_DIR") else ""
+        raise ReplicaError(
+            f"Cannot keep the replication's state in {state_root()}{named}: "
+            f"{error.strerror or error}."
+        ) from None
+    return folder
+
+
 def _write_json(path: Path, data: dict[str, object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=".status.", dir=path.parent)

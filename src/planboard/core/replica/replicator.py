@@ -28,6 +28,7 @@ from .config import (
     check_replica_folder,
     config_text,
     litestream_binary,
+    make_state_dir,
     monitor_interval,
     read_status,
     redact,
@@ -121,7 +122,7 @@ class Replicator:
             )
         _stop_leftover(previous)
         self._file = identity(self.board)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        make_state_dir(self.board)
         self.config.write_text(
             config_text(
                 self.board, self.url, sync_interval=self.sync_interval, retention=self.retention
