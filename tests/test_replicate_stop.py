@@ -147,3 +147,25 @@ def test_a_board_replaced_while_replicated_is_never_called_caught_up(tmp_path: P
     out = cli("replicate", str(board), "--stop", check=False)
     assert "holds every change" not in out
     assert "replaced" in out
+
+
+def test_a_restore_killed_half_way_leaves_no_copy_after_the_next(tmp_path: Path) -> None:
+    """A `restore --from` killed with -9 left its whole copy of the board in a hidden
+    folder beside it (`.b.db.<random>.restore`), for good. The next restore into that
+    folder removes what a restore no longer running left; one still running keeps its."""
+    board = fresh_copy(SAMPLE, tmp_path)
+    url = f"file://{tmp_path / 'replica'}"
+    cli("replicate", str(board), "--to", url, "--sync-interval", SYNC, "--background")
+    with Store.open(board) as store:
+        store.add_item(store.default_quarter().id, None, "In the replica")
+    cli("replicate", str(board), "--stop")
+    out = tmp_path / "new.db"
+    dead = tmp_path / f".{out.name}.{2**22 + 12345}.abcd.restore"  # (no such process)
+    alive = tmp_path / f".{out.name}.{os.getpid()}.efgh.restore"
+    for folder in (dead, alive):
+        folder.mkdir()
+        (folder / out.name).write_bytes(SAMPLE.read_bytes())
+    replica.restore_to(url, out)
+    assert "In the replica" in titles(out)
+    assert not dead.exists() and alive.exists()
+    assert sorted(p.name for p in tmp_path.glob(f".{out.name}.*")) == [alive.name]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..db import read_only_connection
 from ..text import path_text
-from .config import ReplicaError, file_replica, litestream_binary, redact
+from .config import ReplicaError, _alive, file_replica, litestream_binary, redact
 
 # ---------------------------------------------------------------- positions
 
@@ -411,6 +411,21 @@ def no_such_folder(url: str) -> str:
     )
 
 
+def _sweep_restores(folder: Path, name: str) -> None:
+    """Remove the work folders (`.NAME.PID.….restore`) of restores into `folder` whose
+    process is gone: one killed half-way left a whole copy of the board there."""
+    try:
+        found = [entry for entry in os.scandir(folder) if entry.name.startswith(f".{name}.")]
+    except OSError:
+        return
+    for entry in found:
+        pid = entry.name[len(name) + 2 :].split(".", 1)[0]
+        if not entry.name.endswith(".restore") or not pid.isdigit() or _alive(int(pid)):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
 def restore_to(url: str, out: Path, at: At | None = None) -> Restored:
     """Restore the replica at `url` (its latest state, or the state at `at`, as `At`
     says) into the new file `out`, atomically: Litestream writes into a temporary folder
@@ -425,7 +440,11 @@ def restore_to(url: str, out: Path, at: At | None = None) -> Restored:
     if missing:
         raise ReplicaError(missing)
     litestream_binary()
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".restore", dir=folder))
+    _sweep_restores(folder, out.name)
+    # (Named with this process's id: what a restore killed half-way leaves, the next
+    # one removes.)
+    prefix = f".{out.name}.{os.getpid()}."
+    work = Path(tempfile.mkdtemp(prefix=prefix, suffix=".restore", dir=folder))
     try:
         temporary = work / out.name
         newest = _litestream_restore(url, temporary, at)
