@@ -169,3 +169,21 @@ def test_a_restore_killed_half_way_leaves_no_copy_after_the_next(tmp_path: Path)
     assert "In the replica" in titles(out)
     assert not dead.exists() and alive.exists()
     assert sorted(p.name for p in tmp_path.glob(f".{out.name}.*")) == [alive.name]
+
+
+def test_a_restore_into_a_dangling_link_writes_the_file_it_names(tmp_path: Path) -> None:
+    """`-o d.db`, d.db a link to a file still to be made: the link was replaced by the
+    restored file, and the file it names never written. As every output of planboard
+    through a link: the file the link names is written, and the link stays."""
+    board = fresh_copy(SAMPLE, tmp_path)
+    url = f"file://{tmp_path / 'replica'}"
+    cli("replicate", str(board), "--to", url, "--sync-interval", SYNC, "--background")
+    with Store.open(board) as store:
+        store.add_item(store.default_quarter().id, None, "In the replica")
+    cli("replicate", str(board), "--stop")
+    (tmp_path / "there").mkdir()
+    target, link = tmp_path / "there" / "tgt.db", tmp_path / "d.db"
+    link.symlink_to(target)
+    replica.restore_to(url, link)
+    assert link.is_symlink() and target.is_file()
+    assert "In the replica" in titles(target)

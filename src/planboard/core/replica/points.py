@@ -430,7 +430,10 @@ def restore_to(url: str, out: Path, at: At | None = None) -> Restored:
     """Restore the replica at `url` (its latest state, or the state at `at`, as `At`
     says) into the new file `out`, atomically: Litestream writes into a temporary folder
     beside it, the result is checked (`integrity_check`), then renamed into place.
-    Never overwrites."""
+    Never overwrites. Through a symbolic link, the file it names is written (and the
+    link stays), as every output of planboard."""
+    if os.path.islink(out):
+        out = Path(os.path.realpath(out))
     if out.exists():
         raise ReplicaError(f"{out} already exists; give another name with -o.")
     folder = out.resolve().parent
