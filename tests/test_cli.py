@@ -140,7 +140,7 @@ def test_new_board_in_a_real_terminal(tmp_path: Path) -> None:
     # planned a quarter nearly over before seeing it).
     with Store.open(tmp_path / "planboard.db", readonly=True) as looked:
         upcoming = next_quarter_name(looked.default_quarter().name)
-    term.read_until(f"o makes {upcoming}")
+    term.read_until(f"to plan {upcoming}: o, then + New quarter")
     term.send("n")
     term.read_until("Whose list")
     term.send("Churn risk by segment")

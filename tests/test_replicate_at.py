@@ -312,6 +312,13 @@ def test_a_time_past_the_calendars_ends_is_refused_saying_so(text: str) -> None:
     assert "out of the range of times" in str(refused.value) and text in str(refused.value)
 
 
+@pytest.mark.parametrize("text", ["2026-02-30", "2026-02-29", "2026-04-31T10:00Z"])
+def test_a_day_no_month_has_is_not_a_time(text: str) -> None:
+    with pytest.raises(ReplicaError) as refused:
+        replica.parse_at(text)
+    assert "is not a time" in str(refused.value)
+
+
 def test_an_empty_at_is_refused_not_taken_for_the_newest_state(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -326,4 +333,7 @@ def test_an_empty_at_is_refused_not_taken_for_the_newest_state(
         args = ["restore", *([str(board)] if extra == ["--yes"] else []), "--from", url]
         assert main([*args, "--at", "", *extra]) == 2
         assert "--at is empty" in capsys.readouterr().err
+    # Without --from: not a backup listed (or restored by number) as if it were not given.
+    assert main(["restore", str(board), "--at", ""]) == 2
+    assert "add --from URL" in capsys.readouterr().err
     assert board.read_bytes() == before

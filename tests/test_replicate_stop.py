@@ -187,3 +187,74 @@ def test_a_restore_into_a_dangling_link_writes_the_file_it_names(tmp_path: Path)
     replica.restore_to(url, link)
     assert link.is_symlink() and target.is_file()
     assert "In the replica" in titles(target)
+
+
+def test_a_board_missing_for_a_moment_is_not_called_replaced(tmp_path: Path) -> None:
+    """A board renamed away and back (a sync tool does), or missing for a moment, is the
+    same file Litestream follows: only another file at its path is a replacement."""
+    from planboard.core.replica.replicator import Replicator
+    from planboard.core.wal import identity
+
+    board = fresh_copy(SAMPLE, tmp_path)
+    said: list[str] = []
+    runner = Replicator(board, f"file://{tmp_path / 'replica'}", say=said.append)
+    runner._file = identity(board)  # (as `start` notes it, before Litestream runs)
+    aside = tmp_path / "aside.db"
+    os.replace(board, aside)
+    assert runner.replaced() == ""  # missing for now
+    os.replace(aside, board)
+    assert runner.replaced() == "" and not said
+    other = tmp_path / "other.db"
+    other.write_bytes(SAMPLE.read_bytes())
+    os.replace(other, board)
+    assert "replaced by another file" in runner.replaced() and len(said) == 1
+
+
+def test_a_foreground_replication_stopped_after_a_replacement_says_what_the_replica_lacks(
+    tmp_path: Path,
+) -> None:
+    """Ctrl+C on `planboard replicate` (not in the background) after `mv other.db b.db`
+    said "the replica may lack the last changes (the next planboard replicate sends
+    them)"."""
+    import signal
+    import subprocess
+    import sys
+
+    board = fresh_copy(SAMPLE, tmp_path)
+    other = tmp_path / "other.db"
+    other.write_bytes(SAMPLE.read_bytes())
+    url = f"file://{tmp_path / 'replica'}"
+    running = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "planboard",
+            "replicate",
+            str(board),
+            "--to",
+            url,
+            "--sync-interval",
+            SYNC,
+            "--check-every",
+            "0.3",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (replica.read_status(board) or {}).get("pid"):
+            time.sleep(0.1)
+        os.replace(other, board)
+        while time.monotonic() < deadline:
+            if (replica.read_status(board) or {}).get("replaced"):
+                break
+            time.sleep(0.1)
+        running.send_signal(signal.SIGINT)
+        out, _ = running.communicate(timeout=60)
+    finally:
+        if running.poll() is None:
+            running.kill()
+    assert "the replica lacks the changes made since it was replaced" in out, out
+    assert "the next planboard replicate sends them" not in out

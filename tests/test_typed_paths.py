@@ -27,6 +27,8 @@ NOBODY = "~no-such-user-here/x.db"
         ["import", LONG, "list.txt", "--team"],
         ["replicate", "b.db", "--to", "~no-such-user-here/rep"],
         ["restore", "--from", "~no-such-user-here/rep", "--list"],
+        ["export", "b.db", "-o", "a" * 300 + ".md"],
+        ["restore", "--from", "rep", "-o", LONG],
     ],
 )
 def test_a_path_no_file_system_takes_is_refused_with_a_message(

@@ -223,6 +223,9 @@ def test_backups_made_in_the_same_second_are_listed_in_the_order_they_were_made(
         "20261205-023009-3",
     ]
     assert backup_module.backups_of(board_path) == written
+    # Another label in that second (each label counts its own): by when it was made.
+    later = backup_module.backup_board(store.conn, board_path, "2026-Q3-live")
+    assert backup_module.backups_of(board_path) == [*written, later]
 
 
 def test_a_damaged_backup_is_refused_saying_so_once(board_path: Path, store: Store) -> None:

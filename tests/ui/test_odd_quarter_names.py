@@ -68,3 +68,8 @@ def test_the_command_line_finds_a_quarter_by_the_name_it_has(sample_copy: Path) 
     with Store.open(sample_copy) as store:
         assert store.quarter_by_name("Q4 2026").name == "Q4 2026"
         assert store.quarter_by_name("2026-q2").name == "2026-Q2"  # (as typed, as before)
+    with sqlite3.connect(sample_copy) as conn:  # (a name that reads as another, typed)
+        conn.execute("UPDATE quarters SET name = 'Q42026' WHERE name = '2026-Q2'")
+    with Store.open(sample_copy) as store:
+        assert store.quarter_by_name("Q4 2026").name == "Q4 2026"
+        assert store.quarter_by_name("Q42026").name == "Q42026"

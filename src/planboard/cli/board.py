@@ -208,7 +208,7 @@ def _read_and_run(
         from ..core.model import next_quarter_name
 
         try:  # (the next quarter is a key away: a quarter nearly over is no place to plan)
-            upcoming = f" (o makes {next_quarter_name(quarter.name)}, to plan the next one)"
+            upcoming = f" (to plan {next_quarter_name(quarter.name)}: o, then + New quarter)"
         except ValueError:
             upcoming = ""
         notice = (

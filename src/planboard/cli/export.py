@@ -64,7 +64,10 @@ def _export_parser() -> argparse.ArgumentParser:
 def _output_problem(target: Path, board: Path) -> str:
     """Why the export can't be written to `target` ("" if it can be tried)."""
     from ..core.outcome import writable_target
+    from ..core.paths import too_long
 
+    if too_long(str(target)):
+        return too_long(str(target))
     if target.is_dir():
         return f"Cannot write to {target}: it is a folder; give a file name."
     try:

@@ -164,7 +164,12 @@ def _replicate_here(board: Path, url: str, args: argparse.Namespace) -> int:
     )
     code = runner.run()
     if code == 0:
-        if runner.drained:
+        if runner.replaced():
+            print(
+                f"Stopped replicating {board}; the replica lacks the changes made since it "
+                "was replaced."
+            )
+        elif runner.drained:
             print(f"Stopped replicating {board}; the replica holds every change made before.")
         else:
             print(

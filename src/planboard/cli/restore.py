@@ -29,7 +29,8 @@ def _restore_parser() -> argparse.ArgumentParser:
 def run_restore(argv: list[str]) -> int:
     parser = _restore_parser()
     args = parser.parse_args(argv)
-    if args.from_url is not None or args.at or args.output or args.list:
+    given = (args.from_url, args.at, args.output)
+    if any(value is not None for value in given) or args.list:  # (`--at ""` too)
         from .replicate import run_restore_from
 
         return run_restore_from(args)

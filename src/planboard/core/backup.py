@@ -127,7 +127,11 @@ def backups_of(board: Path, board_id: str | None = None) -> list[Path]:
             # By second, then by the number a second's later backups carry (`-2`, `-3`:
             # by name, `-` sorts before the first's `.`).
             count = int(match.group(3)[1:]) if match.group(3) else 1
-            found.append((match.group(2), count, name, candidate))
+            try:  # (labels count apart: another label's backup that second, by its time)
+                made = candidate.stat().st_mtime_ns
+            except OSError:
+                continue
+            found.append((match.group(2), made, count, name, candidate))
     return [candidate for *_, candidate in sorted(found)]
 
 

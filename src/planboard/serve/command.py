@@ -93,12 +93,13 @@ def _refusal(args: argparse.Namespace) -> str:
             "--new-token makes the token of a server others can reach (--host), when "
             "--token does not give one."
         )
-    return _no_such_quarter(path, args.quarter) if args.quarter else ""
+    return _no_such_quarter(path, args) if args.quarter else ""
 
 
-def _no_such_quarter(path: Path, name: str) -> str:
-    """Why the board can't show the quarter `name` ("" if it can: it has it, or it
-    can't be read now, which the server says as it would of any read)."""
+def _no_such_quarter(path: Path, args: argparse.Namespace) -> str:
+    """Why the board can't show the quarter `args.quarter` ("" if it can: it has it,
+    or it can't be read now, which the server says as it would of any read). Found, it
+    is named as the board names it (`2026-q2` typed: 2026-Q2)."""
     from ..core import NotFoundError, PlanboardError, Store
 
     try:
@@ -106,7 +107,7 @@ def _no_such_quarter(path: Path, name: str) -> str:
     except PlanboardError:
         return ""
     try:
-        store.quarter_by_name(name)
+        args.quarter = store.quarter_by_name(args.quarter).name
     except NotFoundError as error:
         return str(error)
     finally:
@@ -134,7 +135,7 @@ def run(argv: list[str]) -> int:
             # A service manager stops it with SIGTERM: stop as cleanly as on Ctrl+C.
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
         try:
-            shown = f" ({args.quarter.strip().upper()})" if args.quarter else ""
+            shown = f" ({args.quarter})" if args.quarter else ""
             print(
                 f"Serving {path}{shown} read-only. Attendees open:\n\n  {server.url}\n",
                 flush=True,

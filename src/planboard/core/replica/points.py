@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..db import read_only_connection
+from ..paths import too_long
 from ..text import path_text
 from .config import ReplicaError, _alive, file_replica, litestream_binary, redact
 
@@ -314,7 +315,7 @@ def parse_at(text: str) -> At:
     try:
         value = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw)
     except ValueError as error:
-        if "out of range" in str(error):  # (a week date past 9999, say)
+        if "year" in str(error) and "out of range" in str(error):  # (a week past 9999)
             raise ReplicaError(past) from error
         raise ReplicaError(
             f"“{text}” is not a time; give it as ISO 8601 in UTC, e.g. 2026-12-01T11:22:33Z "
@@ -432,6 +433,8 @@ def restore_to(url: str, out: Path, at: At | None = None) -> Restored:
     beside it, the result is checked (`integrity_check`), then renamed into place.
     Never overwrites. Through a symbolic link, the file it names is written (and the
     link stays), as every output of planboard."""
+    if too_long(str(out)):
+        raise ReplicaError(too_long(str(out)))
     if os.path.islink(out):
         out = Path(os.path.realpath(out))
     if out.exists():

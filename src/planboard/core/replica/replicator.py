@@ -182,7 +182,8 @@ class Replicator:
         """Why the replica no longer gets the board's changes, the file at its path
         being another than the one Litestream opened (`mv other.db b.db`: Litestream
         follows the file it has open); "" while it is the same."""
-        if not self._replaced and self._file is not None and identity(self.board) != self._file:
+        now = identity(self.board)  # (None: missing for a moment, a rename and back)
+        if not self._replaced and self._file is not None and now not in (None, self._file):
             self._replaced = (
                 f"{self.board.name} was replaced by another file while it was replicated: "
                 "the replica lacks every change made to it since. Stop this replication, "

@@ -81,7 +81,9 @@ SIDECARS = ("-wal", "-shm")
 
 def _gone(path: Path) -> bool:
     """The path names nothing, in a folder that is still there (not a folder that can't
-    be read for the moment: the board may still be there, with its `-wal`)."""
+    be read for the moment: the board may still be there, with its `-wal`). Through a
+    symbolic link: the file it leads to (beside which its `-wal` is)."""
+    path = sidecar(path, "")
     try:
         os.lstat(path)
     except FileNotFoundError:

@@ -147,9 +147,9 @@ class StoreReads(StoreCore):
         """The quarter of that name: as typed (`2026-q3`, ` 2026-Q3 `), or exactly as it
         is in the file (another program's `Q4 2026`)."""
         query = f"SELECT {QUARTER_COLUMNS} FROM quarters WHERE name = ?"
-        row = self.conn.execute(query, (name.strip().upper().replace(" ", ""),)).fetchone()
+        row = self.conn.execute(query, (name,)).fetchone()  # (exactly: it comes first)
         if row is None:
-            row = self.conn.execute(query, (name,)).fetchone()
+            row = self.conn.execute(query, (name.strip().upper().replace(" ", ""),)).fetchone()
         if row is None:
             known = ", ".join(q.name for q in self.quarters()) or "none"
             raise NotFoundError(f"There is no quarter {name!r} (quarters: {known}).")
