@@ -122,6 +122,29 @@ async def test_a_blocks_name_is_kept_whole_before_its_counts(sample_copy: Path) 
             assert line.endswith(shown) and "…" not in line, line
 
 
+async def test_an_empty_places_hint_says_how_when_the_whole_does_not_fit(tmp_path: Path) -> None:
+    """On a new board at 80x24 the empty Dropped column read "(nothing dropped — drag h…":
+    where the hint does not fit, its "how" shows whole ("(drag here, or d)")."""
+    store = Store.open(tmp_path / "new.db", first_quarter="2027-Q1")
+    quarter = store.default_quarter().id
+    store.add_stakeholder("Head of Sales", "Sales", quarter_id=quarter)
+    sales = store.stakeholders()[0].id
+    store.add_item(quarter, sales, "Pipeline dashboard per sales rep that I can filter myself")
+    store.add_item(quarter, None, "Retire the legacy Excel finance reports, move them over")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dropped = app.screen.query_one("#dropped")
+        line = "".join(s.text for s in dropped.render_line(0)).strip()
+        assert line == "(drag here, or d)", line
+    app = PlanboardApp(Store.open(tmp_path / "new.db"))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        dropped = app.screen.query_one("#dropped")
+        line = "".join(s.text for s in dropped.render_line(0)).strip()
+        assert line == "(nothing dropped — drag here, or d)", line
+
+
 async def test_footer_is_not_blank_when_the_app_starts_blurred(sample_copy: Path) -> None:
     """Served in a browser, the app starts without focus: the footer cached the keys it
     had not drawn, and stayed blank once focus came."""

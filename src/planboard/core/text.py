@@ -43,6 +43,15 @@ def clean_line(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def fitting_hint(text: str, room: int) -> str:
+    """An empty place's hint, "(what — how)", as "(how)" where the whole does not fit in
+    `room` cells: how to fill it is what the reader needs (its hints are one cell a
+    character)."""
+    if len(text) <= room or " — " not in text:
+        return text
+    return "(" + text.split(" — ", 1)[1]
+
+
 def in_file_name(text: str | None) -> str:
     """A name (a quarter's) as part of a file's name beside the board: on one line, a
     folder separator or a NUL (in a name another program wrote) as "-"; "quarter" when

@@ -15,7 +15,7 @@ from textual.strip import Strip
 
 from ...core.model import Block, Item, Place, PlaceWidths, Stakeholder
 from ...core.record import Fields, Frozen, Record, set_field
-from ...core.text import clean_line
+from ...core.text import clean_line, fitting_hint
 from ..theme import tag_colour
 
 if TYPE_CHECKING:
@@ -416,7 +416,7 @@ class RowPainter:
         if row.kind == "header":
             title, text_style = self._header(line, row.group, layers)
         elif row.kind == "empty":
-            title = row.group.empty_text
+            title = fitting_hint(row.group.empty_text, width - line.used)
             text_style = self.style(*layers, "board-list--empty")
         else:
             assert row.item is not None
