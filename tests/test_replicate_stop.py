@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from crash_harness import SAMPLE, fresh_copy
-from test_replicate import LITESTREAM, SYNC, _free_port, cli, titles
+from test_replicate import LITESTREAM, SYNC, Replicating, _free_port, cli, titles
 from test_replicate import state as state  # the state folder of every test here
 
 from planboard.core import Store, replica
@@ -149,16 +149,22 @@ def test_a_board_replaced_while_replicated_is_never_called_caught_up(tmp_path: P
     assert "replaced" in out
 
 
+def _replica_holding(folder: Path, title: str) -> str:
+    """The URL of a replica of a copy of the sample, with an item of that title."""
+    board = fresh_copy(SAMPLE, folder)
+    url = f"file://{folder / 'replica'}"
+    cli("replicate", str(board), "--to", url, "--sync-interval", SYNC, "--background")
+    with Store.open(board) as store:
+        store.add_item(store.default_quarter().id, None, title)
+    cli("replicate", str(board), "--stop")
+    return url
+
+
 def test_a_restore_killed_half_way_leaves_no_copy_after_the_next(tmp_path: Path) -> None:
     """A `restore --from` killed with -9 left its whole copy of the board in a hidden
     folder beside it (`.b.db.<random>.restore`), for good. The next restore into that
     folder removes what a restore no longer running left; one still running keeps its."""
-    board = fresh_copy(SAMPLE, tmp_path)
-    url = f"file://{tmp_path / 'replica'}"
-    cli("replicate", str(board), "--to", url, "--sync-interval", SYNC, "--background")
-    with Store.open(board) as store:
-        store.add_item(store.default_quarter().id, None, "In the replica")
-    cli("replicate", str(board), "--stop")
+    url = _replica_holding(tmp_path, "In the replica")
     out = tmp_path / "new.db"
     dead = tmp_path / f".{out.name}.{2**22 + 12345}.abcd.restore"  # (no such process)
     alive = tmp_path / f".{out.name}.{os.getpid()}.efgh.restore"
@@ -175,12 +181,7 @@ def test_a_restore_into_a_dangling_link_writes_the_file_it_names(tmp_path: Path)
     """`-o d.db`, d.db a link to a file still to be made: the link was replaced by the
     restored file, and the file it names never written. As every output of planboard
     through a link: the file the link names is written, and the link stays."""
-    board = fresh_copy(SAMPLE, tmp_path)
-    url = f"file://{tmp_path / 'replica'}"
-    cli("replicate", str(board), "--to", url, "--sync-interval", SYNC, "--background")
-    with Store.open(board) as store:
-        store.add_item(store.default_quarter().id, None, "In the replica")
-    cli("replicate", str(board), "--stop")
+    url = _replica_holding(tmp_path, "In the replica")
     (tmp_path / "there").mkdir()
     target, link = tmp_path / "there" / "tgt.db", tmp_path / "d.db"
     link.symlink_to(target)
@@ -216,45 +217,14 @@ def test_a_foreground_replication_stopped_after_a_replacement_says_what_the_repl
     """Ctrl+C on `planboard replicate` (not in the background) after `mv other.db b.db`
     said "the replica may lack the last changes (the next planboard replicate sends
     them)"."""
-    import signal
-    import subprocess
-    import sys
-
     board = fresh_copy(SAMPLE, tmp_path)
     other = tmp_path / "other.db"
     other.write_bytes(SAMPLE.read_bytes())
-    url = f"file://{tmp_path / 'replica'}"
-    running = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "planboard",
-            "replicate",
-            str(board),
-            "--to",
-            url,
-            "--sync-interval",
-            SYNC,
-            "--check-every",
-            "0.3",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not (replica.read_status(board) or {}).get("pid"):
-            time.sleep(0.1)
-        os.replace(other, board)
-        while time.monotonic() < deadline:
-            if (replica.read_status(board) or {}).get("replaced"):
-                break
-            time.sleep(0.1)
-        running.send_signal(signal.SIGINT)
-        out, _ = running.communicate(timeout=60)
-    finally:
-        if running.poll() is None:
-            running.kill()
+    running = Replicating(board, f"file://{tmp_path / 'replica'}")
+    os.replace(other, board)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not (replica.read_status(board) or {}).get("replaced"):
+        time.sleep(0.1)
+    out = running.stop()
     assert "the replica lacks the changes made since it was replaced" in out, out
     assert "the next planboard replicate sends them" not in out
