@@ -784,3 +784,30 @@ def test_a_board_read_shares_one_object_for_each_repeated_value(tmp_path: Path) 
         assert first.effort == 2.5 and others[-1].effort == 3
     finally:
         store.close()
+
+
+def test_the_vectors_read_apart_are_the_stores_own_and_none_for_another_file(
+    filled: Filled, tmp_path: Path
+) -> None:
+    """`item_vectors_apart` (the overlap pass's read, in its thread) gives what
+    `item_vectors` gives: the file's vectors and those still waiting for it; None once
+    the path names another file."""
+    import os
+
+    store, q = filled.store, filled.quarter_id
+    first, second = filled.sales_items[0], filled.team_items[0]
+    store.add_item(q, None, "A write: the vectors go into the file from now on")
+    store.save_item_vectors([(first, "in the file", b"\x00\x01" * 4)])
+    store.flush_item_vectors()
+    store.save_item_vectors([(second, "waiting", b"\x02\x03" * 4)])
+    assert store.vectors_held == 1
+    apart = store.item_vectors_apart(q, store.waiting_vectors())
+    assert apart is not None and dict(apart) == dict(store.item_vectors(q))
+    assert dict(apart) == {
+        first: ("in the file", b"\x00\x01" * 4),
+        second: ("waiting", b"\x02\x03" * 4),
+    }
+    other = tmp_path / "other.db"
+    Store.open(other, first_quarter="2026-Q1").close()
+    os.replace(other, store.path)
+    assert store.item_vectors_apart(q, []) is None

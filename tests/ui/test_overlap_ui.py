@@ -425,15 +425,20 @@ async def test_the_stored_vectors_are_read_once_per_quarter_not_per_action(
 ) -> None:
     """Each action that changes titles runs the overlap pass again; the vectors already
     worked out come from memory, not from a read of the whole file each time (at 50,000
-    items that read held the screen for a third of a second)."""
+    items that read held the screen for a third of a second). The one read is made in
+    the pass's thread, on a connection of its own, never on the screen's."""
+    import threading
+
     reads: list[int] = []
-    real = overlapping.item_vectors
+    real = overlapping.item_vectors_apart
+    overlapping.item_vectors = None  # type: ignore[assignment,method-assign]  # (not here)
 
-    def counted(quarter_id: int) -> dict[int, tuple[str, bytes]]:
+    def counted(quarter_id: int, waiting: Any) -> Any:
+        assert threading.current_thread() is not threading.main_thread()
         reads.append(quarter_id)
-        return real(quarter_id)
+        return real(quarter_id, waiting)
 
-    overlapping.item_vectors = counted  # type: ignore[method-assign]
+    overlapping.item_vectors_apart = counted  # type: ignore[method-assign]
     q = overlapping.default_quarter().id
     app = PlanboardApp(overlapping)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -198,6 +198,11 @@ class StoreCore:
         """Whether this planboard has written to the file since it opened it."""
         return self._wrote
 
+    def waiting_vectors(self) -> list[tuple[Any, str, bytes]]:
+        """The vectors held for the file (`save_item_vectors`), as rows: a copy, for a
+        thread to add to what it reads (`item_vectors_apart`)."""
+        return list(self._pending_vectors)
+
     @property
     def vectors_held(self) -> int:
         """How many meaning vectors wait for `flush_item_vectors`."""

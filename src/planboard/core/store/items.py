@@ -4,15 +4,17 @@ not the same, and the meaning vectors kept for them.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
-from ..errors import ValidationError
+from ..errors import PlanboardError, ValidationError
 from ..model import MAX_NOTES, Change, Item, Place
 from ..rows import ITEM_COLUMNS
 from ..rules import move_verdict
 from ..vectors import Vectors
+from ..wal import identity as _identity
 from .core import _UNSET, _quote, _reads
 from .placing import StorePlacing
 from .reading import most_of_the_file
@@ -363,3 +365,24 @@ class ItemCommands(StorePlacing):
         )
         # (Those not written yet come last, and count: other quarters' are never asked.)
         return Vectors(chain(rows, self._pending_vectors))
+
+    def item_vectors_apart(
+        self, quarter_id: int, waiting: Sequence[tuple[Any, str, bytes]]
+    ) -> Vectors | None:
+        """`item_vectors`, read on a read-only connection of its own (for the overlap
+        pass's thread: at 50,000 items the read held the screen for a tenth of a
+        second), with `waiting` on top (`waiting_vectors`, taken on the store's own
+        thread). None when the path no longer names this store's file, or the file
+        could not be read there."""
+        from . import Store
+
+        try:
+            if _identity(self.path) != self._identity:
+                return None
+            with Store.open(self.path, create=False, readonly=True) as reader:
+                found = reader.item_vectors(quarter_id)
+            if _identity(self.path) != self._identity:
+                return None
+        except (PlanboardError, sqlite3.Error, OSError):
+            return None
+        return found.with_new(waiting) if waiting else found

@@ -143,15 +143,13 @@ class BoardOverlap(BoardBase):
         merged = dict(self.merged)
         try:
             rejected: set[frozenset[Any]] = set(self.store.rejected_pairs(self.quarter_id))
-            if self._vectors_known is None:
-                # Once per quarter: at 50,000 items this read holds the screen for a
-                # third of a second, too long to repeat after every action.
-                self._vectors_known = self.store.item_vectors(self.quarter_id)
         except PlanboardError:
             rejected = set()
-        # (A book never changes: the pass reads it in its thread while this one may
-        # learn new vectors, into another.)
-        stored = self._vectors_known if self._vectors_known is not None else Vectors()
+        # (A book never changes: the pass reads it while this thread learns new vectors,
+        # into another.) None: read once a quarter, in the pass's thread (it held the
+        # screen a third of a second at 50,000 items), with those waiting for the file.
+        known, quarter_id = self._vectors_known, self.quarter_id
+        waiting = self.store.waiting_vectors() if known is None else []
         # The pass this one replaces would finish for nothing: its process ends now.
         self.stop_overlap()
         self._overlap_owed = False
@@ -163,6 +161,8 @@ class BoardOverlap(BoardBase):
             time.sleep(FRAME_FIRST)
             if running.stopped:
                 return None  # (the marks stay as they are until a pass is done)
+            read = None if known is not None else self.store.item_vectors_apart(quarter_id, waiting)
+            stored = known if known is not None else read if read is not None else Vectors()
             found = overlap_pass(lists, owners, stored, rejected, running)
             if found is None:
                 return None
@@ -171,8 +171,8 @@ class BoardOverlap(BoardBase):
             counted = {name: counted_widths(shown, marks) for name, shown in groups.items()}
             # And the vectors known with the new ones (50,000 new: 0.1 s, not on screen).
             new = found[1].new_vectors if found[1] is not None else []
-            known = (stored, stored.with_new(new)) if new else None
-            return (*found, marks, counted, known)
+            books = (stored, stored.with_new(new)) if new else None
+            return (*found, marks, counted, books, (quarter_id, read))
 
         self.run_worker(
             work,
@@ -205,7 +205,9 @@ class BoardOverlap(BoardBase):
         if worker.group == "overlap" and event.state == WorkerState.SUCCESS:
             if worker.result is None:  # stopped before it was done
                 return
-            neighbours, found, _, marks, counted, known = worker.result
+            neighbours, found, _, marks, counted, known, (quarter_id, read) = worker.result
+            if read is not None and self._vectors_known is None and quarter_id == self.quarter_id:
+                self._vectors_known = read  # (the pass's read of the file: once a quarter)
             self.neighbours = neighbours
             if found is not None:
                 self.match_why = found.why
