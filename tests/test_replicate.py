@@ -678,3 +678,20 @@ def test_a_board_whose_path_litestream_would_cut_is_refused_and_nothing_is_made(
     assert board.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [folder]  # no stray file, no replica
     assert sorted(p.name for p in where.iterdir()) == ["b.db"]
+
+
+@pytest.mark.parametrize(
+    "text", ["99999999999h", "2562048h", "9223372037s", "1000000h" * 3, "9" * 400 + "s"]
+)
+def test_a_duration_litestream_cannot_hold_is_refused_saying_how_long_it_may_be(
+    text: str,
+) -> None:
+    """Go keeps a duration in nanoseconds, up to about 292 years: a longer one ended
+    Litestream with a cut-off YAML error after planboard said it was replicating."""
+    from planboard.core.replica.config import duration
+
+    with pytest.raises(ReplicaError, match="is too long") as refused:
+        duration(text, "--sync-interval")
+    assert "at most 2562047h" in str(refused.value)
+    assert len(str(refused.value)) < 200  # a huge one is not printed whole
+    assert duration("2562047h", "--sync-interval") == "2562047h"

@@ -268,13 +268,20 @@ DEFAULT_RETENTION = "8760h"  # a year of points in time
 _DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
 
 
+LONGEST_S = 9_223_372_036.854775807  # Go keeps a duration in nanoseconds, in 64 bits
+
+
 def duration(text: str, what: str) -> str:
-    """A duration as Litestream reads them (Go's: `500ms`, `10s`, `720h`), or refused."""
+    """A duration as Litestream reads them (Go's: `500ms`, `10s`, `720h`), or refused:
+    one longer than Go can hold ended Litestream with a cut-off YAML error."""
     value = text.strip()
+    shown = text if len(text) <= 40 else text[:39] + "…"
     if not _DURATION.match(value) or not re.search(r"[1-9]", value):
         raise ReplicaError(
-            f"{what} “{text}” is not a duration; write it like 500ms, 10s, 5m or 720h."
+            f"{what} “{shown}” is not a duration; write it like 500ms, 10s, 5m or 720h."
         )
+    if seconds(value) > LONGEST_S:
+        raise ReplicaError(f"{what} “{shown}” is too long: Litestream takes at most 2562047h.")
     return value
 
 
