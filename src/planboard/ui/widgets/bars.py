@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 
 from ...core.model import TEAM, Block, Item, Quarter, Stakeholder
 from ...core.text import clean_line, clean_multiline, path_text
+from .fitted import fit_rows
 
 
 class TitleBar(Static):
@@ -85,6 +86,7 @@ class DetailBar(Static):
     """Everything about the highlighted row, untruncated."""
 
     _shown: Content | None = None
+    _fitted: Content | None = None
 
     def _show(self, content: Content) -> None:
         # The bar's height is fixed by the stylesheet: no layout pass (which would
@@ -93,7 +95,21 @@ class DetailBar(Static):
         if content == self._shown:
             return
         self._shown = content
-        self.update(content, layout=False)
+        self._fit()
+
+    def _fit(self) -> None:
+        """What is shown, made to fit the bar's rows: a line that does not fit ends
+        with "…" (at 80x24 the third of three rows was cut with no sign of it)."""
+        if self._shown is None:
+            return
+        size = self.content_size
+        fitted = fit_rows(self._shown, size.width, size.height)
+        if fitted != self._fitted:
+            self._fitted = fitted
+            self.update(fitted, layout=False)
+
+    def on_resize(self) -> None:
+        self._fit()
 
     def show_item(
         self,
