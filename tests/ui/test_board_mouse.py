@@ -236,3 +236,33 @@ async def test_double_click_edits(filled: Filled) -> None:
             await mouse(pilot, events.MouseUp, *xy)
         await pilot.pause()
         assert isinstance(app.screen, FormModal)
+
+
+async def test_at_80_columns_the_ghost_leaves_the_row_it_would_land_on_in_view(
+    filled: Filled,
+) -> None:
+    """Where the ghost fits beside neither side of the column under the pointer, it
+    goes above or below the pointer's row: at 80x24 it covered the block's header it
+    was being dropped on (its number and name)."""
+    from textual.geometry import Region
+
+    store = filled.store
+    long = "Move the remaining Excel reports into the BI tool, one department at a time"
+    item = store.add_item(filled.quarter_id, None, long).item_id or 0
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        blocks = col(app, "blocks")
+        start = item_xy(col(app, "team"), item)
+        for group in (filled.block_a, filled.block_b):
+            header = row_xy(blocks, blocks.find_group(Place.block(group)) or 0)
+            await drag(pilot, start, header, release=False)
+            ghost = app.screen.query_one(DragGhost)
+            assert ghost.display and "into " in str(ghost.render())
+            target_row = Region(blocks.region.x, header[1], blocks.region.width, 1)
+            assert not ghost.region.overlaps(target_row), (ghost.region, header)
+            assert ghost.region.bottom <= app.size.height
+            assert ghost.region.right <= app.size.width
+            await mouse(pilot, events.MouseUp, 0, 0)  # released outside: nothing moves
+            await pilot.pause()
+        assert store.item(item).block_id is None

@@ -156,18 +156,23 @@ class BoardDrag(BoardItems):
         ghost.carry(title, description, valid=valid)
         ghost.display = True
         # Beside the column under the pointer (left of it where it fits), so it never
-        # hides the rows the drop would land on.
-        width = ghost.outer_size.width or 40
+        # hides the rows the drop would land on; where it fits beside neither side,
+        # under the pointer's row (or above it, near the bottom).
+        width, height = ghost.outer_size.width or 40, ghost.outer_size.height or 4
         region = target.region if target is not None else None
+        top = y - 1
         if region is not None and region.x - width >= 0:
             left = region.x - width
         elif region is not None and region.right + width <= self.size.width:
             left = region.right
         else:
             left = x - 2 - width if x - 2 - width >= 0 else x + 3
+            if region is not None:
+                left = x - width // 2
+                top = y + 1 if y + 1 + height <= self.size.height else y - height
         ghost.styles.offset = (
             max(0, min(left, self.size.width - width)),
-            max(0, min(y - 1, self.size.height - 4)),
+            max(0, min(top, self.size.height - height)),
         )
 
     def _describe(self, drag: Drag) -> tuple[bool, str]:
