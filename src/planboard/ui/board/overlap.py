@@ -4,7 +4,7 @@ same thing, the marks it leaves, who else asks (`a`) and suggested blocks (`S`).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -318,16 +318,22 @@ class BoardOverlap(BoardBase):
         if self._suggest_found is not None and self._suggest_found[0] == asked:
             self._offer_suggestions(self._suggest_found[1])
             return
-        try:
-            known = self._vectors_known
-            stored = known if known is not None else self.store.item_vectors(self.quarter_id)
-        except PlanboardError:
-            stored = Vectors()
+        known = self._vectors_known
         if len(entries) < min(SUGGEST_THREAD_FROM, PROCESS_FROM):
+            try:
+                stored = known if known is not None else self.store.item_vectors(self.quarter_id)
+            except PlanboardError:
+                stored = Vectors()
             self._suggest_found = (asked, groups_anywhere(entries, stored, rejected))
             self._offer_suggestions(self._suggest_found[1])
             return
-        self._look_for_suggestions(asked, entries, stored, rejected)
+        if known is None:  # (read in the look's thread, as the overlap pass reads them)
+            quarter_id, waiting = self.quarter_id, self.store.waiting_vectors()
+            known_later = partial(self.store.item_vectors_apart, quarter_id, waiting)
+            self._look_for_suggestions(asked, entries, known_later, rejected)
+            return
+        have: Vectors = known
+        self._look_for_suggestions(asked, entries, lambda: have, rejected)
 
     def _suggest_inputs(self) -> tuple[Any, list[Any], set[frozenset[Any]]]:
         """What `S` compares (every item the overlap compares, so that `S`, `a` and the
@@ -350,9 +356,14 @@ class BoardOverlap(BoardBase):
         return (frozenset(entries), frozenset(rejected)), entries, rejected
 
     def _look_for_suggestions(
-        self, asked: Any, entries: list[Any], stored: Mapping[Any, Any], rejected: set[Any]
+        self,
+        asked: Any,
+        entries: list[Any],
+        stored: Callable[[], Mapping[Any, Any] | None],
+        rejected: set[Any],
     ) -> None:
-        """`S`'s matcher in a worker (in a process of its own on a big board)."""
+        """`S`'s matcher in a worker (in a process of its own on a big board), with
+        the vectors `stored` gives there (None: the file could not be read)."""
         from ...core.background import Pass, groups_anywhere
 
         running = self._suggest_pass = Pass()
@@ -365,7 +376,8 @@ class BoardOverlap(BoardBase):
         )
 
         def look() -> tuple[Any, list[list[Any]]] | None:
-            found = groups_anywhere(entries, stored, rejected, running=running)
+            vectors = stored()
+            found = groups_anywhere(entries, vectors or Vectors(), rejected, running=running)
             return None if running.stopped else (asked, found)
 
         self.run_worker(
