@@ -504,3 +504,37 @@ async def test_keys_typed_with_the_answer_go_to_the_form_it_returns_to(filled: F
         await pilot.pause(0.3)
         assert app.screen is form
         assert form.values()["text"] == "xabc"
+
+
+async def test_a_tick_goes_to_the_row_it_was_pressed_on_in_a_burst_of_keys() -> None:
+    """Space, Down, Space in one burst (a quick facilitator): the list's own
+    `SelectionList` ticked whichever row was highlighted when it got round to it, so
+    both Spaces landed on the second row (ticked, then unticked: nobody present), and
+    Space, Down ticked the row below. Each Space ticks the row it was pressed on."""
+    from textual.app import ComposeResult
+
+    class Ticks(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TickList(("Ada", "ada"), ("Bo", "bo"), ("Cy", "cy"))
+
+    app = Ticks()
+    async with app.run_test() as pilot:
+        ticks = app.query_one(TickList)
+        ticks.focus()
+        ticks.highlighted = 0
+        await pilot.pause()
+        # Key bindings run as the keys come; the ticks they ask for, after them.
+        ticks.action_select()
+        ticks.action_cursor_down()
+        ticks.action_select()
+        await pilot.pause()
+        assert sorted(ticks.selected) == ["ada", "bo"]
+        ticks.action_cursor_down()
+        ticks.action_select()
+        ticks.action_cursor_up()
+        await pilot.pause()
+        assert sorted(ticks.selected) == ["ada", "bo", "cy"]
+        # a click ticks the row clicked
+        await pilot.click(TickList, offset=(4, 1))
+        await pilot.pause()
+        assert "ada" not in ticks.selected

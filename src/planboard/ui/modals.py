@@ -41,6 +41,13 @@ class TickList(SelectionList[Any]):
     """A list of tick boxes that shows a tick when ticked and an empty box when not
     (colour alone told them apart: people ticked the wrong person)."""
 
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # The row the key (or click) was on: `SelectionList` ticked the row highlighted
+        # when the message came, so Space, Down in one burst ticked the row below.
+        event.stop()
+        event.prevent_default()  # (not `SelectionList`'s own handler as well)
+        self.toggle(self.get_option_at_index(event.option_index))
+
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         segments = list(strip)
