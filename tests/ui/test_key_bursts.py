@@ -109,3 +109,46 @@ async def test_keys_after_a_tab_in_one_burst_go_to_the_next_field(filled: Filled
         team = filled.store.items_at(filled.quarter_id, Place.of_list(None))
         added = max(team, key=lambda item: item.id)
         assert (added.title, added.notes) == ("AbE", "cdf")
+
+
+async def test_a_filter_typed_then_enter_in_one_burst_picks_from_the_filtered_list(
+    filled: Filled,
+) -> None:
+    """`m`, then, once the picker is up, `Serv` and Enter at once: the item goes into
+    "Service insights". Enter acted as it came, before the list was filtered by the
+    letters typed just before it, and picked the row highlighted before the filter
+    (the item went into "Sales cockpit")."""
+    from planboard.ui.modals import PickerModal
+
+    app = PlanboardApp(filled.store)
+    item = filled.team_items[0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerModal)
+        await _burst(app, pilot, ["S", "e", "r", "v", "enter"])
+        assert not isinstance(app.screen, PickerModal)
+        assert filled.store.item(item).block_id == filled.block_b
+
+
+async def test_a_filter_then_down_then_enter_in_one_burst_moves_in_the_filtered_list(
+    filled: Filled,
+) -> None:
+    """`i` and Down at once in the `m` picker: Down moves to the second of the rows
+    with an "i", not to the second row of the whole list (whose highlight the filter,
+    handled after it, then put back on top)."""
+    from planboard.ui.modals import PickerModal
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PickerModal)
+        shown = [value for label, value in picker.choices if "i" in str(label).casefold()]
+        assert len(shown) >= 2
+        await _burst(app, pilot, ["i", "down"])
+        options = picker.query_one("#choices")
+        assert options.highlighted == 1 and picker._shown[1][1] == shown[1]

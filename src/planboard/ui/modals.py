@@ -467,6 +467,7 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
         self.picker_title = title
         self.choices = list(choices)
         self.hint = hint
+        self._filled_with = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -480,6 +481,7 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
         self._fill("")
 
     def _fill(self, text: str) -> None:
+        self._filled_with = text
         options = self.query_one("#choices", OptionList)
         options.clear_options()
         needle = text.casefold().strip()
@@ -500,7 +502,8 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
-        self._fill(event.value)
+        if self.app.screen is self and event.value != self._filled_with:
+            self._fill(event.value)
 
     def closing_keys(self, one_line: bool) -> dict[str, Callable[[], object]]:
         """The keys that close the picker, from its filter (see `_form_key`)."""
@@ -510,6 +513,11 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
     def _submit_filter(self) -> None:
         if self.app.screen is not self:
             return  # (picked already)
+        # Letters typed in the same burst just before Enter are in the field, and the
+        # list not yet filtered by them (that waits for their message): filtered now.
+        typed = self.query_one("#filter", Input).value
+        if typed != self._filled_with:
+            self._fill(typed)
         options = self.query_one("#choices", OptionList)
         if options.highlighted is not None and self._shown:
             self.dismiss(self._shown[options.highlighted][1])
@@ -517,6 +525,9 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
     def on_key(self, event: Any) -> None:
         options = self.query_one("#choices", OptionList)
         if event.key in ("down", "up") and self.focused is self.query_one("#filter"):
+            typed = self.query_one("#filter", Input).value
+            if typed != self._filled_with:  # (as Enter does: the letters before it first)
+                self._fill(typed)
             options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
             event.stop()
 
