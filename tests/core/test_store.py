@@ -811,3 +811,18 @@ def test_the_vectors_read_apart_are_the_stores_own_and_none_for_another_file(
     Store.open(other, first_quarter="2026-Q1").close()
     os.replace(other, store.path)
     assert store.item_vectors_apart(q, []) is None
+
+
+def test_undo_stopped_by_an_event_says_which_action_stops_it(filled: Filled) -> None:
+    """After an event started and ended, `u` said "Nothing to undo" though the import
+    before it was still in effect: ending (or starting) an event is not undone, and
+    undo stops there. It now says so, naming the action; the import is untouched."""
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.start_meeting(q, backup=False)
+    store.end_meeting(q)
+    said = store.undo(q).summary
+    assert said.startswith("Nothing to undo: “Ended the event for ")
+    assert said.endswith("” can't be undone.")
+    assert store.item(filled.sales_items[0]).block_id == filled.block_a
+    assert store.redo(q).summary == "Nothing to redo"

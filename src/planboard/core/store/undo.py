@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import ConflictError, PlanboardError
 from ..model import IN_BLOCK, Change, Event, Place
 from ..rows import EVENT_COLUMNS, flag_unless_zero, problems, shown, stored_as_zero
+from ..text import clean_line
 from .core import _reads
 from .reading import StoreReads
 from .tx import _PK, _TRANSPARENT_SQL, REPLAY_BATCH, UNDO_TABLES, Progress, _Tx
@@ -87,6 +88,21 @@ class UndoLog(StoreReads):
             return bool(want["tally_hidden"] == row[0])  # (as the replay compares)
         return True
 
+    def _nothing_to_replay(self, quarter_id: int, *, undo: bool) -> str:
+        """Why undo (or redo) has nothing to do: at an action that is not undone
+        (starting or ending an event, a decision, a reopening), which one."""
+        if not undo:
+            return "Nothing to redo"
+        row = self.conn.execute(
+            "SELECT action, summary FROM events "
+            f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = 0 "
+            "ORDER BY id DESC LIMIT 1",
+            (quarter_id,),
+        ).fetchone()
+        if row is None or row[0] in ("create_quarter", "create_board", "sample") or not row[1]:
+            return "Nothing to undo"  # (the quarter's start, or the sample's: nothing before)
+        return f"Nothing to undo: “{clean_line(str(row[1]))}” can't be undone."
+
     @_reads
     def redo_summary(self, quarter_id: int) -> str | None:
         event = self._redo_candidate(quarter_id)
@@ -119,7 +135,7 @@ class UndoLog(StoreReads):
             self._check_quarter_writable(quarter_id, tx)
             event, changes_text = self._candidate(quarter_id, undo=undo)
             if event is None:
-                return Change(summary="Nothing to undo" if undo else "Nothing to redo")
+                return Change(summary=self._nothing_to_replay(quarter_id, undo=undo))
             steps = self._recorded_changes(event, verb, undo=undo)
             self._apply_record(tx, event, verb, steps, progress)
             if not self._known_tidy(quarter_id, event.id) and self._untidy_where(tx, quarter_id):
