@@ -538,3 +538,31 @@ async def test_a_tick_goes_to_the_row_it_was_pressed_on_in_a_burst_of_keys() -> 
         await pilot.click(TickList, offset=(4, 1))
         await pilot.pause()
         assert "ada" not in ticks.selected
+
+
+async def test_a_chosen_blocks_star_keeps_a_space_after_a_name_that_fills_the_line(
+    sample_copy: Path,
+) -> None:
+    """At 80 columns a decided block's name that fills its line ran into its badge:
+    "1 Churn early warning★2"."""
+    import sqlite3
+
+    with sqlite3.connect(sample_copy) as conn:
+        conn.execute(
+            "UPDATE blocks SET name = 'Key account churn early warning and retention' "
+            "WHERE choice = 1"
+        )
+    store = Store.open(sample_copy)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        await pilot.press("H", "down", "enter")  # the decided quarter before
+        await pilot.pause()
+        await pilot.pause()
+        blocks = screen.column("blocks")
+        lines = ["".join(s.text for s in blocks.render_line(y)) for y in range(8)]
+        starred = [line for line in lines if "★" in line]
+        assert starred, lines
+        assert all(" ★" in line for line in starred), starred

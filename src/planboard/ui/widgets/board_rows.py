@@ -445,7 +445,7 @@ class RowPainter:
             number = f"{group.number} " if group.number < 10 else "  "
             line.left.append(Segment(number, self.style(*layers, "board-list--muted")))
             line.used += len(number)
-        badge = f"★{group.block.choice} " if group.block is not None and group.block.choice else ""
+        badge = f" ★{group.block.choice}" if group.block is not None and group.block.choice else ""
         if badge:
             line.right.append(Segment(badge, self.style(*layers, "board-list--chosen")))
         count = f" {len(group.items)} "
