@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import pytest
 from conftest import Filled
 from event_board import live_event
 from textual import events
@@ -566,3 +567,27 @@ async def test_a_chosen_blocks_star_keeps_a_space_after_a_name_that_fills_the_li
         starred = [line for line in lines if "★" in line]
         assert starred, lines
         assert all(" ★" in line for line in starred), starred
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_a_forms_long_label_wraps_whole(sample_copy: Path, size: tuple[int, int]) -> None:
+    """The next quarter's form cut its label: "Carry over (Space to untick): blocks
+    not chosen, and items still o"."""
+    from textual.widgets import Label
+
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        label = next(w for w in app.screen.query(Label) if "Carry over" in str(w.render()))
+        shown = " ".join(
+            "".join(s.text for s in label.render_line(y)).strip() for y in range(label.size.height)
+        )
+        assert shown.endswith("items still on their lists"), shown
+        # ... and all of it inside the dialog (a label wider than it is cut there)
+        assert label.region.right <= label.parent.content_region.right
