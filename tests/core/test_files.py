@@ -298,3 +298,30 @@ def test_restore_from_the_command_line(board_path: Path, store: Store) -> None:
         text=True,
     )
     assert bad.returncode == 2 and "There is no backup 99" in bad.stderr
+
+
+def test_closing_writes_the_changes_into_the_file_while_another_reader_stays(
+    tmp_path: Path,
+) -> None:
+    """With `planboard serve` (or a viewer) still reading the board, quitting planboard
+    left every change of the session in `board.db-wal`: the file alone, copied or sent,
+    was hours out of date (a decided quarter still preparing). Closing writes them into
+    the file; the reader's connection still works."""
+    import shutil
+    import sqlite3
+
+    path = tmp_path / "board.db"
+    store = Store.open(path)
+    q = store.default_quarter().id
+    reader = sqlite3.connect(path)
+    reader.execute("SELECT count(*) FROM items").fetchone()
+    store.add_item(q, None, "Written before quitting")
+    store.close()
+    alone = tmp_path / "alone" / "board.db"
+    alone.parent.mkdir()
+    shutil.copyfile(path, alone)  # the file alone, without its -wal
+    with sqlite3.connect(alone) as copy:
+        titles = [r[0] for r in copy.execute("SELECT title FROM items")]
+    assert titles == ["Written before quitting"]
+    assert reader.execute("SELECT count(*) FROM items").fetchone() == (1,)
+    reader.close()

@@ -93,6 +93,11 @@ class StoreFiles(StoreReads):
         if self._wrote and not readonly:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("PRAGMA optimize")  # only after changes: opening writes nothing
+            # The session's changes into the file itself: SQLite does it as the last
+            # connection closes, but with `serve` or a viewer still reading, they stayed
+            # in the -wal, and the file alone (copied, sent) was hours out of date.
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         conn.close()
         clear_wal_owner(self.path, self._owner_noted)
         if self._opened.lock is not None:  # after SQLite has let go of the file
