@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from planboard.core import Store
 from planboard.core.model import next_quarter_name
 
@@ -250,3 +252,26 @@ def test_a_mistyped_board_name_is_said_with_the_board_meant(tmp_path: Path) -> N
     assert far.returncode == 2 and "Did you mean" not in far.stderr
     assert "nosuch.db does not exist (check the name)" in far.stderr
     assert sorted(os.listdir(tmp_path)) == ["sample.db"]
+
+
+def test_a_new_board_starts_on_the_quarter_asked_for(tmp_path: Path) -> None:
+    """`planboard fresh.db --quarter 2027-q1` makes the board with that quarter (a lead
+    planning next quarter had to make it, then delete the current one); it was refused:
+    "fresh.db does not exist, so it has no quarter '2027-Q1'"."""
+    term = Terminal(["fresh.db", "--quarter", "2027-q1"], cwd=tmp_path)
+    term.read_until("New board fresh.db created, with quarter 2027-Q1")
+    term.send("\x11")  # ctrl+q
+    assert term.wait() == 0
+    with Store.open(tmp_path / "fresh.db", readonly=True) as made:
+        assert [q.name for q in made.quarters()] == ["2027-Q1"]
+
+
+def test_a_new_boards_quarter_that_is_not_one_is_refused_and_nothing_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planboard.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["fresh.db", "--quarter", "next"]) == 2
+    assert "A quarter is named like 2026-Q3, not “next”." in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

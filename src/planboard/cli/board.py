@@ -131,14 +131,7 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
             return _fail(missing_board(Path(args.path)))
     else:
         args = _board_parser().parse_args(argv)
-        if args.quarter and not Path(args.path).exists() and Path(args.path).name:
-            # A new board has one quarter of its own making: nothing to ask for yet.
-            if boards_named_alike(Path(args.path)):
-                return _fail(missing_board(Path(args.path)))
-            return _fail(f"{args.path} does not exist, so it has no quarter {args.quarter!r}.")
-        if args.read_only and not Path(args.path).exists() and boards_named_alike(Path(args.path)):
-            return _fail(missing_board(Path(args.path)))  # (nothing is created read-only)
-        refusal = _confirm_new(Path(args.path), args.new or args.read_only)
+        refusal = _refused_before_opening(args)
         if refusal:
             return _fail(refusal)
     new_board = not args.read_only and not os.path.lexists(args.path)
@@ -171,7 +164,10 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
     try:
         try:
             store = Store.open(
-                path, readonly=args.read_only, found=start_importing if beside else None
+                path,
+                readonly=args.read_only,
+                first_quarter=getattr(args, "first_quarter", None),
+                found=start_importing if beside else None,
             )
         except PlanboardError as error:
             return _fail(str(error))  # (a file refused before it is known as a board:
@@ -183,6 +179,25 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         sys.setswitchinterval(switch_s)
         if importing.ident is not None:
             importing.join()  # (never an import cut short by the end of the process)
+
+
+def _refused_before_opening(args: argparse.Namespace) -> str | None:
+    """Why `planboard PATH` stops before the file is opened, if it does. A new board
+    asked for with `--quarter` starts on that quarter (`args.first_quarter`)."""
+    from ..core.errors import ValidationError
+    from ..core.store.quarters import canonical_quarter_name
+
+    path = Path(args.path)
+    if args.quarter and not path.exists() and path.name:
+        if boards_named_alike(path):
+            return missing_board(path)
+        try:
+            args.first_quarter = canonical_quarter_name(args.quarter)
+        except ValidationError as error:
+            return str(error)
+    if args.read_only and not path.exists() and boards_named_alike(path):
+        return missing_board(path)  # (nothing is created read-only)
+    return _confirm_new(path, args.new or args.read_only)
 
 
 def _read_and_run(

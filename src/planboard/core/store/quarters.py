@@ -13,6 +13,17 @@ from .placing import StorePlacing
 from .tx import _Tx
 
 
+def canonical_quarter_name(name: str) -> str:
+    """A quarter's name as typed, made canonical (2026-Q3), or refused."""
+    typed = clean_line(name)
+    name = typed.upper().replace(" ", "")
+    if not QUARTER_NAME.match(name):
+        raise ValidationError(
+            "A quarter is named like 2026-Q3" + (f", not “{typed}”." if typed else ".")
+        )
+    return name
+
+
 class _Carrying:
     """Items copied into a new quarter from the one it starts from: each goes to the
     end of its owner's list there, linked to the item it came from."""
@@ -69,14 +80,7 @@ class QuarterCommands(StorePlacing):
 
     @staticmethod
     def _quarter_name(name: str) -> str:
-        """A quarter's name as typed, made canonical (2026-Q3), or refused."""
-        typed = clean_line(name)
-        name = typed.upper().replace(" ", "")
-        if not QUARTER_NAME.match(name):
-            raise ValidationError(
-                "A quarter is named like 2026-Q3" + (f", not “{typed}”." if typed else ".")
-            )
-        return name
+        return canonical_quarter_name(name)
 
     def start_next_quarter(
         self,
