@@ -1,6 +1,6 @@
 """Undo and redo, replayed from the row changes each `events` row records (checked first:
-another program may have written anything there), and tidying positions other programs
-left out of order.
+another program may have written anything there). Tidying positions other programs left
+out of order is in `tidying`.
 """
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ConflictError, PlanboardError
-from ..model import IN_BLOCK, Change, Event, Place
-from ..rows import EVENT_COLUMNS, flag_unless_zero, problems, shown, stored_as_zero
+from ..model import Change, Event
+from ..rows import EVENT_COLUMNS, flag_unless_zero, shown, stored_as_zero
 from ..text import clean_line
 from .core import _reads
-from .reading import StoreReads
+from .tidying import Tidying
 from .tx import _PK, _TRANSPARENT_SQL, REPLAY_BATCH, UNDO_TABLES, Progress, _Tx
 
 
-class UndoLog(StoreReads):
-    """Undo and redo from the `events` log, and tidying positions left out of order."""
+class UndoLog(Tidying):
+    """Undo and redo from the `events` log (and, from `Tidying`, positions left out of order)."""
 
     def _undo_candidate(self, quarter_id: int) -> Event | None:
         return self._candidate(quarter_id, undo=True)[0]
@@ -393,186 +393,6 @@ class UndoLog(StoreReads):
             tx.insert(table, target)
         else:
             tx.update(table, pk, target)
-
-    @_reads
-    def row_problems(self, quarter_id: int) -> list[str]:
-        """The quarter's rows (and stakeholders) holding a value of the wrong type —
-        written by another program — each naming its table, row and column."""
-        return problems(self.conn, quarter_id)
-
-    def tidy(self, quarter_id: int) -> Change | None:
-        """Put positions right where another program left them missing, repeated or
-        out of step (rows inserted with `sqlite3` or `sqlite-utils`): each list, block,
-        the dropped items and the blocks numbered 0..n-1 again, in the order they were.
-        Recorded in the log, stepped over by undo. None if nothing needed it (or the
-        quarter is decided, hence read-only: there rows without a position show last)."""
-        if self.readonly:
-            return None
-        version = self._version()  # (read first: a commit after it makes it stale)
-        if not self._untidy(quarter_id) or self.quarter(quarter_id).is_decided:
-            self._tidy_at[quarter_id] = (version, self._last_event_id())
-            return None
-        with self._write() as tx:
-            self._densify(tx, quarter_id)
-            if not tx.changes:
-                self._tidy_at[quarter_id] = (version, self._last_event_id())
-                return None
-            count = len({(c[0], c[1]) for c in tx.changes})
-            change = self._finish(
-                tx, "tidy", f"Put {count} row{'s' if count != 1 else ''} in order", quarter_id
-            )
-            # (no other connection commits while this transaction holds the file)
-            seen = (self._version(), self._last_event_id())
-        self._tidy_at[quarter_id] = seen  # once committed: a failed commit leaves it unseen
-        return change
-
-    def _version(self) -> int:
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
-
-    def _last_event_id(self) -> int:
-        return int(self.conn.execute("SELECT coalesce(MAX(id), 0) FROM events").fetchone()[0])
-
-    def _known_tidy(self, quarter_id: int, event_id: int) -> bool:
-        """Whether replaying the event `event_id` keeps the quarter's positions in order
-        by itself: `tidy` found them in order before the event was recorded, and no other
-        connection has committed since (every row of the quarter is then accounted for
-        by this store's own log). Then an undo or redo need not read its lists to check;
-        an older event may meet rows another program added after it, even tidied."""
-        seen = self._tidy_at.get(quarter_id)
-        return seen is not None and event_id > seen[1] and seen[0] == self._version()
-
-    def _untidy(self, quarter_id: int) -> bool:
-        return bool(self.conn.execute(_UNTIDY_SQL, {"q": quarter_id}).fetchone()[0])
-
-    def _untidy_where(self, tx: _Tx, quarter_id: int) -> bool:
-        """Whether what `tx` touched (the lists its item rows belong to, its blocks, the
-        dropped items, the blocks' order) is out of order: after a replay, only there
-        can an outside append have left a gap or a repeat. A fraction of `_untidy`'s
-        whole-quarter scan on a big board."""
-        owners = self._owners_touched(tx)
-        checks: list[tuple[str, list[Any]]] = []
-        for owner in owners:
-            checks.append(
-                (
-                    f"SELECT COUNT(*) > 0 AND {_dense('position')} FROM items "
-                    "WHERE quarter_id = ? AND stakeholder_id IS ?",
-                    [quarter_id, owner],
-                )
-            )
-            checks.append(
-                (
-                    "SELECT EXISTS (SELECT 1 FROM items WHERE quarter_id = ? AND "
-                    "stakeholder_id IS ? AND block_id IS NULL AND status = 'open' "
-                    "AND place_position IS NOT NULL)",
-                    [quarter_id, owner],
-                )
-            )
-        in_place = f"SELECT COUNT(*) > 0 AND {_dense('place_position')} FROM items "
-        for place in tx.places:
-            if place.is_block:
-                checks.append((in_place + f"WHERE block_id = ? AND {IN_BLOCK}", [place.ref]))
-            elif place == Place.dropped():
-                sql = in_place + "WHERE quarter_id = ? AND status = 'dropped'"
-                checks.append((sql, [quarter_id]))
-        if tx.blocks:
-            sql = f"SELECT COUNT(*) > 0 AND {_dense('position')} FROM blocks WHERE quarter_id = ?"
-            checks.append((sql, [quarter_id]))
-        return any(self.conn.execute(sql, args).fetchone()[0] for sql, args in checks)
-
-    def _owners_touched(self, tx: _Tx) -> set[int | None]:
-        """The lists (by owner) whose item rows `tx` changed, or that it names."""
-        owners: set[int | None] = set()
-        partial: list[Any] = []
-        for table, pk, before, after in tx.changes:
-            if table != "items":
-                continue
-            # An update names only what it changed: its owner is read from the file.
-            if before is not None:
-                if "stakeholder_id" not in before:
-                    partial.append(pk)
-                    continue
-                owners.add(before["stakeholder_id"])
-            if after is not None:
-                if "stakeholder_id" not in after:
-                    partial.append(pk)
-                    continue
-                owners.add(after["stakeholder_id"])
-        for start in range(0, len(partial), 500):
-            chunk = partial[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            sql = f"SELECT DISTINCT stakeholder_id FROM items WHERE id IN ({marks})"
-            owners.update(r[0] for r in self.conn.execute(sql, chunk))
-        owners.update(place.ref for place in tx.places if place.is_list)
-        return owners
-
-    def _densify(self, tx: _Tx, quarter_id: int) -> None:
-        """Number every list, block, the dropped items and the blocks 0..n-1, keeping
-        their order (rows without a usable position go last)."""
-        if not self._untidy(quarter_id):
-            return
-        order = "ORDER BY typeof({0}) != 'integer', {0}, id"
-        lists = self.conn.execute(
-            "SELECT DISTINCT stakeholder_id FROM items WHERE quarter_id = ?", (quarter_id,)
-        ).fetchall()
-        for (owner,) in lists:
-            rows = self.conn.execute(
-                "SELECT id, position FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
-                + order.format("position"),
-                (quarter_id, owner),
-            ).fetchall()
-            tx.renumber("items", "position", rows, Place.of_list(owner))
-        for (row_id,) in self.conn.execute(
-            "SELECT id FROM items WHERE quarter_id = ? AND block_id IS NULL AND status = 'open' "
-            "AND place_position IS NOT NULL",
-            (quarter_id,),
-        ).fetchall():
-            tx.update("items", row_id, {"place_position": None})
-        places = [Place.dropped()] + [
-            Place.block(r[0])
-            for r in self.conn.execute(
-                "SELECT DISTINCT block_id FROM items WHERE quarter_id = ? "
-                f"AND block_id IS NOT NULL AND {IN_BLOCK}",
-                (quarter_id,),
-            )
-        ]
-        for place in places:
-            if place.is_block:
-                sql = f"SELECT id, place_position FROM items WHERE block_id = ? AND {IN_BLOCK} "
-                args: tuple[Any, ...] = (place.ref,)
-            else:
-                sql = (
-                    "SELECT id, place_position FROM items WHERE quarter_id = ? "
-                    "AND status = 'dropped' "
-                )
-                args = (quarter_id,)
-            rows = self.conn.execute(sql + order.format("place_position"), args).fetchall()
-            tx.renumber("items", "place_position", rows, place)
-        rows = self.conn.execute(
-            "SELECT id, position FROM blocks WHERE quarter_id = ? " + order.format("position"),
-            (quarter_id,),
-        ).fetchall()
-        tx.renumber("blocks", "position", rows, None)
-
-
-def _dense(column: str) -> str:
-    """True for a group whose `column` is not exactly 0..n-1."""
-    return (
-        f"(COUNT(*) != COUNT(DISTINCT {column}) OR MIN({column}) != 0 "
-        f"OR MAX({column}) != COUNT(*) - 1 OR SUM(typeof({column}) != 'integer') > 0)"
-    )
-
-
-_UNTIDY_SQL = (
-    "SELECT EXISTS (SELECT 1 FROM items WHERE quarter_id = :q GROUP BY stakeholder_id "
-    f"HAVING {_dense('position')}) "
-    f"OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NOT NULL AND {IN_BLOCK} "
-    f"GROUP BY block_id HAVING {_dense('place_position')}) "
-    "OR (SELECT COUNT(*) > 0 AND "
-    f"{_dense('place_position')} FROM items WHERE quarter_id = :q AND status = 'dropped') "
-    "OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NULL "
-    "AND status = 'open' AND place_position IS NOT NULL) "
-    f"OR (SELECT COUNT(*) > 0 AND {_dense('position')} FROM blocks WHERE quarter_id = :q)"
-)
 
 
 INTEGER_RANGE = range(-(1 << 63), 1 << 63)  # what an SQLite INTEGER holds
