@@ -591,3 +591,17 @@ async def test_a_forms_long_label_wraps_whole(sample_copy: Path, size: tuple[int
         assert shown.endswith("items still on their lists"), shown
         # ... and all of it inside the dialog (a label wider than it is cut there)
         assert label.region.right <= label.parent.content_region.right
+
+
+async def test_a_column_holding_one_item_says_1_item(filled: Filled) -> None:
+    """ "Stakeholders · 2 · 1 items" on a board with one request."""
+    store = filled.store
+    for item in filled.sales_items[1:] + filled.service_items:
+        store.remove_item(item)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        assert screen.column("stakeholders").border_title == "Stakeholders · 2 · 1 item"
+        assert screen.column("blocks").border_title == "Blocks · 2 · 0 items"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...core.errors import PlanboardError
 from ...core.model import Board, Change, Item, Place, PlaceWidths, Stakeholder
+from ...core.text import plural
 from ..widgets.board_list import BoardList, Group
 from ..widgets.board_rows import index_of
 from .head import BoardHead
@@ -216,8 +217,9 @@ class BoardView(BoardHead):
         stake, blocks = self.column("stakeholders"), self.column("blocks")
         titles = {
             "team": f"Team · {count('team')}",
-            "stakeholders": f"Stakeholders · {len(stake.groups)} · {count('stakeholders')} items",
-            "blocks": f"Blocks · {len(blocks.groups)} · {count('blocks')} items",
+            "stakeholders": f"Stakeholders · {len(stake.groups)} · "
+            + plural(count("stakeholders"), "item"),
+            "blocks": f"Blocks · {len(blocks.groups)} · {plural(count('blocks'), 'item')}",
             "dropped": f"Dropped · {count('dropped')}",
         }
         for name, title in titles.items():
