@@ -337,3 +337,26 @@ async def test_a_quarter_deleted_by_another_planboard_leaves_the_viewer_on_anoth
         await pilot.pause()
     assert app.return_code in (None, 0)
     writer.close()
+
+
+async def test_page_down_in_the_history_reads_on_in_the_quarters_detail(
+    sample_copy: Path,
+) -> None:
+    """At 80x24 a decided quarter's detail runs past the pane; `j` and `k` move among
+    the quarters, and it took Tab then PgDn (said nowhere) to read the rest. PgDn and
+    PgUp scroll the detail, the quarter stays highlighted, and the hint says so."""
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(80, 24)) as pilot:
+        history = await open_history(pilot)
+        await pilot.press("j")
+        await pilot.pause()
+        scroll = history.query_one("#history-scroll")
+        assert scroll.max_scroll_y > 0  # (more than the pane shows)
+        highlighted = history.list.highlighted
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert scroll.scroll_y > 0 and history.list.highlighted == highlighted
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert scroll.scroll_y == 0 and history.list.highlighted == highlighted
+        assert "PgDn" in status(app)

@@ -43,6 +43,14 @@ class QuarterList(Choices):
         if self.highlighted is None or self.highlighted < self.option_count - 1:
             super().action_cursor_down()
 
+    # A handful of quarters needs no paging: PgDn and PgUp read on in the highlighted
+    # quarter's detail instead (it took Tab, then PgDn, said nowhere).
+    def action_page_down(self) -> None:
+        self.screen.query_one("#history-scroll").scroll_page_down()
+
+    def action_page_up(self) -> None:
+        self.screen.query_one("#history-scroll").scroll_page_up()
+
 
 class HistoryScreen(Screen[tuple[str, int] | None]):
     """Every quarter, newest first, and what was decided. Dismisses with ("open", id) to
@@ -93,8 +101,8 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         # (The hint first: the quarter is shown as the highlight is set, and a quarter
         # that can't be read says so on the status line, over the hint.)
         self.status_line.say(
-            "Enter opens a quarter's board (past ones read-only) · c coverage · "
-            "x compare with another quarter · n start the next quarter"
+            "Enter opens a quarter's board (past ones read-only) · PgDn reads on · "
+            "c coverage · x compare with another quarter · n start the next quarter"
         )
         index = next((i for i, q in enumerate(self.quarters) if q.id == self.start_at), 0)
         self.list.highlighted = index
