@@ -9,6 +9,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -248,6 +249,25 @@ def test_a_folder_as_output_is_refused(board: Path) -> None:
     result = run_cli("export", board, "-o", folder)
     assert_refused(result, "it is a folder")
     assert folder.is_dir() and list(folder.iterdir()) == []
+
+
+def test_another_board_or_a_backup_as_output_is_refused(board: Path) -> None:
+    """`export b.db -o other.db` wrote CSV over another board (and over a backup of
+    this one): an SQLite database at the output is refused, and left as it was. An
+    export written before is replaced, as any output file is."""
+    other = board.parent / "other.db"
+    shutil.copyfile(board, other)
+    backup = board.parent / "b.db.2026-Q3-live.20260101-090000.backup.db"
+    shutil.copyfile(board, backup)
+    for target in (other, backup):
+        before = digest(target)
+        result = run_cli("export", board, "--format", "csv", "-o", target)
+        assert_refused(result, "is an SQLite database", "choose another file")
+        assert digest(target) == before
+    earlier = board.parent / "out.csv"
+    earlier.write_text("an earlier export\n")
+    assert run_cli("export", board, "--format", "csv", "-o", earlier).returncode == 0
+    assert "an earlier export" not in earlier.read_text()
 
 
 def test_the_board_itself_as_output_is_refused(board: Path) -> None:
