@@ -4,6 +4,7 @@ board. Every network test stays on 127.0.0.1, with few connections and bounded w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import shutil
@@ -378,3 +379,38 @@ async def test_a_tally_hidden_again_leaves_every_response(board: Path) -> None:
                 bodies.append((await Live(response).message())["html"])
     for body in bodies:
         assert 'class="dots"' not in body and "●" not in body and "(CFO 7)" not in body
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GET / HTTP/1.1\r\n\r\n",  # no Host
+        b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",  # a line too long
+        b"get / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+    ],
+)
+def test_a_malformed_request_is_refused_without_a_traceback_on_the_screen(
+    board: Path, raw: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each of these printed "Error handling request" and a traceback in the
+    facilitator's terminal: anyone who reaches the port could fill the shared screen.
+    The client gets its 400; nothing with a traceback is logged."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    with serving(board) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(raw)
+            answer = b""
+            with contextlib.suppress(OSError):
+                while b"\r\n" not in answer:
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        break
+                    answer += chunk
+        assert answer.startswith(b"HTTP/1.") and b" 400 " in answer.split(b"\r\n")[0], answer
+        time.sleep(0.2)
+    shown = [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert shown == [], [r.getMessage() for r in shown]

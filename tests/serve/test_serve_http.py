@@ -423,6 +423,11 @@ def test_serve_without_the_extra_says_what_to_install(
         (["missing.db"], "does not exist"),
         (["--port", "70000"], "between 0 and 65535"),
         (["--token", " "], "can't be empty"),
+        # (An empty host bound every interface; bytes that are not UTF-8, a traceback.)
+        (["--host", ""], "--host can't be empty"),
+        (["--host", "127.0.0.1:80"], "--host takes the address alone"),
+        (["--host", "\udcff"], "--host “\ufffd” is not an address"),
+        (["--token", "\udcff\udcfe"], "--token must be letters, digits"),
     ],
 )
 def test_serve_refuses_bad_arguments_with_a_message(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import re
 import signal
 import sys
 from pathlib import Path
@@ -79,6 +80,11 @@ def _refusal(args: argparse.Namespace) -> str:
         return f"--port must be between 0 and 65535, not {args.port}."
     if args.token is not None and not args.token.strip():
         return "--token can't be empty (leave it out to have one made)."
+    if args.token is not None and not all("!" <= c <= "~" for c in args.token):
+        return "--token must be letters, digits and punctuation (ASCII, with no spaces)."
+    host_problem = _host_problem(args.host)
+    if host_problem:
+        return host_problem
     path = Path(args.path)
     if not path.exists():
         from ..cli.common import missing_board
@@ -94,6 +100,21 @@ def _refusal(args: argparse.Namespace) -> str:
             "--token does not give one."
         )
     return _no_such_quarter(path, args) if args.quarter else ""
+
+
+def _host_problem(host: str) -> str:
+    """Why `--host` names no address to listen on ("" if it may): an empty one listened
+    on every network; bytes that are not UTF-8 ended in a traceback."""
+    if not host.strip():
+        return "--host can't be empty (127.0.0.1: this computer; 0.0.0.0: every network)."
+    try:
+        host.encode()
+    except UnicodeEncodeError:
+        shown = host.encode(errors="surrogateescape").decode(errors="replace")
+        return f"--host “{shown}” is not an address."
+    if re.fullmatch(r"[^:\[\]]+:\d*", host):
+        return f"--host takes the address alone (not “{host}”); give the port with --port."
+    return ""
 
 
 def _no_such_quarter(path: Path, args: argparse.Namespace) -> str:

@@ -20,6 +20,7 @@ import errno
 import hmac
 import ipaddress
 import json
+import logging
 import os
 import re
 import secrets
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from aiohttp import web
+from aiohttp import http_exceptions, web
 
 from ..core.clock import SYSTEM_CLOCK, Clock
 from ..core.db import tidy_after_serving
@@ -121,6 +122,19 @@ def kept_token(board: Path, *, fresh: bool = False) -> str:
         finally:
             Path(name).unlink(missing_ok=True)  # (gone once renamed; else not left)
     return token
+
+
+class _ClientFaults(logging.Filter):
+    """A malformed request (no Host, a line too long, not HTTP/1) is the client's
+    fault: it gets its 400, and the facilitator's terminal (shared on the screen) no
+    traceback. Anyone who reached the port could fill it with them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, http_exceptions.HttpProcessingError)
+
+
+logging.getLogger("aiohttp.server").addFilter(_ClientFaults())
 
 
 class ServeError(PlanboardError):
