@@ -186,3 +186,20 @@ def test_any_hostile_text_is_escaped_in_every_state_of_the_page(text: str) -> No
         shown = squash(check_markup(document, whole=True))
         if line:
             assert line in shown
+
+
+@pytest.mark.parametrize("status", ["preparing", "live", "decided"])
+def test_a_huge_text_another_program_wrote_is_cut_on_the_page(status: str) -> None:
+    """A 50 MB title written with `sqlite3` went whole into every attendee's page, and
+    the server held a copy for each one that read slowly (20 of them: 2 GB). Each text
+    is cut far past what planboard writes (100,000 characters), and says so."""
+    huge = "A" * 2_000_000
+    view = view_of(huge)
+    shown_view = LiveView(**{**view.__dict__, "status": status})
+    fragment = page.fragment(shown_view, now=0.0)
+    assert len(fragment) < 2_000_000
+    assert "A" * 100_000 + "…" in fragment and "A" * 100_001 not in fragment
+    ordinary = view_of("Churn early warning")  # (a text as planboard writes it: whole)
+    assert "Churn early warning" in page.fragment(
+        LiveView(**{**ordinary.__dict__, "status": status}), now=0.0
+    )

@@ -13,12 +13,22 @@ import time
 from urllib.parse import quote
 
 from ..core.live import LiveBlock, LiveView
+from ..core.model import MAX_NOTES
 
 STATUS_LABELS = {"preparing": "Preparing", "live": "Live", "decided": "Decided"}
 
 
+LONGEST = 20 * MAX_NOTES  # characters of one text shown: far past what planboard writes
+
+
+def _cut(text: str) -> str:
+    """A text another program wrote longer than any planboard writes, cut and said to be
+    (a 50 MB title went whole into every attendee's page, and the server's memory)."""
+    return text if len(text) <= LONGEST else text[:LONGEST] + "…"
+
+
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(_cut(str(text)), quote=True)
 
 
 def _plural(count: object, word: str) -> str:
@@ -42,7 +52,7 @@ def _effort(value: float | None) -> str:
 
 
 def _paragraphs(text: str, css: str) -> str:
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    lines = [line.strip() for line in _cut(text).split("\n") if line.strip()]
     return "".join(f'<p class="{css}">{esc(line)}</p>' for line in lines)
 
 

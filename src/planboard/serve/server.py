@@ -186,6 +186,7 @@ class BoardServer:
         self._files: tuple[object, object] = (None, None)
         self._content = ""
         self._html_json = '""'
+        self._tail: tuple[int, bytes] = (-1, b"")  # (the version it is of, the bytes)
         self._good = ""  # the last content read without a problem
         self._tick = asyncio.Event()
         self._watcher: FileWatcher | None = None
@@ -261,15 +262,17 @@ class BoardServer:
             message = message.replace(spelling, self.path.name)
         return path_text(message)
 
-    def _message(self) -> bytes:
+    def _message(self) -> tuple[bytes, bytes]:
+        """The live message, in two parts: its head, with this moment's time, made for
+        each attendee; the rest, the page, made once per version and the same bytes for
+        all (made for each, a big page was a copy per attendee)."""
         now = round(self.clock.now().timestamp() * 1000)
-        # The title too: a page left open while another board is served on the same
-        # port follows that board, and names it.
-        data = (
-            f'{{"v": {self.version}, "now": {now}, "title": {self._title_json}, '
-            f'"html": {self._html_json}}}'
-        )
-        return f"data: {data}\n\n".encode()
+        if self._tail[0] != self.version:
+            # The title too: a page left open while another board is served on the
+            # same port follows that board, and names it.
+            rest = f'"title": {self._title_json}, "html": {self._html_json}}}\n\n'
+            self._tail = (self.version, rest.encode())
+        return f'data: {{"v": {self.version}, "now": {now}, '.encode(), self._tail[1]
 
     # ------------------------------------------------------------------ checks
 
@@ -353,7 +356,9 @@ class BoardServer:
             while True:
                 if sent != self.version:
                     sent = self.version
-                    await response.write(self._message())
+                    head, rest = self._message()
+                    await response.write(head)
+                    await response.write(rest)
                 tick = self._tick
                 try:
                     await asyncio.wait_for(tick.wait(), KEEPALIVE_SECONDS)
