@@ -970,3 +970,25 @@ def test_a_board_moved_while_served_keeps_what_another_program_wrote(tmp_path: P
     os.rename(moved, path)
     assert titles_in(path) == ["Written by sqlite3"]
     assert not list(tmp_path.glob("*.replaced-*"))
+
+
+def test_restore_from_odd_files_names_what_is_wrong(tmp_path: Path) -> None:
+    """`restore b.db fifo.txt` said "fifo.txt does not exist" (and so did `/dev/zero`
+    and `.`); `restore b.db b.db` "restored" the board from itself, writing a backup
+    for nothing."""
+    board = tmp_path / "b.db"
+    board_with_a_backup(board)
+    before = board.read_bytes()
+    os.mkfifo(tmp_path / "fifo.txt")
+    for source, said in (
+        ("fifo.txt", "fifo.txt is not a regular file"),
+        (".", ". is a folder"),
+        ("/dev/zero", "/dev/zero is not a regular file"),
+        ("missing.db", "missing.db does not exist"),
+        ("b.db", "is the board itself"),
+    ):
+        done = run_cli("restore", "b.db", source, "--yes", cwd=tmp_path)
+        assert done.returncode == 2, (source, done.stdout, done.stderr)
+        assert said in done.stderr and "Traceback" not in done.stderr, (source, done.stderr)
+    assert board.read_bytes() == before
+    assert len(backups_of(board)) == 1

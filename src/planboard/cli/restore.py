@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 from pathlib import Path
 
 from ..core.errors import PlanboardError
@@ -53,8 +54,14 @@ def run_restore(argv: list[str]) -> int:
         chosen = found[index - 1]
     else:
         chosen = Path(args.backup)
-        if not chosen.is_file():
+        if not os.path.lexists(chosen):
             return _fail(f"{chosen} does not exist.")
+        if chosen.is_dir():
+            return _fail(f"{chosen} is a folder, not a backup.")
+        if not chosen.is_file():
+            return _fail(f"{chosen} is not a regular file, so it can't be a backup.")
+        if chosen.resolve() == board.resolve():
+            return _fail(f"{chosen} is the board itself: name one of its backups.")
     with contextlib.suppress(OSError):  # (one that can't be read: the open says so)
         if writer_is_active(board):  # (said before asking, not after a yes)
             return _fail(f"{board} is open in another planboard; close it, then restore.")
