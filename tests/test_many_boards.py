@@ -87,3 +87,23 @@ def test_several_boards_refuse_other_formats_and_name_a_bad_file(
     assert main(["report", str(teams)]) == 2
     assert "broken.db is not a planboard file" in capsys.readouterr().err
     assert bad.read_text() == "hello"
+
+
+def test_one_board_named_twice_is_one_team(
+    teams: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`report a.db ./a.db $PWD/a.db` said "3 boards: /a, /a, …/a": one board counted as
+    three teams (and a board's cut-offs as agreed by all of them). A file named again
+    is read once; two files of one name in different folders are told apart by their
+    folder's name (not "/a" for the current folder)."""
+    monkeypatch.chdir(teams)
+    board = "sales-analytics.db"
+    assert main(["report", board, f"./{board}", str(teams / board)]) == 0
+    out = capsys.readouterr().out
+    assert "1 board: sales-analytics\n" in out, out
+    other = teams.parent / "elsewhere"
+    other.mkdir()
+    shutil.copyfile(teams / board, other / board)
+    assert main(["report", board, str(other / board)]) == 0
+    out = capsys.readouterr().out
+    assert "2 boards: replicas/sales-analytics, elsewhere/sales-analytics" in out, out

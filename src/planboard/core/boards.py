@@ -23,7 +23,7 @@ from rich.text import Text
 
 from .history import coverage
 from .store import Store
-from .text import clean_line, name_order, path_text
+from .text import clean_line, name_order, path_text, plural
 
 JSON_FORMAT = "planboard-boards"
 JSON_VERSION = 1
@@ -134,7 +134,9 @@ def read_boards(stores: list[tuple[Path, Store]]) -> Boards:
     names = [team_name(path) for path, _ in stores]
     # Two files of the same name in different folders: the folder tells them apart.
     names = [
-        f"{clean_line(path_text(path.parent.name))}/{name}" if names.count(name) > 1 else name
+        f"{clean_line(path_text(path.absolute().parent.name))}/{name}"
+        if names.count(name) > 1
+        else name
         for name, (path, _) in zip(names, stores, strict=True)
     ]
     teams = [(name, path) for name, (path, _) in zip(names, stores, strict=True)]
@@ -161,7 +163,20 @@ def board_files(paths: list[Path]) -> list[Path]:
             files += inside
         else:
             files.append(path)
-    return files
+    # One file named twice (`a.db ./a.db`) is one board: counted twice, it was two teams.
+    seen: set[tuple[int, int]] = set()
+    once = []
+    for path in files:
+        try:
+            found = path.stat()
+            file = (found.st_dev, found.st_ino)
+        except OSError:
+            once.append(path)  # (opening it says what is wrong)
+            continue
+        if file not in seen:
+            seen.add(file)
+            once.append(path)
+    return once
 
 
 def to_json(boards: Boards) -> str:
@@ -199,7 +214,7 @@ def report(boards: Boards) -> Group:
     """One table of every team's quarters, then the starved stakeholders."""
     header = Text("planboard report", style="bold")
     header.append(" — ", style="")
-    header.append(f"{len(boards.teams)} boards: ", style="")
+    header.append(f"{plural(len(boards.teams), 'board')}: ", style="")
     header.append(", ".join(team for team, _ in boards.teams), style="")
 
     table = Table()
