@@ -21,6 +21,10 @@ _BIDI = "\u202a-\u202e\u2066-\u2069\u2028\u2029"
 _STRIP_MULTILINE = re.compile(f"[{_CONTROL}{_BIDI}]")
 _STRIP_LINE = re.compile(f"[{_CONTROL}{_BIDI}\t\n]")
 _SPACES = re.compile(r"[ \t]+")
+# What breaks a line besides newline (for Python, and some terminals): VT, FF, the file,
+# group and record separators, NEL, and the line and paragraph separators. A space on
+# one line, a newline in several: removed outright, they glued the words around them.
+_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def path_text(path: str | os.PathLike[str]) -> str:
@@ -39,7 +43,7 @@ def clean_line(text: str | None) -> str:
     if not text:
         return ""
     text = str(text).replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    text = _STRIP_LINE.sub("", text)
+    text = _STRIP_LINE.sub("", _BREAKS.sub(" ", text))
     return _SPACES.sub(" ", text).strip()
 
 
@@ -65,7 +69,7 @@ def clean_multiline(text: str | None) -> str:
     if not text:
         return ""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    text = _STRIP_MULTILINE.sub("", text)
+    text = _STRIP_MULTILINE.sub("", _BREAKS.sub("\n", text))
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n")
 
