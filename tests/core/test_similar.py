@@ -367,3 +367,23 @@ def test_phrases_do_not_read_across_a_cut_a_negation_or_what_is_asked_for() -> N
     assert "margin" not in words("Make a list of money transfers")  # not *make money*
     assert "interact" not in words("Margin on our own brand products")
     assert "churn" in words("lose the most staff")  # little words between: still read
+
+
+def test_a_huge_title_another_program_wrote_is_matched_on_its_start() -> None:
+    """A 5 MB title written with `sqlite3` kept the overlap pass busy for minutes (a core
+    at 100%, its words and letters compared whole). The matcher reads a title's first
+    `MATCHED_CHARS` characters: far past any title planboard writes (200), so matches
+    between titles as people write them are unchanged."""
+    from planboard.core.model import MAX_TITLE
+    from planboard.core.similar.pairs import MATCHED_CHARS
+
+    assert MATCHED_CHARS >= 5 * MAX_TITLE
+    huge = "Churn dashboard " + "T" * 5_000_000
+    entries = [
+        Entry(1, huge, None),
+        Entry(2, "Churn dashboard", "sales"),
+        Entry(3, "Supplier onboarding funnel", "ops"),
+    ]
+    similarity = Similarity(entries, meaning=False)
+    assert [len(e.text) for e in similarity.entries] == [MATCHED_CHARS, 15, 26]
+    assert similarity.entries[0].text == huge[:MATCHED_CHARS]

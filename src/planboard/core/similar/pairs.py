@@ -47,6 +47,9 @@ CANDIDATES = 60  # and only the ones sharing most of them are scored
 LEAN_ROOM = 10_000  # words a lean pass keeps the reading of (the commonest come first)
 PACK_BELOW = 1 << 21  # entries: from this many, a pair's code and score would not fit 63 bits
 BESIDE = 10_000  # from this many entries, `beside` is worth its processes (timed)
+# Characters of a title the matcher reads: far past the 200 planboard lets a title have;
+# a title of megabytes another program wrote kept a pass busy for minutes.
+MATCHED_CHARS = 1000
 
 
 class Entry(NamedTuple):
@@ -91,7 +94,13 @@ class Similarity:
         true ends the scoring between two slices (`Stopped`)."""
         self._stop = stop
         self._lean = lean
-        self.entries = sorted(entries, key=entry_key)
+        self.entries = sorted(
+            [
+                e if len(e.text) <= MATCHED_CHARS else e._replace(text=e.text[:MATCHED_CHARS])
+                for e in entries
+            ],
+            key=entry_key,
+        )
         self.lang = lang or detect_language(e.text for e in self.entries)
         self.analyser = _words_for(self.lang)
         self.meaning: Any = None
