@@ -502,11 +502,14 @@ class PlanboardApp(App[None]):
                     markup=False,
                 )
                 return
+        # (Shown for a while, not for good: at 80x24 it covered the help and the
+        # details. The same command shows it again.)
         self.notify(
             f"Attendees open {self.shared.server.url} (read-only; on this computer only: "
-            "for others, run planboard serve with --host).",
+            "for others, run planboard serve with --host). The same command shows this "
+            "again.",
             title="Shared in a browser",
-            timeout=30,
+            timeout=15,
             markup=False,
         )
 
