@@ -728,3 +728,20 @@ def test_a_decided_quarter_is_not_reopened_while_another_event_is_live(live: Fil
     with pytest.raises(ValidationError, match="2026-Q4's planning event is live"):
         store.reopen(q)
     assert store.quarter(q).status == "decided"
+
+
+def test_a_comparison_lists_the_chosen_blocks_in_the_order_they_were_chosen(
+    filled: Filled,
+) -> None:
+    """`x` in the history listed "Chosen 2027-Q1: Churn early warning, One revenue
+    truth" by the blocks' places on the board, not by choice: 1 first, then 2."""
+    from planboard.core.history import compare
+
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_b, 1)  # the second on the board, chosen first
+    store.choose_block(filled.block_a, 2)
+    store.decide(q, "Because")
+    later = store.start_next_quarter(q, "2026-Q4").quarter_id or 0
+    data = compare(store, q, later)
+    assert [b.id for b in data.chosen_earlier] == [filled.block_b, filled.block_a]

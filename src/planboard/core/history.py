@@ -149,9 +149,15 @@ def compare(store: Store, earlier_id: int, later_id: int) -> Comparison:
         sorted(carried, key=lambda m: m.later.title.casefold()),
         sorted(again, key=lambda m: m.later.title.casefold()),
         sorted((i for i in after if i.id not in matched_later), key=lambda i: i.title.casefold()),
-        [b for b in store.blocks(earlier.id) if b.chosen_rank],
-        [b for b in store.blocks(later.id) if b.chosen_rank],
+        _chosen(store, earlier.id),
+        _chosen(store, later.id),
     )
+
+
+def _chosen(store: Store, quarter_id: int) -> list[Block]:
+    """The quarter's chosen blocks, in the order they were chosen (1, then 2)."""
+    chosen = [b for b in store.blocks(quarter_id) if b.chosen_rank]
+    return sorted(chosen, key=lambda b: b.chosen_rank if isinstance(b.chosen_rank, int) else 0)
 
 
 @dataclass
