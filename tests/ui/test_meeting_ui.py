@@ -690,3 +690,25 @@ async def test_back_on_the_board_from_the_event_says_how_to_return(filled: Fille
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert "M returns to the event" in status(app)
+
+
+async def test_on_a_big_screen_the_cards_are_as_tall_as_they_need(sample_copy: Path) -> None:
+    """At 200x50 the four cards of the sample's event, every case whole, were given all
+    the height (two thirds of each empty); they are now as tall as the tallest needs."""
+    store = Store.open(sample_copy)
+    store.start_meeting(store.default_quarter().id, backup=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(200, 50)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, MeetingScreen) and app.screen.layout_now:
+                break
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen) and screen.layout_now is not None
+        layout = screen.layout_now
+        assert layout.fits
+        cards = list(screen.query(BlockCard))
+        tallest = max(len(str(card.render()).split("\n")) for card in cards)
+        assert layout.height <= tallest + 2 + 2  # (its frame, and a line to spare)
+        assert layout.height * layout.rows < screen.scroll.content_region.height

@@ -191,11 +191,14 @@ def lay_out(cards: list[BlockCard], width: int, height: int, gutter: int = 1) ->
             score = (1, shown, -columns, 0)
         else:
             score = (0, -rows * needed, -columns, 0)  # the least scrolling
+        # Cards as tall as the tallest one needs when every case is whole: given all the
+        # height, at 200x50 they stood two thirds empty.
+        tall = needed + case_lines + 1 if fits and whole else card_height
         layout = CardLayout(
             columns,
             rows,
             inner,
-            card_height if fits else needed + min(case_lines, 1),
+            min(card_height, tall) if fits else needed + min(case_lines, 1),
             case_lines,
             fits,
         )
