@@ -228,14 +228,15 @@ def test_import_while_another_planboard_has_the_board_open_is_refused(held: Path
     before = digest(held)
     result = run_cli("import", held, LISTS / "plain.txt", "--team")
     assert result.returncode == 2
-    assert "is open in another planboard; import from inside it, or close it first" in (
-        result.stderr
-    )
+    assert "is open in another planboard (or another import is writing to it)" in result.stderr
     assert "Traceback" not in result.stderr
     assert digest(held) == before
-    # A dry run only reads: it works all the same.
+    # A dry run only reads: it works all the same, and says the import itself would be
+    # refused while the board is open (it said "Would import 3 items", then the import
+    # failed).
     result = run_cli("import", held, LISTS / "plain.txt", "--team", "--dry-run")
     assert result.returncode == 0, result.stderr
+    assert "is open in another planboard now: the import itself is refused" in result.stdout
     assert digest(held) == before
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -118,7 +119,7 @@ def run_import(argv: list[str]) -> int:
     if before:  # (still imported: a request may rightly come back; the lead decides)
         print(f"{asked_before_text(before)}.")
     if args.dry_run:
-        _print_dry_run(parsed, owner, look, whose)
+        _print_dry_run(parsed, owner, look, whose, board)
         return 0
     return _write(board, parsed, owner, look)
 
@@ -169,7 +170,9 @@ def _look(board: Path, quarter_name: str | None, owner: str | None) -> _Look | s
     return _Look(quarter, existing, on_the_list, earlier)
 
 
-def _print_dry_run(parsed: ParsedList, owner: str | None, look: _Look, whose: str) -> None:
+def _print_dry_run(
+    parsed: ParsedList, owner: str | None, look: _Look, whose: str, board: Path
+) -> None:
     from ..core.text import clean_line
 
     if parsed.columns:
@@ -190,6 +193,14 @@ def _print_dry_run(parsed: ParsedList, owner: str | None, look: _Look, whose: st
         f"Would import {count} item{'s' if count != 1 else ''} into {whose} in "
         f"{look.quarter.name}. Nothing was written (dry run)."
     )
+    from ..core.lock import writer_is_active
+
+    with contextlib.suppress(OSError):
+        if writer_is_active(board):
+            print(
+                f"{board} is open in another planboard now: the import itself is "
+                "refused until it closes (or import from inside it: i)."
+            )
 
 
 def _write(board: Path, parsed: ParsedList, owner: str | None, look: _Look) -> int:
@@ -204,7 +215,8 @@ def _write(board: Path, parsed: ParsedList, owner: str | None, look: _Look) -> i
     try:
         if store.viewer:
             return _fail(
-                f"{board} is open in another planboard; import from inside it, or close it first."
+                f"{board} is open in another planboard (or another import is writing to it); "
+                "import from inside it, or once it is closed."
             )
         if store.readonly:
             return _fail(f"{board} can't be changed: {store.readonly_reason}.")
