@@ -695,3 +695,14 @@ def test_a_duration_litestream_cannot_hold_is_refused_saying_how_long_it_may_be(
     assert "at most 2562047h" in str(refused.value)
     assert len(str(refused.value)) < 200  # a huge one is not printed whole
     assert duration("2562047h", "--sync-interval") == "2562047h"
+
+
+def test_a_replica_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    """`--to /dev/null`, or `--to` the board itself, were taken: Litestream then
+    repeated "not a directory" every second. A folder replica must be a folder (or
+    not there yet)."""
+    board = fresh_copy(SAMPLE, tmp_path)
+    for target in (str(board), "/dev/null", f"file://{board}"):
+        with pytest.raises(ReplicaError, match="is not a folder"):
+            replica.replica_url(target)
+    assert replica.replica_url(str(tmp_path / "new-folder")).startswith("file://")

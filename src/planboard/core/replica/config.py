@@ -152,7 +152,14 @@ def check_board_path(board: Path) -> None:
 
 def _file_url(folder: Path) -> str:
     """A `file://` URL that names the whole folder: `#`, `?` and `%` in its name are
-    escaped, or Litestream would read a shorter path and replicate elsewhere."""
+    escaped, or Litestream would read a shorter path and replicate elsewhere. Refused
+    when something other than a folder is there (the board itself, /dev/null:
+    Litestream said "not a directory" every second)."""
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise ReplicaError(
+            f"{path_text(folder)} is not a folder: a replica is a folder Litestream keeps "
+            "its files in (give a new folder's name, or an existing folder)."
+        )
     return "file://" + quote(os.fsencode(folder))
 
 
