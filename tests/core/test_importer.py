@@ -454,3 +454,14 @@ def test_any_bytes_are_read_or_refused_with_a_message(
         read_list(path)
     except ValidationError as error:
         assert str(error)
+
+
+def test_a_row_with_more_fields_than_its_header_is_said() -> None:
+    """`title,effort` then `X,1,5`: "X (1 day)" was imported and the "5" of an
+    unquoted 1,5 went without a word. The summary names the line, and why."""
+    parsed = parse_text("title,effort\nX,1,5\nY,2\nZ,3,,\n", "csv")
+    assert [(i.title, i.effort) for i in parsed.items] == [("X", 1), ("Y", 2), ("Z", 3)]
+    said = parsed.summary()
+    assert "line 2 has more fields than the header" in said, said
+    assert "line 4" not in said  # (empty fields after the last column say nothing)
+    assert "1,5" in said and "quotes" in said

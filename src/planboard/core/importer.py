@@ -98,6 +98,8 @@ class ParsedList:
     columns: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     has_header: bool = field(default=False, repr=False)
+    # CSV and TSV: rows with more fields than the header (what is past it is ignored).
+    long_rows: list[int] = field(default_factory=list)
 
     def columns_text(self) -> str:
         """Which column fed which field (for CSV/TSV), as a sentence; "" otherwise."""
@@ -126,6 +128,15 @@ class ParsedList:
             parts.append(
                 f"{plural(self.ignored_lines, 'other line')} ignored "
                 "(headings and text outside the list)"
+            )
+        if self.long_rows:
+            shown = ", ".join(str(n) for n in self.long_rows[:5])
+            more = ", …" if len(self.long_rows) > 5 else ""
+            which = "line" if len(self.long_rows) == 1 else "lines"
+            verb = "has" if len(self.long_rows) == 1 else "have"
+            parts.append(
+                f"{which} {shown}{more} {verb} more fields than the header (the rest is "
+                "ignored: a number written 1,5 needs quotes, or 1.5)"
             )
         if self.duplicates:
             repeats = "; ".join(
@@ -310,6 +321,7 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
     header: list[str] | None = None
     columns: tuple[int | None, int | None, int | None] = (None, None, None)
     items: list[ImportItem] = []
+    long_rows: list[int] = []
     while True:
         start = reader.line_num + 1 + skipped
         try:
@@ -329,6 +341,8 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
             columns = _table_columns(header, what, start)
         else:
             items.append(_table_item(row, columns, start))
+            if any(not _blank(cell) for cell in row[len(header) :]):
+                long_rows.append(start)
     used = {
         field_name: (header or [])[at]
         for field_name, at in zip(("title", "notes", "effort"), columns, strict=True)
@@ -342,6 +356,7 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
         columns=used,
         ignored_columns=[h for at, h in enumerate(header or []) if at not in taken and h],
         has_header=header is not None,
+        long_rows=long_rows,
     )
 
 
