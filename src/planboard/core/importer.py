@@ -20,12 +20,12 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import kept
 from .errors import ValidationError
 from .model import MAX_NOTES, MAX_TITLE, ImportItem
+from .parsed_list import ParsedList as ParsedList
 from .text import clean_line, clean_multiline, path_text, plural
 
 MAX_BYTES = 5 * 1024 * 1024  # a list bigger than this is not a list
@@ -33,8 +33,6 @@ SNIFF_BYTES = 8192  # how much of a file is looked at to tell text from binary
 MAX_EFFORT = 10000
 
 FORMATS = ("csv", "tsv", "markdown", "text")
-_LABELS = {"csv": "CSV", "tsv": "TSV", "markdown": "Markdown", "text": "plain text"}
-
 _EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -80,71 +78,6 @@ _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<text
 # Plain text also loses the bullets word processors and mail clients write.
 _TEXT_BULLET = re.compile(r"^(?:[-*+•·▪◦‣–—]|\d{1,9}[.)])[ \t]+")
 _TASK_BOX = re.compile(r"^\[[ xX]\](?:[ \t]+|$)")
-
-
-@dataclass
-class ParsedList:
-    """The items read from a list, and what the reading found along the way."""
-
-    items: list[ImportItem]
-    format: str
-    blank_lines: int = 0
-    # Lines with something on them but no letter or digit ("#", "-", "---"): not items.
-    wordless_lines: list[int] = field(default_factory=list)
-    duplicates: list[tuple[int, int, str]] = field(default_factory=list)
-    ignored_lines: int = 0
-    name: str = ""
-    # CSV and TSV: which header each field was read from, and the headers left aside.
-    columns: dict[str, str] = field(default_factory=dict)
-    ignored_columns: list[str] = field(default_factory=list)
-    has_header: bool = field(default=False, repr=False)
-    # CSV and TSV: rows with more fields than the header (what is past it is ignored).
-    long_rows: list[int] = field(default_factory=list)
-
-    def columns_text(self) -> str:
-        """Which column fed which field (for CSV/TSV), as a sentence; "" otherwise."""
-        if not self.columns:
-            return ""
-        used = ", ".join(f"{k} from “{clean_line(v)}”" for k, v in self.columns.items())
-        aside = ", ".join(clean_line(h) for h in self.ignored_columns)
-        return f"Columns: {used}" + (f"; ignored: {aside}" if aside else "") + "."
-
-    def summary(self) -> str:
-        """One line for a person: '12 items (CSV), 2 blank lines skipped, 1 duplicate:
-        line 9 repeats line 4 (“Churn report”)'."""
-        count = len(self.items)
-        parts = [f"{plural(count, 'item')} ({_LABELS.get(self.format, self.format)})"]
-        if self.blank_lines:
-            parts.append(f"{plural(self.blank_lines, 'blank line')} skipped")
-        if self.wordless_lines:
-            shown = ", ".join(str(n) for n in self.wordless_lines[:5])
-            more = ", …" if len(self.wordless_lines) > 5 else ""
-            which = "line" if len(self.wordless_lines) == 1 else "lines"
-            parts.append(
-                f"{plural(len(self.wordless_lines), 'line')} with no letters or digits "
-                f"skipped ({which} {shown}{more})"
-            )
-        if self.ignored_lines:
-            parts.append(
-                f"{plural(self.ignored_lines, 'other line')} ignored "
-                "(headings and text outside the list)"
-            )
-        if self.long_rows:
-            shown = ", ".join(str(n) for n in self.long_rows[:5])
-            more = ", …" if len(self.long_rows) > 5 else ""
-            which = "line" if len(self.long_rows) == 1 else "lines"
-            verb = "has" if len(self.long_rows) == 1 else "have"
-            parts.append(
-                f"{which} {shown}{more} {verb} more fields than the header (the rest is "
-                "ignored: a number written 1,5 needs quotes, or 1.5)"
-            )
-        if self.duplicates:
-            repeats = "; ".join(
-                f"line {line} repeats line {first} ({_quote(title)})"
-                for line, first, title in self.duplicates
-            )
-            parts.append(f"{plural(len(self.duplicates), 'duplicate')}: {repeats}")
-        return ", ".join(parts)
 
 
 def read_list(path: Path) -> ParsedList:
@@ -601,9 +534,3 @@ def _effort(raw: str, line: int) -> float | None:
     if value > MAX_EFFORT:
         raise _refuse(f"{where}Effort must be between 0 and {MAX_EFFORT} days.", line)
     return value
-
-
-def _quote(title: str, limit: int = 40) -> str:
-    text = clean_line(title)
-    text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return f"“{text}”"

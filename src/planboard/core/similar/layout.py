@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Any
 
+from .entry import Entry, entry_key
 from .meaning import MeaningUnavailable, meaning_model, title_hash
-from .pairs import Entry, entry_key
 
 
 class Layout:

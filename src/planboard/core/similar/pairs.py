@@ -8,7 +8,7 @@ import math
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from .cells import (
     SCORE_BITS,
@@ -31,6 +31,9 @@ from .cells import (
     word_pair_slices,
     word_tables,
 )
+from .entry import MATCHED_CHARS as MATCHED_CHARS
+from .entry import Entry as Entry
+from .entry import entry_key, matched_part
 from .meaning import MeaningUnavailable, meaning_model, rows_to_embed, title_hash
 from .why import shared_words
 from .words import Word, Words, _words_for, detect_language
@@ -47,24 +50,6 @@ CANDIDATES = 60  # and only the ones sharing most of them are scored
 LEAN_ROOM = 10_000  # words a lean pass keeps the reading of (the commonest come first)
 PACK_BELOW = 1 << 21  # entries: from this many, a pair's code and score would not fit 63 bits
 BESIDE = 10_000  # from this many entries, `beside` is worth its processes (timed)
-# Characters of a title the matcher reads: far past the 200 planboard lets a title have;
-# a title of megabytes another program wrote kept a pass busy for minutes.
-MATCHED_CHARS = 1000
-
-
-class Entry(NamedTuple):
-    """Something to compare: an id, its text, and whose list it is on. (A named tuple:
-    a board makes tens of thousands for each pass, and sends them to another process.)"""
-
-    key: Any  # any hashable id (the board uses item ids)
-    text: str
-    owner: Any = None  # whose list (any hashable; None for the team)
-
-
-def entry_key(entry: Entry) -> str:
-    """The order `Similarity` keeps its entries in (any keys, the same in every
-    process)."""
-    return repr(entry.key)
 
 
 class Similarity:
@@ -94,13 +79,7 @@ class Similarity:
         true ends the scoring between two slices (`Stopped`)."""
         self._stop = stop
         self._lean = lean
-        self.entries = sorted(
-            [
-                e if len(e.text) <= MATCHED_CHARS else e._replace(text=e.text[:MATCHED_CHARS])
-                for e in entries
-            ],
-            key=entry_key,
-        )
+        self.entries = sorted(map(matched_part, entries), key=entry_key)
         self.lang = lang or detect_language(e.text for e in self.entries)
         self.analyser = _words_for(self.lang)
         self.meaning: Any = None
