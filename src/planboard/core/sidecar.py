@@ -42,30 +42,3 @@ def where_now(file: tuple[int, int] | None) -> Path | None:
             return None
         return None if where.endswith(" (deleted)") or not where.startswith("/") else Path(where)
     return None
-
-
-def take_in_wal(path: Path, file: tuple[int, int] | None) -> None:
-    """Copy what the `-wal` beside the board at `path` holds into the file itself
-    (SQLite's checkpoint, as it does on its own now and then), if `path` still names
-    `file`: a board moved away from a planboard that had it open takes its changes
-    with it into its new name. Nothing but what others committed is written."""
-    import sqlite3
-
-    from .backup import file_uri
-
-    try:
-        found = os.stat(path)
-    except OSError:
-        return
-    if file is None or (found.st_dev, found.st_ino) != file:
-        return
-    try:
-        conn = sqlite3.connect(file_uri(path, "rw"), uri=True, timeout=1.0)
-    except sqlite3.Error:
-        return
-    try:
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    except sqlite3.Error:
-        pass
-    finally:
-        conn.close()

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from .. import kept
 from ..clock import SYSTEM_CLOCK, Clock
-from ..db import Opened, note_wal_owner, wrap
+from ..db import Opened, note_wal_owner, take_in_wal, wrap
 from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError, ReadOnlyError
 from ..model import Change, Event, Place
 from ..rows import CHANGES_AT, dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
-from ..sidecar import sidecar, take_in_wal, where_now
+from ..sidecar import sidecar, where_now
 from ..text import path_text
 from ..vectors import Waiting
 from ..wal import WAL_HEADER, move_aside
