@@ -924,54 +924,6 @@ def test_without_a_terminal_no_new_board_is_made(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="where a file went is read in /proc")
-def test_a_board_moved_away_while_open_takes_its_changes_with_it(tmp_path: Path) -> None:
-    """`mv b.db archive/b.db` while planboard has it open: the changes still in its
-    `-wal` were moved aside as `b.db-wal.replaced-…`, so the archived board lacked them
-    (what the app had shown as done). The `-wal` and `-shm` now go with the file, and
-    nothing is left at the old place."""
-    path, archive = tmp_path / "b.db", tmp_path / "archive"
-    archive.mkdir()
-    store = Store.open(path, first_quarter="2026-Q3")
-    q = store.default_quarter().id
-    try:
-        store.add_item(q, None, "Shown as done")
-        os.rename(path, archive / "b.db")
-        assert "moved to" in store.check_file() and store.readonly
-    finally:
-        store.close()
-    assert titles_in(archive / "b.db") == ["Shown as done"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive"]
-
-
-@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="where a file went is read in /proc")
-def test_a_board_moved_while_served_keeps_what_another_program_wrote(tmp_path: Path) -> None:
-    """With `planboard serve` reading the board (a read-only store), a row written by
-    `sqlite3` stays in the `-wal` (the server's connection keeps SQLite from writing it
-    into the file). `mv b.db c.db`, then back: the row was gone for good, its `-wal`
-    moved aside. Now the `-wal` goes with the file, there and back."""
-    path, moved = tmp_path / "b.db", tmp_path / "c.db"
-    Store.open(path, first_quarter="2026-Q3").close()
-    served = Store.open(path, readonly=True)
-    try:
-        served.board(served.default_quarter().id)  # (as the server reads it)
-        other = sqlite3.connect(path)
-        other.execute(
-            "INSERT INTO items (quarter_id, stakeholder_id, title, position) "
-            "VALUES (1, NULL, 'Written by sqlite3', 0)"
-        )
-        other.commit()
-        other.close()
-        assert (tmp_path / "b.db-wal").stat().st_size > 32  # (not in the file yet)
-        os.rename(path, moved)
-        assert "moved to" in served.check_file()
-    finally:
-        served.close()
-    os.rename(moved, path)
-    assert titles_in(path) == ["Written by sqlite3"]
-    assert not list(tmp_path.glob("*.replaced-*"))
-
-
 def test_restore_from_odd_files_names_what_is_wrong(tmp_path: Path) -> None:
     """`restore b.db fifo.txt` said "fifo.txt does not exist" (and so did `/dev/zero`
     and `.`); `restore b.db b.db` "restored" the board from itself, writing a backup

@@ -28,7 +28,7 @@ from .opened import Opened as Opened
 from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
 from .sidecar import sidecar
 from .wal import clear_wal_owner as clear_wal_owner
-from .wal import drop_unused_sidecars, identity, stale_wal
+from .wal import drop_unused_sidecars, stale_wal
 from .wal import forget_gone_wal as forget_gone_wal
 from .wal import note_wal_owner as note_wal_owner
 
@@ -83,25 +83,6 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
-
-
-def take_in_wal(path: Path, file: tuple[int, int] | None) -> None:
-    """Copy what the `-wal` beside the board at `path` holds into the file itself
-    (SQLite's checkpoint, as it does on its own now and then), if `path` still names
-    `file`: a board moved away from a planboard that had it open takes its changes
-    with it into its new name. Nothing but what others committed is written."""
-    if file is None or identity(path) != file:
-        return
-    try:
-        conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=1.0)
-    except sqlite3.Error:
-        return
-    try:
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    except sqlite3.Error:
-        pass
-    finally:
-        conn.close()
 
 
 def tidy_after_serving(path: str | os.PathLike[str]) -> None:

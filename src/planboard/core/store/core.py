@@ -4,7 +4,6 @@ write appends (the undo log), and the messages for what SQLite refuses.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sqlite3
@@ -15,13 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from .. import kept
 from ..clock import SYSTEM_CLOCK, Clock
-from ..db import Opened, note_wal_owner, take_in_wal, wrap
+from ..db import Opened, note_wal_owner, wrap
 from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError, ReadOnlyError
 from ..model import Change, Event, Place
 from ..rows import CHANGES_AT, dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
-from ..sidecar import sidecar, where_now
-from ..text import path_text
+from ..sidecar import sidecar
 from ..vectors import Waiting
 from ..wal import WAL_HEADER, move_aside
 from ..wal import identity as _identity
@@ -346,10 +344,7 @@ class StoreCore:
         if now == self._identity:
             return ""
         name = self.path.name
-        moved = where_now(self._identity)  # (renamed, not removed: still somewhere)
-        if moved is not None and moved != self.path.absolute():
-            reason = f"{name} was moved to {path_text(moved)} while it was open"
-        elif now is None and not self.path.parent.exists():
+        if now is None and not self.path.parent.exists():
             reason = f"its folder was removed, with {name}, while it was open"
         elif now is None:
             reason = f"{name} was removed while it was open"
@@ -358,40 +353,9 @@ class StoreCore:
         self.lost = reason
         self.readonly, self.readonly_reason = True, f"{reason}; nothing more is saved to it"
         if now is not None or _gone(self.path):
-            # (Removed: a file made at the path later must not read them either. Moved:
-            # they go with it, and what they hold is taken into it.)
-            if moved is not None and self._sidecars_follow(moved):
-                take_in_wal(moved, self._identity)
-            else:
-                self._move_sidecars_aside()
+            # (removed: a file made at the path later must not read them either)
+            self._move_sidecars_aside()
         return reason
-
-    def _sidecars_follow(self, moved: Path) -> bool:
-        """The `-wal` and `-shm` this board was using, moved beside the file where it
-        went: what its `-wal` holds (changes shown as done, rows another program wrote)
-        belongs to that file. False, with nothing moved, when that can't be done whole
-        (other files there already, another file system)."""
-        mine = {
-            end: sidecar(self.path, end)
-            for end, known in self._sidecars.items()
-            if known is not None and _identity(sidecar(self.path, end)) == known
-        }
-        if "-wal" not in mine or any(os.path.lexists(sidecar(moved, e)) for e in mine):
-            return False
-        done: list[tuple[Path, Path]] = []
-        try:
-            for end, beside in sorted(mine.items(), reverse=True):  # (-wal first)
-                os.link(beside, sidecar(moved, end))  # (never over a file made meanwhile)
-                done.append((beside, sidecar(moved, end)))
-        except OSError:
-            for _, made in done:
-                with contextlib.suppress(OSError):
-                    made.unlink()
-            return False
-        for beside, _ in done:
-            with contextlib.suppress(OSError):
-                beside.unlink()
-        return True
 
     def _move_sidecars_aside(self) -> None:
         for end, mine in self._sidecars.items():
