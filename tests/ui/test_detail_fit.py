@@ -63,3 +63,14 @@ def test_fit_rows_keeps_what_fits_and_ends_what_does_not_with_an_ellipsis() -> N
     rows = fit_rows(long, 20, 3).plain.split("\n")
     assert rows[:2] == ["Title", "facts"] and len(rows) == 3 and rows[2].endswith("…")
     assert all(cell_len(row) <= 20 for row in rows)
+
+
+def test_fit_rows_takes_any_text_and_marks_lines_left_out() -> None:
+    """Rows a tab made unlike the line's own text raised ValueError (the pane shows any
+    text, `show_text`); lines past the last row left no sign that they were there."""
+    tabbed = Content("a\tb " * 40 + "\nx\ny")
+    rows = fit_rows(tabbed, 30, 4).plain.split("\n")
+    assert len(rows) <= 4 and all(cell_len(row) <= 30 for row in rows)
+    many = Content("one\ntwo\nthree\nfour")
+    rows = fit_rows(many, 20, 2).plain.split("\n")
+    assert rows == ["one", "two …"]

@@ -360,3 +360,20 @@ async def test_page_down_in_the_history_reads_on_in_the_quarters_detail(
         await pilot.pause()
         assert scroll.scroll_y == 0 and history.list.highlighted == highlighted
         assert "PgDn" in status(app)
+
+
+async def test_page_down_pages_a_list_of_quarters_longer_than_its_pane(tmp_path: Path) -> None:
+    """With more quarters than the list shows, PgDn pages through them, as lists do."""
+    store = Store.open(tmp_path / "b.db", first_quarter="2020-Q1")
+    for year in range(2020, 2027):
+        for q in range(1 if year > 2020 else 2, 5):
+            store.create_quarter(f"{year}-Q{q}")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        history = await open_history(pilot)
+        assert history.list.option_count > history.list.scrollable_content_region.height
+        before = history.list.highlighted
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert history.list.highlighted is not None and before is not None
+        assert history.list.highlighted > before + 1

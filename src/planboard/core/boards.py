@@ -164,15 +164,16 @@ def board_files(paths: list[Path]) -> list[Path]:
         else:
             files.append(path)
     # One file named twice (`a.db ./a.db`) is one board: counted twice, it was two teams.
-    seen: set[tuple[int, int]] = set()
+    seen: set[object] = set()
     once = []
     for path in files:
         try:
             found = path.stat()
-            file = (found.st_dev, found.st_ino)
         except OSError:
             once.append(path)  # (opening it says what is wrong)
             continue
+        # (Some network and FUSE file systems give every file inode 0: the path then.)
+        file = (found.st_dev, found.st_ino) if found.st_ino else str(path.resolve())
         if file not in seen:
             seen.add(file)
             once.append(path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Self
 
@@ -96,8 +97,7 @@ class StoreFiles(StoreReads):
             # The session's changes into the file itself: SQLite does it as the last
             # connection closes, but with `serve` or a viewer still reading, they stayed
             # in the -wal, and the file alone (copied, sent) was hours out of date.
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            _write_into_file(conn)
         conn.close()
         clear_wal_owner(self.path, self._owner_noted)
         if self._opened.lock is not None:  # after SQLite has let go of the file
@@ -198,3 +198,18 @@ class StoreFiles(StoreReads):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _write_into_file(conn: sqlite3.Connection, tries: int = 5) -> None:
+    """SQLite's checkpoint: what the -wal holds, into the file. A reader in the middle
+    of a read (`serve` refreshing its page) holds back the frames after its snapshot:
+    tried again a few times, a moment apart."""
+    for attempt in range(tries):
+        try:
+            row = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error:
+            return
+        if row is None or row[1] < 0 or row[2] >= row[1]:
+            return  # (not in WAL mode, or every frame is in the file)
+        if attempt < tries - 1:
+            time.sleep(0.02)

@@ -43,13 +43,20 @@ class QuarterList(Choices):
         if self.highlighted is None or self.highlighted < self.option_count - 1:
             super().action_cursor_down()
 
-    # A handful of quarters needs no paging: PgDn and PgUp read on in the highlighted
-    # quarter's detail instead (it took Tab, then PgDn, said nowhere).
+    # Quarters that all show need no paging: PgDn and PgUp read on in the highlighted
+    # quarter's detail instead (it took Tab, then PgDn, said nowhere). A list longer
+    # than its pane pages as lists do.
     def action_page_down(self) -> None:
-        self.screen.query_one("#history-scroll").scroll_page_down()
+        if self.option_count > self.scrollable_content_region.height:
+            super().action_page_down()
+        else:
+            self.screen.query_one("#history-scroll").scroll_page_down()
 
     def action_page_up(self) -> None:
-        self.screen.query_one("#history-scroll").scroll_page_up()
+        if self.option_count > self.scrollable_content_region.height:
+            super().action_page_up()
+        else:
+            self.screen.query_one("#history-scroll").scroll_page_up()
 
 
 class HistoryScreen(Screen[tuple[str, int] | None]):
