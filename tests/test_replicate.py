@@ -704,5 +704,7 @@ def test_a_replica_that_is_a_file_is_refused(tmp_path: Path) -> None:
     board = fresh_copy(SAMPLE, tmp_path)
     for target in (str(board), "/dev/null", f"file://{board}"):
         with pytest.raises(ReplicaError, match="is not a folder"):
-            replica.replica_url(target)
-    assert replica.replica_url(str(tmp_path / "new-folder")).startswith("file://")
+            replica.check_replica_folder(replica.replica_url(target))
+    replica.check_replica_folder(replica.replica_url(str(tmp_path / "new-folder")))
+    said = cli("replicate", str(board), "--to", "/dev/null", check=False)
+    assert "/dev/null is not a folder" in said and "Traceback" not in said

@@ -152,14 +152,7 @@ def check_board_path(board: Path) -> None:
 
 def _file_url(folder: Path) -> str:
     """A `file://` URL that names the whole folder: `#`, `?` and `%` in its name are
-    escaped, or Litestream would read a shorter path and replicate elsewhere. Refused
-    when something other than a folder is there (the board itself, /dev/null:
-    Litestream said "not a directory" every second)."""
-    if os.path.lexists(folder) and not folder.is_dir():
-        raise ReplicaError(
-            f"{path_text(folder)} is not a folder: a replica is a folder Litestream keeps "
-            "its files in (give a new folder's name, or an existing folder)."
-        )
+    escaped, or Litestream would read a shorter path and replicate elsewhere."""
     return "file://" + quote(os.fsencode(folder))
 
 
@@ -175,8 +168,15 @@ def file_replica(url: str) -> Path | None:
 def check_replica_folder(url: str) -> None:
     """Refuse a folder replica that Litestream would write under another name: it keeps
     the escapes of the URL in the folder's name, so `two words/` would become
-    `two%20words/`, a replica where nobody would look for it."""
+    `two%20words/`, a replica where nobody would look for it. Refused too when
+    something other than a folder is there (the board itself, /dev/null: Litestream
+    said "not a directory" every second)."""
     written = file_replica(url)
+    if written is not None and os.path.lexists(written) and not written.is_dir():
+        raise ReplicaError(
+            f"{path_text(written)} is not a folder: a replica is a folder Litestream "
+            "keeps its files in (give a new folder's name, or an existing folder)."
+        )
     if written is None or "%" not in str(written):
         return
     asked = Path(os.fsdecode(unquote_to_bytes(str(written))))
