@@ -13,6 +13,8 @@ def fit_rows(content: Content, width: int, height: int) -> Content:
     if width <= 0 or height <= 0:
         return content
     lines = content.split("\n", allow_blank=True)
+    if len(lines) <= height and all(line.cell_length <= width for line in lines):
+        return content  # (each line on a row of its own, as on most moves: no wrapping)
     wrapped = [line.wrap(width) or [line] for line in lines]
     if sum(len(rows) for rows in wrapped) <= height:
         return content
