@@ -216,6 +216,31 @@ def test_markdown_siblings_numbers_and_rules() -> None:
     assert parsed.ignored_lines == 1  # the rule
 
 
+def test_markdown_fenced_code_is_not_a_list() -> None:
+    # Bullets inside a fenced block are code someone quoted, not requests; under an
+    # item, the block's lines are that item's notes, as written.
+    text = (
+        "- Churn report\n"
+        "  ```\n"
+        "  - select * from churn\n"
+        "  ```\n"
+        "~~~~ yaml\n"
+        "- name: not an item\n"
+        "~~~\n"
+        "* still code: the fence closes with as many tildes\n"
+        "~~~~\n"
+        "- Pipeline\n"
+        "```\n"
+        "* an unclosed fence runs to the end\n"
+    )
+    parsed = parse_text(text, fmt="markdown")
+    assert rows(parsed) == [
+        (1, "Churn report", "```\n- select * from churn\n```", None),
+        (10, "Pipeline", "", None),
+    ]
+    assert parsed.ignored_lines == 7  # two fences and the lines between them
+
+
 def test_control_characters_do_not_crash_the_reader() -> None:
     parsed = parse_text("Churn \x1b[2J report\n\x07\nPipeline\x9b\n")
     assert [i.line for i in parsed.items] == [1, 3]

@@ -78,6 +78,9 @@ _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<text
 # Plain text also loses the bullets word processors and mail clients write.
 _TEXT_BULLET = re.compile(r"^(?:[-*+•·▪◦‣–—]|\d{1,9}[.)])[ \t]+")
 _TASK_BOX = re.compile(r"^\[[ xX]\](?:[ \t]+|$)")
+# A fenced code block opens with three or more backticks or tildes (a backtick fence's
+# info string has no backtick) and closes with as many or more of the same.
+_FENCE = re.compile(r"^ *(?P<mark>`{3,}(?=[^`]*$)|~{3,})")
 
 
 def read_list(path: Path) -> ParsedList:
@@ -330,55 +333,89 @@ def _table_item(
 
 def _parse_markdown(text: str) -> ParsedList:
     """List items are items; deeper bullets and indented lines under one are its notes,
-    a line each. Headings, rules and text outside the lists are ignored."""
-    items: list[ImportItem] = []
-    blank = ignored = 0
-    wordless: list[int] = []
-    current: tuple[int, str, int] | None = None  # line, title, indent
-    notes: list[str] = []
-
-    def close() -> None:
-        nonlocal current, notes
-        if current is not None:
-            line, title, _indent = current
-            items.append(ImportItem(title=title, notes="\n".join(notes), line=line))
-        current, notes = None, []
-
+    a line each. Headings, rules, fenced code and text outside the lists are ignored
+    (fenced code under an item is its notes)."""
+    reader = _MarkdownReader()
     for number, raw in enumerate(_lines(text), start=1):
-        line = raw.expandtabs(4)
+        reader.read(number, raw.expandtabs(4))
+    reader.close()
+    return ParsedList(
+        reader.items, "markdown", reader.blank, reader.wordless, ignored_lines=reader.ignored
+    )
+
+
+class _MarkdownReader:
+    """`_parse_markdown`'s state, a line at a time."""
+
+    def __init__(self) -> None:
+        self.items: list[ImportItem] = []
+        self.blank = self.ignored = 0
+        self.wordless: list[int] = []
+        self.current: tuple[int, str, int] | None = None  # line, title, indent
+        self.notes: list[str] = []
+        self.fence = ""  # (the mark of the fenced block the lines are in: code, not items)
+        self.fence_notes = False  # (the block is under an item: the item's notes)
+
+    def close(self) -> None:
+        if self.current is not None:
+            line, title, _indent = self.current
+            self.items.append(ImportItem(title=title, notes="\n".join(self.notes), line=line))
+        self.current, self.notes = None, []
+
+    def _under_item(self, indent: int) -> bool:
+        return self.current is not None and indent > self.current[2]
+
+    def _skip(self) -> None:
+        self.close()
+        self.ignored += 1
+
+    def read(self, number: int, line: str) -> None:
         if not line.strip():
-            blank += 1
-            continue
+            self.blank += 1
+            return
         indent = len(line) - len(line.lstrip(" "))
-        if _HEADING.match(line) or _RULE.match(line):
-            close()
-            ignored += 1
-            continue
-        bullet = _BULLET.match(line)
-        if bullet:
+        opened = None if self.fence else _FENCE.match(line)
+        if self.fence or opened:
+            if opened:
+                self.fence = opened.group("mark")
+                self.fence_notes = self._under_item(indent)
+            elif _closes(line, self.fence):
+                self.fence = ""
+            if self.fence_notes:
+                self.notes.append(line.strip())
+            else:
+                self._skip()
+        elif _HEADING.match(line) or _RULE.match(line):
+            self._skip()
+        elif bullet := _BULLET.match(line):
             body = _TASK_BOX.sub("", (bullet.group("text") or "").strip(), count=1).strip()
-            if current is not None and indent > current[2]:
-                if body:
-                    notes.append(body)
-                else:
-                    blank += 1
-                continue
-            close()
-            if _blank(body):
-                if body:
-                    wordless.append(number)
-                else:
-                    blank += 1
-                continue
-            current = (number, body, indent)
-            continue
-        if current is not None and indent > current[2]:
-            notes.append(line.strip())
-            continue
-        close()
-        ignored += 1
-    close()
-    return ParsedList(items, "markdown", blank, wordless, ignored_lines=ignored)
+            self._bullet(number, body, indent)
+        elif self._under_item(indent):
+            self.notes.append(line.strip())
+        else:
+            self._skip()
+
+    def _bullet(self, number: int, body: str, indent: int) -> None:
+        if self._under_item(indent):
+            if body:
+                self.notes.append(body)
+            else:
+                self.blank += 1
+            return
+        self.close()
+        if _blank(body):
+            if body:
+                self.wordless.append(number)
+            else:
+                self.blank += 1
+            return
+        self.current = (number, body, indent)
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether a line ends the fenced block `fence` opened."""
+    mark = line.strip()
+    return len(mark) >= len(fence) and mark == fence[0] * len(mark)
 
 
 def _parse_plain(text: str) -> ParsedList:
