@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from planboard.core import Place, ReadOnlyError, Store, ValidationError
 from planboard.core.importer import ParsedList, parse_text, read_list
-from planboard.core.model import ImportItem
+from planboard.core.model import MAX_NOTES, MAX_TITLE, ImportItem
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
 
@@ -490,3 +490,15 @@ def test_a_row_with_more_fields_than_its_header_is_said() -> None:
     assert "line 2 has more fields than the header" in said, said
     assert "line 4" not in said  # (empty fields after the last column say nothing)
     assert "1,5" in said and "quotes" in said
+
+
+def test_a_field_longer_than_the_reader_takes_is_named_not_blamed_on_quotes() -> None:
+    """A cell of 200,000 characters stopped the CSV reader, and the message said to
+    check the quotes, which were right: it says the field is too long, and what is
+    allowed."""
+    with pytest.raises(ValidationError) as caught:
+        parse_text("title,notes\nA," + "x" * 200_000 + "\nB,c\n", "csv")
+    said = str(caught.value)
+    assert said.startswith("Line 2: a field is over 131,072 characters long"), said
+    assert "quotes" not in said
+    assert f"{MAX_NOTES:,}" in said and f"{MAX_TITLE}" in said

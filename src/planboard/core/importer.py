@@ -265,11 +265,7 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
         except StopIteration:
             break
         except csv.Error as error:
-            raise _refuse(
-                f"Line {start}: the {what} can't be read there ({error}); check the quotes "
-                "on that line.",
-                start,
-            ) from None
+            raise _refuse(_unreadable(what, start, error), start) from None
         if all(_blank(cell) for cell in row):
             blank += 1
         elif header is None:
@@ -410,6 +406,17 @@ class _MarkdownReader:
                 self.blank += 1
             return
         self.current = (number, body, indent)
+
+
+def _unreadable(what: str, start: int, error: csv.Error) -> str:
+    """Why the CSV reader stopped at line `start`: a field too long for it (its quotes
+    may well be right), or the quotes."""
+    if "field larger than field limit" in str(error):
+        return (
+            f"Line {start}: a field is over {csv.field_size_limit():,} characters long; a "
+            f"title is kept to {MAX_TITLE} characters and notes to {MAX_NOTES:,}."
+        )
+    return f"Line {start}: the {what} can't be read there ({error}); check the quotes on that line."
 
 
 def _closes(line: str, fence: str) -> bool:
