@@ -102,6 +102,26 @@ def test_output_to_a_full_disk_is_said_once(board: Path, command: list[str]) -> 
     assert board.read_bytes() == before
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "command", [["--help"], ["--version"], ["export", "--help"], ["meeting", "--help"]]
+)
+def test_help_to_a_full_disk_is_said(command: list[str]) -> None:
+    """`planboard --help > /dev/full` ended with status 0 and no word: the help was
+    lost, and a script reading it would think it had it."""
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "planboard", *command],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines() == [
+        "planboard: the output could not be written: No space left on device"
+    ]
+
+
 @pytest.mark.parametrize(
     "command",
     [

@@ -70,6 +70,17 @@ def _main(args: list[str], *, program: bool = False) -> int:
     """`program`: planboard runs as the program (not called by another), and ends
     when the command does."""
     _names_in_any_encoding()
+    try:
+        return _command(args, program=program)
+    except BrokenPipeError:  # (`planboard --help | less`, quit before the end)
+        return _quiet_broken_pipe()
+    except OSError as error:  # (`planboard --help > /dev/full`)
+        if error.errno not in _OUTPUT_FULL:
+            raise
+        return _output_failed(error)
+
+
+def _command(args: list[str], *, program: bool) -> int:
     if args and args[0] == "meeting":
         return run_board(args[1:], meeting=True)
     commands: dict[str, Callable[[list[str]], int]] = {

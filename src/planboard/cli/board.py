@@ -16,6 +16,7 @@ from .. import __version__
 from ..core.errors import PlanboardError
 from .common import (
     BOARD_SUFFIXES,
+    Parser,
     _fail,
     board_path,
     boards_named_alike,
@@ -44,7 +45,7 @@ NO_TERMINAL = (
 
 
 def _board_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="planboard",
         description="Run a data team's quarterly planning on one SQLite file.",
         epilog="A file that does not exist is created as a new board (a name without "
@@ -100,7 +101,7 @@ def _confirm_new(path: Path, new: bool) -> str:
 
 
 def _meeting_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="planboard meeting",
         description="Open the planning event on a shared screen: start it if the quarter "
         "is being prepared (a backup of the file is written first), return to it if it is "

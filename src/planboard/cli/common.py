@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import PlanboardError
 from ..core.text import path_text
@@ -155,6 +155,22 @@ def _write_stdout(text: str) -> None:
         sys.stdout.flush()
         stream.write(text.encode("utf-8"))
     sys.stdout.flush()
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose help and version say when they could not be written
+    (`--help > /dev/full`): argparse lets that error go, and the command ended with
+    status 0 and nothing written."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message:
+            stream = file or sys.stderr
+            try:
+                stream.write(message)
+                stream.flush()
+            except OSError:
+                if stream is sys.stdout:  # (a usage error's message, as argparse did)
+                    raise
 
 
 def _output_failed(error: OSError) -> int:

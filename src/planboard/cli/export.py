@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..core.errors import PlanboardError
 from .common import (
+    Parser,
     _fail,
     _open_for_reading,
     _quiet_broken_pipe,
@@ -28,7 +29,7 @@ _SUFFIXES |= {".csv": "csv", ".json": "json"}
 
 
 def _export_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="planboard export",
         usage="planboard export PATH [--quarter Q] [--format md|html|csv|json] [-o FILE]",
         description="Export a quarter's outcome: a short newsletter (Markdown or a "
@@ -231,7 +232,7 @@ def _export_many(args: argparse.Namespace) -> int:
 
 
 def _report_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="planboard report",
         usage="planboard report PATH [PATH ...]",
         description="Summarise every quarter (status, decision, chosen blocks, rationale) and "

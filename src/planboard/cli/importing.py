@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.errors import PlanboardError
 from .common import (
+    Parser,
     _existing_board,
     _fail,
     _open_for_reading,
@@ -31,7 +32,7 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 def _import_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="planboard import",
         usage="planboard import PATH FILE (--stakeholder NAME | --team) [--quarter Q] "
         "[--dry-run] [--allow-repeats]",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..core.errors import PlanboardError
 from .common import (
+    Parser,
     _confirmed,
     _fail,
     _refused_unconfirmed,
@@ -30,7 +31,7 @@ LIST_CHANGES = 20  # change points `restore --list` shows (the newest); snapshot
 
 
 def _replicate_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="planboard replicate",
         usage="planboard replicate PATH --to URL [--background] [--sync-interval 1s] "
         "[--retention 8760h]\n"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from ..core.errors import PlanboardError
 from ..core.lock import writer_is_active
-from .common import _confirmed, _fail, _refused_unconfirmed, board_path, missing_board
+from .common import Parser, _confirmed, _fail, _refused_unconfirmed, board_path, missing_board
 
 
 def _restore_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="planboard restore",
         description="List a board's backups, or restore one (the board as it is now is "
         "backed up first).",

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import PlanboardError
-from .common import _fail, _open_for_reading, board_path, quarter_name
+from .common import Parser, _fail, _open_for_reading, board_path, quarter_name
 
 if TYPE_CHECKING:
     from ..core.store import Store
 
 
 def _similar_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="planboard similar",
         usage="planboard similar PATH [--quarter Q] [--json]",
         description="Show the groups of open items (on lists and in blocks) that ask for "

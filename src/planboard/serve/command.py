@@ -11,14 +11,14 @@ import signal
 import sys
 from pathlib import Path
 
-from ..cli.common import board_path, quarter_name
+from ..cli.common import Parser, board_path, quarter_name
 from . import missing
 
 DEFAULT_PORT = 8765
 
 
 def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="planboard serve",
         description="Serve a read-only live page of the board, for attendees following the "
         "planning event in a browser. It binds 127.0.0.1 unless --host says otherwise; a "
