@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,7 +99,9 @@ HOSTILE_NAME = "Ann\x1b[2J\x9b\u202eLee"
 
 
 def visible(text: str) -> list[str]:
-    """The characters that carry the text: no whitespace, nothing cleaning may remove."""
+    """The characters that carry the text: no whitespace, nothing cleaning may remove
+    (decomposed: text is kept composed, "e" and U+0301 as "é")."""
+    text = unicodedata.normalize("NFD", text)
     return [c for c in text if not c.isspace() and not REMOVABLE.match(c)]
 
 

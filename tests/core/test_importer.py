@@ -502,3 +502,8 @@ def test_a_field_longer_than_the_reader_takes_is_named_not_blamed_on_quotes() ->
     assert said.startswith("Line 2: a field is over 131,072 characters long"), said
     assert "quotes" not in said
     assert f"{MAX_NOTES:,}" in said and f"{MAX_TITLE}" in said
+
+
+def test_a_title_written_decomposed_repeats_the_same_title_composed() -> None:
+    parsed = parse_text("Caf\u00e9 sales\nCafe\u0301 sales\n", fmt="text")
+    assert parsed.duplicates == [(2, 1, "Cafe\u0301 sales")]

@@ -826,3 +826,15 @@ def test_undo_stopped_by_an_event_says_which_action_stops_it(filled: Filled) -> 
     assert said.endswith("” can't be undone.")
     assert store.item(filled.sales_items[0]).block_id == filled.block_a
     assert store.redo(q).summary == "Nothing to redo"
+
+
+def test_a_title_written_decomposed_is_kept_composed_and_counted_as_seen(filled: Filled) -> None:
+    """Text pasted from some systems writes "é" as "e" and a combining accent: a title of
+    150 such letters was refused as 300 characters long, and "Café" written both ways
+    was two different titles. It is kept composed (NFC): as long as it looks."""
+    store = filled.store
+    item = store.add_item(filled.quarter_id, filled.sales, "e\u0301" * 150).item_id
+    title = store.conn.execute("SELECT title FROM items WHERE id = ?", (item,)).fetchone()[0]
+    assert title == "\u00e9" * 150
+    store.edit_stakeholder(filled.sales, name="Rene\u0301e")
+    assert [s.name for s in store.stakeholders() if s.id == filled.sales] == ["Ren\u00e9e"]
