@@ -619,14 +619,42 @@ def test_a_board_name_beside_one_spelled_nearly_the_same_is_asked_about(tmp_path
 
     Store.open(tmp_path / "sample.db", first_quarter="2026-Q3").close()
     term = Terminal(["smaple.db"], tmp_path)
-    term.read_until("Did you mean sample.db? Create a new board there? [y/N]")
+    term.read_until("Did you mean sample.db? Open it? [Y/n]")
     term.send("n\r")
+    term.read_until("Create a new board smaple.db? [y/N]")
+    term.send("\r")
     assert term.wait() == 2
     assert os.listdir(tmp_path) == ["sample.db"]
     for command in (["serve"], ["restore"], ["meeting"], ["report"]):
         result = run_cli(*command, "smaple.db", cwd=tmp_path)
         assert result.returncode == 2 and "Did you mean sample.db?" in result.stderr, command
     assert os.listdir(tmp_path) == ["sample.db"]
+
+
+def test_the_board_spelled_nearly_the_same_is_opened_on_enter(tmp_path: Path) -> None:
+    """The prompt offered only to make a new board: the lead who typed a slip had to
+    quit and type the name again. Enter opens the board meant; no, then yes, makes the
+    new one."""
+    from test_cli import Terminal
+
+    Store.open(tmp_path / "sample.db", first_quarter="2026-Q3").close()
+    term = Terminal(["smaple.db"], tmp_path)
+    term.read_until("Open it? [Y/n]")
+    term.send("\r")
+    term.read_until("sample.db")  # (the board's own screen: its title names the file)
+    term.read_until("2026-Q3")
+    term.send("\x11")  # Ctrl+Q
+    assert term.wait() == 0
+    assert sorted(os.listdir(tmp_path)) == ["sample.db"]
+    term = Terminal(["smaple.db"], tmp_path)
+    term.read_until("Open it? [Y/n]")
+    term.send("n\r")
+    term.read_until("Create a new board smaple.db? [y/N]")
+    term.send("y\r")
+    term.read_until("New board smaple.db created")
+    term.send("\x11")
+    assert term.wait() == 0
+    assert sorted(os.listdir(tmp_path)) == ["sample.db", "smaple.db"]
 
 
 # ------------------------------------------------------- the same file twice

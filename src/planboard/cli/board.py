@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..core.errors import PlanboardError
+from ..core.text import path_text
 from .common import (
     BOARD_SUFFIXES,
     Parser,
@@ -74,9 +75,11 @@ def _board_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _confirm_new(path: Path, new: bool) -> str:
+def _confirm_new(args: argparse.Namespace, path: Path, new: bool) -> str:
     """Why a new board is not created at `path` ("" to go ahead). A name without a board
-    suffix is more likely a typo than a board: ask first, or need `--new`."""
+    suffix is more likely a typo than a board: ask first, or need `--new`. A name
+    beside a board spelled nearly the same: that board is offered (`args.path` becomes
+    it, if taken)."""
     if new or path.exists():
         return ""
     board_name = path.suffix.lower() in BOARD_SUFFIXES
@@ -90,14 +93,26 @@ def _confirm_new(path: Path, new: bool) -> str:
             f"{path} does not exist, and its name does not end in "
             f"{', '.join(BOARD_SUFFIXES)}; to create a new board there, add --new."
         )
-    said = missing_board(path) if near else f"{path} does not exist."
-    try:
-        answer = input(f"{said} Create a new board there? [y/N] ")
-    except EOFError:
-        answer = ""
-    if answer.strip().lower() in ("y", "yes"):
+    if near:  # (a slip, most likely: the board meant is offered first)
+        if _asked(f"{missing_board(path)} Open it? [Y/n] ", default=True):
+            args.path = near
+            return ""
+        if _asked(f"Create a new board {path_text(path)}? [y/N] "):
+            return ""
+        return "Nothing was created."
+    if _asked(f"{path} does not exist. Create a new board there? [y/N] "):
         return ""
     return "Nothing was created."
+
+
+def _asked(question: str, *, default: bool = False) -> bool:
+    """The answer to a yes-or-no question in the terminal (Enter: `default`; the input
+    closed: no)."""
+    try:
+        answer = input(question).strip().lower()
+    except EOFError:
+        return False
+    return default if not answer else answer in ("y", "yes")
 
 
 def _meeting_parser() -> argparse.ArgumentParser:
@@ -198,7 +213,7 @@ def _refused_before_opening(args: argparse.Namespace) -> str | None:
             return str(error)
     if args.read_only and not path.exists() and boards_named_alike(path):
         return missing_board(path)  # (nothing is created read-only)
-    return _confirm_new(path, args.new or args.read_only)
+    return _confirm_new(args, path, args.new or args.read_only)
 
 
 def _read_and_run(
