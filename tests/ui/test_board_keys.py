@@ -380,6 +380,37 @@ async def test_help_screen_and_palette_commands(filled: Filled) -> None:
             assert expected in titles
 
 
+async def test_stacked_columns_move_as_they_stand(filled: Filled) -> None:
+    """Under 110 columns Team stands over the stakeholders' lists and the dropped
+    column under the blocks: → went down from Team to the stakeholders, and nothing
+    went from Team to them but Tab. → and ← now go to the column beside, ↓ past a
+    column's last line into the one below it, ↑ past its first into the one above."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        cols = columns(app)
+        await pilot.press("l")
+        assert app.screen.focused is cols["blocks"]
+        await pilot.press("l")  # nothing to its right: it stays
+        assert app.screen.focused is cols["blocks"]
+        await pilot.press("h")
+        assert app.screen.focused is cols["team"]
+        team = cols["team"]
+        await pilot.press("end", "j")  # past Team's last line: the lists below
+        assert app.screen.focused is cols["stakeholders"]
+        assert cols["stakeholders"].cursor == 0
+        await pilot.press("k")  # back above its first line: Team's last
+        assert app.screen.focused is team and team.cursor == len(team.rows) - 1
+        await pilot.press("tab", "tab", "tab")  # Tab still goes through them in turn
+        assert app.screen.focused is cols["dropped"]
+        await pilot.press("h")
+        assert app.screen.focused is cols["stakeholders"]
+        await pilot.press("home", "k", "k")  # above the first line: Team; then its line above
+        assert app.screen.focused is team and team.cursor == len(team.rows) - 2
+        await pilot.press("l", "j")  # the blocks' lines go on as before
+        assert app.screen.focused is cols["blocks"]
+
+
 async def test_columns_with_left_right(filled: Filled) -> None:
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -12,6 +12,7 @@ from textual.worker import Worker, WorkerState
 from ...core.model import Board
 from ..widgets.board_list import BoardList
 from ..widgets.board_rows import selectable
+from .beside import column_beside
 from .overlap import BoardOverlap
 
 # What a key may do on the head of a big quarter while the rest of it is read (the
@@ -113,8 +114,13 @@ class BoardHead(BoardOverlap):
         rows, index = column.rows, column.cursor + step
         while 0 <= index < len(rows) and not selectable(rows, index):
             index += step
-        if not 0 <= index < len(rows):
-            return found  # (it stays where it is)
+        if not 0 <= index < len(rows):  # (it stays, or goes on in the column beyond)
+            shown = [c for c in self.columns if c.display]
+            beyond = column_beside(column, shown, step, across=False)
+            if beyond is None or not beyond.rows:
+                return found
+            item = beyond.rows[0 if step > 0 else -1].item
+            return found if item is None or not item.unread else None
         item = rows[index].item
         return found if item is None or not item.unread else None
 

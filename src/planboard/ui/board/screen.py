@@ -18,6 +18,7 @@ from ..widgets.bars import BoardFooter
 from ..widgets.board_list import BoardList
 from ..widgets.laid_out_once import Stack
 from .base import WHILE_BUSY
+from .beside import column_beside
 from .drag import BoardDrag
 from .forms import BoardForms
 from .quarters import BoardQuarters
@@ -65,6 +66,8 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
         else:
             self.call_after_refresh(self._settle_collector)
         self.column("team").focus()
+        for column in self.columns:
+            column.past_edge = self._past_edge
         if self.notice:
             self.status_line.say(self.notice)
         if self.ask_to_start:
@@ -152,12 +155,26 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
         return True
 
     def action_focus_column(self, delta: int) -> None:
+        """The column to the left (`delta` -1) or right of the one in focus, as they
+        stand on screen: under 110 columns, Team and the stakeholders' lists are to the
+        left of the blocks and the dropped column (stacked, they are not in a row)."""
         columns = [c for c in self.columns if c.display]
         current = self.focused_column()
-        index = columns.index(current) if current in columns else 0
+        if current not in columns:
+            self.set_focus(columns[0])
+            return
         # At once (`focus()` waits for the next turn): a Down typed in the same burst
         # moves in the column this one went to.
-        self.set_focus(columns[max(0, min(index + delta, len(columns) - 1))])
+        self.set_focus(column_beside(current, columns, delta, across=True) or current)
+
+    def _past_edge(self, column: BoardList, delta: int) -> None:
+        """A step past a column's last line (or above its first) goes on in the column
+        below it (or above), where columns stack, on its first line (or last)."""
+        columns = [c for c in self.columns if c.display]
+        beyond = column_beside(column, columns, delta, across=False)
+        if beyond is not None:
+            self.set_focus(beyond)
+            beyond.action_cursor_to(0 if delta > 0 else -1)
 
     def action_help(self) -> None:
         from ..modals import HelpScreen

@@ -114,6 +114,10 @@ class BoardList(ColumnScrollView, can_focus=True):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        # What a step past the first or last line does (the board's: the column above
+        # or below, where they stack), called at once, so a key after it in the same
+        # burst goes to where it led.
+        self.past_edge: Callable[[BoardList, int], None] | None = None
         self.show_headers = show_headers
         self.show_tags = show_tags
         self.tag_as_bar = tag_as_bar  # a coloured bar instead of the owner's name
@@ -456,6 +460,8 @@ class BoardList(ColumnScrollView, can_focus=True):
 
     def action_cursor(self, delta: int) -> None:
         if not self.rows:
+            if abs(delta) == 1 and self.past_edge is not None:
+                self.past_edge(self, delta)
             return
         index = self.cursor
         step = 1 if delta > 0 else -1
@@ -471,6 +477,8 @@ class BoardList(ColumnScrollView, can_focus=True):
         if index != self.cursor:
             self.cursor = index
             self.scroll_to_cursor()
+        elif abs(delta) == 1 and self.past_edge is not None:
+            self.past_edge(self, delta)
 
     def action_cursor_to(self, index: int) -> None:
         if self.rows:
