@@ -745,3 +745,45 @@ def test_a_comparison_lists_the_chosen_blocks_in_the_order_they_were_chosen(
     later = store.start_next_quarter(q, "2026-Q4").quarter_id or 0
     data = compare(store, q, later)
     assert [b.id for b in data.chosen_earlier] == [filled.block_b, filled.block_a]
+
+
+@pytest.mark.parametrize("writer", ["minutes", "md", "html", "csv", "json"])
+def test_a_link_beside_the_board_never_leads_a_write_over_a_database(
+    live: Filled, tmp_path: Path, writer: str
+) -> None:
+    """The minutes and the exports are written beside the board, through a link if one
+    is there. A link named as they are that led to a board (this one, or another)
+    replaced it with text: 180 KB of board became 2 KB of Markdown. Refused, each
+    database left byte for byte as it was."""
+    from planboard.core.export import export_path, write_export
+    from planboard.core.outcome import minutes_path, write_minutes
+
+    store, q = live.store, live.quarter_id
+    store.choose_block(live.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    other = tmp_path / "other.db"
+    Store.open(other, first_quarter="2026-Q3").close()
+    quarter = store.quarter(q)
+    link = (
+        minutes_path(store.path, quarter)
+        if writer == "minutes"
+        else export_path(store.path, quarter.name, writer)
+    )
+
+    def write() -> Path:
+        return write_minutes(store, q) if writer == "minutes" else write_export(store, q, writer)
+
+    wal = store.path.with_name(store.path.name + "-wal")
+    assert wal.exists()
+    for target in (other, store.path, wal):
+        link.unlink(missing_ok=True)
+        link.symlink_to(target)
+        before = target.read_bytes()
+        with pytest.raises(OSError) as refused:
+            write()
+        assert target.read_bytes() == before
+        said = refused.value.strerror or ""
+        assert "an SQLite database" in said and "left as it was" in said, said
+        assert link.is_symlink()
+    link.unlink()
+    assert write().read_text()  # (no link: written as before)

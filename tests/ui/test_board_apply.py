@@ -444,6 +444,26 @@ async def test_an_export_says_where_in_the_status_line_under_no_toast(
     store.close()
 
 
+async def test_an_export_through_a_link_to_another_board_is_refused(tmp_path: Path) -> None:
+    """`board.2026-Q3.html` a link to another board: the palette's export wrote HTML
+    over that board and said "Exported 2026-Q3 to …/other.db"."""
+    store = Store.open(board(tmp_path))
+    other = tmp_path / "other.db"
+    Store.open(other, first_quarter="2026-Q3").close()
+    before = other.read_bytes()
+    (tmp_path / "board.2026-Q3.html").symlink_to(other)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.action_export("html")
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        assert "Could not export" in said and "an SQLite database" in said, said
+        assert "other.db" in said and "left as it was" in said
+    assert other.read_bytes() == before
+    store.close()
+
+
 async def test_a_long_path_is_said_whole_in_the_status_line(tmp_path: Path) -> None:
     """At 80 columns a path longer than a line showed cut: the message wrapped at the
     space before it and its second line ended at the edge. It is folded over as many

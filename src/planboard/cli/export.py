@@ -64,7 +64,7 @@ def _export_parser() -> argparse.ArgumentParser:
 
 def _output_problem(target: Path, board: Path) -> str:
     """Why the export can't be written to `target` ("" if it can be tried)."""
-    from ..core.outcome import writable_target
+    from ..core.outcome import is_database, writable_target
     from ..core.paths import too_long
 
     if too_long(str(target)):
@@ -92,25 +92,12 @@ def _output_problem(target: Path, board: Path) -> str:
         return f"Cannot write {target}: the folder {folder} is read-only."
     if target.exists() and not os.access(target, os.W_OK):
         return f"Cannot write {target}: the file is read-only."
-    if _is_database(target):  # (another board, or a backup: CSV was written over them)
+    if is_database(target):  # (another board, or a backup: CSV was written over them)
         return (
             f"Cannot write the export to {target}: it is an SQLite database (a board or "
             "a backup?); choose another file name."
         )
     return ""
-
-
-def _is_database(target: Path) -> bool:
-    """Whether `target` is a regular file that starts as an SQLite database does."""
-    from ..core.db import SQLITE_HEADER
-
-    try:
-        if not target.is_file():
-            return False
-        with target.open("rb") as file:
-            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
 
 
 def run_export(argv: list[str]) -> int:

@@ -219,6 +219,54 @@ class NotARegularFile(OSError):
         )
 
 
+class WouldReplaceDatabase(OSError):
+    """A path that names an SQLite database (a board, a backup) or one of a board's own
+    files (its `-wal`, `-shm` or `-journal`), itself or through a link: text written
+    there would replace the board."""
+
+    def __init__(self, path: Path, target: Path, *, part: bool) -> None:
+        where = f"{path} leads to {target}, which" if target != path else f"{path}"
+        what = "part of an SQLite database" if part else "an SQLite database"
+        super().__init__(
+            errno.EEXIST,
+            f"{where} is {what} (a board or a backup?); it was left as it was, and "
+            "nothing was written",
+            str(path),
+        )
+
+
+SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def _refuse_a_database(path: Path, target: Path, board: Path | None) -> None:
+    """WouldReplaceDatabase if `target` (where writing to `path` goes) is an SQLite
+    database, or a file of `board`'s."""
+    if board is not None:
+        try:
+            own = board.resolve()
+            sidecars = {own.with_name(own.name + end) for end in SIDECARS}
+            if target.resolve() in sidecars:
+                raise WouldReplaceDatabase(path, target, part=True)
+        except OSError as error:
+            if isinstance(error, WouldReplaceDatabase):
+                raise
+    if is_database(target):
+        raise WouldReplaceDatabase(path, target, part=False)
+
+
+def is_database(target: Path) -> bool:
+    """Whether `target` is a regular file that starts as an SQLite database does."""
+    from .db import SQLITE_HEADER
+
+    try:
+        if not target.is_file():
+            return False
+        with target.open("rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def writable_target(path: Path) -> Path:
     """Where writing to `path` goes: the file a link names (the link stays a link), or
     `path` itself. Raises OSError for a link loop, NotARegularFile for anything that
@@ -231,13 +279,15 @@ def writable_target(path: Path) -> Path:
     return target
 
 
-def write_atomically(path: Path, text: str) -> Path:
+def write_atomically(path: Path, text: str, *, board: Path | None = None) -> Path:
     """Write `text` to `path` through a temporary file and a rename: a reader never
     sees half a file, and a failure leaves no file behind. An existing file keeps its
     permissions; a new one gets the usual ones (not the temporary file's private ones).
     Through a link, the file it names is written; a pipe, a device or a folder is
-    refused (NotARegularFile), never replaced."""
-    path = writable_target(path)
+    refused (NotARegularFile), and so is an SQLite database or one of `board`'s own
+    files (WouldReplaceDatabase): never replaced."""
+    given, path = path, writable_target(path)
+    _refuse_a_database(given, path, board)
     folder = path.resolve().parent
     mode = _file_mode(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
@@ -262,4 +312,4 @@ def write_minutes(store: Store, quarter_id: int, path: Path | None = None) -> Pa
     """Save the minutes of a quarter's event next to the board file (or at `path`)."""
     result = outcome(store, quarter_id)
     target = path or minutes_path(store.path, result.quarter)
-    return write_atomically(target, minutes_markdown(result))
+    return write_atomically(target, minutes_markdown(result), board=store.path)

@@ -80,4 +80,4 @@ def write_export(store: Store, quarter_id: int, fmt: str, path: Path | None = No
         if path is not None
         else export_path(store.path, store.quarter(quarter_id).name, fmt)
     )
-    return write_atomically(target, text)
+    return write_atomically(target, text, board=store.path)
