@@ -708,3 +708,21 @@ def test_a_replica_that_is_a_file_is_refused(tmp_path: Path) -> None:
     replica.check_replica_folder(replica.replica_url(str(tmp_path / "new-folder")))
     said = cli("replicate", str(board), "--to", "/dev/null", check=False)
     assert "/dev/null is not a folder" in said and "Traceback" not in said
+
+
+def test_a_replica_under_a_folder_that_is_not_there_is_refused(tmp_path: Path) -> None:
+    """`--to /mnt/share/boards/team-a` with the share not mounted made the whole path
+    on the laptop's own disk, without a word: the replica that was to outlive the
+    laptop died with it. The replica's own folder is made; the one it goes in must be
+    there."""
+    board = fresh_copy(SAMPLE, tmp_path)
+    away = tmp_path / "share" / "boards" / "team-a"
+    for target in (str(away), f"file://{away}"):
+        with pytest.raises(ReplicaError, match="no folder") as refused:
+            replica.check_replica_folder(replica.replica_url(target))
+        assert f"{tmp_path / 'share' / 'boards'}" in str(refused.value)
+        assert "mounted" in str(refused.value)
+    said = cli("replicate", str(board), "--to", str(away), "--background", check=False)
+    assert "is there no folder" not in said and "no folder" in said, said
+    assert not (tmp_path / "share").exists()
+    replica.check_replica_folder(replica.replica_url(str(tmp_path / "team-a")))

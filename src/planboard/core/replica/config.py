@@ -170,12 +170,21 @@ def check_replica_folder(url: str) -> None:
     the escapes of the URL in the folder's name, so `two words/` would become
     `two%20words/`, a replica where nobody would look for it. Refused too when
     something other than a folder is there (the board itself, /dev/null: Litestream
-    said "not a directory" every second)."""
+    said "not a directory" every second), and when the folder it goes in is not there
+    (a share not mounted)."""
     written = file_replica(url)
     if written is not None and os.path.lexists(written) and not written.is_dir():
         raise ReplicaError(
             f"{path_text(written)} is not a folder: a replica is a folder Litestream "
             "keeps its files in (give a new folder's name, or an existing folder)."
+        )
+    if written is not None and not os.path.lexists(written) and not written.parent.is_dir():
+        # (Litestream makes every folder on the way: a share not mounted became a
+        # replica on the laptop's own disk, which dies with it.)
+        raise ReplicaError(
+            f"There is no folder {path_text(written.parent)} to keep the replica in (a "
+            "share not mounted?). planboard makes the replica's own folder, "
+            f"{written.name}, but not the ones it goes in: make them, or mount the share."
         )
     if written is None or "%" not in str(written):
         return
