@@ -787,3 +787,43 @@ def test_a_link_beside_the_board_never_leads_a_write_over_a_database(
         assert link.is_symlink()
     link.unlink()
     assert write().read_text()  # (no link: written as before)
+
+
+def test_votes_another_program_wrote_against_the_rules_are_not_counted(
+    live: Filled, board_path: Path
+) -> None:
+    """`INSERT INTO votes` of 50 dots for someone absent made "60 dots on 4 blocks · 4
+    present, 5 each" and ranked that block first, in the tally, the minutes and the
+    exports. A vote of someone absent, on a block of another quarter, or past the
+    budget (all of that person's, then) is not counted, and each is named."""
+    from planboard.core.outcome import minutes_markdown, outcome
+
+    store, q = live.store, live.quarter_id
+    store.set_votes(live.block_a, {live.sales: 2})
+    other_quarter_block = store.conn.execute(
+        "SELECT id FROM blocks WHERE quarter_id != ? LIMIT 1", (q,)
+    ).fetchone()
+    store.add_stakeholder("Head of Product")
+    absent = next(s.id for s in store.stakeholders() if s.name == "Head of Product")
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    budget = store.meeting(q).dot_budget
+    rows = [(q, absent, live.block_b, 50), (q, live.service, live.block_b, budget)]
+    rows.append((q, live.service, live.block_a, 1))  # (over the budget: neither counts)
+    if other_quarter_block:
+        rows.append((q, live.sales, other_quarter_block[0], 1))
+    conn.executemany(
+        "INSERT INTO votes (quarter_id, stakeholder_id, block_id, dots) VALUES (?, ?, ?, ?)",
+        rows,
+    )
+    conn.close()
+    assert store.votes(q) == {live.block_a: {live.sales: 2}}
+    said = store.row_problems(q)
+    assert any("Head of Product is not marked present; not counted" in s for s in said), said
+    over = [s for s in said if "Customer Service Lead" in s]
+    assert len(over) == 1 and f"more than the {budget} dots each" in over[0], said
+    assert "none of them counted" in over[0] and "+" not in over[0]
+    store.choose_block(live.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    text = minutes_markdown(outcome(store, q))
+    assert "Head of Product" not in text.split("## Attendees")[0].split("Dots")[-1]
+    assert "| Sales cockpit | 2 | Head of Sales 2 |" in text, text

@@ -434,6 +434,37 @@ async def test_the_event_screen_hears_the_apps_watcher(filled: Filled) -> None:
         assert not hasattr(screen, "_data_version")
 
 
+async def test_a_vote_written_against_the_rules_is_named_not_counted(filled: Filled) -> None:
+    """50 dots for someone absent, written with sqlite3 during the event: the card
+    counted them and nothing said so. Left out of the card's count, and named on the
+    event's status line (without the dots: the tally may be hidden)."""
+    import sqlite3
+
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_attendance(q, [filled.sales])
+    app = PlanboardApp(store, start_meeting=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        with sqlite3.connect(store.path, isolation_level=None) as other:
+            other.execute(
+                "INSERT INTO votes (quarter_id, stakeholder_id, block_id, dots) "
+                "VALUES (?, ?, ?, 50)",
+                (q, filled.service, filled.block_a),
+            )
+        other.close()
+        app._watch_file()
+        await pilot.pause()
+        said = status(app)
+        assert "Customer Service Lead is not marked present; not counted" in said, said
+        assert "50" not in said
+        assert all(card.data.dots == 0 for card in screen.query(BlockCard))
+
+
 async def test_the_decision_form_fits_when_many_are_cut_off(filled: Filled) -> None:
     """Forty stakeholders left out by the choice: the form still shows, at 80x24, the
     required field and the button that confirms (the names it can't list are counted)."""

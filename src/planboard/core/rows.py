@@ -250,6 +250,10 @@ def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = 20) -> list
             break
     if len(found) < limit:
         found += _dangling(conn, quarter_id, limit - len(found))
+    if len(found) < limit:
+        from .tally import counted_votes
+
+        found += counted_votes(conn, quarter_id)[1]
     return found[:limit]
 
 

@@ -16,6 +16,7 @@ from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Change, CutOff, Meeting
 from ..rows import integer
 from ..rules import why_not_start, why_read_only
+from ..tally import counted_votes
 from ..text import name_order, path_text
 from .core import _quote, _reads
 from .placing import StorePlacing
@@ -265,16 +266,13 @@ class MeetingCommands(StorePlacing):
 
     @_reads
     def votes(self, quarter_id: int) -> dict[int, dict[int, int]]:
-        """Dots by block, then by stakeholder."""
-        tally: dict[int, dict[int, int]] = {}
-        for block_id, stakeholder_id, dots in self.conn.execute(
-            f"SELECT {integer('block_id')}, {integer('stakeholder_id')}, {integer('dots', '0')} "
-            "FROM votes WHERE quarter_id = ?",
-            (quarter_id,),
-        ):
-            if block_id is not None and stakeholder_id is not None and dots > 0:
-                tally.setdefault(block_id, {})[stakeholder_id] = dots
-        return tally
+        """Dots by block, then by stakeholder: those that count (`counted_votes`)."""
+        return counted_votes(self.conn, quarter_id)[0]
+
+    @_reads
+    def uncounted_votes(self, quarter_id: int) -> list[str]:
+        """A sentence for each vote another program wrote that does not count."""
+        return counted_votes(self.conn, quarter_id)[1]
 
     def set_votes(self, block_id: int, dots: dict[int, int | str]) -> Change:
         """Record the dots present stakeholders put on one block (0 takes them back).

@@ -56,6 +56,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.meeting: Meeting | None = None
         self.quarter: Quarter | None = None
         self._alarm_level = 0
+        self._uncounted: list[str] = []  # (the votes that do not count, named once)
         self.head = Static(id="meeting-head")
         self.vision = Static(id="meeting-vision")
         self.facts = Static(id="meeting-facts")
@@ -149,6 +150,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
                 card.data, card.tally_hidden = d, hidden
         if not data:
             self.say("This quarter has no blocks yet: press b to go back to the board.")
+        self._say_uncounted()
         self.selected = max(0, min(self.selected, len(self.cards) - 1))
         for index, card in enumerate(self.cards):
             card.selected = index == self.selected
@@ -218,6 +220,15 @@ class MeetingScreen(StoreActions, Screen[str | None]):
     def planboard(self) -> PlanboardApp:
         """The app this screen runs in (its file watcher)."""
         return cast("PlanboardApp", self.app)
+
+    def _say_uncounted(self) -> None:
+        """Name the votes another program wrote that do not count, once for each new
+        set of them (the tally left them out)."""
+        found = self.store.uncounted_votes(self.quarter_id)
+        if found and found != self._uncounted:
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            self.say(f"Another program wrote {found[0]}{more}.", error=True)
+        self._uncounted = found
 
     def _file_changed(self, change: FileChanged) -> None:
         """Another program, or another screen of this planboard, changed the file."""
