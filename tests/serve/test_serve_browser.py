@@ -71,8 +71,11 @@ async def test_the_page_follows_the_file_in_a_real_browser(tmp_path: Path) -> No
             await browser.wait_for(f"{FIRST_NAME} === 'Monday pulse'")
             assert await browser.evaluate("window.sameDocument === true")  # no reload
 
-        # The server goes away: the page says so, and comes back with a new server.
-        await browser.wait_for("document.documentElement.dataset.link === 'lost'")
+        # The server stops: the page says sharing stopped (it said "reconnecting…" for
+        # ever), and comes back with a new server.
+        await browser.wait_for("document.documentElement.dataset.link === 'ended'")
+        said = await browser.evaluate("document.getElementById('link').textContent")
+        assert "stopped sharing" in said, said
         with serving(board, port=port):
             write(
                 board, "UPDATE quarters SET vision = 'After the restart' WHERE status = 'preparing'"
@@ -126,5 +129,30 @@ async def test_the_page_follows_the_file_in_a_real_browser(tmp_path: Path) -> No
             )
             assert await browser.evaluate("document.title") == "other <b>.db · planboard"
             assert await browser.evaluate("window.sameDocument === true")
+    finally:
+        await browser.close()
+
+
+async def test_a_page_whose_address_no_longer_opens_the_board_says_so(tmp_path: Path) -> None:
+    """Served again with another token (`--new-token`), the pages left open said
+    "reconnecting…" for ever. They say the address no longer opens the board, and stop
+    asking."""
+    chromium = chromium_or_skip()
+    board = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, board)
+    browser = Browser(chromium, tmp_path / "profile")
+    await browser.start()
+    try:
+        with serving(board, token="first-token") as server:
+            port = server.port
+            await browser.size(390, 844)
+            await browser.open(base(server) + "/?token=first-token")
+            await browser.wait_for(READY)
+        with serving(board, port=port, token="second-token"):
+            await browser.wait_for("document.documentElement.dataset.link === 'refused'")
+            said = await browser.evaluate("document.getElementById('link').textContent")
+            assert "no longer opens" in said and "facilitator" in said, said
+            await browser.wait_for("document.documentElement.scrollWidth <= 390")
+            await browser.screenshot(*screenshot_targets(tmp_path, "serve-refused-phone.png"))
     finally:
         await browser.close()

@@ -195,6 +195,12 @@ async def test_a_token_is_needed_when_one_is_set(board: Path) -> None:
                     status, body = await get(session, base(server) + path + query)
                     assert status == 401, (path, query)
                     assert "Weekly" not in body
+            # Opened from a link with the wrong token, the page an attendee sees says what
+            # to do, in a page a phone shows at a readable size (it was a line of text).
+            async with session.get(base(server) + "/?token=wrong") as response:
+                said = await response.text()
+                assert response.status == 401 and response.content_type == "text/html"
+                assert 'name="viewport"' in said and "Ask the facilitator" in said
             status, body = await get(session, base(server) + "/?token=s3cret-token")
             assert status == 200 and "Weekly commercial pulse" in body
             # The page hands the token on to its own assets.

@@ -244,6 +244,23 @@ def problem(message: str) -> str:
     return f'<p class="problem">{esc(message)}</p>'
 
 
+def refused() -> str:
+    """The page an address with a missing or wrong token gets (401): what to do, at a
+    size a phone shows (the facilitator's words, as a line of text, were unreadable).
+    No style: the page's own needs the token, and the policy allows no other."""
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="referrer" content="no-referrer">'
+        "<title>planboard</title>"
+        "</head><body><h1>This link does not open the board</h1>"
+        "<p>Its token is missing or no longer the board's. Ask the facilitator for the "
+        "address planboard shows now (it ends with <code>?token=…</code>).</p>"
+        "</body></html>\n"
+    )
+
+
 def document(content: str, *, title: str, token: str = "", now: float | None = None) -> str:
     """The whole page around `content` (a `fragment`). The token, when the server needs
     one, is added to the assets' addresses (the live channel takes it from the page's own

@@ -189,6 +189,7 @@ class BoardServer:
         self._tail: tuple[int, bytes] = (-1, b"")  # (the version it is of, the bytes)
         self._good = ""  # the last content read without a problem
         self._tick = asyncio.Event()
+        self._ending = False  # (stopping: the live streams say so and end)
         self._watcher: FileWatcher | None = None
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -309,6 +310,8 @@ class BoardServer:
         if not self._host_ok(request):
             raise web.HTTPMisdirectedRequest(text="Unknown host name.\n")
         if not self._token_ok(request):
+            if request.path == "/":  # (an attendee's browser: a page a phone can read)
+                raise web.HTTPUnauthorized(text=page.refused(), content_type="text/html")
             raise web.HTTPUnauthorized(
                 text="This board needs the address with its token (?token=…), as printed "
                 "by planboard serve.\n"
@@ -353,7 +356,7 @@ class BoardServer:
                 return response
             await response.write(f"retry: {RETRY_MS}\n\n".encode())
             sent = -1
-            while True:
+            while not self._ending:
                 if sent != self.version:
                     sent = self.version
                     head, rest = self._message()
@@ -364,6 +367,8 @@ class BoardServer:
                     await asyncio.wait_for(tick.wait(), KEEPALIVE_SECONDS)
                 except TimeoutError:
                     await response.write(b": keep-alive\n\n")
+            # Sharing stops: the page says so (it said "reconnecting…" for ever).
+            await response.write(b"event: end\ndata: {}\n\n")
         except ConnectionResetError:
             pass  # the attendee left
         finally:
@@ -451,6 +456,15 @@ class BoardServer:
             self._store = None
 
     async def stop(self) -> None:
+        # Every attendee's stream says that sharing stopped, and ends, before the
+        # server closes the connections.
+        self._ending = True
+        self._tick.set()
+        if self.clients:
+            for _ in range(20):
+                await asyncio.sleep(0.01)
+                if not self.clients:
+                    break
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None

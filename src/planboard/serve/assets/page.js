@@ -76,14 +76,38 @@
       setLink("live", "live");
       root.dataset.ready = "1";
     };
+    source.addEventListener("end", function () {
+      // Sharing stopped: the board as it was then stays; it comes back here if the
+      // facilitator shares it again.
+      source.close();
+      setLink("ended", "The facilitator stopped sharing: this is the board as it was then. " +
+        "It comes back here if sharing starts again.");
+      if (!retry) retry = setTimeout(connect, 5000);
+    });
     source.onerror = function () {
-      setLink("lost", "reconnecting…");
+      if (root.dataset.link !== "ended") setLink("lost", "reconnecting…");
       if (source.readyState === EventSource.CLOSED) {
-        // The browser gave up (a refused answer, or a server that restarted): start over.
+        // The browser gave up (a refused answer, or a server that restarted): ask why,
+        // then start over, unless this address no longer opens the board.
         source.close();
-        if (!retry) retry = setTimeout(connect, 2000);
+        if (!retry) retry = setTimeout(check, 2000);
       }
     };
+  }
+
+  function check() {
+    retry = null;
+    fetch("/live" + window.location.search, { method: "HEAD", cache: "no-store" }).then(
+      function (answer) {
+        if (answer.status === 401) {
+          setLink("refused", "This address no longer opens the board: ask the facilitator " +
+            "for the one planboard shows now.");
+        } else {
+          connect();
+        }
+      },
+      function () { connect(); }
+    );
   }
 
   skew = Number(board.dataset.now || Date.now()) - Date.now();
