@@ -726,3 +726,24 @@ def test_a_replica_under_a_folder_that_is_not_there_is_refused(tmp_path: Path) -
     assert "is there no folder" not in said and "no folder" in said, said
     assert not (tmp_path / "share").exists()
     replica.check_replica_folder(replica.replica_url(str(tmp_path / "team-a")))
+
+
+def test_a_second_board_replicating_to_the_same_replica_is_refused(tmp_path: Path) -> None:
+    """A board restored on a new laptop replicated to the team's replica while the old
+    copy still did: both wrote Litestream's change number 9, the replica lost changes
+    that neither could restore, and both said "replicated". A second board is refused
+    while another replicates there, naming it; once it stops, the replica is free."""
+    first = fresh_copy(SAMPLE, tmp_path)
+    second = tmp_path / "handover.db"
+    shutil.copyfile(first, second)
+    folder = tmp_path / "replica"
+    running = Replicating(first, f"file://{folder}")
+    for target in (f"file://{folder}", str(folder), f"file://{folder}/"):
+        said = cli("replicate", str(second), "--to", target, "--background", check=False)
+        assert f"{first} already replicates to" in said, said
+        assert f"planboard replicate {first} --stop" in said
+        assert not replica._alive((replica.read_status(second) or {}).get("pid"))
+    running.stop()
+    out = cli("replicate", str(second), "--to", str(folder), "--background")
+    assert "in the background" in out
+    assert "Stopped replicating" in cli("replicate", str(second), "--stop")

@@ -95,6 +95,7 @@ def run_replicate(argv: list[str]) -> int:
         replica.check_board_path(board)
         url = replica.replica_url(args.to)
         replica.check_replica_folder(url)
+        replica.check_one_writer(board, url)
         replica.duration(args.sync_interval, "--sync-interval")
         replica.duration(args.retention, "--retention")
         replica.litestream_binary()

@@ -3,6 +3,7 @@ board, durations, and the configuration planboard writes for Litestream."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -278,6 +279,40 @@ def _alive(pid: object) -> bool:
     except OSError:
         return True  # no /proc: trust kill()
     return stat.rsplit(")", 1)[-1].split()[:1] != ["Z"]
+
+
+def _same_replica(one: str, other: str) -> bool:
+    """Whether two replica URLs name one replica (a folder however it is written)."""
+    first, second = file_replica(one), file_replica(other)
+    if first is not None and second is not None:
+        with contextlib.suppress(OSError, RuntimeError):
+            return first.resolve() == second.resolve()
+        return first == second
+    return one.rstrip("/") == other.rstrip("/")
+
+
+def check_one_writer(board: Path, url: str) -> None:
+    """Refuse a replica another board on this computer replicates to now: two boards
+    writing one replica number their changes alike, and the replica loses some that
+    neither can restore (while both say "replicated")."""
+    mine = board.resolve()
+    for status_file in sorted((state_root() / "replicate").glob(f"*/{STATUS_FILE}")):
+        try:
+            status = json.loads(status_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(status, dict) or not isinstance(status.get("url"), str):
+            continue
+        other = Path(str(status.get("board", "")))
+        if other == mine or not _alive(status.get("pid")):
+            continue
+        if _same_replica(status["url"], url):
+            raise ReplicaError(
+                f"{path_text(other)} already replicates to {redact(url)} (process "
+                f"{status.get('pid')}): two boards writing one replica lose changes. Stop "
+                f"it first (planboard replicate {path_text(other)} --stop), or give this "
+                "board a replica of its own."
+            )
 
 
 DEFAULT_RETENTION = "8760h"  # a year of points in time

@@ -25,6 +25,7 @@ from .config import (
     _alive,
     _write_json,
     check_board_path,
+    check_one_writer,
     check_replica_folder,
     config_text,
     litestream_binary,
@@ -121,6 +122,7 @@ class Replicator:
                 f"{self.board} --stop"
             )
         _stop_leftover(previous)
+        check_one_writer(self.board, self.url)
         self._file = identity(self.board)
         make_state_dir(self.board)
         self.config.write_text(
