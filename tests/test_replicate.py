@@ -503,6 +503,15 @@ def test_the_title_bar_state_comes_from_the_status_file(tmp_path: Path) -> None:
     assert later.label() == "replica behind since 11:59:30 UTC"
     path.write_text(json.dumps({**status, "running": False}))
     assert replica.replica_state(board, now) is None
+    # Asked to stop, and still sending what the replica lacks: said so (--stop said
+    # "still finishing" and --status "Not replicating" at the same moment).
+    path.write_text(json.dumps({**status, "stopping_at": "2026-12-01T12:00:00Z"}))
+    stopping = replica.replica_state(board, now + timedelta(minutes=1))
+    assert stopping is not None and stopping.stopping and not stopping.behind
+    assert stopping.label() == "stopping: the replica gets what it lacks first…"
+    path.write_text(json.dumps({**status, "running": False, "stopping_at": "x"}))
+    assert replica.replica_state(board, now) is None
+    assert replica.STOP_WAIT_S > replica.DRAIN_S + replica.LITESTREAM_STOP_S
 
 
 def test_replica_options_need_from(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

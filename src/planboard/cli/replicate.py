@@ -114,7 +114,7 @@ def _stop(board: Path) -> int:
     def stopping(pid: int) -> None:
         print(
             f"Stopping the replication of {board} (process {pid}): it sends what the replica "
-            "lacks first (at most a minute)…",
+            "lacks first (at most a minute and a half)…",
             flush=True,
         )
 
@@ -258,7 +258,7 @@ def _print_status(board: Path) -> int:
     print(f"{board} → {state.url}: {label}{'' if label.endswith('…') else '.'}")
     if state.error:
         print(state.error)
-    return 1 if state.behind or state.stopped or state.replaced else 0
+    return 1 if state.behind or state.stopped or state.replaced or state.stopping else 0
 
 
 # ---------------------------------------------------------------- restore --from

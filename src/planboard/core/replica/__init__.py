@@ -67,15 +67,27 @@ from .points import (
     restore_to,
     unread_changes,
 )
-from .replicator import ReplicaState, Replicator, Stopped, replica_state, stop_background
+from .replicator import (
+    DRAIN_S,
+    LITESTREAM_STOP_S,
+    STOP_WAIT_S,
+    ReplicaState,
+    Replicator,
+    Stopped,
+    replica_state,
+    stop_background,
+)
 
 __all__ = [
     "BEHIND_AFTER",
     "CHECK_EVERY",
     "DEFAULT_RETENTION",
+    "DRAIN_S",
     "INSTALL_HINT",
+    "LITESTREAM_STOP_S",
     "SCHEMES",
     "STATUS_FILE",
+    "STOP_WAIT_S",
     "At",
     "Point",
     "ReplicaError",

@@ -75,6 +75,11 @@ def _stop_leftover(status: dict[str, object] | None) -> None:
 
 
 CHECK_TIMEOUT = 15.0  # seconds a look at a remote replica may take (stopping waits for it)
+DRAIN_S = 30.0  # seconds a stop waits for the replica to hold every change
+LITESTREAM_STOP_S = 30.0  # seconds a stop waits for Litestream to exit, then kills it
+# What `--stop` waits for a replication to exit: all of the above (it said "still
+# finishing" at a minute, and `--status` "Not replicating" a moment later).
+STOP_WAIT_S = DRAIN_S + LITESTREAM_STOP_S + CHECK_TIMEOUT + 5.0
 
 
 def _now() -> str:
@@ -241,7 +246,7 @@ class Replicator:
                 signal.signal(sig, handler)
         return self.stop()
 
-    def drain(self, timeout: float = 30.0) -> bool:
+    def drain(self, timeout: float = DRAIN_S) -> bool:
         """Wait until every change committed before now is in the replica: Litestream
         reads the WAL every monitor interval, so after two of them (and a margin) the
         replica must hold the board's newest transaction. False if it did not in time."""
@@ -278,6 +283,7 @@ class Replicator:
         its own (an error)."""
         assert self.process is not None
         died = self.process.poll() is not None
+        self.write_status(stopping_at=_now())
 
         def now(*_: object) -> None:
             raise KeyboardInterrupt
@@ -296,7 +302,7 @@ class Replicator:
         if not died:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=LITESTREAM_STOP_S)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -324,7 +330,7 @@ class Stopped:
 
 
 def stop_background(
-    board: Path, timeout: float = 60.0, *, stopping: Callable[[int], None] | None = None
+    board: Path, timeout: float = STOP_WAIT_S, *, stopping: Callable[[int], None] | None = None
 ) -> Stopped | None:
     """Stop the `planboard replicate` running for `board`, and wait (at most `timeout`
     seconds) until it and its Litestream have exited; `stopping(pid)` hears, before the
@@ -359,9 +365,12 @@ class ReplicaState:
     stopped: bool  # the replicate process is gone without having been stopped
     error: str = ""
     replaced: bool = False  # the board was replaced: the replica gets none of its changes
+    stopping: bool = False  # asked to stop: the replica gets what it lacks, then it ends
 
     def label(self) -> str:
         when = self.caught_up_at.strftime("%H:%M:%S") if self.caught_up_at else None
+        if self.stopping:
+            return "stopping: the replica gets what it lacks first…"
         if self.replaced:
             return "the board was replaced: the replica lacks its changes"
         if self.stopped:
@@ -385,8 +394,9 @@ def replica_state(board: Path, now: datetime | None = None) -> ReplicaState | No
     with contextlib.suppress(ValueError, TypeError, KeyError):
         started = _parse_time(str(status["started_at"]))
     since = caught or started or now
-    behind = now - since > BEHIND_AFTER
     stopped = not _alive(status.get("pid"))
+    stopping = bool(status.get("stopping_at")) and not stopped
+    behind = now - since > BEHIND_AFTER and not stopping
     return ReplicaState(
         url=str(status.get("url") or ""),
         caught_up_at=caught,
@@ -394,4 +404,5 @@ def replica_state(board: Path, now: datetime | None = None) -> ReplicaState | No
         stopped=stopped,
         error=str(status.get("error") or ""),
         replaced=status.get("replaced") is True,
+        stopping=stopping,
     )
