@@ -827,3 +827,31 @@ def test_votes_another_program_wrote_against_the_rules_are_not_counted(
     text = minutes_markdown(outcome(store, q))
     assert "Head of Product" not in text.split("## Attendees")[0].split("Dots")[-1]
     assert "| Sales cockpit | 2 | Head of Sales 2 |" in text, text
+
+
+def test_a_long_quarter_name_another_program_wrote_still_names_files(
+    filled: Filled, board_path: Path
+) -> None:
+    """A quarter named with 300 letters (by `sqlite3`: planboard keeps names short)
+    stopped the event ("File name too long" for its backup) and every export. The name
+    is cut in file names, with a mark of the whole so that two such names differ."""
+    from planboard.core.export import write_export
+    from planboard.core.outcome import write_minutes
+
+    store, q = filled.store, filled.quarter_id
+    long_name = "Q" * 300
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("UPDATE quarters SET name = ? WHERE id = ?", (long_name, q))
+    conn.close()
+    _, backup = store.start_meeting(q)
+    assert backup is not None and backup.exists() and len(backup.name.encode()) <= 255
+    written = write_export(store, q, "md")
+    assert written.exists() and len(written.name) <= 120
+    store.add_block(q, "Sales cockpit 2", "")
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    assert write_minutes(store, q).exists()
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("UPDATE quarters SET name = ? WHERE id = ?", ("Q" * 299 + "R", q))
+    conn.close()
+    assert write_export(store, q, "md") != written  # (not the other's file)

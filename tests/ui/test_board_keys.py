@@ -747,3 +747,19 @@ async def test_an_empty_field_of_a_form_shows_as_a_field_in_every_theme(
         field = [w for w in form.query(Input) if not w.has_focus][-1]
         around, shade = field.background_colors
         assert abs(shade.brightness - around.brightness) >= 0.05, (theme, around, shade)
+
+
+async def test_a_long_quarter_name_leaves_the_title_bar_its_status(filled: Filled) -> None:
+    """A quarter named with 300 letters (another program's): the title bar showed
+    "planboard" alone, the quarter's status and the file's name gone. The name is cut
+    with "…", and the rest stays."""
+    import sqlite3
+
+    conn = sqlite3.connect(filled.store.path, isolation_level=None)
+    conn.execute("UPDATE quarters SET name = ? WHERE id = ?", ("Q" * 300, filled.quarter_id))
+    conn.close()
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        bar = str(app.screen.query_one("#title").render())
+        assert "preparing" in bar and "…" in bar and "board.db" in bar, bar

@@ -29,13 +29,14 @@ from urllib.parse import quote
 from . import kept
 from .errors import PlanboardError
 from .sidecar import sidecar
+from .text import short_for_file
 
 SUFFIX = ".backup.db"
 KEEP = 10  # backups kept per board; older ones go when a new one is written
 
 
 def _label(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "backup"
+    return short_for_file(re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-"), 40) or "backup"
 
 
 def backup_path(board: Path, label: str, at: datetime | None = None) -> Path:

@@ -68,7 +68,19 @@ def in_file_name(text: str | None) -> str:
     folder separator or a NUL (in a name another program wrote) as "-"; "quarter" when
     nothing else is left of it (`/`, `..`)."""
     part = clean_line(str(text or "").replace("/", "-").replace("\\", "-").replace("\x00", "-"))
-    return part if part.strip(".- ") else "quarter"
+    return short_for_file(part) if part.strip(".- ") else "quarter"
+
+
+def short_for_file(text: str, limit: int = 60) -> str:
+    """`text` as part of a file's name: whole up to `limit` characters, else cut, with a
+    mark of the whole (so two long names cut alike still differ). A name another
+    program wrote can be any length; a file's name is at most 255 bytes."""
+    if len(text) <= limit:
+        return text
+    import hashlib
+
+    mark = hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:8]
+    return f"{text[: limit - 9].rstrip('.- ')}-{mark}"
 
 
 def clean_multiline(text: str | None) -> str:

@@ -13,6 +13,8 @@ from ...core.model import TEAM, Block, Item, Quarter, Stakeholder
 from ...core.text import clean_line, clean_multiline, path_text
 from .fitted import fit_rows
 
+QUARTER_CELLS = 40  # the most of a quarter's name the title bar shows
+
 
 class TitleBar(Static):
     """planboard · quarter · status · file, and a read-only badge when it applies."""
@@ -36,10 +38,13 @@ class TitleBar(Static):
             "live": "bold $text-warning",
             "decided": "bold $text-success",
         }[quarter.status]
+        name = clean_line(quarter.name)
+        if len(name) > QUARTER_CELLS:  # (another program's: planboard's are short)
+            name = name[: QUARTER_CELLS - 1] + "…"
         head: list[str | tuple[str, str]] = [
             (" planboard ", "bold reverse"),
             "  ",
-            (clean_line(quarter.name), "bold"),
+            (name, "bold"),
             "  ",
             (quarter.status, status_style),
         ]
