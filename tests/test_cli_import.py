@@ -186,9 +186,11 @@ def test_decided_quarter_is_refused(board: Path) -> None:
         store.choose_block(block, 1)
         store.decide(q, "Sales first.")
     before = digest(board)
-    result = run_cli("import", board, LISTS / "plain.txt", "--team")
-    assert result.returncode == 2
-    assert "planboard: 2026-Q3 is decided, so its board is read-only." in result.stderr
+    for dry in ([], ["--dry-run"]):
+        result = run_cli("import", board, LISTS / "plain.txt", "--team", *dry)
+        assert result.returncode == 2
+        assert "planboard: 2026-Q3 is decided, so its board is read-only." in result.stderr
+        assert result.stdout == ""  # (what the list holds, said first, read as begun)
     assert digest(board) == before
 
 

@@ -756,3 +756,19 @@ def test_a_second_board_replicating_to_the_same_replica_is_refused(tmp_path: Pat
     out = cli("replicate", str(second), "--to", str(folder), "--background")
     assert "in the background" in out
     assert "Stopped replicating" in cli("replicate", str(second), "--stop")
+
+
+def test_a_replica_of_another_board_is_named_as_a_replica(tmp_path: Path) -> None:
+    """`restore other.db --from REPLICA` with the replica of another board: refused,
+    rightly, but "other.db is a backup of another board" named the board being
+    restored over as a backup."""
+    board = fresh_copy(SAMPLE, tmp_path)
+    folder = tmp_path / "replica"
+    Replicating(board, f"file://{folder}").stop()
+    other = tmp_path / "other.db"
+    Store.open(other, first_quarter="2026-Q3").close()
+    before = other.read_bytes()
+    said = cli("restore", str(other), "--from", str(folder), "--yes", check=False)
+    assert "The replica is of another board (its identity is" in said, said
+    assert "other.db is a backup" not in said
+    assert other.read_bytes() == before

@@ -375,8 +375,10 @@ def test_import_of_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None
         result = run_cli("import", str(board), str(fifo), "--team", timeout=20)
     except subprocess.TimeoutExpired:
         pytest.fail("planboard import waited on a named pipe")
-    assert result.returncode == 2 and "not a regular file" in result.stderr
+    assert result.returncode == 2 and f"{fifo} is not a regular file" in result.stderr
     assert "Traceback" not in result.stderr
+    devnull = run_cli("import", str(board), "/dev/null", "--team", timeout=20)
+    assert "/dev/null is not a regular file" in devnull.stderr  # (it said "null")
 
 
 def test_a_device_or_pipe_is_not_a_board_and_nothing_is_left(tmp_path: Path) -> None:

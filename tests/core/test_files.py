@@ -298,6 +298,14 @@ def test_restore_from_the_command_line(board_path: Path, store: Store) -> None:
         text=True,
     )
     assert bad.returncode == 2 and "There is no backup 99" in bad.stderr
+    for word in ("-1", "last"):  # (said "-1 does not exist")
+        odd = subprocess.run(
+            [sys.executable, "-m", "planboard", "restore", str(board_path), word, "--yes"],
+            capture_output=True,
+            text=True,
+        )
+        assert odd.returncode == 2, odd.stderr
+        assert f"{word} is neither a backup's number (1 to " in odd.stderr, odd.stderr
 
 
 def test_closing_writes_the_changes_into_the_file_while_another_reader_stays(

@@ -88,7 +88,8 @@ async def test_O_opens_another_board_read_only_beside_this_one(tmp_path: Path) -
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, FormModal)  # refused, with a message; still open
-        assert "is not a file" in str(app.screen.query_one(".form-error").render())
+        said = str(app.screen.query_one(".form-error").render())
+        assert "nowhere.db does not exist (check the name)" in said, said
         await pilot.press(*["backspace"] * len("nowhere.db"), *"ops.db", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, CompareBoardsScreen)

@@ -95,13 +95,13 @@ def run_import(argv: list[str]) -> int:
         parsed = read_list(Path(args.file))
     except PlanboardError as error:
         return _fail(str(error))
-    print(f"{clean_line(parsed.name)}: {parsed.summary()}")
-
     # A read-only look first: the board and the quarter are checked without writing
-    # anything, and a dry run stops there.
+    # anything, and a dry run stops there. (What the list holds is said once the board
+    # can take it: said before a refusal, it read as if the import had begun.)
     look = _look(board, args.quarter, owner)
     if isinstance(look, str):
         return _fail(look)
+    print(f"{clean_line(parsed.name)}: {parsed.summary()}")
     existing = look.existing
     whose = (
         "the team's list" if owner is None else f"{(existing.name if existing else owner)}'s list"

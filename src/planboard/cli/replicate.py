@@ -389,6 +389,8 @@ def _restore_over(board: Path, url: str, at: replica.At | None, *, yes: bool) ->
             if store.viewer:
                 return _fail(f"{board} is open in another planboard; close it, then restore.")
             safety = store.restore(restored)
+        except PlanboardError as error:  # (said of the replica, not of a backup file)
+            return _fail(str(error).replace(f"{restored.name} is a backup of", "The replica is of"))
         finally:
             store.close()
     except PlanboardError as error:

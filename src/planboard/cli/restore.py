@@ -55,6 +55,12 @@ def run_restore(argv: list[str]) -> int:
     else:
         chosen = Path(args.backup)
         if not os.path.lexists(chosen):
+            if len(chosen.parts) == 1 and not chosen.suffix:  # (`-1`, `last`: no file)
+                count = f"1 to {len(found)}" if found else "none yet"
+                return _fail(
+                    f"{chosen} is neither a backup's number ({count}: planboard restore "
+                    f"{board} lists them) nor a backup file."
+                )
             return _fail(f"{chosen} does not exist.")
         if chosen.is_dir():
             return _fail(f"{chosen} is a folder, not a backup.")

@@ -101,8 +101,8 @@ def read_list(path: Path) -> ParsedList:
             found = os.fstat(handle.fileno())
             if not stat.S_ISREG(found.st_mode):
                 raise _refuse(
-                    f"{name} is not a regular file (a pipe, a device or a socket); save the "
-                    "list to a file and import that."
+                    f"{path_text(path)} is not a regular file (a pipe, a device or a "
+                    "socket); save the list to a file and import that."
                 )
             size = found.st_size
             if size > MAX_BYTES:

@@ -48,8 +48,10 @@ class BoardQuarters(BoardView):
             return str(error)
         if not path.is_absolute():
             path = self.store.path.resolve().parent / path
+        if not path.exists():
+            return f"{path} does not exist (check the name)."
         if not path.is_file():
-            return f"{path} is not a file."
+            return f"{path} is not a file (a folder, a pipe or a device?)."
         try:
             other = Store.open(path, create=False, readonly=True)
         except PlanboardError as error:
