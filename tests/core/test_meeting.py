@@ -855,3 +855,23 @@ def test_a_long_quarter_name_another_program_wrote_still_names_files(
     conn.execute("UPDATE quarters SET name = ? WHERE id = ?", ("Q" * 299 + "R", q))
     conn.close()
     assert write_export(store, q, "md") != written  # (not the other's file)
+
+
+def test_a_block_the_next_quarter_carried_as_not_chosen_cant_be_chosen_after_a_reopen(
+    live: Filled,
+) -> None:
+    """Decided, the next quarter started with a block not chosen carried over, then the
+    decided quarter reopened: that block could be chosen, and both quarters then held
+    it, one as chosen and one as an open candidate."""
+    store, q = live.store, live.quarter_id
+    store.choose_block(live.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    store.start_next_quarter(q, "2026-Q4", "", block_ids=[live.block_b], item_ids=[])
+    store.reopen(q)
+    store.choose_block(live.block_a, None)
+    with pytest.raises(ValidationError) as refused:
+        store.choose_block(live.block_b, 1)
+    said = str(refused.value)
+    assert "2026-Q4" in said and "carried" in said, said
+    assert store.block(live.block_b).choice is None
+    store.choose_block(live.block_a, 1)  # (one not carried: chosen as before)

@@ -367,6 +367,17 @@ class MeetingCommands(StorePlacing):
                 raise ValidationError(
                     f"Choice {rank} is already {_quote(holder[1])}; unchoose it first."
                 )
+            carried = self.conn.execute(
+                "SELECT q.name FROM blocks b JOIN quarters q ON q.id = b.quarter_id "
+                "WHERE b.carried_from = ? LIMIT 1",
+                (block_id,),
+            ).fetchone()
+            if rank is not None and carried is not None:  # (a quarter reopened)
+                raise ValidationError(
+                    f"{_quote(block.name)} was carried into {carried[0]} as not chosen; "
+                    f"choosing it here would leave it open there too. Remove it from "
+                    f"{carried[0]} first, or choose another block."
+                )
             tx.update("blocks", block_id, {"choice": rank})
             summary = (
                 f"Chose {_quote(block.name)} as choice {rank}"
