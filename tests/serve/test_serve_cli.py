@@ -143,6 +143,10 @@ def test_serve_shows_the_quarter_asked_for(tmp_path: Path) -> None:
     status, body = fetch(url.group(0))
     assert status == 200 and '<h1 class="quarter">2026-Q2</h1>' in body
     assert "What was chosen" in body or "chosen" in body.lower()
+    # Under "Chosen", a card says its choice, not its place on the board ("3 Supplier
+    # delivery reliability ★ Choice 2" read as two numbers).
+    chosen = body.split("<h2>Chosen</h2>", 1)[1].split("<h2>Why</h2>", 1)[0]
+    assert "★ Choice 1" in chosen and 'class="num"' not in chosen
     term.send("\x03")
     assert term.wait() == 0
     term = Terminal(["serve", str(board), "--port", "0", "--quarter", "1999-Q1"], tmp_path)

@@ -88,7 +88,9 @@ def _dots(block: LiveBlock) -> str:
     )
 
 
-def _card(block: LiveBlock, *, live: bool) -> str:
+def _card(block: LiveBlock, *, live: bool, numbered: bool = True) -> str:
+    """A block's card; `numbered`: with its place on the board (not among the chosen
+    blocks of a decided quarter, where it read as a second number beside the choice)."""
     badge = ""
     rank = block.chosen_rank or block.choice
     if rank:
@@ -102,11 +104,10 @@ def _card(block: LiveBlock, *, live: bool) -> str:
         else '<p class="case muted">(no case written)</p>'
     )
     served = ", ".join(esc(name) for name in block.served) or "nobody yet"
+    num = f'<span class="num">{esc(block.number)}</span> ' if numbered else ""
     parts = [
         f'<article class="{classes}" data-block="{esc(block.number)}">',
-        f'<h2><span class="num">{esc(block.number)}</span> '
-        f'<span class="name">{esc(block.name)}</span>'
-        f"{badge}</h2>",
+        f'<h2>{num}<span class="name">{esc(block.name)}</span>{badge}</h2>',
         case,
         f'<p class="row"><span class="label">Size</span> {esc(_size(block))}</p>',
         f'<p class="row"><span class="label">For</span> {served}</p>',
@@ -193,7 +194,7 @@ def _decided(view: LiveView) -> str:
     out.append("<h2>Chosen</h2>")
     if view.chosen:
         out.append('<div class="cards">')
-        out += [_card(block, live=False) for block in view.chosen]
+        out += [_card(block, live=False, numbered=False) for block in view.chosen]
         out.append("</div>")
     else:
         out.append('<p class="muted">Nothing was chosen.</p>')
