@@ -409,6 +409,14 @@ async def test_stacked_columns_move_as_they_stand(filled: Filled) -> None:
         assert app.screen.focused is team and team.cursor == len(team.rows) - 2
         await pilot.press("l", "j")  # the blocks' lines go on as before
         assert app.screen.focused is cols["blocks"]
+        # → then ← comes back to the column it left, whatever the row (from the lists
+        # beside Team's rows, it went to Team)
+        await pilot.press("h", "j", "j", "j")  # (Team's last line: on to the lists)
+        assert app.screen.focused is cols["stakeholders"]
+        await pilot.press("j", "l")
+        assert app.screen.focused in (cols["blocks"], cols["dropped"])
+        await pilot.press("h")
+        assert app.screen.focused is cols["stakeholders"]
 
 
 async def test_columns_with_left_right(filled: Filled) -> None:

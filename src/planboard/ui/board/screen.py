@@ -163,9 +163,18 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
         if current not in columns:
             self.set_focus(columns[0])
             return
+        # Back the way it came: → then ← returns to the column it left (stacked, the
+        # row alone could lead elsewhere), while that one is still on that side.
+        beside = column_beside(current, columns, delta, across=True)
+        went, back, came = self._came_from or (None, 0, None)
+        if went is current and back == delta and came in columns and beside is not None:
+            here, there = current.region, came.region
+            if (there.x >= here.right) if delta > 0 else (there.right <= here.x):
+                beside = came
+        self._came_from = (beside, -delta, current) if beside is not None else None
         # At once (`focus()` waits for the next turn): a Down typed in the same burst
         # moves in the column this one went to.
-        self.set_focus(column_beside(current, columns, delta, across=True) or current)
+        self.set_focus(beside or current)
 
     def _past_edge(self, column: BoardList, delta: int) -> None:
         """A step past a column's last line (or above its first) goes on in the column
