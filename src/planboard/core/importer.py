@@ -26,7 +26,8 @@ from . import kept
 from .errors import ValidationError
 from .model import MAX_NOTES, MAX_TITLE, ImportItem
 from .parsed_list import ParsedList as ParsedList
-from .text import clean_line, clean_multiline, path_text, plural
+from .repeats import same_title
+from .text import clean_line, clean_multiline, length, path_text, plural
 
 MAX_BYTES = 5 * 1024 * 1024  # a list bigger than this is not a list
 SNIFF_BYTES = 8192  # how much of a file is looked at to tell text from binary
@@ -203,15 +204,16 @@ def check(item: ImportItem) -> None:
     title = clean_line(item.title)
     if not title:
         raise _refuse(f"{where}The title can't be empty.", item.line)
-    if len(title) > MAX_TITLE:
+    if length(title) > MAX_TITLE:
         raise _refuse(
-            f"{where}The title is {len(title)} characters long; keep it to {MAX_TITLE} or fewer.",
+            f"{where}The title is {length(title)} characters long; keep it to {MAX_TITLE} "
+            "or fewer.",
             item.line,
         )
     notes = clean_multiline(item.notes)
-    if len(notes) > MAX_NOTES:
+    if length(notes) > MAX_NOTES:
         raise _refuse(
-            f"{where}The notes are {len(notes)} characters long; keep them to {MAX_NOTES} "
+            f"{where}The notes are {length(notes)} characters long; keep them to {MAX_NOTES} "
             "or fewer.",
             item.line,
         )
@@ -516,7 +518,7 @@ def _blank_line(text: str) -> bool:
 
 
 def _title_key(title: str) -> str:
-    return " ".join(clean_line(title).split()).casefold()
+    return same_title(title)
 
 
 def _header(line: str, delimiter: str) -> list[str]:

@@ -4,12 +4,13 @@ and skipped, instead of doubling the list."""
 from __future__ import annotations
 
 from .model import ImportItem
-from .text import clean_line
+from .text import clean_line, composed
 
 
 def same_title(title: str) -> str:
-    """A title as two lists are compared: cleaned, spaces collapsed, case folded."""
-    return " ".join(clean_line(title).split()).casefold()
+    """A title as two lists are compared: cleaned, spaces collapsed, composed ("e" and
+    a combining accent as "é"), case folded."""
+    return " ".join(composed(clean_line(title)).split()).casefold()
 
 
 def split_repeats(

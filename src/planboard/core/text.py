@@ -2,7 +2,7 @@
 
 Every title, note and name passes through here on its way into the file, and again on
 its way to the screen (the file may have been written by another program). What stays
-is the literal text minus control characters, composed (NFC): an escape sequence loses its ESC (so
+is the literal text minus control characters: an escape sequence loses its ESC (so
 "ESC[2J" shows as "[2J" and does nothing), C1 bytes go, and so do the bidirectional
 overrides that could make a title read differently from what it holds.
 """
@@ -44,14 +44,21 @@ def clean_line(text: str | None) -> str:
         return ""
     text = str(text).replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
     text = _STRIP_LINE.sub("", _BREAKS.sub(" ", text))
-    return _composed(_SPACES.sub(" ", text).strip())
+    return _SPACES.sub(" ", text).strip()
 
 
-def _composed(text: str) -> str:
+def composed(text: str) -> str:
     """Letters written as a letter and combining marks ("e" + U+0301), as some systems
-    paste them, as the one character they make ("é"): a title is as long as it looks,
-    and equal to the same title typed (ASCII text is returned as it is, at once)."""
+    paste them, as the one character they make ("é"), to count and compare text by
+    (what is stored stays as it was written: a name in the file is found as it is).
+    ASCII text is returned as it is, at once."""
     return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def length(text: str) -> int:
+    """How many characters `text` is as it looks: "e" and a combining accent count as
+    one ("é"), as a title's limit counts them."""
+    return len(composed(text))
 
 
 def fitting_hint(text: str, room: int) -> str:
@@ -90,7 +97,7 @@ def clean_multiline(text: str | None) -> str:
     text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     text = _STRIP_MULTILINE.sub("", _BREAKS.sub("\n", text))
     lines = [line.rstrip() for line in text.split("\n")]
-    return _composed("\n".join(lines).strip("\n"))
+    return "\n".join(lines).strip("\n")
 
 
 def has_control(text: str) -> bool:

@@ -19,7 +19,7 @@ from ..model import (
     Place,
 )
 from ..rules import stakeholder_name_problem
-from ..text import clean_line, clean_multiline
+from ..text import clean_line, clean_multiline, length
 from .core import _quote
 from .reading import StoreReads
 from .tx import _Tx
@@ -33,9 +33,9 @@ class StorePlacing(StoreReads):
         text = clean_line(value)
         if not text:
             raise ValidationError(f"The {what} can't be empty.")
-        if len(text) > limit:
+        if length(text) > limit:
             raise ValidationError(
-                f"The {what} is {len(text)} characters long; keep it to {limit} or fewer."
+                f"The {what} is {length(text)} characters long; keep it to {limit} or fewer."
             )
         return text
 
@@ -50,18 +50,18 @@ class StorePlacing(StoreReads):
     @staticmethod
     def _optional_line(value: str | None, what: str, limit: int = MAX_NAME) -> str:
         text = clean_line(value)
-        if len(text) > limit:
+        if length(text) > limit:
             raise ValidationError(
-                f"The {what} is {len(text)} characters long; keep it to {limit} or fewer."
+                f"The {what} is {length(text)} characters long; keep it to {limit} or fewer."
             )
         return text
 
     @staticmethod
     def _notes(value: str | None, what: str = "notes") -> str:
         text = clean_multiline(value)
-        if len(text) > MAX_NOTES:
+        if length(text) > MAX_NOTES:
             raise ValidationError(
-                f"The {what} are {len(text)} characters long; keep them to {MAX_NOTES} or fewer."
+                f"The {what} are {length(text)} characters long; keep them to {MAX_NOTES} or fewer."
             )
         return text
 
