@@ -511,7 +511,6 @@ def test_the_title_bar_state_comes_from_the_status_file(tmp_path: Path) -> None:
     assert stopping.label() == "stopping: the replica gets what it lacks first…"
     path.write_text(json.dumps({**status, "running": False, "stopping_at": "x"}))
     assert replica.replica_state(board, now) is None
-    assert replica.STOP_WAIT_S > replica.DRAIN_S + replica.LITESTREAM_STOP_S
 
 
 def test_replica_options_need_from(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -661,6 +660,11 @@ def test_replicating_into_a_folder_litestream_would_rename_is_refused(
     said = cli("replicate", str(board), "--to", str(tmp_path / name), "--background", check=False)
     assert "Litestream can't replicate into" in said and "Traceback" not in said
     assert "would write" in said
+    (tmp_path / name).mkdir()  # (a replica inside such a folder: the same reason, not
+    deeper = str(tmp_path / name / "rep")  # "no folder …%20…", which is never there)
+    said = cli("replicate", str(board), "--to", deeper, "--background", check=False)
+    assert "Litestream can't replicate into" in said, said
+    (tmp_path / name).rmdir()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "state") == ["board.db"]
     assert board.read_bytes() == before
     cli("replicate", str(board), "--to", str(tmp_path / "plain-name_1.x"), "--background")
@@ -772,3 +776,36 @@ def test_a_replica_of_another_board_is_named_as_a_replica(tmp_path: Path) -> Non
     assert "The replica is of another board (its identity is" in said, said
     assert "other.db is a backup" not in said
     assert other.read_bytes() == before
+
+
+def test_a_stale_or_secret_bearing_status_never_misleads_the_one_writer_check(
+    tmp_path: Path,
+) -> None:
+    """Only a replication running now holds a replica: a status file of one stopped
+    (whose old process number another program has since) refused a second board for
+    good, and `--stop` of the first answered that nothing replicates it. A URL with a
+    password (kept without it in the status) is the same replica."""
+    first = fresh_copy(SAMPLE, tmp_path)
+    second = tmp_path / "second.db"
+    shutil.copyfile(first, second)
+    path = replica.state_dir(first) / replica.STATUS_FILE
+    path.parent.mkdir(parents=True)
+    status = {"board": str(first.resolve()), "url": "file:///r", "pid": 1, "running": False}
+    path.write_text(json.dumps(status))
+    replica.check_one_writer(second, "file:///r")  # (stopped: free)
+    path.write_text(json.dumps({**status, "running": True}))  # (pid 1: not a replication)
+    replica.check_one_writer(second, "file:///r")
+    # (a stand-in for a replication: a process whose arguments say "replicate")
+    stand_in = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", "planboard", "replicate"]
+    )
+    try:
+        here = {**status, "running": True, "pid": stand_in.pid}
+        path.write_text(json.dumps({**here, "url": "sftp://u:***@h/x"}))
+        with pytest.raises(ReplicaError, match="already replicates"):
+            replica.check_one_writer(second, "sftp://u:pw@h/x")
+        path.write_text(json.dumps({**here, "pid": os.getpid()}))  # (not a replication)
+        replica.check_one_writer(second, "file:///r")
+    finally:
+        stand_in.kill()
+        stand_in.wait()

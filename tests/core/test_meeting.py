@@ -800,17 +800,18 @@ def test_votes_another_program_wrote_against_the_rules_are_not_counted(
 
     store, q = live.store, live.quarter_id
     store.set_votes(live.block_a, {live.sales: 2})
-    other_quarter_block = store.conn.execute(
-        "SELECT id FROM blocks WHERE quarter_id != ? LIMIT 1", (q,)
-    ).fetchone()
     store.add_stakeholder("Head of Product")
     absent = next(s.id for s in store.stakeholders() if s.name == "Head of Product")
     conn = sqlite3.connect(board_path, isolation_level=None)
     budget = store.meeting(q).dot_budget
+    elsewhere = conn.execute("INSERT INTO quarters (name) VALUES ('2027-Q1')").lastrowid
+    other_block = conn.execute(
+        "INSERT INTO blocks (quarter_id, name, position) VALUES (?, 'Elsewhere', 0)",
+        (elsewhere,),
+    ).lastrowid
     rows = [(q, absent, live.block_b, 50), (q, live.service, live.block_b, budget)]
     rows.append((q, live.service, live.block_a, 1))  # (over the budget: neither counts)
-    if other_quarter_block:
-        rows.append((q, live.sales, other_quarter_block[0], 1))
+    rows.append((q, live.sales, other_block, 1))  # (a block of another quarter)
     conn.executemany(
         "INSERT INTO votes (quarter_id, stakeholder_id, block_id, dots) VALUES (?, ?, ?, ?)",
         rows,
@@ -819,6 +820,7 @@ def test_votes_another_program_wrote_against_the_rules_are_not_counted(
     assert store.votes(q) == {live.block_a: {live.sales: 2}}
     said = store.row_problems(q)
     assert any("Head of Product is not marked present; not counted" in s for s in said), said
+    assert any(f"names block {other_block}, which is not on this quarter" in s for s in said)
     over = [s for s in said if "Customer Service Lead" in s]
     assert len(over) == 1 and f"more than the {budget} dots each" in over[0], said
     assert "none of them counted" in over[0] and "+" not in over[0]
@@ -855,6 +857,19 @@ def test_a_long_quarter_name_another_program_wrote_still_names_files(
     conn.execute("UPDATE quarters SET name = ? WHERE id = ?", ("Q" * 299 + "R", q))
     conn.close()
     assert write_export(store, q, "md") != written  # (not the other's file)
+    # Letters of four bytes each, beside a long board name: a file's name is counted
+    # in bytes (255 at most), not in letters.
+    long_board = board_path.with_name("quarterly-planning-board-of-the-data-team-a.db")
+    long_board.touch()
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("UPDATE quarters SET name = ? WHERE id = ?", ("\U0001d4ac" * 300, q))
+    conn.close()
+    for fmt in ("md", "html", "json"):
+        assert len(write_export(store, q, fmt).name.encode()) <= 150
+    from planboard.core.export import export_path
+
+    beside = export_path(long_board, "\U0001d4ac" * 300, "html")
+    assert len(beside.name.encode()) <= 200
 
 
 def test_a_block_the_next_quarter_carried_as_not_chosen_cant_be_chosen_after_a_reopen(

@@ -8,7 +8,7 @@ import pytest
 from conftest import Filled, assert_consistent
 from textual import events
 
-from planboard.core import Place
+from planboard.core import Place, Store
 from planboard.ui.app import PlanboardApp
 from planboard.ui.modals import ConfirmModal, FormModal, HelpScreen, PickerModal
 from planboard.ui.widgets.board_list import BoardList
@@ -763,11 +763,14 @@ async def test_a_long_quarter_name_leaves_the_title_bar_its_status(filled: Fille
     with "…", and the rest stays."""
     import sqlite3
 
-    conn = sqlite3.connect(filled.store.path, isolation_level=None)
-    conn.execute("UPDATE quarters SET name = ? WHERE id = ?", ("Q" * 300, filled.quarter_id))
+    path = filled.store.path
+    filled.store.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    for name in ("Q" * 300, "季" * 300):  # (wide letters: two cells each)
+        conn.execute("UPDATE quarters SET name = ? WHERE id = ?", (name, filled.quarter_id))
+        app = PlanboardApp(Store.open(path))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            bar = str(app.screen.query_one("#title").render())
+            assert "preparing" in bar and "…" in bar and "board.db" in bar, bar
     conn.close()
-    app = PlanboardApp(filled.store)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        bar = str(app.screen.query_one("#title").render())
-        assert "preparing" in bar and "…" in bar and "board.db" in bar, bar

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 
 from .board import DEFAULT_FILE, run_board
-from .common import _fail, _output_failed, _quiet_broken_pipe
+from .common import HelpNotWritten, _fail, _output_failed, _quiet_broken_pipe
 from .export import run_export, run_report
 from .importing import run_import
 from .restore import run_restore
@@ -72,11 +72,12 @@ def _main(args: list[str], *, program: bool = False) -> int:
     _names_in_any_encoding()
     try:
         return _command(args, program=program)
-    except BrokenPipeError:  # (`planboard --help | less`, quit before the end)
-        return _quiet_broken_pipe()
-    except OSError as error:  # (`planboard --help > /dev/full`)
+    except HelpNotWritten as unwritten:  # (`--help > /dev/full`, `--help | true`)
+        error = unwritten.error
+        if isinstance(error, BrokenPipeError):
+            return _quiet_broken_pipe()
         if error.errno not in _OUTPUT_FULL:
-            raise
+            raise error from None
         return _output_failed(error)
 
 

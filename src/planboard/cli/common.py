@@ -157,6 +157,14 @@ def _write_stdout(text: str) -> None:
     sys.stdout.flush()
 
 
+class HelpNotWritten(Exception):
+    """A parser's help or version could not be written (`error`: why)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class Parser(argparse.ArgumentParser):
     """argparse's parser, whose help and version say when they could not be written
     (`--help > /dev/full`): argparse lets that error go, and the command ended with
@@ -168,9 +176,9 @@ class Parser(argparse.ArgumentParser):
             try:
                 stream.write(message)
                 stream.flush()
-            except OSError:
+            except OSError as error:
                 if stream is sys.stdout:  # (a usage error's message, as argparse did)
-                    raise
+                    raise HelpNotWritten(error) from error
 
 
 def _output_failed(error: OSError) -> int:

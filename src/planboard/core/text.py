@@ -78,16 +78,17 @@ def in_file_name(text: str | None) -> str:
     return short_for_file(part) if part.strip(".- ") else "quarter"
 
 
-def short_for_file(text: str, limit: int = 60) -> str:
-    """`text` as part of a file's name: whole up to `limit` characters, else cut, with a
-    mark of the whole (so two long names cut alike still differ). A name another
-    program wrote can be any length; a file's name is at most 255 bytes."""
-    if len(text) <= limit:
+def short_for_file(text: str, limit: int = 100) -> str:
+    """`text` as part of a file's name: whole up to `limit` bytes (UTF-8, as a file's
+    name is counted: 255 at most), else cut, with a mark of the whole (so two long names
+    cut alike still differ). A name another program wrote can be any length."""
+    if len(text.encode("utf-8", "replace")) <= limit:
         return text
     import hashlib
 
     mark = hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:8]
-    return f"{text[: limit - 9].rstrip('.- ')}-{mark}"
+    cut = text.encode("utf-8", "replace")[: limit - 9].decode("utf-8", "ignore")
+    return f"{cut.rstrip('.- ')}-{mark}"
 
 
 def clean_multiline(text: str | None) -> str:

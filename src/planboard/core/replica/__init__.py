@@ -68,8 +68,6 @@ from .points import (
     unread_changes,
 )
 from .replicator import (
-    DRAIN_S,
-    LITESTREAM_STOP_S,
     STOP_WAIT_S,
     ReplicaState,
     Replicator,
@@ -82,9 +80,7 @@ __all__ = [
     "BEHIND_AFTER",
     "CHECK_EVERY",
     "DEFAULT_RETENTION",
-    "DRAIN_S",
     "INSTALL_HINT",
-    "LITESTREAM_STOP_S",
     "SCHEMES",
     "STATUS_FILE",
     "STOP_WAIT_S",

@@ -179,7 +179,17 @@ def check_replica_folder(url: str) -> None:
             f"{path_text(written)} is not a folder: a replica is a folder Litestream "
             "keeps its files in (give a new folder's name, or an existing folder)."
         )
-    if written is not None and not os.path.lexists(written) and not written.parent.is_dir():
+    if written is None:
+        return
+    if "%" in str(written):
+        asked = Path(os.fsdecode(unquote_to_bytes(str(written))))
+        raise ReplicaError(
+            f"Litestream can't replicate into {path_text(asked)}: it would write into "
+            f"{written} instead (it keeps the escapes of spaces, accented letters and "
+            "# ? % ' \" in a folder's name). Choose a folder whose path has only ASCII "
+            "letters, digits and - _ . ~"
+        )
+    if not os.path.lexists(written) and not written.parent.is_dir():
         # (Litestream makes every folder on the way: a share not mounted became a
         # replica on the laptop's own disk, which dies with it.)
         raise ReplicaError(
@@ -187,15 +197,6 @@ def check_replica_folder(url: str) -> None:
             "share not mounted?). planboard makes the replica's own folder, "
             f"{written.name}, but not the ones it goes in: make them, or mount the share."
         )
-    if written is None or "%" not in str(written):
-        return
-    asked = Path(os.fsdecode(unquote_to_bytes(str(written))))
-    raise ReplicaError(
-        f"Litestream can't replicate into {path_text(asked)}: it would write into "
-        f"{written} instead (it keeps the escapes of spaces, accented letters and "
-        "# ? % ' \" in a folder's name). Choose a folder whose path has only ASCII "
-        "letters, digits and - _ . ~"
-    )
 
 
 def redact(url: str) -> str:
@@ -291,6 +292,18 @@ def _same_replica(one: str, other: str) -> bool:
     return one.rstrip("/") == other.rstrip("/")
 
 
+def _replicating(pid: object) -> bool:
+    """Whether `pid` is a running `planboard replicate` (not another program that has
+    since been given the number of one that ended)."""
+    if not _alive(pid):
+        return False
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return True  # (no /proc: trust the number)
+    return b"replicate" in arguments
+
+
 def check_one_writer(board: Path, url: str) -> None:
     """Refuse a replica another board on this computer replicates to now: two boards
     writing one replica number their changes alike, and the replica loses some that
@@ -304,9 +317,11 @@ def check_one_writer(board: Path, url: str) -> None:
         if not isinstance(status, dict) or not isinstance(status.get("url"), str):
             continue
         other = Path(str(status.get("board", "")))
-        if other == mine or not _alive(status.get("pid")):
+        if other == mine or status.get("running") is not True:
             continue
-        if _same_replica(status["url"], url):
+        if not _replicating(status.get("pid")):
+            continue  # (stopped without a word: its number may be another program's now)
+        if _same_replica(status["url"], redact(url)):
             raise ReplicaError(
                 f"{path_text(other)} already replicates to {redact(url)} (process "
                 f"{status.get('pid')}): two boards writing one replica lose changes. Stop "

@@ -77,9 +77,13 @@ def _stop_leftover(status: dict[str, object] | None) -> None:
 CHECK_TIMEOUT = 15.0  # seconds a look at a remote replica may take (stopping waits for it)
 DRAIN_S = 30.0  # seconds a stop waits for the replica to hold every change
 LITESTREAM_STOP_S = 30.0  # seconds a stop waits for Litestream to exit, then kills it
-# What `--stop` waits for a replication to exit: all of the above (it said "still
-# finishing" at a minute, and `--status` "Not replicating" a moment later).
-STOP_WAIT_S = DRAIN_S + LITESTREAM_STOP_S + CHECK_TIMEOUT + 5.0
+READER_S = 5.0  # seconds a stop waits for the last of Litestream's log to be read
+REACH_S = 3.0  # seconds a look at whether a store's address answers may take
+# What `--stop` waits for a replication to exit: every wait of a stop, in turn (the
+# address looked at, the drain and its last look, Litestream's exit, its log, a last
+# look at the address and at the replica), and a margin (it said "still finishing" at
+# a minute, and `--status` "Not replicating" a moment later).
+STOP_WAIT_S = REACH_S + DRAIN_S + LITESTREAM_STOP_S + READER_S + REACH_S + CHECK_TIMEOUT + 10.0
 
 
 def _now() -> str:
@@ -307,7 +311,7 @@ class Replicator:
                 self.process.kill()
                 self.process.wait()
         if self._reader is not None:
-            self._reader.join(timeout=5)  # every error Litestream printed is read
+            self._reader.join(timeout=READER_S)  # every error Litestream printed is read
         if not died:
             self.check()
         self.write_status(running=False, stopped_at=_now(), drained=self.drained)

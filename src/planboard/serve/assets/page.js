@@ -102,6 +102,8 @@
         if (answer.status === 401) {
           setLink("refused", "This address no longer opens the board: ask the facilitator " +
             "for the one planboard shows now.");
+          // (Asked again now and then: served again with this address, it comes back.)
+          if (!retry) retry = setTimeout(check, 30000);
         } else {
           connect();
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -39,8 +40,8 @@ class TitleBar(Static):
             "decided": "bold $text-success",
         }[quarter.status]
         name = clean_line(quarter.name)
-        if len(name) > QUARTER_CELLS:  # (another program's: planboard's are short)
-            name = name[: QUARTER_CELLS - 1] + "…"
+        if cell_len(name) > QUARTER_CELLS:  # (another program's: planboard's are short)
+            name = set_cell_size(name, QUARTER_CELLS - 1).rstrip() + "…"
         head: list[str | tuple[str, str]] = [
             (" planboard ", "bold reverse"),
             "  ",
