@@ -677,6 +677,18 @@ def test_coverage_matches_a_count_by_hand(three_quarters) -> None:  # type: igno
     assert "Bob: 2 items, none chosen" in q1 and "in a row" not in q1
 
 
+def test_coverage_of_a_quarter_another_program_made_live_again(three_quarters) -> None:  # type: ignore
+    """`UPDATE quarters SET status = 'live'` on a decided quarter: its blocks still held
+    their confirmed ranks, so the coverage showed ■ (served) for a quarter not decided,
+    beside ○ for the others. A quarter not decided is open for everyone in it."""
+    store, quarters, people = three_quarters
+    store.conn.execute("UPDATE quarters SET status = 'live' WHERE id = ?", (quarters["Q1"],))
+    cover = coverage(store)
+    assert cover.cell(people["Ann"], quarters["Q1"]) == "open"
+    assert cover.cell(people["Bob"], quarters["Q1"]) == "open"
+    assert cover.streak(people["Bob"]) == 1
+
+
 def test_report_shows_every_quarter_and_the_coverage(three_quarters) -> None:  # type: ignore
     store, _quarters, _people = three_quarters
     console = Console(file=io.StringIO(), width=100, force_terminal=False, no_color=True)

@@ -73,7 +73,9 @@ def coverage(store: Store) -> Coverage:
     decided = {q.id for q in quarters if q.is_decided}
     cells: dict[tuple[int, int], Cell] = {}
     for key in sent:
-        if key in served:
+        # (A confirmed rank counts in a decided quarter alone: another program can set
+        # a decided quarter live again, its blocks' ranks left as they were.)
+        if key in served and key[1] in decided:
             cells[key] = "served"
         elif key[1] in decided:
             cells[key] = "cut"
