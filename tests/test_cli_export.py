@@ -118,6 +118,14 @@ def test_export_of_a_named_quarter_and_a_format_from_the_file_name(board: Path) 
     assert "2026-Q3 is still being prepared: nothing is decided yet" in page
     default = run_cli("export", board, "-q", "2026-Q3")  # stdout: Markdown by default
     assert out(default) == expected(board, "2026-Q3", "md")
+    typed = run_cli("export", board, "-q", " 2026-q3", "--format", "json")  # (as typed)
+    assert json.loads(out(typed))["quarter"]["name"] == "2026-Q3"
+    # Quarters another program named alike: each is found by its own name.
+    with sqlite3.connect(board) as conn:
+        conn.execute("INSERT INTO quarters (name) VALUES ('2026-q3')")
+    conn.close()
+    exact = run_cli("export", board, "-q", "2026-q3", "--format", "json")
+    assert json.loads(out(exact))["quarter"]["name"] == "2026-q3", err(exact)
 
 
 def test_export_replaces_an_existing_file(board: Path) -> None:

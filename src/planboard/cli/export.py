@@ -126,7 +126,7 @@ def run_export(argv: list[str]) -> int:
         return _fail(reason)
     try:
         if args.quarter:
-            quarter = store.quarter_by_name(args.quarter.strip().upper())
+            quarter = store.quarter_by_name(args.quarter)
             which = ""
         else:
             decided = [q for q in store.quarters() if q.is_decided]
