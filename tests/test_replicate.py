@@ -809,3 +809,28 @@ def test_a_stale_or_secret_bearing_status_never_misleads_the_one_writer_check(
     finally:
         stand_in.kill()
         stand_in.wait()
+
+
+def test_a_stopped_replication_leaves_no_wal_beside_a_board_nothing_has_open(
+    tmp_path: Path,
+) -> None:
+    """Litestream reads the board through SQLite, which leaves `-wal` and `-shm` beside
+    it: after a replication stopped, a board nothing had open kept them, and the `.db`
+    copied alone lacked what the `-wal` held. They are folded in and removed, as when
+    planboard closes a board."""
+    board = fresh_copy(SAMPLE, tmp_path)
+    running = Replicating(board, f"file://{tmp_path / 'replica'}")
+    with Store.open(board) as store:
+        store.add_item(store.default_quarter().id, None, "Made while replicating")
+    running.stop()
+    assert not os.path.exists(f"{board}-wal") and not os.path.exists(f"{board}-shm")
+    copy = tmp_path / "alone.db"
+    shutil.copyfile(board, copy)
+    assert "Made while replicating" in titles(copy)
+    # Replicated again after that: the replica follows, and restores both changes.
+    again = Replicating(board, f"file://{tmp_path / 'replica'}")
+    with Store.open(board) as store:
+        store.add_item(store.default_quarter().id, None, "Made after the restart")
+    again.stop()
+    back = titles(restored(f"file://{tmp_path / 'replica'}", tmp_path, "back.db"))
+    assert "Made while replicating" in back and "Made after the restart" in back

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..db import tidy_after_serving
 from ..wal import identity
 from .config import (
     BEHIND_AFTER,
@@ -314,6 +315,12 @@ class Replicator:
             self._reader.join(timeout=READER_S)  # every error Litestream printed is read
         if not died:
             self.check()
+        if not self.replaced():
+            # Litestream read the board through SQLite, which leaves `-wal` and `-shm`
+            # beside it: folded in and removed as when planboard closes a board (if
+            # nothing else has it open), so the `.db` alone holds every change.
+            with contextlib.suppress(Exception):
+                tidy_after_serving(self.board)
         self.write_status(running=False, stopped_at=_now(), drained=self.drained)
         return 1 if died else 0
 
