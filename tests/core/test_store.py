@@ -845,3 +845,19 @@ def test_a_title_written_decomposed_is_counted_as_it_looks(filled: Filled) -> No
     store.add_stakeholder("Jose\u0301")  # (pasted again: brought back, not a second one)
     named = store.conn.execute("SELECT COUNT(*) FROM stakeholders WHERE name LIKE 'Jos%'")
     assert named.fetchone()[0] == 1
+
+
+def test_a_stakeholder_named_as_another_however_its_accents_are_written_is_refused(
+    filled: Filled,
+) -> None:
+    """ "Re\u0301gion" (a letter and a combining accent) and "Région" typed: two
+    stakeholders whose headers looked the same. The second is refused as the same name;
+    the name stays as it was first written."""
+    store = filled.store
+    store.add_stakeholder("Directrice Re\u0301gion Est")
+    with pytest.raises(ValidationError, match="already a stakeholder"):
+        store.add_stakeholder("Directrice Région Est")
+    with pytest.raises(ValidationError, match="already a stakeholder"):
+        store.edit_stakeholder(filled.sales, name="directrice région est")
+    names = [s.name for s in store.stakeholders() if s.name.startswith("Directrice")]
+    assert names == ["Directrice Re\u0301gion Est"]

@@ -245,6 +245,48 @@ async def test_search_filters_every_column(overlapping: Store) -> None:
         assert len([r for r in stake.rows if r.item]) == 5
 
 
+async def test_search_reads_accents_as_a_reader_does(overlapping: Store) -> None:
+    """ "Cafe" and a combining accent (pasted from some systems) was not found by "café"
+    typed, nor "Crème" by "creme": a search reads a letter with an accent as the same
+    letter however it is written, and finds it without the accent too."""
+    q = overlapping.default_quarter().id
+    overlapping.add_item(q, None, "Cafe\u0301 de\u0301cor report")
+    overlapping.add_item(q, None, "Crème brûlée margins")
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        team = app.screen.query_one("#team", BoardList)
+        for query, title in (
+            ("café", "Cafe\u0301 de\u0301cor report"),
+            ("cafe", "Cafe\u0301 de\u0301cor report"),
+            ("cre\u0300me", "Crème brûlée margins"),
+            ("creme brulee", "Crème brûlée margins"),
+        ):
+            await pilot.press("slash", "ctrl+u", *query)
+            await pilot.pause()
+            assert [r.item.title for r in team.rows if r.item] == [title], query
+            assert "1 item that matches" in str(app.screen.query_one("#status").render())
+            await pilot.press("escape")
+
+
+async def test_esc_in_the_search_goes_back_where_it_was(overlapping: Store) -> None:
+    """Esc on a search (matching or not) put the cursor on Team's first item and
+    scrolled the lists to the top: the place the search started from is kept."""
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        stake = app.screen.query_one("#stakeholders", BoardList)
+        await pilot.press("right", "down", "down", "down")
+        before = stake.selected
+        assert app.screen.focused is stake and before is not None and before.item is not None
+        for query in ("late", "zzqx"):
+            await pilot.press("slash", *query, "escape")
+            await pilot.pause()
+            assert app.screen.focused is stake, query
+            assert stake.selected is not None and stake.selected.item is not None
+            assert stake.selected.item.id == before.item.id, query
+
+
 async def test_the_detail_pane_shows_the_first_match_while_typing(overlapping: Store) -> None:
     """While a search is typed, the pane under the board shows the first match, the
     item Enter goes to (it kept showing the item the cursor was on, hidden by the

@@ -24,11 +24,10 @@ if TYPE_CHECKING:
 
 
 def _same_name(name: str) -> str:
-    """A stakeholder name as the file compares them (SQLite's NOCASE: ASCII letters)."""
-    return name.translate(_ASCII_LOWER)
+    """A stakeholder name as the store compares them (`same_name`)."""
+    from ..core.text import same_name
 
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+    return same_name(name)
 
 
 def _import_parser() -> argparse.ArgumentParser:

@@ -55,6 +55,23 @@ def composed(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+def same_name(text: str) -> str:
+    """A name as two names are compared (stakeholders): spaces collapsed, composed
+    ("e" and a combining accent as "é"), case folded. Accents count: "Rene" is not
+    "Renée"."""
+    return " ".join(composed(text).split()).casefold()
+
+
+def folded(text: str) -> str:
+    """Text as a search reads it: case folded, and letters with accents as their plain
+    letters however the accents are written ("Cafe\u0301", "Café" and "cafe" alike)."""
+    if text.isascii():
+        return text.casefold()
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch)
+    )
+
+
 def length(text: str) -> int:
     """How many characters `text` is as it looks: "e" and a combining accent count as
     one ("é"), as a title's limit counts them."""

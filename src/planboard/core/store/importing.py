@@ -71,9 +71,7 @@ class ImportCommands(StorePlacing):
         if owner is None:
             return None, False
         name = self._stakeholder_name(owner, "stakeholder name")
-        row = self.conn.execute(
-            "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
-        ).fetchone()
+        row = self._stakeholder_named(name)
         if row is None:
             stakeholder_id = tx.insert(
                 "stakeholders",

@@ -19,7 +19,7 @@ from ..model import (
     Place,
 )
 from ..rules import stakeholder_name_problem
-from ..text import clean_line, clean_multiline, length
+from ..text import clean_line, clean_multiline, length, same_name
 from .core import _quote
 from .reading import StoreReads
 from .tx import _Tx
@@ -38,6 +38,24 @@ class StorePlacing(StoreReads):
                 f"The {what} is {length(text)} characters long; keep it to {limit} or fewer."
             )
         return text
+
+    def _stakeholder_named(
+        self, name: str, *, other_than: int | None = None
+    ) -> tuple[int, int] | None:
+        """(id, archived) of the stakeholder called `name`: written exactly so first,
+        else the same name however its case and accents are written (`same_name`:
+        "Re\u0301gion" and "région" are one name; SQLite's NOCASE saw two)."""
+        rows = [
+            row
+            for row in self.conn.execute("SELECT id, name, archived FROM stakeholders")
+            if row[0] != other_than and isinstance(row[1], str)
+        ]
+        wanted = same_name(name)
+        for exact in (True, False):
+            for stakeholder_id, stored, archived in rows:
+                if stored == name if exact else same_name(stored) == wanted:
+                    return stakeholder_id, int(bool(archived))
+        return None
 
     @classmethod
     def _stakeholder_name(cls, value: str, what: str = "name") -> str:

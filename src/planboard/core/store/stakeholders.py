@@ -39,9 +39,7 @@ class StakeholderCommands(StorePlacing):
         department = self._optional_line(department, "department")
         chosen = self._colour(colour) if colour else None
         with self._write() as tx:
-            row = self.conn.execute(
-                "SELECT id, archived FROM stakeholders WHERE name = ? COLLATE NOCASE", (name,)
-            ).fetchone()
+            row = self._stakeholder_named(name)
             if row is not None and not row[1]:
                 raise ValidationError(f"There is already a stakeholder called {name!r}.")
             if row is not None:
@@ -84,10 +82,7 @@ class StakeholderCommands(StorePlacing):
         with self._write() as tx:
             current = self.stakeholder(stakeholder_id)
             if "name" in values:
-                clash = self.conn.execute(
-                    "SELECT id FROM stakeholders WHERE name = ? COLLATE NOCASE AND id != ?",
-                    (values["name"], stakeholder_id),
-                ).fetchone()
+                clash = self._stakeholder_named(values["name"], other_than=stakeholder_id)
                 if clash:
                     raise ValidationError(
                         f"There is already a stakeholder called {values['name']!r}."

@@ -140,6 +140,8 @@ class BoardBase(StoreActions, CalmResume):
         self._suppress_click = False
         # The last ← or →: the column it went to, the key back, the column it left.
         self._came_from: tuple[BoardList | None, int, BoardList | None] | None = None
+        # Where a search started (the column, and the item on it): Esc goes back there.
+        self._search_from: tuple[BoardList | None, int | None] = (None, None)
         self._stale = False  # the file changed while the board could not re-read it
         self._replica: tuple[str, bool] | None = None  # what the title bar says of it
         self._replaying: str | None = None  # the action an undo or redo replays

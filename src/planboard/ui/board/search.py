@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.model import Item
+from ...core.text import folded
 from ..widgets.board_list import BoardList
 from .view import BoardView
 
@@ -13,6 +14,11 @@ class BoardSearch(BoardView):
     """The search bar and the filter it applies to the columns."""
 
     def action_search(self) -> None:
+        # Where the search starts from: Esc on it comes back here.
+        column = self.focused_column()
+        if column is not None:
+            row = column.selected
+            self._search_from = (column, row.item.id if row and row.item else None)
         self.search_bar.display = True
         # At once (`focus()` waits for the next turn): the words typed in the same
         # burst as the `/` are handed to the search (see `PlanboardApp._on_key`).
@@ -65,11 +71,22 @@ class BoardSearch(BoardView):
             return
         if self.focused is self.search_bar:
             self._clear_search()
-            self.column("team").focus()
+            self._back_where_it_was()
             event.stop()
         elif self.search_bar.value:  # Esc on the board clears an active search too
             self._clear_search()
             event.stop()
+
+    def _back_where_it_was(self) -> None:
+        """The column and item the search started from, focused again (Team's first
+        item if they are gone)."""
+        column, item_id = self._search_from
+        if column is None or not column.display:
+            self.column("team").focus()
+            return
+        self.set_focus(column)
+        if item_id is not None:
+            column.select_item(item_id)
 
     def _filter(self, text: str) -> None:
         """Show only what the search asks for (all columns at once)."""
@@ -88,7 +105,7 @@ class BoardSearch(BoardView):
         def keep(item: Item) -> bool:
             if loose and not (item.block_id is None and item.status == "open"):
                 return False
-            title = item.title.casefold()
+            title = folded(item.title)
             if any(word not in title for word in words):
                 return False
             return owner_matches(item) if people else True
@@ -97,19 +114,22 @@ class BoardSearch(BoardView):
             column.set_filter(keep, keep_groups=False)
         self._preview()
         shown = sum(1 for c in self.columns for r in c.rows if r.kind == "item")
-        self.say(f"Showing {shown} item{'s' if shown != 1 else ''} that match “{text.strip()}”.")
+        self.say(
+            f"Showing {shown} item{'s' if shown != 1 else ''} that "
+            f"match{'es' if shown == 1 else ''} “{text.strip()}”."
+        )
 
     def _who(self, stakeholder_id: int | None) -> str:
         """A stakeholder's name and department, folded for searching."""
         if stakeholder_id is None:
             return "team"
         known = self.stakeholder_map.get(stakeholder_id)
-        return f"{known[0].name} · {known[0].department}".casefold() if known else ""
+        return folded(f"{known[0].name} · {known[0].department}") if known else ""
 
     def _parse_search(self, text: str) -> tuple[list[str], list[str], bool]:
         """Words, @stakeholders and is:loose. `@head of sales` takes as many of the
         following words as still name someone (so names with spaces work, quoted or not)."""
-        tokens = text.casefold().replace('"', " ").split()
+        tokens = folded(text).replace('"', " ").split()
         everyone = [self._who(sid) for sid in self.stakeholder_map] + ["team"]
         words: list[str] = []
         people: list[str] = []
