@@ -103,6 +103,8 @@ async def test_a_whole_event(filled: Filled) -> None:
         await pilot.press("r", "y")  # revealed, and shown ranked; Esc back to the cards
         await pilot.pause()
         assert isinstance(app.screen, RevealScreen)
+        # (the dots went on one block of three: "5 dots on 3 blocks" said otherwise)
+        assert "5 dots on 1 of 3 blocks" in str(app.screen.head.render())
         await pilot.press("escape")
         await pilot.pause()
         assert "●●●●● 5" in str(screen.cards[0].render())

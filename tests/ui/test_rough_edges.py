@@ -589,6 +589,7 @@ async def test_a_forms_long_label_wraps_whole(sample_copy: Path, size: tuple[int
             "".join(s.text for s in label.render_line(y)).strip() for y in range(label.size.height)
         )
         assert shown.endswith("items still on their lists"), shown
+
         # ... and all of it inside the dialog (a label wider than it is cut there)
         assert label.region.right <= label.parent.content_region.right
 

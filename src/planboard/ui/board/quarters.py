@@ -13,7 +13,7 @@ from ...core.errors import PlanboardError, ValidationError
 from ...core.model import Change, Quarter
 from ...core.paths import user_path
 from ...core.store import Store
-from ...core.text import clean_line
+from ...core.text import clean_line, plural
 from .view import BoardView
 
 
@@ -290,7 +290,7 @@ class BoardQuarters(BoardView):
         suggestion = next_of(q.name for q in self.store.quarters())
         candidates = carry_over_candidates(self.store, source.id)
         options: list[tuple[str, tuple[str, int]]] = [
-            (f"Block: {clean_line(b.name)} ({len(items)} items)", ("b", b.id))
+            (f"Block: {clean_line(b.name)} ({plural(len(items), 'item')})", ("b", b.id))
             for b, items in candidates.blocks
         ] + [
             (f"{self._owner_name(i.stakeholder_id)}: {clean_line(i.title)}", ("i", i.id))

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...core.text import clean_line
+from ...core.text import clean_line, plural
 from .. import keys
 from ..widgets.bars import BoardFooter
 from .cards import CardData
@@ -103,7 +103,7 @@ class RevealScreen(Screen[None]):
             ("The tally", "bold $text-accent"),
             "  ",
             (clean_line(quarter.name) if quarter else "", "bold"),
-            (f"   {total} dot{'s' if total != 1 else ''} on {len(cards)} blocks", "$text-muted"),
+            (f"   {plural(total, 'dot')} on {_blocks_with_dots(cards)}", "$text-muted"),
         ]
         if meeting is not None:
             present = len(self.meeting_screen.store.attendance(self.meeting_screen.quarter_id))
@@ -117,3 +117,11 @@ class RevealScreen(Screen[None]):
         from ..modals import HelpScreen
 
         self.app.push_screen(HelpScreen("meeting"))
+
+
+def _blocks_with_dots(cards: list[CardData]) -> str:
+    """ "2 of 5 blocks" (those with dots among them all), or "every block" (4 of 4)."""
+    dotted = sum(1 for card in cards if card.dots)
+    if dotted == len(cards):
+        return f"all {len(cards)} blocks" if dotted > 1 else plural(dotted, "block")
+    return f"{dotted} of {plural(len(cards), 'block')}"
