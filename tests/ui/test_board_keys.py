@@ -419,6 +419,24 @@ async def test_stacked_columns_move_as_they_stand(filled: Filled) -> None:
         assert app.screen.focused is cols["stakeholders"]
 
 
+async def test_after_a_move_left_goes_back_to_the_list_it_came_from(filled: Filled) -> None:
+    """Stacked, an item moved from a stakeholder's list into a block took the focus to
+    the blocks, and ← then went to Team or to the lists depending on where the block
+    stood: it goes back to the list the item came from."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        cols = columns(app)
+        await pilot.press("end", "j", "j")  # (into the lists, on an item)
+        assert app.screen.focused is cols["stakeholders"]
+        for _ in range(2):
+            await pilot.press("2")  # into block 2, the focus along
+            await pilot.pause()
+            assert app.screen.focused is cols["blocks"]
+            await pilot.press("h")
+            assert app.screen.focused is cols["stakeholders"]
+
+
 async def test_columns_with_left_right(filled: Filled) -> None:
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -404,7 +404,13 @@ class BoardView(BoardHead):
     def _focus_column(self, column: BoardList) -> None:
         """Focus a column, with the detail pane on its row, in the same frame: at once,
         not after the frame (under a form that is closing, the whole board is painted
-        next; a focus that came after it would take a frame of its own)."""
+        next; a focus that came after it would take a frame of its own). Taken from a
+        column beside it (an item moved into a block), ← or → goes back there."""
+        left = self.focused_column()
+        if left is not None and left is not column:
+            here, there = column.region, left.region
+            back = -1 if there.right <= here.x else 1 if there.x >= here.right else 0
+            self._came_from = (column, back, left) if back else None
         if column.focusable:
             self.set_focus(column)
         else:
