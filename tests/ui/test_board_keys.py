@@ -310,6 +310,12 @@ async def test_switch_and_create_quarter(filled: Filled) -> None:
         await pilot.pause()
         assert app.screen.quarter.name == "2026-Q3"
         assert len(columns(app)["team"].groups[0].items) == 3
+        # End, with nothing typed, goes to the list's last choice ("+ New quarter…"):
+        # it went to the empty filter, and Enter then picked the first choice.
+        await pilot.press("o", "end", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        await pilot.press("escape")
 
 
 async def test_decided_quarter_refuses_edits_with_a_reason(filled: Filled) -> None:

@@ -457,6 +457,9 @@ class ConfirmModal(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+_LIST_MOVES = {"home": "first", "end": "last", "pageup": "page_up", "pagedown": "page_down"}
+
+
 class PickerModal(ModalScreen[T | None], Generic[T]):
     """Pick one of a list, with type-to-filter. Dismisses with the value or None."""
 
@@ -530,6 +533,13 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
                 self._fill(typed)
             options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
             event.stop()
+        elif event.key in ("home", "end", "pageup", "pagedown"):
+            # With nothing typed, they move in the list (the empty filter has no text to
+            # move in: `End` then Enter picked the first choice, not the last).
+            filter_input = self.query_one("#filter", Input)
+            if self.focused is filter_input and not filter_input.value:
+                getattr(options, f"action_{_LIST_MOVES[event.key]}")()
+                event.stop()
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
