@@ -269,6 +269,20 @@ async def test_search_reads_accents_as_a_reader_does(overlapping: Store) -> None
             await pilot.press("escape")
 
 
+async def test_a_stacked_team_column_with_no_match_says_so(overlapping: Store) -> None:
+    """At 80 columns a search that matched none of Team's items left an empty frame
+    where the other columns said "Nothing here matches."."""
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"@coo")
+        await pilot.pause()
+        team = app.screen.query_one("#team", BoardList)
+        assert not [r for r in team.rows if r.item]
+        assert team.content_region.height >= 1
+        assert "Nothing here matches." in "".join(s.text for s in team.render_line(0))
+
+
 async def test_esc_in_the_search_goes_back_where_it_was(overlapping: Store) -> None:
     """Esc on a search (matching or not) put the cursor on Team's first item and
     scrolled the lists to the top: the place the search started from is kept."""
