@@ -494,12 +494,8 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
             if not needle
             or needle in (label.plain if isinstance(label, Content) else label).casefold()
         ]
-        options.add_options(
-            [
-                Option(label if isinstance(label, Content) else Content(clean_line(label)))
-                for label, _ in self._shown
-            ]
-        )
+        shown = [t if isinstance(t, Content) else Content(clean_line(t)) for t, _ in self._shown]
+        options.add_options([Option(label) for label in shown])
         if self._shown:
             options.highlighted = 0
 
@@ -526,20 +522,17 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
             self.dismiss(self._shown[options.highlighted][1])
 
     def on_key(self, event: Any) -> None:
-        options = self.query_one("#choices", OptionList)
-        if event.key in ("down", "up") and self.focused is self.query_one("#filter"):
-            typed = self.query_one("#filter", Input).value
-            if typed != self._filled_with:  # (as Enter does: the letters before it first)
-                self._fill(typed)
+        options, field = self.query_one("#choices", OptionList), self.query_one("#filter", Input)
+        if self.focused is not field:
+            return
+        if event.key in ("down", "up"):
+            if field.value != self._filled_with:  # (as Enter does: the letters before it)
+                self._fill(field.value)
             options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
             event.stop()
-        elif event.key in ("home", "end", "pageup", "pagedown"):
-            # With nothing typed, they move in the list (the empty filter has no text to
-            # move in: `End` then Enter picked the first choice, not the last).
-            filter_input = self.query_one("#filter", Input)
-            if self.focused is filter_input and not filter_input.value:
-                getattr(options, f"action_{_LIST_MOVES[event.key]}")()
-                event.stop()
+        elif event.key in _LIST_MOVES and not field.value:  # (`End`, Enter took the first)
+            getattr(options, f"action_{_LIST_MOVES[event.key]}")()
+            event.stop()
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
