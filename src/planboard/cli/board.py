@@ -18,6 +18,7 @@ from ..core.text import path_text
 from .common import (
     BOARD_SUFFIXES,
     Parser,
+    _confirmed,
     _fail,
     board_path,
     boards_named_alike,
@@ -94,25 +95,15 @@ def _confirm_new(args: argparse.Namespace, path: Path, new: bool) -> str:
             f"{', '.join(BOARD_SUFFIXES)}; to create a new board there, add --new."
         )
     if near:  # (a slip, most likely: the board meant is offered first)
-        if _asked(f"{missing_board(path)} Open it? [Y/n] ", default=True):
+        if _confirmed(f"{missing_board(path)} Open it?", default=True):
             args.path = near
             return ""
-        if _asked(f"Create a new board {path_text(path)}? [y/N] "):
+        if _confirmed(f"Create a new board {path_text(path)}?"):
             return ""
         return "Nothing was created."
-    if _asked(f"{path} does not exist. Create a new board there? [y/N] "):
+    if _confirmed(f"{path} does not exist. Create a new board there?"):
         return ""
     return "Nothing was created."
-
-
-def _asked(question: str, *, default: bool = False) -> bool:
-    """The answer to a yes-or-no question in the terminal (Enter: `default`; the input
-    closed: no)."""
-    try:
-        answer = input(question).strip().lower()
-    except EOFError:
-        return False
-    return default if not answer else answer in ("y", "yes")
 
 
 def _meeting_parser() -> argparse.ArgumentParser:

@@ -58,15 +58,16 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _confirmed(question: str) -> bool | None:
-    """The answer to a yes/no question on the terminal: True for y or yes; None when
-    there is no answer to read (input closed, as under a script or `</dev/null`)."""
+def _confirmed(question: str, *, default: bool = False) -> bool | None:
+    """The answer to a yes/no question on the terminal: True for y or yes (or Enter,
+    with `default`); None when there is no answer to read (input closed, as under a
+    script or `</dev/null`)."""
     try:
-        answer = input(f"{question} [y/N] ")
+        answer = input(f"{question} {'[Y/n]' if default else '[y/N]'} ").strip().lower()
     except EOFError:
         print()
         return None
-    return answer.strip().lower() in ("y", "yes")
+    return default if not answer else answer in ("y", "yes")
 
 
 def _refused_unconfirmed(answer: bool | None) -> int:

@@ -66,6 +66,7 @@ def _output_problem(target: Path, board: Path) -> str:
     """Why the export can't be written to `target` ("" if it can be tried)."""
     from ..core.outcome import is_database, writable_target
     from ..core.paths import too_long
+    from ..core.sidecar import of_board
 
     if too_long(str(target)):
         return too_long(str(target))
@@ -80,13 +81,7 @@ def _output_problem(target: Path, board: Path) -> str:
         return f"Cannot write {target}: the folder {folder} does not exist."
     if not folder.is_dir():
         return f"Cannot write {target}: {folder} is not a folder."
-    try:
-        same = target.resolve()
-        board_file = board.resolve()
-    except OSError as error:
-        return f"Cannot write {target}: {error.strerror or error}."
-    sidecars = {board_file.with_name(board_file.name + end) for end in ("-wal", "-shm", "-journal")}
-    if same == board_file or same in sidecars:
+    if of_board(target, board):
         return f"Cannot write the export to {target}: that is the board file itself."
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"Cannot write {target}: the folder {folder} is read-only."

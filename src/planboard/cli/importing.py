@@ -23,13 +23,6 @@ if TYPE_CHECKING:
     from ..core.model import Quarter, Stakeholder
 
 
-def _same_name(name: str) -> str:
-    """A stakeholder name as the store compares them (`same_name`)."""
-    from ..core.text import same_name
-
-    return same_name(name)
-
-
 def _import_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="planboard import",
@@ -144,6 +137,8 @@ def _owner_name(given: str) -> tuple[str | None, str]:
 
 def _look(board: Path, quarter_name: str | None, owner: str | None) -> _Look | str:
     """The board read without writing anything, or why it can't take the import."""
+    from ..core.text import same_name
+
     store, reason = _open_for_reading(board)
     if store is None:
         return reason
@@ -151,8 +146,8 @@ def _look(board: Path, quarter_name: str | None, owner: str | None) -> _Look | s
         quarter = store.quarter_by_name(quarter_name) if quarter_name else store.default_quarter()
         if quarter.is_decided:
             return f"{quarter.name} is decided, so its board is read-only."
-        known = {_same_name(s.name): s for s in store.stakeholders()}
-        existing = known.get(_same_name(owner)) if owner is not None else None
+        known = {same_name(s.name): s for s in store.stakeholders()}
+        existing = known.get(same_name(owner)) if owner is not None else None
         on_the_list = []
         if owner is None or existing is not None:
             wanted = None if existing is None else existing.id

@@ -25,6 +25,7 @@ from .model import (
     Stakeholder,
     owner_name,
 )
+from .sidecar import of_board
 from .store import Store, reads
 from .text import clean_line, clean_multiline, in_file_name, plural
 
@@ -235,23 +236,13 @@ class WouldReplaceDatabase(OSError):
         )
 
 
-SIDECARS = ("-wal", "-shm", "-journal")
-
-
 def _refuse_a_database(path: Path, target: Path, board: Path | None) -> None:
     """WouldReplaceDatabase if `target` (where writing to `path` goes) is an SQLite
-    database, or a file of `board`'s."""
-    if board is not None:
-        try:
-            own = board.resolve()
-            sidecars = {own.with_name(own.name + end) for end in SIDECARS}
-            if target.resolve() in sidecars:
-                raise WouldReplaceDatabase(path, target, part=True)
-        except OSError as error:
-            if isinstance(error, WouldReplaceDatabase):
-                raise
+    database, or one of the files SQLite keeps beside `board`."""
     if is_database(target):
         raise WouldReplaceDatabase(path, target, part=False)
+    if board is not None and of_board(target, board):
+        raise WouldReplaceDatabase(path, target, part=True)
 
 
 def is_database(target: Path) -> bool:

@@ -15,3 +15,16 @@ def sidecar(path: Path, end: str) -> Path:
     if os.path.islink(path):
         path = Path(os.path.realpath(path))
     return Path(f"{path}{end}")  # (not `with_name`: "." has none, and is refused later)
+
+
+ENDS = ("-wal", "-shm", "-journal")  # the files SQLite keeps beside a board
+
+
+def of_board(target: Path, board: Path) -> bool:
+    """Whether `target` is the board at `board` or one of the files SQLite keeps beside
+    it (both read through any link); False when either can't be resolved."""
+    try:
+        own, there = board.resolve(), target.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return there == own or there in {own.with_name(own.name + end) for end in ENDS}

@@ -133,11 +133,7 @@ def name_order(name: str) -> tuple[str, str, str]:
     alphabetically as a reader expects, letters with accents beside their plain letter
     and case ignored ("Anna", "émile", "Øyvind", "Zoe"; SQLite's NOCASE put "émile" after
     "Zoe")."""
-    folded = name.casefold()
-    plain = "".join(
-        ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch)
-    ).translate(_PLAIN_LETTERS)
-    return plain, folded, name
+    return folded(name).translate(_PLAIN_LETTERS), name.casefold(), name
 
 
 # Letters with no accent to take off, read as the letters they are sorted with.

@@ -270,9 +270,10 @@ class MeetingCommands(StorePlacing):
         return counted_votes(self.conn, quarter_id)[0]
 
     @_reads
-    def uncounted_votes(self, quarter_id: int) -> list[str]:
-        """A sentence for each vote another program wrote that does not count."""
-        return counted_votes(self.conn, quarter_id)[1]
+    def votes_and_left_out(self, quarter_id: int) -> tuple[dict[int, dict[int, int]], list[str]]:
+        """`votes`, and a sentence for each vote another program wrote that does not
+        count (in one reading)."""
+        return counted_votes(self.conn, quarter_id)
 
     def set_votes(self, block_id: int, dots: dict[int, int | str]) -> Change:
         """Record the dots present stakeholders put on one block (0 takes them back).

@@ -152,7 +152,6 @@ class BoardBase(StoreActions, CalmResume):
         self.match_note = ""  # what the matcher could not do (no numpy), or ""
         self.merged: dict[int, list[Item]] = {}  # requests merged into an item
         self._tidied = False  # the last load followed this screen's own tidy
-        self._bad_rows: list[str] = []  # rows with values of the wrong type, last named
         self._lists_gone: dict[Place, list[Item]] = {}  # big lists a change took away
         self.widened: str | None = None  # the column `w` widened, if any
         self.ask_to_start = False  # `planboard meeting`: offer to start the event on mount

@@ -31,13 +31,21 @@ def column_beside(
         if other is column or not there.area:
             continue
         if across:
-            gap = there.x - here.right if delta > 0 else here.x - there.right
+            gap = gap_to(column, other, delta)
             off = max(0, there.y - row, row - (there.bottom - 1))  # (rows from the line)
         else:
             gap = there.y - here.bottom if delta > 0 else here.y - there.bottom
             off = 0 if min(here.right, there.right) > max(here.x, there.x) else -1
-        if gap < 0 or off < 0:
+        if gap is None or gap < 0 or off < 0:
             continue
         if best is None or (off, gap) < best[0]:
             best = ((off, gap), other)
     return best[1] if best is not None else None
+
+
+def gap_to(column: BoardList, other: BoardList, delta: int) -> int | None:
+    """How far `other` stands to the right (`delta` 1) or left (-1) of `column`, in
+    cells; None if it is not on that side."""
+    here, there = column.region, other.region
+    gap = there.x - here.right if delta > 0 else here.x - there.right
+    return gap if gap >= 0 else None

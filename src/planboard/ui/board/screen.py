@@ -18,7 +18,7 @@ from ..widgets.bars import BoardFooter
 from ..widgets.board_list import BoardList
 from ..widgets.laid_out_once import Stack
 from .base import WHILE_BUSY
-from .beside import column_beside
+from .beside import column_beside, gap_to
 from .drag import BoardDrag
 from .forms import BoardForms
 from .quarters import BoardQuarters
@@ -170,8 +170,8 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
         if went is current and back == delta and came in columns and beside is not None:
             # (Only where it is as near as the column beside: stacked, both columns of
             # a side are; in a row, the one next to it comes first.)
-            gap = _gap(current, came, delta)
-            if gap is not None and gap <= (_gap(current, beside, delta) or 0):
+            gap = gap_to(current, came, delta)
+            if gap is not None and gap <= (gap_to(current, beside, delta) or 0):
                 beside = came
         self._came_from = (beside, -delta, current) if beside is not None else None
         # At once (`focus()` waits for the next turn): a Down typed in the same burst
@@ -191,11 +191,3 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
         from ..modals import HelpScreen
 
         self.app.push_screen(HelpScreen())
-
-
-def _gap(column: BoardList, other: BoardList, delta: int) -> int | None:
-    """How far `other` stands to the right (`delta` 1) or left (-1) of `column`, in
-    cells; None if it is not on that side."""
-    here, there = column.region, other.region
-    gap = there.x - here.right if delta > 0 else here.x - there.right
-    return gap if gap >= 0 else None

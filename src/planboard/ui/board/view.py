@@ -11,6 +11,7 @@ from ...core.model import Board, Change, Item, Place, PlaceWidths, Stakeholder
 from ...core.text import plural
 from ..widgets.board_list import BoardList, Group
 from ..widgets.board_rows import index_of
+from .beside import gap_to
 from .head import BoardHead
 
 if TYPE_CHECKING:
@@ -151,15 +152,7 @@ class BoardView(BoardHead):
             found = self.store.row_problems(self.quarter_id)
         except PlanboardError:
             return
-        self._say_row_problems(found)
-
-    def _say_row_problems(self, found: list[str]) -> None:
-        """Name rows holding values of the wrong type on the status line, once for
-        each new set of them."""
-        if found and found != self._bad_rows:
-            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-            self.status_line.say(f"Another program wrote {found[0]}{more}.", error=True)
-        self._bad_rows = found
+        self.say_rows_of_others(found)
 
     def _stakeholder_group(self, stakeholder: Stakeholder, items: list[Item]) -> Group:
         return Group(
@@ -408,8 +401,7 @@ class BoardView(BoardHead):
         column beside it (an item moved into a block), ← or → goes back there."""
         left = self.focused_column()
         if left is not None and left is not column:
-            here, there = column.region, left.region
-            back = -1 if there.right <= here.x else 1 if there.x >= here.right else 0
+            back = next((d for d in (-1, 1) if gap_to(column, left, d) is not None), 0)
             self._came_from = (column, back, left) if back else None
         if column.focusable:
             self.set_focus(column)

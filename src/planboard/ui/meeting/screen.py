@@ -56,7 +56,6 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.meeting: Meeting | None = None
         self.quarter: Quarter | None = None
         self._alarm_level = 0
-        self._uncounted: list[str] = []  # (the votes that do not count, named once)
         self.head = Static(id="meeting-head")
         self.vision = Static(id="meeting-vision")
         self.facts = Static(id="meeting-facts")
@@ -115,10 +114,9 @@ class MeetingScreen(StoreActions, Screen[str | None]):
 
     # ------------------------------------------------------------------ data
 
-    def _cards(self) -> list[CardData]:
+    def _cards(self, tally: dict[int, dict[int, int]]) -> list[CardData]:
         board = self.store.board(self.quarter_id)
         people = {s.id: s for s in self.store.stakeholders()}
-        tally = self.store.votes(self.quarter_id)
         cards = []
         for number, block in enumerate(board.blocks, start=1):
             items = board.items_at(Place.block(block.id))
@@ -137,7 +135,8 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         """Re-read the quarter and redraw the cards (a handful of widgets)."""
         self.quarter = self.store.quarter(self.quarter_id)
         self.meeting = self.store.meeting(self.quarter_id)
-        data = self._cards()
+        tally, left_out = self.store.votes_and_left_out(self.quarter_id)
+        data = self._cards(tally)
         hidden = self.meeting.tally_hidden if self.meeting else True
         if len(data) != len(self.cards):
             for card in self.cards:
@@ -150,7 +149,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
                 card.data, card.tally_hidden = d, hidden
         if not data:
             self.say("This quarter has no blocks yet: press b to go back to the board.")
-        self._say_uncounted()
+        self.say_rows_of_others(left_out)  # (the votes the tally left out)
         self.selected = max(0, min(self.selected, len(self.cards) - 1))
         for index, card in enumerate(self.cards):
             card.selected = index == self.selected
@@ -220,15 +219,6 @@ class MeetingScreen(StoreActions, Screen[str | None]):
     def planboard(self) -> PlanboardApp:
         """The app this screen runs in (its file watcher)."""
         return cast("PlanboardApp", self.app)
-
-    def _say_uncounted(self) -> None:
-        """Name the votes another program wrote that do not count, once for each new
-        set of them (the tally left them out)."""
-        found = self.store.uncounted_votes(self.quarter_id)
-        if found and found != self._uncounted:
-            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-            self.say(f"Another program wrote {found[0]}{more}.", error=True)
-        self._uncounted = found
 
     def _file_changed(self, change: FileChanged) -> None:
         """Another program, or another screen of this planboard, changed the file."""

@@ -30,6 +30,17 @@ class StoreActions:
         if error:
             self.app.bell()  # type: ignore[attr-defined]
 
+    _others_said: tuple[str, ...] = ()  # (the rows of another program's named last)
+
+    def say_rows_of_others(self, found: list[str]) -> None:
+        """Name rows another program wrote that planboard can't take as they are (a
+        value of the wrong type, a vote against the rules) on the status line, once for
+        each new set of them."""
+        if found and tuple(found) != self._others_said:
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            self.status_line.say(f"Another program wrote {found[0]}{more}.", error=True)
+        self._others_said = tuple(found)
+
     def run_op(self, op: Callable[[], Change]) -> Change | None:
         try:
             change = op()
