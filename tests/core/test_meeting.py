@@ -890,3 +890,36 @@ def test_a_block_the_next_quarter_carried_as_not_chosen_cant_be_chosen_after_a_r
     assert "2026-Q4" in said and "carried" in said, said
     assert store.block(live.block_b).choice is None
     store.choose_block(live.block_a, 1)  # (one not carried: chosen as before)
+
+
+def test_dots_over_the_budget_another_program_wrote_can_be_taken_back(
+    live: Filled, board_path: Path
+) -> None:
+    """With more dots than the budget written for someone by another program, the form
+    said "5 of 5 left" but every save was refused with "-45 left for this one", even 0
+    to take dots back: the board could not be put right. Dots on a block of another
+    quarter (not counted) do not use the budget; taking dots back is always possible;
+    adding more is refused with what to do about it."""
+    store, q = live.store, live.quarter_id
+    budget = store.meeting(q).dot_budget
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    other_quarter = conn.execute("INSERT INTO quarters (name) VALUES ('2027-Q1')").lastrowid
+    other_block = conn.execute(
+        "INSERT INTO blocks (quarter_id, name, position) VALUES (?, 'Elsewhere', 0)",
+        (other_quarter,),
+    ).lastrowid
+    insert = "INSERT INTO votes (quarter_id, stakeholder_id, block_id, dots) VALUES (?, ?, ?, ?)"
+    conn.execute(insert, (q, live.sales, other_block, 50))  # (not counted: another quarter's)
+    conn.execute(insert, (q, live.service, live.block_b, budget + 40))
+    conn.close()
+    store.set_votes(live.block_a, {live.sales: budget})  # (the other quarter's 50 use nothing)
+    assert store.votes(q)[live.block_a] == {live.sales: budget}
+    with pytest.raises(ValidationError) as refused:
+        store.set_votes(live.block_a, {live.service: 1})
+    said = str(refused.value)
+    assert "Customer Service Lead" in said and f"more than the {budget} dots each" in said, said
+    assert "-" not in said.split("Customer Service Lead")[1], said  # (no "-45 left")
+    store.set_votes(live.block_b, {live.service: 0})  # (taken back: allowed)
+    assert live.block_b not in store.votes(q) or live.service not in store.votes(q)[live.block_b]
+    store.set_votes(live.block_a, {live.service: 1})
+    assert store.votes(q)[live.block_a] == {live.sales: budget, live.service: 1}

@@ -13,7 +13,7 @@ from typing import Any
 from ..backup import backup_board
 from ..clock import seconds_since
 from ..errors import PlanboardError, ReadOnlyError, ValidationError
-from ..model import Change, CutOff, Meeting
+from ..model import Block, Change, CutOff, Meeting, Stakeholder
 from ..rows import integer
 from ..rules import why_not_start, why_read_only
 from ..tally import counted_votes
@@ -288,26 +288,13 @@ class MeetingCommands(StorePlacing):
                 stakeholder = self.stakeholder(stakeholder_id)
                 if count and stakeholder_id not in present:
                     raise ValidationError(f"{stakeholder.name} is not marked present.")
-                elsewhere = self.conn.execute(
-                    "SELECT COALESCE(SUM(dots), 0) FROM votes WHERE quarter_id = ? "
-                    "AND stakeholder_id = ? AND block_id != ?",
-                    (block.quarter_id, stakeholder_id, block_id),
-                ).fetchone()[0]
-                if elsewhere + count > meeting.dot_budget:
-                    if meeting.tally_hidden:  # (no count on the shared screen)
-                        raise ValidationError(
-                            f"That is more dots than {stakeholder.name} has left for this "
-                            f"block ({meeting.dot_budget} in all, over every block)."
-                        )
-                    left = meeting.dot_budget - elsewhere
-                    raise ValidationError(
-                        f"{stakeholder.name} has {meeting.dot_budget} dots and {elsewhere} are "
-                        f"on other blocks: {left} left for this one, not {count}."
-                    )
                 row = self.conn.execute(
-                    "SELECT id FROM votes WHERE stakeholder_id = ? AND block_id = ?",
+                    f"SELECT id, {integer('dots', '0')} FROM votes "
+                    "WHERE stakeholder_id = ? AND block_id = ?",
                     (stakeholder_id, block_id),
                 ).fetchone()
+                if count > (row[1] if row else 0):  # (taking dots back is always allowed)
+                    self._check_budget(meeting, stakeholder, block, count)
                 if row and count:
                     tx.update("votes", row[0], {"dots": count})
                 elif row:
@@ -330,6 +317,37 @@ class MeetingCommands(StorePlacing):
                 quarter.id,
                 block_id=block_id,
             )
+
+    def _check_budget(
+        self, meeting: Meeting, stakeholder: Stakeholder, block: Block, count: int
+    ) -> None:
+        """Refuse `count` dots on `block` past what `stakeholder` has left of the budget:
+        the dots they placed on the quarter's other blocks (a vote another program put
+        on another quarter's block is not counted, and uses none of it)."""
+        budget = meeting.dot_budget
+        elsewhere = self.conn.execute(
+            f"SELECT COALESCE(SUM(dots), 0) FROM (SELECT {integer('dots', '0')} FROM votes "
+            "WHERE quarter_id = ? AND stakeholder_id = ? AND block_id != ? "
+            "AND block_id IN (SELECT id FROM blocks WHERE quarter_id = ?))",
+            (block.quarter_id, stakeholder.id, block.id, block.quarter_id),
+        ).fetchone()[0]
+        if elsewhere + count <= budget:
+            return
+        if elsewhere > budget:  # (written by another program: none of them count)
+            raise ValidationError(
+                f"{stakeholder.name} already has more than the {budget} dots each on other "
+                "blocks (votes another program wrote; none of them count): take some back "
+                "there first."
+            )
+        if meeting.tally_hidden:  # (no count on the shared screen)
+            raise ValidationError(
+                f"That is more dots than {stakeholder.name} has left for this "
+                f"block ({budget} in all, over every block)."
+            )
+        raise ValidationError(
+            f"{stakeholder.name} has {budget} dots and {elsewhere} are "
+            f"on other blocks: {budget - elsewhere} left for this one, not {count}."
+        )
 
     def set_timer(
         self, quarter_id: int, *, running: bool, remaining: float, now: datetime | None = None
