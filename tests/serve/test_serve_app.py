@@ -100,3 +100,43 @@ async def test_sharing_without_the_extra_says_what_to_install(
             in messages
         )
         assert app.shared is None
+
+
+async def test_quitting_while_attendees_follow_asks_first(sample_copy: Path) -> None:
+    """Ctrl+Q with the board shared stopped every attendee's page without a word to the
+    facilitator. With someone following, it asks first; `n` stays, `y` quits."""
+    from planboard.ui.modals import ConfirmModal
+
+    store = Store.open(sample_copy)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+q")  # (not shared: quits at once, as before)
+        await pilot.pause()
+        assert not app.is_running
+    store = Store.open(sample_copy)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        app.action_share_in_browser()
+        await pilot.pause()
+        assert app.shared is not None
+        url = app.shared.server.url
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(url + "live") as response,
+        ):
+            await Live(response).message()
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmModal)
+            question = app.screen.question
+            assert "1 attendee follows" in question and "stops" in question, question
+            await pilot.press("n")
+            await pilot.pause()
+            assert app.is_running and not isinstance(app.screen, ConfirmModal)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            await pilot.press("y")
+            await pilot.pause()
+            assert not app.is_running

@@ -408,13 +408,27 @@ class PlanboardApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quits (every change is saved as it is made), asking first over a form whose
-        field of several lines holds text typed and not saved (a pasted list, notes)."""
-        from .modals import FormModal
+        field of several lines holds text typed and not saved (a pasted list, notes),
+        and while attendees follow the board in a browser (their pages stop)."""
+        from .modals import ConfirmModal, FormModal
 
         screen = self.screen
         if isinstance(screen, FormModal) and screen.ask_before_losing(
             "Quit?", "Quit and lose it", self.exit
         ):
+            return
+        following = self.shared.server.clients if self.shared is not None else 0
+        if following and not isinstance(screen, ConfirmModal):
+            self.push_screen(
+                ConfirmModal(
+                    f"{following} attendee{' follows' if following == 1 else 's follow'} "
+                    "this board in a browser. Quitting stops sharing: their page keeps "
+                    "the board as it is now. Quit?",
+                    "Quit",
+                    "Stay",
+                ),
+                lambda quit: self.exit() if quit else None,
+            )
             return
         self.exit()
 
