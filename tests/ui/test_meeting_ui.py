@@ -745,3 +745,52 @@ async def test_on_a_big_screen_the_cards_are_as_tall_as_they_need(sample_copy: P
         tallest = max(len(str(card.render()).split("\n")) for card in cards)
         assert layout.height <= tallest + 2 + 2  # (its frame, and a line to spare)
         assert layout.height * layout.rows < screen.scroll.content_region.height
+
+
+async def test_a_wrapped_line_of_a_list_goes_on_under_its_text(filled: Filled) -> None:
+    """The full-screen block wrapped a long item title back to the screen's edge, under
+    its bullet, and the lists read as one block of text: a wrapped line goes on under
+    the text after its bullet (or number), in the full-screen block, the block read in
+    a decided quarter (`ReadModal`) and the decision summary."""
+    from textual.app import App
+
+    from planboard.ui.modals import ReadModal
+    from planboard.ui.widgets.bars import IndentedText
+
+    long = "Forecast against actual bookings per region and product line, every Monday"
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.edit_item(filled.sales_items[0], title=long)
+    store.start_meeting(q, backup=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("enter")
+        assert isinstance(app.screen, PresentScreen)
+        lines = str(app.screen.query_one("#present-body").render()).split("\n")
+        at = next(n for n, line in enumerate(lines) if line.startswith("  • Forecast"))
+        assert lines[at + 1].startswith("    ") and lines[at + 1][4] != " ", lines[at : at + 2]
+
+    class Reading(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ReadModal("Block", [("What it holds", f"• {long}\n• Short")]))
+
+    reading = Reading()
+    async with reading.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        (text,) = reading.screen.query(".read-text")
+        lines = str(text.render()).split("\n")
+        assert lines[0].startswith("• Forecast") and len(lines) > 2, lines
+        assert lines[1].startswith("  ") and lines[1][2] != " ", lines
+
+    class Numbered(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield IndentedText(f"  1. {long}")
+
+    numbered = Numbered()
+    async with numbered.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        lines = str(numbered.query_one(IndentedText).render()).split("\n")
+        assert lines[0].startswith("  1. Forecast")
+        assert lines[1].startswith("     ") and lines[1][5] != " ", lines

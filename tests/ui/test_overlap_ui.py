@@ -245,6 +245,26 @@ async def test_search_filters_every_column(overlapping: Store) -> None:
         assert len([r for r in stake.rows if r.item]) == 5
 
 
+async def test_column_titles_count_what_a_search_shows(overlapping: Store) -> None:
+    """During a search the column titles kept their totals ("Stakeholders · 2 · 5
+    items" over the 2 items shown): they say how many of them it shows (and not how
+    many lists, for the room), and go back to the totals when it is cleared."""
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        stake = app.screen.query_one("#stakeholders", BoardList)
+        team = app.screen.query_one("#team", BoardList)
+        before = (str(stake.border_title), str(team.border_title))
+        await pilot.press("slash", *"late")
+        await pilot.pause()
+        assert str(stake.border_title) == "Stakeholders · 2 of 5 items", stake.border_title
+        team_total = sum(len(g.items) for g in team.groups)
+        assert str(team.border_title) == f"Team · 0 of {team_total}", team.border_title
+        await pilot.press("escape")
+        await pilot.pause()
+        assert (str(stake.border_title), str(team.border_title)) == before
+
+
 async def test_search_reads_accents_as_a_reader_does(overlapping: Store) -> None:
     """ "Cafe" and a combining accent (pasted from some systems) was not found by "café"
     typed, nor "Crème" by "creme": a search reads a letter with an accent as the same

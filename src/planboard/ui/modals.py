@@ -32,6 +32,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..core.text import clean_line, clean_multiline, has_control
 from . import keyfile
+from .widgets.bars import IndentedText
 from .widgets.laid_out_once import CalmResume
 
 T = TypeVar("T")
@@ -549,8 +550,7 @@ class ReadModal(ModalScreen[None]):
 
     def __init__(self, title: str, sections: list[tuple[str, str]]) -> None:
         super().__init__()
-        self.read_title = title
-        self.sections = sections  # (label, text): plain text, shown as it is
+        self.read_title, self.sections = title, sections  # (label, text): plain text
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide"):
@@ -558,7 +558,7 @@ class ReadModal(ModalScreen[None]):
             with VerticalScroll(classes="dialog-body", id="read-body"):
                 for label, text in self.sections:
                     yield Label(Content(clean_line(label)), classes="field-label")
-                    yield Static(Content(clean_multiline(text)), classes="read-text")
+                    yield IndentedText(Content(clean_multiline(text)), hang=0, classes="read-text")
             yield Static("Read-only · Esc closes", classes="dialog-hint")
 
     def action_close(self) -> None:

@@ -112,6 +112,7 @@ class BoardSearch(BoardView):
 
         for column in self.columns:
             column.set_filter(keep, keep_groups=False)
+        self._update_titles()
         self._preview()
         shown = sum(1 for c in self.columns for r in c.rows if r.kind == "item")
         self.say(

@@ -204,15 +204,25 @@ class BoardView(BoardHead):
         self.set_class(bool(reason), "-readonly")
 
     def _update_titles(self) -> None:
-        def count(name: str) -> int:
-            return sum(len(g.items) for g in self.column(name).groups)
+        def count(name: str, items: bool = False) -> str:
+            """The column's items; during a search, how many of them it shows."""
+            column = self.column(name)
+            total = sum(len(g.items) for g in column.groups)
+            said = plural(total, "item") if items else str(total)
+            if column.filter is None:
+                return said
+            return f"{sum(1 for row in column.rows if row.kind == 'item')} of {said}"
 
-        stake, blocks = self.column("stakeholders"), self.column("blocks")
+        def lists(name: str) -> str:
+            """How many lists the column holds (not said during a search: the title
+            has the room of a narrow column, and lists without a match are not shown)."""
+            column = self.column(name)
+            return "" if column.filter is not None else f"{len(column.groups)} · "
+
         titles = {
             "team": f"Team · {count('team')}",
-            "stakeholders": f"Stakeholders · {len(stake.groups)} · "
-            + plural(count("stakeholders"), "item"),
-            "blocks": f"Blocks · {len(blocks.groups)} · {plural(count('blocks'), 'item')}",
+            "stakeholders": f"Stakeholders · {lists('stakeholders')}{count('stakeholders', True)}",
+            "blocks": f"Blocks · {lists('blocks')}{count('blocks', True)}",
             "dropped": f"Dropped · {count('dropped')}",
         }
         for name, title in titles.items():

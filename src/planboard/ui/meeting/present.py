@@ -17,7 +17,7 @@ from ...core.model import (
 )
 from ...core.text import clean_line, clean_multiline
 from .. import keys
-from ..widgets.bars import BoardFooter
+from ..widgets.bars import BoardFooter, IndentedText
 from .timer import ALARM_WORDS, _alarm_level, remaining_seconds, timer_parts
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class PresentScreen(Screen[None]):
         self.meeting_screen = meeting
         self.index = index
         self.head = Static(id="present-head")
-        self.body = Static(id="present-body")
+        self.body = IndentedText(id="present-body", hang=0)  # (the case: flush)
 
     def compose(self) -> ComposeResult:
         yield self.head
@@ -98,7 +98,7 @@ class PresentScreen(Screen[None]):
             parts += ["  • ", clean_line(item.title), ("  — " + owners, "$text-muted"), "\n"]
         if not data.items:
             parts += [("  (nothing yet)", "italic $text-muted")]
-        self.body.update(Content.assemble(*parts))
+        self.body.show(Content.assemble(*parts))
 
     @staticmethod
     def _owner(item: Item, people: dict[int, Stakeholder]) -> str:

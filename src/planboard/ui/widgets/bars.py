@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -214,18 +216,25 @@ class DetailBar(Static):
         self._show(Content(text))
 
 
+_LIST_MARKER = re.compile(r"(?:[•‣▪◦*-]|\d{1,3}[.)]) +")  # (a list line's bullet)
+
+
 class IndentedText(Static):
-    """Text whose wrapped lines stay indented: a line that wraps continues two cells
-    further in than it starts, so lists and paragraphs keep their shape at any width."""
+    """Text whose wrapped lines stay indented: a line that wraps continues under the
+    text after its bullet or number ("• ", "- ", "1. "), else (`hang`) two cells further
+    in than it starts, so lists and paragraphs keep their shape at any width."""
 
     DEFAULT_CSS = """
     IndentedText { text-wrap: nowrap; }
     """
 
-    def __init__(self, content: Content | str = "", **kwargs: object) -> None:
+    def __init__(self, content: Content | str = "", *, hang: int = 2, **kwargs: object) -> None:
+        """`hang`: how much further in than it starts a line that is not a list's goes
+        on (0: a paragraph wraps flush)."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.source = Content(content) if isinstance(content, str) else content
         self.wrapped_at = 0
+        self.hang = hang
 
     def show(self, content: Content) -> None:
         self.source = content
@@ -251,9 +260,11 @@ class IndentedText(Static):
             if not body.plain:
                 lines.append(line)
                 continue
-            pieces = body.wrap(max(4, width - lead - 2))
-            lines.append(Content(" " * lead) + pieces[0])
-            lines += [Content(" " * (lead + 2)) + piece for piece in pieces[1:]]
+            marker = _LIST_MARKER.match(body.plain)
+            hang = lead + (len(marker.group()) if marker else self.hang)
+            first, *rest = body.wrap(max(4, width - hang))
+            lines.append(Content(" " * lead) + first)
+            lines += [Content(" " * hang) + piece for piece in rest]
         self.update(Content("\n").join(lines))
 
 
