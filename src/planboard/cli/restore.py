@@ -9,7 +9,15 @@ from pathlib import Path
 
 from ..core.errors import PlanboardError
 from ..core.lock import writer_is_active
-from .common import Parser, _confirmed, _fail, _refused_unconfirmed, board_path, missing_board
+from .common import (
+    Parser,
+    _confirmed,
+    _existing_board,
+    _fail,
+    _refused_unconfirmed,
+    board_path,
+    missing_board,
+)
 
 
 def _restore_parser() -> argparse.ArgumentParser:
@@ -44,6 +52,9 @@ def run_restore(argv: list[str]) -> int:
         return _fail(missing_board(board))
     if not board.is_file():
         return _fail(f"{board} is not a regular file, so it can't be a board.")
+    problem = _existing_board(board)  # (an empty file is not made a board: left as it is)
+    if problem:
+        return _fail(problem)
     found = backups_of(board)
     if args.backup is None:
         return _list_backups(board, found)

@@ -22,6 +22,7 @@ from .errors import (
     NewerSchemaError,
     NotABoardError,
     NotSQLiteError,
+    UpgradeStopped,
 )
 from .lock import OTHER_WRITER, WriterLock, writer_is_active
 from .opened import Opened as Opened
@@ -197,12 +198,13 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     return conn
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> None:
+def migrate(conn: sqlite3.Connection, path: Path, *, keep_copy: bool = True) -> None:
     """Bring the file to the current schema, all pending steps in one transaction.
 
     A second connection takes the write lock first (so another planboard starting at the
     same moment waits, then finds the work done); while it holds the lock, `conn` copies
-    the file as it was into a backup beside it. The backup API can't run on a connection
+    the file as it was into a backup beside it (`keep_copy`: not for a copy made to be
+    upgraded, a backup about to be restored). The backup API can't run on a connection
     that is itself inside a write transaction, hence the two connections.
     """
     if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
@@ -220,7 +222,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
             if version >= SCHEMA_VERSION:
                 lock.execute("COMMIT")  # another process just did it
                 return
-            if version >= 1:
+            if version >= 1 and keep_copy:
                 # An existing board about to be upgraded: keep a copy as it was.
                 try:
                     backup_board(conn, path, f"before-schema-v{SCHEMA_VERSION}")
@@ -237,11 +239,15 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
                     except sqlite3.IntegrityError as error:
                         # (A row another program wrote that the step can't take: the
                         # whole upgrade is rolled back below.)
-                        raise BoardFileError(
-                            f"{path} could not be upgraded: its step to schema "
-                            f"v{migration.version} ({migration.name}) stopped on a row: "
-                            f"{error}. The upgrade was undone; the board is as it was, at "
-                            f"schema v{version}, with a copy of it beside it."
+                        step = (
+                            f"its step to schema v{migration.version} ({migration.name}) "
+                            f"stopped on a row: {error}"
+                        )
+                        raise UpgradeStopped(
+                            f"{path} could not be upgraded: {step}. The upgrade was undone; "
+                            f"the board is as it was, at schema v{version}, with a copy of "
+                            "it beside it.",
+                            step,
                         ) from error
                     lock.execute(f"PRAGMA user_version = {migration.version}")
         except BaseException:

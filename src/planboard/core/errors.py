@@ -15,6 +15,16 @@ class NotSQLiteError(BoardFileError):
     pass
 
 
+class UpgradeStopped(BoardFileError):
+    """An upgrade to this planboard's schema stopped on a row it can't take (and was
+    rolled back). `step`: which step, as "its step to schema vN (name) stopped on a row:
+    …", to say of any file."""
+
+    def __init__(self, message: str, step: str) -> None:
+        super().__init__(message)
+        self.step = step
+
+
 class NotABoardError(BoardFileError):
     pass
 

@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Self
 
 from .. import kept
-from ..backup import backup_board, backups_of, board_id_of, check_backup, restore_into, write_copy
+from ..backup import (
+    backup_board,
+    backups_of,
+    board_id_of,
+    check_backup,
+    read_only_uri,
+    restore_into,
+    write_copy,
+)
 from ..clock import SYSTEM_CLOCK, Clock
 from ..db import (
     Found,
@@ -25,11 +33,12 @@ from ..db import (
     tidy_after_reading,
     tidy_after_serving,
 )
-from ..errors import PlanboardError, ReadOnlyError
+from ..errors import PlanboardError, ReadOnlyError, UpgradeStopped
 from ..lock import OTHER_WRITER
 from ..model import quarter_of
 from ..paths import user_path
 from ..rules import why_read_only
+from ..schema import SCHEMA_VERSION
 from ..sidecar import sidecar
 from .core import SIDECARS, _identity
 from .reading import StoreReads
@@ -159,17 +168,26 @@ class StoreFiles(StoreReads):
             if "nothing was changed" not in message:
                 message += " Nothing was restored."
             raise PlanboardError(message) from error
+        made = self.path.with_name(f".{self.path.name}.restoring.partial")
         try:
+            source = backup
+            if theirs is None or schema_version(backup) < SCHEMA_VERSION:
+                # From an older planboard: upgraded, and given this board's identity, in
+                # a copy first, so that the board takes it whole in one step (a backup
+                # that can't be upgraded, or a kill -9 meanwhile, leaves it as it was).
+                source = _upgraded_copy(backup, made, identity if theirs is None else None)
             safety = backup_board(self.conn, self.path, "before-restore")
-            restore_into(self.conn, backup)
+            restore_into(self.conn, source)
             self._forget_order()  # (through this connection: its data version stays put)
-            migrate(self.conn, self.path)
-            if theirs is None and identity is not None:
-                self.conn.execute(
-                    "UPDATE settings SET value = ? WHERE key = 'board_id'", (identity,)
-                )
+        except UpgradeStopped as error:
+            raise PlanboardError(
+                f"Could not restore {backup.name}: it is from an older planboard, and it "
+                f"could not be upgraded ({error.step}). Nothing was restored."
+            ) from error
         except (OSError, sqlite3.Error, PlanboardError) as error:
             raise PlanboardError(f"Could not restore {backup.name}: {error}.") from error
+        finally:
+            _remove_with_sidecars(made)
         return safety
 
     @property
@@ -213,3 +231,38 @@ def _write_into_file(conn: sqlite3.Connection, tries: int = 5) -> None:
             return  # (not in WAL mode, or every frame is in the file)
         if attempt < tries - 1:
             time.sleep(0.02)
+
+
+def schema_version(path: Path) -> int:
+    """The schema version a board file (a backup) is at, read without changing it."""
+    wal = sidecar(path, "-wal").exists()  # (read with it, as `restore_into` reads it)
+    conn = sqlite3.connect(read_only_uri(path) + ("" if wal else "&immutable=1"), uri=True)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _upgraded_copy(backup: Path, copy: Path, identity: str | None) -> Path:
+    """`backup` copied to `copy` (hidden, beside the board), brought to this planboard's
+    schema and, given `identity`, carrying it (a backup from before boards had one)."""
+    _remove_with_sidecars(copy)  # (one a kill -9 left)
+    conn = sqlite3.connect(copy, isolation_level=None)
+    try:
+        restore_into(conn, backup)
+        migrate(conn, copy, keep_copy=False)
+        if identity is not None:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES ('board_id', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (identity,),
+            )
+    finally:
+        conn.close()
+    return copy
+
+
+def _remove_with_sidecars(path: Path) -> None:
+    for name in (path, *(sidecar(path, end) for end in ("-journal", "-wal", "-shm"))):
+        with contextlib.suppress(FileNotFoundError):
+            name.unlink()
