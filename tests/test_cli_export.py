@@ -414,3 +414,40 @@ def test_export_onto_a_link_loop_says_so(board: Path, tmp_path: Path) -> None:
     result = run_cli("export", board, "--format", "md", "-o", tmp_path / "a")
     assert result.returncode != 0 and "Traceback" not in err(result)
     assert "Cannot write" in err(result)
+
+
+def test_an_export_never_replaces_another_boards_wal_or_shm(tmp_path: Path) -> None:
+    """`planboard export a.db -o b.db-wal` (b.db open in planboard) wrote Markdown over
+    b.db's write-ahead log: after a crash, b.db's last changes were gone; over its
+    `-shm`, two programs writing it overwrote each other's rows. Only a.db's own files
+    were refused. A file SQLite keeps beside any database, and a file that is a
+    write-ahead log, are refused and left as they were; the same through the palette's
+    and the minutes' writer."""
+    from planboard.core.outcome import WouldReplaceDatabase, write_atomically
+
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    Store.open(a, first_quarter="2026-Q3").close()
+    Store.open(b, first_quarter="2026-Q3").close()
+    store = Store.open(b)  # (open: it has its -wal and -shm)
+    try:
+        store.add_item(store.default_quarter().id, None, "Precious new item")
+        wal, shm = Path(f"{b}-wal"), Path(f"{b}-shm")
+        assert wal.exists() and shm.exists()
+        for part in (wal, shm, Path(f"{b}-journal")):
+            before = part.read_bytes() if part.exists() else None
+            done = run_cli("export", a, "--format", "md", "-o", part)
+            assert done.returncode != 0, err(done)
+            assert "part of an SQLite database" in err(done) and b.name in err(done), err(done)
+            assert (part.read_bytes() if part.exists() else None) == before
+            with pytest.raises(WouldReplaceDatabase):
+                write_atomically(part, "# Minutes\n", board=a)
+            assert (part.read_bytes() if part.exists() else None) == before
+        # A write-ahead log, whatever it is called (a copy of one, moved aside).
+        moved = tmp_path / "notes.md"
+        shutil.copyfile(wal, moved)
+        done = run_cli("export", a, "--format", "md", "-o", moved)
+        assert done.returncode != 0 and "part of an SQLite database" in err(done), err(done)
+        assert moved.read_bytes() == wal.read_bytes()
+    finally:
+        store.close()
+    assert "Precious new item" in out(run_cli("export", b, "--format", "csv"))

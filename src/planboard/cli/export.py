@@ -64,7 +64,7 @@ def _export_parser() -> argparse.ArgumentParser:
 
 def _output_problem(target: Path, board: Path) -> str:
     """Why the export can't be written to `target` ("" if it can be tried)."""
-    from ..core.outcome import is_database, writable_target
+    from ..core.outcome import database_part_of, is_database, writable_target
     from ..core.paths import too_long
     from ..core.sidecar import of_board
 
@@ -91,6 +91,13 @@ def _output_problem(target: Path, board: Path) -> str:
         return (
             f"Cannot write the export to {target}: it is an SQLite database (a board or "
             "a backup?); choose another file name."
+        )
+    database = database_part_of(target)
+    if database is not None:  # (another board's -wal: its last changes were lost)
+        return (
+            f"Cannot write the export to {target}: it is part of an SQLite database "
+            f"({database.name}: a board's write-ahead log or its index); it was left as it "
+            "was. Choose another file name."
         )
     return ""
 

@@ -25,7 +25,7 @@ from .model import (
     Stakeholder,
     owner_name,
 )
-from .sidecar import of_board
+from .sidecar import ENDS, of_board
 from .store import Store, reads
 from .text import clean_line, clean_multiline, in_file_name, plural
 
@@ -238,11 +238,32 @@ class WouldReplaceDatabase(OSError):
 
 def _refuse_a_database(path: Path, target: Path, board: Path | None) -> None:
     """WouldReplaceDatabase if `target` (where writing to `path` goes) is an SQLite
-    database, or one of the files SQLite keeps beside `board`."""
+    database, or one of the files SQLite keeps beside `board` or any other database."""
     if is_database(target):
         raise WouldReplaceDatabase(path, target, part=False)
-    if board is not None and of_board(target, board):
+    if (board is not None and of_board(target, board)) or database_part_of(target):
         raise WouldReplaceDatabase(path, target, part=True)
+
+
+# How a write-ahead log starts (either byte order of its checksums), and a journal.
+_PART_HEADERS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83", b"\xd9\xd5\x05\xf9")
+
+
+def database_part_of(target: Path) -> Path | None:
+    """The database `target` is one of the files SQLite keeps beside (its `-wal`,
+    `-shm` or `-journal`, there or not yet), or `target` itself if it is a write-ahead
+    log or a journal (one moved aside); else None. Written over, another board's
+    last changes would be lost."""
+    for end in ENDS:
+        if target.name.endswith(end) and target.name != end:
+            database = target.with_name(target.name[: -len(end)])
+            if is_database(database):
+                return database
+    try:
+        with target.open("rb") as file:
+            return target if file.read(4) in _PART_HEADERS else None
+    except OSError:
+        return None
 
 
 def is_database(target: Path) -> bool:
