@@ -403,3 +403,20 @@ def test_a_dry_run_into_a_stakeholder_named_team_is_refused_as_the_import_is(
         assert done.returncode == 2 and "names the team's own list" in done.stderr
         assert "Would import" not in done.stdout
     assert digest(board) == before
+
+
+def test_paths_in_error_messages_never_reach_the_terminal_as_escapes(tmp_path: Path) -> None:
+    """A list named with an escape sequence (`no<ESC>[31mRED`), or a folder named
+    `d<ESC>[2J`, was printed as it was in "does not exist" and "is a folder": the
+    terminal turned red, or was cleared. Messages go out without control characters."""
+    board = tmp_path / "b.db"
+    Store.open(board, first_quarter="2026-Q3").close()
+    folder = tmp_path / "d\x1b[2J"
+    folder.mkdir()
+    for given in (tmp_path / "no\x1b[31mRED", folder):
+        done = run_cli("import", board, given, "--team")
+        assert done.returncode != 0
+        assert "\x1b" not in done.stderr, done.stderr
+        assert "[31mRED does not exist" in done.stderr or "[2J is a folder" in done.stderr
+    done = run_cli("restore", board, folder)
+    assert done.returncode != 0 and "\x1b" not in done.stderr, done.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import PlanboardError
-from ..core.text import path_text
+from ..core.text import clean_multiline, path_text
 
 BOARD_SUFFIXES = (".db", ".sqlite", ".sqlite3")  # what a board file is called
 
@@ -54,7 +54,9 @@ def _as_text(text: str, what: str) -> str:
 
 
 def _fail(message: str) -> int:
-    print(f"planboard: {message}", file=sys.stderr)
+    # (Without control characters: a path holding an escape sequence turned the
+    # terminal red, or cleared it.)
+    print(f"planboard: {clean_multiline(message)}", file=sys.stderr)
     return 2
 
 
