@@ -263,6 +263,18 @@ def test_nul_bytes_mean_binary_whatever_the_name(tmp_path: Path) -> None:
     assert "list.txt is not a text file (it looks binary)" in str(refused(path))
 
 
+def test_a_nul_byte_past_the_first_8_kb_is_refused_too(tmp_path: Path) -> None:
+    """A NUL in the first 8 KB refused the file as binary; the same NUL further down
+    was dropped without a word ("Bad<NUL>line" imported as "Badline"). It is refused,
+    naming its line."""
+    path = tmp_path / "list.txt"
+    lines = [f"Item {n}" for n in range(1, 1501)]
+    path.write_bytes(("\n".join(lines) + "\nBad\x00line\n").encode())
+    assert path.stat().st_size > 8192
+    said = str(refused(path))
+    assert "list.txt" in said and "line 1501" in said and "NUL" in said, said
+
+
 def test_mostly_unprintable_is_binary(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_bytes(bytes([1, 2, 3, 4, 5, 6, 7, 8, 0x0E, 0x10]) * 50 + b"Title\n")

@@ -154,6 +154,14 @@ def decode(data: bytes, name: str = "the file") -> str:
         ) from None
     if "\x00" in text[:SNIFF_BYTES] or _mostly_unprintable(text[:SNIFF_BYTES]):
         raise _binary(name)
+    nul = text.find("\x00")
+    if nul >= 0:  # (further down: it was dropped without a word, with what was around it)
+        line = len(_BREAK.findall(text[:nul])) + 1
+        raise _refuse(
+            f"{name} holds a NUL byte on line {line}, which a text list never holds: it is "
+            "not a text file, or it is damaged. Save it again as text and import it again.",
+            line,
+        )
     return text
 
 
