@@ -265,6 +265,35 @@ async def test_column_titles_count_what_a_search_shows(overlapping: Store) -> No
         assert (str(stake.border_title), str(team.border_title)) == before
 
 
+async def test_the_item_a_search_went_to_stays_in_sight_once_it_is_cleared(
+    sample_copy: Path,
+) -> None:
+    """`/credit limit`, Enter, `d` with a reason, then Esc: the search went, the cursor
+    stayed on the dropped item, tenth in Dropped, but the column showed its first lines
+    (the pane under the board described an item out of sight)."""
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"credit limit")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        found = app.screen.focused
+        assert isinstance(found, BoardList) and found.selected_item is not None
+        wanted = found.selected_item.id
+        await pilot.press("d", *"Not this quarter", "ctrl+s")
+        await pilot.pause()
+        dropped = app.screen.query_one("#dropped", BoardList)
+        assert app.screen.focused is dropped and dropped.selected_item.id == wanted
+        await pilot.press("escape")
+        await pilot.pause()
+        assert dropped.selected_item is not None and dropped.selected_item.id == wanted
+        assert len(dropped.rows) > dropped.scrollable_content_region.height  # (it scrolls)
+        top = round(dropped.scroll_y)
+        seen = dropped.scrollable_content_region.height
+        assert top <= dropped.cursor < top + seen, (top, dropped.cursor, seen)
+
+
 async def test_search_reads_accents_as_a_reader_does(overlapping: Store) -> None:
     """ "Cafe" and a combining accent (pasted from some systems) was not found by "café"
     typed, nor "Crème" by "creme": a search reads a letter with an accent as the same

@@ -169,6 +169,9 @@ class BoardList(ColumnScrollView, can_focus=True):
         self.filter_keeps_groups = keep_groups
         self._rows_current = False  # every group's rows are made again
         self.set_groups(self.groups)
+        # The cursor's item, found on its new row, in sight (a search cleared: the
+        # item it went to, tenth in its column, was out of sight under the first lines).
+        self.call_after_refresh(self.scroll_to_cursor)
 
     def set_marks(
         self,
