@@ -232,6 +232,9 @@ def test_import_while_another_planboard_has_the_board_open_is_refused(held: Path
     assert result.returncode == 2
     assert "is open in another planboard (or another import is writing to it)" in result.stderr
     assert "Traceback" not in result.stderr
+    # (What the list holds is said once the board can take it: said before the refusal,
+    # "plain.txt: 3 items" read as if the import had begun.)
+    assert result.stdout == "", result.stdout
     assert digest(held) == before
     # A dry run only reads: it works all the same, and says the import itself would be
     # refused while the board is open (it said "Would import 3 items", then the import

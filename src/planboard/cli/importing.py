@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.errors import PlanboardError
+from ..core.lock import writer_is_active
 from .common import (
     Parser,
     _existing_board,
@@ -72,6 +73,12 @@ class _Look(NamedTuple):
     earlier: list[tuple[str, str, str]]  # `Store.earlier_items`
 
 
+_OPEN_ELSEWHERE = (
+    "{board} is open in another planboard (or another import is writing to it); import "
+    "from inside it, or once it is closed."
+)
+
+
 def run_import(argv: list[str]) -> int:
     args = _import_parser().parse_args(argv)
     from ..core.importer import read_list
@@ -93,6 +100,9 @@ def run_import(argv: list[str]) -> int:
     look = _look(board, args.quarter, owner)
     if isinstance(look, str):
         return _fail(look)
+    with contextlib.suppress(OSError):  # (the lock can't be tried: the write says why)
+        if not args.dry_run and writer_is_active(board):
+            return _fail(_OPEN_ELSEWHERE.format(board=board))
     print(f"{clean_line(parsed.name)}: {parsed.summary()}")
     existing = look.existing
     whose = (
@@ -188,8 +198,6 @@ def _print_dry_run(
         f"Would import {count} item{'s' if count != 1 else ''} into {whose} in "
         f"{look.quarter.name}. Nothing was written (dry run)."
     )
-    from ..core.lock import writer_is_active
-
     with contextlib.suppress(OSError):
         if writer_is_active(board):
             print(
@@ -209,10 +217,7 @@ def _write(board: Path, parsed: ParsedList, owner: str | None, look: _Look) -> i
         return _fail(str(error))
     try:
         if store.viewer:
-            return _fail(
-                f"{board} is open in another planboard (or another import is writing to it); "
-                "import from inside it, or once it is closed."
-            )
+            return _fail(_OPEN_ELSEWHERE.format(board=board))
         if store.readonly:
             return _fail(f"{board} can't be changed: {store.readonly_reason}.")
         change = store.import_items(quarter.id, owner, parsed.items, source=parsed.name)
