@@ -747,6 +747,42 @@ async def test_on_a_big_screen_the_cards_are_as_tall_as_they_need(sample_copy: P
         assert layout.height * layout.rows < screen.scroll.content_region.height
 
 
+async def test_a_card_shows_as_much_of_its_case_as_its_own_room_allows(
+    sample_copy: Path,
+) -> None:
+    """At 100x30 every card showed one line of its case, the line the card with the
+    most facts could spare; the others kept an empty line at their bottom while their
+    case was cut. Each card now fills its own room with its case."""
+    store = Store.open(sample_copy)
+    q = store.default_quarter().id
+    store.add_block(q, "Data quality you can trust", "Every team gets alerts when a table " * 4)
+    store.start_meeting(q, backup=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, MeetingScreen) and app.screen.layout_now:
+                break
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen) and screen.layout_now is not None
+        layout = screen.layout_now
+        assert layout.fits
+        lines = {
+            card.data.block.name: len(str(card.render()).split("\n"))
+            for card in screen.query(BlockCard)
+        }
+        cut = [
+            card.data.block.name
+            for card in screen.query(BlockCard)
+            if card.case_length(layout.width) > card.case_lines
+        ]
+        assert cut  # (the room is short: some cases are cut)
+        for name in cut:
+            assert lines[name] == layout.height - 2, (name, lines, layout)
+        assert max(c.case_lines for c in screen.query(BlockCard)) > layout.case_lines
+
+
 async def test_a_wrapped_line_of_a_list_goes_on_under_its_text(filled: Filled) -> None:
     """The full-screen block wrapped a long item title back to the screen's edge, under
     its bullet, and the lists read as one block of text: a wrapped line goes on under

@@ -208,6 +208,16 @@ def lay_out(cards: list[BlockCard], width: int, height: int, gutter: int = 1) ->
     return best[1]
 
 
+def case_room(card: BlockCard, layout: CardLayout) -> int:
+    """Lines of its case `card` has room for: where every card is in sight, all its own
+    room (a card with fewer facts than the tallest one of its row has lines to spare,
+    which stood empty while its case was cut), else the layout's."""
+    if not layout.fits:
+        return layout.case_lines
+    spare = layout.height - card.height_for(layout.width, 0) - 1  # (- the line above facts)
+    return max(layout.case_lines, spare)
+
+
 class CardsScroll(VerticalScroll):
     """Where the cards are: when it changes size (the window, a two-line message), the
     cards are laid out again."""

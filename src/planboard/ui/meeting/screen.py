@@ -31,7 +31,7 @@ from ..screens.actions import StoreActions
 from ..theme import use_projector
 from ..widgets.bars import BoardFooter, StatusLine
 from . import forms
-from .cards import BlockCard, CardData, CardLayout, CardsScroll, lay_out
+from .cards import BlockCard, CardData, CardLayout, CardsScroll, case_room, lay_out
 from .decision import DecisionScreen
 from .present import PresentScreen
 from .reveal import RevealScreen
@@ -96,7 +96,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.grid.styles.grid_rows = str(layout.height)
         for card in self.cards:
             card.width_hint = layout.width
-            card.case_lines = layout.case_lines
+            card.case_lines = case_room(card, layout)
             card.draw()
         if self.cards:
             self.cards[self.selected].scroll_visible(animate=False)
