@@ -89,14 +89,14 @@ async def test_a_whole_event(filled: Filled) -> None:
             filled.service: 3,
             filled.sales: 2,
         }
-        assert "hidden until revealed" in str(screen.cards[0].render())
+        assert "Dots  hidden" in str(screen.cards[0].render())
         await pilot.press("r")  # asked first: a stray key must not end the secret vote
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("escape")  # not yet
         await pilot.pause()
         assert app.screen is screen and store.meeting(q).tally_hidden
-        assert "hidden until revealed" in str(screen.cards[0].render())
+        assert "Dots  hidden" in str(screen.cards[0].render())
         await pilot.press("r", "enter")  # Enter says not yet: a stray key keeps it hidden
         await pilot.pause()
         assert app.screen is screen and store.meeting(q).tally_hidden
@@ -781,6 +781,29 @@ async def test_a_card_shows_as_much_of_its_case_as_its_own_room_allows(
         for name in cut:
             assert lines[name] == layout.height - 2, (name, lines, layout)
         assert max(c.case_lines for c in screen.query(BlockCard)) > layout.case_lines
+
+
+async def test_every_card_says_hidden_dots_in_the_same_words(sample_copy: Path) -> None:
+    """With the tally hidden, some cards said "Dots  hidden until revealed" and others
+    "Dots  hidden", as room allowed beside the size: on the shared screen that read as
+    two states. Every card says it the same way, at any size."""
+    store = Store.open(sample_copy)
+    store.start_meeting(store.default_quarter().id, backup=False)
+    for size in ((80, 24), (100, 30), (200, 50)):
+        app = PlanboardApp(Store.open(sample_copy))
+        async with app.run_test(size=size) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if isinstance(app.screen, MeetingScreen) and app.screen.layout_now:
+                    break
+            await pilot.pause()
+            said = {
+                line.split("Dots", 1)[1].strip()
+                for card in app.screen.query(BlockCard)
+                for line in str(card.render()).split("\n")
+                if "Dots" in line
+            }
+            assert said == {"hidden"}, (size, said)
 
 
 async def test_a_wrapped_line_of_a_list_goes_on_under_its_text(filled: Filled) -> None:

@@ -100,9 +100,9 @@ class BlockCard(Static):
                 facts.append([(label, "$text-muted"), line[len(label) :]] if n == 0 else [line])
         size_width = 6 + cell_len(size)
         if self.tally_hidden:
-            hidden = "hidden until revealed"
-            if size_width + 3 + 6 + len(hidden) > width >= size_width + 3 + 12:
-                hidden = "hidden"  # beside the size, rather than a line of its own
+            # One word on every card, beside the size or not ("hidden until revealed"
+            # on some and "hidden" on others, as room allowed, read as two states).
+            hidden = "hidden"
             dots_line: list[Any] = [("Dots  ", "$text-muted"), (hidden, "italic $text-muted")]
             dots_width = 6 + len(hidden)
         else:
