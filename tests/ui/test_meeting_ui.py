@@ -806,6 +806,32 @@ async def test_every_card_says_hidden_dots_in_the_same_words(sample_copy: Path) 
             assert said == {"hidden"}, (size, said)
 
 
+async def test_the_tally_keeps_the_countdown_in_sight(sample_copy: Path) -> None:
+    """The revealed tally hid the countdown (the full-screen block keeps it): the room
+    compares the blocks with the time left in sight, ticking."""
+    from event_board import live_event
+
+    store, _ = live_event(sample_copy, 4)
+    q = store.default_quarter().id
+    clock = ManualClock()
+    store.set_timer(q, running=True, remaining=600, now=clock.now())
+    app = PlanboardApp(store, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("r", "y")  # (asked first)
+        await pilot.pause()
+        assert isinstance(app.screen, RevealScreen)
+        shown = app.screen.query_one("#reveal-head")
+        head = str(shown.render())
+        assert "The tally" in head and "Time 10:00  running" in head, head
+        assert shown.size.height == len(head.split("\n")) == 2  # (both lines in sight)
+        clock.advance(61)
+        await pilot.pause(0.6)
+        head = str(app.screen.query_one("#reveal-head").render())
+        assert "Time 08:59  running" in head, head
+
+
 async def test_a_wrapped_line_of_a_list_goes_on_under_its_text(filled: Filled) -> None:
     """The full-screen block wrapped a long item title back to the screen's edge, under
     its bullet, and the lists read as one block of text: a wrapped line goes on under

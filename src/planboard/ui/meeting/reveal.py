@@ -14,6 +14,7 @@ from ...core.text import clean_line, plural
 from .. import keys
 from ..widgets.bars import BoardFooter
 from .cards import CardData
+from .timer import timer_parts
 
 if TYPE_CHECKING:
     from .screen import MeetingScreen
@@ -88,6 +89,7 @@ class RevealScreen(Screen[None]):
         super().__init__()
         self.meeting_screen = meeting
         self.head = Static(id="reveal-head")
+        self.summary: list[str | tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield self.head
@@ -108,6 +110,17 @@ class RevealScreen(Screen[None]):
         if meeting is not None:
             present = len(self.meeting_screen.store.attendance(self.meeting_screen.quarter_id))
             parts += [(f" · {present} present, {meeting.dot_budget} each", "$text-muted")]
+        self.summary = parts
+        self.show_head()
+        self.set_interval(0.5, self.show_head)
+
+    def show_head(self) -> None:
+        """The summary, and the countdown under it (in sight, ticking, as the room
+        compares the blocks)."""
+        parts = list(self.summary)
+        meeting = self.meeting_screen.meeting
+        if meeting is not None:
+            parts += ["\n", *timer_parts(meeting, self.meeting_screen.store.now())]
         self.head.update(Content.assemble(*parts))
 
     def action_close(self) -> None:
