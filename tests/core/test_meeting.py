@@ -919,7 +919,20 @@ def test_dots_over_the_budget_another_program_wrote_can_be_taken_back(
     said = str(refused.value)
     assert "Customer Service Lead" in said and f"more than the {budget} dots each" in said, said
     assert "-" not in said.split("Customer Service Lead")[1], said  # (no "-45 left")
+    # Lowered, but still over the budget: none of them would count; refused (with the
+    # tally hidden, without the count).
+    with pytest.raises(ValidationError, match="more dots than Customer Service Lead has left"):
+        store.set_votes(live.block_b, {live.service: budget + 1})
     store.set_votes(live.block_b, {live.service: 0})  # (taken back: allowed)
     assert live.block_b not in store.votes(q) or live.service not in store.votes(q)[live.block_b]
     store.set_votes(live.block_a, {live.service: 1})
+    assert store.votes(q)[live.block_a] == {live.sales: budget, live.service: 1}
+    # A row of no dots (or fewer) another program wrote uses none of the budget, and
+    # gives none either: it is not a vote (`counted_votes` skips it).
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints = 1")
+    conn.execute(insert, (q, live.service, live.block_b, -10))
+    conn.close()
+    with pytest.raises(ValidationError):
+        store.set_votes(live.block_a, {live.service: budget + 1})
     assert store.votes(q)[live.block_a] == {live.sales: budget, live.service: 1}

@@ -289,11 +289,10 @@ class MeetingCommands(StorePlacing):
                 if count and stakeholder_id not in present:
                     raise ValidationError(f"{stakeholder.name} is not marked present.")
                 row = self.conn.execute(
-                    f"SELECT id, {integer('dots', '0')} FROM votes "
-                    "WHERE stakeholder_id = ? AND block_id = ?",
+                    "SELECT id FROM votes WHERE stakeholder_id = ? AND block_id = ?",
                     (stakeholder_id, block_id),
                 ).fetchone()
-                if count > (row[1] if row else 0):  # (taking dots back is always allowed)
+                if count:  # (taking them all back is always allowed)
                     self._check_budget(meeting, stakeholder, block, count)
                 if row and count:
                     tx.update("votes", row[0], {"dots": count})
@@ -321,14 +320,15 @@ class MeetingCommands(StorePlacing):
     def _check_budget(
         self, meeting: Meeting, stakeholder: Stakeholder, block: Block, count: int
     ) -> None:
-        """Refuse `count` dots on `block` past what `stakeholder` has left of the budget:
-        the dots they placed on the quarter's other blocks (a vote another program put
-        on another quarter's block is not counted, and uses none of it)."""
+        """Refuse `count` dots on `block` past what `stakeholder` has left of the budget
+        (also when lowered: over it, none of their dots would count): the dots they
+        placed on the quarter's other blocks, read as `counted_votes` reads them (a row
+        another program wrote on another quarter's block, or of no dots, uses none)."""
         budget = meeting.dot_budget
         elsewhere = self.conn.execute(
             f"SELECT COALESCE(SUM(dots), 0) FROM (SELECT {integer('dots', '0')} FROM votes "
             "WHERE quarter_id = ? AND stakeholder_id = ? AND block_id != ? "
-            "AND block_id IN (SELECT id FROM blocks WHERE quarter_id = ?))",
+            "AND block_id IN (SELECT id FROM blocks WHERE quarter_id = ?)) WHERE dots > 0",
             (block.quarter_id, stakeholder.id, block.id, block.quarter_id),
         ).fetchone()[0]
         if elsewhere + count <= budget:
