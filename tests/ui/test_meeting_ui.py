@@ -783,6 +783,33 @@ async def test_a_card_shows_as_much_of_its_case_as_its_own_room_allows(
         assert max(c.case_lines for c in screen.query(BlockCard)) > layout.case_lines
 
 
+async def test_a_selected_card_keeps_its_last_line(sample_copy: Path) -> None:
+    """A card's case filled its room as the card stood unselected; selected, its name
+    took the "▶ " and a line more, and its last line (who it is for) went out of its
+    frame. The room is measured with the mark."""
+    store = Store.open(sample_copy)
+    q = store.default_quarter().id
+    second = store.blocks(q)[1]
+    store.edit_block(second.id, name="Supplier delivery reliability for Suppli.")  # (41)
+    store.start_meeting(q, backup=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, MeetingScreen) and app.screen.layout_now:
+                break
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen) and screen.layout_now is not None
+        await pilot.press("right")
+        await pilot.pause()
+        card = screen.cards[screen.selected]
+        assert card.selected and card.data.block.id == second.id
+        lines = str(card.render()).split("\n")
+        assert len(lines) <= screen.layout_now.height - 2, lines
+        assert lines[-1].startswith("For") or "Dots" in lines[-1], lines
+
+
 async def test_every_card_says_hidden_dots_in_the_same_words(sample_copy: Path) -> None:
     """With the tally hidden, some cards said "Dots  hidden until revealed" and others
     "Dots  hidden", as room allowed beside the size: on the shared screen that read as

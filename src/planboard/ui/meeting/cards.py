@@ -80,12 +80,15 @@ class BlockCard(Static):
         self.tally_hidden = tally_hidden
         self.draw()
 
-    def parts(self, width: int) -> tuple[list[list[Any]], list[list[Any]], list[str], bool]:
+    def parts(
+        self, width: int, *, marked: bool | None = None
+    ) -> tuple[list[list[Any]], list[list[Any]], list[str], bool]:
         """The card at inner width `width`: the name's lines, the facts' lines (size,
         who it is for, dots), each a list of content parts; the case's lines; and True if
-        the case is a placeholder."""
+        the case is a placeholder. `marked`: with the selection's "▶ " or not (as it
+        stands, by default)."""
         data, block = self.data, self.data.block
-        marker = "▶ " if self.selected else ""
+        marker = "▶ " if (self.selected if marked is None else marked) else ""
         head_text = f"{marker}{data.number}  {clean_line(block.name)}"
         head: list[list[Any]] = [
             [(line, "bold")] for line in wrap(head_text, width, indent=len(marker) + 3)
@@ -119,8 +122,9 @@ class BlockCard(Static):
 
     def height_for(self, width: int, case_lines: int) -> int:
         """Lines the card takes at this inner width, with up to `case_lines` of its case
-        (its border included)."""
-        head, facts, case, _ = self.parts(width)
+        (its border included), selected (its name takes the "▶ ", and the selection
+        moves without a new layout)."""
+        head, facts, case, _ = self.parts(width, marked=True)
         shown = min(len(case), case_lines)
         return len(head) + len(facts) + shown + (1 if shown else 0) + 2
 
