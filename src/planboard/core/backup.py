@@ -349,10 +349,14 @@ def restore_into(board_conn: sqlite3.Connection, backup: Path) -> None:
         tidy_sidecars(backup, before)
 
 
+RESTORING = "restoring.partial"  # a backup being upgraded to be restored: `.<board>.<this>`
+
+
 def remove_partials(board: Path) -> list[Path]:
     """Remove the hidden temporary files of backups of `board` that never finished (a
-    `kill -9` while one was written). Call it only while holding the board's writer
-    lock: nothing else writes this board's backups then."""
+    `kill -9` while one was written), and of a backup being upgraded to be restored.
+    Call it only while holding the board's writer lock: nothing else writes this
+    board's backups then."""
     prefix, removed = f".{board.name}.", []
     try:
         names = os.listdir(board.parent)
@@ -361,13 +365,16 @@ def remove_partials(board: Path) -> list[Path]:
     for name in names:
         if not name.startswith(prefix):
             continue
-        # The half-written file, and SQLite's journal of it (left by the same kill).
-        partial = name.removesuffix("-journal")
+        # The half-written file, and SQLite's files beside it (left by the same kill).
+        partial = name
+        for end in ("-journal", "-wal", "-shm"):
+            partial = partial.removesuffix(end)
         if not partial.endswith(".partial"):
             continue
-        match, full = _match(board, partial[1:].rsplit(".", 2)[0])
-        if match is None or not full:
-            continue
+        if partial != prefix + RESTORING:
+            match, full = _match(board, partial[1:].rsplit(".", 2)[0])
+            if match is None or not full:
+                continue
         try:
             board.with_name(name).unlink()
             removed.append(board.with_name(name))

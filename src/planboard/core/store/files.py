@@ -13,6 +13,7 @@ from typing import Self
 
 from .. import kept
 from ..backup import (
+    RESTORING,
     backup_board,
     backups_of,
     board_id_of,
@@ -168,7 +169,7 @@ class StoreFiles(StoreReads):
             if "nothing was changed" not in message:
                 message += " Nothing was restored."
             raise PlanboardError(message) from error
-        made = self.path.with_name(f".{self.path.name}.restoring.partial")
+        made = self.path.with_name(f".{self.path.name}.{RESTORING}")
         try:
             source = backup
             if theirs is None or schema_version(backup) < SCHEMA_VERSION:
