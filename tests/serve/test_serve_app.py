@@ -135,8 +135,13 @@ async def test_quitting_while_attendees_follow_asks_first(sample_copy: Path) -> 
             await pilot.press("n")
             await pilot.pause()
             assert app.is_running and not isinstance(app.screen, ConfirmModal)
+            # Over another question (not the one about quitting), it still asks.
+            app.push_screen(ConfirmModal("Drop this block?"))
+            await pilot.pause()
             await pilot.press("ctrl+q")
             await pilot.pause()
-            await pilot.press("y")
+            assert app.is_running and isinstance(app.screen, ConfirmModal)
+            assert "1 attendee follows" in app.screen.question, app.screen.question
+            await pilot.press("ctrl+q")  # (again, over its own question: no second one)
             await pilot.pause()
             assert not app.is_running

@@ -418,17 +418,16 @@ class PlanboardApp(App[None]):
         ):
             return
         following = self.shared.server.clients if self.shared is not None else 0
-        if following and not isinstance(screen, ConfirmModal):
-            self.push_screen(
-                ConfirmModal(
-                    f"{following} attendee{' follows' if following == 1 else 's follow'} "
-                    "this board in a browser. Quitting stops sharing: their page keeps "
-                    "the board as it is now. Quit?",
-                    "Quit",
-                    "Stay",
-                ),
-                lambda quit: self.exit() if quit else None,
+        if following and not screen.has_class("-about-quitting"):
+            question = ConfirmModal(
+                f"{following} attendee{' follows' if following == 1 else 's follow'} "
+                "this board in a browser. Quitting stops sharing: their page keeps "
+                "the board as it is now. Quit?",
+                "Quit",
+                "Stay",
             )
+            question.add_class("-about-quitting")  # (Ctrl+Q again over it: quits)
+            self.push_screen(question, lambda quit: self.exit() if quit else None)
             return
         self.exit()
 
