@@ -901,8 +901,23 @@ async def test_a_wrapped_line_of_a_list_goes_on_under_its_text(filled: Filled) -
             yield IndentedText(f"  1. {long}")
 
     numbered = Numbered()
-    async with numbered.run_test(size=(40, 10)) as pilot:
+    async with numbered.run_test(size=(41, 10)) as pilot:
         await pilot.pause()
         lines = str(numbered.query_one(IndentedText).render()).split("\n")
         assert lines[0].startswith("  1. Forecast")
         assert lines[1].startswith("     ") and lines[1][5] != " ", lines
+        # The first line takes its whole width (it starts at its own indent, not at
+        # the hang): "  1. Forecast against actual bookings per" fits its 41 cells.
+        assert lines[0] == "  1. Forecast against actual bookings per", lines
+
+    class Spaced(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield IndentedText("-" + " " * 40 + long)
+
+    spaced = Spaced()
+    async with spaced.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        # A dash and a run of spaces is not a bullet to hang under: the text was
+        # pushed out of sight, four letters a line.
+        lines = str(spaced.query_one(IndentedText).render()).split("\n")
+        assert all(len(line.strip()) > 4 for line in lines[1:]), lines

@@ -216,7 +216,18 @@ class DetailBar(Static):
         self._show(Content(text))
 
 
-_LIST_MARKER = re.compile(r"(?:[•‣▪◦*-]|\d{1,3}[.)]) +")  # (a list line's bullet)
+_LIST_MARKER = re.compile(r"(?:[•‣▪◦*-]|\d{1,3}[.)]) {1,3}(?=\S)")  # (a bullet, then text)
+
+
+def _hung(text: Content, width: int, hang: int) -> list[Content]:
+    """`text` wrapped to `width`, its lines after the first `hang` cells further in
+    (and so that much narrower). The first line takes its whole width."""
+    first, *rest = text.wrap(max(4, width))
+    if not rest or not text.plain.startswith(first.plain):
+        return [first, *(Content(" " * hang) + piece for piece in rest)]
+    remainder = text[len(first.plain) :]
+    remainder = remainder[len(remainder.plain) - len(remainder.plain.lstrip(" ")) :]
+    return [first, *(Content(" " * hang) + piece for piece in remainder.wrap(max(4, width - hang)))]
 
 
 class IndentedText(Static):
@@ -262,9 +273,9 @@ class IndentedText(Static):
                 continue
             marker = _LIST_MARKER.match(body.plain)
             hang = lead + (len(marker.group()) if marker else self.hang)
-            first, *rest = body.wrap(max(4, width - hang))
-            lines.append(Content(" " * lead) + first)
-            lines += [Content(" " * hang) + piece for piece in rest]
+            lines += [
+                Content(" " * lead) + piece for piece in _hung(body, width - lead, hang - lead)
+            ]
         self.update(Content("\n").join(lines))
 
 
