@@ -95,8 +95,8 @@ def test_markdown_from_an_email_nested_bullets_become_notes() -> None:
             None,
         ),
         (8, "Which of my accounts pay late", "", None),  # the task box is gone
-        # Text is data: emphasis and backticks stay as they were written.
-        (9, "**Win rate** by `segment`", "Ideally with the lost reasons too.", None),
+        # Markdown's emphasis marks go, as its bullets do; backticks stay as written.
+        (9, "Win rate by `segment`", "Ideally with the lost reasons too.", None),
         (14, "Quota attainment per rep", "", None),
         (15, "Forecast vs. actuals", "monthly is enough", None),
     ]
@@ -519,3 +519,20 @@ def test_a_field_longer_than_the_reader_takes_is_named_not_blamed_on_quotes() ->
 def test_a_title_written_decomposed_repeats_the_same_title_composed() -> None:
     parsed = parse_text("Caf\u00e9 sales\nCafe\u0301 sales\n", fmt="text")
     assert parsed.duplicates == [(2, 1, "Cafe\u0301 sales")]
+
+
+def test_markdown_emphasis_around_words_is_not_kept_in_titles() -> None:
+    """`- **Churn risk score for every account** - ideally in the admin panel` became a
+    title with its asterisks (shown on the board, in exports, and read by the matcher
+    as other words). Strong and emphasised words lose their marks, in titles and notes;
+    a star or underscore inside a word stays."""
+    parsed = parse_text(
+        "- **Churn risk score for every account** – ideally in the admin panel\n"
+        "  - __really__ by *March*, says _Ana_\n"
+        "- Revenue per snake_case_table and 2*3 grid\n"
+    )
+    assert parsed.format == "markdown"
+    first, second = parsed.items
+    assert first.title == "Churn risk score for every account – ideally in the admin panel"
+    assert first.notes == "really by March, says Ana"
+    assert second.title == "Revenue per snake_case_table and 2*3 grid"

@@ -79,6 +79,9 @@ _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<text
 # Plain text also loses the bullets word processors and mail clients write.
 _TEXT_BULLET = re.compile(r"^(?:[-*+•·▪◦‣–—]|\d{1,9}[.)])[ \t]+")
 _TASK_BOX = re.compile(r"^\[[ xX]\](?:[ \t]+|$)")
+# Markdown's strong and emphasised words (`**a b**`, `__a__`, `*a*`, `_a_`): their marks,
+# at the edges of words only (a star or underscore inside a word, `snake_case`, stays).
+_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 # A fenced code block opens with three or more backticks or tildes (a backtick fence's
 # info string has no backtick) and closes with as many or more of the same.
 _FENCE = re.compile(r"^ *(?P<mark>`{3,}(?=[^`]*$)|~{3,})")
@@ -395,7 +398,7 @@ class _MarkdownReader:
             self._skip()
         elif bullet := _BULLET.match(line):
             body = _TASK_BOX.sub("", (bullet.group("text") or "").strip(), count=1).strip()
-            self._bullet(number, body, indent)
+            self._bullet(number, _EMPHASIS.sub(r"\2", body), indent)
         elif self._under_item(indent):
             self.notes.append(line.strip())
         else:
