@@ -764,3 +764,40 @@ def test_a_live_quarter_shows_choices_so_far(filled) -> None:  # type: ignore
     data = json.loads(export(store, q, "json"))
     assert data["quarter"]["status"] == "live" and data["meeting"]["ended_at"] is None
     assert data["present"] == ["Head of Sales"] and data["cut_off"] == []
+
+
+def test_a_merged_request_is_in_the_markdown_and_html_under_its_item(sample_copy: Path) -> None:
+    """A stakeholder's request merged into another list's item was in the CSV and JSON
+    only: the Markdown and HTML (and the minutes) named them among who asked, but their
+    own words were nowhere, so they could not find their request. It is listed under
+    the item it was merged into, with whose it was."""
+    from planboard.core import Place
+    from planboard.core.outcome import minutes_markdown, outcome
+
+    with Store.open(sample_copy, clock=FixedClock()) as store:
+        q = quarter_id(store, "2026-Q3")
+        board = store.board(q)
+        block = board.blocks[0]
+        survivor = board.items_at(Place.block(block.id))[0]
+        people = {s.id: s for s in store.stakeholders()}
+        other = next(
+            item
+            for place, items in board.places.items()
+            if place.is_list and place.ref is not None
+            for item in items
+            if item.stakeholder_id != survivor.stakeholder_id
+        )
+        store.edit_item(other.id, title="Deduplicate customer accounts <in> *Salesforce*")
+        store.merge_items(survivor.id, [other.id])
+        who = people[other.stakeholder_id].name
+        text = export(store, q, "md")
+        line = next(n for n, row in enumerate(text.splitlines()) if survivor.title in row)
+        below = text.splitlines()[line + 1]
+        assert below.startswith("  - also asked as") and "Deduplicate customer accounts" in below
+        assert "\\<in\\>" in below and "\\*Salesforce\\*" in below and who in below, below
+        page = export(store, q, "html")
+        assert "also asked as" in page and "&lt;in&gt; *Salesforce*" in page and who in page
+        store.choose_block(block.id, 1)
+        store.decide(q, "Sales first.", "Ana")
+        minutes = minutes_markdown(outcome(store, q))
+        assert "  - also asked as Deduplicate customer accounts \\<in\\>" in minutes, minutes

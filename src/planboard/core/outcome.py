@@ -37,6 +37,7 @@ class BlockOutcome:
     owners: list[str]  # who asked for what the block holds ("Team" for the team)
     dots: int = 0
     votes: dict[str, int] = field(default_factory=dict)  # stakeholder name -> dots
+    merged: dict[int, list[Item]] = field(default_factory=dict)  # item id -> merged into it
 
 
 @dataclass
@@ -74,7 +75,8 @@ def outcome(store: Store, quarter_id: int) -> Outcome:
         dots_of = tally.get(block.id, {})
         # (By name, as people are listed everywhere: `people` is in that order.)
         votes = {person.name: dots_of[sid] for sid, person in people.items() if sid in dots_of}
-        blocks.append(BlockOutcome(block, items, owners, sum(votes.values()), votes))
+        merged = {item.id: board.merged[item.id] for item in items if board.merged.get(item.id)}
+        blocks.append(BlockOutcome(block, items, owners, sum(votes.values()), votes, merged))
     chosen = sorted(
         (b for b in blocks if b.block.chosen_rank), key=lambda b: b.block.chosen_rank or 0
     )
@@ -178,7 +180,12 @@ def _minutes_block(result: Outcome, entry: BlockOutcome) -> list[str]:
     if entry.dots:
         facts.append(plural(entry.dots, "dot"))
     out += ["*" + " · ".join(facts) + "*", ""]
-    out += [f"- {md(item.title)} ({md(result.owner(item))})" for item in entry.items]
+    for item in entry.items:
+        out.append(f"- {md(item.title)} ({md(result.owner(item))})")
+        out += [  # (merged into it, in the asker's own words)
+            f"  - also asked as {md(asked.title)} ({md(result.owner(asked))})"
+            for asked in entry.merged.get(item.id, ())
+        ]
     out.append("")
     return out
 

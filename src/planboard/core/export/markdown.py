@@ -54,6 +54,11 @@ def _block(result: Outcome, entry: BlockOutcome, heading: str) -> list[str]:
     out.extend([f"*{facts}*", ""])
     for item in entry.items:
         out.append(f"- {md(item.title)} — {md(result.owner(item))}")
+        # (Requests merged into it, in their own words: whoever asked finds theirs.)
+        out += [
+            f"  - also asked as {md(asked.title)} — {md(result.owner(asked))}"
+            for asked in entry.merged.get(item.id, ())
+        ]
     if entry.items:
         out.append("")
     return out

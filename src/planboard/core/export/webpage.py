@@ -102,8 +102,15 @@ def _block(result: Outcome, entry: BlockOutcome, heading: str) -> list[str]:
     if entry.items:
         out.append("<ul>")
         for item in entry.items:
+            also = "".join(
+                f'<li>also asked as {_h(asked.title)} <span class="owner">— '
+                f"{_h(result.owner(asked))}</span></li>"
+                for asked in entry.merged.get(item.id, ())
+            )
             out.append(
-                f'<li>{_h(item.title)} <span class="owner">— {_h(result.owner(item))}</span></li>'
+                f'<li>{_h(item.title)} <span class="owner">— {_h(result.owner(item))}</span>'
+                + (f"<ul>{also}</ul>" if also else "")
+                + "</li>"
             )
         out.append("</ul>")
     out.append("</article>")
