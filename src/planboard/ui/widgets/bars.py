@@ -223,7 +223,10 @@ def _hung(text: Content, width: int, hang: int) -> list[Content]:
     """`text` wrapped to `width`, its lines after the first `hang` cells further in
     (and so that much narrower). The first line takes its whole width."""
     first, *rest = text.wrap(max(4, width))
-    if not rest or not text.plain.startswith(first.plain):
+    if not rest:
+        return [first]
+    if not text.plain.startswith(first.plain):  # (not cut as read: all to the narrower)
+        first, *rest = text.wrap(max(4, width - hang))
         return [first, *(Content(" " * hang) + piece for piece in rest)]
     remainder = text[len(first.plain) :]
     remainder = remainder[len(remainder.plain) - len(remainder.plain.lstrip(" ")) :]
