@@ -800,6 +800,13 @@ def test_a_stale_or_secret_bearing_status_never_misleads_the_one_writer_check(
         [sys.executable, "-c", "import time; time.sleep(60)", "planboard", "replicate"]
     )
     try:
+        # (Until it has started its program, the new process shows the arguments of
+        # this one: wait for its own, as a replication would have them.)
+        cmdline = Path(f"/proc/{stand_in.pid}/cmdline")
+        for _ in range(1000):
+            if b"replicate" in cmdline.read_bytes():
+                break
+            time.sleep(0.01)
         here = {**status, "running": True, "pid": stand_in.pid}
         path.write_text(json.dumps({**here, "url": "sftp://u:***@h/x"}))
         with pytest.raises(ReplicaError, match="already replicates"):
