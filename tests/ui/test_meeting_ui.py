@@ -725,6 +725,18 @@ async def test_back_on_the_board_from_the_event_says_how_to_return(filled: Fille
         assert "M returns to the event" in status(app)
 
 
+async def laid_out(app: PlanboardApp, pilot) -> MeetingScreen:
+    """The event's screen once its cards are laid out (they are, after the first frame)."""
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if isinstance(app.screen, MeetingScreen) and app.screen.layout_now:
+            break
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, MeetingScreen) and screen.layout_now is not None
+    return screen
+
+
 async def test_on_a_big_screen_the_cards_are_as_tall_as_they_need(sample_copy: Path) -> None:
     """At 200x50 the four cards of the sample's event, every case whole, were given all
     the height (two thirds of each empty); they are now as tall as the tallest needs."""
@@ -732,13 +744,7 @@ async def test_on_a_big_screen_the_cards_are_as_tall_as_they_need(sample_copy: P
     store.start_meeting(store.default_quarter().id, backup=False)
     app = PlanboardApp(store)
     async with app.run_test(size=(200, 50)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, MeetingScreen) and app.screen.layout_now:
-                break
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, MeetingScreen) and screen.layout_now is not None
+        screen = await laid_out(app, pilot)
         layout = screen.layout_now
         assert layout.fits
         cards = list(screen.query(BlockCard))
@@ -759,13 +765,7 @@ async def test_a_card_shows_as_much_of_its_case_as_its_own_room_allows(
     store.start_meeting(q, backup=False)
     app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, MeetingScreen) and app.screen.layout_now:
-                break
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, MeetingScreen) and screen.layout_now is not None
+        screen = await laid_out(app, pilot)
         layout = screen.layout_now
         assert layout.fits
         lines = {
@@ -794,13 +794,7 @@ async def test_a_selected_card_keeps_its_last_line(sample_copy: Path) -> None:
     store.start_meeting(q, backup=False)
     app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, MeetingScreen) and app.screen.layout_now:
-                break
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, MeetingScreen) and screen.layout_now is not None
+        screen = await laid_out(app, pilot)
         await pilot.press("right")
         await pilot.pause()
         card = screen.cards[screen.selected]
@@ -819,14 +813,10 @@ async def test_every_card_says_hidden_dots_in_the_same_words(sample_copy: Path) 
     for size in ((80, 24), (100, 30), (200, 50)):
         app = PlanboardApp(Store.open(sample_copy))
         async with app.run_test(size=size) as pilot:
-            for _ in range(100):
-                await pilot.pause(0.02)
-                if isinstance(app.screen, MeetingScreen) and app.screen.layout_now:
-                    break
-            await pilot.pause()
+            screen = await laid_out(app, pilot)
             said = {
                 line.split("Dots", 1)[1].strip()
-                for card in app.screen.query(BlockCard)
+                for card in screen.query(BlockCard)
                 for line in str(card.render()).split("\n")
                 if "Dots" in line
             }
