@@ -11,7 +11,7 @@ import pytest
 
 from planboard.core import background
 from planboard.core.similar import Entry, meaning_available
-from planboard.core.similar import pairs as pairs_module
+from planboard.core.similar import best as best_module
 from planboard.core.similar.layout import Layout
 from planboard.core.similar.pairs import Similarity
 from planboard.core.similar.words import _words_for
@@ -54,12 +54,12 @@ def test_a_lean_pass_leaves_the_shared_word_reader_as_it_was() -> None:
 def test_pairs_packed_with_their_scores_are_the_pairs_kept_apart(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A pair's code and score in one number (as below PACK_BELOW entries) or in two
-    arrays (from there up) give the very same pairs, scores and order."""
+    """A pair's row as one number (as below PACKED_BELOW entries) or as a record (from
+    there up) gives the very same pairs, scores and order."""
     entries = fixture_entries()
     packed = Similarity(entries)
     kept_as_is = (packed.pairs(), arrays(packed))
-    monkeypatch.setattr(pairs_module, "PACK_BELOW", 0)
+    monkeypatch.setattr(best_module, "PACKED_BELOW", 0)
     apart = Similarity(entries)
     assert (apart.pairs(), arrays(apart)) == kept_as_is
     assert kept_as_is[0] and all(0 < score <= 1 for score in kept_as_is[0].values())

@@ -16,7 +16,7 @@ import pytest
 
 from planboard.cli import main
 from planboard.core.similar import Entry, match
-from planboard.core.similar.cells import QUEUE_ROOM, Beside, Shared, entry_order
+from planboard.core.similar.cells import QUEUE_ROOM, Beside, Shared
 from planboard.core.similar.grouping import MAX_GROUP, _groups
 
 np = pytest.importorskip("numpy")
@@ -196,7 +196,7 @@ def test_beside_ends_when_the_process_it_was_forked_from_is_killed() -> None:
 
 _DROPPED = """
 import gc, os, time
-from planboard.core.similar.cells import Beside, entry_order
+from planboard.core.similar.cells import Beside
 beside = Beside(lambda: time.sleep(3600))
 pid = beside._pid
 assert pid
@@ -311,29 +311,6 @@ def test_groups_are_average_linkage_as_written_first(seed: int) -> None:
     found = _groups(similarity, scored, 0.44, 2)  # type: ignore[arg-type]
     assert found == _plain_groups(entries, scored, 0.44)
     assert any(len(group) > 2 for group in found)
-
-
-@pytest.mark.parametrize("top", [1000, 1 << 22])
-def test_each_entry_order_is_a_sort_by_entry_best_first_then_other(top: int) -> None:
-    """The one-key sort (positions under 2²¹) and the three-key one above: by entry,
-    best first, then by the other entry, ties in the order they came."""
-    rng = np.random.default_rng(top)
-    mine = rng.integers(0, top, 3000)
-    other = rng.integers(0, top, 3000)
-    mine[:800] = 7  # (many pairs of one entry: its order is by score, then other)
-    other[:400] = 9  # (and some the very same pair, more than once)
-    micro = rng.choice([440_000, 500_000, 500_001, 610_000, 1_000_000], 3000)
-    order = entry_order(np, mine, micro, other)
-    rows = list(zip(mine.tolist(), micro.tolist(), other.tolist(), strict=True))
-    assert order.tolist() == sorted(
-        range(3000), key=lambda n: (rows[n][0], -rows[n][1], rows[n][2], n)
-    )
-
-
-def test_scores_outside_nought_to_one_are_ordered_too() -> None:
-    mine, other = np.asarray([1, 1, 1, 0]), np.asarray([2, 3, 4, 5])
-    micro = np.asarray([-500_000, 1_500_000, 200_000, 300_000])
-    assert entry_order(np, mine, micro, other).tolist() == [3, 1, 2, 0]
 
 
 def test_two_entries_pair_as_their_overlap_says() -> None:

@@ -9,9 +9,17 @@ import random
 import pytest
 
 from planboard.core.similar import NEIGHBOURS, Entry, Similarity
+from planboard.core.similar.best import Best
 from planboard.core.similar.cells import cells, distinct_codes, nearest_in, word_pairs
 
 np = pytest.importorskip("numpy")
+
+
+def _best(count: int, low, high, scores) -> Best:  # type: ignore[no-untyped-def]
+    """Each entry's best of these pairs, as the matcher's pass keeps them."""
+    best = Best(np, count, NEIGHBOURS)
+    best.add(low, high, np.rint(scores * 1e6))
+    return best
 
 
 def test_word_pairs_are_every_pair_of_each_posting_list() -> None:
@@ -39,7 +47,7 @@ def test_each_item_keeps_its_best_pairs_in_order() -> None:
         np.asarray([b for _, b in pairs]),
         np.asarray(scores),
     )
-    sim._best_in_bulk = lambda *args: arrays  # type: ignore[method-assign]
+    sim._best_in_bulk = lambda *args: _best(300, *arrays)  # type: ignore[method-assign]
     found = sim._kept_in_bulk(np, 0.4, True, set())
 
     best: dict[int, list[tuple[float, int]]] = {}
@@ -60,7 +68,7 @@ def test_kept_pairs_give_whole_codes_past_two_to_the_31() -> None:
     past 2^31, and a 32-bit product would wrap."""
     sim = Similarity([Entry(1, "a"), Entry(2, "b")], meaning=False)
     arrays = (np.asarray([3, 49_000]), np.asarray([49_998, 49_999]), np.asarray([0.9, 0.8]))
-    sim._best_in_bulk = lambda *args: arrays  # type: ignore[method-assign]
+    sim._best_in_bulk = lambda *args: _best(50_000, *arrays)  # type: ignore[method-assign]
     low, high, values = sim._kept_arrays(np, 0.4, True, set())
     assert low.dtype == high.dtype == np.int64
     codes = low * 50_000 + high

@@ -137,24 +137,21 @@ def _packed_arrays(
     """Each entry's neighbours as `Packed` takes them, `size` entries a chunk, from the
     matcher's arrays (whole-number keys), and the neighbours' positions among the
     matcher's entries."""
-    import numpy as np
-
-    mine, other, values = similarity.neighbour_arrays(rejected=rejected)
+    best, rows = similarity.neighbour_rows(rejected=rejected)
     entries = similarity.entries
-    starts: Any = np.zeros(0, dtype=np.int64)
-    if len(mine):
-        starts = np.flatnonzero(np.concatenate(([True], mine[1:] != mine[:-1])))
-    bounds = np.append(starts, len(mine)).tolist()
+    bounds = best.starts(rows)
     for first in range(0, len(bounds) - 1, size):
         runs = bounds[first : first + size + 1]
         low, high = runs[0], runs[-1]
-        mine_part, other_part = mine[low:high].tolist(), other[low:high].tolist()
+        mine, other, micro = best.rows(rows[low:high])
+        mine_part, other_part = mine.tolist(), other.tolist()
+        del mine, other
         yield (
             array("q", [entries[mine_part[at - low]].key for at in runs[:-1]]),
             array("q", [b - a for a, b in pairwise(runs)]),
             array("q", [entries[b].key for b in other_part]),
             # (The scores as the matcher ranked them, in millionths: half the bytes.)
-            array(MILLIONTHS, np.rint(values[low:high] * 1e6).astype(np.int32).tolist()),
+            array(MILLIONTHS, micro.tolist()),
             other_part,
         )
 

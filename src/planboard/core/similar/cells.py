@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Any
 
-SCORE_BITS = 20  # a score in millionths (0 … 1,000,000) fits these bits
 SLICE = 25_000  # candidate pairs made and scored at a time (their vectors 4,096 at a time)
 
 
@@ -164,35 +163,6 @@ def code_slices(entries: Sized, codes: Any) -> Iterator[tuple[Any, Any]]:
         yield codes[at : at + SLICE] // count, codes[at : at + SLICE] % count
 
 
-def both_ways(np: Any, first: Any, second: Any) -> Any:
-    """`first` then `second` in one array of 32-bit positions (64-bit past 2^31)."""
-    size = np.int32 if max(first.max(initial=0), second.max(initial=0)) < 1 << 31 else np.int64
-    joined = np.empty(len(first) + len(second), dtype=size)
-    joined[: len(first)] = first
-    joined[len(first) :] = second
-    return joined
-
-
-def entry_order(np: Any, mine: Any, micro: Any, other: Any) -> Any:
-    """The order of pairs by entry, then best first, then by the other entry (`micro`:
-    the scores in millionths, as whole numbers; they are kept to six decimals): one
-    sort of one key (a third of the time of sorting by three) when the positions fit
-    21 bits and the scores lie between 0 and 1."""
-    if not len(mine) or max(mine.max(), other.max()) >= 1 << 21:
-        return np.lexsort((other, -micro, mine))
-    if micro.min() < 0 or micro.max() > 1_000_000:
-        return np.lexsort((other, -micro, mine))
-    # (The key made in place, in one array: a million pairs are 8 MB an array, and
-    # the pass's process peaked here.)
-    ranked = mine.astype(np.int64)
-    ranked <<= 21
-    ranked += 1_000_000
-    ranked -= micro
-    ranked <<= 21
-    ranked |= other
-    return np.argsort(ranked, kind="stable")
-
-
 def word_tables(
     np: Any, starts: Any, word_ids: Any, weights: Any, names: int
 ) -> tuple[Any, Any, Any, Any, Any, int]:
@@ -222,30 +192,6 @@ def bulk_word_scores(np: Any, a_arr: Any, b_arr: Any, tables: Any) -> Any:
     hit = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
     contributions = np.where(codes[hit] == wanted, weight_arr[at] * weight_arr[hit], 0.0)
     return np.bincount(pair_of, contributions, minlength=len(a_arr))
-
-
-def distinct_pairs(np: Any, code_arr: Any, value_arr: Any, count: int) -> tuple[Any, Any, Any]:
-    """Pairs found (codes: lower position * count + higher; with `value_arr` None,
-    packed with their scores in millionths, SCORE_BITS), each once, in order: the
-    lower positions, the higher ones, the scores."""
-    # A pair found twice (by a word and by meaning, or in two cells) scored the
-    # same both times: each once, by sorting their codes (numpy's own `unique`
-    # hashes, which took forty times longer on two million pairs).
-    if value_arr is None:  # (packed: sorted in place, the score sorted with it)
-        code_arr.sort()
-    else:
-        order = np.argsort(code_arr, kind="stable")
-        code_arr = code_arr[order]  # (one at a time: each old array goes as its new
-        value_arr = value_arr[order]  # one comes)
-        del order
-    if len(code_arr):
-        first = np.concatenate(([True], code_arr[1:] != code_arr[:-1]))
-        code_arr = code_arr[first]
-        value_arr = None if value_arr is None else value_arr[first]
-    if value_arr is None:
-        value_arr = (code_arr & ((1 << SCORE_BITS) - 1)) / 1e6  # (as `np.round` says it)
-        code_arr >>= SCORE_BITS
-    return code_arr // count, code_arr % count, value_arr
 
 
 def pair_codes(np: Any, chunks: Iterator[tuple[Any, Any]], count: int) -> Any:

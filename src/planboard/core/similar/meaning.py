@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Hashable, Sequence
+from typing import Any, overload
 
 from ..text import install_hint
 from .words import _words_for
@@ -108,6 +108,45 @@ def rows_to_embed(np: Any, matrix: Any, filled: list[bool]) -> list[int]:
         unit = (norms == 0) | (np.abs(norms - 1) <= 0.01)
     good = np.asarray(filled, dtype=bool) & np.isfinite(norms) & unit
     return [int(n) for n in np.flatnonzero(~good)]
+
+
+EMBED_AT_ONCE = 4096  # titles embedded at a time (their float32 rows: 2 MB)
+
+
+class NewVectors(Sequence[tuple[Hashable, str, bytes]]):
+    """The vectors a pass worked out, to store: (key, title hash, float16 bytes), made
+    when asked from the rows of the matcher's matrix (held as tuples, 50,000 of them
+    were 20 MB of the pass's process). `clear()` lets them go."""
+
+    def __init__(self, entries: Sequence[Any] = (), matrix: Any = None, at: Any = ()) -> None:
+        self._entries, self._matrix, self._at = entries, matrix, [int(p) for p in at]
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Hashable, str, bytes]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Hashable, str, bytes]]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self._one(position) for position in self._at[index]]
+        return self._one(self._at[index])
+
+    def _one(self, position: int) -> tuple[Hashable, str, bytes]:
+        entry = self._entries[position]
+        return entry.key, title_hash(entry.text), self._matrix[position].tobytes()
+
+    def clear(self) -> None:
+        self._entries, self._matrix, self._at = (), None, []
+
+    def __eq__(self, other: object) -> bool:
+        """The same vectors, in the same order, as another sequence of them."""
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # (as a list's)
 
 
 def title_hash(title: str) -> str:

@@ -10,20 +10,17 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import Any
 
+from .best import Best
 from .cells import (
-    SCORE_BITS,
     SLICE,
     Beside,
     Shared,
     Stopped,
-    both_ways,
     bulk_word_scores,
     can_fork,
     cells,
     code_slices,
     distinct_codes,
-    distinct_pairs,
-    entry_order,
     gathered,
     joined,
     nearest_pairs,
@@ -34,7 +31,7 @@ from .cells import (
 from .entry import MATCHED_CHARS as MATCHED_CHARS
 from .entry import Entry as Entry
 from .entry import entry_key, matched_part
-from .meaning import MeaningUnavailable, meaning_model, rows_to_embed, title_hash
+from .meaning import EMBED_AT_ONCE, MeaningUnavailable, NewVectors, meaning_model, rows_to_embed
 from .why import shared_words
 from .words import Word, Words, _words_for, detect_language
 
@@ -48,7 +45,6 @@ MEANING_CANDIDATES = 16  # nearest vectors scored per item
 RARE_WORDS = 3  # an item's candidates share one of its this-many rarest words
 CANDIDATES = 60  # and only the ones sharing most of them are scored
 LEAN_ROOM = 10_000  # words a lean pass keeps the reading of (the commonest come first)
-PACK_BELOW = 1 << 21  # entries: from this many, a pair's code and score would not fit 63 bits
 BESIDE = 10_000  # from this many entries, `beside` is worth its processes (timed)
 
 
@@ -85,7 +81,7 @@ class Similarity:
         self.meaning: Any = None
         self._last_row: tuple[int, Any] = (-1, None)
         self.meaning_note = ""
-        self.new_vectors: list[tuple[Hashable, str, bytes]] = []
+        self.new_vectors = NewVectors()
         if meaning is not False and self.lang == "en" and self.entries:
             try:
                 model = meaning_model()
@@ -118,13 +114,11 @@ class Similarity:
                     matrix[position] = np.frombuffer(blob, dtype=np.float16)
                     filled[position] = True
         missing = rows_to_embed(np, matrix, filled)
-        if missing:
+        for start in range(0, len(missing), EMBED_AT_ONCE):
+            part = missing[start : start + EMBED_AT_ONCE]
             # Rounded as they are stored, so a pair scores the same before and after.
-            fresh = model.embed([self.entries[p].text for p in missing]).astype(np.float16)
-            matrix[missing] = fresh
-            for position, row in zip(missing, fresh, strict=True):
-                entry = self.entries[position]
-                self.new_vectors.append((entry.key, title_hash(entry.text), row.tobytes()))
+            matrix[part] = model.embed([self.entries[p].text for p in part]).astype(np.float16)
+        self.new_vectors = NewVectors(self.entries, matrix, missing)
         return matrix
 
     def _weigh_words(self) -> None:
@@ -369,23 +363,23 @@ class Similarity:
         """`neighbours` as three arrays (needs numpy): each entry's position, the
         position of an entry it pairs with, and their score; by entry, then best first,
         then in the entries' order."""
+        best, rows = self.neighbour_rows(threshold, rejected=rejected)
+        mine, other, micro = best.rows(rows)
+        return mine, other, micro / 1e6  # (as `np.round` says it)
+
+    def neighbour_rows(
+        self,
+        threshold: float | None = None,
+        *,
+        rejected: set[frozenset[Hashable]] | None = None,
+    ) -> tuple[Best, Any]:
+        """`neighbour_arrays` as `Best`'s rows, in the same order, which `Best.rows`
+        reads a part at a time (8 bytes a row, where the three arrays are 20)."""
         import numpy as np
 
         threshold = self.threshold if threshold is None else threshold
-        mine, other, micro, order, kept = self._ranked(np, threshold, True, rejected or set())
-        if not len(mine):
-            return mine, other, micro / 1e6
-        # A pair is a neighbour both ways when either of its entries keeps it; the
-        # ranked order is already the order wanted (by entry, best first, then by the
-        # other), so the pairs kept either way are picked from it as they stand.
-        count = len(mine) // 2
-        order %= count  # (each row's pair)
-        either = np.zeros(count, dtype=bool)
-        either[order[kept]] = True
-        del kept
-        wanted = either[order]
-        del order, either
-        return mine[wanted], other[wanted], micro[wanted] / 1e6  # (as `np.round` says it)
+        best = self._best_in_bulk(np, threshold, True, rejected or set())
+        return best, best.either_way()
 
     def _kept_in_bulk(
         self,
@@ -410,43 +404,11 @@ class Similarity:
         """Each item's NEIGHBOURS best pairs as arrays (lower position, higher, score;
         a pair kept by both its items comes twice), items in order, picked by one sort
         of every pair both ways instead of a sort per item."""
-        mine, other, micro, _, kept = self._ranked(np, threshold, across_owners, rejected)
-        mine, other, values = mine[kept], other[kept], micro[kept] / 1e6
+        mine, other, micro = self._best_in_bulk(np, threshold, across_owners, rejected).rows()
+        values = micro / 1e6
         low = np.minimum(mine, other).astype(np.int64)
         high = np.maximum(mine, other).astype(np.int64)
         return low, high, values
-
-    def _ranked(
-        self,
-        np: Any,
-        threshold: float,
-        across_owners: bool,
-        rejected: set[frozenset[Hashable]],
-    ) -> tuple[Any, Any, Any, Any, Any]:
-        """Every pair over the threshold both ways (entry, other, score in millionths:
-        it is kept to six decimals), by entry, best first, then by the other; each
-        row's pair (its first way below the count of pairs); and whether it is among
-        its entry's NEIGHBOURS best."""
-        a_arr, b_arr, scores = self._best_in_bulk(np, threshold, across_owners, rejected)
-        if not len(a_arr):
-            return a_arr, b_arr, np.zeros(0, dtype=np.int32), a_arr, np.zeros(0, dtype=bool)
-        # Every pair both ways, the positions and scores as 32-bit numbers, each array
-        # let go as soon as the next is made (at 50,000 items: 1.2 million rows).
-        micro = np.rint(scores * 1_000_000).astype(np.int32)
-        del scores
-        mine, other = both_ways(np, a_arr, b_arr), both_ways(np, b_arr, a_arr)
-        del a_arr, b_arr
-        micro = np.concatenate((micro, micro))
-        order = entry_order(np, mine, micro, other)
-        mine = mine[order]
-        other = other[order]
-        micro = micro[order]
-        starts = np.flatnonzero(np.concatenate(([True], mine[1:] != mine[:-1])))
-        size = np.int32 if len(mine) < 1 << 31 else np.int64  # (each row's rank, below)
-        rank = np.arange(len(mine), dtype=size)
-        rank -= np.repeat(starts.astype(size), np.diff(np.append(starts, len(mine))))
-        kept = rank < NEIGHBOURS
-        return mine, other, micro, order, kept
 
     def _best_in_bulk(
         self,
@@ -454,30 +416,23 @@ class Similarity:
         threshold: float,
         across_owners: bool,
         rejected: set[frozenset[Hashable]],
-    ) -> tuple[Any, Any, Any]:
-        """The pairs over the threshold as arrays (first, second, score; the lower
-        position first, each pair once, in order). Candidates are made and scored a
-        slice at a time, and only the pairs over the threshold are held: at 50,000
-        items the candidates are two million pairs, over 100 MB when held at once."""
-        none = np.zeros(0, dtype=np.int64)
+    ) -> Best:
+        """Each entry's NEIGHBOURS best pairs over the threshold (`Best`). Candidates
+        are made and scored a slice at a time, and only each entry's best are held: at
+        50,000 items the candidates are two million pairs, over 100 MB when held at
+        once, and those over the threshold over a million."""
         count = len(self.entries)
+        best = Best(np, count, NEIGHBOURS)
         if count < 2:
-            return none, none, np.zeros(0)
+            return best
         keep = self._keeping(np, across_owners, rejected)
         tables = word_tables(np, self.starts, self.word_ids, self.weights, len(self.names))
         # The vectors as float32 while pairs are scored (reading float16 rows pair by
         # pair cost a second at 50,000 items); kept as float16 outside the pass.
         full = None if self.meaning is None else self._scored_from()
 
-        # Each pair over the threshold as one number, its code (lower position *
-        # count + higher) then its score in millionths (kept to six decimals, 0 to 1):
-        # a third of the memory of a code, a score and the order that sorted them.
-        packed = count < PACK_BELOW
-
-        def over(slices: Iterator[tuple[Any, Any]]) -> tuple[Any, Any]:
-            """The candidates kept and over the threshold: packed, as codes and scores
-            in one number each (and None), else as codes and scores."""
-            codes, values = [none], [np.zeros(0)]
+        def over(slices: Iterator[tuple[Any, Any]], into: Best) -> Best:
+            """The candidates kept and over the threshold, ranked `into` a `Best`."""
             for firsts, seconds in slices:
                 if self._stop is not None and self._stop():
                     raise Stopped
@@ -485,26 +440,19 @@ class Similarity:
                 if len(low):
                     scores = np.round(self._bulk_scores(np, low, high, tables, full), 6)
                     good = np.flatnonzero(scores >= threshold)
-                    code = low[good] * count + high[good]
-                    if packed:
-                        code <<= SCORE_BITS
-                        code |= np.clip(np.rint(scores[good] * 1e6), 0, 1e6).astype(np.int64)
-                    codes.append(code)
-                    values.append(none if packed else scores[good])
-            return np.concatenate(codes), None if packed else np.concatenate(values)
+                    into.add(low[good], high[good], np.rint(scores[good] * 1e6))
+            return into
 
         if self._nearest is not None and full is not None and can_fork():
             # The nearest pairs (found beside and here) scored in another process,
-            # beside the pairs sharing a word scored here.
+            # beside the pairs sharing a word scored here; its best join these.
             nearest = self._nearest_codes(self._nearest)
-            there = Beside(lambda: over(code_slices(self.entries, nearest)))
-            here, far = over(self._word_slices(np)), there.result()
-            code_arr = np.concatenate((here[0], far[0]))
-            value_arr = None if packed else np.concatenate((here[1], far[1]))
-            del here, far
-        else:
-            code_arr, value_arr = over(self._candidate_slices(np, full))
-        return distinct_pairs(np, code_arr, value_arr, count)
+            there = Beside(
+                lambda: over(code_slices(self.entries, nearest), Best(np, count, NEIGHBOURS)).kept()
+            )
+            over(self._word_slices(np), best).absorb(there.result())
+            return best
+        return over(self._candidate_slices(np, full), best)
 
     def _candidate_slices(self, np: Any, full: Any) -> Iterator[tuple[Any, Any]]:
         """Candidate pairs, about SLICE at a time (a pair may come more than once): two
