@@ -22,7 +22,7 @@ from typing import Any
 PACKED_BELOW = 1 << 21  # entries: from this many a row is a record, not one number
 _POSITION = (1 << 21) - 1
 _MILLION = 1_000_000
-ROOM = 1 << 18  # rows that come before the next ranking, at least
+ROOM = 1 << 17  # rows that come before the next ranking, at least
 _BLOCK = 1 << 16  # rows compared at a time when ranking (bounds the temporaries)
 _NO_LAST = (1 << 63) - 1  # past every row: an entry that keeps fewer than `keep`
 
@@ -66,7 +66,9 @@ class Best:
                 row["entry"], row["rank"], row["other"] = mine, behind, other
             self._pending.append(row)
             self._held += len(row)
-        if self._held >= max(self._room, len(self._kept)):
+        # (Ranked when what came is a quarter of what is kept: held, and the copies a
+        # ranking makes, stay a little over what is kept.)
+        if self._held >= max(self._room, len(self._kept) // 4):
             self._rank()
 
     def absorb(self, rows: Any) -> None:
@@ -152,17 +154,27 @@ class Best:
     def either_way(self) -> Any:
         """The pairs either of whose entries keeps them, each both ways, in order (as
         `kept()` holds rows): an entry's rows are its own best and the pairs it is among
-        the best of."""
+        the best of. The last thing asked of a `Best`: what it kept goes with it."""
         np = self._np
         kept = self.kept()
-        if self._packed:
-            turned = (kept & _POSITION) << 42
-            turned |= kept & (_POSITION << 21)
-            turned |= kept >> 42
-        else:
-            turned = kept.copy()
-            turned["entry"], turned["other"] = kept["other"], kept["entry"]
-        rows = np.concatenate((kept, turned))
-        del turned
+        count = len(kept)
+        # (Turned a block at a time into the second half, and the rows kept let go
+        # first: a copy of them all turned, then both joined, was twice the memory.)
+        rows = np.empty(2 * count, dtype=kept.dtype)
+        rows[:count] = kept
+        self._kept = kept = self._none()
+        for start in range(0, count, _BLOCK):
+            part = rows[start : min(start + _BLOCK, count)]
+            into = rows[count + start : count + start + len(part)]
+            if self._packed:
+                into[:] = (part & _POSITION) << 42
+                into |= part & (_POSITION << 21)
+                into |= part >> 42
+            else:
+                into["entry"], into["rank"], into["other"] = (
+                    part["other"],
+                    part["rank"],
+                    part["entry"],
+                )
         rows.sort(**({} if self._packed else {"order": ["entry", "rank", "other"]}))
         return rows[self._firsts(rows)]
