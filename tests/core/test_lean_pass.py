@@ -12,6 +12,7 @@ import pytest
 from planboard.core import background
 from planboard.core.similar import Entry, meaning_available
 from planboard.core.similar import best as best_module
+from planboard.core.similar import pairs as pairs_module
 from planboard.core.similar.layout import Layout
 from planboard.core.similar.pairs import Similarity
 from planboard.core.similar.words import _words_for
@@ -102,3 +103,32 @@ def test_a_layout_is_made_only_for_whole_number_keys_that_fit() -> None:
     assert Layout.of([Entry(1, "a"), Entry(2, "b")]) is not None
     assert Layout.of([Entry(1, "a"), Entry("x", "b")]) is None
     assert Layout.of([Entry(1, "a"), Entry(1 << 70, "b")]) is None
+
+
+def test_new_vectors_are_each_title_embedded_on_its_own_whatever_the_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The vectors a pass worked out (made from its matrix when asked, the titles
+    embedded a few at a time) are each title's as `embed_titles` gives it alone, with
+    its key and title hash, in the entries' order; only the titles with no stored
+    vector; and `clear()` lets them go."""
+    if not meaning_available():
+        pytest.skip("the meaning model needs numpy")
+    from planboard.core.similar import meaning as meaning_module
+    from planboard.core.similar.meaning import embed_titles, title_hash
+
+    monkeypatch.setattr(meaning_module, "EMBED_AT_ONCE", 2)
+    monkeypatch.setattr(pairs_module, "EMBED_AT_ONCE", 2)
+    titles = ["Churn prediction", "Customers about to leave", "Office plants", "NPS", "CAC"]
+    entries = [Entry(n + 10, t, n % 2) for n, t in enumerate(titles)]
+    stored = {12: embed_titles(["Office plants"])[0]}
+    for lean in (False, True):
+        found = Similarity(entries, vectors=stored, lean=lean).new_vectors
+        expected = [
+            (e.key, title_hash(e.text), embed_titles([e.text])[0]) for e in entries if e.key != 12
+        ]
+        assert list(found) == expected
+        assert found[1:3] == expected[1:3] and found[-1] == expected[-1]
+        assert found == expected and len(found) == 4
+        found.clear()
+        assert len(found) == 0 and list(found) == []

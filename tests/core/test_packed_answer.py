@@ -121,7 +121,11 @@ def test_a_packed_answer_reads_as_the_neighbours_it_was_sent() -> None:
     assert 3 in packed and 5 not in packed and "7" not in packed and 1 << 70 not in packed
     whose = packed.take_whose()
     assert whose == {7: ("Ops", "Sales"), 3: ("Ops", "Sales"), 4: ("Team",)}
-    assert whose[7] is whose[3]  # (one tuple for each set of lists)
+    assert list(whose) == [7, 3, 4] and len(whose) == 3  # (in the order they came)
+    for unsaid in (9, 1 << 33, 5, "7"):  # (a key whose lists were not said, or none)
+        assert unsaid not in whose and whose.get(unsaid) is None
+        with pytest.raises(KeyError):
+            whose[unsaid]
 
 
 def test_a_packed_answer_takes_about_eight_bytes_a_pair() -> None:

@@ -78,6 +78,34 @@ async def ready(pilot) -> None:
     await pilot.pause()
 
 
+async def test_marks_are_the_same_when_a_process_says_whose_lists(
+    overlapping: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a big board the pass's process says whose lists hold each item's neighbours,
+    and the board marks its items from that (made when asked): the very marks the
+    board makes from the neighbours itself on a small board."""
+    from planboard.core import background
+    from planboard.core.similar import meaning_available
+
+    if not meaning_available():
+        pytest.skip("the pass's process answers with numpy")
+
+    path = overlapping.path
+    overlapping.close()
+
+    async def marks() -> dict[str, dict[int, str]]:
+        app = PlanboardApp(Store.open(path))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            return {c.id or "": dict(c.marks) for c in app.screen.query(BoardList)}
+
+    here = await marks()
+    monkeypatch.setattr(background, "PROCESS_FROM", 1)
+    there = await marks()
+    assert there == here
+    assert sum(len(found) for found in here.values()) >= 4  # (items several lists ask for)
+
+
 async def test_marks_say_how_many_lists_ask(overlapping: Store) -> None:
     app = PlanboardApp(overlapping)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -62,7 +62,7 @@ class Near(Mapping[Hashable, list[Neighbour]]):
         names = self._names
         return [(other, *names[other]) for other, _ in self._overlap[key]]  # type: ignore[misc]
 
-    def take_whose(self) -> dict[Hashable, tuple[str, ...]] | None:
+    def take_whose(self) -> Mapping[Hashable, tuple[str, ...]] | None:
         """For each entry, the names of the lists its neighbours are on (sorted), if
         the process said them for every entry (`neighbours_anywhere`'s `owners`); the
         answer lets them go (the board marks its items with them, then needs them no

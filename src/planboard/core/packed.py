@@ -6,8 +6,8 @@ in the board's process. As arrays of 64-bit ids and scores, a dict of runs and a
 of whose lists (a tuple of names an item, most of them different), it was still
 about 25 MB. Now the ids are 32-bit numbers where they fit, the scores millionths (as
 the process ranks them), a run is found by bisecting the keys in order, and whose
-lists come as numbers among the lists' names, end to end, made into names once, for
-the marks, then let go: about 8 MB.
+lists come as numbers among the lists' names, end to end, made into names when the
+board marks an item (`Whose`): about 8 MB.
 """
 
 from __future__ import annotations
@@ -107,17 +107,10 @@ class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
         self._whose.extend(whose)
         self._last = slice(0, 0)  # (said once)
 
-    def take_whose(self) -> dict[Hashable, tuple[str, ...]]:
-        """Whose lists, by key (sorted names, one tuple for each different set), for
-        the keys they were said for; let go here."""
-        names, whose, at = self._names, self._whose, 0
-        found: dict[Hashable, tuple[str, ...]] = {}
-        same: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for key, count in zip(self._keys, self._whose_counts, strict=False):
-            if count >= 0:
-                lists = tuple(names[n] for n in whose[at : at + count])
-                found[key] = same.setdefault(lists, lists)
-                at += count
+    def take_whose(self) -> Whose:
+        """Whose lists, by key (sorted names), for the keys they were said for, made
+        when asked (`Whose`); let go here."""
+        found = Whose(self, self._names, self._whose_counts, self._whose)
         self._whose_counts, self._whose, self._names = array("i"), array("i"), []
         self._last = slice(0, 0)  # (and no more to add)
         return found
@@ -162,6 +155,37 @@ class Packed(Mapping[Hashable, list[tuple[Hashable, float]]]):
 
     def __len__(self) -> int:
         return len(self._keys)
+
+
+class Whose(Mapping[Hashable, tuple[str, ...]]):
+    """Whose lists hold each key's neighbours (their names, sorted), for the keys the
+    process said them for, made when asked from the numbers it sent: a tuple of names
+    a key, most of them different, was 9 MB of the board's process at 50,000 items,
+    held while it marked its items."""
+
+    def __init__(self, packed: Packed, names: list[str], counts: Any, whose: Any) -> None:
+        self._packed, self._names, self._counts, self._whose = packed, names, counts, whose
+        self._starts = array("q")  # where each run's names start among `whose` (-1: none)
+        at = 0
+        for count in counts:
+            self._starts.append(at if count >= 0 else NOBODY)
+            at += max(count, 0)
+        self._said = sum(1 for count in counts if count >= 0)
+
+    def __getitem__(self, key: Hashable) -> tuple[str, ...]:
+        run = self._packed.run_of(key)
+        start = self._starts[run] if 0 <= run < len(self._starts) else NOBODY
+        if start < 0:
+            raise KeyError(key)
+        names = self._names
+        return tuple(names[n] for n in self._whose[start : start + self._counts[run]])
+
+    def __iter__(self) -> Iterator[Hashable]:
+        keys = self._packed._keys
+        return (keys[run] for run, start in enumerate(self._starts) if start >= 0)
+
+    def __len__(self) -> int:
+        return self._said
 
 
 class Named(Mapping[Hashable, tuple[str, str]]):

@@ -51,7 +51,7 @@ def overlap_pass(
     stored: Mapping[Any, tuple[str, bytes]],
     rejected: set[frozenset[Any]],
     running: Pass | None = None,
-) -> tuple[Any, Any, dict[Any, tuple[str, ...]]] | None:
+) -> tuple[Any, Any, Mapping[Any, tuple[str, ...]]] | None:
     """The board's overlap pass over the items of `lists` (run in the board's worker
     thread; a process of its own does the matching on a big board): each item's
     neighbours, the matcher's findings, and who asks for something similar. None when
@@ -67,20 +67,21 @@ def overlap_pass(
     # Who asks for something similar, per item: said by the pass's process on a big
     # board, else gathered here, not in the sweep over every item that marks them on
     # the UI thread. One tuple for each different set of lists (a set per item was
-    # 33 MB at 50,000 items).
-    near = neighbours.take_whose() if isinstance(neighbours, Near) else None
-    if near is None:
-        near = {}
-        same: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for key, similar in neighbours.items():
-            whose = tuple(sorted({w for _, w, _ in similar}))
-            near[key] = same.setdefault(whose, whose)
+    # 33 MB at 50,000 items; the process's, made when asked).
+    said = neighbours.take_whose() if isinstance(neighbours, Near) else None
+    if said is not None:
+        return neighbours, found, said
+    near: dict[Any, tuple[str, ...]] = {}
+    same: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key, similar in neighbours.items():
+        whose = tuple(sorted({w for _, w, _ in similar}))
+        near[key] = same.setdefault(whose, whose)
     return neighbours, found, near
 
 
 def overlap_marks(
     lists: list[list[Item]],
-    near_by: dict[Any, tuple[str, ...]],
+    near_by: Mapping[Any, tuple[str, ...]],
     merged: dict[int, list[Item]],
     owners: dict[int, Stakeholder],
 ) -> dict[int, str]:
