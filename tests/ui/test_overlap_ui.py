@@ -78,6 +78,36 @@ async def ready(pilot) -> None:
     await pilot.pause()
 
 
+async def test_new_vectors_are_made_in_the_passs_thread_not_the_screens(
+    overlapping: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The meaning vectors a pass worked out are made (each title's hash too) in the
+    pass's thread: the screen's thread, which takes them for the file, only reads them
+    (50,000 titles hashed there held a frame back)."""
+    import threading
+
+    from planboard.core.similar import meaning as meaning_module
+    from planboard.core.similar import meaning_available
+
+    if not meaning_available():
+        pytest.skip("the meaning model needs numpy")
+    hashed_on_screen: list[str] = []
+    real = meaning_module.title_hash
+
+    def hashed(title: str) -> str:
+        if threading.current_thread() is threading.main_thread():
+            hashed_on_screen.append(title)
+        return real(title)
+
+    monkeypatch.setattr(meaning_module, "title_hash", hashed)
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.screen.neighbours
+        assert overlapping.vectors_held > 0  # (new vectors, waiting for the file)
+    assert hashed_on_screen == []
+
+
 async def test_marks_are_the_same_when_a_process_says_whose_lists(
     overlapping: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -531,8 +531,8 @@ def _child() -> None:
             held.clear()
         entries.clear()  # (the matcher holds them, sorted)
         _send(out, [("note", similarity.meaning_note), ("lang", similarity.lang)])
-        # The new vectors go first, and are let go before the pairs are scored (50,000
-        # titles embedded: 20 MB of Python objects the process held to its end).
+        # The new vectors go first (made from the matcher's matrix as they are sent:
+        # as tuples, 50,000 were 20 MB), before the pairs are scored.
         _send(out, (("vectors", chunk) for chunk in _chunks(similarity.new_vectors, size)))
         similarity.new_vectors.clear()
         chunks = _packed_arrays(similarity, rejected, size)

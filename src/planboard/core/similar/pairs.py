@@ -402,8 +402,8 @@ class Similarity:
         rejected: set[frozenset[Hashable]],
     ) -> tuple[Any, Any, Any]:
         """Each item's NEIGHBOURS best pairs as arrays (lower position, higher, score;
-        a pair kept by both its items comes twice), items in order, picked by one sort
-        of every pair both ways instead of a sort per item."""
+        a pair kept by both its items comes twice), items in order, as `Best` keeps
+        them while the pairs are scored."""
         mine, other, micro = self._best_in_bulk(np, threshold, across_owners, rejected).rows()
         values = micro / 1e6
         low = np.minimum(mine, other).astype(np.int64)

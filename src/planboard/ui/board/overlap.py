@@ -13,7 +13,7 @@ from textual.content import Content
 from ...core.errors import PlanboardError
 from ...core.model import Item, Place, Stakeholder, owner_name
 from ...core.text import clean_line
-from ...core.vectors import Vectors
+from ...core.vectors import Rows, Vectors
 from ..widgets.board_rows import counted_widths
 from .base import BoardBase
 
@@ -66,8 +66,8 @@ def overlap_pass(
         return None
     # Who asks for something similar, per item: said by the pass's process on a big
     # board, else gathered here, not in the sweep over every item that marks them on
-    # the UI thread. One tuple for each different set of lists (a set per item was
-    # 33 MB at 50,000 items; the process's, made when asked).
+    # the UI thread: the process's made when asked (`Whose`), those gathered here one
+    # tuple for each different set of lists (a set per item was 33 MB at 50,000 items).
     said = neighbours.take_whose() if isinstance(neighbours, Near) else None
     if said is not None:
         return neighbours, found, said
@@ -170,7 +170,11 @@ class BoardOverlap(BoardBase):
             marks = overlap_marks(marked, found[2], merged, owners)
             # The columns' line widths with the marks, measured here too.
             counted = {name: counted_widths(shown, marks) for name, shown in groups.items()}
-            # And the vectors known with the new ones (50,000 new: 0.1 s, not on screen).
+            # And the vectors known with the new ones (50,000 new: 0.1 s, not on screen),
+            # the new ones made here, once (the matcher's in this thread makes each when
+            # asked, its title's hash too; the screen's thread then only reads them).
+            if found[1] is not None and not isinstance(found[1].new_vectors, Rows):
+                found[1].new_vectors = Rows(found[1].new_vectors)
             new = found[1].new_vectors if found[1] is not None else []
             books = (stored, stored.with_new(new)) if new else None
             return (*found, marks, counted, books, (quarter_id, read))
