@@ -4,7 +4,7 @@ same thing, the marks it leaves, who else asks (`a`) and suggested blocks (`S`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +77,17 @@ def overlap_pass(
         whose = tuple(sorted({w for _, w, _ in similar}))
         near[key] = same.setdefault(whose, whose)
     return neighbours, found, near
+
+
+def _new_rows(found: Any) -> Sequence[tuple[Any, str, bytes]]:
+    """The new vectors of a pass's findings, made here, once, as rows: the matcher's in
+    this thread makes each when asked, its title's hash too, and the screen's thread,
+    which takes them for the file, then only reads them."""
+    if found is None:
+        return []
+    if not isinstance(found.new_vectors, Rows):
+        found.new_vectors = Rows(found.new_vectors)
+    return found.new_vectors
 
 
 def overlap_marks(
@@ -170,12 +181,8 @@ class BoardOverlap(BoardBase):
             marks = overlap_marks(marked, found[2], merged, owners)
             # The columns' line widths with the marks, measured here too.
             counted = {name: counted_widths(shown, marks) for name, shown in groups.items()}
-            # And the vectors known with the new ones (50,000 new: 0.1 s, not on screen),
-            # the new ones made here, once (the matcher's in this thread makes each when
-            # asked, its title's hash too; the screen's thread then only reads them).
-            if found[1] is not None and not isinstance(found[1].new_vectors, Rows):
-                found[1].new_vectors = Rows(found[1].new_vectors)
-            new = found[1].new_vectors if found[1] is not None else []
+            # And the vectors known with the new ones (50,000 new: 0.1 s, not on screen).
+            new = _new_rows(found[1])
             books = (stored, stored.with_new(new)) if new else None
             return (*found, marks, counted, books, (quarter_id, read))
 
