@@ -15,10 +15,6 @@ from collections.abc import Callable
 
 from .board import DEFAULT_FILE, run_board
 from .common import HelpNotWritten, _fail, _output_failed, _quiet_broken_pipe
-from .export import run_export, run_report
-from .importing import run_import
-from .restore import run_restore
-from .similar import run_similar, similar_groups
 
 __all__ = [
     "COMMANDS",
@@ -32,12 +28,45 @@ __all__ = [
     "run_restore",
     "run_serve",
     "run_similar",
-    "similar_groups",
 ]
 
 # The output could not be written: the disk (or quota, or file size limit) is full.
 _OUTPUT_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 COMMANDS = ("meeting", "restore", "import", "similar", "export", "report", "serve", "replicate")
+
+
+# The commands other than the board's are loaded when they run: opening a board, the
+# one thing that is timed to its first frame, does not wait for their code.
+
+
+def run_restore(argv: list[str]) -> int:
+    from .restore import run_restore as restore
+
+    return restore(argv)
+
+
+def run_import(argv: list[str]) -> int:
+    from .importing import run_import as import_lists
+
+    return import_lists(argv)
+
+
+def run_similar(argv: list[str], *, program: bool = False) -> int:
+    from .similar import run_similar as similar
+
+    return similar(argv, program=program)
+
+
+def run_export(argv: list[str]) -> int:
+    from .export import run_export as export
+
+    return export(argv)
+
+
+def run_report(argv: list[str]) -> int:
+    from .export import run_report as report
+
+    return report(argv)
 
 
 def run_serve(argv: list[str]) -> int:
