@@ -539,6 +539,73 @@ async def test_import_shows_what_would_come_in_before_importing(filled: Filled) 
         assert len(filled.titles(Place.of_list(filled.service))) == 2
 
 
+@pytest.mark.parametrize("tabs", [0, 2], ids=["on-the-list-picker", "in-the-file-field"])
+async def test_a_list_pasted_anywhere_in_the_import_form_goes_to_its_paste_box(
+    filled: Filled, tabs: int
+) -> None:
+    """A list pasted while the focus is on another field of the import form (the form
+    opens on the list picker; the file field is two Tabs on) goes whole into the box for
+    pasted lists: the file field kept its first line and the rest was gone, and on the
+    picker the paste did nothing."""
+    from textual.widgets import Input, TextArea
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "down")  # on a Service item: import into Service's list
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        await pilot.press(*["tab"] * tabs)
+        app.post_message(events.Paste("- Refund reasons by category\n- NPS by segment\n"))
+        await pilot.pause()
+        box = form.query_one("#field-text", TextArea)
+        assert box.text.splitlines() == ["- Refund reasons by category", "- NPS by segment"]
+        assert form.query_one("#field-path", Input).value == ""
+        assert form.focused is box
+        note = str(form.query_one(".form-error").render())
+        assert "pasted" in note.lower() and "box" in note
+        await pilot.press("ctrl+s", "ctrl+s")
+        await pilot.pause()
+        assert filled.titles(Place.of_list(filled.service))[-2:] == [
+            "Refund reasons by category",
+            "NPS by segment",
+        ]
+
+
+async def test_a_paste_into_a_form_field_adds_to_what_the_box_has(filled: Filled) -> None:
+    """A second list pasted into the file field goes under the first in the box, and
+    one line pasted into a one-line field stays there (a file's path)."""
+    from textual.widgets import Input, TextArea
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        await pilot.press("tab", "tab")
+        app.post_message(events.Paste("One\nTwo"))
+        await pilot.pause()
+        await pilot.press("shift+tab")  # from the box, back to the file field
+        assert form.focused is form.query_one("#field-path", Input)
+        app.post_message(events.Paste("Three\nFour\n"))
+        await pilot.pause()
+        assert form.query_one("#field-text", TextArea).text.splitlines() == [
+            "One",
+            "Two",
+            "Three",
+            "Four",
+        ]
+        await pilot.press("shift+tab")
+        assert form.focused is form.query_one("#field-path", Input)
+        app.post_message(events.Paste("/tmp/requests.csv\n"))
+        await pilot.pause()
+        assert form.query_one("#field-path", Input).value == "/tmp/requests.csv"
+
+
 async def test_the_import_preview_says_what_an_earlier_quarter_did_with_a_line(
     sample_copy: Path,
 ) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
-from rich.segment import Segment
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +13,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Region
 from textual.screen import ModalScreen
-from textual.strip import Strip
 from textual.suggester import SuggestFromList
 from textual.widgets import (
     Button,
@@ -27,61 +25,15 @@ from textual.widgets import (
     Static,
     TextArea,
 )
-from textual.widgets._toggle_button import ToggleButton
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 
 from ..core.text import clean_line, clean_multiline, has_control
 from . import keyfile
 from .widgets.bars import IndentedText
+from .widgets.form_fields import FormInput, FormTextArea, TickBox, TickList
 from .widgets.laid_out_once import CalmResume
 
 T = TypeVar("T")
-
-
-class TickList(SelectionList[Any]):
-    """A list of tick boxes that shows a tick when ticked and an empty box when not
-    (colour alone told them apart: people ticked the wrong person)."""
-
-    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        # The row the key (or click) was on: `SelectionList` ticked the row highlighted
-        # when the message came, so Space, Down in one burst ticked the row below.
-        event.stop()
-        event.prevent_default()  # (not `SelectionList`'s own handler as well)
-        self.toggle(self.get_option_at_index(event.option_index))
-
-    def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
-        segments = list(strip)
-        index = self.scroll_offset.y + y
-        if len(segments) < 3 or segments[1].text != ToggleButton.BUTTON_INNER:
-            return strip
-        try:
-            option = self.get_option_at_index(index)
-        except OptionDoesNotExist:
-            return strip
-        ticked = option.value in self.selected
-        segments[1] = Segment("✓" if ticked else " ", segments[1].style)
-        return Strip(segments, strip.cell_length)
-
-
-class TickBox(Checkbox):
-    """A yes/no box that shows a tick when ticked and stays empty when not, and says
-    which ("no" beside an empty box: a "yes" there read as on)."""
-
-    def __init__(self, value: bool = False, **kwargs: Any) -> None:
-        super().__init__(Content(_yes_no(value)), value, **kwargs)
-
-    @property
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]
-        return "✓" if self.value else " "
-
-    def watch_value(self) -> None:
-        super().watch_value()
-        self.label = Content(_yes_no(self.value))
-
-
-def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
 
 
 @dataclass
@@ -97,6 +49,7 @@ class Field:
     suggestions: Sequence[str] = field(default_factory=list)
     height: int = 4
     selected: bool = False  # a line's text starts selected: typing replaces it
+    takes_paste: bool = False  # (a "text" field) a list pasted anywhere in the form
 
 
 Submit = Callable[[dict[str, Any]], "str | None"]
@@ -105,61 +58,6 @@ Submit = Callable[[dict[str, Any]], "str | None"]
 class Notice(str):
     """What a form's submit returns to keep the form open with a remark, not an error
     (a preview before importing, say)."""
-
-
-def _form_key(field: Input | TextArea, event: events.Key) -> None:
-    """A key in a form's (or a picker's) text field. One that closes it (Enter in a
-    one-line field, Esc, Ctrl+S in a form) acts where it stands among the keys typed,
-    and keys after it go on to what is on screen then. (Textual checks a key against
-    the form's keys only once the field has let it pass: keys typed in the same burst
-    as Enter went into the field first, and were saved with it; after Esc, into a form
-    already closed.)"""
-    screen = field.screen
-    closing = getattr(screen, "closing_keys", None)
-    if closing is None:
-        return
-    if field.app.screen is not screen:  # (it closed after this key was handed here)
-        event.prevent_default()
-        event.stop()
-        # Kept by the app until what the closing opens (a form after a picker) is up.
-        _hand_on(field, event)
-        return
-    if screen.focused is not field or event.key in ("tab", "shift+tab"):
-        event.prevent_default()
-        event.stop()
-        if screen.focused is not field:
-            # Typed for this field, but a Tab before it in the same burst moved on:
-            # kept by the app, in order, for the field that has the focus now.
-            _hand_on(field, event)
-        elif event.key == "tab":  # at once, here, so that the keys after it follow
-            screen.focus_next()
-        else:
-            screen.focus_previous()
-        return
-    act = closing(isinstance(field, Input)).get(event.key)
-    if act is not None:
-        event.prevent_default()
-        event.stop()
-        act()
-
-
-def _hand_on(field: Input | TextArea, event: events.Key) -> None:
-    """A key a field got but is not for it: to the app, to go where it is for now."""
-    hold = getattr(field.app, "hold_key", None)
-    if hold is not None:
-        hold(event)
-    else:
-        field.app.post_message(events.Key(event.key, event.character))
-
-
-class _FormInput(Input):
-    async def _on_key(self, event: events.Key) -> None:
-        _form_key(self, event)
-
-
-class _FormTextArea(TextArea):
-    async def _on_key(self, event: events.Key) -> None:
-        _form_key(self, event)
 
 
 class FormModal(ModalScreen[bool]):
@@ -209,7 +107,7 @@ class FormModal(ModalScreen[bool]):
     def _widget(self, spec: Field) -> Any:
         field_id = f"field-{spec.name}"
         if spec.kind == "text":
-            area = _FormTextArea(
+            area = FormTextArea(
                 clean_multiline(str(spec.value or "")),
                 id=field_id,
                 soft_wrap=True,
@@ -247,7 +145,7 @@ class FormModal(ModalScreen[bool]):
         # The cursor lands after what is there: typing adds to a name, it never
         # silently replaces it (Ctrl+U clears the field); unless the field says its
         # text is selected (and shows it so).
-        return _FormInput(
+        return FormInput(
             clean_line(str(value)),
             placeholder=spec.placeholder,
             id=field_id,
@@ -260,6 +158,27 @@ class FormModal(ModalScreen[bool]):
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus()
         self._opened_with = self.values()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste on a field that takes no text (a picker, a switch, a button)."""
+        if isinstance(self.focused, (Input, TextArea)):
+            return  # (it took the paste, as text fields do, before it came up here)
+        if event.text.strip() and self.take_paste(event.text):
+            event.stop()
+
+    def take_paste(self, text: str) -> bool:
+        """Put pasted text in the form's box for pasted lists, under what it holds,
+        and say so; False when the form has none."""
+        spec = next((spec for spec in self.fields if spec.takes_paste), None)
+        if spec is None:
+            return False
+        box = self.query_one(f"#field-{spec.name}", TextArea)
+        held = box.text
+        end = box.document.end
+        box.insert(("\n" if held.strip() and not held.endswith("\n") else "") + text, end)
+        box.focus()
+        self.show_error(Notice("Pasted into the box for a list, one item per line."))
+        return True
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -316,7 +235,7 @@ class FormModal(ModalScreen[bool]):
             event.text_area.text = clean_multiline(event.text_area.text)
 
     def closing_keys(self, one_line: bool) -> dict[str, Callable[[], object]]:
-        """The keys that close the form, from a text field (see `_form_key`)."""
+        """The keys that close the form, from a text field (see `form_key`)."""
         keys: dict[str, Callable[[], object]] = {
             "escape": self.action_cancel,
             "ctrl+s": self.action_save,
@@ -476,7 +395,7 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content(clean_line(self.picker_title)), classes="dialog-title")
-            yield _FormInput(placeholder="Type to filter", id="filter")
+            yield FormInput(placeholder="Type to filter", id="filter")
             yield OptionList(id="choices")
             if self.hint:
                 yield Static(Content(self.hint), classes="dialog-hint")
@@ -506,7 +425,7 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
             self._fill(event.value)
 
     def closing_keys(self, one_line: bool) -> dict[str, Callable[[], object]]:
-        """The keys that close the picker, from its filter (see `_form_key`)."""
+        """The keys that close the picker, from its filter (see `form_key`)."""
         return {"escape": self.action_cancel, "enter": self._submit_filter}
 
     @on(Input.Submitted, "#filter")

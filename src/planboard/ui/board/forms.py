@@ -380,6 +380,7 @@ class ImportForm:
                 "",
                 kind="text",
                 height=5,
+                takes_paste=True,
             ),
             Field(
                 "repeats",
