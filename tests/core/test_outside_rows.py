@@ -468,6 +468,33 @@ def test_rows_pointing_at_rows_that_do_not_exist_are_named(
         ), (column, problems)
 
 
+def test_items_merged_into_a_merged_item_or_into_themselves_are_named(
+    filled: Filled, board_path: Path
+) -> None:
+    """Planboard keeps one level of merges; another program may write a loop (two items
+    merged into each other), an item merged into itself, or a chain. The board shows
+    none of those items (their survivor is not on it): the status line names each."""
+    store, q = filled.store, filled.quarter_id
+    a, b, c = filled.team_items[:3]
+    d, e = filled.sales_items[:2]
+    with outside(board_path) as conn:
+        conn.execute("UPDATE items SET merged_into = ? WHERE id = ?", (b, a))
+        conn.execute("UPDATE items SET merged_into = ? WHERE id = ?", (a, b))
+        conn.execute("UPDATE items SET merged_into = ? WHERE id = ?", (c, c))
+        conn.execute("UPDATE items SET merged_into = ? WHERE id = ?", (e, d))
+        conn.execute("UPDATE items SET merged_into = ? WHERE id = ?", (filled.service_items[0], e))
+    problems = store.row_problems(q)
+    for row, ref in ((a, b), (b, a), (c, c), (d, e)):
+        assert any(
+            p.startswith(f"items row {row}: merged_into names item {ref}, ")
+            and "merged into another itself" in p
+            and p.endswith("not shown")
+            for p in problems
+        ), (row, problems)
+    # (e is merged into an item on the board: it shows under it, and is not named)
+    assert not any(p.startswith(f"items row {e}:") for p in problems), problems
+
+
 def test_rows_pointing_at_rows_that_exist_are_not_named(filled: Filled) -> None:
     store, q = filled.store, filled.quarter_id
     survivor = filled.team_items[0]

@@ -258,27 +258,35 @@ def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = 20) -> list
 
 
 # An item's link to a row that is not there (`sqlite3` checks no foreign key unless
-# asked): the board has nowhere to show it. (column, what it names, where it must be,
-# the test that it is not there: the few stakeholders and blocks are read once; a
-# survivor is looked up by its id, for the few items merged)
+# asked): the board has nowhere to show it. (column, what it names, what is wrong with
+# that, the test: the few stakeholders and blocks are read once; a survivor is looked
+# up by its id, for the few items merged.) Planboard keeps one level of merges: an item
+# merged into one merged itself (a loop, a chain, itself) has no survivor on the board.
 _LINKS = (
     (
         "stakeholder_id",
         "stakeholder",
-        "in the file",
+        "which is not in the file",
         "stakeholder_id NOT IN (SELECT id FROM stakeholders)",
     ),
     (
         "block_id",
         "block",
-        "on this quarter's board",
+        "which is not on this quarter's board",
         "block_id NOT IN (SELECT id FROM blocks WHERE quarter_id = ?)",
     ),
     (
         "merged_into",
         "item",
-        "on this quarter's board",
+        "which is not on this quarter's board",
         "NOT EXISTS (SELECT 1 FROM items AS i WHERE i.id = lost.merged_into AND i.quarter_id = ?)",
+    ),
+    (
+        "merged_into",
+        "item",
+        "which is merged into another itself",
+        "EXISTS (SELECT 1 FROM items AS i WHERE i.id = lost.merged_into AND i.quarter_id = ? "
+        "AND i.merged_into IS NOT NULL)",
     ),
 )
 
@@ -289,7 +297,7 @@ def _dangling(conn: sqlite3.Connection, quarter_id: int, limit: int) -> list[str
     shown". (A link of the wrong type is named by the type check.) Each search walks
     the index of its column: milliseconds at 50,000 items."""
     found: list[str] = []
-    for column, what, where, missing in _LINKS:
+    for column, what, wrong, missing in _LINKS:
         # (`+quarter_id` and a range of whole numbers: the rows are found by the
         # link's own index, few for a block or a survivor, not by the quarter's, which
         # holds them all)
@@ -301,8 +309,7 @@ def _dangling(conn: sqlite3.Connection, quarter_id: int, limit: int) -> list[str
             (quarter_id, quarter_id) if "?" in missing else (quarter_id,),
         ).fetchall()
         found += [
-            f"items row {row}: {column} names {what} {ref}, which is not {where}; not shown"
-            for row, ref in rows
+            f"items row {row}: {column} names {what} {ref}, {wrong}; not shown" for row, ref in rows
         ]
     if len(found) < limit:
         # Dropped and in a block at once (a CHECK another program turned off): the
