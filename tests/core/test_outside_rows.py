@@ -549,3 +549,23 @@ def test_an_item_dropped_and_in_a_block_at_once_is_tidied_once_and_named(
     assert store.tidy(q) is None and store.row_problems(q) == [
         p for p in store.row_problems(q) if f"row {filled.team_items[0]}" not in p
     ]
+
+
+def test_a_pair_another_program_said_not_the_same_under_another_quarter_is_kept_apart(
+    filled: Filled, board_path: Path
+) -> None:
+    """A `rejected_pairs` row written with the wrong quarter: the pair is not shown as
+    alike (the marks, `a`, `S` and `planboard similar` read the quarter's pairs), as
+    `x` on it says ("already marked"): it was refused there, and shown everywhere."""
+    store, q = filled.store, filled.quarter_id
+    a, b = filled.sales_items[0], filled.service_items[0]
+    other = store.create_quarter("2027-Q4").quarter_id
+    with outside(board_path) as conn:
+        conn.execute(
+            "INSERT INTO rejected_pairs (quarter_id, first_id, second_id) VALUES (?, ?, ?)",
+            (other, min(a, b), max(a, b)),
+        )
+    assert store.rejected_pairs(q) == {frozenset((a, b))}
+    assert store.rejected_pairs(other) == set()  # (its items are not there)
+    with pytest.raises(PlanboardError, match="already marked as not the same"):
+        store.reject_pair(a, b)

@@ -310,9 +310,13 @@ class ItemCommands(StorePlacing):
 
     @_reads
     def rejected_pairs(self, quarter_id: int) -> set[frozenset[int]]:
-        """The pairs of items the data lead said are not the same."""
+        """The pairs of the quarter's items the data lead said are not the same, by
+        where the items are, whatever quarter the row says (another program's may say
+        another: `x` on the pair says it is marked already, as it is, once a pair)."""
         rows = self.conn.execute(
-            "SELECT first_id, second_id FROM rejected_pairs WHERE quarter_id = ?", (quarter_id,)
+            "SELECT r.first_id, r.second_id FROM rejected_pairs AS r "
+            "JOIN items AS i ON i.id = r.first_id WHERE i.quarter_id = ?",
+            (quarter_id,),
         ).fetchall()
         return {frozenset((a, b)) for a, b in rows}
 
