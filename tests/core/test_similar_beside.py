@@ -362,11 +362,13 @@ def test_similar_leaves_the_cyclic_collector_as_it_found_it(tmp_path: Path) -> N
         gc.enable()
 
 
-@pytest.mark.parametrize("spoilt", ["scaled", "nan", "inf", "half"])
+@pytest.mark.parametrize("spoilt", ["scaled", "nan", "inf", "half", "zeros"])
 def test_a_stored_vector_that_is_not_one_is_worked_out_again(spoilt: str) -> None:
     """A vector row with the right title hash but values no embedding gives (another
     program wrote it): worked out again like a missing one, and given back to keep;
-    the reason is the one the right vector gives, not "close in meaning (139741.28)"."""
+    the reason is the one the right vector gives, not "close in meaning (139741.28)".
+    Zeros too: a title of no known word embeds to zeros, but a title with known words
+    stored as zeros matched nothing by meaning."""
     from planboard.core.similar import embed_titles, title_hash
 
     titles = ["Customer churn prediction model", "Which customers are about to leave us?"]
@@ -381,6 +383,7 @@ def test_a_stored_vector_that_is_not_one_is_worked_out_again(spoilt: str) -> Non
         "nan": np.where(np.arange(len(row)) == 3, np.nan, row),
         "inf": np.where(np.arange(len(row)) == 3, np.inf, row),
         "half": row / 2,
+        "zeros": row * 0,
     }[spoilt]
     bad = dict(good)
     bad[1] = (good[1][0], row.astype(np.float16).tobytes())
@@ -390,6 +393,21 @@ def test_a_stored_vector_that_is_not_one_is_worked_out_again(spoilt: str) -> Non
     assert wrong.new_vectors[0][2] == good[1][1]
     assert wrong.why(0, 1) == right.why(0, 1)
     assert dict(wrong.overlap) == dict(right.overlap)
+
+
+def test_a_title_of_no_known_word_stored_as_zeros_is_not_given_back_again() -> None:
+    """Zeros are what such a title embeds to: looked at again, and found the same, they
+    are not given back to store (the board would write them at every pass)."""
+    from planboard.core.similar import embed_titles, title_hash
+
+    titles = ["Xqzv wplk", "Customer churn prediction model"]
+    entries = [Entry(n, t, n) for n, t in enumerate(titles)]
+    stored = {
+        n: (title_hash(t), blob)
+        for n, (t, blob) in enumerate(zip(titles, embed_titles(titles), strict=True))
+    }
+    assert not np.frombuffer(stored[0][1], dtype=np.float16).any()  # (no known word)
+    assert match(entries, stored=stored).new_vectors == []
 
 
 def test_similar_called_by_another_program_leaves_its_collector_as_it_was(

@@ -98,16 +98,24 @@ class _Meaning:
 
 def rows_to_embed(np: Any, matrix: Any, filled: list[bool]) -> list[int]:
     """The rows of `matrix` (float16) to work out: those no stored vector filled, and
-    stored ones that are not unit vectors nor zeros (a title of no known word), as
-    another program may write them (a pair "close in meaning (139741.28)")."""
+    stored ones that are not unit vectors, as another program may write them (a pair
+    "close in meaning (139741.28)"). Stored zeros too: a title of no known word embeds
+    to zeros, but so would a row another program zeroed hide a title's meaning (the
+    few titles that truly have none are quick to look at again; see `same_zeros`)."""
     norms = np.zeros(len(matrix), dtype=np.float32)
     for start in range(0, len(matrix), 8192):  # (as float32 a slice at a time)
         block = matrix[start : start + 8192].astype(np.float32)
         norms[start : start + len(block)] = np.sqrt(np.einsum("ij,ij->i", block, block))
     with np.errstate(invalid="ignore"):
-        unit = (norms == 0) | (np.abs(norms - 1) <= 0.01)
+        unit = np.abs(norms - 1) <= 0.01
     good = np.asarray(filled, dtype=bool) & np.isfinite(norms) & unit
     return [int(n) for n in np.flatnonzero(~good)]
+
+
+def same_zeros(matrix: Any, filled: list[bool], worked_out: list[int]) -> list[int]:
+    """Of the rows worked out again, those that were stored as zeros and still are (a
+    title of no known word): nothing new to store."""
+    return [n for n in worked_out if filled[n] and not matrix[n].any()]
 
 
 EMBED_AT_ONCE = 4096  # titles embedded at a time (their float32 rows: 2 MB)

@@ -31,7 +31,14 @@ from .cells import (
 from .entry import MATCHED_CHARS as MATCHED_CHARS
 from .entry import Entry as Entry
 from .entry import entry_key, matched_part
-from .meaning import EMBED_AT_ONCE, MeaningUnavailable, NewVectors, meaning_model, rows_to_embed
+from .meaning import (
+    EMBED_AT_ONCE,
+    MeaningUnavailable,
+    NewVectors,
+    meaning_model,
+    rows_to_embed,
+    same_zeros,
+)
 from .why import shared_words
 from .words import Word, Words, _words_for, detect_language
 
@@ -118,6 +125,8 @@ class Similarity:
             part = missing[start : start + EMBED_AT_ONCE]
             # Rounded as they are stored, so a pair scores the same before and after.
             matrix[part] = model.embed([self.entries[p].text for p in part]).astype(np.float16)
+        if same := set(same_zeros(matrix, filled, missing)):
+            missing = [n for n in missing if n not in same]
         self.new_vectors = NewVectors(self.entries, matrix, missing)
         return matrix
 
