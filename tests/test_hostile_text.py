@@ -885,3 +885,16 @@ def test_a_line_break_other_than_newline_keeps_the_words_apart(between: str) -> 
     assert clean_line(f"first{between}second") == "first second"
     assert clean_multiline(f"first{between}second") == "first\nsecond"
     assert clean_line(f"first {between} second") == "first second"
+
+
+def test_a_dialogs_heading_keeps_its_start_and_end_within_its_room() -> None:
+    from planboard.core.text import HEADING_MOST, heading
+
+    short = "Move “Weekly pipeline by region” to…"
+    assert heading(short) == short
+    long = "Drop “" + "churn by cohort and region " * 300 + "end”"
+    cut = heading(long)
+    assert len(cut) <= HEADING_MOST and " … " in cut
+    assert cut.startswith("Drop “churn by cohort") and cut.endswith("region end”")
+    assert heading("Edit “a\x1b[2J\nb”") == "Edit “a[2J b”"  # (one line, no control)
+    assert len(heading("x" * 5000)) == HEADING_MOST  # (no space to cut at)

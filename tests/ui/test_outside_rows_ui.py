@@ -230,3 +230,39 @@ async def test_rows_tidying_could_not_settle_are_tidied_once_not_for_ever(
         await pilot.press("down")  # and the board answers keys
         await pilot.pause()
         assert app.screen.focused is not None
+
+
+@pytest.mark.parametrize("key", ["a", "m", "d", "e"])
+async def test_a_title_another_program_wrote_thousands_long_leaves_its_dialogs_usable(
+    filled: Filled, board_path: Path, key: str
+) -> None:
+    """A dialog's heading names the item: a 5,000-character title (another program's;
+    planboard's own take 200) filled the dialog, and its matches, blocks or reason
+    field were off the screen. The heading is cut, keeping its start and its end."""
+    from textual.widgets import Label
+
+    item_id = filled.team_items[0]
+    title = ("pipeline weekly region " * 250)[:5000]
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.execute("UPDATE items SET title = ? WHERE id = ?", (title, item_id))
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        assert board.column("team").select_item(item_id, key=Place.team())
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        dialog = app.screen
+        assert dialog is not board
+        heading = str(dialog.query_one(".dialog-title", Label).render())
+        assert " … " in heading and len(heading) <= 260
+        assert heading.startswith(("Who else asks for “pipeline", "Move “", "Drop “", "Edit “"))
+        assert heading.replace(" ", "").endswith(("pipeline”", "pipeline”to…"))
+        # What the dialog is for is on the screen, under the heading.
+        below = [w for w in dialog.query("OptionList, Input, TextArea") if w.display]
+        assert below, "nothing to pick or type in"
+        assert any(w.region.height > 0 and w.region.bottom <= 24 for w in below), [
+            w.region for w in below
+        ]

@@ -78,6 +78,25 @@ def length(text: str) -> int:
     return len(composed(text))
 
 
+HEADING_MOST = 240  # characters of a dialog's heading (planboard's titles take 200)
+
+
+def heading(text: str, most: int = HEADING_MOST) -> str:
+    """A dialog's heading on one line, whole up to `most` characters, else its start and
+    its end around " … " (a title another program wrote thousands long filled the
+    dialog, and what it was for was off the screen)."""
+    text = clean_line(text)
+    if len(text) <= most:
+        return text
+    start, end = text[: most - most // 5 - 3], text[-(most // 5) :]
+    # (Between words where a space is near: "region … weekly", not "region … e weekly".)
+    if " " in start[-20:]:
+        start = start[: start.rindex(" ")]
+    if " " in end[:20]:
+        end = end[end.index(" ") + 1 :]
+    return f"{start.rstrip()} … {end.lstrip()}"
+
+
 def fitting_hint(text: str, room: int) -> str:
     """An empty place's hint, "(what — how)", as "(how)" where the whole does not fit in
     `room` cells: how to fill it is what the reader needs (its hints are one cell a

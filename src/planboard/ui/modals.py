@@ -27,7 +27,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from ..core.text import clean_line, clean_multiline, has_control
+from ..core.text import clean_line, clean_multiline, has_control, heading
 from . import keyfile
 from .widgets.bars import IndentedText
 from .widgets.form_fields import FormInput, FormTextArea, TickBox, TickList
@@ -89,7 +89,7 @@ class FormModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(clean_line(self.form_title)), classes="dialog-title")
+            yield Label(Content(heading(self.form_title)), classes="dialog-title")
             with VerticalScroll(classes="dialog-body", can_focus=False):
                 # (In the body, which scrolls: a long intro can't push the fields and
                 # the buttons off a small screen.)
@@ -394,7 +394,7 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(clean_line(self.picker_title)), classes="dialog-title")
+            yield Label(Content(heading(self.picker_title)), classes="dialog-title")
             yield FormInput(placeholder="Type to filter", id="filter")
             yield OptionList(id="choices")
             if self.hint:
@@ -473,7 +473,7 @@ class ReadModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide"):
-            yield Label(Content(clean_line(self.read_title)), classes="dialog-title")
+            yield Label(Content(heading(self.read_title)), classes="dialog-title")
             with VerticalScroll(classes="dialog-body", id="read-body"):
                 for label, text in self.sections:
                     yield Label(Content(clean_line(label)), classes="field-label")

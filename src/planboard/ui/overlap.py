@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..core.text import clean_line
+from ..core.text import clean_line, heading
 from .widgets.choices import ChoicePane, Choices
 
 # Suggestions listed at once, the biggest first: at 50,000 items the matcher found
@@ -95,7 +95,7 @@ class OverlapModal(ModalScreen[tuple[str, int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide"):
             yield Label(
-                Content.assemble("Who else asks for “", clean_line(self.item_title), "”"),
+                Content(heading(f"Who else asks for “{self.item_title}”")),
                 classes="dialog-title",
             )
             if not self.requests:
