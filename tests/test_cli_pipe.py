@@ -149,3 +149,37 @@ def test_a_name_in_bytes_that_are_not_text_is_refused(
     assert b"Traceback" not in result.stderr
     assert b"holds bytes that are not UTF-8 text" in result.stderr
     assert board.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["similar"],
+        ["similar", "--json"],
+        ["export", "--format", "md"],
+        ["report"],
+        ["import", str(LISTS / "spreadsheet.csv"), "-s", "Head of Sales"],
+        ["restore", "--list"],
+    ],
+    ids=["similar", "similar-json", "export", "report", "import", "restore-list"],
+)
+def test_a_command_run_with_its_output_closed_says_so_and_does_nothing(
+    board: Path, command: list[str]
+) -> None:
+    """`planboard similar board.db >&-`: the output can't be written, as into a full
+    disk: one line, status 1, and the board as it was (an import imported, with status
+    0; `export` and `report` stopped on a traceback)."""
+    import os
+
+    before = board.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "planboard", command[0], str(board), *command[1:]],
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),
+        timeout=60,
+    )
+    error = result.stderr.decode()
+    assert "Traceback" not in error, error
+    assert result.returncode == 1, error
+    assert error.count("\n") == 1 and "output is closed" in error, error
+    assert board.read_bytes() == before

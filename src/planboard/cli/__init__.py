@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 
 from .board import DEFAULT_FILE, run_board
-from .common import HelpNotWritten, _fail, _output_failed, _quiet_broken_pipe
+from .common import HelpNotWritten, _fail, _output_closed, _output_failed, _quiet_broken_pipe
 
 __all__ = [
     "COMMANDS",
@@ -123,6 +123,8 @@ def _command(args: list[str], *, program: bool) -> int:
         "replicate": run_replicate,
     }
     if args and args[0] in commands:
+        if sys.stdout is None:  # (`>&-`: Python then drops what is printed, without a word)
+            return _output_closed()
         try:
             return commands[args[0]](args[1:])
         except BrokenPipeError:  # `planboard similar board.db | head`

@@ -192,6 +192,18 @@ def _output_failed(error: OSError) -> int:
     return 1
 
 
+def _output_closed() -> int:
+    """Run with its output closed (`>&-`): said, and nothing done (an import would be
+    written without a word of what it did)."""
+    if sys.stderr is not None:
+        print(
+            "planboard: the output could not be written: standard output is closed. "
+            "Nothing was done.",
+            file=sys.stderr,
+        )
+    return 1
+
+
 def _quiet_broken_pipe() -> int:
     """The reader went away (`| head`): stop quietly, without a traceback at exit."""
     with contextlib.suppress(OSError):
