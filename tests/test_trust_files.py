@@ -889,6 +889,27 @@ def test_a_pipe_where_the_board_keeps_its_wal_is_refused_and_kept(tmp_path: Path
     assert sorted(os.listdir(tmp_path)) == sorted(["w.db", f"w.db{end}"])
 
 
+def test_a_pipe_given_as_the_board_to_a_command_is_named_as_such(tmp_path: Path) -> None:
+    """`planboard similar PIPE` (and export, report, import) said "PIPE is empty, not a
+    board", as for an empty file; the board's own command said what it is."""
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    listed = tmp_path / "l.txt"
+    listed.write_text("One\n")
+    for command in (
+        ["similar", str(fifo)],
+        ["export", str(fifo)],
+        ["report", str(fifo)],
+        ["import", str(fifo), str(listed), "--team"],
+        ["similar", "/dev/null"],
+    ):
+        done = run_cli(*command, timeout=20)
+        assert done.returncode == 2, (command, done.stderr)
+        assert "is not a regular file, so it can't be a board" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert fifo.is_fifo()
+
+
 def test_the_writer_and_a_viewer_quitting_together_leave_no_wal(tmp_path: Path) -> None:
     """Two planboards on one board quit at the same moment: the writer closed while the
     viewer still read (so SQLite kept the -wal for it), then the viewer, which may not

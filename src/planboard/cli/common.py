@@ -88,6 +88,8 @@ def _existing_board(board: Path) -> str:
         return missing_board(board, new_hint=True)
     if board.is_dir():
         return f"{board} is a folder, not a board file."
+    if not board.is_file():  # (a pipe or a device: it has no size, and is no board)
+        return f"{board} is not a regular file, so it can't be a board."
     try:
         if board.stat().st_size == 0:
             return f"{board} is empty, not a board."
