@@ -40,7 +40,7 @@ async def shoot(out: Path, size: tuple[int, int], view: str, blocks: int, theme:
             else:
                 await pilot.pause(0.2)
                 if view == "reveal":
-                    await pilot.press("r")
+                    await pilot.press("r", "y")  # (a hidden tally is revealed once asked)
             await pilot.pause()
             app.save_screenshot(filename=out.name, path=str(out.parent))
 

@@ -163,10 +163,15 @@ async def test_reveal_shows_the_tally_ranked(sample_copy: Path) -> None:
         text = str(chart.render())
         tally = store.votes(q)
         dots = {b.name: sum(tally.get(b.id, {}).values()) for b in store.blocks(q)}
-        rows = [line for line in text.splitlines() if re.match(r"\d+\. ", line)]
+        rows = [line for line in text.splitlines() if re.match(r"\d+  ", line)]
         names = [next(n for n in dots if n in row) for row in rows]
         assert sorted(names, key=lambda n: -dots[n]) == names  # most dots first
         assert len(names) == 8
+        # Each bar is named by its block's number, as on the event's cards (a rank,
+        # "1. 2. 3.", read as the numbers of other blocks on the shared screen).
+        numbers = {b.name: n for n, b in enumerate(store.board(q).blocks, start=1)}
+        assert [int(row.split()[0]) for row in rows] == [numbers[n] for n in names]
+        assert [int(row.split()[0]) for row in rows] != list(range(1, 9))  # (not ranks)
         longest = max(rows, key=lambda r: r.count("█"))
         assert names[rows.index(longest)] == names[0]
         await pilot.press("escape")

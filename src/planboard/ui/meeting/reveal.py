@@ -48,7 +48,7 @@ class TallyChart(Static):
         places = ranked(self.cards)
         most = max((c.dots for c in self.cards), default=0)
         label_width = min(
-            max(cell_len(clean_line(c.block.name)) for c in self.cards) + 4,
+            max(cell_len(clean_line(c.block.name)) + len(str(c.number)) for c in self.cards) + 3,
             max(16, width * 2 // 5),
         )
         number_width = len(str(most)) + 1
@@ -57,9 +57,9 @@ class TallyChart(Static):
         # Thicker bars when there is room: one to three lines each, a gap between.
         thickness = max(1, min(3, height // max(1, len(places)) - 1))
         out: list[Any] = []
-        for place, card in places:
-            name = clean_line(card.block.name)
-            label = f"{place}. {name}"
+        for _, card in places:
+            # (Named by the number its card shows: the bars' order is their ranking.)
+            label = f"{card.number}  {clean_line(card.block.name)}"
             if cell_len(label) > label_width - 1:
                 label = label[: label_width - 2] + "…"
             length = round(bar_room * card.dots / most) if most else 0
