@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from conftest import Filled
 
 from planboard.core import Place, Store
@@ -911,3 +912,24 @@ async def test_a_wrapped_line_of_a_list_goes_on_under_its_text(filled: Filled) -
         # pushed out of sight, four letters a line.
         lines = str(spaced.query_one(IndentedText).render()).split("\n")
         assert all(len(line.strip()) > 4 for line in lines[1:]), lines
+
+
+@pytest.mark.parametrize("blocks", [5, 6])
+async def test_at_80x24_five_or_six_cards_are_all_in_sight(sample_copy: Path, blocks: int) -> None:
+    """At 80x24 the fifth card of the event was cut and the cards scrolled: every card
+    was as tall as the tallest one (a card whose askers wrap takes a line more), where
+    each row of cards as tall as its own tallest card fits."""
+    from planboard.core.sample import demo_event
+
+    store = Store.open(sample_copy)
+    demo_event(store, blocks, revealed=True)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await laid_out(app, pilot)
+        assert screen.layout_now.fits
+        assert screen.scroll.max_scroll_y == 0
+        room = screen.scroll.content_region
+        for card in screen.query(BlockCard):
+            assert card.region.y >= room.y and card.region.bottom <= room.bottom, card
+            text = str(card.render())
+            assert "For" in text and "Dots" in text, text  # (its facts, whole)

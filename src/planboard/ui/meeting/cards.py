@@ -161,6 +161,13 @@ class CardLayout:
     height: int  # lines per card, border included
     case_lines: int  # lines of each case shown
     fits: bool  # every card whole, without scrolling
+    # Each row's height, where rows are as tall as their own tallest card (when cards
+    # all as tall as the tallest one would not fit); else every row is `height`.
+    heights: tuple[int, ...] = ()
+
+    def row_height(self, index: int) -> int:
+        """The height of the row of the card at `index`."""
+        return self.heights[index // self.columns] if self.heights else self.height
 
 
 def lay_out(cards: list[BlockCard], width: int, height: int, gutter: int = 1) -> CardLayout:
@@ -206,19 +213,38 @@ def lay_out(cards: list[BlockCard], width: int, height: int, gutter: int = 1) ->
             case_lines,
             fits,
         )
+        if not fits and (by_row := _rows_that_fit(cards, columns, inner, height)):
+            # Each row as tall as its own tallest card: all in sight (at 80x24 the
+            # fifth card of five was cut, every card as tall as the tallest).
+            layout = CardLayout(columns, rows, inner, max(by_row), 0, True, by_row)
+            score = (1, 0, -columns, 0)
         if best is None or score > best[0]:
             best = (score, layout)
     assert best is not None
     return best[1]
 
 
-def case_room(card: BlockCard, layout: CardLayout) -> int:
-    """Lines of its case `card` has room for: where every card is in sight, all its own
-    room (a card with fewer facts than the tallest one of its row has lines to spare,
-    which stood empty while its case was cut), else the layout's."""
+def _rows_that_fit(
+    cards: list[BlockCard], columns: int, inner: int, height: int
+) -> tuple[int, ...]:
+    """The rows' heights, each its own tallest card's, the spare lines shared out, when
+    they fit in `height` together; else ()."""
+    rows = [cards[start : start + columns] for start in range(0, len(cards), columns)]
+    needed = [max(card.height_for(inner, 0) for card in row) for row in rows]
+    spare = height - sum(needed)
+    if spare < 0:
+        return ()
+    return tuple(h + spare // len(rows) + (n < spare % len(rows)) for n, h in enumerate(needed))
+
+
+def case_room(card: BlockCard, layout: CardLayout, index: int) -> int:
+    """Lines of its case `card` (the `index`th) has room for: where every card is in
+    sight, all its own room (a card with fewer facts than the tallest one of its row has
+    lines to spare, which stood empty while its case was cut), else the layout's."""
     if not layout.fits:
         return layout.case_lines
-    spare = layout.height - card.height_for(layout.width, 0) - 1  # (- the line above facts)
+    room = layout.row_height(index)
+    spare = room - card.height_for(layout.width, 0) - 1  # (- the line above facts)
     return max(layout.case_lines, spare)
 
 

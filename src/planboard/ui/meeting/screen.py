@@ -93,10 +93,10 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         self.layout_now = layout
         self.grid.styles.grid_size_columns = layout.columns
         self.grid.styles.grid_size_rows = layout.rows
-        self.grid.styles.grid_rows = str(layout.height)
-        for card in self.cards:
+        self.grid.styles.grid_rows = " ".join(map(str, layout.heights or [layout.height]))
+        for index, card in enumerate(self.cards):
             card.width_hint = layout.width
-            card.case_lines = case_room(card, layout)
+            card.case_lines = case_room(card, layout, index)
             card.draw()
         if self.cards:
             self.cards[self.selected].scroll_visible(animate=False)
