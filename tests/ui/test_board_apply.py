@@ -514,3 +514,28 @@ async def test_a_copy_saved_from_another_screen_is_said_in_a_toast(tmp_path: Pat
         await pilot.pause()
         assert [n for n in app._notifications if "Saved a copy" in str(n.message)]
     store.close()
+
+
+async def test_the_undo_hint_on_the_status_line_is_never_split() -> None:
+    """A message a little longer than the line wrapped inside its hint ("… (u undoes" on
+    one line, "it)" on the next, at 100x30): the hint goes whole to the next line."""
+    from textual.app import App, ComposeResult
+    from textual.geometry import Region
+
+    from planboard.ui.widgets.bars import StatusLine
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StatusLine(id="status")
+
+    app = One()
+    async with app.run_test(size=(40, 6)) as pilot:
+        line = app.query_one(StatusLine)
+        for words in range(1, 9):  # (up to two lines and the hint: the line takes three)
+            body = "Moved " + " ".join(["pipeline"] * words)
+            line.say(f"{body}  (u undoes it)")
+            await pilot.pause()
+            strips = line.render_lines(Region(0, 0, line.size.width, line.size.height))
+            text = ["".join(segment.text for segment in strip).rstrip() for strip in strips]
+            assert any("(u undoes it)" in row for row in text), (words, text)
+            assert "".join(text).replace(" ", "") == f"✓{body}(uundoesit)".replace(" ", "")

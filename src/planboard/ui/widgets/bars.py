@@ -282,6 +282,9 @@ class IndentedText(Static):
         self.update(Content("\n").join(lines))
 
 
+_TRAILING_HINT = re.compile(r"\s+(\([^()]{1,40}\))$")  # "  (u undoes it)"
+
+
 class StatusLine(Static):
     """The last action's outcome, with a reminder of how to undo it: one line, more
     when the message needs them (a long path is folded, not cut at 80 columns)."""
@@ -289,12 +292,22 @@ class StatusLine(Static):
     LINES = 3  # at most: a path longer than a line, after the words before it
 
     def say(self, text: str, *, error: bool = False) -> None:
-        text = path_text(text)  # a file name that is not UTF-8 shows with U+FFFD
-        if error:
-            content = Content.assemble(("✗ ", "bold $text-error"), clean_line(text))
-        else:
-            content = Content.assemble(("✓ ", "bold $text-success"), clean_line(text))
-        self.show(content)
+        text = clean_line(path_text(text))  # a name that is not UTF-8 shows with U+FFFD
+        mark = ("✗ ", "bold $text-error") if error else ("✓ ", "bold $text-success")
+        self.show(self._hint_whole(Content.assemble(mark, text)))
+
+    def _hint_whole(self, content: Content) -> Content:
+        """A message that ends with a hint in brackets ("(u undoes it)"), wider than the
+        line: the hint on the next line, whole, where the wrap would split it."""
+        width = self.content_size.width or self.size.width
+        hint = _TRAILING_HINT.search(content.plain)
+        if not width or hint is None or content.cell_length <= width:
+            return content
+        lines = content.wrap(width, overflow="fold")
+        if any(hint.group(1) in str(line) for line in lines):
+            return content  # (whole on a line as it wraps)
+        body = content[: hint.start()]
+        return Content.assemble(body, "\n", content[hint.start(1) :])
 
     def note(self, text: str) -> None:
         """An outcome that changed nothing ("Nothing to undo"): no tick, no bell."""
