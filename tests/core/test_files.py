@@ -308,6 +308,54 @@ def test_restore_from_the_command_line(board_path: Path, store: Store) -> None:
         assert f"{word} is neither a backup's number (1 to " in odd.stderr, odd.stderr
 
 
+@pytest.mark.parametrize("then", ["quit", "restore"])
+def test_a_killed_sessions_changes_go_into_the_file_at_the_next_quit_while_a_reader_stays(
+    tmp_path: Path, then: str
+) -> None:
+    """A planboard killed after a move, with `serve` reading the board: its changes
+    were in the -wal. The next planboard quit without writing anything, and left them
+    there (it wrote the -wal into the file only after changes of its own), so the file
+    alone lacked them. A restore under a reader alike left the restored board in the
+    -wal, the file as it was."""
+    import shutil
+    import sqlite3
+
+    path = tmp_path / "board.db"
+    store = Store.open(path)
+    q = store.default_quarter().id
+    store.add_item(q, None, "Before the backup")
+    _, backup = store.start_meeting(q)  # (the event's backup, made first)
+    store.end_meeting(q)
+    store.close()
+    reader = sqlite3.connect(path)
+    reader.execute("SELECT count(*) FROM items").fetchone()
+    killed = (
+        "import os, sys\nfrom planboard.core import Store\n"
+        "s = Store.open(sys.argv[1])\nq = s.default_quarter().id\n"
+        "s.add_item(q, None, 'Written, then killed')\nos._exit(9)\n"
+    )
+    subprocess.run([sys.executable, "-c", killed, str(path)], check=False, timeout=60)
+    if then == "quit":
+        Store.open(path).close()  # (looked at, nothing written)
+        expected = ["Before the backup", "Written, then killed"]
+    else:
+        done = subprocess.run(
+            [sys.executable, "-m", "planboard", "restore", str(path), str(backup), "--yes"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        expected = ["Before the backup"]
+    alone = tmp_path / "alone" / "board.db"
+    alone.parent.mkdir()
+    shutil.copyfile(path, alone)  # the file alone, without its -wal
+    with sqlite3.connect(alone) as copy:
+        titles = [r[0] for r in copy.execute("SELECT title FROM items ORDER BY id")]
+    assert titles == expected
+    reader.close()
+
+
 def test_closing_writes_the_changes_into_the_file_while_another_reader_stays(
     tmp_path: Path,
 ) -> None:

@@ -104,9 +104,11 @@ class StoreFiles(StoreReads):
         if self._wrote and not readonly:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("PRAGMA optimize")  # only after changes: opening writes nothing
-            # The session's changes into the file itself: SQLite does it as the last
-            # connection closes, but with `serve` or a viewer still reading, they stayed
-            # in the -wal, and the file alone (copied, sent) was hours out of date.
+        if not readonly and (self._wrote or _wal_holds_frames(self.path)):
+            # The changes into the file itself: SQLite does it as the last connection
+            # closes, but with `serve` or a viewer still reading, they stayed in the
+            # -wal, and the file alone (copied, sent) was hours out of date. Those of a
+            # planboard killed before it could too (as SQLite would, were it the last).
             _write_into_file(conn)
         conn.close()
         clear_wal_owner(self.path, self._owner_noted)
@@ -217,6 +219,15 @@ class StoreFiles(StoreReads):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _wal_holds_frames(path: Path) -> bool:
+    """Whether the board's -wal holds anything (a header, at least: SQLite empties it to
+    nothing once it is all in the file)."""
+    try:
+        return sidecar(path, "-wal").stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _write_into_file(conn: sqlite3.Connection, tries: int = 5) -> None:
