@@ -356,6 +356,29 @@ def test_a_killed_sessions_changes_go_into_the_file_at_the_next_quit_while_a_rea
     reader.close()
 
 
+def test_a_read_only_look_during_which_another_planboard_wrote_leaves_nothing_beside(
+    tmp_path: Path,
+) -> None:
+    """`planboard --read-only` open while another planboard wrote and quit (a restore,
+    say): on quitting, the `-wal`, the `-shm` and the note of whose `-wal` it is stayed
+    beside the board, as if something were left to save."""
+    path = tmp_path / "board.db"
+    Store.open(path).close()
+    looking = Store.open(path, readonly=True)
+    q = looking.default_quarter().id
+    written = (
+        "import sys\nfrom planboard.core import Store\n"
+        "s = Store.open(sys.argv[1])\ns.add_item(s.default_quarter().id, None, 'Later')\n"
+        "s.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", written, str(path)], check=True, timeout=60)
+    assert [i.title for i in looking.items_at(q, Place.team())] == ["Later"]
+    looking.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["board.db"]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT title FROM items").fetchall() == [("Later",)]
+
+
 def test_closing_writes_the_changes_into_the_file_while_another_reader_stays(
     tmp_path: Path,
 ) -> None:

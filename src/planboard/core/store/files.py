@@ -116,8 +116,9 @@ class StoreFiles(StoreReads):
             self._opened.lock.release()
         if readonly and not self.lost:
             tidy_after_reading(self._opened)
-            if self.viewer:
-                # The writer may have quit a moment ago, while this viewer still read:
+            if self.viewer or _wal_holds_frames(self.path):
+                # The writer may have quit a moment ago, while this viewer still read
+                # (or another planboard wrote during a read-only look: a restore):
                 # SQLite kept the -wal for it, and a viewer can't write it back. A
                 # moment's writable connection lets SQLite finish that (only if nobody
                 # else has the board open; what it writes is what the writer saved).
