@@ -831,6 +831,29 @@ def test_votes_another_program_wrote_against_the_rules_are_not_counted(
     assert "| Sales cockpit | 2 | Head of Sales 2 |" in text, text
 
 
+@pytest.mark.parametrize(
+    "dots", ["two", b"\x01", 0.5, -2], ids=["text", "blob", "half", "negative"]
+)
+def test_a_vote_whose_dots_are_not_a_whole_number_is_named_not_counted(
+    live: Filled, board_path: Path, dots: object
+) -> None:
+    """A vote another program wrote with dots of text, bytes, a fraction or below one
+    was left out of the tally without a word: it is named, as other votes against the
+    rules are."""
+    store, q = live.store, live.quarter_id
+    store.set_votes(live.block_a, {live.sales: 2})
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints = 1")
+    row = conn.execute(
+        "INSERT INTO votes (quarter_id, stakeholder_id, block_id, dots) VALUES (?, ?, ?, ?)",
+        (q, live.service, live.block_b, dots),
+    ).lastrowid
+    conn.close()
+    assert store.votes(q) == {live.block_a: {live.sales: 2}}
+    said = [s for s in store.row_problems(q) if s.startswith(f"votes row {row}: dots ")]
+    assert len(said) == 1 and said[0].endswith("not counted"), store.row_problems(q)
+
+
 def test_a_long_quarter_name_another_program_wrote_still_names_files(
     filled: Filled, board_path: Path
 ) -> None:

@@ -466,6 +466,13 @@ async def test_a_vote_written_against_the_rules_is_named_not_counted(filled: Fil
         assert "Customer Service Lead is not marked present; not counted" in said, said
         assert "50" not in said
         assert all(card.data.dots == 0 for card in screen.query(BlockCard))
+        # Deleted by that program: the line no longer names a row that is not there.
+        with sqlite3.connect(store.path, isolation_level=None) as other:
+            other.execute("DELETE FROM votes WHERE dots = 50")
+        other.close()
+        app._watch_file()
+        await pilot.pause()
+        assert "not counted" not in status(app), status(app)
 
 
 async def test_the_decision_form_fits_when_many_are_cut_off(filled: Filled) -> None:

@@ -45,7 +45,12 @@ def counted_votes(conn: sqlite3.Connection, quarter_id: int) -> tuple[Tally, lis
         (quarter_id,),
     ):
         if block_id is None or stakeholder_id is None or dots <= 0:
-            continue  # (no vote at all: named by the type checks, if anywhere)
+            # (Named without what it holds: the tally may be hidden, and this is said
+            # on the shared screen.)
+            wrong = "dots" if dots <= 0 else "block_id" if block_id is None else "stakeholder_id"
+            what = "a whole number of dots" if wrong == "dots" else "a whole number"
+            left_out.append(f"votes row {row}: {wrong} is not {what}; not counted")
+            continue
         if block_id not in blocks:
             left_out.append(
                 f"votes row {row}: block_id names block {block_id}, which is not on this "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.content import Content
+
 from ...core.errors import PlanboardError, ValidationError
 from ...core.model import Change
 from ..widgets.bars import StatusLine
@@ -31,14 +33,19 @@ class StoreActions:
             self.app.bell()  # type: ignore[attr-defined]
 
     _others_said: tuple[str, ...] = ()  # (the rows of another program's named last)
+    _others_line: Content | None = None  # (the line that named them, as it was shown)
 
     def say_rows_of_others(self, found: list[str]) -> None:
         """Name rows another program wrote that planboard can't take as they are (a
         value of the wrong type, a vote against the rules) on the status line, once for
-        each new set of them."""
+        each new set of them; none left, the line that named them goes."""
         if found and tuple(found) != self._others_said:
             more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-            self.status_line.say(f"Another program wrote {found[0]}{more}.", error=True)
+            line = f"Another program wrote {found[0]}{more}."
+            self._others_line = self.status_line.say(line, error=True)
+        elif not found and self._others_line is not None:
+            self.status_line.take_back(self._others_line)
+            self._others_line = None
         self._others_said = tuple(found)
 
     def run_op(self, op: Callable[[], Change]) -> Change | None:

@@ -291,10 +291,20 @@ class StatusLine(Static):
 
     LINES = 3  # at most: a path longer than a line, after the words before it
 
-    def say(self, text: str, *, error: bool = False) -> None:
+    shown: Content | None = None  # what the line shows now
+
+    def say(self, text: str, *, error: bool = False) -> Content:
+        """Show an outcome; returns what is shown (for `take_back`)."""
         text = clean_line(path_text(text))  # a name that is not UTF-8 shows with U+FFFD
         mark = ("✗ ", "bold $text-error") if error else ("✓ ", "bold $text-success")
-        self.show(self._hint_whole(Content.assemble(mark, text)))
+        content = self._hint_whole(Content.assemble(mark, text))
+        self.show(content)
+        return content
+
+    def take_back(self, said: Content) -> None:
+        """Empty the line if it still shows `said` (what it named is gone)."""
+        if self.shown is said:
+            self.show(Content(""))
 
     def _hint_whole(self, content: Content) -> Content:
         """A message that ends with a hint in brackets ("(u undoes it)"), wider than the
@@ -320,6 +330,7 @@ class StatusLine(Static):
         lines = 1
         if width and content.cell_length > width:
             lines = min(len(content.wrap(width, overflow="fold")), self.LINES)
+        self.shown = content
         self.update(content, layout=lines != self.size.height)
 
 
