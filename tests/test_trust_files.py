@@ -189,6 +189,34 @@ def test_boards_sharing_a_stem_keep_their_own_backups(tmp_path: Path) -> None:
     assert titles_in(plan_db) == ["Still here"]
 
 
+def test_a_backup_whose_identity_was_removed_is_not_taken_for_this_boards(
+    tmp_path: Path,
+) -> None:
+    """Another board's backup, its `board_id` row deleted and renamed after this board:
+    it was restored as this board's (only backups from before boards had an identity
+    carry none; every planboard since writes one)."""
+    import sqlite3
+
+    board, other = tmp_path / "r.db", tmp_path / "o.db"
+    Store.open(board, first_quarter="2026-Q3").close()
+    with Store.open(other, first_quarter="2026-Q4") as theirs:
+        q = theirs.default_quarter().id
+        _, backup = theirs.start_meeting(q)
+        theirs.end_meeting(q)
+    assert backup is not None
+    disguised = board.with_name(backup.name.replace("o.db", "r.db"))
+    backup.rename(disguised)
+    other.unlink()
+    with sqlite3.connect(disguised) as conn:
+        conn.execute("DELETE FROM settings WHERE key = 'board_id'")
+    conn.close()
+    before = board.read_bytes()
+    refused = run_cli("restore", str(board), str(disguised), "--yes")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "carries no identity" in refused.stderr and "Traceback" not in refused.stderr
+    assert board.read_bytes() == before
+
+
 def test_two_copies_of_one_board_do_not_restore_each_others_backups(tmp_path: Path) -> None:
     """`cp sample.db plan.db; cp sample.db plan.sqlite`: one identity, two boards."""
     sample = Path(__file__).resolve().parent.parent / "sample.db"

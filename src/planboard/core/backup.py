@@ -274,6 +274,9 @@ def owner_named(backup: Path) -> str | None:
     return match.group(1) if match else None
 
 
+IDENTITY_FROM = 5  # the schema version from which a board (and each backup) has an identity
+
+
 def check_backup(backup: Path, board_id: str | None, board: Path | None = None) -> str | None:
     """Refuse (with a `PlanboardError`) a file that is not a whole backup of this board:
     not SQLite, not a board, written by a newer planboard, damaged, or carrying another
@@ -311,6 +314,13 @@ def check_backup(backup: Path, board_id: str | None, board: Path | None = None) 
         )
     if check != "ok":
         raise PlanboardError(f"The backup {backup.name} is damaged ({check}).")
+    if theirs is None and board_id is not None and version >= IDENTITY_FROM:
+        # (Every planboard since boards had an identity writes one into each backup.)
+        raise PlanboardError(
+            f"{backup.name} carries no identity, though the planboard that wrote it gives "
+            "every backup its board's (another program removed it): it can't be told to "
+            "be this board's; nothing was changed."
+        )
     if theirs is not None and board_id is not None and theirs != board_id:
         raise PlanboardError(
             f"{backup.name} is a backup of another board (its identity is {theirs}, this "
