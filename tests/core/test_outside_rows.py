@@ -569,3 +569,29 @@ def test_a_pair_another_program_said_not_the_same_under_another_quarter_is_kept_
     assert store.rejected_pairs(other) == set()  # (its items are not there)
     with pytest.raises(PlanboardError, match="already marked as not the same"):
         store.reject_pair(a, b)
+
+
+def test_a_decided_quarter_another_program_set_live_keeps_its_decision(
+    filled: Filled, board_path: Path
+) -> None:
+    """`UPDATE quarters SET status = 'live'` on a decided quarter: deciding it again
+    replaced its recorded decision (the rationale, who was there, when), and ending its
+    event left it preparing with a decision and chosen blocks, a state planboard's own
+    actions never make. Deciding is refused, naming the way out; ending it makes it
+    decided again."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Sales first, because the pipeline is blind.", "Ana, Bo")
+    decision = store.decision(q)
+    with outside(board_path) as conn:
+        conn.execute("UPDATE quarters SET status = 'live' WHERE id = ?", (q,))
+    with pytest.raises(PlanboardError, match="has its decision already"):
+        store.decide(q, "because")
+    assert store.decision(q) == decision
+    store.end_meeting(q)
+    assert store.quarter(q).status == "decided"
+    assert store.decision(q) == decision
+    store.reopen(q)  # (then decided anew, as planboard's own actions allow)
+    store.decide(q, "Sales again.")
+    assert store.decision(q).rationale == "Sales again."

@@ -86,18 +86,18 @@ class MeetingCommands(StorePlacing):
             quarter = self._check_quarter_writable(quarter_id, tx)
             if quarter.status != "live":
                 raise ValidationError(f"{quarter.name} is not live; there is no event to end.")
-            tx.update("quarters", quarter_id, {"status": "preparing"})
+            # A quarter with its decision (another program set it live again) goes back
+            # to decided, as its decision and chosen blocks say, not to preparing.
+            decided = self.decision(quarter_id) is not None
+            tx.update("quarters", quarter_id, {"status": "decided" if decided else "preparing"})
             if self.meeting(quarter_id) is not None:
                 tx.update(
                     "meetings", quarter_id, {"ended_at": self.clock(), "timer_started_at": None}
                 )
-            return self._finish(
-                tx,
-                "end_meeting",
-                f"Ended the event for {quarter.name} without a decision",
-                quarter_id,
-                undoable=False,
-            )
+            summary = f"Ended the event for {quarter.name} without a decision"
+            if decided:
+                summary = f"Ended the event for {quarter.name}: it has its decision, and is decided"
+            return self._finish(tx, "end_meeting", summary, quarter_id, undoable=False)
 
     def _need_meeting(self, quarter_id: int) -> Meeting:
         meeting = self.meeting(quarter_id)

@@ -275,6 +275,14 @@ class QuarterCommands(StorePlacing):
                 raise ValidationError("Choose one or two blocks before confirming the decision.")
             if 1 not in ranks:
                 raise ValidationError("Choice 1 is empty: make the chosen block choice 1.")
+            if self.decision(quarter_id) is not None:
+                # (Never so from planboard: reopening removes the decision. Another
+                # program set a decided quarter live again; replaced, it would be lost.)
+                raise ValidationError(
+                    f"{quarter.name} has its decision already (another program made it "
+                    f"{quarter.status} again): ending the event makes it decided again, "
+                    "and reopening it then lets you decide anew."
+                )
             if self.meeting(quarter_id) is not None:
                 tx.update(
                     "meetings", quarter_id, {"ended_at": self.clock(), "timer_started_at": None}
