@@ -606,3 +606,27 @@ async def test_a_column_holding_one_item_says_1_item(filled: Filled) -> None:
         assert isinstance(screen, BoardScreen)
         assert screen.column("stakeholders").border_title == "Stakeholders · 2 · 1 item"
         assert screen.column("blocks").border_title == "Blocks · 2 · 0 items"
+
+
+async def test_minutes_that_cannot_be_saved_say_where_they_were_going(
+    filled: Filled, tmp_path: Path
+) -> None:
+    """Minutes saved through a link into a folder that is not there said only "Could
+    not save the minutes: No such file or directory.": the file is named."""
+    from planboard.core.outcome import minutes_path
+
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    target = minutes_path(store.path, store.quarter(q))
+    target.symlink_to(tmp_path / "gone" / "minutes.md")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.push_screen(DecisionScreen(store, q))
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        assert "Could not save the minutes" in said and target.name in said, said

@@ -115,13 +115,14 @@ class DecisionScreen(Screen[None]):
         return parts
 
     def action_minutes(self) -> None:
-        from ...core.outcome import write_minutes
+        from ...core.outcome import minutes_path, write_minutes
 
         try:
             path = write_minutes(self.store, self.quarter_id)
         except OSError as error:
+            where = minutes_path(self.store.path, self.store.quarter(self.quarter_id))
             self.status_line.say(
-                f"Could not save the minutes: {error.strerror or error}.", error=True
+                f"Could not save the minutes to {where}: {error.strerror or error}.", error=True
             )
             return
         self.status_line.say(f"Minutes saved: {path}")
