@@ -508,15 +508,23 @@ async def test_edit_item_can_change_whose_it_is(filled: Filled) -> None:
         assert stake.selected_item.title == "Single customer view"
 
 
+async def open_import_form(app: PlanboardApp, pilot, *keys: str) -> FormModal:
+    """The import form, opened with `i` after `keys` on the board."""
+    await pilot.pause()
+    if keys:
+        await pilot.press(*keys)
+    await pilot.press("i")
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, FormModal)
+    return form
+
+
 async def test_import_shows_what_would_come_in_before_importing(filled: Filled) -> None:
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("right", "down")  # on a Service item: import into Service's list
-        await pilot.press("i")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormModal)
+        # (On a Service item: the import goes into Service's list.)
+        form = await open_import_form(app, pilot, "right", "down")
         from textual import events
 
         await pilot.press("tab", "tab", "tab")  # past the list, a new name, a file
@@ -551,12 +559,8 @@ async def test_a_list_pasted_anywhere_in_the_import_form_goes_to_its_paste_box(
 
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("right", "down")  # on a Service item: import into Service's list
-        await pilot.press("i")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormModal)
+        # (On a Service item: the import goes into Service's list.)
+        form = await open_import_form(app, pilot, "right", "down")
         await pilot.press(*["tab"] * tabs)
         app.post_message(events.Paste("- Refund reasons by category\n- NPS by segment\n"))
         await pilot.pause()
@@ -581,11 +585,7 @@ async def test_a_paste_into_a_form_field_adds_to_what_the_box_has(filled: Filled
 
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("i")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormModal)
+        form = await open_import_form(app, pilot)
         await pilot.press("tab", "tab")
         app.post_message(events.Paste("One\nTwo"))
         await pilot.pause()
@@ -654,12 +654,8 @@ async def test_import_a_file_named_in_the_form(
     before = filled.titles(Place.of_list(filled.service))
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("right", "down")  # on a Service item: import into Service's list
-        await pilot.press("i")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FormModal)
+        # (On a Service item: the import goes into Service's list.)
+        form = await open_import_form(app, pilot, "right", "down")
         await pilot.press("tab", "tab", *"missing.csv", "ctrl+s")
         await app.workers.wait_for_complete()  # the file is read in a thread
         await pilot.pause()
