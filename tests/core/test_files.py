@@ -379,6 +379,28 @@ def test_a_read_only_look_during_which_another_planboard_wrote_leaves_nothing_be
         assert conn.execute("SELECT title FROM items").fetchall() == [("Later",)]
 
 
+def test_a_read_only_look_after_a_killed_writer_changes_nothing(tmp_path: Path) -> None:
+    """A look (`--read-only`) at a board a killed planboard left with its `-wal`: the
+    look leaves the file's bytes and that `-wal` as they were (the next planboard that
+    edits the board writes them into it)."""
+    path = tmp_path / "board.db"
+    Store.open(path).close()
+    killed = (
+        "import os, sys\nfrom planboard.core import Store\n"
+        "s = Store.open(sys.argv[1])\ns.add_item(s.default_quarter().id, None, 'Kept')\n"
+        "os._exit(9)\n"
+    )
+    subprocess.run([sys.executable, "-c", killed, str(path)], check=False, timeout=60)
+    wal = path.with_name("board.db-wal")
+    assert wal.stat().st_size > 0
+    before, wal_before = digest(path), digest(wal)
+    looking = Store.open(path, readonly=True)
+    q = looking.default_quarter().id
+    assert [i.title for i in looking.items_at(q, Place.team())] == ["Kept"]
+    looking.close()
+    assert digest(path) == before and digest(wal) == wal_before
+
+
 def test_closing_writes_the_changes_into_the_file_while_another_reader_stays(
     tmp_path: Path,
 ) -> None:

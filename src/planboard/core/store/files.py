@@ -116,9 +116,11 @@ class StoreFiles(StoreReads):
             self._opened.lock.release()
         if readonly and not self.lost:
             tidy_after_reading(self._opened)
-            if self.viewer or _wal_holds_frames(self.path):
+            made_wal = not self._opened.sidecars_before.get("-wal", False)
+            if self.viewer or (made_wal and _wal_holds_frames(self.path)):
                 # The writer may have quit a moment ago, while this viewer still read
-                # (or another planboard wrote during a read-only look: a restore):
+                # (or another planboard wrote during a read-only look that made the
+                # -wal: a restore; one a killed planboard left is left as it was):
                 # SQLite kept the -wal for it, and a viewer can't write it back. A
                 # moment's writable connection lets SQLite finish that (only if nobody
                 # else has the board open; what it writes is what the writer saved).
