@@ -275,9 +275,11 @@ class QuarterCommands(StorePlacing):
                 raise ValidationError("Choose one or two blocks before confirming the decision.")
             if 1 not in ranks:
                 raise ValidationError("Choice 1 is empty: make the chosen block choice 1.")
-            if self.decision(quarter_id) is not None:
+            if quarter.status != "decided" and self.decision(quarter_id) is not None:
                 # (Never so from planboard: reopening removes the decision. Another
-                # program set a decided quarter live again; replaced, it would be lost.)
+                # program set a decided quarter live again; replaced, it would be lost.
+                # A decided quarter is refused as such, by the writable check and the
+                # transaction.)
                 raise ValidationError(
                     f"{quarter.name} has its decision already (another program made it "
                     f"{quarter.status} again): ending the event makes it decided again, "
