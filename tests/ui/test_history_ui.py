@@ -167,6 +167,35 @@ async def test_a_past_quarter_opened_from_history_is_read_only(sample_copy: Path
         assert isinstance(app.screen, FormModal)  # asks why it is dropped
 
 
+async def test_a_live_event_opened_from_history_stays_editable(sample_copy: Path) -> None:
+    """2026-Q3's event is live and 2026-Q4 was started meanwhile: the live quarter,
+    opened from the history, is not a past quarter (its event is going on), nor is the
+    one being prepared."""
+    store = Store.open(sample_copy)
+    q3 = store.quarter_by_name("2026-Q3")
+    store.start_meeting(q3.id, backup=False)
+    store.create_quarter("2026-Q4")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("escape")  # (it opens on the event: back to the board)
+        await pilot.pause()
+        for name in ("2026-Q3", "2026-Q4"):
+            app.screen.open_quarter(store.quarter_by_name(name).id, looking_back=True)
+            await pilot.pause()
+            board = app.screen
+            assert isinstance(board, BoardScreen) and board.quarter.name == name
+            assert "READ-ONLY" not in str(board.query_one("#title").render()), name
+            assert "past quarter" not in str(board.query_one("#title").render()), name
+        app.screen.open_quarter(q3.id, looking_back=True)
+        await pilot.pause()
+        app.screen.query_one("#team", BoardList).focus()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)  # asks why it is dropped
+
+
 async def test_next_quarter_carries_over_what_the_user_picks(sample_copy: Path) -> None:
     store = Store.open(sample_copy)
     q3 = store.quarter_by_name("2026-Q3")

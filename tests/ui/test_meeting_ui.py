@@ -707,7 +707,7 @@ async def test_m_on_a_second_quarter_while_one_is_live_says_why_not(filled: Fill
     then showed the empty one); it says which event is live, before asking anything."""
     store, q = hidden_event(filled)
     other = store.create_quarter("2026-Q4").quarter_id
-    app = PlanboardApp(store)
+    app = PlanboardApp(store, quarter_id=other)  # (`--quarter 2026-Q4`: the live one opens first)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen) and app.screen.quarter_id == other
@@ -940,3 +940,23 @@ async def test_at_80x24_five_or_six_cards_are_all_in_sight(sample_copy: Path, bl
             assert card.region.y >= room.y and card.region.bottom <= room.bottom, card
             text = str(card.render())
             assert "For" in text and "Dots" in text, text  # (its facts, whole)
+
+
+async def test_a_live_event_comes_back_even_when_a_newer_quarter_is_being_prepared(
+    filled: Filled,
+) -> None:
+    """The laptop dies mid-event, after someone started the next quarter from the
+    palette: planboard opened that newer quarter's board (the newest not decided), and
+    the room's event was a quarter away. The live quarter comes first."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.start_next_quarter(q, "2027-Q1")
+    assert store.default_quarter().id == q
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        assert app.screen.quarter_id == q
+

@@ -22,7 +22,7 @@ from datetime import datetime
 
 from .clock import seconds_since
 from .errors import CorruptBoardError
-from .model import Item, Meeting, Quarter
+from .model import Item, Meeting
 from .outcome import BlockOutcome, Outcome, outcome
 from .store import Store
 from .text import clean_line, clean_multiline
@@ -109,12 +109,6 @@ def timer_left(meeting: Meeting, now: datetime) -> float:
     return max(0.0, left)
 
 
-def current_quarter(store: Store) -> Quarter:
-    """The quarter of the moment: one being decided live, else the board's default."""
-    live = [q for q in store.quarters() if q.status == "live"]
-    return live[-1] if live else store.default_quarter()
-
-
 def _block(
     entry: BlockOutcome, number: int, owner_of: Callable[[Item], str], revealed: bool
 ) -> LiveBlock:
@@ -155,7 +149,7 @@ def live_view(store: Store, now: datetime | None = None, quarter: str | None = N
 
 
 def _read(store: Store, now: datetime, name: str | None = None) -> LiveView:
-    quarter = current_quarter(store) if name is None else store.quarter_by_name(name)
+    quarter = store.default_quarter() if name is None else store.quarter_by_name(name)
     result = outcome(store, quarter.id)
     meeting = result.meeting
     revealed = meeting is not None and not meeting.tally_hidden

@@ -157,12 +157,16 @@ class StoreReads(StoreCore):
 
     @_reads
     def default_quarter(self) -> Quarter:
-        """The newest quarter that is not decided, else the newest one."""
+        """The quarter of the moment: the one being decided live (the newest, were
+        there two), else the newest that is not decided, else the newest. (A live event
+        comes first: the laptop that dies mid-event after the next quarter was started
+        opens on the event, not on the next quarter's board.)"""
         quarters = self.quarters()
         if not quarters:
             raise NotFoundError("This board has no quarter yet.")
+        live = [q for q in quarters if q.status == "live"]
         open_ones = [q for q in quarters if not q.is_decided]
-        return (open_ones or quarters)[-1]
+        return (live or open_ones or quarters)[-1]
 
     @_reads
     def stakeholders(self, quarter_id: int | None = None) -> list[Stakeholder]:

@@ -289,13 +289,16 @@ class BoardBase(StoreActions, CalmResume):
         return ""
 
     def _looking_back_at_past(self) -> bool:
-        """Opened from the history, and not the quarter being prepared now."""
-        if not self.looking_back or self.board is None or self.quarter.is_decided:
+        """Opened from the history, and neither live nor the newest quarter not decided
+        (the one being prepared now)."""
+        quarter = self.quarter if self.board is not None else None
+        if not self.looking_back or quarter is None or quarter.status != "preparing":
             return False
         try:
-            return self.store.default_quarter().id != self.quarter_id
+            open_ones = [q for q in self.store.quarters() if not q.is_decided]
         except PlanboardError:
             return False
+        return bool(open_ones) and open_ones[-1].id != self.quarter_id
 
     def _hint(self, text: str) -> str:
         """An empty place's hint; a read-only board just says it is empty."""
