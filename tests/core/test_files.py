@@ -197,6 +197,41 @@ def test_backups_keep_the_newest_ten(board_path: Path, store: Store) -> None:
     assert len(backups_of(board_path)) == KEEP
 
 
+def test_files_named_like_backups_that_are_not_are_never_listed_nor_pruned(
+    board_path: Path, store: Store
+) -> None:
+    """A text file, an empty file and another program's database named as this board's
+    backups are: `restore` refused each as "not a planboard backup", yet they were
+    listed and, once more than ten backups were written, deleted. A link to the board
+    itself is not a backup of it either."""
+    from planboard.core.backup import KEEP, backup_board, backups_of
+
+    odd = {
+        "20200101-000000": b"someone's notes\n",
+        "20200101-000001": b"",
+        "20200101-000002": None,  # another program's SQLite file
+    }
+    for stamp, content in odd.items():
+        path = board_path.with_name(f"{board_path.name}.before-restore.{stamp}.backup.db")
+        if content is None:
+            other = sqlite3.connect(path)
+            other.execute("CREATE TABLE notes (text)")
+            other.commit()
+            other.close()
+        else:
+            path.write_bytes(content)
+    link = board_path.with_name(f"{board_path.name}.before-restore.20200101-000003.backup.db")
+    link.symlink_to(board_path.name)
+    before = {p: p.read_bytes() for p in board_path.parent.glob("*.20200101-00000[0-2].*")}
+    assert backups_of(board_path) == []
+    for n in range(KEEP + 2):
+        backup_board(store.conn, board_path, f"label-{n}")
+    assert len(backups_of(board_path)) == KEEP
+    assert {p: p.read_bytes() for p in before} == before  # all there, as they were
+    assert link.is_symlink()
+    assert not any("20200101" in b.name for b in backups_of(board_path))
+
+
 def test_backups_made_in_the_same_second_are_listed_in_the_order_they_were_made(
     board_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

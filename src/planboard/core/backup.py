@@ -121,10 +121,12 @@ def backups_of(board: Path, board_id: str | None = None) -> list[Path]:
         if match is None:
             continue
         candidate = board.with_name(name)
-        if not candidate.is_file():
-            continue
+        if not candidate.is_file() or _same_file(candidate, board):
+            continue  # (a link to the board itself is no backup of it)
         theirs = board_id_in(candidate)
-        if (theirs is not None and theirs == board_id) or (theirs is None and full):
+        if (theirs is not None and theirs == board_id) or (
+            theirs is None and full and _a_board(candidate)
+        ):
             # By second, then by the number a second's later backups carry (`-2`, `-3`:
             # by name, `-` sorts before the first's `.`).
             count = int(match.group(3)[1:]) if match.group(3) else 1
@@ -134,6 +136,30 @@ def backups_of(board: Path, board_id: str | None = None) -> list[Path]:
                 continue
             found.append((match.group(2), made, count, name, candidate))
     return [candidate for *_, candidate in sorted(found)]
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _a_board(path: Path) -> bool:
+    """Whether `path` starts as a planboard board does (SQLite, planboard's application
+    id): a backup from before boards had an identity. A text file, an empty one or
+    another program's database named as a backup is not one, and is never pruned."""
+    from .db import SQLITE_HEADER
+    from .schema import APPLICATION_ID
+
+    try:
+        head = kept.read_head(path, 72)
+    except OSError:
+        return False
+    return (
+        head[: len(SQLITE_HEADER)] == SQLITE_HEADER
+        and int.from_bytes(head[68:72], "big") == APPLICATION_ID
+    )
 
 
 def unclaimed_backups(board: Path) -> list[Path]:
