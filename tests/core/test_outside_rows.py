@@ -595,3 +595,124 @@ def test_a_decided_quarter_another_program_set_live_keeps_its_decision(
     store.reopen(q)  # (then decided anew, as planboard's own actions allow)
     store.decide(q, "Sales again.")
     assert store.decision(q).rationale == "Sales again."
+
+
+def test_values_past_the_tables_checks_are_named_with_how_they_are_read(
+    filled: Filled, board_path: Path
+) -> None:
+    """Another program with its CHECKs off (or a table of its own making) can write a
+    status planboard does not know, or a meeting's dots or timebox out of range. The
+    board reads them as a default; the status line says so, row by row, rather than
+    showing a board that silently differs from the file."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    item = filled.team_items[0]
+    conn = sqlite3.connect(board_path)
+    conn.execute("PRAGMA ignore_check_constraints = 1")
+    with conn:
+        conn.execute("UPDATE quarters SET status = 'closed' WHERE id = ?", (q,))
+        conn.execute("UPDATE items SET status = 'done' WHERE id = ?", (item,))
+        conn.execute(
+            "UPDATE meetings SET dot_budget = 0, timebox_minutes = 9000 WHERE quarter_id = ?",
+            (q,),
+        )
+    conn.close()
+    problems = store.row_problems(q)
+    expected = [
+        f"quarters row {q}: status holds 'closed', not preparing, live or decided; "
+        "read as preparing",
+        f"items row {item}: status holds 'done', not open or dropped; read as open",
+        f"meetings row {q}: dot_budget holds 0, not a whole number from 1 to 99; read as 3",
+        f"meetings row {q}: timebox_minutes holds 9000, not a whole number from 1 to 600; "
+        "read as 45",
+    ]
+    for line in expected:
+        assert line in problems, (line, problems)
+    assert store.quarter(q).status == "preparing"
+    meeting = store.meeting(q)
+    assert meeting is not None and (meeting.dot_budget, meeting.timebox_minutes) == (3, 45)
+
+
+def test_a_second_live_quarter_another_program_made_is_named(
+    filled: Filled, board_path: Path
+) -> None:
+    """One event is live at a time; `UPDATE quarters SET status = 'live'` can make two.
+    The board opens one of them: the status line names both and the way out."""
+    store, q = filled.store, filled.quarter_id
+    other = store.create_quarter("2027-Q1").quarter_id
+    assert other is not None
+    store.start_meeting(q, backup=False)
+    assert store.row_problems(q) == []
+    with outside(board_path) as conn:
+        conn.execute("UPDATE quarters SET status = 'live' WHERE id = ?", (other,))
+    name = store.quarter(q).name
+    for quarter in (q, other):
+        problems = store.row_problems(quarter)
+        assert (
+            f"quarters rows {q} and {other}: {name} and 2027-Q1 are live at once; one event "
+            "is live at a time: end all but one (e in its event)"
+        ) in problems, problems
+
+
+def test_attendance_and_votes_of_someone_not_in_the_file_count_for_nothing(
+    filled: Filled, board_path: Path
+) -> None:
+    """`sqlite3` marks stakeholder 99, who is not in the file, present and gives them 3
+    dots: the event said "1 present", the tally counted the dots, nothing was named,
+    and saving the event's setup failed for good ("That stakeholder no longer
+    exists"). They count for nothing, are named, and the setup saves."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    with outside(board_path) as conn:
+        seat = conn.execute(
+            "INSERT INTO attendance (quarter_id, stakeholder_id) VALUES (?, 99)", (q,)
+        ).lastrowid
+        vote = conn.execute(
+            "INSERT INTO votes (quarter_id, stakeholder_id, block_id, dots) VALUES (?, 99, ?, 3)",
+            (q, filled.block_a),
+        ).lastrowid
+    assert store.attendance(q) == []
+    assert store.votes(q) == {}
+    problems = store.row_problems(q)
+    assert (
+        f"attendance row {seat}: stakeholder_id names stakeholder 99, which is not in the "
+        "file; not counted as present"
+    ) in problems, problems
+    assert (
+        f"votes row {vote}: stakeholder_id names stakeholder 99, which is not in the file; "
+        "not counted"
+    ) in problems, problems
+    store.set_attendance(q, [filled.sales])
+    assert store.attendance(q) == [filled.sales]
+    store.set_votes(filled.block_a, {filled.sales: 2})
+    assert store.votes(q) == {filled.block_a: {filled.sales: 2}}
+
+
+def test_two_blocks_holding_one_choice_are_named_and_no_decision_records_them(
+    filled: Filled, board_path: Path
+) -> None:
+    """`UPDATE blocks SET choice = 1` on a second block: the cards showed two "choice 1"
+    and confirming recorded both as chosen first, in the file, the history and the
+    minutes. They are named, and the decision is refused until one block holds each."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    with outside(board_path) as conn:
+        conn.execute("UPDATE blocks SET choice = 1 WHERE id = ?", (filled.block_b,))
+    a, b = sorted((filled.block_a, filled.block_b))
+    assert (
+        f"blocks rows {a} and {b}: each holds choice 1; a choice is one block: unchoose all but one"
+    ) in store.row_problems(q)
+    with pytest.raises(PlanboardError, match="Choice 1 is held by 2 blocks"):
+        store.decide(q, "Both, somehow.")
+    assert store.quarter(q).status == "live"
+    assert store.decision(q) is None
+    store.choose_block(filled.block_b, 2)
+    assert store.row_problems(q) == []
+    store.decide(q, "One each.")
+    ranks = store.conn.execute(
+        "SELECT id, chosen_rank FROM blocks WHERE quarter_id = ? AND chosen_rank IS NOT NULL "
+        "ORDER BY chosen_rank",
+        (q,),
+    ).fetchall()
+    assert ranks == [(filled.block_a, 1), (filled.block_b, 2)]

@@ -960,3 +960,30 @@ async def test_a_live_event_comes_back_even_when_a_newer_quarter_is_being_prepar
         assert isinstance(app.screen, MeetingScreen)
         assert app.screen.quarter_id == q
 
+
+async def test_ending_the_event_of_a_quarter_with_its_decision_says_it_is_decided_again(
+    filled: Filled,
+) -> None:
+    """A decided quarter another program set live: `e` asked "The quarter goes back to
+    preparing", and made it decided (it keeps its decision). The question says so."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Sales first.")
+    store.conn.execute("UPDATE quarters SET status = 'live' WHERE id = ?", (q,))
+    store.conn.commit()
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ConfirmModal)
+        assert "goes back to preparing" not in modal.question, modal.question
+        assert "decided again" in modal.question, modal.question
+        await pilot.press("y")
+        await pilot.pause()
+        assert store.quarter(q).status == "decided"

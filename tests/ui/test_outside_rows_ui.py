@@ -266,3 +266,36 @@ async def test_a_title_another_program_wrote_thousands_long_leaves_its_dialogs_u
         assert any(w.region.height > 0 and w.region.bottom <= 24 for w in below), [
             w.region for w in below
         ]
+
+
+async def test_the_event_names_a_second_live_quarter_and_a_budget_out_of_range(
+    filled: Filled, board_path: Path
+) -> None:
+    """The board opens straight into a live quarter's event: what another program left
+    there that the event reads otherwise than the file says (dots per person out of
+    range, read as 3; then another quarter set live too) is named on the event's status
+    line, as the board names it, not only the votes the tally leaves out."""
+    store, q = filled.store, filled.quarter_id
+    other = store.create_quarter("2027-Q1").quarter_id
+    store.start_meeting(q, backup=False)
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints = 1")
+    conn.execute("UPDATE meetings SET dot_budget = 500 WHERE quarter_id = ?", (q,))
+    conn.close()
+    app = PlanboardApp(store)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        said = status(app)
+        assert f"meetings row {q}: dot_budget holds 500, " in said, said
+        assert said.rstrip().endswith("read as 3."), said
+        conn = sqlite3.connect(board_path, isolation_level=None)
+        conn.execute("UPDATE meetings SET dot_budget = 4 WHERE quarter_id = ?", (q,))
+        conn.execute("UPDATE quarters SET status = 'live' WHERE id = ?", (other,))
+        conn.close()
+        app._watch_file()
+        await pilot.pause()
+        said = status(app)
+        assert f"quarters rows {q} and {other}: " in said, said
+        assert "are live at once" in said and "e in its event" in said, said

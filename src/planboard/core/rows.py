@@ -15,7 +15,7 @@ import json
 import math
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -195,6 +195,34 @@ _EXPECTED: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 _WHAT = {"integer": "a whole number", "real": "a number", "text": "text", "null": "nothing"}
+# What the tables' CHECKs allow, which another program can get past (its CHECKs off, or
+# a table of its own making): for each column, the SQL that holds for an allowed value
+# (a value of the wrong type is named by the type check), what it must be, and how the
+# board reads another.
+_ALLOWED: dict[str, dict[str, tuple[str, str, str]]] = {
+    "quarters": {
+        "status": (
+            "status IN ('preparing', 'live', 'decided')",
+            "preparing, live or decided",
+            "read as preparing",
+        ),
+    },
+    "items": {
+        "status": ("status IN ('open', 'dropped')", "open or dropped", "read as open"),
+    },
+    "meetings": {
+        "dot_budget": (
+            "typeof(dot_budget) != 'integer' OR dot_budget BETWEEN 1 AND 99",
+            "a whole number from 1 to 99",
+            "read as 3",
+        ),
+        "timebox_minutes": (
+            "typeof(timebox_minutes) != 'integer' OR timebox_minutes BETWEEN 1 AND 600",
+            "a whole number from 1 to 600",
+            "read as 45",
+        ),
+    },
+}
 _SCOPE = {
     "items": ("id", "quarter_id = ?"),
     "blocks": ("id", "quarter_id = ?"),
@@ -224,20 +252,27 @@ def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = 20) -> list
         key, scope = _SCOPE[table]
         present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         checks = {column: kinds for column, kinds in expected.items() if column in present}
-        if not checks:
+        allowed = {c: rule for c, rule in _ALLOWED.get(table, {}).items() if c in present}
+        if not checks and not allowed:
             continue
         wrong = " OR ".join(
-            f"typeof({column}) NOT IN ({', '.join(repr(k) for k in kinds)})"
-            for column, kinds in checks.items()
+            [
+                *(
+                    f"typeof({column}) NOT IN ({', '.join(repr(k) for k in kinds)})"
+                    for column, kinds in checks.items()
+                ),
+                *(f"NOT coalesce({test}, 0)" for test, _, _ in allowed.values()),
+            ]
         )
         names = list(checks)
+        rules = [f"{column}, coalesce({test}, 0)" for column, (test, _, _) in allowed.items()]
         rows = conn.execute(
-            f"SELECT {key}, {', '.join(names)} FROM {table} WHERE ({scope}) AND ({wrong}) "
-            f"LIMIT {limit}",
+            f"SELECT {', '.join([key, *names, *rules])} FROM {table} "
+            f"WHERE ({scope}) AND ({wrong}) LIMIT {limit}",
             (quarter_id,),
         ).fetchall()
         for row in rows:
-            for column, value in zip(names, row[1:], strict=True):
+            for column, value in zip(names, row[1 : 1 + len(names)], strict=True):
                 if _kind(value) in checks[column]:
                     continue
                 kinds = [k for k in checks[column] if k != "null"]
@@ -246,8 +281,18 @@ def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = 20) -> list
                     f"{table} row {row[0]}: {column} holds {shown(value)}, not {want}; "
                     "shown as if empty"
                 )
+            tail = row[1 + len(names) :]
+            for (column, (_, want, read)), value, ok in zip(
+                allowed.items(), tail[::2], tail[1::2], strict=True
+            ):
+                if not ok:
+                    found.append(
+                        f"{table} row {row[0]}: {column} holds {shown(value)}, not {want}; {read}"
+                    )
         if len(found) >= limit:
             break
+    if len(found) < limit:
+        found += _live_at_once(conn) + _choices_shared(conn, quarter_id)
     if len(found) < limit:
         found += _dangling(conn, quarter_id, limit - len(found))
     if len(found) < limit:
@@ -289,6 +334,46 @@ _LINKS = (
         "AND i.merged_into IS NOT NULL)",
     ),
 )
+
+
+def _live_at_once(conn: sqlite3.Connection) -> list[str]:
+    """Quarters live at once (`UPDATE quarters SET status = 'live'`: planboard starts one
+    event at a time), named together, with the way out."""
+    from .text import clean_line
+
+    live = conn.execute(
+        f"SELECT id, {text('name', repr('?'))} FROM quarters WHERE status = 'live' ORDER BY id"
+    ).fetchall()
+    if len(live) < 2:
+        return []
+    names = [clean_line(name) for _, name in live]
+    names = [name if len(name) <= 40 else name[:39] + "…" for name in names]
+    return [
+        f"quarters rows {_and(str(row) for row, _ in live)}: {_and(names)} are live at "
+        "once; one event is live at a time: end all but one (e in its event)"
+    ]
+
+
+def _choices_shared(conn: sqlite3.Connection, quarter_id: int) -> list[str]:
+    """Blocks of the quarter holding one choice (planboard gives each to one block;
+    `UPDATE blocks SET choice = 1` can give it to two)."""
+    rows = conn.execute(
+        "SELECT choice, group_concat(id) FROM (SELECT choice, id FROM blocks "
+        "WHERE quarter_id = ? AND typeof(choice) = 'integer' ORDER BY id) "
+        "GROUP BY choice HAVING count(*) > 1 ORDER BY choice",
+        (quarter_id,),
+    ).fetchall()
+    return [
+        f"blocks rows {_and(sorted(ids.split(','), key=int))}: each holds choice {choice}; "
+        "a choice is one block: unchoose all but one"
+        for choice, ids in rows
+    ]
+
+
+def _and(words: Iterable[str]) -> str:
+    """ "a, b and c"."""
+    *most, last = words
+    return f"{', '.join(most)} and {last}" if most else last
 
 
 def _dangling(conn: sqlite3.Connection, quarter_id: int, limit: int) -> list[str]:

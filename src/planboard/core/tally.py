@@ -6,7 +6,7 @@ and it is named ("votes row 9: …; not counted"), never the dots it holds: whil
 tally is hidden, the status line is on the shared screen too. A vote counts when:
 
 - its block is on the quarter's board;
-- its stakeholder is marked present;
+- its stakeholder is in the file and marked present;
 - its stakeholder's counted dots, over every block, stay within the event's budget
   (over it, none of that person's dots count: which to keep would be a guess).
 """
@@ -28,17 +28,12 @@ def counted_votes(conn: sqlite3.Connection, quarter_id: int) -> tuple[Tally, lis
         f"SELECT {integer('dot_budget')} FROM meetings WHERE quarter_id = ?", (quarter_id,)
     ).fetchone()
     budget = budget_row[0] if budget_row is not None else None
-    present = {
-        row[0]
-        for row in conn.execute(
-            "SELECT stakeholder_id FROM attendance WHERE quarter_id = ?", (quarter_id,)
-        )
-    }
+    people = {row[0] for row in conn.execute("SELECT id FROM stakeholders")}
+    present, left_out = _present(conn, quarter_id, people)
     blocks = {
         row[0] for row in conn.execute("SELECT id FROM blocks WHERE quarter_id = ?", (quarter_id,))
     }
     kept: dict[int, list[tuple[int, int, int]]] = {}  # stakeholder: (row, block, dots)
-    left_out: list[str] = []
     for row, block_id, stakeholder_id, dots in conn.execute(
         f"SELECT id, {integer('block_id')}, {integer('stakeholder_id')}, "
         f"{integer('dots', '0')} FROM votes WHERE quarter_id = ? ORDER BY id",
@@ -51,7 +46,12 @@ def counted_votes(conn: sqlite3.Connection, quarter_id: int) -> tuple[Tally, lis
             what = "a whole number of dots" if wrong == "dots" else "a whole number"
             left_out.append(f"votes row {row}: {wrong} is not {what}; not counted")
             continue
-        if block_id not in blocks:
+        if stakeholder_id not in people:
+            left_out.append(
+                f"votes row {row}: stakeholder_id names stakeholder {stakeholder_id}, which "
+                "is not in the file; not counted"
+            )
+        elif block_id not in blocks:
             left_out.append(
                 f"votes row {row}: block_id names block {block_id}, which is not on this "
                 "quarter's board; not counted"
@@ -75,6 +75,26 @@ def counted_votes(conn: sqlite3.Connection, quarter_id: int) -> tuple[Tally, lis
         for _, block_id, dots in votes:
             tally.setdefault(block_id, {})[stakeholder_id] = dots
     return tally, left_out
+
+
+def _present(
+    conn: sqlite3.Connection, quarter_id: int, people: set[int]
+) -> tuple[set[int], list[str]]:
+    """Who is marked present (in the file), and a sentence for each attendance row of
+    someone who is not."""
+    present: set[int] = set()
+    left_out: list[str] = []
+    for row, stakeholder_id in conn.execute(
+        "SELECT id, stakeholder_id FROM attendance WHERE quarter_id = ? ORDER BY id", (quarter_id,)
+    ):
+        if stakeholder_id in people:
+            present.add(stakeholder_id)
+        elif type(stakeholder_id) is int:
+            left_out.append(
+                f"attendance row {row}: stakeholder_id names stakeholder {stakeholder_id}, "
+                "which is not in the file; not counted as present"
+            )
+    return present, left_out
 
 
 def _name(conn: sqlite3.Connection, stakeholder_id: int) -> str:

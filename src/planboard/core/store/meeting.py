@@ -213,12 +213,13 @@ class MeetingCommands(StorePlacing):
 
     @_reads
     def attendance(self, quarter_id: int) -> list[int]:
-        """The stakeholders present at the quarter's event (ids)."""
+        """The stakeholders present at the quarter's event (ids): those in the file (a
+        row another program wrote for someone who is not is named, `counted_votes`)."""
         return [
             r[0]
             for r in self.conn.execute(
                 f"SELECT {integer('stakeholder_id')} FROM attendance WHERE quarter_id = ? "
-                "ORDER BY id",
+                "AND stakeholder_id IN (SELECT id FROM stakeholders) ORDER BY id",
                 (quarter_id,),
             )
             if r[0] is not None
@@ -241,9 +242,10 @@ class MeetingCommands(StorePlacing):
                 "SELECT id, stakeholder_id FROM attendance WHERE quarter_id = ?", (quarter_id,)
             )
         }
+        people = {r[0] for r in self.conn.execute("SELECT id FROM stakeholders")}
         for stakeholder_id, row_id in current.items():
-            if stakeholder_id in wanted:
-                continue
+            if stakeholder_id in wanted or stakeholder_id not in people:
+                continue  # (another program's row for someone not in the file: named)
             voted = self.conn.execute(
                 "SELECT SUM(dots) FROM votes WHERE quarter_id = ? AND stakeholder_id = ?",
                 (quarter_id, stakeholder_id),
@@ -268,12 +270,6 @@ class MeetingCommands(StorePlacing):
     def votes(self, quarter_id: int) -> dict[int, dict[int, int]]:
         """Dots by block, then by stakeholder: those that count (`counted_votes`)."""
         return counted_votes(self.conn, quarter_id)[0]
-
-    @_reads
-    def votes_and_left_out(self, quarter_id: int) -> tuple[dict[int, dict[int, int]], list[str]]:
-        """`votes`, and a sentence for each vote another program wrote that does not
-        count (in one reading)."""
-        return counted_votes(self.conn, quarter_id)
 
     def set_votes(self, block_id: int, dots: dict[int, int | str]) -> Change:
         """Record the dots present stakeholders put on one block (0 takes them back).

@@ -273,6 +273,12 @@ class QuarterCommands(StorePlacing):
             ranks = [rank for _, rank in choices]
             if not ranks:
                 raise ValidationError("Choose one or two blocks before confirming the decision.")
+            for rank in sorted(set(ranks)):
+                if ranks.count(rank) > 1:  # (never so from planboard: another program's)
+                    raise ValidationError(
+                        f"Choice {rank} is held by {ranks.count(rank)} blocks (another program "
+                        "wrote it): unchoose all but one before confirming the decision."
+                    )
             if 1 not in ranks:
                 raise ValidationError("Choice 1 is empty: make the chosen block choice 1.")
             if quarter.status != "decided" and self.decision(quarter_id) is not None:

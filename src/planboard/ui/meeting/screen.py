@@ -135,7 +135,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         """Re-read the quarter and redraw the cards (a handful of widgets)."""
         self.quarter = self.store.quarter(self.quarter_id)
         self.meeting = self.store.meeting(self.quarter_id)
-        tally, left_out = self.store.votes_and_left_out(self.quarter_id)
+        tally = self.store.votes(self.quarter_id)
         data = self._cards(tally)
         hidden = self.meeting.tally_hidden if self.meeting else True
         if len(data) != len(self.cards):
@@ -149,7 +149,8 @@ class MeetingScreen(StoreActions, Screen[str | None]):
                 card.data, card.tally_hidden = d, hidden
         if not data:
             self.say("This quarter has no blocks yet: press b to go back to the board.")
-        self.say_rows_of_others(left_out)  # (the votes the tally left out)
+        # (the votes the tally left out, values read otherwise than the file holds them)
+        self.say_rows_of_others(self.store.row_problems(self.quarter_id))
         self.selected = max(0, min(self.selected, len(self.cards) - 1))
         for index, card in enumerate(self.cards):
             card.selected = index == self.selected
@@ -429,14 +430,17 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             if change is not None:
                 self.dismiss(f"{change.summary}; votes and choices are kept.")
 
-        self.app.push_screen(
-            ConfirmModal(
-                "End the event without a decision? The quarter goes back to preparing; "
-                "votes and choices stay.",
-                yes="End the event",
-            ),
-            answered,
+        question = (
+            "End the event without a decision? The quarter goes back to preparing; "
+            "votes and choices stay."
         )
+        if self.store.decision(self.quarter_id) is not None:  # (set live by another program)
+            question = (
+                f"End the event? {clean_line(self.quarter.name) if self.quarter else 'It'} "
+                "has its decision already: "
+                "it is decided again; votes and choices stay."
+            )
+        self.app.push_screen(ConfirmModal(question, yes="End the event"), answered)
 
     def action_undo(self) -> None:
         self._replay(undo=True)
