@@ -536,3 +536,24 @@ def test_markdown_emphasis_around_words_is_not_kept_in_titles() -> None:
     assert first.title == "Churn risk score for every account – ideally in the admin panel"
     assert first.notes == "really by March, says Ana"
     assert second.title == "Revenue per snake_case_table and 2*3 grid"
+
+
+def test_nested_markdown_emphasis_loses_every_layer() -> None:
+    """`***Churn***`, `**_Churn_**`, `_**Revenue**_`, `___Margin___` and `*__Ops__*` kept
+    one layer of marks (`*Churn* dashboard`): emphasis inside emphasis goes too."""
+    parsed = parse_text(
+        "- ***Churn*** dashboard\n"
+        "- **_Churn_** by plan\n"
+        "- _**Revenue**_ by region\n"
+        "- ___Margin___ bridge\n"
+        "- *__Ops__* latency\n"
+        "- **Churn _by plan_** weekly\n"
+    )
+    assert [item.title for item in parsed.items] == [
+        "Churn dashboard",
+        "Churn by plan",
+        "Revenue by region",
+        "Margin bridge",
+        "Ops latency",
+        "Churn by plan weekly",
+    ]

@@ -589,9 +589,11 @@ def test_a_decided_quarter_another_program_set_live_keeps_its_decision(
     with pytest.raises(PlanboardError, match="has its decision already"):
         store.decide(q, "because")
     assert store.decision(q) == decision
+    ended = store.meeting(q).ended_at
     store.end_meeting(q)
     assert store.quarter(q).status == "decided"
     assert store.decision(q) == decision
+    assert store.meeting(q).ended_at == ended  # (when the real event ended stays)
     store.reopen(q)  # (then decided anew, as planboard's own actions allow)
     store.decide(q, "Sales again.")
     assert store.decision(q).rationale == "Sales again."

@@ -82,6 +82,19 @@ _TASK_BOX = re.compile(r"^\[[ xX]\](?:[ \t]+|$)")
 # Markdown's strong and emphasised words (`**a b**`, `__a__`, `*a*`, `_a_`): their marks,
 # at the edges of words only (a star or underscore inside a word, `snake_case`, stays).
 _EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+EMPHASIS_LAYERS = 3  # emphasis inside emphasis (`***a***`, `**_a_**`) goes, this deep
+
+
+def _without_emphasis(text: str) -> str:
+    """Markdown's emphasis marks gone from around words, layer after layer."""
+    for _ in range(EMPHASIS_LAYERS):
+        plain = _EMPHASIS.sub(r"\2", text)
+        if plain == text:
+            break
+        text = plain
+    return text
+
+
 # A fenced code block opens with three or more backticks or tildes (a backtick fence's
 # info string has no backtick) and closes with as many or more of the same.
 _FENCE = re.compile(r"^ *(?P<mark>`{3,}(?=[^`]*$)|~{3,})")
@@ -398,7 +411,7 @@ class _MarkdownReader:
             self._skip()
         elif bullet := _BULLET.match(line):
             body = _TASK_BOX.sub("", (bullet.group("text") or "").strip(), count=1).strip()
-            self._bullet(number, _EMPHASIS.sub(r"\2", body), indent)
+            self._bullet(number, _without_emphasis(body), indent)
         elif self._under_item(indent):
             self.notes.append(line.strip())
         else:

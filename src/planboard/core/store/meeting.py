@@ -90,10 +90,11 @@ class MeetingCommands(StorePlacing):
             # to decided, as its decision and chosen blocks say, not to preparing.
             decided = self.decision(quarter_id) is not None
             tx.update("quarters", quarter_id, {"status": "decided" if decided else "preparing"})
-            if self.meeting(quarter_id) is not None:
-                tx.update(
-                    "meetings", quarter_id, {"ended_at": self.clock(), "timer_started_at": None}
-                )
+            meeting = self.meeting(quarter_id)
+            if meeting is not None:
+                # (The event of a decided quarter ended when it was decided: that stays.)
+                ended = meeting.ended_at if decided and meeting.ended_at else self.clock()
+                tx.update("meetings", quarter_id, {"ended_at": ended, "timer_started_at": None})
             summary = f"Ended the event for {quarter.name} without a decision"
             if decided:
                 summary = f"Ended the event for {quarter.name}: it has its decision, and is decided"
