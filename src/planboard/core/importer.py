@@ -27,7 +27,7 @@ from .errors import ValidationError
 from .model import MAX_NOTES, MAX_TITLE, ImportItem
 from .parsed_list import ParsedList as ParsedList
 from .repeats import same_title
-from .text import clean_line, clean_multiline, length, path_text, plural
+from .text import clean_line, clean_multiline, length, path_text, plural, without_emphasis
 
 MAX_BYTES = 5 * 1024 * 1024  # a list bigger than this is not a list
 SNIFF_BYTES = 8192  # how much of a file is looked at to tell text from binary
@@ -79,22 +79,6 @@ _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<text
 # Plain text also loses the bullets word processors and mail clients write.
 _TEXT_BULLET = re.compile(r"^(?:[-*+•·▪◦‣–—]|\d{1,9}[.)])[ \t]+")
 _TASK_BOX = re.compile(r"^\[[ xX]\](?:[ \t]+|$)")
-# Markdown's strong and emphasised words (`**a b**`, `__a__`, `*a*`, `_a_`): their marks,
-# at the edges of words only (a star or underscore inside a word, `snake_case`, stays).
-_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-EMPHASIS_LAYERS = 3  # emphasis inside emphasis (`***a***`, `**_a_**`) goes, this deep
-
-
-def _without_emphasis(text: str) -> str:
-    """Markdown's emphasis marks gone from around words, layer after layer."""
-    for _ in range(EMPHASIS_LAYERS):
-        plain = _EMPHASIS.sub(r"\2", text)
-        if plain == text:
-            break
-        text = plain
-    return text
-
-
 # A fenced code block opens with three or more backticks or tildes (a backtick fence's
 # info string has no backtick) and closes with as many or more of the same.
 _FENCE = re.compile(r"^ *(?P<mark>`{3,}(?=[^`]*$)|~{3,})")
@@ -411,7 +395,7 @@ class _MarkdownReader:
             self._skip()
         elif bullet := _BULLET.match(line):
             body = _TASK_BOX.sub("", (bullet.group("text") or "").strip(), count=1).strip()
-            self._bullet(number, _without_emphasis(body), indent)
+            self._bullet(number, without_emphasis(body), indent)
         elif self._under_item(indent):
             self.notes.append(line.strip())
         else:

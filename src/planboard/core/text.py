@@ -169,3 +169,19 @@ def install_hint(extra: str) -> str:
         f'pip install "planboard[{extra}]" (or, from a clone of planboard, '
         f'pip install ".[{extra}]")'
     )
+
+
+# Markdown's strong and emphasised words (`**a b**`, `__a__`, `*a*`, `_a_`): their marks,
+# at the edges of words only (a star or underscore inside a word, `snake_case`, stays).
+_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+EMPHASIS_LAYERS = 3  # emphasis inside emphasis (`***a***`, `**_a_**`) goes, this deep
+
+
+def without_emphasis(text: str) -> str:
+    """Markdown's emphasis marks gone from around words, layer after layer."""
+    for _ in range(EMPHASIS_LAYERS):
+        plain = _EMPHASIS.sub(r"\2", text)
+        if plain == text:
+            break
+        text = plain
+    return text
