@@ -461,3 +461,35 @@ def test_closing_writes_the_changes_into_the_file_while_another_reader_stays(
     assert titles == ["Written before quitting"]
     assert reader.execute("SELECT count(*) FROM items").fetchone() == (1,)
     reader.close()
+
+
+@pytest.mark.parametrize("command", ["export", "report"])
+def test_no_room_beside_the_board_is_said_so_and_leaves_nothing_beside(
+    tmp_path: Path, command: str
+) -> None:
+    """On a nearly full disk, SQLite can't make the `-shm` it reads a board through:
+    every command, the read-only ones too, said the board "looks damaged: disk I/O
+    error", and left an empty `-wal` and a cut `-shm` beside it. (A file size limit
+    stands in for the full disk here: SQLite meets the same refusal.)"""
+    import resource
+
+    board = tmp_path / "b.db"
+    Store.open(board, first_quarter="2026-Q3").close()
+    before = digest(board)
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
+
+    run = subprocess.run(
+        [sys.executable, "-m", "planboard", command, str(board)],
+        capture_output=True,
+        text=True,
+        preexec_fn=limited,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "looks damaged" not in run.stderr, run.stderr
+    assert "needs room beside it for its -wal and -shm" in run.stderr, run.stderr
+    assert "nothing was changed" in run.stderr, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.db"]
+    assert digest(board) == before

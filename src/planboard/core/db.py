@@ -27,7 +27,7 @@ from .errors import (
 from .lock import OTHER_WRITER, WriterLock, writer_is_active
 from .opened import Opened as Opened
 from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
-from .sidecar import sidecar
+from .sidecar import an_io_error, no_room_beside, sidecar
 from .wal import clear_wal_owner as clear_wal_owner
 from .wal import drop_unused_sidecars, stale_wal
 from .wal import forget_gone_wal as forget_gone_wal
@@ -134,6 +134,7 @@ def _inspect(
     """Application id, user version, table names and `PRAGMA quick_check`'s verdict,
     read without writing anything. `looked` is given the first three before the check
     (a pass over the whole file: 20 ms at 50,000 items)."""
+    made = not sidecar(path, "-wal").exists() and not sidecar(path, "-shm").exists()
     try:
         conn = sqlite3.connect(_uri(path, "ro"), uri=True)
     except sqlite3.Error as error:
@@ -160,6 +161,11 @@ def _inspect(
             raise NotSQLiteError(
                 f"{path} is not a planboard file (it is not a readable SQLite database)."
             ) from error
+        conn.close()
+        if an_io_error(error) and (no_room := no_room_beside(path)):
+            if made and not kept.held_here(path):
+                drop_unused_sidecars(path)  # (the empty -wal and the cut -shm it began)
+            raise BoardFileError(no_room) from error
         raise CorruptBoardError(f"{path} looks damaged: {message}.") from error
     finally:
         conn.close()

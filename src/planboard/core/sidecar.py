@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 from pathlib import Path
 
 
@@ -28,3 +30,35 @@ def of_board(target: Path, board: Path) -> bool:
     except (OSError, RuntimeError):
         return False
     return there == own or there in {own.with_name(own.name + end) for end in ENDS}
+
+
+def an_io_error(error: sqlite3.Error) -> bool:
+    """SQLite's "disk I/O error" or "database or disk is full"."""
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF in (10, 13)  # SQLITE_IOERR, _FULL
+
+
+_NO_ROOM = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "a limit on the size of files is reached",
+}
+
+
+def no_room_beside(path: Path) -> str | None:
+    """That there is no room for 64 KiB beside the board (SQLite's `-shm` takes 32),
+    and why, as a person would say it, when that is why SQLite failed; else None."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=path.parent, prefix=".planboard-room-") as probe:
+            probe.write(bytes(65536))
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as error:
+        why = _NO_ROOM.get(error.errno or 0)
+        if why is not None:
+            return (
+                f"Cannot open {path}: SQLite needs room beside it for its -wal and -shm, "
+                f"and {why}. Free some space and try again; nothing was changed."
+            )
+    return None
