@@ -252,9 +252,13 @@ async def test_only_loopback_names_are_answered_on_loopback_without_a_token(boar
                 session, base(server) + "/", headers={"Host": f"rebound.example:{server.port}"}
             )
             assert status == 421 and "Weekly" not in body
-            for host in (f"localhost:{server.port}", f"127.0.0.1:{server.port}"):
+            for host in (f"localhost:{server.port}", f"127.0.0.1:{server.port}", "LOCALHOST"):
                 status, _ = await get(session, base(server) + "/", headers={"Host": host})
-                assert status == 200
+                assert status == 200, host
+            # (a Host a browser never sends, but a name other than loopback all the same)
+            for host in ("127.0.0.1:1@rebound.example", "127.0.0.1:x", "localhost:80:80"):
+                status, body = await get(session, base(server) + "/", headers={"Host": host})
+                assert status == 421 and "Weekly" not in body, host
 
 
 async def test_no_directory_is_listed_and_every_response_has_the_policy(board: Path) -> None:

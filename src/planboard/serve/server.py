@@ -83,12 +83,19 @@ def is_loopback(host: str) -> bool:
 
 
 def hostname(host_header: str) -> str:
-    """The name in a `Host` header, without its port (`[::1]:80` gives `::1`)."""
-    if host_header.startswith("["):
-        return host_header[1:].split("]", 1)[0]
-    if host_header.count(":") == 1:
-        return host_header.split(":", 1)[0]
-    return host_header
+    """The name in a `Host` header, without its port, in lower case (`[::1]:80` gives
+    `::1`, `LOCALHOST` `localhost`). A port that is not a number leaves the header whole
+    (`127.0.0.1:1@rebound.example` names no loopback)."""
+    name, port = host_header.lower(), ""
+    if name.startswith("["):
+        name, _, rest = name[1:].partition("]")
+        if rest:
+            port = rest[1:] if rest.startswith(":") else "?"
+    elif name.count(":") == 1:
+        name, port = name.split(":", 1)
+    if port and not port.isdigit():
+        return host_header
+    return name
 
 
 def new_token() -> str:
