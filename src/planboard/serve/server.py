@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import errno
 import hmac
-import ipaddress
 import json
 import logging
 import os
@@ -44,6 +43,8 @@ from ..core.text import path_text
 from ..core.wal import files_read
 from ..core.watch import FileWatcher
 from . import page
+from .hosts import hostname as hostname
+from .hosts import is_loopback as is_loopback
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -70,32 +71,6 @@ ASSETS = {
     "page.css": "text/css; charset=utf-8",
     "page.js": "text/javascript; charset=utf-8",
 }
-LOOPBACK_NAMES = {"localhost", "localhost.", "127.0.0.1", "::1", "[::1]"}
-
-
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def hostname(host_header: str) -> str:
-    """The name in a `Host` header, without its port, in lower case (`[::1]:80` gives
-    `::1`, `LOCALHOST` `localhost`). A port that is not a number leaves the header whole
-    (`127.0.0.1:1@rebound.example` names no loopback)."""
-    name, port = host_header.lower(), ""
-    if name.startswith("["):
-        name, _, rest = name[1:].partition("]")
-        if rest:
-            port = rest[1:] if rest.startswith(":") else "?"
-    elif name.count(":") == 1:
-        name, port = name.split(":", 1)
-    if port and not port.isdigit():
-        return host_header
-    return name
 
 
 def new_token() -> str:
