@@ -832,14 +832,16 @@ def test_votes_another_program_wrote_against_the_rules_are_not_counted(
 
 
 @pytest.mark.parametrize(
-    "dots", ["two", b"\x01", 0.5, -2], ids=["text", "blob", "half", "negative"]
+    "dots",
+    ["two", b"\x01", 0.5, 2.5, -2],
+    ids=["text", "blob", "half", "two and a half", "negative"],
 )
 def test_a_vote_whose_dots_are_not_a_whole_number_is_named_not_counted(
     live: Filled, board_path: Path, dots: object
 ) -> None:
     """A vote another program wrote with dots of text, bytes, a fraction or below one
-    was left out of the tally without a word: it is named, as other votes against the
-    rules are."""
+    was left out of the tally without a word (2.5 counted as 2): it is named, and not
+    counted, as other votes against the rules are."""
     store, q = live.store, live.quarter_id
     store.set_votes(live.block_a, {live.sales: 2})
     conn = sqlite3.connect(board_path, isolation_level=None)

@@ -36,7 +36,9 @@ def counted_votes(conn: sqlite3.Connection, quarter_id: int) -> tuple[Tally, lis
     kept: dict[int, list[tuple[int, int, int]]] = {}  # stakeholder: (row, block, dots)
     for row, block_id, stakeholder_id, dots in conn.execute(
         f"SELECT id, {integer('block_id')}, {integer('stakeholder_id')}, "
-        f"{integer('dots', '0')} FROM votes WHERE quarter_id = ? ORDER BY id",
+        # (Dots are whole: 2.5 is not read as 2, nor is text, a blob or NULL.)
+        "CASE typeof(dots) WHEN 'integer' THEN dots ELSE 0 END FROM votes "
+        "WHERE quarter_id = ? ORDER BY id",
         (quarter_id,),
     ):
         if block_id is None or stakeholder_id is None or dots <= 0:
