@@ -210,6 +210,7 @@ def test_files_named_like_backups_that_are_not_are_never_listed_nor_pruned(
         "20200101-000000": b"someone's notes\n",
         "20200101-000001": b"",
         "20200101-000002": None,  # another program's SQLite file
+        "20200101-000004": "a board",  # a board of today whose identity was removed
     }
     for stamp, content in odd.items():
         path = board_path.with_name(f"{board_path.name}.before-restore.{stamp}.backup.db")
@@ -218,11 +219,17 @@ def test_files_named_like_backups_that_are_not_are_never_listed_nor_pruned(
             other.execute("CREATE TABLE notes (text)")
             other.commit()
             other.close()
+        elif content == "a board":
+            store.conn.execute(f"VACUUM INTO '{path}'")
+            other = sqlite3.connect(path)
+            other.execute("DELETE FROM settings WHERE key = 'board_id'")
+            other.commit()
+            other.close()
         else:
             path.write_bytes(content)
     link = board_path.with_name(f"{board_path.name}.before-restore.20200101-000003.backup.db")
     link.symlink_to(board_path.name)
-    before = {p: p.read_bytes() for p in board_path.parent.glob("*.20200101-00000[0-2].*")}
+    before = {p: p.read_bytes() for p in board_path.parent.glob("*.20200101-00000[0-24].*")}
     assert backups_of(board_path) == []
     for n in range(KEEP + 2):
         backup_board(store.conn, board_path, f"label-{n}")

@@ -961,3 +961,43 @@ def test_dots_over_the_budget_another_program_wrote_can_be_taken_back(
     with pytest.raises(ValidationError):
         store.set_votes(live.block_a, {live.service: budget + 1})
     assert store.votes(q)[live.block_a] == {live.sales: budget, live.service: 1}
+
+
+def test_dots_another_program_wrote_are_read_alike_by_the_tally_and_the_dots_form(
+    live: Filled, board_path: Path
+) -> None:
+    """2.5 dots of Head of Sales's, written with `sqlite3`, are not counted by the tally;
+    the check of what Sales has left read them as 2 and refused 2 more dots on another
+    block, while the form said "3 of 3 left"."""
+    store, q = live.store, live.quarter_id
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute(
+        "INSERT INTO votes (quarter_id, stakeholder_id, block_id, dots) VALUES (?, ?, ?, 2.5)",
+        (q, live.sales, live.block_b),
+    )
+    conn.close()
+    assert store.votes(q) == {}
+    store.set_votes(live.block_a, {live.sales: 2})
+    assert store.votes(q) == {live.block_a: {live.sales: 2}}
+
+
+@pytest.mark.parametrize("budget", [0, 500, "many"])
+def test_dots_each_out_of_range_are_read_as_three_by_the_tally_too(
+    live: Filled, board_path: Path, budget: object
+) -> None:
+    """Dots per person another program set out of range are "read as 3", as the status
+    line says and the event shows: the tally read 0 (no vote counted), 500 (50 dots
+    counted) or text (no limit at all)."""
+    store, q = live.store, live.quarter_id
+    store.set_votes(live.block_a, {live.sales: 2})
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints = 1")
+    conn.execute("UPDATE meetings SET dot_budget = ? WHERE quarter_id = ?", (budget, q))
+    conn.execute(
+        "INSERT INTO votes (quarter_id, stakeholder_id, block_id, dots) VALUES (?, ?, ?, 50)",
+        (q, live.service, live.block_b),
+    )
+    conn.close()
+    assert store.meeting(q).dot_budget == 3
+    assert store.votes(q) == {live.block_a: {live.sales: 2}}
+    assert any("more than the 3 dots each" in p for p in store.row_problems(q))

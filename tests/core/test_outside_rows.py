@@ -718,3 +718,32 @@ def test_two_blocks_holding_one_choice_are_named_and_no_decision_records_them(
         (q,),
     ).fetchall()
     assert ranks == [(filled.block_a, 1), (filled.block_b, 2)]
+
+
+@pytest.mark.parametrize("choice", ["x", 5])
+def test_a_choice_another_program_wrote_is_taken_as_the_board_shows_it(
+    filled: Filled, board_path: Path, choice: object
+) -> None:
+    """A block's choice written as text, or as 5, beside a block of choice 1: confirming
+    the decision stopped on a TypeError (the app with it, the rationale typed lost) for
+    text, and recorded a block chosen fifth. Text shows as not chosen (and is named):
+    the decision takes the blocks as shown. 5 is named, and the decision refused."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints = 1")
+    conn.execute("UPDATE blocks SET choice = ? WHERE id = ?", (choice, filled.block_b))
+    conn.close()
+    row = f"blocks row {filled.block_b}: choice holds {choice!r}, not "
+    assert any(p.startswith(row) for p in store.row_problems(q)), store.row_problems(q)
+    if choice == "x":
+        store.decide(q, "Sales first.")
+        chosen = store.conn.execute(
+            "SELECT id FROM blocks WHERE quarter_id = ? AND chosen_rank IS NOT NULL", (q,)
+        ).fetchall()
+        assert chosen == [(filled.block_a,)]
+        return
+    with pytest.raises(PlanboardError, match="a choice is 1 or 2"):
+        store.decide(q, "Sales first.")
+    assert store.quarter(q).status == "live"

@@ -115,7 +115,10 @@ def _meeting_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("path", type=board_path, help="the board file")
     parser.add_argument(
-        "--quarter", "-q", type=quarter_name, help="the quarter (default: the newest not decided)"
+        "--quarter",
+        "-q",
+        type=quarter_name,
+        help="the quarter (default: the one whose event is live, else the newest not decided)",
     )
     return parser
 

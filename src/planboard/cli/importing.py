@@ -50,7 +50,10 @@ def _import_parser() -> argparse.ArgumentParser:
     )
     owner.add_argument("--team", action="store_true", help="the team's own list")
     parser.add_argument(
-        "--quarter", "-q", type=quarter_name, help="the quarter (default: the newest not decided)"
+        "--quarter",
+        "-q",
+        type=quarter_name,
+        help="the quarter (default: the one whose event is live, else the newest not decided)",
     )
     parser.add_argument(
         "--dry-run", "-n", action="store_true", help="show what would be imported; write nothing"

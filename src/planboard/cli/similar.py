@@ -24,7 +24,10 @@ def _similar_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("path", type=board_path, metavar="PATH", help="the board file")
     parser.add_argument(
-        "--quarter", "-q", type=quarter_name, help="the quarter (default: the newest not decided)"
+        "--quarter",
+        "-q",
+        type=quarter_name,
+        help="the quarter (default: the one whose event is live, else the newest not decided)",
     )
     parser.add_argument("--json", action="store_true", help="print the groups as JSON")
     return parser

@@ -125,7 +125,7 @@ def backups_of(board: Path, board_id: str | None = None) -> list[Path]:
             continue  # (a link to the board itself is no backup of it)
         theirs = board_id_in(candidate)
         if (theirs is not None and theirs == board_id) or (
-            theirs is None and full and _a_board(candidate)
+            theirs is None and full and _from_before_identities(candidate, board_id)
         ):
             # By second, then by the number a second's later backups carry (`-2`, `-3`:
             # by name, `-` sorts before the first's `.`).
@@ -145,10 +145,12 @@ def _same_file(one: Path, other: Path) -> bool:
         return False
 
 
-def _a_board(path: Path) -> bool:
-    """Whether `path` starts as a planboard board does (SQLite, planboard's application
-    id): a backup from before boards had an identity. A text file, an empty one or
-    another program's database named as a backup is not one, and is never pruned."""
+def _from_before_identities(path: Path, board_id: str | None) -> bool:
+    """Whether `path`, which carries no identity, is a board as planboard wrote them
+    before boards had one (SQLite, planboard's application id, an older schema; any
+    schema for a board without an identity itself): a backup to list, prune and restore
+    (`check_backup` takes the same). A text file, an empty one, another program's
+    database, or a board of today whose identity was removed is none, and never pruned."""
     from .db import SQLITE_HEADER
     from .schema import APPLICATION_ID
 
@@ -156,9 +158,12 @@ def _a_board(path: Path) -> bool:
         head = kept.read_head(path, 72)
     except OSError:
         return False
+    version = int.from_bytes(head[60:64], "big")
     return (
         head[: len(SQLITE_HEADER)] == SQLITE_HEADER
         and int.from_bytes(head[68:72], "big") == APPLICATION_ID
+        and version >= 1
+        and (board_id is None or version < IDENTITY_FROM)
     )
 
 

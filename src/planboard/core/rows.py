@@ -15,7 +15,7 @@ import json
 import math
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +29,26 @@ def integer(column: str, default: str = "NULL") -> str:
         f"CASE typeof({column}) WHEN 'integer' THEN {column} "
         f"WHEN 'real' THEN CAST({column} AS INTEGER) ELSE {default} END AS {column}"
     )
+
+
+def whole(column: str) -> str:
+    """A count that is whole or nothing (dots): a whole number as it is, anything else
+    (2.5, text, a blob, NULL) 0, which counts for nothing."""
+    return f"CASE typeof({column}) WHEN 'integer' THEN {column} ELSE 0 END"
+
+
+DOTS_EACH = 3  # dots per person where the file holds none from 1 to 99
+TIMEBOX_MINUTES = 45  # where the file holds none from 1 to 600
+
+
+def dots_each(value: Any) -> int:
+    """The dots each person has, as every reader takes a meeting's `dot_budget`."""
+    return value if type(value) is int and 1 <= value <= 99 else DOTS_EACH
+
+
+def timebox_minutes(value: Any) -> int:
+    """The event's timebox, as every reader takes a meeting's `timebox_minutes`."""
+    return value if type(value) is int and 1 <= value <= 600 else TIMEBOX_MINUTES
 
 
 def flag_unless_zero(column: str) -> str:
@@ -210,16 +230,23 @@ _ALLOWED: dict[str, dict[str, tuple[str, str, str]]] = {
     "items": {
         "status": ("status IN ('open', 'dropped')", "open or dropped", "read as open"),
     },
+    "blocks": {
+        "choice": (
+            "typeof(choice) != 'integer' OR choice IN (1, 2)",
+            "1 or 2",
+            "no decision is confirmed with it",
+        ),
+    },
     "meetings": {
         "dot_budget": (
             "typeof(dot_budget) != 'integer' OR dot_budget BETWEEN 1 AND 99",
             "a whole number from 1 to 99",
-            "read as 3",
+            f"read as {DOTS_EACH}",
         ),
         "timebox_minutes": (
             "typeof(timebox_minutes) != 'integer' OR timebox_minutes BETWEEN 1 AND 600",
             "a whole number from 1 to 600",
-            "read as 45",
+            f"read as {TIMEBOX_MINUTES}",
         ),
     },
 }
@@ -292,7 +319,9 @@ def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = 20) -> list
         if len(found) >= limit:
             break
     if len(found) < limit:
-        found += _live_at_once(conn) + _choices_shared(conn, quarter_id)
+        from .event_rows import choices_shared, live_at_once
+
+        found += live_at_once(conn) + choices_shared(conn, quarter_id)
     if len(found) < limit:
         found += _dangling(conn, quarter_id, limit - len(found))
     if len(found) < limit:
@@ -334,46 +363,6 @@ _LINKS = (
         "AND i.merged_into IS NOT NULL)",
     ),
 )
-
-
-def _live_at_once(conn: sqlite3.Connection) -> list[str]:
-    """Quarters live at once (`UPDATE quarters SET status = 'live'`: planboard starts one
-    event at a time), named together, with the way out."""
-    from .text import clean_line
-
-    live = conn.execute(
-        f"SELECT id, {text('name', repr('?'))} FROM quarters WHERE status = 'live' ORDER BY id"
-    ).fetchall()
-    if len(live) < 2:
-        return []
-    names = [clean_line(name) for _, name in live]
-    names = [name if len(name) <= 40 else name[:39] + "…" for name in names]
-    return [
-        f"quarters rows {_and(str(row) for row, _ in live)}: {_and(names)} are live at "
-        "once; one event is live at a time: end all but one (e in its event)"
-    ]
-
-
-def _choices_shared(conn: sqlite3.Connection, quarter_id: int) -> list[str]:
-    """Blocks of the quarter holding one choice (planboard gives each to one block;
-    `UPDATE blocks SET choice = 1` can give it to two)."""
-    rows = conn.execute(
-        "SELECT choice, group_concat(id) FROM (SELECT choice, id FROM blocks "
-        "WHERE quarter_id = ? AND typeof(choice) = 'integer' ORDER BY id) "
-        "GROUP BY choice HAVING count(*) > 1 ORDER BY choice",
-        (quarter_id,),
-    ).fetchall()
-    return [
-        f"blocks rows {_and(sorted(ids.split(','), key=int))}: each holds choice {choice}; "
-        "a choice is one block: unchoose all but one"
-        for choice, ids in rows
-    ]
-
-
-def _and(words: Iterable[str]) -> str:
-    """ "a, b and c"."""
-    *most, last = words
-    return f"{', '.join(most)} and {last}" if most else last
 
 
 def _dangling(conn: sqlite3.Connection, quarter_id: int, limit: int) -> list[str]:

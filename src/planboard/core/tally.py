@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .rows import integer
+from .rows import dots_each, integer, whole
 from .text import clean_line
 
 Tally = dict[int, dict[int, int]]  # dots by block, then by stakeholder
@@ -25,9 +25,9 @@ def counted_votes(conn: sqlite3.Connection, quarter_id: int) -> tuple[Tally, lis
     """The quarter's dots that count, by block then stakeholder, and a sentence for
     each vote row (or person's rows) that does not."""
     budget_row = conn.execute(
-        f"SELECT {integer('dot_budget')} FROM meetings WHERE quarter_id = ?", (quarter_id,)
+        "SELECT dot_budget FROM meetings WHERE quarter_id = ?", (quarter_id,)
     ).fetchone()
-    budget = budget_row[0] if budget_row is not None else None
+    budget = dots_each(budget_row[0]) if budget_row is not None else None  # (as shown)
     people = {row[0] for row in conn.execute("SELECT id FROM stakeholders")}
     present, left_out = _present(conn, quarter_id, people)
     blocks = {
@@ -36,9 +36,7 @@ def counted_votes(conn: sqlite3.Connection, quarter_id: int) -> tuple[Tally, lis
     kept: dict[int, list[tuple[int, int, int]]] = {}  # stakeholder: (row, block, dots)
     for row, block_id, stakeholder_id, dots in conn.execute(
         f"SELECT id, {integer('block_id')}, {integer('stakeholder_id')}, "
-        # (Dots are whole: 2.5 is not read as 2, nor is text, a blob or NULL.)
-        "CASE typeof(dots) WHEN 'integer' THEN dots ELSE 0 END FROM votes "
-        "WHERE quarter_id = ? ORDER BY id",
+        f"{whole('dots')} FROM votes WHERE quarter_id = ? ORDER BY id",
         (quarter_id,),
     ):
         if block_id is None or stakeholder_id is None or dots <= 0:

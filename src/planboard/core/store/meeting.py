@@ -14,7 +14,7 @@ from ..backup import backup_board
 from ..clock import seconds_since
 from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Block, Change, CutOff, Meeting, Stakeholder
-from ..rows import integer
+from ..rows import integer, whole
 from ..rules import why_not_start, why_read_only
 from ..tally import counted_votes
 from ..text import name_order, path_text
@@ -158,9 +158,9 @@ class MeetingCommands(StorePlacing):
         """Refuse a budget below the dots someone has already placed (how many, only
         once the tally is revealed)."""
         over = self.conn.execute(
-            "SELECT s.name, SUM(v.dots) FROM votes v JOIN stakeholders s "
+            f"SELECT s.name, SUM({whole('v.dots')}) FROM votes v JOIN stakeholders s "
             "ON s.id = v.stakeholder_id WHERE v.quarter_id = ? GROUP BY s.id "
-            "HAVING SUM(v.dots) > ?",
+            f"HAVING SUM({whole('v.dots')}) > ?",
             (quarter_id, budget),
         ).fetchone()
         if over and hidden:
@@ -323,7 +323,7 @@ class MeetingCommands(StorePlacing):
         another program wrote on another quarter's block, or of no dots, uses none)."""
         budget = meeting.dot_budget
         elsewhere = self.conn.execute(
-            f"SELECT COALESCE(SUM(dots), 0) FROM (SELECT {integer('dots', '0')} FROM votes "
+            f"SELECT COALESCE(SUM(dots), 0) FROM (SELECT {whole('dots')} AS dots FROM votes "
             "WHERE quarter_id = ? AND stakeholder_id = ? AND block_id != ? "
             "AND block_id IN (SELECT id FROM blocks WHERE quarter_id = ?)) WHERE dots > 0",
             (block.quarter_id, stakeholder.id, block.id, block.quarter_id),

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..model import QUARTER_NAME, Change, Item, Place
+from ..rows import integer
 from ..rules import why_not_start
 from ..text import clean_line, clean_multiline
 from .placing import StorePlacing
@@ -257,6 +258,36 @@ class QuarterCommands(StorePlacing):
                 tx, "edit_quarter", f"Edited the vision of {quarter.name}", quarter_id
             )
 
+    def _choices_to_confirm(self, quarter_id: int) -> list[tuple[int, int]]:
+        """The quarter's chosen blocks and their choice, refused unless one or two blocks
+        hold choice 1, and 2 if any, each once (another program can write otherwise)."""
+        choices = [  # (read as the board shows them: text there is no choice)
+            (block_id, rank)
+            for block_id, rank in self.conn.execute(
+                f"SELECT id, {integer('choice')} FROM blocks WHERE quarter_id = ?",
+                (quarter_id,),
+            )
+            if rank is not None
+        ]
+        ranks = [rank for _, rank in choices]
+        if not ranks:
+            raise ValidationError("Choose one or two blocks before confirming the decision.")
+        odd = [rank for rank in ranks if type(rank) is not int or rank not in (1, 2)]
+        if odd:  # (never so from planboard: another program's)
+            raise ValidationError(
+                f"A block holds choice {str(odd[0])[:20]!r} (another program wrote it): "
+                "a choice is 1 or 2; unchoose it before confirming the decision."
+            )
+        for rank in sorted(set(ranks)):
+            if ranks.count(rank) > 1:  # (never so from planboard: another program's)
+                raise ValidationError(
+                    f"Choice {rank} is held by {ranks.count(rank)} blocks (another program "
+                    "wrote it): unchoose all but one before confirming the decision."
+                )
+        if 1 not in ranks:
+            raise ValidationError("Choice 1 is empty: make the chosen block choice 1.")
+        return choices
+
     def decide(self, quarter_id: int, rationale: str, attendees: str = "") -> Change:
         """Record the decision in one transaction: the `decisions` row, each chosen
         block's `chosen_rank` (from its choice), and the `decided` status."""
@@ -266,21 +297,7 @@ class QuarterCommands(StorePlacing):
         attendees = clean_multiline(attendees)
         with self._write() as tx:
             quarter = self._check_quarter_writable(quarter_id, tx)
-            choices = self.conn.execute(
-                "SELECT id, choice FROM blocks WHERE quarter_id = ? AND choice IS NOT NULL",
-                (quarter_id,),
-            ).fetchall()
-            ranks = [rank for _, rank in choices]
-            if not ranks:
-                raise ValidationError("Choose one or two blocks before confirming the decision.")
-            for rank in sorted(set(ranks)):
-                if ranks.count(rank) > 1:  # (never so from planboard: another program's)
-                    raise ValidationError(
-                        f"Choice {rank} is held by {ranks.count(rank)} blocks (another program "
-                        "wrote it): unchoose all but one before confirming the decision."
-                    )
-            if 1 not in ranks:
-                raise ValidationError("Choice 1 is empty: make the chosen block choice 1.")
+            choices = self._choices_to_confirm(quarter_id)
             if quarter.status != "decided" and self.decision(quarter_id) is not None:
                 # (Never so from planboard: reopening removes the decision. Another
                 # program set a decided quarter live again; replaced, it would be lost.

@@ -30,8 +30,10 @@ from ..rows import (
     MEETING_COLUMNS,
     QUARTER_COLUMNS,
     STAKEHOLDER_COLUMNS,
+    dots_each,
     integer,
     seconds,
+    timebox_minutes,
     utc_stamp,
 )
 from ..rules import why_read_only
@@ -380,11 +382,11 @@ class StoreReads(StoreCore):
         if row is None:
             return None
         values = list(row)
-        values[3] = values[3] if 1 <= values[3] <= 99 else 3
+        values[3] = dots_each(values[3])
         # Revealed only when the file says 0, as planboard writes it: any other value
         # another program left there (text, NULL) keeps the tally hidden.
         values[4] = values[4] != 0
-        values[5] = values[5] if 1 <= values[5] <= 600 else 45
+        values[5] = timebox_minutes(values[5])
         # A countdown another program left unreadable stands paused where it was.
         values[6] = seconds(values[6], values[5] * 60.0)
         values[7] = utc_stamp(values[7])

@@ -1,0 +1,48 @@
+"""Rows another program wrote against the event's rules, named: quarters live at once,
+one choice held by two blocks. (Rows of the wrong type or linked to nothing: `rows`.)"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from .rows import text
+from .text import clean_line
+
+
+def live_at_once(conn: sqlite3.Connection) -> list[str]:
+    """Quarters live at once (`UPDATE quarters SET status = 'live'`: planboard starts one
+    event at a time), named together, with the way out."""
+    live = conn.execute(
+        f"SELECT id, {text('name', repr('?'))} FROM quarters WHERE status = 'live' ORDER BY id"
+    ).fetchall()
+    if len(live) < 2:
+        return []
+    names = [clean_line(name) for _, name in live]
+    names = [name if len(name) <= 40 else name[:39] + "…" for name in names]
+    return [
+        f"quarters rows {and_list(str(row) for row, _ in live)}: {and_list(names)} are live at "
+        "once; one event is live at a time: end all but one (e in its event)"
+    ]
+
+
+def choices_shared(conn: sqlite3.Connection, quarter_id: int) -> list[str]:
+    """Blocks of the quarter holding one choice (planboard gives each to one block;
+    `UPDATE blocks SET choice = 1` can give it to two)."""
+    rows = conn.execute(
+        "SELECT choice, group_concat(id) FROM (SELECT choice, id FROM blocks "
+        "WHERE quarter_id = ? AND typeof(choice) = 'integer' ORDER BY id) "
+        "GROUP BY choice HAVING count(*) > 1 ORDER BY choice",
+        (quarter_id,),
+    ).fetchall()
+    return [
+        f"blocks rows {and_list(sorted(ids.split(','), key=int))}: each holds choice {choice}; "
+        "a choice is one block: unchoose all but one"
+        for choice, ids in rows
+    ]
+
+
+def and_list(words: Iterable[str]) -> str:
+    """The words as "a, b and c"."""
+    *most, last = words
+    return f"{', '.join(most)} and {last}" if most else last
