@@ -595,6 +595,15 @@ def test_a_quarter_started_by_mistake_can_be_deleted_while_untouched(filled: Fil
     assert_consistent(store)
 
 
+def test_a_started_quarter_whose_vision_was_edited_says_one_action(filled: Filled) -> None:
+    """Its vision edited with `v`: the refusal counts one action ("1 actions")."""
+    store = filled.store
+    q4 = _started_from(filled)
+    store.edit_quarter(q4, vision="Sharper")
+    refused = store.quarter_deletable(q4) or ""
+    assert "(1 action in its history)" in refused, refused
+
+
 def test_a_started_quarter_once_touched_is_not_deleted(filled: Filled) -> None:
     """Anything done to the new quarter (a move, even one undone), a row another
     program added to it, or a quarter started from it in turn: it stays, and the
@@ -677,6 +686,7 @@ OUTSIDE_CHANGES = {
     "its event started": "INSERT INTO meetings (quarter_id) VALUES ({q})",
     "an item merged": "UPDATE items SET merged_into = {last} WHERE id = {first}",
     "merged into from before": "UPDATE items SET merged_into = {first} WHERE id = {source}",
+    "its vision edited": "UPDATE quarters SET vision = 'Typed by a script' WHERE id = {q}",
 }
 
 

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ValidationError
-from ..model import QUARTER_NAME, Change, Item, Place
-from ..rows import integer
+from ..model import QUARTER_NAME, Change, Item, Place, Quarter
+from ..rows import integer, load_payload
 from ..rules import why_not_start
-from ..text import clean_line, clean_multiline
+from ..text import clean_line, clean_multiline, plural
 from .placing import StorePlacing
 from .tx import _Tx
 
@@ -192,10 +192,10 @@ class QuarterCommands(StorePlacing):
         changed = one(
             "SELECT COUNT(*) FROM events WHERE quarter_id = ? AND action != 'create_quarter'"
         )
-        if changed or self._changed_since_carried(quarter_id):
+        if changed or self._changed_since_carried(quarter_id) or self._vision_edited(quarter):
             return (
                 f"{quarter.name} was changed since it was started"
-                + (f" ({changed} actions in its history)" if changed else "")
+                + (f" ({plural(changed, 'action')} in its history)" if changed else "")
                 + "; only an empty quarter, or one untouched since, can be deleted."
             )
         return None
@@ -219,6 +219,24 @@ class QuarterCommands(StorePlacing):
                 (quarter_id,),
             ).fetchone()[0]
         )
+
+    def _vision_edited(self, quarter: Quarter) -> bool:
+        """Whether the quarter's vision is not the one it was started with (another
+        program's edit leaves no event; planboard's `v` does). A start that can't be
+        read (its event gone or spoilt) counts as edited: nothing typed is deleted."""
+        row = self.conn.execute(
+            "SELECT payload FROM events WHERE quarter_id = ? AND action = 'create_quarter' "
+            "ORDER BY id LIMIT 1",
+            (quarter.id,),
+        ).fetchone()
+        payload, _ = load_payload(row[0] if row else None)
+        now = self.conn.execute("SELECT vision FROM quarters WHERE id = ?", (quarter.id,))
+        vision = now.fetchone()[0]  # (as the file holds it: a number is not its digits)
+        for change in payload.get("changes") or []:
+            if isinstance(change, list) and change[:3] == ["quarters", quarter.id, None]:
+                started = change[3] if len(change) > 3 and isinstance(change[3], dict) else {}
+                return bool(started.get("vision") != vision)
+        return True
 
     def delete_quarter(self, quarter_id: int) -> Change:
         """Delete a quarter created by mistake (see `quarter_deletable`): what it
