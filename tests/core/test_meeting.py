@@ -917,6 +917,30 @@ def test_a_block_the_next_quarter_carried_as_not_chosen_cant_be_chosen_after_a_r
     store.choose_block(live.block_a, 1)  # (one not carried: chosen as before)
 
 
+def test_an_item_the_next_quarter_carried_cant_go_into_a_chosen_block_after_a_reopen(
+    live: Filled,
+) -> None:
+    """Decided, the next quarter started with an item carried over, the decided quarter
+    reopened: the item could be moved into a chosen block (or its block chosen), and it
+    ended up chosen in one quarter and open in the next. Both are refused; the item
+    still moves elsewhere."""
+    store, q = live.store, live.quarter_id
+    store.choose_block(live.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    carried = live.team_items[0]
+    store.start_next_quarter(q, "2026-Q4", "", item_ids=[carried])
+    store.reopen(q)
+    with pytest.raises(ValidationError) as refused:
+        store.move_item(carried, Place.block(live.block_a))
+    said = str(refused.value)
+    assert "2026-Q4" in said and "carried" in said, said
+    assert store.item(carried).block_id is None
+    store.move_item(carried, Place.block(live.block_b))  # (not chosen: as before)
+    with pytest.raises(ValidationError, match="2026-Q4"):
+        store.choose_block(live.block_b, 2)
+    assert store.block(live.block_b).choice is None
+
+
 def test_dots_over_the_budget_another_program_wrote_can_be_taken_back(
     live: Filled, board_path: Path
 ) -> None:

@@ -169,6 +169,8 @@ class ItemCommands(StorePlacing):
                 "list; it can only go back to that list."
             )
         block = self._block_in(item.quarter_id, target.ref or 0) if target.is_block else None
+        if block is not None and block.choice is not None and source != target:
+            self._check_not_carried_on(item)  # (a quarter reopened)
         placed = [(item.quarter_id, p) for p in (source, target) if not p.is_list]
         if source == target:
             if index is None:

@@ -237,6 +237,17 @@ class StorePlacing(StoreReads):
         ).fetchone()
         return None if later is None else str(later[0])
 
+    def _check_not_carried_on(self, item: Item) -> None:
+        """Refuse to put an item a later quarter carried over as not chosen into a
+        chosen block (a quarter reopened): it would be chosen here and open there."""
+        later = self._carried_to("items", "id = ?", (item.id,))
+        if later is not None:
+            raise ValidationError(
+                f"{_quote(item.title)} was carried into {later} as not chosen; in a chosen "
+                f"block it would be open there too. Remove it from {later} first, or leave "
+                "it out of the chosen blocks."
+            )
+
     def _release_merged(self, tx: _Tx, item_id: int) -> None:
         for child in self.merged_into(item_id):
             tx.update("items", child.id, {"merged_into": None})
