@@ -143,6 +143,20 @@ async def test_a_remapped_key_does_the_action_and_shows_in_help_and_palette(
         assert commands["item: Drop…"].endswith("· d")
 
 
+async def test_the_historys_hint_says_the_keys_in_use(filled: Filled, keys_file: Path) -> None:
+    """Coverage moved to `g`: the footer said "g Coverage", and the hint above it still
+    "c coverage" (which did nothing)."""
+    keys_file.write_text('[keys]\n"history.coverage" = "g"\n', encoding="utf-8")
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(200, 40), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        hint = str(app.screen.query_one("#status").render())
+        assert "g coverage" in hint and "c coverage" not in hint, hint
+        assert "x compare" in hint and "Enter opens" in hint, hint
+
+
 async def test_a_bad_file_says_so_on_start_and_keeps_the_usual_keys(
     filled: Filled, keys_file: Path
 ) -> None:

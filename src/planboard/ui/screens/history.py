@@ -19,6 +19,7 @@ from ...core.outcome import Outcome, outcome
 from ...core.store import Store
 from ...core.text import clean_line, clean_multiline, plural
 from .. import keys
+from ..keyfile import key_now
 from ..modals import PickerModal
 from ..widgets.bars import BoardFooter, IndentedText, StatusLine
 from ..widgets.choices import Choices
@@ -107,9 +108,13 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
             )
         # (The hint first: the quarter is shown as the highlight is set, and a quarter
         # that can't be read says so on the status line, over the hint.)
+        mine = getattr(self.app, "user_keys", {})  # (the user's keys.toml)
+        names = ("open", "coverage", "compare", "next")
+        key = {name: key_now(f"history.{name}", mine) for name in names}
         self.status_line.say(
-            "Enter opens a quarter's board (past ones read-only) · PgDn reads on · "
-            "c coverage · x compare with another quarter · n start the next quarter"
+            f"{key['open']} opens a quarter's board (past ones read-only) · PgDn reads on · "
+            f"{key['coverage']} coverage · {key['compare']} compare with another quarter · "
+            f"{key['next']} start the next quarter"
         )
         index = next((i for i, q in enumerate(self.quarters) if q.id == self.start_at), 0)
         self.list.highlighted = index
