@@ -471,6 +471,17 @@ def test_csv_neutralises_formulas(sample_copy: Path, start: str) -> None:
         assert items[item]["title"] == title
 
 
+def test_csv_keeps_a_negative_number_a_number(sample_copy: Path) -> None:
+    """An effort of -5 (another program's) came out as the text `'-5` in the CSV: a
+    number is never a formula, and a spreadsheet reads it as the number it is."""
+    with Store.open(sample_copy, clock=FixedClock()) as store:
+        q = quarter_id(store, "2026-Q3")
+        item = sql(store, "SELECT id FROM items WHERE quarter_id = ? ORDER BY id LIMIT 1", q)[0][0]
+        store.conn.execute("UPDATE items SET effort = -5 WHERE id = ?", (item,))
+        rows = {int(r["item_id"]): r for r in csv_rows(export(store, q, "csv"))}
+        assert rows[item]["effort"] == "-5"
+
+
 # ------------------------------------------------------------------------- hostile text
 
 HOSTILE = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from typing import Any
 
 from ..model import Item
@@ -90,9 +91,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> str:
-    """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe
+    (a number, -5 too, is a number to it, and stays one)."""
     if value is None:
         return ""
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
@@ -145,7 +151,7 @@ def _csv(store: Store, quarter_id: int, result: Outcome) -> str:
             block.chosen_rank if block and place == "block" and block.chosen_rank else "",
             item.status,
             clean_line(item.drop_reason) if item.status == "dropped" else "",
-            _effort(item.effort),
+            item.effort if isinstance(item.effort, int | float) else _effort(item.effort),
             clean_multiline(item.notes),
             item.merged_into,
             item.carried_from,
