@@ -188,6 +188,15 @@ async def test_a_file_that_is_not_toml_says_so(filled: Filled, keys_file: Path) 
         assert ("b", "new block") in help_rows(app)
 
 
+def test_a_keys_file_saved_with_a_byte_order_mark_is_read(keys_file: Path) -> None:
+    """Notepad saves UTF-8 with a byte order mark: such a file was refused as "not valid
+    TOML" at line 1, column 1."""
+    from planboard.ui.keyfile import load_user_keys
+
+    keys_file.write_bytes(b"\xef\xbb\xbf" + b'[keys]\r\n"board.new_block" = "f5"\r\n')
+    assert load_user_keys(keys_file) == ({"board.new_block": "f5"}, "")
+
+
 def test_a_keys_file_that_is_a_pipe_or_endless_is_named_and_the_usual_keys_apply(
     tmp_path: Path,
 ) -> None:

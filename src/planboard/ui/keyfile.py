@@ -291,7 +291,7 @@ def _read_keys_file(path: Path) -> str:
         data = os.read(fd, MAX_KEYS_FILE + 1)
     finally:
         os.close(fd)
-    return data.decode("utf-8")
+    return data.decode("utf-8-sig")  # (a byte order mark, as Notepad saves, is no key)
 
 
 def load_user_keys(path: Path | None = None) -> tuple[dict[str, str], str]:
