@@ -142,6 +142,11 @@ def test_export_without_a_decided_quarter_says_which(tmp_path: Path) -> None:
     result = run_cli("export", path, "-o", tmp_path / "new.md")
     assert result.returncode == 0, err(result)
     assert "2026-Q3 (no quarter is decided yet; 2026-Q3 is preparing)" in out(result)
+    # To the standard output too: said on the error stream, the export alone on stdout.
+    printed = run_cli("export", path, "--format", "md")
+    assert printed.returncode == 0, err(printed)
+    assert "no quarter is decided yet; exported 2026-Q3, which is preparing" in err(printed)
+    assert "no quarter is decided" not in out(printed)
 
 
 def test_export_and_report_work_while_the_board_is_open_elsewhere(board: Path) -> None:

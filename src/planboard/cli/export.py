@@ -152,6 +152,12 @@ def run_export(argv: list[str]) -> int:
             _write_stdout(text)
         except BrokenPipeError:
             return _quiet_broken_pipe()
+        if not args.quarter and not quarter.is_decided:  # (said beside the export, not in it)
+            print(
+                f"planboard: no quarter is decided yet; exported {quarter.name}, which is "
+                f"{quarter.status}.",
+                file=sys.stderr,
+            )
         return 0
     print(f"Wrote {quarter.name}{which} as {LABELS[fmt]} to {written}.")
     return 0
