@@ -9,6 +9,7 @@ from textual.command import CommandList
 
 from planboard.core import Place, Store
 from planboard.core.history import compare, coverage
+from planboard.core.text import clean_line
 from planboard.ui.app import PlanboardApp
 from planboard.ui.modals import FormModal, PickerModal
 from planboard.ui.screens.board import BoardScreen
@@ -126,6 +127,35 @@ async def test_compare_any_two_quarters_shows_what_the_data_says(sample_copy: Pa
         for block in expected.chosen_earlier:
             assert block.name in body
         assert expected.carried_over or expected.dropped_again  # the sample has some
+
+
+async def test_compare_lists_every_new_item_and_the_history_every_dropped_one(
+    sample_copy: Path,
+) -> None:
+    """2026-Q2 → 2026-Q3 has 65 new items: the comparison showed 30 and "and 35 more",
+    with no way to read the rest (it scrolls); a quarter's dropped items, in the
+    history, stopped at 12 likewise."""
+    from planboard.core.outcome import outcome
+
+    store = Store.open(sample_copy)
+    q2, q3 = store.quarter_by_name("2026-Q2"), store.quarter_by_name("2026-Q3")
+    data = compare(store, q2.id, q3.id)
+    assert len(data.new) > 30
+    body = str(CompareScreen(data).render_comparison())
+    assert all(clean_line(item.title) in body for item in data.new)
+    assert "more" not in body
+    from planboard.ui.screens.history import _undecided_parts
+
+    loose = [i.id for i in store.items_at(q3.id, Place.team())]
+    for stakeholder in store.stakeholders(q3.id):
+        loose += [i.id for i in store.items_at(q3.id, Place.of_list(stakeholder.id))]
+    for item_id in loose[:15]:
+        store.drop_item(item_id, "Later")
+    result = outcome(store, q3.id)
+    assert len(result.dropped) > 12
+    shown = "".join(p if isinstance(p, str) else p[0] for p in _undecided_parts(result))
+    assert all(clean_line(item.title) in shown for item in result.dropped)
+    assert "more" not in shown
 
 
 async def test_a_past_quarter_opened_from_history_is_read_only(sample_copy: Path) -> None:

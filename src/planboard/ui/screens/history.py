@@ -60,6 +60,12 @@ class QuarterList(Choices):
             self.screen.query_one("#history-scroll").scroll_page_up()
 
 
+# Items a list of the history or of a comparison shows (they scroll): all of a team's,
+# and a screenful of pages of a quarter of tens of thousands.
+LISTED = 500
+EVERY_ITEM = "`planboard export` writes every item"
+
+
 class HistoryScreen(Screen[tuple[str, int] | None]):
     """Every quarter, newest first, and what was decided. Dismisses with ("open", id) to
     show a quarter's board, ("next", id) to start the next quarter from one, or None."""
@@ -274,14 +280,15 @@ def _undecided_parts(result: Outcome) -> Parts:
         ]
     if result.dropped:
         parts += ["\n", (f"Dropped ({len(result.dropped)})", "bold $text-accent"), "\n"]
-        for item in result.dropped[:12]:
+        for item in result.dropped[:LISTED]:
             parts += [
                 f"  {clean_line(item.title)}",
                 (f"  — {clean_line(item.drop_reason or '')}", "$text-muted"),
                 "\n",
             ]
-        if len(result.dropped) > 12:
-            parts += [(f"  and {len(result.dropped) - 12} more", "$text-muted"), "\n"]
+        if len(result.dropped) > LISTED:
+            more = len(result.dropped) - LISTED
+            parts += [(f"  and {more} more: {EVERY_ITEM}", "$text-muted"), "\n"]
     return parts
 
 
@@ -451,10 +458,10 @@ class CompareScreen(Screen[None]):
             (f"New in {clean_line(data.later.name)} ({len(data.new)})", "bold $text-accent"),
             "\n",
         ]
-        for item in data.new[:30]:
+        for item in data.new[:LISTED]:
             parts += [f"  {clean_line(item.title)}", "\n"]
-        if len(data.new) > 30:
-            parts += [(f"  and {len(data.new) - 30} more", "$text-muted"), "\n"]
+        if len(data.new) > LISTED:
+            parts += [(f"  and {len(data.new) - LISTED} more: {EVERY_ITEM}", "$text-muted"), "\n"]
         return Content.assemble(*parts)
 
     def action_back(self) -> None:
