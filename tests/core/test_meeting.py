@@ -941,6 +941,44 @@ def test_an_item_the_next_quarter_carried_cant_go_into_a_chosen_block_after_a_re
     assert store.block(live.block_b).choice is None
 
 
+def test_an_item_carried_on_cant_reach_a_chosen_block_through_a_merge(live: Filled) -> None:
+    """Merged into an item of a chosen block, or into one later moved there or whose
+    block is then chosen, a request the next quarter carried on counted as served by the
+    choice here while open there."""
+    store, q = live.store, live.quarter_id
+    store.choose_block(live.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    carried = live.team_items[0]
+    store.start_next_quarter(q, "2026-Q4", "", item_ids=[carried])
+    store.reopen(q)
+    in_chosen = store.items_at(q, Place.block(live.block_a))[0].id
+    with pytest.raises(ValidationError, match="2026-Q4"):
+        store.merge_items(in_chosen, [carried])
+    survivor = live.team_items[1]
+    store.merge_items(survivor, [carried])  # (onto a list: as before)
+    with pytest.raises(ValidationError, match="2026-Q4"):
+        store.move_item(survivor, Place.block(live.block_a))
+    store.move_item(survivor, Place.block(live.block_b))
+    with pytest.raises(ValidationError, match="2026-Q4"):
+        store.choose_block(live.block_b, 2)
+
+
+def test_an_item_a_quarter_started_early_carried_cant_go_into_a_chosen_block(
+    filled: Filled,
+) -> None:
+    """The next quarter started while this one is still prepared, carrying an item: in a
+    chosen block here it would be chosen here and open there, as after a reopen."""
+    store, q = filled.store, filled.quarter_id
+    carried = filled.team_items[0]
+    store.start_next_quarter(q, "2026-Q4", "", item_ids=[carried])
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    with pytest.raises(ValidationError) as refused:
+        store.move_item(carried, Place.block(filled.block_a))
+    said = str(refused.value)
+    assert "carried into 2026-Q4" in said and "not chosen" not in said, said
+
+
 def test_dots_over_the_budget_another_program_wrote_can_be_taken_back(
     live: Filled, board_path: Path
 ) -> None:

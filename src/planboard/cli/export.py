@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import PlanboardError
+from ..core.text import clean_line, path_text
 from .common import (
     Parser,
     _fail,
@@ -154,12 +155,12 @@ def run_export(argv: list[str]) -> int:
             return _quiet_broken_pipe()
         if not args.quarter and not quarter.is_decided:  # (said beside the export, not in it)
             print(
-                f"planboard: no quarter is decided yet; exported {quarter.name}, which is "
-                f"{quarter.status}.",
+                f"planboard: no quarter is decided yet; exported {clean_line(quarter.name)}, "
+                f"which is {quarter.status}.",
                 file=sys.stderr,
             )
         return 0
-    print(f"Wrote {quarter.name}{which} as {LABELS[fmt]} to {written}.")
+    print(f"Wrote {clean_line(quarter.name)}{which} as {LABELS[fmt]} to {path_text(written)}.")
     return 0
 
 

@@ -96,8 +96,6 @@ def current_keys(key: Key, remapped: Mapping[str, str]) -> str:
 
 def key_now(key_id: str, remapped: Mapping[str, str]) -> str:
     """The first key that does `key_id` now, as the help writes it (`c`, `Enter`)."""
-    from .keys import all_keys
-
     first = current_keys(all_keys()[key_id], remapped).split(",")[0]
     return key_label(first) if first else ""
 

@@ -96,7 +96,7 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and math.isfinite(value):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     text = str(value)

@@ -170,7 +170,7 @@ class ItemCommands(StorePlacing):
             )
         block = self._block_in(item.quarter_id, target.ref or 0) if target.is_block else None
         if block is not None and block.choice is not None and source != target:
-            self._check_not_carried_on(item)  # (a quarter reopened)
+            self._check_not_carried_on(item)  # (carried on by a later quarter)
         placed = [(item.quarter_id, p) for p in (source, target) if not p.is_list]
         if source == target:
             if index is None:
@@ -262,6 +262,8 @@ class ItemCommands(StorePlacing):
                     raise ValidationError("Only items of the same quarter can be merged.")
                 if item.is_merged:
                     continue
+                if survivor.block_id is not None and self.block(survivor.block_id).choice:
+                    self._check_not_carried_on(item, into=f"{_quote(survivor.title)}'s block")
                 for child in self.merged_into(item.id):  # keep one level of links
                     tx.update("items", child.id, {"merged_into": survivor_id})
                 self._leave(tx, item)

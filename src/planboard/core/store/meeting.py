@@ -394,13 +394,18 @@ class MeetingCommands(StorePlacing):
                     f"choosing it here would leave it open there too. Remove it from "
                     f"{carried[0]} first, or choose another block."
                 )
-            later = None if rank is None else self._carried_to("items", "block_id = ?", (block_id,))
-            if later is not None:  # (its items, each carried on alone, likewise)
-                raise ValidationError(
-                    f"Items of {_quote(block.name)} were carried into {later} as not chosen; "
-                    f"choosing it here would leave them open there too. Remove them from "
-                    f"{later} first, or choose another block."
+            if rank is not None:  # (its items, and the requests merged into them, likewise)
+                later = self._carried_on_to(
+                    "SELECT id FROM items WHERE block_id = ?1 UNION ALL SELECT id FROM items "
+                    "WHERE merged_into IN (SELECT id FROM items WHERE block_id = ?1)",
+                    (block_id,),
                 )
+                if later is not None:
+                    raise ValidationError(
+                        f"Items of {_quote(block.name)} were carried into {later}, where they "
+                        "are open; choosing it here would make them chosen here too. Remove "
+                        f"them from {later} first, or choose another block."
+                    )
             tx.update("blocks", block_id, {"choice": rank})
             summary = (
                 f"Chose {_quote(block.name)} as choice {rank}"
