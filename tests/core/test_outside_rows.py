@@ -747,3 +747,21 @@ def test_a_choice_another_program_wrote_is_taken_as_the_board_shows_it(
     with pytest.raises(PlanboardError, match="a choice is 1 or 2"):
         store.decide(q, "Sales first.")
     assert store.quarter(q).status == "live"
+
+
+def test_a_decision_another_program_wrote_for_a_quarter_being_prepared_is_named(
+    filled: Filled, board_path: Path
+) -> None:
+    """`INSERT INTO decisions` for a quarter still being prepared: the history, `report`
+    and the JSON export showed it as decided, and nothing said so."""
+    store, q = filled.store, filled.quarter_id
+    with outside(board_path) as conn:
+        conn.execute(
+            "INSERT INTO decisions (quarter_id, rationale, attendees) VALUES (?, 'early', '')",
+            (q,),
+        )
+    name = store.quarter(q).name
+    assert (
+        f"decisions row {q}: a decision for {name}, which is preparing; starting and "
+        "ending its event makes it decided"
+    ) in store.row_problems(q), store.row_problems(q)

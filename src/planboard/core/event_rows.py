@@ -1,5 +1,6 @@
 """Rows another program wrote against the event's rules, named: quarters live at once,
-one choice held by two blocks. (Rows of the wrong type or linked to nothing: `rows`.)"""
+one choice held by two blocks, a decision for a quarter being prepared. (Rows of the
+wrong type or linked to nothing: `rows`.)"""
 
 from __future__ import annotations
 
@@ -39,6 +40,22 @@ def choices_shared(conn: sqlite3.Connection, quarter_id: int) -> list[str]:
         f"blocks rows {and_list(sorted(ids.split(','), key=int))}: each holds choice {choice}; "
         "a choice is one block: unchoose all but one"
         for choice, ids in rows
+    ]
+
+
+def decided_too_soon(conn: sqlite3.Connection, quarter_id: int) -> list[str]:
+    """A decision for the quarter while it is being prepared (planboard decides in the
+    event, and a reopening removes the decision): the history and the exports show it."""
+    row = conn.execute(
+        f"SELECT {text('name', repr('?'))} FROM quarters WHERE id = ? AND status = 'preparing' "
+        "AND EXISTS (SELECT 1 FROM decisions WHERE quarter_id = quarters.id)",
+        (quarter_id,),
+    ).fetchone()
+    if row is None:
+        return []
+    return [
+        f"decisions row {quarter_id}: a decision for {clean_line(row[0])[:40]}, which is "
+        "preparing; starting and ending its event makes it decided"
     ]
 
 

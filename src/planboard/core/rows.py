@@ -319,9 +319,10 @@ def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = 20) -> list
         if len(found) >= limit:
             break
     if len(found) < limit:
-        from .event_rows import choices_shared, live_at_once
+        from .event_rows import choices_shared, decided_too_soon, live_at_once
 
         found += live_at_once(conn) + choices_shared(conn, quarter_id)
+        found += decided_too_soon(conn, quarter_id)
     if len(found) < limit:
         found += _dangling(conn, quarter_id, limit - len(found))
     if len(found) < limit:
