@@ -917,6 +917,18 @@ def test_a_block_the_next_quarter_carried_as_not_chosen_cant_be_chosen_after_a_r
     store.choose_block(live.block_a, 1)  # (one not carried: chosen as before)
 
 
+def _carried_on_then_reopened(live: Filled) -> int:
+    """Block A chosen and decided, the next quarter (2026-Q4) started carrying a team
+    item over, the decided quarter reopened: the carried item's id."""
+    store, q = live.store, live.quarter_id
+    store.choose_block(live.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    carried = live.team_items[0]
+    store.start_next_quarter(q, "2026-Q4", "", item_ids=[carried])
+    store.reopen(q)
+    return carried
+
+
 def test_an_item_the_next_quarter_carried_cant_go_into_a_chosen_block_after_a_reopen(
     live: Filled,
 ) -> None:
@@ -924,12 +936,8 @@ def test_an_item_the_next_quarter_carried_cant_go_into_a_chosen_block_after_a_re
     reopened: the item could be moved into a chosen block (or its block chosen), and it
     ended up chosen in one quarter and open in the next. Both are refused; the item
     still moves elsewhere."""
-    store, q = live.store, live.quarter_id
-    store.choose_block(live.block_a, 1)
-    store.decide(q, "Sales first.", "Ana")
-    carried = live.team_items[0]
-    store.start_next_quarter(q, "2026-Q4", "", item_ids=[carried])
-    store.reopen(q)
+    store = live.store
+    carried = _carried_on_then_reopened(live)
     with pytest.raises(ValidationError) as refused:
         store.move_item(carried, Place.block(live.block_a))
     said = str(refused.value)
@@ -946,11 +954,7 @@ def test_an_item_carried_on_cant_reach_a_chosen_block_through_a_merge(live: Fill
     block is then chosen, a request the next quarter carried on counted as served by the
     choice here while open there."""
     store, q = live.store, live.quarter_id
-    store.choose_block(live.block_a, 1)
-    store.decide(q, "Sales first.", "Ana")
-    carried = live.team_items[0]
-    store.start_next_quarter(q, "2026-Q4", "", item_ids=[carried])
-    store.reopen(q)
+    carried = _carried_on_then_reopened(live)
     in_chosen = store.items_at(q, Place.block(live.block_a))[0].id
     with pytest.raises(ValidationError, match="2026-Q4"):
         store.merge_items(in_chosen, [carried])

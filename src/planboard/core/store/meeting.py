@@ -395,9 +395,10 @@ class MeetingCommands(StorePlacing):
                     f"{carried[0]} first, or choose another block."
                 )
             if rank is not None:  # (its items, and the requests merged into them, likewise)
-                later = self._carried_on_to(
-                    "SELECT id FROM items WHERE block_id = ?1 UNION ALL SELECT id FROM items "
-                    "WHERE merged_into IN (SELECT id FROM items WHERE block_id = ?1)",
+                later = self._carried_to(  # (each part by its index, as a union)
+                    "items",
+                    "id IN (SELECT id FROM items WHERE block_id = ?1 UNION ALL SELECT id FROM "
+                    "items WHERE merged_into IN (SELECT id FROM items WHERE block_id = ?1))",
                     (block_id,),
                 )
                 if later is not None:

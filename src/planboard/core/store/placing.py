@@ -230,9 +230,12 @@ class StorePlacing(StoreReads):
         """The later quarter that carries over some of these rows (of `table`, picked
         by `where`): its copies point at them (`carried_from`), so they can't be
         deleted. None if none does."""
+        # (`unlikely`: by the index on `carried_from`. The planner's statistics, where
+        # few rows are carried, would read the whole table instead: a few milliseconds a
+        # move at 50,000 items.)
         later = self.conn.execute(
             f"SELECT q.name FROM {table} c JOIN quarters q ON q.id = c.quarter_id "
-            f"WHERE c.carried_from IN (SELECT id FROM {table} WHERE {where}) LIMIT 1",
+            f"WHERE unlikely(c.carried_from IN (SELECT id FROM {table} WHERE {where})) LIMIT 1",
             args,
         ).fetchone()
         return None if later is None else str(later[0])
@@ -241,8 +244,8 @@ class StorePlacing(StoreReads):
         """Refuse to put into a chosen block an item a later quarter carried on (from a
         quarter reopened, or started while this one was prepared), or one a request it
         carried on is merged into: it would be chosen here and open there."""
-        later = self._carried_on_to(
-            "SELECT ?1 UNION ALL SELECT id FROM items WHERE merged_into = ?1", (item.id,)
+        later = self._carried_to(  # (each side by its index: `OR merged_into = ?1` scanned)
+            "items", "id = ?1 OR id IN (SELECT id FROM items WHERE merged_into = ?1)", (item.id,)
         )
         if later is not None:
             merged = bool(self.merged_into(item.id))
@@ -251,18 +254,6 @@ class StorePlacing(StoreReads):
                 f" was carried into {later}, where it is open; in {into} it would be chosen "
                 f"here too. Remove it from {later} first, or leave it out of the chosen blocks."
             )
-
-    def _carried_on_to(self, items: str, args: tuple[Any, ...]) -> str | None:
-        """The later quarter that carries on one of the items the SQL `items` gives
-        (their ids), if any. (By the index on `carried_from`: the planner's statistics,
-        where few items are carried, would read the whole table instead, a few
-        milliseconds a move at 50,000 items.)"""
-        later = self.conn.execute(
-            "SELECT q.name FROM items c JOIN quarters q ON q.id = c.quarter_id "
-            f"WHERE unlikely(c.carried_from IN ({items})) LIMIT 1",
-            args,
-        ).fetchone()
-        return None if later is None else str(later[0])
 
     def _release_merged(self, tx: _Tx, item_id: int) -> None:
         for child in self.merged_into(item_id):
