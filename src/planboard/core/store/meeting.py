@@ -383,31 +383,9 @@ class MeetingCommands(StorePlacing):
                 raise ValidationError(
                     f"Choice {rank} is already {_quote(holder[1])}; unchoose it first."
                 )
-            carried = self.conn.execute(
-                "SELECT q.name FROM blocks b JOIN quarters q ON q.id = b.quarter_id "
-                "WHERE b.carried_from = ? LIMIT 1",
-                (block_id,),
-            ).fetchone()
-            if rank is not None and carried is not None:  # (a quarter reopened)
-                raise ValidationError(
-                    f"{_quote(block.name)} was carried into {carried[0]} as not chosen; "
-                    f"choosing it here would leave it open there too. Remove it from "
-                    f"{carried[0]} first, or choose another block."
-                )
-            if rank is not None:  # (its items, and the requests merged into them, likewise)
-                later = self._carried_to(  # (each part by its index, as a union)
-                    "items",
-                    "id IN (SELECT id FROM items WHERE block_id = ?1 UNION ALL SELECT id FROM "
-                    "items WHERE merged_into IN (SELECT id FROM items WHERE block_id = ?1))",
-                    (block_id,),
-                )
-                if later is not None:
-                    raise ValidationError(
-                        f"Items of {_quote(block.name)} were carried into {later}, where they "
-                        "are open; choosing it here would make them chosen here too. Remove "
-                        f"them from {later} first, or choose another block."
-                    )
             tx.update("blocks", block_id, {"choice": rank})
+            if rank is not None:  # (a quarter reopened, or the next started early)
+                self._check_chosen_not_carried([], [block_id])
             summary = (
                 f"Chose {_quote(block.name)} as choice {rank}"
                 if rank

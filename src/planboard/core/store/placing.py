@@ -4,6 +4,8 @@ list, its block or the dropped area (positions kept 0..n-1).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ValidationError
@@ -254,6 +256,50 @@ class StorePlacing(StoreReads):
                 f" was carried into {later}, where it is open; in {into} it would be chosen "
                 f"here too. Remove it from {later} first, or leave it out of the chosen blocks."
             )
+
+    def _check_chosen_not_carried(self, items: list[int], blocks: list[int]) -> None:
+        """The carried-on rule over rows as they are now (written back by an undo or a
+        redo, or a block just chosen): none of these items, the item one is merged
+        into, or the item one was carried from, is in a chosen block while a later
+        quarter carries it (or a request merged into it) on; nor any item of these
+        blocks, if chosen, nor the block itself, or the one it was carried from."""
+        picked = json.dumps(blocks)
+        origins = self.conn.execute(  # (the blocks, and the blocks they came from)
+            "SELECT b.id, b.name FROM blocks b WHERE b.choice IS NOT NULL AND b.id IN ("
+            "SELECT value FROM json_each(?1) UNION SELECT carried_from FROM blocks "
+            "WHERE id IN (SELECT value FROM json_each(?1)))",
+            (picked,),
+        ).fetchall()
+        for block_id, name in origins:
+            later = self._carried_to("blocks", "id = ?", (block_id,))
+            if later is not None:
+                raise ValidationError(
+                    f"{_quote(name)} was carried into {later} as not chosen; chosen here "
+                    f"it would be open there too. Remove it from {later} first, or choose "
+                    "another block."
+                )
+        ids = self._by_id("coalesce(carried_from, id)", items, also=items)  # (+ originals)
+        survivors = self._by_id("coalesce(merged_into, id)", ids)
+        chosen = self.conn.execute(
+            "SELECT i.id FROM items i JOIN blocks b ON b.id = i.block_id WHERE "
+            "i.id IN (SELECT value FROM json_each(?1)) AND b.choice IS NOT NULL UNION "
+            "SELECT i.id FROM items i JOIN blocks b ON b.id = i.block_id "
+            "WHERE i.block_id IN (SELECT value FROM json_each(?2)) AND b.choice IS NOT NULL",
+            (json.dumps(survivors), picked),
+        ).fetchall()
+        for (item_id,) in chosen:
+            item = self.item(item_id)
+            block = self.block(item.block_id or 0)
+            self._check_not_carried_on(item, into=_quote(block.name))
+
+    def _by_id(self, value: str, ids: Sequence[int], also: Sequence[int] = ()) -> list[int]:
+        """`value` (an expression of an items row) for each of these items, read by
+        their ids, with `also`."""
+        found = self.conn.execute(
+            f"SELECT DISTINCT {value} FROM items WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        )
+        return sorted({*also, *(int(v) for (v,) in found if type(v) is int)})
 
     def _release_merged(self, tx: _Tx, item_id: int) -> None:
         for child in self.merged_into(item_id):

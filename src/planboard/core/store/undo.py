@@ -9,16 +9,17 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import ConflictError, PlanboardError
+from ..errors import ConflictError, PlanboardError, ValidationError
 from ..model import Change, Event
 from ..rows import EVENT_COLUMNS, flag_unless_zero, shown, stored_as_zero
 from ..text import clean_line
 from .core import _reads
+from .placing import StorePlacing
 from .tidying import Tidying
 from .tx import _PK, _TRANSPARENT_SQL, REPLAY_BATCH, UNDO_TABLES, Progress, _Tx
 
 
-class UndoLog(Tidying):
+class UndoLog(Tidying, StorePlacing):
     """Undo and redo from the `events` log (and, from `Tidying`, positions left out of order)."""
 
     def _undo_candidate(self, quarter_id: int) -> Event | None:
@@ -138,6 +139,7 @@ class UndoLog(Tidying):
                 return Change(summary=self._nothing_to_replay(quarter_id, undo=undo))
             steps = self._recorded_changes(event, verb, undo=undo)
             self._apply_record(tx, event, verb, steps, progress)
+            self._check_replay_keeps_carried_open(event, verb, steps)
             if not self._known_tidy(quarter_id, event.id) and self._untidy_where(tx, quarter_id):
                 self._densify(tx, quarter_id)
             self.conn.execute(
@@ -159,6 +161,30 @@ class UndoLog(Tidying):
                 extra={"event_id": event.id},
                 changes_text=changes_text,
             )
+
+    def _check_replay_keeps_carried_open(
+        self, event: Event, verb: str, steps: list[tuple[str, Any, Any, Any]]
+    ) -> None:
+        """The carried-on rule, over the rows a replay wrote back: an item (or a block)
+        a later quarter carried on since the event may not be back in a chosen block,
+        nor a carried copy back while its original is chosen (the write is rolled back).
+        Only the rows that name a block, a merge, a copy or a choice are looked at."""
+        keys = {
+            "items": ("block_id", "merged_into", "carried_from"),
+            "blocks": ("choice", "carried_from"),
+        }
+        touched: dict[str, list[int]] = {"items": [], "blocks": []}
+        for table, pk, _, becomes in steps:
+            if table in keys and becomes and any(becomes.get(k) is not None for k in keys[table]):
+                touched[table].append(pk)
+        if not touched["items"] and not touched["blocks"]:
+            return
+        try:
+            self._check_chosen_not_carried(touched["items"], touched["blocks"])
+        except ValidationError as refused:
+            raise ConflictError(
+                f"Can't {verb} this — {event.summary} — because {refused} Nothing was changed."
+            ) from None
 
     def _apply_record(
         self,

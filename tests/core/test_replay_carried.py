@@ -1,0 +1,94 @@
+"""Undo and redo keep the carried-on rule: an item a later quarter carries on (open
+there) is never in a chosen block here. `move_item`, `merge_items` and `choose_block`
+refuse to break it; a replay of the log wrote its rows back without asking."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Filled, assert_consistent
+
+from planboard.core import Place, Store
+from planboard.core.errors import ConflictError
+
+
+def _prepared_with_a_choice(filled: Filled) -> tuple[Store, int]:
+    """The event started on the quarter still prepared, block A chosen (its first item
+    in it); the next quarter not started yet."""
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    return store, q
+
+
+def _copy_of(store: Store, item_id: int) -> int:
+    row = store.conn.execute("SELECT id FROM items WHERE carried_from = ?", (item_id,)).fetchone()
+    return int(row[0])
+
+
+def test_a_redo_cant_move_an_item_carried_on_since_into_a_chosen_block(filled: Filled) -> None:
+    """Moved into the chosen block, undone, then carried into the next quarter: the redo
+    put it back in the chosen block, chosen here and open there."""
+    store, q = _prepared_with_a_choice(filled)
+    carried = filled.team_items[0]
+    store.move_item(carried, Place.block(filled.block_a))
+    store.undo(q)
+    store.start_next_quarter(q, "2026-Q4", "", item_ids=[carried])
+    with pytest.raises(ConflictError) as refused:
+        store.redo(q)
+    said = str(refused.value)
+    assert "Can't redo" in said and "carried into 2026-Q4" in said, said
+    assert "Nothing was changed" in said, said
+    assert store.item(carried).block_id is None
+    assert store.redo_summary(q) is not None  # (still there, once the copy is gone)
+    assert_consistent(store)
+    store.remove_item(_copy_of(store, carried))
+    store.redo(q)
+    assert store.item(carried).block_id == filled.block_a
+
+
+def test_a_redo_cant_choose_a_block_an_item_of_was_carried_on_since(filled: Filled) -> None:
+    """Chosen, unchosen by an undo, one of its items carried on: the redo chose it again."""
+    store, q = _prepared_with_a_choice(filled)
+    store.move_item(filled.team_items[0], Place.block(filled.block_b))
+    store.choose_block(filled.block_b, 2)
+    store.undo(q)
+    store.start_next_quarter(q, "2026-Q4", "", item_ids=[filled.team_items[0]])
+    with pytest.raises(ConflictError, match="carried into 2026-Q4"):
+        store.redo(q)
+    assert store.block(filled.block_b).choice is None
+
+
+def test_an_undo_cant_carry_back_an_item_chosen_since(filled: Filled) -> None:
+    """The copy the next quarter carried removed there, the item then put into the
+    chosen block here: undoing the removal brought the copy back, open there while it
+    is chosen here."""
+    store, q = _prepared_with_a_choice(filled)
+    carried = filled.team_items[0]
+    next_q = store.start_next_quarter(q, "2026-Q4", "", item_ids=[carried]).quarter_id
+    assert next_q is not None
+    store.remove_item(_copy_of(store, carried))
+    store.move_item(carried, Place.block(filled.block_a))
+    with pytest.raises(ConflictError, match="carried into 2026-Q4"):
+        store.undo(next_q)
+    assert store.conn.execute(
+        "SELECT count(*) FROM items WHERE carried_from = ?", (carried,)
+    ).fetchone() == (0,)
+    store.move_item(carried, Place.team())
+    store.undo(next_q)  # (out of the chosen block: the copy comes back)
+    assert _copy_of(store, carried)
+
+
+def test_an_undo_cant_bring_a_merged_request_carried_on_into_a_chosen_block(
+    filled: Filled,
+) -> None:
+    """A merge into an item of the chosen block undone, the request carried on, then
+    the undo redone: the request was served by the choice here and open there."""
+    store, q = _prepared_with_a_choice(filled)
+    request = filled.team_items[1]
+    store.merge_items(filled.sales_items[0], [request])
+    store.undo(q)
+    store.start_next_quarter(q, "2026-Q4", "", item_ids=[request])
+    with pytest.raises(ConflictError, match="carried into 2026-Q4"):
+        store.redo(q)
+    assert store.item(request).merged_into is None
