@@ -182,9 +182,7 @@ class UndoLog(Tidying, StorePlacing):
         try:
             self._check_chosen_not_carried(touched["items"], touched["blocks"])
         except ValidationError as refused:
-            raise ConflictError(
-                f"Can't {verb} this — {event.summary} — because {refused} Nothing was changed."
-            ) from None
+            raise ConflictError(f"Can't {verb} this: {refused}") from None
 
     def _apply_record(
         self,
