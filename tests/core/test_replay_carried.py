@@ -4,6 +4,9 @@ refuse to break it; a replay of the log wrote its rows back without asking."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from conftest import Filled, assert_consistent
 
@@ -92,3 +95,23 @@ def test_an_undo_cant_bring_a_merged_request_carried_on_into_a_chosen_block(
     with pytest.raises(ConflictError, match="carried into 2026-Q4"):
         store.redo(q)
     assert store.item(request).merged_into is None
+
+
+def test_a_copy_another_program_pointed_at_its_own_quarter_carries_nothing_on(
+    filled: Filled, board_path: Path
+) -> None:
+    """`carried_from` written by another program pointing at the item itself (or at
+    another item of its own quarter) names no later quarter: the item went into a
+    chosen block as any other, where it was refused as "carried into 2026-Q3", its
+    own quarter."""
+    store, q = _prepared_with_a_choice(filled)
+    itself, beside = filled.team_items[0], filled.team_items[1]
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("UPDATE items SET carried_from = id WHERE id = ?", (itself,))
+    conn.execute("UPDATE items SET carried_from = ? WHERE id = ?", (beside, filled.team_items[2]))
+    conn.close()
+    store.move_item(itself, Place.block(filled.block_a))
+    store.move_item(beside, Place.block(filled.block_a))
+    store.undo(q)
+    store.redo(q)
+    assert store.item(beside).block_id == filled.block_a

@@ -235,9 +235,12 @@ class StorePlacing(StoreReads):
         # (`unlikely`: by the index on `carried_from`. The planner's statistics, where
         # few rows are carried, would read the whole table instead: a few milliseconds a
         # move at 50,000 items.)
+        # (A copy in the quarter of what it names carries nothing on: another program's.)
         later = self.conn.execute(
             f"SELECT q.name FROM {table} c JOIN quarters q ON q.id = c.quarter_id "
-            f"WHERE unlikely(c.carried_from IN (SELECT id FROM {table} WHERE {where})) LIMIT 1",
+            f"JOIN {table} o ON o.id = c.carried_from "
+            f"WHERE unlikely(c.carried_from IN (SELECT id FROM {table} WHERE {where})) "
+            "AND c.quarter_id IS NOT o.quarter_id LIMIT 1",
             args,
         ).fetchone()
         return None if later is None else str(later[0])
