@@ -14,12 +14,13 @@ from typing import Self
 from .. import kept
 from ..backup import (
     RESTORING,
-    backup_board,
+    backup_path,
     backups_of,
     board_id_of,
     check_backup,
     read_only_uri,
     restore_into,
+    write_backup,
     write_copy,
 )
 from ..clock import SYSTEM_CLOCK, Clock
@@ -182,7 +183,9 @@ class StoreFiles(StoreReads):
                 # a copy first, so that the board takes it whole in one step (a backup
                 # that can't be upgraded, or a kill -9 meanwhile, leaves it as it was).
                 source = _upgraded_copy(backup, made, identity if theirs is None else None)
-            safety = backup_board(self.conn, self.path, "before-restore")
+            # (None pruned: the backup being restored may be the oldest, and the
+            # numbers a listing gave stay; the next backup prunes to ten.)
+            safety = write_backup(self.conn, backup_path(self.path, "before-restore"))
             restore_into(self.conn, source)
             self._forget_order()  # (through this connection: its data version stays put)
         except UpgradeStopped as error:
