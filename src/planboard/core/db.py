@@ -27,7 +27,7 @@ from .errors import (
 from .lock import OTHER_WRITER, WriterLock, writer_is_active
 from .opened import Opened as Opened
 from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
-from .sidecar import an_io_error, no_room_beside, sidecar
+from .sidecar import an_io_error, no_room_beside, sidecar, wal_out_of_reach
 from .wal import clear_wal_owner as clear_wal_owner
 from .wal import drop_unused_sidecars, stale_wal
 from .wal import forget_gone_wal as forget_gone_wal
@@ -131,9 +131,8 @@ def _no_writes_in(folder: Path) -> bool:
 def _inspect(
     path: Path, looked: Callable[[int, int, set[str]], None] | None = None
 ) -> tuple[int, int, set[str], str]:
-    """Application id, user version, table names and `PRAGMA quick_check`'s verdict,
-    read without writing anything. `looked` is given the first three before the check
-    (a pass over the whole file: 20 ms at 50,000 items)."""
+    """Application id, user version, table names and `PRAGMA quick_check`'s verdict, read
+    without writing; `looked` gets the first three before the check (20 ms at 50,000)."""
     made = not sidecar(path, "-wal").exists() and not sidecar(path, "-shm").exists()
     try:
         conn = sqlite3.connect(_uri(path, "ro"), uri=True)
@@ -156,8 +155,7 @@ def _inspect(
         ]
         check = "; ".join(lines) if checked != ["ok"] else "ok"
     except sqlite3.DatabaseError as error:
-        message = str(error)
-        if "not a database" in message or "file is encrypted" in message:
+        if "not a database" in (message := str(error)) or "file is encrypted" in message:
             raise NotSQLiteError(
                 f"{path} is not a planboard file (it is not a readable SQLite database)."
             ) from error
@@ -166,6 +164,8 @@ def _inspect(
             if made and not kept.held_here(path):
                 drop_unused_sidecars(path)  # (the empty -wal and the cut -shm it began)
             raise BoardFileError(no_room) from error
+        if out_of_reach := wal_out_of_reach(path):  # (not damage: a read-only folder)
+            raise BoardFileError(out_of_reach) from error
         raise CorruptBoardError(f"{path} looks damaged: {message}.") from error
     finally:
         conn.close()

@@ -62,3 +62,22 @@ def no_room_beside(path: Path) -> str | None:
                 f"and {why}. Free some space and try again; nothing was changed."
             )
     return None
+
+
+def wal_out_of_reach(path: Path) -> str | None:
+    """That changes wait in a `-wal` beside the board with no `-shm`, in a folder that
+    can't be written (a read-only mount, a copy of the folder without its `-shm`):
+    SQLite must make the `-shm` to read them, and can't. None otherwise."""
+    wal, shm = sidecar(path, "-wal"), sidecar(path, "-shm")
+    try:
+        if wal.stat().st_size == 0 or os.path.lexists(shm) or os.access(wal.parent, os.W_OK):
+            return None
+    except OSError:
+        return None
+    return (
+        f"Cannot open {path}: changes not yet written into it wait in {wal.name} beside "
+        f"it, and SQLite must make {shm.name} there to read them, which this read-only "
+        f"folder does not allow. The board is not damaged: open it where its folder can be "
+        f"written (or copy the folder, {wal.name} with it, somewhere that can). Nothing was "
+        "changed."
+    )
