@@ -38,6 +38,7 @@ from .config import (
     state_dir,
     unreachable,
 )
+from .locks import Held, hold
 from .points import _parse_time, caught_up, explain, litestream_env, local_position, points
 
 # ---------------------------------------------------------------- replicate
@@ -114,6 +115,7 @@ class Replicator:
         self.drained = False  # the replica held every change when it stopped
         self._file: tuple[int, int] | None = None  # the file Litestream follows
         self._replaced = ""  # why it no longer follows the board ("" while it does)
+        self._held = Held()  # the board's lock and a folder replica's, while it runs
 
     def write_status(self, **changes: object) -> None:
         self.status.update(changes)
@@ -133,8 +135,16 @@ class Replicator:
             )
         _stop_leftover(previous)
         check_one_writer(self.board, self.url)
-        self._file = identity(self.board)
         make_state_dir(self.board)
+        self._held = hold(self.board, self.url)  # (whatever state folder the other keeps)
+        try:
+            self._launch(binary)
+        except BaseException:
+            self._held.release()
+            raise
+
+    def _launch(self, binary: str) -> None:
+        self._file = identity(self.board)
         self.config.write_text(
             config_text(
                 self.board, self.url, sync_interval=self.sync_interval, retention=self.retention
@@ -322,6 +332,7 @@ class Replicator:
             with contextlib.suppress(Exception):
                 tidy_after_serving(self.board)
         self.write_status(running=False, stopped_at=_now(), drained=self.drained)
+        self._held.release()
         return 1 if died else 0
 
     @property
