@@ -129,7 +129,8 @@ def match(
     if with_groups:
         scored = similarity.pairs(threshold, rejected=rejected)
         limit = similarity.threshold if threshold is None else threshold
-        found, clusters = _Neighbours(similarity, scored), _groups(similarity, scored, limit, 2)
+        found = _Neighbours(similarity, scored)
+        clusters = _groups(similarity, scored, limit, 2, rejected)
     else:
         # (Each entry's neighbours straight from the scored arrays: no dict of pairs.)
         found, clusters = similarity.neighbours(threshold, rejected=rejected), []
@@ -178,7 +179,7 @@ def analyse(
     similarity = Similarity(entries, **options)
     scored = similarity.pairs(threshold, rejected=rejected)
     limit = similarity.threshold if threshold is None else threshold
-    return by_entry(similarity, scored), _groups(similarity, scored, limit, 2)
+    return by_entry(similarity, scored), _groups(similarity, scored, limit, 2, rejected)
 
 
 def reasons(similarity: Similarity, scored: dict[tuple[int, int], float]) -> Reasons:
@@ -204,7 +205,8 @@ def groups(
     """
     similarity = Similarity(entries, **options)
     limit = similarity.threshold if threshold is None else threshold
-    return _groups(similarity, similarity.pairs(limit, rejected=rejected), limit, min_owners)
+    scored = similarity.pairs(limit, rejected=rejected)
+    return _groups(similarity, scored, limit, min_owners, rejected)
 
 
 def _groups(
@@ -212,9 +214,13 @@ def _groups(
     scored: dict[tuple[int, int], float],
     threshold: float,
     min_owners: int,
+    rejected: set[frozenset[Hashable]] | None = None,
 ) -> list[list[Entry]]:
+    """Average linkage over the scored pairs; two clusters holding the two items of a
+    rejected pair never join (a third item alike to both linked them)."""
     entries = similarity.entries
     count = len(entries)
+    apart = _apart(similarity, rejected)
     # Pairs as codes (lower * count + higher), the best first, then in order: an int
     # is looked up faster than a tuple built for each lookup.
     codes, values = _ranked(scored, count)
@@ -227,7 +233,7 @@ def _groups(
         if x == y:
             continue
         mx, my = members[x], members[y]
-        if len(mx) + len(my) > MAX_GROUP:
+        if len(mx) + len(my) > MAX_GROUP or (apart and _kept_apart(mx, my, apart)):
             continue
         if len(mx) == len(my) == 1:  # (two items on their own: this pair's score)
             mean = value
@@ -251,6 +257,25 @@ def _groups(
             result.append(sorted((entries[p] for p in positions), key=lambda e: str(e.key)))
     result.sort(key=lambda group: (-len(group), str(group[0].text)))
     return result
+
+
+def _apart(
+    similarity: Similarity, rejected: set[frozenset[Hashable]] | None
+) -> dict[int, set[int]]:
+    """Each position of a rejected pair's item, to the positions it is rejected with."""
+    apart: dict[int, set[int]] = {}
+    position = similarity.position if rejected else {}
+    for pair in rejected or ():
+        ends = [position[key] for key in pair if key in position]
+        if len(ends) == 2:
+            apart.setdefault(ends[0], set()).add(ends[1])
+            apart.setdefault(ends[1], set()).add(ends[0])
+    return apart
+
+
+def _kept_apart(mx: list[int], my: list[int], apart: dict[int, set[int]]) -> bool:
+    """Whether the two clusters hold the two items of a rejected pair."""
+    return any(not apart[a].isdisjoint(my) for a in mx if a in apart)
 
 
 def _ranked(scored: dict[tuple[int, int], float], count: int) -> tuple[list[int], list[float]]:

@@ -312,18 +312,6 @@ class ItemCommands(StorePlacing):
             tx.places.add(item.place)
             return self._finish(tx, "unmerge_item", summary, item.quarter_id, item_id=item_id)
 
-    @_reads
-    def rejected_pairs(self, quarter_id: int) -> set[frozenset[int]]:
-        """The pairs of the quarter's items the data lead said are not the same, by
-        where the items are, whatever quarter the row says (another program's may say
-        another: `x` on the pair says it is marked already, as it is, once a pair)."""
-        rows = self.conn.execute(
-            "SELECT r.first_id, r.second_id FROM rejected_pairs AS r "
-            "JOIN items AS i ON i.id = r.first_id WHERE i.quarter_id = ?",
-            (quarter_id,),
-        ).fetchall()
-        return {frozenset((a, b)) for a, b in rows}
-
     def reject_pair(self, item_id: int, other_id: int) -> Change:
         """Say two items are not the same: they are never suggested together again
         (undo takes it back)."""

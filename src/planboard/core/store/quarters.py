@@ -35,12 +35,13 @@ class _Carrying:
         self.quarter_id = quarter_id
         self.now = now
         self.next_position: dict[int | None, int] = {}
+        self.copies: dict[int, int] = {}  # each item carried, to its copy
 
     def copy(self, item: Item, block_id: int | None, place_position: int | None) -> None:
         owner = item.stakeholder_id
         position = self.next_position.get(owner, 0)
         self.next_position[owner] = position + 1
-        self.tx.insert(
+        self.copies[item.id] = self.tx.insert(
             "items",
             {
                 "quarter_id": self.quarter_id,
@@ -56,6 +57,22 @@ class _Carrying:
                 "carried_from": item.id,
             },
         )
+
+    def rejections(self, pairs: set[frozenset[int]]) -> None:
+        """The pairs said not to be the same whose two items both came along: said of
+        their copies too (they were suggested together again)."""
+        for pair in sorted(pairs, key=sorted):
+            if all(item in self.copies for item in pair):
+                first, second = sorted(self.copies[item] for item in pair)
+                self.tx.insert(
+                    "rejected_pairs",
+                    {
+                        "quarter_id": self.quarter_id,
+                        "first_id": first,
+                        "second_id": second,
+                        "created_at": self.now,
+                    },
+                )
 
 
 class QuarterCommands(StorePlacing):
@@ -116,6 +133,7 @@ class QuarterCommands(StorePlacing):
                     raise ValidationError("That item belongs to another quarter.")
                 carrying.copy(item, None, None)
                 carried_items += 1
+            carrying.rejections(self.rejected_pairs(from_quarter_id))
             summary = f"Created quarter {name} from {source.name}"
             if carried_blocks or carried_items:
                 summary += (
@@ -204,7 +222,7 @@ class QuarterCommands(StorePlacing):
     def _changed_since_carried(self, quarter_id: int) -> bool:
         """Whether a quarter's rows differ from those they were carried from (another
         program's writes leave no events): an item edited, dropped or merged, a block
-        renamed or chosen, a pair said not to be the same."""
+        renamed or chosen, a pair said not to be the same (but for those carried)."""
         return bool(
             self.conn.execute(
                 "SELECT EXISTS (SELECT 1 FROM items c LEFT JOIN items s ON s.id = c.carried_from "
@@ -216,7 +234,10 @@ class QuarterCommands(StorePlacing):
                 "WHERE c.quarter_id = ?1 AND (s.id IS NULL OR c.name IS NOT s.name "
                 "OR c.description IS NOT s.description OR c.effort IS NOT s.effort "
                 "OR c.choice IS NOT NULL OR c.chosen_rank IS NOT NULL)) "
-                "OR EXISTS (SELECT 1 FROM rejected_pairs WHERE quarter_id = ?1)",
+                "OR EXISTS (SELECT 1 FROM rejected_pairs r JOIN items a ON a.id = r.first_id "
+                "JOIN items b ON b.id = r.second_id WHERE r.quarter_id = ?1 AND NOT EXISTS ("
+                "SELECT 1 FROM rejected_pairs o WHERE o.first_id = min(a.carried_from, "
+                "b.carried_from) AND o.second_id = max(a.carried_from, b.carried_from)))",
                 (quarter_id,),
             ).fetchone()[0]
         )
@@ -262,6 +283,10 @@ class QuarterCommands(StorePlacing):
                 "SELECT id FROM blocks WHERE quarter_id = ?", (quarter_id,)
             ).fetchall():
                 tx.delete("blocks", block_id)
+            for (pair_id,) in self.conn.execute(  # (those it carried: see `_Carrying`)
+                "SELECT id FROM rejected_pairs WHERE quarter_id = ?", (quarter_id,)
+            ).fetchall():
+                tx.delete("rejected_pairs", pair_id)
             tx.delete("quarters", quarter_id)
             return self._finish(
                 tx, "delete_quarter", f"Deleted quarter {quarter.name}", None, undoable=False

@@ -429,3 +429,15 @@ class StoreReads(StoreCore):
     def data_version(self) -> int:
         """Changes when another connection commits to the file (cheap to poll)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    @_reads
+    def rejected_pairs(self, quarter_id: int) -> set[frozenset[int]]:
+        """The pairs of the quarter's items the data lead said are not the same, by
+        where the items are, whatever quarter the row says (another program's may say
+        another: `x` on the pair says it is marked already, as it is, once a pair)."""
+        rows = self.conn.execute(
+            "SELECT r.first_id, r.second_id FROM rejected_pairs AS r "
+            "JOIN items AS i ON i.id = r.first_id WHERE i.quarter_id = ?",
+            (quarter_id,),
+        ).fetchall()
+        return {frozenset((a, b)) for a, b in rows}
