@@ -164,12 +164,7 @@ def _look(board: Path, quarter_name: str | None, owner: str | None) -> _Look | s
         on_the_list = []
         if owner is None or existing is not None:
             wanted = None if existing is None else existing.id
-            on_the_list = [
-                item.title
-                for items in store.board(quarter.id).places.values()
-                for item in items
-                if item.stakeholder_id == wanted
-            ]
+            on_the_list = store.board(quarter.id).titles_of(wanted)
         earlier = store.earlier_items(quarter.id)
     except PlanboardError as error:
         return str(error)

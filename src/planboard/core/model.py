@@ -431,6 +431,16 @@ class Board(Record):
     def item_count(self) -> int:
         return sum(len(items) for items in self.places.values())
 
+    def titles_of(self, owner: int | None) -> list[str]:
+        """The titles of every item of one list this quarter, wherever it is now: in a
+        place, or merged into another item (still that owner's request)."""
+        return [
+            item.title
+            for items in (*self.places.values(), *self.merged.values())
+            for item in items
+            if item.stakeholder_id == owner
+        ]
+
 
 def askers(items: list[Item], merged: dict[int, list[Item]]) -> list[int | None]:
     """Who asked for these items, first asker first: each item's owner and the owners of

@@ -306,13 +306,7 @@ class BoardForms(BoardView):
 
     def _titles_on_list(self, owner: int | None) -> list[str]:
         """The titles of every item of a list this quarter (wherever the item is now)."""
-        board = self.store.board(self.quarter_id)
-        return [
-            item.title
-            for items in board.places.values()
-            for item in items
-            if item.stakeholder_id == owner
-        ]
+        return self.store.board(self.quarter_id).titles_of(owner)
 
 
 class ImportTarget(Record):
