@@ -4,9 +4,11 @@ whose copies of the two were paired again."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import Filled
 
 from planboard.core import Store
+from planboard.core.errors import ConflictError
 from planboard.core.similar import Entry, match
 
 CHURN = [
@@ -70,3 +72,17 @@ def test_a_rejection_made_in_the_next_quarter_still_counts_as_a_change(filled: F
         (next_q, *sorted((copy[team], copy[sales]))),
     )
     assert "changed since it was started" in (store.quarter_deletable(next_q) or "")
+
+
+def test_a_rejection_is_not_redone_for_an_item_another_program_deleted(
+    filled: Filled,
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    team, sales = filled.team_items[0], filled.sales_items[0]
+    store.reject_pair(team, sales)
+    store.undo(q)
+    store.conn.execute("DELETE FROM items WHERE id = ?", (sales,))
+    with pytest.raises(ConflictError, match="an item it names is gone"):
+        store.redo(q)
+    assert store.conn.execute("SELECT count(*) FROM rejected_pairs").fetchone() == (0,)
+    assert store.redo_summary(q) is not None

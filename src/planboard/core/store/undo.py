@@ -5,6 +5,7 @@ out of order is in `tidying`.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from typing import Any
@@ -174,15 +175,35 @@ class UndoLog(Tidying, StorePlacing):
             "blocks": ("choice", "carried_from"),
         }
         touched: dict[str, list[int]] = {"items": [], "blocks": []}
+        pairs: list[int] = []
         for table, pk, _, becomes in steps:
             if table in keys and becomes and any(becomes.get(k) is not None for k in keys[table]):
                 touched[table].append(pk)
+            elif table == "rejected_pairs" and becomes is not None:
+                pairs.append(pk)
+        if pairs and self._pairs_naming_gone_items(pairs):  # (its items: no foreign key says so)
+            raise ConflictError(
+                f"Can't {verb} this — {event.summary} — because the board has changed "
+                "since (perhaps from another program): an item it names is gone. Nothing "
+                "was changed."
+            )
         if not touched["items"] and not touched["blocks"]:
             return
         try:
             self._check_chosen_not_carried(touched["items"], touched["blocks"])
         except ValidationError as refused:
             raise ConflictError(f"Can't {verb} this: {refused}") from None
+
+    def _pairs_naming_gone_items(self, pairs: list[int]) -> bool:
+        """Whether one of these `rejected_pairs` rows names an item that is not there."""
+        return bool(
+            self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM rejected_pairs r WHERE r.id IN (SELECT value "
+                "FROM json_each(?)) AND (NOT EXISTS (SELECT 1 FROM items WHERE id = "
+                "r.first_id) OR NOT EXISTS (SELECT 1 FROM items WHERE id = r.second_id)))",
+                (json.dumps(pairs),),
+            ).fetchone()[0]
+        )
 
     def _apply_record(
         self,
