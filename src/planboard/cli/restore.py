@@ -18,6 +18,7 @@ from .common import (
     board_path,
     missing_board,
 )
+from .restore_lost import restore_lost
 
 
 def _restore_parser() -> argparse.ArgumentParser:
@@ -48,6 +49,8 @@ def run_restore(argv: list[str]) -> int:
     from ..core.backup import backups_of
 
     board = Path(args.path)
+    if not os.path.lexists(board) or (board.is_file() and board.stat().st_size == 0):
+        return restore_lost(board, args.backup, yes=args.yes)  # (from a backup named so)
     if not board.exists():
         return _fail(missing_board(board))
     if not board.is_file():

@@ -22,6 +22,7 @@ import os
 import re
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -111,6 +112,31 @@ def backups_of(board: Path, board_id: str | None = None) -> list[Path]:
     `board_id` is read from the board file when not given."""
     if board_id is None and board.is_file():
         board_id = board_id_in(board)
+
+    def ours(candidate: Path, full: bool) -> bool:
+        theirs = board_id_in(candidate)
+        return (theirs is not None and theirs == board_id) or (
+            theirs is None and full and _from_before_identities(candidate, board_id)
+        )
+
+    return _named_after(board, ours)
+
+
+def backups_named_after(board: Path) -> list[Path]:
+    """For a board that is gone (or emptied), with no identity left to tell its own:
+    the boards beside it named as backups of its full file name, oldest first."""
+
+    def a_board(candidate: Path, full: bool) -> bool:
+        return full and (
+            board_id_in(candidate) is not None or _from_before_identities(candidate, None)
+        )
+
+    return _named_after(board, a_board)
+
+
+def _named_after(board: Path, accept: Callable[[Path, bool], bool]) -> list[Path]:
+    """The files beside `board` named as its backups that `accept` takes (given whether
+    by the board's full name), oldest first."""
     found = []
     try:
         names = os.listdir(board.parent)
@@ -123,10 +149,7 @@ def backups_of(board: Path, board_id: str | None = None) -> list[Path]:
         candidate = board.with_name(name)
         if not candidate.is_file() or _same_file(candidate, board):
             continue  # (a link to the board itself is no backup of it)
-        theirs = board_id_in(candidate)
-        if (theirs is not None and theirs == board_id) or (
-            theirs is None and full and _from_before_identities(candidate, board_id)
-        ):
+        if accept(candidate, full):
             # By second, then by the number a second's later backups carry (`-2`, `-3`:
             # by name, `-` sorts before the first's `.`).
             count = int(match.group(3)[1:]) if match.group(3) else 1

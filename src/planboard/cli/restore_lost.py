@@ -1,0 +1,67 @@
+"""`planboard restore PATH [NUMBER]` for a board that is gone, or was emptied: its
+backups are found by their names (no identity is left to tell its own by), listed, and
+one is made into the board again. Nothing else is written: the backup stays as it was."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ..core.errors import PlanboardError
+from ..core.text import path_text
+from .common import _confirmed, _fail, _refused_unconfirmed, missing_board
+
+
+def restore_lost(board: Path, backup: str | None, *, yes: bool) -> int:
+    from ..core.backup import backups_named_after, describe
+
+    found = backups_named_after(board)
+    shown = path_text(board)
+    gone = not board.exists()
+    if not found:
+        why = missing_board(board).rstrip(".") if gone else f"{shown} is empty, not a board"
+        return _fail(f"{why}, and no backup named after it is beside it.")
+    if backup is None:
+        state = "does not exist" if gone else "is empty"
+        print(f"{shown} {state}; the backups named after it (newest last):")
+        for number, path in enumerate(found, start=1):
+            label, when = describe(board, path)
+            print(f"  {number:>2}  {when}  {label:<28} {path.name}")
+        print(f"Make it again from one with: planboard restore {shown} NUMBER")
+        return 0
+    if not backup.isdigit() or not 1 <= int(backup) <= len(found):
+        return _fail(f"There is no backup {backup}; {shown} has {len(found)} named after it.")
+    chosen = found[int(backup) - 1]
+    if not yes:
+        answer = _confirmed(f"Make {shown} again from {chosen.name}?")
+        if not answer:
+            return _refused_unconfirmed(answer)
+    try:
+        _made_from(board, chosen)
+    except (OSError, sqlite3.Error, PlanboardError) as error:
+        return _fail(f"Could not make {shown} from {chosen.name}: {error}. Nothing was changed.")
+    print(f"Made {shown} again from {chosen.name}.")
+    return 0
+
+
+def _made_from(board: Path, chosen: Path) -> None:
+    """The backup, checked, copied whole to the board's path: a new file where there
+    was none, or in one step over the empty file (refused if it is no longer empty)."""
+    from ..core.backup import check_backup, read_only_uri, write_backup, write_copy
+    from ..core.db import sidecars_of, tidy_sidecars
+
+    check_backup(chosen, None, board)  # (damaged, or from a newer planboard: refused)
+    before = sidecars_of(chosen)
+    conn = sqlite3.connect(
+        read_only_uri(chosen) + ("" if before["-wal"] else "&immutable=1"), uri=True
+    )
+    try:
+        if not board.exists():
+            write_copy(conn, board)  # (never over a file made meanwhile)
+        elif board.stat().st_size == 0:
+            write_backup(conn, board)
+        else:
+            raise PlanboardError(f"{path_text(board)} is no longer empty")
+    finally:
+        conn.close()
+        tidy_sidecars(chosen, before)
