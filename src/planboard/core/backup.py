@@ -40,8 +40,15 @@ def _label(text: str) -> str:
     return short_for_file(re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-"), 40) or "backup"
 
 
+def _real(board: Path) -> Path:
+    """The board file a link leads to (its backups are beside it, named after it, as
+    SQLite keeps its `-wal`); the path itself for any other."""
+    return Path(os.path.realpath(board)) if os.path.islink(board) else board
+
+
 def backup_path(board: Path, label: str, at: datetime | None = None) -> Path:
     """Where a new backup of `board` goes (a name no other file has)."""
+    board = _real(board)
     at = at or datetime.now(UTC)
     stamp = at.strftime("%Y%m%d-%H%M%S")
     candidate = board.with_name(f"{board.name}.{_label(label)}.{stamp}{SUFFIX}")
@@ -137,6 +144,7 @@ def backups_named_after(board: Path) -> list[Path]:
 def _named_after(board: Path, accept: Callable[[Path, bool], bool]) -> list[Path]:
     """The files beside `board` named as its backups that `accept` takes (given whether
     by the board's full name), oldest first."""
+    board = _real(board)
     found = []
     try:
         names = os.listdir(board.parent)
@@ -211,7 +219,7 @@ def unclaimed_backups(board: Path) -> list[Path]:
 
 def describe(board: Path, backup: Path) -> tuple[str, str]:
     """(label, "YYYY-mm-dd HH:MM:SS UTC") of one of a board's backups."""
-    match, _ = _match(board, backup.name)
+    match, _ = _match(_real(board), backup.name)
     if match is None:
         return ("?", "?")
     stamp = datetime.strptime(match.group(2), "%Y%m%d-%H%M%S")
