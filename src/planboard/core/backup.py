@@ -87,6 +87,19 @@ def read_only_uri(path: Path) -> str:
     return file_uri(path, "ro")
 
 
+def quick_check(conn: sqlite3.Connection) -> str:
+    """SQLite's `quick_check` as one line: "ok", or its first three problems (a damaged
+    index gives a hundred lines, which made a message of a hundred lines)."""
+    checked = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)")]
+    lines = [
+        line.strip()
+        for row in checked
+        for line in row.splitlines()
+        if line.strip() and not line.startswith("***")
+    ]
+    return "; ".join(lines[:3]) if checked != ["ok"] else "ok"
+
+
 def board_id_of(conn: sqlite3.Connection) -> str | None:
     """The board's identity (`settings.board_id`), or None for a board from before it."""
     try:
@@ -361,7 +374,7 @@ def check_backup(backup: Path, board_id: str | None, board: Path | None = None) 
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        check = quick_check(conn)
         theirs = board_id_of(conn)
     except sqlite3.DatabaseError as error:
         raise PlanboardError(f"The backup {backup.name} can't be read: {error}.") from error

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import kept
-from .backup import backup_board, file_uri, remove_partials
+from .backup import backup_board, file_uri, quick_check, remove_partials
 from .errors import (
     BoardFileError,
     CorruptBoardError,
@@ -146,14 +146,7 @@ def _inspect(
         }
         if looked is not None:
             looked(app_id, version, tables)
-        checked = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
-        lines = [
-            line.strip()
-            for row in checked
-            for line in row.splitlines()
-            if line.strip() and not line.startswith("***")
-        ]
-        check = "; ".join(lines) if checked != ["ok"] else "ok"
+        check = quick_check(conn)
     except sqlite3.DatabaseError as error:
         if "not a database" in (message := str(error)) or "file is encrypted" in message:
             raise NotSQLiteError(
