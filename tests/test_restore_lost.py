@@ -80,3 +80,16 @@ def test_a_copy_beside_a_lost_board_is_never_taken_for_its_backup(tmp_path: Path
     board.unlink()
     done = _restore(board)
     assert done.returncode == 2 and "no backup named after it" in done.stderr
+
+
+def test_an_emptied_board_behind_a_link_is_made_again_behind_it(tmp_path: Path) -> None:
+    real = tmp_path / "x.db"
+    backup = _board_with_a_backup(real)
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    real.write_bytes(b"")
+    listing = _restore(link)
+    assert listing.returncode == 0 and backup.name in listing.stdout, listing
+    done = _restore(link, "1", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and _titles(real) == ["Kept in the backup"]

@@ -4,6 +4,7 @@ one is made into the board again. Nothing else is written: the backup stays as i
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def _made_from(board: Path, chosen: Path) -> None:
     from ..core.db import sidecars_of, tidy_sidecars
 
     check_backup(chosen, None, board)  # (damaged, or from a newer planboard: refused)
+    board = Path(os.path.realpath(board))  # (an emptied file behind a link: the link stays)
     before = sidecars_of(chosen)
     conn = sqlite3.connect(
         read_only_uri(chosen) + ("" if before["-wal"] else "&immutable=1"), uri=True
