@@ -4,8 +4,6 @@ list, its block or the dropped area (positions kept 0..n-1).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ValidationError
@@ -22,12 +20,12 @@ from ..model import (
 )
 from ..rules import stakeholder_name_problem
 from ..text import clean_line, clean_multiline, length, same_name
+from .carried import CarriedRule
 from .core import _quote
-from .reading import StoreReads
 from .tx import _Tx
 
 
-class StorePlacing(StoreReads):
+class StorePlacing(CarriedRule):
     """What every command shares: checks on typed values, and where an item sits."""
 
     @staticmethod
@@ -227,82 +225,6 @@ class StorePlacing(StoreReads):
         if place.is_dropped:
             return "dropped"
         return "the team's list" if place.ref is None else f"{self._owner_name(place.ref)}'s list"
-
-    def _carried_to(self, table: str, where: str, args: tuple[Any, ...]) -> str | None:
-        """The later quarter that carries over some of these rows (of `table`, picked
-        by `where`): its copies point at them (`carried_from`), so they can't be
-        deleted. None if none does."""
-        # (`unlikely`: by the index on `carried_from`. The planner's statistics, where
-        # few rows are carried, would read the whole table instead: a few milliseconds a
-        # move at 50,000 items.)
-        # (A copy in the quarter of what it names carries nothing on: another program's.)
-        later = self.conn.execute(
-            f"SELECT q.name FROM {table} c JOIN quarters q ON q.id = c.quarter_id "
-            f"JOIN {table} o ON o.id = c.carried_from "
-            f"WHERE unlikely(c.carried_from IN (SELECT id FROM {table} WHERE {where})) "
-            "AND c.quarter_id IS NOT o.quarter_id LIMIT 1",
-            args,
-        ).fetchone()
-        return None if later is None else str(later[0])
-
-    def _check_not_carried_on(self, item: Item, *, into: str = "a chosen block") -> None:
-        """Refuse to put into a chosen block an item a later quarter carried on (from a
-        quarter reopened, or started while this one was prepared), or one a request it
-        carried on is merged into: it would be chosen here and open there."""
-        later = self._carried_to(  # (each side by its index: `OR merged_into = ?1` scanned)
-            "items", "id = ?1 OR id IN (SELECT id FROM items WHERE merged_into = ?1)", (item.id,)
-        )
-        if later is not None:
-            merged = bool(self.merged_into(item.id))
-            raise ValidationError(
-                f"{_quote(item.title)}{' (or a request merged into it)' if merged else ''}"
-                f" was carried into {later}, where it is open; in {into} it would be chosen "
-                f"here too. Remove it from {later} first, or leave it out of the chosen blocks."
-            )
-
-    def _check_chosen_not_carried(self, items: list[int], blocks: list[int]) -> None:
-        """The carried-on rule over rows as they are now (written back by an undo or a
-        redo, or a block just chosen): none of these items, the item one is merged
-        into, or the item one was carried from, is in a chosen block while a later
-        quarter carries it (or a request merged into it) on; nor any item of these
-        blocks, if chosen, nor the block itself, or the one it was carried from."""
-        picked = json.dumps(blocks)
-        origins = self.conn.execute(  # (the blocks, and the blocks they came from)
-            "SELECT b.id, b.name FROM blocks b WHERE b.choice IS NOT NULL AND b.id IN ("
-            "SELECT value FROM json_each(?1) UNION SELECT carried_from FROM blocks "
-            "WHERE id IN (SELECT value FROM json_each(?1)))",
-            (picked,),
-        ).fetchall()
-        for block_id, name in origins:
-            later = self._carried_to("blocks", "id = ?", (block_id,))
-            if later is not None:
-                raise ValidationError(
-                    f"{_quote(name)} was carried into {later} as not chosen; chosen here "
-                    f"it would be open there too. Remove it from {later} first, or choose "
-                    "another block."
-                )
-        ids = self._by_id("coalesce(carried_from, id)", items, also=items)  # (+ originals)
-        survivors = self._by_id("coalesce(merged_into, id)", ids)
-        chosen = self.conn.execute(
-            "SELECT i.id FROM items i JOIN blocks b ON b.id = i.block_id WHERE "
-            "i.id IN (SELECT value FROM json_each(?1)) AND b.choice IS NOT NULL UNION "
-            "SELECT i.id FROM items i JOIN blocks b ON b.id = i.block_id "
-            "WHERE i.block_id IN (SELECT value FROM json_each(?2)) AND b.choice IS NOT NULL",
-            (json.dumps(survivors), picked),
-        ).fetchall()
-        for (item_id,) in chosen:
-            item = self.item(item_id)
-            block = self.block(item.block_id or 0)
-            self._check_not_carried_on(item, into=_quote(block.name))
-
-    def _by_id(self, value: str, ids: Sequence[int], also: Sequence[int] = ()) -> list[int]:
-        """`value` (an expression of an items row) for each of these items, read by
-        their ids, with `also`."""
-        found = self.conn.execute(
-            f"SELECT DISTINCT {value} FROM items WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(ids),),
-        )
-        return sorted({*also, *(int(v) for (v,) in found if type(v) is int)})
 
     def _release_merged(self, tx: _Tx, item_id: int) -> None:
         for child in self.merged_into(item_id):

@@ -14,13 +14,13 @@ from ..errors import ConflictError, PlanboardError, ValidationError
 from ..model import Change, Event
 from ..rows import EVENT_COLUMNS, flag_unless_zero, shown, stored_as_zero
 from ..text import clean_line
+from .carried import CarriedRule
 from .core import _reads
-from .placing import StorePlacing
 from .tidying import Tidying
 from .tx import _PK, _TRANSPARENT_SQL, REPLAY_BATCH, UNDO_TABLES, Progress, _Tx
 
 
-class UndoLog(Tidying, StorePlacing):
+class UndoLog(Tidying, CarriedRule):
     """Undo and redo from the `events` log (and, from `Tidying`, positions left out of order)."""
 
     def _undo_candidate(self, quarter_id: int) -> Event | None:
