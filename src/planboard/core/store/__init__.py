@@ -14,6 +14,8 @@ what the action left there, so an undo never overwrites someone else's change).
   `files.py`: opening, closing, copies, backups,
   take-over.
 - `placing.py`: the checks on typed values, and positions in lists, blocks, dropped.
+- `carried.py`: the carried-on rule (what a later quarter carried over is never chosen
+  here, nor deleted), asked before a move, a merge or a choice and after a replay.
 - `items.py`, `importing.py`, `blocks.py`, `stakeholders.py`, `quarters.py`,
   `meeting.py`: the commands, one room per thing they change.
 - `undo.py`: undo and redo from the log, and tidying positions left out of order.
