@@ -93,3 +93,32 @@ def test_an_emptied_board_behind_a_link_is_made_again_behind_it(tmp_path: Path) 
     done = _restore(link, "1", "--yes")
     assert done.returncode == 0, done.stderr
     assert link.is_symlink() and _titles(real) == ["Kept in the backup"]
+
+
+def test_a_lost_board_with_its_wal_left_beside_it_is_not_made_over_it(tmp_path: Path) -> None:
+    """A `-wal` left by the lost board may hold its last changes, and would not belong
+    to the file made in its place: refused, naming it, and left as it is."""
+    board = tmp_path / "x.db"
+    _board_with_a_backup(board)
+    board.unlink()
+    wal = tmp_path / "x.db-wal"
+    wal.write_bytes(b"left behind" * 100)
+    done = _restore(board, "1", "--yes")
+    assert done.returncode == 2 and "x.db-wal" in done.stderr, done.stderr
+    assert not board.exists() and wal.read_bytes() == b"left behind" * 100
+
+
+def test_a_lost_board_takes_a_backup_by_its_file_name(tmp_path: Path) -> None:
+    board = tmp_path / "x.db"
+    backup = _board_with_a_backup(board)
+    board.unlink()
+    done = _restore(board, backup, "--yes")
+    assert done.returncode == 0, done.stderr
+    assert _titles(board) == ["Kept in the backup"]
+
+
+def test_a_name_mistyped_is_said_once_with_the_board_meant(tmp_path: Path) -> None:
+    _board_with_a_backup(tmp_path / "plan.db")
+    done = _restore(tmp_path / "pla.db")
+    assert done.returncode == 2
+    assert "Did you mean" in done.stderr and "?," not in done.stderr, done.stderr

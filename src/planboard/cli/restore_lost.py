@@ -20,8 +20,8 @@ def restore_lost(board: Path, backup: str | None, *, yes: bool) -> int:
     shown = path_text(board)
     gone = not board.exists()
     if not found:
-        why = missing_board(board).rstrip(".") if gone else f"{shown} is empty, not a board"
-        return _fail(f"{why}, and no backup named after it is beside it.")
+        why = missing_board(board) if gone else f"{shown} is empty, not a board."
+        return _fail(f"{why} There is no backup named after it beside it either.")
     if backup is None:
         state = "does not exist" if gone else "is empty"
         print(f"{shown} {state}; the backups named after it (newest last):")
@@ -30,9 +30,15 @@ def restore_lost(board: Path, backup: str | None, *, yes: bool) -> int:
             print(f"  {number:>2}  {when}  {label:<28} {path.name}")
         print(f"Make it again from one with: planboard restore {shown} NUMBER")
         return 0
-    if not backup.isdigit() or not 1 <= int(backup) <= len(found):
+    if backup.isdigit() and 1 <= int(backup) <= len(found):
+        chosen = found[int(backup) - 1]
+    elif Path(backup).is_file():  # (a backup by its file name, as the list shows it)
+        chosen = Path(backup)
+    else:
         return _fail(f"There is no backup {backup}; {shown} has {len(found)} named after it.")
-    chosen = found[int(backup) - 1]
+    left = _left_beside(board)
+    if left:
+        return _fail(left)
     if not yes:
         answer = _confirmed(f"Make {shown} again from {chosen.name}?")
         if not answer:
@@ -45,10 +51,29 @@ def restore_lost(board: Path, backup: str | None, *, yes: bool) -> int:
     return 0
 
 
+def _left_beside(board: Path) -> str:
+    """What the lost board left beside it that would not belong to a file made in its
+    place ("" if nothing): its `-wal` may hold its last changes."""
+    from ..core.lock import writer_is_active
+    from ..core.sidecar import sidecar
+
+    real = Path(os.path.realpath(board))
+    if real.exists() and writer_is_active(real):
+        return f"{path_text(board)} is open in another planboard; close it, then restore."
+    for end in ("-wal", "-shm", "-journal"):
+        if os.path.lexists(left := sidecar(real, end)):
+            return (
+                f"{path_text(left)} is still beside where {path_text(board)} was: it may hold "
+                "the lost board's last changes, and would not belong to a board made from "
+                "a backup. Move it aside (keep it), then restore. Nothing was changed."
+            )
+    return ""
+
+
 def _made_from(board: Path, chosen: Path) -> None:
     """The backup, checked, copied whole to the board's path: a new file where there
     was none, or in one step over the empty file (refused if it is no longer empty)."""
-    from ..core.backup import check_backup, read_only_uri, write_backup, write_copy
+    from ..core.backup import RESTORING, check_backup, read_only_uri, write_copy
     from ..core.db import sidecars_of, tidy_sidecars
 
     check_backup(chosen, None, board)  # (damaged, or from a newer planboard: refused)
@@ -57,13 +82,16 @@ def _made_from(board: Path, chosen: Path) -> None:
     conn = sqlite3.connect(
         read_only_uri(chosen) + ("" if before["-wal"] else "&immutable=1"), uri=True
     )
+    made = board.with_name(f".{board.name}.{RESTORING}")  # (a leftover: removed on open)
     try:
         if not board.exists():
             write_copy(conn, board)  # (never over a file made meanwhile)
-        elif board.stat().st_size == 0:
-            write_backup(conn, board)
-        else:
+            return
+        write_copy(conn, made)  # (copied first; the empty file replaced in one step)
+        if board.stat().st_size != 0:
             raise PlanboardError(f"{path_text(board)} is no longer empty")
+        os.replace(made, board)
     finally:
         conn.close()
         tidy_sidecars(chosen, before)
+        made.unlink(missing_ok=True)
