@@ -86,3 +86,18 @@ def test_a_rejection_is_not_redone_for_an_item_another_program_deleted(
         store.redo(q)
     assert store.conn.execute("SELECT count(*) FROM rejected_pairs").fetchone() == (0,)
     assert store.redo_summary(q) is not None
+
+
+def test_a_rejection_carried_over_stays_part_of_the_start_after_its_original_is_undone(
+    filled: Filled,
+) -> None:
+    """The original pair taken back (`u` in the quarter it came from) made the carried
+    one count as a change: the next quarter, untouched, could no longer be deleted."""
+    store, q = filled.store, filled.quarter_id
+    team, sales = filled.team_items[0], filled.sales_items[0]
+    store.reject_pair(team, sales)
+    next_q = store.start_next_quarter(q, "2026-Q4", "", item_ids=[team, sales]).quarter_id
+    assert next_q is not None
+    store.undo(q)
+    assert store.rejected_pairs(q) == set()
+    assert store.quarter_deletable(next_q) is None

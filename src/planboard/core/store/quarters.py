@@ -222,7 +222,8 @@ class QuarterCommands(StorePlacing):
     def _changed_since_carried(self, quarter_id: int) -> bool:
         """Whether a quarter's rows differ from those they were carried from (another
         program's writes leave no events): an item edited, dropped or merged, a block
-        renamed or chosen, a pair said not to be the same (but for those carried)."""
+        renamed or chosen, a pair said not to be the same (but for those the start
+        carried over: both items copies, written at the quarter's start)."""
         return bool(
             self.conn.execute(
                 "SELECT EXISTS (SELECT 1 FROM items c LEFT JOIN items s ON s.id = c.carried_from "
@@ -235,9 +236,9 @@ class QuarterCommands(StorePlacing):
                 "OR c.description IS NOT s.description OR c.effort IS NOT s.effort "
                 "OR c.choice IS NOT NULL OR c.chosen_rank IS NOT NULL)) "
                 "OR EXISTS (SELECT 1 FROM rejected_pairs r JOIN items a ON a.id = r.first_id "
-                "JOIN items b ON b.id = r.second_id WHERE r.quarter_id = ?1 AND NOT EXISTS ("
-                "SELECT 1 FROM rejected_pairs o WHERE o.first_id = min(a.carried_from, "
-                "b.carried_from) AND o.second_id = max(a.carried_from, b.carried_from)))",
+                "JOIN items b ON b.id = r.second_id WHERE r.quarter_id = ?1 AND NOT ("
+                "a.carried_from IS NOT NULL AND b.carried_from IS NOT NULL AND r.created_at "
+                "IS (SELECT created_at FROM quarters WHERE id = ?1)))",
                 (quarter_id,),
             ).fetchone()[0]
         )
