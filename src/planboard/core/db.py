@@ -157,7 +157,7 @@ def _inspect(
             if made and not kept.held_here(path):
                 drop_unused_sidecars(path)  # (the empty -wal and the cut -shm it began)
             raise BoardFileError(no_room) from error
-        if out_of_reach := wal_out_of_reach(path):  # (not damage: a read-only folder)
+        if out_of_reach := wal_out_of_reach(path, error):  # (not damage: a read-only folder)
             raise BoardFileError(out_of_reach) from error
         raise CorruptBoardError(f"{path} looks damaged: {message}.") from error
     finally:

@@ -64,10 +64,13 @@ def no_room_beside(path: Path) -> str | None:
     return None
 
 
-def wal_out_of_reach(path: Path) -> str | None:
+def wal_out_of_reach(path: Path, error: sqlite3.Error) -> str | None:
     """That changes wait in a `-wal` beside the board with no `-shm`, in a folder that
     can't be written (a read-only mount, a copy of the folder without its `-shm`):
-    SQLite must make the `-shm` to read them, and can't. None otherwise."""
+    SQLite could not open the board (`SQLITE_CANTOPEN`) as it must make the `-shm` to
+    read them, and can't. None otherwise."""
+    if getattr(error, "sqlite_errorcode", 0) != sqlite3.SQLITE_CANTOPEN:
+        return None
     wal, shm = sidecar(path, "-wal"), sidecar(path, "-shm")
     try:
         if wal.stat().st_size == 0 or os.path.lexists(shm) or os.access(wal.parent, os.W_OK):
@@ -77,7 +80,7 @@ def wal_out_of_reach(path: Path) -> str | None:
     return (
         f"Cannot open {path}: changes not yet written into it wait in {wal.name} beside "
         f"it, and SQLite must make {shm.name} there to read them, which this read-only "
-        f"folder does not allow. The board is not damaged: open it where its folder can be "
+        f"folder does not allow. This is not damage: open it where its folder can be "
         f"written (or copy the folder, {wal.name} with it, somewhere that can). Nothing was "
         "changed."
     )
