@@ -73,6 +73,11 @@ def _take(lock: Path, board: Path) -> int | str | None:
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except PermissionError:  # (another user's: locked as well read-only)
+        try:
+            fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return None
     except OSError:
         return None
     try:

@@ -295,7 +295,13 @@ class Replicator:
     def stop(self) -> int:
         """Stop Litestream, once the replica holds every change made before the stop was
         asked (see `drain`); returns 0 if it was asked to stop, 1 if it had stopped on
-        its own (an error)."""
+        its own (an error). The locks go whatever happens on the way."""
+        try:
+            return self._stop()
+        finally:
+            self._held.release()
+
+    def _stop(self) -> int:
         assert self.process is not None
         died = self.process.poll() is not None
         self.write_status(stopping_at=_now())
@@ -332,7 +338,6 @@ class Replicator:
             with contextlib.suppress(Exception):
                 tidy_after_serving(self.board)
         self.write_status(running=False, stopped_at=_now(), drained=self.drained)
-        self._held.release()
         return 1 if died else 0
 
     @property
