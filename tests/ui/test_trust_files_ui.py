@@ -221,3 +221,23 @@ async def test_a_board_in_a_folder_whose_name_is_not_utf8_shows_and_starts_its_e
         assert "Backup written" in said and "\udce9" not in said and "\ufffd" in said
     store.close()
     assert [p for p in os.listdir(folder) if p.endswith(".backup.db")]
+
+
+async def test_the_import_form_counts_a_request_merged_since_as_on_the_list(
+    filled: Filled, tmp_path: Path
+) -> None:
+    """Merged into another item, a request is still its owner's: `i` with the same
+    list imported it again (the form read the board's places, where it is not)."""
+    service = Place.of_list(filled.service)
+    merged = filled.titles(service)[0]
+    filled.store.merge_items(filled.team_items[0], [filled.service_items[0]])
+    listing = tmp_path / "again.txt"
+    listing.write_text(f"{merged}\n")
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = await _import_form(app, pilot, listing, filled.service)
+        await _save(app, pilot)
+        note = _note(form)
+        assert "1 line already on Customer Service Lead's list: line 1" in note, note
+        assert merged not in filled.titles(service)
