@@ -60,3 +60,23 @@ def test_the_latest_earlier_quarter_says_it_and_later_ones_do_not(sample_copy: P
     found = asked_before([_line(1, again)], rows)
     latest = max(by_title[again])
     assert found and f"in {latest}" in found[0][1]
+
+
+def test_an_item_left_out_of_the_choice_is_said_not_chosen(sample_copy: Path) -> None:
+    """Every item not dropped was said "chosen in" its quarter: the check read a piece
+    of SQL (always something) for the block's rank. Left on a list of a decided quarter,
+    an item was not chosen; of a quarter not decided yet, it is on its board."""
+    with Store.open(sample_copy) as store:
+        q2 = store.quarter_by_name("2026-Q2")
+        q3 = store.quarter_by_name("2026-Q3")
+        q4 = store.create_quarter("2026-Q4").quarter_id
+        assert q4 is not None
+        fates = {(title, quarter): fate for title, quarter, fate in store.earlier_items(q4)}
+        board2 = store.board(q2.id)
+        listed = next(i.title for p, items in board2.places.items() if p.is_list for i in items)
+        left = [
+            i.title for p, items in store.board(q3.id).places.items() if p.is_list for i in items
+        ]
+    assert fates[(listed, "2026-Q2")] == "not chosen in 2026-Q2"
+    assert left and all(fates[(t, "2026-Q3")] == "on the 2026-Q3 board" for t in left)
+    assert "chosen in 2026-Q2" in fates.values()

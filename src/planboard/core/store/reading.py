@@ -126,7 +126,7 @@ class StoreReads(StoreCore):
             quarter = clean_line(str(name))
             if status == "dropped":
                 fate = f"dropped in {quarter}: {clean_line(str(reason or ''))}".rstrip(": ")
-            elif integer(rank) is not None:
+            elif isinstance(rank, int | float) and not isinstance(rank, bool):  # (as read)
                 fate = f"chosen in {quarter}"
             elif decided == "decided":
                 fate = f"not chosen in {quarter}"
