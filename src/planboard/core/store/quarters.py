@@ -37,7 +37,16 @@ class _Carrying:
         self.next_position: dict[int | None, int] = {}
         self.copies: dict[int, int] = {}  # each item carried, to its copy
 
-    def copy(self, item: Item, block_id: int | None, place_position: int | None) -> None:
+    def copy(
+        self,
+        item: Item,
+        block_id: int | None,
+        place_position: int | None,
+        merged: Sequence[Item] = (),
+        merged_into: int | None = None,
+    ) -> int:
+        """Copy one item (and the requests `merged` into it, merged into its copy: who
+        asked for it, in their words, comes along); the copy's id."""
         owner = item.stakeholder_id
         position = self.next_position.get(owner, 0)
         self.next_position[owner] = position + 1
@@ -55,8 +64,12 @@ class _Carrying:
                 "place_position": place_position,
                 "created_at": self.now,
                 "carried_from": item.id,
+                "merged_into": merged_into,
             },
         )
+        for request in merged:
+            self.copy(request, None, None, merged_into=self.copies[item.id])
+        return self.copies[item.id]
 
     def rejections(self, pairs: set[frozenset[int]]) -> None:
         """The pairs said not to be the same whose two items both came along: said of
@@ -125,29 +138,32 @@ class QuarterCommands(StorePlacing):
                 {"name": name, "status": "preparing", "vision": vision, "created_at": now},
             )
             carrying = _Carrying(tx, quarter_id, now)
-            carried_blocks = self._carry_blocks(carrying, from_quarter_id, block_ids)
+            carried_blocks, in_blocks = self._carry_blocks(carrying, from_quarter_id, block_ids)
             carried_items = 0
             for item_id in dict.fromkeys(item_ids):
                 item = self.item(item_id)
                 if item.quarter_id != from_quarter_id:
                     raise ValidationError("That item belongs to another quarter.")
-                carrying.copy(item, None, None)
+                carrying.copy(item, None, None, self.merged_into(item.id))
                 carried_items += 1
             carrying.rejections(self.rejected_pairs(from_quarter_id))
             summary = f"Created quarter {name} from {source.name}"
             if carried_blocks or carried_items:
+                held = (
+                    f" ({plural(in_blocks, 'item')} in {'them' if carried_blocks != 1 else 'it'})"
+                )
                 summary += (
-                    f", carrying over {carried_blocks} block{'s' if carried_blocks != 1 else ''}"
-                    f" and {carried_items} item{'s' if carried_items != 1 else ''}"
+                    f", carrying over {plural(carried_blocks, 'block')}"
+                    f"{held if carried_blocks else ''} and {plural(carried_items, 'item')}"
                 )
             return self._finish(tx, "create_quarter", summary, quarter_id, undoable=False)
 
     def _carry_blocks(
         self, carrying: _Carrying, from_quarter_id: int, block_ids: Sequence[int]
-    ) -> int:
+    ) -> tuple[int, int]:
         """Copy blocks of the quarter a new one starts from, with their items, in the
-        order given. Returns how many."""
-        carried = 0
+        order given. Returns how many, and how many items they hold."""
+        carried = held = 0
         for index, block_id in enumerate(dict.fromkeys(block_ids)):
             block = self.block(block_id)
             if block.quarter_id != from_quarter_id:
@@ -167,9 +183,10 @@ class QuarterCommands(StorePlacing):
             for place_position, item in enumerate(
                 self.items_at(from_quarter_id, Place.block(block_id))
             ):
-                carrying.copy(item, new_block, place_position)
+                carrying.copy(item, new_block, place_position, self.merged_into(item.id))
+                held += 1
             carried += 1
-        return carried
+        return carried, held
 
     def quarter_deletable(self, quarter_id: int) -> str | None:
         """Why a quarter can't be deleted, or None when it can: an empty one, or one
@@ -230,7 +247,8 @@ class QuarterCommands(StorePlacing):
                 "WHERE c.quarter_id = ?1 AND (s.id IS NULL OR c.title IS NOT s.title "
                 "OR c.notes IS NOT s.notes OR c.effort IS NOT s.effort "
                 "OR c.stakeholder_id IS NOT s.stakeholder_id OR c.status IS NOT 'open' "
-                "OR c.drop_reason IS NOT NULL OR c.merged_into IS NOT NULL)) "
+                "OR c.drop_reason IS NOT NULL OR c.merged_into IS NOT (SELECT m.id FROM items m "
+                "WHERE m.carried_from = s.merged_into AND m.quarter_id = ?1))) "
                 "OR EXISTS (SELECT 1 FROM blocks c LEFT JOIN blocks s ON s.id = c.carried_from "
                 "WHERE c.quarter_id = ?1 AND (s.id IS NULL OR c.name IS NOT s.name "
                 "OR c.description IS NOT s.description OR c.effort IS NOT s.effort "
