@@ -108,13 +108,34 @@ def test_a_lost_board_with_its_wal_left_beside_it_is_not_made_over_it(tmp_path: 
     assert not board.exists() and wal.read_bytes() == b"left behind" * 100
 
 
-def test_a_lost_board_takes_a_backup_by_its_file_name(tmp_path: Path) -> None:
+def test_a_lost_board_takes_a_backup_by_its_file_name_and_no_other_file(
+    tmp_path: Path,
+) -> None:
+    """The name the list shows, from another folder too; a file that is not one of the
+    backups named after the board (another board, live) is refused: it was copied in."""
     board = tmp_path / "x.db"
     backup = _board_with_a_backup(board)
+    other = tmp_path / "unrelated.db"
+    _board_with_a_backup(other)
     board.unlink()
-    done = _restore(board, backup, "--yes")
+    done = _restore(board, other, "--yes")
+    assert done.returncode == 2 and "not one of the backups named after" in done.stderr
+    assert not board.exists()
+    done = _restore(board, backup.name, "--yes")  # (from this test's folder: elsewhere)
     assert done.returncode == 0, done.stderr
     assert _titles(board) == ["Kept in the backup"]
+
+
+def test_an_emptied_board_keeps_its_permissions_when_made_again(tmp_path: Path) -> None:
+    board = tmp_path / "x.db"
+    _board_with_a_backup(board)
+    board.write_bytes(b"")
+    board.chmod(0o660)
+    (tmp_path / ".x.db.restoring.partial").write_bytes(b"a crash's leftover")
+    done = _restore(board, "1", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert board.stat().st_mode & 0o777 == 0o660
+    assert not (tmp_path / ".x.db.restoring.partial").exists()
 
 
 def test_a_name_mistyped_is_said_once_with_the_board_meant(tmp_path: Path) -> None:

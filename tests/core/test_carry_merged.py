@@ -4,6 +4,7 @@ out of the item there without a word."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import Filled, assert_consistent
 
 from planboard.core import Place
@@ -33,3 +34,49 @@ def test_merged_requests_are_carried_over_with_their_item(filled: Filled) -> Non
     assert store.quarter_deletable(next_q) is None  # (untouched since: as it was started)
     store.unmerge_item(board.merged[copies[loose].id][0].id)
     assert store.quarter_deletable(next_q) is not None
+
+
+def _start_with_a_merge(filled: Filled, *, in_block: bool = False) -> int:
+    store, q = filled.store, filled.quarter_id
+    survivor = filled.team_items[1 if in_block else 0]
+    if in_block:
+        store.move_item(survivor, Place.block(filled.block_b))
+    store.merge_items(survivor, [filled.sales_items[0], filled.service_items[0]])
+    blocks, items = ([filled.block_b], []) if in_block else ([], [survivor])
+    next_q = store.start_next_quarter(q, "2026-Q4", "", block_ids=blocks, item_ids=items)
+    assert next_q.quarter_id is not None
+    return next_q.quarter_id
+
+
+@pytest.mark.parametrize("in_block", [False, True])
+def test_a_quarter_started_with_merged_requests_is_deleted_whole(
+    filled: Filled, in_block: bool
+) -> None:
+    """Its items were deleted in order of their ids: the survivor's copy before the
+    requests merged into it, which the file's foreign key refused."""
+    next_q = _start_with_a_merge(filled, in_block=in_block)
+    assert filled.store.quarter_deletable(next_q) is None
+    filled.store.delete_quarter(next_q)
+    assert_consistent(filled.store)
+
+
+def test_a_merge_another_program_undid_in_the_new_quarter_is_a_change(
+    filled: Filled,
+) -> None:
+    next_q = _start_with_a_merge(filled)
+    filled.store.conn.execute(  # (no event: another program's)
+        "UPDATE items SET merged_into = NULL WHERE quarter_id = ? AND merged_into IS NOT NULL "
+        "AND stakeholder_id = ?",
+        (next_q, filled.sales),
+    )
+    assert filled.store.quarter_deletable(next_q) is not None
+
+
+def test_a_request_of_someone_archived_since_stays_behind(filled: Filled) -> None:
+    """It brought them back onto the new board, as an empty column."""
+    store, q = filled.store, filled.quarter_id
+    store.merge_items(filled.team_items[0], [filled.sales_items[0]])
+    store.conn.execute("UPDATE stakeholders SET archived = 1 WHERE id = ?", (filled.sales,))
+    next_q = store.start_next_quarter(q, "2026-Q4", "", item_ids=[filled.team_items[0]])
+    assert next_q.quarter_id is not None
+    assert [s.name for s in store.stakeholders(next_q.quarter_id)] == ["Customer Service Lead"]

@@ -4,8 +4,10 @@ one is made into the board again. Nothing else is written: the backup stays as i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import stat
 from pathlib import Path
 
 from ..core.errors import PlanboardError
@@ -31,24 +33,38 @@ def restore_lost(board: Path, backup: str | None, *, yes: bool) -> int:
         print(f"Make it again from one with: planboard restore {shown} NUMBER")
         return 0
     if backup.isdigit() and 1 <= int(backup) <= len(found):
-        chosen = found[int(backup) - 1]
-    elif Path(backup).is_file():  # (a backup by its file name, as the list shows it)
-        chosen = Path(backup)
-    else:
-        return _fail(f"There is no backup {backup}; {shown} has {len(found)} named after it.")
-    left = _left_beside(board)
-    if left:
+        chosen: Path | None = found[int(backup) - 1]
+    else:  # (by its file name, as the list shows it, from here or beside the board)
+        chosen = _one_of(found, backup, board)
+    if chosen is None:
+        return _fail(
+            f"{backup} is not one of the backups named after {shown} (planboard restore "
+            f"{shown} lists them)."
+        )
+    if left := _left_beside(board):
         return _fail(left)
     if not yes:
         answer = _confirmed(f"Make {shown} again from {chosen.name}?")
         if not answer:
             return _refused_unconfirmed(answer)
+        if left := _left_beside(board):  # (and again once asked: time went by)
+            return _fail(left)
     try:
         _made_from(board, chosen)
     except (OSError, sqlite3.Error, PlanboardError) as error:
         return _fail(f"Could not make {shown} from {chosen.name}: {error}. Nothing was changed.")
     print(f"Made {shown} again from {chosen.name}.")
     return 0
+
+
+def _one_of(found: list[Path], name: str, board: Path) -> Path | None:
+    """The backup among `found` that `name` names, as given or beside the board."""
+    for given in (Path(name), Path(os.path.realpath(board)).parent / name):
+        for backup in found:
+            with contextlib.suppress(OSError):
+                if given.is_file() and os.path.samefile(given, backup):
+                    return backup
+    return None
 
 
 def _left_beside(board: Path) -> str:
@@ -75,6 +91,7 @@ def _made_from(board: Path, chosen: Path) -> None:
     was none, or in one step over the empty file (refused if it is no longer empty)."""
     from ..core.backup import RESTORING, check_backup, read_only_uri, write_copy
     from ..core.db import sidecars_of, tidy_sidecars
+    from ..core.lock import WriterLock
 
     check_backup(chosen, None, board)  # (damaged, or from a newer planboard: refused)
     board = Path(os.path.realpath(board))  # (an emptied file behind a link: the link stays)
@@ -82,16 +99,20 @@ def _made_from(board: Path, chosen: Path) -> None:
     conn = sqlite3.connect(
         read_only_uri(chosen) + ("" if before["-wal"] else "&immutable=1"), uri=True
     )
-    made = board.with_name(f".{board.name}.{RESTORING}")  # (a leftover: removed on open)
+    made = board.with_name(f".{board.name}.{RESTORING}")  # (a crash's leftover: replaced)
+    lock = WriterLock(board)
     try:
         if not board.exists():
             write_copy(conn, board)  # (never over a file made meanwhile)
             return
+        made.unlink(missing_ok=True)
         write_copy(conn, made)  # (copied first; the empty file replaced in one step)
-        if board.stat().st_size != 0:
-            raise PlanboardError(f"{path_text(board)} is no longer empty")
+        if not lock.acquire() or board.stat().st_size != 0:  # (no planboard made it a board)
+            raise PlanboardError(f"{path_text(board)} is no longer empty, or is open")
+        os.chmod(made, stat.S_IMODE(board.stat().st_mode))  # (as the file was shared)
         os.replace(made, board)
     finally:
+        lock.release()
         conn.close()
         tidy_sidecars(chosen, before)
         made.unlink(missing_ok=True)

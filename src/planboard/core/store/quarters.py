@@ -36,6 +36,7 @@ class _Carrying:
         self.now = now
         self.next_position: dict[int | None, int] = {}
         self.copies: dict[int, int] = {}  # each item carried, to its copy
+        self.gone: set[int] = set()  # stakeholders archived: their merged requests stay
 
     def copy(
         self,
@@ -138,13 +139,14 @@ class QuarterCommands(StorePlacing):
                 {"name": name, "status": "preparing", "vision": vision, "created_at": now},
             )
             carrying = _Carrying(tx, quarter_id, now)
+            carrying.gone = {s.id for s in self.stakeholders() if s.archived}
             carried_blocks, in_blocks = self._carry_blocks(carrying, from_quarter_id, block_ids)
             carried_items = 0
             for item_id in dict.fromkeys(item_ids):
                 item = self.item(item_id)
                 if item.quarter_id != from_quarter_id:
                     raise ValidationError("That item belongs to another quarter.")
-                carrying.copy(item, None, None, self.merged_into(item.id))
+                carrying.copy(item, None, None, self._merged_to_carry(item.id, carrying.gone))
                 carried_items += 1
             carrying.rejections(self.rejected_pairs(from_quarter_id))
             summary = f"Created quarter {name} from {source.name}"
@@ -183,10 +185,17 @@ class QuarterCommands(StorePlacing):
             for place_position, item in enumerate(
                 self.items_at(from_quarter_id, Place.block(block_id))
             ):
-                carrying.copy(item, new_block, place_position, self.merged_into(item.id))
+                carrying.copy(
+                    item, new_block, place_position, self._merged_to_carry(item.id, carrying.gone)
+                )
                 held += 1
             carried += 1
         return carried, held
+
+    def _merged_to_carry(self, item_id: int, gone: set[int]) -> list[Item]:
+        """The requests merged into an item that come along with it: not those of someone
+        archived since (they would be back on the new board, as an empty list)."""
+        return [r for r in self.merged_into(item_id) if r.stakeholder_id not in gone]
 
     def quarter_deletable(self, quarter_id: int) -> str | None:
         """Why a quarter can't be deleted, or None when it can: an empty one, or one
@@ -247,8 +256,8 @@ class QuarterCommands(StorePlacing):
                 "WHERE c.quarter_id = ?1 AND (s.id IS NULL OR c.title IS NOT s.title "
                 "OR c.notes IS NOT s.notes OR c.effort IS NOT s.effort "
                 "OR c.stakeholder_id IS NOT s.stakeholder_id OR c.status IS NOT 'open' "
-                "OR c.drop_reason IS NOT NULL OR c.merged_into IS NOT (SELECT m.id FROM items m "
-                "WHERE m.carried_from = s.merged_into AND m.quarter_id = ?1))) "
+                "OR c.drop_reason IS NOT NULL OR (SELECT m.carried_from FROM items m "
+                "WHERE m.id = c.merged_into AND m.quarter_id = ?1) IS NOT s.merged_into)) "
                 "OR EXISTS (SELECT 1 FROM blocks c LEFT JOIN blocks s ON s.id = c.carried_from "
                 "WHERE c.quarter_id = ?1 AND (s.id IS NULL OR c.name IS NOT s.name "
                 "OR c.description IS NOT s.description OR c.effort IS NOT s.effort "
@@ -294,8 +303,9 @@ class QuarterCommands(StorePlacing):
                 "(SELECT id FROM items WHERE quarter_id = ?)",
                 (quarter_id,),
             )
-            for (item_id,) in self.conn.execute(
-                "SELECT id FROM items WHERE quarter_id = ?", (quarter_id,)
+            for (item_id,) in self.conn.execute(  # (requests before what they are merged into)
+                "SELECT id FROM items WHERE quarter_id = ? ORDER BY merged_into IS NULL, id",
+                (quarter_id,),
             ).fetchall():
                 tx.delete("items", item_id)
             for (block_id,) in self.conn.execute(
