@@ -11,6 +11,7 @@ from ..model import QUARTER_NAME, Change, Item, Place, Quarter
 from ..rows import integer
 from ..rules import why_not_start
 from ..text import clean_line, clean_multiline, plural
+from .core import _quote
 from .placing import StorePlacing
 from .tx import _Tx
 
@@ -362,9 +363,18 @@ class QuarterCommands(StorePlacing):
             raise ValidationError("Choice 1 is empty: make the chosen block choice 1.")
         return choices
 
-    def decide(self, quarter_id: int, rationale: str, attendees: str = "") -> Change:
+    def decide(
+        self,
+        quarter_id: int,
+        rationale: str,
+        attendees: str = "",
+        *,
+        shown: Sequence[tuple[int, int]] | None = None,
+    ) -> Change:
         """Record the decision in one transaction: the `decisions` row, each chosen
-        block's `chosen_rank` (from its choice), and the `decided` status."""
+        block's `chosen_rank` (from its choice), and the `decided` status. `shown`: the
+        (block, choice) pairs the person confirming saw; refused if the file holds
+        others (another program changed them while the form was open)."""
         rationale = self._notes(rationale, "rationale")
         if not rationale:
             raise ValidationError("The decision needs a rationale: why these blocks?")
@@ -372,6 +382,15 @@ class QuarterCommands(StorePlacing):
         with self._write() as tx:
             quarter = self._check_quarter_writable(quarter_id, tx)
             choices = self._choices_to_confirm(quarter_id)
+            if shown is not None and sorted(shown) != sorted(choices):
+                now = "; ".join(
+                    f"{rank}. {_quote(self.block(block_id).name)}"
+                    for block_id, rank in sorted(choices, key=lambda c: c[1])
+                )
+                raise ValidationError(
+                    f"The choices changed since the form showed them (another program): now "
+                    f"{now or 'none'}. Look at them again, then confirm."
+                )
             if quarter.status != "decided" and self.decision(quarter_id) is not None:
                 # (Never so from planboard: reopening removes the decision. Another
                 # program set a decided quarter live again; replaced, it would be lost.

@@ -146,6 +146,7 @@ def ask_decision(screen: MeetingScreen) -> None:
     names = "; ".join(
         f"{b.choice}. {clean_line(b.name)}" for b in sorted(chosen, key=lambda b: b.choice or 0)
     )
+    shown = [(b.id, int(b.choice or 0)) for b in chosen]  # (what is confirmed: no other)
     # Who this choice leaves out, while it can still change.
     cut = screen.store.cut_off(screen.quarter_id, pending=True)
     if cut:
@@ -164,7 +165,9 @@ def ask_decision(screen: MeetingScreen) -> None:
 
     def submit(values: dict[str, Any]) -> str | None:
         refused = screen.form_op(
-            lambda: screen.store.decide(screen.quarter_id, values["rationale"], values["attendees"])
+            lambda: screen.store.decide(
+                screen.quarter_id, values["rationale"], values["attendees"], shown=shown
+            )
         )
         if refused is None and screen.quarter is not None and screen.quarter.is_decided:
             screen.app.call_later(screen._show_decision)

@@ -1,0 +1,37 @@
+"""`d` confirms the choices its form shows: changed by another program while the form
+was open, the decision recorded a block nobody saw chosen."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from conftest import Filled
+from test_meeting_ui import prepare
+
+from planboard.ui.app import PlanboardApp
+from planboard.ui.modals import FormModal
+
+
+async def test_the_decision_form_refuses_choices_changed_while_it_was_open(
+    filled: Filled,
+) -> None:
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("d")
+        assert isinstance(app.screen, FormModal)
+        other = sqlite3.connect(store.path, isolation_level=None)
+        other.execute("UPDATE blocks SET choice = NULL WHERE id = ?", (filled.block_a,))
+        other.execute("UPDATE blocks SET choice = 1 WHERE id = ?", (filled.block_b,))
+        other.close()
+        await pilot.press(*"Sales first", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        said = str(app.screen.query_one(".form-error").render())
+        assert "changed since the form showed them" in said, said
+        assert not store.quarter(q).is_decided
