@@ -346,6 +346,9 @@ class PlanboardApp(App[None]):
         say = getattr(top, "say", None)
         if top is not board and callable(say):
             say(said)  # (the event's screen, say: its keys work now)
+        show_head = getattr(top, "_show_head", None)
+        if top is not board and callable(show_head) and getattr(top, "quarter", None):
+            show_head()  # (its header said READ-ONLY)
         for screen in self.screen_stack:
             screen.refresh_bindings()  # the footer no longer dims what works now
 

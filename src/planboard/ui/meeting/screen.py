@@ -193,6 +193,10 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             ),
         ]
         facts: list[str | tuple[str, str]] = []
+        if self.store.readonly:  # (said from the start, as the board says it)
+            parts += ["  ", (" READ-ONLY ", "bold reverse $text-error")]
+            reason = clean_line(self.store.readonly_reason)
+            facts += [(f"Read-only: {reason}. ", "bold $text-error")]
         if meeting is not None:
             parts += ["   ", *timer_parts(meeting, self.store.now())]
             present = len(self.store.attendance(self.quarter_id))

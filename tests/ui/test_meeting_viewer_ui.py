@@ -1,0 +1,46 @@
+"""A second planboard that opens straight into the live event says it is read-only
+from the start, as the board does: the meeting's header said nothing, and a key only
+said so once pressed."""
+
+from __future__ import annotations
+
+from conftest import Filled
+from test_meeting_ui import prepare
+
+from planboard.core import Store
+from planboard.ui.app import PlanboardApp
+from planboard.ui.screens.meeting import MeetingScreen
+
+
+async def test_a_viewer_of_the_live_event_says_it_is_read_only(filled: Filled) -> None:
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    viewer = Store.open(store.path)
+    assert viewer.viewer
+    app = PlanboardApp(viewer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        head = str(app.screen.query_one("#meeting-head").render())
+        facts = str(app.screen.query_one("#meeting-facts").render())
+        assert "READ-ONLY" in head, head
+        assert "another planboard is editing it" in facts, facts
+
+
+async def test_the_viewer_that_takes_over_the_event_drops_its_badge(filled: Filled) -> None:
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    viewer = Store.open(store.path)
+    app = PlanboardApp(viewer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        store.close()  # (the other planboard quits)
+        app._take_over()
+        await pilot.pause()
+        head = str(app.screen.query_one("#meeting-head").render())
+        assert "READ-ONLY" not in head, head
+        assert "Read-only" not in str(app.screen.query_one("#meeting-facts").render())
