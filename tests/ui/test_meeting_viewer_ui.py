@@ -44,3 +44,31 @@ async def test_the_viewer_that_takes_over_the_event_drops_its_badge(filled: Fill
         head = str(app.screen.query_one("#meeting-head").render())
         assert "READ-ONLY" not in head, head
         assert "Read-only" not in str(app.screen.query_one("#meeting-facts").render())
+
+
+async def test_a_row_without_a_position_written_during_the_event_is_put_in_order(
+    filled: Filled,
+) -> None:
+    """As the board does: a block (or an item) inserted with only the columns a person
+    cares about is put at the end, not named on the shared screen as "position holds
+    NULL … shown as if empty" (and the message stayed once the rows were in order)."""
+    import sqlite3
+
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        other = sqlite3.connect(store.path, isolation_level=None)
+        other.execute("INSERT INTO blocks (quarter_id, name) VALUES (?, 'Added elsewhere')", (q,))
+        other.close()
+        app.look_at_file()
+        await pilot.pause()
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        assert "position" not in said, said
+        assert [b.name for b in store.blocks(q)][-1] == "Added elsewhere"
+        assert sorted(b.position for b in store.blocks(q)) == list(range(len(store.blocks(q))))

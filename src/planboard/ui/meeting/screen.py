@@ -6,6 +6,7 @@ is shown.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
@@ -132,7 +133,10 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         return cards
 
     def reload(self) -> None:
-        """Re-read the quarter and redraw the cards (a handful of widgets)."""
+        """Re-read the quarter and redraw the cards (a handful of widgets). Rows another
+        program left without a position are put in order first, as the board does."""
+        with contextlib.suppress(PlanboardError):  # (a file busy or refused: as it is)
+            self.store.tidy(self.quarter_id)
         self.quarter = self.store.quarter(self.quarter_id)
         self.meeting = self.store.meeting(self.quarter_id)
         tally = self.store.votes(self.quarter_id)
