@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..cli.common import Parser, board_path, quarter_name
+from ..core.text import clean_line, path_text
 from . import missing
 
 DEFAULT_PORT = 8765
@@ -156,9 +157,10 @@ def run(argv: list[str]) -> int:
             # A service manager stops it with SIGTERM: stop as cleanly as on Ctrl+C.
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
         try:
-            shown = f" ({args.quarter})" if args.quarter else ""
+            shown = f" ({clean_line(args.quarter)})" if args.quarter else ""
             print(
-                f"Serving {path}{shown} read-only. Attendees open:\n\n  {server.url}\n",
+                f"Serving {clean_line(path_text(path))}{shown} read-only. Attendees "
+                f"open:\n\n  {server.url}\n",
                 flush=True,
             )
             # (No QR code for this computer's own address: a phone scanning it would

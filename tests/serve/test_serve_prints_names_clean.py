@@ -1,0 +1,29 @@
+"""`planboard serve` prints the board's file name cleaned: a name holding escape
+sequences went raw to the facilitator's (shared) terminal."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample.db"
+
+
+def test_a_file_name_with_escape_sequences_is_printed_clean(tmp_path: Path) -> None:
+    board = tmp_path / "x\x1b[31mRED\x1b[0m.db"
+    shutil.copyfile(SAMPLE, board)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "planboard", "serve", str(board), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert first.startswith(b"Serving "), first
+    assert b"\x1b" not in first and b"RED" in first, first
