@@ -18,9 +18,9 @@ import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
-from .clock import seconds_since
+from .clock import parse_stamp, seconds_since
 from .errors import CorruptBoardError
 from .model import Item, Meeting
 from .outcome import BlockOutcome, Outcome, outcome
@@ -94,6 +94,19 @@ def _number(value: object) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return float(value)
     return None
+
+
+def timer_running(meeting: Meeting, now: datetime) -> bool:
+    """Whether the countdown runs at `now`: started, and not later than now (a start
+    another program wrote in the future, or a clock set back, reads as paused where it
+    was, on the screen and the page alike: the screen stood still while the page
+    counted down)."""
+    if not meeting.timer_started_at:
+        return False
+    try:
+        return parse_stamp(meeting.timer_started_at).astimezone(UTC) <= now.astimezone(UTC)
+    except (ValueError, TypeError):
+        return False
 
 
 def timer_left(meeting: Meeting, now: datetime) -> float:
@@ -180,7 +193,7 @@ def _read(store: Store, now: datetime, name: str | None = None) -> LiveView:
 def _with_meeting(view: LiveView, meeting: Meeting, revealed: bool, now: datetime) -> LiveView:
     timer = LiveTimer(
         left=timer_left(meeting, now),
-        running=bool(meeting.timer_started_at) and view.status == "live",
+        running=timer_running(meeting, now) and view.status == "live",
         minutes=meeting.timebox_minutes,
     )
     return replace(view, dot_budget=meeting.dot_budget, tally_hidden=not revealed, timer=timer)

@@ -36,7 +36,14 @@ from .cards import BlockCard, CardData, CardLayout, CardsScroll, case_room, lay_
 from .decision import DecisionScreen
 from .present import PresentScreen
 from .reveal import RevealScreen
-from .timer import ALARM_WORDS, _alarm_level, clock_text, remaining_seconds, timer_parts
+from .timer import (
+    ALARM_WORDS,
+    _alarm_level,
+    clock_text,
+    remaining_seconds,
+    timer_parts,
+    timer_running,
+)
 
 if TYPE_CHECKING:
     from ..app import FileChanged, PlanboardApp
@@ -220,7 +227,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             level = _alarm_level(left)
             self.clock.set_class(level == 1, "-warn")
             self.clock.set_class(level >= 2, "-alarm")
-            self.clock.set_class(not meeting.timer_started_at, "-paused")
+            self.clock.set_class(not timer_running(meeting, self.store.now()), "-paused")
         self.head.update(Content.assemble(*parts))
         self.facts.update(Content.assemble(*facts))
 

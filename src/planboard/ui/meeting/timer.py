@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ...core.live import timer_left
+from ...core.live import timer_left, timer_running
 from ...core.model import (
     Meeting,
 )
@@ -34,7 +34,7 @@ ALARM_WORDS = {1: "Five minutes left.", 2: "One minute left.", 3: "Time is up."}
 def timer_parts(meeting: Meeting, now: datetime) -> list[str | tuple[str, str]]:
     """The countdown as the meeting views show it: amber from five minutes, red from one."""
     left = remaining_seconds(meeting, now)
-    running = bool(meeting.timer_started_at)
+    running = timer_running(meeting, now)
     style = "bold"
     if left <= ALARM_AT:
         style = "bold reverse $text-error"

@@ -1,0 +1,30 @@
+"""A countdown whose start another program (or a clock set back) wrote in the future:
+the meeting's screen stood at 10:00 "running" for good while the browser counted down
+from it, so the room and the attendees saw different times. It reads as paused, with
+what was left, on both; starting it again counts from then."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from conftest import Filled
+
+from planboard.core.live import live_view, timer_left, timer_running
+from planboard.ui.meeting.timer import timer_parts
+
+
+def test_a_countdown_started_in_the_future_reads_as_paused_everywhere(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    later = (store.now() + timedelta(days=365 * 70)).isoformat().replace("+00:00", "Z")
+    store.conn.execute(
+        "UPDATE meetings SET timer_remaining = 600, timer_started_at = ? WHERE quarter_id = ?",
+        (later, q),
+    )
+    meeting = store.meeting(q)
+    assert meeting is not None
+    assert timer_left(meeting, store.now()) == 600
+    assert not timer_running(meeting, store.now())
+    assert "paused" in str(timer_parts(meeting, store.now())[-1])
+    view = live_view(store)
+    assert view.timer is not None and not view.timer.running and view.timer.left == 600
