@@ -28,3 +28,28 @@ def test_a_countdown_started_in_the_future_reads_as_paused_everywhere(filled: Fi
     assert "paused" in str(timer_parts(meeting, store.now())[-1])
     view = live_view(store)
     assert view.timer is not None and not view.timer.running and view.timer.left == 600
+
+
+async def test_t_starts_a_countdown_shown_paused_for_its_start_in_the_future(
+    filled: Filled,
+) -> None:
+    """Shown paused, `t` paused it again (the screen's rule read the stamp alone): it
+    starts it, from what was left, now."""
+    from planboard.ui.app import PlanboardApp
+
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    later = (store.now() + timedelta(days=365 * 70)).isoformat().replace("+00:00", "Z")
+    store.conn.execute(
+        "UPDATE meetings SET timer_remaining = 600, timer_started_at = ? WHERE quarter_id = ?",
+        (later, q),
+    )
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        meeting = store.meeting(q)
+        assert meeting is not None and timer_running(meeting, store.now())
+        assert meeting.timer_remaining == 600  # (from what was left)

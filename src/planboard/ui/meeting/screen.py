@@ -389,7 +389,7 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         if meeting is None or not self._writable():
             return
         left = remaining_seconds(meeting, self.store.now())
-        running = not meeting.timer_started_at
+        running = not timer_running(meeting, self.store.now())  # (as shown: start it)
         if running and left <= 0:
             left = meeting.timebox_minutes * 60.0
         if running:  # only crossing a threshold from now on rings
