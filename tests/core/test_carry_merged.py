@@ -80,3 +80,26 @@ def test_a_request_of_someone_archived_since_stays_behind(filled: Filled) -> Non
     next_q = store.start_next_quarter(q, "2026-Q4", "", item_ids=[filled.team_items[0]])
     assert next_q.quarter_id is not None
     assert [s.name for s in store.stakeholders(next_q.quarter_id)] == ["Customer Service Lead"]
+
+
+def test_an_item_asked_for_twice_is_carried_once(filled: Filled) -> None:
+    """An item of a carried block also among the items to carry, or a request with the
+    item it is merged into, was copied twice."""
+    store, q = filled.store, filled.quarter_id
+    in_block, survivor = filled.team_items[1], filled.team_items[0]
+    store.move_item(in_block, Place.block(filled.block_b))
+    store.merge_items(survivor, [filled.sales_items[0]])
+    next_q = store.start_next_quarter(
+        q,
+        "2026-Q4",
+        "",
+        block_ids=[filled.block_b],
+        item_ids=[filled.sales_items[0], in_block, survivor],
+    ).quarter_id
+    rows = store.conn.execute(
+        "SELECT carried_from, count(*) FROM items WHERE quarter_id = ? GROUP BY carried_from",
+        (next_q,),
+    ).fetchall()
+    assert all(count == 1 for _, count in rows), rows
+    assert {origin for origin, _ in rows} == {in_block, survivor, filled.sales_items[0]}
+    assert_consistent(store)

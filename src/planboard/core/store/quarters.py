@@ -143,10 +143,13 @@ class QuarterCommands(StorePlacing):
             carrying.gone = {s.id for s in self.stakeholders() if s.archived}
             carried_blocks, in_blocks = self._carry_blocks(carrying, from_quarter_id, block_ids)
             carried_items = 0
+            asked = set(item_ids)
             for item_id in dict.fromkeys(item_ids):
                 item = self.item(item_id)
                 if item.quarter_id != from_quarter_id:
                     raise ValidationError("That item belongs to another quarter.")
+                if item.id in carrying.copies or item.merged_into in asked | carrying.copies.keys():
+                    continue  # (come with their block, or with the item they are merged into)
                 carrying.copy(item, None, None, self._merged_to_carry(item.id, carrying.gone))
                 carried_items += 1
             carrying.rejections(self.rejected_pairs(from_quarter_id))
