@@ -549,3 +549,30 @@ async def test_a_board_swapped_under_planboard_and_its_share_shows_the_new_file(
                 assert "can&#x27;t be read" not in message["html"]
     finally:
         store.close()
+
+
+async def test_a_countdown_written_to_start_later_runs_on_the_page_when_it_starts(
+    board: Path,
+) -> None:
+    """Shown paused until its start (another program's, or a clock set back), then
+    running on the screen: the page stayed paused until something else was written."""
+    from datetime import UTC, datetime, timedelta
+
+    ids = live_meeting(board)
+    soon = datetime.now(UTC) + timedelta(seconds=1.5)
+    with sqlite3.connect(board) as conn:
+        conn.execute(
+            "UPDATE meetings SET timer_remaining = 600, timer_started_at = ? WHERE quarter_id = ?",
+            (soon.isoformat(timespec="milliseconds").replace("+00:00", "Z"), ids["quarter"]),
+        )
+    conn.close()
+    with serving(board) as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(base(server) + "/live") as response,
+        ):
+            live = Live(response)
+            first = await live.message()
+            assert "paused" in first["html"] and "data-ends=" not in first["html"]
+            running = await live.until(lambda m: "data-ends=" in m["html"], 10.0)
+    assert "running" in running["html"]

@@ -21,9 +21,21 @@ def test_a_file_name_with_escape_sequences_is_printed_clean(tmp_path: Path) -> N
     )
     try:
         assert process.stdout is not None
-        first = process.stdout.readline()
+        first = process.stdout.readline()  # (its first line, printed once it listens)
     finally:
         process.terminate()
         process.wait(timeout=30)
     assert first.startswith(b"Serving "), first
     assert b"\x1b" not in first and b"RED" in first, first
+
+
+def test_a_refusal_prints_the_file_name_clean(tmp_path: Path) -> None:
+    folder = tmp_path / "x\x1b[31mRED\x1b[0m.db"
+    folder.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "planboard", "serve", str(folder), "--port", "0"],
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert b"\x1b" not in done.stderr and b"RED" in done.stderr, done.stderr

@@ -35,3 +35,30 @@ async def test_the_decision_form_refuses_choices_changed_while_it_was_open(
         said = str(app.screen.query_one(".form-error").render())
         assert "changed since the form showed them" in said, said
         assert not store.quarter(q).is_decided
+
+
+async def test_after_the_refusal_a_second_confirm_records_the_choices_it_named(
+    filled: Filled,
+) -> None:
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("d")
+        other = sqlite3.connect(store.path, isolation_level=None)
+        other.execute("UPDATE blocks SET choice = NULL WHERE id = ?", (filled.block_a,))
+        other.execute("UPDATE blocks SET choice = 1 WHERE id = ?", (filled.block_b,))
+        other.close()
+        await pilot.press(*"Service first", "ctrl+s")
+        await pilot.pause()
+        assert "changed since" in str(app.screen.query_one(".form-error").render())
+        await pilot.press("ctrl+s")  # (the rationale kept: confirmed as now named)
+        await pilot.pause()
+        await pilot.pause()
+        assert store.quarter(q).is_decided
+        assert store.block(filled.block_b).chosen_rank == 1
+        assert store.block(filled.block_a).chosen_rank is None

@@ -72,3 +72,28 @@ async def test_a_row_without_a_position_written_during_the_event_is_put_in_order
         assert "position" not in said, said
         assert [b.name for b in store.blocks(q)][-1] == "Added elsewhere"
         assert sorted(b.position for b in store.blocks(q)) == list(range(len(store.blocks(q))))
+
+
+async def test_the_badge_goes_when_taking_over_under_another_screen(filled: Filled) -> None:
+    """Taken over while the help covered the event's screen: back on it, the header
+    kept READ-ONLY (only the screen on top was shown again)."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    viewer = Store.open(store.path)
+    app = PlanboardApp(viewer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        meeting = app.screen
+        assert isinstance(meeting, MeetingScreen)
+        assert "READ-ONLY" in str(meeting.query_one("#meeting-head").render())
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is not meeting
+        store.close()
+        app._take_over()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is meeting
+        assert "READ-ONLY" not in str(meeting.query_one("#meeting-head").render())

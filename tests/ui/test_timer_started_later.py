@@ -53,3 +53,18 @@ async def test_t_starts_a_countdown_shown_paused_for_its_start_in_the_future(
         meeting = store.meeting(q)
         assert meeting is not None and timer_running(meeting, store.now())
         assert meeting.timer_remaining == 600  # (from what was left)
+
+
+def test_a_new_timebox_keeps_a_countdown_shown_paused_paused(filled: Filled) -> None:
+    """It set the start to now: the countdown ran, from more than was left."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    later = (store.now() + timedelta(days=365 * 70)).isoformat().replace("+00:00", "Z")
+    store.conn.execute(
+        "UPDATE meetings SET timer_remaining = 600, timer_started_at = ? WHERE quarter_id = ?",
+        (later, q),
+    )
+    store.set_meeting(q, timebox_minutes=60)
+    meeting = store.meeting(q)
+    assert meeting is not None and not timer_running(meeting, store.now())
+    assert meeting.timer_remaining == 60 * 60 - (45 * 60 - 600)  # (what was spent stays)

@@ -36,6 +36,26 @@ def seconds_since(text: str, now: datetime) -> float:
     return max(0.0, (now - started).total_seconds())
 
 
+def started_at(text: str | None) -> datetime | None:
+    """When a countdown was started, aware (a time without a zone is UTC, as
+    `seconds_since` reads it); None if it was not, or the stamp can't be read."""
+    if not text:
+        return None
+    try:
+        started = parse_stamp(text)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return started if started.tzinfo is not None else started.replace(tzinfo=UTC)
+
+
+def runs_at(text: str | None, now: datetime) -> bool:
+    """Whether a countdown started at `text` runs at `now`: started, and not later than
+    now (a start another program wrote in the future, or a clock set back, reads as
+    paused where it was, on every screen and page alike)."""
+    started = started_at(text)
+    return started is not None and started <= now
+
+
 class Clock:
     """The wall clock, in UTC. Calling it gives the timestamp written into rows."""
 

@@ -18,9 +18,9 @@ import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
-from .clock import parse_stamp, seconds_since
+from .clock import runs_at, seconds_since, started_at
 from .errors import CorruptBoardError
 from .model import Item, Meeting
 from .outcome import BlockOutcome, Outcome, outcome
@@ -53,6 +53,7 @@ class LiveTimer:
     left: float  # seconds left when the view was read
     running: bool
     minutes: int  # the timebox's length
+    starts_in: float = 0.0  # a start written later than now: seconds until it runs
 
 
 @dataclass(frozen=True)
@@ -97,16 +98,16 @@ def _number(value: object) -> float | None:
 
 
 def timer_running(meeting: Meeting, now: datetime) -> bool:
-    """Whether the countdown runs at `now`: started, and not later than now (a start
-    another program wrote in the future, or a clock set back, reads as paused where it
-    was, on the screen and the page alike: the screen stood still while the page
-    counted down)."""
-    if not meeting.timer_started_at:
-        return False
-    try:
-        return parse_stamp(meeting.timer_started_at).astimezone(UTC) <= now.astimezone(UTC)
-    except (ValueError, TypeError):
-        return False
+    """Whether the countdown runs at `now` (`clock.runs_at`: a start written later than
+    now reads as paused where it was)."""
+    return runs_at(meeting.timer_started_at, now)
+
+
+def _starts_in(meeting: Meeting, now: datetime) -> float:
+    """Seconds until a countdown whose start is written later than now runs (0 if none):
+    the page is drawn again then, as the screen is."""
+    started = started_at(meeting.timer_started_at)
+    return 0.0 if started is None else max(0.0, (started - now).total_seconds())
 
 
 def timer_left(meeting: Meeting, now: datetime) -> float:
@@ -195,6 +196,7 @@ def _with_meeting(view: LiveView, meeting: Meeting, revealed: bool, now: datetim
         left=timer_left(meeting, now),
         running=timer_running(meeting, now) and view.status == "live",
         minutes=meeting.timebox_minutes,
+        starts_in=_starts_in(meeting, now) if view.status == "live" else 0.0,
     )
     return replace(view, dot_budget=meeting.dot_budget, tally_hidden=not revealed, timer=timer)
 

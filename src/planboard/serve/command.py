@@ -68,7 +68,7 @@ def qr_code(url: str) -> str:
 
 
 def _fail(message: str) -> int:
-    print(f"planboard: {message}", file=sys.stderr)
+    print(f"planboard: {clean_line(message)}", file=sys.stderr)  # (a path's escapes too)
     return 2
 
 

@@ -175,6 +175,7 @@ class BoardServer:
         self._watcher: FileWatcher | None = None
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.TimerHandle | None = None  # (a countdown that starts later)
         self._assets = {
             name: (resources.files(__package__) / "assets" / name).read_bytes() for name in ASSETS
         }
@@ -216,12 +217,23 @@ class BoardServer:
         assert self._store is not None
         return live_view(self._store, now, self.quarter)
 
+    def _wake_at_start(self, seconds: float) -> None:
+        """A countdown whose start is written later than now: the page is drawn again
+        when it starts (nothing is written then, so no change of the file says so)."""
+        if self._wake is not None:
+            self._wake.cancel()
+            self._wake = None
+        if seconds > 0 and self._loop is not None:
+            self._wake = self._loop.call_later(min(seconds, 86_400.0) + 0.05, self.refresh)
+
     def refresh(self) -> bool:
         """Read the board again; True if the page changed (then every attendee gets it)."""
         now = self.clock.now()  # one reading: the time left and the end agree
         try:
-            content = page.fragment(self.read(now), now.timestamp())
+            view = self.read(now)
+            content = page.fragment(view, now.timestamp())
             self._good = content
+            self._wake_at_start(view.timer.starts_in if view.timer else 0.0)
         except PlanboardError as error:
             message = self._public(str(error))
             content = page.problem(f"The board can't be read right now: {message}") + self._good

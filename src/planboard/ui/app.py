@@ -346,9 +346,10 @@ class PlanboardApp(App[None]):
         say = getattr(top, "say", None)
         if top is not board and callable(say):
             say(said)  # (the event's screen, say: its keys work now)
-        show_head = getattr(top, "_show_head", None)
-        if top is not board and callable(show_head) and getattr(top, "quarter", None):
-            show_head()  # (its header said READ-ONLY)
+        for screen in self.screen_stack:  # (the event's, under a help screen too)
+            show_head = getattr(screen, "_show_head", None)
+            if screen is not board and callable(show_head) and getattr(screen, "quarter", None):
+                show_head()  # (its header said READ-ONLY)
         for screen in self.screen_stack:
             screen.refresh_bindings()  # the footer no longer dims what works now
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backup import backup_board
-from ..clock import seconds_since
+from ..clock import runs_at, seconds_since
 from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Block, Change, CutOff, Meeting, Stakeholder
 from ..rows import integer, whole
@@ -181,8 +181,8 @@ class MeetingCommands(StorePlacing):
         spent; a running one restarts its count from `now`."""
         values: dict[str, Any] = {}
         left = remaining
-        if meeting.timer_started_at:
-            moment = now or self.now()
+        moment = now or self.now()
+        if meeting.timer_started_at and runs_at(meeting.timer_started_at, moment):
             left -= seconds_since(meeting.timer_started_at, moment)
             values["timer_started_at"] = _stamp(moment)
         spent = meeting.timebox_minutes * 60.0 - max(0.0, left)

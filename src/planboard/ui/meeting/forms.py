@@ -171,6 +171,13 @@ def ask_decision(screen: MeetingScreen) -> None:
         )
         if refused is None and screen.quarter is not None and screen.quarter.is_decided:
             screen.app.call_later(screen._show_decision)
+        elif refused is not None and "changed since the form showed them" in refused:
+            # (what the refusal names is what a second Ctrl+S confirms)
+            shown[:] = [
+                (b.id, b.choice)
+                for b in screen.store.blocks(screen.quarter_id)
+                if isinstance(b.choice, int)
+            ]
         return refused
 
     screen.app.push_screen(

@@ -18,7 +18,7 @@ from ...core.model import (
 from ...core.text import clean_line, clean_multiline
 from .. import keys
 from ..widgets.bars import BoardFooter, IndentedText
-from .timer import ALARM_WORDS, _alarm_level, remaining_seconds, timer_parts
+from .timer import ALARM_WORDS, _alarm_level, remaining_seconds, timer_parts, timer_running
 
 if TYPE_CHECKING:
     from .screen import MeetingScreen
@@ -58,7 +58,7 @@ class PresentScreen(Screen[None]):
             now = self.meeting_screen.store.now()
             parts += ["   ", *timer_parts(meeting, now)]
             level = _alarm_level(remaining_seconds(meeting, now))
-            if level and meeting.timer_started_at:
+            if level and timer_running(meeting, now):
                 parts += ["   ", (ALARM_WORDS[level], "bold $text-error" if level >= 2 else "bold")]
         self.head.update(Content.assemble(*parts))
 

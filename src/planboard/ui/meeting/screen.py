@@ -143,7 +143,8 @@ class MeetingScreen(StoreActions, Screen[str | None]):
         """Re-read the quarter and redraw the cards (a handful of widgets). Rows another
         program left without a position are put in order first, as the board does."""
         with contextlib.suppress(PlanboardError):  # (a file busy or refused: as it is)
-            self.store.tidy(self.quarter_id)
+            if self.store.tidy(self.quarter_id) is not None:
+                self.planboard.caught_up()  # (its own write: no second reload for it)
         self.quarter = self.store.quarter(self.quarter_id)
         self.meeting = self.store.meeting(self.quarter_id)
         tally = self.store.votes(self.quarter_id)
