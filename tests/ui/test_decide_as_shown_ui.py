@@ -4,6 +4,7 @@ was open, the decision recorded a block nobody saw chosen."""
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from conftest import Filled
 from test_meeting_ui import prepare
@@ -12,23 +13,32 @@ from planboard.ui.app import PlanboardApp
 from planboard.ui.modals import FormModal
 
 
+def _live_with_block_a_chosen(filled: Filled) -> None:
+    prepare(filled)
+    filled.store.start_meeting(filled.quarter_id, backup=False)
+    filled.store.choose_block(filled.block_a, 1)
+
+
+async def _form_open_as_choices_change(filled: Filled, app: PlanboardApp, pilot: Any) -> None:
+    """`d`'s form open on block A chosen; another program then chooses B instead."""
+    await pilot.pause()
+    await pilot.pause()
+    await pilot.press("d")
+    assert isinstance(app.screen, FormModal)
+    other = sqlite3.connect(filled.store.path, isolation_level=None)
+    other.execute("UPDATE blocks SET choice = NULL WHERE id = ?", (filled.block_a,))
+    other.execute("UPDATE blocks SET choice = 1 WHERE id = ?", (filled.block_b,))
+    other.close()
+
+
 async def test_the_decision_form_refuses_choices_changed_while_it_was_open(
     filled: Filled,
 ) -> None:
-    prepare(filled)
+    _live_with_block_a_chosen(filled)
     store, q = filled.store, filled.quarter_id
-    store.start_meeting(q, backup=False)
-    store.choose_block(filled.block_a, 1)
     app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.pause()
-        await pilot.press("d")
-        assert isinstance(app.screen, FormModal)
-        other = sqlite3.connect(store.path, isolation_level=None)
-        other.execute("UPDATE blocks SET choice = NULL WHERE id = ?", (filled.block_a,))
-        other.execute("UPDATE blocks SET choice = 1 WHERE id = ?", (filled.block_b,))
-        other.close()
+        await _form_open_as_choices_change(filled, app, pilot)
         await pilot.press(*"Sales first", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, FormModal)
@@ -40,19 +50,11 @@ async def test_the_decision_form_refuses_choices_changed_while_it_was_open(
 async def test_after_the_refusal_a_second_confirm_records_the_choices_it_named(
     filled: Filled,
 ) -> None:
-    prepare(filled)
+    _live_with_block_a_chosen(filled)
     store, q = filled.store, filled.quarter_id
-    store.start_meeting(q, backup=False)
-    store.choose_block(filled.block_a, 1)
     app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.pause()
-        await pilot.press("d")
-        other = sqlite3.connect(store.path, isolation_level=None)
-        other.execute("UPDATE blocks SET choice = NULL WHERE id = ?", (filled.block_a,))
-        other.execute("UPDATE blocks SET choice = 1 WHERE id = ?", (filled.block_b,))
-        other.close()
+        await _form_open_as_choices_change(filled, app, pilot)
         await pilot.press(*"Service first", "ctrl+s")
         await pilot.pause()
         assert "changed since" in str(app.screen.query_one(".form-error").render())

@@ -12,11 +12,15 @@ from planboard.ui.app import PlanboardApp
 from planboard.ui.screens.meeting import MeetingScreen
 
 
-async def test_a_viewer_of_the_live_event_says_it_is_read_only(filled: Filled) -> None:
+def _viewer_of_the_live_event(filled: Filled) -> tuple[Store, Store]:
+    """The event live in one planboard (the store), and a second one (a viewer)."""
     prepare(filled)
-    store, q = filled.store, filled.quarter_id
-    store.start_meeting(q, backup=False)
-    viewer = Store.open(store.path)
+    filled.store.start_meeting(filled.quarter_id, backup=False)
+    return filled.store, Store.open(filled.store.path)
+
+
+async def test_a_viewer_of_the_live_event_says_it_is_read_only(filled: Filled) -> None:
+    _, viewer = _viewer_of_the_live_event(filled)
     assert viewer.viewer
     app = PlanboardApp(viewer)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -30,10 +34,7 @@ async def test_a_viewer_of_the_live_event_says_it_is_read_only(filled: Filled) -
 
 
 async def test_the_viewer_that_takes_over_the_event_drops_its_badge(filled: Filled) -> None:
-    prepare(filled)
-    store, q = filled.store, filled.quarter_id
-    store.start_meeting(q, backup=False)
-    viewer = Store.open(store.path)
+    store, viewer = _viewer_of_the_live_event(filled)
     app = PlanboardApp(viewer)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -77,10 +78,7 @@ async def test_a_row_without_a_position_written_during_the_event_is_put_in_order
 async def test_the_badge_goes_when_taking_over_under_another_screen(filled: Filled) -> None:
     """Taken over while the help covered the event's screen: back on it, the header
     kept READ-ONLY (only the screen on top was shown again)."""
-    prepare(filled)
-    store, q = filled.store, filled.quarter_id
-    store.start_meeting(q, backup=False)
-    viewer = Store.open(store.path)
+    store, viewer = _viewer_of_the_live_event(filled)
     app = PlanboardApp(viewer)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

@@ -13,7 +13,9 @@ from planboard.core.live import live_view, timer_left, timer_running
 from planboard.ui.meeting.timer import timer_parts
 
 
-def test_a_countdown_started_in_the_future_reads_as_paused_everywhere(filled: Filled) -> None:
+def _started_much_later(filled: Filled) -> None:
+    """The event live, its countdown written (as another program could) to start seventy
+    years from now with 10 minutes left."""
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
     later = (store.now() + timedelta(days=365 * 70)).isoformat().replace("+00:00", "Z")
@@ -21,6 +23,11 @@ def test_a_countdown_started_in_the_future_reads_as_paused_everywhere(filled: Fi
         "UPDATE meetings SET timer_remaining = 600, timer_started_at = ? WHERE quarter_id = ?",
         (later, q),
     )
+
+
+def test_a_countdown_started_in_the_future_reads_as_paused_everywhere(filled: Filled) -> None:
+    store, q = filled.store, filled.quarter_id
+    _started_much_later(filled)
     meeting = store.meeting(q)
     assert meeting is not None
     assert timer_left(meeting, store.now()) == 600
@@ -38,12 +45,7 @@ async def test_t_starts_a_countdown_shown_paused_for_its_start_in_the_future(
     from planboard.ui.app import PlanboardApp
 
     store, q = filled.store, filled.quarter_id
-    store.start_meeting(q, backup=False)
-    later = (store.now() + timedelta(days=365 * 70)).isoformat().replace("+00:00", "Z")
-    store.conn.execute(
-        "UPDATE meetings SET timer_remaining = 600, timer_started_at = ? WHERE quarter_id = ?",
-        (later, q),
-    )
+    _started_much_later(filled)
     app = PlanboardApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -58,12 +60,7 @@ async def test_t_starts_a_countdown_shown_paused_for_its_start_in_the_future(
 def test_a_new_timebox_keeps_a_countdown_shown_paused_paused(filled: Filled) -> None:
     """It set the start to now: the countdown ran, from more than was left."""
     store, q = filled.store, filled.quarter_id
-    store.start_meeting(q, backup=False)
-    later = (store.now() + timedelta(days=365 * 70)).isoformat().replace("+00:00", "Z")
-    store.conn.execute(
-        "UPDATE meetings SET timer_remaining = 600, timer_started_at = ? WHERE quarter_id = ?",
-        (later, q),
-    )
+    _started_much_later(filled)
     store.set_meeting(q, timebox_minutes=60)
     meeting = store.meeting(q)
     assert meeting is not None and not timer_running(meeting, store.now())
