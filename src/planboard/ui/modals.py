@@ -104,6 +104,13 @@ class FormModal(ModalScreen[bool]):
                 yield Button(self.save_label, variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
+    def retitle(self, title: str, intro: str) -> None:
+        """Say another title and remark (what saving now would do), the fields as typed."""
+        self.form_title, self.intro = title, intro
+        self.query_one(".dialog-title", Label).update(Content(heading(title)))
+        for remark in self.query(".dialog-intro").results(Static):
+            remark.update(Content(clean_multiline(intro)))
+
     def _widget(self, spec: Field) -> Any:
         field_id = f"field-{spec.name}"
         if spec.kind == "text":

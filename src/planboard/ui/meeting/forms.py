@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ...core.model import Change
+from ...core.model import Block, Change
 from ...core.text import clean_line, name_order
 from ..modals import Field, FormModal
 
@@ -133,6 +133,28 @@ def _recorded(screen: MeetingScreen, name: str, hidden: bool, change: Change) ->
 CUT_OFF_NAMED = 6  # stakeholders the decision form names as cut off; the rest counted
 
 
+def _decision_texts(screen: MeetingScreen, chosen: list[Block]) -> tuple[str, str]:
+    """The decision form's title (the choices, in order) and its line on whom the
+    choice cuts off, as the file holds them now."""
+    names = "; ".join(
+        f"{b.choice}. {clean_line(b.name)}" for b in sorted(chosen, key=lambda b: b.choice or 0)
+    )
+    # Who this choice leaves out, while it can still change.
+    cut = screen.store.cut_off(screen.quarter_id, pending=True)
+    if not cut:
+        return names, "Every stakeholder who sent a list has an item in a chosen block."
+    named = [
+        clean_line(c.stakeholder.name)
+        + (f", {c.streak} quarters in a row with this one" if c.streak > 1 else "")
+        for c in cut[:CUT_OFF_NAMED]
+    ]
+    if len(cut) > CUT_OFF_NAMED:  # (the form must still fit; the summary lists all)
+        named.append(f"and {len(cut) - CUT_OFF_NAMED} more, listed once it is decided")
+    return names, "Cut off by this choice (none of their items in a chosen block): " + "; ".join(
+        named
+    )
+
+
 def ask_decision(screen: MeetingScreen) -> None:
     """Confirm the decision: why, and who was there; says whom it cuts off."""
     if not screen._writable():
@@ -143,25 +165,8 @@ def ask_decision(screen: MeetingScreen) -> None:
         return
     here = set(screen.store.attendance(screen.quarter_id))
     present = ", ".join(s.name for s in screen.store.stakeholders() if s.id in here)
-    names = "; ".join(
-        f"{b.choice}. {clean_line(b.name)}" for b in sorted(chosen, key=lambda b: b.choice or 0)
-    )
+    names, intro = _decision_texts(screen, chosen)
     shown = [(b.id, int(b.choice or 0)) for b in chosen]  # (what is confirmed: no other)
-    # Who this choice leaves out, while it can still change.
-    cut = screen.store.cut_off(screen.quarter_id, pending=True)
-    if cut:
-        named = [
-            clean_line(c.stakeholder.name)
-            + (f", {c.streak} quarters in a row with this one" if c.streak > 1 else "")
-            for c in cut[:CUT_OFF_NAMED]
-        ]
-        if len(cut) > CUT_OFF_NAMED:  # (the form must still fit; the summary lists all)
-            named.append(f"and {len(cut) - CUT_OFF_NAMED} more, listed once it is decided")
-        intro = "Cut off by this choice (none of their items in a chosen block): " + "; ".join(
-            named
-        )
-    else:
-        intro = "Every stakeholder who sent a list has an item in a chosen block."
 
     def submit(values: dict[str, Any]) -> str | None:
         refused = screen.form_op(
@@ -172,23 +177,22 @@ def ask_decision(screen: MeetingScreen) -> None:
         if refused is None and screen.quarter is not None and screen.quarter.is_decided:
             screen.app.call_later(screen._show_decision)
         elif refused is not None and "changed since the form showed them" in refused:
-            # (what the refusal names is what a second Ctrl+S confirms)
-            shown[:] = [
-                (b.id, b.choice)
-                for b in screen.store.blocks(screen.quarter_id)
-                if isinstance(b.choice, int)
-            ]
+            # (what the refusal names is what a second Ctrl+S confirms, and the form
+            # says it: its title and whom it cuts off)
+            now = [b for b in screen.store.blocks(screen.quarter_id) if isinstance(b.choice, int)]
+            shown[:] = [(b.id, int(b.choice or 0)) for b in now]
+            names_now, intro_now = _decision_texts(screen, now)
+            form.retitle(f"Confirm the decision: {names_now}", intro_now)
         return refused
 
-    screen.app.push_screen(
-        FormModal(
-            f"Confirm the decision: {names}",
-            [
-                Field("rationale", "Why these? (required)", "", kind="text", height=4),
-                Field("attendees", "Who was there", present),
-            ],
-            submit,
-            save_label="Confirm",
-            intro=intro,
-        )
+    form = FormModal(
+        f"Confirm the decision: {names}",
+        [
+            Field("rationale", "Why these? (required)", "", kind="text", height=4),
+            Field("attendees", "Who was there", present),
+        ],
+        submit,
+        save_label="Confirm",
+        intro=intro,
     )
+    screen.app.push_screen(form)
