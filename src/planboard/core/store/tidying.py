@@ -31,9 +31,16 @@ class Tidying(StoreReads):
         if self.readonly:
             return None
         version = self._version()  # (read first: a commit after it makes it stale)
-        if not self._untidy(quarter_id) or self.quarter(quarter_id).is_decided:
+        seen = self._tidy_at.get(quarter_id)
+        if seen is not None and seen[0] == version:
+            # (in order when last looked at, and no other connection has committed
+            # since: this store's own writes keep positions in order, a replay too)
+            return None
+        if not self._untidy(quarter_id):
             self._tidy_at[quarter_id] = (version, self._last_event_id())
             return None
+        if self.quarter(quarter_id).is_decided:
+            return None  # (not seen in order: reopened, it is tidied then)
         with self._write() as tx:
             self._densify(tx, quarter_id)
             if not tx.changes:
