@@ -50,3 +50,25 @@ def test_another_state_folder_neither_shares_a_replica_nor_replicates_a_board_tw
     assert "in the background" in out
     assert "Stopped replicating" in cli("replicate", str(second), "--stop", env=elsewhere)
     assert not replica._alive((replica.read_status(first) or {}).get("pid"))
+
+
+def test_a_second_name_of_the_same_file_is_not_replicated_twice(tmp_path: Path) -> None:
+    """A hard link is the same board under another name: Litestream's folder beside
+    each name differs, so the lock there let both replicate it."""
+    first = fresh_copy(SAMPLE, tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    other_name = tmp_path / "elsewhere" / "team.db"
+    other_name.hardlink_to(first)
+    running = Replicating(first, f"file://{tmp_path / 'replica'}")
+    said = cli(
+        "replicate",
+        str(other_name),
+        "--to",
+        str(tmp_path / "other-replica"),
+        "--background",
+        env={"PLANBOARD_STATE_DIR": str(tmp_path / "service-state")},
+        check=False,
+    )
+    assert f"{other_name} is already being replicated under another of its names" in said
+    assert not (tmp_path / "other-replica").exists()
+    running.stop()

@@ -9,8 +9,10 @@ Replicas in a store (S3, SFTP) are checked by the state folder alone (`check_one
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
+import struct
 from pathlib import Path
 
 from ..text import path_text
@@ -49,6 +51,14 @@ def hold(board: Path, url: str) -> Held:
                 f"{path_text(board)} --stop, with that state folder)."
             )
         held.fds += [taken] if taken is not None else []
+        taken = _take_file(resolved)
+        if taken == "held":
+            raise ReplicaError(
+                f"{path_text(board)} is already being replicated under another of its "
+                "names (a hard link to the same file): two replications of one board "
+                "lose changes. Stop that one first (planboard replicate OTHER-NAME --stop)."
+            )
+        held.fds += [taken] if isinstance(taken, int) else []
         folder = file_replica(url)
         if folder is not None:
             taken = _take(folder / REPLICA_LOCK, board)
@@ -64,6 +74,33 @@ def hold(board: Path, url: str) -> Held:
         held.release()
         raise
     return held
+
+
+# A byte of the board file far past any lock SQLite takes (its are at 1 GiB), locked by
+# the replication as an open file description's lock: one file under two names (a hard
+# link) has two `.NAME-litestream` folders, but one inode to lock.
+FILE_LOCK_AT = 1 << 62
+
+
+def _take_file(board: Path) -> int | str | None:
+    """A descriptor of the board file holding an exclusive lock on `FILE_LOCK_AT`;
+    "held" if another replication holds it; None where it can't be had (not Linux, a
+    file this user can't write, a file system without locks)."""
+    setlk = getattr(fcntl, "F_OFD_SETLK", None)
+    if setlk is None:
+        return None
+    try:
+        fd = os.open(board, os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return None
+    # struct flock: type, whence, start, length, pid (0 for a lock of this kind)
+    request = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, FILE_LOCK_AT, 1, 0)
+    try:
+        fcntl.fcntl(fd, setlk, request)
+    except OSError as error:
+        os.close(fd)
+        return "held" if error.errno in (errno.EAGAIN, errno.EACCES) else None
+    return fd
 
 
 def _take(lock: Path, board: Path) -> int | str | None:
