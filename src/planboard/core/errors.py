@@ -41,6 +41,11 @@ class ValidationError(PlanboardError):
     """A form or argument value was refused; nothing was written."""
 
 
+class ChangedSince(ValidationError):
+    """A form's row was changed by another program since the form showed it, in a field
+    the form would write over; the form stays open (a second save writes over it)."""
+
+
 class ReadOnlyError(PlanboardError):
     """The file, or the quarter, cannot be changed."""
 

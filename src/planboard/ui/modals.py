@@ -79,8 +79,12 @@ class FormModal(ModalScreen[bool]):
         submit: Submit,
         save_label: str = "Save",
         intro: str = "",
+        changed_only: bool = False,
     ):
+        """`changed_only` (an edit): `submit` is given the fields changed since the form
+        opened, no other."""
         super().__init__()
+        self.changed_only = changed_only
         self.form_title = title
         self.fields = fields
         self.submit = submit
@@ -254,7 +258,10 @@ class FormModal(ModalScreen[bool]):
     def action_save(self) -> None:
         if self._done:
             return  # (closed already: a second Enter in the same burst)
-        error = self.submit(self.values())
+        values = self.values()
+        if self.changed_only:
+            values = {k: v for k, v in values.items() if v != self._opened_with.get(k)}
+        error = self.submit(values)
         if error:
             self.show_error(error)
         else:

@@ -9,7 +9,11 @@ from ..errors import ValidationError
 from ..model import MAX_NAME, MAX_NOTES, Block, Change, Place
 from .core import _UNSET, _quote
 from .placing import StorePlacing
+from .since import check_since
 from .tx import _Tx
+
+# The fields a block's form writes, as a refusal names them (`check_since`).
+BLOCK_FIELDS = {"name": "its name", "description": "its case", "effort": "its effort"}
 
 
 class BlockCommands(StorePlacing):
@@ -100,7 +104,9 @@ class BlockCommands(StorePlacing):
         name: str | None = None,
         description: str | None = None,
         effort: float | str | None = _UNSET,
+        since: Block | None = None,
     ) -> Change:
+        """Edit a block. `since`: the block as the form showed it (`check_since`)."""
         values: dict[str, Any] = {}
         if name is not None:
             values["name"] = self._title(name, "block name", MAX_NAME)
@@ -111,6 +117,7 @@ class BlockCommands(StorePlacing):
         with self._write() as tx:
             block = self.block(block_id)
             self._check_quarter_writable(block.quarter_id, tx)
+            check_since(f"Block {_quote(block.name)}", block, since, values, BLOCK_FIELDS)
             tx.update("blocks", block_id, values)
             what = "Renamed" if "name" in values and values["name"] != block.name else "Edited"
             return self._finish(

@@ -18,7 +18,17 @@ from ..wal import identity as _identity
 from .core import _UNSET, _quote, _reads
 from .placing import StorePlacing
 from .reading import most_of_the_file
+from .since import check_since
 from .tx import _Tx
+
+# The fields an item's form writes, as a refusal names them (`check_since`).
+ITEM_FIELDS = {
+    "title": "its title",
+    "notes": "its notes",
+    "effort": "its effort",
+    "drop_reason": "its reason",
+    "stakeholder_id": "its list",
+}
 
 
 class ItemCommands(StorePlacing):
@@ -79,9 +89,11 @@ class ItemCommands(StorePlacing):
         effort: float | str | None = _UNSET,
         drop_reason: str | None = None,
         stakeholder_id: int | None = _UNSET,
+        since: Item | None = None,
     ) -> Change:
         """Edit an item; a new `stakeholder_id` moves it to the end of that list (None:
-        the team's), wherever it sits now."""
+        the team's), wherever it sits now. `since`: the item as the form showed it (a
+        field another program changed since is not written over: `check_since`)."""
         values: dict[str, Any] = {}
         if title is not None:
             values["title"] = self._title(title)
@@ -95,7 +107,17 @@ class ItemCommands(StorePlacing):
             if drop_reason is not None and item.status == "dropped":
                 values["drop_reason"] = self._title(drop_reason, "reason", MAX_NOTES)
             summary = f"Edited {_quote(values.get('title', item.title))}"
-            if stakeholder_id is not _UNSET and stakeholder_id != item.stakeholder_id:
+            if stakeholder_id is not _UNSET:
+                values["stakeholder_id"] = stakeholder_id
+            check_since(
+                _quote(item.title),
+                item,
+                since,
+                values,
+                ITEM_FIELDS,
+                {"stakeholder_id": self._list_of},
+            )
+            if values.pop("stakeholder_id", item.stakeholder_id) != item.stakeholder_id:
                 if stakeholder_id is not None:
                     self.stakeholder(stakeholder_id)
                 values["stakeholder_id"] = stakeholder_id
@@ -110,6 +132,9 @@ class ItemCommands(StorePlacing):
                 old_list = self._list_rows(item.quarter_id, item.stakeholder_id)
                 tx.renumber("items", "position", [(r[0], r[1]) for r in old_list], item.home)
             return self._finish(tx, "edit_item", summary, item.quarter_id, item_id=item_id)
+
+    def _list_of(self, stakeholder_id: int | None) -> str:
+        return f"{self._owner_name(stakeholder_id)}'s"
 
     def remove_item(self, item_id: int) -> Change:
         """Delete an item for good (dropping keeps it; this is for mistakes). Requests

@@ -13,6 +13,7 @@ from ..rules import why_not_start
 from ..text import clean_line, clean_multiline, plural
 from .core import _quote
 from .placing import StorePlacing
+from .since import check_since
 from .tx import _Tx
 
 
@@ -325,12 +326,16 @@ class QuarterCommands(StorePlacing):
                 tx, "delete_quarter", f"Deleted quarter {quarter.name}", None, undoable=False
             )
 
-    def edit_quarter(self, quarter_id: int, *, vision: str | None = None) -> Change:
+    def edit_quarter(
+        self, quarter_id: int, *, vision: str | None = None, since: Quarter | None = None
+    ) -> Change:
+        """Edit the quarter's vision. `since`: as the form showed it (`check_since`)."""
         values: dict[str, Any] = {}
         if vision is not None:
             values["vision"] = self._notes(vision, "vision")
         with self._write() as tx:
             quarter = self._check_quarter_writable(quarter_id, tx)
+            check_since(f"The vision of {quarter.name}", quarter, since, values, {"vision": "it"})
             tx.update("quarters", quarter_id, values)
             return self._finish(
                 tx, "edit_quarter", f"Edited the vision of {quarter.name}", quarter_id

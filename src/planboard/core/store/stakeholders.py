@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ValidationError
-from ..model import STAKEHOLDER_COLOURS, Change, Place
+from ..model import STAKEHOLDER_COLOURS, Change, Place, Stakeholder
 from ..rows import ITEM_COLUMNS
 from ..text import clean_line
 from .core import _quote
 from .placing import StorePlacing
+from .since import check_since
+
+# The fields a stakeholder's form writes, as a refusal names them (`check_since`).
+STAKEHOLDER_FIELDS = {
+    "name": "their name",
+    "department": "their department",
+    "colour": "their colour",
+}
 
 
 class StakeholderCommands(StorePlacing):
@@ -71,7 +79,9 @@ class StakeholderCommands(StorePlacing):
         department: str | None = None,
         colour: str | None = None,
         quarter_id: int | None = None,
+        since: Stakeholder | None = None,
     ) -> Change:
+        """Edit a stakeholder. `since`: as the form showed them (`check_since`)."""
         values: dict[str, Any] = {}
         if name is not None:
             values["name"] = self._stakeholder_name(name)
@@ -81,6 +91,7 @@ class StakeholderCommands(StorePlacing):
             values["colour"] = self._colour(colour)
         with self._write() as tx:
             current = self.stakeholder(stakeholder_id)
+            check_since(_quote(current.name), current, since, values, STAKEHOLDER_FIELDS)
             if "name" in values:
                 clash = self._stakeholder_named(values["name"], other_than=stakeholder_id)
                 if clash:

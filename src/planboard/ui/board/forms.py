@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...core.errors import PlanboardError
-from ...core.model import STAKEHOLDER_COLOURS, Block, Item, Stakeholder
+from ...core.errors import ChangedSince, PlanboardError
+from ...core.model import STAKEHOLDER_COLOURS, Block, Change, Item, Quarter, Stakeholder
 from ...core.paths import user_path
 from ...core.record import Record
 from ...core.text import clean_line
@@ -85,7 +86,8 @@ class BoardForms(BoardView):
             if item.status == "dropped":
                 fields.append(Field("reason", "Why it is dropped", item.drop_reason or ""))
             title = f"Edit “{clean_line(item.title)}”"
-            self.app.push_screen(FormModal(title, fields, partial(self._save_item, item)))
+            save = partial(self._save_item, [item])
+            self.app.push_screen(FormModal(title, fields, save, changed_only=True))
         elif row.group.block is not None:
             self._edit_block(row.group.block)
         elif row.group.key.is_list and row.group.stakeholder is not None:
@@ -138,8 +140,9 @@ class BoardForms(BoardView):
     def _edit_block(self, block: Block) -> None:
         from ..modals import FormModal
 
-        save = partial(self._save_block, block)
-        self.app.push_screen(FormModal("Edit block", self._block_fields(block), save))
+        save = partial(self._save_block, [block])
+        fields = self._block_fields(block)
+        self.app.push_screen(FormModal("Edit block", fields, save, changed_only=True))
 
     def action_new_block(self) -> None:
         if not self.writable():
@@ -183,10 +186,9 @@ class BoardForms(BoardView):
     def _edit_stakeholder(self, stakeholder: Stakeholder) -> None:
         from ..modals import FormModal
 
-        save = partial(self._save_stakeholder, stakeholder)
-        self.app.push_screen(
-            FormModal("Edit stakeholder", self._stakeholder_fields(stakeholder), save)
-        )
+        save = partial(self._save_stakeholder, [stakeholder])
+        fields = self._stakeholder_fields(stakeholder)
+        self.app.push_screen(FormModal("Edit stakeholder", fields, save, changed_only=True))
 
     def action_new_stakeholder(self) -> None:
         if not self.writable():
@@ -219,7 +221,8 @@ class BoardForms(BoardView):
                         height=3,
                     )
                 ],
-                self._save_vision,
+                partial(self._save_vision, [self.quarter]),
+                changed_only=True,
             )
         )
 
@@ -237,26 +240,39 @@ class BoardForms(BoardView):
             )
         )
 
-    def _save_item(self, item: Item, values: dict[str, Any]) -> str | None:
-        return self.form_op(
-            lambda: self.store.edit_item(
-                item.id,
-                title=values["title"],
-                notes=values["notes"],
-                effort=values["effort"],
-                drop_reason=values.get("reason"),
-                stakeholder_id=values["owner"],
-            )
+    def _since_op(
+        self, since: list[Any], reread: Callable[[Any], Any], write: Callable[[Any], Change]
+    ) -> str | None:
+        """An edit form's save: `write(as shown)` writes what the user changed (the
+        form gives no other field), refused where another program changed the same
+        since (`check_since`); the row is then read again, and a second save writes
+        over what the refusal named."""
+
+        def op() -> Change:
+            try:
+                return write(since[0])
+            except ChangedSince:
+                since[0] = reread(since[0])
+                raise
+
+        return self.form_op(op)
+
+    def _save_item(self, since: list[Item], values: dict[str, Any]) -> str | None:
+        named = {"title": "title", "notes": "notes", "effort": "effort", "reason": "drop_reason"}
+        given = {named[field]: value for field, value in values.items() if field in named}
+        if "owner" in values:
+            given["stakeholder_id"] = values["owner"]
+        return self._since_op(
+            since,
+            lambda was: self.store.item(was.id),
+            lambda was: self.store.edit_item(was.id, since=was, **given),
         )
 
-    def _save_block(self, block: Block, values: dict[str, Any]) -> str | None:
-        return self.form_op(
-            lambda: self.store.edit_block(
-                block.id,
-                name=values["name"],
-                description=values["description"],
-                effort=values["effort"],
-            )
+    def _save_block(self, since: list[Block], values: dict[str, Any]) -> str | None:
+        return self._since_op(
+            since,
+            lambda was: self.store.block(was.id),
+            lambda was: self.store.edit_block(was.id, since=was, **values),
         )
 
     def _save_new_block(self, values: dict[str, Any]) -> str | None:
@@ -266,15 +282,16 @@ class BoardForms(BoardView):
             )
         )
 
-    def _save_stakeholder(self, stakeholder: Stakeholder, values: dict[str, Any]) -> str | None:
-        return self.form_op(
-            lambda: self.store.edit_stakeholder(
-                stakeholder.id,
-                name=values["name"],
-                department=values["department"],
-                colour=values["colour"] or None,
-                quarter_id=self.quarter_id,
-            )
+    def _save_stakeholder(self, since: list[Stakeholder], values: dict[str, Any]) -> str | None:
+        given: dict[str, Any] = {f: values[f] for f in ("name", "department") if f in values}
+        if values.get("colour"):  # ("(keep)": none given)
+            given["colour"] = values["colour"]
+        return self._since_op(
+            since,
+            lambda was: self.store.stakeholder(was.id),
+            lambda was: self.store.edit_stakeholder(
+                was.id, quarter_id=self.quarter_id, since=was, **given
+            ),
         )
 
     def _save_new_stakeholder(self, values: dict[str, Any]) -> str | None:
@@ -287,9 +304,11 @@ class BoardForms(BoardView):
             )
         )
 
-    def _save_vision(self, values: dict[str, Any]) -> str | None:
-        return self.form_op(
-            lambda: self.store.edit_quarter(self.quarter_id, vision=values["vision"])
+    def _save_vision(self, since: list[Quarter], values: dict[str, Any]) -> str | None:
+        return self._since_op(
+            since,
+            lambda was: self.store.quarter(was.id),
+            lambda was: self.store.edit_quarter(was.id, since=was, **values),
         )
 
     def action_import_list(self) -> None:

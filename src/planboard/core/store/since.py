@@ -1,0 +1,58 @@
+"""One rule for every form that edits a row: it writes only what the user changed, and
+never over what another program changed there since the form showed it. (A form saved
+the values it opened with: another program's new title, written while the notes were
+typed, was put back without a word.)"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import ChangedSince
+from .core import _quote
+
+Said = Callable[[Any], str]
+
+
+def shown(value: Any) -> str:
+    """A value as a refusal names it."""
+    if value is None or value == "":
+        return "empty"
+    if isinstance(value, str):
+        return _quote(" ".join(value.split()))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _quote(str(value))
+
+
+def check_since(
+    what: str,
+    current: Any,
+    since: Any,
+    values: Mapping[str, Any],
+    labels: Mapping[str, str],
+    said: Mapping[str, Said] | None = None,
+) -> None:
+    """Refuse to write `values` over `current` where another program changed a field
+    since the form showed it (`since`, the row as it was then) to something else than
+    what is written now. `labels`: each field's name in words; `said`: how a field's
+    value is named where `shown` is not the way (an owner's id by name)."""
+    if since is None:
+        return
+    clashes = [
+        field
+        for field in labels
+        if field in values
+        and getattr(current, field) != getattr(since, field)
+        and getattr(current, field) != values[field]
+    ]
+    if not clashes:
+        return
+    named = [
+        f"{labels[field]} now {(said or {}).get(field, shown)(getattr(current, field))}"
+        for field in clashes
+    ]
+    raise ChangedSince(
+        f"{what} was changed by another program since the form opened ({'; '.join(named)}). "
+        "Save again to write yours over it, or Esc to keep theirs."
+    )

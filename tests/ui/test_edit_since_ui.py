@@ -1,0 +1,84 @@
+"""`e` saves what was typed, not the form's every field as it opened: another program's
+title, written while the notes were typed, was put back without a word."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from conftest import Filled
+
+from planboard.ui.app import PlanboardApp
+from planboard.ui.modals import FormModal
+
+
+def _rename_outside(filled: Filled, item_id: int, title: str) -> None:
+    with sqlite3.connect(filled.store.path, isolation_level=None) as conn:
+        conn.execute("UPDATE items SET title = ?, effort = 20 WHERE id = ?", (title, item_id))
+
+
+async def test_notes_typed_while_another_program_renames_keep_its_title(
+    filled: Filled,
+) -> None:
+    item_id = filled.team_items[0]
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        assert isinstance(app.screen, FormModal)
+        _rename_outside(filled, item_id, "Renamed by another program")
+        await pilot.press("tab", "tab", *"my note", "ctrl+s")  # (the notes)
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+        item = filled.store.item(item_id)
+        assert (item.title, item.effort, item.notes) == (
+            "Renamed by another program",
+            20,
+            "my note",
+        )
+
+
+async def test_a_title_both_changed_is_refused_in_the_form_then_saved_on_a_second_save(
+    filled: Filled,
+) -> None:
+    item_id = filled.team_items[0]
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        _rename_outside(filled, item_id, "Theirs")
+        await pilot.press(*" (mine)", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)  # (open: nothing typed is lost)
+        said = str(app.screen.query_one(".form-error").render())
+        assert "changed by another program since the form opened" in said, said
+        assert "its title now “Theirs”" in said, said
+        assert filled.store.item(item_id).title == "Theirs"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+        assert filled.store.item(item_id).title == "Single customer view (mine)"
+        assert filled.store.item(item_id).effort == 20  # (theirs: not in the form's change)
+
+
+async def test_an_unreadable_title_is_not_written_when_only_the_effort_changes(
+    filled: Filled,
+) -> None:
+    """A title another program wrote as bytes shows as "(no title)"; saving the effort
+    alone wrote that placeholder as the title."""
+    item_id = filled.team_items[0]
+    with sqlite3.connect(filled.store.path, isolation_level=None) as conn:
+        conn.execute("UPDATE items SET title = x'00ff' WHERE id = ?", (item_id,))
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("e")
+        assert isinstance(app.screen, FormModal)
+        await pilot.press("tab", "tab", "tab", *"3", "ctrl+s")  # (the effort)
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+    with sqlite3.connect(filled.store.path) as conn:
+        title, effort = conn.execute(
+            "SELECT title, effort FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+    assert (title, effort) == (b"\x00\xff", 3)
