@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
-from ..errors import PlanboardError, ValidationError
+from ..errors import ConflictError, PlanboardError, ValidationError
 from ..model import MAX_NOTES, Change, Item, Place
 from ..rows import ITEM_COLUMNS
 from ..rules import move_verdict
@@ -161,29 +161,34 @@ class ItemCommands(StorePlacing):
                 item_id=item_id,
             )
 
-    def move_item(self, item_id: int, target: Place, index: int | None = None) -> Change:
+    def move_item(
+        self, item_id: int, target: Place, index: int | None = None, source: Place | None = None
+    ) -> Change:
         """Move an item to a block or back to its own list, at `index` (end if None).
 
         Within the same place this reorders. An item only ever goes back to its own
         list; to the dropped area it goes through `drop_item`, which asks a reason.
+        `source`: where the user saw it (a drag's start); refused if another program
+        has moved it since (`_check_still_at`).
         """
         with self._write() as tx:
             seen = (self._data_version_now(), self.conn.total_changes)
             if seen != self._in_order_at:  # (something else wrote since the last move)
                 self._in_order.clear()
             tx.in_order = self._in_order
-            change, in_order = self._move(tx, item_id, target, index)
+            change, in_order = self._move(tx, item_id, target, index, source)
         # Committed: the blocks and dropped areas it wrote are numbered 0..n-1.
         self._in_order.update(in_order)
         self._in_order_at = (seen[0], self.conn.total_changes)
         return change
 
     def _move(
-        self, tx: _Tx, item_id: int, target: Place, index: int | None
+        self, tx: _Tx, item_id: int, target: Place, index: int | None, source: Place | None
     ) -> tuple[Change, list[tuple[int, Place]]]:
         """`move_item` in its transaction; with the places it leaves numbered 0..n-1."""
         item = self.item(item_id)
         self._check_quarter_writable(item.quarter_id, tx)
+        self._check_still_at(item, source)
         source = item.place
         verdict = move_verdict(item, target)
         if verdict.needs_reason:
@@ -224,12 +229,16 @@ class ItemCommands(StorePlacing):
         item = self.item(item_id)
         return self.move_item(item_id, item.place, max(0, self._shown_index(item) + delta))
 
-    def drop_item(self, item_id: int, reason: str, index: int | None = None) -> Change:
-        """Eliminate an item for the quarter, with a reason. It is kept, never deleted."""
+    def drop_item(
+        self, item_id: int, reason: str, index: int | None = None, source: Place | None = None
+    ) -> Change:
+        """Eliminate an item for the quarter, with a reason. It is kept, never deleted.
+        `source`: where the user saw it (as `move_item`)."""
         reason = self._title(reason, "reason", MAX_NOTES)
         with self._write() as tx:
             item = self.item(item_id)
             self._check_quarter_writable(item.quarter_id, tx)
+            self._check_still_at(item, source)
             if item.status == "dropped":
                 tx.update("items", item_id, {"drop_reason": reason})
                 if index is not None:
@@ -251,6 +260,20 @@ class ItemCommands(StorePlacing):
                 item.quarter_id,
                 item_id=item_id,
             )
+
+    def _check_still_at(self, item: Item, source: Place | None) -> None:
+        """Refuse to move or drop an item another program has moved since the user saw
+        it at `source` (a drag held while it was dropped restored it on release)."""
+        if source is None or item.place == source:
+            return
+        try:
+            now = self._place_label(item.place)
+        except PlanboardError:  # (a block another program deleted)
+            now = "elsewhere"
+        raise ConflictError(
+            f"{_quote(item.title)} was moved by another program meanwhile (it is now "
+            f"{now}): nothing changed."
+        )
 
     def restore_item(self, item_id: int) -> Change:
         """Send an item back to its own list (from a block or the dropped area)."""

@@ -232,7 +232,8 @@ class BoardDrag(BoardItems):
         if move_verdict(item, place).needs_reason:
             self._ask_drop(item, spot.index)
         else:
-            self.run_op(lambda: self.store.move_item(item.id, place, spot.index))
+            source = item.place  # (where it was picked up: moved since, refused)
+            self.run_op(lambda: self.store.move_item(item.id, place, spot.index, source))
 
     def _auto_scroll(self, drag: Drag) -> None:
         target = drag.target

@@ -156,7 +156,9 @@ class BoardItems(BoardView):
         from ..modals import Field, FormModal
 
         def submit(values: dict[str, Any]) -> str | None:
-            return self.form_op(lambda: self.store.drop_item(item.id, values["reason"], index))
+            return self.form_op(
+                lambda: self.store.drop_item(item.id, values["reason"], index, item.place)
+            )
 
         # `d` again on an item just dropped (the cursor follows it) is more often meant
         # for the next item on the list: the form says it is dropped already, and the
