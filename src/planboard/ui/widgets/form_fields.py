@@ -113,11 +113,19 @@ class FormInput(Input):
         form_key(self, event)
 
     def _on_paste(self, event: events.Paste) -> None:
-        # (A one-line field keeps a list's first line: the form's box takes it whole.)
+        # (Several lines: to the form's box for lists, else joined by spaces here. Input
+        # keeps the first line alone: the others were lost without a word.)
+        lines = [" ".join(line.split()) for line in event.text.splitlines() if line.strip()]
+        if len(lines) < 2:
+            return
         take = getattr(self.screen, "take_paste", None)
-        if len(event.text.strip().splitlines()) > 1 and take is not None and take(event.text):
-            event.prevent_default()
-            event.stop()
+        if take is None or not take(event.text):
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(" ".join(lines))
+            else:
+                self.replace(" ".join(lines), *self.selection)
+        event.prevent_default()
+        event.stop()
 
 
 class FormTextArea(TextArea):
@@ -125,3 +133,24 @@ class FormTextArea(TextArea):
 
     async def _on_key(self, event: events.Key) -> None:
         form_key(self, event)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        # A list pasted at the end of a line of the form's box for lists goes under it:
+        # a second list pasted there was glued to the first one's last line.
+        spec = next((f for f in getattr(self.screen, "fields", ()) if f.takes_paste), None)
+        row, column = self.cursor_location
+        line = self.document.get_line(row)
+        if (
+            spec is None
+            or self.id != f"field-{spec.name}"
+            or "\n" not in event.text.strip()
+            or not line.strip()
+            or column < len(line)
+            or not self.selection.is_empty
+            or self.read_only
+        ):
+            return
+        event.prevent_default()
+        event.stop()
+        if result := self._replace_via_keyboard("\n" + event.text, *self.selection):
+            self.move_cursor(result.end_location)
