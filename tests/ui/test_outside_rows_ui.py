@@ -299,3 +299,39 @@ async def test_the_event_names_a_second_live_quarter_and_a_budget_out_of_range(
         said = status(app)
         assert f"quarters rows {q} and {other}: " in said, said
         assert "are live at once" in said and "e in its event" in said, said
+
+
+async def test_rows_not_shown_are_named_first_and_all_listed_from_the_palette(
+    filled: Filled, board_path: Path
+) -> None:
+    """Items naming a list or a block that is not there appear in no column; the status
+    line named one type problem and "(and 3 more)", and nothing listed the rest."""
+    from planboard.ui.modals import ReadModal
+
+    q = filled.quarter_id
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.execute("UPDATE stakeholders SET archived = 'yes' WHERE id = ?", (filled.sales,))
+        for column, ref in (("stakeholder_id", 999), ("block_id", 998)):
+            conn.execute(
+                f"INSERT INTO items (quarter_id, title, {column}, position, created_at) "
+                "VALUES (?, 'Lost', ?, 9, '2026-06-01T10:00:00Z')",
+                (q, ref),
+            )
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        said = status(app)
+        assert "not shown" in said and "names stakeholder 999" in said, said
+        assert "(and 2 more: Ctrl+P, rows another program wrote)" in said, said
+        await pilot.press("ctrl+p", *"rows another program")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadModal)
+        listed = str(app.screen.query_one(".read-text").render())
+        for named in ("stakeholder 999", "block 998", "archived holds 'yes'"):
+            assert named in listed, listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)

@@ -288,6 +288,12 @@ BOARD: list[Entry] = [
             ("json", "JSON", "Everything about the quarter"),
         )
     ],
+    command(
+        "board.rows_of_others",
+        "rows_of_others",
+        "board: Rows another program wrote",
+        "Each row planboard can't take as it is, and what it does with it",
+    ),
     Key(
         "board.compare_board",
         "O",

@@ -154,6 +154,25 @@ class BoardView(BoardHead):
             return
         self.say_rows_of_others(found)
 
+    _lists_rows = True
+
+    def action_rows_of_others(self) -> None:
+        """Every row another program wrote that planboard can't take as it is (the
+        status line names the first and counts the rest)."""
+        from ..modals import ReadModal
+
+        try:
+            found = self.store.row_problems(self.quarter_id)
+        except PlanboardError as error:
+            self.say(str(error), error=True)
+            return
+        if not found:
+            self.say("No row of this quarter needs a word: planboard shows each as it is.")
+            return
+        lines = "\n".join(f"{n}. {problem}" for n, problem in enumerate(found, 1))
+        title = f"Rows another program wrote ({len(found)})"
+        self.app.push_screen(ReadModal(title, [("", lines)]))
+
     def _stakeholder_group(self, stakeholder: Stakeholder, items: list[Item]) -> Group:
         return Group(
             Place.of_list(stakeholder.id),

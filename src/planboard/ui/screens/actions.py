@@ -35,13 +35,18 @@ class StoreActions:
     _others_said: tuple[str, ...] = ()  # (the rows of another program's named last)
     _others_line: Content | None = None  # (the line that named them, as it was shown)
 
+    _lists_rows = False  # (a screen with `board: Rows another program wrote`)
+
     def say_rows_of_others(self, found: list[str]) -> None:
         """Name rows another program wrote that planboard can't take as they are (a
         value of the wrong type, a vote against the rules) on the status line, once for
         each new set of them; none left, the line that named them goes."""
         if found and tuple(found) != self._others_said:
-            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-            line = f"Another program wrote {found[0]}{more}."
+            # (A row not shown at all first: one shown with a neutral value is seen.)
+            first = next((problem for problem in found if problem.endswith("not shown")), found[0])
+            listed = ": Ctrl+P, rows another program wrote" if self._lists_rows else ""
+            more = f" (and {len(found) - 1} more{listed})" if len(found) > 1 else ""
+            line = f"Another program wrote {first}{more}."
             self._others_line = self.status_line.say(line, error=True)
         elif not found and self._others_line is not None:
             self.status_line.take_back(self._others_line)
