@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .model import Block, Item, Place, Quarter, Stakeholder
+from .rules import cut_streak
 from .similar import Entry, Similarity
 from .store import Store, reads
 from .text import name_order
@@ -32,13 +33,9 @@ class Coverage:
 
     def streak(self, stakeholder_id: int) -> int:
         """Decided quarters in a row, ending with the latest decided one, in which the
-        stakeholder was cut off."""
-        count = 0
-        for quarter in reversed([q for q in self.quarters if q.is_decided]):
-            if self.cell(stakeholder_id, quarter.id) != "cut":
-                break
-            count += 1
-        return count
+        stakeholder was cut off (those they sent no list for skipped: `cut_streak`)."""
+        decided = reversed([q for q in self.quarters if q.is_decided])
+        return cut_streak(self.cell(stakeholder_id, quarter.id) for quarter in decided)
 
     def counts(self, stakeholder_id: int) -> dict[Cell, int]:
         found: dict[Cell, int] = {"served": 0, "cut": 0, "none": 0, "open": 0}

@@ -4,6 +4,8 @@ dimmed keys and refusal messages, so what a screen promises is what the store do
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .model import TEAM, Item, Place, Quarter
 from .record import Frozen, set_field
 
@@ -90,3 +92,17 @@ def why_not_start(quarter: Quarter, quarters: list[Quarter]) -> str:
         f"{live[0].name}'s planning event is live: decide it or end it first (M on "
         f"{live[0].name}); one event is live at a time."
     )
+
+
+def cut_streak(cells: Iterable[str]) -> int:
+    """How many decided quarters in a row a stakeholder was cut off, from the latest
+    back (`cells`: their cell in each decided quarter, newest first: "cut", "served",
+    "none" for no list). A quarter they sent no list for neither counts nor ends the
+    run: someone who stopped asking after being left out is who the warning is for."""
+    count = 0
+    for cell in cells:
+        if cell == "cut":
+            count += 1
+        elif cell != "none":
+            break
+    return count

@@ -60,7 +60,7 @@ indented). Text is as stored, minus control characters; times are UTC, ISO 8601.
   into), `carried_from` (the item of an earlier quarter it continues).
 - `cut_off`, for a decided quarter (otherwise `[]`): `stakeholder` (name),
   `stakeholder_id`, `items` (how many they sent), `streak` (decided quarters in a row,
-  this one included).
+  this one included, those they sent no list for skipped).
 
 ```json
 {

@@ -15,7 +15,7 @@ from ..clock import runs_at, seconds_since
 from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Block, Change, CutOff, Meeting, Stakeholder
 from ..rows import integer, whole
-from ..rules import why_not_start, why_read_only
+from ..rules import cut_streak, why_not_start, why_read_only
 from ..tally import counted_votes
 from ..text import name_order, path_text
 from .core import _quote, _reads
@@ -401,6 +401,11 @@ class MeetingCommands(StorePlacing):
         (what confirming would do)."""
 
         def cut_in(qid: int, column: str = "chosen_rank") -> dict[int, int]:
+            return {
+                sid: count for sid, (count, served) in sent_in(qid, column).items() if not served
+            }
+
+        def sent_in(qid: int, column: str = "chosen_rank") -> dict[int, tuple[int, int]]:
             rows = self.conn.execute(
                 "SELECT i.stakeholder_id, COUNT(*), "
                 f"SUM(CASE WHEN b.{column} IS NOT NULL THEN 1 ELSE 0 END) "
@@ -410,7 +415,7 @@ class MeetingCommands(StorePlacing):
                 "GROUP BY i.stakeholder_id",
                 (qid,),
             )
-            return {sid: count for sid, count, served in rows if not served}
+            return {sid: (count, served) for sid, count, served in rows}
 
         if pending:
             this = cut_in(quarter_id, "choice")
@@ -422,17 +427,18 @@ class MeetingCommands(StorePlacing):
             return []
         name = self.quarter(quarter_id).name
         earlier = [q for q in self.quarters() if q.name < name and q.is_decided]
-        streaks = dict.fromkeys(this, 1)
-        still = set(this)
-        for quarter in reversed(earlier):
-            if not still:
+        cells: dict[int, list[str]] = {sid: ["cut"] for sid in this}
+        running = set(this)  # (whose run has not ended yet: a quarter served them)
+        for quarter in reversed(earlier):  # (newest first, as `cut_streak` reads them)
+            if not running:
                 break
-            cut = cut_in(quarter.id)
-            for sid in list(still):
-                if sid in cut:
-                    streaks[sid] += 1
-                else:
-                    still.discard(sid)
+            sent = sent_in(quarter.id)
+            for sid in list(running):
+                got = sent.get(sid)
+                cells[sid].append("none" if got is None else "served" if got[1] else "cut")
+                if got is not None and got[1]:
+                    running.discard(sid)
+        streaks = {sid: cut_streak(seen) for sid, seen in cells.items()}
         people = {s.id: s for s in self.stakeholders()}
         return sorted(
             (CutOff(people[sid], this[sid], streaks[sid]) for sid in this if sid in people),
