@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ValidationError
-from ..model import QUARTER_NAME, Change, Item, Place, Quarter
+from ..model import QUARTER_NAME, Change, Item, Place, Quarter, next_quarter_name
 from ..rows import integer
 from ..rules import why_not_start
 from ..text import clean_line, clean_multiline, plural
@@ -131,6 +131,11 @@ class QuarterCommands(StorePlacing):
         (`carried_from`). One action; like any new quarter, its history starts there."""
         source = self.quarter(from_quarter_id)
         name = self._quarter_name(name)
+        if QUARTER_NAME.match(source.name) and name <= source.name:
+            raise ValidationError(
+                f"{name} is not after {source.name}: the quarter it starts from comes "
+                f"first (the next one is {next_quarter_name(source.name)})."
+            )
         vision = self._notes(source.vision if vision is None else vision, "vision")
         with self._write() as tx:
             if self.conn.execute("SELECT 1 FROM quarters WHERE name = ?", (name,)).fetchone():
