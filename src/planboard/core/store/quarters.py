@@ -231,6 +231,12 @@ class QuarterCommands(StorePlacing):
         ).fetchone()
         if later:
             return f"{later[0]} holds items that come from it: {quarter.name} can't be deleted."
+        stray = self._pointing_in(quarter_id)
+        if stray:
+            return (
+                f"{stray} (another program's) names a block or an item of {quarter.name}: "
+                f"it can't be deleted while that row is there."
+            )
         items = one("SELECT COUNT(*) FROM items WHERE quarter_id = ?")
         blocks = one("SELECT COUNT(*) FROM blocks WHERE quarter_id = ?")
         if not items and not blocks:
@@ -254,6 +260,22 @@ class QuarterCommands(StorePlacing):
                 + "; only an empty quarter, or one untouched since, can be deleted."
             )
         return None
+
+    def _pointing_in(self, quarter_id: int) -> str:
+        """A row of another quarter that names one of this quarter's blocks or items
+        (planboard never writes one; the file's foreign keys would refuse the delete),
+        as "votes row 7", or ""."""
+        row = self.conn.execute(
+            "SELECT 'votes', v.id FROM votes v JOIN blocks b ON b.id = v.block_id "
+            "WHERE b.quarter_id = ?1 AND v.quarter_id IS NOT ?1 "
+            "UNION ALL SELECT 'items', i.id FROM items i JOIN blocks b ON b.id = i.block_id "
+            "WHERE b.quarter_id = ?1 AND i.quarter_id IS NOT ?1 "
+            "UNION ALL SELECT 'rejected_pairs', r.id FROM rejected_pairs r "
+            "JOIN items i ON i.id IN (r.first_id, r.second_id) "
+            "WHERE i.quarter_id = ?1 AND r.quarter_id IS NOT ?1 LIMIT 1",
+            (quarter_id,),
+        ).fetchone()
+        return f"{row[0]} row {row[1]}" if row else ""
 
     def _changed_since_carried(self, quarter_id: int) -> bool:
         """Whether a quarter's rows differ from those they were carried from (another
