@@ -12,7 +12,7 @@ from .similar import Entry, Similarity
 from .store import Store, reads
 from .text import name_order
 
-CARRY_THRESHOLD = 0.55  # how alike two requests of different quarters must be
+CARRY_THRESHOLD = 0.75  # how alike two requests of different quarters must be (see README)
 
 Cell = Literal["served", "cut", "none", "open"]
 """served: an item in a chosen block · cut: sent items, none chosen (a decided quarter)
