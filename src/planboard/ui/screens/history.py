@@ -95,25 +95,8 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         yield BoardFooter()
 
     def on_mount(self) -> None:
-        try:
-            self.quarters = list(reversed(self.store.quarters()))
-            decisions = {q.id: self.store.decision(q.id) for q in self.quarters}
-        except PlanboardError as error:
-            self.quarters = []
-            self.status_line.say(str(error), error=True)
+        if not self._fill():
             return
-        for quarter in self.quarters:
-            decided = decisions[quarter.id]
-            when = decided.decided_at[:10] if decided else quarter.created_at[:10]
-            self.list.add_option(
-                Option(
-                    Content.assemble(
-                        (f"{clean_line(quarter.name):<9}", "bold"),
-                        (f"{quarter.status:<10}", "$text-muted"),
-                        (when, "$text-muted"),
-                    )
-                )
-            )
         # (The hint first: the quarter is shown as the highlight is set, and a quarter
         # that can't be read says so on the status line, over the hint.)
         mine = getattr(self.app, "user_keys", {})  # (the user's keys.toml)
@@ -127,6 +110,47 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         index = next((i for i, q in enumerate(self.quarters) if q.id == self.start_at), 0)
         self.list.highlighted = index
         self.list.focus()
+        # Another program's write (or another planboard's) shows here within a second,
+        # as on the board: a quarter added or deleted, a decision or its rationale.
+        changed = getattr(self.app, "board_changed", None)
+        if changed is not None:
+            changed.subscribe(self, self._file_changed, immediate=True)
+
+    def _fill(self) -> bool:
+        """The list of quarters as the file holds them (False: it can't be read)."""
+        try:
+            quarters = list(reversed(self.store.quarters()))
+            decisions = {q.id: self.store.decision(q.id) for q in quarters}
+        except PlanboardError as error:
+            self.quarters = []
+            self.status_line.say(str(error), error=True)
+            return False
+        self.quarters = quarters
+        self.list.clear_options()
+        for quarter in quarters:
+            decided = decisions[quarter.id]
+            when = decided.decided_at[:10] if decided else quarter.created_at[:10]
+            self.list.add_option(
+                Option(
+                    Content.assemble(
+                        (f"{clean_line(quarter.name):<9}", "bold"),
+                        (f"{quarter.status:<10}", "$text-muted"),
+                        (when, "$text-muted"),
+                    )
+                )
+            )
+        return True
+
+    def _file_changed(self, _change: object) -> None:
+        """The file changed: the list and the highlighted quarter read again, the
+        highlight kept on the same quarter (or the one in its place, if it is gone)."""
+        was = self.quarter
+        at = self.list.highlighted or 0
+        if not self._fill():
+            return
+        index = next((i for i, q in enumerate(self.quarters) if was and q.id == was.id), None)
+        self.list.highlighted = min(at, len(self.quarters) - 1) if index is None else index
+        self._show()
 
     @property
     def quarter(self) -> Quarter | None:

@@ -1,0 +1,47 @@
+"""The history shows what another program writes within a second, as the board does: a
+rationale changed stayed as it was, a quarter added never appeared, and one another
+planboard deleted stayed listed (Enter on it opened another quarter without a word)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from test_history_ui import open_history
+
+from planboard.core import Store
+from planboard.ui.app import PlanboardApp
+
+
+async def test_a_rationale_and_a_quarter_written_meanwhile_show(sample_copy: Path) -> None:
+    store = Store.open(sample_copy)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        history = await open_history(pilot)
+        await pilot.press("j")  # 2026-Q2, decided
+        await pilot.pause()
+        q2 = store.quarter_by_name("2026-Q2").id
+        with sqlite3.connect(sample_copy, isolation_level=None) as conn:
+            conn.execute(
+                "UPDATE decisions SET rationale = 'Rewritten by another program' "
+                "WHERE quarter_id = ?",
+                (q2,),
+            )
+            conn.execute(
+                "INSERT INTO quarters (name, status, vision, created_at) "
+                "VALUES ('2027-Q3', 'preparing', '', '2026-12-01T10:00:00Z')"
+            )
+        await pilot.pause(1.2)  # (the app looks at the file twice a second)
+        assert [q.name for q in history.quarters][:2] == ["2027-Q3", "2026-Q3"]
+        assert history.quarter is not None and history.quarter.name == "2026-Q2"
+        detail = str(history.query_one("#history-detail").render())
+        assert "Rewritten by another program" in detail, detail
+        # A quarter gone: the highlight goes to the one in its place.
+        await pilot.press("k", "k")
+        await pilot.pause()
+        assert history.quarter is not None and history.quarter.name == "2027-Q3"
+        with sqlite3.connect(sample_copy, isolation_level=None) as conn:
+            conn.execute("DELETE FROM quarters WHERE name = '2027-Q3'")
+        await pilot.pause(1.2)
+        assert history.quarters[0].name == "2026-Q3"
+        assert history.quarter is not None and history.quarter.name == "2026-Q3"
