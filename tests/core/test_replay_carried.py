@@ -148,3 +148,25 @@ def test_choosing_a_big_block_reads_its_items_by_sets(filled: Filled) -> None:
     store.start_meeting(q, backup=False)
     run = statements_run(store, lambda: store.choose_block(filled.block_a, 1))
     assert len(run) < 40, len(run)
+
+
+@pytest.mark.parametrize("what", ["block", "item"])
+def test_an_undo_removing_what_a_later_quarter_carried_says_so(filled: Filled, what: str) -> None:
+    """Undoing the creation of a block (or an item) the next quarter carried since said
+    "the board has changed since (perhaps from another program)": planboard's own
+    carry-over, named now, with the way out."""
+    store, q = filled.store, filled.quarter_id
+    if what == "block":
+        made = store.add_block(q, "Made late", "").block_id or 0
+        store.start_next_quarter(q, "2026-Q4", block_ids=[made])
+        named = "block “Made late”"
+    else:
+        made = store.add_item(q, None, "Asked late").item_id or 0
+        store.start_next_quarter(q, "2026-Q4", item_ids=[made])
+        named = "“Asked late”"
+    with pytest.raises(ConflictError) as refused:
+        store.undo(q)
+    said = str(refused.value)
+    assert f"{named} was carried into 2026-Q4 since" in said, said
+    assert "remove the copy from 2026-Q4 first" in said and "another program" not in said
+    assert_consistent(store)

@@ -123,6 +123,28 @@ class CarriedRule(StoreReads):
                 f"it out of {_quote(block)} in {quarter} first."
             )
 
+    def _carried_away(self, steps: Sequence[tuple[str, Any, Any, Any]]) -> str:
+        """Why a replay that removes rows can't: one of them (an item or a block) was
+        carried into a later quarter since, whose copy comes from it (the file's foreign
+        key refuses the delete), said with the way out; "" if none was."""
+        for table, name in (("blocks", "name"), ("items", "title")):
+            gone = [pk for kind, pk, _, becomes in steps if kind == table and becomes is None]
+            if not gone:
+                continue
+            found = self.conn.execute(
+                f"SELECT o.{name}, q.name FROM {table} c JOIN {table} o ON o.id = c.carried_from "
+                "JOIN quarters q ON q.id = c.quarter_id WHERE unlikely(c.carried_from IN "
+                "(SELECT value FROM json_each(?))) LIMIT 1",
+                (json.dumps(gone),),
+            ).fetchone()
+            if found is not None:
+                what = "block " if table == "blocks" else ""
+                return (
+                    f"{what}{_quote(str(found[0]))} was carried into {found[1]} since, whose "
+                    f"copy comes from it: remove the copy from {found[1]} first"
+                )
+        return ""
+
     def _by_id(self, value: str, ids: Sequence[int], also: Sequence[int] = ()) -> list[int]:
         """`value` (an expression of an items row) for each of these items, read by
         their ids, with `also`."""

@@ -239,6 +239,11 @@ class UndoLog(Tidying, CarriedRule):
                 raise self._damaged(event, verb, f"a row the table refuses, {broken}") from None
             if isinstance(error, ConflictError):
                 raise
+            carried = self._carried_away(steps)  # (planboard's own carry-over, not another
+            if carried:  # program's row: said with the way out)
+                raise ConflictError(
+                    f"Can't {verb} this — {event.summary} — because {carried}. Nothing was changed."
+                ) from None
             raise conflict from None
         except (
             OverflowError,
