@@ -199,7 +199,8 @@ class BlockCommands(StorePlacing):
         later = self._carried_to("blocks", "id = ?", (block.id,))
         if later:
             raise ValidationError(
-                f"Block {_quote(block.name)} was carried over to {later}: it stays here."
+                f"Block {_quote(block.name)} was carried over to {later}: it stays here "
+                "(drop its items one by one instead)."
             )
         for (item_id,) in self.conn.execute(
             # Dropped and in this block too (another program's row): it stays where
