@@ -128,6 +128,16 @@ def test_export_of_a_named_quarter_and_a_format_from_the_file_name(board: Path) 
     assert json.loads(out(exact))["quarter"]["name"] == "2026-q3", err(exact)
 
 
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_output_name_is_refused_not_printed(board: Path, empty: str) -> None:
+    """`-o "$OUT"` with OUT unset printed the export, as if no -o was given."""
+    before = names_in(board.parent)
+    result = run_cli("export", board, "-o", empty)
+    assert result.returncode == 2
+    assert "-o is empty" in err(result) and out(result) == ""
+    assert names_in(board.parent) == before
+
+
 def test_export_replaces_an_existing_file(board: Path) -> None:
     target = board.parent / "out.json"
     target.write_text("old")

@@ -59,7 +59,9 @@ def _export_parser() -> argparse.ArgumentParser:
         metavar="md|html|csv|json",
         help="the format (default: from FILE's extension, else md)",
     )
-    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of printing")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", type=_named, help="write to FILE instead of printing"
+    )
     return parser
 
 
@@ -101,6 +103,15 @@ def _output_problem(target: Path, board: Path) -> str:
             "was. Choose another file name."
         )
     return ""
+
+
+def _named(value: str) -> str:
+    """-o's file: `-o "$OUT"` with OUT unset printed the export, as if no -o was given."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError(
+            "-o is empty: give the file to write, or leave -o out to print it"
+        )
+    return value
 
 
 def run_export(argv: list[str]) -> int:
