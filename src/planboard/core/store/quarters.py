@@ -154,7 +154,9 @@ class QuarterCommands(StorePlacing):
                 item = self.item(item_id)
                 if item.quarter_id != from_quarter_id:
                     raise ValidationError("That item belongs to another quarter.")
-                if item.id in carrying.copies or item.merged_into in asked | carrying.copies.keys():
+                merged = item.merged_into  # (two lookups: a union made per item was 11 s
+                # of a start carrying 17,000 items)
+                if item.id in carrying.copies or merged in asked or merged in carrying.copies:
                     continue  # (come with their block, or with the item they are merged into)
                 carrying.copy(item, None, None, self._merged_to_carry(item.id, carrying.gone))
                 carried_items += 1
