@@ -13,6 +13,20 @@ from .view import BoardView
 class BoardSearch(BoardView):
     """The search bar and the filter it applies to the columns."""
 
+    _search_shown: int | None = None  # the items the last search said it shows
+
+    def load(self, read: Any = None) -> None:
+        """The quarter read again (another program wrote): a search still on says
+        again how many items it shows when that changed (it kept the old count)."""
+        super().load(read)
+        if self._search_shown is None or not self.search_bar.value.strip():
+            return
+        if self._items_shown() != self._search_shown:
+            self._filter(self.search_bar.value)
+
+    def _items_shown(self) -> int:
+        return sum(1 for c in self.columns for r in c.rows if r.kind == "item")
+
     def action_search(self) -> None:
         # Where the search starts from: Esc on it comes back here.
         column = self.focused_column()
@@ -92,6 +106,7 @@ class BoardSearch(BoardView):
         """Show only what the search asks for (all columns at once)."""
         words, people, loose = self._parse_search(text)
         if not (words or people or loose):
+            self._search_shown = None
             for column in self.columns:
                 column.set_filter(None, keep_groups=False)
             self._update_titles()
@@ -114,7 +129,7 @@ class BoardSearch(BoardView):
             column.set_filter(keep, keep_groups=False)
         self._update_titles()
         self._preview()
-        shown = sum(1 for c in self.columns for r in c.rows if r.kind == "item")
+        shown = self._search_shown = self._items_shown()
         self.say(
             f"Showing {shown} item{'s' if shown != 1 else ''} that "
             f"match{'es' if shown == 1 else ''} “{text.strip()}”."

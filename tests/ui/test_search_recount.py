@@ -1,0 +1,28 @@
+"""A search still on when another program adds a matching item says the new count: the
+board showed five items while the status line kept saying "Showing 4 items"."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from conftest import Filled
+
+from planboard.ui.app import PlanboardApp
+
+
+async def test_a_match_another_program_adds_is_counted(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"rate")
+        await pilot.pause()
+        status = app.screen.query_one("#status")
+        assert "Showing 1 item that matches “rate”" in str(status.render())
+        with sqlite3.connect(filled.store.path, isolation_level=None) as conn:
+            conn.execute(
+                "INSERT INTO items (quarter_id, title, stakeholder_id, position, created_at) "
+                "VALUES (?, 'Churn rate by month', ?, 9, '2026-06-01T10:00:00Z')",
+                (filled.quarter_id, filled.service),
+            )
+        await pilot.pause(1.2)  # (the app looks at the file twice a second)
+        assert "Showing 2 items that match “rate”" in str(status.render())
