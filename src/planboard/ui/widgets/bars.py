@@ -297,8 +297,8 @@ class StatusLine(Static):
         """Show an outcome; returns what is shown (for `take_back`)."""
         text = clean_line(path_text(text))  # a name that is not UTF-8 shows with U+FFFD
         mark = ("✗ ", "bold $text-error") if error else ("✓ ", "bold $text-success")
-        content = self._hint_whole(Content.assemble(mark, text))
-        self.show(content)
+        content = Content.assemble(mark, text)
+        self.show(content, hint=True)
         return content
 
     def take_back(self, said: Content) -> None:
@@ -323,15 +323,34 @@ class StatusLine(Static):
         """An outcome that changed nothing ("Nothing to undo"): no tick, no bell."""
         self.show(Content.assemble(("· ", "$text-muted"), clean_line(path_text(text))))
 
-    def show(self, content: Content) -> None:
+    _hint = False  # whether the hint at the end of what is shown goes whole (`say`)
+
+    def show(self, content: Content, *, hint: bool = False) -> None:
         """Any line of outcome or progress. A layout pass repaints the whole board: only
         when the line's height must change."""
-        width = self.content_size.width or self.size.width
+        self.shown, self._hint = content, hint
+        self._draw()
+
+    def _draw(self) -> None:
+        content = self.shown
+        if content is None:
+            return
+        if self._hint:
+            content = self._hint_whole(content)
+        width = self._drawn_at = self.content_size.width or self.size.width
         lines = 1
         if width and content.cell_length > width:
             lines = min(len(content.wrap(width, overflow="fold")), self.LINES)
-        self.shown = content
         self.update(content, layout=lines != self.size.height)
+
+    _drawn_at = 0  # the width it was last drawn for
+
+    def on_resize(self) -> None:
+        # (Wrapped, and its hint placed, for the width it has now: from 40 columns to
+        # 100 the line stayed three lines high, wrapped as at 40. Its own height's
+        # change, after a longer message, is no reason to draw it again.)
+        if (self.content_size.width or self.size.width) != self._drawn_at:
+            self._draw()
 
 
 class DragGhost(Static):
