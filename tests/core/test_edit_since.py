@@ -75,3 +75,10 @@ def test_blocks_stakeholders_and_the_vision_keep_theirs_too(
     with pytest.raises(ChangedSince, match="The vision of 2026-Q3 was changed"):
         store.edit_quarter(q, vision="Mine", since=quarter)
     assert store.quarter(q).vision == "Their vision"
+
+
+def test_a_stakeholder_form_saved_unchanged_changes_nothing(filled: Filled) -> None:
+    store = filled.store
+    person = store.stakeholder(filled.sales)
+    change = store.edit_stakeholder(person.id, quarter_id=filled.quarter_id, since=person)
+    assert change.changed_nothing and change.event_id is None

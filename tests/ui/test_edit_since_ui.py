@@ -82,3 +82,50 @@ async def test_an_unreadable_title_is_not_written_when_only_the_effort_changes(
             "SELECT title, effort FROM items WHERE id = ?", (item_id,)
         ).fetchone()
     assert (title, effort) == (b"\x00\xff", 3)
+
+
+async def test_the_second_save_writes_only_over_what_the_refusal_named(filled: Filled) -> None:
+    """The refusal named the title; the notes another program wrote too were then
+    written over by the second save, never named."""
+    item_id = filled.team_items[0]
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        with sqlite3.connect(filled.store.path, isolation_level=None) as conn:
+            conn.execute(
+                "UPDATE items SET title = 'Theirs', notes = 'Their notes' WHERE id = ?",
+                (item_id,),
+            )
+        await pilot.press(*" (mine)", "ctrl+s")
+        await pilot.pause()
+        said = str(app.screen.query_one(".form-error").render())
+        assert "its title now “Theirs”" in said and "notes" not in said, said
+        await pilot.press("tab", "tab", *"my note", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)  # (the notes: named now)
+        said = str(app.screen.query_one(".form-error").render())
+        assert "its notes now “Their notes”" in said, said
+        assert filled.store.item(item_id).notes == "Their notes"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        item = filled.store.item(item_id)
+        assert (item.title, item.notes) == ("Single customer view (mine)", "my note")
+
+
+async def test_a_value_typed_back_after_a_refusal_is_still_saved(filled: Filled) -> None:
+    """Refused, the user put the title back as it was when the form opened and saved:
+    "Nothing to change", and the other program's title stayed."""
+    item_id = filled.team_items[0]
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        _rename_outside(filled, item_id, "Theirs")
+        await pilot.press("X", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        await pilot.press("backspace", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+        assert filled.store.item(item_id).title == "Single customer view"

@@ -60,3 +60,37 @@ async def test_lines_pasted_into_a_title_are_joined(filled: Filled) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert filled.titles(Place.team())[-1] == "Churn model for EMEA by segment"
+
+
+async def test_lists_pasted_with_carriage_returns_go_under_one_another(filled: Filled) -> None:
+    """Terminals send a pasted line break as a carriage return; a row pasted with its
+    line break at the end is a list too."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_import_form(app, pilot, "right", "down")
+        app.post_message(events.Paste("alpha one\rbeta two"))
+        await pilot.pause()
+        app.post_message(events.Paste("gamma three\r\ndelta four"))
+        await pilot.pause()
+        app.post_message(events.Paste("epsilon five\r"))
+        await pilot.pause()
+        box = form.query_one("#field-text", TextArea)
+        assert [line for line in box.text.splitlines() if line] == [
+            "alpha one",
+            "beta two",
+            "gamma three",
+            "delta four",
+            "epsilon five",
+        ]
+
+
+async def test_a_paste_whose_first_line_is_blank_keeps_its_words(filled: Filled) -> None:
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, FormModal)
+        app.post_message(events.Paste("\n  Pasted words\n"))
+        await pilot.pause()
+        assert form.query_one("#field-title", Input).value == "Pasted words"

@@ -43,7 +43,12 @@ class ValidationError(PlanboardError):
 
 class ChangedSince(ValidationError):
     """A form's row was changed by another program since the form showed it, in a field
-    the form would write over; the form stays open (a second save writes over it)."""
+    the form would write over; the form stays open (a second save writes over it).
+    `fields`: those fields (the row's attribute names)."""
+
+    def __init__(self, message: str, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.fields = fields
 
 
 class ReadOnlyError(PlanboardError):

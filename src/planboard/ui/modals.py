@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -30,7 +30,7 @@ from textual.widgets.option_list import Option
 from ..core.text import clean_line, clean_multiline, has_control, heading
 from . import keyfile
 from .widgets.bars import IndentedText
-from .widgets.form_fields import FormInput, FormTextArea, TickBox, TickList
+from .widgets.form_fields import FormInput, FormTextArea, TickBox, TickList, lines_of
 from .widgets.laid_out_once import CalmResume
 
 T = TypeVar("T")
@@ -108,6 +108,13 @@ class FormModal(ModalScreen[bool]):
                 yield Button(self.save_label, variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
+    _always: frozenset[str] = frozenset()  # (sent by a `changed_only` form as they are)
+
+    def always_send(self, names: Iterable[str]) -> None:
+        """Send these fields whatever they hold (an edit refused for them: a value typed
+        back as the form opened with is meant too)."""
+        self._always = self._always | set(names)
+
     def retitle(self, title: str, intro: str) -> None:
         """Say another title and remark (what saving now would do), the fields as typed."""
         self.form_title, self.intro = title, intro
@@ -184,7 +191,7 @@ class FormModal(ModalScreen[bool]):
         if spec is None:
             return False
         box = self.query_one(f"#field-{spec.name}", TextArea)
-        held = box.text
+        held, text = box.text, lines_of(text)
         end = box.document.end
         box.insert(("\n" if held.strip() and not held.endswith("\n") else "") + text, end)
         box.focus()
@@ -260,7 +267,11 @@ class FormModal(ModalScreen[bool]):
             return  # (closed already: a second Enter in the same burst)
         values = self.values()
         if self.changed_only:
-            values = {k: v for k, v in values.items() if v != self._opened_with.get(k)}
+            values = {
+                k: v
+                for k, v in values.items()
+                if k in self._always or v != self._opened_with.get(k)
+            }
         error = self.submit(values)
         if error:
             self.show_error(error)

@@ -54,5 +54,27 @@ def check_since(
     ]
     raise ChangedSince(
         f"{what} was changed by another program since the form opened ({'; '.join(named)}). "
-        "Save again to write yours over it, or Esc to keep theirs."
+        "Save again to write yours over it, or Esc to keep theirs.",
+        tuple(clashes),
     )
+
+
+class Seen:
+    """A row as the user has seen it: as the form showed it, but for the fields a
+    refusal named, as the file held them then (a second save writes over those, and
+    over nothing else another program changed)."""
+
+    def __init__(self, shown: Any, told: Mapping[str, Any]) -> None:
+        self.__dict__["_shown"] = shown
+        self.__dict__["_told"] = dict(told)
+
+    def __getattr__(self, name: str) -> Any:
+        told = self.__dict__["_told"]
+        return told[name] if name in told else getattr(self.__dict__["_shown"], name)
+
+    def told(self, current: Any, fields: tuple[str, ...]) -> Seen:
+        """This, with `fields` as `current` holds them (named by a refusal now)."""
+        return Seen(
+            self.__dict__["_shown"],
+            {**self.__dict__["_told"], **{field: getattr(current, field) for field in fields}},
+        )

@@ -98,8 +98,8 @@ class StakeholderCommands(StorePlacing):
                     raise ValidationError(
                         f"There is already a stakeholder called {values['name']!r}."
                     )
-            tx.update("stakeholders", stakeholder_id, values)
-            tx.places.add(Place.of_list(stakeholder_id))
+            if tx.update("stakeholders", stakeholder_id, values):  # (else: nothing to redraw)
+                tx.places.add(Place.of_list(stakeholder_id))
             return self._finish(
                 tx,
                 "edit_stakeholder",

@@ -11,6 +11,7 @@ from ...core.errors import ChangedSince, PlanboardError
 from ...core.model import STAKEHOLDER_COLOURS, Block, Change, Item, Quarter, Stakeholder
 from ...core.paths import user_path
 from ...core.record import Record
+from ...core.store.since import Seen
 from ...core.text import clean_line
 from ..widgets.board_list import Row
 from .base import LONG_IMPORT
@@ -241,18 +242,31 @@ class BoardForms(BoardView):
         )
 
     def _since_op(
-        self, since: list[Any], reread: Callable[[Any], Any], write: Callable[[Any], Change]
+        self,
+        since: list[Any],
+        reread: Callable[[Any], Any],
+        write: Callable[[Any], Change],
+        form_names: dict[str, str] | None = None,
     ) -> str | None:
-        """An edit form's save: `write(as shown)` writes what the user changed (the
+        """An edit form's save: `write(as seen)` writes what the user changed (the
         form gives no other field), refused where another program changed the same
-        since (`check_since`); the row is then read again, and a second save writes
-        over what the refusal named."""
+        since (`check_since`). The fields the refusal named are then seen as the file
+        holds them, and sent by the form's next save whatever they hold (a value typed
+        back as it was is meant too): a second save writes over those, no other.
+        `form_names`: the form's name of a field, where it is not the row's."""
+
+        from ..modals import FormModal
 
         def op() -> Change:
             try:
                 return write(since[0])
-            except ChangedSince:
-                since[0] = reread(since[0])
+            except ChangedSince as refused:
+                seen = since[0] if isinstance(since[0], Seen) else Seen(since[0], {})
+                since[0] = seen.told(reread(since[0]), refused.fields)
+                form = self.app.screen
+                if isinstance(form, FormModal):
+                    names = form_names or {}
+                    form.always_send(names.get(field, field) for field in refused.fields)
                 raise
 
         return self.form_op(op)
@@ -266,6 +280,7 @@ class BoardForms(BoardView):
             since,
             lambda was: self.store.item(was.id),
             lambda was: self.store.edit_item(was.id, since=was, **given),
+            {"drop_reason": "reason", "stakeholder_id": "owner"},
         )
 
     def _save_block(self, since: list[Block], values: dict[str, Any]) -> str | None:

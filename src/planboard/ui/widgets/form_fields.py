@@ -116,10 +116,11 @@ class FormInput(Input):
         # (Several lines: to the form's box for lists, else joined by spaces here. Input
         # keeps the first line alone: the others were lost without a word.)
         lines = [" ".join(line.split()) for line in event.text.splitlines() if line.strip()]
-        if len(lines) < 2:
-            return
+        if not lines or (len(lines) == 1 and len(event.text.splitlines()) < 2):
+            return  # (one line: as Input takes it)
         take = getattr(self.screen, "take_paste", None)
-        if take is None or not take(event.text):
+        if len(lines) < 2 or take is None or not take(event.text):
+            # (One line among blank ones: Input kept the first, blank, line.)
             if self.selection.is_empty:
                 self.insert_text_at_cursor(" ".join(lines))
             else:
@@ -136,14 +137,18 @@ class FormTextArea(TextArea):
 
     async def _on_paste(self, event: events.Paste) -> None:
         # A list pasted at the end of a line of the form's box for lists goes under it:
-        # a second list pasted there was glued to the first one's last line.
+        # a second list pasted there was glued to the first one's last line. (Terminals
+        # send a pasted line break as a carriage return; a row with its line break at
+        # the end is a list too.)
         spec = next((f for f in getattr(self.screen, "fields", ()) if f.takes_paste), None)
+        text = lines_of(event.text)
         row, column = self.cursor_location
         line = self.document.get_line(row)
         if (
             spec is None
             or self.id != f"field-{spec.name}"
-            or "\n" not in event.text.strip()
+            or "\n" not in text
+            or not text.strip()
             or not line.strip()
             or column < len(line)
             or not self.selection.is_empty
@@ -152,5 +157,10 @@ class FormTextArea(TextArea):
             return
         event.prevent_default()
         event.stop()
-        if result := self._replace_via_keyboard("\n" + event.text, *self.selection):
+        if result := self._replace_via_keyboard("\n" + text.lstrip("\n"), *self.selection):
             self.move_cursor(result.end_location)
+
+
+def lines_of(text: str) -> str:
+    """Pasted text with its line breaks as newlines (a terminal sends carriage returns)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
