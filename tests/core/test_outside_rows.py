@@ -765,3 +765,16 @@ def test_a_decision_another_program_wrote_for_a_quarter_being_prepared_is_named(
         f"decisions row {q}: a decision for {name}, which is preparing; starting and "
         "ending its event makes it decided"
     ) in store.row_problems(q), store.row_problems(q)
+
+
+def test_shifting_an_item_merged_since_is_refused_in_words(
+    filled: Filled, board_path: Path
+) -> None:
+    """Shift+Down on an item another program merged meanwhile raised StopIteration."""
+    store, item_id = filled.store, filled.team_items[0]
+    with outside(board_path) as conn:
+        conn.execute(
+            "UPDATE items SET merged_into = ? WHERE id = ?", (filled.team_items[1], item_id)
+        )
+    with pytest.raises(ConflictError, match="is not shown where it is any more"):
+        store.shift_item(item_id, 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ValidationError
+from ..errors import ConflictError, ValidationError
 from ..model import (
     IN_BLOCK,
     MAX_NAME,
@@ -204,7 +204,13 @@ class StorePlacing(CarriedRule):
             rows = [r for r in self._list_rows(item.quarter_id, item.stakeholder_id) if r[2]]
         else:
             rows = [(r[0], r[1] or 0, True) for r in self._place_rows(item.quarter_id, item.place)]
-        return next(i for i, r in enumerate(rows) if r[0] == item.id)
+        found = next((i for i, r in enumerate(rows) if r[0] == item.id), None)
+        if found is None:  # (merged into another item since, by another program, …)
+            raise ConflictError(
+                f"{_quote(item.title)} is not shown where it is any more (merged into "
+                "another item, perhaps by another program): nothing changed."
+            )
+        return found
 
     def _block_in(self, quarter_id: int, block_id: int) -> Block:
         block = self.block(block_id)
