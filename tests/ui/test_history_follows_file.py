@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from test_history_ui import open_history
 
 from planboard.core import Store
@@ -45,3 +46,34 @@ async def test_a_rationale_and_a_quarter_written_meanwhile_show(sample_copy: Pat
         await pilot.pause(1.2)
         assert history.quarters[0].name == "2026-Q3"
         assert history.quarter is not None and history.quarter.name == "2026-Q3"
+
+
+async def test_a_big_comparison_is_worked_out_while_the_screen_answers(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From `COMPARE_THREAD_FROM` items (made 0 here) the matching runs in a thread, the
+    status line saying so: at 30,000 items it held the screen for 6 s."""
+    from planboard.core.history import compare
+    from planboard.ui.screens import history as history_screen
+    from planboard.ui.screens.history import CompareScreen
+
+    monkeypatch.setattr(history_screen, "COMPARE_THREAD_FROM", 0)
+    store = Store.open(sample_copy)
+    q1, q2 = store.quarter_by_name("2026-Q1"), store.quarter_by_name("2026-Q2")
+    expected = compare(store, q1.id, q2.id)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        history = await open_history(pilot)
+        await pilot.press("j", "x")  # 2026-Q2, compared with the quarter before
+        await pilot.pause()
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, CompareScreen):
+                break
+        screen = app.screen
+        assert isinstance(screen, CompareScreen), str(history.status_line.render())
+        assert (screen.data.earlier.name, screen.data.later.name) == ("2026-Q1", "2026-Q2")
+        assert [m.later.id for m in screen.data.carried_over] == [
+            m.later.id for m in expected.carried_over
+        ]

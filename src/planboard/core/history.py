@@ -107,13 +107,42 @@ def _items(store: Store, quarter_id: int) -> list[Item]:
     return [item for items in board.places.values() for item in items]
 
 
+@dataclass
+class ToCompare:
+    """What `compare` reads from the file: both quarters, their items and chosen blocks
+    (the matching, seconds on a big quarter, needs the file no more: `compared`)."""
+
+    earlier: Quarter
+    later: Quarter
+    before: list[Item]
+    after: list[Item]
+    chosen_earlier: list[Block]
+    chosen_later: list[Block]
+
+
 @reads
-def compare(store: Store, earlier_id: int, later_id: int) -> Comparison:
-    """What carried over from one quarter to another, and what was dropped again."""
+def to_compare(store: Store, earlier_id: int, later_id: int) -> ToCompare:
     earlier, later = store.quarter(earlier_id), store.quarter(later_id)
     if earlier.name > later.name:
         earlier, later = later, earlier
-    before, after = _items(store, earlier.id), _items(store, later.id)
+    return ToCompare(
+        earlier,
+        later,
+        _items(store, earlier.id),
+        _items(store, later.id),
+        _chosen(store, earlier.id),
+        _chosen(store, later.id),
+    )
+
+
+def compare(store: Store, earlier_id: int, later_id: int) -> Comparison:
+    """What carried over from one quarter to another, and what was dropped again."""
+    return compared(to_compare(store, earlier_id, later_id))
+
+
+def compared(read: ToCompare) -> Comparison:
+    """`compare`'s matching, on what it read (no file: it may run in a thread)."""
+    before, after = read.before, read.after
     by_id = {item.id: item for item in before}
     matches: list[Match] = []
     matched_later: set[int] = set()
@@ -143,13 +172,13 @@ def compare(store: Store, earlier_id: int, later_id: int) -> Comparison:
     carried = [m for m in matches if m.later.status != "dropped" or m.earlier.status != "dropped"]
     again = [m for m in matches if m.later.status == "dropped" and m.earlier.status == "dropped"]
     return Comparison(
-        earlier,
-        later,
+        read.earlier,
+        read.later,
         sorted(carried, key=lambda m: m.later.title.casefold()),
         sorted(again, key=lambda m: m.later.title.casefold()),
         sorted((i for i in after if i.id not in matched_later), key=lambda i: i.title.casefold()),
-        _chosen(store, earlier.id),
-        _chosen(store, later.id),
+        read.chosen_earlier,
+        read.chosen_later,
     )
 
 

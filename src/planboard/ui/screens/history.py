@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from textual import on
@@ -11,9 +12,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from ...core.errors import PlanboardError
-from ...core.history import Comparison, Coverage, compare, coverage
+from ...core.history import Comparison, Coverage, compared, coverage, to_compare
 from ...core.model import Quarter
 from ...core.outcome import Outcome, outcome
 from ...core.store import Store
@@ -30,6 +32,9 @@ CELL = {
     "open": ("○", "$text-warning"),
     "none": ("·", "$text-muted"),
 }
+
+
+COMPARE_THREAD_FROM = 2000  # items in both quarters from which `x` matches in a thread
 
 
 class QuarterList(Choices):
@@ -230,15 +235,37 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
             other = next(q for q in others if q.id == other_id)
             earlier, later = sorted((quarter, other), key=lambda q: q.name)
             try:
-                data = compare(self.store, earlier.id, later.id)
+                read = to_compare(self.store, earlier.id, later.id)
             except PlanboardError as error:
                 self.status_line.say(str(error), error=True)
                 return
-            self.app.push_screen(CompareScreen(data))
+            if len(read.before) + len(read.after) < COMPARE_THREAD_FROM:
+                self.app.push_screen(CompareScreen(compared(read)))
+                return
+            # (Seconds on a big quarter: matched in a thread, the screen answering.)
+            self.status_line.show(
+                Content.assemble(
+                    ("⋯ ", "bold $text-warning"),
+                    f"Comparing {clean_line(later.name)} with {clean_line(earlier.name)}…",
+                )
+            )
+            self.run_worker(
+                partial(compared, read), thread=True, group="compare", exit_on_error=False
+            )
 
         self.app.push_screen(
             PickerModal(f"Compare {clean_line(quarter.name)} with…", choices), picked
         )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "compare":
+            return
+        result = event.worker.result
+        if event.state == WorkerState.SUCCESS and isinstance(result, Comparison):
+            self.status_line.show(Content(""))
+            self.app.push_screen(CompareScreen(result))
+        elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self.status_line.say(f"Could not compare them: {event.worker.error}.", error=True)
 
     def action_next(self) -> None:
         quarter = self.quarter
