@@ -52,6 +52,7 @@ async def test_a_title_both_changed_is_refused_in_the_form_then_saved_on_a_secon
         said = str(app.screen.query_one(".form-error").render())
         assert "changed by another program since the form opened" in said, said
         assert "its title now “Theirs”" in said, said
+        assert said.startswith("✗ “Single customer view” was changed"), said  # (as shown)
         assert filled.store.item(item_id).title == "Theirs"
         await pilot.press("ctrl+s")
         await pilot.pause()

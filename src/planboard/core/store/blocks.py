@@ -117,7 +117,9 @@ class BlockCommands(StorePlacing):
         with self._write() as tx:
             block = self.block(block_id)
             self._check_quarter_writable(block.quarter_id, tx)
-            check_since(f"Block {_quote(block.name)}", block, since, values, BLOCK_FIELDS)
+            check_since(
+                f"Block {_quote((since or block).name)}", block, since, values, BLOCK_FIELDS
+            )
             tx.update("blocks", block_id, values)
             what = "Renamed" if "name" in values and values["name"] != block.name else "Edited"
             return self._finish(

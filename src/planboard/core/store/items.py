@@ -110,7 +110,7 @@ class ItemCommands(StorePlacing):
             if stakeholder_id is not _UNSET:
                 values["stakeholder_id"] = stakeholder_id
             check_since(
-                _quote(item.title),
+                _quote((since or item).title),  # (named as the form showed it)
                 item,
                 since,
                 values,

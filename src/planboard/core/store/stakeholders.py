@@ -91,7 +91,7 @@ class StakeholderCommands(StorePlacing):
             values["colour"] = self._colour(colour)
         with self._write() as tx:
             current = self.stakeholder(stakeholder_id)
-            check_since(_quote(current.name), current, since, values, STAKEHOLDER_FIELDS)
+            check_since(_quote((since or current).name), current, since, values, STAKEHOLDER_FIELDS)
             if "name" in values:
                 clash = self._stakeholder_named(values["name"], other_than=stakeholder_id)
                 if clash:
