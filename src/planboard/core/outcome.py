@@ -83,7 +83,9 @@ def outcome(store: Store, quarter_id: int) -> Outcome:
     loose = [item for place, items in board.places.items() if place.is_list for item in items]
     return Outcome(
         quarter=board.quarter,
-        decision=store.decision(quarter_id),
+        # (A decision row another program wrote for a quarter not decided is not its
+        # decision: every export says it is being prepared, as the board does.)
+        decision=store.decision(quarter_id) if board.quarter.is_decided else None,
         meeting=store.meeting(quarter_id),
         chosen=chosen,
         not_chosen=[b for b in blocks if not b.block.chosen_rank],

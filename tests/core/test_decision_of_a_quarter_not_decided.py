@@ -1,0 +1,38 @@
+"""A decision row another program left on a quarter planboard reads as not decided (an
+unknown status, read as preparing): the JSON gave `"status": "preparing"` with a whole
+`decision`, the Markdown said nothing was decided, and `report` showed its rationale.
+Every export now says what the board says: it is being prepared."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+from conftest import Filled
+from rich.console import Console
+
+from planboard.core.export import export
+from planboard.core.export.summary import print_report
+
+
+def test_every_export_says_a_quarter_not_decided_is_being_prepared(
+    filled: Filled, board_path: Path
+) -> None:
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Sales first, because the pipeline is blind.")
+    conn = sqlite3.connect(board_path)
+    conn.execute("PRAGMA ignore_check_constraints = 1")
+    with conn:
+        conn.execute("UPDATE quarters SET status = 'archived' WHERE id = ?", (q,))
+    conn.close()
+    data = json.loads(export(store, q, "json"))
+    assert data["quarter"]["status"] == "preparing" and data["decision"] is None
+    assert "still being prepared" in export(store, q, "md")
+    console = Console(file=io.StringIO(), width=200, no_color=True)
+    print_report(store, console)
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "pipeline is blind" not in shown and "Sales cockpit" not in shown, shown
