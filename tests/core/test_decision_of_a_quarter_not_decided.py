@@ -36,3 +36,22 @@ def test_every_export_says_a_quarter_not_decided_is_being_prepared(
     print_report(store, console)
     shown = console.file.getvalue()  # type: ignore[attr-defined]
     assert "pipeline is blind" not in shown and "Sales cockpit" not in shown, shown
+
+
+def test_a_decided_quarter_set_live_again_keeps_its_decision_everywhere(
+    filled: Filled, board_path: Path
+) -> None:
+    """Live with its decision (another program's `status = 'live'`): ending its event
+    makes it decided with that decision, so the exports and the report keep showing it
+    (the first version of the rule above hid it)."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Sales first, because the pipeline is blind.")
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.execute("UPDATE quarters SET status = 'live' WHERE id = ?", (q,))
+    data = json.loads(export(store, q, "json"))
+    assert data["decision"]["rationale"] == "Sales first, because the pipeline is blind."
+    console = Console(file=io.StringIO(), width=200, no_color=True)
+    print_report(store, console)
+    assert "pipeline is blind" in console.file.getvalue()  # type: ignore[attr-defined]

@@ -82,3 +82,18 @@ def test_a_stakeholder_form_saved_unchanged_changes_nothing(filled: Filled) -> N
     person = store.stakeholder(filled.sales)
     change = store.edit_stakeholder(person.id, quarter_id=filled.quarter_id, since=person)
     assert change.changed_nothing and change.event_id is None
+
+
+def test_a_second_refusal_names_the_row_as_the_form_showed_it(
+    filled: Filled, board_path: Path
+) -> None:
+    from planboard.core.store.since import Seen
+
+    store, item_id = filled.store, filled.team_items[0]
+    shown = store.item(item_id)
+    other(board_path, "UPDATE items SET title = 'Theirs' WHERE id = ?", item_id)
+    seen = Seen(shown, {}).told(store.item(item_id), ("title",))  # (the first refusal)
+    other(board_path, "UPDATE items SET notes = 'Their notes' WHERE id = ?", item_id)
+    with pytest.raises(ChangedSince, match=r"^“Single customer view” was changed") as refused:
+        store.edit_item(item_id, title="Mine", notes="mine", since=seen)  # type: ignore[arg-type]
+    assert "its notes now “Their notes”" in str(refused.value)

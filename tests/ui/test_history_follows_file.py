@@ -77,3 +77,34 @@ async def test_a_big_comparison_is_worked_out_while_the_screen_answers(
         assert [m.later.id for m in screen.data.carried_over] == [
             m.later.id for m in expected.carried_over
         ]
+
+
+async def test_a_comparison_done_under_another_screen_is_not_put_over_it(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`x`, then `c` while the matching ran: the comparison opened over the coverage."""
+    import time
+
+    from planboard.ui.screens import history as history_screen
+    from planboard.ui.screens.history import CompareScreen, CoverageScreen
+
+    slow = history_screen.compared
+
+    def compared(read):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)
+        return slow(read)
+
+    monkeypatch.setattr(history_screen, "COMPARE_THREAD_FROM", 0)
+    monkeypatch.setattr(history_screen, "compared", compared)
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40)) as pilot:
+        history = await open_history(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause(1.0)
+        assert isinstance(app.screen, CoverageScreen)
+        assert not any(isinstance(s, CompareScreen) for s in app.screen_stack)
+        assert "x compares again" in str(history.status_line.render())

@@ -83,9 +83,11 @@ def outcome(store: Store, quarter_id: int) -> Outcome:
     loose = [item for place, items in board.places.items() if place.is_list for item in items]
     return Outcome(
         quarter=board.quarter,
-        # (A decision row another program wrote for a quarter not decided is not its
-        # decision: every export says it is being prepared, as the board does.)
-        decision=store.decision(quarter_id) if board.quarter.is_decided else None,
+        # (A decision row another program wrote for a quarter being prepared is not its
+        # decision: every export says it is being prepared, as the board does. Live
+        # with its decision, a decided quarter set live again keeps it: ending its
+        # event makes it decided, with that decision.)
+        decision=store.decision(quarter_id) if board.quarter.status != "preparing" else None,
         meeting=store.meeting(quarter_id),
         chosen=chosen,
         not_chosen=[b for b in blocks if not b.block.chosen_rank],

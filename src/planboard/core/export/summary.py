@@ -96,8 +96,8 @@ def _quarters_table(store: Store, quarters: list[Quarter]) -> Table:
     summary.add_column("Chosen")
     summary.add_column("Rationale")
     for quarter in quarters:
-        decided = quarter.is_decided  # (another program's decision row on a quarter not
-        decision = store.decision(quarter.id) if decided else None  # decided: not one)
+        decided = quarter.status != "preparing"  # (another program's decision row on a
+        decision = store.decision(quarter.id) if decided else None  # quarter prepared)
         chosen = [b for b in store.blocks(quarter.id) if b.chosen_rank and decided]
         chosen.sort(key=lambda b: b.chosen_rank or 0)
         status_style = {"decided": "green", "live": "bold yellow"}.get(quarter.status, "")

@@ -9,7 +9,7 @@ from ..errors import ValidationError
 from ..model import MAX_NAME, MAX_NOTES, Block, Change, Place
 from .core import _UNSET, _quote
 from .placing import StorePlacing
-from .since import check_since
+from .since import as_shown, check_since
 from .tx import _Tx
 
 # The fields a block's form writes, as a refusal names them (`check_since`).
@@ -118,7 +118,7 @@ class BlockCommands(StorePlacing):
             block = self.block(block_id)
             self._check_quarter_writable(block.quarter_id, tx)
             check_since(
-                f"Block {_quote((since or block).name)}", block, since, values, BLOCK_FIELDS
+                f"Block {_quote(as_shown(since or block).name)}", block, since, values, BLOCK_FIELDS
             )
             tx.update("blocks", block_id, values)
             what = "Renamed" if "name" in values and values["name"] != block.name else "Edited"

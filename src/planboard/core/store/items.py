@@ -18,7 +18,7 @@ from ..wal import identity as _identity
 from .core import _UNSET, _quote, _reads
 from .placing import StorePlacing
 from .reading import most_of_the_file
-from .since import check_since
+from .since import as_shown, check_since
 from .tx import _Tx
 
 # The fields an item's form writes, as a refusal names them (`check_since`).
@@ -110,7 +110,7 @@ class ItemCommands(StorePlacing):
             if stakeholder_id is not _UNSET:
                 values["stakeholder_id"] = stakeholder_id
             check_since(
-                _quote((since or item).title),  # (named as the form showed it)
+                _quote(as_shown(since or item).title),  # (named as the form showed it)
                 item,
                 since,
                 values,

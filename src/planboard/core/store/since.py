@@ -69,8 +69,10 @@ class Seen:
         self.__dict__["_told"] = dict(told)
 
     def __getattr__(self, name: str) -> Any:
-        told = self.__dict__["_told"]
-        return told[name] if name in told else getattr(self.__dict__["_shown"], name)
+        told, shown = self.__dict__.get("_told"), self.__dict__.get("_shown")
+        if told is None or shown is None:  # (not made yet: a copy being made)
+            raise AttributeError(name)
+        return told[name] if name in told else getattr(shown, name)
 
     def told(self, current: Any, fields: tuple[str, ...]) -> Seen:
         """This, with `fields` as `current` holds them (named by a refusal now)."""
@@ -78,3 +80,8 @@ class Seen:
             self.__dict__["_shown"],
             {**self.__dict__["_told"], **{field: getattr(current, field) for field in fields}},
         )
+
+
+def as_shown(row: Any) -> Any:
+    """The row as the form showed it (a refusal names it so, not by what it holds now)."""
+    return row.__dict__["_shown"] if isinstance(row, Seen) else row

@@ -10,7 +10,7 @@ from ..rows import ITEM_COLUMNS
 from ..text import clean_line
 from .core import _quote
 from .placing import StorePlacing
-from .since import check_since
+from .since import as_shown, check_since
 
 # The fields a stakeholder's form writes, as a refusal names them (`check_since`).
 STAKEHOLDER_FIELDS = {
@@ -91,7 +91,9 @@ class StakeholderCommands(StorePlacing):
             values["colour"] = self._colour(colour)
         with self._write() as tx:
             current = self.stakeholder(stakeholder_id)
-            check_since(_quote((since or current).name), current, since, values, STAKEHOLDER_FIELDS)
+            check_since(
+                _quote(as_shown(since or current).name), current, since, values, STAKEHOLDER_FIELDS
+            )
             if "name" in values:
                 clash = self._stakeholder_named(values["name"], other_than=stakeholder_id)
                 if clash:

@@ -133,7 +133,7 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         self.quarters = quarters
         self.list.clear_options()
         for quarter in quarters:
-            decided = decisions[quarter.id]
+            decided = decisions[quarter.id] if quarter.status != "preparing" else None
             when = decided.decided_at[:10] if decided else quarter.created_at[:10]
             self.list.add_option(
                 Option(
@@ -249,8 +249,12 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
                     f"Comparing {clean_line(later.name)} with {clean_line(earlier.name)}…",
                 )
             )
-            self.run_worker(
-                partial(compared, read), thread=True, group="compare", exit_on_error=False
+            self.run_worker(  # (`exclusive`: a second `x` meanwhile replaces this one)
+                partial(compared, read),
+                thread=True,
+                group="compare",
+                exclusive=True,
+                exit_on_error=False,
             )
 
         self.app.push_screen(
@@ -262,6 +266,11 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
             return
         result = event.worker.result
         if event.state == WorkerState.SUCCESS and isinstance(result, Comparison):
+            if self.app.screen is not self:  # (another screen opened meanwhile: not over it)
+                self.status_line.say(
+                    "The comparison was done while another screen was open: x compares again."
+                )
+                return
             self.status_line.show(Content(""))
             self.app.push_screen(CompareScreen(result))
         elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
