@@ -3,10 +3,13 @@ board showed five items while the status line kept saying "Showing 4 items"."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from pathlib import Path
 
 from conftest import Filled
 
+from planboard.core import Store
 from planboard.ui.app import PlanboardApp
 
 
@@ -26,3 +29,18 @@ async def test_a_match_another_program_adds_is_counted(filled: Filled) -> None:
             )
         await pilot.pause(1.2)  # (the app looks at the file twice a second)
         assert "Showing 2 items that match “rate”" in str(status.render())
+
+
+async def test_a_column_title_during_a_search_fits_its_column(sample_copy: Path) -> None:
+    """At four columns of 120 the stakeholders' title was cut to "Stakeholders · 5 o…"."""
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"order")
+        await pilot.pause()
+        for name in ("team", "stakeholders", "blocks", "dropped"):
+            column = app.screen.query_one(f"#{name}")
+            title = str(column.border_title)
+            assert len(title) <= column.outer_size.width - 6, (name, title)
+        title = str(app.screen.query_one("#stakeholders").border_title)
+        assert re.fullmatch(r"Stakeholders · \d+( of \d+( items)?|/\d+)", title), title

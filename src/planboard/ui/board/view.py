@@ -49,6 +49,14 @@ ONE_ITEM_ACTIONS = frozenset({"move_item", "drop_item"})
 KEEP_GONE_FROM = 1000
 
 
+TITLE_NAMES = {
+    "team": "Team",
+    "stakeholders": "Stakeholders",
+    "blocks": "Blocks",
+    "dropped": "Dropped",
+}
+
+
 class BoardView(BoardHead):
     """Loads the quarter and applies changes: a move repaints two groups, not the board."""
 
@@ -224,13 +232,18 @@ class BoardView(BoardHead):
 
     def _update_titles(self) -> None:
         def count(name: str, items: bool = False) -> str:
-            """The column's items; during a search, how many of them it shows."""
+            """The column's items; during a search, how many of them it shows, said
+            shorter where the column's title has not the room ("5 of 30 items", "5 of
+            30", "5/30": it was cut to "Stakeholders · 5 o…")."""
             column = self.column(name)
             total = sum(len(g.items) for g in column.groups)
             said = plural(total, "item") if items else str(total)
             if column.filter is None:
                 return said
-            return f"{sum(1 for row in column.rows if row.kind == 'item')} of {said}"
+            shown = sum(1 for row in column.rows if row.kind == "item")
+            room = column.outer_size.width - 6 - len(TITLE_NAMES[name]) - 3  # (╭─ ·  ─╮)
+            forms = (f"{shown} of {said}", f"{shown} of {total}", f"{shown}/{total}")
+            return next((f for f in forms if len(f) <= room), forms[-1]) if room > 0 else forms[0]
 
         def lists(name: str) -> str:
             """How many lists the column holds (not said during a search: the title
@@ -238,11 +251,11 @@ class BoardView(BoardHead):
             column = self.column(name)
             return "" if column.filter is not None else f"{len(column.groups)} · "
 
+        grouped = ("stakeholders", "blocks")  # (their lists or blocks counted too)
         titles = {
-            "team": f"Team · {count('team')}",
-            "stakeholders": f"Stakeholders · {lists('stakeholders')}{count('stakeholders', True)}",
-            "blocks": f"Blocks · {lists('blocks')}{count('blocks', True)}",
-            "dropped": f"Dropped · {count('dropped')}",
+            name: f"{TITLE_NAMES[name]} · {lists(name) if name in grouped else ''}"
+            f"{count(name, name in grouped)}"
+            for name in TITLE_NAMES
         }
         for name, title in titles.items():
             column = self.column(name)
