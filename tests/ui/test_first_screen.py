@@ -123,9 +123,9 @@ async def test_the_board_is_stacked_or_not_before_its_first_frame(
     stacked: list[bool] = []
     load = BoardView.load
 
-    def looked_at(view: BoardView) -> None:
+    def looked_at(view: BoardView, read: Any = None) -> None:
         stacked.append(view.has_class("-narrow"))
-        load(view)
+        load(view, read)
 
     monkeypatch.setattr(BoardView, "load", looked_at)
     with Store.open(path) as store:
