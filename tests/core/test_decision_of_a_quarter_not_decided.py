@@ -55,3 +55,20 @@ def test_a_decided_quarter_set_live_again_keeps_its_decision_everywhere(
     console = Console(file=io.StringIO(), width=200, no_color=True)
     print_report(store, console)
     assert "pipeline is blind" in console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_a_time_that_is_not_one_goes_out_as_null(filled: Filled, board_path: Path) -> None:
+    """ "Times are UTC, ISO 8601": another program's `decided_at = 'yesterday'` went out
+    as it was."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Because.")
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.execute("UPDATE decisions SET decided_at = 'yesterday' WHERE quarter_id = ?", (q,))
+        conn.execute("UPDATE meetings SET started_at = '' WHERE quarter_id = ?", (q,))
+    data = json.loads(export(store, q, "json"))
+    assert data["decision"]["decided_at"] is None
+    assert data["meeting"]["started_at"] is None
+    assert data["meeting"]["ended_at"].endswith("Z")  # (a real one, as stored)
+    assert data["quarter"]["created_at"].endswith("Z")

@@ -8,6 +8,7 @@ import json
 import math
 from typing import Any
 
+from ..clock import parse_stamp
 from ..model import Item
 from ..outcome import Outcome
 from ..store import Store
@@ -36,7 +37,8 @@ CSV_COLUMNS = (
 
 JSON_SHAPE = """\
 `planboard export PATH --format json` writes one quarter as one JSON object (UTF-8,
-indented). Text is as stored, minus control characters; times are UTC, ISO 8601.
+indented). Text is as stored, minus control characters; times are UTC, ISO 8601 (a
+time another program wrote that is not one is `null`).
 
 - `format`, `version`: always `"planboard-quarter"` and `1`.
 - `quarter`: `id`, `name`, `status` (`preparing`, `live` or `decided`), `vision`,
@@ -175,7 +177,7 @@ def _json(store: Store, quarter_id: int, result: Outcome) -> str:
             "name": clean_line(quarter.name),
             "status": quarter.status,
             "vision": clean_multiline(quarter.vision),
-            "created_at": clean_line(quarter.created_at),
+            "created_at": _time(quarter.created_at),
         },
         "decision": _json_decision(result),
         "meeting": _json_meeting(result),
@@ -213,11 +215,23 @@ def _json(store: Store, quarter_id: int, result: Outcome) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def _time(text: str | None) -> str | None:
+    """A stored time as the file holds it, or None if it is none (another program's
+    "yesterday" went out as it was, where the shape promises ISO 8601)."""
+    if not text:
+        return None
+    try:
+        parse_stamp(text)
+    except (TypeError, ValueError):
+        return None
+    return clean_line(text)
+
+
 def _json_decision(result: Outcome) -> dict[str, Any] | None:
     if not result.decision:
         return None
     return {
-        "decided_at": clean_line(result.decision.decided_at),
+        "decided_at": _time(result.decision.decided_at),
         "rationale": clean_multiline(result.decision.rationale),
         "attendees": clean_multiline(result.decision.attendees),
     }
@@ -228,8 +242,8 @@ def _json_meeting(result: Outcome) -> dict[str, Any] | None:
     if not meeting:
         return None
     return {
-        "started_at": clean_line(meeting.started_at),
-        "ended_at": clean_line(meeting.ended_at) or None,
+        "started_at": _time(meeting.started_at),
+        "ended_at": _time(meeting.ended_at),
         "dot_budget": meeting.dot_budget,
         "tally_hidden": bool(meeting.tally_hidden),
         "timebox_minutes": meeting.timebox_minutes,
