@@ -104,7 +104,10 @@ async def test_new_vectors_are_made_in_the_passs_thread_not_the_screens(
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         assert app.screen.neighbours
-        assert overlapping.vectors_held > 0  # (new vectors, waiting for the file)
+        # New vectors, waiting for the file, or written to it already in a pause of the
+        # keys (VECTOR_IDLE: on a slow run the pause came before this line).
+        stored = overlapping.conn.execute("SELECT COUNT(*) FROM item_vectors").fetchone()[0]
+        assert overlapping.vectors_held + stored > 0
     assert hashed_on_screen == []
 
 
