@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
@@ -171,3 +172,12 @@ def statements_run(store: Store, action: Callable[[], object]) -> list[str]:
     finally:
         store.conn.set_trace_callback(None)
     return ran
+
+
+def write_outside(path: Path, sql: str, *args: object) -> None:
+    """One write by another program: plain sqlite3, committed at once."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute(sql, args)
+    finally:
+        conn.close()

@@ -4,9 +4,7 @@ word ("Restored … to block …")."""
 
 from __future__ import annotations
 
-import sqlite3
-
-from conftest import Filled, assert_consistent
+from conftest import Filled, assert_consistent, write_outside
 from pointer import drag, item_xy, mouse, row_xy
 from textual import events
 
@@ -17,12 +15,12 @@ from planboard.ui.widgets.board_list import BoardList
 
 
 def _drop_outside(filled: Filled, item_id: int) -> None:
-    with sqlite3.connect(filled.store.path, isolation_level=None) as conn:
-        conn.execute(
-            "UPDATE items SET status = 'dropped', drop_reason = 'theirs', place_position = 0 "
-            "WHERE id = ?",
-            (item_id,),
-        )
+    write_outside(
+        filled.store.path,
+        "UPDATE items SET status = 'dropped', drop_reason = 'theirs', place_position = 0 "
+        "WHERE id = ?",
+        item_id,
+    )
 
 
 async def test_a_drag_released_after_another_program_dropped_the_item_changes_nothing(
@@ -55,11 +53,12 @@ async def test_the_drop_form_saved_after_another_program_moved_the_item_changes_
         await pilot.pause()
         await pilot.press("d")
         assert isinstance(app.screen, FormModal)
-        with sqlite3.connect(filled.store.path, isolation_level=None) as conn:
-            conn.execute(
-                "UPDATE items SET block_id = ?, place_position = 0 WHERE id = ?",
-                (filled.block_a, item_id),
-            )
+        write_outside(
+            filled.store.path,
+            "UPDATE items SET block_id = ?, place_position = 0 WHERE id = ?",
+            filled.block_a,
+            item_id,
+        )
         await pilot.press(*"Later", "enter")
         await pilot.pause()
         item = filled.store.item(item_id)

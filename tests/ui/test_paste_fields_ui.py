@@ -4,6 +4,7 @@ lines pasted into a one-line field are kept, joined (all but the first were lost
 
 from __future__ import annotations
 
+import pytest
 from conftest import Filled
 from test_board_keys import open_import_form
 from textual import events
@@ -47,19 +48,28 @@ async def test_a_second_list_pasted_where_the_first_ended_goes_under_it(
         ]
 
 
-async def test_lines_pasted_into_a_title_are_joined(filled: Filled) -> None:
+@pytest.mark.parametrize(
+    ("pasted", "title"),
+    [
+        ("Churn model\n  for EMEA\n\nby segment\n", "Churn model for EMEA by segment"),
+        ("\n  Pasted words\n", "Pasted words"),  # (Input kept the first line: blank)
+    ],
+)
+async def test_lines_pasted_into_a_title_are_joined(
+    filled: Filled, pasted: str, title: str
+) -> None:
     app = PlanboardApp(filled.store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("n")
         form = app.screen
         assert isinstance(form, FormModal)
-        app.post_message(events.Paste("Churn model\n  for EMEA\n\nby segment\n"))
+        app.post_message(events.Paste(pasted))
         await pilot.pause()
-        assert form.query_one("#field-title", Input).value == "Churn model for EMEA by segment"
+        assert form.query_one("#field-title", Input).value == title
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert filled.titles(Place.team())[-1] == "Churn model for EMEA by segment"
+        assert filled.titles(Place.team())[-1] == title
 
 
 async def test_lists_pasted_with_carriage_returns_go_under_one_another(filled: Filled) -> None:
@@ -82,15 +92,3 @@ async def test_lists_pasted_with_carriage_returns_go_under_one_another(filled: F
             "delta four",
             "epsilon five",
         ]
-
-
-async def test_a_paste_whose_first_line_is_blank_keeps_its_words(filled: Filled) -> None:
-    app = PlanboardApp(filled.store)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("n")
-        form = app.screen
-        assert isinstance(form, FormModal)
-        app.post_message(events.Paste("\n  Pasted words\n"))
-        await pilot.pause()
-        assert form.query_one("#field-title", Input).value == "Pasted words"
