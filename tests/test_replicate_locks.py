@@ -6,14 +6,20 @@ while both said "replicated" and "the replica holds every change"."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from crash_harness import SAMPLE, fresh_copy
-from test_replicate import LITESTREAM, Replicating, cli, state  # noqa: F401 (the fixture)
+from test_replicate import LITESTREAM, Replicating, cli
+from test_replicate import s3_server as s3_server  # (the fixtures)
+from test_replicate import state as state
 
-from planboard.core import replica
+from planboard.core import Store, replica
 
 pytestmark = pytest.mark.skipif(not LITESTREAM, reason="Litestream is not installed")
 
@@ -71,4 +77,136 @@ def test_a_second_name_of_the_same_file_is_not_replicated_twice(tmp_path: Path) 
     )
     assert f"{other_name} is already being replicated under another of its names" in said
     assert not (tmp_path / "other-replica").exists()
+    # Refused before it is opened: nothing beside the second name (SQLite's `-wal` and
+    # `-shm` of a name are its own: a second journal of one file), and with the state
+    # folder of the first, the first is named.
+    said = cli("replicate", str(other_name), "--to", str(tmp_path / "r2"), check=False)
+    assert f"planboard replicate {first} --stop" in said, said
+    assert sorted(p.name for p in other_name.parent.iterdir()) == ["team.db"]
     running.stop()
+
+
+def test_one_replica_in_a_store_however_its_url_is_written() -> None:
+    """The check compared the URL as text: `…/team-a.db/`, `bucket//team-a/…` and an
+    endpoint of `localhost` for `127.0.0.1` were each a second replica."""
+    key = replica.replica_key
+    base = "s3://planning/team-a/team-a.db?endpoint=http://127.0.0.1:5599"
+    for same in (
+        "s3://planning/team-a/team-a.db/?endpoint=http://127.0.0.1:5599",
+        "s3://planning//team-a/team-a.db?endpoint=http://127.0.0.1:5599/",
+        "S3://planning/team-a/team-a.db?endpoint=http://localhost:5599",
+        "s3://planning/team-a/team-a.db?region=us-east-1&endpoint=HTTP://127.0.0.1:5599",
+    ):
+        assert key(same) == key(base), same
+    for other in (
+        "s3://planning/team-b/team-a.db?endpoint=http://127.0.0.1:5599",
+        "s3://planning/team-a/team-a.db?endpoint=http://127.0.0.1:5600",
+        "s3://other/team-a/team-a.db?endpoint=http://127.0.0.1:5599",
+        "s3://planning/team-a/team-a.db",
+    ):
+        assert key(other) != key(base), other
+    assert key("s3://b/p") == key("s3://b/p?endpoint=") != key("s3://b/p?endpoint=https://x")
+
+
+def test_two_boards_into_one_store_replica_from_two_state_folders_are_refused(
+    tmp_path: Path, s3_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two boards replicated into one S3 prefix at once, each with its own state
+    folder: both said "replicated", and the replica held the second board's changes
+    alone. The second is refused, naming the first, however the URL is written."""
+    import boto3
+
+    for name, value in (("AWS_ACCESS_KEY_ID", "t"), ("AWS_SECRET_ACCESS_KEY", "t")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1").create_bucket(
+        Bucket="planning"
+    )
+    first = fresh_copy(SAMPLE, tmp_path)
+    second = tmp_path / "copy.db"
+    shutil.copyfile(first, second)
+    url = f"s3://planning/team-a/team-a.db?endpoint={s3_server}"
+    running = Replicating(first, url)
+    elsewhere = {"PLANBOARD_STATE_DIR": str(tmp_path / "service-state")}
+    written = url.replace("team-a.db?", "team-a.db/?").replace("127.0.0.1", "localhost")
+    for target, env in ((url, elsewhere), (written, None), (written, elsewhere)):
+        said = cli("replicate", str(second), "--to", target, "--background", env=env, check=False)
+        assert "two boards writing one replica lose changes" in said, said
+        assert str(first) in said, said
+    running.stop()
+    out = cli("replicate", str(second), "--to", written, "--background", env=elsewhere)
+    assert "in the background" in out
+    assert "Stopped replicating" in cli("replicate", str(second), "--stop", env=elsewhere)
+
+
+def test_a_folder_replica_that_cannot_be_written_is_refused_before_it_starts(
+    tmp_path: Path,
+) -> None:
+    """A replica in a folder nobody may write into started "in the background", and
+    `--status` said "replicating" while Litestream failed every second: refused at
+    once, with the reason, and nothing left behind."""
+    board = fresh_copy(SAMPLE, tmp_path)
+    before = board.read_bytes()
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    with _unwritable(locked):
+        for target in (locked / "replica", locked):
+            said = cli("replicate", str(board), "--to", str(target), "--background", check=False)
+            assert "Litestream can't write the replica into" in said, said
+            assert not replica._alive((replica.read_status(board) or {}).get("pid"))
+        assert not (locked / "replica").exists()
+    assert board.read_bytes() == before
+
+
+@contextlib.contextmanager
+def _unwritable(folder: Path) -> Iterator[None]:
+    """A folder this process may not write into: its mode, or (root writes whatever the
+    mode says) the immutable flag."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        pytest.skip("root, and chattr +i does not work here")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_litestream_errors_with_a_second_level_field_are_said() -> None:
+    """Litestream's "compaction failed" line has a `level=9` of its own (the level of
+    its files): read as the line's level, it was left out, and the status said
+    "Litestream stopped without saying why" while it failed every second."""
+    line = (
+        'time=2026-12-06T00:52:40.079Z level=ERROR msg="compaction failed" system=store '
+        'db=b.db level=9 error="mkdir /r/ro/r: operation not permitted"'
+    )
+    text = replica.explain(line, "file:///r/ro/r")
+    assert "compaction failed: mkdir /r/ro/r: operation not permitted" in text, text
+    assert "without saying why" not in text
+    assert "Permission denied" in text
+    bucket = replica.explain("NoSuchBucket: The specified bucket does not exist", "s3://b/p")
+    assert "without saying why" not in bucket and "The bucket does not exist" in bucket
+
+
+def test_a_folder_replica_of_another_board_is_not_written_into(tmp_path: Path) -> None:
+    """A folder that held another board's replica was taken by a second board without
+    a word, once the first had stopped: its history and the other's were then one
+    replica, and the first board could no longer be restored from it."""
+    first = fresh_copy(SAMPLE, tmp_path)
+    folder = tmp_path / "replica"
+    Replicating(first, f"file://{folder}").stop()
+    other = tmp_path / "other.db"
+    Store.open(other, first_quarter="2026-Q3").close()
+    said = cli("replicate", str(other), "--to", str(folder), "--background", check=False)
+    assert "holds the replica of another board" in said and str(first) in said, said
+    assert not replica._alive((replica.read_status(other) or {}).get("pid"))
+    # The board it holds goes on replicating there; a new folder takes the other.
+    Replicating(first, f"file://{folder}").stop()
+    out = cli("replicate", str(other), "--to", str(tmp_path / "its-own"), "--background")
+    assert "in the background" in out
+    assert "Stopped replicating" in cli("replicate", str(other), "--stop")

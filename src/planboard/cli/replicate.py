@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import shlex
 import shutil
 import subprocess
@@ -87,6 +88,10 @@ def run_replicate(argv: list[str]) -> int:
         return _print_status(board)
     if not args.to:
         return _fail("Say where the replica goes: --to URL (a folder, s3://…, sftp://…).")
+    try:
+        replica.check_not_replicated_elsewhere(board)
+    except PlanboardError as error:
+        return _fail(str(error))
     store, reason = _open_for_reading(board)
     if store is None:
         return _fail(reason)
@@ -377,7 +382,13 @@ def _restore_over(board: Path, url: str, at: replica.At | None, *, yes: bool) ->
         answer = _confirmed(f"Replace {board} with the replica{_when(at)}?")
         if not answer:
             return _refused_unconfirmed(answer)
-    work = Path(tempfile.mkdtemp(prefix=f".{board.name}.", dir=board.resolve().parent))
+    # (Named as `restore_to` names its own, with this process's number: what a restore
+    # killed half-way leaves, the next one removes.)
+    folder = board.resolve().parent
+    replica.sweep_restores(folder, board.name)
+    work = Path(
+        tempfile.mkdtemp(prefix=f".{board.name}.{os.getpid()}.", suffix=".restore", dir=folder)
+    )
     restored = work / board.name
     try:
         done = replica.restore_to(url, restored, at)

@@ -44,12 +44,14 @@ from .config import (
     monitor_interval,
     read_status,
     redact,
+    replica_key,
     replica_url,
     seconds,
     state_dir,
     state_root,
     unreachable,
 )
+from .locks import check_not_replicated_elsewhere
 from .points import (
     At,
     Point,
@@ -65,6 +67,7 @@ from .points import (
     points,
     restorable,
     restore_to,
+    sweep_restores,
     unread_changes,
 )
 from .replicator import (
@@ -95,6 +98,7 @@ __all__ = [
     "_alive",
     "caught_up",
     "check_board_path",
+    "check_not_replicated_elsewhere",
     "check_one_writer",
     "check_replica_folder",
     "check_restored",
@@ -112,6 +116,7 @@ __all__ = [
     "points",
     "read_status",
     "redact",
+    "replica_key",
     "replica_state",
     "replica_url",
     "restorable",
@@ -120,6 +125,7 @@ __all__ = [
     "state_dir",
     "state_root",
     "stop_background",
+    "sweep_restores",
     "unreachable",
     "unread_changes",
 ]

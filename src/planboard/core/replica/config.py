@@ -9,9 +9,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlsplit
@@ -51,6 +53,29 @@ def litestream_binary() -> str:
     raise ReplicaError(
         f"Replication needs Litestream, which is not installed. Install it with: {INSTALL_HINT}"
     )
+
+
+def ends_with_this_process() -> Callable[[], None] | None:
+    """What a child runs before Litestream starts (`preexec_fn`): a session of its own
+    (Ctrl+C reaches planboard, which stops it in order) and, on Linux, the end of this
+    process as its own (the parent's death signal), even by `kill -9`: a restore killed
+    half-way left its Litestream writing. Made ready here, so that the child imports
+    nothing (another thread may hold the import lock at the fork)."""
+    if os.name != "posix":
+        return None
+    prctl = None
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+    def hook() -> None:  # pragma: no cover - runs in the child
+        os.setsid()
+        if prctl is not None:
+            prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    return hook
 
 
 # ---------------------------------------------------------------- URLs
@@ -283,13 +308,42 @@ def _alive(pid: object) -> bool:
 
 
 def _same_replica(one: str, other: str) -> bool:
-    """Whether two replica URLs name one replica (a folder however it is written)."""
-    first, second = file_replica(one), file_replica(other)
-    if first is not None and second is not None:
+    """Whether two replica URLs name one replica, however each is written."""
+    return replica_key(one) == replica_key(other)
+
+
+_LOOPBACK = {"localhost": "127.0.0.1", "::1": "127.0.0.1", "[::1]": "127.0.0.1"}
+
+
+def replica_key(url: str) -> str:
+    """One text for every way of writing one replica's URL: a folder's real path; for a
+    store, the scheme and host in lower case, the path without empty parts or a slash at
+    its end, and only the query that says where (`endpoint=`), itself so written
+    (`localhost` as `127.0.0.1`, the port said). Two boards compared as text wrote one
+    replica when one URL ended in a slash."""
+    folder = file_replica(url)
+    if folder is not None:
         with contextlib.suppress(OSError, RuntimeError):
-            return first.resolve() == second.resolve()
-        return first == second
-    return one.rstrip("/") == other.rstrip("/")
+            return "file://" + os.fsdecode(folder.resolve())
+        return "file://" + os.fsdecode(folder)
+    parts = urlsplit(url.strip())
+    path = "/".join(part for part in parts.path.split("/") if part)
+    endpoint = dict(parse_qsl(parts.query)).get("endpoint", "")
+    where = _place(endpoint if "://" in endpoint else f"https://{endpoint}") if endpoint else ""
+    netloc = parts.netloc.rpartition("@")[0] + "@" if "@" in parts.netloc else ""
+    return f"{parts.scheme.lower()}://{netloc}{_place(f'x://{parts.netloc}')}/{path} {where}"
+
+
+def _place(url: str) -> str:
+    """A host and port as one text (the scheme's port when none is said)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    host = _LOOPBACK.get(host, host)
+    try:
+        port = parts.port or _PORTS.get(parts.scheme.lower(), 0)
+    except ValueError:
+        port = 0
+    return f"{parts.scheme.lower()}:{host}:{port}" if port else host
 
 
 def _replicating(pid: object) -> bool:

@@ -4,22 +4,29 @@ board, in the folder Litestream keeps beside it (`.NAME-litestream`), and one in
 folder replica. Two replications of one board, or two boards writing one replica, lose
 changes while each says "replicated". The kernel lets a lock go with its process (even
 after `kill -9`); a file system that has no locks (some shares) is not refused for it.
-Replicas in a store (S3, SFTP) are checked by the state folder alone (`check_one_writer`)."""
+A replica in a store (S3, SFTP) has no locks: its lock is in a folder of the user's on
+this computer that every `planboard replicate` finds (`_machine_folder`), named after the
+replica however its URL is written (`replica_key`)."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import fcntl
+import hashlib
+import json
 import os
+import stat
 import struct
+import tempfile
 from pathlib import Path
 
 from ..text import path_text
-from .config import ReplicaError, file_replica, redact
+from .config import STATUS_FILE, ReplicaError, file_replica, redact, replica_key, state_root
 
 BOARD_LOCK = "planboard-replicate.lock"  # in the board's `.NAME-litestream` folder
 REPLICA_LOCK = ".planboard-replicate.lock"  # in a folder replica
+BOARD_MARK = ".planboard-board"  # in a folder replica: the identity of the board it is of
 
 
 class Held:
@@ -53,15 +60,15 @@ def hold(board: Path, url: str) -> Held:
         held.fds += [taken] if taken is not None else []
         taken = _take_file(resolved)
         if taken == "held":
-            raise ReplicaError(
-                f"{path_text(board)} is already being replicated under another of its "
-                "names (a hard link to the same file): two replications of one board "
-                "lose changes. Stop that one first (planboard replicate OTHER-NAME --stop)."
-            )
+            raise ReplicaError(_another_name(board))
         held.fds += [taken] if isinstance(taken, int) else []
         folder = file_replica(url)
-        if folder is not None:
-            taken = _take(folder / REPLICA_LOCK, board)
+        mine = _machine_folder()
+        for lock in (
+            folder / REPLICA_LOCK if folder is not None else None,
+            mine / _lock_name(url) if mine is not None else None,
+        ):
+            taken = _take(lock, board) if lock is not None else None
             if isinstance(taken, str):
                 pid, _, other = taken.partition(" ")
                 raise ReplicaError(
@@ -70,16 +77,160 @@ def hold(board: Path, url: str) -> Held:
                     "lose changes. Stop it first, or give this board a replica of its own."
                 )
             held.fds += [taken] if taken is not None else []
+        if folder is not None:
+            _check_writable(folder)
+            _claim(folder, board)
     except BaseException:
         held.release()
         raise
     return held
 
 
+def _machine_folder() -> Path | None:
+    """A folder of this user's that every `planboard replicate` on this computer finds,
+    whatever its environment (state folder, `TMPDIR`): a lock a replica there says who
+    writes a replica in a store, which has no locks of its own. None where it can't
+    be had, or is not this user's own (a link, another user's folder)."""
+    base = Path("/tmp") if os.path.isdir("/tmp") else Path(tempfile.gettempdir())
+    folder = base / f"planboard-{os.getuid()}" / "replicas"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        found = [os.lstat(place) for place in (folder.parent, folder)]
+    except OSError:
+        return None
+    if any(stat.S_ISLNK(f.st_mode) or f.st_uid != os.getuid() for f in found):
+        return None
+    return folder
+
+
+def _lock_name(url: str) -> str:
+    """The name of a replica's lock among this user's (one per replica, however its
+    URL is written)."""
+    key = replica_key(url).encode("utf-8", "surrogateescape")
+    return hashlib.sha256(key).hexdigest()[:32] + ".lock"
+
+
+def _claim(folder: Path, board: Path) -> None:
+    """Refuse a folder replica that holds another board's replica (its identity, kept
+    in `BOARD_MARK` by the replication that wrote it): written into by a second board,
+    it became one history of both, from which the first could not be restored. Else
+    the folder is marked as this board's. (A copy of a board has its identity: it is
+    the same board to this check.)"""
+    from ..backup import board_id_in
+
+    mine = board_id_in(board)
+    if mine is None:
+        return
+    mark = folder / BOARD_MARK
+    try:
+        said = json.loads(mark.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        said = None
+    theirs = said.get("id") if isinstance(said, dict) else None
+    if isinstance(theirs, str) and theirs != mine and _holds_files(folder):
+        named = str(said.get("board") or f"identity {theirs}")
+        raise ReplicaError(
+            f"{path_text(folder)} holds the replica of another board ({named}): written "
+            "into by this one, it would become one history of both, from which neither "
+            "could be restored as it was. Give this board a replica of its own (a new "
+            "folder)."
+        )
+    with contextlib.suppress(OSError):
+        handle, name = tempfile.mkstemp(prefix=".planboard-board.", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump({"id": mine, "board": path_text(board.resolve())}, stream)
+        os.replace(name, mark)
+
+
+def _holds_files(folder: Path) -> bool:
+    """Whether Litestream has written into the folder (anything but planboard's own)."""
+    with contextlib.suppress(OSError):
+        return any(not entry.name.startswith(".planboard") for entry in os.scandir(folder))
+    return False
+
+
+def _check_writable(folder: Path) -> None:
+    """Refuse a folder replica Litestream could not write: it started, and failed every
+    second while the replication said "replicating"."""
+    try:
+        folder.mkdir(exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=".planboard-probe-", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise ReplicaError(
+            f"Litestream can't write the replica into {path_text(folder)}: {reason}. Give "
+            "a folder this user may write into, or change its permissions."
+        ) from None
+
+
 # A byte of the board file far past any lock SQLite takes (its are at 1 GiB), locked by
 # the replication as an open file description's lock: one file under two names (a hard
 # link) has two `.NAME-litestream` folders, but one inode to lock.
 FILE_LOCK_AT = 1 << 62
+
+
+def check_not_replicated_elsewhere(board: Path) -> None:
+    """Refuse, before the board is opened, a file another replication holds under
+    another of its names (a hard link): opened under this one, SQLite would give it a
+    `-wal` and `-shm` of this name's, a second journal of one file."""
+    getlk = getattr(fcntl, "F_OFD_GETLK", None)
+    if getlk is None:
+        return
+    try:
+        fd = os.open(board, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        asked = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, FILE_LOCK_AT, 1, 0)
+        found = fcntl.fcntl(fd, getlk, asked)
+    except OSError:
+        return
+    finally:
+        os.close(fd)
+    if struct.unpack("hhqqi4x", found)[0] != fcntl.F_UNLCK and not _held_here(board):
+        raise ReplicaError(_another_name(board))
+
+
+def _held_here(board: Path) -> bool:
+    """Whether the replication that holds the board file is of this name (its lock
+    beside this name is held): then it is said as such, not as another name's."""
+    resolved = board.resolve()
+    try:
+        fd = os.open(resolved.parent / f".{resolved.name}-litestream" / BOARD_LOCK, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _another_name(board: Path) -> str:
+    """The refusal of a board replicated under another of its names, naming that one
+    when this state folder knows it."""
+    other = "OTHER-NAME"
+    with contextlib.suppress(OSError):
+        mine = os.stat(board)
+        for status_file in sorted((state_root() / "replicate").glob(f"*/{STATUS_FILE}")):
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                status = json.loads(status_file.read_text(encoding="utf-8"))
+                found = os.stat(status["board"])
+                if status.get("running") is True and (found.st_dev, found.st_ino) == (
+                    mine.st_dev,
+                    mine.st_ino,
+                ):
+                    other = path_text(Path(status["board"]))
+                    break
+    return (
+        f"{path_text(board)} is already being replicated under another of its names (a "
+        "hard link to the same file): two replications of one board lose changes. Stop "
+        f"that one first (planboard replicate {other} --stop)."
+    )
 
 
 def _take_file(board: Path) -> int | str | None:

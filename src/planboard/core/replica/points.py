@@ -17,7 +17,14 @@ from pathlib import Path
 from ..db import read_only_connection
 from ..paths import too_long
 from ..text import path_text
-from .config import ReplicaError, _alive, file_replica, litestream_binary, redact
+from .config import (
+    ReplicaError,
+    _alive,
+    ends_with_this_process,
+    file_replica,
+    litestream_binary,
+    redact,
+)
 
 # ---------------------------------------------------------------- positions
 
@@ -90,6 +97,7 @@ def _run(args: list[str], *, timeout: float = 60.0) -> subprocess.CompletedProce
             timeout=timeout,
             env=litestream_env(),
             stdin=subprocess.DEVNULL,
+            preexec_fn=ends_with_this_process(),
         )
     except subprocess.TimeoutExpired as error:
         raise ReplicaError(
@@ -198,6 +206,7 @@ _HINTS = (
     ),
     ("connection refused", "Nothing answers at the store's address; is it running?"),
     ("permission denied", "Permission denied on the replica or the board's folder."),
+    ("operation not permitted", "Permission denied on the replica or the board's folder."),
     ("no matching backup files", "The replica holds nothing yet (no backup at that URL)."),
     (
         "timestamp does not exist",
@@ -215,7 +224,9 @@ def explain(output: str, url: str = "") -> str:
         line = raw.strip()
         if not line:
             continue
-        fields = dict(re.findall(r'(\w[\w.-]*)=("(?:[^"\\]|\\.)*"|\S+)', line))
+        fields: dict[str, str] = {}
+        for name, value in re.findall(r'(\w[\w.-]*)=("(?:[^"\\]|\\.)*"|\S+)', line):
+            fields.setdefault(name, value)  # (the first: "compaction failed" has a level=9)
         if "level" in fields and fields.get("level") not in ("ERROR", "WARN"):
             continue
         if fields.get("msg"):
@@ -225,10 +236,10 @@ def explain(output: str, url: str = "") -> str:
             line = text
         line = re.sub(r"^Error:\s*", "", line)
         lines.append(line)
-    detail = lines[-1] if lines else "Litestream stopped without saying why"
     hint = next((h for key, h in _HINTS if key.lower() in output.lower()), "")
+    detail = lines[-1] + "." if lines else "" if hint else "Litestream stopped without saying why."
     where = f" ({redact(url)})" if url else ""
-    return f"Litestream failed{where}: {detail}." + (f" {hint}" if hint else "")
+    return " ".join(part for part in (f"Litestream failed{where}:", detail, hint) if part)
 
 
 # ---------------------------------------------------------------- restore
@@ -412,7 +423,7 @@ def no_such_folder(url: str) -> str:
     )
 
 
-def _sweep_restores(folder: Path, name: str) -> None:
+def sweep_restores(folder: Path, name: str) -> None:
     """Remove the work folders (`.NAME.PID.….restore`) of restores into `folder` whose
     process is gone: one killed half-way left a whole copy of the board there."""
     try:
@@ -446,7 +457,7 @@ def restore_to(url: str, out: Path, at: At | None = None) -> Restored:
     if missing:
         raise ReplicaError(missing)
     litestream_binary()
-    _sweep_restores(folder, out.name)
+    sweep_restores(folder, out.name)
     # (Named with this process's id: what a restore killed half-way leaves, the next
     # one removes.)
     prefix = f".{out.name}.{os.getpid()}."

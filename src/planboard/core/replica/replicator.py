@@ -29,6 +29,7 @@ from .config import (
     check_one_writer,
     check_replica_folder,
     config_text,
+    ends_with_this_process,
     litestream_binary,
     make_state_dir,
     monitor_interval,
@@ -42,17 +43,6 @@ from .locks import Held, hold
 from .points import _parse_time, caught_up, explain, litestream_env, local_position, points
 
 # ---------------------------------------------------------------- replicate
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """Linux: the child gets SIGTERM if the process that started it dies (even by
-    `kill -9`), so a Litestream never outlives its `planboard replicate`."""
-    os.setsid()
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _stop_leftover(status: dict[str, object] | None) -> None:
@@ -160,7 +150,7 @@ class Replicator:
                 stderr=subprocess.STDOUT,
                 text=True,
                 env=litestream_env(),
-                preexec_fn=_die_with_parent if os.name == "posix" else None,
+                preexec_fn=ends_with_this_process(),
             )
         except OSError as error:
             raise ReplicaError(f"Cannot run Litestream: {error.strerror or error}.") from error
