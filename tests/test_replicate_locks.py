@@ -210,3 +210,18 @@ def test_a_folder_replica_of_another_board_is_not_written_into(tmp_path: Path) -
     out = cli("replicate", str(other), "--to", str(tmp_path / "its-own"), "--background")
     assert "in the background" in out
     assert "Stopped replicating" in cli("replicate", str(other), "--stop")
+
+
+def test_a_board_whose_name_is_too_long_for_litestream_is_refused_naming_it(
+    tmp_path: Path,
+) -> None:
+    """A board named with 246 characters (SQLite opens it) was refused with "Cannot
+    keep the replication's state in …/state (PLANBOARD_STATE_DIR): File name too long",
+    blaming the state folder; Litestream can't keep its folder beside it either."""
+    board = tmp_path / ("b" * 241 + ".db")
+    shutil.copyfile(SAMPLE, board)
+    said = cli("replicate", str(board), "--to", str(tmp_path / "replica"), check=False)
+    assert "Rename the board to 243 characters or fewer" in said, said
+    assert "PLANBOARD_STATE_DIR" not in said
+    shutil.copyfile(SAMPLE, tmp_path / ("b" * 240 + ".db"))
+    Replicating(tmp_path / ("b" * 240 + ".db"), f"file://{tmp_path / 'replica'}").stop()

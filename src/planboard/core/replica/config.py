@@ -169,10 +169,18 @@ def check_board_path(board: Path) -> None:
         ) from None
     found = sorted({c for c in whole if c in UNSAFE_IN_PATH})
     if found:
+        said = "reads as the end of the file name" if found != ["%"] else "reads as an escape"
         raise ReplicaError(
             f"Litestream can't replicate {board}: its path holds {' and '.join(found)}, "
-            "which Litestream reads as the end of the file name. Move or rename the board "
-            "(or its folder) so that its path has none of # ? %."
+            f"which Litestream {said}. Move or rename the board (or its folder) so that "
+            "its path has none of # ? %."
+        )
+    longest = 255 - len(".-litestream")  # (the folder Litestream keeps beside the board)
+    if len(os.fsencode(board.resolve().name)) > longest:
+        raise ReplicaError(
+            f"Litestream can't replicate {path_text(board)}: it keeps its files in a folder "
+            f"named after the board (.NAME-litestream), too long for a file name with this "
+            f"one. Rename the board to {longest} characters or fewer."
         )
 
 
@@ -250,7 +258,9 @@ def board_key(board: Path) -> str:
     resolved = board.resolve()
     digest = hashlib.sha1(os.fsencode(resolved)).hexdigest()[:12]
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", resolved.name) or "board"
-    return f"{name}-{digest}"
+    # (A name as long as a board's may be: the digest tells it apart, and the folder's
+    # name stays short enough for the file system.)
+    return f"{name[:200] if len(name) > 242 else name}-{digest}"
 
 
 def state_dir(board: Path) -> Path:
