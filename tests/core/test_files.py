@@ -500,3 +500,31 @@ def test_no_room_beside_the_board_is_said_so_and_leaves_nothing_beside(
     assert "nothing was changed" in run.stderr, run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.db"]
     assert digest(board) == before
+
+
+@pytest.mark.parametrize("command", ["export", "serve"])
+def test_a_board_another_program_holds_locked_is_not_called_damaged(
+    tmp_path: Path, command: str
+) -> None:
+    """A board another program held in an exclusive lock (`locking_mode=exclusive`)
+    was said to "look damaged: database is locked", inviting a restore over an intact
+    board. It is said to be locked, and nothing is changed."""
+    board = tmp_path / "b.db"
+    Store.open(board, first_quarter="2026-Q3").close()
+    holder = sqlite3.connect(board, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("UPDATE quarters SET vision = 'held' WHERE id = 1")
+    holder.execute("COMMIT")  # (the lock stays: exclusive locking mode)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "planboard", command, str(board)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        holder.close()
+    assert run.returncode == 2, run.stderr
+    assert "looks damaged" not in run.stderr, run.stderr
+    assert "is locked by another program" in run.stderr, run.stderr

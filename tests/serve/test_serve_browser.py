@@ -117,17 +117,21 @@ async def test_the_page_follows_the_file_in_a_real_browser(tmp_path: Path) -> No
             await browser.wait_for("document.documentElement.scrollWidth <= 360")
             await browser.screenshot(*screenshot_targets(tmp_path, "serve-meeting-phone.png"))
 
-        # Another board served on the same port: the page left open follows it, and its
-        # tab names it (it kept the first board's name).
+        # Another board served on the same port (a copy of this one, so one identity):
+        # the page left open followed it, showing team A's attendees team B's board,
+        # its tab's name alone saying so. It keeps its board and says what happened.
         assert await browser.evaluate("document.title") == "board.db · planboard"
         other = tmp_path / "other <b>.db"
         shutil.copyfile(SAMPLE, other)
         write(other, "UPDATE blocks SET name = 'From the other board' WHERE position = 0")
         with serving(other, port=port):
-            await browser.wait_for(
-                "document.querySelector('.card .name').textContent === 'From the other board'"
-            )
-            assert await browser.evaluate("document.title") == "other <b>.db · planboard"
+            await browser.wait_for("document.documentElement.dataset.link === 'other'")
+            said = await browser.evaluate("document.getElementById('link').textContent")
+            assert "shares another board now (other <b>.db)" in said, said
+            assert "Reload the page" in said
+            names = "Array.from(document.querySelectorAll('.card .name'), n => n.textContent)"
+            assert "From the other board" not in await browser.evaluate(names)
+            assert await browser.evaluate("document.title") == "board.db · planboard"
             assert await browser.evaluate("window.sameDocument === true")
     finally:
         await browser.close()

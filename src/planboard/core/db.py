@@ -159,6 +159,11 @@ def _inspect(
             raise BoardFileError(no_room) from error
         if out_of_reach := wal_out_of_reach(path, error):  # (not damage: a read-only folder)
             raise BoardFileError(out_of_reach) from error
+        if isinstance(error, sqlite3.OperationalError) and "locked" in message:
+            raise BoardFileError(  # (not damage: another program holds it, for now)
+                f"{path} is locked by another program ({message}): try again once it is "
+                "done with the file. Nothing was changed."
+            ) from error
         raise CorruptBoardError(f"{path} looks damaged: {message}.") from error
     finally:
         conn.close()

@@ -262,7 +262,9 @@ def refused() -> str:
     )
 
 
-def document(content: str, *, title: str, token: str = "", now: float | None = None) -> str:
+def document(
+    content: str, *, title: str, token: str = "", now: float | None = None, board: str = ""
+) -> str:
     """The whole page around `content` (a `fragment`). The token, when the server needs
     one, is added to the assets' addresses (the live channel takes it from the page's own
     address)."""
@@ -280,7 +282,8 @@ def document(content: str, *, title: str, token: str = "", now: float | None = N
         f'<script src="/assets/page.js{query}" defer></script>'
         "</head><body>"
         '<div id="link" class="link" role="status" aria-live="polite">connecting…</div>'
-        f'<main id="board" data-now="{round(now * 1000)}">{content}</main>'
+        f'<main id="board" data-now="{round(now * 1000)}" data-board="{esc(board)}">'
+        f"{content}</main>"
         '<footer class="foot">Read-only · updates by itself</footer>'
         "</body></html>\n"
     )

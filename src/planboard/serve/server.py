@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import hashlib
 import hmac
 import json
 import logging
@@ -181,6 +182,10 @@ class BoardServer:
         }
         self.title = f"{path_text(self.path.name)} · planboard"
         self._title_json = json.dumps(self.title)
+        # Which board this is, to a page left open (a digest of the file's path: a page
+        # of one board does not show another served later on the same port; a board
+        # moved over this one, at its path, is followed).
+        self.board_key = hashlib.sha256(os.fsencode(self.path.resolve())).hexdigest()[:16]
 
     # ------------------------------------------------------------------ address
 
@@ -263,9 +268,12 @@ class BoardServer:
         all (made for each, a big page was a copy per attendee)."""
         now = round(self.clock.now().timestamp() * 1000)
         if self._tail[0] != self.version:
-            # The title too: a page left open while another board is served on the
-            # same port follows that board, and names it.
-            rest = f'"title": {self._title_json}, "html": {self._html_json}}}\n\n'
+            # The board and its title too: a page left open while another board is
+            # served on the same port keeps its own, and names the other.
+            rest = (
+                f'"board": "{self.board_key}", "title": {self._title_json}, '
+                f'"html": {self._html_json}}}\n\n'
+            )
             self._tail = (self.version, rest.encode())
         return f'data: {{"v": {self.version}, "now": {now}, '.encode(), self._tail[1]
 
@@ -324,7 +332,9 @@ class BoardServer:
 
     async def _page(self, request: web.Request) -> web.Response:
         now = self.clock.now().timestamp()
-        body = page.document(self._content, title=self.title, token=self.token, now=now)
+        body = page.document(
+            self._content, title=self.title, token=self.token, now=now, board=self.board_key
+        )
         return web.Response(text=body, content_type="text/html", charset="utf-8")
 
     async def _asset(self, request: web.Request) -> web.Response:

@@ -8,6 +8,7 @@
   var skew = 0; // the server's clock minus this one, in ms
   var source = null;
   var retry = null;
+  var mine = board.dataset.board || ""; // the board this page is of
 
   function setLink(state, words) {
     root.dataset.link = state;
@@ -72,6 +73,7 @@
     source.onmessage = function (event) {
       var message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
+      if (mine && message.board && message.board !== mine) { elsewhere(message); return; }
       show(message);
       setLink("live", "live");
       root.dataset.ready = "1";
@@ -93,6 +95,18 @@
         if (!retry) retry = setTimeout(check, 2000);
       }
     };
+  }
+
+  function elsewhere(message) {
+    // Another board is shared at this address now (its facilitator's next session):
+    // this page keeps its own board, and says so (plain text, never markup).
+    source.close();
+    if (retry) { clearTimeout(retry); retry = null; }
+    var named = typeof message.title === "string" ?
+      message.title.replace(/ · planboard$/, "") : "another file";
+    setLink("other", "This address shares another board now (" + named + "): this is " +
+      "the board as it was. Reload the page to see that one.");
+    root.dataset.ready = "1";
   }
 
   function check() {
