@@ -71,6 +71,17 @@ async def test_the_page_follows_the_file_in_a_real_browser(tmp_path: Path) -> No
             await browser.wait_for(f"{FIRST_NAME} === 'Monday pulse'")
             assert await browser.evaluate("window.sameDocument === true")  # no reload
 
+            # On a phone, a stakeholder's name of 120 letters without a space made the
+            # page 1,239 px wide (the items' owners never wrapped).
+            await browser.size(360, 740)
+            long_name = "Regional" + "x" * 112
+            write(board, "UPDATE stakeholders SET name = ? WHERE name = 'CFO'", long_name)
+            await browser.wait_for(f"document.body.textContent.includes('{long_name}')")
+            width = "document.documentElement.scrollWidth"
+            assert await browser.evaluate(width) <= 360, await browser.evaluate(width)
+            write(board, "UPDATE stakeholders SET name = 'CFO' WHERE name = ?", long_name)
+            await browser.size(1280, 800)
+
         # The server stops: the page says sharing stopped (it said "reconnecting…" for
         # ever), and comes back with a new server.
         await browser.wait_for("document.documentElement.dataset.link === 'ended'")

@@ -117,6 +117,8 @@ def test_serve_started_again_gives_the_same_link(
     assert first is not None and again is not None and first.group(1) == again.group(1)
     kept = list((tmp_path / "state" / "serve").iterdir())
     assert len(kept) == 1 and kept[0].stat().st_mode & 0o077 == 0  # this user's alone
+    # (and the folder: its listing said which boards have tokens to other users)
+    assert (tmp_path / "state" / "serve").stat().st_mode & 0o077 == 0
     other = tmp_path / "other.db"
     shutil.copyfile(SAMPLE, other)
     theirs = token.search(_served_url([str(other), "--host", "0.0.0.0"], tmp_path))
@@ -155,3 +157,13 @@ def test_serve_shows_the_quarter_asked_for(tmp_path: Path) -> None:
     assert "There is no quarter" in out and "2026-Q3" in out
     assert board.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("board")) == ["board.db"]
+
+
+def test_serve_on_host_0_prints_a_link_others_can_open(tmp_path: Path) -> None:
+    """`--host 0` listens on every network, as 0.0.0.0 does, but printed
+    `http://0:PORT/…` (and put it in the QR code), which no attendee can open."""
+    board = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, board)
+    url = _served_url([str(board), "--host", "0"], tmp_path)
+    assert not url.startswith("http://0:"), url
+    assert "?token=" in url

@@ -438,6 +438,8 @@ def test_serve_without_the_extra_says_what_to_install(
         (["--host", "127.0.0.1:80"], "--host takes the address alone"),
         (["--host", "\udcff"], "--host “\ufffd” is not an address"),
         (["--token", "\udcff\udcfe"], "--token must be letters, digits"),
+        # (A token of two letters let anyone on the room's network guess the link.)
+        (["--host", "0.0.0.0", "--token", "ab"], "--token must be 8 characters or more"),
     ],
 )
 def test_serve_refuses_bad_arguments_with_a_message(

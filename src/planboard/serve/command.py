@@ -16,6 +16,7 @@ from ..core.text import clean_line, path_text
 from . import missing
 
 DEFAULT_PORT = 8765
+MIN_TOKEN = 8  # characters: a shorter token, anyone on the network could guess
 
 
 def parser() -> argparse.ArgumentParser:
@@ -83,6 +84,11 @@ def _refusal(args: argparse.Namespace) -> str:
         return "--token can't be empty (leave it out to have one made)."
     if args.token is not None and not all("!" <= c <= "~" for c in args.token):
         return "--token must be letters, digits and punctuation (ASCII, with no spaces)."
+    if args.token is not None and len(args.token) < MIN_TOKEN:
+        return (
+            f"--token must be {MIN_TOKEN} characters or more: anyone on the network could "
+            "guess a shorter one (leave it out to have one made)."
+        )
     host_problem = _host_problem(args.host)
     if host_problem:
         return host_problem

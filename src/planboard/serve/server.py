@@ -97,6 +97,7 @@ def kept_token(board: Path, *, fresh: bool = False) -> str:
     token = new_token()
     with contextlib.suppress(OSError):
         place.parent.mkdir(parents=True, exist_ok=True)
+        place.parent.chmod(0o700)  # (its listing says which boards have tokens)
         handle, name = tempfile.mkstemp(prefix=".token.", dir=place.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:  # (mode 0600)
@@ -182,9 +183,8 @@ class BoardServer:
         }
         self.title = f"{path_text(self.path.name)} · planboard"
         self._title_json = json.dumps(self.title)
-        # Which board this is, to a page left open (a digest of the file's path: a page
-        # of one board does not show another served later on the same port; a board
-        # moved over this one, at its path, is followed).
+        # Which board this is, to a page left open (its path's digest: a page of one
+        # board shows no other served on its port later; a file moved over it is it).
         self.board_key = hashlib.sha256(os.fsencode(self.path.resolve())).hexdigest()[:16]
 
     # ------------------------------------------------------------------ address
@@ -192,7 +192,7 @@ class BoardServer:
     @property
     def url(self) -> str:
         host = self.host
-        if host in ("0.0.0.0", "::", ""):
+        if host in ("0.0.0.0", "0", "::", ""):  # (every network: `0` is 0.0.0.0)
             host = _outward_address() or host
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"
