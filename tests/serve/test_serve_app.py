@@ -145,3 +145,37 @@ async def test_quitting_while_attendees_follow_asks_first(sample_copy: Path) -> 
             await pilot.press("ctrl+q")  # (again, over its own question: no second one)
             await pilot.pause()
             assert not app.is_running
+
+
+async def test_the_palette_share_comes_back_on_its_port_when_the_usual_one_is_taken(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `planboard serve --host 0.0.0.0` holding the usual port (as the README
+    advises), the palette's share took any free port, another at each start: a page
+    opened on it said "It comes back here if sharing starts again", and after a restart
+    of planboard never did. It takes a port of this board's own (the same every time,
+    while free)."""
+    import socket
+
+    from planboard.serve import server
+    from planboard.serve.hosts import board_port
+
+    usual = socket.socket()
+    usual.bind(("127.0.0.1", 0))
+    usual.listen()
+    taken = usual.getsockname()[1]
+    monkeypatch.setattr(server, "DEFAULT_PORT", taken)
+    ports = []
+    try:
+        for _ in range(2):  # planboard started, quit, started again
+            store = Store.open(sample_copy)
+            app = PlanboardApp(store)
+            async with app.run_test(size=(120, 40), notifications=True) as pilot:
+                app.action_share_in_browser()
+                await pilot.pause()
+                assert app.shared is not None
+                ports.append(app.shared.server.port)
+    finally:
+        usual.close()
+    assert ports[0] == ports[1] == board_port(sample_copy), ports
+    assert ports[0] != taken

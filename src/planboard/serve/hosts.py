@@ -1,8 +1,12 @@
-"""Host names: which ones are this computer (loopback), and the name a request asks for."""
+"""Host names: which ones are this computer (loopback), and the name a request asks for;
+the port of a board's own."""
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import os
+from pathlib import Path
 
 LOOPBACK_NAMES = {"localhost", "localhost.", "127.0.0.1", "::1", "[::1]"}
 
@@ -30,3 +34,15 @@ def hostname(host_header: str) -> str:
     if port and not port.isdigit():
         return host_header
     return name
+
+
+BOARD_PORTS = (8766, 1000)  # the first port of a board's own, and how many there are
+
+
+def board_port(board: Path) -> int:
+    """A port of this board's own, the same at every start (its path's digest among
+    `BOARD_PORTS`): where the palette's share goes when the usual port is taken, so that
+    a page left open comes back to it after planboard is started again."""
+    first, count = BOARD_PORTS
+    digest = hashlib.sha256(os.fsencode(board.resolve())).digest()
+    return first + int.from_bytes(digest[:4], "big") % count

@@ -499,10 +499,13 @@ class PlanboardApp(App[None]):
             self.notify(need, title="Share in a browser", severity="error", markup=False)
             return
         if self.shared is None:
+            from ..serve.hosts import board_port
             from ..serve.server import DEFAULT_PORT, BoardServer, ServerThread
 
             problem = ""
-            for port in (DEFAULT_PORT, 0):  # the usual port, else any free one
+            # The usual port, else this board's own (a page left open comes back to it
+            # after a restart), else any free one.
+            for port in (DEFAULT_PORT, board_port(self.store.path), 0):
                 thread = ServerThread(BoardServer(self.store.path, port=port))
                 try:
                     thread.start()
