@@ -4,7 +4,9 @@ typing slip beside the board meant (`--stop`, `--status`, and `planboard --read-
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,33 @@ def test_a_quarter_of_a_mistyped_board_names_the_board_meant(
     assert main(["nothing.db", "--quarter", "2026-Q3"]) == 2
     assert "run it in a terminal" in capsys.readouterr().err
     assert sorted(os.listdir(tmp_path)) == [board.name]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        # (`--status --stop` stopped it, saying nothing of the status; `--to` with
+        # `--status` was left out without a word.)
+        (["--status", "--stop"], "not allowed with argument"),
+        (["--status", "--to", "elsewhere"], "--status and --stop take no --to"),
+        (["--stop", "--background"], "--status and --stop take no --to"),
+        # (`0s` is a duration: it was said not to be one.)
+        (["--to", "r", "--sync-interval", "0s"], "--sync-interval must be longer than 0"),
+        (["--to", "r", "--retention=0s"], "--retention must be longer than 0"),
+    ],
+)
+def test_replicate_options_that_do_not_go_together_are_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    board = fresh_copy(SAMPLE, tmp_path)
+    before = board.read_bytes()
+    with pytest.raises(SystemExit) if said.startswith("not allowed") else _nothing():
+        assert main(["replicate", str(board), *args]) == 2
+    assert said in capsys.readouterr().err
+    assert board.read_bytes() == before
+    assert not (tmp_path / "r").exists()
+
+
+@contextlib.contextmanager
+def _nothing() -> Iterator[None]:
+    yield

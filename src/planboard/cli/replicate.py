@@ -64,8 +64,9 @@ def _replicate_parser() -> argparse.ArgumentParser:
         help="how far back the replica can be restored (default 8760h: a year; "
         "Litestream keeps a snapshot a day)",
     )
-    parser.add_argument("--stop", action="store_true", help="stop a background replication")
-    parser.add_argument("--status", action="store_true", help="how replication of PATH stands")
+    asking = parser.add_mutually_exclusive_group()
+    asking.add_argument("--stop", action="store_true", help="stop a background replication")
+    asking.add_argument("--status", action="store_true", help="how replication of PATH stands")
     parser.add_argument("--check-every", type=float, default=None, help=argparse.SUPPRESS)
     return parser
 
@@ -82,6 +83,11 @@ def run_replicate(argv: list[str]) -> int:
     unknown = asked and not board.exists() and replica.read_status(board) is None
     if unknown and boards_named_alike(board):
         return _fail(missing_board(board))
+    if asked and (args.to or args.background):
+        return _fail(
+            "--status and --stop take no --to or --background: they ask about the "
+            f"replication of {board} running now, wherever it goes."
+        )
     if args.stop:
         return _stop(board)
     if args.status:

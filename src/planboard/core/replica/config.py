@@ -406,10 +406,12 @@ def duration(text: str, what: str) -> str:
     one longer than Go can hold ended Litestream with a cut-off YAML error."""
     value = text.strip()
     shown = text if len(text) <= 40 else text[:39] + "…"
-    if not _DURATION.match(value) or not re.search(r"[1-9]", value):
+    if not _DURATION.match(value):
         raise ReplicaError(
             f"{what} “{shown}” is not a duration; write it like 500ms, 10s, 5m or 720h."
         )
+    if not re.search(r"[1-9]", value):
+        raise ReplicaError(f"{what} must be longer than 0 (“{shown}”); e.g. 500ms, 10s or 720h.")
     if seconds(value) > LONGEST_S:
         raise ReplicaError(f"{what} “{shown}” is too long: Litestream takes at most 2562047h.")
     return value
