@@ -225,3 +225,30 @@ def test_a_board_whose_name_is_too_long_for_litestream_is_refused_naming_it(
     assert "PLANBOARD_STATE_DIR" not in said
     shutil.copyfile(SAMPLE, tmp_path / ("b" * 240 + ".db"))
     Replicating(tmp_path / ("b" * 240 + ".db"), f"file://{tmp_path / 'replica'}").stop()
+
+
+def test_starts_at_the_same_moment_say_each_their_own(tmp_path: Path) -> None:
+    """Four `--background` starts of one board at once: one won (rightly), but the
+    others printed the winner's log lines run together with their refusal ("Replication
+    did not start: Replicating … Ctrl+C stops. planboard: … already being
+    replicated"), and their refusals went into the winner's log."""
+    import concurrent.futures
+
+    board = fresh_copy(SAMPLE, tmp_path)
+    target = str(tmp_path / "replica")
+    start = ["replicate", str(board), "--to", target, "--background"]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        said = list(pool.map(lambda _: cli(*start, check=False), range(4)))
+    try:
+        won = [s for s in said if "in the background" in s]
+        assert len(won) == 1, said
+        for lost in (s for s in said if s not in won):
+            assert "already being replicated" in lost, lost
+            assert "Ctrl+C stops" not in lost and "Replicating" not in lost, lost
+            assert lost.count("planboard:") == 1, lost
+        log = replica.state_dir(board) / "replicate.log"
+        written = log.read_text(encoding="utf-8")
+        assert "already being replicated" not in written, written
+        assert "did not start" not in written
+    finally:
+        cli("replicate", str(board), "--stop", check=False)

@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,6 +69,9 @@ def _replicate_parser() -> argparse.ArgumentParser:
     asking.add_argument("--stop", action="store_true", help="stop a background replication")
     asking.add_argument("--status", action="store_true", help="how replication of PATH stands")
     parser.add_argument("--check-every", type=float, default=None, help=argparse.SUPPRESS)
+    # (A background replication's log, taken once it holds the board: until then what it
+    # says goes to its starter alone, not into another one's log.)
+    parser.add_argument("--log-to", default=None, help=argparse.SUPPRESS)
     return parser
 
 
@@ -170,6 +174,8 @@ def _replicate_here(board: Path, url: str, args: argparse.Namespace) -> int:
         runner.start()
     except PlanboardError as error:
         return _fail(str(error))
+    if args.log_to:
+        _write_into(Path(args.log_to))
     print(
         f"Replicating {board} to {replica.redact(url)} (Litestream, every "
         f"{args.sync_interval}). Ctrl+C stops.",
@@ -193,6 +199,35 @@ def _replicate_here(board: Path, url: str, args: argparse.Namespace) -> int:
     if runner.errors:  # each already said as it came
         return _fail(f"Stopped replicating {board}: Litestream exited with the error above.")
     return _fail(f"Stopped replicating {board}: Litestream exited without saying why.")
+
+
+def _write_into(log: Path) -> None:
+    """From now on, what this process prints goes to the end of `log`."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with contextlib.suppress(OSError):
+        handle = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.dup2(handle, 1)
+        os.dup2(handle, 2)
+        os.close(handle)
+
+
+def _refused_start(process: subprocess.Popen[bytes], board: Path, said: Path) -> str:
+    """What a background start said before it ended ("" while it runs, once its status
+    says it holds the board, or after five seconds)."""
+    from ..core import replica
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            text = said.read_text(encoding="utf-8", errors="replace")
+            tail = [line.removeprefix("planboard: ") for line in text.strip().splitlines()]
+            return " ".join(tail[-3:]) or "it ended without a word."
+        status = replica.read_status(board)
+        if status and status.get("pid") == process.pid and status.get("running"):
+            return ""
+        time.sleep(0.1)
+    return ""
 
 
 def _start_background(board: Path, args: argparse.Namespace) -> int:
@@ -224,24 +259,24 @@ def _start_background(board: Path, args: argparse.Namespace) -> int:
     ]
     if args.check_every:
         command += ["--check-every", str(args.check_every)]
-    with log.open("ab") as stream:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=stream,
-            stderr=stream,
-            start_new_session=True,
-            close_fds=True,
-        )
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
-            return _fail("Replication did not start: " + " ".join(tail))
-        status = replica.read_status(board)
-        if status and status.get("pid") == process.pid and status.get("running"):
-            break
-        time.sleep(0.1)
+    # What it says before it holds the board goes to a file of this start's own (starts
+    # at the same moment each say their own), then to the log (`--log-to`).
+    handle, first = tempfile.mkstemp(prefix=".start.", suffix=".log", dir=folder)
+    try:
+        with os.fdopen(handle, "ab") as stream:
+            process = subprocess.Popen(
+                [*command, "--log-to", str(log)],
+                stdin=subprocess.DEVNULL,
+                stdout=stream,
+                stderr=stream,
+                start_new_session=True,
+                close_fds=True,
+            )
+        refused = _refused_start(process, board, Path(first))
+        if refused:
+            return _fail(f"Replication did not start: {refused}")
+    finally:
+        Path(first).unlink(missing_ok=True)
     url = replica.replica_url(args.to)
     print(
         f"Replicating {board} to {replica.redact(url)} in the "
