@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from planboard.core.store import Store
 
 SERVE = Path(__file__).resolve().parents[2] / "src" / "planboard" / "serve"
@@ -44,3 +46,19 @@ def test_serving_imports_no_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("left", "running", "said"),
+    [(-50.0, False, "paused"), (0.0, False, "paused"), (0.0, True, "time is up")],
+)
+def test_the_page_says_of_the_timer_what_the_terminal_says(
+    left: float, running: bool, said: str
+) -> None:
+    """A timer paused with no time left (another program wrote `timer_remaining =
+    -50`) read "time is up" in the page and "paused" in the terminal."""
+    from planboard.core.live import LiveTimer, LiveView
+    from planboard.serve import page
+
+    view = LiveView("2026-Q3", "live", "", [], 0, 0, event=True, timer=LiveTimer(left, running, 10))
+    assert f'<span class="state">{said}</span>' in page.fragment(view, now=0.0)

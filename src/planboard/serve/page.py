@@ -134,7 +134,7 @@ def _timer(view: LiveView, now: float) -> str:
         data = f'data-ends="{ends}"'
     else:
         data = f'data-left="{timer.left:.1f}"'
-    if timer.left <= 0:
+    if timer.left <= 0 and timer.running:  # (paused at no time left: paused, as on screen)
         state = "time is up"
     level = "alarm" if timer.left <= 60 else "warn" if timer.left <= 300 else "calm"
     return (
