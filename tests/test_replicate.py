@@ -501,6 +501,15 @@ def test_the_title_bar_state_comes_from_the_status_file(tmp_path: Path) -> None:
     later = replica.replica_state(board, now + timedelta(minutes=1))
     assert later is not None and later.behind
     assert later.label() == "replica behind since 11:59:30 UTC"
+    # Never caught up (a replica folder Litestream can't write): "not caught up yet"
+    # for eleven minutes, and as long as it ran.
+    never = {**status, "caught_up_at": None}
+    path.write_text(json.dumps(never))
+    waiting = replica.replica_state(board, datetime(2026, 12, 1, 11, 0, 30, tzinfo=UTC))
+    assert waiting is not None and waiting.label() == "replicating…"
+    stuck = replica.replica_state(board, now)
+    assert stuck is not None and stuck.behind
+    assert stuck.label() == "replica never caught up (started 11:00:00 UTC)"
     path.write_text(json.dumps({**status, "running": False}))
     assert replica.replica_state(board, now) is None
     # Asked to stop, and still sending what the replica lacks: said so (--stop said

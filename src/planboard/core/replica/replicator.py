@@ -383,6 +383,7 @@ class ReplicaState:
     error: str = ""
     replaced: bool = False  # the board was replaced: the replica gets none of its changes
     stopping: bool = False  # asked to stop: the replica gets what it lacks, then it ends
+    started_at: datetime | None = None
 
     def label(self) -> str:
         when = self.caught_up_at.strftime("%H:%M:%S") if self.caught_up_at else None
@@ -393,7 +394,10 @@ class ReplicaState:
         if self.stopped:
             return f"replication stopped{f' (caught up {when} UTC)' if when else ''}"
         if self.behind:
-            return f"replica behind since {when} UTC" if when else "replica not caught up yet"
+            if when:
+                return f"replica behind since {when} UTC"
+            began = self.started_at.strftime("%H:%M:%S") if self.started_at else None
+            return f"replica never caught up{f' (started {began} UTC)' if began else ''}"
         return f"replicated {when} UTC" if when else "replicating…"
 
 
@@ -422,4 +426,5 @@ def replica_state(board: Path, now: datetime | None = None) -> ReplicaState | No
         error=str(status.get("error") or ""),
         replaced=status.get("replaced") is True,
         stopping=stopping,
+        started_at=started,
     )
