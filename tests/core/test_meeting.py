@@ -193,6 +193,36 @@ def test_timer_is_kept_and_undo_steps_over_it(live: Filled) -> None:
     assert store.undo_summary(q) == "Dots recorded on “Sales cockpit”"
 
 
+def test_a_new_timebox_is_undone_after_the_timer_moved(live: Filled) -> None:
+    """A timebox changed, then `t` (the timer started or paused): `u` said "Can't undo
+    this — Event of 2026-Q3: timebox 10 minutes — because the board has changed since
+    (perhaps from another program)", for good, and nothing earlier in the meeting could
+    be undone any more. The timer's own moves are stepped over: the undo puts the old
+    timebox back, applied to the countdown as it stands (the time spent kept), and the
+    redo puts the new one back the same way."""
+    store, q = live.store, live.quarter_id
+    start = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+    store.set_votes(live.block_a, {live.sales: 1})
+    store.set_timer(q, running=False, remaining=45 * 60)
+    store.set_meeting(q, timebox_minutes=10, now=start)
+    assert store.meeting(q).timer_remaining == 10 * 60
+    store.set_timer(q, running=True, remaining=10 * 60, now=start)
+    store.set_timer(q, running=False, remaining=8 * 60, now=start + timedelta(minutes=2))
+    undone = store.undo(q)
+    assert "timebox 10 minutes" in undone.summary
+    meeting = store.meeting(q)
+    assert meeting.timebox_minutes == 45
+    assert meeting.timer_remaining == 43 * 60  # (45 minutes less the 2 spent)
+    assert meeting.timer_started_at is None  # (paused, as it was left)
+    store.redo(q)
+    assert store.meeting(q).timebox_minutes == 10
+    assert store.meeting(q).timer_remaining == 8 * 60
+    store.undo(q)
+    store.undo(q)  # (and what came before it: the dots)
+    assert store.votes(q).get(live.block_a, {}) == {}
+    assert_consistent(store)
+
+
 def test_deleting_a_block_takes_its_votes_and_undo_brings_them(live: Filled) -> None:
     store, q = live.store, live.quarter_id
     store.set_votes(live.block_a, {live.sales: 2})

@@ -56,6 +56,22 @@ def runs_at(text: str | None, now: datetime) -> bool:
     return started is not None and started <= now
 
 
+def timer_for_timebox(
+    timebox_minutes: int, started: str | None, remaining: float, minutes: int, now: datetime
+) -> dict[str, object]:
+    """The countdown's columns under a new timebox (`minutes`): its new length minus
+    the time already spent under the old one; a running one restarts its count from
+    `now`. For a new timebox, and for one an undo or a redo puts back."""
+    values: dict[str, object] = {}
+    left = remaining
+    if started and runs_at(started, now):
+        left -= seconds_since(started, now)
+        values["timer_started_at"] = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    spent = timebox_minutes * 60.0 - max(0.0, left)
+    values["timer_remaining"] = max(0.0, minutes * 60.0 - spent)
+    return values
+
+
 class Clock:
     """The wall clock, in UTC. Calling it gives the timestamp written into rows."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backup import backup_board
-from ..clock import runs_at, seconds_since
+from ..clock import timer_for_timebox
 from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Block, Change, CutOff, Meeting, Stakeholder
 from ..rows import integer, whole
@@ -21,11 +21,6 @@ from ..text import name_order, path_text
 from .core import _quote, _reads
 from .placing import StorePlacing
 from .tx import _Tx
-
-
-def _stamp(moment: datetime) -> str:
-    """A moment as the countdown stores it (UTC, to the millisecond)."""
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class MeetingCommands(StorePlacing):
@@ -139,8 +134,12 @@ class MeetingCommands(StorePlacing):
                 and meeting.timer_remaining is not None
             ):
                 values.update(
-                    self._timer_for_timebox(
-                        meeting, meeting.timer_remaining, values["timebox_minutes"], now
+                    timer_for_timebox(
+                        meeting.timebox_minutes,
+                        meeting.timer_started_at,
+                        meeting.timer_remaining,
+                        values["timebox_minutes"],
+                        now or self.now(),
                     )
                 )
             tx.update("meetings", quarter_id, values)
@@ -173,21 +172,6 @@ class MeetingCommands(StorePlacing):
                 f"{over[0]} has already placed {over[1]} dots; the budget can't go "
                 "below that (votes are never wiped silently)."
             )
-
-    def _timer_for_timebox(
-        self, meeting: Meeting, remaining: float, minutes: int, now: datetime | None
-    ) -> dict[str, Any]:
-        """The countdown under a new timebox: its new length minus the time already
-        spent; a running one restarts its count from `now`."""
-        values: dict[str, Any] = {}
-        left = remaining
-        moment = now or self.now()
-        if meeting.timer_started_at and runs_at(meeting.timer_started_at, moment):
-            left -= seconds_since(meeting.timer_started_at, moment)
-            values["timer_started_at"] = _stamp(moment)
-        spent = meeting.timebox_minutes * 60.0 - max(0.0, left)
-        values["timer_remaining"] = max(0.0, minutes * 60.0 - spent)
-        return values
 
     @staticmethod
     def _settings_changed(meeting: Meeting, values: dict[str, Any]) -> list[str]:

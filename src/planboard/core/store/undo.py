@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
+from ..clock import timer_for_timebox
 from ..errors import ConflictError, PlanboardError, ValidationError
 from ..model import Change, Event
 from ..rows import EVENT_COLUMNS, flag_unless_zero, shown, stored_as_zero
@@ -431,6 +432,10 @@ class UndoLog(Tidying, CarriedRule):
     ) -> None:
         """Take one row from `expected` to `target`, refusing if it no longer matches."""
         current = tx.row(table, pk)
+        if table == "meetings" and current is not None and expected and target:
+            expected, target = self._past_timer_moves(pk, current, expected, target)
+            if not target:
+                return  # (the countdown alone: the timer's own, kept as it is)
         if expected is None:
             if current is not None:
                 raise conflict
@@ -444,7 +449,39 @@ class UndoLog(Tidying, CarriedRule):
         else:
             tx.update(table, pk, target)
 
+    def _past_timer_moves(
+        self,
+        quarter_id: Any,
+        current: dict[str, Any],
+        expected: dict[str, Any],
+        target: dict[str, Any],
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A setting of the event undone or redone after the timer moved (`t`, which
+        undo steps over): the countdown is neither compared nor put back (a new timebox
+        and then `t` made the undo refuse for good), and a timebox it puts back applies
+        to the countdown as it stands, as a new timebox does. Not moved since, the
+        countdown is put back as it was (a timebox that cut it to nothing lost how much
+        was left)."""
+        if all(current.get(k) == v for k, v in expected.items() if k in TIMER_COLUMNS):
+            return expected, target  # (it did not move since: put back as it was)
+        expected = {k: v for k, v in expected.items() if k not in TIMER_COLUMNS}
+        target = {k: v for k, v in target.items() if k not in TIMER_COLUMNS}
+        minutes = target.get("timebox_minutes")
+        meeting = self.meeting(quarter_id) if minutes != current.get("timebox_minutes") else None
+        if meeting is not None and meeting.timer_remaining is not None and minutes is not None:
+            target.update(
+                timer_for_timebox(
+                    meeting.timebox_minutes,
+                    meeting.timer_started_at,
+                    meeting.timer_remaining,
+                    minutes,
+                    self.now(),
+                )
+            )
+        return expected, target
 
+
+TIMER_COLUMNS = ("timer_started_at", "timer_remaining")  # moved by `t`, which undo steps over
 INTEGER_RANGE = range(-(1 << 63), 1 << 63)  # what an SQLite INTEGER holds
 
 
