@@ -812,3 +812,27 @@ def test_a_merged_request_is_in_the_markdown_and_html_under_its_item(sample_copy
         store.decide(q, "Sales first.", "Ana")
         minutes = minutes_markdown(outcome(store, q))
         assert "  - also asked as Deduplicate customer accounts \\<in\\>" in minutes, minutes
+
+
+def test_the_newsletters_keep_a_hidden_tally_hidden(sample_copy: Path) -> None:
+    """`export --format md` (or html) of a quarter whose event is live with the tally
+    hidden printed each proposal's dots ("… · 12 dots"): on a shared screen, the count
+    the hidden tally keeps from the room. The newsletters leave the dots out until the
+    tally is revealed (the JSON keeps them, with `tally_hidden`, as documented)."""
+    store = Store.open(sample_copy)
+    try:
+        q = store.default_quarter().id
+        store.start_meeting(q, backup=False)
+        people = [s.id for s in store.stakeholders()][:2]
+        store.set_attendance(q, people)
+        store.set_meeting(q, tally_hidden=True)
+        block = store.blocks(q)[0]
+        store.set_votes(block.id, {people[0]: 2, people[1]: 1})
+        for fmt in ("md", "html"):
+            shown = export(store, q, fmt)
+            assert " dots" not in shown and "3 dot" not in shown, fmt
+        assert json.loads(export(store, q, "json"))["blocks"][0]["dots"] == 3
+        store.set_meeting(q, tally_hidden=False)
+        assert "3 dots" in export(store, q, "md") and "3 dots" in export(store, q, "html")
+    finally:
+        store.close()

@@ -56,6 +56,13 @@ class Outcome:
     def owner(self, item: Item) -> str:
         return owner_name(item.stakeholder_id, self.stakeholders)
 
+    @property
+    def tally_hidden(self) -> bool:
+        """The event's tally is hidden and the quarter not decided: the newsletters
+        leave the dots out, as every screen does."""
+        hidden = self.meeting is not None and self.meeting.tally_hidden
+        return hidden and not self.quarter.is_decided
+
 
 @reads
 def outcome(store: Store, quarter_id: int) -> Outcome:

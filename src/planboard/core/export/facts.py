@@ -59,12 +59,12 @@ def _decided_line(result: Outcome) -> str:
     )
 
 
-def _block_facts(entry: BlockOutcome) -> list[str]:
+def _block_facts(entry: BlockOutcome, tally_hidden: bool = False) -> list[str]:
     facts = []
     if _effort(entry.block.effort):
         facts.append(f"about {_effort(entry.block.effort)} days")
     facts.append(plural(len(entry.items), "item"))
-    if entry.dots:
+    if entry.dots and not tally_hidden:
         facts.append(plural(entry.dots, "dot"))
     return facts
 

@@ -47,7 +47,7 @@ def _block(result: Outcome, entry: BlockOutcome, heading: str) -> list[str]:
     out = [heading, ""]
     if clean_multiline(entry.block.description):
         out.extend([md_block(entry.block.description), ""])
-    facts = " · ".join(md(f) for f in _block_facts(entry))
+    facts = " · ".join(md(f) for f in _block_facts(entry, result.tally_hidden))
     owners = _owners(entry)
     if owners:
         facts += " · asked by " + ", ".join(md(o) for o in owners)

@@ -94,7 +94,7 @@ def _block(result: Outcome, entry: BlockOutcome, heading: str) -> list[str]:
     out = ["<article>", heading]
     if clean_multiline(entry.block.description):
         out.append(_h_block(entry.block.description))
-    facts = " · ".join(_h(f) for f in _block_facts(entry))
+    facts = " · ".join(_h(f) for f in _block_facts(entry, result.tally_hidden))
     owners = _owners(entry)
     if owners:
         facts += " · asked by " + ", ".join(_h(o) for o in owners)
