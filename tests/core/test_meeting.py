@@ -357,6 +357,14 @@ def test_minutes_tell_the_whole_event(live: Filled) -> None:
     assert "- **Customer Service Lead**: 2 items, none chosen" in text
     path = write_minutes(store, q)
     assert path.name == "board.2026-Q3.minutes.md" and path.read_text() == text
+    # Saved again as it is: the same file. Notes added to it since are never written
+    # over (`s` replaced them without a word): the minutes go beside it, numbered.
+    assert write_minutes(store, q) == path
+    path.write_text(text + "\n## Notes\n\nFollow up with Ana.\n")
+    again = write_minutes(store, q)
+    assert again.name == "board.2026-Q3.minutes-2.md" and again.read_text() == text
+    assert "Follow up with Ana." in path.read_text()
+    assert write_minutes(store, q) == again  # (the same as that one: it is the one)
 
 
 def test_a_request_merged_into_a_chosen_item_serves_its_asker(live: Filled) -> None:

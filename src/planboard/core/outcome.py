@@ -339,7 +339,25 @@ def minutes_path(board: Path, quarter: Quarter) -> Path:
 
 
 def write_minutes(store: Store, quarter_id: int, path: Path | None = None) -> Path:
-    """Save the minutes of a quarter's event next to the board file (or at `path`)."""
+    """Save the minutes of a quarter's event next to the board file (or at `path`). A
+    file there that holds anything else (notes added to the minutes saved before) is
+    kept: they go beside it, numbered (`….minutes-2.md`), or into the numbered one that
+    holds them already."""
     result = outcome(store, quarter_id)
+    text = minutes_markdown(result)
     target = path or minutes_path(store.path, result.quarter)
-    return write_atomically(target, minutes_markdown(result), board=store.path)
+    first, number = target, 1
+    while _holds_other(target, text):
+        number += 1
+        target = first.with_name(f"{first.stem}-{number}{first.suffix}")
+    return write_atomically(target, text, board=store.path)
+
+
+def _holds_other(path: Path, text: str) -> bool:
+    """Whether a file is at `path` that holds other than `text`."""
+    try:
+        return path.read_bytes() != text.encode("utf-8")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # (a folder, a file this user can't read: not written over either)

@@ -125,7 +125,9 @@ class DecisionScreen(Screen[None]):
                 f"Could not save the minutes to {where}: {error.strerror or error}.", error=True
             )
             return
-        self.status_line.say(f"Minutes saved: {path}")
+        first = minutes_path(self.store.path, self.store.quarter(self.quarter_id))
+        kept = f" ({first.name} holds other text, kept as it is)" if path != first else ""
+        self.status_line.say(f"Minutes saved: {path}{kept}")
 
     def action_back(self) -> None:
         self.dismiss(None)
