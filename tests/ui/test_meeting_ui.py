@@ -641,6 +641,22 @@ async def test_deleting_a_block_names_no_count_of_its_dots_while_hidden(filled: 
         assert re.search(r"\d+ dots?", question) is None
         await pilot.press("n")  # kept
         await pilot.pause()
+        # A block nobody placed dots on is asked about in the same words: that the line
+        # came only for blocks with dots said, on the shared screen, which had some.
+        blocks.focus()
+        blocks.select_row(
+            next(
+                n
+                for n, row in enumerate(blocks.rows)
+                if row.kind == "header" and row.group.block and row.group.block.id == filled.block_b
+            )
+        )
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "dots placed on it go too" in app.screen.question, app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
         lists = board.query_one("#stakeholders")
         lists.focus()
         lists.select_row(  # Head of Sales's list, who placed the dots

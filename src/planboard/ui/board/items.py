@@ -243,8 +243,11 @@ class BoardItems(BoardView):
                 else ""
             )
             dots = sum(self.store.votes(self.quarter_id).get(block.id, {}).values())
-            if dots:  # votes are never wiped without saying so (nor counted while hidden)
-                meeting = self.store.meeting(self.quarter_id)
+            meeting = self.store.meeting(self.quarter_id)
+            hidden = meeting is not None and meeting.tally_hidden and meeting.ended_at is None
+            if hidden:  # (said of every block: said of those with dots, it told which had)
+                question += "\nAny dots placed on it go too."
+            elif dots:  # votes are never wiped without saying so
                 question += (
                     "\nThe dots placed on it go too."
                     if meeting is None or meeting.tally_hidden
