@@ -223,6 +223,27 @@ def test_a_new_timebox_is_undone_after_the_timer_moved(live: Filled) -> None:
     assert_consistent(store)
 
 
+def test_a_vote_not_counted_does_not_hold_the_dots_per_person(live: Filled) -> None:
+    """A vote row another program wrote for a block not on the board is "not counted",
+    but the setup form's save counted it: "CFO has already placed more dots than that",
+    and no timebox, attendance or tally setting could be saved until it was deleted."""
+    from conftest import write_outside
+
+    store, q = live.store, live.quarter_id
+    store.set_meeting(q, dot_budget=3)
+    store.set_votes(live.block_a, {live.sales: 3})
+    write_outside(
+        store.path,
+        "INSERT INTO votes (quarter_id, stakeholder_id, block_id, dots) VALUES (?, ?, 999, 1)",
+        q,
+        live.sales,
+    )
+    store.set_meeting(q, dot_budget=3, timebox_minutes=30)  # (the form saves them all)
+    assert store.meeting(q).timebox_minutes == 30
+    with pytest.raises(ValidationError, match=r"placed 3 dots|placed more dots"):
+        store.set_meeting(q, dot_budget=2)  # (what was placed on the board still holds it)
+
+
 def test_deleting_a_block_takes_its_votes_and_undo_brings_them(live: Filled) -> None:
     store, q = live.store, live.quarter_id
     store.set_votes(live.block_a, {live.sales: 2})

@@ -354,7 +354,10 @@ def write_minutes(store: Store, quarter_id: int, path: Path | None = None) -> Pa
 
 
 def _holds_other(path: Path, text: str) -> bool:
-    """Whether a file is at `path` that holds other than `text`."""
+    """Whether a file is at `path` that holds other than `text` (a link there is left
+    to `write_atomically`, which refuses one that leads to a database)."""
+    if path.is_symlink():
+        return False
     try:
         return path.read_bytes() != text.encode("utf-8")
     except FileNotFoundError:

@@ -156,11 +156,14 @@ class MeetingCommands(StorePlacing):
     def _check_dot_budget(self, quarter_id: int, budget: int, hidden: bool) -> None:
         """Refuse a budget below the dots someone has already placed (how many, only
         once the tally is revealed)."""
+        # (The dots placed on this quarter's blocks: a row another program wrote for a
+        # block not on the board, or of no dots, is not counted, and holds nothing.)
         over = self.conn.execute(
             f"SELECT s.name, SUM({whole('v.dots')}) FROM votes v JOIN stakeholders s "
-            "ON s.id = v.stakeholder_id WHERE v.quarter_id = ? GROUP BY s.id "
-            f"HAVING SUM({whole('v.dots')}) > ?",
-            (quarter_id, budget),
+            "ON s.id = v.stakeholder_id WHERE v.quarter_id = ? AND v.block_id IN "
+            f"(SELECT id FROM blocks WHERE quarter_id = ?) AND {whole('v.dots')} > 0 "
+            f"GROUP BY s.id HAVING SUM({whole('v.dots')}) > ?",
+            (quarter_id, quarter_id, budget),
         ).fetchone()
         if over and hidden:
             raise ValidationError(
