@@ -80,11 +80,16 @@ async def test_history_on_a_damaged_file_says_so_instead_of_crashing(tmp_path: P
         await pilot.press("H")
         await pilot.pause()
         assert type(app.screen).__name__ == "HistoryScreen"
-        for _ in range(50):  # (on a loaded machine the screen's mount can take more turns)
-            if app.screen.focused is not None:
+        for _ in range(200):  # (on a loaded machine the screen's mount can take more turns:
+            # its hint said, the list focused, before the key)
+            if app.screen.focused is not None and "opens a quarter" in status(app):
                 break
             await pilot.pause(0.05)
         await pilot.press("j")  # the older quarter: its items are on the damaged page
+        for _ in range(200):
+            if "can't be read" in status(app):
+                break
+            await pilot.pause(0.05)
         await pilot.pause()
         assert "can't be read" in status(app)
         await pilot.press("c")
@@ -112,7 +117,7 @@ async def test_history_opened_on_a_quarter_that_cannot_be_read_says_so(tmp_path:
         await pilot.pause()
         app.push_screen(HistoryScreen(store, old.id))
         await pilot.pause()
-        for _ in range(40):  # (the highlight's message shows the quarter: on a busy
+        for _ in range(200):  # (the highlight's message shows the quarter: on a busy
             await pilot.pause(0.05)  # machine, after a few frames)
             if "can't be read" in status(app):
                 break
