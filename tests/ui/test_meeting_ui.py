@@ -1003,3 +1003,33 @@ async def test_ending_the_event_of_a_quarter_with_its_decision_says_it_is_decide
         await pilot.press("y")
         await pilot.pause()
         assert store.quarter(q).status == "decided"
+
+
+@pytest.mark.parametrize(
+    ("choices", "said"),
+    [({"a": 1, "b": 1}, "Choice 1 is held by 2 blocks"), ({"a": 2}, "Choice 1 is empty")],
+)
+async def test_d_refuses_choices_it_cannot_confirm_before_the_form(
+    filled: Filled, choices: dict[str, int], said: str
+) -> None:
+    """Two blocks holding choice 1 (another program wrote it), or a choice 2 alone: `d`
+    opened the form, listed them ("1. …; 1. …; 2. …") with whom they cut off, and refused
+    only at Ctrl+S, after the rationale was typed. Refused at `d`, as no choice is."""
+    from conftest import write_outside
+
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    for key, rank in choices.items():
+        block = filled.block_a if key == "a" else filled.block_b
+        write_outside(store.path, "UPDATE blocks SET choice = ? WHERE id = ?", rank, block)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, MeetingScreen):
+                break
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)  # (no form)
+        assert said in status(app), status(app)

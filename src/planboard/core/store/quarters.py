@@ -11,7 +11,7 @@ from ..model import QUARTER_NAME, Change, Item, Place, Quarter, next_quarter_nam
 from ..rows import integer
 from ..rules import why_not_start
 from ..text import clean_line, clean_multiline, plural
-from .core import _quote
+from .core import _quote, _reads
 from .placing import StorePlacing
 from .since import check_since
 from .tx import _Tx
@@ -369,6 +369,16 @@ class QuarterCommands(StorePlacing):
             return self._finish(
                 tx, "edit_quarter", f"Edited the vision of {quarter.name}", quarter_id
             )
+
+    @_reads
+    def why_not_decide(self, quarter_id: int) -> str:
+        """Why the quarter's choices can't be confirmed as they stand ("" if they can):
+        said before the decision's form opens, as at its save."""
+        try:
+            self._choices_to_confirm(quarter_id)
+        except ValidationError as error:
+            return str(error)
+        return ""
 
     def _choices_to_confirm(self, quarter_id: int) -> list[tuple[int, int]]:
         """The quarter's chosen blocks and their choice, refused unless one or two blocks

@@ -163,6 +163,10 @@ def ask_decision(screen: MeetingScreen) -> None:
     if not chosen:
         screen.say("Choose one or two blocks first: 1 and 2 on a card.", error=True)
         return
+    refused = screen.store.why_not_decide(screen.quarter_id)  # (before the rationale is typed)
+    if refused:
+        screen.say(refused, error=True)
+        return
     here = set(screen.store.attendance(screen.quarter_id))
     present = ", ".join(s.name for s in screen.store.stakeholders() if s.id in here)
     names, intro = _decision_texts(screen, chosen)
