@@ -42,7 +42,7 @@ BESIDE_FROM_BYTES = 1 << 20
 NO_TERMINAL = (
     "the board is shown in a terminal, and planboard's input is not one (a pipe, a "
     "file or /dev/null): run it in a terminal. From a script, `planboard export PATH` "
-    "prints the board (`--format md`, `csv` or `json`)."
+    "prints the board (`--format md`, `html`, `csv` or `json`)."
 )
 
 

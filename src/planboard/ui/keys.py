@@ -30,7 +30,7 @@ COLUMN: list[Entry] = [
     Key("column.page_down", "pagedown", "page(1)", "Page down", MOVE, "jump within a column"),
 ]
 
-_COLUMN_HELP = "the column to the left / right (Tab: each in turn)"
+_COLUMN_HELP = "the column to the left / right (Tab / Shift+Tab: each in turn)"
 _SHIFT_HELP = "move the item (or block) up / down"
 _TO_BLOCK = "move the item to block 1 … 9"
 
