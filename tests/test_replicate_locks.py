@@ -106,6 +106,20 @@ def test_one_replica_in_a_store_however_its_url_is_written() -> None:
     ):
         assert key(other) != key(base), other
     assert key("s3://b/p") == key("s3://b/p?endpoint=") != key("s3://b/p?endpoint=https://x")
+    # (The review's: a store's own port said or not, a password or none: one replica.)
+    assert key("sftp://u@host/p") == key("sftp://u@host:22/p") == key("sftp://u:pw@host/p")
+    assert key("sftp://u@host/p") != key("sftp://v@host/p") != key("sftp://u@host:2222/p")
+
+
+def test_a_restore_sweeps_its_own_board_s_work_folders_only(tmp_path: Path) -> None:
+    """`team.db`'s sweep took `.team.db.2024.<pid>.….restore`, a restore of
+    `team.db.2024` (its "pid" read as 2024) that may still run."""
+    theirs = tmp_path / ".team.db.2024.999999.abcd1234.restore"
+    mine = tmp_path / ".team.db.999999.abcd1234.restore"
+    for folder in (theirs, mine):
+        folder.mkdir()
+    replica.sweep_restores(tmp_path, "team.db")
+    assert theirs.exists() and not mine.exists()
 
 
 def test_two_boards_into_one_store_replica_from_two_state_folders_are_refused(

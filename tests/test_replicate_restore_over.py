@@ -111,3 +111,17 @@ def test_a_restore_killed_half_way_leaves_neither_litestream_nor_its_folder(
     said = planboard(*command[3:], "--from", str(tmp_path / "replica"), "--yes")
     assert said.returncode != 0  # (an empty replica: nothing to restore)
     assert not list(tmp_path.glob(f".{board.name}.*")), list(tmp_path.iterdir())
+
+
+@needs_litestream
+def test_a_restore_beside_a_board_with_a_long_name_is_refused_in_words(tmp_path: Path) -> None:
+    """A board named with 243 characters replicates; restoring over it failed with a
+    traceback ("File name too long": its work folder's name is longer)."""
+    board = tmp_path / ("b" * 240 + ".db")
+    shutil.copyfile(SAMPLE, board)
+    before = board.read_bytes()
+    (tmp_path / "replica").mkdir()
+    said = planboard("restore", str(board), "--from", str(tmp_path / "replica"), "--yes")
+    assert said.returncode == 2, said.stderr
+    assert "Traceback" not in said.stderr and "Cannot restore beside" in said.stderr, said.stderr
+    assert board.read_bytes() == before

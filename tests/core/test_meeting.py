@@ -223,6 +223,20 @@ def test_a_new_timebox_is_undone_after_the_timer_moved(live: Filled) -> None:
     assert_consistent(store)
 
 
+def test_a_new_timebox_before_the_timer_ever_ran_is_undone_onto_it(live: Filled) -> None:
+    """The review's case: a timebox changed before the timer ever ran (nothing of the
+    countdown recorded), then `t`: the undo put 45 minutes back and left the countdown
+    at 8 of the 10."""
+    store, q = live.store, live.quarter_id
+    start = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+    store.set_meeting(q, timebox_minutes=10, now=start)
+    store.set_timer(q, running=True, remaining=10 * 60, now=start)
+    store.set_timer(q, running=False, remaining=8 * 60, now=start + timedelta(minutes=2))
+    store.undo(q)
+    meeting = store.meeting(q)
+    assert meeting.timebox_minutes == 45 and meeting.timer_remaining == 43 * 60
+
+
 def test_a_vote_not_counted_does_not_hold_the_dots_per_person(live: Filled) -> None:
     """A vote row another program wrote for a block not on the board is "not counted",
     but the setup form's save counted it: "CFO has already placed more dots than that",

@@ -670,7 +670,7 @@ async def test_deleting_a_block_names_no_count_of_its_dots_while_hidden(filled: 
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         question = app.screen.question
-        assert "Head of Sales" in question and "Their dots go too" in question
+        assert "Head of Sales" in question and "Any dots they placed go too" in question
         assert re.search(r"\d+ dots?", question) is None
 
 

@@ -212,15 +212,22 @@ def _write_into(log: Path) -> None:
         os.close(handle)
 
 
-def _refused_start(process: subprocess.Popen[bytes], board: Path, said: Path) -> str:
+def _refused_start(
+    process: subprocess.Popen[bytes], board: Path, said: Path, log: Path, since: int
+) -> str:
     """What a background start said before it ended ("" while it runs, once its status
-    says it holds the board, or after five seconds)."""
+    says it holds the board, or after five seconds): in its own file, or (ended once it
+    held the board) in the log, from `since`."""
     from ..core import replica
 
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         if process.poll() is not None:
             text = said.read_text(encoding="utf-8", errors="replace")
+            if not text.strip():
+                with contextlib.suppress(OSError), log.open("rb") as stream:
+                    stream.seek(since)
+                    text = stream.read().decode("utf-8", "replace")
             tail = [line.removeprefix("planboard: ") for line in text.strip().splitlines()]
             return " ".join(tail[-3:]) or "it ended without a word."
         status = replica.read_status(board)
@@ -261,6 +268,7 @@ def _start_background(board: Path, args: argparse.Namespace) -> int:
         command += ["--check-every", str(args.check_every)]
     # What it says before it holds the board goes to a file of this start's own (starts
     # at the same moment each say their own), then to the log (`--log-to`).
+    since = log.stat().st_size if log.exists() else 0
     handle, first = tempfile.mkstemp(prefix=".start.", suffix=".log", dir=folder)
     try:
         with os.fdopen(handle, "ab") as stream:
@@ -272,7 +280,7 @@ def _start_background(board: Path, args: argparse.Namespace) -> int:
                 start_new_session=True,
                 close_fds=True,
             )
-        refused = _refused_start(process, board, Path(first))
+        refused = _refused_start(process, board, Path(first), log, since)
         if refused:
             return _fail(f"Replication did not start: {refused}")
     finally:
@@ -427,9 +435,14 @@ def _restore_over(board: Path, url: str, at: replica.At | None, *, yes: bool) ->
     # killed half-way leaves, the next one removes.)
     folder = board.resolve().parent
     replica.sweep_restores(folder, board.name)
-    work = Path(
-        tempfile.mkdtemp(prefix=f".{board.name}.{os.getpid()}.", suffix=".restore", dir=folder)
-    )
+    try:
+        work = Path(
+            tempfile.mkdtemp(prefix=f".{board.name}.{os.getpid()}.", suffix=".restore", dir=folder)
+        )
+    except OSError as error:  # (a name too long for the work folder's, a folder read-only)
+        return _fail(
+            f"Cannot restore beside {board}: {error.strerror or error}. Nothing was changed."
+        )
     restored = work / board.name
     try:
         done = replica.restore_to(url, restored, at)

@@ -82,13 +82,15 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,200}")
 
 
 def kept_token(board: Path, *, fresh: bool = False) -> str:
-    """The token `planboard serve --host` made for this board before (kept, readable by
-    this user alone, in planboard's state folder), or a new one kept for next time
-    (`fresh`: a new one in any case). A server started again gives the same link, so
-    the pages open in the room rejoin it; one that can't be kept is used all the same."""
+    """The token `planboard serve --host` made for this board before (kept in planboard's
+    state folder, this user's alone), or a new one kept (`fresh`: a new one): a server
+    started again gives the same link, which the pages open in the room rejoin."""
     from ..core.replica.config import board_key, state_root
 
     place = state_root() / "serve" / f"{board_key(board)}.token"
+    with contextlib.suppress(OSError):  # (this user's alone: its listing says which boards
+        place.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # have tokens)
+        place.parent.chmod(0o700)
     if not fresh:
         with contextlib.suppress(OSError, UnicodeDecodeError):
             found = place.read_text(encoding="utf-8").strip()
@@ -96,8 +98,6 @@ def kept_token(board: Path, *, fresh: bool = False) -> str:
                 return found
     token = new_token()
     with contextlib.suppress(OSError):
-        place.parent.mkdir(parents=True, exist_ok=True)
-        place.parent.chmod(0o700)  # (its listing says which boards have tokens)
         handle, name = tempfile.mkstemp(prefix=".token.", dir=place.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:  # (mode 0600)

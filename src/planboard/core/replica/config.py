@@ -340,8 +340,10 @@ def replica_key(url: str) -> str:
     path = "/".join(part for part in parts.path.split("/") if part)
     endpoint = dict(parse_qsl(parts.query)).get("endpoint", "")
     where = _place(endpoint if "://" in endpoint else f"https://{endpoint}") if endpoint else ""
-    netloc = parts.netloc.rpartition("@")[0] + "@" if "@" in parts.netloc else ""
-    return f"{parts.scheme.lower()}://{netloc}{_place(f'x://{parts.netloc}')}/{path} {where}"
+    scheme = parts.scheme.lower()
+    user = f"{parts.username}@" if parts.username else ""  # (a password is not the place)
+    host = parts.netloc.rpartition("@")[2]
+    return f"{scheme}://{user}{_place(f'{scheme}://{host}')}/{path} {where}"
 
 
 def _place(url: str) -> str:

@@ -426,13 +426,15 @@ def no_such_folder(url: str) -> str:
 def sweep_restores(folder: Path, name: str) -> None:
     """Remove the work folders (`.NAME.PID.….restore`) of restores into `folder` whose
     process is gone: one killed half-way left a whole copy of the board there."""
+    # (Exactly this board's: `.team.db.2024.<pid>.….restore` is team.db.2024's.)
+    ours = re.compile(rf"\.{re.escape(name)}\.(\d+)\.[^.]+\.restore")
     try:
-        found = [entry for entry in os.scandir(folder) if entry.name.startswith(f".{name}.")]
+        found = [entry for entry in os.scandir(folder) if ours.fullmatch(entry.name)]
     except OSError:
         return
     for entry in found:
-        pid = entry.name[len(name) + 2 :].split(".", 1)[0]
-        if not entry.name.endswith(".restore") or not pid.isdigit() or _alive(int(pid)):
+        match = ours.fullmatch(entry.name)
+        if match is None or _alive(int(match.group(1))):
             continue
         if entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)

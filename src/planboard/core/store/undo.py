@@ -462,7 +462,8 @@ class UndoLog(Tidying, CarriedRule):
         to the countdown as it stands, as a new timebox does. Not moved since, the
         countdown is put back as it was (a timebox that cut it to nothing lost how much
         was left)."""
-        if all(current.get(k) == v for k, v in expected.items() if k in TIMER_COLUMNS):
+        recorded = {k: v for k, v in expected.items() if k in TIMER_COLUMNS}
+        if recorded and all(current.get(k) == v for k, v in recorded.items()):
             return expected, target  # (it did not move since: put back as it was)
         expected = {k: v for k, v in expected.items() if k not in TIMER_COLUMNS}
         target = {k: v for k, v in target.items() if k not in TIMER_COLUMNS}

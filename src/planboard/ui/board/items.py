@@ -288,8 +288,10 @@ class BoardItems(BoardView):
         total = on_list + in_blocks + dropped
         name = clean_line(stakeholder.name)
         dots = sum(v.get(stakeholder.id, 0) for v in self.store.votes(self.quarter_id).values())
-        if dots:  # votes are never wiped without saying so (nor counted while hidden)
-            meeting = self.store.meeting(self.quarter_id)
+        meeting = self.store.meeting(self.quarter_id)
+        if meeting is not None and meeting.tally_hidden and meeting.ended_at is None:
+            go = "\nAny dots they placed go too."  # (of everyone: said of some, it told who voted)
+        elif dots:  # votes are never wiped without saying so (nor counted while hidden)
             hidden = meeting is None or meeting.tally_hidden
             go = (
                 "\nTheir dots go too."
