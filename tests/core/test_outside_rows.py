@@ -765,6 +765,13 @@ def test_a_decision_another_program_wrote_for_a_quarter_being_prepared_is_named(
         f"decisions row {q}: a decision for {name}, which is preparing; starting and "
         "ending its event makes it decided"
     ) in store.row_problems(q), store.row_problems(q)
+    # During the event: `e` ("back to preparing") made the quarter decided with that
+    # row's rationale and "who was there", and nothing had said so.
+    store.start_meeting(q, backup=False)
+    assert (
+        f"decisions row {q}: a decision for {name}, whose event is live; ending the event "
+        "(e) makes it decided with this row's rationale"
+    ) in store.row_problems(q), store.row_problems(q)
 
 
 def test_shifting_an_item_merged_since_is_refused_in_words(

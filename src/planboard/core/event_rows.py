@@ -44,18 +44,27 @@ def choices_shared(conn: sqlite3.Connection, quarter_id: int) -> list[str]:
 
 
 def decided_too_soon(conn: sqlite3.Connection, quarter_id: int) -> list[str]:
-    """A decision for the quarter while it is being prepared (planboard decides in the
-    event, and a reopening removes the decision): the history and the exports show it."""
+    """A decision for the quarter while it is being prepared or its event runs
+    (planboard decides in the event, in the same step that makes it decided, and a
+    reopening removes the decision): the history and the exports show it, and ending
+    the event makes the quarter decided with it."""
     row = conn.execute(
-        f"SELECT {text('name', repr('?'))} FROM quarters WHERE id = ? AND status = 'preparing' "
+        f"SELECT {text('name', repr('?'))}, status FROM quarters WHERE id = ? "
+        "AND status IN ('preparing', 'live') "
         "AND EXISTS (SELECT 1 FROM decisions WHERE quarter_id = quarters.id)",
         (quarter_id,),
     ).fetchone()
     if row is None:
         return []
+    name = clean_line(row[0])[:40]
+    if row[1] == "live":
+        return [
+            f"decisions row {quarter_id}: a decision for {name}, whose event is live; ending "
+            "the event (e) makes it decided with this row's rationale"
+        ]
     return [
-        f"decisions row {quarter_id}: a decision for {clean_line(row[0])[:40]}, which is "
-        "preparing; starting and ending its event makes it decided"
+        f"decisions row {quarter_id}: a decision for {name}, which is preparing; starting "
+        "and ending its event makes it decided"
     ]
 
 
