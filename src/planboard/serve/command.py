@@ -14,10 +14,10 @@ from pathlib import Path
 from ..cli.common import Parser, board_path, quarter_name
 from ..core.text import clean_line, path_text
 from . import missing
+from .hosts import is_loopback
 
 DEFAULT_PORT = 8765
 MIN_TOKEN = 8  # characters: a shorter token, anyone on the network could guess
-LOCAL = ("127.0.0.1", "localhost", "::1")  # (a token there is not for the network)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -85,7 +85,7 @@ def _refusal(args: argparse.Namespace) -> str:
         return "--token can't be empty (leave it out to have one made)."
     if args.token is not None and not all("!" <= c <= "~" for c in args.token):
         return "--token must be letters, digits and punctuation (ASCII, with no spaces)."
-    if args.token is not None and len(args.token) < MIN_TOKEN and args.host not in LOCAL:
+    if args.token is not None and len(args.token) < MIN_TOKEN and not is_loopback(args.host):
         return (
             f"--token must be {MIN_TOKEN} characters or more: anyone on the network could "
             "guess a shorter one (leave it out to have one made)."
@@ -100,8 +100,6 @@ def _refusal(args: argparse.Namespace) -> str:
         return missing_board(path)
     if path.is_dir():
         return f"{path} is a folder, not a board file."
-    from .server import is_loopback  # (once the extra is known to be installed)
-
     if args.new_token and (args.token is not None or is_loopback(args.host)):
         return (
             "--new-token makes the token of a server others can reach (--host), when "
@@ -150,7 +148,7 @@ def run(argv: list[str]) -> int:
     if refusal:
         return _fail(refusal)
     path = Path(args.path)
-    from .server import BoardServer, ServeError, is_loopback, kept_token
+    from .server import BoardServer, ServeError, kept_token
 
     token = args.token
     if token is None and not is_loopback(args.host):  # (the same link after a restart)
