@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -130,12 +131,38 @@ def test_an_answer_that_is_not_one_is_worked_out_here(
     assert background.neighbours_anywhere(entries, names)[0] == here
 
 
+def test_the_answer_is_read_once_the_process_has_ended(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The answer goes into a file with no name and is read once the process has ended:
+    the board's memory does not grow with it while the process holds its tables."""
+    running = background.Pass()
+    ended: list[bool] = []
+
+    def read(stream: IO[bytes]) -> list[object]:
+        assert running.child is not None
+        ended.append(running.child.poll() is not None)
+        return list(background._records(stream))
+
+    monkeypatch.setattr(
+        background,
+        "CHILD",
+        "import pickle, sys; sys.stdin.buffer.read(); "
+        "[pickle.dump(('n', n), sys.stdout.buffer) for n in range(3)]",
+    )
+    found = running.run(lambda out: out.write(b"question"), read)
+    assert found == [("n", 0), ("n", 1), ("n", 2)]
+    assert ended == [True]
+
+
 def test_a_pass_that_stops_reading_ends_its_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An answer cut short while the process is still working: the process is ended,
+    """Where no file can be made for the answer, it is read from the pipe as it comes:
+    an answer cut short while the process is still working ends the process, which is
     not waited for."""
     import time
 
+    from planboard.core import spill
+
     entries, names = entries_and_names()
+    monkeypatch.setattr(spill, "_open", lambda: None)
     monkeypatch.setattr(background, "PROCESS_FROM", 1)
     monkeypatch.setattr(
         background,
@@ -273,8 +300,8 @@ def test_a_packed_answer_whose_parts_disagree_is_worked_out_here(
         "from planboard.core import background\n"
         "real = background._packed_arrays\n"
         "def short(*args):\n"
-        "    for keys_, counts, ids, scores in real(*args):\n"
-        "        yield keys_, counts, ids[:-1], scores[:-1]\n"
+        "    for keys_, counts, ids, scores, positions in real(*args):\n"
+        "        yield keys_, counts, ids[:-1], scores[:-1], positions\n"
         "background._packed_arrays = short\n"
         "background._child()\n",
     )
@@ -503,3 +530,49 @@ def test_the_new_vectors_of_an_answer_are_held_as_compactly_as_their_bytes() -> 
     assert isinstance(found.new_vectors, Rows) and found.new_vectors == rows
     size = 8192 * 256
     assert held < size * 1.2, f"{held / 1e6:.1f} MB held for {size / 1e6:.1f} MB of vectors"
+
+
+def test_a_lean_pass_lets_go_what_scoring_does_not_read() -> None:
+    """Once its words are weighed and its new vectors sent, the process's matcher lets
+    go the titles, the language's tables and the meaning model, and scores the pairs
+    as it would have with them."""
+    from planboard.core.lexicon import frequencies
+    from planboard.core.similar.meaning import meaning_model
+    from planboard.core.similar.pairs import Similarity
+
+    entries, _ = entries_and_names()
+    full = Similarity(entries)
+    kept = full.neighbour_rows()[0].rows()
+    lean = Similarity(entries, lean=True)
+    lean.travel_light()
+    assert lean.entries[0].text != "", "new vectors not yet sent: nothing let go"
+    lean.new_vectors.clear()
+    lean.travel_light()
+    assert {entry.text for entry in lean.entries} == {""}
+    assert frequencies.cache_info().currsize == meaning_model.cache_info().currsize == 0
+    assert [part.tolist() for part in lean.neighbour_rows()[0].rows()] == [
+        part.tolist() for part in kept
+    ]
+
+
+def test_the_entries_of_items_are_made_as_they_are_read() -> None:
+    """The board's pass reads its entries from its items, each made when read: a list
+    of 50,000 of them is not held while the process works."""
+    import tracemalloc
+    from types import SimpleNamespace
+
+    from planboard.core.similar import Entry
+    from planboard.core.similar.entry import ItemEntries
+
+    items = [SimpleNamespace(id=n, title=f"Item {n}", stakeholder_id=n % 7) for n in range(50_000)]
+    tracemalloc.start()
+    try:
+        entries = ItemEntries(items)
+        chunks = sum(len(entries[at : at + 2000]) for at in range(0, len(entries), 2000))
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert chunks == len(entries) == 50_000 and held < 100_000
+    assert entries[7] == Entry(7, "Item 7", 0) and list(entries)[-1] == Entry(
+        49_999, "Item 49999", 5
+    )

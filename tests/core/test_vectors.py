@@ -226,3 +226,59 @@ def test_the_rows_waiting_are_taken_a_slice_at_a_time() -> None:
         tracemalloc.stop()
     assert head == [row(n) for n in range(100, 600)]
     assert peak < 500 * 1000, f"{peak / 1e6:.1f} MB made for 500 rows"
+
+
+def _held_while_made(make: object) -> tuple[object, int]:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        made = make()  # type: ignore[operator]
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return made, held
+
+
+def test_many_vectors_wait_in_a_file_with_no_name() -> None:
+    """50,000 vectors (13 MB) are held outside the board's memory, a megabyte buffer at
+    a time going to a temporary file with no name, and read back as they were given."""
+    rows, held = _held_while_made(lambda: Rows(row(n) for n in range(50_000)))
+    assert isinstance(rows, Rows)
+    assert held < 3_000_000, f"{held / 1e6:.1f} MB held for 13 MB of vectors"
+    assert rows._spill.size >= 48_000 * 256
+    assert list(rows) == [row(n) for n in range(50_000)]
+    assert rows[-1] == row(49_999) and rows[4095:4097] == [row(4095), row(4096)]
+    book = Vectors(rows)
+    assert book[12_345] == row(12_345)[1:] and len(book) == 50_000
+
+
+def test_vectors_with_nowhere_to_wait_stay_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No temporary file can be made, or the disk fills up half way: the vectors stay
+    in memory, every one of them as it was given."""
+    import errno
+    import os
+
+    from planboard.core import spill
+
+    monkeypatch.setattr(spill, "_open", lambda: None)
+    rows, held = _held_while_made(lambda: Rows(row(n) for n in range(10_000)))
+    assert isinstance(rows, Rows)
+    assert held > 10_000 * 256 and rows._spill.size == 0
+    assert list(rows) == [row(n) for n in range(10_000)]
+    monkeypatch.undo()
+
+    writes = [0]
+    real_pwrite = os.pwrite
+
+    def full_after_one(fd: int, data: bytes, offset: int) -> int:
+        writes[0] += 1
+        if writes[0] > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", full_after_one)
+    rows = Rows(row(n) for n in range(20_000))
+    monkeypatch.undo()
+    assert rows._spill.size == 4096 * 256  # (the first buffer went; the rest stayed)
+    assert list(rows) == [row(n) for n in range(20_000)]

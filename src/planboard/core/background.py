@@ -12,11 +12,13 @@ the two titles and their vectors, as the process would have.
 What goes to the process and back is a stream of small pickles (`CHUNK` records each),
 never one big one: (un)pickling is one call that holds the interpreter lock until it
 ends, and at 50,000 items one big answer held it for over a second, while the screen
-waited to draw. The answer is read from the pipe as it comes, never held whole (at
-50,000 items it was a few hundred MB in the board's process, counted twice while it
-was read). For the board (item ids as keys) the neighbours and their scores come as
-flat arrays, a run per item (`Packed`: a tenth of the memory of a
-tuple a pair), and the neighbours' names and titles are looked up when asked (`Near`).
+waited to draw. The answer goes into a file with no name and is read, a record at a
+time, once the process has ended, never held whole (at 50,000 items it was a few
+hundred MB in the board's process, counted twice while it was read; read from a pipe
+as it came, the board's memory grew with it while the process still held its tables,
+and the two peaks added up). For the board (item ids as keys) the neighbours and their
+scores come as flat arrays, a run per item (`Packed`: a tenth of the memory of a tuple
+a pair), and the neighbours' names and titles are looked up when asked (`Near`).
 The pass never opens the board file itself: a connection of its own could outlive the
 app's and leave `-wal` and `-shm` files behind a board only looked at.
 """
@@ -206,22 +208,49 @@ class Pass:
 
     def run(self, ask: Callable[[IO[bytes]], None], read: Callable[[IO[bytes]], Any]) -> Any:
         """What `read` makes of the process's answer to the question `ask` writes (to
-        the pipe, as it makes it), read from the pipe as it comes; None if the process
-        failed or was stopped."""
-        with self._lock:
-            if self.stopped:
+        the pipe, as it makes it); None if the process failed or was stopped. The
+        answer goes into a file with no name, read once the process has ended: read
+        from a pipe as it came, the board's memory grew with it while the process
+        still held its tables at their largest, and the two peaks added up (at 50,000
+        items, 13 MB more at once than either alone)."""
+        from .spill import nameless_file
+
+        answer = nameless_file()
+        try:
+            with self._lock:
+                if self.stopped:
+                    return None
+                self.child = child = subprocess.Popen(
+                    [sys.executable, "-c", CHILD],
+                    stdin=subprocess.PIPE,
+                    stdout=answer if answer is not None else subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            assert child.stdin is not None
+            # The question goes in from a thread of its own: a process answering while
+            # it is still being asked would otherwise wait on a full pipe, and so would we.
+            writer = threading.Thread(target=_write, args=(child.stdin, ask), daemon=True)
+            writer.start()
+            if answer is None:  # (no file could be made: from the pipe, as it comes)
+                return self._read_pipe(child, writer, read)
+            child.wait()
+            writer.join()
+            if child.returncode != 0 or self.stopped:
                 return None
-            self.child = child = subprocess.Popen(
-                [sys.executable, "-c", CHILD],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        assert child.stdin is not None and child.stdout is not None
-        # The question goes in from a thread of its own: a process answering while it
-        # is still being asked would otherwise wait on a full pipe, and so would we.
-        writer = threading.Thread(target=_write, args=(child.stdin, ask), daemon=True)
-        writer.start()
+            answer.seek(0)
+            found = read(answer)
+            return None if self.stopped else found
+        finally:
+            if answer is not None:
+                answer.close()
+
+    def _read_pipe(
+        self,
+        child: subprocess.Popen[bytes],
+        writer: threading.Thread,
+        read: Callable[[IO[bytes]], Any],
+    ) -> Any:
+        assert child.stdout is not None
         found = None
         try:
             found = read(child.stdout)
@@ -535,6 +564,7 @@ def _child() -> None:
         # as tuples, 50,000 were 20 MB), before the pairs are scored.
         _send(out, (("vectors", chunk) for chunk in _chunks(similarity.new_vectors, size)))
         similarity.new_vectors.clear()
+        similarity.travel_light()
         chunks = _packed_arrays(similarity, rejected, size)
         _send(out, _with_whose(chunks, similarity.entries, head.get("owners") or {}))
         _send(out, [("end", None)])

@@ -197,18 +197,25 @@ class Named(Mapping[Hashable, tuple[str, str]]):
     the last counts (as in a dict)."""
 
     def __init__(self, entries: Sequence[Any], who: Mapping[Hashable, str]) -> None:
-        """`entries`: (key, title, owner, …) each; `who`: each owner's name."""
-        order = sorted(range(len(entries)), key=lambda n: entries[n][0])
+        """`entries`: (key, title, owner, …) each, or what gives them as three columns
+        (`columns()`: the keys, the titles, the owners); `who`: each owner's name."""
+        columns = getattr(entries, "columns", None)
+        keys, titles, owners = (
+            columns()
+            if columns is not None
+            else ([e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries])
+        )
+        order = sorted(range(len(keys)), key=keys.__getitem__)
         last = [
             n
             for at, n in enumerate(order)
-            if at + 1 == len(order) or entries[order[at + 1]][0] != entries[n][0]
+            if at + 1 == len(order) or keys[order[at + 1]] != keys[n]
         ]
-        self._keys = array("q", (entries[n][0] for n in last))
-        self._titles: list[str] = [entries[n][1] for n in last]
+        self._keys = array("q", (keys[n] for n in last))
+        self._titles: list[str] = [titles[n] for n in last]
         self._names = sorted(set(who.values()))
         number = {name: at for at, name in enumerate(self._names)}
-        self._owners = array("i", (number[who[entries[n][2]]] for n in last))
+        self._owners = array("i", (number[who[owners[n]]] for n in last))
 
     def _at(self, key: object) -> int:
         if type(key) is not int:
@@ -239,6 +246,8 @@ def named(
 ) -> Mapping[Hashable, tuple[str, str]]:
     """Each entry's owner's name and title by key: `Named` for whole-number keys,
     else a dict."""
-    if all(type(e[0]) is int and -(1 << 63) <= e[0] < 1 << 63 for e in entries):
+    columns = getattr(entries, "columns", None)
+    keys = columns()[0] if columns is not None else [e[0] for e in entries]
+    if all(type(key) is int and -(1 << 63) <= key < 1 << 63 for key in keys):
         return Named(entries, who)
     return {e[0]: (who[e[2]], e[1]) for e in entries}

@@ -16,6 +16,8 @@ from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, islice
 from typing import Any, overload
 
+from .spill import Spill
+
 Row = tuple[str, bytes]
 WIDTH = 256  # bytes a vector, as planboard writes them (128 float16 values)
 CHUNK = 4096  # vectors a buffer (1 MB)
@@ -32,18 +34,20 @@ class Rows(Sequence[tuple[Any, str, bytes]]):
     as `title_hash` makes them, a vector of another length or not bytes) is held as it
     came, at its place."""
 
-    __slots__ = ("_blobs", "_hashes", "_keys", "odd")
+    __slots__ = ("_blobs", "_hashes", "_keys", "_spill", "_spilled", "odd")
 
     def __init__(self, rows: Iterable[tuple[Any, Any, Any]] = ()) -> None:
         self._keys = array("q")
         self._hashes = bytearray()
-        self._blobs: list[bytearray] = []
+        self._blobs: list[bytearray | None] = []  # (None: that buffer is in the spill)
+        self._spill = Spill()
+        self._spilled = array("q")  # where each buffer is in the spill (-1: in memory)
         self.odd: dict[int, tuple[Any, Any, Any]] = {}  # position: the row as it came
         self.add(rows)
 
     def add(self, rows: Iterable[tuple[Any, Any, Any]]) -> None:
         """These rows after the others, straight into the buffers (none is held as an
-        object on the way)."""
+        object on the way); each buffer, once full, goes to the spill file."""
         keys, hashes, blobs, odd, width = self._keys, self._hashes, self._blobs, self.odd, WIDTH
         for key, digest, blob in rows:
             if type(key) is not int:
@@ -55,17 +59,27 @@ class Rows(Sequence[tuple[Any, str, bytes]]):
             # for a row or two).
             if not offset:
                 blobs.append(bytearray(FIRST * width))
-            elif offset == len(blobs[-1]):
-                blobs[-1] += bytes(min(offset, CHUNK * width - offset))
+                self._spilled.append(-1)
+            elif offset == len(blobs[-1] or b""):
+                blobs[-1] += bytes(min(offset, CHUNK * width - offset))  # type: ignore[operator]
             packed = _hash_bytes(digest)
             if packed is None or type(blob) is not bytes or len(blob) != width or not _whole(key):
                 odd[at] = (key, digest, blob)
                 keys.append(0)
                 hashes += bytes(8)
-                continue
-            blobs[-1][offset : offset + width] = blob
-            keys.append(key)
-            hashes += packed
+            else:
+                blobs[-1][offset : offset + width] = blob  # type: ignore[index]
+                keys.append(key)
+                hashes += packed
+            if offset + width == CHUNK * width:
+                self._spill_last()
+
+    def _spill_last(self) -> None:
+        """The last buffer, full, into the spill file (kept here if it cannot go)."""
+        where = self._spill.put(self._blobs[-1] or b"")
+        if where >= 0:
+            self._blobs[-1] = None
+            self._spilled[-1] = where
 
     def _row(self, at: int) -> tuple[Any, str, bytes]:
         found = self.odd.get(at)
@@ -78,7 +92,10 @@ class Rows(Sequence[tuple[Any, str, bytes]]):
 
     def vector_at(self, at: int) -> bytes:
         chunk, row = divmod(at, CHUNK)
-        return bytes(self._blobs[chunk][row * WIDTH : (row + 1) * WIDTH])
+        held = self._blobs[chunk]
+        if held is None:
+            return self._spill.get(self._spilled[chunk] + row * WIDTH, WIDTH)
+        return bytes(held[row * WIDTH : (row + 1) * WIDTH])
 
     @overload
     def __getitem__(self, index: int) -> tuple[Any, str, bytes]: ...

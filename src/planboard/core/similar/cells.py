@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Any
 
+NEAREST_ROWS = 64  # rows of a cell compared with all of it at a time (see `nearest_pairs`)
 SLICE = 25_000  # candidate pairs made and scored at a time (their vectors 4,096 at a time)
 
 
@@ -73,8 +74,8 @@ def nearest_pairs(
             continue
         block = full[members].astype(np.float32, copy=False)
         keep = min(most, len(members) - 1)
-        for start in range(0, len(members), 256):
-            sims = block[start : start + 256] @ block.T
+        for start in range(0, len(members), NEAREST_ROWS):
+            sims = block[start : start + NEAREST_ROWS] @ block.T
             rows = np.arange(sims.shape[0])
             sims[rows, start + rows] = -1.0
             good_rows, good_cols = nearest_in(np, sims, start + rows, keep, floor)

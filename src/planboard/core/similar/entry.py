@@ -3,7 +3,8 @@ it keeps them in, and how much of a text it reads."""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple, overload
 
 # Characters of a title the matcher reads: far past the 200 planboard lets a title have;
 # a title of megabytes another program wrote kept a pass busy for minutes.
@@ -32,3 +33,46 @@ def matched_part(entry: Entry) -> Entry:
         if len(entry.text) <= MATCHED_CHARS
         else entry._replace(text=entry.text[:MATCHED_CHARS])
     )
+
+
+class ItemEntries(Sequence[Entry]):
+    """The entries of items (their id, title and stakeholder), each made when read: the
+    board's overlap pass sends them to its process a chunk at a time, and held as a
+    list of tuples they were 3.6 MB of the board's memory at 50,000 items, at its
+    largest, while the process held its own at theirs."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self._items = items
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            return [_entry(item) for item in self._items[index]]
+        return _entry(self._items[index])
+
+    def __iter__(self) -> Iterator[Entry]:
+        return map(_entry, self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def columns(self) -> tuple[list[Any], list[str], list[Any]]:
+        """The keys, the titles and the owners, each as a list (read without making
+        an entry each: a fifth of the time)."""
+        items = self._items
+        return (
+            [item.id for item in items],
+            [item.title for item in items],
+            [item.stakeholder_id for item in items],
+        )
+
+
+def _entry(item: Any) -> Entry:
+    return Entry(item.id, item.title, item.stakeholder_id)

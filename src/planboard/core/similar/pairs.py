@@ -84,7 +84,6 @@ class Similarity:
         self._lean = lean
         self.entries = sorted(map(matched_part, entries), key=entry_key)
         self.lang = lang or detect_language(e.text for e in self.entries)
-        self.analyser = _words_for(self.lang)
         self.meaning: Any = None
         self._last_row: tuple[int, Any] = (-1, None)
         self.meaning_note = ""
@@ -129,6 +128,27 @@ class Similarity:
             missing = [n for n in missing if n not in same]
         self.new_vectors = NewVectors(self.entries, matrix, missing)
         return matrix
+
+    def travel_light(self) -> None:
+        """Let go what the scoring does not read, once the words are weighed and the
+        new vectors sent (a lean pass, which scores the pairs from its tables alone and
+        explains nothing): the titles, the language's word frequencies, stemmer and
+        words read, and the meaning model (at 50,000 items, about 8 MB while it scores;
+        asked for again, each is read again)."""
+        if not self._lean or self.new_vectors:
+            return
+        from ..lexicon import frequencies, stemmer
+
+        self.entries = [entry._replace(text="") for entry in self.entries]
+        for cached in (_words_for, frequencies, stemmer, meaning_model):
+            cached.cache_clear()
+        self.__dict__.pop("analyser", None)
+
+    @functools.cached_property
+    def analyser(self) -> Words:
+        """The language's words as this matcher reads them (read again when asked
+        after a lean pass let them go)."""
+        return _words_for(self.lang)
 
     def _weigh_words(self) -> None:
         """Every entry's weighted words, as flat arrays (a few bytes a word, where a

@@ -33,15 +33,18 @@ SUGGEST_THREAD_FROM = 300
 
 def _overlap_entries(
     lists: list[list[Item]], owners: dict[int, Stakeholder]
-) -> tuple[list[Any], Mapping[Any, tuple[str, str]], dict[Any, str]]:
-    """The overlap pass's input from the items on screen: one entry per item, and each
-    item's owner name and title (run in the overlap's thread; held compactly while
-    the pass runs and after, for its answer's lookups: `named`)."""
+) -> tuple[Sequence[Any], Mapping[Any, tuple[str, str]], dict[Any, str]]:
+    """The overlap pass's input from the items on screen: one entry per item (made as
+    it is read), and each item's owner name and title (run in the overlap's thread;
+    held compactly while the pass runs and after, for its answer's lookups: `named`)."""
     from ...core.packed import named
-    from ...core.similar import Entry
+    from ...core.similar.entry import ItemEntries
 
-    entries = [Entry(item.id, item.title, item.stakeholder_id) for items in lists for item in items]
-    who = {owner: owner_name(owner, owners) for owner in {e.owner for e in entries}}
+    items = [item for items in lists for item in items]
+    entries = ItemEntries(items)
+    who: dict[Any, str] = {
+        owner: owner_name(owner, owners) for owner in {item.stakeholder_id for item in items}
+    }
     return entries, named(entries, who), who
 
 
