@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import IO
 
@@ -576,3 +577,77 @@ def test_the_entries_of_items_are_made_as_they_are_read() -> None:
     assert entries[7] == Entry(7, "Item 7", 0) and list(entries)[-1] == Entry(
         49_999, "Item 49999", 5
     )
+
+
+def test_an_answer_its_file_could_not_hold_comes_through_the_pipe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process that could not write its answer into the file (a full disk) ends
+    with `UNWRITTEN`, and the pass asks again, the answer coming through the pipe."""
+    monkeypatch.setattr(
+        background,
+        "CHILD",
+        "import os, pickle, stat, sys\n"
+        "sys.stdin.buffer.read()\n"
+        "if stat.S_ISREG(os.fstat(1).st_mode):\n"
+        f"    os._exit({background.UNWRITTEN})\n"
+        "pickle.dump(('n', 1), sys.stdout.buffer)\n",
+    )
+    asked: list[int] = []
+
+    def ask(out: IO[bytes]) -> None:
+        asked.append(1)
+        out.write(b"question")
+
+    found = background.Pass().run(ask, lambda stream: list(background._records(stream)))
+    assert found == [("n", 1)] and asked == [1, 1]
+
+
+def test_the_process_says_when_it_could_not_write_its_answer(tmp_path: Path) -> None:
+    """The process's own side: its answer's file refusing bytes ends it with
+    `UNWRITTEN`, not a traceback."""
+    entries, _ = entries_and_names()
+    question = tmp_path / "question"
+    with question.open("wb") as out:
+        background._send_question(out, entries, None, None)
+    with question.open("rb") as stdin:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from planboard.core import background\n"
+                "def full(*args, **kwargs):\n"
+                "    raise OSError(28, 'No space left on device')\n"
+                "background._send = full\n"
+                "background._child()\n",
+            ],
+            stdin=stdin,
+            capture_output=True,
+        )
+    assert done.returncode == background.UNWRITTEN, done.stderr.decode()[-500:]
+
+
+def test_a_pass_stopped_while_its_answer_is_read_reads_no_further(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The answer read from its file once the process has ended: a pass stopped
+    meanwhile (a long action needs the machine) reads no further record, and finds
+    nothing."""
+    monkeypatch.setattr(
+        background,
+        "CHILD",
+        "import pickle, sys; sys.stdin.buffer.read(); "
+        "[pickle.dump(('n', n), sys.stdout.buffer) for n in range(1000)]",
+    )
+    running = background.Pass()
+    seen: list[object] = []
+
+    def read(stream: IO[bytes]) -> list[object]:
+        for record in background._records(stream):
+            seen.append(record)
+            if len(seen) == 3:
+                running.stop()
+        return seen
+
+    assert running.run(lambda out: out.write(b"question"), read) is None
+    assert seen == [("n", 0), ("n", 1), ("n", 2)]

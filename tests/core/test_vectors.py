@@ -282,3 +282,25 @@ def test_vectors_with_nowhere_to_wait_stay_in_memory(monkeypatch: pytest.MonkeyP
     monkeypatch.undo()
     assert rows._spill.size == 4096 * 256  # (the first buffer went; the rest stayed)
     assert list(rows) == [row(n) for n in range(20_000)]
+
+
+def test_vectors_with_no_temporary_folder_at_all_stay_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No folder takes a temporary file (read-only, missing, Python's own search
+    failing): nothing is raised, the vectors stay in memory, a small book pickles."""
+    import pickle
+    import tempfile
+
+    from planboard.core import spill
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "gettempdir", refused)
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    assert spill.nameless_file() is None
+    rows = Rows(row(n) for n in range(5000))
+    assert list(rows) == [row(n) for n in range(5000)]
+    small = Rows(row(n) for n in range(10))
+    assert list(pickle.loads(pickle.dumps(small))) == [row(n) for n in range(10)]

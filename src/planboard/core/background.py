@@ -25,6 +25,7 @@ app's and leave `-wal` and `-shm` files behind a board only looked at.
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -33,8 +34,9 @@ from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from itertools import islice, pairwise
-from typing import IO, Any
+from typing import IO, Any, cast
 
+from .near import Explainer, Names, Near, Neighbour, Stored
 from .packed import MILLIONTHS, Packed
 from .similar import Entry, Matches
 from .similar.layout import Layout
@@ -42,67 +44,11 @@ from .similar.pairs import Similarity
 from .vectors import Rows
 
 PROCESS_FROM = 3000  # entries: from this many up, the pass runs in a process
+UNWRITTEN = 3  # the process's exit status when it could not write its answer (disk full)
 CHUNK = 2000  # records per pickle, both ways
 CHILD = "from planboard.core.background import _child; _child()"  # the process's code
-Neighbour = tuple[int, str, str]  # item id, whose, title
-Names = Mapping[Hashable, tuple[str, str]]
-Stored = Mapping[Hashable, tuple[str, bytes]]
 Rejected = set[frozenset[Hashable]]
 Found = tuple[Mapping[Hashable, list[Neighbour]], Matches]
-
-
-class Near(Mapping[Hashable, list[Neighbour]]):
-    """For each entry, the similar entries on other lists as (id, whose, title), made
-    when asked from the overlap and the names (a tuple a pair held ahead was 40 MB at
-    50,000 items)."""
-
-    def __init__(self, overlap: Mapping[Hashable, list[tuple[Hashable, float]]], names: Names):
-        self._overlap = overlap
-        self._names = names
-
-    def __getitem__(self, key: Hashable) -> list[Neighbour]:
-        names = self._names
-        return [(other, *names[other]) for other, _ in self._overlap[key]]  # type: ignore[misc]
-
-    def take_whose(self) -> Mapping[Hashable, tuple[str, ...]] | None:
-        """For each entry, the names of the lists its neighbours are on (sorted), if
-        the process said them for every entry (`neighbours_anywhere`'s `owners`); the
-        answer lets them go (the board marks its items with them, then needs them no
-        more: at 50,000 items, most of them different, they were 9 MB)."""
-        take = getattr(self._overlap, "take_whose", None)
-        whose = take() if take is not None else None
-        return whose if whose is not None and len(whose) == len(self._overlap) else None
-
-    def __iter__(self) -> Iterator[Hashable]:
-        return iter(self._overlap)
-
-    def __len__(self) -> int:
-        return len(self._overlap)
-
-
-class Explainer:
-    """Why two entries of a process's answer match, worked out here when asked (the
-    `a` key shows a dozen): as the process would have said it, from the two titles,
-    their meaning vectors (those the pass was given, where their title is the same;
-    the others are embedded again, as the pass did) and the pass's language. Worked
-    out ahead for every pair, the reasons were two thirds of the pass's time at
-    50,000 items."""
-
-    def __init__(self, names: Names, stored: Stored | None, lang: str) -> None:
-        self._names, self._stored, self._lang = names, stored or {}, lang
-
-    def __call__(self, first: Hashable, second: Hashable) -> str:
-        from .similar.grouping import why_of
-
-        if first not in self._names or second not in self._names:
-            return ""
-        vectors = {key: self._stored[key] for key in (first, second) if key in self._stored}
-        return why_of(
-            Entry(first, self._names[first][1]),
-            Entry(second, self._names[second][1]),
-            vectors,
-            self._lang,
-        )
 
 
 def _whole_numbers(overlap: Mapping[Hashable, list[tuple[Hashable, float]]]) -> bool:
@@ -212,44 +158,48 @@ class Pass:
         answer goes into a file with no name, read once the process has ended: read
         from a pipe as it came, the board's memory grew with it while the process
         still held its tables at their largest, and the two peaks added up (at 50,000
-        items, 13 MB more at once than either alone)."""
+        items, 13 MB more at once than either alone). Where no such file can be made,
+        or the process could not write its answer there (a full disk), the answer
+        comes through the pipe as before."""
         from .spill import nameless_file
 
         answer = nameless_file()
-        try:
-            with self._lock:
-                if self.stopped:
-                    return None
-                self.child = child = subprocess.Popen(
-                    [sys.executable, "-c", CHILD],
-                    stdin=subprocess.PIPE,
-                    stdout=answer if answer is not None else subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                )
-            assert child.stdin is not None
-            # The question goes in from a thread of its own: a process answering while
-            # it is still being asked would otherwise wait on a full pipe, and so would we.
-            writer = threading.Thread(target=_write, args=(child.stdin, ask), daemon=True)
-            writer.start()
-            if answer is None:  # (no file could be made: from the pipe, as it comes)
-                return self._read_pipe(child, writer, read)
+        if answer is None:
+            return self._piped(ask, read)
+        with answer:
+            child = self._start(answer)
+            if child is None:
+                return None
+            writer = _writing(child, ask)
             child.wait()
             writer.join()
+            if child.returncode == UNWRITTEN and not self.stopped:
+                return self._piped(ask, read)
             if child.returncode != 0 or self.stopped:
                 return None
             answer.seek(0)
-            found = read(answer)
-            return None if self.stopped else found
-        finally:
-            if answer is not None:
-                answer.close()
+            found = read(cast(IO[bytes], _UntilStopped(answer, self)))
+        return None if self.stopped else found
 
-    def _read_pipe(
-        self,
-        child: subprocess.Popen[bytes],
-        writer: threading.Thread,
-        read: Callable[[IO[bytes]], Any],
-    ) -> Any:
+    def _start(self, stdout: Any) -> subprocess.Popen[bytes] | None:
+        """The process, its answer going to `stdout` (None: the pass was stopped)."""
+        with self._lock:
+            if self.stopped:
+                return None
+            self.child = child = subprocess.Popen(
+                [sys.executable, "-c", CHILD],
+                stdin=subprocess.PIPE,
+                stdout=stdout,
+                stderr=subprocess.DEVNULL,
+            )
+        return child
+
+    def _piped(self, ask: Callable[[IO[bytes]], None], read: Callable[[IO[bytes]], Any]) -> Any:
+        """`run`, the answer read from the pipe as it comes."""
+        child = self._start(subprocess.PIPE)
+        if child is None:
+            return None
+        writer = _writing(child, ask)
         assert child.stdout is not None
         found = None
         try:
@@ -261,6 +211,33 @@ class Pass:
             child.wait()
             writer.join()
         return found if child.returncode == 0 and not self.stopped else None
+
+
+class _UntilStopped:
+    """The answer's file as `read` takes it, ending (as a file ends) once the pass is
+    stopped: a stopped pass's answer is not read on for nothing, unpickled a chunk at a
+    time while a long action, or the screen, waits for the interpreter lock."""
+
+    def __init__(self, stream: IO[bytes], running: Pass) -> None:
+        self._stream, self._running = stream, running
+
+    def read(self, size: int = -1) -> bytes:
+        return b"" if self._running.stopped else self._stream.read(size)
+
+    def readline(self, size: int = -1) -> bytes:
+        return b"" if self._running.stopped else self._stream.readline(size)
+
+    def readinto(self, buffer: Any) -> int:
+        return 0 if self._running.stopped else self._stream.readinto(buffer)  # type: ignore[attr-defined]
+
+
+def _writing(child: subprocess.Popen[bytes], ask: Callable[[IO[bytes]], None]) -> threading.Thread:
+    """The question going in, from a thread of its own: a process answering while it is
+    still being asked would otherwise wait on a full pipe, and so would we."""
+    assert child.stdin is not None
+    writer = threading.Thread(target=_write, args=(child.stdin, ask), daemon=True)
+    writer.start()
+    return writer
 
 
 def _write(stream: IO[bytes], ask: Callable[[IO[bytes]], None]) -> None:
@@ -530,8 +507,17 @@ def _asked(
 
 
 def _child() -> None:
-    """The process side: the question on stdin (entries, vectors held in memory, rejected
-    pairs, where the file is); the neighbours, why, new vectors and note on stdout."""
+    """The process side (`_answer_question`), which ends with `UNWRITTEN` when its answer
+    could not be written (the file it goes to full: the board asks again, by a pipe)."""
+    try:
+        _answer_question()
+    except OSError:
+        os._exit(UNWRITTEN)
+
+
+def _answer_question() -> None:
+    """The question on stdin (entries, vectors held in memory, rejected pairs, where the
+    file is); the neighbours, why, new vectors and note on stdout."""
     from .similar.grouping import compared, match
 
     asked = _asked(_records(sys.stdin.buffer))

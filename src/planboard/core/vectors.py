@@ -4,8 +4,10 @@ its overlap passes (item id to the title's hash and the vector, as a dict gives)
 As a dict of Python objects, 50,000 vectors took about 25 MB in the board's process (a
 bytes object, a hash string, a tuple and a key each); here they are three flat buffers
 (the ids, the hashes as 8 bytes each, the vectors end to end, in buffers of a
-megabyte), about 14 MB. A book never changes: `with_new` gives another, so a pass can
-read one in its thread while the board learns new vectors."""
+megabyte), about 14 MB, and each full buffer of vectors waits in a temporary file with
+no name (`Spill`), read back a vector at a time: under 1 MB of memory. A book never
+changes: `with_new` gives another, so a pass can read one in its thread while the board
+learns new vectors."""
 
 from __future__ import annotations
 
@@ -27,7 +29,8 @@ FIRST = 16  # vectors a new buffer has room for, doubled as it fills
 class Rows(Sequence[tuple[Any, str, bytes]]):
     """Rows (key, hash, vector) in the order they came, read as the list of them would
     be, held as a book holds them: the keys, the hashes as 8 bytes each and the vectors
-    end to end, in buffers of a megabyte. This is how the board takes the new vectors
+    end to end, in buffers of a megabyte (each, once full, in the spill file, where one
+    can be written). This is how the board takes the new vectors
     of an overlap pass (as tuples, 50,000 were 25 MB, held by the pass's findings and
     again while they waited for the file); a book made from them (`Vectors`) reads the
     same buffers. A row of another form (a key that is not a whole number, a hash not
@@ -40,7 +43,7 @@ class Rows(Sequence[tuple[Any, str, bytes]]):
         self._keys = array("q")
         self._hashes = bytearray()
         self._blobs: list[bytearray | None] = []  # (None: that buffer is in the spill)
-        self._spill = Spill()
+        self._spill: Spill | None = None  # (made when a first buffer is full)
         self._spilled = array("q")  # where each buffer is in the spill (-1: in memory)
         self.odd: dict[int, tuple[Any, Any, Any]] = {}  # position: the row as it came
         self.add(rows)
@@ -76,10 +79,12 @@ class Rows(Sequence[tuple[Any, str, bytes]]):
 
     def _spill_last(self) -> None:
         """The last buffer, full, into the spill file (kept here if it cannot go)."""
+        if self._spill is None:
+            self._spill = Spill()
         where = self._spill.put(self._blobs[-1] or b"")
         if where >= 0:
+            self._spilled[-1] = where  # (first: a reader finds it there once it is gone)
             self._blobs[-1] = None
-            self._spilled[-1] = where
 
     def _row(self, at: int) -> tuple[Any, str, bytes]:
         found = self.odd.get(at)
@@ -94,6 +99,7 @@ class Rows(Sequence[tuple[Any, str, bytes]]):
         chunk, row = divmod(at, CHUNK)
         held = self._blobs[chunk]
         if held is None:
+            assert self._spill is not None
             return self._spill.get(self._spilled[chunk] + row * WIDTH, WIDTH)
         return bytes(held[row * WIDTH : (row + 1) * WIDTH])
 

@@ -67,8 +67,8 @@ def nearest_pairs(
     np: Any, full: Any, groups: Iterable[Any], most: int, floor: float
 ) -> Iterator[tuple[Any, Any]]:
     """In each group of rows (`cells`), each row's `most` nearest others at least
-    `floor` alike (`nearest_in`), as two arrays of row numbers, 256 rows at a time
-    (`full`: float32 rows, or float16 read as float32 a group at a time)."""
+    `floor` alike (`nearest_in`), as two arrays of row numbers, `NEAREST_ROWS` rows at a
+    time (`full`: float32 rows, or float16 read as float32 a group at a time)."""
     for members in groups:
         if len(members) < 2:
             continue
