@@ -20,6 +20,7 @@ from typing import Any
 
 from .vectors import plain_key
 
+Columns = tuple[list[Any], list[str], list[Any]]  # keys, titles, owners
 MILLIONTHS = "i"  # the type code of scores sent as whole millionths
 NOBODY = -1  # a run whose lists were not said
 
@@ -196,15 +197,10 @@ class Named(Mapping[Hashable, tuple[str, str]]):
     items, held while the pass ran and after; this is about 1. Of a key given twice,
     the last counts (as in a dict)."""
 
-    def __init__(self, entries: Sequence[Any], who: Mapping[Hashable, str]) -> None:
-        """`entries`: (key, title, owner, …) each, or what gives them as three columns
-        (`columns()`: the keys, the titles, the owners); `who`: each owner's name."""
-        columns = getattr(entries, "columns", None)
-        keys, titles, owners = (
-            columns()
-            if columns is not None
-            else ([e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries])
-        )
+    def __init__(self, columns: Columns, who: Mapping[Hashable, str]) -> None:
+        """`columns`: the entries' keys, titles and owners (`_columns`); `who`: each
+        owner's name."""
+        keys, titles, owners = columns
         order = sorted(range(len(keys)), key=keys.__getitem__)
         last = [
             n
@@ -246,8 +242,17 @@ def named(
 ) -> Mapping[Hashable, tuple[str, str]]:
     """Each entry's owner's name and title by key: `Named` for whole-number keys,
     else a dict."""
-    columns = getattr(entries, "columns", None)
-    keys = columns()[0] if columns is not None else [e[0] for e in entries]
-    if all(type(key) is int and -(1 << 63) <= key < 1 << 63 for key in keys):
-        return Named(entries, who)
+    columns = _columns(entries)
+    if all(type(key) is int and -(1 << 63) <= key < 1 << 63 for key in columns[0]):
+        return Named(columns, who)
     return {e[0]: (who[e[2]], e[1]) for e in entries}
+
+
+def _columns(entries: Sequence[Any]) -> Columns:
+    """The entries' keys, titles and owners, each as a list: read by columns where the
+    entries give them so (`ItemEntries.columns`: no entry made for each), else from
+    each entry, (key, title, owner, …)."""
+    columns = getattr(entries, "columns", None)
+    if columns is not None:
+        return columns()
+    return [e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries]
