@@ -436,3 +436,33 @@ async def test_page_down_pages_a_list_of_quarters_longer_than_its_pane(tmp_path:
         await pilot.pause()
         assert history.list.highlighted is not None and before is not None
         assert history.list.highlighted > before + 1
+
+
+async def test_a_highlight_set_before_its_list_is_mounted_shows_its_choice() -> None:
+    """The history highlights its quarter as the screen mounts, and its list may not be
+    mounted yet then (which of the two comes first is the event loop's): the pane shows
+    that quarter once the list is, not at the next key only (on a busy machine the pane
+    stayed blank, and `j` from no highlight went to the first quarter)."""
+    from textual.app import App, ComposeResult
+    from textual.widgets.option_list import Option
+
+    from planboard.ui.widgets.choices import Choices
+
+    shown: list[int | None] = []
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            return iter(())
+
+    app = Host()
+    async with app.run_test() as pilot:
+        choices = Choices(lambda: shown.append(choices.highlighted))
+        choices.add_options([Option("2026-Q3"), Option("2026-Q2"), Option("2026-Q1")])
+        choices.highlighted = 1
+        assert shown == []  # (not before it is mounted: nothing to show it in yet)
+        await app.mount(choices)
+        await pilot.pause()
+        assert shown == [1]  # once, as it is mounted
+        choices.highlighted = 2
+        await pilot.pause()
+        assert shown == [1, 2]  # and as the highlight moves, as before

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import events
 from textual.widgets import OptionList, Static
 
 from .laid_out_once import ColumnScrollView, _SizedInPlace
@@ -28,6 +29,13 @@ class Choices(OptionList, ColumnScrollView):
     def watch_highlighted(self, highlighted: int | None) -> None:
         super().watch_highlighted(highlighted)
         if highlighted is not None and self.is_mounted:
+            self._shown()
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # A highlight given before the list was mounted (a screen's `on_mount` may run
+        # before its list's) called no watcher: its choice shows now. (Textual calls
+        # each class's own `_on_mount`: `Widget`'s still runs.)
+        if self.highlighted is not None:
             self._shown()
 
 
