@@ -273,3 +273,45 @@ def test_another_thread_runs_while_a_big_record_is_read_or_written() -> None:
         assert beats_while(lambda: dump_payload(payload)) >= 3
     finally:
         sys.setswitchinterval(interval)
+
+
+def test_asking_whether_an_undo_reveals_reads_no_record_when_no_tally_is_hidden(
+    filled: Filled,
+) -> None:
+    """`u` asks first whether the undo would reveal the event's hidden tally. With no
+    tally hidden nothing can be revealed: the answer comes without reading the record
+    (a 20,000-item import's is megabytes, parsed on the screen's turn, which held the
+    next key 30-50 ms)."""
+    store, q = filled.store, filled.quarter_id
+    store.import_items(q, "Imported list", [ImportItem(f"Request {n}") for n in range(50)])
+    said: list[str] = []
+    store.conn.set_trace_callback(said.append)
+    try:
+        assert not store.replay_reveals(q, undo=True)
+    finally:
+        store.conn.set_trace_callback(None)
+    assert not any("payload" in statement for statement in said)
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, tally_hidden=True)
+    store.set_meeting(q, tally_hidden=False)  # revealed: its undo hides, reveals nothing
+    said.clear()
+    store.conn.set_trace_callback(said.append)
+    try:
+        assert not store.replay_reveals(q, undo=True)
+    finally:
+        store.conn.set_trace_callback(None)
+    assert not any("payload" in statement for statement in said)
+    store.undo(q)  # hidden again: now the record is read, and its redo reveals
+    assert store.replay_reveals(q, undo=False)
+
+
+def test_the_size_of_the_next_replay_is_its_records_length(filled: Filled) -> None:
+    """The screen runs an undo over `LONG_REPLAY` bytes of record in the background: the
+    size is the record's, undo and redo (counted as bytes, not read through as text)."""
+    store, q = filled.store, filled.quarter_id
+    assert store.replay_size(q, undo=False) == 0  # nothing to redo
+    store.import_items(q, "Imported list", [ImportItem(f"Prüfung Nr. {n} – Ø") for n in range(40)])
+    (raw,) = store.conn.execute("SELECT payload FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    assert store.replay_size(q, undo=True) == len(raw.encode()) > 5000
+    store.undo(q)
+    assert store.replay_size(q, undo=False) == len(raw.encode())

@@ -81,3 +81,21 @@ async def test_a_dialog_opens_styled_when_the_style_files_are_gone(
             await pilot.press("escape")
             await pilot.pause()
     assert app.return_code in (None, 0)
+
+
+def test_the_dialogs_code_loads_with_the_first_dialog_not_with_the_first_undo() -> None:
+    """`u` asks first only when an undo would reveal the event's hidden tally: the
+    first undo of a session loaded the dialogs' code (and Textual's text area with it)
+    on the screen's turn all the same, 10-20 ms that held the next key."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, planboard.ui.app, planboard.ui.board.screen, planboard.ui.replay; "
+        "print(sorted(m for m in ('planboard.ui.modals', 'textual.widgets._text_area') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

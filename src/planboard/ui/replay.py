@@ -10,7 +10,6 @@ from textual.screen import Screen
 
 from ..core.errors import PlanboardError
 from ..core.store import Store
-from .modals import ConfirmModal
 
 
 def replay_asking(
@@ -32,6 +31,8 @@ def replay_asking(
     if not reveals:
         go()
         return
+    from .modals import ConfirmModal  # (here: the dialogs' code loads when one is asked)
+
     verb = "Undo" if undo else "Redo"
 
     def answered(yes: bool | None) -> None:
