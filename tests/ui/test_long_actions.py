@@ -398,3 +398,31 @@ async def test_quitting_ends_the_overlap_pass_under_way(filled: Filled) -> None:
         await pilot.pause()
     assert running.child.wait(5) is not None
     assert running.child.returncode != 0  # killed
+
+
+async def test_a_long_action_hands_the_interpreter_to_the_screen_sooner(filled: Filled) -> None:
+    """While a big undo runs in its thread, the screen's thread gets the interpreter back
+    within half a millisecond of asking (a key's frame asks many times; at 5 ms a time a
+    frame waited tens of ms for the work); the interval is as it was once it is done."""
+    import sys
+
+    store = filled.store
+    big_import(filled)
+    before = sys.getswitchinterval()
+    during: list[float] = []
+    real_undo = store.undo
+
+    def undo(quarter_id: int, **kwargs: Any) -> Any:
+        during.append(sys.getswitchinterval())
+        return real_undo(quarter_id, **kwargs)
+
+    store.undo = undo  # type: ignore[method-assign]
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await long_actions_done(app)
+        await pilot.pause()
+        assert "Undid" in status(app)
+    assert during and during[0] <= 0.0005 < before
+    assert sys.getswitchinterval() == before

@@ -5,6 +5,7 @@ and long actions run in the background."""
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 COLUMN_IDS = ("team", "stakeholders", "blocks", "dropped")
 
 
+LONG_SWITCH_S = 0.0005  # the interpreter's switch interval while a long action runs
 LONG_REPLAY = 200_000  # bytes of an action's record: a larger undo or redo runs in the background
 
 
@@ -453,9 +455,17 @@ class BoardBase(StoreActions, CalmResume):
             # Posted, not waited for: the work never stops for the screen.
             self.post_message(LongProgress(what, done, total))
 
-        self.run_worker(
-            lambda: op(progress), thread=True, group="long", name=what, exit_on_error=False
-        )
+        def work() -> Change:
+            # The screen's thread asks for the interpreter back within 0.5 ms, not 5:
+            # each of its turns for a key (a frame has many) waited for the work.
+            switch_s = sys.getswitchinterval()
+            sys.setswitchinterval(min(switch_s, LONG_SWITCH_S))
+            try:
+                return op(progress)
+            finally:
+                sys.setswitchinterval(switch_s)
+
+        self.run_worker(work, thread=True, group="long", name=what, exit_on_error=False)
 
     @on(LongProgress)
     def _progress_posted(self, message: LongProgress) -> None:
