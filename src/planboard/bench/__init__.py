@@ -26,7 +26,8 @@ Two baselines run in the same run, alternating with planboard so that a slow spe
 the machine weighs on all three: the bare app (a header, a footer, one OptionList) with
 as many lines as the board has items, and a fixed floor, the bare app with 100 lines.
 Move to commit is `Store.move_item` in this process beside a bare `UPDATE` and commit of
-one item on a copy of the same file (WAL, `synchronous=FULL`), as a ratio.
+one item on a copy of the same file (WAL, `synchronous=FULL`), one after the other in
+turn, as a ratio.
 
 The targets table is printed with the measured figures; the exit status is 1 when any
 target is missed (2 on a harness failure). `--quick` runs 100 and 10,000 items once each
@@ -36,10 +37,9 @@ run, and say so.
 
 from .figures import Row, SizeResult, n, pct, print_details, print_targets, targets
 from .inprocess import (
-    bare_commit,
+    commit_times,
     heavy_modules_after_open,
     import_time_us,
-    move_to_commit,
     overlap_ms,
 )
 from .terminal import (
@@ -70,12 +70,11 @@ __all__ = [
     "SizeResult",
     "Term",
     "app_argv",
-    "bare_commit",
+    "commit_times",
     "heavy_modules_after_open",
     "import_time_us",
     "import_undo",
     "measure",
-    "move_to_commit",
     "n",
     "overlap_ms",
     "pct",

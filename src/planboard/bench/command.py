@@ -16,10 +16,9 @@ from pathlib import Path
 
 from .figures import SizeResult, n, print_details, print_targets, targets
 from .inprocess import (
-    bare_commit,
+    commit_times,
     heavy_modules_after_open,
     import_time_us,
-    move_to_commit,
     overlap_ms,
 )
 from .terminal import (
@@ -182,8 +181,7 @@ def _measure_size(folder: Path, size: int, runs: int, plan: Plan, commits: int) 
                 starts["bare"].append(first_paint_once("bare", db, size))
                 starts["floor"].append(first_paint_once("bare", db, FLOOR_LINES))
     with step("commits"):
-        timings = move_to_commit(db, commits)
-        bare_timings = bare_commit(db, commits)
+        timings, bare_timings = commit_times(db, commits)
     similar = overlap_ms(db)
     return SizeResult(
         size, pb_runs, bare_runs, floor_runs, timings, bare_timings, similar, heavy, starts

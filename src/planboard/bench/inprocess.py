@@ -11,54 +11,48 @@ import time
 from pathlib import Path
 
 
-def move_to_commit(db: Path, moves: int) -> list[float]:
-    """Milliseconds per `Store.move_item` (to block 1 and back), synchronous=FULL."""
+def commit_times(db: Path, moves: int) -> tuple[list[float], list[float]]:
+    """Milliseconds per `Store.move_item` (to block 1 and back) on `db`, and per bare
+    `UPDATE` of one item's place and its commit on a copy of it, one after the other in
+    turn: a slow spell of the machine (its disk's flushes, other work) weighs on both.
+    Both files WAL and `synchronous=FULL`."""
     from planboard.core import Place, Store
 
+    copy = db.with_name(f"{db.stem}.bare-commit.db")
+    shutil.copyfile(db, copy)
+    conn = sqlite3.connect(copy, isolation_level=None)
     store = Store.open(db)
     try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
         assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         quarter = store.default_quarter().id
         board = store.board(quarter)
         block = board.blocks[0].id
         item = board.items_at(Place.team())[0]
-        timings = []
+        bare_item, bare_block = conn.execute(
+            "SELECT i.id, b.id FROM items i JOIN blocks b ON b.quarter_id = i.quarter_id "
+            "WHERE i.block_id IS NULL AND i.status = 'open' LIMIT 1"
+        ).fetchone()
+        timings, bare = [], []
         for n in range(moves):
             target = Place.block(block) if n % 2 == 0 else item.home
             start = time.perf_counter()
             store.move_item(item.id, target)
             timings.append((time.perf_counter() - start) * 1000)
-        while store.undo_summary(quarter):  # leave the board as it was
-            store.undo(quarter)
-        return timings
-    finally:
-        store.close()
-
-
-def bare_commit(db: Path, moves: int) -> list[float]:
-    """The baseline for move to commit: milliseconds per bare `UPDATE` of one item's
-    place and its commit, on a copy of the same file, WAL and `synchronous=FULL`."""
-    copy = db.with_name(f"{db.stem}.bare-commit.db")
-    shutil.copyfile(db, copy)
-    conn = sqlite3.connect(copy, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        item, block = conn.execute(
-            "SELECT i.id, b.id FROM items i JOIN blocks b ON b.quarter_id = i.quarter_id "
-            "WHERE i.block_id IS NULL AND i.status = 'open' LIMIT 1"
-        ).fetchone()
-        timings = []
-        for n in range(moves):
             start = time.perf_counter()
             conn.execute("BEGIN IMMEDIATE")
             conn.execute(
-                "UPDATE items SET block_id = ? WHERE id = ?", (block if n % 2 == 0 else None, item)
+                "UPDATE items SET block_id = ? WHERE id = ?",
+                (bare_block if n % 2 == 0 else None, bare_item),
             )
             conn.execute("COMMIT")
-            timings.append((time.perf_counter() - start) * 1000)
-        return timings
+            bare.append((time.perf_counter() - start) * 1000)
+        while store.undo_summary(quarter):  # leave the board as it was
+            store.undo(quarter)
+        return timings, bare
     finally:
+        store.close()
         conn.close()
         for leftover in copy.parent.glob(f"{copy.name}*"):
             leftover.unlink()
