@@ -125,7 +125,7 @@ async def test_a_large_undo_refused_in_the_background_changes_nothing(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "changed since" in status(app)
-        assert isinstance(app.screen, BoardScreen) and not app.screen._busy
+        assert isinstance(app.screen, BoardScreen) and not app.screen.busy
         assert store.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == count
 
 
@@ -374,7 +374,7 @@ async def test_a_long_action_stops_the_overlap_pass_and_a_new_one_follows(
         board = app.screen
         assert isinstance(board, BoardScreen)
         first = await _pass_started(pilot, board)
-        board._run_long(
+        board.run_long(
             "Adding",
             lambda progress: filled.store.add_item(filled.quarter_id, None, "Added meanwhile"),
         )
@@ -426,3 +426,52 @@ async def test_a_long_action_hands_the_interpreter_to_the_screen_sooner(filled: 
         assert "Undid" in status(app)
     assert during and during[0] <= 0.0005 < before
     assert sys.getswitchinterval() == before
+
+
+async def test_the_undo_of_a_large_import_during_the_event_runs_in_the_background(
+    filled: Filled,
+) -> None:
+    """`u` on the event's screen undoes a big import as the board does: with a progress
+    line, the arrows still moving over the cards, the keys that change the event waiting
+    (dimmed) and the screen kept until it is done. It ran on the screen's turn, which
+    froze the screen with no word for as long as it took."""
+    from planboard.ui.meeting.screen import MeetingScreen
+
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    big_import(filled)
+    gate, started = threading.Event(), threading.Event()
+    real_undo = store.undo
+
+    def held_undo(quarter_id: int, **kwargs: Any) -> Any:
+        started.set()
+        gate.wait(10)  # held until the test has tried the keys
+        return real_undo(quarter_id, **kwargs)
+
+    store.undo = held_undo  # type: ignore[method-assign]
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        event = app.screen
+        assert isinstance(event, MeetingScreen) and len(event.cards) >= 2
+        await pilot.press("u")
+        assert started.wait(5)
+        await pilot.pause()
+        assert "Undoing" in status(app)
+        await pilot.press("right")  # moving over the cards still works
+        await pilot.pause()
+        assert event.selected == 1
+        await pilot.press("1", "escape")  # choosing and leaving wait: nothing done
+        await pilot.pause()
+        assert app.screen is event
+        assert all(block.choice is None for block in store.blocks(q))
+        gate.set()
+        await long_actions_done(app)
+        await pilot.pause()
+        assert "Undid: Imported 3000 items" in status(app)
+        assert not app.busy
+        titles = [i.title for i in store.items_at(q, Place.of_list(filled.sales))]
+        assert not any(t.startswith("Imported request") for t in titles)
+        await pilot.press("escape")  # free again
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)

@@ -1018,16 +1018,16 @@ async def test_suggestions_found_during_a_long_action_wait_and_a_block_is_not_ma
         go_on, _ = _held_matcher(monkeypatch)
         await pilot.press("S")
         await pilot.pause()
-        board._busy = "Undoing"  # (as `_run_long` sets it)
+        board.busy = "Undoing"  # (as `run_long` sets it)
         board.status_line.show(Content("Undoing…"))
         go_on.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen is board
         assert "Undoing" in str(board.status_line.render())
-        board._busy = None
+        board.busy = ""
         modal = await suggestions(pilot)  # shown once the board is free
-        board._busy = "Undoing"
+        board.busy = "Undoing"
         await pilot.press("enter")
         await pilot.pause()
         assert overlapping.blocks(overlapping.default_quarter().id) == []

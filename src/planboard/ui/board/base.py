@@ -5,21 +5,15 @@ and long actions run in the background."""
 from __future__ import annotations
 
 import gc
-import sys
-import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from textual import on
-from textual.content import Content
-from textual.message import Message
 from textual.timer import Timer
 
-from ...core.errors import PlanboardError, ValidationError
+from ...core.errors import PlanboardError
 from ...core.model import (
     Block,
     Board,
-    Change,
     Item,
     Place,
     Quarter,
@@ -30,7 +24,7 @@ from ...core.model import (
 from ...core.rules import why_read_only
 from ...core.store import Store
 from ...core.vectors import Vectors
-from ..screens.actions import StoreActions
+from ..screens.long import LongActions
 from ..widgets.bars import DetailBar, DragGhost, StatusLine, TitleBar, VisionBar
 from ..widgets.board_list import BoardList, DragListener, Group, Row
 from ..widgets.laid_out_once import CalmResume
@@ -44,14 +38,7 @@ if TYPE_CHECKING:
 COLUMN_IDS = ("team", "stakeholders", "blocks", "dropped")
 
 
-LONG_SWITCH_S = 0.0005  # the interpreter's switch interval while a long action runs
-LONG_REPLAY = 200_000  # bytes of an action's record: a larger undo or redo runs in the background
-
-
 LONG_IMPORT = 2_000  # items: a larger import runs in the background
-
-
-PROGRESS_EVERY = 0.25  # seconds between two progress lines of a long action
 
 
 # What stays live while a long action runs (moving about in the columns is the lists' own).
@@ -104,15 +91,7 @@ def share_width(
     return widths
 
 
-class LongProgress(Message):
-    """How far a long action (a big undo, redo or import) has got, from its thread."""
-
-    def __init__(self, what: str, done: int, total: int) -> None:
-        super().__init__()
-        self.what, self.done, self.total = what, done, total
-
-
-class BoardBase(StoreActions, CalmResume):
+class BoardBase(LongActions, CalmResume):
     """The quarter on display, its columns and what is selected; the rooms build on it."""
 
     def __init__(
@@ -236,15 +215,6 @@ class BoardBase(StoreActions, CalmResume):
         return cast("PlanboardApp", self.app)
 
     @property
-    def _busy(self) -> str:
-        """What a long action running in the background is doing ("" when none)."""
-        return self.planboard.busy
-
-    @_busy.setter
-    def _busy(self, what: str) -> None:
-        self.planboard.busy = what
-
-    @property
     def quarter(self) -> Quarter:
         assert self.board is not None
         return self.board.quarter
@@ -308,8 +278,8 @@ class BoardBase(StoreActions, CalmResume):
 
     def writable(self) -> bool:
         """True if this quarter can be changed; otherwise says why."""
-        if self._busy:
-            self.say(f"{self._busy}… — wait until it is done.", error=True)
+        if self.busy:
+            self.say(f"{self.busy}… — wait until it is done.", error=True)
             return False
         file_reason = self.store.readonly_reason if self.store.readonly else None
         reason = why_read_only(self.quarter, file_reason=file_reason)
@@ -434,78 +404,12 @@ class BoardBase(StoreActions, CalmResume):
         if self._suggest_pass is not None:  # (`S` on a big board: its process ends)
             self._suggest_pass.stop()
 
-    def _run_long(self, what: str, op: Callable[[Callable[[int, int], None]], Change]) -> None:
-        """Run a long action (undo or redo of a big one, an import) in a thread, with a
-        progress line: the screen and the moving keys stay live, the keys that change or
-        re-read the board wait until it is done (the file is one connection)."""
+    def before_long(self) -> None:
         self.stop_overlap()
-        self._busy = what
-        self._show_progress(what, 0, 0)
-        self.refresh_bindings()
-
-        shown = [0.0]
-
-        def progress(done: int, total: int) -> None:
-            # A few times a second is enough to see it move: hundreds of progress
-            # lines would slow both the work and the keys.
-            now = time.monotonic()
-            if now - shown[0] < PROGRESS_EVERY and done != total:
-                return
-            shown[0] = now
-            # Posted, not waited for: the work never stops for the screen.
-            self.post_message(LongProgress(what, done, total))
-
-        def work() -> Change:
-            # The screen's thread asks for the interpreter back within 0.5 ms, not 5:
-            # each of its turns for a key (a frame has many) waited for the work.
-            switch_s = sys.getswitchinterval()
-            sys.setswitchinterval(min(switch_s, LONG_SWITCH_S))
-            try:
-                return op(progress)
-            finally:
-                sys.setswitchinterval(switch_s)
-
-        self.run_worker(work, thread=True, group="long", name=what, exit_on_error=False)
-
-    @on(LongProgress)
-    def _progress_posted(self, message: LongProgress) -> None:
-        self._show_progress(message.what, message.done, message.total)
-
-    def _show_progress(self, what: str, done: int, total: int) -> None:
-        if not self._busy:
-            return
-        count = f" {done:,} of {total:,} rows" if total else ""
-        if total and done == total:
-            count = f" {total:,} rows, saving"
-        self.status_line.show(
-            Content.assemble(
-                ("⋯ ", "bold $text-warning"),
-                f"{what}…{count}",
-                (" — other keys wait until it is done", "$text-muted"),
-            )
-        )
 
     def _long_done(self, event: Any) -> None:
-        from textual.worker import WorkerState
-
-        self._busy = ""
-        self.refresh_bindings()
-        if event.state == WorkerState.SUCCESS:
-            self.after(event.worker.result)
+        if self.long_done(event):
             self.freeze_long_lived()
-            return
-        error = event.worker.error
-        if event.state == WorkerState.CANCELLED or error is None:
-            self.say("Stopped before it was done; nothing was changed.", error=True)
-            self.resync()
-        elif isinstance(error, ValidationError):
-            self.say(str(error), error=True)
-        elif isinstance(error, PlanboardError):
-            self.say(str(error), error=True)
-            self.resync()
-        else:
-            self.say(f"That did not work ({error}); nothing was changed.", error=True)
-            self.resync()
 
     @staticmethod
     def freeze_long_lived() -> None:

@@ -560,7 +560,7 @@ class ImportForm:
         if not items:
             return Notice(f"Nothing to import: every line is already on {whose}.")
         if len(items) >= LONG_IMPORT:
-            screen._run_long(
+            screen.run_long(
                 f"Importing {len(items):,} items",
                 lambda progress: screen.store.import_items(
                     screen.quarter_id, name, items, source=origin, progress=progress

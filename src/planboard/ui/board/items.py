@@ -9,10 +9,8 @@ from typing import Any
 
 from textual.content import Content
 
-from ...core.errors import PlanboardError
 from ...core.model import Block, Change, Item, Place, Stakeholder
 from ...core.text import clean_line
-from .base import LONG_REPLAY
 from .view import BoardView
 
 
@@ -42,19 +40,8 @@ class BoardItems(BoardView):
 
     def _replay(self, *, undo: bool) -> None:
         """Undo or redo; a large one (an import of thousands) in the background."""
-        step = self.store.undo if undo else self.store.redo
-        try:
-            size = self.store.replay_size(self.quarter_id, undo=undo)
-        except PlanboardError:
-            size = 0
-        if size < LONG_REPLAY:
-            self.run_op(lambda: self._replay_now(undo=undo))
-            return
-        self._replaying = None  # a long replay reloads what it changed
-        self._run_long(
-            "Undoing" if undo else "Redoing",
-            lambda progress: step(self.quarter_id, progress=progress),
-        )
+        self._replaying = None  # (a long replay reloads what it changed)
+        self.replay(self.quarter_id, undo=undo, now=lambda: self._replay_now(undo=undo))
 
     def _replay_now(self, *, undo: bool) -> Change:
         # What is replayed decides what to repaint (a move's undo is a move).

@@ -252,7 +252,7 @@ class BoardOverlap(BoardBase):
             if self.store.lost or self.store.readonly:
                 return
             held = self.store.vectors_held
-            waiting = self._busy or not self.planboard.idle_for(VECTOR_IDLE)
+            waiting = self.busy or not self.planboard.idle_for(VECTOR_IDLE)
             left = held if waiting else self.store.flush_item_vectors(VECTOR_SLICE)
             if left and (waiting or left < held):  # (no progress: the file refused)
                 self._vector_timer = self.set_timer(VECTOR_PAUSE, step)
@@ -406,7 +406,7 @@ class BoardOverlap(BoardBase):
         from textual.worker import WorkerState
 
         self._suggest_pass = None
-        if self._busy:  # (a long action's progress line stays; kept for the next S)
+        if self.busy:  # (a long action's progress line stays; kept for the next S)
             if event.state == WorkerState.SUCCESS and event.worker.result is not None:
                 self._suggest_found = event.worker.result
             return

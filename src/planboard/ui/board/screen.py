@@ -150,7 +150,7 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_drag":
             return self.drag is not None and self.drag.active
-        if self._busy and action not in WHILE_BUSY:
+        if self.busy and action not in WHILE_BUSY:
             return None  # shown dimmed: it waits until the long action is done
         return True
 

@@ -145,7 +145,7 @@ class BoardView(BoardHead):
         added without positions are put in order (and the board re-read), and rows
         holding values of the wrong type are named on the status line, once for each
         new set of them. Until then, rows without a position show at the end."""
-        if self._busy or self.board is None:
+        if self.busy or self.board is None:
             return
         # Once per look: the load after a tidy does not tidy again (were the rows ever
         # such that tidying could not settle them, the board would rewrite its file for

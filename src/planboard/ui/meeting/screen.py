@@ -28,7 +28,7 @@ from ...core.rules import why_not_live, why_read_only
 from ...core.store import Store
 from ...core.text import clean_line
 from .. import keys
-from ..screens.actions import StoreActions
+from ..screens.long import LongActions
 from ..theme import use_projector
 from ..widgets.bars import BoardFooter, StatusLine
 from . import forms
@@ -49,10 +49,13 @@ if TYPE_CHECKING:
     from ..app import FileChanged, PlanboardApp
 
 
-class MeetingScreen(StoreActions, Screen[str | None]):
+class MeetingScreen(LongActions, Screen[str | None]):
     """The event view: the vision on top, the blocks as cards, a visible timebox."""
 
     BINDINGS = keys.bindings("meeting")
+
+    # What stays live while a long action (the undo of a big import) runs.
+    WHILE_BUSY = frozenset({"select", "help"})
 
     def __init__(self, store: Store, quarter_id: int, notice: str = "") -> None:
         super().__init__()
@@ -475,9 +478,19 @@ class MeetingScreen(StoreActions, Screen[str | None]):
             self.store,
             self.quarter_id,
             undo=undo,
-            go=lambda: self.run_op(lambda: step(self.quarter_id)),
+            # (A big one, the undo of an import, in the background, as on the board.)
+            go=lambda: self.replay(self.quarter_id, undo=undo, now=lambda: step(self.quarter_id)),
             say=self.status_line.note,
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.busy and action not in self.WHILE_BUSY:
+            return None  # shown dimmed: it waits until the long action is done
+        return True
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        if event.worker.group == "long" and event.worker.is_finished:
+            self.long_done(event)
 
     def action_back(self) -> None:
         # (The board's own last message was from before the event: it says where the

@@ -1,0 +1,142 @@
+"""Long actions (a big undo or redo, a big import) in a thread of their own, with a
+progress line: the screen and its moving keys stay live, the keys that change the board
+wait, dimmed, until it is done (the file is one connection). The board and the event's
+screen both run them."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual.content import Content
+from textual.message import Message
+
+from ...core.errors import PlanboardError, ValidationError
+from ...core.model import Change
+from ...core.store import Store
+from .actions import StoreActions
+
+LONG_SWITCH_S = 0.0005  # the interpreter's switch interval while a long action runs
+LONG_REPLAY = 200_000  # bytes of an action's record: a larger undo or redo runs in the background
+PROGRESS_EVERY = 0.25  # seconds between two progress lines of a long action
+
+
+class LongProgress(Message):
+    """How far a long action (a big undo, redo or import) has got, from its thread."""
+
+    def __init__(self, what: str, done: int, total: int) -> None:
+        super().__init__()
+        self.what, self.done, self.total = what, done, total
+
+
+class LongActions(StoreActions):
+    """`run_long`, and the undo and redo that take it when their record is large. The
+    screen's `on_worker_state_changed` hands a finished worker of the group "long" to
+    `long_done`."""
+
+    store: Store
+
+    @property
+    def busy(self) -> str:
+        """What a long action running in the background is doing ("" when none): the
+        app's, so that every screen waits for it."""
+        return str(getattr(self.app, "busy", ""))  # type: ignore[attr-defined]
+
+    @busy.setter
+    def busy(self, what: str) -> None:
+        self.app.busy = what  # type: ignore[attr-defined]
+
+    def before_long(self) -> None:
+        """What the screen stops before a long action (the board: its overlap pass)."""
+
+    def run_long(self, what: str, op: Callable[[Callable[[int, int], None]], Change]) -> None:
+        """Run `op(progress)` in a thread, with a progress line."""
+        self.before_long()
+        self.busy = what
+        self.show_progress(what, 0, 0)
+        self.refresh_bindings()  # type: ignore[attr-defined]
+
+        shown = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            # A few times a second is enough to see it move: hundreds of progress
+            # lines would slow both the work and the keys.
+            now = time.monotonic()
+            if now - shown[0] < PROGRESS_EVERY and done != total:
+                return
+            shown[0] = now
+            # Posted, not waited for: the work never stops for the screen.
+            self.post_message(LongProgress(what, done, total))  # type: ignore[attr-defined]
+
+        def work() -> Change:
+            # The screen's thread asks for the interpreter back within 0.5 ms, not 5:
+            # each of its turns for a key (a frame has many) waited for the work.
+            switch_s = sys.getswitchinterval()
+            sys.setswitchinterval(min(switch_s, LONG_SWITCH_S))
+            try:
+                return op(progress)
+            finally:
+                sys.setswitchinterval(switch_s)
+
+        self.run_worker(  # type: ignore[attr-defined]
+            work, thread=True, group="long", name=what, exit_on_error=False
+        )
+
+    def on_long_progress(self, message: LongProgress) -> None:
+        self.show_progress(message.what, message.done, message.total)
+
+    def show_progress(self, what: str, done: int, total: int) -> None:
+        if not self.busy:
+            return
+        count = f" {done:,} of {total:,} rows" if total else ""
+        if total and done == total:
+            count = f" {total:,} rows, saving"
+        self.status_line.show(
+            Content.assemble(
+                ("⋯ ", "bold $text-warning"),
+                f"{what}…{count}",
+                (" — other keys wait until it is done", "$text-muted"),
+            )
+        )
+
+    def long_done(self, event: Any) -> bool:
+        """A long action's worker has finished: its change shown, or why it failed
+        said. True when it succeeded."""
+        from textual.worker import WorkerState
+
+        self.busy = ""
+        self.refresh_bindings()  # type: ignore[attr-defined]
+        if event.state == WorkerState.SUCCESS:
+            self.after(event.worker.result)
+            return True
+        error = event.worker.error
+        if event.state == WorkerState.CANCELLED or error is None:
+            self.say("Stopped before it was done; nothing was changed.", error=True)
+            self.resync()
+        elif isinstance(error, ValidationError):
+            self.say(str(error), error=True)
+        elif isinstance(error, PlanboardError):
+            self.say(str(error), error=True)
+            self.resync()
+        else:
+            self.say(f"That did not work ({error}); nothing was changed.", error=True)
+            self.resync()
+        return False
+
+    def replay(self, quarter_id: int, *, undo: bool, now: Callable[[], Change]) -> None:
+        """Undo or redo: `now` on the screen's turn, or, for a record of `LONG_REPLAY`
+        bytes or more (the undo of a big import), in the background."""
+        try:
+            size = self.store.replay_size(quarter_id, undo=undo)
+        except PlanboardError:
+            size = 0  # (the replay itself says what is wrong)
+        if size < LONG_REPLAY:
+            self.run_op(now)
+            return
+        step = self.store.undo if undo else self.store.redo
+        self.run_long(
+            "Undoing" if undo else "Redoing",
+            lambda progress: step(quarter_id, progress=progress),
+        )
