@@ -31,3 +31,54 @@ def test_kill_during_migration(tmp_path: Path, seed: int) -> None:
 def test_kill_during_the_backup_before_an_event(tmp_path: Path, seed: int) -> None:
     trial = backup_trial(tmp_path, seed)
     assert trial.ok, str(trial)
+
+
+@pytest.mark.parametrize("how", ["window closed", "SIGTERM"])
+def test_a_closed_terminal_or_sigterm_closes_the_board_whole(tmp_path: Path, how: str) -> None:
+    """Closing the terminal's window (the pseudo-terminal's other end goes: SIGHUP) or a
+    SIGTERM quits as Ctrl+Q does: the file holds the last move itself, with no `-wal`,
+    `-shm` or lock file left beside it. Python's own answer ended the process where it
+    stood: the move was in the `-wal` alone, a copy of the board without it lacked it."""
+    import os
+    import signal
+    import sqlite3
+    import time
+
+    from crash_harness import SAMPLE, Terminal, fresh_copy
+
+    path = fresh_copy(SAMPLE, tmp_path)
+    conn = sqlite3.connect(path)
+    events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    conn.close()  # (an open connection here would keep the -wal: the last one deletes it)
+    term = Terminal([str(path)], tmp_path)
+    try:
+        assert term.wait_for("Team ·")
+        term.send("1")
+        assert term.wait_for("Moved")
+        if how == "SIGTERM":
+            os.kill(term.pid, signal.SIGTERM)
+        else:
+            os.close(term.fd)  # (the window closed: the kernel hangs up its processes)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            pid, _ = os.waitpid(term.pid, os.WNOHANG)
+            if pid:
+                break
+            if how == "SIGTERM":
+                term.pump(0.05)
+            else:
+                time.sleep(0.05)
+        else:
+            raise AssertionError(f"planboard still runs 20 s after the {how}")
+    finally:
+        term.kill()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    copy = tmp_path.parent / f"{tmp_path.name}-copy.db"  # (the file alone, as copied)
+    copy.write_bytes(path.read_bytes())
+    conn = sqlite3.connect(copy)
+    try:
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == events + 1
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+        copy.unlink()

@@ -298,11 +298,31 @@ class PlanboardApp(App[None]):
         if self.css_monitor is not None:  # (`textual run --dev`: edits reloaded)
             self.css_monitor.add_paths([path])
 
+    def _quit_on_hangup(self) -> None:
+        """The terminal's window closed (SIGHUP), or the system asks planboard to stop
+        (SIGTERM): quit as `Ctrl+Q` does, the file closed whole. Python's own answer to
+        both ended the process where it stood, the board's `-wal` and `-shm` left
+        beside it, and the last moves in the `-wal` alone."""
+        import asyncio
+        import contextlib
+        import signal
+
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        hangup: int | None = getattr(signal, "SIGHUP", None)  # (not on Windows)
+        for number in (hangup, signal.SIGTERM):
+            # (Not on this system, or not from this thread: as before.)
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                if number is not None:
+                    loop.add_signal_handler(number, self.exit)
+
     def idle_for(self, seconds: float) -> bool:
         """Whether no key or click came in the last `seconds`."""
         return time.monotonic() - self.last_input >= seconds
 
     def on_mount(self) -> None:
+        self._quit_on_hangup()
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self.screen_change_signal.subscribe(self, self._screen_changed)
         if self._keys_problem:
