@@ -475,3 +475,41 @@ async def test_the_undo_of_a_large_import_during_the_event_runs_in_the_backgroun
         await pilot.press("escape")  # free again
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_quitting_while_a_long_action_runs_asks_first(filled: Filled) -> None:
+    """Ctrl+Q while a big undo runs asks first (it would stop it, none of it saved): it
+    quit at once, the progress line the last word the user saw. "Wait" lets it finish."""
+    from planboard.ui.modals import ConfirmModal
+
+    store = filled.store
+    big_import(filled)
+    gate, started = threading.Event(), threading.Event()
+    real_undo = store.undo
+
+    def held_undo(quarter_id: int, **kwargs: Any) -> Any:
+        started.set()
+        gate.wait(10)
+        return real_undo(quarter_id, **kwargs)
+
+    store.undo = held_undo  # type: ignore[method-assign]
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        assert started.wait(5)
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "Undoing… is not done" in str(app.screen.query_one(".dialog-question").render())
+        await pilot.press("escape")  # wait
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen) and app.is_running
+        gate.set()
+        await long_actions_done(app)
+        await pilot.pause()
+        assert "Undid" in status(app)
+        await pilot.press("ctrl+q")  # nothing running: quits at once
+        await pilot.pause()
+        assert not app.is_running

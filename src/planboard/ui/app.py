@@ -26,6 +26,7 @@ from ..core.record import Frozen, set_field
 from ..core.store import Store
 from . import keyfile, keys
 from .board.screen import BoardScreen
+from .quitting import quit_asking, quit_on_hangup
 from .styles import later_stylesheet, stylesheet_paths
 from .theme import LIGHT, PROJECTOR, register_themes
 from .widgets.laid_out_once import CalmResume
@@ -298,31 +299,12 @@ class PlanboardApp(App[None]):
         if self.css_monitor is not None:  # (`textual run --dev`: edits reloaded)
             self.css_monitor.add_paths([path])
 
-    def _quit_on_hangup(self) -> None:
-        """The terminal's window closed (SIGHUP), or the system asks planboard to stop
-        (SIGTERM): quit as `Ctrl+Q` does, the file closed whole. Python's own answer to
-        both ended the process where it stood, the board's `-wal` and `-shm` left
-        beside it, and the last moves in the `-wal` alone."""
-        import asyncio
-        import contextlib
-        import signal
-
-        if self.is_headless:
-            return
-        loop = asyncio.get_running_loop()
-        hangup: int | None = getattr(signal, "SIGHUP", None)  # (not on Windows)
-        for number in (hangup, signal.SIGTERM):
-            # (Not on this system, or not from this thread: as before.)
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                if number is not None:
-                    loop.add_signal_handler(number, self.exit)
-
     def idle_for(self, seconds: float) -> bool:
         """Whether no key or click came in the last `seconds`."""
         return time.monotonic() - self.last_input >= seconds
 
     def on_mount(self) -> None:
-        self._quit_on_hangup()
+        quit_on_hangup(self)
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self.screen_change_signal.subscribe(self, self._screen_changed)
         if self._keys_problem:
@@ -431,29 +413,8 @@ class PlanboardApp(App[None]):
             board.file_lost(message)
 
     async def action_quit(self) -> None:
-        """Quits (every change is saved as it is made), asking first over a form whose
-        field of several lines holds text typed and not saved (a pasted list, notes),
-        and while attendees follow the board in a browser (their pages stop)."""
-        from .modals import ConfirmModal, FormModal
-
-        screen = self.screen
-        if isinstance(screen, FormModal) and screen.ask_before_losing(
-            "Quit?", "Quit and lose it", self.exit
-        ):
-            return
-        following = self.shared.server.clients if self.shared is not None else 0
-        if following and not screen.has_class("-about-quitting"):
-            question = ConfirmModal(
-                f"{following} attendee{' follows' if following == 1 else 's follow'} "
-                "this board in a browser. Quitting stops sharing: their page keeps "
-                "the board as it is now. Quit?",
-                "Quit",
-                "Stay",
-            )
-            question.add_class("-about-quitting")  # (Ctrl+Q again over it: quits)
-            self.push_screen(question, lambda quit: self.exit() if quit else None)
-            return
-        self.exit()
+        """Quit, asking first when something would be lost (see `quitting`)."""
+        quit_asking(self)
 
     def action_save_copy(self) -> None:
         """Save the board as this planboard has it to a new file (any time; it is the

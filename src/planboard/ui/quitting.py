@@ -1,0 +1,66 @@
+"""Quitting: `Ctrl+Q`, which asks first when something would be lost, and the
+terminal's window closed under planboard (or a SIGTERM), which quits as it does."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .app import PlanboardApp
+
+
+def quit_on_hangup(app: PlanboardApp) -> None:
+    """The terminal's window closed (SIGHUP), or the system asks planboard to stop
+    (SIGTERM): quit as `Ctrl+Q` does, the file closed whole. Python's own answer to both
+    ended the process where it stood, the board's `-wal` and `-shm` left beside it, and
+    the last moves in the `-wal` alone."""
+    if app.is_headless:
+        return
+    loop = asyncio.get_running_loop()
+    hangup: int | None = getattr(signal, "SIGHUP", None)  # (not on Windows)
+    for number in (hangup, signal.SIGTERM):
+        # (Not on this system, or not from this thread: as before.)
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            if number is not None:
+                loop.add_signal_handler(number, app.exit)
+
+
+def quit_asking(app: PlanboardApp) -> None:
+    """Quit (every change is saved as it is made), asking first over a form whose field
+    of several lines holds text typed and not saved (a pasted list, notes), while a long
+    action runs (it would be stopped, none of it saved), and while attendees follow the
+    board in a browser (their pages stop). `Ctrl+Q` again over the question quits."""
+    from .modals import ConfirmModal, FormModal
+
+    screen = app.screen
+    if isinstance(screen, FormModal) and screen.ask_before_losing(
+        "Quit?", "Quit and lose it", app.exit
+    ):
+        return
+    question = None
+    following = app.shared.server.clients if app.shared is not None else 0
+    if screen.has_class("-about-quitting"):
+        pass
+    elif app.busy:
+        question = ConfirmModal(
+            f"{app.busy}… is not done. Quitting now stops it, and none of it is saved: "
+            "the board stays as it was before it. Quit?",
+            "Quit",
+            "Wait",
+        )
+    elif following:
+        question = ConfirmModal(
+            f"{following} attendee{' follows' if following == 1 else 's follow'} "
+            "this board in a browser. Quitting stops sharing: their page keeps "
+            "the board as it is now. Quit?",
+            "Quit",
+            "Stay",
+        )
+    if question is None:
+        app.exit()
+        return
+    question.add_class("-about-quitting")  # (Ctrl+Q again over it: quits)
+    app.push_screen(question, lambda quit: app.exit() if quit else None)
