@@ -113,6 +113,24 @@ def test_text_in_effort_reads_as_no_effort_and_is_reported(
     assert any(f"blocks row {filled.block_a}" in p and "effort" in p for p in problems)
 
 
+def test_a_hidden_tally_written_as_text_is_said_to_read_as_hidden(
+    filled: Filled, board_path: Path
+) -> None:
+    """`tally_hidden = 'no'` from another program: only 0 shows the tally, so the event
+    keeps it hidden, and the status line says so (it said "shown as if empty")."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, tally_hidden=False)
+    with outside(board_path) as conn:
+        conn.execute("UPDATE meetings SET tally_hidden = 'no' WHERE quarter_id = ?", (q,))
+    assert store.meeting(q).tally_hidden
+    said = [p for p in store.row_problems(q) if "tally_hidden" in p]
+    assert said == [
+        f"meetings row {q}: tally_hidden holds 'no', not a whole number; "
+        "read as hidden (only 0 shows the tally)"
+    ]
+
+
 def test_an_undo_refused_because_of_outside_rows_says_changed_since(
     filled: Filled, board_path: Path
 ) -> None:

@@ -215,6 +215,8 @@ _EXPECTED: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 _WHAT = {"integer": "a whole number", "real": "a number", "text": "text", "null": "nothing"}
+# How the board reads a value of the wrong type, where it is not as if empty.
+_READ_AS = {("meetings", "tally_hidden"): "read as hidden (only 0 shows the tally)"}
 # What the tables' CHECKs allow, which another program can get past (its CHECKs off, or
 # a table of its own making): for each column, the SQL that holds for an allowed value
 # (a value of the wrong type is named by the type check), what it must be, and how the
@@ -304,9 +306,9 @@ def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = 20) -> list
                     continue
                 kinds = [k for k in checks[column] if k != "null"]
                 want = _WHAT["real" if "real" in kinds else kinds[0]]
+                read = _READ_AS.get((table, column), "shown as if empty")
                 found.append(
-                    f"{table} row {row[0]}: {column} holds {shown(value)}, not {want}; "
-                    "shown as if empty"
+                    f"{table} row {row[0]}: {column} holds {shown(value)}, not {want}; {read}"
                 )
             tail = row[1 + len(names) :]
             for (column, (_, want, read)), value, ok in zip(
