@@ -466,3 +466,21 @@ async def test_a_highlight_set_before_its_list_is_mounted_shows_its_choice() -> 
         choices.highlighted = 2
         await pilot.pause()
         assert shown == [1, 2]  # and as the highlight moves, as before
+
+
+async def test_a_long_history_keeps_each_quarter_on_one_line(tmp_path: Path) -> None:
+    """Forty quarters: the list scrolls, and its scrollbar leaves each quarter's line
+    (name, status, date: 29 cells) whole. With a scrollbar two cells wide, every date
+    wrapped onto a line of its own."""
+    store = Store.open(tmp_path / "long.db", first_quarter="2016-Q1")
+    for year in range(2016, 2026):
+        for number in range(1, 5):
+            if (year, number) != (2016, 1):
+                store.create_quarter(f"{year}-Q{number}")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        history = await open_history(pilot)
+        await pilot.pause()
+        assert history.list.option_count == 40
+        assert history.list.max_scroll_y > 0  # (it scrolls: the scrollbar shows)
+        assert history.list.virtual_size.height == 40  # one line each
