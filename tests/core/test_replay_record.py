@@ -329,13 +329,51 @@ def test_asking_whether_an_undo_reveals_parses_no_record_that_names_no_tally(
     assert store.meeting(q).tally_hidden
 
 
-def test_the_size_of_the_next_replay_is_its_records_length(filled: Filled) -> None:
+def test_a_record_that_spells_the_key_another_way_is_still_asked_about(
+    filled: Filled, board_path: Path
+) -> None:
+    """Another program may write a record's JSON with its own escapes (`tally\\u005fhidden`
+    is `tally_hidden`): such a record is read, and an undo that reveals is asked about.
+    SQLite's look for `"tally_hidden"` alone let it reveal the tally without a word."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, tally_hidden=False)
+    store.set_meeting(q, tally_hidden=True)  # hidden again: its undo reveals
+    assert store.replay_reveals(q, undo=True)
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.execute(
+            "UPDATE events SET payload = replace(payload, '\"tally_hidden\"', "
+            "'\"tally\\u005fhidden\"') WHERE id = (SELECT max(id) FROM events)"
+        )
+        (raw,) = conn.execute("SELECT payload FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    assert "tally\\u005fhidden" in raw and json.loads(raw) == whole(raw)
+    assert store.replay_reveals(q, undo=True)
+    store.undo(q)
+    assert not store.meeting(q).tally_hidden  # (the replay reads it as the key it is)
+
+
+def test_the_size_of_the_next_replay_is_its_records_length(
+    filled: Filled, board_path: Path
+) -> None:
     """The screen runs an undo over `LONG_REPLAY` bytes of record in the background: the
-    size is the record's, undo and redo (counted as bytes, not read through as text)."""
+    size is the record's in bytes (counted without reading through its text), undo and
+    redo. planboard writes its records in ASCII; another program's may hold letters of
+    several bytes, as here."""
     store, q = filled.store, filled.quarter_id
     assert store.replay_size(q, undo=False) == 0  # nothing to redo
     store.import_items(q, "Imported list", [ImportItem(f"Prüfung Nr. {n} – Ø") for n in range(40)])
-    (raw,) = store.conn.execute("SELECT payload FROM events ORDER BY id DESC LIMIT 1").fetchone()
-    assert store.replay_size(q, undo=True) == len(raw.encode()) > 5000
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        (ascii_raw,) = conn.execute(
+            "SELECT payload FROM events ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        raw = json.dumps(json.loads(ascii_raw), ensure_ascii=False)
+        conn.execute(
+            "UPDATE events SET payload = ? WHERE id = (SELECT max(id) FROM events)", (raw,)
+        )
+    assert len(raw.encode()) > len(raw) + 100  # (the letters and the dash: 2 and 3 bytes)
+    assert store.replay_size(q, undo=True) == len(raw.encode())
     store.undo(q)
-    assert store.replay_size(q, undo=False) == len(raw.encode())
+    (redo_raw,) = store.conn.execute(
+        "SELECT payload FROM events WHERE undone = 1 ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert store.replay_size(q, undo=False) == len(redo_raw.encode())

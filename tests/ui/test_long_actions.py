@@ -513,3 +513,112 @@ async def test_quitting_while_a_long_action_runs_asks_first(filled: Filled) -> N
         await pilot.press("ctrl+q")  # nothing running: quits at once
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_the_event_reads_nothing_while_a_long_action_has_the_file(
+    filled: Filled,
+) -> None:
+    """While a big undo runs in its thread on the one connection, the event's screen
+    reads nothing from it: the countdown redraws from what it read last (it read who is
+    present twice a second), and a double click on a card opens nothing (the key that
+    would is dimmed)."""
+    from planboard.ui.meeting.present import PresentScreen
+    from planboard.ui.meeting.screen import MeetingScreen
+
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_timer(q, running=True, remaining=600)
+    big_import(filled)
+    gate, started = threading.Event(), threading.Event()
+    real_undo = store.undo
+
+    def held_undo(quarter_id: int, **kwargs: Any) -> Any:
+        started.set()
+        gate.wait(10)
+        return real_undo(quarter_id, **kwargs)
+
+    store.undo = held_undo  # type: ignore[method-assign]
+    screen_thread = threading.get_ident()
+    read: list[str] = []
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        event = app.screen
+        assert isinstance(event, MeetingScreen)
+        await pilot.press("u")
+        assert started.wait(5)
+        store.conn.set_trace_callback(
+            lambda sql: read.append(sql) if threading.get_ident() == screen_thread else None
+        )
+        await pilot.pause(1.2)  # (the countdown's ticks)
+        await pilot.double_click(event.cards[0])
+        await pilot.pause()
+        assert not isinstance(app.screen, PresentScreen)
+        store.conn.set_trace_callback(None)
+        gate.set()
+        await long_actions_done(app)
+        await pilot.pause()
+        assert "Undid" in status(app)
+    assert read == []
+
+
+async def test_quitting_during_a_long_action_stops_it_before_the_file_is_closed(
+    filled: Filled, board_path: Path
+) -> None:
+    """ "Quit" while a big undo runs inside its transaction: the undo is stopped at its
+    next step and rolled back, and the file is closed once its thread has let go of it.
+    The file was closed under the running thread (which then failed on it), and the
+    lock file beside the board was left behind."""
+    import time
+
+    from planboard.ui.modals import ConfirmModal
+
+    store, q = filled.store, filled.quarter_id
+    big_import(filled)
+    inside = threading.Event()
+    closed_under: list[float] = []
+    real_undo = store.undo
+
+    def undo_held_inside(quarter_id: int, **kwargs: Any) -> Any:
+        progress = kwargs["progress"]
+
+        def held(done: int, total: int) -> None:
+            inside.set()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:  # (in the transaction, a step at a time)
+                if store.conn is None:
+                    closed_under.append(time.monotonic())
+                    return
+                progress(done, total)
+                time.sleep(0.01)
+
+        try:
+            return real_undo(quarter_id, progress=held)
+        finally:
+            over.set()
+
+    store.undo = undo_held_inside  # type: ignore[method-assign]
+    over = threading.Event()
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        assert inside.wait(5)
+        assert store.conn.in_transaction
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause()
+        quit_at = time.monotonic()
+    assert over.wait(15)
+    assert store.conn is None and closed_under == []  # closed after the thread let go
+    assert time.monotonic() - quit_at < 5  # (stopped at its next step, not waited out)
+    assert not [p.name for p in board_path.parent.iterdir() if p.name.startswith(".")]
+    with sqlite3.connect(board_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        imported = conn.execute(
+            "SELECT count(*) FROM items WHERE quarter_id = ? AND title LIKE 'Imported request%'",
+            (q,),
+        ).fetchone()[0]
+    assert imported == 3000  # (the undo: none of it saved)

@@ -21,8 +21,9 @@ def commit_times(db: Path, moves: int) -> tuple[list[float], list[float]]:
     copy = db.with_name(f"{db.stem}.bare-commit.db")
     shutil.copyfile(db, copy)
     conn = sqlite3.connect(copy, isolation_level=None)
-    store = Store.open(db)
+    store: Store | None = None
     try:
+        store = Store.open(db)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
@@ -52,7 +53,8 @@ def commit_times(db: Path, moves: int) -> tuple[list[float], list[float]]:
             store.undo(quarter)
         return timings, bare
     finally:
-        store.close()
+        if store is not None:
+            store.close()
         conn.close()
         for leftover in copy.parent.glob(f"{copy.name}*"):
             leftover.unlink()

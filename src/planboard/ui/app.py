@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -27,6 +28,7 @@ from ..core.store import Store
 from . import keyfile, keys
 from .board.screen import BoardScreen
 from .quitting import quit_asking, quit_on_hangup
+from .screens.long import stop_long
 from .styles import later_stylesheet, stylesheet_paths
 from .theme import LIGHT, PROJECTOR, register_themes
 from .widgets.laid_out_once import CalmResume
@@ -119,6 +121,8 @@ class PlanboardApp(App[None]):
         #: What a long action running in the background is doing ("" when none): it
         #: holds the write transaction, so the watcher does not read the file meanwhile.
         self.busy = ""
+        # The long action's (stop, ended) events: quitting stops it before closing the file.
+        self.long_action: tuple[threading.Event, threading.Event] | None = None
         # The file's data version and newest event as the screens have been shown them:
         # the watcher announces anything newer, once.
         self._seen_version = preloaded[1] if preloaded is not None else store.data_version()
@@ -469,6 +473,7 @@ class PlanboardApp(App[None]):
     def on_unmount(self) -> None:
         if self.shared is not None:
             self.shared.stop()
+        stop_long(self, self.store)  # (a long action still running: stopped, rolled back)
         self.store.close()
 
     def action_share_in_browser(self) -> None:

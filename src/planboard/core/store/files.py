@@ -95,6 +95,12 @@ class StoreFiles(StoreReads):
                     undoable=False,
                 )
 
+    def interrupt(self) -> None:
+        """Stop the statement another thread runs on this store's connection (a long
+        action's, as planboard quits): it fails, and its transaction is rolled back."""
+        if self.conn is not None:
+            self.conn.interrupt()
+
     def close(self) -> None:
         if self.conn is None:
             return

@@ -69,8 +69,11 @@ class UndoLog(Tidying, CarriedRule):
         # Nor while one is, when the record names no `tally_hidden` (SQLite looks, in C:
         # a 20,000-item import's record took 150 ms to parse, during the event). In
         # planboard's JSON the key is written as it is; in a title, its quotes escaped.
+        # A record that escapes a printable character (`\u005f`), which planboard's
+        # never does, is another program's: it is read, whatever it spells.
         named = self.conn.execute(
-            "SELECT instr(payload, '\"tally_hidden\"') FROM events "
+            "SELECT instr(payload, '\"tally_hidden\"') OR payload GLOB '*\\u00[2-7]*' "
+            "FROM events "
             f"WHERE quarter_id IS ? AND action NOT IN {_TRANSPARENT_SQL} AND undone = ? "
             f"ORDER BY id {'DESC' if undo else ''} LIMIT 1",
             (quarter_id, 0 if undo else 1),

@@ -75,6 +75,7 @@ class MeetingScreen(LongActions, Screen[str | None]):
         self.scroll = CardsScroll(id="cards-scroll", can_focus=False)
         self.status_line = StatusLine(id="status")
         self.layout_now: CardLayout | None = None
+        self._present = 0  # how many are present, as last read
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="meeting-top"):
@@ -214,7 +215,9 @@ class MeetingScreen(LongActions, Screen[str | None]):
             facts += [(f"Read-only: {reason}. ", "bold $text-error")]
         if meeting is not None:
             parts += ["   ", *timer_parts(meeting, self.store.now())]
-            present = len(self.store.attendance(self.quarter_id))
+            if not self.busy:  # (a long action's thread has the file: the count read last)
+                self._present = len(self.store.attendance(self.quarter_id))
+            present = self._present
             minutes = meeting.timebox_minutes
             facts += [
                 (
@@ -329,7 +332,7 @@ class MeetingScreen(LongActions, Screen[str | None]):
         if isinstance(widget, BlockCard) and widget in self.cards:
             self.selected = self.cards.index(widget)
             self._mark_selected()
-            if event.chain >= 2:
+            if event.chain >= 2 and self.check_action("present", ()):
                 self.action_present()
 
     def action_present(self) -> None:

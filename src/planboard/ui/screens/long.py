@@ -6,6 +6,7 @@ screen both run them."""
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +30,10 @@ class LongProgress(Message):
     def __init__(self, what: str, done: int, total: int) -> None:
         super().__init__()
         self.what, self.done, self.total = what, done, total
+
+
+class LongStopped(Exception):
+    """A long action stopped because planboard quits: its transaction is rolled back."""
 
 
 class LongActions(StoreActions):
@@ -59,8 +64,14 @@ class LongActions(StoreActions):
         self.refresh_bindings()  # type: ignore[attr-defined]
 
         shown = [0.0]
+        stop, ended = threading.Event(), threading.Event()
+        # (Planboard quitting sets `stop`, and waits for `ended` before it closes the
+        # file: see `stop_long`.)
+        self.app.long_action = (stop, ended)  # type: ignore[attr-defined]
 
         def progress(done: int, total: int) -> None:
+            if stop.is_set():  # (raised in the action's transaction: rolled back)
+                raise LongStopped
             # A few times a second is enough to see it move: hundreds of progress
             # lines would slow both the work and the keys.
             now = time.monotonic()
@@ -79,6 +90,7 @@ class LongActions(StoreActions):
                 return op(progress)
             finally:
                 sys.setswitchinterval(switch_s)
+                ended.set()
 
         self.run_worker(  # type: ignore[attr-defined]
             work, thread=True, group="long", name=what, exit_on_error=False
@@ -140,3 +152,16 @@ class LongActions(StoreActions):
             "Undoing" if undo else "Redoing",
             lambda progress: step(quarter_id, progress=progress),
         )
+
+
+def stop_long(app: object, store: Store, wait_s: float = 10.0) -> None:
+    """Planboard quits while a long action runs in its thread: stop it (at its next step,
+    or in the statement under way), its transaction rolled back, and wait for its thread
+    to let go of the file before the file is closed (it was closed under the thread)."""
+    running = getattr(app, "long_action", None)
+    if running is None or running[1].is_set():  # (none, or over: whatever `busy` says,
+        return  # which the app's exit may have cleared by cancelling the worker)
+    stop, ended = running
+    stop.set()
+    store.interrupt()
+    ended.wait(wait_s)
