@@ -622,3 +622,47 @@ async def test_quitting_during_a_long_action_stops_it_before_the_file_is_closed(
             (q,),
         ).fetchone()[0]
     assert imported == 3000  # (the undo: none of it saved)
+
+
+async def test_a_copy_is_saved_once_the_long_action_is_done(filled: Filled, tmp_path: Path) -> None:
+    """ "Save a copy as…" while a big undo runs says to save it once the undo is done,
+    the form kept open: the copy waited for the undo's thread to let go of the file,
+    the screen held meanwhile (10 s in a test that held the undo)."""
+    from textual.widgets import Input, Static
+
+    from planboard.ui.modals import FormModal
+
+    store = filled.store
+    big_import(filled)
+    gate, started = threading.Event(), threading.Event()
+    real_undo = store.undo
+
+    def held_undo(quarter_id: int, **kwargs: Any) -> Any:
+        started.set()
+        gate.wait(10)
+        return real_undo(quarter_id, **kwargs)
+
+    store.undo = held_undo  # type: ignore[method-assign]
+    copy = tmp_path / "copy.db"
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        assert started.wait(5)
+        await pilot.pause()
+        app.action_save_copy()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        form.query_one("#field-path", Input).value = str(copy)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and not copy.exists()
+        said = str(form.query_one(".form-error", Static).render())
+        assert "Undoing… is not done: save the copy once it is." in said
+        gate.set()
+        await long_actions_done(app)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert copy.exists() and not isinstance(app.screen, FormModal)

@@ -437,6 +437,8 @@ class PlanboardApp(App[None]):
             target = str(values["path"]).strip()
             if not target:
                 return "Give the new file's name."
+            if self.busy:  # (its thread has the file: the copy would hold the screen)
+                return f"{self.busy}… is not done: save the copy once it is."
             try:
                 written = self.store.save_copy(target)
             except PlanboardError as error:
