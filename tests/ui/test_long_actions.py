@@ -26,6 +26,21 @@ def big_import(filled: Filled, count: int = 3_000) -> None:
     filled.store.import_items(filled.quarter_id, "Head of Sales", items, source="big.csv")
 
 
+def hold_undo(store: Store) -> tuple[threading.Event, threading.Event]:
+    """The store's undo held, in its thread, until the test sets the gate: (gate,
+    started), `started` set once the undo is under way."""
+    gate, started = threading.Event(), threading.Event()
+    real_undo = store.undo
+
+    def held_undo(quarter_id: int, **kwargs: Any) -> Any:
+        started.set()
+        gate.wait(10)  # held until the test has tried the keys
+        return real_undo(quarter_id, **kwargs)
+
+    store.undo = held_undo  # type: ignore[method-assign]
+    return gate, started
+
+
 async def long_actions_done(app: PlanboardApp) -> None:
     """Wait for the long action (the overlap pass may be cancelled by a newer one)."""
     await app.workers.wait_for_complete([w for w in app.workers if w.group == "long"])
@@ -440,15 +455,7 @@ async def test_the_undo_of_a_large_import_during_the_event_runs_in_the_backgroun
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
     big_import(filled)
-    gate, started = threading.Event(), threading.Event()
-    real_undo = store.undo
-
-    def held_undo(quarter_id: int, **kwargs: Any) -> Any:
-        started.set()
-        gate.wait(10)  # held until the test has tried the keys
-        return real_undo(quarter_id, **kwargs)
-
-    store.undo = held_undo  # type: ignore[method-assign]
+    gate, started = hold_undo(store)
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -484,15 +491,7 @@ async def test_quitting_while_a_long_action_runs_asks_first(filled: Filled) -> N
 
     store = filled.store
     big_import(filled)
-    gate, started = threading.Event(), threading.Event()
-    real_undo = store.undo
-
-    def held_undo(quarter_id: int, **kwargs: Any) -> Any:
-        started.set()
-        gate.wait(10)
-        return real_undo(quarter_id, **kwargs)
-
-    store.undo = held_undo  # type: ignore[method-assign]
+    gate, started = hold_undo(store)
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -529,15 +528,7 @@ async def test_the_event_reads_nothing_while_a_long_action_has_the_file(
     store.start_meeting(q, backup=False)
     store.set_timer(q, running=True, remaining=600)
     big_import(filled)
-    gate, started = threading.Event(), threading.Event()
-    real_undo = store.undo
-
-    def held_undo(quarter_id: int, **kwargs: Any) -> Any:
-        started.set()
-        gate.wait(10)
-        return real_undo(quarter_id, **kwargs)
-
-    store.undo = held_undo  # type: ignore[method-assign]
+    gate, started = hold_undo(store)
     screen_thread = threading.get_ident()
     read: list[str] = []
     app = PlanboardApp(store)
@@ -634,15 +625,7 @@ async def test_a_copy_is_saved_once_the_long_action_is_done(filled: Filled, tmp_
 
     store = filled.store
     big_import(filled)
-    gate, started = threading.Event(), threading.Event()
-    real_undo = store.undo
-
-    def held_undo(quarter_id: int, **kwargs: Any) -> Any:
-        started.set()
-        gate.wait(10)
-        return real_undo(quarter_id, **kwargs)
-
-    store.undo = held_undo  # type: ignore[method-assign]
+    gate, started = hold_undo(store)
     copy = tmp_path / "copy.db"
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
