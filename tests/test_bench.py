@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from planboard.bench import ImportUndo, Interaction, Run, SizeResult, targets
 
@@ -263,3 +264,27 @@ def test_a_first_frame_not_in_brackets_ends_where_the_next_frames_bracket_opens(
     )
     paint = _paint_after_stamp([sys.executable, "-c", code], b"Item 0:")
     assert paint < 500  # (the next frame's end came 900 ms after)
+
+
+def test_the_floor_is_textual_alone_not_the_harness() -> None:
+    """The bare app (the floor) imports Textual and nothing of the benchmark's: started
+    as `-m planboard.bench`, it loaded the harness with sqlite3 and statistics, some 7
+    ms that made the floor slower than a bare app. Seen from outside: its process has
+    not mapped SQLite's module by the time it has painted."""
+    import _sqlite3
+
+    import pytest
+
+    from planboard.bench import Term, app_argv
+    from planboard.bench.terminal import BARE_MARK
+
+    module = getattr(_sqlite3, "__file__", None)
+    if not module:
+        pytest.skip("this Python has SQLite built in: no module file to look for")
+    term = Term(app_argv("floor", Path("unused.db"), 5))
+    try:
+        term.first_paint(BARE_MARK, timeout=30)
+        maps = Path(f"/proc/{term.pid}/maps").read_text()
+    finally:
+        term.stop()
+    assert Path(module).name not in maps

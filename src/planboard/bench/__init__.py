@@ -44,7 +44,6 @@ from .inprocess import (
 )
 from .terminal import (
     BIG,
-    CHILD_FLAG,
     FLOOR_LINES,
     IMPORT_ITEMS,
     ImportUndo,
@@ -59,7 +58,6 @@ from .terminal import (
 
 __all__ = [
     "BIG",
-    "CHILD_FLAG",
     "FLOOR_LINES",
     "IMPORT_ITEMS",
     "ImportUndo",

@@ -24,14 +24,12 @@ from .inprocess import (
 from .terminal import (
     BARE_MARK,
     BIG,
-    CHILD_FLAG,
     FLOOR_LINES,
     IMPORT_ITEMS,
     PLANBOARD_MARK,
     ImportUndo,
     Plan,
     Term,
-    _bare,
     app_argv,
     first_paint_once,
     import_undo,
@@ -90,9 +88,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == CHILD_FLAG:
-        _bare(int(argv[2]))
-        return 0
     args = _parser().parse_args(argv)
     quick = args.quick
     sizes = [
