@@ -649,3 +649,52 @@ async def test_a_copy_is_saved_once_the_long_action_is_done(filled: Filled, tmp_
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert copy.exists() and not isinstance(app.screen, FormModal)
+
+
+async def test_the_palette_waits_for_a_long_action_as_the_keys_do(
+    filled: Filled, board_path: Path
+) -> None:
+    """The palette's commands run the keys' actions: during a long action, those whose
+    keys are dimmed do nothing but say to wait. An export ran halfway through the undo
+    of an import, on its transaction: it wrote the quarter half undone."""
+    store, q = filled.store, filled.quarter_id
+    big_import(filled)
+    gate, halfway = threading.Event(), threading.Event()
+    real_undo = store.undo
+
+    def undo_held_halfway(quarter_id: int, **kwargs: Any) -> Any:
+        progress = kwargs["progress"]
+
+        def held(done: int, total: int) -> None:
+            if 0 < done < total and not halfway.is_set():
+                halfway.set()
+                gate.wait(10)  # rows undone, others not yet: the palette is tried now
+            progress(done, total)
+
+        return real_undo(quarter_id, progress=held)
+
+    store.undo = undo_held_halfway  # type: ignore[method-assign]
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await pilot.press("u")
+        assert halfway.wait(10)
+        commands = {c.title: c for c in app.get_system_commands(board)}
+        for title in ("export: JSON", "quarter: Previous", "history: Past quarters"):
+            commands[title].callback()
+            await pilot.pause()
+            assert app.screen is board, title
+            assert "Undoing… — wait until it is done." in status(app), title
+        assert not list(board_path.parent.glob("*.json"))  # nothing exported (beside the board)
+        commands["board: Help"].callback()  # (what the keys may do, the palette may too)
+        await pilot.pause()
+        assert app.screen is not board
+        app.pop_screen()
+        gate.set()
+        await long_actions_done(app)
+        await pilot.pause()
+        assert "Undid: Imported 3000 items" in status(app)
+        titles = [i.title for i in store.items_at(q, Place.of_list(filled.sales))]
+        assert not any(t.startswith("Imported request") for t in titles)

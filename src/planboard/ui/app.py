@@ -15,6 +15,7 @@ from textual import events
 from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widget import Widget
@@ -558,7 +559,18 @@ class PlanboardApp(App[None]):
 
 
 def _action(target: object, action: str) -> Callable[[], object]:
-    """A palette command that calls the action's method directly, as the key does."""
+    """A palette command that calls the action's method directly, as the key does, when
+    the key would: an action whose key is dimmed (all but a few while a long action
+    runs) does nothing but say why. The palette ran them all: an export halfway through
+    the undo of a big import wrote the quarter half undone, read in its transaction."""
     _, name, parameters = parse_action(action)
     method = getattr(target, f"action_{name}")
-    return lambda: method(*parameters)
+
+    def run() -> object:
+        if isinstance(target, DOMNode) and not target.check_action(name, parameters):
+            if getattr(target, "busy", "") and hasattr(target, "say_busy"):
+                target.say_busy()
+            return None
+        return method(*parameters)
+
+    return run

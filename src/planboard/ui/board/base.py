@@ -279,7 +279,7 @@ class BoardBase(LongActions, CalmResume):
     def writable(self) -> bool:
         """True if this quarter can be changed; otherwise says why."""
         if self.busy:
-            self.say(f"{self.busy}… — wait until it is done.", error=True)
+            self.say_busy()
             return False
         file_reason = self.store.readonly_reason if self.store.readonly else None
         reason = why_read_only(self.quarter, file_reason=file_reason)

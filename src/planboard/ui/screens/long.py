@@ -53,6 +53,10 @@ class LongActions(StoreActions):
     def busy(self, what: str) -> None:
         self.app.busy = what  # type: ignore[attr-defined]
 
+    def say_busy(self) -> None:
+        """Why a key that changes the board does nothing now."""
+        self.say(f"{self.busy}… — wait until it is done.", error=True)
+
     def before_long(self) -> None:
         """What the screen stops before a long action (the board: its overlap pass)."""
 
@@ -109,7 +113,7 @@ class LongActions(StoreActions):
             Content.assemble(
                 ("⋯ ", "bold $text-warning"),
                 f"{what}…{count}",
-                (" — other keys wait until it is done", "$text-muted"),
+                (" — the dimmed keys do nothing until it is done", "$text-muted"),
             )
         )
 
