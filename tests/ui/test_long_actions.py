@@ -514,6 +514,33 @@ async def test_quitting_while_a_long_action_runs_asks_first(filled: Filled) -> N
         assert not app.is_running
 
 
+async def test_the_question_about_quitting_goes_once_the_long_action_is_done(
+    filled: Filled,
+) -> None:
+    """The question over Ctrl+Q says the undo is not done and would be lost: once it is
+    done, the question goes (it stayed, saying so of an undo already saved) and the
+    board says what was done."""
+    from planboard.ui.modals import ConfirmModal
+
+    store = filled.store
+    big_import(filled)
+    gate, started = hold_undo(store)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        assert started.wait(5)
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        gate.set()
+        await long_actions_done(app)
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen) and app.is_running
+        assert "Undid: Imported 3000 items" in status(app)
+
+
 async def test_the_event_reads_nothing_while_a_long_action_has_the_file(
     filled: Filled,
 ) -> None:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .app import PlanboardApp
 
+ABOUT_LONG = "-about-the-long-action"  # the question over Ctrl+Q while a long action runs
+
 
 def quit_on_hangup(app: PlanboardApp) -> None:
     """The terminal's window closed (SIGHUP), or the system asks planboard to stop
@@ -51,6 +53,7 @@ def quit_asking(app: PlanboardApp) -> None:
             "Quit",
             "Wait",
         )
+        question.add_class(ABOUT_LONG)  # (it goes once the action is done: `long_done`)
     elif following:
         question = ConfirmModal(
             f"{following} attendee{' follows' if following == 1 else 's follow'} "

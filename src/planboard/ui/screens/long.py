@@ -17,6 +17,7 @@ from textual.message import Message
 from ...core.errors import PlanboardError, ValidationError
 from ...core.model import Change
 from ...core.store import Store
+from ..quitting import ABOUT_LONG
 from .actions import StoreActions
 
 LONG_SWITCH_S = 0.0005  # the interpreter's switch interval while a long action runs
@@ -124,6 +125,9 @@ class LongActions(StoreActions):
 
         self.busy = ""
         self.refresh_bindings()  # type: ignore[attr-defined]
+        app: Any = self.app  # type: ignore[attr-defined]
+        if app.screen.has_class(ABOUT_LONG):  # (its "is not done" is no longer so)
+            app.pop_screen()
         if event.state == WorkerState.SUCCESS:
             self.after(event.worker.result)
             return True
