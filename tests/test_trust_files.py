@@ -342,6 +342,40 @@ def test_a_file_replaced_while_open_refuses_every_write(tmp_path: Path) -> None:
         reopened.close()
 
 
+@pytest.mark.parametrize("how", ["replaced", "removed"])
+def test_a_file_replaced_during_a_long_action_refuses_it(tmp_path: Path, how: str) -> None:
+    """The file checked before a write is checked again before it is committed: an
+    import of 200,000 lines (7 s) with the file replaced (or removed) meanwhile said
+    "Imported 200000 items" while the board at the path held none of them (they were
+    in a `-wal` moved aside)."""
+    from planboard.core.model import ImportItem
+
+    path, other = tmp_path / "b.db", tmp_path / "other.db"
+    Store.open(other, first_quarter="2026-Q1").close()
+    store = Store.open(path, first_quarter="2026-Q3")
+    q = store.default_quarter().id
+    store.add_item(q, None, "Before the import")
+    items = [ImportItem(f"Imported {n}", line=n + 1) for n in range(500)]
+
+    def swap_halfway(done: int, total: int) -> None:
+        if done >= total // 2 and other.exists():
+            if how == "replaced":
+                os.replace(other, path)
+            else:
+                path.unlink()
+                other.unlink()
+
+    try:
+        with pytest.raises(ReadOnlyError, match=how):
+            store.import_items(q, None, items, source="big.txt", progress=swap_halfway)
+        assert store.readonly
+        copy = tmp_path / "saved.db"
+        store.save_copy(copy)  # (what the board held: the import is not in it)
+    finally:
+        store.close()
+    assert titles_in(copy) == ["Before the import"]
+
+
 def test_a_folder_removed_while_open_refuses_every_write(tmp_path: Path) -> None:
     folder = tmp_path / "gone"
     folder.mkdir()

@@ -168,6 +168,10 @@ class StoreCore:
             raise self._translate(error) from error
         try:
             yield _Tx(self.conn)
+            # Again before it is committed: a long action (an import of 200,000 lines,
+            # 7 s) whose file was replaced or removed meanwhile was reported done.
+            if self.check_file():
+                raise ReadOnlyError(f"Not saved: {self.readonly_reason}.")
         except BaseException as error:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
