@@ -139,3 +139,26 @@ def test_replicate_options_that_do_not_go_together_are_said(
 @contextlib.contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+def test_a_file_url_whose_path_is_not_utf8_is_taken_as_typed() -> None:
+    """A `file://` URL typed with bytes that are not UTF-8 (a folder from a system in
+    another encoding) ended `restore --from` and `replicate --to` with a traceback."""
+    typed = "file:///tmp/" + os.fsdecode(b"\xffrep")
+    assert replica.replica_url(typed) == "file:///tmp/%FFrep"
+
+
+def test_restoring_from_a_folder_litestream_would_read_under_another_name_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder whose name has characters a URL escapes: Litestream reads the escaped
+    name (`%FFrep`), which does not exist. It said "There is no folder …/%FFrep" of a
+    folder the user could see was there, named as they typed it."""
+    folder = tmp_path / os.fsdecode(b"\xffrep")
+    folder.mkdir()
+    for typed in (str(folder), "file://" + str(folder)):
+        assert main(["restore", "--from", typed, "--list"]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert "Litestream can't read a replica from" in err and "%FFrep" in err, err
+        assert "There is no folder" not in err

@@ -98,7 +98,8 @@ def replica_url(target: str) -> str:
             + "."
         )
     if scheme == "file":
-        path = os.fsdecode(unquote_to_bytes(urlsplit(target).path))
+        # (Bytes typed that are not UTF-8 come as escapes Python made: back to bytes.)
+        path = os.fsdecode(unquote_to_bytes(os.fsencode(urlsplit(target).path)))
         if not path.startswith("/"):
             raise ReplicaError(f"{target}: a file:// URL needs an absolute path (file:///…).")
         return _file_url(Path(path).resolve())
@@ -199,6 +200,14 @@ def file_replica(url: str) -> Path | None:
     return Path(urlsplit(url).path)
 
 
+def typed_folder(written: Path) -> Path:
+    """The folder as typed, of the one Litestream reads or writes with its escapes."""
+    return Path(os.fsdecode(unquote_to_bytes(os.fsencode(str(written)))))
+
+
+ESCAPED_NAMES = "it keeps the escapes of spaces, accented letters and # ? % ' \" in a folder's name"
+
+
 def check_replica_folder(url: str) -> None:
     """Refuse a folder replica that Litestream would write under another name: it keeps
     the escapes of the URL in the folder's name, so `two words/` would become
@@ -215,12 +224,11 @@ def check_replica_folder(url: str) -> None:
     if written is None:
         return
     if "%" in str(written):
-        asked = Path(os.fsdecode(unquote_to_bytes(str(written))))
+        asked = typed_folder(written)
         raise ReplicaError(
             f"Litestream can't replicate into {path_text(asked)}: it would write into "
-            f"{written} instead (it keeps the escapes of spaces, accented letters and "
-            "# ? % ' \" in a folder's name). Choose a folder whose path has only ASCII "
-            "letters, digits and - _ . ~"
+            f"{written} instead ({ESCAPED_NAMES}). Choose a folder whose path has only "
+            "ASCII letters, digits and - _ . ~"
         )
     if not os.path.lexists(written) and not written.parent.is_dir():
         # (Litestream makes every folder on the way: a share not mounted became a

@@ -18,12 +18,14 @@ from ..db import read_only_connection
 from ..paths import too_long
 from ..text import path_text
 from .config import (
+    ESCAPED_NAMES,
     ReplicaError,
     _alive,
     ends_with_this_process,
     file_replica,
     litestream_binary,
     redact,
+    typed_folder,
 )
 
 # ---------------------------------------------------------------- positions
@@ -418,6 +420,14 @@ def no_such_folder(url: str) -> str:
         return ""
     if folder.exists():
         return f"{path_text(folder)} is a file, not a replica's folder ({redact(url)})."
+    typed = typed_folder(folder)
+    if typed != folder and typed.exists():
+        return (
+            f"Litestream can't read a replica from {path_text(typed)}: it reads "
+            f"{path_text(folder)} instead ({ESCAPED_NAMES}), and there is no folder "
+            "there. planboard replicates only into folders whose path has only ASCII "
+            "letters, digits and - _ . ~"
+        )
     return (
         f"There is no folder {path_text(folder)}, so no replica at {redact(url)}; check the path."
     )
