@@ -72,3 +72,30 @@ def test_a_time_that_is_not_one_goes_out_as_null(filled: Filled, board_path: Pat
     assert data["meeting"]["started_at"] is None
     assert data["meeting"]["ended_at"].endswith("Z")  # (a real one, as stored)
     assert data["quarter"]["created_at"].endswith("Z")
+
+
+def test_times_another_program_wrote_go_out_in_utc_and_a_day_not_one_is_not_said(
+    filled: Filled, board_path: Path
+) -> None:
+    """A time with an offset went out as it was (`+05:00`), as did SQLite's own form;
+    the Markdown said "Decided on 2 March 2026" of a decision made on 1 March in UTC,
+    and "on 30 February 2026" of a day that is none."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Because.")
+    planboards = json.loads(export(store, q, "json"))["meeting"]["ended_at"]
+    cases = {
+        "2026-03-02T01:00:00+05:00": ("2026-03-01T20:00:00Z", "Decided on 1 March 2026"),
+        "2026-12-06 09:15:57": ("2026-12-06T09:15:57Z", "Decided on 6 December 2026"),
+        "2026-02-30T08:30:00Z": (None, "Decided at the quarterly"),
+        "0000-01-01T00:00:00Z": (None, "Decided at the quarterly"),
+    }
+    for stored, (out, said) in cases.items():
+        with sqlite3.connect(board_path, isolation_level=None) as conn:
+            conn.execute("UPDATE decisions SET decided_at = ? WHERE quarter_id = ?", (stored, q))
+        data = json.loads(export(store, q, "json"))
+        assert data["decision"]["decided_at"] == out, stored
+        assert said in export(store, q, "md"), stored
+    # planboard's own times go out as the file holds them.
+    assert json.loads(export(store, q, "json"))["meeting"]["ended_at"] == planboards

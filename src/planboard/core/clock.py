@@ -26,6 +26,21 @@ def parse_stamp(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def utc_moment(text: object) -> datetime | None:
+    """A stored time in UTC: one with an offset (`+05:00`) moved to UTC, one without a
+    zone taken as UTC (as SQLite's `datetime('now')` writes it, `2026-12-06 09:15:57`);
+    None for what is not a time (`2026-02-30`, `yesterday`, a number)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        moment = parse_stamp(text.strip())
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
 def seconds_since(text: str, now: datetime) -> float:
     """Seconds from a stored time to `now`, never fewer than none: a time still to come
     (a clock set back, or a row another program wrote) counts as just now. A time

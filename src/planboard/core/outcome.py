@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .clock import utc_moment
 from .model import (
     Block,
     CutOff,
@@ -138,8 +139,11 @@ def minutes_markdown(result: Outcome) -> str:
     """The minutes of the planning event, as Markdown."""
     quarter = result.quarter
     out = [f"# Planning event, {md(quarter.name)}", ""]
-    if result.decision:
-        out.append(f"Decided {result.decision.decided_at.replace('T', ' ').replace('Z', ' UTC')}.")
+    if result.decision:  # (in UTC; another program's time that is not one is not said)
+        moment = utc_moment(result.decision.decided_at)
+        spec = "milliseconds" if moment and moment.microsecond else "seconds"
+        when = moment.isoformat(" ", spec).replace("+00:00", " UTC") if moment else ""
+        out.append(f"Decided {when}." if when else "Decided.")
     else:
         out.append(f"Not decided yet (the quarter is {quarter.status}).")
     out.append("")

@@ -3,6 +3,7 @@ of a block."""
 
 from __future__ import annotations
 
+from ..clock import utc_moment
 from ..outcome import BlockOutcome, Outcome
 from ..text import clean_line, clean_multiline, plural
 
@@ -26,13 +27,10 @@ _MONTHS = (
 
 
 def _day(stamp: str | None) -> str:
-    """`2026-03-19T14:27:00Z` as `19 March 2026` (the stamp as it is if it isn't one)."""
-    text = clean_line(stamp)
-    try:
-        year, month, day = (int(part) for part in text[:10].split("-"))
-        return f"{day} {_MONTHS[month - 1]} {year}"
-    except (ValueError, IndexError):
-        return text
+    """`2026-03-19T14:27:00Z` as `19 March 2026`, the day in UTC ("" if it is not a
+    time: another program's `2026-02-30` was "30 February 2026")."""
+    moment = utc_moment(stamp)
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}" if moment else ""
 
 
 def _title(name: str) -> str:
@@ -52,7 +50,8 @@ def _decided_line(result: Outcome) -> str:
     choices = {0: "no initiative", 1: "one initiative", 2: "two initiatives"}.get(
         count, f"{count} initiatives"
     )
-    when = f" on {_day(result.decision.decided_at)}" if result.decision else ""
+    day = _day(result.decision.decided_at) if result.decision else ""
+    when = f" on {day}" if day else ""
     return (
         f"Decided{when} at the quarterly planning event: this quarter the team commits to "
         f"{choices}."

@@ -8,7 +8,7 @@ import json
 import math
 from typing import Any
 
-from ..clock import parse_stamp
+from ..clock import utc_moment
 from ..model import Item
 from ..outcome import Outcome
 from ..store import Store
@@ -38,7 +38,8 @@ CSV_COLUMNS = (
 JSON_SHAPE = """\
 `planboard export PATH --format json` writes one quarter as one JSON object (UTF-8,
 indented). Text is as stored, minus control characters; times are UTC, ISO 8601 (a
-time another program wrote that is not one is `null`).
+time another program wrote with an offset, or without a zone as SQLite's `datetime('now')`
+does, is given in UTC; one that is not a time is `null`).
 
 - `format`, `version`: always `"planboard-quarter"` and `1`.
 - `quarter`: `id`, `name`, `status` (`preparing`, `live` or `decided`), `vision`,
@@ -216,15 +217,15 @@ def _json(store: Store, quarter_id: int, result: Outcome) -> str:
 
 
 def _time(text: str | None) -> str | None:
-    """A stored time as the file holds it, or None if it is none (another program's
-    "yesterday" went out as it was, where the shape promises ISO 8601)."""
-    if not text:
+    """A stored time in UTC, ISO 8601, as the shape promises (planboard's own as the
+    file holds them), or None if it is none. Another program's "yesterday" went out as
+    it was, and so did a time with an offset (`+05:00`) or SQLite's own form."""
+    moment = utc_moment(text)
+    if moment is None:
         return None
-    try:
-        parse_stamp(text)
-    except (TypeError, ValueError):
-        return None
-    return clean_line(text)
+    return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds").replace(
+        "+00:00", "Z"
+    )
 
 
 def _json_decision(result: Outcome) -> dict[str, Any] | None:
