@@ -158,6 +158,13 @@ def test_forms_refuse_bad_values_and_write_nothing(filled: Filled) -> None:
         store.add_item(q, None, "Fine", effort="a lot")
     with pytest.raises(ValidationError, match="can't be empty"):
         store.add_block(q, "")
+    # Marks that show nothing are nothing: a zero-width space made a stakeholder with
+    # a blank name, and two of them a second, "different" one.
+    for shows_nothing in ("\u200b", "\u200b\u200b", " \u200d\u2060 ", "\u200e"):
+        with pytest.raises(ValidationError, match="can't be empty"):
+            store.add_stakeholder(shows_nothing)
+        with pytest.raises(ValidationError, match="can't be empty"):
+            store.add_item(q, None, shows_nothing)
     with pytest.raises(ValidationError, match="already a stakeholder"):
         store.add_stakeholder("head of sales")
     with pytest.raises(ValidationError, match="named like"):
@@ -165,6 +172,7 @@ def test_forms_refuse_bad_values_and_write_nothing(filled: Filled) -> None:
     with pytest.raises(ValidationError, match="already a quarter"):
         store.create_quarter("2026-q3")
     assert event_count(store) == before
+    store.add_stakeholder("Zo\u200be")  # (inside a name that shows, it is as typed)
 
 
 def test_control_characters_never_reach_the_file(filled: Filled) -> None:
@@ -873,3 +881,23 @@ def test_a_stakeholder_named_as_another_however_its_accents_are_written_is_refus
         store.edit_stakeholder(filled.sales, name="directrice région est")
     names = [s.name for s in store.stakeholders() if s.name.startswith("Directrice")]
     assert names == ["Directrice Re\u0301gion Est"]
+
+
+def test_a_table_whose_ids_reached_the_largest_is_said_not_a_full_disk(
+    filled: Filled, board_path: Path
+) -> None:
+    """Another program wrote an item with SQLite's largest id: every new item failed
+    with "Could not save: the disk is full", and the user went to free disk space."""
+    store, q = filled.store, filled.quarter_id
+    with sqlite3.connect(board_path) as conn:
+        conn.execute(
+            "INSERT INTO items (id, quarter_id, title, status, position) "
+            "VALUES (9223372036854775807, ?, 'Huge id', 'open', 99)",
+            (q,),
+        )
+    before = event_count(store)
+    with pytest.raises(PlanboardError) as refused:
+        store.add_item(q, None, "One more")
+    assert "an id in the items table is the largest SQLite allows" in str(refused.value)
+    assert "disk is full" not in str(refused.value)
+    assert event_count(store) == before

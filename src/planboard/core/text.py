@@ -47,6 +47,13 @@ def clean_line(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def shows_anything(text: str) -> bool:
+    """Whether a line shows anything: not only spaces and the format marks that show
+    nothing (a zero-width space, a joiner, a direction mark), which made a name or a
+    title that looked empty, and a second one "different" from it."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
+
+
 def composed(text: str) -> str:
     """Letters written as a letter and combining marks ("e" + U+0301), as some systems
     paste them, as the one character they make ("é"), to count and compare text by

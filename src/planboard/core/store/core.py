@@ -4,6 +4,7 @@ write appends (the undo log), and the messages for what SQLite refuses.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
@@ -20,6 +21,7 @@ from ..model import Change, Event, Place
 from ..rows import CHANGES_AT, dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
 from ..sidecar import sidecar
+from ..text import clean_line
 from ..vectors import Waiting
 from ..wal import WAL_HEADER, move_aside
 from ..wal import identity as _identity
@@ -35,6 +37,7 @@ _UNSET: Any = object()
 # A payload this long (in characters) is kept, parsed, after a replay read it: the redo
 # after an undo (or the undo after a redo) reads the same record again.
 HELD_PAYLOAD = 256 * 1024
+LARGEST_ID = 2**63 - 1  # SQLite's largest id: a table whose ids reach it takes no more rows
 
 
 def _quote(text: str, limit: int = 40) -> str:
@@ -176,15 +179,33 @@ class StoreCore:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             if isinstance(error, sqlite3.Error):
-                raise self._translate(error) from error
+                raise self._not_written(error) from error
             raise
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as error:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            raise self._translate(error) from error
+            raise self._not_written(error) from error
         self._wrote = True
+
+    def _not_written(self, error: sqlite3.Error) -> PlanboardError:
+        """Why a write failed, rolled back. SQLite says "database or disk is full" too
+        when a table's ids have reached the largest it allows (another program wrote
+        that id): said as such, where it sent the user to free disk space."""
+        if "full" in str(error):
+            with contextlib.suppress(sqlite3.Error):
+                row = self.conn.execute(
+                    "SELECT name FROM sqlite_sequence WHERE seq >= ? LIMIT 1", (LARGEST_ID,)
+                ).fetchone()
+                if row is not None:
+                    return PlanboardError(
+                        f"Could not save: an id in the {clean_line(str(row[0]))} table is "
+                        f"the largest SQLite allows ({LARGEST_ID}), written by another "
+                        "program: no row can be added to that table after it. Nothing "
+                        "was changed."
+                    )
+        return self._translate(error)
 
     def save_item_vectors(self, rows: Iterable[tuple[Any, str, bytes]]) -> None:
         """Keep computed meaning vectors (a cache: no event, nothing to undo). They are

@@ -19,7 +19,7 @@ from ..model import (
     Place,
 )
 from ..rules import stakeholder_name_problem
-from ..text import clean_line, clean_multiline, length, same_name
+from ..text import clean_line, clean_multiline, length, same_name, shows_anything
 from .carried import CarriedRule
 from .core import _quote
 from .tx import _Tx
@@ -31,7 +31,7 @@ class StorePlacing(CarriedRule):
     @staticmethod
     def _title(value: str, what: str = "title", limit: int = MAX_TITLE) -> str:
         text = clean_line(value)
-        if not text:
+        if not shows_anything(text):  # (nothing, or marks that show nothing: U+200B)
             raise ValidationError(f"The {what} can't be empty.")
         if length(text) > limit:
             raise ValidationError(
