@@ -252,6 +252,13 @@ def test_a_mistyped_board_name_is_said_with_the_board_meant(tmp_path: Path) -> N
     assert far.returncode == 2 and "Did you mean" not in far.stderr
     assert "nosuch.db does not exist (check the name)" in far.stderr
     assert sorted(os.listdir(tmp_path)) == ["sample.db"]
+    # A file of another program named alike is no board to offer (it did offer it).
+    other = sqlite3.connect(tmp_path / "other.db")
+    other.execute("CREATE TABLE x (y)")
+    other.close()
+    slip = run_cli("report", "othre.db", cwd=tmp_path)
+    assert slip.returncode == 2 and "Did you mean" not in slip.stderr, slip.stderr
+    assert "othre.db does not exist" in slip.stderr
 
 
 def test_a_new_board_starts_on_the_quarter_asked_for(tmp_path: Path) -> None:
@@ -259,7 +266,9 @@ def test_a_new_board_starts_on_the_quarter_asked_for(tmp_path: Path) -> None:
     planning next quarter had to make it, then delete the current one); it was refused:
     "fresh.db does not exist, so it has no quarter '2027-Q1'"."""
     term = Terminal(["fresh.db", "--quarter", "2027-q1"], cwd=tmp_path)
-    term.read_until("New board fresh.db created, with quarter 2027-Q1")
+    # (The quarter asked for is the one to plan: no "to plan 2027-Q2: o, then + New
+    # quarter", which told the lead who had just named it to make another.)
+    term.read_until("New board fresh.db created, with quarter 2027-Q1. Press ? for help.")
     term.send("\x11")  # ctrl+q
     assert term.wait() == 0
     with Store.open(tmp_path / "fresh.db", readonly=True) as made:
@@ -275,3 +284,15 @@ def test_a_new_boards_quarter_that_is_not_one_is_refused_and_nothing_made(
     assert main(["fresh.db", "--quarter", "next"]) == 2
     assert "A quarter is named like 2026-Q3, not “next”." in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_board_path_whose_links_loop_is_said_so_not_missing(tmp_path: Path) -> None:
+    """`export loop1.db`, two links leading to each other: "does not exist; “planboard
+    loop1.db” would make a new board", where no board can be made."""
+    (tmp_path / "loop1.db").symlink_to(tmp_path / "loop2.db")
+    (tmp_path / "loop2.db").symlink_to(tmp_path / "loop1.db")
+    for command in ("export", "report", "similar"):
+        result = run_cli(command, "loop1.db", cwd=tmp_path)
+        assert result.returncode == 2, (command, result.stderr)
+        assert "Cannot open loop1.db: Too many levels of symbolic links" in result.stderr
+        assert "would make a new board" not in result.stderr

@@ -142,3 +142,22 @@ def test_the_readmes_outside_inserts_show_on_the_board(tmp_path: Path) -> None:
         assert shown.items_at(Place.team())[-1].title == "Data quality alerts"
     finally:
         store.close()
+
+
+def test_every_key_name_for_keys_toml_is_in_the_readme() -> None:
+    """A keys.toml with a name planboard does not have sends the user to the README's
+    list of names: every name is there, under its screen (it said "see the README for
+    the ids", and the README had none)."""
+    from planboard.ui.keys import all_keys
+
+    section = README.split("### Your own keys", 1)[1].split("###", 1)[0]
+    block = section.split("```text\n", 1)[1].split("```", 1)[0]
+    listed: dict[str, set[str]] = {}
+    screen = ""
+    for line in block.splitlines():
+        head, _, rest = line.partition(": ")
+        if rest and not head.startswith(" "):
+            screen, line = head, rest
+        listed.setdefault(screen, set()).update(line.split())
+    named = {name for name, key in all_keys().items() if key.keys}
+    assert named == {f"{s}.{n}" for s, names in listed.items() for n in names}

@@ -107,3 +107,14 @@ def test_one_board_named_twice_is_one_team(
     assert main(["report", board, str(other / board)]) == 0
     out = capsys.readouterr().out
     assert "2 boards: replicas/sales-analytics, elsewhere/sales-analytics" in out, out
+
+
+def test_a_folder_with_no_board_among_several_paths_is_said(
+    teams: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`report a.db empty/`: the folder with no board was left out without a word (the
+    report read as if that team had nothing)."""
+    empty = teams.parent / "empty.db"
+    empty.mkdir()
+    assert main(["report", str(teams / "sales-analytics.db"), str(empty)]) == 2
+    assert f"No board files (*.db) in {empty}." in capsys.readouterr().err

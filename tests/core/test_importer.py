@@ -131,6 +131,7 @@ def test_lines_of_punctuation_alone_are_not_called_blank(tmp_path: Path) -> None
     for name, text in (
         ("list.txt", "Churn report\n#\n-\n\n[\n* \nRefund reasons\n"),
         ("list.md", "- Churn report\n- #\n- [\n\n- Refund reasons\n"),
+        ("list.csv", "title\nChurn report\n#\n\n---,;\nRefund reasons\n"),
     ):
         (tmp_path / name).write_text(text)
         parsed = read_list(tmp_path / name)
@@ -141,11 +142,35 @@ def test_lines_of_punctuation_alone_are_not_called_blank(tmp_path: Path) -> None
                 parsed.summary()
             )
             assert "(lines 2, 3, 5, 6)" in parsed.summary()
-        else:
+        elif name == "list.md":
             assert parsed.blank_lines == 1 and parsed.wordless_lines == [2, 3]
             assert "1 blank line skipped, 2 lines with no letters or digits skipped" in (
                 parsed.summary()
             )
+        else:  # (a CSV counted "#" as a blank line, and did not name it)
+            assert parsed.blank_lines == 1 and parsed.wordless_lines == [3, 5]
+            assert "2 lines with no letters or digits skipped (lines 3, 5)" in parsed.summary()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("list.txt", b"#\n---\n\n", "only 2 lines with no letters or digits (lines 1, 2)"),
+        ("list.txt", b"[[[" * 1000 + b"]]]" * 1000, "only 1 line with no letters or digits"),
+        ("list.csv", b"#\n;;\n", "only 2 lines with no letters or digits (lines 1, 2)"),
+    ],
+    ids=["marks", "brackets", "csv"],
+)
+def test_a_file_of_lines_with_no_letter_is_not_called_empty(
+    tmp_path: Path, name: str, content: bytes, said: str
+) -> None:
+    """A file of "#", "---" or "[[[…]]]" holds something, and is not an empty file:
+    "nothing to import (it is empty)" sent the user looking for a file that was empty."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    error = str(refused(path))
+    assert "nothing to import" in error and said in error, error
+    assert "it is empty" not in error
 
 
 def test_utf16_with_a_bom() -> None:

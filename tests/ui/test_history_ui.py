@@ -484,3 +484,35 @@ async def test_a_long_history_keeps_each_quarter_on_one_line(tmp_path: Path) -> 
         assert history.list.option_count == 40
         assert history.list.max_scroll_y > 0  # (it scrolls: the scrollbar shows)
         assert history.list.virtual_size.height == 40  # one line each
+
+
+def test_a_quarter_whose_every_block_was_chosen_says_so_under_not_chosen(
+    sample_copy: Path,
+) -> None:
+    """The history showed a "Not chosen" heading with nothing under it; the minutes of
+    the same quarter say "Every block was chosen."."""
+    import sqlite3
+
+    from planboard.core.outcome import outcome
+    from planboard.ui.screens.history import _undecided_parts
+
+    with sqlite3.connect(sample_copy) as conn:  # (the decided quarter, its others gone)
+        (quarter_id,) = conn.execute(
+            "SELECT id FROM quarters WHERE status = 'decided' ORDER BY id DESC"
+        ).fetchone()
+        conn.execute(
+            "UPDATE items SET block_id = NULL, status = 'open' WHERE block_id IN "
+            "(SELECT id FROM blocks WHERE quarter_id = ? AND chosen_rank IS NULL)",
+            (quarter_id,),
+        )
+        conn.execute(
+            "DELETE FROM blocks WHERE quarter_id = ? AND chosen_rank IS NULL", (quarter_id,)
+        )
+    store = Store.open(sample_copy, readonly=True)
+    try:
+        result = outcome(store, quarter_id)
+    finally:
+        store.close()
+    assert result.decision is not None and result.chosen and not result.not_chosen
+    text = "".join(p if isinstance(p, str) else p[0] for p in _undecided_parts(result))
+    assert "Not chosen\n  Every block was chosen.\n" in text

@@ -56,7 +56,7 @@ def test_the_board_uses_the_key_map() -> None:
 def test_a_bad_file_is_refused_with_what_is_wrong() -> None:
     cases = {
         '[keys\n"board.drop" = "D"': "not valid TOML",
-        '[keys]\n"board.dorp" = "D"': 'no key called "board.dorp"',
+        '[keys]\n"board.dorp" = "D"': 'no key called "board.dorp" (did you mean "board.drop"',
         '[keys]\n"board.drop" = "n"': '"n" is bound twice on the board screen',
         '[keys]\n"board.drop" = "k"': "board.drop and column.up",
         '[keys]\n"board.drop" = "ctrl+bogus"': "not a key planboard knows",

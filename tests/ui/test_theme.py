@@ -188,3 +188,7 @@ async def test_the_palette_offers_planboards_themes_alone(sample_copy: Path) -> 
         assert "Theme" not in titles
         assert {"theme: Projector", "theme: Light", "theme: Dark"} <= set(titles)
         assert "Quit" in titles  # (Textual's other entries stay)
+        # Its Quit asks first where something would be lost, as Ctrl+Q: not "as soon as
+        # possible", as Textual's own entry said.
+        (quit_entry,) = [c for c in app.get_system_commands(app.screen) if c.title == "Quit"]
+        assert quit_entry.help.startswith("Quit planboard, asking first")

@@ -236,6 +236,8 @@ def _read_and_run(
             upcoming = f" (to plan {next_quarter_name(quarter.name)}: o, then + New quarter)"
         except ValueError:
             upcoming = ""
+        if getattr(args, "first_quarter", None):
+            upcoming = ""  # (the quarter asked for with --quarter: the one to plan)
         notice = (
             f"New board {path} created, with quarter {quarter.name}{upcoming}. Press ? for help."
         )

@@ -84,8 +84,12 @@ def _refused_unconfirmed(answer: bool | None) -> int:
 def _existing_board(board: Path) -> str:
     """Why `board` can't be a board to import into or read from ("" if it may be one).
     An import never creates a board."""
-    if not board.exists():
+    try:
+        os.stat(board)
+    except FileNotFoundError:
         return missing_board(board, new_hint=True)
+    except OSError as error:  # (a link that loops, a path through a file: not missing)
+        return f"Cannot open {path_text(board)}: {error.strerror or error}."
     if board.is_dir():
         return f"{board} is a folder, not a board file."
     if not board.is_file():  # (a pipe or a device: it has no size, and is no board)
@@ -126,8 +130,32 @@ def boards_named_alike(board: Path) -> str:
         }
     except OSError:
         return ""
-    found = difflib.get_close_matches(board.name.lower(), list(names), n=1, cutoff=0.75)
-    return str(board.with_name(names[found[0]])) if found else ""
+    found = difflib.get_close_matches(board.name.lower(), list(names), n=3, cutoff=0.75)
+    for name in found:  # (a file of another program named alike is no board to suggest)
+        if _a_board(board.with_name(names[name])):
+            return str(board.with_name(names[name]))
+    return ""
+
+
+def _a_board(path: Path) -> bool:
+    """Whether `path` holds a planboard board (its tables), read without a change."""
+    import sqlite3
+    from urllib.parse import quote
+
+    try:
+        with path.open("rb") as file:
+            if file.read(16) != b"SQLite format 3\x00":
+                return False
+        # (immutable: nothing made beside it, no -shm, no -wal)
+        uri = f"file:{quote(os.fsencode(path.resolve()))}?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return False
+    return {"quarters", "items", "events"} <= tables
 
 
 def _open_for_reading(board: Path) -> tuple[Store | None, str]:

@@ -186,6 +186,9 @@ def _many_boards(paths: list[str]) -> Boards | int | None:
     files = board_files(given)
     if not files:
         return _fail(f"No board files (*.db) in {', '.join(paths)}.")
+    for folder in (p for p in given if p.is_dir()):  # (one of several: not left out quietly)
+        if not board_files([folder]):
+            return _fail(f"No board files (*.db) in {path_text(folder)}.")
     stores = []
     try:
         for path in files:

@@ -328,7 +328,7 @@ def _open_board_file(path: Path, *, create: bool, readonly: bool, found: Found) 
     if stale:
         raise BoardFileError(stale)
 
-    reason = "read-only was asked" if readonly else writable_reason(path)
+    reason = "as asked with --read-only" if readonly else writable_reason(path)
     ro = bool(reason)
     if created and readonly:
         # (read-only asked: serve, a look, a command that reads; nothing is made here)

@@ -264,6 +264,7 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
         delimiter = "\t" if fmt == "tsv" else _delimiter(first)
     reader = csv.reader(source, delimiter=delimiter, strict=True)
     blank = 0
+    wordless: list[int] = []
     header: list[str] | None = None
     columns: tuple[int | None, int | None, int | None] = (None, None, None)
     items: list[ImportItem] = []
@@ -277,7 +278,10 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
         except csv.Error as error:
             raise _refuse(_unreadable(what, start, error), start) from None
         if all(_blank(cell) for cell in row):
-            blank += 1
+            if all(_blank_line(cell) for cell in row):
+                blank += 1
+            else:
+                wordless.append(start)  # ("#", "---": named, as in a plain list)
         elif header is None:
             header = [cell.strip() for cell in row]
             columns = _table_columns(header, what, start)
@@ -295,6 +299,7 @@ def _parse_table(text: str, fmt: str) -> ParsedList:
         items,
         fmt,
         blank,
+        wordless,
         columns=used,
         ignored_columns=[h for at, h in enumerate(header or []) if at not in taken and h],
         has_header=header is not None,
@@ -472,6 +477,10 @@ def _nothing(name: str, parsed: ParsedList) -> str:
         )
     elif parsed.format in ("csv", "tsv") and parsed.has_header:
         why = f"the {parsed.format.upper()} has a header row but no items under it"
+    elif parsed.wordless_lines:  # ("#", "---", a file of "[[[…]]]": not empty)
+        why = "only " + parsed.wordless_text("")
+        if parsed.blank_lines:
+            why += f" and {plural(parsed.blank_lines, 'blank line')}"
     elif parsed.blank_lines:
         why = "it holds only blank lines"
     else:

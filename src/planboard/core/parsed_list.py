@@ -38,6 +38,19 @@ class ParsedList:
         aside = ", ".join(clean_line(h) for h in self.ignored_columns)
         return f"Columns: {used}" + (f"; ignored: {aside}" if aside else "") + "."
 
+    def wordless_text(self, done: str) -> str:
+        """'2 lines with no letters or digits skipped (lines 3, 4)' ("" when none)."""
+        if not self.wordless_lines:
+            return ""
+        shown = ", ".join(str(n) for n in self.wordless_lines[:5])
+        more = ", …" if len(self.wordless_lines) > 5 else ""
+        which = "line" if len(self.wordless_lines) == 1 else "lines"
+        done = f" {done}" if done else ""
+        return (
+            f"{plural(len(self.wordless_lines), 'line')} with no letters or digits"
+            f"{done} ({which} {shown}{more})"
+        )
+
     def summary(self) -> str:
         """One line for a person: '12 items (CSV), 2 blank lines skipped, 1 duplicate:
         line 9 repeats line 4 (“Churn report”)'."""
@@ -46,13 +59,7 @@ class ParsedList:
         if self.blank_lines:
             parts.append(f"{plural(self.blank_lines, 'blank line')} skipped")
         if self.wordless_lines:
-            shown = ", ".join(str(n) for n in self.wordless_lines[:5])
-            more = ", …" if len(self.wordless_lines) > 5 else ""
-            which = "line" if len(self.wordless_lines) == 1 else "lines"
-            parts.append(
-                f"{plural(len(self.wordless_lines), 'line')} with no letters or digits "
-                f"skipped ({which} {shown}{more})"
-            )
+            parts.append(self.wordless_text("skipped"))
         if self.ignored_lines:
             parts.append(
                 f"{plural(self.ignored_lines, 'other line')} ignored "

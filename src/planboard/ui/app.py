@@ -536,7 +536,15 @@ class PlanboardApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's "Theme" lists every theme it knows; planboard's three are below
         # (their stakeholder colours are the ones checked for contrast).
-        yield from (c for c in super().get_system_commands(screen) if c.title != "Theme")
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit":  # (Textual's says "as soon as possible": it asks)
+                yield SystemCommand(
+                    "Quit",
+                    "Quit planboard, asking first when something would be lost · Ctrl+Q",
+                    command.callback,
+                )
+            elif command.title != "Theme":
+                yield command
         for name, title, help_text in THEME_COMMANDS:
             yield SystemCommand(
                 title,

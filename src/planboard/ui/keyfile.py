@@ -196,6 +196,19 @@ def _check_key(binding_id: str, key: str) -> None:
         raise KeysFileError(f'"{binding_id}": "{key}" is not a key planboard knows')
 
 
+def _unknown(binding_id: object, names: list[str]) -> str:
+    """Why a name is not one of planboard's keys, with the nearest names it has."""
+    import difflib
+
+    near = difflib.get_close_matches(str(binding_id), names, n=2, cutoff=0.6)
+    hint = " or ".join(f'"{n}"' for n in near)
+    return (
+        f'no key called "{binding_id}"'
+        + (f" (did you mean {hint}?)" if near else "")
+        + '; the names are listed in the README, under "Your own keys"'
+    )
+
+
 def parse_user_keys(text: str) -> dict[str, str]:
     """The remapping a keys.toml asks for, checked: every id known, every key a key, no
     key bound twice where both would be live. Raises `KeysFileError` saying what is wrong."""
@@ -213,7 +226,7 @@ def parse_user_keys(text: str) -> dict[str, str]:
     remapped: dict[str, str] = {}
     for binding_id, value in table.items():
         if binding_id not in known or not known[binding_id].keys:
-            raise KeysFileError(f'no key called "{binding_id}" (see the README for the ids)')
+            raise KeysFileError(_unknown(binding_id, [n for n, k in known.items() if k.keys]))
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             value = ",".join(value)
         if not isinstance(value, str) or not value.strip():

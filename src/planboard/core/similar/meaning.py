@@ -20,8 +20,8 @@ class MeaningUnavailable(RuntimeError):
 
 
 MEANING_MISSING = (
-    f"Matching by meaning is off: it needs numpy ({install_hint('meaning')}); "
-    "similar items are found by their words alone."
+    "Matching by meaning is off: similar items are found by their words alone. It "
+    f"needs numpy: {install_hint('meaning')}."
 )
 
 

@@ -340,6 +340,9 @@ def _undecided_parts(result: Outcome) -> Parts:
             (f"  {plural(len(entry.items), 'item')}", "$text-muted"),
             "\n",
         ]
+    if not result.not_chosen:  # (an empty heading, where the minutes say this)
+        every = "Every block was chosen." if result.decision else "No blocks yet."
+        parts += [(f"  {every}", "italic $text-muted"), "\n"]
     if result.dropped:
         parts += ["\n", (f"Dropped ({len(result.dropped)})", "bold $text-accent"), "\n"]
         for item in result.dropped[:LISTED_IN_HISTORY]:
