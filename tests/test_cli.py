@@ -291,8 +291,24 @@ def test_a_board_path_whose_links_loop_is_said_so_not_missing(tmp_path: Path) ->
     loop1.db” would make a new board", where no board can be made."""
     (tmp_path / "loop1.db").symlink_to(tmp_path / "loop2.db")
     (tmp_path / "loop2.db").symlink_to(tmp_path / "loop1.db")
-    for command in ("export", "report", "similar"):
+    for command in ("export", "report", "similar", "meeting"):
         result = run_cli(command, "loop1.db", cwd=tmp_path)
         assert result.returncode == 2, (command, result.stderr)
         assert "Cannot open loop1.db: Too many levels of symbolic links" in result.stderr
         assert "would make a new board" not in result.stderr
+
+
+def test_a_board_just_made_and_open_elsewhere_is_offered_for_a_slip(tmp_path: Path) -> None:
+    """A board open in another planboard since it was made has its tables in its -wal
+    alone: it is a board to offer for "taem.db" (read as the file is, it looked empty)."""
+    from planboard.cli.common import boards_named_alike
+    from planboard.core import Store
+
+    store = Store.open(tmp_path / "team.db", first_quarter="2026-Q3")
+    try:
+        assert (tmp_path / "team.db-wal").exists()
+        assert boards_named_alike(tmp_path / "taem.db") == str(tmp_path / "team.db")
+    finally:
+        store.close()
+    assert boards_named_alike(tmp_path / "taem.db") == str(tmp_path / "team.db")
+    assert sorted(os.listdir(tmp_path)) == ["team.db"]  # (looking made nothing beside it)

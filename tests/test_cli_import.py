@@ -408,6 +408,21 @@ def test_a_dry_run_into_a_stakeholder_named_team_is_refused_as_the_import_is(
     assert digest(board) == before
 
 
+def test_a_dry_run_refuses_a_name_that_shows_nothing_as_the_import_does(
+    board: Path, tmp_path: Path
+) -> None:
+    """`-s $'\\u200b' --dry-run` said "Would create stakeholder “”" and exited 0; the
+    import itself refused the name. The dry run asks the store's own rules now."""
+    sent = tmp_path / "list.txt"
+    sent.write_text("One request\n", encoding="utf-8")
+    before = digest(board)
+    for dry in (["--dry-run"], []):
+        done = run_cli("import", board, sent, "--stakeholder", "\u200b", *dry)
+        assert done.returncode == 2 and "stakeholder name can't be empty" in done.stderr
+        assert "Would" not in done.stdout
+    assert digest(board) == before
+
+
 def test_paths_in_error_messages_never_reach_the_terminal_as_escapes(tmp_path: Path) -> None:
     """A list named with an escape sequence (`no<ESC>[31mRED`), or a folder named
     `d<ESC>[2J`, was printed as it was in "does not exist" and "is a folder": the

@@ -97,5 +97,15 @@ def test_times_another_program_wrote_go_out_in_utc_and_a_day_not_one_is_not_said
         data = json.loads(export(store, q, "json"))
         assert data["decision"]["decided_at"] == out, stored
         assert said in export(store, q, "md"), stored
+    # Read with other boards (`export a.db b.db`), and on the history's list: in UTC too.
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.execute(
+            "UPDATE decisions SET decided_at = '2026-03-02T01:00:00+05:00' WHERE quarter_id = ?",
+            (q,),
+        )
+    from planboard.core.boards import read_boards, to_json
+
+    together = json.loads(to_json(read_boards([(board_path, store)])))
+    assert together["boards"][0]["quarters"][0]["decided_at"] == "2026-03-01T20:00:00Z"
     # planboard's own times go out as the file holds them.
     assert json.loads(export(store, q, "json"))["meeting"]["ended_at"] == planboards

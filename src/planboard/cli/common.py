@@ -84,12 +84,8 @@ def _refused_unconfirmed(answer: bool | None) -> int:
 def _existing_board(board: Path) -> str:
     """Why `board` can't be a board to import into or read from ("" if it may be one).
     An import never creates a board."""
-    try:
-        os.stat(board)
-    except FileNotFoundError:
+    if not board.exists():
         return missing_board(board, new_hint=True)
-    except OSError as error:  # (a link that loops, a path through a file: not missing)
-        return f"Cannot open {path_text(board)}: {error.strerror or error}."
     if board.is_dir():
         return f"{board} is a folder, not a board file."
     if not board.is_file():  # (a pipe or a device: it has no size, and is no board)
@@ -107,6 +103,12 @@ def missing_board(board: Path, *, new_hint: bool = False) -> str:
     nearly the same (a typing slip), else to check the name (`new_hint`: and how a new
     board is made there)."""
     shown = path_text(board)
+    try:
+        os.stat(board)
+    except FileNotFoundError:
+        pass
+    except OSError as error:  # (a link that loops, a path through a file: not missing)
+        return f"Cannot open {shown}: {error.strerror or error}."
     near = boards_named_alike(board)
     if near:
         return f"{shown} does not exist. Did you mean {path_text(near)}?"
@@ -138,24 +140,29 @@ def boards_named_alike(board: Path) -> str:
 
 
 def _a_board(path: Path) -> bool:
-    """Whether `path` holds a planboard board (its tables), read without a change."""
+    """Whether `path` holds a planboard board (its tables), read without a change: as
+    it is on disk (immutable: nothing made beside it); a file with a `-wal` beside it
+    counts too (a board just made and open elsewhere has its tables in its `-wal`)."""
     import sqlite3
-    from urllib.parse import quote
 
+    from ..core.backup import file_uri
+    from ..core.outcome import is_database
+    from ..core.schema import BOARD_TABLES
+    from ..core.sidecar import sidecar
+
+    if not is_database(path):
+        return False
+    if sidecar(path, "-wal").exists():
+        return True
     try:
-        with path.open("rb") as file:
-            if file.read(16) != b"SQLite format 3\x00":
-                return False
-        # (immutable: nothing made beside it, no -shm, no -wal)
-        uri = f"file:{quote(os.fsencode(path.resolve()))}?mode=ro&immutable=1"
-        conn = sqlite3.connect(uri, uri=True)
+        conn = sqlite3.connect(f"{file_uri(path, 'ro')}&immutable=1", uri=True)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         finally:
             conn.close()
-    except (OSError, sqlite3.Error):
+    except sqlite3.Error:
         return False
-    return {"quarters", "items", "events"} <= tables
+    return tables >= BOARD_TABLES
 
 
 def _open_for_reading(board: Path) -> tuple[Store | None, str]:

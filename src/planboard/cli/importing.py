@@ -131,21 +131,16 @@ def run_import(argv: list[str]) -> int:
 
 
 def _owner_name(given: str) -> tuple[str | None, str]:
-    """The stakeholder's name cleaned, or why it can't be one."""
-    from ..core.model import MAX_NAME
-    from ..core.text import clean_line
+    """The stakeholder's name as the store takes it, or why it can't be one: the
+    store's own rules, so that a dry run says what the import would (it promised a
+    name of a zero-width space the import then refused)."""
+    from ..core.errors import ValidationError
+    from ..core.store.placing import StorePlacing
 
-    owner = clean_line(given)
-    if not owner:
-        return None, "The stakeholder name can't be empty."
-    if len(owner) > MAX_NAME:
-        return None, (
-            f"The stakeholder name is {len(owner)} characters long; keep it to {MAX_NAME} or fewer."
-        )
-    from ..core.rules import stakeholder_name_problem
-
-    problem = stakeholder_name_problem(owner)  # (a dry run says it as the import would)
-    return (None, problem) if problem else (owner, "")
+    try:
+        return StorePlacing._stakeholder_name(given, "stakeholder name"), ""
+    except ValidationError as error:
+        return None, str(error)
 
 
 def _look(board: Path, quarter_name: str | None, owner: str | None) -> _Look | str:

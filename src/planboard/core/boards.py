@@ -21,6 +21,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .clock import utc_iso
 from .history import coverage
 from .store import Store
 from .text import clean_line, name_order, path_text, plural
@@ -192,7 +193,7 @@ def to_json(boards: Boards) -> str:
                     {
                         "name": q.quarter,
                         "status": q.status,
-                        "decided_at": q.decided_at or None,
+                        "decided_at": utc_iso(q.decided_at),
                         "chosen": q.chosen,
                         "served": q.served,
                         "cut_off": q.cut_off,

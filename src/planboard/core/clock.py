@@ -41,6 +41,22 @@ def utc_moment(text: object) -> datetime | None:
         return None
 
 
+def utc_iso(text: object) -> str | None:
+    """A stored time as the exports give it: UTC, ISO 8601, `Z` (planboard's own as the
+    file holds them, to the second or the millisecond); None if it is not a time."""
+    moment = utc_moment(text)
+    if moment is None:
+        return None
+    spec = "milliseconds" if moment.microsecond else "seconds"
+    return moment.isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+def utc_day(text: object) -> str:
+    """The day of a stored time in UTC (`2026-03-19`), "" if it is not a time."""
+    moment = utc_moment(text)
+    return moment.date().isoformat() if moment else ""
+
+
 def seconds_since(text: str, now: datetime) -> float:
     """Seconds from a stored time to `now`, never fewer than none: a time still to come
     (a clock set back, or a row another program wrote) counts as just now. A time

@@ -27,7 +27,14 @@ from .errors import ValidationError
 from .model import MAX_NOTES, MAX_TITLE, ImportItem
 from .parsed_list import ParsedList as ParsedList
 from .repeats import same_title
-from .text import clean_line, clean_multiline, length, path_text, plural, without_emphasis
+from .text import (
+    clean_line,
+    clean_multiline,
+    length,
+    path_text,
+    shows_anything,
+    without_emphasis,
+)
 
 MAX_BYTES = 5 * 1024 * 1024  # a list bigger than this is not a list
 SNIFF_BYTES = 8192  # how much of a file is looked at to tell text from binary
@@ -185,7 +192,7 @@ def parse_text(text: str, name: str = "pasted text", fmt: str | None = None) -> 
         parsed = _parse_plain(text)
     parsed.name = name
     if not parsed.items:
-        raise _refuse(_nothing(name, parsed))
+        raise _refuse(parsed.nothing_text(name))
     for item in parsed.items:
         check(item)
     parsed.duplicates = find_duplicates(parsed.items)
@@ -210,7 +217,7 @@ def check(item: ImportItem) -> None:
     """Refuse an item the store would refuse, with the store's words and the line."""
     where = f"Line {item.line}: " if item.line else ""
     title = clean_line(item.title)
-    if not title:
+    if not shows_anything(title):
         raise _refuse(f"{where}The title can't be empty.", item.line)
     if length(title) > MAX_TITLE:
         raise _refuse(
@@ -468,24 +475,6 @@ def _refuse(message: str, line: int | None = None) -> ValidationError:
 
 def _binary(name: str) -> ValidationError:
     return _refuse(f"{name} is not a text file (it looks binary); export it as CSV first.")
-
-
-def _nothing(name: str, parsed: ParsedList) -> str:
-    if parsed.format == "markdown" and parsed.ignored_lines:
-        why = (
-            f"no list items, only {plural(parsed.ignored_lines, 'line')} of headings or other text"
-        )
-    elif parsed.format in ("csv", "tsv") and parsed.has_header:
-        why = f"the {parsed.format.upper()} has a header row but no items under it"
-    elif parsed.wordless_lines:  # ("#", "---", a file of "[[[…]]]": not empty)
-        why = "only " + parsed.wordless_text("")
-        if parsed.blank_lines:
-            why += f" and {plural(parsed.blank_lines, 'blank line')}"
-    elif parsed.blank_lines:
-        why = "it holds only blank lines"
-    else:
-        why = "it is empty"
-    return f"{name}: nothing to import ({why})."
 
 
 def _mostly_unprintable(sample: bytes | str) -> bool:

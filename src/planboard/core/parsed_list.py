@@ -51,6 +51,23 @@ class ParsedList:
             f"{done} ({which} {shown}{more})"
         )
 
+    def nothing_text(self, name: str) -> str:
+        """Why a list with no item has nothing to import, naming what it holds."""
+        if self.format == "markdown" and self.ignored_lines:
+            lines = plural(self.ignored_lines, "line")
+            why = f"no list items, only {lines} of headings or other text"
+        elif self.format in ("csv", "tsv") and self.has_header:
+            why = f"the {self.format.upper()} has a header row but no items under it"
+        elif self.wordless_lines:  # ("#", "---", a file of "[[[…]]]": not empty)
+            why = "only " + self.wordless_text("")
+            if self.blank_lines:
+                why += f" and {plural(self.blank_lines, 'blank line')}"
+        elif self.blank_lines:
+            why = "it holds only blank lines"
+        else:
+            why = "it is empty"
+        return f"{name}: nothing to import ({why})."
+
     def summary(self) -> str:
         """One line for a person: '12 items (CSV), 2 blank lines skipped, 1 duplicate:
         line 9 repeats line 4 (“Churn report”)'."""

@@ -16,8 +16,9 @@ import math
 import re
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
+
+from .clock import utc_moment
 
 FAR = 1 << 62  # where a row without a usable position sorts: after every real one
 
@@ -417,15 +418,9 @@ def _kind(value: Any) -> str:
 
 def utc_stamp(value: str | None) -> str | None:
     """An ISO 8601 time as planboard writes it (UTC, `Z`), or None if it is not one."""
-    if not value:
+    moment = utc_moment(value)  # (a time without a zone is UTC)
+    if moment is None:
         return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

@@ -64,8 +64,11 @@ def composed(text: str) -> str:
 
 def same_name(text: str) -> str:
     """A name as two names are compared (stakeholders): spaces collapsed, composed
-    ("e" and a combining accent as "é"), case folded. Accents count: "Rene" is not
+    ("e" and a combining accent as "é"), case folded, without the marks that show
+    nothing ("Zo\u200be" is "Zoe": it made a second Zoe). Accents count: "Rene" is not
     "Renée"."""
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return " ".join(composed(text).split()).casefold()
 
 

@@ -12,6 +12,7 @@ import html
 import time
 from urllib.parse import quote
 
+from ..core.clock import utc_day
 from ..core.live import LiveBlock, LiveView
 from ..core.model import MAX_NOTES
 
@@ -189,7 +190,8 @@ def _live(view: LiveView) -> str:
 
 
 def _decided(view: LiveView) -> str:
-    when = f" on {esc(view.decided_at[:10])}" if view.decided_at else ""
+    day = utc_day(view.decided_at)  # (in UTC, as every export: "" if it is no time)
+    when = f" on {esc(day)}" if day else ""
     out = [f'<p class="facts">Decided{when}.</p>', '<section class="summary">']
     out.append("<h2>Chosen</h2>")
     if view.chosen:

@@ -8,7 +8,7 @@ import json
 import math
 from typing import Any
 
-from ..clock import utc_moment
+from ..clock import utc_iso
 from ..model import Item
 from ..outcome import Outcome
 from ..store import Store
@@ -217,15 +217,9 @@ def _json(store: Store, quarter_id: int, result: Outcome) -> str:
 
 
 def _time(text: str | None) -> str | None:
-    """A stored time in UTC, ISO 8601, as the shape promises (planboard's own as the
-    file holds them), or None if it is none. Another program's "yesterday" went out as
-    it was, and so did a time with an offset (`+05:00`) or SQLite's own form."""
-    moment = utc_moment(text)
-    if moment is None:
-        return None
-    return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds").replace(
-        "+00:00", "Z"
-    )
+    """A stored time in UTC, as the shape promises (`utc_iso`). Another program's
+    "yesterday" went out as it was, and so did a time with an offset (`+05:00`)."""
+    return utc_iso(text)
 
 
 def _json_decision(result: Outcome) -> dict[str, Any] | None:

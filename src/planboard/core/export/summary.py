@@ -9,7 +9,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..clock import utc_moment
+from ..clock import utc_day
 from ..history import Cell, Coverage, coverage
 from ..model import QUARTER_NAME, Quarter
 from ..store import Store, reads
@@ -89,12 +89,6 @@ def report(store: Store) -> Group:
     return Group(*parts)
 
 
-def _utc_day(stamp: str | None) -> str:
-    """The day of a stored time in UTC (`2026-03-19`), "?" if it is not a time."""
-    moment = utc_moment(stamp)
-    return moment.date().isoformat() if moment else "?"
-
-
 def _quarters_table(store: Store, quarters: list[Quarter]) -> Table:
     summary = Table()
     summary.add_column("Quarter", no_wrap=True)
@@ -111,7 +105,7 @@ def _quarters_table(store: Store, quarters: list[Quarter]) -> Table:
         summary.add_row(
             Text(clean_line(quarter.name), style="bold"),
             Text(clean_line(quarter.status), style=status_style),
-            Text(_utc_day(decision.decided_at) if decision else "—"),
+            Text((utc_day(decision.decided_at) or "?") if decision else "—"),
             _names(f"{b.chosen_rank}. {b.name}" for b in chosen) if chosen else Text("—"),
             Text(_shorten(decision.rationale) if decision else "—"),
         )

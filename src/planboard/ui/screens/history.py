@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from ...core.clock import utc_day, utc_moment
 from ...core.errors import PlanboardError
 from ...core.history import Comparison, Coverage, compared, coverage, to_compare
 from ...core.model import Quarter
@@ -134,7 +135,7 @@ class HistoryScreen(Screen[tuple[str, int] | None]):
         self.list.clear_options()
         for quarter in quarters:
             decided = decisions[quarter.id] if quarter.status != "preparing" else None
-            when = decided.decided_at[:10] if decided else quarter.created_at[:10]
+            when = utc_day(decided.decided_at if decided else quarter.created_at) or "?"
             self.list.add_option(
                 Option(
                     Content.assemble(
@@ -300,7 +301,7 @@ def _decided_parts(quarter: Quarter, result: Outcome) -> Parts:
     if result.decision:
         parts += [
             ("Decided ", "bold"),
-            result.decision.decided_at.replace("T", " ")[:16],
+            _minute(result.decision.decided_at),
             "\n\n",
         ]
     parts += [("Chosen", "bold $text-accent"), "\n"]
@@ -328,6 +329,12 @@ def _decided_parts(quarter: Quarter, result: Outcome) -> Parts:
         if result.decision.attendees:
             parts += [("  with ", "$text-muted"), clean_line(result.decision.attendees), "\n"]
     return parts
+
+
+def _minute(stamp: str) -> str:
+    """A stored time to the minute, in UTC (`2026-03-19 14:27`); "?" if it is none."""
+    moment = utc_moment(stamp)
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "?"
 
 
 def _undecided_parts(result: Outcome) -> Parts:

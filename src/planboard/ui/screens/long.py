@@ -114,7 +114,7 @@ class LongActions(StoreActions):
             Content.assemble(
                 ("⋯ ", "bold $text-warning"),
                 f"{what}…{count}",
-                (" — dimmed keys are off until it is done", "$text-muted"),
+                (" — dimmed keys are off", "$text-muted"),
             )
         )
 
