@@ -905,3 +905,30 @@ def test_a_table_whose_ids_reached_the_largest_is_said_not_a_full_disk(
     assert "an id in the items table is the largest SQLite allows" in str(refused.value)
     assert "disk is full" not in str(refused.value)
     assert event_count(store) == before
+
+
+@pytest.mark.parametrize("odd", [9223372036854775807, 1e300])
+def test_items_added_after_another_programs_odd_position_get_whole_ones(
+    filled: Filled, board_path: Path, odd: float
+) -> None:
+    """Another program left a list position of SQLite's largest (or 1e300): an import
+    wrote its items' positions as one REAL number, the same for all, where the README
+    promises 0..n-1. The list is numbered again first, in its order, in the same action."""
+    from planboard.core.model import ImportItem
+
+    store, q = filled.store, filled.quarter_id
+    with sqlite3.connect(board_path) as conn:
+        conn.execute("UPDATE items SET position = ? WHERE id = ?", (odd, filled.team_items[1]))
+    before = filled.titles(Place.team())
+    store.import_items(q, None, [ImportItem("New one", line=1), ImportItem("New two", line=2)])
+    store.add_item(q, None, "Added by hand")
+    rows = store.conn.execute(
+        "SELECT position, typeof(position) FROM items WHERE quarter_id = ? AND "
+        "stakeholder_id IS NULL ORDER BY position",
+        (q,),
+    ).fetchall()
+    assert rows == [(n, "integer") for n in range(len(before) + 3)]
+    assert filled.titles(Place.team()) == [*before, "New one", "New two", "Added by hand"]
+    store.undo(q)
+    store.undo(q)
+    assert filled.titles(Place.team()) == before  # (undone with the items it added)

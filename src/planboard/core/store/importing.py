@@ -96,11 +96,7 @@ class ImportCommands(StorePlacing):
         progress: Callable[[int, int], None] | None,
     ) -> list[int]:
         """The checked lines as items at the end of the list, in their order."""
-        position = self.conn.execute(
-            "SELECT COALESCE(MAX(position) + 1, 0) FROM items "
-            "WHERE quarter_id = ? AND stakeholder_id IS ?",
-            (quarter_id, stakeholder_id),
-        ).fetchone()[0]
+        position = self._after_last(tx, quarter_id, stakeholder_id)
         now = self.clock()
         return tx.insert_many(
             "items",

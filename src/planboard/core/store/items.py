@@ -53,11 +53,7 @@ class ItemCommands(StorePlacing):
             self._check_quarter_writable(quarter_id, tx)
             if stakeholder_id is not None:
                 self.stakeholder(stakeholder_id)
-            position = self.conn.execute(
-                "SELECT COALESCE(MAX(position) + 1, 0) FROM items "
-                "WHERE quarter_id = ? AND stakeholder_id IS ?",
-                (quarter_id, stakeholder_id),
-            ).fetchone()[0]
+            position = self._after_last(tx, quarter_id, stakeholder_id)
             item_id = tx.insert(
                 "items",
                 {
@@ -121,11 +117,7 @@ class ItemCommands(StorePlacing):
                 if stakeholder_id is not None:
                     self.stakeholder(stakeholder_id)
                 values["stakeholder_id"] = stakeholder_id
-                values["position"] = self.conn.execute(
-                    "SELECT COALESCE(MAX(position) + 1, 0) FROM items "
-                    "WHERE quarter_id = ? AND stakeholder_id IS ?",
-                    (item.quarter_id, stakeholder_id),
-                ).fetchone()[0]
+                values["position"] = self._after_last(tx, item.quarter_id, stakeholder_id)
                 summary += f", now on {self._owner_name(stakeholder_id)}'s list"
             tx.update("items", item_id, values)
             if "stakeholder_id" in values:

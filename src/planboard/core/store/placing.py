@@ -24,6 +24,8 @@ from .carried import CarriedRule
 from .core import _quote
 from .tx import _Tx
 
+SAFE_POSITION = 2**53  # a list position past this is another program's: renumbered first
+
 
 class StorePlacing(CarriedRule):
     """What every command shares: checks on typed values, and where an item sits."""
@@ -105,6 +107,23 @@ class StorePlacing(CarriedRule):
             (quarter_id, stakeholder_id),
         )
         return [(r[0], r[1], bool(r[2])) for r in rows]
+
+    def _after_last(self, tx: _Tx, quarter_id: int, stakeholder_id: int | None) -> int:
+        """The position after a list's last item. Past a position no count reaches, or
+        one that is not a whole number (another program's: one more than SQLite's
+        largest was a REAL, the same for every item an import added), the list is
+        numbered 0..n-1 again first, in its order, as part of this action."""
+        position = self.conn.execute(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM items "
+            "WHERE quarter_id = ? AND stakeholder_id IS ?",
+            (quarter_id, stakeholder_id),
+        ).fetchone()[0]
+        if type(position) is int and 0 <= position < SAFE_POSITION:
+            return position
+        rows = self._list_rows(quarter_id, stakeholder_id)
+        home = Place.team() if stakeholder_id is None else Place.of_list(stakeholder_id)
+        tx.renumber("items", "position", [(r[0], r[1]) for r in rows], home)
+        return len(rows)
 
     def _place_rows(self, quarter_id: int, place: Place) -> list[tuple[int, int | None]]:
         """A block's or the dropped area's items (id, place_position), in order."""
