@@ -393,32 +393,24 @@ def test_lines_an_earlier_quarter_had_are_said_with_what_became_of_them(
     assert "Move the CRM sync from nightly to hourly" in titles(sample_copy, "Head of Sales")
 
 
-def test_a_dry_run_into_a_stakeholder_named_team_is_refused_as_the_import_is(
-    board: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [("team", "names the team's own list"), ("\u200b", "stakeholder name can't be empty")],
+    ids=["team", "zero-width"],
+)
+def test_a_dry_run_refuses_a_name_as_the_import_does(
+    board: Path, tmp_path: Path, name: str, said: str
 ) -> None:
-    """`-s Team --dry-run` said "Would import 1 item into Team's list"; the import itself
-    refuses the name. Both refuse it, and write nothing."""
+    """`-s Team --dry-run` said "Would import 1 item into Team's list", and `-s
+    $'\\u200b' --dry-run` "Would create stakeholder “”", exit 0; the import itself
+    refuses both names. The dry run asks the store's own rules: both refuse, and write
+    nothing."""
     sent = tmp_path / "list.txt"
     sent.write_text("One request\n", encoding="utf-8")
     before = digest(board)
     for dry in (["--dry-run"], []):
-        done = run_cli("import", board, sent, "--stakeholder", "team", *dry)
-        assert done.returncode == 2 and "names the team's own list" in done.stderr
-        assert "Would import" not in done.stdout
-    assert digest(board) == before
-
-
-def test_a_dry_run_refuses_a_name_that_shows_nothing_as_the_import_does(
-    board: Path, tmp_path: Path
-) -> None:
-    """`-s $'\\u200b' --dry-run` said "Would create stakeholder “”" and exited 0; the
-    import itself refused the name. The dry run asks the store's own rules now."""
-    sent = tmp_path / "list.txt"
-    sent.write_text("One request\n", encoding="utf-8")
-    before = digest(board)
-    for dry in (["--dry-run"], []):
-        done = run_cli("import", board, sent, "--stakeholder", "\u200b", *dry)
-        assert done.returncode == 2 and "stakeholder name can't be empty" in done.stderr
+        done = run_cli("import", board, sent, "--stakeholder", name, *dry)
+        assert done.returncode == 2 and said in done.stderr
         assert "Would" not in done.stdout
     assert digest(board) == before
 

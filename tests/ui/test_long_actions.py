@@ -484,9 +484,12 @@ async def test_the_undo_of_a_large_import_during_the_event_runs_in_the_backgroun
         assert isinstance(app.screen, BoardScreen)
 
 
-async def test_quitting_while_a_long_action_runs_asks_first(filled: Filled) -> None:
+@pytest.mark.parametrize("answer", ["wait", "none"])
+async def test_quitting_while_a_long_action_runs_asks_first(filled: Filled, answer: str) -> None:
     """Ctrl+Q while a big undo runs asks first (it would stop it, none of it saved): it
-    quit at once, the progress line the last word the user saw. "Wait" lets it finish."""
+    quit at once, the progress line the last word the user saw. "Wait" lets it finish;
+    left unanswered, the question goes once the undo is done (it stayed, saying so of
+    an undo already saved)."""
     from planboard.ui.modals import ConfirmModal
 
     store = filled.store
@@ -502,43 +505,18 @@ async def test_quitting_while_a_long_action_runs_asks_first(filled: Filled) -> N
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         assert "Undoing… is not done" in str(app.screen.query_one(".dialog-question").render())
-        await pilot.press("escape")  # wait
-        await pilot.pause()
-        assert isinstance(app.screen, BoardScreen) and app.is_running
-        gate.set()
-        await long_actions_done(app)
-        await pilot.pause()
-        assert "Undid" in status(app)
-        await pilot.press("ctrl+q")  # nothing running: quits at once
-        await pilot.pause()
-        assert not app.is_running
-
-
-async def test_the_question_about_quitting_goes_once_the_long_action_is_done(
-    filled: Filled,
-) -> None:
-    """The question over Ctrl+Q says the undo is not done and would be lost: once it is
-    done, the question goes (it stayed, saying so of an undo already saved) and the
-    board says what was done."""
-    from planboard.ui.modals import ConfirmModal
-
-    store = filled.store
-    big_import(filled)
-    gate, started = hold_undo(store)
-    app = PlanboardApp(store)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("u")
-        assert started.wait(5)
-        await pilot.pause()
-        await pilot.press("ctrl+q")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmModal)
+        if answer == "wait":
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, BoardScreen) and app.is_running
         gate.set()
         await long_actions_done(app)
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen) and app.is_running
         assert "Undid: Imported 3000 items" in status(app)
+        await pilot.press("ctrl+q")  # nothing running: quits at once
+        await pilot.pause()
+        assert not app.is_running
 
 
 async def test_the_event_reads_nothing_while_a_long_action_has_the_file(
