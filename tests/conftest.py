@@ -103,6 +103,11 @@ class Filled:
     def titles(self, place: Place) -> list[str]:
         return [i.title for i in self.store.items_at(self.quarter_id, place)]
 
+    def give_items(self) -> None:
+        """An item in each block (a block is chosen only with items in it)."""
+        self.store.move_item(self.sales_items[0], Place.block(self.block_a))
+        self.store.move_item(self.service_items[0], Place.block(self.block_b))
+
 
 @pytest.fixture
 def filled(store: Store) -> Filled:

@@ -182,7 +182,8 @@ def test_a_file_that_is_not_a_board_is_left_alone(tmp_path: Path) -> None:
 def test_decided_quarter_is_refused(board: Path) -> None:
     with Store.open(board) as store:
         q = store.default_quarter().id
-        block = store.add_block(q, "Sales cockpit").block_id or 0
+        item = store.add_item(q, None, "Pipeline by region").item_id or 0
+        block = store.add_block(q, "Sales cockpit", item_ids=[item]).block_id or 0
         store.choose_block(block, 1)
         store.decide(q, "Sales first.")
     before = digest(board)

@@ -130,7 +130,9 @@ def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Board]:
     store.add_stakeholder("Fixed Person", "Ops", quarter_id=q)
     person = store.stakeholders()[0].id
     item = store.add_item(q, None, "An item to edit").item_id or 0
-    block = store.add_block(q, "Chosen", item_ids=[item]).block_id or 0
+    # (An item no test moves keeps the chosen block chosen: one with none can't be.)
+    kept = store.add_item(q, None, "Kept in the chosen block").item_id or 0
+    block = store.add_block(q, "Chosen", item_ids=[item, kept]).block_id or 0
     store.choose_block(block, 1)
     yield Board(store, q, item, person)
     store.close()

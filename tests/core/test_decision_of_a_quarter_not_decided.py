@@ -22,6 +22,7 @@ def test_every_export_says_a_quarter_not_decided_is_being_prepared(
 ) -> None:
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     store.decide(q, "Sales first, because the pipeline is blind.")
     conn = sqlite3.connect(board_path)
@@ -46,6 +47,7 @@ def test_a_decided_quarter_set_live_again_keeps_its_decision_everywhere(
     (the first version of the rule above hid it)."""
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     store.decide(q, "Sales first, because the pipeline is blind.")
     with sqlite3.connect(board_path, isolation_level=None) as conn:
@@ -62,6 +64,7 @@ def test_a_time_that_is_not_one_goes_out_as_null(filled: Filled, board_path: Pat
     as it was."""
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     store.decide(q, "Because.")
     with sqlite3.connect(board_path, isolation_level=None) as conn:
@@ -82,6 +85,7 @@ def test_times_another_program_wrote_go_out_in_utc_and_a_day_not_one_is_not_said
     and "on 30 February 2026" of a day that is none."""
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     store.decide(q, "Because.")
     planboards = json.loads(export(store, q, "json"))["meeting"]["ended_at"]

@@ -481,6 +481,7 @@ def test_a_refused_line_refuses_everything(filled: Filled) -> None:
 
 def test_a_decided_quarter_refuses_the_import(filled: Filled) -> None:
     store, q = filled.store, filled.quarter_id
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     store.decide(q, "Sales first.")
     with pytest.raises(ReadOnlyError, match="is decided"):

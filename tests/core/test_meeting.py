@@ -21,7 +21,8 @@ def live(filled: Filled) -> Filled:
     store, q = filled.store, filled.quarter_id
     store.move_item(filled.sales_items[0], Place.block(filled.block_a))
     store.move_item(filled.service_items[0], Place.block(filled.block_b))
-    store.add_block(q, "Data quality", "Trust the numbers")
+    quality = store.add_block(q, "Data quality", "Trust the numbers").block_id or 0
+    store.move_item(filled.team_items[1], Place.block(quality))
     store.start_meeting(q)
     store.set_attendance(q, [filled.sales, filled.service])
     return filled
@@ -86,6 +87,29 @@ def test_votes_stay_when_the_event_ends_and_starts_again(live: Filled) -> None:
     store.start_meeting(q, backup=False)
     assert store.votes(q) == {live.block_a: {live.sales: 2}}
     assert store.attendance(q) == [live.sales, live.service]
+
+
+def test_a_block_with_no_items_is_not_chosen_nor_decided(live: Filled) -> None:
+    """A block with no item in it can't be a choice (an initiative with no work, which
+    would cut off every list), and a chosen block emptied since is refused at the
+    decision, naming it; nothing is written either time."""
+    store, q = live.store, live.quarter_id
+    empty = store.add_block(q, "Someday", "").block_id or 0
+    events = len(store.events(q, limit=1000))
+    with pytest.raises(ValidationError, match="“Someday” holds no items"):
+        store.choose_block(empty, 1)
+    assert store.block(empty).choice is None
+    assert len(store.events(q, limit=1000)) == events
+    store.choose_block(live.block_a, 1)
+    store.move_item(live.sales_items[0], Place.of_list(live.sales))  # its only item
+    assert store.why_not_decide(q).startswith("“Sales cockpit” holds no items")
+    with pytest.raises(ValidationError, match="“Sales cockpit” holds no items"):
+        store.decide(q, "Sales first.")
+    assert store.quarter(q).status == "live" and store.decision(q) is None
+    store.choose_block(live.block_a, None)  # unchoosing an empty block is allowed
+    store.choose_block(live.block_b, 1)
+    store.decide(q, "Service first.")
+    assert store.block(live.block_b).chosen_rank == 1
 
 
 def test_choose_two_a_third_is_refused_then_decide(live: Filled) -> None:
@@ -812,6 +836,7 @@ def test_a_comparison_lists_the_chosen_blocks_in_the_order_they_were_chosen(
 
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_b, 1)  # the second on the board, chosen first
     store.choose_block(filled.block_a, 2)
     store.decide(q, "Because")
@@ -948,6 +973,7 @@ def test_a_long_quarter_name_another_program_wrote_still_names_files(
     written = write_export(store, q, "md")
     assert written.exists() and len(written.name) <= 120
     store.add_block(q, "Sales cockpit 2", "")
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     store.decide(q, "Sales first.", "Ana")
     assert write_minutes(store, q).exists()
@@ -1049,6 +1075,7 @@ def test_an_item_a_quarter_started_early_carried_cant_go_into_a_chosen_block(
     carried = filled.team_items[0]
     store.start_next_quarter(q, "2026-Q4", "", item_ids=[carried])
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     with pytest.raises(ValidationError) as refused:
         store.move_item(carried, Place.block(filled.block_a))

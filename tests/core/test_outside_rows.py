@@ -599,6 +599,7 @@ def test_a_decided_quarter_another_program_set_live_keeps_its_decision(
     decided again."""
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     store.decide(q, "Sales first, because the pipeline is blind.", "Ana, Bo")
     decision = store.decision(q)
@@ -716,6 +717,7 @@ def test_two_blocks_holding_one_choice_are_named_and_no_decision_records_them(
     minutes. They are named, and the decision is refused until one block holds each."""
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     with outside(board_path) as conn:
         conn.execute("UPDATE blocks SET choice = 1 WHERE id = ?", (filled.block_b,))
@@ -748,6 +750,7 @@ def test_a_choice_another_program_wrote_is_taken_as_the_board_shows_it(
     the decision takes the blocks as shown. 5 is named, and the decision refused."""
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     conn = sqlite3.connect(board_path, isolation_level=None)
     conn.execute("PRAGMA ignore_check_constraints = 1")

@@ -313,6 +313,7 @@ def test_decided_quarter_is_read_only(filled: Filled) -> None:
     store, q = filled.store, filled.quarter_id
     with pytest.raises(ValidationError, match="Choose one or two"):
         store.decide(q, "Because")
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     with pytest.raises(ValidationError, match="already"):
         store.choose_block(filled.block_b, 1)
@@ -415,6 +416,7 @@ def test_delete_only_an_empty_quarter(filled: Filled) -> None:
 
 def test_later_stakeholders_do_not_appear_in_decided_quarters(filled: Filled) -> None:
     store, q = filled.store, filled.quarter_id
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     store.decide(q, "Sales first")
     store.add_stakeholder("General Counsel", "Legal")

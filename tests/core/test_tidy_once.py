@@ -49,6 +49,7 @@ def test_a_decided_quarter_left_out_of_order_is_tidied_once_reopened(
     write, which leaves the other connection's row as it was: still put in order."""
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     store.decide(q, "Because", "")
     with sqlite3.connect(board_path, isolation_level=None) as conn:

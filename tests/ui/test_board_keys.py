@@ -319,6 +319,7 @@ async def test_switch_and_create_quarter(filled: Filled) -> None:
 
 
 async def test_decided_quarter_refuses_edits_with_a_reason(filled: Filled) -> None:
+    filled.give_items()  # (a block with no items can't be chosen)
     filled.store.choose_block(filled.block_a, 1)
     filled.store.decide(filled.quarter_id, "Sales first")
     app = PlanboardApp(filled.store)
@@ -545,6 +546,35 @@ async def test_import_shows_what_would_come_in_before_importing(filled: Filled) 
         await pilot.press("u")
         await pilot.pause()
         assert len(filled.titles(Place.of_list(filled.service))) == 2
+
+
+async def test_the_list_picker_is_off_while_a_new_stakeholder_is_named(filled: Filled) -> None:
+    """The import form's list picker goes dim while a new stakeholder's name is typed
+    (the import goes to them, not to the list it showed: a newcomer thought otherwise),
+    and comes back once the name is cleared; the import goes where the form says."""
+    from textual.widgets import Input, Select
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_import_form(app, pilot, "right", "down")
+        picker = form.query_one("#field-owner", Select)
+        assert picker.value == filled.service and not picker.disabled
+        await pilot.press("tab", *"Legal")
+        await pilot.pause()
+        assert form.query_one("#field-new_owner", Input).value == "Legal"
+        assert picker.disabled
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        assert not picker.disabled
+        await pilot.press(*"Legal", "tab", "tab")
+        app.post_message(events.Paste("- Contract renewals due\n"))
+        await pilot.pause()
+        await pilot.press("ctrl+s", "ctrl+s")
+        await pilot.pause()
+        legal = [s for s in filled.store.stakeholders() if s.name == "Legal"]
+        assert len(legal) == 1
+        assert filled.titles(Place.of_list(legal[0].id)) == ["Contract renewals due"]
+        assert "Contract renewals due" not in filled.titles(Place.of_list(filled.service))
 
 
 @pytest.mark.parametrize("tabs", [0, 2], ids=["on-the-list-picker", "in-the-file-field"])

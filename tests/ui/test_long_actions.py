@@ -15,6 +15,7 @@ from planboard.core import Place, Store
 from planboard.core.model import ImportItem
 from planboard.ui.app import PlanboardApp
 from planboard.ui.screens.board import LONG_IMPORT, BoardScreen
+from planboard.ui.screens.long import REFUSAL_KEPT_S
 
 
 def status(app: PlanboardApp) -> str:
@@ -693,6 +694,13 @@ async def test_the_palette_waits_for_a_long_action_as_the_keys_do(
             assert app.screen is board, title
             assert "Undoing… — wait until it is done." in status(app), title
         assert not list(board_path.parent.glob("*.json"))  # nothing exported (beside the board)
+        # The progress lines that come next keep saying it (they hid it within 0.25 s),
+        # for a few seconds, then say the dimmed keys are off again.
+        board.show_progress("Undoing", 2000, 3000)
+        assert "Undoing… 2,000 of 3,000 rows — wait until it is done." in status(app)
+        board._refused_at -= REFUSAL_KEPT_S
+        board.show_progress("Undoing", 2500, 3000)
+        assert "2,500 of 3,000 rows — dimmed keys are off" in status(app)
         commands["board: Help"].callback()  # (what the keys may do, the palette may too)
         await pilot.pause()
         assert app.screen is not board

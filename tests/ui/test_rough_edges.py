@@ -330,6 +330,7 @@ async def test_wrapped_lines_are_indented(sample_copy: Path) -> None:
 async def test_the_decision_summary_indents_wrapped_lines(filled: Filled) -> None:
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     reason = "Sales decide faster with one shared view " * 4
     store.decide(q, reason.strip(), "Everyone from Sales, Service, Finance and the COO")
@@ -617,6 +618,7 @@ async def test_minutes_that_cannot_be_saved_say_where_they_were_going(
 
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
+    filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     store.decide(q, "Sales first.", "Ana")
     target = minutes_path(store.path, store.quarter(q))

@@ -94,6 +94,15 @@ def why_not_start(quarter: Quarter, quarters: list[Quarter]) -> str:
     )
 
 
+def why_not_choose(block_name: str, items: int) -> str:
+    """Why a block can't be one of the quarter's choices ("" if it can): a block with
+    no item in it would be an initiative with no work, and would cut off every list."""
+    if items > 0:
+        return ""
+    # (Short: said on the meeting's status line, which must fit 100 columns.)
+    return f"{block_name} holds no items: put some in it (b: the board) before choosing it."
+
+
 def cut_streak(cells: Iterable[str]) -> int:
     """How many decided quarters in a row a stakeholder was cut off, from the latest
     back (`cells`: their cell in each decided quarter, newest first: "cut", "served",

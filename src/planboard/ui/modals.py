@@ -50,6 +50,9 @@ class Field:
     height: int = 4
     selected: bool = False  # a line's text starts selected: typing replaces it
     takes_paste: bool = False  # (a "text" field) a list pasted anywhere in the form
+    # The name of another field that, while it holds text, is used instead of this one:
+    # this one is then shown off (dimmed), so the form never shows a choice it ignores.
+    yields_to: str = ""
 
 
 Submit = Callable[[dict[str, Any]], "str | None"]
@@ -176,6 +179,17 @@ class FormModal(ModalScreen[bool]):
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus()
         self._opened_with = self.values()
+        self._yield_fields()
+
+    def _yield_fields(self) -> None:
+        """Each field that yields to another (`Field.yields_to`) off while that one
+        holds text, on again once it is cleared."""
+        values = None
+        for spec in self.fields:
+            if spec.yields_to:
+                values = values or self.values()
+                taken = bool(str(values.get(spec.yields_to) or "").strip())
+                self.query_one(f"#field-{spec.name}").disabled = taken
 
     def on_paste(self, event: events.Paste) -> None:
         """A paste on a field that takes no text (a picker, a switch, a button)."""
@@ -251,6 +265,7 @@ class FormModal(ModalScreen[bool]):
             event.input.value = clean_line(event.value)
         elif isinstance(event, TextArea.Changed) and has_control(event.text_area.text):
             event.text_area.text = clean_multiline(event.text_area.text)
+        self._yield_fields()
 
     def closing_keys(self, one_line: bool) -> dict[str, Callable[[], object]]:
         """The keys that close the form, from a text field (see `form_key`)."""

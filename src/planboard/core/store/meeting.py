@@ -370,6 +370,8 @@ class MeetingCommands(StorePlacing):
                 raise ValidationError(
                     f"Choice {rank} is already {_quote(holder[1])}; unchoose it first."
                 )
+            if rank is not None:
+                self._check_choosable(block_id, block.name)
             tx.update("blocks", block_id, {"choice": rank})
             if rank is not None:  # (a quarter reopened, or the next started early)
                 self._check_chosen_not_carried([], [block_id])

@@ -18,7 +18,7 @@ from ..model import (
     Item,
     Place,
 )
-from ..rules import stakeholder_name_problem
+from ..rules import stakeholder_name_problem, why_not_choose
 from ..text import clean_line, clean_multiline, length, same_name, shows_anything
 from .carried import CarriedRule
 from .core import _quote
@@ -124,6 +124,15 @@ class StorePlacing(CarriedRule):
         home = Place.team() if stakeholder_id is None else Place.of_list(stakeholder_id)
         tx.renumber("items", "position", [(r[0], r[1]) for r in rows], home)
         return len(rows)
+
+    def _check_choosable(self, block_id: int, name: str) -> None:
+        """Refuses a block that can't be one of the quarter's choices (`why_not_choose`):
+        at a choice, and again at the decision (the block may have been emptied since)."""
+        (count,) = self.conn.execute(
+            f"SELECT COUNT(*) FROM items WHERE block_id = ? AND {IN_BLOCK}", (block_id,)
+        ).fetchone()
+        if problem := why_not_choose(_quote(name), count):
+            raise ValidationError(problem)
 
     def _place_rows(self, quarter_id: int, place: Place) -> list[tuple[int, int | None]]:
         """A block's or the dropped area's items (id, place_position), in order."""

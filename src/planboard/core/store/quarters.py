@@ -408,6 +408,8 @@ class QuarterCommands(StorePlacing):
                 )
         if 1 not in ranks:
             raise ValidationError("Choice 1 is empty: make the chosen block choice 1.")
+        for block_id, _ in choices:  # (emptied since it was chosen: moved out, dropped)
+            self._check_choosable(block_id, self.block(block_id).name)
         return choices
 
     def decide(

@@ -389,6 +389,7 @@ class ImportForm:
                 owner,
                 kind="select",
                 options=self.screen._owner_choices(),
+                yields_to="new_owner",
             ),
             Field(
                 "new_owner",

@@ -23,6 +23,7 @@ from .actions import StoreActions
 LONG_SWITCH_S = 0.0005  # the interpreter's switch interval while a long action runs
 LONG_REPLAY = 200_000  # bytes of an action's record: a larger undo or redo runs in the background
 PROGRESS_EVERY = 0.25  # seconds between two progress lines of a long action
+REFUSAL_KEPT_S = 4.0  # seconds the progress line keeps saying a key pressed waits for it
 
 
 class LongProgress(Message):
@@ -54,8 +55,12 @@ class LongActions(StoreActions):
     def busy(self, what: str) -> None:
         self.app.busy = what  # type: ignore[attr-defined]
 
+    _refused_at = -REFUSAL_KEPT_S  # (when `say_busy` last spoke: the progress line says it on)
+
     def say_busy(self) -> None:
-        """Why a key that changes the board does nothing now."""
+        """Why a key that changes the board does nothing now (the next progress lines
+        say it on for a few seconds: they came within a quarter second and hid it)."""
+        self._refused_at = time.monotonic()
         self.say(f"{self.busy}… — wait until it is done.", error=True)
 
     def before_long(self) -> None:
@@ -110,12 +115,12 @@ class LongActions(StoreActions):
         count = f" {done:,} of {total:,} rows" if total else ""
         if total and done == total:
             count = f" {total:,} rows, saving"
+        if time.monotonic() - self._refused_at < REFUSAL_KEPT_S:
+            after = (" — wait until it is done.", "bold $text-error")
+        else:
+            after = (" — dimmed keys are off", "$text-muted")
         self.status_line.show(
-            Content.assemble(
-                ("⋯ ", "bold $text-warning"),
-                f"{what}…{count}",
-                (" — dimmed keys are off", "$text-muted"),
-            )
+            Content.assemble(("⋯ ", "bold $text-warning"), f"{what}…{count}", after)
         )
 
     def long_done(self, event: Any) -> bool:
