@@ -37,6 +37,17 @@ def test_empty_file_becomes_a_board(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_missing_file_opened_read_only_is_said_missing_and_not_made(tmp_path: Path) -> None:
+    """A path with no file, opened read-only: nothing is made, and the message says so
+    in words (it said "(and read-only was asked)")."""
+    path = tmp_path / "nothere.db"
+    with pytest.raises(
+        BoardFileError, match=r"nothere\.db does not exist; opened read-only, no board is made\.$"
+    ):
+        Store.open(path, readonly=True)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_empty_file_looked_at_read_only_is_said_to_be_empty(tmp_path: Path) -> None:
     """Read-only (the browser view, a look) makes nothing: an empty file is said to be
     empty, not "Cannot create a board … read-only was asked"."""

@@ -374,7 +374,8 @@ def _create_missing(path: Path, *, create: bool, readonly: bool) -> None:
             f"Cannot create {path}: the folder {path.resolve().parent} does not exist."
         )
     if readonly:
-        raise BoardFileError(f"{path} does not exist (and read-only was asked).")
+        # (Opened read-only: to look, or to serve it. Nothing is made, and it says so.)
+        raise BoardFileError(f"{path} does not exist; opened read-only, no board is made.")
     stale = stale_wal(path)
     if stale:
         raise BoardFileError(stale)
