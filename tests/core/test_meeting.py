@@ -13,6 +13,7 @@ from conftest import Filled, assert_consistent
 
 from planboard.core import Place, ReadOnlyError, Store, ValidationError
 from planboard.core.backup import backups_of
+from planboard.core.clock import ManualClock
 from planboard.core.schema import SCHEMA_VERSION
 
 
@@ -215,6 +216,32 @@ def test_timer_is_kept_and_undo_steps_over_it(live: Filled) -> None:
     store.set_timer(q, running=False, remaining=420.5)
     assert store.meeting(q).timer_started_at is None
     assert store.undo_summary(q) == "Dots recorded on “Sales cockpit”"
+
+
+def test_ending_or_deciding_the_event_pauses_the_countdown_where_it_stands(
+    live: Filled,
+) -> None:
+    """The countdown ran 20 s, then the event was ended: started again, it showed the
+    whole timebox (the time it ran given back); and the same at the decision, seen
+    once the quarter is reopened. It pauses where it stands, the time run counted."""
+    store, q = live.store, live.quarter_id
+    store.clock = clock = ManualClock(store.now())  # (still, until moved)
+    store.set_timer(q, running=True, remaining=600)
+    clock.advance(20)
+    store.end_meeting(q)
+    meeting = store.meeting(q)
+    assert (meeting.timer_remaining, meeting.timer_started_at) == (580, None)
+    clock.advance(600)  # (ended: the countdown does not run)
+    store.start_meeting(q, backup=False)
+    assert store.meeting(q).timer_remaining == 580
+    store.set_timer(q, running=True, remaining=580)
+    store.choose_block(live.block_a, 1)
+    clock.advance(30)
+    store.decide(q, "Sales first.")
+    clock.advance(600)
+    store.reopen(q)
+    meeting = store.meeting(q)
+    assert (meeting.timer_remaining, meeting.timer_started_at) == (550, None)
 
 
 def test_a_new_timebox_is_undone_after_the_timer_moved(live: Filled) -> None:
@@ -1081,6 +1108,31 @@ def test_an_item_a_quarter_started_early_carried_cant_go_into_a_chosen_block(
         store.move_item(carried, Place.block(filled.block_a))
     said = str(refused.value)
     assert "carried into 2026-Q4" in said and "not chosen" not in said, said
+
+
+def test_a_chosen_block_is_not_carried_over_as_not_chosen(live: Filled, board_path: Path) -> None:
+    """The next quarter started during the event offered a chosen block as "not
+    chosen", ticked, and carried it; the decision then went through: the same work was
+    this quarter's initiative and an open block in the next. A chosen block is not
+    offered nor carried, and a decision whose chosen block a later quarter carried on
+    (another program's doing) is refused."""
+    from planboard.core.history import carry_over_candidates
+
+    store, q = live.store, live.quarter_id
+    store.choose_block(live.block_a, 1)
+    offered = [block.id for block, _ in carry_over_candidates(store, q).blocks]
+    assert live.block_a not in offered and live.block_b in offered
+    with pytest.raises(ValidationError, match="“Sales cockpit” is chosen in 2026-Q3"):
+        store.start_next_quarter(q, "2026-Q4", "", block_ids=[live.block_b, live.block_a])
+    assert [quarter.name for quarter in store.quarters()] == ["2026-Q3"]
+    store.choose_block(live.block_a, None)
+    store.start_next_quarter(q, "2026-Q4", "", block_ids=[live.block_a])
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("UPDATE blocks SET choice = 1 WHERE id = ?", (live.block_a,))
+    conn.close()
+    with pytest.raises(ValidationError, match="carried into 2026-Q4 as not chosen"):
+        store.decide(q, "Sales first.")
+    assert store.decision(q) is None and store.quarter(q).status == "live"
 
 
 def test_dots_over_the_budget_another_program_wrote_can_be_taken_back(

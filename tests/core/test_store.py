@@ -684,7 +684,8 @@ def test_a_block_is_not_dropped_without_a_reason_or_while_chosen(filled: Filled)
     with pytest.raises(ValidationError, match="reason"):
         store.drop_block(filled.block_a, "  ")
     store.choose_block(filled.block_a, 1)
-    with pytest.raises(ValidationError, match="chosen"):
+    # (Said where the key is: `0` unchooses on the event's card, not on the board.)
+    with pytest.raises(ValidationError, match=r"chosen \(1\): unchoose it first \(0 on its card"):
         store.drop_block(filled.block_a, "Not now")
     assert store.item(filled.sales_items[0]).block_id == filled.block_a
     assert_consistent(store)

@@ -507,8 +507,8 @@ async def test_the_decision_form_fits_when_many_are_cut_off(filled: Filled) -> N
 
 async def test_the_dots_form_shows_nobodys_dots_while_the_tally_is_hidden(filled: Filled) -> None:
     """With the tally hidden, `v` opens with every field blank (it was filled in with
-    each person's dots on that block, on the shared screen): blank keeps what someone
-    placed, a number replaces it, 0 takes it back."""
+    each person's dots on that block, on the shared screen): blank (or spaces) keeps
+    what someone placed, a number replaces it, 0 takes it back."""
     prepare(filled)
     store, q = filled.store, filled.quarter_id
     store.start_meeting(q, backup=False)
@@ -529,6 +529,7 @@ async def test_the_dots_form_shows_nobodys_dots_while_the_tally_is_hidden(filled
         shown = " ".join(str(w.render()) for w in form.query(".field-label, Static"))
         assert "2" not in shown and "blank field keeps" in shown
         inputs[0].value = "1"  # by name: Customer Service Lead, then Head of Sales
+        inputs[1].value = "  "  # (spaces are blank: kept, not "must be a whole number")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert store.votes(q) == {filled.block_a: {filled.sales: 2, filled.service: 1}}
@@ -615,6 +616,33 @@ async def test_dots_typed_again_are_said_as_recorded_while_hidden(filled: Filled
         assert said[0] == said[1]
         assert said[0].startswith("✓ Dots recorded on “Sales cockpit”")
         assert store.votes(q) == {filled.block_a: {filled.sales: 1}}
+
+
+@pytest.mark.parametrize("hidden", [True, False], ids=["tally-hidden", "tally-revealed"])
+async def test_dropping_a_block_says_its_dots_go(filled: Filled, hidden: bool) -> None:
+    """`d` on a block's title during the event said nothing of the dots on it, and
+    dropping it deleted them (`x` said so): the form says they go, with how many only
+    once the tally is revealed; and dropped, they are gone from the file."""
+    store, q = hidden_event(filled)
+    if not hidden:
+        store.set_meeting(q, tally_hidden=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")  # to the board, the event still live
+        await pilot.pause()
+        blocks = app.screen.query_one("#blocks")
+        blocks.focus()
+        blocks.select_row(0)  # block 1's title, with 2 dots
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        intro = str(app.screen.query_one(".dialog-intro").render())
+        said = "Any dots placed on it go too." if hidden else "The 2 dots placed on it go too."
+        assert said in intro, intro
+        await pilot.press(*"Not this quarter", "enter")
+        await pilot.pause()
+        assert store.votes(q).get(filled.block_a) is None
 
 
 async def test_deleting_a_block_names_no_count_of_its_dots_while_hidden(filled: Filled) -> None:

@@ -11,6 +11,7 @@ busy-retry deadlines in `db.py` (real waits on another process).
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -85,6 +86,18 @@ def runs_at(text: str | None, now: datetime) -> bool:
     paused where it was, on every screen and page alike)."""
     started = started_at(text)
     return started is not None and started <= now
+
+
+def timer_stopped(started: str | None, remaining: object, now: datetime) -> dict[str, object]:
+    """The countdown's columns when the event stops (ended, or decided): paused where it
+    stands at `now`, the time it ran counted. (Its start cleared alone gave that time
+    back: run 20 s, then `e` and `M`, and the whole timebox showed again.)"""
+    values: dict[str, object] = {"timer_started_at": None}
+    if started is None or not runs_at(started, now) or isinstance(remaining, bool):
+        return values  # (paused already; or another program's start, read as paused)
+    if isinstance(remaining, int | float) and math.isfinite(remaining):
+        values["timer_remaining"] = max(0.0, float(remaining) - seconds_since(started, now))
+    return values
 
 
 def timer_for_timebox(

@@ -178,7 +178,8 @@ class BlockCommands(StorePlacing):
             self._check_quarter_writable(block.quarter_id, tx)
             if block.choice:
                 raise ValidationError(
-                    f"{_quote(block.name)} is chosen ({block.choice}): press 0 on it first."
+                    f"{_quote(block.name)} is chosen ({block.choice}): unchoose it first (0 on "
+                    "its card in the event: M)."
                 )
             said = f"{reason} (block {_quote(block.name)})"[:MAX_NOTES]
             items = self.items_at(block.quarter_id, Place.block(block_id))

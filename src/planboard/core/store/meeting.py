@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backup import backup_board
-from ..clock import timer_for_timebox
+from ..clock import timer_for_timebox, timer_stopped
 from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Block, Change, CutOff, Meeting, Stakeholder
 from ..rows import integer, whole
@@ -89,7 +89,10 @@ class MeetingCommands(StorePlacing):
             if meeting is not None:
                 # (The event of a decided quarter ended when it was decided: that stays.)
                 ended = meeting.ended_at if decided and meeting.ended_at else self.clock()
-                tx.update("meetings", quarter_id, {"ended_at": ended, "timer_started_at": None})
+                stopped = timer_stopped(
+                    meeting.timer_started_at, meeting.timer_remaining, self.now()
+                )
+                tx.update("meetings", quarter_id, {"ended_at": ended, **stopped})
             summary = f"Ended the event for {quarter.name} without a decision"
             if decided:
                 summary = f"Ended the event for {quarter.name}: it has its decision, and is decided"
@@ -268,7 +271,7 @@ class MeetingCommands(StorePlacing):
             meeting = self._need_meeting(block.quarter_id)
             present = set(self.attendance(block.quarter_id))
             for stakeholder_id, raw in dots.items():
-                count = self._whole(raw if raw != "" else 0, "Dots", 0, 99)
+                count = self._whole(raw if str(raw).strip() else 0, "Dots", 0, 99)
                 stakeholder = self.stakeholder(stakeholder_id)
                 if count and stakeholder_id not in present:
                     raise ValidationError(f"{stakeholder.name} is not marked present.")

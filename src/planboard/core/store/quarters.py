@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from ..clock import timer_stopped
 from ..errors import ValidationError
 from ..model import QUARTER_NAME, Change, Item, Place, Quarter, next_quarter_name
 from ..rows import integer
@@ -182,6 +183,13 @@ class QuarterCommands(StorePlacing):
             block = self.block(block_id)
             if block.quarter_id != from_quarter_id:
                 raise ValidationError("That block belongs to another quarter.")
+            if block.choice is not None or block.chosen_rank is not None:
+                # (Carried as not chosen, it would be open there and chosen here.)
+                raise ValidationError(
+                    f"{_quote(block.name)} is chosen in {self.quarter(from_quarter_id).name}: "
+                    "only blocks not chosen are carried over (unchoose it first: 0 in the "
+                    "event)."
+                )
             new_block = carrying.tx.insert(
                 "blocks",
                 {
@@ -410,6 +418,8 @@ class QuarterCommands(StorePlacing):
             raise ValidationError("Choice 1 is empty: make the chosen block choice 1.")
         for block_id, _ in choices:  # (emptied since it was chosen: moved out, dropped)
             self._check_choosable(block_id, self.block(block_id).name)
+        # (Chosen before the next quarter carried it on as not chosen: open in both.)
+        self._check_chosen_not_carried([], [block_id for block_id, _ in choices])
         return choices
 
     def decide(
@@ -450,10 +460,12 @@ class QuarterCommands(StorePlacing):
                     f"{quarter.status} again): ending the event makes it decided again, "
                     "and reopening it then lets you decide anew."
                 )
-            if self.meeting(quarter_id) is not None:
-                tx.update(
-                    "meetings", quarter_id, {"ended_at": self.clock(), "timer_started_at": None}
+            meeting = self.meeting(quarter_id)
+            if meeting is not None:
+                stopped = timer_stopped(
+                    meeting.timer_started_at, meeting.timer_remaining, self.now()
                 )
+                tx.update("meetings", quarter_id, {"ended_at": self.clock(), **stopped})
             tx.delete("decisions", quarter_id)
             tx.insert(
                 "decisions",

@@ -114,6 +114,20 @@ class BoardItems(BoardView):
         if item is not None:
             self._ask_drop(item, None)
 
+    def _dots_going(self, block: Block) -> str:
+        """What a block's deletion or drop does to its dots, as a line to add to the
+        question ("" when it has none): votes are never wiped without saying so."""
+        dots = sum(self.store.votes(self.quarter_id).get(block.id, {}).values())
+        meeting = self.store.meeting(self.quarter_id)
+        hidden = meeting is not None and meeting.tally_hidden and meeting.ended_at is None
+        if hidden:  # (said of every block: said of those with dots, it told which had)
+            return "\nAny dots placed on it go too."
+        if not dots:
+            return ""
+        if meeting is None or meeting.tally_hidden:
+            return "\nThe dots placed on it go too."
+        return f"\nThe {dots} dot{'s' if dots != 1 else ''} placed on it go too."
+
     def _ask_drop_block(self, block: Block, count: int) -> None:
         """`d` on a block's title: the whole block is dropped, its items kept."""
         from ..modals import Field, FormModal
@@ -135,7 +149,8 @@ class BoardItems(BoardView):
                 submit,
                 save_label="Drop",
                 intro="Each item goes to Dropped with this reason and the block's name; "
-                + "the block goes (u brings it back).",
+                + "the block goes (u brings it back)."
+                + self._dots_going(block),
             )
         )
 
@@ -229,17 +244,7 @@ class BoardItems(BoardView):
                 if count
                 else ""
             )
-            dots = sum(self.store.votes(self.quarter_id).get(block.id, {}).values())
-            meeting = self.store.meeting(self.quarter_id)
-            hidden = meeting is not None and meeting.tally_hidden and meeting.ended_at is None
-            if hidden:  # (said of every block: said of those with dots, it told which had)
-                question += "\nAny dots placed on it go too."
-            elif dots:  # votes are never wiped without saying so
-                question += (
-                    "\nThe dots placed on it go too."
-                    if meeting is None or meeting.tally_hidden
-                    else f"\nThe {dots} dot{'s' if dots != 1 else ''} placed on it go too."
-                )
+            question += self._dots_going(block)
             op = lambda: self.store.delete_block(block.id)  # noqa: E731
         elif row.group.key.is_list and row.group.stakeholder is not None:
             stakeholder = row.group.stakeholder

@@ -97,7 +97,7 @@ def ask_dots(screen: MeetingScreen) -> None:
         dots = {
             int(name[1:]): value
             for name, value in values.items()
-            if not (hidden and value in ("", None))
+            if not (hidden and not str(value or "").strip())  # (spaces are blank too)
         }
         if not dots:
             return "Type someone's dots on this block (0 takes them back)."
