@@ -244,6 +244,20 @@ def test_ending_or_deciding_the_event_pauses_the_countdown_where_it_stands(
     assert (meeting.timer_remaining, meeting.timer_started_at) == (550, None)
 
 
+def test_the_setup_summary_says_what_changed_and_no_more(live: Filled) -> None:
+    """The setup (`a`) sends who is present with every save: a new timebox alone was
+    said as "Event of 2026-Q3: 2 present, timebox 10 minutes", as if attendance had
+    changed."""
+    store, q = live.store, live.quarter_id
+    present = store.attendance(q)
+    change = store.set_meeting(q, present=present, timebox_minutes=10)
+    assert change.summary == "Event of 2026-Q3: timebox 10 minutes"
+    change = store.set_meeting(q, present=present[:1], timebox_minutes=10)
+    assert change.summary == "Event of 2026-Q3: 1 present"
+    change = store.set_meeting(q, present=present[:1])
+    assert change.summary == "Nothing to change"
+
+
 def test_a_new_timebox_is_undone_after_the_timer_moved(live: Filled) -> None:
     """A timebox changed, then `t` (the timer started or paused): `u` said "Can't undo
     this — Event of 2026-Q3: timebox 10 minutes — because the board has changed since

@@ -1061,3 +1061,34 @@ async def test_d_refuses_choices_it_cannot_confirm_before_the_form(
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)  # (no form)
         assert said in status(app), status(app)
+
+
+async def test_an_event_whose_settings_another_program_removed_says_how_to_go_on(
+    filled: Filled, board_path: Path
+) -> None:
+    """With the event's `meetings` row deleted by another program, `t`, `a`, `v` and `r`
+    did nothing and said nothing, even after a restart: each says so, and `e` then `M`
+    puts the settings back, the dots kept."""
+    import sqlite3
+
+    store, q = hidden_event(filled)
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("DELETE FROM meetings WHERE quarter_id = ?", (q,))
+    conn.close()
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        for key in ("t", "a", "v", "r"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, MeetingScreen), key
+            assert "settings are not in the file" in status(app), key
+        await pilot.press("e", "y")
+        await pilot.pause()
+        await pilot.press("M", "y")
+        await pilot.pause()
+        await pilot.pause()
+        assert store.meeting(q) is not None and store.quarter(q).status == "live"
+        assert store.votes(q) == {filled.block_a: {filled.sales: 2}}

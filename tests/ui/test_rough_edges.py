@@ -632,3 +632,30 @@ async def test_minutes_that_cannot_be_saved_say_where_they_were_going(
         await pilot.pause()
         said = str(app.screen.query_one("#status").render())
         assert "Could not save the minutes" in said and target.name in said, said
+
+
+async def test_minutes_saved_beside_two_kept_files_name_both(filled: Filled) -> None:
+    """Minutes that went to `-3` because the first file and `-2` both hold other text
+    said only that the first did: both are named."""
+    from planboard.core.outcome import minutes_path
+
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    filled.give_items()
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    first = minutes_path(store.path, store.quarter(q))
+    second = first.with_name(first.stem + "-2.md")
+    first.write_text("My notes\n")
+    second.write_text("An earlier decision\n")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(200, 30)) as pilot:
+        await pilot.pause()
+        app.push_screen(DecisionScreen(store, q))
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        third = first.with_name(first.stem + "-3.md")
+        assert third.exists() and first.read_text() == "My notes\n"
+        assert f"({first.name} to {second.name} hold other text, kept as they are)" in said, said

@@ -148,9 +148,9 @@ class MeetingCommands(StorePlacing):
             tx.update("meetings", quarter_id, values)
             what = []
             if present is not None:
-                before = len(self.attendance(quarter_id))
+                before, written = len(self.attendance(quarter_id)), len(tx.changes)
                 count = self._write_attendance(tx, quarter_id, present, hidden)
-                if count != before or tx.changes:
+                if count != before or len(tx.changes) > written:  # (who is here changed)
                     what.append(f"{count} present")
             what += self._settings_changed(meeting, values)
             summary = f"Event of {quarter.name}: " + (", ".join(what) or "settings kept")

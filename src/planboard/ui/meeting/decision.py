@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -126,8 +128,20 @@ class DecisionScreen(Screen[None]):
             )
             return
         first = minutes_path(self.store.path, self.store.quarter(self.quarter_id))
-        kept = f" ({first.name} holds other text, kept as it is)" if path != first else ""
-        self.status_line.say(f"Minutes saved: {path}{kept}")
+        self.status_line.say(f"Minutes saved: {path}{_kept_beside(first, path)}")
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _kept_beside(first: Path, written: Path) -> str:
+    """Which minutes files held other text, and were kept, when the minutes went to a
+    numbered one (`write_minutes`): all the numbered ones before it too, not the first
+    alone (that one was named where `-2` had made the minutes go to `-3`)."""
+    if written == first:
+        return ""
+    number = written.stem.rpartition("-")[2]
+    if number == "2" or not number.isdigit():
+        return f" ({first.name} holds other text, kept as it is)"
+    last = f"{first.stem}-{int(number) - 1}{first.suffix}"
+    return f" ({first.name} to {last} hold other text, kept as they are)"

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def ask_setup(screen: MeetingScreen) -> None:
     """The event's setup: who is here, dots per person, the timebox, a hidden tally."""
-    if screen.meeting is None or not screen._writable():
+    if not screen.has_meeting() or screen.meeting is None or not screen._writable():
         return
     people = screen.store.stakeholders(screen.quarter_id)
     present = set(screen.store.attendance(screen.quarter_id))
@@ -65,7 +65,9 @@ def ask_setup(screen: MeetingScreen) -> None:
 def ask_dots(screen: MeetingScreen) -> None:
     """The dots each person present put on the selected block."""
     card = screen.card
-    if card is None or screen.meeting is None or not screen._writable():
+    if card is None or not screen.has_meeting() or screen.meeting is None:
+        return
+    if not screen._writable():
         return
     present = screen.store.attendance(screen.quarter_id)
     if not present:

@@ -301,6 +301,19 @@ class MeetingScreen(LongActions, Screen[str | None]):
             return self.EDIT_ACTIONS | ({"reveal"} if hidden else set())
         return frozenset()
 
+    def has_meeting(self) -> bool:
+        """Whether the event's settings are in the file; if not, says so and how to put
+        them back (another program removed their row: `t`, `a`, `v` and `r` did nothing,
+        without a word)."""
+        if self.meeting is not None:
+            return True
+        self.say(
+            "This event's settings are not in the file (another program removed them): "
+            "e ends the event, and M starts it again; the dots stay.",
+            error=True,
+        )
+        return False
+
     def _writable(self) -> bool:
         assert self.quarter is not None
         file_reason = self.store.readonly_reason if self.store.readonly else None
@@ -363,7 +376,7 @@ class MeetingScreen(LongActions, Screen[str | None]):
 
     def action_reveal(self) -> None:
         """Reveal the tally (saved: everyone sees it from now on) and show it ranked."""
-        if self.meeting is None:
+        if not self.has_meeting() or self.meeting is None:
             return
         if not self.meeting.tally_hidden:
             self.app.push_screen(RevealScreen(self))
@@ -393,7 +406,7 @@ class MeetingScreen(LongActions, Screen[str | None]):
 
     def action_timer(self) -> None:
         meeting = self.meeting
-        if meeting is None or not self._writable():
+        if not self.has_meeting() or meeting is None or not self._writable():
             return
         left = remaining_seconds(meeting, self.store.now())
         running = not timer_running(meeting, self.store.now())  # (as shown: start it)
@@ -414,7 +427,7 @@ class MeetingScreen(LongActions, Screen[str | None]):
     def action_reset_timer(self) -> None:
         """Back to the whole timebox, paused (undo steps over timer moves)."""
         meeting = self.meeting
-        if meeting is None or not self._writable():
+        if not self.has_meeting() or meeting is None or not self._writable():
             return
         whole = meeting.timebox_minutes * 60.0
         try:
