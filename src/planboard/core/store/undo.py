@@ -206,8 +206,8 @@ class UndoLog(Tidying, CarriedRule):
         if pairs and self._pairs_naming_gone_items(pairs):  # (its items: no foreign key says so)
             raise ConflictError(
                 f"Can't {verb} this — {event.summary} — because the board has changed "
-                "since (in another quarter, or from another program): an item it names is gone. Nothing "
-                "was changed."
+                "since (in another quarter, or from another program): an item it names is "
+                "gone. Nothing was changed."
             )
         if not touched["items"] and not touched["blocks"]:
             return
