@@ -103,7 +103,9 @@ def test_a_block_with_no_items_is_not_chosen_nor_decided(live: Filled) -> None:
     assert len(store.events(q, limit=1000)) == events
     store.choose_block(live.block_a, 1)
     store.move_item(live.sales_items[0], Place.of_list(live.sales))  # its only item
-    assert store.why_not_decide(q).startswith("“Sales cockpit” holds no items")
+    assert store.why_not_decide(q) == (
+        "“Sales cockpit” holds no items: put some in it (b: the board) or unchoose it (0)."
+    )
     with pytest.raises(ValidationError, match="“Sales cockpit” holds no items"):
         store.decide(q, "Sales first.")
     assert store.quarter(q).status == "live" and store.decision(q) is None
@@ -242,6 +244,25 @@ def test_ending_or_deciding_the_event_pauses_the_countdown_where_it_stands(
     store.reopen(q)
     meeting = store.meeting(q)
     assert (meeting.timer_remaining, meeting.timer_started_at) == (550, None)
+
+
+@pytest.mark.parametrize("written", [None, "abc"], ids=["null", "text"])
+def test_a_countdown_left_that_is_no_number_is_paused_from_the_whole_timebox(
+    live: Filled, board_path: Path, written: object
+) -> None:
+    """What is left of a running countdown, written by another program as NULL or text,
+    reads as the whole timebox (as the screen shows it): ending the event then gave
+    back the 20 s it had run."""
+    store, q = live.store, live.quarter_id
+    store.clock = clock = ManualClock(store.now())
+    store.set_timer(q, running=True, remaining=600)
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("UPDATE meetings SET timer_remaining = ? WHERE quarter_id = ?", (written, q))
+    conn.close()
+    clock.advance(20)
+    store.end_meeting(q)
+    meeting = store.meeting(q)
+    assert (meeting.timer_remaining, meeting.timer_started_at) == (45 * 60 - 20, None)
 
 
 def test_the_setup_summary_says_what_changed_and_no_more(live: Filled) -> None:
@@ -1138,6 +1159,9 @@ def test_a_chosen_block_is_not_carried_over_as_not_chosen(live: Filled, board_pa
     assert live.block_a not in offered and live.block_b in offered
     with pytest.raises(ValidationError, match="“Sales cockpit” is chosen in 2026-Q3"):
         store.start_next_quarter(q, "2026-Q4", "", block_ids=[live.block_b, live.block_a])
+    # Nor an item in it (the form offers only those on their lists; a caller may ask).
+    with pytest.raises(ValidationError, match="“Pipeline by region”, in “Sales cockpit”, is"):
+        store.start_next_quarter(q, "2026-Q4", "", item_ids=[live.sales_items[0]])
     assert [quarter.name for quarter in store.quarters()] == ["2026-Q3"]
     store.choose_block(live.block_a, None)
     store.start_next_quarter(q, "2026-Q4", "", block_ids=[live.block_a])
@@ -1147,6 +1171,26 @@ def test_a_chosen_block_is_not_carried_over_as_not_chosen(live: Filled, board_pa
     with pytest.raises(ValidationError, match="carried into 2026-Q4 as not chosen"):
         store.decide(q, "Sales first.")
     assert store.decision(q) is None and store.quarter(q).status == "live"
+
+
+@pytest.mark.parametrize("column", ["choice", "chosen_rank"])
+def test_a_block_another_program_marked_chosen_with_0_is_neither_offered_nor_carried(
+    live: Filled, board_path: Path, column: str
+) -> None:
+    """A 0 written as a block's choice (or rank) was offered, ticked, to carry over, and
+    the start was then refused for it: offer and refusal read it alike."""
+    from planboard.core.history import carry_over_candidates
+
+    store, q = live.store, live.quarter_id
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints = ON")  # (as another program may)
+    conn.execute(f"UPDATE blocks SET {column} = 0 WHERE id = ?", (live.block_b,))
+    conn.close()
+    offered = [block.id for block, _ in carry_over_candidates(store, q).blocks]
+    assert live.block_b not in offered and live.block_a in offered
+    with pytest.raises(ValidationError, match="“Service insights” is chosen in 2026-Q3"):
+        store.start_next_quarter(q, "2026-Q4", "", block_ids=[live.block_b])
+    store.start_next_quarter(q, "2026-Q4", "", block_ids=offered)
 
 
 def test_dots_over_the_budget_another_program_wrote_can_be_taken_back(

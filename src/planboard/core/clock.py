@@ -88,16 +88,29 @@ def runs_at(text: str | None, now: datetime) -> bool:
     return started is not None and started <= now
 
 
-def timer_stopped(started: str | None, remaining: object, now: datetime) -> dict[str, object]:
+def timer_stopped(
+    started: str | None, remaining: object, timebox_minutes: object, now: datetime
+) -> dict[str, object]:
     """The countdown's columns when the event stops (ended, or decided): paused where it
     stands at `now`, the time it ran counted. (Its start cleared alone gave that time
-    back: run 20 s, then `e` and `M`, and the whole timebox showed again.)"""
+    back: run 20 s, then `e` and `M`, and the whole timebox showed again.) What is left
+    is read as the screen reads it (`live.timer_left`): no number there (another
+    program's) is the whole timebox."""
     values: dict[str, object] = {"timer_started_at": None}
-    if started is None or not runs_at(started, now) or isinstance(remaining, bool):
+    if started is None or not runs_at(started, now):
         return values  # (paused already; or another program's start, read as paused)
-    if isinstance(remaining, int | float) and math.isfinite(remaining):
-        values["timer_remaining"] = max(0.0, float(remaining) - seconds_since(started, now))
+    left = _finite(remaining)
+    if left is None:
+        left = (_finite(timebox_minutes) or 0.0) * 60.0
+    values["timer_remaining"] = max(0.0, left - seconds_since(started, now))
     return values
+
+
+def _finite(value: object) -> float | None:
+    """A number as a float; None for anything else (text, NULL, a flag, NaN)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
 
 
 def timer_for_timebox(

@@ -369,13 +369,12 @@ def _create_missing(path: Path, *, create: bool, readonly: bool) -> None:
     why it can't be."""
     if not create:
         raise BoardFileError(f"{path} does not exist.")
+    if readonly:  # (to look, or to serve it: nothing is made, whatever the folder)
+        raise BoardFileError(f"{path} does not exist (read-only: no board is made).")
     if not path.resolve().parent.is_dir():
         raise BoardFileError(
             f"Cannot create {path}: the folder {path.resolve().parent} does not exist."
         )
-    if readonly:
-        # (Opened read-only: to look, or to serve it. Nothing is made, and it says so.)
-        raise BoardFileError(f"{path} does not exist; opened read-only, no board is made.")
     stale = stale_wal(path)
     if stale:
         raise BoardFileError(stale)

@@ -203,7 +203,7 @@ def carry_over_candidates(store: Store, quarter_id: int) -> Candidates:
     blocks = [
         (block, board.items_at(Place.block(block.id)))
         for block in board.blocks
-        if not block.chosen_rank and not block.choice  # (chosen, not yet confirmed: kept)
+        if not block.is_chosen  # (chosen in an event not decided yet too: it stays)
     ]
     loose = [item for place, items in board.places.items() if place.is_list for item in items]
     return Candidates(blocks, loose)

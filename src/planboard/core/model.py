@@ -282,6 +282,12 @@ class Block(Record):
         self.carried_from = carried_from
         self.choice = choice
 
+    @property
+    def is_chosen(self) -> bool:
+        """Chosen in its event, or in its decision: whatever is written there (another
+        program's 0 too, which the decision refuses as a choice it can't confirm)."""
+        return self.choice is not None or self.chosen_rank is not None
+
 
 class Decision(Record):
     __slots__ = ("attendees", "decided_at", "quarter_id", "rationale")

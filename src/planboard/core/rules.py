@@ -94,12 +94,15 @@ def why_not_start(quarter: Quarter, quarters: list[Quarter]) -> str:
     )
 
 
-def why_not_choose(block_name: str, items: int) -> str:
+def why_not_choose(block_name: str, items: int, *, chosen: bool = False) -> str:
     """Why a block can't be one of the quarter's choices ("" if it can): a block with
-    no item in it would be an initiative with no work, and would cut off every list."""
+    no item in it would be an initiative with no work, and would cut off every list.
+    `chosen`: asked at the decision, of a block chosen before it was emptied."""
     if items > 0:
         return ""
     # (Short: said on the meeting's status line, which must fit 100 columns.)
+    if chosen:
+        return f"{block_name} holds no items: put some in it (b: the board) or unchoose it (0)."
     return f"{block_name} holds no items: put some in it (b: the board) before choosing it."
 
 

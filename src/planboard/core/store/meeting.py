@@ -90,7 +90,10 @@ class MeetingCommands(StorePlacing):
                 # (The event of a decided quarter ended when it was decided: that stays.)
                 ended = meeting.ended_at if decided and meeting.ended_at else self.clock()
                 stopped = timer_stopped(
-                    meeting.timer_started_at, meeting.timer_remaining, self.now()
+                    meeting.timer_started_at,
+                    meeting.timer_remaining,
+                    meeting.timebox_minutes,
+                    self.now(),
                 )
                 tx.update("meetings", quarter_id, {"ended_at": ended, **stopped})
             summary = f"Ended the event for {quarter.name} without a decision"

@@ -125,13 +125,13 @@ class StorePlacing(CarriedRule):
         tx.renumber("items", "position", [(r[0], r[1]) for r in rows], home)
         return len(rows)
 
-    def _check_choosable(self, block_id: int, name: str) -> None:
+    def _check_choosable(self, block_id: int, name: str, *, chosen: bool = False) -> None:
         """Refuses a block that can't be one of the quarter's choices (`why_not_choose`):
-        at a choice, and again at the decision (the block may have been emptied since)."""
+        at a choice, and again at the decision (`chosen`: it may have been emptied since)."""
         (count,) = self.conn.execute(
             f"SELECT COUNT(*) FROM items WHERE block_id = ? AND {IN_BLOCK}", (block_id,)
         ).fetchone()
-        if problem := why_not_choose(_quote(name), count):
+        if problem := why_not_choose(_quote(name), count, chosen=chosen):
             raise ValidationError(problem)
 
     def _place_rows(self, quarter_id: int, place: Place) -> list[tuple[int, int | None]]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..clock import timer_stopped
 from ..errors import ValidationError
-from ..model import QUARTER_NAME, Change, Item, Place, Quarter, next_quarter_name
+from ..model import QUARTER_NAME, Block, Change, Item, Place, Quarter, next_quarter_name
 from ..rows import integer
 from ..rules import why_not_start
 from ..text import clean_line, clean_multiline, plural
@@ -157,6 +157,7 @@ class QuarterCommands(StorePlacing):
                     raise ValidationError("That item belongs to another quarter.")
                 merged = item.merged_into  # (two lookups: a union made per item was 11 s
                 # of a start carrying 17,000 items)
+                self._check_item_not_chosen(item)
                 if item.id in carrying.copies or merged in asked or merged in carrying.copies:
                     continue  # (come with their block, or with the item they are merged into)
                 carrying.copy(item, None, None, self._merged_to_carry(item.id, carrying.gone))
@@ -173,6 +174,26 @@ class QuarterCommands(StorePlacing):
                 )
             return self._finish(tx, "create_quarter", summary, quarter_id, undoable=False)
 
+    def _not_carried(self, what: str, block: Block) -> str:
+        """Why `what` (a block, or an item in it) is not carried over: `block` is chosen."""
+        quarter = self.quarter(block.quarter_id)
+        said = f"{what} is chosen in {quarter.name}: only what was not chosen is carried over"
+        if quarter.is_decided:
+            return f"{said}."
+        return f"{said} (unchoose it first: 0 on its card in the event)."
+
+    def _check_item_not_chosen(self, item: Item) -> None:
+        """Refuses carrying an item in a chosen block, or merged into one that is: it
+        would be open in the next quarter and chosen here. (The form offers only the
+        items on their lists; another caller may ask for any.)"""
+        holder = self.item(item.merged_into) if item.merged_into is not None else item
+        if holder.block_id is None:
+            return
+        block = self.block(holder.block_id)
+        if block.is_chosen:
+            where = f"{_quote(item.title)}, in {_quote(block.name)},"
+            raise ValidationError(self._not_carried(where, block))
+
     def _carry_blocks(
         self, carrying: _Carrying, from_quarter_id: int, block_ids: Sequence[int]
     ) -> tuple[int, int]:
@@ -183,13 +204,8 @@ class QuarterCommands(StorePlacing):
             block = self.block(block_id)
             if block.quarter_id != from_quarter_id:
                 raise ValidationError("That block belongs to another quarter.")
-            if block.choice is not None or block.chosen_rank is not None:
-                # (Carried as not chosen, it would be open there and chosen here.)
-                raise ValidationError(
-                    f"{_quote(block.name)} is chosen in {self.quarter(from_quarter_id).name}: "
-                    "only blocks not chosen are carried over (unchoose it first: 0 in the "
-                    "event)."
-                )
+            if block.is_chosen:  # (carried as not chosen: open there, and chosen here)
+                raise ValidationError(self._not_carried(_quote(block.name), block))
             new_block = carrying.tx.insert(
                 "blocks",
                 {
@@ -417,7 +433,7 @@ class QuarterCommands(StorePlacing):
         if 1 not in ranks:
             raise ValidationError("Choice 1 is empty: make the chosen block choice 1.")
         for block_id, _ in choices:  # (emptied since it was chosen: moved out, dropped)
-            self._check_choosable(block_id, self.block(block_id).name)
+            self._check_choosable(block_id, self.block(block_id).name, chosen=True)
         # (Chosen before the next quarter carried it on as not chosen: open in both.)
         self._check_chosen_not_carried([], [block_id for block_id, _ in choices])
         return choices
@@ -460,12 +476,7 @@ class QuarterCommands(StorePlacing):
                     f"{quarter.status} again): ending the event makes it decided again, "
                     "and reopening it then lets you decide anew."
                 )
-            meeting = self.meeting(quarter_id)
-            if meeting is not None:
-                stopped = timer_stopped(
-                    meeting.timer_started_at, meeting.timer_remaining, self.now()
-                )
-                tx.update("meetings", quarter_id, {"ended_at": self.clock(), **stopped})
+            self._event_decided(tx, quarter_id)
             tx.delete("decisions", quarter_id)
             tx.insert(
                 "decisions",
@@ -480,6 +491,18 @@ class QuarterCommands(StorePlacing):
                 tx.update("blocks", block_id, {"chosen_rank": rank})
             tx.update("quarters", quarter_id, {"status": "decided"})
             return self._finish(tx, "decide", f"Decided {quarter.name}", quarter_id, undoable=False)
+
+    def _event_decided(self, tx: _Tx, quarter_id: int) -> None:
+        """The event ends with the decision: its countdown paused where it stands."""
+        meeting = self.meeting(quarter_id)
+        if meeting is not None:
+            stopped = timer_stopped(
+                meeting.timer_started_at,
+                meeting.timer_remaining,
+                meeting.timebox_minutes,
+                self.now(),
+            )
+            tx.update("meetings", quarter_id, {"ended_at": self.clock(), **stopped})
 
     def reopen(self, quarter_id: int) -> Change:
         """Reopen a decided quarter on purpose: it goes back to `live`, its decision row

@@ -307,9 +307,13 @@ class MeetingScreen(LongActions, Screen[str | None]):
         without a word)."""
         if self.meeting is not None:
             return True
+        gone = "This event's settings are not in the file (another program removed them)"
+        if self.store.readonly:  # (a look: the board that writes can put them back)
+            self.say(f"{gone}.", error=True)
+            return False
         self.say(
-            "This event's settings are not in the file (another program removed them): "
-            "e ends the event, and M starts it again; the dots stay.",
+            f"{gone}: e ends the event and M starts it again, its settings as for a new "
+            "one (set the dots each again with a: the dots placed are kept).",
             error=True,
         )
         return False

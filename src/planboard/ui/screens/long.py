@@ -70,6 +70,7 @@ class LongActions(StoreActions):
         """Run `op(progress)` in a thread, with a progress line."""
         self.before_long()
         self.busy = what
+        self._refused_at = -REFUSAL_KEPT_S  # (a refusal during the last one is not this one's)
         self.show_progress(what, 0, 0)
         self.refresh_bindings()  # type: ignore[attr-defined]
 
