@@ -6,9 +6,13 @@ it, after installing Chromium): there a missing browser fails the run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import sqlite3
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -144,6 +148,13 @@ async def test_the_page_follows_the_file_in_a_real_browser(tmp_path: Path) -> No
             assert "From the other board" not in await browser.evaluate(names)
             assert await browser.evaluate("document.title") == "board.db · planboard"
             assert await browser.evaluate("window.sameDocument === true")
+        # Its own board shared there again: the page follows it again (it had given up
+        # for good, saying "another board" over an old board until reloaded).
+        write(board, "UPDATE quarters SET vision = 'Shared again' WHERE status = 'live'")
+        with serving(board, port=port):
+            await browser.wait_for("document.documentElement.dataset.link === 'live'", 30)
+            await browser.wait_for("document.body.textContent.includes('Shared again')")
+            assert await browser.evaluate("window.sameDocument === true")
     finally:
         await browser.close()
 
@@ -169,5 +180,82 @@ async def test_a_page_whose_address_no_longer_opens_the_board_says_so(tmp_path: 
             assert "no longer opens" in said and "facilitator" in said, said
             await browser.wait_for("document.documentElement.scrollWidth <= 390")
             await browser.screenshot(*screenshot_targets(tmp_path, "serve-refused-phone.png"))
+    finally:
+        await browser.close()
+
+
+class Relay:
+    """A TCP relay in front of the server whose answers can be held (`frozen`): a
+    connection that goes silent without closing, as after a laptop's sleep."""
+
+    def __init__(self, port: int) -> None:
+        self.target = port
+        self.frozen = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target))
+            threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, answers: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                while answers and self.frozen.is_set():
+                    time.sleep(0.05)
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+async def test_a_connection_gone_silent_is_started_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection that went silent without closing left the page saying "live" over
+    an old board for good (the keep-alives were comments the page never heard). It
+    hears them now: silent for three times their interval, it says "reconnecting…" and
+    starts over, and follows the board again once answers come."""
+    import planboard.serve.page as served
+
+    chromium = chromium_or_skip()
+    monkeypatch.setattr(served, "ALIVE_SECONDS", 0.5)
+    board = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, board)
+    browser = Browser(chromium, tmp_path / "profile")
+    await browser.start()
+    try:
+        with serving(board) as server:
+            relay = Relay(server.port)
+            try:
+                await browser.size(1280, 800)
+                await browser.open(f"http://127.0.0.1:{relay.port}/")
+                await browser.wait_for(READY)
+                await browser.wait_for("document.documentElement.dataset.link === 'live'")
+                relay.frozen.set()
+                write(board, "UPDATE quarters SET vision = 'Changed while silent'")
+                await browser.wait_for("document.documentElement.dataset.link === 'lost'")
+                assert "Changed while silent" not in await browser.evaluate(
+                    "document.body.textContent"
+                )
+                relay.frozen.clear()
+                await browser.wait_for("document.body.textContent.includes('Changed while silent')")
+                await browser.wait_for("document.documentElement.dataset.link === 'live'")
+            finally:
+                relay.frozen.clear()
+                relay.close()
     finally:
         await browser.close()

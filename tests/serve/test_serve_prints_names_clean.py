@@ -39,3 +39,15 @@ def test_a_refusal_prints_the_file_name_clean(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert b"\x1b" not in done.stderr and b"RED" in done.stderr, done.stderr
+
+
+def test_the_pages_title_has_no_bidi_override_from_the_file_name(tmp_path: Path) -> None:
+    """A file name with a right-to-left override (U+202E) went as it was into the page's
+    title and the live channel's, turning the tab's name round; the terminal printed it
+    clean. Both are cleaned as the terminal's name is."""
+    from planboard.serve.server import BoardServer
+
+    board = tmp_path / "a\u202egpj.db"
+    shutil.copyfile(SAMPLE, board)
+    server = BoardServer(board, port=0, host="127.0.0.1")
+    assert server.title == "agpj.db · planboard"  # (the live channel sends it too)

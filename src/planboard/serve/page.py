@@ -15,10 +15,12 @@ from urllib.parse import quote
 from ..core.clock import utc_day
 from ..core.live import LiveBlock, LiveView
 from ..core.model import MAX_NOTES
+from ..core.text import clean_line
 
 STATUS_LABELS = {"preparing": "Preparing", "live": "Live", "decided": "Decided"}
 
 
+ALIVE_SECONDS = 15.0  # the live channel says it is alive at least this often
 LONGEST = 20 * MAX_NOTES  # characters of one text shown: far past what planboard writes
 
 
@@ -264,12 +266,24 @@ def refused() -> str:
     )
 
 
+def tab_title(name: str) -> str:
+    """The page's title, the browser tab's name: the board file's name as the terminal
+    prints it (no bidi override turning it round), and planboard's."""
+    return f"{clean_line(name)} · planboard"
+
+
 def document(
-    content: str, *, title: str, token: str = "", now: float | None = None, board: str = ""
+    content: str,
+    *,
+    title: str,
+    token: str = "",
+    now: float | None = None,
+    board: str = "",
 ) -> str:
     """The whole page around `content` (a `fragment`). The token, when the server needs
     one, is added to the assets' addresses (the live channel takes it from the page's own
-    address)."""
+    address). The page is told how often the live channel says it is alive, at the
+    least (`ALIVE_SECONDS`): one that hears nothing for three times that starts over."""
     now = time.time() if now is None else now
     query = f"?token={esc(quote(token, safe=''))}" if token else ""
     return (
@@ -284,7 +298,8 @@ def document(
         f'<script src="/assets/page.js{query}" defer></script>'
         "</head><body>"
         '<div id="link" class="link" role="status" aria-live="polite">connecting…</div>'
-        f'<main id="board" data-now="{round(now * 1000)}" data-board="{esc(board)}">'
+        f'<main id="board" data-now="{round(now * 1000)}" data-board="{esc(board)}" '
+        f'data-alive="{round(ALIVE_SECONDS * 1000)}">'
         f"{content}</main>"
         '<footer class="foot">Read-only · updates by itself</footer>'
         "</body></html>\n"

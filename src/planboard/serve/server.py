@@ -52,7 +52,6 @@ DEFAULT_PORT = 8765
 MAX_CLIENTS = 200  # live connections at once
 SPARE_CONNECTIONS = 56  # beyond the live ones: page loads, assets, refused requests
 HEAD_SECONDS = 10.0  # to send a whole request (and how long an idle connection is kept)
-KEEPALIVE_SECONDS = 15.0
 RETRY_MS = 1000
 
 CSP = (
@@ -181,7 +180,7 @@ class BoardServer:
         self._assets = {
             name: (resources.files(__package__) / "assets" / name).read_bytes() for name in ASSETS
         }
-        self.title = f"{path_text(self.path.name)} · planboard"
+        self.title = page.tab_title(path_text(self.path.name))
         self._title_json = json.dumps(self.title)
         # Which board this is, to a page left open (its path's digest: a page of one
         # board shows no other served on its port later; a file moved over it is it).
@@ -368,9 +367,9 @@ class BoardServer:
                     await response.write(rest)
                 tick = self._tick
                 try:
-                    await asyncio.wait_for(tick.wait(), KEEPALIVE_SECONDS)
-                except TimeoutError:
-                    await response.write(b": keep-alive\n\n")
+                    await asyncio.wait_for(tick.wait(), page.ALIVE_SECONDS)
+                except TimeoutError:  # (an event the page hears: a comment it did not)
+                    await response.write(b"event: alive\ndata: {}\n\n")
             # Sharing stops: the page says so (it said "reconnecting…" for ever).
             await response.write(b"event: end\ndata: {}\n\n")
         except ConnectionResetError:

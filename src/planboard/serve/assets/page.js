@@ -9,6 +9,11 @@
   var source = null;
   var retry = null;
   var mine = board.dataset.board || ""; // the board this page is of
+  // The live channel says it is alive at least this often; a connection that is silent
+  // for three times as long went quiet without closing (a laptop asleep, a network
+  // changed) and is started over: the page said "live" over an old board for good.
+  var quiet = 3 * Number(board.dataset.alive || 15000);
+  var heard = Date.now();
 
   function setLink(state, words) {
     root.dataset.link = state;
@@ -66,11 +71,26 @@
     tick();
   }
 
+  function watch() {
+    if (source && root.dataset.link === "live" && Date.now() - heard > quiet) {
+      source.close();
+      setLink("lost", "reconnecting…");
+      connect();
+    }
+  }
+
   function connect() {
     retry = null;
+    heard = Date.now();
     source = new EventSource("/live" + window.location.search);
-    source.onopen = function () { setLink("live", "live"); };
+    source.onopen = function () {
+      heard = Date.now();
+      // (Asking again after another board was seen: live once its own board comes.)
+      if (root.dataset.link !== "other") setLink("live", "live");
+    };
+    source.addEventListener("alive", function () { heard = Date.now(); });
     source.onmessage = function (event) {
+      heard = Date.now();
       var message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
       if (mine && message.board && message.board !== mine) { elsewhere(message); return; }
@@ -107,6 +127,8 @@
     setLink("other", "This address shares another board now (" + named + "): this is " +
       "the board as it was. Reload the page to see that one.");
     root.dataset.ready = "1";
+    // (Asked again now and then: its own board shared here again, it follows it again.)
+    retry = setTimeout(connect, 10000);
   }
 
   function check() {
@@ -129,5 +151,6 @@
   skew = Number(board.dataset.now || Date.now()) - Date.now();
   tick();
   setInterval(tick, 250);
+  setInterval(watch, 2000);
   connect();
 })();
