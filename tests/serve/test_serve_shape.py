@@ -62,3 +62,22 @@ def test_the_page_says_of_the_timer_what_the_terminal_says(
 
     view = LiveView("2026-Q3", "live", "", [], 0, 0, event=True, timer=LiveTimer(left, running, 10))
     assert f'<span class="state">{said}</span>' in page.fragment(view, now=0.0)
+
+
+def test_the_page_keeps_an_opened_list_by_the_block_not_its_number(tmp_path: Path) -> None:
+    """The page kept which blocks' item lists were open by their numbers: blocks swapped
+    on the board, another block's list was open. Its cards carry each block's id."""
+    import shutil
+
+    from conftest import SAMPLE
+
+    from planboard.core.live import live_view
+    from planboard.serve import page
+
+    board = tmp_path / "board.db"
+    shutil.copyfile(SAMPLE, board)
+    with Store.open(board, readonly=True) as store:
+        view = live_view(store)
+        ids = [block.id for block in store.blocks(store.default_quarter().id)]
+    found = [int(n) for n in re.findall(r'data-block="(\d+)"', page.fragment(view, now=0.0))]
+    assert found == ids and found != list(range(1, len(ids) + 1))

@@ -46,6 +46,7 @@ class LiveBlock:
     chosen_rank: int | None  # 1 or 2 once the decision is confirmed
     dots: int | None = None  # None while the tally is hidden
     votes: list[tuple[str, int]] | None = None  # who put how many; None while hidden
+    id: int = 0  # its row: a page keeps the lists it opened by it, not by the number
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def _block(
     block = entry.block
     return LiveBlock(
         number=number,
+        id=block.id,
         name=clean_line(block.name),
         case=clean_multiline(block.description),
         effort=block.effort,

@@ -109,7 +109,7 @@ def _card(block: LiveBlock, *, live: bool, numbered: bool = True) -> str:
     served = ", ".join(esc(name) for name in block.served) or "nobody yet"
     num = f'<span class="num">{esc(block.number)}</span> ' if numbered else ""
     parts = [
-        f'<article class="{classes}" data-block="{esc(block.number)}">',
+        f'<article class="{classes}" data-block="{int(block.id)}">',
         f'<h2>{num}<span class="name">{esc(block.name)}</span>{badge}</h2>',
         case,
         f'<p class="row"><span class="label">Size</span> {esc(_size(block))}</p>',
