@@ -265,6 +265,27 @@ def test_a_countdown_left_that_is_no_number_is_paused_from_the_whole_timebox(
     assert (meeting.timer_remaining, meeting.timer_started_at) == (45 * 60 - 20, None)
 
 
+def test_a_timebox_set_below_the_time_spent_then_raised_counts_all_of_it(
+    live: Filled,
+) -> None:
+    """93 s spent of 45 minutes, the timebox set to 1 minute (time is up: 00:00), then
+    to 3: the countdown showed 2:00, counting only the one minute as spent. It shows
+    1:27, on every screen (`timer_left`), and the event ended since keeps it."""
+    from planboard.core.live import timer_left
+
+    store, q = live.store, live.quarter_id
+    store.set_timer(q, running=False, remaining=45 * 60 - 93)
+    store.set_meeting(q, timebox_minutes=1)
+    assert timer_left(store.meeting(q), store.now()) == 0
+    store.set_meeting(q, timebox_minutes=3)
+    assert timer_left(store.meeting(q), store.now()) == 87
+    store.set_meeting(q, timebox_minutes=1)
+    store.end_meeting(q)
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, timebox_minutes=45)
+    assert timer_left(store.meeting(q), store.now()) == 45 * 60 - 93
+
+
 def test_the_setup_summary_says_what_changed_and_no_more(live: Filled) -> None:
     """The setup (`a`) sends who is present with every save: a new timebox alone was
     said as "Event of 2026-Q3: 2 present, timebox 10 minutes", as if attendance had
@@ -535,6 +556,8 @@ def test_a_new_timebox_applies_at_once_while_paused(live: Filled) -> None:
 
 
 def test_a_new_timebox_applies_at_once_while_running(live: Filled) -> None:
+    from planboard.core.live import timer_left
+
     store, q = live.store, live.quarter_id
     start = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
     store.set_meeting(q, timebox_minutes=45)
@@ -544,9 +567,11 @@ def test_a_new_timebox_applies_at_once_while_running(live: Filled) -> None:
     # 5 minutes spent: 15 left from the moment of the change, still running
     assert meeting.timer_remaining == 15 * 60
     assert meeting.timer_started_at == "2026-06-01T10:05:00.000Z"
-    # a timebox shorter than the time spent: time is up, not negative
+    # a timebox shorter than the time spent: time is up (00:00 on every screen), the
+    # time spent past it kept, for a longer timebox set after it
     store.set_meeting(q, timebox_minutes=1, now=start + timedelta(minutes=6))
-    assert store.meeting(q).timer_remaining == 0
+    assert timer_left(store.meeting(q), start + timedelta(minutes=6)) == 0
+    assert store.meeting(q).timer_remaining == -5 * 60
 
 
 def test_one_minute_is_singular(live: Filled) -> None:

@@ -102,7 +102,8 @@ def timer_stopped(
     left = _finite(remaining)
     if left is None:
         left = (_finite(timebox_minutes) or 0.0) * 60.0
-    values["timer_remaining"] = max(0.0, left - seconds_since(started, now))
+    # (Below zero once time is up: kept, as `timer_for_timebox` keeps it.)
+    values["timer_remaining"] = left - seconds_since(started, now)
     return values
 
 
@@ -118,14 +119,17 @@ def timer_for_timebox(
 ) -> dict[str, object]:
     """The countdown's columns under a new timebox (`minutes`): its new length minus
     the time already spent under the old one; a running one restarts its count from
-    `now`. For a new timebox, and for one an undo or a redo puts back."""
+    `now`. For a new timebox, and for one an undo or a redo puts back. A timebox
+    shorter than the time spent leaves what is left below zero (the screens show 00:00):
+    a longer one set after it counts all the time spent, not only the shorter box
+    (93 s spent, then 1 minute, then 3: 1:27 left, not 2:00)."""
     values: dict[str, object] = {}
     left = remaining
     if started and runs_at(started, now):
         left -= seconds_since(started, now)
         values["timer_started_at"] = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    spent = timebox_minutes * 60.0 - max(0.0, left)
-    values["timer_remaining"] = max(0.0, minutes * 60.0 - spent)
+    spent = timebox_minutes * 60.0 - left
+    values["timer_remaining"] = minutes * 60.0 - spent
     return values
 
 

@@ -47,9 +47,13 @@ def dots_each(value: Any) -> int:
     return value if type(value) is int and 1 <= value <= 99 else DOTS_EACH
 
 
+LONGEST_TIMEBOX = 600  # minutes (the schema's CHECK)
+MAX_TIMEBOX_S = LONGEST_TIMEBOX * 60.0
+
+
 def timebox_minutes(value: Any) -> int:
     """The event's timebox, as every reader takes a meeting's `timebox_minutes`."""
-    return value if type(value) is int and 1 <= value <= 600 else TIMEBOX_MINUTES
+    return value if type(value) is int and 1 <= value <= LONGEST_TIMEBOX else TIMEBOX_MINUTES
 
 
 def flag_unless_zero(column: str) -> str:
@@ -424,11 +428,11 @@ def utc_stamp(value: str | None) -> str | None:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def seconds(value: float | None, high: float) -> float | None:
-    """A number of seconds kept between 0 and `high`; None for anything else."""
+def seconds(value: float | None, high: float, low: float = 0.0) -> float | None:
+    """A number of seconds kept between `low` and `high`; None for anything else."""
     if value is None or not math.isfinite(value):
         return None
-    return min(max(0.0, float(value)), high)
+    return min(max(low, float(value)), high)
 
 
 # ------------------------------------------------------------- event payloads

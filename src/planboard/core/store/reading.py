@@ -27,6 +27,7 @@ from ..rows import (
     EVENT_COLUMNS,
     FAR,
     ITEM_COLUMNS,
+    MAX_TIMEBOX_S,
     MEETING_COLUMNS,
     QUARTER_COLUMNS,
     STAKEHOLDER_COLUMNS,
@@ -387,8 +388,10 @@ class StoreReads(StoreCore):
         # another program left there (text, NULL) keeps the tally hidden.
         values[4] = values[4] != 0
         values[5] = timebox_minutes(values[5])
-        # A countdown another program left unreadable stands paused where it was.
-        values[6] = seconds(values[6], values[5] * 60.0)
+        # A countdown another program left unreadable stands paused where it was. Below
+        # zero: the time spent past a timebox set shorter (`clock.timer_for_timebox`),
+        # up to the longest timebox; every screen shows it as 00:00.
+        values[6] = seconds(values[6], values[5] * 60.0, low=-MAX_TIMEBOX_S)
         values[7] = utc_stamp(values[7])
         return Meeting(*values)
 
