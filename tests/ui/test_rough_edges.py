@@ -614,6 +614,14 @@ async def test_minutes_that_cannot_be_saved_say_where_they_were_going(
 ) -> None:
     """Minutes saved through a link into a folder that is not there said only "Could
     not save the minutes: No such file or directory.": the file is named."""
+    target = decided(filled)
+    target.symlink_to(tmp_path / "gone" / "minutes.md")
+    said = await minutes_saved(filled, size=(100, 30))
+    assert "Could not save the minutes" in said and target.name in said, said
+
+
+def decided(filled: Filled) -> Path:
+    """The quarter decided (Sales cockpit chosen); where its minutes go."""
     from planboard.core.outcome import minutes_path
 
     store, q = filled.store, filled.quarter_id
@@ -621,41 +629,29 @@ async def test_minutes_that_cannot_be_saved_say_where_they_were_going(
     filled.give_items()  # (a block with no items can't be chosen)
     store.choose_block(filled.block_a, 1)
     store.decide(q, "Sales first.", "Ana")
-    target = minutes_path(store.path, store.quarter(q))
-    target.symlink_to(tmp_path / "gone" / "minutes.md")
-    app = PlanboardApp(store)
-    async with app.run_test(size=(100, 30)) as pilot:
+    return minutes_path(store.path, store.quarter(q))
+
+
+async def minutes_saved(filled: Filled, size: tuple[int, int]) -> str:
+    """`s` on the decision's summary: what the status line says then."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        app.push_screen(DecisionScreen(store, q))
+        app.push_screen(DecisionScreen(filled.store, filled.quarter_id))
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
-        said = str(app.screen.query_one("#status").render())
-        assert "Could not save the minutes" in said and target.name in said, said
+        return str(app.screen.query_one("#status").render())
 
 
 async def test_minutes_saved_beside_two_kept_files_name_both(filled: Filled) -> None:
     """Minutes that went to `-3` because the first file and `-2` both hold other text
     said only that the first did: both are named."""
-    from planboard.core.outcome import minutes_path
-
-    store, q = filled.store, filled.quarter_id
-    store.start_meeting(q, backup=False)
-    filled.give_items()
-    store.choose_block(filled.block_a, 1)
-    store.decide(q, "Sales first.", "Ana")
-    first = minutes_path(store.path, store.quarter(q))
+    first = decided(filled)
     second = first.with_name(first.stem + "-2.md")
     first.write_text("My notes\n")
     second.write_text("An earlier decision\n")
-    app = PlanboardApp(store)
-    async with app.run_test(size=(200, 30)) as pilot:
-        await pilot.pause()
-        app.push_screen(DecisionScreen(store, q))
-        await pilot.pause()
-        await pilot.press("s")
-        await pilot.pause()
-        said = str(app.screen.query_one("#status").render())
-        third = first.with_name(first.stem + "-3.md")
-        assert third.exists() and first.read_text() == "My notes\n"
-        assert f"({first.name} to {second.name} hold other text, kept as they are)" in said, said
+    said = await minutes_saved(filled, size=(200, 30))
+    assert first.with_name(first.stem + "-3.md").exists()
+    assert first.read_text() == "My notes\n"
+    assert f"({first.name} to {second.name} hold other text, kept as they are)" in said, said

@@ -99,19 +99,27 @@ def timer_stopped(
     values: dict[str, object] = {"timer_started_at": None}
     if started is None or not runs_at(started, now):
         return values  # (paused already; or another program's start, read as paused)
-    left = _finite(remaining)
-    if left is None:
-        left = (_finite(timebox_minutes) or 0.0) * 60.0
+    left = seconds_left(remaining, timebox_minutes)
     # (Below zero once time is up: kept, as `timer_for_timebox` keeps it.)
     values["timer_remaining"] = left - seconds_since(started, now)
     return values
 
 
-def _finite(value: object) -> float | None:
-    """A number as a float; None for anything else (text, NULL, a flag, NaN)."""
+def finite_number(value: object) -> float | None:
+    """A finite number as stored, or None for anything else another program wrote
+    (text, NULL, a flag, NaN)."""
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return float(value)
     return None
+
+
+def seconds_left(remaining: object, timebox_minutes: object) -> float:
+    """What was left of the countdown when it was last paused or started, as every
+    reader takes it: no number there (another program's) is the whole timebox."""
+    left = finite_number(remaining)
+    if left is None:
+        left = (finite_number(timebox_minutes) or 0.0) * 60.0
+    return left
 
 
 def timer_for_timebox(

@@ -14,13 +14,12 @@ Text is as stored minus control characters; escaping it is the renderer's job.
 from __future__ import annotations
 
 import contextlib
-import math
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from .clock import runs_at, seconds_since, started_at
+from .clock import runs_at, seconds_left, seconds_since, started_at
 from .errors import CorruptBoardError
 from .model import Item, Meeting
 from .outcome import BlockOutcome, Outcome, outcome
@@ -91,13 +90,6 @@ class LiveView:
         return [b for b in self.blocks if not b.chosen_rank]
 
 
-def _number(value: object) -> float | None:
-    """A finite number as stored, or None for anything else another program wrote."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    return None
-
-
 def timer_running(meeting: Meeting, now: datetime) -> bool:
     """Whether the countdown runs at `now` (`clock.runs_at`: a start written later than
     now reads as paused where it was)."""
@@ -113,9 +105,7 @@ def _starts_in(meeting: Meeting, now: datetime) -> float:
 
 def timer_left(meeting: Meeting, now: datetime) -> float:
     """Seconds left on the event's countdown at `now` (it may be running)."""
-    left = _number(meeting.timer_remaining)
-    if left is None:
-        left = (_number(meeting.timebox_minutes) or 0.0) * 60.0
+    left = seconds_left(meeting.timer_remaining, meeting.timebox_minutes)
     if meeting.timer_started_at:
         try:
             left -= seconds_since(meeting.timer_started_at, now)
