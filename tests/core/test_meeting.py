@@ -286,6 +286,28 @@ def test_a_timebox_set_below_the_time_spent_then_raised_counts_all_of_it(
     assert timer_left(store.meeting(q), store.now()) == 45 * 60 - 93
 
 
+def test_the_countdown_paused_after_time_is_up_keeps_the_overtime(live: Filled) -> None:
+    """A 1-minute countdown run 93 s, then paused (`t`): it stored 0, so a timebox of 3
+    set after showed 2:00, counting the one minute and not the 33 s over it. Paused
+    where it stands, it keeps the overtime (00:00 on the screen) and shows 1:27."""
+    from planboard.core.live import timer_left
+
+    store, q = live.store, live.quarter_id
+    store.clock = clock = ManualClock(store.now())
+    store.set_meeting(q, timebox_minutes=1)
+    store.set_timer(q, running=True, remaining=60)
+    clock.advance(93)
+    store.set_timer(q, running=False)
+    meeting = store.meeting(q)
+    assert (meeting.timer_remaining, meeting.timer_started_at) == (-33, None)
+    assert timer_left(meeting, store.now()) == 0
+    clock.advance(600)  # (paused: nothing more is spent)
+    store.set_meeting(q, timebox_minutes=3)
+    assert timer_left(store.meeting(q), store.now()) == 87
+    store.set_timer(q, running=False)  # (paused already: stays as it is)
+    assert store.meeting(q).timer_remaining == 87
+
+
 def test_the_setup_summary_says_what_changed_and_no_more(live: Filled) -> None:
     """The setup (`a`) sends who is present with every save: a new timebox alone was
     said as "Event of 2026-Q3: 2 present, timebox 10 minutes", as if attendance had

@@ -259,6 +259,28 @@ async def test_timer_starts_and_pauses(filled: Filled) -> None:
         assert meeting.timer_started_at is None and meeting.timer_remaining == 595.75
 
 
+async def test_t_after_time_is_up_pauses_with_the_overtime_kept(filled: Filled) -> None:
+    """`t` on a countdown 33 s past its minute paused it at 0 in the file: the
+    overtime was lost to a longer timebox set after. The file keeps -33; the screen
+    says 00:00."""
+    prepare(filled)
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_meeting(q, timebox_minutes=1)
+    clock = ManualClock()
+    app = PlanboardApp(store, clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        clock.advance(93)
+        await pilot.press("t")
+        await pilot.pause()
+        meeting = store.meeting(q)
+        assert (meeting.timer_remaining, meeting.timer_started_at) == (-33, None)
+        assert "00:00" in str(app.screen.query_one("#meeting-head").render())
+        assert "Timer paused at 00:00." in status(app)
+
+
 def tick(app: PlanboardApp) -> None:
     """What the meeting view's timer does twice a second."""
     screen = app.screen

@@ -22,6 +22,11 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(STAMP_FORMAT)
 
 
+def stamp_ms(moment: datetime) -> str:
+    """A moment to the millisecond (a countdown's start, a time read back): UTC, `Z`."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def parse_stamp(text: str) -> datetime:
     """A stored time (to the second or to the millisecond) as an aware datetime."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -135,7 +140,7 @@ def timer_for_timebox(
     left = remaining
     if started and runs_at(started, now):
         left -= seconds_since(started, now)
-        values["timer_started_at"] = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        values["timer_started_at"] = stamp_ms(now)
     spent = timebox_minutes * 60.0 - left
     values["timer_remaining"] = minutes * 60.0 - spent
     return values

@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from .clock import utc_moment
+from .clock import stamp_ms, utc_moment
 
 FAR = 1 << 62  # where a row without a usable position sorts: after every real one
 
@@ -425,7 +425,7 @@ def utc_stamp(value: str | None) -> str | None:
     moment = utc_moment(value)  # (a time without a zone is UTC)
     if moment is None:
         return None
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return stamp_ms(moment)
 
 
 def seconds(value: float | None, high: float, low: float = 0.0) -> float | None:

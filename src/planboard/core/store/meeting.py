@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backup import backup_board
-from ..clock import timer_for_timebox, timer_stopped
+from ..clock import stamp_ms, timer_for_timebox, timer_stopped
 from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Block, Change, CutOff, Meeting, Stakeholder
 from ..rows import integer, whole
@@ -340,22 +340,37 @@ class MeetingCommands(StorePlacing):
         )
 
     def set_timer(
-        self, quarter_id: int, *, running: bool, remaining: float, now: datetime | None = None
+        self,
+        quarter_id: int,
+        *,
+        running: bool,
+        remaining: float | None = None,
+        now: datetime | None = None,
     ) -> Change:
         """Start or pause the countdown (kept in the file, so a restart resumes it).
-        Undo steps over it. The countdown runs on the wall clock, to the millisecond."""
-        started = None
-        if running:
-            moment = now or self.now()
-            started = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        Undo steps over it. The countdown runs on the wall clock, to the millisecond.
+        `remaining` None pauses it where it stands, time run over the timebox kept
+        below zero (paused at 00:00 it had stored 0, and a longer timebox set after
+        counted the box, not the overtime); a number is what is left from now."""
+        moment = now or self.now()
         with self._write() as tx:
             self._check_quarter_writable(quarter_id, tx)
-            self._need_meeting(quarter_id)
-            tx.update(
-                "meetings",
-                quarter_id,
-                {"timer_remaining": max(0.0, float(remaining)), "timer_started_at": started},
-            )
+            meeting = self._need_meeting(quarter_id)
+            if remaining is None:
+                values = timer_stopped(
+                    meeting.timer_started_at,
+                    meeting.timer_remaining,
+                    meeting.timebox_minutes,
+                    moment,
+                )
+                if running:
+                    values["timer_started_at"] = stamp_ms(moment)
+            else:
+                values = {
+                    "timer_remaining": max(0.0, float(remaining)),
+                    "timer_started_at": stamp_ms(moment) if running else None,
+                }
+            tx.update("meetings", quarter_id, values)
             return self._finish(
                 tx, "timer", "Timer started" if running else "Timer paused", quarter_id
             )

@@ -419,7 +419,10 @@ class MeetingScreen(LongActions, Screen[str | None]):
         if running:  # only crossing a threshold from now on rings
             self._alarm_level = _alarm_level(left)
         try:
-            self.store.set_timer(self.quarter_id, running=running, remaining=left)
+            # (Paused where it stands: past the timebox, the overtime is kept.)
+            self.store.set_timer(
+                self.quarter_id, running=running, remaining=left if running else None
+            )
         except PlanboardError as error:
             self.say(str(error), error=True)
             return
