@@ -156,17 +156,31 @@ def test_half_open_requests_are_closed_after_a_while(board: Path) -> None:
                 sock.close()
 
 
-def test_connections_over_the_cap_are_refused_until_some_close(board: Path) -> None:
+def following(port: int, count: int) -> list[socket.socket]:
+    """Live channels held open (each a request the server is answering), their first
+    message read."""
+    opened = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = b""
+        while b"data:" not in answer:
+            answer += sock.recv(65536)
+        opened.append(sock)
+    return opened
+
+
+def test_connections_over_the_cap_are_refused_when_none_is_idle(board: Path) -> None:
     with serving(board, max_connections=4) as server:
-        slow = half_open(server.port, 4)
+        live = following(server.port, 4)
         try:
-            time.sleep(0.3)  # let the server take them in
             head = request(server.port).decode()
             assert head.startswith("HTTP/1.1 503"), head
             assert f"Content-Security-Policy: {CSP}" in head
             assert "Retry-After: 5" in head
+            assert not any(closed_by_server(sock, within=0.3) for sock in live)
         finally:
-            for sock in slow:
+            for sock in live:
                 sock.close()
         for _ in range(100):  # the server notices the closed connections
             if request(server.port).startswith(b"HTTP/1.1 200"):
@@ -174,6 +188,52 @@ def test_connections_over_the_cap_are_refused_until_some_close(board: Path) -> N
             time.sleep(0.1)
         else:
             pytest.fail("the server kept counting closed connections")
+
+
+@pytest.mark.parametrize("idle", ["silent", "half a request", "kept alive"])
+def test_a_page_load_over_the_cap_closes_the_oldest_idle_connection(board: Path, idle: str) -> None:
+    """Connections that send nothing held every place for the 10 s a request may take
+    (300 of them: the next page loads were refused). Over the cap, a new connection
+    closes the oldest one in no request; the live channels stay."""
+    with serving(board, max_connections=4) as server:
+        live = following(server.port, 2)
+        idle_socks = []
+        for _ in range(2):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            if idle == "half a request":
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            elif idle == "kept alive":  # (a whole request answered; the next never comes)
+                sock.sendall(b"GET /assets/page.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                answer = b""
+                while b"\r\n\r\n" not in answer:
+                    answer += sock.recv(65536)
+            idle_socks.append(sock)
+            time.sleep(0.05)  # (in this order)
+        try:
+            assert request(server.port).startswith(b"HTTP/1.1 200")
+            assert closed_by_server(idle_socks[0], within=5)
+            assert not closed_by_server(idle_socks[1], within=0.3)
+            assert not any(closed_by_server(sock, within=0.3) for sock in live)
+        finally:
+            for sock in live + idle_socks:
+                sock.close()
+
+
+def test_a_flood_of_silent_connections_does_not_keep_the_page_from_loading(
+    board: Path,
+) -> None:
+    """The attacker's run: 300 connections that send nothing, then page loads."""
+    with serving(board) as server:
+        silent = [
+            socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(300)
+        ]
+        try:
+            time.sleep(0.3)  # let the server take them in
+            heads = [request(server.port) for _ in range(20)]
+            assert all(head.startswith(b"HTTP/1.1 200") for head in heads), heads[0]
+        finally:
+            for sock in silent:
+                sock.close()
 
 
 def beside(path: Path) -> list[str]:

@@ -30,7 +30,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from aiohttp import http_exceptions, web
@@ -44,6 +43,8 @@ from ..core.text import path_text
 from ..core.wal import files_read
 from ..core.watch import FileWatcher
 from . import page
+from .connections import CSP as CSP
+from .connections import SECURITY_HEADERS, Handler, Refused, make_room
 from .hosts import hostname as hostname
 from .hosts import is_loopback as is_loopback
 
@@ -54,19 +55,6 @@ SPARE_CONNECTIONS = 56  # beyond the live ones: page loads, assets, refused requ
 HEAD_SECONDS = 10.0  # to send a whole request (and how long an idle connection is kept)
 RETRY_MS = 1000
 
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Resource-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
 ASSETS = {
     "page.css": "text/css; charset=utf-8",
     "page.js": "text/javascript; charset=utf-8",
@@ -433,15 +421,17 @@ class BoardServer:
             self.port = self._listener.sockets[0].getsockname()[1]
 
     def _protocol(self) -> asyncio.BaseProtocol:
-        """A handler for a new connection, or a short refusal when too many are open."""
+        """A handler for a new connection (over the cap, in place of the oldest idle
+        one), or a short refusal when too many are open and every one is busy."""
         assert self._runner is not None and self._runner.server is not None
         web_server = self._runner.server
-        if len(web_server.connections) + len(self._accepting) >= self.max_connections:
-            return _Refused()
+        full = len(web_server.connections) + len(self._accepting) >= self.max_connections
+        if full and not make_room(web_server.connections):
+            return Refused()
         # The web server counts the connection once it is made, on a later turn of the
         # loop: count it here until then (or a little while, if it never is).
         loop = asyncio.get_running_loop()
-        handler = _Handler(
+        handler = Handler(
             web_server,
             loop=loop,
             keepalive_timeout=self.head_seconds,
@@ -483,71 +473,6 @@ class BoardServer:
         self._close_store()
         # SQLite leaves the files beside a WAL board that read-only connections made.
         tidy_after_serving(self.path)
-
-
-class _Handler(web.RequestHandler):
-    """The web server's connection handler, whose own answers to requests it can't parse
-    (400) carry the security headers too. `made` is told when the connection is made
-    (the web server counts it from then on)."""
-
-    def __init__(
-        self, *args: Any, made: Callable[[web.RequestHandler], None], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self._made = made
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(transport)
-        self._made(self)
-
-    def handle_error(
-        self,
-        request: web.BaseRequest,
-        status: int = 500,
-        exc: BaseException | None = None,
-        message: str | None = None,
-    ) -> web.StreamResponse:
-        response = super().handle_error(request, status, exc, message)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        # Not the web framework's name and version (a map for anyone probing the
-        # laptop from the meeting-room network).
-        response.headers["Server"] = "planboard"
-        return response
-
-
-class _Refused(asyncio.Protocol):
-    """Answers a connection over the cap with 503 and closes it. What the client sends is
-    read and dropped until it closes too (closing with it unread would reset the
-    connection, and the client could lose the answer), for a second at most."""
-
-    def __init__(self) -> None:
-        self._closing: asyncio.TimerHandle | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        body = b"Too many connections to this board; try again in a moment.\n"
-        headers = {
-            "Content-Type": "text/plain; charset=utf-8",
-            "Content-Length": str(len(body)),
-            "Retry-After": "5",
-            "Connection": "close",
-            **SECURITY_HEADERS,
-        }
-        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        transport.write(f"HTTP/1.1 503 Service Unavailable\r\n{head}\r\n".encode() + body)
-        if not transport.can_write_eof():
-            transport.close()
-            return
-        transport.write_eof()
-        self._closing = asyncio.get_running_loop().call_later(1.0, transport.close)
-
-    def data_received(self, data: bytes) -> None:
-        pass  # the request is not read: the answer is the same for any
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self._closing is not None:
-            self._closing.cancel()
 
 
 def _outward_address() -> str:
