@@ -524,6 +524,7 @@ def _answer_question() -> None:
     if asked is None:  # (a question cut short: the part asked is not what was meant)
         sys.exit(1)
     head, entries, held, laid = asked
+    del asked  # (it holds the layout, and with it every title, while the pairs are scored)
     rejected = head.get("rejected") or set()
     size = head.get("chunk") or CHUNK  # (the caller's, so that a test can make it small)
     out = sys.stdout.buffer
