@@ -315,6 +315,33 @@ async def test_a_board_removed_under_the_server_is_said_and_its_return_followed(
             await live.until(lambda m: 'class="problem"' not in m["html"], 10.0)
 
 
+async def test_a_quarter_deleted_while_served_leaves_no_blocks_on_its_page(
+    board: Path,
+) -> None:
+    """`--quarter 2026-Q2`, then the quarter deleted by another program: the page said
+    "can't be read right now" over the deleted quarter's blocks, as if they were still
+    there. It says the quarter is gone, alone; put back, it shows again."""
+    with serving(board, quarter="2026-Q2") as server:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(base(server) + "/live") as response,
+        ):
+            live = Live(response)
+            shown = (await live.message())["html"]
+            assert "Key account churn early warning" in shown
+            conn = sqlite3.connect(board, isolation_level=None)
+            row = conn.execute("SELECT * FROM quarters WHERE name = '2026-Q2'").fetchone()
+            conn.execute("UPDATE quarters SET name = 'gone' WHERE name = '2026-Q2'")
+            gone = await live.until(lambda m: 'class="problem"' in m["html"], 10.0)
+            assert "There is no quarter" in gone["html"] and "2026-Q2" in gone["html"]
+            assert "Key account churn early warning" not in gone["html"]
+            assert "can't be read right now" not in gone["html"]
+            conn.execute("UPDATE quarters SET name = '2026-Q2' WHERE id = ?", (row[0],))
+            conn.close()
+            back = await live.until(lambda m: 'class="problem"' not in m["html"], 10.0)
+            assert "Key account churn early warning" in back["html"]
+
+
 @pytest.mark.parametrize("swap", ["old schema", "not a board", "folder", "garbage"])
 async def test_problems_name_the_file_but_never_its_folder(
     board: Path, tmp_path: Path, swap: str

@@ -36,7 +36,7 @@ from aiohttp import http_exceptions, web
 
 from ..core.clock import SYSTEM_CLOCK, Clock
 from ..core.db import tidy_after_serving
-from ..core.errors import PlanboardError
+from ..core.errors import NotFoundError, PlanboardError
 from ..core.live import LiveView, live_view
 from ..core.store import Store
 from ..core.text import path_text
@@ -226,6 +226,8 @@ class BoardServer:
             content = page.fragment(view, now.timestamp())
             self._good = content
             self._wake_at_start(view.timer.starts_in if view.timer else 0.0)
+        except NotFoundError as error:  # (the quarter served is gone, its blocks with it)
+            content, self._good = page.problem(self._public(str(error))), ""
         except PlanboardError as error:
             message = self._public(str(error))
             content = page.problem(f"The board can't be read right now: {message}") + self._good
