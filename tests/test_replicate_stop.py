@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import stat
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from crash_harness import SAMPLE, fresh_copy
 from test_replicate import LITESTREAM, SYNC, Replicating, _free_port, cli, titles
 from test_replicate import state as state  # the state folder of every test here
 
-from planboard.core import Store, replica
+from planboard.core import PlanboardError, Store, replica
 
 pytestmark = pytest.mark.skipif(not LITESTREAM, reason="Litestream is not installed")
 
@@ -134,8 +135,8 @@ def test_a_board_replaced_while_replicated_is_never_called_caught_up(tmp_path: P
     url = f"file://{tmp_path / 'replica'}"
     cli("replicate", str(board), "--to", url, "--sync-interval", SYNC, "--background")
     os.replace(other, board)
-    with Store.open(board) as store:
-        store.add_item(store.default_quarter().id, None, "Made after the move")
+    # (No planboard writes to it meanwhile: the old file's `-wal` is still beside it, and
+    # is refused once the replication has noted whose it is; see the next test.)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         status = replica.read_status(board) or {}
@@ -147,6 +148,53 @@ def test_a_board_replaced_while_replicated_is_never_called_caught_up(tmp_path: P
     out = cli("replicate", str(board), "--stop", check=False)
     assert "holds every change" not in out
     assert "replaced" in out
+
+
+def test_the_old_files_wal_never_reaches_the_board_that_replaced_it(tmp_path: Path) -> None:
+    """`mv other.db b.db` while replicated: the `-wal` Litestream wrote for the old file
+    stayed beside the new one after `--stop`, and the first `sqlite3` to open it applied
+    the old file's pages to it (an attacker's run: "Rowid 201 out of order"). While it
+    runs, a planboard refuses that `-wal` (its owner is noted); once stopped, it is moved
+    aside, kept, and the new board opens whole, as it was moved in."""
+    board = fresh_copy(SAMPLE, tmp_path)
+    other = fresh_copy(SAMPLE, tmp_path, "other.db")
+    with Store.open(other) as store:
+        store.add_item(store.default_quarter().id, None, "Only in the new file")
+    expected = titles(other)
+    cli(
+        "replicate",
+        str(board),
+        "--to",
+        f"file://{tmp_path / 'replica'}",
+        "--sync-interval",
+        SYNC,
+        "--background",
+    )
+    wal = board.with_name(board.name + "-wal")
+    deadline = time.monotonic() + 20  # (Litestream's own tables, written into the `-wal`)
+    while time.monotonic() < deadline and (not wal.exists() or wal.stat().st_size <= 32):
+        time.sleep(0.1)
+    while time.monotonic() < deadline and not board.with_name(f".{board.name}.wal-owner").exists():
+        time.sleep(0.1)
+    os.replace(other, board)
+    while time.monotonic() < deadline and not (replica.read_status(board) or {}).get("replaced"):
+        time.sleep(0.1)
+    with pytest.raises(PlanboardError, match="belongs to the file that was at"):
+        Store.open(board).close()
+    out = cli("replicate", str(board), "--stop")
+    assert "moved aside" in out and "replaced-" in out, out
+    kept = list(tmp_path.glob(f"{board.name}-wal.replaced-*"))
+    assert len(kept) == 1 and kept[0].stat().st_size > 32
+    assert not wal.exists()
+    conn = sqlite3.connect(board)
+    try:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        assert not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name LIKE '_litestream%'"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert titles(board) == expected
 
 
 def _replica_holding(folder: Path, title: str) -> str:
@@ -209,6 +257,43 @@ def test_a_board_missing_for_a_moment_is_not_called_replaced(tmp_path: Path) -> 
     other.write_bytes(SAMPLE.read_bytes())
     os.replace(other, board)
     assert "replaced by another file" in runner.replaced() and len(said) == 1
+
+
+def test_a_board_replaced_before_its_wal_was_first_seen_still_has_it_set_aside(
+    tmp_path: Path,
+) -> None:
+    """Replaced within the first five seconds (before a look found Litestream's `-wal`):
+    nothing was noted, and the old file's `-wal` stayed beside the new board at the
+    stop. Those there when the replacement is seen are the old file's (Litestream holds
+    them open): they are noted then."""
+    from planboard.core.replica.replicator import Replicator
+    from planboard.core.wal import identity, set_aside
+
+    board = fresh_copy(SAMPLE, tmp_path)
+    runner = Replicator(board, f"file://{tmp_path / 'replica'}", say=lambda _: None)
+    runner._file = identity(board)  # (as `start` notes it, before Litestream runs)
+    assert runner.replaced() == ""  # (a look before Litestream made its `-wal`)
+    holder = sqlite3.connect(board)  # (as Litestream: the old file open, written)
+    holder.execute("CREATE TABLE written_by_the_holder (x)")
+    holder.commit()
+    wal = board.with_name(board.name + "-wal")
+    old_wal = identity(wal)
+    assert old_wal is not None
+    other = fresh_copy(SAMPLE, tmp_path, "other.db")
+    os.replace(other, board)
+    assert "replaced" in runner.replaced()
+    assert runner._sidecars["-wal"] == old_wal
+    kept = set_aside(board, runner._sidecars)
+    holder.close()
+    assert [p.name.startswith(f"{board.name}-wal.replaced-") for p in kept] == [True]
+    conn = sqlite3.connect(board)
+    try:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        assert not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'written_by_the_holder'"
+        ).fetchall()
+    finally:
+        conn.close()
 
 
 def test_a_foreground_replication_stopped_after_a_replacement_says_what_the_replica_lacks(

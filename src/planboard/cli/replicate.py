@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import PlanboardError
+from ..core.text import path_text
 from .common import (
     Parser,
     _confirmed,
@@ -144,9 +145,10 @@ def _stop(board: Path) -> int:
             f"{board} --status says when it has stopped."
         )
         return 1
-    replaced = (replica.read_status(board) or {}).get("replaced") is True
-    if replaced:
+    status = replica.read_status(board) or {}
+    if status.get("replaced") is True:
         held = f"the replica lacks the changes made since {board} was replaced."
+        held += _set_aside(status.get("aside"))
     elif stopped.drained:
         held = "the replica holds every change made before."
     elif stopped.drained is None:
@@ -155,6 +157,17 @@ def _stop(board: Path) -> int:
         held = "the replica may lack the last changes (the next planboard replicate sends them)."
     print(f"Stopped replicating {board} (process {stopped.pid}); {held}")
     return 0
+
+
+def _set_aside(kept: object) -> str:
+    """What became of the old file's `-wal` (its changes) once the board was replaced."""
+    names = [path_text(Path(str(p)).name) for p in kept] if isinstance(kept, list) else []
+    if not names:
+        return ""
+    return (
+        f" The old file's -wal (its last changes) is moved aside, out of the new board's "
+        f"way: {', '.join(names)}."
+    )
 
 
 def _replicate_here(board: Path, url: str, args: argparse.Namespace) -> int:
@@ -186,7 +199,7 @@ def _replicate_here(board: Path, url: str, args: argparse.Namespace) -> int:
         if runner.replaced():
             print(
                 f"Stopped replicating {board}; the replica lacks the changes made since it "
-                "was replaced."
+                f"was replaced.{_set_aside(runner.set_aside)}"
             )
         elif runner.drained:
             print(f"Stopped replicating {board}; the replica holds every change made before.")

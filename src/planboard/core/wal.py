@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -203,6 +204,37 @@ def move_aside(sidecar: Path) -> Path | None:
             sidecar.unlink()
         return target
     return None
+
+
+def set_aside(path: Path, mine: Mapping[str, tuple[int, int] | None]) -> list[Path]:
+    """Move the `-wal` and `-shm` beside `path` out of the way of the file now there,
+    each only if it is still the one noted (`mine`: by ending, its device and inode, as
+    it was while the old file was at the path): a `-wal` with changes in it is kept
+    (`move_aside`), an empty one and the `-shm` (an index SQLite rebuilds) removed.
+    Returns where the kept ones went."""
+    kept_as: list[Path] = []
+    for end, noted in mine.items():
+        beside = sidecar(path, end)
+        if noted is None or identity(beside) != noted:
+            continue  # (not the old file's: the new one's own, or none)
+        try:
+            if end == "-shm" or beside.stat().st_size <= WAL_HEADER:
+                beside.unlink()
+            elif (target := move_aside(beside)) is not None:
+                kept_as.append(target)
+        except OSError:
+            pass
+    forget_gone_wal(path)
+    return kept_as
+
+
+def keep_wal_owner_noted(path: Path) -> None:
+    """Note which file the `-wal` belongs to (`note_wal_owner`), for a program that
+    holds the board open without writing through planboard (Litestream), unless that
+    note is there already."""
+    board, wal = identity(path), identity(sidecar(path, "-wal"))
+    if board is not None and wal is not None and _read_owner(path) != (board, wal):
+        note_wal_owner(path)
 
 
 def _rename_if_free(sidecar: Path, target: Path) -> Path | None:

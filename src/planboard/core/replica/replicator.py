@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..db import tidy_after_serving
-from ..wal import identity
+from ..sidecar import sidecar
+from ..wal import forget_gone_wal, identity, keep_wal_owner_noted, set_aside
 from .config import (
     BEHIND_AFTER,
     CHECK_EVERY,
@@ -105,6 +106,8 @@ class Replicator:
         self.drained = False  # the replica held every change when it stopped
         self._file: tuple[int, int] | None = None  # the file Litestream follows
         self._replaced = ""  # why it no longer follows the board ("" while it does)
+        self._sidecars: dict[str, tuple[int, int] | None] = {}  # the file's -wal, -shm
+        self.set_aside: list[Path] = []  # the old file's -wal, once it is replaced
         self._held = Held()  # the board's lock and a folder replica's, while it runs
 
     def write_status(self, **changes: object) -> None:
@@ -195,7 +198,12 @@ class Replicator:
         being another than the one Litestream opened (`mv other.db b.db`: Litestream
         follows the file it has open); "" while it is the same."""
         now = identity(self.board)  # (None: missing for a moment, a rename and back)
+        if not self._replaced and now is not None and now == self._file:
+            self._note_sidecars()
         if not self._replaced and self._file is not None and now not in (None, self._file):
+            if not any(self._sidecars.values()):  # (replaced before any was seen: those
+                # there now are Litestream's, for the old file: it holds them open)
+                self._note_sidecars()
             self._replaced = (
                 f"{self.board.name} was replaced by another file while it was replicated: "
                 "the replica lacks every change made to it since. Stop this replication, "
@@ -203,6 +211,17 @@ class Replicator:
             )
             self.say(self._replaced)
         return self._replaced
+
+    def _note_sidecars(self) -> None:
+        """While the board is the file Litestream follows: note its `-wal` and `-shm`
+        (set aside at the stop should the board be replaced: they are the old file's,
+        and SQLite would apply that `-wal` to the file moved in), and, as a writer does,
+        which file the `-wal` belongs to, so that a planboard opening the file moved in
+        meanwhile refuses it."""
+        self._sidecars = {end: identity(sidecar(self.board, end)) for end in ("-wal", "-shm")}
+        if self._sidecars["-wal"] is not None:
+            with contextlib.suppress(OSError):
+                keep_wal_owner_noted(self.board)
 
     def check(self) -> None:
         """Compare the replica's newest transaction with the board's, and record it."""
@@ -327,7 +346,11 @@ class Replicator:
             # nothing else has it open), so the `.db` alone holds every change.
             with contextlib.suppress(Exception):
                 tidy_after_serving(self.board)
-        self.write_status(running=False, stopped_at=_now(), drained=self.drained)
+            forget_gone_wal(self.board)
+        else:  # (the old file's, out of the way of the one moved in: kept, not applied)
+            self.set_aside = set_aside(self.board, self._sidecars)
+        aside = [str(path) for path in self.set_aside]
+        self.write_status(running=False, stopped_at=_now(), drained=self.drained, aside=aside)
         return 1 if died else 0
 
     @property

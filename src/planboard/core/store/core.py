@@ -23,8 +23,8 @@ from ..rules import why_read_only
 from ..sidecar import sidecar
 from ..text import clean_line
 from ..vectors import Waiting
-from ..wal import WAL_HEADER, move_aside
 from ..wal import identity as _identity
+from ..wal import set_aside
 from .tx import END_REDO, TRANSPARENT, _Tx
 
 if TYPE_CHECKING:
@@ -383,16 +383,4 @@ class StoreCore:
         return reason
 
     def _move_sidecars_aside(self) -> None:
-        for end, mine in self._sidecars.items():
-            beside = sidecar(self.path, end)
-            if mine is None or _identity(beside) != mine:
-                continue  # not ours (the other file's own, or none)
-            try:
-                if end == "-shm" or beside.stat().st_size <= WAL_HEADER:
-                    # An index SQLite rebuilds (ours stays mapped), or a `-wal` with no
-                    # change in it: nothing to keep.
-                    beside.unlink()
-                else:
-                    move_aside(beside)
-            except OSError:
-                pass
+        set_aside(self.path, self._sidecars)  # (ours only: not the other file's own)
