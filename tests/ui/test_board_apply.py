@@ -3,6 +3,7 @@ that a move is applied from the moved item alone rather than by re-reading lists
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -461,6 +462,21 @@ async def test_an_export_through_a_link_to_another_board_is_refused(tmp_path: Pa
         assert "Could not export" in said and "an SQLite database" in said, said
         assert "other.db" in said and "left as it was" in said
     assert other.read_bytes() == before
+    store.close()
+
+
+async def test_an_export_refused_names_the_file_it_would_write(tmp_path: Path) -> None:
+    """A pipe where the palette's export writes: "Could not export: it is not a regular
+    file (…)", without saying which file."""
+    store = Store.open(board(tmp_path))
+    os.mkfifo(tmp_path / "board.2026-Q3.csv")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.action_export("csv")
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        assert "Could not export to board.2026-Q3.csv: it is not a regular file" in said, said
     store.close()
 
 

@@ -57,7 +57,7 @@ def _export_parser() -> argparse.ArgumentParser:
         "-f",
         choices=EXPORT_FORMATS,
         metavar="md|html|csv|json",
-        help="the format (default: from FILE's extension, else md)",
+        help="the format (default: md when printed; with -o, from FILE's extension)",
     )
     parser.add_argument(
         "--output", "-o", metavar="FILE", type=_named, help="write to FILE instead of printing"

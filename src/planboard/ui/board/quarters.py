@@ -4,6 +4,7 @@ quarters; start, end and reopen the planning event; history, export, other board
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from textual.content import Content
@@ -13,7 +14,7 @@ from ...core.errors import PlanboardError, ValidationError
 from ...core.model import Change, Quarter
 from ...core.paths import user_path
 from ...core.store import Store
-from ...core.text import clean_line, plural
+from ...core.text import clean_line, path_text, plural
 from .view import BoardView
 
 
@@ -338,7 +339,9 @@ class BoardQuarters(BoardView):
             path = write_export(self.store, self.quarter_id, fmt)
         except (OSError, PlanboardError) as error:
             message = getattr(error, "strerror", None) or str(error)
-            self.say(f"Could not export: {message}.", error=True)
+            name = getattr(error, "filename", None)  # (the file it would have written)
+            where = f" to {path_text(Path(name).name)}" if isinstance(name, str) else ""
+            self.say(f"Could not export{where}: {message}.", error=True)
             return
         # (Said in the status line alone: a toast saying it again sat over that line
         # and hid the path.)
