@@ -74,6 +74,25 @@ def test_newer_file_is_refused_with_a_message(tmp_path: Path) -> None:
     assert digest(path) == before
 
 
+@pytest.mark.parametrize("command", [[], ["export", "--format", "csv"]], ids=["open", "export"])
+def test_a_negative_schema_version_is_refused_as_damage(tmp_path: Path, command: list[str]) -> None:
+    """`PRAGMA user_version = -1` written by another program: opening it said "Cannot
+    prepare …: table quarters already exists", and an export that it was "written by an
+    older planboard", to be upgraded by opening it."""
+    path = tmp_path / "negative.db"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = -1")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    before = digest(path)
+    result = run_cli(*command[:1], str(path), *command[1:])
+    assert result.returncode == 2, result.stderr
+    assert "schema version (-1) is not one planboard writes" in result.stderr, result.stderr
+    assert "older" not in result.stderr and "already exists" not in result.stderr
+    assert digest(path) == before
+
+
 def test_unknown_quarter_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "b.db"
     Store.open(path, first_quarter="2026-Q3").close()

@@ -26,6 +26,7 @@ from .errors import (
 )
 from .lock import OTHER_WRITER, WriterLock, writer_is_active
 from .opened import Opened as Opened
+from .paths import writable_reason
 from .schema import APPLICATION_ID, BOARD_TABLES, MIGRATIONS, SCHEMA_VERSION
 from .sidecar import an_io_error, no_room_beside, sidecar, wal_out_of_reach
 from .wal import clear_wal_owner as clear_wal_owner
@@ -263,24 +264,6 @@ def migrate(conn: sqlite3.Connection, path: Path, *, keep_copy: bool = True) -> 
         lock.close()
 
 
-def _no_write_bits(path: Path) -> bool:
-    return not (path.stat().st_mode & 0o222)
-
-
-def writable_reason(path: Path) -> str:
-    """Why the file can't be written to, or "" if it can.
-
-    A file or folder without write permission bits counts as read-only even for a
-    user who could override them (root): the owner said so.
-    """
-    folder = path.resolve().parent
-    if path.exists() and (not os.access(path, os.W_OK) or _no_write_bits(path)):
-        return "the file is read-only"
-    if not os.access(folder, os.W_OK) or _no_write_bits(folder):
-        return "its folder is read-only"
-    return ""
-
-
 def open_board_file(
     path: str | os.PathLike[str],
     *,
@@ -424,6 +407,11 @@ def _inspect_board(path: Path, ro: bool, reason: str, found: Found) -> tuple[boo
                 f"{path} is an SQLite database, but not a planboard board "
                 f"(its tables: {', '.join(sorted(tables)) or 'none'})."
             )
+    elif version < 0:  # (another program's: no planboard writes one)
+        raise CorruptBoardError(
+            f"{path} is a damaged board: its schema version ({version}) is not one "
+            "planboard writes. Nothing was changed."
+        )
     elif version > SCHEMA_VERSION:
         raise NewerSchemaError(
             f"{path} was written by a newer planboard (schema version {version}; "

@@ -1,5 +1,6 @@
 """Paths as people type them (on the command line, in a form): refused with a message,
-never an exception of the file system's, when no file can have them."""
+never an exception of the file system's, when no file can have them; and whether a
+file (or its folder) may be written."""
 
 from __future__ import annotations
 
@@ -38,3 +39,21 @@ def user_path(text: str) -> Path:
         raise ValidationError(
             f"{text}: there is no user “{who}” on this computer (~{who} is their home folder)."
         ) from None
+
+
+def _no_write_bits(path: Path) -> bool:
+    return not (path.stat().st_mode & 0o222)
+
+
+def writable_reason(path: Path) -> str:
+    """Why the file can't be written to, or "" if it can.
+
+    A file or folder without write permission bits counts as read-only even for a
+    user who could override them (root): the owner said so.
+    """
+    folder = path.resolve().parent
+    if path.exists() and (not os.access(path, os.W_OK) or _no_write_bits(path)):
+        return "the file is read-only"
+    if not os.access(folder, os.W_OK) or _no_write_bits(folder):
+        return "its folder is read-only"
+    return ""
