@@ -1114,3 +1114,33 @@ async def test_an_event_whose_settings_another_program_removed_says_how_to_go_on
         await pilot.pause()
         assert store.meeting(q) is not None and store.quarter(q).status == "live"
         assert store.votes(q) == {filled.block_a: {filled.sales: 2}}
+
+
+async def test_revealing_the_tally_keeps_the_cards_in_their_columns(sample_copy: Path) -> None:
+    """Five blocks at 100x30 stood in two columns; revealing the tally (a line more on
+    each card) put them in three, and the facilitator's ↓ → chose another block than
+    the one it had led to a moment before. On a screen of the same size the columns
+    stay while every card is still in sight."""
+    store = Store.open(sample_copy)
+    q = store.default_quarter().id
+    store.add_block(q, "Fifth block", "A case")
+    store.start_meeting(q, backup=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen) and screen.layout_now is not None
+        before = screen.layout_now.columns
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("escape")  # (from the tally back to the cards)
+        await pilot.pause()
+        await pilot.pause()
+        assert store.meeting(q).tally_hidden is False
+        assert app.screen is screen and screen.layout_now is not None
+        assert screen.layout_now.fits
+        assert screen.layout_now.columns == before == 2
+    store.close()

@@ -170,12 +170,18 @@ class CardLayout:
         return self.heights[index // self.columns] if self.heights else self.height
 
 
-def lay_out(cards: list[BlockCard], width: int, height: int, gutter: int = 1) -> CardLayout:
+def lay_out(
+    cards: list[BlockCard], width: int, height: int, gutter: int = 1, *, keep: int = 0
+) -> CardLayout:
     """Share `width` x `height` between the cards: every card's name, size, who it is
     for and its dots first, then as much of the cases as the space allows. Picks the
-    number of columns that shows the most of the cases with every card in sight."""
+    number of columns that shows the most of the cases with every card in sight; `keep`
+    (the columns the cards are in now, on a screen of the same size) stays while every
+    card is still in sight with it: revealing the tally went from two columns to three,
+    and the arrows the facilitator had learnt then led to another block."""
     count = max(1, len(cards))
     best: tuple[tuple[float, ...], CardLayout] | None = None
+    kept: CardLayout | None = None
     for columns in range(1, min(MAX_COLUMNS, count) + 1):
         card_width = (width - (columns - 1) * gutter) // columns
         if card_width < MIN_CARD_WIDTH and columns > 1:
@@ -220,8 +226,10 @@ def lay_out(cards: list[BlockCard], width: int, height: int, gutter: int = 1) ->
             score = (1, 0, -columns, 0)
         if best is None or score > best[0]:
             best = (score, layout)
+        if columns == keep and layout.fits:
+            kept = layout
     assert best is not None
-    return best[1]
+    return kept or best[1]
 
 
 def _rows_that_fit(
