@@ -101,7 +101,10 @@ async def test_history_on_a_damaged_file_says_so_instead_of_crashing(tmp_path: P
         assert type(app.screen).__name__ == "HistoryScreen"
         assert "can't be read" in status(app)
         await pilot.press("escape")
-        await pilot.pause()
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, BoardScreen):
+                break
         assert isinstance(app.screen, BoardScreen)
 
 
