@@ -711,7 +711,7 @@ async def test_import_a_file_named_in_the_form(
             ("Win rate by region", "For the board deck", 3.0),
             ("Discount depth per rep", "", None),
         ]
-        assert "imported into Customer Service Lead's list" in status(app)
+        assert "Imported 2 items into Customer Service Lead's list, from 2 items" in status(app)
 
 
 async def test_the_collector_is_back_on_once_the_board_has_painted(filled: Filled) -> None:

@@ -139,7 +139,13 @@ async def test_the_import_form_skips_what_is_already_on_the_list(
         await _save(app, pilot)
         assert app.screen is not form
         assert filled.titles(service) == [*before, "Something new"]
-        assert "1 already there skipped" in status(app)
+        # What went in first: "2 items (plain text) — imported into …, 1 already there
+        # skipped" read as two imported, where one was.
+        said = status(app)
+        assert (
+            "Imported 1 item into Customer Service Lead's list (1 already there, skipped)" in said
+        )
+        assert "from 2 items (plain text)" in said
         form = await _import_form(app, pilot, listing, filled.service)
         form.query_one("#field-repeats").value = True
         await pilot.pause()

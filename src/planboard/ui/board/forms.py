@@ -12,7 +12,7 @@ from ...core.model import STAKEHOLDER_COLOURS, Block, Change, Item, Quarter, Sta
 from ...core.paths import user_path
 from ...core.record import Record
 from ...core.store.since import Seen
-from ...core.text import clean_line
+from ...core.text import clean_line, plural
 from ..widgets.board_list import Row
 from .base import LONG_IMPORT
 from .view import BoardView
@@ -572,6 +572,11 @@ class ImportForm:
             lambda: screen.store.import_items(screen.quarter_id, name, items, source=origin)
         )
         if result is None:
-            skipped = f", {len(repeats)} already there skipped" if repeats and not allow else ""
-            screen.say(f"{parsed.summary()} — imported into {whose}{skipped} (u undoes it)")
+            # (What went in first: "3 items (Markdown) — imported into …, 1 already there
+            # skipped" read as three imported, where two were.)
+            skipped = f" ({len(repeats)} already there, skipped)" if repeats and not allow else ""
+            screen.say(
+                f"Imported {plural(len(items), 'item')} into {whose}{skipped}, from "
+                f"{parsed.summary()}  (u undoes it)"
+            )
         return result
