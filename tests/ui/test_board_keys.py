@@ -387,6 +387,28 @@ async def test_help_screen_and_palette_commands(filled: Filled) -> None:
             assert expected in titles
 
 
+async def test_the_palettes_screenshot_is_saved_beside_the_board_and_said(
+    filled: Filled,
+) -> None:
+    """The palette's "Screenshot" said only "Failed to save screenshot", and its
+    "Maximize" showed one column alone, narrow, on a hatched ground. The picture is
+    written beside the board and the status line says where; "Maximize" is gone."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.focused is not None  # (Textual offers "Maximize" then)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Maximize" not in commands and "Minimize" not in commands
+        commands["Screenshot"].callback()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "picture" in status(app):
+                break
+        pictures = list(filled.store.path.parent.glob(f"{filled.store.path.stem}.screen-*.svg"))
+        assert len(pictures) == 1 and "<svg" in pictures[0].read_text()[:500]
+        assert f"Saved a picture of the screen to {pictures[0]}" in status(app)
+
+
 async def test_stacked_columns_move_as_they_stand(filled: Filled) -> None:
     """Under 110 columns Team stands over the stakeholders' lists and the dropped
     column under the blocks: → went down from Team to the stakeholders, and nothing

@@ -543,8 +543,14 @@ class PlanboardApp(App[None]):
                     "Quit planboard, asking first when something would be lost · Ctrl+Q",
                     command.callback,
                 )
-            elif command.title != "Theme":
-                yield command
+            elif command.title == "Screenshot":  # (Textual's wrote nowhere a terminal tells)
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save a picture of this screen (SVG) beside the board",
+                    self._picture,
+                )
+            elif command.title not in ("Theme", "Maximize", "Minimize"):  # (a column alone,
+                yield command  # narrow, on a hatched ground: nothing to see there)
         for name, title, help_text in THEME_COMMANDS:
             yield SystemCommand(
                 title,
@@ -555,6 +561,11 @@ class PlanboardApp(App[None]):
         board = self.board_screen
         if board is not None and screen is board:
             yield from self._key_commands(board, "board")
+
+    def _picture(self) -> None:
+        from .picture import save_picture
+
+        self.set_timer(0.1, lambda: save_picture(self))  # (once the palette has gone)
 
     def _key_commands(self, target: object, screen: str) -> Iterable[SystemCommand]:
         """The palette entries of a screen's key map, each saying its key (the user's
