@@ -306,6 +306,26 @@ async def test_search_filters_every_column(overlapping: Store) -> None:
         assert len([r for r in stake.rows if r.item]) == 5
 
 
+async def test_a_search_left_with_no_word_says_the_whole_board_shows(overlapping: Store) -> None:
+    """`_` (nothing found), then `"` in its place: the board showed every item again,
+    and the line still said "Showing 0 items that match “_”"."""
+    app = PlanboardApp(overlapping)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", "_")
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        assert "Showing 0 items" in said, said
+        await pilot.press("backspace", *'"')
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        assert '“"” holds no word to look for: the whole board shows.' in said, said
+        await pilot.press("backspace")
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        assert "The whole board shows" in said and "Showing" not in said, said
+
+
 async def test_column_titles_count_what_a_search_shows(overlapping: Store) -> None:
     """During a search the column titles kept their totals ("Stakeholders · 2 · 5
     items" over the 2 items shown): they say how many of them it shows (and not how

@@ -111,6 +111,12 @@ class BoardSearch(BoardView):
                 column.set_filter(None, keep_groups=False)
             self._update_titles()
             self._preview()
+            # (The last count stayed said over the whole board: "Showing 0 items that
+            # match “_”" once `_` was replaced by `"`.)
+            if text.strip():
+                self.say(f"“{text.strip()}” holds no word to look for: the whole board shows.")
+            else:
+                self.say("The whole board shows: type words, @someone or is:loose.")
             return
 
         def owner_matches(item: Item) -> bool:
