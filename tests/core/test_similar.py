@@ -319,8 +319,8 @@ def test_without_numpy_the_matcher_says_so_and_falls_back_to_words() -> None:
     ).stdout
     assert "[1, 2]" in out
     assert (
-        'pip install "planboard[meaning]" (or, from a clone of planboard, pip install ".[meaning]")'
-        in out
+        'pip install ".[meaning]" in the clone planboard was installed from (or '
+        'pip install "planboard[meaning]" where a package index has planboard)' in out
     )
 
 

@@ -96,8 +96,8 @@ async def test_sharing_without_the_extra_says_what_to_install(
         await pilot.pause()
         messages = " ".join(str(n.message) for n in app._notifications)
         assert (
-            'pip install "planboard[serve]" (or, from a clone of planboard, pip install ".[serve]")'
-            in messages
+            'pip install ".[serve]" in the clone planboard was installed from (or '
+            'pip install "planboard[serve]" where a package index has planboard)' in messages
         )
         assert app.shared is None
 

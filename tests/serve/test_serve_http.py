@@ -421,7 +421,8 @@ def test_serve_without_the_extra_says_what_to_install(
     assert cli.main(["serve", str(board)]) == 2
     err = capsys.readouterr().err
     assert (
-        'pip install "planboard[serve]" (or, from a clone of planboard, pip install ".[serve]")'
+        'pip install ".[serve]" in the clone planboard was installed from (or '
+        'pip install "planboard[serve]" where a package index has planboard)'
         in err
         and "aiohttp" in err
     )

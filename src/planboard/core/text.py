@@ -172,12 +172,12 @@ _PLAIN_LETTERS = str.maketrans(
 
 
 def install_hint(extra: str) -> str:
-    """How to install one of planboard's optional extras, worded so that it works both
-    for planboard installed from the package index and for a clone of its repository
-    (where the index may not have planboard at all)."""
+    """How to install one of planboard's optional extras: from the clone planboard was
+    installed from, as the README installs it (a newcomer ran the package index's form
+    first, and the index has no planboard), or from an index that has it."""
     return (
-        f'pip install "planboard[{extra}]" (or, from a clone of planboard, '
-        f'pip install ".[{extra}]")'
+        f'pip install ".[{extra}]" in the clone planboard was installed from (or '
+        f'pip install "planboard[{extra}]" where a package index has planboard)'
     )
 
 

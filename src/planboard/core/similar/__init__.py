@@ -14,7 +14,7 @@ Two measures, combined:
 - **Meaning.** Each title becomes a vector from a static word-vector model distilled from
   all-MiniLM-L6-v2 and shipped in the package (`data/meaning-en.npz`); two titles score
   the cosine of their vectors. It needs numpy (the `meaning` extra:
-  `pip install "planboard[meaning]"`, or `pip install ".[meaning]"` from a clone); without
+  `pip install ".[meaning]"` in a clone, or `pip install "planboard[meaning]"`); without
   it, or for German and French lists, words alone decide.
 
 Candidates come from an inverted index of the rarer words and from the nearest vectors,
