@@ -74,6 +74,17 @@ def test_votes_respect_the_budget_and_presence(live: Filled) -> None:
     assert store.votes(q)[live.block_a] == {live.sales: 2, live.service: 1}
 
 
+def test_dots_that_are_not_a_whole_number_name_whose_they_are(live: Filled) -> None:
+    """ "Dots must be a whole number, not 'x'." left the room to find the field."""
+    store = live.store
+    name = store.stakeholder(live.service).name
+    with pytest.raises(ValidationError, match=f"Dots for {name} must be a whole number, not 'x'"):
+        store.set_votes(live.block_a, {live.sales: 1, live.service: "x"})
+    with pytest.raises(ValidationError, match=f"Dots for {name} must be between 0 and 99"):
+        store.set_votes(live.block_a, {live.service: 100})
+    assert store.votes(live.quarter_id).get(live.block_a, {}) == {}
+
+
 def test_votes_stay_when_the_event_ends_and_starts_again(live: Filled) -> None:
     store, q = live.store, live.quarter_id
     store.set_votes(live.block_a, {live.sales: 2})

@@ -274,8 +274,10 @@ class MeetingCommands(StorePlacing):
             meeting = self._need_meeting(block.quarter_id)
             present = set(self.attendance(block.quarter_id))
             for stakeholder_id, raw in dots.items():
-                count = self._whole(raw if str(raw).strip() else 0, "Dots", 0, 99)
                 stakeholder = self.stakeholder(stakeholder_id)
+                # (Whose: "Dots must be a whole number" left the room to find the field.)
+                whose = f"Dots for {stakeholder.name}"
+                count = self._whole(raw if str(raw).strip() else 0, whose, 0, 99)
                 if count and stakeholder_id not in present:
                     raise ValidationError(f"{stakeholder.name} is not marked present.")
                 row = self.conn.execute(
