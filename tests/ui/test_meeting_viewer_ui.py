@@ -31,6 +31,10 @@ async def test_a_viewer_of_the_live_event_says_it_is_read_only(filled: Filled) -
         facts = str(app.screen.query_one("#meeting-facts").render())
         assert "READ-ONLY" in head, head
         assert "another planboard is editing it" in facts, facts
+        # The event's settings first: at 80 columns the reason, first, cut them off
+        # ("Read-only: another planboard is editing it. 3 dots each · 0"); the badge
+        # above says read-only whatever is cut of the reason.
+        assert facts.index("dots each") < facts.index("Read-only"), facts
 
 
 async def test_the_viewer_that_takes_over_the_event_drops_its_badge(filled: Filled) -> None:

@@ -214,8 +214,6 @@ class MeetingScreen(LongActions, Screen[str | None]):
         facts: list[str | tuple[str, str]] = []
         if self.store.readonly:  # (said from the start, as the board says it)
             parts += ["  ", (" READ-ONLY ", "bold reverse $text-error")]
-            reason = clean_line(self.store.readonly_reason)
-            facts += [(f"Read-only: {reason}. ", "bold $text-error")]
         if meeting is not None:
             parts += ["   ", *timer_parts(meeting, self.store.now())]
             if not self.busy:  # (a long action's thread has the file: the count read last)
@@ -238,6 +236,10 @@ class MeetingScreen(LongActions, Screen[str | None]):
             self.clock.set_class(level == 1, "-warn")
             self.clock.set_class(level >= 2, "-alarm")
             self.clock.set_class(not timer_running(meeting, self.store.now()), "-paused")
+        if self.store.readonly:  # (after the event's settings: at 80 columns it cut them
+            # off; the badge above says read-only whatever is cut of it)
+            reason = clean_line(self.store.readonly_reason)
+            facts += [(f"{'  ' if facts else ''}Read-only: {reason}.", "bold $text-error")]
         self.head.update(Content.assemble(*parts))
         self.facts.update(Content.assemble(*facts))
 
