@@ -22,3 +22,27 @@ def test_a_later_one_starts(filled: Filled) -> None:
     store, q = filled.store, filled.quarter_id
     store.start_next_quarter(q, "2027-Q2", item_ids=[filled.team_items[0]])
     assert [x.name for x in store.quarters()][-1] == "2027-Q2"
+
+
+@pytest.mark.parametrize("meanwhile", ["put in a block", "dropped"])
+def test_an_item_off_its_list_since_the_checklist_was_shown_is_not_carried(
+    filled: Filled, meanwhile: str
+) -> None:
+    """The checklist lists the items on lists; one another program put in a block left
+    behind (or dropped) while it was open was carried all the same, loose, away from
+    its block. As the checklist asks (`loose_only`), it is refused, nothing created."""
+    from planboard.core import Place
+
+    store, q = filled.store, filled.quarter_id
+    item = filled.team_items[0]
+    if meanwhile == "dropped":
+        store.drop_item(item, "not now")
+    else:
+        store.move_item(item, Place.block(filled.block_a))
+    before = [x.name for x in store.quarters()]
+    with pytest.raises(ValidationError, match="changed since the checklist was shown"):
+        store.start_next_quarter(q, "2026-Q4", "", item_ids=[item], loose_only=True)
+    assert [x.name for x in store.quarters()] == before
+    # (Asked for by name, outside the checklist, an item in a block is carried alone.)
+    if meanwhile != "dropped":
+        store.start_next_quarter(q, "2026-Q4", "", item_ids=[item])

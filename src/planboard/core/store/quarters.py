@@ -126,10 +126,14 @@ class QuarterCommands(StorePlacing):
         *,
         block_ids: Sequence[int] = (),
         item_ids: Sequence[int] = (),
+        loose_only: bool = False,
     ) -> Change:
         """Create a quarter that starts from another: the chosen not-chosen blocks (with
         their items) and loose items are copied in, each linked to where it came from
-        (`carried_from`). One action; like any new quarter, its history starts there."""
+        (`carried_from`). One action; like any new quarter, its history starts there.
+        `loose_only` (the checklist's, which lists the items on lists): an item asked for
+        that is no longer on a list (put in a block left behind, or dropped, since the
+        checklist was shown) is refused, not carried away from its block."""
         source = self.quarter(from_quarter_id)
         name = self._quarter_name(name)
         if QUARTER_NAME.match(source.name) and name <= source.name:
@@ -149,19 +153,7 @@ class QuarterCommands(StorePlacing):
             carrying = _Carrying(tx, quarter_id, now)
             carrying.gone = {s.id for s in self.stakeholders() if s.archived}
             carried_blocks, in_blocks = self._carry_blocks(carrying, from_quarter_id, block_ids)
-            carried_items = 0
-            asked = set(item_ids)
-            for item_id in dict.fromkeys(item_ids):
-                item = self.item(item_id)
-                if item.quarter_id != from_quarter_id:
-                    raise ValidationError("That item belongs to another quarter.")
-                merged = item.merged_into  # (two lookups: a union made per item was 11 s
-                # of a start carrying 17,000 items)
-                self._check_item_not_chosen(item)
-                if item.id in carrying.copies or merged in asked or merged in carrying.copies:
-                    continue  # (come with their block, or with the item they are merged into)
-                carrying.copy(item, None, None, self._merged_to_carry(item.id, carrying.gone))
-                carried_items += 1
+            carried_items = self._carry_items(carrying, from_quarter_id, item_ids, loose_only)
             carrying.rejections(self.rejected_pairs(from_quarter_id))
             summary = f"Created quarter {name} from {source.name}"
             if carried_blocks or carried_items:
@@ -173,6 +165,40 @@ class QuarterCommands(StorePlacing):
                     f"{held if carried_blocks else ''} and {plural(carried_items, 'item')}"
                 )
             return self._finish(tx, "create_quarter", summary, quarter_id, undoable=False)
+
+    def _carry_items(
+        self, carrying: _Carrying, from_quarter_id: int, item_ids: Sequence[int], loose_only: bool
+    ) -> int:
+        """Copy the items asked for on their own (`start_next_quarter`); how many."""
+        carried = 0
+        asked = set(item_ids)
+        for item_id in dict.fromkeys(item_ids):
+            item = self.item(item_id)
+            if item.quarter_id != from_quarter_id:
+                raise ValidationError("That item belongs to another quarter.")
+            merged = item.merged_into  # (two lookups: a union made per item was 11 s
+            # of a start carrying 17,000 items)
+            self._check_item_not_chosen(item)
+            if item.id in carrying.copies or merged in asked or merged in carrying.copies:
+                continue  # (come with their block, or with the item they are merged into)
+            if loose_only:
+                self._check_still_loose(item)
+            carrying.copy(item, None, None, self._merged_to_carry(item.id, carrying.gone))
+            carried += 1
+        return carried
+
+    def _check_still_loose(self, item: Item) -> None:
+        """An item carried on its own is one still on a list, as the checklist showed it:
+        moved into a block left behind, or dropped, by another program meanwhile, it was
+        carried all the same, loose, away from its block."""
+        if item.block_id is None and item.status != "dropped":
+            return
+        where = "dropped" if item.status == "dropped" else "in a block that stays behind"
+        raise ValidationError(
+            f"“{clean_line(item.title)}” is {where} now (changed since the checklist was "
+            "shown): Esc, and start the next quarter again to see where things are. "
+            "Nothing was created."
+        )
 
     def _not_carried(self, what: str, block: Block) -> str:
         """Why `what` (a block, or an item in it) is not carried over: `block` is chosen."""

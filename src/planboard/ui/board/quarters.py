@@ -327,6 +327,7 @@ class BoardQuarters(BoardView):
                 values["vision"],
                 block_ids=[ref for kind, ref in picked if kind == "b"],
                 item_ids=[ref for kind, ref in picked if kind == "i"],
+                loose_only=True,  # (as the checklist showed them: on a list)
             ),
             then=self._show_new_quarter,
         )
