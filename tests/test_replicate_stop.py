@@ -267,7 +267,7 @@ def test_a_board_replaced_before_its_wal_was_first_seen_still_has_it_set_aside(
     stop. Those there when the replacement is seen are the old file's (Litestream holds
     them open): they are noted then."""
     from planboard.core.replica.replicator import Replicator
-    from planboard.core.wal import identity, set_aside
+    from planboard.core.wal import identity
 
     board = fresh_copy(SAMPLE, tmp_path)
     runner = Replicator(board, f"file://{tmp_path / 'replica'}", say=lambda _: None)
@@ -283,7 +283,14 @@ def test_a_board_replaced_before_its_wal_was_first_seen_still_has_it_set_aside(
     os.replace(other, board)
     assert "replaced" in runner.replaced()
     assert runner._sidecars["-wal"] == old_wal
-    kept = set_aside(board, runner._sidecars)
+    # The note names the file the holder opened, not the new one (it named the new
+    # one, and a planboard then applied the old `-wal` to it).
+    note = board.with_name(f".{board.name}.wal-owner").read_text().split()
+    assert tuple(map(int, note[:2])) == runner._file != identity(board)
+    with pytest.raises(PlanboardError, match="belongs to the file that was at"):
+        Store.open(board).close()
+    runner._leave_files()  # (as the stop does once Litestream has ended)
+    kept = runner.set_aside
     holder.close()
     assert [p.name.startswith(f"{board.name}-wal.replaced-") for p in kept] == [True]
     conn = sqlite3.connect(board)
@@ -294,6 +301,36 @@ def test_a_board_replaced_before_its_wal_was_first_seen_still_has_it_set_aside(
         ).fetchall()
     finally:
         conn.close()
+
+
+def test_a_board_put_back_after_a_replacement_keeps_its_own_wal_at_the_stop(
+    tmp_path: Path,
+) -> None:
+    """Replaced, then the file Litestream follows put back at its path, and changed
+    there: the stop moved the board's own `-wal` aside, with the change in it."""
+    from planboard.core.replica.replicator import Replicator
+    from planboard.core.wal import identity
+
+    board = fresh_copy(SAMPLE, tmp_path)
+    runner = Replicator(board, f"file://{tmp_path / 'replica'}", say=lambda _: None)
+    runner._file = identity(board)
+    holder = sqlite3.connect(board)  # (as Litestream: the board open, written)
+    holder.execute("CREATE TABLE written_by_the_holder (x)")
+    holder.commit()
+    assert runner.replaced() == ""
+    aside = tmp_path / "aside.db"
+    os.replace(board, aside)
+    os.replace(fresh_copy(SAMPLE, tmp_path, "other.db"), board)
+    assert "replaced" in runner.replaced()
+    os.replace(board, tmp_path / "other-again.db")
+    os.replace(aside, board)  # (put back)
+    with Store.open(board) as store:
+        store.add_item(store.default_quarter().id, None, "Written once it was back")
+    runner._leave_files()
+    holder.close()
+    assert runner.set_aside == []
+    assert not list(tmp_path.glob(f"{board.name}-wal.replaced-*"))
+    assert "Written once it was back" in titles(board)
 
 
 def test_a_foreground_replication_stopped_after_a_replacement_says_what_the_replica_lacks(

@@ -24,7 +24,7 @@ def test_a_later_one_starts(filled: Filled) -> None:
     assert [x.name for x in store.quarters()][-1] == "2027-Q2"
 
 
-@pytest.mark.parametrize("meanwhile", ["put in a block", "dropped"])
+@pytest.mark.parametrize("meanwhile", ["put in a block", "dropped", "merged"])
 def test_an_item_off_its_list_since_the_checklist_was_shown_is_not_carried(
     filled: Filled, meanwhile: str
 ) -> None:
@@ -37,6 +37,9 @@ def test_an_item_off_its_list_since_the_checklist_was_shown_is_not_carried(
     item = filled.team_items[0]
     if meanwhile == "dropped":
         store.drop_item(item, "not now")
+    elif meanwhile == "merged":  # (into an item in a block left behind)
+        store.move_item(filled.team_items[1], Place.block(filled.block_a))
+        store.merge_items(filled.team_items[1], [item])
     else:
         store.move_item(item, Place.block(filled.block_a))
     before = [x.name for x in store.quarters()]
@@ -44,5 +47,5 @@ def test_an_item_off_its_list_since_the_checklist_was_shown_is_not_carried(
         store.start_next_quarter(q, "2026-Q4", "", item_ids=[item], loose_only=True)
     assert [x.name for x in store.quarters()] == before
     # (Asked for by name, outside the checklist, an item in a block is carried alone.)
-    if meanwhile != "dropped":
+    if meanwhile == "put in a block":
         store.start_next_quarter(q, "2026-Q4", "", item_ids=[item])

@@ -219,6 +219,26 @@ def test_a_page_load_over_the_cap_closes_the_oldest_idle_connection(board: Path,
                 sock.close()
 
 
+def test_a_connection_with_a_whole_request_read_is_not_idle() -> None:
+    """For a turn of the loop after a whole request is read, the web server's flag says
+    no request is being answered: such a connection counted as idle, and a new one over
+    the cap could close it before its request was answered."""
+    from collections import deque
+
+    from planboard.serve.connections import Handler
+
+    handler = Handler.__new__(Handler)  # (its state alone, as the web server keeps it)
+    handler.transport = object()  # type: ignore[assignment]
+    handler._request_in_progress = False
+    handler._messages = deque()
+    assert handler.idle
+    handler._messages.append(("a whole request", None))  # type: ignore[arg-type]
+    assert not handler.idle
+    handler._messages.clear()
+    handler._request_in_progress = True
+    assert not handler.idle
+
+
 def test_a_flood_of_silent_connections_does_not_keep_the_page_from_loading(
     board: Path,
 ) -> None:

@@ -409,6 +409,40 @@ async def test_the_palettes_screenshot_is_saved_beside_the_board_and_said(
         assert f"Saved a picture of the screen to {pictures[0]}" in status(app)
 
 
+async def test_a_screenshot_never_writes_through_a_link_onto_the_board(filled: Filled) -> None:
+    """A link planted where the picture goes, leading to the board: the board became
+    an SVG picture. The picture goes beside the link's name instead (the next free
+    name), and the board is left as it was."""
+    from datetime import datetime as real_datetime
+
+    from planboard.ui import picture
+
+    board = filled.store.path
+    stamp = "20261206-101010"
+
+    class Fixed(real_datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
+            return real_datetime(2026, 12, 6, 10, 10, 10)
+
+    link = board.parent / f"{board.stem}.screen-{stamp}.svg"
+    link.symlink_to(board)
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        before = board.read_bytes()[:100]
+        picture.datetime = Fixed  # type: ignore[misc]
+        try:
+            picture.save_picture(app)
+        finally:
+            picture.datetime = real_datetime  # type: ignore[misc]
+        await pilot.pause()
+        assert board.read_bytes()[:100] == before
+        written = board.parent / f"{board.stem}.screen-{stamp}-2.svg"
+        assert written.is_file() and "<svg" in written.read_text()[:500]
+        assert f"Saved a picture of the screen to {written}" in status(app)
+
+
 async def test_stacked_columns_move_as_they_stand(filled: Filled) -> None:
     """Under 110 columns Team stands over the stakeholders' lists and the dropped
     column under the blocks: → went down from Team to the stakeholders, and nothing

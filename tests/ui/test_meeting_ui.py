@@ -1144,3 +1144,29 @@ async def test_revealing_the_tally_keeps_the_cards_in_their_columns(sample_copy:
         assert screen.layout_now.fits
         assert screen.layout_now.columns == before == 2
     store.close()
+
+
+async def test_blocks_added_during_the_event_are_laid_out_afresh(sample_copy: Path) -> None:
+    """The columns are kept for as many cards only: with more cards (blocks another
+    program added), one column kept for one card held six, a line of case each."""
+    from planboard.ui.meeting.cards import lay_out
+
+    store = Store.open(sample_copy)
+    q = store.default_quarter().id
+    store.start_meeting(q, backup=False)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen) and screen.layout_now is not None
+        for n in range(5):
+            store.add_block(q, f"Added meanwhile {n}", "A case")
+        screen.reload()
+        await pilot.pause()
+        await pilot.pause()
+        assert len(screen.cards) == 9 and screen.layout_now is not None
+        region = screen.scroll.content_region
+        fresh = lay_out(screen.cards, region.width - 3, region.height)
+        assert screen.layout_now.columns == fresh.columns
+    store.close()

@@ -92,9 +92,9 @@ async def test_history_on_a_damaged_file_says_so_instead_of_crashing(tmp_path: P
             await pilot.pause(0.05)
         await pilot.pause()
         assert "can't be read" in status(app)
+        app.screen.status_line.say("(before c)")  # (so that what follows is c's own)
         await pilot.press("c")
-        for _ in range(200):  # (as above: a loaded machine answers later; one failed
-            # here while another test run shared the machine)
+        for _ in range(200):  # (as above: a loaded machine answers later)
             await pilot.pause(0.05)
             if "can't be read" in status(app):
                 break

@@ -139,10 +139,11 @@ def _read_owner(path: Path) -> tuple[tuple[int, int], tuple[int, int]] | None:
     return (numbers[0], numbers[1]), (numbers[2], numbers[3])
 
 
-def note_wal_owner(path: Path) -> str:
-    """Note beside the board which file its `-wal` belongs to. Returns what was noted
+def note_wal_owner(path: Path, board: tuple[int, int] | None = None) -> str:
+    """Note beside the board which file its `-wal` belongs to (`board`: that file's
+    device and inode, when it is not the one at the path now). Returns what was noted
     ("" if nothing could be)."""
-    board, wal = identity(path), identity(sidecar(path, "-wal"))
+    board, wal = board or identity(path), identity(sidecar(path, "-wal"))
     if board is None or wal is None:
         return ""
     text = f"{board[0]} {board[1]} {wal[0]} {wal[1]}\n"
@@ -228,13 +229,13 @@ def set_aside(path: Path, mine: Mapping[str, tuple[int, int] | None]) -> list[Pa
     return kept_as
 
 
-def keep_wal_owner_noted(path: Path) -> None:
-    """Note which file the `-wal` belongs to (`note_wal_owner`), for a program that
-    holds the board open without writing through planboard (Litestream), unless that
-    note is there already."""
-    board, wal = identity(path), identity(sidecar(path, "-wal"))
-    if board is not None and wal is not None and _read_owner(path) != (board, wal):
-        note_wal_owner(path)
+def keep_wal_owner_noted(path: Path, board: tuple[int, int]) -> None:
+    """Note that the `-wal` beside `path` belongs to `board` (the file a program that
+    holds it open without writing through planboard, Litestream, opened: not always
+    the one at the path now), unless that note is there already."""
+    wal = identity(sidecar(path, "-wal"))
+    if wal is not None and _read_owner(path) != (board, wal):
+        note_wal_owner(path, board)
 
 
 def _rename_if_free(sidecar: Path, target: Path) -> Path | None:

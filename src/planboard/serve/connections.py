@@ -48,10 +48,18 @@ class Handler(web.RequestHandler):
 
     @property
     def idle(self) -> bool:
-        """Open, and in no request (nothing sent yet, half a request, or between two).
-        (The web server's own flag; a version without it counts every connection busy,
-        and the cap refuses as it did.)"""
-        return self.transport is not None and not getattr(self, "_request_in_progress", True)
+        """Open, and in no request (nothing sent yet, half a request, or between two):
+        none being answered, and no whole one read and waiting its turn (for a turn of
+        the loop after it is read, the web server's flag still says none is answered).
+        (The web server's own state; a version without it counts every connection
+        busy, and the cap refuses as it did.)"""
+        waiting = getattr(self, "_messages", None)
+        return (
+            self.transport is not None
+            and not getattr(self, "_request_in_progress", True)
+            and waiting is not None
+            and not waiting
+        )
 
     def handle_error(
         self,

@@ -219,9 +219,11 @@ class Replicator:
         which file the `-wal` belongs to, so that a planboard opening the file moved in
         meanwhile refuses it."""
         self._sidecars = {end: identity(sidecar(self.board, end)) for end in ("-wal", "-shm")}
-        if self._sidecars["-wal"] is not None:
+        if self._sidecars["-wal"] is not None and self._file is not None:
+            # (The file Litestream opened: noted once the path names another, the note
+            # named the new one, and a planboard applied the old `-wal` to it.)
             with contextlib.suppress(OSError):
-                keep_wal_owner_noted(self.board)
+                keep_wal_owner_noted(self.board, self._file)
 
     def check(self) -> None:
         """Compare the replica's newest transaction with the board's, and record it."""
@@ -340,18 +342,25 @@ class Replicator:
             self._reader.join(timeout=READER_S)  # every error Litestream printed is read
         if not died:
             self.check()
-        if not self.replaced():
+        self._leave_files()
+        aside = [str(path) for path in self.set_aside]
+        self.write_status(running=False, stopped_at=_now(), drained=self.drained, aside=aside)
+        return 1 if died else 0
+
+    def _leave_files(self) -> None:
+        """Once Litestream has ended: its `-wal` and `-shm` folded into the board, or,
+        the board replaced, moved out of the way of the file now at its path."""
+        self.replaced()  # (said once, if the board was replaced)
+        if identity(self.board) in (None, self._file):
             # Litestream read the board through SQLite, which leaves `-wal` and `-shm`
             # beside it: folded in and removed as when planboard closes a board (if
-            # nothing else has it open), so the `.db` alone holds every change.
+            # nothing else has it open), so the `.db` alone holds every change. (Also
+            # once the file it opened is put back at the path: they are its own.)
             with contextlib.suppress(Exception):
                 tidy_after_serving(self.board)
             forget_gone_wal(self.board)
         else:  # (the old file's, out of the way of the one moved in: kept, not applied)
             self.set_aside = set_aside(self.board, self._sidecars)
-        aside = [str(path) for path in self.set_aside]
-        self.write_status(running=False, stopped_at=_now(), drained=self.drained, aside=aside)
-        return 1 if died else 0
 
     @property
     def errors(self) -> list[str]:

@@ -191,9 +191,13 @@ class QuarterCommands(StorePlacing):
         """An item carried on its own is one still on a list, as the checklist showed it:
         moved into a block left behind, or dropped, by another program meanwhile, it was
         carried all the same, loose, away from its block."""
-        if item.block_id is None and item.status != "dropped":
+        if item.place.is_list and not item.is_merged:  # (where the checklist lists it)
             return
-        where = "dropped" if item.status == "dropped" else "in a block that stays behind"
+        where = "in a block that stays behind"
+        if item.status == "dropped":
+            where = "dropped"
+        elif item.is_merged:
+            where = "merged into another item"
         raise ValidationError(
             f"“{clean_line(item.title)}” is {where} now (changed since the checklist was "
             "shown): Esc, and start the next quarter again to see where things are. "

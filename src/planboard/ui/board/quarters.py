@@ -4,7 +4,6 @@ quarters; start, end and reopen the planning event; history, export, other board
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from textual.content import Content
@@ -334,14 +333,15 @@ class BoardQuarters(BoardView):
 
     def action_export(self, fmt: str) -> None:
         """Write the quarter's outcome beside the board file, and say where."""
-        from ...core.export import write_export
+        from ...core.export import export_path, write_export
 
+        target = export_path(self.store.path, self.quarter.name, fmt)
         try:
-            path = write_export(self.store, self.quarter_id, fmt)
+            path = write_export(self.store, self.quarter_id, fmt, target)
         except (OSError, PlanboardError) as error:
             message = getattr(error, "strerror", None) or str(error)
-            name = getattr(error, "filename", None)  # (the file it would have written)
-            where = f" to {path_text(Path(name).name)}" if isinstance(name, str) else ""
+            # (The export's name: the error's may be the temporary file written first.)
+            where = f" to {path_text(target.name)}"
             self.say(f"Could not export{where}: {message}.", error=True)
             return
         # (Said in the status line alone: a toast saying it again sat over that line

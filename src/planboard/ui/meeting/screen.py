@@ -75,7 +75,7 @@ class MeetingScreen(LongActions, Screen[str | None]):
         self.scroll = CardsScroll(id="cards-scroll", can_focus=False)
         self.status_line = StatusLine(id="status")
         self.layout_now: CardLayout | None = None
-        self._laid_for = (0, 0)  # (the cards' room when they were laid out)
+        self._laid_for = (0, 0, 0)  # (the cards' room, and how many, when laid out)
         self._present = 0  # how many are present, as last read
 
     def compose(self) -> ComposeResult:
@@ -102,7 +102,9 @@ class MeetingScreen(LongActions, Screen[str | None]):
         if not self.cards or region.width <= 0 or region.height <= 0:
             return
         # The grid's padding and the scrollbar's gutter (kept, so that widths are stable).
-        size = (region.width, region.height)
+        # (Kept on the same room for as many cards: six cards after one kept its one
+        # column.)
+        size = (region.width, region.height, len(self.cards))
         keep = self.layout_now.columns if self.layout_now and size == self._laid_for else 0
         layout = lay_out(self.cards, region.width - 3, region.height, keep=keep)
         self.layout_now, self._laid_for = layout, size
