@@ -324,6 +324,11 @@ async def test_a_search_left_with_no_word_says_the_whole_board_shows(overlapping
         await pilot.pause()
         said = str(app.screen.query_one("#status").render())
         assert "The whole board shows" in said and "Showing" not in said, said
+        await pilot.press(*"late", "escape")  # (the text emptied by Esc: said so, kept)
+        await pilot.pause()
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        assert "Search cleared: the whole board again." in said, said
 
 
 async def test_column_titles_count_what_a_search_shows(overlapping: Store) -> None:

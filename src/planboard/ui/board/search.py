@@ -115,7 +115,7 @@ class BoardSearch(BoardView):
             # match “_”" once `_` was replaced by `"`.)
             if text.strip():
                 self.say(f"“{text.strip()}” holds no word to look for: the whole board shows.")
-            else:
+            elif self.search_bar.display:  # (Esc hid it: "Search cleared" stays said)
                 self.say("The whole board shows: type words, @someone or is:loose.")
             return
 
