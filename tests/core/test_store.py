@@ -280,7 +280,29 @@ def test_undo_is_per_quarter(filled: Filled) -> None:
     store.add_item(other, None, "Next quarter's idea")
     assert store.undo(other).summary.startswith("Undid: Added")
     assert store.undo(other).summary == "Nothing to undo"  # stops at the quarter's creation
+    # (its history holds an action undone since: no delete is offered)
     assert store.undo(filled.quarter_id).summary.startswith("Undid: Moved")
+
+
+def test_undo_straight_after_starting_a_quarter_says_how_to_take_it_back(
+    filled: Filled,
+) -> None:
+    """`u` after starting a quarter said "Nothing to undo", naming neither the start nor
+    how to take it back: it names the start and the delete, which then works."""
+    store, q = filled.store, filled.quarter_id
+    started = store.start_next_quarter(q, "2026-Q4", "", item_ids=[filled.team_items[0]])
+    next_q = started.quarter_id or 0
+    said = store.undo(next_q).summary
+    assert said.startswith("Nothing to undo: “Created quarter 2026-Q4 from ")
+    assert "can be deleted (Ctrl+P, “quarter: Delete”)" in said
+    assert store.quarter_deletable(next_q) is None
+    store.delete_quarter(next_q)
+    assert [quarter.name for quarter in store.quarters()] == [store.quarter(q).name]
+    # Once something was done in it (even undone), the delete is not offered.
+    again = store.create_quarter("2026-Q4").quarter_id or 0
+    store.add_item(again, None, "An idea")
+    store.undo(again)
+    assert store.undo(again).summary == "Nothing to undo"
 
 
 def test_remove_stakeholder_with_history_archives(filled: Filled) -> None:

@@ -121,9 +121,24 @@ class UndoLog(Tidying, CarriedRule):
             "ORDER BY id DESC LIMIT 1",
             (quarter_id,),
         ).fetchone()
+        if row is not None and row[0] == "create_quarter" and self._only_started(quarter_id):
+            # (Starting a quarter is not undone; `u` straight after it means to take it
+            # back: say how. The delete says why not, if another program changed it.)
+            return (
+                f"Nothing to undo: “{clean_line(str(row[1]))}” can't be undone; a quarter "
+                "nothing was done to since can be deleted (Ctrl+P, “quarter: Delete”)."
+            )
         if row is None or row[0] in ("create_quarter", "create_board", "sample") or not row[1]:
             return "Nothing to undo"  # (the quarter's start, or the sample's: nothing before)
         return f"Nothing to undo: “{clean_line(str(row[1]))}” can't be undone."
+
+    def _only_started(self, quarter_id: int) -> bool:
+        """Whether the quarter's history holds its start alone (an action done and
+        undone since is still there: `quarter_deletable` then refuses the delete)."""
+        return not self.conn.execute(
+            "SELECT 1 FROM events WHERE quarter_id IS ? AND action IS NOT 'create_quarter' LIMIT 1",
+            (quarter_id,),
+        ).fetchone()
 
     @_reads
     def redo_summary(self, quarter_id: int) -> str | None:
