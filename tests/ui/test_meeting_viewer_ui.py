@@ -99,3 +99,23 @@ async def test_the_badge_goes_when_taking_over_under_another_screen(filled: Fill
         await pilot.pause()
         assert app.screen is meeting
         assert "READ-ONLY" not in str(meeting.query_one("#meeting-head").render())
+
+
+async def test_a_viewer_at_80_columns_shows_time_is_up_whole(filled: Filled) -> None:
+    """At 80x24 the viewer's head line (with its READ-ONLY badge) cut "time is up" to
+    "time is": its gaps close to one space where it would be cut, and only there."""
+    from rich.cells import cell_len
+
+    store, unused = _viewer_of_the_live_event(filled)
+    unused.close()
+    store.set_timer(filled.quarter_id, running=True, remaining=-5)  # (run over)
+    for size, compact in (((80, 24), True), ((120, 30), False)):
+        app = PlanboardApp(Store.open(store.path))  # (a viewer: closed as the app ends)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            head = app.screen.query_one("#meeting-head")
+            line = str(head.render())
+            assert line.endswith("time is up"), line
+            assert cell_len(line) <= head.content_region.width, (line, head.content_region)
+            assert ("READ-ONLY    Time" not in line) == compact, line

@@ -77,6 +77,7 @@ class MeetingScreen(LongActions, Screen[str | None]):
         self.layout_now: CardLayout | None = None
         self._laid_for = (0, 0, 0)  # (the cards' room, and how many, when laid out)
         self._present = 0  # how many are present, as last read
+        self._head_parts: list[str | tuple[str, str]] = []  # the head line, as last made
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="meeting-top"):
@@ -94,6 +95,7 @@ class MeetingScreen(LongActions, Screen[str | None]):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._lay_out)
+        self.call_after_refresh(self._fit_head)
 
     def _lay_out(self) -> None:
         """Size the cards to the space: all of them in sight, the cases as far as the
@@ -242,8 +244,19 @@ class MeetingScreen(LongActions, Screen[str | None]):
             # off; the badge above says read-only whatever is cut of it)
             reason = clean_line(self.store.readonly_reason)
             facts += [(f"{'  ' if facts else ''}Read-only: {reason}.", "bold $text-error")]
-        self.head.update(Content.assemble(*parts))
+        self._head_parts = parts
+        self._fit_head()
         self.facts.update(Content.assemble(*facts))
+
+    def _fit_head(self) -> None:
+        """The head line in its room: where it would be cut (a viewer's at 80 columns
+        cut "time is up" to "time is"), the gaps between its parts close to one space."""
+        parts = self._head_parts
+        head = Content.assemble(*parts)
+        room = self.head.content_region.width
+        if room and head.cell_length > room:
+            head = Content.assemble(*[" " if part in ("  ", "   ") else part for part in parts])
+        self.head.update(head)
 
     @property
     def planboard(self) -> PlanboardApp:
