@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ConflictError, ValidationError
+from ..errors import ConflictError, NotFoundError, ValidationError
 from ..model import (
     IN_BLOCK,
     MAX_NAME,
@@ -18,13 +18,20 @@ from ..model import (
     Item,
     Place,
 )
+from ..rows import ITEM_COLUMNS
 from ..rules import stakeholder_name_problem, why_not_choose
 from ..text import clean_line, clean_multiline, length, same_name, shows_anything
 from .carried import CarriedRule
-from .core import _quote
+from .core import _quote, _reads
 from .tx import _Tx
 
 SAFE_POSITION = 2**53  # a list position past this is another program's: renumbered first
+# An item's columns as read (`ITEM_COLUMNS`), then as stored, those a move or a drop
+# writes and those saying its quarter and its place.
+_STORED = ("quarter_id", "stakeholder_id", "status", "block_id", "drop_reason", "place_position")
+_ITEM_AS_STORED = (
+    f"SELECT {ITEM_COLUMNS}, {', '.join(f'items.{c}' for c in _STORED)} FROM items WHERE id = ?"
+)
 
 
 class StorePlacing(CarriedRule):
@@ -182,9 +189,14 @@ class StorePlacing(CarriedRule):
             return 0
         return count if distinct == count and low == 0 and high == count - 1 else None
 
-    def _data_version_now(self) -> int:
-        """`PRAGMA data_version`: it changes when another connection commits."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+    @_reads
+    def _item_as_stored(self, item_id: int) -> tuple[Item, dict[str, Any]]:
+        """An item, and in the same read the columns a move writes and its quarter and
+        place, as the file holds them (what its record says they were: `_Tx.update`)."""
+        row = self.conn.execute(_ITEM_AS_STORED, (item_id,)).fetchone()
+        if row is None:
+            raise NotFoundError("That item no longer exists.")
+        return Item(*row[: -len(_STORED)]), dict(zip(_STORED, row[-len(_STORED) :], strict=True))
 
     def _leave(self, tx: _Tx, item: Item) -> None:
         """Close the gap an item leaves in its block or the dropped area."""
@@ -195,16 +207,24 @@ class StorePlacing(CarriedRule):
         tx.renumber("items", "place_position", rows, place)
 
     def _enter(
-        self, tx: _Tx, item: Item, place: Place, index: int | None, values: dict[str, Any]
+        self,
+        tx: _Tx,
+        item: Item,
+        place: Place,
+        index: int | None,
+        values: dict[str, Any],
+        raw: dict[str, Any] | None = None,
     ) -> int:
-        """Put an item into a block or the dropped area at `index` (end if None)."""
+        """Put an item into a block or the dropped area at `index` (end if None).
+        `raw`: its row's columns as stored, if nothing wrote to it since they were
+        read (`_item_as_stored`)."""
         end = self._numbered(tx, item.quarter_id, place, item.id) if index is None else None
         if end is not None:  # at the end of a place in order: nothing else moves
-            tx.update("items", item.id, {**values, "place_position": end})
+            tx.update("items", item.id, {**values, "place_position": end}, raw)
             return end
         rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
         index = len(rows) if index is None else max(0, min(index, len(rows)))
-        tx.update("items", item.id, {**values, "place_position": index})
+        tx.update("items", item.id, {**values, "place_position": index}, raw)
         others = [*rows[:index], (item.id, index), *rows[index:]]
         tx.renumber("items", "place_position", [r for r in others], place)
         return index
@@ -240,8 +260,14 @@ class StorePlacing(CarriedRule):
             )
         return found
 
-    def _block_in(self, quarter_id: int, block_id: int) -> Block:
-        block = self.block(block_id)
+    def _block_in(self, quarter_id: int, block_id: int, tx: _Tx | None = None) -> Block:
+        """The block `block_id`, refused if it is not `quarter_id`'s. Given a move's
+        `tx`, a block it knows already (`StoreCore._move_tx`) is not read again."""
+        block = tx.blocks_read.get(block_id) if tx is not None else None
+        if block is None:
+            block = self.block(block_id)
+            if tx is not None:
+                tx.blocks_read[block_id] = block
         if block.quarter_id != quarter_id:
             raise ValidationError("That block belongs to another quarter.")
         return block
