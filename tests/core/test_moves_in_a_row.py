@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import Filled, write_outside
+from conftest import Filled, assert_consistent, statements_run, write_outside
 
 from planboard.core import Place, Store
 from planboard.core.errors import ConflictError, NotFoundError, ReadOnlyError
@@ -194,3 +194,50 @@ def test_a_file_replaced_while_a_move_is_under_way_refuses_it(
     finally:
         store.close()
     _whole_and_other(path)
+
+
+def _block_positions(store: Store, block: int) -> list[tuple[int, int]]:
+    rows = store.conn.execute(
+        "SELECT id, place_position FROM items WHERE block_id = ? ORDER BY place_position, id",
+        (block,),
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def test_moves_in_a_row_know_how_many_a_block_holds(filled: Filled) -> None:
+    """A move straight after another counts no block: how many each holds is what the
+    moves before left; the moved item's own row says whether it was the last. One out
+    of the middle numbers the rest again, as ever."""
+    store, (first, second, third) = filled.store, filled.team_items
+    block, other = filled.block_a, filled.block_b
+    store.move_item(first, Place.block(block))
+    counts = []
+    for item, target in [
+        (second, Place.block(block)),
+        (third, Place.block(block)),
+        (third, Place.block(other)),  # (the last of `block`)
+        (third, Place.block(block)),
+        (first, Place.block(other)),  # (out of the middle)
+        (second, Place.team()),  # (out of the middle)
+        (first, Place.block(block)),
+    ]:
+        ran = statements_run(store, lambda item=item, target=target: store.move_item(item, target))
+        counts += [sql for sql in ran if any(w in sql for w in ("count(", "max(", "ORDER BY"))]
+        assert_consistent(store)
+    rows_of_block = (
+        f"SELECT id, place_position FROM items WHERE block_id = {block} AND status IS NOT "
+        "'dropped' ORDER BY place_position, id"
+    )
+    assert counts == [
+        "SELECT count(*), count(DISTINCT place_position), min(place_position), "
+        f"max(place_position) FROM items WHERE block_id = {other} AND status IS NOT "
+        f"'dropped' AND id != {third}",  # (`other`, not moved into before)
+        rows_of_block,  # (`first` out of its middle)
+        rows_of_block,  # (`second` out of its middle)
+    ]
+    assert _block_positions(store, block) == [(third, 0), (first, 1)]
+    assert _block_positions(store, other) == []
+    assert [e.summary for e in store.events(filled.quarter_id)][:2] == [
+        "Moved “Single customer view” to block “Sales cockpit”",
+        "Moved “Data quality alerts” to the team's list",
+    ]

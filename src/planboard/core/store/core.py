@@ -209,7 +209,7 @@ class StoreCore:
             tx = _Tx(self.conn)
         else:
             tx = _Tx(self.conn, moved.began)
-            tx.in_order = set(moved.in_order)
+            tx.in_order = {**moved.in_order, **moved.numbered}
             tx.blocks_read = dict(moved.blocks_read)
             tx.redo_ended = set(moved.redo_ended)
         tx.seen = seen

@@ -164,16 +164,14 @@ class ItemCommands(StorePlacing):
         has moved it since (`_check_still_at`).
         """
         with self._write(move=True) as tx:
-            change, in_order = self._move(tx, item_id, target, index, source)
-        # Committed: the blocks and dropped areas it wrote are numbered 0..n-1.
-        tx.in_order.update(in_order)
-        self._moved_tx(tx)
+            change = self._move(tx, item_id, target, index, source)
+        self._moved_tx(tx)  # (committed)
         return change
 
     def _move(
         self, tx: _Tx, item_id: int, target: Place, index: int | None, source: Place | None
-    ) -> tuple[Change, list[tuple[int, Place]]]:
-        """`move_item` in its transaction; with the places it leaves numbered 0..n-1."""
+    ) -> Change:
+        """`move_item` in its transaction."""
         item, raw = self._item_as_stored(item_id)
         self._check_quarter_writable(item.quarter_id, tx)
         self._check_still_at(item, source)
@@ -189,18 +187,16 @@ class ItemCommands(StorePlacing):
         block = self._block_in(item.quarter_id, target.ref or 0, tx) if target.is_block else None
         if block is not None and block.choice is not None and source != target:
             self._check_not_carried_on(item)  # (carried on by a later quarter)
-        placed = [(item.quarter_id, p) for p in (source, target) if not p.is_list]
         if source == target:
             if index is None:
-                return self._finish(tx, "move_item", "", item.quarter_id, item_id=item_id), []
+                return self._finish(tx, "move_item", "", item.quarter_id, item_id=item_id)
             if target.is_list:
                 self._reorder_list(tx, item, index)
             else:
                 self._enter(tx, item, target, index, {}, raw)
             summary = f"Reordered {_quote(item.title)}"
-            change = self._finish(tx, "reorder_item", summary, item.quarter_id, item_id=item_id)
-            return change, placed
-        self._leave(tx, item)  # (its own row left as it is: `raw` still holds)
+            return self._finish(tx, "reorder_item", summary, item.quarter_id, item_id=item_id)
+        self._leave(tx, item, raw)  # (its own row left as it is: `raw` still holds)
         open_values = {"status": "open", "drop_reason": None}
         if target.is_block:
             self._enter(tx, item, target, index, {**open_values, "block_id": target.ref}, raw)
@@ -211,7 +207,7 @@ class ItemCommands(StorePlacing):
                 self._reorder_list(tx, self.item(item_id), index)
         verb = "Restored" if source.is_dropped else "Moved"
         summary = f"{verb} {_quote(item.title)} to {self._place_label(target, block)}"
-        return self._finish(tx, "move_item", summary, item.quarter_id, item_id=item_id), placed
+        return self._finish(tx, "move_item", summary, item.quarter_id, item_id=item_id)
 
     def shift_item(self, item_id: int, delta: int) -> Change:
         """Move an item `delta` places up (negative) or down within where it is."""

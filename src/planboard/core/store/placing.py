@@ -160,26 +160,30 @@ class StorePlacing(CarriedRule):
             )
         return [(r[0], r[1]) for r in rows]
 
-    def _numbered(self, tx: _Tx, quarter_id: int, place: Place, but: int) -> int | None:
+    def _numbered(
+        self, tx: _Tx, quarter_id: int, place: Place, but: int, raw: dict[str, Any] | None = None
+    ) -> int | None:
         """How many items a block or the dropped area holds besides `but`, if they are
         numbered 0..n-1 as they should be (None if not: a gap, a tie, a position
         missing). Counted in the index, without reading the rows: at 50,000 items a
-        block holds hundreds and the dropped area thousands. A place `tx` knows is in
-        order holds one more than its last position, `but` among them or not."""
+        block holds hundreds and the dropped area thousands. Given `raw`, `but`'s row as
+        read in this transaction (`_item_as_stored`), a place `tx` knows is in order
+        (`tx.in_order`, with how many it holds) is not counted: the row says whether
+        `but` is there, and where."""
+        known = tx.in_order.get((quarter_id, place))
+        if known is not None and raw is not None:
+            if place.is_block:  # (what `IN_BLOCK` and the dropped area ask of a row)
+                there = raw["block_id"] == place.ref and raw["status"] != "dropped"
+            else:
+                there = raw["quarter_id"] == quarter_id and raw["status"] == "dropped"
+            mine = raw["place_position"] if there else None
+            if mine is None:
+                return known
+            return known - 1 if mine == known - 1 else None
         if place.is_block:
             where, key = f"block_id = ? AND {IN_BLOCK}", place.ref
         else:
             where, key = "quarter_id = ? AND status = 'dropped'", quarter_id
-        if (quarter_id, place) in tx.in_order:
-            high, mine = self.conn.execute(
-                f"SELECT (SELECT max(place_position) FROM items WHERE {where}), "
-                f"(SELECT place_position FROM items WHERE id = ? AND {where})",
-                (key, but, key),
-            ).fetchone()
-            count = 0 if high is None else high + 1
-            if mine is None:
-                return count
-            return count - 1 if mine == high else None
         count, distinct, low, high = self.conn.execute(
             "SELECT count(*), count(DISTINCT place_position), min(place_position), "
             f"max(place_position) FROM items WHERE {where} AND id != ?",
@@ -198,13 +202,19 @@ class StorePlacing(CarriedRule):
             raise NotFoundError("That item no longer exists.")
         return Item(*row[: -len(_STORED)]), dict(zip(_STORED, row[-len(_STORED) :], strict=True))
 
-    def _leave(self, tx: _Tx, item: Item) -> None:
-        """Close the gap an item leaves in its block or the dropped area."""
+    def _leave(self, tx: _Tx, item: Item, raw: dict[str, Any] | None = None) -> None:
+        """Close the gap an item leaves in its block or the dropped area (`raw`: as
+        `_numbered`)."""
         place = item.place
-        if place.is_list or self._numbered(tx, item.quarter_id, place, item.id) is not None:
-            return  # (it was the last: the others keep their numbers)
-        rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
-        tx.renumber("items", "place_position", rows, place)
+        if place.is_list:
+            return
+        left = self._numbered(tx, item.quarter_id, place, item.id, raw)
+        if left is None:
+            rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
+            tx.renumber("items", "place_position", rows, place)
+            left = len(rows)
+        # (else it was the last: the others keep their numbers)
+        tx.numbered[(item.quarter_id, place)] = left
 
     def _enter(
         self,
@@ -218,15 +228,17 @@ class StorePlacing(CarriedRule):
         """Put an item into a block or the dropped area at `index` (end if None).
         `raw`: its row's columns as stored, if nothing wrote to it since they were
         read (`_item_as_stored`)."""
-        end = self._numbered(tx, item.quarter_id, place, item.id) if index is None else None
+        end = self._numbered(tx, item.quarter_id, place, item.id, raw) if index is None else None
         if end is not None:  # at the end of a place in order: nothing else moves
             tx.update("items", item.id, {**values, "place_position": end}, raw)
+            tx.numbered[(item.quarter_id, place)] = end + 1
             return end
         rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
         index = len(rows) if index is None else max(0, min(index, len(rows)))
         tx.update("items", item.id, {**values, "place_position": index}, raw)
         others = [*rows[:index], (item.id, index), *rows[index:]]
         tx.renumber("items", "place_position", [r for r in others], place)
+        tx.numbered[(item.quarter_id, place)] = len(others)
         return index
 
     def _reorder_list(self, tx: _Tx, item: Item, index: int) -> None:

@@ -70,9 +70,11 @@ class _Tx:
         self.stakeholders = False
         self.quarters = False
         self.read_only: dict[int, Quarter] = {}
-        # Blocks and dropped areas known numbered 0..n-1 when the transaction began
-        # (a move sets it, from what the moves before it left: see `_numbered`).
-        self.in_order: set[tuple[int, Place]] = set()
+        # Blocks and dropped areas (quarter, place) known numbered 0..n-1 when the
+        # transaction began, with n (a move's, from what the moves before it left: see
+        # `_numbered`); and those it leaves so, moving an item out or in.
+        self.in_order: dict[tuple[int, Place], int] = {}
+        self.numbered: dict[tuple[int, Place], int] = {}
         # The blocks a move read (by id), and the quarters whose redo stack this
         # transaction has ended (`StoreCore._finish`): a move is given the last move's
         # when nothing has written to the file since (`StoreCore._move_tx`).
