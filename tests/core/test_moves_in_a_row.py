@@ -14,7 +14,7 @@ import pytest
 from conftest import Filled, assert_consistent, statements_run, write_outside
 
 from planboard.core import Place, Store
-from planboard.core.errors import ConflictError, NotFoundError, ReadOnlyError
+from planboard.core.errors import ConflictError, NotFoundError, ReadOnlyError, ValidationError
 
 
 def _events(store: Store) -> int:
@@ -241,3 +241,19 @@ def test_moves_in_a_row_know_how_many_a_block_holds(filled: Filled) -> None:
         "Moved “Single customer view” to block “Sales cockpit”",
         "Moved “Data quality alerts” to the team's list",
     ]
+
+
+def test_a_move_refused_between_two_moves_leaves_what_they_know_as_it_was(
+    filled: Filled,
+) -> None:
+    """A move refused (onto another stakeholder's list) writes nothing: the moves after
+    it still know the file, and number the block right."""
+    store, (first, second, _) = filled.store, filled.team_items
+    store.move_item(first, Place.block(filled.block_a))
+    with pytest.raises(ValidationError, match="can only go back"):
+        store.move_item(second, Place.of_list(filled.sales))
+    store.move_item(second, Place.block(filled.block_a))
+    store.move_item(first, Place.team())
+    store.move_item(first, Place.block(filled.block_a))
+    assert_consistent(store)
+    assert _block_positions(store, filled.block_a) == [(second, 0), (first, 1)]
