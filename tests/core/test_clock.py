@@ -48,3 +48,25 @@ def test_the_wall_clock_and_stamps() -> None:
     assert clock() == "2026-06-01T09:00:00Z"
     clock.set("2026-07-01T00:00:00Z")
     assert clock() == "2026-07-01T00:00:00Z"
+
+
+def test_the_wall_clocks_stamp_is_the_stamp_of_its_moment() -> None:
+    """The wall clock writes its stamp without a datetime (`time.strftime`): the same
+    text `stamp` makes of the moment, to the second. A clock that says another moment
+    (`now` of its own) is stamped from it."""
+    clock = Clock()
+    for _ in range(3):
+        before = stamp(datetime.now(UTC))
+        written = clock()
+        after = stamp(datetime.now(UTC))
+        if before == after:  # (not across the turn of a second)
+            assert written == before
+            break
+    else:
+        raise AssertionError("three turns of a second in a row")
+
+    class Later(Clock):
+        def now(self) -> datetime:
+            return datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
+
+    assert Later()() == "2031-05-06T07:08:09Z"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Filled, statements_run
+from conftest import Filled, statements_run, write_outside
 
 from planboard.core import Place, Store
 
@@ -87,7 +87,8 @@ def test_an_action_does_not_read_every_event_to_end_the_redo(filled: Filled) -> 
 def test_ending_the_redo_reads_only_the_redoable_events(sample_copy: Path) -> None:
     """With the statistics a new board comes with (one event, all of its quarter's),
     SQLite took the index of all of a quarter's events to end the redo: every move read
-    every event of its quarter, one more with each move."""
+    every event of its quarter, one more with each move. (Another program writes before
+    each move looked at: a move straight after another knows the redo stack is ended.)"""
     store = Store.open(sample_copy)
     try:
         quarter = store.default_quarter()
@@ -95,9 +96,12 @@ def test_ending_the_redo_reads_only_the_redoable_events(sample_copy: Path) -> No
         item, block = board.items_at(Place.team())[0], board.blocks[0].id
         for n in range(30):  # a board with a history
             store.move_item(item.id, Place.block(block) if n % 2 == 0 else item.home)
+        touch = "UPDATE quarters SET vision = vision || '.' WHERE id = ?"
+        write_outside(sample_copy, touch, quarter.id)
         plans = _ending_the_redo(store, lambda: store.move_item(item.id, Place.block(block)))
         assert plans and all("events_redoable" in plan for plan in plans), plans
         store.conn.execute("ANALYZE")  # and with the statistics of a board in use
+        write_outside(sample_copy, touch, quarter.id)
         plans = _ending_the_redo(store, lambda: store.move_item(item.id, item.home))
         assert plans and all("events_redoable" in plan for plan in plans), plans
     finally:
@@ -171,7 +175,8 @@ def test_a_move_counts_the_block_it_enters_and_leaves_in_the_index_alone(
     """A move into a block, or out of it, counts the block's items to find the end (at
     50,000 items a block holds hundreds): from the index alone, whose rows say whether an
     item is dropped, never by reading each row (0.2 ms of a 0.5 ms move). The same on a
-    board from before schema 11, upgraded."""
+    board from before schema 11, upgraded. (Another program writes before each move: a
+    move straight after another knows how many the block holds.)"""
     store, block, item = filled.store, filled.block_a, filled.team_items[0]
     if version is not None:
         path = tmp_path / "old.db"
@@ -179,9 +184,11 @@ def test_a_move_counts_the_block_it_enters_and_leaves_in_the_index_alone(
         store = Store.open(path)
         board = store.board(store.default_quarter().id)
         block, item = board.blocks[0].id, board.items_at(Place.team())[0].id
+    touch = "UPDATE quarters SET vision = vision || '.'"
     try:
         store.conn.execute("ANALYZE")
         assert _counted_in_the_index(store, lambda: store.move_item(item, Place.block(block))) == []
+        write_outside(store.path, touch)
         assert _counted_in_the_index(store, lambda: store.move_item(item, Place.team())) == []
         assert _counted_in_the_index(store, lambda: store.drop_item(item, "later")) == []
     finally:
@@ -241,14 +248,30 @@ def test_an_upgraded_board_keeps_the_statistics_of_the_indexes_it_rebuilt(
 
 def test_a_move_reads_its_quarter_and_its_block_once(filled: Filled) -> None:
     """The write transaction reads the quarters when it begins; the move's own check of
-    its quarter, and its summary naming the block, use what was read already."""
-    store, item = filled.store, filled.team_items[0]
-    for target in (Place.block(filled.block_a), Place.team()):
-        ran = statements_run(store, lambda target=target: store.move_item(item, target))
-        quarters = [sql for sql in ran if sql.startswith("SELECT") and "FROM quarters" in sql]
-        blocks = [sql for sql in ran if sql.startswith("SELECT") and "FROM blocks" in sql]
-        assert len(quarters) == 1, quarters
-        assert len(blocks) == (1 if target.is_block else 0), blocks
+    its quarter, and its summary naming the block, use what was read already. A move
+    straight after another, nothing written to the file between, reads neither again
+    nor ends the redo stack again (the last move ended it); once another program has
+    written, or this planboard something else, it does all of it again."""
+    store, item, block = filled.store, filled.team_items[0], filled.block_a
+
+    def work(target: Place) -> list[str]:
+        ran = statements_run(store, lambda: store.move_item(item, target))
+        kinds = {"quarters": "FROM quarters", "block": "FROM blocks", "end redo": "undone = 2"}
+        return [kind for sql in ran for kind, marker in kinds.items() if marker in sql]
+
+    assert work(Place.block(block)) == ["quarters", "block", "end redo"]
+    assert work(Place.team()) == []
+    assert work(Place.block(block)) == []
+    write_outside(store.path, "UPDATE blocks SET name = 'Renamed' WHERE id = ?", block)
+    assert work(Place.team()) == ["quarters", "end redo"]
+    assert work(Place.block(block)) == ["block"]
+    assert (
+        store.undo_summary(filled.quarter_id) == "Moved “Single customer view” to block “Renamed”"
+    )
+    store.undo(filled.quarter_id)  # (this planboard's own write)
+    assert store.redo_summary(filled.quarter_id) is not None
+    assert work(Place.block(filled.block_b)) == ["quarters", "block", "end redo"]
+    assert store.redo_summary(filled.quarter_id) is None
 
 
 def test_moves_in_a_row_count_a_block_from_its_last_position(filled: Filled) -> None:

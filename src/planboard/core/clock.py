@@ -12,6 +12,7 @@ busy-retry deadlines in `db.py` (real waits on another process).
 from __future__ import annotations
 
 import math
+import time
 from datetime import UTC, datetime, timedelta
 
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -153,6 +154,8 @@ class Clock:
         return datetime.now(UTC)
 
     def __call__(self) -> str:
+        if type(self).now is Clock.now:  # (the wall clock: the same text, a third the time)
+            return time.strftime(STAMP_FORMAT, time.gmtime())
         return stamp(self.now())
 
 

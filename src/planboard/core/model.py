@@ -85,10 +85,10 @@ class Place(Frozen):
         """Where an item with these column values sits: the one rule, for items and for
         raw rows alike."""
         if status == "dropped":
-            return cls.dropped()
+            return cls("dropped", None)
         if block_id is not None:
-            return cls.block(block_id)
-        return cls.of_list(stakeholder_id)
+            return cls("block", block_id)
+        return cls("list", stakeholder_id)
 
     @property
     def is_list(self) -> bool:

@@ -17,7 +17,7 @@ from .. import kept
 from ..clock import SYSTEM_CLOCK, Clock
 from ..db import Opened, note_wal_owner, wrap
 from ..errors import BusyError, ConflictError, CorruptBoardError, PlanboardError, ReadOnlyError
-from ..model import Change, Event, Place
+from ..model import Change, Event
 from ..rows import CHANGES_AT, dump_payload, load_payload, load_payload_text
 from ..rules import why_read_only
 from ..sidecar import sidecar
@@ -123,12 +123,12 @@ class StoreCore:
         # connection has committed since, and what happened after that event is all in
         # this store's log.
         self._tidy_at: dict[int, tuple[int, int]] = {}
-        # Blocks and dropped areas (quarter, place) a move left numbered 0..n-1, and
-        # (`PRAGMA data_version`, this connection's `total_changes`) just after it: while
-        # both are unchanged nothing has written to the file since, and the next move
-        # counts them from their last position, not row by row (see `_numbered`).
-        self._in_order: set[tuple[int, Place]] = set()
-        self._in_order_at: tuple[int, int] | None = None
+        # The last move's transaction once committed, and (`PRAGMA data_version`, this
+        # connection's `total_changes`) just after it: while both are unchanged nothing
+        # has written to the file since, and the next move takes what it knew as read
+        # (see `_move_tx`).
+        self._moved: _Tx | None = None
+        self._moved_at: tuple[int, int] | None = None
         self._wrote = False
         # Meaning vectors computed before this planboard wrote anything (see
         # `save_item_vectors`): rows (item id, hash, vector), oldest first.
@@ -141,7 +141,7 @@ class StoreCore:
     def _forget_order(self) -> None:
         """Forget the places seen in order (another connection, or a file restored)."""
         self._tidy_at = {}
-        self._in_order, self._in_order_at = set(), None
+        self._moved, self._moved_at = None, None
 
     def now(self) -> datetime:
         """The current moment on this store's clock."""
@@ -155,13 +155,19 @@ class StoreCore:
         return self._db
 
     @contextmanager
-    def _write(self) -> Iterator[_Tx]:
+    def _write(self, *, move: bool = False) -> Iterator[_Tx]:
         """One user action: `BEGIN IMMEDIATE` ... `COMMIT`, rolled back on any error.
 
         sqlite-utils' own `atomic()` starts a deferred transaction; a read-then-write
         needs the write lock up front, or it fails on meeting another writer.
+
+        `move`: a move's transaction (`_move_tx`). It looks at the file once, just
+        before its commit, not before it begins too: that look is the one that keeps a
+        change from a file the path no longer names (a file replaced before the
+        transaction began is still another file then), and until the commit a move's
+        few pages stay in SQLite's cache, nothing of them in the `-wal`.
         """
-        if self.check_file():
+        if self.lost if move else self.check_file():
             raise ReadOnlyError(f"Not saved: {self.readonly_reason}.")
         if self.readonly:
             raise ReadOnlyError(why_read_only(None, file_reason=self.readonly_reason))
@@ -170,7 +176,7 @@ class StoreCore:
         except sqlite3.OperationalError as error:
             raise self._translate(error) from error
         try:
-            yield _Tx(self.conn)
+            yield self._move_tx() if move else _Tx(self.conn)
             # Again before it is committed: a long action (an import of 200,000 lines,
             # 7 s) whose file was replaced or removed meanwhile was reported done.
             if self.check_file():
@@ -188,6 +194,39 @@ class StoreCore:
                 self.conn.execute("ROLLBACK")
             raise self._not_written(error) from error
         self._wrote = True
+
+    def _move_tx(self) -> _Tx:
+        """A move's transaction, just begun. While nothing has written to the file since
+        the last move committed (the same `PRAGMA data_version`: no other connection
+        has committed; the same `total_changes`: this one has written nothing else),
+        the file is as that move left it, and what it knew holds: the quarters as they
+        were (a move writes none), the blocks it read, the blocks and dropped areas it
+        left numbered 0..n-1 (see `_numbered`), the quarters whose redo stack it ended
+        (none of their events can be redone). Else they are read again."""
+        seen = (self._data_version_now(), self.conn.total_changes)
+        moved = self._moved if seen == self._moved_at else None
+        if moved is None:
+            tx = _Tx(self.conn)
+        else:
+            tx = _Tx(self.conn, moved.began)
+            tx.in_order = {**moved.in_order, **moved.numbered}
+            tx.blocks_read = dict(moved.blocks_read)
+            tx.redo_ended = set(moved.redo_ended)
+        tx.seen = seen
+        return tx
+
+    def _data_version_now(self) -> int:
+        """`PRAGMA data_version`: it changes when another connection commits."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _moved_tx(self, tx: _Tx) -> None:
+        """A move's transaction `tx` is committed: what it knew holds until something
+        else writes to the file (`_move_tx`). (A transaction that wrote a quarter or a
+        block is not kept: a move writes neither.)"""
+        if tx.seen is None or tx.quarters or tx.blocks:
+            self._moved, self._moved_at = None, None
+            return
+        self._moved, self._moved_at = tx, (tx.seen[0], self.conn.total_changes)
 
     def _not_written(self, error: sqlite3.Error) -> PlanboardError:
         """Why a write failed, rolled back. SQLite says "database or disk is full" too
@@ -317,9 +356,11 @@ class StoreCore:
                 payload["undoable"] = False
             if extra:
                 payload.update(extra)
-            if action not in TRANSPARENT:
+            if action not in TRANSPARENT and quarter_id not in tx.redo_ended:
                 # A new action ends the redo stack: what was undone can't come back.
+                # (Not again once ended, nothing having written since: `_move_tx`.)
                 self.conn.execute(END_REDO, (quarter_id,))
+                tx.redo_ended.add(quarter_id)
             cursor = self.conn.execute(
                 "INSERT INTO events (at, quarter_id, action, summary, payload) "
                 "VALUES (?, ?, ?, ?, ?)",

@@ -163,22 +163,16 @@ class ItemCommands(StorePlacing):
         `source`: where the user saw it (a drag's start); refused if another program
         has moved it since (`_check_still_at`).
         """
-        with self._write() as tx:
-            seen = (self._data_version_now(), self.conn.total_changes)
-            if seen != self._in_order_at:  # (something else wrote since the last move)
-                self._in_order.clear()
-            tx.in_order = self._in_order
-            change, in_order = self._move(tx, item_id, target, index, source)
-        # Committed: the blocks and dropped areas it wrote are numbered 0..n-1.
-        self._in_order.update(in_order)
-        self._in_order_at = (seen[0], self.conn.total_changes)
+        with self._write(move=True) as tx:
+            change = self._move(tx, item_id, target, index, source)
+        self._moved_tx(tx)  # (committed)
         return change
 
     def _move(
         self, tx: _Tx, item_id: int, target: Place, index: int | None, source: Place | None
-    ) -> tuple[Change, list[tuple[int, Place]]]:
-        """`move_item` in its transaction; with the places it leaves numbered 0..n-1."""
-        item = self.item(item_id)
+    ) -> Change:
+        """`move_item` in its transaction."""
+        item, raw = self._item_as_stored(item_id)
         self._check_quarter_writable(item.quarter_id, tx)
         self._check_still_at(item, source)
         source = item.place
@@ -190,31 +184,30 @@ class ItemCommands(StorePlacing):
                 f"{_quote(item.title)} belongs to {self._owner_name(item.stakeholder_id)}'s "
                 "list; it can only go back to that list."
             )
-        block = self._block_in(item.quarter_id, target.ref or 0) if target.is_block else None
+        block = self._block_in(item.quarter_id, target.ref or 0, tx) if target.is_block else None
         if block is not None and block.choice is not None and source != target:
             self._check_not_carried_on(item)  # (carried on by a later quarter)
-        placed = [(item.quarter_id, p) for p in (source, target) if not p.is_list]
         if source == target:
             if index is None:
-                return self._finish(tx, "move_item", "", item.quarter_id, item_id=item_id), []
+                return self._finish(tx, "move_item", "", item.quarter_id, item_id=item_id)
             if target.is_list:
                 self._reorder_list(tx, item, index)
             else:
-                self._enter(tx, item, target, index, {})
+                self._enter(tx, item, target, index, {}, raw)
             summary = f"Reordered {_quote(item.title)}"
-            change = self._finish(tx, "reorder_item", summary, item.quarter_id, item_id=item_id)
-            return change, placed
-        self._leave(tx, item)
+            return self._finish(tx, "reorder_item", summary, item.quarter_id, item_id=item_id)
+        self._leave(tx, item, raw)  # (its own row left as it is: `raw` still holds)
         open_values = {"status": "open", "drop_reason": None}
         if target.is_block:
-            self._enter(tx, item, target, index, {**open_values, "block_id": target.ref})
+            self._enter(tx, item, target, index, {**open_values, "block_id": target.ref}, raw)
         else:
-            tx.update("items", item.id, {**open_values, "block_id": None, "place_position": None})
+            values = {**open_values, "block_id": None, "place_position": None}
+            tx.update("items", item.id, values, raw)
             if index is not None:
                 self._reorder_list(tx, self.item(item_id), index)
         verb = "Restored" if source.is_dropped else "Moved"
         summary = f"{verb} {_quote(item.title)} to {self._place_label(target, block)}"
-        return self._finish(tx, "move_item", summary, item.quarter_id, item_id=item_id), placed
+        return self._finish(tx, "move_item", summary, item.quarter_id, item_id=item_id)
 
     def shift_item(self, item_id: int, delta: int) -> Change:
         """Move an item `delta` places up (negative) or down within where it is."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ConflictError, ValidationError
+from ..errors import ConflictError, NotFoundError, ValidationError
 from ..model import (
     IN_BLOCK,
     MAX_NAME,
@@ -18,13 +18,20 @@ from ..model import (
     Item,
     Place,
 )
+from ..rows import ITEM_COLUMNS
 from ..rules import stakeholder_name_problem, why_not_choose
 from ..text import clean_line, clean_multiline, length, same_name, shows_anything
 from .carried import CarriedRule
-from .core import _quote
+from .core import _quote, _reads
 from .tx import _Tx
 
 SAFE_POSITION = 2**53  # a list position past this is another program's: renumbered first
+# An item's columns as read (`ITEM_COLUMNS`), then as stored, those a move or a drop
+# writes and those saying its quarter and its place.
+_STORED = ("quarter_id", "stakeholder_id", "status", "block_id", "drop_reason", "place_position")
+_ITEM_AS_STORED = (
+    f"SELECT {ITEM_COLUMNS}, {', '.join(f'items.{c}' for c in _STORED)} FROM items WHERE id = ?"
+)
 
 
 class StorePlacing(CarriedRule):
@@ -153,26 +160,30 @@ class StorePlacing(CarriedRule):
             )
         return [(r[0], r[1]) for r in rows]
 
-    def _numbered(self, tx: _Tx, quarter_id: int, place: Place, but: int) -> int | None:
+    def _numbered(
+        self, tx: _Tx, quarter_id: int, place: Place, but: int, raw: dict[str, Any] | None = None
+    ) -> int | None:
         """How many items a block or the dropped area holds besides `but`, if they are
         numbered 0..n-1 as they should be (None if not: a gap, a tie, a position
         missing). Counted in the index, without reading the rows: at 50,000 items a
-        block holds hundreds and the dropped area thousands. A place `tx` knows is in
-        order holds one more than its last position, `but` among them or not."""
+        block holds hundreds and the dropped area thousands. Given `raw`, `but`'s row as
+        read in this transaction (`_item_as_stored`), a place `tx` knows is in order
+        (`tx.in_order`, with how many it holds) is not counted: the row says whether
+        `but` is there, and where."""
+        known = tx.in_order.get((quarter_id, place))
+        if known is not None and raw is not None:
+            if place.is_block:  # (what `IN_BLOCK` and the dropped area ask of a row)
+                there = raw["block_id"] == place.ref and raw["status"] != "dropped"
+            else:
+                there = raw["quarter_id"] == quarter_id and raw["status"] == "dropped"
+            mine = raw["place_position"] if there else None
+            if mine is None:
+                return known
+            return known - 1 if mine == known - 1 else None
         if place.is_block:
             where, key = f"block_id = ? AND {IN_BLOCK}", place.ref
         else:
             where, key = "quarter_id = ? AND status = 'dropped'", quarter_id
-        if (quarter_id, place) in tx.in_order:
-            high, mine = self.conn.execute(
-                f"SELECT (SELECT max(place_position) FROM items WHERE {where}), "
-                f"(SELECT place_position FROM items WHERE id = ? AND {where})",
-                (key, but, key),
-            ).fetchone()
-            count = 0 if high is None else high + 1
-            if mine is None:
-                return count
-            return count - 1 if mine == high else None
         count, distinct, low, high = self.conn.execute(
             "SELECT count(*), count(DISTINCT place_position), min(place_position), "
             f"max(place_position) FROM items WHERE {where} AND id != ?",
@@ -182,31 +193,52 @@ class StorePlacing(CarriedRule):
             return 0
         return count if distinct == count and low == 0 and high == count - 1 else None
 
-    def _data_version_now(self) -> int:
-        """`PRAGMA data_version`: it changes when another connection commits."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+    @_reads
+    def _item_as_stored(self, item_id: int) -> tuple[Item, dict[str, Any]]:
+        """An item, and in the same read the columns a move writes and its quarter and
+        place, as the file holds them (what its record says they were: `_Tx.update`)."""
+        row = self.conn.execute(_ITEM_AS_STORED, (item_id,)).fetchone()
+        if row is None:
+            raise NotFoundError("That item no longer exists.")
+        return Item(*row[: -len(_STORED)]), dict(zip(_STORED, row[-len(_STORED) :], strict=True))
 
-    def _leave(self, tx: _Tx, item: Item) -> None:
-        """Close the gap an item leaves in its block or the dropped area."""
+    def _leave(self, tx: _Tx, item: Item, raw: dict[str, Any] | None = None) -> None:
+        """Close the gap an item leaves in its block or the dropped area (`raw`: as
+        `_numbered`)."""
         place = item.place
-        if place.is_list or self._numbered(tx, item.quarter_id, place, item.id) is not None:
-            return  # (it was the last: the others keep their numbers)
-        rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
-        tx.renumber("items", "place_position", rows, place)
+        if place.is_list:
+            return
+        left = self._numbered(tx, item.quarter_id, place, item.id, raw)
+        if left is None:
+            rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
+            tx.renumber("items", "place_position", rows, place)
+            left = len(rows)
+        # (else it was the last: the others keep their numbers)
+        tx.numbered[(item.quarter_id, place)] = left
 
     def _enter(
-        self, tx: _Tx, item: Item, place: Place, index: int | None, values: dict[str, Any]
+        self,
+        tx: _Tx,
+        item: Item,
+        place: Place,
+        index: int | None,
+        values: dict[str, Any],
+        raw: dict[str, Any] | None = None,
     ) -> int:
-        """Put an item into a block or the dropped area at `index` (end if None)."""
-        end = self._numbered(tx, item.quarter_id, place, item.id) if index is None else None
+        """Put an item into a block or the dropped area at `index` (end if None).
+        `raw`: its row's columns as stored, if nothing wrote to it since they were
+        read (`_item_as_stored`)."""
+        end = self._numbered(tx, item.quarter_id, place, item.id, raw) if index is None else None
         if end is not None:  # at the end of a place in order: nothing else moves
-            tx.update("items", item.id, {**values, "place_position": end})
+            tx.update("items", item.id, {**values, "place_position": end}, raw)
+            tx.numbered[(item.quarter_id, place)] = end + 1
             return end
         rows = [r for r in self._place_rows(item.quarter_id, place) if r[0] != item.id]
         index = len(rows) if index is None else max(0, min(index, len(rows)))
-        tx.update("items", item.id, {**values, "place_position": index})
+        tx.update("items", item.id, {**values, "place_position": index}, raw)
         others = [*rows[:index], (item.id, index), *rows[index:]]
         tx.renumber("items", "place_position", [r for r in others], place)
+        tx.numbered[(item.quarter_id, place)] = len(others)
         return index
 
     def _reorder_list(self, tx: _Tx, item: Item, index: int) -> None:
@@ -240,8 +272,14 @@ class StorePlacing(CarriedRule):
             )
         return found
 
-    def _block_in(self, quarter_id: int, block_id: int) -> Block:
-        block = self.block(block_id)
+    def _block_in(self, quarter_id: int, block_id: int, tx: _Tx | None = None) -> Block:
+        """The block `block_id`, refused if it is not `quarter_id`'s. Given a move's
+        `tx`, a block it knows already (`StoreCore._move_tx`) is not read again."""
+        block = tx.blocks_read.get(block_id) if tx is not None else None
+        if block is None:
+            block = self.block(block_id)
+            if tx is not None:
+                tx.blocks_read[block_id] = block
         if block.quarter_id != quarter_id:
             raise ValidationError("That block belongs to another quarter.")
         return block

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import NotFoundError, ReadOnlyError
-from ..model import Place, Quarter
+from ..model import Block, Place, Quarter
 from ..rows import QUARTER_COLUMNS
 from ..rules import why_read_only
 
@@ -62,7 +62,7 @@ class _Tx:
     """One write transaction: records row changes for the event and the repaint, and
     refuses to touch any row of a quarter that was decided when it began."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, began: dict[int, Quarter] | None = None) -> None:
         self.conn = conn
         self.changes: list[list[Any]] = []
         self.places: set[Place] = set()
@@ -70,15 +70,29 @@ class _Tx:
         self.stakeholders = False
         self.quarters = False
         self.read_only: dict[int, Quarter] = {}
-        # Blocks and dropped areas known numbered 0..n-1 when the transaction began
-        # (a move sets it, from what the moves before it left: see `_numbered`).
-        self.in_order: set[tuple[int, Place]] | frozenset[tuple[int, Place]] = frozenset()
+        # Blocks and dropped areas (quarter, place) known numbered 0..n-1 when the
+        # transaction began, with n (a move's, from what the moves before it left: see
+        # `_numbered`); and those it leaves so, moving an item out or in.
+        self.in_order: dict[tuple[int, Place], int] = {}
+        self.numbered: dict[tuple[int, Place], int] = {}
+        # The blocks a move read (by id), and the quarters whose redo stack this
+        # transaction has ended (`StoreCore._finish`): a move is given the last move's
+        # when nothing has written to the file since (`StoreCore._move_tx`).
+        self.blocks_read: dict[int, Block] = {}
+        self.redo_ended: set[int | None] = set()
+        # `PRAGMA data_version` and the connection's `total_changes` as a move's
+        # transaction began (`StoreCore._move_tx`).
+        self.seen: tuple[int, int] | None = None
         # Every quarter as it was when the transaction began (read once, here: the
-        # commands' own check of their quarter takes it from this).
-        self.began: dict[int, Quarter] = {}
-        for row in conn.execute(_QUARTERS):
-            quarter = Quarter(*row)
-            self.began[quarter.id] = quarter
+        # commands' own check of their quarter takes it from this). `began`: as the
+        # last move's transaction read them, nothing having written since.
+        if began is None:
+            began = {}
+            for row in conn.execute(_QUARTERS):
+                quarter = Quarter(*row)
+                began[quarter.id] = quarter
+        self.began: dict[int, Quarter] = began
+        for quarter in began.values():
             if why_read_only(quarter):
                 self.read_only[quarter.id] = quarter
 
@@ -137,9 +151,15 @@ class _Tx:
         self._touch(table, None, after)
         return int(pk) if pk is not None else 0
 
-    def update(self, table: str, pk: Any, values: dict[str, Any]) -> bool:
-        """Set `values` on one row; record only the columns that really change."""
-        full = self.row(table, pk)
+    def update(
+        self, table: str, pk: Any, values: dict[str, Any], full: dict[str, Any] | None = None
+    ) -> bool:
+        """Set `values` on one row; record only the columns that really change.
+        `full`: the row's columns as the file holds them, read in this transaction
+        before anything wrote to that row (the ones in `values`, its quarter and its
+        place at least; else the row is read again)."""
+        if full is None or not full.keys() >= values.keys():
+            full = self.row(table, pk)
         if full is None:
             raise NotFoundError(f"That {table[:-1]} no longer exists.")
         self._guard(table, full, values)
