@@ -45,6 +45,7 @@ from .board_rows import (
 )
 from .laid_out_once import ColumnScrollView
 from .line_cache import LineCache
+from .shared_styles import SharedComponentStyles
 
 __all__ = ["BoardList", "DragListener", "DropSpot", "Group", "Row"]
 
@@ -54,7 +55,7 @@ __all__ = ["BoardList", "DragListener", "DropSpot", "Group", "Row"]
 VIRTUAL_WIDTH = 1
 
 
-class BoardList(ColumnScrollView, can_focus=True):
+class BoardList(SharedComponentStyles, ColumnScrollView, can_focus=True):
     """A column of grouped items with a cursor."""
 
     ALLOW_SELECT = False
