@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from rich.color import Color
+from rich.style import Style
 from textual.dom import DOMNode
 from textual.geometry import Region, Size
 from textual.scrollbar import ScrollBar, ScrollBarRender
@@ -62,8 +63,8 @@ def lines(column: BoardList) -> list[Strip]:
 
 
 def drawn_afresh(column: BoardList) -> list[Strip]:
-    """The column's lines drawn with nothing kept."""
-    column._cache.clear()
+    """The column's lines drawn with nothing kept (no line, and no style)."""
+    column._cache = LineCache()
     return lines(column)
 
 
@@ -97,6 +98,41 @@ def test_the_line_cache_keeps_a_set_per_state_while_the_look_stays() -> None:
     lines(True)["row"] = Strip.blank(1)
     cache.clear()
     assert lines(True).get("row") is None
+
+
+def test_the_line_cache_keeps_the_styles_its_lines_are_drawn_with() -> None:
+    """A row's styles are worked out once for a set of lines (by their component
+    classes), as Textual works them out, and go when the set's look does."""
+    asked: list[tuple[str, ...]] = []
+
+    def visual(*names: str) -> Any:
+        asked.append(names)
+        return SimpleNamespace(rich_style=Style(bold="x" in names, italic=focus[0]))
+
+    focus = [True]
+    column = SimpleNamespace(
+        _pseudo_classes_cache_key=(False, True, False),
+        app=SimpleNamespace(stylesheet=SimpleNamespace(rules=[]), theme="dark"),
+        ancestors_with_self=[SimpleNamespace(classes=frozenset({"a"}))],
+        get_visual_style=visual,
+    )
+    cache = LineCache()
+
+    def style(has_focus: bool, *names: str) -> Style:
+        focus[0] = has_focus
+        column._pseudo_classes_cache_key = (False, has_focus, False)
+        cache.restyled()
+        cache.lines(column)  # type: ignore[arg-type]  # (as the line drawn asks first)
+        return cache.style(column, names)  # type: ignore[arg-type]
+
+    assert style(True, "x") == Style(bold=True, italic=True)
+    assert style(True, "x") == Style(bold=True, italic=True) and asked == [("x",)]
+    assert style(False, "x") == Style(bold=True, italic=False)  # (the other set's own)
+    assert style(True) == Style(bold=False, italic=True) and len(asked) == 3
+    cache.clear()  # (what the column shows changed: its styles did not)
+    assert style(True, "x") == Style(bold=True, italic=True) and len(asked) == 3
+    column.app.theme = "light"  # another look: worked out again
+    assert style(True, "x") == Style(bold=True, italic=True) and len(asked) == 4
 
 
 async def test_a_focus_that_comes_back_finds_the_columns_lines_drawn(tmp_path: Path) -> None:

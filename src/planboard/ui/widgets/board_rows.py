@@ -371,8 +371,8 @@ class RowPainter:
 
     def style(self, *names: str) -> Style:
         """The column's style with component classes layered on, backgrounds blended
-        (theme colours with alpha, like `$accent 40%`, need the blending)."""
-        return self.column.get_visual_style(*names).rich_style
+        (theme colours with alpha, like `$accent 40%`); kept as lines are (`LineCache`)."""
+        return self.column._cache.style(self.column, names)
 
     def tag_style(self, layers: list[str], colour: str) -> Style:
         """An owner tag in its stakeholder's colour ("": the team's, muted; a name that
