@@ -331,3 +331,33 @@ def test_a_board_just_made_and_open_elsewhere_is_offered_for_a_slip(tmp_path: Pa
         store.close()
     assert boards_named_alike(tmp_path / "taem.db") == str(tmp_path / "team.db")
     assert sorted(os.listdir(tmp_path)) == ["team.db"]  # (looking made nothing beside it)
+
+
+def test_a_board_path_alone_is_read_as_the_parser_reads_it() -> None:
+    """`planboard PATH` alone is read without argparse (not loaded before the first
+    frame): the same names and values the board's parser gives, for every argument it
+    takes that way; anything else (an option, a path it refuses) goes to the parser."""
+    import subprocess
+    import sys
+
+    from planboard.cli.board import _board_parser, _plain_open
+
+    for argv in (["b.db"], ["team board.db"], ["./b"], ["b.sqlite3"], ["é.db"], ["x=y.db"]):
+        plain = _plain_open(argv)
+        assert plain is not None and vars(plain) == vars(_board_parser().parse_args(argv))
+    for argv in ([], ["-q", "2026-Q3", "b.db"], ["b.db", "--read-only"], ["--new", "b"]):
+        assert _plain_open(argv) is None, argv
+    for argv in ([""], ["  "], ["-"], ["--"], ["-h"], ["--version"], ["a" * 300 + ".db"]):
+        assert _plain_open(argv) is None, argv
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from planboard.cli.board import _plain_open; "
+            "_plain_open(['b.db']); print('argparse' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert loaded == "False"

@@ -139,7 +139,7 @@ def test_a_redo_writes_its_events_changes_as_stored_without_encoding_them_again(
             encoded.append(len(value))
         return real(value, **kwargs)
 
-    monkeypatch.setattr(rows_module.json, "dumps", counting)
+    monkeypatch.setattr(json, "dumps", counting)  # (rows imports json when it needs it)
     store.redo(q)
     monkeypatch.undo()
     assert not any(n >= BIG for n in encoded), encoded

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 from rich.color import Color
+from rich.style import Style
+from textual.dom import DOMNode
 from textual.geometry import Region, Size
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
@@ -61,8 +63,8 @@ def lines(column: BoardList) -> list[Strip]:
 
 
 def drawn_afresh(column: BoardList) -> list[Strip]:
-    """The column's lines drawn with nothing kept."""
-    column._cache.clear()
+    """The column's lines drawn with nothing kept (no line, and no style)."""
+    column._cache = LineCache()
     return lines(column)
 
 
@@ -96,6 +98,41 @@ def test_the_line_cache_keeps_a_set_per_state_while_the_look_stays() -> None:
     lines(True)["row"] = Strip.blank(1)
     cache.clear()
     assert lines(True).get("row") is None
+
+
+def test_the_line_cache_keeps_the_styles_its_lines_are_drawn_with() -> None:
+    """A row's styles are worked out once for a set of lines (by their component
+    classes), as Textual works them out, and go when the set's look does."""
+    asked: list[tuple[str, ...]] = []
+
+    def visual(*names: str) -> Any:
+        asked.append(names)
+        return SimpleNamespace(rich_style=Style(bold="x" in names, italic=focus[0]))
+
+    focus = [True]
+    column = SimpleNamespace(
+        _pseudo_classes_cache_key=(False, True, False),
+        app=SimpleNamespace(stylesheet=SimpleNamespace(rules=[]), theme="dark"),
+        ancestors_with_self=[SimpleNamespace(classes=frozenset({"a"}))],
+        get_visual_style=visual,
+    )
+    cache = LineCache()
+
+    def style(has_focus: bool, *names: str) -> Style:
+        focus[0] = has_focus
+        column._pseudo_classes_cache_key = (False, has_focus, False)
+        cache.restyled()
+        cache.lines(column)  # type: ignore[arg-type]  # (as the line drawn asks first)
+        return cache.style(column, names)  # type: ignore[arg-type]
+
+    assert style(True, "x") == Style(bold=True, italic=True)
+    assert style(True, "x") == Style(bold=True, italic=True) and asked == [("x",)]
+    assert style(False, "x") == Style(bold=True, italic=False)  # (the other set's own)
+    assert style(True) == Style(bold=False, italic=True) and len(asked) == 3
+    cache.clear()  # (what the column shows changed: its styles did not)
+    assert style(True, "x") == Style(bold=True, italic=True) and len(asked) == 3
+    column.app.theme = "light"  # another look: worked out again
+    assert style(True, "x") == Style(bold=True, italic=True) and len(asked) == 4
 
 
 async def test_a_focus_that_comes_back_finds_the_columns_lines_drawn(tmp_path: Path) -> None:
@@ -256,7 +293,7 @@ async def test_no_rule_for_the_columns_hangs_on_a_state_the_kept_lines_miss(
         sheet = app.stylesheet
         column = app.screen.query_one("#team", BoardList)
         names = set(column._selector_names)
-        names |= {f".{name}" for name in column._get_component_classes()}
+        names |= {f".{name}" for name in BoardList.COMPONENT_CLASSES}
         rules = {rule for name in sheet.rules_map.keys() & names for rule in sheet.rules_map[name]}
         assert rules  # (the column's own rules are found this way)
         pseudo = set().union(*(rule.pseudo_classes for rule in rules))
@@ -266,3 +303,56 @@ async def test_no_rule_for_the_columns_hangs_on_a_state_the_kept_lines_miss(
         app.refresh_css(animate=False)
         rules = {rule for name in sheet.rules_map.keys() & names for rule in sheet.rules_map[name]}
         assert "blur" in set().union(*(rule.pseudo_classes for rule in rules))
+
+
+def _worked_out_alone(app: PlanboardApp, column: BoardList) -> dict[str, object]:
+    """A column's component styles as Textual works them out for it alone."""
+    found: dict[str, object] = {}
+    for name in sorted(BoardList.COMPONENT_CLASSES):
+        virtual = DOMNode(classes=name)
+        virtual._attach(column)
+        app.stylesheet.apply(virtual, animate=False)
+        found[name] = virtual.styles.get_rules()
+    return found
+
+
+async def test_the_columns_share_component_styles_worked_out_as_textual_would(
+    sample_copy: Path,
+) -> None:
+    """The four columns take one set of component styles (worked out once, not for each
+    column at each restyle): the same as Textual works out for each column on its own,
+    focused or not, in the dark and the light theme. A rule for them that looks at a
+    state or an id above them makes each column work out its own again."""
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        # (Each theme restyles every column at once, with the rules of that theme.)
+        for theme in (LIGHT.name, app.theme):
+            app.theme = theme
+            await pilot.pause()
+            columns = list(app.screen.query(BoardList))
+            assert len(columns) == 4 and columns[0].has_focus
+            first = columns[0]._component_styles
+            assert first.keys() == BoardList.COMPONENT_CLASSES
+            for column in columns:
+                assert all(column._component_styles[n] is first[n] for n in first)
+                mine = {n: s.get_rules() for n, s in column._component_styles.items()}
+                assert mine == _worked_out_alone(app, column), (theme, column.id)
+        sheet = app.stylesheet
+        sheet.add_source(
+            "BoardList:focus > .board-list--cursor { background: red; }", read_from=("test", "x")
+        )
+        app.refresh_css(animate=False)
+        await pilot.pause()
+        team, stakeholders = (
+            app.screen.query_one("#team", BoardList),
+            app.screen.query_one("#stakeholders", BoardList),
+        )
+        cursor = "board-list--cursor"
+        assert team._component_styles[cursor] is not stakeholders._component_styles[cursor]
+        assert team._component_styles[cursor].get_rules() != (
+            stakeholders._component_styles[cursor].get_rules()
+        )
+        for column in (team, stakeholders):
+            mine = {n: s.get_rules() for n, s in column._component_styles.items()}
+            assert mine == _worked_out_alone(app, column)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import os
@@ -10,14 +9,14 @@ import shutil
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
 
 from .. import __version__
 from ..core.errors import PlanboardError
 from ..core.text import path_text
 from .common import (
     BOARD_SUFFIXES,
-    Parser,
     _confirmed,
     _fail,
     board_path,
@@ -27,6 +26,8 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    import argparse
+
     from ..core.store import Store
 
 DEFAULT_FILE = "planboard.db"
@@ -47,6 +48,8 @@ NO_TERMINAL = (
 
 
 def _board_parser() -> argparse.ArgumentParser:
+    from .parser import Parser
+
     parser = Parser(
         prog="planboard",
         description="Run a data team's quarterly planning on one SQLite file.",
@@ -107,6 +110,8 @@ def _confirm_new(args: argparse.Namespace, path: Path, new: bool) -> str:
 
 
 def _meeting_parser() -> argparse.ArgumentParser:
+    from .parser import Parser
+
     parser = Parser(
         prog="planboard meeting",
         description="Open the planning event on a shared screen: start it if the quarter "
@@ -140,7 +145,7 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         if not Path(args.path).exists():
             return _fail(missing_board(Path(args.path)))
     else:
-        args = _board_parser().parse_args(argv)
+        args = _plain_open(argv) or _board_parser().parse_args(argv)
         refusal = _refused_before_opening(args)
         if refusal:
             return _fail(refusal)
@@ -189,6 +194,21 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         sys.setswitchinterval(switch_s)
         if importing.ident is not None:
             importing.join()  # (never an import cut short by the end of the process)
+
+
+def _plain_open(argv: list[str]) -> argparse.Namespace | None:
+    """`planboard PATH` alone, the usual start, read as the board's parser reads it
+    (its one argument is the path, no option given) without loading argparse: about 2
+    ms of the first frame. None for anything else (an option, a path the parser
+    refuses, which it then says why)."""
+    if len(argv) != 1 or argv[0].startswith("-"):
+        return None
+    try:
+        path = board_path(argv[0])
+    except Exception:  # (argparse's refusal: the parser says it, as before)
+        return None
+    found = SimpleNamespace(path=path, quarter=None, read_only=False, new=False)
+    return cast("argparse.Namespace", found)
 
 
 def _refused_before_opening(args: argparse.Namespace) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import sys
@@ -16,23 +15,36 @@ BOARD_SUFFIXES = (".db", ".sqlite", ".sqlite3")  # what a board file is called
 
 if TYPE_CHECKING:
     from ..core.store import Store
+    from .parser import Parser as Parser
+
+
+def __getattr__(name: str) -> Any:
+    # `Parser` (argparse's, in `parser.py`) is loaded when a command first asks for
+    # it: `planboard PATH` opens a board without argparse (see `board._plain_open`).
+    if name == "Parser":
+        from .parser import Parser
+
+        return Parser
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def board_path(text: str) -> str:
     """An argument naming a board file: an empty one is refused as such (as a path it
     would read as the current folder)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("the board's file name is empty")
     from ..core.paths import too_long
 
-    problem = too_long(text)
+    problem = "the board's file name is empty" if not text.strip() else too_long(text)
     if problem:
+        import argparse  # (here: `planboard PATH` alone opens a board without it)
+
         raise argparse.ArgumentTypeError(problem)
     return text
 
 
 def quarter_name(text: str) -> str:
     """A `--quarter` argument: an empty one is refused, not read as the default quarter."""
+    import argparse
+
     if not text.strip():
         raise argparse.ArgumentTypeError("the quarter's name is empty (e.g. --quarter 2026-Q3)")
     return _as_text(text, "the quarter's name")
@@ -46,6 +58,8 @@ def stakeholder_name(text: str) -> str:
 def _as_text(text: str, what: str) -> str:
     """An argument that is text: bytes the system could not read as it (a name typed
     in another encoding) are refused, not passed on to fail in the file's query."""
+    import argparse
+
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -203,22 +217,6 @@ class HelpNotWritten(Exception):
     def __init__(self, error: OSError) -> None:
         super().__init__(str(error))
         self.error = error
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse's parser, whose help and version say when they could not be written
-    (`--help > /dev/full`): argparse lets that error go, and the command ended with
-    status 0 and nothing written."""
-
-    def _print_message(self, message: str, file: Any = None) -> None:
-        if message:
-            stream = file or sys.stderr
-            try:
-                stream.write(message)
-                stream.flush()
-            except OSError as error:
-                if stream is sys.stdout:  # (a usage error's message, as argparse did)
-                    raise HelpNotWritten(error) from error
 
 
 def _output_failed(error: OSError) -> int:

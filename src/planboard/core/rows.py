@@ -11,14 +11,17 @@ such values, table and row, so the board can say what it did not show.
 
 from __future__ import annotations
 
-import json
+import functools
 import math
 import re
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .clock import stamp_ms, utc_moment
+
+if TYPE_CHECKING:
+    import json
 
 FAR = 1 << 62  # where a row without a usable position sorts: after every real one
 
@@ -458,7 +461,7 @@ def dump_payload(payload: dict[str, Any], *, changes_text: str | None = None) ->
 
 
 def _dump(value: Any) -> str:
-    return _ENCODER.encode(value)
+    return _encoder().encode(value)
 
 
 #: Row changes written out in one call at most: a big record in one call (an import of
@@ -480,9 +483,14 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} can't be recorded")
 
 
-# What `json.dumps(value, default=_encode, check_circular=False, separators=(",", ":"))`
-# makes anew at each call (it keeps no state between calls).
-_ENCODER = json.JSONEncoder(default=_encode, check_circular=False, separators=(",", ":"))
+@functools.cache
+def _encoder() -> json.JSONEncoder:
+    """What `json.dumps(value, default=_encode, check_circular=False, separators=(",",
+    ":"))` makes anew at each call (it keeps no state between calls). Made at the first
+    record written: `json` is imported then, not before the board's first frame."""
+    import json
+
+    return json.JSONEncoder(default=_encode, check_circular=False, separators=(",", ":"))
 
 
 def _decode(found: dict[str, Any]) -> Any:
@@ -530,6 +538,8 @@ def load_payload_text(raw: Any) -> tuple[dict[str, Any], str, str | None]:
     # an import's record of 20,000 rows held the interpreter lock for a tenth of a
     # second, and a key pressed meanwhile waited.
     hook = _decode if '"$blob"' in raw else _as_read
+    import json  # (here: the board's first frame reads no record)
+
     if raw.startswith(_CHANGES_FIRST):
         split = _split_changes(raw, hook)
         if split is not None:
@@ -550,6 +560,8 @@ def _split_changes(
     where the changes end; the same dict as parsing it whole, in one pass over the
     bulk. None when it isn't written that plainly (a space, a repeated key: then it
     is parsed whole, and a repeated key's last value counts)."""
+    import json
+
     try:
         changes, end = json.JSONDecoder(object_hook=hook, parse_constant=_no_nan).raw_decode(
             raw, len(_CHANGES_FIRST)

@@ -9,22 +9,27 @@ overrides that could make a title read differently from what it holds.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
+
+# The patterns are compiled when first needed (`_compiled`), not as planboard starts:
+# text with nothing to clean (most of it) never needs them (see `clean_line`).
+_compiled = functools.cache(re.compile)
 
 # C0 controls except tab and newline, DEL, and the C1 range.
 _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 # Bidi embeddings, overrides and isolates (the "Trojan source" characters), plus
 # the line and paragraph separators, which some terminals treat as newlines.
 _BIDI = "\u202a-\u202e\u2066-\u2069\u2028\u2029"
-_STRIP_MULTILINE = re.compile(f"[{_CONTROL}{_BIDI}]")
-_STRIP_LINE = re.compile(f"[{_CONTROL}{_BIDI}\t\n]")
-_SPACES = re.compile(r"[ \t]+")
+_STRIP_MULTILINE = f"[{_CONTROL}{_BIDI}]"
+_STRIP_LINE = f"[{_CONTROL}{_BIDI}\t\n]"
+_SPACES = r"[ \t]+"
 # What breaks a line besides newline (for Python, and some terminals): VT, FF, the file,
 # group and record separators, NEL, and the line and paragraph separators. A space on
 # one line, a newline in several: removed outright, they glued the words around them.
-_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_BREAKS = "[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"
 
 
 def path_text(path: str | os.PathLike[str]) -> str:
@@ -42,9 +47,15 @@ def clean_line(text: str | None) -> str:
     """Text for one line (a title, a name): controls removed, whitespace collapsed."""
     if not text:
         return ""
+    if type(text) is str and text.isprintable() and "  " not in text:
+        # Nothing to remove or replace: every character the patterns below match is
+        # one Python does not call printable (controls, separators, format marks), and
+        # the only space a printable text holds is " ". (Most titles: each column's
+        # lines pass here as they are drawn.)
+        return text.strip(" ")
     text = str(text).replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    text = _STRIP_LINE.sub("", _BREAKS.sub(" ", text))
-    return _SPACES.sub(" ", text).strip()
+    text = _compiled(_STRIP_LINE).sub("", _compiled(_BREAKS).sub(" ", text))
+    return _compiled(_SPACES).sub(" ", text).strip()
 
 
 def shows_anything(text: str) -> bool:
@@ -142,14 +153,15 @@ def clean_multiline(text: str | None) -> str:
     if not text:
         return ""
     text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    text = _STRIP_MULTILINE.sub("", _BREAKS.sub("\n", text))
+    if not text.replace("\n", "").isprintable():  # (else nothing to remove or replace)
+        text = _compiled(_STRIP_MULTILINE).sub("", _compiled(_BREAKS).sub("\n", text))
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n")
 
 
 def has_control(text: str) -> bool:
     """True if the text holds a character that `clean_multiline` would remove."""
-    return bool(_STRIP_MULTILINE.search(text)) or "\r" in text
+    return bool(_compiled(_STRIP_MULTILINE).search(text)) or "\r" in text
 
 
 def plural(count: int, word: str) -> str:
@@ -183,14 +195,14 @@ def install_hint(extra: str) -> str:
 
 # Markdown's strong and emphasised words (`**a b**`, `__a__`, `*a*`, `_a_`): their marks,
 # at the edges of words only (a star or underscore inside a word, `snake_case`, stays).
-_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_EMPHASIS = r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])"
 EMPHASIS_LAYERS = 3  # emphasis inside emphasis (`***a***`, `**_a_**`) goes, this deep
 
 
 def without_emphasis(text: str) -> str:
     """Markdown's emphasis marks gone from around words, layer after layer."""
     for _ in range(EMPHASIS_LAYERS):
-        plain = _EMPHASIS.sub(r"\2", text)
+        plain = _compiled(_EMPHASIS).sub(r"\2", text)
         if plain == text:
             break
         text = plain

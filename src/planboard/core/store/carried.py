@@ -6,7 +6,6 @@ rolled back)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,10 +59,10 @@ class CarriedRule(StoreReads):
         chosen, no copy back while what it came from is chosen, and none of these items
         (or the item one is merged into), nor any item of these blocks, in a chosen
         block while a later quarter carries it (or a request merged into it) on."""
-        touched, picked = json.dumps(list(items)), json.dumps(list(blocks))
+        touched, picked = _json_text(list(items)), _json_text(list(blocks))
         self._check_blocks_carried(picked)
         self._check_copies_back(touched)
-        survivors = json.dumps(self._by_id("coalesce(merged_into, id)", items, also=items))
+        survivors = _json_text(self._by_id("coalesce(merged_into, id)", items, also=items))
         found = self.conn.execute(
             "WITH chosen(id) AS (SELECT i.id FROM items i JOIN blocks b ON b.id = i.block_id "
             "WHERE i.id IN (SELECT value FROM json_each(?1)) AND b.choice IS NOT NULL UNION "
@@ -135,7 +134,7 @@ class CarriedRule(StoreReads):
                 f"SELECT o.{name}, q.name FROM {table} c JOIN {table} o ON o.id = c.carried_from "
                 "JOIN quarters q ON q.id = c.quarter_id WHERE unlikely(c.carried_from IN "
                 "(SELECT value FROM json_each(?))) LIMIT 1",
-                (json.dumps(gone),),
+                (_json_text(gone),),
             ).fetchone()
             if found is not None:
                 what = "block " if table == "blocks" else ""
@@ -150,6 +149,14 @@ class CarriedRule(StoreReads):
         their ids, with `also`."""
         found = self.conn.execute(
             f"SELECT DISTINCT {value} FROM items WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(ids)),),
+            (_json_text(list(ids)),),
         )
         return sorted({*also, *(int(v) for (v,) in found if type(v) is int)})
+
+
+def _json_text(values: list[int]) -> str:
+    """Ids as a JSON array, for SQLite's `json_each` (`json` imported at the first check,
+    not before the board's first frame)."""
+    import json
+
+    return json.dumps(values)

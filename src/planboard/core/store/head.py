@@ -9,7 +9,6 @@ board reads the whole quarter (`board`) as soon as it has painted."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections import Counter
@@ -366,6 +365,8 @@ def _fetched(
     conn: sqlite3.Connection, query: str, columns: str, quarter_id: int
 ) -> list[list[Any]]:
     """The rows of `query` (its `columns`), fetched as one JSON text."""
+    import json  # (here: only a big quarter's head reads one)
+
     try:
         found = conn.execute(
             f"SELECT json_group_array(json_array({columns})) FROM ({query})", (quarter_id,)

@@ -5,7 +5,6 @@ out of order is in `tidying`.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable
 from typing import Any
@@ -233,6 +232,8 @@ class UndoLog(Tidying, CarriedRule):
 
     def _pairs_naming_gone_items(self, pairs: list[int]) -> bool:
         """Whether one of these `rejected_pairs` rows names an item that is not there."""
+        import json
+
         return bool(
             self.conn.execute(
                 "SELECT EXISTS (SELECT 1 FROM rejected_pairs r WHERE r.id IN (SELECT value "

@@ -216,7 +216,8 @@ class DetailBar(Static):
         self._show(Content(text))
 
 
-_LIST_MARKER = re.compile(r"(?:[•‣▪◦*-]|\d{1,3}[.)]) {1,3}(?=\S)")  # (a bullet, then text)
+# (Patterns given to `re` as text: compiled when first used, not as planboard starts.)
+_LIST_MARKER = r"(?:[•‣▪◦*-]|\d{1,3}[.)]) {1,3}(?=\S)"  # (a bullet, then text)
 
 
 def _hung(text: Content, width: int, hang: int) -> list[Content]:
@@ -274,7 +275,7 @@ class IndentedText(Static):
             if not body.plain:
                 lines.append(line)
                 continue
-            marker = _LIST_MARKER.match(body.plain)
+            marker = re.match(_LIST_MARKER, body.plain)
             hang = lead + (len(marker.group()) if marker else self.hang)
             lines += [
                 Content(" " * lead) + piece for piece in _hung(body, width - lead, hang - lead)
@@ -282,7 +283,7 @@ class IndentedText(Static):
         self.update(Content("\n").join(lines))
 
 
-_TRAILING_HINT = re.compile(r"\s+(\([^()]{1,40}\))$")  # "  (u undoes it)"
+_TRAILING_HINT = r"\s+(\([^()]{1,40}\))$"  # "  (u undoes it)"
 
 
 class StatusLine(Static):
@@ -310,7 +311,7 @@ class StatusLine(Static):
         """A message that ends with a hint in brackets ("(u undoes it)"), wider than the
         line: the hint on the next line, whole, where the wrap would split it."""
         width = self.content_size.width or self.size.width
-        hint = _TRAILING_HINT.search(content.plain)
+        hint = re.search(_TRAILING_HINT, content.plain)
         if not width or hint is None or content.cell_length <= width:
             return content
         lines = content.wrap(width, overflow="fold")

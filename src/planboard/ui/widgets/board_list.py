@@ -45,6 +45,7 @@ from .board_rows import (
 )
 from .laid_out_once import ColumnScrollView
 from .line_cache import LineCache
+from .shared_styles import SharedComponentStyles
 
 __all__ = ["BoardList", "DragListener", "DropSpot", "Group", "Row"]
 
@@ -54,7 +55,7 @@ __all__ = ["BoardList", "DragListener", "DropSpot", "Group", "Row"]
 VIRTUAL_WIDTH = 1
 
 
-class BoardList(ColumnScrollView, can_focus=True):
+class BoardList(SharedComponentStyles, ColumnScrollView, can_focus=True):
     """A column of grouped items with a cursor."""
 
     ALLOW_SELECT = False
@@ -562,6 +563,7 @@ class BoardList(ColumnScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
+        drawn = self._cache.lines(self)  # (and the styles lines are drawn with, `style`)
         if not (0 <= index < len(self.rows)):
             if not self.rows and (self.placeholder or self.filter is not None):
                 message = "Nothing here matches." if self.filter is not None else self.placeholder
@@ -579,7 +581,6 @@ class BoardList(ColumnScrollView, can_focus=True):
         if cursor:
             self._drawn_focus = self.has_focus
         key = (row, width, cursor, in_target, marker, carried)
-        drawn = self._cache.lines(self)
         strip = drawn.get(key)
         if strip is None:
             strip = self._painter.render(row, width, cursor, in_target, marker, carried)

@@ -4,7 +4,6 @@ drawn: `RowPainter` builds a row's line in named steps, for `BoardList` to cache
 from __future__ import annotations
 
 import operator
-from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -219,8 +218,8 @@ class LineWidths:
                 counts[min(self.items(Group(group.key, "", [line]), marks)[0], WIDEST)] += 1
         if counts is None:
             counts = [0] * (WIDEST + 1)
-            for width, many in Counter(self.items(group, marks)).items():
-                counts[min(width, WIDEST)] += many
+            for width in self.items(group, marks):
+                counts[width if width < WIDEST else WIDEST] += 1
         self._known[group.key] = (group.items, marks, counts)
         return counts
 
@@ -250,7 +249,7 @@ class LineWidths:
         """How wide `column` would like to be, its frame included."""
         widest = cell_len(column.placeholder) + 1 if not column.groups else 0
         tags = column.tag_width + 1 if column.show_tags and column.tag_width else 0
-        counts = [0] * (WIDEST + 1)
+        each: list[list[int]] = []  # (the groups' counts, added up once)
         lines = 0
         for group in column.groups:
             if column.show_headers:
@@ -258,9 +257,10 @@ class LineWidths:
             if not group.items:
                 widest = max(widest, cell_len(group.empty_text) + 1)
                 continue
-            counts = [a + b for a, b in zip(counts, self.counts(group, column.marks), strict=True)]
+            each.append(self.counts(group, column.marks))
             lines += len(group.items)
         if lines:
+            counts = [sum(many) for many in zip(*each, strict=True)]
             # Most lines whole (a few very long titles are cut rather than every column
             # squeezed for them; the detail bar shows them whole): the width of the line
             # nine tenths down the lines sorted by width.
@@ -371,8 +371,8 @@ class RowPainter:
 
     def style(self, *names: str) -> Style:
         """The column's style with component classes layered on, backgrounds blended
-        (theme colours with alpha, like `$accent 40%`, need the blending)."""
-        return self.column.get_visual_style(*names).rich_style
+        (theme colours with alpha, like `$accent 40%`); kept as lines are (`LineCache`)."""
+        return self.column._cache.style(self.column, names)
 
     def tag_style(self, layers: list[str], colour: str) -> Style:
         """An owner tag in its stakeholder's colour ("": the team's, muted; a name that

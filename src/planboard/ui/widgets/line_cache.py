@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from rich.style import Style
 from textual.cache import LRUCache
 from textual.strip import Strip
 from textual.widget import Widget
@@ -32,6 +33,10 @@ class LineCache:
     def __init__(self, size: int = 2048) -> None:
         self._size = size
         self._sets: dict[Hashable, LRUCache[Hashable, Strip]] = {}
+        # The styles each set's lines are drawn with (by their component classes),
+        # worked out once for the set: good for as long as its lines are.
+        self._styles: dict[Hashable, dict[Hashable, Style]] = {}
+        self._current: dict[Hashable, Style] = {}  # those of the set `lines` last returned
         self._look: Look = ()
         self._styled: tuple[Hashable, Look] | None = None
 
@@ -50,11 +55,24 @@ class LineCache:
         state, look = self._styled
         if not _same(look, self._look):
             self._sets.clear()
+            self._styles.clear()
             self._look = look
         lines = self._sets.get(state)
         if lines is None:
             lines = self._sets[state] = LRUCache(self._size)
+        styles = self._styles.get(state)
+        self._current = styles if styles is not None else self._styles.setdefault(state, {})
         return lines
+
+    def style(self, column: Widget, names: tuple[str, ...]) -> Style:
+        """`column`'s style with the component classes `names`, as Textual works it out,
+        once for the set of lines `lines` last returned (for the line being drawn): it
+        is good for as long as they are. (A row asked Textual for three to five styles
+        each time it was drawn.)"""
+        found = self._current.get(names)
+        if found is None:
+            found = self._current[names] = column.get_visual_style(*names).rich_style
+        return found
 
 
 def look_of(column: Widget) -> Look:
