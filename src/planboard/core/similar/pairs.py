@@ -560,23 +560,26 @@ class Similarity:
 
     def _bulk_scores(self, np: Any, low: Any, high: Any, tables: Any, full: Any) -> Any:
         """The combined scores of pairs (words, and meaning with `full`: the vectors
-        as float32, or float16 read as float32), `SCORED` pairs at a time: a slice's
-        words looked up all at once took a dozen arrays of its pairs' words (10 MB),
-        and two float32 copies of its vectors 25 MB. (Each pair's score is its own:
-        the same whatever else is scored with it.)"""
+        as float32, or float16 read as float32). A lean pass scores `SCORED` pairs at
+        a time, their vectors `ROWS` at a time: a slice's words looked up all at once
+        took a dozen arrays of its pairs' words (10 MB), and two float32 copies of 4,096
+        vectors 6 MB. (Each pair's score is its own: the same whatever else is scored
+        with it.)"""
         parts = []
-        for at in range(0, len(low), SCORED):
-            a, b = low[at : at + SCORED], high[at : at + SCORED]
+        # (A pass in the board's process, or the command, at once as before: the time.)
+        scored, rows = (SCORED, ROWS) if self._lean else (max(1, len(low)), 4096)
+        for at in range(0, len(low), scored):
+            a, b = low[at : at + scored], high[at : at + scored]
             scores = bulk_word_scores(np, a, b, tables)
             if full is not None:
                 meaning = np.concatenate(
                     [  # (float32 copies of a few rows at a time: the same cosines)
                         np.einsum(
                             "ij,ij->i",
-                            full[a[row : row + ROWS]].astype(np.float32, copy=False),
-                            full[b[row : row + ROWS]].astype(np.float32, copy=False),
+                            full[a[row : row + rows]].astype(np.float32, copy=False),
+                            full[b[row : row + rows]].astype(np.float32, copy=False),
                         )
-                        for row in range(0, len(a), ROWS)
+                        for row in range(0, len(a), rows)
                     ]
                 )
                 scaled = np.clip((meaning - MEANING_FLOOR) / MEANING_SPAN, 0.0, 1.0)
