@@ -40,6 +40,7 @@ from .near import Explainer, Names, Near, Neighbour, Stored
 from .packed import MILLIONTHS, Packed
 from .similar import Entry, Matches
 from .similar.layout import Layout
+from .similar.lean import load_first
 from .similar.pairs import Similarity
 from .vectors import Rows
 
@@ -515,11 +516,41 @@ def _child() -> None:
         os._exit(UNWRITTEN)
 
 
+def _lean(
+    entries: list[Entry], held: dict[Hashable, Any], laid: Layout | None, out: IO[bytes], size: int
+) -> Similarity:
+    """The board's pass's matcher (whole-number keys, with numpy), its note, language
+    and new vectors sent (`entries` and `held` are let go)."""
+    from .similar.grouping import compared
+
+    def first(similarity: Similarity) -> None:
+        _send(out, [("note", similarity.meaning_note), ("lang", similarity.lang)])
+        # The new vectors go first (made from the matcher's matrix as they are sent:
+        # as tuples, 50,000 were 20 MB), before the pairs are scored.
+        _send(out, (("vectors", chunk) for chunk in _chunks(similarity.new_vectors, size)))
+        similarity.new_vectors.clear()
+
+    laid = laid or Layout.of(entries)
+    if laid is None:
+        similarity = compared(entries, held)
+        held.clear()
+        entries.clear()
+        first(similarity)
+        return similarity
+    entries.clear()  # (the layout holds them, sorted)
+    # Its new vectors sent before it weighs the words (`meanwhile`). The entries as an
+    # iterator, which lets go of their list once read, and the layout as what gives
+    # it, which lets go of it and of them: the titles are then the matcher's alone,
+    # let go once the words are weighed.
+    return Similarity(iter(laid.entries), laid_out=laid.take, lean=True, meanwhile=first)
+
+
 def _answer_question() -> None:
     """The question on stdin (entries, vectors held in memory, rejected pairs, where the
     file is); the neighbours, why, new vectors and note on stdout."""
-    from .similar.grouping import compared, match
+    from .similar.grouping import match
 
+    load_first()
     asked = _asked(_records(sys.stdin.buffer))
     if asked is None:  # (a question cut short: the part asked is not what was meant)
         sys.exit(1)
@@ -538,19 +569,8 @@ def _answer_question() -> None:
         # The board's: each item's neighbours packed straight from the matcher's arrays
         # (as a dict of Python tuples they were 45 MB more at 50,000 items), the stored
         # vectors let go once the tables hold them.
-        laid = laid or Layout.of(entries)
-        if laid is not None:  # (the stored vectors, laid out as the matcher keeps them)
-            similarity = Similarity(laid.entries, laid_out=laid.laid_out(), lean=True)
-            laid = None
-        else:
-            similarity = compared(entries, held)
-            held.clear()
-        entries.clear()  # (the matcher holds them, sorted)
-        _send(out, [("note", similarity.meaning_note), ("lang", similarity.lang)])
-        # The new vectors go first (made from the matcher's matrix as they are sent:
-        # as tuples, 50,000 were 20 MB), before the pairs are scored.
-        _send(out, (("vectors", chunk) for chunk in _chunks(similarity.new_vectors, size)))
-        similarity.new_vectors.clear()
+        similarity = _lean(entries, held, laid, out, size)
+        laid = None
         similarity.travel_light()
         chunks = _packed_arrays(similarity, rejected, size)
         _send(out, _with_whose(chunks, similarity.entries, head.get("owners") or {}))

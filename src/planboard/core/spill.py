@@ -47,7 +47,7 @@ class Spill:
         self._refused = not hasattr(os, "pwrite")  # (held in memory where there is none)
         self._lock = threading.Lock()
 
-    def put(self, data: bytes | bytearray) -> int:
+    def put(self, data: bytes | bytearray | memoryview) -> int:
         """Where these bytes now are in the file; -1 if they could not be written
         there (the caller keeps them)."""
         with self._lock:

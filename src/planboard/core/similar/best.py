@@ -17,6 +17,7 @@ fields in the same order (three times the memory; no board comes near).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 PACKED_BELOW = 1 << 21  # entries: from this many a row is a record, not one number
@@ -31,8 +32,18 @@ class Best:
     """The `keep` best pairs of each entry (by score, then the other's position) among
     the pairs `add`ed, each pair both ways; `rows()` gives them ranked."""
 
-    def __init__(self, np: Any, count: int, keep: int, *, room: int = ROOM) -> None:
-        self._np, self._keep, self._room = np, keep, room
+    def __init__(
+        self,
+        np: Any,
+        count: int,
+        keep: int,
+        *,
+        room: int = ROOM,
+        ranked: Callable[[], None] | None = None,
+    ) -> None:
+        """`ranked()`: called after each ranking (a lean pass gives the memory its
+        copies took back to the system then: 4 MB at its largest at 50,000 items)."""
+        self._np, self._keep, self._room, self._ranked = np, keep, room, ranked
         self._packed = count < PACKED_BELOW
         self._kept = self._none()
         self._pending: list[Any] = []
@@ -93,20 +104,54 @@ class Best:
         came = np.concatenate(self._pending)
         self._pending, self._held = [], 0
         came.sort(**order)
-        rows = np.concatenate((self._kept, came))
-        self._kept = came = self._none()
+        rows = self._joined(came)
+        came = self._none()
         rows.sort(kind="stable", **order)
         # A pair scored twice (by a word and by meaning, or in two cells) once; then
         # each entry's first `keep` rows: a row is among them when the row `keep`
-        # before it is another entry's.
-        rows = rows[self._firsts(rows)]
-        self._kept = rows = rows[self._within_keep(rows)]
+        # before it is another entry's. (Each kept in place, a block at a time: a copy
+        # of what stays, beside the rows, was the pass's largest moment.)
+        rows = self._only(rows, self._firsts(rows))
+        self._kept = rows = self._only(rows, self._within_keep(rows))
         if self._last is not None and len(rows) > self._keep - 1:
             # (an entry that keeps `keep` rows: its first is `keep - 1` before its last)
             last = self._keep - 1
-            full = self._entries(rows[last:]) == self._entries(rows[: len(rows) - last])
-            ends = np.flatnonzero(full) + last
-            self._last[rows[ends] >> 42] = rows[ends]
+            for start in range(last, len(rows), _BLOCK):
+                end = min(start + _BLOCK, len(rows))
+                full = self._entries(rows[start:end]) == self._entries(
+                    rows[start - last : end - last]
+                )
+                ends = np.flatnonzero(full) + start
+                self._last[rows[ends] >> 42] = rows[ends]
+        if self._ranked is not None:
+            self._ranked()
+
+    def _joined(self, came: Any) -> Any:
+        """The rows kept, then those that came, as one array: the kept ones' own,
+        grown in place where it can be (a new array for both held them twice)."""
+        rows, self._kept = self._kept, self._none()
+        count = len(rows)
+        try:
+            rows.resize(count + len(came), refcheck=True)
+        except ValueError:  # (not its own memory, or looked at from elsewhere)
+            return self._np.concatenate((rows, came))
+        rows[count:] = came
+        return rows
+
+    def _only(self, rows: Any, wanted: Any) -> Any:
+        """The rows `wanted` says (a mask), in order, moved to the front of `rows` a
+        block at a time and the rest let go: no copy of them all."""
+        np = self._np
+        size = 0
+        for start in range(0, len(rows), _BLOCK):
+            part = rows[start : start + _BLOCK][wanted[start : start + _BLOCK]]
+            rows[size : size + len(part)] = part
+            size += len(part)
+        try:
+            rows.resize(size, refcheck=True)
+        except ValueError:  # (not its own memory, or looked at from elsewhere)
+            return np.array(rows[:size])
+        return rows
 
     def _firsts(self, rows: Any) -> Any:
         np = self._np

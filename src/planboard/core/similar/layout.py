@@ -25,7 +25,7 @@ class Layout:
         self.order = np.argsort(keys, kind="stable")
         self.keys = keys[self.order]
         self.dims = dims
-        self.matrix = np.zeros((len(self.entries), dims), dtype=np.float16)
+        self.matrix: Any = np.zeros((len(self.entries), dims), dtype=np.float16)
         self.filled = [False] * len(self.entries)
 
     @classmethod
@@ -66,3 +66,10 @@ class Layout:
 
     def laid_out(self) -> tuple[Any, list[bool]]:
         return self.matrix, self.filled
+
+    def take(self) -> tuple[Any, list[bool]]:
+        """`laid_out`, let go here, and the entries with it: the matcher that takes
+        them is then the one to hold them (and can let them go)."""
+        taken = self.matrix, self.filled
+        self.entries, self.matrix, self.filled = [], None, []
+        return taken

@@ -102,8 +102,8 @@ def rows_to_embed(np: Any, matrix: Any, filled: list[bool]) -> list[int]:
     to zeros, but so would a row another program zeroed hide a title's meaning (the
     few titles that truly have none are quick to look at again; see `same_zeros`)."""
     norms = np.zeros(len(matrix), dtype=np.float32)
-    for start in range(0, len(matrix), 8192):  # (as float32 a slice at a time)
-        block = matrix[start : start + 8192].astype(np.float32)
+    for start in range(0, len(matrix), 2048):  # (as float32 a slice at a time: 1 MB)
+        block = matrix[start : start + 2048].astype(np.float32)
         norms[start : start + len(block)] = np.sqrt(np.einsum("ij,ij->i", block, block))
     with np.errstate(invalid="ignore"):
         unit = np.abs(norms - 1) <= 0.01

@@ -14,6 +14,7 @@ from .best import Best
 from .cells import (
     SLICE,
     Beside,
+    FlatPostings,
     Shared,
     Stopped,
     bulk_word_scores,
@@ -22,7 +23,9 @@ from .cells import (
     code_slices,
     distinct_codes,
     gathered,
+    give_back_memory,
     joined,
+    keeping,
     nearest_pairs,
     pair_codes,
     word_pair_slices,
@@ -31,6 +34,7 @@ from .cells import (
 from .entry import MATCHED_CHARS as MATCHED_CHARS
 from .entry import Entry as Entry
 from .entry import entry_key, matched_part
+from .lean import Aside, scored, travel_light
 from .meaning import (
     EMBED_AT_ONCE,
     MeaningUnavailable,
@@ -52,6 +56,8 @@ MEANING_CANDIDATES = 16  # nearest vectors scored per item
 RARE_WORDS = 3  # an item's candidates share one of its this-many rarest words
 CANDIDATES = 60  # and only the ones sharing most of them are scored
 LEAN_ROOM = 10_000  # words a lean pass keeps the reading of (the commonest come first)
+SCORED = 4096  # pairs scored at a time (their words) …
+ROWS = 1024  # … and their vectors, as float32 (two copies of 1,024 rows: 1 MB)
 BESIDE = 10_000  # from this many entries, `beside` is worth its processes (timed)
 
 
@@ -61,30 +67,38 @@ class Similarity:
 
     def __init__(
         self,
-        entries: Sequence[Entry],
+        entries: Iterable[Entry],
         *,
         lang: str | None = None,
         meaning: bool | None = None,
         vectors: dict[Hashable, bytes] | None = None,
-        laid_out: tuple[Any, list[bool]] | None = None,
+        laid_out: tuple[Any, list[bool]] | Callable[[], tuple[Any, list[bool]]] | None = None,
         beside: bool = False,
         lean: bool = False,
         stop: Callable[[], bool] | None = None,
+        meanwhile: Callable[[Similarity], None] | None = None,
     ) -> None:
         """`beside`: on a big board, look for the nearest meaning vectors in a second
         process while the words are weighed (for a command with the machine to itself).
         `laid_out`: the stored vectors already as a float16 matrix in the entries' order
-        (`entry_key`), and which of its rows are filled (instead of `vectors`). `lean`
+        (`entry_key`), and which of its rows are filled (instead of `vectors`), or what
+        gives them (and lets them go: the matcher alone holds the matrix). `lean`
         (a pass in a process of its own, beside the board): hold no more than it must,
         at the cost of some speed; the same scores. Pairs are scored from the float16
         vectors a slice at a time, not from a float32 copy of them all (26 MB at 50,000
         items), and the titles' words are not kept for the next pass (15 MB). `stop()`
-        true ends the scoring between two slices (`Stopped`)."""
+        true ends the scoring between two slices (`Stopped`). `meanwhile(self)`: called
+        once the meaning vectors are made, before the words are weighed (a lean pass
+        sends its new vectors then: it then weighs the words with its matrix set
+        aside, and travels light before it takes it back)."""
         self._stop = stop
         self._lean = lean
-        self.entries = sorted(map(matched_part, entries), key=entry_key)
+        self._light = False  # (a lean pass that has let go what the scoring does not read)
+        self.entries: Sequence[Entry] = sorted(map(matched_part, entries), key=entry_key)
         self.lang = lang or detect_language(e.text for e in self.entries)
         self.meaning: Any = None
+        if callable(laid_out):
+            laid_out = laid_out()
         self._last_row: tuple[int, Any] = (-1, None)
         self.meaning_note = ""
         self.new_vectors = NewVectors()
@@ -95,13 +109,35 @@ class Similarity:
                 self.meaning_note = str(error)
             else:
                 self.meaning = self._meaning_matrix(model, vectors or {}, laid_out)
+                del model, laid_out  # (held here no longer: a lean pass lets them go)
         elif self.lang != "en":
             self.meaning_note = "Matching by meaning covers English titles; words decide here."
         self._as_float32: Any = None
         self._nearest: Shared | None = None
+        self._postings: Any = None  # (a lean pass's: `FlatPostings`)
+        self.names: list[str] = []
+        self.word_count = 0
+        self.index: dict[str, list[int]] = defaultdict(list)
+        self._spent = False  # (a lean pass whose pairs are scored)
         if beside and self.meaning is not None and len(self.entries) > BESIDE and can_fork():
             self._nearest = self._nearest_beside()
+        if meanwhile is None:
+            self._weigh_words()
+        else:
+            self._weigh_aside(meanwhile)
+
+    def _weigh_aside(self, meanwhile: Callable[[Similarity], None]) -> None:
+        """`meanwhile(self)`, then the words weighed with a lean pass's matrix set aside
+        (`Aside`: they do not read it), and what the scoring does not read let go
+        (`travel_light`) before it is taken back."""
+        meanwhile(self)
+        aside = Aside(self.meaning) if self._lean and self.meaning is not None else None
+        if aside is not None:
+            self.meaning = None
         self._weigh_words()
+        self.travel_light()
+        if aside is not None:
+            self.meaning = aside.back()
 
     def _meaning_matrix(
         self, model: Any, stored: dict[Hashable, bytes], laid_out: tuple[Any, list[bool]] | None
@@ -132,17 +168,12 @@ class Similarity:
     def travel_light(self) -> None:
         """Let go what the scoring does not read, once the words are weighed and the
         new vectors sent (a lean pass, which scores the pairs from its tables alone and
-        explains nothing): the titles, the language's word frequencies, stemmer and
-        words read, and the meaning model (at 50,000 items, about 8 MB while it scores;
-        asked for again, each is read again)."""
-        if not self._lean or self.new_vectors:
+        explains nothing; `lean.travel_light`). Once only; its pairs are then scored
+        once, and what only the scoring reads goes with it."""
+        if not self._lean or self.new_vectors or self._light:
             return
-        from ..lexicon import frequencies, stemmer
-
-        self.entries = [entry._replace(text="") for entry in self.entries]
-        for cached in (_words_for, frequencies, stemmer, meaning_model):
-            cached.cache_clear()
-        self.__dict__.pop("analyser", None)
+        self._light = True
+        travel_light(self)
 
     @functools.cached_property
     def analyser(self) -> Words:
@@ -157,7 +188,9 @@ class Similarity:
         `weights` the same slice their weights, normalised, `surfaces` how the title
         wrote each (to explain a match); `names[id]` is the word."""
         ids: dict[str, int] = {}
-        postings: list[list[int]] = []  # (for each word, where it is, in order)
+        # (For each word, where it is, in order; a lean pass finds them from the arrays
+        # at the end, as one flat array: as lists of Python numbers, 4 MB.)
+        postings: list[list[int]] | None = None if self._lean else []
         # (Arrays, not lists: a list of 300,000 floats is 9 MB, the array 2.4.)
         starts, word_ids, weights = array("q", [0]), array("q"), array("d")
         # (How each title wrote its words, kept as they are read; a lean pass, which
@@ -169,9 +202,11 @@ class Similarity:
             for key in sorted(found):
                 at = ids.get(key)
                 if at is None:
-                    at = ids[key] = len(postings)
-                    postings.append([])
-                postings[at].append(position)
+                    at = ids[key] = len(ids)
+                    if postings is not None:
+                        postings.append([])
+                if postings is not None:
+                    postings[at].append(position)
                 word_ids.append(at)
                 weights.append(found[key].weight / norm)
                 if surfaces is not None:
@@ -179,17 +214,24 @@ class Similarity:
             starts.append(len(word_ids))
         if surfaces is not None:
             self.__dict__["surfaces"] = surfaces
+        self.index = defaultdict(list)
+        if postings is None:
+            self._postings = FlatPostings.of_words(
+                self.meaning_model_np, word_ids, starts, len(ids), self._word_cap()
+            )
         # Ids in the order of the words' spelling (each entry's stay in order).
         self.names = sorted(ids)
-        rank = [0] * len(ids)
+        self.word_count = len(self.names)
+        rank = array("q", bytes(8 * len(ids)))
         for n, name in enumerate(self.names):
             rank[ids[name]] = n
-        self.word_ids = array("q", [rank[word] for word in word_ids])
+        self.word_ids = array("q", map(rank.__getitem__, word_ids))
         self.starts, self.weights = starts, weights
+        if postings is None:
+            return
         # Words on very many items would make every item a candidate for every other:
         # they count in the score, not in the index.
         common = max(500, int(4 * math.sqrt(len(self.entries))))
-        self.index: dict[str, list[int]] = defaultdict(list)
         for name, at in ids.items():
             if len(postings[at]) <= common:
                 self.index[name] = postings[at]
@@ -408,6 +450,8 @@ class Similarity:
 
         threshold = self.threshold if threshold is None else threshold
         best = self._best_in_bulk(np, threshold, True, rejected or set())
+        if self._light:
+            scored(self)
         return best, best.either_way()
 
     def _kept_in_bulk(
@@ -450,12 +494,18 @@ class Similarity:
         are made and scored a slice at a time, and only each entry's best are held: at
         50,000 items the candidates are two million pairs, over 100 MB when held at
         once, and those over the threshold over a million."""
+        if self._spent:
+            raise RuntimeError("a lean pass scores its pairs once")
         count = len(self.entries)
-        best = Best(np, count, NEIGHBOURS)
+        best = Best(np, count, NEIGHBOURS, ranked=give_back_memory if self._lean else None)
         if count < 2:
             return best
-        keep = self._keeping(np, across_owners, rejected)
-        tables = word_tables(np, self.starts, self.word_ids, self.weights, len(self.names))
+        keep = keeping(np, self.entries, across_owners, rejected)
+        tables = word_tables(
+            np, self.starts, self.word_ids, self.weights, self.word_count, words=not self._light
+        )
+        if self._light:  # (the codes hold them: `word_tables`)
+            self.word_ids = array("q")
         # The vectors as float32 while pairs are scored (reading float16 rows pair by
         # pair cost a second at 50,000 items); kept as float16 outside the pass.
         full = None if self.meaning is None else self._scored_from()
@@ -493,62 +543,49 @@ class Similarity:
         elif full is not None:
             yield from gathered(np, self._meaning_chunks(full), SLICE)
 
+    def _word_cap(self) -> int:
+        """The most items a word may be on to make candidates."""
+        return 500 if len(self.entries) <= 5000 else 40
+
+    def _word_postings(self) -> list[list[int]]:
+        """The postings that make candidates: those of words on a few items."""
+        cap = self._word_cap()
+        return [p for p in self.index.values() if 1 < len(p) <= cap]
+
     def _word_slices(self, np: Any) -> Iterator[tuple[Any, Any]]:
-        cap = 500 if len(self.entries) <= 5000 else 40
-        postings = [p for p in self.index.values() if 1 < len(p) <= cap]
-        yield from word_pair_slices(np, postings, SLICE)
+        if self._postings is not None:
+            yield from word_pair_slices(np, self._postings, SLICE)
+        else:
+            yield from word_pair_slices(np, self._word_postings(), SLICE)
 
     def _bulk_scores(self, np: Any, low: Any, high: Any, tables: Any, full: Any) -> Any:
         """The combined scores of pairs (words, and meaning with `full`: the vectors
-        as float32, or float16 read as float32 4,096 rows at a time)."""
-        scores = bulk_word_scores(np, low, high, tables)
-        if full is None:
-            return scores
-        meaning = np.concatenate(
-            [  # (4,096 rows at a time: two float32 copies of 25,000 took 25 MB)
-                np.einsum(
-                    "ij,ij->i",
-                    full[low[at : at + 4096]].astype(np.float32, copy=False),
-                    full[high[at : at + 4096]].astype(np.float32, copy=False),
+        as float32, or float16 read as float32). A lean pass scores `SCORED` pairs at
+        a time, their vectors `ROWS` at a time: a slice's words looked up all at once
+        took a dozen arrays of its pairs' words (10 MB), and two float32 copies of 4,096
+        vectors 6 MB. (Each pair's score is its own: the same whatever else is scored
+        with it.)"""
+        parts = []
+        # (A pass in the board's process, or the command, at once as before: the time.)
+        scored, rows = (SCORED, ROWS) if self._lean else (max(1, len(low)), 4096)
+        for at in range(0, len(low), scored):
+            a, b = low[at : at + scored], high[at : at + scored]
+            scores = bulk_word_scores(np, a, b, tables)
+            if full is not None:
+                meaning = np.concatenate(
+                    [  # (float32 copies of a few rows at a time: the same cosines)
+                        np.einsum(
+                            "ij,ij->i",
+                            full[a[row : row + rows]].astype(np.float32, copy=False),
+                            full[b[row : row + rows]].astype(np.float32, copy=False),
+                        )
+                        for row in range(0, len(a), rows)
+                    ]
                 )
-                for at in range(0, len(low), 4096)
-            ]
-        )
-        scaled = np.clip((meaning - MEANING_FLOOR) / MEANING_SPAN, 0.0, 1.0)
-        return WORD_SHARE * scores + (1 - WORD_SHARE) * scaled
-
-    def _keeping(
-        self, np: Any, across_owners: bool, rejected: set[frozenset[Hashable]]
-    ) -> Callable[[Any, Any], tuple[Any, Any]]:
-        """What keeps the candidate pairs (lower position first) that are worth
-        scoring: not an item with itself, not two on one list (with `across_owners`),
-        not a pair rejected as not the same."""
-        count = len(self.entries)
-        owners = None
-        if across_owners:
-            owner_ids: dict[Hashable, int] = {}
-            owners = np.asarray(
-                [owner_ids.setdefault(e.owner, len(owner_ids)) for e in self.entries]
-            )
-        index_of = self.position if rejected else {}
-        refused = np.asarray(
-            sorted(
-                min(index_of[x], index_of[y]) * count + max(index_of[x], index_of[y])
-                for x, y in (tuple(pair) for pair in rejected if len(pair) == 2)
-                if x in index_of and y in index_of
-            ),
-            dtype=np.int64,
-        )
-
-        def keep(low: Any, high: Any) -> tuple[Any, Any]:
-            wanted = low != high
-            if owners is not None:
-                wanted &= owners[low] != owners[high]
-            if len(refused):
-                wanted &= ~np.isin(low * count + high, refused)
-            return low[wanted], high[wanted]
-
-        return keep
+                scaled = np.clip((meaning - MEANING_FLOOR) / MEANING_SPAN, 0.0, 1.0)
+                scores = WORD_SHARE * scores + (1 - WORD_SHARE) * scaled
+            parts.append(scores)
+        return np.concatenate(parts) if parts else np.zeros(0)
 
     def _meaning_scores(self, ordered: list[tuple[int, int]]) -> Any:
         """The meaning cosines of many pairs at once (None without meaning)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .pairs import CANDIDATES, MEANING_FLOOR, RARE_WORDS, WORD_SHARE
@@ -78,7 +78,7 @@ def best_one_by_one(
 
 
 def _twins(
-    group: list[int], entries: list[Any], across_owners: bool, keep: int
+    group: list[int], entries: Sequence[Any], across_owners: bool, keep: int
 ) -> Iterator[tuple[int, int]]:
     """Pairs of items with the very same words (`group`, positions in order): each
     with the next `keep` of them on other lists (or any, without `across_owners`)."""
