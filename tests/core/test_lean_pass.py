@@ -132,3 +132,17 @@ def test_new_vectors_are_each_title_embedded_on_its_own_whatever_the_batch(
         assert found == expected and len(found) == 4
         found.clear()
         assert len(found) == 0 and list(found) == []
+
+
+def test_memory_is_given_back_quietly_where_python_has_no_ctypes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Python built without ctypes (no libffi): giving the C heap's freed pages back
+    is skipped. Its ImportError ended the pass's process, and the board worked the whole
+    pass out again in its own, with all its memory."""
+    import sys
+
+    from planboard.core.similar.cells import give_back_memory
+
+    monkeypatch.setitem(sys.modules, "ctypes", None)  # (import ctypes: ImportError)
+    give_back_memory()  # (nothing raised)

@@ -176,6 +176,27 @@ def test_a_file_replaced_between_two_moves_refuses_the_second(tmp_path: Path) ->
     _whole_and_other(path)
 
 
+def test_a_move_refused_on_a_file_replaced_meanwhile_says_it_was_replaced(
+    tmp_path: Path,
+) -> None:
+    """A move looks at the file before its commit only: one refused before then (an
+    item dragged onto another's list) on a file replaced meanwhile said why it was
+    refused, and the board stayed writable until a write reached its commit. It says
+    the file was replaced, and the board is read-only from then, as any write does."""
+    store, other, q, item, _ = _replaced_store(tmp_path)
+    store.add_stakeholder("Sales", quarter_id=q)
+    sales = next(s.id for s in store.stakeholders(q) if s.name == "Sales")
+    path = store.path
+    try:
+        os.replace(other, path)
+        with pytest.raises(ReadOnlyError, match="replaced"):
+            store.move_item(item, Place.of_list(sales))
+        assert store.readonly
+    finally:
+        store.close()
+    _whole_and_other(path)
+
+
 def test_a_file_replaced_while_a_move_is_under_way_refuses_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

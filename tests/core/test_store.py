@@ -305,6 +305,15 @@ def test_undo_straight_after_starting_a_quarter_says_how_to_take_it_back(
     assert store.undo(again).summary == "Nothing to undo"
 
 
+def test_undo_on_the_boards_only_quarter_offers_no_delete(store: Store) -> None:
+    """The delete is not offered for the board's only quarter: a board keeps one."""
+    first = store.default_quarter().id
+    only = store.create_quarter("2026-Q4").quarter_id or 0
+    store.delete_quarter(first)
+    assert [quarter.name for quarter in store.quarters()] == ["2026-Q4"]
+    assert store.undo(only).summary == "Nothing to undo"
+
+
 def test_remove_stakeholder_with_history_archives(filled: Filled) -> None:
     store, q = filled.store, filled.quarter_id
     next_q = store.create_quarter("2026-Q4").quarter_id or 0

@@ -322,8 +322,8 @@ def give_back_memory() -> None:
         import ctypes
 
         trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # (another C library)
-        return
+    except (ImportError, OSError, AttributeError):  # (another C library, or a Python
+        return  # built without ctypes: the pass then keeps what it freed, as before)
     trim(0)
 
 

@@ -186,6 +186,10 @@ class StoreCore:
                 self.conn.execute("ROLLBACK")
             if isinstance(error, sqlite3.Error):
                 raise self._not_written(error) from error
+            if move and isinstance(error, PlanboardError) and self.check_file():
+                # (A move looks at the file before its commit only: one refused before
+                # then, on a file replaced meanwhile, says that, not why it was refused.)
+                raise ReadOnlyError(f"Not saved: {self.readonly_reason}.") from error
             raise
         try:
             self.conn.execute("COMMIT")

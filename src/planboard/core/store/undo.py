@@ -133,9 +133,11 @@ class UndoLog(Tidying, CarriedRule):
 
     def _only_started(self, quarter_id: int) -> bool:
         """Whether the quarter's history holds its start alone (an action done and
-        undone since is still there: `quarter_deletable` then refuses the delete)."""
+        undone since is still there: `quarter_deletable` then refuses the delete), and
+        it is not the board's only quarter (a board keeps one)."""
         return not self.conn.execute(
-            "SELECT 1 FROM events WHERE quarter_id IS ? AND action IS NOT 'create_quarter' LIMIT 1",
+            "SELECT 1 FROM events WHERE quarter_id IS ? AND action IS NOT 'create_quarter' "
+            "UNION ALL SELECT 1 WHERE (SELECT count(*) FROM quarters) < 2 LIMIT 1",
             (quarter_id,),
         ).fetchone()
 
