@@ -65,3 +65,32 @@ async def test_the_drop_form_saved_after_another_program_moved_the_item_changes_
         assert (item.status, item.block_id) == ("open", filled.block_a)
         said = str(app.screen.query_one("#status").render())
         assert "it is now block “Sales cockpit”" in said, said
+
+
+async def test_keys_that_act_on_items_wait_while_an_item_is_carried(filled: Filled) -> None:
+    """A digit pressed while an item was carried moved it at once; the release then
+    said another program had moved it ("was moved by another program meanwhile"), and
+    the drag the user made was lost. While an item is carried, the keys that act on
+    items or the board do nothing; the release does what the drag showed."""
+    item_id = filled.sales_items[0]
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        blocks = app.screen.query_one("#blocks", BoardList)
+        start = item_xy(app.screen.query_one("#stakeholders", BoardList), item_id)
+        header = row_xy(blocks, blocks.find_group(Place.block(filled.block_b)) or 0)
+        await drag(pilot, start, header, release=False)
+        events_before = filled.store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        await pilot.press("1")  # (block 1: block_a)
+        await pilot.press("d")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+        assert filled.store.item(item_id).block_id is None  # (still on its list)
+        count = filled.store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        assert count == events_before
+        await mouse(pilot, events.MouseUp, *header)
+        await pilot.pause()
+        assert filled.store.item(item_id).block_id == filled.block_b
+        said = str(app.screen.query_one("#status").render())
+        assert "another program" not in said, said
+        assert_consistent(filled.store)

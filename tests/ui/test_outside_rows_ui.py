@@ -170,6 +170,42 @@ async def test_an_open_board_shows_and_orders_a_plain_insert(
         assert_consistent(store)
 
 
+async def test_an_insert_just_before_a_move_shows_after_it(
+    filled: Filled, board_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program's row written just before a move of this planboard's (before
+    the watcher's next look, twice a second): the move's own catching up took the
+    file's new version as seen, and the row never showed (nor was put in order) until
+    another program wrote again or the board was reopened."""
+    store, q = filled.store, filled.quarter_id
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        monkeypatch.setattr(app, "_watch_file", lambda: None)  # (no look in between)
+        with sqlite3.connect(board_path, isolation_level=None) as conn:
+            conn.execute(  # (on another list than the one the move leaves)
+                "INSERT INTO items (quarter_id, stakeholder_id, title, position) "
+                "VALUES (?, ?, 'Typed in sqlite3', 99)",
+                (q, filled.sales),
+            )
+        board.column("team").focus()
+        await pilot.pause()
+        await pilot.press("1")  # the highlighted team item into block 1
+        titles: list[str] = []
+        for _ in range(40):
+            await pilot.pause(0.05)
+            titles = [i.title for g in board.column("stakeholders").groups for i in g.items]
+            if "Typed in sqlite3" in titles:
+                break
+        assert "Typed in sqlite3" in titles, titles
+        position = store.conn.execute(
+            "SELECT position FROM items WHERE title = 'Typed in sqlite3'"
+        ).fetchone()[0]
+        assert position == len(filled.sales_items)  # (put in order, at the list's end)
+
+
 async def test_u_on_a_record_holding_a_number_too_big_says_it_is_damaged(
     filled: Filled, board_path: Path
 ) -> None:

@@ -351,6 +351,7 @@ BOARD: list[Entry] = [
         "Cancel drag",
         MOUSE,
         "cancel a drag; releasing over nothing changes nothing",
+        show=True,  # (the footer's one key while an item is carried: the others wait)
     ),
     Note(
         MOUSE,

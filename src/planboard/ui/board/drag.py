@@ -96,6 +96,7 @@ class BoardDrag(BoardItems):
         self._suppress_click = True
         self._end_drag_visuals()
         self.drag = None
+        self.refresh_bindings()  # (the keys wait while an item is carried: back)
         self._complete(drag)
         self._catch_up()  # what another program wrote during the drag
 

@@ -150,6 +150,10 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_drag":
             return self.drag is not None and self.drag.active
+        if self.drag is not None and self.drag.active:
+            # (An item carried: a key that moved it, or another, meanwhile made the
+            # release say another program had moved it, and the drag was lost.)
+            return False
         if self.busy and action not in WHILE_BUSY:
             return None  # shown dimmed: it waits until the long action is done
         return True

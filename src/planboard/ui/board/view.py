@@ -535,6 +535,13 @@ class BoardView(BoardHead):
         except PlanboardError as error:  # saved, but the file could not be re-read
             self.say(str(error), error=True)
             return
+        if self._outside_write:
+            # Another program wrote just before this action (the watcher had not looked
+            # yet), and catching up took its change as seen: the board is re-read after
+            # this frame, as the watcher would have (its rows put in order too). Only
+            # the places the action touched were read: its row elsewhere never showed.
+            self._stale = True
+            self.call_after_refresh(self._catch_up)
         self._keep_vectors()
         outcome = self._outcome(change)  # (the action may have made the board read-only)
         if outcome != said:
