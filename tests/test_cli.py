@@ -258,6 +258,17 @@ def test_an_empty_path_or_quarter_is_refused_as_empty(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.db"]
 
 
+def test_a_board_path_ending_with_a_slash_is_refused(tmp_path: Path) -> None:
+    """`planboard team.db/` made the file team.db without asking, and `newdir/` asked
+    to create a board named newdir: a name written as a folder's is refused, nothing
+    made."""
+    for args in (["team.db/"], ["newdir/"], ["import", "team.db/", "list.txt"]):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert "ends with a slash, as a folder does" in result.stderr, (args, result.stderr)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_mistyped_board_name_is_said_with_the_board_meant(tmp_path: Path) -> None:
     """`report smaple.db` beside sample.db: the message named the path and offered to
     make a new board there."""

@@ -34,6 +34,10 @@ def board_path(text: str) -> str:
     from ..core.paths import too_long
 
     problem = "the board's file name is empty" if not text.strip() else too_long(text)
+    if not problem and text.endswith(("/", os.sep)) and not os.path.isdir(text):
+        # (`team.db/` read as `team.db` made that file; a folder that is there is
+        # named as one where the board is opened.)
+        problem = f"{text} ends with a slash, as a folder does: a board is a file (e.g. team.db)"
     if problem:
         import argparse  # (here: `planboard PATH` alone opens a board without it)
 
