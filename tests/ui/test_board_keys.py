@@ -947,3 +947,28 @@ async def test_a_long_quarter_name_leaves_the_title_bar_its_status(filled: Fille
             bar = str(app.screen.query_one("#title").render())
             assert "preparing" in bar and "…" in bar and "board.db" in bar, bar
     conn.close()
+
+
+async def test_the_detail_pane_stays_on_the_focused_column_after_a_burst(
+    filled: Filled,
+) -> None:
+    """`4 r` read in one burst: the item went into block 4 and back before the blocks'
+    focus was heard, and that late focus put the pane on the row under the blocks'
+    cursor (another item, in another column) while the cursor was on the team's list.
+    A focus heard late, for a column that no longer has it, leaves the pane as it is."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        team = screen.query_one("#team", BoardList)
+        blocks = screen.query_one("#blocks", BoardList)
+        team.focus()
+        await pilot.pause()
+        shown = team.selected_item  # (the blocks' cursor is on another row: a block)
+        assert shown is not None
+        screen.post_message(events.DescendantFocus(blocks))  # (heard late)
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.focused is team
+        detail = str(screen.query_one("#detail").render())
+        assert detail.splitlines()[0].strip() == shown.title, detail

@@ -118,7 +118,10 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
         gc.enable()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if isinstance(event.widget, BoardList):
+        # (Only for the column that has the focus now: keys read in one burst, `4 r`,
+        # moved it to the blocks and back before the blocks' focus was heard, and the
+        # pane then described the row under the blocks' cursor.)
+        if isinstance(event.widget, BoardList) and event.widget is self.focused:
             self._show_detail(event.widget.selected)
         self.refresh_bindings()
 
