@@ -44,3 +44,29 @@ async def test_a_column_title_during_a_search_fits_its_column(sample_copy: Path)
             assert len(title) <= column.outer_size.width - 6, (name, title)
         title = str(app.screen.query_one("#stakeholders").border_title)
         assert re.fullmatch(r"Stakeholders · \d+( of \d+( items)?|/\d+)", title), title
+
+
+async def test_the_search_bar_is_made_when_first_wanted_above_the_columns(filled: Filled) -> None:
+    """The first frame is drawn without an input field it does not show (its styles and
+    messages cost about 5 ms of it); `/` makes it, above the columns, with the focus,
+    and Esc hides it again (the next `/` uses the same one)."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        board = app.screen
+        assert not board.query("#search")
+        await pilot.press("escape")  # (Esc on a board never searched: no bar made for it)
+        assert not board.query("#search")
+        await pilot.press("slash", *"rate")
+        await pilot.pause()
+        bar = board.query_one("#search")
+        assert bar.display and app.focused is bar and bar.value == "rate"
+        children = list(board.children)
+        assert children.index(bar) < children.index(board.query_one("#board"))
+        assert bar.region.y < board.query_one("#board").region.y
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not bar.display
+        await pilot.press("slash", "x")
+        await pilot.pause()
+        assert board.query("#search").nodes == [bar] and bar.value == "x"

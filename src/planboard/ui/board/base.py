@@ -30,6 +30,8 @@ from ..widgets.board_list import BoardList, DragListener, Group, Row
 from ..widgets.laid_out_once import CalmResume
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from ...core.background import Pass
     from ..app import PlanboardApp
     from .drag import Drag
@@ -151,17 +153,31 @@ class BoardBase(LongActions, CalmResume):
         self._overlap_owed = False  # one was stopped before it was done
         self._build()
 
-    def _build(self) -> None:
-        from textual.widgets import Input
+    @property
+    def search_bar(self) -> Input:
+        """The search bar, made and mounted above the columns when it is first wanted
+        (`/`): an input field made before the first frame, hidden, cost it about 5 ms
+        (its styles, parsed and applied, and its own messages)."""
+        bar = self._search_bar
+        if bar is None:
+            from textual.widgets import Input
 
-        self.search_bar = Input(
-            placeholder="Search: words, @stakeholder, is:loose — Enter to go, Esc to clear",
-            id="search",
-            compact=True,
-        )
-        self.search_bar.display = False
+            bar = self._search_bar = Input(
+                placeholder="Search: words, @stakeholder, is:loose — Enter to go, Esc to clear",
+                id="search",
+                compact=True,
+            )
+            bar.display = False
+            board = self.query("#board")  # (before the screen is composed: none, and
+            if board:  # its compose yields the bar)
+                self.mount(bar, before=board.first())
+        return bar
+
+    def _build(self) -> None:
         """Make the widgets up front: loading can fill them before they are mounted,
-        so the first frame painted is the whole board."""
+        so the first frame painted is the whole board (but the search bar, made when
+        it is first wanted)."""
+        self._search_bar: Input | None = None
         self.title_bar = TitleBar(id="title")
         self.vision_bar = VisionBar(id="vision")
         self.detail_bar = DetailBar(id="detail")

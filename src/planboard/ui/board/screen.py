@@ -38,7 +38,8 @@ class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
     def compose(self) -> ComposeResult:
         yield self.title_bar
         yield self.vision_bar
-        yield self.search_bar
+        if self._search_bar is not None:  # (wanted before the screen was composed)
+            yield self._search_bar
         with Horizontal(id="board"):
             # Under 110 columns each pair stacks: Team over the stakeholders' lists, the
             # dropped column under the blocks; two columns wide enough for the titles.

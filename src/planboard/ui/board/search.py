@@ -19,10 +19,11 @@ class BoardSearch(BoardView):
         """The quarter read again (another program wrote): a search still on says
         again how many items it shows when that changed (it kept the old count)."""
         super().load(read)
-        if self._search_shown is None or not self.search_bar.value.strip():
+        bar = self._search_bar
+        if self._search_shown is None or bar is None or not bar.value.strip():
             return
         if self._items_shown() != self._search_shown:
-            self._filter(self.search_bar.value)
+            self._filter(bar.value)
 
     def _items_shown(self) -> int:
         return sum(1 for c in self.columns for r in c.rows if r.kind == "item")
@@ -39,11 +40,11 @@ class BoardSearch(BoardView):
         self.set_focus(self.search_bar)
 
     def on_input_changed(self, event: Any) -> None:
-        if event.input is self.search_bar:
+        if event.input is self._search_bar:
             self._filter(event.value)
 
     def on_input_submitted(self, event: Any) -> None:
-        if event.input is not self.search_bar:
+        if event.input is not self._search_bar:
             return
         found = self._first_match()
         if found is None:
@@ -81,13 +82,14 @@ class BoardSearch(BoardView):
         self.say("Search cleared: the whole board again.")
 
     def on_key(self, event: Any) -> None:
-        if event.key != "escape" or self.drag is not None:
+        bar = self._search_bar
+        if event.key != "escape" or self.drag is not None or bar is None:
             return
-        if self.focused is self.search_bar:
+        if self.focused is bar:
             self._clear_search()
             self._back_where_it_was()
             event.stop()
-        elif self.search_bar.value:  # Esc on the board clears an active search too
+        elif bar.value:  # Esc on the board clears an active search too
             self._clear_search()
             event.stop()
 
@@ -115,7 +117,8 @@ class BoardSearch(BoardView):
             # match “_”" once `_` was replaced by `"`.)
             if text.strip():
                 self.say(f"“{text.strip()}” holds no word to look for: the whole board shows.")
-            elif self.search_bar.display:  # (Esc hid it: "Search cleared" stays said)
+            elif self._search_bar is not None and self._search_bar.display:
+                # (Esc hid it: "Search cleared" stays said)
                 self.say("The whole board shows: type words, @someone or is:loose.")
             return
 
