@@ -93,7 +93,23 @@ def share_width(
     return widths
 
 
-class BoardBase(LongActions, CalmResume):
+if TYPE_CHECKING:
+
+    class _Screen(LongActions, CalmResume):
+        """What the rooms are written against: the board screen they make up."""
+
+else:
+    # At run time the rooms are plain classes, and `BoardScreen` alone is a screen
+    # (`CalmResume` last among its bases): Textual sets each of its widget classes up
+    # as it is made (its bindings, styles, handlers and reactive attributes, looked
+    # for through every class it is made of), 0.2-0.3 ms each for the nine rooms,
+    # before the first frame. So a room's handlers are named (`on_...`), never `@on`,
+    # and it declares no bindings, styles or reactive attributes of its own: only a
+    # screen's class holds them.
+    _Screen = LongActions
+
+
+class BoardBase(_Screen):
     """The quarter on display, its columns and what is selected; the rooms build on it."""
 
     def __init__(
@@ -153,6 +169,8 @@ class BoardBase(LongActions, CalmResume):
         self._overlap_owed = False  # one was stopped before it was done
         self._build()
 
+    _search_bar: Input | None  # (see `search_bar`)
+
     @property
     def search_bar(self) -> Input:
         """The search bar, made and mounted above the columns when it is first wanted
@@ -177,7 +195,7 @@ class BoardBase(LongActions, CalmResume):
         """Make the widgets up front: loading can fill them before they are mounted,
         so the first frame painted is the whole board (but the search bar, made when
         it is first wanted)."""
-        self._search_bar: Input | None = None
+        self._search_bar = None
         self.title_bar = TitleBar(id="title")
         self.vision_bar = VisionBar(id="vision")
         self.detail_bar = DetailBar(id="detail")

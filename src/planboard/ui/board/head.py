@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 
-from textual import on
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
@@ -72,8 +71,9 @@ class BoardHead(BoardOverlap):
 
         self.run_worker(read, thread=True, group="rest", name="rest of the quarter")
 
-    @on(Worker.StateChanged)
-    def _rest_read(self, event: Worker.StateChanged) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The rest of a big quarter, read (see `_read_the_rest`). (Textual calls this
+        and the overlap room's handler of the same name, each in its turn.)"""
         if event.worker.group != "rest" or not event.worker.is_finished:
             return
         try:

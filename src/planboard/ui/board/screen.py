@@ -16,7 +16,7 @@ from textual.widget import Widget
 from .. import keys
 from ..widgets.bars import BoardFooter
 from ..widgets.board_list import BoardList
-from ..widgets.laid_out_once import Stack
+from ..widgets.laid_out_once import CalmResume, Stack
 from .base import WHILE_BUSY
 from .beside import column_beside, gap_to
 from .drag import BoardDrag
@@ -25,7 +25,7 @@ from .quarters import BoardQuarters
 from .search import BoardSearch
 
 
-class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms):
+class BoardScreen(BoardDrag, BoardQuarters, BoardSearch, BoardForms, CalmResume):
     """The planning board of one quarter."""
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
