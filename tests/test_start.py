@@ -80,14 +80,13 @@ def test_the_board_runs_with_the_interpreters_own_switch_interval(
     and `run_board` returns, with the switch interval as it was, refused file or not."""
     path = tmp_path / "b.db"
     Store.open(path).close()
-    monkeypatch.setattr(cli_board, "BESIDE_FROM_BYTES", 0)  # (a big file, as it goes)
     seen = _shown_in_a_terminal(monkeypatch)
     reads: list[float] = []
     first_screen = Store.first_screen
 
-    def read(self: Store, *args: Any) -> Any:
+    def read(self: Store, *args: Any, **kwargs: Any) -> Any:
         reads.append(sys.getswitchinterval())
-        return first_screen(self, *args)
+        return first_screen(self, *args, **kwargs)
 
     before = sys.getswitchinterval()
     monkeypatch.setattr(Store, "first_screen", read)
@@ -150,7 +149,6 @@ def test_planboard_starts_loading_its_screens_before_the_check_of_the_board(
 ) -> None:
     board = tmp_path / "board.db"
     Store.open(board).close()
-    monkeypatch.setattr(cli_board, "BESIDE_FROM_BYTES", 0)  # (a big file, as it goes)
     ran: list[str] = []
     _traced(monkeypatch, ran)
     _shown_in_a_terminal(monkeypatch)
@@ -178,7 +176,6 @@ def test_a_thread_that_cannot_start_leaves_the_switch_interval_as_it_was(
     board runs with the interpreter's switch interval as it was (found in review)."""
     path = tmp_path / "b.db"
     Store.open(path).close()
-    monkeypatch.setattr(cli_board, "BESIDE_FROM_BYTES", 0)  # (a big file, as it goes)
     runs = _shown_in_a_terminal(monkeypatch)
     before = sys.getswitchinterval()
 
@@ -190,44 +187,60 @@ def test_a_thread_that_cannot_start_leaves_the_switch_interval_as_it_was(
     assert runs == [before] and sys.getswitchinterval() == before
 
 
-def test_a_small_board_is_read_before_the_screens_load_on_a_big_one_beside(
+def test_a_whole_boards_statements_run_beside_the_import_its_rows_are_taken_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A file under `BESIDE_FROM_BYTES` is read whole, by the interpreter row by row:
-    the screens' code loads after that read, in the same thread (beside it, both were
-    slower). From that size up, it loads in a thread of its own, beside the read."""
+    """The screens' code loads in a thread beside the check of the board and the
+    finding and sorting of its quarter's items (SQLite's work, which leaves the
+    interpreter free); taking the rows one by one needs the interpreter, and waits for
+    the import to end (beside it, both were slower). The rows are taken, and the board
+    runs, with the interpreter's own switch interval."""
+    from planboard.core.store import reading
+
     board = tmp_path / "board.db"
-    Store.open(board).close()
+    with Store.open(board) as store:
+        quarter = store.default_quarter().id
+        store.add_item(quarter, None, "Weekly revenue by region")
     _shown_in_a_terminal(monkeypatch)
     ran: list[str] = []
-    first_screen = Store.first_screen
-
-    def read(self: Store, *args: Any) -> Any:
-        ran.append(f"READ (switch {sys.getswitchinterval():.6f})")
-        return first_screen(self, *args)
+    items_sorted = threading.Event()
+    before = sys.getswitchinterval()
 
     def load() -> None:
-        ran.append(f"IMPORT in {threading.current_thread().name}")
+        ran.append("IMPORT begins")
+        # (until the main thread has had SQLite find and sort the items, and a while
+        # after: its rows must wait for the end of this)
+        assert items_sorted.wait(10)
+        threading.Event().wait(0.05)
+        ran.append("IMPORT ends")
 
-    monkeypatch.setattr(Store, "first_screen", read)
+    def traced(sql: str) -> None:
+        if "FROM items" in sql and "ORDER BY position, id" in sql:
+            ran.append(f"ITEMS SORTED (switch {sys.getswitchinterval():.6f})")
+            items_sorted.set()
+
+    made = reading.Item
+
+    def noted(*args: Any) -> Any:
+        if not any(step.startswith("ROW") for step in ran):
+            ran.append(f"ROW TAKEN (switch {sys.getswitchinterval():.6f})")
+        return made(*args)
+
+    open_store = Store.open
+
+    def opened(*args: Any, **kwargs: Any) -> Store:
+        store = open_store(*args, **kwargs)
+        store.conn.set_trace_callback(traced)
+        return store
+
+    monkeypatch.setattr(Store, "open", opened)
+    monkeypatch.setattr(reading, "Item", noted)
     monkeypatch.setattr(cli_board, "_import_the_screens", load)
-    before = sys.getswitchinterval()
-    assert board.stat().st_size < cli_board.BESIDE_FROM_BYTES
     assert cli_board.run_board([str(board)]) == 0
-    assert ran == [f"READ (switch {before:.6f})"]  # (the screens: imported by the app's making)
-    ran.clear()
-    monkeypatch.setattr(cli_board, "BESIDE_FROM_BYTES", board.stat().st_size)
-    assert cli_board.run_board([str(board)]) == 0
-    assert len(ran) == 2 and ran[0].startswith("IMPORT in Thread")
-    assert ran[1] == f"READ (switch {cli_board.STARTING_SWITCH_S:.6f})"
-
-
-def test_a_board_whose_wal_is_big_loads_the_screens_beside_its_read(tmp_path: Path) -> None:
-    """The size that decides counts the board's `-wal` too: another planboard holding
-    the file open keeps up to some megabytes there (found in review)."""
-    board = tmp_path / "board.db"
-    board.write_bytes(b"x" * 100)
-    assert not cli_board._big_file(board)
-    Path(f"{board}-wal").write_bytes(b"x" * cli_board.BESIDE_FROM_BYTES)
-    assert cli_board._big_file(board)
-    assert not cli_board._big_file(tmp_path / "new.db")
+    assert ran == [
+        "IMPORT begins",
+        f"ITEMS SORTED (switch {cli_board.STARTING_SWITCH_S:.6f})",
+        "IMPORT ends",
+        f"ROW TAKEN (switch {before:.6f})",
+    ]
+    assert sys.getswitchinterval() == before

@@ -27,15 +27,13 @@ from .common import (
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
     from ..core.store import Store
 
 DEFAULT_FILE = "planboard.db"
 HEAD_ROWS = 100  # the least a big quarter's head reads of each place it can show
 STARTING_SWITCH_S = 0.0002  # the interpreter's switch interval while two threads start
-# A board file this big or bigger loads the screens' code beside its first read (about
-# the size of a quarter of 4,000 items, under HEAD_FROM: bigger ones show their head).
-BESIDE_FROM_BYTES = 1 << 20
 
 
 # Without a terminal to read keys from, the board would run unseen, on one core, until
@@ -155,16 +153,15 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
     from ..core.store import Store
 
     path = Path(args.path)
-    # On a big file the screens' code is imported in a thread beside the first read
-    # of the board: much of that read is SQLite's own work (the head's counting
-    # passes), which leaves the interpreter free. It starts once the file is known to
-    # be a board, beside the pass over the whole file that checks it (20 ms at 50,000
-    # items). Each of the read's statements gives the interpreter up and waits to have
-    # it back: the import hands it over sooner than it would (every 0.2 ms, not 5). A
-    # smaller file is read whole, by the interpreter row by row: beside the import that
-    # only made both slower (first paint 11 ms later at 2,000 items), so the screens
-    # load after it, in this thread (see `_big_file`).
-    beside = _big_file(path)
+    # The screens' code is imported in a thread beside the opening of the file and the
+    # first read of the board, whose SQLite work leaves the interpreter free: the pass
+    # over the whole file that checks it (`PRAGMA quick_check`), and the finding and
+    # sorting of the quarter's items. It starts once the file is known to be a board,
+    # beside that pass. Taking a whole board's rows one by one needs the interpreter,
+    # and beside the import both were slower (each row waits to have it back): those
+    # wait for the import to end (`loaded`). A big quarter's head reads few rows a
+    # statement: beside it. Each statement gives the interpreter up and waits to have
+    # it back: the import hands it over sooner than it would (every 0.2 ms, not 5).
     importing = threading.Thread(target=_import_the_screens, daemon=True)
     switch_s = sys.getswitchinterval()
 
@@ -176,20 +173,24 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
             except RuntimeError:  # (no thread to be had: they load as the app is made)
                 sys.setswitchinterval(switch_s)
 
+    def loaded() -> None:
+        if importing.ident is not None:
+            importing.join()
+        sys.setswitchinterval(switch_s)  # (one thread again)
+
     try:
         try:
             store = Store.open(
                 path,
                 readonly=args.read_only,
                 first_quarter=getattr(args, "first_quarter", None),
-                found=start_importing if beside else None,
+                found=start_importing,
             )
         except PlanboardError as error:
             return _fail(str(error))  # (a file refused before it is known as a board:
             # at once, with no screen loaded for it)
-        if beside:
-            start_importing()  # (if the file's check did not start it)
-        return _read_and_run(store, path, args, meeting, switch_s)
+        start_importing()  # (a new board: nothing to check)
+        return _read_and_run(store, path, args, meeting, loaded)
     finally:
         sys.setswitchinterval(switch_s)
         if importing.ident is not None:
@@ -231,7 +232,7 @@ def _refused_before_opening(args: argparse.Namespace) -> str | None:
 
 
 def _read_and_run(
-    store: Store, path: Path, args: argparse.Namespace, meeting: bool, switch_s: float
+    store: Store, path: Path, args: argparse.Namespace, meeting: bool, loaded: Callable[[], None]
 ) -> int:
     try:
         quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
@@ -240,11 +241,11 @@ def _read_and_run(
         # it has painted, before any key).
         version = store.data_version()
         if meeting:
-            board = store.board(quarter.id)
+            board = store.board(quarter.id, rows_after=loaded)
         else:
             # (A screenful, and more: a terminal may grow before the first frame.)
             rows = max(shutil.get_terminal_size((120, 50)).lines, HEAD_ROWS)
-            board = store.first_screen(quarter.id, rows)
+            board = store.first_screen(quarter.id, rows, rows_after=loaded)
     except PlanboardError as error:
         store.close()
         return _fail(str(error))
@@ -269,7 +270,7 @@ def _read_and_run(
         return _fail(NO_TERMINAL)
     from ..ui.app import PlanboardApp  # (waits for the thread's import, if it still runs)
 
-    sys.setswitchinterval(switch_s)  # (one thread again)
+    loaded()  # (one thread again)
 
     app = PlanboardApp(
         store,
@@ -282,19 +283,6 @@ def _read_and_run(
     # 1 when the app stopped on an error it did not expect (its traceback is printed):
     # a script that runs planboard sees it failed.
     return app.return_code or 0
-
-
-def _big_file(path: Path) -> bool:
-    """Whether the board's file is big enough to load the screens' code beside its
-    first read (see `_run_board`), its `-wal` counted in (up to some megabytes while
-    another planboard has it open)."""
-    from ..core.sidecar import sidecar
-
-    size = 0
-    for name in (path, sidecar(path, "-wal")):
-        with contextlib.suppress(OSError):  # (a new board; no -wal)
-            size += os.stat(name).st_size
-    return size >= BESIDE_FROM_BYTES
 
 
 def _import_the_screens() -> None:

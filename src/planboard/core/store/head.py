@@ -118,14 +118,17 @@ HEAD_INDEXES = {WHOSE_INDEX: f"ON items(({_grouping(*_WHOSE)}), quarter_id) WHER
 class StoreHead(StoreReads):
     """`first_screen`: the head of a big quarter."""
 
-    def first_screen(self, quarter_id: int, rows: int) -> Board:
+    def first_screen(
+        self, quarter_id: int, rows: int, *, rows_after: Callable[[], None] | None = None
+    ) -> Board:
         """What a quarter's board shows first: the whole board, or for a quarter of
         `HEAD_FROM` items or more its head (`Board.partial`): each place's first `rows`
         items, then `unread(owner)` standing for each item not read yet, so that the
         counts, the titles, the owner tags and the scroll bars are the whole board's,
         and `Board.line_widths` for the widths of its columns. The board reads the rest
-        (`board`) once it has painted."""
-        return self._read_board(lambda: self._first_screen(quarter_id, max(rows, 1)))
+        (`board`) once it has painted. `rows_after`: as `board`'s, for a whole board
+        (a head's statements read few rows each)."""
+        return self._read_board(lambda: self._first_screen(quarter_id, max(rows, 1), rows_after))
 
     def rest_of(self, quarter_id: int) -> Board | None:
         """The quarter's whole board, read on a read-only connection of its own (for a
@@ -143,11 +146,15 @@ class StoreHead(StoreReads):
         except (PlanboardError, sqlite3.Error, OSError):
             return None
 
-    def _first_screen(self, quarter_id: int, rows: int) -> Board:
+    def _first_screen(
+        self, quarter_id: int, rows: int, rows_after: Callable[[], None] | None
+    ) -> Board:
         count = self.conn.execute(
             "SELECT count(*) FROM items WHERE quarter_id = ?", (quarter_id,)
         ).fetchone()[0]
-        return self._board(quarter_id) if count < HEAD_FROM else self._board_head(quarter_id, rows)
+        if count < HEAD_FROM:
+            return self._board(quarter_id, rows_after)
+        return self._board_head(quarter_id, rows)
 
     def _board_head(self, quarter_id: int, rows: int) -> Board:
         quarter = self.quarter(quarter_id)

@@ -295,9 +295,13 @@ class StoreReads(StoreCore):
         ).fetchone()
         return row[0], row[1]
 
-    def board(self, quarter_id: int) -> Board:
-        """Everything a quarter's board shows, in three queries."""
-        return self._read_board(lambda: self._board(quarter_id))
+    def board(self, quarter_id: int, *, rows_after: Callable[[], None] | None = None) -> Board:
+        """Everything a quarter's board shows, in three queries. `rows_after` is called
+        once SQLite has found and sorted the quarter's items, before the interpreter
+        takes them row by row (at a start, the screens' code loads meanwhile, in a
+        thread: SQLite's work needs no interpreter, taking rows does; see
+        `cli.board`)."""
+        return self._read_board(lambda: self._board(quarter_id, rows_after))
 
     def _read_board(self, read: Callable[[], Board]) -> Board:
         """A board read: again once text the file can't decode is tolerated, and a
@@ -315,7 +319,7 @@ class StoreReads(StoreCore):
                 "(planboard restore) or open a copy."
             ) from error
 
-    def _board(self, quarter_id: int) -> Board:
+    def _board(self, quarter_id: int, rows_after: Callable[[], None] | None = None) -> Board:
         quarter = self.quarter(quarter_id)
         stakeholders = self.stakeholders(quarter_id)
         blocks = self.blocks(quarter_id)
@@ -329,7 +333,9 @@ class StoreReads(StoreCore):
         rows = self.conn.execute(
             f"SELECT {ITEM_COLUMNS} FROM items {whole}WHERE quarter_id = ? ORDER BY position, id",
             (quarter_id,),
-        )
+        )  # (its first row: every item found and sorted, by SQLite alone)
+        if rows_after is not None:
+            rows_after()
         merged: dict[int, list[Item]] = {}
         # Each place's list by the three columns that say where an item sits (a
         # `Place` made for each item was a third of the read).
