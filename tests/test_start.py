@@ -23,9 +23,13 @@ class _Shown:
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         self.return_code = None
+        self.first_frame_out = kwargs.get("first_frame_out")
 
     def run(self) -> None:
         _Shown.runs.append(sys.getswitchinterval())
+        if callable(self.first_frame_out):  # (as the app does once its frame is out)
+            self.first_frame_out()
+            _Shown.runs.append(sys.getswitchinterval())
 
 
 class _Terminal(io.StringIO):
@@ -72,12 +76,14 @@ def test_a_file_that_is_not_a_board_is_refused_without_loading_the_screens(
     assert bad.read_bytes() == content  # (refused: left as it was)
 
 
-def test_the_board_runs_with_the_interpreters_own_switch_interval(
+def test_the_interpreters_own_switch_interval_is_back_once_the_first_frame_is_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While the screens' code is imported beside the first read, the interpreter hands
-    itself over more often (the read's statements each wait for it); the board runs,
-    and `run_board` returns, with the switch interval as it was, refused file or not."""
+    itself over more often (the read's statements each wait for it), and until the first
+    frame is out (its writer is a thread: it waited up to a switch interval, 5 ms, for
+    the interpreter); then, and when `run_board` returns, refused file or not, the
+    switch interval is as it was."""
     path = tmp_path / "b.db"
     Store.open(path).close()
     seen = _shown_in_a_terminal(monkeypatch)
@@ -91,7 +97,8 @@ def test_the_board_runs_with_the_interpreters_own_switch_interval(
     before = sys.getswitchinterval()
     monkeypatch.setattr(Store, "first_screen", read)
     assert cli_board.run_board([str(path)]) == 0
-    assert reads == [pytest.approx(cli_board.STARTING_SWITCH_S)] and seen == [before]
+    short = pytest.approx(cli_board.STARTING_SWITCH_S)
+    assert reads == [short] and seen == [short, before]
     assert sys.getswitchinterval() == before
     # A quarter the file does not have: refused after the thread started.
     assert cli_board.run_board([str(path), "--quarter", "1999-Q1"]) == 2
@@ -184,7 +191,7 @@ def test_a_thread_that_cannot_start_leaves_the_switch_interval_as_it_was(
 
     monkeypatch.setattr(threading.Thread, "start", cannot_start)
     assert cli_board.run_board([str(path)]) == 0
-    assert runs == [before] and sys.getswitchinterval() == before
+    assert runs == [before, before] and sys.getswitchinterval() == before
 
 
 def test_a_whole_boards_statements_run_beside_the_import_its_rows_are_taken_after(
@@ -193,8 +200,7 @@ def test_a_whole_boards_statements_run_beside_the_import_its_rows_are_taken_afte
     """The screens' code loads in a thread beside the check of the board and the
     finding and sorting of its quarter's items (SQLite's work, which leaves the
     interpreter free); taking the rows one by one needs the interpreter, and waits for
-    the import to end (beside it, both were slower). The rows are taken, and the board
-    runs, with the interpreter's own switch interval."""
+    the import to end (beside it, both were slower)."""
     from planboard.core.store import reading
 
     board = tmp_path / "board.db"
@@ -241,6 +247,24 @@ def test_a_whole_boards_statements_run_beside_the_import_its_rows_are_taken_afte
         "IMPORT begins",
         f"ITEMS SORTED (switch {cli_board.STARTING_SWITCH_S:.6f})",
         "IMPORT ends",
-        f"ROW TAKEN (switch {before:.6f})",
+        f"ROW TAKEN (switch {cli_board.STARTING_SWITCH_S:.6f})",  # (one thread: no cost)
     ]
     assert sys.getswitchinterval() == before
+
+
+async def test_the_app_says_when_its_first_frame_is_out(tmp_path: Path) -> None:
+    """`first_frame_out` (the interpreter's usual switch interval set back) is called
+    once, after the first frame, not before it: at once it would have the frame wait
+    for the interpreter again."""
+    from planboard.ui.app import FIRST_FRAME_WRITTEN_S, PlanboardApp
+
+    calls: list[bool] = []
+    with Store.open(tmp_path / "b.db") as store:
+        app = PlanboardApp(store, first_frame_out=lambda: calls.append(app.screen.is_mounted))
+        async with app.run_test(size=(100, 30)) as pilot:
+            assert calls == []
+            await pilot.pause(FIRST_FRAME_WRITTEN_S * 3)
+            assert calls == [True]
+            await pilot.press("down")
+            await pilot.pause(FIRST_FRAME_WRITTEN_S * 2)
+            assert calls == [True]

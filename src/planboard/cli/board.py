@@ -33,7 +33,12 @@ if TYPE_CHECKING:
 
 DEFAULT_FILE = "planboard.db"
 HEAD_ROWS = 100  # the least a big quarter's head reads of each place it can show
-STARTING_SWITCH_S = 0.0002  # the interpreter's switch interval while two threads start
+# The interpreter's switch interval from the start to the first frame: while the
+# screens' code loads beside the file's opening, and while the first frame waits to be
+# written (the terminal's writer is a thread of its own, and the board goes on working
+# as soon as it has handed the frame over: at the usual 5 ms, the frame waited 5 to 11
+# ms for the interpreter). The usual interval is back once the frame is out.
+STARTING_SWITCH_S = 0.0002
 
 
 # Without a terminal to read keys from, the board would run unseen, on one core, until
@@ -176,7 +181,9 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
     def loaded() -> None:
         if importing.ident is not None:
             importing.join()
-        sys.setswitchinterval(switch_s)  # (one thread again)
+
+    def first_frame_out() -> None:
+        sys.setswitchinterval(switch_s)
 
     try:
         try:
@@ -190,7 +197,7 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
             return _fail(str(error))  # (a file refused before it is known as a board:
             # at once, with no screen loaded for it)
         start_importing()  # (a new board: nothing to check)
-        return _read_and_run(store, path, args, meeting, loaded)
+        return _read_and_run(store, path, args, meeting, loaded, first_frame_out)
     finally:
         sys.setswitchinterval(switch_s)
         if importing.ident is not None:
@@ -232,7 +239,12 @@ def _refused_before_opening(args: argparse.Namespace) -> str | None:
 
 
 def _read_and_run(
-    store: Store, path: Path, args: argparse.Namespace, meeting: bool, loaded: Callable[[], None]
+    store: Store,
+    path: Path,
+    args: argparse.Namespace,
+    meeting: bool,
+    loaded: Callable[[], None],
+    first_frame_out: Callable[[], None],
 ) -> int:
     try:
         quarter = store.quarter_by_name(args.quarter) if args.quarter else store.default_quarter()
@@ -270,7 +282,7 @@ def _read_and_run(
         return _fail(NO_TERMINAL)
     from ..ui.app import PlanboardApp  # (waits for the thread's import, if it still runs)
 
-    loaded()  # (one thread again)
+    loaded()  # (when the read did not wait for it: a refusal, a head)
 
     app = PlanboardApp(
         store,
@@ -278,6 +290,7 @@ def _read_and_run(
         notice=notice,
         start_meeting=meeting,
         preloaded=(board, version),
+        first_frame_out=first_frame_out,
     )
     app.run()
     # 1 when the app stopped on an error it did not expect (its traceback is printed):

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ..serve.server import ServerThread
 
 DEFAULT_FILE = "planboard.db"
+FIRST_FRAME_WRITTEN_S = 0.1  # from the first frame handed to its writer to `first_frame_out`
 
 #: The themes by name in the palette (remembered for the board).
 THEME_COMMANDS = [
@@ -87,8 +88,12 @@ class PlanboardApp(App[None]):
         start_meeting: bool = False,
         clock: Clock | None = None,
         preloaded: tuple[Board, int] | None = None,
+        first_frame_out: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        # Called once the first frame has been written (`planboard PATH` sets the
+        # interpreter's usual switch interval back then: see `cli.board`).
+        self._first_frame_out = first_frame_out
         #: Published by the app's one file watcher when the file changed under the
         #: screens (another program, or another screen): subscribe with
         #: `app.board_changed.subscribe(screen, callback)`.
@@ -309,6 +314,9 @@ class PlanboardApp(App[None]):
         return time.monotonic() - self.last_input >= seconds
 
     def on_mount(self) -> None:
+        if self._first_frame_out is not None:
+            # (After the first frame, once its writer has had the time to write it.)
+            self.call_after_refresh(self.set_timer, FIRST_FRAME_WRITTEN_S, self._first_frame_out)
         quit_on_hangup(self)
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self.screen_change_signal.subscribe(self, self._screen_changed)
