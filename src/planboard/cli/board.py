@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 from .. import __version__
 from ..core.errors import PlanboardError
 from ..core.text import path_text
+from ..ui import switching
 from .common import (
     BOARD_SUFFIXES,
     _confirmed,
@@ -39,6 +40,7 @@ HEAD_ROWS = 100  # the least a big quarter's head reads of each place it can sho
 # as soon as it has handed the frame over: at the usual 5 ms, the frame waited 5 to 11
 # ms for the interpreter). The usual interval is back once the frame is out.
 STARTING_SWITCH_S = 0.0002
+STARTING = "the start"  # (the need, as `ui.switching` is told it)
 
 
 # Without a terminal to read keys from, the board would run unseen, on one core, until
@@ -167,23 +169,23 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
     # wait for the import to end (`loaded`). A big quarter's head reads few rows a
     # statement: beside it. Each statement gives the interpreter up and waits to have
     # it back: the import hands it over sooner than it would (every 0.2 ms, not 5).
+    # (Not for a start that is refused anyway: its input is not a terminal.)
     importing = threading.Thread(target=_import_the_screens, daemon=True)
-    switch_s = sys.getswitchinterval()
 
     def start_importing() -> None:
-        if importing.ident is None:
-            sys.setswitchinterval(STARTING_SWITCH_S)
+        if importing.ident is None and sys.stdin.isatty():
+            switching.shorter(STARTING, STARTING_SWITCH_S)
             try:
                 importing.start()
             except RuntimeError:  # (no thread to be had: they load as the app is made)
-                sys.setswitchinterval(switch_s)
+                switching.as_usual(STARTING)
 
     def loaded() -> None:
         if importing.ident is not None:
             importing.join()
 
     def first_frame_out() -> None:
-        sys.setswitchinterval(switch_s)
+        switching.as_usual(STARTING)
 
     try:
         try:
@@ -199,7 +201,7 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         start_importing()  # (a new board: nothing to check)
         return _read_and_run(store, path, args, meeting, loaded, first_frame_out)
     finally:
-        sys.setswitchinterval(switch_s)
+        switching.as_usual(STARTING)
         if importing.ident is not None:
             importing.join()  # (never an import cut short by the end of the process)
 

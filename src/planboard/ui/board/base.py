@@ -103,9 +103,9 @@ else:
     # (`CalmResume` last among its bases): Textual sets each of its widget classes up
     # as it is made (its bindings, styles, handlers and reactive attributes, looked
     # for through every class it is made of), 0.2-0.3 ms each for the nine rooms,
-    # before the first frame. So a room's handlers are named (`on_...`), never `@on`,
-    # and it declares no bindings, styles or reactive attributes of its own: only a
-    # screen's class holds them.
+    # before the first frame. So a room's handlers are named (`on_...`), never `@on`
+    # (Textual reads those from widget classes only), and it declares no bindings or
+    # styles of its own: only a screen's class holds them (tests/ui/test_board_rooms.py).
     _Screen = LongActions
 
 

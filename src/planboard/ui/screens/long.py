@@ -5,7 +5,6 @@ screen both run them."""
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -17,10 +16,12 @@ from textual.message import Message
 from ...core.errors import PlanboardError, ValidationError
 from ...core.model import Change
 from ...core.store import Store
+from .. import switching
 from ..quitting import ABOUT_LONG
 from .actions import StoreActions
 
 LONG_SWITCH_S = 0.0005  # the interpreter's switch interval while a long action runs
+LONG_ACTION = "a long action"  # (the need, as `switching` is told it)
 LONG_REPLAY = 200_000  # bytes of an action's record: a larger undo or redo runs in the background
 PROGRESS_EVERY = 0.25  # seconds between two progress lines of a long action
 REFUSAL_KEPT_S = 4.0  # seconds the progress line keeps saying a key pressed waits for it
@@ -95,12 +96,11 @@ class LongActions(StoreActions):
         def work() -> Change:
             # The screen's thread asks for the interpreter back within 0.5 ms, not 5:
             # each of its turns for a key (a frame has many) waited for the work.
-            switch_s = sys.getswitchinterval()
-            sys.setswitchinterval(min(switch_s, LONG_SWITCH_S))
+            switching.shorter(LONG_ACTION, LONG_SWITCH_S)
             try:
                 return op(progress)
             finally:
-                sys.setswitchinterval(switch_s)
+                switching.as_usual(LONG_ACTION)
                 ended.set()
 
         self.run_worker(  # type: ignore[attr-defined]
