@@ -82,3 +82,46 @@ def test_a_closed_terminal_or_sigterm_closes_the_board_whole(tmp_path: Path, how
     finally:
         conn.close()
         copy.unlink()
+
+
+def test_a_sigcont_without_a_stop_leaves_the_terminal_alone(tmp_path: Path) -> None:
+    """The system sends SIGCONT just after the SIGHUP of a closed window, to a process
+    that never stopped. Textual set its terminal up again on it (the screen switched
+    anew, a second writer thread): after a closed window, the quit then waited for that
+    writer for ever, now and then. A SIGCONT without a SIGTSTP before it changes nothing;
+    stopped (SIGTSTP) and continued, the board sets its screen up again and answers
+    keys."""
+    import os
+    import signal
+    import time
+
+    from crash_harness import SAMPLE, Terminal, fresh_copy
+
+    path = fresh_copy(SAMPLE, tmp_path)
+    term = Terminal([str(path)], tmp_path)
+    try:
+        assert term.wait_for("Team ·")
+        term.pump(0.5)
+        term.raw = ""
+        os.kill(term.pid, signal.SIGCONT)
+        term.pump(0.5)
+        assert "\x1b[?1049h" not in term.raw  # (the screen was not set up again)
+        term.send("1")
+        assert term.wait_for("Moved")
+        os.kill(term.pid, signal.SIGTSTP)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # (stopped: its state says T)
+            with open(f"/proc/{term.pid}/stat") as stat:
+                if stat.read().split(") ", 1)[1].startswith("T"):
+                    break
+            term.pump(0.05)
+        else:
+            raise AssertionError("planboard did not stop on SIGTSTP")
+        term.raw = ""
+        os.kill(term.pid, signal.SIGCONT)
+        term.pump(0.5)
+        assert "\x1b[?1049h" in term.raw  # (the screen set up again)
+        term.send("u")
+        assert term.wait_for("Undid")  # (and the board answers keys)
+    finally:
+        term.kill()

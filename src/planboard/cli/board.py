@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import shutil
@@ -184,9 +185,6 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         if importing.ident is not None:
             importing.join()
 
-    def first_frame_out() -> None:
-        switching.as_usual(STARTING)
-
     try:
         try:
             store = Store.open(
@@ -199,7 +197,8 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
             return _fail(str(error))  # (a file refused before it is known as a board:
             # at once, with no screen loaded for it)
         start_importing()  # (a new board: nothing to check)
-        return _read_and_run(store, path, args, meeting, loaded, first_frame_out)
+        out = functools.partial(switching.as_usual, STARTING)  # (the first frame out)
+        return _read_and_run(store, path, args, meeting, loaded, out)
     finally:
         switching.as_usual(STARTING)
         if importing.ident is not None:

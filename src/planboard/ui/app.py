@@ -91,12 +91,9 @@ class PlanboardApp(App[None]):
         first_frame_out: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
-        # Called once the first frame has been written (`planboard PATH` sets the
-        # interpreter's usual switch interval back then: see `cli.board`).
-        self._first_frame_out = first_frame_out
-        #: Published by the app's one file watcher when the file changed under the
-        #: screens (another program, or another screen): subscribe with
-        #: `app.board_changed.subscribe(screen, callback)`.
+        self._first_frame_out = first_frame_out  # (once it is written: see `cli.board`)
+        #: Published by the app's one file watcher when the file changed under the screens
+        #: (another program, or another screen): `app.board_changed.subscribe(screen, f)`.
         self.board_changed: Signal[FileChanged] = Signal(self, "board_changed")
         if not isinstance(store, Store):
             store = Store.open(Path(store or os.environ.get("PLANBOARD_DB", DEFAULT_FILE)))

@@ -28,6 +28,37 @@ def quit_on_hangup(app: PlanboardApp) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             if number is not None:
                 loop.add_signal_handler(number, app.exit)
+    _resume_only_after_a_stop()
+
+
+def _resume_only_after_a_stop() -> None:
+    """Textual answers SIGCONT by setting the terminal up again, for the process stopped
+    by SIGTSTP and continued. But the system also sends SIGCONT just after the SIGHUP
+    of a closed window, to a process that never stopped: the terminal was set up again
+    on a terminal that is gone (a second writer thread, which died at its first write),
+    and the quit waited for that writer for ever, now and then (found when the start
+    got faster). SIGCONT now sets it up again only after a SIGTSTP."""
+    stop_signal: int | None = getattr(signal, "SIGTSTP", None)  # (not on Windows)
+    cont_signal: int | None = getattr(signal, "SIGCONT", None)
+    if stop_signal is None or cont_signal is None:
+        return
+    textual_stop, textual_cont = signal.getsignal(stop_signal), signal.getsignal(cont_signal)
+    if not (callable(textual_stop) and callable(textual_cont)):
+        return  # (not Textual's: nothing to guard)
+    stopped = [False]
+
+    def stop(number: int, frame: object) -> None:
+        stopped[0] = True
+        textual_stop(number, frame)  # type: ignore[arg-type]
+
+    def cont(number: int, frame: object) -> None:
+        if stopped[0]:
+            stopped[0] = False
+            textual_cont(number, frame)  # type: ignore[arg-type]
+
+    with contextlib.suppress(ValueError):  # (not the main thread: as before)
+        signal.signal(stop_signal, stop)
+        signal.signal(cont_signal, cont)
 
 
 def quit_asking(app: PlanboardApp) -> None:
