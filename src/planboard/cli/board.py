@@ -283,7 +283,7 @@ def _read_and_run(
         return _fail(NO_TERMINAL)
     from ..ui.app import PlanboardApp  # (waits for the thread's import, if it still runs)
 
-    loaded()  # (when the read did not wait for it: a refusal, a head)
+    loaded()  # (a big quarter's head did not wait for it: its read ran beside it)
 
     app = PlanboardApp(
         store,
