@@ -9,6 +9,7 @@ board reads the whole quarter (`board`) as soon as it has painted."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections import Counter
@@ -110,7 +111,14 @@ def _grouping(plain: str, key: str) -> str:
 # differ between SQLite versions for some efforts and titles; stored in an index, a row
 # another SQLite wrote would be missing from it, and the file damaged.)
 _WHOSE = (_PLAIN_ROW, _OWNER_KEY)
-_WIDTHS = (f"{_PLAIN_ROW} AND {_ASCII_TITLE}", _WIDTH_KEY)
+# (In the key, a title's bytes: where it counts, they are its characters, and SQLite
+# has their number at hand; it counts characters one by one.)
+_WIDTH_KEY_OF_ASCII = _WIDTH_KEY.replace("min(length(title)", "min(length(CAST(title AS BLOB))")
+_WIDTHS = (f"{_PLAIN_ROW} AND {_ASCII_TITLE}", _WIDTH_KEY_OF_ASCII)
+# A quarter whose rows are all plain (its index says so, at once) is counted by width
+# without asking it of each row: at 50,000 items that was half the count's work, done
+# on the second core while the first loads the screens' code.
+_WIDTHS_ALL_PLAIN = (_ASCII_TITLE, _WIDTH_KEY_OF_ASCII)
 WHOSE_INDEX = "items_head_whose"
 HEAD_INDEXES = {WHOSE_INDEX: f"ON items(({_grouping(*_WHOSE)}), quarter_id) WHERE {_NOT_MERGED}"}
 
@@ -250,12 +258,25 @@ class StoreHead(StoreReads):
         (`_PLAIN_ROW`: then none is `_ODD`)."""
         counts: dict[Place, Counter[int | None]] = {}
         rest = 0
+        # (A key a row, thousands of them at 50,000 items, read beside the screens'
+        # import: a block's place made once, a place's counter made once.)
+        block_places: dict[int, Place] = {}
         for key, count in _keyed(self.conn, *_WHOSE, quarter_id, WHOSE_INDEX):
             if key is None:
                 rest = count
                 continue
-            place, owner = _key_place(key // _BASE, key % _BASE)
-            counts.setdefault(place, Counter())[owner] += count
+            place_key, owner_key = divmod(key, _BASE)
+            place = block_places.get(place_key) if place_key else None
+            if place is None:
+                place, owner = _key_place(place_key, owner_key)
+                if place_key:
+                    block_places[place_key] = place
+            else:
+                owner = owner_key - 1 if owner_key else None
+            owners = counts.get(place)
+            if owners is None:
+                owners = counts[place] = Counter()
+            owners[owner] = owners.get(owner, 0) + count
         if rest:
             keys = {**_PLACE, "o": "o"}
             rows = _rows(f"({_PLAIN_ROW}) IS NOT 1")
@@ -329,9 +350,14 @@ def _keyed(
         index = ""
 
     def keyed(by: str) -> str:
+        rows = f"FROM items {by}WHERE quarter_id = ? AND {_NOT_MERGED}"
+        if by.startswith("INDEXED BY"):  # (in the index's order: no sort)
+            return f"SELECT {_grouping(plain, key)} AS g, count(*) AS n {rows} GROUP BY g"
+        # Each row's number worked out once (grouped by an expression, SQLite works it
+        # out twice: to sort by, and to show), in a subquery of its own (`LIMIT -1`).
         return (
-            f"SELECT {_grouping(plain, key)} AS g, count(*) AS n FROM items {by}"
-            f"WHERE quarter_id = ? AND {_NOT_MERGED} GROUP BY g"
+            f"SELECT g, count(*) AS n FROM (SELECT {_grouping(plain, key)} AS g {rows} "
+            "LIMIT -1) GROUP BY g"
         )
 
     if index:
@@ -385,11 +411,24 @@ def _fetched(
 
 def _line_widths(conn: sqlite3.Connection, quarter_id: int) -> dict[Place, PlaceWidths]:
     """How many item lines of each place take each width (title and estimate),
-    and the titles whose width only the screen can tell."""
+    and the titles whose width only the screen can tell; read in one transaction (its
+    statements see the file as it was at the first)."""
+    if conn.in_transaction:
+        return _widths_counted(conn, quarter_id)
+    conn.execute("BEGIN")
+    try:
+        return _widths_counted(conn, quarter_id)
+    finally:
+        with contextlib.suppress(sqlite3.Error):  # (a read: nothing to keep)
+            conn.execute("ROLLBACK")
+
+
+def _widths_counted(conn: sqlite3.Connection, quarter_id: int) -> dict[Place, PlaceWidths]:
     widths: dict[Place, PlaceWidths] = {}
     fast = _WIDTHS[0]
     rest = 0
-    for key, count in _keyed(conn, *_WIDTHS, quarter_id, whole=most_of_the_file(conn, quarter_id)):
+    counted = _WIDTHS_ALL_PLAIN if _all_plain(conn, quarter_id) else _WIDTHS
+    for key, count in _keyed(conn, *counted, quarter_id, whole=most_of_the_file(conn, quarter_id)):
         if key is None:
             rest = count
             continue
@@ -412,6 +451,21 @@ def _line_widths(conn: sqlite3.Connection, quarter_id: int) -> dict[Place, Place
     return widths
 
 
+def _all_plain(conn: sqlite3.Connection, quarter_id: int) -> bool:
+    """Whether every item of the quarter (not merged) is a plain row (`_PLAIN_ROW`), as
+    its index of owners tells in a lookup (False without the index). Read in the same
+    transaction as what it is said of."""
+    try:
+        odd = conn.execute(
+            f"SELECT 1 FROM items INDEXED BY {WHOSE_INDEX} WHERE ({_grouping(*_WHOSE)}) IS NULL "
+            f"AND quarter_id = ? AND {_NOT_MERGED} LIMIT 1",
+            (quarter_id,),
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return False  # (no such index: another program dropped it)
+    return odd is None
+
+
 def _place(kind: int, ref: int | None) -> Place:
     if kind == 2:
         return Place.dropped()
@@ -422,4 +476,8 @@ def _standing_for(owners: Counter[int | None], head: list[Item]) -> list[Item]:
     """The items of a place not read yet: one `unread(owner)` for each."""
     left = owners.copy()
     left.subtract(item.stakeholder_id for item in head)
-    return [unread(owner) for owner, many in left.items() for _ in range(max(many, 0))]
+    standing: list[Item] = []
+    for owner, many in left.items():
+        if many > 0:
+            standing += [unread(owner)] * many  # (tens of thousands: one list each)
+    return standing
