@@ -9,7 +9,6 @@ board reads the whole quarter (`board`) as soon as it has painted."""
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import threading
 from collections import Counter
@@ -419,8 +418,11 @@ def _line_widths(conn: sqlite3.Connection, quarter_id: int) -> dict[Place, Place
     try:
         return _widths_counted(conn, quarter_id)
     finally:
-        with contextlib.suppress(sqlite3.Error):  # (a read: nothing to keep)
-            conn.execute("ROLLBACK")
+        try:
+            conn.execute("ROLLBACK")  # (a read: nothing to keep)
+        except sqlite3.Error:
+            if conn.in_transaction:
+                raise  # (never a connection left in a transaction unsaid)
 
 
 def _widths_counted(conn: sqlite3.Connection, quarter_id: int) -> dict[Place, PlaceWidths]:
