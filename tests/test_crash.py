@@ -90,7 +90,8 @@ def test_a_sigcont_without_a_stop_leaves_the_terminal_alone(tmp_path: Path) -> N
     anew, a second writer thread): after a closed window, the quit then waited for that
     writer for ever, now and then. A SIGCONT without a SIGTSTP before it changes nothing;
     stopped (SIGTSTP) and continued, the board sets its screen up again and answers
-    keys."""
+    keys; the whole board is drawn again at once, before any key (the screen it sets
+    up is a blank one: Textual's resize to the same size drew nothing)."""
     import os
     import signal
     import time
@@ -121,6 +122,8 @@ def test_a_sigcont_without_a_stop_leaves_the_terminal_alone(tmp_path: Path) -> N
         os.kill(term.pid, signal.SIGCONT)
         term.pump(0.5)
         assert "\x1b[?1049h" in term.raw  # (the screen set up again)
+        assert term.wait_for("Team ·", timeout=5)  # (drawn again, with no key sent)
+        assert "Vision" in term.text()
         term.send("u")
         assert term.wait_for("Undid")  # (and the board answers keys)
     finally:

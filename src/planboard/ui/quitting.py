@@ -29,6 +29,14 @@ def quit_on_hangup(app: PlanboardApp) -> None:
             if number is not None:
                 loop.add_signal_handler(number, app.exit)
     _resume_only_after_a_stop()
+    # Continued after a stop, the terminal shows a blank screen (its alternate screen
+    # made again): Textual's answer, a resize to the same size, draws nothing. The
+    # whole screen is drawn again.
+    app.app_resume_signal.subscribe(app, _drawn_whole)
+
+
+def _drawn_whole(app: PlanboardApp) -> None:
+    app.screen.refresh(layout=True)
 
 
 def _resume_only_after_a_stop() -> None:
