@@ -9,6 +9,8 @@ import signal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from .app import PlanboardApp
 
 ABOUT_LONG = "-about-the-long-action"  # the question over Ctrl+Q while a long action runs
@@ -35,7 +37,7 @@ def quit_on_hangup(app: PlanboardApp) -> None:
     app.app_resume_signal.subscribe(app, _drawn_whole)
 
 
-def _drawn_whole(app: PlanboardApp) -> None:
+def _drawn_whole(app: App[object]) -> None:
     app.screen.refresh(layout=True)
 
 
