@@ -654,6 +654,53 @@ def test_values_past_the_tables_checks_are_named_with_how_they_are_read(
     assert meeting is not None and (meeting.dot_budget, meeting.timebox_minutes) == (3, 45)
 
 
+def test_a_number_that_is_not_whole_is_named_with_what_it_is_read_as(
+    filled: Filled, board_path: Path
+) -> None:
+    """`UPDATE items SET block_id = 12.5` put the item in block 12 (a whole-number
+    column keeps a number's whole part, as everywhere the board reads it), but the status
+    line said "shown as if empty"; 99.5, naming no block, hid the item and was not named
+    as hidden; dots per person of 2.5 showed as 2 and were counted as 3 by the tally."""
+    store, q = filled.store, filled.quarter_id
+    store.start_meeting(q, backup=False)
+    store.set_attendance(q, [filled.sales])
+    in_block, nowhere, owner = filled.team_items[0], filled.team_items[1], filled.team_items[2]
+    with outside(board_path) as conn:
+        conn.execute("UPDATE items SET block_id = ? WHERE id = ?", (filled.block_a + 0.5, in_block))
+        conn.execute("UPDATE items SET block_id = 99.5 WHERE id = ?", (nowhere,))
+        conn.execute(
+            "UPDATE items SET stakeholder_id = ? WHERE id = ?", (filled.sales + 0.5, owner)
+        )
+        conn.execute("UPDATE meetings SET dot_budget = 2.5 WHERE quarter_id = ?", (q,))
+        conn.execute(
+            "INSERT INTO votes (quarter_id, stakeholder_id, block_id, dots) VALUES (?, ?, ?, 3)",
+            (q, filled.sales, filled.block_a),
+        )
+    said = store.row_problems(q)
+    expected = [
+        f"items row {in_block}: block_id holds {filled.block_a + 0.5}, not a whole number; "
+        f"read as {filled.block_a}",
+        f"items row {nowhere}: block_id holds 99.5, not a whole number; read as 99",
+        f"items row {nowhere}: block_id names block 99, which is not on this quarter's "
+        "board; not shown",
+        f"items row {owner}: stakeholder_id holds {filled.sales + 0.5}, not a whole number; "
+        f"read as {filled.sales}",
+        f"meetings row {q}: dot_budget holds 2.5, not a whole number; read as 2",
+    ]
+    for line in expected:
+        assert line in said, (line, said)
+    assert not any("as if empty" in line for line in said), said
+    board = store.board(q)
+    assert in_block in [i.id for i in board.places[Place.block(filled.block_a)]]
+    assert owner in [i.id for i in board.places[Place.of_list(filled.sales)]]
+    shown = [i.id for place, items in board.places.items() if board.shows(place) for i in items]
+    assert in_block in shown and nowhere not in shown
+    meeting = store.meeting(q)
+    assert meeting is not None and meeting.dot_budget == 2
+    assert store.votes(q) == {}  # (3 dots against the 2 each the board shows)
+    assert any("more than the 2 dots each" in line for line in said), said
+
+
 def test_a_second_live_quarter_another_program_made_is_named(
     filled: Filled, board_path: Path
 ) -> None:

@@ -387,3 +387,48 @@ async def test_rows_not_shown_are_named_first_and_all_listed_from_the_palette(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_more_than_twenty_rows_are_counted_as_such_and_all_listed(
+    filled: Filled, board_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With 25 rows another program wrote, the status line said "(and 19 more)" and the
+    palette's list stopped at 20: each read asked for 20 at most. The line now says there
+    are at least that many, and the list holds every row (up to its own limit, said in
+    its title when reached)."""
+    from planboard.ui.board import view
+    from planboard.ui.modals import ReadModal
+
+    q = filled.quarter_id
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.executemany(
+            "INSERT INTO items (quarter_id, title, effort, position, created_at) "
+            "VALUES (?, ?, 'a few days', 9, '2026-06-01T10:00:00Z')",
+            [(q, f"Odd {n}") for n in range(25)],
+        )
+    app = PlanboardApp(filled.store)
+
+    async def listed() -> tuple[str, str]:
+        await pilot.press("ctrl+p", *"rows another program")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadModal)
+        text = str(app.screen.query_one(".read-text").render())
+        title = str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        return title, text
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        said = status(app)
+        assert "(and at least 19 more: Ctrl+P, rows another program wrote)" in said, said
+        title, text = await listed()
+        assert "(25)" in title, title
+        assert len([line for line in text.splitlines() if "effort holds" in line]) == 25
+        monkeypatch.setattr(view, "LISTED_ROWS", 10)
+        title, text = await listed()
+        assert "the first 10" in title, title
+        assert len([line for line in text.splitlines() if "effort holds" in line]) == 10

@@ -35,6 +35,16 @@ def integer(column: str, default: str = "NULL") -> str:
     )
 
 
+def whole_of(value: float) -> int:
+    """What `integer` reads a real number as: SQLite's `CAST(... AS INTEGER)`, its
+    whole part, toward zero, kept within a 64-bit integer."""
+    if value >= 2**63:
+        return 2**63 - 1
+    if value <= -(2**63):
+        return -(2**63)
+    return int(value)
+
+
 def whole(column: str) -> str:
     """A count that is whole or nothing (dots): a whole number as it is, anything else
     (2.5, text, a blob, NULL) 0, which counts for nothing."""
@@ -225,6 +235,12 @@ _EXPECTED: dict[str, dict[str, tuple[str, ...]]] = {
 _WHAT = {"integer": "a whole number", "real": "a number", "text": "text", "null": "nothing"}
 # How the board reads a value of the wrong type, where it is not as if empty.
 _READ_AS = {("meetings", "tally_hidden"): "read as hidden (only 0 shows the tally)"}
+# A number that is not whole in a whole-number column is read as its whole part
+# (`integer`), then, for these, as the board takes the value (`dots_each`...).
+_WHOLE_READ_AS: dict[tuple[str, str], Callable[[int], int]] = {
+    ("meetings", "dot_budget"): dots_each,
+    ("meetings", "timebox_minutes"): timebox_minutes,
+}
 # What the tables' CHECKs allow, which another program can get past (its CHECKs off, or
 # a table of its own making): for each column, the SQL that holds for an allowed value
 # (a value of the wrong type is named by the type check), what it must be, and how the
@@ -280,7 +296,10 @@ def shown(value: Any) -> str:
     return shown if len(shown) <= 30 else shown[:29] + "…'"
 
 
-def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = 20) -> list[str]:
+ROWS_NAMED = 20  # (how many a status line's count reads: "and at least 19 more")
+
+
+def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = ROWS_NAMED) -> list[str]:
     """The rows of a quarter (and the stakeholders) holding a value of the wrong type,
     each as "items row 12: effort holds text ('three days'), not a number; ignored",
     then its items linked to a row that is not there."""
@@ -315,6 +334,9 @@ def problems(conn: sqlite3.Connection, quarter_id: int, limit: int = 20) -> list
                 kinds = [k for k in checks[column] if k != "null"]
                 want = _WHAT["real" if "real" in kinds else kinds[0]]
                 read = _READ_AS.get((table, column), "shown as if empty")
+                if isinstance(value, float) and (table, column) not in _READ_AS:
+                    whole_part = _WHOLE_READ_AS.get((table, column), int)(whole_of(value))
+                    read = f"read as {whole_part}"
                 found.append(
                     f"{table} row {row[0]}: {column} holds {shown(value)}, not {want}; {read}"
                 )
@@ -352,25 +374,27 @@ _LINKS = (
         "stakeholder_id",
         "stakeholder",
         "which is not in the file",
-        "stakeholder_id NOT IN (SELECT id FROM stakeholders)",
+        "CAST(stakeholder_id AS INTEGER) NOT IN (SELECT id FROM stakeholders)",
     ),
     (
         "block_id",
         "block",
         "which is not on this quarter's board",
-        "block_id NOT IN (SELECT id FROM blocks WHERE quarter_id = ?)",
+        "CAST(block_id AS INTEGER) NOT IN (SELECT id FROM blocks WHERE quarter_id = ?)",
     ),
     (
         "merged_into",
         "item",
         "which is not on this quarter's board",
-        "NOT EXISTS (SELECT 1 FROM items AS i WHERE i.id = lost.merged_into AND i.quarter_id = ?)",
+        "NOT EXISTS (SELECT 1 FROM items AS i WHERE i.id = CAST(lost.merged_into AS INTEGER) "
+        "AND i.quarter_id = ?)",
     ),
     (
         "merged_into",
         "item",
         "which is merged into another itself",
-        "EXISTS (SELECT 1 FROM items AS i WHERE i.id = lost.merged_into AND i.quarter_id = ? "
+        "EXISTS (SELECT 1 FROM items AS i WHERE i.id = CAST(lost.merged_into AS INTEGER) "
+        "AND i.quarter_id = ? "
         "AND i.merged_into IS NOT NULL)",
     ),
 )
@@ -379,7 +403,8 @@ _LINKS = (
 def _dangling(conn: sqlite3.Connection, quarter_id: int, limit: int) -> list[str]:
     """The quarter's items whose list, block or survivor does not exist, each as
     "items row 12: block_id names block 40, which is not on this quarter's board; not
-    shown". (A link of the wrong type is named by the type check.) Each search walks
+    shown". (A link of another type than a number is named by the type check; one that
+    is not whole is read, and named, as its whole part.) Each search walks
     the index of its column: milliseconds at 50,000 items."""
     found: list[str] = []
     for column, what, wrong, missing in _LINKS:
@@ -387,10 +412,11 @@ def _dangling(conn: sqlite3.Connection, quarter_id: int, limit: int) -> list[str
         # link's own index, few for a block or a survivor, not by the quarter's, which
         # holds them all)
         quarter = "quarter_id" if column == "stakeholder_id" else "+quarter_id"
+        # (A number that is not whole is read as its whole part: named by that.)
         rows = conn.execute(
-            f"SELECT id, {column} FROM items AS lost "
-            f"WHERE {column} BETWEEN {-(2**63)} AND {2**63 - 1} AND {quarter} = ? "
-            f"AND typeof({column}) = 'integer' AND {missing} LIMIT {limit}",
+            f"SELECT id, CAST({column} AS INTEGER) FROM items AS lost "
+            f"WHERE {column} BETWEEN -9e999 AND 9e999 AND {quarter} = ? "
+            f"AND typeof({column}) IN ('integer', 'real') AND {missing} LIMIT {limit}",
             (quarter_id, quarter_id) if "?" in missing else (quarter_id,),
         ).fetchall()
         found += [

@@ -25,7 +25,7 @@ def counted_votes(conn: sqlite3.Connection, quarter_id: int) -> tuple[Tally, lis
     """The quarter's dots that count, by block then stakeholder, and a sentence for
     each vote row (or person's rows) that does not."""
     budget_row = conn.execute(
-        "SELECT dot_budget FROM meetings WHERE quarter_id = ?", (quarter_id,)
+        f"SELECT {integer('dot_budget')} FROM meetings WHERE quarter_id = ?", (quarter_id,)
     ).fetchone()
     budget = dots_each(budget_row[0]) if budget_row is not None else None  # (as shown)
     people = {row[0] for row in conn.execute("SELECT id FROM stakeholders")}

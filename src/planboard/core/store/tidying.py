@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import IN_BLOCK, Change, Place
-from ..rows import problems
+from ..rows import ROWS_NAMED, problems
 from .core import _reads
 from .reading import StoreReads
 from .tx import _Tx
@@ -17,10 +17,11 @@ class Tidying(StoreReads):
     """Positions put right where another program left them missing or repeated."""
 
     @_reads
-    def row_problems(self, quarter_id: int) -> list[str]:
+    def row_problems(self, quarter_id: int, limit: int = ROWS_NAMED) -> list[str]:
         """The quarter's rows (and stakeholders) holding a value of the wrong type —
-        written by another program — each naming its table, row and column."""
-        return problems(self.conn, quarter_id)
+        written by another program — each naming its table, row and column; `limit`
+        at most (a status line names one and counts the rest up to it)."""
+        return problems(self.conn, quarter_id, limit)
 
     def tidy(self, quarter_id: int) -> Change | None:
         """Put positions right where another program left them missing, repeated or

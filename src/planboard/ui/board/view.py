@@ -47,6 +47,8 @@ ONE_ITEM_ACTIONS = frozenset({"move_item", "drop_item"})
 # is kept, in case a redo puts it back: its items are then taken again if the file
 # holds the very same ones, instead of being read and built anew.
 KEEP_GONE_FROM = 1000
+# The palette's list of rows another program wrote (its title says when it stops).
+LISTED_ROWS = 1000
 
 
 TITLE_NAMES = {
@@ -170,7 +172,7 @@ class BoardView(BoardHead):
         from ..modals import ReadModal
 
         try:
-            found = self.store.row_problems(self.quarter_id)
+            found = self.store.row_problems(self.quarter_id, limit=LISTED_ROWS)
         except PlanboardError as error:
             self.say(str(error), error=True)
             return
@@ -178,7 +180,8 @@ class BoardView(BoardHead):
             self.say("No row of this quarter needs a word: planboard shows each as it is.")
             return
         lines = "\n".join(f"{n}. {problem}" for n, problem in enumerate(found, 1))
-        title = f"Rows another program wrote ({len(found)})"
+        counted = f"the first {LISTED_ROWS:,}" if len(found) >= LISTED_ROWS else len(found)
+        title = f"Rows another program wrote ({counted})"
         self.app.push_screen(ReadModal(title, [("", lines)]))
 
     def _stakeholder_group(self, stakeholder: Stakeholder, items: list[Item]) -> Group:

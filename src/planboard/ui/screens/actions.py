@@ -8,6 +8,7 @@ from textual.content import Content
 
 from ...core.errors import PlanboardError, ValidationError
 from ...core.model import Change
+from ...core.rows import ROWS_NAMED
 from ..widgets.bars import StatusLine
 
 
@@ -45,7 +46,9 @@ class StoreActions:
             # (A row not shown at all first: one shown with a neutral value is seen.)
             first = next((problem for problem in found if problem.endswith("not shown")), found[0])
             listed = ": Ctrl+P, rows another program wrote" if self._lists_rows else ""
-            more = f" (and {len(found) - 1} more{listed})" if len(found) > 1 else ""
+            # (`row_problems` reads 20 at most: as many, there may be more)
+            least = "at least " if len(found) >= ROWS_NAMED else ""
+            more = f" (and {least}{len(found) - 1} more{listed})" if len(found) > 1 else ""
             line = f"Another program wrote {first}{more}."
             self._others_line = self.status_line.say(line, error=True)
         elif not found and self._others_line is not None:
