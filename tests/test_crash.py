@@ -128,3 +128,46 @@ def test_a_sigcont_without_a_stop_leaves_the_terminal_alone(tmp_path: Path) -> N
         assert term.wait_for("Undid")  # (and the board answers keys)
     finally:
         term.kill()
+
+
+def _state(pid: int) -> str:
+    """The process's state letter (T: stopped)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(") ", 1)[1][0]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_stops_and_continues_sent_back_to_back_end_continued(tmp_path: Path) -> None:
+    """`for i in 1 2 3; do kill -TSTP $P; kill -CONT $P; done` left planboard stopped
+    for good, or running on a blank screen that ignored keys (and, its window closed, a
+    stopped process holding the board): Python runs a SIGCONT's handler before a
+    SIGTSTP's that arrived with it, and a SIGCONT arriving while the screen was given
+    back continued nothing. After the pairs, planboard runs, its board drawn again
+    (before any key) and answering keys."""
+    import os
+    import signal
+    import time
+
+    from crash_harness import ANSI, SAMPLE, Terminal, fresh_copy
+
+    path = fresh_copy(SAMPLE, tmp_path)
+    term = Terminal([str(path)], tmp_path)
+    try:
+        assert term.wait_for("Team ·")
+        term.pump(0.5)
+        term.raw = ""
+        for _ in range(3):
+            os.kill(term.pid, signal.SIGTSTP)
+            os.kill(term.pid, signal.SIGCONT)
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:  # (running, not stopped, a second on)
+            assert _state(term.pid) != "T", "planboard stopped, with nothing to continue it"
+            term.pump(0.05)
+        # The screen set up again (if it was given back at all) is drawn whole again.
+        again = term.raw.rfind("\x1b[?1049h")
+        if again >= 0:
+            assert "Vision" in ANSI.sub("", term.raw[again:]), "a blank screen"
+        term.send("1")
+        assert term.wait_for("Moved", timeout=10), term.text()[-500:]
+    finally:
+        term.kill()

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Callable
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -47,7 +51,8 @@ def _resume_only_after_a_stop() -> None:
     of a closed window, to a process that never stopped: the terminal was set up again
     on a terminal that is gone (a second writer thread, which died at its first write),
     and the quit waited for that writer for ever, now and then (found when the start
-    got faster). SIGCONT now sets it up again only after a SIGTSTP."""
+    got faster). SIGCONT now sets it up again only after a SIGTSTP; and stops and
+    continues that come close together end as the last of them asked (`StopAndGo`)."""
     stop_signal: int | None = getattr(signal, "SIGTSTP", None)  # (not on Windows)
     cont_signal: int | None = getattr(signal, "SIGCONT", None)
     if stop_signal is None or cont_signal is None:
@@ -55,20 +60,91 @@ def _resume_only_after_a_stop() -> None:
     textual_stop, textual_cont = signal.getsignal(stop_signal), signal.getsignal(cont_signal)
     if not (callable(textual_stop) and callable(textual_cont)):
         return  # (not Textual's: nothing to guard)
-    stopped = [False]
+    driver: Any = getattr(textual_stop, "__self__", None)
+    if not all(hasattr(driver, name) for name in ("_auto_restart", "_must_signal_resume")):
+        return  # (a driver of another make: as Textual has it)
 
-    def stop(number: int, frame: object) -> None:
-        stopped[0] = True
-        textual_stop(number, frame)  # type: ignore[arg-type]
+    def suspend() -> None:
+        # (What Textual's own SIGTSTP handler does before it stops the process.)
+        if driver._auto_restart:
+            driver.suspend_application_mode()
+            driver._must_signal_resume = True
 
-    def cont(number: int, frame: object) -> None:
-        if stopped[0]:
-            stopped[0] = False
-            textual_cont(number, frame)  # type: ignore[arg-type]
+    def resume() -> None:
+        textual_cont(cont_signal, None)
 
+    handlers = StopAndGo(suspend, resume, lambda: os.kill(os.getpid(), signal.SIGSTOP))
     with contextlib.suppress(ValueError):  # (not the main thread: as before)
-        signal.signal(stop_signal, stop)
-        signal.signal(cont_signal, cont)
+        signal.signal(stop_signal, handlers.stop)
+        signal.signal(cont_signal, handlers.cont)
+
+
+# A stop whose handler runs this soon after a continue's (seconds) arrived with it.
+TOGETHER_S = 0.2
+
+
+class StopAndGo:
+    """SIGTSTP and SIGCONT, taken as they were sent. `kill -TSTP` then `kill -CONT` sent
+    back to back (three pairs in a shell's loop) left planboard stopped for good, or
+    running on a blank screen that ignored keys, and after its window closed a stopped
+    process holding the board. The order in which their handlers run is not the order
+    in which they were sent: the kernel gives each to a thread of the process, whose
+    part of the handler runs when that thread next gets the processor, and Python runs
+    the handlers of signals that arrived together by their numbers, SIGCONT (18)
+    before SIGTSTP (20). So a pair could run "continue" (nothing stopped: nothing to
+    do) then "stop", and nothing came to continue it; and a SIGCONT arriving while the
+    screen was being given back, before the process stopped, continued nothing. Now:
+
+    - a stop whose handler runs within `TOGETHER_S` of a continue's is taken back by
+      it: the two arrived together, and which was sent last can't be known (the stop,
+      when a person or a script sends a pair), so planboard keeps running;
+    - a continue that arrives while a stop gives the screen back takes it back (the
+      screen is set up again, the process not stopped), and a stop after that continue
+      stops after all (the same rule holds there: a handler run meanwhile runs inside
+      the stop's, as Python runs handlers).
+
+    (A continue and then a stop sent within that time stay running: a stop that does
+    not happen, Ctrl+Z again, rather than a process nobody continues.)"""
+
+    def __init__(
+        self,
+        suspend: Callable[[], None],
+        resume: Callable[[], None],
+        halt: Callable[[], None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._suspend, self._resume, self._halt, self._clock = suspend, resume, halt, clock
+        self.stopped = False  # (the screen given back; a continue sets it up again)
+        self._suspending = False  # (in a stop, before the process stops)
+        self._continued = False  # (a continue came while suspending)
+        self._last: float | None = None  # (when the last continue's handler ran)
+
+    def stop(self, number: int, frame: FrameType | None) -> None:
+        last, self._last = self._last, None
+        if last is not None and self._clock() - last < TOGETHER_S:
+            return  # (sent with that continue, and continued by it)
+        if self._suspending:
+            self._continued = False  # (stopped again after a continue: stop after all)
+            return
+        self._suspending, self._continued = True, False
+        try:
+            self._suspend()
+        finally:
+            self._suspending = False
+        self.stopped = True
+        if self._continued:  # (continued before it stopped: not stopped at all)
+            self.stopped = False
+            self._resume()
+            return
+        self._halt()
+
+    def cont(self, number: int, frame: FrameType | None) -> None:
+        if self._suspending:
+            self._continued = True
+        elif self.stopped:
+            self.stopped = False
+            self._resume()
+        self._last = self._clock()
 
 
 def quit_asking(app: PlanboardApp) -> None:
