@@ -62,3 +62,64 @@ def test_a_decided_quarter_left_out_of_order_is_tidied_once_reopened(
     store.reopen(q)
     assert store.tidy(q) is not None
     assert_consistent(store)
+
+
+def test_a_tidy_keeps_the_order_the_board_showed_and_names_odd_positions(
+    filled: Filled, board_path: Path
+) -> None:
+    """Positions another program wrote as 3.25, 'top', 1e300 or -5.5: the board reads a
+    number that is not whole as its whole part (and text as "last"), but the tidy put
+    every position that was not a whole number after the whole ones, so a row shown
+    first jumped to the end of its list when the board first looked at the file; and its
+    event said "Put 12 rows in order" without a word on those values."""
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.move_item(filled.sales_items[1], Place.block(filled.block_a))
+    store.drop_item(filled.team_items[0], "later")
+    store.drop_item(filled.team_items[1], "later")
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    with conn:
+        add = (
+            "INSERT INTO items (quarter_id, stakeholder_id, title, position, created_at) "
+            "VALUES (?, ?, ?, ?, '2026-06-01T10:00:00Z')"
+        )
+        odd = [
+            conn.execute(add, (q, filled.service, title, position)).lastrowid
+            for title, position in (
+                ("Minus", -5.5),
+                ("Quarter past", 0.25),
+                ("Huge", 1e300),
+                ("Top", "top"),
+                ("Between", 1.75),
+            )
+        ]
+        conn.execute(  # (in a block at 0.5: before the block's second item)
+            "UPDATE items SET place_position = 0.5 WHERE id = ?", (filled.sales_items[1],)
+        )
+        conn.execute(  # (dropped at -1.5: first)
+            "UPDATE items SET place_position = -1.5 WHERE id = ?", (filled.team_items[1],)
+        )
+        conn.execute("UPDATE blocks SET position = 0.5 WHERE id = ?", (filled.block_b,))
+    conn.close()
+    places = [
+        Place.of_list(filled.service),
+        Place.block(filled.block_a),
+        Place.dropped(),
+    ]
+    before = store.board(q)
+    shown = {place: [i.title for i in before.places[place]] for place in places}
+    blocks = [b.name for b in before.blocks]
+    assert shown[Place.of_list(filled.service)][0] == "Minus"  # (-5.5 reads as -5)
+    change = store.tidy(q)
+    assert change is not None
+    after = store.board(q)
+    assert {place: [i.title for i in after.places[place]] for place in places} == shown
+    assert [b.name for b in after.blocks] == blocks
+    assert_consistent(store)
+    summary = store.conn.execute(
+        "SELECT summary FROM events WHERE action = 'tidy' ORDER BY id DESC LIMIT 1"
+    ).fetchone()[0]
+    assert "positions that were not whole numbers" in summary, summary
+    for row in odd:
+        assert f" {row}" in summary, summary
+    assert str(filled.block_b) in summary and str(filled.team_items[1]) in summary, summary

@@ -432,3 +432,33 @@ async def test_more_than_twenty_rows_are_counted_as_such_and_all_listed(
         title, text = await listed()
         assert "the first 10" in title, title
         assert len([line for line in text.splitlines() if "effort holds" in line]) == 10
+
+
+async def test_positions_that_were_not_whole_numbers_are_named_once_tidied(
+    filled: Filled, board_path: Path
+) -> None:
+    """The first look at the file renumbers positions another program wrote as 2.5 or
+    'top' (the tidy), after which the file no longer holds them: they were renumbered
+    without a word, and the item shown first could jump to the end of its list. The
+    status line names them, and the list keeps the order it was shown in."""
+    q = filled.quarter_id
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        first = conn.execute(
+            "INSERT INTO items (quarter_id, stakeholder_id, title, position, created_at) "
+            "VALUES (?, ?, 'Half past nothing', -1.5, '2026-06-01T10:00:00Z')",
+            (q, filled.sales),
+        ).lastrowid
+    before = [i.title for i in filled.store.items_at(q, Place.of_list(filled.sales))]
+    assert before[0] == "Half past nothing"
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(4):
+            await pilot.pause()
+        said = status(app)
+        assert f"items row {first}: position not a whole number; put in order" in said, said
+        after = [i.title for i in filled.store.items_at(q, Place.of_list(filled.sales))]
+        assert after == before
+        position = filled.store.conn.execute(
+            "SELECT position FROM items WHERE id = ?", (first,)
+        ).fetchone()[0]
+        assert position == 0  # (renumbered, in the file)

@@ -123,6 +123,9 @@ class StoreCore:
         # connection has committed since, and what happened after that event is all in
         # this store's log.
         self._tidy_at: dict[int, tuple[int, int]] = {}
+        # The rows a quarter's last tidy found with a position that was not a whole
+        # number, named for a status line (taken by the screen that says it).
+        self.tidy_named: dict[int, str] = {}
         # The last move's transaction once committed, and (`PRAGMA data_version`, this
         # connection's `total_changes`) just after it: while both are unchanged nothing
         # has written to the file since, and the next move takes what it knew as read

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..event_rows import and_list
 from ..model import IN_BLOCK, Change, Place
-from ..rows import ROWS_NAMED, problems
+from ..rows import FAR, ROWS_NAMED, integer, problems
 from .core import _reads
 from .reading import StoreReads
 from .tx import _Tx
@@ -43,14 +44,21 @@ class Tidying(StoreReads):
         if self.quarter(quarter_id).is_decided:
             return None  # (not seen in order: reopened, it is tidied then)
         with self._write() as tx:
-            self._densify(tx, quarter_id)
+            odd = self._densify(tx, quarter_id)
             if not tx.changes:
                 self._tidy_at[quarter_id] = (version, self._last_event_id())
                 return None
             count = len({(c[0], c[1]) for c in tx.changes})
-            change = self._finish(
-                tx, "tidy", f"Put {count} row{'s' if count != 1 else ''} in order", quarter_id
-            )
+            summary = f"Put {count} row{'s' if count != 1 else ''} in order"
+            if odd:
+                rows = _rows_named(odd)
+                summary += f" (positions that were not whole numbers: {rows})"
+                self.tidy_named[quarter_id] = (
+                    f"{rows}: position{'s' if len(odd) > 1 else ''} not a whole number; "
+                    "put in order as the board showed "
+                    f"{'them' if len(odd) > 1 else 'it'}"
+                )
+            change = self._finish(tx, "tidy", summary, quarter_id)
             # (no other connection commits while this transaction holds the file)
             seen = (self._version(), self._last_event_id())
         self._tidy_at[quarter_id] = seen  # once committed: a failed commit leaves it unseen
@@ -135,22 +143,30 @@ class Tidying(StoreReads):
         owners.update(place.ref for place in tx.places if place.is_list)
         return owners
 
-    def _densify(self, tx: _Tx, quarter_id: int) -> None:
+    def _densify(self, tx: _Tx, quarter_id: int) -> list[tuple[str, int]]:
         """Number every list, block, the dropped items and the blocks 0..n-1, keeping
-        their order (rows without a usable position go last)."""
+        the order the board shows them in (`ITEM_COLUMNS`' reading: a number that is
+        not whole as its whole part, rows without a usable position last); the rows
+        (table, id) whose position was not a whole number (nor missing)."""
         if not self._untidy(quarter_id):
-            return
-        order = "ORDER BY typeof({0}) != 'integer', {0}, id"
+            return []
+        odd: list[tuple[str, int]] = []
+
+        def order(column: str) -> str:
+            read = integer(column).rsplit(" AS ", 1)[0]
+            return f"ORDER BY coalesce({read}, {FAR}), id"
+
+        def renumber(table: str, column: str, sql: str, args: Any, place: Place | None) -> None:
+            rows = self.conn.execute(sql + order(column), args).fetchall()
+            odd.extend((table, pk) for pk, value in rows if not _whole_or_none(value))
+            tx.renumber(table, column, rows, place)
+
         lists = self.conn.execute(
             "SELECT DISTINCT stakeholder_id FROM items WHERE quarter_id = ?", (quarter_id,)
         ).fetchall()
         for (owner,) in lists:
-            rows = self.conn.execute(
-                "SELECT id, position FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
-                + order.format("position"),
-                (quarter_id, owner),
-            ).fetchall()
-            tx.renumber("items", "position", rows, Place.of_list(owner))
+            sql = "SELECT id, position FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
+            renumber("items", "position", sql, (quarter_id, owner), Place.of_list(owner))
         for (row_id,) in self.conn.execute(
             "SELECT id FROM items WHERE quarter_id = ? AND block_id IS NULL AND status = 'open' "
             "AND place_position IS NOT NULL",
@@ -175,13 +191,29 @@ class Tidying(StoreReads):
                     "AND status = 'dropped' "
                 )
                 args = (quarter_id,)
-            rows = self.conn.execute(sql + order.format("place_position"), args).fetchall()
-            tx.renumber("items", "place_position", rows, place)
-        rows = self.conn.execute(
-            "SELECT id, position FROM blocks WHERE quarter_id = ? " + order.format("position"),
-            (quarter_id,),
-        ).fetchall()
-        tx.renumber("blocks", "position", rows, None)
+            renumber("items", "place_position", sql, args, place)
+        sql = "SELECT id, position FROM blocks WHERE quarter_id = ? "
+        renumber("blocks", "position", sql, (quarter_id,), None)
+        return odd
+
+
+def _whole_or_none(value: object) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+NAMED_IN_A_TIDY = 10  # (rows named in a tidy's summary; the rest counted)
+
+
+def _rows_named(odd: list[tuple[str, int]]) -> str:
+    """The rows of `odd`, as "items rows 12 and 14; blocks row 2" (ten at most)."""
+    shown = odd[:NAMED_IN_A_TIDY]
+    parts = []
+    for table in ("items", "blocks"):
+        rows = sorted({pk for t, pk in shown if t == table})
+        if rows:
+            parts.append(f"{table} row{'s' if len(rows) > 1 else ''} {and_list(map(str, rows))}")
+    more = f", and {len(odd) - len(shown)} more" if len(odd) > len(shown) else ""
+    return "; ".join(parts) + more
 
 
 def _dense(column: str) -> str:

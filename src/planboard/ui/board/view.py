@@ -162,7 +162,9 @@ class BoardView(BoardHead):
             found = self.store.row_problems(self.quarter_id)
         except PlanboardError:
             return
-        self.say_rows_of_others(found)
+        # (The positions a tidy just renumbered are no longer in the file: named once.)
+        named = self.store.tidy_named.pop(self.quarter_id, None) if tidied else None
+        self.say_rows_of_others([named, *found] if named else found)
 
     _lists_rows = True
 
