@@ -512,3 +512,48 @@ async def test_the_first_resize_leaves_the_board_as_styled_for_its_first_frame(
             await pilot.resize_terminal(width, height)  # (the terminal says its size again)
             await pilot.pause()
         assert len(styled) == 1, styled
+
+
+async def test_the_items_not_read_yet_share_a_row_for_each_run_until_read(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 50,000 items, a row object made for each item not read yet took 10 to 15 ms
+    before the first frame. Each run of them (one owner's, in a place) shares one row;
+    the items read have rows of their own, and once the rest is read every item has."""
+    from planboard.ui.widgets.board_list import BoardList
+
+    waiting = _hold_the_rest(monkeypatch)
+    store, app = _opened_as_the_command_opens_it(big)
+    with store:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert waiting
+            columns = list(app.screen.query(BoardList))
+            head_rows = sum(len(c.rows) for c in columns)
+            shared = 0
+            for column in columns:
+                for group in column.groups:
+                    start = next(i for i, r in enumerate(column.rows) if r.group is group)
+                    start += column.show_headers
+                    rows = column.rows[start : start + len(group.items)]
+                    assert [r.item for r in rows] == group.items  # (each line: its item)
+                    read = [r for r in rows if not r.item.unread]
+                    assert [r.index for r in read] == list(range(len(read)))
+                    assert len({id(r) for r in read}) == len(read)
+                    standing = [r for r in rows if r.item.unread]
+                    runs = {id(r) for r in standing}
+                    assert len(runs) == len({id(r.item) for r in standing})
+                    shared += len(standing) - len(runs)
+            assert shared > 1000  # (most of the 1,500 items stand unread)
+            READ_THE_REST(waiting[0])
+            for _ in range(20):
+                await pilot.pause(0.05)
+                board = app.screen.board  # type: ignore[attr-defined]
+                if board is not None and not board.partial:
+                    break
+            assert not app.screen.board.partial  # type: ignore[attr-defined]
+            await pilot.pause()
+            rows = [r for c in columns for r in c.rows]
+            assert len(rows) == head_rows  # (as many lines as before)
+            assert len({id(r) for r in rows}) == len(rows)  # (each its own)
+            assert not any(r.item is not None and r.item.unread for r in rows)

@@ -34,6 +34,7 @@ from .board_rows import (
     find_item,
     group_start,
     index_of,
+    item_rows_of_head,
     nearest_selectable,
     rows_by_group,
     same_group,
@@ -151,11 +152,14 @@ class BoardList(SharedComponentStyles, ColumnScrollView, can_focus=True):
     def _rows_for(self, group: Group) -> list[Row]:
         keep = self.filter
         # Row.index stays the item's place in the whole group: moves count on it.
-        shown = [
-            Row("item", group, item, index)
-            for index, item in enumerate(group.items)
-            if keep is None or keep(item)
-        ]
+        if keep is None and group.line_widths is not None:
+            shown = item_rows_of_head(group)
+        else:
+            shown = [
+                Row("item", group, item, index)
+                for index, item in enumerate(group.items)
+                if keep is None or keep(item)
+            ]
         if keep is not None and not shown and not self.filter_keeps_groups:
             return []  # a group with nothing matching disappears while filtering
         rows = [Row("header", group)] if self.show_headers else []
