@@ -24,9 +24,10 @@ class Recorded(StopAndGo):
         self.done: list[str] = []
         self.during_suspend: list[str] = []
         self.now = 100.0
+        self.during_resume: list[str] = []
         super().__init__(
             self._suspended,
-            lambda: self.done.append("resume"),
+            self._resumed,
             lambda: self.done.append("halt"),
             clock=lambda: self.now,
         )
@@ -36,6 +37,12 @@ class Recorded(StopAndGo):
         for name in self.during_suspend:
             getattr(self, name)(0, None)
         self.during_suspend = []
+
+    def _resumed(self) -> None:
+        self.done.append("resume")
+        for name in self.during_resume:
+            getattr(self, name)(0, None)
+        self.during_resume = []
 
     def later(self, *_: object) -> None:
         self.now += TOGETHER_S * 2
@@ -145,3 +152,15 @@ def test_real_signals_that_arrive_together_run_continue_first_and_end_continued(
         signal.pthread_sigmask(signal.SIG_UNBLOCK, both)
         for number, handler in old.items():
             signal.signal(number, handler)
+
+
+def test_a_stop_while_the_screen_is_set_up_again_waits_for_nothing() -> None:
+    """Pairs 30 ms apart: a stop whose handler ran while a continue set the screen up
+    again gave back a screen half set up; the rest of the set-up then cleared it, and
+    only the columns were drawn again (a header, status line and footer left blank)."""
+    handlers = Recorded()
+    handlers.stop(signal.SIGTSTP, None)
+    handlers.later()
+    handlers.during_resume = ["stop"]
+    handlers.cont(signal.SIGCONT, None)
+    assert handlers.done == ["suspend", "halt", "resume"] and not handlers.stopped

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import signal
 import time
@@ -34,7 +35,6 @@ def quit_on_hangup(app: PlanboardApp) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             if number is not None:
                 loop.add_signal_handler(number, app.exit)
-    _resume_only_after_a_stop()
     # Continued after a stop, the terminal shows a blank screen (its alternate screen
     # made again): Textual's answer, a resize to the same size, draws nothing. The
     # whole screen is drawn again.
@@ -43,38 +43,54 @@ def quit_on_hangup(app: PlanboardApp) -> None:
 
 def _drawn_whole(app: App[object]) -> None:
     app.screen.refresh(layout=True)
+    app.call_after_refresh(_painted_whole, app)
 
 
-def _resume_only_after_a_stop() -> None:
+def _painted_whole(app: App[object]) -> None:
+    """Every cell of the screen, painted: after a stop while the screen was being set
+    up again (pairs of stops and continues 30 ms apart), Textual's own repaint of the
+    screen drew only the columns, now and then, and left the rest blank."""
+    screen = app.screen
+    app._display(
+        screen, screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+
+
+def guard_stops(driver: object) -> None:
     """Textual answers SIGCONT by setting the terminal up again, for the process stopped
     by SIGTSTP and continued. But the system also sends SIGCONT just after the SIGHUP
     of a closed window, to a process that never stopped: the terminal was set up again
     on a terminal that is gone (a second writer thread, which died at its first write),
     and the quit waited for that writer for ever, now and then (found when the start
     got faster). SIGCONT now sets it up again only after a SIGTSTP; and stops and
-    continues that come close together end as the last of them asked (`StopAndGo`)."""
+    continues that come close together end as the last of them asked (`StopAndGo`).
+    Put in place as the driver that set Textual's handlers is made (`PlanboardApp.
+    get_driver_class`): before the board's first frame, not after it."""
     stop_signal: int | None = getattr(signal, "SIGTSTP", None)  # (not on Windows)
     cont_signal: int | None = getattr(signal, "SIGCONT", None)
     if stop_signal is None or cont_signal is None:
         return
-    textual_stop, textual_cont = signal.getsignal(stop_signal), signal.getsignal(cont_signal)
-    if not (callable(textual_stop) and callable(textual_cont)):
-        return  # (not Textual's: nothing to guard)
-    driver: Any = getattr(textual_stop, "__self__", None)
-    if not all(hasattr(driver, name) for name in ("_auto_restart", "_must_signal_resume")):
+    d: Any = driver
+    names = ("_auto_restart", "_must_signal_resume", "_sigcont_application")
+    if not all(hasattr(d, name) for name in names) or not callable(
+        getattr(d, "suspend_application_mode", None)
+    ):
         return  # (a driver of another make: as Textual has it)
 
     def suspend() -> None:
         # (What Textual's own SIGTSTP handler does before it stops the process.)
-        if driver._auto_restart:
-            driver.suspend_application_mode()
-            driver._must_signal_resume = True
+        if d._auto_restart:
+            d.suspend_application_mode()
+            d._must_signal_resume = True
 
     def resume() -> None:
-        textual_cont(cont_signal, None)
+        d._sigcont_application(cont_signal, None)
 
-    handlers = StopAndGo(suspend, resume, lambda: os.kill(os.getpid(), signal.SIGSTOP))
-    with contextlib.suppress(ValueError):  # (not the main thread: as before)
+    # (A partial, called in C: no handler can run between the last look at the state
+    # and the stop itself, as one could at the start of a Python function.)
+    halt = functools.partial(os.kill, os.getpid(), signal.SIGSTOP)
+    handlers = StopAndGo(suspend, resume, halt)
+    with contextlib.suppress(ValueError):  # (not the main thread: as Textual has it)
         signal.signal(stop_signal, handlers.stop)
         signal.signal(cont_signal, handlers.cont)
 
@@ -114,37 +130,53 @@ class StopAndGo:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._suspend, self._resume, self._halt, self._clock = suspend, resume, halt, clock
-        self.stopped = False  # (the screen given back; a continue sets it up again)
-        self._suspending = False  # (in a stop, before the process stops)
+        # "running"; "suspending" (in a stop, the screen being given back: a continue
+        # then only says so); "stopped" (given back: a continue sets it up again). One
+        # value, set in one step: a handler may run between any two steps of another.
+        self._state = "running"
         self._continued = False  # (a continue came while suspending)
         self._last: float | None = None  # (when the last continue's handler ran)
+
+    @property
+    def stopped(self) -> bool:
+        return self._state == "stopped"
 
     def stop(self, number: int, frame: FrameType | None) -> None:
         last, self._last = self._last, None
         if last is not None and self._clock() - last < TOGETHER_S:
             return  # (sent with that continue, and continued by it)
-        if self._suspending:
+        if self._state != "running":
             self._continued = False  # (stopped again after a continue: stop after all)
             return
-        self._suspending, self._continued = True, False
+        self._state, self._continued = "suspending", False
         try:
             self._suspend()
-        finally:
-            self._suspending = False
-        self.stopped = True
-        if self._continued:  # (continued before it stopped: not stopped at all)
-            self.stopped = False
-            self._resume()
+        except Exception:
+            # (Raised here, it would come out of whatever the handler interrupted.
+            # The screen could not be given back: planboard goes on, not stopped.)
+            self._state = "running"
             return
-        self._halt()
+        self._state = "stopped"  # (from here a continue sets the screen up itself)
+        if self._continued:  # (continued before it stopped: not stopped at all)
+            self._state = "running"
+            self._resuming()
+        elif self._state == "stopped":  # (and not continued since the line above)
+            self._halt()
 
     def cont(self, number: int, frame: FrameType | None) -> None:
-        if self._suspending:
+        if self._state == "suspending":
             self._continued = True
-        elif self.stopped:
-            self.stopped = False
-            self._resume()
+        elif self._state == "stopped":
+            self._state = "running"
+            self._resuming()
         self._last = self._clock()
+
+    def _resuming(self) -> None:
+        # A stop whose handler runs while the screen is set up again (inside this one)
+        # came with the continue: it is not to give back a screen half set up (the
+        # rest of the set-up, done after it, cleared the screen and drew nothing).
+        self._last = self._clock()
+        self._resume()
 
 
 def quit_asking(app: PlanboardApp) -> None:
