@@ -123,3 +123,43 @@ def test_a_tidy_keeps_the_order_the_board_showed_and_names_odd_positions(
     for row in odd:
         assert f" {row}" in summary, summary
     assert str(filled.block_b) in summary and str(filled.team_items[1]) in summary, summary
+
+
+def test_a_tidy_takes_an_owner_or_block_that_is_not_whole_as_the_board_reads_it(
+    filled: Filled, board_path: Path
+) -> None:
+    """An item whose `stakeholder_id` another program wrote as 2.5 shows on list 2 (a
+    whole part, as everywhere); the tidy numbered it in a list of its own ("2.5"), so it
+    jumped to the top of list 2 and shared position 0 with that list's first item. The
+    same for a block."""
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.move_item(filled.service_items[1], Place.block(filled.block_a))
+    owned, blocked = filled.team_items[2], filled.sales_items[2]
+    conn = sqlite3.connect(board_path, isolation_level=None)
+    with conn:
+        conn.execute(
+            "UPDATE items SET stakeholder_id = ?, position = 7 WHERE id = ?",
+            (filled.service + 0.5, owned),
+        )
+        conn.execute(
+            "UPDATE items SET block_id = ?, place_position = NULL WHERE id = ?",
+            (filled.block_a + 0.5, blocked),
+        )
+    conn.close()
+    places = [Place.of_list(filled.service), Place.block(filled.block_a), Place.team()]
+    before = store.board(q)
+    shown = {place: [i.id for i in before.places[place]] for place in places}
+    assert shown[Place.of_list(filled.service)][-1] == owned
+    assert shown[Place.block(filled.block_a)][-1] == blocked
+    assert store.tidy(q) is not None
+    after = store.board(q)
+    assert {place: [i.id for i in after.places[place]] for place in places} == shown
+    owned_by = store.conn.execute(  # (a list's positions: over all of its items)
+        "SELECT position FROM items WHERE quarter_id = ? AND CAST(stakeholder_id AS INTEGER) = ?",
+        (q, filled.service),
+    ).fetchall()
+    assert sorted(p for (p,) in owned_by) == list(range(len(owned_by)))
+    numbers = [i.place_position for i in after.places[Place.block(filled.block_a)]]
+    assert numbers == list(range(len(numbers)))
+    assert store.tidy(q) is None  # (in order now, as read: nothing more to do)

@@ -432,6 +432,9 @@ async def test_more_than_twenty_rows_are_counted_as_such_and_all_listed(
         title, text = await listed()
         assert "the first 10" in title, title
         assert len([line for line in text.splitlines() if "effort holds" in line]) == 10
+        monkeypatch.setattr(view, "LISTED_ROWS", 25)  # (as many as there are: all)
+        title, text = await listed()
+        assert "(25)" in title and "first" not in title, title
 
 
 async def test_positions_that_were_not_whole_numbers_are_named_once_tidied(

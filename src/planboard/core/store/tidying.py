@@ -4,6 +4,8 @@ tell whether that is needed (after a replay, only where it touched)."""
 
 from __future__ import annotations
 
+import itertools
+import operator
 from typing import Any
 
 from ..event_rows import and_list
@@ -152,49 +154,51 @@ class Tidying(StoreReads):
             return []
         odd: list[tuple[str, int]] = []
 
-        def order(column: str) -> str:
-            read = integer(column).rsplit(" AS ", 1)[0]
-            return f"ORDER BY coalesce({read}, {FAR}), id"
-
-        def renumber(table: str, column: str, sql: str, args: Any, place: Place | None) -> None:
-            rows = self.conn.execute(sql + order(column), args).fetchall()
+        def renumbered(table: str, column: str, rows: list[Any], place: Place | None) -> None:
             odd.extend((table, pk) for pk, value in rows if not _whole_or_none(value))
             tx.renumber(table, column, rows, place)
 
-        lists = self.conn.execute(
-            "SELECT DISTINCT stakeholder_id FROM items WHERE quarter_id = ?", (quarter_id,)
+        def renumber(table: str, column: str, sql: str, args: Any, place: Place | None) -> None:
+            order = f"ORDER BY coalesce({_read(column)}, {FAR}), id"
+            renumbered(table, column, self.conn.execute(sql + order, args).fetchall(), place)
+
+        # Each list (all its items, wherever they are) and each block, by the owner and
+        # the block as the board reads them (a number that is not whole: its whole part).
+        rows = self.conn.execute(
+            f"SELECT {_OWNER}, id, position FROM items WHERE quarter_id = ? "
+            f"ORDER BY {_OWNER}, coalesce({_read('position')}, {FAR}), id",
+            (quarter_id,),
         ).fetchall()
-        for (owner,) in lists:
-            sql = "SELECT id, position FROM items WHERE quarter_id = ? AND stakeholder_id IS ? "
-            renumber("items", "position", sql, (quarter_id, owner), Place.of_list(owner))
+        for owner, in_list in itertools.groupby(rows, key=operator.itemgetter(0)):
+            renumbered("items", "position", [r[1:] for r in in_list], Place.of_list(owner))
         for (row_id,) in self.conn.execute(
             "SELECT id FROM items WHERE quarter_id = ? AND block_id IS NULL AND status = 'open' "
             "AND place_position IS NOT NULL",
             (quarter_id,),
         ).fetchall():
             tx.update("items", row_id, {"place_position": None})
-        places = [Place.dropped()] + [
-            Place.block(r[0])
-            for r in self.conn.execute(
-                "SELECT DISTINCT block_id FROM items WHERE quarter_id = ? "
-                f"AND block_id IS NOT NULL AND {IN_BLOCK}",
-                (quarter_id,),
-            )
-        ]
-        for place in places:
-            if place.is_block:
-                sql = f"SELECT id, place_position FROM items WHERE block_id = ? AND {IN_BLOCK} "
-                args: tuple[Any, ...] = (place.ref,)
-            else:
-                sql = (
-                    "SELECT id, place_position FROM items WHERE quarter_id = ? "
-                    "AND status = 'dropped' "
-                )
-                args = (quarter_id,)
-            renumber("items", "place_position", sql, args, place)
+        sql = "SELECT id, place_position FROM items WHERE quarter_id = ? AND status = 'dropped' "
+        renumber("items", "place_position", sql, (quarter_id,), Place.dropped())
+        rows = self.conn.execute(
+            f"SELECT {_BLOCK}, id, place_position FROM items WHERE quarter_id = ? "
+            f"AND {_BLOCK} IS NOT NULL AND {IN_BLOCK} "
+            f"ORDER BY {_BLOCK}, coalesce({_read('place_position')}, {FAR}), id",
+            (quarter_id,),
+        ).fetchall()
+        for block, in_block in itertools.groupby(rows, key=operator.itemgetter(0)):
+            renumbered("items", "place_position", [r[1:] for r in in_block], Place.block(block))
         sql = "SELECT id, position FROM blocks WHERE quarter_id = ? "
         renumber("blocks", "position", sql, (quarter_id,), None)
         return odd
+
+
+def _read(column: str) -> str:
+    """A whole-number column as `ITEM_COLUMNS` reads it, as an expression."""
+    return integer(column).rsplit(" AS ", 1)[0]
+
+
+_OWNER = _read("stakeholder_id")
+_BLOCK = _read("block_id")
 
 
 def _whole_or_none(value: object) -> bool:
@@ -224,11 +228,13 @@ def _dense(column: str) -> str:
     )
 
 
+# (Lists and blocks by the owner and the block as the board reads them, as `_densify`.)
 _UNTIDY_SQL = (
-    "SELECT EXISTS (SELECT 1 FROM items WHERE quarter_id = :q GROUP BY stakeholder_id "
+    f"SELECT EXISTS (SELECT 1 FROM items WHERE quarter_id = :q GROUP BY {_OWNER} "
     f"HAVING {_dense('position')}) "
-    f"OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NOT NULL AND {IN_BLOCK} "
-    f"GROUP BY block_id HAVING {_dense('place_position')}) "
+    "OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NOT NULL "
+    f"AND {_BLOCK} IS NOT NULL AND {IN_BLOCK} GROUP BY {_BLOCK} "
+    f"HAVING {_dense('place_position')}) "
     "OR (SELECT COUNT(*) > 0 AND "
     f"{_dense('place_position')} FROM items WHERE quarter_id = :q AND status = 'dropped') "
     "OR EXISTS (SELECT 1 FROM items WHERE quarter_id = :q AND block_id IS NULL "

@@ -174,15 +174,16 @@ class BoardView(BoardHead):
         from ..modals import ReadModal
 
         try:
-            found = self.store.row_problems(self.quarter_id, limit=LISTED_ROWS)
+            found = self.store.row_problems(self.quarter_id, limit=LISTED_ROWS + 1)
         except PlanboardError as error:
             self.say(str(error), error=True)
             return
         if not found:
             self.say("No row of this quarter needs a word: planboard shows each as it is.")
             return
-        lines = "\n".join(f"{n}. {problem}" for n, problem in enumerate(found, 1))
-        counted = f"the first {LISTED_ROWS:,}" if len(found) >= LISTED_ROWS else len(found)
+        listed = found[:LISTED_ROWS]
+        lines = "\n".join(f"{n}. {problem}" for n, problem in enumerate(listed, 1))
+        counted = f"the first {LISTED_ROWS:,}" if len(found) > LISTED_ROWS else len(found)
         title = f"Rows another program wrote ({counted})"
         self.app.push_screen(ReadModal(title, [("", lines)]))
 
