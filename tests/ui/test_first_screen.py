@@ -557,3 +557,25 @@ async def test_the_items_not_read_yet_share_a_row_for_each_run_until_read(
             assert len(rows) == head_rows  # (as many lines as before)
             assert len({id(r) for r in rows}) == len(rows)  # (each its own)
             assert not any(r.item is not None and r.item.unread for r in rows)
+
+
+@pytest.mark.parametrize(
+    "shape", ["read whole", "none read", "runs"], ids=["read whole", "none read", "runs"]
+)
+def test_a_group_of_a_partial_board_has_a_row_for_each_line(shape: str) -> None:
+    """A place read whole in the head (a small block of a 10,000-item quarter) ended the
+    app at its start: its rows were made from an empty rest (IndexError)."""
+    from planboard.core.model import Item, PlaceWidths, unread
+    from planboard.ui.widgets.board_rows import Group, item_rows_of_head
+
+    read = [Item(n, 1, 3, f"Item {n}") for n in range(1, 4)]
+    standing = [unread(3)] * 4 + [unread(None)] * 2 + [unread(5)]
+    items = {"read whole": read, "none read": standing, "runs": read + standing}[shape]
+    group = Group(Place.block(1), "Block", list(items), line_widths=PlaceWidths())
+    rows = item_rows_of_head(group)
+    assert [row.item for row in rows] == items
+    assert all(row.kind == "item" and row.group is group for row in rows)
+    assert [row.index for row in rows if not row.item.unread] == list(
+        range(len([i for i in items if not i.unread]))
+    )
+    assert len({id(row) for row in rows if row.item.unread}) == (3 if standing[0] in items else 0)

@@ -109,6 +109,8 @@ def item_rows_of_head(group: Group) -> list[Row]:
         read += 1
     rows = [Row("item", group, item, index) for index, item in enumerate(items[:read])]
     rest = items[read:]
+    if not rest:
+        return rows  # (a place read whole in the head)
     # (Where one run ends and the next begins, found in C: no loop over the items.)
     ends = itertools.compress(range(1, len(rest)), map(operator.is_not, rest[1:], rest))
     for start, end in itertools.pairwise([0, *ends, len(rest)]):
