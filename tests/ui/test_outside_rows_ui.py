@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Filled
@@ -358,8 +359,6 @@ async def test_rows_not_shown_are_named_first_and_all_listed_from_the_palette(
 ) -> None:
     """Items naming a list or a block that is not there appear in no column; the status
     line named one type problem and "(and 3 more)", and nothing listed the rest."""
-    from planboard.ui.modals import ReadModal
-
     q = filled.quarter_id
     with sqlite3.connect(board_path, isolation_level=None) as conn:
         conn.execute("UPDATE stakeholders SET archived = 'yes' WHERE id = ?", (filled.sales,))
@@ -376,17 +375,27 @@ async def test_rows_not_shown_are_named_first_and_all_listed_from_the_palette(
         said = status(app)
         assert "not shown" in said and "names stakeholder 999" in said, said
         assert "(and 2 more: Ctrl+P, rows another program wrote)" in said, said
-        await pilot.press("ctrl+p", *"rows another program")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ReadModal)
-        listed = str(app.screen.query_one(".read-text").render())
+        _, listed = await rows_listed(app, pilot)
         for named in ("stakeholder 999", "block 998", "archived holds 'yes'"):
             assert named in listed, listed
-        await pilot.press("escape")
-        await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
+
+
+async def rows_listed(app: PlanboardApp, pilot: Any) -> tuple[str, str]:
+    """The palette's `board: Rows another program wrote`, opened, read (its title and
+    its text) and closed."""
+    from planboard.ui.modals import ReadModal
+
+    await pilot.press("ctrl+p", *"rows another program")
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ReadModal)
+    text = str(app.screen.query_one(".read-text").render())
+    title = str(app.screen.query_one(".dialog-title").render())
+    await pilot.press("escape")
+    await pilot.pause()
+    return title, text
 
 
 async def test_more_than_twenty_rows_are_counted_as_such_and_all_listed(
@@ -397,7 +406,6 @@ async def test_more_than_twenty_rows_are_counted_as_such_and_all_listed(
     are at least that many, and the list holds every row (up to its own limit, said in
     its title when reached)."""
     from planboard.ui.board import view
-    from planboard.ui.modals import ReadModal
 
     q = filled.quarter_id
     with sqlite3.connect(board_path, isolation_level=None) as conn:
@@ -408,32 +416,20 @@ async def test_more_than_twenty_rows_are_counted_as_such_and_all_listed(
         )
     app = PlanboardApp(filled.store)
 
-    async def listed() -> tuple[str, str]:
-        await pilot.press("ctrl+p", *"rows another program")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ReadModal)
-        text = str(app.screen.query_one(".read-text").render())
-        title = str(app.screen.query_one(".dialog-title").render())
-        await pilot.press("escape")
-        await pilot.pause()
-        return title, text
-
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.pause()
         said = status(app)
         assert "(and at least 19 more: Ctrl+P, rows another program wrote)" in said, said
-        title, text = await listed()
+        title, text = await rows_listed(app, pilot)
         assert "(25)" in title, title
         assert len([line for line in text.splitlines() if "effort holds" in line]) == 25
         monkeypatch.setattr(view, "LISTED_ROWS", 10)
-        title, text = await listed()
+        title, text = await rows_listed(app, pilot)
         assert "the first 10" in title, title
         assert len([line for line in text.splitlines() if "effort holds" in line]) == 10
         monkeypatch.setattr(view, "LISTED_ROWS", 25)  # (as many as there are: all)
-        title, text = await listed()
+        title, text = await rows_listed(app, pilot)
         assert "(25)" in title and "first" not in title, title
 
 
