@@ -566,7 +566,8 @@ def test_a_group_of_a_partial_board_has_a_row_for_each_line(shape: str) -> None:
     """A place read whole in the head (a small block of a 10,000-item quarter) ended the
     app at its start: its rows were made from an empty rest (IndexError)."""
     from planboard.core.model import Item, PlaceWidths, unread
-    from planboard.ui.widgets.board_rows import Group, item_rows_of_head
+    from planboard.ui.widgets.board_rows import Group
+    from planboard.ui.widgets.head_rows import item_rows_of_head
 
     read = [Item(n, 1, 3, f"Item {n}") for n in range(1, 4)]
     standing = [unread(3)] * 4 + [unread(None)] * 2 + [unread(5)]

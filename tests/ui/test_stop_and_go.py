@@ -5,7 +5,6 @@ stopped for good."""
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from types import FrameType
@@ -134,10 +133,13 @@ def test_real_signals_that_arrive_together_run_continue_first_and_end_continued(
     old[signal.SIGCONT] = signal.signal(signal.SIGCONT, cont)
     go = threading.Event()
 
-    def send() -> None:  # (this thread does not block them: the kernel gives them here)
+    def send() -> None:
+        # (To this thread, which does not block them: each one's C handler runs as its
+        # sending returns. Sent to the process, the stop could still be pending when the
+        # continue came, and the kernel drops a pending stop then.)
         go.wait(5)
-        os.kill(os.getpid(), signal.SIGTSTP)
-        os.kill(os.getpid(), signal.SIGCONT)
+        signal.pthread_kill(threading.get_ident(), signal.SIGTSTP)
+        signal.pthread_kill(threading.get_ident(), signal.SIGCONT)
 
     sender = threading.Thread(target=send)
     sender.start()

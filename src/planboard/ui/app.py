@@ -16,7 +16,6 @@ from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.driver import Driver
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widget import Widget
@@ -29,7 +28,7 @@ from ..core.record import Frozen, set_field
 from ..core.store import Store
 from . import keyfile, keys
 from .board.screen import BoardScreen
-from .quitting import guard_stops, quit_asking, quit_on_hangup
+from .quitting import guarded_driver, quit_asking, quit_on_hangup
 from .screens.long import stop_long
 from .styles import later_stylesheet, stylesheet_paths
 from .theme import LIGHT, PROJECTOR, register_themes
@@ -71,14 +70,6 @@ def _later_styles() -> tuple[Path, str]:
     return later, later.read_text(encoding="utf-8")
 
 
-_guarded_drivers: dict[type[Driver], type[Driver]] = {}
-
-
-def _guarded(driver: Driver, *args: Any, **kwargs: Any) -> None:
-    super(type(driver), driver).__init__(*args, **kwargs)
-    guard_stops(driver)
-
-
 class PlanboardApp(App[None]):
     """A board on one SQLite file. Give it an open `Store`, or a path to open."""
 
@@ -99,7 +90,7 @@ class PlanboardApp(App[None]):
         preloaded: tuple[Board, int] | None = None,
         first_frame_out: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(driver_class=guarded_driver(self.get_driver_class()))  # (stops)
         self._first_frame_out = first_frame_out  # (once it is written: see `cli.board`)
         #: Published by the app's one file watcher when the file changed under the screens
         #: (another program, or another screen): `app.board_changed.subscribe(screen, f)`.
@@ -318,14 +309,6 @@ class PlanboardApp(App[None]):
     def idle_for(self, seconds: float) -> bool:
         """Whether no key or click came in the last `seconds`."""
         return time.monotonic() - self.last_input >= seconds
-
-    def get_driver_class(self) -> type[Driver]:
-        """Textual's driver for this terminal, with planboard's handlers of SIGTSTP and
-        SIGCONT put in place as soon as it has set its own (`quitting.guard_stops`)."""
-        base = super().get_driver_class()
-        if base not in _guarded_drivers:
-            _guarded_drivers[base] = type(base.__name__, (base,), {"__init__": _guarded})
-        return _guarded_drivers[base]
 
     def on_mount(self) -> None:
         if self._first_frame_out is not None:

@@ -34,7 +34,6 @@ from .board_rows import (
     find_item,
     group_start,
     index_of,
-    item_rows_of_head,
     nearest_selectable,
     rows_by_group,
     same_group,
@@ -44,6 +43,7 @@ from .board_rows import (
     took_out,
     widest_tag,
 )
+from .head_rows import item_rows_of_head
 from .laid_out_once import ColumnScrollView
 from .line_cache import LineCache
 from .shared_styles import SharedComponentStyles
