@@ -45,6 +45,12 @@ def whole_of(value: float) -> int:
     return int(value)
 
 
+def bare(column: str) -> str:
+    """A column as `ITEM_COLUMNS` reads it (`integer(...)`, `text(...)`), as an
+    expression (without its name)."""
+    return column.rsplit(" AS ", 1)[0]
+
+
 def whole(column: str) -> str:
     """A count that is whole or nothing (dots): a whole number as it is, anything else
     (2.5, text, a blob, NULL) 0, which counts for nothing."""

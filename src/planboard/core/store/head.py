@@ -19,22 +19,16 @@ from .. import kept
 from ..db import _uri as readonly_uri
 from ..errors import PlanboardError
 from ..model import HEAD_FROM, Board, Item, Place, PlaceWidths, unread
-from ..rows import ITEM_COLUMNS, integer, one_of, real, text
+from ..rows import ITEM_COLUMNS, bare, integer, one_of, real, text
 from .core import _identity
 from .reading import StoreReads, _list_order, _place_order, most_of_the_file
 
-
-def _bare(column: str) -> str:
-    """A column as `ITEM_COLUMNS` reads it, as an expression (without its name)."""
-    return column.rsplit(" AS ", 1)[0]
-
-
 # The values as `ITEM_COLUMNS` reads them, in SQL.
-_STATUS = _bare(one_of("status", ("open", "dropped"), "open"))
-_BLOCK = _bare(integer("block_id"))
-_OWNER = _bare(integer("stakeholder_id"))
-_TITLE = _bare(text("title", "'(no title)'"))
-_EFFORT = _bare(real("effort"))
+_STATUS = bare(one_of("status", ("open", "dropped"), "open"))
+_BLOCK = bare(integer("block_id"))
+_OWNER = bare(integer("stakeholder_id"))
+_TITLE = bare(text("title", "'(no title)'"))
+_EFFORT = bare(real("effort"))
 # Rows the indexes find where they read, in the order they read: an owner and a block
 # stored as whole numbers (or none), and positions as whole numbers. The others (rows
 # another program wrote) are read apart, by `_odd_rows`.

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..event_rows import and_list
 from ..model import IN_BLOCK, Change, Place
-from ..rows import FAR, ROWS_NAMED, integer, problems
+from ..rows import FAR, ROWS_NAMED, bare, integer, problems
 from .core import _reads
 from .reading import StoreReads
 from .tx import _Tx
@@ -194,7 +194,7 @@ class Tidying(StoreReads):
 
 def _read(column: str) -> str:
     """A whole-number column as `ITEM_COLUMNS` reads it, as an expression."""
-    return integer(column).rsplit(" AS ", 1)[0]
+    return bare(integer(column))
 
 
 _OWNER = _read("stakeholder_id")
