@@ -3,10 +3,20 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from crash_harness import FIXTURE_V1, actions_trial, backup_trial, startup_trial
+from crash_harness import (
+    FIXTURE_V1,
+    SAMPLE,
+    Terminal,
+    actions_trial,
+    backup_trial,
+    fresh_copy,
+    startup_trial,
+)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -84,6 +94,21 @@ def test_a_closed_terminal_or_sigterm_closes_the_board_whole(tmp_path: Path, how
         copy.unlink()
 
 
+@contextlib.contextmanager
+def _board_shown(tmp_path: Path, settle: float) -> Iterator[Terminal]:
+    """planboard on a copy of sample.db in a pseudo-terminal, its board drawn, then
+    `settle` seconds on, with what it wrote so far forgotten (ended when done)."""
+    path = fresh_copy(SAMPLE, tmp_path)
+    term = Terminal([str(path)], tmp_path)
+    try:
+        assert term.wait_for("Team ·")
+        term.pump(settle)
+        term.raw = ""
+        yield term
+    finally:
+        term.kill()
+
+
 def test_a_sigcont_without_a_stop_leaves_the_terminal_alone(tmp_path: Path) -> None:
     """The system sends SIGCONT just after the SIGHUP of a closed window, to a process
     that never stopped. Textual set its terminal up again on it (the screen switched
@@ -96,14 +121,7 @@ def test_a_sigcont_without_a_stop_leaves_the_terminal_alone(tmp_path: Path) -> N
     import signal
     import time
 
-    from crash_harness import SAMPLE, Terminal, fresh_copy
-
-    path = fresh_copy(SAMPLE, tmp_path)
-    term = Terminal([str(path)], tmp_path)
-    try:
-        assert term.wait_for("Team ·")
-        term.pump(0.5)
-        term.raw = ""
+    with _board_shown(tmp_path, settle=0.5) as term:
         os.kill(term.pid, signal.SIGCONT)
         term.pump(0.5)
         assert "\x1b[?1049h" not in term.raw  # (the screen was not set up again)
@@ -126,8 +144,6 @@ def test_a_sigcont_without_a_stop_leaves_the_terminal_alone(tmp_path: Path) -> N
         assert "Vision" in term.text()
         term.send("u")
         assert term.wait_for("Undid")  # (and the board answers keys)
-    finally:
-        term.kill()
 
 
 def _state(pid: int) -> str:
@@ -150,14 +166,9 @@ def test_stops_and_continues_sent_back_to_back_end_continued(tmp_path: Path, apa
     import signal
     import time
 
-    from crash_harness import ANSI, SAMPLE, Terminal, fresh_copy
+    from crash_harness import ANSI
 
-    path = fresh_copy(SAMPLE, tmp_path)
-    term = Terminal([str(path)], tmp_path)
-    try:
-        assert term.wait_for("Team ·")
-        term.pump(0.3)
-        term.raw = ""
+    with _board_shown(tmp_path, settle=0.3) as term:
         for _ in range(3 if not apart else 10):
             os.kill(term.pid, signal.SIGTSTP)
             term.pump(apart)
@@ -174,5 +185,3 @@ def test_stops_and_continues_sent_back_to_back_end_continued(tmp_path: Path, apa
             assert "Vision" in drawn and "Help" in drawn, "a screen drawn in part"
         term.send("1")
         assert term.wait_for("Moved", timeout=10), term.text()[-500:]
-    finally:
-        term.kill()
