@@ -34,5 +34,13 @@ def damage_an_old_quarter(path: Path) -> None:
     page = pages[len(pages) // 3][0]
     data = bytearray(path.read_bytes())
     start = (page - 1) * 4096
-    data[start + 8 : start + 200] = b"\xff" * 192
+    # Every cell pointer sent to one cell written after them, whose row claims a header
+    # longer than the row: every read that reaches it fails, the same way each time.
+    # (Pointers scribbled to 0xFFFF did not: SQLite reads each modulo the page size and
+    # took what lay past the page for a row in 4 of 50 fresh files.) SQLite's own check
+    # names the damage without stopping, so the board opens, read-only.
+    cells = int.from_bytes(data[start + 3 : start + 5], "big")
+    fake = start + 8 + 2 * cells
+    data[start + 8 : fake] = (fake - start).to_bytes(2, "big") * cells
+    data[fake : fake + 5] = bytes([4, 5, 0x7F, 0, 0])  # 4 bytes, row 5, header of 127
     path.write_bytes(bytes(data))
