@@ -45,12 +45,23 @@ DATA_TABLES = ("quarters", "stakeholders", "items", "blocks", "decisions")
 class Terminal:
     """A planboard process in a pseudo-terminal; its output is drained continuously."""
 
-    def __init__(self, args: list[str], cwd: Path, size: tuple[int, int] = (120, 40)) -> None:
+    def __init__(
+        self,
+        args: list[str],
+        cwd: Path,
+        size: tuple[int, int] = (120, 40),
+        *,
+        stdout: str | None = None,
+    ) -> None:
+        """`size` (0, 0) is a terminal that says no size (as under `script` with no
+        terminal); `stdout` a file the standard output goes to instead of the terminal."""
         env = {**os.environ, "TERM": "xterm-256color", "TEXTUAL_ANIMATION": "none"}
         self.started = time.monotonic()
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child
             os.chdir(cwd)
+            if stdout is not None:
+                os.dup2(os.open(stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 1)
             os.execve(sys.executable, [sys.executable, "-m", "planboard", *args], env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.raw = ""
@@ -77,6 +88,17 @@ class Terminal:
         while time.monotonic() < deadline:
             self.pump(0.05)
             if needle in self.text():
+                return True
+        return False
+
+    def settles(self, quiet: float = 0.5, timeout: float = 15.0) -> bool:
+        """The screen stops changing: `quiet` seconds in which nothing is written, before
+        `timeout` (a process drawing its screen again and again never gets there)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = len(self.raw), self.raw[-200:]
+            self.pump(quiet)
+            if (len(self.raw), self.raw[-200:]) == before:
                 return True
         return False
 

@@ -28,7 +28,8 @@ from ..core.record import Frozen, set_field
 from ..core.store import Store
 from . import keyfile, keys
 from .board.screen import BoardScreen
-from .quitting import guarded_driver, quit_asking, quit_on_hangup
+from .driver import planboard_driver
+from .quitting import quit_asking, quit_on_hangup
 from .screens.long import stop_long
 from .styles import later_stylesheet, stylesheet_paths
 from .theme import LIGHT, PROJECTOR, register_themes
@@ -90,7 +91,7 @@ class PlanboardApp(App[None]):
         preloaded: tuple[Board, int] | None = None,
         first_frame_out: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__(driver_class=guarded_driver(self.get_driver_class()))  # (stops)
+        super().__init__(driver_class=planboard_driver(self.get_driver_class()))
         self._first_frame_out = first_frame_out  # (once it is written: see `cli.board`)
         #: Published by the app's one file watcher when the file changed under the screens
         #: (another program, or another screen): `app.board_changed.subscribe(screen, f)`.
@@ -104,8 +105,7 @@ class PlanboardApp(App[None]):
         self.notice = notice
         self.start_meeting = start_meeting
         self._later_styles: tuple[Path, str] | None = _later_styles()
-        # The quarter as already read (and the file's data version before that read):
-        # the board shows it instead of reading it again.
+        # The quarter as read already (and the file's data version): the board shows it.
         self.preloaded = preloaded
         self._board: BoardScreen | None = None
         # The screen on top when each key came in (see `_on_key`).

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.driver import Driver
 
     from .app import PlanboardApp
 
@@ -57,22 +56,6 @@ def _painted_whole(app: App[object]) -> None:
     )
 
 
-_guarded_drivers: dict[type[Driver], type[Driver]] = {}
-
-
-def guarded_driver(base: type[Driver]) -> type[Driver]:
-    """`base`, made to put planboard's handlers of SIGTSTP and SIGCONT in place as soon
-    as it has set Textual's own (`guard_stops`)."""
-    if base not in _guarded_drivers:
-        _guarded_drivers[base] = type(base.__name__, (base,), {"__init__": _guarded})
-    return _guarded_drivers[base]
-
-
-def _guarded(driver: Driver, *args: Any, **kwargs: Any) -> None:
-    super(type(driver), driver).__init__(*args, **kwargs)
-    guard_stops(driver)
-
-
 def guard_stops(driver: object) -> None:
     """Textual answers SIGCONT by setting the terminal up again, for the process stopped
     by SIGTSTP and continued. But the system also sends SIGCONT just after the SIGHUP
@@ -82,7 +65,7 @@ def guard_stops(driver: object) -> None:
     got faster). SIGCONT now sets it up again only after a SIGTSTP; and stops and
     continues that come close together end as the last of them asked (`StopAndGo`).
     Put in place as the driver that set Textual's handlers is made (`PlanboardApp.
-    __init__`, `guarded_driver`): before the board's first frame, not after it."""
+    __init__`, `driver.planboard_driver`): before the board's first frame, not after it."""
     stop_signal: int | None = getattr(signal, "SIGTSTP", None)  # (not on Windows)
     cont_signal: int | None = getattr(signal, "SIGCONT", None)
     if stop_signal is None or cont_signal is None:

@@ -1,0 +1,52 @@
+"""The driver planboard gives Textual: Textual's own for this system, with planboard's
+answer to stops and continues (`quitting.guard_stops`) and the terminal's size read one
+way, from the terminal the screen is drawn on."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from .quitting import guard_stops
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
+
+_made: dict[type[Driver], type[Driver]] = {}
+
+
+def planboard_driver(base: type[Driver]) -> type[Driver]:
+    """`base`, made to put planboard's handlers of SIGTSTP and SIGCONT in place as soon
+    as it has set Textual's own, and to read the terminal's size as said below."""
+    if base not in _made:
+        parts: dict[str, Any] = {"__init__": _init}
+        if hasattr(base, "_get_terminal_size"):
+            parts["_get_terminal_size"] = _terminal_size
+        _made[base] = type(base.__name__, (base,), parts)
+    return _made[base]
+
+
+def _init(driver: Driver, *args: Any, **kwargs: Any) -> None:
+    super(type(driver), driver).__init__(*args, **kwargs)
+    # The size known from the start (Textual asked the console for it when the screen
+    # wanted it before the terminal's first size arrived: a second reading, which
+    # differs from the driver's where the terminal gives no size, or where standard
+    # output is not the terminal; the screen then laid itself out at one size and the
+    # other in turn, for ever, at 100% of a core).
+    if driver._size is None and "_get_terminal_size" in type(driver).__dict__:
+        driver._size = driver._get_terminal_size()  # type: ignore[attr-defined]
+    guard_stops(driver)
+
+
+def _terminal_size(driver: Driver) -> tuple[int, int]:
+    """The size of the terminal the screen is drawn on (Textual draws on standard
+    error, and read the size of standard output: 80x24 with it sent to a file); else
+    of standard input or output; else Textual's own answer (80x24 where none says)."""
+    for stream in (getattr(driver, "_file", None), sys.__stdin__, sys.__stdout__):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            columns, lines = os.get_terminal_size(stream.fileno())  # type: ignore[union-attr]
+            if columns > 0 and lines > 0:
+                return columns, lines
+    return super(type(driver), driver)._get_terminal_size()  # type: ignore[misc]
