@@ -3,8 +3,10 @@ only a patched process can produce)."""
 
 from __future__ import annotations
 
+import csv
 import errno
 import hashlib
+import io
 import json
 import os
 import pty
@@ -466,3 +468,39 @@ def test_an_export_never_replaces_another_boards_wal_or_shm(tmp_path: Path) -> N
     finally:
         store.close()
     assert "Precious new item" in out(run_cli("export", b, "--format", "csv"))
+
+
+def test_items_the_board_does_not_show_are_left_out_and_named(board: Path) -> None:
+    """An item another program put in a block that is not there, or on the list of a
+    stakeholder who is not there, is on no column of the board: the exports leave it
+    out too (the JSON listed it with "place": "block" and a block it does not list),
+    and say which rows they left out, on the error stream."""
+    conn = sqlite3.connect(board)
+    with conn:
+        q, a, b = conn.execute(
+            "SELECT quarter_id, min(id), max(id) FROM items WHERE quarter_id = "
+            "(SELECT id FROM quarters WHERE name = '2026-Q3') AND status = 'open' "
+            "AND merged_into IS NULL"
+        ).fetchone()
+        conn.execute("UPDATE items SET block_id = 99 WHERE id = ?", (a,))
+        conn.execute("UPDATE items SET stakeholder_id = 77, block_id = NULL WHERE id = ?", (b,))
+        shown = {r[0] for r in conn.execute("SELECT id FROM items WHERE quarter_id = ?", (q,))}
+    conn.close()
+    shown -= {a, b}
+    for fmt in ("json", "csv", "md"):
+        result = run_cli("export", board, "--quarter", "2026-Q3", "--format", fmt)
+        assert result.returncode == 0, err(result)
+        said = err(result)
+        assert f"items row {a}: block_id names block 99" in said
+        assert f"items row {b}: stakeholder_id names stakeholder 77" in said
+        assert "left out" in said
+        if fmt == "json":
+            data = json.loads(out(result))
+            blocks = {block["id"] for block in data["blocks"]}
+            assert {item["id"] for item in data["items"]} == shown
+            assert all(i["block_id"] in blocks for i in data["items"] if i["place"] == "block")
+        if fmt == "csv":
+            ids = {int(row[1]) for row in list(csv.reader(io.StringIO(out(result))))[1:]}
+            assert ids == shown
+    written = run_cli("export", board, "--quarter", "2026-Q3", "-o", board.parent / "q.json")
+    assert written.returncode == 0 and f"items row {a}" in err(written)

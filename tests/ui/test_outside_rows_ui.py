@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -461,3 +463,26 @@ async def test_positions_that_were_not_whole_numbers_are_named_once_tidied(
             "SELECT position FROM items WHERE id = ?", (first,)
         ).fetchone()[0]
         assert position == 0  # (renumbered, in the file)
+
+
+async def test_an_export_from_the_board_names_the_items_it_left_out(
+    filled: Filled, board_path: Path
+) -> None:
+    """An item another program put in a block that is not there is on no column; the
+    board's export leaves it out (as the command does) and says so where it says where
+    it wrote."""
+    lost = filled.team_items[0]
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.execute("UPDATE items SET block_id = 99 WHERE id = ?", (lost,))
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.status_line.say("(before the export)")
+        app.screen.action_export("json")
+        await pilot.pause()
+        said = status(app)
+        assert "Exported" in said and "Left out, on no column" in said
+        assert re.search(rf"items row {lost}\b", said)
+    written = json.loads(next(board_path.parent.glob("*.json")).read_text())
+    assert lost not in {item["id"] for item in written["items"]}
+    assert filled.team_items[1] in {item["id"] for item in written["items"]}

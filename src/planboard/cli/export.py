@@ -116,7 +116,7 @@ def _named(value: str) -> str:
 
 def run_export(argv: list[str]) -> int:
     args = _export_parser().parse_args(argv)
-    from ..core.export import LABELS, export, write_export
+    from ..core.export import LABELS, export, left_out, write_export
 
     if len(args.path) > 1 or Path(args.path[0]).is_dir():
         return _export_many(args)
@@ -153,12 +153,19 @@ def run_export(argv: list[str]) -> int:
             text = export(store, quarter.id, fmt)
         else:
             written = write_export(store, quarter.id, fmt, target)
+        lost = left_out(store, quarter.id, 6)
     except PlanboardError as error:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"Cannot write {target}: {error.strerror or error}. Nothing was written.")
     finally:
         store.close()
+    if lost:  # (said beside the export, not in it)
+        print(
+            f"planboard: left out of the export, as the board shows them nowhere (another "
+            f"program wrote them): {'; '.join(lost[:5])}{' and more' if len(lost) > 5 else ''}.",
+            file=sys.stderr,
+        )
     if target is None:
         try:
             _write_stdout(text)

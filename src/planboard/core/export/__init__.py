@@ -22,7 +22,7 @@ from typing import Literal
 from ..outcome import outcome, write_atomically
 from ..store import Store, reads
 from ..text import in_file_name
-from .items import CSV_COLUMNS, JSON_FORMAT, JSON_SHAPE, JSON_VERSION, _csv, _json
+from .items import CSV_COLUMNS, JSON_FORMAT, JSON_SHAPE, JSON_VERSION, _csv, _json, left_out
 from .markdown import _markdown
 from .summary import print_report, report
 from .webpage import _html
@@ -38,6 +38,7 @@ __all__ = [
     "Format",
     "export",
     "export_path",
+    "left_out",
     "print_report",
     "report",
     "write_export",

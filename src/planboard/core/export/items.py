@@ -56,11 +56,13 @@ does, is given in UTC; one that is not a time is `null`).
   `dots`, `votes` (stakeholder name to dots), `items` (item ids, in the block's order).
   The dots are there whether or not the tally is hidden (an export is the team's
   record, written to a file, not shown on the shared screen; `tally_hidden` says which).
-- `items`, every item of the quarter: `id`, `title`, `notes`, `effort`, `owner` (a
-  stakeholder's name, or `"Team"`), `stakeholder_id` (`null` for the team), `place`
-  (`list`, `block`, `dropped` or `merged`), `block_id`, `status` (`open` or `dropped`),
-  `drop_reason`, `position` (on its own list), `merged_into` (the item it was merged
-  into), `carried_from` (the item of an earlier quarter it continues).
+- `items`, every item of the quarter the board shows (one another program put in a block
+  or on a list that is not there is left out, and the command names it): `id`, `title`,
+  `notes`, `effort`, `owner` (a stakeholder's name, or `"Team"`), `stakeholder_id`
+  (`null` for the team), `place` (`list`, `block`, `dropped` or `merged`), `block_id`,
+  `status` (`open` or `dropped`), `drop_reason`, `position` (on its own list),
+  `merged_into` (the item it was merged into), `carried_from` (the item of an earlier
+  quarter it continues).
 - `cut_off`, for a decided quarter (otherwise `[]`): `stakeholder` (name),
   `stakeholder_id`, `items` (how many they sent), `streak` (decided quarters in a row,
   this one included, those they sent no list for skipped).
@@ -128,10 +130,24 @@ def _all_items(store: Store, quarter_id: int) -> list[tuple[Item, str]]:
         ),
     )
     for place, items in places:
-        found += [(item, place.kind) for item in items]
-    merged = [item for items in board.merged.values() for item in items]
+        # (Not an item another program put in a block or on a list that is not there:
+        # the board has no column for it, and the export leaves it out as well; the
+        # command names it, `left_out`.)
+        if board.shows(place):
+            found += [(item, place.kind) for item in items]
+    shown = {item.id for item, _ in found}
+    merged = [item for into, items in board.merged.items() if into in shown for item in items]
     found += [(item, "merged") for item in sorted(merged, key=lambda i: i.id)]
     return found
+
+
+def left_out(store: Store, quarter_id: int, limit: int = 5) -> list[str]:
+    """The quarter's items no export holds, as the board names them ("items row 12:
+    block_id names block 40, which is not on this quarter's board; not shown"): up to
+    `limit`, by the links' own indexes (milliseconds at 50,000 items)."""
+    from ..dangling import dangling
+
+    return [line for line in dangling(store.conn, quarter_id, limit) if line.endswith("not shown")]
 
 
 def _csv(store: Store, quarter_id: int, result: Outcome) -> str:

@@ -333,11 +333,12 @@ class BoardQuarters(BoardView):
 
     def action_export(self, fmt: str) -> None:
         """Write the quarter's outcome beside the board file, and say where."""
-        from ...core.export import export_path, write_export
+        from ...core.export import export_path, left_out, write_export
 
         target = export_path(self.store.path, self.quarter.name, fmt)
         try:
             path = write_export(self.store, self.quarter_id, fmt, target)
+            lost = left_out(self.store, self.quarter_id, 3)
         except (OSError, PlanboardError) as error:
             message = getattr(error, "strerror", None) or str(error)
             # (The export's name: the error's may be the temporary file written first.)
@@ -346,7 +347,11 @@ class BoardQuarters(BoardView):
             return
         # (Said in the status line alone: a toast saying it again sat over that line
         # and hid the path.)
-        self.say(f"Exported {self.quarter.name} to {path}")
+        said = f"Exported {self.quarter.name} to {path}"
+        if lost:  # (items on no column: left out, as the command says too, with why)
+            rows = ", ".join(line.partition(":")[0] for line in lost[:2])
+            said += f". Left out, on no column: {rows}{' and more' if len(lost) > 2 else ''}"
+        self.say(said)
 
     def open_quarter(self, quarter_id: int, *, looking_back: bool | None = None) -> None:
         """Show a quarter. `looking_back` (from the history) shows a past quarter
