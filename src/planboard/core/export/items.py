@@ -11,7 +11,7 @@ from typing import Any
 from ..clock import utc_iso
 from ..model import Item
 from ..outcome import Outcome
-from ..store import Store
+from ..store import Store, reads
 from ..text import clean_line, clean_multiline, name_order
 from .facts import _effort
 
@@ -141,6 +141,7 @@ def _all_items(store: Store, quarter_id: int) -> list[tuple[Item, str]]:
     return found
 
 
+@reads
 def left_out(store: Store, quarter_id: int, limit: int = 5) -> list[str]:
     """The quarter's items no export holds, as the board names them ("items row 12:
     block_id names block 40, which is not on this quarter's board; not shown"): up to
