@@ -1,6 +1,7 @@
 """The driver planboard gives Textual: Textual's own for this system, with planboard's
 answer to stops and continues (`quitting.guard_stops`) and the terminal's size read one
-way, from the terminal the screen is drawn on."""
+way, from the terminal the screen is drawn on; and a screen that lets go of a resize
+the terminal's size has already overtaken (`_drop_overtaken_resizes`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .quitting import guard_stops
 
 if TYPE_CHECKING:
+    from textual import events
     from textual.driver import Driver
 
 _made: dict[type[Driver], type[Driver]] = {}
@@ -20,6 +22,7 @@ _made: dict[type[Driver], type[Driver]] = {}
 def planboard_driver(base: type[Driver]) -> type[Driver]:
     """`base`, made to put planboard's handlers of SIGTSTP and SIGCONT in place as soon
     as it has set Textual's own, and to read the terminal's size as said below."""
+    _drop_overtaken_resizes()
     if base not in _made:
         parts: dict[str, Any] = {"__init__": _init}
         if hasattr(base, "_get_terminal_size"):
@@ -50,3 +53,29 @@ def _terminal_size(driver: Driver) -> tuple[int, int]:
             if columns > 0 and lines > 0:
                 return columns, lines
     return super(type(driver), driver)._get_terminal_size()  # type: ignore[misc]
+
+
+def _drop_overtaken_resizes() -> None:
+    """Every screen lets go of a Resize whose size is no longer the terminal's. Sizes
+    that come in quick succession (a window dragged while planboard starts) reach a
+    screen after the app has taken the next: laid out at the old size, the screen sends
+    itself a Resize of that size (its own size changed), then, at the new size, one of
+    the new; each undoes the other, for ever, at 100% of a core, deaf to Ctrl+Q and
+    SIGTERM (4 starts in 9 under twenty resizes 0.1 s apart). The last size always
+    comes after: the screen ends laid out at it. (Once, for Textual's `Screen`: its own
+    screens too, the command palette's.)"""
+    from textual.screen import Screen
+
+    textual_on_resize = Screen._on_resize
+    if getattr(textual_on_resize, "_planboard", False):
+        return
+
+    async def _on_resize(screen: Screen[Any], event: events.Resize) -> None:
+        app = screen.app
+        if event.size != app.size and not app.is_inline:
+            event.stop()
+            return
+        await textual_on_resize(screen, event)
+
+    _on_resize._planboard = True  # type: ignore[attr-defined]
+    Screen._on_resize = _on_resize  # type: ignore[method-assign, assignment]
