@@ -504,3 +504,28 @@ def test_items_the_board_does_not_show_are_left_out_and_named(board: Path) -> No
             assert ids == shown
     written = run_cli("export", board, "--quarter", "2026-Q3", "-o", board.parent / "q.json")
     assert written.returncode == 0 and f"items row {a}" in err(written)
+
+
+@pytest.mark.parametrize("stderr", ["closed", "full"])
+def test_a_word_beside_the_export_never_spoils_it(board: Path, stderr: str) -> None:
+    """The error stream closed (`2>&-`): the word about the items left out went into
+    the export, before its JSON; the error stream full (`2>/dev/full`): the export was
+    lost, with exit status 1. The export is whole either way, the word let go."""
+    conn = sqlite3.connect(board)
+    with conn:
+        conn.execute(
+            "UPDATE items SET block_id = 99 WHERE id = (SELECT min(id) FROM items WHERE "
+            "quarter_id = (SELECT id FROM quarters WHERE name = '2026-Q3') AND status = 'open')"
+        )
+    conn.close()
+    args = [sys.executable, "-m", "planboard", "export", str(board), "-q", "2026-Q3", "-f", "json"]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    if stderr == "closed":
+        result = subprocess.run(
+            args, stdout=subprocess.PIPE, env=env, timeout=60, preexec_fn=lambda: os.close(2)
+        )
+    else:
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(args, stdout=subprocess.PIPE, stderr=full, env=env, timeout=60)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["quarter"]["name"] == "2026-Q3"

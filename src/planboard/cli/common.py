@@ -74,8 +74,18 @@ def _as_text(text: str, what: str) -> str:
 def _fail(message: str) -> int:
     # (Without control characters: a path holding an escape sequence turned the
     # terminal red, or cleared it.)
-    print(f"planboard: {clean_multiline(message)}", file=sys.stderr)
+    _aside(f"planboard: {clean_multiline(message)}")
     return 2
+
+
+def _aside(message: str) -> None:
+    """A word on the error stream, beside the output: none when that stream is closed
+    (`2>&-`: `print` then wrote it into the output, before an export's JSON) or can't
+    be written (`2>/dev/full`: the export itself was lost)."""
+    if sys.stderr is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        print(message, file=sys.stderr, flush=True)
 
 
 def _confirmed(question: str, *, default: bool = False) -> bool | None:

@@ -12,6 +12,7 @@ from ..core.errors import PlanboardError
 from ..core.text import clean_line, path_text
 from .common import (
     Parser,
+    _aside,
     _fail,
     _open_for_reading,
     _quiet_broken_pipe,
@@ -161,10 +162,9 @@ def run_export(argv: list[str]) -> int:
     finally:
         store.close()
     if lost:  # (said beside the export, not in it)
-        print(
+        _aside(
             f"planboard: left out of the export, as the board shows them nowhere (another "
-            f"program wrote them): {'; '.join(lost[:5])}{' and more' if len(lost) > 5 else ''}.",
-            file=sys.stderr,
+            f"program wrote them): {'; '.join(lost[:5])}{' and more' if len(lost) > 5 else ''}."
         )
     if target is None:
         try:
@@ -172,10 +172,9 @@ def run_export(argv: list[str]) -> int:
         except BrokenPipeError:
             return _quiet_broken_pipe()
         if not args.quarter and not quarter.is_decided:  # (said beside the export, not in it)
-            print(
+            _aside(
                 f"planboard: no quarter is decided yet; exported {clean_line(quarter.name)}, "
-                f"which is {quarter.status}.",
-                file=sys.stderr,
+                f"which is {quarter.status}."
             )
         return 0
     print(f"Wrote {clean_line(quarter.name)}{which} as {LABELS[fmt]} to {path_text(written)}.")
