@@ -499,6 +499,9 @@ def test_items_the_board_does_not_show_are_left_out_and_named(board: Path) -> No
             blocks = {block["id"] for block in data["blocks"]}
             assert {item["id"] for item in data["items"]} == shown
             assert all(i["block_id"] in blocks for i in data["items"] if i["place"] == "block")
+            on_lists = sum(1 for i in data["items"] if i["place"] == "list")
+        if fmt == "md":  # (the newsletter's count of what is still on the lists, alike)
+            assert f"{on_lists} requests still on the lists" in out(result)
         if fmt == "csv":
             ids = {int(row[1]) for row in list(csv.reader(io.StringIO(out(result))))[1:]}
             assert ids == shown

@@ -853,3 +853,48 @@ def test_shifting_an_item_merged_since_is_refused_in_words(
         )
     with pytest.raises(ConflictError, match="is not shown where it is any more"):
         store.shift_item(item_id, 1)
+
+
+def test_the_items_named_not_shown_are_those_the_board_shows_nowhere(
+    filled: Filled, board_path: Path
+) -> None:
+    """A dropped item, or one merged into an item on the board, shows (in the dropped
+    area, or under its survivor) whatever list or block it names: it was named "not
+    shown" (and the export said it left it out while it held it). A request merged
+    into an item that is on no column shows nowhere: it was named nowhere. An archived
+    stakeholder's item whose owner reads 2.5 as 2 shows on that list: it showed on no
+    list, named nowhere."""
+    import re
+
+    store, q = filled.store, filled.quarter_id
+    t1, t2, t3 = filled.team_items[:3]
+    s1, s2, s3 = filled.sales_items[:3]
+    v1, v2 = filled.service_items[:2]
+    with outside(board_path) as conn:
+        conn.execute(
+            "UPDATE items SET status = 'dropped', stakeholder_id = 9999 WHERE id = ?", (t1,)
+        )
+        conn.execute(
+            "UPDATE items SET merged_into = ?, stakeholder_id = 9999 WHERE id = ?", (t3, t2)
+        )
+        conn.execute("UPDATE items SET merged_into = ?, block_id = 8888 WHERE id = ?", (t3, s1))
+        conn.execute("UPDATE items SET block_id = 8888 WHERE id = ?", (s2,))  # on no column
+        conn.execute("UPDATE items SET merged_into = ? WHERE id = ?", (s2, s3))  # under it
+        conn.execute("UPDATE stakeholders SET archived = 1 WHERE id = ?", (filled.service,))
+        conn.execute(
+            "UPDATE items SET stakeholder_id = ? WHERE id IN (?, ?)",
+            (filled.service + 0.5, v1, v2),
+        )
+    board = store.board(q)
+    on_columns = {i.id for p, items in board.places.items() if board.shows(p) for i in items}
+    under = {m.id for into, merged in board.merged.items() if into in on_columns for m in merged}
+    everything = {
+        row[0] for row in store.conn.execute("SELECT id FROM items WHERE quarter_id = ?", (q,))
+    }
+    named = {
+        int(re.match(r"items row (\d+):", p).group(1))  # type: ignore[union-attr]
+        for p in store.row_problems(q)
+        if p.startswith("items row") and p.endswith("not shown")
+    }
+    assert {t1, t2, s1, v1, v2} <= on_columns | under
+    assert named == everything - on_columns - under == {s2, s3}

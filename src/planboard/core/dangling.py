@@ -4,25 +4,48 @@ from __future__ import annotations
 
 import sqlite3
 
-from .rows import shown
+from .rows import bare, integer, shown
+
+
+# Where the board puts an item (`Place.where`, the columns read as `ITEM_COLUMNS` reads
+# them): merged into another, under it, whatever else it names; dropped, in the dropped
+# area; else in its block, if it names one; else on its owner's list. Only the list or
+# block where it sits can leave it on no column.
+def _sits(i: str = "") -> str:
+    """`i`'s item (`i.`, or the row searched) is on a list or in a block."""
+    return f"{bare(integer(i + 'merged_into'))} IS NULL AND {i}status IS NOT 'dropped'"
+
+
+def _no_column(i: str) -> str:
+    """`i`'s item sits in a block, or on a list, that is not there."""
+    block = bare(integer(i + "block_id"))
+    return (
+        f"{_sits(i)} AND ({block} NOT IN (SELECT id FROM blocks WHERE quarter_id = ?) OR "
+        f"({block} IS NULL AND CAST({i}stakeholder_id AS INTEGER) NOT IN "
+        "(SELECT id FROM stakeholders)))"
+    )
+
 
 # An item's link to a row that is not there (`sqlite3` checks no foreign key unless
 # asked): the board has nowhere to show it. (column, what it names, what is wrong with
 # that, the test: the few stakeholders and blocks are read once; a survivor is looked
 # up by its id, for the few items merged.) Planboard keeps one level of merges: an item
-# merged into one merged itself (a loop, a chain, itself) has no survivor on the board.
+# merged into one merged itself (a loop, a chain, itself) has no survivor on the board;
+# nor has one merged into an item that is on no column.
 _LINKS = (
     (
         "stakeholder_id",
         "stakeholder",
         "which is not in the file",
-        "CAST(stakeholder_id AS INTEGER) NOT IN (SELECT id FROM stakeholders)",
+        f"{_sits()} AND {bare(integer('block_id'))} IS NULL "
+        "AND CAST(stakeholder_id AS INTEGER) NOT IN (SELECT id FROM stakeholders)",
     ),
     (
         "block_id",
         "block",
         "which is not on this quarter's board",
-        "CAST(block_id AS INTEGER) NOT IN (SELECT id FROM blocks WHERE quarter_id = ?)",
+        f"{_sits()} "
+        "AND CAST(block_id AS INTEGER) NOT IN (SELECT id FROM blocks WHERE quarter_id = ?)",
     ),
     (
         "merged_into",
@@ -38,6 +61,13 @@ _LINKS = (
         "EXISTS (SELECT 1 FROM items AS i WHERE i.id = CAST(lost.merged_into AS INTEGER) "
         "AND i.quarter_id = ? "
         "AND i.merged_into IS NOT NULL)",
+    ),
+    (
+        "merged_into",
+        "item",
+        "which is on no column itself",
+        "EXISTS (SELECT 1 FROM items AS i WHERE i.id = CAST(lost.merged_into AS INTEGER) "
+        f"AND i.quarter_id = ? AND {_no_column('i.')})",
     ),
 )
 
@@ -59,7 +89,7 @@ def dangling(conn: sqlite3.Connection, quarter_id: int, limit: int) -> list[str]
             f"SELECT id, CAST({column} AS INTEGER) FROM items AS lost "
             f"WHERE {column} BETWEEN -9e999 AND 9e999 AND {quarter} = ? "
             f"AND typeof({column}) IN ('integer', 'real') AND {missing} LIMIT {limit}",
-            (quarter_id, quarter_id) if "?" in missing else (quarter_id,),
+            (quarter_id,) * (1 + missing.count("?")),
         ).fetchall()
         found += [
             f"items row {row}: {column} names {what} {ref}, {wrong}; not shown" for row, ref in rows

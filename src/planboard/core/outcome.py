@@ -88,7 +88,12 @@ def outcome(store: Store, quarter_id: int) -> Outcome:
     chosen = sorted(
         (b for b in blocks if b.block.chosen_rank), key=lambda b: b.block.chosen_rank or 0
     )
-    loose = [item for place, items in board.places.items() if place.is_list for item in items]
+    loose = [  # (not one another program put on a list that is not there: on no column)
+        item
+        for place, items in board.places.items()
+        if place.is_list and board.shows(place)
+        for item in items
+    ]
     return Outcome(
         quarter=board.quarter,
         # (A decision row another program wrote for a quarter being prepared is not its

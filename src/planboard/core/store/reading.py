@@ -180,13 +180,18 @@ class StoreReads(StoreCore):
             rows = self.conn.execute(sql)
         else:
             # A decided quarter shows who was a stakeholder then, not who came later.
+            # (An item's owner as the board reads it: 2.5 is 2, whose list shows it, even
+            # archived; found by the index of owners, a range for each stakeholder.)
             sql = (
-                f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders WHERE "
+                f"SELECT {STAKEHOLDER_COLUMNS} FROM stakeholders AS s WHERE "
                 "(archived = 0 AND created_at <= COALESCE("
                 "(SELECT decided_at FROM decisions WHERE quarter_id = ?), '9999')) "
-                "OR id IN (SELECT stakeholder_id FROM items WHERE quarter_id = ?)"
+                "OR id IN (SELECT stakeholder_id FROM items WHERE quarter_id = ?) "
+                "OR EXISTS (SELECT 1 FROM items WHERE quarter_id = ? "
+                "AND stakeholder_id > s.id - 1 AND stakeholder_id < s.id + 1 "
+                "AND typeof(stakeholder_id) = 'real' AND CAST(stakeholder_id AS INTEGER) = s.id)"
             )
-            rows = self.conn.execute(sql, (quarter_id, quarter_id))
+            rows = self.conn.execute(sql, (quarter_id, quarter_id, quarter_id))
         people = [Stakeholder(r[0], r[1], r[2], bool(r[3]), r[4] or "") for r in rows]
         return sorted(people, key=lambda s: (name_order(s.name), s.id))
 
