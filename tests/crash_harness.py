@@ -52,16 +52,18 @@ class Terminal:
         size: tuple[int, int] = (120, 40),
         *,
         stdout: str | None = None,
+        stderr: str | None = None,
     ) -> None:
         """`size` (0, 0) is a terminal that says no size (as under `script` with no
-        terminal); `stdout` a file the standard output goes to instead of the terminal."""
+        terminal); `stdout`, `stderr` files those streams go to instead of the terminal."""
         env = {**os.environ, "TERM": "xterm-256color", "TEXTUAL_ANIMATION": "none"}
         self.started = time.monotonic()
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child
             os.chdir(cwd)
-            if stdout is not None:
-                os.dup2(os.open(stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 1)
+            for fd, name in ((1, stdout), (2, stderr)):
+                if name is not None:
+                    os.dup2(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
             os.execve(sys.executable, [sys.executable, "-m", "planboard", *args], env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.raw = ""

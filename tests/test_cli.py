@@ -225,6 +225,7 @@ def test_the_exit_status_is_1_when_the_board_stopped_on_an_unexpected_error(
             return True
 
     monkeypatch.setattr(sys, "stdin", Terminal())  # (the board is shown in a terminal)
+    monkeypatch.setattr(sys, "__stderr__", Terminal())  # (drawn on its error stream)
     monkeypatch.setattr(planboard.ui.app, "PlanboardApp", with_return_code(1))
     assert run_board([str(path)]) == 1
     monkeypatch.setattr(planboard.ui.app, "PlanboardApp", with_return_code(None))

@@ -43,6 +43,7 @@ def _shown_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     import planboard.ui.app
 
     monkeypatch.setattr(sys, "stdin", _Terminal())
+    monkeypatch.setattr(sys, "__stderr__", _Terminal())  # (the board is drawn there)
     monkeypatch.setattr(planboard.ui.app, "PlanboardApp", _Shown)
     monkeypatch.setattr(_Shown, "runs", [])
     return _Shown.runs

@@ -25,7 +25,12 @@ def test_the_board_is_drawn_and_stays_still(
 ) -> None:
     path = fresh_copy(SAMPLE, tmp_path)
     out = tmp_path / "out.txt"
-    term = Terminal([str(path)], tmp_path, size, stdout=str(out) if redirected else None)
+    # (COLUMNS and LINES say nothing of the terminal: a huge pair took gigabytes)
+    os.environ["COLUMNS"], os.environ["LINES"] = "100000", "100000"
+    try:
+        term = Terminal([str(path)], tmp_path, size, stdout=str(out) if redirected else None)
+    finally:
+        del os.environ["COLUMNS"], os.environ["LINES"]
     try:
         assert term.wait_for("Team ·")
         assert term.settles(), "the screen is drawn again and again"
@@ -58,4 +63,29 @@ def test_a_window_resized_again_and_again_as_it_starts_ends_still(tmp_path: Path
         assert term.quit() == 0
     finally:
         term.kill()
+    assert not os.path.exists(f"{path}-wal")
+
+
+def test_the_error_stream_sent_elsewhere_is_refused_and_said(tmp_path: Path) -> None:
+    """`planboard team.db 2>log`: Textual draws on the error stream, so the screen went
+    into the file and the terminal stayed blank (and raw) until Ctrl+Q. Refused: said
+    in the terminal and in the file, the board as it was."""
+    import hashlib
+
+    path = fresh_copy(SAMPLE, tmp_path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    log = tmp_path / "log.txt"
+    term = Terminal([str(path)], tmp_path, (100, 30), stderr=str(log))
+    try:
+        assert term.wait_for("error stream")
+        for _ in range(100):
+            done, status = os.waitpid(term.pid, os.WNOHANG)
+            if done:
+                break
+            term.pump(0.05)
+        assert done and os.waitstatus_to_exitcode(status) == 2
+    finally:
+        term.kill()
+    assert "not the terminal" in log.read_text() and "\x1b[" not in log.read_text()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert not os.path.exists(f"{path}-wal")

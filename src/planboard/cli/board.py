@@ -51,6 +51,24 @@ NO_TERMINAL = (
     "file or /dev/null): run it in a terminal. From a script, `planboard export PATH` "
     "prints the board (`--format md`, `html`, `csv` or `json`)."
 )
+NO_SCREEN = (
+    "the board is drawn on planboard's error stream, and that is not the terminal here "
+    "(`2>` sends it elsewhere): run it with the error stream on the terminal."
+)
+
+
+def _refused_off_a_terminal() -> int | None:
+    """The exit status of a start refused off a terminal (its input, or the error
+    stream, which Textual draws on: `2>log` wrote the screen into the file and left
+    the terminal raw and blank), said; None on a terminal."""
+    if not sys.stdin.isatty():
+        return _fail(NO_TERMINAL)
+    drawn_on = sys.__stderr__
+    if drawn_on is None or not drawn_on.isatty():
+        if sys.stdout is not None and sys.stdout.isatty():
+            print(f"planboard: {NO_SCREEN}")  # (where the person who ran it looks)
+        return _fail(NO_SCREEN)
+    return None
 
 
 def _board_parser() -> argparse.ArgumentParser:
@@ -156,8 +174,8 @@ def _run_board(argv: list[str], *, meeting: bool) -> int:
         if refusal:
             return _fail(refusal)
     new_board = not args.read_only and not os.path.lexists(args.path)
-    if new_board and not sys.stdin.isatty():
-        return _fail(NO_TERMINAL)  # (before a new board is made for nothing)
+    if new_board and (refused := _refused_off_a_terminal()) is not None:
+        return refused  # (before a new board is made for nothing)
     from ..core.store import Store
 
     path = Path(args.path)
@@ -278,9 +296,9 @@ def _read_and_run(
     elif store.readonly:
         notice = f"Opened read-only: {store.readonly_reason}."
 
-    if not sys.stdin.isatty():  # (after the file's own refusals, which say more)
-        store.close()
-        return _fail(NO_TERMINAL)
+    if (refused := _refused_off_a_terminal()) is not None:  # (after the file's own
+        store.close()  # refusals, which say more)
+        return refused
     from ..ui.app import PlanboardApp  # (waits for the thread's import, if it still runs)
 
     loaded()  # (a big quarter's head did not wait for it: its read ran beside it)
