@@ -118,35 +118,3 @@ async def test_a_short_team_list_takes_its_own_height_when_the_columns_stack(
         assert team.container_size.height == rows - 1
         assert team.size.height == height - 1
         assert lists.size.height == below + 1
-
-
-async def test_a_resize_overtaken_by_another_ends_at_the_last_size(tmp_path: Path) -> None:
-    """Sizes that came in quick succession as planboard started (a window dragged while
-    it opened): a screen given the first size after the app already had the second laid
-    itself out at one and the other in turn, for ever, at 100% of a core (each layout
-    sends the screen a Resize of its own new size, and the other was still queued).
-    A resize the app's size has overtaken is let go: the screen ends at the last size
-    and stays still."""
-    from textual import events
-    from textual.geometry import Size
-
-    path = tmp_path / "board.db"
-    generate_board(path, items=50, stakeholders=3, blocks=2)
-    app = PlanboardApp(Store.open(path))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        layouts: list[str] = []
-        counting(screen, "_refresh_layout", layouts)
-        # (As Textual's app sends them: the first size already overtaken by the second.)
-        old, new = Size(80, 24), Size(120, 40)
-        screen.post_message(events.Resize(old, old))
-        screen.post_message(events.Resize(new, new))
-        for _ in range(10):
-            await pilot.pause(0.02)
-        settled = len(layouts)
-        for _ in range(15):
-            await pilot.pause(0.02)
-        assert len(layouts) == settled, "the screen is laid out again and again"
-        assert screen.size == new
-        assert screen.query_one("#status").region.bottom <= 40

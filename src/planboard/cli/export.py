@@ -161,11 +161,7 @@ def run_export(argv: list[str]) -> int:
         return _fail(f"Cannot write {target}: {error.strerror or error}. Nothing was written.")
     finally:
         store.close()
-    if lost:  # (said beside the export, not in it)
-        _aside(
-            f"planboard: left out of the export, as the board shows them nowhere (another "
-            f"program wrote them): {'; '.join(lost[:5])}{' and more' if len(lost) > 5 else ''}."
-        )
+    _say_left_out(lost)
     if target is None:
         try:
             _write_stdout(text)
@@ -179,6 +175,15 @@ def run_export(argv: list[str]) -> int:
         return 0
     print(f"Wrote {clean_line(quarter.name)}{which} as {LABELS[fmt]} to {path_text(written)}.")
     return 0
+
+
+def _say_left_out(lost: list[str]) -> None:
+    """The items the export left out, named beside it (not in it), five at most."""
+    if lost:
+        _aside(
+            f"planboard: left out of the export, as the board shows them nowhere (another "
+            f"program wrote them): {'; '.join(lost[:5])}{' and more' if len(lost) > 5 else ''}."
+        )
 
 
 def _many_boards(paths: list[str]) -> Boards | int | None:
