@@ -509,6 +509,32 @@ def test_items_the_board_does_not_show_are_left_out_and_named(board: Path) -> No
     assert written.returncode == 0 and f"items row {a}" in err(written)
 
 
+def test_the_word_about_items_left_out_says_how_many_it_did_not_name(board: Path) -> None:
+    """Five rows are named at most; the rest were "and more", with no count (3,000
+    rows left out: five named). The word now says how many more, and the export holds
+    every other item."""
+    conn = sqlite3.connect(board)
+    with conn:
+        q = conn.execute("SELECT id FROM quarters WHERE name = '2026-Q3'").fetchone()[0]
+        lost = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM items WHERE quarter_id = ? AND status = 'open' "
+                "AND merged_into IS NULL ORDER BY id LIMIT 8",
+                (q,),
+            )
+        ]
+        conn.executemany("UPDATE items SET block_id = 99 WHERE id = ?", [(i,) for i in lost])
+        total = conn.execute("SELECT count(*) FROM items WHERE quarter_id = ?", (q,)).fetchone()
+    conn.close()
+    result = run_cli("export", board, "--quarter", "2026-Q3", "--format", "json")
+    assert result.returncode == 0, err(result)
+    said = err(result)
+    assert said.count("block_id names block 99") == 5
+    assert "and 3 more (8 items in all)" in said, said
+    assert len(json.loads(out(result))["items"]) == total[0] - 8
+
+
 @pytest.mark.parametrize("stderr", ["closed", "full"])
 def test_a_word_beside_the_export_never_spoils_it(board: Path, stderr: str) -> None:
     """The error stream closed (`2>&-`): the word about the items left out went into

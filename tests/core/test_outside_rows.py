@@ -898,3 +898,40 @@ def test_the_items_named_not_shown_are_those_the_board_shows_nowhere(
     }
     assert {t1, t2, s1, v1, v2} <= on_columns | under
     assert named == everything - on_columns - under == {s2, s3}
+    # (and counted as many: the exports' word says how many it left out)
+    from planboard.core.dangling import not_shown
+
+    assert sorted(not_shown(store.conn, q)) == sorted([s2, s3])
+
+
+def test_what_a_stakeholder_sent_counts_the_items_the_board_shows(
+    filled: Filled, board_path: Path
+) -> None:
+    """A request another program put in a block that is not there, or merged into one
+    that is on no column, shows nowhere, and the exports leave it out; the count of
+    what a stakeholder sent counted it all the same (the JSON's `cut_off` said 2 items
+    beside 1 listed; the history, the report and the several-boards export alike)."""
+    from planboard.core.export import export
+    from planboard.core.history import coverage
+
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.move_item(filled.service_items[0], Place.block(filled.block_b))
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    with outside(board_path) as conn:
+        conn.execute("UPDATE items SET block_id = 8888 WHERE id = ?", (filled.service_items[1],))
+        s1, s2 = filled.sales_items[1:3]
+        conn.execute("UPDATE items SET block_id = 8888 WHERE id = ?", (s2,))
+        conn.execute("UPDATE items SET merged_into = ? WHERE id = ?", (s2, s1))
+    cut = {c.stakeholder.id: c.items for c in store.cut_off(q)}
+    assert cut == {filled.service: 1}
+    cover = coverage(store)
+    assert cover.items[(filled.service, q)] == 1
+    assert cover.items[(filled.sales, q)] == 1
+    assert cover.cells[(filled.service, q)] == "cut"
+    assert cover.cells[(filled.sales, q)] == "served"
+    data = json.loads(export(store, q, "json"))
+    listed = [i for i in data["items"] if i["stakeholder_id"] == filled.service]
+    assert [c["items"] for c in data["cut_off"]] == [len(listed)] == [1]

@@ -486,3 +486,20 @@ async def test_an_export_from_the_board_names_the_items_it_left_out(
     written = json.loads(next(board_path.parent.glob("*.json")).read_text())
     assert lost not in {item["id"] for item in written["items"]}
     assert filled.team_items[1] in {item["id"] for item in written["items"]}
+
+
+async def test_the_boards_export_says_how_many_items_it_left_out(
+    filled: Filled, board_path: Path
+) -> None:
+    """Two rows named on the status line, then how many more ("and more" gave no
+    count)."""
+    lost = filled.team_items + filled.sales_items[:1]
+    with sqlite3.connect(board_path, isolation_level=None) as conn:
+        conn.executemany("UPDATE items SET block_id = 99 WHERE id = ?", [(i,) for i in lost])
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await pilot.pause()
+        app.screen.action_export("json")
+        await pilot.pause()
+        said = status(app)
+        assert re.search(rf"items row {lost[0]}, items row {lost[1]} and 2 more\b", said), said

@@ -154,14 +154,14 @@ def run_export(argv: list[str]) -> int:
             text = export(store, quarter.id, fmt)
         else:
             written = write_export(store, quarter.id, fmt, target)
-        lost = left_out(store, quarter.id, 6)
+        lost = left_out(store, quarter.id, 5)
     except PlanboardError as error:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"Cannot write {target}: {error.strerror or error}. Nothing was written.")
     finally:
         store.close()
-    _say_left_out(lost)
+    _say_left_out(*lost)
     if target is None:
         try:
             _write_stdout(text)
@@ -177,12 +177,16 @@ def run_export(argv: list[str]) -> int:
     return 0
 
 
-def _say_left_out(lost: list[str]) -> None:
-    """The items the export left out, named beside it (not in it), five at most."""
-    if lost:
+def _say_left_out(named: list[str], count: int) -> None:
+    """The items the export left out, said beside it (not in it): five named at most,
+    and how many more."""
+    if named:
+        more = (
+            f"; and {count - len(named)} more ({count} items in all)" if count > len(named) else ""
+        )
         _aside(
             f"planboard: left out of the export, as the board shows them nowhere (another "
-            f"program wrote them): {'; '.join(lost[:5])}{' and more' if len(lost) > 5 else ''}."
+            f"program wrote them): {'; '.join(named)}{more}."
         )
 
 

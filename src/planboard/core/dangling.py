@@ -72,6 +72,29 @@ _LINKS = (
 )
 
 
+def not_shown(conn: sqlite3.Connection, quarter_id: int) -> list[int]:
+    """The quarter's items `dangling` names "not shown" (each by one link alone: the
+    links' tests leave out one another), found by the same searches."""
+    found: list[int] = []
+    for column, _what, _wrong, missing in _LINKS:
+        quarter = "quarter_id" if column == "stakeholder_id" else "+quarter_id"
+        found += (
+            row[0]
+            for row in conn.execute(
+                f"SELECT id FROM items AS lost WHERE {_linked(column)} AND {quarter} = ? "
+                f"AND {missing}",
+                (quarter_id,) * (1 + missing.count("?")),
+            )
+        )
+    return found
+
+
+def _linked(column: str) -> str:
+    # (A range of whole numbers: the rows are found by the link's own index. A number
+    # that is not whole is read as its whole part: named by that.)
+    return f"{column} BETWEEN -9e999 AND 9e999 AND typeof({column}) IN ('integer', 'real')"
+
+
 def dangling(conn: sqlite3.Connection, quarter_id: int, limit: int) -> list[str]:
     """The quarter's items whose list, block or survivor does not exist, each as
     "items row 12: block_id names block 40, which is not on this quarter's board; not
@@ -80,15 +103,12 @@ def dangling(conn: sqlite3.Connection, quarter_id: int, limit: int) -> list[str]
     the index of its column: milliseconds at 50,000 items."""
     found: list[str] = []
     for column, what, wrong, missing in _LINKS:
-        # (`+quarter_id` and a range of whole numbers: the rows are found by the
-        # link's own index, few for a block or a survivor, not by the quarter's, which
-        # holds them all)
+        # (`+quarter_id`: the rows are found by the link's own index, few for a block
+        # or a survivor, not by the quarter's, which holds them all)
         quarter = "quarter_id" if column == "stakeholder_id" else "+quarter_id"
-        # (A number that is not whole is read as its whole part: named by that.)
         rows = conn.execute(
             f"SELECT id, CAST({column} AS INTEGER) FROM items AS lost "
-            f"WHERE {column} BETWEEN -9e999 AND 9e999 AND {quarter} = ? "
-            f"AND typeof({column}) IN ('integer', 'real') AND {missing} LIMIT {limit}",
+            f"WHERE {_linked(column)} AND {quarter} = ? AND {missing} LIMIT {limit}",
             (quarter_id,) * (1 + missing.count("?")),
         ).fetchall()
         found += [

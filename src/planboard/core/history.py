@@ -57,13 +57,7 @@ def coverage(store: Store) -> Coverage:
     quarters = store.quarters()
     sent: dict[tuple[int, int], int] = {}
     served: set[tuple[int, int]] = set()
-    for stakeholder_id, quarter_id, count, chosen in store.conn.execute(
-        "SELECT i.stakeholder_id, i.quarter_id, COUNT(*), "
-        "SUM(CASE WHEN b.chosen_rank IS NOT NULL THEN 1 ELSE 0 END) "
-        "FROM items i LEFT JOIN items s ON s.id = i.merged_into "
-        "LEFT JOIN blocks b ON b.id = COALESCE(i.block_id, s.block_id) "
-        "WHERE i.stakeholder_id IS NOT NULL GROUP BY i.stakeholder_id, i.quarter_id"
-    ):
+    for (stakeholder_id, quarter_id), (count, chosen) in store.sent().items():
         sent[(stakeholder_id, quarter_id)] = count
         if chosen:
             served.add((stakeholder_id, quarter_id))

@@ -142,13 +142,15 @@ def _all_items(store: Store, quarter_id: int) -> list[tuple[Item, str]]:
 
 
 @reads
-def left_out(store: Store, quarter_id: int, limit: int = 5) -> list[str]:
+def left_out(store: Store, quarter_id: int, limit: int = 5) -> tuple[list[str], int]:
     """The quarter's items no export holds, as the board names them ("items row 12:
     block_id names block 40, which is not on this quarter's board; not shown"): up to
-    `limit`, by the links' own indexes (milliseconds at 50,000 items)."""
-    from ..dangling import dangling
+    `limit`, and how many there are in all, by the links' own indexes (milliseconds
+    at 50,000 items)."""
+    from ..dangling import dangling, not_shown
 
-    return [line for line in dangling(store.conn, quarter_id, limit) if line.endswith("not shown")]
+    named = [line for line in dangling(store.conn, quarter_id, limit) if line.endswith("not shown")]
+    return named, len(not_shown(store.conn, quarter_id)) if named else 0
 
 
 def _csv(store: Store, quarter_id: int, result: Outcome) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..backup import backup_board
 from ..clock import stamp_ms, timer_for_timebox, timer_stopped
+from ..dangling import not_shown
 from ..errors import PlanboardError, ReadOnlyError, ValidationError
 from ..model import Block, Change, CutOff, Meeting, Stakeholder
 from ..rows import integer, whole
@@ -406,6 +407,45 @@ class MeetingCommands(StorePlacing):
             return self._finish(tx, "choose_block", summary, block.quarter_id, block_id=block_id)
 
     @_reads
+    def sent(
+        self, quarter_id: int | None = None, column: str = "chosen_rank"
+    ) -> dict[tuple[int, int], tuple[int, int]]:
+        """(stakeholder, quarter) → how many items they sent, and how many of those sit
+        in a chosen block (`column`: `chosen_rank`, as confirmed, or `choice`, as chosen
+        so far), themselves or under their survivor; of one quarter, or of all. Only the
+        items the board shows count: one another program put in a block or on a list
+        that is not there, or merged into an item on no column, is left out, as the
+        exports leave it out (`dangling.not_shown`; counted, the JSON's `cut_off` said
+        2 items beside 1 listed)."""
+        where = "i.quarter_id = ?" if quarter_id is not None else "1"
+        select = (
+            "SELECT i.stakeholder_id, i.quarter_id, COUNT(*), "
+            f"SUM(CASE WHEN b.{column} IS NOT NULL THEN 1 ELSE 0 END) "
+            "FROM items i LEFT JOIN items s ON s.id = i.merged_into "
+            "LEFT JOIN blocks b ON b.id = COALESCE(i.block_id, s.block_id) "
+            "WHERE {} AND i.stakeholder_id IS NOT NULL GROUP BY i.stakeholder_id, i.quarter_id"
+        )
+        found = {
+            (sid, qid): (count, served)
+            for sid, qid, count, served in self.conn.execute(
+                select.format(where), () if quarter_id is None else (quarter_id,)
+            )
+        }
+        quarters = [quarter_id] if quarter_id is not None else [q.id for q in self.quarters()]
+        # (Few, found by the links' own indexes: taken back from the counts.)
+        hidden = [i for q in quarters for i in not_shown(self.conn, q)]
+        for start in range(0, len(hidden), 500):
+            ids = hidden[start : start + 500]
+            marks = ",".join("?" * len(ids))
+            for sid, qid, count, served in self.conn.execute(
+                select.format(f"i.id IN ({marks})"), ids
+            ):
+                had, had_served = found.pop((sid, qid), (0, 0))
+                if had > count:
+                    found[(sid, qid)] = (had - count, had_served - served)
+        return found
+
+    @_reads
     def cut_off(self, quarter_id: int, *, pending: bool = False) -> list[CutOff]:
         """Stakeholders who sent items this quarter and have none in a chosen block, with
         how many decided quarters in a row, ending with this one, that has been so.
@@ -418,16 +458,7 @@ class MeetingCommands(StorePlacing):
             }
 
         def sent_in(qid: int, column: str = "chosen_rank") -> dict[int, tuple[int, int]]:
-            rows = self.conn.execute(
-                "SELECT i.stakeholder_id, COUNT(*), "
-                f"SUM(CASE WHEN b.{column} IS NOT NULL THEN 1 ELSE 0 END) "
-                "FROM items i LEFT JOIN items s ON s.id = i.merged_into "
-                "LEFT JOIN blocks b ON b.id = COALESCE(i.block_id, s.block_id) "
-                "WHERE i.quarter_id = ? AND i.stakeholder_id IS NOT NULL "
-                "GROUP BY i.stakeholder_id",
-                (qid,),
-            )
-            return {sid: (count, served) for sid, count, served in rows}
+            return {sid: counts for (sid, _), counts in self.sent(qid, column).items()}
 
         if pending:
             this = cut_in(quarter_id, "choice")

@@ -338,7 +338,7 @@ class BoardQuarters(BoardView):
         target = export_path(self.store.path, self.quarter.name, fmt)
         try:
             path = write_export(self.store, self.quarter_id, fmt, target)
-            lost = left_out(self.store, self.quarter_id, 3)
+            lost, lost_count = left_out(self.store, self.quarter_id, 2)
         except (OSError, PlanboardError) as error:
             message = getattr(error, "strerror", None) or str(error)
             # (The export's name: the error's may be the temporary file written first.)
@@ -349,8 +349,9 @@ class BoardQuarters(BoardView):
         # and hid the path.)
         said = f"Exported {self.quarter.name} to {path}"
         if lost:  # (items on no column: left out, as the command says too, with why)
-            rows = ", ".join(line.partition(":")[0] for line in lost[:2])
-            said += f". Left out, on no column: {rows}{' and more' if len(lost) > 2 else ''}"
+            rows = ", ".join(line.partition(":")[0] for line in lost)
+            more = f" and {lost_count - len(lost)} more" if lost_count > len(lost) else ""
+            said += f". Left out, on no column: {rows}{more}"
         self.say(said)
 
     def open_quarter(self, quarter_id: int, *, looking_back: bool | None = None) -> None:
