@@ -50,7 +50,8 @@ def test_a_window_resized_again_and_again_as_it_starts_ends_still(tmp_path: Path
     at once laid the screen out at one size and the other in turn, for ever, in 4 of 9
     (100% of a core, deaf to Ctrl+Q and SIGTERM). This one start alone did not find it
     in 9 tries without the fix (two busy processes beside it neither): it checks the
-    promise, and is no proof of the fix; see `driver._drop_overtaken_resizes`."""
+    promise; the proof of the fix is `ui/test_overtaken_resizes.py`, which puts the two
+    sizes in a screen's queue as such a start does."""
     path = fresh_copy(SAMPLE, tmp_path)
     term = Terminal([str(path)], tmp_path, (120, 40))
     try:
