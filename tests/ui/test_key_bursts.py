@@ -167,3 +167,62 @@ async def test_a_filter_then_down_then_enter_in_one_burst_moves_in_the_filtered_
         await _burst(app, pilot, ["i", "down"])
         options = picker.query_one("#choices")
         assert options.highlighted == 1 and picker._shown[1][1] == shown[1]
+
+
+async def test_a_backspace_in_a_burst_typed_into_the_search_comes_in_its_place(
+    filled: Filled,
+) -> None:
+    """`/`, then `pipw`, Backspace, `eline` at once (as a slow link brings keys,
+    bunched): the search read "pipwelin", the Backspace taken after the letters behind
+    it (a letter goes from the app to the field; a Backspace, a key of the field's
+    bindings, goes to the field, back up to the app, and only then to the field's
+    action: the letters after it were typed meanwhile)."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        keys = [*"pipw", "backspace", *"eline"]
+        bar = app.screen.search_bar
+        await _burst(app, pilot, keys, until=lambda: len(bar.value) >= 7)
+        assert bar.value == "pipeline"
+
+
+async def test_a_backspace_in_a_burst_typed_into_a_forms_field_comes_in_its_place(
+    filled: Filled,
+) -> None:
+    """The drop form's reason: `okx`, Backspace, `ay`, Enter at once drops the item
+    with "okay" (the same Backspace as in the search, in a form's field)."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        first = filled.team_items[0]
+        await _burst(
+            app,
+            pilot,
+            [*"okx", "backspace", *"ay", "enter"],
+            until=lambda: filled.store.item(first).status == "dropped",
+        )
+        assert filled.store.item(first).drop_reason == "okay"
+
+
+async def test_home_in_a_burst_moves_the_cursor_before_the_letters_after_it(
+    filled: Filled,
+) -> None:
+    """`bc`, Home, `a`, Enter at once in the drop form's reason: "abc" (the Home, taken
+    after the `a`, left "bca")."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        first = filled.team_items[0]
+        await _burst(
+            app,
+            pilot,
+            [*"bc", "home", "a", "enter"],
+            until=lambda: filled.store.item(first).status == "dropped",
+        )
+        assert filled.store.item(first).drop_reason == "abc"

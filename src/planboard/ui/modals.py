@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
@@ -481,18 +482,24 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
         if options.highlighted is not None and self._shown:
             self.dismiss(self._shown[options.highlighted][1])
 
+    def wants_key(self, field: Widget, key: str) -> bool:
+        """Whether a key typed in the filter is for the list, not the field (see
+        `form_fields.in_turn`): Up and Down; Home, End and the pages while the filter is
+        empty (`End` then Enter: the field took End, and Enter the first choice)."""
+        empty = isinstance(field, Input) and not field.value
+        return key in ("down", "up") or (key in _LIST_MOVES and empty)
+
     def on_key(self, event: Any) -> None:
         options, field = self.query_one("#choices", OptionList), self.query_one("#filter", Input)
-        if self.focused is not field:
+        if self.focused is not field or not self.wants_key(field, event.key):
             return
         if event.key in ("down", "up"):
             if field.value != self._filled_with:  # (as Enter does: the letters before it)
                 self._fill(field.value)
             options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
-            event.stop()
-        elif event.key in _LIST_MOVES and not field.value:  # (`End`, Enter took the first)
+        else:
             getattr(options, f"action_{_LIST_MOVES[event.key]}")()
-            event.stop()
+        event.stop()
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -178,9 +178,9 @@ class BoardBase(_Screen):
         (its styles, parsed and applied, and its own messages)."""
         bar = self._search_bar
         if bar is None:
-            from textual.widgets import Input
+            from ..widgets.form_fields import FieldInput
 
-            bar = self._search_bar = Input(
+            bar = self._search_bar = FieldInput(
                 placeholder="Search: words, @stakeholder, is:loose — Enter to go, Esc to clear",
                 id="search",
                 compact=True,

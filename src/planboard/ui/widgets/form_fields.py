@@ -105,12 +105,41 @@ def _hand_on(field: Input | TextArea, event: events.Key) -> None:
         field.app.post_message(events.Key(event.key, event.character))
 
 
+async def in_turn(field: Input | TextArea, event: events.Key) -> None:
+    """A key of the field's own (Backspace, Delete, the arrows, Home, End, Ctrl+W …)
+    acts here, in its turn among the keys typed. Textual checks a field's keys only
+    once the key has gone up from the field to the app, while letters typed after it
+    go from the app straight to the field: `pipw`, Backspace, `eline` in one burst
+    (keys bunched by a slow link) read "pipwelin". A key the field has no binding for
+    goes up as before (the screen's keys, Esc, Tab), and so does one the screen wants
+    (`wants_key`: a picker's End, on its list while its filter is empty)."""
+    if event.is_printable or event._stop_propagation:
+        return
+    wants = getattr(field.screen, "wants_key", None)
+    if wants is not None and wants(field, event.key):
+        return
+    for binding in field._bindings.key_to_bindings.get(event.key, ()):
+        if not binding.priority and await field.app.run_action(binding.action, field):
+            event.prevent_default()
+            event.stop()
+            return
+
+
+class FieldInput(Input):
+    """A one-line field whose own keys act in turn (`in_turn`): the board's search."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        await in_turn(self, event)
+
+
 class FormInput(Input):
     """A form's one-line field: the form's keys act where they stand among those typed
-    (`form_key`), and a list pasted here goes to the form's box for lists."""
+    (`form_key`), its own in turn (`in_turn`), and a list pasted here goes to the
+    form's box for lists."""
 
     async def _on_key(self, event: events.Key) -> None:
         form_key(self, event)
+        await in_turn(self, event)
 
     def _on_paste(self, event: events.Paste) -> None:
         # (Several lines: to the form's box for lists, else joined by spaces here. Input
@@ -130,10 +159,11 @@ class FormInput(Input):
 
 
 class FormTextArea(TextArea):
-    """A form's field of several lines (see `form_key`)."""
+    """A form's field of several lines (see `form_key`, `in_turn`)."""
 
     async def _on_key(self, event: events.Key) -> None:
         form_key(self, event)
+        await in_turn(self, event)
 
     async def _on_paste(self, event: events.Paste) -> None:
         # A list pasted at the end of a line of the form's box for lists goes under it:
