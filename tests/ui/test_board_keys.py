@@ -10,6 +10,7 @@ from textual import events
 
 from planboard.core import Place, Store
 from planboard.ui.app import PlanboardApp
+from planboard.ui.board.screen import BoardScreen
 from planboard.ui.modals import ConfirmModal, FormModal, HelpScreen, PickerModal
 from planboard.ui.widgets.board_list import BoardList
 
@@ -849,6 +850,34 @@ async def test_d_on_a_blocks_title_drops_the_whole_block(filled: Filled) -> None
         await pilot.pause()
         assert [b.id for b in store.blocks(q)] == [filled.block_a, filled.block_b]
         assert not store.items_at(q, Place.dropped())
+
+
+async def test_d_on_a_chosen_blocks_title_says_why_not_before_asking_why(
+    filled: Filled,
+) -> None:
+    """A block chosen in the event: `d` on its title opened the drop form, and only once
+    a reason was typed and saved said the block is chosen. It says so at once now, on
+    the status line, with no form, and the block stays as it was."""
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        if not isinstance(app.screen, BoardScreen):  # (a live quarter opens on the event)
+            await pilot.press("b")
+            await pilot.pause()
+        blocks = app.screen.query_one("#blocks", BoardList)
+        blocks.focus()
+        blocks.select_row(0)  # “Sales cockpit”'s title
+        await pilot.press("d")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormModal)
+        said = status(app)
+        assert "“Sales cockpit” is chosen (1): unchoose it first" in said, said
+        assert [b.id for b in store.blocks(q)] == [filled.block_a, filled.block_b]
+        assert store.block(filled.block_a).choice == 1
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])

@@ -106,6 +106,14 @@ def why_not_choose(block_name: str, items: int, *, chosen: bool = False) -> str:
     return f"{block_name} holds no items: put some in it (b: the board) before choosing it."
 
 
+def why_not_drop_block(block_name: str, choice: int | None) -> str:
+    """Why a block can't be dropped ("" if it can): it is chosen in the event (the
+    screen says so before it asks why; the store refuses it all the same)."""
+    if not choice:
+        return ""
+    return f"{block_name} is chosen ({choice}): unchoose it first (0 on its card in the event: M)."
+
+
 def cut_streak(cells: Iterable[str]) -> int:
     """How many decided quarters in a row a stakeholder was cut off, from the latest
     back (`cells`: their cell in each decided quarter, newest first: "cut", "served",

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..model import MAX_NAME, MAX_NOTES, Block, Change, Place
+from ..rules import why_not_drop_block
 from .core import _UNSET, _quote
 from .placing import StorePlacing
 from .since import as_shown, check_since
@@ -176,11 +177,8 @@ class BlockCommands(StorePlacing):
         with self._write() as tx:
             block = self.block(block_id)
             self._check_quarter_writable(block.quarter_id, tx)
-            if block.choice:
-                raise ValidationError(
-                    f"{_quote(block.name)} is chosen ({block.choice}): unchoose it first (0 on "
-                    "its card in the event: M)."
-                )
+            if why := why_not_drop_block(_quote(block.name), block.choice):
+                raise ValidationError(why)
             said = f"{reason} (block {_quote(block.name)})"[:MAX_NOTES]
             items = self.items_at(block.quarter_id, Place.block(block_id))
             for item in items:  # (the block goes: no gap to close behind them)

@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.content import Content
 
+from ...core.errors import PlanboardError
 from ...core.model import Block, Change, Item, Place, Stakeholder
 from ...core.text import clean_line
 from .view import BoardView
@@ -129,8 +130,20 @@ class BoardItems(BoardView):
         return f"\nThe {dots} dot{'s' if dots != 1 else ''} placed on it go too."
 
     def _ask_drop_block(self, block: Block, count: int) -> None:
-        """`d` on a block's title: the whole block is dropped, its items kept."""
+        """`d` on a block's title: the whole block is dropped, its items kept. A chosen
+        block is refused at once, before its reason is asked (it was refused once the
+        reason was typed)."""
+        from ...core.rules import why_not_drop_block
         from ..modals import Field, FormModal
+
+        try:
+            choice = self.store.block(block.id).choice  # (as the file has it now)
+        except PlanboardError as error:  # (gone since: another program)
+            self.say(str(error), error=True)
+            return
+        if why := why_not_drop_block(f"“{clean_line(block.name)}”", choice):
+            self.say(why, error=True)
+            return
 
         def submit(values: dict[str, Any]) -> str | None:
             return self.form_op(lambda: self.store.drop_block(block.id, values["reason"]))
