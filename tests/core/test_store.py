@@ -165,8 +165,10 @@ def test_forms_refuse_bad_values_and_write_nothing(filled: Filled) -> None:
             store.add_stakeholder(shows_nothing)
         with pytest.raises(ValidationError, match="can't be empty"):
             store.add_item(q, None, shows_nothing)
-    with pytest.raises(ValidationError, match="already a stakeholder"):
+    with pytest.raises(ValidationError, match="already a stakeholder") as taken:
         store.add_stakeholder("head of sales")
+    # (named as the board shows it: "called 'head of sales'" named no one on it)
+    assert "called 'Head of Sales' ('head of sales' is the same name)" in str(taken.value)
     with pytest.raises(ValidationError, match="named like"):
         store.create_quarter("next quarter")
     with pytest.raises(ValidationError, match="already a quarter"):

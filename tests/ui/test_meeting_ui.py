@@ -1170,3 +1170,33 @@ async def test_blocks_added_during_the_event_are_laid_out_afresh(sample_copy: Pa
         fresh = lay_out(screen.cards, region.width - 3, region.height)
         assert screen.layout_now.columns == fresh.columns
     store.close()
+
+
+async def test_the_question_to_reveal_speaks_of_a_browser_only_when_one_follows(
+    filled: Filled,
+) -> None:
+    """ "… and to the attendees in the browser" was said with nothing shared (and the
+    browser view not even installed); it is said while the board is shared."""
+    hidden_event(filled)
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        asked = app.screen
+        assert isinstance(asked, ConfirmModal)
+        assert asked.question.startswith("Reveal the tally?")
+        assert "browser" not in asked.question, asked.question
+        await pilot.press("n")
+        await pilot.pause()
+        app.shared = object()  # type: ignore[assignment]  # (as if shared: the page's server)
+        try:
+            await pilot.press("r")
+            await pilot.pause()
+            asked = app.screen
+            assert isinstance(asked, ConfirmModal)
+            assert "and to the attendees in the browser." in asked.question
+            await pilot.press("n")
+            await pilot.pause()
+        finally:
+            app.shared = None

@@ -315,7 +315,8 @@ async def test_a_search_left_with_no_word_says_the_whole_board_shows(overlapping
         await pilot.press("slash", "_")
         await pilot.pause()
         said = str(app.screen.query_one("#status").render())
-        assert "Showing 0 items" in said, said
+        # (nothing found is said with a cross, not a tick: "✓ Showing 0 items …")
+        assert "✗ No item matches “_” (Esc: the whole board)." in said, said
         await pilot.press("backspace", *'"')
         await pilot.pause()
         said = str(app.screen.query_one("#status").render())

@@ -43,10 +43,17 @@ def replay_asking(
 
     screen.app.push_screen(
         ConfirmModal(
-            f"{verb} reveals the tally: every block's dots show on the event's screen, and "
-            "to the attendees in the browser.",
+            f"{verb} reveals the tally: every block's dots show on the event's screen"
+            f"{attendees_too(screen.app)}.",
             yes=f"{verb} and reveal",
             no="Not yet",
         ),
         answered,
     )
+
+
+def attendees_too(app: object) -> str:
+    """ ", and to the attendees in the browser" while the board is shared in a browser
+    (`Ctrl+P`, "share in browser"), else "": the question to reveal the tally spoke of
+    a browser when nothing was shared."""
+    return ", and to the attendees in the browser" if getattr(app, "shared", None) else ""

@@ -66,6 +66,17 @@ class StorePlacing(CarriedRule):
                     return stakeholder_id, int(bool(archived))
         return None
 
+    def _name_taken(self, name: str, stakeholder_id: int) -> str:
+        """Why `name` can't be given: the stakeholder `stakeholder_id` has it, named as
+        the file writes it ("cfo" asked for: "CFO" is there)."""
+        row = self.conn.execute(
+            "SELECT name FROM stakeholders WHERE id = ?", (stakeholder_id,)
+        ).fetchone()
+        stored = row[0] if row is not None and isinstance(row[0], str) else name
+        if stored == name:
+            return f"There is already a stakeholder called {name!r}."
+        return f"There is already a stakeholder called {stored!r} ({name!r} is the same name)."
+
     @classmethod
     def _stakeholder_name(cls, value: str, what: str = "name") -> str:
         name = cls._title(value, what, MAX_NAME)

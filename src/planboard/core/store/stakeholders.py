@@ -49,7 +49,7 @@ class StakeholderCommands(StorePlacing):
         with self._write() as tx:
             row = self._stakeholder_named(name)
             if row is not None and not row[1]:
-                raise ValidationError(f"There is already a stakeholder called {name!r}.")
+                raise ValidationError(self._name_taken(name, row[0]))
             if row is not None:
                 values: dict[str, Any] = {"archived": 0, "department": department}
                 if chosen:
@@ -97,9 +97,7 @@ class StakeholderCommands(StorePlacing):
             if "name" in values:
                 clash = self._stakeholder_named(values["name"], other_than=stakeholder_id)
                 if clash:
-                    raise ValidationError(
-                        f"There is already a stakeholder called {values['name']!r}."
-                    )
+                    raise ValidationError(self._name_taken(values["name"], clash[0]))
             if tx.update("stakeholders", stakeholder_id, values):  # (else: nothing to redraw)
                 tx.places.add(Place.of_list(stakeholder_id))
             return self._finish(

@@ -139,6 +139,9 @@ class BoardSearch(BoardView):
         self._update_titles()
         self._preview()
         shown = self._search_shown = self._items_shown()
+        if not shown:  # (not with a tick: nothing found is no success)
+            self.say(f"No item matches “{text.strip()}” (Esc: the whole board).", error=True)
+            return
         self.say(
             f"Showing {shown} item{'s' if shown != 1 else ''} that "
             f"match{'es' if shown == 1 else ''} “{text.strip()}”."

@@ -408,12 +408,13 @@ class MeetingScreen(LongActions, Screen[str | None]):
         if not self._writable():
             return
         from ..modals import ConfirmModal
+        from ..replay import attendees_too
 
         # (A stray key must not end the secret vote: the dots cannot be unseen.)
         self.app.push_screen(
             ConfirmModal(
-                "Reveal the tally? Every block's dots show on this screen, ranked, and to "
-                "the attendees in the browser.",
+                "Reveal the tally? Every block's dots show on this screen, ranked"
+                f"{attendees_too(self.app)}.",
                 yes="Reveal",
                 no="Not yet",
             ),
