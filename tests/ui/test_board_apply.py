@@ -445,6 +445,46 @@ async def test_an_export_says_where_in_the_status_line_under_no_toast(
     store.close()
 
 
+async def test_an_export_asks_before_replacing_a_file_that_holds_other_text(
+    tmp_path: Path,
+) -> None:
+    """The palette's export wrote over an earlier export edited by hand, without a
+    word. The same export again (nothing changed) writes without asking; a file that
+    holds other text is replaced only if the question says yes."""
+    from planboard.ui.modals import ConfirmModal
+
+    store = Store.open(board(tmp_path))
+    target = tmp_path / "board.2026-Q3.md"
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.action_export("md")
+        await pilot.pause()
+        exported = target.read_bytes()
+        app.screen.action_export("md")  # (the same text: no question)
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert "Exported 2026-Q3" in str(app.screen.query_one("#status").render())
+        edited = exported + b"\nHAND EDIT\n"
+        target.write_bytes(edited)
+        app.screen.action_export("md")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "board.2026-Q3.md is there already" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        assert "Not exported: board.2026-Q3.md kept as it is" in said, said
+        assert target.read_bytes() == edited
+        app.screen.action_export("md")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert target.read_bytes() == exported
+        assert "Exported 2026-Q3" in str(app.screen.query_one("#status").render())
+    store.close()
+
+
 async def test_an_export_through_a_link_to_another_board_is_refused(tmp_path: Path) -> None:
     """`board.2026-Q3.html` a link to another board: the palette's export wrote HTML
     over that board and said "Exported 2026-Q3 to …/other.db"."""

@@ -58,7 +58,8 @@ def _export_parser() -> argparse.ArgumentParser:
         "-f",
         choices=EXPORT_FORMATS,
         metavar="md|html|csv|json",
-        help="the format (default: md when printed; with -o, from FILE's extension)",
+        help="the format (default: md when printed; with -o, from FILE's extension; "
+        "several boards: json, their only format)",
     )
     parser.add_argument(
         "--output", "-o", metavar="FILE", type=_named, help="write to FILE instead of printing"

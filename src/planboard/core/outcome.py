@@ -356,13 +356,13 @@ def write_minutes(store: Store, quarter_id: int, path: Path | None = None) -> Pa
     text = minutes_markdown(result)
     target = path or minutes_path(store.path, result.quarter)
     first, number = target, 1
-    while _holds_other(target, text):
+    while holds_other(target, text):
         number += 1
         target = first.with_name(f"{first.stem}-{number}{first.suffix}")
     return write_atomically(target, text, board=store.path)
 
 
-def _holds_other(path: Path, text: str) -> bool:
+def holds_other(path: Path, text: str) -> bool:
     """Whether a file is at `path` that holds other than `text` (a link there is left
     to `write_atomically`, which refuses one that leads to a database)."""
     if path.is_symlink():

@@ -72,10 +72,12 @@ def export_path(board: Path, quarter_name: str, fmt: str) -> Path:
     return board.with_name(f"{board.stem}.{in_file_name(quarter_name)}{EXTENSIONS[fmt]}")
 
 
-def write_export(store: Store, quarter_id: int, fmt: str, path: Path | None = None) -> Path:
+def write_export(
+    store: Store, quarter_id: int, fmt: str, path: Path | None = None, *, text: str | None = None
+) -> Path:
     """Write the export atomically (a temporary file, then a rename: nothing half-written
-    is ever left) to `path`, or beside the board."""
-    text = export(store, quarter_id, fmt)
+    is ever left) to `path`, or beside the board. `text`: the export made already."""
+    text = export(store, quarter_id, fmt) if text is None else text
     target = (
         Path(path)
         if path is not None

@@ -4,6 +4,7 @@ quarters; start, end and reopen the planning event; history, export, other board
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from textual.content import Content
@@ -332,12 +333,46 @@ class BoardQuarters(BoardView):
         )
 
     def action_export(self, fmt: str) -> None:
-        """Write the quarter's outcome beside the board file, and say where."""
-        from ...core.export import export_path, left_out, write_export
+        """Write the quarter's outcome beside the board file, and say where. A file
+        there that holds other text (edits made to an earlier export, or an export of
+        the board before it changed) is replaced only if the question says yes: it was
+        written over without a word."""
+        from ...core.export import export, export_path
+        from ...core.outcome import holds_other
+        from ..modals import ConfirmModal
 
         target = export_path(self.store.path, self.quarter.name, fmt)
         try:
-            path = write_export(self.store, self.quarter_id, fmt, target)
+            text = export(self.store, self.quarter_id, fmt)
+        except PlanboardError as error:
+            self.say(f"Could not export to {path_text(target.name)}: {error}.", error=True)
+            return
+        if not (target.is_file() and holds_other(target, text)):
+            self._write_export(fmt, target, text)
+            return
+        name = path_text(target.name)
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._write_export(fmt, target, None)  # (made again: asked, time went by)
+            else:
+                self.say(f"Not exported: {name} kept as it is (rename it, then export again).")
+
+        self.app.push_screen(
+            ConfirmModal(
+                f"{name} is there already, and holds other text (an earlier export, or "
+                "edits made to it). Replace it with this export?",
+                yes="Replace it",
+                no="Keep it",
+            ),
+            answered,
+        )
+
+    def _write_export(self, fmt: str, target: Path, text: str | None) -> None:
+        from ...core.export import left_out, write_export
+
+        try:
+            path = write_export(self.store, self.quarter_id, fmt, target, text=text)
             lost, lost_count = left_out(self.store, self.quarter_id, 2)
         except (OSError, PlanboardError) as error:
             message = getattr(error, "strerror", None) or str(error)
