@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
@@ -291,16 +292,35 @@ class StatusLine(Static):
     when the message needs them (a long path is folded, not cut at 80 columns)."""
 
     LINES = 3  # at most: a path longer than a line, after the words before it
+    #: An error goes with the first key or click this long after it was shown (one
+    #: typed in the same burst as the key refused leaves it to be read).
+    ERROR_READ_S = 1.5
 
     shown: Content | None = None  # what the line shows now
 
     def say(self, text: str, *, error: bool = False) -> Content:
-        """Show an outcome; returns what is shown (for `take_back`)."""
+        """Show an outcome; returns what is shown (for `take_back`). An error goes once
+        the next key or click has come (`ERROR_READ_S`): it stayed, red, through
+        whatever came after, and mid-meeting read as a new error."""
         text = clean_line(path_text(text))  # a name that is not UTF-8 shows with U+FFFD
         mark = ("✗ ", "bold $text-error") if error else ("✓ ", "bold $text-success")
         content = Content.assemble(mark, text)
         self.show(content, hint=True)
+        if error:
+            self._until_next_input(content)
         return content
+
+    def _until_next_input(self, said: Content) -> None:
+        shown_at = time.monotonic()
+
+        def look() -> None:
+            if self.shown is not said:
+                timer.stop()  # (something else said since)
+            elif getattr(self.app, "last_input", 0.0) > shown_at + self.ERROR_READ_S:
+                timer.stop()
+                self.show(Content(""))
+
+        timer = self.set_interval(0.25, look)
 
     def take_back(self, said: Content) -> None:
         """Empty the line if it still shows `said` (what it named is gone)."""
