@@ -108,7 +108,11 @@ class FormModal(ModalScreen[bool]):
                     yield self._widget(spec)
             yield Static("", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Static("Ctrl+S saves · Esc cancels", classes="dialog-keys")
+                # (What Ctrl+S does is the button's word: "saves" beside Open said a
+                # save the form does not make.)
+                label = clean_line(self.save_label)
+                keys = "Ctrl+S saves" if label == "Save" else f"Ctrl+S: {label}"
+                yield Static(f"{keys} · Esc cancels", classes="dialog-keys")
                 yield Button(self.save_label, variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
