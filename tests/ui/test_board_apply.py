@@ -483,6 +483,7 @@ async def test_an_export_asks_before_replacing_a_file_that_holds_other_text(
         await pilot.pause()
         said = str(app.screen.query_one("#status").render())
         assert "Not exported: board.2026-Q3.md kept as it is" in said, said
+        assert "✓" not in said  # (nothing was done: no tick)
         assert target.read_bytes() == edited
         app.screen.action_export("md")
         await pilot.pause()

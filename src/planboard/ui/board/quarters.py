@@ -356,7 +356,10 @@ class BoardQuarters(BoardView):
             if replace:
                 self._write_export(fmt, target, None)  # (made again: asked, time went by)
             else:
-                self.say(f"Not exported: {name} kept as it is (rename it, then export again).")
+                # (No tick: nothing was done.)
+                self.status_line.note(
+                    f"Not exported: {name} kept as it is (rename it, then export again)."
+                )
 
         self.app.push_screen(
             ConfirmModal(
