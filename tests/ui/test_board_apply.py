@@ -308,8 +308,9 @@ async def frames_of_a_drop(
     whole screen, and the widgets it painted ([] for a paint of nothing)."""
     screen = app.screen
     assert isinstance(screen, BoardScreen)
-    # The overlap pass done first: its `×N` marks, landing within the drop's frames,
-    # repainted the columns (a second frame, now and then, in a long run of tests).
+    # The overlap pass done first: its marks (how many ask alike), landing within the
+    # drop's frames, repainted the columns (a second frame, now and then, in a long run
+    # of tests).
     for _ in range(250):
         await pilot.pause(0.02)
         await app.workers.wait_for_complete()

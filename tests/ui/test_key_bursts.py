@@ -188,24 +188,25 @@ async def test_a_backspace_in_a_burst_typed_into_the_search_comes_in_its_place(
         assert bar.value == "pipeline"
 
 
+async def _reason_typed_in_one_burst(filled: Filled, keys: list[str]) -> str | None:
+    """`d` on Team's first item, then `keys` at once in the drop form: the reason saved."""
+    app = PlanboardApp(filled.store)
+    first = filled.team_items[0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        await _burst(app, pilot, keys, until=lambda: filled.store.item(first).status == "dropped")
+        return filled.store.item(first).drop_reason
+
+
 async def test_a_backspace_in_a_burst_typed_into_a_forms_field_comes_in_its_place(
     filled: Filled,
 ) -> None:
     """The drop form's reason: `okx`, Backspace, `ay`, Enter at once drops the item
     with "okay" (the same Backspace as in the search, in a form's field)."""
-    app = PlanboardApp(filled.store)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("d")
-        await pilot.pause()
-        first = filled.team_items[0]
-        await _burst(
-            app,
-            pilot,
-            [*"okx", "backspace", *"ay", "enter"],
-            until=lambda: filled.store.item(first).status == "dropped",
-        )
-        assert filled.store.item(first).drop_reason == "okay"
+    reason = await _reason_typed_in_one_burst(filled, [*"okx", "backspace", *"ay", "enter"])
+    assert reason == "okay"
 
 
 async def test_home_in_a_burst_moves_the_cursor_before_the_letters_after_it(
@@ -213,16 +214,4 @@ async def test_home_in_a_burst_moves_the_cursor_before_the_letters_after_it(
 ) -> None:
     """`bc`, Home, `a`, Enter at once in the drop form's reason: "abc" (the Home, taken
     after the `a`, left "bca")."""
-    app = PlanboardApp(filled.store)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("d")
-        await pilot.pause()
-        first = filled.team_items[0]
-        await _burst(
-            app,
-            pilot,
-            [*"bc", "home", "a", "enter"],
-            until=lambda: filled.store.item(first).status == "dropped",
-        )
-        assert filled.store.item(first).drop_reason == "abc"
+    assert await _reason_typed_in_one_burst(filled, [*"bc", "home", "a", "enter"]) == "abc"
