@@ -64,8 +64,9 @@ does, is given in UTC; one that is not a time is `null`).
   `merged_into` (the item it was merged into), `carried_from` (the item of an earlier
   quarter it continues).
 - `cut_off`, for a decided quarter (otherwise `[]`): `stakeholder` (name),
-  `stakeholder_id`, `items` (how many they sent), `streak` (decided quarters in a row,
-  this one included, those they sent no list for skipped).
+  `stakeholder_id`, `items` (how many they sent: those in `items`, the board shows),
+  `streak` (decided quarters in a row, this one included, those they sent no list for
+  skipped).
 
 ```json
 {
