@@ -117,17 +117,27 @@ class Terminal:
         with contextlib.suppress(OSError):
             os.close(self.fd)
 
-    def quit(self) -> int:
-        self.send("\x11")  # ctrl+q
-        deadline = time.monotonic() + 10
+    def exit_status(self, timeout: float = 10.0) -> int | None:
+        """The process's exit status once it has ended, within `timeout` seconds (None if
+        it still runs). Waits by the clock: once the process has let go of the terminal,
+        `pump` returns at once, and a count of pumps passed in no time at all."""
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.pump(0.05)
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
-                os.close(self.fd)
                 return os.waitstatus_to_exitcode(status)
-        self.kill()
-        return -9
+            time.sleep(0.01)
+        return None
+
+    def quit(self) -> int:
+        self.send("\x11")  # ctrl+q
+        status = self.exit_status()
+        if status is None:
+            self.kill()
+            return -9
+        os.close(self.fd)
+        return status
 
 
 def snapshot(path: Path) -> tuple[int, dict[str, list[tuple[object, ...]]]]:

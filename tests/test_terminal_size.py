@@ -80,12 +80,7 @@ def test_the_error_stream_sent_elsewhere_is_refused_and_said(tmp_path: Path) -> 
     term = Terminal([str(path)], tmp_path, (100, 30), stderr=str(log))
     try:
         assert term.wait_for("error stream")
-        for _ in range(100):
-            done, status = os.waitpid(term.pid, os.WNOHANG)
-            if done:
-                break
-            term.pump(0.05)
-        assert done and os.waitstatus_to_exitcode(status) == 2
+        assert term.exit_status() == 2
     finally:
         term.kill()
     assert "not the terminal" in log.read_text() and "\x1b[" not in log.read_text()
