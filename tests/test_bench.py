@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from planboard.bench import ImportUndo, Interaction, Run, SizeResult, targets
+from planboard.bench.figures import Row
 
 
 def test_benchmark_runs_on_a_tiny_board() -> None:
@@ -107,6 +108,29 @@ def test_first_paint_counts_the_starts_timed_to_the_first_frame_alone() -> None:
     assert row.ok is False and "150 ms ×1.50" in row.measured
     size.starts["floor"] = [125.0, 125.0]  # (the floor's starts count too)
     assert "×1.20" in paint_row(targets([size], undo)).measured
+
+
+def test_each_size_is_judged_against_the_floor_started_beside_it() -> None:
+    """A slow spell of the machine during one size's starts slows the floor started
+    turn about with them as much: each size's first paint is judged against its own
+    block's floor, not the run's (up to run 39 the median of every size's floor, which
+    a spell elsewhere moved, in either direction)."""
+    undo = ImportUndo(20_000, Interaction(200, 2), 20, Interaction(200, 2), 20)
+
+    def paint_row(pb: tuple[float, float], floor: tuple[float, float]) -> Row:
+        sizes = [_size(100, frames=1, action_ms=20), _size(2000, frames=1, action_ms=20)]
+        for size, mine, beside in zip(sizes, pb, floor, strict=True):
+            size.planboard[0].first_paint_ms, size.floor[0].first_paint_ms = mine, beside
+        return next(r for r in targets(sizes, undo) if r.figure.startswith("first paint, 100"))
+
+    # A spell during the 2,000-item starts: 1.13 times its floor (1.36 times the run's 125).
+    row = paint_row((115, 170), (100, 150))
+    assert row.ok is True
+    assert "2,000: 170 ms ×1.13 (floor beside it 150 ms; ×1.36 the run's 125)" in row.measured
+    # A spell during the other size's starts hides no miss: 1.30 times its floor
+    # (0.87 times the run's 150).
+    row = paint_row((130, 210), (100, 200))
+    assert row.ok is False and "100: 130 ms ×1.30" in row.measured
 
 
 def test_the_import_undo_run_is_not_upset_by_a_copy_left_from_a_stopped_run(tmp_path) -> None:
