@@ -258,6 +258,43 @@ async def test_next_quarter_carries_over_what_the_user_picks(sample_copy: Path) 
         assert store.items_at(q3.id, Place.block(source.id)) == old_items  # the source stays
 
 
+async def test_what_the_checklist_leaves_behind_is_said(sample_copy: Path) -> None:
+    """Unticked blocks and items stay in the quarter the new one starts from: said after
+    the summary (it said only what was carried, and a block left behind went unseen)."""
+    store = Store.open(sample_copy)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        app.screen.action_next_quarter()
+        await pilot.pause()
+        from textual.widgets import SelectionList
+
+        choices = app.screen.query_one(SelectionList)
+        values = [choices.get_option_at_index(i).value for i in range(choices.option_count)]
+        blocks = [v for v in values if v[0] == "b"]
+        loose = [v for v in values if v[0] == "i"]
+        left_block = store.block(blocks[1][1])
+        held = len(store.items_at(left_block.quarter_id, Place.block(left_block.id)))
+        choices.deselect(blocks[1])
+        choices.deselect(loose[0])
+        choices.deselect(loose[3])
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        said = status(app)
+        assert said.endswith(
+            f"; left in 2026-Q3, unticked: block “{left_block.name}” ({held} items) and 2 items"
+        ), said
+        q4 = app.screen.quarter_id
+        assert len(store.blocks(q4)) == len(blocks) - 1
+        # Everything ticked: nothing more is said.
+        app.screen.action_next_quarter(left_block.quarter_id)
+        await pilot.pause()
+        app.screen.query_one(SelectionList).select_all()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "unticked" not in status(app) and "Created quarter" in status(app)
+
+
 async def test_a_next_quarter_started_by_mistake_can_be_deleted(sample_copy: Path) -> None:
     """Started from the history by mistake, the new quarter can be deleted from the
     palette while nothing was done to it (it held the copies, so "only an empty

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 from textual.screen import Screen
@@ -16,6 +16,27 @@ from ...core.paths import user_path
 from ...core.store import Store
 from ...core.text import clean_line, path_text, plural
 from .view import BoardView
+
+if TYPE_CHECKING:
+    from ...core.history import Candidates
+    from ...core.model import Block, Item
+
+
+def left_behind(source: Quarter, blocks: list[tuple[Block, list[Item]]], items: int) -> str:
+    """What the checklist's unticked lines leave in `source`, said after the new
+    quarter's summary ("" when everything offered was carried)."""
+    said = []
+    if len(blocks) == 1:
+        block, held = blocks[0]
+        said.append(f"block “{clean_line(block.name)}” ({plural(len(held), 'item')})")
+    elif blocks:
+        count = sum(len(held) for _, held in blocks)
+        said.append(f"{plural(len(blocks), 'block')} ({plural(count, 'item')})")
+    if items > 0:
+        said.append(plural(items, "item"))
+    if not said:
+        return ""
+    return f"; left in {clean_line(source.name)}, unticked: {' and '.join(said)}"
 
 
 class BoardQuarters(BoardView):
@@ -313,23 +334,32 @@ class BoardQuarters(BoardView):
                         options=options,
                     ),
                 ],
-                partial(self._save_next_quarter, source.id),
+                partial(self._save_next_quarter, source, candidates),
                 save_label="Start",
             )
         )
 
-    def _save_next_quarter(self, source_id: int, values: dict[str, Any]) -> str | None:
+    def _save_next_quarter(
+        self, source: Quarter, offered: Candidates, values: dict[str, Any]
+    ) -> str | None:
         picked = values["carry"]
+        blocks = [ref for kind, ref in picked if kind == "b"]
+        items = [ref for kind, ref in picked if kind == "i"]
+        left = left_behind(
+            source,
+            [(b, held) for b, held in offered.blocks if b.id not in blocks],
+            len(offered.loose) - len(set(items)),
+        )
         return self.form_op(
             lambda: self.store.start_next_quarter(
-                source_id,
+                source.id,
                 values["name"],
                 values["vision"],
-                block_ids=[ref for kind, ref in picked if kind == "b"],
-                item_ids=[ref for kind, ref in picked if kind == "i"],
+                block_ids=blocks,
+                item_ids=items,
                 loose_only=True,  # (as the checklist showed them: on a list)
             ),
-            then=self._show_new_quarter,
+            then=partial(self._show_new_quarter, left_behind=left),
         )
 
     def action_export(self, fmt: str) -> None:
@@ -406,11 +436,13 @@ class BoardQuarters(BoardView):
         self.say(f"Showing {self.quarter.name} ({self.quarter.status})")
         self.refresh_bindings()
 
-    def _show_new_quarter(self, change: Change) -> None:
-        """After a quarter was made: show it, and say so."""
+    def _show_new_quarter(self, change: Change, left_behind: str = "") -> None:
+        """After a quarter was made: show it, and say so (and what was left behind:
+        the blocks and items unticked on the checklist stay where they were, which was
+        said nowhere)."""
         if change.quarter_id is not None:
             self.open_quarter(change.quarter_id)
-        self.say(change.summary)
+        self.say(change.summary + left_behind)
 
     def action_new_quarter(self) -> None:
         if self.store.readonly:
