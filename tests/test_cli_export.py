@@ -535,6 +535,14 @@ def test_the_word_about_items_left_out_says_how_many_it_did_not_name(board: Path
     assert len(json.loads(out(result))["items"]) == total[0] - 8
 
 
+def test_a_big_count_of_items_left_out_is_said_with_thousands_marked(capsys) -> None:
+    """Thousands as the rest of planboard says them ("2,995", not "2995")."""
+    from planboard.cli.export import _say_left_out
+
+    _say_left_out(["a", "b", "c", "d", "e"], 3000)
+    assert "; and 2,995 more (3,000 items in all)." in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("stderr", ["closed", "full"])
 def test_a_word_beside_the_export_never_spoils_it(board: Path, stderr: str) -> None:
     """The error stream closed (`2>&-`): the word about the items left out went into

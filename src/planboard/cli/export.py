@@ -183,7 +183,9 @@ def _say_left_out(named: list[str], count: int) -> None:
     and how many more."""
     if named:
         more = (
-            f"; and {count - len(named)} more ({count} items in all)" if count > len(named) else ""
+            f"; and {count - len(named):,} more ({count:,} items in all)"
+            if count > len(named)
+            else ""
         )
         _aside(
             f"planboard: left out of the export, as the board shows them nowhere (another "

@@ -418,7 +418,7 @@ class BoardQuarters(BoardView):
         said = f"Exported {self.quarter.name} to {path}"
         if lost:  # (items on no column: left out, as the command says too, with why)
             rows = ", ".join(line.partition(":")[0] for line in lost)
-            more = f" and {lost_count - len(lost)} more" if lost_count > len(lost) else ""
+            more = f" and {lost_count - len(lost):,} more" if lost_count > len(lost) else ""
             said += f". Left out, on no column: {rows}{more}"
         self.say(said)
 
