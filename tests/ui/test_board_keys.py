@@ -821,6 +821,37 @@ async def test_import_into_a_new_stakeholders_list(filled: Filled) -> None:
         assert "Head of Finance" not in [s.name for s in filled.store.stakeholders()]
 
 
+async def test_i_in_an_empty_stakeholders_column_asks_for_a_new_stakeholder(
+    store: Store,
+) -> None:
+    """No list yet in the column: `i` there starts on the new stakeholder's name (it
+    offered the Team's list, and the first list typed went to the team)."""
+    app = PlanboardApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#stakeholders", BoardList).focus()
+        await pilot.press("i", *"CFO")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormModal)
+        assert form.values()["new_owner"] == "CFO"
+        await pilot.press("tab", "tab", *"Cash forecast")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (cfo,) = store.stakeholders()
+        assert cfo.name == "CFO"
+        q = store.default_quarter().id
+        assert [i.title for i in store.items_at(q, Place.of_list(cfo.id))] == ["Cash forecast"]
+        assert store.items_at(q, Place.of_list(None)) == []
+        # On the Team column, `i` still starts on whose list: the team's.
+        app.screen.query_one("#team", BoardList).focus()
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#field-owner")
+
+
 async def test_d_on_a_blocks_title_drops_the_whole_block(filled: Filled) -> None:
     """`d` on a block's title asks why, then drops every item of the block (kept, with
     the reason and the block's name) and the block goes; `u` brings it all back."""

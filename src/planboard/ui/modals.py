@@ -180,9 +180,11 @@ class FormModal(ModalScreen[bool]):
             select_on_focus=spec.selected,
         )
 
+    first_field = ""  # the field focused when the form opens ("": the first one)
+
     def on_mount(self) -> None:
         if self.fields:
-            self.query_one(f"#field-{self.fields[0].name}").focus()
+            self.query_one(f"#field-{self.first_field or self.fields[0].name}").focus()
         self._opened_with = self.values()
         self._yield_fields()
 

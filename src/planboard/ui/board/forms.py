@@ -336,7 +336,11 @@ class BoardForms(BoardView):
             owner = row.group.key.ref
         elif row is not None and row.item is not None:
             owner = row.item.stakeholder_id
-        self.app.push_screen(ImportForm(self, owner).modal)
+        form = ImportForm(self, owner).modal
+        column = self.focused_column()
+        if owner is None and column is not None and column.id == "stakeholders":
+            form.first_field = "new_owner"  # (no list there yet: a new stakeholder's, not Team)
+        self.app.push_screen(form)
 
     def _titles_on_list(self, owner: int | None) -> list[str]:
         """The titles of every item of a list this quarter (wherever the item is now)."""
