@@ -91,6 +91,48 @@ async def test_w_widens_the_focused_column_and_gives_it_back(sample_copy: Path) 
         assert team.region.width == before
 
 
+async def test_columns_keep_their_widths_when_a_change_would_move_them_a_cell_or_two(
+    sample_copy: Path,
+) -> None:
+    """After a change (an item come or gone, the overlap's marks), a share that moves
+    no column by `SETTLE` cells or more is not applied: a column grew by one cell when
+    the marks came a second after the board opened, and one drop moved three columns
+    by one. A bigger change, a resize and `w` share the width anew."""
+    from planboard.ui.board.base import SETTLE
+
+    app = PlanboardApp(Store.open(sample_copy))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_board(pilot)
+        columns = {c.id: c for c in screen.columns}
+        natural = {name: c.natural_width() for name, c in columns.items()}
+        shown = {name: c.outer_size.width for name, c in columns.items()}
+        board = screen.query_one("#board").content_region.width
+        assert shown == share_width(natural, board)
+
+        def wants(extra: int) -> dict[str, int]:
+            return share_width({**natural, "dropped": natural["dropped"] + extra}, board)
+
+        def moved(widths: dict[str, int]) -> int:
+            return max(abs(widths[name] - shown[name]) for name in shown)
+
+        small = next(e for e in range(1, 40) if 0 < moved(wants(e)) < SETTLE)
+        big = next(e for e in range(1, 80) if moved(wants(e)) >= SETTLE)
+        dropped = columns["dropped"]
+        dropped.natural_width = lambda: natural["dropped"] + small  # type: ignore[method-assign]
+        screen.size_columns(after_change=True)
+        await pilot.pause()
+        assert {name: c.outer_size.width for name, c in columns.items()} == shown
+        dropped.natural_width = lambda: natural["dropped"] + big  # type: ignore[method-assign]
+        screen.size_columns(after_change=True)
+        await pilot.pause()
+        assert {name: c.outer_size.width for name, c in columns.items()} == wants(big)
+        # Not after a change (a resize, `w`): the share is applied, however small the move.
+        dropped.natural_width = lambda: natural["dropped"] + small  # type: ignore[method-assign]
+        screen.size_columns()
+        await pilot.pause()
+        assert {name: c.outer_size.width for name, c in columns.items()} == wants(small)
+
+
 # ------------------------------------------------------------------ the meeting view
 
 

@@ -51,6 +51,7 @@ Neighbour = tuple[int, str, str]  # item id, whose, title
 
 
 MIN_COLUMN = 18  # no column is squeezed narrower than this
+SETTLE = 3  # after a change, columns keep their widths unless one would move this much
 
 
 def share_width(
@@ -155,6 +156,8 @@ class BoardBase(_Screen):
         self.widened: str | None = None  # the column `w` widened, if any
         self.ask_to_start = False  # `planboard meeting`: offer to start the event on mount
         self._sized: tuple[object, ...] | None = None  # what the column widths were made for
+        # The widths shown, and the (width, narrow, widened) they were shared for.
+        self._shown_widths: tuple[tuple[object, ...], dict[str, int]] | None = None
         self._vector_timer: Timer | None = None  # the next slice of meaning vectors
         # The quarter's meaning vectors known to this screen (item id to (hash, vector)):
         # read from the file once, then kept up to date by each overlap pass.
@@ -380,9 +383,11 @@ class BoardBase(_Screen):
         who = askers(items, self.merged)
         return [self._owner_name(sid) for sid in who if sid is not None], None in who
 
-    def size_columns(self) -> None:
+    def size_columns(self, after_change: bool = False) -> None:
         """Share the board's width by what the columns hold: a column that needs little
-        takes little, the others share the rest; `w` gives the focused one its fill."""
+        takes little, the others share the rest; `w` gives the focused one its fill.
+        `after_change` (an item come or gone, the overlap's marks): widths that would
+        move by less than `SETTLE` cells stay as they are."""
         board = self.query_one("#board")
         # (Before the first layout, the screen's width: the board spans it. The
         # columns then have their widths in the first frame.)
@@ -409,15 +414,35 @@ class BoardBase(_Screen):
                 "right": max(wanted["blocks"], wanted["dropped"]),
             }
             widths = share_width(wanted, width, widened=self._widened_slot(narrow))
+            if self._settled(key[:3], widths, after_change):
+                return
             left.styles.width, right.styles.width = widths["left"], widths["right"]
             for column in self.columns:
                 column.styles.width = "1fr"
             return
         widths = share_width(wanted, width, widened=self.widened)
+        if self._settled(key[:3], widths, after_change):
+            return
         left.styles.width = widths["team"] + widths["stakeholders"]
         right.styles.width = widths["blocks"] + widths["dropped"]
         for name, column in zip(COLUMN_IDS, self.columns, strict=True):
             column.styles.width = widths[name]
+
+    def _settled(self, shape: tuple[object, ...], widths: dict[str, int], after: bool) -> bool:
+        """Whether the widths shown stay: after a change, when none would move by
+        `SETTLE` cells or more (a column grew by a cell when the overlap's marks came,
+        a second after the board opened, and one drop moved three columns by one)."""
+        shown = self._shown_widths
+        if (
+            after
+            and shown is not None
+            and shown[0] == shape
+            and shown[1].keys() == widths.keys()
+            and all(abs(w - shown[1][name]) < SETTLE for name, w in widths.items())
+        ):
+            return True
+        self._shown_widths = (shape, widths)
+        return False
 
     def _widened_slot(self, narrow: bool) -> str | None:
         if narrow and self.widened is not None:

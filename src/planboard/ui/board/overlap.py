@@ -266,7 +266,7 @@ class BoardOverlap(BoardBase):
         when it moves. `counted`: each column's line widths with them, by its id."""
         for column in self.columns:
             column.set_marks(marks, (counted or {}).get(column.id))
-        self.size_columns()
+        self.size_columns(after_change=True)
 
     def _request(self, item_id: int, who: str, title: str) -> Any:
         from ..overlap import Request

@@ -267,7 +267,7 @@ class BoardView(BoardHead):
             column = self.column(name)
             if column.border_title != title:
                 column.border_title = title
-        self.call_after_refresh(self.size_columns)  # what they hold may have grown
+        self.call_after_refresh(self.size_columns, True)  # what they hold may have grown
 
     def apply(self, change: Change) -> None:
         """Repaint what a change touched, then put the cursor on what it was about."""
