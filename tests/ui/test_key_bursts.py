@@ -169,6 +169,33 @@ async def test_a_filter_then_down_then_enter_in_one_burst_moves_in_the_filtered_
         assert options.highlighted == 1 and picker._shown[1][1] == shown[1]
 
 
+@pytest.mark.parametrize("keys", [["down", "down"], ["end", "up"]])
+async def test_arrows_then_enter_in_one_burst_pick_where_the_arrows_went(
+    filled: Filled, keys: list[str]
+) -> None:
+    """Once the `m` picker is up, Down, Down and Enter at once (or End, Up, Enter):
+    the line the arrows reach is picked. The arrows went up to the picker, to be
+    handled after the Enter the field handled at once: the first line was picked."""
+    from planboard.ui.modals import PickerModal
+
+    for name in ("Churn", "Pricing", "Logistics"):
+        filled.store.add_block(filled.quarter_id, name)
+    app = PlanboardApp(filled.store)
+    item = filled.team_items[0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PickerModal)
+        # (The last line is "+ New block…": End, Up is the last block.)
+        target = picker._shown[2 if keys[0] == "down" else len(picker._shown) - 2][1]
+        assert target > 0 and target != picker._shown[0][1]
+        await _burst(app, pilot, [*keys, "enter"], until=lambda: not app.screen.is_modal)
+        assert not isinstance(app.screen, PickerModal)
+        assert filled.store.item(item).block_id == target
+
+
 async def test_a_backspace_in_a_burst_typed_into_the_search_comes_in_its_place(
     filled: Filled,
 ) -> None:

@@ -496,16 +496,22 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
         return key in ("down", "up") or (key in _LIST_MOVES and empty)
 
     def on_key(self, event: Any) -> None:
+        field = self.query_one("#filter", Input)
+        if self.focused is field and self.wants_key(field, event.key):
+            self.take_key(event.key)
+            event.stop()
+
+    def take_key(self, key: str) -> None:
+        """A key `wants_key` says is for the list: moves it. Called by the filter as
+        the key comes (`in_turn`): sent up to the screen, an arrow came after an Enter
+        typed behind it, which picked the line the arrow had not yet left."""
         options, field = self.query_one("#choices", OptionList), self.query_one("#filter", Input)
-        if self.focused is not field or not self.wants_key(field, event.key):
-            return
-        if event.key in ("down", "up"):
+        if key in ("down", "up"):
             if field.value != self._filled_with:  # (as Enter does: the letters before it)
                 self._fill(field.value)
-            options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
+            options.action_cursor_down() if key == "down" else options.action_cursor_up()
         else:
-            getattr(options, f"action_{_LIST_MOVES[event.key]}")()
-        event.stop()
+            getattr(options, f"action_{_LIST_MOVES[key]}")()
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

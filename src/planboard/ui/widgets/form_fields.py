@@ -111,12 +111,17 @@ async def in_turn(field: Input | TextArea, event: events.Key) -> None:
     once the key has gone up from the field to the app, while letters typed after it
     go from the app straight to the field: `pipw`, Backspace, `eline` in one burst
     (keys bunched by a slow link) read "pipwelin". A key the field has no binding for
-    goes up as before (the screen's keys, Esc, Tab), and so does one the screen wants
-    (`wants_key`: a picker's End, on its list while its filter is empty)."""
+    goes up as before (the screen's keys, Esc, Tab). One the screen wants (`wants_key`:
+    a picker's arrows, and its End on its list while its filter is empty) is handed to
+    it here, in its turn too (`take_key`)."""
     if event.is_printable or event._stop_propagation:
         return
     wants = getattr(field.screen, "wants_key", None)
     if wants is not None and wants(field, event.key):
+        if field.app.screen is field.screen and field.screen.focused is field:
+            field.screen.take_key(event.key)  # type: ignore[attr-defined]
+            event.prevent_default()
+            event.stop()
         return
     for binding in field._bindings.key_to_bindings.get(event.key, ()):
         if not binding.priority and await field.app.run_action(binding.action, field):
