@@ -108,21 +108,19 @@ class PlanboardApp(App[None]):
         # The quarter as read already (and the file's data version): the board shows it.
         self.preloaded = preloaded
         self._board: BoardScreen | None = None
-        # The screen on top when each key came in (see `_on_key`).
+        # The screen on top when each key came in, and its focus then (see `_on_key`).
         self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
-        # And the widget that had the focus then.
         self._typed_to: WeakKeyDictionary[events.Key, Widget | None] = WeakKeyDictionary()
         # Keys kept while a screen comes up, and since when (see `hold_key`).
         self._held: list[events.Key] = []
-        self._held_since = 0.0
-        self._release_asked = False
+        self._held_since, self._release_asked = 0.0, False
         self._top_since = 0.0  # when the screen on top last changed
         # Suggested blocks the lead discarded (by their items), hidden until planboard closes.
         self.discarded_suggestions: set[frozenset[int]] = set()
         self.shared: ServerThread | None = None  # the read-only page, once shared
         self._lost_said = False
-        #: What a long action running in the background is doing ("" when none): it
-        #: holds the write transaction, so the watcher does not read the file meanwhile.
+        #: What a long action running in the background is doing ("" when none): it holds
+        #: the write transaction, so the watcher does not read the file meanwhile.
         self.busy = ""
         # The long action's (stop, ended) events: quitting stops it before closing the file.
         self.long_action: tuple[threading.Event, threading.Event] | None = None
@@ -162,6 +160,7 @@ class PlanboardApp(App[None]):
     #: When a key was last pressed or the mouse last clicked (`time.monotonic()`):
     #: housekeeping in the background waits for a pause (see `idle_for`).
     last_input = 0.0
+    refused_at = 0.0  # when the status line last said a refusal (see `_on_key`)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
@@ -257,13 +256,18 @@ class PlanboardApp(App[None]):
     async def _on_key(self, event: events.Key) -> None:
         """A key comes back here when no widget took it, to be checked against the keys
         of the screen on top *now*. If a key before it opened that screen (`d`, then the
-        reason typed at once), it was handed to a widget of the screen below: it is
-        handed again, as a new key, to the screen it was typed for. Likewise a key typed
-        straight after one that put the focus in a field of the same screen (`/`, then
-        the words to search for): it went to the widget that had the focus, and is
-        handed again to the field (the board's keys would have acted on it: `u` undid,
-        `d` dropped). A key typed for a screen that a key before it closed (a question's
-        `n`, then more typing) goes to the screen on top now: it was lost."""
+        reason typed at once), it went to a widget of the screen below: it is handed
+        again, as a new key, to the screen it was typed for. So is a key typed straight
+        after one that put the focus in a field of the same screen (`/`, then the words
+        to search for): the board's keys would have acted on it (`u` undid). A key
+        typed for a screen that a key before it closed (a question's `n`, then more
+        typing) goes to the screen on top now. One typed before a refusal was said
+        (`refused_at`: `d` and a reason on a chosen block, whose `n` made an item)
+        is let go."""
+        if event.time < self.refused_at:
+            event.stop()
+            event.prevent_default()
+            return
         typed_on = self._typed_on.pop(event, None)
         typed_to = self._typed_to.pop(event, None)
         moved_to_field = (
@@ -557,11 +561,7 @@ class PlanboardApp(App[None]):
             elif command.title not in ("Theme", "Maximize", "Minimize"):  # (a column alone,
                 yield command  # narrow, on a hatched ground: nothing to see there)
         for name, title, help_text in THEME_COMMANDS:
-            yield SystemCommand(
-                title,
-                help_text,
-                lambda name=name: setattr(self, "theme", name),
-            )
+            yield SystemCommand(title, help_text, lambda name=name: setattr(self, "theme", name))
         yield from self._key_commands(self, "app")
         board = self.board_screen
         if board is not None and screen is board:

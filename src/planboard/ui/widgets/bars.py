@@ -307,6 +307,7 @@ class StatusLine(Static):
         content = Content.assemble(mark, text)
         self.show(content, hint=True)
         if error:
+            self.app.refused_at = time.monotonic()  # type: ignore[attr-defined]
             self._until_next_input(content)
         return content
 
