@@ -965,6 +965,24 @@ def test_a_comparison_lists_the_chosen_blocks_in_the_order_they_were_chosen(
     assert [b.id for b in data.chosen_earlier] == [filled.block_b, filled.block_a]
 
 
+def test_a_pipe_where_the_minutes_go_is_left_and_they_go_beside_it(live: Filled) -> None:
+    """A pipe at the minutes' path was read to be compared, and that waited for a
+    writer for ever (the screen froze, deaf to Esc). It is left as it is; the minutes
+    go beside it, numbered, as beside a file that holds other text."""
+    import os
+
+    from planboard.core.outcome import minutes_path, write_minutes
+
+    store, q = live.store, live.quarter_id
+    store.choose_block(live.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    pipe = minutes_path(store.path, store.quarter(q))
+    os.mkfifo(pipe)
+    written = write_minutes(store, q)
+    assert written.name.endswith(".minutes-2.md") and "Sales first." in written.read_text()
+    assert pipe.is_fifo()
+
+
 @pytest.mark.parametrize("writer", ["minutes", "md", "html", "csv", "json"])
 def test_a_link_beside_the_board_never_leads_a_write_over_a_database(
     live: Filled, tmp_path: Path, writer: str

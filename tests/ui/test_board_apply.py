@@ -495,6 +495,31 @@ async def test_an_export_asks_before_replacing_a_file_that_holds_other_text(
     store.close()
 
 
+async def test_an_export_through_a_link_asks_before_replacing_what_it_leads_to(
+    tmp_path: Path,
+) -> None:
+    """`board.2026-Q3.md` a link to notes: the export wrote over them without asking (a
+    link was taken as holding nothing). It asks, as for a file; "Keep it" leaves the
+    notes and the link as they were."""
+    from planboard.ui.modals import ConfirmModal
+
+    store = Store.open(board(tmp_path))
+    notes = tmp_path / "notes.md"
+    notes.write_bytes(b"My meeting notes\n")
+    link = tmp_path / "board.2026-Q3.md"
+    link.symlink_to(notes)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.action_export("md")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await pilot.pause()
+    assert notes.read_bytes() == b"My meeting notes\n" and link.is_symlink()
+    store.close()
+
+
 async def test_an_export_through_a_link_to_another_board_is_refused(tmp_path: Path) -> None:
     """`board.2026-Q3.html` a link to another board: the palette's export wrote HTML
     over that board and said "Exported 2026-Q3 to …/other.db"."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -318,6 +319,16 @@ def writable_target(path: Path) -> Path:
     return target
 
 
+def check_writable(path: Path, board: Path | None = None) -> Path:
+    """Where `write_atomically` would write for `path` (the file a link names), or
+    the OSError it would raise: a pipe, a device, a folder, a link loop, an SQLite
+    database or one of `board`'s own files. (Asked before asking whether to replace
+    what a file holds: a link to another board was asked about, then refused.)"""
+    target = writable_target(path)
+    _refuse_a_database(path, target, board)
+    return target
+
+
 def write_atomically(path: Path, text: str, *, board: Path | None = None) -> Path:
     """Write `text` to `path` through a temporary file and a rename: a reader never
     sees half a file, and a failure leaves no file behind. An existing file keeps its
@@ -325,8 +336,7 @@ def write_atomically(path: Path, text: str, *, board: Path | None = None) -> Pat
     Through a link, the file it names is written; a pipe, a device or a folder is
     refused (NotARegularFile), and so is an SQLite database or one of `board`'s own
     files (WouldReplaceDatabase): never replaced."""
-    given, path = path, writable_target(path)
-    _refuse_a_database(given, path, board)
+    path = check_writable(path, board)
     folder = path.resolve().parent
     mode = _file_mode(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
@@ -355,6 +365,8 @@ def write_minutes(store: Store, quarter_id: int, path: Path | None = None) -> Pa
     result = outcome(store, quarter_id)
     text = minutes_markdown(result)
     target = path or minutes_path(store.path, result.quarter)
+    if target.is_symlink():  # (never numbered away from a database: refused, as before)
+        _refuse_a_database(target, Path(os.path.realpath(target)), store.path)
     first, number = target, 1
     while holds_other(target, text):
         number += 1
@@ -363,13 +375,21 @@ def write_minutes(store: Store, quarter_id: int, path: Path | None = None) -> Pa
 
 
 def holds_other(path: Path, text: str) -> bool:
-    """Whether a file is at `path` that holds other than `text` (a link there is left
-    to `write_atomically`, which refuses one that leads to a database)."""
-    if path.is_symlink():
-        return False
+    """Whether something is at `path` (or where a link there leads) that holds other
+    than `text`. A file is read only when it is a regular file of the same size as
+    `text`: a 3 GB file there was read whole to be compared, and a pipe waited for a
+    writer for ever. (A link was taken as holding nothing: an export through it wrote
+    over the notes it led to without asking.)"""
+    wanted = text.encode("utf-8")
     try:
-        return path.read_bytes() != text.encode("utf-8")
+        found = path.stat()  # (through a link)
     except FileNotFoundError:
-        return False
+        return False  # (nothing there, or a link that leads nowhere)
     except OSError:
-        return True  # (a folder, a file this user can't read: not written over either)
+        return True  # (a file this user can't reach: not written over either)
+    if not stat.S_ISREG(found.st_mode) or found.st_size != len(wanted):
+        return True
+    try:
+        return path.read_bytes() != wanted
+    except OSError:
+        return True

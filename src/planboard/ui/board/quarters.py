@@ -368,14 +368,16 @@ class BoardQuarters(BoardView):
         the board before it changed) is replaced only if the question says yes: it was
         written over without a word."""
         from ...core.export import export, export_path
-        from ...core.outcome import holds_other
+        from ...core.outcome import check_writable, holds_other
         from ..modals import ConfirmModal
 
         target = export_path(self.store.path, self.quarter.name, fmt)
         try:
+            check_writable(target, self.store.path)  # (refused before any question)
             text = export(self.store, self.quarter_id, fmt)
-        except PlanboardError as error:
-            self.say(f"Could not export to {path_text(target.name)}: {error}.", error=True)
+        except (OSError, PlanboardError) as error:
+            message = getattr(error, "strerror", None) or str(error)
+            self.say(f"Could not export to {path_text(target.name)}: {message}.", error=True)
             return
         if not (target.is_file() and holds_other(target, text)):
             self._write_export(fmt, target, text)
