@@ -407,6 +407,20 @@ def test_deleting_a_block_takes_its_votes_and_undo_brings_them(live: Filled) -> 
     assert store.votes(q)[live.block_a] == {live.sales: 2}
 
 
+def test_a_chosen_block_is_not_deleted(live: Filled) -> None:
+    """A delete took the block's choice with it mid-event, like a drop would have
+    (refused): refused the same way; unchosen, it goes."""
+    store, q = live.store, live.quarter_id
+    store.choose_block(live.block_a, 1)
+    last = store.last_event_id()
+    with pytest.raises(ValidationError, match=r"is chosen \(1\): unchoose it first"):
+        store.delete_block(live.block_a)
+    assert store.block(live.block_a).choice == 1 and store.last_event_id() == last
+    store.choose_block(live.block_a, None)
+    store.delete_block(live.block_a)
+    assert live.block_a not in [b.id for b in store.blocks(q)]
+
+
 @pytest.mark.parametrize("version", [1, 2, 4, 5])
 def test_upgrade_from_every_earlier_schema_keeps_everything(tmp_path: Path, version: int) -> None:
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / f"schema-v{version}.db"

@@ -911,6 +911,33 @@ async def test_d_on_a_chosen_blocks_title_says_why_not_before_asking_why(
         assert store.block(filled.block_a).choice == 1
 
 
+async def test_x_on_a_chosen_blocks_title_says_why_not_before_asking(filled: Filled) -> None:
+    """`x` on a block chosen in the event asked "Delete block …?" without saying it is
+    chosen, and `y` deleted it and its choice. Refused at once, as `d` is."""
+    from planboard.ui.modals import ConfirmModal
+
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        if not isinstance(app.screen, BoardScreen):  # (a live quarter opens on the event)
+            await pilot.press("b")
+            await pilot.pause()
+        blocks = app.screen.query_one("#blocks", BoardList)
+        blocks.focus()
+        blocks.select_row(0)  # “Sales cockpit”'s title
+        await pilot.press("x")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        said = status(app)
+        assert "“Sales cockpit” is chosen (1): unchoose it first" in said, said
+        assert [b.id for b in store.blocks(q)] == [filled.block_a, filled.block_b]
+        assert store.block(filled.block_a).choice == 1
+
+
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
 async def test_a_long_import_preview_leaves_the_buttons_on_a_small_screen(
     filled: Filled, size: tuple[int, int]

@@ -106,9 +106,10 @@ def why_not_choose(block_name: str, items: int, *, chosen: bool = False) -> str:
     return f"{block_name} holds no items: put some in it (b: the board) before choosing it."
 
 
-def why_not_drop_block(block_name: str, choice: int | None) -> str:
-    """Why a block can't be dropped ("" if it can): it is chosen in the event (the
-    screen says so before it asks why; the store refuses it all the same)."""
+def why_not_remove_block(block_name: str, choice: int | None) -> str:
+    """Why a block can't be dropped or deleted ("" if it can): it is chosen in the
+    event (the screen says so before it asks why or whether; the store refuses it all
+    the same). A delete took the choice with it, and the question did not say so."""
     if not choice:
         return ""
     return f"{block_name} is chosen ({choice}): unchoose it first (0 on its card in the event: M)."

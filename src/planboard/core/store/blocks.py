@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import ValidationError
 from ..model import MAX_NAME, MAX_NOTES, Block, Change, Place
-from ..rules import why_not_drop_block
+from ..rules import why_not_remove_block
 from .core import _UNSET, _quote
 from .placing import StorePlacing
 from .since import as_shown, check_since
@@ -157,6 +157,8 @@ class BlockCommands(StorePlacing):
         with self._write() as tx:
             block = self.block(block_id)
             self._check_quarter_writable(block.quarter_id, tx)
+            if why := why_not_remove_block(_quote(block.name), block.choice):
+                raise ValidationError(why)
             for item_id, _ in self._place_rows(block.quarter_id, Place.block(block_id)):
                 tx.update("items", item_id, {"block_id": None, "place_position": None})
             self._remove_block(tx, block)
@@ -177,7 +179,7 @@ class BlockCommands(StorePlacing):
         with self._write() as tx:
             block = self.block(block_id)
             self._check_quarter_writable(block.quarter_id, tx)
-            if why := why_not_drop_block(_quote(block.name), block.choice):
+            if why := why_not_remove_block(_quote(block.name), block.choice):
                 raise ValidationError(why)
             said = f"{reason} (block {_quote(block.name)})"[:MAX_NOTES]
             items = self.items_at(block.quarter_id, Place.block(block_id))

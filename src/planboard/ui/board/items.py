@@ -129,20 +129,28 @@ class BoardItems(BoardView):
             return "\nThe dots placed on it go too."
         return f"\nThe {dots} dot{'s' if dots != 1 else ''} placed on it go too."
 
+    def _refused_as_chosen(self, block: Block) -> bool:
+        """Whether `block` is chosen in the event, as the file has it now (said at once:
+        it can be neither dropped nor deleted), or gone."""
+        from ...core.rules import why_not_remove_block
+
+        try:
+            choice = self.store.block(block.id).choice
+        except PlanboardError as error:  # (gone since: another program)
+            self.say(str(error), error=True)
+            return True
+        if why := why_not_remove_block(f"“{clean_line(block.name)}”", choice):
+            self.say(why, error=True)
+            return True
+        return False
+
     def _ask_drop_block(self, block: Block, count: int) -> None:
         """`d` on a block's title: the whole block is dropped, its items kept. A chosen
         block is refused at once, before its reason is asked (it was refused once the
         reason was typed)."""
-        from ...core.rules import why_not_drop_block
         from ..modals import Field, FormModal
 
-        try:
-            choice = self.store.block(block.id).choice  # (as the file has it now)
-        except PlanboardError as error:  # (gone since: another program)
-            self.say(str(error), error=True)
-            return
-        if why := why_not_drop_block(f"“{clean_line(block.name)}”", choice):
-            self.say(why, error=True)
+        if self._refused_as_chosen(block):
             return
 
         def submit(values: dict[str, Any]) -> str | None:
@@ -251,6 +259,8 @@ class BoardItems(BoardView):
             op: Callable[[], Change] = lambda: self.store.remove_item(item.id)  # noqa: E731
         elif row.group.block is not None:
             block = row.group.block
+            if self._refused_as_chosen(block):
+                return
             count = len(row.group.items)
             question = f"Delete block “{clean_line(block.name)}”?" + (
                 f"\nIts {count} item{'s go' if count != 1 else ' goes'} back to their lists."
