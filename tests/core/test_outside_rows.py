@@ -935,3 +935,35 @@ def test_what_a_stakeholder_sent_counts_the_items_the_board_shows(
     data = json.loads(export(store, q, "json"))
     listed = [i for i in data["items"] if i["stakeholder_id"] == filled.service]
     assert [c["items"] for c in data["cut_off"]] == [len(listed)] == [1]
+
+
+def test_a_dropped_item_that_names_a_chosen_block_does_not_serve_its_stakeholder(
+    filled: Filled, board_path: Path
+) -> None:
+    """A row another program wrote dropped and in a chosen block shows in the dropped
+    area (the status wins, as everywhere on the board): its stakeholder, or one whose
+    request is merged into it, is not served by it. They counted as served, and the
+    decided view named them neither for the block nor cut off."""
+    from planboard.core.history import coverage
+
+    store, q = filled.store, filled.quarter_id
+    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
+    store.start_meeting(q, backup=False)
+    store.choose_block(filled.block_a, 1)
+    store.decide(q, "Sales first.", "Ana")
+    service, request = filled.service_items[0], filled.team_items[0]
+    with outside(board_path) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = 1")  # (as another program may)
+        conn.execute(
+            "UPDATE items SET status = 'dropped', drop_reason = 'x', block_id = ? WHERE id = ?",
+            (filled.block_a, service),
+        )
+        conn.execute(
+            "UPDATE items SET stakeholder_id = ?, merged_into = ? WHERE id = ?",
+            (filled.service, service, request),
+        )
+    assert store.item(service).place == Place.dropped()
+    cut = {c.stakeholder.id for c in store.cut_off(q)}
+    assert filled.service in cut
+    assert coverage(store).cells[(filled.service, q)] == "cut"
+    assert coverage(store).cells[(filled.sales, q)] == "served"

@@ -422,7 +422,12 @@ class MeetingCommands(StorePlacing):
             "SELECT i.stakeholder_id, i.quarter_id, COUNT(*), "
             f"SUM(CASE WHEN b.{column} IS NOT NULL THEN 1 ELSE 0 END) "
             "FROM items i LEFT JOIN items s ON s.id = i.merged_into "
-            "LEFT JOIN blocks b ON b.id = COALESCE(i.block_id, s.block_id) "
+            # (In a block as the board places it, `Place.where`: the item itself, or the
+            # one it is merged into; a dropped one is in the dropped area, whatever
+            # block another program left on it.)
+            "LEFT JOIN blocks b ON b.id = CASE WHEN i.merged_into IS NULL "
+            "THEN CASE WHEN i.status = 'dropped' THEN NULL ELSE i.block_id END "
+            "ELSE CASE WHEN s.status = 'dropped' THEN NULL ELSE s.block_id END END "
             "WHERE {} AND i.stakeholder_id IS NOT NULL GROUP BY i.stakeholder_id, i.quarter_id"
         )
         found = {
