@@ -495,6 +495,31 @@ async def test_an_export_asks_before_replacing_a_file_that_holds_other_text(
     store.close()
 
 
+async def test_replace_it_keeps_a_file_edited_while_the_question_was_up(
+    tmp_path: Path,
+) -> None:
+    """ "Replace it" wrote over edits made to the file after the question was asked
+    (the question was about what the file held then)."""
+    from planboard.ui.modals import ConfirmModal
+
+    store = Store.open(board(tmp_path))
+    target = tmp_path / "board.2026-Q3.md"
+    target.write_bytes(b"first notes\n")
+    app = PlanboardApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.screen.action_export("md")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        target.write_bytes(b"first notes\nand more, typed meanwhile\n")
+        await pilot.press("y")
+        await pilot.pause()
+        said = str(app.screen.query_one("#status").render())
+        assert "changed since the question" in said and "✗" in said, said
+    assert target.read_bytes() == b"first notes\nand more, typed meanwhile\n"
+    store.close()
+
+
 async def test_an_export_through_a_link_asks_before_replacing_what_it_leads_to(
     tmp_path: Path,
 ) -> None:

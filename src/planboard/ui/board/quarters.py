@@ -22,6 +22,15 @@ if TYPE_CHECKING:
     from ...core.model import Block, Item
 
 
+def _file_state(path: Path) -> tuple[int, int] | None:
+    """A file's size and time of change (None if it can't be looked at)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
 def left_behind(source: Quarter, blocks: list[tuple[Block, list[Item]]], items: int) -> str:
     """What the checklist's unticked lines leave in `source`, said after the new
     quarter's summary ("" when everything offered was carried)."""
@@ -383,9 +392,14 @@ class BoardQuarters(BoardView):
             self._write_export(fmt, target, text)
             return
         name = path_text(target.name)
+        asked_of = _file_state(target)
 
         def answered(replace: bool | None) -> None:
-            if replace:
+            if replace and _file_state(target) != asked_of:  # (edited while asked: kept)
+                self.say(
+                    f"Not exported: {name} changed since the question. Export again.", error=True
+                )
+            elif replace:
                 self._write_export(fmt, target, None)  # (made again: asked, time went by)
             else:
                 # (No tick: nothing was done.)
