@@ -10,7 +10,6 @@ from textual import events
 
 from planboard.core import Place, Store
 from planboard.ui.app import PlanboardApp
-from planboard.ui.board.screen import BoardScreen
 from planboard.ui.modals import ConfirmModal, FormModal, HelpScreen, PickerModal
 from planboard.ui.widgets.board_list import BoardList
 
@@ -883,55 +882,24 @@ async def test_d_on_a_blocks_title_drops_the_whole_block(filled: Filled) -> None
         assert not store.items_at(q, Place.dropped())
 
 
-async def test_d_on_a_chosen_blocks_title_says_why_not_before_asking_why(
-    filled: Filled,
+@pytest.mark.parametrize("key", ["d", "x"])
+async def test_d_or_x_on_a_chosen_blocks_title_says_why_not_before_asking(
+    filled: Filled, key: str
 ) -> None:
     """A block chosen in the event: `d` on its title opened the drop form, and only once
-    a reason was typed and saved said the block is chosen. It says so at once now, on
-    the status line, with no form, and the block stays as it was."""
-    store, q = filled.store, filled.quarter_id
-    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
-    store.start_meeting(q, backup=False)
-    store.choose_block(filled.block_a, 1)
-    app = PlanboardApp(store)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        if not isinstance(app.screen, BoardScreen):  # (a live quarter opens on the event)
-            await pilot.press("b")
-            await pilot.pause()
-        blocks = app.screen.query_one("#blocks", BoardList)
-        blocks.focus()
-        blocks.select_row(0)  # “Sales cockpit”'s title
-        await pilot.press("d")
-        await pilot.pause()
-        assert not isinstance(app.screen, FormModal)
-        said = status(app)
-        assert "“Sales cockpit” is chosen (1): unchoose it first" in said, said
-        assert [b.id for b in store.blocks(q)] == [filled.block_a, filled.block_b]
-        assert store.block(filled.block_a).choice == 1
-
-
-async def test_x_on_a_chosen_blocks_title_says_why_not_before_asking(filled: Filled) -> None:
-    """`x` on a block chosen in the event asked "Delete block …?" without saying it is
-    chosen, and `y` deleted it and its choice. Refused at once, as `d` is."""
-    from planboard.ui.modals import ConfirmModal
+    a reason was typed and saved said the block is chosen; `x` asked "Delete block …?"
+    without saying so, and `y` deleted it and its choice. Both say so at once now, on
+    the status line, with no form or question, and the block stays as it was."""
+    from chosen_block import choose_block_a, on_block_a_title
 
     store, q = filled.store, filled.quarter_id
-    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
-    store.start_meeting(q, backup=False)
-    store.choose_block(filled.block_a, 1)
+    choose_block_a(filled)
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
+        await on_block_a_title(app, pilot)
+        await pilot.press(key)
         await pilot.pause()
-        if not isinstance(app.screen, BoardScreen):  # (a live quarter opens on the event)
-            await pilot.press("b")
-            await pilot.pause()
-        blocks = app.screen.query_one("#blocks", BoardList)
-        blocks.focus()
-        blocks.select_row(0)  # “Sales cockpit”'s title
-        await pilot.press("x")
-        await pilot.pause()
-        assert not isinstance(app.screen, ConfirmModal)
+        assert not isinstance(app.screen, (FormModal, ConfirmModal))
         said = status(app)
         assert "“Sales cockpit” is chosen (1): unchoose it first" in said, said
         assert [b.id for b in store.blocks(q)] == [filled.block_a, filled.block_b]

@@ -201,25 +201,16 @@ async def test_keys_typed_in_the_burst_of_a_refused_key_are_let_go(filled: Fille
     with it in one burst went to the board: `n` opened the new item form and "ot
     needed", Ctrl+S added an item to the chosen block mid-event, and its word hid the
     refusal. Keys typed before the refusal was said are let go; a key after it acts."""
-    from planboard.ui.board.screen import BoardScreen
-    from planboard.ui.widgets.board_list import BoardList
+    from chosen_block import choose_block_a, on_block_a_title
 
     store, q = filled.store, filled.quarter_id
-    store.move_item(filled.sales_items[0], Place.block(filled.block_a))
-    store.start_meeting(q, backup=False)
-    store.choose_block(filled.block_a, 1)
+    choose_block_a(filled)
     before = len(store.items_at(q, Place.block(filled.block_a)))
     events_before = store.last_event_id()
     app = PlanboardApp(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        if not isinstance(app.screen, BoardScreen):  # (a live quarter opens on the event)
-            await pilot.press("b")
-            await pilot.pause()
+        await on_block_a_title(app, pilot)
         board = app.screen
-        blocks = board.query_one("#blocks", BoardList)
-        blocks.focus()
-        blocks.select_row(0)  # “Sales cockpit”'s title
         await _burst(app, pilot, ["d", *"not needed", "ctrl+s"])
         assert app.screen is board
         assert "is chosen (1): unchoose it first" in str(board.query_one("#status").render())
