@@ -221,6 +221,27 @@ async def test_keys_typed_in_the_burst_of_a_refused_key_are_let_go(filled: Fille
         assert isinstance(app.screen, FormModal)
 
 
+async def test_a_refusal_said_by_work_in_the_background_lets_go_of_no_key(
+    filled: Filled,
+) -> None:
+    """A refusal no key caused (a row another program wrote, seen by the watcher) said
+    while typed keys wait: they act, all of them. 78 of 200 reorders typed in one burst
+    were lost without a word when such a refusal came in the middle."""
+    from planboard.ui.widgets.board_list import BoardList
+
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        team = app.screen.query_one("#team", BoardList)
+        team.focus()
+        start = team.cursor
+        for _ in range(2):
+            app.post_message(events.Key("down", None))
+        app.screen.say("Another program wrote items row 131", error=True)  # (not an action)
+        await _burst(app, pilot, [], until=lambda: team.cursor == start + 2)
+        assert team.cursor == start + 2
+
+
 async def test_a_backspace_in_a_burst_typed_into_the_search_comes_in_its_place(
     filled: Filled,
 ) -> None:

@@ -30,6 +30,7 @@ from . import keyfile, keys
 from .board.screen import BoardScreen
 from .driver import planboard_driver
 from .quitting import quit_asking, quit_on_hangup
+from .refusals import LetsGoOfRefusedBursts
 from .screens.long import stop_long
 from .styles import later_stylesheet, stylesheet_paths
 from .theme import LIGHT, PROJECTOR, register_themes
@@ -71,7 +72,7 @@ def _later_styles() -> tuple[Path, str]:
     return later, later.read_text(encoding="utf-8")
 
 
-class PlanboardApp(App[None]):
+class PlanboardApp(LetsGoOfRefusedBursts, App[None]):
     """A board on one SQLite file. Give it an open `Store`, or a path to open."""
 
     CSS_PATH = stylesheet_paths()
@@ -160,7 +161,6 @@ class PlanboardApp(App[None]):
     #: When a key was last pressed or the mouse last clicked (`time.monotonic()`):
     #: housekeeping in the background waits for a pause (see `idle_for`).
     last_input = 0.0
-    refused_at = 0.0  # when the status line last said a refusal (see `_on_key`)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)) and not event.is_forwarded:
@@ -261,13 +261,7 @@ class PlanboardApp(App[None]):
         after one that put the focus in a field of the same screen (`/`, then the words
         to search for): the board's keys would have acted on it (`u` undid). A key
         typed for a screen that a key before it closed (a question's `n`, then more
-        typing) goes to the screen on top now. One typed before a refusal was said
-        (`refused_at`: `d` and a reason on a chosen block, whose `n` made an item)
-        is let go."""
-        if event.time < self.refused_at:
-            event.stop()
-            event.prevent_default()
-            return
+        typing) goes to the screen on top now. (Then `LetsGoOfRefusedBursts`.)"""
         typed_on = self._typed_on.pop(event, None)
         typed_to = self._typed_to.pop(event, None)
         moved_to_field = (

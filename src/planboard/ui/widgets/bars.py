@@ -307,7 +307,8 @@ class StatusLine(Static):
         content = Content.assemble(mark, text)
         self.show(content, hint=True)
         if error:
-            self.app.refused_at = time.monotonic()  # type: ignore[attr-defined]
+            if refused := getattr(self.app, "refused", None):  # (`ui.refusals`)
+                refused()
             self._until_next_input(content)
         return content
 
