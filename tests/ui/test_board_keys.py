@@ -1027,3 +1027,15 @@ async def test_the_detail_pane_stays_on_the_focused_column_after_a_burst(
         assert screen.focused is team
         detail = str(screen.query_one("#detail").render())
         assert detail.splitlines()[0].strip() == shown.title, detail
+
+
+async def test_no_quarter_after_the_last_is_said_without_a_tick(filled: Filled) -> None:
+    """`]` on the last quarter did nothing and said so with a tick, as a success."""
+    app = PlanboardApp(filled.store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        said = status(app)
+        assert "There is no quarter after this one." in said
+        assert "✓" not in said and "✗" not in said, said

@@ -303,7 +303,11 @@ class BoardQuarters(BoardView):
         index = next(i for i, q in enumerate(quarters) if q.id == self.quarter_id)
         target = index + delta
         if not 0 <= target < len(quarters):
-            self.say("There is no quarter " + ("before" if delta < 0 else "after") + " this one.")
+            # (No tick: nothing was done; and no refusal: a key held down past the last
+            # quarter lets go of none typed after it.)
+            self.status_line.note(
+                f"There is no quarter {'before' if delta < 0 else 'after'} this one."
+            )
             return
         self.open_quarter(quarters[target].id)
 
