@@ -553,3 +553,24 @@ def test_a_quarter_whose_every_block_was_chosen_says_so_under_not_chosen(
     assert result.decision is not None and result.chosen and not result.not_chosen
     text = "".join(p if isinstance(p, str) else p[0] for p in _undecided_parts(result))
     assert "Not chosen\n  Every block was chosen.\n" in text
+
+
+def test_a_long_block_name_left_behind_is_shortened() -> None:
+    """At 80x24 the counts after a block name of 84 characters fell off the status
+    line ("…by region” (4 items) and 1", the word "item" gone)."""
+    from types import SimpleNamespace
+
+    from planboard.ui.board.quarters import left_behind
+
+    quarter = SimpleNamespace(name="2026-Q3")
+    block = SimpleNamespace(
+        name="Weekly churn alerts by region for the key account managers and the regional leads"
+    )
+    said = left_behind(quarter, [(block, [1, 2, 3, 4])], 1)  # type: ignore[arg-type]
+    assert said == (
+        "; left in 2026-Q3, unticked: block “Weekly churn alerts by region for the k…” "
+        "(4 items) and 1 item"
+    )
+    assert left_behind(quarter, [], 0) == ""  # type: ignore[arg-type]
+    two = [(block, [1]), (block, [2, 3])]
+    assert left_behind(quarter, two, 0) == "; left in 2026-Q3, unticked: 2 blocks (3 items)"  # type: ignore[arg-type]

@@ -37,7 +37,9 @@ def left_behind(source: Quarter, blocks: list[tuple[Block, list[Item]]], items: 
     said = []
     if len(blocks) == 1:
         block, held = blocks[0]
-        said.append(f"block “{clean_line(block.name)}” ({plural(len(held), 'item')})")
+        name = clean_line(block.name)  # (shortened: at 80x24 the counts after a long
+        name = name if len(name) <= 40 else name[:39].rstrip() + "…"  # one fell off)
+        said.append(f"block “{name}” ({plural(len(held), 'item')})")
     elif blocks:
         count = sum(len(held) for _, held in blocks)
         said.append(f"{plural(len(blocks), 'block')} ({plural(count, 'item')})")
