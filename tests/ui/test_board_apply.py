@@ -539,6 +539,8 @@ async def test_an_export_through_a_link_asks_before_replacing_what_it_leads_to(
         app.screen.action_export("md")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
+        # (The file that would be written is named, not the link alone.)
+        assert f"board.2026-Q3.md (a link to {notes}) is there already" in app.screen.question
         await pilot.press("n")
         await pilot.pause()
     assert notes.read_bytes() == b"My meeting notes\n" and link.is_symlink()

@@ -655,3 +655,15 @@ async def test_minutes_saved_beside_two_kept_files_name_both(filled: Filled) -> 
     assert first.with_name(first.stem + "-3.md").exists()
     assert first.read_text() == "My notes\n"
     assert f"({first.name} to {second.name} hold other text, kept as they are)" in said, said
+
+
+async def test_minutes_saved_beside_a_pipe_say_it_holds_no_text(filled: Filled) -> None:
+    """A pipe where the minutes go froze the screen (it was read); now the minutes go
+    beside it, and the word says it is not a text file (it said "holds other text")."""
+    import os
+
+    first = decided(filled)
+    os.mkfifo(first)
+    said = await minutes_saved(filled, size=(200, 30))
+    assert first.with_name(first.stem + "-2.md").exists()
+    assert f"({first.name} is not a text file, kept as it is)" in said, said

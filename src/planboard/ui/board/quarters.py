@@ -388,7 +388,7 @@ class BoardQuarters(BoardView):
 
         target = export_path(self.store.path, self.quarter.name, fmt)
         try:
-            check_writable(target, self.store.path)  # (refused before any question)
+            written = check_writable(target, self.store.path)  # (refused before asking)
             text = export(self.store, self.quarter_id, fmt)
         except (OSError, PlanboardError) as error:
             message = getattr(error, "strerror", None) or str(error)
@@ -399,6 +399,8 @@ class BoardQuarters(BoardView):
             return
         name = path_text(target.name)
         asked_of = _file_state(target)
+        # (Through a link, the file written is named too: the question named the link.)
+        which = f"{name} (a link to {path_text(written)})" if written != target else name
 
         def answered(replace: bool | None) -> None:
             if replace and _file_state(target) != asked_of:  # (edited while asked: kept)
@@ -415,7 +417,7 @@ class BoardQuarters(BoardView):
 
         self.app.push_screen(
             ConfirmModal(
-                f"{name} is there already, and holds other text (an earlier export, or "
+                f"{which} is there already, and holds other text (an earlier export, or "
                 "edits made to it). Replace it with this export?",
                 yes="Replace it",
                 no="Keep it",

@@ -141,7 +141,8 @@ def _kept_beside(first: Path, written: Path) -> str:
     if written == first:
         return ""
     number = written.stem.rpartition("-")[2]
-    if number == "2" or not number.isdigit():
-        return f" ({first.name} holds other text, kept as it is)"
+    if number == "2" or not number.isdigit():  # (a pipe or a folder there holds no text)
+        held = "holds other text" if first.is_file() else "is not a text file"
+        return f" ({first.name} {held}, kept as it is)"
     last = f"{first.stem}-{int(number) - 1}{first.suffix}"
     return f" ({first.name} to {last} hold other text, kept as they are)"
