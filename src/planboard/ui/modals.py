@@ -495,12 +495,6 @@ class PickerModal(ModalScreen[T | None], Generic[T]):
         empty = isinstance(field, Input) and not field.value
         return key in ("down", "up") or (key in _LIST_MOVES and empty)
 
-    def on_key(self, event: Any) -> None:
-        field = self.query_one("#filter", Input)
-        if self.focused is field and self.wants_key(field, event.key):
-            self.take_key(event.key)
-            event.stop()
-
     def take_key(self, key: str) -> None:
         """A key `wants_key` says is for the list: moves it. Called by the filter as
         the key comes (`in_turn`): sent up to the screen, an arrow came after an Enter
